@@ -1,0 +1,208 @@
+/**
+ * How an endpoint is declared: method, URL template, request and success schemas, and the
+ * WeChat Pay codes it documents. `Endpoint.make` turns that into a traced function
+ * `input → Effect<success, exactly-these-errors, WechatPayClient>` on the shared pipeline.
+ */
+import { Effect, ParseResult, Schema } from "effect"
+import {
+  type ApiErrorClass,
+  codeOf,
+  type ErrorBodyFields,
+  FrequencyLimited,
+  type PipelineError,
+  RequestValidationError,
+  UnexpectedResponse,
+  UnknownApiError
+} from "./errors.js"
+import { ErrorBody } from "../schemas/common.js"
+import { type IncomingResponse, WechatPayClient } from "./WechatPayClient.js"
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+
+/** `success: NoContent` declares an endpoint that answers 204 with no body. */
+export const NoContent = Schema.Void
+export type NoContent = typeof NoContent
+
+// ---- URL template ----
+
+export interface PathTemplate {
+  readonly template: string
+  readonly params: ReadonlyArray<string>
+  readonly fill: (values: Readonly<Record<string, unknown>>) => string | { readonly error: string }
+}
+
+const PLACEHOLDER = /\{([A-Za-z0-9_]+)\}/g
+
+/** Parses `/v3/x/{id}/y` once; `fill` percent-encodes each value exactly once and refuses dot segments. */
+export const pathTemplate = (template: string): PathTemplate => {
+  const literals = template.split(PLACEHOLDER)
+  // split with a capture group alternates literal, name, literal, name, …
+  const params = literals.filter((_, i) => i % 2 === 1)
+  return {
+    template,
+    params,
+    fill: (values) => {
+      let out = literals[0]!
+      for (let i = 1; i < literals.length; i += 2) {
+        const name = literals[i]!
+        const value = values[name]
+        if (typeof value !== "string" && typeof value !== "number") return { error: `path parameter ${name} is missing` }
+        const text = String(value)
+        if (text === "" || text === "." || text === "..") return { error: `path parameter ${name} must not be empty, "." or ".."` }
+        out += encodeURIComponent(text) + literals[i + 1]!
+      }
+      return out
+    }
+  }
+}
+
+const FOUR_BYTE = /[\uD800-\uDFFF]/
+
+/** Serializes a body once; these exact bytes are signed and sent. */
+export const serializeBody = (body: unknown): string | { readonly error: string } => {
+  if (body === undefined) return { error: "no body" }
+  const text = JSON.stringify(body)
+  if (FOUR_BYTE.test(text)) return { error: "the body contains 4-byte UTF-8 characters (such as emoji), which WeChat Pay rejects" }
+  return text
+}
+
+export const buildQuery = (query: Readonly<Record<string, string | number | boolean | undefined>> | undefined): string => {
+  if (query === undefined) return ""
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v))
+  const s = params.toString()
+  return s === "" ? "" : `?${s}`
+}
+
+// ---- answers → results and typed errors ----
+
+type ErrorInstance<C extends ApiErrorClass> = InstanceType<C>
+
+/** Maps a non-2xx answer to one of `errors` (by code; any 429 is `FrequencyLimited`), or `UnknownApiError`. */
+export const errorInterpreter = <const Errs extends ReadonlyArray<ApiErrorClass>>(errors: Errs) => {
+  const byCode = new Map<string, ApiErrorClass>(errors.map((cls) => [codeOf[cls._tag], cls]))
+  const rateLimited = errors.includes(FrequencyLimited as never)
+  const decodeBody = Schema.decodeUnknownOption(ErrorBody)
+  return (r: IncomingResponse): ErrorInstance<Errs[number]> | UnknownApiError | UnexpectedResponse => {
+    const requestId = r.requestId !== undefined ? { requestId: r.requestId } : {}
+    let json: unknown
+    try {
+      json = JSON.parse(r.body)
+    } catch {
+      return new UnexpectedResponse({ status: r.status, message: `HTTP ${r.status} with a body that is not JSON`, body: r.body.slice(0, 512), ...requestId })
+    }
+    const parsed = decodeBody(json)
+    if (parsed._tag === "None" || typeof json !== "object" || json === null || Array.isArray(json) || (parsed.value.code === undefined && r.status !== 429)) {
+      return new UnexpectedResponse({ status: r.status, message: `HTTP ${r.status} with a body that is not a WeChat Pay error`, body: r.body.slice(0, 512), ...requestId })
+    }
+    const body = parsed.value
+    const fields: ErrorBodyFields = {
+      status: r.status,
+      code: body.code ?? "",
+      message: body.message ?? "",
+      ...(body.detail !== undefined ? { detail: body.detail } : {}),
+      ...requestId
+    }
+    const cls = r.status === 429 && rateLimited ? FrequencyLimited : byCode.get(fields.code)
+    return cls ? (new cls(fields) as ErrorInstance<Errs[number]>) : new UnknownApiError(fields)
+  }
+}
+
+/** Maps a verified 2xx to the decoded success value. */
+export const successInterpreter = <A, I>(success: Schema.Schema<A, I, never>) => {
+  if ((success as unknown) === NoContent) {
+    return (r: IncomingResponse): Effect.Effect<A, UnexpectedResponse> =>
+      r.status === 202 ? Effect.fail(accepted(r)) : Effect.succeed(undefined as A)
+  }
+  const decode = Schema.decodeUnknownEither(success)
+  return (r: IncomingResponse): Effect.Effect<A, UnexpectedResponse> => {
+    const requestId = r.requestId !== undefined ? { requestId: r.requestId } : {}
+    if (r.status === 202) return Effect.fail(accepted(r))
+    let json: unknown
+    try {
+      json = JSON.parse(r.body)
+    } catch {
+      return Effect.fail(new UnexpectedResponse({ status: r.status, message: "a signed success answer whose body is not JSON", body: r.body.slice(0, 512), ...requestId }))
+    }
+    const decoded = decode(json)
+    return decoded._tag === "Right"
+      ? Effect.succeed(decoded.right)
+      : Effect.fail(
+        new UnexpectedResponse({
+          status: r.status,
+          message: `the answer does not fit the success schema: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`,
+          ...requestId
+        })
+      )
+  }
+}
+
+const accepted = (r: IncomingResponse) =>
+  new UnexpectedResponse({
+    status: 202,
+    message: "WeChat Pay accepted the request without a result (202): repeat it",
+    ...(r.requestId !== undefined ? { requestId: r.requestId } : {})
+  })
+
+export const interpreter = <A, I, const Errs extends ReadonlyArray<ApiErrorClass>>(success: Schema.Schema<A, I, never>, errors: Errs) => {
+  const ok = successInterpreter(success)
+  const err = errorInterpreter(errors)
+  return (r: IncomingResponse) => (r.status >= 200 && r.status < 300 ? ok(r) : Effect.fail(err(r)))
+}
+
+// ---- declaring an endpoint ----
+
+export interface EndpointSpec<Req, ReqI, A, I, Errs extends ReadonlyArray<ApiErrorClass>> {
+  /** The span name, e.g. `DiscountCard.updateOrder`. */
+  readonly name: string
+  readonly method: HttpMethod
+  /** URL template; `{name}` placeholders are filled from the input's fields of that name. */
+  readonly path: string
+  /** Input schema: path parameters, query keys and body fields together, snake_case as on the wire. */
+  readonly request: Schema.Schema<Req, ReqI, never>
+  /** Input keys sent in the query string rather than the body. */
+  readonly query?: ReadonlyArray<string>
+  readonly success: Schema.Schema<A, I, never>
+  /** The codes this endpoint documents; anything else is `UnknownApiError`. */
+  readonly errors: Errs
+}
+
+export type EndpointError<Errs extends ReadonlyArray<ApiErrorClass>> = InstanceType<Errs[number]> | PipelineError
+
+export type EndpointFn<Req, A, Errs extends ReadonlyArray<ApiErrorClass>> = (input: Req) => Effect.Effect<A, EndpointError<Errs>, WechatPayClient>
+
+export const make = <Req, ReqI, A, I, const Errs extends ReadonlyArray<ApiErrorClass>>(
+  spec: EndpointSpec<Req, ReqI, A, I, Errs>
+): EndpointFn<Req, A, Errs> => {
+  const path = pathTemplate(spec.path)
+  const outside = new Set([...path.params, ...(spec.query ?? [])])
+  const encode = Schema.encodeEither(spec.request)
+  const interpret = interpreter(spec.success, spec.errors)
+  const hasBody = spec.method !== "GET" && spec.method !== "DELETE"
+  const invalid = (message: string) => new RequestValidationError({ endpoint: spec.name, message })
+  const fn = Effect.fn(spec.name)(function*(input: Req) {
+    const encoded = encode(input)
+    if (encoded._tag === "Left") return yield* invalid(ParseResult.TreeFormatter.formatErrorSync(encoded.left))
+    const wire = encoded.right as Record<string, unknown>
+    const filled = path.fill(wire)
+    if (typeof filled !== "string") return yield* invalid(filled.error)
+    let body: string | undefined
+    if (hasBody) {
+      const fields: Record<string, unknown> = {}
+      for (const k in wire) if (!outside.has(k) && wire[k] !== undefined) fields[k] = wire[k]
+      const serialized = serializeBody(fields)
+      if (typeof serialized !== "string") return yield* invalid(serialized.error)
+      body = serialized
+    }
+    let query = ""
+    if (spec.query !== undefined) {
+      const q: Record<string, string | number | boolean | undefined> = {}
+      for (const k of spec.query) q[k] = wire[k] as string | undefined
+      query = buildQuery(q)
+    }
+    yield* Effect.annotateCurrentSpan({ "http.request.method": spec.method, "url.template": spec.path })
+    const client = yield* WechatPayClient
+    return yield* client.execute({ method: spec.method, url: filled + query, body }, interpret)
+  })
+  return fn as EndpointFn<Req, A, Errs>
+}

@@ -1,0 +1,125 @@
+/**
+ * The front door: `WechatPay.layer(options)` builds the signer, the verifier and the client from
+ * values; `layerConfig()` from environment `Config`; `request` calls any endpoint by its URL template.
+ */
+import type { HttpClient } from "@effect/platform"
+import * as fs from "node:fs"
+import { Config, ConfigError, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import * as Signer from "../signing/Signer.js"
+import * as Verifier from "../signing/Verifier.js"
+import * as Endpoint from "./Endpoint.js"
+import { commonErrors, InvalidKey, type PipelineError, RequestValidationError } from "./errors.js"
+import * as WechatPayClient from "./WechatPayClient.js"
+
+export { withRetry, withoutRetry, defaultSchedule, isRetryable } from "./Retry.js"
+
+export interface PlatformOptions extends Verifier.StaticPlatformOptions {}
+
+export interface Options extends WechatPayClient.ClientSettings {
+  readonly mchid: string
+  /** The merchant API certificate serial number (`serial_no` in Authorization). */
+  readonly merchantSerialNumber: string
+  /** PKCS#8 or PKCS#1 PEM, parsed once when the layer is built. */
+  readonly merchantPrivateKey: Redacted.Redacted<string>
+  /** How WeChat Pay's answers are verified: its public key, platform certificates, or both. */
+  readonly platform: PlatformOptions
+  /** The APIv3 key (32 bytes): notifications and downloaded certificates. */
+  readonly apiV3Key?: Redacted.Redacted<string> | undefined
+  readonly signMode?: "threadpool" | "sync" | undefined
+}
+
+/** Signer and Verifier from the options (keys parsed once; a bad key fails here, naming it). */
+export const layerKeys = (options: Options): Layer.Layer<Signer.Signer | Verifier.Verifier, InvalidKey> =>
+  Layer.merge(
+    Signer.layer({
+      mchid: options.mchid,
+      merchantSerialNumber: options.merchantSerialNumber,
+      merchantPrivateKey: options.merchantPrivateKey,
+      ...(options.signMode !== undefined ? { signMode: options.signMode } : {})
+    }),
+    Verifier.layer(options.platform)
+  )
+
+/** The whole client from values. Needs an `HttpClient` (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layerUndici`). */
+export const layer = (options: Options): Layer.Layer<WechatPayClient.WechatPayClient, InvalidKey, HttpClient.HttpClient> =>
+  WechatPayClient.layer(options).pipe(Layer.provide(layerKeys(options)))
+
+const pemOrFile = (value: string): string => (value.includes("-----BEGIN") ? value : fs.readFileSync(value, "utf8"))
+
+/**
+ * Reads WECHATPAY_MCHID, WECHATPAY_MERCHANT_SERIAL_NUMBER, WECHATPAY_MERCHANT_PRIVATE_KEY (PEM or
+ * a file path), WECHATPAY_PUBLIC_KEY_ID, WECHATPAY_PUBLIC_KEY (PEM or a file path),
+ * WECHATPAY_APIV3_KEY (optional) and WECHATPAY_BASE_URL (optional).
+ */
+export const config: Config.Config<Options> = Config.all({
+  mchid: Config.string("WECHATPAY_MCHID"),
+  merchantSerialNumber: Config.string("WECHATPAY_MERCHANT_SERIAL_NUMBER"),
+  merchantPrivateKey: Config.redacted("WECHATPAY_MERCHANT_PRIVATE_KEY"),
+  publicKeyId: Config.string("WECHATPAY_PUBLIC_KEY_ID"),
+  publicKey: Config.string("WECHATPAY_PUBLIC_KEY"),
+  apiV3Key: Config.option(Config.redacted("WECHATPAY_APIV3_KEY")),
+  baseUrl: Config.option(Config.string("WECHATPAY_BASE_URL"))
+}).pipe(
+  Config.mapOrFail((c) => {
+    try {
+      return Either.right<Options>({
+        mchid: c.mchid,
+        merchantSerialNumber: c.merchantSerialNumber,
+        merchantPrivateKey: Redacted.make(pemOrFile(Redacted.value(c.merchantPrivateKey))),
+        platform: { publicKeyId: c.publicKeyId, publicKey: pemOrFile(c.publicKey) },
+        apiV3Key: Option.getOrUndefined(c.apiV3Key),
+        baseUrl: Option.getOrUndefined(c.baseUrl)
+      })
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? "unreadable"
+      return Either.left(ConfigError.InvalidData([], `a key path in WECHATPAY_MERCHANT_PRIVATE_KEY or WECHATPAY_PUBLIC_KEY could not be read (${code})`))
+    }
+  })
+)
+
+/** `layer` with its options read from `Config` (environment by default); `overrides` win. */
+export const layerConfig = (overrides: Partial<Options> = {}) =>
+  Layer.unwrapEffect(Effect.map(config, (c) => layer({ ...c, ...overrides })))
+
+export interface RequestOptions<A, I> {
+  readonly method: Endpoint.HttpMethod
+  /** URL template, e.g. `/v3/discount-card/orders/{out_order_no}`. */
+  readonly path: string
+  readonly params?: Readonly<Record<string, string | number>>
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>
+  /** JSON body: serialized once, and those bytes are signed and sent. */
+  readonly body?: unknown
+  /** Decodes a 2xx body; without it the parsed JSON (or `undefined` for an empty body) is returned. */
+  readonly success?: Schema.Schema<A, I, never>
+  /** Extra headers, e.g. `Wechatpay-Serial` for encrypted fields. */
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+type CommonError = InstanceType<(typeof commonErrors)[number]>
+
+const unknownJson = Schema.Unknown
+const defaultSuccess = (r: { status: number; body: string; requestId: string | undefined }) =>
+  r.body === "" ? Effect.succeed(undefined) : Endpoint.successInterpreter(unknownJson)(r as never)
+
+const errorOf = Endpoint.errorInterpreter(commonErrors)
+
+/** Any endpoint by its URL template: encoded, signed, sent, verified and classified like the named ones. */
+export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>): Effect.Effect<A, CommonError | PipelineError, WechatPayClient.WechatPayClient> =>
+  Effect.gen(function*() {
+    const invalid = (message: string) => new RequestValidationError({ endpoint: `${options.method} ${options.path}`, message })
+    const path = Endpoint.pathTemplate(options.path)
+    const filled = path.fill(options.params ?? {})
+    if (typeof filled !== "string") return yield* invalid(filled.error)
+    let body: string | undefined
+    if (options.body !== undefined) {
+      const serialized = Endpoint.serializeBody(options.body)
+      if (typeof serialized !== "string") return yield* invalid(serialized.error)
+      body = serialized
+    }
+    const ok = options.success ? Endpoint.successInterpreter(options.success) : defaultSuccess
+    const client = yield* WechatPayClient.WechatPayClient
+    return (yield* client.execute(
+      { method: options.method, url: filled + Endpoint.buildQuery(options.query), body, headers: options.headers },
+      (r) => (r.status >= 200 && r.status < 300 ? ok(r as never) : Effect.fail(errorOf(r)))
+    )) as A
+  }).pipe(Effect.withSpan("WechatPay.request", { attributes: { "http.request.method": options.method, "url.template": options.path } }))

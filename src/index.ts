@@ -1,0 +1,3 @@
+export * from "./api/index.js"
+export * from "./signing/index.js"
+export * as Schemas from "./schemas/index.js"
