@@ -1,0 +1,51 @@
+/**
+ * The published tarball imports cleanly from a plain Node ESM script: `npm pack` (which builds),
+ * unpack into a scratch project that has only the peer dependencies, and import every subpath.
+ */
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+
+const root = path.resolve(import.meta.dirname, "../..")
+
+describe("npm pack", () => {
+  it("imports from a plain Node ESM script", () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "ewp-pack-"))
+    try {
+      const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", scratch], { cwd: root, encoding: "utf8" })
+      const tarball = path.join(scratch, out.trim().split("\n").pop()!)
+      const pkgDir = path.join(scratch, "node_modules", "effect-wechatpay")
+      fs.mkdirSync(pkgDir, { recursive: true })
+      execFileSync("tar", ["-xzf", tarball, "-C", pkgDir, "--strip-components=1"])
+      // peers come from the user's program: link ours in, as a user's install would provide them
+      for (const dep of ["effect", "@effect/platform"]) {
+        const target = path.join(scratch, "node_modules", dep)
+        fs.mkdirSync(path.dirname(target), { recursive: true })
+        fs.symlinkSync(path.join(root, "node_modules", dep), target, "dir")
+      }
+      fs.writeFileSync(path.join(scratch, "package.json"), JSON.stringify({ type: "module" }))
+      fs.writeFileSync(
+        path.join(scratch, "main.mjs"),
+        [
+          `import * as ewp from "effect-wechatpay"`,
+          `import * as signing from "effect-wechatpay/signing"`,
+          `import * as schemas from "effect-wechatpay/schemas"`,
+          `import * as api from "effect-wechatpay/api"`,
+          `const names = ["WechatPay", "DiscountCard", "Busifavor", "MembercardOpen", "Signing", "SignError"]`,
+          `for (const n of names) if (!(n in ewp)) throw new Error("missing export " + n)`,
+          `if (typeof signing.Signing.requestMessage !== "function") throw new Error("signing")`,
+          `if (!schemas.Rfc3339 || !api.DiscountCard.updateOrder) throw new Error("subpaths")`,
+          `console.log("ok")`
+        ].join("\n")
+      )
+      const result = execFileSync("node", ["main.mjs"], { cwd: scratch, encoding: "utf8" })
+      expect(result.trim()).toBe("ok")
+      const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
+      expect(pkg.peerDependencies.effect).toMatch(/^\^3\./)
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
