@@ -7,7 +7,7 @@
  */
 import { HttpClient } from "@effect/platform"
 import * as os from "node:os"
-import { Clock, Context, Duration, Effect, FiberRef, Layer, Option, Schedule } from "effect"
+import { Clock, Context, Duration, Effect, FiberRef, Layer, Option, type Redacted, Schedule } from "effect"
 import { authorizationHeader, requestMessage } from "../signing/crypto.js"
 import { Nonce } from "../signing/Nonce.js"
 import { Signer } from "../signing/Signer.js"
@@ -35,6 +35,8 @@ export interface ClientSettings {
   readonly maxResponseBytes?: number | undefined
   /** Replaces the default `effect-wechatpay/<version> (<platform>) node/<version>`. */
   readonly userAgent?: string | undefined
+  /** The APIv3 key (32 bytes): decrypts notifications and downloaded certificates. */
+  readonly apiV3Key?: Redacted.Redacted<string> | undefined
 }
 
 export interface OutgoingRequest {
@@ -63,6 +65,7 @@ export interface WechatPayClientService {
     readonly backupBaseUrl: string | null
   }
   readonly verifier: VerifierService
+  readonly apiV3Key: Option.Option<Redacted.Redacted<string>>
   /** One attempt: sign, send (with failover), verify a 2xx. Non-2xx answers are returned, not failed. */
   readonly attempt: (request: OutgoingRequest) => Effect.Effect<IncomingResponse, TransportError | ResponseVerificationError | UnexpectedResponse>
   /**
@@ -202,6 +205,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
       mchid: signer.mchid,
       settings: { baseUrl, backupBaseUrl, maxResponseBytes, userAgent },
       verifier,
+      apiV3Key: Option.fromNullable(settings.apiV3Key),
       attempt,
       execute
     } satisfies WechatPayClientService
