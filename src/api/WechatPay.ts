@@ -2,18 +2,32 @@
  * The front door: `WechatPay.layer(options)` builds the signer, the verifier and the client from
  * values; `layerConfig()` from environment `Config`; `request` calls any endpoint by its URL template.
  */
-import type { HttpClient } from "@effect/platform"
+import { HttpClient } from "@effect/platform"
 import * as fs from "node:fs"
-import { Config, ConfigError, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { Config, ConfigError, type Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import * as Signer from "../signing/Signer.js"
 import * as Verifier from "../signing/Verifier.js"
 import * as Endpoint from "./Endpoint.js"
-import { commonErrors, InvalidKey, type PipelineError, RequestValidationError } from "./errors.js"
+import * as Certificates from "./Certificates.js"
+import { CertificateError, commonErrors, InvalidKey, type PipelineError, RequestValidationError } from "./errors.js"
+import { fromHttpClient, type Transport } from "./Transport.js"
 import * as WechatPayClient from "./WechatPayClient.js"
 
 export { withRetry, withoutRetry, defaultSchedule, isRetryable } from "./Retry.js"
 
-export interface PlatformOptions extends Verifier.StaticPlatformOptions {}
+export interface PlatformOptions {
+  /** WeChat Pay public key mode (every merchant since 2024-10): `PUB_KEY_ID_…` and its PEM. */
+  readonly publicKeyId?: string | undefined
+  readonly publicKey?: string | undefined
+  /**
+   * Platform certificate mode: PEM certificates known in advance, or `"auto"` to download
+   * `/v3/certificates` (needs `apiV3Key`) and keep them fresh. With a public key too, both modes
+   * verify at once (migration).
+   */
+  readonly certificates?: ReadonlyArray<string> | "auto" | undefined
+  /** `"auto"` only: how often to refresh. Default 12 h. */
+  readonly refreshInterval?: Duration.DurationInput | undefined
+}
 
 export interface Options extends WechatPayClient.ClientSettings {
   readonly mchid: string
@@ -28,20 +42,52 @@ export interface Options extends WechatPayClient.ClientSettings {
   readonly signMode?: "threadpool" | "sync" | undefined
 }
 
-/** Signer and Verifier from the options (keys parsed once; a bad key fails here, naming it). */
-export const layerKeys = (options: Options): Layer.Layer<Signer.Signer | Verifier.Verifier, InvalidKey> =>
-  Layer.merge(
-    Signer.layer({
-      mchid: options.mchid,
-      merchantSerialNumber: options.merchantSerialNumber,
-      merchantPrivateKey: options.merchantPrivateKey,
-      ...(options.signMode !== undefined ? { signMode: options.signMode } : {})
-    }),
-    Verifier.layer(options.platform)
+export type LayerError = InvalidKey | CertificateError
+
+/**
+ * Signer and Verifier from the options (keys parsed once; a bad key fails here, naming it).
+ * `transport` is only used by `certificates: "auto"` to download certificates.
+ */
+export const layerKeysWith = <R>(
+  options: Options,
+  transport: Effect.Effect<Transport, never, R>
+): Layer.Layer<Signer.Signer | Verifier.Verifier, LayerError, R> => {
+  const signer = Signer.layer({
+    mchid: options.mchid,
+    merchantSerialNumber: options.merchantSerialNumber,
+    merchantPrivateKey: options.merchantPrivateKey,
+    ...(options.signMode !== undefined ? { signMode: options.signMode } : {})
+  })
+  const { certificates, publicKey, publicKeyId } = options.platform
+  if (certificates !== "auto") {
+    return Layer.merge(signer, Verifier.layer({ publicKey, publicKeyId, certificates }))
+  }
+  const auto = Layer.scoped(
+    Verifier.Verifier,
+    Effect.gen(function*() {
+      if (options.apiV3Key === undefined) {
+        return yield* new InvalidKey({ which: "apiV3Key", message: "apiV3Key: is required with platform.certificates = \"auto\"" })
+      }
+      if (Buffer.byteLength(Redacted.value(options.apiV3Key), "utf8") !== 32) {
+        return yield* new InvalidKey({ which: "apiV3Key", message: "apiV3Key: must be 32 bytes" })
+      }
+      const staticKeys = yield* Verifier.loadStaticKeys({ publicKey, publicKeyId })
+      return yield* Certificates.make(
+        { apiV3Key: options.apiV3Key, staticKeys, refreshInterval: options.platform.refreshInterval },
+        yield* transport,
+        options
+      )
+    })
   )
+  return Layer.provideMerge(auto, signer)
+}
+
+/** `layerKeysWith` over the `HttpClient` in context. */
+export const layerKeys = (options: Options): Layer.Layer<Signer.Signer | Verifier.Verifier, LayerError, HttpClient.HttpClient> =>
+  layerKeysWith(options, Effect.map(HttpClient.HttpClient, fromHttpClient))
 
 /** The whole client from values. Needs an `HttpClient` (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layerUndici`). */
-export const layer = (options: Options): Layer.Layer<WechatPayClient.WechatPayClient, InvalidKey, HttpClient.HttpClient> =>
+export const layer = (options: Options): Layer.Layer<WechatPayClient.WechatPayClient, LayerError, HttpClient.HttpClient> =>
   WechatPayClient.layer(options).pipe(Layer.provide(layerKeys(options)))
 
 const pemOrFile = (value: string): string => (value.includes("-----BEGIN") ? value : fs.readFileSync(value, "utf8"))

@@ -83,6 +83,11 @@ export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
   message: Schema.String
 }) {}
 
+/** Platform certificates could not be downloaded, decrypted or checked. */
+export class CertificateError extends Schema.TaggedError<CertificateError>()("CertificateError", {
+  message: Schema.String
+}) {}
+
 /** An AEAD or OAEP operation failed (wrong key, tampered data, too long). */
 export class CryptoError extends Schema.TaggedError<CryptoError>()("CryptoError", {
   operation: Schema.String,
