@@ -1,0 +1,142 @@
+/**
+ * Notification (callback) schemas: the envelope WeChat Pay posts, and the decrypted `resource`
+ * of each event type of our product families. Resource structs keep unknown fields (WeChat adds
+ * fields over time), so a new field never breaks a merchant's handler.
+ */
+import { Schema } from "effect"
+
+const open = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const optionalString = Schema.optional(Schema.String)
+
+export const EncryptedResource = Schema.Struct({
+  algorithm: Schema.Literal("AEAD_AES_256_GCM"),
+  ciphertext: Schema.String,
+  associated_data: Schema.optional(Schema.String),
+  nonce: Schema.String,
+  original_type: optionalString
+})
+
+/** The JSON body of every v3 notification. */
+export const Envelope = Schema.Struct({
+  id: Schema.String,
+  create_time: Schema.String,
+  event_type: Schema.String,
+  resource_type: Schema.String,
+  summary: Schema.String,
+  resource: EncryptedResource
+})
+export type Envelope = typeof Envelope.Type
+
+// ---- resources ----
+
+/** 先享卡 events (USER_ACCEPTED, AGREEMENT_ENDED, USER_PAID) share the card's fields. */
+export const DiscountCardResource = Schema.Struct(
+  {
+    appid: optionalString,
+    openid: optionalString,
+    mchid: optionalString,
+    card_id: optionalString,
+    card_template_id: optionalString,
+    out_card_code: optionalString,
+    create_time: optionalString,
+    state: optionalString,
+    unfinished_reason: optionalString,
+    total_amount: Schema.optional(Schema.Union(Schema.String, Schema.Number)),
+    time_range: Schema.optional(Schema.Struct({ begin_time: optionalString, end_time: optionalString })),
+    objectives: Schema.optional(Schema.Array(Schema.Struct({ objective_id: Schema.optional(Schema.Union(Schema.String, Schema.Number)) }, open))),
+    rewards: Schema.optional(Schema.Array(Schema.Struct({ reward_id: Schema.optional(Schema.Union(Schema.String, Schema.Number)) }, open)))
+  },
+  open
+)
+export type DiscountCardResource = typeof DiscountCardResource.Type
+
+/** 商家券 COUPON.SEND: a coupon (or consumption card) reached a user. */
+export const CouponSendResource = Schema.Struct(
+  {
+    event_type: optionalString,
+    coupon_code: optionalString,
+    stock_id: optionalString,
+    send_time: optionalString,
+    openid: optionalString,
+    unionid: optionalString,
+    send_channel: Schema.String,
+    send_merchant: Schema.String,
+    attach_info: Schema.optional(
+      Schema.Struct({
+        transaction_id: optionalString,
+        act_code: optionalString,
+        hall_code: optionalString,
+        hall_belong_mch_id: Schema.optional(Schema.Number),
+        card_id: optionalString,
+        code: optionalString,
+        activity_id: optionalString
+      }, open)
+    )
+  },
+  open
+)
+export type CouponSendResource = typeof CouponSendResource.Type
+
+/** 会员卡 MEMBERCARD.* events: a user took, activated or changed a member card. */
+export const MemberCardResource = Schema.Struct(
+  {
+    event_type: optionalString,
+    card_id: optionalString,
+    code: optionalString,
+    event_time: Schema.String,
+    openid: Schema.String,
+    unionid: optionalString
+  },
+  open
+)
+export type MemberCardResource = typeof MemberCardResource.Type
+
+// ---- events: the envelope with its decrypted resource ----
+
+const eventFields = {
+  id: Schema.String,
+  create_time: Schema.String,
+  resource_type: Schema.String,
+  summary: Schema.String
+}
+
+const event = <T extends string, R extends Schema.Schema.AnyNoContext>(type: T, resource: R) =>
+  Schema.Struct({ ...eventFields, event_type: Schema.Literal(type), resource })
+
+export const DiscountCardUserAccepted = event("DISCOUNT_CARD.USER_ACCEPTED", DiscountCardResource)
+export const DiscountCardAgreementEnded = event("DISCOUNT_CARD.AGREEMENT_ENDED", DiscountCardResource)
+export const DiscountCardUserPaid = event("DISCOUNT_CARD.USER_PAID", DiscountCardResource)
+export const CouponSend = event("COUPON.SEND", CouponSendResource)
+export const MemberCardAcceptCard = event("MEMBERCARD.ACCEPT_CARD", MemberCardResource)
+export const MemberCardActivateCard = event("MEMBERCARD.ACTIVATE_CARD", MemberCardResource)
+export const MemberCardUsercardManage = event("MEMBERCARD.USERCARD_MANAGE", MemberCardResource)
+
+export const knownEventTypes = [
+  "DISCOUNT_CARD.USER_ACCEPTED",
+  "DISCOUNT_CARD.AGREEMENT_ENDED",
+  "DISCOUNT_CARD.USER_PAID",
+  "COUPON.SEND",
+  "MEMBERCARD.ACCEPT_CARD",
+  "MEMBERCARD.ACTIVATE_CARD",
+  "MEMBERCARD.USERCARD_MANAGE"
+] as const
+const known: ReadonlySet<string> = new Set(knownEventTypes)
+
+/** Any other event type: the decrypted resource as parsed JSON. */
+export const OtherEvent = Schema.Struct({
+  ...eventFields,
+  event_type: Schema.String.pipe(Schema.filter((t) => !known.has(t) || `${t} has its own schema`)),
+  resource: Schema.Unknown
+})
+
+export const NotificationEvent = Schema.Union(
+  DiscountCardUserAccepted,
+  DiscountCardAgreementEnded,
+  DiscountCardUserPaid,
+  CouponSend,
+  MemberCardAcceptCard,
+  MemberCardActivateCard,
+  MemberCardUsercardManage,
+  OtherEvent
+)
+export type NotificationEvent = typeof NotificationEvent.Type
