@@ -15,6 +15,7 @@ import {
   UnknownApiError
 } from "./errors.js"
 import { ErrorBody } from "../schemas/common.js"
+import { OAEP_MAX_BYTES, oaepEncrypt } from "../signing/crypto.js"
 import { type IncomingResponse, WechatPayClient } from "./WechatPayClient.js"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
@@ -73,6 +74,43 @@ export const buildQuery = (query: Readonly<Record<string, string | number | bool
   const s = params.toString()
   return s === "" ? "" : `?${s}`
 }
+
+// ---- sensitive fields ----
+
+/**
+ * Encrypts the string fields at `paths` (dotted, e.g. `contact.mobile`) in place with RSA-OAEP
+ * under the verifier's newest WeChat Pay key, and answers the `Wechatpay-Serial` header to send.
+ */
+export const encryptFields = (
+  body: Record<string, unknown>,
+  paths: ReadonlyArray<string>,
+  endpoint: string
+): Effect.Effect<Record<string, string>, RequestValidationError, WechatPayClient> =>
+  Effect.gen(function*() {
+    const client = yield* WechatPayClient
+    const key = yield* Effect.mapError(
+      client.verifier.encryptionKey,
+      (e) => new RequestValidationError({ endpoint, message: `no WeChat Pay key to encrypt sensitive fields with: ${e.message}` })
+    )
+    for (const path of paths) {
+      const parts = path.split(".")
+      let parent: Record<string, unknown> | undefined = body
+      for (const part of parts.slice(0, -1)) {
+        const next: unknown = parent?.[part]
+        parent = typeof next === "object" && next !== null ? (next as Record<string, unknown>) : undefined
+      }
+      const leaf = parts[parts.length - 1]!
+      const value = parent?.[leaf]
+      if (parent === undefined || value === undefined) continue
+      if (typeof value !== "string") return yield* new RequestValidationError({ endpoint, message: `sensitive field ${path} must be a string` })
+      const bytes = Buffer.byteLength(value, "utf8")
+      if (bytes > OAEP_MAX_BYTES) {
+        return yield* new RequestValidationError({ endpoint, message: `sensitive field ${path} is ${bytes} bytes; RSA-OAEP fits at most ${OAEP_MAX_BYTES}` })
+      }
+      parent[leaf] = oaepEncrypt(value, key.key)
+    }
+    return { "wechatpay-serial": key.id }
+  })
 
 // ---- answers → results and typed errors ----
 
@@ -163,6 +201,8 @@ export interface EndpointSpec<Req, ReqI, A, I, Errs extends ReadonlyArray<ApiErr
   /** Input keys sent in the query string rather than the body. */
   readonly query?: ReadonlyArray<string>
   readonly success: Schema.Schema<A, I, never>
+  /** Body fields (dotted paths) that WeChat Pay wants RSA-OAEP encrypted; `Wechatpay-Serial` is then sent. */
+  readonly encrypt?: ReadonlyArray<string>
   /** The codes this endpoint documents; anything else is `UnknownApiError`. */
   readonly errors: Errs
 }
@@ -187,9 +227,14 @@ export const make = <Req, ReqI, A, I, const Errs extends ReadonlyArray<ApiErrorC
     const filled = path.fill(wire)
     if (typeof filled !== "string") return yield* invalid(filled.error)
     let body: string | undefined
+    let headers: Record<string, string> | undefined
     if (hasBody) {
-      const fields: Record<string, unknown> = {}
+      let fields: Record<string, unknown> = {}
       for (const k in wire) if (!outside.has(k) && wire[k] !== undefined) fields[k] = wire[k]
+      if (spec.encrypt !== undefined) {
+        fields = structuredClone(fields) // encrypt a copy: never the caller's objects
+        headers = yield* encryptFields(fields, spec.encrypt, spec.name)
+      }
       const serialized = serializeBody(fields)
       if (typeof serialized !== "string") return yield* invalid(serialized.error)
       body = serialized
@@ -202,7 +247,7 @@ export const make = <Req, ReqI, A, I, const Errs extends ReadonlyArray<ApiErrorC
     }
     yield* Effect.annotateCurrentSpan({ "http.request.method": spec.method, "url.template": spec.path })
     const client = yield* WechatPayClient
-    return yield* client.execute({ method: spec.method, url: filled + query, body }, interpret)
+    return yield* client.execute({ method: spec.method, url: filled + query, body, headers }, interpret)
   })
   return fn as EndpointFn<Req, A, Errs>
 }

@@ -137,8 +137,10 @@ export interface RequestOptions<A, I> {
   readonly body?: unknown
   /** Decodes a 2xx body; without it the parsed JSON (or `undefined` for an empty body) is returned. */
   readonly success?: Schema.Schema<A, I, never>
-  /** Extra headers, e.g. `Wechatpay-Serial` for encrypted fields. */
+  /** Extra headers. */
   readonly headers?: Readonly<Record<string, string>>
+  /** Body fields (dotted paths) to RSA-OAEP encrypt with WeChat Pay's key; `Wechatpay-Serial` is then sent. */
+  readonly encrypt?: ReadonlyArray<string>
 }
 
 type CommonError = InstanceType<(typeof commonErrors)[number]>
@@ -149,6 +151,17 @@ const defaultSuccess = (r: { status: number; body: string; requestId: string | u
 
 const errorOf = Endpoint.errorInterpreter(commonErrors)
 
+/**
+ * RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of one sensitive value with the configured WeChat Pay
+ * public key or newest certificate; `serial` goes in the `Wechatpay-Serial` header.
+ */
+export const encryptSensitive = (plaintext: string): Effect.Effect<{ readonly ciphertext: string; readonly serial: string }, RequestValidationError, WechatPayClient.WechatPayClient> =>
+  Effect.gen(function*() {
+    const holder = { value: plaintext }
+    const headers = yield* Endpoint.encryptFields(holder, ["value"], "WechatPay.encryptSensitive")
+    return { ciphertext: holder.value, serial: headers["wechatpay-serial"]! }
+  })
+
 /** Any endpoint by its URL template: encoded, signed, sent, verified and classified like the named ones. */
 export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>): Effect.Effect<A, CommonError | PipelineError, WechatPayClient.WechatPayClient> =>
   Effect.gen(function*() {
@@ -157,15 +170,21 @@ export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>)
     const filled = path.fill(options.params ?? {})
     if (typeof filled !== "string") return yield* invalid(filled.error)
     let body: string | undefined
+    let headers = options.headers
     if (options.body !== undefined) {
-      const serialized = Endpoint.serializeBody(options.body)
+      let payload = options.body
+      if (options.encrypt !== undefined && typeof payload === "object" && payload !== null) {
+        payload = structuredClone(payload) // encrypt a copy: never the caller's objects
+        headers = { ...headers, ...(yield* Endpoint.encryptFields(payload as Record<string, unknown>, options.encrypt, `${options.method} ${options.path}`)) }
+      }
+      const serialized = Endpoint.serializeBody(payload)
       if (typeof serialized !== "string") return yield* invalid(serialized.error)
       body = serialized
     }
     const ok = options.success ? Endpoint.successInterpreter(options.success) : defaultSuccess
     const client = yield* WechatPayClient.WechatPayClient
     return (yield* client.execute(
-      { method: options.method, url: filled + Endpoint.buildQuery(options.query), body, headers: options.headers },
+      { method: options.method, url: filled + Endpoint.buildQuery(options.query), body, headers },
       (r) => (r.status >= 200 && r.status < 300 ? ok(r as never) : Effect.fail(errorOf(r)))
     )) as A
   }).pipe(Effect.withSpan("WechatPay.request", { attributes: { "http.request.method": options.method, "url.template": options.path } }))
