@@ -105,6 +105,8 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
           }
           let size = 0
           const chunks = yield* response.stream.pipe(
+            // fetch gives a 204 (or any empty answer) a null body, which the platform reports as EmptyBody: it is just empty
+            Stream.catchSome((e) => (e.reason === "EmptyBody" ? Option.some(Stream.empty) : Option.none())),
             Stream.tap((chunk) => {
               size += chunk.length
               return size > maxBodyBytes
