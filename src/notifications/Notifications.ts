@@ -156,7 +156,9 @@ export const handler = <E, R>(
     const parsed = yield* Effect.either(parse(request.headers, body))
     if (parsed._tag === "Left") {
       const e = parsed.left
-      yield* Effect.logWarning("effect-wechatpay: notification refused").pipe(Effect.annotateLogs({ error: e._tag, reason: "reason" in e ? e.reason : "" }))
+      // WeChat Pay's deliberate probe traffic is expected: note it quietly
+      const log = "reason" in e && e.reason === "SignatureProbe" ? Effect.logDebug : Effect.logWarning
+      yield* log("effect-wechatpay: notification refused").pipe(Effect.annotateLogs({ error: e._tag, reason: "reason" in e ? e.reason : "" }))
       return reply(e._tag === "NotificationVerificationError" ? 401 : 400, "FAIL", e.message)
     }
     const event = parsed.right

@@ -1,0 +1,174 @@
+/**
+ * Notifications: parse (verify → decrypt → decode) and the mountable handler over real HTTP,
+ * with callbacks signed by a test platform key and encrypted with a test APIv3 key.
+ */
+import { HttpRouter, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import * as crypto from "node:crypto"
+import * as http from "node:http"
+import { Effect, Layer, Ref } from "effect"
+import { Notifications } from "../../src/notifications/index.js"
+import { aeadEncrypt, SIGNATURE_PROBE_PREFIX } from "../../src/signing/crypto.js"
+import { clientLayer } from "../support/client.js"
+import { API_V3_KEY, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
+import { memoryHttp } from "../support/memoryClient.js"
+
+const keys = testKeys()
+const client = clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer)
+
+interface CallbackOptions {
+  readonly id?: string
+  readonly timestamp?: number
+  readonly serial?: string
+  readonly probe?: boolean
+  readonly apiV3Key?: string
+  readonly tamper?: (body: string) => string
+}
+
+/** A callback as WeChat Pay would post it: resource encrypted, body signed with the platform key. */
+const callback = (eventType: string, resource: unknown, o: CallbackOptions = {}) => {
+  const nonce = crypto.randomBytes(6).toString("hex")
+  const envelope = {
+    id: o.id ?? crypto.randomUUID(),
+    create_time: "2026-11-22T10:00:00+08:00",
+    resource_type: "encrypt-resource",
+    event_type: eventType,
+    summary: "test event",
+    resource: {
+      original_type: "test",
+      algorithm: "AEAD_AES_256_GCM",
+      ciphertext: aeadEncrypt({ key: o.apiV3Key ?? API_V3_KEY, nonce, associatedData: "notification", plaintext: JSON.stringify(resource) }),
+      associated_data: "notification",
+      nonce
+    }
+  }
+  const body = JSON.stringify(envelope)
+  const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000))
+  const sigNonce = crypto.randomBytes(16).toString("hex")
+  const signature = o.probe
+    ? SIGNATURE_PROBE_PREFIX + crypto.randomBytes(32).toString("base64")
+    : crypto.sign("sha256", Buffer.from(`${timestamp}\n${sigNonce}\n${body}\n`), keys.platform.privateKey).toString("base64")
+  return {
+    headers: {
+      "content-type": "application/json",
+      "wechatpay-timestamp": timestamp,
+      "wechatpay-nonce": sigNonce,
+      "wechatpay-signature": signature,
+      "wechatpay-serial": o.serial ?? PUBLIC_KEY_ID,
+      "wechatpay-signature-type": "WECHATPAY2-SHA256-RSA2048",
+      "request-id": "req-" + sigNonce
+    },
+    body: o.tamper ? o.tamper(body) : body
+  }
+}
+
+const memberCard = { event_type: "NEW_ACTIVATE", card_id: "pbLatjk4T4Hx-QgHgIw6M1nM5Ls", code: "18711", event_time: "2026-11-22T10:00:00+08:00", openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
+const couponSend = { event_type: "EVENT_TYPE_BUSICOUPON_SEND", coupon_code: "123446565767", stock_id: "1002323", send_time: "2026-11-22T13:29:35+08:00", openid: "2323dfsdf342342", send_channel: "BUSICOUPON_SEND_CHANNEL_API", send_merchant: "1900000001" }
+
+describe("Notifications.parse", () => {
+  it.live("decodes each family into its typed event", () =>
+    Effect.gen(function*() {
+      const c1 = callback("MEMBERCARD.ACCEPT_CARD", memberCard)
+      const e1 = yield* Notifications.parse(c1.headers, c1.body)
+      expect(e1.event_type).toBe("MEMBERCARD.ACCEPT_CARD")
+      if (e1.event_type === "MEMBERCARD.ACCEPT_CARD") expect(e1.resource.openid).toBe(memberCard.openid)
+
+      const c2 = callback("COUPON.SEND", couponSend)
+      const e2 = yield* Notifications.parse(c2.headers, c2.body)
+      if (e2.event_type !== "COUPON.SEND") throw new Error("expected COUPON.SEND")
+      expect(e2.resource.coupon_code).toBe("123446565767")
+
+      const c3 = callback("DISCOUNT_CARD.USER_ACCEPTED", { out_card_code: "c1", card_template_id: "t1", state: "ONGOING", extra_field_from_the_future: 1 })
+      const e3 = yield* Notifications.parse(c3.headers, c3.body)
+      if (e3.event_type !== "DISCOUNT_CARD.USER_ACCEPTED") throw new Error("expected DISCOUNT_CARD.USER_ACCEPTED")
+      expect(e3.resource.state).toBe("ONGOING")
+      expect(e3.resource["extra_field_from_the_future"]).toBe(1)
+    }).pipe(Effect.provide(client)))
+
+  it.live("keeps other event types as a generic event", () =>
+    Effect.gen(function*() {
+      const c = callback("TRANSACTION.SUCCESS", { out_trade_no: "x1" })
+      const e = yield* Notifications.parse(c.headers, c.body)
+      expect(e.event_type).toBe("TRANSACTION.SUCCESS")
+      expect(e.resource).toEqual({ out_trade_no: "x1" })
+    }).pipe(Effect.provide(client)))
+
+  const refused = [
+    ["tampered body", callback("COUPON.SEND", couponSend, { tamper: (b) => b.replace("test event", "test evenT") }), "NotificationVerificationError", "BadSignature"],
+    ["stale timestamp", callback("COUPON.SEND", couponSend, { timestamp: Math.floor(Date.now() / 1000) - 301 }), "NotificationVerificationError", "StaleTimestamp"],
+    ["probe signature", callback("COUPON.SEND", couponSend, { probe: true }), "NotificationVerificationError", "SignatureProbe"],
+    ["unknown serial", callback("COUPON.SEND", couponSend, { serial: "PUB_KEY_ID_OTHER" }), "NotificationVerificationError", "UnknownSerial"],
+    ["wrong APIv3 key", callback("COUPON.SEND", couponSend, { apiV3Key: "0".repeat(32) }), "NotificationDecryptError", undefined],
+    ["resource off schema", callback("MEMBERCARD.ACCEPT_CARD", { card_id: "x" }), "UnexpectedNotification", undefined]
+  ] as const
+  for (const [name, c, tag, reason] of refused) {
+    it.live(`refuses a ${name}`, () =>
+      Effect.gen(function*() {
+        const e = yield* Effect.flip(Notifications.parse(c.headers, c.body))
+        expect(e._tag).toBe(tag)
+        if (reason !== undefined) expect((e as { reason?: string }).reason).toBe(reason)
+        expect(JSON.stringify(e)).not.toContain(API_V3_KEY)
+      }).pipe(Effect.provide(client)))
+  }
+
+  it.live("refuses without headers and takes web Headers too", () =>
+    Effect.gen(function*() {
+      const c = callback("COUPON.SEND", couponSend)
+      const e = yield* Effect.flip(Notifications.parse({}, c.body))
+      expect(e._tag === "NotificationVerificationError" && e.reason).toBe("MissingHeaders")
+      const ok = yield* Notifications.parse(new Headers(c.headers), c.body)
+      expect(ok.event_type).toBe("COUPON.SEND")
+    }).pipe(Effect.provide(client)))
+})
+
+describe("Notifications.handler over HTTP", () => {
+  const post = (url: string, c: { headers: Record<string, string>; body: string }) =>
+    Effect.promise(() => fetch(url, { method: "POST", headers: c.headers, body: c.body }).then(async (r) => ({ status: r.status, text: await r.text() })))
+
+  it.scopedLive("acknowledges once per id; refuses tampered, stale and probe callbacks", () =>
+    Effect.gen(function*() {
+      const received = yield* Ref.make<Array<string>>([])
+      let failNext = false
+      const app = HttpRouter.empty.pipe(
+        HttpRouter.post(
+          "/notify",
+          Notifications.handler((event) =>
+            failNext
+              ? Effect.sync(() => {
+                failNext = false
+              }).pipe(Effect.zipRight(Effect.fail("database down")))
+              : Ref.update(received, (a) => [...a, event.id]))
+        )
+      )
+      yield* HttpServer.serveEffect(app).pipe(Layer.scopedDiscard, Layer.launch, Effect.forkScoped, Effect.asVoid)
+      yield* Effect.sleep("50 millis")
+      const address = (yield* HttpServer.HttpServer).address
+      const url = `http://127.0.0.1:${(address as HttpServer.TcpAddress).port}/notify`
+
+      const good = callback("MEMBERCARD.ACCEPT_CARD", memberCard, { id: "evt-1" })
+      expect((yield* post(url, good)).status).toBe(204)
+      expect((yield* post(url, good)).status).toBe(204) // a replay within the window is acknowledged, not re-handled
+      expect(yield* Ref.get(received)).toEqual(["evt-1"])
+
+      for (const bad of [
+        callback("MEMBERCARD.ACCEPT_CARD", memberCard, { id: "evt-2", tamper: (b) => b.replace("evt-2", "evt-3") }),
+        callback("MEMBERCARD.ACCEPT_CARD", memberCard, { id: "evt-4", timestamp: Math.floor(Date.now() / 1000) - 600 }),
+        callback("MEMBERCARD.ACCEPT_CARD", memberCard, { id: "evt-5", probe: true })
+      ]) {
+        const r = yield* post(url, bad)
+        expect(r.status).toBe(401)
+        expect(JSON.parse(r.text).code).toBe("FAIL")
+      }
+      expect(yield* Ref.get(received)).toEqual(["evt-1"])
+
+      // the merchant's handler fails: 500, so WeChat Pay retries; the retry is handled
+      failNext = true
+      const flaky = callback("COUPON.SEND", couponSend, { id: "evt-6" })
+      expect((yield* post(url, flaky)).status).toBe(500)
+      expect((yield* post(url, flaky)).status).toBe(204)
+      expect(yield* Ref.get(received)).toEqual(["evt-1", "evt-6"])
+    }).pipe(
+      Effect.provide(Layer.merge(client, NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })))
+    ))
+})
