@@ -83,7 +83,9 @@ export class WechatPayClient extends Context.Tag("effect-wechatpay/WechatPayClie
 export const defaultUserAgent = (): string =>
   `effect-wechatpay/${VERSION} (${os.platform()} ${os.release()}; ${process.arch}) node/${process.versions.node}`
 
-const utf8 = new TextDecoder("utf-8", { fatal: true })
+// ignoreBOM keeps a leading BOM in the text: the signature covers the exact bytes.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+const lossyUtf8 = new TextDecoder("utf-8", { ignoreBOM: true })
 
 const CONNECTION_FAILURES: ReadonlySet<string> = new Set(["Connect", "Reset"])
 
@@ -136,18 +138,24 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
         )
         const requestId = raw.headers["request-id"]
         let body: string
+        let validUtf8 = true
         try {
           body = utf8.decode(raw.body)
         } catch {
+          body = lossyUtf8.decode(raw.body)
+          validUtf8 = false
+        }
+        if (raw.status >= 200 && raw.status < 300) {
+          // Every 2xx, 204 included, must be signed by WeChat Pay: an unsigned one is forged.
+          // Verified before the UTF-8 check, so a corrupted or forged 2xx body is reported as such.
+          yield* verifier.verify(signedMessageFromHeaders(raw.headers, body))
+        }
+        if (!validUtf8) {
           return yield* new UnexpectedResponse({
             status: raw.status,
             message: "the body is not valid UTF-8",
             ...(requestId !== undefined ? { requestId } : {})
           })
-        }
-        if (raw.status >= 200 && raw.status < 300) {
-          // Every 2xx, 204 included, must be signed by WeChat Pay: an unsigned one is forged.
-          yield* verifier.verify(signedMessageFromHeaders(raw.headers, body))
         }
         return { status: raw.status, headers: raw.headers, body, requestId, host } satisfies IncomingResponse
       })
