@@ -1,0 +1,332 @@
+/**
+ * The emulator as an `HttpApp`: the WeChat Pay protocol around an `HttpRouter` of our four
+ * endpoints, a state store, fault injection, a log of received requests, and the `/__sandbox/*`
+ * control routes. The same app serves a Node socket and the in-memory client.
+ */
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import type { HttpApp } from "@effect/platform"
+import { Clock, Context, Duration, Effect, ParseResult, Schema } from "effect"
+import { parseAuthorization } from "../signing/crypto.js"
+import * as BusifavorSchemas from "../schemas/busifavor.js"
+import * as DiscountCardSchemas from "../schemas/discountCard.js"
+import * as MembercardOpenSchemas from "../schemas/membercardOpen.js"
+import { FaultRegistry, FaultSpec, isTampering } from "./Faults.js"
+import {
+  ApiFailure,
+  checkAuthorization,
+  checkHeaders,
+  errorBody,
+  makeResponseSigner,
+  type MerchantIdentity,
+  type PlatformKey,
+  type SignatureTampering
+} from "./Protocol.js"
+import { type Answer, SeedData, Store } from "./State.js"
+
+/** One request as the sandbox received it. */
+export interface RecordedRequest {
+  readonly method: string
+  /** Path and query exactly as received (what the merchant signed). */
+  readonly url: string
+  /** The body text ("" when none). */
+  readonly body: string
+  /** From the Authorization header, when it could be read. */
+  readonly nonce: string | undefined
+  readonly timestamp: string | undefined
+  readonly userAgent: string | undefined
+  /** The sandbox clock when it arrived, ms. */
+  readonly receivedAt: number
+  /** What it was answered; `undefined` for a dropped connection. */
+  readonly status: number | undefined
+  readonly requestId: string | undefined
+  /** The fault that hit it, if any. */
+  readonly fault: string | undefined
+}
+
+export interface EmulatorConfig {
+  readonly merchant: MerchantIdentity
+  readonly platform: PlatformKey
+  /** Added to the Effect `Clock` to give the sandbox's clock. */
+  readonly clockOffsetMillis: number
+  readonly initialSeed: SeedData | undefined
+  /** Cache answer signatures per (status, body): cheap answers for benchmarks. */
+  readonly bench: boolean
+  readonly maxRecordedRequests: number
+}
+
+/** The answer the in-memory client turns into a dropped connection (a socket is destroyed instead). */
+export const DROP_HEADER = "x-wechatpay-sandbox-drop"
+
+const CONTROL_PREFIX = "/__sandbox/"
+
+class Call extends Context.Tag("effect-wechatpay/sandbox/Call")<Call, {
+  readonly body: string
+  readonly nowMillis: number
+}>() {}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+const lenientUtf8 = new TextDecoder("utf-8")
+
+const json = (status: number, value: unknown) =>
+  HttpServerResponse.text(JSON.stringify(value), { status, contentType: "application/json" })
+
+const paramError = (message: string, detail?: Record<string, unknown>) =>
+  new ApiFailure({ status: 400, code: "PARAM_ERROR", message, ...(detail !== undefined ? { detail } : {}) })
+
+const valueAt = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
+  let v: unknown = input
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined
+    v = (v as Record<PropertyKey, unknown>)[k]
+  }
+  return v
+}
+
+/** A request schema failure as WeChat Pay words it: PARAM_ERROR with `{field, value, issue, location}`. */
+const toParamError = (error: ParseResult.ParseError, input: unknown, pathParams: ReadonlySet<string>): ApiFailure => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  const path = issue?.path ?? []
+  const field = "/" + path.map(String).join("/")
+  const value = valueAt(input, path)
+  const location = path.length > 0 && pathParams.has(String(path[0])) ? "path" : "body"
+  return paramError(`输入源“${field}”校验失败：${issue?.message ?? "invalid"}`, {
+    field,
+    ...(value !== undefined ? { value } : {}),
+    issue: issue?.message ?? "invalid",
+    location
+  })
+}
+
+/** An endpoint: the body JSON merged with the path parameters, decoded by our request schema, then the rule. */
+const endpoint = <A, I>(
+  schema: Schema.Schema<A, I, never>,
+  pathParams: ReadonlyArray<string>,
+  rule: (input: A, nowMillis: number) => Answer | ApiFailure
+) => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" })
+  const inPath = new Set(pathParams)
+  return Effect.gen(function*() {
+    const params = yield* HttpRouter.params
+    const call = yield* Call
+    let body: unknown
+    try {
+      body = JSON.parse(call.body)
+    } catch {
+      return yield* paramError("请求Body不是合法的JSON", { location: "body", issue: "not valid JSON" })
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      return yield* paramError("请求Body必须是JSON对象", { location: "body", issue: "not a JSON object" })
+    }
+    const input: Record<string, unknown> = { ...(body as Record<string, unknown>) }
+    for (const p of pathParams) input[p] = params[p]
+    const decoded = decode(input)
+    if (decoded._tag === "Left") return yield* toParamError(decoded.left, input, inPath)
+    const answer = rule(decoded.right, call.nowMillis)
+    if (answer instanceof ApiFailure) return yield* answer
+    return answer.status === 204 ? HttpServerResponse.empty({ status: 204 }) : json(200, answer.body)
+  })
+}
+
+export interface Emulator {
+  readonly app: HttpApp.Default
+  readonly store: Store
+  readonly faults: FaultRegistry
+  readonly seed: (data: SeedData) => void
+  readonly reset: () => void
+  readonly requests: () => ReadonlyArray<RecordedRequest>
+}
+
+export const make = (config: EmulatorConfig): Emulator => {
+  const store = new Store(config.merchant.mchid)
+  const faults = new FaultRegistry()
+  const signer = makeResponseSigner(config.platform, { cache: config.bench })
+  let recorded: Array<RecordedRequest & { status: number | undefined; requestId: string | undefined }> = []
+
+  const reset = () => {
+    store.clear()
+    if (config.initialSeed !== undefined) store.seed(config.initialSeed)
+    faults.clear()
+    recorded = []
+  }
+  reset()
+
+  const router = HttpRouter.empty.pipe(
+    HttpRouter.post(
+      "/v3/discount-card/cards/:out_card_code/add-user-records",
+      endpoint(DiscountCardSchemas.AddUserRecordsRequest, ["out_card_code"], (r) => store.addUserRecords(r))
+    ),
+    HttpRouter.patch(
+      "/v3/discount-card/orders/:out_order_no",
+      endpoint(DiscountCardSchemas.UpdateOrderRequest, ["out_order_no"], (r) => store.updateOrder(r))
+    ),
+    HttpRouter.post(
+      "/v3/marketing/busifavor/coupons/:card_id/send",
+      endpoint(BusifavorSchemas.SendConsumptionCardRequest, ["card_id"], (r, now) => store.sendConsumptionCard(r, now))
+    ),
+    HttpRouter.post(
+      "/v3/marketing/membercard-open/cards/:card_id/codes/:code/bonus/prepare",
+      endpoint(MembercardOpenSchemas.PrepareBonusRequest, ["card_id", "code"], (r) => store.prepareBonus(r))
+    )
+  )
+
+  const now = Effect.map(Clock.currentTimeMillis, (ms) => ms + config.clockOffsetMillis)
+
+  /** Protocol checks, then the endpoint: always an answer, never a failure. */
+  const handle = (request: HttpServerRequest.HttpServerRequest, body: Uint8Array, nowMillis: number) =>
+    Effect.gen(function*() {
+      const headers = request.headers as Record<string, string | undefined>
+      const headerProblem = checkHeaders(headers)
+      if (headerProblem) return yield* headerProblem
+      const auth = checkAuthorization({ method: request.method, url: request.url, headers, body }, config.merchant, Math.floor(nowMillis / 1000))
+      if (auth instanceof ApiFailure) return yield* auth
+      let text: string
+      try {
+        text = utf8.decode(body)
+      } catch {
+        return yield* paramError("请求Body不是合法的UTF-8", { location: "body", issue: "not valid UTF-8" })
+      }
+      const response = yield* Effect.provideService(router, Call, { body: text, nowMillis })
+      const b = response.body
+      return { status: response.status, body: b._tag === "Uint8Array" ? lenientUtf8.decode(b.body) : "" }
+    }).pipe(
+      Effect.catchTags({
+        ApiFailure: (f) => Effect.succeed({ status: f.status, body: errorBody(f) }),
+        RouteNotFound: () =>
+          Effect.succeed({
+            status: 404,
+            body: errorBody(new ApiFailure({ status: 404, code: "NOT_FOUND", message: `请求的资源不存在：${request.method} ${request.url.split("?")[0]}` }))
+          })
+      })
+    )
+
+  const signed = (status: number, body: string, nowMillis: number, tampering: SignatureTampering | undefined) => {
+    const headers = signer.headers(status, body, Math.floor(nowMillis / 1000), tampering)
+    return {
+      requestId: headers["request-id"],
+      response: body === ""
+        ? HttpServerResponse.empty({ status, headers })
+        : HttpServerResponse.text(body, { status, headers, contentType: "application/json" })
+    }
+  }
+
+  const drop = (request: HttpServerRequest.HttpServerRequest) => {
+    // On a Node socket: destroy it, and let the socket's close interrupt this fiber.
+    const socket = (request.source as { readonly socket?: { destroy(): void } }).socket
+    if (socket !== undefined) {
+      socket.destroy()
+      return Effect.never
+    }
+    return Effect.succeed(HttpServerResponse.empty({ status: 500, headers: { [DROP_HEADER]: "1" } }))
+  }
+
+  const wechat = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const body = new Uint8Array(yield* Effect.orElseSucceed(request.arrayBuffer, () => new ArrayBuffer(0)))
+      const receivedAt = yield* now
+      const auth = parseAuthorization(request.headers["authorization"])
+      const path = request.url.split("?")[0]!
+      const fault = faults.take(request.method, path)
+      const entry = {
+        method: request.method,
+        url: request.url,
+        body: lenientUtf8.decode(body),
+        nonce: auth._tag === "Ok" ? auth.nonce_str : undefined,
+        timestamp: auth._tag === "Ok" ? auth.timestamp : undefined,
+        userAgent: request.headers["user-agent"],
+        receivedAt,
+        status: undefined as number | undefined,
+        requestId: undefined as string | undefined,
+        fault: fault?.type
+      }
+      recorded.push(entry)
+      if (recorded.length > config.maxRecordedRequests) recorded.splice(0, recorded.length - config.maxRecordedRequests)
+
+      if (fault?.type === "delay") yield* Effect.sleep(Duration.millis(fault.millis))
+      if (fault?.type === "drop" && fault.afterHandler !== true) return yield* drop(request)
+
+      let answer: { status: number; body: string }
+      if (fault?.type === "status") {
+        answer = {
+          status: fault.status,
+          body: errorBody(new ApiFailure({
+            status: fault.status,
+            code: fault.code,
+            message: fault.message ?? "sandbox: injected fault",
+            ...(fault.detail !== undefined ? { detail: fault.detail } : {})
+          }))
+        }
+      } else if (fault?.type === "garbage-body") {
+        answer = { status: fault.status ?? 200, body: fault.body ?? "<html><body>502 Bad Gateway</body></html>" }
+      } else {
+        answer = yield* handle(request, body, receivedAt)
+      }
+      if (fault?.type === "drop") return yield* drop(request)
+      const out = signed(answer.status, answer.body, yield* now, fault !== undefined && isTampering(fault) ? fault.type : undefined)
+      entry.status = answer.status
+      entry.requestId = out.requestId
+      return out.response
+    })
+
+  const decodeSeed = Schema.decodeUnknownEither(SeedData)
+  const decodeFaults = Schema.decodeUnknownEither(Schema.Union(FaultSpec, Schema.Array(FaultSpec)))
+
+  const readJson = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.map(Effect.either(request.text), (t) => {
+      if (t._tag === "Left") return { ok: false as const }
+      try {
+        return { ok: true as const, value: JSON.parse(t.right === "" ? "{}" : t.right) as unknown }
+      } catch {
+        return { ok: false as const }
+      }
+    })
+
+  const badControl = (message: string) => json(400, { code: "PARAM_ERROR", message })
+
+  /** `/__sandbox/*`: plain JSON, unsigned and unauthenticated (it is not part of WeChat Pay). */
+  const control = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const route = `${request.method} ${request.url.split("?")[0]!.slice(CONTROL_PREFIX.length - 1)}`
+      switch (route) {
+        case "GET /state":
+          return json(200, store.snapshot())
+        case "GET /requests":
+          return json(200, recorded)
+        case "POST /seed": {
+          const body = yield* readJson(request)
+          if (!body.ok) return badControl("the body is not JSON")
+          const seed = decodeSeed(body.value)
+          if (seed._tag === "Left") return badControl(ParseResult.TreeFormatter.formatErrorSync(seed.left))
+          store.seed(seed.right)
+          return HttpServerResponse.empty({ status: 204 })
+        }
+        case "POST /faults": {
+          const body = yield* readJson(request)
+          if (!body.ok) return badControl("the body is not JSON")
+          const specs = decodeFaults(body.value)
+          if (specs._tag === "Left") return badControl(ParseResult.TreeFormatter.formatErrorSync(specs.left))
+          for (const s of Array.isArray(specs.right) ? specs.right : [specs.right]) faults.add(s as FaultSpec)
+          return HttpServerResponse.empty({ status: 204 })
+        }
+        case "DELETE /faults":
+          faults.clear()
+          return HttpServerResponse.empty({ status: 204 })
+        case "POST /reset":
+          reset()
+          return HttpServerResponse.empty({ status: 204 })
+        default:
+          return json(404, { code: "NOT_FOUND", message: `no sandbox control route ${request.method} ${request.url}` })
+      }
+    })
+
+  const app: HttpApp.Default = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    request.url.startsWith(CONTROL_PREFIX) ? control(request) : wechat(request))
+
+  return {
+    app,
+    store,
+    faults,
+    seed: (data) => store.seed(data),
+    reset,
+    requests: () => structuredClone(recorded)
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The WeChat Pay v3 protocol as the server sees it: checking a merchant's `Authorization`, the
+ * header rules, and signing every answer with the platform key. Built on the same pure helpers
+ * the client uses (`src/signing/crypto.ts`), but reading the raw bytes as received.
+ */
+import * as crypto from "node:crypto"
+import { Data } from "effect"
+import { AUTH_SCHEME, parseAuthorization, randomNonce, responseMessage, SIGNATURE_PROBE_PREFIX, signSync, verifySync } from "../signing/crypto.js"
+
+/** A WeChat Pay error answer: status, code, message and (open) detail. */
+export class ApiFailure extends Data.TaggedError("ApiFailure")<{
+  readonly status: number
+  readonly code: string
+  readonly message: string
+  readonly detail?: unknown
+}> {}
+
+export const errorBody = (f: ApiFailure): string =>
+  JSON.stringify({ code: f.code, message: f.message, ...(f.detail !== undefined ? { detail: f.detail } : {}) })
+
+/** The window WeChat Pay allows between the merchant's timestamp and its own clock. */
+export const MAX_REQUEST_SKEW_SECONDS = 300
+
+export interface MerchantIdentity {
+  readonly mchid: string
+  readonly serialNo: string
+  readonly publicKey: crypto.KeyObject
+}
+
+export interface ReceivedRequest {
+  readonly method: string
+  /** Path and query exactly as received. */
+  readonly url: string
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly body: Uint8Array
+}
+
+const signError = (message: string, detail: Record<string, unknown>) =>
+  new ApiFailure({ status: 401, code: "SIGN_ERROR", message, detail: { location: "authorization", ...detail } })
+
+/** WeChat Pay refuses requests without these (FAQ: Http头缺少Accept或User-Agent). */
+export const checkHeaders = (headers: ReceivedRequest["headers"]): ApiFailure | undefined => {
+  for (const name of ["user-agent", "accept"] as const) {
+    if (!headers[name]) {
+      return new ApiFailure({
+        status: 400,
+        code: "PARAM_ERROR",
+        message: "Http头缺少Accept或User-Agent",
+        detail: { field: name === "accept" ? "Accept" : "User-Agent", location: "header", issue: "missing" }
+      })
+    }
+  }
+  return undefined
+}
+
+const SIGN_MESSAGE_PREVIEW = 70
+
+/**
+ * Checks the Authorization of a request: scheme and the five fields, the merchant and serial,
+ * the timestamp window, then the signature over METHOD, the raw URL, timestamp, nonce and the
+ * raw body bytes. Answers the failure with a detail saying what did not match.
+ */
+export const checkAuthorization = (
+  request: ReceivedRequest,
+  merchant: MerchantIdentity,
+  nowSeconds: number
+): ApiFailure | { readonly nonce: string; readonly timestamp: string } => {
+  const header = request.headers["authorization"]
+  const parsed = parseAuthorization(header)
+  if (parsed._tag === "Invalid") {
+    const field = header !== undefined && header !== "" && !header.startsWith(`${AUTH_SCHEME} `) ? "schema" : "authorization"
+    return signError("Http头Authorization值格式错误，请参考《微信支付商户REST API签名规则》", { field, issue: parsed.reason })
+  }
+  if (parsed.mchid !== merchant.mchid) {
+    return signError("商户号与签名信息不匹配", { field: "mchid", value: parsed.mchid, issue: "mchid is not the merchant of this serial_no" })
+  }
+  if (parsed.serial_no.toUpperCase() !== merchant.serialNo.toUpperCase()) {
+    return signError("商户证书序列号有误。请使用签名私钥匹配的证书序列号", {
+      field: "serial_no",
+      value: parsed.serial_no,
+      issue: "no merchant API certificate or public key with this serial_no"
+    })
+  }
+  if (!/^\d{1,12}$/.test(parsed.timestamp)) {
+    return signError("签名时间戳格式错误", { field: "timestamp", value: parsed.timestamp, issue: "not a number of seconds" })
+  }
+  const skew = Math.abs(nowSeconds - Number(parsed.timestamp))
+  if (skew > MAX_REQUEST_SKEW_SECONDS) {
+    return signError("签名已过期，请检查系统时间", {
+      field: "timestamp",
+      value: parsed.timestamp,
+      issue: `timestamp is ${skew} s away from the server clock (limit ${MAX_REQUEST_SKEW_SECONDS} s)`
+    })
+  }
+  const head = Buffer.from(`${request.method.toUpperCase()}\n${request.url}\n${parsed.timestamp}\n${parsed.nonce_str}\n`, "utf8")
+  // The raw body bytes, as received: not re-encoded from a decoded string.
+  const message = Buffer.concat([head, request.body, Buffer.from("\n")])
+  if (!verifySync(message, parsed.signature, merchant.publicKey)) {
+    const text = message.toString("utf8")
+    return new ApiFailure({
+      status: 401,
+      code: "SIGN_ERROR",
+      message: "错误的签名，验签失败",
+      detail: {
+        detail: { issue: "sign not match" },
+        field: "signature",
+        location: "authorization",
+        sign_information: {
+          method: request.method.toUpperCase(),
+          sign_message_length: message.length,
+          truncated_sign_message: text.length > SIGN_MESSAGE_PREVIEW ? text.slice(0, SIGN_MESSAGE_PREVIEW) + "\n" : text,
+          url: request.url
+        }
+      }
+    })
+  }
+  return { nonce: parsed.nonce_str, timestamp: parsed.timestamp }
+}
+
+// ---- signing answers ----
+
+export interface PlatformKey {
+  readonly publicKeyId: string
+  readonly privateKey: crypto.KeyObject
+}
+
+/** How an answer's signature is to be spoiled (fault injection), if at all. */
+export type SignatureTampering = "bad-signature" | "missing-signature-headers" | "stale-timestamp" | "unknown-serial" | "signature-probe"
+
+interface CachedSignature {
+  readonly timestamp: number
+  readonly nonce: string
+  readonly signature: string
+}
+
+/** A cached signature is reused for at most this long: well inside the 300 s window clients allow. */
+const CACHE_TTL_SECONDS = 60
+const CACHE_MAX_ENTRIES = 10_000
+
+export interface ResponseSigner {
+  readonly headers: (status: number, body: string, nowSeconds: number, tampering?: SignatureTampering) => Record<string, string>
+}
+
+/**
+ * Signs answers with the platform key. With `cache` (bench mode), one signature per (status, body)
+ * is reused for a minute: RSA signing is most of the server's cost, and a client cannot tell.
+ */
+export const makeResponseSigner = (platform: PlatformKey, options: { readonly cache: boolean }): ResponseSigner => {
+  const cache = new Map<string, CachedSignature>()
+  const fresh = (body: string, nowSeconds: number): CachedSignature => {
+    const nonce = randomNonce()
+    return { timestamp: nowSeconds, nonce, signature: signSync(responseMessage({ timestamp: nowSeconds, nonce, body }), platform.privateKey) }
+  }
+  const signed = (status: number, body: string, nowSeconds: number): CachedSignature => {
+    if (!options.cache) return fresh(body, nowSeconds)
+    const key = `${status}\n${body}`
+    const hit = cache.get(key)
+    if (hit !== undefined && nowSeconds - hit.timestamp < CACHE_TTL_SECONDS && hit.timestamp <= nowSeconds) return hit
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear()
+    const entry = fresh(body, nowSeconds)
+    cache.set(key, entry)
+    return entry
+  }
+  return {
+    headers: (status, body, nowSeconds, tampering) => {
+      const requestId = crypto.randomBytes(20).toString("hex").toUpperCase()
+      if (tampering === "missing-signature-headers") return { "request-id": requestId }
+      let s: CachedSignature
+      let serial = platform.publicKeyId
+      switch (tampering) {
+        case "stale-timestamp":
+          s = fresh(body, nowSeconds - 2 * MAX_REQUEST_SKEW_SECONDS)
+          break
+        case "bad-signature":
+          // A real signature over another body: well-formed, and wrong.
+          s = fresh(body + " ", nowSeconds)
+          break
+        case "signature-probe": {
+          const probe = fresh(body, nowSeconds)
+          s = { ...probe, signature: SIGNATURE_PROBE_PREFIX + probe.signature }
+          break
+        }
+        case "unknown-serial":
+          s = fresh(body, nowSeconds)
+          serial = "PUB_KEY_ID_0000000000000000000000000000"
+          break
+        default:
+          s = signed(status, body, nowSeconds)
+      }
+      return {
+        "wechatpay-timestamp": String(s.timestamp),
+        "wechatpay-nonce": s.nonce,
+        "wechatpay-signature": s.signature,
+        "wechatpay-serial": serial,
+        "wechatpay-signature-type": AUTH_SCHEME,
+        "request-id": requestId
+      }
+    }
+  }
+}

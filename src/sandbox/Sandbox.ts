@@ -1,0 +1,316 @@
+/**
+ * The sandbox: a local WeChat Pay v3 for our endpoints. Three ways to run it:
+ * - `layer(options)`: in memory, no socket; a `WechatPayClient` wired straight to the emulator,
+ *   plus the `Sandbox` service to seed, inject faults and read state (for unit tests).
+ * - `make(options)`: a real HTTP server on 127.0.0.1 (port 0 by default), scoped.
+ * - the `wechatpay-sandbox` CLI (`cli.ts`), for clients in any language.
+ */
+import { HttpClient, HttpClientError, HttpClientResponse, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import type { HttpApp } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import * as crypto from "node:crypto"
+import * as http from "node:http"
+import { promisify } from "node:util"
+import { Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from "effect"
+import * as WechatPay from "../api/WechatPay.js"
+import type { ClientSettings, WechatPayClient } from "../api/WechatPayClient.js"
+import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from "../signing/crypto.js"
+import * as Emulator from "./Emulator.js"
+import type { FaultSpec } from "./Faults.js"
+import { docsExamples, type SandboxState, type SeedData } from "./State.js"
+
+export type { Fault, FaultSpec } from "./Faults.js"
+export type { RecordedRequest } from "./Emulator.js"
+export type {
+  BonusPreparation,
+  ConsumptionCard,
+  ConsumptionCardSend,
+  DiscountCard,
+  DiscountCardOrder,
+  MemberCard,
+  MemberCardCode,
+  SandboxState,
+  SeedData
+} from "./State.js"
+export { docsExamples } from "./State.js"
+
+/** The default merchant: the membercard docs' example `mchid`, so that page's body runs verbatim. */
+export const DEFAULT_MCHID = "1230000109"
+
+export interface Options {
+  /** The merchant the sandbox accepts. Default `1230000109`. */
+  readonly mchid?: string | undefined
+  /** The merchant API certificate serial (`serial_no`). Default: a certificate's own serial, else generated. */
+  readonly merchantSerialNumber?: string | undefined
+  /** The merchant private key (PEM). Without it and without a public key or certificate, a 2048-bit pair is generated. */
+  readonly merchantPrivateKey?: Redacted.Redacted<string> | string | undefined
+  /** Use an existing merchant public key (PEM); the sandbox then cannot build a client itself. */
+  readonly merchantPublicKey?: string | undefined
+  /** Use an existing merchant API certificate (PEM): its public key, and its serial unless `merchantSerialNumber`. */
+  readonly merchantCertificate?: string | undefined
+  /** The sandbox's WeChat Pay key (PEM private key). Default: generated. */
+  readonly platformPrivateKey?: Redacted.Redacted<string> | string | undefined
+  /** Its id, `PUB_KEY_ID_…`. Default: generated. */
+  readonly platformPublicKeyId?: string | undefined
+  /** The APIv3 key (32 bytes). Default: generated. */
+  readonly apiV3Key?: Redacted.Redacted<string> | string | undefined
+  /** Shifts the sandbox clock against the Effect `Clock` (e.g. `"-10 minutes"` to test skew). */
+  readonly clockOffset?: Duration.DurationInput | undefined
+  /** `true` (default): the WeChat docs' example entities; `false`: empty; or your own seed. */
+  readonly seed?: boolean | SeedData | undefined
+  /** Cache answer signatures per (status, body), so the sandbox is cheap under load (benchmarks). */
+  readonly bench?: boolean | undefined
+  /** The request log keeps the last this many. Default 10 000. */
+  readonly maxRecordedRequests?: number | undefined
+  /** Settings of the client that `layer` (and `clientLayer`) builds; `retry` defaults to 2 immediate retries. */
+  readonly client?: ClientSettings | undefined
+}
+
+export interface ServerOptions extends Options {
+  /** Default 0: any free port. */
+  readonly port?: number | undefined
+  /** Default `127.0.0.1`. */
+  readonly host?: string | undefined
+}
+
+/** What a merchant client needs to talk to the sandbox (the CLI prints these). */
+export interface Credentials {
+  readonly mchid: string
+  readonly merchantSerialNumber: string
+  /** `undefined` when the sandbox was given only a merchant public key or certificate. */
+  readonly merchantPrivateKey: Redacted.Redacted<string> | undefined
+  readonly platformPublicKeyId: string
+  /** SPKI PEM. */
+  readonly platformPublicKey: string
+  readonly apiV3Key: Redacted.Redacted<string>
+}
+
+export interface SandboxService extends Credentials {
+  /** The emulator as an `HttpApp`: mount it anywhere. */
+  readonly app: HttpApp.Default
+  /** An `HttpClient` that answers from `app` in memory. */
+  readonly httpClient: HttpClient.HttpClient
+  /** Adds or replaces entities. */
+  readonly seed: (data: SeedData) => Effect.Effect<void>
+  /** A snapshot of all entities. */
+  readonly state: Effect.Effect<SandboxState>
+  /** Arms a fault for the next matching request(s); see `Faults.ts` for which ones change state. */
+  readonly inject: (spec: FaultSpec) => Effect.Effect<void>
+  readonly clearFaults: Effect.Effect<void>
+  /** Every received WeChat Pay request, oldest first. */
+  readonly requests: Effect.Effect<ReadonlyArray<Emulator.RecordedRequest>>
+  /** Back to the initial seed, no faults, no recorded requests. */
+  readonly reset: Effect.Effect<void>
+  /** `WechatPay.layer` options for this sandbox (`baseUrl` is yours to set for a server). */
+  readonly wechatPayOptions: (settings?: ClientSettings) => WechatPay.Options
+}
+
+export class Sandbox extends Context.Tag("effect-wechatpay/Sandbox")<Sandbox, SandboxService>() {}
+
+export interface SandboxServer extends SandboxService {
+  /** e.g. `http://127.0.0.1:41234` */
+  readonly url: string
+  /** A `WechatPayClient` for this server over any `HttpClient` (fetch, undici …). */
+  readonly clientLayer: (settings?: ClientSettings) => Layer.Layer<WechatPayClient, never, HttpClient.HttpClient>
+}
+
+// ---- keys ----
+
+const generateKeyPair = promisify(crypto.generateKeyPair)
+
+const rsaPair = Effect.promise(() => generateKeyPair("rsa", { modulusLength: 2048 }))
+
+const ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+const randomFrom = (alphabet: string, n: number) => Array.from(crypto.randomBytes(n), (b) => alphabet[b % alphabet.length]).join("")
+
+const reveal = (v: Redacted.Redacted<string> | string): string => (typeof v === "string" ? v : Redacted.value(v))
+
+/** A bad option is a programming error: the sandbox dies with a message naming it (never showing a key). */
+const orDieNamed = <A>(f: () => A): Effect.Effect<A> =>
+  Effect.try({ try: f, catch: (e) => new Error(`wechatpay sandbox: ${e instanceof Error ? e.message : String(e)}`) }).pipe(Effect.orDie)
+
+interface Resolved {
+  readonly credentials: Credentials
+  readonly merchant: { readonly mchid: string; readonly serialNo: string; readonly publicKey: crypto.KeyObject }
+  readonly platform: { readonly publicKeyId: string; readonly privateKey: crypto.KeyObject }
+}
+
+const resolve = (options: Options): Effect.Effect<Resolved> =>
+  Effect.gen(function*() {
+    const mchid = options.mchid ?? DEFAULT_MCHID
+    let merchantPublic: crypto.KeyObject
+    let merchantPrivatePem: string | undefined
+    let serial = options.merchantSerialNumber
+    if (options.merchantPrivateKey !== undefined) {
+      merchantPrivatePem = reveal(options.merchantPrivateKey)
+      const key = yield* orDieNamed(() => loadPrivateKey("merchantPrivateKey", merchantPrivatePem!))
+      merchantPublic = crypto.createPublicKey(key)
+    } else if (options.merchantCertificate !== undefined) {
+      const cert = yield* orDieNamed(() => loadCertificate("merchantCertificate", options.merchantCertificate!))
+      merchantPublic = cert.publicKey
+      serial ??= cert.serial
+    } else if (options.merchantPublicKey !== undefined) {
+      merchantPublic = yield* orDieNamed(() => loadPublicKey("merchantPublicKey", options.merchantPublicKey!))
+    } else {
+      const pair = yield* rsaPair
+      merchantPublic = pair.publicKey
+      merchantPrivatePem = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString()
+    }
+    serial ??= crypto.randomBytes(20).toString("hex").toUpperCase()
+    let platformPrivate: crypto.KeyObject
+    if (options.platformPrivateKey !== undefined) {
+      const pem = reveal(options.platformPrivateKey)
+      platformPrivate = yield* orDieNamed(() => loadPrivateKey("platformPrivateKey", pem))
+    } else {
+      platformPrivate = (yield* rsaPair).privateKey
+    }
+    const publicKeyId = options.platformPublicKeyId ?? `PUB_KEY_ID_01${randomFrom("0123456789", 30)}`
+    const apiV3Key = options.apiV3Key !== undefined ? reveal(options.apiV3Key) : randomFrom(ALNUM, 32)
+    if (Buffer.byteLength(apiV3Key, "utf8") !== 32) yield* Effect.dieMessage("wechatpay sandbox: apiV3Key must be 32 bytes")
+    return {
+      credentials: {
+        mchid,
+        merchantSerialNumber: serial,
+        merchantPrivateKey: merchantPrivatePem !== undefined ? Redacted.make(merchantPrivatePem) : undefined,
+        platformPublicKeyId: publicKeyId,
+        platformPublicKey: crypto.createPublicKey(platformPrivate).export({ type: "spki", format: "pem" }).toString(),
+        apiV3Key: Redacted.make(apiV3Key)
+      },
+      merchant: { mchid, serialNo: normalizeSerial(serial), publicKey: merchantPublic },
+      platform: { publicKeyId, privateKey: platformPrivate }
+    }
+  })
+
+// ---- the in-memory client ----
+
+const dropped = () => Object.assign(new Error("socket hang up (sandbox: dropped connection)"), { code: "ECONNRESET" })
+
+/** An `HttpClient` that answers from an `HttpApp` in the calling fiber: no socket, and the caller's `Clock`. */
+export const memoryHttpClient = (app: HttpApp.Default): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    Effect.gen(function*() {
+      const body = request.body
+      let payload: Uint8Array | string | undefined
+      if (body._tag === "Uint8Array") payload = body.body
+      else if (body._tag === "Raw" && (typeof body.body === "string" || body.body instanceof Uint8Array)) payload = body.body
+      else if (body._tag !== "Empty") {
+        return yield* new HttpClientError.RequestError({ request, reason: "Encode", description: `the sandbox's in-memory client cannot send a ${body._tag} body` })
+      }
+      const headers = new Headers(request.headers as Record<string, string>)
+      if (payload !== undefined && body._tag === "Uint8Array" && !headers.has("content-type")) headers.set("content-type", body.contentType)
+      const web = new Request(url.href, { method: request.method, headers, ...(payload !== undefined ? { body: payload as BodyInit } : {}) })
+      const response = yield* Effect.provideService(app, HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(web))
+      if (response.headers[Emulator.DROP_HEADER] !== undefined) {
+        return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: dropped() })
+      }
+      return HttpClientResponse.fromWeb(request, HttpServerResponse.toWeb(response))
+    })
+  )
+
+// ---- constructors ----
+
+/** Retries that do not sleep: quick, and they work under `TestClock`. */
+const quickRetry = Schedule.recurs(2)
+
+const MEMORY_BASE_URL = "http://wechatpay-sandbox.invalid"
+
+/** A sandbox without a socket. */
+export const makeService = (options: Options = {}): Effect.Effect<SandboxService> =>
+  Effect.gen(function*() {
+    const resolved = yield* resolve(options)
+    const emulator = Emulator.make({
+      merchant: resolved.merchant,
+      platform: resolved.platform,
+      clockOffsetMillis: options.clockOffset !== undefined ? Duration.toMillis(options.clockOffset) : 0,
+      initialSeed: options.seed === false ? undefined : options.seed === true || options.seed === undefined ? docsExamples : options.seed,
+      bench: options.bench ?? false,
+      maxRecordedRequests: options.maxRecordedRequests ?? 10_000
+    })
+    const credentials = resolved.credentials
+    return {
+      ...credentials,
+      app: emulator.app,
+      httpClient: memoryHttpClient(emulator.app),
+      seed: (data) => Effect.sync(() => emulator.seed(data)),
+      state: Effect.sync(() => emulator.store.snapshot()),
+      inject: (spec) => Effect.sync(() => emulator.faults.add(spec)),
+      clearFaults: Effect.sync(() => emulator.faults.clear()),
+      requests: Effect.sync(() => emulator.requests()),
+      reset: Effect.sync(() => emulator.reset()),
+      wechatPayOptions: (settings = {}) => {
+        if (credentials.merchantPrivateKey === undefined) {
+          throw new Error("wechatpay sandbox: it was given only the merchant public key or certificate, so it cannot sign as the merchant")
+        }
+        return {
+          retry: quickRetry,
+          ...options.client,
+          ...settings,
+          mchid: credentials.mchid,
+          merchantSerialNumber: credentials.merchantSerialNumber,
+          merchantPrivateKey: credentials.merchantPrivateKey,
+          platform: { publicKeyId: credentials.platformPublicKeyId, publicKey: credentials.platformPublicKey },
+          apiV3Key: credentials.apiV3Key
+        }
+      }
+    } satisfies SandboxService
+  })
+
+const clientFor = (sandbox: SandboxService, settings: ClientSettings): Layer.Layer<WechatPayClient, never, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(
+    Effect.map(orDieNamed(() => sandbox.wechatPayOptions(settings)), (o) => Layer.orDie(WechatPay.layer(o)))
+  )
+
+/**
+ * In memory, no socket: the `Sandbox` service and a `WechatPayClient` wired straight to it
+ * (no failover host, two immediate retries unless `options.client` says otherwise).
+ * The emulator runs in the caller's fiber, on its `Clock`: `TestClock` works.
+ */
+export const layer = (options: Options = {}): Layer.Layer<Sandbox | WechatPayClient> =>
+  Layer.unwrapEffect(
+    Effect.map(makeService(options), (sandbox) =>
+      Layer.merge(
+        Layer.succeed(Sandbox, sandbox),
+        clientFor(sandbox, { baseUrl: MEMORY_BASE_URL, backupBaseUrl: null }).pipe(
+          Layer.provide(Layer.succeed(HttpClient.HttpClient, sandbox.httpClient))
+        )
+      ))
+  )
+
+const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
+
+/** A real HTTP server (127.0.0.1, any free port by default), closed with its scope. */
+export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const sandbox = yield* makeService(options)
+    const host = options.host ?? "127.0.0.1"
+    const node = http.createServer()
+    const server = yield* NodeHttpServer.make(() => node, { port: options.port ?? 0, host }).pipe(Effect.orDie)
+    // Keep-alive sockets would hold the close open: end them with the scope.
+    yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))
+    yield* server.serve(sandbox.app)
+    const address = server.address
+    const url = address._tag === "TcpAddress" ? `http://${formatHost(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host)}:${address.port}` : `http://localhost`
+    return {
+      ...sandbox,
+      url,
+      clientLayer: (settings = {}) => clientFor(sandbox, { baseUrl: url, backupBaseUrl: null, ...settings })
+    } satisfies SandboxServer
+  })
+
+/** `make` as a layer: the `Sandbox` service and a `WechatPayClient` talking to it over loopback. */
+export const layerServer = (options: ServerOptions = {}): Layer.Layer<Sandbox | WechatPayClient, never, HttpClient.HttpClient> =>
+  Layer.unwrapScoped(
+    Effect.map(make(options), (server) => Layer.merge(Layer.succeed(Sandbox, server as SandboxService), server.clientLayer()))
+  )
+
+/** The one JSON line the CLI prints: what any client needs, keys in clear (it is a sandbox). */
+export const credentialsJson = (server: { readonly url: string } & Credentials): string =>
+  JSON.stringify({
+    url: server.url,
+    mchid: server.mchid,
+    merchantSerialNumber: server.merchantSerialNumber,
+    merchantPrivateKey: server.merchantPrivateKey !== undefined ? Redacted.value(server.merchantPrivateKey) : null,
+    platformPublicKeyId: server.platformPublicKeyId,
+    platformPublicKey: server.platformPublicKey,
+    apiV3Key: Redacted.value(server.apiV3Key)
+  })

@@ -1,0 +1,87 @@
+/** Keys for the sandbox tests: real 2048-bit RSA pairs, generated once per test file (module). */
+import * as crypto from "node:crypto"
+
+const pair = () => {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
+  return {
+    privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString()
+  }
+}
+
+export const merchant = pair()
+export const platform = pair()
+
+/** Sandbox options with the file's keys, so no test pays for key generation again. */
+export const keyOptions = {
+  merchantPrivateKey: merchant.privateKey,
+  platformPrivateKey: platform.privateKey
+} as const
+
+/** The docs' request bodies, as the four endpoints take them. */
+export const docs = {
+  addUserRecords: {
+    out_card_code: "6e8369071cd942c0476613f9d1ce9ca3",
+    card_template_id: "87789b2f25177433bcbf407e8e471f95",
+    objective_completion_records: [{
+      objective_completion_serial_no: "578354545",
+      objective_id: "123456",
+      completion_time: "2015-05-20T13:29:35.120+08:00",
+      completion_type: "INCREASE" as const,
+      description: "购买商品",
+      completion_count: 1,
+      remark: "特价商品"
+    }],
+    reward_usage_records: [{
+      reward_usage_serial_no: "578354",
+      reward_id: "123456",
+      usage_time: "2015-05-20T13:29:35.120+08:00",
+      usage_type: "INCREASE" as const,
+      description: "购买商品",
+      usage_count: 1,
+      amount: 100,
+      remark: "特价商品"
+    }]
+  },
+  updateOrder: {
+    out_order_no: "233bcbf407e87789b8e471f251774f95",
+    objectives: [{
+      objective_serial_no: "578354545",
+      objective_id: 123456,
+      performance_description: "购买商品",
+      performance_type: "INCREASE" as const,
+      count: 1,
+      performance_time: "2015-05-20T13:29:35.120+08:00",
+      remark: "特价商品"
+    }],
+    rewards: [{
+      reward_serial_no: "578354",
+      reward_id: 123456,
+      description: "购买商品",
+      reward_type: "INCREASE" as const,
+      count: 1,
+      amount: 100,
+      reward_time: "2015-05-20T13:29:35.120+08:00",
+      remark: "特价商品"
+    }]
+  },
+  sendConsumptionCard: {
+    card_id: "pIJMr5MMiIkO_93VtPyIiEk2DZ4w",
+    appid: "wxd678efh567hg6787",
+    openid: "oUpF8uMuAJ2pxb1Q9zNjWeS6o",
+    out_request_no: "1002600620019090123143254436",
+    send_time: "2019-09-01T12:00:00+08:00"
+  },
+  prepareBonus: {
+    card_id: "478515832665",
+    code: "478515832665",
+    out_trade_no: "1217752501201407033233368018",
+    mchid: "1230000109",
+    sub_mchid: "1900000109",
+    bonus_value: 30
+  }
+}
+
+/** An RFC 3339 time in UTC+8 (as WeChat Pay writes them), `offsetMillis` from `millis`. */
+export const beijingTime = (millis: number): string =>
+  new Date(millis + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00")
