@@ -38,7 +38,7 @@ export interface AutoCertificateOptions {
   readonly apiV3Key: Redacted.Redacted<string>
   /** Default 12 h. */
   readonly refreshInterval?: Duration.DurationInput | undefined
-  /** At most one refresh per this gap when answers carry unknown serials. Default 60 s. */
+  /** At most one on-demand refresh per this gap when answers carry unknown serials. Default 60 s. */
   readonly minRefreshGap?: Duration.DurationInput | undefined
   /** Keys configured alongside (public-key mode during migration). */
   readonly staticKeys?: ReadonlyArray<VerificationKey> | undefined
@@ -88,7 +88,7 @@ export const make = (options: AutoCertificateOptions, transport: Transport, sett
     const staticKeys = options.staticKeys ?? []
     const staticById = new Map(staticKeys.map((k) => [k.id, k]))
     const certificates = yield* Ref.make<ReadonlyMap<string, VerificationKey>>(new Map())
-    const lastRefresh = yield* Ref.make(Number.NEGATIVE_INFINITY)
+    const lastOnDemand = yield* Ref.make(Number.NEGATIVE_INFINITY)
     const lock = yield* Effect.makeSemaphore(1)
     const minGap = Duration.toMillis(options.minRefreshGap ?? "60 seconds")
     const interpretError = Endpoint.errorInterpreter(commonErrors)
@@ -116,9 +116,7 @@ export const make = (options: AutoCertificateOptions, transport: Transport, sett
       return fresh
     })
 
-    const refresh = lock.withPermits(1)(
-      Effect.zipRight(Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.set(lastRefresh, now)), download)
-    )
+    const refresh = lock.withPermits(1)(download)
 
     const lookupKnown = (serial: string) =>
       Effect.map(Ref.get(certificates), (m) => staticById.get(serial) ?? m.get(normalizeSerial(serial)))
@@ -132,8 +130,8 @@ export const make = (options: AutoCertificateOptions, transport: Transport, sett
             const again = yield* lookupKnown(serial)
             if (again !== undefined) return again
             const now = yield* Clock.currentTimeMillis
-            if (now - (yield* Ref.get(lastRefresh)) < minGap) return undefined
-            yield* Ref.set(lastRefresh, now)
+            if (now - (yield* Ref.get(lastOnDemand)) < minGap) return undefined
+            yield* Ref.set(lastOnDemand, now)
             yield* download.pipe(
               Effect.catchAll((e) => Effect.logWarning("effect-wechatpay: certificate refresh failed; keeping the known set").pipe(Effect.annotateLogs("error", e._tag)))
             )
