@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `wechatpay-sandbox`: the emulator as a standalone server for clients in any language. Prints one
+ * JSON line with the URL and credentials, then serves until SIGINT/SIGTERM.
+ */
+import { NodeRuntime } from "@effect/platform-node"
+import * as fs from "node:fs"
+import { parseArgs } from "node:util"
+import { Cause, Effect } from "effect"
+import * as Sandbox from "./Sandbox.js"
+
+const USAGE = `usage: wechatpay-sandbox [--port 0] [--host 127.0.0.1] [--mchid 1230000109]
+       [--merchant-serial HEX] [--merchant-public-key FILE | --merchant-certificate FILE]
+       [--no-seed] [--bench]
+Prints {"url","mchid","merchantSerialNumber","merchantPrivateKey","platformPublicKeyId","platformPublicKey","apiV3Key"}
+(merchantPrivateKey is null when you bring your own merchant key or certificate).`
+
+const fail = (message: string): never => {
+  process.stderr.write(`wechatpay-sandbox: ${message}\n${USAGE}\n`)
+  process.exit(2)
+}
+
+const options = (): Sandbox.ServerOptions => {
+  let values
+  try {
+    values = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        mchid: { type: "string" },
+        "merchant-serial": { type: "string" },
+        "merchant-public-key": { type: "string" },
+        "merchant-certificate": { type: "string" },
+        "no-seed": { type: "boolean" },
+        bench: { type: "boolean" },
+        help: { type: "boolean", short: "h" }
+      },
+      strict: true
+    }).values
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e))
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    process.exit(0)
+  }
+  const port = values.port === undefined ? 0 : Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`)
+  if (values["merchant-public-key"] !== undefined && values["merchant-certificate"] !== undefined) {
+    fail("give --merchant-public-key or --merchant-certificate, not both")
+  }
+  const read = (flag: string, path: string | undefined) => {
+    if (path === undefined) return undefined
+    try {
+      return fs.readFileSync(path, "utf8")
+    } catch (e) {
+      return fail(`${flag}: cannot read ${path} (${(e as { code?: string }).code ?? "error"})`)
+    }
+  }
+  return {
+    port,
+    host: values.host ?? "127.0.0.1",
+    mchid: values.mchid,
+    merchantSerialNumber: values["merchant-serial"],
+    merchantPublicKey: read("--merchant-public-key", values["merchant-public-key"]),
+    merchantCertificate: read("--merchant-certificate", values["merchant-certificate"]),
+    seed: values["no-seed"] !== true,
+    bench: values.bench === true
+  }
+}
+
+const program = Effect.gen(function*() {
+  const server = yield* Sandbox.make(options())
+  yield* Effect.sync(() => process.stdout.write(`${Sandbox.credentialsJson(server)}\n`))
+  return yield* Effect.never
+}).pipe(
+  Effect.scoped,
+  // A bad key or a busy port: one readable line, not a stack trace.
+  Effect.catchAllDefect((defect) =>
+    Effect.sync(() => {
+      const cause = (defect as { cause?: unknown }).cause
+      const message = defect instanceof Error ? defect.message : String(defect)
+      process.stderr.write(`wechatpay-sandbox: ${message}${cause instanceof Error ? `: ${cause.message}` : ""}\n`)
+      process.exitCode = 1
+    })),
+  Effect.tapErrorCause((cause) => Effect.sync(() => process.stderr.write(`${Cause.pretty(cause)}\n`)))
+)
+
+NodeRuntime.runMain(program, { disableErrorReporting: true })

@@ -1,0 +1,130 @@
+/**
+ * The four endpoints through the real client against the sandbox: in memory (`Sandbox.layer`)
+ * and over loopback (`Sandbox.make` / `layerServer` with a real HTTP client). The docs' examples
+ * run verbatim against the default seed.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { describe, expect, layer } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { Busifavor, DiscountCard, MembercardOpen } from "../../src/api/index.js"
+import { Sandbox } from "../../src/sandbox/index.js"
+import { docs, keyOptions } from "./support.js"
+
+const allFour = Effect.gen(function*() {
+  const sandbox = yield* Sandbox.Sandbox
+  yield* sandbox.reset
+  const added = yield* DiscountCard.addUserRecords(docs.addUserRecords)
+  const updated = yield* DiscountCard.updateOrder(docs.updateOrder)
+  const sent = yield* Busifavor.sendConsumptionCard(docs.sendConsumptionCard)
+  const prepared = yield* MembercardOpen.prepareBonus(docs.prepareBonus)
+  expect(added).toBeUndefined()
+  expect(updated).toEqual({ out_order_no: "233bcbf407e87789b8e471f251774f95", order_id: "15646546545165651651" })
+  expect(sent.card_code).toMatch(/^\d{12}$/)
+  expect(prepared).toBeUndefined()
+
+  const state = yield* sandbox.state
+  const card = state.discountCards["6e8369071cd942c0476613f9d1ce9ca3"]!
+  expect(card.objective_completion_records).toEqual(docs.addUserRecords.objective_completion_records)
+  expect(card.reward_usage_records).toEqual(docs.addUserRecords.reward_usage_records)
+  const order = state.discountCardOrders["233bcbf407e87789b8e471f251774f95"]!
+  expect(order.objectives).toEqual(docs.updateOrder.objectives)
+  expect(order.rewards).toEqual(docs.updateOrder.rewards)
+  expect(state.consumptionCards["pIJMr5MMiIkO_93VtPyIiEk2DZ4w"]!.sent).toEqual([
+    {
+      out_request_no: docs.sendConsumptionCard.out_request_no,
+      openid: docs.sendConsumptionCard.openid,
+      send_time: docs.sendConsumptionCard.send_time,
+      card_code: sent.card_code
+    }
+  ])
+  expect(state.memberCards["478515832665"]!.codes["478515832665"]!.bonus_prepared).toEqual([
+    { out_trade_no: "1217752501201407033233368018", mchid: "1230000109", sub_mchid: "1900000109", bonus_value: 30 }
+  ])
+
+  const requests = yield* sandbox.requests
+  expect(requests.map((r) => `${r.method} ${r.url} ${r.status}`)).toEqual([
+    "POST /v3/discount-card/cards/6e8369071cd942c0476613f9d1ce9ca3/add-user-records 204",
+    "PATCH /v3/discount-card/orders/233bcbf407e87789b8e471f251774f95 200",
+    "POST /v3/marketing/busifavor/coupons/pIJMr5MMiIkO_93VtPyIiEk2DZ4w/send 200",
+    "POST /v3/marketing/membercard-open/cards/478515832665/codes/478515832665/bonus/prepare 204"
+  ])
+  for (const r of requests) {
+    expect(r.nonce).toMatch(/^[0-9A-Za-z]{32}$/)
+    expect(r.timestamp).toMatch(/^\d+$/)
+    expect(r.userAgent).toMatch(/^effect-wechatpay\//)
+    expect(r.requestId).toMatch(/^[0-9A-F]{40}$/)
+  }
+  expect(JSON.parse(requests[3]!.body)).toEqual({
+    out_trade_no: "1217752501201407033233368018",
+    mchid: "1230000109",
+    sub_mchid: "1900000109",
+    bonus_value: 30
+  })
+})
+
+describe("in memory", () => {
+  layer(Sandbox.layer(keyOptions))((it) => {
+    it.effect("runs the docs' examples of all four endpoints and records them", () => allFour)
+
+    it.effect("a repeat of the same requests changes nothing and answers the same", () =>
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        yield* allFour
+        const before = yield* sandbox.state
+        const firstCode = before.consumptionCards["pIJMr5MMiIkO_93VtPyIiEk2DZ4w"]!.sent[0]!.card_code
+        yield* DiscountCard.addUserRecords(docs.addUserRecords)
+        yield* DiscountCard.updateOrder(docs.updateOrder)
+        const again = yield* Busifavor.sendConsumptionCard(docs.sendConsumptionCard)
+        yield* MembercardOpen.prepareBonus(docs.prepareBonus)
+        expect(again.card_code).toBe(firstCode)
+        expect(yield* sandbox.state).toEqual(before)
+        expect(yield* sandbox.requests).toHaveLength(8)
+      }))
+
+    it.effect("seeds from code and serves the new entities", () =>
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        yield* sandbox.reset
+        yield* sandbox.seed({ memberCards: [{ card_id: "pMyCard", codes: [{ code: "C-1" }] }] })
+        yield* MembercardOpen.prepareBonus({ card_id: "pMyCard", code: "C-1", out_trade_no: "T1", mchid: sandbox.mchid, bonus_value: 5 })
+        const state = yield* sandbox.state
+        expect(state.memberCards["pMyCard"]!.codes["C-1"]!.bonus_prepared).toEqual([{ out_trade_no: "T1", mchid: "1230000109", bonus_value: 5 }])
+      }))
+  })
+
+  layer(Sandbox.layer({ ...keyOptions, seed: false }))((it) => {
+    it.effect("seed: false starts empty", () =>
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        expect(yield* sandbox.state).toEqual({ discountCards: {}, discountCardOrders: {}, consumptionCards: {}, memberCards: {} })
+        const e = yield* Effect.flip(DiscountCard.updateOrder(docs.updateOrder))
+        expect(e._tag).toBe("ResourceNotExists")
+      }))
+  })
+})
+
+describe("over loopback", () => {
+  layer(Sandbox.layerServer(keyOptions).pipe(Layer.provide(NodeHttpClient.layerUndici)))((it) => {
+    it.effect("runs all four endpoints over HTTP (undici)", () => allFour)
+  })
+
+  layer(Sandbox.layerServer(keyOptions).pipe(Layer.provide(FetchHttpClient.layer)))((it) => {
+    it.effect("runs all four endpoints over HTTP (fetch)", () => allFour)
+  })
+
+  layer(Layer.empty)((it) => {
+    it.scoped("Sandbox.make gives a URL, credentials and a client layer", () =>
+      Effect.gen(function*() {
+        const server = yield* Sandbox.make(keyOptions)
+        expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+        expect(server.platformPublicKeyId).toMatch(/^PUB_KEY_ID_\d+$/)
+        expect(server.mchid).toBe("1230000109")
+        const updated = yield* DiscountCard.updateOrder(docs.updateOrder).pipe(
+          Effect.provide(server.clientLayer().pipe(Layer.provide(NodeHttpClient.layerUndici)))
+        )
+        expect(updated.order_id).toBe("15646546545165651651")
+        expect((yield* server.requests).map((r) => r.status)).toEqual([200])
+      }))
+  })
+})
