@@ -123,14 +123,19 @@ export const errorInterpreter = <const Errs extends ReadonlyArray<ApiErrorClass>
   const decodeBody = Schema.decodeUnknownOption(ErrorBody)
   return (r: IncomingResponse): ErrorInstance<Errs[number]> | UnknownApiError | UnexpectedResponse => {
     const requestId = r.requestId !== undefined ? { requestId: r.requestId } : {}
+    // Any 429 is rate limiting, whatever its body (a gateway's may be empty or HTML).
+    const limited = () =>
+      new FrequencyLimited({ status: 429, code: "", message: r.body.slice(0, 512), ...requestId }) as ErrorInstance<Errs[number]>
     let json: unknown
     try {
       json = JSON.parse(r.body)
     } catch {
+      if (r.status === 429 && rateLimited) return limited()
       return new UnexpectedResponse({ status: r.status, message: `HTTP ${r.status} with a body that is not JSON`, body: r.body.slice(0, 512), ...requestId })
     }
     const parsed = decodeBody(json)
     if (parsed._tag === "None" || typeof json !== "object" || json === null || Array.isArray(json) || (parsed.value.code === undefined && r.status !== 429)) {
+      if (r.status === 429 && rateLimited) return limited()
       return new UnexpectedResponse({ status: r.status, message: `HTTP ${r.status} with a body that is not a WeChat Pay error`, body: r.body.slice(0, 512), ...requestId })
     }
     const body = parsed.value

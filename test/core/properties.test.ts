@@ -14,12 +14,13 @@ import { AddUserRecordsRequest, UpdateOrderRequest } from "../../src/schemas/dis
 import { PrepareBonusRequest } from "../../src/schemas/membercardOpen.js"
 import * as A from "../support/arbitraries.js"
 import { serverAndClient } from "../support/client.js"
+import { property } from "../support/property.js"
 import { IndependentServer, type Received } from "../support/independentServer.js"
 import { testKeys } from "../support/keys.js"
 import * as samples from "../support/samples.js"
 
 const keys = testKeys()
-const RUNS = { fastCheck: { numRuns: 40 } }
+const RUNS = { numRuns: 40 }
 
 /** The path's segments, each percent-decoded once. */
 const segments = (url: string) => url.split("?")[0]!.split("/").slice(1).map(decodeURIComponent)
@@ -39,36 +40,36 @@ const expectSigned = (received: ReadonlyArray<Received>, method: string, expecte
 }
 
 layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTTP", (it) => {
-  it.effect.prop("addUserRecords: any valid input arrives signed over the received bytes", [A.addUserRecordsInput], ([input]) =>
-    Effect.gen(function*() {
+  it.effect("addUserRecords: any valid input arrives signed over the received bytes", () =>
+    property(A.addUserRecordsInput, (input) => Effect.gen(function*() {
       expect(Schema.is(AddUserRecordsRequest)(input)).toBe(true)
       const server = yield* IndependentServer
       server.reset()
       yield* DiscountCard.addUserRecords(input)
       expectSigned(server.received, "POST", ["v3", "discount-card", "cards", input.out_card_code, "add-user-records"], without(input, "out_card_code"))
-    }), RUNS)
+    }), RUNS))
 
-  it.effect.prop("updateOrder: any valid input arrives signed over the received bytes", [A.updateOrderInput], ([input]) =>
-    Effect.gen(function*() {
+  it.effect("updateOrder: any valid input arrives signed over the received bytes", () =>
+    property(A.updateOrderInput, (input) => Effect.gen(function*() {
       expect(Schema.is(UpdateOrderRequest)(input)).toBe(true)
       const server = yield* IndependentServer
       server.reset()
       const result = yield* DiscountCard.updateOrder(input)
       expect(result.out_order_no).toBe(input.out_order_no)
       expectSigned(server.received, "PATCH", ["v3", "discount-card", "orders", input.out_order_no], without(input, "out_order_no"))
-    }), RUNS)
+    }), RUNS))
 
-  it.effect.prop("sendConsumptionCard: any valid input arrives signed over the received bytes", [A.sendConsumptionCardInput], ([input]) =>
-    Effect.gen(function*() {
+  it.effect("sendConsumptionCard: any valid input arrives signed over the received bytes", () =>
+    property(A.sendConsumptionCardInput, (input) => Effect.gen(function*() {
       expect(Schema.is(SendConsumptionCardRequest)(input)).toBe(true)
       const server = yield* IndependentServer
       server.reset()
       yield* Busifavor.sendConsumptionCard(input)
       expectSigned(server.received, "POST", ["v3", "marketing", "busifavor", "coupons", input.card_id, "send"], without(input, "card_id"))
-    }), RUNS)
+    }), RUNS))
 
-  it.effect.prop("prepareBonus: any valid input arrives signed over the received bytes", [A.prepareBonusInput], ([input]) =>
-    Effect.gen(function*() {
+  it.effect("prepareBonus: any valid input arrives signed over the received bytes", () =>
+    property(A.prepareBonusInput, (input) => Effect.gen(function*() {
       expect(Schema.is(PrepareBonusRequest)(input)).toBe(true)
       const server = yield* IndependentServer
       server.reset()
@@ -79,7 +80,7 @@ layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTT
         ["v3", "marketing", "membercard-open", "cards", input.card_id, "codes", input.code, "bonus", "prepare"],
         without(input, "card_id", "code")
       )
-    }), RUNS)
+    }), RUNS))
 
   const printable = fc.integer({ min: 0x21, max: 0x7e })
   const flip = fc.oneof(
@@ -87,8 +88,8 @@ layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTT
     fc.record({ target: fc.constantFrom("timestamp" as const, "nonce" as const), index: fc.nat(), char: printable })
   )
 
-  it.effect.prop("flipping any byte of a signed 200 body, timestamp or nonce → ResponseVerificationError", [flip], ([f]) =>
-    Effect.gen(function*() {
+  it.effect("flipping any byte of a signed 200 body, timestamp or nonce → ResponseVerificationError", () =>
+    property(flip, (f) => Effect.gen(function*() {
       const server = yield* IndependentServer
       server.reset()
       let changed = false
@@ -113,13 +114,12 @@ layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTT
       const error = yield* Effect.flip(DiscountCard.updateOrder(samples.updateOrder))
       expect(changed).toBe(true)
       expect(error._tag).toBe("ResponseVerificationError")
-    }), { fastCheck: { numRuns: 150 } })
+    }), { numRuns: 150 }))
 
-  it.effect.prop(
+  it.effect(
     "flipping any byte of a 204's timestamp or nonce → ResponseVerificationError",
-    [fc.constantFrom("timestamp" as const, "nonce" as const), fc.nat(), printable],
-    ([target, index, char]) =>
-      Effect.gen(function*() {
+    () =>
+      property(fc.tuple(fc.constantFrom("timestamp" as const, "nonce" as const), fc.nat(), printable), ([target, index, char]) => Effect.gen(function*() {
         const server = yield* IndependentServer
         server.reset()
         server.setHandler(() => ({
@@ -132,8 +132,7 @@ layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTT
         }))
         const error = yield* Effect.flip(MembercardOpen.prepareBonus(samples.prepareBonus))
         expect(error._tag).toBe("ResponseVerificationError")
-      }),
-    RUNS
+      }), RUNS)
   )
 
   const SIGNATURE_HEADERS = ["wechatpay-timestamp", "wechatpay-nonce", "wechatpay-signature", "wechatpay-serial"]
@@ -143,8 +142,8 @@ layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTT
     endpoint: fc.constantFrom("updateOrder" as const, "addUserRecords" as const)
   })
 
-  it.effect.prop("every 2xx missing any signature header is rejected (MissingHeaders), 204 included", [unsigned], ([u]) =>
-    Effect.gen(function*() {
+  it.effect("every 2xx missing any signature header is rejected (MissingHeaders), 204 included", () =>
+    property(unsigned, (u) => Effect.gen(function*() {
       const server = yield* IndependentServer
       server.reset()
       const bodyless = u.status === 204 || u.status === 205
@@ -157,7 +156,7 @@ layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTT
       const call = u.endpoint === "updateOrder" ? DiscountCard.updateOrder(samples.updateOrder) : DiscountCard.addUserRecords(samples.addUserRecords)
       const error = yield* Effect.flip(call)
       expect(error).toMatchObject({ _tag: "ResponseVerificationError", reason: "MissingHeaders" })
-    }), { fastCheck: { numRuns: 60, examples: [[{ status: 204, omit: SIGNATURE_HEADERS, endpoint: "addUserRecords" }]] } })
+    }), { numRuns: 60, examples: [[{ status: 204, omit: SIGNATURE_HEADERS, endpoint: "addUserRecords" }]] }))
 
   it.effect("a 2xx with no signature at all is rejected, 204 included", () =>
     Effect.gen(function*() {
