@@ -100,8 +100,12 @@ const eventFields = {
   summary: Schema.String
 }
 
+/**
+ * Each event also gets `_tag` (its `event_type`, or `"Other"`): TypeScript cannot narrow a union
+ * whose fallback member has `event_type: string`, but it narrows `_tag` perfectly.
+ */
 const event = <T extends string, R extends Schema.Schema.AnyNoContext>(type: T, resource: R) =>
-  Schema.Struct({ ...eventFields, event_type: Schema.Literal(type), resource })
+  Schema.Struct({ ...eventFields, event_type: Schema.Literal(type), resource }).pipe(Schema.attachPropertySignature("_tag", type))
 
 export const DiscountCardUserAccepted = event("DISCOUNT_CARD.USER_ACCEPTED", DiscountCardResource)
 export const DiscountCardAgreementEnded = event("DISCOUNT_CARD.AGREEMENT_ENDED", DiscountCardResource)
@@ -122,12 +126,12 @@ export const knownEventTypes = [
 ] as const
 const known: ReadonlySet<string> = new Set(knownEventTypes)
 
-/** Any other event type: the decrypted resource as parsed JSON. */
+/** Any other event type (`_tag: "Other"`): the decrypted resource as parsed JSON. */
 export const OtherEvent = Schema.Struct({
   ...eventFields,
   event_type: Schema.String.pipe(Schema.filter((t) => !known.has(t) || `${t} has its own schema`)),
   resource: Schema.Unknown
-})
+}).pipe(Schema.attachPropertySignature("_tag", "Other"))
 
 export const NotificationEvent = Schema.Union(
   DiscountCardUserAccepted,
