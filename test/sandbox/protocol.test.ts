@@ -52,7 +52,11 @@ const verifyAnswer = (r: Raw, platformPublicKeyId: string) => {
 const fetchRaw = (url: string, init: RequestInit) =>
   Effect.promise(async (): Promise<Raw> => {
     const res = await fetch(url, init)
-    return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() }
+    const headers: Record<string, string> = {}
+    res.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    return { status: res.status, headers, body: await res.text() }
   })
 
 /** node:http adds no default User-Agent or Accept (fetch does). */
