@@ -40,16 +40,16 @@ describe("bench mode", () => {
     const body = `{"card_code":"198555211279"}`
 
     it.effect("caches per (status, body) for under a minute, and never across bodies or statuses", () =>
-        Effect.sync(() => {
-          const a = cached.headers(200, body, now)
-          expect(verifies(a, body)).toBe(true)
-          expect(cached.headers(200, body, now + 59)["wechatpay-signature"]).toBe(a["wechatpay-signature"])
-          const later = cached.headers(200, body, now + 60)
-          expect(later["wechatpay-timestamp"]).toBe(String(now + 60))
-          expect(verifies(later, body)).toBe(true)
-          expect(cached.headers(400, body, now + 60)["wechatpay-nonce"]).not.toBe(later["wechatpay-nonce"])
-          expect(cached.headers(200, "", now + 60)["wechatpay-nonce"]).not.toBe(later["wechatpay-nonce"])
-          expect(uncached.headers(200, body, now)["wechatpay-nonce"]).not.toBe(uncached.headers(200, body, now)["wechatpay-nonce"])
+      Effect.sync(() => {
+        const a = cached.headers(200, body, now)
+        expect(verifies(a, body)).toBe(true)
+        expect(cached.headers(200, body, now + 59)["wechatpay-signature"]).toBe(a["wechatpay-signature"])
+        const later = cached.headers(200, body, now + 60)
+        expect(later["wechatpay-timestamp"]).toBe(String(now + 60))
+        expect(verifies(later, body)).toBe(true)
+        expect(cached.headers(400, body, now + 60)["wechatpay-nonce"]).not.toBe(later["wechatpay-nonce"])
+        expect(cached.headers(200, "", now + 60)["wechatpay-nonce"]).not.toBe(later["wechatpay-nonce"])
+        expect(uncached.headers(200, body, now)["wechatpay-nonce"]).not.toBe(uncached.headers(200, body, now)["wechatpay-nonce"])
       }))
   })
 })
