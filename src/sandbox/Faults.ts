@@ -9,6 +9,11 @@
  * | `drop`                       | connection destroyed, no answer               | no; yes with `afterHandler: true` (the answer is lost after the change) |
  * | `delay`                      | the real answer, `millis` later               | yes |
  * | `bad-signature`, `missing-signature-headers`, `stale-timestamp`, `unknown-serial`, `signature-probe` | the real answer, its signature spoiled | yes |
+ *
+ * A fault is used up by the next matching request whatever it carries (it is the network or the
+ * gateway misbehaving, before WeChat Pay checks the signature). In memory the emulator runs in the
+ * caller's fiber, so a client timeout during a `delay` interrupts it and nothing is applied; over a
+ * socket the server finishes the request on its own.
  */
 import { Schema } from "effect"
 import type { SignatureTampering } from "./Protocol.js"
