@@ -145,6 +145,9 @@ const resolve = (options: Options): Effect.Effect<Resolved> =>
       merchantPrivatePem = reveal(options.merchantPrivateKey)
       const key = yield* orDieNamed(() => loadPrivateKey("merchantPrivateKey", merchantPrivatePem!))
       merchantPublic = crypto.createPublicKey(key)
+      if (options.merchantCertificate !== undefined) {
+        serial ??= (yield* orDieNamed(() => loadCertificate("merchantCertificate", options.merchantCertificate!))).serial
+      }
     } else if (options.merchantCertificate !== undefined) {
       const cert = yield* orDieNamed(() => loadCertificate("merchantCertificate", options.merchantCertificate!))
       merchantPublic = cert.publicKey
