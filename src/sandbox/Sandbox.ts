@@ -7,7 +7,6 @@
  */
 import { HttpClient, HttpClientError, HttpClientResponse, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import { promisify } from "node:util"
@@ -279,6 +278,15 @@ export const layer = (options: Options = {}): Layer.Layer<Sandbox | WechatPayCli
       ))
   )
 
+/**
+ * Loaded on first use: the package's root entry must import without `@effect/platform-node`
+ * (an optional peer: only the socket server and the CLI need it).
+ */
+const loadNodeHttpServer = Effect.tryPromise({
+  try: () => import("@effect/platform-node/NodeHttpServer"),
+  catch: () => new Error("wechatpay sandbox: Sandbox.make needs the @effect/platform-node package; install it next to effect-wechatpay")
+}).pipe(Effect.orDie)
+
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
 
 /** A real HTTP server (127.0.0.1, any free port by default), closed with its scope. */
@@ -286,8 +294,9 @@ export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, 
   Effect.gen(function*() {
     const sandbox = yield* makeService(options)
     const host = options.host ?? "127.0.0.1"
+    const { make: serve } = yield* loadNodeHttpServer
     const node = http.createServer()
-    const server = yield* NodeHttpServer.make(() => node, { port: options.port ?? 0, host }).pipe(Effect.orDie)
+    const server = yield* serve(() => node, { port: options.port ?? 0, host }).pipe(Effect.orDie)
     // Keep-alive sockets would hold the close open: end them with the scope.
     yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))
     yield* server.serve(sandbox.app)
