@@ -45,7 +45,9 @@ const isValidRfc3339 = (s: string): boolean => {
   if (m === null) return false
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
   if (month < 1 || month > 12 || day < 1) return false
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  // computed, not via Date.UTC, which maps years 0..99 to 1900..1999 (0000-02-29 is a valid date)
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
   if (day > daysInMonth) return false
   if (hour > 23 || minute > 59 || second > 60) return false
   if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false
