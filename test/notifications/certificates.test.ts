@@ -175,11 +175,18 @@ describe("certificates: auto", () => {
     return Effect.gen(function*() {
       yield* Layer.build(autoLayer(http, { platform: { certificates: "auto", refreshInterval: "12 hours" } }))
       expect(downloads(http.sent)).toBe(1)
+      // the refresh signs on the thread pool: wait (in real time) for it to land
+      const eventually = (n: number) =>
+        Effect.promise(async () => {
+          for (let i = 0; i < 200 && downloads(http.sent) < n; i++) await new Promise((r) => setTimeout(r, 10))
+        })
       clock = 12 * 3600
       yield* TestClock.adjust("12 hours")
+      yield* eventually(2)
       expect(downloads(http.sent)).toBe(2)
       clock = 24 * 3600
       yield* TestClock.adjust("12 hours")
+      yield* eventually(3)
       expect(downloads(http.sent)).toBe(3)
     })
   })
