@@ -3,7 +3,7 @@
  * `WechatPay.request` through the client, over fetch and over undici, against a server that
  * checks every signature with plain node:crypto.
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, type Layer, Schema } from "effect"
@@ -112,6 +112,15 @@ for (const [name, http] of transports) {
         expect(result).toEqual({ echo: path })
         expectWellFormed(server.received[0]!, "GET", path, undefined)
         expect(server.received[0]!.headers).not.toHaveProperty("content-type")
+      }))
+
+    it.effect("control: a plain HttpClient in the same span does send trace headers, so the check above can fail", () =>
+      Effect.gen(function*() {
+        const server = yield* IndependentServer
+        server.reset()
+        yield* HttpClient.get(`${server.url}/control`).pipe(Effect.scoped, traced, Effect.provide(http))
+        const headers = server.received[0]!.headers
+        expect(headers["traceparent"] !== undefined || headers["b3"] !== undefined).toBe(true)
       }))
 
     it.effect("the independent server rejects a request signed by another key: SignError", () =>

@@ -8,7 +8,7 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
-import { Busifavor, DiscountCard, MembercardOpen } from "../../src/api/index.js"
+import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
 import { SendConsumptionCardRequest } from "../../src/schemas/busifavor.js"
 import { AddUserRecordsRequest, UpdateOrderRequest } from "../../src/schemas/discountCard.js"
 import { PrepareBonusRequest } from "../../src/schemas/membercardOpen.js"
@@ -80,6 +80,42 @@ layer(serverAndClient(keys), { excludeTestServices: true })("properties over HTT
         ["v3", "marketing", "membercard-open", "cards", input.card_id, "codes", input.code, "bonus", "prepare"],
         without(input, "card_id", "code")
       )
+    }), RUNS))
+
+  const bmpJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      A.boundedString(0, 12),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.array(tie("value"), { maxLength: 3 }),
+      fc.dictionary(A.boundedString(1, 6), tie("value"), { maxKeys: 3 })
+    )
+  })).value
+  const anyRequest = fc.record({
+    method: fc.constantFrom("GET" as const, "POST" as const, "PUT" as const, "PATCH" as const, "DELETE" as const),
+    id: A.pathParam(1, 20),
+    query: fc.dictionary(A.boundedString(1, 6), A.boundedString(0, 10), { maxKeys: 3 }),
+    body: bmpJson
+  })
+
+  it.effect("WechatPay.request: any method, params, query and JSON body arrive signed over the received bytes", () =>
+    property(anyRequest, (r) => Effect.gen(function*() {
+      const server = yield* IndependentServer
+      server.reset()
+      server.setHandler((req) => (req.auth.ok ? { status: 204 } : { status: 401, body: "{\"code\":\"SIGN_ERROR\",\"message\":\"x\"}" }))
+      const withBody = r.method !== "GET" && r.method !== "DELETE"
+      yield* WechatPay.request({ method: r.method, path: "/v3/any/{id}/thing", params: { id: r.id }, query: r.query, ...(withBody ? { body: r.body } : {}) })
+      expect(server.received).toHaveLength(1)
+      const got = server.received[0]!
+      expect(got.auth).toMatchObject({ ok: true })
+      expect(got.method).toBe(r.method)
+      const [path, query] = got.url.split("?")
+      expect(segments(path!)).toEqual(["v3", "any", r.id, "thing"])
+      expect(Object.fromEntries(new URLSearchParams(query ?? ""))).toEqual(r.query)
+      if (withBody) expect(got.body.toString("utf8")).toBe(JSON.stringify(r.body))
+      else expect(got.body.length).toBe(0)
     }), RUNS))
 
   const printable = fc.integer({ min: 0x21, max: 0x7e })
