@@ -1,0 +1,70 @@
+/** WechatPay.layerConfig reads the documented variables; keys may be PEM text or file paths. */
+import { describe, expect, it } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { ConfigProvider, Effect, Layer } from "effect"
+import * as WechatPay from "../../src/api/WechatPay.js"
+import { checkAuthorization } from "../support/independent.js"
+import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
+import { memoryHttp } from "../support/memoryClient.js"
+
+const keys = testKeys()
+
+const call = (vars: Record<string, string>) => {
+  const http = memoryHttp(() => ({ status: 500, body: JSON.stringify({ code: "SYSTEM_ERROR", message: "x" }) }))
+  return Effect.gen(function*() {
+    const e = yield* Effect.flip(WechatPay.request({ method: "GET", path: "/v3/ping" }).pipe(WechatPay.withoutRetry))
+    expect(e._tag).toBe("SystemError")
+    const sent = http.sent[0]!
+    expect(sent.url).toBe("/v3/ping")
+    const auth = checkAuthorization({
+      header: sent.headers.authorization,
+      method: "GET",
+      url: sent.url,
+      body: new Uint8Array(),
+      publicKey: keys.merchant.publicKey,
+      mchid: MCHID,
+      serialNo: MERCHANT_SERIAL
+    })
+    expect(auth.ok).toBe(true)
+    return http
+  }).pipe(
+    Effect.provide(WechatPay.layerConfig({ backupBaseUrl: null }).pipe(Layer.provide(http.layer))),
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
+  )
+}
+
+describe("WechatPay.layerConfig", () => {
+  const base = {
+    WECHATPAY_MCHID: MCHID,
+    WECHATPAY_MERCHANT_SERIAL_NUMBER: MERCHANT_SERIAL,
+    WECHATPAY_PUBLIC_KEY_ID: PUBLIC_KEY_ID,
+    WECHATPAY_APIV3_KEY: API_V3_KEY,
+    WECHATPAY_BASE_URL: "https://example.invalid"
+  }
+
+  it.live("takes PEM text", () =>
+    call({ ...base, WECHATPAY_MERCHANT_PRIVATE_KEY: keys.merchant.pkcs1Pem, WECHATPAY_PUBLIC_KEY: keys.platform.publicPem }))
+
+  it.live("takes file paths", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ewp-config-"))
+    const keyFile = path.join(dir, "apiclient_key.pem")
+    const pubFile = path.join(dir, "pub_key.pem")
+    fs.writeFileSync(keyFile, keys.merchant.pkcs8Pem)
+    fs.writeFileSync(pubFile, keys.platform.publicPem)
+    return call({ ...base, WECHATPAY_MERCHANT_PRIVATE_KEY: keyFile, WECHATPAY_PUBLIC_KEY: pubFile }).pipe(
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.live("fails with a ConfigError naming the variable when one is missing, without showing the key", () =>
+    Effect.gen(function*() {
+      const { WECHATPAY_MCHID: _, ...rest } = base
+      const exit = yield* Effect.exit(call({ ...rest, WECHATPAY_MERCHANT_PRIVATE_KEY: keys.merchant.pkcs8Pem, WECHATPAY_PUBLIC_KEY: keys.platform.publicPem }))
+      expect(exit._tag).toBe("Failure")
+      const text = JSON.stringify(exit) + String(exit)
+      expect(text).toContain("WECHATPAY_MCHID")
+      expect(text).not.toContain(keys.merchant.pkcs8Pem.split("\n")[1]!)
+    }))
+})
