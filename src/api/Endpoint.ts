@@ -16,7 +16,7 @@ import {
 } from "./errors.js"
 import { ErrorBody } from "../schemas/common.js"
 import { OAEP_MAX_BYTES, oaepEncrypt } from "../signing/crypto.js"
-import { type IncomingResponse, WechatPayClient } from "./WechatPayClient.js"
+import { type IncomingResponse, WechatPayClient, withSpanWhenTraced } from "./WechatPayClient.js"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 
@@ -225,34 +225,38 @@ export const make = <Req, ReqI, A, I, const Errs extends ReadonlyArray<ApiErrorC
   const interpret = interpreter(spec.success, spec.errors)
   const hasBody = spec.method !== "GET" && spec.method !== "DELETE"
   const invalid = (message: string) => new RequestValidationError({ endpoint: spec.name, message })
-  const fn = Effect.fn(spec.name)(function*(input: Req) {
+  const traced = withSpanWhenTraced(spec.name, { "http.request.method": spec.method, "url.template": spec.path })
+  type Out = Effect.Effect<A, EndpointError<Errs>, WechatPayClient>
+  const send = (url: string, body: string | undefined, headers: Record<string, string> | undefined): Out =>
+    Effect.flatMap(WechatPayClient, (client) => client.execute({ method: spec.method, url, body, headers }, interpret))
+  // Plain effects rather than a generator under `Effect.fn`: this runs on every call, and the span
+  // is only made when a tracer is installed (see `withSpanWhenTraced`).
+  const run = (input: Req): Out => {
     const encoded = encode(input)
-    if (encoded._tag === "Left") return yield* invalid(ParseResult.TreeFormatter.formatErrorSync(encoded.left))
+    if (encoded._tag === "Left") return Effect.fail(invalid(ParseResult.TreeFormatter.formatErrorSync(encoded.left)))
     const wire = encoded.right as Record<string, unknown>
     const filled = path.fill(wire)
-    if (typeof filled !== "string") return yield* invalid(filled.error)
-    let body: string | undefined
-    let headers: Record<string, string> | undefined
-    if (hasBody) {
-      let fields: Record<string, unknown> = {}
-      for (const k in wire) if (!outside.has(k) && wire[k] !== undefined) fields[k] = wire[k]
-      if (spec.encrypt !== undefined) {
-        fields = structuredClone(fields) // encrypt a copy: never the caller's objects
-        headers = yield* encryptFields(fields, spec.encrypt, spec.name)
-      }
-      const serialized = serializeBody(fields)
-      if (typeof serialized !== "string") return yield* invalid(serialized.error)
-      body = serialized
-    }
+    if (typeof filled !== "string") return Effect.fail(invalid(filled.error))
     let query = ""
     if (spec.query !== undefined) {
       const q: Record<string, string | number | boolean | undefined> = {}
       for (const k of spec.query) q[k] = wire[k] as string | undefined
       query = buildQuery(q)
     }
-    yield* Effect.annotateCurrentSpan({ "http.request.method": spec.method, "url.template": spec.path })
-    const client = yield* WechatPayClient
-    return yield* client.execute({ method: spec.method, url: filled + query, body, headers }, interpret)
-  })
+    const url = filled + query
+    if (!hasBody) return send(url, undefined, undefined)
+    const fields: Record<string, unknown> = {}
+    for (const k in wire) if (!outside.has(k) && wire[k] !== undefined) fields[k] = wire[k]
+    if (spec.encrypt !== undefined) {
+      const copy = structuredClone(fields) // encrypt a copy: never the caller's objects
+      return Effect.flatMap(encryptFields(copy, spec.encrypt, spec.name), (headers): Out => {
+        const serialized = serializeBody(copy)
+        return typeof serialized !== "string" ? Effect.fail(invalid(serialized.error)) : send(url, serialized, headers)
+      })
+    }
+    const serialized = serializeBody(fields)
+    return typeof serialized !== "string" ? Effect.fail(invalid(serialized.error)) : send(url, serialized, undefined)
+  }
+  const fn = (input: Req) => traced(Effect.suspend(() => run(input)))
   return fn as EndpointFn<Req, A, Errs>
 }

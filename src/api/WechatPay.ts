@@ -12,6 +12,7 @@ import * as Certificates from "./Certificates.js"
 import { CertificateError, commonErrors, InvalidKey, type PipelineError, RequestValidationError } from "./errors.js"
 import { fromHttpClient, type Transport } from "./Transport.js"
 import * as WechatPayClient from "./WechatPayClient.js"
+import * as NodeTransport from "./NodeTransport.js"
 
 export { withRetry, withoutRetry, defaultSchedule, isRetryable } from "./Retry.js"
 
@@ -188,3 +189,18 @@ export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>)
       (r) => (r.status >= 200 && r.status < 300 ? ok(r as never) : Effect.fail(errorOf(r)))
     )) as A
   }).pipe(Effect.withSpan("WechatPay.request", { attributes: { "http.request.method": options.method, "url.template": options.path } }))
+
+/**
+ * The whole client over the lean Node transport (keep-alive `node:http`/`node:https` agents):
+ * nothing else to provide. Its sockets close when the layer is released.
+ */
+export const layerNode = (
+  options: Options & NodeTransport.NodeTransportOptions
+): Layer.Layer<WechatPayClient.WechatPayClient, LayerError> =>
+  Layer.unwrapScoped(
+    Effect.map(
+      Effect.acquireRelease(Effect.sync(() => NodeTransport.make(options)), (t) => Effect.sync(() => t.destroy())),
+      (transport) =>
+        WechatPayClient.layerTransport(transport, options).pipe(Layer.provide(layerKeysWith(options, Effect.succeed(transport))))
+    )
+  )

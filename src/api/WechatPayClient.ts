@@ -7,14 +7,14 @@
  */
 import { HttpClient } from "@effect/platform"
 import * as os from "node:os"
-import { Clock, Context, Duration, Effect, FiberRef, Layer, Option, type Redacted, Schedule } from "effect"
+import { Clock, Context, DefaultServices, Duration, Effect, type Fiber, Layer, Option, type Redacted, Schedule, Tracer } from "effect"
 import { authorizationHeader, requestMessage } from "../signing/crypto.js"
 import { Nonce } from "../signing/Nonce.js"
-import { Signer } from "../signing/Signer.js"
+import { isBounded, Signer } from "../signing/Signer.js"
 import { signedMessageFromHeaders, Verifier, type VerifierService } from "../signing/Verifier.js"
 import { ResponseVerificationError, TransportError, UnexpectedResponse } from "./errors.js"
 import { currentRetrySchedule, defaultSchedule, isRetryable } from "./Retry.js"
-import { fromHttpClient, type Transport } from "./Transport.js"
+import { fromHttpClient, type IncomingHttp, type OutgoingHttp, type Transport } from "./Transport.js"
 import { VERSION } from "./version.js"
 
 export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
@@ -78,6 +78,43 @@ export interface WechatPayClientService {
   ) => Effect.Effect<A, E | TransportError | ResponseVerificationError | UnexpectedResponse>
 }
 
+/** A per-attempt time limit a transport enforces itself, and the error to fail with when it passes. */
+export interface TransportTimeout {
+  readonly millis: number
+  readonly onTimeout: () => TransportError
+}
+
+/**
+ * A transport that enforces the per-attempt timeout itself (a timer, e.g. `NodeTransport`), so the
+ * client need not race a timer fiber against every request.
+ */
+export interface TimedTransport extends Transport {
+  readonly enforcesTimeout: true
+  readonly send: (
+    request: OutgoingHttp,
+    maxBodyBytes: number,
+    timeout?: TransportTimeout
+  ) => Effect.Effect<IncomingHttp, TransportError | UnexpectedResponse>
+}
+
+const isTimed = (t: Transport): t is TimedTransport => (t as { readonly enforcesTimeout?: unknown }).enforcesTimeout === true
+
+/** Effect's built-in tracer: its spans go nowhere, so a span under it is pure cost. */
+const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
+
+/** Whether a tracer other than Effect's built-in one is installed (OpenTelemetry, DevTools …). */
+export const isTraced = (fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean => fiber.currentTracer !== nativeTracer
+
+/**
+ * `Effect.withSpan`, only when a tracer is installed: one span per call where someone sees it,
+ * no span (and no per-call span cost) otherwise.
+ */
+export const withSpanWhenTraced = (name: string, attributes: Record<string, unknown>) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.withFiberRuntime<A, E, R>((fiber) =>
+    isTraced(fiber) ? Effect.withSpan(self, name, { attributes, captureStackTrace: false }) : self
+  )
+
 export class WechatPayClient extends Context.Tag("effect-wechatpay/WechatPayClient")<WechatPayClient, WechatPayClientService>() {}
 
 export const defaultUserAgent = (): string =>
@@ -103,110 +140,165 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
     const layerSchedule: Schedule.Schedule<unknown, unknown> = (settings.retry ?? defaultSchedule()) as Schedule.Schedule<unknown, unknown>
     const baseHeaders = { accept: "application/json", "user-agent": userAgent }
 
-    const sendOnce = (url: string, headers: Record<string, string>, request: OutgoingRequest) =>
-      transport.send({ method: request.method, url, headers, body: request.body }, maxResponseBytes).pipe(
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () => new TransportError({ reason: "Timeout", message: `no answer within ${Duration.format(timeout)}`, url })
+    const timeoutMillis = Duration.toMillis(timeout)
+    const deadlineMillis = Duration.toMillis(deadline)
+    const timed = isTimed(transport) ? transport : undefined
+    const boundedSigner = isBounded(signer)
+    const deadlineError = () =>
+      new TransportError({ reason: "Deadline", message: `the call did not finish within its ${Duration.format(deadline)} deadline` })
+
+    /** One send under the per-attempt timeout, or under what is left of the deadline when that is shorter. */
+    const sendOnce = (url: string, headers: Record<string, string>, request: OutgoingRequest, left: number) => {
+      const millis = Math.max(0, Math.min(timeoutMillis, left))
+      const onTimeout = left < timeoutMillis
+        ? deadlineError
+        : () => new TransportError({ reason: "Timeout", message: `no answer within ${Duration.format(timeout)}`, url })
+      const outgoing = { method: request.method, url, headers, body: request.body }
+      return timed !== undefined
+        ? timed.send(outgoing, maxResponseBytes, { millis, onTimeout })
+        : transport.send(outgoing, maxResponseBytes).pipe(Effect.timeoutFail({ duration: millis, onTimeout }))
+    }
+
+    /** The answer's text, verified when it is a 2xx. */
+    const receive = (raw: IncomingHttp, host: "primary" | "backup") => {
+      const requestId = raw.headers["request-id"]
+      let body: string
+      let validUtf8 = true
+      try {
+        body = utf8.decode(raw.body)
+      } catch {
+        body = lossyUtf8.decode(raw.body)
+        validUtf8 = false
+      }
+      const response = { status: raw.status, headers: raw.headers, body, requestId, host } satisfies IncomingResponse
+      const checked: Effect.Effect<IncomingResponse, UnexpectedResponse> = validUtf8 ? Effect.succeed(response) : Effect.fail(
+        new UnexpectedResponse({
+          status: raw.status,
+          message: "the body is not valid UTF-8",
+          ...(requestId !== undefined ? { requestId } : {})
         })
       )
+      // Every 2xx, 204 included, must be signed by WeChat Pay: an unsigned one is forged.
+      // Verified before the UTF-8 check, so a corrupted or forged 2xx body is reported as such.
+      return raw.status >= 200 && raw.status < 300
+        ? Effect.zipRight(verifier.verify(signedMessageFromHeaders(raw.headers, body)), checked)
+        : checked
+    }
 
-    const attempt = (request: OutgoingRequest) =>
-      Effect.gen(function*() {
-        const timestamp = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-        const nonce = (yield* Nonce).next()
-        const signature = yield* signer.sign(
-          requestMessage({ method: request.method, url: request.url, timestamp, nonce, body: request.body ?? "" })
-        )
+    /** One attempt at `now` (ms), with `deadlineAt` (ms) bounding it. Plain effects, no generators: this is the hot path. */
+    const attemptAt = (
+      request: OutgoingRequest,
+      now: number,
+      deadlineAt: number,
+      nonces: Context.Tag.Service<Nonce>
+    ): Effect.Effect<IncomingResponse, TransportError | ResponseVerificationError | UnexpectedResponse> => {
+      const timestamp = Math.floor(now / 1000)
+      const nonce = nonces.next()
+      let signed: Effect.Effect<string, TransportError> = signer.sign(requestMessage({ method: request.method, url: request.url, timestamp, nonce, body: request.body ?? "" }))
+      // a custom signer (KMS, HSM) may hang: keep it under the deadline; the built-in one is bounded CPU work
+      if (!boundedSigner && Number.isFinite(deadlineAt)) {
+        signed = Effect.timeoutFail(signed, { duration: Math.max(0, deadlineAt - now), onTimeout: deadlineError })
+      }
+      return Effect.flatMap(signed, (signature) => {
         const headers: Record<string, string> = {
           ...baseHeaders,
           ...(request.body !== undefined ? { "content-type": "application/json" } : {}),
           ...request.headers,
           authorization: authorizationHeader({ mchid: signer.mchid, serialNo: signer.serialNo, nonce, timestamp, signature })
         }
+        const primary = sendOnce(baseUrl + request.url, headers, request, deadlineAt - now)
+        if (backupBaseUrl === null) return Effect.flatMap(primary, (raw) => receive(raw, "primary"))
         let host: "primary" | "backup" = "primary"
-        const raw = yield* sendOnce(baseUrl + request.url, headers, request).pipe(
+        return primary.pipe(
           Effect.catchTag("TransportError", (e) => {
-            if (backupBaseUrl === null || !CONNECTION_FAILURES.has(e.reason)) return Effect.fail(e)
+            if (!CONNECTION_FAILURES.has(e.reason)) return Effect.fail(e)
             host = "backup"
             // The signed URL has no host, so the very same signed request is valid on the backup host.
             return Effect.logDebug("effect-wechatpay: primary unreachable, trying the backup host").pipe(
               Effect.annotateLogs({ reason: e.reason, backup: backupBaseUrl }),
-              Effect.zipRight(sendOnce(backupBaseUrl + request.url, headers, request))
+              Effect.zipRight(Clock.currentTimeMillis),
+              Effect.flatMap((later) => sendOnce(backupBaseUrl + request.url, headers, request, deadlineAt - later))
             )
-          })
+          }),
+          Effect.flatMap((raw) => receive(raw, host))
         )
-        const requestId = raw.headers["request-id"]
-        let body: string
-        let validUtf8 = true
-        try {
-          body = utf8.decode(raw.body)
-        } catch {
-          body = lossyUtf8.decode(raw.body)
-          validUtf8 = false
-        }
-        if (raw.status >= 200 && raw.status < 300) {
-          // Every 2xx, 204 included, must be signed by WeChat Pay: an unsigned one is forged.
-          // Verified before the UTF-8 check, so a corrupted or forged 2xx body is reported as such.
-          yield* verifier.verify(signedMessageFromHeaders(raw.headers, body))
-        }
-        if (!validUtf8) {
-          return yield* new UnexpectedResponse({
-            status: raw.status,
-            message: "the body is not valid UTF-8",
-            ...(requestId !== undefined ? { requestId } : {})
-          })
-        }
-        return { status: raw.status, headers: raw.headers, body, requestId, host } satisfies IncomingResponse
       })
+    }
 
+    const clockOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => Context.get(fiber.currentDefaultServices, Clock.Clock)
+
+    const attempt = (request: OutgoingRequest) =>
+      Effect.withFiberRuntime<IncomingResponse, TransportError | ResponseVerificationError | UnexpectedResponse>((fiber) =>
+        attemptAt(request, clockOf(fiber).unsafeCurrentTimeMillis(), Infinity, Context.get(fiber.currentContext, Nonce))
+      )
+
+    const tagOf = (e: unknown) => (e as { _tag?: string })._tag ?? "Unknown"
+
+    /**
+     * The first attempt runs bare: the deadline bounds it through its send timeout (and a custom
+     * signer's), so a call that succeeds at once pays for no retry driver and no timer fiber.
+     * A retryable failure hands over to the schedule, under what is left of the deadline.
+     */
     const execute = <A, E>(request: OutgoingRequest, interpret: (r: IncomingResponse) => Effect.Effect<A, E>) =>
-      Effect.gen(function*() {
-        const override = yield* FiberRef.get(currentRetrySchedule)
-        const schedule = Option.getOrElse(override, () => layerSchedule)
-        let attempts = 0
+      Effect.withFiberRuntime<A, E | TransportError | ResponseVerificationError | UnexpectedResponse>((fiber) => {
+        const traced = isTraced(fiber)
+        const clock = clockOf(fiber)
+        const nonces = Context.get(fiber.currentContext, Nonce)
+        const startedAt = clock.unsafeCurrentTimeMillis()
+        const deadlineAt = startedAt + deadlineMillis
+        let attempts = 1
         const reasons: Array<string> = []
-        const once = Effect.suspend(() => {
-          attempts++
-          return attempt(request)
-        }).pipe(
-          Effect.flatMap((response) =>
-            Effect.annotateCurrentSpan({
+        const annotated = (response: IncomingResponse) =>
+          traced
+            ? Effect.annotateCurrentSpan({
               "http.response.status_code": response.status,
               "wechatpay.request_id": response.requestId ?? "",
               "wechatpay.host": response.host
             }).pipe(Effect.zipRight(interpret(response)))
-          ),
-          Effect.tapError((e) =>
-            Effect.sync(() => {
-              reasons.push((e as { _tag?: string })._tag ?? "Unknown")
-            })
-          )
-        )
-        const retried = once.pipe(
-          Effect.retry({
-            schedule: Schedule.tapInput(schedule, (e: unknown) =>
-              Effect.logDebug("effect-wechatpay: retrying").pipe(
-                Effect.annotateLogs({
-                  error: (e as { _tag?: string })._tag ?? "Unknown",
-                  requestId: (e as { requestId?: string }).requestId ?? ""
+            : interpret(response)
+        const first = Effect.flatMap(attemptAt(request, startedAt, deadlineAt, nonces), annotated)
+
+        const retryAfter = (firstError: TransportError | ResponseVerificationError | UnexpectedResponse | E) => {
+          const schedule = Option.getOrElse(fiber.getFiberRef(currentRetrySchedule), () => layerSchedule)
+          reasons.push(tagOf(firstError))
+          let previous: unknown = firstError
+          let replay = true
+          // the first failure, replayed so the schedule sees it, then fresh attempts
+          const once = Effect.suspend(() => {
+            if (replay) {
+              replay = false
+              return Effect.fail(firstError)
+            }
+            attempts++
+            // logged when a retry really starts: not for the last failure, nor a non-retryable one
+            return Effect.logDebug("effect-wechatpay: retrying").pipe(
+              Effect.annotateLogs({ attempt: attempts, error: tagOf(previous), requestId: (previous as { requestId?: string }).requestId ?? "" }),
+              Effect.zipRight(Clock.currentTimeMillis),
+              Effect.flatMap((now) => Effect.flatMap(attemptAt(request, now, deadlineAt, nonces), annotated)),
+              Effect.tapError((e) =>
+                Effect.sync(() => {
+                  reasons.push(tagOf(e))
+                  previous = e
                 })
-              )),
-            while: isRetryable
-          }),
-          Effect.timeoutFail({
-            duration: deadline,
-            onTimeout: () =>
-              new TransportError({ reason: "Deadline", message: `the call did not finish within its ${Duration.format(deadline)} deadline` })
+              )
+            )
           })
-        )
-        return yield* retried.pipe(
-          Effect.ensuring(
+          return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            once.pipe(
+              Effect.retry({ schedule, while: isRetryable }),
+              Effect.timeoutFail({ duration: Math.max(0, deadlineAt - now), onTimeout: deadlineError })
+            ))
+        }
+
+        const call = Effect.catchIf(first, isRetryable, retryAfter)
+        return traced
+          ? Effect.ensuring(
+            call,
             Effect.suspend(() =>
-              Effect.annotateCurrentSpan({ "wechatpay.attempts": attempts, "wechatpay.retry_reasons": reasons.slice(0, -1).join(",") })
+              Effect.annotateCurrentSpan({ "wechatpay.attempts": attempts, "wechatpay.retry_reasons": reasons.slice(0, attempts - 1).join(",") })
             )
           )
-        )
+          : call
       })
 
     return {

@@ -2,10 +2,10 @@
  * The merchant side of signing: turns a request message into a base64 SHA256withRSA signature.
  * The default layer parses the PEM once into a `KeyObject`; a KMS or HSM plugs in with `Signer.layerCustom`.
  */
-import type * as crypto from "node:crypto"
+import * as crypto from "node:crypto"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { InvalidKey } from "../api/errors.js"
-import { KeyLoadFailure, loadPrivateKey, signAsync, signSync } from "./crypto.js"
+import { KeyLoadFailure, loadPrivateKey, signSync } from "./crypto.js"
 
 export interface SignerService {
   /** The merchant API certificate serial, sent as `serial_no`. */
@@ -35,15 +35,32 @@ export const make = (options: SignerOptions): Effect.Effect<SignerService, Inval
         ? new InvalidKey({ which: e.which, message: e.message })
         : new InvalidKey({ which: "merchantPrivateKey", message: "merchantPrivateKey: could not be loaded" })
   }).pipe(
-    Effect.map((key): SignerService => ({
-      mchid: options.mchid,
-      serialNo: options.merchantSerialNumber,
-      sign:
-        options.signMode === "sync"
+    Effect.map((key): SignerService => {
+      const service: SignerService = {
+        mchid: options.mchid,
+        serialNo: options.merchantSerialNumber,
+        sign: options.signMode === "sync"
           ? (message) => Effect.sync(() => signSync(message, key))
-          : (message) => Effect.promise(() => signAsync(message, key))
-    }))
+          : (message) => signInPool(message, key)
+      }
+      bounded.add(service)
+      return service
+    })
   )
+
+/** `crypto.sign`'s callback form runs in libuv's thread pool; resumed straight from the callback (no Promise). */
+const signInPool = (message: string, key: crypto.KeyObject): Effect.Effect<string> =>
+  Effect.async<string>((resume) => {
+    crypto.sign("sha256", Buffer.from(message, "utf8"), key, (err, signature) => {
+      resume(err ? Effect.die(err) : Effect.succeed(signature.toString("base64")))
+    })
+  })
+
+/** The signers built here: local CPU work that always finishes (a custom one may wait on a network). */
+const bounded = new WeakSet<SignerService>()
+
+/** Whether `signer` is one of this module's own (a `KeyObject` in this process), which cannot hang. */
+export const isBounded = (signer: SignerService): boolean => bounded.has(signer)
 
 export const layer = (options: SignerOptions): Layer.Layer<Signer, InvalidKey> => Layer.effect(Signer, make(options))
 

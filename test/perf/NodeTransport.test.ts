@@ -1,0 +1,119 @@
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Exit, Fiber, Redacted } from "effect"
+import { DiscountCard, NodeTransport, TransportError, WechatPay } from "../../src/index.js"
+import * as Sandbox from "../../src/sandbox/Sandbox.js"
+
+/** A loopback server for one test, closed with the test's scope. */
+const server = (handler: http.RequestListener) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly node: http.Server }>((resume) => {
+      const node = http.createServer(handler)
+      node.listen(0, "127.0.0.1", () => resume(Effect.succeed({ url: `http://127.0.0.1:${(node.address() as AddressInfo).port}`, node })))
+    }),
+    ({ node }) => Effect.sync(() => {
+      node.closeAllConnections()
+      node.close()
+    })
+  )
+
+const transport = Effect.acquireRelease(Effect.sync(() => NodeTransport.make()), (t) => Effect.sync(() => t.destroy()))
+
+const get = (url: string) => ({ method: "GET", url, headers: { accept: "application/json" }, body: undefined })
+
+describe("NodeTransport", () => {
+  it.scopedLive("answers status, lower-cased headers (first value wins) and the body bytes, over one kept-alive socket", () =>
+    Effect.gen(function*() {
+      const sockets = new Set<unknown>()
+      const { url } = yield* server((req, res) => {
+        sockets.add(req.socket)
+        let body = ""
+        req.on("data", (c) => (body += c))
+        req.on("end", () => {
+          res.writeHead(200, [["Content-Type", "application/json"], ["Wechatpay-Nonce", "first"], ["wechatpay-nonce", "second"]])
+          res.end(JSON.stringify({ method: req.method, path: req.url, body }))
+        })
+      })
+      const t = yield* transport
+      for (let i = 0; i < 3; i++) {
+        const r = yield* t.send({ method: "PATCH", url: `${url}/v3/x/y?z=1`, headers: { "content-type": "application/json" }, body: "{\"a\":1}" }, 1024)
+        expect(r.status).toBe(200)
+        expect(r.headers["content-type"]).toBe("application/json")
+        expect(r.headers["wechatpay-nonce"]).toBe("first")
+        expect(JSON.parse(Buffer.from(r.body).toString("utf8"))).toEqual({ method: "PATCH", path: "/v3/x/y?z=1", body: "{\"a\":1}" })
+      }
+      expect(sockets.size).toBe(1)
+    }))
+
+  it.scopedLive("a refused connection is TransportError Connect (the reason failover acts on)", () =>
+    Effect.gen(function*() {
+      const { url, node } = yield* server(() => {})
+      yield* Effect.async<void>((resume) => {
+        node.close(() => resume(Effect.void))
+      })
+      const t = yield* transport
+      const e = yield* Effect.flip(t.send(get(`${url}/v3/x`), 1024))
+      expect(e).toBeInstanceOf(TransportError)
+      expect(e._tag === "TransportError" && e.reason).toBe("Connect")
+    }))
+
+  it.scopedLive("a body over the cap is UnexpectedResponse, declared or streamed", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server((req, res) => {
+        if (req.url === "/declared") {
+          res.writeHead(200, { "content-length": "2000" })
+          res.end("x".repeat(2000))
+        } else {
+          res.writeHead(200) // chunked: no length up front
+          res.write("x".repeat(600))
+          setTimeout(() => res.end("x".repeat(600)), 10)
+        }
+      })
+      const t = yield* transport
+      for (const path of ["/declared", "/streamed"]) {
+        const e = yield* Effect.flip(t.send(get(url + path), 1000))
+        expect(e._tag).toBe("UnexpectedResponse")
+        expect(e.message).toMatch(/1000-byte limit/)
+      }
+      // the transport still works afterwards
+      const ok = yield* Effect.either(t.send(get(`${url}/declared`), 5000))
+      expect(Exit.isSuccess(Exit.fromEither(ok))).toBe(true)
+    }))
+
+  it.scopedLive("its own timeout fails with the given error and closes the request; interruption closes it too", () =>
+    Effect.gen(function*() {
+      let closed = 0
+      const { url } = yield* server((req) => {
+        req.socket.on("close", () => closed++) // never answers
+      })
+      const t = yield* transport
+      const e = yield* Effect.flip(
+        t.send(get(`${url}/slow`), 1024, { millis: 50, onTimeout: () => new TransportError({ reason: "Timeout", message: "no answer within 50ms" }) })
+      )
+      expect(e._tag === "TransportError" && e.reason).toBe("Timeout")
+      const fiber = yield* Effect.fork(t.send(get(`${url}/slow`), 1024))
+      yield* Effect.sleep(Duration.millis(50))
+      yield* Fiber.interrupt(fiber)
+      yield* Effect.sleep(Duration.millis(50))
+      expect(closed).toBe(2)
+    }))
+
+  it.scopedLive("WechatPay.layerNode: a whole signed and verified call against the sandbox over loopback", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.make({ bench: true })
+      const options = sandbox.wechatPayOptions({ baseUrl: sandbox.url, backupBaseUrl: null })
+      const out = yield* DiscountCard.updateOrder({
+        out_order_no: "233bcbf407e87789b8e471f251774f95",
+        objectives: [{
+          objective_serial_no: "s-1",
+          objective_id: 123456,
+          count: 1,
+          performance_time: "2015-05-20T13:29:35+08:00",
+          performance_description: "a coffee",
+          performance_type: "INCREASE"
+        }]
+      }).pipe(Effect.provide(WechatPay.layerNode({ ...options, merchantPrivateKey: Redacted.make(Redacted.value(options.merchantPrivateKey)) })))
+      expect(out.out_order_no).toBe("233bcbf407e87789b8e471f251774f95")
+    }))
+})
