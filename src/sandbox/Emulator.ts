@@ -5,12 +5,15 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
+import * as crypto from "node:crypto"
 import { Clock, Context, Duration, Effect, ParseResult, Schema } from "effect"
 import { parseAuthorization } from "../signing/crypto.js"
 import * as BusifavorSchemas from "../schemas/busifavor.js"
 import * as DiscountCardSchemas from "../schemas/discountCard.js"
 import * as MembercardOpenSchemas from "../schemas/membercardOpen.js"
+import { type CallbackTampering, callbackTamperings, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
 import { FaultRegistry, FaultSpec, isTampering } from "./Faults.js"
+import { beijingTime, NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
 import {
   ApiFailure,
   checkAuthorization,
@@ -18,10 +21,9 @@ import {
   errorBody,
   makeResponseSigner,
   type MerchantIdentity,
-  type PlatformKey,
   type SignatureTampering
 } from "./Protocol.js"
-import { type Answer, SeedData, Store } from "./State.js"
+import { type Answer, SeedData, Store, type TriggeredEvent } from "./State.js"
 
 /** One request as the sandbox received it. */
 export interface RecordedRequest {
@@ -43,9 +45,24 @@ export interface RecordedRequest {
   readonly fault: string | undefined
 }
 
+export interface CallbackSettings {
+  /** Where `DISCOUNT_CARD.*`, `MEMBERCARD.*` (and, without a busifavor URL, `COUPON.SEND`) callbacks go. */
+  readonly notifyUrl?: string | undefined
+  /** The busifavor notify URL from the start (else set by `POST /v3/marketing/busifavor/callbacks`). */
+  readonly busifavorNotifyUrl?: string | undefined
+  /** Waits before each retry after a non-2xx or no answer. Default 100 ms, 500 ms, 2 s (three retries). */
+  readonly retryDelays?: ReadonlyArray<Duration.DurationInput> | undefined
+  /** Per attempt. Default 5 s. */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
 export interface EmulatorConfig {
   readonly merchant: MerchantIdentity
-  readonly platform: PlatformKey
+  readonly platform: PlatformKeys
+  readonly apiV3Key: string
+  readonly callbacks: CallbackSettings
+  /** The key for the next platform certificate (given, or generated). */
+  readonly nextCertificateKey: Effect.Effect<crypto.KeyObject>
   /** Added to the Effect `Clock` to give the sandbox's clock. */
   readonly clockOffsetMillis: number
   readonly initialSeed: SeedData | undefined
@@ -62,6 +79,8 @@ const CONTROL_PREFIX = "/__sandbox/"
 class Call extends Context.Tag("effect-wechatpay/sandbox/Call")<Call, {
   readonly body: string
   readonly nowMillis: number
+  /** Starts the callbacks a change triggered; never waits for them. */
+  readonly emit: (events: ReadonlyArray<TriggeredEvent>) => Effect.Effect<void>
 }>() {}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
@@ -123,14 +142,35 @@ const endpoint = <A, I>(
     if (decoded._tag === "Left") return yield* toParamError(decoded.left, input, inPath)
     const answer = rule(decoded.right, call.nowMillis)
     if (answer instanceof ApiFailure) return yield* answer
+    if (answer.events !== undefined) yield* call.emit(answer.events)
     return answer.status === 204 ? HttpServerResponse.empty({ status: 204 }) : json(200, answer.body)
   })
+}
+
+/** `POST /v3/marketing/busifavor/callbacks` (设置商家券事件通知地址). */
+const SetBusifavorCallbacks = Schema.Struct({
+  mchid: Schema.optional(Schema.String),
+  notify_url: Schema.String.pipe(
+    Schema.maxLength(256),
+    Schema.filter((u) => /^https?:\/\/[^\s]+$/.test(u) || "must be an absolute http(s) URL")
+  )
+})
+
+export interface RotateOptions {
+  /** Retire every older certificate at once (default: keep them, overlapping). */
+  readonly retireOld?: boolean | undefined
 }
 
 export interface Emulator {
   readonly app: HttpApp.Default
   readonly store: Store
   readonly faults: FaultRegistry
+  readonly platform: PlatformKeys
+  readonly notifier: Notifier
+  /** Issues the next platform certificate (it signs from now on); optionally retires the others. */
+  readonly rotateCertificates: (options?: RotateOptions) => Effect.Effect<PlatformCertificate>
+  /** Sends one callback and waits for its delivery (all attempts). */
+  readonly notify: (eventType: string, resource?: unknown, options?: NotifyOptions) => Effect.Effect<Delivery>
   readonly seed: (data: SeedData) => void
   readonly reset: () => void
   readonly requests: () => ReadonlyArray<RecordedRequest>
@@ -140,12 +180,28 @@ export const make = (config: EmulatorConfig): Emulator => {
   const store = new Store(config.merchant.mchid)
   const faults = new FaultRegistry()
   const signer = makeResponseSigner(config.platform, { cache: config.bench })
+  const now = Effect.map(Clock.currentTimeMillis, (ms) => ms + config.clockOffsetMillis)
+  const notifier = new Notifier({
+    mchid: config.merchant.mchid,
+    apiV3Key: config.apiV3Key,
+    signer,
+    now,
+    state: () => store.snapshot(),
+    retryDelays: config.callbacks.retryDelays ?? ["100 millis", "500 millis", "2 seconds"],
+    timeout: config.callbacks.timeout ?? "5 seconds",
+    notifyUrl: config.callbacks.notifyUrl,
+    busifavorNotifyUrl: config.callbacks.busifavorNotifyUrl,
+    maxRecorded: config.maxRecordedRequests
+  })
+  const emit = (events: ReadonlyArray<TriggeredEvent>) =>
+    Effect.forEach(events, (e) => notifier.emit(e.eventType, e.resource), { discard: true })
   let recorded: Array<RecordedRequest & { status: number | undefined; requestId: string | undefined }> = []
 
   const reset = () => {
     store.clear()
     if (config.initialSeed !== undefined) store.seed(config.initialSeed)
     faults.clear()
+    notifier.clear()
     recorded = []
   }
   reset()
@@ -166,10 +222,46 @@ export const make = (config: EmulatorConfig): Emulator => {
     HttpRouter.post(
       "/v3/marketing/membercard-open/cards/:card_id/codes/:code/bonus/prepare",
       endpoint(MembercardOpenSchemas.PrepareBonusRequest, ["card_id", "code"], (r) => store.prepareBonus(r))
+    ),
+    HttpRouter.post(
+      "/v3/marketing/busifavor/callbacks",
+      endpoint(SetBusifavorCallbacks, [], (r, nowMillis) => {
+        if (r.mchid !== undefined && r.mchid !== config.merchant.mchid) {
+          return new ApiFailure({
+            status: 400,
+            code: "INVALID_REQUEST",
+            message: "商户号与请求商户不一致",
+            detail: { field: "mchid", value: r.mchid, issue: "not the calling merchant", location: "body" }
+          })
+        }
+        notifier.busifavorNotifyUrl = r.notify_url
+        return { status: 200, body: { update_time: beijingTime(nowMillis), notify_url: r.notify_url, mchid: config.merchant.mchid } }
+      })
+    ),
+    HttpRouter.get(
+      "/v3/marketing/busifavor/callbacks",
+      Effect.gen(function*() {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const mchid = new URL(request.url, "http://sandbox").searchParams.get("mchid")
+        if (!mchid) return yield* paramError("输入源“/mchid”校验失败：缺少参数", { field: "mchid", issue: "missing", location: "query" })
+        if (mchid !== config.merchant.mchid) {
+          return yield* new ApiFailure({ status: 400, code: "INVALID_REQUEST", message: "商户号与请求商户不一致", detail: { field: "mchid", value: mchid, location: "query" } })
+        }
+        if (notifier.busifavorNotifyUrl === undefined) {
+          return yield* new ApiFailure({ status: 404, code: "RESOURCE_NOT_EXISTS", message: "未设置商家券事件通知地址" })
+        }
+        return json(200, { notify_url: notifier.busifavorNotifyUrl, mchid })
+      })
+    ),
+    HttpRouter.get(
+      "/v3/certificates",
+      Effect.suspend(() =>
+        config.platform.hasCertificates
+          ? Effect.succeed(HttpServerResponse.text(config.platform.downloadBody(), { status: 200, contentType: "application/json" }))
+          : new ApiFailure(NO_CERTIFICATES)
+      )
     )
   )
-
-  const now = Effect.map(Clock.currentTimeMillis, (ms) => ms + config.clockOffsetMillis)
 
   /** Protocol checks, then the endpoint: always an answer, never a failure. */
   const handle = (request: HttpServerRequest.HttpServerRequest, body: Uint8Array, nowMillis: number) =>
@@ -185,7 +277,7 @@ export const make = (config: EmulatorConfig): Emulator => {
       } catch {
         return yield* paramError("请求Body不是合法的UTF-8", { location: "body", issue: "not valid UTF-8" })
       }
-      const response = yield* Effect.provideService(router, Call, { body: text, nowMillis })
+      const response = yield* Effect.provideService(router, Call, { body: text, nowMillis, emit })
       const b = response.body
       return { status: response.status, body: b._tag === "Uint8Array" ? lenientUtf8.decode(b.body) : "" }
     }).pipe(
@@ -199,8 +291,10 @@ export const make = (config: EmulatorConfig): Emulator => {
       })
     )
 
-  const signed = (status: number, body: string, nowMillis: number, tampering: SignatureTampering | undefined) => {
-    const headers = signer.headers(status, body, Math.floor(nowMillis / 1000), tampering)
+  const signed = (status: number, body: string, nowMillis: number, tampering: SignatureTampering | undefined, path: string) => {
+    // A certificate download is signed by a certificate it carries, whichever key signs the rest.
+    const key = path === "/v3/certificates" && status === 200 ? config.platform.newestCertificateKey() : undefined
+    const headers = signer.headers(status, body, Math.floor(nowMillis / 1000), tampering, key)
     return {
       requestId: headers["request-id"],
       response: body === ""
@@ -261,7 +355,7 @@ export const make = (config: EmulatorConfig): Emulator => {
         answer = yield* handle(request, body, receivedAt)
       }
       if (fault?.type === "drop") return yield* drop(request)
-      const out = signed(answer.status, answer.body, yield* now, fault !== undefined && isTampering(fault) ? fault.type : undefined)
+      const out = signed(answer.status, answer.body, yield* now, fault !== undefined && isTampering(fault) ? fault.type : undefined, path)
       entry.status = answer.status
       entry.requestId = out.requestId
       return out.response
@@ -310,12 +404,83 @@ export const make = (config: EmulatorConfig): Emulator => {
         case "DELETE /faults":
           faults.clear()
           return HttpServerResponse.empty({ status: 204 })
+        case "GET /certificates":
+          return json(200, { mode: config.platform.mode, signingWith: config.platform.signingWith, certificates: config.platform.all() })
+        case "POST /certificates/rotate": {
+          if (!config.platform.hasCertificates) return badControl("the sandbox runs in public-key mode (platform: \"publicKey\"): no certificates to rotate")
+          const body = yield* readJson(request)
+          if (!body.ok) return badControl("the body is not JSON")
+          const retireOld = (body.value as { retireOld?: unknown }).retireOld === true
+          return json(200, yield* rotateCertificates({ retireOld }))
+        }
+        case "POST /certificates/retire": {
+          const body = yield* readJson(request)
+          const serial = body.ok ? (body.value as { serial_no?: unknown }).serial_no : undefined
+          if (typeof serial !== "string") return badControl("give {\"serial_no\": \"…\"}")
+          return config.platform.retire(serial)
+            ? HttpServerResponse.empty({ status: 204 })
+            : json(404, { code: "NOT_FOUND", message: `no active certificate ${serial}` })
+        }
+        case "POST /signing-key": {
+          const body = yield* readJson(request)
+          const use = body.ok ? (body.value as { use?: unknown }).use : undefined
+          if (config.platform.mode !== "both") return badControl("only a sandbox in \"both\" mode can switch its signing key")
+          if (use !== "publicKey" && use !== "certificate") return badControl("give {\"use\": \"publicKey\" | \"certificate\"}")
+          config.platform.preferSigningWith(use)
+          return HttpServerResponse.empty({ status: 204 })
+        }
+        case "GET /deliveries":
+          return json(200, notifier.deliveries())
+        case "POST /notify": {
+          const body = yield* readJson(request)
+          if (!body.ok || body.value === null || typeof body.value !== "object") return badControl("the body is not a JSON object")
+          const v = body.value as Record<string, unknown>
+          if (typeof v["event_type"] !== "string") return badControl("give {\"event_type\": \"…\", \"resource\"?, \"url\"?, \"id\"?, \"tampering\"?}")
+          const tampering = v["tampering"]
+          if (tampering !== undefined && !callbackTamperings.includes(tampering as CallbackTampering)) {
+            return badControl(`tampering must be one of ${callbackTamperings.join(", ")}`)
+          }
+          const started = yield* start(v["event_type"], v["resource"], {
+            url: typeof v["url"] === "string" ? v["url"] : undefined,
+            id: typeof v["id"] === "string" ? v["id"] : undefined,
+            tampering: tampering as CallbackTampering | undefined
+          })
+          if (typeof started === "string") return badControl(started)
+          return json(202, { id: started.id })
+        }
         case "POST /reset":
           reset()
           return HttpServerResponse.empty({ status: 204 })
         default:
           return json(404, { code: "NOT_FOUND", message: `no sandbox control route ${request.method} ${request.url}` })
       }
+    })
+
+  const rotateCertificates = (options: RotateOptions = {}) =>
+    Effect.gen(function*() {
+      const key = yield* config.nextCertificateKey
+      const older = config.platform.active()
+      const added = config.platform.addCertificate(key, yield* now)
+      if (options.retireOld === true) for (const c of older) config.platform.retire(c.serialNo)
+      return added
+    })
+
+  /** Starts one callback: its id and fiber, or why it cannot be sent. */
+  const start = (eventType: string, resource: unknown, options: NotifyOptions) =>
+    Effect.gen(function*() {
+      const payload = resource ?? defaultResource(eventType, store.snapshot(), config.merchant.mchid, yield* now)
+      if (payload === undefined) return `no default resource for ${eventType}: give one`
+      const started = yield* notifier.emit(eventType, payload, options)
+      if (started === undefined) return `no notify URL for ${eventType}: set callbacks.notifyUrl, or give one`
+      return started
+    })
+
+  const notify = (eventType: string, resource?: unknown, options: NotifyOptions = {}) =>
+    Effect.gen(function*() {
+      const started = yield* start(eventType, resource, options)
+      if (typeof started === "string") return yield* Effect.dieMessage(`wechatpay sandbox: ${started}`)
+      yield* started.fiber.await
+      return [...notifier.deliveries()].reverse().find((d) => d.id === started.id)!
     })
 
   const app: HttpApp.Default = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
@@ -325,6 +490,10 @@ export const make = (config: EmulatorConfig): Emulator => {
     app,
     store,
     faults,
+    platform: config.platform,
+    notifier,
+    rotateCertificates,
+    notify,
     seed: (data) => store.seed(data),
     reset,
     requests: () => structuredClone(recorded)

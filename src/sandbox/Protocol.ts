@@ -124,6 +124,17 @@ export interface PlatformKey {
   readonly privateKey: crypto.KeyObject
 }
 
+export interface SigningKey {
+  readonly serial: string
+  readonly privateKey: crypto.KeyObject
+}
+
+/** Where the signing key comes from: one fixed public key, or whatever key signs now (certificate rotation). */
+export type KeySource = PlatformKey | { readonly current: () => SigningKey }
+
+const currentKey = (source: KeySource) =>
+  "current" in source ? source.current() : { serial: source.publicKeyId, privateKey: source.privateKey }
+
 /** How an answer's signature is to be spoiled (fault injection), if at all. */
 export type SignatureTampering = "bad-signature" | "missing-signature-headers" | "stale-timestamp" | "unknown-serial" | "signature-probe"
 
@@ -138,66 +149,73 @@ const CACHE_TTL_SECONDS = 60
 const CACHE_MAX_ENTRIES = 10_000
 
 export interface ResponseSigner {
-  readonly headers: (status: number, body: string, nowSeconds: number, tampering?: SignatureTampering) => Record<string, string>
+  /** `key`: sign with this one instead of the source's current key. */
+  readonly headers: (status: number, body: string, nowSeconds: number, tampering?: SignatureTampering, key?: SigningKey) => Record<string, string>
+  /** Never cached: for callbacks, whose bodies are all different. */
+  readonly freshHeaders: (body: string, nowSeconds: number, tampering?: SignatureTampering) => Record<string, string>
 }
 
 /**
- * Signs answers with the platform key. With `cache` (bench mode), one signature per (status, body)
- * is reused for a minute: RSA signing is most of the server's cost, and a client cannot tell.
+ * Signs answers with the platform key (or the certificate key that signs now). With `cache`
+ * (bench mode), one signature per (key, status, body) is reused for a minute: RSA signing is most
+ * of the server's cost, and a client cannot tell.
  */
-export const makeResponseSigner = (platform: PlatformKey, options: { readonly cache: boolean }): ResponseSigner => {
+export const makeResponseSigner = (platform: KeySource, options: { readonly cache: boolean }): ResponseSigner => {
   const cache = new Map<string, CachedSignature>()
-  const fresh = (body: string, nowSeconds: number): CachedSignature => {
+  const fresh = (body: string, nowSeconds: number, privateKey: crypto.KeyObject): CachedSignature => {
     const nonce = randomNonce()
-    return { timestamp: nowSeconds, nonce, signature: signSync(responseMessage({ timestamp: nowSeconds, nonce, body }), platform.privateKey) }
+    return { timestamp: nowSeconds, nonce, signature: signSync(responseMessage({ timestamp: nowSeconds, nonce, body }), privateKey) }
   }
-  const signed = (status: number, body: string, nowSeconds: number): CachedSignature => {
-    if (!options.cache) return fresh(body, nowSeconds)
-    const key = `${status}\n${body}`
-    const hit = cache.get(key)
+  const signed = (status: number, body: string, nowSeconds: number, key: { serial: string; privateKey: crypto.KeyObject }): CachedSignature => {
+    if (!options.cache) return fresh(body, nowSeconds, key.privateKey)
+    const cacheKey = `${key.serial}\n${status}\n${body}`
+    const hit = cache.get(cacheKey)
     if (hit !== undefined && nowSeconds - hit.timestamp < CACHE_TTL_SECONDS && hit.timestamp <= nowSeconds) return hit
     if (cache.size >= CACHE_MAX_ENTRIES) cache.clear()
-    const entry = fresh(body, nowSeconds)
-    cache.set(key, entry)
+    const entry = fresh(body, nowSeconds, key.privateKey)
+    cache.set(cacheKey, entry)
     return entry
   }
-  return {
-    headers: (status, body, nowSeconds, tampering) => {
-      const requestId = crypto.randomBytes(20).toString("hex").toUpperCase()
-      if (tampering === "missing-signature-headers") return { "request-id": requestId }
-      let s: CachedSignature
-      let serial = platform.publicKeyId
-      switch (tampering) {
-        case "stale-timestamp": {
-          // Ten minutes off: in the past, or in the future when the clock is near 0 (TestClock).
-          const stale = nowSeconds - 2 * MAX_REQUEST_SKEW_SECONDS
-          s = fresh(body, stale >= 0 ? stale : nowSeconds + 2 * MAX_REQUEST_SKEW_SECONDS)
-          break
-        }
-        case "bad-signature":
-          // A real signature over another body: well-formed, and wrong.
-          s = fresh(body + " ", nowSeconds)
-          break
-        case "signature-probe": {
-          const probe = fresh(body, nowSeconds)
-          s = { ...probe, signature: SIGNATURE_PROBE_PREFIX + probe.signature }
-          break
-        }
-        case "unknown-serial":
-          s = fresh(body, nowSeconds)
-          serial = "PUB_KEY_ID_0000000000000000000000000000"
-          break
-        default:
-          s = signed(status, body, nowSeconds)
+  const build = (status: number | undefined, body: string, nowSeconds: number, tampering: SignatureTampering | undefined, override?: SigningKey) => {
+    const requestId = crypto.randomBytes(20).toString("hex").toUpperCase()
+    if (tampering === "missing-signature-headers") return { "request-id": requestId }
+    const key = override ?? currentKey(platform)
+    let s: CachedSignature
+    let serial = key.serial
+    switch (tampering) {
+      case "stale-timestamp": {
+        // Ten minutes off: in the past, or in the future when the clock is near 0 (TestClock).
+        const stale = nowSeconds - 2 * MAX_REQUEST_SKEW_SECONDS
+        s = fresh(body, stale >= 0 ? stale : nowSeconds + 2 * MAX_REQUEST_SKEW_SECONDS, key.privateKey)
+        break
       }
-      return {
-        "wechatpay-timestamp": String(s.timestamp),
-        "wechatpay-nonce": s.nonce,
-        "wechatpay-signature": s.signature,
-        "wechatpay-serial": serial,
-        "wechatpay-signature-type": AUTH_SCHEME,
-        "request-id": requestId
+      case "bad-signature":
+        // A real signature over another body: well-formed, and wrong.
+        s = fresh(body + " ", nowSeconds, key.privateKey)
+        break
+      case "signature-probe": {
+        const probe = fresh(body, nowSeconds, key.privateKey)
+        s = { ...probe, signature: SIGNATURE_PROBE_PREFIX + probe.signature }
+        break
       }
+      case "unknown-serial":
+        s = fresh(body, nowSeconds, key.privateKey)
+        serial = serial.startsWith("PUB_KEY_ID_") ? "PUB_KEY_ID_0000000000000000000000000000" : "5EED00000000000000000000000000000000DEAD"
+        break
+      default:
+        s = status === undefined ? fresh(body, nowSeconds, key.privateKey) : signed(status, body, nowSeconds, key)
     }
+    return {
+      "wechatpay-timestamp": String(s.timestamp),
+      "wechatpay-nonce": s.nonce,
+      "wechatpay-signature": s.signature,
+      "wechatpay-serial": serial,
+      "wechatpay-signature-type": AUTH_SCHEME,
+      "request-id": requestId
+    }
+  }
+  return {
+    headers: (status, body, nowSeconds, tampering, key) => build(status, body, nowSeconds, tampering, key),
+    freshHeaders: (body, nowSeconds, tampering) => build(undefined, body, nowSeconds, tampering)
   }
 }

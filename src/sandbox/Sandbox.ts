@@ -14,12 +14,16 @@ import { Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from
 import * as WechatPay from "../api/WechatPay.js"
 import type { ClientSettings, WechatPayClient } from "../api/WechatPayClient.js"
 import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from "../signing/crypto.js"
+import type { CallbackTampering, Delivery, NotifyOptions } from "./Callbacks.js"
 import * as Emulator from "./Emulator.js"
 import type { FaultSpec } from "./Faults.js"
+import { type PlatformCertificate, PlatformKeys, type PlatformMode } from "./Platform.js"
 import { docsExamples, type SandboxState, type SeedData } from "./State.js"
 
 export type { Fault, FaultSpec } from "./Faults.js"
-export type { RecordedRequest } from "./Emulator.js"
+export type { CallbackSettings, RecordedRequest, RotateOptions } from "./Emulator.js"
+export type { CallbackTampering, Delivery, DeliveryAttempt, NotifyOptions } from "./Callbacks.js"
+export type { PlatformCertificate, PlatformMode } from "./Platform.js"
 export type {
   BonusPreparation,
   ConsumptionCard,
@@ -53,6 +57,20 @@ export interface Options {
   readonly platformPublicKeyId?: string | undefined
   /** The APIv3 key (32 bytes). Default: generated. */
   readonly apiV3Key?: Redacted.Redacted<string> | string | undefined
+  /**
+   * How merchants verify the sandbox: `"publicKey"` (default; `/v3/certificates` answers 404 as
+   * for merchants onboarded since 2024-10), `"certificates"` (platform certificates: served
+   * encrypted at `/v3/certificates`, the newest signs, `rotateCertificates` adds the next), or
+   * `"both"` (a merchant migrating: the public key signs until `useSigningKey("certificate")`).
+   */
+  readonly platform?: PlatformMode | undefined
+  /**
+   * Private keys (PEM) for the platform certificates, used in order: the first at start, the next
+   * ones by rotation; generated once these run out. Saves key generation in tests.
+   */
+  readonly certificateKeys?: ReadonlyArray<Redacted.Redacted<string> | string> | undefined
+  /** Where callbacks go, and how they are retried. */
+  readonly callbacks?: Emulator.CallbackSettings | undefined
   /** Shifts the sandbox clock against the Effect `Clock` (e.g. `"-10 minutes"` to test skew). */
   readonly clockOffset?: Duration.DurationInput | undefined
   /** `true` (default): the WeChat docs' example entities; `false`: empty; or your own seed. */
@@ -85,6 +103,33 @@ export interface Credentials {
 }
 
 export interface SandboxService extends Credentials {
+  readonly platformMode: PlatformMode
+  /** The active platform certificates (PEM, serial, validity), oldest first; empty in public-key mode. */
+  readonly certificates: Effect.Effect<ReadonlyArray<PlatformCertificate>>
+  /**
+   * Issues the next platform certificate: `/v3/certificates` lists it next to the others (they
+   * overlap) and it signs from now on; `{ retireOld: true }` retires the others at once.
+   * Dies in public-key mode.
+   */
+  readonly rotateCertificates: (options?: Emulator.RotateOptions) => Effect.Effect<PlatformCertificate>
+  /** No longer served nor used to sign. Answers whether an active certificate had that serial. */
+  readonly retireCertificate: (serialNo: string) => Effect.Effect<boolean>
+  /** `"both"` mode: sign answers and callbacks with the public key (default) or the newest certificate. */
+  readonly useSigningKey: (which: "publicKey" | "certificate") => Effect.Effect<void>
+  /**
+   * Sends one signed, encrypted callback to the family's notify URL (or `options.url`) and waits
+   * for its delivery, retries included. `resource` defaults to one made from the sandbox's
+   * entities for our families. Dies without a URL.
+   */
+  readonly notify: (eventType: string, resource?: unknown, options?: NotifyOptions) => Effect.Effect<Delivery>
+  /** Posts a delivered callback again byte for byte (same timestamp and signature), once; waits for it. */
+  readonly replayCallback: (id: string) => Effect.Effect<Delivery | undefined>
+  /** Spoils the next `times` (default 1) callbacks, whatever triggers them. */
+  readonly spoilNextCallback: (tampering: CallbackTampering, times?: number) => Effect.Effect<void>
+  /** Every callback sent, oldest first, with the status of each attempt. */
+  readonly deliveries: Effect.Effect<ReadonlyArray<Delivery>>
+  /** Waits until no callback is in flight, then answers `deliveries`. */
+  readonly awaitDeliveries: Effect.Effect<ReadonlyArray<Delivery>>
   /** The emulator as an `HttpApp`: mount it anywhere. */
   readonly app: HttpApp.Default
   /** An `HttpClient` that answers from `app` in memory. */
@@ -98,7 +143,7 @@ export interface SandboxService extends Credentials {
   readonly clearFaults: Effect.Effect<void>
   /** Every received WeChat Pay request, oldest first. */
   readonly requests: Effect.Effect<ReadonlyArray<Emulator.RecordedRequest>>
-  /** Back to the initial seed, no faults, no recorded requests. */
+  /** Back to the initial seed, no faults, no recorded requests or deliveries, notify URLs as configured. */
   readonly reset: Effect.Effect<void>
   /** `WechatPay.layer` options for this sandbox (`baseUrl` is yours to set for a server). */
   readonly wechatPayOptions: (settings?: ClientSettings) => WechatPay.Options
@@ -209,6 +254,23 @@ export const memoryHttpClient = (app: HttpApp.Default): HttpClient.HttpClient =>
     })
   )
 
+// ---- platform keys ----
+
+const platformKeys = (options: Options, resolved: Resolved) =>
+  Effect.gen(function*() {
+    const mode = options.platform ?? "publicKey"
+    const apiV3Key = Redacted.value(resolved.credentials.apiV3Key)
+    const keys = new PlatformKeys(mode, { id: resolved.platform.publicKeyId, privateKey: resolved.platform.privateKey }, apiV3Key)
+    const given = yield* orDieNamed(() =>
+      (options.certificateKeys ?? []).map((k, i) => loadPrivateKey(`certificateKeys[${i}]`, reveal(k)))
+    )
+    const nextCertificateKey = Effect.suspend(() => {
+      const key = given.shift()
+      return key !== undefined ? Effect.succeed(key) : Effect.map(rsaPair, (p) => p.privateKey)
+    })
+    return { keys, nextCertificateKey }
+  })
+
 // ---- constructors ----
 
 /** Retries that do not sleep: quick, and they work under `TestClock`. */
@@ -216,21 +278,53 @@ const quickRetry = Schedule.recurs(2)
 
 const MEMORY_BASE_URL = "http://wechatpay-sandbox.invalid"
 
-/** A sandbox without a socket. */
+/** A sandbox without a socket. Callbacks in flight are not interrupted: prefer `layer` or `make`. */
 export const makeService = (options: Options = {}): Effect.Effect<SandboxService> =>
+  Effect.map(makeWithEmulator(options), (m) => m.service)
+
+/** The service, and a finalizer for the callbacks in flight (interrupted when the sandbox closes). */
+const makeScoped = (options: Options): Effect.Effect<SandboxService, never, Scope.Scope> =>
+  Effect.flatMap(makeWithEmulator(options), (m) => Effect.as(Effect.addFinalizer(() => m.emulator.notifier.interruptAll), m.service))
+
+const makeWithEmulator = (options: Options) =>
   Effect.gen(function*() {
     const resolved = yield* resolve(options)
+    const platform = yield* platformKeys(options, resolved)
     const emulator = Emulator.make({
       merchant: resolved.merchant,
-      platform: resolved.platform,
+      platform: platform.keys,
+      apiV3Key: Redacted.value(resolved.credentials.apiV3Key),
+      callbacks: options.callbacks ?? {},
+      nextCertificateKey: platform.nextCertificateKey,
       clockOffsetMillis: options.clockOffset !== undefined ? Duration.toMillis(options.clockOffset) : 0,
       initialSeed: options.seed === false ? undefined : options.seed === true || options.seed === undefined ? docsExamples : options.seed,
       bench: options.bench ?? false,
       maxRecordedRequests: options.maxRecordedRequests ?? 10_000
     })
+    if (platform.keys.hasCertificates) yield* emulator.rotateCertificates()
     const credentials = resolved.credentials
-    return {
+    const mode = platform.keys.mode
+    const service: SandboxService = {
       ...credentials,
+      platformMode: mode,
+      certificates: Effect.sync(() => emulator.platform.active()),
+      rotateCertificates: (o) =>
+        mode === "publicKey"
+          ? Effect.dieMessage("wechatpay sandbox: rotateCertificates needs platform \"certificates\" or \"both\"")
+          : emulator.rotateCertificates(o),
+      retireCertificate: (serial) => Effect.sync(() => emulator.platform.retire(serial)),
+      useSigningKey: (which) => Effect.sync(() => emulator.platform.preferSigningWith(which)),
+      notify: emulator.notify,
+      replayCallback: (id) =>
+        Effect.gen(function*() {
+          const fiber = yield* emulator.notifier.replay(id)
+          if (fiber === undefined) return undefined
+          yield* fiber.await
+          return emulator.notifier.deliveries().filter((d) => d.id === id).at(-1)
+        }),
+      spoilNextCallback: (tampering, times) => Effect.sync(() => emulator.notifier.spoilNext(tampering, times)),
+      deliveries: Effect.sync(() => emulator.notifier.deliveries()),
+      awaitDeliveries: Effect.zipRight(emulator.notifier.settled, Effect.sync(() => emulator.notifier.deliveries())),
       app: emulator.app,
       httpClient: memoryHttpClient(emulator.app),
       seed: (data) => Effect.sync(() => emulator.seed(data)),
@@ -243,6 +337,7 @@ export const makeService = (options: Options = {}): Effect.Effect<SandboxService
         if (credentials.merchantPrivateKey === undefined) {
           throw new Error("wechatpay sandbox: it was given only the merchant public key or certificate, so it cannot sign as the merchant")
         }
+        const publicKey = { publicKeyId: credentials.platformPublicKeyId, publicKey: credentials.platformPublicKey }
         return {
           retry: quickRetry,
           ...options.client,
@@ -250,11 +345,12 @@ export const makeService = (options: Options = {}): Effect.Effect<SandboxService
           mchid: credentials.mchid,
           merchantSerialNumber: credentials.merchantSerialNumber,
           merchantPrivateKey: credentials.merchantPrivateKey,
-          platform: { publicKeyId: credentials.platformPublicKeyId, publicKey: credentials.platformPublicKey },
+          platform: mode === "publicKey" ? publicKey : mode === "certificates" ? { certificates: "auto" } : { ...publicKey, certificates: "auto" },
           apiV3Key: credentials.apiV3Key
         }
       }
-    } satisfies SandboxService
+    }
+    return { service, emulator }
   })
 
 const clientFor = (sandbox: SandboxService, settings: ClientSettings): Layer.Layer<WechatPayClient, never, HttpClient.HttpClient> =>
@@ -268,8 +364,8 @@ const clientFor = (sandbox: SandboxService, settings: ClientSettings): Layer.Lay
  * The emulator runs in the caller's fiber, on its `Clock`: `TestClock` works.
  */
 export const layer = (options: Options = {}): Layer.Layer<Sandbox | WechatPayClient> =>
-  Layer.unwrapEffect(
-    Effect.map(makeService(options), (sandbox) =>
+  Layer.unwrapScoped(
+    Effect.map(makeScoped(options), (sandbox) =>
       Layer.merge(
         Layer.succeed(Sandbox, sandbox),
         clientFor(sandbox, { baseUrl: MEMORY_BASE_URL, backupBaseUrl: null }).pipe(
@@ -292,7 +388,7 @@ const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
 /** A real HTTP server (127.0.0.1, any free port by default), closed with its scope. */
 export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const sandbox = yield* makeService(options)
+    const sandbox = yield* makeScoped(options)
     const host = options.host ?? "127.0.0.1"
     const { make: serve } = yield* loadNodeHttpServer
     const node = http.createServer()

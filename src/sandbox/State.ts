@@ -107,9 +107,15 @@ export const docsExamples: SeedData = {
 
 // ---- answers ----
 
+/** A callback the change triggers (sent once the answer is out, when a notify URL is set). */
+export interface TriggeredEvent {
+  readonly eventType: string
+  readonly resource: unknown
+}
+
 export type Answer =
-  | { readonly status: 200; readonly body: unknown }
-  | { readonly status: 204 }
+  | { readonly status: 200; readonly body: unknown; readonly events?: ReadonlyArray<TriggeredEvent> }
+  | { readonly status: 204; readonly events?: ReadonlyArray<TriggeredEvent> }
 
 const noContent: Answer = { status: 204 }
 
@@ -275,7 +281,17 @@ export class Store {
     const send: ConsumptionCardSend = { out_request_no: r.out_request_no, openid: r.openid, send_time: r.send_time, card_code }
     this.sends.set(r.out_request_no, { card_id: r.card_id, appid: r.appid, send })
     this.consumptionCards.set(card.card_id, { ...card, sent: [...card.sent, send] })
-    return { status: 200, body: { card_code } }
+    // 商家券领券事件 (COUPON.SEND) for the new card; a repeated request above triggers none.
+    const resource = {
+      event_type: "EVENT_TYPE_BUSICOUPON_SEND",
+      coupon_code: card_code,
+      stock_id: r.card_id,
+      send_time: r.send_time,
+      openid: r.openid,
+      send_channel: "BUSICOUPON_SEND_CHANNEL_API",
+      send_merchant: this.mchid
+    }
+    return { status: 200, body: { card_code }, events: [{ eventType: "COUPON.SEND", resource }] }
   }
 
   // ---- POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare ----
