@@ -202,11 +202,10 @@ export class Notifier {
    * once (state `pending`) and the fiber that completes it. `undefined` when there is no URL.
    */
   emit(eventType: string, resource: unknown, options: NotifyOptions = {}): Effect.Effect<{ readonly id: string; readonly fiber: Fiber.RuntimeFiber<void> } | undefined> {
-    const self = this
-    return Effect.gen(function*() {
-      const url = options.url ?? self.urlFor(eventType)
+    return Effect.gen(this, function*() {
+      const url = options.url ?? this.urlFor(eventType)
       if (url === undefined) return undefined
-      const nowMillis = yield* self.config.now
+      const nowMillis = yield* this.config.now
       const originalType = families.find(([p]) => eventType.startsWith(p))?.[1] ?? "transaction"
       const nonce = randomNonce().slice(0, 12)
       const envelope = {
@@ -218,7 +217,7 @@ export class Notifier {
         resource: {
           original_type: originalType,
           algorithm: "AEAD_AES_256_GCM",
-          ciphertext: aeadEncrypt({ key: self.config.apiV3Key, nonce, associatedData: originalType, plaintext: JSON.stringify(resource) }),
+          ciphertext: aeadEncrypt({ key: this.config.apiV3Key, nonce, associatedData: originalType, plaintext: JSON.stringify(resource) }),
           associated_data: originalType,
           nonce
         }
@@ -227,15 +226,15 @@ export class Notifier {
         id: envelope.id,
         eventType,
         url,
-        tampering: options.tampering ?? self.spoiled.shift(),
+        tampering: options.tampering ?? this.spoiled.shift(),
         resource,
         body: JSON.stringify(envelope),
         headers: {},
         attempts: [],
         state: "pending"
       }
-      self.push(record)
-      const fiber = yield* self.deliver(record, JSON.stringify(envelope), undefined)
+      this.push(record)
+      const fiber = yield* this.deliver(record, JSON.stringify(envelope), undefined)
       return { id: record.id, fiber }
     })
   }
