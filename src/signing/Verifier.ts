@@ -47,6 +47,8 @@ export class Verifier extends Context.Tag("effect-wechatpay/Verifier")<Verifier,
 export const MAX_CLOCK_SKEW_SECONDS = 300
 
 const TIMESTAMP = /^\d{1,12}$/
+/** Canonical base64 only: Node's decoder would skip junk (a repeated header "sig, sig" decodes as "sig"). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/
 
 /** Reads a header from plain records or `Headers`-like maps, case-insensitively as Node lower-cases them. */
 export const signedMessageFromHeaders = (
@@ -101,6 +103,7 @@ export const fromKeyLookup = (
           return yield* fail("SignatureProbe", "a WeChat Pay signature probe (WECHATPAY/SIGNTEST/), rejected by design", m)
         }
         if (!TIMESTAMP.test(m.timestamp)) return yield* fail("MalformedHeaders", "Wechatpay-Timestamp is not a number of seconds", m)
+        if (!BASE64.test(m.signature)) return yield* fail("MalformedHeaders", "Wechatpay-Signature is not base64", m)
         const now = yield* Clock.currentTimeMillis
         const skew = Math.abs(Math.floor(now / 1000) - Number(m.timestamp))
         if (skew > MAX_CLOCK_SKEW_SECONDS) {
