@@ -411,8 +411,14 @@ export const layerServer = (options: ServerOptions = {}): Layer.Layer<Sandbox | 
     Effect.map(make(options), (server) => Layer.merge(Layer.succeed(Sandbox, server as SandboxService), server.clientLayer()))
   )
 
-/** The one JSON line the CLI prints: what any client needs, keys in clear (it is a sandbox). */
-export const credentialsJson = (server: { readonly url: string } & Credentials): string =>
+/**
+ * The one JSON line the CLI prints: what any client needs, keys in clear (it is a sandbox). With
+ * `certificates` (certificate or both mode), also `platformCertificates`: `[{serialNo, certificate}]`.
+ */
+export const credentialsJson = (
+  server: { readonly url: string } & Credentials,
+  certificates: ReadonlyArray<PlatformCertificate> = []
+): string =>
   JSON.stringify({
     url: server.url,
     mchid: server.mchid,
@@ -420,5 +426,6 @@ export const credentialsJson = (server: { readonly url: string } & Credentials):
     merchantPrivateKey: server.merchantPrivateKey !== undefined ? Redacted.value(server.merchantPrivateKey) : null,
     platformPublicKeyId: server.platformPublicKeyId,
     platformPublicKey: server.platformPublicKey,
-    apiV3Key: Redacted.value(server.apiV3Key)
+    apiV3Key: Redacted.value(server.apiV3Key),
+    ...(certificates.length > 0 ? { platformCertificates: certificates.map((c) => ({ serialNo: c.serialNo, certificate: c.certificate })) } : {})
   })

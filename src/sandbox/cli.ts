@@ -11,9 +11,11 @@ import * as Sandbox from "./Sandbox.js"
 
 const USAGE = `usage: wechatpay-sandbox [--port 0] [--host 127.0.0.1] [--mchid 1230000109]
        [--merchant-serial HEX] [--merchant-public-key FILE | --merchant-certificate FILE]
-       [--no-seed] [--bench]
+       [--no-seed] [--bench] [--platform publicKey|certificates|both] [--notify-url URL]
 Prints {"url","mchid","merchantSerialNumber","merchantPrivateKey","platformPublicKeyId","platformPublicKey","apiV3Key"}
-(merchantPrivateKey is null when you bring your own merchant key or certificate).`
+(merchantPrivateKey is null when you bring your own merchant key or certificate), plus
+"platformCertificates":[{"serialNo","certificate"}] with --platform certificates or both.
+--notify-url: where DISCOUNT_CARD.* and MEMBERCARD.* callbacks go (POST /__sandbox/notify sends one).`
 
 const fail = (message: string): never => {
   process.stderr.write(`wechatpay-sandbox: ${message}\n${USAGE}\n`)
@@ -34,6 +36,8 @@ const options = (): Sandbox.ServerOptions => {
         "merchant-certificate": { type: "string" },
         "no-seed": { type: "boolean" },
         bench: { type: "boolean" },
+        platform: { type: "string" },
+        "notify-url": { type: "string" },
         help: { type: "boolean", short: "h" }
       },
       strict: true
@@ -47,6 +51,10 @@ const options = (): Sandbox.ServerOptions => {
   }
   const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`)
+  const platform = values.platform ?? "publicKey"
+  if (platform !== "publicKey" && platform !== "certificates" && platform !== "both") {
+    fail(`--platform must be publicKey, certificates or both, got ${platform}`)
+  }
   if (values["merchant-public-key"] !== undefined && values["merchant-certificate"] !== undefined) {
     fail("give --merchant-public-key or --merchant-certificate, not both")
   }
@@ -66,13 +74,16 @@ const options = (): Sandbox.ServerOptions => {
     merchantPublicKey: read("--merchant-public-key", values["merchant-public-key"]),
     merchantCertificate: read("--merchant-certificate", values["merchant-certificate"]),
     seed: values["no-seed"] !== true,
-    bench: values.bench === true
+    bench: values.bench === true,
+    platform: platform as "publicKey" | "certificates" | "both",
+    callbacks: { notifyUrl: values["notify-url"] }
   }
 }
 
 const program = Effect.gen(function*() {
   const server = yield* Sandbox.make(options())
-  yield* Effect.sync(() => process.stdout.write(`${Sandbox.credentialsJson(server)}\n`))
+  const certificates = yield* server.certificates
+  yield* Effect.sync(() => process.stdout.write(`${Sandbox.credentialsJson(server, certificates)}\n`))
   return yield* Effect.never
 }).pipe(
   Effect.scoped,
