@@ -3,7 +3,7 @@
  * WeChat Pay codes it documents. `Endpoint.make` turns that into a traced function
  * `input → Effect<success, exactly-these-errors, WechatPayClient>` on the shared pipeline.
  */
-import { Effect, ParseResult, Schema } from "effect"
+import { Effect, ParseResult, Schema, SchemaAST } from "effect"
 import {
   type ApiErrorClass,
   codeOf,
@@ -193,6 +193,29 @@ export const interpreter = <A, I, const Errs extends ReadonlyArray<ApiErrorClass
   return (r: IncomingResponse) => (r.status >= 200 && r.status < 300 ? ok(r) : Effect.fail(err(r)))
 }
 
+/** Whether encoding could change a value (a transformation or a declaration anywhere), rather than only check it. */
+export const hasTransformation = (ast: SchemaAST.AST, seen: Set<SchemaAST.AST> = new Set()): boolean => {
+  if (seen.has(ast)) return false
+  seen.add(ast)
+  switch (ast._tag) {
+    case "Transformation":
+    case "Declaration":
+    case "Suspend":
+      return true
+    case "Refinement":
+      return hasTransformation(ast.from, seen)
+    case "TypeLiteral":
+      return ast.propertySignatures.some((p) => hasTransformation(p.type, seen)) ||
+        ast.indexSignatures.some((i) => hasTransformation(i.type, seen))
+    case "TupleType":
+      return ast.elements.some((e) => hasTransformation(e.type, seen)) || ast.rest.some((r) => hasTransformation(r.type, seen))
+    case "Union":
+      return ast.types.some((t) => hasTransformation(t, seen))
+    default:
+      return false
+  }
+}
+
 // ---- declaring an endpoint ----
 
 export interface EndpointSpec<Req, ReqI, A, I, Errs extends ReadonlyArray<ApiErrorClass>> {
@@ -221,7 +244,8 @@ export const make = <Req, ReqI, A, I, const Errs extends ReadonlyArray<ApiErrorC
 ): EndpointFn<Req, A, Errs> => {
   const path = pathTemplate(spec.path)
   const outside = new Set([...path.params, ...(spec.query ?? [])])
-  const encode = Schema.encodeEither(spec.request)
+  // a schema without transformations encodes to what it validates: validating is ~3× cheaper
+  const encode = hasTransformation(spec.request.ast) ? Schema.encodeEither(spec.request) : Schema.validateEither(spec.request)
   const interpret = interpreter(spec.success, spec.errors)
   const hasBody = spec.method !== "GET" && spec.method !== "DELETE"
   const invalid = (message: string) => new RequestValidationError({ endpoint: spec.name, message })

@@ -8,7 +8,8 @@
 import { HttpClient } from "@effect/platform"
 import * as os from "node:os"
 import { Clock, Context, DefaultServices, Duration, Effect, type Fiber, Layer, Option, type Redacted, Schedule, Tracer } from "effect"
-import { authorizationHeader, requestMessage } from "../signing/crypto.js"
+import * as crypto from "node:crypto"
+import { authorizationHeader, randomNonce, requestMessage } from "../signing/crypto.js"
 import { Nonce } from "../signing/Nonce.js"
 import { isBounded, Signer } from "../signing/Signer.js"
 import { signedMessageFromHeaders, Verifier, type VerifierService } from "../signing/Verifier.js"
@@ -126,6 +127,34 @@ const lossyUtf8 = new TextDecoder("utf-8", { ignoreBOM: true })
 
 const CONNECTION_FAILURES: ReadonlySet<string> = new Set(["Connect", "Reset"])
 
+const NONCE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+const noncePool = Buffer.allocUnsafe(4096)
+let noncePoolAt = noncePool.length
+
+/**
+ * `randomNonce` (32 uniform `[0-9A-Za-z]`, bytes ≥ 248 rejected), drawing from a pooled CSPRNG
+ * buffer: one `randomFillSync` per ~120 calls instead of one or two per call.
+ */
+const pooledNonce = (): string => {
+  let s = ""
+  while (s.length < 32) {
+    if (noncePoolAt === noncePool.length) {
+      crypto.randomFillSync(noncePool)
+      noncePoolAt = 0
+    }
+    const b = noncePool[noncePoolAt++]!
+    if (b < 248) s += NONCE_ALPHABET[b % 62]
+  }
+  return s
+}
+const pooledNonceSource = { next: pooledNonce }
+
+/** The default `Nonce` source, made cheaper; a pinned one (tests) is used as given. */
+const nonceSource = (fiber: Fiber.RuntimeFiber<unknown, unknown>): { readonly next: () => string } => {
+  const nonces = Context.get(fiber.currentContext, Nonce)
+  return nonces.next === randomNonce ? pooledNonceSource : nonces
+}
+
 /** Builds the client from a signer, a verifier and a transport. */
 export const make = (transport: Transport, settings: ClientSettings = {}) =>
   Effect.gen(function*() {
@@ -190,22 +219,24 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
       request: OutgoingRequest,
       now: number,
       deadlineAt: number,
-      nonces: Context.Tag.Service<Nonce>
+      nonces: { readonly next: () => string },
+      concurrent: boolean
     ): Effect.Effect<IncomingResponse, TransportError | ResponseVerificationError | UnexpectedResponse> => {
       const timestamp = Math.floor(now / 1000)
       const nonce = nonces.next()
-      let signed: Effect.Effect<string, TransportError> = signer.sign(requestMessage({ method: request.method, url: request.url, timestamp, nonce, body: request.body ?? "" }))
+      let signed: Effect.Effect<string, TransportError> = signer.sign(
+        requestMessage({ method: request.method, url: request.url, timestamp, nonce, body: request.body ?? "" }),
+        { concurrent }
+      )
       // a custom signer (KMS, HSM) may hang: keep it under the deadline; the built-in one is bounded CPU work
       if (!boundedSigner && Number.isFinite(deadlineAt)) {
         signed = Effect.timeoutFail(signed, { duration: Math.max(0, deadlineAt - now), onTimeout: deadlineError })
       }
       return Effect.flatMap(signed, (signature) => {
-        const headers: Record<string, string> = {
-          ...baseHeaders,
-          ...(request.body !== undefined ? { "content-type": "application/json" } : {}),
-          ...request.headers,
-          authorization: authorizationHeader({ mchid: signer.mchid, serialNo: signer.serialNo, nonce, timestamp, signature })
-        }
+        const headers: Record<string, string> = { accept: baseHeaders.accept, "user-agent": baseHeaders["user-agent"] }
+        if (request.body !== undefined) headers["content-type"] = "application/json"
+        if (request.headers !== undefined) Object.assign(headers, request.headers)
+        headers.authorization = authorizationHeader({ mchid: signer.mchid, serialNo: signer.serialNo, nonce, timestamp, signature })
         const primary = sendOnce(baseUrl + request.url, headers, request, deadlineAt - now)
         if (backupBaseUrl === null) return Effect.flatMap(primary, (raw) => receive(raw, "primary"))
         let host: "primary" | "backup" = "primary"
@@ -229,8 +260,14 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
 
     const attempt = (request: OutgoingRequest) =>
       Effect.withFiberRuntime<IncomingResponse, TransportError | ResponseVerificationError | UnexpectedResponse>((fiber) =>
-        attemptAt(request, clockOf(fiber).unsafeCurrentTimeMillis(), Infinity, Context.get(fiber.currentContext, Nonce))
+        attemptAt(request, clockOf(fiber).unsafeCurrentTimeMillis(), Infinity, nonceSource(fiber), active > 0)
       )
+
+    /** Calls in flight on this client: while others are, the built-in signer uses the thread pool. */
+    let active = 0
+    const leave = Effect.sync(() => {
+      active--
+    })
 
     const tagOf = (e: unknown) => (e as { _tag?: string })._tag ?? "Unknown"
 
@@ -243,7 +280,8 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
       Effect.withFiberRuntime<A, E | TransportError | ResponseVerificationError | UnexpectedResponse>((fiber) => {
         const traced = isTraced(fiber)
         const clock = clockOf(fiber)
-        const nonces = Context.get(fiber.currentContext, Nonce)
+        const nonces = nonceSource(fiber)
+        active++
         const startedAt = clock.unsafeCurrentTimeMillis()
         const deadlineAt = startedAt + deadlineMillis
         let attempts = 1
@@ -256,7 +294,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
               "wechatpay.host": response.host
             }).pipe(Effect.zipRight(interpret(response)))
             : interpret(response)
-        const first = Effect.flatMap(attemptAt(request, startedAt, deadlineAt, nonces), annotated)
+        const first = Effect.flatMap(attemptAt(request, startedAt, deadlineAt, nonces, active > 1), annotated)
 
         const retryAfter = (firstError: TransportError | ResponseVerificationError | UnexpectedResponse | E) => {
           const schedule = Option.getOrElse(fiber.getFiberRef(currentRetrySchedule), () => layerSchedule)
@@ -274,7 +312,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
             return Effect.logDebug("effect-wechatpay: retrying").pipe(
               Effect.annotateLogs({ attempt: attempts, error: tagOf(previous), requestId: (previous as { requestId?: string }).requestId ?? "" }),
               Effect.zipRight(Clock.currentTimeMillis),
-              Effect.flatMap((now) => Effect.flatMap(attemptAt(request, now, deadlineAt, nonces), annotated)),
+              Effect.flatMap((now) => Effect.flatMap(attemptAt(request, now, deadlineAt, nonces, active > 1), annotated)),
               Effect.tapError((e) =>
                 Effect.sync(() => {
                   reasons.push(tagOf(e))
@@ -290,7 +328,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
             ))
         }
 
-        const call = Effect.catchIf(first, isRetryable, retryAfter)
+        const call = Effect.onExit(Effect.catchIf(first, isRetryable, retryAfter), () => leave)
         return traced
           ? Effect.ensuring(
             call,

@@ -11,7 +11,15 @@ export interface SignerService {
   /** The merchant API certificate serial, sent as `serial_no`. */
   readonly serialNo: string
   readonly mchid: string
-  readonly sign: (message: string) => Effect.Effect<string>
+  /**
+   * `hint.concurrent`: other calls are in flight (the client says so); the built-in `"auto"` signer
+   * then signs in the thread pool, else inline. Custom signers may ignore it.
+   */
+  readonly sign: (message: string, hint?: SignHint) => Effect.Effect<string>
+}
+
+export interface SignHint {
+  readonly concurrent: boolean
 }
 
 export class Signer extends Context.Tag("effect-wechatpay/Signer")<Signer, SignerService>() {}
@@ -21,10 +29,11 @@ export interface SignerOptions {
   readonly merchantSerialNumber: string
   readonly merchantPrivateKey: Redacted.Redacted<string> | Redacted.Redacted<crypto.KeyObject>
   /**
-   * `"threadpool"` (default) signs in libuv's pool: the event loop stays free and both cores sign at once.
-   * `"sync"` signs inline: a little less overhead when calls never overlap.
+   * `"auto"` (default): inline while calls do not overlap (cheapest: no thread hand-off), in libuv's
+   * thread pool while they do (the event loop stays free and every core signs).
+   * `"threadpool"`: always in the pool. `"sync"`: always inline.
    */
-  readonly signMode?: "threadpool" | "sync"
+  readonly signMode?: "auto" | "threadpool" | "sync" | undefined
 }
 
 export const make = (options: SignerOptions): Effect.Effect<SignerService, InvalidKey> =>
@@ -41,7 +50,9 @@ export const make = (options: SignerOptions): Effect.Effect<SignerService, Inval
         serialNo: options.merchantSerialNumber,
         sign: options.signMode === "sync"
           ? (message) => Effect.sync(() => signSync(message, key))
-          : (message) => signInPool(message, key)
+          : options.signMode === "threadpool"
+          ? (message) => signInPool(message, key)
+          : (message, hint) => (hint?.concurrent ? signInPool(message, key) : Effect.sync(() => signSync(message, key)))
       }
       bounded.add(service)
       return service
