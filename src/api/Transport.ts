@@ -18,7 +18,7 @@ export interface OutgoingHttp {
 
 export interface IncomingHttp {
   readonly status: number
-  /** Lower-case names. A repeated header keeps its first value and is listed in `repeated`. */
+  /** Lower-case names. A repeated header: fetch and undici join its values with ", "; `NodeTransport` keeps the first. */
   readonly headers: Readonly<Record<string, string>>
   readonly body: Uint8Array
 }

@@ -6,7 +6,7 @@
  */
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { expect, layer } from "@effect/vitest"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Effect, Layer, Schedule, Schema } from "effect"
 import * as crypto from "node:crypto"
 import * as fc from "fast-check"
 import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
@@ -107,15 +107,12 @@ const mutatingLayer = Layer.unwrapEffect(Effect.gen(function*() {
       return HttpClientResponse.fromWeb(request, new Response(bodyless ? null : (m.body as BodyInit), { status: m.status, headers }))
     }).pipe(Effect.scoped)
   )
-  const client = WechatPay.layer(sandbox.wechatPayOptions({ baseUrl: "http://sandbox.invalid", backupBaseUrl: null, retry: Schedule_stop })).pipe(
+  const client = WechatPay.layer(sandbox.wechatPayOptions({ baseUrl: "http://sandbox.invalid", backupBaseUrl: null, retry: Schedule.stop })).pipe(
     Layer.orDie,
     Layer.provide(Layer.succeed(HttpClient.HttpClient, http))
   )
   return Layer.mergeAll(client, Layer.succeed(Seen, seen), Layer.succeed(Sandbox.Sandbox, sandbox))
 }))
-
-import { Schedule } from "effect"
-const Schedule_stop = Schedule.stop
 
 /** The answer's signature, checked with plain node:crypto over what the client received. */
 const independentlySigned = (a: { status: number; headers: Headers; body: Uint8Array }, publicKeyId: string) => {
