@@ -50,7 +50,14 @@ export const pathTemplate = (template: string): PathTemplate => {
         if (typeof value !== "string" && typeof value !== "number") return { error: `path parameter ${name} is missing` }
         const text = String(value)
         if (text === "" || text === "." || text === "..") return { error: `path parameter ${name} must not be empty, "." or ".."` }
-        out += encodeURIComponent(text) + literals[i + 1]!
+        let encoded: string
+        try {
+          encoded = encodeURIComponent(text)
+        } catch {
+          // a lone surrogate has no UTF-8 form: URIError, which must not become a defect
+          return { error: `path parameter ${name} is not valid Unicode (a lone surrogate)` }
+        }
+        out += encoded + literals[i + 1]!
       }
       return out
     }
