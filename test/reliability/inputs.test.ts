@@ -5,14 +5,13 @@
  * the body's JSON equal to the input. Never a wrong path.
  */
 import { expect, layer } from "@effect/vitest"
-import { Effect, Layer, Schedule } from "effect"
+import { Effect, Layer, Redacted, Schedule } from "effect"
 import * as fc from "fast-check"
 import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
 import { memoryHttp } from "../support/memoryClient.js"
 import { property } from "../support/property.js"
 import { docs, outcomeOf, sharedOptions } from "./support.js"
 import { merchant, platform } from "../sandbox/support.js"
-import { Redacted } from "effect"
 
 const http = memoryHttp(() => ({ status: 404, body: "{\"code\":\"RESOURCE_NOT_EXISTS\",\"message\":\"none\"}" }))
 const client = WechatPay.layer({
@@ -108,7 +107,8 @@ layer(client)("hostile inputs", (it) => {
           const segments = sent.url.split("/").slice(1)
           expect(segments.slice(0, c.prefix.length)).toEqual(c.prefix)
           expect(segments.slice(c.prefix.length).map(decodeURIComponent)).toEqual(c.segments(value))
-          expect(/[\u0000-\u0020\u007f-\uffff]/.test(sent.url)).toBe(false)
+          // only printable ASCII on the request line
+          expect([...sent.url].every((ch) => ch > " " && ch < "\u007f")).toBe(true)
           if (c.body !== undefined) expect(JSON.parse(sent.body!)).toEqual(c.body(value))
           // never a 4-byte character or a lone surrogate on the wire
           expect(/[\uD800-\uDFFF]/.test(sent.body ?? "")).toBe(false)
