@@ -62,12 +62,10 @@ export interface Delivery {
 }
 
 export interface NotifierConfig {
-  readonly mchid: string
   readonly apiV3Key: string
   readonly signer: ResponseSigner
   /** The sandbox clock, ms. */
   readonly now: Effect.Effect<number>
-  readonly state: () => SandboxState
   /** Waits before each retry. */
   readonly retryDelays: ReadonlyArray<Duration.DurationInput>
   /** Per attempt. */
@@ -143,7 +141,7 @@ export const defaultResource = (eventType: string, state: SandboxState, mchid: s
   return undefined
 }
 
-interface Record_ {
+interface MutableDelivery {
   id: string
   eventType: string
   url: string
@@ -155,10 +153,10 @@ interface Record_ {
   state: "pending" | "delivered" | "failed"
 }
 
-const copy = (r: Record_): Delivery => structuredClone(r)
+const copy = (r: MutableDelivery): Delivery => structuredClone(r)
 
 export class Notifier {
-  private recorded: Array<Record_> = []
+  private recorded: Array<MutableDelivery> = []
   private inFlight = new Set<Fiber.RuntimeFiber<void>>()
   private spoiled: Array<CallbackTampering> = []
   busifavorNotifyUrl: string | undefined
@@ -222,7 +220,7 @@ export class Notifier {
           nonce
         }
       }
-      const record: Record_ = {
+      const record: MutableDelivery = {
         id: envelope.id,
         eventType,
         url,
@@ -246,18 +244,18 @@ export class Notifier {
   replay(id: string): Effect.Effect<Fiber.RuntimeFiber<void> | undefined> {
     const original = [...this.recorded].reverse().find((r) => r.id === id && r.attempts.length > 0)
     if (original === undefined) return Effect.succeed(undefined)
-    const record: Record_ = { ...original, tampering: "replay", attempts: [], state: "pending", headers: { ...original.headers } }
+    const record: MutableDelivery = { ...original, tampering: "replay", attempts: [], state: "pending", headers: { ...original.headers } }
     this.push(record)
     return this.deliver(record, original.body, original.headers)
   }
 
-  private push(record: Record_): void {
+  private push(record: MutableDelivery): void {
     this.recorded.push(record)
     if (this.recorded.length > this.config.maxRecorded) this.recorded.splice(0, this.recorded.length - this.config.maxRecorded)
   }
 
   /** Signs each attempt afresh (unless `fixed` headers are given) and retries on non-2xx. */
-  private deliver(record: Record_, body: string, fixed: Record<string, string> | undefined): Effect.Effect<Fiber.RuntimeFiber<void>> {
+  private deliver(record: MutableDelivery, body: string, fixed: Record<string, string> | undefined): Effect.Effect<Fiber.RuntimeFiber<void>> {
     const { config } = this
     const delays = fixed !== undefined ? [] : config.retryDelays
     const attempt = Effect.gen(function*() {

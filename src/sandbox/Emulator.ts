@@ -5,7 +5,7 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
-import * as crypto from "node:crypto"
+import type * as crypto from "node:crypto"
 import { Clock, Context, Duration, Effect, ParseResult, Schema } from "effect"
 import { parseAuthorization } from "../signing/crypto.js"
 import * as BusifavorSchemas from "../schemas/busifavor.js"
@@ -182,11 +182,9 @@ export const make = (config: EmulatorConfig): Emulator => {
   const signer = makeResponseSigner(config.platform, { cache: config.bench })
   const now = Effect.map(Clock.currentTimeMillis, (ms) => ms + config.clockOffsetMillis)
   const notifier = new Notifier({
-    mchid: config.merchant.mchid,
     apiV3Key: config.apiV3Key,
     signer,
     now,
-    state: () => store.snapshot(),
     retryDelays: config.callbacks.retryDelays ?? ["100 millis", "500 millis", "2 seconds"],
     timeout: config.callbacks.timeout ?? "5 seconds",
     notifyUrl: config.callbacks.notifyUrl,
