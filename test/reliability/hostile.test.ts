@@ -224,7 +224,7 @@ for (const [routeName, route] of routes) {
           const exit = yield* DiscountCard.updateOrder(docs.updateOrder).pipe(Effect.exit, Effect.provide(route(options(server.url))))
           const outcome = outcomeOf(exit)
           const tag = outcome._tag === "Typed" ? outcome.error._tag : outcome._tag
-          const error = outcome._tag === "Typed" ? outcome.error : {}
+          const error: Record<string, unknown> = outcome._tag === "Typed" ? outcome.error : {}
           const detailOk = c.detail === undefined ||
             ((c.detail.reason === undefined || error["reason"] === c.detail.reason) &&
               (c.detail.message === undefined || String(error["message"]).includes(c.detail.message)))
