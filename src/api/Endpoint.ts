@@ -74,12 +74,32 @@ export const serializeBody = (body: unknown): string | { readonly error: string 
   return text
 }
 
-export const buildQuery = (query: Readonly<Record<string, string | number | boolean | undefined>> | undefined): string => {
+/** `?k=v&…` (URLSearchParams encoding), or why not: WeChat Pay refuses 4-byte characters anywhere. */
+export const buildQuery = (
+  query: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+): string | { readonly error: string } => {
   if (query === undefined) return ""
   const params = new URLSearchParams()
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v))
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue
+    const text = String(v)
+    if (FOUR_BYTE.test(k) || FOUR_BYTE.test(text)) return { error: `query parameter ${k} contains 4-byte UTF-8 or unpaired surrogate characters` }
+    params.append(k, text)
+  }
   const s = params.toString()
   return s === "" ? "" : `?${s}`
+}
+
+/** The signed URL: the template filled and the query appended, or why not. */
+export const buildUrl = (
+  path: PathTemplate,
+  params: Readonly<Record<string, unknown>>,
+  query: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+): string | { readonly error: string } => {
+  const filled = path.fill(params)
+  if (typeof filled !== "string") return filled
+  const q = buildQuery(query)
+  return typeof q === "string" ? filled + q : q
 }
 
 // ---- sensitive fields ----
@@ -266,15 +286,13 @@ export const make = <Req, ReqI, A, I, const Errs extends ReadonlyArray<ApiErrorC
     const encoded = encode(input)
     if (encoded._tag === "Left") return Effect.fail(invalid(ParseResult.TreeFormatter.formatErrorSync(encoded.left)))
     const wire = encoded.right as Record<string, unknown>
-    const filled = path.fill(wire)
-    if (typeof filled !== "string") return Effect.fail(invalid(filled.error))
-    let query = ""
+    let query: Record<string, string | number | boolean | undefined> | undefined
     if (spec.query !== undefined) {
-      const q: Record<string, string | number | boolean | undefined> = {}
-      for (const k of spec.query) q[k] = wire[k] as string | undefined
-      query = buildQuery(q)
+      query = {}
+      for (const k of spec.query) query[k] = wire[k] as string | undefined
     }
-    const url = filled + query
+    const url = buildUrl(path, wire, query)
+    if (typeof url !== "string") return Effect.fail(invalid(url.error))
     if (!hasBody) return send(url, undefined, undefined)
     const fields: Record<string, unknown> = {}
     for (const k in wire) if (!outside.has(k) && wire[k] !== undefined) fields[k] = wire[k]

@@ -167,9 +167,8 @@ export const encryptSensitive = (plaintext: string): Effect.Effect<{ readonly ci
 export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>): Effect.Effect<A, CommonError | PipelineError, WechatPayClient.WechatPayClient> =>
   Effect.gen(function*() {
     const invalid = (message: string) => new RequestValidationError({ endpoint: `${options.method} ${options.path}`, message })
-    const path = Endpoint.pathTemplate(options.path)
-    const filled = path.fill(options.params ?? {})
-    if (typeof filled !== "string") return yield* invalid(filled.error)
+    const url = Endpoint.buildUrl(Endpoint.pathTemplate(options.path), options.params ?? {}, options.query)
+    if (typeof url !== "string") return yield* invalid(url.error)
     let body: string | undefined
     let headers = options.headers
     if (options.body !== undefined) {
@@ -185,7 +184,7 @@ export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>)
     const ok = options.success ? Endpoint.successInterpreter(options.success) : defaultSuccess
     const client = yield* WechatPayClient.WechatPayClient
     return (yield* client.execute(
-      { method: options.method, url: filled + Endpoint.buildQuery(options.query), body, headers },
+      { method: options.method, url, body, headers },
       (r) => (r.status >= 200 && r.status < 300 ? ok(r as never) : Effect.fail(errorOf(r)))
     )) as A
   }).pipe(Effect.withSpan("WechatPay.request", { attributes: { "http.request.method": options.method, "url.template": options.path } }))

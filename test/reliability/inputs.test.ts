@@ -115,3 +115,23 @@ layer(client)("hostile inputs", (it) => {
         }), { numRuns: 150, examples: [["😀"], ["a/b"], [".."], ["a".repeat(4000)], ["\u0000"], ["%2F"]] }))
   }
 })
+
+layer(client)("hostile query values (WechatPay.request)", (it) => {
+  it.effect("RequestValidationError with nothing sent, or a query that decodes back to the value", () =>
+    property(hostile, (value) =>
+      Effect.gen(function*() {
+        http.sent.length = 0
+        const outcome = outcomeOf(yield* Effect.exit(WechatPay.request({ method: "GET", path: "/v3/q", query: { v: value } })))
+        expect(outcome._tag).toBe("Typed")
+        const tag = outcome._tag === "Typed" ? outcome.error._tag : ""
+        if (tag === "RequestValidationError") {
+          expect(http.sent).toHaveLength(0)
+          expect(/[\uD800-\uDFFF]/.test(value)).toBe(true)
+          return
+        }
+        expect(tag).toBe("ResourceNotExists")
+        const url = new URL("http://h" + http.sent[0]!.url)
+        expect(url.pathname).toBe("/v3/q")
+        expect(url.searchParams.get("v")).toBe(value)
+      }), { numRuns: 150, examples: [["\uD83D"], ["a&b=c"], ["😀"]] }))
+})
