@@ -1,0 +1,49 @@
+/**
+ * Transpiles `src/**` and `bench/**` (TypeScript → ESM JavaScript, no type-check) into
+ * `bench/.build/`, so every benchmark process runs plain `node` on the JavaScript a user would
+ * import: no loader thread, no source-map hooks, no on-the-fly compilation in the measurements.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import ts from "typescript"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+// inside node_modules: ignored by git and eslint, and `effect` resolves from there
+export const buildDir = path.join(root, "node_modules", ".cache", "effect-wechatpay-bench")
+
+const walk = (dir: string, out: Array<string>): Array<string> => {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith(".")) continue
+    const p = path.join(dir, entry.name)
+    if (entry.isDirectory()) walk(p, out)
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(p)
+  }
+  return out
+}
+
+/** Writes the JavaScript; returns the build directory. Takes well under a second. */
+export const build = (): string => {
+  fs.rmSync(buildDir, { recursive: true, force: true })
+  const files = [...walk(path.join(root, "src"), []), ...walk(path.join(root, "bench"), [])]
+  for (const file of files) {
+    const out = ts.transpileModule(fs.readFileSync(file, "utf8"), {
+      fileName: file,
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        verbatimModuleSyntax: true,
+        sourceMap: false
+      }
+    })
+    const target = path.join(buildDir, path.relative(root, file)).replace(/\.ts$/, ".js")
+    fs.mkdirSync(path.dirname(target), { recursive: true })
+    fs.writeFileSync(target, out.outputText)
+  }
+  fs.writeFileSync(path.join(buildDir, "package.json"), JSON.stringify({ type: "module" }))
+  return buildDir
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  console.log(build())
+}

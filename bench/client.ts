@@ -1,0 +1,234 @@
+/**
+ * One benchmark client in its own process (so CPU and RSS are its own):
+ *   node bench/.build/bench/client.js <floor|effect|axios> <concurrency> <warmupMs> <measureMs>
+ * with the server's credentials JSON in BENCH_CREDENTIALS. Every call is the same
+ * `PATCH /v3/discount-card/orders/{out_order_no}` with the response signature verified.
+ * Prints one JSON line of measurements.
+ */
+import * as crypto from "node:crypto"
+import * as fs from "node:fs"
+import * as http from "node:http"
+import { monitorEventLoopDelay } from "node:perf_hooks"
+import { pathToFileURL } from "node:url"
+
+export interface Credentials {
+  readonly url: string
+  readonly mchid: string
+  readonly merchantSerialNumber: string
+  readonly merchantPrivateKey: string
+  readonly platformPublicKeyId: string
+  readonly platformPublicKey: string
+}
+
+export interface ClientResult {
+  readonly client: string
+  readonly concurrency: number
+  readonly calls: number
+  readonly errors: number
+  readonly firstError?: string
+  readonly cpuMicros: number
+  readonly wallMicros: number
+  /** Per-call latencies in µs (sorted), for percentiles across rounds. */
+  readonly latencies: ReadonlyArray<number>
+  readonly eventLoopDelayP99Micros: number
+  readonly peakRssBytes: number
+  /** The server's CPU over the window (Linux /proc), when BENCH_SERVER_PID is given. */
+  readonly serverCpuMicros?: number
+}
+
+/** utime + stime of a process in µs, from /proc (Linux); undefined elsewhere. */
+const processCpuMicros = (pid: string | undefined): number | undefined => {
+  if (pid === undefined) return undefined
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100 // clock ticks, USER_HZ = 100
+  } catch {
+    return undefined
+  }
+}
+
+export const OUT_ORDER_NO = "233bcbf407e87789b8e471f251774f95"
+export const ORDER = {
+  objectives: [
+    {
+      objective_serial_no: "123456789",
+      objective_id: 123456,
+      count: 1,
+      performance_time: "2015-05-20T13:29:35+08:00",
+      performance_description: "buy a coffee",
+      performance_type: "INCREASE"
+    }
+  ]
+} as const
+
+type Call = () => Promise<unknown>
+
+const check = (data: unknown) => {
+  if ((data as { out_order_no?: unknown })?.out_order_no !== OUT_ORDER_NO) throw new Error(`unexpected answer: ${JSON.stringify(data)}`)
+}
+
+/** (a) The floor: only the necessary work, by hand. */
+const floor = (c: Credentials): Call => {
+  const key = crypto.createPrivateKey(c.merchantPrivateKey)
+  const pub = crypto.createPublicKey(c.platformPublicKey)
+  const agent = new http.Agent({ keepAlive: true })
+  const target = new URL(c.url)
+  const path = `/v3/discount-card/orders/${OUT_ORDER_NO}`
+  return () => {
+    const body = JSON.stringify(ORDER)
+    const timestamp = Math.floor(Date.now() / 1000)
+    const nonce = crypto.randomBytes(16).toString("hex")
+    const signature = crypto.sign("sha256", Buffer.from(`PATCH\n${path}\n${timestamp}\n${nonce}\n${body}\n`), key).toString("base64")
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        agent,
+        hostname: target.hostname,
+        port: target.port,
+        method: "PATCH",
+        path,
+        headers: {
+          accept: "application/json",
+          "content-type": "application/json",
+          "user-agent": "floor/1.0",
+          authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${c.mchid}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${c.merchantSerialNumber}"`
+        }
+      }, (res) => {
+        const chunks: Array<Buffer> = []
+        res.on("data", (d: Buffer) => chunks.push(d))
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8")
+          const h = res.headers
+          const ok = res.statusCode === 200 &&
+            h["wechatpay-serial"] === c.platformPublicKeyId &&
+            Math.abs(Math.floor(Date.now() / 1000) - Number(h["wechatpay-timestamp"])) <= 300 &&
+            crypto.verify(
+              "sha256",
+              Buffer.from(`${h["wechatpay-timestamp"]}\n${h["wechatpay-nonce"]}\n${text}\n`),
+              pub,
+              Buffer.from(String(h["wechatpay-signature"]), "base64")
+            )
+          if (!ok) return reject(new Error(`HTTP ${res.statusCode} or bad signature: ${text.slice(0, 200)}`))
+          const data = JSON.parse(text)
+          check(data)
+          resolve(data)
+        })
+        res.on("error", reject)
+      })
+      req.on("error", reject)
+      req.end(body)
+    })
+  }
+}
+
+/** (b) effect-wechatpay with its default Node transport. */
+const effect = async (c: Credentials): Promise<Call> => {
+  const { ManagedRuntime, Redacted, Runtime } = await import("effect")
+  const { DiscountCard, WechatPay } = await import("../src/index.js")
+  const live = WechatPay.layerNode({
+    mchid: c.mchid,
+    merchantSerialNumber: c.merchantSerialNumber,
+    merchantPrivateKey: Redacted.make(c.merchantPrivateKey),
+    platform: { publicKeyId: c.platformPublicKeyId, publicKey: c.platformPublicKey },
+    baseUrl: c.url,
+    backupBaseUrl: null,
+    ...(process.env.BENCH_SIGN_MODE === "sync" || process.env.BENCH_SIGN_MODE === "threadpool" ? { signMode: process.env.BENCH_SIGN_MODE } : {})
+  })
+  const runtime = await ManagedRuntime.make(live).runtime()
+  const run = Runtime.runPromise(runtime)
+  const input = { out_order_no: OUT_ORDER_NO, ...ORDER }
+  return async () => {
+    const data = await run(DiscountCard.updateOrder(input))
+    check(data)
+    return data
+  }
+}
+
+/** (c) wechatpay-axios-plugin, the reference Node SDK, in public-key mode. */
+const axios = async (c: Credentials): Promise<Call> => {
+  const { Wechatpay } = (await import("wechatpay-axios-plugin")).default as unknown as { Wechatpay: new(config: object) => any }
+  const wxpay = new Wechatpay({
+    mchid: c.mchid,
+    serial: c.merchantSerialNumber,
+    privateKey: c.merchantPrivateKey,
+    certs: { [c.platformPublicKeyId]: c.platformPublicKey },
+    baseURL: `${c.url}/`,
+    httpAgent: new http.Agent({ keepAlive: true })
+  })
+  const endpoint = wxpay.v3.discountCard.orders["{out_order_no}"]
+  return async () => {
+    const { data } = await endpoint.patch(ORDER, { out_order_no: OUT_ORDER_NO })
+    check(data)
+    return data
+  }
+}
+
+export const makers: Record<string, (c: Credentials) => Call | Promise<Call>> = { floor, effect, axios }
+
+const main = async () => {
+  const [name = "floor", conc = "1", warm = "1500", measure = "5000"] = process.argv.slice(2)
+  const credentials = JSON.parse(process.env.BENCH_CREDENTIALS ?? "") as Credentials
+  const concurrency = Number(conc)
+  const call = await makers[name]!(credentials)
+  await call() // fail fast on a wiring error
+
+  let phase: "warmup" | "measure" | "stop" = "warmup"
+  let calls = 0
+  let errors = 0
+  let firstError: string | undefined
+  const latencies: Array<number> = []
+  const worker = async () => {
+    while (phase !== "stop") {
+      const t0 = performance.now()
+      try {
+        await call()
+      } catch (e) {
+        if (phase === "measure") errors++
+        firstError ??= e instanceof Error ? e.message : String(e)
+      }
+      if (phase === "measure") {
+        calls++
+        latencies.push((performance.now() - t0) * 1000)
+      }
+    }
+  }
+  const workers = Array.from({ length: concurrency }, worker)
+  await new Promise((r) => setTimeout(r, Number(warm)))
+
+  const eld = monitorEventLoopDelay({ resolution: 2 })
+  phase = "measure"
+  eld.enable()
+  const server0 = processCpuMicros(process.env.BENCH_SERVER_PID)
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  await new Promise((r) => setTimeout(r, Number(measure)))
+  phase = "stop"
+  const wall = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  const server1 = processCpuMicros(process.env.BENCH_SERVER_PID)
+  eld.disable()
+  await Promise.all(workers)
+
+  const result: ClientResult = {
+    client: name,
+    concurrency,
+    calls,
+    errors,
+    ...(firstError !== undefined ? { firstError } : {}),
+    cpuMicros: cpu.user + cpu.system,
+    wallMicros: wall * 1000,
+    latencies: latencies.sort((a, b) => a - b).map((x) => Math.round(x)),
+    eventLoopDelayP99Micros: eld.percentile(99) / 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(server0 !== undefined && server1 !== undefined ? { serverCpuMicros: server1 - server0 } : {})
+  }
+  process.stdout.write(JSON.stringify(result) + "\n")
+  process.exit(0)
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`)
+    process.exit(1)
+  })
+}
