@@ -136,12 +136,14 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
           })
           res.on("end", () => {
             if (done) return
-            // first value wins for a repeated header, names lower-cased
+            // names lower-cased; a repeated header's values joined with ", " as fetch and undici do,
+            // so a doubled Wechatpay-* header can never verify
             const raw = res.rawHeaders
             const headers: Record<string, string> = Object.create(null)
             for (let i = 0; i < raw.length; i += 2) {
               const name = raw[i]!.toLowerCase()
-              if (headers[name] === undefined) headers[name] = raw[i + 1]!
+              const prior = headers[name]
+              headers[name] = prior === undefined ? raw[i + 1]! : `${prior}, ${raw[i + 1]!}`
             }
             const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
             finish(Effect.succeed({ status, headers, body }))

@@ -18,7 +18,7 @@ export interface OutgoingHttp {
 
 export interface IncomingHttp {
   readonly status: number
-  /** Lower-case names. A repeated header: fetch and undici join its values with ", "; `NodeTransport` keeps the first. */
+  /** Lower-case names. A repeated header has its values joined with ", " (fetch, undici and `NodeTransport` alike). */
   readonly headers: Readonly<Record<string, string>>
   readonly body: Uint8Array
 }
