@@ -187,7 +187,7 @@ export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>)
       { method: options.method, url, body, headers },
       (r) => (r.status >= 200 && r.status < 300 ? ok(r as never) : Effect.fail(errorOf(r)))
     )) as A
-  }).pipe(Effect.withSpan("WechatPay.request", { attributes: { "http.request.method": options.method, "url.template": options.path } }))
+  }).pipe(WechatPayClient.withSpanWhenTraced("WechatPay.request", { "http.request.method": options.method, "url.template": options.path }))
 
 /**
  * The whole client over the lean Node transport (keep-alive `node:http`/`node:https` agents):

@@ -7,7 +7,7 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Context, Effect, Option, ParseResult, Redacted, Schema } from "effect"
 import { VerificationReason } from "../api/errors.js"
-import { WechatPayClient } from "../api/WechatPayClient.js"
+import { WechatPayClient, withSpanWhenTraced } from "../api/WechatPayClient.js"
 import { aeadDecrypt } from "../signing/crypto.js"
 import { signedMessageFromHeaders } from "../signing/Verifier.js"
 import { Envelope, NotificationEvent } from "./events.js"
@@ -100,7 +100,7 @@ export const parse = (
       return yield* new UnexpectedNotification({ id, message: `the ${rest.event_type} resource does not fit its schema: ${ParseResult.TreeFormatter.formatErrorSync(event.left)}` })
     }
     return event.right
-  }).pipe(Effect.withSpan("Notifications.parse"))
+  }).pipe(withSpanWhenTraced("Notifications.parse", {}))
 
 // ---- deduplication ----
 
