@@ -33,10 +33,13 @@ describe("npm pack", () => {
           `import * as signing from "effect-wechatpay/signing"`,
           `import * as schemas from "effect-wechatpay/schemas"`,
           `import * as api from "effect-wechatpay/api"`,
+          `import * as notifications from "effect-wechatpay/notifications"`,
+          `import * as sandbox from "effect-wechatpay/sandbox"`,
           `const names = ["WechatPay", "DiscountCard", "Busifavor", "MembercardOpen", "Signing", "SignError"]`,
           `for (const n of names) if (!(n in ewp)) throw new Error("missing export " + n)`,
           `if (typeof signing.Signing.requestMessage !== "function") throw new Error("signing")`,
           `if (!schemas.Rfc3339 || !api.DiscountCard.updateOrder) throw new Error("subpaths")`,
+          `if (typeof notifications.Notifications.parse !== "function" || typeof sandbox.Sandbox.layer !== "function") throw new Error("subpaths")`,
           `console.log("ok")`
         ].join("\n")
       )
