@@ -6,19 +6,12 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Duration, Effect, Fiber, Option, Schedule, TestClock } from "effect"
 import { DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
+import { fresh, objectivesOf } from "../sandbox/support.js"
 import { collectingLogs, docs, keyOptions, recordingTracer } from "./support.js"
 
 const ORDER = docs.updateOrder.out_order_no
 const update = DiscountCard.updateOrder(docs.updateOrder)
 
-const fresh = Effect.gen(function*() {
-  const sandbox = yield* Sandbox.Sandbox
-  yield* sandbox.reset
-  yield* TestClock.setTime(Date.parse("2024-06-01T12:00:00+08:00"))
-  return sandbox
-})
-
-const objectivesOf = (sandbox: Sandbox.SandboxService) => Effect.map(sandbox.state, (s) => s.discountCardOrders[ORDER]!.objectives.length)
 
 /**
  * Runs `self` in a fiber while the test clock moves in 100 ms steps (at most `limit`), then joins

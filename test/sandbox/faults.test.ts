@@ -7,20 +7,11 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
-import { docs, keyOptions } from "./support.js"
+import { docs, fresh, keyOptions, objectivesOf } from "./support.js"
 
 const ORDER = "233bcbf407e87789b8e471f251774f95"
 const ORDER_PATH = `/v3/discount-card/orders/${ORDER}`
 
-/** Fresh state on a realistic clock, so timestamps look like WeChat's. */
-const fresh = Effect.gen(function*() {
-  const sandbox = yield* Sandbox.Sandbox
-  yield* sandbox.reset
-  yield* TestClock.setTime(Date.parse("2024-06-01T12:00:00+08:00"))
-  return sandbox
-})
-
-const objectivesOf = (sandbox: Sandbox.SandboxService) => Effect.map(sandbox.state, (s) => s.discountCardOrders[ORDER]!.objectives.length)
 
 const update = DiscountCard.updateOrder(docs.updateOrder)
 

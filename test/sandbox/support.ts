@@ -1,5 +1,7 @@
 /** Keys for the sandbox tests: real 2048-bit RSA pairs, generated once per test file (module). */
 import * as crypto from "node:crypto"
+import { Effect, TestClock } from "effect"
+import { Sandbox } from "../../src/sandbox/index.js"
 
 const pair = () => {
   const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -85,3 +87,15 @@ export const docs = {
 /** An RFC 3339 time in UTC+8 (as WeChat Pay writes them), `offsetMillis` from `millis`. */
 export const beijingTime = (millis: number): string =>
   new Date(millis + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00")
+
+/** Fresh sandbox state on a realistic clock (timestamps that look like WeChat's), for `layer(Sandbox.layer(...))` suites. */
+export const fresh = Effect.gen(function*() {
+  const sandbox = yield* Sandbox.Sandbox
+  yield* sandbox.reset
+  yield* TestClock.setTime(Date.parse("2024-06-01T12:00:00+08:00"))
+  return sandbox
+})
+
+/** How many objectives the docs' example order holds: the business record a retried update must not repeat. */
+export const objectivesOf = (sandbox: Sandbox.SandboxService) =>
+  Effect.map(sandbox.state, (s) => s.discountCardOrders[docs.updateOrder.out_order_no]!.objectives.length)
