@@ -55,16 +55,16 @@ export const signedMessageFromHeaders = (
   headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>,
   body: string
 ): SignedMessage => {
-  const h = (name: string) => {
-    const v = headers[name] ?? headers[name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())]
+  const h = (lower: string, canonical: string) => {
+    const v = headers[lower] ?? headers[canonical]
     return typeof v === "string" ? v : undefined
   }
   return {
-    timestamp: h("wechatpay-timestamp"),
-    nonce: h("wechatpay-nonce"),
-    signature: h("wechatpay-signature"),
-    serial: h("wechatpay-serial"),
-    requestId: h("request-id"),
+    timestamp: h("wechatpay-timestamp", "Wechatpay-Timestamp"),
+    nonce: h("wechatpay-nonce", "Wechatpay-Nonce"),
+    signature: h("wechatpay-signature", "Wechatpay-Signature"),
+    serial: h("wechatpay-serial", "Wechatpay-Serial"),
+    requestId: h("request-id", "Request-ID") ?? h("request-id", "Request-Id"),
     body
   }
 }
