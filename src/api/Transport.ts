@@ -127,6 +127,3 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
     }
   }
 }
-
-export const headerValue = (headers: Readonly<Record<string, string>>, name: string): Option.Option<string> =>
-  Option.fromNullable(headers[name])

@@ -8,8 +8,7 @@
 import { HttpClient } from "@effect/platform"
 import * as os from "node:os"
 import { Clock, Context, DefaultServices, Duration, Effect, type Fiber, Layer, Option, type Redacted, Schedule, Tracer } from "effect"
-import * as crypto from "node:crypto"
-import { authorizationHeader, randomNonce, requestMessage } from "../signing/crypto.js"
+import { authorizationHeader, requestMessage } from "../signing/crypto.js"
 import { Nonce } from "../signing/Nonce.js"
 import { isBounded, Signer } from "../signing/Signer.js"
 import { signedMessageFromHeaders, Verifier, type VerifierService } from "../signing/Verifier.js"
@@ -127,33 +126,9 @@ const lossyUtf8 = new TextDecoder("utf-8", { ignoreBOM: true })
 
 const CONNECTION_FAILURES: ReadonlySet<string> = new Set(["Connect", "Reset"])
 
-const NONCE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-const noncePool = Buffer.allocUnsafe(4096)
-let noncePoolAt = noncePool.length
-
-/**
- * `randomNonce` (32 uniform `[0-9A-Za-z]`, bytes ≥ 248 rejected), drawing from a pooled CSPRNG
- * buffer: one `randomFillSync` per ~120 calls instead of one or two per call.
- */
-const pooledNonce = (): string => {
-  let s = ""
-  while (s.length < 32) {
-    if (noncePoolAt === noncePool.length) {
-      crypto.randomFillSync(noncePool)
-      noncePoolAt = 0
-    }
-    const b = noncePool[noncePoolAt++]!
-    if (b < 248) s += NONCE_ALPHABET[b % 62]
-  }
-  return s
-}
-const pooledNonceSource = { next: pooledNonce }
-
-/** The default `Nonce` source, made cheaper; a pinned one (tests) is used as given. */
-const nonceSource = (fiber: Fiber.RuntimeFiber<unknown, unknown>): { readonly next: () => string } => {
-  const nonces = Context.get(fiber.currentContext, Nonce)
-  return nonces.next === randomNonce ? pooledNonceSource : nonces
-}
+/** The `Nonce` source in the fiber's context (the CSPRNG by default, pinned in tests). */
+const nonceSource = (fiber: Fiber.RuntimeFiber<unknown, unknown>): { readonly next: () => string } =>
+  Context.get(fiber.currentContext, Nonce)
 
 /** Builds the client from a signer, a verifier and a transport. */
 export const make = (transport: Transport, settings: ClientSettings = {}) =>
