@@ -5,7 +5,7 @@
  * the `GET /v3/certificates` answer.
  */
 import * as crypto from "node:crypto"
-import { aeadEncrypt, randomNonce } from "../signing/crypto.js"
+import { aeadEncrypt, normalizeSerial, randomNonce } from "../signing/crypto.js"
 import type { SigningKey } from "./Protocol.js"
 import { selfSignedCertificate } from "./selfSignedCertificate.js"
 
@@ -41,7 +41,7 @@ const CERTIFICATE_DAYS = 5 * 365
 const DAY_MS = 86_400_000
 
 /** 20 random bytes, upper-case hex, first byte in 0x10..0x7f: no sign byte, no leading zero to normalize away. */
-const randomSerial = (): string => {
+export const randomSerial = (): string => {
   const bytes = crypto.randomBytes(20)
   bytes[0] = 0x10 + (bytes[0]! % 0x70)
   return bytes.toString("hex").toUpperCase()
@@ -96,7 +96,7 @@ export class PlatformKeys {
 
   /** Stops serving and signing with it. Answers whether such an active certificate existed. */
   retire(serialNo: string): boolean {
-    const held = this.certs.find((c) => c.serialNo === serialNo.toUpperCase() && !c.retired)
+    const held = this.certs.find((c) => c.serialNo === normalizeSerial(serialNo) && !c.retired)
     if (held === undefined) return false
     held.retired = true
     return true

@@ -5,7 +5,7 @@
  */
 import * as crypto from "node:crypto"
 import { Data } from "effect"
-import { AUTH_SCHEME, parseAuthorization, randomNonce, responseMessage, SIGNATURE_PROBE_PREFIX, signSync, verifySync } from "../signing/crypto.js"
+import { AUTH_SCHEME, normalizeSerial, parseAuthorization, randomNonce, responseMessage, SIGNATURE_PROBE_PREFIX, signSync, verifySync } from "../signing/crypto.js"
 
 /** A WeChat Pay error answer: status, code, message and (open) detail. */
 export class ApiFailure extends Data.TaggedError("ApiFailure")<{
@@ -74,7 +74,8 @@ export const checkAuthorization = (
   if (parsed.mchid !== merchant.mchid) {
     return signError("商户号与签名信息不匹配", { field: "mchid", value: parsed.mchid, issue: "mchid is not the merchant of this serial_no" })
   }
-  if (parsed.serial_no.toUpperCase() !== merchant.serialNo.toUpperCase()) {
+  // Serials compare as numbers: case and a leading zero byte do not matter.
+  if (normalizeSerial(parsed.serial_no) !== normalizeSerial(merchant.serialNo)) {
     return signError("商户证书序列号有误。请使用签名私钥匹配的证书序列号", {
       field: "serial_no",
       value: parsed.serial_no,

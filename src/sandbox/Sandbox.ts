@@ -17,7 +17,7 @@ import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from 
 import type { CallbackTampering, Delivery, NotifyOptions } from "./Callbacks.js"
 import * as Emulator from "./Emulator.js"
 import type { FaultSpec } from "./Faults.js"
-import { type PlatformCertificate, PlatformKeys, type PlatformMode } from "./Platform.js"
+import { type PlatformCertificate, PlatformKeys, type PlatformMode, randomSerial } from "./Platform.js"
 import { docsExamples, type SandboxState, type SeedData } from "./State.js"
 
 export type { Fault, FaultSpec } from "./Faults.js"
@@ -203,7 +203,7 @@ const resolve = (options: Options): Effect.Effect<Resolved> =>
       merchantPublic = pair.publicKey
       merchantPrivatePem = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString()
     }
-    serial ??= crypto.randomBytes(20).toString("hex").toUpperCase()
+    serial ??= randomSerial()
     let platformPrivate: crypto.KeyObject
     if (options.platformPrivateKey !== undefined) {
       const pem = reveal(options.platformPrivateKey)

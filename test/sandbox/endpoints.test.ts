@@ -3,11 +3,11 @@
  * and over loopback (`Sandbox.make` / `layerServer` with a real HTTP client). The docs' examples
  * run verbatim against the default seed.
  */
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { Busifavor, DiscountCard, MembercardOpen } from "../../src/api/index.js"
+import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { docs, keyOptions } from "./support.js"
 
@@ -125,6 +125,39 @@ describe("over loopback", () => {
         )
         expect(updated.order_id).toBe("15646546545165651651")
         expect((yield* server.requests).map((r) => r.status)).toEqual([200])
+      }))
+  })
+})
+
+describe("merchant serial numbers", () => {
+  // A certificate serial is a number: WeChat Pay matches it whatever the case and with or without
+  // a leading zero byte. (A generated serial starting with "00" once made this suite flaky.)
+  const serial = "00B2C4D6E8F0123456789ABCDEF0123456789ABC"
+  const clientWithSerial = (sandbox: Sandbox.SandboxService, merchantSerialNumber: string) =>
+    Layer.orDie(WechatPay.layer({ ...sandbox.wechatPayOptions({ baseUrl: "http://sandbox.invalid", backupBaseUrl: null }), merchantSerialNumber })).pipe(
+      Layer.provide(Layer.succeed(HttpClient.HttpClient, sandbox.httpClient))
+    )
+  for (const [label, sandboxSerial, clientSerial] of [
+    ["a leading zero byte on the client's side only", serial.slice(2), serial],
+    ["a leading zero byte on the sandbox's side only", serial, serial.slice(2)],
+    ["lower case", serial, serial.toLowerCase()]
+  ] as const) {
+    layer(Sandbox.layer({ ...keyOptions, merchantSerialNumber: sandboxSerial }))((it) => {
+      it.effect(`are matched as numbers: ${label}`, () =>
+        Effect.gen(function*() {
+          const sandbox = yield* Sandbox.Sandbox
+          const updated = yield* DiscountCard.updateOrder(docs.updateOrder).pipe(Effect.provide(clientWithSerial(sandbox, clientSerial)))
+          expect(updated.order_id).toBe("15646546545165651651")
+        }))
+    })
+  }
+
+  layer(Sandbox.layer({ ...keyOptions, merchantSerialNumber: "11B2C4D6E8F0123456789ABCDEF0123456789ABC" }))((it) => {
+    it.effect("another serial is 401 SIGN_ERROR", () =>
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        const e = yield* Effect.flip(DiscountCard.updateOrder(docs.updateOrder).pipe(Effect.provide(clientWithSerial(sandbox, serial))))
+        expect(e._tag).toBe("SignError")
       }))
   })
 })
