@@ -7,14 +7,15 @@
  *   NodeTransport.layer(settings)                                   // the client, agents closed with the layer
  *   WechatPay.layerNode(options)                                    // keys + client, nothing else to provide
  *
- * It also enforces the per-attempt timeout itself (a timer, not a raced fiber), which the client
- * uses when it sees `enforcesTimeout`.
+ * It also enforces the per-attempt timeout itself (one shared timer for all requests, not a timer
+ * or a raced fiber per request), which the client uses when it sees `enforcesTimeout`.
  */
 import * as http from "node:http"
 import * as https from "node:https"
 import { Effect, Layer } from "effect"
 import type { Signer } from "../signing/Signer.js"
 import type { Verifier } from "../signing/Verifier.js"
+import * as Deadlines from "./Deadlines.js"
 import { TransportError, UnexpectedResponse } from "./errors.js"
 import { errorCode, type IncomingHttp, type OutgoingHttp, transportErrorFrom } from "./Transport.js"
 import * as WechatPayClient from "./WechatPayClient.js"
@@ -60,6 +61,8 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
   const httpAgent = () => options.httpAgent ?? (ownHttp ??= new http.Agent(agentOptions))
   const httpsAgent = () => options.httpsAgent ?? (ownHttps ??= new https.Agent(agentOptions))
 
+  const deadlines = Deadlines.make()
+
   // base URLs are few: parse each origin once
   const targets = new Map<string, Target | undefined>()
   const targetOf = (origin: string): Target | undefined => {
@@ -97,11 +100,11 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
       const path = pathStart < 0 ? "/" : req.url.slice(pathStart)
       let done = false
       let current: http.ClientRequest | undefined
-      let timer: ReturnType<typeof setTimeout> | undefined
+      let cancelDeadline: (() => void) | undefined
       const finish = (result: Effect.Effect<IncomingHttp, TransportError | UnexpectedResponse>) => {
         if (done) return
         done = true
-        if (timer !== undefined) clearTimeout(timer)
+        cancelDeadline?.()
         resume(result)
       }
       const fail = (e: TransportError | UnexpectedResponse) => {
@@ -123,7 +126,16 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
         r.on("response", (res) => {
           answered = true
           const status = res.statusCode ?? 0
-          const declared = Number(res.headers["content-length"])
+          // names lower-cased; a repeated header's values joined with ", " as fetch and undici do,
+          // so a doubled Wechatpay-* header can never verify (and `res.headers` is never built)
+          const raw = res.rawHeaders
+          const headers: Record<string, string> = Object.create(null)
+          for (let i = 0; i < raw.length; i += 2) {
+            const name = raw[i]!.toLowerCase()
+            const prior = headers[name]
+            headers[name] = prior === undefined ? raw[i + 1]! : `${prior}, ${raw[i + 1]!}`
+          }
+          const declared = Number(headers["content-length"])
           if (declared > maxBodyBytes) {
             return fail(new UnexpectedResponse({ status, message: `the body declares ${declared} bytes, over the ${maxBodyBytes}-byte limit` }))
           }
@@ -136,15 +148,6 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
           })
           res.on("end", () => {
             if (done) return
-            // names lower-cased; a repeated header's values joined with ", " as fetch and undici do,
-            // so a doubled Wechatpay-* header can never verify
-            const raw = res.rawHeaders
-            const headers: Record<string, string> = Object.create(null)
-            for (let i = 0; i < raw.length; i += 2) {
-              const name = raw[i]!.toLowerCase()
-              const prior = headers[name]
-              headers[name] = prior === undefined ? raw[i + 1]! : `${prior}, ${raw[i + 1]!}`
-            }
             const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)
             finish(Effect.succeed({ status, headers, body }))
           })
@@ -171,12 +174,12 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
       }
 
       if (timeout !== undefined) {
-        timer = setTimeout(() => fail(timeout.onTimeout()), Math.max(0, timeout.millis))
+        cancelDeadline = deadlines.add(timeout.millis, () => fail(timeout.onTimeout()))
       }
       start(true)
       return Effect.sync(() => {
         done = true
-        if (timer !== undefined) clearTimeout(timer)
+        cancelDeadline?.()
         current?.destroy()
       })
     })

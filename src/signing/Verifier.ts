@@ -5,7 +5,7 @@
  * (certificate mode), or both at once during migration.
  */
 import type * as crypto from "node:crypto"
-import { Clock, Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { InvalidKey, ResponseVerificationError, type VerificationReason } from "../api/errors.js"
 import {
   KeyLoadFailure,
@@ -88,36 +88,40 @@ export const fromKeyLookup = (
     )
   return {
     encryptionKey,
-    verify: (m) =>
-      Effect.gen(function*() {
-        if (!m.timestamp || !m.nonce || !m.signature || !m.serial) {
-          const missing = [
-            !m.timestamp && "Wechatpay-Timestamp",
-            !m.nonce && "Wechatpay-Nonce",
-            !m.signature && "Wechatpay-Signature",
-            !m.serial && "Wechatpay-Serial"
-          ].filter(Boolean)
-          return yield* fail("MissingHeaders", `the answer lacks ${missing.join(", ")}`, m)
-        }
-        if (m.signature.startsWith(SIGNATURE_PROBE_PREFIX)) {
-          return yield* fail("SignatureProbe", "a WeChat Pay signature probe (WECHATPAY/SIGNTEST/), rejected by design", m)
-        }
-        if (!TIMESTAMP.test(m.timestamp)) return yield* fail("MalformedHeaders", "Wechatpay-Timestamp is not a number of seconds", m)
-        if (!BASE64.test(m.signature)) return yield* fail("MalformedHeaders", "Wechatpay-Signature is not base64", m)
-        const now = yield* Clock.currentTimeMillis
-        const skew = Math.abs(Math.floor(now / 1000) - Number(m.timestamp))
+    // Plain effects, no generator: this runs on every answer.
+    verify: (m) => {
+      if (!m.timestamp || !m.nonce || !m.signature || !m.serial) {
+        const missing = [
+          !m.timestamp && "Wechatpay-Timestamp",
+          !m.nonce && "Wechatpay-Nonce",
+          !m.signature && "Wechatpay-Signature",
+          !m.serial && "Wechatpay-Serial"
+        ].filter(Boolean)
+        return fail("MissingHeaders", `the answer lacks ${missing.join(", ")}`, m)
+      }
+      const { nonce, serial, signature, timestamp } = m
+      if (signature.startsWith(SIGNATURE_PROBE_PREFIX)) {
+        return fail("SignatureProbe", "a WeChat Pay signature probe (WECHATPAY/SIGNTEST/), rejected by design", m)
+      }
+      if (!TIMESTAMP.test(timestamp)) return fail("MalformedHeaders", "Wechatpay-Timestamp is not a number of seconds", m)
+      if (!BASE64.test(signature)) return fail("MalformedHeaders", "Wechatpay-Signature is not base64", m)
+      return Effect.clockWith((clock) => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const skew = Math.abs(Math.floor(now / 1000) - Number(timestamp))
         if (skew > MAX_CLOCK_SKEW_SECONDS) {
-          return yield* fail("StaleTimestamp", `Wechatpay-Timestamp is ${skew} s away from our clock (limit ${MAX_CLOCK_SKEW_SECONDS} s)`, m)
+          return fail("StaleTimestamp", `Wechatpay-Timestamp is ${skew} s away from our clock (limit ${MAX_CLOCK_SKEW_SECONDS} s)`, m)
         }
-        const key = yield* lookup(m.serial)
-        if (key === undefined) return yield* fail("UnknownSerial", `no WeChat Pay key or certificate with serial ${m.serial}`, m)
-        if ((key.validFrom !== undefined && now < key.validFrom) || (key.validTo !== undefined && now > key.validTo)) {
-          return yield* fail("UnknownSerial", `certificate ${m.serial} is outside its validity period`, m)
-        }
-        if (!verifySync(responseMessage(m as { timestamp: string; nonce: string; body: string }), m.signature, key.key)) {
-          return yield* fail("BadSignature", "the signature does not match the answer", m)
-        }
+        return Effect.flatMap(lookup(serial), (key) => {
+          if (key === undefined) return fail("UnknownSerial", `no WeChat Pay key or certificate with serial ${serial}`, m)
+          if ((key.validFrom !== undefined && now < key.validFrom) || (key.validTo !== undefined && now > key.validTo)) {
+            return fail("UnknownSerial", `certificate ${serial} is outside its validity period`, m)
+          }
+          return verifySync(responseMessage({ timestamp, nonce, body: m.body }), signature, key.key)
+            ? Effect.void
+            : fail("BadSignature", "the signature does not match the answer", m)
+        })
       })
+    }
   }
 }
 

@@ -99,6 +99,24 @@ describe("NodeTransport", () => {
       expect(closed).toBe(2)
     }))
 
+  it.scopedLive("one shared timer serves overlapping timeouts: each request expires at its own time, a shorter one after a longer one included", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server(() => {}) // never answers
+      const t = yield* transport
+      const timed = (millis: number) =>
+        t.send(get(`${url}/slow`), 1024, { millis, onTimeout: () => new TransportError({ reason: "Timeout", message: `${millis}` }) }).pipe(
+          Effect.flip,
+          Effect.map((e) => e.message),
+          Effect.timed,
+          Effect.map(([elapsed, message]) => [message, Duration.toMillis(elapsed)] as const)
+        )
+      const results = yield* Effect.all([timed(400), timed(60), timed(200), timed(60)], { concurrency: "unbounded" })
+      expect(results.map(([message]) => message)).toEqual(["400", "60", "200", "60"])
+      for (const [message, elapsed] of results) expect(elapsed).toBeGreaterThanOrEqual(Number(message) - 5)
+      // the short ones did not wait for the long one's timer
+      expect(Math.max(results[1]![1], results[3]![1])).toBeLessThan(350)
+    }))
+
   it.scopedLive("WechatPay.layerNode: a whole signed and verified call against the sandbox over loopback", () =>
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.make({ bench: true })
