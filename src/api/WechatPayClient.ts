@@ -223,7 +223,13 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
             return Effect.logDebug("effect-wechatpay: primary unreachable, trying the backup host").pipe(
               Effect.annotateLogs({ reason: e.reason, backup: backupBaseUrl }),
               Effect.zipRight(Clock.currentTimeMillis),
-              Effect.flatMap((later) => sendOnce(backupBaseUrl + request.url, headers, request, deadlineAt - later))
+              Effect.flatMap((later) => sendOnce(backupBaseUrl + request.url, headers, request, deadlineAt - later)),
+              // the primary gave no answer, so the backup's Request-ID is the first one there is to log
+              Effect.tap((raw) =>
+                Effect.logDebug("effect-wechatpay: the backup host answered").pipe(
+                  Effect.annotateLogs({ status: raw.status, requestId: raw.headers["request-id"] ?? "", backup: backupBaseUrl })
+                )
+              )
             )
           }),
           Effect.flatMap((raw) => receive(raw, host))

@@ -6,12 +6,12 @@
 import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Schedule } from "effect"
+import { Effect, Exit, Layer, Schedule } from "effect"
 import * as net from "node:net"
 import { DiscountCard, WechatPay } from "../../src/api/index.js"
 import type { ClientSettings, WechatPayClient } from "../../src/api/WechatPayClient.js"
 import { Sandbox } from "../../src/sandbox/index.js"
-import { docs, outcomeOf, sharedOptions } from "./support.js"
+import { collectingLogs, docs, outcomeOf, sharedOptions } from "./support.js"
 
 const ORDER = docs.updateOrder.out_order_no
 const update = DiscountCard.updateOrder(docs.updateOrder)
@@ -60,11 +60,17 @@ for (const [name, route] of routes) {
       Effect.scoped(Effect.gen(function*() {
         const { backup, primary } = yield* hosts
         yield* primary.inject({ fault: { type: "drop" } })
-        const exit = yield* run(update, primary, { backupBaseUrl: backup.url })
-        expect(outcomeOf(exit)).toMatchObject({ _tag: "Success", value: { out_order_no: ORDER } })
+        const { exit, lines } = yield* collectingLogs(run(update, primary, { backupBaseUrl: backup.url }))
+        expect(outcomeOf(Exit.flatten(exit))).toMatchObject({ _tag: "Success", value: { out_order_no: ORDER } })
         const [p] = yield* primary.requests
         const b = yield* backup.requests
         expect(b).toHaveLength(1)
+        // logged at debug: the failover, then the backup's answer with its Request-ID
+        expect(lines.filter((l) => l.level === "DEBUG").map((l) => [l.message, l.annotations.requestId])).toEqual([
+          ["effect-wechatpay: primary unreachable, trying the backup host", undefined],
+          ["effect-wechatpay: the backup host answered", b[0]!.requestId]
+        ])
+        expect(b[0]!.requestId).toMatch(/^[0-9A-F]{40}$/)
         // the very same signed request: same nonce, timestamp, path and body bytes
         expect([b[0]!.nonce, b[0]!.timestamp, b[0]!.url, b[0]!.body]).toEqual([p!.nonce, p!.timestamp, p!.url, p!.body])
         expect(yield* stateOf(primary)).toBe(0)
