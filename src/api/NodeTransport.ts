@@ -87,7 +87,7 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
     return target
   }
 
-  const send = (req: OutgoingHttp, maxBodyBytes: number, timeout?: WechatPayClient.TransportTimeout) =>
+  const send = (req: OutgoingHttp, maxBodyBytes: number, timeout?: WechatPayClient.TransportTimeout, inFlight?: WechatPayClient.InFlight) =>
     Effect.async<IncomingHttp, TransportError | UnexpectedResponse>((resume) => {
       const schemeEnd = req.url.indexOf("://")
       const pathStart = schemeEnd < 0 ? -1 : req.url.indexOf("/", schemeEnd + 3)
@@ -105,6 +105,8 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
         if (done) return
         done = true
         cancelDeadline?.()
+        // never abort later: the socket may already carry another request
+        if (inFlight !== undefined) inFlight.abort = undefined
         resume(result)
       }
       const fail = (e: TransportError | UnexpectedResponse) => {
@@ -176,12 +178,18 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
       if (timeout !== undefined) {
         cancelDeadline = deadlines.add(timeout.millis, () => fail(timeout.onTimeout()))
       }
-      start(true)
-      return Effect.sync(() => {
+      const abort = () => {
+        if (done) return
         done = true
         cancelDeadline?.()
         current?.destroy()
-      })
+      }
+      start(true)
+      if (inFlight !== undefined) {
+        inFlight.abort = abort
+        return
+      }
+      return Effect.sync(abort)
     })
 
   return {

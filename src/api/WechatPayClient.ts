@@ -93,8 +93,19 @@ export interface TimedTransport extends Transport {
   readonly send: (
     request: OutgoingHttp,
     maxBodyBytes: number,
-    timeout?: TransportTimeout
+    timeout?: TransportTimeout,
+    inFlight?: InFlight
   ) => Effect.Effect<IncomingHttp, TransportError | UnexpectedResponse>
+}
+
+/**
+ * Where a transport leaves the way to abort its request while it runs (cleared when it ends).
+ * Given one, `send` returns no canceler and the caller aborts on interruption: Effect's
+ * interrupt wrapper around an `async` with a canceler costs ~30–40 µs per real call (and makes
+ * V8 promote 3× more to old space), while the client already has an exit hook per call.
+ */
+export interface InFlight {
+  abort: (() => void) | undefined
 }
 
 const isTimed = (t: Transport): t is TimedTransport => (t as { readonly enforcesTimeout?: unknown }).enforcesTimeout === true
@@ -152,14 +163,14 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
       new TransportError({ reason: "Deadline", message: `the call did not finish within its ${Duration.format(deadline)} deadline` })
 
     /** One send under the per-attempt timeout, or under what is left of the deadline when that is shorter. */
-    const sendOnce = (url: string, headers: Record<string, string>, request: OutgoingRequest, left: number) => {
+    const sendOnce = (url: string, headers: Record<string, string>, request: OutgoingRequest, left: number, inFlight: InFlight | undefined) => {
       const millis = Math.max(0, Math.min(timeoutMillis, left))
       const onTimeout = left < timeoutMillis
         ? deadlineError
         : () => new TransportError({ reason: "Timeout", message: `no answer within ${Duration.format(timeout)}`, url })
       const outgoing = { method: request.method, url, headers, body: request.body }
       return timed !== undefined
-        ? timed.send(outgoing, maxResponseBytes, { millis, onTimeout })
+        ? timed.send(outgoing, maxResponseBytes, { millis, onTimeout }, inFlight)
         : transport.send(outgoing, maxResponseBytes).pipe(Effect.timeoutFail({ duration: millis, onTimeout }))
     }
 
@@ -195,7 +206,8 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
       now: number,
       deadlineAt: number,
       nonces: { readonly next: () => string },
-      concurrent: boolean
+      concurrent: boolean,
+      inFlight?: InFlight
     ): Effect.Effect<IncomingResponse, TransportError | ResponseVerificationError | UnexpectedResponse> => {
       const timestamp = Math.floor(now / 1000)
       const nonce = nonces.next()
@@ -212,7 +224,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
         if (request.body !== undefined) headers["content-type"] = "application/json"
         if (request.headers !== undefined) Object.assign(headers, request.headers)
         headers.authorization = authorizationHeader({ mchid: signer.mchid, serialNo: signer.serialNo, nonce, timestamp, signature })
-        const primary = sendOnce(baseUrl + request.url, headers, request, deadlineAt - now)
+        const primary = sendOnce(baseUrl + request.url, headers, request, deadlineAt - now, inFlight)
         if (backupBaseUrl === null) return Effect.flatMap(primary, (raw) => receive(raw, "primary"))
         let host: "primary" | "backup" = "primary"
         return primary.pipe(
@@ -223,7 +235,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
             return Effect.logDebug("effect-wechatpay: primary unreachable, trying the backup host").pipe(
               Effect.annotateLogs({ reason: e.reason, backup: backupBaseUrl }),
               Effect.zipRight(Clock.currentTimeMillis),
-              Effect.flatMap((later) => sendOnce(backupBaseUrl + request.url, headers, request, deadlineAt - later)),
+              Effect.flatMap((later) => sendOnce(backupBaseUrl + request.url, headers, request, deadlineAt - later, inFlight)),
               // the primary gave no answer, so the backup's Request-ID is the first one there is to log
               Effect.tap((raw) =>
                 Effect.logDebug("effect-wechatpay: the backup host answered").pipe(
@@ -246,9 +258,6 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
 
     /** Calls in flight on this client: while others are, the built-in signer uses the thread pool. */
     let active = 0
-    const leave = Effect.sync(() => {
-      active--
-    })
 
     const tagOf = (e: unknown) => (e as { _tag?: string })._tag ?? "Unknown"
 
@@ -267,6 +276,12 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
         const deadlineAt = startedAt + deadlineMillis
         let attempts = 1
         const reasons: Array<string> = []
+        // the request on the wire, if any: aborted when the call ends early (interrupted, deadline)
+        const inFlight: InFlight | undefined = timed !== undefined ? { abort: undefined } : undefined
+        const leave = Effect.sync(() => {
+          active--
+          inFlight?.abort?.()
+        })
         const annotated = (response: IncomingResponse) =>
           traced
             ? Effect.annotateCurrentSpan({
@@ -275,7 +290,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
               "wechatpay.host": response.host
             }).pipe(Effect.zipRight(interpret(response)))
             : interpret(response)
-        const first = Effect.flatMap(attemptAt(request, startedAt, deadlineAt, nonces, active > 1), annotated)
+        const first = Effect.flatMap(attemptAt(request, startedAt, deadlineAt, nonces, active > 1, inFlight), annotated)
 
         const retryAfter = (firstError: TransportError | ResponseVerificationError | UnexpectedResponse | E) => {
           const schedule = Option.getOrElse(fiber.getFiberRef(currentRetrySchedule), () => layerSchedule)
@@ -293,7 +308,7 @@ export const make = (transport: Transport, settings: ClientSettings = {}) =>
             return Effect.logDebug("effect-wechatpay: retrying").pipe(
               Effect.annotateLogs({ attempt: attempts, error: tagOf(previous), requestId: (previous as { requestId?: string }).requestId ?? "" }),
               Effect.zipRight(Clock.currentTimeMillis),
-              Effect.flatMap((now) => Effect.flatMap(attemptAt(request, now, deadlineAt, nonces, active > 1), annotated)),
+              Effect.flatMap((now) => Effect.flatMap(attemptAt(request, now, deadlineAt, nonces, active > 1, inFlight), annotated)),
               Effect.tapError((e) =>
                 Effect.sync(() => {
                   reasons.push(tagOf(e))

@@ -1,7 +1,7 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, Redacted } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, Redacted, Schedule } from "effect"
 import { DiscountCard, NodeTransport, TransportError, WechatPay } from "../../src/index.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 
@@ -134,4 +134,55 @@ describe("NodeTransport", () => {
       }).pipe(Effect.provide(WechatPay.layerNode({ ...options, merchantPrivateKey: Redacted.make(Redacted.value(options.merchantPrivateKey)) })))
       expect(out.out_order_no).toBe("233bcbf407e87789b8e471f251774f95")
     }))
+})
+
+describe("NodeTransport under the client: the request on the wire ends with the call", () => {
+  // The client passes an in-flight holder instead of taking a canceler from `send` (cheaper);
+  // an interrupted call, or one whose deadline passes during a retry, must still close its socket.
+  const stalled = Effect.gen(function*() {
+    const sockets = { opened: 0, closed: 0 }
+    const { url } = yield* server((req) => {
+      sockets.opened++
+      req.socket.on("close", () => sockets.closed++) // never answers
+    })
+    const sandbox = yield* Sandbox.make({})
+    const options = sandbox.wechatPayOptions({ baseUrl: url, backupBaseUrl: null })
+    return { sockets, options }
+  })
+  const call = DiscountCard.updateOrder({
+    out_order_no: "o-1",
+    objectives: [{
+      objective_serial_no: "s-1",
+      objective_id: 123456,
+      count: 1,
+      performance_time: "2015-05-20T13:29:35+08:00",
+      performance_description: "a coffee",
+      performance_type: "INCREASE"
+    }]
+  })
+
+  it.scopedLive("an interrupted call closes its request", () =>
+    Effect.gen(function*() {
+      const { options, sockets } = yield* stalled
+      // the client outlives the call (its agents stay open): only the call's own abort can close the socket
+      const client = yield* Layer.build(WechatPay.layerNode(options))
+      const fiber = yield* Effect.fork(call.pipe(Effect.provide(client)))
+      while (sockets.opened === 0) yield* Effect.sleep(Duration.millis(5))
+      yield* Fiber.interrupt(fiber)
+      while (sockets.closed === 0) yield* Effect.sleep(Duration.millis(5))
+      expect(sockets).toEqual({ opened: 1, closed: 1 })
+    }), 5000)
+
+  it.scopedLive("a per-attempt timeout, then the whole-call deadline during the retry: a TransportError, and every request closed", () =>
+    Effect.gen(function*() {
+      const { options, sockets } = yield* stalled
+      const client = yield* Layer.build(
+        WechatPay.layerNode({ ...options, timeout: "100 millis", deadline: "250 millis", retry: Schedule.spaced("1 millis") })
+      )
+      const e = yield* Effect.flip(call.pipe(Effect.provide(client)))
+      expect(e._tag === "TransportError" && e.reason).toBe("Deadline")
+      while (sockets.closed < sockets.opened) yield* Effect.sleep(Duration.millis(5))
+      expect(sockets.opened).toBeGreaterThanOrEqual(2)
+      expect(sockets.closed).toBe(sockets.opened)
+    }), 5000)
 })
