@@ -186,6 +186,8 @@ export const successInterpreter = <A, I>(success: Schema.Schema<A, I, never>) =>
       r.status === 202 ? Effect.fail(accepted(r)) : Effect.succeed(undefined as A)
   }
   const decode = Schema.decodeUnknownEither(success)
+  // without transformations decoding is validating: the compiled fast path first, Schema for the rest
+  const fast = hasTransformation(success.ast) ? undefined : compileValidator(success.ast)
   return (r: IncomingResponse): Effect.Effect<A, UnexpectedResponse> => {
     const requestId = r.requestId !== undefined ? { requestId: r.requestId } : {}
     if (r.status === 202) return Effect.fail(accepted(r))
@@ -195,6 +197,8 @@ export const successInterpreter = <A, I>(success: Schema.Schema<A, I, never>) =>
     } catch {
       return Effect.fail(new UnexpectedResponse({ status: r.status, message: "a signed success answer whose body is not JSON", body: r.body.slice(0, 512), ...requestId }))
     }
+    const quick = fast !== undefined ? fast(json) : INVALID
+    if (quick !== INVALID) return Effect.succeed(quick as A)
     const decoded = decode(json)
     return decoded._tag === "Right"
       ? Effect.succeed(decoded.right)

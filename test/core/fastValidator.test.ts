@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest"
 import { Either, Schema } from "effect"
 import * as fc from "fast-check"
 import { compileValidator, INVALID } from "../../src/schemas/fastValidator.js"
-import { AddUserRecordsRequest, UpdateOrderRequest } from "../../src/schemas/discountCard.js"
-import { SendConsumptionCardRequest } from "../../src/schemas/busifavor.js"
+import { AddUserRecordsRequest, UpdateOrderRequest, UpdateOrderResponse } from "../../src/schemas/discountCard.js"
+import { SendConsumptionCardRequest, SendConsumptionCardResponse } from "../../src/schemas/busifavor.js"
 import { PrepareBonusRequest } from "../../src/schemas/membercardOpen.js"
 import * as A from "../support/arbitraries.js"
 
@@ -104,6 +104,28 @@ describe("the compiled request validator", () => {
       fc.assert(fc.property(fc.anything(), (input) => {
         agree(schema, fast, input)
       }), { numRuns: 300 })
+    })
+  }
+
+  // success schemas without transformations: decoding is validating, so the same fast path serves
+  const responses: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
+    ["UpdateOrderResponse", UpdateOrderResponse],
+    ["SendConsumptionCardResponse", SendConsumptionCardResponse]
+  ]
+  for (const [name, schema] of responses) {
+    it(`${name}: agrees with Schema.decodeUnknownEither on answers, extra fields and junk`, () => {
+      const fast = compileValidator(schema.ast)!
+      const answer = fc.oneof(
+        fc.record({ out_order_no: fc.string(), order_id: fc.string(), card_code: fc.string() }, { requiredKeys: [] }),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.jsonValue()
+      )
+      fc.assert(fc.property(answer, (json) => {
+        const reference = Schema.decodeUnknownEither(schema)(json)
+        const out = fast(json)
+        if (Either.isLeft(reference)) expect(out).toBe(INVALID)
+        else expect(JSON.stringify(out)).toBe(JSON.stringify(reference.right))
+      }), { numRuns: 500 })
     })
   }
 
