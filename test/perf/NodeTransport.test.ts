@@ -20,6 +20,19 @@ const server = (handler: http.RequestListener) =>
 
 const transport = Effect.acquireRelease(Effect.sync(() => NodeTransport.make()), (t) => Effect.sync(() => t.destroy()))
 
+/** A valid discount-card order update. */
+const order = (out_order_no: string) => ({
+  out_order_no,
+  objectives: [{
+    objective_serial_no: "s-1",
+    objective_id: 123456,
+    count: 1,
+    performance_time: "2015-05-20T13:29:35+08:00",
+    performance_description: "a coffee",
+    performance_type: "INCREASE" as const
+  }]
+})
+
 const get = (url: string) => ({ method: "GET", url, headers: { accept: "application/json" }, body: undefined })
 
 describe("NodeTransport", () => {
@@ -121,17 +134,7 @@ describe("NodeTransport", () => {
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.make({ bench: true })
       const options = sandbox.wechatPayOptions({ baseUrl: sandbox.url, backupBaseUrl: null })
-      const out = yield* DiscountCard.updateOrder({
-        out_order_no: "233bcbf407e87789b8e471f251774f95",
-        objectives: [{
-          objective_serial_no: "s-1",
-          objective_id: 123456,
-          count: 1,
-          performance_time: "2015-05-20T13:29:35+08:00",
-          performance_description: "a coffee",
-          performance_type: "INCREASE"
-        }]
-      }).pipe(Effect.provide(WechatPay.layerNode({ ...options, merchantPrivateKey: Redacted.make(Redacted.value(options.merchantPrivateKey)) })))
+      const out = yield* DiscountCard.updateOrder(order("233bcbf407e87789b8e471f251774f95")).pipe(Effect.provide(WechatPay.layerNode({ ...options, merchantPrivateKey: Redacted.make(Redacted.value(options.merchantPrivateKey)) })))
       expect(out.out_order_no).toBe("233bcbf407e87789b8e471f251774f95")
     }))
 })
@@ -149,17 +152,7 @@ describe("NodeTransport under the client: the request on the wire ends with the 
     const options = sandbox.wechatPayOptions({ baseUrl: url, backupBaseUrl: null })
     return { sockets, options }
   })
-  const call = DiscountCard.updateOrder({
-    out_order_no: "o-1",
-    objectives: [{
-      objective_serial_no: "s-1",
-      objective_id: 123456,
-      count: 1,
-      performance_time: "2015-05-20T13:29:35+08:00",
-      performance_description: "a coffee",
-      performance_type: "INCREASE"
-    }]
-  })
+  const call = DiscountCard.updateOrder(order("o-1"))
 
   it.scopedLive("an interrupted call closes its request", () =>
     Effect.gen(function*() {
