@@ -15,7 +15,7 @@ import {
   UnknownApiError
 } from "./errors.js"
 import { ErrorBody } from "../schemas/common.js"
-import { compileValidator, INVALID } from "../schemas/fastValidator.js"
+import { compileValidator, type FastValidator, INVALID } from "../schemas/fastValidator.js"
 import { OAEP_MAX_BYTES, oaepEncrypt } from "../signing/crypto.js"
 import { type IncomingResponse, WechatPayClient, withSpanWhenTraced } from "./WechatPayClient.js"
 
@@ -179,6 +179,18 @@ export const errorInterpreter = <const Errs extends ReadonlyArray<ApiErrorClass>
   }
 }
 
+/**
+ * Without transformations decoding is validating: the compiled fast path first, Schema for the
+ * rest. Compiled once per schema (`WechatPay.request` passes its `success` schema on every call).
+ */
+const fastDecoders = new WeakMap<SchemaAST.AST, FastValidator | undefined>()
+const fastDecoder = (ast: SchemaAST.AST): FastValidator | undefined => {
+  if (fastDecoders.has(ast)) return fastDecoders.get(ast)
+  const fast = hasTransformation(ast) ? undefined : compileValidator(ast)
+  fastDecoders.set(ast, fast)
+  return fast
+}
+
 /** Maps a verified 2xx to the decoded success value. */
 export const successInterpreter = <A, I>(success: Schema.Schema<A, I, never>) => {
   if ((success as unknown) === NoContent) {
@@ -186,8 +198,7 @@ export const successInterpreter = <A, I>(success: Schema.Schema<A, I, never>) =>
       r.status === 202 ? Effect.fail(accepted(r)) : Effect.succeed(undefined as A)
   }
   const decode = Schema.decodeUnknownEither(success)
-  // without transformations decoding is validating: the compiled fast path first, Schema for the rest
-  const fast = hasTransformation(success.ast) ? undefined : compileValidator(success.ast)
+  const fast = fastDecoder(success.ast)
   return (r: IncomingResponse): Effect.Effect<A, UnexpectedResponse> => {
     const requestId = r.requestId !== undefined ? { requestId: r.requestId } : {}
     if (r.status === 202) return Effect.fail(accepted(r))
