@@ -5,8 +5,9 @@
  */
 import * as crypto from "node:crypto"
 import { Effect, Layer, Redacted, Runtime } from "effect"
-import { DiscountCard, WechatPay, WechatPayClient } from "../src/index.js"
-import type { Transport } from "../src/api/Transport.js"
+import { DiscountCard, Signer, Verifier, WechatPayClient } from "../src/index.js"
+import * as Client from "../src/internal/client.js"
+import type { Transport } from "../src/internal/Transport.js"
 
 const calls = Number(process.argv[2] ?? 3000)
 const merchant = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -50,7 +51,14 @@ const options = {
   baseUrl: "http://127.0.0.1:1",
   backupBaseUrl: null
 }
-const live = WechatPayClient.layerTransport(transport, options).pipe(Layer.provide(WechatPay.layerKeysWith(options, Effect.succeed(transport))))
+const live = Layer.effect(
+  WechatPayClient.WechatPayClient,
+  Effect.zipWith(
+    Signer.make(options),
+    Verifier.make(options.platform),
+    (signer, verifier) => Client.make(signer, verifier, transport, options)
+  )
+)
 
 const measure = async (label: string, f: () => Promise<unknown>) => {
   for (let i = 0; i < 300; i++) await f()

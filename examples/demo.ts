@@ -4,7 +4,8 @@
  */
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer } from "effect"
-import { Busifavor, DiscountCard, MembercardOpen, Sandbox } from "../src/index.js"
+import { Busifavor, DiscountCard, MembercardOpen } from "../src/index.js"
+import { Sandbox } from "../src/sandbox/index.js"
 
 /** RFC 3339 in UTC+8, as WeChat Pay writes times. */
 const beijingNow = () => new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00")

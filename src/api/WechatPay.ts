@@ -1,20 +1,32 @@
 /**
- * The front door: `WechatPay.layer(options)` builds the signer, the verifier and the client from
- * values; `layerConfig()` from environment `Config`; `request` calls any endpoint by its URL template.
+ * The front door. One way per job to build the client:
+ *   WechatPay.layer(options)        — over your `@effect/platform` `HttpClient` (proxies, tracing, tests)
+ *   WechatPay.layerNode(options)    — over the lean keep-alive Node transport, nothing else to provide
+ *   WechatPay.layerConfig(config?)  — `layer` with its options from a `Config` (the environment by default)
+ * Each provides the `WechatPayClient`, and the `Signer`, `Verifier` and `ApiV3Key` it is made of
+ * (so `Notifications.parse` works in the same program). `request` calls any endpoint by its URL template.
  */
 import { HttpClient } from "@effect/platform"
 import * as fs from "node:fs"
-import { Config, ConfigError, type Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import { Config, ConfigError, Context, type Duration, Effect, Either, Layer, Option, Redacted, Schedule, type Schema, type Scope } from "effect"
+import type { ApiErrorClass } from "../errors/ApiError.js"
+import { type CertificateError, type CommonError, commonErrors, InvalidKey, type PipelineError, type RequestValidationError, UnexpectedResponse } from "../errors/errors.js"
+import * as client from "../internal/client.js"
+import { encryptFields } from "../internal/encrypt.js"
+import { AnyAnswer, errorInterpreter } from "../internal/interpret.js"
+import * as NodeTransport from "../internal/NodeTransport.js"
+import { dispatch, type HttpMethod, prepare } from "../internal/pipeline.js"
+import { defaultSchedule, isRetryable, withoutRetry, withRetry, type DefaultRetryOptions } from "../internal/Retry.js"
+import { fromHttpClient, type Transport } from "../internal/Transport.js"
+import * as ApiV3Key from "../signing/ApiV3Key.js"
+import * as Certificates from "../signing/Certificates.js"
 import * as Signer from "../signing/Signer.js"
 import * as Verifier from "../signing/Verifier.js"
-import * as Endpoint from "./Endpoint.js"
-import * as Certificates from "./Certificates.js"
-import { CertificateError, commonErrors, InvalidKey, type PipelineError, RequestValidationError } from "./errors.js"
-import { fromHttpClient, type Transport } from "./Transport.js"
-import * as WechatPayClient from "./WechatPayClient.js"
-import * as NodeTransport from "./NodeTransport.js"
+import { type ClientSettings, WechatPayClient } from "./WechatPayClient.js"
 
-export { withRetry, withoutRetry, defaultSchedule, isRetryable } from "./Retry.js"
+export { defaultSchedule, isRetryable, withoutRetry, withRetry }
+export type { DefaultRetryOptions }
+export type { NodeTransportOptions } from "../internal/NodeTransport.js"
 
 export interface PlatformOptions {
   /** WeChat Pay public key mode (every merchant since 2024-10): `PUB_KEY_ID_…` and its PEM. */
@@ -30,106 +42,179 @@ export interface PlatformOptions {
   readonly refreshInterval?: Duration.DurationInput | undefined
 }
 
-export interface Options extends WechatPayClient.ClientSettings {
+export interface Options extends ClientSettings {
   readonly mchid: string
   /** The merchant API certificate serial number (`serial_no` in Authorization). */
   readonly merchantSerialNumber: string
-  /** PKCS#8 or PKCS#1 PEM, parsed once when the layer is built. */
-  readonly merchantPrivateKey: Redacted.Redacted<string>
+  /** PKCS#8 or PKCS#1 PEM, parsed once when the layer is built. Not needed with `signer`. */
+  readonly merchantPrivateKey?: Redacted.Redacted<string> | undefined
+  /** Your own signing instead of `merchantPrivateKey` (KMS, HSM, a remote signer): it gets the exact request message. */
+  readonly signer?: ((message: string) => Effect.Effect<string>) | undefined
   /** How WeChat Pay's answers are verified: its public key, platform certificates, or both. */
   readonly platform: PlatformOptions
   /** The APIv3 key (32 bytes): notifications and downloaded certificates. */
   readonly apiV3Key?: Redacted.Redacted<string> | undefined
-  readonly signMode?: "threadpool" | "sync" | undefined
+  /** The built-in signer: `"auto"` (default), `"threadpool"` or `"sync"` (see `Signer.SignerOptions`). */
+  readonly signMode?: "auto" | "threadpool" | "sync" | undefined
 }
 
 export type LayerError = InvalidKey | CertificateError
 
-/**
- * Signer and Verifier from the options (keys parsed once; a bad key fails here, naming it).
- * `transport` is only used by `certificates: "auto"` to download certificates.
- */
-export const layerKeysWith = <R>(
-  options: Options,
-  transport: Effect.Effect<Transport, never, R>
-): Layer.Layer<Signer.Signer | Verifier.Verifier, LayerError, R> => {
-  const signer = Signer.layer({
+/** What every client layer provides. */
+export type Services = WechatPayClient | Signer.Signer | Verifier.Verifier | ApiV3Key.ApiV3Key
+
+const signerOf = (options: Options): Effect.Effect<Signer.SignerService, InvalidKey> => {
+  if (options.signer !== undefined) {
+    return Effect.succeed({ mchid: options.mchid, serialNo: options.merchantSerialNumber, sign: options.signer })
+  }
+  if (options.merchantPrivateKey === undefined) {
+    return Effect.fail(new InvalidKey({ which: "merchantPrivateKey", message: "merchantPrivateKey: is required (or give signer)" }))
+  }
+  return Signer.make({
     mchid: options.mchid,
     merchantSerialNumber: options.merchantSerialNumber,
     merchantPrivateKey: options.merchantPrivateKey,
     ...(options.signMode !== undefined ? { signMode: options.signMode } : {})
   })
-  const { certificates, publicKey, publicKeyId } = options.platform
-  if (certificates !== "auto") {
-    return Layer.merge(signer, Verifier.layer({ publicKey, publicKeyId, certificates }))
-  }
-  const auto = Layer.scoped(
-    Verifier.Verifier,
+}
+
+const certificateErrors: ReadonlyArray<ApiErrorClass> = commonErrors
+
+/** A verifier in certificate mode: downloads signed by `signer` on the client's own pipeline, refreshed in the scope. */
+const autoVerifier = (options: Options, signer: Signer.SignerService, transport: Transport) =>
+  Effect.gen(function*() {
+    if (options.apiV3Key === undefined) {
+      return yield* new InvalidKey({ which: "apiV3Key", message: "apiV3Key: is required with platform.certificates = \"auto\"" })
+    }
+    const apiV3Key = yield* ApiV3Key.check(options.apiV3Key)
+    const { publicKey, publicKeyId } = options.platform
+    const staticKeys = yield* Verifier.loadStaticKeys({ publicKey, publicKeyId })
+    const downloader = client.make(signer, Certificates.deferredVerifier, transport, { ...options, retry: Schedule.recurs(2) })
+    const interpretError = errorInterpreter(certificateErrors)
+    const download = downloader.execute({ method: "GET", url: "/v3/certificates", body: undefined }, (r) =>
+      r.status === 200
+        ? Effect.succeed(r)
+        : Effect.fail(r.status >= 200 && r.status < 300 ? new UnexpectedResponse({ status: r.status, message: "expected 200" }) : interpretError(r)))
+    return yield* Certificates.make({ apiV3Key, staticKeys, refreshInterval: options.platform.refreshInterval }, download)
+  })
+
+/** Every service of the client over one transport; `acquire` gives the transport (closed with the layer when it is ours). */
+const layerWith = <R>(options: Options, acquire: Effect.Effect<Transport, never, R>): Layer.Layer<Services, LayerError, Exclude<R, Scope.Scope>> =>
+  Layer.scopedContext(
     Effect.gen(function*() {
-      if (options.apiV3Key === undefined) {
-        return yield* new InvalidKey({ which: "apiV3Key", message: "apiV3Key: is required with platform.certificates = \"auto\"" })
-      }
-      if (Buffer.byteLength(Redacted.value(options.apiV3Key), "utf8") !== 32) {
-        return yield* new InvalidKey({ which: "apiV3Key", message: "apiV3Key: must be 32 bytes" })
-      }
-      const staticKeys = yield* Verifier.loadStaticKeys({ publicKey, publicKeyId })
-      return yield* Certificates.make(
-        { apiV3Key: options.apiV3Key, staticKeys, refreshInterval: options.platform.refreshInterval },
-        yield* transport,
-        options
+      const transport = yield* acquire
+      const signer = yield* signerOf(options)
+      const { certificates, publicKey, publicKeyId } = options.platform
+      const verifier = certificates === "auto"
+        ? yield* autoVerifier(options, signer, transport)
+        : yield* Verifier.make({ publicKey, publicKeyId, certificates })
+      const apiV3Key = options.apiV3Key === undefined ? Option.none() : Option.some(yield* ApiV3Key.check(options.apiV3Key))
+      return Context.make(WechatPayClient, client.make(signer, verifier, transport, options)).pipe(
+        Context.add(Signer.Signer, signer),
+        Context.add(Verifier.Verifier, verifier),
+        Context.add(ApiV3Key.ApiV3Key, apiV3Key)
       )
     })
   )
-  return Layer.provideMerge(auto, signer)
-}
 
-/** `layerKeysWith` over the `HttpClient` in context. */
-export const layerKeys = (options: Options): Layer.Layer<Signer.Signer | Verifier.Verifier, LayerError, HttpClient.HttpClient> =>
-  layerKeysWith(options, Effect.map(HttpClient.HttpClient, fromHttpClient))
-
-/** The whole client from values. Needs an `HttpClient` (e.g. `FetchHttpClient.layer` or `NodeHttpClient.layerUndici`). */
-export const layer = (options: Options): Layer.Layer<WechatPayClient.WechatPayClient, LayerError, HttpClient.HttpClient> =>
-  WechatPayClient.layer(options).pipe(Layer.provide(layerKeys(options)))
-
-const pemOrFile = (value: string): string => (value.includes("-----BEGIN") ? value : fs.readFileSync(value, "utf8"))
+/** The whole client from values, over the `HttpClient` in context (e.g. `NodeHttpClient.layerUndici` or `FetchHttpClient.layer`). */
+export const layer = (options: Options): Layer.Layer<Services, LayerError, HttpClient.HttpClient> =>
+  layerWith(options, Effect.map(HttpClient.HttpClient, fromHttpClient))
 
 /**
- * Reads WECHATPAY_MCHID, WECHATPAY_MERCHANT_SERIAL_NUMBER, WECHATPAY_MERCHANT_PRIVATE_KEY (PEM or
- * a file path), WECHATPAY_PUBLIC_KEY_ID, WECHATPAY_PUBLIC_KEY (PEM or a file path),
- * WECHATPAY_APIV3_KEY (optional) and WECHATPAY_BASE_URL (optional).
+ * The whole client over the lean Node transport (keep-alive `node:http`/`node:https` agents):
+ * nothing else to provide. Its sockets close when the layer is released.
+ */
+export const layerNode = (options: Options & NodeTransport.NodeTransportOptions): Layer.Layer<Services, LayerError> =>
+  layerWith(options, Effect.acquireRelease(Effect.sync(() => NodeTransport.make(options)), (t) => Effect.sync(() => t.destroy())))
+
+// ---- configuration ----
+
+const optional = <A>(config: Config.Config<A>) => Config.map(Config.option(config), Option.getOrUndefined)
+
+/**
+ * The options from the environment (or any `ConfigProvider`):
+ * WECHATPAY_MCHID, WECHATPAY_MERCHANT_SERIAL_NUMBER, WECHATPAY_MERCHANT_PRIVATE_KEY (PEM text or a
+ * file path); public-key mode: WECHATPAY_PUBLIC_KEY_ID, WECHATPAY_PUBLIC_KEY (PEM or a path);
+ * certificate mode: WECHATPAY_PLATFORM_CERTIFICATES (`auto`, or comma-separated PEM file paths);
+ * both for a migration. Optional: WECHATPAY_APIV3_KEY, WECHATPAY_BASE_URL, WECHATPAY_BACKUP_BASE_URL
+ * (`none` turns failover off). Key files are read when the layer is built, not here.
  */
 export const config: Config.Config<Options> = Config.all({
   mchid: Config.string("WECHATPAY_MCHID"),
   merchantSerialNumber: Config.string("WECHATPAY_MERCHANT_SERIAL_NUMBER"),
   merchantPrivateKey: Config.redacted("WECHATPAY_MERCHANT_PRIVATE_KEY"),
-  publicKeyId: Config.string("WECHATPAY_PUBLIC_KEY_ID"),
-  publicKey: Config.string("WECHATPAY_PUBLIC_KEY"),
-  apiV3Key: Config.option(Config.redacted("WECHATPAY_APIV3_KEY")),
-  baseUrl: Config.option(Config.string("WECHATPAY_BASE_URL"))
+  publicKeyId: optional(Config.string("WECHATPAY_PUBLIC_KEY_ID")),
+  publicKey: optional(Config.string("WECHATPAY_PUBLIC_KEY")),
+  certificates: optional(Config.string("WECHATPAY_PLATFORM_CERTIFICATES")),
+  apiV3Key: optional(Config.redacted("WECHATPAY_APIV3_KEY")),
+  baseUrl: optional(Config.string("WECHATPAY_BASE_URL")),
+  backupBaseUrl: optional(Config.string("WECHATPAY_BACKUP_BASE_URL"))
 }).pipe(
-  Config.mapOrFail((c) => {
-    try {
-      return Either.right<Options>({
-        mchid: c.mchid,
-        merchantSerialNumber: c.merchantSerialNumber,
-        merchantPrivateKey: Redacted.make(pemOrFile(Redacted.value(c.merchantPrivateKey))),
-        platform: { publicKeyId: c.publicKeyId, publicKey: pemOrFile(c.publicKey) },
-        apiV3Key: Option.getOrUndefined(c.apiV3Key),
-        baseUrl: Option.getOrUndefined(c.baseUrl)
-      })
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? "unreadable"
-      return Either.left(ConfigError.InvalidData([], `a key path in WECHATPAY_MERCHANT_PRIVATE_KEY or WECHATPAY_PUBLIC_KEY could not be read (${code})`))
+  Config.mapOrFail((c): Either.Either<Options, ConfigError.ConfigError> => {
+    if (c.publicKey === undefined && c.certificates === undefined) {
+      return Either.left(ConfigError.MissingData([], "set WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY (public-key mode) or WECHATPAY_PLATFORM_CERTIFICATES (certificate mode)"))
     }
+    const certificates = c.certificates === undefined
+      ? undefined
+      : c.certificates.trim() === "auto"
+      ? "auto" as const
+      : c.certificates.split(",").map((p) => p.trim()).filter((p) => p !== "")
+    return Either.right({
+      mchid: c.mchid,
+      merchantSerialNumber: c.merchantSerialNumber,
+      merchantPrivateKey: c.merchantPrivateKey,
+      platform: { publicKeyId: c.publicKeyId, publicKey: c.publicKey, certificates },
+      apiV3Key: c.apiV3Key,
+      baseUrl: c.baseUrl,
+      backupBaseUrl: c.backupBaseUrl === "none" ? null : c.backupBaseUrl
+    })
   })
 )
 
-/** `layer` with its options read from `Config` (environment by default); `overrides` win. */
-export const layerConfig = (overrides: Partial<Options> = {}) =>
-  Layer.unwrapEffect(Effect.map(config, (c) => layer({ ...c, ...overrides })))
+/** A PEM given as text, or read from the file it names; the error never shows the value (it may be a key). */
+const pemOrFile = (which: string, value: string): Effect.Effect<string, InvalidKey> =>
+  value.includes("-----BEGIN")
+    ? Effect.succeed(value)
+    : Effect.try({
+      try: () => fs.readFileSync(value, "utf8"),
+      catch: (e) => new InvalidKey({ which, message: `${which}: is not PEM text, and no file of that name could be read (${(e as { code?: string }).code ?? "unreadable"})` })
+    })
 
-export interface RequestOptions<A, I> {
-  readonly method: Endpoint.HttpMethod
+/** Reads the key files a `Config` named (PEM text passes through). */
+export const resolveKeyFiles = (options: Options): Effect.Effect<Options, InvalidKey> =>
+  Effect.gen(function*() {
+    const merchantPrivateKey = options.merchantPrivateKey === undefined
+      ? undefined
+      : Redacted.make(yield* pemOrFile("merchantPrivateKey", Redacted.value(options.merchantPrivateKey)))
+    const { certificates, publicKey } = options.platform
+    return {
+      ...options,
+      merchantPrivateKey,
+      platform: {
+        ...options.platform,
+        publicKey: publicKey === undefined ? undefined : yield* pemOrFile("platform.publicKey", publicKey),
+        certificates: certificates === undefined || certificates === "auto"
+          ? certificates
+          : yield* Effect.forEach(certificates, (c, i) => pemOrFile(`platform.certificates[${i}]`, c))
+      }
+    }
+  })
+
+/**
+ * `layer` with its options from a `Config`, as Effect's own packages take one: `WechatPay.config`
+ * (the environment) by default, or your own, e.g.
+ * `WechatPay.layerConfig(Config.map(WechatPay.config, (o) => ({ ...o, retry: Schedule.stop })))`.
+ */
+export const layerConfig = (
+  options: Config.Config<Options> = config
+): Layer.Layer<Services, LayerError | ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(Effect.flatMap(options, resolveKeyFiles), layer))
+
+// ---- any endpoint by its URL template ----
+
+export interface RequestOptions<A> {
+  readonly method: HttpMethod
   /** URL template, e.g. `/v3/discount-card/orders/{out_order_no}`. */
   readonly path: string
   readonly params?: Readonly<Record<string, string | number>>
@@ -137,69 +222,38 @@ export interface RequestOptions<A, I> {
   /** JSON body: serialized once, and those bytes are signed and sent. */
   readonly body?: unknown
   /** Decodes a 2xx body; without it the parsed JSON (or `undefined` for an empty body) is returned. */
-  readonly success?: Schema.Schema<A, I, never>
+  readonly success?: Schema.Schema<A, any, never>
   /** Extra headers. */
   readonly headers?: Readonly<Record<string, string>>
   /** Body fields (dotted paths) to RSA-OAEP encrypt with WeChat Pay's key; `Wechatpay-Serial` is then sent. */
   readonly encrypt?: ReadonlyArray<string>
 }
 
-type CommonError = InstanceType<(typeof commonErrors)[number]>
-
-const unknownJson = Schema.Unknown
-const defaultSuccess = (r: { status: number; body: string; requestId: string | undefined }) =>
-  r.body === "" ? Effect.succeed(undefined) : Endpoint.successInterpreter(unknownJson)(r as never)
-
-const errorOf = Endpoint.errorInterpreter(commonErrors)
+/** Any endpoint by its URL template: on the same pipeline as declared endpoints, with the common codes as its errors. */
+export const request = <A = unknown>(options: RequestOptions<A>): Effect.Effect<A, CommonError | PipelineError, WechatPayClient> =>
+  Effect.suspend(() => {
+    const p = prepare<A, CommonError>({
+      name: "WechatPay.request",
+      method: options.method,
+      path: options.path,
+      success: options.success ?? (AnyAnswer as Schema.Schema<A>),
+      errors: commonErrors,
+      encrypt: options.encrypt
+    })
+    return p.traced(dispatch(p, { params: options.params ?? {}, query: options.query, headers: options.headers, body: options.body }))
+  })
 
 /**
  * RSA-OAEP (SHA-1, MGF1-SHA-1) encryption of one sensitive value with the configured WeChat Pay
  * public key or newest certificate; `serial` goes in the `Wechatpay-Serial` header.
  */
-export const encryptSensitive = (plaintext: string): Effect.Effect<{ readonly ciphertext: string; readonly serial: string }, RequestValidationError, WechatPayClient.WechatPayClient> =>
-  Effect.gen(function*() {
+export const encryptSensitive = (
+  plaintext: string
+): Effect.Effect<{ readonly ciphertext: string; readonly serial: string }, RequestValidationError, WechatPayClient> =>
+  Effect.flatMap(WechatPayClient, (c) => {
     const holder = { value: plaintext }
-    const headers = yield* Endpoint.encryptFields(holder, ["value"], "WechatPay.encryptSensitive")
-    return { ciphertext: holder.value, serial: headers["wechatpay-serial"]! }
+    return Effect.map(encryptFields(holder, ["value"], "WechatPay.encryptSensitive", c.verifier), (headers) => ({
+      ciphertext: holder.value,
+      serial: headers["wechatpay-serial"]!
+    }))
   })
-
-/** Any endpoint by its URL template: encoded, signed, sent, verified and classified like the named ones. */
-export const request = <A = unknown, I = unknown>(options: RequestOptions<A, I>): Effect.Effect<A, CommonError | PipelineError, WechatPayClient.WechatPayClient> =>
-  Effect.gen(function*() {
-    const invalid = (message: string) => new RequestValidationError({ endpoint: `${options.method} ${options.path}`, message })
-    const url = Endpoint.buildUrl(Endpoint.pathTemplate(options.path), options.params ?? {}, options.query)
-    if (typeof url !== "string") return yield* invalid(url.error)
-    let body: string | undefined
-    let headers = options.headers
-    if (options.body !== undefined) {
-      let payload = options.body
-      if (options.encrypt !== undefined && typeof payload === "object" && payload !== null) {
-        payload = structuredClone(payload) // encrypt a copy: never the caller's objects
-        headers = { ...headers, ...(yield* Endpoint.encryptFields(payload as Record<string, unknown>, options.encrypt, `${options.method} ${options.path}`)) }
-      }
-      const serialized = Endpoint.serializeBody(payload)
-      if (typeof serialized !== "string") return yield* invalid(serialized.error)
-      body = serialized
-    }
-    const ok = options.success ? Endpoint.successInterpreter(options.success) : defaultSuccess
-    const client = yield* WechatPayClient.WechatPayClient
-    return (yield* client.execute(
-      { method: options.method, url, body, headers },
-      (r) => (r.status >= 200 && r.status < 300 ? ok(r as never) : Effect.fail(errorOf(r)))
-    )) as A
-  }).pipe(WechatPayClient.withSpanWhenTraced("WechatPay.request", { "http.request.method": options.method, "url.template": options.path }))
-
-/**
- * The whole client over the lean Node transport (keep-alive `node:http`/`node:https` agents):
- * nothing else to provide. Its sockets close when the layer is released.
- */
-export const layerNode = (
-  options: Options & NodeTransport.NodeTransportOptions
-): Layer.Layer<WechatPayClient.WechatPayClient, LayerError> =>
-  Layer.unwrapScoped(
-    Effect.map(
-      Effect.acquireRelease(Effect.sync(() => NodeTransport.make(options)), (t) => Effect.sync(() => t.destroy())),
-      (transport) =>
-        WechatPayClient.layerTransport(transport, options).pipe(Layer.provide(layerKeysWith(options, Effect.succeed(transport))))
-    )
-  )

@@ -3,13 +3,17 @@
  * responses; probe signatures refused), decrypts `resource` with the APIv3 key and decodes a typed
  * event. `handler` is an `HttpApp` to mount in a merchant's server: 204 when the merchant's
  * `onEvent` succeeds, 4xx/5xx otherwise so WeChat Pay retries, once per notification `id`.
+ *
+ * It needs only a `Verifier` and the `ApiV3Key`: the client layers provide both, and a server
+ * that only receives notifications uses `Notifications.layer` and never loads the merchant key.
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Context, Effect, Option, ParseResult, Redacted, Schema } from "effect"
-import { VerificationReason } from "../api/errors.js"
-import { WechatPayClient, withSpanWhenTraced } from "../api/WechatPayClient.js"
+import { Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import { type InvalidKey, VerificationReason } from "../errors/errors.js"
+import { withSpanWhenTraced } from "../internal/tracing.js"
+import * as ApiV3Key from "../signing/ApiV3Key.js"
 import { aeadDecrypt } from "../signing/crypto.js"
-import { signedMessageFromHeaders } from "../signing/Verifier.js"
+import * as Verifier from "../signing/Verifier.js"
 import { Envelope, NotificationEvent } from "./events.js"
 
 export * from "./events.js"
@@ -57,11 +61,12 @@ const decodeEvent = Schema.decodeUnknownEither(NotificationEvent)
 export const parse = (
   headers: HeadersInput,
   rawBody: string
-): Effect.Effect<NotificationEvent, NotificationError, WechatPayClient> =>
+): Effect.Effect<NotificationEvent, NotificationError, Verifier.Verifier | ApiV3Key.ApiV3Key> =>
   Effect.gen(function*() {
-    const client = yield* WechatPayClient
-    const message = signedMessageFromHeaders(toRecord(headers), rawBody)
-    yield* client.verifier.verify(message).pipe(
+    const verifier = yield* Verifier.Verifier
+    const apiV3Key = yield* ApiV3Key.ApiV3Key
+    const message = Verifier.signedMessageFromHeaders(toRecord(headers), rawBody)
+    yield* verifier.verify(message).pipe(
       Effect.mapError((e) =>
         new NotificationVerificationError({
           reason: e.reason,
@@ -75,13 +80,13 @@ export const parse = (
       return yield* new UnexpectedNotification({ message: `the notification body is not a WeChat Pay notification: ${ParseResult.TreeFormatter.formatErrorSync(envelope.left)}` })
     }
     const { id, resource, ...rest } = envelope.right
-    if (Option.isNone(client.apiV3Key)) {
+    if (Option.isNone(apiV3Key)) {
       return yield* new NotificationDecryptError({ id, message: "no apiV3Key is configured, so the resource cannot be decrypted" })
     }
     let plaintext: string
     try {
       plaintext = aeadDecrypt({
-        key: Redacted.value(client.apiV3Key.value),
+        key: Redacted.value(apiV3Key.value),
         nonce: resource.nonce,
         associatedData: resource.associated_data,
         ciphertext: resource.ciphertext
@@ -102,6 +107,16 @@ export const parse = (
     return event.right
   }).pipe(withSpanWhenTraced("Notifications.parse", {}))
 
+export interface LayerOptions {
+  /** WeChat Pay's public key and/or platform certificates, as for the client. */
+  readonly platform: Verifier.StaticPlatformOptions
+  readonly apiV3Key: Redacted.Redacted<string>
+}
+
+/** What `parse` and `handler` need, for a server that only receives notifications (no merchant private key). */
+export const layer = (options: LayerOptions): Layer.Layer<Verifier.Verifier | ApiV3Key.ApiV3Key, InvalidKey> =>
+  Layer.merge(Verifier.layer(options.platform), ApiV3Key.layer(options.apiV3Key))
+
 // ---- deduplication ----
 
 /**
@@ -113,8 +128,6 @@ export interface DedupStoreService {
   readonly commit: (id: string) => Effect.Effect<void>
   readonly release: (id: string) => Effect.Effect<void>
 }
-
-export class DedupStore extends Context.Tag("effect-wechatpay/Notifications/DedupStore")<DedupStore, DedupStoreService>() {}
 
 /** In memory, keeping the newest `capacity` ids (WeChat Pay retries for about 24 h). */
 export const memoryDedupStore = (capacity = 100_000): DedupStoreService => {

@@ -1,16 +1,19 @@
 /**
- * The emulator as an `HttpApp`: the WeChat Pay protocol around an `HttpRouter` of our four
- * endpoints, a state store, fault injection, a log of received requests, and the `/__sandbox/*`
+ * The emulator as an `HttpApp`: the WeChat Pay protocol around an `HttpRouter` whose routes are
+ * made from the endpoint declarations (same URL templates, same schemas), a state store, fault injection, a log of received requests, and the `/__sandbox/*`
  * control routes. The same app serves a Node socket and the in-memory client.
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import type * as crypto from "node:crypto"
-import { Clock, Context, Duration, Effect, ParseResult, Schema } from "effect"
+import { Clock, Context, Duration, Effect, type Either, ParseResult, Schema, SchemaAST } from "effect"
 import { parseAuthorization } from "../signing/crypto.js"
-import * as BusifavorSchemas from "../schemas/busifavor.js"
-import * as DiscountCardSchemas from "../schemas/discountCard.js"
-import * as MembercardOpenSchemas from "../schemas/membercardOpen.js"
+import * as Busifavor from "../api/Busifavor.js"
+import * as DiscountCard from "../api/DiscountCard.js"
+import type * as Endpoint from "../api/Endpoint.js"
+import * as MembercardOpen from "../api/MembercardOpen.js"
+import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
+import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
 import { type CallbackTampering, callbackTamperings, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
 import { FaultRegistry, FaultSpec, isTampering } from "./Faults.js"
 import { beijingTime, NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
@@ -89,8 +92,7 @@ const lenientUtf8 = new TextDecoder("utf-8")
 const json = (status: number, value: unknown) =>
   HttpServerResponse.text(JSON.stringify(value), { status, contentType: "application/json" })
 
-const paramError = (message: string, detail?: Record<string, unknown>) =>
-  new ApiFailure({ status: 400, code: "PARAM_ERROR", message, ...(detail !== undefined ? { detail } : {}) })
+const paramError = (message: string, detail?: Record<string, unknown>) => ApiFailure.of(ParamError, message, detail)
 
 const valueAt = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
   let v: unknown = input
@@ -102,12 +104,11 @@ const valueAt = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown => {
 }
 
 /** A request schema failure as WeChat Pay words it: PARAM_ERROR with `{field, value, issue, location}`. */
-const toParamError = (error: ParseResult.ParseError, input: unknown, pathParams: ReadonlySet<string>): ApiFailure => {
+const toParamError = (error: ParseResult.ParseError, input: unknown, location: string): ApiFailure => {
   const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
   const path = issue?.path ?? []
   const field = "/" + path.map(String).join("/")
   const value = valueAt(input, path)
-  const location = path.length > 0 && pathParams.has(String(path[0])) ? "path" : "body"
   return paramError(`输入源“${field}”校验失败：${issue?.message ?? "invalid"}`, {
     field,
     ...(value !== undefined ? { value } : {}),
@@ -116,45 +117,80 @@ const toParamError = (error: ParseResult.ParseError, input: unknown, pathParams:
   })
 }
 
-/** An endpoint: the body JSON merged with the path parameters, decoded by our request schema, then the rule. */
-const endpoint = <A, I>(
-  schema: Schema.Schema<A, I, never>,
-  pathParams: ReadonlyArray<string>,
-  rule: (input: A, nowMillis: number) => Answer | ApiFailure
-) => {
-  const decode = Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" })
-  const inPath = new Set(pathParams)
-  return Effect.gen(function*() {
+/** Whether a struct field takes numbers (then a query or path string of digits is read as one). */
+const numericFields = (schema: Schema.Schema<any, any, never>): ReadonlySet<string> => {
+  const takesNumber = (ast: SchemaAST.AST): boolean =>
+    ast._tag === "NumberKeyword" || (ast._tag === "Refinement" && takesNumber(ast.from)) ||
+    (ast._tag === "Union" && ast.types.some(takesNumber))
+  let ast = SchemaAST.typeAST(schema.ast)
+  while (ast._tag === "Refinement") ast = ast.from
+  return new Set(ast._tag === "TypeLiteral" ? ast.propertySignatures.filter((p) => takesNumber(p.type)).map((p) => String(p.name)) : [])
+}
+
+const coerce = (values: Record<string, string>, numeric: ReadonlySet<string>): Record<string, unknown> => {
+  const out: Record<string, unknown> = { ...values }
+  for (const k of numeric) {
+    const v = values[k]
+    if (v !== undefined && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v)
+  }
+  return out
+}
+
+/** A business rule: the decoded input (all locations merged) → an answer or a WeChat Pay error. */
+export type Rule<Req> = (input: Req, nowMillis: number) => Answer | ApiFailure
+
+/**
+ * A route made from an endpoint's declaration: its method and URL template, each location decoded
+ * with the very schemas the client validates with, then the rule.
+ */
+const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>) => {
+  const spec = endpoint.spec
+  let decoders: ReadonlyArray<{ readonly location: Location; readonly decode: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>; readonly numeric: ReadonlySet<string> }> | undefined
+  const build = () => {
+    const schemas = spec.schemas()
+    return LOCATIONS.flatMap((location) => {
+      const schema = schemas[location]
+      return schema === undefined ? [] : [{
+        location,
+        decode: Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" }),
+        numeric: numericFields(schema)
+      }]
+    })
+  }
+  const handler = Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
     const params = yield* HttpRouter.params
     const call = yield* Call
-    let body: unknown
-    try {
-      body = JSON.parse(call.body)
-    } catch {
-      return yield* paramError("请求Body不是合法的JSON", { location: "body", issue: "not valid JSON" })
+    const input: Record<string, unknown> = {}
+    for (const { decode, location, numeric } of (decoders ??= build())) {
+      let raw: unknown
+      if (location === "body") {
+        try {
+          raw = JSON.parse(call.body)
+        } catch {
+          return yield* paramError("请求Body不是合法的JSON", { location: "body", issue: "not valid JSON" })
+        }
+        if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+          return yield* paramError("请求Body必须是JSON对象", { location: "body", issue: "not a JSON object" })
+        }
+      } else if (location === "params") {
+        raw = coerce(params as Record<string, string>, numeric)
+      } else if (location === "query") {
+        raw = coerce(Object.fromEntries(new URL(request.url, "http://sandbox").searchParams), numeric)
+      } else {
+        raw = coerce(request.headers as Record<string, string>, numeric)
+      }
+      const decoded = decode(raw)
+      if (decoded._tag === "Left") return yield* toParamError(decoded.left, raw, wireLocation[location])
+      Object.assign(input, decoded.right)
     }
-    if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      return yield* paramError("请求Body必须是JSON对象", { location: "body", issue: "not a JSON object" })
-    }
-    const input: Record<string, unknown> = { ...(body as Record<string, unknown>) }
-    for (const p of pathParams) input[p] = params[p]
-    const decoded = decode(input)
-    if (decoded._tag === "Left") return yield* toParamError(decoded.left, input, inPath)
-    const answer = rule(decoded.right, call.nowMillis)
+    const answer = rule(input as Req, call.nowMillis)
     if (answer instanceof ApiFailure) return yield* answer
     if (answer.events !== undefined) yield* call.emit(answer.events)
     return answer.status === 204 ? HttpServerResponse.empty({ status: 204 }) : json(200, answer.body)
   })
+  return HttpRouter.route(spec.method)(spec.path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1") as HttpRouter.PathInput, handler)
 }
-
-/** `POST /v3/marketing/busifavor/callbacks` (设置商家券事件通知地址). */
-const SetBusifavorCallbacks = Schema.Struct({
-  mchid: Schema.optional(Schema.String),
-  notify_url: Schema.String.pipe(
-    Schema.maxLength(256),
-    Schema.filter((u) => /^https?:\/\/[^\s]+$/.test(u) || "must be an absolute http(s) URL")
-  )
-})
 
 export interface RotateOptions {
   /** Retire every older certificate at once (default: keep them, overlapping). */
@@ -205,52 +241,24 @@ export const make = (config: EmulatorConfig): Emulator => {
   reset()
 
   const router = HttpRouter.empty.pipe(
-    HttpRouter.post(
-      "/v3/discount-card/cards/:out_card_code/add-user-records",
-      endpoint(DiscountCardSchemas.AddUserRecordsRequest, ["out_card_code"], (r) => store.addUserRecords(r))
-    ),
-    HttpRouter.patch(
-      "/v3/discount-card/orders/:out_order_no",
-      endpoint(DiscountCardSchemas.UpdateOrderRequest, ["out_order_no"], (r) => store.updateOrder(r))
-    ),
-    HttpRouter.post(
-      "/v3/marketing/busifavor/coupons/:card_id/send",
-      endpoint(BusifavorSchemas.SendConsumptionCardRequest, ["card_id"], (r, now) => store.sendConsumptionCard(r, now))
-    ),
-    HttpRouter.post(
-      "/v3/marketing/membercard-open/cards/:card_id/codes/:code/bonus/prepare",
-      endpoint(MembercardOpenSchemas.PrepareBonusRequest, ["card_id", "code"], (r) => store.prepareBonus(r))
-    ),
-    HttpRouter.post(
-      "/v3/marketing/busifavor/callbacks",
-      endpoint(SetBusifavorCallbacks, [], (r, nowMillis) => {
-        if (r.mchid !== undefined && r.mchid !== config.merchant.mchid) {
-          return new ApiFailure({
-            status: 400,
-            code: "INVALID_REQUEST",
-            message: "商户号与请求商户不一致",
-            detail: { field: "mchid", value: r.mchid, issue: "not the calling merchant", location: "body" }
-          })
-        }
-        notifier.busifavorNotifyUrl = r.notify_url
-        return { status: 200, body: { update_time: beijingTime(nowMillis), notify_url: r.notify_url, mchid: config.merchant.mchid } }
-      })
-    ),
-    HttpRouter.get(
-      "/v3/marketing/busifavor/callbacks",
-      Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const mchid = new URL(request.url, "http://sandbox").searchParams.get("mchid")
-        if (!mchid) return yield* paramError("输入源“/mchid”校验失败：缺少参数", { field: "mchid", issue: "missing", location: "query" })
-        if (mchid !== config.merchant.mchid) {
-          return yield* new ApiFailure({ status: 400, code: "INVALID_REQUEST", message: "商户号与请求商户不一致", detail: { field: "mchid", value: mchid, location: "query" } })
-        }
-        if (notifier.busifavorNotifyUrl === undefined) {
-          return yield* new ApiFailure({ status: 404, code: "RESOURCE_NOT_EXISTS", message: "未设置商家券事件通知地址" })
-        }
-        return json(200, { notify_url: notifier.busifavorNotifyUrl, mchid })
-      })
-    ),
+    route(DiscountCard.addUserRecords, (r) => store.addUserRecords(r)),
+    route(DiscountCard.updateOrder, (r) => store.updateOrder(r)),
+    route(Busifavor.sendConsumptionCard, (r, now) => store.sendConsumptionCard(r, now)),
+    route(MembercardOpen.prepareBonus, (r) => store.prepareBonus(r)),
+    route(Busifavor.setCallbacks, (r, nowMillis) => {
+      if (r.mchid !== undefined && r.mchid !== config.merchant.mchid) {
+        return ApiFailure.of(InvalidRequest, "商户号与请求商户不一致", { field: "mchid", value: r.mchid, issue: "not the calling merchant", location: "body" })
+      }
+      notifier.busifavorNotifyUrl = r.notify_url
+      return { status: 200, body: { update_time: beijingTime(nowMillis), notify_url: r.notify_url, mchid: config.merchant.mchid } }
+    }),
+    route(Busifavor.getCallbacks, ({ mchid }) => {
+      if (mchid !== config.merchant.mchid) {
+        return ApiFailure.of(InvalidRequest, "商户号与请求商户不一致", { field: "mchid", value: mchid, location: "query" })
+      }
+      if (notifier.busifavorNotifyUrl === undefined) return ApiFailure.of(ResourceNotExists, "未设置商家券事件通知地址")
+      return { status: 200, body: { notify_url: notifier.busifavorNotifyUrl, mchid } }
+    }),
     HttpRouter.get(
       "/v3/certificates",
       Effect.suspend(() =>
@@ -372,7 +380,7 @@ export const make = (config: EmulatorConfig): Emulator => {
       }
     })
 
-  const badControl = (message: string) => json(400, { code: "PARAM_ERROR", message })
+  const badControl = (message: string) => json(ParamError.status, { code: ParamError.code, message })
 
   /** `/__sandbox/*`: plain JSON, unsigned and unauthenticated (it is not part of WeChat Pay). */
   const control = (request: HttpServerRequest.HttpServerRequest) =>

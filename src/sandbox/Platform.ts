@@ -4,6 +4,7 @@
  * both at once (a merchant migrating). Says which key signs answers and callbacks now, and builds
  * the `GET /v3/certificates` answer.
  */
+import { ResourceNotExists } from "../errors/codes.js"
 import * as crypto from "node:crypto"
 import { aeadEncrypt, normalizeSerial, randomNonce } from "../signing/crypto.js"
 import type { SigningKey } from "./Protocol.js"
@@ -49,8 +50,8 @@ export const randomSerial = (): string => {
 
 /** The answer real WeChat Pay gives merchants without platform certificates (onboarded from 2024-10). */
 export const NO_CERTIFICATES = {
-  status: 404,
-  code: "RESOURCE_NOT_EXISTS",
+  status: ResourceNotExists.status,
+  code: ResourceNotExists.code,
   message: "无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。可查看指引https://pay.weixin.qq.com/docs/merchant/products/platform-certificate/wxp-pub-key-guide.html"
 } as const
 

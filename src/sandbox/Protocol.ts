@@ -3,8 +3,10 @@
  * header rules, and signing every answer with the platform key. Built on the same pure helpers
  * the client uses (`src/signing/crypto.ts`), but reading the raw bytes as received.
  */
+import { ParamError, SignError } from "../errors/codes.js"
 import * as crypto from "node:crypto"
 import { Data } from "effect"
+import type { ApiErrorClass } from "../errors/ApiError.js"
 import { AUTH_SCHEME, normalizeSerial, parseAuthorization, randomNonce, responseMessage, SIGNATURE_PROBE_PREFIX, signSync, verifySync } from "../signing/crypto.js"
 
 /** A WeChat Pay error answer: status, code, message and (open) detail. */
@@ -13,7 +15,12 @@ export class ApiFailure extends Data.TaggedError("ApiFailure")<{
   readonly code: string
   readonly message: string
   readonly detail?: unknown
-}> {}
+}> {
+  /** The answer of a declared code: its wire code and documented status come from its class. */
+  static of(cls: Pick<ApiErrorClass, "code" | "status">, message: string, detail?: unknown): ApiFailure {
+    return new ApiFailure({ status: cls.status, code: cls.code, message, ...(detail !== undefined ? { detail } : {}) })
+  }
+}
 
 export const errorBody = (f: ApiFailure): string =>
   JSON.stringify({ code: f.code, message: f.message, ...(f.detail !== undefined ? { detail: f.detail } : {}) })
@@ -36,17 +43,16 @@ export interface ReceivedRequest {
 }
 
 const signError = (message: string, detail: Record<string, unknown>) =>
-  new ApiFailure({ status: 401, code: "SIGN_ERROR", message, detail: { location: "authorization", ...detail } })
+  ApiFailure.of(SignError, message, { location: "authorization", ...detail })
 
 /** WeChat Pay refuses requests without these (FAQ: Http头缺少Accept或User-Agent). */
 export const checkHeaders = (headers: ReceivedRequest["headers"]): ApiFailure | undefined => {
   for (const name of ["user-agent", "accept"] as const) {
     if (!headers[name]) {
-      return new ApiFailure({
-        status: 400,
-        code: "PARAM_ERROR",
-        message: "Http头缺少Accept或User-Agent",
-        detail: { field: name === "accept" ? "Accept" : "User-Agent", location: "header", issue: "missing" }
+      return ApiFailure.of(ParamError, "Http头缺少Accept或User-Agent", {
+        field: name === "accept" ? "Accept" : "User-Agent",
+        location: "header",
+        issue: "missing"
       })
     }
   }
@@ -98,11 +104,7 @@ export const checkAuthorization = (
   const message = Buffer.concat([head, request.body, Buffer.from("\n")])
   if (!verifySync(message, parsed.signature, merchant.publicKey)) {
     const text = message.toString("utf8")
-    return new ApiFailure({
-      status: 401,
-      code: "SIGN_ERROR",
-      message: "错误的签名，验签失败",
-      detail: {
+    return ApiFailure.of(SignError, "错误的签名，验签失败", {
         detail: { issue: "sign not match" },
         field: "signature",
         location: "authorization",
@@ -112,7 +114,6 @@ export const checkAuthorization = (
           truncated_sign_message: text.length > SIGN_MESSAGE_PREVIEW ? text.slice(0, SIGN_MESSAGE_PREVIEW) + "\n" : text,
           url: request.url
         }
-      }
     })
   }
   return { nonce: parsed.nonce_str, timestamp: parsed.timestamp }

@@ -12,7 +12,7 @@ import * as http from "node:http"
 import { promisify } from "node:util"
 import { Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from "effect"
 import * as WechatPay from "../api/WechatPay.js"
-import type { ClientSettings, WechatPayClient } from "../api/WechatPayClient.js"
+import type { ClientSettings } from "../api/WechatPayClient.js"
 import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from "../signing/crypto.js"
 import type { CallbackTampering, Delivery, NotifyOptions } from "./Callbacks.js"
 import * as Emulator from "./Emulator.js"
@@ -155,7 +155,7 @@ export interface SandboxServer extends SandboxService {
   /** e.g. `http://127.0.0.1:41234` */
   readonly url: string
   /** A `WechatPayClient` for this server over any `HttpClient` (fetch, undici …). */
-  readonly clientLayer: (settings?: ClientSettings) => Layer.Layer<WechatPayClient, never, HttpClient.HttpClient>
+  readonly clientLayer: (settings?: ClientSettings) => Layer.Layer<WechatPay.Services, never, HttpClient.HttpClient>
 }
 
 // ---- keys ----
@@ -353,7 +353,7 @@ const makeWithEmulator = (options: Options) =>
     return { service, emulator }
   })
 
-const clientFor = (sandbox: SandboxService, settings: ClientSettings): Layer.Layer<WechatPayClient, never, HttpClient.HttpClient> =>
+const clientFor = (sandbox: SandboxService, settings: ClientSettings): Layer.Layer<WechatPay.Services, never, HttpClient.HttpClient> =>
   Layer.unwrapEffect(
     Effect.map(orDieNamed(() => sandbox.wechatPayOptions(settings)), (o) => Layer.orDie(WechatPay.layer(o)))
   )
@@ -363,7 +363,7 @@ const clientFor = (sandbox: SandboxService, settings: ClientSettings): Layer.Lay
  * (no failover host, two immediate retries unless `options.client` says otherwise).
  * The emulator runs in the caller's fiber, on its `Clock`: `TestClock` works.
  */
-export const layer = (options: Options = {}): Layer.Layer<Sandbox | WechatPayClient> =>
+export const layer = (options: Options = {}): Layer.Layer<Sandbox | WechatPay.Services> =>
   Layer.unwrapScoped(
     Effect.map(makeScoped(options), (sandbox) =>
       Layer.merge(
@@ -406,7 +406,7 @@ export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, 
   })
 
 /** `make` as a layer: the `Sandbox` service and a `WechatPayClient` talking to it over loopback. */
-export const layerServer = (options: ServerOptions = {}): Layer.Layer<Sandbox | WechatPayClient, never, HttpClient.HttpClient> =>
+export const layerServer = (options: ServerOptions = {}): Layer.Layer<Sandbox | WechatPay.Services, never, HttpClient.HttpClient> =>
   Layer.unwrapScoped(
     Effect.map(make(options), (server) => Layer.merge(Layer.succeed(Sandbox, server as SandboxService), server.clientLayer()))
   )

@@ -3,6 +3,7 @@
  * with the business rules WeChat Pay applies to our four endpoints. Plain mutable maps owned by
  * one sandbox: JavaScript runs one handler at a time, so every check-then-apply is atomic.
  */
+import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
 import { Schema } from "effect"
 import type { ObjectiveCompletionRecord, OrderObjective, OrderReward, RewardUsageRecord } from "../schemas/discountCard.js"
 import { rfc3339ToMillis } from "../schemas/common.js"
@@ -127,9 +128,9 @@ export const canonical = (value: unknown): string =>
       : v)
 
 const invalid = (message: string, detail?: Record<string, unknown>) =>
-  new ApiFailure({ status: 400, code: "INVALID_REQUEST", message, ...(detail !== undefined ? { detail } : {}) })
+  ApiFailure.of(InvalidRequest, message, detail)
 
-const notFound = (message: string) => new ApiFailure({ status: 404, code: "RESOURCE_NOT_EXISTS", message })
+const notFound = (message: string) => ApiFailure.of(ResourceNotExists, message)
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -265,11 +266,11 @@ export class Store {
       return invalid("appid与消费卡的归属appid不一致", { field: "appid", value: r.appid, issue: "not the card's appid", location: "body" })
     }
     if (rfc3339ToMillis(r.send_time) < nowMillis - DAY_MS) {
-      return new ApiFailure({
-        status: 400,
-        code: "PARAM_ERROR",
-        message: "请求发卡时间不能早于当前时间24小时",
-        detail: { field: "/send_time", value: r.send_time, issue: "earlier than 24 hours before now", location: "body" }
+      return ApiFailure.of(ParamError, "请求发卡时间不能早于当前时间24小时", {
+        field: "/send_time",
+        value: r.send_time,
+        issue: "earlier than 24 hours before now",
+        location: "body"
       })
     }
     if (card.sent.some((s) => s.openid === r.openid)) {

@@ -77,10 +77,12 @@ export const Fen = Schema.Int.pipe(Schema.positive(), Schema.annotations({ ident
 export const Int = Schema.Int
 
 /** `INCREASE` | `DECREASE`, as the discount-card records spell them. */
-export const ChangeType = Schema.Literal("INCREASE", "DECREASE")
+export type ChangeType = "INCREASE" | "DECREASE"
+export const ChangeType: Schema.Schema<ChangeType> = Schema.Literal("INCREASE", "DECREASE")
 
 /** An id that the docs show as a number and the community description as a numeric string: send what was given. */
-export const NumericId = Schema.Union(
+export type NumericId = number | string
+export const NumericId: Schema.Schema<NumericId> = Schema.Union(
   Schema.Int.pipe(Schema.nonNegative()),
   Schema.String.pipe(Schema.pattern(/^\d{1,32}$/))
 )

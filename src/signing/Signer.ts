@@ -4,7 +4,7 @@
  */
 import * as crypto from "node:crypto"
 import { Context, Effect, Layer, Redacted } from "effect"
-import { InvalidKey } from "../api/errors.js"
+import { InvalidKey } from "../errors/errors.js"
 import { KeyLoadFailure, loadPrivateKey, signSync } from "./crypto.js"
 
 export interface SignerService {
@@ -16,6 +16,12 @@ export interface SignerService {
    * then signs in the thread pool, else inline. Custom signers may ignore it.
    */
   readonly sign: (message: string, hint?: SignHint) => Effect.Effect<string>
+  /**
+   * `true` when signing is local CPU work that always finishes (the built-in signer). A signer
+   * without it (KMS, HSM, a remote service) may wait on a network, so the client bounds it by the
+   * call's deadline.
+   */
+  readonly bounded?: boolean | undefined
 }
 
 export interface SignHint {
@@ -44,19 +50,16 @@ export const make = (options: SignerOptions): Effect.Effect<SignerService, Inval
         ? new InvalidKey({ which: e.which, message: e.message })
         : new InvalidKey({ which: "merchantPrivateKey", message: "merchantPrivateKey: could not be loaded" })
   }).pipe(
-    Effect.map((key): SignerService => {
-      const service: SignerService = {
+    Effect.map((key): SignerService => ({
         mchid: options.mchid,
+        bounded: true,
         serialNo: options.merchantSerialNumber,
         sign: options.signMode === "sync"
           ? (message) => Effect.sync(() => signSync(message, key))
           : options.signMode === "threadpool"
           ? (message) => signInPool(message, key)
           : (message, hint) => (hint?.concurrent ? signInPool(message, key) : Effect.sync(() => signSync(message, key)))
-      }
-      bounded.add(service)
-      return service
-    })
+      }))
   )
 
 /** `crypto.sign`'s callback form runs in libuv's thread pool; resumed straight from the callback (no Promise). */
@@ -66,12 +69,6 @@ const signInPool = (message: string, key: crypto.KeyObject): Effect.Effect<strin
       resume(err ? Effect.die(err) : Effect.succeed(signature.toString("base64")))
     })
   })
-
-/** The signers built here: local CPU work that always finishes (a custom one may wait on a network). */
-const bounded = new WeakSet<SignerService>()
-
-/** Whether `signer` is one of this module's own (a `KeyObject` in this process), which cannot hang. */
-export const isBounded = (signer: SignerService): boolean => bounded.has(signer)
 
 export const layer = (options: SignerOptions): Layer.Layer<Signer, InvalidKey> => Layer.effect(Signer, make(options))
 

@@ -3,7 +3,7 @@
  * Keys here are PEM text, parsed per call: the client's layers parse once instead.
  */
 import { Effect } from "effect"
-import { CryptoError } from "../api/errors.js"
+import { CryptoError } from "../errors/errors.js"
 import * as C from "./crypto.js"
 
 export { authorizationHeader, parseAuthorization, requestMessage, responseMessage, OAEP_MAX_BYTES } from "./crypto.js"

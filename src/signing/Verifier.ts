@@ -6,7 +6,7 @@
  */
 import type * as crypto from "node:crypto"
 import { Context, Effect, Layer } from "effect"
-import { InvalidKey, ResponseVerificationError, type VerificationReason } from "../api/errors.js"
+import { InvalidKey, ResponseVerificationError, type VerificationReason } from "../errors/errors.js"
 import {
   KeyLoadFailure,
   loadCertificate,

@@ -1,4 +1,5 @@
 export * as Signing from "./Signing.js"
 export * as Signer from "./Signer.js"
 export * as Verifier from "./Verifier.js"
+export * as ApiV3Key from "./ApiV3Key.js"
 export { Nonce } from "./Nonce.js"

@@ -3,7 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { ConfigProvider, Effect, Layer } from "effect"
+import { Config, ConfigProvider, Effect, Layer } from "effect"
 import * as WechatPay from "../../src/api/WechatPay.js"
 import { checkAuthorization } from "../support/independent.js"
 import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
@@ -30,7 +30,7 @@ const call = (vars: Record<string, string>) => {
     expect(auth.ok).toBe(true)
     return http
   }).pipe(
-    Effect.provide(WechatPay.layerConfig({ backupBaseUrl: null }).pipe(Layer.provide(http.layer))),
+    Effect.provide(WechatPay.layerConfig(Config.map(WechatPay.config, (o) => ({ ...o, backupBaseUrl: null }))).pipe(Layer.provide(http.layer))),
     Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(vars))))
   )
 }

@@ -8,16 +8,17 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
-import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
-import { SendConsumptionCardRequest } from "../../src/schemas/busifavor.js"
-import { AddUserRecordsRequest, UpdateOrderRequest } from "../../src/schemas/discountCard.js"
-import { PrepareBonusRequest } from "../../src/schemas/membercardOpen.js"
+import { Busifavor, DiscountCard, Endpoint, MembercardOpen, WechatPay } from "../../src/api/index.js"
 import * as A from "../support/arbitraries.js"
 import { serverAndClient } from "../support/client.js"
 import { property } from "../support/property.js"
 import { IndependentServer, type Received } from "../support/independentServer.js"
 import { testKeys } from "../support/keys.js"
 import * as samples from "../support/samples.js"
+const AddUserRecordsRequest = Endpoint.inputSchema(DiscountCard.addUserRecords)
+const UpdateOrderRequest = Endpoint.inputSchema(DiscountCard.updateOrder)
+const SendConsumptionCardRequest = Endpoint.inputSchema(Busifavor.sendConsumptionCard)
+const PrepareBonusRequest = Endpoint.inputSchema(MembercardOpen.prepareBonus)
 
 const keys = testKeys()
 const RUNS = { numRuns: 40 }

@@ -25,7 +25,7 @@ import {
   UnexpectedResponse,
   UnknownApiError,
   WechatPay
-} from "../../src/api/index.js"
+} from "../../src/index.js"
 import type { WechatPayClient } from "../../src/api/WechatPayClient.js"
 import * as samples from "../support/samples.js"
 

@@ -1,7 +1,8 @@
 /** The README's testing example, verbatim in spirit: a user's test against `Sandbox.layer()`. */
 import { expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Busifavor, DiscountCard, Sandbox } from "../../src/index.js"
+import { Busifavor, DiscountCard } from "../../src/index.js"
+import { Sandbox } from "../../src/sandbox/index.js"
 
 it.effect("sends a consumption card", () =>
   Effect.gen(function*() {

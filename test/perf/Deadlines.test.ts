@@ -1,6 +1,6 @@
 /** The shared deadline timer behind `NodeTransport`'s per-attempt timeouts. */
 import { describe, expect, it } from "vitest"
-import * as Deadlines from "../../src/api/Deadlines.js"
+import * as Deadlines from "../../src/internal/Deadlines.js"
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -2,7 +2,8 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Layer, Redacted, Schedule } from "effect"
-import { DiscountCard, NodeTransport, TransportError, WechatPay } from "../../src/index.js"
+import { DiscountCard, TransportError, WechatPay } from "../../src/index.js"
+import * as NodeTransport from "../../src/internal/NodeTransport.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 
 /** A loopback server for one test, closed with the test's scope. */
@@ -134,7 +135,7 @@ describe("NodeTransport", () => {
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.make({ bench: true })
       const options = sandbox.wechatPayOptions({ baseUrl: sandbox.url, backupBaseUrl: null })
-      const out = yield* DiscountCard.updateOrder(order("233bcbf407e87789b8e471f251774f95")).pipe(Effect.provide(WechatPay.layerNode({ ...options, merchantPrivateKey: Redacted.make(Redacted.value(options.merchantPrivateKey)) })))
+      const out = yield* DiscountCard.updateOrder(order("233bcbf407e87789b8e471f251774f95")).pipe(Effect.provide(WechatPay.layerNode({ ...options, merchantPrivateKey: Redacted.make(Redacted.value(options.merchantPrivateKey!)) })))
       expect(out.out_order_no).toBe("233bcbf407e87789b8e471f251774f95")
     }))
 })

@@ -2,7 +2,6 @@
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { Effect, Layer, Redacted, Schedule } from "effect"
 import * as WechatPay from "../../src/api/WechatPay.js"
-import type { WechatPayClient } from "../../src/api/WechatPayClient.js"
 import * as Server from "./independentServer.js"
 import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, type TestKeys } from "./keys.js"
 
@@ -25,14 +24,14 @@ export const clientLayer = (
   baseUrl: string,
   http: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer,
   overrides: Partial<WechatPay.Options> = {}
-): Layer.Layer<WechatPayClient, WechatPay.LayerError> => WechatPay.layer(options(keys, baseUrl, overrides)).pipe(Layer.provide(http))
+): Layer.Layer<WechatPay.Services, WechatPay.LayerError> => WechatPay.layer(options(keys, baseUrl, overrides)).pipe(Layer.provide(http))
 
 /** The independent server plus a client pointed at it. */
 export const serverAndClient = (
   keys: TestKeys,
   http: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer,
   overrides: Partial<WechatPay.Options> = {}
-): Layer.Layer<WechatPayClient | Server.IndependentServer, WechatPay.LayerError> =>
+): Layer.Layer<WechatPay.Services | Server.IndependentServer, WechatPay.LayerError> =>
   Layer.unwrapEffect(Effect.map(Server.IndependentServer, (s) => clientLayer(keys, s.url, http, overrides))).pipe(
     Layer.provideMerge(Server.layer(keys))
   )

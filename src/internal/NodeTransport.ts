@@ -3,22 +3,17 @@
  * bare request inside `Effect.async`, the body collected under a cap. No web `Request`/`Response`
  * objects, no streams machinery: per call it costs little more than the request itself.
  *
- *   WechatPayClient.layerTransport(NodeTransport.make(), settings)  // a transport value
- *   NodeTransport.layer(settings)                                   // the client, agents closed with the layer
- *   WechatPay.layerNode(options)                                    // keys + client, nothing else to provide
+ * `WechatPay.layerNode(options)` builds the client on it (agents closed with the layer).
  *
  * It also enforces the per-attempt timeout itself (one shared timer for all requests, not a timer
  * or a raced fiber per request), which the client uses when it sees `enforcesTimeout`.
  */
 import * as http from "node:http"
 import * as https from "node:https"
-import { Effect, Layer } from "effect"
-import type { Signer } from "../signing/Signer.js"
-import type { Verifier } from "../signing/Verifier.js"
+import { Effect } from "effect"
+import { TransportError, UnexpectedResponse } from "../errors/errors.js"
 import * as Deadlines from "./Deadlines.js"
-import { TransportError, UnexpectedResponse } from "./errors.js"
-import { errorCode, type IncomingHttp, type OutgoingHttp, transportErrorFrom } from "./Transport.js"
-import * as WechatPayClient from "./WechatPayClient.js"
+import { errorCode, type IncomingHttp, type InFlight, type OutgoingHttp, type TimedTransport, transportErrorFrom, type TransportTimeout } from "./Transport.js"
 
 export interface NodeTransportOptions {
   /** Concurrent sockets per host. Default 64; requests beyond it queue in the agent. */
@@ -32,7 +27,7 @@ export interface NodeTransportOptions {
   readonly httpsAgent?: https.Agent | undefined
 }
 
-export interface NodeTransport extends WechatPayClient.TimedTransport {
+export interface NodeTransport extends TimedTransport {
   /** Closes the sockets of the agents this transport created (not the ones given to it). */
   readonly destroy: () => void
 }
@@ -87,7 +82,7 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
     return target
   }
 
-  const send = (req: OutgoingHttp, maxBodyBytes: number, timeout?: WechatPayClient.TransportTimeout, inFlight?: WechatPayClient.InFlight) =>
+  const send = (req: OutgoingHttp, maxBodyBytes: number, timeout?: TransportTimeout, inFlight?: InFlight) =>
     Effect.async<IncomingHttp, TransportError | UnexpectedResponse>((resume) => {
       const schemeEnd = req.url.indexOf("://")
       const pathStart = schemeEnd < 0 ? -1 : req.url.indexOf("/", schemeEnd + 3)
@@ -201,14 +196,3 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
     }
   }
 }
-
-/** The client over a fresh Node transport; its sockets close when the layer is released. */
-export const layer = (
-  options: WechatPayClient.ClientSettings & NodeTransportOptions = {}
-): Layer.Layer<WechatPayClient.WechatPayClient, never, Signer | Verifier> =>
-  Layer.scoped(
-    WechatPayClient.WechatPayClient,
-    Effect.acquireRelease(Effect.sync(() => make(options)), (t) => Effect.sync(() => t.destroy())).pipe(
-      Effect.flatMap((transport) => WechatPayClient.make(transport, options))
-    )
-  )

@@ -7,15 +7,14 @@
  * APIv3 key. The download itself must still be signed, by a key already known (static public key
  * or a known certificate) or by one of the certificates it carries (the first download, and a
  * rotation whose new certificate signs before we have it).
+ *
+ * The download itself (a signed `GET /v3/certificates`) is given by the caller: the client layers
+ * pass one made on their own pipeline, so this module needs nothing above `signing/`.
  */
-import { Clock, Duration, Effect, Redacted, Ref, Schedule, Schema } from "effect"
-import { aeadDecrypt, KeyLoadFailure, loadCertificate, normalizeSerial } from "../signing/crypto.js"
-import { fromKeyLookup, pickEncryptionKey, signedMessageFromHeaders, Verifier, type VerificationKey, type VerifierService } from "../signing/Verifier.js"
-import { CertificateError, ResponseVerificationError, UnexpectedResponse } from "./errors.js"
-import * as Endpoint from "./Endpoint.js"
-import { commonErrors } from "./errors.js"
-import type { Transport } from "./Transport.js"
-import * as WechatPayClient from "./WechatPayClient.js"
+import { Clock, Duration, Effect, Redacted, Ref, Schedule, Schema, type Scope } from "effect"
+import { CertificateError, ResponseVerificationError } from "../errors/errors.js"
+import { aeadDecrypt, KeyLoadFailure, loadCertificate, normalizeSerial } from "./crypto.js"
+import { fromKeyLookup, pickEncryptionKey, signedMessageFromHeaders, type VerificationKey, type VerifierService } from "./Verifier.js"
 
 export const CertificatesResponse = Schema.Struct({
   data: Schema.Array(
@@ -70,37 +69,37 @@ export const decryptCertificates = (
     catch: (e) => new CertificateError({ message: e instanceof KeyLoadFailure ? e.message : "the certificate download could not be read" })
   })
 
-/** Lets every answer through: the certificate download is verified by `make` after decryption. */
-const deferredVerifier: VerifierService = {
+/** A 200 answer of `GET /v3/certificates`, not yet verified: `make` verifies it after decryption. */
+export interface Download {
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Lets every answer through: a certificate download is verified by `make` after decryption. */
+export const deferredVerifier: VerifierService = {
   verify: () => Effect.void,
   encryptionKey: Effect.fail(new ResponseVerificationError({ reason: "UnknownSerial", message: "no key for encryption" }))
 }
 
 /**
- * A `Verifier` in certificate mode (plus static keys, if any). Needs the `Signer` to sign the
- * download, a `Transport`, and a `Scope` for the background refresh.
+ * A verifier in certificate mode (plus static keys, if any), over `download` (signed by the
+ * merchant, answered unverified), with a background refresh in the `Scope`.
  */
-export const make = (options: AutoCertificateOptions, transport: Transport, settings: WechatPayClient.ClientSettings = {}) =>
+export const make = <E extends { readonly _tag: string }>(
+  options: AutoCertificateOptions,
+  download: Effect.Effect<Download, E>
+): Effect.Effect<VerifierService, CertificateError, Scope.Scope> =>
   Effect.gen(function*() {
-    const downloader = yield* WechatPayClient.make(transport, { ...settings, retry: Schedule.recurs(2) }).pipe(
-      Effect.provideService(Verifier, deferredVerifier)
-    )
     const staticKeys = options.staticKeys ?? []
     const staticById = new Map(staticKeys.map((k) => [k.id, k]))
     const certificates = yield* Ref.make<ReadonlyMap<string, VerificationKey>>(new Map())
     const lastOnDemand = yield* Ref.make(Number.NEGATIVE_INFINITY)
     const lock = yield* Effect.makeSemaphore(1)
     const minGap = Duration.toMillis(options.minRefreshGap ?? "60 seconds")
-    const interpretError = Endpoint.errorInterpreter(commonErrors)
     const decode = Schema.decodeUnknownEither(Schema.parseJson(CertificatesResponse))
-    const refreshes = yield* Ref.make(0)
 
-    const download = Effect.gen(function*() {
-      yield* Ref.update(refreshes, (n) => n + 1)
-      const response = yield* downloader.execute({ method: "GET", url: "/v3/certificates", body: undefined }, (r) =>
-        r.status === 200
-          ? Effect.succeed(r)
-          : Effect.fail(r.status >= 200 && r.status < 300 ? new UnexpectedResponse({ status: r.status, message: "expected 200" }) : interpretError(r)))
+    const refreshOnce = Effect.gen(function*() {
+      const response = yield* download
       const parsed = decode(response.body)
       if (parsed._tag === "Left") return yield* new CertificateError({ message: "the certificate download does not fit its schema" })
       const now = yield* Clock.currentTimeMillis
@@ -116,7 +115,7 @@ export const make = (options: AutoCertificateOptions, transport: Transport, sett
       return fresh
     })
 
-    const refresh = lock.withPermits(1)(download)
+    const refresh = lock.withPermits(1)(refreshOnce)
 
     const lookupKnown = (serial: string) =>
       Effect.map(Ref.get(certificates), (m) => staticById.get(serial) ?? m.get(normalizeSerial(serial)))
@@ -132,7 +131,7 @@ export const make = (options: AutoCertificateOptions, transport: Transport, sett
             const now = yield* Clock.currentTimeMillis
             if (now - (yield* Ref.get(lastOnDemand)) < minGap) return undefined
             yield* Ref.set(lastOnDemand, now)
-            yield* download.pipe(
+            yield* refreshOnce.pipe(
               Effect.catchAll((e) => Effect.logWarning("effect-wechatpay: certificate refresh failed; keeping the known set").pipe(Effect.annotateLogs("error", e._tag)))
             )
             return yield* lookupKnown(serial)
@@ -164,12 +163,5 @@ export const make = (options: AutoCertificateOptions, transport: Transport, sett
         : Effect.fail(new ResponseVerificationError({ reason: "UnknownSerial", message: "no WeChat Pay key or certificate is known yet" }))
     })
 
-    const verifier: VerifierService & { readonly refreshCount: Effect.Effect<number>; readonly serials: Effect.Effect<ReadonlyArray<string>> } = {
-      ...fromKeyLookup(lookup, encryptionKey),
-      refreshCount: Ref.get(refreshes),
-      serials: Effect.map(Ref.get(certificates), (m) => [...m.keys()])
-    }
-    return verifier
+    return fromKeyLookup(lookup, encryptionKey)
   })
-
-export type CertificateVerifier = Effect.Effect.Success<ReturnType<typeof make>>

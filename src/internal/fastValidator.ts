@@ -2,11 +2,11 @@
  * A fast path for validating request input against its `Schema`, compiled once per endpoint from
  * the schema's own AST: the same keywords, literals, structs, arrays and unions, and the same
  * refinement predicates (each `Schema.filter`'s function is called as `ParseResult` calls it).
+ * It answers the validated value or `UNDECIDED`: it never decides alone that input is invalid.
  *
  * Why: across a real round trip `Schema.validateEither` costs ~70 µs per call for the discount-card
  * order (its generic interpreter allocates an `Either` per node and runs cold between I/O), against
- * a few µs for these closures. It never decides alone that input is invalid: `INVALID` sends the
- * caller to `Schema.validateEither`, which then produces the error (or, if the two ever disagreed,
+ * a few µs for these closures. `UNDECIDED` sends the caller to `Schema.validateEither`, which then produces the error (or, if the two ever disagreed,
  * the value). Output is what `validateEither` outputs: declared keys only, in the schema's order.
  *
  * A schema outside the supported subset (transformations, declarations, suspensions, index
@@ -14,9 +14,10 @@
  */
 import { Option, SchemaAST as AST } from "effect"
 
-export const INVALID: unique symbol = Symbol.for("effect-wechatpay/fastValidator/INVALID")
+/** "Not accepted here": maybe invalid, maybe outside what the fast path checks. Ask Schema. */
+export const UNDECIDED: unique symbol = Symbol.for("effect-wechatpay/fastValidator/UNDECIDED")
 
-/** The validated value (a fresh object or array for structs and arrays), or `INVALID`. */
+/** The validated value (a fresh object or array for structs and arrays), or `UNDECIDED`. */
 export type FastValidator = (input: unknown) => unknown
 
 const parseOptions = {}
@@ -42,16 +43,16 @@ const isPrimitive = (ast: AST.AST): boolean => {
 const compile = (ast: AST.AST): FastValidator | undefined => {
   switch (ast._tag) {
     case "StringKeyword":
-      return (u) => (typeof u === "string" ? u : INVALID)
+      return (u) => (typeof u === "string" ? u : UNDECIDED)
     case "NumberKeyword":
-      return (u) => (typeof u === "number" ? u : INVALID)
+      return (u) => (typeof u === "number" ? u : UNDECIDED)
     case "BooleanKeyword":
-      return (u) => (typeof u === "boolean" ? u : INVALID)
+      return (u) => (typeof u === "boolean" ? u : UNDECIDED)
     case "UndefinedKeyword":
-      return (u) => (u === undefined ? u : INVALID)
+      return (u) => (u === undefined ? u : UNDECIDED)
     case "Literal": {
       const literal = ast.literal
-      return (u) => (u === literal ? u : INVALID)
+      return (u) => (u === literal ? u : UNDECIDED)
     }
     case "Refinement": {
       const from = compile(ast.from)
@@ -59,7 +60,7 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
       const refinement = ast
       return (u) => {
         const a = from(u)
-        return a === INVALID || Option.isSome(refinement.filter(a, parseOptions, refinement)) ? INVALID : a
+        return a === UNDECIDED || Option.isSome(refinement.filter(a, parseOptions, refinement)) ? UNDECIDED : a
       }
     }
     case "Union": {
@@ -74,9 +75,9 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
       return (u) => {
         for (let i = 0; i < checks.length; i++) {
           const out = checks[i]!(u)
-          if (out !== INVALID) return out
+          if (out !== UNDECIDED) return out
         }
-        return INVALID
+        return UNDECIDED
       }
     }
     case "TupleType": {
@@ -84,11 +85,11 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
       const item = compile(ast.rest[0]!.type)
       if (item === undefined) return undefined
       return (u) => {
-        if (!Array.isArray(u)) return INVALID
+        if (!Array.isArray(u)) return UNDECIDED
         const out = new Array<unknown>(u.length)
         for (let i = 0; i < u.length; i++) {
           const v = item(u[i])
-          if (v === INVALID) return INVALID
+          if (v === UNDECIDED) return UNDECIDED
           out[i] = v
         }
         return out
@@ -104,7 +105,7 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
         props.push({ name: ps.name, optional: ps.isOptional, check })
       }
       return (u) => {
-        if (typeof u !== "object" || u === null || Array.isArray(u)) return INVALID
+        if (typeof u !== "object" || u === null || Array.isArray(u)) return UNDECIDED
         const input = u as Record<string, unknown>
         const out: Record<string, unknown> = {}
         for (let i = 0; i < props.length; i++) {
@@ -112,7 +113,7 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
           // an absent optional key stays absent; an absent required one is checked as undefined
           if (p.optional && !Object.prototype.hasOwnProperty.call(input, p.name)) continue
           const v = p.check(input[p.name])
-          if (v === INVALID) return INVALID
+          if (v === UNDECIDED) return UNDECIDED
           out[p.name] = v
         }
         return out

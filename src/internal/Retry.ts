@@ -6,21 +6,17 @@
 import { Duration, Effect, FiberRef, Option, Schedule } from "effect"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as Interval from "effect/ScheduleInterval"
+import { isRetryableApiError } from "../errors/ApiError.js"
+import { FrequencyLimited } from "../errors/codes.js"
+import { TransportError, UnexpectedResponse } from "../errors/errors.js"
 
-export const isRetryable = (e: unknown): boolean => {
-  switch ((e as { _tag?: unknown })?._tag) {
-    case "TransportError":
-      return (e as { reason: string }).reason !== "Deadline"
-    case "SystemError":
-    case "ServiceUnavailable":
-    case "FrequencyLimited":
-      return true
-    case "UnexpectedResponse":
-      return (e as { status: number }).status === 202
-    default:
-      return false
-  }
-}
+/** Decided on classes: a code class says whether it is retryable (`SystemError`, `ServiceUnavailable`, `FrequencyLimited`). */
+export const isRetryable = (e: unknown): boolean =>
+  e instanceof TransportError
+    ? e.reason !== "Deadline"
+    : e instanceof UnexpectedResponse
+    ? e.status === 202
+    : isRetryableApiError(e)
 
 export interface DefaultRetryOptions {
   /** Retries after the first attempt. Default 3. */
@@ -44,7 +40,7 @@ export const defaultSchedule = (options: DefaultRetryOptions = {}): Schedule.Sch
   const max = Duration.toMillis(options.maxDelay ?? "10 seconds")
   return Schedule.makeWithState(0, (now, input: unknown, attempt: number) => {
     if (attempt >= times) return Effect.succeed([attempt, attempt, ScheduleDecision.done] as const)
-    const start = (input as { _tag?: string })?._tag === "FrequencyLimited" ? limited : base
+    const start = input instanceof FrequencyLimited ? limited : base
     const jitter = 0.5 + Math.random()
     const delay = Math.min(max, start * 2 ** attempt * jitter)
     return Effect.succeed([attempt + 1, attempt + 1, ScheduleDecision.continueWith(Interval.after(now + delay))] as const)

@@ -1,0 +1,174 @@
+/**
+ * The steps of one call after the declaration: check the input per location, build the wire
+ * request (URL, query, headers, body bytes, encrypted fields), then hand it to the client's
+ * sign → send → verify → interpret loop. Declared endpoints and `WechatPay.request` both run here.
+ */
+import { Effect, Schema, SchemaAST } from "effect"
+import type { ApiError, ApiErrorClass } from "../errors/ApiError.js"
+import { type PipelineError, RequestValidationError } from "../errors/errors.js"
+import { type IncomingResponse, WechatPayClient } from "../api/WechatPayClient.js"
+import { encryptFields } from "./encrypt.js"
+import { errorInterpreter, type InputCheck, inputCheck, successInterpreter } from "./interpret.js"
+import { withSpanWhenTraced } from "./tracing.js"
+import { buildQuery, type PathTemplate, pathTemplate, serializeBody } from "./url.js"
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+
+/** Where each input field goes: a schema per location. */
+export interface Locations {
+  /** Path parameters: the fields filling the `{name}` placeholders of the URL template. */
+  readonly params?: Schema.Schema<any, any, never> | undefined
+  /** Fields sent in the query string. */
+  readonly query?: Schema.Schema<any, any, never> | undefined
+  /** Fields sent as HTTP headers (by their wire names, e.g. `Idempotency-Key`). */
+  readonly headers?: Schema.Schema<any, any, never> | undefined
+  /** The JSON body; without it nothing is sent as a body. */
+  readonly body?: Schema.Schema<any, any, never> | undefined
+}
+
+export type Location = keyof Locations
+export const LOCATIONS: ReadonlyArray<Location> = ["params", "query", "headers", "body"]
+
+/** How WeChat Pay names each location in `detail.location`. */
+export const wireLocation: { readonly [L in Location]: string } = { params: "path", query: "query", headers: "header", body: "body" }
+
+/** The wire values of one call, by location (already checked). */
+export interface Parts {
+  readonly params: Readonly<Record<string, unknown>>
+  readonly query: Readonly<Record<string, unknown>> | undefined
+  readonly headers: Readonly<Record<string, unknown>> | undefined
+  /** `undefined`: no body. */
+  readonly body: unknown
+}
+
+/** A declaration turned into what a call needs: built once, on an endpoint's first call. */
+export interface Prepared<A, E> {
+  readonly name: string
+  readonly method: HttpMethod
+  readonly template: PathTemplate
+  readonly checks: { readonly [L in Location]: InputCheck | undefined }
+  readonly encrypt: ReadonlyArray<string> | undefined
+  readonly interpret: (r: IncomingResponse) => Effect.Effect<A, E | PipelineError>
+  readonly traced: <X, Y, Z>(self: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>
+}
+
+/** The property names a struct schema declares (through refinements); `undefined` for any other shape. */
+export const fieldNames = (schema: Schema.Schema<any, any, never>): ReadonlyArray<string> | undefined => {
+  let ast = SchemaAST.typeAST(schema.ast)
+  while (ast._tag === "Refinement") ast = ast.from
+  if (ast._tag !== "TypeLiteral") return undefined
+  return ast.propertySignatures.map((p) => String(p.name))
+}
+
+/**
+ * Checks a declaration once: every location is a struct, no field is in two locations, and the
+ * URL placeholders are exactly the path fields. A failure is a bug in the declaration: a defect.
+ */
+export const checkDeclaration = (name: string, template: string, locations: Locations): void => {
+  const owner = new Map<string, Location>()
+  for (const location of LOCATIONS) {
+    const schema = locations[location]
+    if (schema === undefined) continue
+    const fields = fieldNames(schema)
+    if (fields === undefined) throw new Error(`${name}: the ${location} schema must be a struct`)
+    for (const f of fields) {
+      const other = owner.get(f)
+      if (other !== undefined) throw new Error(`${name}: field ${f} is declared in both ${other} and ${location}`)
+      owner.set(f, location)
+    }
+  }
+  const placeholders = pathTemplate(template).params
+  const pathFields = locations.params === undefined ? [] : fieldNames(locations.params)!
+  const missing = placeholders.filter((p) => !pathFields.includes(p))
+  const extra = pathFields.filter((p) => !placeholders.includes(p))
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(`${name}: URL placeholders {${placeholders.join("}, {")}} and path fields [${pathFields.join(", ")}] differ`)
+  }
+}
+
+export interface PrepareOptions<A, E extends ApiError> extends Locations {
+  readonly name: string
+  readonly method: HttpMethod
+  readonly path: string
+  readonly success: Schema.Schema<A, any, never>
+  readonly errors: ReadonlyArray<ApiErrorClass<NoInfer<E>>>
+  readonly encrypt?: ReadonlyArray<string> | undefined
+}
+
+export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): Prepared<A, E> => {
+  const ok = successInterpreter(options.success)
+  const err = errorInterpreter(options.errors)
+  const checkOf = (s: Schema.Schema<any, any, never> | undefined) => (s === undefined ? undefined : inputCheck(s))
+  return {
+    name: options.name,
+    method: options.method,
+    template: pathTemplate(options.path),
+    checks: { params: checkOf(options.params), query: checkOf(options.query), headers: checkOf(options.headers), body: checkOf(options.body) },
+    encrypt: options.encrypt,
+    interpret: (r) => (r.status >= 200 && r.status < 300 ? ok(r) : Effect.fail(err(r))),
+    traced: withSpanWhenTraced(options.name, { "http.request.method": options.method, "url.template": options.path })
+  }
+}
+
+const invalid = (endpoint: string, message: string) => new RequestValidationError({ endpoint, message })
+
+/** Checks one flat input against each location's schema; each check keeps only its own fields. */
+export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError => {
+  const { body, headers, params, query } = p.checks
+  let paramsOut: Record<string, unknown> = {}
+  if (params !== undefined) {
+    const r = params(input)
+    if (!r.ok) return invalid(p.name, r.message)
+    paramsOut = r.value as Record<string, unknown>
+  }
+  let queryOut: Record<string, unknown> | undefined
+  if (query !== undefined) {
+    const r = query(input)
+    if (!r.ok) return invalid(p.name, r.message)
+    queryOut = r.value as Record<string, unknown>
+  }
+  let headersOut: Record<string, unknown> | undefined
+  if (headers !== undefined) {
+    const r = headers(input)
+    if (!r.ok) return invalid(p.name, r.message)
+    headersOut = r.value as Record<string, unknown>
+  }
+  let bodyOut: unknown
+  if (body !== undefined) {
+    const r = body(input)
+    if (!r.ok) return invalid(p.name, r.message)
+    bodyOut = r.value
+  }
+  return { params: paramsOut, query: queryOut, headers: headersOut, body: bodyOut }
+}
+
+/** Builds the wire request from checked parts and runs it on the client: the bytes serialized here are the bytes signed and sent. */
+export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A, E | PipelineError, WechatPayClient> => {
+  const path = p.template.fill(parts.params)
+  if (typeof path !== "string") return Effect.fail(invalid(p.name, path.error))
+  const query = buildQuery(parts.query)
+  if (typeof query !== "string") return Effect.fail(invalid(p.name, query.error))
+  const url = path + query
+  let headers: Record<string, string> | undefined
+  if (parts.headers !== undefined) {
+    for (const name in parts.headers) {
+      const value = parts.headers[name]
+      if (value !== undefined) (headers ??= {})[name.toLowerCase()] = String(value)
+    }
+  }
+  const send = (body: string | undefined, extra: Record<string, string> | undefined) =>
+    Effect.flatMap(WechatPayClient, (client) =>
+      client.execute({ method: p.method, url, body, headers: extra === undefined ? headers : { ...headers, ...extra } }, p.interpret))
+  if (parts.body === undefined) return send(undefined, undefined)
+  if (p.encrypt !== undefined && typeof parts.body === "object" && parts.body !== null) {
+    const copy = structuredClone(parts.body) as Record<string, unknown> // encrypt a copy: never the caller's objects
+    const encrypt = p.encrypt
+    return Effect.flatMap(WechatPayClient, (client) =>
+      Effect.flatMap(encryptFields(copy, encrypt, p.name, client.verifier), (serial) => {
+        const serialized = serializeBody(copy)
+        return typeof serialized === "string" ? send(serialized, serial) : Effect.fail(invalid(p.name, serialized.error))
+      }))
+  }
+  const serialized = serializeBody(parts.body)
+  return typeof serialized === "string" ? send(serialized, undefined) : Effect.fail(invalid(p.name, serialized.error))
+}
