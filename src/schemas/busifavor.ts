@@ -48,7 +48,9 @@ export interface SetCallbacksBody {
 export const SetCallbacksBody: Schema.Schema<SetCallbacksBody> = Schema.Struct({
   mchid: Schema.optional(BoundedString(1, 32)),
   notify_url: BoundedString(1, 256).pipe(
-    Schema.filter((u) => /^https?:\/\/[^\s]+$/.test(u) || "must be an absolute http(s) URL")
+    Schema.filter((u) => /^https?:\/\/[^\s]+$/.test(u) || "must be an absolute http(s) URL", {
+      arbitrary: () => (fc) => fc.webUrl().filter((u) => u.length <= 256 && /^https?:\/\/[^\s]+$/.test(u))
+    })
   )
 })
 

@@ -35,7 +35,14 @@ export const BoundedString = (min: number, max: number) =>
 /** A bounded string that must also match `pattern` (the pattern is built once, here). */
 export const PatternString = (min: number, max: number, pattern: RegExp, description: string) =>
   BoundedString(min, max).pipe(
-    Schema.filter((s) => pattern.test(s) || `must match ${description}`, { title: description })
+    Schema.filter((s) => pattern.test(s) || `must match ${description}`, {
+      title: description,
+      // for `Arbitrary.make` (tests, emulated answers): rejection sampling would rarely hit the pattern
+      arbitrary: () => (fc) =>
+        fc.stringMatching(pattern)
+          .map((s) => [...s].slice(0, max).join(""))
+          .filter((s) => characterLength(s) >= min && pattern.test(s) && !hasFourByteCharacter(s))
+    })
   )
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|z|[+-](\d{2}):(\d{2}))$/
@@ -60,7 +67,12 @@ const isValidRfc3339 = (s: string): boolean => {
  */
 export const Rfc3339 = Schema.String.pipe(
   Schema.filter((s) => isValidRfc3339(s) || "must be an RFC 3339 date-time with offset, e.g. 2015-05-20T13:29:35+08:00", {
-    identifier: "Rfc3339"
+    identifier: "Rfc3339",
+    // for `Arbitrary.make`: Beijing time with seconds, as WeChat Pay writes it
+    arbitrary: () => (fc) =>
+      fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31) }).map((ms) =>
+        new Date(ms + 8 * 3600_000).toISOString().slice(0, 19) + "+08:00"
+      )
   })
 )
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Config, ConfigProvider, Effect, Layer } from "effect"
+import * as crypto from "node:crypto"
+import { Config, ConfigProvider, Effect, Layer, Schedule } from "effect"
 import * as WechatPay from "../../src/api/WechatPay.js"
 import { checkAuthorization } from "../support/independent.js"
 import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
@@ -66,5 +67,73 @@ describe("WechatPay.layerConfig", () => {
       const text = JSON.stringify(exit) + String(exit)
       expect(text).toContain("WECHATPAY_MCHID")
       expect(text).not.toContain(keys.merchant.pkcs8Pem.split("\n")[1]!)
+    }))
+})
+
+describe("WechatPay.config", () => {
+  const read = (vars: Record<string, string>) =>
+    Effect.runSyncExit(Effect.withConfigProvider(WechatPay.config, ConfigProvider.fromMap(new Map(Object.entries(vars)))))
+  const merchant = {
+    WECHATPAY_MCHID: MCHID,
+    WECHATPAY_MERCHANT_SERIAL_NUMBER: MERCHANT_SERIAL,
+    WECHATPAY_MERCHANT_PRIVATE_KEY: "/etc/wechatpay/apiclient_key.pem"
+  }
+
+  it("expresses certificate mode, migration mode and no failover from the environment", () => {
+    const auto = read({ ...merchant, WECHATPAY_PLATFORM_CERTIFICATES: "auto", WECHATPAY_APIV3_KEY: API_V3_KEY })
+    expect(auto).toMatchObject({ _tag: "Success", value: { platform: { certificates: "auto" } } })
+    const files = read({ ...merchant, WECHATPAY_PLATFORM_CERTIFICATES: "/a.pem, /b.pem", WECHATPAY_BACKUP_BASE_URL: "none" })
+    expect(files).toMatchObject({ _tag: "Success", value: { platform: { certificates: ["/a.pem", "/b.pem"] }, backupBaseUrl: null } })
+    const both = read({ ...merchant, WECHATPAY_PUBLIC_KEY_ID: PUBLIC_KEY_ID, WECHATPAY_PUBLIC_KEY: "/pub.pem", WECHATPAY_PLATFORM_CERTIFICATES: "auto" })
+    expect(both).toMatchObject({ _tag: "Success", value: { platform: { publicKeyId: PUBLIC_KEY_ID, publicKey: "/pub.pem", certificates: "auto" } } })
+  })
+
+  it("says which variables to set when no way to verify answers is configured", () => {
+    const exit = read(merchant)
+    expect(exit._tag).toBe("Failure")
+    expect(String(exit)).toContain("WECHATPAY_PLATFORM_CERTIFICATES")
+  })
+})
+
+describe("WechatPay.layer with your own signer (KMS, HSM)", () => {
+  it.live("signs every request through it; no merchant private key is given", () =>
+    Effect.gen(function*() {
+      const http = memoryHttp(() => ({ status: 500, body: JSON.stringify({ code: "SYSTEM_ERROR", message: "x" }) }))
+      const signed: Array<string> = []
+      const layer = WechatPay.layer({
+        mchid: MCHID,
+        merchantSerialNumber: MERCHANT_SERIAL,
+        signer: (message) =>
+          Effect.sync(() => {
+            signed.push(message)
+            return crypto.sign("sha256", Buffer.from(message), keys.merchant.privateKey).toString("base64")
+          }),
+        platform: { publicKeyId: PUBLIC_KEY_ID, publicKey: keys.platform.publicPem },
+        backupBaseUrl: null,
+        retry: Schedule.stop
+      }).pipe(Layer.provide(http.layer))
+      yield* Effect.flip(WechatPay.request({ method: "GET", path: "/v3/ping" }).pipe(Effect.provide(layer)))
+      expect(signed).toHaveLength(1)
+      const sent = http.sent[0]!
+      const auth = checkAuthorization({
+        header: sent.headers.authorization,
+        method: "GET",
+        url: sent.url,
+        body: new Uint8Array(),
+        publicKey: keys.merchant.publicKey,
+        mchid: MCHID,
+        serialNo: MERCHANT_SERIAL
+      })
+      expect(auth.ok).toBe(true)
+    }))
+
+  it.effect("without signer or merchantPrivateKey the layer fails with InvalidKey", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.scoped(Layer.build(WechatPay.layer({
+        mchid: MCHID,
+        merchantSerialNumber: MERCHANT_SERIAL,
+        platform: { publicKeyId: PUBLIC_KEY_ID, publicKey: keys.platform.publicPem }
+      }).pipe(Layer.provide(memoryHttp().layer)))))
+      expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "InvalidKey", which: "merchantPrivateKey" } } })
     }))
 })

@@ -7,7 +7,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as crypto from "node:crypto"
 import * as http from "node:http"
-import { Effect, Layer, Ref } from "effect"
+import { Effect, Layer, Redacted, Ref } from "effect"
 import { Notifications } from "../../src/notifications/index.js"
 import { aeadEncrypt, SIGNATURE_PROBE_PREFIX } from "../../src/signing/crypto.js"
 import { clientLayer } from "../support/client.js"
@@ -173,4 +173,31 @@ describe("Notifications.handler over HTTP", () => {
     }).pipe(
       Effect.provide(Layer.merge(client, NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })))
     ))
+})
+
+describe("a notifications-only server", () => {
+  it.live("parses with Notifications.layer: a verifier and the APIv3 key, no merchant private key anywhere", () =>
+    Effect.gen(function*() {
+      const c = callback("COUPON.SEND", couponSend)
+      const event = yield* Notifications.parse(c.headers, c.body)
+      expect(event.event_type).toBe("COUPON.SEND")
+      const forged = callback("COUPON.SEND", couponSend, { tamper: (b) => b.replace("COUPON", "COUPOX") })
+      const e = yield* Effect.flip(Notifications.parse(forged.headers, forged.body))
+      expect(e._tag).toBe("NotificationVerificationError")
+    }).pipe(
+      Effect.provide(Notifications.layer({
+        platform: { publicKeyId: PUBLIC_KEY_ID, publicKey: keys.platform.publicPem },
+        apiV3Key: Redacted.make(API_V3_KEY)
+      }))
+    ))
+
+  it.effect("Notifications.layer refuses an APIv3 key of the wrong length, naming it", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.scoped(Layer.build(Notifications.layer({
+        platform: { publicKeyId: PUBLIC_KEY_ID, publicKey: keys.platform.publicPem },
+        apiV3Key: Redacted.make("short")
+      }))))
+      expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "InvalidKey", which: "apiV3Key" } } })
+      expect(JSON.stringify(exit)).not.toContain("short")
+    }))
 })
