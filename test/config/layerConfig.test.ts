@@ -8,9 +8,23 @@ import { Config, ConfigProvider, Effect, Layer, Schedule } from "effect"
 import * as WechatPay from "../../src/api/WechatPay.js"
 import { checkAuthorization } from "../support/independent.js"
 import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
-import { memoryHttp } from "../support/memoryClient.js"
+import { memoryHttp, type Sent } from "../support/memoryClient.js"
 
 const keys = testKeys()
+
+/** The request's Authorization verifies with the merchant's public key. */
+const expectSignedByTheMerchant = (sent: Sent) => {
+  const auth = checkAuthorization({
+    header: sent.headers.authorization,
+    method: sent.method,
+    url: sent.url,
+    body: new TextEncoder().encode(sent.body ?? ""),
+    publicKey: keys.merchant.publicKey,
+    mchid: MCHID,
+    serialNo: MERCHANT_SERIAL
+  })
+  expect(auth.ok).toBe(true)
+}
 
 const call = (vars: Record<string, string>) => {
   const http = memoryHttp(() => ({ status: 500, body: JSON.stringify({ code: "SYSTEM_ERROR", message: "x" }) }))
@@ -19,16 +33,7 @@ const call = (vars: Record<string, string>) => {
     expect(e._tag).toBe("SystemError")
     const sent = http.sent[0]!
     expect(sent.url).toBe("/v3/ping")
-    const auth = checkAuthorization({
-      header: sent.headers.authorization,
-      method: "GET",
-      url: sent.url,
-      body: new Uint8Array(),
-      publicKey: keys.merchant.publicKey,
-      mchid: MCHID,
-      serialNo: MERCHANT_SERIAL
-    })
-    expect(auth.ok).toBe(true)
+    expectSignedByTheMerchant(sent)
     return http
   }).pipe(
     Effect.provide(WechatPay.layerConfig(Config.map(WechatPay.config, (o) => ({ ...o, backupBaseUrl: null }))).pipe(Layer.provide(http.layer))),
@@ -115,16 +120,7 @@ describe("WechatPay.layer with your own signer (KMS, HSM)", () => {
       yield* Effect.flip(WechatPay.request({ method: "GET", path: "/v3/ping" }).pipe(Effect.provide(layer)))
       expect(signed).toHaveLength(1)
       const sent = http.sent[0]!
-      const auth = checkAuthorization({
-        header: sent.headers.authorization,
-        method: "GET",
-        url: sent.url,
-        body: new Uint8Array(),
-        publicKey: keys.merchant.publicKey,
-        mchid: MCHID,
-        serialNo: MERCHANT_SERIAL
-      })
-      expect(auth.ok).toBe(true)
+      expectSignedByTheMerchant(sent)
     }))
 
   it.effect("without signer or merchantPrivateKey the layer fails with InvalidKey", () =>
