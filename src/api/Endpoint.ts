@@ -36,6 +36,8 @@ export interface Schemas<Res, E extends ApiError> extends Locations {
   readonly success: Schema.Schema<Res, any, never>
   /** The codes this endpoint documents; any other code is `UnknownApiError`. Share one array between endpoints with the same set. */
   readonly errors: ReadonlyArray<ApiErrorClass<NoInfer<E>>>
+  /** A success body as the docs show it (the sandbox answers with it when no rule is written). */
+  readonly example?: unknown
 }
 
 export interface Spec<Res = any, E extends ApiError = any> {
@@ -44,8 +46,15 @@ export interface Spec<Res = any, E extends ApiError = any> {
   readonly method: HttpMethod
   /** URL template; each `{name}` placeholder is a field of the `params` schema. */
   readonly path: string
-  /** Body fields (dotted paths) that WeChat Pay wants RSA-OAEP encrypted; `Wechatpay-Serial` is then sent. */
+  /**
+   * Body fields (dotted paths) that WeChat Pay wants RSA-OAEP encrypted; `Wechatpay-Serial` is then
+   * sent (also with `[]`, for endpoints whose page asks for the header without naming fields).
+   */
   readonly encrypt?: ReadonlyArray<string> | undefined
+  /** The docs page's title, e.g. `JSAPI下单`, for listings. */
+  readonly summary?: string | undefined
+  /** Where the docs page is, for the endpoint reference. */
+  readonly docs?: string | undefined
   /** Called once, on the first call (or by tools that read declarations): schemas are not built at import. */
   readonly schemas: () => Schemas<Res, E>
 }
@@ -93,4 +102,18 @@ export const inputSchema = <Req>(endpoint: Endpoint<Req, any, any>): Schema.Sche
   const parts = (["params", "query", "headers", "body"] as const).flatMap((l) => (schemas[l] === undefined ? [] : [schemas[l]]))
   if (parts.length === 0) return SchemaModule.Struct({}) as unknown as Schema.Schema<Req>
   return parts.reduce((a, b) => SchemaModule.extend(a, b)) as Schema.Schema<Req, any, never>
+}
+
+/** Every endpoint in a tree of them (a family module's export, or `v3`), depth first, each once. */
+export const collect = (tree: unknown): ReadonlyArray<Endpoint<any, any, any>> => {
+  const out: Array<Endpoint<any, any, any>> = []
+  const seen = new Set<unknown>()
+  const walk = (node: unknown) => {
+    if (node === null || (typeof node !== "object" && typeof node !== "function") || seen.has(node)) return
+    seen.add(node)
+    if (isEndpoint(node)) out.push(node)
+    if (typeof node === "object") for (const key of Object.keys(node)) walk((node as Record<string, unknown>)[key])
+  }
+  walk(tree)
+  return out
 }

@@ -11,6 +11,7 @@ import { parseAuthorization } from "../signing/crypto.js"
 import * as Busifavor from "../api/Busifavor.js"
 import * as DiscountCard from "../api/DiscountCard.js"
 import type * as Endpoint from "../api/Endpoint.js"
+import { NoContent } from "../internal/interpret.js"
 import * as MembercardOpen from "../api/MembercardOpen.js"
 import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
@@ -72,6 +73,12 @@ export interface EmulatorConfig {
   /** Cache answer signatures per (status, body): cheap answers for benchmarks. */
   readonly bench: boolean
   readonly maxRecordedRequests: number
+  /**
+   * Endpoints answered from their declaration alone: the request is checked like the curated
+   * routes check theirs, and the answer is the documented example (204 when there is none to send).
+   * Declarations with a business rule here are skipped.
+   */
+  readonly emulated?: ReadonlyArray<Endpoint.Endpoint<any, any, any>> | undefined
 }
 
 /** The answer the in-memory client turns into a dropped connection (a socket is destroyed instead). */
@@ -134,6 +141,13 @@ const coerce = (values: Record<string, string>, numeric: ReadonlySet<string>): R
     if (v !== undefined && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v)
   }
   return out
+}
+
+/** The answer of an endpoint without a business rule: its documented example, or 204. */
+const documented = (endpoint: Endpoint.Endpoint<any, any, any>): Answer => {
+  const { example, success } = endpoint.spec.schemas()
+  if ((success as unknown) === NoContent) return { status: 204 }
+  return { status: 200, body: example ?? {} }
 }
 
 /** A business rule: the decoded input (all locations merged) → an answer or a WeChat Pay error. */
@@ -240,6 +254,14 @@ export const make = (config: EmulatorConfig): Emulator => {
   }
   reset()
 
+  const ruledEndpoints: ReadonlyArray<Endpoint.Endpoint<any, any, any>> = [
+    DiscountCard.addUserRecords,
+    DiscountCard.updateOrder,
+    Busifavor.sendConsumptionCard,
+    MembercardOpen.prepareBonus,
+    Busifavor.setCallbacks,
+    Busifavor.getCallbacks
+  ]
   const router = HttpRouter.empty.pipe(
     route(DiscountCard.addUserRecords, (r) => store.addUserRecords(r)),
     route(DiscountCard.updateOrder, (r) => store.updateOrder(r)),
@@ -259,6 +281,17 @@ export const make = (config: EmulatorConfig): Emulator => {
       if (notifier.busifavorNotifyUrl === undefined) return ApiFailure.of(ResourceNotExists, "未设置商家券事件通知地址")
       return { status: 200, body: { notify_url: notifier.busifavorNotifyUrl, mchid } }
     }),
+    (router) => {
+      // every other declared endpoint: validated with its own schemas, answered with its documented example
+      const ruled = new Set(ruledEndpoints.map((e) => e.spec.name))
+      let out = router
+      for (const endpoint of config.emulated ?? []) {
+        if (ruled.has(endpoint.spec.name) || endpoint.spec.path === "/v3/certificates") continue
+        ruled.add(endpoint.spec.name)
+        out = out.pipe(route(endpoint, () => documented(endpoint)))
+      }
+      return out
+    },
     HttpRouter.get(
       "/v3/certificates",
       Effect.suspend(() =>

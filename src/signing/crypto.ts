@@ -131,7 +131,7 @@ const describeCryptoError = (e: unknown): string => {
 export const loadPrivateKey = (which: string, pem: string | crypto.KeyObject): crypto.KeyObject => {
   if (typeof pem !== "string") {
     if (pem.type !== "private") throw new KeyLoadFailure(which, `expected a private key, got a ${pem.type} key`)
-    return checkRsa(which, pem)
+    return selfCheck(which, checkRsa(which, pem))
   }
   if (!pem.includes("-----BEGIN")) throw new KeyLoadFailure(which, "expected PEM text (PKCS#8 or PKCS#1), no PEM header found")
   if (pem.includes("ENCRYPTED")) throw new KeyLoadFailure(which, "encrypted private keys are not supported; give the decrypted PEM")
@@ -141,7 +141,25 @@ export const loadPrivateKey = (which: string, pem: string | crypto.KeyObject): c
   } catch (e) {
     throw new KeyLoadFailure(which, describeCryptoError(e))
   }
-  return checkRsa(which, key)
+  return selfCheck(which, checkRsa(which, key))
+}
+
+const PROBE = Buffer.from("effect-wechatpay key self-check")
+
+/**
+ * A key can parse and still be damaged (a changed modulus or CRT value inside valid base64): it
+ * then signs what no public key verifies, and WeChat Pay answers SIGN_ERROR far from the cause.
+ * Sign a probe and verify it with the public key derived from the private one, once, at load.
+ */
+const selfCheck = (which: string, key: crypto.KeyObject): crypto.KeyObject => {
+  let ok = false
+  try {
+    ok = crypto.verify("sha256", PROBE, crypto.createPublicKey(key), crypto.sign("sha256", PROBE, key))
+  } catch {
+    ok = false
+  }
+  if (!ok) throw new KeyLoadFailure(which, "the key is damaged: a signature made with it does not verify with its own public key")
+  return key
 }
 
 export const loadPublicKey = (which: string, pem: string | crypto.KeyObject): crypto.KeyObject => {

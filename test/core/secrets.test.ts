@@ -3,6 +3,7 @@
  * JSON.stringify, String()/toString, util.inspect or Cause.pretty, nor in logs at any level,
  * including when a bad key fails layer construction.
  */
+import * as crypto from "node:crypto"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, ConfigProvider, Effect, Exit, HashMap, Layer, List, Logger, LogLevel, Redacted, Schedule } from "effect"
@@ -20,6 +21,14 @@ const pemLines = keys.merchant.pkcs8Pem.trim().split("\n").slice(1, -1)
 const pkcs1Lines = keys.merchant.pkcs1Pem.trim().split("\n").slice(1, -1)
 /** A key that looks right but whose body is damaged: parsing fails, and its text is still secret. */
 const damaged = keys.merchant.pkcs8Pem.replace(pemLines[0]!, pemLines[0]!.split("").reverse().join(""))
+
+/** A key that parses but is corrupt (one bit of its modulus flipped): it signs what nothing verifies. */
+const corrupt = (() => {
+  const jwk = keys.merchant.privateKey.export({ format: "jwk" }) as crypto.JsonWebKey
+  const n = Buffer.from(jwk.n!, "base64url")
+  n[100] = n[100]! ^ 0x01
+  return crypto.createPrivateKey({ key: { ...jwk, n: n.toString("base64url") }, format: "jwk" }).export({ type: "pkcs8", format: "pem" }) as string
+})()
 
 /** Every fragment that would betray a secret: the API v3 key and any 16-char run of the key's base64. */
 const fragments = (() => {
@@ -73,6 +82,7 @@ describe("secrets stay secret", () => {
 
   const badKeyCases: ReadonlyArray<readonly [string, Partial<WechatPay.Options>, string]> = [
     ["a damaged merchant key", { merchantPrivateKey: Redacted.make(damaged) }, "merchantPrivateKey"],
+    ["a merchant key that parses but is corrupt (self-check)", { merchantPrivateKey: Redacted.make(corrupt) }, "merchantPrivateKey"],
     ["the merchant key given without PEM armour", { merchantPrivateKey: Redacted.make(pemLines.join("")) }, "merchantPrivateKey"],
     ["the merchant public key given as the private key", { merchantPrivateKey: Redacted.make(keys.merchant.publicPem) }, "merchantPrivateKey"],
     ["the merchant private key given as the platform public key", { platform: { publicKeyId: PUBLIC_KEY_ID, publicKey: keys.merchant.pkcs8Pem } }, "platform.publicKey"],
