@@ -44,11 +44,24 @@ export class ResponseVerificationError extends Schema.TaggedError<ResponseVerifi
   }
 ) {}
 
-/** A verified 2xx whose body does not fit the success schema, or a non-2xx whose body is not an error body. */
+/** A non-2xx whose body is not an error body, a body over the cap or not UTF-8, or a 202 (repeat the request). */
 export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()("UnexpectedResponse", {
   status: Schema.Number,
   message: Schema.String,
   body: Schema.optional(Schema.String),
+  requestId: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * WeChat Pay answered success and signed it, but the body does not fit the success schema (or is
+ * not JSON). The action has most likely happened (a card sent, an order updated): do not repeat it
+ * blindly; reconcile by querying the resource by its idempotency key. Never retried.
+ */
+export class UnexpectedSuccess extends Schema.TaggedError<UnexpectedSuccess>()("UnexpectedSuccess", {
+  status: Schema.Number,
+  message: Schema.String,
+  /** The raw body, as verified. */
+  body: Schema.String,
   requestId: Schema.optional(Schema.String)
 }) {}
 
@@ -92,4 +105,10 @@ export const commonErrors = [
 export type CommonError = InstanceType<(typeof commonErrors)[number]>
 
 /** Errors any call can produce besides its documented codes. */
-export type PipelineError = RequestValidationError | TransportError | ResponseVerificationError | UnexpectedResponse | UnknownApiError
+export type PipelineError =
+  | RequestValidationError
+  | TransportError
+  | ResponseVerificationError
+  | UnexpectedResponse
+  | UnexpectedSuccess
+  | UnknownApiError

@@ -2,10 +2,10 @@
  * Answers → results and typed errors. Interpreters are built on first use and shared: one per
  * error set (by identity), one success decoder per schema (by AST).
  */
-import { Effect, ParseResult, Schema, type SchemaAST } from "effect"
+import { Effect, ParseResult, Schema, SchemaAST } from "effect"
 import type { ApiError, ApiErrorClass, ErrorBodyFields } from "../errors/ApiError.js"
 import { FrequencyLimited } from "../errors/codes.js"
-import { UnexpectedResponse, UnknownApiError } from "../errors/errors.js"
+import { UnexpectedResponse, UnexpectedSuccess, UnknownApiError } from "../errors/errors.js"
 import { ErrorBody } from "../schemas/common.js"
 import { compileValidator, type FastValidator, UNDECIDED } from "./fastValidator.js"
 
@@ -115,7 +115,41 @@ export const inputCheck = (schema: Schema.Schema<any, any, never>): InputCheck =
   }
 }
 
-export type SuccessInterpreter<A> = (r: Answer) => Effect.Effect<A, UnexpectedResponse>
+export type SuccessInterpreter<A> = (r: Answer) => Effect.Effect<A, UnexpectedResponse | UnexpectedSuccess>
+
+/**
+ * The schema with every refinement dropped: types and presence only. A verified answer is never
+ * refused for a documented length, pattern or range: WeChat Pay may send a longer value than its
+ * page says, after the money has moved.
+ */
+export const typesOnly = (ast: SchemaAST.AST): SchemaAST.AST => {
+  switch (ast._tag) {
+    case "Refinement":
+      return typesOnly(ast.from)
+    case "TypeLiteral": {
+      const props = ast.propertySignatures.map((p) =>
+        new SchemaAST.PropertySignature(p.name, typesOnly(p.type), p.isOptional, p.isReadonly, p.annotations)
+      )
+      const indexes = ast.indexSignatures.map((i) => new SchemaAST.IndexSignature(i.parameter, typesOnly(i.type), i.isReadonly))
+      return new SchemaAST.TypeLiteral(props, indexes, ast.annotations)
+    }
+    case "TupleType":
+      return new SchemaAST.TupleType(
+        ast.elements.map((e) => new SchemaAST.OptionalType(typesOnly(e.type), e.isOptional, e.annotations)),
+        ast.rest.map((r) => new SchemaAST.Type(typesOnly(r.type), r.annotations)),
+        ast.isReadonly,
+        ast.annotations
+      )
+    case "Union":
+      return SchemaAST.Union.make(ast.types.map(typesOnly), ast.annotations)
+    case "Transformation":
+      return new SchemaAST.Transformation(typesOnly(ast.from), typesOnly(ast.to), ast.transformation, ast.annotations)
+    case "Suspend":
+      return new SchemaAST.Suspend(() => typesOnly(ast.f()), ast.annotations)
+    default:
+      return ast
+  }
+}
 
 const successInterpreters = new WeakMap<SchemaAST.AST, SuccessInterpreter<unknown>>()
 
@@ -136,20 +170,21 @@ export const successInterpreter = <A>(success: Schema.Schema<A, any, never>): Su
       try {
         return Effect.succeed(JSON.parse(r.body) as A)
       } catch {
-        return Effect.fail(new UnexpectedResponse({ status: r.status, message: "a signed success answer whose body is not JSON", body: r.body.slice(0, 512), ...requestIdOf(r) }))
+        return Effect.fail(new UnexpectedSuccess({ status: r.status, message: "a signed success answer whose body is not JSON", body: r.body, ...requestIdOf(r) }))
       }
     }
   } else {
-    const decode = Schema.decodeUnknownEither(success)
+    const lenient = typesOnly(success.ast)
+    const decode = Schema.decodeUnknownEither(Schema.make<A, unknown, never>(lenient))
     // without transformations decoding is validating: the compiled fast path first
-    const fast: FastValidator | undefined = hasTransformation(success.ast) ? undefined : compileValidator(success.ast)
+    const fast: FastValidator | undefined = hasTransformation(lenient) ? undefined : compileValidator(lenient)
     interpret = (r) => {
       if (r.status === 202) return Effect.fail(accepted(r))
       let json: unknown
       try {
         json = JSON.parse(r.body)
       } catch {
-        return Effect.fail(new UnexpectedResponse({ status: r.status, message: "a signed success answer whose body is not JSON", body: r.body.slice(0, 512), ...requestIdOf(r) }))
+        return Effect.fail(new UnexpectedSuccess({ status: r.status, message: "a signed success answer whose body is not JSON", body: r.body, ...requestIdOf(r) }))
       }
       const quick = fast !== undefined ? fast(json) : UNDECIDED
       if (quick !== UNDECIDED) return Effect.succeed(quick as A)
@@ -157,9 +192,12 @@ export const successInterpreter = <A>(success: Schema.Schema<A, any, never>): Su
       return decoded._tag === "Right"
         ? Effect.succeed(decoded.right)
         : Effect.fail(
-          new UnexpectedResponse({
+          new UnexpectedSuccess({
             status: r.status,
-            message: `the answer does not fit the success schema: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`,
+            message: `a signed success answer that does not fit the success schema (the action has probably happened: reconcile): ${
+              ParseResult.TreeFormatter.formatErrorSync(decoded.left)
+            }`,
+            body: r.body,
             ...requestIdOf(r)
           })
         )

@@ -3,6 +3,8 @@
  * HttpClient; 4xx/5xx are not signed, as WeChat Pay often sends them). Retries are left on in the
  * layer and turned off per call with `WechatPay.withoutRetry`.
  */
+import { successInterpreter } from "../../src/internal/interpret.js"
+import { SendConsumptionCardResponse } from "../../src/schemas/busifavor.js"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, TestClock, Fiber } from "effect"
 import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
@@ -118,5 +120,23 @@ describe("status and code → tagged error", () => {
       yield* TestClock.adjust("1 minute")
       const { sent } = yield* Fiber.join(fiber)
       expect(sent).toHaveLength(1)
+    }))
+})
+
+describe("verified answers are decoded for types and presence only", () => {
+  const answer = (body: string) => ({ status: 200, body, requestId: "req-1" })
+  it.effect("a value longer than the documented maximum is accepted", () =>
+    Effect.gen(function*() {
+      const long = "9".repeat(40) // card_code is documented as at most 15 characters
+      const decoded = yield* successInterpreter(SendConsumptionCardResponse)(answer(JSON.stringify({ card_code: long })))
+      expect(decoded.card_code).toBe(long)
+    }))
+
+  it.effect("a wrong type or a missing field is UnexpectedSuccess, with the raw body and Request-ID to reconcile with", () =>
+    Effect.gen(function*() {
+      for (const body of ["{\"card_code\":5}", "{}", "not json"]) {
+        const e = yield* Effect.flip(successInterpreter(SendConsumptionCardResponse)(answer(body)))
+        expect(e).toMatchObject({ _tag: "UnexpectedSuccess", status: 200, body, requestId: "req-1" })
+      }
     }))
 })

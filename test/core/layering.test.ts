@@ -89,5 +89,7 @@ describe("WeChat Pay codes, declared once", () => {
     expect(isRetryable(new Errors.TransportError({ reason: "Reset", message: "m" }))).toBe(true)
     expect(isRetryable(new Errors.TransportError({ reason: "Deadline", message: "m" }))).toBe(false)
     expect(isRetryable(new Errors.UnexpectedResponse({ status: 202, message: "m" }))).toBe(true)
+    // a signed success that does not decode has most likely happened: never repeated
+    expect(isRetryable(new Errors.UnexpectedSuccess({ status: 200, message: "m", body: "{}" }))).toBe(false)
   })
 })

@@ -215,7 +215,8 @@ layer(serverAndClient(keys), { excludeTestServices: true })("the exact bytes are
       const server = yield* IndependentServer
       server.setHandler(() => ({ status: 200, body: Buffer.from("\uFEFF{\"out_order_no\":\"1\",\"order_id\":\"2\"}", "utf8") }))
       const error = yield* Effect.flip(DiscountCard.updateOrder(samples.updateOrder))
-      expect(error._tag).toBe("UnexpectedResponse")
+      // signed, so WeChat Pay said success: the caller is told to reconcile, with the raw body
+      expect(error).toMatchObject({ _tag: "UnexpectedSuccess", status: 200, body: "\uFEFF{\"out_order_no\":\"1\",\"order_id\":\"2\"}" })
     }))
 
   it.effect("a 2xx body of invalid UTF-8 whose lossy reading matches a genuine signature is still never accepted", () =>

@@ -23,6 +23,7 @@ import {
   SystemError,
   TransportError,
   UnexpectedResponse,
+  UnexpectedSuccess,
   UnknownApiError,
   WechatPay
 } from "../../src/index.js"
@@ -30,7 +31,7 @@ import type { WechatPayClient } from "../../src/api/WechatPayClient.js"
 import * as samples from "../support/samples.js"
 
 type Common = ParamError | InvalidRequest | SignError | NoAuth | ResourceNotExists | FrequencyLimited | SystemError | ServiceUnavailable
-type Pipeline = RequestValidationError | TransportError | ResponseVerificationError | UnexpectedResponse | UnknownApiError
+type Pipeline = RequestValidationError | TransportError | ResponseVerificationError | UnexpectedResponse | UnexpectedSuccess | UnknownApiError
 
 type Call<F> = F extends (input: never) => Effect.Effect<infer A, infer E, infer R> ? Effect.Effect<A, E, R> : never
 type ErrorOf<F> = Effect.Effect.Error<Call<F>>
@@ -82,6 +83,7 @@ describe("error unions", () => {
         TransportError: () => Effect.void,
         ResponseVerificationError: (e) => Effect.succeed(e.reason),
         UnexpectedResponse: () => Effect.void,
+        UnexpectedSuccess: (e) => Effect.succeed(e.body),
         UnknownApiError: () => Effect.void
       })
     )

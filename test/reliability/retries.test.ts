@@ -125,7 +125,7 @@ describe("retries with the default schedule", () => {
           [{ type: "stale-timestamp" }, "ResponseVerificationError"],
           [{ type: "unknown-serial" }, "ResponseVerificationError"],
           [{ type: "missing-signature-headers" }, "ResponseVerificationError"],
-          [{ type: "garbage-body" }, "UnexpectedResponse"],
+          [{ type: "garbage-body" }, "UnexpectedSuccess"],
           [{ type: "garbage-body", status: 502 }, "UnexpectedResponse"]
         ] as const
         for (const [fault, tag] of cases) {
