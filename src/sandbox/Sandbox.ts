@@ -383,6 +383,32 @@ const loadNodeHttpServer = Effect.tryPromise({
   catch: () => new Error("wechatpay sandbox: Sandbox.make needs the @effect/platform-node package; install it next to effect-wechatpay")
 }).pipe(Effect.orDie)
 
+/** Header names as WeChat Pay writes them on the wire (the platform hands Node lower-case ones). */
+const WIRE_NAMES: Readonly<Record<string, string>> = {
+  "request-id": "Request-ID",
+  "wechatpay-nonce": "Wechatpay-Nonce",
+  "wechatpay-serial": "Wechatpay-Serial",
+  "wechatpay-signature": "Wechatpay-Signature",
+  "wechatpay-signature-type": "Wechatpay-Signature-Type",
+  "wechatpay-timestamp": "Wechatpay-Timestamp"
+}
+const wireName = (name: string) =>
+  WIRE_NAMES[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
+
+/** Renames the headers of each answer before Node writes them: `Request-ID`, `Wechatpay-Signature`, `Content-Type` … */
+const spellHeadersAsWechatPay = (response: http.ServerResponse) => {
+  const writeHead = response.writeHead.bind(response) as (status: number, ...rest: Array<unknown>) => http.ServerResponse
+  response.writeHead = ((status: number, ...rest: Array<unknown>) => {
+    const last = rest[rest.length - 1]
+    if (last !== null && typeof last === "object" && !Array.isArray(last)) {
+      const renamed: Record<string, unknown> = {}
+      for (const [name, value] of Object.entries(last)) renamed[wireName(name)] = value
+      rest[rest.length - 1] = renamed
+    }
+    return writeHead(status, ...rest)
+  }) as typeof response.writeHead
+}
+
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
 
 /** A real HTTP server (127.0.0.1, any free port by default), closed with its scope. */
@@ -392,6 +418,7 @@ export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, 
     const host = options.host ?? "127.0.0.1"
     const { make: serve } = yield* loadNodeHttpServer
     const node = http.createServer()
+    node.prependListener("request", (_request, response) => spellHeadersAsWechatPay(response))
     const server = yield* serve(() => node, { port: options.port ?? 0, host }).pipe(Effect.orDie)
     // Keep-alive sockets would hold the close open: end them with the scope.
     yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))
