@@ -124,21 +124,40 @@ const toParamError = (error: ParseResult.ParseError, input: unknown, location: s
   })
 }
 
-/** Whether a struct field takes numbers (then a query or path string of digits is read as one). */
-const numericFields = (schema: Schema.Schema<any, any, never>): ReadonlySet<string> => {
-  const takesNumber = (ast: SchemaAST.AST): boolean =>
-    ast._tag === "NumberKeyword" || (ast._tag === "Refinement" && takesNumber(ast.from)) ||
-    (ast._tag === "Union" && ast.types.some(takesNumber))
-  let ast = SchemaAST.typeAST(schema.ast)
-  while (ast._tag === "Refinement") ast = ast.from
-  return new Set(ast._tag === "TypeLiteral" ? ast.propertySignatures.filter((p) => takesNumber(p.type)).map((p) => String(p.name)) : [])
+/**
+ * How to read a path, query or header string for each field of a struct: as a number or a
+ * boolean when the field's schema takes one (WeChat Pay reads `?limit=10` as the number 10).
+ * Field names are kept as declared (a header `Idempotency-Key` arrives lower-cased).
+ */
+interface ScalarField {
+  readonly name: string
+  readonly number: boolean
+  readonly boolean: boolean
 }
 
-const coerce = (values: Record<string, string>, numeric: ReadonlySet<string>): Record<string, unknown> => {
-  const out: Record<string, unknown> = { ...values }
-  for (const k of numeric) {
-    const v = values[k]
-    if (v !== undefined && /^-?\d+(\.\d+)?$/.test(v)) out[k] = Number(v)
+const scalarFields = (schema: Schema.Schema<any, any, never>): ReadonlyArray<ScalarField> => {
+  const takes = (ast: SchemaAST.AST, kind: "number" | "boolean"): boolean =>
+    (kind === "number" ? ast._tag === "NumberKeyword" : ast._tag === "BooleanKeyword") ||
+    (ast._tag === "Literal" && typeof ast.literal === kind) ||
+    (ast._tag === "Refinement" && takes(ast.from, kind)) ||
+    (ast._tag === "Union" && ast.types.some((t) => takes(t, kind)))
+  let ast = SchemaAST.typeAST(schema.ast)
+  while (ast._tag === "Refinement") ast = ast.from
+  if (ast._tag !== "TypeLiteral") return []
+  return ast.propertySignatures.map((p) => ({ name: String(p.name), number: takes(p.type, "number"), boolean: takes(p.type, "boolean") }))
+}
+
+/** The declared fields read from `values` (looked up lower-cased when `caseless`, as for headers). */
+const coerce = (values: Readonly<Record<string, string | undefined>>, fields: ReadonlyArray<ScalarField>, caseless = false): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const f of fields) {
+    const v = values[caseless ? f.name.toLowerCase() : f.name]
+    if (v === undefined) continue
+    out[f.name] = f.number && v.trim() !== "" && !Number.isNaN(Number(v))
+      ? Number(v)
+      : f.boolean && (v === "true" || v === "false")
+      ? v === "true"
+      : v
   }
   return out
 }
@@ -157,9 +176,9 @@ export type Rule<Req> = (input: Req, nowMillis: number) => Answer | ApiFailure
  * A route made from an endpoint's declaration: its method and URL template, each location decoded
  * with the very schemas the client validates with, then the rule.
  */
-const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>) => {
+const handlerOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>) => {
   const spec = endpoint.spec
-  let decoders: ReadonlyArray<{ readonly location: Location; readonly decode: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>; readonly numeric: ReadonlySet<string> }> | undefined
+  let decoders: ReadonlyArray<{ readonly location: Location; readonly decode: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>; readonly fields: ReadonlyArray<ScalarField> }> | undefined
   const build = () => {
     const schemas = spec.schemas()
     return LOCATIONS.flatMap((location) => {
@@ -167,7 +186,7 @@ const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>)
       return schema === undefined ? [] : [{
         location,
         decode: Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "ignore" }),
-        numeric: numericFields(schema)
+        fields: scalarFields(schema)
       }]
     })
   }
@@ -176,7 +195,7 @@ const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>)
     const params = yield* HttpRouter.params
     const call = yield* Call
     const input: Record<string, unknown> = {}
-    for (const { decode, location, numeric } of (decoders ??= build())) {
+    for (const { decode, fields, location } of (decoders ??= build())) {
       let raw: unknown
       if (location === "body") {
         try {
@@ -188,11 +207,11 @@ const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>)
           return yield* paramError("请求Body必须是JSON对象", { location: "body", issue: "not a JSON object" })
         }
       } else if (location === "params") {
-        raw = coerce(params as Record<string, string>, numeric)
+        raw = coerce(params, fields)
       } else if (location === "query") {
-        raw = coerce(Object.fromEntries(new URL(request.url, "http://sandbox").searchParams), numeric)
+        raw = coerce(Object.fromEntries(new URL(request.url, "http://sandbox").searchParams), fields)
       } else {
-        raw = coerce(request.headers as Record<string, string>, numeric)
+        raw = coerce(request.headers, fields, true)
       }
       const decoded = decode(raw)
       if (decoded._tag === "Left") return yield* toParamError(decoded.left, raw, wireLocation[location])
@@ -203,7 +222,41 @@ const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>)
     if (answer.events !== undefined) yield* call.emit(answer.events)
     return answer.status === 204 ? HttpServerResponse.empty({ status: 204 }) : json(200, answer.body)
   })
-  return HttpRouter.route(spec.method)(spec.path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1") as HttpRouter.PathInput, handler)
+  return handler
+}
+
+/** Method and template with the placeholder names erased: what a router can tell apart. */
+const routeKey = (e: Endpoint.Endpoint<any, any, any>) => `${e.spec.method} ${e.spec.path.replace(/\{[A-Za-z0-9_]+\}/g, "{}")}`
+
+/** The router path of a URL template: `{name}` → `:name`. */
+const routePath = (template: string) => template.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1") as HttpRouter.PathInput
+
+/** A route made from an endpoint's declaration (see `handlerOf`). */
+const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>) =>
+  HttpRouter.route(endpoint.spec.method)(routePath(endpoint.spec.path), handlerOf(endpoint, rule))
+
+/**
+ * Routes for endpoints answered from their declarations. Some share a method and a template but
+ * for the names of their placeholders (`…/{applyment_id}/cancel`, `…/{business_code}/cancel`):
+ * one route serves them all, answering as the first whose schemas accept the request.
+ */
+const documentedRoutes = (endpoints: ReadonlyArray<Endpoint.Endpoint<any, any, any>>) => {
+  const groups = new Map<string, Array<Endpoint.Endpoint<any, any, any>>>()
+  for (const e of endpoints) {
+    const key = routeKey(e)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [e])
+    else group.push(e)
+  }
+  return (router: HttpRouter.HttpRouter<ApiFailure, Call>) => {
+    let out = router
+    for (const group of groups.values()) {
+      const handlers = group.map((e) => handlerOf(e, () => documented(e)))
+      const handler = handlers.slice(1).reduce((first, next) => Effect.catchTag(first, "ApiFailure", () => next), handlers[0]!)
+      out = HttpRouter.route(group[0]!.spec.method)(routePath(group[0]!.spec.path), handler)(out)
+    }
+    return out
+  }
 }
 
 export interface RotateOptions {
@@ -262,6 +315,8 @@ export const make = (config: EmulatorConfig): Emulator => {
     Busifavor.setCallbacks,
     Busifavor.getCallbacks
   ]
+  // one route per method and template shape: a declaration with a rule wins over its generated twin
+  const ruled = new Set(ruledEndpoints.map(routeKey))
   const router = HttpRouter.empty.pipe(
     route(DiscountCard.addUserRecords, (r) => store.addUserRecords(r)),
     route(DiscountCard.updateOrder, (r) => store.updateOrder(r)),
@@ -281,17 +336,8 @@ export const make = (config: EmulatorConfig): Emulator => {
       if (notifier.busifavorNotifyUrl === undefined) return ApiFailure.of(ResourceNotExists, "未设置商家券事件通知地址")
       return { status: 200, body: { notify_url: notifier.busifavorNotifyUrl, mchid } }
     }),
-    (router) => {
-      // every other declared endpoint: validated with its own schemas, answered with its documented example
-      const ruled = new Set(ruledEndpoints.map((e) => e.spec.name))
-      let out = router
-      for (const endpoint of config.emulated ?? []) {
-        if (ruled.has(endpoint.spec.name) || endpoint.spec.path === "/v3/certificates") continue
-        ruled.add(endpoint.spec.name)
-        out = out.pipe(route(endpoint, () => documented(endpoint)))
-      }
-      return out
-    },
+    // every other declared endpoint: validated with its own schemas, answered with its documented example
+    documentedRoutes((config.emulated ?? []).filter((e) => !ruled.has(routeKey(e)) && e.spec.path !== "/v3/certificates")),
     HttpRouter.get(
       "/v3/certificates",
       Effect.suspend(() =>
