@@ -5,7 +5,8 @@ import { OAEP_MAX_BYTES, oaepEncrypt } from "../signing/crypto.js"
 import type { VerifierService } from "../signing/Verifier.js"
 
 /**
- * Encrypts the string fields at `paths` (dotted, e.g. `contact.mobile`) in place and answers the
+ * Encrypts the string fields at `paths` (dotted, e.g. `contact.mobile`; through arrays, e.g.
+ * `ubo_info_list.ubo_id_doc_name` in each element) in place and answers the
  * `Wechatpay-Serial` header to send. Give it a copy: it never touches the caller's objects itself.
  */
 export const encryptFields = (
@@ -20,22 +21,32 @@ export const encryptFields = (
       (e) => new RequestValidationError({ endpoint, message: `no WeChat Pay key to encrypt sensitive fields with: ${e.message}` })
     ),
     (key) => {
-      for (const path of paths) {
-        const parts = path.split(".")
-        let parent: Record<string, unknown> | undefined = body
-        for (const part of parts.slice(0, -1)) {
-          const next: unknown = parent?.[part]
-          parent = typeof next === "object" && next !== null ? (next as Record<string, unknown>) : undefined
+      /** Encrypts the leaf at `parts` under `node`, through arrays (each element's field). */
+      const visit = (node: unknown, parts: ReadonlyArray<string>, path: string): RequestValidationError | undefined => {
+        if (Array.isArray(node)) {
+          for (const item of node) {
+            const problem = visit(item, parts, path)
+            if (problem !== undefined) return problem
+          }
+          return undefined
         }
-        const leaf = parts[parts.length - 1]!
-        const value = parent?.[leaf]
-        if (parent === undefined || value === undefined) continue
-        if (typeof value !== "string") return Effect.fail(new RequestValidationError({ endpoint, message: `sensitive field ${path} must be a string` }))
+        if (node === null || typeof node !== "object") return undefined
+        const record = node as Record<string, unknown>
+        const [head, ...rest] = parts as [string, ...Array<string>]
+        if (rest.length > 0) return visit(record[head], rest, path)
+        const value = record[head]
+        if (value === undefined) return undefined
+        if (typeof value !== "string") return new RequestValidationError({ endpoint, message: `sensitive field ${path} must be a string` })
         const bytes = Buffer.byteLength(value, "utf8")
         if (bytes > OAEP_MAX_BYTES) {
-          return Effect.fail(new RequestValidationError({ endpoint, message: `sensitive field ${path} is ${bytes} bytes; RSA-OAEP fits at most ${OAEP_MAX_BYTES}` }))
+          return new RequestValidationError({ endpoint, message: `sensitive field ${path} is ${bytes} bytes; RSA-OAEP fits at most ${OAEP_MAX_BYTES}` })
         }
-        parent[leaf] = oaepEncrypt(value, key.key)
+        record[head] = oaepEncrypt(value, key.key)
+        return undefined
+      }
+      for (const path of paths) {
+        const problem = visit(body, path.split("."), path)
+        if (problem !== undefined) return Effect.fail(problem)
       }
       return Effect.succeed({ "wechatpay-serial": key.id })
     }

@@ -146,9 +146,6 @@ export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | Req
 export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A, E | PipelineError, WechatPayClient> => {
   const path = p.template.fill(parts.params)
   if (typeof path !== "string") return Effect.fail(invalid(p.name, path.error))
-  const query = buildQuery(parts.query)
-  if (typeof query !== "string") return Effect.fail(invalid(p.name, query.error))
-  const url = path + query
   let headers: Record<string, string> | undefined
   if (parts.headers !== undefined) {
     for (const name in parts.headers) {
@@ -156,19 +153,26 @@ export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A
       if (value !== undefined) (headers ??= {})[name.toLowerCase()] = String(value)
     }
   }
-  const send = (body: string | undefined, extra: Record<string, string> | undefined) =>
-    Effect.flatMap(WechatPayClient, (client) =>
-      client.execute({ method: p.method, url, body, headers: extra === undefined ? headers : { ...headers, ...extra } }, p.interpret))
-  if (parts.body === undefined) return send(undefined, undefined)
-  if (p.encrypt !== undefined && typeof parts.body === "object" && parts.body !== null) {
-    const copy = structuredClone(parts.body) as Record<string, unknown> // encrypt a copy: never the caller's objects
-    const encrypt = p.encrypt
+  const send = (query: Parts["query"], body: unknown, extra: Record<string, string> | undefined) => {
+    const q = buildQuery(query)
+    if (typeof q !== "string") return Effect.fail(invalid(p.name, q.error))
+    let serialized: string | undefined
+    if (body !== undefined) {
+      const s = serializeBody(body)
+      if (typeof s !== "string") return Effect.fail(invalid(p.name, s.error))
+      serialized = s
+    }
     return Effect.flatMap(WechatPayClient, (client) =>
-      Effect.flatMap(encryptFields(copy, encrypt, p.name, client.verifier), (serial) => {
-        const serialized = serializeBody(copy)
-        return typeof serialized === "string" ? send(serialized, serial) : Effect.fail(invalid(p.name, serialized.error))
-      }))
+      client.execute({ method: p.method, url: path + q, body: serialized, headers: extra === undefined ? headers : { ...headers, ...extra } }, p.interpret))
   }
-  const serialized = serializeBody(parts.body)
-  return typeof serialized === "string" ? send(serialized, undefined) : Effect.fail(invalid(p.name, serialized.error))
+  if (p.encrypt === undefined) return send(parts.query, parts.body, undefined)
+  // Sensitive fields are encrypted in copies (never the caller's objects), in the body or the
+  // query; `Wechatpay-Serial` names the key, also when the page asks for it without naming fields.
+  const body = parts.body !== undefined && typeof parts.body === "object" && parts.body !== null ? structuredClone(parts.body) as Record<string, unknown> : undefined
+  const query = parts.query !== undefined ? { ...parts.query } : undefined
+  const encrypt = p.encrypt
+  return Effect.flatMap(WechatPayClient, (client) =>
+    Effect.flatMap(encryptFields(body ?? {}, encrypt, p.name, client.verifier), (serial) =>
+      Effect.flatMap(query === undefined ? Effect.succeed(serial) : encryptFields(query, encrypt, p.name, client.verifier), () =>
+        send(query, body ?? parts.body, serial))))
 }

@@ -5,6 +5,8 @@
  * - `make(options)`: a real HTTP server on 127.0.0.1 (port 0 by default), scoped.
  * - the `wechatpay-sandbox` CLI (`cli.ts`), for clients in any language.
  */
+import * as Endpoint from "../api/Endpoint.js"
+import { v3 } from "../v3/index.js"
 import { HttpClient, HttpClientError, HttpClientResponse, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import * as crypto from "node:crypto"
@@ -299,7 +301,8 @@ const makeWithEmulator = (options: Options) =>
       clockOffsetMillis: options.clockOffset !== undefined ? Duration.toMillis(options.clockOffset) : 0,
       initialSeed: options.seed === false ? undefined : options.seed === true || options.seed === undefined ? docsExamples : options.seed,
       bench: options.bench ?? false,
-      maxRecordedRequests: options.maxRecordedRequests ?? 10_000
+      maxRecordedRequests: options.maxRecordedRequests ?? 10_000,
+      emulated: Endpoint.collect(v3)
     })
     if (platform.keys.hasCertificates) yield* emulator.rotateCertificates()
     const credentials = resolved.credentials

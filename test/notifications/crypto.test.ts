@@ -98,6 +98,28 @@ describe("RSA-OAEP sensitive fields", () => {
     }).pipe(Effect.provide(clientLayer(keys, "http://127.0.0.1:9", http.layer)))
   })
 
+  it.live("sensitive fields inside arrays and in the query are encrypted; a bodyless call still names the key", () => {
+    const http = memoryHttp(() => ({ status: 500, body: JSON.stringify({ code: "SYSTEM_ERROR", message: "x" }) }))
+    return Effect.gen(function*() {
+      const original = { ubo_info_list: [{ ubo_id_doc_name: "张三", keep: 1 }, { ubo_id_doc_name: "李四", keep: 2 }] }
+      yield* Effect.flip(WechatPay.request({ method: "POST", path: "/v3/applyment", body: original, encrypt: ["ubo_info_list.ubo_id_doc_name"] }))
+      const body = JSON.parse(http.sent[0]!.body!)
+      expect(body.ubo_info_list.map((u: { ubo_id_doc_name: string }) => oaepDecrypt(u.ubo_id_doc_name, keys.platform.privateKey))).toEqual(["张三", "李四"])
+      expect(body.ubo_info_list.map((u: { keep: number }) => u.keep)).toEqual([1, 2])
+      expect(original.ubo_info_list[0]!.ubo_id_doc_name).toBe("张三")
+
+      yield* Effect.flip(WechatPay.request({ method: "GET", path: "/v3/search", query: { encrypted_phone_number: "13800000000", page: 1 }, encrypt: ["encrypted_phone_number"] }))
+      const query = new URLSearchParams(http.sent[1]!.url.split("?")[1])
+      expect(oaepDecrypt(query.get("encrypted_phone_number")!, keys.platform.privateKey)).toBe("13800000000")
+      expect(query.get("page")).toBe("1")
+      expect(http.sent[1]!.headers["wechatpay-serial"]).toBe(PUBLIC_KEY_ID)
+
+      yield* Effect.flip(WechatPay.request({ method: "GET", path: "/v3/realname/verify", encrypt: [] }))
+      expect(http.sent[2]!.headers["wechatpay-serial"]).toBe(PUBLIC_KEY_ID)
+      expect(http.sent[2]!.body).toBeUndefined()
+    }).pipe(Effect.provide(clientLayer(keys, "http://127.0.0.1:9", http.layer)))
+  })
+
   it.live("WechatPay.encryptSensitive uses the configured public key", () =>
     Effect.gen(function*() {
       const { ciphertext, serial } = yield* WechatPay.encryptSensitive("13800000000")

@@ -1,0 +1,75 @@
+/**
+ * The whole generated v3 surface: every endpoint is reachable by the docs' chain, and an
+ * arbitrary schema-valid input goes client → in-memory sandbox (checked with the same schemas,
+ * answered with the documented example, signed) → verified → decoded. An invalid input is a
+ * RequestValidationError, and nothing is sent.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Arbitrary, Effect, FastCheck, Schema } from "effect"
+import { Endpoint } from "../../src/index.js"
+import { Sandbox } from "../../src/sandbox/index.js"
+import { v3 } from "../../src/v3/index.js"
+
+/** The chain of a URL template and method, by the rule the docs site uses. */
+const chainOf = (path: string, method: string) =>
+  [
+    ...path.split("/").filter((s) => s !== "").map((s) =>
+      s.startsWith("{") ? `_${s.slice(1, -1)}_` : s.replace(/-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())
+    ),
+    method.toLowerCase()
+  ].join(".")
+
+/** Every leaf with the keys that reach it. */
+const leaves = (node: unknown, at: ReadonlyArray<string>, out: Array<readonly [ReadonlyArray<string>, Endpoint.Endpoint<any, any, any>]>) => {
+  if (Endpoint.isEndpoint(node)) out.push([at, node])
+  if (node !== null && typeof node === "object") for (const [k, v] of Object.entries(node)) leaves(v, [...at, k], out)
+  return out
+}
+
+const all = leaves(v3, ["v3"], [])
+/** The curated endpoints have business rules (and their own tests): arbitrary inputs meet those rules. */
+const curated = new Set(["DiscountCard.", "Busifavor.", "MembercardOpen."])
+/** `/v3/certificates` is the protocol's own (public-key mode answers it 404, as WeChat Pay does): tested elsewhere. */
+const generated = all.filter(([, e]) => ![...curated].some((p) => e.spec.name.startsWith(p)) && e.spec.path !== "/v3/certificates")
+
+describe("the v3 surface", () => {
+  it("is large, and every endpoint sits at the chain the docs give it", () => {
+    expect(all.length).toBeGreaterThan(900)
+    for (const [at, endpoint] of all) {
+      expect(at.join(".")).toBe(chainOf(endpoint.spec.path, endpoint.spec.method))
+      if (!endpoint.spec.name.includes(".") || endpoint.spec.name.startsWith("v3.")) expect(endpoint.spec.name).toBe(at.join("."))
+    }
+    // the curated endpoints are the chain's leaves there
+    expect(v3.discountCard.orders._out_order_no_.patch.spec.name).toBe("DiscountCard.updateOrder")
+  })
+
+  it("every documented example decodes with its success schema", () => {
+    for (const [, endpoint] of all) {
+      const { example, success } = endpoint.spec.schemas()
+      if (example !== undefined) expect(() => Schema.decodeUnknownSync(success)(example), endpoint.spec.name).not.toThrow()
+    }
+  })
+
+  it.effect("every generated endpoint: arbitrary valid input → sandbox → verified, decoded; invalid input → nothing sent", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.Sandbox
+      const failures: Array<string> = []
+      for (const [, endpoint] of generated) {
+        const [input] = FastCheck.sample(Arbitrary.make(Endpoint.inputSchema(endpoint)), { numRuns: 1, seed: 7 })
+        const exit = yield* Effect.exit(endpoint(input))
+        if (exit._tag === "Failure") failures.push(`${endpoint.spec.name}: ${String(exit.cause)}`.slice(0, 600))
+      }
+      expect(failures).toEqual([])
+      const before = (yield* sandbox.requests).length
+      let refused = 0
+      for (const [, endpoint] of generated) {
+        const { body, headers, params, query } = endpoint.spec.schemas()
+        if (body === undefined && headers === undefined && params === undefined && query === undefined) continue
+        const e = yield* Effect.flip(endpoint(42 as never))
+        expect(e._tag, endpoint.spec.name).toBe("RequestValidationError")
+        refused++
+      }
+      expect(refused).toBeGreaterThan(800)
+      expect((yield* sandbox.requests).length).toBe(before)
+    }).pipe(Effect.provide(Sandbox.layer({ maxRecordedRequests: 100_000 }))), 120_000)
+})
