@@ -1,0 +1,64 @@
+/**
+ * The generated surface's budgets, each in fresh `node` processes on the transpiled JavaScript
+ * (bench/build.ts), medians of several runs:
+ *   - marginal import of the root entry, of `v3/index` (the whole tree) and of one family
+ *     (each after `effect` and `@effect/platform`; the last two after the root entry too);
+ *   - the first call of a generated endpoint (its declaration checked, schemas and validators
+ *     built) against a client that answers at once, after one call of another endpoint has
+ *     warmed what all calls share; and its second call.
+ *   npx tsx bench/surface.ts [runs]
+ */
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { build } from "./build.js"
+
+const runs = Number(process.argv[2] ?? 7)
+const dir = build()
+const src = path.join(dir, "src")
+
+const probe = path.join(dir, "surface-probe.mjs")
+fs.writeFileSync(
+  probe,
+  `
+const [what, target] = process.argv.slice(2)
+await import("effect"); await import("@effect/platform")
+if (what !== "root") await import(${JSON.stringify(path.join(src, "index.js"))})
+let t0 = performance.now()
+const mod = await import(target)
+const importMs = performance.now() - t0
+let first = 0, second = 0
+if (what === "call") {
+  const { Effect, Layer } = await import("effect")
+  const { WechatPayClient } = await import(${JSON.stringify(path.join(src, "api", "WechatPayClient.js"))})
+  const client = Layer.succeed(WechatPayClient, { execute: () => Effect.fail("answered") })
+  const endpoint = mod.v3.pay.transactions.jsapi.post
+  // warm what every first call shares (the runtime, the pipeline's code, the common error set) on another endpoint
+  await Effect.runPromiseExit(Effect.provide(mod.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: "1", mchid: "1" }), client))
+  const input = { appid: "wxd678efh567hg6787", mchid: "1230000109", description: "Image形象店-深圳腾大-QQ公仔", out_trade_no: "1217752501201407033233368018",
+    notify_url: "https://www.weixin.qq.com/wxpay/pay.php", amount: { total: 100, currency: "CNY" }, payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" } }
+  t0 = performance.now(); await Effect.runPromiseExit(Effect.provide(endpoint(input), client)); first = performance.now() - t0
+  t0 = performance.now(); await Effect.runPromiseExit(Effect.provide(endpoint(input), client)); second = performance.now() - t0
+}
+process.stdout.write(JSON.stringify({ importMs, first, second }) + "\\n")
+`
+)
+
+const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const measure = (what: string, target: string) => {
+  const out = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [probe, what, target], { encoding: "utf8" })))
+  return { importMs: median(out.map((o) => o.importMs)), first: median(out.map((o) => o.first)), second: median(out.map((o) => o.second)) }
+}
+
+const root = measure("root", path.join(src, "index.js"))
+const whole = measure("call", path.join(src, "v3", "index.js"))
+const family = measure("family", path.join(src, "v3", "pay.js"))
+const big = measure("family", path.join(src, "v3", "marketing.js"))
+const row = (label: string, ms: number, target: string) => console.log(`${label.padEnd(52)} ${ms.toFixed(1).padStart(7)} ms   target ${target}`)
+row("import effect-wechatpay (root entry), marginal", root.importMs, "≤ 50 ms")
+row("import effect-wechatpay/v3 (whole tree), marginal", whole.importMs, "≤ 150 ms")
+row("import effect-wechatpay/v3/pay, marginal", family.importMs, "≤ 20 ms")
+row("import effect-wechatpay/v3/marketing (largest family)", big.importMs, "≤ 20 ms")
+row("first call of v3.pay.transactions.jsapi.post", whole.first, "≤ 5 ms of compile")
+row("its second call", whole.second, "-")
+console.log(`(medians of ${runs} fresh node processes)`)
