@@ -2,7 +2,8 @@
  * One benchmark client in its own process (so CPU and RSS are its own):
  *   node bench/.build/bench/client.js <floor|effect|axios> <concurrency> <warmupMs> <measureMs>
  * with the server's credentials JSON in BENCH_CREDENTIALS. Every call is the same
- * `PATCH /v3/discount-card/orders/{out_order_no}` with the response signature verified.
+ * `PATCH /v3/discount-card/orders/{out_order_no}` with the response signature verified; the
+ * `*-jsapi` pair makes a JSAPI prepay (`POST /v3/pay/transactions/jsapi`, a larger body) instead.
  * Prints one JSON line of measurements.
  */
 import * as crypto from "node:crypto"
@@ -68,24 +69,49 @@ const check = (data: unknown) => {
   if ((data as { out_order_no?: unknown })?.out_order_no !== OUT_ORDER_NO) throw new Error(`unexpected answer: ${JSON.stringify(data)}`)
 }
 
-/** (a) The floor: only the necessary work, by hand. */
-const floor = (c: Credentials): Call => {
+/** A JSAPI prepay body of realistic size: the generated `v3.pay.transactions.jsapi.post` (the sandbox emulates it). */
+export const JSAPI = {
+  appid: "wxd678efh567hg6787",
+  mchid: "1230000109",
+  description: "Image形象店-深圳腾大-QQ公仔",
+  out_trade_no: "1217752501201407033233368018",
+  time_expire: "2018-06-08T10:34:56+08:00",
+  attach: "自定义数据说明",
+  notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
+  goods_tag: "WXG",
+  support_fapiao: false,
+  amount: { total: 100, currency: "CNY" },
+  payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
+  detail: {
+    cost_price: 608800,
+    invoice_id: "微信123",
+    goods_detail: [{ merchant_goods_id: "1246464644", wechatpay_goods_id: "1001", goods_name: "iPhoneX 256G", quantity: 1, unit_price: 528800 }]
+  },
+  scene_info: { payer_client_ip: "14.23.150.211", device_id: "013467007045764", store_info: { id: "0001", name: "腾讯大厦分店", area_code: "440305", address: "广东省深圳市南山区科技中一道10000号" } },
+  settle_info: { profit_sharing: false }
+} as const
+
+const checkPrepay = (data: unknown) => {
+  if (typeof (data as { prepay_id?: unknown })?.prepay_id !== "string") throw new Error(`unexpected answer: ${JSON.stringify(data)}`)
+}
+
+/** The floor for one request: only the necessary work, by hand (sign, send, verify, parse). */
+const floorCall = (c: Credentials, method: string, path: string, payload: unknown, accept: (data: unknown) => void): Call => {
   const key = crypto.createPrivateKey(c.merchantPrivateKey)
   const pub = crypto.createPublicKey(c.platformPublicKey)
   const agent = new http.Agent({ keepAlive: true })
   const target = new URL(c.url)
-  const path = `/v3/discount-card/orders/${OUT_ORDER_NO}`
   return () => {
-    const body = JSON.stringify(ORDER)
+    const body = JSON.stringify(payload)
     const timestamp = Math.floor(Date.now() / 1000)
     const nonce = crypto.randomBytes(16).toString("hex")
-    const signature = crypto.sign("sha256", Buffer.from(`PATCH\n${path}\n${timestamp}\n${nonce}\n${body}\n`), key).toString("base64")
+    const signature = crypto.sign("sha256", Buffer.from(`${method}\n${path}\n${timestamp}\n${nonce}\n${body}\n`), key).toString("base64")
     return new Promise((resolve, reject) => {
       const req = http.request({
         agent,
         hostname: target.hostname,
         port: target.port,
-        method: "PATCH",
+        method,
         path,
         headers: {
           accept: "application/json",
@@ -110,7 +136,7 @@ const floor = (c: Credentials): Call => {
             )
           if (!ok) return reject(new Error(`HTTP ${res.statusCode} or bad signature: ${text.slice(0, 200)}`))
           const data = JSON.parse(text)
-          check(data)
+          accept(data)
           resolve(data)
         })
         res.on("error", reject)
@@ -121,8 +147,11 @@ const floor = (c: Credentials): Call => {
   }
 }
 
-/** (b) effect-wechatpay with its default Node transport. */
-const effect = async (c: Credentials): Promise<Call> => {
+/** (a) The floor: only the necessary work, by hand. */
+const floor = (c: Credentials): Call => floorCall(c, "PATCH", `/v3/discount-card/orders/${OUT_ORDER_NO}`, ORDER, check)
+
+/** effect-wechatpay over its default Node transport, as a runner of effects. */
+const effectRunner = async (c: Credentials) => {
   const { ManagedRuntime, Redacted, Runtime } = await import("effect")
   const { DiscountCard, WechatPay } = await import("../src/index.js")
   const live = WechatPay.layerNode({
@@ -135,11 +164,30 @@ const effect = async (c: Credentials): Promise<Call> => {
     ...(process.env.BENCH_SIGN_MODE === "sync" || process.env.BENCH_SIGN_MODE === "threadpool" ? { signMode: process.env.BENCH_SIGN_MODE } : {})
   })
   const runtime = await ManagedRuntime.make(live).runtime()
-  const run = Runtime.runPromise(runtime)
+  return { run: Runtime.runPromise(runtime), DiscountCard }
+}
+
+/** (b) effect-wechatpay with its default Node transport. */
+const effect = async (c: Credentials): Promise<Call> => {
+  const { DiscountCard, run } = await effectRunner(c)
   const input = { out_order_no: OUT_ORDER_NO, ...ORDER }
   return async () => {
     const data = await run(DiscountCard.updateOrder(input))
     check(data)
+    return data
+  }
+}
+
+/** The JSAPI prepay pair: the floor by hand, and the generated endpoint. */
+const floorJsapi = (c: Credentials): Call => floorCall(c, "POST", "/v3/pay/transactions/jsapi", JSAPI, checkPrepay)
+
+const effectJsapi = async (c: Credentials): Promise<Call> => {
+  const { run } = await effectRunner(c)
+  const { pay } = await import("../src/v3/pay.js")
+  const prepay = pay.transactions.jsapi.post
+  return async () => {
+    const data = await run(prepay(JSAPI))
+    checkPrepay(data)
     return data
   }
 }
@@ -163,7 +211,13 @@ const axios = async (c: Credentials): Promise<Call> => {
   }
 }
 
-export const makers: Record<string, (c: Credentials) => Call | Promise<Call>> = { floor, effect, axios }
+export const makers: Record<string, (c: Credentials) => Call | Promise<Call>> = {
+  floor,
+  effect,
+  axios,
+  "floor-jsapi": floorJsapi,
+  "effect-jsapi": effectJsapi
+}
 
 const main = async () => {
   const [name = "floor", conc = "1", warm = "1500", measure = "5000"] = process.argv.slice(2)

@@ -29,8 +29,12 @@ const CONCURRENCY = [1, 16] as const
 const LABEL: Record<string, string> = {
   floor: "floor (node:crypto + node:http)",
   effect: "effect-wechatpay (layerNode)",
-  axios: "wechatpay-axios-plugin"
+  axios: "wechatpay-axios-plugin",
+  "floor-jsapi": "floor, JSAPI prepay by hand",
+  "effect-jsapi": "v3.pay.transactions.jsapi.post"
 }
+/** The generated surface on a larger body: JSAPI prepay, by hand and through the generated endpoint (concurrency 1). */
+const JSAPI_CLIENTS = ["floor-jsapi", "effect-jsapi"] as const
 
 /** Starts a process and resolves with its first stdout line (the child keeps running). */
 const firstLine = (child: ChildProcess, what: string): Promise<string> =>
@@ -110,7 +114,7 @@ const table = (rows: ReadonlyArray<Row>): string => {
     String(r.concurrency),
     ...FIGURES.map(([key, , digits]) => {
       const v = r[key].toFixed(digits)
-      return r.client === "floor" ? v : `${v} (${r.ratios![key]!.toFixed(2)}×)`
+      return r.client.startsWith("floor") ? v : `${v} (${r.ratios![key]!.toFixed(2)}×)`
     })
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)))
@@ -143,6 +147,14 @@ const main = async () => {
       }
     }
   }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const client of round % 2 === 0 ? JSAPI_CLIENTS : [...JSAPI_CLIENTS].reverse()) {
+      process.stderr.write(`round ${round + 1}/${ROUNDS}: ${client} at concurrency 1 …\n`)
+      const r = JSON.parse(await runNode([js("client.js"), client, "1", String(WARMUP_MS), String(MEASURE_MS)], env)) as ClientResult
+      if (r.errors > 0) process.stderr.write(`  ${r.errors} errors, first: ${r.firstError}\n`)
+      results.push(r)
+    }
+  }
   stop()
 
   process.stderr.write("import cost …\n")
@@ -163,6 +175,14 @@ const main = async () => {
     }
   }
 
+  const jsapiFloor = combine(results.filter((r) => r.client === "floor-jsapi"))
+  const jsapiRows = JSAPI_CLIENTS.map((client) => {
+    const row = client === "floor-jsapi" ? jsapiFloor : combine(results.filter((r) => r.client === client))
+    row.ratios = Object.fromEntries(FIGURES.map(([key]) => [key, row[key] / jsapiFloor[key]]))
+    return row
+  })
+  const jsapi = jsapiRows[1]!
+
   const find = (client: string, concurrency: number) => rows.find((r) => r.client === client && r.concurrency === concurrency)!
   const e1 = find("effect", 1)
   const e16 = find("effect", 16)
@@ -171,7 +191,8 @@ const main = async () => {
     { target: "CPU/call at concurrency 1 below wechatpay-axios-plugin", value: e1.cpuMicrosPerCall / find("axios", 1).cpuMicrosPerCall, met: e1.cpuMicrosPerCall < find("axios", 1).cpuMicrosPerCall },
     { target: "calls/s at concurrency 16 ≥ 1.5× floor", value: e16.ratios!.callsPerSecond!, met: e16.ratios!.callsPerSecond! >= 1.5 },
     { target: "event-loop delay p99 at concurrency 16 below floor", value: e16.ratios!.eventLoopDelayP99Millis!, met: e16.ratios!.eventLoopDelayP99Millis! < 1 },
-    { target: "marginal import ≤ 50 ms", value: importCost.marginalMillis, met: importCost.marginalMillis <= 50 }
+    { target: "marginal import ≤ 50 ms", value: importCost.marginalMillis, met: importCost.marginalMillis <= 50 },
+    { target: "generated JSAPI prepay CPU/call ≤ 1.15× its floor", value: jsapi.ratios!.cpuMicrosPerCall!, met: jsapi.ratios!.cpuMicrosPerCall! <= 1.15 }
   ]
 
   const machine = {
@@ -186,6 +207,7 @@ const main = async () => {
     machine,
     settings: { rounds: ROUNDS, warmupMillis: WARMUP_MS, measureMillis: MEASURE_MS, quick },
     rows,
+    jsapiRows,
     importCost,
     targets,
     seconds: (Date.now() - started) / 1000
@@ -194,6 +216,8 @@ const main = async () => {
 
   console.log(`\n${machine.cpus} × ${machine.cpuModel}, ${machine.platform}, Node ${machine.node}; ${ROUNDS} round(s) of ${MEASURE_MS} ms per cell after ${WARMUP_MS} ms warm-up\n`)
   console.log(table(rows))
+  console.log(`\nThe generated surface on a larger body (JSAPI prepay, concurrency 1):\n`)
+  console.log(table(jsapiRows))
   console.log(`\nimport effect-wechatpay: ${importCost.marginalMillis.toFixed(1)} ms after effect + @effect/platform, ${importCost.scratchMillis.toFixed(1)} ms from scratch (median of ${IMPORT_RUNS})`)
   console.log("\ntargets:")
   for (const t of targets) console.log(`  ${t.met ? "met   " : "MISSED"} ${t.target}: ${t.value.toFixed(2)}${t.target.includes("import") ? " ms" : "×"}`)

@@ -36,6 +36,18 @@ export interface OperationOverlay {
 /** `[0-9A-Za-z_\-|*]`, the discount-card codes' alphabet (先享卡 docs). */
 const CARD_CODE = "^[0-9A-Za-z_\\-|*]+$"
 
+// Error classes shared by several pages (their "业务错误码" tables in the current official docs,
+// pay.weixin.qq.com/doc/v3/...): only the codes beyond `commonErrors`, one list per table.
+
+/** 下单 (merchant JSAPI/APP/Native; the partner APP/H5/Native pages: the codes every verified 下单 table shares). */
+const PREPAY_ERRORS = ["AppidMchidNotMatch", "MchNotExists", "OutTradeNoUsed"]
+/** 查询订单 (by transaction_id or out_trade_no), merchant and partner. */
+const QUERY_ORDER_ERRORS = ["MchNotExists", "RuleLimit", "TradeError", "OrderNotExist"]
+/** 关闭订单, merchant and partner. */
+const CLOSE_ORDER_ERRORS = ["MchNotExists", "RuleLimit", "TradeError"]
+/** 申请交易账单 / 申请资金账单. */
+const BILL_ERRORS = ["NoStatementExist", "StatementCreating"]
+
 export const overlay: Readonly<Record<string, OperationOverlay>> = {
   // ---- 先享卡 (discount-card) ---------------------------------------------------------------
   "POST /v3/discount-card/cards": {
@@ -84,5 +96,100 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     curated: { module: "MembercardOpen", export: "prepareBonus" },
     // optional for direct merchants (official doc); the catalogue marks it required
     required: { remove: ["sub_mchid"] }
+  },
+
+  // ---- 基础支付 (pay), merchant ------------------------------------------------------------------
+  "POST /v3/pay/transactions/jsapi": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525167 (JSAPI下单)
+    errors: PREPAY_ERRORS
+  },
+  "POST /v3/pay/transactions/app": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525136 (APP下单)
+    errors: PREPAY_ERRORS
+  },
+  "POST /v3/pay/transactions/h5": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525153 (H5下单: also 403 RULE_LIMIT)
+    errors: [...PREPAY_ERRORS, "RuleLimit"]
+  },
+  "POST /v3/pay/transactions/native": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525171 (Native下单)
+    errors: PREPAY_ERRORS
+  },
+  "GET /v3/pay/transactions/id/{transaction_id}": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4013070354 (微信支付订单号查询订单)
+    errors: QUERY_ORDER_ERRORS
+  },
+  "GET /v3/pay/transactions/out-trade-no/{out_trade_no}": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4013070356 (商户订单号查询订单)
+    errors: QUERY_ORDER_ERRORS
+  },
+  "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4013070360 (关闭订单)
+    errors: CLOSE_ORDER_ERRORS
+  },
+
+  // ---- 基础支付 (pay), partner (服务商) -----------------------------------------------------------
+  "POST /v3/pay/partner/transactions/jsapi": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523579 (JSAPI下单: the longer partner table)
+    errors: [
+      ...PREPAY_ERRORS,
+      "OrderClosed",
+      "AccountError",
+      "RuleLimit",
+      "TradeError",
+      "OrderNotExist",
+      "BankError",
+      "InvalidTransactionid",
+      "OpenidMismatch"
+    ]
+  },
+  "POST /v3/pay/partner/transactions/app": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523526 (APP下单)
+    errors: PREPAY_ERRORS
+  },
+  "POST /v3/pay/partner/transactions/h5": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523544 (H5下单)
+    errors: PREPAY_ERRORS
+  },
+  "POST /v3/pay/partner/transactions/native": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523551 (Native下单)
+    errors: PREPAY_ERRORS
+  },
+  "GET /v3/pay/partner/transactions/id/{transaction_id}": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012738969 (微信支付订单号查询订单)
+    errors: QUERY_ORDER_ERRORS
+  },
+  "GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}": {
+    // pay.weixin.qq.com/doc/v3/partner, 商户订单号查询订单 (the same table as by transaction_id)
+    errors: QUERY_ORDER_ERRORS
+  },
+  "POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012759669 (关闭订单)
+    errors: CLOSE_ORDER_ERRORS
+  },
+
+  // ---- 退款 (refund) ---------------------------------------------------------------------------
+  "POST /v3/refund/domestic/refunds": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create.html (退款申请; MCH_NOT_EXISTS as 404)
+    errors: ["NotEnough", "UserAccountAbnormal", "MchNotExists"]
+  },
+  "GET /v3/refund/domestic/refunds/{out_refund_no}": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/query-by-out-refund-no.html (MCH_NOT_EXISTS as 404)
+    errors: ["MchNotExists"]
+  },
+  "POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html
+    // documents only common codes (RESOURCE_NOT_EXISTS for an unknown refund_id)
+    errors: []
+  },
+
+  // ---- 账单 (bill) -----------------------------------------------------------------------------
+  "GET /v3/bill/tradebill": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html
+    errors: BILL_ERRORS
+  },
+  "GET /v3/bill/fundflowbill": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/bill-download/fund-bill/get-fund-bill.html
+    errors: BILL_ERRORS
   }
 }

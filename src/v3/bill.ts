@@ -2,7 +2,10 @@
 
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
+import { NoStatementExist, StatementCreating } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+
+const noStatementExistAndstatementCreatingErrors = [...commonErrors, NoStatementExist, StatementCreating] as const
 
 // ---- GET /v3/bill/fundflowbill ----
 
@@ -41,7 +44,7 @@ export interface FundflowbillGetResponse {
   readonly download_url: string
 }
 
-const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.fundflowbill.get",
   method: "GET",
   path: "/v3/bill/fundflowbill",
@@ -62,7 +65,7 @@ const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetRe
     return {
       query: FundflowbillGetQuery,
       success: FundflowbillGetResponse,
-      errors: commonErrors,
+      errors: noStatementExistAndstatementCreatingErrors,
       example: {
         hash_type: "SHA1",
         hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
@@ -226,7 +229,7 @@ export interface TradebillGetResponse {
   readonly download_url: string
 }
 
-const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.tradebill.get",
   method: "GET",
   path: "/v3/bill/tradebill",
@@ -247,7 +250,7 @@ const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, C
     return {
       query: TradebillGetQuery,
       success: TradebillGetResponse,
-      errors: commonErrors,
+      errors: noStatementExistAndstatementCreatingErrors,
       example: {
         hash_type: "SHA1",
         hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",

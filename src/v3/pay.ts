@@ -2,8 +2,15 @@
 
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
+import { AccountError, AppidMchidNotMatch, BankError, InvalidTransactionid, MchNotExists, OpenidMismatch, OrderClosed, OrderNotExist, OutTradeNoUsed, RuleLimit, TradeError } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
 import { Rfc3339 } from "../schemas/common.js"
+
+const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed] as const
+const mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExists, OrderNotExist, RuleLimit, TradeError] as const
+const accountErrorAndappidMchidNotMatchAndbankErrorAndinvalidTransactionidAndmchNotExistsAndopenidMismatchAndorderClosedAndorderNotExistAndoutTradeNoUsedAndruleLimitAndtradeErrorErrors = [...commonErrors, AccountError, AppidMchidNotMatch, BankError, InvalidTransactionid, MchNotExists, OpenidMismatch, OrderClosed, OrderNotExist, OutTradeNoUsed, RuleLimit, TradeError] as const
+const mchNotExistsAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExists, RuleLimit, TradeError] as const
+const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed, RuleLimit] as const
 
 // ---- POST /v3/pay/acquiring-bank/transactions/exposure ----
 
@@ -480,7 +487,7 @@ export interface PartnerTransactionsAppPostResponse {
   readonly prepay_id: string
 }
 
-const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.app.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/app",
@@ -564,7 +571,7 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
     return {
       body: PartnerTransactionsAppPostBody,
       success: PartnerTransactionsAppPostResponse,
-      errors: commonErrors,
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
       example: { prepay_id: "wx201410272009395522657a690389285100" }
     }
   }
@@ -1649,7 +1656,7 @@ export interface PartnerTransactionsH5PostResponse {
   readonly h5_url: string
 }
 
-const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody, PartnerTransactionsH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody, PartnerTransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.h5.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/h5",
@@ -1720,7 +1727,7 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
     return {
       body: PartnerTransactionsH5PostBody,
       success: PartnerTransactionsH5PostResponse,
-      errors: commonErrors,
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
       example: {
         h5_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
       }
@@ -1971,7 +1978,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponsePayer {
   readonly sub_openid?: string | undefined
 }
 
-const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactionsIdTransactionIdGetRequest, PartnerTransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactionsIdTransactionIdGetRequest, PartnerTransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/pay/partner/transactions/id/{transaction_id}",
@@ -2048,7 +2055,7 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       params: PartnerTransactionsIdTransactionIdGetParams,
       query: PartnerTransactionsIdTransactionIdGetQuery,
       success: PartnerTransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
       example: {
         sp_appid: "wx8888888888888888",
         sp_mchid: "1230000109",
@@ -2339,7 +2346,7 @@ export interface PartnerTransactionsJsapiPostResponse {
   readonly prepay_id: string
 }
 
-const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPostBody, PartnerTransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPostBody, PartnerTransactionsJsapiPostResponse, CommonError | AccountError | AppidMchidNotMatch | BankError | InvalidTransactionid | MchNotExists | OpenidMismatch | OrderClosed | OrderNotExist | OutTradeNoUsed | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.jsapi.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/jsapi",
@@ -2425,7 +2432,7 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
     return {
       body: PartnerTransactionsJsapiPostBody,
       success: PartnerTransactionsJsapiPostResponse,
-      errors: commonErrors,
+      errors: accountErrorAndappidMchidNotMatchAndbankErrorAndinvalidTransactionidAndmchNotExistsAndopenidMismatchAndorderClosedAndorderNotExistAndoutTradeNoUsedAndruleLimitAndtradeErrorErrors,
       example: { prepay_id: "wx201410272009395522657a690389285100" }
     }
   }
@@ -3202,7 +3209,7 @@ export interface PartnerTransactionsNativePostResponse {
   readonly code_url: string
 }
 
-const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNativePostBody, PartnerTransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNativePostBody, PartnerTransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.native.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/native",
@@ -3274,7 +3281,7 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
     return {
       body: PartnerTransactionsNativePostBody,
       success: PartnerTransactionsNativePostResponse,
-      errors: commonErrors,
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
       example: { code_url: "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00" }
     }
   }
@@ -3535,7 +3542,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentIn
   readonly selected_installment_number: number
 }
 
-const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoGetRequest, PartnerTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoGetRequest, PartnerTransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}",
@@ -3617,7 +3624,7 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       params: PartnerTransactionsOutTradeNoOutTradeNoGetParams,
       query: PartnerTransactionsOutTradeNoOutTradeNoGetQuery,
       success: PartnerTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
       example: {
         sp_appid: "wx8888888888888888",
         sp_mchid: "1230000109",
@@ -3694,7 +3701,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostBody {
 /** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest extends PartnerTransactionsOutTradeNoOutTradeNoClosePostParams, PartnerTransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close",
@@ -3711,7 +3718,7 @@ const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<Partne
       params: PartnerTransactionsOutTradeNoOutTradeNoClosePostParams,
       body: PartnerTransactionsOutTradeNoOutTradeNoClosePostBody,
       success: Endpoint.NoContent,
-      errors: commonErrors
+      errors: mchNotExistsAndruleLimitAndtradeErrorErrors
     }
   }
 })
@@ -4290,7 +4297,7 @@ export interface TransactionsAppPostResponse {
   readonly prepay_id: string
 }
 
-const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.app.post",
   method: "POST",
   path: "/v3/pay/transactions/app",
@@ -4371,7 +4378,7 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
     return {
       body: TransactionsAppPostBody,
       success: TransactionsAppPostResponse,
-      errors: commonErrors,
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
       example: { prepay_id: "wx201410272009395522657a690389285100" }
     }
   }
@@ -5379,7 +5386,7 @@ export interface TransactionsH5PostResponse {
   readonly h5_url: string
 }
 
-const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, TransactionsH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, TransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed | RuleLimit> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.h5.post",
   method: "POST",
   path: "/v3/pay/transactions/h5",
@@ -5447,7 +5454,7 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
     return {
       body: TransactionsH5PostBody,
       success: TransactionsH5PostResponse,
-      errors: commonErrors,
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors,
       example: {
         h5_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
       }
@@ -5656,7 +5663,7 @@ export interface TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo {
   readonly address: string
 }
 
-const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/pay/transactions/id/{transaction_id}",
@@ -5720,7 +5727,7 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       params: TransactionsIdTransactionIdGetParams,
       query: TransactionsIdTransactionIdGetQuery,
       success: TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
       example: {
         transaction_id: "1217752501201407033233368018",
         trade_state_desc: "支付失败，请重新下单支付",
@@ -5987,7 +5994,7 @@ export interface TransactionsJsapiPostResponse {
   readonly prepay_id: string
 }
 
-const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.jsapi.post",
   method: "POST",
   path: "/v3/pay/transactions/jsapi",
@@ -6069,7 +6076,7 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
     return {
       body: TransactionsJsapiPostBody,
       success: TransactionsJsapiPostResponse,
-      errors: commonErrors,
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
       example: { prepay_id: "wx201410272009395522657a690389285100" }
     }
   }
@@ -6571,7 +6578,7 @@ export interface TransactionsNativePostResponse {
   readonly code_url: string
 }
 
-const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.native.post",
   method: "POST",
   path: "/v3/pay/transactions/native",
@@ -6640,7 +6647,7 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
     return {
       body: TransactionsNativePostBody,
       success: TransactionsNativePostResponse,
-      errors: commonErrors,
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
       example: { code_url: "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00" }
     }
   }
@@ -6869,7 +6876,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo {
   readonly selected_installment_number: number
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}",
@@ -6942,7 +6949,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
       example: {
         transaction_id: "1217752501201407033233368018",
         trade_state_desc: "支付失败，请重新下单支付",
@@ -7008,7 +7015,7 @@ export interface TransactionsOutTradeNoOutTradeNoClosePostBody {
 /** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoClosePostRequest extends TransactionsOutTradeNoOutTradeNoClosePostParams, TransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}/close",
@@ -7024,7 +7031,7 @@ const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsO
       params: TransactionsOutTradeNoOutTradeNoClosePostParams,
       body: TransactionsOutTradeNoOutTradeNoClosePostBody,
       success: Endpoint.NoContent,
-      errors: commonErrors
+      errors: mchNotExistsAndruleLimitAndtradeErrorErrors
     }
   }
 })

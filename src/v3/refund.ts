@@ -2,7 +2,11 @@
 
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
+import { MchNotExists, NotEnough, UserAccountAbnormal } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+
+const mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors = [...commonErrors, MchNotExists, NotEnough, UserAccountAbnormal] as const
+const mchNotExistsErrors = [...commonErrors, MchNotExists] as const
 
 // ---- POST /v3/refund/domestic/refunds ----
 
@@ -297,7 +301,7 @@ export interface DomesticRefundsPostResponsePromotionDetailGoodsDetail {
   readonly refund_quantity: number
 }
 
-const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRefundsPostResponse, CommonError | MchNotExists | NotEnough | UserAccountAbnormal> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds.post",
   method: "POST",
   path: "/v3/refund/domestic/refunds",
@@ -382,7 +386,7 @@ const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRe
     return {
       body: DomesticRefundsPostBody,
       success: DomesticRefundsPostResponse,
-      errors: commonErrors,
+      errors: mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors,
       example: {
         refund_id: "50000000382019052709732678859",
         out_refund_no: "1217752501201407033233368018",
@@ -634,7 +638,7 @@ export interface DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail
   readonly refund_quantity: number
 }
 
-const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundNoGetRequest, DomesticRefundsOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundNoGetRequest, DomesticRefundsOutRefundNoGetResponse, CommonError | MchNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds._out_refund_no_.get",
   method: "GET",
   path: "/v3/refund/domestic/refunds/{out_refund_no}",
@@ -697,7 +701,7 @@ const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundN
       params: DomesticRefundsOutRefundNoGetParams,
       query: DomesticRefundsOutRefundNoGetQuery,
       success: DomesticRefundsOutRefundNoGetResponse,
-      errors: commonErrors,
+      errors: mchNotExistsErrors,
       example: {
         refund_id: "50000000382019052709732678859",
         out_refund_no: "1217752501201407033233368018",
