@@ -376,9 +376,20 @@ export const make = (config: EmulatorConfig): Emulator => {
       })
     )
 
-  const signed = (status: number, body: string, nowMillis: number, tampering: SignatureTampering | undefined, path: string) => {
-    // A certificate download is signed by a certificate it carries, whichever key signs the rest.
-    const key = path === "/v3/certificates" && status === 200 ? config.platform.newestCertificateKey() : undefined
+  const signed = (
+    status: number,
+    body: string,
+    nowMillis: number,
+    tampering: SignatureTampering | undefined,
+    path: string,
+    requestSerial: string | undefined
+  ) => {
+    // A certificate download is signed by a certificate it carries, whichever key signs the rest;
+    // during a migration ("both"), an answer is signed by the key the request names in
+    // Wechatpay-Serial (a client in certificate mode names a certificate), else by the default.
+    const key = path === "/v3/certificates" && status === 200
+      ? config.platform.newestCertificateKey()
+      : config.platform.keyNamed(requestSerial)
     const headers = signer.headers(status, body, Math.floor(nowMillis / 1000), tampering, key)
     return {
       requestId: headers["request-id"],
@@ -440,7 +451,14 @@ export const make = (config: EmulatorConfig): Emulator => {
         answer = yield* handle(request, body, receivedAt)
       }
       if (fault?.type === "drop") return yield* drop(request)
-      const out = signed(answer.status, answer.body, yield* now, fault !== undefined && isTampering(fault) ? fault.type : undefined, path)
+      const out = signed(
+        answer.status,
+        answer.body,
+        yield* now,
+        fault !== undefined && isTampering(fault) ? fault.type : undefined,
+        path,
+        request.headers["wechatpay-serial"]
+      )
       entry.status = answer.status
       entry.requestId = out.requestId
       return out.response

@@ -130,6 +130,18 @@ export class PlatformKeys {
     return { serial: this.publicKey.id, privateKey: this.publicKey.privateKey }
   }
 
+  /**
+   * In `"both"` mode (a merchant migrating), the key a request names in `Wechatpay-Serial`: the
+   * public key by its id, or an active certificate by its serial. `undefined` (sign with the
+   * default) for any other mode, no header, or a name the sandbox does not know.
+   */
+  keyNamed(serial: string | undefined): SigningKey | undefined {
+    if (this.mode !== "both" || serial === undefined || serial === "") return undefined
+    if (serial === this.publicKey.id) return { serial: this.publicKey.id, privateKey: this.publicKey.privateKey }
+    const held = this.certs.find((c) => !c.retired && c.serialNo === normalizeSerial(serial))
+    return held !== undefined ? { serial: held.serialNo, privateKey: held.privateKey } : undefined
+  }
+
   /** The newest active certificate's key: it signs `/v3/certificates` whatever the mode's preference. */
   newestCertificateKey(): SigningKey | undefined {
     const newest = this.certs.filter((c) => !c.retired).at(-1)

@@ -9,7 +9,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as crypto from "node:crypto"
 import { Effect, Layer, Redacted, TestClock } from "effect"
 import { DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
-import type { WechatPayClient } from "../../src/api/WechatPayClient.js"
+import * as WechatPayClient from "../../src/api/WechatPayClient.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { aeadDecrypt } from "../../src/signing/crypto.js"
 import { certificateDownloads, docs, sandboxOptions } from "./support.js"
@@ -18,7 +18,7 @@ const update = DiscountCard.updateOrder(docs.updateOrder)
 const prepare = MembercardOpen.prepareBonus(docs.prepareBonus)
 
 /** A sandbox in memory (and its client) on a TestClock set to now: certificates look real, time moves only when told. */
-const withSandbox = <A, E>(options: Sandbox.Options, body: Effect.Effect<A, E, Sandbox.Sandbox | WechatPayClient>) =>
+const withSandbox = <A, E>(options: Sandbox.Options, body: Effect.Effect<A, E, Sandbox.Sandbox | WechatPayClient.WechatPayClient>) =>
   Effect.gen(function*() {
     yield* TestClock.setTime(Date.now())
     return yield* Effect.provide(body, Sandbox.layer({ ...sandboxOptions, ...options }))
@@ -153,6 +153,39 @@ describe("sandbox certificate mode", () => {
         const e = yield* Effect.flip(Effect.provide(update, clientOver(sandbox, { publicKeyId: sandbox.platformPublicKeyId, publicKey: sandbox.platformPublicKey })))
         expect(e._tag === "ResponseVerificationError" && e.reason).toBe("UnknownSerial")
         yield* Effect.provide(update, clientOver(sandbox, { certificates: "auto" }))
+      })
+    ))
+
+  it.effect("migration (\"both\"): an answer is signed by the key the request's Wechatpay-Serial names, else by the default", () =>
+    withSandbox(
+      { platform: "both" },
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        const [certificate] = yield* sandbox.certificates
+        const client = yield* WechatPayClient.WechatPayClient
+        const answeredBy = (headers: Record<string, string> | undefined) =>
+          Effect.map(
+            client.attempt({ method: "GET", url: `/v3/marketing/busifavor/callbacks?mchid=${sandbox.mchid}`, body: undefined, headers }),
+            (r) => r.headers["wechatpay-serial"]
+          )
+        // a client in certificate mode (as the official SDKs send it on every request) gets a certificate's signature
+        expect(yield* answeredBy({ "wechatpay-serial": certificate!.serialNo })).toBe(certificate!.serialNo)
+        expect(yield* answeredBy({ "wechatpay-serial": certificate!.serialNo.toLowerCase() })).toBe(certificate!.serialNo)
+        // a public-key client, no header, or an unknown serial: the configured default (the public key)
+        expect(yield* answeredBy({ "wechatpay-serial": sandbox.platformPublicKeyId })).toBe(sandbox.platformPublicKeyId)
+        expect(yield* answeredBy(undefined)).toBe(sandbox.platformPublicKeyId)
+        expect(yield* answeredBy({ "wechatpay-serial": "5EED00000000000000000000000000000000DEAD" })).toBe(sandbox.platformPublicKeyId)
+        // with the certificate as the default, a public-key client still gets the public key
+        yield* sandbox.useSigningKey("certificate")
+        expect(yield* answeredBy({ "wechatpay-serial": sandbox.platformPublicKeyId })).toBe(sandbox.platformPublicKeyId)
+        expect(yield* answeredBy(undefined)).toBe(certificate!.serialNo)
+        // and a certificate-only client that names its certificate verifies every answer
+        yield* Effect.provide(update, clientOver(sandbox, { certificates: [certificate!.certificate] }).pipe(Layer.fresh))
+        yield* sandbox.useSigningKey("publicKey")
+        const named = WechatPay.request({ method: "PATCH", path: `/v3/discount-card/orders/${docs.updateOrder.out_order_no}`, body: { objectives: docs.updateOrder.objectives }, headers: { "Wechatpay-Serial": certificate!.serialNo } })
+        yield* Effect.provide(named, clientOver(sandbox, { certificates: [certificate!.certificate] }))
+        const unnamed = yield* Effect.flip(Effect.provide(update, clientOver(sandbox, { certificates: [certificate!.certificate] })))
+        expect(unnamed._tag === "ResponseVerificationError" && unnamed.reason).toBe("UnknownSerial")
       })
     ))
 
