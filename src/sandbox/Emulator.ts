@@ -73,6 +73,8 @@ export interface EmulatorConfig {
   /** Cache answer signatures per (status, body): cheap answers for benchmarks. */
   readonly bench: boolean
   readonly maxRecordedRequests: number
+  /** How long a rotated certificate is published before it signs (sandbox time). */
+  readonly certificateLeadMillis: number
   /**
    * Endpoints answered from their declaration alone: the request is checked like the curated
    * routes check theirs, and the answer is the documented example (204 when there is none to send).
@@ -260,7 +262,12 @@ const documentedRoutes = (endpoints: ReadonlyArray<Endpoint.Endpoint<any, any, a
 }
 
 export interface RotateOptions {
-  /** Retire every older certificate at once (default: keep them, overlapping). */
+  /**
+   * Sign with the new certificate at once, an abrupt change (default: publish it now and sign
+   * with it when the lead has passed in sandbox time, or on `startSigningWith`, as WeChat Pay does).
+   */
+  readonly signNow?: boolean | undefined
+  /** Retire every older certificate at once (implies `signNow`; default: keep them, overlapping). */
   readonly retireOld?: boolean | undefined
 }
 
@@ -388,7 +395,7 @@ export const make = (config: EmulatorConfig): Emulator => {
     // during a migration ("both"), an answer is signed by the key the request names in
     // Wechatpay-Serial (a client in certificate mode names a certificate), else by the default.
     const key = path === "/v3/certificates" && status === 200
-      ? config.platform.newestCertificateKey()
+      ? config.platform.signingCertificateKey(nowMillis)
       : config.platform.keyNamed(requestSerial)
     const headers = signer.headers(status, body, Math.floor(nowMillis / 1000), tampering, key)
     return {
@@ -514,7 +521,16 @@ export const make = (config: EmulatorConfig): Emulator => {
           const body = yield* readJson(request)
           if (!body.ok) return badControl("the body is not JSON")
           const retireOld = (body.value as { retireOld?: unknown }).retireOld === true
-          return json(200, yield* rotateCertificates({ retireOld }))
+          const signNow = (body.value as { signNow?: unknown }).signNow === true
+          return json(200, yield* rotateCertificates({ retireOld, signNow }))
+        }
+        case "POST /certificates/start-signing": {
+          const body = yield* readJson(request)
+          const serial = body.ok ? (body.value as { serial_no?: unknown }).serial_no : undefined
+          if (typeof serial !== "string") return badControl("give {\"serial_no\": \"…\"}")
+          return config.platform.startSigningWith(serial, yield* now)
+            ? HttpServerResponse.empty({ status: 204 })
+            : json(404, { code: "NOT_FOUND", message: `no active certificate ${serial}` })
         }
         case "POST /certificates/retire": {
           const body = yield* readJson(request)
@@ -563,7 +579,9 @@ export const make = (config: EmulatorConfig): Emulator => {
     Effect.gen(function*() {
       const key = yield* config.nextCertificateKey
       const older = config.platform.active()
-      const added = config.platform.addCertificate(key, yield* now)
+      const at = yield* now
+      const abrupt = options.signNow === true || options.retireOld === true
+      const added = config.platform.addCertificate(key, at, abrupt ? at : at + config.certificateLeadMillis)
       if (options.retireOld === true) for (const c of older) config.platform.retire(c.serialNo)
       return added
     })

@@ -24,14 +24,18 @@ export interface PlatformCertificate {
   readonly expireTime: string
   /** Retired certificates are no longer served nor used. */
   readonly retired: boolean
+  /** From when it signs (RFC 3339, UTC+8); before that it is only published. */
+  readonly signsFrom: string
 }
 
 /** The key answers and callbacks are signed with, and the id that goes in `Wechatpay-Serial`. */
 export type { SigningKey } from "./Protocol.js"
 
-interface Held extends PlatformCertificate {
+interface Held extends Omit<PlatformCertificate, "signsFrom"> {
   readonly privateKey: crypto.KeyObject
   retired: boolean
+  /** Sandbox time (ms) from which it signs; until then it is only published in `/v3/certificates`. */
+  signsFrom: number
 }
 
 /** RFC 3339 in UTC+8 (as WeChat Pay writes times), without fractions. */
@@ -71,8 +75,11 @@ export class PlatformKeys {
     return this.mode !== "publicKey"
   }
 
-  /** Issues a certificate for `privateKey`, valid from an hour before `nowMillis` for five years; it signs from now on. */
-  addCertificate(privateKey: crypto.KeyObject, nowMillis: number): PlatformCertificate {
+  /**
+   * Issues a certificate for `privateKey`, valid from an hour before `nowMillis` for five years,
+   * published at once and signing from `signsFrom` (default: now).
+   */
+  addCertificate(privateKey: crypto.KeyObject, nowMillis: number, signsFrom: number = nowMillis): PlatformCertificate {
     const notBefore = nowMillis - 3600_000
     const notAfter = nowMillis + CERTIFICATE_DAYS * DAY_MS
     const serialNo = randomSerial()
@@ -89,7 +96,8 @@ export class PlatformKeys {
       effectiveTime: beijingTime(notBefore),
       expireTime: beijingTime(notAfter),
       retired: false,
-      privateKey
+      privateKey,
+      signsFrom
     }
     this.certs.push(held)
     return view(held)
@@ -121,11 +129,11 @@ export class PlatformKeys {
     return this.mode === "publicKey" ? "publicKey" : this.mode === "certificates" ? "certificate" : this.preferred
   }
 
-  /** The newest active certificate (certificate mode), else the public key. */
-  current(): SigningKey {
+  /** The certificate that signs at `nowMillis` (certificate mode), else the public key. */
+  current(nowMillis: number): SigningKey {
     if (this.signingWith === "certificate") {
-      const newest = this.certs.filter((c) => !c.retired).at(-1)
-      if (newest !== undefined) return { serial: newest.serialNo, privateKey: newest.privateKey }
+      const signing = this.signingCertificateKey(nowMillis)
+      if (signing !== undefined) return signing
     }
     return { serial: this.publicKey.id, privateKey: this.publicKey.privateKey }
   }
@@ -142,10 +150,31 @@ export class PlatformKeys {
     return held !== undefined ? { serial: held.serialNo, privateKey: held.privateKey } : undefined
   }
 
-  /** The newest active certificate's key: it signs `/v3/certificates` whatever the mode's preference. */
-  newestCertificateKey(): SigningKey | undefined {
-    const newest = this.certs.filter((c) => !c.retired).at(-1)
-    return newest !== undefined ? { serial: newest.serialNo, privateKey: newest.privateKey } : undefined
+  /**
+   * The certificate signing at `nowMillis`: of the active ones whose signing has started, the one
+   * that started last (a published certificate waits for its turn; the old one keeps signing).
+   * It also signs `/v3/certificates` whatever the mode's preference, so a client that checks each
+   * download with the certificates it already knows can always read the next one.
+   */
+  signingCertificateKey(nowMillis: number): SigningKey | undefined {
+    let chosen: Held | undefined
+    // compared in whole seconds: answers are signed at second resolution
+    const now = Math.floor(nowMillis / 1000)
+    for (const c of this.certs) {
+      if (c.retired || Math.floor(c.signsFrom / 1000) > now) continue
+      if (chosen === undefined || c.signsFrom >= chosen.signsFrom) chosen = c
+    }
+    // none has started (the signing ones retired early): the newest active, rather than nothing
+    chosen ??= this.certs.filter((c) => !c.retired).at(-1)
+    return chosen !== undefined ? { serial: chosen.serialNo, privateKey: chosen.privateKey } : undefined
+  }
+
+  /** Starts signing with this active certificate now. Answers whether it exists. */
+  startSigningWith(serialNo: string, nowMillis: number): boolean {
+    const held = this.certs.find((c) => c.serialNo === normalizeSerial(serialNo) && !c.retired)
+    if (held === undefined) return false
+    held.signsFrom = nowMillis
+    return true
   }
 
   /** The `GET /v3/certificates` body: each active certificate AEAD-encrypted with the APIv3 key. */
@@ -173,5 +202,6 @@ const view = (c: Held): PlatformCertificate => ({
   certificate: c.certificate,
   effectiveTime: c.effectiveTime,
   expireTime: c.expireTime,
-  retired: c.retired
+  retired: c.retired,
+  signsFrom: beijingTime(c.signsFrom)
 })

@@ -132,10 +132,10 @@ export interface SigningKey {
 }
 
 /** Where the signing key comes from: one fixed public key, or whatever key signs now (certificate rotation). */
-export type KeySource = PlatformKey | { readonly current: () => SigningKey }
+export type KeySource = PlatformKey | { readonly current: (nowMillis: number) => SigningKey }
 
-const currentKey = (source: KeySource) =>
-  "current" in source ? source.current() : { serial: source.publicKeyId, privateKey: source.privateKey }
+const currentKey = (source: KeySource, nowSeconds: number) =>
+  "current" in source ? source.current(nowSeconds * 1000) : { serial: source.publicKeyId, privateKey: source.privateKey }
 
 /** How an answer's signature is to be spoiled (fault injection), if at all. */
 export type SignatureTampering = "bad-signature" | "missing-signature-headers" | "stale-timestamp" | "unknown-serial" | "signature-probe"
@@ -181,7 +181,7 @@ export const makeResponseSigner = (platform: KeySource, options: { readonly cach
   const build = (status: number | undefined, body: string, nowSeconds: number, tampering: SignatureTampering | undefined, override?: SigningKey) => {
     const requestId = crypto.randomBytes(20).toString("hex").toUpperCase()
     if (tampering === "missing-signature-headers") return { "request-id": requestId }
-    const key = override ?? currentKey(platform)
+    const key = override ?? currentKey(platform, nowSeconds)
     let s: CachedSignature
     let serial = key.serial
     switch (tampering) {

@@ -12,7 +12,7 @@ import type { HttpApp } from "@effect/platform"
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import { promisify } from "node:util"
-import { Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from "effect"
 import * as WechatPay from "../api/WechatPay.js"
 import type { ClientSettings } from "../api/WechatPayClient.js"
 import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from "../signing/crypto.js"
@@ -75,6 +75,8 @@ export interface Options {
   readonly callbacks?: Emulator.CallbackSettings | undefined
   /** Shifts the sandbox clock against the Effect `Clock` (e.g. `"-10 minutes"` to test skew). */
   readonly clockOffset?: Duration.DurationInput | undefined
+  /** How long a rotated certificate is published before it signs. Default 3 days. */
+  readonly certificateLead?: Duration.DurationInput | undefined
   /** `true` (default): the WeChat docs' example entities; `false`: empty; or your own seed. */
   readonly seed?: boolean | SeedData | undefined
   /** Cache answer signatures per (status, body), so the sandbox is cheap under load (benchmarks). */
@@ -109,13 +111,17 @@ export interface SandboxService extends Credentials {
   /** The active platform certificates (PEM, serial, validity), oldest first; empty in public-key mode. */
   readonly certificates: Effect.Effect<ReadonlyArray<PlatformCertificate>>
   /**
-   * Issues the next platform certificate: `/v3/certificates` lists it next to the others (they
-   * overlap) and it signs from now on; `{ retireOld: true }` retires the others at once.
-   * Dies in public-key mode.
+   * Issues the next platform certificate in two phases, as WeChat Pay does: `/v3/certificates`
+   * lists it next to the others at once (they overlap), and it signs once `certificateLead` has
+   * passed in sandbox time (or on `startSigningWith`); the old one signs until then and stays
+   * listed until retired. `{ signNow: true }` signs at once (an abrupt change); `{ retireOld: true }`
+   * also retires the others. Dies in public-key mode.
    */
   readonly rotateCertificates: (options?: Emulator.RotateOptions) => Effect.Effect<PlatformCertificate>
   /** No longer served nor used to sign. Answers whether an active certificate had that serial. */
   readonly retireCertificate: (serialNo: string) => Effect.Effect<boolean>
+  /** Signs with this published certificate from now on (a rotation's second phase, without waiting for the lead). */
+  readonly startSigningWith: (serialNo: string) => Effect.Effect<boolean>
   /** `"both"` mode: sign answers and callbacks with the public key (default) or the newest certificate. */
   readonly useSigningKey: (which: "publicKey" | "certificate") => Effect.Effect<void>
   /**
@@ -302,9 +308,10 @@ const makeWithEmulator = (options: Options) =>
       initialSeed: options.seed === false ? undefined : options.seed === true || options.seed === undefined ? docsExamples : options.seed,
       bench: options.bench ?? false,
       maxRecordedRequests: options.maxRecordedRequests ?? 10_000,
+      certificateLeadMillis: Duration.toMillis(options.certificateLead ?? "3 days"),
       emulated: Endpoint.collect(v3)
     })
-    if (platform.keys.hasCertificates) yield* emulator.rotateCertificates()
+    if (platform.keys.hasCertificates) yield* emulator.rotateCertificates({ signNow: true })
     const credentials = resolved.credentials
     const mode = platform.keys.mode
     const service: SandboxService = {
@@ -316,6 +323,8 @@ const makeWithEmulator = (options: Options) =>
           ? Effect.dieMessage("wechatpay sandbox: rotateCertificates needs platform \"certificates\" or \"both\"")
           : emulator.rotateCertificates(o),
       retireCertificate: (serial) => Effect.sync(() => emulator.platform.retire(serial)),
+      startSigningWith: (serial) =>
+        Effect.map(Clock.currentTimeMillis, (ms) => emulator.platform.startSigningWith(serial, ms + (options.clockOffset !== undefined ? Duration.toMillis(options.clockOffset) : 0))),
       useSigningKey: (which) => Effect.sync(() => emulator.platform.preferSigningWith(which)),
       notify: emulator.notify,
       replayCallback: (id) =>

@@ -62,12 +62,17 @@ describe("sandbox certificate mode", () => {
         yield* update
         expect(yield* certificateDownloads(sandbox)).toBe(1) // when the client was built
 
-        // Calls in flight while the next certificate arrives and starts signing.
-        const during = yield* Effect.fork(Effect.all(Array.from({ length: 12 }, () => update), { concurrency: 4 }))
+        // Phase one: the next certificate is published; the old one keeps signing, nothing to download.
         const second = yield* sandbox.rotateCertificates()
         yield* Effect.all(Array.from({ length: 6 }, () => prepare), { concurrency: 3 })
-        expect((yield* during.await)._tag).toBe("Success")
         expect((yield* sandbox.certificates).map((c) => c.serialNo)).toEqual([first!.serialNo, second.serialNo]) // overlapping
+        expect(yield* certificateDownloads(sandbox)).toBe(1)
+
+        // Phase two, while calls are in flight: it starts signing; one refresh learns it.
+        const during = yield* Effect.fork(Effect.all(Array.from({ length: 12 }, () => update), { concurrency: 4 }))
+        expect(yield* sandbox.startSigningWith(second.serialNo)).toBe(true)
+        yield* Effect.all(Array.from({ length: 6 }, () => prepare), { concurrency: 3 })
+        expect((yield* during.await)._tag).toBe("Success")
         expect(yield* certificateDownloads(sandbox)).toBe(2)
 
         // Past the client's on-demand gap (60 s), the next one retires the others at once.
@@ -127,11 +132,37 @@ describe("sandbox certificate mode", () => {
         yield* Effect.provide(Effect.zipRight(update, prepare), clientOver(sandbox, { certificates: pems }))
         expect(yield* certificateDownloads(sandbox)).toBe(before)
 
+        // phased: the known PEMs keep working until the new certificate signs
         const next = yield* sandbox.rotateCertificates()
+        yield* Effect.provide(update, clientOver(sandbox, { certificates: pems }))
+        yield* sandbox.startSigningWith(next.serialNo)
         const e = yield* Effect.flip(Effect.provide(update, clientOver(sandbox, { certificates: pems })))
         expect(e._tag === "ResponseVerificationError" && e.reason).toBe("UnknownSerial")
         yield* Effect.provide(update, clientOver(sandbox, { certificates: [...pems, next.certificate] }))
         expect(yield* certificateDownloads(sandbox)).toBe(before)
+      })
+    ))
+
+  it.effect("the lead: a published certificate starts signing by itself once the lead has passed in sandbox time", () =>
+    withSandbox(
+      { platform: "certificates", certificateLead: "2 days" },
+      Effect.gen(function*() {
+        const sandbox = yield* Sandbox.Sandbox
+        const client = yield* WechatPayClient.WechatPayClient
+        const serial = Effect.map(
+          client.attempt({ method: "GET", url: `/v3/marketing/busifavor/callbacks?mchid=${sandbox.mchid}`, body: undefined }),
+          (r) => r.headers["wechatpay-serial"]
+        )
+        const [first] = yield* sandbox.certificates
+        const next = yield* sandbox.rotateCertificates()
+        expect(next.signsFrom > first!.signsFrom).toBe(true)
+        yield* TestClock.adjust("47 hours")
+        expect(yield* serial).toBe(first!.serialNo)
+        yield* TestClock.adjust("2 hours")
+        expect(yield* serial).toBe(next.serialNo)
+        // and an abrupt change, for tests of one: signs at once
+        const third = yield* sandbox.rotateCertificates({ signNow: true })
+        expect(yield* serial).toBe(third.serialNo)
       })
     ))
 
@@ -210,6 +241,8 @@ describe("sandbox certificate mode", () => {
         const listed = JSON.parse((yield* control("GET", "/certificates")).text)
         expect(listed.mode).toBe("certificates")
         expect(listed.certificates.map((c: { serialNo: string }) => c.serialNo)).toEqual([first!.serialNo, added.serialNo])
+        expect((yield* control("POST", "/certificates/start-signing", { serial_no: added.serialNo })).status).toBe(204)
+        expect((yield* control("POST", "/certificates/start-signing", { serial_no: "5EED00000000000000000000000000000000DEAD" })).status).toBe(404)
         expect((yield* control("POST", "/certificates/retire", { serial_no: first!.serialNo })).status).toBe(204)
         expect((yield* sandbox.certificates).map((c) => c.serialNo)).toEqual([added.serialNo])
         yield* update // the client learns the new certificate with one refresh
