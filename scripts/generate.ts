@@ -329,8 +329,8 @@ interface Operation {
   readonly deprecated: boolean
   readonly tags: ReadonlyArray<string>
   readonly locations: Partial<Record<LocationName, Array<Field>>>
-  /** `"none"`: 204; `undefined`: no schema (unknown). */
-  readonly success: Ty | "none" | undefined
+  /** `"none"`: 204; `"accepted"`: a documented 202 without a body; `undefined`: no schema (unknown). */
+  readonly success: Ty | "none" | "accepted" | undefined
   /** `undefined`: no `Wechatpay-Serial`. */
   readonly encrypt: ReadonlyArray<string> | undefined
   /** `x-is-sensitive` on the body object itself (for the fields' docs). */
@@ -524,7 +524,7 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
   // success: the first 2xx with a schema
   const responses = isObj(op.responses) ? op.responses : {}
   const codes = Object.keys(responses).filter((c) => /^2\d\d$/.test(c)).sort()
-  let success: Ty | "none" | undefined
+  let success: Ty | "none" | "accepted" | undefined
   const schemaOf = (c: string) => {
     const r = responses[c]
     return isObj(r) && isObj(r.schema) && Object.keys(r.schema).length > 0 ? r.schema : undefined
@@ -538,11 +538,12 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
     if (withSchema !== "200") note(`success schema on ${withSchema}`, key)
     success = toTy((responses[withSchema] as Obj).schema, file, `"${key}" response`)
   } else if (codes.includes("204")) success = "none"
+  else if (codes.includes("202")) success = "accepted" // the documented success: never retried as "repeat the request"
   else {
     note(`${codes.join("/") || "no 2xx"} without a schema: Schema.Unknown`, key)
     success = undefined
   }
-  if (codes.includes("202")) note("documents a 202 (the client retries 202s)", key)
+  if (codes.includes("202") && success !== "accepted") note("documents a 202 next to another success (the client retries 202s)", key)
 
   // sensitive fields: x-is-sensitive on the operation and on the body's objects
   const encrypt: Array<string> = []
@@ -1015,6 +1016,9 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
     if (op.success === "none") {
       res = "void"
       success = "Endpoint.NoContent"
+    } else if (op.success === "accepted") {
+      res = "void"
+      success = "Endpoint.Accepted"
     } else if (op.success === undefined) {
       res = "unknown"
       success = "Schema.Unknown"

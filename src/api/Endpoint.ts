@@ -14,7 +14,7 @@
 import { Effect, type Schema, Schema as SchemaModule } from "effect"
 import type { ApiError, ApiErrorClass } from "../errors/ApiError.js"
 import type { PipelineError } from "../errors/errors.js"
-import { NoContent as NoContentSchema } from "../internal/interpret.js"
+import { Accepted as AcceptedSchema, NoContent as NoContentSchema } from "../internal/interpret.js"
 import {
   checkDeclaration,
   checkInput,
@@ -30,6 +30,9 @@ export type { HttpMethod, Location, Locations } from "../internal/pipeline.js"
 
 /** `success: NoContent` declares an endpoint that answers 204 with no body. */
 export const NoContent: Schema.Schema<void> = NoContentSchema
+
+/** `success: Accepted` declares an endpoint whose documented success is 202 Accepted with no body: a 202 is its success, not "repeat the request". */
+export const Accepted: Schema.Schema<void> = AcceptedSchema
 
 /** The schemas of an endpoint: where each input field goes, what success looks like, which codes it documents. */
 export interface Schemas<Res, E extends ApiError> extends Locations {

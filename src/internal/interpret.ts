@@ -20,6 +20,9 @@ export interface Answer {
 /** `success: NoContent` declares an endpoint that answers 204 with no body. */
 export const NoContent = Schema.Void
 
+/** `success: Accepted` declares an endpoint whose documented success is a 202 without a body (the work goes on at WeChat Pay). */
+export const Accepted: Schema.Schema<void> = Schema.Void.annotations({ identifier: "Accepted" })
+
 /** Any JSON answer, undecoded (`undefined` for an empty body): `WechatPay.request` without a `success` schema. */
 export const AnyAnswer: Schema.Schema<unknown> = Schema.Unknown.annotations({ identifier: "AnyAnswer" })
 
@@ -161,7 +164,9 @@ export const successInterpreter = <A>(success: Schema.Schema<A, any, never>): Su
   const cached = successInterpreters.get(success.ast)
   if (cached !== undefined) return cached as SuccessInterpreter<A>
   let interpret: SuccessInterpreter<A>
-  if ((success as unknown) === NoContent) {
+  if ((success as unknown) === Accepted) {
+    interpret = () => Effect.succeed(undefined as A)
+  } else if ((success as unknown) === NoContent) {
     interpret = (r) => (r.status === 202 ? Effect.fail(accepted(r)) : Effect.succeed(undefined as A))
   } else if ((success as unknown) === AnyAnswer) {
     interpret = (r) => {

@@ -11,7 +11,7 @@ import { parseAuthorization } from "../signing/crypto.js"
 import * as Busifavor from "../api/Busifavor.js"
 import * as DiscountCard from "../api/DiscountCard.js"
 import type * as Endpoint from "../api/Endpoint.js"
-import { NoContent } from "../internal/interpret.js"
+import { Accepted, NoContent } from "../internal/interpret.js"
 import * as MembercardOpen from "../api/MembercardOpen.js"
 import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
@@ -168,6 +168,7 @@ const coerce = (values: Readonly<Record<string, string | undefined>>, fields: Re
 const documented = (endpoint: Endpoint.Endpoint<any, any, any>): Answer => {
   const { example, success } = endpoint.spec.schemas()
   if ((success as unknown) === NoContent) return { status: 204 }
+  if ((success as unknown) === Accepted) return { status: 202 }
   return { status: 200, body: example ?? {} }
 }
 
@@ -222,7 +223,7 @@ const handlerOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<R
     const answer = rule(input as Req, call.nowMillis)
     if (answer instanceof ApiFailure) return yield* answer
     if (answer.events !== undefined) yield* call.emit(answer.events)
-    return answer.status === 204 ? HttpServerResponse.empty({ status: 204 }) : json(200, answer.body)
+    return answer.status === 200 ? json(200, answer.body) : HttpServerResponse.empty({ status: answer.status })
   })
   return handler
 }

@@ -116,7 +116,7 @@ export interface TriggeredEvent {
 
 export type Answer =
   | { readonly status: 200; readonly body: unknown; readonly events?: ReadonlyArray<TriggeredEvent> }
-  | { readonly status: 204; readonly events?: ReadonlyArray<TriggeredEvent> }
+  | { readonly status: 202 | 204; readonly events?: ReadonlyArray<TriggeredEvent> }
 
 const noContent: Answer = { status: 204 }
 

@@ -264,7 +264,7 @@ export interface FapiaoApplicationsPostBodyFapiaoInformationItems {
   readonly discount: boolean
 }
 
-const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBody, unknown, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications",
@@ -312,7 +312,7 @@ const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBody, unkn
     })
     return {
       body: FapiaoApplicationsPostBody,
-      success: Schema.Unknown,
+      success: Endpoint.Accepted,
       errors: commonErrors
     }
   }
@@ -520,7 +520,7 @@ export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransact
   readonly amount: number
 }
 
-const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplicationsIssueGeneralPostBody, unknown, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplicationsIssueGeneralPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issueGeneral.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-general",
@@ -579,7 +579,7 @@ const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplicationsIs
     })
     return {
       body: FapiaoApplicationsIssueGeneralPostBody,
-      success: Schema.Unknown,
+      success: Endpoint.Accepted,
       errors: commonErrors
     }
   }
@@ -829,7 +829,7 @@ export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformat
   readonly amount: number
 }
 
-const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApplicationsIssuePassengerTransportPostBody, unknown, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApplicationsIssuePassengerTransportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issuePassengerTransport.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport",
@@ -899,7 +899,7 @@ const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApp
     })
     return {
       body: FapiaoApplicationsIssuePassengerTransportPostBody,
-      success: Schema.Unknown,
+      success: Endpoint.Accepted,
       errors: commonErrors
     }
   }
@@ -1127,7 +1127,7 @@ export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationTrans
   readonly amount: number
 }
 
-const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoApplicationsIssueRefinedOilPostBody, unknown, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoApplicationsIssueRefinedOilPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issueRefinedOil.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil",
@@ -1192,7 +1192,7 @@ const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoApplication
     })
     return {
       body: FapiaoApplicationsIssueRefinedOilPostBody,
-      success: Schema.Unknown,
+      success: Endpoint.Accepted,
       errors: commonErrors
     }
   }
@@ -1439,7 +1439,7 @@ export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationTra
   readonly amount: number
 }
 
-const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoApplicationsRealEstateLeasingPostBody, unknown, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoApplicationsRealEstateLeasingPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.realEstateLeasing.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing",
@@ -1509,7 +1509,7 @@ const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoApplicati
     })
     return {
       body: FapiaoApplicationsRealEstateLeasingPostBody,
-      success: Schema.Unknown,
+      success: Endpoint.Accepted,
       errors: commonErrors
     }
   }
@@ -2417,7 +2417,7 @@ export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInf
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.insertCards.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest extends FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams, FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody {}
 
-const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest, unknown, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.insertCards.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards",
@@ -2494,7 +2494,7 @@ const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<FapiaoAp
     return {
       params: FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams,
       body: FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody,
-      success: Schema.Unknown,
+      success: Endpoint.Accepted,
       errors: commonErrors
     }
   }
@@ -2546,7 +2546,7 @@ export interface FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.reverse.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdReversePostRequest extends FapiaoApplicationsFapiaoApplyIdReversePostParams, FapiaoApplicationsFapiaoApplyIdReversePostBody {}
 
-const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdReversePostRequest, unknown, CommonError> = /*#__PURE__*/ Endpoint.make({
+const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.reverse.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse",
@@ -2568,7 +2568,7 @@ const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<FapiaoApplic
     return {
       params: FapiaoApplicationsFapiaoApplyIdReversePostParams,
       body: FapiaoApplicationsFapiaoApplyIdReversePostBody,
-      success: Schema.Unknown,
+      success: Endpoint.Accepted,
       errors: commonErrors
     }
   }

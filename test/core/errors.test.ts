@@ -3,7 +3,7 @@
  * HttpClient; 4xx/5xx are not signed, as WeChat Pay often sends them). Retries are left on in the
  * layer and turned off per call with `WechatPay.withoutRetry`.
  */
-import { successInterpreter } from "../../src/internal/interpret.js"
+import { Accepted, successInterpreter } from "../../src/internal/interpret.js"
 import { SendConsumptionCardResponse } from "../../src/schemas/busifavor.js"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, TestClock, Fiber } from "effect"
@@ -138,5 +138,15 @@ describe("verified answers are decoded for types and presence only", () => {
         const e = yield* Effect.flip(successInterpreter(SendConsumptionCardResponse)(answer(body)))
         expect(e).toMatchObject({ _tag: "UnexpectedSuccess", status: 200, body, requestId: "req-1" })
       }
+    }))
+})
+
+describe("a documented 202", () => {
+  it.effect("is the success of an endpoint declared Accepted, and 'repeat the request' for any other", () =>
+    Effect.gen(function*() {
+      const answer = { status: 202, body: "", requestId: "req-2" }
+      expect(yield* successInterpreter(Accepted)(answer)).toBeUndefined()
+      const e = yield* Effect.flip(successInterpreter(SendConsumptionCardResponse)(answer))
+      expect(e).toMatchObject({ _tag: "UnexpectedResponse", status: 202 })
     }))
 })
