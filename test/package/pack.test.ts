@@ -1,6 +1,7 @@
 /**
  * The published tarball imports cleanly from a plain Node ESM script: `npm pack` (which builds),
- * unpack into a scratch project that has only the peer dependencies, and import every subpath.
+ * unpack into a scratch project that has only the peer dependencies, and import every subpath
+ * (the generated `v3` and a family included); `internal/*` stays closed.
  */
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -35,6 +36,14 @@ describe("npm pack", () => {
           `import * as api from "effect-wechatpay/api"`,
           `import * as notifications from "effect-wechatpay/notifications"`,
           `import * as sandbox from "effect-wechatpay/sandbox"`,
+          `import * as errors from "effect-wechatpay/errors"`,
+          `import { v3 } from "effect-wechatpay/v3"`,
+          `import { pay } from "effect-wechatpay/v3/pay"`,
+          `if (v3.pay !== pay || typeof pay.transactions.jsapi.post !== "function") throw new Error("v3")`,
+          `if (typeof errors.OrderNotExist !== "function") throw new Error("errors")`,
+          `let closed = false`,
+          `try { await import("effect-wechatpay/internal/client.js") } catch { closed = true }`,
+          `if (!closed) throw new Error("internal/* is open")`,
           `const names = ["WechatPay", "DiscountCard", "Busifavor", "MembercardOpen", "Signing", "SignError"]`,
           `for (const n of names) if (!(n in ewp)) throw new Error("missing export " + n)`,
           `if (typeof signing.Signing.requestMessage !== "function") throw new Error("signing")`,
