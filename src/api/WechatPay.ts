@@ -9,7 +9,6 @@
 import { HttpClient } from "@effect/platform"
 import * as fs from "node:fs"
 import { Config, ConfigError, Context, type Duration, Effect, Either, Layer, Option, Redacted, Schedule, type Schema, type Scope } from "effect"
-import type { ApiErrorClass } from "../errors/ApiError.js"
 import { type CertificateError, type CommonError, commonErrors, InvalidKey, type PipelineError, type RequestValidationError, UnexpectedResponse } from "../errors/errors.js"
 import * as client from "../internal/client.js"
 import { encryptFields } from "../internal/encrypt.js"
@@ -78,24 +77,21 @@ const signerOf = (options: Options): Effect.Effect<Signer.SignerService, Invalid
   })
 }
 
-const certificateErrors: ReadonlyArray<ApiErrorClass> = commonErrors
-
 /** A verifier in certificate mode: downloads signed by `signer` on the client's own pipeline, refreshed in the scope. */
-const autoVerifier = (options: Options, signer: Signer.SignerService, transport: Transport) =>
+const autoVerifier = (options: Options, apiV3Key: Option.Option<Redacted.Redacted<string>>, signer: Signer.SignerService, transport: Transport) =>
   Effect.gen(function*() {
-    if (options.apiV3Key === undefined) {
+    if (Option.isNone(apiV3Key)) {
       return yield* new InvalidKey({ which: "apiV3Key", message: "apiV3Key: is required with platform.certificates = \"auto\"" })
     }
-    const apiV3Key = yield* ApiV3Key.check(options.apiV3Key)
     const { publicKey, publicKeyId } = options.platform
     const staticKeys = yield* Verifier.loadStaticKeys({ publicKey, publicKeyId })
     const downloader = client.make(signer, Certificates.deferredVerifier, transport, { ...options, retry: Schedule.recurs(2) })
-    const interpretError = errorInterpreter(certificateErrors)
+    const interpretError = errorInterpreter<CommonError>(commonErrors)
     const download = downloader.execute({ method: "GET", url: "/v3/certificates", body: undefined }, (r) =>
       r.status === 200
         ? Effect.succeed(r)
         : Effect.fail(r.status >= 200 && r.status < 300 ? new UnexpectedResponse({ status: r.status, message: "expected 200" }) : interpretError(r)))
-    return yield* Certificates.make({ apiV3Key, staticKeys, refreshInterval: options.platform.refreshInterval }, download)
+    return yield* Certificates.make({ apiV3Key: apiV3Key.value, staticKeys, refreshInterval: options.platform.refreshInterval }, download)
   })
 
 /** Every service of the client over one transport; `acquire` gives the transport (closed with the layer when it is ours). */
@@ -104,11 +100,11 @@ const layerWith = <R>(options: Options, acquire: Effect.Effect<Transport, never,
     Effect.gen(function*() {
       const transport = yield* acquire
       const signer = yield* signerOf(options)
+      const apiV3Key = options.apiV3Key === undefined ? Option.none() : Option.some(yield* ApiV3Key.check(options.apiV3Key))
       const { certificates, publicKey, publicKeyId } = options.platform
       const verifier = certificates === "auto"
-        ? yield* autoVerifier(options, signer, transport)
+        ? yield* autoVerifier(options, apiV3Key, signer, transport)
         : yield* Verifier.make({ publicKey, publicKeyId, certificates })
-      const apiV3Key = options.apiV3Key === undefined ? Option.none() : Option.some(yield* ApiV3Key.check(options.apiV3Key))
       return Context.make(WechatPayClient, client.make(signer, verifier, transport, options)).pipe(
         Context.add(Signer.Signer, signer),
         Context.add(Verifier.Verifier, verifier),
@@ -252,7 +248,7 @@ export const encryptSensitive = (
 ): Effect.Effect<{ readonly ciphertext: string; readonly serial: string }, RequestValidationError, WechatPayClient> =>
   Effect.flatMap(WechatPayClient, (c) => {
     const holder = { value: plaintext }
-    return Effect.map(encryptFields(holder, ["value"], "WechatPay.encryptSensitive", c.verifier), (headers) => ({
+    return Effect.map(encryptFields([holder], ["value"], "WechatPay.encryptSensitive", c.verifier), (headers) => ({
       ciphertext: holder.value,
       serial: headers["wechatpay-serial"]!
     }))

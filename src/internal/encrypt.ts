@@ -10,7 +10,7 @@ import type { VerifierService } from "../signing/Verifier.js"
  * `Wechatpay-Serial` header to send. Give it a copy: it never touches the caller's objects itself.
  */
 export const encryptFields = (
-  body: Record<string, unknown>,
+  targets: ReadonlyArray<Record<string, unknown> | undefined>,
   paths: ReadonlyArray<string>,
   endpoint: string,
   verifier: VerifierService
@@ -45,8 +45,10 @@ export const encryptFields = (
         return undefined
       }
       for (const path of paths) {
-        const problem = visit(body, path.split("."), path)
-        if (problem !== undefined) return Effect.fail(problem)
+        for (const target of targets) {
+          const problem = visit(target, path.split("."), path)
+          if (problem !== undefined) return Effect.fail(problem)
+        }
       }
       return Effect.succeed({ "wechatpay-serial": key.id })
     }

@@ -114,32 +114,15 @@ const invalid = (endpoint: string, message: string) => new RequestValidationErro
 
 /** Checks one flat input against each location's schema; each check keeps only its own fields. */
 export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError => {
-  const { body, headers, params, query } = p.checks
-  let paramsOut: Record<string, unknown> = {}
-  if (params !== undefined) {
-    const r = params(input)
+  const out: { -readonly [L in Location]: unknown } = { params: {}, query: undefined, headers: undefined, body: undefined }
+  for (const location of LOCATIONS) {
+    const check = p.checks[location]
+    if (check === undefined) continue
+    const r = check(input)
     if (!r.ok) return invalid(p.name, r.message)
-    paramsOut = r.value as Record<string, unknown>
+    out[location] = r.value
   }
-  let queryOut: Record<string, unknown> | undefined
-  if (query !== undefined) {
-    const r = query(input)
-    if (!r.ok) return invalid(p.name, r.message)
-    queryOut = r.value as Record<string, unknown>
-  }
-  let headersOut: Record<string, unknown> | undefined
-  if (headers !== undefined) {
-    const r = headers(input)
-    if (!r.ok) return invalid(p.name, r.message)
-    headersOut = r.value as Record<string, unknown>
-  }
-  let bodyOut: unknown
-  if (body !== undefined) {
-    const r = body(input)
-    if (!r.ok) return invalid(p.name, r.message)
-    bodyOut = r.value
-  }
-  return { params: paramsOut, query: queryOut, headers: headersOut, body: bodyOut }
+  return out as Parts
 }
 
 /** Builds the wire request from checked parts and runs it on the client: the bytes serialized here are the bytes signed and sent. */
@@ -172,7 +155,5 @@ export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A
   const query = parts.query !== undefined ? { ...parts.query } : undefined
   const encrypt = p.encrypt
   return Effect.flatMap(WechatPayClient, (client) =>
-    Effect.flatMap(encryptFields(body ?? {}, encrypt, p.name, client.verifier), (serial) =>
-      Effect.flatMap(query === undefined ? Effect.succeed(serial) : encryptFields(query, encrypt, p.name, client.verifier), () =>
-        send(query, body ?? parts.body, serial))))
+    Effect.flatMap(encryptFields([body, query], encrypt, p.name, client.verifier), (serial) => send(query, body ?? parts.body, serial)))
 }

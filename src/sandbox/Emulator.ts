@@ -234,9 +234,11 @@ const routeKey = (e: Endpoint.Endpoint<any, any, any>) => `${e.spec.method} ${e.
 /** The router path of a URL template: `{name}` → `:name`. */
 const routePath = (template: string) => template.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1") as HttpRouter.PathInput
 
-/** A route made from an endpoint's declaration (see `handlerOf`). */
-const route = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>) =>
-  HttpRouter.route(endpoint.spec.method)(routePath(endpoint.spec.path), handlerOf(endpoint, rule))
+/** An endpoint with a business rule, and its route (see `handlerOf`). */
+const ruled = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>) => ({
+  key: routeKey(endpoint),
+  add: HttpRouter.route(endpoint.spec.method)(routePath(endpoint.spec.path), handlerOf(endpoint, rule))
+})
 
 /**
  * Routes for endpoints answered from their declarations. Some share a method and a template but
@@ -280,6 +282,8 @@ export interface Emulator {
   readonly notifier: Notifier
   /** Issues the next platform certificate (it signs from now on); optionally retires the others. */
   readonly rotateCertificates: (options?: RotateOptions) => Effect.Effect<PlatformCertificate>
+  /** Signs with this published certificate from now (sandbox time); false when there is no such active one. */
+  readonly startSigningWith: (serialNo: string) => Effect.Effect<boolean>
   /** Sends one callback and waits for its delivery (all attempts). */
   readonly notify: (eventType: string, resource?: unknown, options?: NotifyOptions) => Effect.Effect<Delivery>
   readonly seed: (data: SeedData) => void
@@ -315,37 +319,32 @@ export const make = (config: EmulatorConfig): Emulator => {
   }
   reset()
 
-  const ruledEndpoints: ReadonlyArray<Endpoint.Endpoint<any, any, any>> = [
-    DiscountCard.addUserRecords,
-    DiscountCard.updateOrder,
-    Busifavor.sendConsumptionCard,
-    MembercardOpen.prepareBonus,
-    Busifavor.setCallbacks,
-    Busifavor.getCallbacks
-  ]
-  // one route per method and template shape: a declaration with a rule wins over its generated twin
-  const ruled = new Set(ruledEndpoints.map(routeKey))
-  const router = HttpRouter.empty.pipe(
-    route(DiscountCard.addUserRecords, (r) => store.addUserRecords(r)),
-    route(DiscountCard.updateOrder, (r) => store.updateOrder(r)),
-    route(Busifavor.sendConsumptionCard, (r, now) => store.sendConsumptionCard(r, now)),
-    route(MembercardOpen.prepareBonus, (r) => store.prepareBonus(r)),
-    route(Busifavor.setCallbacks, (r, nowMillis) => {
+  const rules = [
+    ruled(DiscountCard.addUserRecords, (r) => store.addUserRecords(r)),
+    ruled(DiscountCard.updateOrder, (r) => store.updateOrder(r)),
+    ruled(Busifavor.sendConsumptionCard, (r, now) => store.sendConsumptionCard(r, now)),
+    ruled(MembercardOpen.prepareBonus, (r) => store.prepareBonus(r)),
+    ruled(Busifavor.setCallbacks, (r, nowMillis) => {
       if (r.mchid !== undefined && r.mchid !== config.merchant.mchid) {
         return ApiFailure.of(InvalidRequest, "商户号与请求商户不一致", { field: "mchid", value: r.mchid, issue: "not the calling merchant", location: "body" })
       }
       notifier.busifavorNotifyUrl = r.notify_url
       return { status: 200, body: { update_time: beijingTime(nowMillis), notify_url: r.notify_url, mchid: config.merchant.mchid } }
     }),
-    route(Busifavor.getCallbacks, ({ mchid }) => {
+    ruled(Busifavor.getCallbacks, ({ mchid }) => {
       if (mchid !== config.merchant.mchid) {
         return ApiFailure.of(InvalidRequest, "商户号与请求商户不一致", { field: "mchid", value: mchid, location: "query" })
       }
       if (notifier.busifavorNotifyUrl === undefined) return ApiFailure.of(ResourceNotExists, "未设置商家券事件通知地址")
       return { status: 200, body: { notify_url: notifier.busifavorNotifyUrl, mchid } }
-    }),
+    })
+  ]
+  // one route per method and template shape: a declaration with a rule wins over its generated twin
+  const withRule = new Set(rules.map((r) => r.key))
+  const router = HttpRouter.empty.pipe(
+    (empty) => rules.reduce((router: HttpRouter.HttpRouter<ApiFailure, Call>, r) => r.add(router), empty),
     // every other declared endpoint: validated with its own schemas, answered with its documented example
-    documentedRoutes((config.emulated ?? []).filter((e) => !ruled.has(routeKey(e)) && e.spec.path !== "/v3/certificates")),
+    documentedRoutes((config.emulated ?? []).filter((e) => !withRule.has(routeKey(e)) && e.spec.path !== "/v3/certificates")),
     HttpRouter.get(
       "/v3/certificates",
       Effect.suspend(() =>
@@ -529,7 +528,7 @@ export const make = (config: EmulatorConfig): Emulator => {
           const body = yield* readJson(request)
           const serial = body.ok ? (body.value as { serial_no?: unknown }).serial_no : undefined
           if (typeof serial !== "string") return badControl("give {\"serial_no\": \"…\"}")
-          return config.platform.startSigningWith(serial, yield* now)
+          return (yield* startSigningWith(serial))
             ? HttpServerResponse.empty({ status: 204 })
             : json(404, { code: "NOT_FOUND", message: `no active certificate ${serial}` })
         }
@@ -576,6 +575,8 @@ export const make = (config: EmulatorConfig): Emulator => {
       }
     })
 
+  const startSigningWith = (serialNo: string) => Effect.map(now, (ms) => config.platform.startSigningWith(serialNo, ms))
+
   const rotateCertificates = (options: RotateOptions = {}) =>
     Effect.gen(function*() {
       const key = yield* config.nextCertificateKey
@@ -615,6 +616,7 @@ export const make = (config: EmulatorConfig): Emulator => {
     platform: config.platform,
     notifier,
     rotateCertificates,
+    startSigningWith,
     notify,
     seed: (data) => store.seed(data),
     reset,

@@ -12,7 +12,7 @@ import type { HttpApp } from "@effect/platform"
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import { promisify } from "node:util"
-import { Clock, Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from "effect"
+import { Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from "effect"
 import * as WechatPay from "../api/WechatPay.js"
 import type { ClientSettings } from "../api/WechatPayClient.js"
 import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from "../signing/crypto.js"
@@ -323,8 +323,7 @@ const makeWithEmulator = (options: Options) =>
           ? Effect.dieMessage("wechatpay sandbox: rotateCertificates needs platform \"certificates\" or \"both\"")
           : emulator.rotateCertificates(o),
       retireCertificate: (serial) => Effect.sync(() => emulator.platform.retire(serial)),
-      startSigningWith: (serial) =>
-        Effect.map(Clock.currentTimeMillis, (ms) => emulator.platform.startSigningWith(serial, ms + (options.clockOffset !== undefined ? Duration.toMillis(options.clockOffset) : 0))),
+      startSigningWith: emulator.startSigningWith,
       useSigningKey: (which) => Effect.sync(() => emulator.platform.preferSigningWith(which)),
       notify: emulator.notify,
       replayCallback: (id) =>
