@@ -12,6 +12,7 @@
  *   errors    extra code classes of src/errors/codes.ts the endpoint's page documents, added to
  *             `commonErrors` (a name codes.ts does not declare yet is reported and left out)
  *   required  body fields (dotted paths, through arrays) to make required or optional
+ *   upload    a multipart upload's accepted file types (extensions) and size limit in bytes, from its page
  *   fields    request fields (dotted paths from the flat input: path, query, header and body fields,
  *             through arrays): lengths in characters, a pattern (JavaScript RegExp source), an enum
  */
@@ -31,7 +32,12 @@ export interface OperationOverlay {
   readonly errors?: ReadonlyArray<string>
   readonly required?: { readonly add?: ReadonlyArray<string>; readonly remove?: ReadonlyArray<string> }
   readonly fields?: Readonly<Record<string, FieldOverlay>>
+  readonly upload?: { readonly types?: ReadonlyArray<string>; readonly maxBytes?: number }
 }
+
+const MB = 1024 * 1024
+/** The image pages' formats: JPG (JPEG), BMP, PNG. */
+const IMAGE_TYPES = ["jpg", "bmp", "png"]
 
 /** `[0-9A-Za-z_\-|*]`, the discount-card codes' alphabet (先享卡 docs). */
 const CARD_CODE = "^[0-9A-Za-z_\\-|*]+$"
@@ -96,6 +102,40 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     curated: { module: "MembercardOpen", export: "prepareBonus" },
     // optional for direct merchants (official doc); the catalogue marks it required
     required: { remove: ["sub_mchid"] }
+  },
+
+  // ---- 文件上传 (uploads): the types and size limits each page gives its file -------------------
+  "POST /v3/merchant/media/upload": {
+    required: { add: ["meta.filename"] },
+    fields: { "meta.filename": { minLength: 1, maxLength: 128 } },
+    // https://pay.weixin.qq.com/doc/v3/partner/4012760509 (图片上传: JPG、BMP、PNG, 2M)
+    upload: { types: IMAGE_TYPES, maxBytes: 2 * MB }
+  },
+  "POST /v3/merchant/media/video_upload": {
+    required: { add: ["meta.filename"] },
+    fields: { "meta.filename": { minLength: 1, maxLength: 128 } },
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter2_1_2.shtml (视频上传: avi、wmv、mpeg、mp4、mov、mkv、flv、f4v、m4v、rmvb, 5M)
+    upload: { types: ["avi", "wmv", "mpeg", "mp4", "mov", "mkv", "flv", "f4v", "m4v", "rmvb"], maxBytes: 5 * MB }
+  },
+  "POST /v3/marketing/favor/media/image-upload": {
+    required: { add: ["meta.filename"] },
+    fields: { "meta.filename": { minLength: 1, maxLength: 128 } },
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_0_1.shtml (图片上传(营销专用): JPG、BMP、PNG, 2M)
+    upload: { types: IMAGE_TYPES, maxBytes: 2 * MB }
+  },
+  "POST /v3/merchant-service/images/upload": {
+    required: { add: ["meta.filename"] },
+    fields: { "meta.filename": { minLength: 1, maxLength: 128 } },
+    // https://pay.weixin.qq.com/doc/v3/partner/4012467222 (商户上传反馈图片: jpg、bmp、png, 2M)
+    upload: { types: IMAGE_TYPES, maxBytes: 2 * MB }
+  },
+  "POST /v3/marketing/shopping-receipt/shoppingreceipts": {
+    // the catalogue's field doc (上传电子小票: PNG、JPG, 200KB)
+    upload: { types: ["png", "jpg"], maxBytes: 200 * 1024 }
+  },
+  "POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file": {
+    // the catalogue's field doc (上传电子发票文件: PDF、OFD, 2M)
+    upload: { types: ["pdf", "ofd"], maxBytes: 2 * MB }
   },
 
   // ---- 基础支付 (pay), merchant ------------------------------------------------------------------

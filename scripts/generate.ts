@@ -118,7 +118,7 @@ const deref = (raw: unknown, file: string): { node: unknown; file: string } => {
 // ---------------------------------------------------------------------------------------------
 // A model of the schemas: what the catalogue says, one shape for requests and answers
 
-type Kind = "string" | "integer" | "number" | "boolean" | "array" | "object" | "record" | "unknown"
+type Kind = "string" | "integer" | "number" | "boolean" | "array" | "object" | "record" | "unknown" | "file"
 
 interface Ty {
   kind: Kind
@@ -335,6 +335,8 @@ interface Operation {
   readonly encrypt: ReadonlyArray<string> | undefined
   /** `x-is-sensitive` on the body object itself (for the fields' docs). */
   readonly bodySensitive: ReadonlyArray<string>
+  /** A multipart upload: the form field of the file (the others, `meta` first, are body fields). */
+  readonly upload: { readonly file: string } | undefined
   readonly overlay: OperationOverlay | undefined
 }
 
@@ -416,8 +418,12 @@ const paramsOf = (op: Obj, file: string): Array<{ node: Obj; file: string }> =>
 const skipReason = (method: Method, op: Obj, file: string): string | undefined => {
   const consumes = Array.isArray(op.consumes) ? op.consumes.map(String) : []
   const params = paramsOf(op, file)
-  if (consumes.some((c) => c.startsWith("multipart/")) || params.some((p) => p.node.in === "formData" || p.node.type === "file")) {
-    return `multipart upload (consumes ${consumes.join(", ") || "formData"}): the JSON pipeline cannot send it yet`
+  const multipart = consumes.some((c) => c.startsWith("multipart/")) || params.some((p) => p.node.in === "formData" || p.node.type === "file")
+  if (multipart) {
+    const files = params.filter((p) => p.node.in === "formData" && p.node.type === "file")
+    const meta = params.find((p) => p.node.in === "formData" && p.node.name === "meta")
+    if (files.length !== 1 || meta === undefined) return `multipart upload without one file part and a meta part: the pipeline signs the meta JSON of one file`
+    return undefined
   }
   const produces = Array.isArray(op.produces) ? op.produces.map(String) : []
   if (produces.length > 0 && !produces.every((p) => p.includes("json"))) {
@@ -445,6 +451,7 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
   const add = (l: LocationName, f: Field) => (locations[l] ??= []).push(f)
   let serial = false
   let bodySensitive: ReadonlyArray<string> = []
+  let upload: { file: string } | undefined
   for (const { node: p, file: at } of paramsOf(op, file)) {
     const name = String(p.name)
     const where = `"${key}" ${p.in} ${name}`
@@ -478,6 +485,19 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
         // an empty path segment is another URL
         if (p.in === "path" && ty.kind === "string") ty.minLength ??= 1
         add(p.in === "path" ? "params" : p.in === "header" ? "headers" : "query", { name, required, ty })
+        break
+      }
+      case "formData": {
+        // an upload's form: `meta` (the JSON object that is signed), the file, and text fields
+        if (p.type === "file") {
+          upload = { file: name }
+          add("body", { name, required: true, ty: { kind: "file", hasExample: false, description: str(p.description) } })
+        } else if (name === "meta") {
+          const ty = toTy(p.schema, at, `"${key}" meta`)
+          add("body", { name, required: p.required === true, ty: { ...ty, description: ty.description ?? str(p.description) } })
+        } else {
+          add("body", { name, required: p.required === true, ty: toTy({ ...p, in: undefined, name: undefined }, at, where) })
+        }
         break
       }
       default:
@@ -584,6 +604,7 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
     success,
     encrypt: serial || encrypt.length > 0 ? [...new Set(encrypt)].sort() : undefined,
     bodySensitive,
+    upload,
     overlay: overlay[key]
   }
 }
@@ -630,6 +651,7 @@ const checkOverlay = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArr
       if (findField(op.locations.body ?? [], p) === undefined) problems.push(`${key}: required: no body field ${p}`)
     }
     for (const e of o.errors ?? []) if (!codeClasses.has(e)) missingCodes.push(`${e} (${key})`)
+    if (o.upload !== undefined && op.upload === undefined) problems.push(`${key}: upload: not a multipart upload`)
     if (o.curated !== undefined) continue
     for (const [p, fo] of Object.entries(o.fields ?? {})) {
       const f = findField(all, p)
@@ -786,6 +808,8 @@ class EndpointEmitter {
         return nullable("{ readonly [key: string]: unknown }")
       case "unknown":
         return "unknown"
+      case "file":
+        return "Uint8Array"
     }
   }
 
@@ -845,6 +869,8 @@ class EndpointEmitter {
         return nullable("Schema.Record({ key: Schema.String, value: Schema.Unknown })")
       case "unknown":
         return "Schema.Unknown"
+      case "file":
+        return "Schema.Uint8ArrayFromSelf"
     }
   }
 
@@ -963,6 +989,15 @@ const example = (ty: Ty, fallback: unknown): unknown => {
 // ---------------------------------------------------------------------------------------------
 // One family module
 
+/** An upload's spec: its file field, and the types and size limit its page gives (from the overlay). */
+const uploadText = (op: Operation): string => {
+  const limits = op.overlay?.upload
+  const parts = [`file: ${JSON.stringify(op.upload!.file)}`]
+  if (limits?.types !== undefined) parts.push(`types: [${limits.types.map((t) => JSON.stringify(t)).join(", ")}]`)
+  if (limits?.maxBytes !== undefined) parts.push(`maxBytes: ${limits.maxBytes}`)
+  return `{ ${parts.join(", ")} }`
+}
+
 interface Leaf {
   readonly op: Operation
   /** The const (or `Module.export`) the chain leaf points at. */
@@ -1057,6 +1092,7 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
       `  method: ${JSON.stringify(op.method.toUpperCase())}`,
       `  path: ${JSON.stringify(op.url)}`,
       ...(op.encrypt !== undefined ? [`  encrypt: [${op.encrypt.map((s) => JSON.stringify(s)).join(", ")}]`] : []),
+      ...(op.upload !== undefined ? [`  upload: ${uploadText(op)}`] : []),
       ...(op.summary !== "" ? [`  summary: ${JSON.stringify(op.summary)}`] : []),
       ...(docsUrl !== undefined ? [`  docs: ${JSON.stringify(docsUrl)}`] : []),
       `  schemas: ${thunk}`

@@ -24,9 +24,11 @@ import {
   prepare,
   type Prepared
 } from "../internal/pipeline.js"
+import type { UploadSpec } from "../internal/upload.js"
 import type { WechatPayClient } from "./WechatPayClient.js"
 
 export type { HttpMethod, Location, Locations } from "../internal/pipeline.js"
+export type { UploadSpec } from "../internal/upload.js"
 
 /** `success: NoContent` declares an endpoint that answers 204 with no body. */
 export const NoContent: Schema.Schema<void> = NoContentSchema
@@ -54,6 +56,12 @@ export interface Spec<Res = any, E extends ApiError = any> {
    * sent (also with `[]`, for endpoints whose page asks for the header without naming fields).
    */
   readonly encrypt?: ReadonlyArray<string> | undefined
+  /**
+   * A `multipart/form-data` upload: the body's `meta` JSON is signed and sent as a part, the field
+   * named here carries the file's bytes (a `Uint8Array`). A `sha256` the page asks for in `meta`
+   * is computed when left out; the page's types and size limit are checked before sending.
+   */
+  readonly upload?: UploadSpec | undefined
   /** The docs page's title, e.g. `JSAPI下单`, for listings. */
   readonly summary?: string | undefined
   /** Where the docs page is, for the endpoint reference. */
@@ -80,7 +88,7 @@ export const make = <Req, Res, E extends ApiError>(spec: Spec<Res, E>): Endpoint
   const build = (): Prepared<Res, E> => {
     const schemas = spec.schemas()
     checkDeclaration(spec.name, spec.path, schemas)
-    return prepare({ ...schemas, name: spec.name, method: spec.method, path: spec.path, encrypt: spec.encrypt })
+    return prepare({ ...schemas, name: spec.name, method: spec.method, path: spec.path, encrypt: spec.encrypt, upload: spec.upload })
   }
   // Plain effects rather than a generator: this runs on every call.
   const call = (input: Req): Effect.Effect<Res, E | PipelineError, WechatPayClient> =>

@@ -34,8 +34,10 @@ export interface OutgoingRequest {
   readonly method: string
   /** Path and query exactly as they will be signed and sent. */
   readonly url: string
-  /** The serialized body: these bytes are signed and sent. */
+  /** The serialized body: these bytes are signed and sent (for an upload: the `meta` JSON, signed only). */
   readonly body: string | undefined
+  /** Sent in place of `body` when the signed text is not the whole body: an upload's `multipart/form-data`. */
+  readonly payload?: { readonly bytes: Uint8Array; readonly contentType: string } | undefined
   /** Extra headers, e.g. `Wechatpay-Serial` for encrypted fields. */
   readonly headers?: Readonly<Record<string, string>> | undefined
 }

@@ -13,7 +13,8 @@ export interface OutgoingHttp {
   /** Absolute URL: base URL + the signed path and query. */
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
-  readonly body: string | undefined
+  /** Text (JSON) or bytes (an upload's form). */
+  readonly body: string | Uint8Array | undefined
 }
 
 export interface IncomingHttp {
@@ -124,7 +125,8 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
   return {
     send: (req, maxBodyBytes) => {
       let request = HttpClientRequest.make(req.method as "POST")(req.url, { headers: req.headers })
-      if (req.body !== undefined) request = HttpClientRequest.bodyText(request, req.body, req.headers["content-type"] ?? "application/json")
+      if (typeof req.body === "string") request = HttpClientRequest.bodyText(request, req.body, req.headers["content-type"] ?? "application/json")
+      else if (req.body !== undefined) request = HttpClientRequest.bodyUint8Array(request, req.body, req.headers["content-type"] ?? "application/octet-stream")
       return Effect.scoped(
         Effect.gen(function*() {
           const response = yield* http.execute(request)

@@ -91,7 +91,8 @@ export const make = (
   /** The headers of one attempt: fixed ones, the request's own, and the Authorization. */
   const headersOf = (request: OutgoingRequest, timestamp: number, nonce: string, signature: string): Record<string, string> => {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": userAgent }
-    if (request.body !== undefined) headers["content-type"] = "application/json"
+    if (request.payload !== undefined) headers["content-type"] = request.payload.contentType
+    else if (request.body !== undefined) headers["content-type"] = "application/json"
     if (request.headers !== undefined) Object.assign(headers, request.headers)
     headers.authorization = authorizationHeader({ mchid: signer.mchid, serialNo: signer.serialNo, nonce, timestamp, signature })
     return headers
@@ -104,7 +105,7 @@ export const make = (
     const onTimeout = left < timeoutMillis
       ? deadlineError
       : () => new TransportError({ reason: "Timeout", message: `no answer within ${Duration.format(timeout)}`, url })
-    const outgoing = { method: call.request.method, url, headers, body: call.request.body }
+    const outgoing = { method: call.request.method, url, headers, body: call.request.payload?.bytes ?? call.request.body }
     return timed !== undefined
       ? timed.send(outgoing, maxResponseBytes, { millis, onTimeout }, call.inFlight)
       : transport.send(outgoing, maxResponseBytes).pipe(Effect.timeoutFail({ duration: millis, onTimeout }))

@@ -10,6 +10,7 @@ import { type IncomingResponse, WechatPayClient } from "../api/WechatPayClient.j
 import { encryptFields } from "./encrypt.js"
 import { errorInterpreter, type InputCheck, inputCheck, successInterpreter } from "./interpret.js"
 import { withSpanWhenTraced } from "./tracing.js"
+import { fileProblem, formData, partFilename, type UploadSpec, withDigest } from "./upload.js"
 import { buildQuery, type PathTemplate, pathTemplate, serializeBody } from "./url.js"
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
@@ -48,6 +49,8 @@ export interface Prepared<A, E> {
   readonly template: PathTemplate
   readonly checks: { readonly [L in Location]: InputCheck | undefined }
   readonly encrypt: ReadonlyArray<string> | undefined
+  /** A multipart upload: the body's `meta` is signed, its file field sent as bytes. */
+  readonly upload: { readonly spec: UploadSpec; readonly digest: boolean } | undefined
   readonly interpret: (r: IncomingResponse) => Effect.Effect<A, E | PipelineError>
   readonly traced: <X, Y, Z>(self: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>
 }
@@ -93,6 +96,21 @@ export interface PrepareOptions<A, E extends ApiError> extends Locations {
   readonly success: Schema.Schema<A, any, never>
   readonly errors: ReadonlyArray<ApiErrorClass<NoInfer<E>>>
   readonly encrypt?: ReadonlyArray<string> | undefined
+  readonly upload?: UploadSpec | undefined
+}
+
+/** The fields of the body's `meta` struct, for an upload (does the page want a `sha256` in it?). */
+const metaFields = (body: Schema.Schema<any, any, never> | undefined): ReadonlyArray<string> => {
+  if (body === undefined) return []
+  let ast = SchemaAST.typeAST(body.ast)
+  while (ast._tag === "Refinement") ast = ast.from
+  if (ast._tag !== "TypeLiteral") return []
+  const meta = ast.propertySignatures.find((p) => p.name === "meta")
+  if (meta === undefined) return []
+  let m = meta.type
+  if (m._tag === "Union") m = m.types.find((t) => t._tag !== "UndefinedKeyword") ?? m
+  while (m._tag === "Refinement") m = m.from
+  return m._tag === "TypeLiteral" ? m.propertySignatures.map((p) => String(p.name)) : []
 }
 
 export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): Prepared<A, E> => {
@@ -105,6 +123,7 @@ export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): P
     template: pathTemplate(options.path),
     checks: { params: checkOf(options.params), query: checkOf(options.query), headers: checkOf(options.headers), body: checkOf(options.body) },
     encrypt: options.encrypt,
+    upload: options.upload === undefined ? undefined : { spec: options.upload, digest: metaFields(options.body).includes("sha256") },
     interpret: (r) => (r.status >= 200 && r.status < 300 ? ok(r) : Effect.fail(err(r))),
     traced: withSpanWhenTraced(options.name, { "http.request.method": options.method, "url.template": options.path })
   }
@@ -114,6 +133,7 @@ const invalid = (endpoint: string, message: string) => new RequestValidationErro
 
 /** Checks one flat input against each location's schema; each check keeps only its own fields. */
 export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError => {
+  if (p.upload !== undefined) return checkUpload(p, p.upload, input)
   const out: { -readonly [L in Location]: unknown } = { params: {}, query: undefined, headers: undefined, body: undefined }
   for (const location of LOCATIONS) {
     const check = p.checks[location]
@@ -123,6 +143,19 @@ export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | Req
     out[location] = r.value
   }
   return out as Parts
+}
+
+/** An upload's input: the `sha256` filled in when left out, the usual checks, then the file against the page's limits. */
+const checkUpload = <A, E>(p: Prepared<A, E>, upload: NonNullable<Prepared<A, E>["upload"]>, input: unknown): Parts | RequestValidationError => {
+  const file = input !== null && typeof input === "object" ? (input as Record<string, unknown>)[upload.spec.file] : undefined
+  const completed = file instanceof Uint8Array && upload.digest
+    ? { ...(input as Record<string, unknown>), meta: withDigest((input as { meta?: unknown }).meta, file, true) }
+    : input
+  const parts = checkInput({ ...p, upload: undefined }, completed)
+  if (parts instanceof RequestValidationError) return parts
+  const body = parts.body as Record<string, unknown>
+  const problem = fileProblem(upload.spec, body.meta, body[upload.spec.file] as Uint8Array)
+  return problem === undefined ? parts : invalid(p.name, problem)
 }
 
 /** Builds the wire request from checked parts and runs it on the client: the bytes serialized here are the bytes signed and sent. */
@@ -140,13 +173,29 @@ export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A
     const q = buildQuery(query)
     if (typeof q !== "string") return Effect.fail(invalid(p.name, q.error))
     let serialized: string | undefined
-    if (body !== undefined) {
+    let payload: { readonly bytes: Uint8Array; readonly contentType: string } | undefined
+    if (p.upload !== undefined) {
+      // the JSON of `meta` is what is signed; the form carries it byte for byte, then the file
+      const { [p.upload.spec.file]: file, meta, ...fields } = body as Record<string, unknown>
+      const s = serializeBody(meta)
+      if (typeof s !== "string") return Effect.fail(invalid(p.name, s.error))
+      serialized = s
+      const text: Array<readonly [string, string]> = []
+      for (const name in fields) if (fields[name] !== undefined) text.push([name, String(fields[name])])
+      payload = formData(s, text, [p.upload.spec.file, { bytes: file as Uint8Array, filename: partFilename(meta, file as Uint8Array) }])
+    } else if (body !== undefined) {
       const s = serializeBody(body)
       if (typeof s !== "string") return Effect.fail(invalid(p.name, s.error))
       serialized = s
     }
     return Effect.flatMap(WechatPayClient, (client) =>
-      client.execute({ method: p.method, url: path + q, body: serialized, headers: extra === undefined ? headers : { ...headers, ...extra } }, p.interpret))
+      client.execute({
+        method: p.method,
+        url: path + q,
+        body: serialized,
+        ...(payload !== undefined ? { payload } : {}),
+        headers: extra === undefined ? headers : { ...headers, ...extra }
+      }, p.interpret))
   }
   if (p.encrypt === undefined) return send(parts.query, parts.body, undefined)
   // Sensitive fields are encrypted in copies (never the caller's objects), in the body or the

@@ -15,6 +15,7 @@ import { Accepted, NoContent } from "../internal/interpret.js"
 import * as MembercardOpen from "../api/MembercardOpen.js"
 import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
+import { fileProblem, sha256Hex, type UploadSpec } from "../internal/upload.js"
 import { type CallbackTampering, callbackTamperings, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
 import { FaultRegistry, FaultSpec, isTampering } from "./Faults.js"
 import { beijingTime, NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
@@ -88,8 +89,17 @@ export const DROP_HEADER = "x-wechatpay-sandbox-drop"
 
 const CONTROL_PREFIX = "/__sandbox/"
 
+/** A `multipart/form-data` request as received: the `meta` text (what is signed), other text fields, the files. */
+interface ReceivedForm {
+  readonly meta: string
+  readonly fields: Readonly<Record<string, string>>
+  readonly files: Readonly<Record<string, Uint8Array>>
+}
+
 class Call extends Context.Tag("effect-wechatpay/sandbox/Call")<Call, {
   readonly body: string
+  /** The form of an upload; `body` is then its `meta` text. */
+  readonly form: ReceivedForm | undefined
   readonly nowMillis: number
   /** Starts the callbacks a change triggered; never waits for them. */
   readonly emit: (events: ReadonlyArray<TriggeredEvent>) => Effect.Effect<void>
@@ -97,6 +107,34 @@ class Call extends Context.Tag("effect-wechatpay/sandbox/Call")<Call, {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 const lenientUtf8 = new TextDecoder("utf-8")
+
+const textEncoder = new TextEncoder()
+
+/** Parses a `multipart/form-data` body with the platform's own parser (undici's `Response.formData`). */
+const readForm = (body: Uint8Array, contentType: string): Effect.Effect<ReceivedForm, ApiFailure> =>
+  Effect.tryPromise({
+    try: async () => {
+      const form = await new Response(body as BodyInit, { headers: { "content-type": contentType } }).formData()
+      let meta: string | undefined
+      const fields: Record<string, string> = {}
+      const files: Record<string, Uint8Array> = {}
+      const entries: Array<[string, string | Blob]> = []
+      form.forEach((value, name) => entries.push([name, value]))
+      for (const [name, value] of entries) {
+        if (typeof value !== "string") files[name] = new Uint8Array(await value.arrayBuffer())
+        else if (name === "meta") meta = value
+        else fields[name] = value
+      }
+      return { meta, fields, files }
+    },
+    catch: () => paramError("multipart/form-data格式错误", { location: "body", issue: "not a valid multipart/form-data body" })
+  }).pipe(
+    Effect.flatMap(({ fields, files, meta }) =>
+      meta === undefined
+        ? Effect.fail(paramError("缺少meta", { field: "/meta", location: "body", issue: "an upload needs a meta part" }))
+        : Effect.succeed({ meta, fields, files })
+    )
+  )
 
 const json = (status: number, value: unknown) =>
   HttpServerResponse.text(JSON.stringify(value), { status, contentType: "application/json" })
@@ -200,7 +238,19 @@ const handlerOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<R
     const input: Record<string, unknown> = {}
     for (const { decode, fields, location } of (decoders ??= build())) {
       let raw: unknown
-      if (location === "body") {
+      if (location === "body" && spec.upload !== undefined) {
+        if (call.form === undefined) {
+          return yield* paramError("请求主体类型必须是multipart/form-data", { location: "body", issue: "an upload is sent as multipart/form-data" })
+        }
+        const file = call.form.files[spec.upload.file]
+        let meta: unknown
+        try {
+          meta = JSON.parse(call.form.meta)
+        } catch {
+          return yield* paramError("meta不是合法的JSON", { field: "/meta", location: "body", issue: "not valid JSON" })
+        }
+        raw = { ...coerce(call.form.fields, fields), meta, ...(file !== undefined ? { [spec.upload.file]: file } : {}) }
+      } else if (location === "body") {
         try {
           raw = JSON.parse(call.body)
         } catch {
@@ -220,12 +270,27 @@ const handlerOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<R
       if (decoded._tag === "Left") return yield* toParamError(decoded.left, raw, wireLocation[location])
       Object.assign(input, decoded.right)
     }
+    if (spec.upload !== undefined) {
+      const problem = uploadProblem(spec.upload, input)
+      if (problem !== undefined) return yield* problem
+    }
     const answer = rule(input as Req, call.nowMillis)
     if (answer instanceof ApiFailure) return yield* answer
     if (answer.events !== undefined) yield* call.emit(answer.events)
     return answer.status === 200 ? json(200, answer.body) : HttpServerResponse.empty({ status: answer.status })
   })
   return handler
+}
+
+/** An upload's file against its `meta`: the `sha256` must be the file's, and the page's types and size limit hold. */
+const uploadProblem = (upload: UploadSpec, input: Record<string, unknown>): ApiFailure | undefined => {
+  const file = input[upload.file] as Uint8Array
+  const meta = input.meta as { readonly sha256?: unknown }
+  if (typeof meta.sha256 === "string" && meta.sha256.toLowerCase() !== sha256Hex(file)) {
+    return paramError("文件摘要与文件内容不一致", { field: "/meta/sha256", value: meta.sha256, issue: "not the sha256 of the file", location: "body" })
+  }
+  const problem = fileProblem(upload, meta, file)
+  return problem === undefined ? undefined : paramError(`文件不符合要求：${problem}`, { field: `/${upload.file}`, issue: problem, location: "body" })
 }
 
 /** Method and template with the placeholder names erased: what a router can tell apart. */
@@ -361,15 +426,20 @@ export const make = (config: EmulatorConfig): Emulator => {
       const headers = request.headers as Record<string, string | undefined>
       const headerProblem = checkHeaders(headers)
       if (headerProblem) return yield* headerProblem
-      const auth = checkAuthorization({ method: request.method, url: request.url, headers, body }, config.merchant, Math.floor(nowMillis / 1000))
+      // an upload signs its `meta` part only
+      const form = (headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")
+        ? yield* readForm(body, headers["content-type"]!)
+        : undefined
+      const signedBody = form === undefined ? body : textEncoder.encode(form.meta)
+      const auth = checkAuthorization({ method: request.method, url: request.url, headers, body: signedBody }, config.merchant, Math.floor(nowMillis / 1000))
       if (auth instanceof ApiFailure) return yield* auth
       let text: string
       try {
-        text = utf8.decode(body)
+        text = form === undefined ? utf8.decode(body) : form.meta
       } catch {
         return yield* paramError("请求Body不是合法的UTF-8", { location: "body", issue: "not valid UTF-8" })
       }
-      const response = yield* Effect.provideService(router, Call, { body: text, nowMillis, emit })
+      const response = yield* Effect.provideService(router, Call, { body: text, form, nowMillis, emit })
       const b = response.body
       return { status: response.status, body: b._tag === "Uint8Array" ? lenientUtf8.decode(b.body) : "" }
     }).pipe(

@@ -796,6 +796,60 @@ const accountCancelApplicationsPost: Endpoint.Endpoint<AccountCancelApplications
   }
 })
 
+// ---- POST /v3/ecommerce/account/cancel-applications/media ----
+
+export interface AccountCancelApplicationsMediaPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: AccountCancelApplicationsMediaPostBodyMeta
+}
+
+export interface AccountCancelApplicationsMediaPostBodyMeta {
+  /** 文件摘要 */
+  readonly file_digest?: string | undefined
+  /** 文件名称 */
+  readonly file_name?: string | undefined
+}
+
+export interface AccountCancelApplicationsMediaPostResponse {
+  /**
+   * 媒体文件标识Id
+   * @example "H1ihR9JUtVj-J7CJqBUY5ZOrG_Je75H-rKhTG7FUmg9sxNTbRN54dFiUHnhgrBQ6EKeHoGcHTJMHn5TAuLVjHUQDBInSWXcIHYXOeRa2OHA"
+   */
+  readonly media_id: string
+}
+
+const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancelApplicationsMediaPostBody, AccountCancelApplicationsMediaPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.ecommerce.account.cancelApplications.media.post",
+  method: "POST",
+  path: "/v3/ecommerce/account/cancel-applications/media",
+  upload: { file: "file" },
+  summary: "图片上传API",
+  docs: "https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/media/upload-media.html",
+  schemas: () => {
+    const AccountCancelApplicationsMediaPostBodyMeta: Schema.Schema<AccountCancelApplicationsMediaPostBodyMeta> = Schema.Struct({
+      file_digest: Schema.optional(Schema.String),
+      file_name: Schema.optional(Schema.String)
+    })
+    const AccountCancelApplicationsMediaPostBody: Schema.Schema<AccountCancelApplicationsMediaPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: AccountCancelApplicationsMediaPostBodyMeta
+    })
+    const AccountCancelApplicationsMediaPostResponse: Schema.Schema<AccountCancelApplicationsMediaPostResponse> = Schema.Struct({
+      media_id: Schema.String
+    })
+    return {
+      body: AccountCancelApplicationsMediaPostBody,
+      success: AccountCancelApplicationsMediaPostResponse,
+      errors: commonErrors,
+      example: {
+        media_id: "H1ihR9JUtVj-J7CJqBUY5ZOrG_Je75H-rKhTG7FUmg9sxNTbRN54dFiUHnhgrBQ6EKeHoGcHTJMHn5TAuLVjHUQDBInSWXcIHYXOeRa2OHA"
+      }
+    }
+  }
+})
+
 // ---- GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no} ----
 
 export interface AccountCancelApplicationsOutApplyNoOutApplyNoGetParams {
@@ -7813,7 +7867,7 @@ const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesR
 })
 
 /**
- * `/v3/ecommerce/…`: 59 endpoints.
+ * `/v3/ecommerce/…`: 60 endpoints.
  *
  * Catalogue tags: 收付通∙个人收款, 收付通∙余额, 收付通∙分账, 收付通∙合单代扣, 收付通∙提现, 收付通∙注销, 收付通∙补差, 收付通∙账单, 收付通∙转账, 收付通∙进件, 收付通∙退款, 运营工具∙用工卡.
  */
@@ -7884,6 +7938,16 @@ export const ecommerce = {
        * `POST /v3/ecommerce/account/cancel-applications`
        */
       post: accountCancelApplicationsPost,
+      media: {
+        /**
+         * 图片上传API
+         *
+         * 电商平台服务商调用注销申请接口时，需要先调用本接口上传相关的资料图片，获取图片ID后，再填写到注销申请请求中。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/media/upload-media.html)
+         *
+         * `POST /v3/ecommerce/account/cancel-applications/media`
+         */
+        post: accountCancelApplicationsMediaPost
+      },
       outApplyNo: {
         _out_apply_no_: {
           /**

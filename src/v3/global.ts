@@ -1892,6 +1892,109 @@ const merchantServiceComplaintsComplaintIdResponsePost: Endpoint.Endpoint<Mercha
   }
 })
 
+// ---- POST /v3/global/merchant-service/images/upload ----
+
+export interface MerchantServiceImagesUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: MerchantServiceImagesUploadPostBodyMeta
+}
+
+export interface MerchantServiceImagesUploadPostBodyMeta {
+  /** 文件名称 */
+  readonly filename?: string | undefined
+  /** 文件摘要 */
+  readonly sha256?: string | undefined
+}
+
+export interface MerchantServiceImagesUploadPostResponse {
+  /**
+   * 媒体文件标识ID
+   * @example "file752398_7983424"
+   */
+  readonly media_id: string
+}
+
+const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUploadPostBody, MerchantServiceImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.global.merchantService.images.upload.post",
+  method: "POST",
+  path: "/v3/global/merchant-service/images/upload",
+  upload: { file: "file" },
+  summary: "商户上传反馈图片API",
+  schemas: () => {
+    const MerchantServiceImagesUploadPostBodyMeta: Schema.Schema<MerchantServiceImagesUploadPostBodyMeta> = Schema.Struct({
+      filename: Schema.optional(Schema.String),
+      sha256: Schema.optional(Schema.String)
+    })
+    const MerchantServiceImagesUploadPostBody: Schema.Schema<MerchantServiceImagesUploadPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: MerchantServiceImagesUploadPostBodyMeta
+    })
+    const MerchantServiceImagesUploadPostResponse: Schema.Schema<MerchantServiceImagesUploadPostResponse> = Schema.Struct({
+      media_id: Schema.String
+    })
+    return {
+      body: MerchantServiceImagesUploadPostBody,
+      success: MerchantServiceImagesUploadPostResponse,
+      errors: commonErrors,
+      example: { media_id: "file752398_7983424" }
+    }
+  }
+})
+
+// ---- POST /v3/global/merchant-storage/file/upload ----
+
+export interface MerchantStorageFileUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: MerchantStorageFileUploadPostBodyMeta
+}
+
+export interface MerchantStorageFileUploadPostBodyMeta {
+  /** 文件名称 */
+  readonly filename?: string | undefined
+  /** 文件摘要 */
+  readonly sha256?: string | undefined
+}
+
+export interface MerchantStorageFileUploadPostResponse {
+  /**
+   * 文件标识ID
+   * @example "b6a17e2a-1dc4-4376-8630-e73d06490c0d"
+   */
+  readonly file_id: string
+}
+
+const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFileUploadPostBody, MerchantStorageFileUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.global.merchantStorage.file.upload.post",
+  method: "POST",
+  path: "/v3/global/merchant-storage/file/upload",
+  upload: { file: "file" },
+  summary: "上传文件API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_11.shtml",
+  schemas: () => {
+    const MerchantStorageFileUploadPostBodyMeta: Schema.Schema<MerchantStorageFileUploadPostBodyMeta> = Schema.Struct({
+      filename: Schema.optional(Schema.String),
+      sha256: Schema.optional(Schema.String)
+    })
+    const MerchantStorageFileUploadPostBody: Schema.Schema<MerchantStorageFileUploadPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: MerchantStorageFileUploadPostBodyMeta
+    })
+    const MerchantStorageFileUploadPostResponse: Schema.Schema<MerchantStorageFileUploadPostResponse> = Schema.Struct({
+      file_id: Schema.String
+    })
+    return {
+      body: MerchantStorageFileUploadPostBody,
+      success: MerchantStorageFileUploadPostResponse,
+      errors: commonErrors,
+      example: { file_id: "b6a17e2a-1dc4-4376-8630-e73d06490c0d" }
+    }
+  }
+})
+
 // ---- POST /v3/global/merchant/h5/permission/applications ----
 
 export interface MerchantH5PermissionApplicationsPostBody {
@@ -11359,7 +11462,7 @@ const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsO
 })
 
 /**
- * `/v3/global/…`: 67 endpoints.
+ * `/v3/global/…`: 69 endpoints.
  *
  * Catalogue tags: 跨境, 跨境∙H5权限, 跨境∙代扣, 跨境∙分账, 跨境∙报关, 跨境∙支付, 跨境∙进件, 跨境∙退款, 风险合规∙消费者投诉.
  */
@@ -11579,6 +11682,32 @@ export const global = {
            */
           post: merchantServiceComplaintsComplaintIdResponsePost
         }
+      }
+    },
+    images: {
+      upload: {
+        /**
+         * 商户上传反馈图片API
+         *
+         * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。
+         *
+         * `POST /v3/global/merchant-service/images/upload`
+         */
+        post: merchantServiceImagesUploadPost
+      }
+    }
+  },
+  merchantStorage: {
+    file: {
+      upload: {
+        /**
+         * 上传文件API
+         *
+         * 部分微信支付境外业务指定商户需要上传文件资料，可使用本API来提交资料，获取其他业务API所需的FileID值。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_11.shtml)
+         *
+         * `POST /v3/global/merchant-storage/file/upload`
+         */
+        post: merchantStorageFileUploadPost
       }
     }
   },

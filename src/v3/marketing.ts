@@ -415,6 +415,150 @@ const bankPackagesPackageIdTasksGet: Endpoint.Endpoint<BankPackagesPackageIdTask
   }
 })
 
+// ---- POST /v3/marketing/bank/packages/{package_id}/tasks ----
+
+export interface BankPackagesPackageIdTasksPostParams {
+  /**
+   * 号码包id
+   * @example "8473295"
+   */
+  readonly package_id: string
+}
+
+export interface BankPackagesPackageIdTasksPostBody {
+  /** 快捷交易协议号文件 */
+  readonly file: Uint8Array
+  /** 文件元信息`JSON`格式字符串 */
+  readonly meta?: BankPackagesPackageIdTasksPostBodyMeta | undefined
+}
+
+export interface BankPackagesPackageIdTasksPostBodyMeta {
+  /**
+   * 银行类型
+   * @example "ICBC_DEBIT"
+   */
+  readonly bank_type: string
+  /**
+   * 文件名
+   * @example "active_user.csv"
+   */
+  readonly filename?: string | undefined
+  /**
+   * 文件摘要
+   * @example "addca90a6a290b9642dbaccffdf01e8c22aa348940b2e96754169ba08c19e5db"
+   */
+  readonly sha256: string
+}
+
+/** The input of `v3.marketing.bank.packages._package_id_.tasks.post`: params, body fields together. */
+export interface BankPackagesPackageIdTasksPostRequest extends BankPackagesPackageIdTasksPostParams, BankPackagesPackageIdTasksPostBody {}
+
+export interface BankPackagesPackageIdTasksPostResponse {
+  /**
+   * 银行类型
+   * @example "ICBC_DEBIT"
+   */
+  readonly bank_type?: string | undefined
+  /**
+   * 创建上传任务的时间
+   * @example "2020-05-20T13:29:35+08:00"
+   */
+  readonly create_time: string
+  /**
+   * 失败数
+   * @example 20
+   */
+  readonly fail_count?: number | undefined
+  /**
+   * 文件名
+   * @example "active_user.csv"
+   */
+  readonly filename: string
+  /**
+   * 号码包id
+   * @example "8473295"
+   */
+  readonly package_id: string
+  /**
+   * 任务状态
+   * @example "PROCESSING"
+   */
+  readonly status?: string | undefined
+  /**
+   * 成功数
+   * @example 1000
+   */
+  readonly success_count?: number | undefined
+  /**
+   * 匹配成功的微信用户数
+   * @example 1000
+   */
+  readonly success_user_count?: number | undefined
+  /**
+   * 上传任务
+   * @example "101"
+   */
+  readonly task_id: string
+  /**
+   * 上传任务最近一次更新的时间
+   * @example "2020-05-20T13:29:35+08:00"
+   */
+  readonly update_time?: string | undefined
+}
+
+const bankPackagesPackageIdTasksPost: Endpoint.Endpoint<BankPackagesPackageIdTasksPostRequest, BankPackagesPackageIdTasksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.marketing.bank.packages._package_id_.tasks.post",
+  method: "POST",
+  path: "/v3/marketing/bank/packages/{package_id}/tasks",
+  upload: { file: "file" },
+  summary: "导入定向用户协议号API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml",
+  schemas: () => {
+    const BankPackagesPackageIdTasksPostParams: Schema.Schema<BankPackagesPackageIdTasksPostParams> = Schema.Struct({
+      package_id: Schema.NonEmptyString
+    })
+    const BankPackagesPackageIdTasksPostBodyMeta: Schema.Schema<BankPackagesPackageIdTasksPostBodyMeta> = Schema.Struct({
+      bank_type: Schema.String,
+      filename: Schema.optional(Schema.String),
+      sha256: Schema.String
+    })
+    const BankPackagesPackageIdTasksPostBody: Schema.Schema<BankPackagesPackageIdTasksPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: Schema.optional(BankPackagesPackageIdTasksPostBodyMeta)
+    })
+    const BankPackagesPackageIdTasksPostResponse: Schema.Schema<BankPackagesPackageIdTasksPostResponse> = Schema.Struct({
+      bank_type: Schema.optional(Schema.String),
+      create_time: Schema.String,
+      fail_count: Schema.optional(Schema.Number),
+      filename: Schema.String,
+      package_id: Schema.String,
+      status: Schema.optional(Schema.String),
+      success_count: Schema.optional(Schema.Number),
+      success_user_count: Schema.optional(Schema.Number),
+      task_id: Schema.String,
+      update_time: Schema.optional(Schema.String)
+    })
+    return {
+      params: BankPackagesPackageIdTasksPostParams,
+      body: BankPackagesPackageIdTasksPostBody,
+      success: BankPackagesPackageIdTasksPostResponse,
+      errors: commonErrors,
+      example: {
+        bank_type: "ICBC_DEBIT",
+        create_time: "2020-05-20T13:29:35+08:00",
+        fail_count: 20,
+        filename: "active_user.csv",
+        package_id: "8473295",
+        status: "PROCESSING",
+        success_count: 1000,
+        success_user_count: 1000,
+        task_id: "101",
+        update_time: "2020-05-20T13:29:35+08:00"
+      }
+    }
+  }
+})
+
 // ---- POST /v3/marketing/busifavor/coupons/associate ----
 
 export interface BusifavorCouponsAssociatePostBody {
@@ -4850,6 +4994,58 @@ const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorC
       success: FavorCouponStocksPostResponse,
       errors: commonErrors,
       example: { stock_id: "98065001", create_time: "2015-05-20T13:29:35.120+08:00" }
+    }
+  }
+})
+
+// ---- POST /v3/marketing/favor/media/image-upload ----
+
+export interface FavorMediaImageUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: FavorMediaImageUploadPostBodyMeta
+}
+
+export interface FavorMediaImageUploadPostBodyMeta {
+  /** 文件名称 */
+  readonly filename: string
+  /** 文件摘要 */
+  readonly sha256?: string | undefined
+}
+
+export interface FavorMediaImageUploadPostResponse {
+  /**
+   * 媒体文件URL地址
+   * @example "https://qpic.cn/xxx"
+   */
+  readonly media_url: string
+}
+
+const favorMediaImageUploadPost: Endpoint.Endpoint<FavorMediaImageUploadPostBody, FavorMediaImageUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.marketing.favor.media.imageUpload.post",
+  method: "POST",
+  path: "/v3/marketing/favor/media/image-upload",
+  upload: { file: "file", types: ["jpg", "bmp", "png"], maxBytes: 2097152 },
+  summary: "（营销）图片上传API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_1.shtml",
+  schemas: () => {
+    const FavorMediaImageUploadPostBodyMeta: Schema.Schema<FavorMediaImageUploadPostBodyMeta> = Schema.Struct({
+      filename: BoundedString(1, 128),
+      sha256: Schema.optional(Schema.String)
+    })
+    const FavorMediaImageUploadPostBody: Schema.Schema<FavorMediaImageUploadPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: FavorMediaImageUploadPostBodyMeta
+    })
+    const FavorMediaImageUploadPostResponse: Schema.Schema<FavorMediaImageUploadPostResponse> = Schema.Struct({
+      media_url: Schema.String
+    })
+    return {
+      body: FavorMediaImageUploadPostBody,
+      success: FavorMediaImageUploadPostResponse,
+      errors: commonErrors,
+      example: { media_url: "https://qpic.cn/xxx" }
     }
   }
 })
@@ -13686,6 +13882,57 @@ const partnerProductCouponImageGenerationTasksTaskIdGet: Endpoint.Endpoint<Partn
         combine_image_result: { image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg" },
         cut_out_result: { image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg" }
       }
+    }
+  }
+})
+
+// ---- POST /v3/marketing/partner/product-coupon/media/upload-image ----
+
+export interface PartnerProductCouponMediaUploadImagePostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: PartnerProductCouponMediaUploadImagePostBodyMeta
+}
+
+export interface PartnerProductCouponMediaUploadImagePostBodyMeta {
+  /** 文件名称 */
+  readonly filename?: string | undefined
+  /** 文件摘要 */
+  readonly sha256?: string | undefined
+}
+
+export interface PartnerProductCouponMediaUploadImagePostResponse {
+  /**
+   * 媒体文件URL地址
+   * @example "https://qpic.cn/xxx"
+   */
+  readonly media_url: string
+}
+
+const partnerProductCouponMediaUploadImagePost: Endpoint.Endpoint<PartnerProductCouponMediaUploadImagePostBody, PartnerProductCouponMediaUploadImagePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.marketing.partner.productCoupon.media.uploadImage.post",
+  method: "POST",
+  path: "/v3/marketing/partner/product-coupon/media/upload-image",
+  upload: { file: "file" },
+  summary: "图片上传",
+  schemas: () => {
+    const PartnerProductCouponMediaUploadImagePostBodyMeta: Schema.Schema<PartnerProductCouponMediaUploadImagePostBodyMeta> = Schema.Struct({
+      filename: Schema.optional(Schema.String),
+      sha256: Schema.optional(Schema.String)
+    })
+    const PartnerProductCouponMediaUploadImagePostBody: Schema.Schema<PartnerProductCouponMediaUploadImagePostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: PartnerProductCouponMediaUploadImagePostBodyMeta
+    })
+    const PartnerProductCouponMediaUploadImagePostResponse: Schema.Schema<PartnerProductCouponMediaUploadImagePostResponse> = Schema.Struct({
+      media_url: Schema.String
+    })
+    return {
+      body: PartnerProductCouponMediaUploadImagePostBody,
+      success: PartnerProductCouponMediaUploadImagePostResponse,
+      errors: commonErrors,
+      example: { media_url: "https://qpic.cn/xxx" }
     }
   }
 })
@@ -39324,6 +39571,194 @@ const shoppingReceiptMerchantshoppingreceiptjumpinfosPost: Endpoint.Endpoint<Sho
   }
 })
 
+// ---- POST /v3/marketing/shopping-receipt/shoppingreceipts ----
+
+export interface ShoppingReceiptShoppingreceiptsPostBody {
+  /** 电子小票上传信息`JSON`格式字符串 */
+  readonly meta: ShoppingReceiptShoppingreceiptsPostBodyMeta
+  /** 图片文件，电子小票图片只支持PNG、JPG格式，文件大小不能超过200KB。 */
+  readonly file: Uint8Array
+}
+
+export interface ShoppingReceiptShoppingreceiptsPostBodyMeta {
+  /** 微信支付订单的交易单号，上传的电子小票会关联到该订单 */
+  readonly transaction_id: string
+  /** 微信支付订单的下单商户号 */
+  readonly transaction_mchid?: string | undefined
+  /** 微信支付订单的下单子商户号 */
+  readonly transaction_sub_mchid?: string | undefined
+  /** 微信支付订单的商户订单号 */
+  readonly out_trade_no?: string | undefined
+  /** 微信支付订单中OpenID */
+  readonly openid: string
+  /** 图片文件的文件摘要，即对图片文件的二进制内容进行sha256计算得到的值 */
+  readonly sha256: string
+  /** 用户与商家的联系渠道 */
+  readonly merchant_contact_information?: ShoppingReceiptShoppingreceiptsPostBodyMetaMerchantContactInformation | undefined
+  /** 上传时间，用于标识请求的先后顺序 */
+  readonly upload_time?: string | undefined
+}
+
+export interface ShoppingReceiptShoppingreceiptsPostBodyMetaMerchantContactInformation {
+  /**
+   * 品牌售后部门的咨询电话。
+   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
+   */
+  readonly consultation_phone_number?: string | undefined
+}
+
+export interface ShoppingReceiptShoppingreceiptsPostResponse {
+  /** 电子小票上传信息 */
+  readonly receipt: ShoppingReceiptShoppingreceiptsPostResponseReceipt
+}
+
+export interface ShoppingReceiptShoppingreceiptsPostResponseReceipt {
+  /**
+   * 电子小票ID
+   * @example "121630001"
+   */
+  readonly receipt_id: string
+  /**
+   * 电子小票图片审核状态
+   * Documented values: `WAIT_REVIEW`, `NOT_PASS_REVIEW`, `PASS_REVIEW` (decoded as any string: more may come).
+   * @example "WAIT_REVIEW"
+   */
+  readonly state: string
+  /**
+   * 微信支付订单的交易单号，上传的电子小票会关联到该订单
+   * @example "1217752501201407033233368018"
+   */
+  readonly transaction_id: string
+  /**
+   * 微信支付订单的商户号
+   * @example "1230000109"
+   */
+  readonly transaction_mchid?: string | undefined
+  /**
+   * 微信支付订单的子商户号
+   * @example "1230000109"
+   */
+  readonly transaction_sub_mchid?: string | undefined
+  /**
+   * 微信支付订单中OpenID
+   * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+   */
+  readonly openid: string
+  /**
+   * 电子小票归属品牌的ID
+   * @example "1142"
+   */
+  readonly brand_id?: number | undefined
+  /**
+   * 图片文件的文件摘要，即对图片文件的二进制内容进行sha256计算得到的值
+   * @example "2969f98ef4763da62670d3aee5d456b56a8f3447c0178da21445206aa400a464"
+   */
+  readonly sha256: string
+  /**
+   * 标识电子小票图片类型
+   * @example "PNG"
+   */
+  readonly image_type: string
+  /**
+   * 电子小票创建的时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly create_time: string
+  /**
+   * 电子小票最后一次修改时间
+   * @example "2015-05-20T13:29:35+08:00"
+   */
+  readonly modify_time: string
+  /** 用户与商家的联系渠道 */
+  readonly merchant_contact_information?: ShoppingReceiptShoppingreceiptsPostResponseReceiptMerchantContactInformation | undefined
+  /**
+   * 上传时间，用于标识请求的先后顺序，该笔小票上传时填写则返回，没有不返回
+   * @example "2021-05-20T13:29:35.120+08:00"
+   */
+  readonly upload_time?: string | undefined
+}
+
+export interface ShoppingReceiptShoppingreceiptsPostResponseReceiptMerchantContactInformation {
+  /**
+   * 品牌售后部门的咨询电话。
+   * @example "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
+   */
+  readonly consultation_phone_number?: string | undefined
+}
+
+const shoppingReceiptShoppingreceiptsPost: Endpoint.Endpoint<ShoppingReceiptShoppingreceiptsPostBody, ShoppingReceiptShoppingreceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.marketing.shoppingReceipt.shoppingreceipts.post",
+  method: "POST",
+  path: "/v3/marketing/shopping-receipt/shoppingreceipts",
+  encrypt: [],
+  upload: { file: "file", types: ["png", "jpg"], maxBytes: 204800 },
+  summary: "上传电子小票",
+  schemas: () => {
+    const ShoppingReceiptShoppingreceiptsPostBodyMetaMerchantContactInformation: Schema.Schema<ShoppingReceiptShoppingreceiptsPostBodyMetaMerchantContactInformation> = Schema.Struct({
+      consultation_phone_number: Schema.optional(Schema.String)
+    })
+    const ShoppingReceiptShoppingreceiptsPostBodyMeta: Schema.Schema<ShoppingReceiptShoppingreceiptsPostBodyMeta> = Schema.Struct({
+      transaction_id: Schema.String,
+      transaction_mchid: Schema.optional(Schema.String),
+      transaction_sub_mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      openid: Schema.String,
+      sha256: Schema.String,
+      merchant_contact_information: Schema.optional(ShoppingReceiptShoppingreceiptsPostBodyMetaMerchantContactInformation),
+      upload_time: Schema.optional(Schema.String)
+    })
+    const ShoppingReceiptShoppingreceiptsPostBody: Schema.Schema<ShoppingReceiptShoppingreceiptsPostBody> = Schema.Struct({
+      meta: ShoppingReceiptShoppingreceiptsPostBodyMeta,
+      file: Schema.Uint8ArrayFromSelf
+    })
+    const ShoppingReceiptShoppingreceiptsPostResponseReceiptMerchantContactInformation: Schema.Schema<ShoppingReceiptShoppingreceiptsPostResponseReceiptMerchantContactInformation> = Schema.Struct({
+      consultation_phone_number: Schema.optional(Schema.String)
+    })
+    const ShoppingReceiptShoppingreceiptsPostResponseReceipt: Schema.Schema<ShoppingReceiptShoppingreceiptsPostResponseReceipt> = Schema.Struct({
+      receipt_id: Schema.String,
+      state: Schema.String,
+      transaction_id: Schema.String,
+      transaction_mchid: Schema.optional(Schema.String),
+      transaction_sub_mchid: Schema.optional(Schema.String),
+      openid: Schema.String,
+      brand_id: Schema.optional(Schema.Number),
+      sha256: Schema.String,
+      image_type: Schema.String,
+      create_time: Schema.String,
+      modify_time: Schema.String,
+      merchant_contact_information: Schema.optional(ShoppingReceiptShoppingreceiptsPostResponseReceiptMerchantContactInformation),
+      upload_time: Schema.optional(Schema.String)
+    })
+    const ShoppingReceiptShoppingreceiptsPostResponse: Schema.Schema<ShoppingReceiptShoppingreceiptsPostResponse> = Schema.Struct({
+      receipt: ShoppingReceiptShoppingreceiptsPostResponseReceipt
+    })
+    return {
+      body: ShoppingReceiptShoppingreceiptsPostBody,
+      success: ShoppingReceiptShoppingreceiptsPostResponse,
+      errors: commonErrors,
+      example: {
+        receipt: {
+          receipt_id: "121630001",
+          state: "WAIT_REVIEW",
+          transaction_id: "1217752501201407033233368018",
+          transaction_mchid: "1230000109",
+          transaction_sub_mchid: "1230000109",
+          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+          brand_id: 1142,
+          sha256: "2969f98ef4763da62670d3aee5d456b56a8f3447c0178da21445206aa400a464",
+          image_type: "PNG",
+          create_time: "2015-05-20T13:29:35+08:00",
+          modify_time: "2015-05-20T13:29:35+08:00",
+          merchant_contact_information: {
+            consultation_phone_number: "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
+          },
+          upload_time: "2021-05-20T13:29:35.120+08:00"
+        }
+      }
+    }
+  }
+})
+
 // ---- GET /v3/marketing/weekly-discount/activities ----
 
 export interface WeeklyDiscountActivitiesGetQuery {
@@ -39959,9 +40394,9 @@ const withdrawFavorUsersOpenidCouponsPost: Endpoint.Endpoint<WithdrawFavorUsersO
 })
 
 /**
- * `/v3/marketing/…`: 152 endpoints (4 hand-written).
+ * `/v3/marketing/…`: 156 endpoints (4 hand-written).
  *
- * Catalogue tags: 会员卡, 会员卡∙会员有礼, 会员卡∙基础功能, 会员卡∙服务项, 会员卡∙权益设置, 会员卡∙运营投放, 品牌小店营销, 经营工具∙电子小票, 营销工具∙周周惠, 营销工具∙收款有礼, 运营工具∙代金券, 运营工具∙商品券, 运营工具∙商品券∙批次组, 运营工具∙商家券, 运营工具∙委托营销, 运营工具∙支付有礼, 运营工具∙消费卡.
+ * Catalogue tags: 会员卡, 会员卡∙会员有礼, 会员卡∙基础功能, 会员卡∙服务项, 会员卡∙权益设置, 会员卡∙运营投放, 品牌小店营销, 经营工具∙电子小票, 营销工具∙周周惠, 营销工具∙收款有礼, 运营工具∙代金券, 运营工具∙商品券, 运营工具∙商品券∙批次组, 运营工具∙商家券, 运营工具∙委托营销, 运营工具∙支付有礼, 运营工具∙消费卡, 运营工具∙通用接口.
  */
 export const marketing = {
   bank: {
@@ -39975,7 +40410,15 @@ export const marketing = {
            *
            * `GET /v3/marketing/bank/packages/{package_id}/tasks`
            */
-          get: bankPackagesPackageIdTasksGet
+          get: bankPackagesPackageIdTasksGet,
+          /**
+           * 导入定向用户协议号API
+           *
+           * 创建快捷交易协议号上传任务，每个上传任务中需要上传一个快捷交易协议号文件。微信收到快捷交易协议号文件后，会识别出其中的微信用户，保存到指定的号码包中。一个号码包可以包含多个上传任务，这些上传任务导入的用户会被合并去重，再追加写到号码包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml)
+           *
+           * `POST /v3/marketing/bank/packages/{package_id}/tasks`
+           */
+          post: bankPackagesPackageIdTasksPost
         }
       }
     }
@@ -40310,6 +40753,18 @@ export const marketing = {
        * `POST /v3/marketing/favor/coupon-stocks`
        */
       post: favorCouponStocksPost
+    },
+    media: {
+      imageUpload: {
+        /**
+         * （营销）图片上传API
+         *
+         * 通过本接口上传图片后可获得图片url地址。图片url可在微信支付营销相关的API使用，包括商家券、代金券、支付有礼等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_1.shtml)
+         *
+         * `POST /v3/marketing/favor/media/image-upload`
+         */
+        post: favorMediaImageUploadPost
+      }
     },
     stocks: {
       /**
@@ -41016,6 +41471,18 @@ export const marketing = {
           get: partnerProductCouponImageGenerationTasksTaskIdGet
         }
       },
+      media: {
+        uploadImage: {
+          /**
+           * 图片上传
+           *
+           * 商品券接口调用过程中需要传入各种图片URL，请使用本接口上传图片到微信支付，并使用接口返回的URL。
+           *
+           * `POST /v3/marketing/partner/product-coupon/media/upload-image`
+           */
+          post: partnerProductCouponMediaUploadImagePost
+        }
+      },
       notifyConfigs: {
         /**
          * 获取商品券事件通知地址
@@ -41484,6 +41951,16 @@ export const marketing = {
        * `POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos`
        */
       post: shoppingReceiptMerchantshoppingreceiptjumpinfosPost
+    },
+    shoppingreceipts: {
+      /**
+       * 上传电子小票
+       *
+       * 商户将支付成功回传的参数填入指定字段，可以给指定微信支付订单上传电子小票。 上传成功后，用户可以在账单详情页看到商户上传的电子小票。
+       *
+       * `POST /v3/marketing/shopping-receipt/shoppingreceipts`
+       */
+      post: shoppingReceiptShoppingreceiptsPost
     }
   },
   weeklyDiscount: {

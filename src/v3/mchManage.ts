@@ -451,8 +451,92 @@ const mchManageRecordsManageRecordIdMchManageSubmissionsPost: Endpoint.Endpoint<
   }
 })
 
+// ---- POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload ----
+
+export interface SubmissionFilesSubMchidSubMchidUploadPostParams {
+  /**
+   * 子商户号
+   * @example "123000110"
+   */
+  readonly sub_mchid: string
+}
+
+export interface SubmissionFilesSubMchidSubMchidUploadPostBody {
+  /** 资料文件 */
+  readonly submission_file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: SubmissionFilesSubMchidSubMchidUploadPostBodyMeta
+  /**
+   * 资料项唯一id
+   * @example 56
+   */
+  readonly item_id: number
+  /**
+   * 商户管理记录ID
+   * @example 56
+   */
+  readonly manage_record_id: string
+}
+
+export interface SubmissionFilesSubMchidSubMchidUploadPostBodyMeta {
+  /**
+   * 文件名称
+   * @example "demo.png"
+   */
+  readonly file_name?: string | undefined
+  /**
+   * 文件摘要
+   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9"
+   */
+  readonly file_digest?: string | undefined
+}
+
+/** The input of `v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post`: params, body fields together. */
+export interface SubmissionFilesSubMchidSubMchidUploadPostRequest extends SubmissionFilesSubMchidSubMchidUploadPostParams, SubmissionFilesSubMchidSubMchidUploadPostBody {}
+
+export interface SubmissionFilesSubMchidSubMchidUploadPostResponse {
+  /**
+   * 文件标识ID
+   * @example "V1_E1W7MchDBewmOMGmKSMCgh5"
+   */
+  readonly file_id: string
+}
+
+const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<SubmissionFilesSubMchidSubMchidUploadPostRequest, SubmissionFilesSubMchidSubMchidUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post",
+  method: "POST",
+  path: "/v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload",
+  upload: { file: "submission_file" },
+  summary: "上传商户提交资料文件",
+  schemas: () => {
+    const SubmissionFilesSubMchidSubMchidUploadPostParams: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostParams> = Schema.Struct({
+      sub_mchid: Schema.NonEmptyString
+    })
+    const SubmissionFilesSubMchidSubMchidUploadPostBodyMeta: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostBodyMeta> = Schema.Struct({
+      file_name: Schema.optional(Schema.String),
+      file_digest: Schema.optional(Schema.String)
+    })
+    const SubmissionFilesSubMchidSubMchidUploadPostBody: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostBody> = Schema.Struct({
+      submission_file: Schema.Uint8ArrayFromSelf,
+      meta: SubmissionFilesSubMchidSubMchidUploadPostBodyMeta,
+      item_id: Schema.Number,
+      manage_record_id: Schema.String
+    })
+    const SubmissionFilesSubMchidSubMchidUploadPostResponse: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostResponse> = Schema.Struct({
+      file_id: Schema.String
+    })
+    return {
+      params: SubmissionFilesSubMchidSubMchidUploadPostParams,
+      body: SubmissionFilesSubMchidSubMchidUploadPostBody,
+      success: SubmissionFilesSubMchidSubMchidUploadPostResponse,
+      errors: commonErrors,
+      example: { file_id: "V1_E1W7MchDBewmOMGmKSMCgh5" }
+    }
+  }
+})
+
 /**
- * `/v3/mch-manage/…`: 3 endpoints.
+ * `/v3/mch-manage/…`: 4 endpoints.
  *
  * Catalogue tags: 商户管理记录.
  */
@@ -488,6 +572,22 @@ export const mchManage = {
          * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`
          */
         get: mchManageRecordsSubMchidSubMchidGet
+      }
+    }
+  },
+  submissionFiles: {
+    subMchid: {
+      _sub_mchid_: {
+        upload: {
+          /**
+           * 上传商户提交资料文件
+           *
+           * 商户在提交资料时，可通过本接口上传所需的文件
+           *
+           * `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`
+           */
+          post: submissionFilesSubMchidSubMchidUploadPost
+        }
       }
     }
   }

@@ -195,6 +195,90 @@ const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<EnhancedDu
   }
 })
 
+// ---- POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload ----
+
+export interface EnhancedDueDiligenceDueDiligenceIdUploadPostParams {
+  /**
+   * 尽调单号
+   * @example "123000110_2_2190381dakdajois1283i12jo"
+   */
+  readonly due_diligence_id: string
+}
+
+export interface EnhancedDueDiligenceDueDiligenceIdUploadPostBody {
+  /** 图片文件 */
+  readonly due_diligence_file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta
+}
+
+export interface EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta {
+  /**
+   * 文件名称
+   * @example "demo.png"
+   */
+  readonly file_name?: string | undefined
+  /**
+   * 文件摘要
+   * @example "B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9"
+   */
+  readonly file_digest?: string | undefined
+  /**
+   * 子商户号
+   * @example "1230001104"
+   */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 资料项唯一id
+   * @example 130013
+   */
+  readonly item_id?: number | undefined
+}
+
+/** The input of `v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.upload.post`: params, body fields together. */
+export interface EnhancedDueDiligenceDueDiligenceIdUploadPostRequest extends EnhancedDueDiligenceDueDiligenceIdUploadPostParams, EnhancedDueDiligenceDueDiligenceIdUploadPostBody {}
+
+export interface EnhancedDueDiligenceDueDiligenceIdUploadPostResponse {
+  /**
+   * 文件标识ID
+   * @example "V1_E1W7MchDBewmOMGmKSMCgh5"
+   */
+  readonly file_id: string
+}
+
+const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdUploadPostRequest, EnhancedDueDiligenceDueDiligenceIdUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.upload.post",
+  method: "POST",
+  path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload",
+  upload: { file: "due_diligence_file" },
+  summary: "上传尽调资料文件",
+  schemas: () => {
+    const EnhancedDueDiligenceDueDiligenceIdUploadPostParams: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostParams> = Schema.Struct({
+      due_diligence_id: Schema.NonEmptyString
+    })
+    const EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta> = Schema.Struct({
+      file_name: Schema.optional(Schema.String),
+      file_digest: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      item_id: Schema.optional(Schema.Number)
+    })
+    const EnhancedDueDiligenceDueDiligenceIdUploadPostBody: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostBody> = Schema.Struct({
+      due_diligence_file: Schema.Uint8ArrayFromSelf,
+      meta: EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta
+    })
+    const EnhancedDueDiligenceDueDiligenceIdUploadPostResponse: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostResponse> = Schema.Struct({
+      file_id: Schema.String
+    })
+    return {
+      params: EnhancedDueDiligenceDueDiligenceIdUploadPostParams,
+      body: EnhancedDueDiligenceDueDiligenceIdUploadPostBody,
+      success: EnhancedDueDiligenceDueDiligenceIdUploadPostResponse,
+      errors: commonErrors,
+      example: { file_id: "V1_E1W7MchDBewmOMGmKSMCgh5" }
+    }
+  }
+})
+
 // ---- GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid} ----
 
 export interface MerchantLimitationsSubMchidSubMchidGetParams {
@@ -349,7 +433,7 @@ const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantLimitati
 })
 
 /**
- * `/v3/mch-operation-manage/…`: 3 endpoints.
+ * `/v3/mch-operation-manage/…`: 4 endpoints.
  *
  * Catalogue tags: 商户尽职调查, 风险管理.
  */
@@ -373,6 +457,16 @@ export const mchOperationManage = {
          * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit`
          */
         post: enhancedDueDiligenceDueDiligenceIdSubmitPost
+      },
+      upload: {
+        /**
+         * 上传尽调资料文件
+         *
+         * 上传尽调资料文件
+         *
+         * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`
+         */
+        post: enhancedDueDiligenceDueDiligenceIdUploadPost
       }
     }
   },

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { BoundedString } from "../schemas/common.js"
 
 // ---- GET /v3/merchant/fund/balance/{account_type} ----
 
@@ -480,10 +481,117 @@ const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdra
   }
 })
 
+// ---- POST /v3/merchant/media/upload ----
+
+export interface MediaUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: MediaUploadPostBodyMeta
+}
+
+export interface MediaUploadPostBodyMeta {
+  /** 文件名称 */
+  readonly filename: string
+  /** 文件摘要 */
+  readonly sha256?: string | undefined
+}
+
+export interface MediaUploadPostResponse {
+  /**
+   * 媒体文件标识Id
+   * @example "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
+   */
+  readonly media_id: string
+}
+
+const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.merchant.media.upload.post",
+  method: "POST",
+  path: "/v3/merchant/media/upload",
+  upload: { file: "file", types: ["jpg", "bmp", "png"], maxBytes: 2097152 },
+  summary: "文件上传",
+  schemas: () => {
+    const MediaUploadPostBodyMeta: Schema.Schema<MediaUploadPostBodyMeta> = Schema.Struct({
+      filename: BoundedString(1, 128),
+      sha256: Schema.optional(Schema.String)
+    })
+    const MediaUploadPostBody: Schema.Schema<MediaUploadPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: MediaUploadPostBodyMeta
+    })
+    const MediaUploadPostResponse: Schema.Schema<MediaUploadPostResponse> = Schema.Struct({
+      media_id: Schema.String
+    })
+    return {
+      body: MediaUploadPostBody,
+      success: MediaUploadPostResponse,
+      errors: commonErrors,
+      example: {
+        media_id: "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
+      }
+    }
+  }
+})
+
+// ---- POST /v3/merchant/media/video_upload ----
+
+export interface MediaVideoUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: MediaVideoUploadPostBodyMeta
+}
+
+export interface MediaVideoUploadPostBodyMeta {
+  /** 文件名称 */
+  readonly filename: string
+  /** 文件摘要 */
+  readonly sha256?: string | undefined
+}
+
+export interface MediaVideoUploadPostResponse {
+  /**
+   * 媒体文件标识Id
+   * @example "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
+   */
+  readonly media_id: string
+}
+
+const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, MediaVideoUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.merchant.media.video_upload.post",
+  method: "POST",
+  path: "/v3/merchant/media/video_upload",
+  upload: { file: "file", types: ["avi", "wmv", "mpeg", "mp4", "mov", "mkv", "flv", "f4v", "m4v", "rmvb"], maxBytes: 5242880 },
+  summary: "视频上传API",
+  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_2.shtml",
+  schemas: () => {
+    const MediaVideoUploadPostBodyMeta: Schema.Schema<MediaVideoUploadPostBodyMeta> = Schema.Struct({
+      filename: BoundedString(1, 128),
+      sha256: Schema.optional(Schema.String)
+    })
+    const MediaVideoUploadPostBody: Schema.Schema<MediaVideoUploadPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: MediaVideoUploadPostBodyMeta
+    })
+    const MediaVideoUploadPostResponse: Schema.Schema<MediaVideoUploadPostResponse> = Schema.Struct({
+      media_id: Schema.String
+    })
+    return {
+      body: MediaVideoUploadPostBody,
+      success: MediaVideoUploadPostResponse,
+      errors: commonErrors,
+      example: {
+        media_id: "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
+      }
+    }
+  }
+})
+
 /**
- * `/v3/merchant/…`: 6 endpoints.
+ * `/v3/merchant/…`: 8 endpoints.
  *
- * Catalogue tags: 收付通∙余额, 收付通∙提现, 运营工具∙用工卡.
+ * Catalogue tags: 收付通∙余额, 收付通∙提现, 运营工具∙用工卡, 通用接口.
  */
 export const merchant = {
   fund: {
@@ -556,6 +664,28 @@ export const merchant = {
           get: fundWithdrawWithdrawIdWithdrawIdGet
         }
       }
+    }
+  },
+  media: {
+    upload: {
+      /**
+       * 文件上传
+       *
+       * 部分微信支付业务指定商户需要使用文件上传 API来上报文件（如图片）信息，从而获得必传参数的值：图片MediaID，或PDF文件MediaID。媒体图片只支持JPG、BMP、PNG格式，文件大小不能超过5M。PDF文件大小不能超过7.5M。
+       *
+       * `POST /v3/merchant/media/upload`
+       */
+      post: mediaUploadPost
+    },
+    video_upload: {
+      /**
+       * 视频上传API
+       *
+       * 部分微信支付业务指定商户需要使用图片上传 部分微信支付业务指定商户需要使用视频上传 API来上报视频信息，从而获得必传参数的值：视频MediaID 。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_2.shtml)
+       *
+       * `POST /v3/merchant/media/video_upload`
+       */
+      post: mediaVideoUploadPost
     }
   }
 } as const

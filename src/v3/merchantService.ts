@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { BoundedString, Rfc3339 } from "../schemas/common.js"
 
 // ---- GET /v3/merchant-service/complaint-notifications ----
 
@@ -2749,8 +2749,60 @@ const feedbacksPost: Endpoint.Endpoint<FeedbacksPostBody, void, CommonError> = /
   }
 })
 
+// ---- POST /v3/merchant-service/images/upload ----
+
+export interface ImagesUploadPostBody {
+  /** 图片文件 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: ImagesUploadPostBodyMeta
+}
+
+export interface ImagesUploadPostBodyMeta {
+  /** 文件名称 */
+  readonly filename: string
+  /** 文件摘要 */
+  readonly sha256?: string | undefined
+}
+
+export interface ImagesUploadPostResponse {
+  /**
+   * 媒体文件标识ID
+   * @example "BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp"
+   */
+  readonly media_id: string
+}
+
+const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.merchantService.images.upload.post",
+  method: "POST",
+  path: "/v3/merchant-service/images/upload",
+  upload: { file: "file", types: ["jpg", "bmp", "png"], maxBytes: 2097152 },
+  summary: "商户上传反馈图片API",
+  docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/create-images.html",
+  schemas: () => {
+    const ImagesUploadPostBodyMeta: Schema.Schema<ImagesUploadPostBodyMeta> = Schema.Struct({
+      filename: BoundedString(1, 128),
+      sha256: Schema.optional(Schema.String)
+    })
+    const ImagesUploadPostBody: Schema.Schema<ImagesUploadPostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: ImagesUploadPostBodyMeta
+    })
+    const ImagesUploadPostResponse: Schema.Schema<ImagesUploadPostResponse> = Schema.Struct({
+      media_id: Schema.String
+    })
+    return {
+      body: ImagesUploadPostBody,
+      success: ImagesUploadPostResponse,
+      errors: commonErrors,
+      example: { media_id: "BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp" }
+    }
+  }
+})
+
 /**
- * `/v3/merchant-service/…`: 15 endpoints.
+ * `/v3/merchant-service/…`: 16 endpoints.
  *
  * Catalogue tags: 风险合规∙消费者投诉.
  */
@@ -2902,5 +2954,17 @@ export const merchantService = {
      * @deprecated The catalogue marks this operation deprecated.
      */
     post: feedbacksPost
+  },
+  images: {
+    upload: {
+      /**
+       * 商户上传反馈图片API
+       *
+       * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/create-images.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter5_1.shtml)
+       *
+       * `POST /v3/merchant-service/images/upload`
+       */
+      post: imagesUploadPost
+    }
   }
 } as const

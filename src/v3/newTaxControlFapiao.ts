@@ -1515,6 +1515,70 @@ const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoApplicati
   }
 })
 
+// ---- POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file ----
+
+export interface FapiaoApplicationsUploadFapiaoFilePostBody {
+  /** 电子发票文件二进制数据流，只支持PDF和OFD格式，文件大小不能超过2M。 */
+  readonly file: Uint8Array
+  /** 媒体文件元信息`JSON`格式字符串 */
+  readonly meta: FapiaoApplicationsUploadFapiaoFilePostBodyMeta
+}
+
+export interface FapiaoApplicationsUploadFapiaoFilePostBodyMeta {
+  /** 微信支付分配的子商户号，服务商模式下必传 */
+  readonly sub_mchid?: string | undefined
+  /**
+   * 发票文件的类型为PDF
+   * @example "PDF"
+   */
+  readonly file_type: string
+  /**
+   * 文件摘要算法
+   * @example "SM3"
+   */
+  readonly digest_alogrithm: string
+  /** 文件摘要 */
+  readonly digest: string
+}
+
+export interface FapiaoApplicationsUploadFapiaoFilePostResponse {
+  /**
+   * 电子发票文件ID
+   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
+   */
+  readonly fapiao_media_id: string
+}
+
+const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApplicationsUploadFapiaoFilePostBody, FapiaoApplicationsUploadFapiaoFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.newTaxControlFapiao.fapiaoApplications.uploadFapiaoFile.post",
+  method: "POST",
+  path: "/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file",
+  upload: { file: "file", types: ["pdf", "ofd"], maxBytes: 2097152 },
+  summary: "上传电子发票文件",
+  docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_10.shtml",
+  schemas: () => {
+    const FapiaoApplicationsUploadFapiaoFilePostBodyMeta: Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostBodyMeta> = Schema.Struct({
+      sub_mchid: Schema.optional(Schema.String),
+      file_type: Schema.String,
+      digest_alogrithm: Schema.String,
+      digest: Schema.String
+    })
+    const FapiaoApplicationsUploadFapiaoFilePostBody: Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: FapiaoApplicationsUploadFapiaoFilePostBodyMeta
+    })
+    const FapiaoApplicationsUploadFapiaoFilePostResponse: Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostResponse> = Schema.Struct({
+      fapiao_media_id: Schema.String
+    })
+    return {
+      body: FapiaoApplicationsUploadFapiaoFilePostBody,
+      success: FapiaoApplicationsUploadFapiaoFilePostResponse,
+      errors: commonErrors,
+      example: { fapiao_media_id: "ASNFZ4mrze/+3LqYdlQyEA==" }
+    }
+  }
+})
+
 // ---- GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id} ----
 
 export interface FapiaoApplicationsFapiaoApplyIdGetParams {
@@ -3656,7 +3720,7 @@ const userTitleTitleUrlGet: Endpoint.Endpoint<UserTitleTitleUrlGetQuery, UserTit
 })
 
 /**
- * `/v3/new-tax-control-fapiao/…`: 20 endpoints.
+ * `/v3/new-tax-control-fapiao/…`: 21 endpoints.
  *
  * Catalogue tags: 经营工具∙电子发票.
  */
@@ -3759,6 +3823,16 @@ export const newTaxControlFapiao = {
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing`
        */
       post: fapiaoApplicationsRealEstateLeasingPost
+    },
+    uploadFapiaoFile: {
+      /**
+       * 上传电子发票文件
+       *
+       * 调用【将电子发票插入微信用户卡包】接口之前，需要先调用本接口上传电子发票文件，获取文件ID。上传的发票文件会在三天后过期，因此上传后请尽快调用【将电子发票插入微信用户卡包】接口执行插入微信用户卡包的操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_10.shtml)
+       *
+       * `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`
+       */
+      post: fapiaoApplicationsUploadFapiaoFilePost
     }
   },
   fapiaomerchant: {

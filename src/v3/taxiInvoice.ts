@@ -426,6 +426,76 @@ const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError
   }
 })
 
+// ---- POST /v3/taxi-invoice/cards/upload-file ----
+
+export interface CardsUploadFilePostBody {
+  /** 出租车电子发票文件 */
+  readonly file: Uint8Array
+  /** 出租车电子发票文件元信息`JSON`格式字符串 */
+  readonly meta: CardsUploadFilePostBodyMeta
+}
+
+export interface CardsUploadFilePostBodyMeta {
+  /**
+   * 出租车经营主体商户号
+   * @example "1900000109"
+   */
+  readonly company_mchid: string
+  /**
+   * 文件摘要
+   * @example "addca90a6a290b9642dbaccffdf01e8c22aa348940b2e96754169ba08c19e5db"
+   */
+  readonly digest: string
+  /**
+   * 文件摘要算法
+   * @example "DIGEST_ALGORITHM_SM3"
+   */
+  readonly digest_algorithm: string
+  /**
+   * 行政区划代码
+   * @example 310100
+   */
+  readonly region_id: number
+}
+
+export interface CardsUploadFilePostResponse {
+  /**
+   * 出租车电子发票文件ID
+   * @example "ASNFZ4mrze/+3LqYdlQyEA=="
+   */
+  readonly fapiao_media_id: string
+}
+
+const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, CardsUploadFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.taxiInvoice.cards.uploadFile.post",
+  method: "POST",
+  path: "/v3/taxi-invoice/cards/upload-file",
+  upload: { file: "file" },
+  summary: "上传出租车电子发票文件",
+  docs: "https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/upload-taxi-invoice-card-file.html",
+  schemas: () => {
+    const CardsUploadFilePostBodyMeta: Schema.Schema<CardsUploadFilePostBodyMeta> = Schema.Struct({
+      company_mchid: Schema.String,
+      digest: Schema.String,
+      digest_algorithm: Schema.String,
+      region_id: Schema.Int
+    })
+    const CardsUploadFilePostBody: Schema.Schema<CardsUploadFilePostBody> = Schema.Struct({
+      file: Schema.Uint8ArrayFromSelf,
+      meta: CardsUploadFilePostBodyMeta
+    })
+    const CardsUploadFilePostResponse: Schema.Schema<CardsUploadFilePostResponse> = Schema.Struct({
+      fapiao_media_id: Schema.String
+    })
+    return {
+      body: CardsUploadFilePostBody,
+      success: CardsUploadFilePostResponse,
+      errors: commonErrors,
+      example: { fapiao_media_id: "ASNFZ4mrze/+3LqYdlQyEA==" }
+    }
+  }
+})
+
 // ---- POST /v3/taxi-invoice/driver/update-driver ----
 
 export interface DriverUpdateDriverPostBody {
@@ -1533,7 +1603,7 @@ const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTaxiOrder
 })
 
 /**
- * `/v3/taxi-invoice/…`: 10 endpoints.
+ * `/v3/taxi-invoice/…`: 11 endpoints.
  *
  * Catalogue tags: 出租车电子发票.
  */
@@ -1558,7 +1628,17 @@ export const taxiInvoice = {
      *
      * `POST /v3/taxi-invoice/cards`
      */
-    post: cardsPost
+    post: cardsPost,
+    uploadFile: {
+      /**
+       * 上传出租车电子发票文件
+       *
+       * 服务商调用插卡接口前，需调用本接口上传出租车电子发票文件来获取文件ID。文件ID有效期为3天，有效期内未成功调用插卡接口需重新调用本接口上传发票文件。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/upload-taxi-invoice-card-file.html)
+       *
+       * `POST /v3/taxi-invoice/cards/upload-file`
+       */
+      post: cardsUploadFilePost
+    }
   },
   driver: {
     updateDriver: {
