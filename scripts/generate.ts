@@ -314,6 +314,18 @@ interface Skipped {
 }
 
 type LocationName = "params" | "query" | "headers" | "body"
+
+/**
+ * The catalogue's other hosts, under their own roots: the file path is the wire path, prefix
+ * included (`/hk/v3/transactions/jsapi`). `hk`: api.mch, with the Hong Kong access point as its
+ * backup; `global` (customs declaration): the Hong Kong access point only.
+ */
+type Root = "v3" | "hk" | "global"
+const ROOT_HOSTS: Readonly<Record<Exclude<Root, "v3">, { readonly host: "hk" | "apihk"; readonly module: string }>> = {
+  hk: { host: "hk", module: "hk" },
+  // `global` is also a v3 family (`v3.global`, `src/v3/global.ts`): this root has its own module
+  global: { host: "apihk", module: "globalHost" }
+}
 const LOCATION_SUFFIX: Readonly<Record<LocationName, string>> = { params: "Params", query: "Query", headers: "Headers", body: "Body" }
 
 interface Operation {
@@ -321,7 +333,12 @@ interface Operation {
   readonly key: string
   readonly method: Method
   readonly url: string
+  /** The chain's root: `v3` (api.mch), or a path prefix served by other hosts (`/hk/v3/…`, `/global/v3/…`). */
+  readonly root: Root
+  /** The tree's export name: a v3 family (`pay`), or the root itself (`hk`, `global`). */
   readonly family: string
+  /** The module it is generated into (`pay.ts`, `hk.ts`, `globalHost.ts`). */
+  readonly module: string
   /** Chain keys below the family, the method last. */
   readonly chain: ReadonlyArray<string>
   readonly summary: string
@@ -371,14 +388,7 @@ const collect = () => {
   const byFile = indexPaths()
   const operations: Array<Operation> = []
   const skipped: Array<Skipped> = []
-  for (const host of ["hk", "global"]) {
-    for (const file of walk(path.join(catalogue, host))) {
-      const item = load(file)
-      const url = "/" + path.relative(path.join(catalogue, host), file).split(path.sep).join("/").replace(/\.yaml$/, "")
-      for (const m of METHODS) if (isObj(item) && item[m] !== undefined) skipped.push({ key: `${m.toUpperCase()} ${url} (${host})`, reason: "other host: not yet supported" })
-    }
-  }
-  for (const file of walk(path.join(catalogue, "v3"))) {
+  for (const file of [...walk(path.join(catalogue, "v3")), ...walk(path.join(catalogue, "hk")), ...walk(path.join(catalogue, "global"))]) {
     const rel = path.relative(catalogue, file).split(path.sep).join("/")
     if (rel === "v3/webhooks.yaml") continue // the notification envelope, not an endpoint
     let url = "/" + rel.replace(/\.yaml$/, "")
@@ -440,9 +450,12 @@ const skipReason = (method: Method, op: Obj, file: string): string | undefined =
 }
 
 const operationOf = (key: string, method: Method, url: string, op: Obj, file: string): Operation => {
-  const segments = url.split("/").slice(2) // "", "v3", …
-  const familySegment = segments[0]!
-  const chain = segments.slice(1).filter((s) => s !== "").map(chainKey)
+  const root = url.split("/")[1] as Root
+  if (root !== "v3" && !(root in ROOT_HOSTS)) throw new Error(`${key}: a path under /${root}`)
+  // v3: "", "v3", family, …; another root: "", root, "v3", …
+  const segments = url.split("/").slice(2)
+  const familySegment = root === "v3" ? segments[0]! : root
+  const chain = (root === "v3" ? segments.slice(1) : segments).filter((s) => s !== "").map(chainKey)
   for (const c of chain) {
     if (!IDENT.test(c)) note("chain key that is not an identifier (quoted)", `${key}: ${c}`)
     if (c === "__proto__") throw new Error(`${key}: a path segment __proto__ cannot be a key of an object literal`)
@@ -594,7 +607,9 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
     key,
     method,
     url,
+    root,
     family: camel(familySegment),
+    module: root === "v3" ? camel(familySegment) : ROOT_HOSTS[root].module,
     chain: [...chain, method],
     summary: str(op.summary)?.trim() ?? "",
     description: str(op.description)?.trim() ?? "",
@@ -1017,11 +1032,14 @@ const endpointDoc = (op: Operation, curated: string | undefined): ReadonlyArray<
   return lines
 }
 
+/** `v3.pay.` for a v3 family; `hk.` for another root (its chain starts with `v3`). */
+const chainPrefix = (op: Operation) => (op.root === "v3" ? `v3.${op.family}.` : `${op.family}.`)
+
 const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
   const blocks: Array<string> = []
   const leaves: Array<Leaf> = []
   for (const op of ops) {
-    const chainName = `v3.${family.name}.${op.chain.map((c) => (IDENT.test(c) ? c : `[${JSON.stringify(c)}]`)).join(".")}`
+    const chainName = `${chainPrefix(op)}${op.chain.map((c) => (IDENT.test(c) ? c : `[${JSON.stringify(c)}]`)).join(".")}`
     const curated = op.overlay?.curated
     if (curated !== undefined) {
       family.uses.curated.add(curated.module)
@@ -1093,6 +1111,7 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
       `  path: ${JSON.stringify(op.url)}`,
       ...(op.encrypt !== undefined ? [`  encrypt: [${op.encrypt.map((s) => JSON.stringify(s)).join(", ")}]`] : []),
       ...(op.upload !== undefined ? [`  upload: ${uploadText(op)}`] : []),
+      ...(op.root !== "v3" ? [`  host: ${JSON.stringify(ROOT_HOSTS[op.root].host)}`] : []),
       ...(op.summary !== "" ? [`  summary: ${JSON.stringify(op.summary)}`] : []),
       ...(docsUrl !== undefined ? [`  docs: ${JSON.stringify(docsUrl)}`] : []),
       `  schemas: ${thunk}`
@@ -1122,7 +1141,7 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
       node = next
     }
     const m = leaf.op.chain[leaf.op.chain.length - 1]!
-    if (node.leaves.has(m) || node.children.has(m)) throw new Error(`${leaf.op.key}: chain v3.${family.name}.${leaf.op.chain.join(".")} is taken (by ${node.leaves.get(m)?.op.key ?? "a path segment"})`)
+    if (node.leaves.has(m) || node.children.has(m)) throw new Error(`${leaf.op.key}: chain ${chainPrefix(leaf.op)}${leaf.op.chain.join(".")} is taken (by ${node.leaves.get(m)?.op.key ?? "a path segment"})`)
     node.leaves.set(m, leaf)
   }
   const tree = (node: Node, indent: string): string => {
@@ -1141,7 +1160,7 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
   const curatedCount = ops.filter((o) => o.overlay?.curated !== undefined).length
   blocks.push(
     jsdoc([
-      `\`/v3/${ops[0]!.url.split("/")[2]}/…\`: ${ops.length} endpoint${ops.length === 1 ? "" : "s"}${curatedCount > 0 ? ` (${curatedCount} hand-written)` : ""}.`,
+      `\`${ops[0]!.root === "v3" ? `/v3/${ops[0]!.url.split("/")[2]}` : `/${ops[0]!.root}/v3`}/…\`: ${ops.length} endpoint${ops.length === 1 ? "" : "s"}${curatedCount > 0 ? ` (${curatedCount} hand-written)` : ""}.`,
       ...(tags.length > 0 ? ["", `Catalogue tags: ${tags.join(", ")}.`] : [])
     ], "") + `export const ${family.name} = ${tree(root, "")} as const`
   )
@@ -1186,7 +1205,7 @@ const endpointReference = (operations: ReadonlyArray<Operation>, skipped: Readon
   const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim()
   const rows = [...operations]
     .map((op) => {
-      const chain = `v3.${op.family}.${op.chain.join(".")}`
+      const chain = `${chainPrefix(op)}${op.chain.join(".")}`
       const curated = op.overlay?.curated
       const docs = officialDoc(op.description)
       const sandbox = curated !== undefined && STATEFUL.has(curated.module) ? `stateful (\`${curated.module}.${curated.export}\`)` : "emulated"
@@ -1218,26 +1237,30 @@ const main = async () => {
   const missingCodes = checkOverlay(operations, skipped, codeClasses)
   await checkCurated(operations)
 
-  const byFamily = new Map<string, Array<Operation>>()
+  const byModule = new Map<string, Array<Operation>>()
   for (const op of operations) {
-    const list = byFamily.get(op.family) ?? []
+    const list = byModule.get(op.module) ?? []
     list.push(op)
-    byFamily.set(op.family, list)
+    byModule.set(op.module, list)
   }
   const files = new Map<string, string>()
-  const families = [...byFamily.keys()].sort()
-  for (const name of families) {
-    if (!IDENT.test(name) || RESERVED.has(name)) throw new Error(`family ${name} is not a usable identifier`)
-    const ops = byFamily.get(name)!.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : METHODS.indexOf(a.method) - METHODS.indexOf(b.method)))
-    files.set(`${name}.ts`, emitFamily(new Family(name, codeClasses), ops))
+  const modules = [...byModule.keys()].sort()
+  for (const name of modules) {
+    const ops = byModule.get(name)!.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : METHODS.indexOf(a.method) - METHODS.indexOf(b.method)))
+    const family = ops[0]!.family
+    if (!IDENT.test(family) || RESERVED.has(family)) throw new Error(`family ${family} is not a usable identifier`)
+    files.set(`${name}.ts`, emitFamily(new Family(family, codeClasses), ops))
   }
+  const families = modules.filter((m) => byModule.get(m)![0]!.root === "v3")
   files.set(
     "index.ts",
     [
       HEADER,
       families.map((f) => `import { ${f} } from "./${f}.js"`).join("\n"),
       families.map((f) => `export { ${f} } from "./${f}.js"`).join("\n"),
-      `/** The WeChat Pay API v3 (api.mch.weixin.qq.com), one key per URL segment: \`v3.discountCard.cards._out_card_code_.addUserRecords.post\`. */\nexport const v3 = {\n${families.map((f) => `  ${f}`).join(",\n")}\n} as const`
+      `/** The WeChat Pay API v3 (api.mch.weixin.qq.com), one key per URL segment: \`v3.discountCard.cards._out_card_code_.addUserRecords.post\`. */\nexport const v3 = {\n${families.map((f) => `  ${f}`).join(",\n")}\n} as const`,
+      // the other hosts' roots: \`hk\` here; \`global\` (customs) from "./globalHost.js", as \`global\` is a v3 family's name
+      `/** The Hong Kong wallet's \`/hk/v3/…\` endpoints (api.mch, backed up by apihk.mch): \`hk.v3.transactions.jsapi.post\`. */\nexport { hk } from "./hk.js"`
     ].join("\n\n") + "\n"
   )
 

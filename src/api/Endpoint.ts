@@ -62,6 +62,11 @@ export interface Spec<Res = any, E extends ApiError = any> {
    * is computed when left out; the page's types and size limit are checked before sending.
    */
   readonly upload?: UploadSpec | undefined
+  /**
+   * Served by other hosts than api.mch: `hk` (`/hk/v3/…`: api.mch, backed up by the Hong Kong
+   * access point) or `apihk` (`/global/v3/customs/…`: the Hong Kong access point only).
+   */
+  readonly host?: "hk" | "apihk" | undefined
   /** The docs page's title, e.g. `JSAPI下单`, for listings. */
   readonly summary?: string | undefined
   /** Where the docs page is, for the endpoint reference. */
@@ -88,7 +93,7 @@ export const make = <Req, Res, E extends ApiError>(spec: Spec<Res, E>): Endpoint
   const build = (): Prepared<Res, E> => {
     const schemas = spec.schemas()
     checkDeclaration(spec.name, spec.path, schemas)
-    return prepare({ ...schemas, name: spec.name, method: spec.method, path: spec.path, encrypt: spec.encrypt, upload: spec.upload })
+    return prepare({ ...schemas, name: spec.name, method: spec.method, path: spec.path, encrypt: spec.encrypt, upload: spec.upload, host: spec.host })
   }
   // Plain effects rather than a generator: this runs on every call.
   const call = (input: Req): Effect.Effect<Res, E | PipelineError, WechatPayClient> =>

@@ -134,7 +134,7 @@ const optional = <A>(config: Config.Config<A>) => Config.map(Config.option(confi
  * file path); public-key mode: WECHATPAY_PUBLIC_KEY_ID, WECHATPAY_PUBLIC_KEY (PEM or a path);
  * certificate mode: WECHATPAY_PLATFORM_CERTIFICATES (`auto`, or comma-separated PEM file paths);
  * both for a migration. Optional: WECHATPAY_APIV3_KEY, WECHATPAY_BASE_URL, WECHATPAY_BACKUP_BASE_URL
- * (`none` turns failover off). Key files are read when the layer is built, not here.
+ * (`none` turns failover off), WECHATPAY_HK_BASE_URL (the Hong Kong access point). Key files are read when the layer is built, not here.
  */
 export const config: Config.Config<Options> = Config.all({
   mchid: Config.string("WECHATPAY_MCHID"),
@@ -145,7 +145,8 @@ export const config: Config.Config<Options> = Config.all({
   certificates: optional(Config.string("WECHATPAY_PLATFORM_CERTIFICATES")),
   apiV3Key: optional(Config.redacted("WECHATPAY_APIV3_KEY")),
   baseUrl: optional(Config.string("WECHATPAY_BASE_URL")),
-  backupBaseUrl: optional(Config.string("WECHATPAY_BACKUP_BASE_URL"))
+  backupBaseUrl: optional(Config.string("WECHATPAY_BACKUP_BASE_URL")),
+  hkBaseUrl: optional(Config.string("WECHATPAY_HK_BASE_URL"))
 }).pipe(
   Config.mapOrFail((c): Either.Either<Options, ConfigError.ConfigError> => {
     if (c.publicKey === undefined && c.certificates === undefined) {
@@ -163,7 +164,8 @@ export const config: Config.Config<Options> = Config.all({
       platform: { publicKeyId: c.publicKeyId, publicKey: c.publicKey, certificates },
       apiV3Key: c.apiV3Key,
       baseUrl: c.baseUrl,
-      backupBaseUrl: c.backupBaseUrl === "none" ? null : c.backupBaseUrl
+      backupBaseUrl: c.backupBaseUrl === "none" ? null : c.backupBaseUrl,
+      hkBaseUrl: c.hkBaseUrl
     })
   })
 )

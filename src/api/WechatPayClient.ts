@@ -12,12 +12,18 @@ import { VERSION } from "./version.js"
 
 export const DEFAULT_BASE_URL = "https://api.mch.weixin.qq.com"
 export const DEFAULT_BACKUP_BASE_URL = "https://api2.mch.weixin.qq.com"
+export const DEFAULT_HK_BASE_URL = "https://apihk.mch.weixin.qq.com"
 
 export interface ClientSettings {
   /** Default `https://api.mch.weixin.qq.com`. */
   readonly baseUrl?: string | undefined
   /** Where a request goes once when the primary cannot be reached. Default `https://api2.mch.weixin.qq.com`; `null` turns it off. */
   readonly backupBaseUrl?: string | null | undefined
+  /**
+   * The Hong Kong access point, default `https://apihk.mch.weixin.qq.com`: the backup host of the
+   * `hk.v3.…` endpoints (which go to `baseUrl` first) and the only host of `global.v3.customs.…`.
+   */
+  readonly hkBaseUrl?: string | undefined
   /** Retry schedule over the failure (see `Retry.isRetryable` for what is retried). */
   readonly retry?: Schedule.Schedule<unknown, any> | undefined
   /** Per attempt. Default 10 s. */
@@ -40,6 +46,8 @@ export interface OutgoingRequest {
   readonly payload?: { readonly bytes: Uint8Array; readonly contentType: string } | undefined
   /** Extra headers, e.g. `Wechatpay-Serial` for encrypted fields. */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Another host than `baseUrl` (backup `backupBaseUrl`): `hk` = `baseUrl`, backup `hkBaseUrl`; `apihk` = `hkBaseUrl` only. */
+  readonly host?: "hk" | "apihk" | undefined
 }
 
 export interface IncomingResponse {
@@ -60,6 +68,7 @@ export interface WechatPayClientService {
   readonly settings: {
     readonly baseUrl: string
     readonly backupBaseUrl: string | null
+    readonly hkBaseUrl: string
     readonly maxResponseBytes: number
     readonly userAgent: string
   }

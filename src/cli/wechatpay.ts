@@ -12,7 +12,11 @@ import { parseArgs } from "node:util"
 import { Cause, Effect, Exit, Layer } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import * as WechatPay from "../api/WechatPay.js"
-import { v3 } from "../v3/index.js"
+import { global } from "../v3/globalHost.js"
+import { hk, v3 } from "../v3/index.js"
+
+/** The chains' roots: `v3`, and the other hosts' `hk` and `global`. */
+const roots: Readonly<Record<string, unknown>> = { v3, hk, global }
 
 const USAGE = `usage: wechatpay [--sandbox] <chain> ['<json input>']
        wechatpay --list [prefix]
@@ -26,11 +30,11 @@ const fail = (message: string, code = 2): never => {
   process.exit(code)
 }
 
-/** The endpoint at `chain`, walking the tree from `v3`. */
+/** The endpoint at `chain`, walking the tree from its root. */
 export const lookup = (chain: string): Endpoint.Endpoint<unknown, unknown, any> | undefined => {
   const [root, ...rest] = chain.split(".")
-  if (root !== "v3") return undefined
-  let node: unknown = v3
+  if (root === undefined || !Object.prototype.hasOwnProperty.call(roots, root)) return undefined
+  let node: unknown = roots[root]
   for (const key of rest) {
     if (node === null || (typeof node !== "object" && typeof node !== "function")) return undefined
     node = Object.prototype.hasOwnProperty.call(node, key) ? (node as Record<string, unknown>)[key] : undefined
@@ -39,7 +43,7 @@ export const lookup = (chain: string): Endpoint.Endpoint<unknown, unknown, any> 
 }
 
 const list = (prefix: string) => {
-  for (const e of Endpoint.collect(v3)) {
+  for (const e of Endpoint.collect(roots)) {
     if (!e.spec.name.startsWith(prefix)) continue
     out(`${e.spec.name}\t${e.spec.method} ${e.spec.path}\t${e.spec.summary ?? ""}`)
   }

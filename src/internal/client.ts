@@ -18,6 +18,7 @@ import {
   type ClientSettings,
   DEFAULT_BACKUP_BASE_URL,
   DEFAULT_BASE_URL,
+  DEFAULT_HK_BASE_URL,
   defaultUserAgent,
   type IncomingResponse,
   type OutgoingRequest,
@@ -62,6 +63,7 @@ export const make = (
 ): WechatPayClientService => {
   const baseUrl = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
   const backupBaseUrl = settings.backupBaseUrl === null ? null : (settings.backupBaseUrl ?? DEFAULT_BACKUP_BASE_URL).replace(/\/+$/, "")
+  const hkBaseUrl = (settings.hkBaseUrl ?? DEFAULT_HK_BASE_URL).replace(/\/+$/, "")
   const maxResponseBytes = settings.maxResponseBytes ?? 1024 * 1024
   const userAgent = settings.userAgent ?? defaultUserAgent()
   const timeout = Duration.decode(settings.timeout ?? "10 seconds")
@@ -135,26 +137,28 @@ export const make = (
 
   /** The primary, then once the backup host when the primary could not be reached (the signed URL has no host, so the same signature holds). */
   const sendWithFailover = (call: Call, headers: Record<string, string>, now: number): Effect.Effect<IncomingResponse, AttemptError> => {
-    const primary = sendTo(baseUrl, call, headers, call.deadlineAt - now)
-    if (backupBaseUrl === null) return Effect.flatMap(primary, (raw) => receive(raw, "primary"))
-    let host: Host = "primary"
+    const host = call.request.host
+    const [primaryUrl, backupUrl] = host === undefined ? [baseUrl, backupBaseUrl] : host === "hk" ? [baseUrl, hkBaseUrl] : [hkBaseUrl, null]
+    const primary = sendTo(primaryUrl, call, headers, call.deadlineAt - now)
+    if (backupUrl === null) return Effect.flatMap(primary, (raw) => receive(raw, "primary"))
+    let answered: Host = "primary"
     return primary.pipe(
       Effect.catchTag("TransportError", (e) => {
         if (!CONNECTION_FAILURES.has(e.reason)) return Effect.fail(e)
-        host = "backup"
+        answered = "backup"
         return Effect.logDebug("effect-wechatpay: primary unreachable, trying the backup host").pipe(
-          Effect.annotateLogs({ reason: e.reason, backup: backupBaseUrl }),
+          Effect.annotateLogs({ reason: e.reason, backup: backupUrl }),
           Effect.zipRight(Clock.currentTimeMillis),
-          Effect.flatMap((later) => sendTo(backupBaseUrl, call, headers, call.deadlineAt - later)),
+          Effect.flatMap((later) => sendTo(backupUrl, call, headers, call.deadlineAt - later)),
           // the primary gave no answer, so the backup's Request-ID is the first one there is to log
           Effect.tap((raw) =>
             Effect.logDebug("effect-wechatpay: the backup host answered").pipe(
-              Effect.annotateLogs({ status: raw.status, requestId: raw.headers["request-id"] ?? "", backup: backupBaseUrl })
+              Effect.annotateLogs({ status: raw.status, requestId: raw.headers["request-id"] ?? "", backup: backupUrl })
             )
           )
         )
       }),
-      Effect.flatMap((raw) => receive(raw, host))
+      Effect.flatMap((raw) => receive(raw, answered))
     )
   }
 
@@ -253,7 +257,7 @@ export const make = (
 
   return {
     mchid: signer.mchid,
-    settings: { baseUrl, backupBaseUrl, maxResponseBytes, userAgent },
+    settings: { baseUrl, backupBaseUrl, hkBaseUrl, maxResponseBytes, userAgent },
     verifier,
     attempt,
     execute

@@ -51,6 +51,7 @@ export interface Prepared<A, E> {
   readonly encrypt: ReadonlyArray<string> | undefined
   /** A multipart upload: the body's `meta` is signed, its file field sent as bytes. */
   readonly upload: { readonly spec: UploadSpec; readonly digest: boolean } | undefined
+  readonly host: "hk" | "apihk" | undefined
   readonly interpret: (r: IncomingResponse) => Effect.Effect<A, E | PipelineError>
   readonly traced: <X, Y, Z>(self: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>
 }
@@ -97,6 +98,7 @@ export interface PrepareOptions<A, E extends ApiError> extends Locations {
   readonly errors: ReadonlyArray<ApiErrorClass<NoInfer<E>>>
   readonly encrypt?: ReadonlyArray<string> | undefined
   readonly upload?: UploadSpec | undefined
+  readonly host?: "hk" | "apihk" | undefined
 }
 
 /** The fields of the body's `meta` struct, for an upload (does the page want a `sha256` in it?). */
@@ -123,6 +125,7 @@ export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): P
     template: pathTemplate(options.path),
     checks: { params: checkOf(options.params), query: checkOf(options.query), headers: checkOf(options.headers), body: checkOf(options.body) },
     encrypt: options.encrypt,
+    host: options.host,
     upload: options.upload === undefined ? undefined : { spec: options.upload, digest: metaFields(options.body).includes("sha256") },
     interpret: (r) => (r.status >= 200 && r.status < 300 ? ok(r) : Effect.fail(err(r))),
     traced: withSpanWhenTraced(options.name, { "http.request.method": options.method, "url.template": options.path })
@@ -194,6 +197,7 @@ export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A
         url: path + q,
         body: serialized,
         ...(payload !== undefined ? { payload } : {}),
+        ...(p.host !== undefined ? { host: p.host } : {}),
         headers: extra === undefined ? headers : { ...headers, ...extra }
       }, p.interpret))
   }

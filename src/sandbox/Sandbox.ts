@@ -6,7 +6,8 @@
  * - the `wechatpay-sandbox` CLI (`cli.ts`), for clients in any language.
  */
 import * as Endpoint from "../api/Endpoint.js"
-import { v3 } from "../v3/index.js"
+import { global } from "../v3/globalHost.js"
+import { hk, v3 } from "../v3/index.js"
 import { HttpClient, HttpClientError, HttpClientResponse, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import * as crypto from "node:crypto"
@@ -309,7 +310,7 @@ const makeWithEmulator = (options: Options) =>
       bench: options.bench ?? false,
       maxRecordedRequests: options.maxRecordedRequests ?? 10_000,
       certificateLeadMillis: Duration.toMillis(options.certificateLead ?? "3 days"),
-      emulated: Endpoint.collect(v3)
+      emulated: Endpoint.collect({ v3, hk, global })
     })
     if (platform.keys.hasCertificates) yield* emulator.rotateCertificates({ signNow: true })
     const credentials = resolved.credentials
@@ -379,7 +380,7 @@ export const layer = (options: Options = {}): Layer.Layer<Sandbox | WechatPay.Se
     Effect.map(makeScoped(options), (sandbox) =>
       Layer.merge(
         Layer.succeed(Sandbox, sandbox),
-        clientFor(sandbox, { baseUrl: MEMORY_BASE_URL, backupBaseUrl: null }).pipe(
+        clientFor(sandbox, { baseUrl: MEMORY_BASE_URL, backupBaseUrl: null, hkBaseUrl: MEMORY_BASE_URL }).pipe(
           Layer.provide(Layer.succeed(HttpClient.HttpClient, sandbox.httpClient))
         )
       ))
@@ -439,7 +440,7 @@ export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, 
     return {
       ...sandbox,
       url,
-      clientLayer: (settings = {}) => clientFor(sandbox, { baseUrl: url, backupBaseUrl: null, ...settings })
+      clientLayer: (settings = {}) => clientFor(sandbox, { baseUrl: url, backupBaseUrl: null, hkBaseUrl: url, ...settings })
     } satisfies SandboxServer
   })
 

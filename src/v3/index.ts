@@ -239,3 +239,6 @@ export const v3 = {
   vehicle,
   webizpay
 } as const
+
+/** The Hong Kong wallet's `/hk/v3/…` endpoints (api.mch, backed up by apihk.mch): `hk.v3.transactions.jsapi.post`. */
+export { hk } from "./hk.js"
