@@ -24,6 +24,16 @@ describe("wechatpay CLI", () => {
     expect(JSON.parse(stdout)).toMatchObject({ out_order_no: "233bcbf407e87789b8e471f251774f95", order_id: expect.any(String) })
   }, 60_000)
 
+  it("the other hosts' roots: hk and global chains are listed and called", async () => {
+    const { stdout } = await run(["--list", "hk.v3.transactions"])
+    expect(stdout).toContain("hk.v3.transactions.jsapi.post\tPOST /hk/v3/transactions/jsapi")
+    const customs = await run(["--list", "global.v3.customs"])
+    expect(customs.stdout.trim().split("\n").length).toBe(5)
+    const input = JSON.stringify({ appid: "wxd678efh567hg6787", mchid: "1230000109", order_type: "out_trade_no", order_no: "T1", customs: "SHANGHAI_ZS" })
+    const called = await run(["--sandbox", "global.v3.customs.orders.get", input])
+    expect(JSON.parse(called.stdout)).toMatchObject({ data: expect.any(Array) })
+  }, 60_000)
+
   it("an unknown chain or bad input exits non-zero, saying why", async () => {
     await expect(run(["v3.no.such.get"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("no endpoint v3.no.such.get") })
     await expect(run(["--sandbox", "v3.discountCard.orders._out_order_no_.patch", "{}"])).rejects.toMatchObject({
