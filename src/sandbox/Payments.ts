@@ -408,7 +408,8 @@ export class Payments {
   // ---- bills ----
 
   private billAnswer(content: string, gzip: boolean): Answer {
-    const bytes = Buffer.from(content, "utf8")
+    // with a BOM, as WeChat Pay writes its bills (spreadsheets then read them as UTF-8)
+    const bytes = Buffer.from("\uFEFF" + content, "utf8")
     const token = hex(16)
     this.bills.set(token, { content: bytes, gzip })
     return {
