@@ -3,8 +3,8 @@
  * TRANSACTION.SUCCESS → query → refund → REFUND.SUCCESS → the day's bill, downloaded and checked.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Stream } from "effect"
-import { Bills, WechatPay } from "../../src/api/index.js"
+import { Effect } from "effect"
+import { Bills } from "../../src/api/index.js"
 import { Notifications } from "../../src/notifications/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { keyOptions } from "../sandbox/support.js"
