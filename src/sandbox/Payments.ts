@@ -170,7 +170,7 @@ export class Payments {
       if (existing.trade_state !== "NOTPAY") return ApiFailure.of(OutTradeNoUsed, `商户订单号重复（订单状态 ${existing.trade_state}）`)
       return { status: 200, body: existing.prepay }
     }
-    const prepayId = `wx${beijingTime(nowMillis).slice(0, 19).replace(/\D/g, "").slice(2)}${hex(10)}`
+    const prepayId = `wx${beijingTime(nowMillis).slice(0, 19).replace(/\D/g, "")}${hex(10)}`
     const prepay: Record<string, string> = tradeType === "NATIVE"
       ? { code_url: `weixin://wxpay/bizpayurl?pr=${hex(4).slice(0, 7)}` }
       : tradeType === "MWEB"
