@@ -1199,6 +1199,21 @@ const referencePath = path.join(repoRoot, "docs", "endpoints.md")
 
 /** Rules the sandbox keeps state for (see src/sandbox/State.ts); every other endpoint answers its documented example. */
 const STATEFUL = new Set(["DiscountCard", "Busifavor", "MembercardOpen"])
+/** The payment flow's operations, with rules and state in src/sandbox/Payments.ts. */
+const STATEFUL_PAYMENTS = new Set([
+  "POST /v3/pay/transactions/jsapi",
+  "POST /v3/pay/transactions/app",
+  "POST /v3/pay/transactions/h5",
+  "POST /v3/pay/transactions/native",
+  "GET /v3/pay/transactions/id/{transaction_id}",
+  "GET /v3/pay/transactions/out-trade-no/{out_trade_no}",
+  "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close",
+  "POST /v3/refund/domestic/refunds",
+  "GET /v3/refund/domestic/refunds/{out_refund_no}",
+  "POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund",
+  "GET /v3/bill/tradebill",
+  "GET /v3/bill/fundflowbill"
+])
 
 /** `docs/endpoints.md`: every endpoint by chain, with its method, path, summary, doc link and how the sandbox answers it. */
 const endpointReference = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArray<{ readonly key: string; readonly reason: string }>): string => {
@@ -1208,7 +1223,11 @@ const endpointReference = (operations: ReadonlyArray<Operation>, skipped: Readon
       const chain = `${chainPrefix(op)}${op.chain.join(".")}`
       const curated = op.overlay?.curated
       const docs = officialDoc(op.description)
-      const sandbox = curated !== undefined && STATEFUL.has(curated.module) ? `stateful (\`${curated.module}.${curated.export}\`)` : "emulated"
+      const sandbox = curated !== undefined && STATEFUL.has(curated.module)
+        ? `stateful (\`${curated.module}.${curated.export}\`)`
+        : STATEFUL_PAYMENTS.has(`${op.method.toUpperCase()} ${op.url}`)
+        ? "stateful (`Payments`)"
+        : "emulated"
       return { chain, line: `| \`${chain}\` | ${op.method.toUpperCase()} \`${op.url}\` | ${cell(op.summary)} | ${docs !== undefined ? `[doc](${docs})` : ""} | ${sandbox} |` }
     })
     .sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0))

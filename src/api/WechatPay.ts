@@ -8,9 +8,10 @@
  */
 import { HttpClient } from "@effect/platform"
 import * as fs from "node:fs"
-import { Config, ConfigError, Context, type Duration, Effect, Either, Layer, Option, Redacted, Schedule, type Schema, type Scope } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted, Schedule, type Schema, type Scope } from "effect"
 import { type CertificateError, type CommonError, commonErrors, InvalidKey, type PipelineError, type RequestValidationError, UnexpectedResponse } from "../errors/errors.js"
 import * as client from "../internal/client.js"
+import * as Download from "../internal/Download.js"
 import { encryptFields } from "../internal/encrypt.js"
 import { AnyAnswer, errorInterpreter } from "../internal/interpret.js"
 import * as NodeTransport from "../internal/NodeTransport.js"
@@ -94,18 +95,26 @@ const autoVerifier = (options: Options, apiV3Key: Option.Option<Redacted.Redacte
     return yield* Certificates.make({ apiV3Key: apiV3Key.value, staticKeys, refreshInterval: options.platform.refreshInterval }, download)
   })
 
-/** Every service of the client over one transport; `acquire` gives the transport (closed with the layer when it is ours). */
-const layerWith = <R>(options: Options, acquire: Effect.Effect<Transport, never, R>): Layer.Layer<Services, LayerError, Exclude<R, Scope.Scope>> =>
+/** Every service of the client over one transport; `acquire` gives the transport (closed with the layer when it is ours) and its streaming twin for downloads. */
+const layerWith = <R>(
+  options: Options,
+  acquire: Effect.Effect<{ readonly transport: Transport; readonly streaming: Download.StreamingTransport }, never, R>
+): Layer.Layer<Services, LayerError, Exclude<R, Scope.Scope>> =>
   Layer.scopedContext(
     Effect.gen(function*() {
-      const transport = yield* acquire
+      const { streaming, transport } = yield* acquire
       const signer = yield* signerOf(options)
       const apiV3Key = options.apiV3Key === undefined ? Option.none() : Option.some(yield* ApiV3Key.check(options.apiV3Key))
       const { certificates, publicKey, publicKeyId } = options.platform
       const verifier = certificates === "auto"
         ? yield* autoVerifier(options, apiV3Key, signer, transport)
         : yield* Verifier.make({ publicKey, publicKeyId, certificates })
-      return Context.make(WechatPayClient, client.make(signer, verifier, transport, options)).pipe(
+      const service = client.make(signer, verifier, transport, options)
+      const download = Download.make(signer, streaming, {
+        ...service.settings,
+        timeoutMillis: Duration.toMillis(options.timeout ?? "10 seconds")
+      })
+      return Context.make(WechatPayClient, { ...service, download }).pipe(
         Context.add(Signer.Signer, signer),
         Context.add(Verifier.Verifier, verifier),
         Context.add(ApiV3Key.ApiV3Key, apiV3Key)
@@ -115,14 +124,20 @@ const layerWith = <R>(options: Options, acquire: Effect.Effect<Transport, never,
 
 /** The whole client from values, over the `HttpClient` in context (e.g. `NodeHttpClient.layerUndici` or `FetchHttpClient.layer`). */
 export const layer = (options: Options): Layer.Layer<Services, LayerError, HttpClient.HttpClient> =>
-  layerWith(options, Effect.map(HttpClient.HttpClient, fromHttpClient))
+  layerWith(options, Effect.map(HttpClient.HttpClient, (http) => ({ transport: fromHttpClient(http), streaming: Download.fromHttpClient(http) })))
 
 /**
  * The whole client over the lean Node transport (keep-alive `node:http`/`node:https` agents):
  * nothing else to provide. Its sockets close when the layer is released.
  */
 export const layerNode = (options: Options & NodeTransport.NodeTransportOptions): Layer.Layer<Services, LayerError> =>
-  layerWith(options, Effect.acquireRelease(Effect.sync(() => NodeTransport.make(options)), (t) => Effect.sync(() => t.destroy())))
+  layerWith(
+    options,
+    Effect.map(
+      Effect.acquireRelease(Effect.sync(() => NodeTransport.make(options)), (t) => Effect.sync(() => t.destroy())),
+      (transport) => ({ transport, streaming: Download.node(options) })
+    )
+  )
 
 // ---- configuration ----
 

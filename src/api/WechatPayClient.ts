@@ -7,6 +7,7 @@
 import * as os from "node:os"
 import { Context, type Duration, type Effect, type Schedule } from "effect"
 import type { ResponseVerificationError, TransportError, UnexpectedResponse } from "../errors/errors.js"
+import type { Downloader } from "../internal/Download.js"
 import type { VerifierService } from "../signing/Verifier.js"
 import { VERSION } from "./version.js"
 
@@ -84,6 +85,8 @@ export interface WechatPayClientService {
     request: OutgoingRequest,
     interpret: (response: IncomingResponse) => Effect.Effect<A, E>
   ) => Effect.Effect<A, E | AttemptError>
+  /** Signed GETs whose answers are unsigned byte streams (bill files); set by the built-in layers. */
+  readonly download?: Downloader | undefined
 }
 
 export class WechatPayClient extends Context.Tag("effect-wechatpay/WechatPayClient")<WechatPayClient, WechatPayClientService>() {}

@@ -82,6 +82,28 @@ export class CryptoError extends Schema.TaggedError<CryptoError>()("CryptoError"
   message: Schema.String
 }) {}
 
+/**
+ * A downloaded bill whose digest differs from the `hash_value` its signed answer gave: the file
+ * is incomplete or altered. Nothing of it is to be trusted; download it again.
+ */
+export class BillHashMismatch extends Schema.TaggedError<BillHashMismatch>()("BillHashMismatch", {
+  hash_type: Schema.String,
+  expected: Schema.String,
+  actual: Schema.String
+}) {}
+
+/** A bill could not be written where asked (no partial file is left behind). */
+export class BillFileError extends Schema.TaggedError<BillFileError>()("BillFileError", {
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+/** A bill that is not in the documented format (which line, and why). */
+export class BillParseError extends Schema.TaggedError<BillParseError>()("BillParseError", {
+  line: Schema.Number,
+  message: Schema.String
+}) {}
+
 /** Every declared code class, by its wire code (built on first use). */
 let table: ReadonlyMap<string, ApiErrorClass> | undefined
 export const classOfCode = (code: string): ApiErrorClass | undefined =>

@@ -91,6 +91,58 @@ export const MemberCardResource = Schema.Struct(
 )
 export type MemberCardResource = typeof MemberCardResource.Type
 
+/**
+ * 支付成功通知 TRANSACTION.SUCCESS: the paid transaction, as the query answers it. Typed for types
+ * and presence only (a verified notification never fails on a length or an enum WeChat Pay adds).
+ * https://pay.weixin.qq.com/doc/v3/merchant/4012791861
+ */
+export const TransactionResource = Schema.Struct(
+  {
+    appid: Schema.String,
+    mchid: Schema.String,
+    out_trade_no: Schema.String,
+    transaction_id: Schema.String,
+    trade_type: Schema.String,
+    trade_state: Schema.String,
+    trade_state_desc: Schema.String,
+    bank_type: Schema.String,
+    attach: optionalString,
+    success_time: Schema.String,
+    payer: Schema.Struct({ openid: optionalString }, open),
+    amount: Schema.Struct(
+      { total: Schema.Number, payer_total: Schema.optional(Schema.Number), currency: optionalString, payer_currency: optionalString },
+      open
+    ),
+    scene_info: Schema.optional(Schema.Struct({ device_id: optionalString }, open)),
+    promotion_detail: Schema.optional(Schema.Array(open))
+  },
+  open
+)
+export type TransactionResource = typeof TransactionResource.Type
+
+/**
+ * 退款结果通知 REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED: the refund as it ended
+ * (`success_time` only on SUCCESS). https://pay.weixin.qq.com/doc/v3/merchant/4012791865
+ */
+export const RefundResource = Schema.Struct(
+  {
+    mchid: Schema.String,
+    out_trade_no: Schema.String,
+    transaction_id: Schema.String,
+    out_refund_no: Schema.String,
+    refund_id: Schema.String,
+    refund_status: Schema.String,
+    success_time: optionalString,
+    user_received_account: Schema.String,
+    amount: Schema.Struct(
+      { total: Schema.Number, refund: Schema.Number, payer_total: Schema.Number, payer_refund: Schema.Number },
+      open
+    )
+  },
+  open
+)
+export type RefundResource = typeof RefundResource.Type
+
 // ---- events: the envelope with its decrypted resource ----
 
 const eventFields = {
@@ -114,6 +166,10 @@ export const CouponSend = event("COUPON.SEND", CouponSendResource)
 export const MemberCardAcceptCard = event("MEMBERCARD.ACCEPT_CARD", MemberCardResource)
 export const MemberCardActivateCard = event("MEMBERCARD.ACTIVATE_CARD", MemberCardResource)
 export const MemberCardUsercardManage = event("MEMBERCARD.USERCARD_MANAGE", MemberCardResource)
+export const TransactionSuccess = event("TRANSACTION.SUCCESS", TransactionResource)
+export const RefundSuccess = event("REFUND.SUCCESS", RefundResource)
+export const RefundAbnormal = event("REFUND.ABNORMAL", RefundResource)
+export const RefundClosed = event("REFUND.CLOSED", RefundResource)
 
 export const knownEventTypes = [
   "DISCOUNT_CARD.USER_ACCEPTED",
@@ -122,7 +178,11 @@ export const knownEventTypes = [
   "COUPON.SEND",
   "MEMBERCARD.ACCEPT_CARD",
   "MEMBERCARD.ACTIVATE_CARD",
-  "MEMBERCARD.USERCARD_MANAGE"
+  "MEMBERCARD.USERCARD_MANAGE",
+  "TRANSACTION.SUCCESS",
+  "REFUND.SUCCESS",
+  "REFUND.ABNORMAL",
+  "REFUND.CLOSED"
 ] as const
 const known: ReadonlySet<string> = new Set(knownEventTypes)
 
@@ -141,6 +201,10 @@ export const NotificationEvent = Schema.Union(
   MemberCardAcceptCard,
   MemberCardActivateCard,
   MemberCardUsercardManage,
+  TransactionSuccess,
+  RefundSuccess,
+  RefundAbnormal,
+  RefundClosed,
   OtherEvent
 )
 export type NotificationEvent = typeof NotificationEvent.Type

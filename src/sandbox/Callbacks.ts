@@ -78,7 +78,8 @@ export interface NotifierConfig {
 const families: ReadonlyArray<readonly [prefix: string, originalType: string]> = [
   ["COUPON.", "busifavor"],
   ["DISCOUNT_CARD.", "discount-card"],
-  ["MEMBERCARD.", "membercard"]
+  ["MEMBERCARD.", "membercard"],
+  ["REFUND.", "refund"]
 ]
 
 const summaries: Readonly<Record<string, string>> = {
@@ -88,7 +89,11 @@ const summaries: Readonly<Record<string, string>> = {
   "DISCOUNT_CARD.USER_PAID": "先享卡扣费状态通知",
   "MEMBERCARD.ACCEPT_CARD": "会员卡领卡通知",
   "MEMBERCARD.ACTIVATE_CARD": "会员卡激活通知",
-  "MEMBERCARD.USERCARD_MANAGE": "会员卡信息变动通知"
+  "MEMBERCARD.USERCARD_MANAGE": "会员卡信息变动通知",
+  "TRANSACTION.SUCCESS": "支付成功",
+  "REFUND.SUCCESS": "退款成功",
+  "REFUND.ABNORMAL": "退款异常",
+  "REFUND.CLOSED": "退款关闭"
 }
 
 /** `EV-` and 19 digits, like the ids in WeChat Pay's examples. */

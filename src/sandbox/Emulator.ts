@@ -18,6 +18,7 @@ import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
 import { fileProblem, sha256Hex, type UploadSpec } from "../internal/upload.js"
 import { type CallbackTampering, callbackTamperings, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
 import { FaultRegistry, FaultSpec, isTampering } from "./Faults.js"
+import { BILL_DOWNLOAD_PATH, type CompleteRefundOptions, type Order, type PayOptions, PaymentControlError, Payments, type Refund } from "./Payments.js"
 import { beijingTime, NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
 import {
   ApiFailure,
@@ -76,6 +77,8 @@ export interface EmulatorConfig {
   readonly maxRecordedRequests: number
   /** How long a rotated certificate is published before it signs (sandbox time). */
   readonly certificateLeadMillis: number
+  /** How long a refund stays PROCESSING before it succeeds by itself (sandbox time). Default 1 minute. */
+  readonly refundDelayMillis?: number | undefined
   /**
    * Endpoints answered from their declaration alone: the request is checked like the curated
    * routes check theirs, and the answer is the documented example (204 when there is none to send).
@@ -342,6 +345,11 @@ export interface RotateOptions {
 export interface Emulator {
   readonly app: HttpApp.Default
   readonly store: Store
+  readonly payments: Payments
+  /** Plays the payer of a NOTPAY order (a TRANSACTION.SUCCESS callback on success). */
+  readonly pay: (outTradeNo: string, options?: PayOptions) => Effect.Effect<Order, PaymentControlError>
+  /** Ends a PROCESSING refund (a REFUND.* callback). */
+  readonly completeRefund: (outRefundNo: string, options?: CompleteRefundOptions) => Effect.Effect<Refund, PaymentControlError>
   readonly faults: FaultRegistry
   readonly platform: PlatformKeys
   readonly notifier: Notifier
@@ -358,6 +366,7 @@ export interface Emulator {
 
 export const make = (config: EmulatorConfig): Emulator => {
   const store = new Store(config.merchant.mchid)
+  const payments = new Payments({ mchid: config.merchant.mchid, refundDelayMillis: config.refundDelayMillis ?? 60_000 })
   const faults = new FaultRegistry()
   const signer = makeResponseSigner(config.platform, { cache: config.bench })
   const now = Effect.map(Clock.currentTimeMillis, (ms) => ms + config.clockOffsetMillis)
@@ -372,11 +381,12 @@ export const make = (config: EmulatorConfig): Emulator => {
     maxRecorded: config.maxRecordedRequests
   })
   const emit = (events: ReadonlyArray<TriggeredEvent>) =>
-    Effect.forEach(events, (e) => notifier.emit(e.eventType, e.resource), { discard: true })
+    Effect.forEach(events, (e) => notifier.emit(e.eventType, e.resource, { url: e.url }), { discard: true })
   let recorded: Array<RecordedRequest & { status: number | undefined; requestId: string | undefined }> = []
 
   const reset = () => {
     store.clear()
+    payments.clear()
     if (config.initialSeed !== undefined) store.seed(config.initialSeed)
     faults.clear()
     notifier.clear()
@@ -385,6 +395,7 @@ export const make = (config: EmulatorConfig): Emulator => {
   reset()
 
   const rules = [
+    ...payments.rules().map((r) => ruled(r.endpoint, r.rule)),
     ruled(DiscountCard.addUserRecords, (r) => store.addUserRecords(r)),
     ruled(DiscountCard.updateOrder, (r) => store.updateOrder(r)),
     ruled(Busifavor.sendConsumptionCard, (r, now) => store.sendConsumptionCard(r, now)),
@@ -476,6 +487,26 @@ export const make = (config: EmulatorConfig): Emulator => {
     }
   }
 
+  /**
+   * A bill file: the merchant's Authorization is checked as for any request, and the bytes are
+   * answered unsigned, as WeChat Pay does (the digest in the signed bill answer proves them).
+   */
+  const billDownload = (request: HttpServerRequest.HttpServerRequest, body: Uint8Array, nowMillis: number) => {
+    const headers = request.headers as Record<string, string | undefined>
+    const auth = checkAuthorization({ method: request.method, url: request.url, headers, body }, config.merchant, Math.floor(nowMillis / 1000))
+    const failure = auth instanceof ApiFailure
+      ? auth
+      : request.method !== "GET"
+      ? new ApiFailure({ status: 405, code: "NOT_FOUND", message: "只支持GET" })
+      : undefined
+    const file = failure === undefined ? payments.billFile(new URL(request.url, "http://sandbox").searchParams.get("token")) : undefined
+    if (failure !== undefined || file === undefined) {
+      const f = failure ?? ApiFailure.of(ResourceNotExists, "账单文件不存在或下载链接已失效")
+      return signed(f.status, errorBody(f), nowMillis, undefined, BILL_DOWNLOAD_PATH, undefined).response
+    }
+    return HttpServerResponse.uint8Array(file, { status: 200, contentType: "application/octet-stream" })
+  }
+
   const drop = (request: HttpServerRequest.HttpServerRequest) => {
     // On a Node socket: destroy it, and let the socket's close interrupt this fiber.
     const socket = (request.source as { readonly socket?: { destroy(): void } }).socket
@@ -507,6 +538,14 @@ export const make = (config: EmulatorConfig): Emulator => {
       }
       recorded.push(entry)
       if (recorded.length > config.maxRecordedRequests) recorded.splice(0, recorded.length - config.maxRecordedRequests)
+
+      // refunds whose time has come complete before anything else is answered
+      yield* emit(payments.advance(receivedAt))
+      if (path === BILL_DOWNLOAD_PATH && fault === undefined) {
+        const out = billDownload(request, body, receivedAt)
+        entry.status = out.status
+        return out
+      }
 
       if (fault?.type === "delay") yield* Effect.sleep(Duration.millis(fault.millis))
       if (fault?.type === "drop" && fault.afterHandler !== true) return yield* drop(request)
@@ -560,7 +599,29 @@ export const make = (config: EmulatorConfig): Emulator => {
   const control = (request: HttpServerRequest.HttpServerRequest) =>
     Effect.gen(function*() {
       const route = `${request.method} ${request.url.split("?")[0]!.slice(CONTROL_PREFIX.length - 1)}`
+      yield* emit(payments.advance(yield* now))
+      const paying = /^POST \/transactions\/([^/]+)\/pay$/.exec(route)
+      const completing = /^POST \/refunds\/([^/]+)\/complete$/.exec(route)
+      if (paying !== null || completing !== null) {
+        const body = yield* readJson(request)
+        const v = body.ok && body.value !== null && typeof body.value === "object" ? body.value as Record<string, unknown> : undefined
+        if (v === undefined) return badControl("the body is not a JSON object")
+        const done = paying !== null
+          ? v["outcome"] !== undefined && v["outcome"] !== "SUCCESS" && v["outcome"] !== "PAYERROR"
+            ? badControl("outcome must be SUCCESS or PAYERROR")
+            : yield* Effect.either(pay(decodeURIComponent(paying[1]!), {
+              outcome: v["outcome"] as "SUCCESS" | "PAYERROR" | undefined,
+              openid: typeof v["openid"] === "string" ? v["openid"] : undefined
+            }))
+          : v["status"] !== undefined && v["status"] !== "SUCCESS" && v["status"] !== "ABNORMAL" && v["status"] !== "CLOSED"
+          ? badControl("status must be SUCCESS, ABNORMAL or CLOSED")
+          : yield* Effect.either(completeRefund(decodeURIComponent(completing![1]!), { status: v["status"] as "SUCCESS" | "ABNORMAL" | "CLOSED" | undefined }))
+        if (!("_tag" in done)) return done
+        return done._tag === "Right" ? json(200, done.right) : json(409, { code: "INVALID_STATE", message: done.left.message })
+      }
       switch (route) {
+        case "GET /payments":
+          return json(200, payments.snapshot())
         case "GET /state":
           return json(200, store.snapshot())
         case "GET /requests":
@@ -645,6 +706,18 @@ export const make = (config: EmulatorConfig): Emulator => {
       }
     })
 
+  const pay = (outTradeNo: string, options: PayOptions = {}) =>
+    Effect.flatMap(now, (at) => {
+      const done = payments.pay(outTradeNo, options, at)
+      return done instanceof PaymentControlError ? Effect.fail(done) : Effect.as(emit(done.events), done.order)
+    })
+
+  const completeRefund = (outRefundNo: string, options: CompleteRefundOptions = {}) =>
+    Effect.flatMap(now, (at) => {
+      const done = payments.completeRefund(outRefundNo, options, at)
+      return done instanceof PaymentControlError ? Effect.fail(done) : Effect.as(emit(done.events), done.refund)
+    })
+
   const startSigningWith = (serialNo: string) => Effect.map(now, (ms) => config.platform.startSigningWith(serialNo, ms))
 
   const rotateCertificates = (options: RotateOptions = {}) =>
@@ -682,6 +755,9 @@ export const make = (config: EmulatorConfig): Emulator => {
   return {
     app,
     store,
+    payments,
+    pay,
+    completeRefund,
     faults,
     platform: config.platform,
     notifier,

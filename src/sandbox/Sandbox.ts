@@ -19,6 +19,7 @@ import type { ClientSettings } from "../api/WechatPayClient.js"
 import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from "../signing/crypto.js"
 import type { CallbackTampering, Delivery, NotifyOptions } from "./Callbacks.js"
 import * as Emulator from "./Emulator.js"
+import type { CompleteRefundOptions, Order, PaymentControlError, PayOptions, Refund } from "./Payments.js"
 import type { FaultSpec } from "./Faults.js"
 import { type PlatformCertificate, PlatformKeys, type PlatformMode, randomSerial } from "./Platform.js"
 import { docsExamples, type SandboxState, type SeedData } from "./State.js"
@@ -27,6 +28,8 @@ export type { Fault, FaultSpec } from "./Faults.js"
 export type { CallbackSettings, RecordedRequest, RotateOptions } from "./Emulator.js"
 export type { CallbackTampering, Delivery, DeliveryAttempt, NotifyOptions } from "./Callbacks.js"
 export type { PlatformCertificate, PlatformMode } from "./Platform.js"
+export type { CompleteRefundOptions, Order, PayOptions, Refund, RefundStatus, TradeState, TradeType } from "./Payments.js"
+export { PaymentControlError } from "./Payments.js"
 export type {
   BonusPreparation,
   ConsumptionCard,
@@ -72,8 +75,10 @@ export interface Options {
    * ones by rotation; generated once these run out. Saves key generation in tests.
    */
   readonly certificateKeys?: ReadonlyArray<Redacted.Redacted<string> | string> | undefined
-  /** Where callbacks go, and how they are retried. */
+  /** Where callbacks go, and how they are retried (payment and refund callbacks go to the order's `notify_url`). */
   readonly callbacks?: Emulator.CallbackSettings | undefined
+  /** How long a refund stays PROCESSING before it succeeds by itself, in sandbox time. Default 1 minute. */
+  readonly refundDelay?: Duration.DurationInput | undefined
   /** Shifts the sandbox clock against the Effect `Clock` (e.g. `"-10 minutes"` to test skew). */
   readonly clockOffset?: Duration.DurationInput | undefined
   /** How long a rotated certificate is published before it signs. Default 3 days. */
@@ -143,6 +148,16 @@ export interface SandboxService extends Credentials {
   readonly app: HttpApp.Default
   /** An `HttpClient` that answers from `app` in memory. */
   readonly httpClient: HttpClient.HttpClient
+  /**
+   * Plays the payer of a NOTPAY order: `SUCCESS` (default) gives it a `transaction_id`,
+   * `success_time` and `payer`, and sends TRANSACTION.SUCCESS to its `notify_url`; `PAYERROR`
+   * fails it. Fails for an unknown order or one that is not NOTPAY (closed, paid).
+   */
+  readonly pay: (outTradeNo: string, options?: PayOptions) => Effect.Effect<Order, PaymentControlError>
+  /** Ends a PROCESSING refund now (`SUCCESS` by default), sending its REFUND.* callback. */
+  readonly completeRefund: (outRefundNo: string, options?: CompleteRefundOptions) => Effect.Effect<Refund, PaymentControlError>
+  /** The orders and refunds, as the sandbox keeps them. */
+  readonly payments: Effect.Effect<{ readonly orders: ReadonlyArray<Order>; readonly refunds: ReadonlyArray<Refund> }>
   /** Adds or replaces entities. */
   readonly seed: (data: SeedData) => Effect.Effect<void>
   /** A snapshot of all entities. */
@@ -310,6 +325,7 @@ const makeWithEmulator = (options: Options) =>
       bench: options.bench ?? false,
       maxRecordedRequests: options.maxRecordedRequests ?? 10_000,
       certificateLeadMillis: Duration.toMillis(options.certificateLead ?? "3 days"),
+      refundDelayMillis: Duration.toMillis(options.refundDelay ?? "1 minute"),
       emulated: Endpoint.collect({ v3, hk, global })
     })
     if (platform.keys.hasCertificates) yield* emulator.rotateCertificates({ signNow: true })
@@ -339,6 +355,9 @@ const makeWithEmulator = (options: Options) =>
       awaitDeliveries: Effect.zipRight(emulator.notifier.settled, Effect.sync(() => emulator.notifier.deliveries())),
       app: emulator.app,
       httpClient: memoryHttpClient(emulator.app),
+      pay: emulator.pay,
+      completeRefund: emulator.completeRefund,
+      payments: Effect.sync(() => emulator.payments.snapshot()),
       seed: (data) => Effect.sync(() => emulator.seed(data)),
       state: Effect.sync(() => emulator.store.snapshot()),
       inject: (spec) => Effect.sync(() => emulator.faults.add(spec)),

@@ -112,6 +112,8 @@ export const docsExamples: SeedData = {
 export interface TriggeredEvent {
   readonly eventType: string
   readonly resource: unknown
+  /** Where it goes (an order's `notify_url`); default: the sandbox's notify URL for its family. */
+  readonly url?: string | undefined
 }
 
 export type Answer =

@@ -89,9 +89,9 @@ describe("Notifications.parse", () => {
 
   it.live("keeps other event types as a generic event", () =>
     Effect.gen(function*() {
-      const c = callback("TRANSACTION.SUCCESS", { out_trade_no: "x1" })
+      const c = callback("PROFITSHARING.SUCCESS", { out_trade_no: "x1" })
       const e = yield* Notifications.parse(c.headers, c.body)
-      expect(e.event_type).toBe("TRANSACTION.SUCCESS")
+      expect(e.event_type).toBe("PROFITSHARING.SUCCESS")
       expect(e._tag).toBe("Other")
       expect(e.resource).toEqual({ out_trade_no: "x1" })
     }).pipe(Effect.provide(client)))
