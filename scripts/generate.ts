@@ -13,8 +13,9 @@
  * Chain names: `/v3/discount-card/cards/{out_card_code}/add-user-records` POST is
  * `v3.discountCard.cards._out_card_code_.addUserRecords.post`. Requests are checked (lengths,
  * patterns, enums, RFC 3339); answers are decoded for types and presence only, so that a value
- * WeChat Pay adds later never fails a verified success. Operations the JSON pipeline cannot serve
- * (multipart uploads, file downloads) and other hosts are skipped, each with its reason.
+ * WeChat Pay adds later never fails a verified success. Multipart uploads sign their `meta`;
+ * file downloads answer bytes; the `hk/` and `global/` hosts' operations have their own roots.
+ * An operation the generator cannot serve is skipped, with its reason.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -347,7 +348,7 @@ interface Operation {
   readonly tags: ReadonlyArray<string>
   readonly locations: Partial<Record<LocationName, Array<Field>>>
   /** `"none"`: 204; `"accepted"`: a documented 202 without a body; `undefined`: no schema (unknown). */
-  readonly success: Ty | "none" | "accepted" | undefined
+  readonly success: Ty | "none" | "accepted" | "download" | undefined
   /** `undefined`: no `Wechatpay-Serial`. */
   readonly encrypt: ReadonlyArray<string> | undefined
   /** `x-is-sensitive` on the body object itself (for the fields' docs). */
@@ -435,18 +436,18 @@ const skipReason = (method: Method, op: Obj, file: string): string | undefined =
     if (files.length !== 1 || meta === undefined) return `multipart upload without one file part and a meta part: the pipeline signs the meta JSON of one file`
     return undefined
   }
+  if (isDownload(method, op) && method !== "get") return "a file download that is not a GET"
+  return undefined
+}
+
+/** A file download: it produces something other than JSON, or it is a GET whose 200 has no schema (images, statements). */
+const isDownload = (method: Method, op: Obj): boolean => {
   const produces = Array.isArray(op.produces) ? op.produces.map(String) : []
-  if (produces.length > 0 && !produces.every((p) => p.includes("json"))) {
-    return `file download (produces ${produces.join(", ")}): the JSON pipeline cannot answer it yet`
-  }
-  // a GET whose 200 has no schema is a download too (images, statements): the bytes are the answer
+  if (produces.length > 0 && !produces.every((p) => p.includes("json"))) return true
   const responses = isObj(op.responses) ? op.responses : {}
   const ok = responses["200"]
   const schemaless = isObj(ok) && (!isObj(ok.schema) || Object.keys(ok.schema).length === 0)
-  if (method === "get" && schemaless && Object.keys(responses).every((c) => !/^2/.test(c) || c === "200")) {
-    return "file download (a GET whose 200 has no schema): the JSON pipeline cannot answer it yet"
-  }
-  return undefined
+  return method === "get" && schemaless && Object.keys(responses).every((c) => !/^2/.test(c) || c === "200")
 }
 
 const operationOf = (key: string, method: Method, url: string, op: Obj, file: string): Operation => {
@@ -557,7 +558,7 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
   // success: the first 2xx with a schema
   const responses = isObj(op.responses) ? op.responses : {}
   const codes = Object.keys(responses).filter((c) => /^2\d\d$/.test(c)).sort()
-  let success: Ty | "none" | "accepted" | undefined
+  let success: Ty | "none" | "accepted" | "download" | undefined
   const schemaOf = (c: string) => {
     const r = responses[c]
     return isObj(r) && isObj(r.schema) && Object.keys(r.schema).length > 0 ? r.schema : undefined
@@ -567,7 +568,8 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
     if (c === "204" && isObj(responses[c]) && (responses[c] as Obj).schema !== undefined) note(`204 with ${schemaOf(c) === undefined ? "an empty" : "a"} schema: no content`, key)
   }
   const withSchema = codes.find((c) => c !== "204" && schemaOf(c) !== undefined)
-  if (withSchema !== undefined) {
+  if (isDownload(method, op)) success = "download"
+  else if (withSchema !== undefined) {
     if (withSchema !== "200") note(`success schema on ${withSchema}`, key)
     success = toTy((responses[withSchema] as Obj).schema, file, `"${key}" response`)
   } else if (codes.includes("204")) success = "none"
@@ -1072,6 +1074,9 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
     } else if (op.success === "accepted") {
       res = "void"
       success = "Endpoint.Accepted"
+    } else if (op.success === "download") {
+      res = "Uint8Array"
+      success = "Endpoint.Download"
     } else if (op.success === undefined) {
       res = "unknown"
       success = "Schema.Unknown"

@@ -14,7 +14,7 @@
 import { Effect, type Schema, Schema as SchemaModule } from "effect"
 import type { ApiError, ApiErrorClass } from "../errors/ApiError.js"
 import type { PipelineError } from "../errors/errors.js"
-import { Accepted as AcceptedSchema, NoContent as NoContentSchema } from "../internal/interpret.js"
+import { Accepted as AcceptedSchema, Download as DownloadSchema, NoContent as NoContentSchema } from "../internal/interpret.js"
 import {
   checkDeclaration,
   checkInput,
@@ -32,6 +32,13 @@ export type { UploadSpec } from "../internal/upload.js"
 
 /** `success: NoContent` declares an endpoint that answers 204 with no body. */
 export const NoContent: Schema.Schema<void> = NoContentSchema
+
+/**
+ * `success: Download` declares a file download (an image by its media id, a transfer's PDF, a
+ * statement): the call answers the file's bytes, read under a 32 MiB cap, unverified as WeChat Pay
+ * sends them unsigned. For bills, `Bills.download` streams and checks the signed digest.
+ */
+export const Download: Schema.Schema<Uint8Array> = DownloadSchema
 
 /** `success: Accepted` declares an endpoint whose documented success is 202 Accepted with no body: a 202 is its success, not "repeat the request". */
 export const Accepted: Schema.Schema<void> = AcceptedSchema

@@ -20,6 +20,12 @@ export interface Answer {
 /** `success: NoContent` declares an endpoint that answers 204 with no body. */
 export const NoContent = Schema.Void
 
+/**
+ * `success: Download` declares a file download: its answer is the file's bytes, which WeChat Pay
+ * does not sign (a digest in another, signed answer proves a bill; see `Bills`).
+ */
+export const Download: Schema.Schema<Uint8Array> = Schema.Uint8ArrayFromSelf.annotations({ identifier: "Download" })
+
 /** `success: Accepted` declares an endpoint whose documented success is a 202 without a body (the work goes on at WeChat Pay). */
 export const Accepted: Schema.Schema<void> = Schema.Void.annotations({ identifier: "Accepted" })
 

@@ -3,12 +3,12 @@
  * request (URL, query, headers, body bytes, encrypted fields), then hand it to the client's
  * sign → send → verify → interpret loop. Declared endpoints and `WechatPay.request` both run here.
  */
-import { Effect, Schema, SchemaAST } from "effect"
+import { Chunk, Effect, Schema, SchemaAST, Stream } from "effect"
 import type { ApiError, ApiErrorClass } from "../errors/ApiError.js"
 import { type PipelineError, RequestValidationError } from "../errors/errors.js"
-import { type IncomingResponse, WechatPayClient } from "../api/WechatPayClient.js"
+import { DEFAULT_BASE_URL, type IncomingResponse, WechatPayClient } from "../api/WechatPayClient.js"
 import { encryptFields } from "./encrypt.js"
-import { errorInterpreter, type InputCheck, inputCheck, successInterpreter } from "./interpret.js"
+import { Download, errorInterpreter, type InputCheck, inputCheck, successInterpreter } from "./interpret.js"
 import { withSpanWhenTraced } from "./tracing.js"
 import { fileProblem, formData, partFilename, type UploadSpec, withDigest } from "./upload.js"
 import { buildQuery, type PathTemplate, pathTemplate, serializeBody } from "./url.js"
@@ -52,6 +52,8 @@ export interface Prepared<A, E> {
   /** A multipart upload: the body's `meta` is signed, its file field sent as bytes. */
   readonly upload: { readonly spec: UploadSpec; readonly digest: boolean } | undefined
   readonly host: "hk" | "apihk" | undefined
+  /** A file download: a signed GET whose answer is unsigned bytes (`success: Download`). */
+  readonly download: boolean
   readonly interpret: (r: IncomingResponse) => Effect.Effect<A, E | PipelineError>
   readonly traced: <X, Y, Z>(self: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>
 }
@@ -126,6 +128,7 @@ export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): P
     checks: { params: checkOf(options.params), query: checkOf(options.query), headers: checkOf(options.headers), body: checkOf(options.body) },
     encrypt: options.encrypt,
     host: options.host,
+    download: (options.success as unknown) === Download,
     upload: options.upload === undefined ? undefined : { spec: options.upload, digest: metaFields(options.body).includes("sha256") },
     interpret: (r) => (r.status >= 200 && r.status < 300 ? ok(r) : Effect.fail(err(r))),
     traced: withSpanWhenTraced(options.name, { "http.request.method": options.method, "url.template": options.path })
@@ -161,6 +164,25 @@ const checkUpload = <A, E>(p: Prepared<A, E>, upload: NonNullable<Prepared<A, E>
   return problem === undefined ? parts : invalid(p.name, problem)
 }
 
+/** What a generated download reads into memory at most (bills stream through `Bills.download` instead). */
+export const DOWNLOAD_MAX_BYTES = 32 * 1024 * 1024
+
+/**
+ * A file download on the client's downloader: signed GET, the answer's bytes collected under the
+ * cap. Its failures are pipeline errors and the common codes, which every generated endpoint declares.
+ */
+const downloadFile = (name: string, pathAndQuery: string): Effect.Effect<any, any, WechatPayClient> =>
+  Effect.flatMap(WechatPayClient, (client) => {
+    if (client.download === undefined) {
+      return Effect.dieMessage(`${name}: this WechatPayClient has no download capability (build it with WechatPay.layer, layerNode or layerConfig)`)
+    }
+    // WeChat Pay's own origin: the downloader sends it to the configured base URL
+    return client.download.get(DEFAULT_BASE_URL + pathAndQuery, { maxBytes: DOWNLOAD_MAX_BYTES }).pipe(
+      Stream.runCollect,
+      Effect.map((chunks) => (Chunk.size(chunks) === 1 ? Chunk.unsafeHead(chunks) : Buffer.concat(Chunk.toArray(chunks))))
+    )
+  })
+
 /** Builds the wire request from checked parts and runs it on the client: the bytes serialized here are the bytes signed and sent. */
 export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A, E | PipelineError, WechatPayClient> => {
   const path = p.template.fill(parts.params)
@@ -175,6 +197,7 @@ export const dispatch = <A, E>(p: Prepared<A, E>, parts: Parts): Effect.Effect<A
   const send = (query: Parts["query"], body: unknown, extra: Record<string, string> | undefined) => {
     const q = buildQuery(query)
     if (typeof q !== "string") return Effect.fail(invalid(p.name, q.error))
+    if (p.download) return downloadFile(p.name, path + q)
     let serialized: string | undefined
     let payload: { readonly bytes: Uint8Array; readonly contentType: string } | undefined
     if (p.upload !== undefined) {

@@ -11,7 +11,7 @@ import { parseAuthorization } from "../signing/crypto.js"
 import * as Busifavor from "../api/Busifavor.js"
 import * as DiscountCard from "../api/DiscountCard.js"
 import type * as Endpoint from "../api/Endpoint.js"
-import { Accepted, NoContent } from "../internal/interpret.js"
+import { Accepted, Download, NoContent } from "../internal/interpret.js"
 import * as MembercardOpen from "../api/MembercardOpen.js"
 import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
@@ -29,7 +29,7 @@ import {
   type MerchantIdentity,
   type SignatureTampering
 } from "./Protocol.js"
-import { type Answer, SeedData, Store, type TriggeredEvent } from "./State.js"
+import { type Answer, type AnsweredFile, SeedData, Store, type TriggeredEvent } from "./State.js"
 
 /** One request as the sandbox received it. */
 export interface RecordedRequest {
@@ -205,9 +205,28 @@ const coerce = (values: Readonly<Record<string, string | undefined>>, fields: Re
   return out
 }
 
+/** A 1×1 PNG, and the smallest PDF readers open: what the sandbox answers for an image or a document. */
+const SAMPLE_PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex"
+)
+const SAMPLE_PDF = Buffer.from("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+/** A file of the kind a download answers: images by media id, transfer PDFs, CSV statements and bills. */
+const sampleFile = (path: string): AnsweredFile =>
+  /\/images\//.test(path)
+    ? { bytes: SAMPLE_PNG, contentType: "image/png" }
+    : /transferdownload/.test(path)
+    ? { bytes: SAMPLE_PDF, contentType: "application/pdf" }
+    : { bytes: Buffer.from("交易时间,交易状态,金额\n`2025-01-01 00:00:00,`SUCCESS,`0.01\n"), contentType: "text/plain; charset=utf-8" }
+
+/** Marks a route's answer as a file, to be sent unsigned (never seen outside the sandbox). */
+const FILE_HEADER = "x-wechatpay-sandbox-file"
+
 /** The answer of an endpoint without a business rule: its documented example, or 204. */
 const documented = (endpoint: Endpoint.Endpoint<any, any, any>): Answer => {
   const { example, success } = endpoint.spec.schemas()
+  if ((success as unknown) === Download) return { status: 200, file: sampleFile(endpoint.spec.path) }
   if ((success as unknown) === NoContent) return { status: 204 }
   if ((success as unknown) === Accepted) return { status: 202 }
   return { status: 200, body: example ?? {} }
@@ -280,7 +299,11 @@ const handlerOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<R
     const answer = rule(input as Req, call.nowMillis)
     if (answer instanceof ApiFailure) return yield* answer
     if (answer.events !== undefined) yield* call.emit(answer.events)
-    return answer.status === 200 ? json(200, answer.body) : HttpServerResponse.empty({ status: answer.status })
+    return answer.status !== 200
+      ? HttpServerResponse.empty({ status: answer.status })
+      : "file" in answer
+      ? HttpServerResponse.uint8Array(answer.file.bytes, { status: 200, contentType: answer.file.contentType, headers: { [FILE_HEADER]: "1" } })
+      : json(200, answer.body)
   })
   return handler
 }
@@ -452,6 +475,9 @@ export const make = (config: EmulatorConfig): Emulator => {
       }
       const response = yield* Effect.provideService(router, Call, { body: text, form, nowMillis, emit })
       const b = response.body
+      if (response.headers[FILE_HEADER] !== undefined && b._tag === "Uint8Array") {
+        return { status: response.status, body: "", file: { bytes: b.body, contentType: b.contentType } }
+      }
       return { status: response.status, body: b._tag === "Uint8Array" ? lenientUtf8.decode(b.body) : "" }
     }).pipe(
       Effect.catchTags({
@@ -550,7 +576,7 @@ export const make = (config: EmulatorConfig): Emulator => {
       if (fault?.type === "delay") yield* Effect.sleep(Duration.millis(fault.millis))
       if (fault?.type === "drop" && fault.afterHandler !== true) return yield* drop(request)
 
-      let answer: { status: number; body: string }
+      let answer: { status: number; body: string; file?: AnsweredFile }
       if (fault?.type === "status") {
         answer = {
           status: fault.status,
@@ -567,6 +593,11 @@ export const make = (config: EmulatorConfig): Emulator => {
         answer = yield* handle(request, body, receivedAt)
       }
       if (fault?.type === "drop") return yield* drop(request)
+      if (answer.file !== undefined) {
+        // a file, as WeChat Pay sends one: unsigned (a digest elsewhere, or nothing, proves it)
+        entry.status = answer.status
+        return HttpServerResponse.uint8Array(answer.file.bytes, { status: answer.status, contentType: answer.file.contentType })
+      }
       const out = signed(
         answer.status,
         answer.body,

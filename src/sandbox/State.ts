@@ -116,8 +116,15 @@ export interface TriggeredEvent {
   readonly url?: string | undefined
 }
 
+/** A file a download answers: bytes WeChat Pay sends unsigned. */
+export interface AnsweredFile {
+  readonly bytes: Uint8Array
+  readonly contentType: string
+}
+
 export type Answer =
   | { readonly status: 200; readonly body: unknown; readonly events?: ReadonlyArray<TriggeredEvent> }
+  | { readonly status: 200; readonly file: AnsweredFile; readonly events?: ReadonlyArray<TriggeredEvent> }
   | { readonly status: 202 | 204; readonly events?: ReadonlyArray<TriggeredEvent> }
 
 const noContent: Answer = { status: 204 }

@@ -1943,6 +1943,48 @@ const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUp
   }
 })
 
+// ---- GET /v3/global/merchant-service/images/{media_id} ----
+
+export interface MerchantServiceImagesMediaIdGetParams {
+  /**
+   * 媒体文件ID
+   * @example "xxxxx"
+   */
+  readonly media_id: string
+}
+
+export interface MerchantServiceImagesMediaIdGetQuery {
+  /**
+   * 投诉单号
+   * @example "200201820200101080076610000"
+   */
+  readonly complaint_id: string
+}
+
+/** The input of `v3.global.merchantService.images._media_id_.get`: params, query fields together. */
+export interface MerchantServiceImagesMediaIdGetRequest extends MerchantServiceImagesMediaIdGetParams, MerchantServiceImagesMediaIdGetQuery {}
+
+const merchantServiceImagesMediaIdGet: Endpoint.Endpoint<MerchantServiceImagesMediaIdGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.global.merchantService.images._media_id_.get",
+  method: "GET",
+  path: "/v3/global/merchant-service/images/{media_id}",
+  summary: "图片下载API",
+  schemas: () => {
+    const MerchantServiceImagesMediaIdGetParams: Schema.Schema<MerchantServiceImagesMediaIdGetParams> = Schema.Struct({
+      media_id: Schema.NonEmptyString
+    })
+    const MerchantServiceImagesMediaIdGetQuery: Schema.Schema<MerchantServiceImagesMediaIdGetQuery> = Schema.Struct({
+      complaint_id: Schema.String
+    })
+    return {
+      params: MerchantServiceImagesMediaIdGetParams,
+      query: MerchantServiceImagesMediaIdGetQuery,
+      success: Endpoint.Download,
+      errors: commonErrors
+    }
+  }
+})
+
 // ---- POST /v3/global/merchant-storage/file/upload ----
 
 export interface MerchantStorageFileUploadPostBody {
@@ -9429,6 +9471,51 @@ const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, SettleS
   }
 })
 
+// ---- GET /v3/global/statements ----
+
+export interface StatementsGetQuery {
+  /**
+   * 账单日期
+   * @example "20180130"
+   */
+  readonly date: string
+  /**
+   * 商户号
+   * @example "1900000109"
+   */
+  readonly mchid?: string | undefined
+  /**
+   * 机构商户号
+   * @example "1900000100"
+   */
+  readonly sp_mchid?: string | undefined
+  /**
+   * 子商户号
+   * @example "1900000109"
+   */
+  readonly sub_mchid?: string | undefined
+}
+
+const statementsGet: Endpoint.Endpoint<StatementsGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.global.statements.get",
+  method: "GET",
+  path: "/v3/global/statements",
+  summary: "下载对账单",
+  schemas: () => {
+    const StatementsGetQuery: Schema.Schema<StatementsGetQuery> = Schema.Struct({
+      date: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String)
+    })
+    return {
+      query: StatementsGetQuery,
+      success: Endpoint.Download,
+      errors: commonErrors
+    }
+  }
+})
+
 // ---- POST /v3/global/transactions/app ----
 
 export interface TransactionsAppPostBody {
@@ -11462,7 +11549,7 @@ const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsO
 })
 
 /**
- * `/v3/global/…`: 69 endpoints.
+ * `/v3/global/…`: 71 endpoints.
  *
  * Catalogue tags: 跨境, 跨境∙H5权限, 跨境∙代扣, 跨境∙分账, 跨境∙报关, 跨境∙支付, 跨境∙进件, 跨境∙退款, 风险合规∙消费者投诉.
  */
@@ -11685,6 +11772,16 @@ export const global = {
       }
     },
     images: {
+      _media_id_: {
+        /**
+         * 图片下载API
+         *
+         * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。
+         *
+         * `GET /v3/global/merchant-service/images/{media_id}`
+         */
+        get: merchantServiceImagesMediaIdGet
+      },
       upload: {
         /**
          * 商户上传反馈图片API
@@ -12116,6 +12213,16 @@ export const global = {
        */
       get: settleSettlementsGet
     }
+  },
+  statements: {
+    /**
+     * 下载对账单
+     *
+     * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。
+     *
+     * `GET /v3/global/statements`
+     */
+    get: statementsGet
   },
   transactions: {
     app: {

@@ -2123,6 +2123,56 @@ const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQuery, V3S
   }
 })
 
+// ---- GET /hk/v3/statements ----
+
+export interface V3StatementsGetQuery {
+  /**
+   * 账单日期
+   * @example "20180130"
+   */
+  readonly date: string
+  /**
+   * 商户号
+   * @example "1900000109"
+   */
+  readonly mchid?: string | undefined
+}
+
+export interface V3StatementsGetHeaders {
+  /**
+   * 账单压缩：如需对账单进行压缩，设置HTTP请求头值为gzip
+   * @example "gzip"
+   */
+  readonly "Accept-Encoding"?: string | undefined
+}
+
+/** The input of `hk.v3.statements.get`: query, headers fields together. */
+export interface V3StatementsGetRequest extends V3StatementsGetQuery, V3StatementsGetHeaders {}
+
+const v3StatementsGet: Endpoint.Endpoint<V3StatementsGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "hk.v3.statements.get",
+  method: "GET",
+  path: "/hk/v3/statements",
+  host: "hk",
+  summary: "下载对账单",
+  docs: "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml",
+  schemas: () => {
+    const V3StatementsGetQuery: Schema.Schema<V3StatementsGetQuery> = Schema.Struct({
+      date: Schema.String,
+      mchid: Schema.optional(Schema.String)
+    })
+    const V3StatementsGetHeaders: Schema.Schema<V3StatementsGetHeaders> = Schema.Struct({
+      "Accept-Encoding": Schema.optional(Schema.String)
+    })
+    return {
+      query: V3StatementsGetQuery,
+      headers: V3StatementsGetHeaders,
+      success: Endpoint.Download,
+      errors: commonErrors
+    }
+  }
+})
+
 // ---- POST /hk/v3/transactions/app ----
 
 export interface V3TransactionsAppPostBody {
@@ -4846,7 +4896,7 @@ const v3TransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<V3Transac
 })
 
 /**
- * `/hk/v3/…`: 20 endpoints.
+ * `/hk/v3/…`: 21 endpoints.
  *
  * Catalogue tags: 跨境, 跨境∙支付, 跨境∙进件, 跨境∙退款.
  */
@@ -4943,6 +4993,16 @@ export const hk = {
          */
         get: v3SettleSettlementsGet
       }
+    },
+    statements: {
+      /**
+       * 下载对账单
+       *
+       * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml)
+       *
+       * `GET /hk/v3/statements`
+       */
+      get: v3StatementsGet
     },
     transactions: {
       app: {

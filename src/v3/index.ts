@@ -8,6 +8,7 @@ import { applyment4sub } from "./applyment4sub.js"
 import { bankBatchTransfer } from "./bankBatchTransfer.js"
 import { bankTransfer } from "./bankTransfer.js"
 import { bill } from "./bill.js"
+import { billdownload } from "./billdownload.js"
 import { brand } from "./brand.js"
 import { brandBasic } from "./brandBasic.js"
 import { businesscircle } from "./businesscircle.js"
@@ -76,6 +77,7 @@ import { taxiInvoice } from "./taxiInvoice.js"
 import { transactionBlock } from "./transactionBlock.js"
 import { transfer } from "./transfer.js"
 import { transferDetail } from "./transferDetail.js"
+import { transferdownload } from "./transferdownload.js"
 import { vehicle } from "./vehicle.js"
 import { webizpay } from "./webizpay.js"
 
@@ -87,6 +89,7 @@ export { applyment4sub } from "./applyment4sub.js"
 export { bankBatchTransfer } from "./bankBatchTransfer.js"
 export { bankTransfer } from "./bankTransfer.js"
 export { bill } from "./bill.js"
+export { billdownload } from "./billdownload.js"
 export { brand } from "./brand.js"
 export { brandBasic } from "./brandBasic.js"
 export { businesscircle } from "./businesscircle.js"
@@ -155,6 +158,7 @@ export { taxiInvoice } from "./taxiInvoice.js"
 export { transactionBlock } from "./transactionBlock.js"
 export { transfer } from "./transfer.js"
 export { transferDetail } from "./transferDetail.js"
+export { transferdownload } from "./transferdownload.js"
 export { vehicle } from "./vehicle.js"
 export { webizpay } from "./webizpay.js"
 
@@ -168,6 +172,7 @@ export const v3 = {
   bankBatchTransfer,
   bankTransfer,
   bill,
+  billdownload,
   brand,
   brandBasic,
   businesscircle,
@@ -236,6 +241,7 @@ export const v3 = {
   transactionBlock,
   transfer,
   transferDetail,
+  transferdownload,
   vehicle,
   webizpay
 } as const

@@ -2801,8 +2801,36 @@ const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPost
   }
 })
 
+// ---- GET /v3/merchant-service/images/{media_id} ----
+
+export interface ImagesMediaIdGetParams {
+  /**
+   * 媒体文件ID
+   * @example "xxxxx"
+   */
+  readonly media_id: string
+}
+
+const imagesMediaIdGet: Endpoint.Endpoint<ImagesMediaIdGetParams, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.merchantService.images._media_id_.get",
+  method: "GET",
+  path: "/v3/merchant-service/images/{media_id}",
+  summary: "图片下载API",
+  docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/query-images.html",
+  schemas: () => {
+    const ImagesMediaIdGetParams: Schema.Schema<ImagesMediaIdGetParams> = Schema.Struct({
+      media_id: Schema.NonEmptyString
+    })
+    return {
+      params: ImagesMediaIdGetParams,
+      success: Endpoint.Download,
+      errors: commonErrors
+    }
+  }
+})
+
 /**
- * `/v3/merchant-service/…`: 16 endpoints.
+ * `/v3/merchant-service/…`: 17 endpoints.
  *
  * Catalogue tags: 风险合规∙消费者投诉.
  */
@@ -2956,6 +2984,16 @@ export const merchantService = {
     post: feedbacksPost
   },
   images: {
+    _media_id_: {
+      /**
+       * 图片下载API
+       *
+       * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/query-images.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/images/query-images.html)
+       *
+       * `GET /v3/merchant-service/images/{media_id}`
+       */
+      get: imagesMediaIdGet
+    },
     upload: {
       /**
        * 商户上传反馈图片API

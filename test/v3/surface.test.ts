@@ -43,7 +43,8 @@ const paymentFlow = new Set([
   "GET /v3/refund/domestic/refunds/{out_refund_no}",
   "POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund",
   "GET /v3/bill/tradebill",
-  "GET /v3/bill/fundflowbill"
+  "GET /v3/bill/fundflowbill",
+  "GET /v3/billdownload/file"
 ])
 /** `/v3/certificates` is the protocol's own (public-key mode answers it 404, as WeChat Pay does): tested elsewhere. */
 const generated = all.filter(([, e]) =>
