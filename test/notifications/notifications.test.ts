@@ -5,7 +5,6 @@
 import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import * as crypto from "node:crypto"
 import * as http from "node:http"
 import { Effect, Layer, Redacted, Ref } from "effect"
 import { Notifications } from "../../src/notifications/index.js"
