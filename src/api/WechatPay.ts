@@ -91,7 +91,15 @@ const autoVerifier = (options: Options, apiV3Key: Option.Option<Redacted.Redacte
       r.status === 200
         ? Effect.succeed(r)
         : Effect.fail(r.status >= 200 && r.status < 300 ? new UnexpectedResponse({ status: r.status, message: "expected 200" }) : interpretError(r)))
-    return yield* Certificates.make({ apiV3Key: apiV3Key.value, staticKeys, refreshInterval: options.platform.refreshInterval }, download)
+    // a CertificateCache under the layer: the fleet shares one download (see Certificates.ts)
+    const cache = Option.getOrUndefined(yield* Effect.serviceOption(Certificates.CertificateCache))
+    return yield* Certificates.make({
+      apiV3Key: apiV3Key.value,
+      staticKeys,
+      refreshInterval: options.platform.refreshInterval,
+      cache,
+      cacheKey: `effect-wechatpay:certificates:${options.mchid}`
+    }, download)
   })
 
 /** Every service of the client over one transport; `acquire` gives the transport (closed with the layer when it is ours). */
