@@ -21,7 +21,7 @@ import * as ApiV3Key from "../signing/ApiV3Key.js"
 import * as Certificates from "../signing/Certificates.js"
 import * as Signer from "../signing/Signer.js"
 import * as Verifier from "../signing/Verifier.js"
-import { type ClientSettings, WechatPayClient } from "./WechatPayClient.js"
+import { type ClientSettings, RequestLimiter, WechatPayClient } from "./WechatPayClient.js"
 
 export { defaultSchedule, isRetryable, withoutRetry, withRetry }
 export type { DefaultRetryOptions }
@@ -113,7 +113,9 @@ const layerWith = <R>(options: Options, acquire: Effect.Effect<Transport, never,
       const verifier = certificates === "auto"
         ? yield* autoVerifier(options, apiV3Key, signer, transport)
         : yield* Verifier.make({ publicKey, publicKeyId, certificates })
-      return Context.make(WechatPayClient, client.make(signer, verifier, transport, options)).pipe(
+      // a RequestLimiter under the layer: a rate limit shared by the fleet (effect-wechatpay/rate-limit)
+      const limiter = Option.getOrUndefined(yield* Effect.serviceOption(RequestLimiter))
+      return Context.make(WechatPayClient, client.make(signer, verifier, transport, options, limiter)).pipe(
         Context.add(Signer.Signer, signer),
         Context.add(Verifier.Verifier, verifier),
         Context.add(ApiV3Key.ApiV3Key, apiV3Key)
