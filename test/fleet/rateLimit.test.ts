@@ -70,6 +70,16 @@ describe("client-side rate limit", () => {
         onExceeded: "fail"
       })))
     ))
+
+  it.live("the documented limits: 5 per second on a brand membership endpoint, nothing on an undocumented one", () =>
+    Effect.gen(function*() {
+      const path = "/v3/brand/partner/card-member/membership-activities"
+      expect(RateLimit.documentedLimits.find((l) => l.method === "GET" && l.path === path)).toMatchObject({ limit: 5, window: "1 second" })
+      const limited = yield* Effect.all(Array.from({ length: 6 }, () => call(path)), { concurrency: "unbounded" })
+      expect(limited.filter((r) => r === "refused")).toHaveLength(1)
+      const free = yield* Effect.all(Array.from({ length: 6 }, () => call()), { concurrency: "unbounded" })
+      expect(free.every((r) => r === "sent")).toBe(true)
+    }).pipe(Effect.provide(sandboxWith(RateLimit.layerMemory({ mchid: MCHID, endpoints: RateLimit.documentedLimits, onExceeded: "fail" })))))
 })
 
 describe.skipIf(noRedis("the rate limit shared through Redis"))("client-side rate limit shared through Redis", () => {
