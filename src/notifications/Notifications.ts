@@ -227,7 +227,8 @@ export const handler = <E, R>(
     if (claim === "busy") return reply(503, "FAIL", "this notification is being handled")
     // past its lease the id may be handled elsewhere: stop rather than race the taker
     const handled = store.lease === undefined ? onEvent(event) : Effect.timeoutFail(onEvent(event), { duration: store.lease, onTimeout: () => "lease" as const })
-    const outcome = yield* Effect.exit(handled)
+    // interrupted (the server shutting down): let go, so the next delivery need not wait out the lease
+    const outcome = yield* Effect.exit(handled).pipe(Effect.onInterrupt(() => Effect.ignore(store.release(event.id))))
     if (outcome._tag === "Success") {
       yield* store.commit(event.id)
       return reply(204, "SUCCESS", "")

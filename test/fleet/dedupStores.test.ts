@@ -193,6 +193,30 @@ describe.skipIf(noRedis("the handler over a shared Redis store"))("two servers s
       expect(handled).toHaveLength(1)
     }))
 
+  it.scopedLive("an onEvent that outlives the store's lease is stopped and released (500), and the next delivery runs it", () =>
+    Effect.gen(function*() {
+      const handled: Array<string> = []
+      let slow = true
+      const app = HttpRouter.empty.pipe(
+        HttpRouter.post("/notify", Notifications.handler((event) => (slow ? Effect.sleep("5 seconds") : Effect.sync(() => void handled.push(event.id)))))
+      )
+      const context = yield* Layer.build(
+        HttpServer.serve(app).pipe(
+          Layer.provideMerge(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })),
+          Layer.provide(Layer.merge(clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer), Layer.succeed(Notifications.DedupStore, Notifications.memoryDedupStore({ lease: "200 millis" }))))
+        )
+      )
+      const { port } = Context.get(context, HttpServer.HttpServer).address as HttpServer.TcpAddress
+      const url = `http://127.0.0.1:${port}/notify`
+      const c = callback("COUPON.SEND", coupon, { id: "fleet-slow" })
+      const started = Date.now()
+      expect(yield* post(url, c)).toBe(500)
+      expect(Date.now() - started).toBeLessThan(2_000)
+      slow = false
+      expect(yield* post(url, c)).toBe(204)
+      expect(handled).toEqual(["fleet-slow"])
+    }))
+
   it.scopedLive("a store that cannot reach Redis answers 503, so WeChat Pay retries", () =>
     Effect.gen(function*() {
       const handled: Array<string> = []
