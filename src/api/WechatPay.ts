@@ -22,7 +22,7 @@ import * as ApiV3Key from "../signing/ApiV3Key.js"
 import * as Certificates from "../signing/Certificates.js"
 import * as Signer from "../signing/Signer.js"
 import * as Verifier from "../signing/Verifier.js"
-import { type ClientSettings, WechatPayClient } from "./WechatPayClient.js"
+import { type ClientSettings, RequestLimiter, WechatPayClient } from "./WechatPayClient.js"
 
 export { defaultSchedule, isRetryable, withoutRetry, withRetry }
 export type { DefaultRetryOptions }
@@ -92,7 +92,15 @@ const autoVerifier = (options: Options, apiV3Key: Option.Option<Redacted.Redacte
       r.status === 200
         ? Effect.succeed(r)
         : Effect.fail(r.status >= 200 && r.status < 300 ? new UnexpectedResponse({ status: r.status, message: "expected 200" }) : interpretError(r)))
-    return yield* Certificates.make({ apiV3Key: apiV3Key.value, staticKeys, refreshInterval: options.platform.refreshInterval }, download)
+    // a CertificateCache under the layer: the fleet shares one download (see Certificates.ts)
+    const cache = Option.getOrUndefined(yield* Effect.serviceOption(Certificates.CertificateCache))
+    return yield* Certificates.make({
+      apiV3Key: apiV3Key.value,
+      staticKeys,
+      refreshInterval: options.platform.refreshInterval,
+      cache,
+      cacheKey: `effect-wechatpay:certificates:${options.mchid}`
+    }, download)
   })
 
 /** Every service of the client over one transport; `acquire` gives the transport (closed with the layer when it is ours) and its streaming twin for downloads. */
@@ -109,7 +117,9 @@ const layerWith = <R>(
       const verifier = certificates === "auto"
         ? yield* autoVerifier(options, apiV3Key, signer, transport)
         : yield* Verifier.make({ publicKey, publicKeyId, certificates })
-      const service = client.make(signer, verifier, transport, options)
+      // a RequestLimiter under the layer: a rate limit shared by the fleet (effect-wechatpay/rate-limit)
+      const limiter = Option.getOrUndefined(yield* Effect.serviceOption(RequestLimiter))
+      const service = client.make(signer, verifier, transport, options, limiter)
       const download = Download.make(signer, streaming, {
         ...service.settings,
         timeoutMillis: Duration.toMillis(options.timeout ?? "10 seconds")

@@ -6,6 +6,7 @@
  */
 import * as os from "node:os"
 import { Context, type Duration, type Effect, type Schedule } from "effect"
+import type { FrequencyLimited } from "../errors/codes.js"
 import type { ResponseVerificationError, TransportError, UnexpectedResponse } from "../errors/errors.js"
 import type { Downloader } from "../internal/Download.js"
 import type { VerifierService } from "../signing/Verifier.js"
@@ -61,8 +62,20 @@ export interface IncomingResponse {
   readonly host: "primary" | "backup"
 }
 
-/** What an attempt can fail with before any endpoint reads the answer. */
-export type AttemptError = TransportError | ResponseVerificationError | UnexpectedResponse
+/** What an attempt can fail with before any endpoint reads the answer (`FrequencyLimited`: refused by a `RequestLimiter`, nothing sent). */
+export type AttemptError = TransportError | ResponseVerificationError | UnexpectedResponse | FrequencyLimited
+
+/**
+ * A client-side rate limit (shared by a fleet through its store): `take` runs before each request
+ * is signed and sent, retries included. It answers the time (ms) once the request may go, or fails
+ * with `FrequencyLimited` (nothing sent) when it may not before `deadlineAt`. Provide one under a
+ * client layer; `effect-wechatpay/rate-limit` makes one over `@effect/experimental`'s `RateLimiter`.
+ */
+export interface RequestLimiterService {
+  readonly take: (request: OutgoingRequest, deadlineAt: number) => Effect.Effect<number, FrequencyLimited>
+}
+
+export class RequestLimiter extends Context.Tag("effect-wechatpay/RequestLimiter")<RequestLimiter, RequestLimiterService>() {}
 
 export interface WechatPayClientService {
   readonly mchid: string

@@ -126,7 +126,7 @@ export const commonErrors = [
 
 export type CommonError = InstanceType<(typeof commonErrors)[number]>
 
-/** Errors any call can produce besides its documented codes. */
+/** Errors any call can produce besides its documented codes (`FrequencyLimited` also from a client-side `RequestLimiter`). */
 export type PipelineError =
   | RequestValidationError
   | TransportError
@@ -134,3 +134,4 @@ export type PipelineError =
   | UnexpectedResponse
   | UnexpectedSuccess
   | UnknownApiError
+  | Codes.FrequencyLimited

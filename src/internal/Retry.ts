@@ -10,13 +10,21 @@ import { isRetryableApiError } from "../errors/ApiError.js"
 import { FrequencyLimited } from "../errors/codes.js"
 import { TransportError, UnexpectedResponse } from "../errors/errors.js"
 
-/** Decided on classes: a code class says whether it is retryable (`SystemError`, `ServiceUnavailable`, `FrequencyLimited`). */
+/**
+ * Decided on classes: a code class says whether it is retryable (`SystemError`, `ServiceUnavailable`,
+ * `FrequencyLimited`), except a refusal by the client's own `RequestLimiter`, which already waited
+ * as long as it was allowed to.
+ */
 export const isRetryable = (e: unknown): boolean =>
   e instanceof TransportError
     ? e.reason !== "Deadline"
     : e instanceof UnexpectedResponse
     ? e.status === 202
-    : isRetryableApiError(e)
+    : isRetryableApiError(e) && !isLimitedByClient(e)
+
+/** A `FrequencyLimited` made by a `RequestLimiter` (nothing was sent), not answered by WeChat Pay. */
+export const isLimitedByClient = (e: unknown): boolean =>
+  e instanceof FrequencyLimited && (e.detail as { readonly limitedBy?: unknown } | undefined)?.limitedBy === "client"
 
 export interface DefaultRetryOptions {
   /** Retries after the first attempt. Default 3. */

@@ -22,6 +22,7 @@ import {
   defaultUserAgent,
   type IncomingResponse,
   type OutgoingRequest,
+  type RequestLimiterService,
   type WechatPayClientService
 } from "../api/WechatPayClient.js"
 import { currentRetrySchedule, defaultSchedule, isRetryable } from "./Retry.js"
@@ -59,7 +60,8 @@ export const make = (
   signer: SignerService,
   verifier: VerifierService,
   transport: Transport,
-  settings: ClientSettings = {}
+  settings: ClientSettings = {},
+  limiter?: RequestLimiterService
 ): WechatPayClientService => {
   const baseUrl = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
   const backupBaseUrl = settings.backupBaseUrl === null ? null : (settings.backupBaseUrl ?? DEFAULT_BACKUP_BASE_URL).replace(/\/+$/, "")
@@ -163,12 +165,17 @@ export const make = (
   }
 
   /** One attempt at `now` (ms): a fresh timestamp, nonce and signature over the same bytes. */
-  const attemptAt = (call: Call, now: number): Effect.Effect<IncomingResponse, AttemptError> => {
+  const signAndSend = (call: Call, now: number): Effect.Effect<IncomingResponse, AttemptError> => {
     const timestamp = Math.floor(now / 1000)
     const nonce = call.nonces.next()
     return Effect.flatMap(sign(call, timestamp, nonce, now), (signature) =>
       sendWithFailover(call, headersOf(call.request, timestamp, nonce, signature), now))
   }
+
+  /** With a limiter, each attempt first takes its permit (and is signed when it got it); without one, nothing is added. */
+  const attemptAt = limiter === undefined
+    ? signAndSend
+    : (call: Call, _now: number) => Effect.flatMap(limiter.take(call.request, call.deadlineAt), (later) => signAndSend(call, later))
 
   /** A call's state. `tracked`: the call counts in `active` and aborts its in-flight request when it ends. */
   const begin = (fiber: Fiber.RuntimeFiber<unknown, unknown>, request: OutgoingRequest, deadlineAt: number, tracked: boolean): Call => ({

@@ -8,7 +8,7 @@
  * that only receives notifications uses `Notifications.layer` and never loads the merchant key.
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
 import { type InvalidKey, VerificationReason } from "../errors/errors.js"
 import { withSpanWhenTraced } from "../internal/tracing.js"
 import * as ApiV3Key from "../signing/ApiV3Key.js"
@@ -119,35 +119,76 @@ export const layer = (options: LayerOptions): Layer.Layer<Verifier.Verifier | Ap
 
 // ---- deduplication ----
 
+/** A de-dup store could not answer (its server is down, a query failed): the handler answers 503 and WeChat Pay retries. */
+export class DedupStoreError extends Schema.TaggedError<DedupStoreError>()("DedupStoreError", {
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {}
+
+/**
+ * `"new"`: this caller now holds the id for the store's `lease`; `"busy"`: another delivery holds
+ * it; `"done"`: it was committed.
+ */
+export type Claim = "new" | "busy" | "done"
+
 /**
  * Remembers which notification ids were handled. `claim` answers `"new"` once per id (until
- * `release`), `"done"` after `commit`, `"busy"` while another delivery of it is in flight.
+ * `release`, or until the claim's `lease` runs out: a claim by a process that died is taken over
+ * by the next delivery), `"done"` after `commit`, `"busy"` while another delivery holds it.
+ * `release` lets go of this store's own claim only (a claim taken over since is left alone).
  */
 export interface DedupStoreService {
-  readonly claim: (id: string) => Effect.Effect<"new" | "busy" | "done">
-  readonly commit: (id: string) => Effect.Effect<void>
-  readonly release: (id: string) => Effect.Effect<void>
+  readonly claim: (id: string) => Effect.Effect<Claim, DedupStoreError>
+  readonly commit: (id: string) => Effect.Effect<void, DedupStoreError>
+  readonly release: (id: string) => Effect.Effect<void, DedupStoreError>
+  /** How long a claim holds: the handler stops `onEvent` when it runs longer, since the id may be taken over then. */
+  readonly lease?: Duration.Duration | undefined
 }
 
-/** In memory, keeping the newest `capacity` ids (WeChat Pay retries for about 24 h). */
-export const memoryDedupStore = (capacity = 100_000): DedupStoreService => {
-  const seen = new Map<string, "busy" | "done">()
+/** The store `handler` uses when none is given in its options (e.g. `RedisDedupStore.layer`, `SqlDedupStore.layer`). */
+export class DedupStore extends Context.Tag("effect-wechatpay/DedupStore")<DedupStore, DedupStoreService>() {}
+
+/** Default lease of a claim: longer than any sane handler, short enough that WeChat Pay's retries find the id free again. */
+export const DEFAULT_LEASE: Duration.Duration = Duration.minutes(1)
+/** Default retention of a committed id: WeChat Pay retries a notification for about 24 h. */
+export const DEFAULT_RETENTION: Duration.Duration = Duration.days(3)
+
+export interface MemoryDedupStoreOptions {
+  /** The newest this many ids are kept. Default 100 000. */
+  readonly capacity?: number | undefined
+  /** Default `DEFAULT_LEASE`. */
+  readonly lease?: Duration.DurationInput | undefined
+}
+
+/** In memory, per process, keeping the newest `capacity` ids. */
+export const memoryDedupStore = (options: number | MemoryDedupStoreOptions = {}): DedupStoreService => {
+  const { capacity = 100_000, lease: leaseInput } = typeof options === "number" ? { capacity: options } : options
+  const lease = Duration.decode(leaseInput ?? DEFAULT_LEASE)
+  const leaseMillis = Duration.toMillis(lease)
+  /** id → "done", or the time (ms) its claim runs out */
+  const seen = new Map<string, "done" | number>()
   return {
+    lease,
     claim: (id) =>
-      Effect.sync(() => {
-        const state = seen.get(id)
-        if (state !== undefined) return state
-        seen.set(id, "busy")
-        if (seen.size > capacity) seen.delete(seen.keys().next().value!)
-        return "new" as const
-      }),
+      Effect.clockWith((clock) =>
+        Effect.sync((): Claim => {
+          const now = clock.unsafeCurrentTimeMillis()
+          const state = seen.get(id)
+          if (state === "done") return "done"
+          if (state !== undefined && state > now) return "busy"
+          seen.delete(id) // re-inserted last: a claim taken over is the newest entry
+          seen.set(id, now + leaseMillis)
+          if (seen.size > capacity) seen.delete(seen.keys().next().value!)
+          return "new"
+        })
+      ),
     commit: (id) => Effect.sync(() => void seen.set(id, "done")),
-    release: (id) => Effect.sync(() => void seen.delete(id))
+    release: (id) => Effect.sync(() => void (seen.get(id) !== "done" && seen.delete(id)))
   }
 }
 
 export interface HandlerOptions {
-  /** Where handled ids are kept. Default: an in-memory store per handler. */
+  /** Where handled ids are kept. Default: the `DedupStore` in context, else an in-memory store per handler. */
   readonly store?: DedupStoreService
 }
 
@@ -162,7 +203,12 @@ export const handler = <E, R>(
   onEvent: (event: NotificationEvent) => Effect.Effect<void, E, R>,
   options: HandlerOptions = {}
 ) => {
-  const store = options.store ?? memoryDedupStore()
+  const ownStore = options.store ?? memoryDedupStore()
+  const storeFailed = (e: DedupStoreError) =>
+    Effect.logError("effect-wechatpay: the de-dup store failed; WeChat Pay will retry").pipe(
+      Effect.annotateLogs({ error: e.message }),
+      Effect.as(reply(503, "FAIL", "the notification could not be recorded"))
+    )
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const body = yield* Effect.orElseSucceed(request.text, () => "")
@@ -175,10 +221,14 @@ export const handler = <E, R>(
       return reply(e._tag === "NotificationVerificationError" ? 401 : 400, "FAIL", e.message)
     }
     const event = parsed.right
+    const store = options.store ?? Option.getOrElse(yield* Effect.serviceOption(DedupStore), () => ownStore)
     const claim = yield* store.claim(event.id)
     if (claim === "done") return reply(204, "SUCCESS", "")
     if (claim === "busy") return reply(503, "FAIL", "this notification is being handled")
-    const outcome = yield* Effect.exit(onEvent(event))
+    // past its lease the id may be handled elsewhere: stop rather than race the taker
+    const handled = store.lease === undefined ? onEvent(event) : Effect.timeoutFail(onEvent(event), { duration: store.lease, onTimeout: () => "lease" as const })
+    // interrupted (the server shutting down): let go, so the next delivery need not wait out the lease
+    const outcome = yield* Effect.exit(handled).pipe(Effect.onInterrupt(() => Effect.ignore(store.release(event.id))))
     if (outcome._tag === "Success") {
       yield* store.commit(event.id)
       return reply(204, "SUCCESS", "")
@@ -186,5 +236,5 @@ export const handler = <E, R>(
     yield* store.release(event.id)
     yield* Effect.logError("effect-wechatpay: notification handler failed; WeChat Pay will retry").pipe(Effect.annotateLogs({ id: event.id }))
     return reply(500, "FAIL", "the merchant could not handle the notification")
-  })
+  }).pipe(Effect.catchTag("DedupStoreError", storeFailed))
 }

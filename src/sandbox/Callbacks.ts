@@ -160,6 +160,13 @@ interface MutableDelivery {
 
 const copy = (r: MutableDelivery): Delivery => structuredClone(r)
 
+/** A callback on its way: the fiber delivering it, and its own record (not another delivery of the same id). */
+export interface Started {
+  readonly id: string
+  readonly fiber: Fiber.RuntimeFiber<void>
+  readonly delivery: () => Delivery
+}
+
 export class Notifier {
   private recorded: Array<MutableDelivery> = []
   private inFlight = new Set<Fiber.RuntimeFiber<void>>()
@@ -204,7 +211,7 @@ export class Notifier {
    * Builds, signs and starts delivering one callback in a fiber of its own; answers the record at
    * once (state `pending`) and the fiber that completes it. `undefined` when there is no URL.
    */
-  emit(eventType: string, resource: unknown, options: NotifyOptions = {}): Effect.Effect<{ readonly id: string; readonly fiber: Fiber.RuntimeFiber<void> } | undefined> {
+  emit(eventType: string, resource: unknown, options: NotifyOptions = {}): Effect.Effect<Started | undefined> {
     return Effect.gen(this, function*() {
       const url = options.url ?? this.urlFor(eventType)
       if (url === undefined) return undefined
@@ -238,7 +245,7 @@ export class Notifier {
       }
       this.push(record)
       const fiber = yield* this.deliver(record, JSON.stringify(envelope), undefined)
-      return { id: record.id, fiber }
+      return { id: record.id, fiber, delivery: () => copy(record) }
     })
   }
 
@@ -246,12 +253,12 @@ export class Notifier {
    * Posts the last attempt of `id` again, byte for byte (same timestamp, nonce and signature):
    * a replayed callback, as an attacker who captured one would send it.
    */
-  replay(id: string): Effect.Effect<Fiber.RuntimeFiber<void> | undefined> {
+  replay(id: string): Effect.Effect<Started | undefined> {
     const original = [...this.recorded].reverse().find((r) => r.id === id && r.attempts.length > 0)
     if (original === undefined) return Effect.succeed(undefined)
     const record: MutableDelivery = { ...original, tampering: "replay", attempts: [], state: "pending", headers: { ...original.headers } }
     this.push(record)
-    return this.deliver(record, original.body, original.headers)
+    return Effect.map(this.deliver(record, original.body, original.headers), (fiber) => ({ id, fiber, delivery: () => copy(record) }))
   }
 
   private push(record: MutableDelivery): void {

@@ -777,7 +777,7 @@ export const make = (config: EmulatorConfig): Emulator => {
       const started = yield* start(eventType, resource, options)
       if (typeof started === "string") return yield* Effect.dieMessage(`wechatpay sandbox: ${started}`)
       yield* started.fiber.await
-      return [...notifier.deliveries()].reverse().find((d) => d.id === started.id)!
+      return started.delivery()
     })
 
   const app: HttpApp.Default = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>

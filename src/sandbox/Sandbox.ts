@@ -345,10 +345,10 @@ const makeWithEmulator = (options: Options) =>
       notify: emulator.notify,
       replayCallback: (id) =>
         Effect.gen(function*() {
-          const fiber = yield* emulator.notifier.replay(id)
-          if (fiber === undefined) return undefined
-          yield* fiber.await
-          return emulator.notifier.deliveries().filter((d) => d.id === id).at(-1)
+          const started = yield* emulator.notifier.replay(id)
+          if (started === undefined) return undefined
+          yield* started.fiber.await
+          return started.delivery()
         }),
       spoilNextCallback: (tampering, times) => Effect.sync(() => emulator.notifier.spoilNext(tampering, times)),
       deliveries: Effect.sync(() => emulator.notifier.deliveries()),

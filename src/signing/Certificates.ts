@@ -10,8 +10,16 @@
  *
  * The download itself (a signed `GET /v3/certificates`) is given by the caller: the client layers
  * pass one made on their own pipeline, so this module needs nothing above `signing/`.
+ *
+ * Shared by a fleet: with a `cache` (any `@effect/platform` `KeyValueStore`: a file, Redis) every
+ * download is also written there as it came, still encrypted and signed, and an instance reads it
+ * before downloading: at start, when its scheduled refresh is due, and on an unknown serial. A
+ * cached download is trusted exactly like a fresh one (signature checked as of its own timestamp,
+ * each certificate decrypted with the APIv3 key and checked against now), so the store needs no
+ * trust: whoever can write it can at most hand back genuine WeChat Pay certificates.
  */
-import { Clock, Duration, Effect, Redacted, Ref, Schedule, Schema, type Scope } from "effect"
+import { KeyValueStore } from "@effect/platform"
+import { Clock, Context, Duration, Effect, Layer, Option, Redacted, Ref, Schedule, Schema, type Scope } from "effect"
 import { CertificateError, ResponseVerificationError } from "../errors/errors.js"
 import { aeadDecrypt, KeyLoadFailure, loadCertificate, normalizeSerial } from "./crypto.js"
 import { fromKeyLookup, pickEncryptionKey, signedMessageFromHeaders, type VerificationKey, type VerifierService } from "./Verifier.js"
@@ -41,7 +49,41 @@ export interface AutoCertificateOptions {
   readonly minRefreshGap?: Duration.DurationInput | undefined
   /** Keys configured alongside (public-key mode during migration). */
   readonly staticKeys?: ReadonlyArray<VerificationKey> | undefined
+  /** Where instances share the last download (see the module's note). */
+  readonly cache?: KeyValueStore.KeyValueStore | undefined
+  /** The cache key. Default `effect-wechatpay:certificates`; the client layers add the mchid. */
+  readonly cacheKey?: string | undefined
 }
+
+/**
+ * The `KeyValueStore` where a fleet shares its certificate downloads: provide it under a client
+ * layer with `certificates: "auto"`, e.g. `Layer.provide(Certificates.layerCache)` over a
+ * `KeyValueStore` layer (`NodeKeyValueStore.layerFileSystem(dir)`, or Redis through
+ * `effect-wechatpay/redis`).
+ */
+export class CertificateCache extends Context.Tag("effect-wechatpay/CertificateCache")<CertificateCache, KeyValueStore.KeyValueStore>() {}
+
+/** `CertificateCache` from the `KeyValueStore` in context. */
+export const layerCache: Layer.Layer<CertificateCache, never, KeyValueStore.KeyValueStore> = Layer.effect(CertificateCache, KeyValueStore.KeyValueStore)
+
+/** A download as the cache keeps it: the bytes that were signed, and when we fetched them. */
+const CachedDownload = Schema.parseJson(Schema.Struct({
+  fetchedAt: Schema.Number,
+  headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  body: Schema.String
+}))
+const decodeCached = Schema.decodeUnknownOption(CachedDownload)
+const encodeCached = Schema.encodeSync(CachedDownload)
+
+/** A clock stopped at `millis`: a cached download's signature is checked as of when it was made. */
+const clockAt = (millis: number): Clock.Clock => ({
+  [Clock.ClockTypeId]: Clock.ClockTypeId,
+  unsafeCurrentTimeMillis: () => millis,
+  unsafeCurrentTimeNanos: () => BigInt(millis) * 1_000_000n,
+  currentTimeMillis: Effect.succeed(millis),
+  currentTimeNanos: Effect.succeed(BigInt(millis) * 1_000_000n),
+  sleep: () => Effect.void
+})
 
 /** Decrypts and checks one download. Certificates outside their validity are dropped. */
 export const decryptCertificates = (
@@ -98,24 +140,65 @@ export const make = <E extends { readonly _tag: string }>(
     const minGap = Duration.toMillis(options.minRefreshGap ?? "60 seconds")
     const decode = Schema.decodeUnknownEither(Schema.parseJson(CertificatesResponse))
 
+    const cache = options.cache
+    const cacheKey = options.cacheKey ?? "effect-wechatpay:certificates"
+    const refreshMillis = Duration.toMillis(options.refreshInterval ?? "12 hours")
+    /** When the set in use was fetched (by us or by another instance). */
+    const installedAt = yield* Ref.make(Number.NEGATIVE_INFINITY)
+
+    /** Decrypt, check and verify one download (as of `signedAt` for a cached one), then use it. */
+    const install = (response: Download, fetchedAt: number, cached: boolean) =>
+      Effect.gen(function*() {
+        const parsed = decode(response.body)
+        if (parsed._tag === "Left") return yield* new CertificateError({ message: "the certificate download does not fit its schema" })
+        const now = yield* Clock.currentTimeMillis
+        const fresh = yield* decryptCertificates(parsed.right, Redacted.value(options.apiV3Key), now)
+        const known = yield* Ref.get(certificates)
+        const byId = new Map<string, VerificationKey>([...staticById, ...known, ...fresh.map((k) => [k.id, k] as const)])
+        const verify = fromKeyLookup(
+          (serial) => Effect.succeed(byId.get(serial) ?? byId.get(normalizeSerial(serial))),
+          deferredVerifier.encryptionKey
+        ).verify(signedMessageFromHeaders(response.headers, response.body))
+        yield* cached ? Effect.withClock(verify, clockAt(fetchedAt)) : verify
+        if (fresh.length === 0) return yield* new CertificateError({ message: "the download holds no certificate that is valid now" })
+        yield* Ref.set(certificates, new Map(fresh.map((k) => [k.id, k])))
+        yield* Ref.set(installedAt, fetchedAt)
+        return fresh
+      })
+
     const refreshOnce = Effect.gen(function*() {
       const response = yield* download
-      const parsed = decode(response.body)
-      if (parsed._tag === "Left") return yield* new CertificateError({ message: "the certificate download does not fit its schema" })
-      const now = yield* Clock.currentTimeMillis
-      const fresh = yield* decryptCertificates(parsed.right, Redacted.value(options.apiV3Key), now)
-      const known = yield* Ref.get(certificates)
-      const byId = new Map<string, VerificationKey>([...staticById, ...known, ...fresh.map((k) => [k.id, k] as const)])
-      yield* fromKeyLookup(
-        (serial) => Effect.succeed(byId.get(serial) ?? byId.get(normalizeSerial(serial))),
-        deferredVerifier.encryptionKey
-      ).verify(signedMessageFromHeaders(response.headers, response.body))
-      if (fresh.length === 0) return yield* new CertificateError({ message: "the download holds no certificate that is valid now" })
-      yield* Ref.set(certificates, new Map(fresh.map((k) => [k.id, k])))
+      const fetchedAt = yield* Clock.currentTimeMillis
+      const fresh = yield* install(response, fetchedAt, false)
+      if (cache !== undefined) {
+        yield* cache.set(cacheKey, encodeCached({ fetchedAt, headers: response.headers, body: response.body })).pipe(
+          Effect.catchAll((e) => Effect.logWarning("effect-wechatpay: could not share the certificate download").pipe(Effect.annotateLogs("error", e.message)))
+        )
+      }
       return fresh
     })
 
-    const refresh = lock.withPermits(1)(refreshOnce)
+    /**
+     * Another instance's download, when it is newer than ours and, unless `any`, still within the
+     * refresh interval: `true` when it was installed.
+     */
+    const fromCache = (any: boolean): Effect.Effect<boolean> =>
+      cache === undefined ? Effect.succeed(false) : Effect.gen(function*() {
+        const entry = Option.flatMap(yield* Effect.orElseSucceed(cache.get(cacheKey), () => Option.none()), decodeCached)
+        if (Option.isNone(entry)) return false
+        const { body, fetchedAt, headers } = entry.value
+        const now = yield* Clock.currentTimeMillis
+        if (fetchedAt <= (yield* Ref.get(installedAt)) || (!any && now - fetchedAt >= refreshMillis)) return false
+        return yield* install({ headers, body }, fetchedAt, true).pipe(
+          Effect.as(true),
+          Effect.catchAll((e) => Effect.logWarning("effect-wechatpay: the shared certificate download was refused").pipe(Effect.annotateLogs("error", e.message), Effect.as(false)))
+        )
+      })
+
+    /** Someone else's recent download if there is one, else our own. */
+    const sharedRefresh = Effect.flatMap(fromCache(false), (installed) => (installed ? Effect.void : Effect.asVoid(refreshOnce)))
+
+    const refresh = lock.withPermits(1)(sharedRefresh)
 
     const lookupKnown = (serial: string) =>
       Effect.map(Ref.get(certificates), (m) => staticById.get(serial) ?? m.get(normalizeSerial(serial)))
@@ -128,6 +211,11 @@ export const make = <E extends { readonly _tag: string }>(
           Effect.gen(function*() {
             const again = yield* lookupKnown(serial)
             if (again !== undefined) return again
+            // another instance may have met the new serial first
+            if (yield* fromCache(true)) {
+              const shared = yield* lookupKnown(serial)
+              if (shared !== undefined) return shared
+            }
             const now = yield* Clock.currentTimeMillis
             if (now - (yield* Ref.get(lastOnDemand)) < minGap) return undefined
             yield* Ref.set(lastOnDemand, now)

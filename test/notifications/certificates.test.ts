@@ -4,12 +4,17 @@
  * call /v3/certificates in public-key mode.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { NodeKeyValueStore } from "@effect/platform-node"
 import * as crypto from "node:crypto"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { Effect, Layer, Redacted, TestClock } from "effect"
 import * as DiscountCard from "../../src/api/DiscountCard.js"
 import * as WechatPay from "../../src/api/WechatPay.js"
 import { WechatPayClient } from "../../src/api/WechatPayClient.js"
 import { selfSignedCertificate } from "../../src/sandbox/selfSignedCertificate.js"
+import * as Certificates from "../../src/signing/Certificates.js"
 import { aeadEncrypt } from "../../src/signing/crypto.js"
 import { options } from "../support/client.js"
 import { API_V3_KEY, generateKeyPair, testKeys } from "../support/keys.js"
@@ -190,4 +195,57 @@ describe("certificates: auto", () => {
       expect(downloads(http.sent)).toBe(3)
     })
   })
+})
+
+describe("certificates: auto, shared by a fleet through a KeyValueStore", () => {
+  /** An instance: a client layer whose certificate cache is a directory shared with the others (a file KeyValueStore). */
+  const instance = (http: ReturnType<typeof platform>, dir: string) =>
+    autoLayer(http).pipe(Layer.provide(Certificates.layerCache), Layer.provide(NodeKeyValueStore.layerFileSystem(dir)))
+  const scratch = Effect.acquireRelease(
+    Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "ewp-certs-"))),
+    (d) => Effect.sync(() => fs.rmSync(d, { recursive: true, force: true }))
+  )
+
+  it.scopedLive("one download serves every instance; a rotation is downloaded once and found by the others in the cache", () =>
+    Effect.gen(function*() {
+      const dir = yield* scratch
+      const state = { certs: [certA], signer: certA }
+      const http = platform(state)
+      const first = yield* Layer.build(instance(http, dir))
+      const second = yield* Layer.build(instance(http, dir))
+      expect(downloads(http.sent)).toBe(1)
+      expect(fs.readdirSync(dir)).toHaveLength(1)
+      expect(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8")).not.toContain("BEGIN CERTIFICATE") // stored as downloaded: encrypted
+      expect(yield* Effect.provide(order, second)).toEqual({ out_order_no: "o1", order_id: "1" })
+
+      state.certs = [certA, certB]
+      state.signer = certB
+      yield* Effect.provide(order, first) // unknown serial: downloads, and shares
+      expect(downloads(http.sent)).toBe(2)
+      yield* Effect.provide(order, second) // unknown serial: finds it in the cache
+      expect(downloads(http.sent)).toBe(2)
+    }))
+
+  it.scopedLive("a tampered cache entry is refused and downloaded afresh", () =>
+    Effect.gen(function*() {
+      const dir = yield* scratch
+      const http = platform({ certs: [certA], signer: certA })
+      yield* Layer.build(instance(http, dir))
+      const file = path.join(dir, fs.readdirSync(dir)[0]!)
+      const entry = JSON.parse(fs.readFileSync(file, "utf8"))
+      const other = makeCert("0F0F0F0F", now - DAY, now + DAY)
+      const nonce = "aabbccddeeff"
+      entry.body = JSON.stringify({
+        data: [{
+          serial_no: other.serial,
+          effective_time: "2026-01-01T00:00:00+08:00",
+          expire_time: "2031-01-01T00:00:00+08:00",
+          encrypt_certificate: { algorithm: "AEAD_AES_256_GCM", associated_data: "certificate", nonce, ciphertext: aeadEncrypt({ key: API_V3_KEY, nonce, associatedData: "certificate", plaintext: other.pem }) }
+        }]
+      })
+      fs.writeFileSync(file, JSON.stringify(entry))
+      const later = yield* Layer.build(instance(http, dir))
+      expect(downloads(http.sent)).toBe(2)
+      expect(yield* Effect.provide(order, later)).toEqual({ out_order_no: "o1", order_id: "1" })
+    }))
 })

@@ -5,63 +5,17 @@
 import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import * as crypto from "node:crypto"
 import * as http from "node:http"
 import { Effect, Layer, Redacted, Ref } from "effect"
 import { Notifications } from "../../src/notifications/index.js"
-import { aeadEncrypt, SIGNATURE_PROBE_PREFIX } from "../../src/signing/crypto.js"
 import { clientLayer } from "../support/client.js"
 import { API_V3_KEY, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
+import { callbackFor } from "../support/callbacks.js"
 import { memoryHttp } from "../support/memoryClient.js"
 
 const keys = testKeys()
+const callback = callbackFor(keys)
 const client = clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer)
-
-interface CallbackOptions {
-  readonly id?: string
-  readonly timestamp?: number
-  readonly serial?: string
-  readonly probe?: boolean
-  readonly apiV3Key?: string
-  readonly tamper?: (body: string) => string
-}
-
-/** A callback as WeChat Pay would post it: resource encrypted, body signed with the platform key. */
-const callback = (eventType: string, resource: unknown, o: CallbackOptions = {}) => {
-  const nonce = crypto.randomBytes(6).toString("hex")
-  const envelope = {
-    id: o.id ?? crypto.randomUUID(),
-    create_time: "2026-11-22T10:00:00+08:00",
-    resource_type: "encrypt-resource",
-    event_type: eventType,
-    summary: "test event",
-    resource: {
-      original_type: "test",
-      algorithm: "AEAD_AES_256_GCM",
-      ciphertext: aeadEncrypt({ key: o.apiV3Key ?? API_V3_KEY, nonce, associatedData: "notification", plaintext: JSON.stringify(resource) }),
-      associated_data: "notification",
-      nonce
-    }
-  }
-  const body = JSON.stringify(envelope)
-  const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000))
-  const sigNonce = crypto.randomBytes(16).toString("hex")
-  const signature = o.probe
-    ? SIGNATURE_PROBE_PREFIX + crypto.randomBytes(32).toString("base64")
-    : crypto.sign("sha256", Buffer.from(`${timestamp}\n${sigNonce}\n${body}\n`), keys.platform.privateKey).toString("base64")
-  return {
-    headers: {
-      "content-type": "application/json",
-      "wechatpay-timestamp": timestamp,
-      "wechatpay-nonce": sigNonce,
-      "wechatpay-signature": signature,
-      "wechatpay-serial": o.serial ?? PUBLIC_KEY_ID,
-      "wechatpay-signature-type": "WECHATPAY2-SHA256-RSA2048",
-      "request-id": "req-" + sigNonce
-    },
-    body: o.tamper ? o.tamper(body) : body
-  }
-}
 
 const memberCard = { event_type: "NEW_ACTIVATE", card_id: "pbLatjk4T4Hx-QgHgIw6M1nM5Ls", code: "18711", event_time: "2026-11-22T10:00:00+08:00", openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
 const couponSend = { event_type: "EVENT_TYPE_BUSICOUPON_SEND", coupon_code: "123446565767", stock_id: "1002323", send_time: "2026-11-22T13:29:35+08:00", openid: "2323dfsdf342342", send_channel: "BUSICOUPON_SEND_CHANNEL_API", send_merchant: "1900000001" }

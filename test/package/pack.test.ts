@@ -54,6 +54,27 @@ describe("npm pack", () => {
       )
       const result = execFileSync("node", ["main.mjs"], { cwd: scratch, encoding: "utf8" })
       expect(result.trim()).toBe("ok")
+
+      // the fleet entries need their optional peers, and only they do (the entries above ran without)
+      fs.writeFileSync(path.join(scratch, "fleet.mjs"), `await import("effect-wechatpay/notifications/redis")`)
+      expect(() => execFileSync("node", ["fleet.mjs"], { cwd: scratch, encoding: "utf8", stdio: "pipe" })).toThrow(/ioredis/)
+      for (const dep of ["ioredis", "@effect/sql", "@effect/experimental"]) {
+        const target = path.join(scratch, "node_modules", dep)
+        fs.mkdirSync(path.dirname(target), { recursive: true })
+        fs.symlinkSync(path.join(root, "node_modules", dep), target, "dir")
+      }
+      fs.writeFileSync(
+        path.join(scratch, "fleet.mjs"),
+        [
+          `import * as RedisDedupStore from "effect-wechatpay/notifications/redis"`,
+          `import * as SqlDedupStore from "effect-wechatpay/notifications/sql"`,
+          `import * as RedisKeyValueStore from "effect-wechatpay/redis"`,
+          `import * as RateLimit from "effect-wechatpay/rate-limit"`,
+          `for (const m of [RedisDedupStore, SqlDedupStore, RedisKeyValueStore, RateLimit]) if (typeof m.layer !== "function") throw new Error("fleet")`,
+          `console.log("ok")`
+        ].join("\n")
+      )
+      expect(execFileSync("node", ["fleet.mjs"], { cwd: scratch, encoding: "utf8" }).trim()).toBe("ok")
       const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
       expect(pkg.peerDependencies.effect).toMatch(/^\^3\./)
     } finally {
