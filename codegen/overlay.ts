@@ -96,6 +96,93 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
   "GET /v3/marketing/busifavor/callbacks": {
     curated: { module: "Busifavor", export: "getCallbacks" }
   },
+  "POST /v3/marketing/busifavor/stocks": {
+    // https://pay.weixin.qq.com/docs/partner/products/merchant-exclusive-coupon/apilist.html (创建商家券:
+    // string(21)/(15)/(20)/(15)/(128); 字数上限 = characters)
+    fields: {
+      stock_name: { maxLength: 21 },
+      belong_merchant: { maxLength: 15 },
+      comment: { maxLength: 20 },
+      goods_name: { maxLength: 15 },
+      out_request_no: { maxLength: 128 }
+    }
+  },
+  "PATCH /v3/marketing/busifavor/stocks/{stock_id}": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml (修改商家券基本信息: string[1,N]);
+    // https://pay.weixin.qq.com/doc/v3/merchant/4015716868 (description string(1000), merchant_name string(16))
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      "custom_entrance.mini_programs_info.mini_programs_appid": { minLength: 1, maxLength: 32 },
+      "custom_entrance.mini_programs_info.mini_programs_path": { minLength: 1, maxLength: 128 },
+      "custom_entrance.mini_programs_info.entrance_words": { minLength: 1, maxLength: 5 },
+      "custom_entrance.mini_programs_info.guiding_words": { minLength: 1, maxLength: 6 },
+      "custom_entrance.appid": { minLength: 1, maxLength: 32 },
+      "custom_entrance.hall_id": { minLength: 1, maxLength: 64 },
+      comment: { minLength: 1, maxLength: 20 },
+      goods_name: { minLength: 1, maxLength: 15 },
+      "display_pattern_info.description": { maxLength: 1000 },
+      "display_pattern_info.merchant_name": { maxLength: 16 }
+    }
+  },
+  "POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml (上传预存code: stock_id string[1,20],
+    // each code 【1,32】, upload_request_no string[1,128]); https://pay.weixin.qq.com/docs/merchant/apis/
+    // merchant-exclusive-coupon/busi-favor/upload-coupon-code.html (the code alphabet: 0-9 a-z A-Z, space, - _ \ / = |)
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      coupon_code_list: { minLength: 1, maxLength: 32, pattern: "^[0-9a-zA-Z _\\-\\\\/=|]+$" },
+      upload_request_no: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "POST /v3/marketing/busifavor/coupons/use": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter9_2_3.shtml (核销用户券: string[1,N]);
+    // https://pay.weixin.qq.com/docs/partner/apis/merchant-exclusive-coupon/coupon/use-coupon.html
+    // (the current page: use_request_no string(128), the old one said [1,32])
+    fields: {
+      coupon_code: { minLength: 1, maxLength: 32 },
+      stock_id: { minLength: 1, maxLength: 20 },
+      appid: { minLength: 1, maxLength: 32 },
+      use_time: { minLength: 1, maxLength: 32 },
+      use_request_no: { minLength: 1, maxLength: 128 },
+      openid: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "POST /v3/marketing/busifavor/coupons/associate": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter9_2_9.shtml (关联订单信息: string[1,N]; the
+    // catalogue's coupon_code 8..15 and minLength 128 are wrong); the current page agrees on 128:
+    // https://pay.weixin.qq.com/docs/partner/apis/merchant-exclusive-coupon/coupon/associate-trade-info.html
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      coupon_code: { minLength: 1, maxLength: 32 },
+      out_trade_no: { minLength: 1, maxLength: 128 },
+      out_request_no: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "POST /v3/marketing/busifavor/coupons/disassociate": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_10.shtml (取消关联订单信息: string[1,N]; the
+    // catalogue's coupon_code 8..15 and minLength 128 are wrong)
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      coupon_code: { minLength: 1, maxLength: 32 },
+      out_trade_no: { minLength: 1, maxLength: 128 },
+      out_request_no: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "POST /v3/marketing/busifavor/coupons/return": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_13.shtml (申请退券: string[1,N])
+    fields: {
+      coupon_code: { minLength: 1, maxLength: 32 },
+      stock_id: { minLength: 1, maxLength: 20 },
+      return_request_no: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "POST /v3/marketing/busifavor/coupons/deactivate": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/merchant-exclusive-coupon/coupon/deactivate-coupon.html (使券失效)
+    fields: {
+      deactivate_request_no: { maxLength: 128 },
+      deactivate_reason: { maxLength: 64 }
+    }
+  },
 
   // ---- 会员卡开放 (membercard-open) -----------------------------------------------------------
   "POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare": {

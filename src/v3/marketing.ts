@@ -5,7 +5,7 @@ import * as Endpoint from "../api/Endpoint.js"
 import * as Busifavor from "../api/Busifavor.js"
 import * as MembercardOpen from "../api/MembercardOpen.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, PatternString, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity ----
 
@@ -585,10 +585,10 @@ const busifavorCouponsAssociatePost: Endpoint.Endpoint<BusifavorCouponsAssociate
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_9.shtml",
   schemas: () => {
     const BusifavorCouponsAssociatePostBody: Schema.Schema<BusifavorCouponsAssociatePostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: BoundedString(8, 15),
-      out_trade_no: Schema.String.pipe(Schema.minLength(128)),
-      out_request_no: Schema.String.pipe(Schema.minLength(128))
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 32),
+      out_trade_no: BoundedString(1, 128),
+      out_request_no: BoundedString(1, 128)
     })
     const BusifavorCouponsAssociatePostResponse: Schema.Schema<BusifavorCouponsAssociatePostResponse> = Schema.Struct({
       wechatpay_associate_time: Schema.String
@@ -645,8 +645,8 @@ const busifavorCouponsDeactivatePost: Endpoint.Endpoint<BusifavorCouponsDeactiva
     const BusifavorCouponsDeactivatePostBody: Schema.Schema<BusifavorCouponsDeactivatePostBody> = Schema.Struct({
       coupon_code: Schema.String,
       stock_id: Schema.String,
-      deactivate_request_no: Schema.String,
-      deactivate_reason: Schema.optional(Schema.String)
+      deactivate_request_no: BoundedString(1, 128),
+      deactivate_reason: Schema.optional(BoundedString(1, 64))
     })
     const BusifavorCouponsDeactivatePostResponse: Schema.Schema<BusifavorCouponsDeactivatePostResponse> = Schema.Struct({
       wechatpay_deactivate_time: Schema.String
@@ -689,10 +689,10 @@ const busifavorCouponsDisassociatePost: Endpoint.Endpoint<BusifavorCouponsDisass
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_10.shtml",
   schemas: () => {
     const BusifavorCouponsDisassociatePostBody: Schema.Schema<BusifavorCouponsDisassociatePostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: BoundedString(8, 15),
-      out_trade_no: Schema.String.pipe(Schema.minLength(128)),
-      out_request_no: Schema.String.pipe(Schema.minLength(128))
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 32),
+      out_trade_no: BoundedString(1, 128),
+      out_request_no: BoundedString(1, 128)
     })
     const BusifavorCouponsDisassociatePostResponse: Schema.Schema<BusifavorCouponsDisassociatePostResponse> = Schema.Struct({
       wechatpay_disassociate_time: Schema.String
@@ -742,9 +742,9 @@ const busifavorCouponsReturnPost: Endpoint.Endpoint<BusifavorCouponsReturnPostBo
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_13.shtml",
   schemas: () => {
     const BusifavorCouponsReturnPostBody: Schema.Schema<BusifavorCouponsReturnPostBody> = Schema.Struct({
-      coupon_code: Schema.String,
-      stock_id: Schema.String,
-      return_request_no: Schema.String
+      coupon_code: BoundedString(1, 32),
+      stock_id: BoundedString(1, 20),
+      return_request_no: BoundedString(1, 128)
     })
     const BusifavorCouponsReturnPostResponse: Schema.Schema<BusifavorCouponsReturnPostResponse> = Schema.Struct({
       wechatpay_return_time: Schema.String
@@ -914,12 +914,12 @@ const busifavorCouponsUsePost: Endpoint.Endpoint<BusifavorCouponsUsePostBody, Bu
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_3.shtml",
   schemas: () => {
     const BusifavorCouponsUsePostBody: Schema.Schema<BusifavorCouponsUsePostBody> = Schema.Struct({
-      coupon_code: Schema.String,
-      stock_id: Schema.optional(Schema.String),
-      appid: Schema.String,
-      use_time: Schema.String,
-      use_request_no: Schema.String,
-      openid: Schema.optional(Schema.String),
+      coupon_code: BoundedString(1, 32),
+      stock_id: Schema.optional(BoundedString(1, 20)),
+      appid: BoundedString(1, 32),
+      use_time: BoundedString(1, 32),
+      use_request_no: BoundedString(1, 128),
+      openid: Schema.optional(BoundedString(1, 128)),
       out_trade_no: Schema.optional(Schema.String),
       mch_id: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String)
@@ -1521,14 +1521,14 @@ const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorS
       notify_appid: Schema.optional(Schema.String)
     })
     const BusifavorStocksPostBody: Schema.Schema<BusifavorStocksPostBody> = Schema.Struct({
-      stock_name: Schema.String,
-      belong_merchant: Schema.String,
-      comment: Schema.optional(Schema.String),
-      goods_name: Schema.String,
+      stock_name: BoundedString(1, 21),
+      belong_merchant: BoundedString(1, 15),
+      comment: Schema.optional(BoundedString(1, 20)),
+      goods_name: BoundedString(1, 15),
       stock_type: Schema.Literal("NORMAL", "DISCOUNT", "EXCHANGE"),
       coupon_use_rule: BusifavorStocksPostBodyCouponUseRule,
       stock_send_rule: BusifavorStocksPostBodyStockSendRule,
-      out_request_no: Schema.String,
+      out_request_no: BoundedString(1, 128),
       custom_entrance: Schema.optional(BusifavorStocksPostBodyCustomEntrance),
       display_pattern_info: Schema.optional(BusifavorStocksPostBodyDisplayPatternInfo),
       coupon_code_mode: Schema.Literal("WECHATPAY_MODE", "MERCHANT_API", "MERCHANT_UPLOAD"),
@@ -2307,18 +2307,18 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml",
   schemas: () => {
     const BusifavorStocksStockIdPatchParams: Schema.Schema<BusifavorStocksStockIdPatchParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo> = Schema.Struct({
-      mini_programs_appid: Schema.String,
-      mini_programs_path: Schema.String,
-      entrance_words: Schema.String,
-      guiding_words: Schema.optional(Schema.String)
+      mini_programs_appid: BoundedString(1, 32),
+      mini_programs_path: BoundedString(1, 128),
+      entrance_words: BoundedString(1, 5),
+      guiding_words: Schema.optional(BoundedString(1, 6))
     })
     const BusifavorStocksStockIdPatchBodyCustomEntrance: Schema.Schema<BusifavorStocksStockIdPatchBodyCustomEntrance> = Schema.Struct({
       mini_programs_info: Schema.optional(BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo),
-      appid: Schema.optional(Schema.String),
-      hall_id: Schema.optional(Schema.String),
+      appid: Schema.optional(BoundedString(1, 32)),
+      hall_id: Schema.optional(BoundedString(1, 64)),
       code_display_mode: Schema.optional(Schema.Literal("NOT_SHOW", "BARCODE", "QRCODE"))
     })
     const BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo> = Schema.Struct({
@@ -2327,9 +2327,9 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
       finder_video_cover_image_url: Schema.String
     })
     const BusifavorStocksStockIdPatchBodyDisplayPatternInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyDisplayPatternInfo> = Schema.Struct({
-      description: Schema.optional(Schema.String),
+      description: Schema.optional(BoundedString(1, 1000)),
       merchant_logo_url: Schema.optional(Schema.String),
-      merchant_name: Schema.optional(Schema.String),
+      merchant_name: Schema.optional(BoundedString(1, 16)),
       background_color: Schema.optional(Schema.Literal("Color010", "Color020", "Color030", "Color040", "Color050", "Color060", "Color070", "Color080", "Color090", "Color100")),
       coupon_image_url: Schema.optional(Schema.String),
       finder_info: Schema.optional(BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo)
@@ -2349,8 +2349,8 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
     const BusifavorStocksStockIdPatchBody: Schema.Schema<BusifavorStocksStockIdPatchBody> = Schema.Struct({
       custom_entrance: Schema.optional(BusifavorStocksStockIdPatchBodyCustomEntrance),
       stock_name: Schema.optional(Schema.String),
-      comment: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
+      comment: Schema.optional(BoundedString(1, 20)),
+      goods_name: Schema.optional(BoundedString(1, 15)),
       out_request_no: Schema.String,
       display_pattern_info: Schema.optional(BusifavorStocksStockIdPatchBodyDisplayPatternInfo),
       coupon_use_rule: Schema.optional(BusifavorStocksStockIdPatchBodyCouponUseRule),
@@ -2651,11 +2651,11 @@ const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorStocksSt
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml",
   schemas: () => {
     const BusifavorStocksStockIdCouponcodesPostParams: Schema.Schema<BusifavorStocksStockIdCouponcodesPostParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdCouponcodesPostBody: Schema.Schema<BusifavorStocksStockIdCouponcodesPostBody> = Schema.Struct({
-      coupon_code_list: Schema.optional(Schema.Array(Schema.String)),
-      upload_request_no: Schema.String
+      coupon_code_list: Schema.optional(Schema.Array(PatternString(1, 32, new RegExp("^[0-9a-zA-Z _\\-\\\\/=|]+$"), "^[0-9a-zA-Z _\\-\\\\/=|]+$"))),
+      upload_request_no: BoundedString(1, 128)
     })
     const BusifavorStocksStockIdCouponcodesPostResponseFailCodes: Schema.Schema<BusifavorStocksStockIdCouponcodesPostResponseFailCodes> = Schema.Struct({
       coupon_code: Schema.String,
