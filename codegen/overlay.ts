@@ -127,7 +127,9 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
   "POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes": {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml (上传预存code: stock_id string[1,20],
     // each code 【1,32】, upload_request_no string[1,128]); https://pay.weixin.qq.com/docs/merchant/apis/
-    // merchant-exclusive-coupon/busi-favor/upload-coupon-code.html (the code alphabet: 0-9 a-z A-Z, space, - _ \ / = |)
+    // merchant-exclusive-coupon/busi-favor/upload-coupon-code.html (the code alphabet: 0-9 a-z A-Z, space, - _ \ / = |;
+    // coupon_code_list 必填 there, the catalogue leaves it optional)
+    required: { add: ["coupon_code_list"] },
     fields: {
       stock_id: { minLength: 1, maxLength: 20 },
       coupon_code_list: { minLength: 1, maxLength: 32, pattern: "^[0-9a-zA-Z _\\-\\\\/=|]+$" },
@@ -189,6 +191,68 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     curated: { module: "MembercardOpen", export: "prepareBonus" },
     // optional for direct merchants (official doc); the catalogue marks it required
     required: { remove: ["sub_mchid"] }
+  },
+  "GET /v3/marketing/membercard-open/cards/{card_id}": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-card-base/get-member-card.html (查询会员卡模板信息)
+    fields: { card_id: { maxLength: 32 } }
+  },
+  "PATCH /v3/marketing/membercard-open/cards/{card_id}": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/update-member-card.html (修改会员卡模板信息)
+    fields: {
+      card_id: { maxLength: 32 },
+      appid: { maxLength: 32 },
+      logo_url: { maxLength: 128 },
+      title: { maxLength: 10 },
+      background_picture_url: { maxLength: 128 },
+      description: { maxLength: 500 },
+      service_phone: { maxLength: 32 },
+      init_level: { maxLength: 5 }
+    }
+  },
+  "GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code}": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/get-member-code-info.html (查询用户会员卡信息)
+    fields: { card_id: { maxLength: 32 }, code: { maxLength: 32 } }
+  },
+  "PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/update-member-code-info.html (修改用户会员卡信息;
+    // its background_picture_url string(32) is left out: an image URL from 图片上传 is longer, and the GET page says 128)
+    fields: {
+      card_id: { maxLength: 32 },
+      code: { maxLength: 32 },
+      membership_number: { maxLength: 32 },
+      level: { maxLength: 5 },
+      out_request_no: { maxLength: 32 }
+    }
+  },
+  "POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-card-base/set-code-unavailable.html (作废用户会员卡)
+    fields: { card_id: { maxLength: 32 }, code: { maxLength: 32 }, reason: { maxLength: 30 } }
+  },
+  "POST /v3/marketing/membercard-open/cards/{card_id}/codes/deposit": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/deposit-custom-code.html (导入会员Code: each code string(32))
+    fields: { card_id: { maxLength: 32 }, code: { maxLength: 32 } }
+  },
+  "POST /v3/marketing/membercard-open/cards/{card_id}/users/import": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/import-user-member-card-by-openid.html (根据openid导入用户会员卡)
+    fields: {
+      card_id: { maxLength: 32 },
+      openid: { maxLength: 128 },
+      code: { maxLength: 32 },
+      out_request_no: { maxLength: 128 }
+    }
+  },
+  "POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/import-user-member-card-by-phone-number.html (根据手机号导入用户会员卡)
+    fields: {
+      card_id: { maxLength: 32 },
+      encrypted_phone_number: { maxLength: 512 },
+      code: { maxLength: 32 },
+      out_request_no: { maxLength: 32 }
+    }
+  },
+  "GET /v3/marketing/membercard-open/user/cards": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/list-user-card.html (查询用户在品牌下所有会员卡)
+    fields: { openid: { maxLength: 128 }, appid: { maxLength: 32 } }
   },
 
   // ---- 文件上传 (uploads): the types and size limits each page gives its file -------------------

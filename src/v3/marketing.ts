@@ -2578,7 +2578,7 @@ export interface BusifavorStocksStockIdCouponcodesPostParams {
 
 export interface BusifavorStocksStockIdCouponcodesPostBody {
   /** 券code列表 */
-  readonly coupon_code_list?: ReadonlyArray<string> | undefined
+  readonly coupon_code_list: ReadonlyArray<string>
   /**
    * 请求业务单据号
    * @example "100002322019090134234sfdf"
@@ -2654,7 +2654,7 @@ const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorStocksSt
       stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdCouponcodesPostBody: Schema.Schema<BusifavorStocksStockIdCouponcodesPostBody> = Schema.Struct({
-      coupon_code_list: Schema.optional(Schema.Array(PatternString(1, 32, new RegExp("^[0-9a-zA-Z _\\-\\\\/=|]+$"), "^[0-9a-zA-Z _\\-\\\\/=|]+$"))),
+      coupon_code_list: Schema.Array(PatternString(1, 32, new RegExp("^[0-9a-zA-Z _\\-\\\\/=|]+$"), "^[0-9a-zA-Z _\\-\\\\/=|]+$")),
       upload_request_no: BoundedString(1, 128)
     })
     const BusifavorStocksStockIdCouponcodesPostResponseFailCodes: Schema.Schema<BusifavorStocksStockIdCouponcodesPostResponseFailCodes> = Schema.Struct({
@@ -10685,7 +10685,7 @@ const membercardOpenCardsCardIdGet: Endpoint.Endpoint<MembercardOpenCardsCardIdG
   summary: "查询会员卡模板信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdGetParams: Schema.Schema<MembercardOpenCardsCardIdGetParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdGetResponseBrand: Schema.Schema<MembercardOpenCardsCardIdGetResponseBrand> = Schema.Struct({
       brand_id: Schema.String,
@@ -10966,7 +10966,7 @@ const membercardOpenCardsCardIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardI
   summary: "修改会员卡模板信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdPatchParams: Schema.Schema<MembercardOpenCardsCardIdPatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPatchBodyDateInformation: Schema.Schema<MembercardOpenCardsCardIdPatchBodyDateInformation> = Schema.Struct({
       type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
@@ -10998,16 +10998,16 @@ const membercardOpenCardsCardIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardI
       path: Schema.optional(Schema.String)
     })
     const MembercardOpenCardsCardIdPatchBody: Schema.Schema<MembercardOpenCardsCardIdPatchBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      logo_url: Schema.optional(Schema.String),
-      title: Schema.optional(Schema.String),
-      background_picture_url: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
+      appid: Schema.optional(BoundedString(1, 32)),
+      logo_url: Schema.optional(BoundedString(1, 128)),
+      title: Schema.optional(BoundedString(1, 10)),
+      background_picture_url: Schema.optional(BoundedString(1, 128)),
+      description: Schema.optional(BoundedString(1, 500)),
+      service_phone: Schema.optional(BoundedString(1, 32)),
       total_quantity: Schema.optional(Schema.Int),
       date_information: Schema.optional(MembercardOpenCardsCardIdPatchBodyDateInformation),
       need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
+      init_level: Schema.optional(BoundedString(1, 5)),
       balance_information: Schema.optional(MembercardOpenCardsCardIdPatchBodyBalanceInformation),
       user_information_form: Schema.optional(MembercardOpenCardsCardIdPatchBodyUserInformationForm),
       additional_statement: Schema.optional(MembercardOpenCardsCardIdPatchBodyAdditionalStatement),
@@ -11095,10 +11095,10 @@ const membercardOpenCardsCardIdCodesDepositPost: Endpoint.Endpoint<MembercardOpe
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_7.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesDepositPostParams: Schema.Schema<MembercardOpenCardsCardIdCodesDepositPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesDepositPostBody: Schema.Schema<MembercardOpenCardsCardIdCodesDepositPostBody> = Schema.Struct({
-      code: Schema.optional(Schema.Array(Schema.String))
+      code: Schema.optional(Schema.Array(BoundedString(1, 32)))
     })
     const MembercardOpenCardsCardIdCodesDepositPostResponseData: Schema.Schema<MembercardOpenCardsCardIdCodesDepositPostResponseData> = Schema.Struct({
       code: Schema.optional(Schema.String),
@@ -11234,8 +11234,8 @@ const membercardOpenCardsCardIdCodesCodeGet: Endpoint.Endpoint<MembercardOpenCar
   summary: "查询用户会员卡信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeGetParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeGetParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeGetResponseUserInformationCommonFieldList: Schema.Schema<MembercardOpenCardsCardIdCodesCodeGetResponseUserInformationCommonFieldList> = Schema.Struct({
       name: Schema.optional(Schema.String),
@@ -11371,8 +11371,8 @@ const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<MembercardOpenC
   summary: "修改用户会员卡信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodePatchParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodePatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation: Schema.Schema<MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation> = Schema.Struct({
       before_balance: Schema.Int,
@@ -11381,10 +11381,10 @@ const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<MembercardOpenC
       balance_remark: Schema.optional(Schema.String)
     })
     const MembercardOpenCardsCardIdCodesCodePatchBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodePatchBody> = Schema.Struct({
-      membership_number: Schema.optional(Schema.String),
+      membership_number: Schema.optional(BoundedString(1, 32)),
       background_picture_url: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
+      level: Schema.optional(BoundedString(1, 5)),
+      out_request_no: Schema.optional(BoundedString(1, 32)),
       balance_information: Schema.optional(MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation),
       need_inform_balance: Schema.optional(Schema.Boolean),
       need_inform_level: Schema.optional(Schema.Boolean)
@@ -11834,11 +11834,11 @@ const membercardOpenCardsCardIdCodesCodeUnavailablePost: Endpoint.Endpoint<Membe
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_12.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeUnavailablePostParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeUnavailablePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeUnavailablePostBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodeUnavailablePostBody> = Schema.Struct({
-      reason: Schema.optional(Schema.String)
+      reason: Schema.optional(BoundedString(1, 30))
     })
     return {
       params: MembercardOpenCardsCardIdCodesCodeUnavailablePostParams,
@@ -12035,12 +12035,12 @@ const membercardOpenCardsCardIdPhoneMembercardImportPost: Endpoint.Endpoint<Memb
   summary: "根据手机号导入用户会员卡API",
   schemas: () => {
     const MembercardOpenCardsCardIdPhoneMembercardImportPostParams: Schema.Schema<MembercardOpenCardsCardIdPhoneMembercardImportPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPhoneMembercardImportPostBody: Schema.Schema<MembercardOpenCardsCardIdPhoneMembercardImportPostBody> = Schema.Struct({
-      encrypted_phone_number: Schema.String,
-      code: Schema.optional(Schema.String),
-      out_request_no: Schema.String
+      encrypted_phone_number: BoundedString(1, 512),
+      code: Schema.optional(BoundedString(1, 32)),
+      out_request_no: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPhoneMembercardImportPostResponse: Schema.Schema<MembercardOpenCardsCardIdPhoneMembercardImportPostResponse> = Schema.Struct({
       code: Schema.String
@@ -12689,12 +12689,12 @@ const membercardOpenCardsCardIdUsersImportPost: Endpoint.Endpoint<MembercardOpen
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_13.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdUsersImportPostParams: Schema.Schema<MembercardOpenCardsCardIdUsersImportPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdUsersImportPostBody: Schema.Schema<MembercardOpenCardsCardIdUsersImportPostBody> = Schema.Struct({
-      openid: Schema.String,
-      code: Schema.optional(Schema.String),
-      out_request_no: Schema.String
+      openid: BoundedString(1, 128),
+      code: Schema.optional(BoundedString(1, 32)),
+      out_request_no: BoundedString(1, 128)
     })
     const MembercardOpenCardsCardIdUsersImportPostResponse: Schema.Schema<MembercardOpenCardsCardIdUsersImportPostResponse> = Schema.Struct({
       code: Schema.String
@@ -12938,8 +12938,8 @@ const membercardOpenUserCardsGet: Endpoint.Endpoint<MembercardOpenUserCardsGetQu
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_5.shtml",
   schemas: () => {
     const MembercardOpenUserCardsGetQuery: Schema.Schema<MembercardOpenUserCardsGetQuery> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.optional(Schema.String),
+      openid: BoundedString(1, 128),
+      appid: Schema.optional(BoundedString(1, 32)),
       offset: Schema.Int,
       limit: Schema.Int
     })
