@@ -9821,8 +9821,8 @@ const membercardOpenCardsGet: Endpoint.Endpoint<MembercardOpenCardsGetQuery, Mem
   summary: "查询会员卡模板列表API",
   schemas: () => {
     const MembercardOpenCardsGetQuery: Schema.Schema<MembercardOpenCardsGetQuery> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
+      brand_id: Schema.optional(BoundedString(1, 16)),
+      appid: Schema.optional(BoundedString(1, 32)),
       offset: Schema.Int,
       limit: Schema.Int
     })
@@ -10349,13 +10349,13 @@ const membercardOpenCardsPost: Endpoint.Endpoint<MembercardOpenCardsPostBody, Me
       path: Schema.optional(Schema.String)
     })
     const MembercardOpenCardsPostBody: Schema.Schema<MembercardOpenCardsPostBody> = Schema.Struct({
-      appid: Schema.String,
-      logo_url: Schema.String,
+      appid: BoundedString(1, 32),
+      logo_url: BoundedString(1, 128),
       brand: MembercardOpenCardsPostBodyBrand,
-      title: Schema.String,
-      background_picture_url: Schema.String,
-      description: Schema.String,
-      service_phone: Schema.optional(Schema.String),
+      title: BoundedString(1, 10),
+      background_picture_url: BoundedString(1, 128),
+      description: BoundedString(1, 500),
+      service_phone: Schema.optional(BoundedString(1, 32)),
       code_type: Schema.Literal("BAR_CODE", "QRCODE", "BAR_CODE_AND_QRCODE", "NONE_CODE"),
       total_quantity: Schema.optional(Schema.Int),
       date_information: MembercardOpenCardsPostBodyDateInformation,
@@ -11432,11 +11432,11 @@ const membercardOpenCardsCardIdCodesCodeActivatePost: Endpoint.Endpoint<Memberca
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_10.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeActivatePostParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeActivatePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeActivatePostBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodeActivatePostBody> = Schema.Struct({
-      membership_number: Schema.optional(Schema.String)
+      membership_number: Schema.optional(BoundedString(1, 32))
     })
     return {
       params: MembercardOpenCardsCardIdCodesCodeActivatePostParams,
@@ -11477,7 +11477,7 @@ export interface MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 会员积分值
    * @example 30
@@ -11496,13 +11496,13 @@ const membercardOpenCardsCardIdCodesCodeBonusCommitPost: Endpoint.Endpoint<Membe
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter10_2.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeBonusCommitPostParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeBonusCommitPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody> = Schema.Struct({
-      out_trade_no: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
+      out_trade_no: BoundedString(1, 32),
+      mchid: BoundedString(1, 32),
+      sub_mchid: Schema.optional(Schema.String),
       bonus_value: Schema.Int
     })
     return {
@@ -11886,10 +11886,10 @@ const membercardOpenCardsCardIdDecryptCodeGet: Endpoint.Endpoint<MembercardOpenC
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_4.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdDecryptCodeGetParams: Schema.Schema<MembercardOpenCardsCardIdDecryptCodeGetParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdDecryptCodeGetQuery: Schema.Schema<MembercardOpenCardsCardIdDecryptCodeGetQuery> = Schema.Struct({
-      encrypt_code: Schema.String
+      encrypt_code: BoundedString(1, 128)
     })
     const MembercardOpenCardsCardIdDecryptCodeGetResponse: Schema.Schema<MembercardOpenCardsCardIdDecryptCodeGetResponse> = Schema.Struct({
       code: Schema.String
@@ -11919,7 +11919,7 @@ export interface MembercardOpenCardsCardIdPermissionTokensPostBody {
    * 激活类型
    * @example "AUTO_ACTIVATE"
    */
-  readonly activate_type: string
+  readonly activate_type: "AUTO_ACTIVATE" | "JUMP_ACTIVATE"
   /** 设置用户在开卡完成后，是否返回拉起开卡组件的商家页面 */
   readonly navigate_back_previous_page?: boolean | undefined
   /**
@@ -11963,15 +11963,15 @@ const membercardOpenCardsCardIdPermissionTokensPost: Endpoint.Endpoint<Membercar
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_7.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdPermissionTokensPostParams: Schema.Schema<MembercardOpenCardsCardIdPermissionTokensPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPermissionTokensPostBody: Schema.Schema<MembercardOpenCardsCardIdPermissionTokensPostBody> = Schema.Struct({
-      activate_type: Schema.String,
+      activate_type: Schema.Literal("AUTO_ACTIVATE", "JUMP_ACTIVATE"),
       navigate_back_previous_page: Schema.optional(Schema.Boolean),
-      activate_url: Schema.optional(Schema.String),
-      activate_appid: Schema.optional(Schema.String),
-      activate_path: Schema.optional(Schema.String),
-      outer_str: Schema.optional(Schema.String)
+      activate_url: Schema.optional(BoundedString(1, 128)),
+      activate_appid: Schema.optional(BoundedString(1, 32)),
+      activate_path: Schema.optional(BoundedString(1, 128)),
+      outer_str: Schema.optional(BoundedString(1, 32))
     })
     const MembercardOpenCardsCardIdPermissionTokensPostResponse: Schema.Schema<MembercardOpenCardsCardIdPermissionTokensPostResponse> = Schema.Struct({
       permission_token: Schema.String
@@ -12109,14 +12109,14 @@ const membercardOpenCardsCardIdQrcodePost: Endpoint.Endpoint<MembercardOpenCards
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_3.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdQrcodePostParams: Schema.Schema<MembercardOpenCardsCardIdQrcodePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdQrcodePostBody: Schema.Schema<MembercardOpenCardsCardIdQrcodePostBody> = Schema.Struct({
       activate_type: Schema.Literal("AUTO_ACTIVATE", "JUMP_ACTIVATE"),
-      activate_url: Schema.optional(Schema.String),
-      activate_appid: Schema.optional(Schema.String),
-      activate_path: Schema.optional(Schema.String),
-      outer_str: Schema.optional(Schema.String)
+      activate_url: Schema.optional(BoundedString(1, 128)),
+      activate_appid: Schema.optional(BoundedString(1, 32)),
+      activate_path: Schema.optional(BoundedString(1, 128)),
+      outer_str: Schema.optional(BoundedString(1, 32))
     })
     const MembercardOpenCardsCardIdQrcodePostResponse: Schema.Schema<MembercardOpenCardsCardIdQrcodePostResponse> = Schema.Struct({
       url: Schema.String
@@ -12766,8 +12766,8 @@ const membercardOpenPhonenumberMemberImportPost: Endpoint.Endpoint<MembercardOpe
     })
     const MembercardOpenPhonenumberMemberImportPostBody: Schema.Schema<MembercardOpenPhonenumberMemberImportPostBody> = Schema.Struct({
       member_information: MembercardOpenPhonenumberMemberImportPostBodyMemberInformation,
-      encrypted_phone_number: Schema.String,
-      outer_str: Schema.optional(Schema.String)
+      encrypted_phone_number: BoundedString(1, 512),
+      outer_str: Schema.optional(BoundedString(1, 128))
     })
     return {
       body: MembercardOpenPhonenumberMemberImportPostBody,
@@ -12844,8 +12844,8 @@ const membercardOpenPhonenumberMemberSearchGet: Endpoint.Endpoint<MembercardOpen
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml",
   schemas: () => {
     const MembercardOpenPhonenumberMemberSearchGetQuery: Schema.Schema<MembercardOpenPhonenumberMemberSearchGetQuery> = Schema.Struct({
-      card_id: Schema.String,
-      encrypted_phone_number: Schema.String
+      card_id: BoundedString(1, 32),
+      encrypted_phone_number: BoundedString(1, 512)
     })
     const MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation: Schema.Schema<MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation> = Schema.Struct({
       code: Schema.String,
