@@ -178,6 +178,55 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
       return_request_no: { minLength: 1, maxLength: 128 }
     }
   },
+  "GET /v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_5.shtml (查询用户单张券详情: string[1,N])
+    fields: {
+      coupon_code: { minLength: 1, maxLength: 32 },
+      appid: { minLength: 1, maxLength: 32 },
+      openid: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "POST /v3/marketing/busifavor/subsidy/pay-receipts": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml (营销补差付款: string[min, max])
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      coupon_code: { minLength: 1, maxLength: 128 },
+      transaction_id: { minLength: 28, maxLength: 32 },
+      payer_merchant: { minLength: 1, maxLength: 32 },
+      payee_merchant: { minLength: 1, maxLength: 32 },
+      description: { minLength: 1, maxLength: 1024 },
+      out_subsidy_no: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "GET /v3/marketing/busifavor/subsidy/pay-receipts": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4017171346 (查询营销补差付款单列表: string[min, max])
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      coupon_code: { minLength: 1, maxLength: 128 },
+      out_subsidy_no: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4017147336 (查询营销补差付款单详情: string[28, 32])
+    fields: { subsidy_receipt_id: { minLength: 28, maxLength: 32 } }
+  },
+  "POST /v3/marketing/busifavor/subsidy/return-receipts": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml (营销补差回退: string[min, max])
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      coupon_code: { minLength: 1, maxLength: 128 },
+      transaction_id: { minLength: 28, maxLength: 32 },
+      refund_id: { minLength: 28, maxLength: 32 },
+      payer_merchant: { minLength: 1, maxLength: 32 },
+      payee_merchant: { minLength: 1, maxLength: 32 },
+      description: { minLength: 1, maxLength: 1024 },
+      out_subsidy_return_no: { minLength: 1, maxLength: 128 }
+    }
+  },
+  "GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml (查询商家券营销补差回退单详情: string[28, 32])
+    fields: { subsidy_return_receipt_id: { minLength: 28, maxLength: 32 } }
+  },
   "POST /v3/marketing/busifavor/coupons/deactivate": {
     // https://pay.weixin.qq.com/docs/merchant/apis/merchant-exclusive-coupon/coupon/deactivate-coupon.html (使券失效)
     fields: {

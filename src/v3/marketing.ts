@@ -3344,9 +3344,9 @@ const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyPayRecei
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml",
   schemas: () => {
     const BusifavorSubsidyPayReceiptsGetQuery: Schema.Schema<BusifavorSubsidyPayReceiptsGetQuery> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: Schema.String,
-      out_subsidy_no: Schema.optional(Schema.String)
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 128),
+      out_subsidy_no: Schema.optional(BoundedString(1, 128))
     })
     const BusifavorSubsidyPayReceiptsGetResponsePayReceiptList: Schema.Schema<BusifavorSubsidyPayReceiptsGetResponsePayReceiptList> = Schema.Struct({
       subsidy_receipt_id: Schema.String,
@@ -3514,14 +3514,14 @@ const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayRece
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml",
   schemas: () => {
     const BusifavorSubsidyPayReceiptsPostBody: Schema.Schema<BusifavorSubsidyPayReceiptsPostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: Schema.String,
-      transaction_id: Schema.String,
-      payer_merchant: Schema.String,
-      payee_merchant: Schema.String,
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 128),
+      transaction_id: BoundedString(28, 32),
+      payer_merchant: BoundedString(1, 32),
+      payee_merchant: BoundedString(1, 32),
       amount: Schema.Int,
-      description: Schema.String,
-      out_subsidy_no: Schema.String
+      description: BoundedString(1, 1024),
+      out_subsidy_no: BoundedString(1, 128)
     })
     const BusifavorSubsidyPayReceiptsPostResponse: Schema.Schema<BusifavorSubsidyPayReceiptsPostResponse> = Schema.Struct({
       subsidy_receipt_id: Schema.String,
@@ -3647,7 +3647,7 @@ const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<Busifavo
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml",
   schemas: () => {
     const BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams: Schema.Schema<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams> = Schema.Struct({
-      subsidy_receipt_id: Schema.NonEmptyString
+      subsidy_receipt_id: BoundedString(28, 32)
     })
     const BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse: Schema.Schema<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse> = Schema.Struct({
       subsidy_receipt_id: Schema.String,
@@ -3823,15 +3823,15 @@ const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyRetu
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml",
   schemas: () => {
     const BusifavorSubsidyReturnReceiptsPostBody: Schema.Schema<BusifavorSubsidyReturnReceiptsPostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: Schema.String,
-      transaction_id: Schema.String,
-      refund_id: Schema.String,
-      payer_merchant: Schema.String,
-      payee_merchant: Schema.String,
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 128),
+      transaction_id: BoundedString(28, 32),
+      refund_id: BoundedString(28, 32),
+      payer_merchant: BoundedString(1, 32),
+      payee_merchant: BoundedString(1, 32),
       amount: Schema.Int,
-      description: Schema.String,
-      out_subsidy_return_no: Schema.String
+      description: BoundedString(1, 1024),
+      out_subsidy_return_no: BoundedString(1, 128)
     })
     const BusifavorSubsidyReturnReceiptsPostResponse: Schema.Schema<BusifavorSubsidyReturnReceiptsPostResponse> = Schema.Struct({
       subsidy_return_receipt_id: Schema.optional(Schema.String),
@@ -3971,7 +3971,7 @@ const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml",
   schemas: () => {
     const BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams: Schema.Schema<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams> = Schema.Struct({
-      subsidy_return_receipt_id: Schema.NonEmptyString
+      subsidy_return_receipt_id: BoundedString(28, 32)
     })
     const BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse: Schema.Schema<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse> = Schema.Struct({
       subsidy_return_receipt_id: Schema.optional(Schema.String),
@@ -4635,9 +4635,9 @@ const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<Bus
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/busifavor/chapter3_5.shtml",
   schemas: () => {
     const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams> = Schema.Struct({
-      coupon_code: Schema.NonEmptyString,
-      appid: Schema.NonEmptyString,
-      openid: Schema.NonEmptyString
+      coupon_code: BoundedString(1, 32),
+      appid: BoundedString(1, 32),
+      openid: BoundedString(1, 128)
     })
     const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTime: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTime> = Schema.Struct({
       available_begin_time: Schema.optional(Schema.String),
