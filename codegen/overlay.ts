@@ -124,6 +124,13 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
       "display_pattern_info.merchant_name": { maxLength: 16 }
     }
   },
+  "PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_11.shtml (修改批次预算: string[1,N])
+    fields: {
+      stock_id: { minLength: 1, maxLength: 20 },
+      modify_budget_request_no: { minLength: 1, maxLength: 128 }
+    }
+  },
   "POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes": {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml (上传预存code: stock_id string[1,20],
     // each code 【1,32】, upload_request_no string[1,128]); https://pay.weixin.qq.com/docs/merchant/apis/

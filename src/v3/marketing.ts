@@ -2426,14 +2426,14 @@ const busifavorStocksStockIdBudgetPatch: Endpoint.Endpoint<BusifavorStocksStockI
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_11.shtml",
   schemas: () => {
     const BusifavorStocksStockIdBudgetPatchParams: Schema.Schema<BusifavorStocksStockIdBudgetPatchParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdBudgetPatchBody: Schema.Schema<BusifavorStocksStockIdBudgetPatchBody> = Schema.Struct({
       target_max_coupons: Schema.optional(Schema.Int),
       target_max_coupons_by_day: Schema.optional(Schema.Int),
       current_max_coupons: Schema.optional(Schema.Int),
       current_max_coupons_by_day: Schema.optional(Schema.Int),
-      modify_budget_request_no: Schema.String
+      modify_budget_request_no: BoundedString(1, 128)
     })
     const BusifavorStocksStockIdBudgetPatchResponse: Schema.Schema<BusifavorStocksStockIdBudgetPatchResponse> = Schema.Struct({
       max_coupons: Schema.Number,
