@@ -234,6 +234,16 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml (查询商家券营销补差回退单详情: string[28, 32])
     fields: { subsidy_return_receipt_id: { minLength: 28, maxLength: 32 } }
   },
+  "POST /v3/marketing/busifavor/product-coupons/send": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4015595255 (向用户发放商品券)
+    fields: {
+      openid: { maxLength: 128 },
+      appid: { maxLength: 32 },
+      stock_id: { maxLength: 128 },
+      out_request_no: { maxLength: 128 },
+      member_card_id: { maxLength: 32 }
+    }
+  },
   "POST /v3/marketing/busifavor/coupons/deactivate": {
     // https://pay.weixin.qq.com/docs/merchant/apis/merchant-exclusive-coupon/coupon/deactivate-coupon.html (使券失效)
     fields: {

@@ -1070,13 +1070,13 @@ const busifavorProductCouponsSendPost: Endpoint.Endpoint<BusifavorProductCoupons
   summary: "向用户发放商品券",
   schemas: () => {
     const BusifavorProductCouponsSendPostBody: Schema.Schema<BusifavorProductCouponsSendPostBody> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.String,
-      stock_id: Schema.String,
-      out_request_no: Schema.String,
+      openid: BoundedString(1, 128),
+      appid: BoundedString(1, 32),
+      stock_id: BoundedString(1, 128),
+      out_request_no: BoundedString(1, 128),
       coupon_code: Schema.optional(Schema.String),
       coupon_type: Schema.Literal("NORMAL", "MEMBER"),
-      member_card_id: Schema.optional(Schema.String)
+      member_card_id: Schema.optional(BoundedString(1, 32))
     })
     const BusifavorProductCouponsSendPostResponse: Schema.Schema<BusifavorProductCouponsSendPostResponse> = Schema.Struct({
       stock_id: Schema.String,
