@@ -386,6 +386,20 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
       encrypted_phone_number: { minLength: 1, maxLength: 512 }
     }
   },
+  "PATCH /v3/marketing/membercard-open/cards/{card_id}/rights": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-service/commit-member-bonus.html (设置会员卡模板权益项)
+    fields: { card_id: { maxLength: 32 } }
+  },
+  "PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-service/set-user-card-rights.html (设置用户会员权益信息)
+    fields: {
+      card_id: { maxLength: 32 },
+      code: { maxLength: 32 },
+      out_request_no: { maxLength: 128 },
+      member_price_word: { maxLength: 8 },
+      fapiao_jump_word: { maxLength: 6 }
+    }
+  },
   "GET /v3/marketing/membercard-open/user/cards": {
     // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/list-user-card.html (查询用户在品牌下所有会员卡)
     fields: { openid: { maxLength: 128 }, appid: { maxLength: 32 } }

@@ -11607,8 +11607,8 @@ const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<Membercar
   summary: "设置会员权益API",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeRightsPatchParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeRightsPatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeRightsPatchBodyGuide: Schema.Schema<MembercardOpenCardsCardIdCodesCodeRightsPatchBodyGuide> = Schema.Struct({
       staff_name: Schema.optional(Schema.String),
@@ -11621,10 +11621,10 @@ const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<Membercar
       before_bonus_value: Schema.optional(Schema.Int),
       bonus_value: Schema.optional(Schema.Int),
       add_bonus_value: Schema.optional(Schema.Int),
-      out_request_no: Schema.String,
+      out_request_no: BoundedString(1, 128),
       need_inform_bonus: Schema.optional(Schema.Boolean),
-      member_price_word: Schema.optional(Schema.String),
-      fapiao_jump_word: Schema.optional(Schema.String),
+      member_price_word: Schema.optional(BoundedString(1, 8)),
+      fapiao_jump_word: Schema.optional(BoundedString(1, 6)),
       guide: Schema.optional(MembercardOpenCardsCardIdCodesCodeRightsPatchBodyGuide)
     })
     return {
@@ -12300,7 +12300,7 @@ const membercardOpenCardsCardIdRightsPatch: Endpoint.Endpoint<MembercardOpenCard
   summary: "设置会员卡模板权益项API",
   schemas: () => {
     const MembercardOpenCardsCardIdRightsPatchParams: Schema.Schema<MembercardOpenCardsCardIdRightsPatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdRightsPatchBodyBonus: Schema.Schema<MembercardOpenCardsCardIdRightsPatchBodyBonus> = Schema.Struct({
       init_bonus: Schema.Int,
