@@ -400,6 +400,10 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
       fapiao_jump_word: { maxLength: 6 }
     }
   },
+  "POST /v3/marketing/membercard-open/cards/{card_id}/upgrade": {
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/upgrade-member-card.html (老会员卡模板升级)
+    fields: { card_id: { maxLength: 32 }, brand_id: { maxLength: 16 }, appid: { maxLength: 32 } }
+  },
   "GET /v3/marketing/membercard-open/user/cards": {
     // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-card-base/list-user-card.html (查询用户在品牌下所有会员卡)
     fields: { openid: { maxLength: 128 }, appid: { maxLength: 32 } }

@@ -12627,11 +12627,11 @@ const membercardOpenCardsCardIdUpgradePost: Endpoint.Endpoint<MembercardOpenCard
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_6.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdUpgradePostParams: Schema.Schema<MembercardOpenCardsCardIdUpgradePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdUpgradePostBody: Schema.Schema<MembercardOpenCardsCardIdUpgradePostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      appid: Schema.String
+      brand_id: BoundedString(1, 16),
+      appid: BoundedString(1, 32)
     })
     return {
       params: MembercardOpenCardsCardIdUpgradePostParams,
