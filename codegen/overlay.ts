@@ -56,39 +56,76 @@ const BILL_ERRORS = ["NoStatementExist", "StatementCreating"]
 
 export const overlay: Readonly<Record<string, OperationOverlay>> = {
   // ---- 先享卡 (discount-card) ---------------------------------------------------------------
+  // The service went offline (the wiki pages, 2020); what follows is what those pages and
+  // ../shared/wechatpay-v3.md (§4.1, §4.2: it wins for the curated two) say.
   "POST /v3/discount-card/cards": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_1.shtml (预受理领卡请求: out_card_code string[1,32]
+    // of 数字、大小写字母_-|*, card_template_id string[1,64], appid string[10,32], notify_url string[1,255])
     fields: {
       out_card_code: { minLength: 1, maxLength: 32, pattern: CARD_CODE },
-      card_template_id: { minLength: 1, maxLength: 64 }
+      card_template_id: { minLength: 1, maxLength: 64 },
+      appid: { minLength: 10, maxLength: 32 },
+      notify_url: { minLength: 1, maxLength: 255 }
     }
   },
   "GET /v3/discount-card/cards/{out_card_code}": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_3.shtml (查询先享卡订单: out_card_code string[1,32])
     fields: { out_card_code: { minLength: 1, maxLength: 32, pattern: CARD_CODE } }
   },
   "POST /v3/discount-card/cards/{out_card_code}/add-user-records": {
     curated: { module: "DiscountCard", export: "addUserRecords" },
-    // the catalogue gives these enums in descriptions only (README: "What it lacks")
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_2.shtml (增加用户记录) and wechatpay-v3.md §4.1;
+    // the catalogue gives the enums in descriptions only (README: "What it lacks")
     fields: {
+      out_card_code: { minLength: 1, maxLength: 32, pattern: CARD_CODE },
+      card_template_id: { minLength: 1, maxLength: 64 },
+      "objective_completion_records.objective_completion_serial_no": { minLength: 1, maxLength: 32 },
+      "objective_completion_records.objective_id": { minLength: 1, maxLength: 32 },
       "objective_completion_records.completion_type": { enum: ["INCREASE", "DECREASE"] },
-      "reward_usage_records.usage_type": { enum: ["INCREASE", "DECREASE"] }
+      "objective_completion_records.description": { minLength: 1, maxLength: 20 },
+      "objective_completion_records.remark": { minLength: 1, maxLength: 50 },
+      "reward_usage_records.reward_usage_serial_no": { minLength: 1, maxLength: 32 },
+      "reward_usage_records.reward_id": { minLength: 1, maxLength: 32 },
+      "reward_usage_records.usage_type": { enum: ["INCREASE", "DECREASE"] },
+      "reward_usage_records.description": { minLength: 1, maxLength: 20 },
+      "reward_usage_records.remark": { minLength: 1, maxLength: 50 }
     }
   },
   "GET /v3/discount-card/orders/{out_order_no}": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml (通过先享卡订单号查询订单;
+    // out_order_no 1..64 as in wechatpay-v3.md §4.2). ORDER_NOT_EXIST was here before this pass; its table was not re-read.
     errors: ["OrderNotExist"],
     fields: { out_order_no: { minLength: 1, maxLength: 64 } }
   },
   "GET /v3/discount-card/orders/out-trade-no/{out_trade_no}": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml (the same page, by out_trade_no).
+    // ORDER_NOT_EXIST was here before this pass; its table was not re-read.
     errors: ["OrderNotExist"],
     fields: { out_trade_no: { minLength: 1, maxLength: 32 } }
   },
   "PATCH /v3/discount-card/orders/{out_order_no}": {
-    curated: { module: "DiscountCard", export: "updateOrder" }
+    curated: { module: "DiscountCard", export: "updateOrder" },
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_2.shtml (更新先享卡订单) and
+    // wechatpay-v3.md §4.2: out_order_no 1..64, the types INCREASE | DECREASE (prose in the catalogue)
+    fields: {
+      out_order_no: { minLength: 1, maxLength: 64 },
+      "objectives.performance_type": { enum: ["INCREASE", "DECREASE"] },
+      "rewards.reward_type": { enum: ["INCREASE", "DECREASE"] }
+    }
   },
 
   // ---- 商家券 / 消费卡 (busifavor) -------------------------------------------------------------
   "POST /v3/marketing/busifavor/coupons/{card_id}/send": {
     // the path is busifavor's, the product is 消费卡 (README: quirks)
-    curated: { module: "Busifavor", export: "sendConsumptionCard" }
+    curated: { module: "Busifavor", export: "sendConsumptionCard" },
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml (发放消费卡) as given in
+    // wechatpay-v3.md §4.3 (it wins here)
+    fields: {
+      card_id: { minLength: 1, maxLength: 28 },
+      appid: { minLength: 1, maxLength: 18 },
+      openid: { minLength: 1, maxLength: 28 },
+      out_request_no: { minLength: 1, maxLength: 32 }
+    }
   },
   "POST /v3/marketing/busifavor/callbacks": {
     curated: { module: "Busifavor", export: "setCallbacks" }
@@ -255,8 +292,17 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
   // ---- 会员卡开放 (membercard-open) -----------------------------------------------------------
   "POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare": {
     curated: { module: "MembercardOpen", export: "prepareBonus" },
-    // optional for direct merchants (official doc); the catalogue marks it required
-    required: { remove: ["sub_mchid"] }
+    // optional for direct merchants (official doc); the catalogue marks it required.
+    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-service/rights-expire-remind.html
+    // (支付结果页展示会员积分: string(32) each) and wechatpay-v3.md §4.4 (1..32)
+    required: { remove: ["sub_mchid"] },
+    fields: {
+      card_id: { minLength: 1, maxLength: 32 },
+      code: { minLength: 1, maxLength: 32 },
+      out_trade_no: { minLength: 1, maxLength: 32 },
+      mchid: { minLength: 1, maxLength: 32 },
+      sub_mchid: { minLength: 1, maxLength: 32 }
+    }
   },
   "GET /v3/marketing/membercard-open/cards/{card_id}": {
     // https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-card-base/get-member-card.html (查询会员卡模板信息)
