@@ -144,6 +144,10 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
       out_request_no: { maxLength: 128 }
     }
   },
+  "GET /v3/marketing/busifavor/stocks/{stock_id}": {
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_2.shtml (查询商家券详情: stock_id string[1,20])
+    fields: { stock_id: { minLength: 1, maxLength: 20 } }
+  },
   "PATCH /v3/marketing/busifavor/stocks/{stock_id}": {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml (修改商家券基本信息: string[1,N]);
     // https://pay.weixin.qq.com/doc/v3/merchant/4015716868 (description string(1000), merchant_name string(16))

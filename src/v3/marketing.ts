@@ -1934,7 +1934,7 @@ const busifavorStocksStockIdGet: Endpoint.Endpoint<BusifavorStocksStockIdGetPara
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_2.shtml",
   schemas: () => {
     const BusifavorStocksStockIdGetParams: Schema.Schema<BusifavorStocksStockIdGetParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime: Schema.Schema<BusifavorStocksStockIdGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime> = Schema.Struct({
       begin_time: Schema.optional(Schema.Number),
