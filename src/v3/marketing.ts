@@ -3516,7 +3516,7 @@ const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayRece
     const BusifavorSubsidyPayReceiptsPostBody: Schema.Schema<BusifavorSubsidyPayReceiptsPostBody> = Schema.Struct({
       stock_id: BoundedString(1, 20),
       coupon_code: BoundedString(1, 128),
-      transaction_id: BoundedString(28, 32),
+      transaction_id: BoundedString(1, 32),
       payer_merchant: BoundedString(1, 32),
       payee_merchant: BoundedString(1, 32),
       amount: Schema.Int,
@@ -3647,7 +3647,7 @@ const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<Busifavo
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml",
   schemas: () => {
     const BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams: Schema.Schema<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams> = Schema.Struct({
-      subsidy_receipt_id: BoundedString(28, 32)
+      subsidy_receipt_id: BoundedString(1, 32)
     })
     const BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse: Schema.Schema<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse> = Schema.Struct({
       subsidy_receipt_id: Schema.String,
@@ -3825,8 +3825,8 @@ const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyRetu
     const BusifavorSubsidyReturnReceiptsPostBody: Schema.Schema<BusifavorSubsidyReturnReceiptsPostBody> = Schema.Struct({
       stock_id: BoundedString(1, 20),
       coupon_code: BoundedString(1, 128),
-      transaction_id: BoundedString(28, 32),
-      refund_id: BoundedString(28, 32),
+      transaction_id: BoundedString(1, 32),
+      refund_id: BoundedString(1, 32),
       payer_merchant: BoundedString(1, 32),
       payee_merchant: BoundedString(1, 32),
       amount: Schema.Int,
@@ -3971,7 +3971,7 @@ const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml",
   schemas: () => {
     const BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams: Schema.Schema<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams> = Schema.Struct({
-      subsidy_return_receipt_id: BoundedString(28, 32)
+      subsidy_return_receipt_id: BoundedString(1, 32)
     })
     const BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse: Schema.Schema<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse> = Schema.Struct({
       subsidy_return_receipt_id: Schema.optional(Schema.String),
