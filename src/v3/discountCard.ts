@@ -52,8 +52,8 @@ const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError
     const CardsPostBody: Schema.Schema<CardsPostBody> = Schema.Struct({
       out_card_code: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       card_template_id: BoundedString(1, 64),
-      appid: Schema.String,
-      notify_url: Schema.String
+      appid: BoundedString(10, 32),
+      notify_url: BoundedString(1, 255)
     })
     const CardsPostResponse: Schema.Schema<CardsPostResponse> = Schema.Struct({
       prepare_card_token: Schema.String

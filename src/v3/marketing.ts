@@ -5,7 +5,7 @@ import * as Endpoint from "../api/Endpoint.js"
 import * as Busifavor from "../api/Busifavor.js"
 import * as MembercardOpen from "../api/MembercardOpen.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, PatternString, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity ----
 
@@ -585,10 +585,10 @@ const busifavorCouponsAssociatePost: Endpoint.Endpoint<BusifavorCouponsAssociate
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_9.shtml",
   schemas: () => {
     const BusifavorCouponsAssociatePostBody: Schema.Schema<BusifavorCouponsAssociatePostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: BoundedString(8, 15),
-      out_trade_no: Schema.String.pipe(Schema.minLength(128)),
-      out_request_no: Schema.String.pipe(Schema.minLength(128))
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 32),
+      out_trade_no: BoundedString(1, 128),
+      out_request_no: BoundedString(1, 128)
     })
     const BusifavorCouponsAssociatePostResponse: Schema.Schema<BusifavorCouponsAssociatePostResponse> = Schema.Struct({
       wechatpay_associate_time: Schema.String
@@ -645,8 +645,8 @@ const busifavorCouponsDeactivatePost: Endpoint.Endpoint<BusifavorCouponsDeactiva
     const BusifavorCouponsDeactivatePostBody: Schema.Schema<BusifavorCouponsDeactivatePostBody> = Schema.Struct({
       coupon_code: Schema.String,
       stock_id: Schema.String,
-      deactivate_request_no: Schema.String,
-      deactivate_reason: Schema.optional(Schema.String)
+      deactivate_request_no: BoundedString(1, 128),
+      deactivate_reason: Schema.optional(BoundedString(1, 64))
     })
     const BusifavorCouponsDeactivatePostResponse: Schema.Schema<BusifavorCouponsDeactivatePostResponse> = Schema.Struct({
       wechatpay_deactivate_time: Schema.String
@@ -689,10 +689,10 @@ const busifavorCouponsDisassociatePost: Endpoint.Endpoint<BusifavorCouponsDisass
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_10.shtml",
   schemas: () => {
     const BusifavorCouponsDisassociatePostBody: Schema.Schema<BusifavorCouponsDisassociatePostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: BoundedString(8, 15),
-      out_trade_no: Schema.String.pipe(Schema.minLength(128)),
-      out_request_no: Schema.String.pipe(Schema.minLength(128))
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 32),
+      out_trade_no: BoundedString(1, 128),
+      out_request_no: BoundedString(1, 128)
     })
     const BusifavorCouponsDisassociatePostResponse: Schema.Schema<BusifavorCouponsDisassociatePostResponse> = Schema.Struct({
       wechatpay_disassociate_time: Schema.String
@@ -742,9 +742,9 @@ const busifavorCouponsReturnPost: Endpoint.Endpoint<BusifavorCouponsReturnPostBo
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_13.shtml",
   schemas: () => {
     const BusifavorCouponsReturnPostBody: Schema.Schema<BusifavorCouponsReturnPostBody> = Schema.Struct({
-      coupon_code: Schema.String,
-      stock_id: Schema.String,
-      return_request_no: Schema.String
+      coupon_code: BoundedString(1, 32),
+      stock_id: BoundedString(1, 20),
+      return_request_no: BoundedString(1, 128)
     })
     const BusifavorCouponsReturnPostResponse: Schema.Schema<BusifavorCouponsReturnPostResponse> = Schema.Struct({
       wechatpay_return_time: Schema.String
@@ -914,12 +914,12 @@ const busifavorCouponsUsePost: Endpoint.Endpoint<BusifavorCouponsUsePostBody, Bu
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_3.shtml",
   schemas: () => {
     const BusifavorCouponsUsePostBody: Schema.Schema<BusifavorCouponsUsePostBody> = Schema.Struct({
-      coupon_code: Schema.String,
-      stock_id: Schema.optional(Schema.String),
-      appid: Schema.String,
-      use_time: Schema.String,
-      use_request_no: Schema.String,
-      openid: Schema.optional(Schema.String),
+      coupon_code: BoundedString(1, 32),
+      stock_id: Schema.optional(BoundedString(1, 20)),
+      appid: BoundedString(1, 32),
+      use_time: BoundedString(1, 32),
+      use_request_no: BoundedString(1, 128),
+      openid: Schema.optional(BoundedString(1, 128)),
       out_trade_no: Schema.optional(Schema.String),
       mch_id: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String)
@@ -1070,13 +1070,13 @@ const busifavorProductCouponsSendPost: Endpoint.Endpoint<BusifavorProductCoupons
   summary: "向用户发放商品券",
   schemas: () => {
     const BusifavorProductCouponsSendPostBody: Schema.Schema<BusifavorProductCouponsSendPostBody> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.String,
-      stock_id: Schema.String,
-      out_request_no: Schema.String,
+      openid: BoundedString(1, 128),
+      appid: BoundedString(1, 32),
+      stock_id: BoundedString(1, 128),
+      out_request_no: BoundedString(1, 128),
       coupon_code: Schema.optional(Schema.String),
       coupon_type: Schema.Literal("NORMAL", "MEMBER"),
-      member_card_id: Schema.optional(Schema.String)
+      member_card_id: Schema.optional(BoundedString(1, 32))
     })
     const BusifavorProductCouponsSendPostResponse: Schema.Schema<BusifavorProductCouponsSendPostResponse> = Schema.Struct({
       stock_id: Schema.String,
@@ -1521,14 +1521,14 @@ const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorS
       notify_appid: Schema.optional(Schema.String)
     })
     const BusifavorStocksPostBody: Schema.Schema<BusifavorStocksPostBody> = Schema.Struct({
-      stock_name: Schema.String,
-      belong_merchant: Schema.String,
-      comment: Schema.optional(Schema.String),
-      goods_name: Schema.String,
+      stock_name: BoundedString(1, 21),
+      belong_merchant: BoundedString(1, 15),
+      comment: Schema.optional(BoundedString(1, 20)),
+      goods_name: BoundedString(1, 15),
       stock_type: Schema.Literal("NORMAL", "DISCOUNT", "EXCHANGE"),
       coupon_use_rule: BusifavorStocksPostBodyCouponUseRule,
       stock_send_rule: BusifavorStocksPostBodyStockSendRule,
-      out_request_no: Schema.String,
+      out_request_no: BoundedString(1, 128),
       custom_entrance: Schema.optional(BusifavorStocksPostBodyCustomEntrance),
       display_pattern_info: Schema.optional(BusifavorStocksPostBodyDisplayPatternInfo),
       coupon_code_mode: Schema.Literal("WECHATPAY_MODE", "MERCHANT_API", "MERCHANT_UPLOAD"),
@@ -1934,7 +1934,7 @@ const busifavorStocksStockIdGet: Endpoint.Endpoint<BusifavorStocksStockIdGetPara
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_2.shtml",
   schemas: () => {
     const BusifavorStocksStockIdGetParams: Schema.Schema<BusifavorStocksStockIdGetParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime: Schema.Schema<BusifavorStocksStockIdGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime> = Schema.Struct({
       begin_time: Schema.optional(Schema.Number),
@@ -2307,18 +2307,18 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml",
   schemas: () => {
     const BusifavorStocksStockIdPatchParams: Schema.Schema<BusifavorStocksStockIdPatchParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo> = Schema.Struct({
-      mini_programs_appid: Schema.String,
-      mini_programs_path: Schema.String,
-      entrance_words: Schema.String,
-      guiding_words: Schema.optional(Schema.String)
+      mini_programs_appid: BoundedString(1, 32),
+      mini_programs_path: BoundedString(1, 128),
+      entrance_words: BoundedString(1, 5),
+      guiding_words: Schema.optional(BoundedString(1, 6))
     })
     const BusifavorStocksStockIdPatchBodyCustomEntrance: Schema.Schema<BusifavorStocksStockIdPatchBodyCustomEntrance> = Schema.Struct({
       mini_programs_info: Schema.optional(BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo),
-      appid: Schema.optional(Schema.String),
-      hall_id: Schema.optional(Schema.String),
+      appid: Schema.optional(BoundedString(1, 32)),
+      hall_id: Schema.optional(BoundedString(1, 64)),
       code_display_mode: Schema.optional(Schema.Literal("NOT_SHOW", "BARCODE", "QRCODE"))
     })
     const BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo> = Schema.Struct({
@@ -2327,9 +2327,9 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
       finder_video_cover_image_url: Schema.String
     })
     const BusifavorStocksStockIdPatchBodyDisplayPatternInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyDisplayPatternInfo> = Schema.Struct({
-      description: Schema.optional(Schema.String),
+      description: Schema.optional(BoundedString(1, 1000)),
       merchant_logo_url: Schema.optional(Schema.String),
-      merchant_name: Schema.optional(Schema.String),
+      merchant_name: Schema.optional(BoundedString(1, 16)),
       background_color: Schema.optional(Schema.Literal("Color010", "Color020", "Color030", "Color040", "Color050", "Color060", "Color070", "Color080", "Color090", "Color100")),
       coupon_image_url: Schema.optional(Schema.String),
       finder_info: Schema.optional(BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo)
@@ -2349,8 +2349,8 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
     const BusifavorStocksStockIdPatchBody: Schema.Schema<BusifavorStocksStockIdPatchBody> = Schema.Struct({
       custom_entrance: Schema.optional(BusifavorStocksStockIdPatchBodyCustomEntrance),
       stock_name: Schema.optional(Schema.String),
-      comment: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
+      comment: Schema.optional(BoundedString(1, 20)),
+      goods_name: Schema.optional(BoundedString(1, 15)),
       out_request_no: Schema.String,
       display_pattern_info: Schema.optional(BusifavorStocksStockIdPatchBodyDisplayPatternInfo),
       coupon_use_rule: Schema.optional(BusifavorStocksStockIdPatchBodyCouponUseRule),
@@ -2426,14 +2426,14 @@ const busifavorStocksStockIdBudgetPatch: Endpoint.Endpoint<BusifavorStocksStockI
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_11.shtml",
   schemas: () => {
     const BusifavorStocksStockIdBudgetPatchParams: Schema.Schema<BusifavorStocksStockIdBudgetPatchParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdBudgetPatchBody: Schema.Schema<BusifavorStocksStockIdBudgetPatchBody> = Schema.Struct({
       target_max_coupons: Schema.optional(Schema.Int),
       target_max_coupons_by_day: Schema.optional(Schema.Int),
       current_max_coupons: Schema.optional(Schema.Int),
       current_max_coupons_by_day: Schema.optional(Schema.Int),
-      modify_budget_request_no: Schema.String
+      modify_budget_request_no: BoundedString(1, 128)
     })
     const BusifavorStocksStockIdBudgetPatchResponse: Schema.Schema<BusifavorStocksStockIdBudgetPatchResponse> = Schema.Struct({
       max_coupons: Schema.Number,
@@ -2578,7 +2578,7 @@ export interface BusifavorStocksStockIdCouponcodesPostParams {
 
 export interface BusifavorStocksStockIdCouponcodesPostBody {
   /** 券code列表 */
-  readonly coupon_code_list?: ReadonlyArray<string> | undefined
+  readonly coupon_code_list: ReadonlyArray<string>
   /**
    * 请求业务单据号
    * @example "100002322019090134234sfdf"
@@ -2651,11 +2651,11 @@ const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorStocksSt
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml",
   schemas: () => {
     const BusifavorStocksStockIdCouponcodesPostParams: Schema.Schema<BusifavorStocksStockIdCouponcodesPostParams> = Schema.Struct({
-      stock_id: Schema.NonEmptyString
+      stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdCouponcodesPostBody: Schema.Schema<BusifavorStocksStockIdCouponcodesPostBody> = Schema.Struct({
-      coupon_code_list: Schema.optional(Schema.Array(Schema.String)),
-      upload_request_no: Schema.String
+      coupon_code_list: Schema.Array(PatternString(1, 32, new RegExp("^[0-9a-zA-Z _\\-\\\\/=|]+$"), "^[0-9a-zA-Z _\\-\\\\/=|]+$")),
+      upload_request_no: BoundedString(1, 128)
     })
     const BusifavorStocksStockIdCouponcodesPostResponseFailCodes: Schema.Schema<BusifavorStocksStockIdCouponcodesPostResponseFailCodes> = Schema.Struct({
       coupon_code: Schema.String,
@@ -3344,9 +3344,9 @@ const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyPayRecei
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml",
   schemas: () => {
     const BusifavorSubsidyPayReceiptsGetQuery: Schema.Schema<BusifavorSubsidyPayReceiptsGetQuery> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: Schema.String,
-      out_subsidy_no: Schema.optional(Schema.String)
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 128),
+      out_subsidy_no: Schema.optional(BoundedString(1, 128))
     })
     const BusifavorSubsidyPayReceiptsGetResponsePayReceiptList: Schema.Schema<BusifavorSubsidyPayReceiptsGetResponsePayReceiptList> = Schema.Struct({
       subsidy_receipt_id: Schema.String,
@@ -3514,14 +3514,14 @@ const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayRece
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml",
   schemas: () => {
     const BusifavorSubsidyPayReceiptsPostBody: Schema.Schema<BusifavorSubsidyPayReceiptsPostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: Schema.String,
-      transaction_id: Schema.String,
-      payer_merchant: Schema.String,
-      payee_merchant: Schema.String,
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 128),
+      transaction_id: BoundedString(1, 32),
+      payer_merchant: BoundedString(1, 32),
+      payee_merchant: BoundedString(1, 32),
       amount: Schema.Int,
-      description: Schema.String,
-      out_subsidy_no: Schema.String
+      description: BoundedString(1, 1024),
+      out_subsidy_no: BoundedString(1, 128)
     })
     const BusifavorSubsidyPayReceiptsPostResponse: Schema.Schema<BusifavorSubsidyPayReceiptsPostResponse> = Schema.Struct({
       subsidy_receipt_id: Schema.String,
@@ -3647,7 +3647,7 @@ const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<Busifavo
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml",
   schemas: () => {
     const BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams: Schema.Schema<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams> = Schema.Struct({
-      subsidy_receipt_id: Schema.NonEmptyString
+      subsidy_receipt_id: BoundedString(1, 32)
     })
     const BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse: Schema.Schema<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse> = Schema.Struct({
       subsidy_receipt_id: Schema.String,
@@ -3823,15 +3823,15 @@ const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyRetu
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml",
   schemas: () => {
     const BusifavorSubsidyReturnReceiptsPostBody: Schema.Schema<BusifavorSubsidyReturnReceiptsPostBody> = Schema.Struct({
-      stock_id: Schema.String,
-      coupon_code: Schema.String,
-      transaction_id: Schema.String,
-      refund_id: Schema.String,
-      payer_merchant: Schema.String,
-      payee_merchant: Schema.String,
+      stock_id: BoundedString(1, 20),
+      coupon_code: BoundedString(1, 128),
+      transaction_id: BoundedString(1, 32),
+      refund_id: BoundedString(1, 32),
+      payer_merchant: BoundedString(1, 32),
+      payee_merchant: BoundedString(1, 32),
       amount: Schema.Int,
-      description: Schema.String,
-      out_subsidy_return_no: Schema.String
+      description: BoundedString(1, 1024),
+      out_subsidy_return_no: BoundedString(1, 128)
     })
     const BusifavorSubsidyReturnReceiptsPostResponse: Schema.Schema<BusifavorSubsidyReturnReceiptsPostResponse> = Schema.Struct({
       subsidy_return_receipt_id: Schema.optional(Schema.String),
@@ -3971,7 +3971,7 @@ const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml",
   schemas: () => {
     const BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams: Schema.Schema<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams> = Schema.Struct({
-      subsidy_return_receipt_id: Schema.NonEmptyString
+      subsidy_return_receipt_id: BoundedString(1, 32)
     })
     const BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse: Schema.Schema<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse> = Schema.Struct({
       subsidy_return_receipt_id: Schema.optional(Schema.String),
@@ -4635,9 +4635,9 @@ const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<Bus
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/busifavor/chapter3_5.shtml",
   schemas: () => {
     const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams> = Schema.Struct({
-      coupon_code: Schema.NonEmptyString,
-      appid: Schema.NonEmptyString,
-      openid: Schema.NonEmptyString
+      coupon_code: BoundedString(1, 32),
+      appid: BoundedString(1, 32),
+      openid: BoundedString(1, 128)
     })
     const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTime: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTime> = Schema.Struct({
       available_begin_time: Schema.optional(Schema.String),
@@ -9821,8 +9821,8 @@ const membercardOpenCardsGet: Endpoint.Endpoint<MembercardOpenCardsGetQuery, Mem
   summary: "查询会员卡模板列表API",
   schemas: () => {
     const MembercardOpenCardsGetQuery: Schema.Schema<MembercardOpenCardsGetQuery> = Schema.Struct({
-      brand_id: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
+      brand_id: Schema.optional(BoundedString(1, 16)),
+      appid: Schema.optional(BoundedString(1, 32)),
       offset: Schema.Int,
       limit: Schema.Int
     })
@@ -10349,13 +10349,13 @@ const membercardOpenCardsPost: Endpoint.Endpoint<MembercardOpenCardsPostBody, Me
       path: Schema.optional(Schema.String)
     })
     const MembercardOpenCardsPostBody: Schema.Schema<MembercardOpenCardsPostBody> = Schema.Struct({
-      appid: Schema.String,
-      logo_url: Schema.String,
+      appid: BoundedString(1, 32),
+      logo_url: BoundedString(1, 128),
       brand: MembercardOpenCardsPostBodyBrand,
-      title: Schema.String,
-      background_picture_url: Schema.String,
-      description: Schema.String,
-      service_phone: Schema.optional(Schema.String),
+      title: BoundedString(1, 10),
+      background_picture_url: BoundedString(1, 128),
+      description: BoundedString(1, 500),
+      service_phone: Schema.optional(BoundedString(1, 32)),
       code_type: Schema.Literal("BAR_CODE", "QRCODE", "BAR_CODE_AND_QRCODE", "NONE_CODE"),
       total_quantity: Schema.optional(Schema.Int),
       date_information: MembercardOpenCardsPostBodyDateInformation,
@@ -10685,7 +10685,7 @@ const membercardOpenCardsCardIdGet: Endpoint.Endpoint<MembercardOpenCardsCardIdG
   summary: "查询会员卡模板信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdGetParams: Schema.Schema<MembercardOpenCardsCardIdGetParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdGetResponseBrand: Schema.Schema<MembercardOpenCardsCardIdGetResponseBrand> = Schema.Struct({
       brand_id: Schema.String,
@@ -10966,7 +10966,7 @@ const membercardOpenCardsCardIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardI
   summary: "修改会员卡模板信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdPatchParams: Schema.Schema<MembercardOpenCardsCardIdPatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPatchBodyDateInformation: Schema.Schema<MembercardOpenCardsCardIdPatchBodyDateInformation> = Schema.Struct({
       type: Schema.Literal("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT"),
@@ -10998,16 +10998,16 @@ const membercardOpenCardsCardIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardI
       path: Schema.optional(Schema.String)
     })
     const MembercardOpenCardsCardIdPatchBody: Schema.Schema<MembercardOpenCardsCardIdPatchBody> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
-      logo_url: Schema.optional(Schema.String),
-      title: Schema.optional(Schema.String),
-      background_picture_url: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
-      service_phone: Schema.optional(Schema.String),
+      appid: Schema.optional(BoundedString(1, 32)),
+      logo_url: Schema.optional(BoundedString(1, 128)),
+      title: Schema.optional(BoundedString(1, 10)),
+      background_picture_url: Schema.optional(BoundedString(1, 128)),
+      description: Schema.optional(BoundedString(1, 500)),
+      service_phone: Schema.optional(BoundedString(1, 32)),
       total_quantity: Schema.optional(Schema.Int),
       date_information: Schema.optional(MembercardOpenCardsCardIdPatchBodyDateInformation),
       need_display_level: Schema.optional(Schema.Boolean),
-      init_level: Schema.optional(Schema.String),
+      init_level: Schema.optional(BoundedString(1, 5)),
       balance_information: Schema.optional(MembercardOpenCardsCardIdPatchBodyBalanceInformation),
       user_information_form: Schema.optional(MembercardOpenCardsCardIdPatchBodyUserInformationForm),
       additional_statement: Schema.optional(MembercardOpenCardsCardIdPatchBodyAdditionalStatement),
@@ -11095,10 +11095,10 @@ const membercardOpenCardsCardIdCodesDepositPost: Endpoint.Endpoint<MembercardOpe
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_7.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesDepositPostParams: Schema.Schema<MembercardOpenCardsCardIdCodesDepositPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesDepositPostBody: Schema.Schema<MembercardOpenCardsCardIdCodesDepositPostBody> = Schema.Struct({
-      code: Schema.optional(Schema.Array(Schema.String))
+      code: Schema.optional(Schema.Array(BoundedString(1, 32)))
     })
     const MembercardOpenCardsCardIdCodesDepositPostResponseData: Schema.Schema<MembercardOpenCardsCardIdCodesDepositPostResponseData> = Schema.Struct({
       code: Schema.optional(Schema.String),
@@ -11234,8 +11234,8 @@ const membercardOpenCardsCardIdCodesCodeGet: Endpoint.Endpoint<MembercardOpenCar
   summary: "查询用户会员卡信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeGetParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeGetParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeGetResponseUserInformationCommonFieldList: Schema.Schema<MembercardOpenCardsCardIdCodesCodeGetResponseUserInformationCommonFieldList> = Schema.Struct({
       name: Schema.optional(Schema.String),
@@ -11371,8 +11371,8 @@ const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<MembercardOpenC
   summary: "修改用户会员卡信息API",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodePatchParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodePatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation: Schema.Schema<MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation> = Schema.Struct({
       before_balance: Schema.Int,
@@ -11381,10 +11381,10 @@ const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<MembercardOpenC
       balance_remark: Schema.optional(Schema.String)
     })
     const MembercardOpenCardsCardIdCodesCodePatchBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodePatchBody> = Schema.Struct({
-      membership_number: Schema.optional(Schema.String),
+      membership_number: Schema.optional(BoundedString(1, 32)),
       background_picture_url: Schema.optional(Schema.String),
-      level: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String),
+      level: Schema.optional(BoundedString(1, 5)),
+      out_request_no: Schema.optional(BoundedString(1, 32)),
       balance_information: Schema.optional(MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation),
       need_inform_balance: Schema.optional(Schema.Boolean),
       need_inform_level: Schema.optional(Schema.Boolean)
@@ -11432,11 +11432,11 @@ const membercardOpenCardsCardIdCodesCodeActivatePost: Endpoint.Endpoint<Memberca
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_10.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeActivatePostParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeActivatePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeActivatePostBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodeActivatePostBody> = Schema.Struct({
-      membership_number: Schema.optional(Schema.String)
+      membership_number: Schema.optional(BoundedString(1, 32))
     })
     return {
       params: MembercardOpenCardsCardIdCodesCodeActivatePostParams,
@@ -11477,7 +11477,7 @@ export interface MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 会员积分值
    * @example 30
@@ -11496,13 +11496,13 @@ const membercardOpenCardsCardIdCodesCodeBonusCommitPost: Endpoint.Endpoint<Membe
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter10_2.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeBonusCommitPostParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeBonusCommitPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody> = Schema.Struct({
-      out_trade_no: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
+      out_trade_no: BoundedString(1, 32),
+      mchid: BoundedString(1, 32),
+      sub_mchid: Schema.optional(Schema.String),
       bonus_value: Schema.Int
     })
     return {
@@ -11607,8 +11607,8 @@ const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<Membercar
   summary: "设置会员权益API",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeRightsPatchParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeRightsPatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeRightsPatchBodyGuide: Schema.Schema<MembercardOpenCardsCardIdCodesCodeRightsPatchBodyGuide> = Schema.Struct({
       staff_name: Schema.optional(Schema.String),
@@ -11621,10 +11621,10 @@ const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<Membercar
       before_bonus_value: Schema.optional(Schema.Int),
       bonus_value: Schema.optional(Schema.Int),
       add_bonus_value: Schema.optional(Schema.Int),
-      out_request_no: Schema.String,
+      out_request_no: BoundedString(1, 128),
       need_inform_bonus: Schema.optional(Schema.Boolean),
-      member_price_word: Schema.optional(Schema.String),
-      fapiao_jump_word: Schema.optional(Schema.String),
+      member_price_word: Schema.optional(BoundedString(1, 8)),
+      fapiao_jump_word: Schema.optional(BoundedString(1, 6)),
       guide: Schema.optional(MembercardOpenCardsCardIdCodesCodeRightsPatchBodyGuide)
     })
     return {
@@ -11834,11 +11834,11 @@ const membercardOpenCardsCardIdCodesCodeUnavailablePost: Endpoint.Endpoint<Membe
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_12.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdCodesCodeUnavailablePostParams: Schema.Schema<MembercardOpenCardsCardIdCodesCodeUnavailablePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString,
-      code: Schema.NonEmptyString
+      card_id: BoundedString(1, 32),
+      code: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdCodesCodeUnavailablePostBody: Schema.Schema<MembercardOpenCardsCardIdCodesCodeUnavailablePostBody> = Schema.Struct({
-      reason: Schema.optional(Schema.String)
+      reason: Schema.optional(BoundedString(1, 30))
     })
     return {
       params: MembercardOpenCardsCardIdCodesCodeUnavailablePostParams,
@@ -11886,10 +11886,10 @@ const membercardOpenCardsCardIdDecryptCodeGet: Endpoint.Endpoint<MembercardOpenC
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_4.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdDecryptCodeGetParams: Schema.Schema<MembercardOpenCardsCardIdDecryptCodeGetParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdDecryptCodeGetQuery: Schema.Schema<MembercardOpenCardsCardIdDecryptCodeGetQuery> = Schema.Struct({
-      encrypt_code: Schema.String
+      encrypt_code: BoundedString(1, 128)
     })
     const MembercardOpenCardsCardIdDecryptCodeGetResponse: Schema.Schema<MembercardOpenCardsCardIdDecryptCodeGetResponse> = Schema.Struct({
       code: Schema.String
@@ -11919,7 +11919,7 @@ export interface MembercardOpenCardsCardIdPermissionTokensPostBody {
    * 激活类型
    * @example "AUTO_ACTIVATE"
    */
-  readonly activate_type: string
+  readonly activate_type: "AUTO_ACTIVATE" | "JUMP_ACTIVATE"
   /** 设置用户在开卡完成后，是否返回拉起开卡组件的商家页面 */
   readonly navigate_back_previous_page?: boolean | undefined
   /**
@@ -11963,15 +11963,15 @@ const membercardOpenCardsCardIdPermissionTokensPost: Endpoint.Endpoint<Membercar
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_7.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdPermissionTokensPostParams: Schema.Schema<MembercardOpenCardsCardIdPermissionTokensPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPermissionTokensPostBody: Schema.Schema<MembercardOpenCardsCardIdPermissionTokensPostBody> = Schema.Struct({
-      activate_type: Schema.String,
+      activate_type: Schema.Literal("AUTO_ACTIVATE", "JUMP_ACTIVATE"),
       navigate_back_previous_page: Schema.optional(Schema.Boolean),
-      activate_url: Schema.optional(Schema.String),
-      activate_appid: Schema.optional(Schema.String),
-      activate_path: Schema.optional(Schema.String),
-      outer_str: Schema.optional(Schema.String)
+      activate_url: Schema.optional(BoundedString(1, 128)),
+      activate_appid: Schema.optional(BoundedString(1, 32)),
+      activate_path: Schema.optional(BoundedString(1, 128)),
+      outer_str: Schema.optional(BoundedString(1, 32))
     })
     const MembercardOpenCardsCardIdPermissionTokensPostResponse: Schema.Schema<MembercardOpenCardsCardIdPermissionTokensPostResponse> = Schema.Struct({
       permission_token: Schema.String
@@ -12035,12 +12035,12 @@ const membercardOpenCardsCardIdPhoneMembercardImportPost: Endpoint.Endpoint<Memb
   summary: "根据手机号导入用户会员卡API",
   schemas: () => {
     const MembercardOpenCardsCardIdPhoneMembercardImportPostParams: Schema.Schema<MembercardOpenCardsCardIdPhoneMembercardImportPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPhoneMembercardImportPostBody: Schema.Schema<MembercardOpenCardsCardIdPhoneMembercardImportPostBody> = Schema.Struct({
-      encrypted_phone_number: Schema.String,
-      code: Schema.optional(Schema.String),
-      out_request_no: Schema.String
+      encrypted_phone_number: BoundedString(1, 512),
+      code: Schema.optional(BoundedString(1, 32)),
+      out_request_no: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdPhoneMembercardImportPostResponse: Schema.Schema<MembercardOpenCardsCardIdPhoneMembercardImportPostResponse> = Schema.Struct({
       code: Schema.String
@@ -12109,14 +12109,14 @@ const membercardOpenCardsCardIdQrcodePost: Endpoint.Endpoint<MembercardOpenCards
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_3.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdQrcodePostParams: Schema.Schema<MembercardOpenCardsCardIdQrcodePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdQrcodePostBody: Schema.Schema<MembercardOpenCardsCardIdQrcodePostBody> = Schema.Struct({
       activate_type: Schema.Literal("AUTO_ACTIVATE", "JUMP_ACTIVATE"),
-      activate_url: Schema.optional(Schema.String),
-      activate_appid: Schema.optional(Schema.String),
-      activate_path: Schema.optional(Schema.String),
-      outer_str: Schema.optional(Schema.String)
+      activate_url: Schema.optional(BoundedString(1, 128)),
+      activate_appid: Schema.optional(BoundedString(1, 32)),
+      activate_path: Schema.optional(BoundedString(1, 128)),
+      outer_str: Schema.optional(BoundedString(1, 32))
     })
     const MembercardOpenCardsCardIdQrcodePostResponse: Schema.Schema<MembercardOpenCardsCardIdQrcodePostResponse> = Schema.Struct({
       url: Schema.String
@@ -12300,7 +12300,7 @@ const membercardOpenCardsCardIdRightsPatch: Endpoint.Endpoint<MembercardOpenCard
   summary: "设置会员卡模板权益项API",
   schemas: () => {
     const MembercardOpenCardsCardIdRightsPatchParams: Schema.Schema<MembercardOpenCardsCardIdRightsPatchParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdRightsPatchBodyBonus: Schema.Schema<MembercardOpenCardsCardIdRightsPatchBodyBonus> = Schema.Struct({
       init_bonus: Schema.Int,
@@ -12627,11 +12627,11 @@ const membercardOpenCardsCardIdUpgradePost: Endpoint.Endpoint<MembercardOpenCard
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_6.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdUpgradePostParams: Schema.Schema<MembercardOpenCardsCardIdUpgradePostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdUpgradePostBody: Schema.Schema<MembercardOpenCardsCardIdUpgradePostBody> = Schema.Struct({
-      brand_id: Schema.String,
-      appid: Schema.String
+      brand_id: BoundedString(1, 16),
+      appid: BoundedString(1, 32)
     })
     return {
       params: MembercardOpenCardsCardIdUpgradePostParams,
@@ -12689,12 +12689,12 @@ const membercardOpenCardsCardIdUsersImportPost: Endpoint.Endpoint<MembercardOpen
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_13.shtml",
   schemas: () => {
     const MembercardOpenCardsCardIdUsersImportPostParams: Schema.Schema<MembercardOpenCardsCardIdUsersImportPostParams> = Schema.Struct({
-      card_id: Schema.NonEmptyString
+      card_id: BoundedString(1, 32)
     })
     const MembercardOpenCardsCardIdUsersImportPostBody: Schema.Schema<MembercardOpenCardsCardIdUsersImportPostBody> = Schema.Struct({
-      openid: Schema.String,
-      code: Schema.optional(Schema.String),
-      out_request_no: Schema.String
+      openid: BoundedString(1, 128),
+      code: Schema.optional(BoundedString(1, 32)),
+      out_request_no: BoundedString(1, 128)
     })
     const MembercardOpenCardsCardIdUsersImportPostResponse: Schema.Schema<MembercardOpenCardsCardIdUsersImportPostResponse> = Schema.Struct({
       code: Schema.String
@@ -12766,8 +12766,8 @@ const membercardOpenPhonenumberMemberImportPost: Endpoint.Endpoint<MembercardOpe
     })
     const MembercardOpenPhonenumberMemberImportPostBody: Schema.Schema<MembercardOpenPhonenumberMemberImportPostBody> = Schema.Struct({
       member_information: MembercardOpenPhonenumberMemberImportPostBodyMemberInformation,
-      encrypted_phone_number: Schema.String,
-      outer_str: Schema.optional(Schema.String)
+      encrypted_phone_number: BoundedString(1, 512),
+      outer_str: Schema.optional(BoundedString(1, 128))
     })
     return {
       body: MembercardOpenPhonenumberMemberImportPostBody,
@@ -12844,8 +12844,8 @@ const membercardOpenPhonenumberMemberSearchGet: Endpoint.Endpoint<MembercardOpen
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml",
   schemas: () => {
     const MembercardOpenPhonenumberMemberSearchGetQuery: Schema.Schema<MembercardOpenPhonenumberMemberSearchGetQuery> = Schema.Struct({
-      card_id: Schema.String,
-      encrypted_phone_number: Schema.String
+      card_id: BoundedString(1, 32),
+      encrypted_phone_number: BoundedString(1, 512)
     })
     const MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation: Schema.Schema<MembercardOpenPhonenumberMemberSearchGetResponseUserCardInformation> = Schema.Struct({
       code: Schema.String,
@@ -12938,8 +12938,8 @@ const membercardOpenUserCardsGet: Endpoint.Endpoint<MembercardOpenUserCardsGetQu
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_5.shtml",
   schemas: () => {
     const MembercardOpenUserCardsGetQuery: Schema.Schema<MembercardOpenUserCardsGetQuery> = Schema.Struct({
-      openid: Schema.String,
-      appid: Schema.optional(Schema.String),
+      openid: BoundedString(1, 128),
+      appid: Schema.optional(BoundedString(1, 32)),
       offset: Schema.Int,
       limit: Schema.Int
     })
