@@ -536,18 +536,19 @@ export const make = (config: EmulatorConfig): Emulator => {
         const body = yield* readJson(request)
         const v = body.ok && body.value !== null && typeof body.value === "object" ? body.value as Record<string, unknown> : undefined
         if (v === undefined) return badControl("the body is not a JSON object")
-        const done = paying !== null
-          ? v["outcome"] !== undefined && v["outcome"] !== "SUCCESS" && v["outcome"] !== "PAYERROR"
-            ? badControl("outcome must be SUCCESS or PAYERROR")
-            : yield* Effect.either(pay(decodeURIComponent(paying[1]!), {
-              outcome: v["outcome"] as "SUCCESS" | "PAYERROR" | undefined,
-              openid: typeof v["openid"] === "string" ? v["openid"] : undefined
-            }))
-          : v["status"] !== undefined && v["status"] !== "SUCCESS" && v["status"] !== "ABNORMAL" && v["status"] !== "CLOSED"
-          ? badControl("status must be SUCCESS, ABNORMAL or CLOSED")
-          : yield* Effect.either(completeRefund(decodeURIComponent(completing![1]!), { status: v["status"] as "SUCCESS" | "ABNORMAL" | "CLOSED" | undefined }))
-        if (!("_tag" in done)) return done
-        return done._tag === "Right" ? json(200, done.right) : json(409, { code: "INVALID_STATE", message: done.left.message })
+        const answered = (done: Either.Either<Order | Refund, PaymentControlError>) =>
+          done._tag === "Right" ? json(200, done.right) : json(409, { code: "INVALID_STATE", message: done.left.message })
+        if (paying !== null) {
+          const outcome = v["outcome"]
+          if (outcome !== undefined && outcome !== "SUCCESS" && outcome !== "PAYERROR") return badControl("outcome must be SUCCESS or PAYERROR")
+          const openid = typeof v["openid"] === "string" ? v["openid"] : undefined
+          return answered(yield* Effect.either(pay(decodeURIComponent(paying[1]!), { outcome, openid })))
+        }
+        const status = v["status"]
+        if (status !== undefined && status !== "SUCCESS" && status !== "ABNORMAL" && status !== "CLOSED") {
+          return badControl("status must be SUCCESS, ABNORMAL or CLOSED")
+        }
+        return answered(yield* Effect.either(completeRefund(decodeURIComponent(completing![1]!), { status })))
       }
       switch (route) {
         case "GET /payments":

@@ -124,6 +124,10 @@ interface PrepayBody {
 type MutableOrder = { -readonly [K in keyof Order]: Order[K] }
 type MutableRefund = { -readonly [K in keyof Refund]: Refund[K] }
 
+/** The prepay's payer, when it names one (JSAPI; the other kinds' payer holds no openid). */
+const payerOpenid = (payer: object | undefined): string | undefined =>
+  payer !== undefined && "openid" in payer && typeof payer.openid === "string" ? payer.openid : undefined
+
 /** A copy without the canonical request kept for idempotency. */
 const strip = <T extends { readonly request: string }>(x: T): Omit<T, "request"> => {
   const { request: _, ...rest } = x
@@ -187,7 +191,7 @@ export class Payments {
       trade_type: tradeType,
       total: body.amount.total,
       currency: body.amount.currency ?? "CNY",
-      openid: (body.payer as { readonly openid?: unknown } | undefined)?.openid as string | undefined,
+      openid: payerOpenid(body.payer),
       trade_state: "NOTPAY",
       transaction_id: undefined,
       success_time: undefined,
