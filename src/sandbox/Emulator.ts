@@ -94,6 +94,8 @@ const CONTROL_PREFIX = "/__sandbox/"
 class Call extends Context.Tag("effect-wechatpay/sandbox/Call")<Call, {
   readonly body: string
   readonly nowMillis: number
+  /** `http://<Host header>` when the request came over a socket: where this sandbox can be reached. */
+  readonly origin: string | undefined
   /** Starts the callbacks a change triggered; never waits for them. */
   readonly emit: (events: ReadonlyArray<TriggeredEvent>) => Effect.Effect<void>
 }>() {}
@@ -176,7 +178,7 @@ const documented = (endpoint: Endpoint.Endpoint<any, any, any>): Answer => {
 }
 
 /** A business rule: the decoded input (all locations merged) → an answer or a WeChat Pay error. */
-export type Rule<Req> = (input: Req, nowMillis: number) => Answer | ApiFailure
+export type Rule<Req> = (input: Req, nowMillis: number, origin: string | undefined) => Answer | ApiFailure
 
 /**
  * A route made from an endpoint's declaration: its method and URL template, each location decoded
@@ -223,7 +225,7 @@ const handlerOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<R
       if (decoded._tag === "Left") return yield* toParamError(decoded.left, raw, wireLocation[location])
       Object.assign(input, decoded.right)
     }
-    const answer = rule(input as Req, call.nowMillis)
+    const answer = rule(input as Req, call.nowMillis, call.origin)
     if (answer instanceof ApiFailure) return yield* answer
     if (answer.events !== undefined) yield* call.emit(answer.events)
     return answer.status === 200 ? json(200, answer.body) : HttpServerResponse.empty({ status: answer.status })
@@ -380,7 +382,9 @@ export const make = (config: EmulatorConfig): Emulator => {
       } catch {
         return yield* paramError("请求Body不是合法的UTF-8", { location: "body", issue: "not valid UTF-8" })
       }
-      const response = yield* Effect.provideService(router, Call, { body: text, nowMillis, emit })
+      const host = headers["host"]
+      const origin = host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `http://${host}` : undefined
+      const response = yield* Effect.provideService(router, Call, { body: text, nowMillis, origin, emit })
       const b = response.body
       return { status: response.status, body: b._tag === "Uint8Array" ? lenientUtf8.decode(b.body) : "" }
     }).pipe(
