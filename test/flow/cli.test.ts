@@ -6,7 +6,7 @@ import { promisify } from "node:util"
 describe("wechatpay-sandbox --refund-delay", () => {
   it("a bad value exits 2 saying why; --help lists the payment controls", async () => {
     const run = (args: ReadonlyArray<string>) => promisify(execFile)(process.execPath, ["--import", "tsx", "src/sandbox/cli.ts", ...args])
-    await expect(run(["--refund-delay", "-1"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--refund-delay must be a number of seconds") })
+    await expect(run(["--refund-delay", "soon"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--refund-delay must be a number of seconds") })
     const { stdout } = await run(["--help"])
     expect(stdout).toContain("POST /__sandbox/transactions/{out_trade_no}/pay")
   }, 60_000)
