@@ -104,6 +104,8 @@ class Call extends Context.Tag("effect-wechatpay/sandbox/Call")<Call, {
   /** The form of an upload; `body` is then its `meta` text. */
   readonly form: ReceivedForm | undefined
   readonly nowMillis: number
+  /** `http://<Host header>` when the request came over a socket: where this sandbox can be reached. */
+  readonly origin: string | undefined
   /** Starts the callbacks a change triggered; never waits for them. */
   readonly emit: (events: ReadonlyArray<TriggeredEvent>) => Effect.Effect<void>
 }>() {}
@@ -233,7 +235,7 @@ const documented = (endpoint: Endpoint.Endpoint<any, any, any>): Answer => {
 }
 
 /** A business rule: the decoded input (all locations merged) → an answer or a WeChat Pay error. */
-export type Rule<Req> = (input: Req, nowMillis: number) => Answer | ApiFailure
+export type Rule<Req> = (input: Req, nowMillis: number, origin: string | undefined) => Answer | ApiFailure
 
 /**
  * A route made from an endpoint's declaration: its method and URL template, each location decoded
@@ -296,7 +298,7 @@ const handlerOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<R
       const problem = uploadProblem(spec.upload, input)
       if (problem !== undefined) return yield* problem
     }
-    const answer = rule(input as Req, call.nowMillis)
+    const answer = rule(input as Req, call.nowMillis, call.origin)
     if (answer instanceof ApiFailure) return yield* answer
     if (answer.events !== undefined) yield* call.emit(answer.events)
     return answer.status !== 200
@@ -473,7 +475,9 @@ export const make = (config: EmulatorConfig): Emulator => {
       } catch {
         return yield* paramError("请求Body不是合法的UTF-8", { location: "body", issue: "not valid UTF-8" })
       }
-      const response = yield* Effect.provideService(router, Call, { body: text, form, nowMillis, emit })
+      const host = headers["host"]
+      const origin = host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `http://${host}` : undefined
+      const response = yield* Effect.provideService(router, Call, { body: text, form, nowMillis, origin, emit })
       const b = response.body
       if (response.headers[FILE_HEADER] !== undefined && b._tag === "Uint8Array") {
         return { status: response.status, body: "", file: { bytes: b.body, contentType: b.contentType } }
@@ -637,18 +641,19 @@ export const make = (config: EmulatorConfig): Emulator => {
         const body = yield* readJson(request)
         const v = body.ok && body.value !== null && typeof body.value === "object" ? body.value as Record<string, unknown> : undefined
         if (v === undefined) return badControl("the body is not a JSON object")
-        const done = paying !== null
-          ? v["outcome"] !== undefined && v["outcome"] !== "SUCCESS" && v["outcome"] !== "PAYERROR"
-            ? badControl("outcome must be SUCCESS or PAYERROR")
-            : yield* Effect.either(pay(decodeURIComponent(paying[1]!), {
-              outcome: v["outcome"] as "SUCCESS" | "PAYERROR" | undefined,
-              openid: typeof v["openid"] === "string" ? v["openid"] : undefined
-            }))
-          : v["status"] !== undefined && v["status"] !== "SUCCESS" && v["status"] !== "ABNORMAL" && v["status"] !== "CLOSED"
-          ? badControl("status must be SUCCESS, ABNORMAL or CLOSED")
-          : yield* Effect.either(completeRefund(decodeURIComponent(completing![1]!), { status: v["status"] as "SUCCESS" | "ABNORMAL" | "CLOSED" | undefined }))
-        if (!("_tag" in done)) return done
-        return done._tag === "Right" ? json(200, done.right) : json(409, { code: "INVALID_STATE", message: done.left.message })
+        const answered = (done: Either.Either<Order | Refund, PaymentControlError>) =>
+          done._tag === "Right" ? json(200, done.right) : json(409, { code: "INVALID_STATE", message: done.left.message })
+        if (paying !== null) {
+          const outcome = v["outcome"]
+          if (outcome !== undefined && outcome !== "SUCCESS" && outcome !== "PAYERROR") return badControl("outcome must be SUCCESS or PAYERROR")
+          const openid = typeof v["openid"] === "string" ? v["openid"] : undefined
+          return answered(yield* Effect.either(pay(decodeURIComponent(paying[1]!), { outcome, openid })))
+        }
+        const status = v["status"]
+        if (status !== undefined && status !== "SUCCESS" && status !== "ABNORMAL" && status !== "CLOSED") {
+          return badControl("status must be SUCCESS, ABNORMAL or CLOSED")
+        }
+        return answered(yield* Effect.either(completeRefund(decodeURIComponent(completing![1]!), { status })))
       }
       switch (route) {
         case "GET /payments":

@@ -92,7 +92,7 @@ export interface PaymentsConfig {
   readonly refundDelayMillis: number
 }
 
-/** Where WeChat Pay's API hosts put bill files; the client sends the download to its own base URL. */
+/** Where bill files are served (on WeChat Pay's API host, or the sandbox's own when it is a socket server). */
 export const BILL_DOWNLOAD_PATH = "/v3/billdownload/file"
 const BILL_HOST = "https://api.mch.weixin.qq.com"
 
@@ -123,6 +123,10 @@ interface PrepayBody {
 
 type MutableOrder = { -readonly [K in keyof Order]: Order[K] }
 type MutableRefund = { -readonly [K in keyof Refund]: Refund[K] }
+
+/** The prepay's payer, when it names one (JSAPI; the other kinds' payer holds no openid). */
+const payerOpenid = (payer: object | undefined): string | undefined =>
+  payer !== undefined && "openid" in payer && typeof payer.openid === "string" ? payer.openid : undefined
 
 /** A copy without the canonical request kept for idempotency. */
 const strip = <T extends { readonly request: string }>(x: T): Omit<T, "request"> => {
@@ -187,7 +191,7 @@ export class Payments {
       trade_type: tradeType,
       total: body.amount.total,
       currency: body.amount.currency ?? "CNY",
-      openid: (body.payer as { readonly openid?: unknown } | undefined)?.openid as string | undefined,
+      openid: payerOpenid(body.payer),
       trade_state: "NOTPAY",
       transaction_id: undefined,
       success_time: undefined,
@@ -407,7 +411,8 @@ export class Payments {
 
   // ---- bills ----
 
-  private billAnswer(content: string, gzip: boolean): Answer {
+  /** `origin`: the sandbox's own address when known (a socket server), else WeChat Pay's API host (the client sends it to its base URL). */
+  private billAnswer(content: string, gzip: boolean, origin: string | undefined): Answer {
     // with a BOM, as WeChat Pay writes its bills (spreadsheets then read them as UTF-8)
     const bytes = Buffer.from("\uFEFF" + content, "utf8")
     const token = hex(16)
@@ -417,7 +422,7 @@ export class Payments {
       body: {
         hash_type: "SHA1",
         hash_value: crypto.createHash("sha1").update(bytes).digest("hex"),
-        download_url: `${BILL_HOST}${BILL_DOWNLOAD_PATH}?token=${token}`
+        download_url: `${origin ?? BILL_HOST}${BILL_DOWNLOAD_PATH}?token=${token}`
       }
     }
   }
@@ -551,17 +556,17 @@ export class Payments {
         return found === undefined ? ApiFailure.of(ResourceNotExists, "退款单不存在") : { status: 200, body: this.refundView(found) }
       }),
       ruleOf(refund.domestic.refunds._refund_id_.applyAbnormalRefund.post, (r, now) => this.applyAbnormalRefund(r.refund_id, r.out_refund_no, now)),
-      ruleOf(bill.tradebill.get, (r, now) => {
+      ruleOf(bill.tradebill.get, (r, now, origin) => {
         const bad = this.checkDate(r.bill_date, now)
         if (bad !== undefined) return bad
         const content = this.tradeBill(r.bill_date, r.bill_type ?? "ALL")
-        return content === undefined ? ApiFailure.of(NoStatementExist, "账单不存在") : this.billAnswer(content, r.tar_type === "GZIP")
+        return content === undefined ? ApiFailure.of(NoStatementExist, "账单不存在") : this.billAnswer(content, r.tar_type === "GZIP", origin)
       }),
-      ruleOf(bill.fundflowbill.get, (r, now) => {
+      ruleOf(bill.fundflowbill.get, (r, now, origin) => {
         const bad = this.checkDate(r.bill_date, now)
         if (bad !== undefined) return bad
         const content = (r.account_type ?? "BASIC") === "BASIC" ? this.fundFlowBill(r.bill_date) : undefined
-        return content === undefined ? ApiFailure.of(NoStatementExist, "账单不存在") : this.billAnswer(content, r.tar_type === "GZIP")
+        return content === undefined ? ApiFailure.of(NoStatementExist, "账单不存在") : this.billAnswer(content, r.tar_type === "GZIP", origin)
       })
     ]
   }

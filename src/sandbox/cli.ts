@@ -12,10 +12,14 @@ import * as Sandbox from "./Sandbox.js"
 const USAGE = `usage: wechatpay-sandbox [--port 0] [--host 127.0.0.1] [--mchid 1230000109]
        [--merchant-serial HEX] [--merchant-public-key FILE | --merchant-certificate FILE]
        [--no-seed] [--bench] [--platform publicKey|certificates|both] [--notify-url URL]
+       [--refund-delay SECONDS]
 Prints {"url","mchid","merchantSerialNumber","merchantPrivateKey","platformPublicKeyId","platformPublicKey","apiV3Key"}
 (merchantPrivateKey is null when you bring your own merchant key or certificate), plus
 "platformCertificates":[{"serialNo","certificate"}] with --platform certificates or both.
---notify-url: where DISCOUNT_CARD.* and MEMBERCARD.* callbacks go (POST /__sandbox/notify sends one).`
+--notify-url: where DISCOUNT_CARD.* and MEMBERCARD.* callbacks go (POST /__sandbox/notify sends one).
+--refund-delay: how long a refund stays PROCESSING (default 60). Payments and refunds notify the
+order's notify_url; POST /__sandbox/transactions/{out_trade_no}/pay plays the payer,
+POST /__sandbox/refunds/{out_refund_no}/complete ends a refund, GET /__sandbox/payments lists both.`
 
 const fail = (message: string): never => {
   process.stderr.write(`wechatpay-sandbox: ${message}\n${USAGE}\n`)
@@ -38,6 +42,7 @@ const options = (): Sandbox.ServerOptions => {
         bench: { type: "boolean" },
         platform: { type: "string" },
         "notify-url": { type: "string" },
+        "refund-delay": { type: "string" },
         help: { type: "boolean", short: "h" }
       },
       strict: true
@@ -58,6 +63,8 @@ const options = (): Sandbox.ServerOptions => {
   if (values["merchant-public-key"] !== undefined && values["merchant-certificate"] !== undefined) {
     fail("give --merchant-public-key or --merchant-certificate, not both")
   }
+  const refundDelay = values["refund-delay"] === undefined ? 60 : Number(values["refund-delay"])
+  if (!Number.isFinite(refundDelay) || refundDelay < 0) fail(`--refund-delay must be a number of seconds, got ${values["refund-delay"]}`)
   const read = (flag: string, path: string | undefined) => {
     if (path === undefined) return undefined
     try {
@@ -76,7 +83,8 @@ const options = (): Sandbox.ServerOptions => {
     seed: values["no-seed"] !== true,
     bench: values.bench === true,
     platform: platform as "publicKey" | "certificates" | "both",
-    callbacks: { notifyUrl: values["notify-url"] }
+    callbacks: { notifyUrl: values["notify-url"] },
+    refundDelay: `${refundDelay} seconds`
   }
 }
 

@@ -45,6 +45,8 @@ describe("Bills.download, in memory", () => {
     Effect.gen(function*() {
       yield* dayOfTrade
       const plain = yield* v3.bill.tradebill.get({ bill_date: DAY })
+      // in memory the sandbox has no address: it names WeChat Pay's host, and the client sends the download to its base URL
+      expect(plain.download_url.startsWith("https://api.mch.weixin.qq.com/v3/billdownload/file?token=")).toBe(true)
       const bytes = yield* collect(Bills.download(plain))
       expect(crypto.createHash("sha1").update(bytes).digest("hex")).toBe(plain.hash_value)
       expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]))
@@ -159,6 +161,8 @@ describe("over loopback, with WechatPay.layerNode", () => {
         yield* server.pay("loop-1")
         for (const tar_type of [undefined, "GZIP"] as const) {
           const answer = yield* v3.bill.tradebill.get({ bill_date: today, ...(tar_type ? { tar_type } : {}) })
+          // a socket sandbox names itself, so a client in any language can fetch the file as given
+          expect(answer.download_url.startsWith(`${server.url}/v3/billdownload/file?token=`)).toBe(true)
           const bill = yield* Bills.parseTradeBill(yield* Bills.download(answer, { tar_type }).pipe(Bills.asText))
           expect(bill.rows.map((r) => [r.out_trade_no, r.total, r.trade_type])).toEqual([["loop-1", 500, "NATIVE"]])
         }

@@ -56,4 +56,31 @@ describe("the flow, in memory", () => {
       expect(flows.summary).toEqual({ count: 2, income_count: 1, income: 1000, expense_count: 1, expense: 300 })
       expect(flows.rows.at(-1)?.balance).toBe(700)
     }).pipe(Effect.provide(Sandbox.layer(keyOptions))))
+
+  it.scopedLive("REFUND.ABNORMAL / REFUND.CLOSED decode as typed events; unknown fields and long values never fail them; a missing one does", () =>
+    Effect.gen(function*() {
+      const { received, url } = yield* receiver()
+      const sandbox = yield* Sandbox.Sandbox
+      const resource = {
+        mchid: "1230000109",
+        out_trade_no: "x".repeat(300),
+        transaction_id: "4200000000000000000000000000",
+        out_refund_no: "r1",
+        refund_id: "50000000000000000000000000000",
+        refund_status: "SOMETHING_NEW",
+        user_received_account: "支付用户零钱",
+        amount: { total: 100, refund: 100, payer_total: 100, payer_refund: 100, settlement_refund: 100 },
+        added_later: { by: "WeChat Pay" }
+      }
+      for (const type of ["REFUND.ABNORMAL", "REFUND.CLOSED"] as const) {
+        yield* sandbox.notify(type, resource, { url })
+        const event = yield* Notifications.parse(received.at(-1)!.headers, received.at(-1)!.body)
+        if (event._tag !== type) throw new Error(`expected ${type}, got ${event._tag}`)
+        expect(event.resource.out_trade_no).toHaveLength(300)
+        expect(event.resource["added_later"]).toEqual({ by: "WeChat Pay" })
+      }
+      const { transaction_id: _, ...missing } = resource
+      yield* sandbox.notify("REFUND.SUCCESS", missing, { url })
+      expect((yield* Effect.flip(Notifications.parse(received.at(-1)!.headers, received.at(-1)!.body)))._tag).toBe("UnexpectedNotification")
+    }).pipe(Effect.provide(Sandbox.layer(keyOptions))))
 })
