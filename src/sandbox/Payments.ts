@@ -167,6 +167,7 @@ export class Payments {
 
   private prepay(tradeType: TradeType, body: PrepayBody, nowMillis: number): Answer | ApiFailure {
     if (body.mchid !== this.config.mchid) return ApiFailure.of(MchNotExists, "商户号不存在", { field: "mchid", value: body.mchid, location: "body" })
+    if (body.amount.total < 1) return ApiFailure.of(ParamError, "订单金额必须大于0", { field: "/amount/total", value: body.amount.total, location: "body" })
     const request = canonical({ tradeType, ...body })
     const existing = this.orders.get(body.out_trade_no)
     if (existing !== undefined) {
