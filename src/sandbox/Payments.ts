@@ -6,7 +6,7 @@
  *
  * Which codes it answers (each one the endpoint declares, from its documented table):
  *   prepay       same out_trade_no, other content, or an order no longer NOTPAY → OUT_TRADE_NO_USED;
- *                mchid not the caller's → MCH_NOT_EXISTS
+ *                mchid not the caller's → MCH_NOT_EXISTS; a total under one fen → PARAM_ERROR
  *   query        unknown order (or a transaction_id not yet paid) → ORDER_NOT_EXIST
  *   close        a paid order → TRADE_ERROR; unknown → RESOURCE_NOT_EXISTS; a closed one → 204 again
  *   refund       unknown order → RESOURCE_NOT_EXISTS; not paid, other total, more than is left, or the
@@ -167,6 +167,7 @@ export class Payments {
 
   private prepay(tradeType: TradeType, body: PrepayBody, nowMillis: number): Answer | ApiFailure {
     if (body.mchid !== this.config.mchid) return ApiFailure.of(MchNotExists, "商户号不存在", { field: "mchid", value: body.mchid, location: "body" })
+    if (body.amount.total < 1) return ApiFailure.of(ParamError, "订单金额必须大于0", { field: "/amount/total", value: body.amount.total, location: "body" })
     const request = canonical({ tradeType, ...body })
     const existing = this.orders.get(body.out_trade_no)
     if (existing !== undefined) {

@@ -66,10 +66,11 @@ describe("prepay", () => {
       expect((yield* Effect.flip(t.jsapi.post(jsapiOrder("p-1", 100))))._tag).toBe("OutTradeNoUsed")
     }))
 
-  it.effect("another merchant's mchid → MchNotExists", () =>
+  it.effect("another merchant's mchid → MchNotExists; a total under one fen → ParamError", () =>
     Effect.gen(function*() {
       yield* fresh
       expect((yield* Effect.flip(t.jsapi.post({ ...jsapiOrder("p-2", 100), mchid: "1900000109" })))._tag).toBe("MchNotExists")
+      expect((yield* Effect.flip(t.jsapi.post(jsapiOrder("p-3", 0))))._tag).toBe("ParamError")
     }))
 })
 
