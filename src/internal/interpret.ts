@@ -188,7 +188,8 @@ export const successInterpreter = <A>(success: Schema.Schema<A, any, never>): Su
     const lenient = typesOnly(success.ast)
     const decode = Schema.decodeUnknownEither(Schema.make<A, unknown, never>(lenient))
     // without transformations decoding is validating: the compiled fast path first
-    const fast: FastValidator | undefined = hasTransformation(lenient) ? undefined : compileValidator(lenient)
+    const transforms = hasTransformation(lenient)
+    const fast: FastValidator | undefined = transforms ? undefined : compileValidator(lenient)
     interpret = (r) => {
       if (r.status === 202) return Effect.fail(accepted(r))
       let json: unknown
@@ -197,11 +198,13 @@ export const successInterpreter = <A>(success: Schema.Schema<A, any, never>): Su
       } catch {
         return Effect.fail(new UnexpectedSuccess({ status: r.status, message: "a signed success answer whose body is not JSON", body: r.body, ...requestIdOf(r) }))
       }
+      // Validated, the answer is kept as WeChat Pay sent it: a field the schema does not declare
+      // (added later, or missing from the catalogue) stays on the value instead of being dropped.
       const quick = fast !== undefined ? fast(json) : UNDECIDED
-      if (quick !== UNDECIDED) return Effect.succeed(quick as A)
+      if (quick !== UNDECIDED) return Effect.succeed(json as A)
       const decoded = decode(json)
       return decoded._tag === "Right"
-        ? Effect.succeed(decoded.right)
+        ? Effect.succeed(transforms ? decoded.right : json as A)
         : Effect.fail(
           new UnexpectedSuccess({
             status: r.status,
