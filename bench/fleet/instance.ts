@@ -4,12 +4,14 @@
  * Redis list `soak:log` ("start <id> <name>" before the work, "done <id> <name>" as the effect),
  * from which the soak counts how often each notification was handled.
  *
- * Env: NAME, PORT, REDIS_PORT, LEASE_MS, PUBLIC_KEY_ID, PUBLIC_KEY (PEM), APIV3_KEY.
+ * Env: NAME, PORT, REDIS_PORT, LEASE_MS, PUBLIC_KEY_ID, PUBLIC_KEY (PEM), APIV3_KEY. With ANNOUNCE=1, a
+ * SIGUSR2 makes the next handler print "working <id>" and hang there: the soak SIGKILLs the
+ * instance on that line, so it dies holding a claim however loaded the machine is.
  */
 import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import * as http from "node:http"
-import { Effect, Layer, Redacted } from "effect"
+import { Context, Effect, Layer, Redacted } from "effect"
 import { Redis } from "ioredis"
 import { Notifications } from "../../src/notifications/index.js"
 import * as RedisDedupStore from "../../src/notifications/RedisDedupStore.js"
@@ -21,16 +23,28 @@ const env = (name: string) => {
 }
 const name = env("NAME")
 const redisPort = Number(env("REDIS_PORT"))
-const log = new Redis({ host: "127.0.0.1", port: redisPort })
+let armed = false
+if (process.env["ANNOUNCE"] === "1") process.on("SIGUSR2", () => void (armed = true))
+/** The soak's record of business effects, closed with the server (so SIGTERM ends the process). */
+class Log extends Context.Tag("soak/Log")<Log, Redis>() {}
+const logLayer = Layer.scoped(
+  Log,
+  Effect.acquireRelease(
+    Effect.sync(() => new Redis({ host: "127.0.0.1", port: redisPort }).on("error", () => undefined)),
+    (r) => Effect.sync(() => r.disconnect())
+  )
+)
 
-const record = (what: "start" | "done", id: string) => Effect.promise(() => log.rpush("soak:log", `${what} ${id} ${name} ${Date.now()}`))
+const record = (what: "start" | "done", id: string) =>
+  Effect.flatMap(Log, (log) => Effect.promise(() => log.rpush("soak:log", `${what} ${id} ${name} ${Date.now()}`)))
 
 const app = HttpRouter.empty.pipe(
   HttpRouter.post(
     "/notify",
     Notifications.handler((event) =>
       record("start", event.id).pipe(
-        Effect.zipRight(Effect.sleep(5 + Math.floor(Math.random() * 20))), // the merchant's work
+        Effect.tap(() => armed && process.stdout.write(`working ${event.id}\n`)),
+        Effect.zipRight(Effect.sleep(armed ? 60_000 : 5 + Math.floor(Math.random() * 20))), // the merchant's work
         Effect.zipRight(record("done", event.id))
       )
     )
@@ -40,6 +54,7 @@ const app = HttpRouter.empty.pipe(
 const main = HttpServer.serve(app).pipe(
   HttpServer.withLogAddress,
   Layer.provide(NodeHttpServer.layer(() => http.createServer(), { port: Number(env("PORT")), host: "127.0.0.1" })),
+  Layer.provide(logLayer),
   Layer.provide(RedisDedupStore.layer({ host: "127.0.0.1", port: redisPort, lease: Number(env("LEASE_MS")), owner: name })),
   Layer.provide(
     Notifications.layer({

@@ -5,7 +5,8 @@
  * would. The sandbox delivers 10,000 notifications to it: 8,000 distinct ones, and 20 % sent again
  * (1,000 with the same id and a fresh signature, as WeChat Pay retries; 1,000 replayed byte for
  * byte), with retries after any non-2xx or no answer. A third of the way in, one instance is
- * SIGKILLed and restarted a moment later: the claims it held are taken over after their lease.
+ * SIGKILLed inside a handler (so it dies holding claims) and restarted a moment later: the
+ * claims it held are taken over after their lease.
  *
  * Prints handled-once, handled-twice and lost (both must be 0), and which instance took over each
  * orphaned claim; exits 1 otherwise. Bounded: the deliveries stop after 85 s (unfinished ones count as lost).
@@ -22,7 +23,7 @@ import { startRedisServer } from "../../test/support/redisServer.js"
 
 const INSTANCES = 4
 const DISTINCT = Number(process.env["SOAK_DISTINCT"] ?? 8_000)
-const CONCURRENCY = 64
+const CONCURRENCY = 128
 const LEASE_MS = 2_000
 const KILLED = 2 // instance-2
 const TIME_LIMIT = Duration.seconds(85)
@@ -45,10 +46,10 @@ interface Instance {
   child: ChildProcess
 }
 
-const spawnInstance = (name: string, port: number, env: Record<string, string>): Promise<ChildProcess> =>
+const spawnInstance = (name: string, port: number, env: Record<string, string>, announce = false): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "instance.ts")], {
-      env: { ...process.env, ...env, NAME: name, PORT: String(port) },
+      env: { ...process.env, ...env, NAME: name, PORT: String(port), ANNOUNCE: announce ? "1" : "0" },
       stdio: ["ignore", "pipe", "inherit"]
     })
     let out = ""
@@ -123,7 +124,7 @@ const main = async () => {
         APIV3_KEY: Redacted.value(sandbox.apiV3Key)
       }
       const ports = yield* Effect.promise(() => Promise.all(Array.from({ length: INSTANCES }, freePort)))
-      const children = yield* Effect.promise(() => Promise.all(ports.map((port, i) => spawnInstance(`instance-${i + 1}`, port, env))))
+      const children = yield* Effect.promise(() => Promise.all(ports.map((port, i) => spawnInstance(`instance-${i + 1}`, port, env, i + 1 === KILLED))))
       children.forEach((child, i) => instances.push({ name: `instance-${i + 1}`, port: ports[i]!, child }))
       lb = yield* Effect.promise(() => loadBalancer(instances, lbPort))
 
@@ -147,9 +148,20 @@ const main = async () => {
       let killedAt = 0
       const kill = Effect.promise(async () => {
         const victim = instances[KILLED - 1]!
+        // at the next handler it starts: it dies holding at least that claim
+        const working = await new Promise<string>((resolve) => {
+          const onData = (chunk: Buffer) => {
+            const m = /working (\S+)/.exec(chunk.toString())
+            if (m === null) return
+            victim.child.stdout!.off("data", onData)
+            victim.child.kill("SIGKILL")
+            resolve(m[1]!)
+          }
+          victim.child.stdout!.on("data", onData)
+          victim.child.kill("SIGUSR2")
+        })
         killedAt = Date.now()
-        victim.child.kill("SIGKILL")
-        console.log(`${new Date().toISOString()} SIGKILL ${victim.name} after ${done} deliveries`)
+        console.log(`${new Date().toISOString()} SIGKILL ${victim.name} after ${done} deliveries, in the handler of ${working}`)
         await new Promise((r) => setTimeout(r, 1_000))
         victim.name = `${victim.name}-restarted`
         victim.child = await spawnInstance(victim.name, victim.port, env)
@@ -221,14 +233,27 @@ const main = async () => {
       if (twice > 0 || lost > 0 || failed.length > 0 || finished._tag === "Left") process.exitCode = 1
     })))
   } finally {
-    for (const i of instances) i.child.kill("SIGTERM")
+    await Promise.all(instances.map((i) =>
+      new Promise<void>((resolve) => {
+        if (i.child.exitCode !== null || i.child.signalCode !== null) return resolve()
+        const hard = setTimeout(() => i.child.kill("SIGKILL"), 3_000)
+        i.child.once("exit", () => {
+          clearTimeout(hard)
+          resolve()
+        })
+        i.child.kill("SIGTERM")
+      })
+    ))
     lb?.close()
     await redis.quit().catch(() => undefined)
     await redisServer.stop()
   }
 }
 
-main().catch((e) => {
-  console.error(e)
-  process.exitCode = 1
-})
+main().then(
+  () => process.exit(),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  }
+)

@@ -155,44 +155,30 @@ describe("SQL de-dup store: retention", () => {
     }))
 })
 
-describe.skipIf(noRedis("the handler over a shared Redis store"))("two servers sharing a Redis store", () => {
-  const keys = testKeys()
-  const callback = callbackFor(keys)
-  const coupon = { event_type: "EVENT_TYPE_BUSICOUPON_SEND", coupon_code: "1", stock_id: "2", send_time: "2026-11-22T13:29:35+08:00", openid: "o", send_channel: "BUSICOUPON_SEND_CHANNEL_API", send_merchant: "1900000001" }
+const keys = testKeys()
+const callback = callbackFor(keys)
+const coupon = { event_type: "EVENT_TYPE_BUSICOUPON_SEND", coupon_code: "1", stock_id: "2", send_time: "2026-11-22T13:29:35+08:00", openid: "o", send_channel: "BUSICOUPON_SEND_CHANNEL_API", send_merchant: "1900000001" }
 
-  /** One "instance": an HTTP server on loopback mounting `Notifications.handler` with a Redis store layer. */
-  const server = (handled: Array<string>, name: string, storeLayer: Layer.Layer<Notifications.DedupStore>) =>
-    Effect.gen(function*() {
-      const app = HttpRouter.empty.pipe(
-        HttpRouter.post("/notify", Notifications.handler((event) => Effect.sleep("30 millis").pipe(Effect.andThen(() => void handled.push(`${name}:${event.id}`)))))
+/** One "instance": an HTTP server on loopback mounting `Notifications.handler` with a Redis store layer. */
+const server = (handled: Array<string>, name: string, storeLayer: Layer.Layer<Notifications.DedupStore>) =>
+  Effect.gen(function*() {
+    const app = HttpRouter.empty.pipe(
+      HttpRouter.post("/notify", Notifications.handler((event) => Effect.sleep("30 millis").pipe(Effect.andThen(() => void handled.push(`${name}:${event.id}`)))))
+    )
+    const context = yield* Layer.build(
+      HttpServer.serve(app).pipe(
+        Layer.provideMerge(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })),
+        Layer.provide(Layer.merge(clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer), storeLayer))
       )
-      const context = yield* Layer.build(
-        HttpServer.serve(app).pipe(
-          Layer.provideMerge(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })),
-          Layer.provide(Layer.merge(clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer), storeLayer))
-        )
-      )
-      const { port } = Context.get(context, HttpServer.HttpServer).address as HttpServer.TcpAddress
-      return `http://127.0.0.1:${port}/notify`
-    })
+    )
+    const { port } = Context.get(context, HttpServer.HttpServer).address as HttpServer.TcpAddress
+    return `http://127.0.0.1:${port}/notify`
+  })
 
-  const post = (url: string, c: { headers: Record<string, string>; body: string }) =>
-    Effect.promise(() => fetch(url, { method: "POST", headers: c.headers, body: c.body }).then((r) => r.status))
+const post = (url: string, c: { headers: Record<string, string>; body: string }) =>
+  Effect.promise(() => fetch(url, { method: "POST", headers: c.headers, body: c.body }).then((r) => r.status))
 
-  it.scopedLive("the same notification posted to both at once is handled once; the loser answers 503, later 204", () =>
-    Effect.gen(function*() {
-      const handled: Array<string> = []
-      const prefix = `http-${process.pid}:`
-      const store = RedisDedupStore.layer({ host: "127.0.0.1", port: Number(new URL(redisUrl).port), db: 1, prefix })
-      const [u1, u2] = yield* Effect.all([server(handled, "a", store), server(handled, "b", store)])
-      const c = callback("COUPON.SEND", coupon, { id: "fleet-1" })
-      const statuses = yield* Effect.all([post(u1!, c), post(u2!, c)], { concurrency: 2 })
-      expect(statuses.sort()).toEqual([204, 503])
-      expect(yield* post(u2!, c)).toBe(204)
-      expect(yield* post(u1!, c)).toBe(204)
-      expect(handled).toHaveLength(1)
-    }))
-
+describe("the handler and the store's lease", () => {
   it.scopedLive("an onEvent that outlives the store's lease is stopped and released (500), and the next delivery runs it", () =>
     Effect.gen(function*() {
       const handled: Array<string> = []
@@ -215,6 +201,22 @@ describe.skipIf(noRedis("the handler over a shared Redis store"))("two servers s
       slow = false
       expect(yield* post(url, c)).toBe(204)
       expect(handled).toEqual(["fleet-slow"])
+    }))
+})
+
+describe.skipIf(noRedis("the handler over a shared Redis store"))("two servers sharing a Redis store", () => {
+  it.scopedLive("the same notification posted to both at once is handled once; the loser answers 503, later 204", () =>
+    Effect.gen(function*() {
+      const handled: Array<string> = []
+      const prefix = `http-${process.pid}:`
+      const store = RedisDedupStore.layer({ host: "127.0.0.1", port: Number(new URL(redisUrl).port), db: 1, prefix })
+      const [u1, u2] = yield* Effect.all([server(handled, "a", store), server(handled, "b", store)])
+      const c = callback("COUPON.SEND", coupon, { id: "fleet-1" })
+      const statuses = yield* Effect.all([post(u1!, c), post(u2!, c)], { concurrency: 2 })
+      expect(statuses.sort()).toEqual([204, 503])
+      expect(yield* post(u2!, c)).toBe(204)
+      expect(yield* post(u1!, c)).toBe(204)
+      expect(handled).toHaveLength(1)
     }))
 
   it.scopedLive("a store that cannot reach Redis answers 503, so WeChat Pay retries", () =>
