@@ -1,8 +1,8 @@
 /**
  * Interleaved A/B of CPU per call against one bench server (the sandbox in bench mode), for a
  * shared, noisy machine: every arm runs in one client process, in alternating blocks of `--ms`
- * (`bench/abClient.ts`), so the machine's noise falls on all of them alike; the median of the
- * rounds is reported, with its ratio to the first arm.
+ * (`bench/abClient.ts`), so the machine's noise falls on all of them alike; the medians of the
+ * rounds (CPU µs per call, calls per second) are reported, with their ratios to the first arm.
  *
  *   npx tsx bench/ab.ts [--rounds 8] [--ms 1000] [--conc 1] ARM ARM …
  *
@@ -50,16 +50,22 @@ const main = async () => {
     [path.join(dir, "bench", "abClient.js"), String(ms), String(rounds), String(conc), ...arms.map((a) => `${a.label}=${a.dir}:${a.client}`)],
     { env, stdio: ["ignore", "pipe", "pipe"] }
   )
-  const cpu = JSON.parse(await firstLine(child)) as Record<string, Array<number>>
+  const rounds_ = JSON.parse(await firstLine(child)) as Record<string, Array<{ cpu: number; rate: number }>>
   const median = (xs: ReadonlyArray<number>) => {
     const s = [...xs].sort((a, b) => a - b)
     return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
   }
-  const base = median(cpu[arms[0]!.label]!)
+  const cpuOf = (label: string) => rounds_[label]!.map((r) => r.cpu)
+  const rateOf = (label: string) => rounds_[label]!.map((r) => r.rate)
+  const base = median(cpuOf(arms[0]!.label))
+  const baseRate = median(rateOf(arms[0]!.label))
   for (const arm of arms) {
-    const xs = cpu[arm.label]!
+    const xs = cpuOf(arm.label)
     const m = median(xs)
-    console.log(`${arm.label.padEnd(16)} CPU µs/call median ${m.toFixed(0).padStart(5)} (${(m / base).toFixed(3)}×)  rounds: ${xs.map((x) => x.toFixed(0)).join(" ")}`)
+    const rate = median(rateOf(arm.label))
+    console.log(
+      `${arm.label.padEnd(16)} CPU µs/call median ${m.toFixed(0).padStart(5)} (${(m / base).toFixed(3)}×)  calls/s ${rate.toFixed(0).padStart(5)} (${(rate / baseRate).toFixed(3)}×)  CPU rounds: ${xs.map((x) => x.toFixed(0)).join(" ")}`
+    )
   }
   process.exit(0)
 }

@@ -1,7 +1,7 @@
 /**
  * The child of `bench/ab.ts`: every arm in one process, run in alternating blocks, so that a
- * shared machine's noise falls on all arms alike. Prints one JSON line: CPU µs per call of each
- * arm, per round.
+ * shared machine's noise falls on all arms alike. Prints one JSON line: CPU µs per call and calls
+ * per second of each arm, per round.
  *   node <build>/bench/abClient.js <roundMs> <rounds> <concurrency> label=dir:client …
  */
 import type { Credentials } from "./client.js"
@@ -30,13 +30,15 @@ const main = async () => {
       }
     }
     const c0 = process.cpuUsage()
+    const t0 = performance.now()
     await Promise.all(Array.from({ length: Number(conc) }, worker))
     const c = process.cpuUsage(c0)
+    const wall = performance.now() - t0
     clearTimeout(until)
-    return (c.user + c.system) / calls
+    return { cpu: (c.user + c.system) / calls, rate: calls / (wall / 1000) }
   }
   for (const arm of arms) await block(arm.call, 1500) // warm-up
-  const out: Record<string, Array<number>> = {}
+  const out: Record<string, Array<{ cpu: number; rate: number }>> = {}
   for (let r = 0; r < Number(rounds); r++) {
     for (const arm of r % 2 === 0 ? arms : [...arms].reverse()) (out[arm.label] ??= []).push(await block(arm.call, Number(roundMs)))
   }

@@ -151,7 +151,7 @@ const floorCall = (c: Credentials, method: string, path: string, payload: unknow
 const floor = (c: Credentials): Call => floorCall(c, "PATCH", `/v3/discount-card/orders/${OUT_ORDER_NO}`, ORDER, check)
 
 /** effect-wechatpay over its default Node transport, as a runner of effects. */
-const effectRunner = async (c: Credentials) => {
+const effectRunner = async (c: Credentials, signMode = process.env.BENCH_SIGN_MODE) => {
   const { ManagedRuntime, Redacted, Runtime } = await import("effect")
   const { DiscountCard, WechatPay } = await import("../src/index.js")
   const live = WechatPay.layerNode({
@@ -161,15 +161,15 @@ const effectRunner = async (c: Credentials) => {
     platform: { publicKeyId: c.platformPublicKeyId, publicKey: c.platformPublicKey },
     baseUrl: c.url,
     backupBaseUrl: null,
-    ...(process.env.BENCH_SIGN_MODE === "sync" || process.env.BENCH_SIGN_MODE === "threadpool" ? { signMode: process.env.BENCH_SIGN_MODE } : {})
+    ...(signMode === "sync" || signMode === "threadpool" ? { signMode } : {})
   })
   const runtime = await ManagedRuntime.make(live).runtime()
   return { run: Runtime.runPromise(runtime), DiscountCard }
 }
 
-/** (b) effect-wechatpay with its default Node transport. */
-const effect = async (c: Credentials): Promise<Call> => {
-  const { DiscountCard, run } = await effectRunner(c)
+/** (b) effect-wechatpay with its default Node transport (`effect-sync`: signing always inline, an A/B step). */
+const effect = async (c: Credentials, signMode?: string): Promise<Call> => {
+  const { DiscountCard, run } = await effectRunner(c, signMode)
   const input = { out_order_no: OUT_ORDER_NO, ...ORDER }
   return async () => {
     const data = await run(DiscountCard.updateOrder(input))
@@ -252,6 +252,34 @@ const bareOver = (which: "undici" | "fetch") => async (c: Credentials): Promise<
   }
 }
 
+/** A/B step (not in `npm run bench`): the floor's call run as an effect (`Runtime.runPromise` of `Effect.promise`), the cost of the Effect runtime itself. */
+const floorEffect = async (c: Credentials): Promise<Call> => {
+  const { Effect, Runtime } = await import("effect")
+  const call = floor(c)
+  const run = Runtime.runPromise(Runtime.defaultRuntime)
+  const effect = Effect.promise(call)
+  return () => run(effect)
+}
+
+/**
+ * A/B steps (not in `npm run bench`): `layerNode`'s client without the endpoint pipeline.
+ * `effect-attempt`: one sign → send → verify (`WechatPayClient.attempt`); `effect-execute`: the
+ * same under `execute` (call state, retry and deadline driver), answering the raw response.
+ */
+const effectStep = (step: "attempt" | "execute") => async (c: Credentials): Promise<Call> => {
+  const { Effect } = await import("effect")
+  const { WechatPayClient } = await import("../src/index.js")
+  const { run } = await effectRunner(c)
+  const client = await run(WechatPayClient.WechatPayClient)
+  const request = { method: "PATCH", url: `/v3/discount-card/orders/${OUT_ORDER_NO}`, body: JSON.stringify(ORDER) }
+  const effect = step === "attempt" ? client.attempt(request) : client.execute(request, (r) => Effect.succeed(r))
+  return async () => {
+    const r = await run(effect)
+    if (r.status !== 200) throw new Error(`HTTP ${r.status}`)
+    return r
+  }
+}
+
 /** The JSAPI prepay pair: the floor by hand, and the generated endpoint. */
 const floorJsapi = (c: Credentials): Call => floorCall(c, "POST", "/v3/pay/transactions/jsapi", JSAPI, checkPrepay)
 
@@ -293,6 +321,10 @@ export const makers: Record<string, (c: Credentials) => Call | Promise<Call>> = 
   "effect-undici": effectOver("undici"),
   "bare-fetch": bareOver("fetch"),
   "effect-fetch": effectOver("fetch"),
+  "floor-effect": floorEffect,
+  "effect-sync": (c) => effect(c, "sync"),
+  "effect-attempt": effectStep("attempt"),
+  "effect-execute": effectStep("execute"),
   "floor-jsapi": floorJsapi,
   "effect-jsapi": effectJsapi
 }
