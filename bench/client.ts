@@ -1,6 +1,6 @@
 /**
  * One benchmark client in its own process (so CPU and RSS are its own):
- *   node bench/.build/bench/client.js <floor|effect|axios> <concurrency> <warmupMs> <measureMs>
+ *   node bench/.build/bench/client.js <floor|effect|axios|bare-undici|effect-undici|bare-fetch|effect-fetch> <concurrency> <warmupMs> <measureMs>
  * with the server's credentials JSON in BENCH_CREDENTIALS. Every call is the same
  * `PATCH /v3/discount-card/orders/{out_order_no}` with the response signature verified; the
  * `*-jsapi` pair makes a JSAPI prepay (`POST /v3/pay/transactions/jsapi`, a larger body) instead.
@@ -151,7 +151,7 @@ const floorCall = (c: Credentials, method: string, path: string, payload: unknow
 const floor = (c: Credentials): Call => floorCall(c, "PATCH", `/v3/discount-card/orders/${OUT_ORDER_NO}`, ORDER, check)
 
 /** effect-wechatpay over its default Node transport, as a runner of effects. */
-const effectRunner = async (c: Credentials) => {
+const effectRunner = async (c: Credentials, signMode = process.env.BENCH_SIGN_MODE) => {
   const { ManagedRuntime, Redacted, Runtime } = await import("effect")
   const { DiscountCard, WechatPay } = await import("../src/index.js")
   const live = WechatPay.layerNode({
@@ -161,20 +161,122 @@ const effectRunner = async (c: Credentials) => {
     platform: { publicKeyId: c.platformPublicKeyId, publicKey: c.platformPublicKey },
     baseUrl: c.url,
     backupBaseUrl: null,
-    ...(process.env.BENCH_SIGN_MODE === "sync" || process.env.BENCH_SIGN_MODE === "threadpool" ? { signMode: process.env.BENCH_SIGN_MODE } : {})
+    ...(signMode === "sync" || signMode === "threadpool" ? { signMode } : {})
   })
   const runtime = await ManagedRuntime.make(live).runtime()
   return { run: Runtime.runPromise(runtime), DiscountCard }
 }
 
-/** (b) effect-wechatpay with its default Node transport. */
-const effect = async (c: Credentials): Promise<Call> => {
-  const { DiscountCard, run } = await effectRunner(c)
+/** (b) effect-wechatpay with its default Node transport (`effect-sync`: signing always inline, an A/B step). */
+const effect = async (c: Credentials, signMode?: string): Promise<Call> => {
+  const { DiscountCard, run } = await effectRunner(c, signMode)
   const input = { out_order_no: OUT_ORDER_NO, ...ORDER }
   return async () => {
     const data = await run(DiscountCard.updateOrder(input))
     check(data)
     return data
+  }
+}
+
+/** The `HttpClient` layer a `WechatPay.layer` row or a bare-platform row runs over. */
+const httpClientLayer = async (which: "undici" | "fetch") => {
+  if (which === "undici") return (await import("@effect/platform-node")).NodeHttpClient.layerUndici
+  return (await import("@effect/platform")).FetchHttpClient.layer
+}
+
+/** (d) effect-wechatpay over the user's own `HttpClient`: `WechatPay.layer` as the README shows it. */
+const effectOver = (which: "undici" | "fetch") => async (c: Credentials): Promise<Call> => {
+  const { Layer, ManagedRuntime, Redacted, Runtime } = await import("effect")
+  const { DiscountCard, WechatPay } = await import("../src/index.js")
+  const live = WechatPay.layer({
+    mchid: c.mchid,
+    merchantSerialNumber: c.merchantSerialNumber,
+    merchantPrivateKey: Redacted.make(c.merchantPrivateKey),
+    platform: { publicKeyId: c.platformPublicKeyId, publicKey: c.platformPublicKey },
+    baseUrl: c.url,
+    backupBaseUrl: null
+  }).pipe(Layer.provide(await httpClientLayer(which)))
+  const run = Runtime.runPromise(await ManagedRuntime.make(live).runtime())
+  const input = { out_order_no: OUT_ORDER_NO, ...ORDER }
+  return async () => {
+    const data = await run(DiscountCard.updateOrder(input))
+    check(data)
+    return data
+  }
+}
+
+/**
+ * (e) The bare platform: what `@effect/platform` itself costs on the same layer. The floor's work
+ * by hand (pre-parsed keys, no validation, verified by hand), sent through `HttpClient.execute`
+ * with the body read by `arrayBuffer`, run as an effect. Our pipeline's cost is the ratio to it.
+ */
+const bareOver = (which: "undici" | "fetch") => async (c: Credentials): Promise<Call> => {
+  const { Effect, ManagedRuntime, Runtime } = await import("effect")
+  const { HttpClient, HttpClientRequest } = await import("@effect/platform")
+  const runtime = await ManagedRuntime.make(await httpClientLayer(which)).runtime()
+  const client = Runtime.runSync(runtime)(HttpClient.HttpClient)
+  const run = Runtime.runPromise(runtime)
+  const key = crypto.createPrivateKey(c.merchantPrivateKey)
+  const pub = crypto.createPublicKey(c.platformPublicKey)
+  const path = `/v3/discount-card/orders/${OUT_ORDER_NO}`
+  const url = c.url + path
+  return () => {
+    const body = JSON.stringify(ORDER)
+    const timestamp = Math.floor(Date.now() / 1000)
+    const nonce = crypto.randomBytes(16).toString("hex")
+    const signature = crypto.sign("sha256", Buffer.from(`PATCH\n${path}\n${timestamp}\n${nonce}\n${body}\n`), key).toString("base64")
+    const request = HttpClientRequest.bodyText(
+      HttpClientRequest.patch(url, {
+        headers: {
+          accept: "application/json",
+          "user-agent": "bare/1.0",
+          authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${c.mchid}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${c.merchantSerialNumber}"`
+        }
+      }),
+      body,
+      "application/json"
+    )
+    return run(Effect.flatMap(client.execute(request), (res) =>
+      Effect.map(res.arrayBuffer, (bytes) => {
+        const text = Buffer.from(bytes).toString("utf8")
+        const h = res.headers
+        const ok = res.status === 200 &&
+          h["wechatpay-serial"] === c.platformPublicKeyId &&
+          Math.abs(Math.floor(Date.now() / 1000) - Number(h["wechatpay-timestamp"])) <= 300 &&
+          crypto.verify("sha256", Buffer.from(`${h["wechatpay-timestamp"]}\n${h["wechatpay-nonce"]}\n${text}\n`), pub, Buffer.from(String(h["wechatpay-signature"]), "base64"))
+        if (!ok) throw new Error(`HTTP ${res.status} or bad signature: ${text.slice(0, 200)}`)
+        const data = JSON.parse(text)
+        check(data)
+        return data
+      })))
+  }
+}
+
+/** A/B step (not in `npm run bench`): the floor's call run as an effect (`Runtime.runPromise` of `Effect.promise`), the cost of the Effect runtime itself. */
+const floorEffect = async (c: Credentials): Promise<Call> => {
+  const { Effect, Runtime } = await import("effect")
+  const call = floor(c)
+  const run = Runtime.runPromise(Runtime.defaultRuntime)
+  const effect = Effect.promise(call)
+  return () => run(effect)
+}
+
+/**
+ * A/B steps (not in `npm run bench`): `layerNode`'s client without the endpoint pipeline.
+ * `effect-attempt`: one sign → send → verify (`WechatPayClient.attempt`); `effect-execute`: the
+ * same under `execute` (call state, retry and deadline driver), answering the raw response.
+ */
+const effectStep = (step: "attempt" | "execute") => async (c: Credentials): Promise<Call> => {
+  const { Effect } = await import("effect")
+  const { WechatPayClient } = await import("../src/index.js")
+  const { run } = await effectRunner(c)
+  const client = await run(WechatPayClient.WechatPayClient)
+  const request = { method: "PATCH", url: `/v3/discount-card/orders/${OUT_ORDER_NO}`, body: JSON.stringify(ORDER) }
+  const effect = step === "attempt" ? client.attempt(request) : client.execute(request, (r) => Effect.succeed(r))
+  return async () => {
+    const r = await run(effect)
+    if (r.status !== 200) throw new Error(`HTTP ${r.status}`)
+    return r
   }
 }
 
@@ -215,6 +317,14 @@ export const makers: Record<string, (c: Credentials) => Call | Promise<Call>> = 
   floor,
   effect,
   axios,
+  "bare-undici": bareOver("undici"),
+  "effect-undici": effectOver("undici"),
+  "bare-fetch": bareOver("fetch"),
+  "effect-fetch": effectOver("fetch"),
+  "floor-effect": floorEffect,
+  "effect-sync": (c) => effect(c, "sync"),
+  "effect-attempt": effectStep("attempt"),
+  "effect-execute": effectStep("execute"),
   "floor-jsapi": floorJsapi,
   "effect-jsapi": effectJsapi
 }

@@ -4,9 +4,11 @@
  * on `@effect/platform`'s `HttpClient`, so any of its layers (fetch, undici, node:http, the
  * sandbox in memory) plugs in.
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { Chunk, Clock, Context, DefaultServices, Effect, Exit, Option, Stream } from "effect"
 import { TransportError, UnexpectedResponse } from "../errors/errors.js"
+import * as Deadlines from "./Deadlines.js"
+import { isTraced } from "./tracing.js"
 
 export interface OutgoingHttp {
   readonly method: string
@@ -119,45 +121,112 @@ const concat = (chunks: Chunk.Chunk<Uint8Array>, size: number): Uint8Array => {
   return out
 }
 
-/** A transport over an `@effect/platform` `HttpClient` (trace headers are never sent to WeChat Pay). */
-export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
-  const http = HttpClient.withTracerPropagation(client, false)
-  return {
-    send: (req, maxBodyBytes) => {
-      let request = HttpClientRequest.make(req.method as "POST")(req.url, { headers: req.headers })
-      if (typeof req.body === "string") request = HttpClientRequest.bodyText(request, req.body, req.headers["content-type"] ?? "application/json")
-      else if (req.body !== undefined) request = HttpClientRequest.bodyUint8Array(request, req.body, req.headers["content-type"] ?? "application/octet-stream")
-      return Effect.scoped(
-        Effect.gen(function*() {
-          const response = yield* http.execute(request)
-          const declared = Number(response.headers["content-length"])
-          if (Number.isFinite(declared) && declared > maxBodyBytes) {
-            return yield* new UnexpectedResponse({
-              status: response.status,
-              message: `the body declares ${declared} bytes, over the ${maxBodyBytes}-byte limit`
-            })
-          }
-          let size = 0
-          const chunks = yield* response.stream.pipe(
-            // fetch gives a 204 (or any empty answer) a null body, which the platform reports as EmptyBody: it is just empty
-            Stream.catchSome((e) => (e.reason === "EmptyBody" ? Option.some(Stream.empty) : Option.none())),
-            Stream.tap((chunk) => {
-              size += chunk.length
-              return size > maxBodyBytes
-                ? Effect.fail(new UnexpectedResponse({ status: response.status, message: `the body exceeds the ${maxBodyBytes}-byte limit` }))
-                : Effect.void
-            }),
-            Stream.runCollect
-          )
-          return { status: response.status, headers: response.headers as Record<string, string>, body: concat(chunks, size) }
-        })
-      ).pipe(
-        Effect.catchTag("RequestError", (e) => Effect.fail(transportErrorFrom(e.cause, req.url))),
-        Effect.catchTag("ResponseError", (e) =>
+const DIGITS = /^\d+$/
+
+/**
+ * The body under the cap. Read whole by `arrayBuffer` when the HTTP framing already bounds it:
+ * a declared `Content-Length` within the cap, no `Transfer-Encoding` (with both, the parser
+ * follows the chunks), no `Content-Encoding` (fetch inflates it past the declared length), or a
+ * 204. Anything else is counted chunk by chunk as it arrives. A lying length cannot pass: the
+ * parser reads no more than it declares, and fails a body that ends short.
+ */
+const readBody = (response: HttpClientResponse.HttpClientResponse, maxBodyBytes: number): Effect.Effect<IncomingHttp, UnexpectedResponse | HttpClientError.ResponseError> => {
+  const status = response.status
+  // read once: undici's response builds a new headers object on every read
+  const headers = response.headers as Record<string, string>
+  const length = headers["content-length"]
+  const declared = Number(length)
+  if (length !== undefined && Number.isFinite(declared) && declared > maxBodyBytes) {
+    return Effect.fail(new UnexpectedResponse({ status, message: `the body declares ${declared} bytes, over the ${maxBodyBytes}-byte limit` }))
+  }
+  const encoding = headers["content-encoding"]
+  const framed = status === 204 ||
+    (length !== undefined && DIGITS.test(length) && headers["transfer-encoding"] === undefined && (encoding === undefined || encoding === "identity"))
+  if (framed) return Effect.map(response.arrayBuffer, (buffer) => ({ status, headers, body: new Uint8Array(buffer) }))
+  let size = 0
+  return response.stream.pipe(
+    // fetch gives an empty answer a null body, which the platform reports as EmptyBody: it is just empty
+    Stream.catchSome((e) => (e.reason === "EmptyBody" ? Option.some(Stream.empty) : Option.none())),
+    Stream.tap((chunk) => {
+      size += chunk.length
+      return size > maxBodyBytes
+        ? Effect.fail(new UnexpectedResponse({ status, message: `the body exceeds the ${maxBodyBytes}-byte limit` }))
+        : Effect.void
+    }),
+    Stream.runCollect,
+    Effect.map((chunks) => ({ status, headers, body: concat(chunks, size) }))
+  )
+}
+
+/** Effect's built-in clock: under it the per-attempt timeout runs on one shared timer; under another (a `TestClock`), on that clock. */
+const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
+/**
+ * A transport over an `@effect/platform` `HttpClient`. Trace headers are never sent to WeChat
+ * Pay, and the platform's own span is made only when a tracer other than Effect's built-in one is
+ * installed (as for the client's own span).
+ *
+ * It enforces the per-attempt timeout itself: the exchange runs in a child fiber that one shared
+ * timer (`Deadlines`) interrupts, which costs a fraction of `Effect.timeoutFail`'s two raced
+ * fibers and a timer per request. Interrupting the fiber aborts the request on any `HttpClient`,
+ * also one that ignores its abort signal.
+ */
+export const fromHttpClient = (client: HttpClient.HttpClient): TimedTransport => {
+  const traced = HttpClient.withTracerPropagation(client, false)
+  const untraced = HttpClient.withTracerDisabledWhen(client, () => true)
+  const deadlines = Deadlines.make()
+
+  const exchange = (http: HttpClient.HttpClient, req: OutgoingHttp, maxBodyBytes: number): Effect.Effect<IncomingHttp, TransportError | UnexpectedResponse> => {
+    let request = HttpClientRequest.make(req.method as "POST")(req.url, { headers: req.headers })
+    if (typeof req.body === "string") request = HttpClientRequest.bodyText(request, req.body, req.headers["content-type"] ?? "application/json")
+    else if (req.body !== undefined) request = HttpClientRequest.bodyUint8Array(request, req.body, req.headers["content-type"] ?? "application/octet-stream")
+    return Effect.flatMap(http.execute(request), (response) => readBody(response, maxBodyBytes)).pipe(
+      Effect.catchTags({
+        RequestError: (e) => Effect.fail(transportErrorFrom(e.cause, req.url)),
+        ResponseError: (e) =>
           Effect.fail(
             new TransportError({ reason: "Body", message: `the answer's body could not be read in full (${errorCode(e.cause) ?? "cut short"})`, url: safeOrigin(req.url) })
-          ))
-      )
-    }
+          )
+      })
+    )
   }
+
+  const send = (req: OutgoingHttp, maxBodyBytes: number, timeout?: TransportTimeout, inFlight?: InFlight) =>
+    Effect.withFiberRuntime<IncomingHttp, TransportError | UnexpectedResponse>((fiber) => {
+      const once = exchange(isTraced(fiber) ? traced : untraced, req, maxBodyBytes)
+      if (timeout === undefined) return once
+      if (Context.get(fiber.currentDefaultServices, Clock.Clock) !== liveClock) {
+        return Effect.timeoutFail(once, { duration: timeout.millis, onTimeout: timeout.onTimeout })
+      }
+      // a supervised child (interrupted with its parent too, when nothing aborts it sooner) that
+      // answers its exit rather than failing: a failed child fiber would be logged as unhandled
+      return Effect.flatMap(Effect.fork(Effect.exit(once)), (child) =>
+        Effect.async<IncomingHttp, TransportError | UnexpectedResponse>((resume) => {
+          let done = false
+          const stop = () => child.unsafeInterruptAsFork(fiber.id())
+          const cancelDeadline = deadlines.add(timeout.millis, () => {
+            if (done) return
+            done = true
+            if (inFlight !== undefined) inFlight.abort = undefined
+            stop()
+            resume(Effect.fail(timeout.onTimeout()))
+          })
+          if (inFlight !== undefined) {
+            inFlight.abort = () => {
+              done = true
+              cancelDeadline()
+              stop()
+            }
+          }
+          child.addObserver((exit) => {
+            if (done) return
+            done = true
+            cancelDeadline()
+            if (inFlight !== undefined) inFlight.abort = undefined
+            resume(Exit.flatten(exit))
+          })
+        }))
+    })
+
+  return { enforcesTimeout: true, send }
 }
