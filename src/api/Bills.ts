@@ -15,7 +15,7 @@
 import * as crypto from "node:crypto"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import { Effect, ParseResult, Schema, Stream } from "effect"
+import { Effect, type Either, ParseResult, Schema, Stream } from "effect"
 import { BillFileError, BillHashMismatch, BillParseError, UnexpectedResponse } from "../errors/errors.js"
 import type { DownloadError } from "../internal/Download.js"
 import { WechatPayClient } from "./WechatPayClient.js"
@@ -299,8 +299,11 @@ const parser = <Row, Summary>(
   rowSchema: Schema.Schema<Row, any>,
   summarySchema: Schema.Schema<Summary, any>
 ) => {
-  const decodeRow = Schema.decodeUnknownEither(rowSchema)
-  const decodeSummary = Schema.decodeUnknownEither(summarySchema)
+  // compiled on the first bill parsed, not at import
+  let rowDecoder: ((u: unknown) => Either.Either<Row, ParseResult.ParseError>) | undefined
+  let summaryDecoder: ((u: unknown) => Either.Either<Summary, ParseResult.ParseError>) | undefined
+  const decodeRow = (u: unknown) => (rowDecoder ??= Schema.decodeUnknownEither(rowSchema))(u)
+  const decodeSummary = (u: unknown) => (summaryDecoder ??= Schema.decodeUnknownEither(summarySchema))(u)
   const firstSummaryHeader = Object.keys(summaryColumns)[0]!
   const failure = (line: number, e: ParseResult.ParseError) =>
     new BillParseError({ line, message: ParseResult.TreeFormatter.formatErrorSync(e) })

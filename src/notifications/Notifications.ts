@@ -8,7 +8,7 @@
  * that only receives notifications uses `Notifications.layer` and never loads the merchant key.
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Context, Duration, Effect, Layer, Option, ParseResult, Redacted, Schema } from "effect"
+import { Context, Duration, Effect, type Either, Layer, Option, ParseResult, Redacted, Schema } from "effect"
 import { type InvalidKey, VerificationReason } from "../errors/errors.js"
 import { withSpanWhenTraced } from "../internal/tracing.js"
 import * as ApiV3Key from "../signing/ApiV3Key.js"
@@ -54,8 +54,11 @@ const toRecord = (headers: HeadersInput): Record<string, string> => {
   return out
 }
 
-const decodeEnvelope = Schema.decodeUnknownEither(Schema.parseJson(Envelope))
-const decodeEvent = Schema.decodeUnknownEither(NotificationEvent)
+// Compiled on the first notification, not at import (the event union is large).
+let envelopeDecoder: ((u: unknown) => Either.Either<Envelope, ParseResult.ParseError>) | undefined
+let eventDecoder: ((u: unknown) => Either.Either<NotificationEvent, ParseResult.ParseError>) | undefined
+const decodeEnvelope = (u: unknown) => (envelopeDecoder ??= Schema.decodeUnknownEither(Schema.parseJson(Envelope)))(u)
+const decodeEvent = (u: unknown) => (eventDecoder ??= Schema.decodeUnknownEither(NotificationEvent))(u)
 
 /** Verify, decrypt and decode one callback from its headers and raw body text. */
 export const parse = (

@@ -72,8 +72,11 @@ const CachedDownload = Schema.parseJson(Schema.Struct({
   headers: Schema.Record({ key: Schema.String, value: Schema.String }),
   body: Schema.String
 }))
-const decodeCached = Schema.decodeUnknownOption(CachedDownload)
-const encodeCached = Schema.encodeSync(CachedDownload)
+// compiled when a cache is first used, not at import
+let cachedDecoder: ((u: unknown) => Option.Option<typeof CachedDownload.Type>) | undefined
+let cachedEncoder: ((a: typeof CachedDownload.Type) => string) | undefined
+const decodeCached = (u: unknown) => (cachedDecoder ??= Schema.decodeUnknownOption(CachedDownload))(u)
+const encodeCached = (a: typeof CachedDownload.Type) => (cachedEncoder ??= Schema.encodeSync(CachedDownload))(a)
 
 /** A clock stopped at `millis`: a cached download's signature is checked as of when it was made. */
 const clockAt = (millis: number): Clock.Clock => ({
