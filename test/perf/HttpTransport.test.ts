@@ -54,6 +54,8 @@ const answers: Record<string, Buffer> = {
   // a small declared length that fetch inflates past the cap
   "/gzip": Buffer.concat([head(200, [`content-length: ${bomb.length}`, "content-encoding: gzip"]), bomb]),
   "/no-content": head(204, []),
+  // a declared length, part of the body, then the connection closes
+  "/cut": Buffer.concat([head(200, ["content-length: 1000"]), Buffer.from("{\"a\":")]),
   // the head and part of the declared body, then nothing
   "/stalled-body": Buffer.concat([head(200, ["content-length: 100"]), Buffer.from("{\"a\":")])
 }
@@ -116,6 +118,9 @@ for (const [name, httpLayer] of routes) {
         }
         const empty = yield* t.send(get(`${url}/no-content`), MiB, timeoutAfter(5000))
         expect([empty.status, empty.body.length]).toEqual([204, 0])
+        // read whole by arrayBuffer, a body cut short is still reason Body
+        const cut = yield* Effect.flip(t.send(get(`${url}/cut`), MiB, timeoutAfter(5000)))
+        expect([cut._tag, cut._tag === "TransportError" && cut.reason]).toEqual(["TransportError", "Body"])
       }).pipe(Effect.provide(httpLayer)), 10_000)
 
     it.scopedLive("no trace headers to WeChat Pay; the platform's span only under a real tracer", () =>
