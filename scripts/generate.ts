@@ -22,6 +22,7 @@ import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { parse } from "yaml"
 import { type FieldOverlay, overlay, type OperationOverlay } from "../codegen/overlay.js"
+import { PAYMENT_OPERATIONS } from "../src/sandbox/paymentOperations.js"
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const outDir = path.join(repoRoot, "src", "v3")
@@ -1205,20 +1206,7 @@ const referencePath = path.join(repoRoot, "docs", "endpoints.md")
 /** Rules the sandbox keeps state for (see src/sandbox/State.ts); every other endpoint answers its documented example. */
 const STATEFUL = new Set(["DiscountCard", "Busifavor", "MembercardOpen"])
 /** The payment flow's operations, with rules and state in src/sandbox/Payments.ts. */
-const STATEFUL_PAYMENTS = new Set([
-  "POST /v3/pay/transactions/jsapi",
-  "POST /v3/pay/transactions/app",
-  "POST /v3/pay/transactions/h5",
-  "POST /v3/pay/transactions/native",
-  "GET /v3/pay/transactions/id/{transaction_id}",
-  "GET /v3/pay/transactions/out-trade-no/{out_trade_no}",
-  "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close",
-  "POST /v3/refund/domestic/refunds",
-  "GET /v3/refund/domestic/refunds/{out_refund_no}",
-  "POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund",
-  "GET /v3/bill/tradebill",
-  "GET /v3/bill/fundflowbill"
-])
+const STATEFUL_PAYMENTS = new Set(PAYMENT_OPERATIONS)
 
 /** `docs/endpoints.md`: every endpoint by chain, with its method, path, summary, doc link and how the sandbox answers it. */
 const endpointReference = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArray<{ readonly key: string; readonly reason: string }>): string => {

@@ -6,6 +6,8 @@ import { describe, expect, it } from "@effect/vitest"
 import type * as Endpoint from "../../src/api/Endpoint.js"
 import { commonErrors } from "../../src/errors/errors.js"
 import * as Codes from "../../src/errors/codes.js"
+import { PAYMENT_OPERATIONS } from "../../src/sandbox/paymentOperations.js"
+import { Payments, type PaymentsConfig } from "../../src/sandbox/Payments.js"
 import { t, v3 } from "./support.js"
 
 type Code = keyof typeof Codes
@@ -35,4 +37,11 @@ describe("documented codes", () => {
       expect([...declared].sort()).toEqual([...new Set(wanted)].sort())
     })
   }
+})
+
+describe("the stateful payment operations", () => {
+  it("are exactly the endpoints Payments rules (the list the generator and the surface test read)", () => {
+    const ruled = new Payments({ mchid: "1230000109", refundDelayMillis: 60_000 } satisfies PaymentsConfig).rules().map((r) => `${r.endpoint.spec.method} ${r.endpoint.spec.path}`)
+    expect([...ruled].sort()).toEqual([...PAYMENT_OPERATIONS].sort())
+  })
 })

@@ -8,6 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Arbitrary, Effect, FastCheck, Schema } from "effect"
 import { Endpoint } from "../../src/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
+import { PAYMENT_OPERATIONS } from "../../src/sandbox/paymentOperations.js"
 import { global } from "../../src/v3/globalHost.js"
 import { hk, v3 } from "../../src/v3/index.js"
 
@@ -30,22 +31,8 @@ const leaves = (node: unknown, at: ReadonlyArray<string>, out: Array<readonly [R
 const all = [...leaves(v3, ["v3"], []), ...leaves(hk, ["hk"], []), ...leaves(global, ["global"], [])]
 /** The curated endpoints have business rules (and their own tests): arbitrary inputs meet those rules. */
 const curated = new Set(["DiscountCard.", "Busifavor.", "MembercardOpen."])
-/** The payment flow's endpoints have business rules in the sandbox (src/sandbox/Payments.ts) and their own tests (test/flow). */
-const paymentFlow = new Set([
-  "POST /v3/pay/transactions/jsapi",
-  "POST /v3/pay/transactions/app",
-  "POST /v3/pay/transactions/h5",
-  "POST /v3/pay/transactions/native",
-  "GET /v3/pay/transactions/id/{transaction_id}",
-  "GET /v3/pay/transactions/out-trade-no/{out_trade_no}",
-  "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close",
-  "POST /v3/refund/domestic/refunds",
-  "GET /v3/refund/domestic/refunds/{out_refund_no}",
-  "POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund",
-  "GET /v3/bill/tradebill",
-  "GET /v3/bill/fundflowbill",
-  "GET /v3/billdownload/file"
-])
+/** The payment flow's endpoints have business rules in the sandbox (src/sandbox/Payments.ts) and their own tests (test/flow); so has the bill file behind them. */
+const paymentFlow = new Set([...PAYMENT_OPERATIONS, "GET /v3/billdownload/file"])
 /** `/v3/certificates` is the protocol's own (public-key mode answers it 404, as WeChat Pay does): tested elsewhere. */
 const generated = all.filter(([, e]) =>
   ![...curated].some((p) => e.spec.name.startsWith(p)) && e.spec.path !== "/v3/certificates" && !paymentFlow.has(`${e.spec.method} ${e.spec.path}`)
