@@ -36,7 +36,7 @@ export interface DownloadOptions {
   readonly maxBytes: number
 }
 
-/** Signed GETs of absolute URLs whose bodies are streamed, unverified. */
+/** Signed GETs of absolute URLs (or of a path on the base URL) whose bodies are streamed, unverified. */
 export interface Downloader {
   readonly get: (url: string, options: DownloadOptions) => Stream.Stream<Uint8Array, DownloadError>
 }
@@ -140,8 +140,9 @@ export interface DownloaderSettings {
 /** WeChat Pay's own API hosts: a `download_url` there goes to the configured base URL (a proxy, a sandbox). */
 const WECHATPAY_ORIGINS = new Set(["https://api.mch.weixin.qq.com", "https://api2.mch.weixin.qq.com"])
 
-/** Where a download goes, and the path and query that are signed. */
+/** Where a download goes, and the path and query that are signed: a path (a generated download's, built and encoded by the pipeline) goes to the base URL as it is. */
 const target = (url: string, settings: DownloaderSettings): { readonly origin: string; readonly pathAndQuery: string } | undefined => {
+  if (url.startsWith("/")) return { origin: settings.baseUrl, pathAndQuery: url }
   let u: URL
   try {
     u = new URL(url)

@@ -66,6 +66,9 @@ export const make = (
   const baseUrl = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")
   const backupBaseUrl = settings.backupBaseUrl === null ? null : (settings.backupBaseUrl ?? DEFAULT_BACKUP_BASE_URL).replace(/\/+$/, "")
   const hkBaseUrl = (settings.hkBaseUrl ?? DEFAULT_HK_BASE_URL).replace(/\/+$/, "")
+  /** Where a request goes first and where it fails over to, per host (fixed at build: nothing per call). */
+  const mainOrigins = { primary: baseUrl, backup: backupBaseUrl }
+  const otherOrigins = { hk: { primary: baseUrl, backup: hkBaseUrl }, apihk: { primary: hkBaseUrl, backup: null } } as const
   const maxResponseBytes = settings.maxResponseBytes ?? 1024 * 1024
   const userAgent = settings.userAgent ?? defaultUserAgent()
   const timeout = Duration.decode(settings.timeout ?? "10 seconds")
@@ -139,8 +142,7 @@ export const make = (
 
   /** The primary, then once the backup host when the primary could not be reached (the signed URL has no host, so the same signature holds). */
   const sendWithFailover = (call: Call, headers: Record<string, string>, now: number): Effect.Effect<IncomingResponse, AttemptError> => {
-    const host = call.request.host
-    const [primaryUrl, backupUrl] = host === undefined ? [baseUrl, backupBaseUrl] : host === "hk" ? [baseUrl, hkBaseUrl] : [hkBaseUrl, null]
+    const { backup: backupUrl, primary: primaryUrl } = call.request.host === undefined ? mainOrigins : otherOrigins[call.request.host]
     const primary = sendTo(primaryUrl, call, headers, call.deadlineAt - now)
     if (backupUrl === null) return Effect.flatMap(primary, (raw) => receive(raw, "primary"))
     let answered: Host = "primary"

@@ -40,7 +40,8 @@ const isPrimitive = (ast: AST.AST): boolean => {
   }
 }
 
-const compile = (ast: AST.AST): FastValidator | undefined => {
+/** `keep`: an accepted value is answered as given (undeclared keys included) instead of a copy of its declared keys. */
+const compile = (ast: AST.AST, keep: boolean): FastValidator | undefined => {
   switch (ast._tag) {
     case "StringKeyword":
       return (u) => (typeof u === "string" ? u : UNDECIDED)
@@ -55,7 +56,7 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
       return (u) => (u === literal ? u : UNDECIDED)
     }
     case "Refinement": {
-      const from = compile(ast.from)
+      const from = compile(ast.from, keep)
       if (from === undefined) return undefined
       const refinement = ast
       return (u) => {
@@ -69,7 +70,7 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
       const primitives = ast.types.filter(isPrimitive)
       const others = ast.types.filter((t) => !isPrimitive(t))
       if (others.length > 1) return undefined
-      const members = [...primitives, ...others].map(compile)
+      const members = [...primitives, ...others].map((t) => compile(t, keep))
       if (members.some((m) => m === undefined)) return undefined
       const checks = members as Array<FastValidator>
       return (u) => {
@@ -82,15 +83,15 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
     }
     case "TupleType": {
       if (ast.elements.length !== 0 || ast.rest.length !== 1) return undefined
-      const item = compile(ast.rest[0]!.type)
+      const item = compile(ast.rest[0]!.type, keep)
       if (item === undefined) return undefined
       return (u) => {
         if (!Array.isArray(u)) return UNDECIDED
-        const out = new Array<unknown>(u.length)
+        const out = keep ? u : new Array<unknown>(u.length)
         for (let i = 0; i < u.length; i++) {
           const v = item(u[i])
           if (v === UNDECIDED) return UNDECIDED
-          out[i] = v
+          if (!keep) out[i] = v
         }
         return out
       }
@@ -100,21 +101,21 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
       const props: Array<{ readonly name: string; readonly optional: boolean; readonly check: FastValidator }> = []
       for (const ps of ast.propertySignatures) {
         if (typeof ps.name !== "string") return undefined
-        const check = compile(ps.type)
+        const check = compile(ps.type, keep)
         if (check === undefined) return undefined
         props.push({ name: ps.name, optional: ps.isOptional, check })
       }
       return (u) => {
         if (typeof u !== "object" || u === null || Array.isArray(u)) return UNDECIDED
         const input = u as Record<string, unknown>
-        const out: Record<string, unknown> = {}
+        const out: Record<string, unknown> = keep ? input : {}
         for (let i = 0; i < props.length; i++) {
           const p = props[i]!
           // an absent optional key stays absent; an absent required one is checked as undefined
           if (p.optional && !Object.prototype.hasOwnProperty.call(input, p.name)) continue
           const v = p.check(input[p.name])
           if (v === UNDECIDED) return UNDECIDED
-          out[p.name] = v
+          if (!keep) out[p.name] = v
         }
         return out
       }
@@ -125,4 +126,5 @@ const compile = (ast: AST.AST): FastValidator | undefined => {
 }
 
 /** The fast path for `Schema.validateEither(schema)`, or `undefined` when the schema is outside the subset. */
-export const compileValidator = (ast: AST.AST): FastValidator | undefined => compile(AST.typeAST(ast))
+export const compileValidator = (ast: AST.AST, options?: { readonly keepInput?: boolean }): FastValidator | undefined =>
+  compile(AST.typeAST(ast), options?.keepInput === true)

@@ -189,7 +189,8 @@ export const successInterpreter = <A>(success: Schema.Schema<A, any, never>): Su
     const decode = Schema.decodeUnknownEither(Schema.make<A, unknown, never>(lenient))
     // without transformations decoding is validating: the compiled fast path first
     const transforms = hasTransformation(lenient)
-    const fast: FastValidator | undefined = transforms ? undefined : compileValidator(lenient)
+    // an accepted answer is kept as sent (see below): the fast path checks it without copying it
+    const fast: FastValidator | undefined = transforms ? undefined : compileValidator(lenient, { keepInput: true })
     interpret = (r) => {
       if (r.status === 202) return Effect.fail(accepted(r))
       let json: unknown
@@ -201,7 +202,7 @@ export const successInterpreter = <A>(success: Schema.Schema<A, any, never>): Su
       // Validated, the answer is kept as WeChat Pay sent it: a field the schema does not declare
       // (added later, or missing from the catalogue) stays on the value instead of being dropped.
       const quick = fast !== undefined ? fast(json) : UNDECIDED
-      if (quick !== UNDECIDED) return Effect.succeed(json as A)
+      if (quick !== UNDECIDED) return Effect.succeed(quick as A)
       const decoded = decode(json)
       return decoded._tag === "Right"
         ? Effect.succeed(transforms ? decoded.right : json as A)

@@ -6,7 +6,7 @@
 import { Chunk, Effect, Schema, SchemaAST, Stream } from "effect"
 import type { ApiError, ApiErrorClass } from "../errors/ApiError.js"
 import { type PipelineError, RequestValidationError } from "../errors/errors.js"
-import { DEFAULT_BASE_URL, type IncomingResponse, WechatPayClient } from "../api/WechatPayClient.js"
+import { type IncomingResponse, WechatPayClient } from "../api/WechatPayClient.js"
 import { encryptFields } from "./encrypt.js"
 import { Download, errorInterpreter, type InputCheck, inputCheck, successInterpreter } from "./interpret.js"
 import { withSpanWhenTraced } from "./tracing.js"
@@ -59,11 +59,19 @@ export interface Prepared<A, E> {
 }
 
 /** The property names a struct schema declares (through refinements); `undefined` for any other shape. */
-export const fieldNames = (schema: Schema.Schema<any, any, never>): ReadonlyArray<string> | undefined => {
-  let ast = SchemaAST.typeAST(schema.ast)
-  while (ast._tag === "Refinement") ast = ast.from
-  if (ast._tag !== "TypeLiteral") return undefined
-  return ast.propertySignatures.map((p) => String(p.name))
+export const fieldNames = (schema: Schema.Schema<any, any, never>): ReadonlyArray<string> | undefined => structOf(SchemaAST.typeAST(schema.ast))?.propertySignatures.map((p) => String(p.name))
+
+/** The struct under refinements (and under `| undefined`, for an optional property's type). */
+const structOf = (ast: SchemaAST.AST): SchemaAST.TypeLiteral | undefined => {
+  while (ast._tag === "Refinement" || ast._tag === "Union") {
+    if (ast._tag === "Refinement") ast = ast.from
+    else {
+      const defined = ast.types.filter((t) => t._tag !== "UndefinedKeyword")
+      if (defined.length !== 1) return undefined
+      ast = defined[0]!
+    }
+  }
+  return ast._tag === "TypeLiteral" ? ast : undefined
 }
 
 /**
@@ -103,18 +111,10 @@ export interface PrepareOptions<A, E extends ApiError> extends Locations {
   readonly host?: "hk" | "apihk" | undefined
 }
 
-/** The fields of the body's `meta` struct, for an upload (does the page want a `sha256` in it?). */
-const metaFields = (body: Schema.Schema<any, any, never> | undefined): ReadonlyArray<string> => {
-  if (body === undefined) return []
-  let ast = SchemaAST.typeAST(body.ast)
-  while (ast._tag === "Refinement") ast = ast.from
-  if (ast._tag !== "TypeLiteral") return []
-  const meta = ast.propertySignatures.find((p) => p.name === "meta")
-  if (meta === undefined) return []
-  let m = meta.type
-  if (m._tag === "Union") m = m.types.find((t) => t._tag !== "UndefinedKeyword") ?? m
-  while (m._tag === "Refinement") m = m.from
-  return m._tag === "TypeLiteral" ? m.propertySignatures.map((p) => String(p.name)) : []
+/** Whether an upload's `meta` struct has a `sha256` (the client then fills it in from the file). */
+const metaHasDigest = (body: Schema.Schema<any, any, never> | undefined): boolean => {
+  const meta = body === undefined ? undefined : structOf(SchemaAST.typeAST(body.ast))?.propertySignatures.find((p) => p.name === "meta")
+  return meta !== undefined && structOf(meta.type)?.propertySignatures.some((p) => p.name === "sha256") === true
 }
 
 export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): Prepared<A, E> => {
@@ -129,7 +129,7 @@ export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): P
     encrypt: options.encrypt,
     host: options.host,
     download: (options.success as unknown) === Download,
-    upload: options.upload === undefined ? undefined : { spec: options.upload, digest: metaFields(options.body).includes("sha256") },
+    upload: options.upload === undefined ? undefined : { spec: options.upload, digest: metaHasDigest(options.body) },
     interpret: (r) => (r.status >= 200 && r.status < 300 ? ok(r) : Effect.fail(err(r))),
     traced: withSpanWhenTraced(options.name, { "http.request.method": options.method, "url.template": options.path })
   }
@@ -138,8 +138,10 @@ export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): P
 const invalid = (endpoint: string, message: string) => new RequestValidationError({ endpoint, message })
 
 /** Checks one flat input against each location's schema; each check keeps only its own fields. */
-export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError => {
-  if (p.upload !== undefined) return checkUpload(p, p.upload, input)
+export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError =>
+  p.upload === undefined ? checkLocations(p, input) : checkUpload(p, p.upload, input)
+
+const checkLocations = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError => {
   const out: { -readonly [L in Location]: unknown } = { params: {}, query: undefined, headers: undefined, body: undefined }
   for (const location of LOCATIONS) {
     const check = p.checks[location]
@@ -155,9 +157,9 @@ export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | Req
 const checkUpload = <A, E>(p: Prepared<A, E>, upload: NonNullable<Prepared<A, E>["upload"]>, input: unknown): Parts | RequestValidationError => {
   const file = input !== null && typeof input === "object" ? (input as Record<string, unknown>)[upload.spec.file] : undefined
   const completed = file instanceof Uint8Array && upload.digest
-    ? { ...(input as Record<string, unknown>), meta: withDigest((input as { meta?: unknown }).meta, file, true) }
+    ? { ...(input as Record<string, unknown>), meta: withDigest((input as { meta?: unknown }).meta, file) }
     : input
-  const parts = checkInput({ ...p, upload: undefined }, completed)
+  const parts = checkLocations(p, completed)
   if (parts instanceof RequestValidationError) return parts
   const body = parts.body as Record<string, unknown>
   const problem = fileProblem(upload.spec, body.meta, body[upload.spec.file] as Uint8Array)
@@ -176,8 +178,7 @@ const downloadFile = (name: string, pathAndQuery: string): Effect.Effect<any, an
     if (client.download === undefined) {
       return Effect.dieMessage(`${name}: this WechatPayClient has no download capability (build it with WechatPay.layer, layerNode or layerConfig)`)
     }
-    // WeChat Pay's own origin: the downloader sends it to the configured base URL
-    return client.download.get(DEFAULT_BASE_URL + pathAndQuery, { maxBytes: DOWNLOAD_MAX_BYTES }).pipe(
+    return client.download.get(pathAndQuery, { maxBytes: DOWNLOAD_MAX_BYTES }).pipe(
       Stream.runCollect,
       Effect.map((chunks) => (Chunk.size(chunks) === 1 ? Chunk.unsafeHead(chunks) : Buffer.concat(Chunk.toArray(chunks))))
     )

@@ -103,8 +103,8 @@ export const partFilename = (meta: unknown, bytes: Uint8Array): string => {
 }
 
 /** The `meta` with its `sha256` filled in from the file when the page asks for one and the caller left it out. */
-export const withDigest = (meta: unknown, bytes: Uint8Array, digestField: boolean): unknown => {
-  if (!digestField || meta === null || typeof meta !== "object" || (meta as { sha256?: unknown }).sha256 !== undefined) return meta
+export const withDigest = (meta: unknown, bytes: Uint8Array): unknown => {
+  if (meta === null || typeof meta !== "object" || (meta as { sha256?: unknown }).sha256 !== undefined) return meta
   return { ...(meta as object), sha256: sha256Hex(bytes) }
 }
 
