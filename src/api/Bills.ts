@@ -18,6 +18,7 @@ import * as path from "node:path"
 import { Effect, type Either, ParseResult, Schema, Stream } from "effect"
 import { BillFileError, BillHashMismatch, BillParseError, UnexpectedResponse } from "../errors/errors.js"
 import type { DownloadError } from "../internal/Download.js"
+import { capBytes } from "../internal/Transport.js"
 import { WechatPayClient } from "./WechatPayClient.js"
 
 /** What a bill endpoint answers (signed, so its digest can be trusted). */
@@ -51,16 +52,8 @@ const gunzip = <E>(input: Stream.Stream<Uint8Array, E>): Stream.Stream<Uint8Arra
     )
   })
 
-const capped = (maxBytes: number) => <E>(body: Stream.Stream<Uint8Array, E>) =>
-  Stream.suspend(() => {
-    let size = 0
-    return Stream.mapEffect(body, (chunk) => {
-      size += chunk.length
-      return size > maxBytes
-        ? Effect.fail(new UnexpectedResponse({ status: 200, message: `the bill exceeds its ${maxBytes}-byte limit uncompressed` }))
-        : Effect.succeed(chunk)
-    })
-  })
+const capped = (maxBytes: number) =>
+  capBytes(maxBytes, () => new UnexpectedResponse({ status: 200, message: `the bill exceeds its ${maxBytes}-byte limit uncompressed` }))
 
 /** The digest of everything that went through, checked when the stream ends. */
 const hashChecked = (hashType: string, expected: string) => <E>(body: Stream.Stream<Uint8Array, E>) =>
@@ -293,6 +286,8 @@ const headerName = (h: string) => h.trim().replace(/（/g, "(").replace(/）/g, 
 /** Each value is written with a leading back-tick (so spreadsheets keep it text). */
 const cells = (line: string) => line.split(",").map((c) => c.trim().replace(/^`/, ""))
 
+const billText = new TextDecoder("utf-8")
+
 const parser = <Row, Summary>(
   columns: Readonly<Record<string, string>>,
   summaryColumns: Readonly<Record<string, string>>,
@@ -309,34 +304,36 @@ const parser = <Row, Summary>(
     new BillParseError({ line, message: ParseResult.TreeFormatter.formatErrorSync(e) })
   return (bill: string | Uint8Array): Effect.Effect<Bill<Row, Summary>, BillParseError> =>
     Effect.suspend(() => {
-      const content = (typeof bill === "string" ? bill : new TextDecoder("utf-8").decode(bill)).replace(/^\uFEFF/, "")
+      const content = (typeof bill === "string" ? bill : billText.decode(bill)).replace(/^\uFEFF/, "")
       const lines = content.split(/\r?\n/)
-      const numbered = lines.map((l, i) => ({ line: i + 1, text: l })).filter((l) => l.text.trim() !== "")
+      // each line split into cells once
+      const numbered = lines.flatMap((l, i) => (l.trim() === "" ? [] : [{ line: i + 1, values: cells(l) }]))
       const header = numbered[0]
       if (header === undefined) return Effect.fail(new BillParseError({ line: 1, message: "the bill is empty" }))
-      const names = cells(header.text).map(headerName)
-      const summaryAt = numbered.findIndex((l) => headerName(cells(l.text)[0] ?? "") === firstSummaryHeader)
+      const names = header.values.map(headerName)
+      // each column's field (or none: kept in `other`), looked up once per bill
+      const fields = names.map((name) => columns[name])
+      const summaryAt = numbered.findIndex((l) => headerName(l.values[0] ?? "") === firstSummaryHeader)
       if (summaryAt < 0 || numbered[summaryAt + 1] === undefined) {
         return Effect.fail(new BillParseError({ line: numbered.length, message: `no summary section (${firstSummaryHeader} …) at the end` }))
       }
       const rows: Array<Row> = []
-      for (const { line, text } of numbered.slice(1, summaryAt)) {
-        const values = cells(text)
+      for (const { line, values } of numbered.slice(1, summaryAt)) {
         const record: Record<string, unknown> = {}
         const other: Record<string, string> = {}
-        names.forEach((name, i) => {
+        for (let i = 0; i < names.length; i++) {
           const value = values[i] ?? ""
-          const field = columns[name]
-          if (field === undefined) other[name] = value
+          const field = fields[i]
+          if (field === undefined) other[names[i]!] = value
           else if (value !== "") record[field] = value
-        })
+        }
         record["other"] = other
         const decoded = decodeRow(record)
         if (decoded._tag === "Left") return Effect.fail(failure(line, decoded.left))
         rows.push(decoded.right)
       }
-      const summaryNames = cells(numbered[summaryAt]!.text).map(headerName)
-      const summaryValues = cells(numbered[summaryAt + 1]!.text)
+      const summaryNames = numbered[summaryAt]!.values.map(headerName)
+      const summaryValues = numbered[summaryAt + 1]!.values
       const summary: Record<string, string> = {}
       summaryNames.forEach((name, i) => {
         const field = summaryColumns[name]

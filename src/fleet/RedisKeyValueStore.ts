@@ -32,7 +32,8 @@ export const make = (redis: Redis, options: StoreOptions = {}): KeyValueStore.Ke
     }))
   return KeyValueStore.make({
     get: (key) => Effect.map(run("get", () => redis.get(prefix + key)), Option.fromNullable),
-    getUint8Array: (key) => Effect.map(run("getUint8Array", () => redis.getBuffer(prefix + key)), (b) => Option.map(Option.fromNullable(b), (x) => new Uint8Array(x))),
+    // a Buffer is a Uint8Array: no copy
+    getUint8Array: (key) => Effect.map(run("getUint8Array", () => redis.getBuffer(prefix + key)), (b): Option.Option<Uint8Array> => Option.fromNullable(b)),
     set: (key, value) => Effect.asVoid(run("set", () => redis.set(prefix + key, typeof value === "string" ? value : Buffer.from(value)))),
     remove: (key) => Effect.asVoid(run("remove", () => redis.del(prefix + key))),
     clear: Effect.flatMap(keys, (ks) => (ks.length === 0 ? Effect.void : Effect.asVoid(run("clear", () => redis.del(...ks))))),

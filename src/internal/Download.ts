@@ -14,7 +14,8 @@ import { authorizationHeader, requestMessage } from "../signing/crypto.js"
 import { Nonce } from "../signing/Nonce.js"
 import type { SignerService } from "../signing/Signer.js"
 import { errorInterpreter } from "./interpret.js"
-import { errorCode, type OutgoingHttp, transportErrorFrom } from "./Transport.js"
+import { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from "../api/WechatPayClient.js"
+import { capBytes, errorCode, headersFromRaw, type OutgoingHttp, safeOrigin, transportErrorFrom } from "./Transport.js"
 
 /** The status and headers of an answer, and its body still to be read. */
 export interface StreamingHttp {
@@ -43,14 +44,6 @@ export interface Downloader {
 
 /** How much of a non-200 answer is read to tell which WeChat Pay error it is. */
 const ERROR_BODY_BYTES = 64 * 1024
-
-const safeOrigin = (url: string) => {
-  try {
-    return new URL(url).origin
-  } catch {
-    return "(invalid url)"
-  }
-}
 
 // ---- streaming transports ----
 
@@ -109,12 +102,7 @@ export const node = (options: NodeStreamingOptions = {}): StreamingTransport => 
       ({ request }) => Effect.sync(() => request.destroy())
     ).pipe(
       Effect.map(({ response }): StreamingHttp => {
-        const headers: Record<string, string> = {}
-        const raw = response.rawHeaders
-        for (let i = 0; i < raw.length; i += 2) {
-          const name = raw[i]!.toLowerCase()
-          headers[name] = headers[name] === undefined ? raw[i + 1]! : `${headers[name]}, ${raw[i + 1]!}`
-        }
+        const headers = headersFromRaw(response.rawHeaders)
         return {
           status: response.statusCode ?? 0,
           headers,
@@ -131,14 +119,13 @@ export const node = (options: NodeStreamingOptions = {}): StreamingTransport => 
 
 export interface DownloaderSettings {
   readonly baseUrl: string
-  readonly backupBaseUrl: string | null
   readonly userAgent: string
   /** Until the answer's status and headers arrive. */
   readonly timeoutMillis: number
 }
 
 /** WeChat Pay's own API hosts: a `download_url` there goes to the configured base URL (a proxy, a sandbox). */
-const WECHATPAY_ORIGINS = new Set(["https://api.mch.weixin.qq.com", "https://api2.mch.weixin.qq.com"])
+const WECHATPAY_ORIGINS = new Set([DEFAULT_BASE_URL, DEFAULT_BACKUP_BASE_URL])
 
 /** Where a download goes, and the path and query that are signed: a path (a generated download's, built and encoded by the pipeline) goes to the base URL as it is. */
 const target = (url: string, settings: DownloaderSettings): { readonly origin: string; readonly pathAndQuery: string } | undefined => {
@@ -154,15 +141,8 @@ const target = (url: string, settings: DownloaderSettings): { readonly origin: s
   return { origin: WECHATPAY_ORIGINS.has(u.origin) ? settings.baseUrl : u.origin, pathAndQuery }
 }
 
-const capped = (maxBytes: number, status: number) => <E>(body: Stream.Stream<Uint8Array, E>) => {
-  let size = 0
-  return Stream.mapEffect(body, (chunk) => {
-    size += chunk.length
-    return size > maxBytes
-      ? Effect.fail(new UnexpectedResponse({ status, message: `the download exceeds its ${maxBytes}-byte limit` }))
-      : Effect.succeed(chunk)
-  })
-}
+const capped = (maxBytes: number, status: number) =>
+  capBytes(maxBytes, () => new UnexpectedResponse({ status, message: `the download exceeds its ${maxBytes}-byte limit` }))
 
 const utf8 = new TextDecoder("utf-8")
 

@@ -13,7 +13,7 @@ import * as https from "node:https"
 import { Effect } from "effect"
 import { TransportError, UnexpectedResponse } from "../errors/errors.js"
 import * as Deadlines from "./Deadlines.js"
-import { errorCode, type IncomingHttp, type InFlight, type OutgoingHttp, type TimedTransport, transportErrorFrom, type TransportTimeout } from "./Transport.js"
+import { errorCode, headersFromRaw, type IncomingHttp, type InFlight, type OutgoingHttp, type TimedTransport, transportErrorFrom, type TransportTimeout } from "./Transport.js"
 
 export interface NodeTransportOptions {
   /** Concurrent sockets per host. Default 64; requests beyond it queue in the agent. */
@@ -123,15 +123,8 @@ export const make = (options: NodeTransportOptions = {}): NodeTransport => {
         r.on("response", (res) => {
           answered = true
           const status = res.statusCode ?? 0
-          // names lower-cased; a repeated header's values joined with ", " as fetch and undici do,
-          // so a doubled Wechatpay-* header can never verify (and `res.headers` is never built)
-          const raw = res.rawHeaders
-          const headers: Record<string, string> = Object.create(null)
-          for (let i = 0; i < raw.length; i += 2) {
-            const name = raw[i]!.toLowerCase()
-            const prior = headers[name]
-            headers[name] = prior === undefined ? raw[i + 1]! : `${prior}, ${raw[i + 1]!}`
-          }
+          // from the raw list (`res.headers` is never built)
+          const headers = headersFromRaw(res.rawHeaders)
           const declared = Number(headers["content-length"])
           if (declared > maxBodyBytes) {
             return fail(new UnexpectedResponse({ status, message: `the body declares ${declared} bytes, over the ${maxBodyBytes}-byte limit` }))

@@ -77,6 +77,33 @@ const CONNECT_CODES = new Set([
 ])
 
 /** Finds the system error code anywhere in a cause chain (fetch and undici nest them). */
+/**
+ * Node's raw header list as the pipeline reads headers: names lower-cased, a repeated header's
+ * values joined with ", " as fetch and undici do (so a doubled Wechatpay-* header never verifies).
+ */
+export const headersFromRaw = (raw: ReadonlyArray<string>): Record<string, string> => {
+  const headers: Record<string, string> = Object.create(null)
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase()
+    const prior = headers[name]
+    headers[name] = prior === undefined ? raw[i + 1]! : `${prior}, ${raw[i + 1]!}`
+  }
+  return headers
+}
+
+/**
+ * A stream that fails with `onExceed` once more than `maxBytes` have gone through (counted per
+ * run of the stream).
+ */
+export const capBytes = <X>(maxBytes: number, onExceed: () => X) => <E>(body: Stream.Stream<Uint8Array, E>): Stream.Stream<Uint8Array, E | X> =>
+  Stream.suspend(() => {
+    let size = 0
+    return Stream.mapEffect(body, (chunk) => {
+      size += chunk.length
+      return size > maxBytes ? Effect.fail(onExceed()) : Effect.succeed(chunk)
+    })
+  })
+
 export const errorCode = (e: unknown, depth = 0): string | undefined => {
   if (e === null || typeof e !== "object" || depth > 5) return undefined
   const code = (e as { code?: unknown }).code
@@ -102,7 +129,8 @@ export const transportErrorFrom = (e: unknown, url: string): TransportError => {
   })
 }
 
-const safeOrigin = (url: string): string => {
+/** A URL's origin for errors and logs (never its path or query, which may carry ids). */
+export const safeOrigin = (url: string): string => {
   try {
     return new URL(url).origin
   } catch {

@@ -244,7 +244,7 @@ export class Notifier {
         state: "pending"
       }
       this.push(record)
-      const fiber = yield* this.deliver(record, JSON.stringify(envelope), undefined)
+      const fiber = yield* this.deliver(record, record.body, undefined)
       return { id: record.id, fiber, delivery: () => copy(record) }
     })
   }

@@ -16,6 +16,7 @@
 import * as crypto from "node:crypto"
 import * as zlib from "node:zlib"
 import { Data } from "effect"
+import { DEFAULT_BASE_URL } from "../api/WechatPayClient.js"
 import type * as Endpoint from "../api/Endpoint.js"
 import { InvalidRequest, MchNotExists, NoStatementExist, OrderNotExist, OutTradeNoUsed, ParamError, ResourceNotExists, TradeError } from "../errors/codes.js"
 import { bill } from "../v3/bill.js"
@@ -94,7 +95,7 @@ export interface PaymentsConfig {
 
 /** Where bill files are served (on WeChat Pay's API host, or the sandbox's own when it is a socket server). */
 export const BILL_DOWNLOAD_PATH = "/v3/billdownload/file"
-const BILL_HOST = "https://api.mch.weixin.qq.com"
+const BILL_HOST = DEFAULT_BASE_URL
 
 /** The Beijing date (`yyyy-MM-dd`) of a sandbox instant. */
 export const beijingDate = (millis: number): string => beijingTime(millis).slice(0, 10)
@@ -134,17 +135,14 @@ const strip = <T extends { readonly request: string }>(x: T): Omit<T, "request">
   return structuredClone(rest)
 }
 
-interface StoredBill {
-  readonly content: Buffer
-  readonly gzip: boolean
-}
 
 export class Payments {
   private orders = new Map<string, MutableOrder & { readonly request: string }>()
   private byTransaction = new Map<string, string>()
   private refunds = new Map<string, MutableRefund & { readonly request: string }>()
   private byRefundId = new Map<string, string>()
-  private bills = new Map<string, StoredBill>()
+  /** A bill file by its download token, as it is served (gzipped when asked so). */
+  private bills = new Map<string, Buffer>()
 
   constructor(private readonly config: PaymentsConfig) {}
 
@@ -417,7 +415,8 @@ export class Payments {
     // with a BOM, as WeChat Pay writes its bills (spreadsheets then read them as UTF-8)
     const bytes = Buffer.from("\uFEFF" + content, "utf8")
     const token = hex(16)
-    this.bills.set(token, { content: bytes, gzip })
+    // stored as it will be served: compressed once here, not on every download
+    this.bills.set(token, gzip ? zlib.gzipSync(bytes) : bytes)
     return {
       status: 200,
       body: {
@@ -530,9 +529,7 @@ export class Payments {
 
   /** The bytes behind a download URL's token (gzipped when the bill was asked that way). */
   billFile(token: string | null): Buffer | undefined {
-    const stored = token === null ? undefined : this.bills.get(token)
-    if (stored === undefined) return undefined
-    return stored.gzip ? zlib.gzipSync(stored.content) : stored.content
+    return token === null ? undefined : this.bills.get(token)
   }
 
   // ---- the routes ----
