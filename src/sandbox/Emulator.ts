@@ -628,6 +628,11 @@ export const make = (config: EmulatorConfig): Emulator => {
       }
     })
 
+  /** A control's JSON object body (an empty body reads as `{}`); `undefined` for anything else, JSON `null` included. */
+  const readObject = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.map(readJson(request), (body) =>
+      body.ok && body.value !== null && typeof body.value === "object" && !Array.isArray(body.value) ? body.value as Record<string, unknown> : undefined)
+
   const badControl = (message: string) => json(ParamError.status, { code: ParamError.code, message })
 
   /** `/__sandbox/*`: plain JSON, unsigned and unauthenticated (it is not part of WeChat Pay). */
@@ -638,8 +643,7 @@ export const make = (config: EmulatorConfig): Emulator => {
       const paying = /^POST \/transactions\/([^/]+)\/pay$/.exec(route)
       const completing = /^POST \/refunds\/([^/]+)\/complete$/.exec(route)
       if (paying !== null || completing !== null) {
-        const body = yield* readJson(request)
-        const v = body.ok && body.value !== null && typeof body.value === "object" ? body.value as Record<string, unknown> : undefined
+        const v = yield* readObject(request)
         if (v === undefined) return badControl("the body is not a JSON object")
         const answered = (done: Either.Either<Order | Refund, PaymentControlError>) =>
           done._tag === "Right" ? json(200, done.right) : json(409, { code: "INVALID_STATE", message: done.left.message })
@@ -685,31 +689,28 @@ export const make = (config: EmulatorConfig): Emulator => {
           return json(200, { mode: config.platform.mode, signingWith: config.platform.signingWith, certificates: config.platform.all() })
         case "POST /certificates/rotate": {
           if (!config.platform.hasCertificates) return badControl("the sandbox runs in public-key mode (platform: \"publicKey\"): no certificates to rotate")
-          const body = yield* readJson(request)
-          if (!body.ok) return badControl("the body is not JSON")
-          const retireOld = (body.value as { retireOld?: unknown }).retireOld === true
-          const signNow = (body.value as { signNow?: unknown }).signNow === true
+          const v = yield* readObject(request)
+          if (v === undefined) return badControl("the body is not a JSON object")
+          const retireOld = v["retireOld"] === true
+          const signNow = v["signNow"] === true
           return json(200, yield* rotateCertificates({ retireOld, signNow }))
         }
         case "POST /certificates/start-signing": {
-          const body = yield* readJson(request)
-          const serial = body.ok ? (body.value as { serial_no?: unknown }).serial_no : undefined
+          const serial = (yield* readObject(request))?.["serial_no"]
           if (typeof serial !== "string") return badControl("give {\"serial_no\": \"…\"}")
           return (yield* startSigningWith(serial))
             ? HttpServerResponse.empty({ status: 204 })
             : json(404, { code: "NOT_FOUND", message: `no active certificate ${serial}` })
         }
         case "POST /certificates/retire": {
-          const body = yield* readJson(request)
-          const serial = body.ok ? (body.value as { serial_no?: unknown }).serial_no : undefined
+          const serial = (yield* readObject(request))?.["serial_no"]
           if (typeof serial !== "string") return badControl("give {\"serial_no\": \"…\"}")
           return config.platform.retire(serial)
             ? HttpServerResponse.empty({ status: 204 })
             : json(404, { code: "NOT_FOUND", message: `no active certificate ${serial}` })
         }
         case "POST /signing-key": {
-          const body = yield* readJson(request)
-          const use = body.ok ? (body.value as { use?: unknown }).use : undefined
+          const use = (yield* readObject(request))?.["use"]
           if (config.platform.mode !== "both") return badControl("only a sandbox in \"both\" mode can switch its signing key")
           if (use !== "publicKey" && use !== "certificate") return badControl("give {\"use\": \"publicKey\" | \"certificate\"}")
           config.platform.preferSigningWith(use)
@@ -718,9 +719,8 @@ export const make = (config: EmulatorConfig): Emulator => {
         case "GET /deliveries":
           return json(200, notifier.deliveries())
         case "POST /notify": {
-          const body = yield* readJson(request)
-          if (!body.ok || body.value === null || typeof body.value !== "object") return badControl("the body is not a JSON object")
-          const v = body.value as Record<string, unknown>
+          const v = yield* readObject(request)
+          if (v === undefined) return badControl("the body is not a JSON object")
           if (typeof v["event_type"] !== "string") return badControl("give {\"event_type\": \"…\", \"resource\"?, \"url\"?, \"id\"?, \"tampering\"?}")
           const tampering = v["tampering"]
           if (tampering !== undefined && !callbackTamperings.includes(tampering as CallbackTampering)) {

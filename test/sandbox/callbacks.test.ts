@@ -85,6 +85,10 @@ describe("sandbox callbacks", () => {
     Effect.gen(function*() {
       const { url } = yield* receiver()
       const sandbox = yield* Effect.provide(Sandbox.Sandbox, Sandbox.layer(keyOptions))
+      // a JSON body that is not an object (null, a number) is a 400 on every control, never a crash
+      for (const path of ["/notify", "/signing-key", "/certificates/start-signing", "/certificates/retire", "/transactions/T1/pay"]) {
+        expect((yield* control(sandbox, "POST", path, null)).status, path).toBe(400)
+      }
       const noUrl = yield* control(sandbox, "POST", "/notify", { event_type: "MEMBERCARD.ACCEPT_CARD" })
       expect(noUrl.status).toBe(400)
       expect((yield* control(sandbox, "POST", "/notify", { event_type: "X", url, tampering: "nope" })).status).toBe(400)
