@@ -53,7 +53,9 @@ describe("sandbox callbacks to a Notifications.handler over loopback", () => {
       expect(yield* run(WechatPay.request({ method: "GET", path: "/v3/marketing/busifavor/callbacks", query: { mchid: sandbox.mchid } })))
         .toEqual({ notify_url: notifyUrl, mchid: sandbox.mchid })
 
-      const { card_code } = yield* run(send("oUser1"))
+      // one request (its send_time fixed now), sent twice below
+      const request = send("oUser1")
+      const { card_code } = yield* run(request)
       const [delivery] = yield* sandbox.awaitDeliveries
       expect(delivery).toMatchObject({ eventType: "COUPON.SEND", url: notifyUrl, state: "delivered" })
       expect(statuses(delivery!)).toEqual([204])
@@ -72,8 +74,9 @@ describe("sandbox callbacks to a Notifications.handler over loopback", () => {
         send_merchant: sandbox.mchid
       })
 
-      // The same request again changes nothing and triggers no second callback.
-      yield* run(send("oUser1"))
+      // The same request again changes nothing and triggers no second callback. (A second
+      // `send("oUser1")` would carry a later send_time once a second had passed: another request.)
+      yield* run(request)
       expect(yield* sandbox.awaitDeliveries).toHaveLength(1)
     }))
 
