@@ -1,5 +1,5 @@
 /**
- * What the catalogue (../shared/catalogue, wechatpay-openapi) does not say, or says wrongly,
+ * What the catalogue (vendor/wechatpay-openapi) does not say, or says wrongly,
  * written by hand from the official docs. `scripts/generate.ts` reads it; every key and every
  * path here is checked against the catalogue on each run (a stale entry fails the generator).
  *
@@ -57,7 +57,7 @@ const BILL_ERRORS = ["NoStatementExist", "StatementCreating"]
 export const overlay: Readonly<Record<string, OperationOverlay>> = {
   // ---- 先享卡 (discount-card) ---------------------------------------------------------------
   // The service went offline (the wiki pages, 2020); what follows is what those pages and
-  // ../shared/wechatpay-v3.md (§4.1, §4.2: it wins for the curated two) say.
+  // docs/wechatpay-v3.md (§4.1, §4.2: it wins for the curated two) say.
   "POST /v3/discount-card/cards": {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_1.shtml (预受理领卡请求: out_card_code string[1,32]
     // of 数字、大小写字母_-|*, card_template_id string[1,64], appid string[10,32], notify_url string[1,255])
@@ -74,7 +74,7 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
   },
   "POST /v3/discount-card/cards/{out_card_code}/add-user-records": {
     curated: { module: "DiscountCard", export: "addUserRecords" },
-    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_2.shtml (增加用户记录) and wechatpay-v3.md §4.1;
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_2.shtml (增加用户记录) and docs/wechatpay-v3.md §4.1;
     // the catalogue gives the enums in descriptions only (README: "What it lacks")
     fields: {
       out_card_code: { minLength: 1, maxLength: 32, pattern: CARD_CODE },
@@ -93,7 +93,7 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
   },
   "GET /v3/discount-card/orders/{out_order_no}": {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml (通过先享卡订单号查询订单;
-    // out_order_no 1..64 as in wechatpay-v3.md §4.2). ORDER_NOT_EXIST was here before this pass; its table was not re-read.
+    // out_order_no 1..64 as in docs/wechatpay-v3.md §4.2). ORDER_NOT_EXIST was here before this pass; its table was not re-read.
     errors: ["OrderNotExist"],
     fields: { out_order_no: { minLength: 1, maxLength: 64 } }
   },
@@ -106,7 +106,7 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
   "PATCH /v3/discount-card/orders/{out_order_no}": {
     curated: { module: "DiscountCard", export: "updateOrder" },
     // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_2.shtml (更新先享卡订单) and
-    // wechatpay-v3.md §4.2: out_order_no 1..64, the types INCREASE | DECREASE (prose in the catalogue)
+    // docs/wechatpay-v3.md §4.2: out_order_no 1..64, the types INCREASE | DECREASE (prose in the catalogue)
     fields: {
       out_order_no: { minLength: 1, maxLength: 64 },
       "objectives.performance_type": { enum: ["INCREASE", "DECREASE"] },
@@ -119,7 +119,7 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     // the path is busifavor's, the product is 消费卡 (README: quirks)
     curated: { module: "Busifavor", export: "sendConsumptionCard" },
     // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml (发放消费卡) as given in
-    // wechatpay-v3.md §4.3 (it wins here)
+    // docs/wechatpay-v3.md §4.3 (it wins here)
     fields: {
       card_id: { minLength: 1, maxLength: 28 },
       appid: { minLength: 1, maxLength: 18 },
@@ -300,7 +300,7 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     curated: { module: "MembercardOpen", export: "prepareBonus" },
     // optional for direct merchants (official doc); the catalogue marks it required.
     // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-service/rights-expire-remind.html
-    // (支付结果页展示会员积分: string(32) each) and wechatpay-v3.md §4.4 (1..32)
+    // (支付结果页展示会员积分: string(32) each) and docs/wechatpay-v3.md §4.4 (1..32)
     required: { remove: ["sub_mchid"] },
     fields: {
       card_id: { minLength: 1, maxLength: 32 },

@@ -1,6 +1,7 @@
 /**
- * `npm run generate`: the WeChat Pay v3 surface, `src/v3/<family>.ts` + `src/v3/index.ts`, from the
- * wechatpay-openapi catalogue (../shared/catalogue/docs, Swagger 2.0 path items) and the hand-written
+ * `npm run generate`: the WeChat Pay v3 surface, `src/v3/<family>.ts` + `src/v3/index.ts` (with
+ * docs/endpoints.md and src/fleet/documentedLimits.ts), from the
+ * wechatpay-openapi catalogue (vendor/wechatpay-openapi/docs, Swagger 2.0 path items) and the hand-written
  * corrections of `codegen/overlay.ts`.
  *
  *   npm run generate                       write src/v3/ (and delete files there it would not write)
@@ -21,6 +22,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { parse } from "yaml"
+import { documentedLimits } from "../codegen/documentedLimits.js"
 import { type FieldOverlay, overlay, type OperationOverlay } from "../codegen/overlay.js"
 import { PAYMENT_OPERATIONS } from "../src/sandbox/paymentOperations.js"
 
@@ -39,7 +41,7 @@ const CHECK = argv.includes("--check")
 const LIMIT = argv.includes("--verbose") ? Infinity : 3
 const catalogueArg = argv.indexOf("--catalogue")
 if (catalogueArg !== -1 && argv[catalogueArg + 1] === undefined) throw new Error("--catalogue wants a directory")
-const catalogue = catalogueArg === -1 ? path.resolve(repoRoot, "../shared/catalogue/docs") : path.resolve(argv[catalogueArg + 1]!)
+const catalogue = catalogueArg === -1 ? path.resolve(repoRoot, "vendor/wechatpay-openapi/docs") : path.resolve(argv[catalogueArg + 1]!)
 if (!fs.existsSync(path.join(catalogue, "v3"))) throw new Error(`no v3/ under the catalogue ${catalogue}`)
 
 // ---------------------------------------------------------------------------------------------
@@ -1277,6 +1279,12 @@ const main = async () => {
   )
 
   const reference = endpointReference(operations, skipped)
+  const limits = documentedLimits(path.join(catalogue, "v3"))
+  /** Generated files outside src/v3: the endpoint reference and the documented rate limits. */
+  const others: ReadonlyArray<readonly [string, string]> = [
+    [referencePath, reference],
+    [path.join(repoRoot, "src", "fleet", "documentedLimits.ts"), limits.text]
+  ]
 
   const endpoints = operations.length
   const onDisk = fs.existsSync(outDir) ? walkAll(outDir).map((f) => path.relative(outDir, f).split(path.sep).join("/")) : []
@@ -1285,9 +1293,9 @@ const main = async () => {
       ...[...files].filter(([f, text]) => !fs.existsSync(path.join(outDir, f)) || fs.readFileSync(path.join(outDir, f), "utf8") !== text).map(([f]) => f),
       ...onDisk.filter((f) => !files.has(f)).map((f) => `${f} (should not exist)`)
     ].sort()
-    if (!fs.existsSync(referencePath) || fs.readFileSync(referencePath, "utf8") !== reference) differ.push("../../docs/endpoints.md")
+    for (const [target, text] of others) if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== text) differ.push(path.relative(outDir, target).split(path.sep).join("/"))
     if (differ.length > 0) {
-      console.error(`generated code is out of date (npm run generate):\n${differ.map((f) => `  src/v3/${f}`).join("\n")}`)
+      console.error(`generated code is out of date (npm run generate):\n${differ.map((f) => `  ${path.posix.join("src/v3", f)}`).join("\n")}`)
       process.exitCode = 1
       return
     }
@@ -1301,11 +1309,12 @@ const main = async () => {
     if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== text) fs.writeFileSync(target, text)
   }
 
-  if (!fs.existsSync(referencePath) || fs.readFileSync(referencePath, "utf8") !== reference) fs.writeFileSync(referencePath, reference)
+  for (const [target, text] of others) if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== text) fs.writeFileSync(target, text)
 
-  console.log(`generated ${endpoints} endpoints in ${families.length} families; skipped ${skipped.length}:`)
+  console.log(`generated ${endpoints} endpoints in ${families.length} families and ${limits.count} documented rate limits; skipped ${skipped.length}:`)
   for (const s of skipped) console.log(`  ${s.key}: ${s.reason}`)
   if (missingCodes.length > 0) console.log(`overlay error classes src/errors/codes.ts does not declare (left out):\n${missingCodes.map((c) => `  ${c}`).join("\n")}`)
+  for (const line of limits.notUnderstood) note("rate limit in a form not read", line)
   if (notes.size > 0) {
     console.log("catalogue special cases:")
     for (const [kind, details] of [...notes].sort(([a], [b]) => (a < b ? -1 : 1))) {

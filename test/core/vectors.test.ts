@@ -1,5 +1,5 @@
 /**
- * Public test vectors (wechatpay-v3.md §6): the wechatpay-go signer test, the official docs'
+ * Public test vectors (docs/wechatpay-v3.md §6): the wechatpay-go signer test, the official docs'
  * sample request signature (apiclient_test_key.pem of mchid 1900007291) and the wechatpay-java AEAD test.
  */
 import { describe, expect, it } from "@effect/vitest"
