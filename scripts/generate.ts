@@ -1140,16 +1140,21 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
     readonly children: Map<string, Node>
   }
   const root: Node = { leaves: new Map(), children: new Map() }
-  for (const leaf of leaves) {
+  // A URL that ends with a slash (`/v3/applyment4sub/applyment/`) sits at two chains: ours
+  // (`….applyment.post`) and the docs site's, which names the empty last segment (`….applyment._empty_.post`).
+  const placements = leaves.flatMap((leaf) =>
+    leaf.op.url.endsWith("/") ? [{ leaf, chain: leaf.op.chain }, { leaf, chain: [...leaf.op.chain.slice(0, -1), "_empty_", leaf.op.chain.at(-1)!] }] : [{ leaf, chain: leaf.op.chain }]
+  )
+  for (const { leaf, chain } of placements) {
     let node = root
-    for (const c of leaf.op.chain.slice(0, -1)) {
+    for (const c of chain.slice(0, -1)) {
       if (node.leaves.has(c)) throw new Error(`${leaf.op.key}: chain key ${c} is both a method and a path segment`)
       let next = node.children.get(c)
       if (next === undefined) node.children.set(c, (next = { leaves: new Map(), children: new Map() }))
       node = next
     }
-    const m = leaf.op.chain[leaf.op.chain.length - 1]!
-    if (node.leaves.has(m) || node.children.has(m)) throw new Error(`${leaf.op.key}: chain ${chainPrefix(leaf.op)}${leaf.op.chain.join(".")} is taken (by ${node.leaves.get(m)?.op.key ?? "a path segment"})`)
+    const m = chain[chain.length - 1]!
+    if (node.leaves.has(m) || node.children.has(m)) throw new Error(`${leaf.op.key}: chain ${chainPrefix(leaf.op)}${chain.join(".")} is taken (by ${node.leaves.get(m)?.op.key ?? "a path segment"})`)
     node.leaves.set(m, leaf)
   }
   const tree = (node: Node, indent: string): string => {

@@ -873,6 +873,16 @@ export const applyment4sub = {
      * `POST /v3/applyment4sub/applyment/`
      */
     post: applymentPost,
+    _empty_: {
+      /**
+       * 提交申请单API
+       *
+       * 普通服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的特约商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml)
+       *
+       * `POST /v3/applyment4sub/applyment/`
+       */
+      post: applymentPost
+    },
     applyment_id: {
       _applyment_id_: {
         /**

@@ -7991,6 +7991,16 @@ export const ecommerce = {
         post: applymentsApplymentIdRevokePost
       }
     },
+    _empty_: {
+      /**
+       * 二级商户进件API
+       *
+       * 电商平台通过提交二级商户资料，完成二级商户入驻，入驻成为微信支付商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/submit-applyment.html)
+       *
+       * `POST /v3/ecommerce/applyments/`
+       */
+      post: applymentsPost
+    },
     outRequestNo: {
       _out_request_no_: {
         /**

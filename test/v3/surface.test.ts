@@ -5,6 +5,10 @@
  * RequestValidationError, and nothing is sent.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { parse } from "yaml"
 import { Arbitrary, Effect, FastCheck, Schema } from "effect"
 import { Endpoint } from "../../src/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
@@ -12,14 +16,33 @@ import { PAYMENT_OPERATIONS } from "../../src/sandbox/paymentOperations.js"
 import { global } from "../../src/v3/globalHost.js"
 import { hk, v3 } from "../../src/v3/index.js"
 
-/** The chain of a URL template and method, by the rule the docs site uses. */
+/**
+ * The chain of a URL template and method, by the rule the docs site (wechatpay.js.org) uses: a
+ * segment per key, `{x}` as `_x_`, kebab-case as camelCase, the empty segment after a trailing
+ * slash as `_empty_` (`/v3/applyment4sub/applyment/` POST is `v3.applyment4sub.applyment._empty_.post`).
+ */
 const chainOf = (path: string, method: string) =>
   [
-    ...path.split("/").filter((s) => s !== "").map((s) =>
-      s.startsWith("{") ? `_${s.slice(1, -1)}_` : s.replace(/-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())
+    ...path.split("/").slice(1).map((s) =>
+      s === "" ? "_empty_" : s.startsWith("{") ? `_${s.slice(1, -1)}_` : s.replace(/-([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())
     ),
     method.toLowerCase()
   ].join(".")
+/** Our own chain for a trailing-slash URL leaves the empty segment out; the docs site's is there too. */
+const shortChainOf = (path: string, method: string) => chainOf(path.replace(/\/$/, ""), method)
+
+const catalogueDocs = fileURLToPath(new URL("../../vendor/wechatpay-openapi/docs", import.meta.url))
+const yamlFiles = (dir: string): Array<string> =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : e.name.endsWith(".yaml") ? [path.join(dir, e.name)] : []))
+/** Every operation of the vendored catalogue: `{empty}.yaml` is the URL's trailing slash; `v3/webhooks.yaml` is the notification envelope, no endpoint. */
+const catalogueOperations = ["v3", "hk", "global"].flatMap((top) =>
+  yamlFiles(path.join(catalogueDocs, top)).flatMap((file) => {
+    const url = "/" + path.relative(catalogueDocs, file).split(path.sep).join("/").replace(/\.yaml$/, "").replace(/\{empty\}$/, "")
+    if (url === "/v3/webhooks") return []
+    const item = parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>
+    return ["get", "post", "put", "patch", "delete"].filter((m) => item[m] !== undefined).map((m) => ({ method: m.toUpperCase(), url }))
+  })
+)
 
 /** Every leaf with the keys that reach it. */
 const leaves = (node: unknown, at: ReadonlyArray<string>, out: Array<readonly [ReadonlyArray<string>, Endpoint.Endpoint<any, any, any>]>) => {
@@ -63,11 +86,24 @@ describe("the v3 surface", () => {
   it("is large, and every endpoint sits at the chain the docs give it", () => {
     expect(all.length).toBeGreaterThan(1000)
     for (const [at, endpoint] of all) {
-      expect(at.join(".")).toBe(chainOf(endpoint.spec.path, endpoint.spec.method))
-      if (!endpoint.spec.name.includes(".") || endpoint.spec.name.startsWith("v3.")) expect(endpoint.spec.name).toBe(at.join("."))
+      expect([chainOf(endpoint.spec.path, endpoint.spec.method), shortChainOf(endpoint.spec.path, endpoint.spec.method)]).toContain(at.join("."))
+      if (!endpoint.spec.name.includes(".") || endpoint.spec.name.startsWith("v3.")) expect(endpoint.spec.name).toBe(at.at(-2) === "_empty_" ? shortChainOf(endpoint.spec.path, endpoint.spec.method) : at.join("."))
     }
     // the curated endpoints are the chain's leaves there
     expect(v3.discountCard.orders._out_order_no_.patch.spec.name).toBe("DiscountCard.updateOrder")
+  })
+
+  it("every operation of the catalogue resolves at the docs site's chain", () => {
+    const roots: Record<string, unknown> = { v3, hk, global }
+    expect(catalogueOperations.length).toBeGreaterThan(1000)
+    for (const { method, url } of catalogueOperations) {
+      const chain = chainOf(url, method)
+      const endpoint = chain.split(".").reduce<any>((node, k) => node?.[k], roots)
+      expect(Endpoint.isEndpoint(endpoint), chain).toBe(true)
+      expect(`${endpoint.spec.method} ${endpoint.spec.path}`, chain).toBe(`${method} ${url}`)
+    }
+    expect(v3.applyment4sub.applyment._empty_.post).toBe(v3.applyment4sub.applyment.post)
+    expect(v3.ecommerce.applyments._empty_.post).toBe(v3.ecommerce.applyments.post)
   })
 
   it("every documented example decodes with its success schema", () => {
