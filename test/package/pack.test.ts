@@ -1,5 +1,6 @@
 /**
- * The published tarball imports cleanly from a plain Node ESM script: `npm pack` (which builds),
+ * The published tarball imports cleanly from a plain Node ESM script and from a CommonJS project
+ * (`require()` and `import()`, and `tsc` agrees): `npm pack` (which builds),
  * unpack into a scratch project that has only the peer dependencies, and import every subpath
  * (the generated `v3` and a family included); `internal/*` stays closed.
  */
@@ -79,6 +80,38 @@ describe("npm pack", () => {
       expect(execFileSync("node", ["fleet.mjs"], { cwd: scratch, encoding: "utf8" }).trim()).toBe("ok")
       const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"))
       expect(pkg.peerDependencies.effect).toMatch(/^\^3\./)
+
+      // the licences travel with the package: ours, and the catalogue's notice for the generated code
+      expect(fs.readFileSync(path.join(pkgDir, "LICENSE"), "utf8")).toMatch(/^MIT License/)
+      const notices = fs.readFileSync(path.join(pkgDir, "THIRD_PARTY_NOTICES.md"), "utf8")
+      expect(notices).toContain("Copyright (c) 2020-present James ZHANG(TheNorthMemory)")
+      expect(notices).toContain("4d6325b09af308025ba7677ead284feeea2680ba")
+
+      // a CommonJS project as \`npm init -y\` makes it: require() and import() both load the package,
+      // and tsc (nodenext, a .cts file) agrees with what runs
+      const cjs = path.join(scratch, "cjs-project")
+      fs.mkdirSync(cjs)
+      fs.symlinkSync(path.join(scratch, "node_modules"), path.join(cjs, "node_modules"), "dir")
+      fs.writeFileSync(path.join(cjs, "package.json"), JSON.stringify({ name: "cjs-project", version: "1.0.0", main: "index.js", type: "commonjs", license: "ISC" }, null, 2))
+      const program = [
+        `const { WechatPay, Signing } = require("effect-wechatpay")`,
+        `const { pay } = require("effect-wechatpay/v3/pay")`,
+        `const { Sandbox } = require("effect-wechatpay/sandbox")`,
+        `if (typeof WechatPay.layerNode !== "function" || typeof Signing.requestMessage !== "function") throw new Error("require: root")`,
+        `if (typeof pay.transactions.jsapi.post !== "function" || typeof Sandbox.layer !== "function") throw new Error("require: subpaths")`,
+        `void import("effect-wechatpay").then((esm) => {`,
+        `  if (esm.WechatPay !== WechatPay) throw new Error("import() and require() gave different modules")`,
+        `  console.log("ok")`,
+        `})`
+      ].join("\n")
+      fs.writeFileSync(path.join(cjs, "index.js"), program)
+      expect(execFileSync("node", ["index.js"], { cwd: cjs, encoding: "utf8" }).trim()).toBe("ok")
+      fs.writeFileSync(path.join(cjs, "main.cts"), program.replace(/^const \{ (.+) \} = require\((".+")\)$/gm, "import { $1 } from $2"))
+      fs.writeFileSync(
+        path.join(cjs, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, skipLibCheck: true, noEmit: true, types: [] }, files: ["main.cts"] })
+      )
+      execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", cjs], { cwd: cjs, encoding: "utf8" })
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true })
     }

@@ -1,5 +1,5 @@
 /**
- * The repository builds and tests from its own files: nothing it runs reads `../shared` (a folder
+ * The repository builds and tests from its own files: nothing it runs reads the shared folder beside the clone (a folder
  * beside the clone that only the project's own machines have). The catalogue is vendored under
  * vendor/wechatpay-openapi with its licence.
  */
