@@ -1,6 +1,6 @@
 /**
- * The repository builds and tests from its own files: nothing it runs reads the shared folder beside the clone (a folder
- * beside the clone that only the project's own machines have). The catalogue is vendored under
+ * The repository builds and tests from its own files: nothing it runs reads the shared folder
+ * beside the clone, which only the project's own machines have. The catalogue is vendored under
  * vendor/wechatpay-openapi with its licence.
  */
 import { execFileSync } from "node:child_process"
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest"
 const root = path.resolve(import.meta.dirname, "../..")
 
 describe("a self-contained clone", () => {
-  it("no tracked file outside vendor/ points at ../shared", () => {
+  it("no tracked file outside vendor/ points at the folder beside the clone", () => {
     const files = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter((f) => f !== "" && !f.startsWith("vendor/"))
     const pointing = files.filter((f) => {
       const file = path.join(root, f)
