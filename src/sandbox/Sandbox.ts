@@ -98,6 +98,18 @@ export interface ServerOptions extends Options {
   readonly port?: number | undefined
   /** Default `127.0.0.1`. */
   readonly host?: string | undefined
+  /** Called once per answered request, after the answer is written (the CLI logs these). */
+  readonly onAnswer?: ((answer: AnsweredRequest) => void) | undefined
+}
+
+/** One request the server answered, as `onAnswer` sees it. */
+export interface AnsweredRequest {
+  readonly method: string
+  /** The request target as sent: path and query. */
+  readonly target: string
+  readonly status: number
+  /** The answer's `Request-ID`, when it has one (every answer of the emulator does). */
+  readonly requestId: string | undefined
 }
 
 /** What a merchant client needs to talk to the sandbox (the CLI prints these). */
@@ -426,8 +438,13 @@ const WIRE_NAMES: Readonly<Record<string, string>> = {
 const wireName = (name: string) =>
   WIRE_NAMES[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
 
-/** Renames the headers of each answer before Node writes them: `Request-ID`, `Wechatpay-Signature`, `Content-Type` … */
-const spellHeadersAsWechatPay = (response: http.ServerResponse) => {
+/**
+ * Renames the headers of each answer before Node writes them: `Request-ID`, `Wechatpay-Signature`,
+ * `Content-Type` … Returns a reader of the answer's Request-ID (headers given to `writeHead` are
+ * not visible to `getHeader`).
+ */
+const spellHeadersAsWechatPay = (response: http.ServerResponse): () => string | undefined => {
+  let requestId: string | undefined
   const writeHead = response.writeHead.bind(response) as (status: number, ...rest: Array<unknown>) => http.ServerResponse
   response.writeHead = ((status: number, ...rest: Array<unknown>) => {
     const last = rest[rest.length - 1]
@@ -435,9 +452,15 @@ const spellHeadersAsWechatPay = (response: http.ServerResponse) => {
       const renamed: Record<string, unknown> = {}
       for (const [name, value] of Object.entries(last)) renamed[wireName(name)] = value
       rest[rest.length - 1] = renamed
+      const id = renamed["Request-ID"]
+      if (typeof id === "string") requestId = id
     }
     return writeHead(status, ...rest)
   }) as typeof response.writeHead
+  return () => {
+    const set = response.getHeader("request-id")
+    return requestId ?? (typeof set === "string" ? set : undefined)
+  }
 }
 
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
@@ -449,7 +472,14 @@ export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, 
     const host = options.host ?? "127.0.0.1"
     const { make: serve } = yield* loadNodeHttpServer
     const node = http.createServer()
-    node.prependListener("request", (_request, response) => spellHeadersAsWechatPay(response))
+    const onAnswer = options.onAnswer
+    node.prependListener("request", (request, response) => {
+      const requestId = spellHeadersAsWechatPay(response)
+      if (onAnswer !== undefined) {
+        response.once("finish", () =>
+          onAnswer({ method: request.method ?? "", target: request.url ?? "", status: response.statusCode, requestId: requestId() }))
+      }
+    })
     const server = yield* serve(() => node, { port: options.port ?? 0, host }).pipe(Effect.orDie)
     // Keep-alive sockets would hold the close open: end them with the scope.
     yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `wechatpay-sandbox`: the emulator as a standalone server for clients in any language. Prints one
- * JSON line with the URL and credentials, then serves until SIGINT/SIGTERM.
+ * JSON line with the URL and credentials on stdout, logs each answered request on stderr (unless
+ * `--quiet`), then serves until SIGINT/SIGTERM.
  */
 import { NodeRuntime } from "@effect/platform-node"
 import * as fs from "node:fs"
@@ -9,22 +10,65 @@ import { parseArgs } from "node:util"
 import { Cause, Effect } from "effect"
 import * as Sandbox from "./Sandbox.js"
 
-const USAGE = `usage: wechatpay-sandbox [--port 0] [--host 127.0.0.1] [--mchid 1230000109]
-       [--merchant-serial HEX] [--merchant-public-key FILE | --merchant-certificate FILE]
-       [--no-seed] [--bench] [--platform publicKey|certificates|both] [--notify-url URL]
-       [--refund-delay SECONDS]
-Prints {"url","mchid","merchantSerialNumber","merchantPrivateKey","platformPublicKeyId","platformPublicKey","apiV3Key"}
-(merchantPrivateKey is null when you bring your own merchant key or certificate), plus
-"platformCertificates":[{"serialNo","certificate"}] with --platform certificates or both.
---notify-url: where DISCOUNT_CARD.* and MEMBERCARD.* callbacks go (POST /__sandbox/notify sends one).
---refund-delay: how long a refund stays PROCESSING (default 60). Payments and refunds notify the
-order's notify_url; POST /__sandbox/transactions/{out_trade_no}/pay plays the payer,
-POST /__sandbox/refunds/{out_refund_no}/complete ends a refund, GET /__sandbox/payments lists both.`
+const USAGE = `usage: wechatpay-sandbox [options]
+
+Runs the WeChat Pay API v3 emulator on a socket for clients in any language. It prints one JSON
+line on stdout with what a client needs, then serves until SIGINT or SIGTERM:
+  {"url","mchid","merchantSerialNumber","merchantPrivateKey","platformPublicKeyId","platformPublicKey","apiV3Key"}
+  merchantPrivateKey is null when you bring your own merchant key or certificate; with
+  --platform certificates or both the line also has "platformCertificates":[{"serialNo","certificate"}].
+Each answered request is logged on stderr, one line: time, method, path, status, Request-ID.
+
+Options:
+  --port N                       port to listen on (default 0: any free port; the JSON line has it)
+  --host ADDRESS                 address to listen on (default 127.0.0.1; 0.0.0.0 exposes the
+                                 sandbox to your network)
+  --mchid ID                     the merchant id the sandbox accepts (default 1230000109)
+  --merchant-serial HEX          the merchant certificate serial it expects in Authorization
+                                 (default: random, or the serial of --merchant-certificate)
+  --merchant-public-key FILE     verify requests with your merchant public key (PEM) instead of a
+                                 generated key pair; the sandbox then prints no private key
+  --merchant-certificate FILE    the same with your merchant API certificate (apiclient_cert.pem):
+                                 its public key, and its serial unless --merchant-serial
+  --platform MODE                how clients verify the sandbox: publicKey (default; the WeChat Pay
+                                 public key, /v3/certificates answers 404), certificates (platform
+                                 certificates served at /v3/certificates), or both (migrating)
+  --notify-url URL               where DISCOUNT_CARD.* and MEMBERCARD.* callbacks go
+                                 (POST /__sandbox/notify sends one); payments and refunds notify
+                                 their order's notify_url
+  --refund-delay SECONDS         how long a refund stays PROCESSING before it succeeds (default 60)
+  --no-seed                      start empty, without the example entities of the WeChat Pay docs
+                                 (cards, orders, coupons the docs' examples refer to)
+  --bench                        cache answer signatures per (status, body), so a load test
+                                 measures your client rather than the sandbox's RSA signing
+  --quiet                        no request log on stderr
+  -h, --help                     this text
+
+Controls (plain JSON, no signature; not part of WeChat Pay):
+  POST /__sandbox/transactions/{out_trade_no}/pay    plays the payer ({"outcome"?: SUCCESS|PAYERROR, "openid"?})
+  POST /__sandbox/refunds/{out_refund_no}/complete   ends a refund ({"status"?: SUCCESS|ABNORMAL|CLOSED})
+  GET  /__sandbox/payments                           orders and refunds
+  GET  /__sandbox/state, /__sandbox/requests         the whole state; the requests received
+  POST /__sandbox/seed, /__sandbox/reset             add entities; back to the start
+  POST /__sandbox/faults, DELETE /__sandbox/faults   inject errors, delays, bad signatures; clear them
+  POST /__sandbox/notify, GET /__sandbox/deliveries  send a signed callback; what was delivered
+  GET  /__sandbox/certificates, POST /__sandbox/certificates/{rotate,start-signing,retire},
+  POST /__sandbox/signing-key                        platform certificate rotation
+
+Exit codes: 0 stopped by a signal, 1 could not start (busy port, bad key), 2 bad usage.`
 
 const fail = (message: string): never => {
   process.stderr.write(`wechatpay-sandbox: ${message}\n${USAGE}\n`)
   process.exit(2)
 }
+
+/** Caps what a client controls in a log line, so a hostile request cannot flood the log. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text)
+
+const logAnswer = (answer: Sandbox.AnsweredRequest) =>
+  process.stderr.write(
+    `${new Date().toISOString()} ${clip(answer.method, 16)} ${clip(answer.target, 200)} ${answer.status} Request-ID ${answer.requestId ?? "-"}\n`
+  )
 
 const options = (): Sandbox.ServerOptions => {
   let values
@@ -43,6 +87,7 @@ const options = (): Sandbox.ServerOptions => {
         platform: { type: "string" },
         "notify-url": { type: "string" },
         "refund-delay": { type: "string" },
+        quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" }
       },
       strict: true
@@ -84,7 +129,8 @@ const options = (): Sandbox.ServerOptions => {
     bench: values.bench === true,
     platform: platform as "publicKey" | "certificates" | "both",
     callbacks: { notifyUrl: values["notify-url"] },
-    refundDelay: `${refundDelay} seconds`
+    refundDelay: `${refundDelay} seconds`,
+    ...(values.quiet === true ? {} : { onAnswer: logAnswer })
   }
 }
 

@@ -17,6 +17,8 @@ import { docs, merchant } from "./support.js"
 interface Started {
   readonly child: ChildProcess
   readonly line: Record<string, string | null>
+  /** What the CLI has written on stderr so far (its request log). */
+  readonly stderr: () => string
 }
 
 const start = (args: ReadonlyArray<string>) =>
@@ -31,7 +33,7 @@ const start = (args: ReadonlyArray<string>) =>
       child.stdout!.on("data", (c: Buffer) => {
         out += c.toString()
         const nl = out.indexOf("\n")
-        if (nl >= 0) resume(Effect.succeed({ child, line: JSON.parse(out.slice(0, nl)) }))
+        if (nl >= 0) resume(Effect.succeed({ child, line: JSON.parse(out.slice(0, nl)), stderr: () => err }))
       })
       child.on("exit", (code) => resume(Effect.fail(new Error(`the CLI exited (${code}) before printing: ${err}`))))
     }),
@@ -59,15 +61,29 @@ const updateThrough = (line: Record<string, string | null>, key: string) =>
   )
 
 describe("wechatpay-sandbox CLI", () => {
-  it.scopedLive("prints the JSON line, serves a signed request, exits 0 on SIGTERM", () =>
+  it.scopedLive("prints the JSON line, serves a signed request and logs it on stderr, exits 0 on SIGTERM", () =>
     Effect.gen(function*() {
-      const { child, line } = yield* start(["--port", "0"])
+      const { child, line, stderr } = yield* start(["--port", "0"])
       expect(Object.keys(line)).toEqual(["url", "mchid", "merchantSerialNumber", "merchantPrivateKey", "platformPublicKeyId", "platformPublicKey", "apiV3Key"])
       expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(line.apiV3Key).toHaveLength(32)
       const updated = yield* updateThrough(line, line.merchantPrivateKey!)
       expect(updated.order_id).toBe("15646546545165651651")
+      // The log line is written when the answer finishes: wait for it rather than race it.
+      const logged = /^\S+Z PATCH \/v3\/discount-card\/orders\/\S+ 200 Request-ID (\S+)$/m
+      for (let i = 0; i < 50 && !logged.test(stderr()); i++) yield* Effect.sleep("20 millis")
+      expect(stderr()).toMatch(logged)
+      expect(stderr().match(logged)![1]).not.toBe("-")
       expect(yield* stop(child)).toEqual({ code: 0, signal: null })
+    }), 20_000)
+
+  it.scopedLive("--quiet: no request log", () =>
+    Effect.gen(function*() {
+      const { child, line, stderr } = yield* start(["--port", "0", "--quiet"])
+      yield* updateThrough(line, line.merchantPrivateKey!)
+      yield* Effect.sleep("100 millis")
+      expect(stderr()).toBe("")
+      expect((yield* stop(child)).code).toBe(0)
     }), 20_000)
 
   it.scopedLive("accepts the merchant's own certificate and mchid", () =>
