@@ -14,7 +14,9 @@ import { withSpanWhenTraced } from "../internal/tracing.js"
 import * as ApiV3Key from "../signing/ApiV3Key.js"
 import { aeadDecrypt } from "../signing/crypto.js"
 import * as Verifier from "../signing/Verifier.js"
-import { Envelope, NotificationEvent } from "./events.js"
+import { declaresTooMuch, readBoundedBody } from "../internal/boundedBody.js"
+import { parseJsonSafely } from "../internal/safeJson.js"
+import { EncryptedResource, Envelope, NotificationEvent } from "./events.js"
 
 export * from "./events.js"
 
@@ -24,19 +26,37 @@ export class NotificationVerificationError extends Schema.TaggedError<Notificati
   { reason: VerificationReason, message: Schema.String, requestId: Schema.optional(Schema.String) }
 ) {}
 
-/** The resource could not be decrypted (no APIv3 key, wrong key, tampered ciphertext). */
+/** The body is larger than `maxBodyBytes`: no WeChat Pay notification is. */
+export class NotificationTooLarge extends Schema.TaggedError<NotificationTooLarge>()("NotificationTooLarge", {
+  message: Schema.String,
+  limit: Schema.Number
+}) {}
+
+/**
+ * Why a resource could not be decrypted: no APIv3 key configured, an algorithm other than
+ * AEAD_AES_256_GCM, a nonce or ciphertext that cannot be one, or a tag that does not match (wrong
+ * key, tampered ciphertext or associated data).
+ */
+export const DecryptReason = Schema.Literal("NoApiV3Key", "UnsupportedAlgorithm", "BadNonce", "ShortCiphertext", "AuthenticationFailed")
+export type DecryptReason = typeof DecryptReason.Type
+
+/** The resource could not be decrypted. */
 export class NotificationDecryptError extends Schema.TaggedError<NotificationDecryptError>()("NotificationDecryptError", {
+  reason: DecryptReason,
   message: Schema.String,
   id: Schema.optional(Schema.String)
 }) {}
 
-/** A verified callback whose body or decrypted resource does not fit its schema. */
+/**
+ * A verified callback whose body or decrypted resource does not fit its schema, or is hostile
+ * (too deep, a prototype key, an inexact number). The message names fields, never their values.
+ */
 export class UnexpectedNotification extends Schema.TaggedError<UnexpectedNotification>()("UnexpectedNotification", {
   message: Schema.String,
   id: Schema.optional(Schema.String)
 }) {}
 
-export type NotificationError = NotificationVerificationError | NotificationDecryptError | UnexpectedNotification
+export type NotificationError = NotificationVerificationError | NotificationTooLarge | NotificationDecryptError | UnexpectedNotification
 
 export type HeadersInput =
   | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
@@ -54,18 +74,59 @@ const toRecord = (headers: HeadersInput): Record<string, string> => {
   return out
 }
 
+/**
+ * Default `maxBodyBytes`: 64 KiB. WeChat Pay's notifications are a few KB (an envelope of about
+ * 500 bytes around the base64 of one encrypted resource); the largest, a combined payment with
+ * its sub-orders and promotion details, stays well under 16 KB. Four times that leaves room for
+ * fields WeChat Pay adds without letting a stranger make us hold megabytes.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024
+/** Default `readTimeout`: WeChat Pay sends a few KB from its data centres in milliseconds. */
+export const DEFAULT_READ_TIMEOUT: Duration.Duration = Duration.seconds(5)
+
+export interface ParseOptions {
+  /** Larger bodies are refused with `NotificationTooLarge` before anything else. Default `DEFAULT_MAX_BODY_BYTES`. */
+  readonly maxBodyBytes?: number | undefined
+  /** Deeper `{`/`[` nesting of the body or the decrypted resource is refused. Default 32. */
+  readonly maxDepth?: number | undefined
+}
+
+/** The envelope as it comes: any algorithm name, so an unsupported one is a typed decryption error. */
+const WireEnvelope = Schema.Struct({
+  ...Envelope.fields,
+  resource: Schema.Struct({ ...EncryptedResource.fields, algorithm: Schema.String })
+})
+
 // Compiled on the first notification, not at import (the event union is large).
-let envelopeDecoder: ((u: unknown) => Either.Either<Envelope, ParseResult.ParseError>) | undefined
+let envelopeDecoder: ((u: unknown) => Either.Either<typeof WireEnvelope.Type, ParseResult.ParseError>) | undefined
 let eventDecoder: ((u: unknown) => Either.Either<NotificationEvent, ParseResult.ParseError>) | undefined
-const decodeEnvelope = (u: unknown) => (envelopeDecoder ??= Schema.decodeUnknownEither(Schema.parseJson(Envelope)))(u)
+const decodeEnvelope = (u: unknown) => (envelopeDecoder ??= Schema.decodeUnknownEither(WireEnvelope, { errors: "all" }))(u)
 const decodeEvent = (u: unknown) => (eventDecoder ??= Schema.decodeUnknownEither(NotificationEvent))(u)
+
+/** Where and what was expected, without the value found there (it may be decrypted plaintext). */
+const withoutValues = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .slice(0, 5)
+    .map((issue) => {
+      const at = issue.path.map(String).join(".") || "(root)"
+      const what = issue._tag === "Missing" ? "is missing" : issue.message.replace(/,\s*actual[\s\S]*$/, "").replace(/\s+/g, " ").slice(0, 160)
+      return `${at}: ${what}`
+    })
+    .join("; ")
+
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/
 
 /** Verify, decrypt and decode one callback from its headers and raw body text. */
 export const parse = (
   headers: HeadersInput,
-  rawBody: string
+  rawBody: string,
+  options: ParseOptions = {}
 ): Effect.Effect<NotificationEvent, NotificationError, Verifier.Verifier | ApiV3Key.ApiV3Key> =>
   Effect.gen(function*() {
+    const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+    if (rawBody.length > limit || Buffer.byteLength(rawBody, "utf8") > limit) {
+      return yield* new NotificationTooLarge({ limit, message: `the notification body is larger than ${limit} bytes` })
+    }
     const verifier = yield* Verifier.Verifier
     const apiV3Key = yield* ApiV3Key.ApiV3Key
     const message = Verifier.signedMessageFromHeaders(toRecord(headers), rawBody)
@@ -78,13 +139,20 @@ export const parse = (
         })
       )
     )
-    const envelope = decodeEnvelope(rawBody)
+    const json = parseJsonSafely(rawBody, options.maxDepth)
+    if (!json.ok) return yield* new UnexpectedNotification({ message: `the notification body is refused: ${json.problem}` })
+    const envelope = decodeEnvelope(json.value)
     if (envelope._tag === "Left") {
-      return yield* new UnexpectedNotification({ message: `the notification body is not a WeChat Pay notification: ${ParseResult.TreeFormatter.formatErrorSync(envelope.left)}` })
+      return yield* new UnexpectedNotification({ message: `the notification body is not a WeChat Pay notification: ${withoutValues(envelope.left)}` })
     }
     const { id, resource, ...rest } = envelope.right
-    if (Option.isNone(apiV3Key)) {
-      return yield* new NotificationDecryptError({ id, message: "no apiV3Key is configured, so the resource cannot be decrypted" })
+    const refuse = (reason: DecryptReason, why: string) => new NotificationDecryptError({ id, reason, message: why })
+    if (Option.isNone(apiV3Key)) return yield* refuse("NoApiV3Key", "no apiV3Key is configured, so the resource cannot be decrypted")
+    if (resource.algorithm !== "AEAD_AES_256_GCM") return yield* refuse("UnsupportedAlgorithm", "the resource is not encrypted with AEAD_AES_256_GCM")
+    if (resource.nonce.length === 0 || resource.nonce.length > 64) return yield* refuse("BadNonce", "the resource's nonce is empty or longer than 64 characters")
+    // base64 of at least the 16-byte tag
+    if (resource.ciphertext.length < 24 || !BASE64_CHARS.test(resource.ciphertext)) {
+      return yield* refuse("ShortCiphertext", "the resource's ciphertext is not base64 of at least the 16-byte tag")
     }
     let plaintext: string
     try {
@@ -95,17 +163,13 @@ export const parse = (
         ciphertext: resource.ciphertext
       })
     } catch {
-      return yield* new NotificationDecryptError({ id, message: "AEAD_AES_256_GCM decryption failed: wrong APIv3 key or tampered resource" })
+      return yield* refuse("AuthenticationFailed", "AEAD_AES_256_GCM decryption failed: wrong APIv3 key, or tampered ciphertext or associated data")
     }
-    let decrypted: unknown
-    try {
-      decrypted = JSON.parse(plaintext)
-    } catch {
-      return yield* new UnexpectedNotification({ id, message: "the decrypted resource is not JSON" })
-    }
-    const event = decodeEvent({ ...rest, id, resource: decrypted })
+    const decrypted = parseJsonSafely(plaintext, options.maxDepth)
+    if (!decrypted.ok) return yield* new UnexpectedNotification({ id, message: `the decrypted resource is refused: ${decrypted.problem}` })
+    const event = decodeEvent({ ...rest, id, resource: decrypted.value })
     if (event._tag === "Left") {
-      return yield* new UnexpectedNotification({ id, message: `the ${rest.event_type} resource does not fit its schema: ${ParseResult.TreeFormatter.formatErrorSync(event.left)}` })
+      return yield* new UnexpectedNotification({ id, message: `the ${rest.event_type.slice(0, 64)} resource does not fit its schema: ${withoutValues(event.left)}` })
     }
     return event.right
   }).pipe(withSpanWhenTraced("Notifications.parse", {}))
@@ -161,15 +225,23 @@ export interface MemoryDedupStoreOptions {
   readonly capacity?: number | undefined
   /** Default `DEFAULT_LEASE`. */
   readonly lease?: Duration.DurationInput | undefined
+  /** How long a committed id is remembered. Default `DEFAULT_RETENTION`, as the Redis and SQL stores. */
+  readonly retention?: Duration.DurationInput | undefined
 }
 
-/** In memory, per process, keeping the newest `capacity` ids. */
+/** In memory, per process, keeping the newest `capacity` ids for `retention`. */
 export const memoryDedupStore = (options: number | MemoryDedupStoreOptions = {}): DedupStoreService => {
-  const { capacity = 100_000, lease: leaseInput } = typeof options === "number" ? { capacity: options } : options
+  const { capacity = 100_000, lease: leaseInput, retention: retentionInput } = typeof options === "number" ? { capacity: options } : options
   const lease = Duration.decode(leaseInput ?? DEFAULT_LEASE)
   const leaseMillis = Duration.toMillis(lease)
-  /** id → "done", or the time (ms) its claim runs out */
-  const seen = new Map<string, "done" | number>()
+  const retentionMillis = Duration.toMillis(retentionInput ?? DEFAULT_RETENTION)
+  /** id → until when it is claimed (`done: false`) or remembered as handled (`done: true`), ms */
+  const seen = new Map<string, { readonly done: boolean; readonly until: number }>()
+  const put = (id: string, entry: { readonly done: boolean; readonly until: number }) => {
+    seen.delete(id) // re-inserted last: the newest entry, evicted last
+    seen.set(id, entry)
+    if (seen.size > capacity) seen.delete(seen.keys().next().value!)
+  }
   return {
     lease,
     claim: (id) =>
@@ -177,67 +249,117 @@ export const memoryDedupStore = (options: number | MemoryDedupStoreOptions = {})
         Effect.sync((): Claim => {
           const now = clock.unsafeCurrentTimeMillis()
           const state = seen.get(id)
-          if (state === "done") return "done"
-          if (state !== undefined && state > now) return "busy"
-          seen.delete(id) // re-inserted last: a claim taken over is the newest entry
-          seen.set(id, now + leaseMillis)
-          if (seen.size > capacity) seen.delete(seen.keys().next().value!)
+          if (state !== undefined && state.until > now) return state.done ? "done" : "busy"
+          put(id, { done: false, until: now + leaseMillis })
           return "new"
         })
       ),
-    commit: (id) => Effect.sync(() => void seen.set(id, "done")),
-    release: (id) => Effect.sync(() => void (seen.get(id) !== "done" && seen.delete(id)))
+    commit: (id) => Effect.clockWith((clock) => Effect.sync(() => put(id, { done: true, until: clock.unsafeCurrentTimeMillis() + retentionMillis }))),
+    release: (id) => Effect.sync(() => void (seen.get(id)?.done === false && seen.delete(id)))
   }
 }
 
-export interface HandlerOptions {
+export interface HandlerOptions extends ParseOptions {
   /** Where handled ids are kept. Default: the `DedupStore` in context, else an in-memory store per handler. */
   readonly store?: DedupStoreService
+  /**
+   * How long the body may take to arrive once the headers are in; a slower one is answered 408
+   * and its connection closed. Default `DEFAULT_READ_TIMEOUT`. Trickled headers are the HTTP
+   * server's to bound (Node: `headersTimeout`, `requestTimeout`; see the README).
+   */
+  readonly readTimeout?: Duration.DurationInput | undefined
 }
 
-const reply = (status: number, code: "SUCCESS" | "FAIL", message: string) =>
-  status === 204 ? HttpServerResponse.empty({ status }) : HttpServerResponse.unsafeJson({ code, message }, { status })
+/** What WeChat Pay's docs ask of a refusal: a 4xx/5xx and this body. Nothing about why. */
+const FAIL_BODY = { code: "FAIL", message: "失败" } as const
+
+const acknowledge = HttpServerResponse.empty({ status: 204 })
+const failWith = (status: number, options: { readonly close?: boolean } = {}) =>
+  HttpServerResponse.unsafeJson(FAIL_BODY, { status, ...(options.close === true ? { headers: { connection: "close" } } : {}) })
+
+/** A Request-ID fit for a log line: bounded and plain, else left out. */
+const REQUEST_ID = /^[0-9A-Za-z_.:-]{1,128}$/
+
+/** Why a notification was refused, as logged and in the status: the reason, never the detail. */
+const refusalOf = (e: NotificationError): { readonly status: number; readonly reason: string } => {
+  switch (e._tag) {
+    case "NotificationVerificationError":
+      return { status: 401, reason: e.reason }
+    case "NotificationTooLarge":
+      return { status: 413, reason: "TooLarge" }
+    case "NotificationDecryptError":
+      // no key here is ours to fix: 500, so WeChat Pay retries once it is configured
+      return { status: e.reason === "NoApiV3Key" ? 500 : 400, reason: e.reason }
+    case "UnexpectedNotification":
+      return { status: 400, reason: "UnexpectedNotification" }
+  }
+}
 
 /**
- * An `HttpApp` for the notify URL. Verification failures answer 401, undecodable callbacks 400
- * (WeChat Pay's retries cannot fix them, but a 4xx is logged on its side), an `onEvent` failure 500.
+ * An `HttpApp` for the notify URL. In order, each step refusing before the next costs anything:
+ * the signature headers (presence, shape, window, a known serial) before the body is read (401);
+ * a declared or read length over `maxBodyBytes` (413) or a body slower than `readTimeout` (408),
+ * those connections closed rather than drained; then the signature over the body (401),
+ * decryption and decoding (400). A refusal answers WeChat Pay's `{"code":"FAIL","message":"失败"}`
+ * and logs one warning with the reason, the Request-ID and the peer address only. Then once per
+ * notification `id`: 204 when `onEvent` succeeds, 500 when it fails (WeChat Pay retries).
  */
 export const handler = <E, R>(
   onEvent: (event: NotificationEvent) => Effect.Effect<void, E, R>,
   options: HandlerOptions = {}
 ) => {
   const ownStore = options.store ?? memoryDedupStore()
+  const limits = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, timeout: options.readTimeout ?? DEFAULT_READ_TIMEOUT }
+  const parseOptions: ParseOptions = { maxBodyBytes: limits.maxBytes, maxDepth: options.maxDepth }
   const storeFailed = (e: DedupStoreError) =>
     Effect.logError("effect-wechatpay: the de-dup store failed; WeChat Pay will retry").pipe(
       Effect.annotateLogs({ error: e.message }),
-      Effect.as(reply(503, "FAIL", "the notification could not be recorded"))
+      Effect.as(failWith(503))
     )
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const body = yield* Effect.orElseSucceed(request.text, () => "")
-    const parsed = yield* Effect.either(parse(request.headers, body))
+    const headers = toRecord(request.headers)
+    const requestId = headers["request-id"]
+    const peer = Option.getOrUndefined(request.remoteAddress)
+    const refused = (status: number, reason: string, close: boolean) =>
+      (reason === "SignatureProbe" ? Effect.logDebug : Effect.logWarning)("effect-wechatpay: notification refused").pipe(
+        Effect.annotateLogs({
+          reason,
+          ...(requestId !== undefined && REQUEST_ID.test(requestId) ? { requestId } : {}),
+          ...(peer !== undefined ? { peer } : {})
+        }),
+        Effect.as(failWith(status, { close }))
+      )
+
+    const verifier = yield* Verifier.Verifier
+    const early = yield* Effect.either(verifier.verifyHeaders(Verifier.signedMessageFromHeaders(headers, "")))
+    if (early._tag === "Left") return yield* refused(401, early.left.reason, true)
+    if (declaresTooMuch(headers, limits.maxBytes)) return yield* refused(413, "TooLarge", true)
+    const body = yield* readBoundedBody(request, limits)
+    if (body._tag === "TooLarge") return yield* refused(413, "TooLarge", true)
+    if (body._tag === "TooSlow") return yield* refused(408, "TooSlow", true)
+    if (body._tag === "Failed") return yield* refused(400, "BodyUnreadable", true)
+
+    const parsed = yield* Effect.either(parse(headers, body.text, parseOptions))
     if (parsed._tag === "Left") {
-      const e = parsed.left
-      // WeChat Pay's deliberate probe traffic is expected: note it quietly
-      const log = "reason" in e && e.reason === "SignatureProbe" ? Effect.logDebug : Effect.logWarning
-      yield* log("effect-wechatpay: notification refused").pipe(Effect.annotateLogs({ error: e._tag, reason: "reason" in e ? e.reason : "" }))
-      return reply(e._tag === "NotificationVerificationError" ? 401 : 400, "FAIL", e.message)
+      const { reason, status } = refusalOf(parsed.left)
+      return yield* refused(status, reason, false)
     }
     const event = parsed.right
     const store = options.store ?? Option.getOrElse(yield* Effect.serviceOption(DedupStore), () => ownStore)
     const claim = yield* store.claim(event.id)
-    if (claim === "done") return reply(204, "SUCCESS", "")
-    if (claim === "busy") return reply(503, "FAIL", "this notification is being handled")
+    if (claim === "done") return acknowledge
+    if (claim === "busy") return failWith(503)
     // past its lease the id may be handled elsewhere: stop rather than race the taker
     const handled = store.lease === undefined ? onEvent(event) : Effect.timeoutFail(onEvent(event), { duration: store.lease, onTimeout: () => "lease" as const })
     // interrupted (the server shutting down): let go, so the next delivery need not wait out the lease
     const outcome = yield* Effect.exit(handled).pipe(Effect.onInterrupt(() => Effect.ignore(store.release(event.id))))
     if (outcome._tag === "Success") {
       yield* store.commit(event.id)
-      return reply(204, "SUCCESS", "")
+      return acknowledge
     }
     yield* store.release(event.id)
     yield* Effect.logError("effect-wechatpay: notification handler failed; WeChat Pay will retry").pipe(Effect.annotateLogs({ id: event.id }))
-    return reply(500, "FAIL", "the merchant could not handle the notification")
+    return failWith(500)
   }).pipe(Effect.catchTag("DedupStoreError", storeFailed))
 }

@@ -37,6 +37,12 @@ export interface VerificationKey {
 
 export interface VerifierService {
   readonly verify: (message: SignedMessage) => Effect.Effect<void, ResponseVerificationError>
+  /**
+   * Everything `verify` checks except the signature over the body: the headers are present and
+   * well-formed, the timestamp is in the window, the serial names a key we know. Cheap, so a
+   * notification endpoint refuses before it reads a body.
+   */
+  readonly verifyHeaders: (message: Omit<SignedMessage, "body">) => Effect.Effect<void, ResponseVerificationError>
   /** The key to encrypt sensitive fields with and the id for `Wechatpay-Serial`. */
   readonly encryptionKey: Effect.Effect<VerificationKey, ResponseVerificationError>
 }
@@ -47,6 +53,14 @@ export class Verifier extends Context.Tag("effect-wechatpay/Verifier")<Verifier,
 export const MAX_CLOCK_SKEW_SECONDS = 300
 
 const TIMESTAMP = /^\d{1,12}$/
+/**
+ * Header shapes, bounded: WeChat Pay sends a 32-character nonce, a 40-hex serial or a 39-character
+ * `PUB_KEY_ID_…`, and a 344-character RSA-2048 signature. No comma or space: Node joins a repeated
+ * header with ", ", so a value sent twice is refused rather than half-read.
+ */
+const NONCE = /^[!-+\--~]{1,128}$/
+const SERIAL = /^[0-9A-Za-z_-]{1,64}$/
+const MAX_SIGNATURE_CHARS = 1024
 /** Canonical base64 only: Node's decoder would skip junk (a repeated header "sig, sig" decodes as "sig"). */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/
 
@@ -77,7 +91,7 @@ export const fromKeyLookup = (
   lookup: (serial: string) => Effect.Effect<VerificationKey | undefined>,
   encryptionKey: Effect.Effect<VerificationKey, ResponseVerificationError>
 ): VerifierService => {
-  const fail = (reason: VerificationReason, message: string, m: SignedMessage) =>
+  const fail = (reason: VerificationReason, message: string, m: Omit<SignedMessage, "body">) =>
     Effect.fail(
       new ResponseVerificationError({
         reason,
@@ -86,42 +100,49 @@ export const fromKeyLookup = (
         ...(m.requestId !== undefined ? { requestId: m.requestId } : {})
       })
     )
+  /** The headers' checks; the key to verify with, or the refusal. */
+  const keyFor = (m: Omit<SignedMessage, "body">): Effect.Effect<VerificationKey, ResponseVerificationError> => {
+    if (!m.timestamp || !m.nonce || !m.signature || !m.serial) {
+      const missing = [
+        !m.timestamp && "Wechatpay-Timestamp",
+        !m.nonce && "Wechatpay-Nonce",
+        !m.signature && "Wechatpay-Signature",
+        !m.serial && "Wechatpay-Serial"
+      ].filter(Boolean)
+      return fail("MissingHeaders", `the answer lacks ${missing.join(", ")}`, m)
+    }
+    const { serial, signature, timestamp } = m
+    if (!SERIAL.test(serial)) return fail("MalformedHeaders", "Wechatpay-Serial is not one serial or key id", { ...m, serial: undefined })
+    if (signature.startsWith(SIGNATURE_PROBE_PREFIX)) {
+      return fail("SignatureProbe", "a WeChat Pay signature probe (WECHATPAY/SIGNTEST/), rejected by design", m)
+    }
+    if (!TIMESTAMP.test(timestamp)) return fail("MalformedHeaders", "Wechatpay-Timestamp is not a number of seconds", m)
+    if (!NONCE.test(m.nonce)) return fail("MalformedHeaders", "Wechatpay-Nonce is not one nonce of at most 128 characters", m)
+    if (signature.length > MAX_SIGNATURE_CHARS || !BASE64.test(signature)) return fail("MalformedHeaders", "Wechatpay-Signature is not base64", m)
+    return Effect.clockWith((clock) => {
+      const now = clock.unsafeCurrentTimeMillis()
+      const skew = Math.abs(Math.floor(now / 1000) - Number(timestamp))
+      if (skew > MAX_CLOCK_SKEW_SECONDS) {
+        return fail("StaleTimestamp", `Wechatpay-Timestamp is ${skew} s away from our clock (limit ${MAX_CLOCK_SKEW_SECONDS} s)`, m)
+      }
+      return Effect.flatMap(lookup(serial), (key) => {
+        if (key === undefined) return fail("UnknownSerial", `no WeChat Pay key or certificate with serial ${serial}`, m)
+        if ((key.validFrom !== undefined && now < key.validFrom) || (key.validTo !== undefined && now > key.validTo)) {
+          return fail("UnknownSerial", `certificate ${serial} is outside its validity period`, m)
+        }
+        return Effect.succeed(key)
+      })
+    })
+  }
   return {
     encryptionKey,
+    verifyHeaders: (m) => Effect.asVoid(keyFor(m)),
     // Plain effects, no generator: this runs on every answer.
-    verify: (m) => {
-      if (!m.timestamp || !m.nonce || !m.signature || !m.serial) {
-        const missing = [
-          !m.timestamp && "Wechatpay-Timestamp",
-          !m.nonce && "Wechatpay-Nonce",
-          !m.signature && "Wechatpay-Signature",
-          !m.serial && "Wechatpay-Serial"
-        ].filter(Boolean)
-        return fail("MissingHeaders", `the answer lacks ${missing.join(", ")}`, m)
-      }
-      const { nonce, serial, signature, timestamp } = m
-      if (signature.startsWith(SIGNATURE_PROBE_PREFIX)) {
-        return fail("SignatureProbe", "a WeChat Pay signature probe (WECHATPAY/SIGNTEST/), rejected by design", m)
-      }
-      if (!TIMESTAMP.test(timestamp)) return fail("MalformedHeaders", "Wechatpay-Timestamp is not a number of seconds", m)
-      if (!BASE64.test(signature)) return fail("MalformedHeaders", "Wechatpay-Signature is not base64", m)
-      return Effect.clockWith((clock) => {
-        const now = clock.unsafeCurrentTimeMillis()
-        const skew = Math.abs(Math.floor(now / 1000) - Number(timestamp))
-        if (skew > MAX_CLOCK_SKEW_SECONDS) {
-          return fail("StaleTimestamp", `Wechatpay-Timestamp is ${skew} s away from our clock (limit ${MAX_CLOCK_SKEW_SECONDS} s)`, m)
-        }
-        return Effect.flatMap(lookup(serial), (key) => {
-          if (key === undefined) return fail("UnknownSerial", `no WeChat Pay key or certificate with serial ${serial}`, m)
-          if ((key.validFrom !== undefined && now < key.validFrom) || (key.validTo !== undefined && now > key.validTo)) {
-            return fail("UnknownSerial", `certificate ${serial} is outside its validity period`, m)
-          }
-          return verifySync(responseMessage({ timestamp, nonce, body: m.body }), signature, key.key)
-            ? Effect.void
-            : fail("BadSignature", "the signature does not match the answer", m)
-        })
-      })
-    }
+    verify: (m) =>
+      Effect.flatMap(keyFor(m), (key) =>
+        verifySync(responseMessage({ timestamp: m.timestamp!, nonce: m.nonce!, body: m.body }), m.signature!, key.key)
+          ? Effect.void
+          : fail("BadSignature", "the signature does not match the answer", m))
   }
 }
 
