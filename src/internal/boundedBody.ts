@@ -93,6 +93,8 @@ const readStream = (request: HttpServerRequest.HttpServerRequest, maxBytes: numb
 
 export const readBoundedBody = (request: HttpServerRequest.HttpServerRequest, limits: BodyLimits): Effect.Effect<BodyRead> =>
   (isNodeReadable(request.source) ? readNode(request.source, limits.maxBytes) : readStream(request, limits.maxBytes)).pipe(
+    // The server may run the handler uninterruptibly; the deadline must still stop the read.
+    Effect.interruptible,
     Effect.timeoutOption(limits.timeout),
     Effect.map(Option.getOrElse(() => TOO_SLOW))
   )

@@ -8,6 +8,7 @@
  * that only receives notifications uses `Notifications.layer` and never loads the merchant key.
  */
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import type * as http from "node:http"
 import { Context, Duration, Effect, type Either, Layer, Option, ParseResult, Redacted, Schema } from "effect"
 import { type InvalidKey, VerificationReason } from "../errors/errors.js"
 import { withSpanWhenTraced } from "../internal/tracing.js"
@@ -83,6 +84,21 @@ const toRecord = (headers: HeadersInput): Record<string, string> => {
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024
 /** Default `readTimeout`: WeChat Pay sends a few KB from its data centres in milliseconds. */
 export const DEFAULT_READ_TIMEOUT: Duration.Duration = Duration.seconds(5)
+
+/**
+ * Settings for the Node `http.Server` a notify URL runs on (`http.createServer(nodeServerOptions)`
+ * under `NodeHttpServer.layer`): what the handler cannot bound itself because it runs only once
+ * the headers are in. Trickled headers are cut after 10 s (checked every second), a whole request
+ * after 30 s, idle keep-alive sockets after 5 s; headers over 16 KiB are refused. Also set
+ * `server.maxConnections` to what the machine can hold.
+ */
+export const nodeServerOptions = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+  maxHeaderSize: 16 * 1024
+} as const satisfies http.ServerOptions
 
 export interface ParseOptions {
   /** Larger bodies are refused with `NotificationTooLarge` before anything else. Default `DEFAULT_MAX_BODY_BYTES`. */

@@ -10,24 +10,29 @@ export interface CallbackOptions {
   readonly probe?: boolean
   readonly apiV3Key?: string
   readonly tamper?: (body: string) => string
+  /** The resource's plaintext as given, instead of `JSON.stringify(resource)`. */
+  readonly plaintext?: string
+  /** Changes the encrypted resource before the body is signed (a validly signed hostile body). */
+  readonly resourceOverride?: (resource: Record<string, string>) => Record<string, unknown>
 }
 
 /** A callback as WeChat Pay would post it: resource encrypted, body signed with the platform key. */
 export const callbackFor = (keys: TestKeys) => (eventType: string, resource: unknown, o: CallbackOptions = {}) => {
   const nonce = crypto.randomBytes(6).toString("hex")
+  const encrypted = {
+    original_type: "test",
+    algorithm: "AEAD_AES_256_GCM",
+    ciphertext: aeadEncrypt({ key: o.apiV3Key ?? API_V3_KEY, nonce, associatedData: "notification", plaintext: o.plaintext ?? JSON.stringify(resource) }),
+    associated_data: "notification",
+    nonce
+  }
   const envelope = {
     id: o.id ?? crypto.randomUUID(),
     create_time: "2026-11-22T10:00:00+08:00",
     resource_type: "encrypt-resource",
     event_type: eventType,
     summary: "test event",
-    resource: {
-      original_type: "test",
-      algorithm: "AEAD_AES_256_GCM",
-      ciphertext: aeadEncrypt({ key: o.apiV3Key ?? API_V3_KEY, nonce, associatedData: "notification", plaintext: JSON.stringify(resource) }),
-      associated_data: "notification",
-      nonce
-    }
+    resource: o.resourceOverride ? o.resourceOverride(encrypted) : encrypted
   }
   const body = JSON.stringify(envelope)
   const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000))
