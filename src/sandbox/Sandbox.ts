@@ -8,12 +8,13 @@
 import * as Endpoint from "../api/Endpoint.js"
 import { global } from "../v3/globalHost.js"
 import { hk, v3 } from "../v3/index.js"
-import { HttpClient, HttpClientError, HttpClientResponse, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpClient, HttpClientError, HttpClientResponse, HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import * as crypto from "node:crypto"
 import * as http from "node:http"
 import { promisify } from "node:util"
-import { Context, Duration, Effect, Layer, Redacted, Schedule, type Scope } from "effect"
+import { Context, Duration, Effect, Layer, Option, Redacted, Schedule, type Scope } from "effect"
+import { declaresTooMuch } from "../internal/boundedBody.js"
 import * as WechatPay from "../api/WechatPay.js"
 import type { ClientSettings } from "../api/WechatPayClient.js"
 import { loadCertificate, loadPrivateKey, loadPublicKey, normalizeSerial } from "../signing/crypto.js"
@@ -98,6 +99,12 @@ export interface ServerOptions extends Options {
   readonly port?: number | undefined
   /** Default `127.0.0.1`. */
   readonly host?: string | undefined
+  /**
+   * Larger request bodies are refused: 413 on a declared length before reading, a failed read
+   * past it. Default `SERVER_MAX_BODY_BYTES` (16 MiB: WeChat Pay's largest upload, a 5 MB video,
+   * as multipart, with room to spare).
+   */
+  readonly maxBodyBytes?: number | undefined
   /** Called once per answered request, after the answer is written (the CLI logs these). */
   readonly onAnswer?: ((answer: AnsweredRequest) => void) | undefined
 }
@@ -465,13 +472,37 @@ const spellHeadersAsWechatPay = (response: http.ServerResponse): () => string | 
 
 const formatHost = (host: string) => (host.includes(":") ? `[${host}]` : host)
 
+export const SERVER_MAX_BODY_BYTES = 16 * 1024 * 1024
+
+/**
+ * The socket server's own bounds, as a notify URL's (`Notifications.nodeServerOptions`): trickled
+ * headers cut after 10 s, a whole request after 60 s (uploads), headers over 16 KiB refused.
+ */
+const SERVER_OPTIONS: http.ServerOptions = {
+  headersTimeout: 10_000,
+  requestTimeout: 60_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+  maxHeaderSize: 16 * 1024
+}
+
+/** The emulator behind a body cap: a declared length over it is answered before a byte is read. */
+const bounded = (app: HttpApp.Default, maxBodyBytes: number): HttpApp.Default =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    declaresTooMuch(request.headers, maxBodyBytes)
+      ? Effect.succeed(HttpServerResponse.unsafeJson(
+        { code: "PARAM_ERROR", message: `the request body is larger than ${maxBodyBytes} bytes` },
+        { status: 413, headers: { connection: "close" } }
+      ))
+      : app).pipe(HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)))
+
 /** A real HTTP server (127.0.0.1, any free port by default), closed with its scope. */
 export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const sandbox = yield* makeScoped(options)
     const host = options.host ?? "127.0.0.1"
     const { make: serve } = yield* loadNodeHttpServer
-    const node = http.createServer()
+    const node = http.createServer(SERVER_OPTIONS)
     const onAnswer = options.onAnswer
     node.prependListener("request", (request, response) => {
       const requestId = spellHeadersAsWechatPay(response)
@@ -483,7 +514,7 @@ export const make = (options: ServerOptions = {}): Effect.Effect<SandboxServer, 
     const server = yield* serve(() => node, { port: options.port ?? 0, host }).pipe(Effect.orDie)
     // Keep-alive sockets would hold the close open: end them with the scope.
     yield* Effect.addFinalizer(() => Effect.sync(() => node.closeAllConnections()))
-    yield* server.serve(sandbox.app)
+    yield* server.serve(bounded(sandbox.app, options.maxBodyBytes ?? SERVER_MAX_BODY_BYTES))
     const address = server.address
     const url = address._tag === "TcpAddress" ? `http://${formatHost(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host)}:${address.port}` : `http://localhost`
     return {
