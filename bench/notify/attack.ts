@@ -30,7 +30,7 @@ const main = async () => {
       child.once("message", (m) => resolve(m as A))
       child.send(message)
     })
-  const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve))
+  const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).on("line", (line) => line.startsWith("{") && resolve(line)))
   const { platformPrivateKey, port } = JSON.parse(first) as { port: number; platformPrivateKey: string }
   const platform = { privateKey: crypto.createPrivateKey(platformPrivateKey) }
   const callback = callbackFor({ platform } as unknown as TestKeys)
@@ -39,7 +39,8 @@ const main = async () => {
 
   // warm up: compile the decoders, fill the JIT
   for (let i = 0; i < 200; i++) await post(callback("MEMBERCARD.ACCEPT_CARD", memberCard))
-  const { baseline } = await ask<{ baseline: number }>("baseline")
+  type Parts = { heapTotal: number; arrayBuffers: number }
+  const { atBaseline, baseline } = await ask<{ baseline: number; atBaseline: Parts }>("baseline")
 
   const until = Date.now() + SECONDS * 1000
   const running = () => Date.now() < until
@@ -67,12 +68,14 @@ const main = async () => {
   }
   let floods = 0
   let floodBytes = 0
+  const floodMillis: Array<number> = []
   const flooders = Array.from({ length: 20 }, (_, i) => (async () => {
     while (running()) {
       const headers = i % 2 === 0 ? { "content-type": "application/json" } : callback("MEMBERCARD.ACCEPT_CARD", memberCard).headers
       const r = await exchange(port, headOf(headers, { "transfer-encoding": "chunked" }), floodChunked(50 * MB))
       floods++
       floodBytes += r.wrote
+      floodMillis.push(r.millis)
     }
   })())
 
@@ -90,12 +93,14 @@ const main = async () => {
     }
   })())
   await Promise.all([...senders, ...flooders])
-  const report = await ask<{ baseline: number; peak: number; handled: Array<string> }>("report")
+  const report = await ask<{ baseline: number; peak: number; atPeak: Parts; handled: Array<string> }>("report")
   child.kill("SIGKILL")
   await Promise.race([Promise.all(slow), sleep(2000)])
 
   latencies.sort((a, b) => a - b)
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!
+  floodMillis.sort((a, b) => a - b)
+  const quantile = (xs: ReadonlyArray<number>, q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))]!
+  const at = (q: number) => quantile(latencies, q)
   const once = new Set(report.handled).size === report.handled.length && report.handled.length === sent.length &&
     sent.every((id) => report.handled.includes(id))
   const growthMB = (report.peak - baseline) / MB
@@ -105,8 +110,15 @@ const main = async () => {
     floodWorkers: 20,
     floodsRefused: floods,
     floodMBWrittenByClients: Math.round(floodBytes / MB),
+    floodRefusedInMs: { p50: quantile(floodMillis, 0.5), p99: quantile(floodMillis, 0.99) },
     valid: { sent: sent.length, handled: report.handled.length, exactlyOnce: once, statuses: Object.fromEntries(statuses), p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1) },
-    rss: { baselineMB: baseline / MB, peakMB: report.peak / MB, growthMB },
+    rss: {
+      baselineMB: baseline / MB,
+      peakMB: report.peak / MB,
+      growthMB,
+      // V8 lets garbage pile up to its next full collection: read buffers up to its 64 MB external limit, heap by its growth factor
+      atPeakGrowth: { v8HeapMB: (report.atPeak.heapTotal - atBaseline.heapTotal) / MB, readBuffersMB: (report.atPeak.arrayBuffers - atBaseline.arrayBuffers) / MB }
+    },
     targets: { rssGrowthUnder64MB: growthMB < 64, p99Under1s: at(0.99) < 1000, everyValidHandledOnce: once }
   }
   console.log(JSON.stringify(result, null, 2))

@@ -98,3 +98,27 @@ export const readBoundedBody = (request: HttpServerRequest.HttpServerRequest, li
     Effect.timeoutOption(limits.timeout),
     Effect.map(Option.getOrElse(() => TOO_SLOW))
   )
+
+interface NodeResponse {
+  readonly once: (event: "finish", listener: () => void) => unknown
+  readonly socket: { readonly destroy: () => void } | null
+}
+
+const nodeResponseOf = (request: HttpServerRequest.HttpServerRequest): NodeResponse | undefined => {
+  const response = (request as { readonly resolvedResponse?: unknown }).resolvedResponse
+  return response !== null && typeof response === "object" && typeof (response as NodeResponse).once === "function" && "socket" in response
+    ? response as NodeResponse
+    : undefined
+}
+
+/**
+ * After a refusal's answer is handed to the OS, drop the connection at once. Node would resume
+ * the request to drain it while the socket ends, reading what an attacker keeps sending.
+ */
+export const dropAfterAnswer = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<void> =>
+  Effect.sync(() => {
+    const response = nodeResponseOf(request)
+    // Node detaches the socket from the response before our listener runs: hold it now.
+    const socket = response?.socket
+    if (response !== undefined && socket != null) response.once("finish", () => socket.destroy())
+  })

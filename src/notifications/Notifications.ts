@@ -15,7 +15,7 @@ import { withSpanWhenTraced } from "../internal/tracing.js"
 import * as ApiV3Key from "../signing/ApiV3Key.js"
 import { aeadDecrypt } from "../signing/crypto.js"
 import * as Verifier from "../signing/Verifier.js"
-import { declaresTooMuch, readBoundedBody } from "../internal/boundedBody.js"
+import { declaresTooMuch, dropAfterAnswer, readBoundedBody } from "../internal/boundedBody.js"
 import { parseJsonSafely } from "../internal/safeJson.js"
 import { EncryptedResource, Envelope, NotificationEvent } from "./events.js"
 
@@ -344,6 +344,7 @@ export const handler = <E, R>(
           ...(requestId !== undefined && REQUEST_ID.test(requestId) ? { requestId } : {}),
           ...(peer !== undefined ? { peer } : {})
         }),
+        Effect.zipRight(close ? dropAfterAnswer(request) : Effect.void),
         Effect.as(failWith(status, { close }))
       )
 
