@@ -14,24 +14,70 @@
  *   required  body fields (dotted paths, through arrays) to make required or optional
  *   upload    a multipart upload's accepted file types (extensions) and size limit in bytes, from its page
  *   fields    request fields (dotted paths from the flat input: path, query, header and body fields,
- *             through arrays): lengths in characters, a pattern (JavaScript RegExp source), an enum
+ *             through arrays): lengths in characters, a pattern (JavaScript RegExp source), an enum,
+ *             a format, numeric bounds, array sizes
+ *   rules     "one of" rules between body fields that the page's prose states
+ *   answer    the page's 应答参数 table: fields always present, fields not in the answer, enums
+ *   page      the official page the entry's facts come from
+ *
+ * Family files under codegen/overlay/ hold the entries written from the official pages, one file
+ * per family; they are merged with the entries here (a field given the same key twice fails).
  */
+import * as familyFiles from "./overlay/index.js"
 
 /** The hand-written endpoint modules under src/api/ a curated leaf may come from. */
 export type CuratedModule = "DiscountCard" | "Busifavor" | "MembercardOpen"
+
+/**
+ * Formats a request string may be declared with: `https-url` (https://, no query string, as the
+ * notify_url rows say), `url` (http or https), `rfc3339` (yyyy-MM-DDTHH:mm:ss+TIMEZONE), `date`
+ * (yyyy-MM-DD), `ip` (IPv4 or IPv6).
+ */
+export type StringFormat = "https-url" | "url" | "rfc3339" | "date" | "ip"
 
 export interface FieldOverlay {
   readonly maxLength?: number
   readonly minLength?: number
   readonly pattern?: string
   readonly enum?: ReadonlyArray<string>
+  readonly format?: StringFormat
+  /** Numbers: inclusive bounds (`total` ≥ 1). */
+  readonly minimum?: number
+  readonly maximum?: number
+  /** Arrays: how many items. */
+  readonly minItems?: number
+  readonly maxItems?: number
+}
+
+/**
+ * A rule between body fields the page's prose states (dotted paths; the paths' parent objects
+ * must be the same): `exactlyOne` (one and only one of them), `atMostOne`, `atLeastOne`, or
+ * `together` (all or none).
+ */
+export interface FieldRule {
+  readonly rule: "exactlyOne" | "atMostOne" | "atLeastOne" | "together"
+  readonly fields: ReadonlyArray<string>
+}
+
+/** What the page's 应答参数 table says of the answer. */
+export interface AnswerOverlay {
+  /** Fields (dotted, through arrays) the table marks 必填: the answer always carries them. */
+  readonly required?: ReadonlyArray<string>
+  /** Fields the catalogue puts in the answer that the page and the official SDKs do not show there. */
+  readonly remove?: ReadonlyArray<string>
+  /** Documented values of answer fields (typed open: more may come). */
+  readonly enums?: Readonly<Record<string, ReadonlyArray<string>>>
 }
 
 export interface OperationOverlay {
+  /** The official page an entry's facts come from (pay.weixin.qq.com/doc/v3/…). */
+  readonly page?: string
   readonly curated?: { readonly module: CuratedModule; readonly export: string }
   readonly errors?: ReadonlyArray<string>
   readonly required?: { readonly add?: ReadonlyArray<string>; readonly remove?: ReadonlyArray<string> }
   readonly fields?: Readonly<Record<string, FieldOverlay>>
+  readonly rules?: ReadonlyArray<FieldRule>
+  readonly answer?: AnswerOverlay
   readonly upload?: { readonly types?: ReadonlyArray<string>; readonly maxBytes?: number }
 }
 
@@ -54,7 +100,7 @@ const CLOSE_ORDER_ERRORS = ["MchNotExists", "RuleLimit", "TradeError"]
 /** 申请交易账单 / 申请资金账单. */
 const BILL_ERRORS = ["NoStatementExist", "StatementCreating"]
 
-export const overlay: Readonly<Record<string, OperationOverlay>> = {
+const seeded: Readonly<Record<string, OperationOverlay>> = {
   // ---- 先享卡 (discount-card) ---------------------------------------------------------------
   // The service went offline (the wiki pages, 2020); what follows is what those pages and
   // docs/wechatpay-v3.md (§4.1, §4.2: it wins for the curated two) say.
@@ -590,3 +636,49 @@ export const overlay: Readonly<Record<string, OperationOverlay>> = {
     errors: BILL_ERRORS
   }
 }
+
+/**
+ * Two entries for one operation (this file's and a family file's under codegen/overlay/): their
+ * lists joined, their field entries merged; one field given a value by both is a mistake.
+ */
+const mergeEntries = (key: string, a: OperationOverlay, b: OperationOverlay): OperationOverlay => {
+  const fields: Record<string, FieldOverlay> = { ...a.fields }
+  for (const [path, f] of Object.entries(b.fields ?? {})) {
+    const before = fields[path]
+    if (before !== undefined) {
+      for (const k of Object.keys(f)) if (k in before) throw new Error(`codegen/overlay: ${key} fields.${path}.${k} is given twice`)
+    }
+    fields[path] = { ...before, ...f }
+  }
+  const joined = <A>(x: ReadonlyArray<A> | undefined, y: ReadonlyArray<A> | undefined) =>
+    x === undefined && y === undefined ? undefined : [...new Set([...(x ?? []), ...(y ?? [])])]
+  const pick = <K extends keyof OperationOverlay>(k: K): OperationOverlay[K] => {
+    if (a[k] !== undefined && b[k] !== undefined) throw new Error(`codegen/overlay: ${key} ${k} is given twice`)
+    return a[k] ?? b[k]
+  }
+  const out: Record<string, unknown> = {
+    page: a.page ?? b.page,
+    curated: pick("curated"),
+    errors: joined(a.errors, b.errors),
+    required: a.required === undefined && b.required === undefined ? undefined : {
+      add: joined(a.required?.add, b.required?.add),
+      remove: joined(a.required?.remove, b.required?.remove)
+    },
+    fields: Object.keys(fields).length === 0 ? undefined : fields,
+    rules: joined(a.rules, b.rules),
+    answer: pick("answer"),
+    upload: pick("upload")
+  }
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k]
+  return out as OperationOverlay
+}
+
+const families: ReadonlyArray<Readonly<Record<string, OperationOverlay>>> = Object.values(familyFiles)
+
+export const overlay: Readonly<Record<string, OperationOverlay>> = (() => {
+  const all: Record<string, OperationOverlay> = { ...seeded }
+  for (const family of families) {
+    for (const [key, entry] of Object.entries(family)) all[key] = all[key] === undefined ? entry : mergeEntries(key, all[key]!, entry)
+  }
+  return all
+})()

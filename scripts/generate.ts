@@ -23,7 +23,7 @@ import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { parse } from "yaml"
 import { documentedLimits } from "../codegen/documentedLimits.js"
-import { type FieldOverlay, overlay, type OperationOverlay } from "../codegen/overlay.js"
+import { type FieldOverlay, type FieldRule, overlay, type OperationOverlay } from "../codegen/overlay.js"
 import { PAYMENT_OPERATIONS } from "../src/sandbox/paymentOperations.js"
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -52,6 +52,17 @@ const note = (kind: string, detail: string) => {
   const list = notes.get(kind) ?? []
   if (!list.includes(detail)) list.push(detail)
   notes.set(kind, list)
+}
+
+/**
+ * Warnings: each decision that drops something the catalogue says (a type, an enum, a pattern, a
+ * field). Each prints one line; their count is in the summary. Settle one in the overlay.
+ */
+const warnings: Array<string> = []
+const warn = (kind: string, detail: string) => {
+  const line = `${kind}: ${detail}`
+  if (!warnings.includes(line)) warnings.push(line)
+  note(kind, detail)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,12 +154,16 @@ interface Ty {
   fields?: Array<Field> | undefined
   /** `x-is-sensitive` on an object: its fields that are RSA-OAEP encrypted. */
   sensitive?: Array<string> | undefined
+  /** On an object: the overlay's "one of" rules between its fields (names of its own fields). */
+  rules?: Array<FieldRule> | undefined
 }
 
 interface Field {
   name: string
   required: boolean
   ty: Ty
+  /** In an answer: whether the catalogue listed it as required, so the sandbox's example shows it. */
+  inExample?: boolean | undefined
 }
 
 const TYPE_ALIASES: Readonly<Record<string, Kind>> = {
@@ -169,14 +184,14 @@ const kindOf = (node: Obj, where: string): Kind | undefined => {
   const t = node.type
   if (t === undefined) return undefined
   if (typeof t !== "string") {
-    note("type that is not a string: Schema.Unknown", `${where}: ${JSON.stringify(t)}`)
+    warn("type that is not a string: Schema.Unknown", `${where}: ${JSON.stringify(t)}`)
     return "unknown"
   }
   const trimmed = t.trim()
   if (trimmed !== t) note("type with surrounding spaces, trimmed", `${where}: ${JSON.stringify(t)}`)
   const kind = TYPE_ALIASES[trimmed]
   if (kind === undefined) {
-    note("unknown type: Schema.Unknown", `${where}: ${JSON.stringify(t)}`)
+    warn("unknown type: Schema.Unknown", `${where}: ${JSON.stringify(t)}`)
     return "unknown"
   }
   if (trimmed !== kind) note(`type spelled ${JSON.stringify(trimmed)}, read as ${kind}`, where)
@@ -186,10 +201,45 @@ const kindOf = (node: Obj, where: string): Kind | undefined => {
 const num = (u: unknown): number | undefined => (typeof u === "number" && Number.isFinite(u) ? u : undefined)
 const str = (u: unknown): string | undefined => (typeof u === "string" ? u : undefined)
 
+/**
+ * One property defined by two `allOf` parts: objects merge field by field (recursively), arrays
+ * by their items; scalars of one kind keep the first part's constraints and take what only the
+ * second says. Kinds that conflict keep the first and warn (the overlay settles them).
+ */
+const mergeTy = (a: Ty, b: Ty, where: string): Ty => {
+  if (a.kind === "object" && b.kind === "object") {
+    const fields: Array<Field> = (a.fields ?? []).map((f) => ({ ...f }))
+    for (const f of b.fields ?? []) {
+      const i = fields.findIndex((g) => g.name === f.name)
+      if (i === -1) fields.push({ ...f })
+      else fields[i] = { name: f.name, required: fields[i]!.required || f.required, ty: mergeTy(fields[i]!.ty, f.ty, `${where}.${f.name}`) }
+    }
+    const sensitive = [...new Set([...(a.sensitive ?? []), ...(b.sensitive ?? [])])]
+    return { ...b, ...a, hasExample: a.hasExample || b.hasExample, fields, sensitive: sensitive.length > 0 ? sensitive : undefined }
+  }
+  if (a.kind === "record" && b.kind === "object") return { ...b, description: a.description ?? b.description }
+  if (a.kind === "object" && b.kind === "record") return a
+  if (a.kind === "array" && b.kind === "array") {
+    const items = a.items !== undefined && b.items !== undefined ? mergeTy(a.items, b.items, where) : a.items ?? b.items
+    return { ...b, ...a, items }
+  }
+  if (a.kind === b.kind) {
+    const merged: Ty = { ...a }
+    for (const [k, v] of Object.entries(b) as Array<[keyof Ty, unknown]>) {
+      if (v !== undefined && merged[k] === undefined) (merged as unknown as Record<string, unknown>)[k] = v
+    }
+    return merged
+  }
+  if (a.kind === "unknown") return b
+  if (b.kind === "unknown") return a
+  warn("allOf redefines a property with another type: the first kept", `${where}: ${a.kind} and ${b.kind}`)
+  return a
+}
+
 /** `where` names the place for notes: `"METHOD /path" body.a.b`. */
 const toTy = (raw: unknown, file: string, where: string, depth = 0): Ty => {
   if (depth > 32) {
-    note("schema nested too deep (recursive?): Schema.Unknown", where)
+    warn("schema nested too deep (recursive?): Schema.Unknown", where)
     return { kind: "unknown", hasExample: false }
   }
   const { node, file: at } = deref(raw, file)
@@ -245,13 +295,13 @@ const toTy = (raw: unknown, file: string, where: string, depth = 0): Ty => {
     const extra = Array.isArray(node.required) ? node.required.filter((r): r is string => typeof r === "string") : []
     for (const part of [...parts, { kind: "object", hasExample: false, fields: own ?? [] } satisfies Ty]) {
       if (part.kind !== "object" && part.kind !== "record") {
-        note("allOf part that is not an object: ignored", where)
+        warn("allOf part that is not an object: ignored", where)
         continue
       }
       for (const f of part.fields ?? []) {
         const i = fields.findIndex((g) => g.name === f.name)
         if (i === -1) fields.push({ ...f })
-        else fields[i] = { ...f, required: fields[i]!.required || f.required }
+        else fields[i] = { name: f.name, required: fields[i]!.required || f.required, ty: mergeTy(fields[i]!.ty, f.ty, `${where}.${f.name}`) }
       }
       sens.push(...(part.sensitive ?? []))
       base.description ??= part.description
@@ -271,7 +321,7 @@ const toTy = (raw: unknown, file: string, where: string, depth = 0): Ty => {
       const coerced = values?.map((v) => (kind === "string" ? String(v) : Number(v)))
       if (values !== undefined && kind === "string" && values.some((v) => typeof v !== "string")) note("enum values that are not strings on a string: read as strings", where)
       if (coerced !== undefined && kind !== "string" && coerced.some((v) => Number.isNaN(v))) {
-        note("enum values that are not numbers on a number: enum ignored", where)
+        warn("enum values that are not numbers on a number: enum ignored", where)
         return { ...base, kind }
       }
       return {
@@ -298,7 +348,7 @@ const toTy = (raw: unknown, file: string, where: string, depth = 0): Ty => {
     case "object": {
       const fields = ownFields()
       if (fields === undefined || fields.length === 0) return { ...base, kind: "record" }
-      if (node.additionalProperties !== undefined && node.additionalProperties !== false) note("object with properties and additionalProperties: the properties only", where)
+      if (node.additionalProperties !== undefined && node.additionalProperties !== false) warn("object with properties and additionalProperties: the properties only", where)
       return { ...base, kind, fields, sensitive: sensitive() }
     }
     default:
@@ -356,6 +406,8 @@ interface Operation {
   readonly encrypt: ReadonlyArray<string> | undefined
   /** `x-is-sensitive` on the body object itself (for the fields' docs). */
   readonly bodySensitive: ReadonlyArray<string>
+  /** The overlay's rules between top-level body fields. */
+  bodyRules: Array<FieldRule>
   /** A multipart upload: the form field of the file (the others, `meta` first, are body fields). */
   readonly upload: { readonly file: string } | undefined
   readonly overlay: OperationOverlay | undefined
@@ -624,6 +676,7 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
     success,
     encrypt: serial || encrypt.length > 0 ? [...new Set(encrypt)].sort() : undefined,
     bodySensitive,
+    bodyRules: [],
     upload,
     overlay: overlay[key]
   }
@@ -647,12 +700,73 @@ const findField = (fields: ReadonlyArray<Field>, dotted: string): Field | undefi
 }
 
 const applyField = (f: Field, o: FieldOverlay) => {
+  // array sizes are the array's; the rest is its items' (an array of strings: each string)
+  if (o.minItems !== undefined) f.ty.minItems = o.minItems
+  if (o.maxItems !== undefined) f.ty.maxItems = o.maxItems
   let ty = f.ty
   while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
   if (o.enum !== undefined) ty.enum = [...o.enum]
   if (o.maxLength !== undefined) ty.maxLength = o.maxLength
   if (o.minLength !== undefined) ty.minLength = o.minLength
   if (o.pattern !== undefined) ty.pattern = o.pattern
+  if (o.format !== undefined) ty.format = o.format
+  if (o.minimum !== undefined) ty.minimum = o.minimum
+  if (o.maximum !== undefined) ty.maximum = o.maximum
+}
+
+/** The fields of an answer's object (through arrays), or undefined. */
+const answerFields = (op: Operation): Array<Field> | undefined =>
+  typeof op.success === "object" && op.success.kind === "object" ? op.success.fields : undefined
+
+/** The parent's field list and the field at a dotted path of an answer. */
+const findAnswerField = (fields: Array<Field> | undefined, dotted: string): { readonly parent: Array<Field>; readonly field: Field } | undefined => {
+  const parts = dotted.split(".")
+  let current = fields
+  for (const [i, part] of parts.entries()) {
+    const field = current?.find((f) => f.name === part)
+    if (field === undefined || current === undefined) return undefined
+    if (i === parts.length - 1) return { parent: current, field }
+    let ty: Ty = field.ty
+    while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+    current = ty.fields
+  }
+  return undefined
+}
+
+/**
+ * What an answer may omit: every field, unless an official source says the answer always carries
+ * it (the overlay's `answer.required`, from the page's 应答参数 table). The catalogue's required
+ * lists were often copied from the request; they only decide what the sandbox's example shows.
+ */
+const settleAnswer = (op: Operation) => {
+  const visit = (fields: ReadonlyArray<Field>) => {
+    for (const f of fields) {
+      f.inExample = f.required
+      f.required = false
+      let ty = f.ty
+      while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+      if (ty.kind === "object") visit(ty.fields ?? [])
+    }
+  }
+  const fields = answerFields(op)
+  if (fields === undefined) return
+  visit(fields)
+  const answer = op.overlay?.answer
+  for (const p of answer?.remove ?? []) {
+    const found = findAnswerField(fields, p)
+    if (found !== undefined) found.parent.splice(found.parent.indexOf(found.field), 1)
+  }
+  for (const p of answer?.required ?? []) {
+    const found = findAnswerField(fields, p)
+    if (found !== undefined) found.field.required = found.field.inExample = true
+  }
+  for (const [p, values] of Object.entries(answer?.enums ?? {})) {
+    const found = findAnswerField(fields, p)
+    if (found === undefined) continue
+    let ty = found.field.ty
+    while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+    ty.enum = [...values]
+  }
 }
 
 const checkOverlay = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArray<Skipped>, codeClasses: ReadonlySet<string>) => {
@@ -672,7 +786,29 @@ const checkOverlay = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArr
     }
     for (const e of o.errors ?? []) if (!codeClasses.has(e)) missingCodes.push(`${e} (${key})`)
     if (o.upload !== undefined && op.upload === undefined) problems.push(`${key}: upload: not a multipart upload`)
+    const answer = answerFields(op)
+    for (const p of [...(o.answer?.required ?? []), ...(o.answer?.remove ?? []), ...Object.keys(o.answer?.enums ?? {})]) {
+      if (findAnswerField(answer, p) === undefined) problems.push(`${key}: answer: no answer field ${p}`)
+    }
+    for (const r of o.rules ?? []) {
+      for (const p of r.fields) if (findField(op.locations.body ?? [], p) === undefined) problems.push(`${key}: rules: no body field ${p}`)
+      const parents = new Set(r.fields.map((p) => p.split(".").slice(0, -1).join(".")))
+      if (parents.size !== 1) problems.push(`${key}: rules: ${r.fields.join(", ")} are not fields of one object`)
+    }
     if (o.curated !== undefined) continue
+    for (const r of o.rules ?? []) {
+      const parent = r.fields[0]!.split(".").slice(0, -1).join(".")
+      const leaves = r.fields.map((p) => p.split(".").pop()!)
+      let holder: Array<FieldRule> = op.bodyRules
+      if (parent !== "") {
+        let ty = findField(op.locations.body ?? [], parent)!.ty
+        while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+        holder = ty.rules ??= []
+      }
+      holder.push({ rule: r.rule, fields: leaves })
+      // alternatives cannot each be required: the rule says which must be there
+      if (r.rule !== "together") for (const p of r.fields) findField(op.locations.body ?? [], p)!.required = false
+    }
     for (const [p, fo] of Object.entries(o.fields ?? {})) {
       const f = findField(all, p)
       if (f !== undefined) applyField(f, fo)
@@ -687,6 +823,7 @@ const checkOverlay = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArr
     }
   }
   if (problems.length > 0) throw new Error(`codegen/overlay.ts does not match the catalogue:\n  ${problems.join("\n  ")}`)
+  for (const op of operations) if (op.overlay?.curated === undefined) settleAnswer(op)
   return missingCodes
 }
 
@@ -732,7 +869,7 @@ interface Uses {
   endpoint: boolean
   commonErrors: boolean
   commonError: boolean
-  common: Set<"BoundedString" | "PatternString" | "Rfc3339">
+  common: Set<"BoundedString" | "PatternString" | "Rfc3339" | "OpenEnum" | "IsoDate" | "IpAddress" | "UrlString" | "FieldRule">
   codes: Set<string>
   curated: Set<string>
 }
@@ -744,7 +881,7 @@ interface Out {
 }
 
 class Family {
-  readonly names = new Set<string>(["Schema", "Endpoint", "CommonError", "BoundedString", "PatternString", "Rfc3339", "DiscountCard", "Busifavor", "MembercardOpen"])
+  readonly names = new Set<string>(["Schema", "Endpoint", "CommonError", "BoundedString", "PatternString", "Rfc3339", "OpenEnum", "IsoDate", "IpAddress", "UrlString", "FieldRule", "DiscountCard", "Busifavor", "MembercardOpen"])
   readonly values = new Set<string>()
   readonly uses: Uses = { schema: false, endpoint: false, commonErrors: false, commonError: false, common: new Set(), codes: new Set(), curated: new Set() }
   readonly errorSets = new Map<string, string>()
@@ -796,7 +933,7 @@ const usablePattern = (raw: string, where: string): string | undefined => {
     new RegExp(p)
     return p
   } catch {
-    note("pattern JavaScript cannot compile: dropped", `${where}: ${p}`)
+    warn("pattern JavaScript cannot compile: dropped", `${where}: ${p}`)
     return undefined
   }
 }
@@ -810,7 +947,11 @@ class EndpointEmitter {
     const nullable = (t: string) => (mode === "response" && ty.nullable === true ? `${t} | null` : t)
     switch (ty.kind) {
       case "string":
-        if (mode === "request" && ty.enum !== undefined && ty.enum.length > 0) return ty.enum.map((v) => JSON.stringify(String(v))).join(" | ")
+        if (ty.enum !== undefined && ty.enum.length > 0) {
+          const values = ty.enum.map((v) => JSON.stringify(String(v))).join(" | ")
+          // an answer's enum stays open: WeChat Pay adds values; `string & {}` keeps the editor's completions
+          return mode === "request" ? values : nullable(`${values} | (string & {})`)
+        }
         return nullable("string")
       case "integer":
       case "number":
@@ -840,11 +981,27 @@ class EndpointEmitter {
     const nullable = (s: string) => (mode === "response" && ty.nullable === true ? `Schema.NullOr(${s})` : s)
     switch (ty.kind) {
       case "string": {
-        if (mode === "response") return nullable("Schema.String")
+        if (mode === "response") {
+          if (ty.enum === undefined || ty.enum.length === 0) return nullable("Schema.String")
+          u.common.add("OpenEnum")
+          return nullable(`OpenEnum(${ty.enum.map((v) => JSON.stringify(String(v))).join(", ")})`)
+        }
         if (ty.enum !== undefined && ty.enum.length > 0) return `Schema.Literal(${ty.enum.map((v) => JSON.stringify(String(v))).join(", ")})`
         if (ty.format === "rfc3339") {
           u.common.add("Rfc3339")
           return "Rfc3339"
+        }
+        if (ty.format === "date") {
+          u.common.add("IsoDate")
+          return "IsoDate"
+        }
+        if (ty.format === "ip") {
+          u.common.add("IpAddress")
+          return "IpAddress"
+        }
+        if (ty.format === "https-url" || ty.format === "url") {
+          u.common.add("UrlString")
+          return `UrlString(${ty.minLength ?? 1}, ${ty.maxLength ?? 2048}, ${ty.format === "https-url" ? "\"https\"" : "\"any\""})`
         }
         const pattern = ty.pattern === undefined ? undefined : usablePattern(ty.pattern, where)
         if (ty.maxLength !== undefined) {
@@ -902,12 +1059,12 @@ class EndpointEmitter {
     if (done !== undefined && done.mode === mode) return done
     const name = this.family.typeName(hint)
     this.structs.set(ty, { name, mode })
-    this.fields(ty.fields ?? [], mode, name, new Set(ty.sensitive ?? []), this.where)
+    this.fields(ty.fields ?? [], mode, name, new Set(ty.sensitive ?? []), this.where, ty.rules ?? [])
     return { name }
   }
 
   /** Emits `export interface name {…}` and `const name: Schema.Schema<name> = Schema.Struct({…})` for `fields`. */
-  fields(fields: ReadonlyArray<Field>, mode: Mode, name: string, sensitive: ReadonlySet<string>, where: string): void {
+  fields(fields: ReadonlyArray<Field>, mode: Mode, name: string, sensitive: ReadonlySet<string>, where: string, rules: ReadonlyArray<FieldRule> = []): void {
     const slot = this.out.interfaces.push("") - 1
     const members: Array<string> = []
     const props: Array<string> = []
@@ -921,7 +1078,9 @@ class EndpointEmitter {
     this.out.interfaces[slot] = members.length === 0 ? `export interface ${name} {}` : `export interface ${name} {\n${members.join("\n")}\n}`
     this.family.uses.schema = true
     const struct = props.length === 0 ? "Schema.Struct({})" : `Schema.Struct({\n${props.map((p) => `      ${p}`).join(",\n")}\n    })`
-    this.out.consts.push(`    const ${name}: Schema.Schema<${name}> = ${struct}`)
+    if (rules.length > 0) this.family.uses.common.add("FieldRule")
+    const checked = rules.length === 0 ? struct : `${struct}.pipe(\n      ${rules.map((r) => `FieldRule(${JSON.stringify(r.rule)}, [${r.fields.map((f) => JSON.stringify(f)).join(", ")}])`).join(",\n      ")}\n    )`
+    this.out.consts.push(`    const ${name}: Schema.Schema<${name}> = ${checked}`)
   }
 }
 
@@ -987,7 +1146,7 @@ const example = (ty: Ty, fallback: unknown): unknown => {
       const from = isObj(source) ? source : undefined
       for (const f of ty.fields ?? []) {
         const given = from?.[f.name]
-        if (f.required || known(f.ty, given)) out[f.name] = example(f.ty, given)
+        if ((f.inExample ?? f.required) || known(f.ty, given)) out[f.name] = example(f.ty, given)
       }
       return out
     }
@@ -1059,7 +1218,7 @@ const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
       const fields = op.locations[l]
       if (fields === undefined) continue
       const name = family.typeName(prefix + LOCATION_SUFFIX[l])
-      e.fields(fields, "request", name, new Set(l === "body" ? op.bodySensitive : []), `${op.key} ${l}`)
+      e.fields(fields, "request", name, new Set(l === "body" ? op.bodySensitive : []), `${op.key} ${l}`, l === "body" ? op.bodyRules : [])
       locs.push([l, name])
     }
     let req = "void"
@@ -1316,10 +1475,14 @@ const main = async () => {
 
   for (const [target, text] of others) if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== text) fs.writeFileSync(target, text)
 
-  console.log(`generated ${endpoints} endpoints in ${families.length} families and ${limits.count} documented rate limits; skipped ${skipped.length}:`)
+  console.log(`generated ${endpoints} endpoints in ${families.length} families and ${limits.count} documented rate limits; ${warnings.length} warnings; skipped ${skipped.length}:`)
   for (const s of skipped) console.log(`  ${s.key}: ${s.reason}`)
   if (missingCodes.length > 0) console.log(`overlay error classes src/errors/codes.ts does not declare (left out):\n${missingCodes.map((c) => `  ${c}`).join("\n")}`)
   for (const line of limits.notUnderstood) note("rate limit in a form not read", line)
+  if (warnings.length > 0) {
+    console.log(`warnings: ${warnings.length} decisions dropped something the catalogue says (settle them in the overlay):`)
+    for (const w of warnings) console.log(`  warning: ${w}`)
+  }
   if (notes.size > 0) {
     console.log("catalogue special cases:")
     for (const [kind, details] of [...notes].sort(([a], [b]) => (a < b ? -1 : 1))) {

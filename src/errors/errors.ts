@@ -10,10 +10,14 @@ import * as Codes from "./codes.js"
 /** A well-formed error body whose code the endpoint does not document. */
 export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiErrorFields) {}
 
-/** The input failed its Schema: nothing was sent. */
+/**
+ * The input failed its Schema: nothing was sent. `fields`: every failing field of the input, as
+ * dotted paths (`amount.total`), where the schema's check names them.
+ */
 export class RequestValidationError extends Schema.TaggedError<RequestValidationError>()("RequestValidationError", {
   endpoint: Schema.String,
-  message: Schema.String
+  message: Schema.String,
+  fields: Schema.optional(Schema.Array(Schema.String))
 }) {}
 
 /** No HTTP answer: refused, reset, DNS, timeout, a body cut short. */

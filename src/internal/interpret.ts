@@ -106,13 +106,21 @@ export const hasTransformation = (ast: SchemaAST.AST, seen: Set<SchemaAST.AST> =
  * Checks input against a request schema: the compiled fast path, then Schema for what it leaves
  * undecided (which also words the error). A schema with transformations is encoded instead.
  */
-export type InputCheck = (input: unknown) => { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string }
+export type InputCheck = (
+  input: unknown
+) => { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string; readonly fields: ReadonlyArray<string> }
+
+/** Every failing field of the input, as dotted paths (`amount.total`, `detail.goods_detail.0.quantity`). */
+const failingFields = (error: ParseResult.ParseError): ReadonlyArray<string> => [
+  ...new Set(ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.path.map(String).join(".")))
+]
 
 export const inputCheck = (schema: Schema.Schema<any, any, never>): InputCheck => {
   // a schema without transformations encodes to what it validates: validating is ~3× cheaper,
   // and the compiled fast path cheaper still
   const plain = !hasTransformation(schema.ast)
-  const slow = plain ? Schema.validateEither(schema) : Schema.encodeEither(schema)
+  // every failing field, not the first: the error names them all
+  const slow = plain ? Schema.validateEither(schema, { errors: "all" }) : Schema.encodeEither(schema, { errors: "all" })
   const fast = plain ? compileValidator(schema.ast) : undefined
   return (input) => {
     const quick = fast !== undefined ? fast(input) : UNDECIDED
@@ -120,7 +128,7 @@ export const inputCheck = (schema: Schema.Schema<any, any, never>): InputCheck =
     const checked = slow(input)
     return checked._tag === "Right"
       ? { ok: true, value: checked.right }
-      : { ok: false, message: ParseResult.TreeFormatter.formatErrorSync(checked.left) }
+      : { ok: false, message: ParseResult.TreeFormatter.formatErrorSync(checked.left), fields: failingFields(checked.left) }
   }
 }
 

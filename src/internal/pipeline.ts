@@ -135,7 +135,8 @@ export const prepare = <A, E extends ApiError>(options: PrepareOptions<A, E>): P
   }
 }
 
-const invalid = (endpoint: string, message: string) => new RequestValidationError({ endpoint, message })
+const invalid = (endpoint: string, message: string, fields?: ReadonlyArray<string>) =>
+  new RequestValidationError(fields === undefined ? { endpoint, message } : { endpoint, message, fields })
 
 /** Checks one flat input against each location's schema; each check keeps only its own fields. */
 export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError =>
@@ -143,14 +144,20 @@ export const checkInput = <A, E>(p: Prepared<A, E>, input: unknown): Parts | Req
 
 const checkLocations = <A, E>(p: Prepared<A, E>, input: unknown): Parts | RequestValidationError => {
   const out: { -readonly [L in Location]: unknown } = { params: {}, query: undefined, headers: undefined, body: undefined }
+  // every location is checked, so one error names every failing field of the flat input
+  let messages: Array<string> | undefined
+  let fields: Array<string> = []
   for (const location of LOCATIONS) {
     const check = p.checks[location]
     if (check === undefined) continue
     const r = check(input)
-    if (!r.ok) return invalid(p.name, r.message)
-    out[location] = r.value
+    if (r.ok) out[location] = r.value
+    else {
+      ;(messages ??= []).push(r.message)
+      fields = [...fields, ...r.fields.filter((f) => !fields.includes(f))]
+    }
   }
-  return out as Parts
+  return messages === undefined ? out as Parts : invalid(p.name, messages.join("\n"), fields)
 }
 
 /** An upload's input: the `sha256` filled in when left out, the usual checks, then the file against the page's limits. */

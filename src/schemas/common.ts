@@ -106,3 +106,114 @@ export const ErrorBody = Schema.Struct({
   detail: Schema.optional(Schema.Unknown)
 })
 export type ErrorBody = typeof ErrorBody.Type
+
+/** The annotation on an `OpenEnum`: its documented values (tools read them: the cross-check, docs). */
+export const DocumentedValues: unique symbol = Symbol.for("effect-wechatpay/DocumentedValues")
+
+/**
+ * An answer's enum: the documented values typed, any other string still accepted (WeChat Pay adds
+ * values). `(string & {})` keeps an editor completing the documented ones, and a `switch` over
+ * them narrows.
+ */
+export const OpenEnum = <const Values extends ReadonlyArray<string>>(...values: Values): Schema.Schema<Values[number] | (string & {}), string> =>
+  Schema.String.annotations({
+    title: values.join(" | "),
+    [DocumentedValues]: values,
+    // for `Arbitrary.make` (the sandbox's answers, tests): the documented values
+    arbitrary: () => (fc) => fc.constantFrom(...values)
+  }) as Schema.Schema<Values[number] | (string & {}), string>
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** A calendar date as the bill pages write it, `yyyy-MM-DD` (e.g. `2025-01-31`). */
+export const IsoDate = Schema.String.pipe(
+  Schema.filter((s) => {
+    const m = ISO_DATE.exec(s)
+    if (m === null) return "must be a date yyyy-MM-DD, e.g. 2025-01-31"
+    const [year, month, day] = m.slice(1).map(Number) as [number, number, number]
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+    const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+    return (month >= 1 && month <= 12 && day >= 1 && day <= days) || "must be a date yyyy-MM-DD that exists"
+  }, {
+    identifier: "IsoDate",
+    arbitrary: () => (fc) => fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10))
+  })
+)
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
+
+const isIpv6 = (s: string): boolean => {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(":")) return false
+  try {
+    // the URL parser knows IPv6's shapes (::, embedded IPv4); any runtime has it
+    return new URL(`http://[${s}]/`).hostname.length > 2
+  } catch {
+    return false
+  }
+}
+
+/** An IPv4 or IPv6 address, as the payer_client_ip rows ask. */
+export const IpAddress = Schema.String.pipe(
+  Schema.filter((s) => IPV4.test(s) || isIpv6(s) || "must be an IPv4 or IPv6 address", {
+    identifier: "IpAddress",
+    arbitrary: () => (fc) => fc.oneof(fc.ipV4(), fc.ipV6())
+  })
+)
+
+/**
+ * A URL of `min..max` characters: `https` as notify URLs must be (no query string, which the pages
+ * forbid, nor a fragment), or `any` http(s) URL.
+ */
+export const UrlString = (min: number, max: number, scheme: "https" | "any") =>
+  BoundedString(min, max).pipe(
+    Schema.filter((s) => {
+      let url: URL
+      try {
+        url = new URL(s)
+      } catch {
+        return "must be a URL"
+      }
+      if (scheme === "https") {
+        if (url.protocol !== "https:") return "must be an https:// URL"
+        if (url.search !== "" || url.hash !== "" || s.includes("?")) return "must not carry a query string"
+        return true
+      }
+      return url.protocol === "https:" || url.protocol === "http:" || "must be an http(s):// URL"
+    }, {
+      title: scheme === "https" ? "https URL" : "URL",
+      arbitrary: () => (fc) =>
+        fc.tuple(fc.domain(), fc.array(fc.stringMatching(/^[a-z0-9_-]{1,8}$/), { maxLength: 3 })).map(([host, segments]) =>
+          `${scheme === "https" ? "https" : "http"}://${host}/${segments.join("/")}`
+        ).filter((s) => characterLength(s) >= min && characterLength(s) <= max)
+    })
+  )
+
+/**
+ * A rule between fields of one object that a page's prose states ("transaction_id和out_trade_no
+ *必须二选一"): `exactlyOne`, `atMostOne`, `atLeastOne` of them, or all or none (`together`).
+ * Each field it blames is its own issue, so a `RequestValidationError` names them.
+ */
+export const FieldRule = (rule: "exactlyOne" | "atMostOne" | "atLeastOne" | "together", fields: ReadonlyArray<string>) =>
+<S extends Schema.Schema.Any>(self: S) => {
+  const list = fields.join(", ")
+  const message = {
+    exactlyOne: `exactly one of ${list} must be given`,
+    atMostOne: `at most one of ${list} may be given`,
+    atLeastOne: `at least one of ${list} must be given`,
+    together: `${list} go together: all or none`
+  }[rule]
+  return self.pipe(Schema.filter((value) => {
+    const given = fields.filter((f) => (value as Record<string, unknown>)[f] !== undefined)
+    const ok = rule === "exactlyOne"
+      ? given.length === 1
+      : rule === "atMostOne"
+      ? given.length <= 1
+      : rule === "atLeastOne"
+      ? given.length >= 1
+      : given.length === 0 || given.length === fields.length
+    if (ok) return true
+    // blame what is there when too many are, else what is missing
+    const blamed = (rule === "atMostOne" || (rule === "exactlyOne" && given.length > 1)) ? given : fields.filter((f) => !given.includes(f))
+    return blamed.map((f) => ({ path: [f], message }))
+  }, { title: message }))
+}

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/abnormal-fund-processing/receipts/{receipt_id} ----
 
@@ -20,19 +21,19 @@ export interface ReceiptsReceiptIdGetResponse {
    * Documented values: `C2C` (decoded as any string: more may come).
    * @example "C2C"
    */
-  readonly product_name: string
+  readonly product_name?: "C2C" | (string & {}) | undefined
   /**
    * 微信支付在途异常资金付款单号
    * @example "0100011742874700562078230000"
    */
-  readonly receipt_id: string
+  readonly receipt_id?: string | undefined
   /** 付款金额信息 */
-  readonly transfer_amount: ReceiptsReceiptIdGetResponseTransferAmount
+  readonly transfer_amount?: ReceiptsReceiptIdGetResponseTransferAmount | undefined
   /**
    * 在途异常资金付款状态
    * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
   /**
    * 在途异常资金付款单据创建时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -52,12 +53,12 @@ export interface ReceiptsReceiptIdGetResponseTransferAmount {
    * 总金额
    * @example 100
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * Documented values: `CNY` (decoded as any string: more may come).
    */
-  readonly currency: string
+  readonly currency?: "CNY" | (string & {}) | undefined
 }
 
 export interface ReceiptsReceiptIdGetResponseInstruction {
@@ -65,26 +66,26 @@ export interface ReceiptsReceiptIdGetResponseInstruction {
    * 商户侧指令编号
    * @example "1200002"
    */
-  readonly out_instruction_no: string
+  readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
-  readonly commander: ReceiptsReceiptIdGetResponseInstructionCommander
+  readonly commander?: ReceiptsReceiptIdGetResponseInstructionCommander | undefined
   /**
    * 付款方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come).
    */
-  readonly transfer_mode: string
+  readonly transfer_mode?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | (string & {}) | undefined
   /**
    * 入账成功时间
    * @example "2018-06-08T10:34:56+08:00"
    */
   readonly success_time?: string | undefined
   /** 商户AppID */
-  readonly appid: ReadonlyArray<string>
+  readonly appid?: ReadonlyArray<string> | undefined
   /**
    * 回调通知地址
    * @example "https://weixin.qq.com"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
 }
 
 export interface ReceiptsReceiptIdGetResponseInstructionCommander {
@@ -92,12 +93,12 @@ export interface ReceiptsReceiptIdGetResponseInstructionCommander {
    * 发起在途异常资金付款请求的角色
    * Documented values: `MERCHANT` (decoded as any string: more may come).
    */
-  readonly operator: string
+  readonly operator?: "MERCHANT" | (string & {}) | undefined
   /**
    * 微信支付商户号
    * @example "990055040"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
 }
 
 const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams, ReceiptsReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -110,26 +111,26 @@ const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams, Receip
       receipt_id: Schema.NonEmptyString
     })
     const ReceiptsReceiptIdGetResponseTransferAmount: Schema.Schema<ReceiptsReceiptIdGetResponseTransferAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.String
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(OpenEnum("CNY"))
     })
     const ReceiptsReceiptIdGetResponseInstructionCommander: Schema.Schema<ReceiptsReceiptIdGetResponseInstructionCommander> = Schema.Struct({
-      operator: Schema.String,
-      mchid: Schema.String
+      operator: Schema.optional(OpenEnum("MERCHANT")),
+      mchid: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdGetResponseInstruction: Schema.Schema<ReceiptsReceiptIdGetResponseInstruction> = Schema.Struct({
-      out_instruction_no: Schema.String,
-      commander: ReceiptsReceiptIdGetResponseInstructionCommander,
-      transfer_mode: Schema.String,
+      out_instruction_no: Schema.optional(Schema.String),
+      commander: Schema.optional(ReceiptsReceiptIdGetResponseInstructionCommander),
+      transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER")),
       success_time: Schema.optional(Schema.String),
-      appid: Schema.Array(Schema.String),
-      notify_url: Schema.String
+      appid: Schema.optional(Schema.Array(Schema.String)),
+      notify_url: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdGetResponse: Schema.Schema<ReceiptsReceiptIdGetResponse> = Schema.Struct({
-      product_name: Schema.String,
-      receipt_id: Schema.String,
-      transfer_amount: ReceiptsReceiptIdGetResponseTransferAmount,
-      receipt_state: Schema.String,
+      product_name: Schema.optional(OpenEnum("C2C")),
+      receipt_id: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(ReceiptsReceiptIdGetResponseTransferAmount),
+      receipt_state: Schema.optional(OpenEnum("RECEIPT_STATE_PENDING", "RECEIPT_STATE_PROGRESS", "RECEIPT_STATE_COMPLETED")),
       create_time: Schema.optional(Schema.String),
       last_update_time: Schema.optional(Schema.String),
       instruction: Schema.optional(ReceiptsReceiptIdGetResponseInstruction)
@@ -212,19 +213,19 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponse {
    * Documented values: `C2C` (decoded as any string: more may come).
    * @example "C2C"
    */
-  readonly product_name: string
+  readonly product_name?: "C2C" | (string & {}) | undefined
   /**
    * 微信支付在途异常资金付款单号
    * @example "0100011742874700562078230000"
    */
-  readonly receipt_id: string
+  readonly receipt_id?: string | undefined
   /** 付款金额信息 */
-  readonly transfer_amount: ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount
+  readonly transfer_amount?: ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount | undefined
   /**
    * 在途异常资金付款状态
    * Documented values: `RECEIPT_STATE_PENDING`, `RECEIPT_STATE_PROGRESS`, `RECEIPT_STATE_COMPLETED` (decoded as any string: more may come).
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "RECEIPT_STATE_PENDING" | "RECEIPT_STATE_PROGRESS" | "RECEIPT_STATE_COMPLETED" | (string & {}) | undefined
   /**
    * 在途异常资金付款单据创建时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -244,12 +245,12 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount
    * 总金额
    * @example 100
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * Documented values: `CNY` (decoded as any string: more may come).
    */
-  readonly currency: string
+  readonly currency?: "CNY" | (string & {}) | undefined
 }
 
 export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstruction {
@@ -257,21 +258,21 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstruction {
    * 商户侧指令编号
    * @example "1200002"
    */
-  readonly out_instruction_no: string
+  readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
-  readonly commander: ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander
+  readonly commander?: ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander | undefined
   /**
    * 付款方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER`, `TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT`, `TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT` (decoded as any string: more may come).
    */
-  readonly transfer_mode: string
+  readonly transfer_mode?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT" | (string & {}) | undefined
   /** 收款方 */
   readonly receiver?: ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver | undefined
   /**
    * 在途异常资金付款指令状态
    * Documented values: `INSTRUCTION_STATE_PENDING`, `INSTRUCTION_STATE_IN_PROGRESS`, `INSTRUCTION_STATE_CLOSED`, `INSTRUCTION_STATE_SUCCESS` (decoded as any string: more may come).
    */
-  readonly instruction_state?: string | undefined
+  readonly instruction_state?: "INSTRUCTION_STATE_PENDING" | "INSTRUCTION_STATE_IN_PROGRESS" | "INSTRUCTION_STATE_CLOSED" | "INSTRUCTION_STATE_SUCCESS" | (string & {}) | undefined
   /**
    * 在途异常资金付款单据创建时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -286,7 +287,7 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstruction {
    * 回调通知地址
    * @example "https://weixin.qq.com"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
 }
 
 export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander {
@@ -294,12 +295,12 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCom
    * 发起在途异常资金付款请求的角色
    * Documented values: `MERCHANT` (decoded as any string: more may come).
    */
-  readonly operator: string
+  readonly operator?: "MERCHANT" | (string & {}) | undefined
   /**
    * 微信支付商户号
    * @example "990055040"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
 }
 
 export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver {
@@ -341,12 +342,12 @@ const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<ReceiptsRecei
       notify_url: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.String
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(OpenEnum("CNY"))
     })
     const ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander> = Schema.Struct({
-      operator: Schema.String,
-      mchid: Schema.String
+      operator: Schema.optional(OpenEnum("MERCHANT")),
+      mchid: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver> = Schema.Struct({
       openid: Schema.optional(Schema.String),
@@ -354,20 +355,20 @@ const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<ReceiptsRecei
       mchid: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdTransferInstructionsPostResponseInstruction: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponseInstruction> = Schema.Struct({
-      out_instruction_no: Schema.String,
-      commander: ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander,
-      transfer_mode: Schema.String,
+      out_instruction_no: Schema.optional(Schema.String),
+      commander: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseInstructionCommander),
+      transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT")),
       receiver: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseInstructionReceiver),
-      instruction_state: Schema.optional(Schema.String),
+      instruction_state: Schema.optional(OpenEnum("INSTRUCTION_STATE_PENDING", "INSTRUCTION_STATE_IN_PROGRESS", "INSTRUCTION_STATE_CLOSED", "INSTRUCTION_STATE_SUCCESS")),
       create_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      notify_url: Schema.String
+      notify_url: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdTransferInstructionsPostResponse: Schema.Schema<ReceiptsReceiptIdTransferInstructionsPostResponse> = Schema.Struct({
-      product_name: Schema.String,
-      receipt_id: Schema.String,
-      transfer_amount: ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount,
-      receipt_state: Schema.String,
+      product_name: Schema.optional(OpenEnum("C2C")),
+      receipt_id: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseTransferAmount),
+      receipt_state: Schema.optional(OpenEnum("RECEIPT_STATE_PENDING", "RECEIPT_STATE_PROGRESS", "RECEIPT_STATE_COMPLETED")),
       create_time: Schema.optional(Schema.String),
       last_update_time: Schema.optional(Schema.String),
       instruction: Schema.optional(ReceiptsReceiptIdTransferInstructionsPostResponseInstruction)
@@ -422,22 +423,22 @@ export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetRespons
    * 商户侧指令编号
    * @example "1200002"
    */
-  readonly out_instruction_no: string
+  readonly out_instruction_no?: string | undefined
   /** 在途异常资金付款指令的发起方 */
-  readonly commander: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander
+  readonly commander?: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander | undefined
   /**
    * 付款方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER`, `TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT`, `TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT` (decoded as any string: more may come).
    * @example "TRANSFER_TO_ORIGINAL_RECEIVE_USER"
    */
-  readonly transfer_mode: string
+  readonly transfer_mode?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT" | "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT" | (string & {}) | undefined
   /** 收款方 */
   readonly receiver?: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver | undefined
   /**
    * 在途异常资金付款指令状态
    * Documented values: `INSTRUCTION_STATE_PENDING`, `INSTRUCTION_STATE_IN_PROGRESS`, `INSTRUCTION_STATE_CLOSED`, `INSTRUCTION_STATE_SUCCESS` (decoded as any string: more may come).
    */
-  readonly instruction_state: string
+  readonly instruction_state?: "INSTRUCTION_STATE_PENDING" | "INSTRUCTION_STATE_IN_PROGRESS" | "INSTRUCTION_STATE_CLOSED" | "INSTRUCTION_STATE_SUCCESS" | (string & {}) | undefined
   /**
    * 在途异常资金付款指令创建时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -457,7 +458,7 @@ export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetRespons
    * 回调通知地址
    * @example "https://weixin.qq.com"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 微信支付在途异常资金付款指令执行流水号
    * @example "01010100021769054237638333570000010001"
@@ -471,7 +472,7 @@ export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetRespons
    * Documented values: `MERCHANT` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly operator: string
+  readonly operator?: "MERCHANT" | (string & {}) | undefined
   /**
    * 微信支付商户号
    * @example "990055040"
@@ -507,7 +508,7 @@ const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.Endpoin
       out_instruction_no: Schema.NonEmptyString
     })
     const ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander: Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander> = Schema.Struct({
-      operator: Schema.String,
+      operator: Schema.optional(OpenEnum("MERCHANT")),
       mchid: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver: Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver> = Schema.Struct({
@@ -517,15 +518,15 @@ const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.Endpoin
       mchid: Schema.optional(Schema.String)
     })
     const ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse: Schema.Schema<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse> = Schema.Struct({
-      out_instruction_no: Schema.String,
-      commander: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander,
-      transfer_mode: Schema.String,
+      out_instruction_no: Schema.optional(Schema.String),
+      commander: Schema.optional(ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseCommander),
+      transfer_mode: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER", "TRANSFER_MODE_TO_ORIGINAL_RECEIVE_MERCHANT", "TRANSFER_MODE_TO_SPECIFIED_RECEIVE_MERCHANT")),
       receiver: Schema.optional(ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponseReceiver),
-      instruction_state: Schema.String,
+      instruction_state: Schema.optional(OpenEnum("INSTRUCTION_STATE_PENDING", "INSTRUCTION_STATE_IN_PROGRESS", "INSTRUCTION_STATE_CLOSED", "INSTRUCTION_STATE_SUCCESS")),
       create_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_time: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       instruction_instance_id: Schema.optional(Schema.String)
     })
     return {

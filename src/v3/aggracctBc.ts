@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- GET /v3/aggracct-bc/wb-channel/account/balance ----
 
@@ -118,13 +118,13 @@ export interface WbChannelAccountMchArchivesGetResponse {
    * Documented values: `1`, `2`, `3` (decoded as any string: more may come).
    * @example "2"
    */
-  readonly merchant_type?: string | undefined
+  readonly merchant_type?: "1" | "2" | "3" | (string & {}) | undefined
   /**
    * 主体证件类型
    * Documented values: `12` (decoded as any string: more may come).
    * @example "12"
    */
-  readonly merchant_id_type?: string | undefined
+  readonly merchant_id_type?: "12" | (string & {}) | undefined
   /**
    * 主体证件登记名称
    * @example "江西米高文化传媒有限测试公司"
@@ -182,42 +182,42 @@ export interface WbChannelAccountMchArchivesGetResponseLegalRepresentative {
    * Documented values: `01` (decoded as any string: more may come).
    * @example "01"
    */
-  readonly legal_representative_id_type: string
+  readonly legal_representative_id_type?: "01" | (string & {}) | undefined
   /**
    * 法定代表人姓名
    * @example "张三"
    */
-  readonly legal_representative_name: string
+  readonly legal_representative_name?: string | undefined
   /**
    * 法定代表人证件号码
    * @example "362137196601100023"
    */
-  readonly legal_representative_id_no: string
+  readonly legal_representative_id_no?: string | undefined
   /**
    * 法定代表人证件有效期起始日
    * @example "2000-10-01"
    */
-  readonly legal_representative_effective_date: string
+  readonly legal_representative_effective_date?: string | undefined
   /**
    * 法定代表人证件有效期结束日
    * @example "9999-12-31"
    */
-  readonly legal_representative_expire_date: string
+  readonly legal_representative_expire_date?: string | undefined
   /**
    * 法定代表人证件正面影像ID
    * @example "25102811A94212141615335094943741"
    */
-  readonly legal_representative_img_front_id: string
+  readonly legal_representative_img_front_id?: string | undefined
   /**
    * 法定代表人证件反面影像ID
    * @example "25102811A94212141615335094943742"
    */
-  readonly legal_representative_img_back_id: string
+  readonly legal_representative_img_back_id?: string | undefined
   /**
    * 法定代表人居住地址
    * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
    */
-  readonly legal_representative_address: string
+  readonly legal_representative_address?: string | undefined
   /**
    * 法定代表人发证机关
    * @example "江西省赣州市石城县公安局"
@@ -235,48 +235,48 @@ export interface WbChannelAccountMchArchivesGetResponseBeneficialOwner {
    * 受益所有人编号
    * @example "1"
    */
-  readonly beneficial_owner_no: string
+  readonly beneficial_owner_no?: string | undefined
   /**
    * 受益所有人证件类型
    * Documented values: `01` (decoded as any string: more may come).
    * @example "01"
    */
-  readonly beneficial_owner_id_type: string
+  readonly beneficial_owner_id_type?: "01" | (string & {}) | undefined
   /**
    * 受益所有人姓名
    * @example "李四"
    */
-  readonly beneficial_owner_name: string
+  readonly beneficial_owner_name?: string | undefined
   /**
    * 受益所有人证件号码
    * @example "362137196601100023"
    */
-  readonly beneficial_owner_id_no: string
+  readonly beneficial_owner_id_no?: string | undefined
   /**
    * 受益所有人证件有效期起始日
    * @example "2000-01-01"
    */
-  readonly beneficial_owner_effective_date: string
+  readonly beneficial_owner_effective_date?: string | undefined
   /**
    * 受益所有人证件有效期结束日
    * @example "9999-12-31"
    */
-  readonly beneficial_owner_expire_date: string
+  readonly beneficial_owner_expire_date?: string | undefined
   /**
    * 受益所有人证件正面影像ID
    * @example "25102811A94212141615335094943741"
    */
-  readonly beneficial_owner_img_front_id: string
+  readonly beneficial_owner_img_front_id?: string | undefined
   /**
    * 受益所有人证件反面影像ID
    * @example "25102811A94212141615335094943741"
    */
-  readonly beneficial_owner_img_back_id: string
+  readonly beneficial_owner_img_back_id?: string | undefined
   /**
    * 受益所有人居住地址
    * @example "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
    */
-  readonly beneficial_owner_address: string
+  readonly beneficial_owner_address?: string | undefined
 }
 
 const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountMchArchivesGetQuery, WbChannelAccountMchArchivesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -294,33 +294,33 @@ const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountMchArchi
       req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
     })
     const WbChannelAccountMchArchivesGetResponseLegalRepresentative: Schema.Schema<WbChannelAccountMchArchivesGetResponseLegalRepresentative> = Schema.Struct({
-      legal_representative_id_type: Schema.String,
-      legal_representative_name: Schema.String,
-      legal_representative_id_no: Schema.String,
-      legal_representative_effective_date: Schema.String,
-      legal_representative_expire_date: Schema.String,
-      legal_representative_img_front_id: Schema.String,
-      legal_representative_img_back_id: Schema.String,
-      legal_representative_address: Schema.String,
+      legal_representative_id_type: Schema.optional(OpenEnum("01")),
+      legal_representative_name: Schema.optional(Schema.String),
+      legal_representative_id_no: Schema.optional(Schema.String),
+      legal_representative_effective_date: Schema.optional(Schema.String),
+      legal_representative_expire_date: Schema.optional(Schema.String),
+      legal_representative_img_front_id: Schema.optional(Schema.String),
+      legal_representative_img_back_id: Schema.optional(Schema.String),
+      legal_representative_address: Schema.optional(Schema.String),
       legal_representative_issue_authority: Schema.optional(Schema.String),
       legal_representative_nation: Schema.optional(Schema.String)
     })
     const WbChannelAccountMchArchivesGetResponseBeneficialOwner: Schema.Schema<WbChannelAccountMchArchivesGetResponseBeneficialOwner> = Schema.Struct({
-      beneficial_owner_no: Schema.String,
-      beneficial_owner_id_type: Schema.String,
-      beneficial_owner_name: Schema.String,
-      beneficial_owner_id_no: Schema.String,
-      beneficial_owner_effective_date: Schema.String,
-      beneficial_owner_expire_date: Schema.String,
-      beneficial_owner_img_front_id: Schema.String,
-      beneficial_owner_img_back_id: Schema.String,
-      beneficial_owner_address: Schema.String
+      beneficial_owner_no: Schema.optional(Schema.String),
+      beneficial_owner_id_type: Schema.optional(OpenEnum("01")),
+      beneficial_owner_name: Schema.optional(Schema.String),
+      beneficial_owner_id_no: Schema.optional(Schema.String),
+      beneficial_owner_effective_date: Schema.optional(Schema.String),
+      beneficial_owner_expire_date: Schema.optional(Schema.String),
+      beneficial_owner_img_front_id: Schema.optional(Schema.String),
+      beneficial_owner_img_back_id: Schema.optional(Schema.String),
+      beneficial_owner_address: Schema.optional(Schema.String)
     })
     const WbChannelAccountMchArchivesGetResponse: Schema.Schema<WbChannelAccountMchArchivesGetResponse> = Schema.Struct({
       mchid: Schema.optional(Schema.String),
       bal_account_no: Schema.optional(Schema.String),
-      merchant_type: Schema.optional(Schema.String),
-      merchant_id_type: Schema.optional(Schema.String),
+      merchant_type: Schema.optional(OpenEnum("1", "2", "3")),
+      merchant_id_type: Schema.optional(OpenEnum("12")),
       merchant_name: Schema.optional(Schema.String),
       merchant_id_no: Schema.optional(Schema.String),
       effective_date: Schema.optional(Schema.String),
@@ -418,7 +418,7 @@ export interface WbChannelAccountMchMediaGetResponse {
    * 文件类型
    * Documented values: `jpg`, `png`, `bmp`, `jpeg` (decoded as any string: more may come).
    */
-  readonly media_type?: string | undefined
+  readonly media_type?: "jpg" | "png" | "bmp" | "jpeg" | (string & {}) | undefined
   /** 文件摘要 */
   readonly media_sm3?: string | undefined
   /** sm4密钥 */
@@ -442,7 +442,7 @@ const wbChannelAccountMchMediaGet: Endpoint.Endpoint<WbChannelAccountMchMediaGet
     })
     const WbChannelAccountMchMediaGetResponse: Schema.Schema<WbChannelAccountMchMediaGetResponse> = Schema.Struct({
       media_content: Schema.optional(Schema.String),
-      media_type: Schema.optional(Schema.String),
+      media_type: Schema.optional(OpenEnum("jpg", "png", "bmp", "jpeg")),
       media_sm3: Schema.optional(Schema.String),
       key: Schema.optional(Schema.String),
       media_id: Schema.optional(Schema.String)
@@ -492,38 +492,38 @@ export interface WbChannelBankChannelAccountRenamePostResponse {
    * Documented values: `SUBJECT_INFO_RENAME` (decoded as any string: more may come).
    * @example "SUBJECT_INFO_RENAME"
    */
-  readonly change_scene: string
+  readonly change_scene?: "SUBJECT_INFO_RENAME" | (string & {}) | undefined
   /**
    * 微信支付更名受理返回的申请单号
    * @example "11117742499090086455469010028373"
    */
-  readonly application_id: string
+  readonly application_id?: string | undefined
   /**
    * 渠道结算银行账户更名外部系统单号
    * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 目标商户号
    * @example "1900016681"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 台账ID
    * @example "8609cb22e1774a50a930e414cc71eca06121bc"
    */
-  readonly bal_account_no: string
+  readonly bal_account_no?: string | undefined
   /**
    * 目标账户名
    * @example "8609cb22e1774a50a930e414cc71eca06121bc"
    */
-  readonly new_account_name: string
+  readonly new_account_name?: string | undefined
   /**
    * 申请单状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly application_state: string
+  readonly application_state?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -556,13 +556,13 @@ const wbChannelBankChannelAccountRenamePost: Endpoint.Endpoint<WbChannelBankChan
       req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
     })
     const WbChannelBankChannelAccountRenamePostResponse: Schema.Schema<WbChannelBankChannelAccountRenamePostResponse> = Schema.Struct({
-      change_scene: Schema.String,
-      application_id: Schema.String,
-      out_request_no: Schema.String,
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      new_account_name: Schema.String,
-      application_state: Schema.String,
+      change_scene: Schema.optional(OpenEnum("SUBJECT_INFO_RENAME")),
+      application_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      bal_account_no: Schema.optional(Schema.String),
+      new_account_name: Schema.optional(Schema.String),
+      application_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
       finish_time: Schema.optional(Schema.String),
       fail_code: Schema.optional(Schema.String),
       fail_msg: Schema.optional(Schema.String)
@@ -619,38 +619,38 @@ export interface WbChannelBankChannelAccountRenameApplicationIdGetResponse {
    * Documented values: `SUBJECT_INFO_RENAME` (decoded as any string: more may come).
    * @example "SUBJECT_INFO_RENAME"
    */
-  readonly change_scene: string
+  readonly change_scene?: "SUBJECT_INFO_RENAME" | (string & {}) | undefined
   /**
    * 微信支付更名受理返回的申请单号
    * @example "11117742499090086455469010028373"
    */
-  readonly application_id: string
+  readonly application_id?: string | undefined
   /**
    * 渠道结算银行账户更名外部系统单号
    * @example "htozr8denqegbt6tk6u10iymo7yww5pn"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 目标商户号
    * @example "1900016681"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 台账ID
    * @example "8609cb22e1774a50a930e414cc71eca06121bc"
    */
-  readonly bal_account_no: string
+  readonly bal_account_no?: string | undefined
   /**
    * 目标账户名
    * @example "8609cb22e1774a50a930e414cc71eca06121bc"
    */
-  readonly new_account_name: string
+  readonly new_account_name?: string | undefined
   /**
    * 申请单状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly application_state: string
+  readonly application_state?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -683,13 +683,13 @@ const wbChannelBankChannelAccountRenameApplicationIdGet: Endpoint.Endpoint<WbCha
       bal_account_no: Schema.String
     })
     const WbChannelBankChannelAccountRenameApplicationIdGetResponse: Schema.Schema<WbChannelBankChannelAccountRenameApplicationIdGetResponse> = Schema.Struct({
-      change_scene: Schema.String,
-      application_id: Schema.String,
-      out_request_no: Schema.String,
-      mchid: Schema.String,
-      bal_account_no: Schema.String,
-      new_account_name: Schema.String,
-      application_state: Schema.String,
+      change_scene: Schema.optional(OpenEnum("SUBJECT_INFO_RENAME")),
+      application_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      bal_account_no: Schema.optional(Schema.String),
+      new_account_name: Schema.optional(Schema.String),
+      application_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
       finish_time: Schema.optional(Schema.String),
       fail_code: Schema.optional(Schema.String),
       fail_msg: Schema.optional(Schema.String)
@@ -853,12 +853,12 @@ export interface WbChannelControlOrdersPunishPostResponse {
    * 微信支付管控单号
    * @example "example_wxpay_punish_no"
    */
-  readonly wxpay_punish_no: string
+  readonly wxpay_punish_no?: string | undefined
   /**
    * 微众管控单号
    * @example "example_out_request_no"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
 }
 
 const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelControlOrdersPunishPostBody, WbChannelControlOrdersPunishPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -881,8 +881,8 @@ const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelControlOrders
       fund_repatriation_strategy: Schema.optional(Schema.Literal("ALL_FORBIDDEN", "ALL_ALLOWED_WHEN_UNIQUE"))
     })
     const WbChannelControlOrdersPunishPostResponse: Schema.Schema<WbChannelControlOrdersPunishPostResponse> = Schema.Struct({
-      wxpay_punish_no: Schema.String,
-      out_request_no: Schema.String
+      wxpay_punish_no: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String)
     })
     return {
       body: WbChannelControlOrdersPunishPostBody,
@@ -951,12 +951,12 @@ export interface WbChannelControlOrdersRecoverPostResponse {
    * 微信支付解管单号
    * @example "example_wxpay_recover_no"
    */
-  readonly wxpay_recover_no: string
+  readonly wxpay_recover_no?: string | undefined
   /**
    * 微众解管单号
    * @example "example_out_request_no"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
 }
 
 const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelControlOrdersRecoverPostBody, WbChannelControlOrdersRecoverPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -978,8 +978,8 @@ const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelControlOrder
       req_scene: Schema.optional(Schema.Literal("SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT", "SJT_MICRO_MERCHANT", "WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT"))
     })
     const WbChannelControlOrdersRecoverPostResponse: Schema.Schema<WbChannelControlOrdersRecoverPostResponse> = Schema.Struct({
-      wxpay_recover_no: Schema.String,
-      out_request_no: Schema.String
+      wxpay_recover_no: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String)
     })
     return {
       body: WbChannelControlOrdersRecoverPostBody,
@@ -1025,7 +1025,7 @@ export interface WbChannelControlOrdersOutRequestNoGetResponse {
    * Documented values: `PUNISH`, `RECOVER` (decoded as any string: more may come).
    * @example "PUNISH"
    */
-  readonly control_scene: string
+  readonly control_scene?: "PUNISH" | "RECOVER" | (string & {}) | undefined
   /** 管控单 */
   readonly punish_order?: WbChannelControlOrdersOutRequestNoGetResponsePunishOrder | undefined
   /** 解管单 */
@@ -1037,27 +1037,27 @@ export interface WbChannelControlOrdersOutRequestNoGetResponsePunishOrder {
    * 微信管控单号
    * @example "example_wxpay_punish_no"
    */
-  readonly wxpay_punish_no: string
+  readonly wxpay_punish_no?: string | undefined
   /**
    * 微众管控单号
    * @example "example_out_request_no"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 目标下管商户号
    * @example "example_mchid"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 管控场景
    * @example 1
    */
-  readonly punish_scene: number
+  readonly punish_scene?: number | undefined
   /**
    * 管控场景规则版本号
    * @example 1
    */
-  readonly punish_rule_version: number
+  readonly punish_rule_version?: number | undefined
   /**
    * 管控原因
    * @example "example_punish_reason"
@@ -1077,7 +1077,7 @@ export interface WbChannelControlOrdersOutRequestNoGetResponsePunishOrder {
    * 管控受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly punish_accept_time: string
+  readonly punish_accept_time?: string | undefined
   /**
    * 管控执行完成时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1088,18 +1088,18 @@ export interface WbChannelControlOrdersOutRequestNoGetResponsePunishOrder {
    * Documented values: `EXECUTING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "EXECUTING"
    */
-  readonly punish_state: string
+  readonly punish_state?: "EXECUTING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
   /**
    * 生效状态
    * Documented values: `ACTIVE`, `RECOVERED` (decoded as any string: more may come).
    * @example "ACTIVE"
    */
-  readonly effect_state?: string | undefined
+  readonly effect_state?: "ACTIVE" | "RECOVERED" | (string & {}) | undefined
   /**
    * 管控方案
    * Documented values: `DISABLE_RECEIVE`, `DISABLE_WITHDRAWAL`, `DISABLE_PAY`, `DISABLE_REFUND`, `DISABLE_CLOSE_MERCHANT` (decoded as any string: more may come).
    */
-  readonly control_action?: ReadonlyArray<string> | undefined
+  readonly control_action?: ReadonlyArray<"DISABLE_RECEIVE" | "DISABLE_WITHDRAWAL" | "DISABLE_PAY" | "DISABLE_REFUND" | "DISABLE_CLOSE_MERCHANT" | (string & {})> | undefined
   /**
    * 执行失败错误信息
    * @example "example_error_message"
@@ -1117,53 +1117,53 @@ export interface WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder {
    * 微信支付解管单号
    * @example "example_wxpay_recover_no"
    */
-  readonly wxpay_recover_no: string
+  readonly wxpay_recover_no?: string | undefined
   /**
    * 微众解管单号
    * @example "example_out_request_no"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 关联微信支付管控单号
    * @example "example_related_wxpay_punish_no"
    */
-  readonly related_wxpay_punish_no: string
+  readonly related_wxpay_punish_no?: string | undefined
   /**
    * 目标解管商户号
    * @example "example_mchid"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 管控场景
    * @example "example_punish_scene"
    */
-  readonly punish_scene: string
+  readonly punish_scene?: string | undefined
   /**
    * 管控场景规则版本号
    * @example "example_punish_rule_version"
    */
-  readonly punish_rule_version: string
+  readonly punish_rule_version?: string | undefined
   /**
    * 解管受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly recover_accept_time: string
+  readonly recover_accept_time?: string | undefined
   /**
    * 解管执行完成时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly recover_finish_time: string
+  readonly recover_finish_time?: string | undefined
   /**
    * 解管状态
    * Documented values: `EXECUTING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "EXECUTING"
    */
-  readonly recover_state: string
+  readonly recover_state?: "EXECUTING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
   /**
    * 解管原因描述
    * @example "example_recover_reason"
    */
-  readonly recover_reason: string
+  readonly recover_reason?: string | undefined
   /**
    * 执行失败错误信息
    * @example "example_error_message"
@@ -1191,38 +1191,38 @@ const wbChannelControlOrdersOutRequestNoGet: Endpoint.Endpoint<WbChannelControlO
       mchid: Schema.String
     })
     const WbChannelControlOrdersOutRequestNoGetResponsePunishOrder: Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponsePunishOrder> = Schema.Struct({
-      wxpay_punish_no: Schema.String,
-      out_request_no: Schema.String,
-      mchid: Schema.String,
-      punish_scene: Schema.Number,
-      punish_rule_version: Schema.Number,
+      wxpay_punish_no: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      punish_scene: Schema.optional(Schema.Number),
+      punish_rule_version: Schema.optional(Schema.Number),
       punish_reason: Schema.optional(Schema.String),
       punish_start_time: Schema.optional(Schema.String),
       punish_end_time: Schema.optional(Schema.String),
-      punish_accept_time: Schema.String,
+      punish_accept_time: Schema.optional(Schema.String),
       punish_finish_time: Schema.optional(Schema.String),
-      punish_state: Schema.String,
-      effect_state: Schema.optional(Schema.String),
-      control_action: Schema.optional(Schema.Array(Schema.String)),
+      punish_state: Schema.optional(OpenEnum("EXECUTING", "SUCCESS", "FAILED")),
+      effect_state: Schema.optional(OpenEnum("ACTIVE", "RECOVERED")),
+      control_action: Schema.optional(Schema.Array(OpenEnum("DISABLE_RECEIVE", "DISABLE_WITHDRAWAL", "DISABLE_PAY", "DISABLE_REFUND", "DISABLE_CLOSE_MERCHANT"))),
       error_message: Schema.optional(Schema.String),
       error_code: Schema.optional(Schema.String)
     })
     const WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder: Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder> = Schema.Struct({
-      wxpay_recover_no: Schema.String,
-      out_request_no: Schema.String,
-      related_wxpay_punish_no: Schema.String,
-      mchid: Schema.String,
-      punish_scene: Schema.String,
-      punish_rule_version: Schema.String,
-      recover_accept_time: Schema.String,
-      recover_finish_time: Schema.String,
-      recover_state: Schema.String,
-      recover_reason: Schema.String,
+      wxpay_recover_no: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      related_wxpay_punish_no: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      punish_scene: Schema.optional(Schema.String),
+      punish_rule_version: Schema.optional(Schema.String),
+      recover_accept_time: Schema.optional(Schema.String),
+      recover_finish_time: Schema.optional(Schema.String),
+      recover_state: Schema.optional(OpenEnum("EXECUTING", "SUCCESS", "FAILED")),
+      recover_reason: Schema.optional(Schema.String),
       error_message: Schema.optional(Schema.String),
       error_code: Schema.optional(Schema.String)
     })
     const WbChannelControlOrdersOutRequestNoGetResponse: Schema.Schema<WbChannelControlOrdersOutRequestNoGetResponse> = Schema.Struct({
-      control_scene: Schema.String,
+      control_scene: Schema.optional(OpenEnum("PUNISH", "RECOVER")),
       punish_order: Schema.optional(WbChannelControlOrdersOutRequestNoGetResponsePunishOrder),
       recover_order: Schema.optional(WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder)
     })
@@ -1340,7 +1340,7 @@ export interface WbChannelSpecialReductionPostResponse {
    * Documented values: `FINANCIAL_PENALTY`, `JUDICIAL_DEDUCTION` (decoded as any string: more may come).
    * @example "JUDICIAL_DEDUCTION"
    */
-  readonly reduction_type?: string | undefined
+  readonly reduction_type?: "FINANCIAL_PENALTY" | "JUDICIAL_DEDUCTION" | (string & {}) | undefined
   /**
    * 减额金额
    * @example 1
@@ -1351,7 +1351,7 @@ export interface WbChannelSpecialReductionPostResponse {
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly state?: string | undefined
+  readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
   /**
    * 特殊减额原因
    * @example "司法案件号：202508080009"
@@ -1377,7 +1377,7 @@ export interface WbChannelSpecialReductionPostResponse {
    * Documented values: `BALANCE_NOT_ENOUGH`, `RECEIPT_NOT_EXIST_CLOSED`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
    * @example "BALANCE_NOT_ENOUGH"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "BALANCE_NOT_ENOUGH" | "RECEIPT_NOT_EXIST_CLOSED" | "TIME_OUT_CLOSED" | (string & {}) | undefined
 }
 
 const wbChannelSpecialReductionPost: Endpoint.Endpoint<WbChannelSpecialReductionPostBody, WbChannelSpecialReductionPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1402,14 +1402,14 @@ const wbChannelSpecialReductionPost: Endpoint.Endpoint<WbChannelSpecialReduction
       mchid: Schema.optional(Schema.String),
       bal_account_no: Schema.optional(Schema.String),
       out_request_no: Schema.optional(Schema.String),
-      reduction_type: Schema.optional(Schema.String),
+      reduction_type: Schema.optional(OpenEnum("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION")),
       amount: Schema.optional(Schema.Number),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
       reason: Schema.optional(Schema.String),
       quota_change_no: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       fail_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
+      fail_reason: Schema.optional(OpenEnum("BALANCE_NOT_ENOUGH", "RECEIPT_NOT_EXIST_CLOSED", "TIME_OUT_CLOSED"))
     })
     return {
       body: WbChannelSpecialReductionPostBody,
@@ -1494,7 +1494,7 @@ export interface WbChannelSpecialReductionOutRequestNoGetResponse {
    * Documented values: `FINANCIAL_PENALTY`, `JUDICIAL_DEDUCTION` (decoded as any string: more may come).
    * @example "JUDICIAL_DEDUCTION"
    */
-  readonly reduction_type?: string | undefined
+  readonly reduction_type?: "FINANCIAL_PENALTY" | "JUDICIAL_DEDUCTION" | (string & {}) | undefined
   /**
    * 减额金额
    * @example 1
@@ -1505,7 +1505,7 @@ export interface WbChannelSpecialReductionOutRequestNoGetResponse {
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly state?: string | undefined
+  readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
   /**
    * 特殊减额原因
    * @example "司法案件号：202508080009"
@@ -1531,7 +1531,7 @@ export interface WbChannelSpecialReductionOutRequestNoGetResponse {
    * Documented values: `BALANCE_NOT_ENOUGH`, `RECEIPT_NOT_EXIST_CLOSED`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
    * @example "BALANCE_NOT_ENOUGH"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "BALANCE_NOT_ENOUGH" | "RECEIPT_NOT_EXIST_CLOSED" | "TIME_OUT_CLOSED" | (string & {}) | undefined
 }
 
 const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChannelSpecialReductionOutRequestNoGetRequest, WbChannelSpecialReductionOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1555,14 +1555,14 @@ const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChannelSpeci
       mchid: Schema.optional(Schema.String),
       bal_account_no: Schema.optional(Schema.String),
       out_request_no: Schema.optional(Schema.String),
-      reduction_type: Schema.optional(Schema.String),
+      reduction_type: Schema.optional(OpenEnum("FINANCIAL_PENALTY", "JUDICIAL_DEDUCTION")),
       amount: Schema.optional(Schema.Number),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
       reason: Schema.optional(Schema.String),
       quota_change_no: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       fail_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
+      fail_reason: Schema.optional(OpenEnum("BALANCE_NOT_ENOUGH", "RECEIPT_NOT_EXIST_CLOSED", "TIME_OUT_CLOSED"))
     })
     return {
       params: WbChannelSpecialReductionOutRequestNoGetParams,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no} ----
 
@@ -35,18 +36,18 @@ export interface SubMerchantsSubMchidApplicationApplicationNoGetResponse {
    * 开户名称
    * @example "张*"
    */
-  readonly account_name: string
+  readonly account_name?: string | undefined
   /**
    * 账户类型
    * Documented values: `ACCOUNT_TYPE_BUSINESS`, `ACCOUNT_TYPE_PRIVATE` (decoded as any string: more may come).
    * @example "ACCOUNT_TYPE_BUSINESS"
    */
-  readonly account_type: string
+  readonly account_type?: "ACCOUNT_TYPE_BUSINESS" | "ACCOUNT_TYPE_PRIVATE" | (string & {}) | undefined
   /**
    * 开户银行
    * @example "工商银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 开户银行全称（含支行）
    * @example "施秉县农村信用合作联社城关信用社"
@@ -61,13 +62,13 @@ export interface SubMerchantsSubMchidApplicationApplicationNoGetResponse {
    * 银行账号
    * @example "62*************78"
    */
-  readonly account_number: string
+  readonly account_number?: string | undefined
   /**
    * 审核状态
    * Documented values: `AUDIT_SUCCESS`, `AUDITING`, `AUDIT_FAIL` (decoded as any string: more may come).
    * @example "AUDIT_SUCCESS"
    */
-  readonly verify_result: string
+  readonly verify_result?: "AUDIT_SUCCESS" | "AUDITING" | "AUDIT_FAIL" | (string & {}) | undefined
   /**
    * 审核驳回原因
    * @example "银行卡户名或卡号有误"
@@ -95,13 +96,13 @@ const subMerchantsSubMchidApplicationApplicationNoGet: Endpoint.Endpoint<SubMerc
       account_number_rule: Schema.optional(Schema.Literal("ACCOUNT_NUMBER_RULE_MASK_V1", "ACCOUNT_NUMBER_RULE_MASK_V2"))
     })
     const SubMerchantsSubMchidApplicationApplicationNoGetResponse: Schema.Schema<SubMerchantsSubMchidApplicationApplicationNoGetResponse> = Schema.Struct({
-      account_name: Schema.String,
-      account_type: Schema.String,
-      account_bank: Schema.String,
+      account_name: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE")),
+      account_bank: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
       bank_branch_id: Schema.optional(Schema.String),
-      account_number: Schema.String,
-      verify_result: Schema.String,
+      account_number: Schema.optional(Schema.String),
+      verify_result: Schema.optional(OpenEnum("AUDIT_SUCCESS", "AUDITING", "AUDIT_FAIL")),
       verify_fail_reason: Schema.optional(Schema.String),
       verify_finish_time: Schema.optional(Schema.String)
     })
@@ -186,7 +187,7 @@ export interface SubMerchantsSubMchidModifySettlementPostResponse {
    * 修改结算账户申请单号
    * @example "102329389XXXX"
    */
-  readonly application_no: string
+  readonly application_no?: string | undefined
 }
 
 const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerchantsSubMchidModifySettlementPostRequest, SubMerchantsSubMchidModifySettlementPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -211,7 +212,7 @@ const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerchantsSu
       account_name: Schema.optional(Schema.String)
     })
     const SubMerchantsSubMchidModifySettlementPostResponse: Schema.Schema<SubMerchantsSubMchidModifySettlementPostResponse> = Schema.Struct({
-      application_no: Schema.String
+      application_no: Schema.optional(Schema.String)
     })
     return {
       params: SubMerchantsSubMchidModifySettlementPostParams,
@@ -239,12 +240,12 @@ export interface SubMerchantsSubMchidSettlementGetResponse {
    * Documented values: `ACCOUNT_TYPE_BUSINESS`, `ACCOUNT_TYPE_PRIVATE` (decoded as any string: more may come).
    * @example "ACCOUNT_TYPE_BUSINESS"
    */
-  readonly account_type: string
+  readonly account_type?: "ACCOUNT_TYPE_BUSINESS" | "ACCOUNT_TYPE_PRIVATE" | (string & {}) | undefined
   /**
    * 开户银行
    * @example "工商银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 开户银行全称（含支行）
    * @example "施秉县农村信用合作联社城关信用社"
@@ -259,13 +260,13 @@ export interface SubMerchantsSubMchidSettlementGetResponse {
    * 银行账号
    * @example "62*************78"
    */
-  readonly account_number: string
+  readonly account_number?: string | undefined
   /**
    * 验证结果
    * Documented values: `VERIFY_SUCCESS`, `VERIFY_FAIL`, `VERIFYING` (decoded as any string: more may come).
    * @example "VERIFY_SUCCESS"
    */
-  readonly verify_result: string
+  readonly verify_result?: "VERIFY_SUCCESS" | "VERIFY_FAIL" | "VERIFYING" | (string & {}) | undefined
   /**
    * 验证失败原因
    * @example "用户姓名/证件/手机不匹配，请核对后重试"
@@ -284,12 +285,12 @@ const subMerchantsSubMchidSettlementGet: Endpoint.Endpoint<SubMerchantsSubMchidS
       sub_mchid: Schema.NonEmptyString
     })
     const SubMerchantsSubMchidSettlementGetResponse: Schema.Schema<SubMerchantsSubMchidSettlementGetResponse> = Schema.Struct({
-      account_type: Schema.String,
-      account_bank: Schema.String,
+      account_type: Schema.optional(OpenEnum("ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE")),
+      account_bank: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
       bank_branch_id: Schema.optional(Schema.String),
-      account_number: Schema.String,
-      verify_result: Schema.String,
+      account_number: Schema.optional(Schema.String),
+      verify_result: Schema.optional(OpenEnum("VERIFY_SUCCESS", "VERIFY_FAIL", "VERIFYING")),
       verify_fail_reason: Schema.optional(Schema.String)
     })
     return {

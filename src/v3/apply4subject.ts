@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/apply4subject/applyment ----
 
@@ -20,7 +20,7 @@ export interface ApplymentGetResponse {
    * Documented values: `APPLYMENT_STATE_WAITTING_FOR_AUDIT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON`, `APPLYMENT_STATE_PASSED`, `APPLYMENT_STATE_FREEZED`, `APPLYMENT_STATE_EDITTING`, `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_TO_BE_CONFIRMED`, `APPLYMENT_STATE_TO_BE_SIGNED`, `APPLYMENT_STATE_SIGNING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_FINISHED"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "APPLYMENT_STATE_WAITTING_FOR_AUDIT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON" | "APPLYMENT_STATE_PASSED" | "APPLYMENT_STATE_FREEZED" | "APPLYMENT_STATE_EDITTING" | "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_TO_BE_CONFIRMED" | "APPLYMENT_STATE_TO_BE_SIGNED" | "APPLYMENT_STATE_SIGNING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 小程序码图片
    * @example "data:image/png;base64,cGFnZXMvYXBwbHkvYXBpdzQvd2VsY29tZS93ZWxjb21lP2FwcGx5bWVudF9pZD14eHg="
@@ -50,7 +50,7 @@ const applymentGet: Endpoint.Endpoint<ApplymentGetQuery, ApplymentGetResponse, C
       business_code: Schema.optional(BoundedString(1, 128))
     })
     const ApplymentGetResponse: Schema.Schema<ApplymentGetResponse> = Schema.Struct({
-      applyment_state: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
       qrcode_data: Schema.optional(Schema.String),
       reject_param: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String)
@@ -281,7 +281,7 @@ export interface ApplymentPostResponse {
    * 微信支付申请单号
    * @example 20000000011111
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
 }
 
 const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -302,7 +302,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostRespon
       id_card_number: Schema.String,
       contact_id_doc_copy: Schema.optional(Schema.String),
       contact_id_doc_copy_back: Schema.optional(Schema.String),
-      contact_period_begin: Schema.optional(Schema.String),
+      contact_period_begin: Schema.optional(IsoDate),
       contact_period_end: Schema.optional(Schema.String),
       business_authorization_letter: Schema.optional(Schema.String),
       mobile: Schema.String
@@ -369,7 +369,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostRespon
       ubo_id_doc_name: Schema.String,
       ubo_id_doc_number: Schema.String,
       ubo_id_doc_address: Schema.String,
-      ubo_period_begin: Schema.String,
+      ubo_period_begin: IsoDate,
       ubo_period_end: Schema.String
     })
     const ApplymentPostBodyAdditionInfo: Schema.Schema<ApplymentPostBodyAdditionInfo> = Schema.Struct({
@@ -384,7 +384,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostRespon
       addition_info: Schema.optional(ApplymentPostBodyAdditionInfo)
     })
     const ApplymentPostResponse: Schema.Schema<ApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.Number
+      applyment_id: Schema.optional(Schema.Number)
     })
     return {
       query: ApplymentPostQuery,
@@ -409,7 +409,7 @@ export interface ApplymentMerchantsSubMchidStateGetResponse {
    * Documented values: `AUTHORIZE_STATE_UNAUTHORIZED`, `AUTHORIZE_STATE_AUTHORIZED` (decoded as any string: more may come).
    * @example "AUTHORIZE_STATE_UNAUTHORIZED"
    */
-  readonly authorize_state: string
+  readonly authorize_state?: "AUTHORIZE_STATE_UNAUTHORIZED" | "AUTHORIZE_STATE_AUTHORIZED" | (string & {}) | undefined
 }
 
 const applymentMerchantsSubMchidStateGet: Endpoint.Endpoint<ApplymentMerchantsSubMchidStateGetParams, ApplymentMerchantsSubMchidStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -423,7 +423,7 @@ const applymentMerchantsSubMchidStateGet: Endpoint.Endpoint<ApplymentMerchantsSu
       sub_mchid: BoundedString(8, 32)
     })
     const ApplymentMerchantsSubMchidStateGetResponse: Schema.Schema<ApplymentMerchantsSubMchidStateGetResponse> = Schema.Struct({
-      authorize_state: Schema.String
+      authorize_state: Schema.optional(OpenEnum("AUTHORIZE_STATE_UNAUTHORIZED", "AUTHORIZE_STATE_AUTHORIZED"))
     })
     return {
       params: ApplymentMerchantsSubMchidStateGetParams,

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/applyment4sub/applyment/ ----
 
@@ -421,7 +421,7 @@ export interface ApplymentPostResponse {
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
 }
 
 const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -479,7 +479,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse,
       merchant_name: Schema.String,
       legal_person: Schema.String,
       license_address: Schema.optional(Schema.String),
-      period_begin: Schema.optional(Schema.String),
+      period_begin: Schema.optional(IsoDate),
       period_end: Schema.optional(Schema.String)
     })
     const ApplymentPostBodySubjectInfoCertificateInfo: Schema.Schema<ApplymentPostBodySubjectInfoCertificateInfo> = Schema.Struct({
@@ -489,13 +489,13 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse,
       merchant_name: Schema.String,
       company_address: Schema.String,
       legal_person: Schema.String,
-      period_begin: Schema.String,
+      period_begin: IsoDate,
       period_end: Schema.String
     })
     const ApplymentPostBodySubjectInfoOrganizationInfo: Schema.Schema<ApplymentPostBodySubjectInfoOrganizationInfo> = Schema.Struct({
       organization_copy: Schema.String,
       organization_code: Schema.String,
-      org_period_begin: Schema.String,
+      org_period_begin: IsoDate,
       org_period_end: Schema.String
     })
     const ApplymentPostBodySubjectInfoFinanceInstitutionInfo: Schema.Schema<ApplymentPostBodySubjectInfoFinanceInstitutionInfo> = Schema.Struct({
@@ -508,7 +508,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse,
       id_card_name: Schema.String,
       id_card_number: Schema.String,
       id_card_address: Schema.optional(Schema.String),
-      card_period_begin: Schema.String,
+      card_period_begin: IsoDate,
       card_period_end: Schema.String
     })
     const ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo: Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfoIdDocInfo> = Schema.Struct({
@@ -517,7 +517,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse,
       id_doc_name: Schema.String,
       id_doc_number: Schema.String,
       id_doc_address: Schema.optional(Schema.String),
-      doc_period_begin: Schema.String,
+      doc_period_begin: IsoDate,
       doc_period_end: Schema.String
     })
     const ApplymentPostBodySubjectInfoIdentityInfo: Schema.Schema<ApplymentPostBodySubjectInfoIdentityInfo> = Schema.Struct({
@@ -535,7 +535,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse,
       ubo_id_doc_name: Schema.String,
       ubo_id_doc_number: Schema.String,
       ubo_id_doc_address: Schema.String,
-      ubo_period_begin: Schema.String,
+      ubo_period_begin: IsoDate,
       ubo_period_end: Schema.String
     })
     const ApplymentPostBodySubjectInfo: Schema.Schema<ApplymentPostBodySubjectInfo> = Schema.Struct({
@@ -631,7 +631,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse,
       addition_info: Schema.optional(ApplymentPostBodyAdditionInfo)
     })
     const ApplymentPostResponse: Schema.Schema<ApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.Number
+      applyment_id: Schema.optional(Schema.Number)
     })
     return {
       body: ApplymentPostBody,
@@ -675,7 +675,7 @@ export interface ApplymentApplymentIdApplymentIdGetResponse {
    * Documented values: `APPLYMENT_STATE_WAITTING_FOR_AUDIT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON`, `APPLYMENT_STATE_PASSED`, `APPLYMENT_STATE_FREEZED`, `APPLYMENT_STATE_EDITTING`, `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_TO_BE_CONFIRMED`, `APPLYMENT_STATE_TO_BE_SIGNED`, `APPLYMENT_STATE_SIGNING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_FINISHED"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "APPLYMENT_STATE_WAITTING_FOR_AUDIT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON" | "APPLYMENT_STATE_PASSED" | "APPLYMENT_STATE_FREEZED" | "APPLYMENT_STATE_EDITTING" | "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_TO_BE_CONFIRMED" | "APPLYMENT_STATE_TO_BE_SIGNED" | "APPLYMENT_STATE_SIGNING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 申请状态描述
    * @example "审核中"
@@ -723,7 +723,7 @@ const applymentApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentApplymentId
       applyment_id: Schema.optional(Schema.Number),
       sub_mchid: Schema.optional(Schema.String),
       sign_url: Schema.optional(Schema.String),
-      applyment_state: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
       applyment_state_msg: Schema.optional(Schema.String),
       audit_detail: Schema.optional(Schema.Array(ApplymentApplymentIdApplymentIdGetResponseAuditDetail))
     })
@@ -783,7 +783,7 @@ export interface ApplymentBusinessCodeBusinessCodeGetResponse {
    * Documented values: `APPLYMENT_STATE_WAITTING_FOR_AUDIT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT`, `APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON`, `APPLYMENT_STATE_PASSED`, `APPLYMENT_STATE_FREEZED`, `APPLYMENT_STATE_EDITTING`, `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_TO_BE_CONFIRMED`, `APPLYMENT_STATE_TO_BE_SIGNED`, `APPLYMENT_STATE_SIGNING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_FINISHED"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "APPLYMENT_STATE_WAITTING_FOR_AUDIT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT" | "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON" | "APPLYMENT_STATE_PASSED" | "APPLYMENT_STATE_FREEZED" | "APPLYMENT_STATE_EDITTING" | "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_TO_BE_CONFIRMED" | "APPLYMENT_STATE_TO_BE_SIGNED" | "APPLYMENT_STATE_SIGNING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 申请状态描述
    * @example "审核中"
@@ -831,7 +831,7 @@ const applymentBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentBusinessC
       applyment_id: Schema.optional(Schema.Number),
       sub_mchid: Schema.optional(Schema.String),
       sign_url: Schema.optional(Schema.String),
-      applyment_state: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_WAITTING_FOR_AUDIT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_CONTACT", "APPLYMENT_STATE_WAITTING_FOR_CONFIRM_LEGALPERSON", "APPLYMENT_STATE_PASSED", "APPLYMENT_STATE_FREEZED", "APPLYMENT_STATE_EDITTING", "APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_TO_BE_CONFIRMED", "APPLYMENT_STATE_TO_BE_SIGNED", "APPLYMENT_STATE_SIGNING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
       applyment_state_msg: Schema.optional(Schema.String),
       audit_detail: Schema.optional(Schema.Array(ApplymentBusinessCodeBusinessCodeGetResponseAuditDetail))
     })

@@ -24,17 +24,17 @@ export interface ReceiptDetailReceiptsGetResponse {
    * 银行转账批次单号
    * @example "GD2021011610162610BBdkkIwcu3"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 银行转账明细单号
    * @example "mx0911231610162610v4CNkO4HAf"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 电子回单受理单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly receipt_no: string
+  readonly receipt_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -69,9 +69,9 @@ const receiptDetailReceiptsGet: Endpoint.Endpoint<ReceiptDetailReceiptsGetQuery,
       out_detail_no: Schema.String
     })
     const ReceiptDetailReceiptsGetResponse: Schema.Schema<ReceiptDetailReceiptsGetResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      out_detail_no: Schema.String,
-      receipt_no: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      receipt_no: Schema.optional(Schema.String),
       receipt_state: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
@@ -114,17 +114,17 @@ export interface ReceiptDetailReceiptsPostResponse {
    * 银行转账批次单号
    * @example "GD2021011610162610BBdkkIwcu3"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 银行转账明细单号
    * @example "mx0911231610162610v4CNkO4HAf"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 电子回单受理单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly receipt_no: string
+  readonly receipt_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -159,9 +159,9 @@ const receiptDetailReceiptsPost: Endpoint.Endpoint<ReceiptDetailReceiptsPostBody
       out_detail_no: Schema.String
     })
     const ReceiptDetailReceiptsPostResponse: Schema.Schema<ReceiptDetailReceiptsPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      out_detail_no: Schema.String,
-      receipt_no: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      receipt_no: Schema.optional(Schema.String),
       receipt_state: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
@@ -199,12 +199,12 @@ export interface ReceiptSummaryReceiptsGetResponse {
    * 银行转账批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 电子回单申请单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly receipt_no: string
+  readonly receipt_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -248,8 +248,8 @@ const receiptSummaryReceiptsGet: Endpoint.Endpoint<ReceiptSummaryReceiptsGetQuer
       out_batch_no: Schema.String
     })
     const ReceiptSummaryReceiptsGetResponse: Schema.Schema<ReceiptSummaryReceiptsGetResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      receipt_no: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      receipt_no: Schema.optional(Schema.String),
       receipt_state: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
@@ -290,12 +290,12 @@ export interface ReceiptSummaryReceiptsPostResponse {
    * 银行转账批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 电子回单申请单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly receipt_no: string
+  readonly receipt_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -339,8 +339,8 @@ const receiptSummaryReceiptsPost: Endpoint.Endpoint<ReceiptSummaryReceiptsPostBo
       out_batch_no: Schema.String
     })
     const ReceiptSummaryReceiptsPostResponse: Schema.Schema<ReceiptSummaryReceiptsPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      receipt_no: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      receipt_no: Schema.optional(Schema.String),
       receipt_state: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/bank-transfer/batches ----
 
@@ -114,17 +115,17 @@ export interface BatchesPostResponse {
    * 银行批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1130000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
 }
 
 const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -160,9 +161,9 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
       transfer_detail_list: Schema.optional(Schema.Array(BatchesPostBodyTransferDetailList))
     })
     const BatchesPostResponse: Schema.Schema<BatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      create_time: Schema.String
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String)
     })
     return {
       body: BatchesPostBody,
@@ -212,58 +213,58 @@ export interface BatchesBatchIdBatchIdGetResponse {
    * 银行服务商号
    * @example "1900001109"
    */
-  readonly bank_sp_mchid: string
+  readonly bank_sp_mchid?: string | undefined
   /**
    * 服务平台商户号
    * @example "1900001109"
    */
-  readonly platform_mchid: string
+  readonly platform_mchid?: string | undefined
   /**
    * 付款企业商户号
    * @example "1900001109"
    */
-  readonly specialized_payment_mchid: string
+  readonly specialized_payment_mchid?: string | undefined
   /**
    * 实际出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 用户授权商户号
    * @example "1900001109"
    */
-  readonly user_authorized_mchid: string
+  readonly user_authorized_mchid?: string | undefined
   /**
    * 用户授权appid
    * @example "wxf636efh567hg4356"
    */
-  readonly user_authorized_appid: string
+  readonly user_authorized_appid?: string | undefined
   /**
    * 银行批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1130000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
    * @example "ORDINARY_TRANSFER"
    */
-  readonly transfer_scene: string
+  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 附加信息
    * @example "付款专用商户单号11111"
@@ -274,29 +275,29 @@ export interface BatchesBatchIdBatchIdGetResponse {
    * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
    * @example "COMMISSION"
    */
-  readonly transfer_purpose: string
+  readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
   /**
    * 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
   /**
    * 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
    * @example "OVERDUE_CLOSE"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -328,7 +329,7 @@ export interface BatchesBatchIdBatchIdGetResponse {
    */
   readonly fail_count?: number | undefined
   /** 转账明细单列表 */
-  readonly transfer_detail_list: ReadonlyArray<BatchesBatchIdBatchIdGetResponseTransferDetailList>
+  readonly transfer_detail_list?: ReadonlyArray<BatchesBatchIdBatchIdGetResponseTransferDetailList> | undefined
 }
 
 export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
@@ -336,24 +337,24 @@ export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
    * 微信支付明细单号
    * @example "1140000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 银行明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * Documented values: `PROCESSING`, `SUCCESS`, `REFUND` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "PROCESSING" | "SUCCESS" | "REFUND" | (string & {}) | undefined
   /**
    * 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
 }
 
 const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -373,36 +374,36 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       detail_state: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
     })
     const BatchesBatchIdBatchIdGetResponseTransferDetailList: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String,
-      fail_reason: Schema.optional(Schema.String)
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "REFUND")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL"))
     })
     const BatchesBatchIdBatchIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.String,
-      platform_mchid: Schema.String,
-      specialized_payment_mchid: Schema.String,
-      sponsor_mchid: Schema.String,
-      user_authorized_mchid: Schema.String,
-      user_authorized_appid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      transfer_scene: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
+      bank_sp_mchid: Schema.optional(Schema.String),
+      platform_mchid: Schema.optional(Schema.String),
+      specialized_payment_mchid: Schema.optional(Schema.String),
+      sponsor_mchid: Schema.optional(Schema.String),
+      user_authorized_mchid: Schema.optional(Schema.String),
+      user_authorized_appid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
       attach_remark: Schema.optional(Schema.String),
-      transfer_purpose: Schema.String,
-      batch_state: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_count: Schema.Number,
+      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
+      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
+      total_amount: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       success_amount: Schema.optional(Schema.Number),
       success_count: Schema.optional(Schema.Number),
       fail_amount: Schema.optional(Schema.Number),
       fail_count: Schema.optional(Schema.Number),
-      transfer_detail_list: Schema.Array(BatchesBatchIdBatchIdGetResponseTransferDetailList)
+      transfer_detail_list: Schema.optional(Schema.Array(BatchesBatchIdBatchIdGetResponseTransferDetailList))
     })
     return {
       params: BatchesBatchIdBatchIdGetParams,
@@ -466,90 +467,90 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
    * 银行服务商号
    * @example "1900001109"
    */
-  readonly bank_sp_mchid: string
+  readonly bank_sp_mchid?: string | undefined
   /**
    * 服务平台商户号
    * @example "1900001109"
    */
-  readonly platform_mchid: string
+  readonly platform_mchid?: string | undefined
   /**
    * 付款企业商户号
    * @example "1900001109"
    */
-  readonly specialized_payment_mchid: string
+  readonly specialized_payment_mchid?: string | undefined
   /**
    * 实际出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 用户授权商户号
    * @example "1900001109"
    */
-  readonly user_authorized_mchid: string
+  readonly user_authorized_mchid?: string | undefined
   /**
    * 用户授权appid
    * @example "wxaffdakkk11112e3"
    */
-  readonly user_authorized_appid: string
+  readonly user_authorized_appid?: string | undefined
   /**
    * 银行批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1130000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
    * @example "ORDINARY_TRANSFER"
    */
-  readonly transfer_scene: string
+  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
   /**
    * 银行明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信支付明细单号
    * @example "1140000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 收款用户openid
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
    */
-  readonly username: string
+  readonly username?: string | undefined
   /**
    * 转账金额
    * @example 200000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "PROCESSING" | "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
   /**
    * 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
   /**
    * 转账发起时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -559,13 +560,13 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
    * 明细更新时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 收款账户类型
    * Documented values: `WECHATPAY_ACCOUNT`, `BANK_ACCOUNT` (decoded as any string: more may come).
    * @example "WECHATPAY_ACCOUNT"
    */
-  readonly account_type: string
+  readonly account_type?: "WECHATPAY_ACCOUNT" | "BANK_ACCOUNT" | (string & {}) | undefined
   /**
    * 银行名称
    * @example "招商银行"
@@ -590,26 +591,26 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
       detail_id: Schema.NonEmptyString
     })
     const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.String,
-      platform_mchid: Schema.String,
-      specialized_payment_mchid: Schema.String,
-      sponsor_mchid: Schema.String,
-      user_authorized_mchid: Schema.String,
-      user_authorized_appid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      transfer_scene: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      openid: Schema.String,
-      username: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      detail_state: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
+      bank_sp_mchid: Schema.optional(Schema.String),
+      platform_mchid: Schema.optional(Schema.String),
+      specialized_payment_mchid: Schema.optional(Schema.String),
+      sponsor_mchid: Schema.optional(Schema.String),
+      user_authorized_mchid: Schema.optional(Schema.String),
+      user_authorized_appid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      username: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL", "REFUND")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL")),
       initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.String,
-      account_type: Schema.String,
+      update_time: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("WECHATPAY_ACCOUNT", "BANK_ACCOUNT")),
       bank_name: Schema.optional(Schema.String),
       bank_card_number_tail: Schema.optional(Schema.String)
     })
@@ -680,58 +681,58 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
    * 银行服务商号
    * @example "1900001109"
    */
-  readonly bank_sp_mchid: string
+  readonly bank_sp_mchid?: string | undefined
   /**
    * 服务平台商户号
    * @example "1900001109"
    */
-  readonly platform_mchid: string
+  readonly platform_mchid?: string | undefined
   /**
    * 付款企业商户号
    * @example "1900001109"
    */
-  readonly specialized_payment_mchid: string
+  readonly specialized_payment_mchid?: string | undefined
   /**
    * 实际出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 用户授权商户号
    * @example "1900001109"
    */
-  readonly user_authorized_mchid: string
+  readonly user_authorized_mchid?: string | undefined
   /**
    * 用户授权appid
    * @example "wxf636efh567hg4356"
    */
-  readonly user_authorized_appid: string
+  readonly user_authorized_appid?: string | undefined
   /**
    * 银行批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1130000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
    * @example "ORDINARY_TRANSFER"
    */
-  readonly transfer_scene: string
+  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 附加信息
    * @example "付款专用商户单号11111"
@@ -742,29 +743,29 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
    * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
    * @example "COMMISSION"
    */
-  readonly transfer_purpose: string
+  readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
   /**
    * 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
   /**
    * 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
    * @example "OVERDUE_CLOSE"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -796,7 +797,7 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
    */
   readonly fail_count?: number | undefined
   /** 转账明细单列表 */
-  readonly transfer_detail_list: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList>
+  readonly transfer_detail_list?: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> | undefined
 }
 
 export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
@@ -804,24 +805,24 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
    * 微信支付明细单号
    * @example "1140000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 银行明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * Documented values: `PROCESSING`, `SUCCESS`, `REFUND` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "PROCESSING" | "SUCCESS" | "REFUND" | (string & {}) | undefined
   /**
    * 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
 }
 
 const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -841,36 +842,36 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       detail_state: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
     })
     const BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String,
-      fail_reason: Schema.optional(Schema.String)
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "REFUND")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL"))
     })
     const BatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.String,
-      platform_mchid: Schema.String,
-      specialized_payment_mchid: Schema.String,
-      sponsor_mchid: Schema.String,
-      user_authorized_mchid: Schema.String,
-      user_authorized_appid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      transfer_scene: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
+      bank_sp_mchid: Schema.optional(Schema.String),
+      platform_mchid: Schema.optional(Schema.String),
+      specialized_payment_mchid: Schema.optional(Schema.String),
+      sponsor_mchid: Schema.optional(Schema.String),
+      user_authorized_mchid: Schema.optional(Schema.String),
+      user_authorized_appid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
       attach_remark: Schema.optional(Schema.String),
-      transfer_purpose: Schema.String,
-      batch_state: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_count: Schema.Number,
+      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
+      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
+      total_amount: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       success_amount: Schema.optional(Schema.Number),
       success_count: Schema.optional(Schema.Number),
       fail_amount: Schema.optional(Schema.Number),
       fail_count: Schema.optional(Schema.Number),
-      transfer_detail_list: Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList)
+      transfer_detail_list: Schema.optional(Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList))
     })
     return {
       params: BatchesOutBatchNoOutBatchNoGetParams,
@@ -934,90 +935,90 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
    * 银行服务商号
    * @example "1900001109"
    */
-  readonly bank_sp_mchid: string
+  readonly bank_sp_mchid?: string | undefined
   /**
    * 服务平台商户号
    * @example "1900001109"
    */
-  readonly platform_mchid: string
+  readonly platform_mchid?: string | undefined
   /**
    * 付款企业商户号
    * @example "1900001109"
    */
-  readonly specialized_payment_mchid: string
+  readonly specialized_payment_mchid?: string | undefined
   /**
    * 实际出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 用户授权商户号
    * @example "1900001109"
    */
-  readonly user_authorized_mchid: string
+  readonly user_authorized_mchid?: string | undefined
   /**
    * 用户授权appid
    * @example "wxaffdakkk11112e3"
    */
-  readonly user_authorized_appid: string
+  readonly user_authorized_appid?: string | undefined
   /**
    * 银行批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1130000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
    * @example "ORDINARY_TRANSFER"
    */
-  readonly transfer_scene: string
+  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
   /**
    * 银行明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信支付明细单号
    * @example "1140000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 收款用户openid
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
    */
-  readonly username: string
+  readonly username?: string | undefined
   /**
    * 转账金额
    * @example 200000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "PROCESSING" | "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
   /**
    * 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `TRANSFER_REMARK_SET_FAIL` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
   /**
    * 转账发起时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1027,13 +1028,13 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
    * 明细更新时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 收款账户类型
    * Documented values: `WECHATPAY_ACCOUNT`, `BANK_ACCOUNT` (decoded as any string: more may come).
    * @example "WECHATPAY_ACCOUNT"
    */
-  readonly account_type: string
+  readonly account_type?: "WECHATPAY_ACCOUNT" | "BANK_ACCOUNT" | (string & {}) | undefined
   /**
    * 银行名称
    * @example "招商银行"
@@ -1058,26 +1059,26 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
       out_detail_no: Schema.NonEmptyString
     })
     const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      bank_sp_mchid: Schema.String,
-      platform_mchid: Schema.String,
-      specialized_payment_mchid: Schema.String,
-      sponsor_mchid: Schema.String,
-      user_authorized_mchid: Schema.String,
-      user_authorized_appid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      transfer_scene: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      openid: Schema.String,
-      username: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      detail_state: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
+      bank_sp_mchid: Schema.optional(Schema.String),
+      platform_mchid: Schema.optional(Schema.String),
+      specialized_payment_mchid: Schema.optional(Schema.String),
+      sponsor_mchid: Schema.optional(Schema.String),
+      user_authorized_mchid: Schema.optional(Schema.String),
+      user_authorized_appid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER")),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      username: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL", "REFUND")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "TRANSFER_REMARK_SET_FAIL")),
       initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.String,
-      account_type: Schema.String,
+      update_time: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("WECHATPAY_ACCOUNT", "BANK_ACCOUNT")),
       bank_name: Schema.optional(Schema.String),
       bank_card_number_tail: Schema.optional(Schema.String)
     })

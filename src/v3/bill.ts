@@ -4,6 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { NoStatementExist, StatementCreating } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
 
 const noStatementExistAndstatementCreatingErrors = [...commonErrors, NoStatementExist, StatementCreating] as const
 
@@ -29,9 +30,10 @@ export interface FundflowbillGetQuery {
 export interface FundflowbillGetResponse {
   /**
    * 哈希类型
+   * Documented values: `SHA1` (decoded as any string: more may come).
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type: "SHA1" | (string & {})
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
@@ -52,13 +54,13 @@ const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetRe
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/bill-download/fund-bill/get-fund-bill.html",
   schemas: () => {
     const FundflowbillGetQuery: Schema.Schema<FundflowbillGetQuery> = Schema.Struct({
-      bill_date: Schema.String,
+      bill_date: IsoDate,
       sub_mchid: Schema.optional(Schema.String),
       account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES")),
       tar_type: Schema.optional(Schema.Literal("GZIP"))
     })
     const FundflowbillGetResponse: Schema.Schema<FundflowbillGetResponse> = Schema.Struct({
-      hash_type: Schema.String,
+      hash_type: OpenEnum("SHA1"),
       hash_value: Schema.String,
       download_url: Schema.String
     })
@@ -114,32 +116,33 @@ export interface SubMerchantFundflowbillGetResponseDownloadBillList {
    * 账单文件序号
    * @example 1
    */
-  readonly bill_sequence: number
+  readonly bill_sequence?: number | undefined
   /**
    * 下载地址
    * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
   /**
    * 加密密钥
    * @example "a0YK7p+9XaKzE9N4qtFfG/9za1oqKlLXXJWBkWQZ3UqSPQCguK6uLA=="
    */
-  readonly encrypt_key: string
+  readonly encrypt_key?: string | undefined
   /**
    * 哈希类型
+   * Documented values: `SHA1` (decoded as any string: more may come).
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type?: "SHA1" | (string & {}) | undefined
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
    */
-  readonly hash_value: string
+  readonly hash_value?: string | undefined
   /**
    * 随机字符串
    * @example "a8607ef79034c49c"
    */
-  readonly nonce: string
+  readonly nonce?: string | undefined
 }
 
 const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbillGetQuery, SubMerchantFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -150,19 +153,19 @@ const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbillGetQu
   docs: "https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-mch-fund-flow-bill/get-sub-mch-fund-flow-bill.html",
   schemas: () => {
     const SubMerchantFundflowbillGetQuery: Schema.Schema<SubMerchantFundflowbillGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      bill_date: Schema.String,
+      sub_mchid: BoundedString(1, 32),
+      bill_date: IsoDate,
       tar_type: Schema.optional(Schema.Literal("GZIP")),
       algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM"),
       account_type: Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT")
     })
     const SubMerchantFundflowbillGetResponseDownloadBillList: Schema.Schema<SubMerchantFundflowbillGetResponseDownloadBillList> = Schema.Struct({
-      bill_sequence: Schema.Number,
-      download_url: Schema.String,
-      encrypt_key: Schema.String,
-      hash_type: Schema.String,
-      hash_value: Schema.String,
-      nonce: Schema.String
+      bill_sequence: Schema.optional(Schema.Number),
+      download_url: Schema.optional(Schema.String),
+      encrypt_key: Schema.optional(Schema.String),
+      hash_type: Schema.optional(OpenEnum("SHA1")),
+      hash_value: Schema.optional(Schema.String),
+      nonce: Schema.optional(Schema.String)
     })
     const SubMerchantFundflowbillGetResponse: Schema.Schema<SubMerchantFundflowbillGetResponse> = Schema.Struct({
       download_bill_count: Schema.Number,
@@ -203,7 +206,7 @@ export interface TradebillGetQuery {
    */
   readonly sub_mchid?: string | undefined
   /** 账单类型 */
-  readonly bill_type?: "ALL" | "SUCCESS" | "REFUND" | "RECHARGE_REFUND" | "ALL_SPECIAL" | "SUC_SPECIAL" | "REF_SPECIAL" | undefined
+  readonly bill_type?: "ALL" | "SUCCESS" | "REFUND" | undefined
   /**
    * 压缩类型
    * @example "GZIP"
@@ -214,9 +217,10 @@ export interface TradebillGetQuery {
 export interface TradebillGetResponse {
   /**
    * 哈希类型
+   * Documented values: `SHA1` (decoded as any string: more may come).
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type: "SHA1" | (string & {})
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
@@ -237,13 +241,13 @@ const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, C
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html",
   schemas: () => {
     const TradebillGetQuery: Schema.Schema<TradebillGetQuery> = Schema.Struct({
-      bill_date: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
-      bill_type: Schema.optional(Schema.Literal("ALL", "SUCCESS", "REFUND", "RECHARGE_REFUND", "ALL_SPECIAL", "SUC_SPECIAL", "REF_SPECIAL")),
+      bill_date: IsoDate,
+      sub_mchid: Schema.optional(BoundedString(1, 12)),
+      bill_type: Schema.optional(Schema.Literal("ALL", "SUCCESS", "REFUND")),
       tar_type: Schema.optional(Schema.Literal("GZIP"))
     })
     const TradebillGetResponse: Schema.Schema<TradebillGetResponse> = Schema.Struct({
-      hash_type: Schema.String,
+      hash_type: OpenEnum("SHA1"),
       hash_value: Schema.String,
       download_url: Schema.String
     })

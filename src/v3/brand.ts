@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/brand/applyments ----
 
@@ -207,12 +207,12 @@ export interface ApplymentsPostResponse {
    * 微信支付申请单号
    * @example "2000002124775691"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
 }
 
 const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -279,8 +279,8 @@ const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostRespon
       trademark: ApplymentsPostBodyTrademark
     })
     const ApplymentsPostResponse: Schema.Schema<ApplymentsPostResponse> = Schema.Struct({
-      applyment_id: Schema.String,
-      business_code: Schema.String
+      applyment_id: Schema.optional(Schema.String),
+      business_code: Schema.optional(Schema.String)
     })
     return {
       body: ApplymentsPostBody,
@@ -306,23 +306,23 @@ export interface ApplymentsApplymentIdApplymentIdGetResponse {
    * 微信支付申请单号
    * @example "2000002124775691"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 申请状态
    * Documented values: `APPLYMENT_STATE_UNKNOWN`, `APPLYMENT_STATE_UNSUBMITTED`, `APPLYMENT_STATE_WAITING_VALIDATE`, `APPLYMENT_STATE_WAITING_AUDIT`, `APPLYMENT_STATE_WAITING_AUTH`, `APPLYMENT_STATE_OPEN_ACCOUNT`, `APPLYMENT_STATE_FINISH`, `APPLYMENT_STATE_AUDIT_REJECTED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_WAITING_AUTH"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "APPLYMENT_STATE_UNKNOWN" | "APPLYMENT_STATE_UNSUBMITTED" | "APPLYMENT_STATE_WAITING_VALIDATE" | "APPLYMENT_STATE_WAITING_AUDIT" | "APPLYMENT_STATE_WAITING_AUTH" | "APPLYMENT_STATE_OPEN_ACCOUNT" | "APPLYMENT_STATE_FINISH" | "APPLYMENT_STATE_AUDIT_REJECTED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 申请状态说明
    * @example "待授权确认"
    */
-  readonly applyment_state_desc: string
+  readonly applyment_state_desc?: string | undefined
   /**
    * 授权确认二维码链接
    * @example "https://pay.weixin.qq.com/xdc/partnerapply4brandweb/get-auth-code?applyId=200000212476&sign=b207b673049a32c858f3aabd7d27c7ec"
@@ -350,10 +350,10 @@ const applymentsApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentsApplyment
       applyment_id: Schema.NonEmptyString
     })
     const ApplymentsApplymentIdApplymentIdGetResponse: Schema.Schema<ApplymentsApplymentIdApplymentIdGetResponse> = Schema.Struct({
-      applyment_id: Schema.String,
-      business_code: Schema.String,
-      applyment_state: Schema.String,
-      applyment_state_desc: Schema.String,
+      applyment_id: Schema.optional(Schema.String),
+      business_code: Schema.optional(Schema.String),
+      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_UNKNOWN", "APPLYMENT_STATE_UNSUBMITTED", "APPLYMENT_STATE_WAITING_VALIDATE", "APPLYMENT_STATE_WAITING_AUDIT", "APPLYMENT_STATE_WAITING_AUTH", "APPLYMENT_STATE_OPEN_ACCOUNT", "APPLYMENT_STATE_FINISH", "APPLYMENT_STATE_AUDIT_REJECTED", "APPLYMENT_STATE_CANCELED")),
+      applyment_state_desc: Schema.optional(Schema.String),
       authorization_confirmation_qr_code: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String),
       brand_id: Schema.optional(Schema.String)
@@ -390,23 +390,23 @@ export interface ApplymentsBusinessCodeBusinessCodeGetResponse {
    * 微信支付申请单号
    * @example "2000002124775691"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 申请状态
    * Documented values: `APPLYMENT_STATE_UNKNOWN`, `APPLYMENT_STATE_UNSUBMITTED`, `APPLYMENT_STATE_WAITING_VALIDATE`, `APPLYMENT_STATE_WAITING_AUDIT`, `APPLYMENT_STATE_WAITING_AUTH`, `APPLYMENT_STATE_OPEN_ACCOUNT`, `APPLYMENT_STATE_FINISH`, `APPLYMENT_STATE_AUDIT_REJECTED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_WAITING_AUTH"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "APPLYMENT_STATE_UNKNOWN" | "APPLYMENT_STATE_UNSUBMITTED" | "APPLYMENT_STATE_WAITING_VALIDATE" | "APPLYMENT_STATE_WAITING_AUDIT" | "APPLYMENT_STATE_WAITING_AUTH" | "APPLYMENT_STATE_OPEN_ACCOUNT" | "APPLYMENT_STATE_FINISH" | "APPLYMENT_STATE_AUDIT_REJECTED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 申请状态说明
    * @example "待授权确认"
    */
-  readonly applyment_state_desc: string
+  readonly applyment_state_desc?: string | undefined
   /**
    * 授权确认二维码链接
    * @example "https://pay.weixin.qq.com/xdc/partnerapply4brandweb/get-auth-code?applyId=200000212476&sign=b207b673049a32c858f3aabd7d27c7ec"
@@ -434,10 +434,10 @@ const applymentsBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentsBusines
       business_code: Schema.NonEmptyString
     })
     const ApplymentsBusinessCodeBusinessCodeGetResponse: Schema.Schema<ApplymentsBusinessCodeBusinessCodeGetResponse> = Schema.Struct({
-      applyment_id: Schema.String,
-      business_code: Schema.String,
-      applyment_state: Schema.String,
-      applyment_state_desc: Schema.String,
+      applyment_id: Schema.optional(Schema.String),
+      business_code: Schema.optional(Schema.String),
+      applyment_state: Schema.optional(OpenEnum("APPLYMENT_STATE_UNKNOWN", "APPLYMENT_STATE_UNSUBMITTED", "APPLYMENT_STATE_WAITING_VALIDATE", "APPLYMENT_STATE_WAITING_AUDIT", "APPLYMENT_STATE_WAITING_AUTH", "APPLYMENT_STATE_OPEN_ACCOUNT", "APPLYMENT_STATE_FINISH", "APPLYMENT_STATE_AUDIT_REJECTED", "APPLYMENT_STATE_CANCELED")),
+      applyment_state_desc: Schema.optional(Schema.String),
       authorization_confirmation_qr_code: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String),
       brand_id: Schema.optional(Schema.String)
@@ -479,12 +479,12 @@ export interface ApplymentsCancelApplymentPostResponse {
    * 微信支付申请单号
    * @example "2000002124775691"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
 }
 
 const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelApplymentPostBody, ApplymentsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -498,8 +498,8 @@ const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelApplyment
       business_code: Schema.optional(Schema.String)
     })
     const ApplymentsCancelApplymentPostResponse: Schema.Schema<ApplymentsCancelApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.String,
-      business_code: Schema.String
+      applyment_id: Schema.optional(Schema.String),
+      business_code: Schema.optional(Schema.String)
     })
     return {
       body: ApplymentsCancelApplymentPostBody,
@@ -535,23 +535,23 @@ export interface CardCardConfigsGetResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 微信支付申请单号
    * @example "1111111111"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 申请单状态
    * Documented values: `STATE_UNKNOWN`, `DRAFTING`, `AUDITING`, `AUDIT_REJECTED`, `PENDING_PUBLISH`, `PUBLISHED`, `CANCELED` (decoded as any string: more may come).
    * @example "AUDIT_REJECTED"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "STATE_UNKNOWN" | "DRAFTING" | "AUDITING" | "AUDIT_REJECTED" | "PENDING_PUBLISH" | "PUBLISHED" | "CANCELED" | (string & {}) | undefined
   /**
    * 定时发布时间
    * @example "2025-05-20T13:29:35+08:00"
@@ -581,10 +581,10 @@ const cardCardConfigsGet: Endpoint.Endpoint<CardCardConfigsGetQuery, CardCardCon
       brand_id: Schema.String
     })
     const CardCardConfigsGetResponse: Schema.Schema<CardCardConfigsGetResponse> = Schema.Struct({
-      business_code: Schema.String,
-      applyment_id: Schema.String,
-      brand_id: Schema.String,
-      applyment_state: Schema.String,
+      business_code: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      applyment_state: Schema.optional(OpenEnum("STATE_UNKNOWN", "DRAFTING", "AUDITING", "AUDIT_REJECTED", "PENDING_PUBLISH", "PUBLISHED", "CANCELED")),
       scheduled_publish_time: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String),
       actual_publish_time: Schema.optional(Schema.String)
@@ -696,22 +696,22 @@ export interface CardCardConfigsPostResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 微信支付申请单号
    * @example "1111111111"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 商家名片预览二维码链接
    * @example "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345"
    */
-  readonly card_preview_url: string
+  readonly card_preview_url?: string | undefined
 }
 
 const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, CardCardConfigsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -745,10 +745,10 @@ const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, CardCardCo
       service_list: Schema.optional(Schema.Array(CardCardConfigsPostBodyServiceList))
     })
     const CardCardConfigsPostResponse: Schema.Schema<CardCardConfigsPostResponse> = Schema.Struct({
-      business_code: Schema.String,
-      brand_id: Schema.String,
-      applyment_id: Schema.String,
-      card_preview_url: Schema.String
+      business_code: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.String),
+      card_preview_url: Schema.optional(Schema.String)
     })
     return {
       body: CardCardConfigsPostBody,
@@ -789,23 +789,23 @@ export interface CardCardConfigsCancelApplymentPostResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 微信支付申请单号
    * @example "1111111111"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 申请单状态
    * Documented values: `STATE_UNKNOWN`, `DRAFTING`, `AUDITING`, `AUDIT_REJECTED`, `PENDING_PUBLISH`, `PUBLISHED`, `CANCELED` (decoded as any string: more may come).
    * @example "CANCELED"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "STATE_UNKNOWN" | "DRAFTING" | "AUDITING" | "AUDIT_REJECTED" | "PENDING_PUBLISH" | "PUBLISHED" | "CANCELED" | (string & {}) | undefined
 }
 
 const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfigsCancelApplymentPostBody, CardCardConfigsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -820,10 +820,10 @@ const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfigsCance
       brand_id: Schema.String
     })
     const CardCardConfigsCancelApplymentPostResponse: Schema.Schema<CardCardConfigsCancelApplymentPostResponse> = Schema.Struct({
-      business_code: Schema.String,
-      applyment_id: Schema.String,
-      brand_id: Schema.String,
-      applyment_state: Schema.String
+      business_code: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      applyment_state: Schema.optional(OpenEnum("STATE_UNKNOWN", "DRAFTING", "AUDITING", "AUDIT_REJECTED", "PENDING_PUBLISH", "PUBLISHED", "CANCELED"))
     })
     return {
       body: CardCardConfigsCancelApplymentPostBody,
@@ -864,27 +864,27 @@ export interface CardCardConfigsPreviewUrlGetResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 微信支付申请单号
    * @example "1111111111"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 商家名片预览二维码链接
    * @example "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345"
    */
-  readonly card_preview_url: string
+  readonly card_preview_url?: string | undefined
   /**
    * 预览二维码链接过期时间
    * @example "2025-05-20T13:29:35+08:00"
    */
-  readonly url_expired_time: string
+  readonly url_expired_time?: string | undefined
 }
 
 const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPreviewUrlGetQuery, CardCardConfigsPreviewUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -899,11 +899,11 @@ const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPreviewUrlG
       brand_id: Schema.String
     })
     const CardCardConfigsPreviewUrlGetResponse: Schema.Schema<CardCardConfigsPreviewUrlGetResponse> = Schema.Struct({
-      business_code: Schema.String,
-      applyment_id: Schema.String,
-      brand_id: Schema.String,
-      card_preview_url: Schema.String,
-      url_expired_time: Schema.String
+      business_code: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_preview_url: Schema.optional(Schema.String),
+      url_expired_time: Schema.optional(Schema.String)
     })
     return {
       query: CardCardConfigsPreviewUrlGetQuery,
@@ -955,23 +955,23 @@ export interface CardCardConfigsPublishPostResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 微信支付申请单号
    * @example "1111111111"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 发布方式
    * Documented values: `IMMEDIATE_PUBLISH`, `SCHEDULED_PUBLISH` (decoded as any string: more may come).
    * @example "SCHEDULED_PUBLISH"
    */
-  readonly publish_type: string
+  readonly publish_type?: "IMMEDIATE_PUBLISH" | "SCHEDULED_PUBLISH" | (string & {}) | undefined
   /**
    * 定时发布时间
    * @example "2025-05-20T13:29:35+08:00"
@@ -993,10 +993,10 @@ const cardCardConfigsPublishPost: Endpoint.Endpoint<CardCardConfigsPublishPostBo
       scheduled_publish_time: Schema.optional(Rfc3339)
     })
     const CardCardConfigsPublishPostResponse: Schema.Schema<CardCardConfigsPublishPostResponse> = Schema.Struct({
-      business_code: Schema.String,
-      applyment_id: Schema.String,
-      brand_id: Schema.String,
-      publish_type: Schema.String,
+      business_code: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      publish_type: Schema.optional(OpenEnum("IMMEDIATE_PUBLISH", "SCHEDULED_PUBLISH")),
       scheduled_publish_time: Schema.optional(Schema.String)
     })
     return {
@@ -1061,7 +1061,7 @@ export interface CardCardLinksGetResponseActiveLinkList {
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
    * @example "MINI_PROGRAM"
    */
-  readonly payment_scene: string
+  readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
   /** 公众账号ID */
   readonly appid_list?: ReadonlyArray<string> | undefined
   /**
@@ -1089,7 +1089,7 @@ const cardCardLinksGet: Endpoint.Endpoint<CardCardLinksGetQuery, CardCardLinksGe
       page_size: Schema.optional(Schema.Int)
     })
     const CardCardLinksGetResponseActiveLinkList: Schema.Schema<CardCardLinksGetResponseActiveLinkList> = Schema.Struct({
-      payment_scene: Schema.String,
+      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
       appid_list: Schema.optional(Schema.Array(Schema.String)),
       card_link_mchid: Schema.optional(Schema.String),
       service_id: Schema.optional(Schema.String)
@@ -1160,18 +1160,18 @@ export interface CardCardLinksPostResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 交易场景类型
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
    * @example "MINI_PROGRAM"
    */
-  readonly payment_scene: string
+  readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
   /**
    * 公众账号ID
    * @example "wxea9c30890f48d5ae"
@@ -1204,9 +1204,9 @@ const cardCardLinksPost: Endpoint.Endpoint<CardCardLinksPostBody, CardCardLinksP
       service_id: Schema.optional(Schema.String)
     })
     const CardCardLinksPostResponse: Schema.Schema<CardCardLinksPostResponse> = Schema.Struct({
-      business_code: Schema.String,
-      brand_id: Schema.String,
-      payment_scene: Schema.String,
+      business_code: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
       appid: Schema.optional(Schema.String),
       card_link_mchid: Schema.optional(Schema.String),
       service_id: Schema.optional(Schema.String)
@@ -1253,18 +1253,18 @@ export interface CardCardLinksBusinessCodeBusinessCodeGetResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 交易场景类型
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
    * @example "MINI_PROGRAM"
    */
-  readonly payment_scene: string
+  readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
   /**
    * 公众账号ID
    * @example "wxea9c30890f48d5ae"
@@ -1285,7 +1285,7 @@ export interface CardCardLinksBusinessCodeBusinessCodeGetResponse {
    * Documented values: `WAITING_AUDIT`, `AUDIT_REJECT`, `WAITING_CONFIRMATION`, `MERCHANT_ADMIN_REJECT`, `IN_EFFECT` (decoded as any string: more may come).
    * @example "AUDIT_REJECT"
    */
-  readonly configuration_state: string
+  readonly configuration_state?: "WAITING_AUDIT" | "AUDIT_REJECT" | "WAITING_CONFIRMATION" | "MERCHANT_ADMIN_REJECT" | "IN_EFFECT" | (string & {}) | undefined
   /**
    * 驳回原因
    * @example "具体驳回原因xxx"
@@ -1306,13 +1306,13 @@ const cardCardLinksBusinessCodeBusinessCodeGet: Endpoint.Endpoint<CardCardLinksB
       brand_id: Schema.String
     })
     const CardCardLinksBusinessCodeBusinessCodeGetResponse: Schema.Schema<CardCardLinksBusinessCodeBusinessCodeGetResponse> = Schema.Struct({
-      business_code: Schema.String,
-      brand_id: Schema.String,
-      payment_scene: Schema.String,
+      business_code: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
       appid: Schema.optional(Schema.String),
       card_link_mchid: Schema.optional(Schema.String),
       service_id: Schema.optional(Schema.String),
-      configuration_state: Schema.String,
+      configuration_state: Schema.optional(OpenEnum("WAITING_AUDIT", "AUDIT_REJECT", "WAITING_CONFIRMATION", "MERCHANT_ADMIN_REJECT", "IN_EFFECT")),
       reject_reason: Schema.optional(Schema.String)
     })
     return {
@@ -1354,7 +1354,7 @@ export interface CardCardLinksCancelApplymentPostResponse {
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly business_code: string
+  readonly business_code?: string | undefined
 }
 
 const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCancelApplymentPostBody, CardCardLinksCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1368,7 +1368,7 @@ const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCancelApp
       brand_id: Schema.String
     })
     const CardCardLinksCancelApplymentPostResponse: Schema.Schema<CardCardLinksCancelApplymentPostResponse> = Schema.Struct({
-      business_code: Schema.String
+      business_code: Schema.optional(Schema.String)
     })
     return {
       body: CardCardLinksCancelApplymentPostBody,
@@ -1414,13 +1414,13 @@ export interface CardCardLinksUnbindCardLinkPostResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 交易场景类型
    * Documented values: `MINI_PROGRAM`, `APP`, `PAYMENT_SCORE`, `PAYMENT_CODE` (decoded as any string: more may come).
    * @example "MINI_PROGRAM"
    */
-  readonly payment_scene: string
+  readonly payment_scene?: "MINI_PROGRAM" | "APP" | "PAYMENT_SCORE" | "PAYMENT_CODE" | (string & {}) | undefined
   /**
    * 公众账号ID
    * @example "wxea9c30890f48d5ae"
@@ -1452,8 +1452,8 @@ const cardCardLinksUnbindCardLinkPost: Endpoint.Endpoint<CardCardLinksUnbindCard
       service_id: Schema.optional(Schema.String)
     })
     const CardCardLinksUnbindCardLinkPostResponse: Schema.Schema<CardCardLinksUnbindCardLinkPostResponse> = Schema.Struct({
-      brand_id: Schema.String,
-      payment_scene: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      payment_scene: Schema.optional(OpenEnum("MINI_PROGRAM", "APP", "PAYMENT_SCORE", "PAYMENT_CODE")),
       appid: Schema.optional(Schema.String),
       card_link_mchid: Schema.optional(Schema.String),
       service_id: Schema.optional(Schema.String)
@@ -1502,48 +1502,48 @@ export interface MarketingShakeActivitiesActivitiesGetQuery {
 
 export interface MarketingShakeActivitiesActivitiesGetResponse {
   /** 分页页码 */
-  readonly offset: number
+  readonly offset?: number | undefined
   /** 分页大小 */
-  readonly limit: number
+  readonly limit?: number | undefined
   /** 总数 */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 摇一摇有优惠活动列表 */
   readonly data?: ReadonlyArray<MarketingShakeActivitiesActivitiesGetResponseData> | undefined
 }
 
 export interface MarketingShakeActivitiesActivitiesGetResponseData {
   /** 活动id */
-  readonly id: string
+  readonly id?: string | undefined
   /** 活动名称 */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 活动状态
    * Documented values: `CREATED`, `DELIVERING`, `EXPIRED`, `PAUSED`, `TERMINATED` (decoded as any string: more may come).
    */
-  readonly activity_state: string
+  readonly activity_state?: "CREATED" | "DELIVERING" | "EXPIRED" | "PAUSED" | "TERMINATED" | (string & {}) | undefined
   /**
    * Documented values: `PENDING`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly audit_state: string
+  readonly audit_state?: "PENDING" | "APPROVED" | "REJECTED" | (string & {}) | undefined
   /**
    * 可用库存
    * @example 1
    */
-  readonly available_quota: number
+  readonly available_quota?: number | undefined
   /**
    * 总库存
    * @example 1
    */
-  readonly total_quota: number
+  readonly total_quota?: number | undefined
   /**
    * 投放模式
    * Documented values: `SMART`, `TARGETED` (decoded as any string: more may come).
    * @example "SMART"
    */
-  readonly delivery_mode: string
+  readonly delivery_mode?: "SMART" | "TARGETED" | (string & {}) | undefined
   /** 投放时间范围 */
-  readonly time_range: MarketingShakeActivitiesActivitiesGetResponseDataTimeRange
+  readonly time_range?: MarketingShakeActivitiesActivitiesGetResponseDataTimeRange | undefined
   /** 商品券 */
   readonly product_coupon?: MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon | undefined
 }
@@ -1553,12 +1553,12 @@ export interface MarketingShakeActivitiesActivitiesGetResponseDataTimeRange {
    * 开始时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 结束时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
 }
 
 export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon {
@@ -1566,7 +1566,7 @@ export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon 
    * 商品券ID
    * @example "example_product_coupon_id"
    */
-  readonly product_coupon_id: string
+  readonly product_coupon_id?: string | undefined
   /** 商品券批次列表 */
   readonly stock_list?: ReadonlyArray<MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList> | undefined
 }
@@ -1576,7 +1576,7 @@ export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCouponS
    * 批次ID
    * @example "example_stock_id"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
 }
 
 const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingShakeActivitiesActivitiesGetQuery, MarketingShakeActivitiesActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1593,31 +1593,31 @@ const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingShakeAct
       audit_state: Schema.optional(Schema.Literal("PENDING", "APPROVED", "REJECTED"))
     })
     const MarketingShakeActivitiesActivitiesGetResponseDataTimeRange: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataTimeRange> = Schema.Struct({
-      start_time: Schema.String,
-      end_time: Schema.String
+      start_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String)
     })
     const MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList> = Schema.Struct({
-      stock_id: Schema.String
+      stock_id: Schema.optional(Schema.String)
     })
     const MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon> = Schema.Struct({
-      product_coupon_id: Schema.String,
+      product_coupon_id: Schema.optional(Schema.String),
       stock_list: Schema.optional(Schema.Array(MarketingShakeActivitiesActivitiesGetResponseDataProductCouponStockList))
     })
     const MarketingShakeActivitiesActivitiesGetResponseData: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponseData> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.String,
-      activity_state: Schema.String,
-      audit_state: Schema.String,
-      available_quota: Schema.Number,
-      total_quota: Schema.Number,
-      delivery_mode: Schema.String,
-      time_range: MarketingShakeActivitiesActivitiesGetResponseDataTimeRange,
+      id: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      activity_state: Schema.optional(OpenEnum("CREATED", "DELIVERING", "EXPIRED", "PAUSED", "TERMINATED")),
+      audit_state: Schema.optional(OpenEnum("PENDING", "APPROVED", "REJECTED")),
+      available_quota: Schema.optional(Schema.Number),
+      total_quota: Schema.optional(Schema.Number),
+      delivery_mode: Schema.optional(OpenEnum("SMART", "TARGETED")),
+      time_range: Schema.optional(MarketingShakeActivitiesActivitiesGetResponseDataTimeRange),
       product_coupon: Schema.optional(MarketingShakeActivitiesActivitiesGetResponseDataProductCoupon)
     })
     const MarketingShakeActivitiesActivitiesGetResponse: Schema.Schema<MarketingShakeActivitiesActivitiesGetResponse> = Schema.Struct({
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number,
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(MarketingShakeActivitiesActivitiesGetResponseData))
     })
     return {
@@ -1676,17 +1676,17 @@ export interface PartnerCardMemberCardsGetResponse {
    * 总数量
    * @example 20
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 分页页码
    * @example 1
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 分页大小
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /** 会员卡模板列表 */
   readonly data?: ReadonlyArray<PartnerCardMemberCardsGetResponseData> | undefined
 }
@@ -1696,59 +1696,59 @@ export interface PartnerCardMemberCardsGetResponseData {
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 商户AppId
    * @example "wxea9c30890f48d5ae"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 卡名称
    * @example "测试卡"
    */
-  readonly card_title: string
+  readonly card_title?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
    */
-  readonly card_color: string
+  readonly card_color?: string | undefined
   /**
    * 卡背景图URL
    * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
    */
-  readonly card_picture_url: string
+  readonly card_picture_url?: string | undefined
   /**
    * 会员卡code分配类型
    * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
    */
-  readonly code_mode: string
+  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
   /**
    * 会员码型
    * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    */
-  readonly code_type: string
+  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: PartnerCardMemberCardsGetResponseDataCodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
    */
-  readonly benefits: string
+  readonly benefits?: string | undefined
   /**
    * 回调地址
    * @example "https://www.weixin.qq.com/wxpay/notify.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
@@ -1769,7 +1769,7 @@ export interface PartnerCardMemberCardsGetResponseData {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberCardsGetResponseDataValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberCardsGetResponseDataValidDateInformation | undefined
   /** 积分信息 */
   readonly points_information?: PartnerCardMemberCardsGetResponseDataPointsInformation | undefined
   /** 储值信息 */
@@ -1798,7 +1798,7 @@ export interface PartnerCardMemberCardsGetResponseDataValidDateInformation {
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -1865,7 +1865,7 @@ export interface PartnerCardMemberCardsGetResponseDataUserInformation {
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly common_field_list?: ReadonlyArray<string> | undefined
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList> | undefined
 }
@@ -1875,7 +1875,7 @@ export interface PartnerCardMemberCardsGetResponseDataUserInformationCustomField
    * 商户自定义的开卡信息字段类型
    * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
   /**
    * 字段名称
    * @example "喜欢的运动"
@@ -1902,7 +1902,7 @@ const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuer
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsGetResponseDataValidDateInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
@@ -1921,42 +1921,42 @@ const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuer
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
       name: Schema.optional(Schema.String),
       values: Schema.optional(Schema.Array(Schema.String))
     })
     const PartnerCardMemberCardsGetResponseDataUserInformation: Schema.Schema<PartnerCardMemberCardsGetResponseDataUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.String)),
+      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsGetResponseDataUserInformationCustomFieldList))
     })
     const PartnerCardMemberCardsGetResponseData: Schema.Schema<PartnerCardMemberCardsGetResponseData> = Schema.Struct({
-      card_id: Schema.String,
-      brand_id: Schema.String,
-      appid: Schema.String,
-      card_type: Schema.String,
-      card_title: Schema.String,
-      card_color: Schema.String,
-      card_picture_url: Schema.String,
-      code_mode: Schema.String,
-      code_type: Schema.String,
+      card_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+      card_title: Schema.optional(Schema.String),
+      card_color: Schema.optional(Schema.String),
+      card_picture_url: Schema.optional(Schema.String),
+      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
       code_jump_information: Schema.optional(PartnerCardMemberCardsGetResponseDataCodeJumpInformation),
-      benefits: Schema.String,
-      notify_url: Schema.String,
+      benefits: Schema.optional(Schema.String),
+      notify_url: Schema.optional(Schema.String),
       need_pinned: Schema.optional(Schema.Boolean),
       need_display_level: Schema.optional(Schema.Boolean),
       init_level: Schema.optional(Schema.String),
       service_phone: Schema.optional(Schema.String),
       legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberCardsGetResponseDataValidDateInformation,
+      valid_date_information: Schema.optional(PartnerCardMemberCardsGetResponseDataValidDateInformation),
       points_information: Schema.optional(PartnerCardMemberCardsGetResponseDataPointsInformation),
       balance_information: Schema.optional(PartnerCardMemberCardsGetResponseDataBalanceInformation),
       purchase_information: Schema.optional(PartnerCardMemberCardsGetResponseDataPurchaseInformation),
       user_information: Schema.optional(PartnerCardMemberCardsGetResponseDataUserInformation)
     })
     const PartnerCardMemberCardsGetResponse: Schema.Schema<PartnerCardMemberCardsGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(PartnerCardMemberCardsGetResponseData))
     })
     return {
@@ -2183,59 +2183,59 @@ export interface PartnerCardMemberCardsPostResponse {
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 商户AppId
    * @example "wxea9c30890f48d5ae"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 卡名称
    * @example "测试卡"
    */
-  readonly card_title: string
+  readonly card_title?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
    */
-  readonly card_color: string
+  readonly card_color?: string | undefined
   /**
    * 卡背景图URL
    * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
    */
-  readonly card_picture_url: string
+  readonly card_picture_url?: string | undefined
   /**
    * 会员卡code分配类型
    * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
    */
-  readonly code_mode: string
+  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
   /**
    * 会员码型
    * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    */
-  readonly code_type: string
+  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: PartnerCardMemberCardsPostResponseCodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
    */
-  readonly benefits: string
+  readonly benefits?: string | undefined
   /**
    * 回调地址
    * @example "https://www.weixin.qq.com/wxpay/notify.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
@@ -2256,7 +2256,7 @@ export interface PartnerCardMemberCardsPostResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberCardsPostResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberCardsPostResponseValidDateInformation | undefined
   /** 积分信息 */
   readonly points_information?: PartnerCardMemberCardsPostResponsePointsInformation | undefined
   /** 储值信息 */
@@ -2285,7 +2285,7 @@ export interface PartnerCardMemberCardsPostResponseValidDateInformation {
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -2352,7 +2352,7 @@ export interface PartnerCardMemberCardsPostResponseUserInformation {
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly common_field_list?: ReadonlyArray<string> | undefined
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsPostResponseUserInformationCustomFieldList> | undefined
 }
@@ -2362,7 +2362,7 @@ export interface PartnerCardMemberCardsPostResponseUserInformationCustomFieldLis
    * 商户自定义的开卡信息字段类型
    * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
   /**
    * 字段名称
    * @example "喜欢的运动"
@@ -2438,7 +2438,7 @@ const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCardsPostBo
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsPostResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsPostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
@@ -2457,33 +2457,33 @@ const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCardsPostBo
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsPostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsPostResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
       name: Schema.optional(Schema.String),
       values: Schema.optional(Schema.Array(Schema.String))
     })
     const PartnerCardMemberCardsPostResponseUserInformation: Schema.Schema<PartnerCardMemberCardsPostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.String)),
+      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsPostResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberCardsPostResponse: Schema.Schema<PartnerCardMemberCardsPostResponse> = Schema.Struct({
-      card_id: Schema.String,
-      brand_id: Schema.String,
-      appid: Schema.String,
-      card_type: Schema.String,
-      card_title: Schema.String,
-      card_color: Schema.String,
-      card_picture_url: Schema.String,
-      code_mode: Schema.String,
-      code_type: Schema.String,
+      card_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+      card_title: Schema.optional(Schema.String),
+      card_color: Schema.optional(Schema.String),
+      card_picture_url: Schema.optional(Schema.String),
+      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
       code_jump_information: Schema.optional(PartnerCardMemberCardsPostResponseCodeJumpInformation),
-      benefits: Schema.String,
-      notify_url: Schema.String,
+      benefits: Schema.optional(Schema.String),
+      notify_url: Schema.optional(Schema.String),
       need_pinned: Schema.optional(Schema.Boolean),
       need_display_level: Schema.optional(Schema.Boolean),
       init_level: Schema.optional(Schema.String),
       service_phone: Schema.optional(Schema.String),
       legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberCardsPostResponseValidDateInformation,
+      valid_date_information: Schema.optional(PartnerCardMemberCardsPostResponseValidDateInformation),
       points_information: Schema.optional(PartnerCardMemberCardsPostResponsePointsInformation),
       balance_information: Schema.optional(PartnerCardMemberCardsPostResponseBalanceInformation),
       purchase_information: Schema.optional(PartnerCardMemberCardsPostResponsePurchaseInformation),
@@ -2554,59 +2554,59 @@ export interface PartnerCardMemberCardsCardIdGetResponse {
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 商户AppId
    * @example "wxea9c30890f48d5ae"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 卡名称
    * @example "测试卡"
    */
-  readonly card_title: string
+  readonly card_title?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
    */
-  readonly card_color: string
+  readonly card_color?: string | undefined
   /**
    * 卡背景图URL
    * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
    */
-  readonly card_picture_url: string
+  readonly card_picture_url?: string | undefined
   /**
    * 会员卡code分配类型
    * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
    */
-  readonly code_mode: string
+  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
   /**
    * 会员码型
    * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    */
-  readonly code_type: string
+  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
    */
-  readonly benefits: string
+  readonly benefits?: string | undefined
   /**
    * 回调地址
    * @example "https://www.weixin.qq.com/wxpay/notify.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
@@ -2627,7 +2627,7 @@ export interface PartnerCardMemberCardsCardIdGetResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberCardsCardIdGetResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberCardsCardIdGetResponseValidDateInformation | undefined
   /** 积分信息 */
   readonly points_information?: PartnerCardMemberCardsCardIdGetResponsePointsInformation | undefined
   /** 储值信息 */
@@ -2640,17 +2640,17 @@ export interface PartnerCardMemberCardsCardIdGetResponse {
    * 状态
    * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
    */
-  readonly state: string
+  readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 export interface PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation {
@@ -2671,7 +2671,7 @@ export interface PartnerCardMemberCardsCardIdGetResponseValidDateInformation {
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -2738,7 +2738,7 @@ export interface PartnerCardMemberCardsCardIdGetResponseUserInformation {
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly common_field_list?: ReadonlyArray<string> | undefined
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList> | undefined
 }
@@ -2748,7 +2748,7 @@ export interface PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFie
    * 商户自定义的开卡信息字段类型
    * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
   /**
    * 字段名称
    * @example "喜欢的运动"
@@ -2775,7 +2775,7 @@ const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMemberCardsC
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdGetResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
@@ -2794,40 +2794,40 @@ const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMemberCardsC
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
       name: Schema.optional(Schema.String),
       values: Schema.optional(Schema.Array(Schema.String))
     })
     const PartnerCardMemberCardsCardIdGetResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdGetResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.String)),
+      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberCardsCardIdGetResponse: Schema.Schema<PartnerCardMemberCardsCardIdGetResponse> = Schema.Struct({
-      card_id: Schema.String,
-      brand_id: Schema.String,
-      appid: Schema.String,
-      card_type: Schema.String,
-      card_title: Schema.String,
-      card_color: Schema.String,
-      card_picture_url: Schema.String,
-      code_mode: Schema.String,
-      code_type: Schema.String,
+      card_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+      card_title: Schema.optional(Schema.String),
+      card_color: Schema.optional(Schema.String),
+      card_picture_url: Schema.optional(Schema.String),
+      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
       code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseCodeJumpInformation),
-      benefits: Schema.String,
-      notify_url: Schema.String,
+      benefits: Schema.optional(Schema.String),
+      notify_url: Schema.optional(Schema.String),
       need_pinned: Schema.optional(Schema.Boolean),
       need_display_level: Schema.optional(Schema.Boolean),
       init_level: Schema.optional(Schema.String),
       service_phone: Schema.optional(Schema.String),
       legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberCardsCardIdGetResponseValidDateInformation,
+      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseValidDateInformation),
       points_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponsePointsInformation),
       balance_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseBalanceInformation),
       purchase_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponsePurchaseInformation),
       user_information: Schema.optional(PartnerCardMemberCardsCardIdGetResponseUserInformation),
-      state: Schema.String,
-      create_time: Schema.String,
-      update_time: Schema.String
+      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerCardMemberCardsCardIdGetParams,
@@ -3050,59 +3050,59 @@ export interface PartnerCardMemberCardsCardIdPatchResponse {
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 商户AppId
    * @example "wxea9c30890f48d5ae"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 卡名称
    * @example "测试卡"
    */
-  readonly card_title: string
+  readonly card_title?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
    */
-  readonly card_color: string
+  readonly card_color?: string | undefined
   /**
    * 卡背景图URL
    * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
    */
-  readonly card_picture_url: string
+  readonly card_picture_url?: string | undefined
   /**
    * 会员卡code分配类型
    * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
    */
-  readonly code_mode: string
+  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
   /**
    * 会员码型
    * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    */
-  readonly code_type: string
+  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
    */
-  readonly benefits: string
+  readonly benefits?: string | undefined
   /**
    * 回调地址
    * @example "https://www.weixin.qq.com/wxpay/notify.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
@@ -3123,7 +3123,7 @@ export interface PartnerCardMemberCardsCardIdPatchResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberCardsCardIdPatchResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberCardsCardIdPatchResponseValidDateInformation | undefined
   /** 积分信息 */
   readonly points_information?: PartnerCardMemberCardsCardIdPatchResponsePointsInformation | undefined
   /** 储值信息 */
@@ -3136,17 +3136,17 @@ export interface PartnerCardMemberCardsCardIdPatchResponse {
    * 状态
    * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
    */
-  readonly state: string
+  readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 export interface PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation {
@@ -3167,7 +3167,7 @@ export interface PartnerCardMemberCardsCardIdPatchResponseValidDateInformation {
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -3234,7 +3234,7 @@ export interface PartnerCardMemberCardsCardIdPatchResponseUserInformation {
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly common_field_list?: ReadonlyArray<string> | undefined
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList> | undefined
 }
@@ -3244,7 +3244,7 @@ export interface PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomF
    * 商户自定义的开卡信息字段类型
    * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
   /**
    * 字段名称
    * @example "喜欢的运动"
@@ -3319,7 +3319,7 @@ const partnerCardMemberCardsCardIdPatch: Endpoint.Endpoint<PartnerCardMemberCard
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdPatchResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
@@ -3338,40 +3338,40 @@ const partnerCardMemberCardsCardIdPatch: Endpoint.Endpoint<PartnerCardMemberCard
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
       name: Schema.optional(Schema.String),
       values: Schema.optional(Schema.Array(Schema.String))
     })
     const PartnerCardMemberCardsCardIdPatchResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.String)),
+      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberCardsCardIdPatchResponse: Schema.Schema<PartnerCardMemberCardsCardIdPatchResponse> = Schema.Struct({
-      card_id: Schema.String,
-      brand_id: Schema.String,
-      appid: Schema.String,
-      card_type: Schema.String,
-      card_title: Schema.String,
-      card_color: Schema.String,
-      card_picture_url: Schema.String,
-      code_mode: Schema.String,
-      code_type: Schema.String,
+      card_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+      card_title: Schema.optional(Schema.String),
+      card_color: Schema.optional(Schema.String),
+      card_picture_url: Schema.optional(Schema.String),
+      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
       code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseCodeJumpInformation),
-      benefits: Schema.String,
-      notify_url: Schema.String,
+      benefits: Schema.optional(Schema.String),
+      notify_url: Schema.optional(Schema.String),
       need_pinned: Schema.optional(Schema.Boolean),
       need_display_level: Schema.optional(Schema.Boolean),
       init_level: Schema.optional(Schema.String),
       service_phone: Schema.optional(Schema.String),
       legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberCardsCardIdPatchResponseValidDateInformation,
+      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseValidDateInformation),
       points_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponsePointsInformation),
       balance_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseBalanceInformation),
       purchase_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponsePurchaseInformation),
       user_information: Schema.optional(PartnerCardMemberCardsCardIdPatchResponseUserInformation),
-      state: Schema.String,
-      create_time: Schema.String,
-      update_time: Schema.String
+      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerCardMemberCardsCardIdPatchParams,
@@ -3442,59 +3442,59 @@ export interface PartnerCardMemberCardsCardIdDeleteResponse {
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 商户AppId
    * @example "wxea9c30890f48d5ae"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 卡名称
    * @example "测试卡"
    */
-  readonly card_title: string
+  readonly card_title?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
    */
-  readonly card_color: string
+  readonly card_color?: string | undefined
   /**
    * 卡背景图URL
    * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
    */
-  readonly card_picture_url: string
+  readonly card_picture_url?: string | undefined
   /**
    * 会员卡code分配类型
    * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
    */
-  readonly code_mode: string
+  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
   /**
    * 会员码型
    * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    */
-  readonly code_type: string
+  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
    */
-  readonly benefits: string
+  readonly benefits?: string | undefined
   /**
    * 回调地址
    * @example "https://www.weixin.qq.com/wxpay/notify.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
@@ -3515,7 +3515,7 @@ export interface PartnerCardMemberCardsCardIdDeleteResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation | undefined
   /** 积分信息 */
   readonly points_information?: PartnerCardMemberCardsCardIdDeleteResponsePointsInformation | undefined
   /** 储值信息 */
@@ -3528,17 +3528,17 @@ export interface PartnerCardMemberCardsCardIdDeleteResponse {
    * 状态
    * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
    */
-  readonly state: string
+  readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 export interface PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation {
@@ -3559,7 +3559,7 @@ export interface PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation 
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -3626,7 +3626,7 @@ export interface PartnerCardMemberCardsCardIdDeleteResponseUserInformation {
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly common_field_list?: ReadonlyArray<string> | undefined
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList> | undefined
 }
@@ -3636,7 +3636,7 @@ export interface PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustom
    * 商户自定义的开卡信息字段类型
    * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
   /**
    * 字段名称
    * @example "喜欢的运动"
@@ -3663,7 +3663,7 @@ const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMemberCar
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
@@ -3682,40 +3682,40 @@ const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMemberCar
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
       name: Schema.optional(Schema.String),
       values: Schema.optional(Schema.Array(Schema.String))
     })
     const PartnerCardMemberCardsCardIdDeleteResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.String)),
+      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberCardsCardIdDeleteResponse: Schema.Schema<PartnerCardMemberCardsCardIdDeleteResponse> = Schema.Struct({
-      card_id: Schema.String,
-      brand_id: Schema.String,
-      appid: Schema.String,
-      card_type: Schema.String,
-      card_title: Schema.String,
-      card_color: Schema.String,
-      card_picture_url: Schema.String,
-      code_mode: Schema.String,
-      code_type: Schema.String,
+      card_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+      card_title: Schema.optional(Schema.String),
+      card_color: Schema.optional(Schema.String),
+      card_picture_url: Schema.optional(Schema.String),
+      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
       code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseCodeJumpInformation),
-      benefits: Schema.String,
-      notify_url: Schema.String,
+      benefits: Schema.optional(Schema.String),
+      notify_url: Schema.optional(Schema.String),
       need_pinned: Schema.optional(Schema.Boolean),
       need_display_level: Schema.optional(Schema.Boolean),
       init_level: Schema.optional(Schema.String),
       service_phone: Schema.optional(Schema.String),
       legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation,
+      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseValidDateInformation),
       points_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponsePointsInformation),
       balance_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseBalanceInformation),
       purchase_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponsePurchaseInformation),
       user_information: Schema.optional(PartnerCardMemberCardsCardIdDeleteResponseUserInformation),
-      state: Schema.String,
-      create_time: Schema.String,
-      update_time: Schema.String
+      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerCardMemberCardsCardIdDeleteParams,
@@ -3786,64 +3786,64 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
    * 商家请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 商户AppId
    * @example "wxea9c30890f48d5ae"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 卡名称
    * @example "测试卡"
    */
-  readonly card_title: string
+  readonly card_title?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
    */
-  readonly card_color: string
+  readonly card_color?: string | undefined
   /**
    * 卡背景图URL
    * @example "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0"
    */
-  readonly card_picture_url: string
+  readonly card_picture_url?: string | undefined
   /**
    * 会员卡code分配类型
    * Documented values: `SYSTEM_ALLOCATE`, `MERCHANT_ALLOCATE` (decoded as any string: more may come).
    */
-  readonly code_mode: string
+  readonly code_mode?: "SYSTEM_ALLOCATE" | "MERCHANT_ALLOCATE" | (string & {}) | undefined
   /**
    * 会员码型
    * Documented values: `NONE_CODE`, `BAR_CODE`, `QR_CODE`, `BAR_CODE_AND_QR_CODE`, `JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    */
-  readonly code_type: string
+  readonly code_type?: "NONE_CODE" | "BAR_CODE" | "QR_CODE" | "BAR_CODE_AND_QR_CODE" | "JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /** 会员码跳转信息 */
   readonly code_jump_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation | undefined
   /**
    * 会员权益
    * @example "会员折扣、专属价"
    */
-  readonly benefits: string
+  readonly benefits?: string | undefined
   /**
    * 回调地址
    * @example "https://www.weixin.qq.com/wxpay/notify.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /** 是否置顶 */
   readonly need_pinned?: boolean | undefined
   /** 是否展示会员等级 */
@@ -3864,9 +3864,9 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
    */
   readonly legal_agreement?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation | undefined
   /** 会员中心信息 */
-  readonly member_information: PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation
+  readonly member_information?: PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation | undefined
   /** 积分信息 */
   readonly points_information?: PartnerCardMemberCardsCardIdInvalidatePostResponsePointsInformation | undefined
   /** 储值信息 */
@@ -3879,17 +3879,17 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponse {
    * 状态
    * Documented values: `CARD_EFFECTIVE`, `CARD_INVALID` (decoded as any string: more may come).
    */
-  readonly state: string
+  readonly state?: "CARD_EFFECTIVE" | "CARD_INVALID" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 export interface PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation {
@@ -3910,7 +3910,7 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInfo
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -3990,7 +3990,7 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformati
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly common_field_list?: ReadonlyArray<string> | undefined
+  readonly common_field_list?: ReadonlyArray<"USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {})> | undefined
   /** 商户自定义的开卡信息字段 */
   readonly custom_field_list?: ReadonlyArray<PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList> | undefined
 }
@@ -4000,7 +4000,7 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformati
    * 商户自定义的开卡信息字段类型
    * Documented values: `CHECK_BOX`, `RADIO` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CHECK_BOX" | "RADIO" | (string & {}) | undefined
   /**
    * 字段名称
    * @example "喜欢的运动"
@@ -4027,7 +4027,7 @@ const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<PartnerCardM
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
@@ -4050,42 +4050,42 @@ const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<PartnerCardM
       jump_path: Schema.optional(Schema.String)
     })
     const PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("CHECK_BOX", "RADIO")),
       name: Schema.optional(Schema.String),
       values: Schema.optional(Schema.Array(Schema.String))
     })
     const PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation> = Schema.Struct({
-      common_field_list: Schema.optional(Schema.Array(Schema.String)),
+      common_field_list: Schema.optional(Schema.Array(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY"))),
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberCardsCardIdInvalidatePostResponse: Schema.Schema<PartnerCardMemberCardsCardIdInvalidatePostResponse> = Schema.Struct({
-      out_request_no: Schema.String,
-      card_id: Schema.String,
-      brand_id: Schema.String,
-      appid: Schema.String,
-      card_type: Schema.String,
-      card_title: Schema.String,
-      card_color: Schema.String,
-      card_picture_url: Schema.String,
-      code_mode: Schema.String,
-      code_type: Schema.String,
+      out_request_no: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
+      card_title: Schema.optional(Schema.String),
+      card_color: Schema.optional(Schema.String),
+      card_picture_url: Schema.optional(Schema.String),
+      code_mode: Schema.optional(OpenEnum("SYSTEM_ALLOCATE", "MERCHANT_ALLOCATE")),
+      code_type: Schema.optional(OpenEnum("NONE_CODE", "BAR_CODE", "QR_CODE", "BAR_CODE_AND_QR_CODE", "JUMP_MINI_PROGRAM")),
       code_jump_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseCodeJumpInformation),
-      benefits: Schema.String,
-      notify_url: Schema.String,
+      benefits: Schema.optional(Schema.String),
+      notify_url: Schema.optional(Schema.String),
       need_pinned: Schema.optional(Schema.Boolean),
       need_display_level: Schema.optional(Schema.Boolean),
       init_level: Schema.optional(Schema.String),
       service_phone: Schema.optional(Schema.String),
       legal_agreement: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation,
-      member_information: PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation,
+      valid_date_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseValidDateInformation),
+      member_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseMemberInformation),
       points_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponsePointsInformation),
       balance_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseBalanceInformation),
       purchase_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponsePurchaseInformation),
       user_information: Schema.optional(PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformation),
-      state: Schema.String,
-      create_time: Schema.String,
-      update_time: Schema.String
+      state: Schema.optional(OpenEnum("CARD_EFFECTIVE", "CARD_INVALID")),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerCardMemberCardsCardIdInvalidatePostParams,
@@ -4169,17 +4169,17 @@ export interface PartnerCardMemberMembershipActivitiesGetResponse {
    * 请求资源起始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 最大资源条数
    * @example 5
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 资源总条数
    * @example 1234
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
 }
 
 export interface PartnerCardMemberMembershipActivitiesGetResponseData {
@@ -4187,76 +4187,76 @@ export interface PartnerCardMemberMembershipActivitiesGetResponseData {
    * 商户请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 活动渠道
    * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
    * @example "MECHANT_APP_COMPONENT"
    */
-  readonly activity_channel: string
+  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
   /**
    * 活动主标题
    * @example "入会享券"
    */
-  readonly title: string
+  readonly title?: string | undefined
   /**
    * 活动主标题
    * @example "5张满减券"
    */
-  readonly sub_title: string
+  readonly sub_title?: string | undefined
   /**
    * 活动开始时间
    * @example "2020-01-20T13:29:35.120+08:00"
    */
-  readonly begin_time: string
+  readonly begin_time?: string | undefined
   /**
    * 活动结束时间
    * @example "2020-01-29T13:29:35.120+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
   /**
    * 活动总库存
    * @example 1000
    */
-  readonly apply_total: number
+  readonly apply_total?: number | undefined
   /**
    * 活动剩余库存
    * @example 1000
    */
-  readonly apply_available: number
+  readonly apply_available?: number | undefined
   /** 商品券批次列表 */
-  readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList>
+  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList> | undefined
   /**
    * 活动ID
    * @example "371067"
    */
-  readonly activity_id: string
+  readonly activity_id?: string | undefined
   /**
    * 活动状态
    * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
    * @example "MEMBERSHIP_ACTIVITY_CREATED"
    */
-  readonly activity_state: string
+  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
 }
 
 export interface PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList {
@@ -4264,12 +4264,12 @@ export interface PartnerCardMemberMembershipActivitiesGetResponseDataProductCoup
    * 商品券ID
    * @example "701138812971763025610907319729"
    */
-  readonly product_coupon_id: string
+  readonly product_coupon_id?: string | undefined
   /**
    * 批次ID
    * @example "98065001"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
 }
 
 const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesGetQuery, PartnerCardMemberMembershipActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4286,31 +4286,31 @@ const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMem
       limit: Schema.Int
     })
     const PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.String,
-      stock_id: Schema.String
+      product_coupon_id: Schema.optional(Schema.String),
+      stock_id: Schema.optional(Schema.String)
     })
     const PartnerCardMemberMembershipActivitiesGetResponseData: Schema.Schema<PartnerCardMemberMembershipActivitiesGetResponseData> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      activity_channel: Schema.String,
-      title: Schema.String,
-      sub_title: Schema.String,
-      begin_time: Schema.String,
-      end_time: Schema.String,
-      apply_total: Schema.Number,
-      apply_available: Schema.Number,
-      product_coupon_stock_list: Schema.Array(PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList),
-      activity_id: Schema.String,
-      activity_state: Schema.String,
-      create_time: Schema.String,
-      modify_time: Schema.String
+      out_request_no: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
+      title: Schema.optional(Schema.String),
+      sub_title: Schema.optional(Schema.String),
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String),
+      apply_total: Schema.optional(Schema.Number),
+      apply_available: Schema.optional(Schema.Number),
+      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesGetResponseDataProductCouponStockList)),
+      activity_id: Schema.optional(Schema.String),
+      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
+      create_time: Schema.optional(Schema.String),
+      modify_time: Schema.optional(Schema.String)
     })
     const PartnerCardMemberMembershipActivitiesGetResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesGetResponseData)),
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number)
     })
     return {
       query: PartnerCardMemberMembershipActivitiesGetQuery,
@@ -4414,76 +4414,76 @@ export interface PartnerCardMemberMembershipActivitiesPostResponse {
    * 商户请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 活动渠道
    * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
    * @example "MECHANT_APP_COMPONENT"
    */
-  readonly activity_channel: string
+  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
   /**
    * 活动主标题
    * @example "入会享券"
    */
-  readonly title: string
+  readonly title?: string | undefined
   /**
    * 活动主标题
    * @example "5张满减券"
    */
-  readonly sub_title: string
+  readonly sub_title?: string | undefined
   /**
    * 活动开始时间
    * @example "2020-01-20T13:29:35.120+08:00"
    */
-  readonly begin_time: string
+  readonly begin_time?: string | undefined
   /**
    * 活动结束时间
    * @example "2020-01-29T13:29:35.120+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
   /**
    * 活动总库存
    * @example 1000
    */
-  readonly apply_total: number
+  readonly apply_total?: number | undefined
   /**
    * 活动剩余库存
    * @example 1000
    */
-  readonly apply_available: number
+  readonly apply_available?: number | undefined
   /** 商品券批次列表 */
-  readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList>
+  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList> | undefined
   /**
    * 活动ID
    * @example "371067"
    */
-  readonly activity_id: string
+  readonly activity_id?: string | undefined
   /**
    * 活动状态
    * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
    * @example "MEMBERSHIP_ACTIVITY_CREATED"
    */
-  readonly activity_state: string
+  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
 }
 
 export interface PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList {
@@ -4491,12 +4491,12 @@ export interface PartnerCardMemberMembershipActivitiesPostResponseProductCouponS
    * 商品券ID
    * @example "701138812971763025610907319729"
    */
-  readonly product_coupon_id: string
+  readonly product_coupon_id?: string | undefined
   /**
    * 批次ID
    * @example "98065001"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
 }
 
 const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesPostBody, PartnerCardMemberMembershipActivitiesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4522,25 +4522,25 @@ const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<PartnerCardMe
       product_coupon_stock_list: Schema.Array(PartnerCardMemberMembershipActivitiesPostBodyProductCouponStockList)
     })
     const PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.String,
-      stock_id: Schema.String
+      product_coupon_id: Schema.optional(Schema.String),
+      stock_id: Schema.optional(Schema.String)
     })
     const PartnerCardMemberMembershipActivitiesPostResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesPostResponse> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      activity_channel: Schema.String,
-      title: Schema.String,
-      sub_title: Schema.String,
-      begin_time: Schema.String,
-      end_time: Schema.String,
-      apply_total: Schema.Number,
-      apply_available: Schema.Number,
-      product_coupon_stock_list: Schema.Array(PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList),
-      activity_id: Schema.String,
-      activity_state: Schema.String,
-      create_time: Schema.String,
-      modify_time: Schema.String
+      out_request_no: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
+      title: Schema.optional(Schema.String),
+      sub_title: Schema.optional(Schema.String),
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String),
+      apply_total: Schema.optional(Schema.Number),
+      apply_available: Schema.optional(Schema.Number),
+      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesPostResponseProductCouponStockList)),
+      activity_id: Schema.optional(Schema.String),
+      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
+      create_time: Schema.optional(Schema.String),
+      modify_time: Schema.optional(Schema.String)
     })
     return {
       body: PartnerCardMemberMembershipActivitiesPostBody,
@@ -4593,76 +4593,76 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdGetResponse {
    * 商户请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 活动渠道
    * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
    * @example "MECHANT_APP_COMPONENT"
    */
-  readonly activity_channel: string
+  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
   /**
    * 活动主标题
    * @example "入会享券"
    */
-  readonly title: string
+  readonly title?: string | undefined
   /**
    * 活动主标题
    * @example "5张满减券"
    */
-  readonly sub_title: string
+  readonly sub_title?: string | undefined
   /**
    * 活动开始时间
    * @example "2020-01-20T13:29:35.120+08:00"
    */
-  readonly begin_time: string
+  readonly begin_time?: string | undefined
   /**
    * 活动结束时间
    * @example "2020-01-29T13:29:35.120+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
   /**
    * 活动总库存
    * @example 1000
    */
-  readonly apply_total: number
+  readonly apply_total?: number | undefined
   /**
    * 活动剩余库存
    * @example 1000
    */
-  readonly apply_available: number
+  readonly apply_available?: number | undefined
   /** 商品券批次列表 */
-  readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList>
+  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList> | undefined
   /**
    * 活动ID
    * @example "371067"
    */
-  readonly activity_id: string
+  readonly activity_id?: string | undefined
   /**
    * 活动状态
    * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
    * @example "MEMBERSHIP_ACTIVITY_CREATED"
    */
-  readonly activity_state: string
+  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
 }
 
 export interface PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList {
@@ -4670,12 +4670,12 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdGetResponseProdu
    * 商品券ID
    * @example "701138812971763025610907319729"
    */
-  readonly product_coupon_id: string
+  readonly product_coupon_id?: string | undefined
   /**
    * 批次ID
    * @example "98065001"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
 }
 
 const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdGetRequest, PartnerCardMemberMembershipActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4691,25 +4691,25 @@ const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoint<Part
       brand_id: Schema.String
     })
     const PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.String,
-      stock_id: Schema.String
+      product_coupon_id: Schema.optional(Schema.String),
+      stock_id: Schema.optional(Schema.String)
     })
     const PartnerCardMemberMembershipActivitiesActivityIdGetResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdGetResponse> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      activity_channel: Schema.String,
-      title: Schema.String,
-      sub_title: Schema.String,
-      begin_time: Schema.String,
-      end_time: Schema.String,
-      apply_total: Schema.Number,
-      apply_available: Schema.Number,
-      product_coupon_stock_list: Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList),
-      activity_id: Schema.String,
-      activity_state: Schema.String,
-      create_time: Schema.String,
-      modify_time: Schema.String
+      out_request_no: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
+      title: Schema.optional(Schema.String),
+      sub_title: Schema.optional(Schema.String),
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String),
+      apply_total: Schema.optional(Schema.Number),
+      apply_available: Schema.optional(Schema.Number),
+      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdGetResponseProductCouponStockList)),
+      activity_id: Schema.optional(Schema.String),
+      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
+      create_time: Schema.optional(Schema.String),
+      modify_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerCardMemberMembershipActivitiesActivityIdGetParams,
@@ -4783,76 +4783,76 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdPatchResponse {
    * 商户请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 活动渠道
    * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
    * @example "MECHANT_APP_COMPONENT"
    */
-  readonly activity_channel: string
+  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
   /**
    * 活动主标题
    * @example "入会享券"
    */
-  readonly title: string
+  readonly title?: string | undefined
   /**
    * 活动主标题
    * @example "5张满减券"
    */
-  readonly sub_title: string
+  readonly sub_title?: string | undefined
   /**
    * 活动开始时间
    * @example "2020-01-20T13:29:35.120+08:00"
    */
-  readonly begin_time: string
+  readonly begin_time?: string | undefined
   /**
    * 活动结束时间
    * @example "2020-01-29T13:29:35.120+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
   /**
    * 活动总库存
    * @example 1000
    */
-  readonly apply_total: number
+  readonly apply_total?: number | undefined
   /**
    * 活动剩余库存
    * @example 1000
    */
-  readonly apply_available: number
+  readonly apply_available?: number | undefined
   /** 商品券批次列表 */
-  readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList>
+  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList> | undefined
   /**
    * 活动ID
    * @example "371067"
    */
-  readonly activity_id: string
+  readonly activity_id?: string | undefined
   /**
    * 活动状态
    * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
    * @example "MEMBERSHIP_ACTIVITY_CREATED"
    */
-  readonly activity_state: string
+  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
 }
 
 export interface PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList {
@@ -4860,12 +4860,12 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdPatchResponsePro
    * 商品券ID
    * @example "701138812971763025610907319729"
    */
-  readonly product_coupon_id: string
+  readonly product_coupon_id?: string | undefined
   /**
    * 批次ID
    * @example "98065001"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
 }
 
 const partnerCardMemberMembershipActivitiesActivityIdPatch: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdPatchRequest, PartnerCardMemberMembershipActivitiesActivityIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4885,25 +4885,25 @@ const partnerCardMemberMembershipActivitiesActivityIdPatch: Endpoint.Endpoint<Pa
       end_time: Rfc3339
     })
     const PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.String,
-      stock_id: Schema.String
+      product_coupon_id: Schema.optional(Schema.String),
+      stock_id: Schema.optional(Schema.String)
     })
     const PartnerCardMemberMembershipActivitiesActivityIdPatchResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdPatchResponse> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      activity_channel: Schema.String,
-      title: Schema.String,
-      sub_title: Schema.String,
-      begin_time: Schema.String,
-      end_time: Schema.String,
-      apply_total: Schema.Number,
-      apply_available: Schema.Number,
-      product_coupon_stock_list: Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList),
-      activity_id: Schema.String,
-      activity_state: Schema.String,
-      create_time: Schema.String,
-      modify_time: Schema.String
+      out_request_no: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
+      title: Schema.optional(Schema.String),
+      sub_title: Schema.optional(Schema.String),
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String),
+      apply_total: Schema.optional(Schema.Number),
+      apply_available: Schema.optional(Schema.Number),
+      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdPatchResponseProductCouponStockList)),
+      activity_id: Schema.optional(Schema.String),
+      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
+      create_time: Schema.optional(Schema.String),
+      modify_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerCardMemberMembershipActivitiesActivityIdPatchParams,
@@ -4957,76 +4957,76 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRes
    * 商户请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 活动渠道
    * Documented values: `MECHANT_APP_COMPONENT` (decoded as any string: more may come).
    * @example "MECHANT_APP_COMPONENT"
    */
-  readonly activity_channel: string
+  readonly activity_channel?: "MECHANT_APP_COMPONENT" | (string & {}) | undefined
   /**
    * 活动主标题
    * @example "入会享券"
    */
-  readonly title: string
+  readonly title?: string | undefined
   /**
    * 活动主标题
    * @example "5张满减券"
    */
-  readonly sub_title: string
+  readonly sub_title?: string | undefined
   /**
    * 活动开始时间
    * @example "2020-01-20T13:29:35.120+08:00"
    */
-  readonly begin_time: string
+  readonly begin_time?: string | undefined
   /**
    * 活动结束时间
    * @example "2020-01-29T13:29:35.120+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
   /**
    * 活动总库存
    * @example 1000
    */
-  readonly apply_total: number
+  readonly apply_total?: number | undefined
   /**
    * 活动剩余库存
    * @example 1000
    */
-  readonly apply_available: number
+  readonly apply_available?: number | undefined
   /** 商品券批次列表 */
-  readonly product_coupon_stock_list: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList>
+  readonly product_coupon_stock_list?: ReadonlyArray<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList> | undefined
   /**
    * 活动ID
    * @example "371067"
    */
-  readonly activity_id: string
+  readonly activity_id?: string | undefined
   /**
    * 活动状态
    * Documented values: `MEMBERSHIP_ACTIVITY_CREATED`, `MEMBERSHIP_ACTIVITY_EFFECTIVE`, `MEMBERSHIP_ACTIVITY_TERMINATED`, `MEMBERSHIP_ACTIVITY_EXPIRED` (decoded as any string: more may come).
    * @example "MEMBERSHIP_ACTIVITY_CREATED"
    */
-  readonly activity_state: string
+  readonly activity_state?: "MEMBERSHIP_ACTIVITY_CREATED" | "MEMBERSHIP_ACTIVITY_EFFECTIVE" | "MEMBERSHIP_ACTIVITY_TERMINATED" | "MEMBERSHIP_ACTIVITY_EXPIRED" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
 }
 
 export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList {
@@ -5034,12 +5034,12 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRes
    * 商品券ID
    * @example "701138812971763025610907319729"
    */
-  readonly product_coupon_id: string
+  readonly product_coupon_id?: string | undefined
   /**
    * 批次ID
    * @example "98065001"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
 }
 
 const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRequest, PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5055,25 +5055,25 @@ const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpoint.End
       brand_id: Schema.String
     })
     const PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList> = Schema.Struct({
-      product_coupon_id: Schema.String,
-      stock_id: Schema.String
+      product_coupon_id: Schema.optional(Schema.String),
+      stock_id: Schema.optional(Schema.String)
     })
     const PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse: Schema.Schema<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      activity_channel: Schema.String,
-      title: Schema.String,
-      sub_title: Schema.String,
-      begin_time: Schema.String,
-      end_time: Schema.String,
-      apply_total: Schema.Number,
-      apply_available: Schema.Number,
-      product_coupon_stock_list: Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList),
-      activity_id: Schema.String,
-      activity_state: Schema.String,
-      create_time: Schema.String,
-      modify_time: Schema.String
+      out_request_no: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      activity_channel: Schema.optional(OpenEnum("MECHANT_APP_COMPONENT")),
+      title: Schema.optional(Schema.String),
+      sub_title: Schema.optional(Schema.String),
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String),
+      apply_total: Schema.optional(Schema.Number),
+      apply_available: Schema.optional(Schema.Number),
+      product_coupon_stock_list: Schema.optional(Schema.Array(PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponseProductCouponStockList)),
+      activity_id: Schema.optional(Schema.String),
+      activity_state: Schema.optional(OpenEnum("MEMBERSHIP_ACTIVITY_CREATED", "MEMBERSHIP_ACTIVITY_EFFECTIVE", "MEMBERSHIP_ACTIVITY_TERMINATED", "MEMBERSHIP_ACTIVITY_EXPIRED")),
+      create_time: Schema.optional(Schema.String),
+      modify_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams,
@@ -5126,12 +5126,12 @@ export interface PartnerCardMemberPayViewTokensPostResponse {
    * 预授权token
    * @example "d2df23f2f4fasf3gws"
    */
-  readonly token: string
+  readonly token?: string | undefined
   /**
    * token 过期时间
    * @example "2030-05-20T13:29:35.120+08:00"
    */
-  readonly expire_time: string
+  readonly expire_time?: string | undefined
 }
 
 const partnerCardMemberPayViewTokensPost: Endpoint.Endpoint<PartnerCardMemberPayViewTokensPostBody, PartnerCardMemberPayViewTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5146,8 +5146,8 @@ const partnerCardMemberPayViewTokensPost: Endpoint.Endpoint<PartnerCardMemberPay
       openid: Schema.String
     })
     const PartnerCardMemberPayViewTokensPostResponse: Schema.Schema<PartnerCardMemberPayViewTokensPostResponse> = Schema.Struct({
-      token: Schema.String,
-      expire_time: Schema.String
+      token: Schema.optional(Schema.String),
+      expire_time: Schema.optional(Schema.String)
     })
     return {
       body: PartnerCardMemberPayViewTokensPostBody,
@@ -5183,12 +5183,12 @@ export interface PartnerCardMemberPreAuthTokensPostResponse {
    * 预授权token
    * @example "d2df23f2f4fasf3gws"
    */
-  readonly token: string
+  readonly token?: string | undefined
   /**
    * token 过期时间
    * @example "2030-05-20T13:29:35.120+08:00"
    */
-  readonly expire_time: string
+  readonly expire_time?: string | undefined
 }
 
 const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMemberPreAuthTokensPostBody, PartnerCardMemberPreAuthTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5203,8 +5203,8 @@ const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMemberPre
       openid: Schema.String
     })
     const PartnerCardMemberPreAuthTokensPostResponse: Schema.Schema<PartnerCardMemberPreAuthTokensPostResponse> = Schema.Struct({
-      token: Schema.String,
-      expire_time: Schema.String
+      token: Schema.optional(Schema.String),
+      expire_time: Schema.optional(Schema.String)
     })
     return {
       body: PartnerCardMemberPreAuthTokensPostBody,
@@ -5244,17 +5244,17 @@ export interface PartnerCardMemberUserCardsGetResponse {
    * 总数量
    * @example 20
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 分页页码
    * @example 1
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 分页大小
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /** 会员卡列表 */
   readonly data?: ReadonlyArray<PartnerCardMemberUserCardsGetResponseData> | undefined
 }
@@ -5264,17 +5264,17 @@ export interface PartnerCardMemberUserCardsGetResponseData {
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
@@ -5289,12 +5289,12 @@ export interface PartnerCardMemberUserCardsGetResponseData {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 加密的手机号
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -5306,12 +5306,12 @@ export interface PartnerCardMemberUserCardsGetResponseData {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberUserCardsGetResponseDataValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberUserCardsGetResponseDataValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly pickup_time: string
+  readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsGetResponseDataUserInformation | undefined
   /**
@@ -5323,7 +5323,7 @@ export interface PartnerCardMemberUserCardsGetResponseData {
    * 用户会员卡状态
    * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
    */
-  readonly user_card_state: string
+  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
   /**
    * 作废原因
    * @example "传入的自定义作废原因"
@@ -5341,7 +5341,7 @@ export interface PartnerCardMemberUserCardsGetResponseDataValidDateInformation {
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -5371,7 +5371,7 @@ export interface PartnerCardMemberUserCardsGetResponseDataUserInformationCommonF
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly name?: string | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -5403,13 +5403,13 @@ const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCard
       limit: Schema.Int
     })
     const PartnerCardMemberUserCardsGetResponseDataValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsGetResponseDataValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
     })
     const PartnerCardMemberUserCardsGetResponseDataUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
+      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
       value: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList> = Schema.Struct({
@@ -5421,27 +5421,27 @@ const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCard
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsGetResponseDataUserInformationCustomFieldList))
     })
     const PartnerCardMemberUserCardsGetResponseData: Schema.Schema<PartnerCardMemberUserCardsGetResponseData> = Schema.Struct({
-      user_card_code: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
+      user_card_code: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       card_color: Schema.optional(Schema.String),
       card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      card_type: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
       phone_number: Schema.optional(Schema.String),
       level: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberUserCardsGetResponseDataValidDateInformation,
-      pickup_time: Schema.String,
+      valid_date_information: Schema.optional(PartnerCardMemberUserCardsGetResponseDataValidDateInformation),
+      pickup_time: Schema.optional(Schema.String),
       user_information: Schema.optional(PartnerCardMemberUserCardsGetResponseDataUserInformation),
       attach: Schema.optional(Schema.String),
-      user_card_state: Schema.String,
+      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
       invalid_reason: Schema.optional(Schema.String),
       invalid_time: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsGetResponse: Schema.Schema<PartnerCardMemberUserCardsGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(PartnerCardMemberUserCardsGetResponseData))
     })
     return {
@@ -5578,17 +5578,17 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
@@ -5603,12 +5603,12 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 加密的手机号
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -5620,12 +5620,12 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly pickup_time: string
+  readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformation | undefined
   /**
@@ -5637,7 +5637,7 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponse {
    * 用户会员卡状态
    * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
    */
-  readonly user_card_state: string
+  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
   /**
    * 作废原因
    * @example "传入的自定义作废原因"
@@ -5655,7 +5655,7 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateIn
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -5685,7 +5685,7 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponseUserInforma
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly name?: string | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -5739,13 +5739,13 @@ const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<PartnerCar
       pickup_time: Rfc3339
     })
     const PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
     })
     const PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
+      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
       value: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList> = Schema.Struct({
@@ -5757,20 +5757,20 @@ const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<PartnerCar
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberUserCardsImportByOpenidPostResponse: Schema.Schema<PartnerCardMemberUserCardsImportByOpenidPostResponse> = Schema.Struct({
-      user_card_code: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
+      user_card_code: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       card_color: Schema.optional(Schema.String),
       card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      card_type: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
       phone_number: Schema.optional(Schema.String),
       level: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation,
-      pickup_time: Schema.String,
+      valid_date_information: Schema.optional(PartnerCardMemberUserCardsImportByOpenidPostResponseValidDateInformation),
+      pickup_time: Schema.optional(Schema.String),
       user_information: Schema.optional(PartnerCardMemberUserCardsImportByOpenidPostResponseUserInformation),
       attach: Schema.optional(Schema.String),
-      user_card_state: Schema.String,
+      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
       invalid_reason: Schema.optional(Schema.String),
       invalid_time: Schema.optional(Schema.String)
     })
@@ -5896,17 +5896,17 @@ export interface PartnerCardMemberUserCardsImportByPhonePostResponse {
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
@@ -5921,12 +5921,12 @@ export interface PartnerCardMemberUserCardsImportByPhonePostResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 加密的手机号
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -5938,12 +5938,12 @@ export interface PartnerCardMemberUserCardsImportByPhonePostResponse {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly pickup_time: string
+  readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsImportByPhonePostResponseUserInformation | undefined
   /**
@@ -5955,7 +5955,7 @@ export interface PartnerCardMemberUserCardsImportByPhonePostResponse {
    * 用户会员卡状态
    * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
    */
-  readonly user_card_state: string
+  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
   /**
    * 作废原因
    * @example "传入的自定义作废原因"
@@ -5973,7 +5973,7 @@ export interface PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInf
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -6003,7 +6003,7 @@ export interface PartnerCardMemberUserCardsImportByPhonePostResponseUserInformat
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly name?: string | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -6056,13 +6056,13 @@ const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<PartnerCard
       pickup_time: Rfc3339
     })
     const PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
     })
     const PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
+      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
       value: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList> = Schema.Struct({
@@ -6074,20 +6074,20 @@ const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<PartnerCard
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsImportByPhonePostResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberUserCardsImportByPhonePostResponse: Schema.Schema<PartnerCardMemberUserCardsImportByPhonePostResponse> = Schema.Struct({
-      user_card_code: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
+      user_card_code: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       card_color: Schema.optional(Schema.String),
       card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      card_type: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
       phone_number: Schema.optional(Schema.String),
       level: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation,
-      pickup_time: Schema.String,
+      valid_date_information: Schema.optional(PartnerCardMemberUserCardsImportByPhonePostResponseValidDateInformation),
+      pickup_time: Schema.optional(Schema.String),
       user_information: Schema.optional(PartnerCardMemberUserCardsImportByPhonePostResponseUserInformation),
       attach: Schema.optional(Schema.String),
-      user_card_state: Schema.String,
+      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
       invalid_reason: Schema.optional(Schema.String),
       invalid_time: Schema.optional(Schema.String)
     })
@@ -6163,17 +6163,17 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetResponse {
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
@@ -6188,12 +6188,12 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 加密的手机号
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -6205,12 +6205,12 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetResponse {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly pickup_time: string
+  readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformation | undefined
   /**
@@ -6222,7 +6222,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetResponse {
    * 用户会员卡状态
    * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
    */
-  readonly user_card_state: string
+  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
   /**
    * 作废原因
    * @example "传入的自定义作废原因"
@@ -6240,7 +6240,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInfor
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -6270,7 +6270,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformatio
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly name?: string | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -6303,13 +6303,13 @@ const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<PartnerCardMe
       openid: Schema.String
     })
     const PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
     })
     const PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
+      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
       value: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList> = Schema.Struct({
@@ -6321,20 +6321,20 @@ const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<PartnerCardMe
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberUserCardsUserCardCodeGetResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeGetResponse> = Schema.Struct({
-      user_card_code: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
+      user_card_code: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       card_color: Schema.optional(Schema.String),
       card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      card_type: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
       phone_number: Schema.optional(Schema.String),
       level: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation,
-      pickup_time: Schema.String,
+      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeGetResponseValidDateInformation),
+      pickup_time: Schema.optional(Schema.String),
       user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformation),
       attach: Schema.optional(Schema.String),
-      user_card_state: Schema.String,
+      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
       invalid_reason: Schema.optional(Schema.String),
       invalid_time: Schema.optional(Schema.String)
     })
@@ -6495,17 +6495,17 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchResponse {
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
@@ -6520,12 +6520,12 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 加密的手机号
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -6537,12 +6537,12 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchResponse {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly pickup_time: string
+  readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformation | undefined
   /**
@@ -6554,7 +6554,7 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchResponse {
    * 用户会员卡状态
    * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
    */
-  readonly user_card_state: string
+  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
   /**
    * 作废原因
    * @example "传入的自定义作废原因"
@@ -6572,7 +6572,7 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInf
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -6602,7 +6602,7 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformat
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly name?: string | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -6663,13 +6663,13 @@ const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<PartnerCard
       attach: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
     })
     const PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
+      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
       value: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList> = Schema.Struct({
@@ -6681,20 +6681,20 @@ const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<PartnerCard
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberUserCardsUserCardCodePatchResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodePatchResponse> = Schema.Struct({
-      user_card_code: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
+      user_card_code: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       card_color: Schema.optional(Schema.String),
       card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      card_type: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
       phone_number: Schema.optional(Schema.String),
       level: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation,
-      pickup_time: Schema.String,
+      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodePatchResponseValidDateInformation),
+      pickup_time: Schema.optional(Schema.String),
       user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformation),
       attach: Schema.optional(Schema.String),
-      user_card_state: Schema.String,
+      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
       invalid_reason: Schema.optional(Schema.String),
       invalid_time: Schema.optional(Schema.String)
     })
@@ -6853,17 +6853,17 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse {
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
@@ -6878,12 +6878,12 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 加密的手机号
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -6895,12 +6895,12 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly pickup_time: string
+  readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformation | undefined
   /**
@@ -6912,7 +6912,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse {
    * 用户会员卡状态
    * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
    */
-  readonly user_card_state: string
+  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
   /**
    * 作废原因
    * @example "传入的自定义作废原因"
@@ -6930,7 +6930,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidD
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -6960,7 +6960,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserIn
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly name?: string | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -7022,13 +7022,13 @@ const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoint<Partn
       user_card_confirm_state: Schema.Literal("CREATE_CARD_SUCCESS", "CREATE_CARD_FAIL")
     })
     const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
     })
     const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
+      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
       value: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList> = Schema.Struct({
@@ -7040,20 +7040,20 @@ const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoint<Partn
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse> = Schema.Struct({
-      user_card_code: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
+      user_card_code: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       card_color: Schema.optional(Schema.String),
       card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      card_type: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
       phone_number: Schema.optional(Schema.String),
       level: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation,
-      pickup_time: Schema.String,
+      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseValidDateInformation),
+      pickup_time: Schema.optional(Schema.String),
       user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserInformation),
       attach: Schema.optional(Schema.String),
-      user_card_state: Schema.String,
+      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
       invalid_reason: Schema.optional(Schema.String),
       invalid_time: Schema.optional(Schema.String)
     })
@@ -7139,17 +7139,17 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse {
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 卡背景颜色
    * @example "#FFFF00"
@@ -7164,12 +7164,12 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡类型
    * Documented values: `PURCHASE`, `NORMAL`, `BALANCE` (decoded as any string: more may come).
    */
-  readonly card_type: string
+  readonly card_type?: "PURCHASE" | "NORMAL" | "BALANCE" | (string & {}) | undefined
   /**
    * 加密的手机号
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -7181,12 +7181,12 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse {
    */
   readonly level?: string | undefined
   /** 会员卡有效期 */
-  readonly valid_date_information: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation
+  readonly valid_date_information?: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation | undefined
   /**
    * 领取时间
    * @example "2020-05-20T13:29:35.120+08:00"
    */
-  readonly pickup_time: string
+  readonly pickup_time?: string | undefined
   /** 用户开卡时填写的个人信息 */
   readonly user_information?: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformation | undefined
   /**
@@ -7198,7 +7198,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse {
    * 用户会员卡状态
    * Documented values: `UNACTIVATED`, `EFFECTIVE`, `EXPIRED`, `INVALID` (decoded as any string: more may come).
    */
-  readonly user_card_state: string
+  readonly user_card_state?: "UNACTIVATED" | "EFFECTIVE" | "EXPIRED" | "INVALID" | (string & {}) | undefined
   /**
    * 作废原因
    * @example "传入的自定义作废原因"
@@ -7216,7 +7216,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseVal
    * 有效期类型
    * Documented values: `FIX_TIME_RANGE`, `FIX_TERM`, `PERMANENT` (decoded as any string: more may come).
    */
-  readonly type: string
+  readonly type?: "FIX_TIME_RANGE" | "FIX_TERM" | "PERMANENT" | (string & {}) | undefined
   /**
    * 有效期开始时间
    * @example "2020-05-20T13:29:35.120+08:00"
@@ -7246,7 +7246,7 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUse
    * 平台提供的通用开卡信息字段
    * Documented values: `USER_FORM_FLAG_SEX`, `USER_FORM_FLAG_NAME`, `USER_FORM_FLAG_BIRTHDAY`, `USER_FORM_FLAG_ADDRESS`, `USER_FORM_FLAG_EMAIL`, `USER_FORM_FLAG_CITY` (decoded as any string: more may come).
    */
-  readonly name?: string | undefined
+  readonly name?: "USER_FORM_FLAG_SEX" | "USER_FORM_FLAG_NAME" | "USER_FORM_FLAG_BIRTHDAY" | "USER_FORM_FLAG_ADDRESS" | "USER_FORM_FLAG_EMAIL" | "USER_FORM_FLAG_CITY" | (string & {}) | undefined
   /**
    * 加密的用户开卡时填写的个人信息
    * @example "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="
@@ -7282,13 +7282,13 @@ const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endpoint<Pa
       invalid_reason: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.optional(OpenEnum("FIX_TIME_RANGE", "FIX_TERM", "PERMANENT")),
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
       available_day_after_receive: Schema.optional(Schema.Number)
     })
     const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCommonFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCommonFieldList> = Schema.Struct({
-      name: Schema.optional(Schema.String),
+      name: Schema.optional(OpenEnum("USER_FORM_FLAG_SEX", "USER_FORM_FLAG_NAME", "USER_FORM_FLAG_BIRTHDAY", "USER_FORM_FLAG_ADDRESS", "USER_FORM_FLAG_EMAIL", "USER_FORM_FLAG_CITY")),
       value: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList> = Schema.Struct({
@@ -7300,20 +7300,20 @@ const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endpoint<Pa
       custom_field_list: Schema.optional(Schema.Array(PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformationCustomFieldList))
     })
     const PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse: Schema.Schema<PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse> = Schema.Struct({
-      user_card_code: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
+      user_card_code: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       card_color: Schema.optional(Schema.String),
       card_picture_url: Schema.optional(Schema.String),
-      brand_id: Schema.String,
-      card_type: Schema.String,
+      brand_id: Schema.optional(Schema.String),
+      card_type: Schema.optional(OpenEnum("PURCHASE", "NORMAL", "BALANCE")),
       phone_number: Schema.optional(Schema.String),
       level: Schema.optional(Schema.String),
-      valid_date_information: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation,
-      pickup_time: Schema.String,
+      valid_date_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseValidDateInformation),
+      pickup_time: Schema.optional(Schema.String),
       user_information: Schema.optional(PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUserInformation),
       attach: Schema.optional(Schema.String),
-      user_card_state: Schema.String,
+      user_card_state: Schema.optional(OpenEnum("UNACTIVATED", "EFFECTIVE", "EXPIRED", "INVALID")),
       invalid_reason: Schema.optional(Schema.String),
       invalid_time: Schema.optional(Schema.String)
     })
@@ -7395,32 +7395,32 @@ export interface PartnerCardMemberUserFeedsPostResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 商家请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 会员动态内容
    * @example "15_1200_1"
    */
-  readonly cell_message: string
+  readonly cell_message?: string | undefined
 }
 
 const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMemberUserFeedsPostBody, PartnerCardMemberUserFeedsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7438,12 +7438,12 @@ const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMemberUserFee
       cell_message: Schema.String
     })
     const PartnerCardMemberUserFeedsPostResponse: Schema.Schema<PartnerCardMemberUserFeedsPostResponse> = Schema.Struct({
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      user_card_code: Schema.String,
-      openid: Schema.String,
-      out_request_no: Schema.String,
-      cell_message: Schema.String
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      user_card_code: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      cell_message: Schema.optional(Schema.String)
     })
     return {
       body: PartnerCardMemberUserFeedsPostBody,
@@ -7516,38 +7516,38 @@ export interface PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse {
    * 积分兑券ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly record_id: string
+  readonly record_id?: string | undefined
   /**
    * 积分兑券模板ID
    * @example "0Flpo7FqTQ"
    */
-  readonly exchange_coupon_template_id: string
+  readonly exchange_coupon_template_id?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 积分兑券状态
    * Documented values: `POINT_EXCHANGE_COUPON_SUCCESS`, `POINT_EXCHANGE_COUPON_FAIL` (decoded as any string: more may come).
    * @example "POINT_EXCHANGE_COUPON_SUCCESS"
    */
-  readonly state: string
+  readonly state?: "POINT_EXCHANGE_COUPON_SUCCESS" | "POINT_EXCHANGE_COUPON_FAIL" | (string & {}) | undefined
   /**
    * 兑券成功的券code
    * @example "123446565767"
@@ -7578,13 +7578,13 @@ const partnerCardMemberUserPointsExchangeCouponConfirmPost: Endpoint.Endpoint<Pa
       fail_reason: Schema.optional(Schema.String)
     })
     const PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse: Schema.Schema<PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse> = Schema.Struct({
-      record_id: Schema.String,
-      exchange_coupon_template_id: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
-      user_card_code: Schema.String,
-      state: Schema.String,
+      record_id: Schema.optional(Schema.String),
+      exchange_coupon_template_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      user_card_code: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("POINT_EXCHANGE_COUPON_SUCCESS", "POINT_EXCHANGE_COUPON_FAIL")),
       coupon_code: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String)
     })
@@ -7647,32 +7647,32 @@ export interface PartnerCardMemberUserPointsSyncPostResponse {
    * 商家请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 会员卡模板ID
    * @example "pbLatjvWOibDc5-TBnbUk1pD12o0"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 用户标识
    * @example "obLatjnx9gnqzS4myYGmLZ7LgLBA"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 会员卡code
    * @example "478515832665"
    */
-  readonly user_card_code: string
+  readonly user_card_code?: string | undefined
   /**
    * 积分余额
    * @example 1000
    */
-  readonly point_balance: number
+  readonly point_balance?: number | undefined
 }
 
 const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardMemberUserPointsSyncPostBody, PartnerCardMemberUserPointsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7690,12 +7690,12 @@ const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardMemberUs
       point_balance: Schema.Int
     })
     const PartnerCardMemberUserPointsSyncPostResponse: Schema.Schema<PartnerCardMemberUserPointsSyncPostResponse> = Schema.Struct({
-      out_request_no: Schema.String,
-      brand_id: Schema.String,
-      card_id: Schema.String,
-      openid: Schema.String,
-      user_card_code: Schema.String,
-      point_balance: Schema.Number
+      out_request_no: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      user_card_code: Schema.optional(Schema.String),
+      point_balance: Schema.optional(Schema.Number)
     })
     return {
       body: PartnerCardMemberUserPointsSyncPostBody,
@@ -7743,7 +7743,7 @@ export interface PartnerStoreBrandstoresGetResponse {
    * 品牌ID
    * @example "1004"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /** 分页起始位置 */
   readonly offset?: number | undefined
   /** 分页条数 */
@@ -7759,7 +7759,7 @@ export interface PartnerStoreBrandstoresGetResponseData {
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 品牌门店ID
    * @example "20488000"
@@ -7770,13 +7770,13 @@ export interface PartnerStoreBrandstoresGetResponseData {
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
    * @example "OPEN"
    */
-  readonly store_state?: string | undefined
+  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
   /**
    * 审核状态
    * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly audit_state?: string | undefined
+  readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
   /**
    * 审核失败原因
    * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
@@ -7810,12 +7810,12 @@ export interface PartnerStoreBrandstoresGetResponseDataStoreAddress {
    * 门店省市编码
    * @example "440305"
    */
-  readonly address_code: string
+  readonly address_code?: string | undefined
   /**
    * 门店地址
    * @example "深南大道10000号腾讯大厦1楼"
    */
-  readonly address_detail: string
+  readonly address_detail?: string | undefined
   /**
    * 门店地址辅助描述
    * @example "地铁A口右侧100米"
@@ -7862,7 +7862,7 @@ export interface PartnerStoreBrandstoresGetResponseDataStoreRecipient {
    * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
    * @example "CONFIRMED"
    */
-  readonly recipient_state?: string | undefined
+  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
 const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQuery, PartnerStoreBrandstoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7882,8 +7882,8 @@ const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQu
       branch_name: Schema.optional(Schema.String)
     })
     const PartnerStoreBrandstoresGetResponseDataStoreAddress: Schema.Schema<PartnerStoreBrandstoresGetResponseDataStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
+      address_code: Schema.optional(Schema.String),
+      address_detail: Schema.optional(Schema.String),
       address_complements: Schema.optional(Schema.String),
       longitude: Schema.optional(Schema.String),
       latitude: Schema.optional(Schema.String)
@@ -7895,13 +7895,13 @@ const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQu
     const PartnerStoreBrandstoresGetResponseDataStoreRecipient: Schema.Schema<PartnerStoreBrandstoresGetResponseDataStoreRecipient> = Schema.Struct({
       mchid: Schema.optional(Schema.String),
       company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(Schema.String)
+      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
     })
     const PartnerStoreBrandstoresGetResponseData: Schema.Schema<PartnerStoreBrandstoresGetResponseData> = Schema.Struct({
-      brand_id: Schema.String,
+      brand_id: Schema.optional(Schema.String),
       store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(Schema.String),
-      audit_state: Schema.optional(Schema.String),
+      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
+      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
       review_reject_reason: Schema.optional(Schema.String),
       store_basics: Schema.optional(PartnerStoreBrandstoresGetResponseDataStoreBasics),
       store_address: Schema.optional(PartnerStoreBrandstoresGetResponseDataStoreAddress),
@@ -7909,7 +7909,7 @@ const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQu
       store_recipient: Schema.optional(Schema.Array(PartnerStoreBrandstoresGetResponseDataStoreRecipient))
     })
     const PartnerStoreBrandstoresGetResponse: Schema.Schema<PartnerStoreBrandstoresGetResponse> = Schema.Struct({
-      brand_id: Schema.String,
+      brand_id: Schema.optional(Schema.String),
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number),
       total_count: Schema.optional(Schema.Number),
@@ -8029,7 +8029,7 @@ export interface PartnerStoreBrandstoresPostResponse {
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 品牌门店ID
    * @example "20488000"
@@ -8040,13 +8040,13 @@ export interface PartnerStoreBrandstoresPostResponse {
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
    * @example "OPEN"
    */
-  readonly store_state?: string | undefined
+  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
   /**
    * 审核状态
    * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly audit_state?: string | undefined
+  readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
   /**
    * 审核失败原因
    * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
@@ -8080,12 +8080,12 @@ export interface PartnerStoreBrandstoresPostResponseStoreAddress {
    * 门店省市编码
    * @example "440305"
    */
-  readonly address_code: string
+  readonly address_code?: string | undefined
   /**
    * 门店地址
    * @example "深南大道10000号腾讯大厦1楼"
    */
-  readonly address_detail: string
+  readonly address_detail?: string | undefined
   /**
    * 门店地址辅助描述
    * @example "地铁A口右侧100米"
@@ -8121,7 +8121,7 @@ export interface PartnerStoreBrandstoresPostResponseStoreRecipient {
    * 门店收款商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 门店收款主体
    * @example "腾讯科技（深圳）有限公司"
@@ -8132,7 +8132,7 @@ export interface PartnerStoreBrandstoresPostResponseStoreRecipient {
    * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
    * @example "CONFIRMED"
    */
-  readonly recipient_state?: string | undefined
+  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
 const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPostBody, PartnerStoreBrandstoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8167,8 +8167,8 @@ const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPost
       branch_name: Schema.optional(Schema.String)
     })
     const PartnerStoreBrandstoresPostResponseStoreAddress: Schema.Schema<PartnerStoreBrandstoresPostResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
+      address_code: Schema.optional(Schema.String),
+      address_detail: Schema.optional(Schema.String),
       address_complements: Schema.optional(Schema.String),
       longitude: Schema.optional(Schema.String),
       latitude: Schema.optional(Schema.String)
@@ -8178,15 +8178,15 @@ const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPost
       business_hours: Schema.optional(Schema.String)
     })
     const PartnerStoreBrandstoresPostResponseStoreRecipient: Schema.Schema<PartnerStoreBrandstoresPostResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(Schema.String)
+      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
     })
     const PartnerStoreBrandstoresPostResponse: Schema.Schema<PartnerStoreBrandstoresPostResponse> = Schema.Struct({
-      brand_id: Schema.String,
+      brand_id: Schema.optional(Schema.String),
       store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(Schema.String),
-      audit_state: Schema.optional(Schema.String),
+      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
+      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
       review_reject_reason: Schema.optional(Schema.String),
       store_basics: Schema.optional(PartnerStoreBrandstoresPostResponseStoreBasics),
       store_address: Schema.optional(PartnerStoreBrandstoresPostResponseStoreAddress),
@@ -8253,24 +8253,24 @@ export interface PartnerStoreBrandstoresStoreIdGetResponse {
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 品牌门店ID
    * @example "20488000"
    */
-  readonly store_id: string
+  readonly store_id?: string | undefined
   /**
    * 门店状态
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
    * @example "OPEN"
    */
-  readonly store_state?: string | undefined
+  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
   /**
    * 审核状态
    * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly audit_state?: string | undefined
+  readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
   /**
    * 审核失败原因
    * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
@@ -8304,12 +8304,12 @@ export interface PartnerStoreBrandstoresStoreIdGetResponseStoreAddress {
    * 门店省市编码
    * @example "440305"
    */
-  readonly address_code: string
+  readonly address_code?: string | undefined
   /**
    * 门店地址
    * @example "深南大道10000号腾讯大厦1楼"
    */
-  readonly address_detail: string
+  readonly address_detail?: string | undefined
   /**
    * 门店地址辅助描述
    * @example "地铁A口右侧100米"
@@ -8345,7 +8345,7 @@ export interface PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient {
    * 门店收款商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 门店收款主体
    * @example "腾讯科技（深圳）有限公司"
@@ -8356,7 +8356,7 @@ export interface PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient {
    * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
    * @example "CONFIRMED"
    */
-  readonly recipient_state?: string | undefined
+  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
 const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdGetRequest, PartnerStoreBrandstoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8376,8 +8376,8 @@ const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstor
       branch_name: Schema.optional(Schema.String)
     })
     const PartnerStoreBrandstoresStoreIdGetResponseStoreAddress: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
+      address_code: Schema.optional(Schema.String),
+      address_detail: Schema.optional(Schema.String),
       address_complements: Schema.optional(Schema.String),
       longitude: Schema.optional(Schema.String),
       latitude: Schema.optional(Schema.String)
@@ -8387,15 +8387,15 @@ const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstor
       business_hours: Schema.optional(Schema.String)
     })
     const PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(Schema.String)
+      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
     })
     const PartnerStoreBrandstoresStoreIdGetResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdGetResponse> = Schema.Struct({
-      brand_id: Schema.String,
-      store_id: Schema.String,
-      store_state: Schema.optional(Schema.String),
-      audit_state: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      store_id: Schema.optional(Schema.String),
+      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
+      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
       review_reject_reason: Schema.optional(Schema.String),
       store_basics: Schema.optional(PartnerStoreBrandstoresStoreIdGetResponseStoreBasics),
       store_address: Schema.optional(PartnerStoreBrandstoresStoreIdGetResponseStoreAddress),
@@ -8523,24 +8523,24 @@ export interface PartnerStoreBrandstoresStoreIdPatchResponse {
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 品牌门店ID
    * @example "20488000"
    */
-  readonly store_id: string
+  readonly store_id?: string | undefined
   /**
    * 门店状态
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
    * @example "OPEN"
    */
-  readonly store_state?: string | undefined
+  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
   /**
    * 审核状态
    * Documented values: `SUCCESS`, `PROCESSING`, `REJECTED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly audit_state?: string | undefined
+  readonly audit_state?: "SUCCESS" | "PROCESSING" | "REJECTED" | (string & {}) | undefined
   /**
    * 审核失败原因
    * @example "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确"
@@ -8574,12 +8574,12 @@ export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress {
    * 门店省市编码
    * @example "440305"
    */
-  readonly address_code: string
+  readonly address_code?: string | undefined
   /**
    * 门店地址
    * @example "深南大道10000号腾讯大厦1楼"
    */
-  readonly address_detail: string
+  readonly address_detail?: string | undefined
   /**
    * 门店地址辅助描述
    * @example "地铁A口右侧100米"
@@ -8615,7 +8615,7 @@ export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient {
    * 门店收款商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 门店收款主体
    * @example "腾讯科技（深圳）有限公司"
@@ -8626,7 +8626,7 @@ export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient {
    * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
    * @example "CONFIRMED"
    */
-  readonly recipient_state?: string | undefined
+  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
 const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdPatchRequest, PartnerStoreBrandstoresStoreIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8664,8 +8664,8 @@ const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStoreBrandst
       branch_name: Schema.optional(Schema.String)
     })
     const PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
+      address_code: Schema.optional(Schema.String),
+      address_detail: Schema.optional(Schema.String),
       address_complements: Schema.optional(Schema.String),
       longitude: Schema.optional(Schema.String),
       latitude: Schema.optional(Schema.String)
@@ -8675,15 +8675,15 @@ const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStoreBrandst
       business_hours: Schema.optional(Schema.String)
     })
     const PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(Schema.String)
+      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
     })
     const PartnerStoreBrandstoresStoreIdPatchResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdPatchResponse> = Schema.Struct({
-      brand_id: Schema.String,
-      store_id: Schema.String,
-      store_state: Schema.optional(Schema.String),
-      audit_state: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.String),
+      store_id: Schema.optional(Schema.String),
+      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED")),
+      audit_state: Schema.optional(OpenEnum("SUCCESS", "PROCESSING", "REJECTED")),
       review_reject_reason: Schema.optional(Schema.String),
       store_basics: Schema.optional(PartnerStoreBrandstoresStoreIdPatchResponseStoreBasics),
       store_address: Schema.optional(PartnerStoreBrandstoresStoreIdPatchResponseStoreAddress),
@@ -8824,7 +8824,7 @@ export interface PartnerStoreBrandstoresStoreIdBindrecipientPostResponse {
    * Documented values: `CONFIRMED`, `ADMIN_REJECTED`, `CONFIRMING`, `TIMEOUT_REJECTED` (decoded as any string: more may come).
    * @example "CONFIRMED"
    */
-  readonly recipient_state?: string | undefined
+  readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
 const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdBindrecipientPostRequest, PartnerStoreBrandstoresStoreIdBindrecipientPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8846,7 +8846,7 @@ const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<Partner
       store_id: Schema.optional(Schema.String),
       mchid: Schema.optional(Schema.String),
       company_name: Schema.optional(Schema.String),
-      recipient_state: Schema.optional(Schema.String)
+      recipient_state: Schema.optional(OpenEnum("CONFIRMED", "ADMIN_REJECTED", "CONFIRMING", "TIMEOUT_REJECTED"))
     })
     return {
       params: PartnerStoreBrandstoresStoreIdBindrecipientPostParams,
@@ -8890,7 +8890,7 @@ export interface PartnerStoreBrandstoresStoreIdClosePostResponse {
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 品牌门店ID
    * @example "20488000"
@@ -8901,7 +8901,7 @@ export interface PartnerStoreBrandstoresStoreIdClosePostResponse {
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
    * @example "CLOSED"
    */
-  readonly store_state?: string | undefined
+  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
 }
 
 const partnerStoreBrandstoresStoreIdClosePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdClosePostRequest, PartnerStoreBrandstoresStoreIdClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8917,9 +8917,9 @@ const partnerStoreBrandstoresStoreIdClosePost: Endpoint.Endpoint<PartnerStoreBra
       brand_id: Schema.String
     })
     const PartnerStoreBrandstoresStoreIdClosePostResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdClosePostResponse> = Schema.Struct({
-      brand_id: Schema.String,
+      brand_id: Schema.optional(Schema.String),
       store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(Schema.String)
+      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED"))
     })
     return {
       params: PartnerStoreBrandstoresStoreIdClosePostParams,
@@ -8957,7 +8957,7 @@ export interface PartnerStoreBrandstoresStoreIdResumePostResponse {
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 品牌门店ID
    * @example "20488000"
@@ -8968,7 +8968,7 @@ export interface PartnerStoreBrandstoresStoreIdResumePostResponse {
    * Documented values: `OPEN`, `CREATING`, `CLOSED` (decoded as any string: more may come).
    * @example "CLOSED"
    */
-  readonly store_state?: string | undefined
+  readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
 }
 
 const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdResumePostRequest, PartnerStoreBrandstoresStoreIdResumePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8984,9 +8984,9 @@ const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<PartnerStoreBr
       brand_id: Schema.String
     })
     const PartnerStoreBrandstoresStoreIdResumePostResponse: Schema.Schema<PartnerStoreBrandstoresStoreIdResumePostResponse> = Schema.Struct({
-      brand_id: Schema.String,
+      brand_id: Schema.optional(Schema.String),
       store_id: Schema.optional(Schema.String),
-      store_state: Schema.optional(Schema.String)
+      store_state: Schema.optional(OpenEnum("OPEN", "CREATING", "CLOSED"))
     })
     return {
       params: PartnerStoreBrandstoresStoreIdResumePostParams,
@@ -9073,12 +9073,12 @@ export interface ProfitsharingBrandConfigsBrandMchidGetResponse {
    * 品牌主商户号
    * @example "1900000109"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 最大分账比例
    * @example 2000
    */
-  readonly max_ratio: number
+  readonly max_ratio?: number | undefined
 }
 
 const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<ProfitsharingBrandConfigsBrandMchidGetParams, ProfitsharingBrandConfigsBrandMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9092,8 +9092,8 @@ const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<ProfitsharingBra
       brand_mchid: Schema.NonEmptyString
     })
     const ProfitsharingBrandConfigsBrandMchidGetResponse: Schema.Schema<ProfitsharingBrandConfigsBrandMchidGetResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      max_ratio: Schema.Number
+      brand_mchid: Schema.optional(Schema.String),
+      max_ratio: Schema.optional(Schema.Number)
     })
     return {
       params: ProfitsharingBrandConfigsBrandMchidGetParams,
@@ -9134,22 +9134,22 @@ export interface ProfitsharingFinishOrderPostResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分帐单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分帐单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9166,10 +9166,10 @@ const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPo
       description: Schema.String
     })
     const ProfitsharingFinishOrderPostResponse: Schema.Schema<ProfitsharingFinishOrderPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingFinishOrderPostBody,
@@ -9210,30 +9210,30 @@ export interface ProfitsharingOrdersGetResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 分账单状态
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    * @example "FINISHED"
    */
-  readonly status: string
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
   /** 分账接收方列表 */
-  readonly receivers: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers>
+  readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
   /**
    * 分账完结金额
    * @example 100
@@ -9252,44 +9252,44 @@ export interface ProfitsharingOrdersGetResponseReceivers {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方账号
    * @example "1900000109"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 分账金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账描述
    * @example "分帐1900000110"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 分账结果
    * Documented values: `PENDING`, `SUCEESS`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "PENDING" | "SUCEESS" | "CLOSED" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
   /**
    * 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "NO_RELATION"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
 }
 
 const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, ProfitsharingOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9305,22 +9305,22 @@ const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, Pro
       out_order_no: Schema.String
     })
     const ProfitsharingOrdersGetResponseReceivers: Schema.Schema<ProfitsharingOrdersGetResponseReceivers> = Schema.Struct({
-      type: Schema.String,
-      account: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      result: Schema.String,
-      finish_time: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      detail_id: Schema.String
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("PENDING", "SUCEESS", "CLOSED")),
+      finish_time: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+      detail_id: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersGetResponse: Schema.Schema<ProfitsharingOrdersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      status: Schema.String,
-      receivers: Schema.Array(ProfitsharingOrdersGetResponseReceivers),
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
+      receivers: Schema.optional(Schema.Array(ProfitsharingOrdersGetResponseReceivers)),
       finish_amount: Schema.optional(Schema.Number),
       finish_description: Schema.optional(Schema.String)
     })
@@ -9425,27 +9425,27 @@ export interface ProfitsharingOrdersPostResponse {
    * 品牌主商户号
    * @example "1900000108"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分账单号
    * @example "6754760740201411110007865434"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
   /**
@@ -9453,7 +9453,7 @@ export interface ProfitsharingOrdersPostResponse {
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly status?: string | undefined
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
 }
 
 export interface ProfitsharingOrdersPostResponseReceivers {
@@ -9462,44 +9462,44 @@ export interface ProfitsharingOrdersPostResponseReceivers {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 接收方账号
    * @example "1900000109"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 分账金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账描述
    * @example "分帐1900000110"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 分账结果
    * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "PENDING" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
   /**
    * 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "NO_RELATION"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
 }
 
 const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, ProfitsharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9528,23 +9528,23 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
       finish: Schema.Boolean
     })
     const ProfitsharingOrdersPostResponseReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceivers> = Schema.Struct({
-      type: Schema.String,
-      account: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      result: Schema.String,
-      finish_time: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      detail_id: Schema.String
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
+      finish_time: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+      detail_id: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersPostResponse: Schema.Schema<ProfitsharingOrdersPostResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
+      brand_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
       receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceivers)),
-      status: Schema.optional(Schema.String)
+      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED"))
     })
     return {
       body: ProfitsharingOrdersPostBody,
@@ -9589,12 +9589,12 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 订单剩余待分金额
    * @example 1000
    */
-  readonly unsplit_amount: number
+  readonly unsplit_amount?: number | undefined
 }
 
 const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9608,8 +9608,8 @@ const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profitsharin
       transaction_id: Schema.NonEmptyString
     })
     const ProfitsharingOrdersTransactionIdAmountsGetResponse: Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.String,
-      unsplit_amount: Schema.Number
+      transaction_id: Schema.optional(Schema.String),
+      unsplit_amount: Schema.optional(Schema.Number)
     })
     return {
       params: ProfitsharingOrdersTransactionIdAmountsGetParams,
@@ -9665,18 +9665,18 @@ export interface ProfitsharingReceiversAddPostResponse {
    * 品牌主商户号
    * @example "1900000108"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方账号
    * @example "1900000109"
    */
-  readonly account: string
+  readonly account?: string | undefined
 }
 
 const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9696,9 +9696,9 @@ const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAdd
       relation_type: Schema.Literal("SUPPLIER", "DISTRIBUTOR", "SERVICE_PROVIDER", "PLATFORM", "STAFF", "OTHERS")
     })
     const ProfitsharingReceiversAddPostResponse: Schema.Schema<ProfitsharingReceiversAddPostResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      type: Schema.String,
-      account: Schema.String
+      brand_mchid: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingReceiversAddPostBody,
@@ -9744,18 +9744,18 @@ export interface ProfitsharingReceiversDeletePostResponse {
    * 品牌主商户号
    * @example "1900000108"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方账号
    * @example "1900000109"
    */
-  readonly account: string
+  readonly account?: string | undefined
 }
 
 const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9773,9 +9773,9 @@ const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceivers
       account: Schema.String
     })
     const ProfitsharingReceiversDeletePostResponse: Schema.Schema<ProfitsharingReceiversDeletePostResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      type: Schema.String,
-      account: Schema.String
+      brand_mchid: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingReceiversDeletePostBody,
@@ -9813,54 +9813,54 @@ export interface ProfitsharingReturnordersGetResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 商户回退单号
    * @example "p86691234"
    */
-  readonly out_return_no: string
+  readonly out_return_no?: string | undefined
   /**
    * 回退商户号
    * @example "86693852"
    */
-  readonly return_mchid: string
+  readonly return_mchid?: string | undefined
   /**
    * 微信回退单号
    * @example "3008450740201411110007820472"
    */
-  readonly return_no: string
+  readonly return_no?: string | undefined
   /**
    * 回退金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "TIME_OUT_CLOSED"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
 const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9877,16 +9877,16 @@ const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersG
       out_order_no: Schema.optional(Schema.String)
     })
     const ProfitsharingReturnordersGetResponse: Schema.Schema<ProfitsharingReturnordersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      order_id: Schema.String,
-      out_order_no: Schema.String,
-      out_return_no: Schema.String,
-      return_mchid: Schema.String,
-      return_no: Schema.String,
-      amount: Schema.Number,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      finish_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      out_return_no: Schema.optional(Schema.String),
+      return_mchid: Schema.optional(Schema.String),
+      return_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+      finish_time: Schema.optional(Schema.String)
     })
     return {
       query: ProfitsharingReturnordersGetQuery,
@@ -9953,54 +9953,54 @@ export interface ProfitsharingReturnordersPostResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 商户回退单号
    * @example "R20190516001"
    */
-  readonly out_return_no: string
+  readonly out_return_no?: string | undefined
   /**
    * 回退商户号
    * @example "86693852"
    */
-  readonly return_mchid: string
+  readonly return_mchid?: string | undefined
   /**
    * 回退金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信回退单号
    * @example "3008450740201411110007820472"
    */
-  readonly return_no: string
+  readonly return_no?: string | undefined
   /**
    * 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
    * @example "TIME_OUT_CLOSED"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
 const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10020,16 +10020,16 @@ const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnorders
       description: Schema.String
     })
     const ProfitsharingReturnordersPostResponse: Schema.Schema<ProfitsharingReturnordersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      order_id: Schema.String,
-      out_order_no: Schema.String,
-      out_return_no: Schema.String,
-      return_mchid: Schema.String,
-      amount: Schema.Number,
-      return_no: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      finish_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      out_return_no: Schema.optional(Schema.String),
+      return_mchid: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      return_no: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL")),
+      finish_time: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingReturnordersPostBody,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities ----
 
@@ -19,23 +20,23 @@ export interface PartnerBrandsBrandIdProductAuthoritiesGetResponse {
    * 品牌ID
    * @example "123456789"
    */
-  readonly brand_id: string
+  readonly brand_id?: string | undefined
   /**
    * 授权类型
    * Documented values: `AUTHORIZATION_TYPE_HOSTING`, `AUTHORIZATION_TYPE_PARTLY` (decoded as any string: more may come).
    * @example "AUTHORIZATION_TYPE_HOSTING"
    */
-  readonly authorization_type: string
+  readonly authorization_type?: "AUTHORIZATION_TYPE_HOSTING" | "AUTHORIZATION_TYPE_PARTLY" | (string & {}) | undefined
   /**
    * 授权产品权限
    * Documented values: `BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD`, `BRAND_PRODUCT_AUTHORITY_CARD_LINK`, `BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON`, `BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON`, `BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT`, `BRAND_PRODUCT_AUTHORITY_BRAND_STORE`, `BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE`, `BRAND_PRODUCT_AUTHORITY_APPID_MANAGE`, `BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE`, `BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE` (decoded as any string: more may come).
    */
-  readonly authorization_product?: ReadonlyArray<string> | undefined
+  readonly authorization_product?: ReadonlyArray<"BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD" | "BRAND_PRODUCT_AUTHORITY_CARD_LINK" | "BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON" | "BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON" | "BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT" | "BRAND_PRODUCT_AUTHORITY_BRAND_STORE" | "BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE" | "BRAND_PRODUCT_AUTHORITY_APPID_MANAGE" | "BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE" | "BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE" | (string & {})> | undefined
   /**
    * 更新时间
    * @example "2025-05-20T13:29:35+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<PartnerBrandsBrandIdProductAuthoritiesGetParams, PartnerBrandsBrandIdProductAuthoritiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -48,10 +49,10 @@ const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<PartnerBrands
       brand_id: Schema.NonEmptyString
     })
     const PartnerBrandsBrandIdProductAuthoritiesGetResponse: Schema.Schema<PartnerBrandsBrandIdProductAuthoritiesGetResponse> = Schema.Struct({
-      brand_id: Schema.String,
-      authorization_type: Schema.String,
-      authorization_product: Schema.optional(Schema.Array(Schema.String)),
-      update_time: Schema.String
+      brand_id: Schema.optional(Schema.String),
+      authorization_type: Schema.optional(OpenEnum("AUTHORIZATION_TYPE_HOSTING", "AUTHORIZATION_TYPE_PARTLY")),
+      authorization_product: Schema.optional(Schema.Array(OpenEnum("BRAND_PRODUCT_AUTHORITY_MERCHANT_CARD", "BRAND_PRODUCT_AUTHORITY_CARD_LINK", "BRAND_PRODUCT_AUTHORITY_PRODUCT_COUPON", "BRAND_PRODUCT_AUTHORITY_SHAKE_COUPON", "BRAND_PRODUCT_AUTHORITY_BRAND_PAY_GIFT", "BRAND_PRODUCT_AUTHORITY_BRAND_STORE", "BRAND_PRODUCT_AUTHORITY_PAYMENT_MERCHANT_MANAGE", "BRAND_PRODUCT_AUTHORITY_APPID_MANAGE", "BRAND_PRODUCT_AUTHORITY_FINDER_MANAGE", "BRAND_PRODUCT_AUTHORITY_CATEGORY_MANAGE"))),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: PartnerBrandsBrandIdProductAuthoritiesGetParams,

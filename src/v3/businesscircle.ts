@@ -173,12 +173,12 @@ export interface UserAuthorizationsOpenidGetResponse {
    * 顾客openid
    * @example "oWmnN4xxxxxxxxxxe92NHIGf1xd8"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 授权状态
    * @example "UNAUTHORIZED"
    */
-  readonly authorize_state: string
+  readonly authorize_state?: string | undefined
   /**
    * 授权时间
    * @example "2020-05-20T13:29:35+08:00"
@@ -206,8 +206,8 @@ const userAuthorizationsOpenidGet: Endpoint.Endpoint<UserAuthorizationsOpenidGet
       appid: Schema.String
     })
     const UserAuthorizationsOpenidGetResponse: Schema.Schema<UserAuthorizationsOpenidGetResponse> = Schema.Struct({
-      openid: Schema.String,
-      authorize_state: Schema.String,
+      openid: Schema.optional(Schema.String),
+      authorize_state: Schema.optional(Schema.String),
       authorize_time: Schema.optional(Schema.String),
       deauthorize_time: Schema.optional(Schema.String)
     })

@@ -13,7 +13,7 @@ export interface CapitallhhAreasProvincesGetResponse {
    * 查询数据总条数
    * @example 10
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
 }
 
 export interface CapitallhhAreasProvincesGetResponseData {
@@ -21,12 +21,12 @@ export interface CapitallhhAreasProvincesGetResponseData {
    * 省份名称
    * @example "广东省"
    */
-  readonly province_name: string
+  readonly province_name?: string | undefined
   /**
    * 省份编码
    * @example 22
    */
-  readonly province_code: number
+  readonly province_code?: number | undefined
 }
 
 const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhAreasProvincesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -37,12 +37,12 @@ const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhAreasProvin
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_4.shtml",
   schemas: () => {
     const CapitallhhAreasProvincesGetResponseData: Schema.Schema<CapitallhhAreasProvincesGetResponseData> = Schema.Struct({
-      province_name: Schema.String,
-      province_code: Schema.Number
+      province_name: Schema.optional(Schema.String),
+      province_code: Schema.optional(Schema.Number)
     })
     const CapitallhhAreasProvincesGetResponse: Schema.Schema<CapitallhhAreasProvincesGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(CapitallhhAreasProvincesGetResponseData)),
-      total_count: Schema.Number
+      total_count: Schema.optional(Schema.Number)
     })
     return {
       success: CapitallhhAreasProvincesGetResponse,
@@ -69,7 +69,7 @@ export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponse {
    * 查询数据总条数
    * @example 10
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
 }
 
 export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData {
@@ -77,12 +77,12 @@ export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData {
    * 城市名称
    * @example "北京市"
    */
-  readonly city_name: string
+  readonly city_name?: string | undefined
   /**
    * 城市编码
    * @example 10
    */
-  readonly city_code: number
+  readonly city_code?: number | undefined
 }
 
 const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<CapitallhhAreasProvincesProvinceCodeCitiesGetParams, CapitallhhAreasProvincesProvinceCodeCitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -96,12 +96,12 @@ const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<Capitallh
       province_code: Schema.Int
     })
     const CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData: Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData> = Schema.Struct({
-      city_name: Schema.String,
-      city_code: Schema.Number
+      city_name: Schema.optional(Schema.String),
+      city_code: Schema.optional(Schema.Number)
     })
     const CapitallhhAreasProvincesProvinceCodeCitiesGetResponse: Schema.Schema<CapitallhhAreasProvincesProvinceCodeCitiesGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData)),
-      total_count: Schema.Number
+      total_count: Schema.optional(Schema.Number)
     })
     return {
       params: CapitallhhAreasProvincesProvinceCodeCitiesGetParams,
@@ -132,21 +132,21 @@ export interface CapitallhhBanksCorporateBankingGetResponse {
    * 查询数据总条数
    * @example 10
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 本次查询数据条数
    * @example 10
    */
-  readonly count: number
+  readonly count?: number | undefined
   /** 银行列表 */
   readonly data?: ReadonlyArray<CapitallhhBanksCorporateBankingGetResponseData> | undefined
   /**
    * 本次查询偏移量
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /** 分页链接 */
-  readonly links: CapitallhhBanksCorporateBankingGetResponseLinks
+  readonly links?: CapitallhhBanksCorporateBankingGetResponseLinks | undefined
 }
 
 export interface CapitallhhBanksCorporateBankingGetResponseData {
@@ -154,24 +154,24 @@ export interface CapitallhhBanksCorporateBankingGetResponseData {
    * 银行别名
    * @example "工商银行深圳前海微众银行"
    */
-  readonly bank_alias: string
+  readonly bank_alias?: string | undefined
   /**
    * 银行别名编码
    * @example "1000006247"
    */
-  readonly bank_alias_code: string
+  readonly bank_alias_code?: string | undefined
   /**
    * 开户银行
    * @example "招商银行其他银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 开户银行编码
    * @example 1001
    */
-  readonly account_bank_code: number
+  readonly account_bank_code?: number | undefined
   /** 是否需要填写支行 */
-  readonly need_bank_branch: boolean
+  readonly need_bank_branch?: boolean | undefined
 }
 
 export interface CapitallhhBanksCorporateBankingGetResponseLinks {
@@ -204,11 +204,11 @@ const capitallhhBanksCorporateBankingGet: Endpoint.Endpoint<CapitallhhBanksCorpo
       limit: Schema.Int
     })
     const CapitallhhBanksCorporateBankingGetResponseData: Schema.Schema<CapitallhhBanksCorporateBankingGetResponseData> = Schema.Struct({
-      bank_alias: Schema.String,
-      bank_alias_code: Schema.String,
-      account_bank: Schema.String,
-      account_bank_code: Schema.Number,
-      need_bank_branch: Schema.Boolean
+      bank_alias: Schema.optional(Schema.String),
+      bank_alias_code: Schema.optional(Schema.String),
+      account_bank: Schema.optional(Schema.String),
+      account_bank_code: Schema.optional(Schema.Number),
+      need_bank_branch: Schema.optional(Schema.Boolean)
     })
     const CapitallhhBanksCorporateBankingGetResponseLinks: Schema.Schema<CapitallhhBanksCorporateBankingGetResponseLinks> = Schema.Struct({
       next: Schema.optional(Schema.String),
@@ -216,11 +216,11 @@ const capitallhhBanksCorporateBankingGet: Endpoint.Endpoint<CapitallhhBanksCorpo
       self: Schema.optional(Schema.String)
     })
     const CapitallhhBanksCorporateBankingGetResponse: Schema.Schema<CapitallhhBanksCorporateBankingGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      count: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(CapitallhhBanksCorporateBankingGetResponseData)),
-      offset: Schema.Number,
-      links: CapitallhhBanksCorporateBankingGetResponseLinks
+      offset: Schema.optional(Schema.Number),
+      links: Schema.optional(CapitallhhBanksCorporateBankingGetResponseLinks)
     })
     return {
       query: CapitallhhBanksCorporateBankingGetQuery,
@@ -269,21 +269,21 @@ export interface CapitallhhBanksPersonalBankingGetResponse {
    * 查询数据总条数
    * @example 10
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 本次查询数据条数
    * @example 10
    */
-  readonly count: number
+  readonly count?: number | undefined
   /** 银行列表 */
   readonly data?: ReadonlyArray<CapitallhhBanksPersonalBankingGetResponseData> | undefined
   /**
    * 本次查询偏移量
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /** 分页链接 */
-  readonly links: CapitallhhBanksPersonalBankingGetResponseLinks
+  readonly links?: CapitallhhBanksPersonalBankingGetResponseLinks | undefined
 }
 
 export interface CapitallhhBanksPersonalBankingGetResponseData {
@@ -291,24 +291,24 @@ export interface CapitallhhBanksPersonalBankingGetResponseData {
    * 银行别名
    * @example "工商银行深圳前海微众银行"
    */
-  readonly bank_alias: string
+  readonly bank_alias?: string | undefined
   /**
    * 银行别名编码
    * @example "1000006247"
    */
-  readonly bank_alias_code: string
+  readonly bank_alias_code?: string | undefined
   /**
    * 开户银行
    * @example "招商银行其他银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 开户银行编码
    * @example 1001
    */
-  readonly account_bank_code: number
+  readonly account_bank_code?: number | undefined
   /** 是否需要填写支行 */
-  readonly need_bank_branch: boolean
+  readonly need_bank_branch?: boolean | undefined
 }
 
 export interface CapitallhhBanksPersonalBankingGetResponseLinks {
@@ -341,11 +341,11 @@ const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBanksPerson
       limit: Schema.Int
     })
     const CapitallhhBanksPersonalBankingGetResponseData: Schema.Schema<CapitallhhBanksPersonalBankingGetResponseData> = Schema.Struct({
-      bank_alias: Schema.String,
-      bank_alias_code: Schema.String,
-      account_bank: Schema.String,
-      account_bank_code: Schema.Number,
-      need_bank_branch: Schema.Boolean
+      bank_alias: Schema.optional(Schema.String),
+      bank_alias_code: Schema.optional(Schema.String),
+      account_bank: Schema.optional(Schema.String),
+      account_bank_code: Schema.optional(Schema.Number),
+      need_bank_branch: Schema.optional(Schema.Boolean)
     })
     const CapitallhhBanksPersonalBankingGetResponseLinks: Schema.Schema<CapitallhhBanksPersonalBankingGetResponseLinks> = Schema.Struct({
       next: Schema.optional(Schema.String),
@@ -353,11 +353,11 @@ const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBanksPerson
       self: Schema.optional(Schema.String)
     })
     const CapitallhhBanksPersonalBankingGetResponse: Schema.Schema<CapitallhhBanksPersonalBankingGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      count: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(CapitallhhBanksPersonalBankingGetResponseData)),
-      offset: Schema.Number,
-      links: CapitallhhBanksPersonalBankingGetResponseLinks
+      offset: Schema.optional(Schema.Number),
+      links: Schema.optional(CapitallhhBanksPersonalBankingGetResponseLinks)
     })
     return {
       query: CapitallhhBanksPersonalBankingGetQuery,
@@ -401,7 +401,7 @@ export interface CapitallhhBanksSearchBanksByBankAccountGetResponse {
    * 查询数据总条数
    * @example 10
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 银行列表 */
   readonly data?: ReadonlyArray<CapitallhhBanksSearchBanksByBankAccountGetResponseData> | undefined
 }
@@ -411,24 +411,24 @@ export interface CapitallhhBanksSearchBanksByBankAccountGetResponseData {
    * 银行别名
    * @example "工商银行深圳前海微众银行"
    */
-  readonly bank_alias: string
+  readonly bank_alias?: string | undefined
   /**
    * 银行别名编码
    * @example "1000006247"
    */
-  readonly bank_alias_code: string
+  readonly bank_alias_code?: string | undefined
   /**
    * 开户银行
    * @example "招商银行其他银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 开户银行编码
    * @example 1001
    */
-  readonly account_bank_code: number
+  readonly account_bank_code?: number | undefined
   /** 是否需要填写支行 */
-  readonly need_bank_branch: boolean
+  readonly need_bank_branch?: boolean | undefined
 }
 
 const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<CapitallhhBanksSearchBanksByBankAccountGetQuery, CapitallhhBanksSearchBanksByBankAccountGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -443,14 +443,14 @@ const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<CapitallhhBa
       account_number: Schema.String
     })
     const CapitallhhBanksSearchBanksByBankAccountGetResponseData: Schema.Schema<CapitallhhBanksSearchBanksByBankAccountGetResponseData> = Schema.Struct({
-      bank_alias: Schema.String,
-      bank_alias_code: Schema.String,
-      account_bank: Schema.String,
-      account_bank_code: Schema.Number,
-      need_bank_branch: Schema.Boolean
+      bank_alias: Schema.optional(Schema.String),
+      bank_alias_code: Schema.optional(Schema.String),
+      account_bank: Schema.optional(Schema.String),
+      account_bank_code: Schema.optional(Schema.Number),
+      need_bank_branch: Schema.optional(Schema.Boolean)
     })
     const CapitallhhBanksSearchBanksByBankAccountGetResponse: Schema.Schema<CapitallhhBanksSearchBanksByBankAccountGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(CapitallhhBanksSearchBanksByBankAccountGetResponseData))
     })
     return {
@@ -506,41 +506,41 @@ export interface CapitallhhBanksBankAliasCodeBranchesGetResponse {
    * 查询数据总条数
    * @example 10
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 本次查询条数
    * @example 10
    */
-  readonly count: number
+  readonly count?: number | undefined
   /** 支行列表 */
   readonly data?: ReadonlyArray<CapitallhhBanksBankAliasCodeBranchesGetResponseData> | undefined
   /**
    * 本次查询偏移量
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /** 分页链接 */
-  readonly links: CapitallhhBanksBankAliasCodeBranchesGetResponseLinks
+  readonly links?: CapitallhhBanksBankAliasCodeBranchesGetResponseLinks | undefined
   /**
    * 开户银行
    * @example "招商银行其他银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 开户银行编码
    * @example 1001
    */
-  readonly account_bank_code: number
+  readonly account_bank_code?: number | undefined
   /**
    * 银行别名
    * @example "工商银行深圳前海微众银行"
    */
-  readonly bank_alias: string
+  readonly bank_alias?: string | undefined
   /**
    * 银行别名编码
    * @example "1000006247"
    */
-  readonly bank_alias_code: string
+  readonly bank_alias_code?: string | undefined
 }
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetResponseData {
@@ -548,12 +548,12 @@ export interface CapitallhhBanksBankAliasCodeBranchesGetResponseData {
    * 开户银行支行名称
    * @example "中国工商银行上海市周浦支行"
    */
-  readonly bank_branch_name: string
+  readonly bank_branch_name?: string | undefined
   /**
    * 开户银行支行联行号
    * @example "102290072311"
    */
-  readonly bank_branch_id: string
+  readonly bank_branch_id?: string | undefined
 }
 
 export interface CapitallhhBanksBankAliasCodeBranchesGetResponseLinks {
@@ -590,8 +590,8 @@ const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<CapitallhhBanks
       limit: Schema.Int
     })
     const CapitallhhBanksBankAliasCodeBranchesGetResponseData: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponseData> = Schema.Struct({
-      bank_branch_name: Schema.String,
-      bank_branch_id: Schema.String
+      bank_branch_name: Schema.optional(Schema.String),
+      bank_branch_id: Schema.optional(Schema.String)
     })
     const CapitallhhBanksBankAliasCodeBranchesGetResponseLinks: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponseLinks> = Schema.Struct({
       next: Schema.optional(Schema.String),
@@ -599,15 +599,15 @@ const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<CapitallhhBanks
       self: Schema.optional(Schema.String)
     })
     const CapitallhhBanksBankAliasCodeBranchesGetResponse: Schema.Schema<CapitallhhBanksBankAliasCodeBranchesGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      count: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(CapitallhhBanksBankAliasCodeBranchesGetResponseData)),
-      offset: Schema.Number,
-      links: CapitallhhBanksBankAliasCodeBranchesGetResponseLinks,
-      account_bank: Schema.String,
-      account_bank_code: Schema.Number,
-      bank_alias: Schema.String,
-      bank_alias_code: Schema.String
+      offset: Schema.optional(Schema.Number),
+      links: Schema.optional(CapitallhhBanksBankAliasCodeBranchesGetResponseLinks),
+      account_bank: Schema.optional(Schema.String),
+      account_bank_code: Schema.optional(Schema.Number),
+      bank_alias: Schema.optional(Schema.String),
+      bank_alias_code: Schema.optional(Schema.String)
     })
     return {
       params: CapitallhhBanksBankAliasCodeBranchesGetParams,

@@ -12,7 +12,7 @@ export interface CertificatesGetQuery {
 }
 
 export interface CertificatesGetResponse {
-  readonly data: ReadonlyArray<CertificatesGetResponseData>
+  readonly data?: ReadonlyArray<CertificatesGetResponseData> | undefined
 }
 
 export interface CertificatesGetResponseData {
@@ -59,7 +59,7 @@ const certificatesGet: Endpoint.Endpoint<CertificatesGetQuery, CertificatesGetRe
       encrypt_certificate: Schema.optional(CertificatesGetResponseDataEncryptCertificate)
     })
     const CertificatesGetResponse: Schema.Schema<CertificatesGetResponse> = Schema.Struct({
-      data: Schema.Array(CertificatesGetResponseData)
+      data: Schema.optional(Schema.Array(CertificatesGetResponseData))
     })
     return {
       query: CertificatesGetQuery,

@@ -2,8 +2,11 @@
 
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
+import { AccountError, AppidMchidNotMatch, MchNotExists, OrderClosed, OutTradeNoUsed } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { BoundedString, IpAddress, OpenEnum, PatternString, Rfc3339, UrlString } from "../schemas/common.js"
+
+const accountErrorAndappidMchidNotMatchAndmchNotExistsAndorderClosedAndoutTradeNoUsedErrors = [...commonErrors, AccountError, AppidMchidNotMatch, MchNotExists, OrderClosed, OutTradeNoUsed] as const
 
 // ---- POST /v3/combine-transactions/app ----
 
@@ -243,7 +246,7 @@ export interface AppPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
   /** 预签约结果 */
   readonly contract_result?: AppPostResponseContractResult | undefined
 }
@@ -253,7 +256,7 @@ export interface AppPostResponseContractResult {
    * 签约结果码
    * @example "INVALID_REQUEST"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 签约结果描述信息
    * @example "当前签约协议号已经进行签约"
@@ -270,11 +273,11 @@ const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml",
   schemas: () => {
     const AppPostBodySceneInfo: Schema.Schema<AppPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      payer_client_ip: Schema.String
+      device_id: Schema.optional(BoundedString(1, 16)),
+      payer_client_ip: IpAddress
     })
     const AppPostBodySubOrdersAmount: Schema.Schema<AppPostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int,
+      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       currency: Schema.String
     })
     const AppPostBodySubOrdersSettleInfo: Schema.Schema<AppPostBodySubOrdersSettleInfo> = Schema.Struct({
@@ -282,13 +285,13 @@ const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const AppPostBodySubOrders: Schema.Schema<AppPostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: BoundedString(1, 32),
       individual_auth_id: Schema.optional(Schema.String),
       individual_name: Schema.optional(Schema.String),
-      attach: Schema.String,
+      attach: BoundedString(1, 128),
       amount: AppPostBodySubOrdersAmount,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.optional(Schema.String),
+      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
       detail: Schema.optional(Schema.String),
       goods_tag: Schema.optional(Schema.String),
       description: Schema.String,
@@ -324,27 +327,27 @@ const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*
       subsidy_detail: Schema.optional(Schema.Array(AppPostBodySubsidyInfoSubsidyDetail))
     })
     const AppPostBody: Schema.Schema<AppPostBody> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
+      combine_appid: BoundedString(1, 32),
+      combine_mchid: BoundedString(1, 32),
+      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       scene_info: Schema.optional(AppPostBodySceneInfo),
-      sub_orders: Schema.Array(AppPostBodySubOrders),
+      sub_orders: Schema.Array(AppPostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
       combine_payer_info: Schema.optional(AppPostBodyCombinePayerInfo),
       time_start: Schema.optional(Rfc3339),
       time_expire: Schema.optional(Rfc3339),
-      prepay_id: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      prepay_id: Schema.optional(BoundedString(1, 64)),
+      notify_url: UrlString(1, 256, "https"),
       trade_scenario: Schema.optional(Schema.Literal("RECOMMERCE")),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
       contract_info: Schema.optional(AppPostBodyContractInfo),
       subsidy_info: Schema.optional(AppPostBodySubsidyInfo)
     })
     const AppPostResponseContractResult: Schema.Schema<AppPostResponseContractResult> = Schema.Struct({
-      code: Schema.String,
+      code: Schema.optional(Schema.String),
       message: Schema.optional(Schema.String)
     })
     const AppPostResponse: Schema.Schema<AppPostResponse> = Schema.Struct({
-      prepay_id: Schema.String,
+      prepay_id: Schema.optional(Schema.String),
       contract_result: Schema.optional(AppPostResponseContractResult)
     })
     return {
@@ -422,7 +425,7 @@ export interface H5PostBodySceneInfoH5Info {
    * 场景类型
    * @example "iOS"
    */
-  readonly type: string
+  readonly type: "iOS" | "Android" | "Wap"
   /**
    * 应用名称
    * @example "王者荣耀"
@@ -545,7 +548,7 @@ export interface H5PostResponse {
    * 支付跳转链接
    * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
    */
-  readonly h5_url: string
+  readonly h5_url?: string | undefined
 }
 
 const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -557,19 +560,19 @@ const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_9.shtml",
   schemas: () => {
     const H5PostBodySceneInfoH5Info: Schema.Schema<H5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.String,
+      type: Schema.Literal("iOS", "Android", "Wap"),
       app_name: Schema.optional(Schema.String),
       app_url: Schema.optional(Schema.String),
       bundle_id: Schema.optional(Schema.String),
       package_name: Schema.optional(Schema.String)
     })
     const H5PostBodySceneInfo: Schema.Schema<H5PostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.String,
-      payer_client_ip: Schema.String,
+      device_id: BoundedString(1, 32),
+      payer_client_ip: IpAddress,
       h5_info: H5PostBodySceneInfoH5Info
     })
     const H5PostBodySubOrdersAmount: Schema.Schema<H5PostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int,
+      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       currency: Schema.String
     })
     const H5PostBodySubOrdersSettleInfo: Schema.Schema<H5PostBodySubOrdersSettleInfo> = Schema.Struct({
@@ -577,13 +580,13 @@ const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const H5PostBodySubOrders: Schema.Schema<H5PostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      attach: Schema.String,
+      mchid: BoundedString(1, 32),
+      attach: BoundedString(1, 128),
       amount: H5PostBodySubOrdersAmount,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
-      description: Schema.String,
+      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      sub_mchid: BoundedString(1, 32),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
+      description: BoundedString(1, 128),
       settle_info: Schema.optional(H5PostBodySubOrdersSettleInfo),
       sub_appid: Schema.optional(Schema.String)
     })
@@ -598,19 +601,19 @@ const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__
       identity: Schema.optional(H5PostBodyCombinePayerInfoIdentity)
     })
     const H5PostBody: Schema.Schema<H5PostBody> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
+      combine_appid: BoundedString(1, 32),
+      combine_mchid: BoundedString(1, 32),
+      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       scene_info: H5PostBodySceneInfo,
-      sub_orders: Schema.Array(H5PostBodySubOrders),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      sub_orders: Schema.Array(H5PostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
+      time_start: Schema.optional(Rfc3339),
+      time_expire: Schema.optional(Rfc3339),
+      notify_url: UrlString(1, 2048, "https"),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
       combine_payer_info: Schema.optional(H5PostBodyCombinePayerInfo)
     })
     const H5PostResponse: Schema.Schema<H5PostResponse> = Schema.Struct({
-      h5_url: Schema.String
+      h5_url: Schema.optional(Schema.String)
     })
     return {
       body: H5PostBody,
@@ -638,22 +641,22 @@ export interface IdCombineTransactionIdGetResponse {
    * 平台商户应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly combine_appid: string
+  readonly combine_appid?: string | undefined
   /**
    * 平台商户号
    * @example "1230000109"
    */
-  readonly combine_mchid: string
+  readonly combine_mchid?: string | undefined
   /**
    * 交易单订单号
    * @example "P20150806125346"
    */
-  readonly combine_out_trade_no: string
+  readonly combine_out_trade_no?: string | undefined
   /**
    * 交易单微信支付订单号
    * @example "1217752501201407033233368018"
    */
-  readonly combine_transaction_id: string
+  readonly combine_transaction_id?: string | undefined
   /** 支付者 */
   readonly combine_payer_info?: IdCombineTransactionIdGetResponseCombinePayerInfo | undefined
   /** 场景信息 */
@@ -665,7 +668,7 @@ export interface IdCombineTransactionIdGetResponse {
    * Documented values: `RECOMMERCE` (decoded as any string: more may come).
    * @example "RECOMMERCE"
    */
-  readonly trade_scenario?: string | undefined
+  readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
 }
 
 export interface IdCombineTransactionIdGetResponseCombinePayerInfo {
@@ -689,12 +692,12 @@ export interface IdCombineTransactionIdGetResponseSubOrders {
    * 商品单发起商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商品单个人收款方受理授权ID
    * @example "1900000109"
    */
-  readonly individual_auth_id: string
+  readonly individual_auth_id?: string | undefined
   /**
    * 商品单个人收款方平台昵称
    * @example "哈哈哈小店"
@@ -704,7 +707,7 @@ export interface IdCombineTransactionIdGetResponseSubOrders {
    * 商品单商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "1009660380201506130728806387"
@@ -719,7 +722,7 @@ export interface IdCombineTransactionIdGetResponseSubOrders {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -744,22 +747,22 @@ export interface IdCombineTransactionIdGetResponseSubOrdersAmount {
    * 标价金额
    * @example 10
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 现金支付金额
    * @example 10
    */
-  readonly payer_amount: number
+  readonly payer_amount?: number | undefined
   /**
    * 标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 现金支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /**
    * 结算汇率
    * @example 650000000
@@ -784,34 +787,34 @@ const idCombineTransactionIdGet: Endpoint.Endpoint<IdCombineTransactionIdGetPara
       device_id: Schema.optional(Schema.String)
     })
     const IdCombineTransactionIdGetResponseSubOrdersAmount: Schema.Schema<IdCombineTransactionIdGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Number,
-      payer_amount: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total_amount: Schema.optional(Schema.Number),
+      payer_amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       settlement_rate: Schema.optional(Schema.Number)
     })
     const IdCombineTransactionIdGetResponseSubOrders: Schema.Schema<IdCombineTransactionIdGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      individual_auth_id: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      individual_auth_id: Schema.optional(Schema.String),
       individual_name: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       amount: Schema.optional(IdCombineTransactionIdGetResponseSubOrdersAmount)
     })
     const IdCombineTransactionIdGetResponse: Schema.Schema<IdCombineTransactionIdGetResponse> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
-      combine_transaction_id: Schema.String,
+      combine_appid: Schema.optional(Schema.String),
+      combine_mchid: Schema.optional(Schema.String),
+      combine_out_trade_no: Schema.optional(Schema.String),
+      combine_transaction_id: Schema.optional(Schema.String),
       combine_payer_info: Schema.optional(IdCombineTransactionIdGetResponseCombinePayerInfo),
       scene_info: Schema.optional(IdCombineTransactionIdGetResponseSceneInfo),
       sub_orders: Schema.optional(Schema.Array(IdCombineTransactionIdGetResponseSubOrders)),
-      trade_scenario: Schema.optional(Schema.String)
+      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE"))
     })
     return {
       params: IdCombineTransactionIdGetParams,
@@ -1044,7 +1047,7 @@ export interface JsapiPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1056,11 +1059,11 @@ const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_2.shtml",
   schemas: () => {
     const JsapiPostBodySceneInfo: Schema.Schema<JsapiPostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      payer_client_ip: Schema.String
+      device_id: Schema.optional(BoundedString(1, 16)),
+      payer_client_ip: IpAddress
     })
     const JsapiPostBodySubOrdersAmount: Schema.Schema<JsapiPostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int,
+      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       currency: Schema.String
     })
     const JsapiPostBodySubOrdersSettleInfo: Schema.Schema<JsapiPostBodySubOrdersSettleInfo> = Schema.Struct({
@@ -1068,16 +1071,16 @@ const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const JsapiPostBodySubOrders: Schema.Schema<JsapiPostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      attach: Schema.String,
+      mchid: BoundedString(1, 32),
+      attach: BoundedString(1, 128),
       amount: JsapiPostBodySubOrdersAmount,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
-      detail: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      description: Schema.String,
+      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      sub_mchid: BoundedString(1, 32),
+      detail: Schema.optional(BoundedString(1, 6000)),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
+      description: BoundedString(1, 127),
       settle_info: Schema.optional(JsapiPostBodySubOrdersSettleInfo),
-      sub_appid: Schema.optional(Schema.String),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
       profit_sharing: Schema.optional(Schema.Boolean)
     })
     const JsapiPostBodyCombinePayerInfoIdentity: Schema.Schema<JsapiPostBodyCombinePayerInfoIdentity> = Schema.Struct({
@@ -1102,20 +1105,20 @@ const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError
       subsidy_detail: Schema.optional(Schema.Array(JsapiPostBodySubsidyInfoSubsidyDetail))
     })
     const JsapiPostBody: Schema.Schema<JsapiPostBody> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
+      combine_appid: BoundedString(1, 32),
+      combine_mchid: BoundedString(1, 32),
+      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       scene_info: Schema.optional(JsapiPostBodySceneInfo),
-      sub_orders: Schema.Array(JsapiPostBodySubOrders),
+      sub_orders: Schema.Array(JsapiPostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
       combine_payer_info: JsapiPostBodyCombinePayerInfo,
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      time_start: Schema.optional(Rfc3339),
+      time_expire: Schema.optional(Rfc3339),
+      notify_url: UrlString(1, 255, "https"),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
       subsidy_info: Schema.optional(JsapiPostBodySubsidyInfo)
     })
     const JsapiPostResponse: Schema.Schema<JsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: JsapiPostBody,
@@ -1243,7 +1246,7 @@ export interface MiniprogramPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, MiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1275,18 +1278,18 @@ const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, MiniprogramPostRes
       description: Schema.String
     })
     const MiniprogramPostBody: Schema.Schema<MiniprogramPostBody> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
+      combine_appid: BoundedString(1, 32),
+      combine_mchid: BoundedString(1, 32),
+      combine_out_trade_no: BoundedString(1, 32),
       combine_payer_info: MiniprogramPostBodyCombinePayerInfo,
       scene_info: Schema.optional(MiniprogramPostBodySceneInfo),
-      sub_orders: Schema.Array(MiniprogramPostBodySubOrders),
+      sub_orders: Schema.Array(MiniprogramPostBodySubOrders).pipe(Schema.maxItems(10)),
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.optional(Schema.String),
+      notify_url: Schema.optional(UrlString(1, 255, "https")),
       trade_scenario: Schema.optional(Schema.Literal("RECOMMERCE"))
     })
     const MiniprogramPostResponse: Schema.Schema<MiniprogramPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: MiniprogramPostBody,
@@ -1453,7 +1456,7 @@ export interface NativePostResponse {
    * 二维码链接
    * @example "weixin://pay.weixin.qq.com/bizpayurl/up?pr=NwY5Mz9&groupid=00"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1465,11 +1468,11 @@ const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonEr
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_10.shtml",
   schemas: () => {
     const NativePostBodySceneInfo: Schema.Schema<NativePostBodySceneInfo> = Schema.Struct({
-      device_id: Schema.optional(Schema.String),
-      payer_client_ip: Schema.String
+      device_id: Schema.optional(BoundedString(1, 16)),
+      payer_client_ip: IpAddress
     })
     const NativePostBodySubOrdersAmount: Schema.Schema<NativePostBodySubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Int,
+      total_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       currency: Schema.String
     })
     const NativePostBodySubOrdersSettleInfo: Schema.Schema<NativePostBodySubOrdersSettleInfo> = Schema.Struct({
@@ -1477,11 +1480,11 @@ const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonEr
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const NativePostBodySubOrders: Schema.Schema<NativePostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      attach: Schema.String,
+      mchid: BoundedString(1, 32),
+      attach: BoundedString(1, 128),
       amount: NativePostBodySubOrdersAmount,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
+      out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      sub_mchid: BoundedString(1, 32),
       goods_tag: Schema.optional(Schema.String),
       description: Schema.String,
       settle_info: Schema.optional(NativePostBodySubOrdersSettleInfo),
@@ -1498,19 +1501,19 @@ const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonEr
       identity: Schema.optional(NativePostBodyCombinePayerInfoIdentity)
     })
     const NativePostBody: Schema.Schema<NativePostBody> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
+      combine_appid: BoundedString(1, 32),
+      combine_mchid: BoundedString(1, 32),
+      combine_out_trade_no: PatternString(2, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       scene_info: Schema.optional(NativePostBodySceneInfo),
-      sub_orders: Schema.Array(NativePostBodySubOrders),
-      time_start: Schema.optional(Schema.String),
-      time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      sub_orders: Schema.Array(NativePostBodySubOrders).pipe(Schema.minItems(1), Schema.maxItems(50)),
+      time_start: Schema.optional(Rfc3339),
+      time_expire: Schema.optional(Rfc3339),
+      notify_url: UrlString(1, 256, "https"),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_debit", "balance_only"))),
       combine_payer_info: Schema.optional(NativePostBodyCombinePayerInfo)
     })
     const NativePostResponse: Schema.Schema<NativePostResponse> = Schema.Struct({
-      code_url: Schema.String
+      code_url: Schema.optional(Schema.String)
     })
     return {
       body: NativePostBody,
@@ -1551,7 +1554,7 @@ export interface OutTradeNoCombineOutTradeNoGetResponse {
    * 交易单微信支付订单号
    * @example "1217752501201407033233368018"
    */
-  readonly combine_transaction_id: string
+  readonly combine_transaction_id?: string | undefined
   /** 场景信息 */
   readonly scene_info?: OutTradeNoCombineOutTradeNoGetResponseSceneInfo | undefined
   /** 商品单信息 */
@@ -1563,7 +1566,7 @@ export interface OutTradeNoCombineOutTradeNoGetResponse {
    * Documented values: `RECOMMERCE` (decoded as any string: more may come).
    * @example "RECOMMERCE"
    */
-  readonly trade_scenario?: string | undefined
+  readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
   /** 使用的商户贴息信息(微信分付) */
   readonly installment_info?: OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo | undefined
 }
@@ -1581,7 +1584,7 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrders {
    * 子单商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商品单个人收款方受理授权ID
    * @example "1900000109"
@@ -1597,13 +1600,13 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrders {
    * Documented values: `NATIVE`, `JSAPI`, `APP`, `MWEB` (decoded as any string: more may come).
    * @example "JSAPI"
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "NATIVE" | "JSAPI" | "APP" | "MWEB" | (string & {}) | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `PAYERROR` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "PAYERROR" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -1628,7 +1631,7 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrders {
    * 商品单商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
@@ -1659,12 +1662,12 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail 
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /** 优惠券面额 */
   readonly amount?: number | undefined
   /** 活动批次ID */
@@ -1689,17 +1692,17 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailG
    * 商品编码
    * @example "商品编码"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
    * @example 828800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品优惠金额
    * @example 1
@@ -1717,7 +1720,7 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount {
    * 标价金额
    * @example 100
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 标价币种
    * @example "CNY"
@@ -1727,7 +1730,7 @@ export interface OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount {
    * 现金支付金额
    * @example 10
    */
-  readonly payer_amount: number
+  readonly payer_amount?: number | undefined
   /**
    * 现金支付币种
    * @example "CNY"
@@ -1745,17 +1748,17 @@ export interface OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo {
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 export interface OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo {
   /** 是否使用了商户贴息 */
-  readonly use_subsidy: boolean
+  readonly use_subsidy?: boolean | undefined
   /**
    * 用户实际选择分期期数
    * @example 3
    */
-  readonly selected_installment_number: number
+  readonly selected_installment_number?: number | undefined
 }
 
 const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoGetParams, OutTradeNoCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1766,23 +1769,23 @@ const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTrad
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-out-trade-no.html",
   schemas: () => {
     const OutTradeNoCombineOutTradeNoGetParams: Schema.Schema<OutTradeNoCombineOutTradeNoGetParams> = Schema.Struct({
-      combine_out_trade_no: Schema.NonEmptyString
+      combine_out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
     })
     const OutTradeNoCombineOutTradeNoGetResponseSceneInfo: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSceneInfo> = Schema.Struct({
       device_id: Schema.optional(Schema.String)
     })
     const OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      quantity: Schema.Number,
-      unit_price: Schema.Number,
+      goods_id: Schema.optional(Schema.String),
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
       discount_amount: Schema.optional(Schema.Number),
       goods_remark: Schema.optional(Schema.String)
     })
     const OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
       amount: Schema.optional(Schema.Number),
       stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
@@ -1792,23 +1795,23 @@ const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTrad
       goods_detail: Schema.optional(Schema.Array(OutTradeNoCombineOutTradeNoGetResponseSubOrdersPromotionDetailGoodsDetail))
     })
     const OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Number,
+      total_amount: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_amount: Schema.Number,
+      payer_amount: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String),
       settlement_rate: Schema.optional(Schema.Number)
     })
     const OutTradeNoCombineOutTradeNoGetResponseSubOrders: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       individual_auth_id: Schema.optional(Schema.String),
       individual_name: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "PAYERROR")),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
@@ -1816,21 +1819,21 @@ const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTrad
       amount: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount)
     })
     const OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.String
+      openid: Schema.optional(Schema.String)
     })
     const OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo> = Schema.Struct({
-      use_subsidy: Schema.Boolean,
-      selected_installment_number: Schema.Number
+      use_subsidy: Schema.optional(Schema.Boolean),
+      selected_installment_number: Schema.optional(Schema.Number)
     })
     const OutTradeNoCombineOutTradeNoGetResponse: Schema.Schema<OutTradeNoCombineOutTradeNoGetResponse> = Schema.Struct({
       combine_appid: Schema.String,
       combine_mchid: Schema.String,
       combine_out_trade_no: Schema.String,
-      combine_transaction_id: Schema.String,
+      combine_transaction_id: Schema.optional(Schema.String),
       scene_info: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseSceneInfo),
       sub_orders: Schema.optional(Schema.Array(OutTradeNoCombineOutTradeNoGetResponseSubOrders)),
       combine_payer_info: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo),
-      trade_scenario: Schema.optional(Schema.String),
+      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE")),
       installment_info: Schema.optional(OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo)
     })
     return {
@@ -1937,31 +1940,31 @@ export interface OutTradeNoCombineOutTradeNoClosePostBodySubOrders {
 /** The input of `v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post`: params, body fields together. */
 export interface OutTradeNoCombineOutTradeNoClosePostRequest extends OutTradeNoCombineOutTradeNoClosePostParams, OutTradeNoCombineOutTradeNoClosePostBody {}
 
-const outTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+const outTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError | AccountError | AppidMchidNotMatch | MchNotExists | OrderClosed | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post",
   method: "POST",
   path: "/v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close",
   summary: "合单关闭订单API",
   schemas: () => {
     const OutTradeNoCombineOutTradeNoClosePostParams: Schema.Schema<OutTradeNoCombineOutTradeNoClosePostParams> = Schema.Struct({
-      combine_out_trade_no: Schema.NonEmptyString
+      combine_out_trade_no: BoundedString(1, 32)
     })
     const OutTradeNoCombineOutTradeNoClosePostBodySubOrders: Schema.Schema<OutTradeNoCombineOutTradeNoClosePostBodySubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
+      mchid: BoundedString(1, 32),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
       individual_auth_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String)
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      sub_appid: Schema.optional(BoundedString(1, 32))
     })
     const OutTradeNoCombineOutTradeNoClosePostBody: Schema.Schema<OutTradeNoCombineOutTradeNoClosePostBody> = Schema.Struct({
-      combine_appid: Schema.String,
+      combine_appid: BoundedString(1, 32),
       sub_orders: Schema.Array(OutTradeNoCombineOutTradeNoClosePostBodySubOrders).pipe(Schema.maxItems(50))
     })
     return {
       params: OutTradeNoCombineOutTradeNoClosePostParams,
       body: OutTradeNoCombineOutTradeNoClosePostBody,
       success: Endpoint.NoContent,
-      errors: commonErrors
+      errors: accountErrorAndappidMchidNotMatchAndmchNotExistsAndorderClosedAndoutTradeNoUsedErrors
     }
   }
 })

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/compliance/inactive-merchant-identity-verification/merchants ----
 
@@ -19,7 +20,7 @@ export interface InactiveMerchantIdentityVerificationMerchantsPostResponse {
    * 核实单号
    * @example "28011678863778000000123124312"
    */
-  readonly verification_id: string
+  readonly verification_id?: string | undefined
 }
 
 const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoint<InactiveMerchantIdentityVerificationMerchantsPostBody, InactiveMerchantIdentityVerificationMerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -33,7 +34,7 @@ const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoint<Inact
       sub_mchid: Schema.String
     })
     const InactiveMerchantIdentityVerificationMerchantsPostResponse: Schema.Schema<InactiveMerchantIdentityVerificationMerchantsPostResponse> = Schema.Struct({
-      verification_id: Schema.String
+      verification_id: Schema.optional(Schema.String)
     })
     return {
       body: InactiveMerchantIdentityVerificationMerchantsPostBody,
@@ -64,24 +65,24 @@ export interface InactiveMerchantIdentityVerificationMerchantsSubMchidVerificati
    * 特约商户号
    * @example "1900009231"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 核实单号
    * @example "28011678863778000000123124312"
    */
-  readonly verification_id: string
+  readonly verification_id?: string | undefined
   /**
    * 核实单状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 失败原因
    * Documented values: `MATERIALS_ABNORMAL`, `PROCESS_TIMEOUT` (decoded as any string: more may come).
    * @example "MATERIALS_ABNORMAL"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "MATERIALS_ABNORMAL" | "PROCESS_TIMEOUT" | (string & {}) | undefined
   /** 创建时间 */
   readonly create_time?: string | undefined
   /** 完成时间 */
@@ -100,10 +101,10 @@ const inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerifica
       verification_id: Schema.NonEmptyString
     })
     const InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse: Schema.Schema<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      verification_id: Schema.String,
-      state: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      verification_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+      fail_reason: Schema.optional(OpenEnum("MATERIALS_ABNORMAL", "PROCESS_TIMEOUT")),
       create_time: Schema.optional(Schema.String),
       finish_time: Schema.optional(Schema.String)
     })

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/credit-repayment/partner/contracts/app-presign ----
 
@@ -109,7 +110,7 @@ export interface PartnerContractsAppPresignPostResponse {
    * 预签约码
    * @example "example_presign_token"
    */
-  readonly presign_token: string
+  readonly presign_token?: string | undefined
   /**
    * 跳转到的签约服务提供方
    * @example "example_redirect_service"
@@ -150,7 +151,7 @@ const partnerContractsAppPresignPost: Endpoint.Endpoint<PartnerContractsAppPresi
       trade_info: Schema.optional(PartnerContractsAppPresignPostBodyTradeInfo)
     })
     const PartnerContractsAppPresignPostResponse: Schema.Schema<PartnerContractsAppPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.String,
+      presign_token: Schema.optional(Schema.String),
       redirect_service: Schema.optional(Schema.String)
     })
     return {
@@ -280,7 +281,7 @@ export interface PartnerContractsH5PresignPostResponse {
    * 拉起微信支付签约页的URL
    * @example "https://payapp.weixin.qq.com/xxx?presign_token=wx12334"
    */
-  readonly redirect_url: string
+  readonly redirect_url?: string | undefined
 }
 
 const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5PresignPostBody, PartnerContractsH5PresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -320,7 +321,7 @@ const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5Presign
       jump_info: Schema.optional(PartnerContractsH5PresignPostBodyJumpInfo)
     })
     const PartnerContractsH5PresignPostResponse: Schema.Schema<PartnerContractsH5PresignPostResponse> = Schema.Struct({
-      redirect_url: Schema.String
+      redirect_url: Schema.optional(Schema.String)
     })
     return {
       body: PartnerContractsH5PresignPostBody,
@@ -356,28 +357,28 @@ export interface PartnerContractsTerminatePostResponseContractInfo {
    * 协议ID
    * @example "100005698"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 模板ID
    * @example "123"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 服务商签约协议号
    * @example "100001256"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户展示名称
    * @example "*明"
    */
-  readonly display_name: string
+  readonly display_name?: string | undefined
   /**
    * 协议状态
    * Documented values: `CONTRACT_STATE_INVALID`, `CONTRACT_STATE_EFFECTIVE`, `CONTRACT_STATE_TERMINATED` (decoded as any string: more may come).
    * @example "CONTRACT_STATE_INVALID"
    */
-  readonly contract_state: string
+  readonly contract_state?: "CONTRACT_STATE_INVALID" | "CONTRACT_STATE_EFFECTIVE" | "CONTRACT_STATE_TERMINATED" | (string & {}) | undefined
   /**
    * 协议签署时间
    * @example "2021-11-20T13:29:35+08:00"
@@ -393,7 +394,7 @@ export interface PartnerContractsTerminatePostResponseContractInfo {
    * Documented values: `TERMINATION_MODE_INVALID`, `TERMINATION_MODE_BY_USER`, `TERMINATION_MODE_BY_MERCHANT`, `TERMINATION_MODE_BY_CUSTOMER_SERVICE` (decoded as any string: more may come).
    * @example "TERMINATION_MODE_BY_USER"
    */
-  readonly contract_terminated_mode?: string | undefined
+  readonly contract_terminated_mode?: "TERMINATION_MODE_INVALID" | "TERMINATION_MODE_BY_USER" | "TERMINATION_MODE_BY_MERCHANT" | "TERMINATION_MODE_BY_CUSTOMER_SERVICE" | (string & {}) | undefined
   /**
    * 协议解约备注
    * @example "example_contract_termination_remark"
@@ -418,7 +419,7 @@ export interface PartnerContractsTerminatePostResponseContractInfo {
    * 还款金额上限
    * @example 10000
    */
-  readonly repayment_amount_limit: number
+  readonly repayment_amount_limit?: number | undefined
 }
 
 const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminatePostBody, PartnerContractsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -432,19 +433,19 @@ const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminate
       contract_termination_remark: Schema.String
     })
     const PartnerContractsTerminatePostResponseContractInfo: Schema.Schema<PartnerContractsTerminatePostResponseContractInfo> = Schema.Struct({
-      contract_id: Schema.String,
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      display_name: Schema.String,
-      contract_state: Schema.String,
+      contract_id: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String),
+      display_name: Schema.optional(Schema.String),
+      contract_state: Schema.optional(OpenEnum("CONTRACT_STATE_INVALID", "CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED")),
       contract_signed_time: Schema.optional(Schema.String),
       contract_terminated_time: Schema.optional(Schema.String),
-      contract_terminated_mode: Schema.optional(Schema.String),
+      contract_terminated_mode: Schema.optional(OpenEnum("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_USER", "TERMINATION_MODE_BY_MERCHANT", "TERMINATION_MODE_BY_CUSTOMER_SERVICE")),
       contract_termination_remark: Schema.optional(Schema.String),
       repayment_day: Schema.optional(Schema.Number),
       openid: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      repayment_amount_limit: Schema.Number
+      repayment_amount_limit: Schema.optional(Schema.Number)
     })
     const PartnerContractsTerminatePostResponse: Schema.Schema<PartnerContractsTerminatePostResponse> = Schema.Struct({
       contract_info: Schema.optional(PartnerContractsTerminatePostResponseContractInfo)
@@ -489,28 +490,28 @@ export interface PartnerContractsOutContractCodeGetResponse {
    * 协议ID
    * @example "100005698"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 模板ID
    * @example "123"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 服务商签约协议号
    * @example "100001256"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户展示名称
    * @example "*明"
    */
-  readonly display_name: string
+  readonly display_name?: string | undefined
   /**
    * 协议状态
    * Documented values: `CONTRACT_STATE_INVALID`, `CONTRACT_STATE_EFFECTIVE`, `CONTRACT_STATE_TERMINATED` (decoded as any string: more may come).
    * @example "CONTRACT_STATE_INVALID"
    */
-  readonly contract_state: string
+  readonly contract_state?: "CONTRACT_STATE_INVALID" | "CONTRACT_STATE_EFFECTIVE" | "CONTRACT_STATE_TERMINATED" | (string & {}) | undefined
   /**
    * 协议签署时间
    * @example "2021-11-20T13:29:35+08:00"
@@ -526,7 +527,7 @@ export interface PartnerContractsOutContractCodeGetResponse {
    * Documented values: `TERMINATION_MODE_INVALID`, `TERMINATION_MODE_BY_USER`, `TERMINATION_MODE_BY_MERCHANT`, `TERMINATION_MODE_BY_CUSTOMER_SERVICE` (decoded as any string: more may come).
    * @example "TERMINATION_MODE_BY_USER"
    */
-  readonly contract_terminated_mode?: string | undefined
+  readonly contract_terminated_mode?: "TERMINATION_MODE_INVALID" | "TERMINATION_MODE_BY_USER" | "TERMINATION_MODE_BY_MERCHANT" | "TERMINATION_MODE_BY_CUSTOMER_SERVICE" | (string & {}) | undefined
   /**
    * 协议解约备注
    * @example "example_contract_termination_remark"
@@ -551,7 +552,7 @@ export interface PartnerContractsOutContractCodeGetResponse {
    * 还款金额上限
    * @example 10000
    */
-  readonly repayment_amount_limit: number
+  readonly repayment_amount_limit?: number | undefined
 }
 
 const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContractsOutContractCodeGetParams, PartnerContractsOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -564,19 +565,19 @@ const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContractsOutC
       out_contract_code: Schema.NonEmptyString
     })
     const PartnerContractsOutContractCodeGetResponse: Schema.Schema<PartnerContractsOutContractCodeGetResponse> = Schema.Struct({
-      contract_id: Schema.String,
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      display_name: Schema.String,
-      contract_state: Schema.String,
+      contract_id: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String),
+      display_name: Schema.optional(Schema.String),
+      contract_state: Schema.optional(OpenEnum("CONTRACT_STATE_INVALID", "CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED")),
       contract_signed_time: Schema.optional(Schema.String),
       contract_terminated_time: Schema.optional(Schema.String),
-      contract_terminated_mode: Schema.optional(Schema.String),
+      contract_terminated_mode: Schema.optional(OpenEnum("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_USER", "TERMINATION_MODE_BY_MERCHANT", "TERMINATION_MODE_BY_CUSTOMER_SERVICE")),
       contract_termination_remark: Schema.optional(Schema.String),
       repayment_day: Schema.optional(Schema.Number),
       openid: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      repayment_amount_limit: Schema.Number
+      repayment_amount_limit: Schema.optional(Schema.Number)
     })
     return {
       params: PartnerContractsOutContractCodeGetParams,
@@ -646,17 +647,17 @@ export interface PartnerDeductOrdersPostResponse {
    * 商户侧交易单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 商户侧预约还款单号
    * @example "123456abcde"
    */
-  readonly out_record_id: string
+  readonly out_record_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxcbda96de0b165486"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxcbda96de0b165489"
@@ -666,23 +667,23 @@ export interface PartnerDeductOrdersPostResponse {
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 还款协议ID
    * @example "20251105000000123456789"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 还款单状态
    * Documented values: `DEDUCT_ORDER_STATE_PENDING`, `DEDUCT_ORDER_STATE_NOT_PAY`, `DEDUCT_ORDER_STATE_PAY_SUCCESS`, `DEDUCT_ORDER_STATE_PAY_FAIL` (decoded as any string: more may come).
    * @example "DEDUCT_ORDER_STATE_PENDING"
    */
-  readonly order_state: string
+  readonly order_state?: "DEDUCT_ORDER_STATE_PENDING" | "DEDUCT_ORDER_STATE_NOT_PAY" | "DEDUCT_ORDER_STATE_PAY_SUCCESS" | "DEDUCT_ORDER_STATE_PAY_FAIL" | (string & {}) | undefined
   /**
    * 还款金额
    * @example "10000"
    */
-  readonly deduct_amount: string
+  readonly deduct_amount?: string | undefined
   /**
    * 实际还款金额
    * @example "10000"
@@ -692,7 +693,7 @@ export interface PartnerDeductOrdersPostResponse {
    * 产品描述
    * @example "信贷还款"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 商户数据包
    * @example "备注"
@@ -721,16 +722,16 @@ const partnerDeductOrdersPost: Endpoint.Endpoint<PartnerDeductOrdersPostBody, Pa
       attach: Schema.optional(Schema.String)
     })
     const PartnerDeductOrdersPostResponse: Schema.Schema<PartnerDeductOrdersPostResponse> = Schema.Struct({
-      out_trade_no: Schema.String,
-      out_record_id: Schema.String,
-      appid: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      out_record_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      openid: Schema.String,
-      contract_id: Schema.String,
-      order_state: Schema.String,
-      deduct_amount: Schema.String,
+      openid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      order_state: Schema.optional(OpenEnum("DEDUCT_ORDER_STATE_PENDING", "DEDUCT_ORDER_STATE_NOT_PAY", "DEDUCT_ORDER_STATE_PAY_SUCCESS", "DEDUCT_ORDER_STATE_PAY_FAIL")),
+      deduct_amount: Schema.optional(Schema.String),
       pay_success_amount: Schema.optional(Schema.String),
-      description: Schema.String,
+      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String)
     })
@@ -771,17 +772,17 @@ export interface PartnerDeductOrdersOutTradeNoGetResponse {
    * 商户侧交易单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 商户侧预约还款单号
    * @example "123456abcde"
    */
-  readonly out_record_id: string
+  readonly out_record_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxcbda96de0b165486"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxcbda96de0b165489"
@@ -791,23 +792,23 @@ export interface PartnerDeductOrdersOutTradeNoGetResponse {
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 还款协议ID
    * @example "20251105000000123456789"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 还款单状态
    * Documented values: `DEDUCT_ORDER_STATE_PENDING`, `DEDUCT_ORDER_STATE_NOT_PAY`, `DEDUCT_ORDER_STATE_PAY_SUCCESS`, `DEDUCT_ORDER_STATE_PAY_FAIL` (decoded as any string: more may come).
    * @example "DEDUCT_ORDER_STATE_PENDING"
    */
-  readonly order_state: string
+  readonly order_state?: "DEDUCT_ORDER_STATE_PENDING" | "DEDUCT_ORDER_STATE_NOT_PAY" | "DEDUCT_ORDER_STATE_PAY_SUCCESS" | "DEDUCT_ORDER_STATE_PAY_FAIL" | (string & {}) | undefined
   /**
    * 还款金额
    * @example "10000"
    */
-  readonly deduct_amount: string
+  readonly deduct_amount?: string | undefined
   /**
    * 实际还款金额
    * @example "10000"
@@ -817,7 +818,7 @@ export interface PartnerDeductOrdersOutTradeNoGetResponse {
    * 产品描述
    * @example "信贷还款"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 商户数据包
    * @example "备注"
@@ -840,16 +841,16 @@ const partnerDeductOrdersOutTradeNoGet: Endpoint.Endpoint<PartnerDeductOrdersOut
       out_trade_no: Schema.NonEmptyString
     })
     const PartnerDeductOrdersOutTradeNoGetResponse: Schema.Schema<PartnerDeductOrdersOutTradeNoGetResponse> = Schema.Struct({
-      out_trade_no: Schema.String,
-      out_record_id: Schema.String,
-      appid: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      out_record_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      openid: Schema.String,
-      contract_id: Schema.String,
-      order_state: Schema.String,
-      deduct_amount: Schema.String,
+      openid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      order_state: Schema.optional(OpenEnum("DEDUCT_ORDER_STATE_PENDING", "DEDUCT_ORDER_STATE_NOT_PAY", "DEDUCT_ORDER_STATE_PAY_SUCCESS", "DEDUCT_ORDER_STATE_PAY_FAIL")),
+      deduct_amount: Schema.optional(Schema.String),
       pay_success_amount: Schema.optional(Schema.String),
-      description: Schema.String,
+      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String)
     })
@@ -940,12 +941,12 @@ export interface PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords {
    * 商户侧预约还款单号
    * @example "1234567abcde"
    */
-  readonly out_record_id: string
+  readonly out_record_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxcbda96de0b165489"
@@ -960,22 +961,22 @@ export interface PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords {
    * 应还款金额
    * @example "10000"
    */
-  readonly repayment_amount: string
+  readonly repayment_amount?: string | undefined
   /**
    * 最低还款金额
    * @example "2000"
    */
-  readonly min_repayment_amount: string
+  readonly min_repayment_amount?: string | undefined
   /**
    * 还款日期
    * @example "2025-11-18"
    */
-  readonly repayment_date: string
+  readonly repayment_date?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRecordsBatchCreatePostBody, PartnerScheduleRecordsBatchCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -999,14 +1000,14 @@ const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRe
       schedule_items: Schema.Array(PartnerScheduleRecordsBatchCreatePostBodyScheduleItems)
     })
     const PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords: Schema.Schema<PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords> = Schema.Struct({
-      out_record_id: Schema.String,
-      appid: Schema.String,
+      out_record_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       contract_id: Schema.optional(Schema.String),
-      repayment_amount: Schema.String,
-      min_repayment_amount: Schema.String,
-      repayment_date: Schema.String,
-      openid: Schema.String
+      repayment_amount: Schema.optional(Schema.String),
+      min_repayment_amount: Schema.optional(Schema.String),
+      repayment_date: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String)
     })
     const PartnerScheduleRecordsBatchCreatePostResponse: Schema.Schema<PartnerScheduleRecordsBatchCreatePostResponse> = Schema.Struct({
       schedule_records: Schema.optional(Schema.Array(PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords))
@@ -1059,12 +1060,12 @@ export interface PartnerScheduleRecordsOutRecordIdGetResponse {
    * 商户侧预约还款单号
    * @example "1234567abcde"
    */
-  readonly out_record_id: string
+  readonly out_record_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxcbda96de0b165489"
@@ -1079,22 +1080,22 @@ export interface PartnerScheduleRecordsOutRecordIdGetResponse {
    * 应还款金额
    * @example "10000"
    */
-  readonly repayment_amount: string
+  readonly repayment_amount?: string | undefined
   /**
    * 最低还款金额
    * @example "2000"
    */
-  readonly min_repayment_amount: string
+  readonly min_repayment_amount?: string | undefined
   /**
    * 还款日期
    * @example "2025-11-18"
    */
-  readonly repayment_date: string
+  readonly repayment_date?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerScheduleRecordsOutRecordIdGetRequest, PartnerScheduleRecordsOutRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1110,14 +1111,14 @@ const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerScheduleRec
       contract_id: Schema.String
     })
     const PartnerScheduleRecordsOutRecordIdGetResponse: Schema.Schema<PartnerScheduleRecordsOutRecordIdGetResponse> = Schema.Struct({
-      out_record_id: Schema.String,
-      appid: Schema.String,
+      out_record_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       contract_id: Schema.optional(Schema.String),
-      repayment_amount: Schema.String,
-      min_repayment_amount: Schema.String,
-      repayment_date: Schema.String,
-      openid: Schema.String
+      repayment_amount: Schema.optional(Schema.String),
+      min_repayment_amount: Schema.optional(Schema.String),
+      repayment_date: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String)
     })
     return {
       params: PartnerScheduleRecordsOutRecordIdGetParams,

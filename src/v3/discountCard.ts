@@ -5,7 +5,7 @@ import * as Endpoint from "../api/Endpoint.js"
 import * as DiscountCard from "../api/DiscountCard.js"
 import { OrderNotExist } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, PatternString } from "../schemas/common.js"
+import { BoundedString, OpenEnum, PatternString } from "../schemas/common.js"
 
 const orderNotExistErrors = [...commonErrors, OrderNotExist] as const
 
@@ -39,7 +39,7 @@ export interface CardsPostResponse {
    * 预领卡请求token
    * @example "zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2"
    */
-  readonly prepare_card_token: string
+  readonly prepare_card_token?: string | undefined
 }
 
 const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -56,7 +56,7 @@ const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError
       notify_url: BoundedString(1, 255)
     })
     const CardsPostResponse: Schema.Schema<CardsPostResponse> = Schema.Struct({
-      prepare_card_token: Schema.String
+      prepare_card_token: Schema.optional(Schema.String)
     })
     return {
       body: CardsPostBody,
@@ -82,39 +82,39 @@ export interface CardsOutCardCodeGetResponse {
    * 先享卡ID
    * @example "233bcbf407e87789b8e471f251774f95"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 先享卡模板ID
    * @example "87789b2f25177433bcbf407e8e471f95"
    */
-  readonly card_template_id: string
+  readonly card_template_id?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 商户领卡号
    * @example "6e8369071cd942c0476613f9d1ce9ca3"
    */
-  readonly out_card_code: string
+  readonly out_card_code?: string | undefined
   /**
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /** 约定时间期限 */
-  readonly time_range: CardsOutCardCodeGetResponseTimeRange
+  readonly time_range?: CardsOutCardCodeGetResponseTimeRange | undefined
   /**
    * 状态
    * @example "ONGOING"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 未完成约定原因
    * @example "DUE_TO_QUIT"
@@ -131,7 +131,7 @@ export interface CardsOutCardCodeGetResponse {
    * 创卡时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 目标列表 */
   readonly objectives?: ReadonlyArray<CardsOutCardCodeGetResponseObjectives> | undefined
   /** 优惠列表 */
@@ -148,12 +148,12 @@ export interface CardsOutCardCodeGetResponseTimeRange {
    * 约定开始时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly begin_time: string
+  readonly begin_time?: string | undefined
   /**
    * 约定结束时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
 }
 
 export interface CardsOutCardCodeGetResponsePayInformation {
@@ -161,12 +161,12 @@ export interface CardsOutCardCodeGetResponsePayInformation {
    * 付款金额
    * @example 100
    */
-  readonly pay_amount: number
+  readonly pay_amount?: number | undefined
   /**
    * 付款状态
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly pay_state: string
+  readonly pay_state?: string | undefined
   /**
    * 微信支付订单号
    * @example "1009660380201506130728806387"
@@ -184,22 +184,22 @@ export interface CardsOutCardCodeGetResponseObjectives {
    * 目标ID
    * @example "123456"
    */
-  readonly objective_id: string
+  readonly objective_id?: string | undefined
   /**
    * 目标名称
    * @example "一周购买三次商品"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 目标数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /**
    * 目标单位
    * @example "次"
    */
-  readonly unit: string
+  readonly unit?: string | undefined
   /**
    * 目标描述
    * @example "特价商品"
@@ -214,32 +214,32 @@ export interface CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords
    * 目标完成流水号
    * @example "578354545"
    */
-  readonly objective_completion_serial_no: string
+  readonly objective_completion_serial_no?: string | undefined
   /**
    * 目标ID
    * @example "123456"
    */
-  readonly objective_id: string
+  readonly objective_id?: string | undefined
   /**
    * 目标完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly completion_time: string
+  readonly completion_time?: string | undefined
   /**
    * 目标完成类型
    * @example "INCREASE"
    */
-  readonly completion_type: string
+  readonly completion_type?: string | undefined
   /**
    * 目标完成描述
    * @example "购买商品"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 目标完成数量
    * @example 1
    */
-  readonly completion_count: number
+  readonly completion_count?: number | undefined
   /**
    * 备注说明
    * @example "特价商品"
@@ -252,32 +252,32 @@ export interface CardsOutCardCodeGetResponseRewards {
    * 优惠ID
    * @example "123456"
    */
-  readonly reward_id: string
+  readonly reward_id?: string | undefined
   /**
    * 优惠名称
    * @example "八折优惠"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠数量类型
    * @example "COUNT_LIMIT"
    */
-  readonly count_type: string
+  readonly count_type?: string | undefined
   /**
    * 优惠数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /**
    * 优惠单位
    * @example "个"
    */
-  readonly unit: string
+  readonly unit?: string | undefined
   /**
    * 优惠金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠描述
    * @example "特价商品优惠"
@@ -292,37 +292,37 @@ export interface CardsOutCardCodeGetResponseRewardsRewardUsageRecords {
    * 优惠使用记录流水号
    * @example "578354"
    */
-  readonly reward_usage_serial_no: string
+  readonly reward_usage_serial_no?: string | undefined
   /**
    * 优惠ID
    * @example "123456"
    */
-  readonly reward_id: string
+  readonly reward_id?: string | undefined
   /**
    * 优惠使用时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly usage_time: string
+  readonly usage_time?: string | undefined
   /**
    * 优惠使用类型
    * @example "INCREASE"
    */
-  readonly usage_type: string
+  readonly usage_type?: string | undefined
   /**
    * 优惠使用描述
    * @example "购买商品"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠使用数量
    * @example 1
    */
-  readonly usage_count: number
+  readonly usage_count?: number | undefined
   /**
    * 优惠金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 备注说明
    * @example "特价商品"
@@ -341,65 +341,65 @@ const cardsOutCardCodeGet: Endpoint.Endpoint<CardsOutCardCodeGetParams, CardsOut
       out_card_code: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
     })
     const CardsOutCardCodeGetResponseTimeRange: Schema.Schema<CardsOutCardCodeGetResponseTimeRange> = Schema.Struct({
-      begin_time: Schema.String,
-      end_time: Schema.String
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String)
     })
     const CardsOutCardCodeGetResponsePayInformation: Schema.Schema<CardsOutCardCodeGetResponsePayInformation> = Schema.Struct({
-      pay_amount: Schema.Number,
-      pay_state: Schema.String,
+      pay_amount: Schema.optional(Schema.Number),
+      pay_state: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       pay_time: Schema.optional(Schema.String)
     })
     const CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords: Schema.Schema<CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords> = Schema.Struct({
-      objective_completion_serial_no: Schema.String,
-      objective_id: Schema.String,
-      completion_time: Schema.String,
-      completion_type: Schema.String,
-      description: Schema.String,
-      completion_count: Schema.Number,
+      objective_completion_serial_no: Schema.optional(Schema.String),
+      objective_id: Schema.optional(Schema.String),
+      completion_time: Schema.optional(Schema.String),
+      completion_type: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      completion_count: Schema.optional(Schema.Number),
       remark: Schema.optional(Schema.String)
     })
     const CardsOutCardCodeGetResponseObjectives: Schema.Schema<CardsOutCardCodeGetResponseObjectives> = Schema.Struct({
-      objective_id: Schema.String,
-      name: Schema.String,
-      count: Schema.Number,
-      unit: Schema.String,
+      objective_id: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      count: Schema.optional(Schema.Number),
+      unit: Schema.optional(Schema.String),
       description: Schema.optional(Schema.String),
       objective_completion_records: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseObjectivesObjectiveCompletionRecords))
     })
     const CardsOutCardCodeGetResponseRewardsRewardUsageRecords: Schema.Schema<CardsOutCardCodeGetResponseRewardsRewardUsageRecords> = Schema.Struct({
-      reward_usage_serial_no: Schema.String,
-      reward_id: Schema.String,
-      usage_time: Schema.String,
-      usage_type: Schema.String,
-      description: Schema.String,
-      usage_count: Schema.Number,
-      amount: Schema.Number,
+      reward_usage_serial_no: Schema.optional(Schema.String),
+      reward_id: Schema.optional(Schema.String),
+      usage_time: Schema.optional(Schema.String),
+      usage_type: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      usage_count: Schema.optional(Schema.Number),
+      amount: Schema.optional(Schema.Number),
       remark: Schema.optional(Schema.String)
     })
     const CardsOutCardCodeGetResponseRewards: Schema.Schema<CardsOutCardCodeGetResponseRewards> = Schema.Struct({
-      reward_id: Schema.String,
-      name: Schema.String,
-      count_type: Schema.String,
-      count: Schema.Number,
-      unit: Schema.String,
-      amount: Schema.Number,
+      reward_id: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      count_type: Schema.optional(Schema.String),
+      count: Schema.optional(Schema.Number),
+      unit: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
       reward_usage_records: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseRewardsRewardUsageRecords))
     })
     const CardsOutCardCodeGetResponse: Schema.Schema<CardsOutCardCodeGetResponse> = Schema.Struct({
-      card_id: Schema.String,
-      card_template_id: Schema.String,
-      openid: Schema.String,
-      out_card_code: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
-      time_range: CardsOutCardCodeGetResponseTimeRange,
-      state: Schema.String,
+      card_id: Schema.optional(Schema.String),
+      card_template_id: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      out_card_code: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      time_range: Schema.optional(CardsOutCardCodeGetResponseTimeRange),
+      state: Schema.optional(Schema.String),
       unfinished_reason: Schema.optional(Schema.String),
       total_amount: Schema.optional(Schema.Number),
       pay_information: Schema.optional(CardsOutCardCodeGetResponsePayInformation),
-      create_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
       objectives: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseObjectives)),
       rewards: Schema.optional(Schema.Array(CardsOutCardCodeGetResponseRewards)),
       sharer_openid: Schema.optional(Schema.String)
@@ -493,32 +493,32 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 先享卡订单号
    * @example "233bcbf407e87789b8e471f251774f95"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 先享卡ID
    * @example "87789b2f25177433bcbf407e8e471f95"
    */
-  readonly discount_card_id: string
+  readonly discount_card_id?: string | undefined
   /**
    * 商户订单号
    * @example "6e8369071cd942c0476613f9d1ce9ca3"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 微信支付交易单号
    * @example "1009660380201506130728806387"
@@ -528,37 +528,37 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 用户标识
    * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 先享卡开始时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly card_begin_time: string
+  readonly card_begin_time?: string | undefined
   /**
    * 先享卡结束时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly card_end_time: string
+  readonly card_end_time?: string | undefined
   /**
    * 先享卡名称
    * @example "五一品牌活动"
    */
-  readonly card_name: string
+  readonly card_name?: string | undefined
   /**
    * 目标描述
    * @example "购买商品3次"
    */
-  readonly objective_description: string
+  readonly objective_description?: string | undefined
   /**
    * 奖励描述
    * @example "每次减5元"
    */
-  readonly reward_description: string
+  readonly reward_description?: string | undefined
   /**
    * 预估奖励金额
    * @example 1000
    */
-  readonly estimated_reward_amount: number
+  readonly estimated_reward_amount?: number | undefined
   /**
    * 线上使用说明
    * @example "仅限商户APP使用"
@@ -574,7 +574,7 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * Documented values: `CREATED`, `SETTLING`, `CHARGING`, `CHARGED`, `NO_CHARGE`, `REVOKED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "SETTLING" | "CHARGING" | "CHARGED" | "NO_CHARGE" | "REVOKED" | (string & {}) | undefined
   /**
    * 总金额
    * @example 1000
@@ -594,7 +594,7 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 支付时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -611,12 +611,12 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseObjectives {
    * 目标流水号
    * @example "578354545"
    */
-  readonly objective_serial_no: string
+  readonly objective_serial_no?: string | undefined
   /**
    * 先享卡目标ID
    * @example 123456
    */
-  readonly objective_id: number
+  readonly objective_id?: number | undefined
   /**
    * 目标名称
    * @example "一周购买三次商品"
@@ -631,23 +631,23 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseObjectives {
    * 履约描述
    * @example "购买商品"
    */
-  readonly performance_description: string
+  readonly performance_description?: string | undefined
   /**
    * 履约类型
    * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
    * @example "INCREASE"
    */
-  readonly performance_type: string
+  readonly performance_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
   /**
    * 目标数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /**
    * 履约时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly performance_time: string
+  readonly performance_time?: string | undefined
   /**
    * 备注说明
    * @example "特价商品"
@@ -660,12 +660,12 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseRewards {
    * 奖励流水号
    * @example "578354"
    */
-  readonly reward_serial_no: string
+  readonly reward_serial_no?: string | undefined
   /**
    * 先享卡奖励ID
    * @example 123456
    */
-  readonly reward_id: number
+  readonly reward_id?: number | undefined
   /**
    * 奖励名称
    * @example "八折优惠"
@@ -680,28 +680,28 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseRewards {
    * 奖励描述
    * @example "购买商品"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 奖励类型
    * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
    * @example "INCREASE"
    */
-  readonly reward_type: string
+  readonly reward_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
   /**
    * 奖励数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /**
    * 奖励金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 奖励时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly reward_time: string
+  readonly reward_time?: string | undefined
   /**
    * 备注说明
    * @example "特价商品"
@@ -720,50 +720,50 @@ const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeN
       out_trade_no: BoundedString(1, 32)
     })
     const OrdersOutTradeNoOutTradeNoGetResponseObjectives: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseObjectives> = Schema.Struct({
-      objective_serial_no: Schema.String,
-      objective_id: Schema.Number,
+      objective_serial_no: Schema.optional(Schema.String),
+      objective_id: Schema.optional(Schema.Number),
       name: Schema.optional(Schema.String),
       unit: Schema.optional(Schema.String),
-      performance_description: Schema.String,
-      performance_type: Schema.String,
-      count: Schema.Number,
-      performance_time: Schema.String,
+      performance_description: Schema.optional(Schema.String),
+      performance_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
+      count: Schema.optional(Schema.Number),
+      performance_time: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String)
     })
     const OrdersOutTradeNoOutTradeNoGetResponseRewards: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseRewards> = Schema.Struct({
-      reward_serial_no: Schema.String,
-      reward_id: Schema.Number,
+      reward_serial_no: Schema.optional(Schema.String),
+      reward_id: Schema.optional(Schema.Number),
       name: Schema.optional(Schema.String),
       unit: Schema.optional(Schema.String),
-      description: Schema.String,
-      reward_type: Schema.String,
-      count: Schema.Number,
-      amount: Schema.Number,
-      reward_time: Schema.String,
+      description: Schema.optional(Schema.String),
+      reward_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
+      count: Schema.optional(Schema.Number),
+      amount: Schema.optional(Schema.Number),
+      reward_time: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String)
     })
     const OrdersOutTradeNoOutTradeNoGetResponse: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      discount_card_id: Schema.String,
-      out_trade_no: Schema.String,
-      appid: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      discount_card_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      openid: Schema.String,
-      card_begin_time: Schema.String,
-      card_end_time: Schema.String,
-      card_name: Schema.String,
-      objective_description: Schema.String,
-      reward_description: Schema.String,
-      estimated_reward_amount: Schema.Number,
+      openid: Schema.optional(Schema.String),
+      card_begin_time: Schema.optional(Schema.String),
+      card_end_time: Schema.optional(Schema.String),
+      card_name: Schema.optional(Schema.String),
+      objective_description: Schema.optional(Schema.String),
+      reward_description: Schema.optional(Schema.String),
+      estimated_reward_amount: Schema.optional(Schema.Number),
       online_instructions: Schema.optional(Schema.String),
       offline_instructions: Schema.optional(Schema.String),
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("CREATED", "SETTLING", "CHARGING", "CHARGED", "NO_CHARGE", "REVOKED")),
       total_amount: Schema.optional(Schema.Number),
       deduction_amount: Schema.optional(Schema.Number),
       settlement_amount: Schema.optional(Schema.Number),
-      create_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
       pay_time: Schema.optional(Schema.String),
       objectives: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseObjectives)),
       rewards: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseRewards))
@@ -842,32 +842,32 @@ export interface OrdersOutOrderNoGetResponse {
    * 先享卡订单号
    * @example "233bcbf407e87789b8e471f251774f95"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 先享卡ID
    * @example "87789b2f25177433bcbf407e8e471f95"
    */
-  readonly discount_card_id: string
+  readonly discount_card_id?: string | undefined
   /**
    * 商户订单号
    * @example "6e8369071cd942c0476613f9d1ce9ca3"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 微信支付交易单号
    * @example "1009660380201506130728806387"
@@ -877,37 +877,37 @@ export interface OrdersOutOrderNoGetResponse {
    * 用户标识
    * @example "oUpF8uMuAJ2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 先享卡开始时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly card_begin_time: string
+  readonly card_begin_time?: string | undefined
   /**
    * 先享卡结束时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly card_end_time: string
+  readonly card_end_time?: string | undefined
   /**
    * 先享卡名称
    * @example "五一品牌活动"
    */
-  readonly card_name: string
+  readonly card_name?: string | undefined
   /**
    * 目标描述
    * @example "购买商品3次"
    */
-  readonly objective_description: string
+  readonly objective_description?: string | undefined
   /**
    * 奖励描述
    * @example "每次减5元"
    */
-  readonly reward_description: string
+  readonly reward_description?: string | undefined
   /**
    * 预估奖励金额
    * @example 1000
    */
-  readonly estimated_reward_amount: number
+  readonly estimated_reward_amount?: number | undefined
   /**
    * 线上使用说明
    * @example "仅限商户APP使用"
@@ -923,7 +923,7 @@ export interface OrdersOutOrderNoGetResponse {
    * Documented values: `CREATED`, `SETTLING`, `CHARGING`, `CHARGED`, `NO_CHARGE`, `REVOKED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "SETTLING" | "CHARGING" | "CHARGED" | "NO_CHARGE" | "REVOKED" | (string & {}) | undefined
   /**
    * 总金额
    * @example 1000
@@ -943,7 +943,7 @@ export interface OrdersOutOrderNoGetResponse {
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 支付时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -960,12 +960,12 @@ export interface OrdersOutOrderNoGetResponseObjectives {
    * 目标流水号
    * @example "578354545"
    */
-  readonly objective_serial_no: string
+  readonly objective_serial_no?: string | undefined
   /**
    * 先享卡目标ID
    * @example 123456
    */
-  readonly objective_id: number
+  readonly objective_id?: number | undefined
   /**
    * 目标名称
    * @example "一周购买三次商品"
@@ -980,23 +980,23 @@ export interface OrdersOutOrderNoGetResponseObjectives {
    * 履约描述
    * @example "购买商品"
    */
-  readonly performance_description: string
+  readonly performance_description?: string | undefined
   /**
    * 履约类型
    * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
    * @example "INCREASE"
    */
-  readonly performance_type: string
+  readonly performance_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
   /**
    * 目标数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /**
    * 履约时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly performance_time: string
+  readonly performance_time?: string | undefined
   /**
    * 备注说明
    * @example "特价商品"
@@ -1009,12 +1009,12 @@ export interface OrdersOutOrderNoGetResponseRewards {
    * 奖励流水号
    * @example "578354"
    */
-  readonly reward_serial_no: string
+  readonly reward_serial_no?: string | undefined
   /**
    * 先享卡奖励ID
    * @example 123456
    */
-  readonly reward_id: number
+  readonly reward_id?: number | undefined
   /**
    * 奖励名称
    * @example "八折优惠"
@@ -1029,28 +1029,28 @@ export interface OrdersOutOrderNoGetResponseRewards {
    * 奖励描述
    * @example "购买商品"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 奖励类型
    * Documented values: `INCREASE`, `DECREASE` (decoded as any string: more may come).
    * @example "INCREASE"
    */
-  readonly reward_type: string
+  readonly reward_type?: "INCREASE" | "DECREASE" | (string & {}) | undefined
   /**
    * 奖励数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /**
    * 奖励金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 奖励时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly reward_time: string
+  readonly reward_time?: string | undefined
   /**
    * 备注说明
    * @example "特价商品"
@@ -1069,50 +1069,50 @@ const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetParams, OrdersOu
       out_order_no: BoundedString(1, 64)
     })
     const OrdersOutOrderNoGetResponseObjectives: Schema.Schema<OrdersOutOrderNoGetResponseObjectives> = Schema.Struct({
-      objective_serial_no: Schema.String,
-      objective_id: Schema.Number,
+      objective_serial_no: Schema.optional(Schema.String),
+      objective_id: Schema.optional(Schema.Number),
       name: Schema.optional(Schema.String),
       unit: Schema.optional(Schema.String),
-      performance_description: Schema.String,
-      performance_type: Schema.String,
-      count: Schema.Number,
-      performance_time: Schema.String,
+      performance_description: Schema.optional(Schema.String),
+      performance_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
+      count: Schema.optional(Schema.Number),
+      performance_time: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String)
     })
     const OrdersOutOrderNoGetResponseRewards: Schema.Schema<OrdersOutOrderNoGetResponseRewards> = Schema.Struct({
-      reward_serial_no: Schema.String,
-      reward_id: Schema.Number,
+      reward_serial_no: Schema.optional(Schema.String),
+      reward_id: Schema.optional(Schema.Number),
       name: Schema.optional(Schema.String),
       unit: Schema.optional(Schema.String),
-      description: Schema.String,
-      reward_type: Schema.String,
-      count: Schema.Number,
-      amount: Schema.Number,
-      reward_time: Schema.String,
+      description: Schema.optional(Schema.String),
+      reward_type: Schema.optional(OpenEnum("INCREASE", "DECREASE")),
+      count: Schema.optional(Schema.Number),
+      amount: Schema.optional(Schema.Number),
+      reward_time: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String)
     })
     const OrdersOutOrderNoGetResponse: Schema.Schema<OrdersOutOrderNoGetResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      discount_card_id: Schema.String,
-      out_trade_no: Schema.String,
-      appid: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      discount_card_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      openid: Schema.String,
-      card_begin_time: Schema.String,
-      card_end_time: Schema.String,
-      card_name: Schema.String,
-      objective_description: Schema.String,
-      reward_description: Schema.String,
-      estimated_reward_amount: Schema.Number,
+      openid: Schema.optional(Schema.String),
+      card_begin_time: Schema.optional(Schema.String),
+      card_end_time: Schema.optional(Schema.String),
+      card_name: Schema.optional(Schema.String),
+      objective_description: Schema.optional(Schema.String),
+      reward_description: Schema.optional(Schema.String),
+      estimated_reward_amount: Schema.optional(Schema.Number),
       online_instructions: Schema.optional(Schema.String),
       offline_instructions: Schema.optional(Schema.String),
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("CREATED", "SETTLING", "CHARGING", "CHARGED", "NO_CHARGE", "REVOKED")),
       total_amount: Schema.optional(Schema.Number),
       deduction_amount: Schema.optional(Schema.Number),
       settlement_amount: Schema.optional(Schema.Number),
-      create_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
       pay_time: Schema.optional(Schema.String),
       objectives: Schema.optional(Schema.Array(OrdersOutOrderNoGetResponseObjectives)),
       rewards: Schema.optional(Schema.Array(OrdersOutOrderNoGetResponseRewards))

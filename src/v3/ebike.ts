@@ -39,7 +39,7 @@ export interface ChargeContractsPreopenPostResponse {
    * 预开通ID
    * @example "sdjf23kdsHJfdksj8djsK98HJio5hdI0"
    */
-  readonly preopen_id: string
+  readonly preopen_id?: string | undefined
 }
 
 const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreopenPostBody, ChargeContractsPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -57,7 +57,7 @@ const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreopenPostBo
       openid: Schema.String
     })
     const ChargeContractsPreopenPostResponse: Schema.Schema<ChargeContractsPreopenPostResponse> = Schema.Struct({
-      preopen_id: Schema.String
+      preopen_id: Schema.optional(Schema.String)
     })
     return {
       body: ChargeContractsPreopenPostBody,
@@ -94,12 +94,12 @@ export interface ChargeContractsContractIdGetResponse {
    * 服务商商户号
    * @example "10000098"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 用户标识
    * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
@@ -114,7 +114,7 @@ export interface ChargeContractsContractIdGetResponse {
    * 协议状态
    * @example "DELETED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
 }
 
 const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsContractIdGetRequest, ChargeContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -131,11 +131,11 @@ const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsContractIdG
       sub_mchid: Schema.optional(Schema.String)
     })
     const ChargeContractsContractIdGetResponse: Schema.Schema<ChargeContractsContractIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      openid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       contract_id: Schema.optional(Schema.String),
-      contract_state: Schema.String
+      contract_state: Schema.optional(Schema.String)
     })
     return {
       params: ChargeContractsContractIdGetParams,
@@ -214,7 +214,7 @@ export interface ChargeContractsContractIdConfirmPostResponse {
    * 用户充电代扣凭证
    * @example "sdjf23kdsHJfdksj8dj"
    */
-  readonly charging_token: string
+  readonly charging_token?: string | undefined
 }
 
 const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContractsContractIdConfirmPostRequest, ChargeContractsContractIdConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -240,7 +240,7 @@ const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContractsCon
       charge_info: ChargeContractsContractIdConfirmPostBodyChargeInfo
     })
     const ChargeContractsContractIdConfirmPostResponse: Schema.Schema<ChargeContractsContractIdConfirmPostResponse> = Schema.Struct({
-      charging_token: Schema.String
+      charging_token: Schema.optional(Schema.String)
     })
     return {
       params: ChargeContractsContractIdConfirmPostParams,
@@ -377,7 +377,7 @@ export interface ChargeTransactionsPostResponse {
    * 受理状态
    * @example "SUCCESS - 受理成功"
    */
-  readonly accept_state: string
+  readonly accept_state?: string | undefined
   /**
    * 订单创建时间
    * @example "2017-08-26T10:43:39+08:00"
@@ -424,7 +424,7 @@ const chargeTransactionsPost: Endpoint.Endpoint<ChargeTransactionsPostBody, Char
       device_info: ChargeTransactionsPostBodyDeviceInfo
     })
     const ChargeTransactionsPostResponse: Schema.Schema<ChargeTransactionsPostResponse> = Schema.Struct({
-      accept_state: Schema.String,
+      accept_state: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String)
     })
     return {
@@ -462,7 +462,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
@@ -472,7 +472,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponse {
    * 服务商公众号ID
    * @example "wxd678efh567hg678"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 特约商户公众号ID
    * @example "wxd678efh567hg6999"
@@ -482,7 +482,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "25012014070332333018"
@@ -497,7 +497,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponse {
    * 交易类型
    * @example "PAP"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 银行类型
    * @example "CMC"
@@ -512,7 +512,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "请重新下单支付"
@@ -522,13 +522,13 @@ export interface ChargeTransactionsIdTransactionIdGetResponse {
    * 充电授权扣费协议号
    * @example "121775250124070332"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /** 支付者信息 */
   readonly payer?: ChargeTransactionsIdTransactionIdGetResponsePayer | undefined
   /** 订单金额信息 */
-  readonly amount: ChargeTransactionsIdTransactionIdGetResponseAmount
+  readonly amount?: ChargeTransactionsIdTransactionIdGetResponseAmount | undefined
   /** 设备信息 */
-  readonly device_info: ChargeTransactionsIdTransactionIdGetResponseDeviceInfo
+  readonly device_info?: ChargeTransactionsIdTransactionIdGetResponseDeviceInfo | undefined
   /** 优惠信息 */
   readonly promotion_detail?: ReadonlyArray<ChargeTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
@@ -551,7 +551,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -574,12 +574,12 @@ export interface ChargeTransactionsIdTransactionIdGetResponseDeviceInfo {
    * 充电位设备号
    * @example "12343232"
    */
-  readonly device_id: string
+  readonly device_id?: string | undefined
   /**
    * 商户端设备ip
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
 export interface ChargeTransactionsIdTransactionIdGetResponsePromotionDetail {
@@ -587,7 +587,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -612,7 +612,7 @@ export interface ChargeTransactionsIdTransactionIdGetResponsePromotionDetail {
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信出资
    * @example 1
@@ -648,43 +648,43 @@ const chargeTransactionsIdTransactionIdGet: Endpoint.Endpoint<ChargeTransactions
       sub_openid: Schema.optional(Schema.String)
     })
     const ChargeTransactionsIdTransactionIdGetResponseAmount: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number)
     })
     const ChargeTransactionsIdTransactionIdGetResponseDeviceInfo: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.String,
-      device_ip: Schema.String
+      device_id: Schema.optional(Schema.String),
+      device_ip: Schema.optional(Schema.String)
     })
     const ChargeTransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       wxpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number)
     })
     const ChargeTransactionsIdTransactionIdGetResponse: Schema.Schema<ChargeTransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
+      trade_type: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_des: Schema.optional(Schema.String),
-      contract_id: Schema.String,
+      contract_id: Schema.optional(Schema.String),
       payer: Schema.optional(ChargeTransactionsIdTransactionIdGetResponsePayer),
-      amount: ChargeTransactionsIdTransactionIdGetResponseAmount,
-      device_info: ChargeTransactionsIdTransactionIdGetResponseDeviceInfo,
+      amount: Schema.optional(ChargeTransactionsIdTransactionIdGetResponseAmount),
+      device_info: Schema.optional(ChargeTransactionsIdTransactionIdGetResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(ChargeTransactionsIdTransactionIdGetResponsePromotionDetail))
     })
     return {
@@ -753,7 +753,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
@@ -763,7 +763,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponse {
    * 服务商公众号ID
    * @example "wxd678efh567hg678"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 特约商户公众号ID
    * @example "wxd678efh567hg6999"
@@ -773,7 +773,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "25012014070332333018"
@@ -788,7 +788,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易类型
    * @example "PAP"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 银行类型
    * @example "CMC"
@@ -803,7 +803,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "请重新下单支付"
@@ -813,13 +813,13 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponse {
    * 充电授权扣费协议号
    * @example "121775250124070332"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /** 支付者信息 */
   readonly payer?: ChargeTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额信息 */
-  readonly amount: ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 设备信息 */
-  readonly device_info: ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo
+  readonly device_info?: ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo | undefined
   /** 优惠信息 */
   readonly promotion_detail?: ReadonlyArray<ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
@@ -842,7 +842,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -865,12 +865,12 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo {
    * 充电位设备号
    * @example "12343232"
    */
-  readonly device_id: string
+  readonly device_id?: string | undefined
   /**
    * 商户端设备ip
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
 export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
@@ -878,7 +878,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetai
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -903,7 +903,7 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetai
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信出资
    * @example 1
@@ -939,43 +939,43 @@ const chargeTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<ChargeTransac
       sub_openid: Schema.optional(Schema.String)
     })
     const ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number)
     })
     const ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo> = Schema.Struct({
-      device_id: Schema.String,
-      device_ip: Schema.String
+      device_id: Schema.optional(Schema.String),
+      device_ip: Schema.optional(Schema.String)
     })
     const ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       wxpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number)
     })
     const ChargeTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<ChargeTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
+      trade_type: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_des: Schema.optional(Schema.String),
-      contract_id: Schema.String,
+      contract_id: Schema.optional(Schema.String),
       payer: Schema.optional(ChargeTransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount,
-      device_info: ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo,
+      amount: Schema.optional(ChargeTransactionsOutTradeNoOutTradeNoGetResponseAmount),
+      device_info: Schema.optional(ChargeTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {
@@ -1049,12 +1049,12 @@ export interface ChargeUsersOpenidContractGetResponse {
    * 服务商商户号
    * @example "10000098"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 用户标识
    * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
@@ -1069,7 +1069,7 @@ export interface ChargeUsersOpenidContractGetResponse {
    * 协议状态
    * @example "DELETED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
 }
 
 const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidContractGetRequest, ChargeUsersOpenidContractGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1087,11 +1087,11 @@ const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidContractG
       trade_scene: Schema.String
     })
     const ChargeUsersOpenidContractGetResponse: Schema.Schema<ChargeUsersOpenidContractGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      openid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       contract_id: Schema.optional(Schema.String),
-      contract_state: Schema.String
+      contract_state: Schema.optional(Schema.String)
     })
     return {
       params: ChargeUsersOpenidContractGetParams,

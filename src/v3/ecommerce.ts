@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { BoundedString, FieldRule, IsoDate, OpenEnum, PatternString, Rfc3339, UrlString } from "../schemas/common.js"
 
 // ---- POST /v3/ecommerce/account/apply-cancel-withdraw ----
 
@@ -188,35 +188,35 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse {
    * 微信支付注销提现申请单号
    * @example "X202410241010125346"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 商户注销提现申请单号
    * @example "P202410241010125346"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 注销提现申请单状态
    * Documented values: `ACCEPTED`, `REVIEWING`, `REJECTED`, `WAITING_MERCHANT_CONFIRM`, `REVOKED`, `SYSTEM_PROCESSING`, `CANCELED`, `FUND_PROCESSING`, `FINISH` (decoded as any string: more may come).
    * @example "FUND_PROCESSING"
    */
-  readonly cancel_state: string
+  readonly cancel_state?: "ACCEPTED" | "REVIEWING" | "REJECTED" | "WAITING_MERCHANT_CONFIRM" | "REVOKED" | "SYSTEM_PROCESSING" | "CANCELED" | "FUND_PROCESSING" | "FINISH" | (string & {}) | undefined
   /**
    * 注销提现申请单状态描述
    * @example "资金处理中"
    */
-  readonly cancel_state_description: string
+  readonly cancel_state_description?: string | undefined
   /**
    * 是否提取资金
    * Documented values: `APPLY_WITHDRAW`, `NOT_APPLY_WITHDRAW` (decoded as any string: more may come).
    * @example "APPLY_WITHDRAW"
    */
-  readonly withdraw?: string | undefined
+  readonly withdraw?: "APPLY_WITHDRAW" | "NOT_APPLY_WITHDRAW" | (string & {}) | undefined
   /**
    * 提现状态
    * Documented values: `WITHDRAW_PROCESSING`, `WITHDRAW_EXCEPTION`, `WITHDRAW_SUCCEED` (decoded as any string: more may come).
    * @example "WITHDRAW_PROCESSING"
    */
-  readonly withdraw_state?: string | undefined
+  readonly withdraw_state?: "WITHDRAW_PROCESSING" | "WITHDRAW_EXCEPTION" | "WITHDRAW_SUCCEED" | (string & {}) | undefined
   /**
    * 提现状态描述
    * @example "提现处理中"
@@ -233,7 +233,7 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse {
    * 申请注销的二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** 账户信息 */
   readonly account_info?: ReadonlyArray<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo> | undefined
   /** 用于引导商户超级管理员确认注销的信息 */
@@ -246,17 +246,17 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAcco
    * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
    * @example "BASIC_ACCOUNT"
    */
-  readonly out_account_type: string
+  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
   /**
    * 付款状态
    * Documented values: `PAY_PROCESSING`, `PAY_SUCCEED`, `PAY_FAIL`, `BANK_REFUNDED` (decoded as any string: more may come).
    */
-  readonly pay_state: string
+  readonly pay_state?: "PAY_PROCESSING" | "PAY_SUCCEED" | "PAY_FAIL" | "BANK_REFUNDED" | (string & {}) | undefined
   /**
    * 付款状态描述
    * @example "付款成功"
    */
-  readonly state_description: string
+  readonly state_description?: string | undefined
 }
 
 export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo {
@@ -264,12 +264,12 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAcco
    * 二级商户号的出款子账户类型
    * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
    */
-  readonly out_account_type: string
+  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
   /**
    * 账户金额
    * @example 101
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel {
@@ -290,28 +290,28 @@ const accountApplyCancelWithdrawApplymentIdApplymentIdGet: Endpoint.Endpoint<Acc
       applyment_id: Schema.NonEmptyString
     })
     const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult> = Schema.Struct({
-      out_account_type: Schema.String,
-      pay_state: Schema.String,
-      state_description: Schema.String
+      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
+      pay_state: Schema.optional(OpenEnum("PAY_PROCESSING", "PAY_SUCCEED", "PAY_FAIL", "BANK_REFUNDED")),
+      state_description: Schema.optional(Schema.String)
     })
     const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo> = Schema.Struct({
-      out_account_type: Schema.String,
-      amount: Schema.Number
+      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
+      amount: Schema.optional(Schema.Number)
     })
     const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel> = Schema.Struct({
       confirm_cancel_url: Schema.optional(Schema.String)
     })
     const AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse: Schema.Schema<AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse> = Schema.Struct({
-      applyment_id: Schema.String,
-      out_request_no: Schema.String,
-      cancel_state: Schema.String,
-      cancel_state_description: Schema.String,
-      withdraw: Schema.optional(Schema.String),
-      withdraw_state: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      cancel_state: Schema.optional(OpenEnum("ACCEPTED", "REVIEWING", "REJECTED", "WAITING_MERCHANT_CONFIRM", "REVOKED", "SYSTEM_PROCESSING", "CANCELED", "FUND_PROCESSING", "FINISH")),
+      cancel_state_description: Schema.optional(Schema.String),
+      withdraw: Schema.optional(OpenEnum("APPLY_WITHDRAW", "NOT_APPLY_WITHDRAW")),
+      withdraw_state: Schema.optional(OpenEnum("WITHDRAW_PROCESSING", "WITHDRAW_EXCEPTION", "WITHDRAW_SUCCEED")),
       withdraw_state_description: Schema.optional(Schema.String),
       account_withdraw_result: Schema.optional(Schema.Array(AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountWithdrawResult)),
       modify_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       account_info: Schema.optional(Schema.Array(AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseAccountInfo)),
       confirm_cancel: Schema.optional(AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConfirmCancel)
     })
@@ -445,35 +445,35 @@ export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse {
    * 微信支付注销提现申请单号
    * @example "X202410241010125346"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 商户注销提现申请单号
    * @example "P202410241010125346"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 注销提现申请单状态
    * Documented values: `ACCEPTED`, `REVIEWING`, `REJECTED`, `WAITING_MERCHANT_CONFIRM`, `REVOKED`, `SYSTEM_PROCESSING`, `CANCELED`, `FUND_PROCESSING`, `FINISH` (decoded as any string: more may come).
    * @example "FUND_PROCESSING"
    */
-  readonly cancel_state: string
+  readonly cancel_state?: "ACCEPTED" | "REVIEWING" | "REJECTED" | "WAITING_MERCHANT_CONFIRM" | "REVOKED" | "SYSTEM_PROCESSING" | "CANCELED" | "FUND_PROCESSING" | "FINISH" | (string & {}) | undefined
   /**
    * 注销提现申请单状态描述
    * @example "资金处理中"
    */
-  readonly cancel_state_description: string
+  readonly cancel_state_description?: string | undefined
   /**
    * 是否提取资金
    * Documented values: `APPLY_WITHDRAW`, `NOT_APPLY_WITHDRAW` (decoded as any string: more may come).
    * @example "APPLY_WITHDRAW"
    */
-  readonly withdraw?: string | undefined
+  readonly withdraw?: "APPLY_WITHDRAW" | "NOT_APPLY_WITHDRAW" | (string & {}) | undefined
   /**
    * 提现状态
    * Documented values: `WITHDRAW_PROCESSING`, `WITHDRAW_EXCEPTION`, `WITHDRAW_SUCCEED` (decoded as any string: more may come).
    * @example "WITHDRAW_PROCESSING"
    */
-  readonly withdraw_state?: string | undefined
+  readonly withdraw_state?: "WITHDRAW_PROCESSING" | "WITHDRAW_EXCEPTION" | "WITHDRAW_SUCCEED" | (string & {}) | undefined
   /**
    * 提现状态描述
    * @example "提现处理中"
@@ -490,7 +490,7 @@ export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse {
    * 申请注销的二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** 账户信息 */
   readonly account_info?: ReadonlyArray<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo> | undefined
   /** 用于引导商户超级管理员确认注销的信息 */
@@ -503,17 +503,17 @@ export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAc
    * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
    * @example "BASIC_ACCOUNT"
    */
-  readonly out_account_type: string
+  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
   /**
    * 付款状态
    * Documented values: `PAY_PROCESSING`, `PAY_SUCCEED`, `PAY_FAIL`, `BANK_REFUNDED` (decoded as any string: more may come).
    */
-  readonly pay_state: string
+  readonly pay_state?: "PAY_PROCESSING" | "PAY_SUCCEED" | "PAY_FAIL" | "BANK_REFUNDED" | (string & {}) | undefined
   /**
    * 付款状态描述
    * @example "付款成功"
    */
-  readonly state_description: string
+  readonly state_description?: string | undefined
 }
 
 export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo {
@@ -521,12 +521,12 @@ export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAc
    * 二级商户号的出款子账户类型
    * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
    */
-  readonly out_account_type: string
+  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
   /**
    * 账户金额
    * @example 101
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel {
@@ -547,28 +547,28 @@ const accountApplyCancelWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<A
       out_request_no: Schema.NonEmptyString
     })
     const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult> = Schema.Struct({
-      out_account_type: Schema.String,
-      pay_state: Schema.String,
-      state_description: Schema.String
+      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
+      pay_state: Schema.optional(OpenEnum("PAY_PROCESSING", "PAY_SUCCEED", "PAY_FAIL", "BANK_REFUNDED")),
+      state_description: Schema.optional(Schema.String)
     })
     const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo> = Schema.Struct({
-      out_account_type: Schema.String,
-      amount: Schema.Number
+      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
+      amount: Schema.optional(Schema.Number)
     })
     const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel> = Schema.Struct({
       confirm_cancel_url: Schema.optional(Schema.String)
     })
     const AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      applyment_id: Schema.String,
-      out_request_no: Schema.String,
-      cancel_state: Schema.String,
-      cancel_state_description: Schema.String,
-      withdraw: Schema.optional(Schema.String),
-      withdraw_state: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      cancel_state: Schema.optional(OpenEnum("ACCEPTED", "REVIEWING", "REJECTED", "WAITING_MERCHANT_CONFIRM", "REVOKED", "SYSTEM_PROCESSING", "CANCELED", "FUND_PROCESSING", "FINISH")),
+      cancel_state_description: Schema.optional(Schema.String),
+      withdraw: Schema.optional(OpenEnum("APPLY_WITHDRAW", "NOT_APPLY_WITHDRAW")),
+      withdraw_state: Schema.optional(OpenEnum("WITHDRAW_PROCESSING", "WITHDRAW_EXCEPTION", "WITHDRAW_SUCCEED")),
       withdraw_state_description: Schema.optional(Schema.String),
       account_withdraw_result: Schema.optional(Schema.Array(AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountWithdrawResult)),
       modify_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       account_info: Schema.optional(Schema.Array(AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseAccountInfo)),
       confirm_cancel: Schema.optional(AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseConfirmCancel)
     })
@@ -617,21 +617,21 @@ export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse {
    * 注销检查的二级商户号
    * @example "P202410241010125346"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 注销提现申请单状态
    * Documented values: `NORMAL`, `HAS_BEEN_CANCELLED` (decoded as any string: more may come).
    * @example "NORMAL"
    */
-  readonly merchant_state: string
+  readonly merchant_state?: "NORMAL" | "HAS_BEEN_CANCELLED" | (string & {}) | undefined
   /**
    * 注销资格检查结果
    * Documented values: `ALLOW_CANCEL_WITHDRAW`, `NOT_ALLOW_CANCEL_WITHDRAW` (decoded as any string: more may come).
    * @example "ALLOW_CANCEL_WITHDRAW"
    */
-  readonly validate_result: string
+  readonly validate_result?: "ALLOW_CANCEL_WITHDRAW" | "NOT_ALLOW_CANCEL_WITHDRAW" | (string & {}) | undefined
   /** 账户信息 */
-  readonly account_info: ReadonlyArray<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo>
+  readonly account_info?: ReadonlyArray<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo> | undefined
   /** 不可发起注销原因 */
   readonly block_reasons?: ReadonlyArray<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons> | undefined
 }
@@ -641,12 +641,12 @@ export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAcco
    * 商户资金账户余额
    * Documented values: `BASIC_ACCOUNT`, `OPERATE_ACCOUNT`, `MARGIN_ACCOUNT`, `TRADE_FEE_ACCOUNT` (decoded as any string: more may come).
    */
-  readonly out_account_type: string
+  readonly out_account_type?: "BASIC_ACCOUNT" | "OPERATE_ACCOUNT" | "MARGIN_ACCOUNT" | "TRADE_FEE_ACCOUNT" | (string & {}) | undefined
   /**
    * 账户金额
    * @example 101
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons {
@@ -655,7 +655,7 @@ export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBloc
    * Documented values: `CONSUMER_COMPLAINT_UNPROCESSED`, `HAS_BLOCKING_CONTROL`, `FUNDS_PENDING_PROCESSING`, `OTHER_REASON` (decoded as any string: more may come).
    * @example "CONSUMER_COMPLAINT_UNPROCESSED"
    */
-  readonly type?: string | undefined
+  readonly type?: "CONSUMER_COMPLAINT_UNPROCESSED" | "HAS_BLOCKING_CONTROL" | "FUNDS_PENDING_PROCESSING" | "OTHER_REASON" | (string & {}) | undefined
   /**
    * 原因描述
    * @example "该商户存在冻结资金或在途资金，请先处理资金再申请注销"
@@ -673,18 +673,18 @@ const accountApplyCancelWithdrawValidateCancelSubMchidGet: Endpoint.Endpoint<Acc
       sub_mchid: Schema.NonEmptyString
     })
     const AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo: Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo> = Schema.Struct({
-      out_account_type: Schema.String,
-      amount: Schema.Number
+      out_account_type: Schema.optional(OpenEnum("BASIC_ACCOUNT", "OPERATE_ACCOUNT", "MARGIN_ACCOUNT", "TRADE_FEE_ACCOUNT")),
+      amount: Schema.optional(Schema.Number)
     })
     const AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons: Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("CONSUMER_COMPLAINT_UNPROCESSED", "HAS_BLOCKING_CONTROL", "FUNDS_PENDING_PROCESSING", "OTHER_REASON")),
       description: Schema.optional(Schema.String)
     })
     const AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse: Schema.Schema<AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      merchant_state: Schema.String,
-      validate_result: Schema.String,
-      account_info: Schema.Array(AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo),
+      sub_mchid: Schema.optional(Schema.String),
+      merchant_state: Schema.optional(OpenEnum("NORMAL", "HAS_BEEN_CANCELLED")),
+      validate_result: Schema.optional(OpenEnum("ALLOW_CANCEL_WITHDRAW", "NOT_ALLOW_CANCEL_WITHDRAW")),
+      account_info: Schema.optional(Schema.Array(AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseAccountInfo)),
       block_reasons: Schema.optional(Schema.Array(AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBlockReasons))
     })
     return {
@@ -736,12 +736,12 @@ export interface AccountCancelApplicationsPostResponse {
    * 商户注销申请单号
    * @example "2019061122222222122"
    */
-  readonly out_apply_no: string
+  readonly out_apply_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 受理失败原因
    * @example "非电商服务商，无权调用此接口"
@@ -751,7 +751,7 @@ export interface AccountCancelApplicationsPostResponse {
    * 注销状态
    * Documented values: `REVIEWING`, `REJECTED`, `CANCEL_SUCCESS` (decoded as any string: more may come).
    */
-  readonly cancel_state?: string | undefined
+  readonly cancel_state?: "REVIEWING" | "REJECTED" | "CANCEL_SUCCESS" | (string & {}) | undefined
   /**
    * 最后更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -776,10 +776,10 @@ const accountCancelApplicationsPost: Endpoint.Endpoint<AccountCancelApplications
       application_info: Schema.Array(AccountCancelApplicationsPostBodyApplicationInfo)
     })
     const AccountCancelApplicationsPostResponse: Schema.Schema<AccountCancelApplicationsPostResponse> = Schema.Struct({
-      out_apply_no: Schema.String,
-      sub_mchid: Schema.String,
+      out_apply_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String),
-      cancel_state: Schema.optional(Schema.String),
+      cancel_state: Schema.optional(OpenEnum("REVIEWING", "REJECTED", "CANCEL_SUCCESS")),
       update_time: Schema.optional(Schema.String)
     })
     return {
@@ -817,7 +817,7 @@ export interface AccountCancelApplicationsMediaPostResponse {
    * 媒体文件标识Id
    * @example "H1ihR9JUtVj-J7CJqBUY5ZOrG_Je75H-rKhTG7FUmg9sxNTbRN54dFiUHnhgrBQ6EKeHoGcHTJMHn5TAuLVjHUQDBInSWXcIHYXOeRa2OHA"
    */
-  readonly media_id: string
+  readonly media_id?: string | undefined
 }
 
 const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancelApplicationsMediaPostBody, AccountCancelApplicationsMediaPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -837,7 +837,7 @@ const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancelApplica
       meta: AccountCancelApplicationsMediaPostBodyMeta
     })
     const AccountCancelApplicationsMediaPostResponse: Schema.Schema<AccountCancelApplicationsMediaPostResponse> = Schema.Struct({
-      media_id: Schema.String
+      media_id: Schema.optional(Schema.String)
     })
     return {
       body: AccountCancelApplicationsMediaPostBody,
@@ -865,12 +865,12 @@ export interface AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse {
    * 商户注销申请单号
    * @example "2019061122222222122"
    */
-  readonly out_apply_no: string
+  readonly out_apply_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 受理失败原因
    * @example "非电商服务商，无权调用此接口"
@@ -880,7 +880,7 @@ export interface AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse {
    * 注销状态
    * Documented values: `REVIEWING`, `REJECTED`, `CANCEL_SUCCESS` (decoded as any string: more may come).
    */
-  readonly cancel_state?: string | undefined
+  readonly cancel_state?: "REVIEWING" | "REJECTED" | "CANCEL_SUCCESS" | (string & {}) | undefined
   /**
    * 最后更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -899,10 +899,10 @@ const accountCancelApplicationsOutApplyNoOutApplyNoGet: Endpoint.Endpoint<Accoun
       out_apply_no: Schema.NonEmptyString
     })
     const AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse: Schema.Schema<AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse> = Schema.Struct({
-      out_apply_no: Schema.String,
-      sub_mchid: Schema.String,
+      out_apply_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String),
-      cancel_state: Schema.optional(Schema.String),
+      cancel_state: Schema.optional(OpenEnum("REVIEWING", "REJECTED", "CANCEL_SUCCESS")),
       update_time: Schema.optional(Schema.String)
     })
     return {
@@ -1199,12 +1199,12 @@ export interface ApplymentsPostResponse {
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 业务申请编号
    * @example "APPLYMENT_00000000001"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
 }
 
 const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1233,7 +1233,7 @@ const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostRespon
       id_card_national: Schema.optional(Schema.String),
       id_card_name: Schema.optional(Schema.String),
       id_card_number: Schema.optional(Schema.String),
-      id_card_valid_time_begin: Schema.optional(Schema.String),
+      id_card_valid_time_begin: Schema.optional(IsoDate),
       id_card_valid_time: Schema.optional(Schema.String)
     })
     const ApplymentsPostBodyIdDocInfo: Schema.Schema<ApplymentsPostBodyIdDocInfo> = Schema.Struct({
@@ -1241,7 +1241,7 @@ const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostRespon
       id_doc_number: Schema.optional(Schema.String),
       id_doc_copy: Schema.optional(Schema.String),
       id_doc_copy_back: Schema.optional(Schema.String),
-      doc_period_begin: Schema.optional(Schema.String),
+      doc_period_begin: Schema.optional(IsoDate),
       doc_period_end: Schema.optional(Schema.String)
     })
     const ApplymentsPostBodyUboInfoList: Schema.Schema<ApplymentsPostBodyUboInfoList> = Schema.Struct({
@@ -1251,7 +1251,7 @@ const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostRespon
       ubo_id_doc_name: Schema.String,
       ubo_id_doc_number: Schema.String,
       ubo_id_doc_address: Schema.String,
-      ubo_period_begin: Schema.String,
+      ubo_period_begin: IsoDate,
       ubo_period_end: Schema.String
     })
     const ApplymentsPostBodyAccountInfo: Schema.Schema<ApplymentsPostBodyAccountInfo> = Schema.Struct({
@@ -1308,8 +1308,8 @@ const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostRespon
       business_addition_desc: Schema.optional(Schema.Array(Schema.String))
     })
     const ApplymentsPostResponse: Schema.Schema<ApplymentsPostResponse> = Schema.Struct({
-      applyment_id: Schema.Number,
-      out_request_no: Schema.String
+      applyment_id: Schema.optional(Schema.Number),
+      out_request_no: Schema.optional(Schema.String)
     })
     return {
       body: ApplymentsPostBody,
@@ -1336,12 +1336,12 @@ export interface ApplymentsOutRequestNoOutRequestNoGetResponse {
    * Documented values: `CHECKING`, `ACCOUNT_NEED_VERIFY`, `AUDITING`, `REJECTED`, `NEED_SIGN`, `FINISH`, `FROZEN` (decoded as any string: more may come).
    * @example "FINISH"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "CHECKING" | "ACCOUNT_NEED_VERIFY" | "AUDITING" | "REJECTED" | "NEED_SIGN" | "FINISH" | "FROZEN" | (string & {}) | undefined
   /**
    * 申请状态描述
    * @example "审核中"
    */
-  readonly applyment_state_desc: string
+  readonly applyment_state_desc?: string | undefined
   /**
    * 签约链接
    * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
@@ -1365,18 +1365,18 @@ export interface ApplymentsOutRequestNoOutRequestNoGetResponse {
    * 业务申请编号
    * @example "APPLYMENT_00000000001"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 签约状态
    * Documented values: `UNSIGNED`, `SIGNED`, `NOT_SIGNABLE` (decoded as any string: more may come).
    * @example "SIGNED"
    */
-  readonly sign_state?: string | undefined
+  readonly sign_state?: "UNSIGNED" | "SIGNED" | "NOT_SIGNABLE" | (string & {}) | undefined
 }
 
 export interface ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation {
@@ -1429,12 +1429,12 @@ export interface ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail {
    * 参数名称
    * @example "id_card_copy"
    */
-  readonly param_name: string
+  readonly param_name?: string | undefined
   /**
    * 驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片"
    */
-  readonly reject_reason: string
+  readonly reject_reason?: string | undefined
 }
 
 const applymentsOutRequestNoOutRequestNoGet: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoGetParams, ApplymentsOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1459,20 +1459,20 @@ const applymentsOutRequestNoOutRequestNoGet: Endpoint.Endpoint<ApplymentsOutRequ
       deadline: Schema.optional(Schema.String)
     })
     const ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail: Schema.Schema<ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail> = Schema.Struct({
-      param_name: Schema.String,
-      reject_reason: Schema.String
+      param_name: Schema.optional(Schema.String),
+      reject_reason: Schema.optional(Schema.String)
     })
     const ApplymentsOutRequestNoOutRequestNoGetResponse: Schema.Schema<ApplymentsOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      applyment_state: Schema.String,
-      applyment_state_desc: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("CHECKING", "ACCOUNT_NEED_VERIFY", "AUDITING", "REJECTED", "NEED_SIGN", "FINISH", "FROZEN")),
+      applyment_state_desc: Schema.optional(Schema.String),
       sign_url: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       account_validation: Schema.optional(ApplymentsOutRequestNoOutRequestNoGetResponseAccountValidation),
       audit_detail: Schema.optional(Schema.Array(ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail)),
       legal_validation_url: Schema.optional(Schema.String),
-      out_request_no: Schema.String,
-      applyment_id: Schema.Number,
-      sign_state: Schema.optional(Schema.String)
+      out_request_no: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(OpenEnum("UNSIGNED", "SIGNED", "NOT_SIGNABLE"))
     })
     return {
       params: ApplymentsOutRequestNoOutRequestNoGetParams,
@@ -1518,12 +1518,12 @@ export interface ApplymentsOutRequestNoOutRequestNoRevokePostResponse {
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 业务申请编号
    * @example "APPLYMENT_00000000001"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
 }
 
 const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoRevokePostParams, ApplymentsOutRequestNoOutRequestNoRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1536,8 +1536,8 @@ const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<Applyments
       out_request_no: Schema.NonEmptyString
     })
     const ApplymentsOutRequestNoOutRequestNoRevokePostResponse: Schema.Schema<ApplymentsOutRequestNoOutRequestNoRevokePostResponse> = Schema.Struct({
-      applyment_id: Schema.Number,
-      out_request_no: Schema.String
+      applyment_id: Schema.optional(Schema.Number),
+      out_request_no: Schema.optional(Schema.String)
     })
     return {
       params: ApplymentsOutRequestNoOutRequestNoRevokePostParams,
@@ -1821,12 +1821,12 @@ export interface ApplymentsSubmitAccountHostingApplymentPostResponse {
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 业务申请编号
    * @example "APPLYMENT_00000000001"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
 }
 
 const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsSubmitAccountHostingApplymentPostBody, ApplymentsSubmitAccountHostingApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1854,7 +1854,7 @@ const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsS
       id_card_national: Schema.String,
       id_card_name: Schema.String,
       id_card_number: Schema.String,
-      id_card_valid_time_begin: Schema.String,
+      id_card_valid_time_begin: IsoDate,
       id_card_valid_time: Schema.String
     })
     const ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyIdDocInfo> = Schema.Struct({
@@ -1862,7 +1862,7 @@ const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsS
       id_doc_number: Schema.String,
       id_doc_copy: Schema.String,
       id_doc_copy_back: Schema.optional(Schema.String),
-      doc_period_begin: Schema.String,
+      doc_period_begin: IsoDate,
       doc_period_end: Schema.String
     })
     const ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostBodyUboInfoList> = Schema.Struct({
@@ -1872,7 +1872,7 @@ const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsS
       ubo_id_doc_name: Schema.optional(Schema.String),
       ubo_id_doc_number: Schema.optional(Schema.String),
       ubo_id_doc_address: Schema.optional(Schema.String),
-      ubo_period_begin: Schema.optional(Schema.String),
+      ubo_period_begin: Schema.optional(IsoDate),
       ubo_period_end: Schema.optional(Schema.String),
       ubo_id_doc_period_begin: Schema.optional(Schema.String),
       ubo_id_doc_period_end: Schema.optional(Schema.String)
@@ -1933,8 +1933,8 @@ const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsS
       id_card_complete_statement: Schema.optional(Schema.String)
     })
     const ApplymentsSubmitAccountHostingApplymentPostResponse: Schema.Schema<ApplymentsSubmitAccountHostingApplymentPostResponse> = Schema.Struct({
-      applyment_id: Schema.Number,
-      out_request_no: Schema.String
+      applyment_id: Schema.optional(Schema.Number),
+      out_request_no: Schema.optional(Schema.String)
     })
     return {
       body: ApplymentsSubmitAccountHostingApplymentPostBody,
@@ -1982,7 +1982,7 @@ export interface ApplymentsSubmitSignVerifyInfoPostResponse {
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
 }
 
 const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSubmitSignVerifyInfoPostBody, ApplymentsSubmitSignVerifyInfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2002,7 +2002,7 @@ const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSubmitSign
       proxy_verify_identity_info: Schema.optional(ApplymentsSubmitSignVerifyInfoPostBodyProxyVerifyIdentityInfo)
     })
     const ApplymentsSubmitSignVerifyInfoPostResponse: Schema.Schema<ApplymentsSubmitSignVerifyInfoPostResponse> = Schema.Struct({
-      applyment_id: Schema.Number
+      applyment_id: Schema.optional(Schema.Number)
     })
     return {
       body: ApplymentsSubmitSignVerifyInfoPostBody,
@@ -2029,12 +2029,12 @@ export interface ApplymentsApplymentIdGetResponse {
    * Documented values: `CHECKING`, `ACCOUNT_NEED_VERIFY`, `AUDITING`, `REJECTED`, `NEED_SIGN`, `FINISH`, `FROZEN` (decoded as any string: more may come).
    * @example "FINISH"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "CHECKING" | "ACCOUNT_NEED_VERIFY" | "AUDITING" | "REJECTED" | "NEED_SIGN" | "FINISH" | "FROZEN" | (string & {}) | undefined
   /**
    * 申请状态描述
    * @example "审核中"
    */
-  readonly applyment_state_desc: string
+  readonly applyment_state_desc?: string | undefined
   /**
    * 签约链接
    * @example "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec"
@@ -2058,23 +2058,23 @@ export interface ApplymentsApplymentIdGetResponse {
    * 业务申请编号
    * @example "APPLYMENT_00000000001"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 签约状态
    * Documented values: `UNSIGNED`, `SIGNED`, `NOT_SIGNABLE` (decoded as any string: more may come).
    * @example "SIGNED"
    */
-  readonly sign_state?: string | undefined
+  readonly sign_state?: "UNSIGNED" | "SIGNED" | "NOT_SIGNABLE" | (string & {}) | undefined
 }
 
 export interface ApplymentsApplymentIdGetResponseAccountValidation {
   /** 付款户名 */
-  readonly account_name: string
+  readonly account_name?: string | undefined
   /**
    * 付款卡号
    * @example "9nZYDEvBT4rDdICA3ZYXshYqeOSslSjSauAE+as7mAEDJly+DgRuVs74msmKUH8pl+3oA=="
@@ -2084,37 +2084,37 @@ export interface ApplymentsApplymentIdGetResponseAccountValidation {
    * 汇款金额
    * @example 124
    */
-  readonly pay_amount: number
+  readonly pay_amount?: number | undefined
   /**
    * 收款卡号
    * @example "7222223333322332"
    */
-  readonly destination_account_number: string
+  readonly destination_account_number?: string | undefined
   /**
    * 收款户名
    * @example "财付通支付科技有限公司"
    */
-  readonly destination_account_name: string
+  readonly destination_account_name?: string | undefined
   /**
    * 开户银行
    * @example "招商银行威盛大厦支行"
    */
-  readonly destination_account_bank: string
+  readonly destination_account_bank?: string | undefined
   /**
    * 省市信息
    * @example "深圳"
    */
-  readonly city: string
+  readonly city?: string | undefined
   /**
    * 备注信息
    * @example "入驻账户验证"
    */
-  readonly remark: string
+  readonly remark?: string | undefined
   /**
    * 汇款截止时间
    * @example "2018-12-10 17:09:01"
    */
-  readonly deadline: string
+  readonly deadline?: string | undefined
 }
 
 export interface ApplymentsApplymentIdGetResponseAuditDetail {
@@ -2122,12 +2122,12 @@ export interface ApplymentsApplymentIdGetResponseAuditDetail {
    * 参数名称
    * @example "id_card_copy"
    */
-  readonly param_name: string
+  readonly param_name?: string | undefined
   /**
    * 驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片"
    */
-  readonly reject_reason: string
+  readonly reject_reason?: string | undefined
 }
 
 const applymentsApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdGetParams, ApplymentsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2141,31 +2141,31 @@ const applymentsApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdGetParams
       applyment_id: Schema.Number
     })
     const ApplymentsApplymentIdGetResponseAccountValidation: Schema.Schema<ApplymentsApplymentIdGetResponseAccountValidation> = Schema.Struct({
-      account_name: Schema.String,
+      account_name: Schema.optional(Schema.String),
       account_no: Schema.optional(Schema.String),
-      pay_amount: Schema.Number,
-      destination_account_number: Schema.String,
-      destination_account_name: Schema.String,
-      destination_account_bank: Schema.String,
-      city: Schema.String,
-      remark: Schema.String,
-      deadline: Schema.String
+      pay_amount: Schema.optional(Schema.Number),
+      destination_account_number: Schema.optional(Schema.String),
+      destination_account_name: Schema.optional(Schema.String),
+      destination_account_bank: Schema.optional(Schema.String),
+      city: Schema.optional(Schema.String),
+      remark: Schema.optional(Schema.String),
+      deadline: Schema.optional(Schema.String)
     })
     const ApplymentsApplymentIdGetResponseAuditDetail: Schema.Schema<ApplymentsApplymentIdGetResponseAuditDetail> = Schema.Struct({
-      param_name: Schema.String,
-      reject_reason: Schema.String
+      param_name: Schema.optional(Schema.String),
+      reject_reason: Schema.optional(Schema.String)
     })
     const ApplymentsApplymentIdGetResponse: Schema.Schema<ApplymentsApplymentIdGetResponse> = Schema.Struct({
-      applyment_state: Schema.String,
-      applyment_state_desc: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("CHECKING", "ACCOUNT_NEED_VERIFY", "AUDITING", "REJECTED", "NEED_SIGN", "FINISH", "FROZEN")),
+      applyment_state_desc: Schema.optional(Schema.String),
       sign_url: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       account_validation: Schema.optional(ApplymentsApplymentIdGetResponseAccountValidation),
       audit_detail: Schema.optional(Schema.Array(ApplymentsApplymentIdGetResponseAuditDetail)),
       legal_validation_url: Schema.optional(Schema.String),
-      out_request_no: Schema.String,
-      applyment_id: Schema.Number,
-      sign_state: Schema.optional(Schema.String)
+      out_request_no: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(OpenEnum("UNSIGNED", "SIGNED", "NOT_SIGNABLE"))
     })
     return {
       params: ApplymentsApplymentIdGetParams,
@@ -2212,12 +2212,12 @@ export interface ApplymentsApplymentIdRevokePostResponse {
    * 微信支付申请单号
    * @example 2000002124775691
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 业务申请编号
    * @example "APPLYMENT_00000000001"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
 }
 
 const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplymentIdRevokePostParams, ApplymentsApplymentIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2230,8 +2230,8 @@ const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplymentIdRe
       applyment_id: Schema.Int
     })
     const ApplymentsApplymentIdRevokePostResponse: Schema.Schema<ApplymentsApplymentIdRevokePostResponse> = Schema.Struct({
-      applyment_id: Schema.Number,
-      out_request_no: Schema.String
+      applyment_id: Schema.optional(Schema.Number),
+      out_request_no: Schema.optional(Schema.String)
     })
     return {
       params: ApplymentsApplymentIdRevokePostParams,
@@ -2269,7 +2269,7 @@ export interface BillFundflowbillGetResponse {
    * 下载信息总数
    * @example 1
    */
-  readonly download_bill_count: number
+  readonly download_bill_count?: number | undefined
   /** 下载信息明细 */
   readonly download_bill_list?: ReadonlyArray<BillFundflowbillGetResponseDownloadBillList> | undefined
 }
@@ -2279,33 +2279,33 @@ export interface BillFundflowbillGetResponseDownloadBillList {
    * 账单文件序号
    * @example 1
    */
-  readonly bill_sequence: number
+  readonly bill_sequence?: number | undefined
   /**
    * 哈希类型
    * Documented values: `SHA1` (decoded as any string: more may come).
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type?: "SHA1" | (string & {}) | undefined
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
    */
-  readonly hash_value: string
+  readonly hash_value?: string | undefined
   /**
    * 账单下载地址
    * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
   /**
    * 加密密钥
    * @example "YpkbxSne+mDwyXq//xYPmtr9euFQ=="
    */
-  readonly encrypt_key: string
+  readonly encrypt_key?: string | undefined
   /**
    * 随机字符串
    * @example "a8607ef79034c49c"
    */
-  readonly nonce: string
+  readonly nonce?: string | undefined
 }
 
 const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, BillFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2322,15 +2322,15 @@ const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, BillFundf
       algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM")
     })
     const BillFundflowbillGetResponseDownloadBillList: Schema.Schema<BillFundflowbillGetResponseDownloadBillList> = Schema.Struct({
-      bill_sequence: Schema.Number,
-      hash_type: Schema.String,
-      hash_value: Schema.String,
-      download_url: Schema.String,
-      encrypt_key: Schema.String,
-      nonce: Schema.String
+      bill_sequence: Schema.optional(Schema.Number),
+      hash_type: Schema.optional(OpenEnum("SHA1")),
+      hash_value: Schema.optional(Schema.String),
+      download_url: Schema.optional(Schema.String),
+      encrypt_key: Schema.optional(Schema.String),
+      nonce: Schema.optional(Schema.String)
     })
     const BillFundflowbillGetResponse: Schema.Schema<BillFundflowbillGetResponse> = Schema.Struct({
-      download_bill_count: Schema.Number,
+      download_bill_count: Schema.optional(Schema.Number),
       download_bill_list: Schema.optional(Schema.Array(BillFundflowbillGetResponseDownloadBillList))
     })
     return {
@@ -2374,54 +2374,54 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议Id
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 委托代扣协议模板Id
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户账户展示名称
    * @example "微信代扣用户A"
    */
-  readonly contract_display_account: string
+  readonly contract_display_account?: string | undefined
   /**
    * 委托代扣协议状态
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35.120+08:00"
    */
-  readonly contract_signed_time: string
+  readonly contract_signed_time?: string | undefined
   /**
    * 协议到期时间
    * @example "2021-09-10T13:29:35.120+08:00"
    */
-  readonly contract_expired_time: string
+  readonly contract_expired_time?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
   /**
    * 用户openid
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo {
@@ -2429,17 +2429,17 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
    * 协议解约方式
    * @example "MCH_API_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: string | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35.120+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
    */
-  readonly contract_termination_remark: string
+  readonly contract_termination_remark?: string | undefined
 }
 
 const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2454,22 +2454,22 @@ const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoi
       out_contract_code: Schema.NonEmptyString
     })
     const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
-      contract_termination_remark: Schema.String
+      contract_termination_mode: Schema.optional(Schema.String),
+      contract_terminated_time: Schema.optional(Schema.String),
+      contract_termination_remark: Schema.optional(Schema.String)
     })
     const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      contract_id: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_state: Schema.String,
-      contract_signed_time: Schema.String,
-      contract_expired_time: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      contract_display_account: Schema.optional(Schema.String),
+      contract_state: Schema.optional(Schema.String),
+      contract_signed_time: Schema.optional(Schema.String),
+      contract_expired_time: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
-      openid: Schema.String
+      openid: Schema.optional(Schema.String)
     })
     return {
       params: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
@@ -2527,17 +2527,17 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议模板Id
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2555,9 +2555,9 @@ const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePo
       contract_termination_remark: Schema.String
     })
     const CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String
+      mchid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       params: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
@@ -2615,22 +2615,22 @@ export interface CombinePapayContractsPreEntrustSignPostResponse {
    * 预签约Id
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议模板Id
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignPostBody, CombinePapayContractsPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2650,10 +2650,10 @@ const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombinePapayCon
       attach: Schema.optional(Schema.String)
     })
     const CombinePapayContractsPreEntrustSignPostResponse: Schema.Schema<CombinePapayContractsPreEntrustSignPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      mchid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       body: CombinePapayContractsPreEntrustSignPostBody,
@@ -2704,22 +2704,22 @@ export interface CombinePapayContractsPreEntrustSignMiniProgramPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignMiniProgramPostBody, CombinePapayContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2737,10 +2737,10 @@ const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Comb
       notify_url: Schema.String
     })
     const CombinePapayContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<CombinePapayContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      mchid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       body: CombinePapayContractsPreEntrustSignMiniProgramPostBody,
@@ -2858,17 +2858,17 @@ export interface CombinePapayTransactionsPostResponse {
    * 合单商户APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly combine_appid: string
+  readonly combine_appid?: string | undefined
   /**
    * 合单商户号
    * @example "1900000109"
    */
-  readonly combine_mchid: string
+  readonly combine_mchid?: string | undefined
   /**
    * 合单商户订单号
    * @example "P20150806125346"
    */
-  readonly combine_out_trade_no: string
+  readonly combine_out_trade_no?: string | undefined
   /** 子单信息 */
   readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsPostResponseSubOrders> | undefined
   /** 支付者 */
@@ -2880,17 +2880,17 @@ export interface CombinePapayTransactionsPostResponseSubOrders {
    * 子单商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 交易类型
    * @example "PAP"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -2910,17 +2910,17 @@ export interface CombinePapayTransactionsPostResponseSubOrders {
    * 子单微信订单号
    * @example "1009660380201506130728806387"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 子单商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户appid
    * @example "wxd678efh567hg6787"
@@ -2935,12 +2935,12 @@ export interface CombinePapayTransactionsPostResponseSubOrdersAmount {
    * 标价金额
    * @example 100
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 现金支付金额
    * @example 10
@@ -2958,7 +2958,7 @@ export interface CombinePapayTransactionsPostResponseCombinePayerInfo {
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransactionsPostBody, CombinePapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2996,31 +2996,31 @@ const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransactionsPo
       risk_info: Schema.optional(Schema.String)
     })
     const CombinePapayTransactionsPostResponseSubOrdersAmount: Schema.Schema<CombinePapayTransactionsPostResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Number,
-      currency: Schema.String,
+      total_amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       payer_amount: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
     const CombinePapayTransactionsPostResponseSubOrders: Schema.Schema<CombinePapayTransactionsPostResponseSubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      trade_type: Schema.String,
-      trade_state: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      trade_type: Schema.optional(Schema.String),
+      trade_state: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       amount: Schema.optional(CombinePapayTransactionsPostResponseSubOrdersAmount)
     })
     const CombinePapayTransactionsPostResponseCombinePayerInfo: Schema.Schema<CombinePapayTransactionsPostResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.String
+      openid: Schema.optional(Schema.String)
     })
     const CombinePapayTransactionsPostResponse: Schema.Schema<CombinePapayTransactionsPostResponse> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
+      combine_appid: Schema.optional(Schema.String),
+      combine_mchid: Schema.optional(Schema.String),
+      combine_out_trade_no: Schema.optional(Schema.String),
       sub_orders: Schema.optional(Schema.Array(CombinePapayTransactionsPostResponseSubOrders)),
       combine_payer_info: Schema.optional(CombinePapayTransactionsPostResponseCombinePayerInfo)
     })
@@ -3068,17 +3068,17 @@ export interface CombinePapayTransactionsCombineOutTradeNoGetResponse {
    * 合单商户APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly combine_appid: string
+  readonly combine_appid?: string | undefined
   /**
    * 合单商户号
    * @example "1900000109"
    */
-  readonly combine_mchid: string
+  readonly combine_mchid?: string | undefined
   /**
    * 合单商户订单号
    * @example "P20150806125346"
    */
-  readonly combine_out_trade_no: string
+  readonly combine_out_trade_no?: string | undefined
   /** 子单信息 */
   readonly sub_orders?: ReadonlyArray<CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders> | undefined
   /** 支付者 */
@@ -3090,17 +3090,17 @@ export interface CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders {
    * 子单商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 交易类型
    * @example "PAP"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -3120,17 +3120,17 @@ export interface CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders {
    * 子单微信订单号
    * @example "1009660380201506130728806387"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 子单商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户appid
    * @example "wxd678efh567hg6787"
@@ -3145,12 +3145,12 @@ export interface CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAm
    * 标价金额
    * @example 100
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 现金支付金额
    * @example 10
@@ -3168,7 +3168,7 @@ export interface CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePaye
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<CombinePapayTransactionsCombineOutTradeNoGetParams, CombinePapayTransactionsCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3182,31 +3182,31 @@ const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<CombinePap
       combine_out_trade_no: Schema.NonEmptyString
     })
     const CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Number,
-      currency: Schema.String,
+      total_amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       payer_amount: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
     const CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.String,
-      trade_type: Schema.String,
-      trade_state: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      trade_type: Schema.optional(Schema.String),
+      trade_state: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      sub_mchid: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       amount: Schema.optional(CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrdersAmount)
     })
     const CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.String
+      openid: Schema.optional(Schema.String)
     })
     const CombinePapayTransactionsCombineOutTradeNoGetResponse: Schema.Schema<CombinePapayTransactionsCombineOutTradeNoGetResponse> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
+      combine_appid: Schema.optional(Schema.String),
+      combine_mchid: Schema.optional(Schema.String),
+      combine_out_trade_no: Schema.optional(Schema.String),
       sub_orders: Schema.optional(Schema.Array(CombinePapayTransactionsCombineOutTradeNoGetResponseSubOrders)),
       combine_payer_info: Schema.optional(CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePayerInfo)
     })
@@ -3337,17 +3337,17 @@ export interface FundBalanceSubMchidGetResponse {
    * 特约商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 资金账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES`, `DEPOSIT` (decoded as any string: more may come).
    */
-  readonly account_type?: string | undefined
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | "DEPOSIT" | (string & {}) | undefined
   /**
    * 可用余额
    * @example 100
    */
-  readonly available_amount: number
+  readonly available_amount?: number | undefined
   /**
    * 不可用余额
    * @example 100
@@ -3369,9 +3369,9 @@ const fundBalanceSubMchidGet: Endpoint.Endpoint<FundBalanceSubMchidGetRequest, F
       account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT"))
     })
     const FundBalanceSubMchidGetResponse: Schema.Schema<FundBalanceSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      account_type: Schema.optional(Schema.String),
-      available_amount: Schema.Number,
+      sub_mchid: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES", "DEPOSIT")),
+      available_amount: Schema.optional(Schema.Number),
       pending_amount: Schema.optional(Schema.Number)
     })
     return {
@@ -3412,12 +3412,12 @@ export interface FundEnddaybalanceSubMchidGetResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 可用余额
    * @example 100
    */
-  readonly available_amount: number
+  readonly available_amount?: number | undefined
   /**
    * 不可用余额
    * @example 100
@@ -3428,7 +3428,7 @@ export interface FundEnddaybalanceSubMchidGetResponse {
    * Documented values: `BASIC`, `DEPOSIT` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type?: string | undefined
+  readonly account_type?: "BASIC" | "DEPOSIT" | (string & {}) | undefined
 }
 
 const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSubMchidGetRequest, FundEnddaybalanceSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3442,14 +3442,14 @@ const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSubMchidG
       sub_mchid: Schema.NonEmptyString
     })
     const FundEnddaybalanceSubMchidGetQuery: Schema.Schema<FundEnddaybalanceSubMchidGetQuery> = Schema.Struct({
-      date: Schema.String,
+      date: IsoDate,
       account_type: Schema.optional(Schema.Literal("BASIC", "DEPOSIT"))
     })
     const FundEnddaybalanceSubMchidGetResponse: Schema.Schema<FundEnddaybalanceSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      available_amount: Schema.Number,
+      sub_mchid: Schema.optional(Schema.String),
+      available_amount: Schema.optional(Schema.Number),
       pending_amount: Schema.optional(Schema.Number),
-      account_type: Schema.optional(Schema.String)
+      account_type: Schema.optional(OpenEnum("BASIC", "DEPOSIT"))
     })
     return {
       params: FundEnddaybalanceSubMchidGetParams,
@@ -3511,23 +3511,23 @@ export interface FundWithdrawPostResponse {
    * 特约商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信支付提现单号
    * @example "12321937198237912739132791732912793127931279317929791239112123"
    */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "20190611222222222200000000012122"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 出款账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type?: string | undefined
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
 }
 
 const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3547,10 +3547,10 @@ const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPost
       notify_url: Schema.optional(Schema.String)
     })
     const FundWithdrawPostResponse: Schema.Schema<FundWithdrawPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String,
-      account_type: Schema.optional(Schema.String)
+      sub_mchid: Schema.optional(Schema.String),
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES"))
     })
     return {
       body: FundWithdrawPostBody,
@@ -3597,25 +3597,25 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
    * 电商平台商户号
    * @example "1800000123"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 提现单状态
    * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
   /** 微信支付提现单号 */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 提现金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /** 发起提现时间 */
   readonly create_time?: string | undefined
   /** 提现状态更新时间 */
@@ -3640,7 +3640,7 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type?: string | undefined
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 入账银行账号后四位
    * @example "1178"
@@ -3673,17 +3673,17 @@ const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOut
     })
     const FundWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
-      status: Schema.String,
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String,
-      amount: Schema.Number,
+      sp_mchid: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       reason: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String),
       bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
       account_number: Schema.optional(Schema.String),
       account_bank: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String)
@@ -3743,25 +3743,25 @@ export interface FundWithdrawWithdrawIdGetResponse {
    * 电商平台商户号
    * @example "1800000123"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 提现单状态
    * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
   /** 微信支付提现单号 */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 提现金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /** 发起提现时间 */
   readonly create_time?: string | undefined
   /** 提现状态更新时间 */
@@ -3786,7 +3786,7 @@ export interface FundWithdrawWithdrawIdGetResponse {
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type?: string | undefined
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 入账银行账号后四位
    * @example "1178"
@@ -3819,17 +3819,17 @@ const fundWithdrawWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdGetRequ
     })
     const FundWithdrawWithdrawIdGetResponse: Schema.Schema<FundWithdrawWithdrawIdGetResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
-      status: Schema.String,
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String,
-      amount: Schema.Number,
+      sp_mchid: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       reason: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String),
       bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
       account_number: Schema.optional(Schema.String),
       account_bank: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String)
@@ -3889,13 +3889,13 @@ export interface IndividualContractsOutContractCodeOutContractCodeGetResponse {
    * 签约时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly signed_time: string
+  readonly signed_time?: string | undefined
   /**
    * 授权状态
    * Documented values: `AUTHORIZED`, `UNAUTHORIZED` (decoded as any string: more may come).
    * @example "AUTHORIZED"
    */
-  readonly auth_state: string
+  readonly auth_state?: "AUTHORIZED" | "UNAUTHORIZED" | (string & {}) | undefined
   /**
    * 用户OpenID
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -3910,17 +3910,17 @@ export interface IndividualContractsOutContractCodeOutContractCodeGetResponseRea
    * 应用授权作用域
    * Documented values: `pay_realname` (decoded as any string: more may come).
    */
-  readonly scope: string
+  readonly scope?: "pay_realname" | (string & {}) | undefined
   /**
    * 访问令牌
    * @example "Ca5sECXTwzkWYXs_do9ZaEeueqVHOtF-nXr51yNll2O97zqk9niwJnmSWxhDJELqoDDVFws6LCBbSulnEAaxCg=="
    */
-  readonly access_token: string
+  readonly access_token?: string | undefined
   /**
    * 访问令牌过期时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly access_token_expire_time: string
+  readonly access_token_expire_time?: string | undefined
 }
 
 const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<IndividualContractsOutContractCodeOutContractCodeGetRequest, IndividualContractsOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3936,14 +3936,14 @@ const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<In
       appid: Schema.String
     })
     const IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult: Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult> = Schema.Struct({
-      scope: Schema.String,
-      access_token: Schema.String,
-      access_token_expire_time: Schema.String
+      scope: Schema.optional(OpenEnum("pay_realname")),
+      access_token: Schema.optional(Schema.String),
+      access_token_expire_time: Schema.optional(Schema.String)
     })
     const IndividualContractsOutContractCodeOutContractCodeGetResponse: Schema.Schema<IndividualContractsOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
       individual_auth_id: Schema.optional(Schema.String),
-      signed_time: Schema.String,
-      auth_state: Schema.String,
+      signed_time: Schema.optional(Schema.String),
+      auth_state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED")),
       individual_openid: Schema.optional(Schema.String),
       real_name_auth_result: Schema.optional(IndividualContractsOutContractCodeOutContractCodeGetResponseRealNameAuthResult)
     })
@@ -4002,7 +4002,7 @@ export interface IndividualContractsPreEntrustSignWithRealNameIdentityAppPostRes
    * 预签约id
    * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
 }
 
 const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4020,7 +4020,7 @@ const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpoint.End
       cred_id: Schema.String
     })
     const IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse: Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String)
     })
     return {
       body: IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody,
@@ -4073,7 +4073,7 @@ export interface IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgra
    * 预签约id
    * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
 }
 
 const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4092,7 +4092,7 @@ const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost: Endp
       cred_id: Schema.String
     })
     const IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse: Schema.Schema<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String)
     })
     return {
       body: IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody,
@@ -4125,7 +4125,7 @@ export interface IndividualContractsPreEntrustSignAppPostResponse {
    * 预签约id
    * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
 }
 
 const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignAppPostBody, IndividualContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4139,7 +4139,7 @@ const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<IndividualCont
       out_contract_code: Schema.String
     })
     const IndividualContractsPreEntrustSignAppPostResponse: Schema.Schema<IndividualContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String)
     })
     return {
       body: IndividualContractsPreEntrustSignAppPostBody,
@@ -4177,7 +4177,7 @@ export interface IndividualContractsPreEntrustSignMiniProgramPostResponse {
    * 预签约id
    * @example "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
 }
 
 const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignMiniProgramPostBody, IndividualContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4192,7 +4192,7 @@ const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Indivi
       openid: Schema.String
     })
     const IndividualContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<IndividualContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String)
     })
     return {
       body: IndividualContractsPreEntrustSignMiniProgramPostBody,
@@ -4236,18 +4236,18 @@ export interface IndividualContractsOpenidGetResponse {
    * 授权ID
    * @example "1900000109"
    */
-  readonly individual_auth_id: string
+  readonly individual_auth_id?: string | undefined
   /**
    * 操作时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly operation_time: string
+  readonly operation_time?: string | undefined
   /**
    * 授权状态
    * Documented values: `AUTHORIZED`, `UNAUTHORIZED` (decoded as any string: more may come).
    * @example "AUTHORIZED"
    */
-  readonly auth_state: string
+  readonly auth_state?: "AUTHORIZED" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
 const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContractsOpenidGetRequest, IndividualContractsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4265,9 +4265,9 @@ const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContractsOpenidG
       permission_type: Schema.Literal("INDIVIDUAL_PAYEE")
     })
     const IndividualContractsOpenidGetResponse: Schema.Schema<IndividualContractsOpenidGetResponse> = Schema.Struct({
-      individual_auth_id: Schema.String,
-      operation_time: Schema.String,
-      auth_state: Schema.String
+      individual_auth_id: Schema.optional(Schema.String),
+      operation_time: Schema.optional(Schema.String),
+      auth_state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED"))
     })
     return {
       params: IndividualContractsOpenidGetParams,
@@ -4323,17 +4323,17 @@ export interface MchTransferAuthorizationsPostResponse {
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 授权状态
    * @example "AUTHORIZE_PROCESSING"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: string | undefined
   /**
    * 授权申请受理时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 授权时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4359,9 +4359,9 @@ const mchTransferAuthorizationsPost: Endpoint.Endpoint<MchTransferAuthorizations
       agreement_list: Schema.Array(MchTransferAuthorizationsPostBodyAgreementList)
     })
     const MchTransferAuthorizationsPostResponse: Schema.Schema<MchTransferAuthorizationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      authorization_state: Schema.String,
-      accept_time: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
       authorize_time: Schema.optional(Schema.String)
     })
     return {
@@ -4393,12 +4393,12 @@ export interface MchTransferAuthorizationsSubMchidGetResponse {
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 授权状态
    * @example "AUTHORIZE_PROCESSING"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: string | undefined
   /**
    * 授权时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4417,8 +4417,8 @@ const mchTransferAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferAuthori
       sub_mchid: Schema.NonEmptyString
     })
     const MchTransferAuthorizationsSubMchidGetResponse: Schema.Schema<MchTransferAuthorizationsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      authorization_state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(Schema.String),
       authorize_time: Schema.optional(Schema.String)
     })
     return {
@@ -4489,27 +4489,27 @@ export interface MchTransferTransferBillsPostResponse {
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 单据状态
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -4542,11 +4542,11 @@ const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPo
       notify_url: Schema.optional(Schema.String)
     })
     const MchTransferTransferBillsPostResponse: Schema.Schema<MchTransferTransferBillsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      create_time: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       package_info: Schema.optional(Schema.String)
     })
@@ -4593,47 +4593,47 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 转账场景ID
    * @example "10001"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 单据状态
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -4653,12 +4653,12 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetRequest, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4675,20 +4675,20 @@ const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransf
       sub_mchid: Schema.String
     })
     const MchTransferTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      appid: Schema.String,
-      transfer_scene_id: Schema.String,
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      update_time: Schema.String
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferTransferBillsOutBillNoOutBillNoGetParams,
@@ -4741,27 +4741,27 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据状态
    * @example "CANCELING"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4778,11 +4778,11 @@ const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<Mc
       sub_mchid: Schema.String
     })
     const MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      state: Schema.String,
-      update_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams,
@@ -4826,47 +4826,47 @@ export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 转账场景ID
    * @example "10001"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 单据状态
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -4886,12 +4886,12 @@ export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetRequest, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4908,20 +4908,20 @@ const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint
       sub_mchid: Schema.String
     })
     const MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse: Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      appid: Schema.String,
-      transfer_scene_id: Schema.String,
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      update_time: Schema.String
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferTransferBillsTransferBillNoTransferBillNoGetParams,
@@ -4962,34 +4962,34 @@ export interface ProfitsharingAfterSalesOrdersGetResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 分账金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
   /**
    * 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come).
    * @example "NO_RELATION"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | (string & {}) | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
 const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersGetQuery, ProfitsharingAfterSalesOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5004,12 +5004,12 @@ const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAfterSale
       transaction_id: Schema.optional(Schema.String)
     })
     const ProfitsharingAfterSalesOrdersGetResponse: Schema.Schema<ProfitsharingAfterSalesOrdersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      amount: Schema.Number,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      finish_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
+      finish_time: Schema.optional(Schema.String)
     })
     return {
       query: ProfitsharingAfterSalesOrdersGetQuery,
@@ -5058,17 +5058,17 @@ export interface ProfitsharingAfterSalesOrdersPostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "3008450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 分账金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersPostBody, ProfitsharingAfterSalesOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5087,9 +5087,9 @@ const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingAfterSal
       refund_id: Schema.String
     })
     const ProfitsharingAfterSalesOrdersPostResponse: Schema.Schema<ProfitsharingAfterSalesOrdersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      amount: Schema.Number
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number)
     })
     return {
       body: ProfitsharingAfterSalesOrdersPostBody,
@@ -5134,22 +5134,22 @@ export interface ProfitsharingFinishOrderPostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分帐单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分帐单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5162,14 +5162,14 @@ const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPo
     const ProfitsharingFinishOrderPostBody: Schema.Schema<ProfitsharingFinishOrderPostBody> = Schema.Struct({
       sub_mchid: Schema.String,
       transaction_id: Schema.String,
-      out_order_no: Schema.String,
+      out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
       description: Schema.String
     })
     const ProfitsharingFinishOrderPostResponse: Schema.Schema<ProfitsharingFinishOrderPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingFinishOrderPostBody,
@@ -5201,27 +5201,27 @@ export interface ProfitsharingOrdersGetResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分账单号
    * @example "6754760740201411110007865434"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 分账单状态
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    */
-  readonly status?: string | undefined
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitsharingOrdersGetResponseReceivers> | undefined
   /**
@@ -5233,12 +5233,12 @@ export interface ProfitsharingOrdersGetResponse {
    * 异常处理状态
    * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come).
    */
-  readonly abnormal_status?: string | undefined
+  readonly abnormal_status?: "ABNORMAL_PENDING" | "ABNORMAL_FINISHED" | "ABNORMAL_CLOSED" | (string & {}) | undefined
   /**
    * 异常处理关单原因
    * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come).
    */
-  readonly funds_abnormal_closed_reason?: string | undefined
+  readonly funds_abnormal_closed_reason?: "CLOSED_REASON_TIMEOUT" | "CLOSED_REASON_RESTRICT_TRANSFER" | (string & {}) | undefined
   /**
    * 微信支付在途异常资金付款单号
    * @example "0100011742874700562078230000"
@@ -5268,43 +5268,43 @@ export interface ProfitsharingOrdersGetResponseReceivers {
    * 分账金额
    * @example 190
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账描述
    * @example "分给商户1900000109"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 分账结果
    * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    */
-  readonly result?: string | undefined
+  readonly result?: "PENDING" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
   /**
    * 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come).
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | (string & {}) | undefined
   /**
    * 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方账号
    * @example "1900000109"
    */
-  readonly receiver_account: string
+  readonly receiver_account?: string | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
 }
 
 export interface ProfitsharingOrdersGetResponseFundsAbnormalReceivers {
@@ -5329,28 +5329,28 @@ const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, Pro
     })
     const ProfitsharingOrdersGetResponseReceivers: Schema.Schema<ProfitsharingOrdersGetResponseReceivers> = Schema.Struct({
       receiver_mchid: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      description: Schema.String,
-      result: Schema.optional(Schema.String),
-      finish_time: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      type: Schema.String,
-      receiver_account: Schema.String,
-      detail_id: Schema.String
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
+      finish_time: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
+      receiver_account: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersGetResponseFundsAbnormalReceivers: Schema.Schema<ProfitsharingOrdersGetResponseFundsAbnormalReceivers> = Schema.Struct({
       mchid: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersGetResponse: Schema.Schema<ProfitsharingOrdersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      status: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
       receivers: Schema.optional(Schema.Array(ProfitsharingOrdersGetResponseReceivers)),
       close_reason: Schema.optional(Schema.String),
-      abnormal_status: Schema.optional(Schema.String),
-      funds_abnormal_closed_reason: Schema.optional(Schema.String),
+      abnormal_status: Schema.optional(OpenEnum("ABNORMAL_PENDING", "ABNORMAL_FINISHED", "ABNORMAL_CLOSED")),
+      funds_abnormal_closed_reason: Schema.optional(OpenEnum("CLOSED_REASON_TIMEOUT", "CLOSED_REASON_RESTRICT_TRANSFER")),
       funds_abnormal_redirect_id: Schema.optional(Schema.String),
       funds_abnormal_receivers: Schema.optional(Schema.Array(ProfitsharingOrdersGetResponseFundsAbnormalReceivers)),
       finish_amount: Schema.optional(Schema.Number),
@@ -5448,29 +5448,29 @@ export interface ProfitsharingOrdersPostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分账单号
    * @example "6754760740201411110007865434"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 分账单状态
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    */
-  readonly status?: string | undefined
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
   /** 分账接收方列表 */
-  readonly receivers: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers>
+  readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
 }
 
 export interface ProfitsharingOrdersPostResponseReceivers {
@@ -5478,53 +5478,53 @@ export interface ProfitsharingOrdersPostResponseReceivers {
    * 分账金额
    * @example 190
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账描述
    * @example "分给商户1900000109"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 分账结果
    * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    */
-  readonly result?: string | undefined
+  readonly result?: "PENDING" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
   /**
    * 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK` (decoded as any string: more may come).
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | (string & {}) | undefined
   /**
    * 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方账号
    * @example "1900000109"
    */
-  readonly receiver_account: string
+  readonly receiver_account?: string | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 异常处理状态
    * Documented values: `ABNORMAL_PENDING`, `ABNORMAL_FINISHED`, `ABNORMAL_CLOSED` (decoded as any string: more may come).
    */
-  readonly abnormal_status?: string | undefined
+  readonly abnormal_status?: "ABNORMAL_PENDING" | "ABNORMAL_FINISHED" | "ABNORMAL_CLOSED" | (string & {}) | undefined
   /**
    * 异常处理关单原因
    * Documented values: `CLOSED_REASON_TIMEOUT`, `CLOSED_REASON_RESTRICT_TRANSFER` (decoded as any string: more may come).
    */
-  readonly funds_abnormal_closed_reason?: string | undefined
+  readonly funds_abnormal_closed_reason?: "CLOSED_REASON_TIMEOUT" | "CLOSED_REASON_RESTRICT_TRANSFER" | (string & {}) | undefined
   /**
    * 微信支付在途异常资金付款单号
    * @example "0100011742874700562078230000"
@@ -5553,7 +5553,7 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
     const ProfitsharingOrdersPostBodyReceivers: Schema.Schema<ProfitsharingOrdersPostBodyReceivers> = Schema.Struct({
       type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
       receiver_account: Schema.String,
-      amount: Schema.Int,
+      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       description: Schema.String,
       receiver_name: Schema.optional(Schema.String)
     })
@@ -5561,34 +5561,34 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
       appid: Schema.optional(Schema.String),
       sub_mchid: Schema.String,
       transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      receivers: Schema.Array(ProfitsharingOrdersPostBodyReceivers),
+      out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
+      receivers: Schema.Array(ProfitsharingOrdersPostBodyReceivers).pipe(Schema.maxItems(50)),
       finish: Schema.Boolean
     })
     const ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers> = Schema.Struct({
       mchid: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersPostResponseReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceivers> = Schema.Struct({
-      amount: Schema.Number,
-      description: Schema.String,
-      result: Schema.optional(Schema.String),
-      finish_time: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      type: Schema.String,
-      receiver_account: Schema.String,
-      detail_id: Schema.String,
-      abnormal_status: Schema.optional(Schema.String),
-      funds_abnormal_closed_reason: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("PENDING", "SUCCESS", "CLOSED")),
+      finish_time: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK")),
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
+      receiver_account: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      abnormal_status: Schema.optional(OpenEnum("ABNORMAL_PENDING", "ABNORMAL_FINISHED", "ABNORMAL_CLOSED")),
+      funds_abnormal_closed_reason: Schema.optional(OpenEnum("CLOSED_REASON_TIMEOUT", "CLOSED_REASON_RESTRICT_TRANSFER")),
       funds_abnormal_redirect_id: Schema.optional(Schema.String),
       funds_abnormal_receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers))
     })
     const ProfitsharingOrdersPostResponse: Schema.Schema<ProfitsharingOrdersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      status: Schema.optional(Schema.String),
-      receivers: Schema.Array(ProfitsharingOrdersPostResponseReceivers)
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
+      receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceivers))
     })
     return {
       body: ProfitsharingOrdersPostBody,
@@ -5631,12 +5631,12 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 订单剩余待分金额
    * @example 1000
    */
-  readonly unsplit_amount: number
+  readonly unsplit_amount?: number | undefined
 }
 
 const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5650,8 +5650,8 @@ const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profitsharin
       transaction_id: Schema.NonEmptyString
     })
     const ProfitsharingOrdersTransactionIdAmountsGetResponse: Schema.Schema<ProfitsharingOrdersTransactionIdAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.String,
-      unsplit_amount: Schema.Number
+      transaction_id: Schema.optional(Schema.String),
+      unsplit_amount: Schema.optional(Schema.Number)
     })
     return {
       params: ProfitsharingOrdersTransactionIdAmountsGetParams,
@@ -5695,7 +5695,7 @@ export interface ProfitsharingReceiversAddPostBody {
    * 与分账方的关系类型
    * @example "SUPPLIER"
    */
-  readonly relation_type: "MERCHANT_ID" | "PERSONAL_OPENID"
+  readonly relation_type: "SUPPLIER" | "DISTRIBUTOR" | "SERVICE_PROVIDER" | "PLATFORM" | "OTHERS"
 }
 
 export interface ProfitsharingReceiversAddPostResponse {
@@ -5704,12 +5704,12 @@ export interface ProfitsharingReceiversAddPostResponse {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
   /**
    * 接收方账号
    * @example "190001001"
    */
-  readonly account: string
+  readonly account?: string | undefined
 }
 
 const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5721,16 +5721,16 @@ const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAdd
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_7.shtml",
   schemas: () => {
     const ProfitsharingReceiversAddPostBody: Schema.Schema<ProfitsharingReceiversAddPostBody> = Schema.Struct({
-      appid: Schema.String,
+      appid: BoundedString(1, 32),
       type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID"),
-      account: Schema.String,
-      name: Schema.optional(Schema.String),
-      encrypted_name: Schema.optional(Schema.String),
-      relation_type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID")
+      account: BoundedString(1, 64),
+      name: Schema.optional(BoundedString(1, 256)),
+      encrypted_name: Schema.optional(BoundedString(1, 10240)),
+      relation_type: Schema.Literal("SUPPLIER", "DISTRIBUTOR", "SERVICE_PROVIDER", "PLATFORM", "OTHERS")
     })
     const ProfitsharingReceiversAddPostResponse: Schema.Schema<ProfitsharingReceiversAddPostResponse> = Schema.Struct({
-      type: Schema.String,
-      account: Schema.String
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
+      account: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingReceiversAddPostBody,
@@ -5767,12 +5767,12 @@ export interface ProfitsharingReceiversDeletePostResponse {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | (string & {}) | undefined
   /**
    * 接收方账号
    * @example "190001001"
    */
-  readonly account: string
+  readonly account?: string | undefined
 }
 
 const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5788,8 +5788,8 @@ const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceivers
       account: Schema.String
     })
     const ProfitsharingReceiversDeletePostResponse: Schema.Schema<ProfitsharingReceiversDeletePostResponse> = Schema.Struct({
-      type: Schema.String,
-      account: Schema.String
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID")),
+      account: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingReceiversDeletePostBody,
@@ -5818,54 +5818,54 @@ export interface ProfitsharingReturnordersGetResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 商户回退单号
    * @example "R20190516001"
    */
-  readonly out_return_no: string
+  readonly out_return_no?: string | undefined
   /**
    * 回退商户号
    * @example "86693852"
    */
-  readonly return_mchid: string
+  readonly return_mchid?: string | undefined
   /**
    * 回退金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信回退单号
    * @example "3008450740201411110007820472"
    */
-  readonly return_no: string
+  readonly return_no?: string | undefined
   /**
    * 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
    * @example "TIME_OUT_CLOSED"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
 const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5876,22 +5876,22 @@ const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersG
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_4.shtml",
   schemas: () => {
     const ProfitsharingReturnordersGetQuery: Schema.Schema<ProfitsharingReturnordersGetQuery> = Schema.Struct({
-      sub_mchid: Schema.String,
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.String
+      sub_mchid: BoundedString(1, 32),
+      order_id: Schema.optional(BoundedString(1, 64)),
+      out_order_no: Schema.optional(BoundedString(1, 64)),
+      out_return_no: BoundedString(1, 64)
     })
     const ProfitsharingReturnordersGetResponse: Schema.Schema<ProfitsharingReturnordersGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      order_id: Schema.String,
-      out_order_no: Schema.String,
-      out_return_no: Schema.String,
-      return_mchid: Schema.String,
-      amount: Schema.Number,
-      return_no: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      finish_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      out_return_no: Schema.optional(Schema.String),
+      return_mchid: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      return_no: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED")),
+      finish_time: Schema.optional(Schema.String)
     })
     return {
       query: ProfitsharingReturnordersGetQuery,
@@ -5957,54 +5957,54 @@ export interface ProfitsharingReturnordersPostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 商户回退单号
    * @example "R20190516001"
    */
-  readonly out_return_no: string
+  readonly out_return_no?: string | undefined
   /**
    * 回退商户号
    * @example "86693852"
    */
-  readonly return_mchid: string
+  readonly return_mchid?: string | undefined
   /**
    * 回退金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信回退单号
    * @example "3008450740201411110007820472"
    */
-  readonly return_no: string
+  readonly return_no?: string | undefined
   /**
    * 回退结果
    * Documented values: `PROCESSING`, `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "PROCESSING" | "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `TIME_OUT_CLOSED` (decoded as any string: more may come).
    * @example "TIME_OUT_CLOSED"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "TIME_OUT_CLOSED" | (string & {}) | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
 const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6015,26 +6015,28 @@ const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnorders
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_3.shtml",
   schemas: () => {
     const ProfitsharingReturnordersPostBody: Schema.Schema<ProfitsharingReturnordersPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.String,
+      sub_mchid: BoundedString(1, 32),
+      order_id: Schema.optional(BoundedString(1, 64)),
+      out_order_no: Schema.optional(BoundedString(1, 64)),
+      out_return_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
       return_mchid: Schema.String,
-      amount: Schema.Int,
+      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       description: Schema.String,
       transaction_id: Schema.optional(Schema.String)
-    })
+    }).pipe(
+      FieldRule("atLeastOne", ["order_id", "out_order_no"])
+    )
     const ProfitsharingReturnordersPostResponse: Schema.Schema<ProfitsharingReturnordersPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      order_id: Schema.String,
-      out_order_no: Schema.String,
-      out_return_no: Schema.String,
-      return_mchid: Schema.String,
-      amount: Schema.Number,
-      return_no: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      finish_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      out_return_no: Schema.optional(Schema.String),
+      return_mchid: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      return_no: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAIL")),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "TIME_OUT_CLOSED")),
+      finish_time: Schema.optional(Schema.String)
     })
     return {
       body: ProfitsharingReturnordersPostBody,
@@ -6093,12 +6095,12 @@ export interface RefundsApplyPostBody {
    * 交易单微信支付订单号
    * @example "1217752501201407033233368018"
    */
-  readonly combine_transaction_id: string
+  readonly combine_transaction_id?: string | undefined
   /**
    * 微信订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
@@ -6165,19 +6167,19 @@ export interface RefundsApplyPostResponse {
    * 微信退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly refund_id: string
+  readonly refund_id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 订单金额 */
-  readonly amount: RefundsApplyPostResponseAmount
+  readonly amount?: RefundsApplyPostResponseAmount | undefined
   /** 优惠退款详情 */
   readonly promotion_detail?: ReadonlyArray<RefundsApplyPostResponsePromotionDetail> | undefined
   /**
@@ -6185,7 +6187,7 @@ export interface RefundsApplyPostResponse {
    * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_SUB_MERCHANT"
    */
-  readonly refund_account?: string | undefined
+  readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
 }
 
 export interface RefundsApplyPostResponseAmount {
@@ -6193,14 +6195,14 @@ export interface RefundsApplyPostResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsApplyPostResponseAmountFrom> | undefined
   /**
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 优惠退款金额
    * @example 888
@@ -6223,12 +6225,12 @@ export interface RefundsApplyPostResponseAmountFrom {
    * 出资账户类型
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface RefundsApplyPostResponsePromotionDetail {
@@ -6236,29 +6238,29 @@ export interface RefundsApplyPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope: string
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type: string
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠退款金额
    * @example 100
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
 }
 
 const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6273,54 +6275,56 @@ const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsApplyPost
       amount: Schema.Number
     })
     const RefundsApplyPostBodyAmount: Schema.Schema<RefundsApplyPostBodyAmount> = Schema.Struct({
-      refund: Schema.Int,
+      refund: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       from: Schema.optional(Schema.Array(RefundsApplyPostBodyAmountFrom)),
-      total: Schema.Int,
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       currency: Schema.optional(Schema.String)
     })
     const RefundsApplyPostBody: Schema.Schema<RefundsApplyPostBody> = Schema.Struct({
-      individual_auth_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String),
-      sp_appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
+      individual_auth_id: Schema.optional(BoundedString(1, 32)),
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      sp_appid: BoundedString(1, 32),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
       combine_mchid: Schema.optional(Schema.String),
       combine_out_trade_no: Schema.optional(Schema.String),
-      combine_transaction_id: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.optional(Schema.String),
-      out_refund_no: Schema.String,
-      reason: Schema.optional(Schema.String),
+      combine_transaction_id: Schema.optional(BoundedString(1, 32)),
+      transaction_id: Schema.optional(BoundedString(1, 32)),
+      out_trade_no: Schema.optional(BoundedString(1, 32)),
+      out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+      reason: Schema.optional(BoundedString(1, 80)),
       amount: RefundsApplyPostBodyAmount,
-      notify_url: Schema.optional(Schema.String),
+      notify_url: Schema.optional(UrlString(1, 256, "https")),
       refund_account: Schema.optional(Schema.Literal("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
       funds_account: Schema.Literal("AVAILABLE", "UNSETTLED", "PREPAID")
-    })
+    }).pipe(
+      FieldRule("atLeastOne", ["transaction_id", "out_trade_no"])
+    )
     const RefundsApplyPostResponseAmountFrom: Schema.Schema<RefundsApplyPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.String,
-      amount: Schema.Number
+      account: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number)
     })
     const RefundsApplyPostResponseAmount: Schema.Schema<RefundsApplyPostResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       from: Schema.optional(Schema.Array(RefundsApplyPostResponseAmountFrom)),
-      payer_refund: Schema.Number,
+      payer_refund: Schema.optional(Schema.Number),
       discount_refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       advance: Schema.optional(Schema.Number)
     })
     const RefundsApplyPostResponsePromotionDetail: Schema.Schema<RefundsApplyPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.String,
-      type: Schema.String,
-      amount: Schema.Number,
-      refund_amount: Schema.Number
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number)
     })
     const RefundsApplyPostResponse: Schema.Schema<RefundsApplyPostResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      out_refund_no: Schema.String,
-      create_time: Schema.String,
-      amount: RefundsApplyPostResponseAmount,
+      refund_id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      amount: Schema.optional(RefundsApplyPostResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(RefundsApplyPostResponsePromotionDetail)),
-      refund_account: Schema.optional(Schema.String)
+      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE"))
     })
     return {
       body: RefundsApplyPostBody,
@@ -6405,7 +6409,7 @@ export interface RefundsIdRefundIdGetResponse {
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -6420,15 +6424,15 @@ export interface RefundsIdRefundIdGetResponse {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `CLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "CLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额信息 */
-  readonly amount: RefundsIdRefundIdGetResponseAmount
+  readonly amount?: RefundsIdRefundIdGetResponseAmount | undefined
   /** 营销详情 */
   readonly promotion_detail?: ReadonlyArray<RefundsIdRefundIdGetResponsePromotionDetail> | undefined
   /**
@@ -6436,13 +6440,13 @@ export interface RefundsIdRefundIdGetResponse {
    * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_SUB_MERCHANT"
    */
-  readonly refund_account?: string | undefined
+  readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
   /**
    * 资金账户
    * Documented values: `AVAILABLE`, `UNSETTLED`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: string | undefined
+  readonly funds_account?: "AVAILABLE" | "UNSETTLED" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
 }
 
 export interface RefundsIdRefundIdGetResponseAmount {
@@ -6450,14 +6454,14 @@ export interface RefundsIdRefundIdGetResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsIdRefundIdGetResponseAmountFrom> | undefined
   /**
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 优惠退款金额
    * @example 888
@@ -6481,12 +6485,12 @@ export interface RefundsIdRefundIdGetResponseAmountFrom {
    * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface RefundsIdRefundIdGetResponsePromotionDetail {
@@ -6494,29 +6498,29 @@ export interface RefundsIdRefundIdGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope: string
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type: string
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠退款金额
    * @example 100
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
 }
 
 const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6527,45 +6531,45 @@ const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, Refun
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund.html",
   schemas: () => {
     const RefundsIdRefundIdGetParams: Schema.Schema<RefundsIdRefundIdGetParams> = Schema.Struct({
-      refund_id: Schema.NonEmptyString
+      refund_id: BoundedString(1, 32)
     })
     const RefundsIdRefundIdGetQuery: Schema.Schema<RefundsIdRefundIdGetQuery> = Schema.Struct({
       individual_auth_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String)
+      sub_mchid: Schema.optional(BoundedString(1, 32))
     })
     const RefundsIdRefundIdGetResponseAmountFrom: Schema.Schema<RefundsIdRefundIdGetResponseAmountFrom> = Schema.Struct({
-      account: Schema.String,
-      amount: Schema.Number
+      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+      amount: Schema.optional(Schema.Number)
     })
     const RefundsIdRefundIdGetResponseAmount: Schema.Schema<RefundsIdRefundIdGetResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       from: Schema.optional(Schema.Array(RefundsIdRefundIdGetResponseAmountFrom)),
-      payer_refund: Schema.Number,
+      payer_refund: Schema.optional(Schema.Number),
       discount_refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       advance: Schema.optional(Schema.Number)
     })
     const RefundsIdRefundIdGetResponsePromotionDetail: Schema.Schema<RefundsIdRefundIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.String,
-      type: Schema.String,
-      amount: Schema.Number,
-      refund_amount: Schema.Number
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number)
     })
     const RefundsIdRefundIdGetResponse: Schema.Schema<RefundsIdRefundIdGetResponse> = Schema.Struct({
       refund_id: Schema.String,
       out_refund_no: Schema.String,
       transaction_id: Schema.String,
       out_trade_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       user_received_account: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: RefundsIdRefundIdGetResponseAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(RefundsIdRefundIdGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(RefundsIdRefundIdGetResponsePromotionDetail)),
-      refund_account: Schema.optional(Schema.String),
-      funds_account: Schema.optional(Schema.String)
+      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
+      funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED", "OPERATION", "BASIC", "ECNY_BASIC"))
     })
     return {
       params: RefundsIdRefundIdGetParams,
@@ -6658,7 +6662,7 @@ export interface RefundsOutRefundNoOutRefundNoGetResponse {
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -6673,15 +6677,15 @@ export interface RefundsOutRefundNoOutRefundNoGetResponse {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `CLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "CLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额信息 */
-  readonly amount: RefundsOutRefundNoOutRefundNoGetResponseAmount
+  readonly amount?: RefundsOutRefundNoOutRefundNoGetResponseAmount | undefined
   /** 营销详情 */
   readonly promotion_detail?: ReadonlyArray<RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail> | undefined
   /**
@@ -6689,13 +6693,13 @@ export interface RefundsOutRefundNoOutRefundNoGetResponse {
    * Documented values: `REFUND_SOURCE_SUB_MERCHANT`, `REFUND_SOURCE_PARTNER_ADVANCE` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_SUB_MERCHANT"
    */
-  readonly refund_account?: string | undefined
+  readonly refund_account?: "REFUND_SOURCE_SUB_MERCHANT" | "REFUND_SOURCE_PARTNER_ADVANCE" | (string & {}) | undefined
   /**
    * 资金账户
    * Documented values: `AVAILABLE`, `UNSETTLED`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: string | undefined
+  readonly funds_account?: "AVAILABLE" | "UNSETTLED" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
 }
 
 export interface RefundsOutRefundNoOutRefundNoGetResponseAmount {
@@ -6703,14 +6707,14 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsOutRefundNoOutRefundNoGetResponseAmountFrom> | undefined
   /**
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 优惠退款金额
    * @example 888
@@ -6734,12 +6738,12 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseAmountFrom {
    * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail {
@@ -6747,29 +6751,29 @@ export interface RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope: string
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type: string
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠退款金额
    * @example 100
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
 }
 
 const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6780,45 +6784,45 @@ const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutR
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund-by-out-refund-no.html",
   schemas: () => {
     const RefundsOutRefundNoOutRefundNoGetParams: Schema.Schema<RefundsOutRefundNoOutRefundNoGetParams> = Schema.Struct({
-      out_refund_no: Schema.NonEmptyString
+      out_refund_no: BoundedString(1, 64)
     })
     const RefundsOutRefundNoOutRefundNoGetQuery: Schema.Schema<RefundsOutRefundNoOutRefundNoGetQuery> = Schema.Struct({
       individual_auth_id: Schema.optional(Schema.String),
-      sub_mchid: Schema.optional(Schema.String)
+      sub_mchid: Schema.optional(BoundedString(1, 32))
     })
     const RefundsOutRefundNoOutRefundNoGetResponseAmountFrom: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmountFrom> = Schema.Struct({
-      account: Schema.String,
-      amount: Schema.Number
+      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+      amount: Schema.optional(Schema.Number)
     })
     const RefundsOutRefundNoOutRefundNoGetResponseAmount: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       from: Schema.optional(Schema.Array(RefundsOutRefundNoOutRefundNoGetResponseAmountFrom)),
-      payer_refund: Schema.Number,
+      payer_refund: Schema.optional(Schema.Number),
       discount_refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       advance: Schema.optional(Schema.Number)
     })
     const RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.String,
-      type: Schema.String,
-      amount: Schema.Number,
-      refund_amount: Schema.Number
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number)
     })
     const RefundsOutRefundNoOutRefundNoGetResponse: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponse> = Schema.Struct({
       refund_id: Schema.String,
       out_refund_no: Schema.String,
       transaction_id: Schema.String,
       out_trade_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       user_received_account: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: RefundsOutRefundNoOutRefundNoGetResponseAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail)),
-      refund_account: Schema.optional(Schema.String),
-      funds_account: Schema.optional(Schema.String)
+      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_SUB_MERCHANT", "REFUND_SOURCE_PARTNER_ADVANCE")),
+      funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED", "OPERATION", "BASIC", "ECNY_BASIC"))
     })
     return {
       params: RefundsOutRefundNoOutRefundNoGetParams,
@@ -6912,22 +6916,22 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponse {
    * 微信支付退款号
    * @example "50000000382019052709732678859"
    */
-  readonly refund_id: string
+  readonly refund_id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 退款渠道
    * @example "ORIGINAL"
@@ -6947,21 +6951,21 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponse {
    * 退款创建时间
    * @example "2020-12-01T16:18:12+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `CLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "CLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /**
    * 资金账户
    * Documented values: `AVAILABLE`, `UNSETTLED` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: string | undefined
+  readonly funds_account?: "AVAILABLE" | "UNSETTLED" | (string & {}) | undefined
   /** 金额信息 */
-  readonly amount: RefundsRefundIdApplyAbnormalRefundPostResponseAmount
+  readonly amount?: RefundsRefundIdApplyAbnormalRefundPostResponseAmount | undefined
   /** 优惠退款信息 */
   readonly promotion_detail?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> | undefined
   /**
@@ -6969,7 +6973,7 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponse {
    * Documented values: `REFUND_SOURCE_PARTNER_ADVANCE`, `REFUND_SOURCE_SUB_MERCHANT` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_SUB_MERCHANT"
    */
-  readonly refund_account?: string | undefined
+  readonly refund_account?: "REFUND_SOURCE_PARTNER_ADVANCE" | "REFUND_SOURCE_SUB_MERCHANT" | (string & {}) | undefined
 }
 
 export interface RefundsRefundIdApplyAbnormalRefundPostResponseAmount {
@@ -6977,24 +6981,24 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponseAmount {
    * 退款金额
    * @example 100
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /** 退款出资账户及金额 */
   readonly from?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom> | undefined
   /**
    * 用户退款金额
    * @example 90
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 优惠退款金额
    * @example 10
    */
-  readonly discount_refund: number
+  readonly discount_refund?: number | undefined
   /**
    * 退款币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 手续费退款金额
    * @example 100
@@ -7007,12 +7011,12 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom {
    * 出资账户类型
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail {
@@ -7020,27 +7024,27 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * @example "GLOBAL"
    */
-  readonly scope: string
+  readonly scope?: string | undefined
   /**
    * 优惠类型
    * @example "COUPON"
    */
-  readonly type: string
+  readonly type?: string | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠退款金额
    * @example 100
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /** 商品列表 */
   readonly goods_detail?: ReadonlyArray<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> | undefined
 }
@@ -7050,7 +7054,7 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGo
    * 商户侧商品编码
    * @example "1217752501201407033233368018"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -7065,17 +7069,17 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGo
    * 商品单价
    * @example 528800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品退款金额
    * @example 528800
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /**
    * 商品退货数量
    * @example 1
    */
-  readonly refund_quantity: number
+  readonly refund_quantity?: number | undefined
 }
 
 const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRefundIdApplyAbnormalRefundPostRequest, RefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7099,47 +7103,47 @@ const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRefundIdA
       real_name: Schema.optional(Schema.String)
     })
     const RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.String,
-      amount: Schema.Number
+      account: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number)
     })
     const RefundsRefundIdApplyAbnormalRefundPostResponseAmount: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       from: Schema.optional(Schema.Array(RefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom)),
-      payer_refund: Schema.Number,
-      discount_refund: Schema.Number,
-      currency: Schema.String,
+      payer_refund: Schema.optional(Schema.Number),
+      discount_refund: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       refund_fee: Schema.optional(Schema.Number)
     })
     const RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.Number,
-      refund_amount: Schema.Number,
-      refund_quantity: Schema.Number
+      unit_price: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
+      refund_quantity: Schema.optional(Schema.Number)
     })
     const RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.String,
-      type: Schema.String,
-      amount: Schema.Number,
-      refund_amount: Schema.Number,
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(Schema.String),
+      type: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
       goods_detail: Schema.optional(Schema.Array(RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail))
     })
     const RefundsRefundIdApplyAbnormalRefundPostResponse: Schema.Schema<RefundsRefundIdApplyAbnormalRefundPostResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
+      refund_id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
       channel: Schema.optional(Schema.String),
       user_received_account: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      funds_account: Schema.optional(Schema.String),
-      amount: RefundsRefundIdApplyAbnormalRefundPostResponseAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "CLOSE", "PROCESSING", "ABNORMAL")),
+      funds_account: Schema.optional(OpenEnum("AVAILABLE", "UNSETTLED")),
+      amount: Schema.optional(RefundsRefundIdApplyAbnormalRefundPostResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail)),
-      refund_account: Schema.optional(Schema.String)
+      refund_account: Schema.optional(OpenEnum("REFUND_SOURCE_PARTNER_ADVANCE", "REFUND_SOURCE_SUB_MERCHANT"))
     })
     return {
       params: RefundsRefundIdApplyAbnormalRefundPostParams,
@@ -7216,42 +7220,42 @@ export interface RefundsRefundIdReturnAdvanceGetResponse {
    * 微信退款单号
    * @example "50000000382019052709732678859"
    */
-  readonly refund_id: string
+  readonly refund_id?: string | undefined
   /**
    * 微信回补单号
    * @example "1215562501201407033233368018"
    */
-  readonly advance_return_id: string
+  readonly advance_return_id?: string | undefined
   /**
    * 垫付回补金额
    * @example 888
    */
-  readonly return_amount: number
+  readonly return_amount?: number | undefined
   /**
    * 出款方商户号
    * @example "1900000109"
    */
-  readonly payer_mchid: string
+  readonly payer_mchid?: string | undefined
   /**
    * 出款方账户
    * @example "BASIC"
    */
-  readonly payer_account: string
+  readonly payer_account?: string | undefined
   /**
    * 入账方商户号
    * @example "1900000108"
    */
-  readonly payee_mchid: string
+  readonly payee_mchid?: string | undefined
   /**
    * 入账方账户
    * @example "BASIC"
    */
-  readonly payee_account: string
+  readonly payee_account?: string | undefined
   /**
    * 垫付回补结果
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 垫付回补完成时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -7273,14 +7277,14 @@ const refundsRefundIdReturnAdvanceGet: Endpoint.Endpoint<RefundsRefundIdReturnAd
       sub_mchid: Schema.String
     })
     const RefundsRefundIdReturnAdvanceGetResponse: Schema.Schema<RefundsRefundIdReturnAdvanceGetResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      advance_return_id: Schema.String,
-      return_amount: Schema.Number,
-      payer_mchid: Schema.String,
-      payer_account: Schema.String,
-      payee_mchid: Schema.String,
-      payee_account: Schema.String,
-      result: Schema.String,
+      refund_id: Schema.optional(Schema.String),
+      advance_return_id: Schema.optional(Schema.String),
+      return_amount: Schema.optional(Schema.Number),
+      payer_mchid: Schema.optional(Schema.String),
+      payer_account: Schema.optional(Schema.String),
+      payee_mchid: Schema.optional(Schema.String),
+      payee_account: Schema.optional(Schema.String),
+      result: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String)
     })
     return {
@@ -7329,42 +7333,42 @@ export interface RefundsRefundIdReturnAdvancePostResponse {
    * 微信退款单号
    * @example "50000000382019052709732678859"
    */
-  readonly refund_id: string
+  readonly refund_id?: string | undefined
   /**
    * 微信回补单号
    * @example "1215562501201407033233368018"
    */
-  readonly advance_return_id: string
+  readonly advance_return_id?: string | undefined
   /**
    * 垫付回补金额
    * @example 888
    */
-  readonly return_amount: number
+  readonly return_amount?: number | undefined
   /**
    * 出款方商户号
    * @example "1900000109"
    */
-  readonly payer_mchid: string
+  readonly payer_mchid?: string | undefined
   /**
    * 出款方账户
    * @example "BASIC"
    */
-  readonly payer_account: string
+  readonly payer_account?: string | undefined
   /**
    * 入账方商户号
    * @example "1900000108"
    */
-  readonly payee_mchid: string
+  readonly payee_mchid?: string | undefined
   /**
    * 入账方账户
    * @example "BASIC"
    */
-  readonly payee_account: string
+  readonly payee_account?: string | undefined
   /**
    * 垫付回补结果
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 垫付回补完成时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -7386,14 +7390,14 @@ const refundsRefundIdReturnAdvancePost: Endpoint.Endpoint<RefundsRefundIdReturnA
       sub_mchid: Schema.String
     })
     const RefundsRefundIdReturnAdvancePostResponse: Schema.Schema<RefundsRefundIdReturnAdvancePostResponse> = Schema.Struct({
-      refund_id: Schema.String,
-      advance_return_id: Schema.String,
-      return_amount: Schema.Number,
-      payer_mchid: Schema.String,
-      payer_account: Schema.String,
-      payee_mchid: Schema.String,
-      payee_account: Schema.String,
-      result: Schema.String,
+      refund_id: Schema.optional(Schema.String),
+      advance_return_id: Schema.optional(Schema.String),
+      return_amount: Schema.optional(Schema.Number),
+      payer_mchid: Schema.optional(Schema.String),
+      payer_account: Schema.optional(Schema.String),
+      payee_mchid: Schema.optional(Schema.String),
+      payee_account: Schema.optional(Schema.String),
+      result: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String)
     })
     return {
@@ -7443,22 +7447,22 @@ export interface SubjectSubMerchantsGetQuery {
 
 export interface SubjectSubMerchantsGetResponse {
   /** 子商户列表 */
-  readonly data: ReadonlyArray<SubjectSubMerchantsGetResponseData>
+  readonly data?: ReadonlyArray<SubjectSubMerchantsGetResponseData> | undefined
   /**
    * 分页偏移
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 分页大小
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 总条数
    * @example 100
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
 }
 
 export interface SubjectSubMerchantsGetResponseData {
@@ -7466,17 +7470,17 @@ export interface SubjectSubMerchantsGetResponseData {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户简称
    * @example "腾讯科技有限公司"
    */
-  readonly merchant_shortname: string
+  readonly merchant_shortname?: string | undefined
   /**
    * 签约时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly sign_time: string
+  readonly sign_time?: string | undefined
 }
 
 const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQuery, SubjectSubMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7493,15 +7497,15 @@ const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQuery, Sub
       offset: Schema.optional(Schema.Int)
     })
     const SubjectSubMerchantsGetResponseData: Schema.Schema<SubjectSubMerchantsGetResponseData> = Schema.Struct({
-      sub_mchid: Schema.String,
-      merchant_shortname: Schema.String,
-      sign_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      merchant_shortname: Schema.optional(Schema.String),
+      sign_time: Schema.optional(Schema.String)
     })
     const SubjectSubMerchantsGetResponse: Schema.Schema<SubjectSubMerchantsGetResponse> = Schema.Struct({
-      data: Schema.Array(SubjectSubMerchantsGetResponseData),
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number
+      data: Schema.optional(Schema.Array(SubjectSubMerchantsGetResponseData)),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number)
     })
     return {
       query: SubjectSubMerchantsGetQuery,
@@ -7548,23 +7552,23 @@ export interface SubsidiesCancelPostResponse {
    * 二级商户号
    * @example "1900013401"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 取消补差结果
    * Documented values: `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "SUCCESS" | "FAIL" | (string & {}) | undefined
   /**
    * 取消补差描述
    * @example "订单退款"
    */
-  readonly description: string
+  readonly description?: string | undefined
 }
 
 const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, SubsidiesCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7580,10 +7584,10 @@ const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, SubsidiesC
       description: Schema.String
     })
     const SubsidiesCancelPostResponse: Schema.Schema<SubsidiesCancelPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      result: Schema.String,
-      description: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("SUCCESS", "FAIL")),
+      description: Schema.optional(Schema.String)
     })
     return {
       body: SubsidiesCancelPostBody,
@@ -7639,38 +7643,38 @@ export interface SubsidiesCreatePostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 微信补差单号
    * @example "3008450740201411110007820472"
    */
-  readonly subsidy_id: string
+  readonly subsidy_id?: string | undefined
   /**
    * 补差描述
    * @example "满减补差活动"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 补差金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 补差单结果
    * Documented values: `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
   /**
    * 补差完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
 }
 
 const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7689,13 +7693,13 @@ const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesC
       out_subsidy_no: Schema.optional(Schema.String)
     })
     const SubsidiesCreatePostResponse: Schema.Schema<SubsidiesCreatePostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      subsidy_id: Schema.String,
-      description: Schema.String,
-      amount: Schema.Number,
-      result: Schema.String,
-      success_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      subsidy_id: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
+      success_time: Schema.optional(Schema.String)
     })
     return {
       body: SubsidiesCreatePostBody,
@@ -7771,48 +7775,48 @@ export interface SubsidiesReturnPostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 微信补差回退单号
    * @example "3008450740201411110007820472"
    */
-  readonly subsidy_refund_id: string
+  readonly subsidy_refund_id?: string | undefined
   /**
    * 微信退款单号
    * @example "3008450740201411110007820472"
    */
-  readonly refund_id: string
+  readonly refund_id?: string | undefined
   /**
    * 商户补差回退单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 补差回退金额
    * @example 10
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 补差回退描述
    * @example "测试备注"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 补差回退结果
    * Documented values: `SUCCESS`, `FAIL`, `REFUND` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "SUCCESS" | "FAIL" | "REFUND" | (string & {}) | undefined
   /**
    * 补差回退完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
 }
 
 const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7837,15 +7841,15 @@ const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesR
       from: Schema.optional(Schema.Array(SubsidiesReturnPostBodyFrom))
     })
     const SubsidiesReturnPostResponse: Schema.Schema<SubsidiesReturnPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      transaction_id: Schema.String,
-      subsidy_refund_id: Schema.String,
-      refund_id: Schema.String,
-      out_order_no: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      result: Schema.String,
-      success_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      subsidy_refund_id: Schema.optional(Schema.String),
+      refund_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
+      success_time: Schema.optional(Schema.String)
     })
     return {
       body: SubsidiesReturnPostBody,

@@ -40,12 +40,12 @@ export interface ContractsIdContractIdGetResponse {
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 服务商APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -108,8 +108,8 @@ const contractsIdContractIdGet: Endpoint.Endpoint<ContractsIdContractIdGetReques
       create_time: Schema.optional(Schema.String)
     })
     const ContractsIdContractIdGetResponse: Schema.Schema<ContractsIdContractIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
@@ -193,7 +193,7 @@ export interface ContractsPresignPostResponse {
    * 预签约号
    * @example "0044de6c799739c2e8534b"
    */
-  readonly presign_token: string
+  readonly presign_token?: string | undefined
 }
 
 const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -215,7 +215,7 @@ const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, Contract
       trade_scene: Schema.String
     })
     const ContractsPresignPostResponse: Schema.Schema<ContractsPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.String
+      presign_token: Schema.optional(Schema.String)
     })
     return {
       body: ContractsPresignPostBody,
@@ -402,12 +402,12 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 服务商APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -422,7 +422,7 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
@@ -447,7 +447,7 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付成功"
@@ -456,9 +456,9 @@ export interface TransactionsIdTransactionIdGetResponse {
   /** 支付者 */
   readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsIdTransactionIdGetResponseAmount
+  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
   /** 设备信息 */
-  readonly device_information: TransactionsIdTransactionIdGetResponseDeviceInformation
+  readonly device_information?: TransactionsIdTransactionIdGetResponseDeviceInformation | undefined
   /** 优惠详情 */
   readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
@@ -481,7 +481,7 @@ export interface TransactionsIdTransactionIdGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
@@ -509,7 +509,7 @@ export interface TransactionsIdTransactionIdGetResponseDeviceInformation {
    * 商户端设备ip
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
 export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
@@ -578,14 +578,14 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponseDeviceInformation: Schema.Schema<TransactionsIdTransactionIdGetResponseDeviceInformation> = Schema.Struct({
       device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
+      device_ip: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
@@ -599,20 +599,20 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       other_contribute: Schema.optional(Schema.Number)
     })
     const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_description: Schema.optional(Schema.String),
       payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
-      amount: TransactionsIdTransactionIdGetResponseAmount,
-      device_information: TransactionsIdTransactionIdGetResponseDeviceInformation,
+      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
+      device_information: Schema.optional(TransactionsIdTransactionIdGetResponseDeviceInformation),
       promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
     })
     return {
@@ -679,12 +679,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 服务商APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -699,7 +699,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
@@ -724,7 +724,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付成功"
@@ -733,9 +733,9 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
   /** 支付者 */
   readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 设备信息 */
-  readonly device_information: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation
+  readonly device_information?: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation | undefined
   /** 优惠详情 */
   readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
@@ -758,7 +758,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
@@ -786,7 +786,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation {
    * 商户端设备ip
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
@@ -855,14 +855,14 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation> = Schema.Struct({
       device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
+      device_ip: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
@@ -876,20 +876,20 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       other_contribute: Schema.optional(Schema.Number)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_description: Schema.optional(Schema.String),
       payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount,
-      device_information: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation,
+      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
+      device_information: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseDeviceInformation),
       promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {
@@ -1063,12 +1063,12 @@ export interface UserOpenidContractsGetResponseData {
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 服务商APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -1142,8 +1142,8 @@ const userOpenidContractsGet: Endpoint.Endpoint<UserOpenidContractsGetRequest, U
       create_time: Schema.optional(Schema.String)
     })
     const UserOpenidContractsGetResponseData: Schema.Schema<UserOpenidContractsGetResponseData> = Schema.Struct({
-      sp_mchid: Schema.String,
-      appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),

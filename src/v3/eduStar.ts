@@ -33,12 +33,12 @@ export interface OrdersGetQuery {
 
 export interface OrdersGetResponse {
   /** 结果集 */
-  readonly data: ReadonlyArray<OrdersGetResponseData>
+  readonly data?: ReadonlyArray<OrdersGetResponseData> | undefined
   /**
    * 总数量
    * @example 30
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 分页页码 */
   readonly offset?: number | undefined
   /**
@@ -53,12 +53,12 @@ export interface OrdersGetResponseData {
    * appid
    * @example "wx998877665544wx"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 用户在appid下的唯一标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly wechat_openid: string
+  readonly wechat_openid?: string | undefined
   /**
    * 用户QQ账号
    * @example "100000000000"
@@ -68,22 +68,22 @@ export interface OrdersGetResponseData {
    * 权益ID
    * @example "qw3Da21QRCNt"
    */
-  readonly right_id: string
+  readonly right_id?: string | undefined
   /**
    * 权益核销时间
    * @example "2018-05-23T12:13:50+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 订单状态
    * @example "CONSUMED"
    */
-  readonly order_state: string
+  readonly order_state?: string | undefined
   /**
    * 订单号
    * @example "cc1900ff00511f10c"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -101,17 +101,17 @@ const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonErro
       limit: Schema.optional(Schema.Int)
     })
     const OrdersGetResponseData: Schema.Schema<OrdersGetResponseData> = Schema.Struct({
-      appid: Schema.String,
-      wechat_openid: Schema.String,
+      appid: Schema.optional(Schema.String),
+      wechat_openid: Schema.optional(Schema.String),
       qq: Schema.optional(Schema.String),
-      right_id: Schema.String,
-      create_time: Schema.String,
-      order_state: Schema.String,
-      order_id: Schema.String
+      right_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      order_state: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     const OrdersGetResponse: Schema.Schema<OrdersGetResponse> = Schema.Struct({
-      data: Schema.Array(OrdersGetResponseData),
-      total_count: Schema.Number,
+      data: Schema.optional(Schema.Array(OrdersGetResponseData)),
+      total_count: Schema.optional(Schema.Number),
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number)
     })
@@ -170,12 +170,12 @@ export interface OrdersPostResponse {
    * appid
    * @example "wx998877665544wx"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 用户在appid下的唯一标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly wechat_openid: string
+  readonly wechat_openid?: string | undefined
   /**
    * 用户QQ账号
    * @example "100000000000"
@@ -185,22 +185,22 @@ export interface OrdersPostResponse {
    * 权益ID
    * @example "qw3Da21QRCNt"
    */
-  readonly right_id: string
+  readonly right_id?: string | undefined
   /**
    * 权益核销时间
    * @example "2018-05-23T12:13:50+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 订单状态
    * @example "CONSUMED"
    */
-  readonly order_state: string
+  readonly order_state?: string | undefined
   /**
    * 订单号
    * @example "cc1900ff00511f10c"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -218,13 +218,13 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
       create_time: Schema.String
     })
     const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      wechat_openid: Schema.String,
+      appid: Schema.optional(Schema.String),
+      wechat_openid: Schema.optional(Schema.String),
       qq: Schema.optional(Schema.String),
-      right_id: Schema.String,
-      create_time: Schema.String,
-      order_state: Schema.String,
-      order_id: Schema.String
+      right_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      order_state: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       body: OrdersPostBody,
@@ -266,17 +266,17 @@ export interface UsersOpenidWechatOpenidGetRequest extends UsersOpenidWechatOpen
 
 export interface UsersOpenidWechatOpenidGetResponse {
   /** 是否学生 */
-  readonly education_star_student: boolean
+  readonly education_star_student?: boolean | undefined
   /**
    * appid
    * @example "wx998877665544wx"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 用户在appid下的唯一标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly wechat_openid: string
+  readonly wechat_openid?: string | undefined
   /**
    * 用户QQ账号
    * @example "100000000000"
@@ -303,9 +303,9 @@ const usersOpenidWechatOpenidGet: Endpoint.Endpoint<UsersOpenidWechatOpenidGetRe
       appid: Schema.String
     })
     const UsersOpenidWechatOpenidGetResponse: Schema.Schema<UsersOpenidWechatOpenidGetResponse> = Schema.Struct({
-      education_star_student: Schema.Boolean,
-      appid: Schema.String,
-      wechat_openid: Schema.String,
+      education_star_student: Schema.optional(Schema.Boolean),
+      appid: Schema.optional(Schema.String),
+      wechat_openid: Schema.optional(Schema.String),
       qq: Schema.optional(Schema.String),
       register_time: Schema.optional(Schema.String)
     })
@@ -348,22 +348,22 @@ export interface UsersQqQqGetRequest extends UsersQqQqGetParams, UsersQqQqGetQue
 
 export interface UsersQqQqGetResponse {
   /** 学生标识 */
-  readonly education_star_student: boolean
+  readonly education_star_student?: boolean | undefined
   /**
    * 商户appid
    * @example "wx998877665544wx"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 用户在appid下的唯一标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly wechat_openid: string
+  readonly wechat_openid?: string | undefined
   /**
    * 用户QQ账号
    * @example "100000000000"
    */
-  readonly qq: string
+  readonly qq?: string | undefined
   /**
    * 注册时间
    * @example "2018-05-23T12:13:50+08:00"
@@ -385,10 +385,10 @@ const usersQqQqGet: Endpoint.Endpoint<UsersQqQqGetRequest, UsersQqQqGetResponse,
       appid: Schema.String
     })
     const UsersQqQqGetResponse: Schema.Schema<UsersQqQqGetResponse> = Schema.Struct({
-      education_star_student: Schema.Boolean,
-      appid: Schema.String,
-      wechat_openid: Schema.String,
-      qq: Schema.String,
+      education_star_student: Schema.optional(Schema.Boolean),
+      appid: Schema.optional(Schema.String),
+      wechat_openid: Schema.optional(Schema.String),
+      qq: Schema.optional(Schema.String),
       register_time: Schema.optional(Schema.String)
     })
     return {

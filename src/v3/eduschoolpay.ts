@@ -96,7 +96,7 @@ export interface ContractsPresignPostResponse {
    * 预签约码
    * @example "0044de6c799739c2e8534b"
    */
-  readonly presign_token: string
+  readonly presign_token?: string | undefined
 }
 
 const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -131,7 +131,7 @@ const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, Contract
       bank_card: Schema.optional(ContractsPresignPostBodyBankCard)
     })
     const ContractsPresignPostResponse: Schema.Schema<ContractsPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.String
+      presign_token: Schema.optional(Schema.String)
     })
     return {
       body: ContractsPresignPostBody,
@@ -157,42 +157,42 @@ export interface ContractsContractIdGetResponse {
    * 签约协议号
    * @example "2045011120563805041758214605"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户appid
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户appid下的用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 签约模板号
    * @example "101164396123311331"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 签约状态
    * @example "ADD"
    */
-  readonly contract_status: string
+  readonly contract_status?: string | undefined
   /**
    * 签约时间
    * @example "2017-08-26T09:43:39+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 外部签约号
    * @example "20190806125346"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetParams, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -206,14 +206,14 @@ const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetParams, Co
       contract_id: Schema.NonEmptyString
     })
     const ContractsContractIdGetResponse: Schema.Schema<ContractsContractIdGetResponse> = Schema.Struct({
-      contract_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      plan_id: Schema.String,
-      contract_status: Schema.String,
-      create_time: Schema.String,
-      out_contract_code: Schema.String
+      contract_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      contract_status: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       params: ContractsContractIdGetParams,
@@ -383,12 +383,12 @@ export interface TransactionsPostResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户AppID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -403,7 +403,7 @@ export interface TransactionsPostResponse {
    * 商户订单号
    * @example "201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
@@ -418,7 +418,7 @@ export interface TransactionsPostResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付成功"
@@ -442,9 +442,9 @@ export interface TransactionsPostResponse {
   /** 支付者 */
   readonly payer?: TransactionsPostResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsPostResponseAmount
+  readonly amount?: TransactionsPostResponseAmount | undefined
   /** 设备信息 */
-  readonly device_info: TransactionsPostResponseDeviceInfo
+  readonly device_info?: TransactionsPostResponseDeviceInfo | undefined
   /** 优惠详情 */
   readonly promotion_detail?: ReadonlyArray<TransactionsPostResponsePromotionDetail> | undefined
 }
@@ -467,7 +467,7 @@ export interface TransactionsPostResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
@@ -495,7 +495,7 @@ export interface TransactionsPostResponseDeviceInfo {
    * 商户端设备IP
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
 export interface TransactionsPostResponsePromotionDetail {
@@ -591,14 +591,14 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsPostResponseAmount: Schema.Schema<TransactionsPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const TransactionsPostResponseDeviceInfo: Schema.Schema<TransactionsPostResponseDeviceInfo> = Schema.Struct({
       device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
+      device_ip: Schema.optional(Schema.String)
     })
     const TransactionsPostResponsePromotionDetail: Schema.Schema<TransactionsPostResponsePromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
@@ -612,21 +612,21 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
       other_contribute: Schema.optional(Schema.Number)
     })
     const TransactionsPostResponse: Schema.Schema<TransactionsPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       payer: Schema.optional(TransactionsPostResponsePayer),
-      amount: TransactionsPostResponseAmount,
-      device_info: TransactionsPostResponseDeviceInfo,
+      amount: Schema.optional(TransactionsPostResponseAmount),
+      device_info: Schema.optional(TransactionsPostResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(TransactionsPostResponsePromotionDetail))
     })
     return {
@@ -693,12 +693,12 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户appid
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -713,7 +713,7 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
@@ -728,7 +728,7 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付成功"
@@ -750,11 +750,11 @@ export interface TransactionsIdTransactionIdGetResponse {
    */
   readonly success_time?: string | undefined
   /** 支付者 */
-  readonly payer: TransactionsIdTransactionIdGetResponsePayer
+  readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsIdTransactionIdGetResponseAmount
+  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
   /** 设备信息 */
-  readonly device_info: TransactionsIdTransactionIdGetResponseDeviceInfo
+  readonly device_info?: TransactionsIdTransactionIdGetResponseDeviceInfo | undefined
   /** 优惠详情 */
   readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
@@ -764,7 +764,7 @@ export interface TransactionsIdTransactionIdGetResponsePayer {
    * 商户appid下的用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 子商户appid下的用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
@@ -777,7 +777,7 @@ export interface TransactionsIdTransactionIdGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
@@ -792,7 +792,7 @@ export interface TransactionsIdTransactionIdGetResponseAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 export interface TransactionsIdTransactionIdGetResponseDeviceInfo {
@@ -805,7 +805,7 @@ export interface TransactionsIdTransactionIdGetResponseDeviceInfo {
    * 商户端设备ip
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
 export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
@@ -813,7 +813,7 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -838,7 +838,7 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
    * 活动ID
    * @example "931386"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
   /**
    * 微信出资
    * @example 100
@@ -870,46 +870,46 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       sub_mchid: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponseDeviceInfo: Schema.Schema<TransactionsIdTransactionIdGetResponseDeviceInfo> = Schema.Struct({
       device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
+      device_ip: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      stock_id: Schema.String,
+      stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number)
     })
     const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      payer: TransactionsIdTransactionIdGetResponsePayer,
-      amount: TransactionsIdTransactionIdGetResponseAmount,
-      device_info: TransactionsIdTransactionIdGetResponseDeviceInfo,
+      payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
+      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
+      device_info: Schema.optional(TransactionsIdTransactionIdGetResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
     })
     return {
@@ -977,12 +977,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户appid
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -997,7 +997,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
@@ -1012,7 +1012,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付成功"
@@ -1034,11 +1034,11 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    */
   readonly success_time?: string | undefined
   /** 支付者 */
-  readonly payer: TransactionsOutTradeNoOutTradeNoGetResponsePayer
+  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 设备信息 */
-  readonly device_info: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo
+  readonly device_info?: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo | undefined
   /** 优惠详情 */
   readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
@@ -1048,7 +1048,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
    * 商户appid下的用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 子商户appid下的用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
@@ -1061,7 +1061,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
@@ -1076,7 +1076,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo {
@@ -1089,7 +1089,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo {
    * 商户端设备ip
    * @example "123.12.12.123"
    */
-  readonly device_ip: string
+  readonly device_ip?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
@@ -1097,7 +1097,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -1122,7 +1122,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 活动ID
    * @example "931386"
    */
-  readonly stock_id: string
+  readonly stock_id?: string | undefined
   /**
    * 微信出资
    * @example 100
@@ -1154,46 +1154,46 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       sub_mchid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo> = Schema.Struct({
       device_id: Schema.optional(Schema.String),
-      device_ip: Schema.String
+      device_ip: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      stock_id: Schema.String,
+      stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      payer: TransactionsOutTradeNoOutTradeNoGetResponsePayer,
-      amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount,
-      device_info: TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo,
+      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
+      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
+      device_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {
@@ -1278,19 +1278,19 @@ export interface UsersOpenidContractsGetResponse {
    * 请求资源起始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 最大资源条数
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 资源总条数
    * @example 1234
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 相关链接 */
-  readonly links: UsersOpenidContractsGetResponseLinks
+  readonly links?: UsersOpenidContractsGetResponseLinks | undefined
 }
 
 export interface UsersOpenidContractsGetResponseData {
@@ -1298,42 +1298,42 @@ export interface UsersOpenidContractsGetResponseData {
    * 签约协议号
    * @example "2045011120563805041758214605"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户appid
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户appid下的用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 签约模板号
    * @example "101164396123311331"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 签约状态
    * @example "ADD"
    */
-  readonly contract_status: string
+  readonly contract_status?: string | undefined
   /**
    * 签约时间
    * @example "2017-08-26T09:43:39+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 外部签约号
    * @example "20190806125346"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 export interface UsersOpenidContractsGetResponseLinks {
@@ -1351,7 +1351,7 @@ export interface UsersOpenidContractsGetResponseLinks {
    * 当前链接
    * @example "/v3/eduschoolpay/users/{openid}/contracts?offset=10&limit=5"
    */
-  readonly self: string
+  readonly self?: string | undefined
 }
 
 const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetRequest, UsersOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1371,26 +1371,26 @@ const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetRequest,
       limit: Schema.optional(Schema.Int)
     })
     const UsersOpenidContractsGetResponseData: Schema.Schema<UsersOpenidContractsGetResponseData> = Schema.Struct({
-      contract_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      plan_id: Schema.String,
-      contract_status: Schema.String,
-      create_time: Schema.String,
-      out_contract_code: Schema.String
+      contract_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      contract_status: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String)
     })
     const UsersOpenidContractsGetResponseLinks: Schema.Schema<UsersOpenidContractsGetResponseLinks> = Schema.Struct({
       next: Schema.optional(Schema.String),
       prev: Schema.optional(Schema.String),
-      self: Schema.String
+      self: Schema.optional(Schema.String)
     })
     const UsersOpenidContractsGetResponse: Schema.Schema<UsersOpenidContractsGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(UsersOpenidContractsGetResponseData)),
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number,
-      links: UsersOpenidContractsGetResponseLinks
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
+      links: Schema.optional(UsersOpenidContractsGetResponseLinks)
     })
     return {
       params: UsersOpenidContractsGetParams,
@@ -1438,27 +1438,27 @@ export interface UsersOpenidDebtStateGetResponse {
    * 商户appid
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户appid下的用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 用户状态
    * @example "FORBIDDEN"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 当前用户欠款笔数
    * @example 2
    */
-  readonly debt_count: number
+  readonly debt_count?: number | undefined
   /**
    * 用户欠款状态更新时间
    * @example "2017-08-26T09:43:39+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetParams, UsersOpenidDebtStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1472,11 +1472,11 @@ const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetParams, 
       openid: Schema.NonEmptyString
     })
     const UsersOpenidDebtStateGetResponse: Schema.Schema<UsersOpenidDebtStateGetResponse> = Schema.Struct({
-      appid: Schema.String,
-      openid: Schema.String,
-      state: Schema.String,
-      debt_count: Schema.Number,
-      update_time: Schema.String
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
+      debt_count: Schema.optional(Schema.Number),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: UsersOpenidDebtStateGetParams,

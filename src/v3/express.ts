@@ -30,7 +30,7 @@ export interface UsersOpenidTransformPostResponse {
    * 转换后的openid
    * @example "xac1234554567676"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPostRequest, UsersOpenidTransformPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -47,7 +47,7 @@ const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPostReques
       appid: Schema.String
     })
     const UsersOpenidTransformPostResponse: Schema.Schema<UsersOpenidTransformPostResponse> = Schema.Struct({
-      openid: Schema.String
+      openid: Schema.optional(Schema.String)
     })
     return {
       params: UsersOpenidTransformPostParams,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/fund-app/brand-redpacket/brand-merchant-batches ----
 
@@ -89,7 +90,7 @@ export interface BrandRedpacketBrandMerchantBatchesPostResponse {
    * 商家品牌红包批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付品牌红包批次单号
    * @example "1210000071100999991182020050700019480001"
@@ -99,13 +100,13 @@ export interface BrandRedpacketBrandMerchantBatchesPostResponse {
    * 品牌红包批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 批次单状态
    * Documented values: `WAIT_PAY`, `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state?: string | undefined
+  readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
 const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesPostBody, BrandRedpacketBrandMerchantBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -135,10 +136,10 @@ const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedpacketBr
       detail_list: Schema.Array(BrandRedpacketBrandMerchantBatchesPostBodyDetailList)
     })
     const BrandRedpacketBrandMerchantBatchesPostResponse: Schema.Schema<BrandRedpacketBrandMerchantBatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
       batch_no: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      batch_state: Schema.optional(Schema.String)
+      create_time: Schema.optional(Schema.String),
+      batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
     })
     return {
       body: BrandRedpacketBrandMerchantBatchesPostBody,
@@ -179,17 +180,17 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponse {
    * 品牌主商户号
    * @example "1900001109"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 微信支付品牌红包批次单号
    * @example "1210000071100999991182020050700019480001"
    */
-  readonly batch_no: string
+  readonly batch_no?: string | undefined
   /**
    * 商家品牌红包批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 品牌ID
    * @example 1234
@@ -210,38 +211,38 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponse {
    * Documented values: `WAIT_PAY`, `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
   /**
    * 品牌红包批次名称
    * @example "双十一营销用品牌红包"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 品牌红包批次备注
    * @example "双十一营销用品牌红包"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 品牌红包批次单关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `SYSTEM_OVERDUE_CLOSE` (decoded as any string: more may come).
    * @example "MERCHANT_REVOCATION"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "SYSTEM_OVERDUE_CLOSE" | (string & {}) | undefined
   /**
    * 总金额
    * @example 10000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 总笔数
    * @example 10
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 品牌红包批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 品牌红包批次更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -251,22 +252,22 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponse {
    * 发放成功金额
    * @example 10000
    */
-  readonly success_amount: number
+  readonly success_amount?: number | undefined
   /**
    * 发放成功笔数
    * @example 10
    */
-  readonly success_num: number
+  readonly success_num?: number | undefined
   /**
    * 发放失败金额
    * @example 10000
    */
-  readonly fail_amount: number
+  readonly fail_amount?: number | undefined
   /**
    * 发放失败笔数
    * @example 10
    */
-  readonly fail_num: number
+  readonly fail_num?: number | undefined
   /** 品牌红包明细列表 */
   readonly detail_list?: ReadonlyArray<BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList> | undefined
 }
@@ -276,18 +277,18 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList 
    * 微信支付品牌红包明细单号
    * @example "1220000071100999991182020050700019500100"
    */
-  readonly transfer_detail_no: string
+  readonly transfer_detail_no?: string | undefined
   /**
    * 商家品牌红包明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 品牌红包明细单状态
    * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
    * @example "DETAIL_SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
 }
 
 const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesBatchNoGetRequest, BrandRedpacketBrandMerchantBatchesBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -304,29 +305,29 @@ const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<BrandRedpa
       detail_state: Schema.optional(Schema.Literal("DETAIL_VIEW_ALL", "DETAIL_VIEW_SUCCESS", "DETAIL_VIEW_FAIL"))
     })
     const BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList> = Schema.Struct({
-      transfer_detail_no: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String
+      transfer_detail_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL"))
     })
     const BrandRedpacketBrandMerchantBatchesBatchNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      batch_no: Schema.String,
-      out_batch_no: Schema.String,
+      brand_mchid: Schema.optional(Schema.String),
+      batch_no: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
       brand_id: Schema.optional(Schema.Number),
       template_id: Schema.optional(Schema.String),
       brand_appid: Schema.optional(Schema.String),
-      batch_state: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      create_time: Schema.String,
+      batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "SYSTEM_OVERDUE_CLOSE")),
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
-      success_amount: Schema.Number,
-      success_num: Schema.Number,
-      fail_amount: Schema.Number,
-      fail_num: Schema.Number,
+      success_amount: Schema.optional(Schema.Number),
+      success_num: Schema.optional(Schema.Number),
+      fail_amount: Schema.optional(Schema.Number),
+      fail_num: Schema.optional(Schema.Number),
       detail_list: Schema.optional(Schema.Array(BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList))
     })
     return {
@@ -385,54 +386,54 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResp
    * 品牌主商户号
    * @example "1900001109"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 商家品牌红包批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付品牌红包批次单号
    * @example "1210000071100999991182020050700019480001"
    */
-  readonly batch_no: string
+  readonly batch_no?: string | undefined
   /**
    * 商家品牌红包明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信支付品牌红包明细单号
    * @example "1220000071100999991182020050700019500100"
    */
-  readonly detail_no: string
+  readonly detail_no?: string | undefined
   /**
    * 品牌红包明细单状态
    * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
    * @example "DETAIL_SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
   /**
    * 红包金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 红包备注
    * @example "来自XX的红包"
    */
-  readonly remark: string
+  readonly remark?: string | undefined
   /**
    * 失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `USER_ACCOUNT_LIMIT`, `FAIL_REASON_UNKNOWN`, `PAYER_ACCOUNT_ABNORMAL`, `PAYEE_ACCOUNT_ABNORMAL`, `USER_RECEIVE_OVERDUE`, `REMARK_NOT_CORRECT`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "USER_ACCOUNT_LIMIT" | "FAIL_REASON_UNKNOWN" | "PAYER_ACCOUNT_ABNORMAL" | "PAYEE_ACCOUNT_ABNORMAL" | "USER_RECEIVE_OVERDUE" | "REMARK_NOT_CORRECT" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | (string & {}) | undefined
   /**
    * 接收红包用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 接收红包用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
@@ -447,17 +448,17 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResp
    * 品牌红包更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 品牌ID
    * @example 1234
    */
-  readonly brand_id: number
+  readonly brand_id?: number | undefined
   /**
    * 品牌红包模板ID
    * @example "123400001"
    */
-  readonly template_id: string
+  readonly template_id?: string | undefined
   /**
    * 品牌AppID
    * @example "wxf636efh567hg4356"
@@ -476,21 +477,21 @@ const brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet: Endpoint.Endp
       detail_no: Schema.NonEmptyString
     })
     const BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_no: Schema.String,
-      out_detail_no: Schema.String,
-      detail_no: Schema.String,
-      detail_state: Schema.String,
-      amount: Schema.Number,
-      remark: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.String,
+      brand_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL")),
+      amount: Schema.optional(Schema.Number),
+      remark: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "USER_ACCOUNT_LIMIT", "FAIL_REASON_UNKNOWN", "PAYER_ACCOUNT_ABNORMAL", "PAYEE_ACCOUNT_ABNORMAL", "USER_RECEIVE_OVERDUE", "REMARK_NOT_CORRECT", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH")),
+      openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.String,
-      brand_id: Schema.Number,
-      template_id: Schema.String,
+      update_time: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.Number),
+      template_id: Schema.optional(Schema.String),
       brand_appid: Schema.optional(Schema.String)
     })
     return {
@@ -544,17 +545,17 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse {
    * 品牌主商户号
    * @example "1900001109"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 微信支付品牌红包批次单号
    * @example "1210000071100999991182020050700019480001"
    */
-  readonly batch_no: string
+  readonly batch_no?: string | undefined
   /**
    * 商家品牌红包批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 品牌ID
    * @example 1234
@@ -575,38 +576,38 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse {
    * Documented values: `WAIT_PAY`, `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
   /**
    * 品牌红包批次名称
    * @example "双十一营销用品牌红包"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 品牌红包批次备注
    * @example "双十一营销用品牌红包"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 品牌红包批次单关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `SYSTEM_OVERDUE_CLOSE` (decoded as any string: more may come).
    * @example "MERCHANT_REVOCATION"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "SYSTEM_OVERDUE_CLOSE" | (string & {}) | undefined
   /**
    * 总金额
    * @example 10000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 总笔数
    * @example 10
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 品牌红包批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 品牌红包批次更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -616,22 +617,22 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse {
    * 发放成功金额
    * @example 10000
    */
-  readonly success_amount: number
+  readonly success_amount?: number | undefined
   /**
    * 发放成功笔数
    * @example 10
    */
-  readonly success_num: number
+  readonly success_num?: number | undefined
   /**
    * 发放失败金额
    * @example 10000
    */
-  readonly fail_amount: number
+  readonly fail_amount?: number | undefined
   /**
    * 发放失败笔数
    * @example 10
    */
-  readonly fail_num: number
+  readonly fail_num?: number | undefined
   /** 品牌红包明细列表 */
   readonly detail_list?: ReadonlyArray<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList> | undefined
 }
@@ -641,18 +642,18 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetai
    * 微信支付品牌红包明细单号
    * @example "1220000071100999991182020050700019500100"
    */
-  readonly transfer_detail_no: string
+  readonly transfer_detail_no?: string | undefined
   /**
    * 商家品牌红包明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 品牌红包明细单状态
    * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
    * @example "DETAIL_SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
 }
 
 const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetRequest, BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -669,29 +670,29 @@ const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoint<Bran
       detail_state: Schema.optional(Schema.Literal("DETAIL_VIEW_ALL", "DETAIL_VIEW_SUCCESS", "DETAIL_VIEW_FAIL"))
     })
     const BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList> = Schema.Struct({
-      transfer_detail_no: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String
+      transfer_detail_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL"))
     })
     const BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      batch_no: Schema.String,
-      out_batch_no: Schema.String,
+      brand_mchid: Schema.optional(Schema.String),
+      batch_no: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
       brand_id: Schema.optional(Schema.Number),
       template_id: Schema.optional(Schema.String),
       brand_appid: Schema.optional(Schema.String),
-      batch_state: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      create_time: Schema.String,
+      batch_state: Schema.optional(OpenEnum("WAIT_PAY", "ACCEPTED", "PROCESSING", "FINISHED", "CLOSED")),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "SYSTEM_OVERDUE_CLOSE")),
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
-      success_amount: Schema.Number,
-      success_num: Schema.Number,
-      fail_amount: Schema.Number,
-      fail_num: Schema.Number,
+      success_amount: Schema.optional(Schema.Number),
+      success_num: Schema.optional(Schema.Number),
+      fail_amount: Schema.optional(Schema.Number),
+      fail_num: Schema.optional(Schema.Number),
       detail_list: Schema.optional(Schema.Array(BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetailList))
     })
     return {
@@ -750,54 +751,54 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDet
    * 品牌主商户号
    * @example "1900001109"
    */
-  readonly brand_mchid: string
+  readonly brand_mchid?: string | undefined
   /**
    * 商家品牌红包批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付品牌红包批次单号
    * @example "1210000071100999991182020050700019480001"
    */
-  readonly batch_no: string
+  readonly batch_no?: string | undefined
   /**
    * 商家品牌红包明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信支付品牌红包明细单号
    * @example "1220000071100999991182020050700019500100"
    */
-  readonly detail_no: string
+  readonly detail_no?: string | undefined
   /**
    * 品牌红包明细单状态
    * Documented values: `DETAIL_INIT`, `DETAIL_WAIT_PAY`, `DETAIL_PROCESSING`, `DETAIL_SUCCESS`, `DETAIL_FAIL` (decoded as any string: more may come).
    * @example "DETAIL_SUCCESS"
    */
-  readonly detail_state: string
+  readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
   /**
    * 红包金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 红包备注
    * @example "来自XX的红包"
    */
-  readonly remark: string
+  readonly remark?: string | undefined
   /**
    * 失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `USER_ACCOUNT_LIMIT`, `FAIL_REASON_UNKNOWN`, `PAYER_ACCOUNT_ABNORMAL`, `PAYEE_ACCOUNT_ABNORMAL`, `USER_RECEIVE_OVERDUE`, `REMARK_NOT_CORRECT`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "USER_ACCOUNT_LIMIT" | "FAIL_REASON_UNKNOWN" | "PAYER_ACCOUNT_ABNORMAL" | "PAYEE_ACCOUNT_ABNORMAL" | "USER_RECEIVE_OVERDUE" | "REMARK_NOT_CORRECT" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | (string & {}) | undefined
   /**
    * 接收红包用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 接收红包用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
@@ -812,17 +813,17 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDet
    * 品牌红包更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 品牌ID
    * @example 1234
    */
-  readonly brand_id: number
+  readonly brand_id?: number | undefined
   /**
    * 品牌红包模板ID
    * @example "123400001"
    */
-  readonly template_id: string
+  readonly template_id?: string | undefined
   /**
    * 品牌AppID
    * @example "wxf636efh567hg4356"
@@ -841,21 +842,21 @@ const brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet: E
       out_detail_no: Schema.NonEmptyString
     })
     const BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse: Schema.Schema<BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse> = Schema.Struct({
-      brand_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_no: Schema.String,
-      out_detail_no: Schema.String,
-      detail_no: Schema.String,
-      detail_state: Schema.String,
-      amount: Schema.Number,
-      remark: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      openid: Schema.String,
+      brand_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("DETAIL_INIT", "DETAIL_WAIT_PAY", "DETAIL_PROCESSING", "DETAIL_SUCCESS", "DETAIL_FAIL")),
+      amount: Schema.optional(Schema.Number),
+      remark: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "USER_ACCOUNT_LIMIT", "FAIL_REASON_UNKNOWN", "PAYER_ACCOUNT_ABNORMAL", "PAYEE_ACCOUNT_ABNORMAL", "USER_RECEIVE_OVERDUE", "REMARK_NOT_CORRECT", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH")),
+      openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       initiate_time: Schema.optional(Schema.String),
-      update_time: Schema.String,
-      brand_id: Schema.Number,
-      template_id: Schema.String,
+      update_time: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.Number),
+      template_id: Schema.optional(Schema.String),
       brand_appid: Schema.optional(Schema.String)
     })
     return {
@@ -899,12 +900,12 @@ export interface MchTransferElecsignOutBillNoPostResponse {
    * 申请单状态
    * @example "GENERATING"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 申请单创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
 }
 
 const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElecsignOutBillNoPostBody, MchTransferElecsignOutBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -918,8 +919,8 @@ const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElecsignOut
       out_bill_no: Schema.String
     })
     const MchTransferElecsignOutBillNoPostResponse: Schema.Schema<MchTransferElecsignOutBillNoPostResponse> = Schema.Struct({
-      state: Schema.String,
-      create_time: Schema.String
+      state: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferElecsignOutBillNoPostBody,
@@ -946,23 +947,23 @@ export interface MchTransferElecsignOutBillNoOutBillNoGetResponse {
    * Documented values: `GENERATING`, `FINISHED`, `FAILED` (decoded as any string: more may come).
    * @example "GENERATING"
    */
-  readonly state: string
+  readonly state?: "GENERATING" | "FINISHED" | "FAILED" | (string & {}) | undefined
   /**
    * 申请单创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 申请单更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 回单文件摘要类型
    * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
    * @example "SHA256"
    */
-  readonly hash_type?: string | undefined
+  readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
   /**
    * 回单文件摘要值
    * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
@@ -991,10 +992,10 @@ const mchTransferElecsignOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferEle
       out_bill_no: Schema.NonEmptyString
     })
     const MchTransferElecsignOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferElecsignOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      state: Schema.String,
-      create_time: Schema.String,
-      update_time: Schema.String,
-      hash_type: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("GENERATING", "FINISHED", "FAILED")),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
+      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String)
@@ -1031,12 +1032,12 @@ export interface MchTransferElecsignTransferBillNoPostResponse {
    * 申请单状态
    * @example "GENERATING"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 申请单创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
 }
 
 const mchTransferElecsignTransferBillNoPost: Endpoint.Endpoint<MchTransferElecsignTransferBillNoPostBody, MchTransferElecsignTransferBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1050,8 +1051,8 @@ const mchTransferElecsignTransferBillNoPost: Endpoint.Endpoint<MchTransferElecsi
       transfer_bill_no: Schema.String
     })
     const MchTransferElecsignTransferBillNoPostResponse: Schema.Schema<MchTransferElecsignTransferBillNoPostResponse> = Schema.Struct({
-      state: Schema.String,
-      create_time: Schema.String
+      state: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferElecsignTransferBillNoPostBody,
@@ -1078,23 +1079,23 @@ export interface MchTransferElecsignTransferBillNoTransferBillNoGetResponse {
    * Documented values: `GENERATING`, `FINISHED`, `FAILED` (decoded as any string: more may come).
    * @example "GENERATING"
    */
-  readonly state: string
+  readonly state?: "GENERATING" | "FINISHED" | "FAILED" | (string & {}) | undefined
   /**
    * 申请单创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 申请单更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 回单文件摘要类型
    * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
    * @example "SHA256"
    */
-  readonly hash_type?: string | undefined
+  readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
   /**
    * 回单文件摘要值
    * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
@@ -1123,10 +1124,10 @@ const mchTransferElecsignTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchT
       transfer_bill_no: Schema.NonEmptyString
     })
     const MchTransferElecsignTransferBillNoTransferBillNoGetResponse: Schema.Schema<MchTransferElecsignTransferBillNoTransferBillNoGetResponse> = Schema.Struct({
-      state: Schema.String,
-      create_time: Schema.String,
-      update_time: Schema.String,
-      hash_type: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("GENERATING", "FINISHED", "FAILED")),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
+      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String)
@@ -1174,22 +1175,22 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRespons
    * 商户预算单号
    * @example "budget202506300102"
    */
-  readonly out_budget_no: string
+  readonly out_budget_no?: string | undefined
   /**
    * 开始日期
    * @example "2025-09-01"
    */
-  readonly start_date: string
+  readonly start_date?: string | undefined
   /**
    * 结束日期
    * @example "2025-09-30"
    */
-  readonly end_date: string
+  readonly end_date?: string | undefined
   /**
    * 出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 收款商户号
    * @example "1900102209"
@@ -1200,18 +1201,18 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRespons
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
    * @example "FINISHED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
   /**
    * 受理凭证
    * @example "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp"
    */
-  readonly accept_id: string
+  readonly accept_id?: string | undefined
   /**
    * 电子回单文件的hash方法
    * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
    * @example "SHA256"
    */
-  readonly hash_type?: string | undefined
+  readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
   /**
    * 电子回单文件的hash值
    * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
@@ -1237,14 +1238,14 @@ const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet: Endpoint.Endpoin
       accept_id: Schema.String
     })
     const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse> = Schema.Struct({
-      out_budget_no: Schema.String,
-      start_date: Schema.String,
-      end_date: Schema.String,
-      sponsor_mchid: Schema.String,
+      out_budget_no: Schema.optional(Schema.String),
+      start_date: Schema.optional(Schema.String),
+      end_date: Schema.optional(Schema.String),
+      sponsor_mchid: Schema.optional(Schema.String),
       receiver_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.String,
-      accept_id: Schema.String,
-      hash_type: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
+      accept_id: Schema.optional(Schema.String),
+      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
     })
@@ -1310,22 +1311,22 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRespon
    * 商户预算单号
    * @example "budget202506300102"
    */
-  readonly out_budget_no: string
+  readonly out_budget_no?: string | undefined
   /**
    * 开始日期
    * @example "2025-09-01"
    */
-  readonly start_date: string
+  readonly start_date?: string | undefined
   /**
    * 结束日期
    * @example "2025-09-30"
    */
-  readonly end_date: string
+  readonly end_date?: string | undefined
   /**
    * 出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 收款商户号
    * @example "1900102209"
@@ -1336,18 +1337,18 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRespon
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
    * @example "FINISHED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
   /**
    * 受理凭证
    * @example "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp"
    */
-  readonly accept_id: string
+  readonly accept_id?: string | undefined
   /**
    * 电子回单文件的hash方法
    * Documented values: `SHA256`, `SM3` (decoded as any string: more may come).
    * @example "SHA256"
    */
-  readonly hash_type?: string | undefined
+  readonly hash_type?: "SHA256" | "SM3" | (string & {}) | undefined
   /**
    * 电子回单文件的hash值
    * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
@@ -1376,14 +1377,14 @@ const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost: Endpoint.Endpoi
       receiver_mchid: Schema.optional(Schema.String)
     })
     const MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse: Schema.Schema<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse> = Schema.Struct({
-      out_budget_no: Schema.String,
-      start_date: Schema.String,
-      end_date: Schema.String,
-      sponsor_mchid: Schema.String,
+      out_budget_no: Schema.optional(Schema.String),
+      start_date: Schema.optional(Schema.String),
+      end_date: Schema.optional(Schema.String),
+      sponsor_mchid: Schema.optional(Schema.String),
       receiver_mchid: Schema.optional(Schema.String),
-      receipt_state: Schema.String,
-      accept_id: Schema.String,
-      hash_type: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
+      accept_id: Schema.optional(Schema.String),
+      hash_type: Schema.optional(OpenEnum("SHA256", "SM3")),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
     })
@@ -1453,43 +1454,43 @@ export interface MchTransferPartnerCharityBudgetPostResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户预算单号
    * @example "budget202506300102"
    */
-  readonly out_budget_no: string
+  readonly out_budget_no?: string | undefined
   /**
    * 微信支付预算单号
    * @example "1182020050700019480001"
    */
-  readonly budget_id: string
+  readonly budget_id?: string | undefined
   /**
    * 预算总金额
    * @example 20000000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 活动名称
    * @example "公益企业配捐活动"
    */
-  readonly activity_name: string
+  readonly activity_name?: string | undefined
   /**
    * 活动说明
    * @example "公益活动开始于9月1日，帮助困难儿童筹款活动"
    */
-  readonly activity_remark: string
+  readonly activity_remark?: string | undefined
   /**
    * 预算单状态
    * Documented values: `PENDING`, `LOCKED`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly state?: string | undefined
+  readonly state?: "PENDING" | "LOCKED" | "FINISHED" | "CLOSED" | (string & {}) | undefined
   /**
    * 确认出资页面地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
@@ -1540,14 +1541,14 @@ const mchTransferPartnerCharityBudgetPost: Endpoint.Endpoint<MchTransferPartnerC
       notify_url: Schema.optional(Schema.String)
     })
     const MchTransferPartnerCharityBudgetPostResponse: Schema.Schema<MchTransferPartnerCharityBudgetPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_budget_no: Schema.String,
-      budget_id: Schema.String,
-      amount: Schema.Number,
-      sponsor_mchid: Schema.String,
-      activity_name: Schema.String,
-      activity_remark: Schema.String,
-      state: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      out_budget_no: Schema.optional(Schema.String),
+      budget_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      sponsor_mchid: Schema.optional(Schema.String),
+      activity_name: Schema.optional(Schema.String),
+      activity_remark: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PENDING", "LOCKED", "FINISHED", "CLOSED")),
       confirm_url: Schema.optional(Schema.String),
       super_admin_wxid_mask: Schema.optional(Schema.String),
       remain_amount: Schema.optional(Schema.Number),
@@ -1606,43 +1607,43 @@ export interface MchTransferPartnerCharityBudgetOutBudgetNoGetResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户预算单号
    * @example "budget202506300102"
    */
-  readonly out_budget_no: string
+  readonly out_budget_no?: string | undefined
   /**
    * 微信支付预算单号
    * @example "1182020050700019480001"
    */
-  readonly budget_id: string
+  readonly budget_id?: string | undefined
   /**
    * 预算总金额
    * @example 20000000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 活动名称
    * @example "公益企业配捐活动"
    */
-  readonly activity_name: string
+  readonly activity_name?: string | undefined
   /**
    * 活动说明
    * @example "公益活动开始于9月1日，帮助困难儿童筹款活动"
    */
-  readonly activity_remark: string
+  readonly activity_remark?: string | undefined
   /**
    * 预算单状态
    * Documented values: `PENDING`, `LOCKED`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly state?: string | undefined
+  readonly state?: "PENDING" | "LOCKED" | "FINISHED" | "CLOSED" | (string & {}) | undefined
   /**
    * 确认出资页面地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
@@ -1690,14 +1691,14 @@ const mchTransferPartnerCharityBudgetOutBudgetNoGet: Endpoint.Endpoint<MchTransf
       sponsor_mchid: Schema.String
     })
     const MchTransferPartnerCharityBudgetOutBudgetNoGetResponse: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_budget_no: Schema.String,
-      budget_id: Schema.String,
-      amount: Schema.Number,
-      sponsor_mchid: Schema.String,
-      activity_name: Schema.String,
-      activity_remark: Schema.String,
-      state: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      out_budget_no: Schema.optional(Schema.String),
+      budget_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      sponsor_mchid: Schema.optional(Schema.String),
+      activity_name: Schema.optional(Schema.String),
+      activity_remark: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PENDING", "LOCKED", "FINISHED", "CLOSED")),
       confirm_url: Schema.optional(Schema.String),
       super_admin_wxid_mask: Schema.optional(Schema.String),
       remain_amount: Schema.optional(Schema.Number),
@@ -1762,55 +1763,55 @@ export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户预算单号
    * @example "budget202506300102"
    */
-  readonly out_budget_no: string
+  readonly out_budget_no?: string | undefined
   /**
    * 微信支付预算单号
    * @example "1182020050700019480001"
    */
-  readonly budget_id: string
+  readonly budget_id?: string | undefined
   /**
    * 预算总金额
    * @example 20000000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 出资商户号
    * @example "1900001109"
    */
-  readonly sponsor_mchid: string
+  readonly sponsor_mchid?: string | undefined
   /**
    * 活动名称
    * @example "公益企业配捐活动"
    */
-  readonly activity_name: string
+  readonly activity_name?: string | undefined
   /**
    * 活动说明
    * @example "公益活动开始于9月1日，帮助困难儿童筹款活动"
    */
-  readonly activity_remark: string
+  readonly activity_remark?: string | undefined
   /**
    * 预算单状态
    * Documented values: `FINISHED` (decoded as any string: more may come).
    * @example "FINISHED"
    */
-  readonly state: string
+  readonly state?: "FINISHED" | (string & {}) | undefined
   /** 撤销说明 */
-  readonly unlock_remark: string
+  readonly unlock_remark?: string | undefined
   /**
    * 资金锁定时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly locked_time: string
+  readonly locked_time?: string | undefined
   /**
    * 完成时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly finished_time: string
+  readonly finished_time?: string | undefined
   /**
    * 解锁金额
    * @example 10000
@@ -1832,17 +1833,17 @@ const mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost: Endpoint.Endpoint<Mc
       activity_remark: Schema.String
     })
     const MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse: Schema.Schema<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_budget_no: Schema.String,
-      budget_id: Schema.String,
-      amount: Schema.Number,
-      sponsor_mchid: Schema.String,
-      activity_name: Schema.String,
-      activity_remark: Schema.String,
-      state: Schema.String,
-      unlock_remark: Schema.String,
-      locked_time: Schema.String,
-      finished_time: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      out_budget_no: Schema.optional(Schema.String),
+      budget_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      sponsor_mchid: Schema.optional(Schema.String),
+      activity_name: Schema.optional(Schema.String),
+      activity_remark: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("FINISHED")),
+      unlock_remark: Schema.optional(Schema.String),
+      locked_time: Schema.optional(Schema.String),
+      finished_time: Schema.optional(Schema.String),
       unlocked_amount: Schema.optional(Schema.Number)
     })
     return {
@@ -1923,48 +1924,48 @@ export interface MchTransferPartnerCharityTransferBillsPostResponse {
    * 商户预算单号
    * @example "budget202506300102"
    */
-  readonly out_budget_no: string
+  readonly out_budget_no?: string | undefined
   /**
    * 微信支付预算单号
    * @example "1182020050700019480001"
    */
-  readonly budget_id: string
+  readonly budget_id?: string | undefined
   /**
    * 商户公益捐赠单号
    * @example "trans202506300102"
    */
-  readonly out_transfer_no: string
+  readonly out_transfer_no?: string | undefined
   /**
    * 微信支付公益捐赠单号
    * @example "4217752501201407033233368018"
    */
-  readonly transfer_id: string
+  readonly transfer_id?: string | undefined
   /**
    * 预算总金额
    * @example 20000000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 捐赠备注
    * @example "帮助受助群体爱心捐款"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 收款商户号
    * @example "1900001109"
    */
-  readonly receive_mchid: string
+  readonly receive_mchid?: string | undefined
   /**
    * 捐赠状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSE` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSE" | (string & {}) | undefined
   /**
    * 捐赠单创建时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 捐赠完成时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1992,15 +1993,15 @@ const mchTransferPartnerCharityTransferBillsPost: Endpoint.Endpoint<MchTransferP
       transfer_remark: Schema.String
     })
     const MchTransferPartnerCharityTransferBillsPostResponse: Schema.Schema<MchTransferPartnerCharityTransferBillsPostResponse> = Schema.Struct({
-      out_budget_no: Schema.String,
-      budget_id: Schema.String,
-      out_transfer_no: Schema.String,
-      transfer_id: Schema.String,
-      amount: Schema.Number,
-      transfer_remark: Schema.String,
-      receive_mchid: Schema.String,
-      state: Schema.String,
-      create_time: Schema.String,
+      out_budget_no: Schema.optional(Schema.String),
+      budget_id: Schema.optional(Schema.String),
+      out_transfer_no: Schema.optional(Schema.String),
+      transfer_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      receive_mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSE")),
+      create_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String)
     })
     return {
@@ -2054,48 +2055,48 @@ export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferN
    * 商户预算单号
    * @example "budget202506300102"
    */
-  readonly out_budget_no: string
+  readonly out_budget_no?: string | undefined
   /**
    * 微信支付预算单号
    * @example "1182020050700019480001"
    */
-  readonly budget_id: string
+  readonly budget_id?: string | undefined
   /**
    * 商户公益捐赠单号
    * @example "trans202506300102"
    */
-  readonly out_transfer_no: string
+  readonly out_transfer_no?: string | undefined
   /**
    * 微信支付公益捐赠单号
    * @example "4217752501201407033233368018"
    */
-  readonly transfer_id: string
+  readonly transfer_id?: string | undefined
   /**
    * 预算总金额
    * @example 20000000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 捐赠备注
    * @example "帮助受助群体爱心捐款"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 收款商户号
    * @example "1900001109"
    */
-  readonly receive_mchid: string
+  readonly receive_mchid?: string | undefined
   /**
    * 捐赠状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSE` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSE" | (string & {}) | undefined
   /**
    * 捐赠单创建时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 捐赠完成时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -2117,15 +2118,15 @@ const mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet: Endpo
       out_budget_no: Schema.String
     })
     const MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse: Schema.Schema<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse> = Schema.Struct({
-      out_budget_no: Schema.String,
-      budget_id: Schema.String,
-      out_transfer_no: Schema.String,
-      transfer_id: Schema.String,
-      amount: Schema.Number,
-      transfer_remark: Schema.String,
-      receive_mchid: Schema.String,
-      state: Schema.String,
-      create_time: Schema.String,
+      out_budget_no: Schema.optional(Schema.String),
+      budget_id: Schema.optional(Schema.String),
+      out_transfer_no: Schema.optional(Schema.String),
+      transfer_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      receive_mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSE")),
+      create_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String)
     })
     return {
@@ -2169,23 +2170,23 @@ export interface MchTransferPartnerElectronicReceiptsPostResponse {
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户转账单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 申请单状态
    * Documented values: `GENERATING`, `FINISHED` (decoded as any string: more may come).
    * @example "GENERATING"
    */
-  readonly state: string
+  readonly state?: "GENERATING" | "FINISHED" | (string & {}) | undefined
   /**
    * 申请单创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 申请单更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -2196,7 +2197,7 @@ export interface MchTransferPartnerElectronicReceiptsPostResponse {
    * Documented values: `SM3` (decoded as any string: more may come).
    * @example "SM3"
    */
-  readonly hash_type?: string | undefined
+  readonly hash_type?: "SM3" | (string & {}) | undefined
   /**
    * 回单文件摘要值
    * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
@@ -2220,12 +2221,12 @@ const mchTransferPartnerElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPar
       out_bill_no: Schema.String
     })
     const MchTransferPartnerElectronicReceiptsPostResponse: Schema.Schema<MchTransferPartnerElectronicReceiptsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      state: Schema.String,
-      create_time: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("GENERATING", "FINISHED")),
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
+      hash_type: Schema.optional(OpenEnum("SM3")),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
     })
@@ -2273,23 +2274,23 @@ export interface MchTransferPartnerElectronicReceiptsOutBillNoGetResponse {
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户转账单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 申请单状态
    * Documented values: `GENERATING`, `FINISHED` (decoded as any string: more may come).
    * @example "GENERATING"
    */
-  readonly state: string
+  readonly state?: "GENERATING" | "FINISHED" | (string & {}) | undefined
   /**
    * 申请单创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 申请单更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -2300,7 +2301,7 @@ export interface MchTransferPartnerElectronicReceiptsOutBillNoGetResponse {
    * Documented values: `SM3` (decoded as any string: more may come).
    * @example "SM3"
    */
-  readonly hash_type?: string | undefined
+  readonly hash_type?: "SM3" | (string & {}) | undefined
   /**
    * 回单文件摘要值
    * @example "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529"
@@ -2326,12 +2327,12 @@ const mchTransferPartnerElectronicReceiptsOutBillNoGet: Endpoint.Endpoint<MchTra
       sub_mchid: Schema.String
     })
     const MchTransferPartnerElectronicReceiptsOutBillNoGetResponse: Schema.Schema<MchTransferPartnerElectronicReceiptsOutBillNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      state: Schema.String,
-      create_time: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("GENERATING", "FINISHED")),
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
-      hash_type: Schema.optional(Schema.String),
+      hash_type: Schema.optional(OpenEnum("SM3")),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
     })
@@ -2374,28 +2375,28 @@ export interface MchTransferPartnerSubMchAuthorizationsPostResponse {
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户申请单号
    * @example "apply2020042013"
    */
-  readonly out_apply_no: string
+  readonly out_apply_no?: string | undefined
   /**
    * 授权申请单状态
    * Documented values: `INVITED`, `PASSED`, `REJECTED`, `EXPIRED` (decoded as any string: more may come).
    * @example "INVITED"
    */
-  readonly state: string
+  readonly state?: "INVITED" | "PASSED" | "REJECTED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 授权申请受理时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsPostBody, MchTransferPartnerSubMchAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2409,11 +2410,11 @@ const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTransferP
       out_apply_no: Schema.String
     })
     const MchTransferPartnerSubMchAuthorizationsPostResponse: Schema.Schema<MchTransferPartnerSubMchAuthorizationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_apply_no: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
-      update_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_apply_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("INVITED", "PASSED", "REJECTED", "EXPIRED")),
+      accept_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferPartnerSubMchAuthorizationsPostBody,
@@ -2445,13 +2446,13 @@ export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse {
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 授权状态
    * Documented values: `AUTHORIZED`, `UNAUTHORIZED`, `CANCELED` (decoded as any string: more may come).
    * @example "AUTHORIZED"
    */
-  readonly state: string
+  readonly state?: "AUTHORIZED" | "UNAUTHORIZED" | "CANCELED" | (string & {}) | undefined
   /** 授权申请单 */
   readonly apply_order?: MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder | undefined
   /**
@@ -2471,28 +2472,28 @@ export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyO
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户申请单号
    * @example "apply2020042013"
    */
-  readonly out_apply_no: string
+  readonly out_apply_no?: string | undefined
   /**
    * 授权申请单状态
    * Documented values: `INVITED`, `PASSED`, `REJECTED`, `EXPIRED` (decoded as any string: more may come).
    * @example "INVITED"
    */
-  readonly state: string
+  readonly state?: "INVITED" | "PASSED" | "REJECTED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 授权申请受理时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsSubMchidGetParams, MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2505,15 +2506,15 @@ const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTr
       sub_mchid: Schema.NonEmptyString
     })
     const MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder: Schema.Schema<MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_apply_no: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
-      update_time: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_apply_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("INVITED", "PASSED", "REJECTED", "EXPIRED")),
+      accept_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     const MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse: Schema.Schema<MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("AUTHORIZED", "UNAUTHORIZED", "CANCELED")),
       apply_order: Schema.optional(MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyOrder),
       authorization_time: Schema.optional(Schema.String),
       cancel_authorization_time: Schema.optional(Schema.String)
@@ -2614,27 +2615,27 @@ export interface MchTransferPartnerTransferBillsPostResponse {
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 跳转领取页面的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPostBody, MchTransferPartnerTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2662,11 +2663,11 @@ const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerT
       transfer_scene_report_infos: Schema.Array(MchTransferPartnerTransferBillsPostBodyTransferSceneReportInfos)
     })
     const MchTransferPartnerTransferBillsPostResponse: Schema.Schema<MchTransferPartnerTransferBillsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      create_time: Schema.String,
-      package_info: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferPartnerTransferBillsPostBody,
@@ -2709,43 +2710,43 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse {
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 商家转账订单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -2765,12 +2766,12 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse {
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2786,19 +2787,19 @@ const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<Mc
       sub_mchid: Schema.String
     })
     const MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      appid: Schema.String,
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      update_time: Schema.String
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams,
@@ -2850,23 +2851,23 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResp
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "CANCELING"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
@@ -2901,7 +2902,7 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResp
    * 最后一次单据状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2917,17 +2918,17 @@ const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endp
       sub_mchid: Schema.String
     })
     const MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
       transfer_amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String),
-      update_time: Schema.String
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams,
@@ -3046,27 +3047,27 @@ export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPost
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 跳转领取页面的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody, MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3100,11 +3101,11 @@ const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: Endpoint.
       authorization_info: Schema.optional(MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBodyAuthorizationInfo)
     })
     const MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse: Schema.Schema<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      create_time: Schema.String,
-      package_info: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody,
@@ -3196,7 +3197,7 @@ export interface MchTransferPartnerTransferBillsTransferPostResponse {
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户号
    * @example "1900001109"
@@ -3206,12 +3207,12 @@ export interface MchTransferPartnerTransferBillsTransferPostResponse {
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
@@ -3222,17 +3223,17 @@ export interface MchTransferPartnerTransferBillsTransferPostResponse {
    * Documented values: `ACCEPTED`, `SUCCESS` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -3252,7 +3253,7 @@ export interface MchTransferPartnerTransferBillsTransferPostResponse {
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -3285,18 +3286,18 @@ const mchTransferPartnerTransferBillsTransferPost: Endpoint.Endpoint<MchTransfer
       authorization_id: Schema.String
     })
     const MchTransferPartnerTransferBillsTransferPostResponse: Schema.Schema<MchTransferPartnerTransferBillsTransferPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      create_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String)
     })
     return {
@@ -3367,23 +3368,23 @@ export interface MchTransferPartnerUserConfirmAuthorizationsPostResponse {
    * 商户侧授权单号
    * @example "plfk2020042013"
    */
-  readonly out_authorization_no: string
+  readonly out_authorization_no?: string | undefined
   /**
    * 单据状态
    * Documented values: `WAIT_USER_CONFIRM` (decoded as any string: more may come).
    * @example "WAIT_USER_CONFIRM"
    */
-  readonly state: string
+  readonly state?: "WAIT_USER_CONFIRM" | (string & {}) | undefined
   /**
    * 单据创建时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 跳转领取页面的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsPostBody, MchTransferPartnerUserConfirmAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3402,10 +3403,10 @@ const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<MchTran
       notify_url: Schema.String
     })
     const MchTransferPartnerUserConfirmAuthorizationsPostResponse: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsPostResponse> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      state: Schema.String,
-      create_time: Schema.String,
-      package_info: Schema.String
+      out_authorization_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("WAIT_USER_CONFIRM")),
+      create_time: Schema.optional(Schema.String),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferPartnerUserConfirmAuthorizationsPostBody,
@@ -3436,38 +3437,38 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGe
    * 商户侧授权单号
    * @example "plfk2020042013"
    */
-  readonly out_authorization_no: string
+  readonly out_authorization_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 用户展示名称
    * @example "wx_123456"
    */
-  readonly user_display_name: string
+  readonly user_display_name?: string | undefined
   /**
    * 微信自动收款授权单号
    * @example "201202504101000123456789012"
    */
-  readonly authorization_id: string
+  readonly authorization_id?: string | undefined
   /**
    * 单据状态
    * Documented values: `TAKING_EFFECT`, `CLOSED`, `WAIT_USER_CONFIRM` (decoded as any string: more may come).
    * @example "TAKING_EFFECT"
    */
-  readonly state: string
+  readonly state?: "TAKING_EFFECT" | "CLOSED" | "WAIT_USER_CONFIRM" | (string & {}) | undefined
   /**
    * 用户确认授权的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly authorize_time: string
+  readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
   readonly close_info?: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo | undefined
   /**
@@ -3475,7 +3476,7 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGe
    * Documented values: `1000`, `1002`, `1004`, `1005`, `1009`, `1010`, `1011`, `1013` (decoded as any string: more may come).
    * @example "1000"
    */
-  readonly transfer_scene_id?: string | undefined
+  readonly transfer_scene_id?: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013" | (string & {}) | undefined
   /**
    * 用户收款感知
    * @example "现金奖励"
@@ -3493,13 +3494,13 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGe
    * 关闭时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 自动收款授权的原因
    * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE` (decoded as any string: more may come).
    * @example "CLOSE_VIA_MCH_API"
    */
-  readonly close_reason: string
+  readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | (string & {}) | undefined
 }
 
 const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3512,19 +3513,19 @@ const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: Endpoint
       out_authorization_no: Schema.NonEmptyString
     })
     const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API", "USER_CLOSE"))
     })
     const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      user_display_name: Schema.String,
-      authorization_id: Schema.String,
-      state: Schema.String,
-      authorize_time: Schema.String,
+      out_authorization_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      user_display_name: Schema.optional(Schema.String),
+      authorization_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("TAKING_EFFECT", "CLOSED", "WAIT_USER_CONFIRM")),
+      authorize_time: Schema.optional(Schema.String),
       close_info: Schema.optional(MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponseCloseInfo),
-      transfer_scene_id: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(OpenEnum("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013")),
       user_recv_perception: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String)
     })
@@ -3567,38 +3568,38 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoCl
    * 商户侧授权单号
    * @example "plfk2020042013"
    */
-  readonly out_authorization_no: string
+  readonly out_authorization_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 用户展示名称
    * @example "wx_123456"
    */
-  readonly user_display_name: string
+  readonly user_display_name?: string | undefined
   /**
    * 微信自动收款授权单号
    * @example "201202504101000123456789012"
    */
-  readonly authorization_id: string
+  readonly authorization_id?: string | undefined
   /**
    * 单据状态
    * Documented values: `CLOSED` (decoded as any string: more may come).
    * @example "CLOSED"
    */
-  readonly state: string
+  readonly state?: "CLOSED" | (string & {}) | undefined
   /**
    * 用户确认授权的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly authorize_time: string
+  readonly authorize_time?: string | undefined
   /** 自动收款授权的关闭信息 */
   readonly close_info?: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo | undefined
   /**
@@ -3606,7 +3607,7 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoCl
    * Documented values: `1000`, `1002`, `1004`, `1005`, `1009`, `1010`, `1011`, `1013` (decoded as any string: more may come).
    * @example "1000"
    */
-  readonly transfer_scene_id?: string | undefined
+  readonly transfer_scene_id?: "1000" | "1002" | "1004" | "1005" | "1009" | "1010" | "1011" | "1013" | (string & {}) | undefined
   /**
    * 用户收款感知
    * @example "现金奖励"
@@ -3624,13 +3625,13 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoCl
    * 关闭时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 自动收款授权的原因
    * Documented values: `CLOSE_VIA_MCH_API` (decoded as any string: more may come).
    * @example "CLOSE_VIA_MCH_API"
    */
-  readonly close_reason: string
+  readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
 }
 
 const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3643,19 +3644,19 @@ const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost: En
       out_authorization_no: Schema.NonEmptyString
     })
     const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API"))
     })
     const MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse: Schema.Schema<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      user_display_name: Schema.String,
-      authorization_id: Schema.String,
-      state: Schema.String,
-      authorize_time: Schema.String,
+      out_authorization_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      user_display_name: Schema.optional(Schema.String),
+      authorization_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CLOSED")),
+      authorize_time: Schema.optional(Schema.String),
       close_info: Schema.optional(MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponseCloseInfo),
-      transfer_scene_id: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(OpenEnum("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013")),
       user_recv_perception: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String)
     })
@@ -3760,23 +3761,23 @@ export interface MchTransferTransferBillsPostResponse {
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -3818,10 +3819,10 @@ const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPo
       user_recv_style: Schema.optional(MchTransferTransferBillsPostBodyUserRecvStyle)
     })
     const MchTransferTransferBillsPostResponse: Schema.Schema<MchTransferTransferBillsPostResponse> = Schema.Struct({
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      create_time: Schema.String,
-      state: Schema.String,
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
       fail_reason: Schema.optional(Schema.String),
       package_info: Schema.optional(Schema.String)
     })
@@ -3856,38 +3857,38 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
    * 商户号
    * @example "1900001109"
    */
-  readonly mch_id: string
+  readonly mch_id?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 商家转账订单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -3907,12 +3908,12 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetParams, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3926,18 +3927,18 @@ const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransf
       out_bill_no: Schema.NonEmptyString
     })
     const MchTransferTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      mch_id: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      appid: Schema.String,
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      mch_id: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      update_time: Schema.String
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferTransferBillsOutBillNoOutBillNoGetParams,
@@ -3976,23 +3977,23 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据状态
    * Documented values: `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "CANCELING"
    */
-  readonly state: string
+  readonly state?: "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 最后一次单据状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4006,10 +4007,10 @@ const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<Mc
       out_bill_no: Schema.NonEmptyString
     })
     const MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      state: Schema.String,
-      update_time: Schema.String
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CANCELING", "CANCELLED")),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams,
@@ -4120,23 +4121,23 @@ export interface MchTransferTransferBillsPreTransferWithAuthorizationPostRespons
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `CANCELING` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "CANCELING" | (string & {}) | undefined
   /**
    * 跳转领取页面的package信息
    * @example "affffddafdfafddffda=="
@@ -4185,10 +4186,10 @@ const mchTransferTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoin
       sponsor_mchid: Schema.optional(Schema.String)
     })
     const MchTransferTransferBillsPreTransferWithAuthorizationPostResponse: Schema.Schema<MchTransferTransferBillsPreTransferWithAuthorizationPostResponse> = Schema.Struct({
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      create_time: Schema.String,
-      state: Schema.String,
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "CANCELING")),
       package_info: Schema.optional(Schema.String),
       user_display_name: Schema.optional(Schema.String),
       out_authorization_no: Schema.optional(Schema.String)
@@ -4290,17 +4291,17 @@ export interface MchTransferTransferBillsTransferPostResponse {
    * 商户号
    * @example "1900001109"
    */
-  readonly mch_id: string
+  readonly mch_id?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
@@ -4311,17 +4312,17 @@ export interface MchTransferTransferBillsTransferPostResponse {
    * Documented values: `ACCEPTED`, `PROCESSING`, `TRANSFERING`, `SUCCESS` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "TRANSFERING" | "SUCCESS" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -4341,7 +4342,7 @@ export interface MchTransferTransferBillsTransferPostResponse {
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4375,17 +4376,17 @@ const mchTransferTransferBillsTransferPost: Endpoint.Endpoint<MchTransferTransfe
       out_authorization_no: Schema.optional(Schema.String)
     })
     const MchTransferTransferBillsTransferPostResponse: Schema.Schema<MchTransferTransferBillsTransferPostResponse> = Schema.Struct({
-      mch_id: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
+      mch_id: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "TRANSFERING", "SUCCESS")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      create_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String)
     })
     return {
@@ -4425,38 +4426,38 @@ export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse
    * 商户号
    * @example "1900001109"
    */
-  readonly mch_id: string
+  readonly mch_id?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 商家转账订单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 单据状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 失败原因
    * @example "PAYEE_ACCOUNT_ABNORMAL"
@@ -4476,12 +4477,12 @@ export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetParams, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4495,18 +4496,18 @@ const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint
       transfer_bill_no: Schema.NonEmptyString
     })
     const MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse: Schema.Schema<MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse> = Schema.Struct({
-      mch_id: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
-      appid: Schema.String,
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      mch_id: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      update_time: Schema.String
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferTransferBillsTransferBillNoTransferBillNoGetParams,
@@ -4600,17 +4601,17 @@ export interface MchTransferTransferToQqWalletBillsPostResponse {
    * 商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * QQ互联开放平台AppID
    * @example "102022609"
@@ -4621,17 +4622,17 @@ export interface MchTransferTransferToQqWalletBillsPostResponse {
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -4656,7 +4657,7 @@ export interface MchTransferTransferToQqWalletBillsPostResponse {
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4688,18 +4689,18 @@ const mchTransferTransferToQqWalletBillsPost: Endpoint.Endpoint<MchTransferTrans
       transfer_scene_report_infos: Schema.Array(MchTransferTransferToQqWalletBillsPostBodyTransferSceneReportInfos)
     })
     const MchTransferTransferToQqWalletBillsPostResponse: Schema.Schema<MchTransferTransferToQqWalletBillsPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_qq: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      create_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String)
     })
     return {
@@ -4740,17 +4741,17 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoGetResponse {
    * 商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * QQ互联开放平台AppID
    * @example "102022609"
@@ -4761,17 +4762,17 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoGetResponse {
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -4796,7 +4797,7 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoGetResponse {
    * 单据创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4814,18 +4815,18 @@ const mchTransferTransferToQqWalletBillsOutBillNoGet: Endpoint.Endpoint<MchTrans
       out_bill_no: Schema.NonEmptyString
     })
     const MchTransferTransferToQqWalletBillsOutBillNoGetResponse: Schema.Schema<MchTransferTransferToQqWalletBillsOutBillNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       user_qq: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      create_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String)
     })
     return {
@@ -4871,12 +4872,12 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse {
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly transfer_bill_no: string
+  readonly transfer_bill_no?: string | undefined
   /**
    * QQ互联开放平台AppID
    * @example "102022609"
@@ -4887,7 +4888,7 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse {
    * Documented values: `ACCEPTED`, `PROCESSING`, `WAIT_USER_CONFIRM`, `TRANSFERING`, `SUCCESS`, `FAIL`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "PROCESSING" | "WAIT_USER_CONFIRM" | "TRANSFERING" | "SUCCESS" | "FAIL" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 400000
@@ -4927,7 +4928,7 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse {
    * 最后一次状态变更时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams, MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4941,10 +4942,10 @@ const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.Endpoint<M
     })
     const MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse: Schema.Schema<MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse> = Schema.Struct({
       mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.String,
-      transfer_bill_no: Schema.String,
+      out_bill_no: Schema.optional(Schema.String),
+      transfer_bill_no: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "SUCCESS", "FAIL", "CANCELING", "CANCELLED")),
       transfer_amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
@@ -4952,7 +4953,7 @@ const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.Endpoint<M
       user_qq: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String),
-      update_time: Schema.String
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams,
@@ -5042,23 +5043,23 @@ export interface MchTransferUserConfirmAuthorizationPostResponse {
    * 商户侧授权单号
    * @example "plfk2020042013"
    */
-  readonly out_authorization_no: string
+  readonly out_authorization_no?: string | undefined
   /**
    * 单据状态
    * Documented values: `WAIT_USER_CONFIRM` (decoded as any string: more may come).
    * @example "WAIT_USER_CONFIRM"
    */
-  readonly state: string
+  readonly state?: "WAIT_USER_CONFIRM" | (string & {}) | undefined
   /**
    * 单据创建时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 跳转领取页面的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationPostBody, MchTransferUserConfirmAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5083,10 +5084,10 @@ const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTransferUser
       scene_info: Schema.optional(MchTransferUserConfirmAuthorizationPostBodySceneInfo)
     })
     const MchTransferUserConfirmAuthorizationPostResponse: Schema.Schema<MchTransferUserConfirmAuthorizationPostResponse> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      state: Schema.String,
-      create_time: Schema.String,
-      package_info: Schema.String
+      out_authorization_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("WAIT_USER_CONFIRM")),
+      create_time: Schema.optional(Schema.String),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferUserConfirmAuthorizationPostBody,
@@ -5128,22 +5129,22 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
    * 商户侧授权单号
    * @example "plfk2020042013"
    */
-  readonly out_authorization_no: string
+  readonly out_authorization_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 用户展示名称
    * @example "wx_123456"
    */
-  readonly user_display_name: string
+  readonly user_display_name?: string | undefined
   /**
    * 微信自动收款授权单号
    * @example "201202504101000123456789012"
@@ -5154,7 +5155,7 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
    * Documented values: `TAKING_EFFECT`, `CLOSED`, `WAIT_USER_CONFIRM` (decoded as any string: more may come).
    * @example "TAKING_EFFECT"
    */
-  readonly state: string
+  readonly state?: "TAKING_EFFECT" | "CLOSED" | "WAIT_USER_CONFIRM" | (string & {}) | undefined
   /**
    * 用户确认授权的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -5180,13 +5181,13 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
    * 关闭时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 自动收款授权的原因
    * Documented values: `CLOSE_VIA_MCH_API`, `USER_CLOSE`, `USER_OVERDUE_UNCONFIRMED`, `TRANSFER_RISK`, `USER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
    * @example "CLOSE_VIA_MCH_API"
    */
-  readonly close_reason: string
+  readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | "USER_OVERDUE_UNCONFIRMED" | "TRANSFER_RISK" | "USER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
 }
 
 const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetRequest, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5202,16 +5203,16 @@ const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet
       is_display_authorization: Schema.optional(Schema.Boolean)
     })
     const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API", "USER_CLOSE", "USER_OVERDUE_UNCONFIRMED", "TRANSFER_RISK", "USER_ACCOUNT_ABNORMAL"))
     })
     const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      user_display_name: Schema.String,
+      out_authorization_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      user_display_name: Schema.optional(Schema.String),
       authorization_id: Schema.optional(Schema.String),
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("TAKING_EFFECT", "CLOSED", "WAIT_USER_CONFIRM")),
       authorize_time: Schema.optional(Schema.String),
       close_info: Schema.optional(MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponseCloseInfo),
       transfer_scene_id: Schema.optional(Schema.String),
@@ -5257,22 +5258,22 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
    * 商户侧授权单号
    * @example "plfk2020042013"
    */
-  readonly out_authorization_no: string
+  readonly out_authorization_no?: string | undefined
   /**
    * 商户AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 用户展示名称
    * @example "wx_123456"
    */
-  readonly user_display_name: string
+  readonly user_display_name?: string | undefined
   /**
    * 微信自动收款授权单号
    * @example "201202504101000123456789012"
@@ -5283,7 +5284,7 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
    * Documented values: `CLOSED` (decoded as any string: more may come).
    * @example "CLOSED"
    */
-  readonly state: string
+  readonly state?: "CLOSED" | (string & {}) | undefined
   /**
    * 用户确认授权的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -5313,13 +5314,13 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
    * 关闭时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 自动收款授权的原因
    * Documented values: `CLOSE_VIA_MCH_API` (decoded as any string: more may come).
    * @example "CLOSE_VIA_MCH_API"
    */
-  readonly close_reason: string
+  readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
 }
 
 const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5332,16 +5333,16 @@ const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClo
       out_authorization_no: Schema.NonEmptyString
     })
     const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("CLOSE_VIA_MCH_API"))
     })
     const MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse: Schema.Schema<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse> = Schema.Struct({
-      out_authorization_no: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
-      user_display_name: Schema.String,
+      out_authorization_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      user_display_name: Schema.optional(Schema.String),
       authorization_id: Schema.optional(Schema.String),
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("CLOSED")),
       authorize_time: Schema.optional(Schema.String),
       close_info: Schema.optional(MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponseCloseInfo),
       transfer_scene_id: Schema.optional(Schema.String),

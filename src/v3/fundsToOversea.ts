@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/funds-to-oversea/bill-download-url ----
 
@@ -24,17 +25,17 @@ export interface BillDownloadUrlGetResponse {
    * 哈希类型
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type?: string | undefined
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
    */
-  readonly hash_value: string
+  readonly hash_value?: string | undefined
   /**
    * 下载地址
    * @example "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
 }
 
 const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, BillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -49,9 +50,9 @@ const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, BillDownloa
       sub_mchid: Schema.optional(Schema.String)
     })
     const BillDownloadUrlGetResponse: Schema.Schema<BillDownloadUrlGetResponse> = Schema.Struct({
-      hash_type: Schema.String,
-      hash_value: Schema.String,
-      download_url: Schema.String
+      hash_type: Schema.optional(Schema.String),
+      hash_value: Schema.optional(Schema.String),
+      download_url: Schema.optional(Schema.String)
     })
     return {
       query: BillDownloadUrlGetQuery,
@@ -193,22 +194,22 @@ export interface OrdersPostResponse {
    * 商户出境单号
    * @example "merchant123123"
    */
-  readonly out_order_id: string
+  readonly out_order_id?: string | undefined
   /**
    * 二级商户号
    * @example "1231231"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信出境单号
    * @example "42000000000_123123"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 出境结果
    * @example "ACCEPT"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 出境失败的原因
    * @example "DEPARTURE_AMOUNT_NO_ENOUGH"
@@ -218,7 +219,7 @@ export interface OrdersPostResponse {
    * 请求出境人民币金额
    * @example 21
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 真实出境外币金额
    * @example 20
@@ -228,7 +229,7 @@ export interface OrdersPostResponse {
    * 外币币种
    * @example "USD"
    */
-  readonly foreign_currency: string
+  readonly foreign_currency?: string | undefined
   /**
    * 汇率
    * @example 650000000
@@ -310,14 +311,14 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
       presale_info: Schema.optional(OrdersPostBodyPresaleInfo)
     })
     const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
-      out_order_id: Schema.String,
-      sub_mchid: Schema.String,
-      order_id: Schema.String,
-      result: Schema.String,
+      out_order_id: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      result: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       foreign_amount: Schema.optional(Schema.Number),
-      foreign_currency: Schema.String,
+      foreign_currency: Schema.optional(Schema.String),
       rate: Schema.optional(Schema.Number),
       exchange_rate_time: Schema.optional(Schema.String),
       estimate_exchange_rate_time: Schema.optional(Schema.String),
@@ -382,22 +383,22 @@ export interface OrdersOutOrderIdGetResponse {
    * 商户出境单号
    * @example "merchant123123"
    */
-  readonly out_order_id: string
+  readonly out_order_id?: string | undefined
   /**
    * 二级商户号
    * @example "1231231"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信出境单号
    * @example "42000000000_123123"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 出境结果
    * @example "ACCEPT"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 出境失败的原因
    * @example "DEPARTURE_AMOUNT_NO_ENOUGH"
@@ -407,7 +408,7 @@ export interface OrdersOutOrderIdGetResponse {
    * 请求出境人民币金额
    * @example 21
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 真实出境外币金额
    * @example 20
@@ -417,7 +418,7 @@ export interface OrdersOutOrderIdGetResponse {
    * 外币币种
    * @example "USD"
    */
-  readonly foreign_currency: string
+  readonly foreign_currency?: string | undefined
   /**
    * 汇率
    * @example 650000000
@@ -470,14 +471,14 @@ const ordersOutOrderIdGet: Endpoint.Endpoint<OrdersOutOrderIdGetRequest, OrdersO
       transaction_id: Schema.String
     })
     const OrdersOutOrderIdGetResponse: Schema.Schema<OrdersOutOrderIdGetResponse> = Schema.Struct({
-      out_order_id: Schema.String,
-      sub_mchid: Schema.String,
-      order_id: Schema.String,
-      result: Schema.String,
+      out_order_id: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      result: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       foreign_amount: Schema.optional(Schema.Number),
-      foreign_currency: Schema.String,
+      foreign_currency: Schema.optional(Schema.String),
       rate: Schema.optional(Schema.Number),
       exchange_rate_time: Schema.optional(Schema.String),
       estimate_exchange_rate_time: Schema.optional(Schema.String),
@@ -552,27 +553,27 @@ export interface ReturnReturnOrdersPostResponse {
    * 商户出境退回单号
    * @example "R20250220103930"
    */
-  readonly out_return_no: string
+  readonly out_return_no?: string | undefined
   /**
    * 二级商户号
    * @example "1231231"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信出境退回单号
    * @example "2375897293812"
    */
-  readonly return_id: string
+  readonly return_id?: string | undefined
   /**
    * 商户出境单号
    * @example "merchant123123"
    */
-  readonly out_order_id: string
+  readonly out_order_id?: string | undefined
   /**
    * 微信订单号
    * @example "420000000000000010"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 退回凭证补充信息
    * @example "5017752501201407033233368018"
@@ -582,18 +583,18 @@ export interface ReturnReturnOrdersPostResponse {
    * 退回金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 出境退回状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -604,7 +605,7 @@ export interface ReturnReturnOrdersPostResponse {
    * Documented values: `RETURN_AMOUNT_NOT_ENOUGH` (decoded as any string: more may come).
    * @example "RETURN_AMOUNT_NOT_ENOUGH"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "RETURN_AMOUNT_NOT_ENOUGH" | (string & {}) | undefined
 }
 
 const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBody, ReturnReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -623,17 +624,17 @@ const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBody, Retu
       amount: Schema.Int
     })
     const ReturnReturnOrdersPostResponse: Schema.Schema<ReturnReturnOrdersPostResponse> = Schema.Struct({
-      out_return_no: Schema.String,
-      sub_mchid: Schema.String,
-      return_id: Schema.String,
-      out_order_id: Schema.String,
-      transaction_id: Schema.String,
+      out_return_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      return_id: Schema.optional(Schema.String),
+      out_order_id: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       supplement_info: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      state: Schema.String,
-      create_time: Schema.String,
+      amount: Schema.optional(Schema.Number),
+      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
+      create_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String)
+      fail_reason: Schema.optional(OpenEnum("RETURN_AMOUNT_NOT_ENOUGH"))
     })
     return {
       body: ReturnReturnOrdersPostBody,
@@ -682,48 +683,48 @@ export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse {
    * 商户出境退回单号
    * @example "R20250220103930"
    */
-  readonly out_return_no: string
+  readonly out_return_no?: string | undefined
   /**
    * 二级商户号
    * @example "1231231"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信出境退回单号
    * @example "2375897293812"
    */
-  readonly return_id: string
+  readonly return_id?: string | undefined
   /**
    * 商户出境单号
    * @example "merchant123123"
    */
-  readonly out_order_id: string
+  readonly out_order_id?: string | undefined
   /**
    * 微信订单号
    * @example "420000000000000010"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 微信退款单号
    * @example "5017752501201407033233368018"
    */
-  readonly refund_id: string
+  readonly refund_id?: string | undefined
   /**
    * 退回金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 出境退回状态
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -750,15 +751,15 @@ const returnReturnOrdersOutReturnNoOutReturnNoGet: Endpoint.Endpoint<ReturnRetur
       sub_mchid: Schema.String
     })
     const ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse: Schema.Schema<ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse> = Schema.Struct({
-      out_return_no: Schema.String,
-      sub_mchid: Schema.String,
-      return_id: Schema.String,
-      out_order_id: Schema.String,
-      transaction_id: Schema.String,
-      refund_id: Schema.String,
-      amount: Schema.Number,
-      state: Schema.String,
-      create_time: Schema.String,
+      out_return_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      return_id: Schema.optional(Schema.String),
+      out_order_id: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      refund_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      state: Schema.optional(OpenEnum("PROCESSING", "SUCCESS", "FAILED")),
+      create_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String)
     })
@@ -810,12 +811,12 @@ export interface TransactionsTransactionIdAvailableAbroadAmountsGetResponse {
    * 微信支付订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 订单剩余可出境金额
    * @example 21
    */
-  readonly available_abroad_amount: number
+  readonly available_abroad_amount?: number | undefined
 }
 
 const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoint<TransactionsTransactionIdAvailableAbroadAmountsGetRequest, TransactionsTransactionIdAvailableAbroadAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -832,8 +833,8 @@ const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoint<Tran
       sub_mchid: Schema.String
     })
     const TransactionsTransactionIdAvailableAbroadAmountsGetResponse: Schema.Schema<TransactionsTransactionIdAvailableAbroadAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.String,
-      available_abroad_amount: Schema.Number
+      transaction_id: Schema.optional(Schema.String),
+      available_abroad_amount: Schema.optional(Schema.Number)
     })
     return {
       params: TransactionsTransactionIdAvailableAbroadAmountsGetParams,

@@ -3,12 +3,12 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, Rfc3339, UrlString } from "../schemas/common.js"
 
 // ---- GET /v3/global/certificates ----
 
 export interface CertificatesGetResponse {
-  readonly data: ReadonlyArray<CertificatesGetResponseData>
+  readonly data?: ReadonlyArray<CertificatesGetResponseData> | undefined
 }
 
 export interface CertificatesGetResponseData {
@@ -74,7 +74,7 @@ const certificatesGet: Endpoint.Endpoint<void, CertificatesGetResponse, CommonEr
       encrypt_certificate: Schema.optional(CertificatesGetResponseDataEncryptCertificate)
     })
     const CertificatesGetResponse: Schema.Schema<CertificatesGetResponse> = Schema.Struct({
-      data: Schema.Array(CertificatesGetResponseData)
+      data: Schema.optional(Schema.Array(CertificatesGetResponseData))
     })
     return {
       success: CertificatesGetResponse,
@@ -143,45 +143,45 @@ export interface CustomsOrdersGetResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
    * @example "UNIONPAY"
    */
-  readonly verify_department: string
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
   /**
    * 核验机构流水号
    * @example "2018112288340107038204310100000"
    */
-  readonly verify_department_trade_id: string
+  readonly verify_department_trade_id?: string | undefined
   /**
    * 偏移量
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 请求最大记录条数
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 查询结果总条数
    * @example 1
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 报关数据包 */
-  readonly data: ReadonlyArray<CustomsOrdersGetResponseData>
+  readonly data?: ReadonlyArray<CustomsOrdersGetResponseData> | undefined
 }
 
 export interface CustomsOrdersGetResponseData {
@@ -205,7 +205,7 @@ export interface CustomsOrdersGetResponseData {
    * Documented values: `GUANGZHOU_ZS`, `HANGZHOU_ZS`, `NINGBO`, `ZHENGZHOU_BS`, `CHONGQING`, `SHANGHAI_ZS`, `SHENZHEN`, `ZHENGZHOU_ZH_ZS`, `TIANJIN` (decoded as any string: more may come).
    * @example "SHANGHAI_ZS"
    */
-  readonly customs: string
+  readonly customs?: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN" | (string & {}) | undefined
   /**
    * 币种
    * @example "CNY"
@@ -236,7 +236,7 @@ export interface CustomsOrdersGetResponseData {
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 报关结果说明
    * @example "支付单已存在并且为非退单状态"
@@ -246,7 +246,7 @@ export interface CustomsOrdersGetResponseData {
    * 最后更新时间
    * @example "2015-09-01T10:00:00+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
 }
 
 const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -269,26 +269,26 @@ const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsOrdersGe
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
       mch_customs_no: Schema.optional(Schema.String),
-      customs: Schema.String,
+      customs: Schema.optional(OpenEnum("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN")),
       fee_type: Schema.optional(Schema.String),
       order_fee: Schema.optional(Schema.Number),
       duty: Schema.optional(Schema.Number),
       transport_fee: Schema.optional(Schema.Number),
       product_fee: Schema.optional(Schema.Number),
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
       explanation: Schema.optional(Schema.String),
-      modify_time: Schema.String
+      modify_time: Schema.optional(Schema.String)
     })
     const CustomsOrdersGetResponse: Schema.Schema<CustomsOrdersGetResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      transaction_id: Schema.String,
-      verify_department: Schema.String,
-      verify_department_trade_id: Schema.String,
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number,
-      data: Schema.Array(CustomsOrdersGetResponseData)
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+      verify_department_trade_id: Schema.optional(Schema.String),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
+      data: Schema.optional(Schema.Array(CustomsOrdersGetResponseData))
     })
     return {
       query: CustomsOrdersGetQuery,
@@ -394,28 +394,28 @@ export interface CustomsOrdersPostResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户子订单号
    * @example "20150806125346"
@@ -431,12 +431,12 @@ export interface CustomsOrdersPostResponse {
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
    * @example "UNIONPAY"
    */
-  readonly verify_department: string
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
   /**
    * 核验机构交易流水号
    * @example "2018112288340107038204310100000"
    */
-  readonly verify_department_trade_id: string
+  readonly verify_department_trade_id?: string | undefined
 }
 
 const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -461,15 +461,15 @@ const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, CustomsOrdersP
       product_fee: Schema.optional(Schema.Int)
     })
     const CustomsOrdersPostResponse: Schema.Schema<CustomsOrdersPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      state: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
-      verify_department: Schema.String,
-      verify_department_trade_id: Schema.String
+      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+      verify_department_trade_id: Schema.optional(Schema.String)
     })
     return {
       body: CustomsOrdersPostBody,
@@ -555,28 +555,28 @@ export interface CustomsOrdersPatchResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "SUBMITTED"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户子订单号
    * @example "20150806125346"
@@ -591,18 +591,18 @@ export interface CustomsOrdersPatchResponse {
    * 最后更新时间
    * @example "2015-09-01T10:00:00+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
   /**
    * 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
    * @example "UNIONPAY"
    */
-  readonly verify_department: string
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
   /**
    * 核验机构流水号
    * @example "2018112288340107038204310100000"
    */
-  readonly verify_department_trade_id: string
+  readonly verify_department_trade_id?: string | undefined
 }
 
 const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -626,16 +626,16 @@ const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, CustomsOrder
       product_fee: Schema.optional(Schema.Int)
     })
     const CustomsOrdersPatchResponse: Schema.Schema<CustomsOrdersPatchResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      state: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.String,
-      verify_department: Schema.String,
-      verify_department_trade_id: Schema.String
+      modify_time: Schema.optional(Schema.String),
+      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+      verify_department_trade_id: Schema.optional(Schema.String)
     })
     return {
       body: CustomsOrdersPatchBody,
@@ -707,28 +707,28 @@ export interface CustomsRedeclarePostResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户子订单号
    * @example "20150806125346"
@@ -743,7 +743,7 @@ export interface CustomsRedeclarePostResponse {
    * 最后更新时间
    * @example "2015-09-01T10:00:00+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
   /**
    * 申报结果说明
    * @example "支付单已存在并且为非退单状态"
@@ -769,14 +769,14 @@ const customsRedeclarePost: Endpoint.Endpoint<CustomsRedeclarePostBody, CustomsR
       merchant_customs_no: Schema.String
     })
     const CustomsRedeclarePostResponse: Schema.Schema<CustomsRedeclarePostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      state: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.String,
+      modify_time: Schema.optional(Schema.String),
       explanation: Schema.optional(Schema.String)
     })
     return {
@@ -858,28 +858,28 @@ export interface CustomsVerifyCertificatePostResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 身份核验结果
    * Documented values: `SAME`, `DIFFERENT` (decoded as any string: more may come).
    * @example "SAME"
    */
-  readonly certificate_check_result: string
+  readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
 const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertificatePostBody, CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -903,11 +903,11 @@ const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertificatePo
       certificate_name: Schema.String
     })
     const CustomsVerifyCertificatePostResponse: Schema.Schema<CustomsVerifyCertificatePostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      certificate_check_result: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
     })
     return {
       body: CustomsVerifyCertificatePostBody,
@@ -931,12 +931,12 @@ export interface MerchantServiceComplaintNotificationsGetResponse {
    * 商户号
    * @example "1900012181"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 通知地址
    * @example "https://www.xxx.com/notify"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, MerchantServiceComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -946,8 +946,8 @@ const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, Merchant
   summary: "查询投诉通知回调",
   schemas: () => {
     const MerchantServiceComplaintNotificationsGetResponse: Schema.Schema<MerchantServiceComplaintNotificationsGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      url: Schema.String
+      mchid: Schema.optional(Schema.String),
+      url: Schema.optional(Schema.String)
     })
     return {
       success: MerchantServiceComplaintNotificationsGetResponse,
@@ -972,12 +972,12 @@ export interface MerchantServiceComplaintNotificationsPostResponse {
    * 商户号
    * @example "1900012181"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 通知地址
    * @example "https://www.xxx.com/notify"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const merchantServiceComplaintNotificationsPost: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPostBody, MerchantServiceComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -987,11 +987,11 @@ const merchantServiceComplaintNotificationsPost: Endpoint.Endpoint<MerchantServi
   summary: "创建投诉通知回调",
   schemas: () => {
     const MerchantServiceComplaintNotificationsPostBody: Schema.Schema<MerchantServiceComplaintNotificationsPostBody> = Schema.Struct({
-      url: Schema.String
+      url: UrlString(1, 2048, "any")
     })
     const MerchantServiceComplaintNotificationsPostResponse: Schema.Schema<MerchantServiceComplaintNotificationsPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      url: Schema.String
+      mchid: Schema.optional(Schema.String),
+      url: Schema.optional(Schema.String)
     })
     return {
       body: MerchantServiceComplaintNotificationsPostBody,
@@ -1017,12 +1017,12 @@ export interface MerchantServiceComplaintNotificationsPutResponse {
    * 商户号
    * @example "1900012181"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 通知地址
    * @example "https://www.xxx.com/notify"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPutBody, MerchantServiceComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1032,11 +1032,11 @@ const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<MerchantServic
   summary: "更新投诉通知回调",
   schemas: () => {
     const MerchantServiceComplaintNotificationsPutBody: Schema.Schema<MerchantServiceComplaintNotificationsPutBody> = Schema.Struct({
-      url: Schema.String
+      url: UrlString(1, 2048, "any")
     })
     const MerchantServiceComplaintNotificationsPutResponse: Schema.Schema<MerchantServiceComplaintNotificationsPutResponse> = Schema.Struct({
-      mchid: Schema.String,
-      url: Schema.String
+      mchid: Schema.optional(Schema.String),
+      url: Schema.optional(Schema.String)
     })
     return {
       body: MerchantServiceComplaintNotificationsPutBody,
@@ -1099,12 +1099,12 @@ export interface MerchantServiceComplaintsGetResponse {
    * 分页大小
    * @example 5
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 分页开始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 投诉总条数
    * @example 1000
@@ -1117,28 +1117,28 @@ export interface MerchantServiceComplaintsGetResponseData {
    * 投诉单号
    * @example "200201820200101080076610000"
    */
-  readonly complaint_id: string
+  readonly complaint_id?: string | undefined
   /**
    * 投诉时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly complaint_time: string
+  readonly complaint_time?: string | undefined
   /**
    * 投诉详情
    * @example "反馈一个重复扣费的问题"
    */
-  readonly complaint_detail: string
+  readonly complaint_detail?: string | undefined
   /**
    * 投诉单状态
    * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly complaint_state: string
+  readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
   /**
    * 被诉商户号
    * @example "1900012181"
    */
-  readonly complainted_mchid: string
+  readonly complainted_mchid?: string | undefined
   /**
    * 投诉人联系方式
    * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
@@ -1147,7 +1147,7 @@ export interface MerchantServiceComplaintsGetResponseData {
   /** 投诉单关联订单信息 */
   readonly complaint_order_info?: ReadonlyArray<MerchantServiceComplaintsGetResponseDataComplaintOrderInfo> | undefined
   /** 投诉单是否已全额退款 */
-  readonly complaint_full_refunded: boolean
+  readonly complaint_full_refunded?: boolean | undefined
   /** 是否超时 */
   readonly is_overdue?: boolean | undefined
   /**
@@ -1155,14 +1155,14 @@ export interface MerchantServiceComplaintsGetResponseData {
    * Documented values: `PRIORITY`, `GENERAL` (decoded as any string: more may come).
    * @example "PRIORITY"
    */
-  readonly priority?: string | undefined
+  readonly priority?: "PRIORITY" | "GENERAL" | (string & {}) | undefined
   /** 是否有待回复的用户留言 */
-  readonly incoming_user_response: boolean
+  readonly incoming_user_response?: boolean | undefined
   /**
    * 用户投诉次数
    * @example 1
    */
-  readonly user_complaint_times: number
+  readonly user_complaint_times?: number | undefined
   /** 投诉资料列表 */
   readonly complaint_media_list?: ReadonlyArray<MerchantServiceComplaintsGetResponseDataComplaintMediaList> | undefined
   /**
@@ -1184,47 +1184,47 @@ export interface MerchantServiceComplaintsGetResponseDataComplaintOrderInfo {
    * 微信订单号
    * @example "4200000404201909069117582536"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户订单号
    * @example "20190906154617947762231"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 结算币种金额
    * @example 1000
    */
-  readonly settlement_amount: number
+  readonly settlement_amount?: number | undefined
   /**
    * 结算币种累计已退款金额
    * @example 0
    */
-  readonly settlement_refunded_amount: string
+  readonly settlement_refunded_amount?: string | undefined
   /**
    * 结算币种
    * @example "HKD"
    */
-  readonly settlement_currency: string
+  readonly settlement_currency?: string | undefined
   /**
    * 订单金额
    * @example 922
    */
-  readonly payer_amount: number
+  readonly payer_amount?: number | undefined
   /**
    * 支付币种累计已退款金额
    * @example 0
    */
-  readonly payer_refunded_amount: number
+  readonly payer_refunded_amount?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /**
    * 交易时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly trade_time: string
+  readonly trade_time?: string | undefined
 }
 
 export interface MerchantServiceComplaintsGetResponseDataComplaintMediaList {
@@ -1233,9 +1233,9 @@ export interface MerchantServiceComplaintsGetResponseDataComplaintMediaList {
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
    * @example "USER_COMPLAINT_IMAGE"
    */
-  readonly media_type: string
+  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
   /** 媒体文列表 */
-  readonly media_url: ReadonlyArray<string>
+  readonly media_url?: ReadonlyArray<string> | undefined
 }
 
 export interface MerchantServiceComplaintsGetResponseDataServiceOrderInfo {
@@ -1254,7 +1254,7 @@ export interface MerchantServiceComplaintsGetResponseDataServiceOrderInfo {
    * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
    * @example "DOING"
    */
-  readonly state?: string | undefined
+  readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
 const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsGetQuery, MerchantServiceComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1266,44 +1266,44 @@ const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsG
     const MerchantServiceComplaintsGetQuery: Schema.Schema<MerchantServiceComplaintsGetQuery> = Schema.Struct({
       limit: Schema.optional(Schema.Int),
       offset: Schema.optional(Schema.Int),
-      begin_date: Schema.String,
-      end_date: Schema.String,
+      begin_date: IsoDate,
+      end_date: IsoDate,
       complainted_mchid: Schema.optional(Schema.String),
       mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
     })
     const MerchantServiceComplaintsGetResponseDataComplaintOrderInfo: Schema.Schema<MerchantServiceComplaintsGetResponseDataComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      settlement_amount: Schema.Number,
-      settlement_refunded_amount: Schema.String,
-      settlement_currency: Schema.String,
-      payer_amount: Schema.Number,
-      payer_refunded_amount: Schema.Number,
-      payer_currency: Schema.String,
-      trade_time: Schema.String
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      settlement_amount: Schema.optional(Schema.Number),
+      settlement_refunded_amount: Schema.optional(Schema.String),
+      settlement_currency: Schema.optional(Schema.String),
+      payer_amount: Schema.optional(Schema.Number),
+      payer_refunded_amount: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      trade_time: Schema.optional(Schema.String)
     })
     const MerchantServiceComplaintsGetResponseDataComplaintMediaList: Schema.Schema<MerchantServiceComplaintsGetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.String,
-      media_url: Schema.Array(Schema.String)
+      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
+      media_url: Schema.optional(Schema.Array(Schema.String))
     })
     const MerchantServiceComplaintsGetResponseDataServiceOrderInfo: Schema.Schema<MerchantServiceComplaintsGetResponseDataServiceOrderInfo> = Schema.Struct({
       order_id: Schema.optional(Schema.String),
       out_order_no: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String)
+      state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
     })
     const MerchantServiceComplaintsGetResponseData: Schema.Schema<MerchantServiceComplaintsGetResponseData> = Schema.Struct({
-      complaint_id: Schema.String,
-      complaint_time: Schema.String,
-      complaint_detail: Schema.String,
-      complaint_state: Schema.String,
-      complainted_mchid: Schema.String,
+      complaint_id: Schema.optional(Schema.String),
+      complaint_time: Schema.optional(Schema.String),
+      complaint_detail: Schema.optional(Schema.String),
+      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
+      complainted_mchid: Schema.optional(Schema.String),
       payer_phone: Schema.optional(Schema.String),
       complaint_order_info: Schema.optional(Schema.Array(MerchantServiceComplaintsGetResponseDataComplaintOrderInfo)),
-      complaint_full_refunded: Schema.Boolean,
+      complaint_full_refunded: Schema.optional(Schema.Boolean),
       is_overdue: Schema.optional(Schema.Boolean),
-      priority: Schema.optional(Schema.String),
-      incoming_user_response: Schema.Boolean,
-      user_complaint_times: Schema.Number,
+      priority: Schema.optional(OpenEnum("PRIORITY", "GENERAL")),
+      incoming_user_response: Schema.optional(Schema.Boolean),
+      user_complaint_times: Schema.optional(Schema.Number),
       complaint_media_list: Schema.optional(Schema.Array(MerchantServiceComplaintsGetResponseDataComplaintMediaList)),
       problem_description: Schema.optional(Schema.String),
       complaint_detail_trans: Schema.optional(Schema.String),
@@ -1311,8 +1311,8 @@ const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsG
     })
     const MerchantServiceComplaintsGetResponse: Schema.Schema<MerchantServiceComplaintsGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(MerchantServiceComplaintsGetResponseData)),
-      limit: Schema.Number,
-      offset: Schema.Number,
+      limit: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
       total_count: Schema.optional(Schema.Number)
     })
     return {
@@ -1396,28 +1396,28 @@ export interface MerchantServiceComplaintsComplaintIdGetResponse {
    * 投诉单号
    * @example "200201820200101080076610000"
    */
-  readonly complaint_id: string
+  readonly complaint_id?: string | undefined
   /**
    * 投诉时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly complaint_time: string
+  readonly complaint_time?: string | undefined
   /**
    * 投诉详情
    * @example "反馈一个重复扣费的问题"
    */
-  readonly complaint_detail: string
+  readonly complaint_detail?: string | undefined
   /**
    * 投诉单状态
    * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly complaint_state: string
+  readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
   /**
    * 被诉商户号
    * @example "1900012181"
    */
-  readonly complainted_mchid: string
+  readonly complainted_mchid?: string | undefined
   /**
    * 投诉人联系方式
    * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
@@ -1426,7 +1426,7 @@ export interface MerchantServiceComplaintsComplaintIdGetResponse {
   /** 投诉单关联订单信息 */
   readonly complaint_order_info?: ReadonlyArray<MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo> | undefined
   /** 投诉单是否已全额退款 */
-  readonly complaint_full_refunded: boolean
+  readonly complaint_full_refunded?: boolean | undefined
   /** 是否超时 */
   readonly is_overdue?: boolean | undefined
   /**
@@ -1434,14 +1434,14 @@ export interface MerchantServiceComplaintsComplaintIdGetResponse {
    * Documented values: `PRIORITY`, `GENERAL` (decoded as any string: more may come).
    * @example "PRIORITY"
    */
-  readonly priority?: string | undefined
+  readonly priority?: "PRIORITY" | "GENERAL" | (string & {}) | undefined
   /** 是否有待回复的用户留言 */
-  readonly incoming_user_response: boolean
+  readonly incoming_user_response?: boolean | undefined
   /**
    * 用户投诉次数
    * @example 1
    */
-  readonly user_complaint_times: number
+  readonly user_complaint_times?: number | undefined
   /** 投诉资料列表 */
   readonly complaint_media_list?: ReadonlyArray<MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList> | undefined
   /**
@@ -1463,47 +1463,47 @@ export interface MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderIn
    * 微信订单号
    * @example "4200000404201909069117582536"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户订单号
    * @example "20190906154617947762231"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 结算币种金额
    * @example 1000
    */
-  readonly settlement_amount: number
+  readonly settlement_amount?: number | undefined
   /**
    * 结算币种累计已退款金额
    * @example 0
    */
-  readonly settlement_refunded_amount: string
+  readonly settlement_refunded_amount?: string | undefined
   /**
    * 结算币种
    * @example "HKD"
    */
-  readonly settlement_currency: string
+  readonly settlement_currency?: string | undefined
   /**
    * 订单金额
    * @example 922
    */
-  readonly payer_amount: number
+  readonly payer_amount?: number | undefined
   /**
    * 支付币种累计已退款金额
    * @example 0
    */
-  readonly payer_refunded_amount: number
+  readonly payer_refunded_amount?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /**
    * 交易时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly trade_time: string
+  readonly trade_time?: string | undefined
 }
 
 export interface MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList {
@@ -1512,9 +1512,9 @@ export interface MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaLi
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
    * @example "USER_COMPLAINT_IMAGE"
    */
-  readonly media_type: string
+  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
   /** 媒体文列表 */
-  readonly media_url: ReadonlyArray<string>
+  readonly media_url?: ReadonlyArray<string> | undefined
 }
 
 export interface MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo {
@@ -1533,7 +1533,7 @@ export interface MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo
    * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
    * @example "DOING"
    */
-  readonly state?: string | undefined
+  readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
 const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdGetRequest, MerchantServiceComplaintsComplaintIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1550,38 +1550,38 @@ const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<MerchantService
       mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
     })
     const MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      settlement_amount: Schema.Number,
-      settlement_refunded_amount: Schema.String,
-      settlement_currency: Schema.String,
-      payer_amount: Schema.Number,
-      payer_refunded_amount: Schema.Number,
-      payer_currency: Schema.String,
-      trade_time: Schema.String
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      settlement_amount: Schema.optional(Schema.Number),
+      settlement_refunded_amount: Schema.optional(Schema.String),
+      settlement_currency: Schema.optional(Schema.String),
+      payer_amount: Schema.optional(Schema.Number),
+      payer_refunded_amount: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      trade_time: Schema.optional(Schema.String)
     })
     const MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList> = Schema.Struct({
-      media_type: Schema.String,
-      media_url: Schema.Array(Schema.String)
+      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
+      media_url: Schema.optional(Schema.Array(Schema.String))
     })
     const MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo> = Schema.Struct({
       order_id: Schema.optional(Schema.String),
       out_order_no: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String)
+      state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
     })
     const MerchantServiceComplaintsComplaintIdGetResponse: Schema.Schema<MerchantServiceComplaintsComplaintIdGetResponse> = Schema.Struct({
-      complaint_id: Schema.String,
-      complaint_time: Schema.String,
-      complaint_detail: Schema.String,
-      complaint_state: Schema.String,
-      complainted_mchid: Schema.String,
+      complaint_id: Schema.optional(Schema.String),
+      complaint_time: Schema.optional(Schema.String),
+      complaint_detail: Schema.optional(Schema.String),
+      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
+      complainted_mchid: Schema.optional(Schema.String),
       payer_phone: Schema.optional(Schema.String),
       complaint_order_info: Schema.optional(Schema.Array(MerchantServiceComplaintsComplaintIdGetResponseComplaintOrderInfo)),
-      complaint_full_refunded: Schema.Boolean,
+      complaint_full_refunded: Schema.optional(Schema.Boolean),
       is_overdue: Schema.optional(Schema.Boolean),
-      priority: Schema.optional(Schema.String),
-      incoming_user_response: Schema.Boolean,
-      user_complaint_times: Schema.Number,
+      priority: Schema.optional(OpenEnum("PRIORITY", "GENERAL")),
+      incoming_user_response: Schema.optional(Schema.Boolean),
+      user_complaint_times: Schema.optional(Schema.Number),
       complaint_media_list: Schema.optional(Schema.Array(MerchantServiceComplaintsComplaintIdGetResponseComplaintMediaList)),
       problem_description: Schema.optional(Schema.String),
       complaint_detail_trans: Schema.optional(Schema.String),
@@ -1713,12 +1713,12 @@ export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRespo
   /** 投诉协商历史 */
   readonly data?: ReadonlyArray<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData> | undefined
   /** 分页大小 */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 分页开始位置
    * @example 50
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 投诉协商历史总条数
    * @example 1000
@@ -1731,23 +1731,23 @@ export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRespo
    * 操作流水号
    * @example "300285320210322170000071077"
    */
-  readonly log_id: string
+  readonly log_id?: string | undefined
   /**
    * 操作人
    * @example "投诉人"
    */
-  readonly operator: string
+  readonly operator?: string | undefined
   /**
    * 操作时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly operate_time: string
+  readonly operate_time?: string | undefined
   /**
    * 操作类型
    * Documented values: `USER_CREATE_COMPLAINT`, `USER_CONTINUE_COMPLAINT`, `USER_RESPONSE`, `PLATFORM_RESPONSE`, `MERCHANT_RESPONSE`, `MERCHANT_CONFIRM_COMPLETE`, `USER_CREATE_COMPLAINT_SYSTEM_MESSAGE`, `COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE`, `USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE`, `USER_REVOKE_COMPLAINT`, `USER_COMFIRM_COMPLAINT`, `PLATFORM_HELP_APPLICATION`, `USER_APPLY_PLATFORM_HELP`, `MERCHANT_APPROVE_REFUND`, `MERCHANT_REFUSE_RERUND`, `USER_SUBMIT_SATISFACTION`, `SERVICE_ORDER_CANCEL`, `SERVICE_ORDER_COMPLETE`, `COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE`, `COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE`, `COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE` (decoded as any string: more may come).
    * @example "USER_CREATE_COMPLAINT"
    */
-  readonly operate_type: string
+  readonly operate_type?: "USER_CREATE_COMPLAINT" | "USER_CONTINUE_COMPLAINT" | "USER_RESPONSE" | "PLATFORM_RESPONSE" | "MERCHANT_RESPONSE" | "MERCHANT_CONFIRM_COMPLETE" | "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE" | "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE" | "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE" | "USER_REVOKE_COMPLAINT" | "USER_COMFIRM_COMPLAINT" | "PLATFORM_HELP_APPLICATION" | "USER_APPLY_PLATFORM_HELP" | "MERCHANT_APPROVE_REFUND" | "MERCHANT_REFUSE_RERUND" | "USER_SUBMIT_SATISFACTION" | "SERVICE_ORDER_CANCEL" | "SERVICE_ORDER_COMPLETE" | "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE" | "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE" | "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE" | (string & {}) | undefined
   /**
    * 操作内容
    * @example "已与用户电话沟通解决"
@@ -1764,8 +1764,8 @@ export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRespo
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
    * @example "USER_COMPLAINT_IMAGE"
    */
-  readonly media_type: string
-  readonly media_url: ReadonlyArray<string>
+  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
+  readonly media_url?: ReadonlyArray<string> | undefined
 }
 
 const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRequest, MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1784,22 +1784,22 @@ const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoint.Endpo
       mch_language: Schema.optional(Schema.Literal("ZH_CN", "ZH_TW", "ZH_HK", "EN", "JA", "KO", "TH", "VI", "RU", "DE", "FR", "AR", "ES"))
     })
     const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.String,
-      media_url: Schema.Array(Schema.String)
+      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
+      media_url: Schema.optional(Schema.Array(Schema.String))
     })
     const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData> = Schema.Struct({
-      log_id: Schema.String,
-      operator: Schema.String,
-      operate_time: Schema.String,
-      operate_type: Schema.String,
+      log_id: Schema.optional(Schema.String),
+      operator: Schema.optional(Schema.String),
+      operate_time: Schema.optional(Schema.String),
+      operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "USER_CONTINUE_COMPLAINT", "USER_RESPONSE", "PLATFORM_RESPONSE", "MERCHANT_RESPONSE", "MERCHANT_CONFIRM_COMPLETE", "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE", "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "USER_REVOKE_COMPLAINT", "USER_COMFIRM_COMPLAINT", "PLATFORM_HELP_APPLICATION", "USER_APPLY_PLATFORM_HELP", "MERCHANT_APPROVE_REFUND", "MERCHANT_REFUSE_RERUND", "USER_SUBMIT_SATISFACTION", "SERVICE_ORDER_CANCEL", "SERVICE_ORDER_COMPLETE", "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE", "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE", "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE")),
       operate_details: Schema.optional(Schema.String),
       image_list: Schema.optional(Schema.Array(Schema.String)),
       complaint_media_list: Schema.optional(MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList)
     })
     const MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse: Schema.Schema<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponseData)),
-      limit: Schema.Number,
-      offset: Schema.Number,
+      limit: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
       total_count: Schema.optional(Schema.Number)
     })
     return {
@@ -1913,7 +1913,7 @@ export interface MerchantServiceImagesUploadPostResponse {
    * 媒体文件标识ID
    * @example "file752398_7983424"
    */
-  readonly media_id: string
+  readonly media_id?: string | undefined
 }
 
 const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUploadPostBody, MerchantServiceImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1932,7 +1932,7 @@ const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUp
       meta: MerchantServiceImagesUploadPostBodyMeta
     })
     const MerchantServiceImagesUploadPostResponse: Schema.Schema<MerchantServiceImagesUploadPostResponse> = Schema.Struct({
-      media_id: Schema.String
+      media_id: Schema.optional(Schema.String)
     })
     return {
       body: MerchantServiceImagesUploadPostBody,
@@ -2006,7 +2006,7 @@ export interface MerchantStorageFileUploadPostResponse {
    * 文件标识ID
    * @example "b6a17e2a-1dc4-4376-8630-e73d06490c0d"
    */
-  readonly file_id: string
+  readonly file_id?: string | undefined
 }
 
 const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFileUploadPostBody, MerchantStorageFileUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2026,7 +2026,7 @@ const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFileUpload
       meta: MerchantStorageFileUploadPostBodyMeta
     })
     const MerchantStorageFileUploadPostResponse: Schema.Schema<MerchantStorageFileUploadPostResponse> = Schema.Struct({
-      file_id: Schema.String
+      file_id: Schema.optional(Schema.String)
     })
     return {
       body: MerchantStorageFileUploadPostBody,
@@ -2093,9 +2093,9 @@ export interface MerchantH5PermissionApplicationsPostResponse {
    * 子商户号
    * @example "2491935631"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** H5支付域名 */
-  readonly domains: ReadonlyArray<string>
+  readonly domains?: ReadonlyArray<string> | undefined
   /**
    * 公司介绍和业务描述
    * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
@@ -2106,7 +2106,7 @@ export interface MerchantH5PermissionApplicationsPostResponse {
    * Documented values: `UN_LAUNCHED_WEBSITE_LIMIT`, `NORMAL_LIMIT`, `NO_LIMIT` (decoded as any string: more may come).
    * @example "UN_LAUNCHED_WEBSITE_LIMIT"
    */
-  readonly transaction_limit_type: string
+  readonly transaction_limit_type?: "UN_LAUNCHED_WEBSITE_LIMIT" | "NORMAL_LIMIT" | "NO_LIMIT" | (string & {}) | undefined
   /**
    * 公司注册资质证书
    * @example "6uqyGjvHzOhsLleGFQVRF"
@@ -2121,17 +2121,17 @@ export interface MerchantH5PermissionApplicationsPostResponse {
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
    * @example "HAS_LAUNCHED"
    */
-  readonly website_state: string
+  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
   /**
    * 子商户H5经营网址
    * @example "https://qq.com"
    */
-  readonly website_url: string
+  readonly website_url?: string | undefined
   /**
    * 申请单号
    * @example 100000
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 驳回原因
    * @example "商户证书不符合要求"
@@ -2142,13 +2142,13 @@ export interface MerchantH5PermissionApplicationsPostResponse {
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
   /**
    * 申请单类型
    * Documented values: `APPLY_FOR_PAYMENT_AUTHORITY`, `APPLY_FOR_RELIEVE_LIMITED` (decoded as any string: more may come).
    * @example "APPLY_FOR_PAYMENT_AUTHORITY"
    */
-  readonly applyment_type: string
+  readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | (string & {}) | undefined
   /**
    * 商户提供的审核结果回调接口
    * @example "https://pay.weixin.qq.com/wxpay/pay.action"
@@ -2177,19 +2177,19 @@ const merchantH5PermissionApplicationsPost: Endpoint.Endpoint<MerchantH5Permissi
       applyment_type: Schema.optional(Schema.Literal("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED"))
     })
     const MerchantH5PermissionApplicationsPostResponse: Schema.Schema<MerchantH5PermissionApplicationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      domains: Schema.Array(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      domains: Schema.optional(Schema.Array(Schema.String)),
       business_description: Schema.optional(Schema.String),
-      transaction_limit_type: Schema.String,
+      transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
       company_register_cert: Schema.optional(Schema.String),
       website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
       website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.String,
-      website_url: Schema.String,
-      applyment_id: Schema.Number,
+      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+      website_url: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.Number),
       audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.String,
-      applyment_type: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
+      applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
       notify_url: Schema.optional(Schema.String)
     })
     return {
@@ -2231,9 +2231,9 @@ export interface MerchantH5PermissionApplicationsApplymentIdGetResponse {
    * 子商户号
    * @example "2491935631"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** H5支付域名 */
-  readonly domains: ReadonlyArray<string>
+  readonly domains?: ReadonlyArray<string> | undefined
   /**
    * 公司介绍和业务描述
    * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
@@ -2244,7 +2244,7 @@ export interface MerchantH5PermissionApplicationsApplymentIdGetResponse {
    * Documented values: `UN_LAUNCHED_WEBSITE_LIMIT`, `NORMAL_LIMIT`, `NO_LIMIT` (decoded as any string: more may come).
    * @example "UN_LAUNCHED_WEBSITE_LIMIT"
    */
-  readonly transaction_limit_type: string
+  readonly transaction_limit_type?: "UN_LAUNCHED_WEBSITE_LIMIT" | "NORMAL_LIMIT" | "NO_LIMIT" | (string & {}) | undefined
   /**
    * 公司注册资质证书
    * @example "6uqyGjvHzOhsLleGFQVRF"
@@ -2259,17 +2259,17 @@ export interface MerchantH5PermissionApplicationsApplymentIdGetResponse {
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
    * @example "HAS_LAUNCHED"
    */
-  readonly website_state: string
+  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
   /**
    * 子商户H5经营网址
    * @example "https://qq.com"
    */
-  readonly website_url: string
+  readonly website_url?: string | undefined
   /**
    * 申请单号
    * @example 100000
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 驳回原因
    * @example "商户证书不符合要求"
@@ -2280,13 +2280,13 @@ export interface MerchantH5PermissionApplicationsApplymentIdGetResponse {
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
   /**
    * 申请单类型
    * Documented values: `APPLY_FOR_PAYMENT_AUTHORITY`, `APPLY_FOR_RELIEVE_LIMITED` (decoded as any string: more may come).
    * @example "APPLY_FOR_PAYMENT_AUTHORITY"
    */
-  readonly applyment_type: string
+  readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | (string & {}) | undefined
   /**
    * 商户提供的审核结果回调接口
    * @example "https://pay.weixin.qq.com/wxpay/pay.action"
@@ -2305,19 +2305,19 @@ const merchantH5PermissionApplicationsApplymentIdGet: Endpoint.Endpoint<Merchant
       applyment_id: Schema.Int
     })
     const MerchantH5PermissionApplicationsApplymentIdGetResponse: Schema.Schema<MerchantH5PermissionApplicationsApplymentIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      domains: Schema.Array(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      domains: Schema.optional(Schema.Array(Schema.String)),
       business_description: Schema.optional(Schema.String),
-      transaction_limit_type: Schema.String,
+      transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
       company_register_cert: Schema.optional(Schema.String),
       website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
       website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.String,
-      website_url: Schema.String,
-      applyment_id: Schema.Number,
+      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+      website_url: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.Number),
       audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.String,
-      applyment_type: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
+      applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
       notify_url: Schema.optional(Schema.String)
     })
     return {
@@ -2391,9 +2391,9 @@ export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
    * 子商户号
    * @example "2491935631"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** H5支付域名 */
-  readonly domains: ReadonlyArray<unknown>
+  readonly domains?: ReadonlyArray<unknown> | undefined
   /**
    * 公司介绍和业务描述
    * @example "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”"
@@ -2404,7 +2404,7 @@ export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
    * Documented values: `UN_LAUNCHED_WEBSITE_LIMIT`, `NORMAL_LIMIT`, `NO_LIMIT` (decoded as any string: more may come).
    * @example "UN_LAUNCHED_WEBSITE_LIMIT"
    */
-  readonly transaction_limit_type: string
+  readonly transaction_limit_type?: "UN_LAUNCHED_WEBSITE_LIMIT" | "NORMAL_LIMIT" | "NO_LIMIT" | (string & {}) | undefined
   /**
    * 公司注册资质证书
    * @example "6uqyGjvHzOhsLleGFQVRF"
@@ -2419,17 +2419,17 @@ export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
    * @example "HAS_LAUNCHED"
    */
-  readonly website_state: string
+  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
   /**
    * 子商户H5经营网址
    * @example "https://qq.com"
    */
-  readonly website_url: string
+  readonly website_url?: string | undefined
   /**
    * 申请单号
    * @example 100000
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 驳回原因
    * @example "商户证书不符合要求"
@@ -2440,13 +2440,13 @@ export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly applyment_state: string
+  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
   /**
    * 申请单类型
    * Documented values: `APPLY_FOR_PAYMENT_AUTHORITY`, `APPLY_FOR_RELIEVE_LIMITED` (decoded as any string: more may come).
    * @example "APPLY_FOR_PAYMENT_AUTHORITY"
    */
-  readonly applyment_type: string
+  readonly applyment_type?: "APPLY_FOR_PAYMENT_AUTHORITY" | "APPLY_FOR_RELIEVE_LIMITED" | (string & {}) | undefined
   /**
    * 商户提供的审核结果回调接口
    * @example "https://pay.weixin.qq.com/wxpay/pay.action"
@@ -2474,19 +2474,19 @@ const merchantH5PermissionApplicationsApplymentIdPatch: Endpoint.Endpoint<Mercha
       website_url: Schema.optional(Schema.String)
     })
     const MerchantH5PermissionApplicationsApplymentIdPatchResponse: Schema.Schema<MerchantH5PermissionApplicationsApplymentIdPatchResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      domains: Schema.Array(Schema.Unknown),
+      sub_mchid: Schema.optional(Schema.String),
+      domains: Schema.optional(Schema.Array(Schema.Unknown)),
       business_description: Schema.optional(Schema.String),
-      transaction_limit_type: Schema.String,
+      transaction_limit_type: Schema.optional(OpenEnum("UN_LAUNCHED_WEBSITE_LIMIT", "NORMAL_LIMIT", "NO_LIMIT")),
       company_register_cert: Schema.optional(Schema.String),
       website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
       website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      website_state: Schema.String,
-      website_url: Schema.String,
-      applyment_id: Schema.Number,
+      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+      website_url: Schema.optional(Schema.String),
+      applyment_id: Schema.optional(Schema.Number),
       audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.String,
-      applyment_type: Schema.String,
+      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
+      applyment_type: Schema.optional(OpenEnum("APPLY_FOR_PAYMENT_AUTHORITY", "APPLY_FOR_RELIEVE_LIMITED")),
       notify_url: Schema.optional(Schema.String)
     })
     return {
@@ -2555,20 +2555,20 @@ export interface MerchantH5PermissionDomainApplicationsPostResponse {
    * 子商户号
    * @example "2491935631"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户经营网址状态
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
    * @example "HAS_LAUNCHED"
    */
-  readonly website_state: string
+  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
   /** H5支付域名 */
-  readonly domains: ReadonlyArray<string>
+  readonly domains?: ReadonlyArray<string> | undefined
   /**
    * 子商户H5经营网址
    * @example "https://qq.com"
    */
-  readonly webiste_url: string
+  readonly webiste_url?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
@@ -2577,7 +2577,7 @@ export interface MerchantH5PermissionDomainApplicationsPostResponse {
    * 申请单号
    * @example 1000000
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 驳回原因
    * @example "经营网址首页截图内容违法"
@@ -2588,7 +2588,7 @@ export interface MerchantH5PermissionDomainApplicationsPostResponse {
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly applyment_state?: string | undefined
+  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
   /**
    * 商户提供的审核结果回调接口
    * @example "https://pay.weixin.qq.com/wxpay/pay.action"
@@ -2598,7 +2598,7 @@ export interface MerchantH5PermissionDomainApplicationsPostResponse {
    * 商户申请单号
    * @example "123456"
    */
-  readonly out_applyment_id: string
+  readonly out_applyment_id?: string | undefined
 }
 
 const merchantH5PermissionDomainApplicationsPost: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsPostBody, MerchantH5PermissionDomainApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2619,17 +2619,17 @@ const merchantH5PermissionDomainApplicationsPost: Endpoint.Endpoint<MerchantH5Pe
       out_applyment_id: Schema.String
     })
     const MerchantH5PermissionDomainApplicationsPostResponse: Schema.Schema<MerchantH5PermissionDomainApplicationsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      website_state: Schema.String,
-      domains: Schema.Array(Schema.String),
-      webiste_url: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+      domains: Schema.optional(Schema.Array(Schema.String)),
+      webiste_url: Schema.optional(Schema.String),
       website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
       website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      applyment_id: Schema.Number,
+      applyment_id: Schema.optional(Schema.Number),
       audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(Schema.String),
+      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
       notify_url: Schema.optional(Schema.String),
-      out_applyment_id: Schema.String
+      out_applyment_id: Schema.optional(Schema.String)
     })
     return {
       body: MerchantH5PermissionDomainApplicationsPostBody,
@@ -2667,20 +2667,20 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdGetResponse {
    * 子商户号
    * @example "2491935631"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户经营网址状态
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
    * @example "HAS_LAUNCHED"
    */
-  readonly website_state: string
+  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
   /** H5支付域名 */
-  readonly domains: ReadonlyArray<string>
+  readonly domains?: ReadonlyArray<string> | undefined
   /**
    * 子商户H5经营网址
    * @example "https://qq.com"
    */
-  readonly webiste_url: string
+  readonly webiste_url?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
@@ -2689,7 +2689,7 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdGetResponse {
    * 申请单号
    * @example 1000000
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 驳回原因
    * @example "经营网址首页截图内容违法"
@@ -2700,7 +2700,7 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdGetResponse {
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly applyment_state?: string | undefined
+  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
   /**
    * 商户提供的审核结果回调接口
    * @example "https://pay.weixin.qq.com/wxpay/pay.action"
@@ -2710,7 +2710,7 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdGetResponse {
    * 商户申请单号
    * @example "123456"
    */
-  readonly out_applyment_id: string
+  readonly out_applyment_id?: string | undefined
 }
 
 const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdGetParams, MerchantH5PermissionDomainApplicationsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2724,17 +2724,17 @@ const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endpoint<Me
       applyment_id: Schema.Int
     })
     const MerchantH5PermissionDomainApplicationsApplymentIdGetResponse: Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      website_state: Schema.String,
-      domains: Schema.Array(Schema.String),
-      webiste_url: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+      domains: Schema.optional(Schema.Array(Schema.String)),
+      webiste_url: Schema.optional(Schema.String),
       website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
       website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      applyment_id: Schema.Number,
+      applyment_id: Schema.optional(Schema.Number),
       audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(Schema.String),
+      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
       notify_url: Schema.optional(Schema.String),
-      out_applyment_id: Schema.String
+      out_applyment_id: Schema.optional(Schema.String)
     })
     return {
       params: MerchantH5PermissionDomainApplicationsApplymentIdGetParams,
@@ -2794,20 +2794,20 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse 
    * 子商户号
    * @example "2491935631"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户经营网址状态
    * Documented values: `HAS_LAUNCHED`, `UN_LAUNCHED` (decoded as any string: more may come).
    * @example "HAS_LAUNCHED"
    */
-  readonly website_state: string
+  readonly website_state?: "HAS_LAUNCHED" | "UN_LAUNCHED" | (string & {}) | undefined
   /** H5支付域名 */
-  readonly domains: ReadonlyArray<string>
+  readonly domains?: ReadonlyArray<string> | undefined
   /**
    * 子商户H5经营网址
    * @example "https://qq.com"
    */
-  readonly webiste_url: string
+  readonly webiste_url?: string | undefined
   /** 经营网址商业页面截图 */
   readonly website_business_page_pics?: ReadonlyArray<string> | undefined
   /** 经营网址首页截图 */
@@ -2816,7 +2816,7 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse 
    * 申请单号
    * @example 1000000
    */
-  readonly applyment_id: number
+  readonly applyment_id?: number | undefined
   /**
    * 驳回原因
    * @example "经营网址首页截图内容违法"
@@ -2827,7 +2827,7 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse 
    * Documented values: `PENDING`, `UNDER_REVIEW`, `APPROVED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly applyment_state?: string | undefined
+  readonly applyment_state?: "PENDING" | "UNDER_REVIEW" | "APPROVED" | "REJECTED" | (string & {}) | undefined
   /**
    * 商户提供的审核结果回调接口
    * @example "https://pay.weixin.qq.com/wxpay/pay.action"
@@ -2837,7 +2837,7 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse 
    * 商户申请单号
    * @example "123456"
    */
-  readonly out_applyment_id: string
+  readonly out_applyment_id?: string | undefined
 }
 
 const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdPatchRequest, MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2858,17 +2858,17 @@ const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.Endpoint<
       website_homepage_pics: Schema.optional(Schema.Array(Schema.String))
     })
     const MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse: Schema.Schema<MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      website_state: Schema.String,
-      domains: Schema.Array(Schema.String),
-      webiste_url: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      website_state: Schema.optional(OpenEnum("HAS_LAUNCHED", "UN_LAUNCHED")),
+      domains: Schema.optional(Schema.Array(Schema.String)),
+      webiste_url: Schema.optional(Schema.String),
       website_business_page_pics: Schema.optional(Schema.Array(Schema.String)),
       website_homepage_pics: Schema.optional(Schema.Array(Schema.String)),
-      applyment_id: Schema.Number,
+      applyment_id: Schema.optional(Schema.Number),
       audit_reject_detail: Schema.optional(Schema.String),
-      applyment_state: Schema.optional(Schema.String),
+      applyment_state: Schema.optional(OpenEnum("PENDING", "UNDER_REVIEW", "APPROVED", "REJECTED")),
       notify_url: Schema.optional(Schema.String),
-      out_applyment_id: Schema.String
+      out_applyment_id: Schema.optional(Schema.String)
     })
     return {
       params: MerchantH5PermissionDomainApplicationsApplymentIdPatchParams,
@@ -2907,13 +2907,13 @@ export interface MerchantH5PermissionSubMchidGetResponse {
    * 子商户号
    * @example "2491935631"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * H5支付权限状态
    * Documented values: `AUTHORITY_TO_TEST`, `FORMAL_AUTHORITY`, `AUTHORIZED`, `UNDER_PUNISHMENT`, `UNDER_PUNISHMENT`, `UNAUTHORIZED` (decoded as any string: more may come).
    * @example "AUTHORITY_TO_TEST"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: "AUTHORITY_TO_TEST" | "FORMAL_AUTHORITY" | "AUTHORIZED" | "UNDER_PUNISHMENT" | "UNDER_PUNISHMENT" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
 const merchantH5PermissionSubMchidGet: Endpoint.Endpoint<MerchantH5PermissionSubMchidGetParams, MerchantH5PermissionSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2927,8 +2927,8 @@ const merchantH5PermissionSubMchidGet: Endpoint.Endpoint<MerchantH5PermissionSub
       sub_mchid: Schema.NonEmptyString
     })
     const MerchantH5PermissionSubMchidGetResponse: Schema.Schema<MerchantH5PermissionSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      authorization_state: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(OpenEnum("AUTHORITY_TO_TEST", "FORMAL_AUTHORITY", "AUTHORIZED", "UNDER_PUNISHMENT", "UNDER_PUNISHMENT", "UNAUTHORIZED"))
     })
     return {
       params: MerchantH5PermissionSubMchidGetParams,
@@ -3139,13 +3139,13 @@ export interface MerchantsPostResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 验证状态
    * Documented values: `Under Review`, `Approved` (decoded as any string: more may come).
    * @example "Under Review"
    */
-  readonly verification_status?: string | undefined
+  readonly verification_status?: "Under Review" | "Approved" | (string & {}) | undefined
   /**
    * 验证状态描述
    * @example "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。"
@@ -3156,7 +3156,7 @@ export interface MerchantsPostResponse {
    * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
    * @example "APPROVED"
    */
-  readonly h5_authorization_state?: string | undefined
+  readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
 const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3219,10 +3219,10 @@ const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPostRespon
       attach: Schema.optional(Schema.String)
     })
     const MerchantsPostResponse: Schema.Schema<MerchantsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      verification_status: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      verification_status: Schema.optional(OpenEnum("Under Review", "Approved")),
       description: Schema.optional(Schema.String),
-      h5_authorization_state: Schema.optional(Schema.String)
+      h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
     })
     return {
       headers: MerchantsPostHeaders,
@@ -3270,32 +3270,32 @@ export interface MerchantsSubMchidGetResponse {
    * 子商户号
    * @example "20000100"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户全称
    * @example "Merchant name"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 子商户简称
    * @example "Merchant shortname"
    */
-  readonly shortname: string
+  readonly shortname?: string | undefined
   /**
    * 公司联系方式
    * @example "075586010000"
    */
-  readonly office_phone: string
+  readonly office_phone?: string | undefined
   /**
    * 册国家或区域
    * @example "344"
    */
-  readonly merchant_country_code: string
+  readonly merchant_country_code?: string | undefined
   /**
    * 类目
    * @example 101
    */
-  readonly business_category: number
+  readonly business_category?: number | undefined
   /** 联系人信息 */
   readonly contact?: MerchantsSubMchidGetResponseContact | undefined
   /**
@@ -3303,7 +3303,7 @@ export interface MerchantsSubMchidGetResponse {
    * Documented values: `ENTERPRISE`, `INDIVIDUAL` (decoded as any string: more may come).
    * @example "ENTERPRISE"
    */
-  readonly merchant_type?: string | undefined
+  readonly merchant_type?: "ENTERPRISE" | "INDIVIDUAL" | (string & {}) | undefined
   /**
    * 公司注册文件编号
    * @example "5555-8888"
@@ -3360,7 +3360,7 @@ export interface MerchantsSubMchidGetResponseBusiness {
    * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
    * @example "BOTH"
    */
-  readonly business_type?: string | undefined
+  readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
   /**
    * APP下载地址
    * @example "https://download.qq.com"
@@ -3430,7 +3430,7 @@ export interface MerchantsSubMchidGetResponseH5Payment {
    * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
    * @example "APPROVED"
    */
-  readonly h5_authorization_state?: string | undefined
+  readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
 export interface MerchantsSubMchidGetResponseSubMerchantState {
@@ -3439,13 +3439,13 @@ export interface MerchantsSubMchidGetResponseSubMerchantState {
    * Documented values: `OPERATING`, `PENDING`, `DEACTIVATED`, `CLOSED`, `INCOMPLETE_APPLICATION` (decoded as any string: more may come).
    * @example "OPERATING"
    */
-  readonly sub_merchant_status?: string | undefined
+  readonly sub_merchant_status?: "OPERATING" | "PENDING" | "DEACTIVATED" | "CLOSED" | "INCOMPLETE_APPLICATION" | (string & {}) | undefined
   /**
    * 子商户入驻状态
    * Documented values: `INCOMPLETE_APPLICATION`, `UNDER_REVIEW`, `REJECTED` (decoded as any string: more may come).
    * @example "INCOMPLETE_APPLICATION"
    */
-  readonly application_status?: string | undefined
+  readonly application_status?: "INCOMPLETE_APPLICATION" | "UNDER_REVIEW" | "REJECTED" | (string & {}) | undefined
   /** 子商户入驻驳回详情 */
   readonly application_reject_detail?: MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail | undefined
 }
@@ -3482,7 +3482,7 @@ const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest, Merch
       email: Schema.optional(Schema.String)
     })
     const MerchantsSubMchidGetResponseBusiness: Schema.Schema<MerchantsSubMchidGetResponseBusiness> = Schema.Struct({
-      business_type: Schema.optional(Schema.String),
+      business_type: Schema.optional(OpenEnum("ONLINE", "OFFLINE", "BOTH")),
       app_download: Schema.optional(Schema.String),
       website: Schema.optional(Schema.String),
       office_account: Schema.optional(Schema.String),
@@ -3500,26 +3500,26 @@ const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest, Merch
     })
     const MerchantsSubMchidGetResponseH5Payment: Schema.Schema<MerchantsSubMchidGetResponseH5Payment> = Schema.Struct({
       audit_reject_detail: Schema.optional(Schema.String),
-      h5_authorization_state: Schema.optional(Schema.String)
+      h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
     })
     const MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail: Schema.Schema<MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail> = Schema.Struct({
       field: Schema.optional(Schema.String),
       reason: Schema.optional(Schema.String)
     })
     const MerchantsSubMchidGetResponseSubMerchantState: Schema.Schema<MerchantsSubMchidGetResponseSubMerchantState> = Schema.Struct({
-      sub_merchant_status: Schema.optional(Schema.String),
-      application_status: Schema.optional(Schema.String),
+      sub_merchant_status: Schema.optional(OpenEnum("OPERATING", "PENDING", "DEACTIVATED", "CLOSED", "INCOMPLETE_APPLICATION")),
+      application_status: Schema.optional(OpenEnum("INCOMPLETE_APPLICATION", "UNDER_REVIEW", "REJECTED")),
       application_reject_detail: Schema.optional(MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDetail)
     })
     const MerchantsSubMchidGetResponse: Schema.Schema<MerchantsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      name: Schema.String,
-      shortname: Schema.String,
-      office_phone: Schema.String,
-      merchant_country_code: Schema.String,
-      business_category: Schema.Number,
+      sub_mchid: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      shortname: Schema.optional(Schema.String),
+      office_phone: Schema.optional(Schema.String),
+      merchant_country_code: Schema.optional(Schema.String),
+      business_category: Schema.optional(Schema.Number),
       contact: Schema.optional(MerchantsSubMchidGetResponseContact),
-      merchant_type: Schema.optional(Schema.String),
+      merchant_type: Schema.optional(OpenEnum("ENTERPRISE", "INDIVIDUAL")),
       registration_certificate_number: Schema.optional(Schema.String),
       registration_certificate_date: Schema.optional(Schema.String),
       settlement_bank_number: Schema.optional(Schema.String),
@@ -3765,13 +3765,13 @@ export interface MerchantsSubMchidPatchResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * H5支付权限状态
    * Documented values: `APPROVED`, `UNAUTHORIZED`, `UNDER_REVIEW`, `REJECTED`, `UNDER_PUNISHMENT`, `APPLICATION_FAILED` (decoded as any string: more may come).
    * @example "APPROVED"
    */
-  readonly h5_authorization_state?: string | undefined
+  readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
 const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchRequest, MerchantsSubMchidPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3833,8 +3833,8 @@ const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchRequest, M
       h5_payment_apply_info: Schema.optional(MerchantsSubMchidPatchBodyH5PaymentApplyInfo)
     })
     const MerchantsSubMchidPatchResponse: Schema.Schema<MerchantsSubMchidPatchResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      h5_authorization_state: Schema.optional(Schema.String)
+      sub_mchid: Schema.optional(Schema.String),
+      h5_authorization_state: Schema.optional(OpenEnum("APPROVED", "UNAUTHORIZED", "UNDER_REVIEW", "REJECTED", "UNDER_PUNISHMENT", "APPLICATION_FAILED"))
     })
     return {
       params: MerchantsSubMchidPatchParams,
@@ -4146,32 +4146,32 @@ export interface MicropayTransactionsPayPostResponse {
    * 微信支付订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -4181,27 +4181,27 @@ export interface MicropayTransactionsPayPostResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 交易类型
    * @example "MICROPAY"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -4211,11 +4211,11 @@ export interface MicropayTransactionsPayPostResponse {
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /** 支付者 */
   readonly payer?: MicropayTransactionsPayPostResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: MicropayTransactionsPayPostResponseAmount
+  readonly amount?: MicropayTransactionsPayPostResponseAmount | undefined
   /** 优惠功能 */
   readonly detail?: ReadonlyArray<MicropayTransactionsPayPostResponseDetail> | undefined
 }
@@ -4243,7 +4243,7 @@ export interface MicropayTransactionsPayPostResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4253,7 +4253,7 @@ export interface MicropayTransactionsPayPostResponseAmount {
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 支付货币类型
    * @example "CNY"
@@ -4269,7 +4269,7 @@ export interface MicropayTransactionsPayPostResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -4282,7 +4282,7 @@ export interface MicropayTransactionsPayPostResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -4293,18 +4293,18 @@ export interface MicropayTransactionsPayPostResponseDetail {
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4339,7 +4339,7 @@ export interface MicropayTransactionsPayPostResponseDetailGoodsDetail {
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -4349,12 +4349,12 @@ export interface MicropayTransactionsPayPostResponseDetailGoodsDetail {
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactionsPayPostBody, MicropayTransactionsPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4420,28 +4420,28 @@ const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactionsPayPost
       sub_openid: Schema.optional(Schema.String)
     })
     const MicropayTransactionsPayPostResponseAmountExchangeRate: Schema.Schema<MicropayTransactionsPayPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const MicropayTransactionsPayPostResponseAmount: Schema.Schema<MicropayTransactionsPayPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_total: Schema.Number,
+      payer_total: Schema.optional(Schema.Number),
       "payer _currency": Schema.optional(Schema.String),
       exchange_rate: Schema.optional(MicropayTransactionsPayPostResponseAmountExchangeRate)
     })
     const MicropayTransactionsPayPostResponseDetailGoodsDetail: Schema.Schema<MicropayTransactionsPayPostResponseDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      price: Schema.Number
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const MicropayTransactionsPayPostResponseDetail: Schema.Schema<MicropayTransactionsPayPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wechatpay_contribute_amount: Schema.optional(Schema.Number),
@@ -4450,22 +4450,22 @@ const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactionsPayPost
       goods_detail: Schema.optional(Schema.Array(MicropayTransactionsPayPostResponseDetailGoodsDetail))
     })
     const MicropayTransactionsPayPostResponse: Schema.Schema<MicropayTransactionsPayPostResponse> = Schema.Struct({
-      id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
+      id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      trade_type: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      bank_type: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      trade_type: Schema.optional(Schema.String),
+      trade_state: Schema.optional(Schema.String),
+      trade_state_desc: Schema.optional(Schema.String),
+      bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      success_time: Schema.String,
+      success_time: Schema.optional(Schema.String),
       payer: Schema.optional(MicropayTransactionsPayPostResponsePayer),
-      amount: MicropayTransactionsPayPostResponseAmount,
+      amount: Schema.optional(MicropayTransactionsPayPostResponseAmount),
       detail: Schema.optional(Schema.Array(MicropayTransactionsPayPostResponseDetail))
     })
     return {
@@ -4589,7 +4589,7 @@ export interface PapayContractsAppPreEntrustSignPostResponse {
    * 委托代扣签约会话id
    * @example "201710180325670965"
    */
-  readonly session_id: string
+  readonly session_id?: string | undefined
 }
 
 const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContractsAppPreEntrustSignPostBody, PapayContractsAppPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4614,7 +4614,7 @@ const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContractsAppPr
       expired_time: Schema.optional(Rfc3339)
     })
     const PapayContractsAppPreEntrustSignPostResponse: Schema.Schema<PapayContractsAppPreEntrustSignPostResponse> = Schema.Struct({
-      session_id: Schema.String
+      session_id: Schema.optional(Schema.String)
     })
     return {
       body: PapayContractsAppPreEntrustSignPostBody,
@@ -4700,7 +4700,7 @@ export interface PapayContractsH5PreEntrustSignPostResponse {
    * 签约跳转URL
    * @example "https://apihk.mch.weixin.qq.com/global/papay/contracts/login?os_session_id=2021120910391616228#wechat_redirect"
    */
-  readonly sign_url: string
+  readonly sign_url?: string | undefined
 }
 
 const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContractsH5PreEntrustSignPostBody, PapayContractsH5PreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4726,7 +4726,7 @@ const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContractsH5PreE
       return_url: Schema.optional(Schema.String)
     })
     const PapayContractsH5PreEntrustSignPostResponse: Schema.Schema<PapayContractsH5PreEntrustSignPostResponse> = Schema.Struct({
-      sign_url: Schema.String
+      sign_url: Schema.optional(Schema.String)
     })
     return {
       body: PapayContractsH5PreEntrustSignPostBody,
@@ -4809,7 +4809,7 @@ export interface PapayContractsJsapiPreEntrustSignPostResponse {
    * 签约跳转URL
    * @example "https://apihk.mch.weixin.qq.com/global/papay/contracts/login?os_session_id=2021120910391616228#wechat_redirect"
    */
-  readonly sign_url: string
+  readonly sign_url?: string | undefined
 }
 
 const papayContractsJsapiPreEntrustSignPost: Endpoint.Endpoint<PapayContractsJsapiPreEntrustSignPostBody, PapayContractsJsapiPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4834,7 +4834,7 @@ const papayContractsJsapiPreEntrustSignPost: Endpoint.Endpoint<PapayContractsJsa
       expired_time: Schema.optional(Rfc3339)
     })
     const PapayContractsJsapiPreEntrustSignPostResponse: Schema.Schema<PapayContractsJsapiPreEntrustSignPostResponse> = Schema.Struct({
-      sign_url: Schema.String
+      sign_url: Schema.optional(Schema.String)
     })
     return {
       body: PapayContractsJsapiPreEntrustSignPostBody,
@@ -4917,7 +4917,7 @@ export interface PapayContractsMiniprogramPreEntrustSignPostResponse {
    * 委托代扣签约会话id
    * @example "201710180325670965"
    */
-  readonly session_id: string
+  readonly session_id?: string | undefined
 }
 
 const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<PapayContractsMiniprogramPreEntrustSignPostBody, PapayContractsMiniprogramPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4942,7 +4942,7 @@ const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<PapayContra
       expired_time: Schema.optional(Rfc3339)
     })
     const PapayContractsMiniprogramPreEntrustSignPostResponse: Schema.Schema<PapayContractsMiniprogramPreEntrustSignPostResponse> = Schema.Struct({
-      session_id: Schema.String
+      session_id: Schema.optional(Schema.String)
     })
     return {
       body: PapayContractsMiniprogramPreEntrustSignPostBody,
@@ -5204,7 +5204,7 @@ export interface PapayContractsWebPreEntrustSignPostResponse {
    * 展码页面URL
    * @example "https://osapp.pay.weixin.qq.com/global/papay/contracts/sessions/show_code?os_session_id=2025032811X0100X5371319501"
    */
-  readonly show_code_url: string
+  readonly show_code_url?: string | undefined
 }
 
 const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContractsWebPreEntrustSignPostBody, PapayContractsWebPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5227,7 +5227,7 @@ const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContractsWebPr
       return_url: Schema.optional(Schema.String)
     })
     const PapayContractsWebPreEntrustSignPostResponse: Schema.Schema<PapayContractsWebPreEntrustSignPostResponse> = Schema.Struct({
-      show_code_url: Schema.String
+      show_code_url: Schema.optional(Schema.String)
     })
     return {
       body: PapayContractsWebPreEntrustSignPostBody,
@@ -5624,12 +5624,12 @@ export interface PapayTransactionsPostResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000000002104083200000488"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -5640,32 +5640,32 @@ export interface PapayTransactionsPostResponse {
    * Documented values: `AUTH` (decoded as any string: more may come).
    * @example "AUTH"
    */
-  readonly trade_type: string
+  readonly trade_type?: "AUTH" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `PAYERROR`, `USERPAYING` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "PAYERROR" | "USERPAYING" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer: PapayTransactionsPostResponsePayer
+  readonly payer?: PapayTransactionsPostResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: PapayTransactionsPostResponseAmount
+  readonly amount?: PapayTransactionsPostResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<PapayTransactionsPostResponsePromotionDetail> | undefined
 }
@@ -5693,22 +5693,22 @@ export interface PapayTransactionsPostResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 订单标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户支付币种
    * @example "HKD"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: PapayTransactionsPostResponseAmountExchangeRate | undefined
 }
@@ -5719,7 +5719,7 @@ export interface PapayTransactionsPostResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE`, `USERPAYMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | "USERPAYMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -5732,7 +5732,7 @@ export interface PapayTransactionsPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -5743,23 +5743,23 @@ export interface PapayTransactionsPostResponsePromotionDetail {
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -5789,7 +5789,7 @@ export interface PapayTransactionsPostResponsePromotionDetailGoodsDetail {
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -5799,17 +5799,17 @@ export interface PapayTransactionsPostResponsePromotionDetailGoodsDetail {
    * 商品优惠金额
    * @example 100
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5848,30 +5848,30 @@ const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayT
       sub_openid: Schema.optional(Schema.String)
     })
     const PapayTransactionsPostResponseAmountExchangeRate: Schema.Schema<PapayTransactionsPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE", "USERPAYMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const PapayTransactionsPostResponseAmount: Schema.Schema<PapayTransactionsPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      payer_total: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       exchange_rate: Schema.optional(PapayTransactionsPostResponseAmountExchangeRate)
     })
     const PapayTransactionsPostResponsePromotionDetailGoodsDetail: Schema.Schema<PapayTransactionsPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.Number,
-      quantity: Schema.Number,
-      price: Schema.Number
+      discount_amount: Schema.optional(Schema.Number),
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const PapayTransactionsPostResponsePromotionDetail: Schema.Schema<PapayTransactionsPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      currency: Schema.String,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wxpay_contribute_amount: Schema.optional(Schema.Number),
       merchant_contribute_amount: Schema.optional(Schema.Number),
@@ -5885,16 +5885,16 @@ const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayT
       sub_mchid: Schema.optional(Schema.String),
       sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      bank_type: Schema.String,
-      success_time: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      payer: PapayTransactionsPostResponsePayer,
-      amount: PapayTransactionsPostResponseAmount,
+      trade_type: Schema.optional(OpenEnum("AUTH")),
+      bank_type: Schema.optional(Schema.String),
+      success_time: Schema.optional(Schema.String),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "PAYERROR", "USERPAYING")),
+      trade_state_desc: Schema.optional(Schema.String),
+      payer: Schema.optional(PapayTransactionsPostResponsePayer),
+      amount: Schema.optional(PapayTransactionsPostResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(PapayTransactionsPostResponsePromotionDetail))
     })
     return {
@@ -5982,27 +5982,27 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -6012,12 +6012,12 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000000002104083200000488"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -6028,31 +6028,31 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponse {
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
    * @example "APP"
    */
-  readonly trade_type: string
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer: PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer
+  readonly payer?: PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
@@ -6080,22 +6080,22 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 订单标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户支付币种
    * @example "HKD"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate | undefined
 }
@@ -6106,7 +6106,7 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeR
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -6119,7 +6119,7 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -6130,23 +6130,23 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -6176,7 +6176,7 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -6186,17 +6186,17 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail
    * 商品优惠金额
    * @example 100
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTransactionsOutTradeNoOutTradeNoGetRequest, PapayTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6218,30 +6218,30 @@ const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTransacti
       sub_openid: Schema.optional(Schema.String)
     })
     const PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      payer_total: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       exchange_rate: Schema.optional(PapayTransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate)
     })
     const PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.Number,
-      quantity: Schema.Number,
-      price: Schema.Number
+      discount_amount: Schema.optional(Schema.Number),
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      currency: Schema.String,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wxpay_contribute_amount: Schema.optional(Schema.Number),
       merchant_contribute_amount: Schema.optional(Schema.Number),
@@ -6249,22 +6249,22 @@ const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTransacti
       goods_detail: Schema.optional(Schema.Array(PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
     })
     const PapayTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<PapayTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      bank_type: Schema.String,
-      success_time: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      payer: PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer,
-      amount: PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount,
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+      bank_type: Schema.optional(Schema.String),
+      success_time: Schema.optional(Schema.String),
+      trade_state: Schema.optional(Schema.String),
+      trade_state_desc: Schema.optional(Schema.String),
+      payer: Schema.optional(PapayTransactionsOutTradeNoOutTradeNoGetResponsePayer),
+      amount: Schema.optional(PapayTransactionsOutTradeNoOutTradeNoGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {
@@ -6396,27 +6396,27 @@ export interface PapayTransactionsTransactionIdGetResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -6426,12 +6426,12 @@ export interface PapayTransactionsTransactionIdGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000000002104083200000488"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -6442,31 +6442,31 @@ export interface PapayTransactionsTransactionIdGetResponse {
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
    * @example "APP"
    */
-  readonly trade_type: string
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer: PapayTransactionsTransactionIdGetResponsePayer
+  readonly payer?: PapayTransactionsTransactionIdGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: PapayTransactionsTransactionIdGetResponseAmount
+  readonly amount?: PapayTransactionsTransactionIdGetResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<PapayTransactionsTransactionIdGetResponsePromotionDetail> | undefined
 }
@@ -6494,22 +6494,22 @@ export interface PapayTransactionsTransactionIdGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 订单标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户支付币种
    * @example "HKD"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: PapayTransactionsTransactionIdGetResponseAmountExchangeRate | undefined
 }
@@ -6520,7 +6520,7 @@ export interface PapayTransactionsTransactionIdGetResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -6533,7 +6533,7 @@ export interface PapayTransactionsTransactionIdGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -6544,23 +6544,23 @@ export interface PapayTransactionsTransactionIdGetResponsePromotionDetail {
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -6590,7 +6590,7 @@ export interface PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDe
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -6600,17 +6600,17 @@ export interface PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDe
    * 商品优惠金额
    * @example 100
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransactionsTransactionIdGetRequest, PapayTransactionsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6632,30 +6632,30 @@ const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransactionsTran
       sub_openid: Schema.optional(Schema.String)
     })
     const PapayTransactionsTransactionIdGetResponseAmountExchangeRate: Schema.Schema<PapayTransactionsTransactionIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const PapayTransactionsTransactionIdGetResponseAmount: Schema.Schema<PapayTransactionsTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      payer_total: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       exchange_rate: Schema.optional(PapayTransactionsTransactionIdGetResponseAmountExchangeRate)
     })
     const PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.Number,
-      quantity: Schema.Number,
-      price: Schema.Number
+      discount_amount: Schema.optional(Schema.Number),
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const PapayTransactionsTransactionIdGetResponsePromotionDetail: Schema.Schema<PapayTransactionsTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      currency: Schema.String,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wxpay_contribute_amount: Schema.optional(Schema.Number),
       merchant_contribute_amount: Schema.optional(Schema.Number),
@@ -6663,22 +6663,22 @@ const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransactionsTran
       goods_detail: Schema.optional(Schema.Array(PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDetail))
     })
     const PapayTransactionsTransactionIdGetResponse: Schema.Schema<PapayTransactionsTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      bank_type: Schema.String,
-      success_time: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      payer: PapayTransactionsTransactionIdGetResponsePayer,
-      amount: PapayTransactionsTransactionIdGetResponseAmount,
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+      bank_type: Schema.optional(Schema.String),
+      success_time: Schema.optional(Schema.String),
+      trade_state: Schema.optional(Schema.String),
+      trade_state_desc: Schema.optional(Schema.String),
+      payer: Schema.optional(PapayTransactionsTransactionIdGetResponsePayer),
+      amount: Schema.optional(PapayTransactionsTransactionIdGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(PapayTransactionsTransactionIdGetResponsePromotionDetail))
     })
     return {
@@ -6761,7 +6761,7 @@ export interface ProfitSharingBillDownloadUrlGetResponse {
    * 下载地址
    * @example "https://apihk.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
 }
 
 const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBillDownloadUrlGetQuery, ProfitSharingBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6776,7 +6776,7 @@ const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBillDownlo
       bill_date: Schema.optional(Schema.String)
     })
     const ProfitSharingBillDownloadUrlGetResponse: Schema.Schema<ProfitSharingBillDownloadUrlGetResponse> = Schema.Struct({
-      download_url: Schema.String
+      download_url: Schema.optional(Schema.String)
     })
     return {
       query: ProfitSharingBillDownloadUrlGetQuery,
@@ -6869,22 +6869,22 @@ export interface ProfitSharingOrdersPostResponse {
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 分账单状态
    * @example "FINISHED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitSharingOrdersPostResponseReceivers> | undefined
 }
@@ -6894,48 +6894,48 @@ export interface ProfitSharingOrdersPostResponseReceivers {
    * 分账币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 分账金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账描述
    * @example "分给商户1900000110"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方帐号
    * @example "1900000109"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 分账结果
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 分账失败原因
    * @example "ACCOUNT_ABNORMAL"
    */
-  readonly fail_reason: string
+  readonly fail_reason?: string | undefined
   /**
    * 分账创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
@@ -6977,15 +6977,15 @@ const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostBody, Pr
       unfreeze_unsplit: Schema.Boolean
     })
     const ProfitSharingOrdersPostResponseReceivers: Schema.Schema<ProfitSharingOrdersPostResponseReceivers> = Schema.Struct({
-      currency: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      type: Schema.String,
-      account: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.String,
-      create_time: Schema.String,
-      finish_time: Schema.String,
+      currency: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String),
+      result: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      finish_time: Schema.optional(Schema.String),
       detail_id: Schema.optional(Schema.String),
       detail_type: Schema.optional(Schema.String),
       settlement_currency: Schema.optional(Schema.String),
@@ -6994,10 +6994,10 @@ const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostBody, Pr
     })
     const ProfitSharingOrdersPostResponse: Schema.Schema<ProfitSharingOrdersPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      state: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       receivers: Schema.optional(Schema.Array(ProfitSharingOrdersPostResponseReceivers))
     })
     return {
@@ -7064,22 +7064,22 @@ export interface ProfitSharingOrdersUnfreezePostResponse {
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 分账单状态
    * @example "FINISHED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitSharingOrdersUnfreezePostResponseReceivers> | undefined
 }
@@ -7089,48 +7089,48 @@ export interface ProfitSharingOrdersUnfreezePostResponseReceivers {
    * 分账币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 分账金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账描述
    * @example "分给商户1900000110"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方帐号
    * @example "1900000109"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 分账结果
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 分账失败原因
    * @example "ACCOUNT_ABNORMAL"
    */
-  readonly fail_reason: string
+  readonly fail_reason?: string | undefined
   /**
    * 分账创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
@@ -7160,15 +7160,15 @@ const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrdersUnfr
       description: Schema.String
     })
     const ProfitSharingOrdersUnfreezePostResponseReceivers: Schema.Schema<ProfitSharingOrdersUnfreezePostResponseReceivers> = Schema.Struct({
-      currency: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      type: Schema.String,
-      account: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.String,
-      create_time: Schema.String,
-      finish_time: Schema.String,
+      currency: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String),
+      result: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      finish_time: Schema.optional(Schema.String),
       detail_id: Schema.optional(Schema.String),
       detail_type: Schema.optional(Schema.String),
       settlement_currency: Schema.optional(Schema.String),
@@ -7177,10 +7177,10 @@ const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrdersUnfr
     })
     const ProfitSharingOrdersUnfreezePostResponse: Schema.Schema<ProfitSharingOrdersUnfreezePostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      state: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       receivers: Schema.optional(Schema.Array(ProfitSharingOrdersUnfreezePostResponseReceivers))
     })
     return {
@@ -7248,22 +7248,22 @@ export interface ProfitSharingOrdersOutOrderNoGetResponse {
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户分账单号
    * @example "P20150806125346"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信分账单号
    * @example "3008450740201411110007820472"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 分账单状态
    * @example "FINISHED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitSharingOrdersOutOrderNoGetResponseReceivers> | undefined
 }
@@ -7273,48 +7273,48 @@ export interface ProfitSharingOrdersOutOrderNoGetResponseReceivers {
    * 分账币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 分账金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 分账描述
    * @example "分给商户1900000110"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 分账接收方类型
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方帐号
    * @example "1900000109"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 分账结果
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 分账失败原因
    * @example "ACCOUNT_ABNORMAL"
    */
-  readonly fail_reason: string
+  readonly fail_reason?: string | undefined
   /**
    * 分账创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
@@ -7345,15 +7345,15 @@ const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOrdersOut
       transaction_id: Schema.optional(Schema.String)
     })
     const ProfitSharingOrdersOutOrderNoGetResponseReceivers: Schema.Schema<ProfitSharingOrdersOutOrderNoGetResponseReceivers> = Schema.Struct({
-      currency: Schema.String,
-      amount: Schema.Number,
-      description: Schema.String,
-      type: Schema.String,
-      account: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.String,
-      create_time: Schema.String,
-      finish_time: Schema.String,
+      currency: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      description: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String),
+      result: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      finish_time: Schema.optional(Schema.String),
       detail_id: Schema.optional(Schema.String),
       detail_type: Schema.optional(Schema.String),
       settlement_currency: Schema.optional(Schema.String),
@@ -7362,10 +7362,10 @@ const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOrdersOut
     })
     const ProfitSharingOrdersOutOrderNoGetResponse: Schema.Schema<ProfitSharingOrdersOutOrderNoGetResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String,
-      state: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       receivers: Schema.optional(Schema.Array(ProfitSharingOrdersOutOrderNoGetResponseReceivers))
     })
     return {
@@ -7484,12 +7484,12 @@ export interface ProfitSharingReceiversPostResponse {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方账号
    * @example "86693852"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 分账接收方全称
    * @example "hu89ohu89ohu89o"
@@ -7500,7 +7500,7 @@ export interface ProfitSharingReceiversPostResponse {
    * Documented values: `SUPPLIER`, `DISTRIBUTOR`, `TAX_SERVICE_PROVIDER`, `IT_SERVICE_PROVIDER`, `CUSTOM` (decoded as any string: more may come).
    * @example "SERVICE_PROVIDER"
    */
-  readonly relation_type: string
+  readonly relation_type?: "SUPPLIER" | "DISTRIBUTOR" | "TAX_SERVICE_PROVIDER" | "IT_SERVICE_PROVIDER" | "CUSTOM" | (string & {}) | undefined
   /**
    * 自定义的分账关系
    * @example "代理商"
@@ -7567,10 +7567,10 @@ const profitSharingReceiversPost: Endpoint.Endpoint<ProfitSharingReceiversPostBo
     })
     const ProfitSharingReceiversPostResponse: Schema.Schema<ProfitSharingReceiversPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      type: Schema.String,
-      account: Schema.String,
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      relation_type: Schema.String,
+      relation_type: Schema.optional(OpenEnum("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
       custom_relation: Schema.optional(Schema.String),
       scene: Schema.optional(Schema.String),
       major_service: Schema.optional(Schema.String),
@@ -7707,12 +7707,12 @@ export interface ProfitSharingReceiversAccountGetResponse {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type?: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {}) | undefined
   /**
    * 分账接收方账号
    * @example "86693852"
    */
-  readonly account: string
+  readonly account?: string | undefined
   /**
    * 分账接收方全称
    * @example "hu89ohu89ohu89o"
@@ -7723,7 +7723,7 @@ export interface ProfitSharingReceiversAccountGetResponse {
    * Documented values: `SUPPLIER`, `DISTRIBUTOR`, `TAX_SERVICE_PROVIDER`, `IT_SERVICE_PROVIDER`, `CUSTOM` (decoded as any string: more may come).
    * @example "SERVICE_PROVIDER"
    */
-  readonly relation_type: string
+  readonly relation_type?: "SUPPLIER" | "DISTRIBUTOR" | "TAX_SERVICE_PROVIDER" | "IT_SERVICE_PROVIDER" | "CUSTOM" | (string & {}) | undefined
   /**
    * 自定义的分账关系
    * @example "代理商"
@@ -7774,10 +7774,10 @@ const profitSharingReceiversAccountGet: Endpoint.Endpoint<ProfitSharingReceivers
     })
     const ProfitSharingReceiversAccountGetResponse: Schema.Schema<ProfitSharingReceiversAccountGetResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      type: Schema.String,
-      account: Schema.String,
+      type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),
+      account: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      relation_type: Schema.String,
+      relation_type: Schema.optional(OpenEnum("SUPPLIER", "DISTRIBUTOR", "TAX_SERVICE_PROVIDER", "IT_SERVICE_PROVIDER", "CUSTOM")),
       custom_relation: Schema.optional(Schema.String),
       scene: Schema.optional(Schema.String),
       major_service: Schema.optional(Schema.String),
@@ -7827,7 +7827,7 @@ export interface ProfitSharingRefundsBillDownloadUrlGetResponse {
    * 下载地址
    * @example "https://apihk.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
 }
 
 const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingRefundsBillDownloadUrlGetQuery, ProfitSharingRefundsBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7842,7 +7842,7 @@ const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingRef
       bill_date: Schema.optional(Schema.String)
     })
     const ProfitSharingRefundsBillDownloadUrlGetResponse: Schema.Schema<ProfitSharingRefundsBillDownloadUrlGetResponse> = Schema.Struct({
-      download_url: Schema.String
+      download_url: Schema.optional(Schema.String)
     })
     return {
       query: ProfitSharingRefundsBillDownloadUrlGetQuery,
@@ -7959,7 +7959,7 @@ export interface ProfitSharingTransactionsTransactionIdAmountsGetResponse {
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 订单剩余待分金额
    * @example 1000
@@ -7986,7 +7986,7 @@ const profitSharingTransactionsTransactionIdAmountsGet: Endpoint.Endpoint<Profit
       sub_mchid: Schema.optional(Schema.String)
     })
     const ProfitSharingTransactionsTransactionIdAmountsGetResponse: Schema.Schema<ProfitSharingTransactionsTransactionIdAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
       unsplit_amount: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
@@ -8030,7 +8030,7 @@ export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetRespo
    * 微信订单号
    * @example "4208450740201411110007820472"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 订单剩余可退款金额
    * @example 1000
@@ -8062,7 +8062,7 @@ const profitSharingTransactionsTransactionIdRefundableAmountsGet: Endpoint.Endpo
       sub_mchid: Schema.optional(Schema.String)
     })
     const ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse: Schema.Schema<ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse> = Schema.Struct({
-      transaction_id: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
       refundable_amount: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       funds_refundable_amount: Schema.optional(Schema.Number)
@@ -8097,12 +8097,12 @@ export interface RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse {
    * 账户可用余额
    * @example 888
    */
-  readonly remaining_amount: number
+  readonly remaining_amount?: number | undefined
   /**
    * 货币类型
    * @example "KHD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<RefundPartnerRechargeBalanceSubMchidSubMchidGetParams, RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8116,8 +8116,8 @@ const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<RefundP
       sub_mchid: Schema.NonEmptyString
     })
     const RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse: Schema.Schema<RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse> = Schema.Struct({
-      remaining_amount: Schema.Number,
-      currency: Schema.String
+      remaining_amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String)
     })
     return {
       params: RefundPartnerRechargeBalanceSubMchidSubMchidGetParams,
@@ -8135,12 +8135,12 @@ export interface RefundRechargeBalanceGetResponse {
    * 账户可用余额
    * @example 888
    */
-  readonly remaining_amount: number
+  readonly remaining_amount?: number | undefined
   /**
    * 货币类型
    * @example "KHD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const refundRechargeBalanceGet: Endpoint.Endpoint<void, RefundRechargeBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8151,8 +8151,8 @@ const refundRechargeBalanceGet: Endpoint.Endpoint<void, RefundRechargeBalanceGet
   docs: "https://pay.weixin.qq.com/doc/global/v3/zh/4013068934",
   schemas: () => {
     const RefundRechargeBalanceGetResponse: Schema.Schema<RefundRechargeBalanceGetResponse> = Schema.Struct({
-      remaining_amount: Schema.Number,
-      currency: Schema.String
+      remaining_amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String)
     })
     return {
       success: RefundRechargeBalanceGetResponse,
@@ -8204,41 +8204,41 @@ export interface RefundsGetResponse {
    * 微信支付交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户原交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /** 订单金额 */
-  readonly amount: RefundsGetResponseAmount
+  readonly amount?: RefundsGetResponseAmount | undefined
   /** 退款单列表 */
-  readonly data: ReadonlyArray<RefundsGetResponseData>
+  readonly data?: ReadonlyArray<RefundsGetResponseData> | undefined
   /**
    * 订单总退款次数
    * @example 0
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 本次返回退款单数
    * @example 10
    */
-  readonly current_total_num: number
+  readonly current_total_num?: number | undefined
 }
 
 export interface RefundsGetResponseAmount {
@@ -8246,7 +8246,7 @@ export interface RefundsGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -8256,12 +8256,12 @@ export interface RefundsGetResponseAmount {
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
 }
 
 export interface RefundsGetResponseData {
@@ -8269,18 +8269,18 @@ export interface RefundsGetResponseData {
    * 微信退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -8291,7 +8291,7 @@ export interface RefundsGetResponseData {
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
    */
-  readonly fund_source?: string | undefined
+  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
   /**
    * 退款成功时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -8301,15 +8301,15 @@ export interface RefundsGetResponseData {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount: RefundsGetResponseDataAmount
+  readonly amount?: RefundsGetResponseDataAmount | undefined
   /** 优惠退款详情 */
   readonly refund_detail?: RefundsGetResponseDataRefundDetail | undefined
 }
@@ -8319,7 +8319,7 @@ export interface RefundsGetResponseDataAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -8329,14 +8329,14 @@ export interface RefundsGetResponseDataAmount {
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: RefundsGetResponseDataAmountExchangeRate
+  readonly exchange_rate?: RefundsGetResponseDataAmountExchangeRate | undefined
 }
 
 export interface RefundsGetResponseDataAmountExchangeRate {
@@ -8345,7 +8345,7 @@ export interface RefundsGetResponseDataAmountExchangeRate {
    * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -8358,18 +8358,18 @@ export interface RefundsGetResponseDataRefundDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -8384,7 +8384,7 @@ export interface RefundsGetResponseDataRefundDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8403,52 +8403,52 @@ const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, CommonE
       count: Schema.Int
     })
     const RefundsGetResponseAmount: Schema.Schema<RefundsGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_total: Schema.Number,
-      payer_currency: Schema.String
+      payer_total: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String)
     })
     const RefundsGetResponseDataAmountExchangeRate: Schema.Schema<RefundsGetResponseDataAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const RefundsGetResponseDataAmount: Schema.Schema<RefundsGetResponseDataAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: RefundsGetResponseDataAmountExchangeRate
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(RefundsGetResponseDataAmountExchangeRate)
     })
     const RefundsGetResponseDataRefundDetail: Schema.Schema<RefundsGetResponseDataRefundDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const RefundsGetResponseData: Schema.Schema<RefundsGetResponseData> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(Schema.String),
+      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: RefundsGetResponseDataAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(RefundsGetResponseDataAmount),
       refund_detail: Schema.optional(RefundsGetResponseDataRefundDetail)
     })
     const RefundsGetResponse: Schema.Schema<RefundsGetResponse> = Schema.Struct({
-      id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      out_trade_no: Schema.String,
-      amount: RefundsGetResponseAmount,
-      data: Schema.Array(RefundsGetResponseData),
-      total_num: Schema.Number,
-      current_total_num: Schema.Number
+      id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(RefundsGetResponseAmount),
+      data: Schema.optional(Schema.Array(RefundsGetResponseData)),
+      total_num: Schema.optional(Schema.Number),
+      current_total_num: Schema.optional(Schema.Number)
     })
     return {
       query: RefundsGetQuery,
@@ -8576,19 +8576,19 @@ export interface RefundsPostResponse {
    * 微信支付退款订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 退款金额 */
-  readonly amount: RefundsPostResponseAmount
+  readonly amount?: RefundsPostResponseAmount | undefined
   /** 优惠退款详情 */
   readonly detail?: RefundsPostResponseDetail | undefined
 }
@@ -8598,24 +8598,24 @@ export interface RefundsPostResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 退款币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: RefundsPostResponseAmountExchangeRate
+  readonly exchange_rate?: RefundsPostResponseAmountExchangeRate | undefined
 }
 
 export interface RefundsPostResponseAmountExchangeRate {
@@ -8624,7 +8624,7 @@ export interface RefundsPostResponseAmountExchangeRate {
    * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -8637,19 +8637,19 @@ export interface RefundsPostResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -8664,7 +8664,7 @@ export interface RefundsPostResponseDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const refundsPost: Endpoint.Endpoint<RefundsPostBody, RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8693,29 +8693,29 @@ const refundsPost: Endpoint.Endpoint<RefundsPostBody, RefundsPostResponse, Commo
       notify_url: Schema.optional(Schema.String)
     })
     const RefundsPostResponseAmountExchangeRate: Schema.Schema<RefundsPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const RefundsPostResponseAmount: Schema.Schema<RefundsPostResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
-      currency: Schema.String,
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: RefundsPostResponseAmountExchangeRate
+      refund: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(RefundsPostResponseAmountExchangeRate)
     })
     const RefundsPostResponseDetail: Schema.Schema<RefundsPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const RefundsPostResponse: Schema.Schema<RefundsPostResponse> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      create_time: Schema.String,
-      amount: RefundsPostResponseAmount,
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      amount: Schema.optional(RefundsPostResponseAmount),
       detail: Schema.optional(RefundsPostResponseDetail)
     })
     return {
@@ -8779,28 +8779,28 @@ export interface RefundsIdRefundIdGetResponse {
    * 微信支付退款订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 微信支付交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户原交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -8811,7 +8811,7 @@ export interface RefundsIdRefundIdGetResponse {
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
    */
-  readonly fund_source?: string | undefined
+  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
   /**
    * 退款成功时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -8821,15 +8821,15 @@ export interface RefundsIdRefundIdGetResponse {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount: RefundsIdRefundIdGetResponseAmount
+  readonly amount?: RefundsIdRefundIdGetResponseAmount | undefined
   /** 优惠退款详情 */
   readonly detail?: RefundsIdRefundIdGetResponseDetail | undefined
 }
@@ -8839,7 +8839,7 @@ export interface RefundsIdRefundIdGetResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -8849,14 +8849,14 @@ export interface RefundsIdRefundIdGetResponseAmount {
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: RefundsIdRefundIdGetResponseAmountExchangeRate
+  readonly exchange_rate?: RefundsIdRefundIdGetResponseAmountExchangeRate | undefined
 }
 
 export interface RefundsIdRefundIdGetResponseAmountExchangeRate {
@@ -8865,7 +8865,7 @@ export interface RefundsIdRefundIdGetResponseAmountExchangeRate {
    * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -8878,19 +8878,19 @@ export interface RefundsIdRefundIdGetResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -8905,7 +8905,7 @@ export interface RefundsIdRefundIdGetResponseDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8923,36 +8923,36 @@ const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, Refun
       sp_mchid: Schema.String
     })
     const RefundsIdRefundIdGetResponseAmountExchangeRate: Schema.Schema<RefundsIdRefundIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const RefundsIdRefundIdGetResponseAmount: Schema.Schema<RefundsIdRefundIdGetResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: RefundsIdRefundIdGetResponseAmountExchangeRate
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(RefundsIdRefundIdGetResponseAmountExchangeRate)
     })
     const RefundsIdRefundIdGetResponseDetail: Schema.Schema<RefundsIdRefundIdGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const RefundsIdRefundIdGetResponse: Schema.Schema<RefundsIdRefundIdGetResponse> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(Schema.String),
+      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: RefundsIdRefundIdGetResponseAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(RefundsIdRefundIdGetResponseAmount),
       detail: Schema.optional(RefundsIdRefundIdGetResponseDetail)
     })
     return {
@@ -9027,28 +9027,28 @@ export interface RefundsOutRefundNoOutRefundNoGetResponse {
    * 微信支付退款订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 微信支付交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户原交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -9059,7 +9059,7 @@ export interface RefundsOutRefundNoOutRefundNoGetResponse {
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
    */
-  readonly fund_source?: string | undefined
+  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
   /**
    * 退款成功时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -9069,15 +9069,15 @@ export interface RefundsOutRefundNoOutRefundNoGetResponse {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount: RefundsOutRefundNoOutRefundNoGetResponseAmount
+  readonly amount?: RefundsOutRefundNoOutRefundNoGetResponseAmount | undefined
   /** 优惠退款详情 */
   readonly detail?: RefundsOutRefundNoOutRefundNoGetResponseDetail | undefined
 }
@@ -9087,7 +9087,7 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -9097,14 +9097,14 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseAmount {
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate
+  readonly exchange_rate?: RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate | undefined
 }
 
 export interface RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate {
@@ -9113,7 +9113,7 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate {
    * Documented values: `USERPAYMENT_RATE`, `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "USERPAYMENT_RATE" | "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -9126,19 +9126,19 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -9153,7 +9153,7 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9171,36 +9171,36 @@ const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutR
       sp_mchid: Schema.String
     })
     const RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("USERPAYMENT_RATE", "SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const RefundsOutRefundNoOutRefundNoGetResponseAmount: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate)
     })
     const RefundsOutRefundNoOutRefundNoGetResponseDetail: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const RefundsOutRefundNoOutRefundNoGetResponse: Schema.Schema<RefundsOutRefundNoOutRefundNoGetResponse> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(Schema.String),
+      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: RefundsOutRefundNoOutRefundNoGetResponseAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseAmount),
       detail: Schema.optional(RefundsOutRefundNoOutRefundNoGetResponseDetail)
     })
     return {
@@ -9281,17 +9281,17 @@ export interface SettleSettlementsGetResponse {
    * 总记录条数
    * @example 1234
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 记录起始位置
    * @example 1
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 本次返回条数
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
 }
 
 export interface SettleSettlementsGetResponseData {
@@ -9299,30 +9299,30 @@ export interface SettleSettlementsGetResponseData {
    * 付款批次号
    * @example "20091225003"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 结算日期
    * @example "20091225"
    */
-  readonly settlement_date: string
+  readonly settlement_date?: string | undefined
   /**
    * 交易开始日期
    * @example "20091225"
    */
-  readonly trade_start_date: string
+  readonly trade_start_date?: string | undefined
   /**
    * 交易结束日期
    * @example "20091225"
    */
-  readonly trade_end_date: string
+  readonly trade_end_date?: string | undefined
   /** 金额 */
-  readonly amount: SettleSettlementsGetResponseDataAmount
+  readonly amount?: SettleSettlementsGetResponseDataAmount | undefined
   /**
    * 钱包主体
    * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
    * @example "CHINA_HONGKONG"
    */
-  readonly wallet_region?: string | undefined
+  readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
   /** 分账业务金额 */
   readonly split_amount?: SettleSettlementsGetResponseDataSplitAmount | undefined
 }
@@ -9332,37 +9332,37 @@ export interface SettleSettlementsGetResponseDataAmount {
    * 已结算金额
    * @example 123
    */
-  readonly settled: number
+  readonly settled?: number | undefined
   /**
    * 未结算金额
    * @example 123
    */
-  readonly unsettle: number
+  readonly unsettle?: number | undefined
   /**
    * 结算币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 支付金额
    * @example 123
    */
-  readonly pay: number
+  readonly pay?: number | undefined
   /**
    * 退款金额
    * @example 123
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 支付净额
    * @example 5
    */
-  readonly net: number
+  readonly net?: number | undefined
   /**
    * 手续费金额
    * @example 5
    */
-  readonly fee: number
+  readonly fee?: number | undefined
 }
 
 export interface SettleSettlementsGetResponseDataSplitAmount {
@@ -9370,27 +9370,27 @@ export interface SettleSettlementsGetResponseDataSplitAmount {
    * 已结算金额
    * @example 123
    */
-  readonly settled: number
+  readonly settled?: number | undefined
   /**
    * 未结算金额
    * @example 123
    */
-  readonly unsettle: number
+  readonly unsettle?: number | undefined
   /**
    * 结算币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 支付金额
    * @example 123
    */
-  readonly pay: number
+  readonly pay?: number | undefined
   /**
    * 退款金额
    * @example 123
    */
-  readonly refund: number
+  readonly refund?: number | undefined
 }
 
 const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9409,35 +9409,35 @@ const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, SettleS
       offset: Schema.Int
     })
     const SettleSettlementsGetResponseDataAmount: Schema.Schema<SettleSettlementsGetResponseDataAmount> = Schema.Struct({
-      settled: Schema.Number,
-      unsettle: Schema.Number,
-      currency: Schema.String,
-      pay: Schema.Number,
-      refund: Schema.Number,
-      net: Schema.Number,
-      fee: Schema.Number
+      settled: Schema.optional(Schema.Number),
+      unsettle: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      pay: Schema.optional(Schema.Number),
+      refund: Schema.optional(Schema.Number),
+      net: Schema.optional(Schema.Number),
+      fee: Schema.optional(Schema.Number)
     })
     const SettleSettlementsGetResponseDataSplitAmount: Schema.Schema<SettleSettlementsGetResponseDataSplitAmount> = Schema.Struct({
-      settled: Schema.Number,
-      unsettle: Schema.Number,
-      currency: Schema.String,
-      pay: Schema.Number,
-      refund: Schema.Number
+      settled: Schema.optional(Schema.Number),
+      unsettle: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      pay: Schema.optional(Schema.Number),
+      refund: Schema.optional(Schema.Number)
     })
     const SettleSettlementsGetResponseData: Schema.Schema<SettleSettlementsGetResponseData> = Schema.Struct({
-      batch_id: Schema.String,
-      settlement_date: Schema.String,
-      trade_start_date: Schema.String,
-      trade_end_date: Schema.String,
-      amount: SettleSettlementsGetResponseDataAmount,
-      wallet_region: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      settlement_date: Schema.optional(Schema.String),
+      trade_start_date: Schema.optional(Schema.String),
+      trade_end_date: Schema.optional(Schema.String),
+      amount: Schema.optional(SettleSettlementsGetResponseDataAmount),
+      wallet_region: Schema.optional(OpenEnum("CHINA_MAINLAND", "CHINA_HONGKONG")),
       split_amount: Schema.optional(SettleSettlementsGetResponseDataSplitAmount)
     })
     const SettleSettlementsGetResponse: Schema.Schema<SettleSettlementsGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(SettleSettlementsGetResponseData)),
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number)
     })
     return {
       query: SettleSettlementsGetQuery,
@@ -9728,7 +9728,7 @@ export interface TransactionsAppPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9794,7 +9794,7 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
       detail: Schema.optional(Schema.Array(TransactionsAppPostBodyDetail))
     })
     const TransactionsAppPostResponse: Schema.Schema<TransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: TransactionsAppPostBody,
@@ -9841,27 +9841,27 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -9871,12 +9871,12 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000000002104083200000488"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -9887,31 +9887,31 @@ export interface TransactionsIdTransactionIdGetResponse {
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
    * @example "APP"
    */
-  readonly trade_type: string
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer: TransactionsIdTransactionIdGetResponsePayer
+  readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsIdTransactionIdGetResponseAmount
+  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
@@ -9939,22 +9939,22 @@ export interface TransactionsIdTransactionIdGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 订单标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户支付币种
    * @example "HKD"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: TransactionsIdTransactionIdGetResponseAmountExchangeRate | undefined
 }
@@ -9965,7 +9965,7 @@ export interface TransactionsIdTransactionIdGetResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -9978,7 +9978,7 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -9994,17 +9994,17 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -10034,7 +10034,7 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetai
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -10044,17 +10044,17 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetai
    * 商品优惠金额
    * @example 100
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10078,30 +10078,30 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponseAmountExchangeRate: Schema.Schema<TransactionsIdTransactionIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      payer_total: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       exchange_rate: Schema.optional(TransactionsIdTransactionIdGetResponseAmountExchangeRate)
     })
     const TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.Number,
-      quantity: Schema.Number,
-      price: Schema.Number
+      discount_amount: Schema.optional(Schema.Number),
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      currency: Schema.String,
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wxpay_contribute_amount: Schema.optional(Schema.Number),
       merchant_contribute_amount: Schema.optional(Schema.Number),
@@ -10109,22 +10109,22 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       goods_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
     })
     const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      bank_type: Schema.String,
-      success_time: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      payer: TransactionsIdTransactionIdGetResponsePayer,
-      amount: TransactionsIdTransactionIdGetResponseAmount,
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+      bank_type: Schema.optional(Schema.String),
+      success_time: Schema.optional(Schema.String),
+      trade_state: Schema.optional(Schema.String),
+      trade_state_desc: Schema.optional(Schema.String),
+      payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
+      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
     })
     return {
@@ -10454,7 +10454,7 @@ export interface TransactionsJsapiPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10520,7 +10520,7 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
       detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodyDetail))
     })
     const TransactionsJsapiPostResponse: Schema.Schema<TransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: TransactionsJsapiPostBody,
@@ -10743,7 +10743,7 @@ export interface TransactionsMwebPostResponse {
    * 支付跳转链接
    * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
    */
-  readonly mweb_url: string
+  readonly mweb_url?: string | undefined
 }
 
 const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10809,7 +10809,7 @@ const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, Transact
       detail: Schema.optional(Schema.Array(TransactionsMwebPostBodyDetail))
     })
     const TransactionsMwebPostResponse: Schema.Schema<TransactionsMwebPostResponse> = Schema.Struct({
-      mweb_url: Schema.String
+      mweb_url: Schema.optional(Schema.String)
     })
     return {
       body: TransactionsMwebPostBody,
@@ -11034,7 +11034,7 @@ export interface TransactionsNativePostResponse {
    * 二维码链接
    * @example "weixin://wxpay/s/An4baqw"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -11100,7 +11100,7 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
       detail: Schema.optional(Schema.Array(TransactionsNativePostBodyDetail))
     })
     const TransactionsNativePostResponse: Schema.Schema<TransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.String
+      code_url: Schema.optional(Schema.String)
     })
     return {
       body: TransactionsNativePostBody,
@@ -11147,27 +11147,27 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -11177,12 +11177,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000000002104083200000488"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -11193,31 +11193,31 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
    * @example "APP"
    */
-  readonly trade_type: string
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer: TransactionsOutTradeNoOutTradeNoGetResponsePayer
+  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
@@ -11245,22 +11245,22 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 订单标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户支付币种
    * @example "HKD"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate | undefined
 }
@@ -11271,7 +11271,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -11284,7 +11284,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -11300,17 +11300,17 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -11340,7 +11340,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoods
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -11350,17 +11350,17 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoods
    * 商品优惠金额
    * @example 100
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -11384,30 +11384,30 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      payer_total: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       exchange_rate: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.Number,
-      quantity: Schema.Number,
-      price: Schema.Number
+      discount_amount: Schema.optional(Schema.Number),
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      currency: Schema.String,
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wxpay_contribute_amount: Schema.optional(Schema.Number),
       merchant_contribute_amount: Schema.optional(Schema.Number),
@@ -11415,22 +11415,22 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       goods_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
     })
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      bank_type: Schema.String,
-      success_time: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      payer: TransactionsOutTradeNoOutTradeNoGetResponsePayer,
-      amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount,
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+      bank_type: Schema.optional(Schema.String),
+      success_time: Schema.optional(Schema.String),
+      trade_state: Schema.optional(Schema.String),
+      trade_state_desc: Schema.optional(Schema.String),
+      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
+      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /global/v3/customs/orders ----
 
@@ -49,45 +50,45 @@ export interface V3CustomsOrdersGetResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
    * @example "UNIONPAY"
    */
-  readonly verify_department: string
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
   /**
    * 核验机构流水号
    * @example "2018112288340107038204310100000"
    */
-  readonly verify_department_trade_id: string
+  readonly verify_department_trade_id?: string | undefined
   /**
    * 偏移量
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 请求最大记录条数
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 查询结果总条数
    * @example 1
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 报关数据包 */
-  readonly data: ReadonlyArray<V3CustomsOrdersGetResponseData>
+  readonly data?: ReadonlyArray<V3CustomsOrdersGetResponseData> | undefined
 }
 
 export interface V3CustomsOrdersGetResponseData {
@@ -111,7 +112,7 @@ export interface V3CustomsOrdersGetResponseData {
    * Documented values: `GUANGZHOU_ZS`, `HANGZHOU_ZS`, `NINGBO`, `ZHENGZHOU_BS`, `CHONGQING`, `SHANGHAI_ZS`, `SHENZHEN`, `ZHENGZHOU_ZH_ZS`, `TIANJIN` (decoded as any string: more may come).
    * @example "SHANGHAI_ZS"
    */
-  readonly customs: string
+  readonly customs?: "GUANGZHOU_ZS" | "HANGZHOU_ZS" | "NINGBO" | "ZHENGZHOU_BS" | "CHONGQING" | "SHANGHAI_ZS" | "SHENZHEN" | "ZHENGZHOU_ZH_ZS" | "TIANJIN" | (string & {}) | undefined
   /**
    * 币种
    * @example "CNY"
@@ -142,7 +143,7 @@ export interface V3CustomsOrdersGetResponseData {
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 报关结果说明
    * @example "支付单已存在并且为非退单状态"
@@ -152,7 +153,7 @@ export interface V3CustomsOrdersGetResponseData {
    * 最后更新时间
    * @example "2015-09-01T10:00:00+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
 }
 
 const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -176,26 +177,26 @@ const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3CustomsOr
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
       mch_customs_no: Schema.optional(Schema.String),
-      customs: Schema.String,
+      customs: Schema.optional(OpenEnum("GUANGZHOU_ZS", "HANGZHOU_ZS", "NINGBO", "ZHENGZHOU_BS", "CHONGQING", "SHANGHAI_ZS", "SHENZHEN", "ZHENGZHOU_ZH_ZS", "TIANJIN")),
       fee_type: Schema.optional(Schema.String),
       order_fee: Schema.optional(Schema.Number),
       duty: Schema.optional(Schema.Number),
       transport_fee: Schema.optional(Schema.Number),
       product_fee: Schema.optional(Schema.Number),
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
       explanation: Schema.optional(Schema.String),
-      modify_time: Schema.String
+      modify_time: Schema.optional(Schema.String)
     })
     const V3CustomsOrdersGetResponse: Schema.Schema<V3CustomsOrdersGetResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      transaction_id: Schema.String,
-      verify_department: Schema.String,
-      verify_department_trade_id: Schema.String,
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number,
-      data: Schema.Array(V3CustomsOrdersGetResponseData)
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+      verify_department_trade_id: Schema.optional(Schema.String),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
+      data: Schema.optional(Schema.Array(V3CustomsOrdersGetResponseData))
     })
     return {
       query: V3CustomsOrdersGetQuery,
@@ -301,28 +302,28 @@ export interface V3CustomsOrdersPostResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户子订单号
    * @example "20150806125346"
@@ -338,12 +339,12 @@ export interface V3CustomsOrdersPostResponse {
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
    * @example "UNIONPAY"
    */
-  readonly verify_department: string
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
   /**
    * 核验机构交易流水号
    * @example "2018112288340107038204310100000"
    */
-  readonly verify_department_trade_id: string
+  readonly verify_department_trade_id?: string | undefined
 }
 
 const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -369,15 +370,15 @@ const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3CustomsO
       product_fee: Schema.optional(Schema.Int)
     })
     const V3CustomsOrdersPostResponse: Schema.Schema<V3CustomsOrdersPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      state: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
-      verify_department: Schema.String,
-      verify_department_trade_id: Schema.String
+      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+      verify_department_trade_id: Schema.optional(Schema.String)
     })
     return {
       body: V3CustomsOrdersPostBody,
@@ -463,28 +464,28 @@ export interface V3CustomsOrdersPatchResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "SUBMITTED"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户子订单号
    * @example "20150806125346"
@@ -499,18 +500,18 @@ export interface V3CustomsOrdersPatchResponse {
    * 最后更新时间
    * @example "2015-09-01T10:00:00+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
   /**
    * 核验机构
    * Documented values: `UNIONPAY`, `NETSUNION`, `OTHERS` (decoded as any string: more may come).
    * @example "UNIONPAY"
    */
-  readonly verify_department: string
+  readonly verify_department?: "UNIONPAY" | "NETSUNION" | "OTHERS" | (string & {}) | undefined
   /**
    * 核验机构流水号
    * @example "2018112288340107038204310100000"
    */
-  readonly verify_department_trade_id: string
+  readonly verify_department_trade_id?: string | undefined
 }
 
 const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V3CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -535,16 +536,16 @@ const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V3Custom
       product_fee: Schema.optional(Schema.Int)
     })
     const V3CustomsOrdersPatchResponse: Schema.Schema<V3CustomsOrdersPatchResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      state: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.String,
-      verify_department: Schema.String,
-      verify_department_trade_id: Schema.String
+      modify_time: Schema.optional(Schema.String),
+      verify_department: Schema.optional(OpenEnum("UNIONPAY", "NETSUNION", "OTHERS")),
+      verify_department_trade_id: Schema.optional(Schema.String)
     })
     return {
       body: V3CustomsOrdersPatchBody,
@@ -616,28 +617,28 @@ export interface V3CustomsRedeclarePostResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 报关状态
    * Documented values: `PROCESSING`, `UNDECLARED`, `SUBMITTED`, `SUCCESS`, `FAIL`, `EXCEPT` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly state: string
+  readonly state?: "PROCESSING" | "UNDECLARED" | "SUBMITTED" | "SUCCESS" | "FAIL" | "EXCEPT" | (string & {}) | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户子订单号
    * @example "20150806125346"
@@ -652,7 +653,7 @@ export interface V3CustomsRedeclarePostResponse {
    * 最后更新时间
    * @example "2015-09-01T10:00:00+08:00"
    */
-  readonly modify_time: string
+  readonly modify_time?: string | undefined
   /**
    * 申报结果说明
    * @example "支付单已存在并且为非退单状态"
@@ -679,14 +680,14 @@ const v3CustomsRedeclarePost: Endpoint.Endpoint<V3CustomsRedeclarePostBody, V3Cu
       merchant_customs_no: Schema.String
     })
     const V3CustomsRedeclarePostResponse: Schema.Schema<V3CustomsRedeclarePostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      state: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("PROCESSING", "UNDECLARED", "SUBMITTED", "SUCCESS", "FAIL", "EXCEPT")),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       sub_order_no: Schema.optional(Schema.String),
       sub_order_id: Schema.optional(Schema.String),
-      modify_time: Schema.String,
+      modify_time: Schema.optional(Schema.String),
       explanation: Schema.optional(Schema.String)
     })
     return {
@@ -768,28 +769,28 @@ export interface V3CustomsVerifyCertificatePostResponse {
    * 机构APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信订单号
    * @example "1000320306201511078440737890"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 身份核验结果
    * Documented values: `SAME`, `DIFFERENT` (decoded as any string: more may come).
    * @example "SAME"
    */
-  readonly certificate_check_result: string
+  readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
 const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCertificatePostBody, V3CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -814,11 +815,11 @@ const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCertifica
       certificate_name: Schema.String
     })
     const V3CustomsVerifyCertificatePostResponse: Schema.Schema<V3CustomsVerifyCertificatePostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
-      certificate_check_result: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      certificate_check_result: Schema.optional(OpenEnum("SAME", "DIFFERENT"))
     })
     return {
       body: V3CustomsVerifyCertificatePostBody,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/goldplan/merchants/changecustompagestatus ----
 
@@ -21,12 +22,12 @@ export interface MerchantsChangecustompagestatusPostResponse {
    * 子商户ID
    * @example "1234567890"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 操作类型
    * Documented values: `OPEN`, `CLOSE` (decoded as any string: more may come).
    */
-  readonly operation_type: string
+  readonly operation_type?: "OPEN" | "CLOSE" | (string & {}) | undefined
 }
 
 const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsChangecustompagestatusPostBody, MerchantsChangecustompagestatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -41,8 +42,8 @@ const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsChangecust
       operation_type: Schema.Literal("OPEN", "CLOSE")
     })
     const MerchantsChangecustompagestatusPostResponse: Schema.Schema<MerchantsChangecustompagestatusPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      operation_type: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      operation_type: Schema.optional(OpenEnum("OPEN", "CLOSE"))
     })
     return {
       body: MerchantsChangecustompagestatusPostBody,
@@ -72,7 +73,7 @@ export interface MerchantsChangegoldplanstatusPostResponse {
    * 子商户ID
    * @example "1234567890"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
 }
 
 const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChangegoldplanstatusPostBody, MerchantsChangegoldplanstatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -88,7 +89,7 @@ const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChangegoldpl
       operation_pay_scene: Schema.optional(Schema.Literal("JSAPI_AND_MINIPROGRAM", "JSAPI", "MINIPROGRAM"))
     })
     const MerchantsChangegoldplanstatusPostResponse: Schema.Schema<MerchantsChangegoldplanstatusPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String
+      sub_mchid: Schema.optional(Schema.String)
     })
     return {
       body: MerchantsChangegoldplanstatusPostBody,

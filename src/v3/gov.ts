@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/gov/subsidy/audit/cup/invalid ----
 
@@ -21,12 +21,12 @@ export interface SubsidyAuditCupInvalidPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly msg: string
+  readonly msg?: string | undefined
   /** 详细应答码 */
   readonly sub_code?: string | undefined
   /** 详细应答码描述 */
@@ -45,8 +45,8 @@ const subsidyAuditCupInvalidPost: Endpoint.Endpoint<SubsidyAuditCupInvalidPostBo
       upload_time: Schema.String
     })
     const SubsidyAuditCupInvalidPostResponse: Schema.Schema<SubsidyAuditCupInvalidPostResponse> = Schema.Struct({
-      code: Schema.String,
-      msg: Schema.String,
+      code: Schema.optional(Schema.String),
+      msg: Schema.optional(Schema.String),
       sub_code: Schema.optional(Schema.String),
       sub_msg: Schema.optional(Schema.String)
     })
@@ -75,7 +75,7 @@ export interface SubsidyAuditCupQueryPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
@@ -117,7 +117,7 @@ const subsidyAuditCupQueryPost: Endpoint.Endpoint<SubsidyAuditCupQueryPostBody, 
       upload_time: Schema.String
     })
     const SubsidyAuditCupQueryPostResponse: Schema.Schema<SubsidyAuditCupQueryPostResponse> = Schema.Struct({
-      code: Schema.String,
+      code: Schema.optional(Schema.String),
       msg: Schema.optional(Schema.String),
       sub_code: Schema.optional(Schema.String),
       sub_msg: Schema.optional(Schema.String),
@@ -160,12 +160,12 @@ export interface SubsidyAuditCupRefundSyncPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly msg: string
+  readonly msg?: string | undefined
   /** 详细应答码 */
   readonly sub_code?: string | undefined
   /** 详细应答码描述 */
@@ -186,8 +186,8 @@ const subsidyAuditCupRefundSyncPost: Endpoint.Endpoint<SubsidyAuditCupRefundSync
       refund_dt: Schema.String
     })
     const SubsidyAuditCupRefundSyncPostResponse: Schema.Schema<SubsidyAuditCupRefundSyncPostResponse> = Schema.Struct({
-      code: Schema.String,
-      msg: Schema.String,
+      code: Schema.optional(Schema.String),
+      msg: Schema.optional(Schema.String),
       sub_code: Schema.optional(Schema.String),
       sub_msg: Schema.optional(Schema.String)
     })
@@ -358,12 +358,12 @@ export interface SubsidyAuditCupUpdatePostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly msg: string
+  readonly msg?: string | undefined
   /** 详细应答码 */
   readonly sub_code?: string | undefined
   /** 详细应答码描述 */
@@ -454,8 +454,8 @@ const subsidyAuditCupUpdatePost: Endpoint.Endpoint<SubsidyAuditCupUpdatePostBody
       track_info: SubsidyAuditCupUpdatePostBodyTrackInfo
     })
     const SubsidyAuditCupUpdatePostResponse: Schema.Schema<SubsidyAuditCupUpdatePostResponse> = Schema.Struct({
-      code: Schema.String,
-      msg: Schema.String,
+      code: Schema.optional(Schema.String),
+      msg: Schema.optional(Schema.String),
       sub_code: Schema.optional(Schema.String),
       sub_msg: Schema.optional(Schema.String)
     })
@@ -626,12 +626,12 @@ export interface SubsidyAuditCupUploadPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly msg: string
+  readonly msg?: string | undefined
   /** 详细应答码 */
   readonly sub_code?: string | undefined
   /** 详细应答码描述 */
@@ -722,8 +722,8 @@ const subsidyAuditCupUploadPost: Endpoint.Endpoint<SubsidyAuditCupUploadPostBody
       track_info: SubsidyAuditCupUploadPostBodyTrackInfo
     })
     const SubsidyAuditCupUploadPostResponse: Schema.Schema<SubsidyAuditCupUploadPostResponse> = Schema.Struct({
-      code: Schema.String,
-      msg: Schema.String,
+      code: Schema.optional(Schema.String),
+      msg: Schema.optional(Schema.String),
       sub_code: Schema.optional(Schema.String),
       sub_msg: Schema.optional(Schema.String)
     })
@@ -762,17 +762,17 @@ export interface SubsidyCompaniesQueryPostResponse {
    * Documented values: `COLLECT_STATE_NOT_COLLECT`, `COLLECT_STATE_COLLECTED`, `COLLECT_STATE_COLLECTION_FAILED` (decoded as any string: more may come).
    * @example "COLLECT_STATE_NOT_COLLECT"
    */
-  readonly collect_state?: string | undefined
+  readonly collect_state?: "COLLECT_STATE_NOT_COLLECT" | "COLLECT_STATE_COLLECTED" | "COLLECT_STATE_COLLECTION_FAILED" | (string & {}) | undefined
   /**
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryPostBody, SubsidyCompaniesQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -787,9 +787,9 @@ const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryPostBody
     })
     const SubsidyCompaniesQueryPostResponse: Schema.Schema<SubsidyCompaniesQueryPostResponse> = Schema.Struct({
       company_name: Schema.optional(Schema.String),
-      collect_state: Schema.optional(Schema.String),
-      code: Schema.String,
-      message: Schema.String
+      collect_state: Schema.optional(OpenEnum("COLLECT_STATE_NOT_COLLECT", "COLLECT_STATE_COLLECTED", "COLLECT_STATE_COLLECTION_FAILED")),
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyCompaniesQueryPostBody,
@@ -875,12 +875,12 @@ export interface SubsidyGoodsUploadPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBody, SubsidyGoodsUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -904,8 +904,8 @@ const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBody, Subs
       bar_code: Schema.String
     })
     const SubsidyGoodsUploadPostResponse: Schema.Schema<SubsidyGoodsUploadPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyGoodsUploadPostBody,
@@ -1095,12 +1095,12 @@ export interface SubsidyNQualificationsSyncPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualificationsSyncPostBody, SubsidyNQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1148,8 +1148,8 @@ const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualificationsSy
       refund_id: Schema.optional(Schema.String)
     })
     const SubsidyNQualificationsSyncPostResponse: Schema.Schema<SubsidyNQualificationsSyncPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyNQualificationsSyncPostBody,
@@ -1211,7 +1211,7 @@ export interface SubsidyQualificationGetResponse {
    * Documented values: `UNCLAIMED`, `UNREDEEMED`, `REDEEMED` (decoded as any string: more may come).
    * @example "UNREDEEMED"
    */
-  readonly state: string
+  readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
 }
 
 const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQuery, SubsidyQualificationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1232,7 +1232,7 @@ const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQuery, S
       identity_document_type: Schema.optional(Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW"))
     })
     const SubsidyQualificationGetResponse: Schema.Schema<SubsidyQualificationGetResponse> = Schema.Struct({
-      state: Schema.String
+      state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED"))
     })
     return {
       query: SubsidyQualificationGetQuery,
@@ -1288,12 +1288,12 @@ export interface SubsidyQualificationsPassthroughCancelPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughCancelPostBody, SubsidyQualificationsPassthroughCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1313,8 +1313,8 @@ const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<SubsidyQuali
       identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
     })
     const SubsidyQualificationsPassthroughCancelPostResponse: Schema.Schema<SubsidyQualificationsPassthroughCancelPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyQualificationsPassthroughCancelPostBody,
@@ -1369,12 +1369,12 @@ export interface SubsidyQualificationsPassthroughClaimPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughClaimPostBody, SubsidyQualificationsPassthroughClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1395,8 +1395,8 @@ const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<SubsidyQualif
       latitude: Schema.String
     })
     const SubsidyQualificationsPassthroughClaimPostResponse: Schema.Schema<SubsidyQualificationsPassthroughClaimPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyQualificationsPassthroughClaimPostBody,
@@ -1439,7 +1439,7 @@ export interface SubsidyQualificationsPassthroughQueryPostBody {
 
 export interface SubsidyQualificationsPassthroughQueryPostResponse {
   /** 资格状态数组 */
-  readonly qualification_list: ReadonlyArray<SubsidyQualificationsPassthroughQueryPostResponseQualificationList>
+  readonly qualification_list?: ReadonlyArray<SubsidyQualificationsPassthroughQueryPostResponseQualificationList> | undefined
 }
 
 export interface SubsidyQualificationsPassthroughQueryPostResponseQualificationList {
@@ -1448,25 +1448,25 @@ export interface SubsidyQualificationsPassthroughQueryPostResponseQualificationL
    * Documented values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17` (decoded as any number: more may come).
    * @example 1
    */
-  readonly appliance_id: number
+  readonly appliance_id?: number | undefined
   /**
    * 状态
    * Documented values: `UNCLAIMED`, `UNREDEEMED`, `REDEEMED` (decoded as any string: more may come).
    * @example "UNCLAIMED"
    */
-  readonly state: string
+  readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
   /**
    * 区分未领取的原因
    * Documented values: `REASON_CLAIMED_BY_OTHER_REGION`, `REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION`, `REASON_UNCLAIMED`, `REASON_CLAIMED_BY_OTHER_MODE` (decoded as any string: more may come).
    * @example "NOT_SELLABLE_REASON_NOT_FOUND"
    */
-  readonly unclaimed_reason?: string | undefined
+  readonly unclaimed_reason?: "REASON_CLAIMED_BY_OTHER_REGION" | "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION" | "REASON_UNCLAIMED" | "REASON_CLAIMED_BY_OTHER_MODE" | (string & {}) | undefined
   /**
    * 区分对接模式
    * Documented values: `CLAIM_MODE_MINI_PROGRAM`, `CLAIM_MODE_INTERFACE_PASS_THROUGH` (decoded as any string: more may come).
    * @example "CLAIM_MODE_MINI_PROGRAM"
    */
-  readonly claim_mode?: string | undefined
+  readonly claim_mode?: "CLAIM_MODE_MINI_PROGRAM" | "CLAIM_MODE_INTERFACE_PASS_THROUGH" | (string & {}) | undefined
   /**
    * 领取的平台名称
    * @example "支付宝"
@@ -1494,15 +1494,15 @@ const subsidyQualificationsPassthroughQueryPost: Endpoint.Endpoint<SubsidyQualif
       identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
     })
     const SubsidyQualificationsPassthroughQueryPostResponseQualificationList: Schema.Schema<SubsidyQualificationsPassthroughQueryPostResponseQualificationList> = Schema.Struct({
-      appliance_id: Schema.Number,
-      state: Schema.String,
-      unclaimed_reason: Schema.optional(Schema.String),
-      claim_mode: Schema.optional(Schema.String),
+      appliance_id: Schema.optional(Schema.Number),
+      state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED")),
+      unclaimed_reason: Schema.optional(OpenEnum("REASON_CLAIMED_BY_OTHER_REGION", "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION", "REASON_UNCLAIMED", "REASON_CLAIMED_BY_OTHER_MODE")),
+      claim_mode: Schema.optional(OpenEnum("CLAIM_MODE_MINI_PROGRAM", "CLAIM_MODE_INTERFACE_PASS_THROUGH")),
       claimed_platform_name: Schema.optional(Schema.String),
       claimed_region_name: Schema.optional(Schema.String)
     })
     const SubsidyQualificationsPassthroughQueryPostResponse: Schema.Schema<SubsidyQualificationsPassthroughQueryPostResponse> = Schema.Struct({
-      qualification_list: Schema.Array(SubsidyQualificationsPassthroughQueryPostResponseQualificationList)
+      qualification_list: Schema.optional(Schema.Array(SubsidyQualificationsPassthroughQueryPostResponseQualificationList))
     })
     return {
       body: SubsidyQualificationsPassthroughQueryPostBody,
@@ -1556,7 +1556,7 @@ export interface SubsidyQualificationsQueryPostBody {
 
 export interface SubsidyQualificationsQueryPostResponse {
   /** 资格状态数组 */
-  readonly qualification_list: ReadonlyArray<SubsidyQualificationsQueryPostResponseQualificationList>
+  readonly qualification_list?: ReadonlyArray<SubsidyQualificationsQueryPostResponseQualificationList> | undefined
 }
 
 export interface SubsidyQualificationsQueryPostResponseQualificationList {
@@ -1565,19 +1565,19 @@ export interface SubsidyQualificationsQueryPostResponseQualificationList {
    * Documented values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`, `14`, `15`, `16`, `17` (decoded as any number: more may come).
    * @example 1
    */
-  readonly appliance_id: number
+  readonly appliance_id?: number | undefined
   /**
    * 状态
    * Documented values: `UNCLAIMED`, `UNREDEEMED`, `REDEEMED` (decoded as any string: more may come).
    * @example "UNCLAIMED"
    */
-  readonly state: string
+  readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
   /**
    * 区分未领取的原因
    * Documented values: `REASON_CLAIMED_BY_OTHER_REGION`, `REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION`, `REASON_UNCLAIMED`, `REASON_CLAIMED_BY_OTHER_MODE` (decoded as any string: more may come).
    * @example "NOT_SELLABLE_REASON_NOT_FOUND"
    */
-  readonly unclaimed_reason?: string | undefined
+  readonly unclaimed_reason?: "REASON_CLAIMED_BY_OTHER_REGION" | "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION" | "REASON_UNCLAIMED" | "REASON_CLAIMED_BY_OTHER_MODE" | (string & {}) | undefined
   /**
    * 领取的平台名称
    * @example "支付宝"
@@ -1605,14 +1605,14 @@ const subsidyQualificationsQueryPost: Endpoint.Endpoint<SubsidyQualificationsQue
       identity_document_type: Schema.Literal("ID_DOC_TYPE_ID_CARD", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC", "ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW")
     })
     const SubsidyQualificationsQueryPostResponseQualificationList: Schema.Schema<SubsidyQualificationsQueryPostResponseQualificationList> = Schema.Struct({
-      appliance_id: Schema.Number,
-      state: Schema.String,
-      unclaimed_reason: Schema.optional(Schema.String),
+      appliance_id: Schema.optional(Schema.Number),
+      state: Schema.optional(OpenEnum("UNCLAIMED", "UNREDEEMED", "REDEEMED")),
+      unclaimed_reason: Schema.optional(OpenEnum("REASON_CLAIMED_BY_OTHER_REGION", "REASON_CLAIMED_BY_OTHER_PLATFORM_OR_REGION", "REASON_UNCLAIMED", "REASON_CLAIMED_BY_OTHER_MODE")),
       claimed_platform_name: Schema.optional(Schema.String),
       claimed_region_name: Schema.optional(Schema.String)
     })
     const SubsidyQualificationsQueryPostResponse: Schema.Schema<SubsidyQualificationsQueryPostResponse> = Schema.Struct({
-      qualification_list: Schema.Array(SubsidyQualificationsQueryPostResponseQualificationList)
+      qualification_list: Schema.optional(Schema.Array(SubsidyQualificationsQueryPostResponseQualificationList))
     })
     return {
       body: SubsidyQualificationsQueryPostBody,
@@ -1833,12 +1833,12 @@ export interface SubsidyQualificationsSyncPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificationsSyncPostBody, SubsidyQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1889,8 +1889,8 @@ const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificationsSync
       mch_name: Schema.String
     })
     const SubsidyQualificationsSyncPostResponse: Schema.Schema<SubsidyQualificationsSyncPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyQualificationsSyncPostBody,
@@ -1968,12 +1968,12 @@ export interface SubsidySncodeLockPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody, SubsidySncodeLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1997,8 +1997,8 @@ const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody, Subsid
       imei2: Schema.optional(Schema.String)
     })
     const SubsidySncodeLockPostResponse: Schema.Schema<SubsidySncodeLockPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidySncodeLockPostBody,
@@ -2023,7 +2023,7 @@ export interface SubsidySncodeQueryPostBody {
 
 export interface SubsidySncodeQueryPostResponse {
   /** sn码状态数组 */
-  readonly goods_sn_list: ReadonlyArray<SubsidySncodeQueryPostResponseGoodsSnList>
+  readonly goods_sn_list?: ReadonlyArray<SubsidySncodeQueryPostResponseGoodsSnList> | undefined
 }
 
 export interface SubsidySncodeQueryPostResponseGoodsSnList {
@@ -2031,19 +2031,19 @@ export interface SubsidySncodeQueryPostResponseGoodsSnList {
    * S/N码
    * @example "fallervuh"
    */
-  readonly sn_code: string
+  readonly sn_code?: string | undefined
   /**
    * 状态
    * Documented values: `SNCODE_STATE_UNKNOWN`, `SNCODE_STATE_SELLABLE`, `SNCODE_STATE_NOT_SELLABLE` (decoded as any string: more may come).
    * @example "SNCODE_STATE_UNKNOWN"
    */
-  readonly state: string
+  readonly state?: "SNCODE_STATE_UNKNOWN" | "SNCODE_STATE_SELLABLE" | "SNCODE_STATE_NOT_SELLABLE" | (string & {}) | undefined
   /**
    * 不可售的原因
    * Documented values: `NOT_SELLABLE_REASON_USED`, `NOT_SELLABLE_REASON_NOT_FOUND` (decoded as any string: more may come).
    * @example "NOT_SELLABLE_REASON_NOT_FOUND"
    */
-  readonly not_sellable_reason?: string | undefined
+  readonly not_sellable_reason?: "NOT_SELLABLE_REASON_USED" | "NOT_SELLABLE_REASON_NOT_FOUND" | (string & {}) | undefined
 }
 
 const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBody, SubsidySncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2057,12 +2057,12 @@ const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBody, Subs
       qualification_region_code: Schema.Number
     })
     const SubsidySncodeQueryPostResponseGoodsSnList: Schema.Schema<SubsidySncodeQueryPostResponseGoodsSnList> = Schema.Struct({
-      sn_code: Schema.String,
-      state: Schema.String,
-      not_sellable_reason: Schema.optional(Schema.String)
+      sn_code: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("SNCODE_STATE_UNKNOWN", "SNCODE_STATE_SELLABLE", "SNCODE_STATE_NOT_SELLABLE")),
+      not_sellable_reason: Schema.optional(OpenEnum("NOT_SELLABLE_REASON_USED", "NOT_SELLABLE_REASON_NOT_FOUND"))
     })
     const SubsidySncodeQueryPostResponse: Schema.Schema<SubsidySncodeQueryPostResponse> = Schema.Struct({
-      goods_sn_list: Schema.Array(SubsidySncodeQueryPostResponseGoodsSnList)
+      goods_sn_list: Schema.optional(Schema.Array(SubsidySncodeQueryPostResponseGoodsSnList))
     })
     return {
       body: SubsidySncodeQueryPostBody,
@@ -2121,12 +2121,12 @@ export interface SubsidySncodeUnlockPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostBody, SubsidySncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2144,8 +2144,8 @@ const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostBody, Su
       product_type: Schema.Literal("COMMON_PRODUCT", "AI_PRODUCT")
     })
     const SubsidySncodeUnlockPostResponse: Schema.Schema<SubsidySncodeUnlockPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidySncodeUnlockPostBody,
@@ -2173,14 +2173,14 @@ export interface SubsidyTransactionsQueryPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
   /** 订单状态数组 */
-  readonly shop_order_list: ReadonlyArray<SubsidyTransactionsQueryPostResponseShopOrderList>
+  readonly shop_order_list?: ReadonlyArray<SubsidyTransactionsQueryPostResponseShopOrderList> | undefined
 }
 
 export interface SubsidyTransactionsQueryPostResponseShopOrderList {
@@ -2191,12 +2191,12 @@ export interface SubsidyTransactionsQueryPostResponseShopOrderList {
    * Documented values: `COLLECT_STATE_NOT_COLLECT`, `COLLECT_STATE_COLLECTED`, `COLLECT_STATE_COLLECTION_FAILED` (decoded as any string: more may come).
    * @example "COLLECT_STATE_NOT_COLLECT"
    */
-  readonly collect_state?: string | undefined
+  readonly collect_state?: "COLLECT_STATE_NOT_COLLECT" | "COLLECT_STATE_COLLECTED" | "COLLECT_STATE_COLLECTION_FAILED" | (string & {}) | undefined
   /**
    * 品类状态
    * Documented values: `CATE_STATE_REDEEM`, `CATE_STATE_REFUND` (decoded as any string: more may come).
    */
-  readonly cate_state?: string | undefined
+  readonly cate_state?: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND" | (string & {}) | undefined
 }
 
 const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactionsQueryPostBody, SubsidyTransactionsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2211,13 +2211,13 @@ const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactionsQueryPo
     })
     const SubsidyTransactionsQueryPostResponseShopOrderList: Schema.Schema<SubsidyTransactionsQueryPostResponseShopOrderList> = Schema.Struct({
       shop_order_number: Schema.optional(Schema.String),
-      collect_state: Schema.optional(Schema.String),
-      cate_state: Schema.optional(Schema.String)
+      collect_state: Schema.optional(OpenEnum("COLLECT_STATE_NOT_COLLECT", "COLLECT_STATE_COLLECTED", "COLLECT_STATE_COLLECTION_FAILED")),
+      cate_state: Schema.optional(OpenEnum("CATE_STATE_REDEEM", "CATE_STATE_REFUND"))
     })
     const SubsidyTransactionsQueryPostResponse: Schema.Schema<SubsidyTransactionsQueryPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String,
-      shop_order_list: Schema.Array(SubsidyTransactionsQueryPostResponseShopOrderList)
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String),
+      shop_order_list: Schema.optional(Schema.Array(SubsidyTransactionsQueryPostResponseShopOrderList))
     })
     return {
       body: SubsidyTransactionsQueryPostBody,
@@ -2267,27 +2267,27 @@ export interface SubsidyTransactionsSummaryQueryDayPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
   /**
    * 交易总笔数
    * @example 999
    */
-  readonly total_trade_count: number
+  readonly total_trade_count?: number | undefined
   /**
    * 交易总金额
    * @example 999
    */
-  readonly total_trade_amount: number
+  readonly total_trade_amount?: number | undefined
   /**
    * 补贴总金额
    * @example 999
    */
-  readonly total_subsidy_count: number
+  readonly total_subsidy_count?: number | undefined
 }
 
 const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTransactionsSummaryQueryDayPostBody, SubsidyTransactionsSummaryQueryDayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2304,11 +2304,11 @@ const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTransacti
       cate_state: Schema.optional(Schema.Literal("CATE_STATE_REDEEM", "CATE_STATE_REFUND"))
     })
     const SubsidyTransactionsSummaryQueryDayPostResponse: Schema.Schema<SubsidyTransactionsSummaryQueryDayPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String,
-      total_trade_count: Schema.Number,
-      total_trade_amount: Schema.Number,
-      total_subsidy_count: Schema.Number
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String),
+      total_trade_count: Schema.optional(Schema.Number),
+      total_trade_amount: Schema.optional(Schema.Number),
+      total_subsidy_count: Schema.optional(Schema.Number)
     })
     return {
       body: SubsidyTransactionsSummaryQueryDayPostBody,
@@ -2445,12 +2445,12 @@ export interface SubsidyTransactionsSyncPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly code: string
+  readonly code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly message: string
+  readonly message?: string | undefined
 }
 
 const subsidyTransactionsSyncPost: Endpoint.Endpoint<SubsidyTransactionsSyncPostBody, SubsidyTransactionsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2485,8 +2485,8 @@ const subsidyTransactionsSyncPost: Endpoint.Endpoint<SubsidyTransactionsSyncPost
       sub_mchid: Schema.optional(Schema.String)
     })
     const SubsidyTransactionsSyncPostResponse: Schema.Schema<SubsidyTransactionsSyncPostResponse> = Schema.Struct({
-      code: Schema.String,
-      message: Schema.String
+      code: Schema.optional(Schema.String),
+      message: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyTransactionsSyncPostBody,
@@ -2522,12 +2522,12 @@ export interface SubsidyZhejiangAuthcodeCancelPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
 }
 
 const subsidyZhejiangAuthcodeCancelPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCancelPostBody, SubsidyZhejiangAuthcodeCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2545,8 +2545,8 @@ const subsidyZhejiangAuthcodeCancelPost: Endpoint.Endpoint<SubsidyZhejiangAuthco
       req_ssn: Schema.String
     })
     const SubsidyZhejiangAuthcodeCancelPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeCancelPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangAuthcodeCancelPostBody,
@@ -2615,12 +2615,12 @@ export interface SubsidyZhejiangAuthcodeCommitPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
 }
 
 const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCommitPostBody, SubsidyZhejiangAuthcodeCommitPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2653,8 +2653,8 @@ const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejiangAuthco
       amount: Schema.optional(Schema.Number)
     })
     const SubsidyZhejiangAuthcodeCommitPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeCommitPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangAuthcodeCommitPostBody,
@@ -2714,12 +2714,12 @@ export interface SubsidyZhejiangAuthcodeIssuePostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /**
    * 品类凭证码
    * @example "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1"
@@ -2746,8 +2746,8 @@ const subsidyZhejiangAuthcodeIssuePost: Endpoint.Endpoint<SubsidyZhejiangAuthcod
       req_ssn: Schema.String
     })
     const SubsidyZhejiangAuthcodeIssuePostResponse: Schema.Schema<SubsidyZhejiangAuthcodeIssuePostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
       auth_code: Schema.optional(Schema.String)
     })
     return {
@@ -2812,12 +2812,12 @@ export interface SubsidyZhejiangAuthcodeRefundPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
 }
 
 const subsidyZhejiangAuthcodeRefundPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeRefundPostBody, SubsidyZhejiangAuthcodeRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2847,8 +2847,8 @@ const subsidyZhejiangAuthcodeRefundPost: Endpoint.Endpoint<SubsidyZhejiangAuthco
       brand: Schema.optional(Schema.String)
     })
     const SubsidyZhejiangAuthcodeRefundPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeRefundPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangAuthcodeRefundPostBody,
@@ -2887,20 +2887,20 @@ export interface SubsidyZhejiangAuthcodeTryPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /** 冻结流水号 */
-  readonly cred_frozen_no: string
+  readonly cred_frozen_no?: string | undefined
   /** 活动号 */
-  readonly event_id: string
+  readonly event_id?: string | undefined
   /** 活动标题 */
-  readonly event_title: string
+  readonly event_title?: string | undefined
   /** 优惠模式 */
-  readonly discount_mode: number
+  readonly discount_mode?: number | undefined
   /** 原订单金额 */
   readonly amount?: number | undefined
   /** 优惠金额 */
@@ -2912,7 +2912,7 @@ export interface SubsidyZhejiangAuthcodeTryPostResponse {
   /** 渠道活动号列表 */
   readonly channel_evt_no?: string | undefined
   /** 品类编码 */
-  readonly category_id: string
+  readonly category_id?: string | undefined
 }
 
 const subsidyZhejiangAuthcodeTryPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeTryPostBody, SubsidyZhejiangAuthcodeTryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2930,18 +2930,18 @@ const subsidyZhejiangAuthcodeTryPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeT
       county_code: Schema.String
     })
     const SubsidyZhejiangAuthcodeTryPostResponse: Schema.Schema<SubsidyZhejiangAuthcodeTryPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
-      cred_frozen_no: Schema.String,
-      event_id: Schema.String,
-      event_title: Schema.String,
-      discount_mode: Schema.Number,
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
+      cred_frozen_no: Schema.optional(Schema.String),
+      event_id: Schema.optional(Schema.String),
+      event_title: Schema.optional(Schema.String),
+      discount_mode: Schema.optional(Schema.Number),
       amount: Schema.optional(Schema.Number),
       discount_amt: Schema.optional(Schema.Number),
       pay_amt: Schema.optional(Schema.Number),
       channel_dis_flag: Schema.optional(Schema.String),
       channel_evt_no: Schema.optional(Schema.String),
-      category_id: Schema.String
+      category_id: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangAuthcodeTryPostBody,
@@ -2981,37 +2981,37 @@ export interface SubsidyZhejiangGoodsQueryPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /** 商品条码 */
-  readonly goods_bar_code: string
+  readonly goods_bar_code?: string | undefined
   /** 本记录唯一ID */
-  readonly seq_id: string
+  readonly seq_id?: string | undefined
   /** 省份代码 */
-  readonly province: string
+  readonly province?: string | undefined
   /**
    * 条码类型
    * Documented values: `001`, `002` (decoded as any string: more may come).
    */
-  readonly code_type: string
+  readonly code_type?: "001" | "002" | (string & {}) | undefined
   /** 商品品类 */
-  readonly goods_type: string
+  readonly goods_type?: string | undefined
   /** 商品名称 */
-  readonly goods_name: string
+  readonly goods_name?: string | undefined
   /** 品牌名称 */
-  readonly logo_name: string
+  readonly logo_name?: string | undefined
   /** 商品型号 */
-  readonly goods_model: string
+  readonly goods_model?: string | undefined
   /** 基准价格 */
-  readonly basis_price: string
+  readonly basis_price?: string | undefined
   /** 厂商统一社会信用代码 */
-  readonly manufact_cert_code: string
+  readonly manufact_cert_code?: string | undefined
   /** 厂商指导零售价 */
-  readonly manufact_price: string
+  readonly manufact_price?: string | undefined
   /** 能效标识 */
   readonly energy_effciency?: string | undefined
   /** 能效备案编号 */
@@ -3087,19 +3087,19 @@ const subsidyZhejiangGoodsQueryPost: Endpoint.Endpoint<SubsidyZhejiangGoodsQuery
       req_time: Schema.optional(Schema.String)
     })
     const SubsidyZhejiangGoodsQueryPostResponse: Schema.Schema<SubsidyZhejiangGoodsQueryPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
-      goods_bar_code: Schema.String,
-      seq_id: Schema.String,
-      province: Schema.String,
-      code_type: Schema.String,
-      goods_type: Schema.String,
-      goods_name: Schema.String,
-      logo_name: Schema.String,
-      goods_model: Schema.String,
-      basis_price: Schema.String,
-      manufact_cert_code: Schema.String,
-      manufact_price: Schema.String,
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
+      goods_bar_code: Schema.optional(Schema.String),
+      seq_id: Schema.optional(Schema.String),
+      province: Schema.optional(Schema.String),
+      code_type: Schema.optional(OpenEnum("001", "002")),
+      goods_type: Schema.optional(Schema.String),
+      goods_name: Schema.optional(Schema.String),
+      logo_name: Schema.optional(Schema.String),
+      goods_model: Schema.optional(Schema.String),
+      basis_price: Schema.optional(Schema.String),
+      manufact_cert_code: Schema.optional(Schema.String),
+      manufact_price: Schema.optional(Schema.String),
       energy_effciency: Schema.optional(Schema.String),
       energy_reg_code: Schema.optional(Schema.String),
       energy_reg_model: Schema.optional(Schema.String),
@@ -3216,12 +3216,12 @@ export interface SubsidyZhejiangNQualificationsConfirmPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
 }
 
 const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<SubsidyZhejiangNQualificationsConfirmPostBody, SubsidyZhejiangNQualificationsConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3259,8 +3259,8 @@ const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<SubsidyZhejia
       req_time: Schema.optional(Schema.String)
     })
     const SubsidyZhejiangNQualificationsConfirmPostResponse: Schema.Schema<SubsidyZhejiangNQualificationsConfirmPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangNQualificationsConfirmPostBody,
@@ -3306,17 +3306,17 @@ export interface SubsidyZhejiangQualificationsAlterPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /**
    * 品类凭证码
    * @example "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1"
    */
-  readonly auth_code: string
+  readonly auth_code?: string | undefined
 }
 
 const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsAlterPostBody, SubsidyZhejiangQualificationsAlterPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3334,9 +3334,9 @@ const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZhejiangQ
       req_ssn: Schema.String
     })
     const SubsidyZhejiangQualificationsAlterPostResponse: Schema.Schema<SubsidyZhejiangQualificationsAlterPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
-      auth_code: Schema.String
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
+      auth_code: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangQualificationsAlterPostBody,
@@ -3391,12 +3391,12 @@ export interface SubsidyZhejiangQualificationsClaimPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
 }
 
 const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsClaimPostBody, SubsidyZhejiangQualificationsClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3415,8 +3415,8 @@ const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZhejiangQ
       req_ssn: Schema.String
     })
     const SubsidyZhejiangQualificationsClaimPostResponse: Schema.Schema<SubsidyZhejiangQualificationsClaimPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangQualificationsClaimPostBody,
@@ -3452,12 +3452,12 @@ export interface SubsidyZhejiangQualificationsQueryPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "操作成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /** 资格信息 */
   readonly data?: ReadonlyArray<SubsidyZhejiangQualificationsQueryPostResponseData> | undefined
 }
@@ -3467,7 +3467,7 @@ export interface SubsidyZhejiangQualificationsQueryPostResponseData {
    * 品类编码
    * @example "A01"
    */
-  readonly cate_code: string
+  readonly cate_code?: string | undefined
   /**
    * 状态信息
    * @example "尚未领取资格"
@@ -3478,7 +3478,7 @@ export interface SubsidyZhejiangQualificationsQueryPostResponseData {
    * Documented values: `00`, `01`, `02`, `03`, `04`, `05`, `06` (decoded as any string: more may come).
    * @example "00"
    */
-  readonly status_code?: string | undefined
+  readonly status_code?: "00" | "01" | "02" | "03" | "04" | "05" | "06" | (string & {}) | undefined
 }
 
 const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsQueryPostBody, SubsidyZhejiangQualificationsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3494,13 +3494,13 @@ const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZhejiangQ
       req_ssn: Schema.String
     })
     const SubsidyZhejiangQualificationsQueryPostResponseData: Schema.Schema<SubsidyZhejiangQualificationsQueryPostResponseData> = Schema.Struct({
-      cate_code: Schema.String,
+      cate_code: Schema.optional(Schema.String),
       status: Schema.optional(Schema.String),
-      status_code: Schema.optional(Schema.String)
+      status_code: Schema.optional(OpenEnum("00", "01", "02", "03", "04", "05", "06"))
     })
     const SubsidyZhejiangQualificationsQueryPostResponse: Schema.Schema<SubsidyZhejiangQualificationsQueryPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
       data: Schema.optional(Schema.Array(SubsidyZhejiangQualificationsQueryPostResponseData))
     })
     return {
@@ -3622,12 +3622,12 @@ export interface SubsidyZhejiangQualificationsSyncPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /** 异常数据说明列表 */
   readonly error_data?: ReadonlyArray<string> | undefined
 }
@@ -3680,8 +3680,8 @@ const subsidyZhejiangQualificationsSyncPost: Endpoint.Endpoint<SubsidyZhejiangQu
       data: Schema.optional(Schema.Array(SubsidyZhejiangQualificationsSyncPostBodyData))
     })
     const SubsidyZhejiangQualificationsSyncPostResponse: Schema.Schema<SubsidyZhejiangQualificationsSyncPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
       error_data: Schema.optional(Schema.Array(Schema.String))
     })
     return {
@@ -3749,12 +3749,12 @@ export interface SubsidyZhejiangSncodeLockPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /** IMEI_1 码 */
   readonly imei1?: string | undefined
   /** IMEI_2 码 */
@@ -3793,8 +3793,8 @@ const subsidyZhejiangSncodeLockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeLock
       req_time: Schema.String
     })
     const SubsidyZhejiangSncodeLockPostResponse: Schema.Schema<SubsidyZhejiangSncodeLockPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
       imei1: Schema.optional(Schema.String),
       imei2: Schema.optional(Schema.String)
     })
@@ -3837,12 +3837,12 @@ export interface SubsidyZhejiangSncodeQueryPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
   /** 商品SN码 */
   readonly sn?: string | undefined
   /** 省份代码 */
@@ -3851,7 +3851,7 @@ export interface SubsidyZhejiangSncodeQueryPostResponse {
    * 售卖状态
    * Documented values: `U0022`, `U0023`, `U0024`, `U9999` (decoded as any string: more may come).
    */
-  readonly sell_state?: string | undefined
+  readonly sell_state?: "U0022" | "U0023" | "U0024" | "U9999" | (string & {}) | undefined
 }
 
 const subsidyZhejiangSncodeQueryPost: Endpoint.Endpoint<SubsidyZhejiangSncodeQueryPostBody, SubsidyZhejiangSncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3873,11 +3873,11 @@ const subsidyZhejiangSncodeQueryPost: Endpoint.Endpoint<SubsidyZhejiangSncodeQue
       req_time: Schema.String
     })
     const SubsidyZhejiangSncodeQueryPostResponse: Schema.Schema<SubsidyZhejiangSncodeQueryPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String,
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String),
       sn: Schema.optional(Schema.String),
       province: Schema.optional(Schema.String),
-      sell_state: Schema.optional(Schema.String)
+      sell_state: Schema.optional(OpenEnum("U0022", "U0023", "U0024", "U9999"))
     })
     return {
       body: SubsidyZhejiangSncodeQueryPostBody,
@@ -3946,12 +3946,12 @@ export interface SubsidyZhejiangSncodeUnlockPostResponse {
    * 响应码
    * @example "000000"
    */
-  readonly resp_code: string
+  readonly resp_code?: string | undefined
   /**
    * 响应描述
    * @example "成功"
    */
-  readonly resp_desc: string
+  readonly resp_desc?: string | undefined
 }
 
 const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeUnlockPostBody, SubsidyZhejiangSncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3987,8 +3987,8 @@ const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeUn
       sales_models: Schema.optional(Schema.String)
     })
     const SubsidyZhejiangSncodeUnlockPostResponse: Schema.Schema<SubsidyZhejiangSncodeUnlockPostResponse> = Schema.Struct({
-      resp_code: Schema.String,
-      resp_desc: Schema.String
+      resp_code: Schema.optional(Schema.String),
+      resp_desc: Schema.optional(Schema.String)
     })
     return {
       body: SubsidyZhejiangSncodeUnlockPostBody,

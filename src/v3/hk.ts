@@ -3,12 +3,12 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString } from "../schemas/common.js"
+import { BoundedString, OpenEnum } from "../schemas/common.js"
 
 // ---- GET /hk/v3/certificates ----
 
 export interface V3CertificatesGetResponse {
-  readonly data: ReadonlyArray<V3CertificatesGetResponseData>
+  readonly data?: ReadonlyArray<V3CertificatesGetResponseData> | undefined
 }
 
 export interface V3CertificatesGetResponseData {
@@ -53,7 +53,7 @@ const v3CertificatesGet: Endpoint.Endpoint<void, V3CertificatesGetResponse, Comm
       encrypt_certificate: Schema.optional(V3CertificatesGetResponseDataEncryptCertificate)
     })
     const V3CertificatesGetResponse: Schema.Schema<V3CertificatesGetResponse> = Schema.Struct({
-      data: Schema.Array(V3CertificatesGetResponseData)
+      data: Schema.optional(Schema.Array(V3CertificatesGetResponseData))
     })
     return {
       success: V3CertificatesGetResponse,
@@ -258,13 +258,13 @@ export interface V3MerchantsPostResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 验证状态
    * Documented values: `Under Review`, `Approved` (decoded as any string: more may come).
    * @example "Under Review"
    */
-  readonly verification_status?: string | undefined
+  readonly verification_status?: "Under Review" | "Approved" | (string & {}) | undefined
   /**
    * 验证状态描述
    * @example "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。"
@@ -327,8 +327,8 @@ const v3MerchantsPost: Endpoint.Endpoint<V3MerchantsPostRequest, V3MerchantsPost
       principal: Schema.optional(V3MerchantsPostBodyPrincipal)
     })
     const V3MerchantsPostResponse: Schema.Schema<V3MerchantsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      verification_status: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      verification_status: Schema.optional(OpenEnum("Under Review", "Approved")),
       description: Schema.optional(Schema.String)
     })
     return {
@@ -520,7 +520,7 @@ export interface V3MerchantsPutResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
 }
 
 const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -576,7 +576,7 @@ const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutRespon
       principal: Schema.optional(V3MerchantsPutBodyPrincipal)
     })
     const V3MerchantsPutResponse: Schema.Schema<V3MerchantsPutResponse> = Schema.Struct({
-      sub_mchid: Schema.String
+      sub_mchid: Schema.optional(Schema.String)
     })
     return {
       body: V3MerchantsPutBody,
@@ -618,32 +618,32 @@ export interface V3MerchantsSubMchidGetResponse {
    * 子商户号
    * @example "20000100"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户全称
    * @example "Merchant name"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 子商户简称
    * @example "Merchant shortname"
    */
-  readonly shortname: string
+  readonly shortname?: string | undefined
   /**
    * 公司联系方式
    * @example "075586010000"
    */
-  readonly office_phone: string
+  readonly office_phone?: string | undefined
   /**
    * 册国家或区域
    * @example "344"
    */
-  readonly merchant_country_code: string
+  readonly merchant_country_code?: string | undefined
   /**
    * 类目
    * @example 101
    */
-  readonly business_category: number
+  readonly business_category?: number | undefined
   /** 联系人信息 */
   readonly contact?: V3MerchantsSubMchidGetResponseContact | undefined
   /**
@@ -651,7 +651,7 @@ export interface V3MerchantsSubMchidGetResponse {
    * Documented values: `ENTERPRISE`, `INDIVIDUAL` (decoded as any string: more may come).
    * @example "ENTERPRISE"
    */
-  readonly merchant_type?: string | undefined
+  readonly merchant_type?: "ENTERPRISE" | "INDIVIDUAL" | (string & {}) | undefined
   /**
    * 公司注册文件编号
    * @example "5555-8888"
@@ -699,7 +699,7 @@ export interface V3MerchantsSubMchidGetResponseBusiness {
    * Documented values: `ONLINE`, `OFFLINE`, `BOTH` (decoded as any string: more may come).
    * @example "BOTH"
    */
-  readonly business_type?: string | undefined
+  readonly business_type?: "ONLINE" | "OFFLINE" | "BOTH" | (string & {}) | undefined
   /**
    * APP下载地址
    * @example "https://download.qq.com"
@@ -779,7 +779,7 @@ const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetRequest, V
       email: Schema.optional(Schema.String)
     })
     const V3MerchantsSubMchidGetResponseBusiness: Schema.Schema<V3MerchantsSubMchidGetResponseBusiness> = Schema.Struct({
-      business_type: Schema.optional(Schema.String),
+      business_type: Schema.optional(OpenEnum("ONLINE", "OFFLINE", "BOTH")),
       app_download: Schema.optional(Schema.String),
       website: Schema.optional(Schema.String),
       office_account: Schema.optional(Schema.String),
@@ -796,14 +796,14 @@ const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetRequest, V
       number: Schema.optional(Schema.String)
     })
     const V3MerchantsSubMchidGetResponse: Schema.Schema<V3MerchantsSubMchidGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      name: Schema.String,
-      shortname: Schema.String,
-      office_phone: Schema.String,
-      merchant_country_code: Schema.String,
-      business_category: Schema.Number,
+      sub_mchid: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      shortname: Schema.optional(Schema.String),
+      office_phone: Schema.optional(Schema.String),
+      merchant_country_code: Schema.optional(Schema.String),
+      business_category: Schema.optional(Schema.Number),
       contact: Schema.optional(V3MerchantsSubMchidGetResponseContact),
-      merchant_type: Schema.optional(Schema.String),
+      merchant_type: Schema.optional(OpenEnum("ENTERPRISE", "INDIVIDUAL")),
       registration_certificate_number: Schema.optional(Schema.String),
       registration_certificate_date: Schema.optional(Schema.String),
       settlement_bank_number: Schema.optional(Schema.String),
@@ -886,41 +886,41 @@ export interface V3RefundsGetResponse {
    * 微信支付交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户原交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /** 订单金额 */
-  readonly amount: V3RefundsGetResponseAmount
+  readonly amount?: V3RefundsGetResponseAmount | undefined
   /** 退款单列表 */
-  readonly data: ReadonlyArray<V3RefundsGetResponseData>
+  readonly data?: ReadonlyArray<V3RefundsGetResponseData> | undefined
   /**
    * 订单总退款次数
    * @example 0
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 本次返回退款单数
    * @example 10
    */
-  readonly current_total_num: number
+  readonly current_total_num?: number | undefined
 }
 
 export interface V3RefundsGetResponseAmount {
@@ -928,7 +928,7 @@ export interface V3RefundsGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -938,12 +938,12 @@ export interface V3RefundsGetResponseAmount {
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
 }
 
 export interface V3RefundsGetResponseData {
@@ -951,18 +951,18 @@ export interface V3RefundsGetResponseData {
    * 微信退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -973,7 +973,7 @@ export interface V3RefundsGetResponseData {
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
    */
-  readonly fund_source?: string | undefined
+  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
   /**
    * 退款成功时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -983,15 +983,15 @@ export interface V3RefundsGetResponseData {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount: V3RefundsGetResponseDataAmount
+  readonly amount?: V3RefundsGetResponseDataAmount | undefined
   /** 优惠退款详情 */
   readonly refund_detail?: V3RefundsGetResponseDataRefundDetail | undefined
 }
@@ -1001,7 +1001,7 @@ export interface V3RefundsGetResponseDataAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -1011,14 +1011,14 @@ export interface V3RefundsGetResponseDataAmount {
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: V3RefundsGetResponseDataAmountExchangeRate
+  readonly exchange_rate?: V3RefundsGetResponseDataAmountExchangeRate | undefined
 }
 
 export interface V3RefundsGetResponseDataAmountExchangeRate {
@@ -1027,7 +1027,7 @@ export interface V3RefundsGetResponseDataAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -1040,18 +1040,18 @@ export interface V3RefundsGetResponseDataRefundDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -1066,7 +1066,7 @@ export interface V3RefundsGetResponseDataRefundDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1087,52 +1087,52 @@ const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResponse, C
       count: Schema.Int
     })
     const V3RefundsGetResponseAmount: Schema.Schema<V3RefundsGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_total: Schema.Number,
-      payer_currency: Schema.String
+      payer_total: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String)
     })
     const V3RefundsGetResponseDataAmountExchangeRate: Schema.Schema<V3RefundsGetResponseDataAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const V3RefundsGetResponseDataAmount: Schema.Schema<V3RefundsGetResponseDataAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: V3RefundsGetResponseDataAmountExchangeRate
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(V3RefundsGetResponseDataAmountExchangeRate)
     })
     const V3RefundsGetResponseDataRefundDetail: Schema.Schema<V3RefundsGetResponseDataRefundDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const V3RefundsGetResponseData: Schema.Schema<V3RefundsGetResponseData> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(Schema.String),
+      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: V3RefundsGetResponseDataAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(V3RefundsGetResponseDataAmount),
       refund_detail: Schema.optional(V3RefundsGetResponseDataRefundDetail)
     })
     const V3RefundsGetResponse: Schema.Schema<V3RefundsGetResponse> = Schema.Struct({
-      id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      out_trade_no: Schema.String,
-      amount: V3RefundsGetResponseAmount,
-      data: Schema.Array(V3RefundsGetResponseData),
-      total_num: Schema.Number,
-      current_total_num: Schema.Number
+      id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(V3RefundsGetResponseAmount),
+      data: Schema.optional(Schema.Array(V3RefundsGetResponseData)),
+      total_num: Schema.optional(Schema.Number),
+      current_total_num: Schema.optional(Schema.Number)
     })
     return {
       query: V3RefundsGetQuery,
@@ -1260,19 +1260,19 @@ export interface V3RefundsPostResponse {
    * 微信支付退款订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 退款金额 */
-  readonly amount: V3RefundsPostResponseAmount
+  readonly amount?: V3RefundsPostResponseAmount | undefined
   /** 优惠退款详情 */
   readonly detail?: V3RefundsPostResponseDetail | undefined
 }
@@ -1282,24 +1282,24 @@ export interface V3RefundsPostResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 退款币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: V3RefundsPostResponseAmountExchangeRate
+  readonly exchange_rate?: V3RefundsPostResponseAmountExchangeRate | undefined
 }
 
 export interface V3RefundsPostResponseAmountExchangeRate {
@@ -1308,7 +1308,7 @@ export interface V3RefundsPostResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -1321,19 +1321,19 @@ export interface V3RefundsPostResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -1348,7 +1348,7 @@ export interface V3RefundsPostResponseDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const v3RefundsPost: Endpoint.Endpoint<V3RefundsPostBody, V3RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1379,29 +1379,29 @@ const v3RefundsPost: Endpoint.Endpoint<V3RefundsPostBody, V3RefundsPostResponse,
       notify_url: Schema.optional(Schema.String)
     })
     const V3RefundsPostResponseAmountExchangeRate: Schema.Schema<V3RefundsPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const V3RefundsPostResponseAmount: Schema.Schema<V3RefundsPostResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
-      currency: Schema.String,
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: V3RefundsPostResponseAmountExchangeRate
+      refund: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(V3RefundsPostResponseAmountExchangeRate)
     })
     const V3RefundsPostResponseDetail: Schema.Schema<V3RefundsPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const V3RefundsPostResponse: Schema.Schema<V3RefundsPostResponse> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      create_time: Schema.String,
-      amount: V3RefundsPostResponseAmount,
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      amount: Schema.optional(V3RefundsPostResponseAmount),
       detail: Schema.optional(V3RefundsPostResponseDetail)
     })
     return {
@@ -1465,28 +1465,28 @@ export interface V3RefundsIdRefundIdGetResponse {
    * 微信支付退款订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 微信支付交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户原交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -1497,7 +1497,7 @@ export interface V3RefundsIdRefundIdGetResponse {
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
    */
-  readonly fund_source?: string | undefined
+  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
   /**
    * 退款成功时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -1507,15 +1507,15 @@ export interface V3RefundsIdRefundIdGetResponse {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount: V3RefundsIdRefundIdGetResponseAmount
+  readonly amount?: V3RefundsIdRefundIdGetResponseAmount | undefined
   /** 优惠退款详情 */
   readonly detail?: V3RefundsIdRefundIdGetResponseDetail | undefined
 }
@@ -1525,7 +1525,7 @@ export interface V3RefundsIdRefundIdGetResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -1535,14 +1535,14 @@ export interface V3RefundsIdRefundIdGetResponseAmount {
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: V3RefundsIdRefundIdGetResponseAmountExchangeRate
+  readonly exchange_rate?: V3RefundsIdRefundIdGetResponseAmountExchangeRate | undefined
 }
 
 export interface V3RefundsIdRefundIdGetResponseAmountExchangeRate {
@@ -1551,7 +1551,7 @@ export interface V3RefundsIdRefundIdGetResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -1564,19 +1564,19 @@ export interface V3RefundsIdRefundIdGetResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -1591,7 +1591,7 @@ export interface V3RefundsIdRefundIdGetResponseDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetRequest, V3RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1611,36 +1611,36 @@ const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetRequest, V
       sp_mchid: Schema.String
     })
     const V3RefundsIdRefundIdGetResponseAmountExchangeRate: Schema.Schema<V3RefundsIdRefundIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const V3RefundsIdRefundIdGetResponseAmount: Schema.Schema<V3RefundsIdRefundIdGetResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: V3RefundsIdRefundIdGetResponseAmountExchangeRate
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(V3RefundsIdRefundIdGetResponseAmountExchangeRate)
     })
     const V3RefundsIdRefundIdGetResponseDetail: Schema.Schema<V3RefundsIdRefundIdGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const V3RefundsIdRefundIdGetResponse: Schema.Schema<V3RefundsIdRefundIdGetResponse> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(Schema.String),
+      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: V3RefundsIdRefundIdGetResponseAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(V3RefundsIdRefundIdGetResponseAmount),
       detail: Schema.optional(V3RefundsIdRefundIdGetResponseDetail)
     })
     return {
@@ -1715,28 +1715,28 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponse {
    * 微信支付退款订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户退款单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_refund_no: string
+  readonly out_refund_no?: string | undefined
   /**
    * 微信支付交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户原交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 退款渠道
    * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel?: string | undefined
+  readonly channel?: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {}) | undefined
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -1747,7 +1747,7 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponse {
    * Documented values: `REFUND_SOURCE_UNSETTLED_FUNDS`, `REFUND_SOURCE_REchARGE_FUNDS` (decoded as any string: more may come).
    * @example "REFUND_SOURCE_UNSETTLED_FUNDS"
    */
-  readonly fund_source?: string | undefined
+  readonly fund_source?: "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_REchARGE_FUNDS" | (string & {}) | undefined
   /**
    * 退款成功时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -1757,15 +1757,15 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponse {
    * 退款创建时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 退款状态
    * Documented values: `SUCCESS`, `REFUNDCLOSE`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status?: "SUCCESS" | "REFUNDCLOSE" | "PROCESSING" | "ABNORMAL" | (string & {}) | undefined
   /** 退款金额 */
-  readonly amount: V3RefundsOutRefundNoOutRefundNoGetResponseAmount
+  readonly amount?: V3RefundsOutRefundNoOutRefundNoGetResponseAmount | undefined
   /** 优惠退款详情 */
   readonly detail?: V3RefundsOutRefundNoOutRefundNoGetResponseDetail | undefined
 }
@@ -1775,7 +1775,7 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponseAmount {
    * 退款金额
    * @example 888
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -1785,14 +1785,14 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponseAmount {
    * 用户退款金额
    * @example 888
    */
-  readonly payer_refund: number
+  readonly payer_refund?: number | undefined
   /**
    * 支付币种
    * @example "CNY"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率 */
-  readonly exchange_rate: V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate
+  readonly exchange_rate?: V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate | undefined
 }
 
 export interface V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate {
@@ -1801,7 +1801,7 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 8000000
@@ -1814,19 +1814,19 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
@@ -1841,7 +1841,7 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponseDetail {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
 }
 
 const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutRefundNoOutRefundNoGetRequest, V3RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1861,36 +1861,36 @@ const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutRefundNo
       sp_mchid: Schema.String
     })
     const V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const V3RefundsOutRefundNoOutRefundNoGetResponseAmount: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponseAmount> = Schema.Struct({
-      refund: Schema.Number,
+      refund: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_refund: Schema.Number,
-      payer_currency: Schema.String,
-      exchange_rate: V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate
+      payer_refund: Schema.optional(Schema.Number),
+      payer_currency: Schema.optional(Schema.String),
+      exchange_rate: Schema.optional(V3RefundsOutRefundNoOutRefundNoGetResponseAmountExchangeRate)
     })
     const V3RefundsOutRefundNoOutRefundNoGetResponseDetail: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
       amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      currency: Schema.String
+      currency: Schema.optional(Schema.String)
     })
     const V3RefundsOutRefundNoOutRefundNoGetResponse: Schema.Schema<V3RefundsOutRefundNoOutRefundNoGetResponse> = Schema.Struct({
-      id: Schema.String,
-      out_refund_no: Schema.String,
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      channel: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
+      out_refund_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      channel: Schema.optional(OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD")),
       recv_account: Schema.optional(Schema.String),
-      fund_source: Schema.optional(Schema.String),
+      fund_source: Schema.optional(OpenEnum("REFUND_SOURCE_UNSETTLED_FUNDS", "REFUND_SOURCE_REchARGE_FUNDS")),
       success_time: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      status: Schema.String,
-      amount: V3RefundsOutRefundNoOutRefundNoGetResponseAmount,
+      create_time: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("SUCCESS", "REFUNDCLOSE", "PROCESSING", "ABNORMAL")),
+      amount: Schema.optional(V3RefundsOutRefundNoOutRefundNoGetResponseAmount),
       detail: Schema.optional(V3RefundsOutRefundNoOutRefundNoGetResponseDetail)
     })
     return {
@@ -1971,17 +1971,17 @@ export interface V3SettleSettlementsGetResponse {
    * 总记录条数
    * @example 1234
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 记录起始位置
    * @example 1
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 本次返回条数
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
 }
 
 export interface V3SettleSettlementsGetResponseData {
@@ -1989,30 +1989,30 @@ export interface V3SettleSettlementsGetResponseData {
    * 付款批次号
    * @example "20091225003"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 结算日期
    * @example "20091225"
    */
-  readonly settlement_date: string
+  readonly settlement_date?: string | undefined
   /**
    * 交易开始日期
    * @example "20091225"
    */
-  readonly trade_start_date: string
+  readonly trade_start_date?: string | undefined
   /**
    * 交易结束日期
    * @example "20091225"
    */
-  readonly trade_end_date: string
+  readonly trade_end_date?: string | undefined
   /** 金额 */
-  readonly amount: V3SettleSettlementsGetResponseDataAmount
+  readonly amount?: V3SettleSettlementsGetResponseDataAmount | undefined
   /**
    * 钱包主体
    * Documented values: `CHINA_MAINLAND`, `CHINA_HONGKONG` (decoded as any string: more may come).
    * @example "CHINA_HONGKONG"
    */
-  readonly wallet_region?: string | undefined
+  readonly wallet_region?: "CHINA_MAINLAND" | "CHINA_HONGKONG" | (string & {}) | undefined
 }
 
 export interface V3SettleSettlementsGetResponseDataAmount {
@@ -2020,37 +2020,37 @@ export interface V3SettleSettlementsGetResponseDataAmount {
    * 已结算金额
    * @example 123
    */
-  readonly settled: number
+  readonly settled?: number | undefined
   /**
    * 未结算金额
    * @example 123
    */
-  readonly unsettle: number
+  readonly unsettle?: number | undefined
   /**
    * 结算币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 支付金额
    * @example 123
    */
-  readonly pay: number
+  readonly pay?: number | undefined
   /**
    * 退款金额
    * @example 123
    */
-  readonly refund: number
+  readonly refund?: number | undefined
   /**
    * 支付净额
    * @example 5
    */
-  readonly net: number
+  readonly net?: number | undefined
   /**
    * 手续费金额
    * @example 5
    */
-  readonly fee: number
+  readonly fee?: number | undefined
 }
 
 const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQuery, V3SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2070,27 +2070,27 @@ const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQuery, V3S
       offset: Schema.Int
     })
     const V3SettleSettlementsGetResponseDataAmount: Schema.Schema<V3SettleSettlementsGetResponseDataAmount> = Schema.Struct({
-      settled: Schema.Number,
-      unsettle: Schema.Number,
-      currency: Schema.String,
-      pay: Schema.Number,
-      refund: Schema.Number,
-      net: Schema.Number,
-      fee: Schema.Number
+      settled: Schema.optional(Schema.Number),
+      unsettle: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      pay: Schema.optional(Schema.Number),
+      refund: Schema.optional(Schema.Number),
+      net: Schema.optional(Schema.Number),
+      fee: Schema.optional(Schema.Number)
     })
     const V3SettleSettlementsGetResponseData: Schema.Schema<V3SettleSettlementsGetResponseData> = Schema.Struct({
-      batch_id: Schema.String,
-      settlement_date: Schema.String,
-      trade_start_date: Schema.String,
-      trade_end_date: Schema.String,
-      amount: V3SettleSettlementsGetResponseDataAmount,
-      wallet_region: Schema.optional(Schema.String)
+      batch_id: Schema.optional(Schema.String),
+      settlement_date: Schema.optional(Schema.String),
+      trade_start_date: Schema.optional(Schema.String),
+      trade_end_date: Schema.optional(Schema.String),
+      amount: Schema.optional(V3SettleSettlementsGetResponseDataAmount),
+      wallet_region: Schema.optional(OpenEnum("CHINA_MAINLAND", "CHINA_HONGKONG"))
     })
     const V3SettleSettlementsGetResponse: Schema.Schema<V3SettleSettlementsGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(V3SettleSettlementsGetResponseData)),
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number)
     })
     return {
       query: V3SettleSettlementsGetQuery,
@@ -2385,7 +2385,7 @@ export interface V3TransactionsAppPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody, V3TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2452,7 +2452,7 @@ const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody, V3Tran
       detail: Schema.optional(Schema.Array(V3TransactionsAppPostBodyDetail))
     })
     const V3TransactionsAppPostResponse: Schema.Schema<V3TransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: V3TransactionsAppPostBody,
@@ -2499,27 +2499,27 @@ export interface V3TransactionsIdTransactionIdGetResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -2529,12 +2529,12 @@ export interface V3TransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000000002104083200000488"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -2545,32 +2545,32 @@ export interface V3TransactionsIdTransactionIdGetResponse {
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
    * @example "APP"
    */
-  readonly trade_type: string
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer: V3TransactionsIdTransactionIdGetResponsePayer
+  readonly payer?: V3TransactionsIdTransactionIdGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: V3TransactionsIdTransactionIdGetResponseAmount
+  readonly amount?: V3TransactionsIdTransactionIdGetResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<V3TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
@@ -2598,22 +2598,22 @@ export interface V3TransactionsIdTransactionIdGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 订单标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户支付币种
    * @example "HKD"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: V3TransactionsIdTransactionIdGetResponseAmountExchangeRate | undefined
 }
@@ -2624,7 +2624,7 @@ export interface V3TransactionsIdTransactionIdGetResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -2637,7 +2637,7 @@ export interface V3TransactionsIdTransactionIdGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -2648,23 +2648,23 @@ export interface V3TransactionsIdTransactionIdGetResponsePromotionDetail {
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -2694,7 +2694,7 @@ export interface V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDet
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -2704,17 +2704,17 @@ export interface V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDet
    * 商品优惠金额
    * @example 100
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsIdTransactionIdGetRequest, V3TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2739,30 +2739,30 @@ const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsIdTransa
       sub_openid: Schema.optional(Schema.String)
     })
     const V3TransactionsIdTransactionIdGetResponseAmountExchangeRate: Schema.Schema<V3TransactionsIdTransactionIdGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const V3TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<V3TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      payer_total: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       exchange_rate: Schema.optional(V3TransactionsIdTransactionIdGetResponseAmountExchangeRate)
     })
     const V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.Number,
-      quantity: Schema.Number,
-      price: Schema.Number
+      discount_amount: Schema.optional(Schema.Number),
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const V3TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<V3TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      currency: Schema.String,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wxpay_contribute_amount: Schema.optional(Schema.Number),
       merchant_contribute_amount: Schema.optional(Schema.Number),
@@ -2770,22 +2770,22 @@ const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsIdTransa
       goods_detail: Schema.optional(Schema.Array(V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
     })
     const V3TransactionsIdTransactionIdGetResponse: Schema.Schema<V3TransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      bank_type: Schema.String,
-      success_time: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      payer: V3TransactionsIdTransactionIdGetResponsePayer,
-      amount: V3TransactionsIdTransactionIdGetResponseAmount,
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+      bank_type: Schema.optional(Schema.String),
+      success_time: Schema.optional(Schema.String),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
+      trade_state_desc: Schema.optional(Schema.String),
+      payer: Schema.optional(V3TransactionsIdTransactionIdGetResponsePayer),
+      amount: Schema.optional(V3TransactionsIdTransactionIdGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(V3TransactionsIdTransactionIdGetResponsePromotionDetail))
     })
     return {
@@ -3172,7 +3172,7 @@ export interface V3TransactionsJsapiPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostBody, V3TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3239,7 +3239,7 @@ const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostBody, V3
       detail: Schema.optional(Schema.Array(V3TransactionsJsapiPostBodyDetail))
     })
     const V3TransactionsJsapiPostResponse: Schema.Schema<V3TransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: V3TransactionsJsapiPostBody,
@@ -3440,32 +3440,32 @@ export interface V3TransactionsMicropayPostResponse {
    * 微信支付订单号
    * @example "1217752501201407033233368018"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -3475,29 +3475,29 @@ export interface V3TransactionsMicropayPostResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
    * @example "MICROPAY"
    */
-  readonly trade_type: string
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -3507,11 +3507,11 @@ export interface V3TransactionsMicropayPostResponse {
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /** 支付者 */
   readonly payer?: V3TransactionsMicropayPostResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: V3TransactionsMicropayPostResponseAmount
+  readonly amount?: V3TransactionsMicropayPostResponseAmount | undefined
   /** 优惠功能 */
   readonly detail?: ReadonlyArray<V3TransactionsMicropayPostResponseDetail> | undefined
 }
@@ -3539,7 +3539,7 @@ export interface V3TransactionsMicropayPostResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -3549,7 +3549,7 @@ export interface V3TransactionsMicropayPostResponseAmount {
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 支付货币类型
    * @example "CNY"
@@ -3565,7 +3565,7 @@ export interface V3TransactionsMicropayPostResponseAmountExchangeRate {
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -3578,7 +3578,7 @@ export interface V3TransactionsMicropayPostResponseDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -3589,18 +3589,18 @@ export interface V3TransactionsMicropayPostResponseDetail {
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -3635,7 +3635,7 @@ export interface V3TransactionsMicropayPostResponseDetailGoodsDetail {
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -3645,12 +3645,12 @@ export interface V3TransactionsMicropayPostResponseDetailGoodsDetail {
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropayPostBody, V3TransactionsMicropayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3717,28 +3717,28 @@ const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropayPostBo
       sub_openid: Schema.optional(Schema.String)
     })
     const V3TransactionsMicropayPostResponseAmountExchangeRate: Schema.Schema<V3TransactionsMicropayPostResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const V3TransactionsMicropayPostResponseAmount: Schema.Schema<V3TransactionsMicropayPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_total: Schema.Number,
+      payer_total: Schema.optional(Schema.Number),
       "payer _currency": Schema.optional(Schema.String),
       exchange_rate: Schema.optional(V3TransactionsMicropayPostResponseAmountExchangeRate)
     })
     const V3TransactionsMicropayPostResponseDetailGoodsDetail: Schema.Schema<V3TransactionsMicropayPostResponseDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      price: Schema.Number
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const V3TransactionsMicropayPostResponseDetail: Schema.Schema<V3TransactionsMicropayPostResponseDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wechatpay_contribute_amount: Schema.optional(Schema.Number),
@@ -3747,22 +3747,22 @@ const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropayPostBo
       goods_detail: Schema.optional(Schema.Array(V3TransactionsMicropayPostResponseDetailGoodsDetail))
     })
     const V3TransactionsMicropayPostResponse: Schema.Schema<V3TransactionsMicropayPostResponse> = Schema.Struct({
-      id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
+      id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      trade_type: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      bank_type: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
+      trade_state_desc: Schema.optional(Schema.String),
+      bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      success_time: Schema.String,
+      success_time: Schema.optional(Schema.String),
       payer: Schema.optional(V3TransactionsMicropayPostResponsePayer),
-      amount: V3TransactionsMicropayPostResponseAmount,
+      amount: Schema.optional(V3TransactionsMicropayPostResponseAmount),
       detail: Schema.optional(Schema.Array(V3TransactionsMicropayPostResponseDetail))
     })
     return {
@@ -4028,7 +4028,7 @@ export interface V3TransactionsMwebPostResponse {
    * 支付跳转链接
    * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
    */
-  readonly mweb_url: string
+  readonly mweb_url?: string | undefined
 }
 
 const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBody, V3TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4095,7 +4095,7 @@ const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBody, V3Tr
       detail: Schema.optional(Schema.Array(V3TransactionsMwebPostBodyDetail))
     })
     const V3TransactionsMwebPostResponse: Schema.Schema<V3TransactionsMwebPostResponse> = Schema.Struct({
-      mweb_url: Schema.String
+      mweb_url: Schema.optional(Schema.String)
     })
     return {
       body: V3TransactionsMwebPostBody,
@@ -4320,7 +4320,7 @@ export interface V3TransactionsNativePostResponse {
    * 二维码链接
    * @example "weixin://wxpay/s/An4baqw"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePostBody, V3TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4387,7 +4387,7 @@ const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePostBody, 
       detail: Schema.optional(Schema.Array(V3TransactionsNativePostBodyDetail))
     })
     const V3TransactionsNativePostResponse: Schema.Schema<V3TransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.String
+      code_url: Schema.optional(Schema.String)
     })
     return {
       body: V3TransactionsNativePostBody,
@@ -4434,27 +4434,27 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * APPID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 机构商户号
    * @example "1900000100"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 机构APPID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户APPID
    * @example "wx8888888888888888"
@@ -4464,12 +4464,12 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000000002104083200000488"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -4480,32 +4480,32 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponse {
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MWEB`, `MICROPAY` (decoded as any string: more may come).
    * @example "APP"
    */
-  readonly trade_type: string
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MWEB" | "MICROPAY" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
    */
-  readonly bank_type: string
+  readonly bank_type?: string | undefined
   /**
    * 支付完成时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc: string
+  readonly trade_state_desc?: string | undefined
   /** 支付者 */
-  readonly payer: V3TransactionsOutTradeNoOutTradeNoGetResponsePayer
+  readonly payer?: V3TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: V3TransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: V3TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 优惠功能 */
   readonly promotion_detail?: ReadonlyArray<V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
@@ -4533,22 +4533,22 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 888
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 订单标价币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户支付币种
    * @example "HKD"
    */
-  readonly payer_currency: string
+  readonly payer_currency?: string | undefined
   /** 汇率信息 */
   readonly exchange_rate?: V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate | undefined
 }
@@ -4559,7 +4559,7 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate
    * Documented values: `SETTLEMENT_RATE` (decoded as any string: more may come).
    * @example "SETTLEMENT_RATE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SETTLEMENT_RATE" | (string & {}) | undefined
   /**
    * 汇率值
    * @example 80000000
@@ -4572,7 +4572,7 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -4583,23 +4583,23 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type?: string | undefined
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠币种
    * @example "HKD"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -4629,7 +4629,7 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoo
    * 商品编码
    * @example "12345"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品备注
    * @example "1001"
@@ -4639,17 +4639,17 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoo
    * 商品优惠金额
    * @example 100
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品价格
    * @example 528800
    */
-  readonly price: number
+  readonly price?: number | undefined
 }
 
 const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoGetRequest, V3TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4674,30 +4674,30 @@ const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3TransactionsOut
       sub_openid: Schema.optional(Schema.String)
     })
     const V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SETTLEMENT_RATE")),
       rate: Schema.optional(Schema.Number)
     })
     const V3TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      payer_total: Schema.Number,
-      currency: Schema.String,
-      payer_currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
       exchange_rate: Schema.optional(V3TransactionsOutTradeNoOutTradeNoGetResponseAmountExchangeRate)
     })
     const V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       goods_remark: Schema.optional(Schema.String),
-      discount_amount: Schema.Number,
-      quantity: Schema.Number,
-      price: Schema.Number
+      discount_amount: Schema.optional(Schema.Number),
+      quantity: Schema.optional(Schema.Number),
+      price: Schema.optional(Schema.Number)
     })
     const V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
-      currency: Schema.String,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
       wxpay_contribute_amount: Schema.optional(Schema.Number),
       merchant_contribute_amount: Schema.optional(Schema.Number),
@@ -4705,22 +4705,22 @@ const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3TransactionsOut
       goods_detail: Schema.optional(Schema.Array(V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
     })
     const V3TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<V3TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
-      bank_type: Schema.String,
-      success_time: Schema.String,
-      trade_state: Schema.String,
-      trade_state_desc: Schema.String,
-      payer: V3TransactionsOutTradeNoOutTradeNoGetResponsePayer,
-      amount: V3TransactionsOutTradeNoOutTradeNoGetResponseAmount,
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MWEB", "MICROPAY")),
+      bank_type: Schema.optional(Schema.String),
+      success_time: Schema.optional(Schema.String),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
+      trade_state_desc: Schema.optional(Schema.String),
+      payer: Schema.optional(V3TransactionsOutTradeNoOutTradeNoGetResponsePayer),
+      amount: Schema.optional(V3TransactionsOutTradeNoOutTradeNoGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {

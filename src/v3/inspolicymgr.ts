@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/inspolicymgr/deduct/authorizations ----
 
@@ -50,7 +50,7 @@ export interface DeductAuthorizationsPostResponse {
    * 商户保险编号
    * @example "Auisihsiahishishi4hihsid123418id"
    */
-  readonly out_insurance_no: string
+  readonly out_insurance_no?: string | undefined
   /**
    * 商户APPID
    * @example "wxd678efh567hg6787"
@@ -60,23 +60,23 @@ export interface DeductAuthorizationsPostResponse {
    * 保险代扣模板ID
    * @example "12535"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 保险名称
    * @example "微医保·百万医疗险"
    */
-  readonly insurance_name: string
+  readonly insurance_name?: string | undefined
   /**
    * 授权状态
    * Documented values: `AUTH_STATE_INIT`, `AUTH_STATE_PENDING`, `AUTH_STATE_GRANTED`, `AUTH_STATE_DENIED`, `AUTH_STATE_EXPIRED` (decoded as any string: more may come).
    * @example "AUTH_STATE_GRANTED"
    */
-  readonly auth_state: string
+  readonly auth_state?: "AUTH_STATE_INIT" | "AUTH_STATE_PENDING" | "AUTH_STATE_GRANTED" | "AUTH_STATE_DENIED" | "AUTH_STATE_EXPIRED" | (string & {}) | undefined
   /**
    * 用户授权时间
    * @example "2025-09-21T17:11:12+08:00"
@@ -100,12 +100,12 @@ const deductAuthorizationsPost: Endpoint.Endpoint<DeductAuthorizationsPostBody, 
       payee_appid: Schema.optional(Schema.String)
     })
     const DeductAuthorizationsPostResponse: Schema.Schema<DeductAuthorizationsPostResponse> = Schema.Struct({
-      out_insurance_no: Schema.String,
+      out_insurance_no: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      insurance_name: Schema.String,
-      auth_state: Schema.String,
+      plan_id: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String),
+      insurance_name: Schema.optional(Schema.String),
+      auth_state: Schema.optional(OpenEnum("AUTH_STATE_INIT", "AUTH_STATE_PENDING", "AUTH_STATE_GRANTED", "AUTH_STATE_DENIED", "AUTH_STATE_EXPIRED")),
       user_auth_time: Schema.optional(Schema.String)
     })
     return {
@@ -140,33 +140,33 @@ export interface DeductAuthorizationsOutInsuranceNoGetResponse {
    * 商户保险编号
    * @example "Auisihsiahishishi4hihsid123418id"
    */
-  readonly out_insurance_no: string
+  readonly out_insurance_no?: string | undefined
   /**
    * 公众账号ID
    * @example "wx7f3f0032b6e6f0cc"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 保险代扣模板ID
    * @example "12535"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 保险名称
    * @example "微医保·百万医疗险"
    */
-  readonly insurance_name: string
+  readonly insurance_name?: string | undefined
   /**
    * 授权状态
    * Documented values: `AUTH_STATE_INIT`, `AUTH_STATE_PENDING`, `AUTH_STATE_GRANTED`, `AUTH_STATE_DENIED`, `AUTH_STATE_EXPIRED` (decoded as any string: more may come).
    * @example "AUTH_STATE_GRANTED"
    */
-  readonly auth_state: string
+  readonly auth_state?: "AUTH_STATE_INIT" | "AUTH_STATE_PENDING" | "AUTH_STATE_GRANTED" | "AUTH_STATE_DENIED" | "AUTH_STATE_EXPIRED" | (string & {}) | undefined
   /**
    * 用户授权时间
    * @example "2025-09-21T17:11:12+08:00"
@@ -184,12 +184,12 @@ const deductAuthorizationsOutInsuranceNoGet: Endpoint.Endpoint<DeductAuthorizati
       out_insurance_no: Schema.NonEmptyString
     })
     const DeductAuthorizationsOutInsuranceNoGetResponse: Schema.Schema<DeductAuthorizationsOutInsuranceNoGetResponse> = Schema.Struct({
-      out_insurance_no: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      insurance_name: Schema.String,
-      auth_state: Schema.String,
+      out_insurance_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String),
+      insurance_name: Schema.optional(Schema.String),
+      auth_state: Schema.optional(OpenEnum("AUTH_STATE_INIT", "AUTH_STATE_PENDING", "AUTH_STATE_GRANTED", "AUTH_STATE_DENIED", "AUTH_STATE_EXPIRED")),
       user_auth_time: Schema.optional(Schema.String)
     })
     return {
@@ -347,36 +347,36 @@ export interface DeductPoliciesPostResponse {
    * 商户保险编号
    * @example "Auisihsiahishishi4hihsid123418id"
    */
-  readonly out_insurance_no: string
+  readonly out_insurance_no?: string | undefined
   /**
    * 保险名称
    * @example "微医保·百万医疗险"
    */
-  readonly insurance_name: string
+  readonly insurance_name?: string | undefined
   /** 被保险人姓名列表 */
-  readonly insured_name_list: ReadonlyArray<string>
+  readonly insured_name_list?: ReadonlyArray<string> | undefined
   /**
    * 承保公司代码
    * @example "1001"
    */
-  readonly insurance_company_code: string
+  readonly insurance_company_code?: string | undefined
   /**
    * 保单生效时间
    * @example "2025-09-21T17:11:12+08:00"
    */
-  readonly effective_time: string
+  readonly effective_time?: string | undefined
   /**
    * 保单失效时间
    * @example "2025-09-21T17:11:12+08:00"
    */
-  readonly expired_time: string
+  readonly expired_time?: string | undefined
   /**
    * 保障详情
    * @example "可保190种疾病，确诊一次性赔付"
    */
-  readonly coverage_detail: string
+  readonly coverage_detail?: string | undefined
   /** 是否支持续保 */
-  readonly support_renewal: boolean
+  readonly support_renewal?: boolean | undefined
   /**
    * 可续保开始时间
    * @example "2025-09-21T17:11:12+08:00"
@@ -392,7 +392,7 @@ export interface DeductPoliciesPostResponse {
    * Documented values: `POLICY_TYPE_OTHER`, `POLICY_TYPE_MEDICAL`, `POLICY_TYPE_ACCIDENT`, `POLICY_TYPE_CRITICAL`, `POLICY_TYPE_CAR`, `POLICY_TYPE_LIFE`, `POLICY_TYPE_PROPERTY`, `POLICY_TYPE_PET`, `POLICY_TYPE_ANNUITY` (decoded as any string: more may come).
    * @example "POLICY_TYPE_OTHER"
    */
-  readonly policy_type: string
+  readonly policy_type?: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY" | (string & {}) | undefined
   /**
    * 车牌信息
    * @example "粤B·AB123"
@@ -413,7 +413,7 @@ export interface DeductPoliciesPostResponse {
    * Documented values: `POLICY_STATE_ISSUING`, `POLICY_STATE_APPROVED`, `POLICY_STATE_DECLINED`, `POLICY_STATE_INACTIVE` (decoded as any string: more may come).
    * @example "POLICY_STATE_ISSUING"
    */
-  readonly policy_state: string
+  readonly policy_state?: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE" | (string & {}) | undefined
   /**
    * 保司保单号
    * @example "Coisihsiaxishishi4hihsid1ii411co"
@@ -423,33 +423,33 @@ export interface DeductPoliciesPostResponse {
    * 委托代扣模板ID
    * @example "12535"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /** 保单的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<number>
+  readonly policy_periods?: ReadonlyArray<number> | undefined
   /** 是否为赠险 */
-  readonly free_insurance: boolean
+  readonly free_insurance?: boolean | undefined
   /** 是否与其它保单合并扣费 */
   readonly combined_payment?: boolean | undefined
   /**
    * 缴费方式
    * Documented values: `PAYMENT_METHOD_OTHER`, `PAYMENT_METHOD_PERIOD`, `PAYMENT_METHOD_LUMP_SUM` (decoded as any string: more may come).
    */
-  readonly payment_method?: string | undefined
+  readonly payment_method?: "PAYMENT_METHOD_OTHER" | "PAYMENT_METHOD_PERIOD" | "PAYMENT_METHOD_LUMP_SUM" | (string & {}) | undefined
   /**
    * 期交保费模式
    * Documented values: `PERIOD_PREMIUM_MODE_EQUAL`, `PERIOD_PREMIUM_MODE_FIRST_DIFF`, `PERIOD_PREMIUM_MODE_MULTI_DIFF` (decoded as any string: more may come).
    */
-  readonly period_premium_mode?: string | undefined
+  readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | (string & {}) | undefined
   /**
    * 缴费周期
    * Documented values: `PAYMENT_PERIOD_DAY`, `PAYMENT_PERIOD_WEEK`, `PAYMENT_PERIOD_BIWEEKLY`, `PAYMENT_PERIOD_MONTH`, `PAYMENT_PERIOD_QUARTER`, `PAYMENT_PERIOD_HALF_YEAR`, `PAYMENT_PERIOD_YEAR` (decoded as any string: more may come).
    */
-  readonly payment_period?: string | undefined
+  readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | (string & {}) | undefined
   /**
    * 首期保费金额
    * @example 8000
@@ -464,7 +464,7 @@ export interface DeductPoliciesPostResponse {
    * 保障期限类型
    * Documented values: `COVERAGE_TERM_TYPE_FIXED_DATE`, `COVERAGE_TERM_TYPE_LIFETIME` (decoded as any string: more may come).
    */
-  readonly coverage_term_type?: string | undefined
+  readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
 const deductPoliciesPost: Endpoint.Endpoint<DeductPoliciesPostBody, DeductPoliciesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -508,33 +508,33 @@ const deductPoliciesPost: Endpoint.Endpoint<DeductPoliciesPostBody, DeductPolici
       payee_openid: Schema.optional(Schema.String)
     })
     const DeductPoliciesPostResponse: Schema.Schema<DeductPoliciesPostResponse> = Schema.Struct({
-      out_insurance_no: Schema.String,
-      insurance_name: Schema.String,
-      insured_name_list: Schema.Array(Schema.String),
-      insurance_company_code: Schema.String,
-      effective_time: Schema.String,
-      expired_time: Schema.String,
-      coverage_detail: Schema.String,
-      support_renewal: Schema.Boolean,
+      out_insurance_no: Schema.optional(Schema.String),
+      insurance_name: Schema.optional(Schema.String),
+      insured_name_list: Schema.optional(Schema.Array(Schema.String)),
+      insurance_company_code: Schema.optional(Schema.String),
+      effective_time: Schema.optional(Schema.String),
+      expired_time: Schema.optional(Schema.String),
+      coverage_detail: Schema.optional(Schema.String),
+      support_renewal: Schema.optional(Schema.Boolean),
       start_renewal_time: Schema.optional(Schema.String),
       end_renewal_time: Schema.optional(Schema.String),
-      policy_type: Schema.String,
+      policy_type: Schema.optional(OpenEnum("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
       car_number: Schema.optional(Schema.String),
       pet_name: Schema.optional(Schema.String),
       address: Schema.optional(Schema.String),
-      policy_state: Schema.String,
+      policy_state: Schema.optional(OpenEnum("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
       policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      policy_periods: Schema.Array(Schema.Number),
-      free_insurance: Schema.Boolean,
+      plan_id: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String),
+      policy_periods: Schema.optional(Schema.Array(Schema.Number)),
+      free_insurance: Schema.optional(Schema.Boolean),
       combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(Schema.String),
-      period_premium_mode: Schema.optional(Schema.String),
-      payment_period: Schema.optional(Schema.String),
+      payment_method: Schema.optional(OpenEnum("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
+      period_premium_mode: Schema.optional(OpenEnum("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
+      payment_period: Schema.optional(OpenEnum("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
       first_period_amount: Schema.optional(Schema.Number),
       subsequent_period_amount: Schema.optional(Schema.Number),
-      coverage_term_type: Schema.optional(Schema.String)
+      coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
     })
     return {
       body: DeductPoliciesPostBody,
@@ -583,36 +583,36 @@ export interface DeductPoliciesOutInsuranceNoGetResponse {
    * 商户保险编号
    * @example "Auisihsiahishishi4hihsid123418id"
    */
-  readonly out_insurance_no: string
+  readonly out_insurance_no?: string | undefined
   /**
    * 保险名称
    * @example "微医保·百万医疗险"
    */
-  readonly insurance_name: string
+  readonly insurance_name?: string | undefined
   /** 被保险人姓名列表 */
-  readonly insured_name_list: ReadonlyArray<string>
+  readonly insured_name_list?: ReadonlyArray<string> | undefined
   /**
    * 承保公司代码
    * @example "1001"
    */
-  readonly insurance_company_code: string
+  readonly insurance_company_code?: string | undefined
   /**
    * 保单生效时间
    * @example "2025-09-21T17:11:12+08:00"
    */
-  readonly effective_time: string
+  readonly effective_time?: string | undefined
   /**
    * 保单失效时间
    * @example "2025-09-21T17:11:12+08:00"
    */
-  readonly expired_time: string
+  readonly expired_time?: string | undefined
   /**
    * 保障详情
    * @example "可保190种疾病，确诊一次性赔付"
    */
-  readonly coverage_detail: string
+  readonly coverage_detail?: string | undefined
   /** 是否支持续保 */
-  readonly support_renewal: boolean
+  readonly support_renewal?: boolean | undefined
   /**
    * 可续保开始时间
    * @example "2025-09-21T17:11:12+08:00"
@@ -628,7 +628,7 @@ export interface DeductPoliciesOutInsuranceNoGetResponse {
    * Documented values: `POLICY_TYPE_OTHER`, `POLICY_TYPE_MEDICAL`, `POLICY_TYPE_ACCIDENT`, `POLICY_TYPE_CRITICAL`, `POLICY_TYPE_CAR`, `POLICY_TYPE_LIFE`, `POLICY_TYPE_PROPERTY`, `POLICY_TYPE_PET`, `POLICY_TYPE_ANNUITY` (decoded as any string: more may come).
    * @example "POLICY_TYPE_OTHER"
    */
-  readonly policy_type: string
+  readonly policy_type?: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY" | (string & {}) | undefined
   /**
    * 车牌信息
    * @example "粤B·AB123"
@@ -649,7 +649,7 @@ export interface DeductPoliciesOutInsuranceNoGetResponse {
    * Documented values: `POLICY_STATE_ISSUING`, `POLICY_STATE_APPROVED`, `POLICY_STATE_DECLINED`, `POLICY_STATE_INACTIVE` (decoded as any string: more may come).
    * @example "POLICY_STATE_ISSUING"
    */
-  readonly policy_state: string
+  readonly policy_state?: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE" | (string & {}) | undefined
   /**
    * 保司保单号
    * @example "Coisihsiaxishishi4hihsid1ii411co"
@@ -659,33 +659,33 @@ export interface DeductPoliciesOutInsuranceNoGetResponse {
    * 委托代扣模板ID
    * @example "12535"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /** 保单的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<number>
+  readonly policy_periods?: ReadonlyArray<number> | undefined
   /** 是否为赠险 */
-  readonly free_insurance: boolean
+  readonly free_insurance?: boolean | undefined
   /** 是否与其它保单合并扣费 */
   readonly combined_payment?: boolean | undefined
   /**
    * 缴费方式
    * Documented values: `PAYMENT_METHOD_OTHER`, `PAYMENT_METHOD_PERIOD`, `PAYMENT_METHOD_LUMP_SUM` (decoded as any string: more may come).
    */
-  readonly payment_method?: string | undefined
+  readonly payment_method?: "PAYMENT_METHOD_OTHER" | "PAYMENT_METHOD_PERIOD" | "PAYMENT_METHOD_LUMP_SUM" | (string & {}) | undefined
   /**
    * 期交保费模式
    * Documented values: `PERIOD_PREMIUM_MODE_EQUAL`, `PERIOD_PREMIUM_MODE_FIRST_DIFF`, `PERIOD_PREMIUM_MODE_MULTI_DIFF` (decoded as any string: more may come).
    */
-  readonly period_premium_mode?: string | undefined
+  readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | (string & {}) | undefined
   /**
    * 缴费周期
    * Documented values: `PAYMENT_PERIOD_DAY`, `PAYMENT_PERIOD_WEEK`, `PAYMENT_PERIOD_BIWEEKLY`, `PAYMENT_PERIOD_MONTH`, `PAYMENT_PERIOD_QUARTER`, `PAYMENT_PERIOD_HALF_YEAR`, `PAYMENT_PERIOD_YEAR` (decoded as any string: more may come).
    */
-  readonly payment_period?: string | undefined
+  readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | (string & {}) | undefined
   /**
    * 首期保费金额
    * @example 8000
@@ -700,7 +700,7 @@ export interface DeductPoliciesOutInsuranceNoGetResponse {
    * 保障期限类型
    * Documented values: `COVERAGE_TERM_TYPE_FIXED_DATE`, `COVERAGE_TERM_TYPE_LIFETIME` (decoded as any string: more may come).
    */
-  readonly coverage_term_type?: string | undefined
+  readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
 const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoGetParams, DeductPoliciesOutInsuranceNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -713,33 +713,33 @@ const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOutInsura
       out_insurance_no: Schema.NonEmptyString
     })
     const DeductPoliciesOutInsuranceNoGetResponse: Schema.Schema<DeductPoliciesOutInsuranceNoGetResponse> = Schema.Struct({
-      out_insurance_no: Schema.String,
-      insurance_name: Schema.String,
-      insured_name_list: Schema.Array(Schema.String),
-      insurance_company_code: Schema.String,
-      effective_time: Schema.String,
-      expired_time: Schema.String,
-      coverage_detail: Schema.String,
-      support_renewal: Schema.Boolean,
+      out_insurance_no: Schema.optional(Schema.String),
+      insurance_name: Schema.optional(Schema.String),
+      insured_name_list: Schema.optional(Schema.Array(Schema.String)),
+      insurance_company_code: Schema.optional(Schema.String),
+      effective_time: Schema.optional(Schema.String),
+      expired_time: Schema.optional(Schema.String),
+      coverage_detail: Schema.optional(Schema.String),
+      support_renewal: Schema.optional(Schema.Boolean),
       start_renewal_time: Schema.optional(Schema.String),
       end_renewal_time: Schema.optional(Schema.String),
-      policy_type: Schema.String,
+      policy_type: Schema.optional(OpenEnum("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
       car_number: Schema.optional(Schema.String),
       pet_name: Schema.optional(Schema.String),
       address: Schema.optional(Schema.String),
-      policy_state: Schema.String,
+      policy_state: Schema.optional(OpenEnum("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
       policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      policy_periods: Schema.Array(Schema.Number),
-      free_insurance: Schema.Boolean,
+      plan_id: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String),
+      policy_periods: Schema.optional(Schema.Array(Schema.Number)),
+      free_insurance: Schema.optional(Schema.Boolean),
       combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(Schema.String),
-      period_premium_mode: Schema.optional(Schema.String),
-      payment_period: Schema.optional(Schema.String),
+      payment_method: Schema.optional(OpenEnum("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
+      period_premium_mode: Schema.optional(OpenEnum("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
+      payment_period: Schema.optional(OpenEnum("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
       first_period_amount: Schema.optional(Schema.Number),
       subsequent_period_amount: Schema.optional(Schema.Number),
-      coverage_term_type: Schema.optional(Schema.String)
+      coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
     })
     return {
       params: DeductPoliciesOutInsuranceNoGetParams,
@@ -892,36 +892,36 @@ export interface DeductPoliciesOutInsuranceNoPatchResponse {
    * 商户保险编号
    * @example "Auisihsiahishishi4hihsid123418id"
    */
-  readonly out_insurance_no: string
+  readonly out_insurance_no?: string | undefined
   /**
    * 保险名称
    * @example "微医保·百万医疗险"
    */
-  readonly insurance_name: string
+  readonly insurance_name?: string | undefined
   /** 被保险人姓名列表 */
-  readonly insured_name_list: ReadonlyArray<string>
+  readonly insured_name_list?: ReadonlyArray<string> | undefined
   /**
    * 承保公司代码
    * @example "1001"
    */
-  readonly insurance_company_code: string
+  readonly insurance_company_code?: string | undefined
   /**
    * 保单生效时间
    * @example "2025-09-21T17:11:12+08:00"
    */
-  readonly effective_time: string
+  readonly effective_time?: string | undefined
   /**
    * 保单失效时间
    * @example "2025-09-21T17:11:12+08:00"
    */
-  readonly expired_time: string
+  readonly expired_time?: string | undefined
   /**
    * 保障详情
    * @example "可保190种疾病，确诊一次性赔付"
    */
-  readonly coverage_detail: string
+  readonly coverage_detail?: string | undefined
   /** 是否支持续保 */
-  readonly support_renewal: boolean
+  readonly support_renewal?: boolean | undefined
   /**
    * 可续保开始时间
    * @example "2025-09-21T17:11:12+08:00"
@@ -937,7 +937,7 @@ export interface DeductPoliciesOutInsuranceNoPatchResponse {
    * Documented values: `POLICY_TYPE_OTHER`, `POLICY_TYPE_MEDICAL`, `POLICY_TYPE_ACCIDENT`, `POLICY_TYPE_CRITICAL`, `POLICY_TYPE_CAR`, `POLICY_TYPE_LIFE`, `POLICY_TYPE_PROPERTY`, `POLICY_TYPE_PET`, `POLICY_TYPE_ANNUITY` (decoded as any string: more may come).
    * @example "POLICY_TYPE_OTHER"
    */
-  readonly policy_type: string
+  readonly policy_type?: "POLICY_TYPE_OTHER" | "POLICY_TYPE_MEDICAL" | "POLICY_TYPE_ACCIDENT" | "POLICY_TYPE_CRITICAL" | "POLICY_TYPE_CAR" | "POLICY_TYPE_LIFE" | "POLICY_TYPE_PROPERTY" | "POLICY_TYPE_PET" | "POLICY_TYPE_ANNUITY" | (string & {}) | undefined
   /**
    * 车牌信息
    * @example "粤B·AB123"
@@ -958,7 +958,7 @@ export interface DeductPoliciesOutInsuranceNoPatchResponse {
    * Documented values: `POLICY_STATE_ISSUING`, `POLICY_STATE_APPROVED`, `POLICY_STATE_DECLINED`, `POLICY_STATE_INACTIVE` (decoded as any string: more may come).
    * @example "POLICY_STATE_ISSUING"
    */
-  readonly policy_state: string
+  readonly policy_state?: "POLICY_STATE_ISSUING" | "POLICY_STATE_APPROVED" | "POLICY_STATE_DECLINED" | "POLICY_STATE_INACTIVE" | (string & {}) | undefined
   /**
    * 保司保单号
    * @example "Coisihsiaxishishi4hihsid1ii411co"
@@ -968,33 +968,33 @@ export interface DeductPoliciesOutInsuranceNoPatchResponse {
    * 委托代扣模板ID
    * @example "12535"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /** 保单的扣费周期列表 */
-  readonly policy_periods: ReadonlyArray<number>
+  readonly policy_periods?: ReadonlyArray<number> | undefined
   /** 是否为赠险 */
-  readonly free_insurance: boolean
+  readonly free_insurance?: boolean | undefined
   /** 是否与其它保单合并扣费 */
   readonly combined_payment?: boolean | undefined
   /**
    * 缴费方式
    * Documented values: `PAYMENT_METHOD_OTHER`, `PAYMENT_METHOD_PERIOD`, `PAYMENT_METHOD_LUMP_SUM` (decoded as any string: more may come).
    */
-  readonly payment_method?: string | undefined
+  readonly payment_method?: "PAYMENT_METHOD_OTHER" | "PAYMENT_METHOD_PERIOD" | "PAYMENT_METHOD_LUMP_SUM" | (string & {}) | undefined
   /**
    * 期交保费模式
    * Documented values: `PERIOD_PREMIUM_MODE_EQUAL`, `PERIOD_PREMIUM_MODE_FIRST_DIFF`, `PERIOD_PREMIUM_MODE_MULTI_DIFF` (decoded as any string: more may come).
    */
-  readonly period_premium_mode?: string | undefined
+  readonly period_premium_mode?: "PERIOD_PREMIUM_MODE_EQUAL" | "PERIOD_PREMIUM_MODE_FIRST_DIFF" | "PERIOD_PREMIUM_MODE_MULTI_DIFF" | (string & {}) | undefined
   /**
    * 缴费周期
    * Documented values: `PAYMENT_PERIOD_DAY`, `PAYMENT_PERIOD_WEEK`, `PAYMENT_PERIOD_BIWEEKLY`, `PAYMENT_PERIOD_MONTH`, `PAYMENT_PERIOD_QUARTER`, `PAYMENT_PERIOD_HALF_YEAR`, `PAYMENT_PERIOD_YEAR` (decoded as any string: more may come).
    */
-  readonly payment_period?: string | undefined
+  readonly payment_period?: "PAYMENT_PERIOD_DAY" | "PAYMENT_PERIOD_WEEK" | "PAYMENT_PERIOD_BIWEEKLY" | "PAYMENT_PERIOD_MONTH" | "PAYMENT_PERIOD_QUARTER" | "PAYMENT_PERIOD_HALF_YEAR" | "PAYMENT_PERIOD_YEAR" | (string & {}) | undefined
   /**
    * 首期保费金额
    * @example 8000
@@ -1009,7 +1009,7 @@ export interface DeductPoliciesOutInsuranceNoPatchResponse {
    * 保障期限类型
    * Documented values: `COVERAGE_TERM_TYPE_FIXED_DATE`, `COVERAGE_TERM_TYPE_LIFETIME` (decoded as any string: more may come).
    */
-  readonly coverage_term_type?: string | undefined
+  readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
 const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoPatchRequest, DeductPoliciesOutInsuranceNoPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1050,33 +1050,33 @@ const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPoliciesOutInsu
       coverage_term_type: Schema.optional(Schema.Literal("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
     })
     const DeductPoliciesOutInsuranceNoPatchResponse: Schema.Schema<DeductPoliciesOutInsuranceNoPatchResponse> = Schema.Struct({
-      out_insurance_no: Schema.String,
-      insurance_name: Schema.String,
-      insured_name_list: Schema.Array(Schema.String),
-      insurance_company_code: Schema.String,
-      effective_time: Schema.String,
-      expired_time: Schema.String,
-      coverage_detail: Schema.String,
-      support_renewal: Schema.Boolean,
+      out_insurance_no: Schema.optional(Schema.String),
+      insurance_name: Schema.optional(Schema.String),
+      insured_name_list: Schema.optional(Schema.Array(Schema.String)),
+      insurance_company_code: Schema.optional(Schema.String),
+      effective_time: Schema.optional(Schema.String),
+      expired_time: Schema.optional(Schema.String),
+      coverage_detail: Schema.optional(Schema.String),
+      support_renewal: Schema.optional(Schema.Boolean),
       start_renewal_time: Schema.optional(Schema.String),
       end_renewal_time: Schema.optional(Schema.String),
-      policy_type: Schema.String,
+      policy_type: Schema.optional(OpenEnum("POLICY_TYPE_OTHER", "POLICY_TYPE_MEDICAL", "POLICY_TYPE_ACCIDENT", "POLICY_TYPE_CRITICAL", "POLICY_TYPE_CAR", "POLICY_TYPE_LIFE", "POLICY_TYPE_PROPERTY", "POLICY_TYPE_PET", "POLICY_TYPE_ANNUITY")),
       car_number: Schema.optional(Schema.String),
       pet_name: Schema.optional(Schema.String),
       address: Schema.optional(Schema.String),
-      policy_state: Schema.String,
+      policy_state: Schema.optional(OpenEnum("POLICY_STATE_ISSUING", "POLICY_STATE_APPROVED", "POLICY_STATE_DECLINED", "POLICY_STATE_INACTIVE")),
       policy_code: Schema.optional(Schema.String),
-      plan_id: Schema.String,
-      out_contract_code: Schema.String,
-      policy_periods: Schema.Array(Schema.Number),
-      free_insurance: Schema.Boolean,
+      plan_id: Schema.optional(Schema.String),
+      out_contract_code: Schema.optional(Schema.String),
+      policy_periods: Schema.optional(Schema.Array(Schema.Number)),
+      free_insurance: Schema.optional(Schema.Boolean),
       combined_payment: Schema.optional(Schema.Boolean),
-      payment_method: Schema.optional(Schema.String),
-      period_premium_mode: Schema.optional(Schema.String),
-      payment_period: Schema.optional(Schema.String),
+      payment_method: Schema.optional(OpenEnum("PAYMENT_METHOD_OTHER", "PAYMENT_METHOD_PERIOD", "PAYMENT_METHOD_LUMP_SUM")),
+      period_premium_mode: Schema.optional(OpenEnum("PERIOD_PREMIUM_MODE_EQUAL", "PERIOD_PREMIUM_MODE_FIRST_DIFF", "PERIOD_PREMIUM_MODE_MULTI_DIFF")),
+      payment_period: Schema.optional(OpenEnum("PAYMENT_PERIOD_DAY", "PAYMENT_PERIOD_WEEK", "PAYMENT_PERIOD_BIWEEKLY", "PAYMENT_PERIOD_MONTH", "PAYMENT_PERIOD_QUARTER", "PAYMENT_PERIOD_HALF_YEAR", "PAYMENT_PERIOD_YEAR")),
       first_period_amount: Schema.optional(Schema.Number),
       subsequent_period_amount: Schema.optional(Schema.Number),
-      coverage_term_type: Schema.optional(Schema.String)
+      coverage_term_type: Schema.optional(OpenEnum("COVERAGE_TERM_TYPE_FIXED_DATE", "COVERAGE_TERM_TYPE_LIFETIME"))
     })
     return {
       params: DeductPoliciesOutInsuranceNoPatchParams,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/iotmanage/device-inspections/{device_sn} ----
 
@@ -16,30 +17,30 @@ export interface DeviceInspectionsDeviceSnGetParams {
 
 export interface DeviceInspectionsDeviceSnGetResponse {
   /** 设备序列号 */
-  readonly device_sn: string
+  readonly device_sn?: string | undefined
   /** 有线网卡MAC地址 */
-  readonly wired_mac: string
+  readonly wired_mac?: string | undefined
   /** 无线网卡MAC地址 */
-  readonly wireless_mac: string
+  readonly wireless_mac?: string | undefined
   /** 蓝牙MAC地址 */
-  readonly bluetooth_mac: string
+  readonly bluetooth_mac?: string | undefined
   /** 刷脸应用版本号 */
-  readonly app_version: string
+  readonly app_version?: string | undefined
   /** 摄像头序列号 */
-  readonly camera_sn: string
+  readonly camera_sn?: string | undefined
   /** 国际移动设备识别码 */
-  readonly imei: string
+  readonly imei?: string | undefined
   /**
    * 查询结果
    * Documented values: `SUCCESS`, `WARN`, `FAIL` (decoded as any string: more may come).
    */
-  readonly result: string
+  readonly result?: "SUCCESS" | "WARN" | "FAIL" | (string & {}) | undefined
   /** 错误信息 */
   readonly errors?: ReadonlyArray<string> | undefined
   /** 告警信息 */
   readonly warnings?: ReadonlyArray<string> | undefined
   /** 查询时间 */
-  readonly inspect_time: string
+  readonly inspect_time?: string | undefined
 }
 
 const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDeviceSnGetParams, DeviceInspectionsDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -53,17 +54,17 @@ const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDeviceSnG
       device_sn: Schema.NonEmptyString
     })
     const DeviceInspectionsDeviceSnGetResponse: Schema.Schema<DeviceInspectionsDeviceSnGetResponse> = Schema.Struct({
-      device_sn: Schema.String,
-      wired_mac: Schema.String,
-      wireless_mac: Schema.String,
-      bluetooth_mac: Schema.String,
-      app_version: Schema.String,
-      camera_sn: Schema.String,
-      imei: Schema.String,
-      result: Schema.String,
+      device_sn: Schema.optional(Schema.String),
+      wired_mac: Schema.optional(Schema.String),
+      wireless_mac: Schema.optional(Schema.String),
+      bluetooth_mac: Schema.optional(Schema.String),
+      app_version: Schema.optional(Schema.String),
+      camera_sn: Schema.optional(Schema.String),
+      imei: Schema.optional(Schema.String),
+      result: Schema.optional(OpenEnum("SUCCESS", "WARN", "FAIL")),
       errors: Schema.optional(Schema.Array(Schema.String)),
       warnings: Schema.optional(Schema.Array(Schema.String)),
-      inspect_time: Schema.String
+      inspect_time: Schema.optional(Schema.String)
     })
     return {
       params: DeviceInspectionsDeviceSnGetParams,
@@ -101,24 +102,24 @@ export interface DevicesGetQuery {
 
 export interface DevicesGetResponse {
   /** 设备列表 */
-  readonly data: ReadonlyArray<DevicesGetResponseData>
+  readonly data?: ReadonlyArray<DevicesGetResponseData> | undefined
   /**
    * 请求资源起始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 最大资源条数
    * @example 5
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 资源总条数
    * @example 1234
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 相关链接 */
-  readonly links: DevicesGetResponseLinks
+  readonly links?: DevicesGetResponseLinks | undefined
 }
 
 export interface DevicesGetResponseData {
@@ -146,7 +147,7 @@ export interface DevicesGetResponseData {
    * 激活状态
    * Documented values: `ACTIVATED`, `INACTIVATED` (decoded as any string: more may come).
    */
-  readonly activation_status?: string | undefined
+  readonly activation_status?: "ACTIVATED" | "INACTIVATED" | (string & {}) | undefined
   /** 激活时间 */
   readonly activation_time?: string | undefined
   /** 商户号 */
@@ -190,7 +191,7 @@ const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, CommonE
       app_scene_code: Schema.optional(Schema.String),
       app_scene: Schema.optional(Schema.String),
       operating_system: Schema.optional(Schema.String),
-      activation_status: Schema.optional(Schema.String),
+      activation_status: Schema.optional(OpenEnum("ACTIVATED", "INACTIVATED")),
       activation_time: Schema.optional(Schema.String),
       mchid: Schema.optional(Schema.String),
       merchant_shortname: Schema.optional(Schema.String),
@@ -203,11 +204,11 @@ const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, CommonE
       self: Schema.optional(Schema.String)
     })
     const DevicesGetResponse: Schema.Schema<DevicesGetResponse> = Schema.Struct({
-      data: Schema.Array(DevicesGetResponseData),
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number,
-      links: DevicesGetResponseLinks
+      data: Schema.optional(Schema.Array(DevicesGetResponseData)),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
+      links: Schema.optional(DevicesGetResponseLinks)
     })
     return {
       query: DevicesGetQuery,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/lovefeast/brands/{brand_id} ----
 
@@ -16,9 +17,9 @@ export interface BrandsBrandIdGetParams {
 
 export interface BrandsBrandIdGetResponse {
   /** 捐赠数量 */
-  readonly donate_count: number
+  readonly donate_count?: number | undefined
   /** 供餐数量 */
-  readonly consume_count: number
+  readonly consume_count?: number | undefined
 }
 
 const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -32,8 +33,8 @@ const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsBrandIdG
       brand_id: Schema.NonEmptyString
     })
     const BrandsBrandIdGetResponse: Schema.Schema<BrandsBrandIdGetResponse> = Schema.Struct({
-      donate_count: Schema.Number,
-      consume_count: Schema.Number
+      donate_count: Schema.optional(Schema.Number),
+      consume_count: Schema.optional(Schema.Number)
     })
     return {
       params: BrandsBrandIdGetParams,
@@ -101,7 +102,7 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetResponseData {
    * 捐赠来源
    * Documented values: `MINIPROGRAM_PAY`, `ENTRUST_PAY` (decoded as any string: more may come).
    */
-  readonly donate_source?: string | undefined
+  readonly donate_source?: "MINIPROGRAM_PAY" | "ENTRUST_PAY" | (string & {}) | undefined
   /** 商户订单 */
   readonly merchant_order?: string | undefined
   /** 捐赠机构名称 */
@@ -173,7 +174,7 @@ const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBra
       appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       brand_id: Schema.optional(Schema.String),
-      donate_source: Schema.optional(Schema.String),
+      donate_source: Schema.optional(OpenEnum("MINIPROGRAM_PAY", "ENTRUST_PAY")),
       merchant_order: Schema.optional(Schema.String),
       institution_name: Schema.optional(Schema.String),
       business_id: Schema.optional(Schema.String),
@@ -228,7 +229,7 @@ export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse {
    * 捐赠来源
    * Documented values: `MINIPROGRAM_PAY`, `ENTRUST_PAY` (decoded as any string: more may come).
    */
-  readonly donate_source?: string | undefined
+  readonly donate_source?: "MINIPROGRAM_PAY" | "ENTRUST_PAY" | (string & {}) | undefined
   /** 商户订单 */
   readonly merchant_order?: string | undefined
   /** 捐赠机构名称 */
@@ -279,7 +280,7 @@ const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOpenidOrd
       appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       brand_id: Schema.optional(Schema.String),
-      donate_source: Schema.optional(Schema.String),
+      donate_source: Schema.optional(OpenEnum("MINIPROGRAM_PAY", "ENTRUST_PAY")),
       merchant_order: Schema.optional(Schema.String),
       institution_name: Schema.optional(Schema.String),
       business_id: Schema.optional(Schema.String),

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid} ----
 
@@ -76,7 +77,7 @@ export interface MchManageRecordsSubMchidSubMchidGetResponseData {
    * Documented values: `FUNCTIONAL_LIMIT_RECORD`, `INVESTIGATE_RECORD` (decoded as any string: more may come).
    * @example "FUNCTIONAL_LIMIT_RECORD"
    */
-  readonly manage_record_type?: string | undefined
+  readonly manage_record_type?: "FUNCTIONAL_LIMIT_RECORD" | "INVESTIGATE_RECORD" | (string & {}) | undefined
   /**
    * 管控时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -97,7 +98,7 @@ export interface MchManageRecordsSubMchidSubMchidGetResponseData {
    * Documented values: `SUBMIT_INFORMATION`, `VERIFY_INACTIVE_MERCHANT_IDENTITY`, `MODIFY_ORGANIZATION_INFORMATION`, `OTHER` (decoded as any string: more may come).
    * @example "SUBMIT_INFORMATION"
    */
-  readonly recover_way?: string | undefined
+  readonly recover_way?: "SUBMIT_INFORMATION" | "VERIFY_INACTIVE_MERCHANT_IDENTITY" | "MODIFY_ORGANIZATION_INFORMATION" | "OTHER" | (string & {}) | undefined
   /** 是否允许提交资料 */
   readonly allow_submit?: boolean | undefined
   /**
@@ -120,7 +121,7 @@ export interface MchManageRecordsSubMchidSubMchidGetResponseData {
    * Documented values: `PENDING`, `SUBMITTED`, `EXPIRED`, `UNDER_REVIEW`, `RECOVERED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly manage_record_state?: string | undefined
+  readonly manage_record_state?: "PENDING" | "SUBMITTED" | "EXPIRED" | "UNDER_REVIEW" | "RECOVERED" | "REJECTED" | (string & {}) | undefined
   /**
    * 解除管控时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -131,7 +132,7 @@ export interface MchManageRecordsSubMchidSubMchidGetResponseData {
    * Documented values: `MERCHANT_SUBMIT_RECOVER`, `MERCHANT_OPERATE_RECOVER`, `PLATFORM_AUTO_RECOVER` (decoded as any string: more may come).
    * @example "MERCHANT_SUBMIT_RECOVER"
    */
-  readonly recover_reason?: string | undefined
+  readonly recover_reason?: "MERCHANT_SUBMIT_RECOVER" | "MERCHANT_OPERATE_RECOVER" | "PLATFORM_AUTO_RECOVER" | (string & {}) | undefined
   /**
    * 申诉驳回原因
    * @example "身份证信息遮挡，请上传清晰的身份证图片"
@@ -167,18 +168,18 @@ const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRecordsSub
     const MchManageRecordsSubMchidSubMchidGetResponseData: Schema.Schema<MchManageRecordsSubMchidSubMchidGetResponseData> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
       manage_record_id: Schema.optional(Schema.String),
-      manage_record_type: Schema.optional(Schema.String),
+      manage_record_type: Schema.optional(OpenEnum("FUNCTIONAL_LIMIT_RECORD", "INVESTIGATE_RECORD")),
       manage_time: Schema.optional(Schema.String),
       manage_reason: Schema.optional(Schema.String),
       limit_ability: Schema.optional(Schema.String),
-      recover_way: Schema.optional(Schema.String),
+      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "MODIFY_ORGANIZATION_INFORMATION", "OTHER")),
       allow_submit: Schema.optional(Schema.Boolean),
       forbid_submit_reason: Schema.optional(Schema.String),
       submit_start_time: Schema.optional(Schema.String),
       submit_end_time: Schema.optional(Schema.String),
-      manage_record_state: Schema.optional(Schema.String),
+      manage_record_state: Schema.optional(OpenEnum("PENDING", "SUBMITTED", "EXPIRED", "UNDER_REVIEW", "RECOVERED", "REJECTED")),
       recover_time: Schema.optional(Schema.String),
-      recover_reason: Schema.optional(Schema.String),
+      recover_reason: Schema.optional(OpenEnum("MERCHANT_SUBMIT_RECOVER", "MERCHANT_OPERATE_RECOVER", "PLATFORM_AUTO_RECOVER")),
       reject_reason: Schema.optional(Schema.String),
       approve_time: Schema.optional(Schema.String),
       requested_item_info: Schema.optional(Schema.String)
@@ -260,7 +261,7 @@ export interface MchManageRecordsManageRecordIdGetResponse {
    * Documented values: `FUNCTIONAL_LIMIT_RECORD`, `INVESTIGATE_RECORD` (decoded as any string: more may come).
    * @example "FUNCTIONAL_LIMIT_RECORD"
    */
-  readonly manage_record_type?: string | undefined
+  readonly manage_record_type?: "FUNCTIONAL_LIMIT_RECORD" | "INVESTIGATE_RECORD" | (string & {}) | undefined
   /**
    * 管控时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -281,7 +282,7 @@ export interface MchManageRecordsManageRecordIdGetResponse {
    * Documented values: `SUBMIT_INFORMATION`, `VERIFY_INACTIVE_MERCHANT_IDENTITY`, `MODIFY_ORGANIZATION_INFORMATION`, `OTHER` (decoded as any string: more may come).
    * @example "SUBMIT_INFORMATION"
    */
-  readonly recover_way?: string | undefined
+  readonly recover_way?: "SUBMIT_INFORMATION" | "VERIFY_INACTIVE_MERCHANT_IDENTITY" | "MODIFY_ORGANIZATION_INFORMATION" | "OTHER" | (string & {}) | undefined
   /** 是否允许提交资料 */
   readonly allow_submit?: boolean | undefined
   /**
@@ -304,7 +305,7 @@ export interface MchManageRecordsManageRecordIdGetResponse {
    * Documented values: `PENDING`, `SUBMITTED`, `EXPIRED`, `UNDER_REVIEW`, `RECOVERED`, `REJECTED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly manage_record_state?: string | undefined
+  readonly manage_record_state?: "PENDING" | "SUBMITTED" | "EXPIRED" | "UNDER_REVIEW" | "RECOVERED" | "REJECTED" | (string & {}) | undefined
   /**
    * 解除管控时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -315,7 +316,7 @@ export interface MchManageRecordsManageRecordIdGetResponse {
    * Documented values: `MERCHANT_SUBMIT_RECOVER`, `MERCHANT_OPERATE_RECOVER`, `PLATFORM_AUTO_RECOVER` (decoded as any string: more may come).
    * @example "MERCHANT_SUBMIT_RECOVER"
    */
-  readonly recover_reason?: string | undefined
+  readonly recover_reason?: "MERCHANT_SUBMIT_RECOVER" | "MERCHANT_OPERATE_RECOVER" | "PLATFORM_AUTO_RECOVER" | (string & {}) | undefined
   /**
    * 申诉驳回原因
    * @example "身份证信息遮挡，请上传清晰的身份证图片"
@@ -348,18 +349,18 @@ const mchManageRecordsManageRecordIdGet: Endpoint.Endpoint<MchManageRecordsManag
     const MchManageRecordsManageRecordIdGetResponse: Schema.Schema<MchManageRecordsManageRecordIdGetResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
       manage_record_id: Schema.optional(Schema.String),
-      manage_record_type: Schema.optional(Schema.String),
+      manage_record_type: Schema.optional(OpenEnum("FUNCTIONAL_LIMIT_RECORD", "INVESTIGATE_RECORD")),
       manage_time: Schema.optional(Schema.String),
       manage_reason: Schema.optional(Schema.String),
       limit_ability: Schema.optional(Schema.String),
-      recover_way: Schema.optional(Schema.String),
+      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "MODIFY_ORGANIZATION_INFORMATION", "OTHER")),
       allow_submit: Schema.optional(Schema.Boolean),
       forbid_submit_reason: Schema.optional(Schema.String),
       submit_start_time: Schema.optional(Schema.String),
       submit_end_time: Schema.optional(Schema.String),
-      manage_record_state: Schema.optional(Schema.String),
+      manage_record_state: Schema.optional(OpenEnum("PENDING", "SUBMITTED", "EXPIRED", "UNDER_REVIEW", "RECOVERED", "REJECTED")),
       recover_time: Schema.optional(Schema.String),
-      recover_reason: Schema.optional(Schema.String),
+      recover_reason: Schema.optional(OpenEnum("MERCHANT_SUBMIT_RECOVER", "MERCHANT_OPERATE_RECOVER", "PLATFORM_AUTO_RECOVER")),
       reject_reason: Schema.optional(Schema.String),
       approve_time: Schema.optional(Schema.String),
       requested_item_info: Schema.optional(Schema.String)
@@ -499,7 +500,7 @@ export interface SubmissionFilesSubMchidSubMchidUploadPostResponse {
    * 文件标识ID
    * @example "V1_E1W7MchDBewmOMGmKSMCgh5"
    */
-  readonly file_id: string
+  readonly file_id?: string | undefined
 }
 
 const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<SubmissionFilesSubMchidSubMchidUploadPostRequest, SubmissionFilesSubMchidSubMchidUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -523,7 +524,7 @@ const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<SubmissionFil
       manage_record_id: Schema.String
     })
     const SubmissionFilesSubMchidSubMchidUploadPostResponse: Schema.Schema<SubmissionFilesSubMchidSubMchidUploadPostResponse> = Schema.Struct({
-      file_id: Schema.String
+      file_id: Schema.optional(Schema.String)
     })
     return {
       params: SubmissionFilesSubMchidSubMchidUploadPostParams,

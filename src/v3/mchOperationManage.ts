@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id} ----
 
@@ -30,25 +31,25 @@ export interface EnhancedDueDiligenceDueDiligenceIdGetResponse {
    * 尽调单号
    * @example "123000110_2_2190381dakdajois1283i12jo"
    */
-  readonly due_diligence_id: string
+  readonly due_diligence_id?: string | undefined
   /**
    * 子商户号
    * @example "123000110"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 尽调单状态
    * Documented values: `DUE_DILIGENCE_STATE_COLLECTING`, `DUE_DILIGENCE_STATE_AUDITING`, `DUE_DILIGENCE_STATE_REJECTED`, `DUE_DILIGENCE_STATE_EXPIRED`, `DUE_DILIGENCE_STATE_CANCELLED`, `DUE_DILIGENCE_STATE_FINISHED` (decoded as any string: more may come).
    * @example "DUE_DILIGENCE_STATE_COLLECTING"
    */
-  readonly due_diligence_state: string
+  readonly due_diligence_state?: "DUE_DILIGENCE_STATE_COLLECTING" | "DUE_DILIGENCE_STATE_AUDITING" | "DUE_DILIGENCE_STATE_REJECTED" | "DUE_DILIGENCE_STATE_EXPIRED" | "DUE_DILIGENCE_STATE_CANCELLED" | "DUE_DILIGENCE_STATE_FINISHED" | (string & {}) | undefined
   /** 驳回原因 */
   readonly reject_reason?: string | undefined
   /**
    * 截止时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly deadline_time: string
+  readonly deadline_time?: string | undefined
   /**
    * 终止时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -88,11 +89,11 @@ const enhancedDueDiligenceDueDiligenceIdGet: Endpoint.Endpoint<EnhancedDueDilige
       sub_mchid: Schema.String
     })
     const EnhancedDueDiligenceDueDiligenceIdGetResponse: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdGetResponse> = Schema.Struct({
-      due_diligence_id: Schema.String,
-      sub_mchid: Schema.String,
-      due_diligence_state: Schema.String,
+      due_diligence_id: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      due_diligence_state: Schema.optional(OpenEnum("DUE_DILIGENCE_STATE_COLLECTING", "DUE_DILIGENCE_STATE_AUDITING", "DUE_DILIGENCE_STATE_REJECTED", "DUE_DILIGENCE_STATE_EXPIRED", "DUE_DILIGENCE_STATE_CANCELLED", "DUE_DILIGENCE_STATE_FINISHED")),
       reject_reason: Schema.optional(Schema.String),
-      deadline_time: Schema.String,
+      deadline_time: Schema.optional(Schema.String),
       terminal_time: Schema.optional(Schema.String),
       submit_time: Schema.optional(Schema.String),
       reject_time: Schema.optional(Schema.String),
@@ -151,7 +152,7 @@ export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse {
    * Documented values: `DUE_DILIGENCE_STATE_COLLECTING`, `DUE_DILIGENCE_STATE_AUDITING`, `DUE_DILIGENCE_STATE_REJECTED`, `DUE_DILIGENCE_STATE_EXPIRED`, `DUE_DILIGENCE_STATE_CANCELLED`, `DUE_DILIGENCE_STATE_FINISHED` (decoded as any string: more may come).
    * @example "DUE_DILIGENCE_STATE_COLLECTING"
    */
-  readonly due_diligence_state?: string | undefined
+  readonly due_diligence_state?: "DUE_DILIGENCE_STATE_COLLECTING" | "DUE_DILIGENCE_STATE_AUDITING" | "DUE_DILIGENCE_STATE_REJECTED" | "DUE_DILIGENCE_STATE_EXPIRED" | "DUE_DILIGENCE_STATE_CANCELLED" | "DUE_DILIGENCE_STATE_FINISHED" | (string & {}) | undefined
   /**
    * 提交时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -177,7 +178,7 @@ const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<EnhancedDu
       submit_data: Schema.optional(Schema.String)
     })
     const EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse> = Schema.Struct({
-      due_diligence_state: Schema.optional(Schema.String),
+      due_diligence_state: Schema.optional(OpenEnum("DUE_DILIGENCE_STATE_COLLECTING", "DUE_DILIGENCE_STATE_AUDITING", "DUE_DILIGENCE_STATE_REJECTED", "DUE_DILIGENCE_STATE_EXPIRED", "DUE_DILIGENCE_STATE_CANCELLED", "DUE_DILIGENCE_STATE_FINISHED")),
       submit_time: Schema.optional(Schema.String),
       submission_template: Schema.optional(Schema.String),
       submission_data: Schema.optional(Schema.String)
@@ -243,7 +244,7 @@ export interface EnhancedDueDiligenceDueDiligenceIdUploadPostResponse {
    * 文件标识ID
    * @example "V1_E1W7MchDBewmOMGmKSMCgh5"
    */
-  readonly file_id: string
+  readonly file_id?: string | undefined
 }
 
 const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdUploadPostRequest, EnhancedDueDiligenceDueDiligenceIdUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -267,7 +268,7 @@ const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<EnhancedDu
       meta: EnhancedDueDiligenceDueDiligenceIdUploadPostBodyMeta
     })
     const EnhancedDueDiligenceDueDiligenceIdUploadPostResponse: Schema.Schema<EnhancedDueDiligenceDueDiligenceIdUploadPostResponse> = Schema.Struct({
-      file_id: Schema.String
+      file_id: Schema.optional(Schema.String)
     })
     return {
       params: EnhancedDueDiligenceDueDiligenceIdUploadPostParams,
@@ -294,12 +295,12 @@ export interface MerchantLimitationsSubMchidSubMchidGetResponse {
    * 商户号
    * @example "123000110"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户被管控能力列表
    * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come).
    */
-  readonly limited_functions?: ReadonlyArray<string> | undefined
+  readonly limited_functions?: ReadonlyArray<"NO_TRANSACTION_AND_RECHARGE" | "NO_PAYMENT" | "NO_WITHDRAWAL" | "NO_REFUND" | "NO_TRANSACTION" | "NO_PROFIT_SHARING" | "NO_PAYMENT_POINT_COMPLETE_ORDER" | (string & {})> | undefined
   /** 被管控原因及解脱路径列表 */
   readonly recovery_specifications?: ReadonlyArray<MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications> | undefined
   /**
@@ -330,7 +331,7 @@ export interface MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifica
    * Documented values: `IRRECOVERABLE`, `MODIFY_SUBJECT_INFORMATION`, `MODIFY_SETTLE_ACCOUNT_INFORMATION`, `VERIFY_INACTIVE_MERCHANT_IDENTITY`, `SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION`, `SUBMIT_INFORMATION_FOR_APPEAL`, `RESOLVE_TRANSACTION_DISPUTES`, `MODIFY_ADMINISTRATOR_INFORMATION`, `CALL_CUSTOMER_SERVICE_AT_95017`, `UPDATE_BUSINESS_SCENARIO_INFORMATION`, `SUBMIT_CDD_INFORMATION`, `WAITING_FOR_PLATFORM_REVIEW`, `SUBMIT_UBO_INFORMATION`, `SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE`, `CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION`, `MODIFY_ABBREVIATION_INFORMATION`, `CONFIRM_BUSINESS_TYPE`, `SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION`, `CONTACT_SERVICE_PROVIDER` (decoded as any string: more may come).
    * @example "MODIFY_SUBJECT_INFORMATION"
    */
-  readonly recover_way?: string | undefined
+  readonly recover_way?: "IRRECOVERABLE" | "MODIFY_SUBJECT_INFORMATION" | "MODIFY_SETTLE_ACCOUNT_INFORMATION" | "VERIFY_INACTIVE_MERCHANT_IDENTITY" | "SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION" | "SUBMIT_INFORMATION_FOR_APPEAL" | "RESOLVE_TRANSACTION_DISPUTES" | "MODIFY_ADMINISTRATOR_INFORMATION" | "CALL_CUSTOMER_SERVICE_AT_95017" | "UPDATE_BUSINESS_SCENARIO_INFORMATION" | "SUBMIT_CDD_INFORMATION" | "WAITING_FOR_PLATFORM_REVIEW" | "SUBMIT_UBO_INFORMATION" | "SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE" | "CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION" | "MODIFY_ABBREVIATION_INFORMATION" | "CONFIRM_BUSINESS_TYPE" | "SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION" | "CONTACT_SERVICE_PROVIDER" | (string & {}) | undefined
   /**
    * 商户被该原因管控的解脱路径参数
    * @example "100200300112233"
@@ -346,7 +347,7 @@ export interface MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifica
    * Documented values: `LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL`, `LIMIT_ACTION_TYPE_DELAY_CONTROL` (decoded as any string: more may come).
    * @example "LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL"
    */
-  readonly limitation_action_type?: string | undefined
+  readonly limitation_action_type?: "LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL" | "LIMIT_ACTION_TYPE_DELAY_CONTROL" | (string & {}) | undefined
   /**
    * 预计管控开始时间
    * @example "2025-06-08T10:34:56+08:00"
@@ -362,12 +363,12 @@ export interface MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifica
    * Documented values: `LICENSE_ABNORMAL`, `NO_TRADE`, `SETTLE_ACCOUNT_ABNORMAL`, `RISK_ABNORMAL`, `OTHER`, `INSPECT_ABNORMAL`, `INVALID_REPRESENTATIVE_INFORMATION`, `INVALID_BUSINESS_STATUS`, `INVALID_BUSINESS_LICENSE`, `INVALID_BENEFICIARY_INFORMATION` (decoded as any string: more may come).
    * @example "LICENSE_ABNORMAL"
    */
-  readonly limitation_reason_type?: string | undefined
+  readonly limitation_reason_type?: "LICENSE_ABNORMAL" | "NO_TRADE" | "SETTLE_ACCOUNT_ABNORMAL" | "RISK_ABNORMAL" | "OTHER" | "INSPECT_ABNORMAL" | "INVALID_REPRESENTATIVE_INFORMATION" | "INVALID_BUSINESS_STATUS" | "INVALID_BUSINESS_LICENSE" | "INVALID_BENEFICIARY_INFORMATION" | (string & {}) | undefined
   /**
    * 商户被该原因管控的能力列表
    * Documented values: `NO_TRANSACTION_AND_RECHARGE`, `NO_PAYMENT`, `NO_WITHDRAWAL`, `NO_REFUND`, `NO_TRANSACTION`, `NO_PROFIT_SHARING`, `NO_PAYMENT_POINT_COMPLETE_ORDER` (decoded as any string: more may come).
    */
-  readonly relate_limitations?: ReadonlyArray<string> | undefined
+  readonly relate_limitations?: ReadonlyArray<"NO_TRANSACTION_AND_RECHARGE" | "NO_PAYMENT" | "NO_WITHDRAWAL" | "NO_REFUND" | "NO_TRANSACTION" | "NO_PROFIT_SHARING" | "NO_PAYMENT_POINT_COMPLETE_ORDER" | (string & {})> | undefined
   /**
    * 商户被该原因管控的其他能力描述
    * @example "关闭相册扫码支付,关闭长按识别支付"
@@ -389,19 +390,19 @@ const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantLimitati
       limitation_case_id: Schema.optional(Schema.String),
       limitation_reason: Schema.optional(Schema.String),
       limitation_reason_describe: Schema.optional(Schema.String),
-      recover_way: Schema.optional(Schema.String),
+      recover_way: Schema.optional(OpenEnum("IRRECOVERABLE", "MODIFY_SUBJECT_INFORMATION", "MODIFY_SETTLE_ACCOUNT_INFORMATION", "VERIFY_INACTIVE_MERCHANT_IDENTITY", "SUBMIT_OFFLINE_BUSINESS_SCENARIO_INFORMATION", "SUBMIT_INFORMATION_FOR_APPEAL", "RESOLVE_TRANSACTION_DISPUTES", "MODIFY_ADMINISTRATOR_INFORMATION", "CALL_CUSTOMER_SERVICE_AT_95017", "UPDATE_BUSINESS_SCENARIO_INFORMATION", "SUBMIT_CDD_INFORMATION", "WAITING_FOR_PLATFORM_REVIEW", "SUBMIT_UBO_INFORMATION", "SIGN_ANTI_FRAUD_PLEDGE_AND_VERIFY_FACE", "CONTACT_APPROPRIATE_AUTHORITY_FOR_CONSULTATION", "MODIFY_ABBREVIATION_INFORMATION", "CONFIRM_BUSINESS_TYPE", "SUBMIT_ONLINE_BUSINESS_SCENARIO_INFORMATION", "CONTACT_SERVICE_PROVIDER")),
       recover_way_param: Schema.optional(Schema.String),
       recover_help_url: Schema.optional(Schema.String),
-      limitation_action_type: Schema.optional(Schema.String),
+      limitation_action_type: Schema.optional(OpenEnum("LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL", "LIMIT_ACTION_TYPE_DELAY_CONTROL")),
       limitation_start_date: Schema.optional(Schema.String),
       limitation_date: Schema.optional(Schema.String),
-      limitation_reason_type: Schema.optional(Schema.String),
-      relate_limitations: Schema.optional(Schema.Array(Schema.String)),
+      limitation_reason_type: Schema.optional(OpenEnum("LICENSE_ABNORMAL", "NO_TRADE", "SETTLE_ACCOUNT_ABNORMAL", "RISK_ABNORMAL", "OTHER", "INSPECT_ABNORMAL", "INVALID_REPRESENTATIVE_INFORMATION", "INVALID_BUSINESS_STATUS", "INVALID_BUSINESS_LICENSE", "INVALID_BENEFICIARY_INFORMATION")),
+      relate_limitations: Schema.optional(Schema.Array(OpenEnum("NO_TRANSACTION_AND_RECHARGE", "NO_PAYMENT", "NO_WITHDRAWAL", "NO_REFUND", "NO_TRANSACTION", "NO_PROFIT_SHARING", "NO_PAYMENT_POINT_COMPLETE_ORDER"))),
       other_relate_limitations: Schema.optional(Schema.String)
     })
     const MerchantLimitationsSubMchidSubMchidGetResponse: Schema.Schema<MerchantLimitationsSubMchidSubMchidGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      limited_functions: Schema.optional(Schema.Array(Schema.String)),
+      mchid: Schema.optional(Schema.String),
+      limited_functions: Schema.optional(Schema.Array(OpenEnum("NO_TRANSACTION_AND_RECHARGE", "NO_PAYMENT", "NO_WITHDRAWAL", "NO_REFUND", "NO_TRANSACTION", "NO_PROFIT_SHARING", "NO_PAYMENT_POINT_COMPLETE_ORDER"))),
       recovery_specifications: Schema.optional(Schema.Array(MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifications)),
       other_limited_functions: Schema.optional(Schema.String)
     })

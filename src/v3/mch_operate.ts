@@ -216,7 +216,7 @@ export interface RiskWithdrawlApplyApplymentIdApplymentIdGetParams {
 
 export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponse {
   /** 提现申请单信息 */
-  readonly withdrawl_apply: RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply
+  readonly withdrawl_apply?: RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply | undefined
 }
 
 export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply {
@@ -224,17 +224,17 @@ export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApp
    * 微信支付提现申请单号
    * @example "20220101332222"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 商户提现申请单号
    * @example "1234567"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 申请单状态
    * @example "SUBMITTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 失败原因
    * @example "银行卡信息有误"
@@ -258,14 +258,14 @@ const riskWithdrawlApplyApplymentIdApplymentIdGet: Endpoint.Endpoint<RiskWithdra
       applyment_id: Schema.NonEmptyString
     })
     const RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply: Schema.Schema<RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply> = Schema.Struct({
-      applyment_id: Schema.String,
-      out_request_no: Schema.String,
-      state: Schema.String,
+      applyment_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       modify_time: Schema.optional(Schema.String)
     })
     const RiskWithdrawlApplyApplymentIdApplymentIdGetResponse: Schema.Schema<RiskWithdrawlApplyApplymentIdApplymentIdGetResponse> = Schema.Struct({
-      withdrawl_apply: RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply
+      withdrawl_apply: Schema.optional(RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApply)
     })
     return {
       params: RiskWithdrawlApplyApplymentIdApplymentIdGetParams,
@@ -296,7 +296,7 @@ export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams {
 
 export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse {
   /** 提现申请单信息 */
-  readonly withdrawl_apply: RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply
+  readonly withdrawl_apply?: RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply | undefined
 }
 
 export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply {
@@ -304,17 +304,17 @@ export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlA
    * 微信支付提现申请单号
    * @example "20220101332222"
    */
-  readonly applyment_id: string
+  readonly applyment_id?: string | undefined
   /**
    * 商户提现申请单号
    * @example "1234567"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 申请单状态
    * @example "SUBMITTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 失败原因
    * @example "银行卡信息有误"
@@ -338,14 +338,14 @@ const riskWithdrawlApplyOutRequestNoOutRequestNoGet: Endpoint.Endpoint<RiskWithd
       out_request_no: Schema.NonEmptyString
     })
     const RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply: Schema.Schema<RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply> = Schema.Struct({
-      applyment_id: Schema.String,
-      out_request_no: Schema.String,
-      state: Schema.String,
+      applyment_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       modify_time: Schema.optional(Schema.String)
     })
     const RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse: Schema.Schema<RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      withdrawl_apply: RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply
+      withdrawl_apply: Schema.optional(RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlApply)
     })
     return {
       params: RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/mchalterapply/mchcontactalterapplyment ----
 
@@ -123,23 +124,23 @@ export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequ
    * 申请单号
    * @example "20220617143306000013906025001"
    */
-  readonly apply_id: string
+  readonly apply_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 微信支付商户号
    * @example "1900006491"
    */
-  readonly merchant_code: string
+  readonly merchant_code?: string | undefined
   /**
    * 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_EDITTING"
    */
-  readonly state: string
+  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 总体驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
@@ -178,10 +179,10 @@ const mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: E
       reject_reason: Schema.optional(Schema.String)
     })
     const MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse: Schema.Schema<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      apply_id: Schema.String,
-      out_request_no: Schema.String,
-      merchant_code: Schema.String,
-      state: Schema.String,
+      apply_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      merchant_code: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
       audit_reject_reason: Schema.optional(Schema.String),
       audit_reject_detail: Schema.optional(Schema.Array(MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail))
     })
@@ -221,23 +222,23 @@ export interface MchcontactalterapplymentApplyIdGetResponse {
    * 申请单号
    * @example "20220617143306000013906025001"
    */
-  readonly apply_id: string
+  readonly apply_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 微信支付商户号
    * @example "1900006491"
    */
-  readonly merchant_code: string
+  readonly merchant_code?: string | undefined
   /**
    * 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_EDITTING"
    */
-  readonly state: string
+  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 总体驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
@@ -274,10 +275,10 @@ const mchcontactalterapplymentApplyIdGet: Endpoint.Endpoint<Mchcontactalterapply
       reject_reason: Schema.optional(Schema.String)
     })
     const MchcontactalterapplymentApplyIdGetResponse: Schema.Schema<MchcontactalterapplymentApplyIdGetResponse> = Schema.Struct({
-      apply_id: Schema.String,
-      out_request_no: Schema.String,
-      merchant_code: Schema.String,
-      state: Schema.String,
+      apply_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      merchant_code: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
       audit_reject_reason: Schema.optional(Schema.String),
       audit_reject_detail: Schema.optional(Schema.Array(MchcontactalterapplymentApplyIdGetResponseAuditRejectDetail))
     })
@@ -323,7 +324,7 @@ export interface MchcontactalterapplymentApplyIdRevokePostResponse {
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_CANCELED"
    */
-  readonly state?: string | undefined
+  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
 const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchcontactalterapplymentApplyIdRevokePostParams, MchcontactalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -337,7 +338,7 @@ const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchcontactalt
     })
     const MchcontactalterapplymentApplyIdRevokePostResponse: Schema.Schema<MchcontactalterapplymentApplyIdRevokePostResponse> = Schema.Struct({
       apply_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String)
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED"))
     })
     return {
       params: MchcontactalterapplymentApplyIdRevokePostParams,
@@ -703,23 +704,23 @@ export interface MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequ
    * 微信支付商户号
    * @example "1900006491"
    */
-  readonly merchant_code: string
+  readonly merchant_code?: string | undefined
   /**
    * 申请单号
    * @example "20220617143306000013906025001"
    */
-  readonly apply_id: string
+  readonly apply_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED`, `APPLYMENT_STATE_EDITTING` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_EDITTING"
    */
-  readonly state: string
+  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | "APPLYMENT_STATE_EDITTING" | (string & {}) | undefined
   /**
    * 总体驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
@@ -758,10 +759,10 @@ const mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: E
       reject_reason: Schema.optional(Schema.String)
     })
     const MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse: Schema.Schema<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      merchant_code: Schema.String,
-      apply_id: Schema.String,
-      out_request_no: Schema.String,
-      state: Schema.String,
+      merchant_code: Schema.optional(Schema.String),
+      apply_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED", "APPLYMENT_STATE_EDITTING")),
       audit_reject_reason: Schema.optional(Schema.String),
       audit_reject_detail: Schema.optional(Schema.Array(MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponseAuditRejectDetail))
     })
@@ -801,23 +802,23 @@ export interface MchsubjectalterapplymentApplyIdGetResponse {
    * 微信支付商户号
    * @example "1900006491"
    */
-  readonly merchant_code: string
+  readonly merchant_code?: string | undefined
   /**
    * 申请单号
    * @example "20220617143306000013906025001"
    */
-  readonly apply_id: string
+  readonly apply_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED`, `APPLYMENT_STATE_EDITTING` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_EDITTING"
    */
-  readonly state: string
+  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | "APPLYMENT_STATE_EDITTING" | (string & {}) | undefined
   /**
    * 总体驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
@@ -855,10 +856,10 @@ const mchsubjectalterapplymentApplyIdGet: Endpoint.Endpoint<Mchsubjectalterapply
       reject_reason: Schema.optional(Schema.String)
     })
     const MchsubjectalterapplymentApplyIdGetResponse: Schema.Schema<MchsubjectalterapplymentApplyIdGetResponse> = Schema.Struct({
-      merchant_code: Schema.String,
-      apply_id: Schema.String,
-      out_request_no: Schema.String,
-      state: Schema.String,
+      merchant_code: Schema.optional(Schema.String),
+      apply_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED", "APPLYMENT_STATE_EDITTING")),
       audit_reject_reason: Schema.optional(Schema.String),
       audit_reject_detail: Schema.optional(Schema.Array(MchsubjectalterapplymentApplyIdGetResponseAuditRejectDetail))
     })
@@ -899,7 +900,7 @@ export interface MchsubjectalterapplymentApplyIdRevokePostResponse {
    * Documented values: `SUCCESS`, `FAIL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: "SUCCESS" | "FAIL" | (string & {}) | undefined
 }
 
 const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchsubjectalterapplymentApplyIdRevokePostParams, MchsubjectalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -913,7 +914,7 @@ const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchsubjectalt
       apply_id: Schema.NonEmptyString
     })
     const MchsubjectalterapplymentApplyIdRevokePostResponse: Schema.Schema<MchsubjectalterapplymentApplyIdRevokePostResponse> = Schema.Struct({
-      result: Schema.String
+      result: Schema.optional(OpenEnum("SUCCESS", "FAIL"))
     })
     return {
       params: MchsubjectalterapplymentApplyIdRevokePostParams,
@@ -995,23 +996,23 @@ export interface MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutReques
    * 申请单号
    * @example "20220617143306000013906025001"
    */
-  readonly apply_id: string
+  readonly apply_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900006491"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_EDITTING"
    */
-  readonly state: string
+  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 总体驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
@@ -1030,10 +1031,10 @@ const merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet: End
       out_request_no: Schema.NonEmptyString
     })
     const MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse: Schema.Schema<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      apply_id: Schema.String,
-      out_request_no: Schema.String,
-      sub_mchid: Schema.String,
-      state: Schema.String,
+      apply_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
       audit_reject_reason: Schema.optional(Schema.String)
     })
     return {
@@ -1066,23 +1067,23 @@ export interface MerchantnamealterapplymentApplyIdGetResponse {
    * 申请单号
    * @example "20220617143306000013906025001"
    */
-  readonly apply_id: string
+  readonly apply_id?: string | undefined
   /**
    * 业务申请编号
    * @example "1900013511_10000"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 微信支付商户号
    * @example "1900006491"
    */
-  readonly merchant_code: string
+  readonly merchant_code?: string | undefined
   /**
    * 申请单状态
    * Documented values: `APPLYMENT_STATE_AUDITING`, `APPLYMENT_STATE_REJECTED`, `APPLYMENT_STATE_MODIFING`, `APPLYMENT_STATE_FINISHED`, `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_EDITTING"
    */
-  readonly state: string
+  readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
   /**
    * 总体驳回原因
    * @example "身份证背面识别失败，请上传更清晰的身份证图片。"
@@ -1100,10 +1101,10 @@ const merchantnamealterapplymentApplyIdGet: Endpoint.Endpoint<Merchantnamealtera
       apply_id: Schema.NonEmptyString
     })
     const MerchantnamealterapplymentApplyIdGetResponse: Schema.Schema<MerchantnamealterapplymentApplyIdGetResponse> = Schema.Struct({
-      apply_id: Schema.String,
-      out_request_no: Schema.String,
-      merchant_code: Schema.String,
-      state: Schema.String,
+      apply_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      merchant_code: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_AUDITING", "APPLYMENT_STATE_REJECTED", "APPLYMENT_STATE_MODIFING", "APPLYMENT_STATE_FINISHED", "APPLYMENT_STATE_CANCELED")),
       audit_reject_reason: Schema.optional(Schema.String)
     })
     return {
@@ -1142,7 +1143,7 @@ export interface MerchantnamealterapplymentApplyIdRevokePostResponse {
    * Documented values: `APPLYMENT_STATE_CANCELED` (decoded as any string: more may come).
    * @example "APPLYMENT_STATE_CANCELED"
    */
-  readonly state?: string | undefined
+  readonly state?: "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
 const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<MerchantnamealterapplymentApplyIdRevokePostParams, MerchantnamealterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1156,7 +1157,7 @@ const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<Merchantnam
     })
     const MerchantnamealterapplymentApplyIdRevokePostResponse: Schema.Schema<MerchantnamealterapplymentApplyIdRevokePostResponse> = Schema.Struct({
       apply_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String)
+      state: Schema.optional(OpenEnum("APPLYMENT_STATE_CANCELED"))
     })
     return {
       params: MerchantnamealterapplymentApplyIdRevokePostParams,

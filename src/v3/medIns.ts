@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/med-ins/orders ----
 
@@ -217,25 +217,25 @@ export interface OrdersPostResponse {
    * 医保自费混合订单号
    * @example "1217752501201407033233368318"
    */
-  readonly mix_trade_no: string
+  readonly mix_trade_no?: string | undefined
   /**
    * 医保自费混合订单支付状态
    * Documented values: `UNKNOWN_MIX_PAY_STATUS`, `MIX_PAY_CREATED`, `MIX_PAY_SUCCESS`, `MIX_PAY_REFUND`, `MIX_PAY_FAIL` (decoded as any string: more may come).
    * @example "MIX_PAY_SUCCESS"
    */
-  readonly mix_pay_status: string
+  readonly mix_pay_status?: "UNKNOWN_MIX_PAY_STATUS" | "MIX_PAY_CREATED" | "MIX_PAY_SUCCESS" | "MIX_PAY_REFUND" | "MIX_PAY_FAIL" | (string & {}) | undefined
   /**
    * 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_SELF_PAY_STATUS`, `SELF_PAY_CREATED`, `SELF_PAY_SUCCESS`, `SELF_PAY_REFUND`, `SELF_PAY_FAIL`, `NO_SELF_PAY` (decoded as any string: more may come).
    * @example "SELF_PAY_SUCCESS"
    */
-  readonly self_pay_status: string
+  readonly self_pay_status?: "UNKNOWN_SELF_PAY_STATUS" | "SELF_PAY_CREATED" | "SELF_PAY_SUCCESS" | "SELF_PAY_REFUND" | "SELF_PAY_FAIL" | "NO_SELF_PAY" | (string & {}) | undefined
   /**
    * 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_MED_INS_PAY_STATUS`, `MED_INS_PAY_CREATED`, `MED_INS_PAY_SUCCESS`, `MED_INS_PAY_REFUND`, `MED_INS_PAY_FAIL`, `NO_MED_INS_PAY` (decoded as any string: more may come).
    * @example "MED_INS_PAY_SUCCESS"
    */
-  readonly med_ins_pay_status: string
+  readonly med_ins_pay_status?: "UNKNOWN_MED_INS_PAY_STATUS" | "MED_INS_PAY_CREATED" | "MED_INS_PAY_SUCCESS" | "MED_INS_PAY_REFUND" | "MED_INS_PAY_FAIL" | "NO_MED_INS_PAY" | (string & {}) | undefined
   /**
    * 订单支付时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -251,18 +251,18 @@ export interface OrdersPostResponse {
    * Documented values: `UNKNOWN_MIX_PAY_TYPE`, `CASH_ONLY`, `INSURANCE_ONLY`, `CASH_AND_INSURANCE` (decoded as any string: more may come).
    * @example "CASH_AND_INSURANCE"
    */
-  readonly mix_pay_type: string
+  readonly mix_pay_type?: "UNKNOWN_MIX_PAY_TYPE" | "CASH_ONLY" | "INSURANCE_ONLY" | "CASH_AND_INSURANCE" | (string & {}) | undefined
   /**
    * 订单类型
    * Documented values: `UNKNOWN_ORDER_TYPE`, `REG_PAY`, `DIAG_PAY`, `COVID_EXAM_PAY`, `IN_HOSP_PAY`, `PHARMACY_PAY`, `INSURANCE_PAY`, `INT_REG_PAY`, `INT_RE_DIAG_PAY`, `INT_RX_PAY`, `COVID_ANTIGEN_PAY`, `MED_PAY` (decoded as any string: more may come).
    * @example "REG_PAY"
    */
-  readonly order_type: string
+  readonly order_type?: "UNKNOWN_ORDER_TYPE" | "REG_PAY" | "DIAG_PAY" | "COVID_EXAM_PAY" | "IN_HOSP_PAY" | "PHARMACY_PAY" | "INSURANCE_PAY" | "INT_REG_PAY" | "INT_RE_DIAG_PAY" | "INT_RX_PAY" | "COVID_ANTIGEN_PAY" | "MED_PAY" | (string & {}) | undefined
   /**
    * 从业机构的公众号ID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 医疗机构的公众号ID
    * @example "wxd678efh567hg6999"
@@ -289,12 +289,12 @@ export interface OrdersPostResponse {
    * 从业机构订单号
    * @example "202204022005169952975171534816"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 医疗机构订单号
    * @example "1217752501201"
    */
-  readonly serial_no: string
+  readonly serial_no?: string | undefined
   /**
    * 医保局返回的支付单ID
    * @example "ORD530100202204022006350000021"
@@ -314,17 +314,17 @@ export interface OrdersPostResponse {
    * 城市ID
    * @example "530100"
    */
-  readonly city_id: string
+  readonly city_id?: string | undefined
   /**
    * 医疗机构名称
    * @example "北大医院"
    */
-  readonly med_inst_name: string
+  readonly med_inst_name?: string | undefined
   /**
    * 医疗机构编码
    * @example "1217752501201407033233368318"
    */
-  readonly med_inst_no: string
+  readonly med_inst_no?: string | undefined
   /**
    * 医保下单时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -334,7 +334,7 @@ export interface OrdersPostResponse {
    * 使用该接口下单的总金额
    * @example 202000
    */
-  readonly total_fee: number
+  readonly total_fee?: number | undefined
   /**
    * 医保局结算后，医保统筹支付金额
    * @example 100000
@@ -368,7 +368,7 @@ export interface OrdersPostResponse {
    * 回调通知URL
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
    */
-  readonly callback_url: string
+  readonly callback_url?: string | undefined
   /**
    * 自费预下单ID
    * @example "wx201410272009395522657a690389285100"
@@ -405,13 +405,13 @@ export interface OrdersPostResponseCashAddDetail {
    * 现金补充金额
    * @example 2000
    */
-  readonly cash_add_fee: number
+  readonly cash_add_fee?: number | undefined
   /**
    * 现金补充类型
    * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
    * @example "FREIGHT"
    */
-  readonly cash_add_type: string
+  readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
 }
 
 export interface OrdersPostResponseCashReduceDetail {
@@ -419,13 +419,13 @@ export interface OrdersPostResponseCashReduceDetail {
    * 现金减免金额
    * @example 10000
    */
-  readonly cash_reduce_fee: number
+  readonly cash_reduce_fee?: number | undefined
   /**
    * 现金减免类型
    * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
    * @example "DEFAULT_REDUCE_TYPE"
    */
-  readonly cash_reduce_type: string
+  readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
 
 const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -490,38 +490,38 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
       med_ins_test_env: Schema.optional(Schema.Boolean)
     })
     const OrdersPostResponseCashAddDetail: Schema.Schema<OrdersPostResponseCashAddDetail> = Schema.Struct({
-      cash_add_fee: Schema.Number,
-      cash_add_type: Schema.String
+      cash_add_fee: Schema.optional(Schema.Number),
+      cash_add_type: Schema.optional(OpenEnum("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES"))
     })
     const OrdersPostResponseCashReduceDetail: Schema.Schema<OrdersPostResponseCashReduceDetail> = Schema.Struct({
-      cash_reduce_fee: Schema.Number,
-      cash_reduce_type: Schema.String
+      cash_reduce_fee: Schema.optional(Schema.Number),
+      cash_reduce_type: Schema.optional(OpenEnum("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION"))
     })
     const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
-      mix_trade_no: Schema.String,
-      mix_pay_status: Schema.String,
-      self_pay_status: Schema.String,
-      med_ins_pay_status: Schema.String,
+      mix_trade_no: Schema.optional(Schema.String),
+      mix_pay_status: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_STATUS", "MIX_PAY_CREATED", "MIX_PAY_SUCCESS", "MIX_PAY_REFUND", "MIX_PAY_FAIL")),
+      self_pay_status: Schema.optional(OpenEnum("UNKNOWN_SELF_PAY_STATUS", "SELF_PAY_CREATED", "SELF_PAY_SUCCESS", "SELF_PAY_REFUND", "SELF_PAY_FAIL", "NO_SELF_PAY")),
+      med_ins_pay_status: Schema.optional(OpenEnum("UNKNOWN_MED_INS_PAY_STATUS", "MED_INS_PAY_CREATED", "MED_INS_PAY_SUCCESS", "MED_INS_PAY_REFUND", "MED_INS_PAY_FAIL", "NO_MED_INS_PAY")),
       paid_time: Schema.optional(Schema.String),
       passthrough_response_content: Schema.optional(Schema.String),
-      mix_pay_type: Schema.String,
-      order_type: Schema.String,
-      appid: Schema.String,
+      mix_pay_type: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE")),
+      order_type: Schema.optional(OpenEnum("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY")),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       pay_for_relatives: Schema.optional(Schema.Boolean),
-      out_trade_no: Schema.String,
-      serial_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      serial_no: Schema.optional(Schema.String),
       pay_order_id: Schema.optional(Schema.String),
       pay_auth_no: Schema.optional(Schema.String),
       geo_location: Schema.optional(Schema.String),
-      city_id: Schema.String,
-      med_inst_name: Schema.String,
-      med_inst_no: Schema.String,
+      city_id: Schema.optional(Schema.String),
+      med_inst_name: Schema.optional(Schema.String),
+      med_inst_no: Schema.optional(Schema.String),
       med_ins_order_create_time: Schema.optional(Schema.String),
-      total_fee: Schema.Number,
+      total_fee: Schema.optional(Schema.Number),
       med_ins_gov_fee: Schema.optional(Schema.Number),
       med_ins_self_fee: Schema.optional(Schema.Number),
       med_ins_other_fee: Schema.optional(Schema.Number),
@@ -529,7 +529,7 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
       wechat_pay_cash_fee: Schema.optional(Schema.Number),
       cash_add_detail: Schema.optional(Schema.Array(OrdersPostResponseCashAddDetail)),
       cash_reduce_detail: Schema.optional(Schema.Array(OrdersPostResponseCashReduceDetail)),
-      callback_url: Schema.String,
+      callback_url: Schema.optional(Schema.String),
       prepay_id: Schema.optional(Schema.String),
       passthrough_request_content: Schema.optional(Schema.String),
       extends: Schema.optional(Schema.String),
@@ -610,25 +610,25 @@ export interface OrdersMixTradeNoMixTradeNoGetResponse {
    * 医保自费混合订单号
    * @example "1217752501201407033233368318"
    */
-  readonly mix_trade_no: string
+  readonly mix_trade_no?: string | undefined
   /**
    * 医保自费混合订单支付状态
    * Documented values: `UNKNOWN_MIX_PAY_STATUS`, `MIX_PAY_CREATED`, `MIX_PAY_SUCCESS`, `MIX_PAY_REFUND`, `MIX_PAY_FAIL` (decoded as any string: more may come).
    * @example "MIX_PAY_SUCCESS"
    */
-  readonly mix_pay_status: string
+  readonly mix_pay_status?: "UNKNOWN_MIX_PAY_STATUS" | "MIX_PAY_CREATED" | "MIX_PAY_SUCCESS" | "MIX_PAY_REFUND" | "MIX_PAY_FAIL" | (string & {}) | undefined
   /**
    * 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_SELF_PAY_STATUS`, `SELF_PAY_CREATED`, `SELF_PAY_SUCCESS`, `SELF_PAY_REFUND`, `SELF_PAY_FAIL`, `NO_SELF_PAY` (decoded as any string: more may come).
    * @example "SELF_PAY_SUCCESS"
    */
-  readonly self_pay_status: string
+  readonly self_pay_status?: "UNKNOWN_SELF_PAY_STATUS" | "SELF_PAY_CREATED" | "SELF_PAY_SUCCESS" | "SELF_PAY_REFUND" | "SELF_PAY_FAIL" | "NO_SELF_PAY" | (string & {}) | undefined
   /**
    * 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_MED_INS_PAY_STATUS`, `MED_INS_PAY_CREATED`, `MED_INS_PAY_SUCCESS`, `MED_INS_PAY_REFUND`, `MED_INS_PAY_FAIL`, `NO_MED_INS_PAY` (decoded as any string: more may come).
    * @example "MED_INS_PAY_SUCCESS"
    */
-  readonly med_ins_pay_status: string
+  readonly med_ins_pay_status?: "UNKNOWN_MED_INS_PAY_STATUS" | "MED_INS_PAY_CREATED" | "MED_INS_PAY_SUCCESS" | "MED_INS_PAY_REFUND" | "MED_INS_PAY_FAIL" | "NO_MED_INS_PAY" | (string & {}) | undefined
   /**
    * 订单支付时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -644,18 +644,18 @@ export interface OrdersMixTradeNoMixTradeNoGetResponse {
    * Documented values: `UNKNOWN_MIX_PAY_TYPE`, `CASH_ONLY`, `INSURANCE_ONLY`, `CASH_AND_INSURANCE` (decoded as any string: more may come).
    * @example "CASH_AND_INSURANCE"
    */
-  readonly mix_pay_type: string
+  readonly mix_pay_type?: "UNKNOWN_MIX_PAY_TYPE" | "CASH_ONLY" | "INSURANCE_ONLY" | "CASH_AND_INSURANCE" | (string & {}) | undefined
   /**
    * 订单类型
    * Documented values: `UNKNOWN_ORDER_TYPE`, `REG_PAY`, `DIAG_PAY`, `COVID_EXAM_PAY`, `IN_HOSP_PAY`, `PHARMACY_PAY`, `INSURANCE_PAY`, `INT_REG_PAY`, `INT_RE_DIAG_PAY`, `INT_RX_PAY`, `COVID_ANTIGEN_PAY`, `MED_PAY` (decoded as any string: more may come).
    * @example "REG_PAY"
    */
-  readonly order_type: string
+  readonly order_type?: "UNKNOWN_ORDER_TYPE" | "REG_PAY" | "DIAG_PAY" | "COVID_EXAM_PAY" | "IN_HOSP_PAY" | "PHARMACY_PAY" | "INSURANCE_PAY" | "INT_REG_PAY" | "INT_RE_DIAG_PAY" | "INT_RX_PAY" | "COVID_ANTIGEN_PAY" | "MED_PAY" | (string & {}) | undefined
   /**
    * 从业机构的公众号ID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 医疗机构的公众号ID
    * @example "wxd678efh567hg6999"
@@ -682,12 +682,12 @@ export interface OrdersMixTradeNoMixTradeNoGetResponse {
    * 从业机构订单号
    * @example "202204022005169952975171534816"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 医疗机构订单号
    * @example "1217752501201"
    */
-  readonly serial_no: string
+  readonly serial_no?: string | undefined
   /**
    * 医保局返回的支付单ID
    * @example "ORD530100202204022006350000021"
@@ -707,17 +707,17 @@ export interface OrdersMixTradeNoMixTradeNoGetResponse {
    * 城市ID
    * @example "530100"
    */
-  readonly city_id: string
+  readonly city_id?: string | undefined
   /**
    * 医疗机构名称
    * @example "北大医院"
    */
-  readonly med_inst_name: string
+  readonly med_inst_name?: string | undefined
   /**
    * 医疗机构编码
    * @example "1217752501201407033233368318"
    */
-  readonly med_inst_no: string
+  readonly med_inst_no?: string | undefined
   /**
    * 医保下单时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -727,7 +727,7 @@ export interface OrdersMixTradeNoMixTradeNoGetResponse {
    * 使用该接口下单的总金额
    * @example 202000
    */
-  readonly total_fee: number
+  readonly total_fee?: number | undefined
   /**
    * 医保局结算后，医保统筹支付金额
    * @example 100000
@@ -761,7 +761,7 @@ export interface OrdersMixTradeNoMixTradeNoGetResponse {
    * 回调通知URL
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
    */
-  readonly callback_url: string
+  readonly callback_url?: string | undefined
   /**
    * 自费预下单ID
    * @example "wx201410272009395522657a690389285100"
@@ -798,13 +798,13 @@ export interface OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail {
    * 现金补充金额
    * @example 2000
    */
-  readonly cash_add_fee: number
+  readonly cash_add_fee?: number | undefined
   /**
    * 现金补充类型
    * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
    * @example "FREIGHT"
    */
-  readonly cash_add_type: string
+  readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
 }
 
 export interface OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail {
@@ -812,13 +812,13 @@ export interface OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail {
    * 现金减免金额
    * @example 10000
    */
-  readonly cash_reduce_fee: number
+  readonly cash_reduce_fee?: number | undefined
   /**
    * 现金减免类型
    * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
    * @example "DEFAULT_REDUCE_TYPE"
    */
-  readonly cash_reduce_type: string
+  readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
 
 const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMixTradeNoGetRequest, OrdersMixTradeNoMixTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -834,38 +834,38 @@ const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMixTradeN
       sub_mchid: Schema.optional(Schema.String)
     })
     const OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail: Schema.Schema<OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail> = Schema.Struct({
-      cash_add_fee: Schema.Number,
-      cash_add_type: Schema.String
+      cash_add_fee: Schema.optional(Schema.Number),
+      cash_add_type: Schema.optional(OpenEnum("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES"))
     })
     const OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail: Schema.Schema<OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail> = Schema.Struct({
-      cash_reduce_fee: Schema.Number,
-      cash_reduce_type: Schema.String
+      cash_reduce_fee: Schema.optional(Schema.Number),
+      cash_reduce_type: Schema.optional(OpenEnum("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION"))
     })
     const OrdersMixTradeNoMixTradeNoGetResponse: Schema.Schema<OrdersMixTradeNoMixTradeNoGetResponse> = Schema.Struct({
-      mix_trade_no: Schema.String,
-      mix_pay_status: Schema.String,
-      self_pay_status: Schema.String,
-      med_ins_pay_status: Schema.String,
+      mix_trade_no: Schema.optional(Schema.String),
+      mix_pay_status: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_STATUS", "MIX_PAY_CREATED", "MIX_PAY_SUCCESS", "MIX_PAY_REFUND", "MIX_PAY_FAIL")),
+      self_pay_status: Schema.optional(OpenEnum("UNKNOWN_SELF_PAY_STATUS", "SELF_PAY_CREATED", "SELF_PAY_SUCCESS", "SELF_PAY_REFUND", "SELF_PAY_FAIL", "NO_SELF_PAY")),
+      med_ins_pay_status: Schema.optional(OpenEnum("UNKNOWN_MED_INS_PAY_STATUS", "MED_INS_PAY_CREATED", "MED_INS_PAY_SUCCESS", "MED_INS_PAY_REFUND", "MED_INS_PAY_FAIL", "NO_MED_INS_PAY")),
       paid_time: Schema.optional(Schema.String),
       passthrough_response_content: Schema.optional(Schema.String),
-      mix_pay_type: Schema.String,
-      order_type: Schema.String,
-      appid: Schema.String,
+      mix_pay_type: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE")),
+      order_type: Schema.optional(OpenEnum("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY")),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       pay_for_relatives: Schema.optional(Schema.Boolean),
-      out_trade_no: Schema.String,
-      serial_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      serial_no: Schema.optional(Schema.String),
       pay_order_id: Schema.optional(Schema.String),
       pay_auth_no: Schema.optional(Schema.String),
       geo_location: Schema.optional(Schema.String),
-      city_id: Schema.String,
-      med_inst_name: Schema.String,
-      med_inst_no: Schema.String,
+      city_id: Schema.optional(Schema.String),
+      med_inst_name: Schema.optional(Schema.String),
+      med_inst_no: Schema.optional(Schema.String),
       med_ins_order_create_time: Schema.optional(Schema.String),
-      total_fee: Schema.Number,
+      total_fee: Schema.optional(Schema.Number),
       med_ins_gov_fee: Schema.optional(Schema.Number),
       med_ins_self_fee: Schema.optional(Schema.Number),
       med_ins_other_fee: Schema.optional(Schema.Number),
@@ -873,7 +873,7 @@ const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMixTradeN
       wechat_pay_cash_fee: Schema.optional(Schema.Number),
       cash_add_detail: Schema.optional(Schema.Array(OrdersMixTradeNoMixTradeNoGetResponseCashAddDetail)),
       cash_reduce_detail: Schema.optional(Schema.Array(OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail)),
-      callback_url: Schema.String,
+      callback_url: Schema.optional(Schema.String),
       prepay_id: Schema.optional(Schema.String),
       passthrough_request_content: Schema.optional(Schema.String),
       extends: Schema.optional(Schema.String),
@@ -955,25 +955,25 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 医保自费混合订单号
    * @example "1217752501201407033233368318"
    */
-  readonly mix_trade_no: string
+  readonly mix_trade_no?: string | undefined
   /**
    * 医保自费混合订单支付状态
    * Documented values: `UNKNOWN_MIX_PAY_STATUS`, `MIX_PAY_CREATED`, `MIX_PAY_SUCCESS`, `MIX_PAY_REFUND`, `MIX_PAY_FAIL` (decoded as any string: more may come).
    * @example "MIX_PAY_SUCCESS"
    */
-  readonly mix_pay_status: string
+  readonly mix_pay_status?: "UNKNOWN_MIX_PAY_STATUS" | "MIX_PAY_CREATED" | "MIX_PAY_SUCCESS" | "MIX_PAY_REFUND" | "MIX_PAY_FAIL" | (string & {}) | undefined
   /**
    * 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_SELF_PAY_STATUS`, `SELF_PAY_CREATED`, `SELF_PAY_SUCCESS`, `SELF_PAY_REFUND`, `SELF_PAY_FAIL`, `NO_SELF_PAY` (decoded as any string: more may come).
    * @example "SELF_PAY_SUCCESS"
    */
-  readonly self_pay_status: string
+  readonly self_pay_status?: "UNKNOWN_SELF_PAY_STATUS" | "SELF_PAY_CREATED" | "SELF_PAY_SUCCESS" | "SELF_PAY_REFUND" | "SELF_PAY_FAIL" | "NO_SELF_PAY" | (string & {}) | undefined
   /**
    * 混合订单中自费部分的支付状态
    * Documented values: `UNKNOWN_MED_INS_PAY_STATUS`, `MED_INS_PAY_CREATED`, `MED_INS_PAY_SUCCESS`, `MED_INS_PAY_REFUND`, `MED_INS_PAY_FAIL`, `NO_MED_INS_PAY` (decoded as any string: more may come).
    * @example "MED_INS_PAY_SUCCESS"
    */
-  readonly med_ins_pay_status: string
+  readonly med_ins_pay_status?: "UNKNOWN_MED_INS_PAY_STATUS" | "MED_INS_PAY_CREATED" | "MED_INS_PAY_SUCCESS" | "MED_INS_PAY_REFUND" | "MED_INS_PAY_FAIL" | "NO_MED_INS_PAY" | (string & {}) | undefined
   /**
    * 订单支付时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -989,18 +989,18 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * Documented values: `UNKNOWN_MIX_PAY_TYPE`, `CASH_ONLY`, `INSURANCE_ONLY`, `CASH_AND_INSURANCE` (decoded as any string: more may come).
    * @example "CASH_AND_INSURANCE"
    */
-  readonly mix_pay_type: string
+  readonly mix_pay_type?: "UNKNOWN_MIX_PAY_TYPE" | "CASH_ONLY" | "INSURANCE_ONLY" | "CASH_AND_INSURANCE" | (string & {}) | undefined
   /**
    * 订单类型
    * Documented values: `UNKNOWN_ORDER_TYPE`, `REG_PAY`, `DIAG_PAY`, `COVID_EXAM_PAY`, `IN_HOSP_PAY`, `PHARMACY_PAY`, `INSURANCE_PAY`, `INT_REG_PAY`, `INT_RE_DIAG_PAY`, `INT_RX_PAY`, `COVID_ANTIGEN_PAY`, `MED_PAY` (decoded as any string: more may come).
    * @example "REG_PAY"
    */
-  readonly order_type: string
+  readonly order_type?: "UNKNOWN_ORDER_TYPE" | "REG_PAY" | "DIAG_PAY" | "COVID_EXAM_PAY" | "IN_HOSP_PAY" | "PHARMACY_PAY" | "INSURANCE_PAY" | "INT_REG_PAY" | "INT_RE_DIAG_PAY" | "INT_RX_PAY" | "COVID_ANTIGEN_PAY" | "MED_PAY" | (string & {}) | undefined
   /**
    * 从业机构的公众号ID
    * @example "wx8888888888888888"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 医疗机构的公众号ID
    * @example "wxd678efh567hg6999"
@@ -1027,12 +1027,12 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 从业机构订单号
    * @example "202204022005169952975171534816"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 医疗机构订单号
    * @example "1217752501201"
    */
-  readonly serial_no: string
+  readonly serial_no?: string | undefined
   /**
    * 医保局返回的支付单ID
    * @example "ORD530100202204022006350000021"
@@ -1052,17 +1052,17 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 城市ID
    * @example "530100"
    */
-  readonly city_id: string
+  readonly city_id?: string | undefined
   /**
    * 医疗机构名称
    * @example "北大医院"
    */
-  readonly med_inst_name: string
+  readonly med_inst_name?: string | undefined
   /**
    * 医疗机构编码
    * @example "1217752501201407033233368318"
    */
-  readonly med_inst_no: string
+  readonly med_inst_no?: string | undefined
   /**
    * 医保下单时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -1072,7 +1072,7 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 使用该接口下单的总金额
    * @example 202000
    */
-  readonly total_fee: number
+  readonly total_fee?: number | undefined
   /**
    * 医保局结算后，医保统筹支付金额
    * @example 100000
@@ -1106,7 +1106,7 @@ export interface OrdersOutTradeNoOutTradeNoGetResponse {
    * 回调通知URL
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
    */
-  readonly callback_url: string
+  readonly callback_url?: string | undefined
   /**
    * 自费预下单ID
    * @example "wx201410272009395522657a690389285100"
@@ -1143,13 +1143,13 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail {
    * 现金补充金额
    * @example 2000
    */
-  readonly cash_add_fee: number
+  readonly cash_add_fee?: number | undefined
   /**
    * 现金补充类型
    * Documented values: `DEFAULT_ADD_TYPE`, `FREIGHT`, `OTHER_MEDICAL_EXPENSES` (decoded as any string: more may come).
    * @example "FREIGHT"
    */
-  readonly cash_add_type: string
+  readonly cash_add_type?: "DEFAULT_ADD_TYPE" | "FREIGHT" | "OTHER_MEDICAL_EXPENSES" | (string & {}) | undefined
 }
 
 export interface OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail {
@@ -1157,13 +1157,13 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail {
    * 现金减免金额
    * @example 10000
    */
-  readonly cash_reduce_fee: number
+  readonly cash_reduce_fee?: number | undefined
   /**
    * 现金减免类型
    * Documented values: `DEFAULT_REDUCE_TYPE`, `HOSPITAL_REDUCE`, `PHARMACY_DISCOUNT`, `DISCOUNT`, `PRE_PAYMENT`, `DEPOSIT_DEDUCTION` (decoded as any string: more may come).
    * @example "DEFAULT_REDUCE_TYPE"
    */
-  readonly cash_reduce_type: string
+  readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
 
 const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeNoGetRequest, OrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1179,38 +1179,38 @@ const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeN
       sub_mchid: Schema.optional(Schema.String)
     })
     const OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail> = Schema.Struct({
-      cash_add_fee: Schema.Number,
-      cash_add_type: Schema.String
+      cash_add_fee: Schema.optional(Schema.Number),
+      cash_add_type: Schema.optional(OpenEnum("DEFAULT_ADD_TYPE", "FREIGHT", "OTHER_MEDICAL_EXPENSES"))
     })
     const OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail> = Schema.Struct({
-      cash_reduce_fee: Schema.Number,
-      cash_reduce_type: Schema.String
+      cash_reduce_fee: Schema.optional(Schema.Number),
+      cash_reduce_type: Schema.optional(OpenEnum("DEFAULT_REDUCE_TYPE", "HOSPITAL_REDUCE", "PHARMACY_DISCOUNT", "DISCOUNT", "PRE_PAYMENT", "DEPOSIT_DEDUCTION"))
     })
     const OrdersOutTradeNoOutTradeNoGetResponse: Schema.Schema<OrdersOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mix_trade_no: Schema.String,
-      mix_pay_status: Schema.String,
-      self_pay_status: Schema.String,
-      med_ins_pay_status: Schema.String,
+      mix_trade_no: Schema.optional(Schema.String),
+      mix_pay_status: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_STATUS", "MIX_PAY_CREATED", "MIX_PAY_SUCCESS", "MIX_PAY_REFUND", "MIX_PAY_FAIL")),
+      self_pay_status: Schema.optional(OpenEnum("UNKNOWN_SELF_PAY_STATUS", "SELF_PAY_CREATED", "SELF_PAY_SUCCESS", "SELF_PAY_REFUND", "SELF_PAY_FAIL", "NO_SELF_PAY")),
+      med_ins_pay_status: Schema.optional(OpenEnum("UNKNOWN_MED_INS_PAY_STATUS", "MED_INS_PAY_CREATED", "MED_INS_PAY_SUCCESS", "MED_INS_PAY_REFUND", "MED_INS_PAY_FAIL", "NO_MED_INS_PAY")),
       paid_time: Schema.optional(Schema.String),
       passthrough_response_content: Schema.optional(Schema.String),
-      mix_pay_type: Schema.String,
-      order_type: Schema.String,
-      appid: Schema.String,
+      mix_pay_type: Schema.optional(OpenEnum("UNKNOWN_MIX_PAY_TYPE", "CASH_ONLY", "INSURANCE_ONLY", "CASH_AND_INSURANCE")),
+      order_type: Schema.optional(OpenEnum("UNKNOWN_ORDER_TYPE", "REG_PAY", "DIAG_PAY", "COVID_EXAM_PAY", "IN_HOSP_PAY", "PHARMACY_PAY", "INSURANCE_PAY", "INT_REG_PAY", "INT_RE_DIAG_PAY", "INT_RX_PAY", "COVID_ANTIGEN_PAY", "MED_PAY")),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       pay_for_relatives: Schema.optional(Schema.Boolean),
-      out_trade_no: Schema.String,
-      serial_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      serial_no: Schema.optional(Schema.String),
       pay_order_id: Schema.optional(Schema.String),
       pay_auth_no: Schema.optional(Schema.String),
       geo_location: Schema.optional(Schema.String),
-      city_id: Schema.String,
-      med_inst_name: Schema.String,
-      med_inst_no: Schema.String,
+      city_id: Schema.optional(Schema.String),
+      med_inst_name: Schema.optional(Schema.String),
+      med_inst_no: Schema.optional(Schema.String),
       med_ins_order_create_time: Schema.optional(Schema.String),
-      total_fee: Schema.Number,
+      total_fee: Schema.optional(Schema.Number),
       med_ins_gov_fee: Schema.optional(Schema.Number),
       med_ins_self_fee: Schema.optional(Schema.Number),
       med_ins_other_fee: Schema.optional(Schema.Number),
@@ -1218,7 +1218,7 @@ const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeN
       wechat_pay_cash_fee: Schema.optional(Schema.Number),
       cash_add_detail: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseCashAddDetail)),
       cash_reduce_detail: Schema.optional(Schema.Array(OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail)),
-      callback_url: Schema.String,
+      callback_url: Schema.optional(Schema.String),
       prepay_id: Schema.optional(Schema.String),
       passthrough_request_content: Schema.optional(Schema.String),
       extends: Schema.optional(Schema.String),

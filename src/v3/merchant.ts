@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/merchant/fund/balance/{account_type} ----
 
@@ -17,7 +17,7 @@ export interface FundBalanceAccountTypeGetResponse {
    * 可用余额
    * @example 100
    */
-  readonly available_amount: number
+  readonly available_amount?: number | undefined
   /**
    * 不可用余额
    * @example 100
@@ -36,7 +36,7 @@ const fundBalanceAccountTypeGet: Endpoint.Endpoint<FundBalanceAccountTypeGetPara
       account_type: Schema.Literal("BASIC", "OPERATION", "FEES")
     })
     const FundBalanceAccountTypeGetResponse: Schema.Schema<FundBalanceAccountTypeGetResponse> = Schema.Struct({
-      available_amount: Schema.Number,
+      available_amount: Schema.optional(Schema.Number),
       pending_amount: Schema.optional(Schema.Number)
     })
     return {
@@ -71,7 +71,7 @@ export interface FundDayendbalanceAccountTypeGetResponse {
    * 可用余额
    * @example 100
    */
-  readonly available_amount: number
+  readonly available_amount?: number | undefined
   /**
    * 不可用余额
    * @example 100
@@ -90,10 +90,10 @@ const fundDayendbalanceAccountTypeGet: Endpoint.Endpoint<FundDayendbalanceAccoun
       account_type: Schema.Literal("BASIC", "OPERATION", "FEES")
     })
     const FundDayendbalanceAccountTypeGetQuery: Schema.Schema<FundDayendbalanceAccountTypeGetQuery> = Schema.Struct({
-      date: Schema.String
+      date: IsoDate
     })
     const FundDayendbalanceAccountTypeGetResponse: Schema.Schema<FundDayendbalanceAccountTypeGetResponse> = Schema.Struct({
-      available_amount: Schema.Number,
+      available_amount: Schema.optional(Schema.Number),
       pending_amount: Schema.optional(Schema.Number)
     })
     return {
@@ -140,12 +140,12 @@ export interface FundWithdrawPostResponse {
    * 微信支付提现单号
    * @example "12321937198237912739132791732912793127931279317929791239112123"
    */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "20190611222222222200000000012122"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
 }
 
 const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -163,8 +163,8 @@ const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPost
       notify_url: Schema.optional(Schema.String)
     })
     const FundWithdrawPostResponse: Schema.Schema<FundWithdrawPostResponse> = Schema.Struct({
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String)
     })
     return {
       body: FundWithdrawPostBody,
@@ -207,17 +207,17 @@ export interface FundWithdrawBillTypeBillTypeGetResponse {
    * Documented values: `SHA1` (decoded as any string: more may come).
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type?: "SHA1" | (string & {}) | undefined
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
    */
-  readonly hash_value: string
+  readonly hash_value?: string | undefined
   /**
    * 账单下载地址
    * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
 }
 
 const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBillTypeBillTypeGetRequest, FundWithdrawBillTypeBillTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -235,9 +235,9 @@ const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBillTypeBil
       tar_type: Schema.optional(Schema.Literal("GZIP"))
     })
     const FundWithdrawBillTypeBillTypeGetResponse: Schema.Schema<FundWithdrawBillTypeBillTypeGetResponse> = Schema.Struct({
-      hash_type: Schema.String,
-      hash_value: Schema.String,
-      download_url: Schema.String
+      hash_type: Schema.optional(OpenEnum("SHA1")),
+      hash_value: Schema.optional(Schema.String),
+      download_url: Schema.optional(Schema.String)
     })
     return {
       params: FundWithdrawBillTypeBillTypeGetParams,
@@ -269,58 +269,58 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
    * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
    * @example "CREATE_SUCCESS"
    */
-  readonly status: string
+  readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
   /**
    * 微信支付提现单号
    * @example "12321937198237912739132791732912793127931279317929791239112123"
    */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "20190611222222222200000000012122"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 提现金额
    * @example 1
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 发起提现时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 提现状态更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 失败原因
    * @example "卡号错误"
    */
-  readonly reason: string
+  readonly reason?: string | undefined
   /**
    * 提现备注
    * @example "交易提现"
    */
-  readonly remark: string
+  readonly remark?: string | undefined
   /**
    * 银行附言
    * @example "微信提现"
    */
-  readonly bank_memo: string
+  readonly bank_memo?: string | undefined
   /**
    * 出款账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 提现失败解决方案
    * @example "请修改结算银行卡信息"
    */
-  readonly solution: string
+  readonly solution?: string | undefined
 }
 
 const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOutRequestNoOutRequestNoGetParams, FundWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -334,17 +334,17 @@ const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOut
       out_request_no: Schema.NonEmptyString
     })
     const FundWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<FundWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      status: Schema.String,
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String,
-      amount: Schema.Number,
-      create_time: Schema.String,
-      update_time: Schema.String,
-      reason: Schema.String,
-      remark: Schema.String,
-      bank_memo: Schema.String,
-      account_type: Schema.String,
-      solution: Schema.String
+      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
+      reason: Schema.optional(Schema.String),
+      remark: Schema.optional(Schema.String),
+      bank_memo: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      solution: Schema.optional(Schema.String)
     })
     return {
       params: FundWithdrawOutRequestNoOutRequestNoGetParams,
@@ -383,58 +383,58 @@ export interface FundWithdrawWithdrawIdWithdrawIdGetResponse {
    * Documented values: `CREATE_SUCCESS`, `SUCCESS`, `FAIL`, `REFUND`, `CLOSE`, `INIT` (decoded as any string: more may come).
    * @example "CREATE_SUCCESS"
    */
-  readonly status: string
+  readonly status?: "CREATE_SUCCESS" | "SUCCESS" | "FAIL" | "REFUND" | "CLOSE" | "INIT" | (string & {}) | undefined
   /**
    * 微信支付提现单号
    * @example "12321937198237912739132791732912793127931279317929791239112123"
    */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "20190611222222222200000000012122"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 提现金额
    * @example 1
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 发起提现时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 提现状态更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 失败原因
    * @example "卡号错误"
    */
-  readonly reason: string
+  readonly reason?: string | undefined
   /**
    * 提现备注
    * @example "交易提现"
    */
-  readonly remark: string
+  readonly remark?: string | undefined
   /**
    * 银行附言
    * @example "微信提现"
    */
-  readonly bank_memo: string
+  readonly bank_memo?: string | undefined
   /**
    * 出款账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 提现失败解决方案
    * @example "请修改结算银行卡信息"
    */
-  readonly solution: string
+  readonly solution?: string | undefined
 }
 
 const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdWithdrawIdGetParams, FundWithdrawWithdrawIdWithdrawIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -448,17 +448,17 @@ const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdra
       withdraw_id: Schema.NonEmptyString
     })
     const FundWithdrawWithdrawIdWithdrawIdGetResponse: Schema.Schema<FundWithdrawWithdrawIdWithdrawIdGetResponse> = Schema.Struct({
-      status: Schema.String,
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String,
-      amount: Schema.Number,
-      create_time: Schema.String,
-      update_time: Schema.String,
-      reason: Schema.String,
-      remark: Schema.String,
-      bank_memo: Schema.String,
-      account_type: Schema.String,
-      solution: Schema.String
+      status: Schema.optional(OpenEnum("CREATE_SUCCESS", "SUCCESS", "FAIL", "REFUND", "CLOSE", "INIT")),
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
+      reason: Schema.optional(Schema.String),
+      remark: Schema.optional(Schema.String),
+      bank_memo: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      solution: Schema.optional(Schema.String)
     })
     return {
       params: FundWithdrawWithdrawIdWithdrawIdGetParams,
@@ -502,7 +502,7 @@ export interface MediaUploadPostResponse {
    * 媒体文件标识Id
    * @example "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
    */
-  readonly media_id: string
+  readonly media_id?: string | undefined
 }
 
 const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -521,7 +521,7 @@ const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUploadPostRes
       meta: MediaUploadPostBodyMeta
     })
     const MediaUploadPostResponse: Schema.Schema<MediaUploadPostResponse> = Schema.Struct({
-      media_id: Schema.String
+      media_id: Schema.optional(Schema.String)
     })
     return {
       body: MediaUploadPostBody,
@@ -555,7 +555,7 @@ export interface MediaVideoUploadPostResponse {
    * 媒体文件标识Id
    * @example "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
    */
-  readonly media_id: string
+  readonly media_id?: string | undefined
 }
 
 const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, MediaVideoUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -575,7 +575,7 @@ const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, MediaVid
       meta: MediaVideoUploadPostBodyMeta
     })
     const MediaVideoUploadPostResponse: Schema.Schema<MediaVideoUploadPostResponse> = Schema.Struct({
-      media_id: Schema.String
+      media_id: Schema.optional(Schema.String)
     })
     return {
       body: MediaVideoUploadPostBody,

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades ----
 
@@ -686,19 +686,19 @@ export interface TradeRiskInformationGetResponse {
    * 风险系数值
    * @example 1
    */
-  readonly risk_score: number
+  readonly risk_score?: number | undefined
   /**
    * 风险类型
    * Documented values: `OTHER_RISK`, `INDUCE_PAYMENT`, `FRAUD`, `GAMBLING`, `CYBERSEX` (decoded as any string: more may come).
    * @example "OTHER_RISK"
    */
-  readonly risk_type?: string | undefined
+  readonly risk_type?: "OTHER_RISK" | "INDUCE_PAYMENT" | "FRAUD" | "GAMBLING" | "CYBERSEX" | (string & {}) | undefined
   /**
    * 处置手段
    * Documented values: `OTHER_PUNISH`, `DISABLE_PAYMENT`, `SUSPEND_SETTLEMENT`, `DISABLE_WITHDRAW`, `REMOVE_MERCHANTS`, `ADD_MERCHANTS_BLACKLIST`, `REFUND`, `FREEZING_FUND_BY_TRANSACTION`, `FREEZING_FUND_BY_MERCHANTS`, `BLOCKED_USER` (decoded as any string: more may come).
    * @example "OTHER_PUNISH"
    */
-  readonly punish_type?: string | undefined
+  readonly punish_type?: "OTHER_PUNISH" | "DISABLE_PAYMENT" | "SUSPEND_SETTLEMENT" | "DISABLE_WITHDRAW" | "REMOVE_MERCHANTS" | "ADD_MERCHANTS_BLACKLIST" | "REFUND" | "FREEZING_FUND_BY_TRANSACTION" | "FREEZING_FUND_BY_MERCHANTS" | "BLOCKED_USER" | (string & {}) | undefined
   /**
    * 处置手段描述
    * @example "延长商户账期7天"
@@ -722,9 +722,9 @@ const tradeRiskInformationGet: Endpoint.Endpoint<TradeRiskInformationGetQuery, T
       complaints_information: Schema.optional(Schema.String)
     })
     const TradeRiskInformationGetResponse: Schema.Schema<TradeRiskInformationGetResponse> = Schema.Struct({
-      risk_score: Schema.Number,
-      risk_type: Schema.optional(Schema.String),
-      punish_type: Schema.optional(Schema.String),
+      risk_score: Schema.optional(Schema.Number),
+      risk_type: Schema.optional(OpenEnum("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
+      punish_type: Schema.optional(OpenEnum("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER")),
       punish_description: Schema.optional(Schema.String)
     })
     return {
@@ -822,13 +822,13 @@ export interface TradeRiskResultPostResponse {
    * Documented values: `OTHER_RISK`, `INDUCE_PAYMENT`, `FRAUD`, `GAMBLING`, `CYBERSEX` (decoded as any string: more may come).
    * @example "OTHER_RISK"
    */
-  readonly risk_type?: string | undefined
+  readonly risk_type?: "OTHER_RISK" | "INDUCE_PAYMENT" | "FRAUD" | "GAMBLING" | "CYBERSEX" | (string & {}) | undefined
   /**
    * 处置手段
    * Documented values: `OTHER_PUNISH`, `DISABLE_PAYMENT`, `SUSPEND_SETTLEMENT`, `DISABLE_WITHDRAW`, `REMOVE_MERCHANTS`, `ADD_MERCHANTS_BLACKLIST`, `REFUND`, `FREEZING_FUND_BY_TRANSACTION`, `FREEZING_FUND_BY_MERCHANTS`, `BLOCKED_USER` (decoded as any string: more may come).
    * @example "OTHER_PUNISH"
    */
-  readonly punish_type: string
+  readonly punish_type?: "OTHER_PUNISH" | "DISABLE_PAYMENT" | "SUSPEND_SETTLEMENT" | "DISABLE_WITHDRAW" | "REMOVE_MERCHANTS" | "ADD_MERCHANTS_BLACKLIST" | "REFUND" | "FREEZING_FUND_BY_TRANSACTION" | "FREEZING_FUND_BY_MERCHANTS" | "BLOCKED_USER" | (string & {}) | undefined
   /**
    * 处置手段补充
    * @example "SUSPEND_SETTLEMENT_NDAYS:10"
@@ -865,8 +865,8 @@ const tradeRiskResultPost: Endpoint.Endpoint<TradeRiskResultPostBody, TradeRiskR
       channel_id: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       out_trade_no: Schema.optional(Schema.String),
-      risk_type: Schema.optional(Schema.String),
-      punish_type: Schema.String,
+      risk_type: Schema.optional(OpenEnum("OTHER_RISK", "INDUCE_PAYMENT", "FRAUD", "GAMBLING", "CYBERSEX")),
+      punish_type: Schema.optional(OpenEnum("OTHER_PUNISH", "DISABLE_PAYMENT", "SUSPEND_SETTLEMENT", "DISABLE_WITHDRAW", "REMOVE_MERCHANTS", "ADD_MERCHANTS_BLACKLIST", "REFUND", "FREEZING_FUND_BY_TRANSACTION", "FREEZING_FUND_BY_MERCHANTS", "BLOCKED_USER")),
       additional_punish_type: Schema.optional(Schema.String),
       punish_description: Schema.optional(Schema.String)
     })

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, IsoDate, OpenEnum, Rfc3339, UrlString } from "../schemas/common.js"
 
 // ---- GET /v3/merchant-service/complaint-notifications ----
 
@@ -12,12 +12,12 @@ export interface ComplaintNotificationsGetResponse {
    * 商户号
    * @example "1900012181"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 通知地址
    * @example "https://www.xxx.com/notify"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -28,8 +28,8 @@ const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotificationsG
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/query-complaint-notifications.html",
   schemas: () => {
     const ComplaintNotificationsGetResponse: Schema.Schema<ComplaintNotificationsGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      url: Schema.String
+      mchid: Schema.optional(Schema.String),
+      url: Schema.optional(Schema.String)
     })
     return {
       success: ComplaintNotificationsGetResponse,
@@ -54,12 +54,12 @@ export interface ComplaintNotificationsPostResponse {
    * 商户号
    * @example "1900012181"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 通知地址
    * @example "https://www.xxx.com/notify"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const complaintNotificationsPost: Endpoint.Endpoint<ComplaintNotificationsPostBody, ComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -70,11 +70,11 @@ const complaintNotificationsPost: Endpoint.Endpoint<ComplaintNotificationsPostBo
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/create-complaint-notifications.html",
   schemas: () => {
     const ComplaintNotificationsPostBody: Schema.Schema<ComplaintNotificationsPostBody> = Schema.Struct({
-      url: Schema.String
+      url: UrlString(1, 2048, "any")
     })
     const ComplaintNotificationsPostResponse: Schema.Schema<ComplaintNotificationsPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      url: Schema.String
+      mchid: Schema.optional(Schema.String),
+      url: Schema.optional(Schema.String)
     })
     return {
       body: ComplaintNotificationsPostBody,
@@ -100,12 +100,12 @@ export interface ComplaintNotificationsPutResponse {
    * 商户号
    * @example "1900012181"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 通知地址
    * @example "https://www.xxx.com/notify"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotificationsPutBody, ComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -116,11 +116,11 @@ const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotificationsPutBody
   docs: "https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/update-complaint-notifications.html",
   schemas: () => {
     const ComplaintNotificationsPutBody: Schema.Schema<ComplaintNotificationsPutBody> = Schema.Struct({
-      url: Schema.String
+      url: UrlString(1, 2048, "any")
     })
     const ComplaintNotificationsPutResponse: Schema.Schema<ComplaintNotificationsPutResponse> = Schema.Struct({
-      mchid: Schema.String,
-      url: Schema.String
+      mchid: Schema.optional(Schema.String),
+      url: Schema.optional(Schema.String)
     })
     return {
       body: ComplaintNotificationsPutBody,
@@ -177,12 +177,12 @@ export interface ComplaintsGetResponse {
    * 分页开始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 分页大小
    * @example 5
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 投诉总条数
    * @example 1000
@@ -196,17 +196,17 @@ export interface ComplaintsGetResponseData {
    * 商户订单号
    * @example "20190906154617947762231"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 投诉时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly complaint_time: string
+  readonly complaint_time?: string | undefined
   /**
    * 订单金额
    * @example 3
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 投诉人联系方式
    * Sensitive: encrypted by WeChat Pay with the merchant's public key.
@@ -217,17 +217,17 @@ export interface ComplaintsGetResponseData {
    * 投诉详情
    * @example "反馈一个重复扣费的问题"
    */
-  readonly complaint_detail: string
+  readonly complaint_detail?: string | undefined
   /**
    * 投诉单状态
    * Documented values: `PAYER_COMPLAINTED`, `FROZENED`, `FROZEN_FINISHED`, `PAYER_CANCELED`, `MERCHANT_REFUNDED`, `SYSTEM_REFUNDED`, `MANUAL_UNFROZEN` (decoded as any string: more may come).
    */
-  readonly complaint_state: string
+  readonly complaint_state?: "PAYER_COMPLAINTED" | "FROZENED" | "FROZEN_FINISHED" | "PAYER_CANCELED" | "MERCHANT_REFUNDED" | "SYSTEM_REFUNDED" | "MANUAL_UNFROZEN" | (string & {}) | undefined
   /**
    * 微信订单号
    * @example "4200000404201909069117582536"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /** 冻结结束时间 */
   readonly frozen_end_time?: string | undefined
   /** 特约商户号 */
@@ -244,24 +244,24 @@ const complaintsGet: Endpoint.Endpoint<ComplaintsGetQuery, ComplaintsGetResponse
     const ComplaintsGetQuery: Schema.Schema<ComplaintsGetQuery> = Schema.Struct({
       limit: Schema.optional(Schema.Int),
       offset: Schema.optional(Schema.Int),
-      begin_date: Schema.String,
-      end_date: Schema.String,
+      begin_date: IsoDate,
+      end_date: IsoDate,
       sub_mchid: Schema.optional(Schema.String)
     })
     const ComplaintsGetResponseData: Schema.Schema<ComplaintsGetResponseData> = Schema.Struct({
-      out_trade_no: Schema.String,
-      complaint_time: Schema.String,
-      amount: Schema.Number,
+      out_trade_no: Schema.optional(Schema.String),
+      complaint_time: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       payer_phone: Schema.optional(Schema.String),
-      complaint_detail: Schema.String,
-      complaint_state: Schema.String,
-      transaction_id: Schema.String,
+      complaint_detail: Schema.optional(Schema.String),
+      complaint_state: Schema.optional(OpenEnum("PAYER_COMPLAINTED", "FROZENED", "FROZEN_FINISHED", "PAYER_CANCELED", "MERCHANT_REFUNDED", "SYSTEM_REFUNDED", "MANUAL_UNFROZEN")),
+      transaction_id: Schema.optional(Schema.String),
       frozen_end_time: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String)
     })
     const ComplaintsGetResponse: Schema.Schema<ComplaintsGetResponse> = Schema.Struct({
-      offset: Schema.Number,
-      limit: Schema.Number,
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
       total_count: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(ComplaintsGetResponseData))
     })
@@ -326,12 +326,12 @@ export interface ComplaintsV2GetResponse {
    * 分页大小
    * @example 5
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 分页开始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 投诉总条数
    * @example 1000
@@ -344,28 +344,28 @@ export interface ComplaintsV2GetResponseData {
    * 投诉单号
    * @example "200201820200101080076610000"
    */
-  readonly complaint_id: string
+  readonly complaint_id?: string | undefined
   /**
    * 投诉时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly complaint_time: string
+  readonly complaint_time?: string | undefined
   /**
    * 投诉详情
    * @example "反馈一个重复扣费的问题"
    */
-  readonly complaint_detail: string
+  readonly complaint_detail?: string | undefined
   /**
    * 投诉单状态
    * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly complaint_state: string
+  readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
   /**
    * 被诉商户号
    * @example "1900012181"
    */
-  readonly complainted_mchid: string
+  readonly complainted_mchid?: string | undefined
   /**
    * 投诉人联系方式
    * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
@@ -378,25 +378,25 @@ export interface ComplaintsV2GetResponseData {
   /** 投诉资料列表 */
   readonly complaint_media_list?: ReadonlyArray<ComplaintsV2GetResponseDataComplaintMediaList> | undefined
   /** 投诉单是否已全额退款 */
-  readonly complaint_full_refunded: boolean
+  readonly complaint_full_refunded?: boolean | undefined
   /** 是否有待回复的用户留言 */
-  readonly incoming_user_response: boolean
+  readonly incoming_user_response?: boolean | undefined
   /**
    * 问题描述
    * @example "不满意商家服务"
    */
-  readonly problem_description: string
+  readonly problem_description?: string | undefined
   /**
    * 用户投诉次数
    * @example 1
    */
-  readonly user_complaint_times: number
+  readonly user_complaint_times?: number | undefined
   /**
    * 问题类型
    * Documented values: `REFUND`, `SERVICE_NOT_WORK`, `OTHERS` (decoded as any string: more may come).
    * @example "REFUND"
    */
-  readonly problem_type?: string | undefined
+  readonly problem_type?: "REFUND" | "SERVICE_NOT_WORK" | "OTHERS" | (string & {}) | undefined
   /**
    * 申请退款金额
    * @example 10
@@ -406,7 +406,7 @@ export interface ComplaintsV2GetResponseData {
    * 用户标签列表
    * Documented values: `TRUSTED`, `HIGH_RISK` (decoded as any string: more may come).
    */
-  readonly user_tag_list?: ReadonlyArray<string> | undefined
+  readonly user_tag_list?: ReadonlyArray<"TRUSTED" | "HIGH_RISK" | (string & {})> | undefined
   /** 补充信息 */
   readonly additional_info?: ComplaintsV2GetResponseDataAdditionalInfo | undefined
   /**
@@ -428,17 +428,17 @@ export interface ComplaintsV2GetResponseDataComplaintOrderInfo {
    * 微信订单号
    * @example "4200000404201909069117582536"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户订单号
    * @example "20190906154617947762231"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 订单金额
    * @example 3
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface ComplaintsV2GetResponseDataServiceOrderInfo {
@@ -457,7 +457,7 @@ export interface ComplaintsV2GetResponseDataServiceOrderInfo {
    * Documented values: `DOING`, `REVOKED`, `WAITPAY`, `DONE` (decoded as any string: more may come).
    * @example "DOING"
    */
-  readonly state?: string | undefined
+  readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
 export interface ComplaintsV2GetResponseDataComplaintMediaList {
@@ -466,7 +466,7 @@ export interface ComplaintsV2GetResponseDataComplaintMediaList {
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
    * @example "USER_COMPLAINT_IMAGE"
    */
-  readonly media_type: string
+  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
   /** 媒体文列表 */
   readonly media_url?: ReadonlyArray<string> | undefined
 }
@@ -477,7 +477,7 @@ export interface ComplaintsV2GetResponseDataAdditionalInfo {
    * Documented values: `SHARE_POWER_TYPE` (decoded as any string: more may come).
    * @example "SHARE_POWER_TYPE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SHARE_POWER_TYPE" | (string & {}) | undefined
   /** 充电宝投诉相关信息 */
   readonly share_power_info?: ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo | undefined
 }
@@ -530,17 +530,17 @@ const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, ComplaintsV2GetRe
       complainted_mchid: Schema.optional(Schema.String)
     })
     const ComplaintsV2GetResponseDataComplaintOrderInfo: Schema.Schema<ComplaintsV2GetResponseDataComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      amount: Schema.Number
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number)
     })
     const ComplaintsV2GetResponseDataServiceOrderInfo: Schema.Schema<ComplaintsV2GetResponseDataServiceOrderInfo> = Schema.Struct({
       order_id: Schema.optional(Schema.String),
       out_order_no: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String)
+      state: Schema.optional(OpenEnum("DOING", "REVOKED", "WAITPAY", "DONE"))
     })
     const ComplaintsV2GetResponseDataComplaintMediaList: Schema.Schema<ComplaintsV2GetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.String,
+      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
       media_url: Schema.optional(Schema.Array(Schema.String))
     })
     const ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo: Schema.Schema<ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAddressInfo> = Schema.Struct({
@@ -554,26 +554,26 @@ const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, ComplaintsV2GetRe
       is_returned_to_same_machine: Schema.optional(Schema.Boolean)
     })
     const ComplaintsV2GetResponseDataAdditionalInfo: Schema.Schema<ComplaintsV2GetResponseDataAdditionalInfo> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SHARE_POWER_TYPE")),
       share_power_info: Schema.optional(ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfo)
     })
     const ComplaintsV2GetResponseData: Schema.Schema<ComplaintsV2GetResponseData> = Schema.Struct({
-      complaint_id: Schema.String,
-      complaint_time: Schema.String,
-      complaint_detail: Schema.String,
-      complaint_state: Schema.String,
-      complainted_mchid: Schema.String,
+      complaint_id: Schema.optional(Schema.String),
+      complaint_time: Schema.optional(Schema.String),
+      complaint_detail: Schema.optional(Schema.String),
+      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
+      complainted_mchid: Schema.optional(Schema.String),
       payer_phone: Schema.optional(Schema.String),
       complaint_order_info: Schema.optional(Schema.Array(ComplaintsV2GetResponseDataComplaintOrderInfo)),
       service_order_info: Schema.optional(Schema.Array(ComplaintsV2GetResponseDataServiceOrderInfo)),
       complaint_media_list: Schema.optional(Schema.Array(ComplaintsV2GetResponseDataComplaintMediaList)),
-      complaint_full_refunded: Schema.Boolean,
-      incoming_user_response: Schema.Boolean,
-      problem_description: Schema.String,
-      user_complaint_times: Schema.Number,
-      problem_type: Schema.optional(Schema.String),
+      complaint_full_refunded: Schema.optional(Schema.Boolean),
+      incoming_user_response: Schema.optional(Schema.Boolean),
+      problem_description: Schema.optional(Schema.String),
+      user_complaint_times: Schema.optional(Schema.Number),
+      problem_type: Schema.optional(OpenEnum("REFUND", "SERVICE_NOT_WORK", "OTHERS")),
       apply_refund_amount: Schema.optional(Schema.Number),
-      user_tag_list: Schema.optional(Schema.Array(Schema.String)),
+      user_tag_list: Schema.optional(Schema.Array(OpenEnum("TRUSTED", "HIGH_RISK"))),
       additional_info: Schema.optional(ComplaintsV2GetResponseDataAdditionalInfo),
       in_platform_service: Schema.optional(Schema.Boolean),
       need_immediate_service: Schema.optional(Schema.Boolean),
@@ -581,8 +581,8 @@ const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, ComplaintsV2GetRe
     })
     const ComplaintsV2GetResponse: Schema.Schema<ComplaintsV2GetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(ComplaintsV2GetResponseData)),
-      limit: Schema.Number,
-      offset: Schema.Number,
+      limit: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
       total_count: Schema.optional(Schema.Number)
     })
     return {
@@ -664,28 +664,28 @@ export interface ComplaintsV2ComplaintIdGetResponse {
    * 投诉单号
    * @example "200201820200101080076610000"
    */
-  readonly complaint_id: string
+  readonly complaint_id?: string | undefined
   /**
    * 投诉时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly complaint_time: string
+  readonly complaint_time?: string | undefined
   /**
    * 投诉详情
    * @example "反馈一个重复扣费的问题"
    */
-  readonly complaint_detail: string
+  readonly complaint_detail?: string | undefined
   /**
    * 投诉单状态
    * Documented values: `PENDING`, `PROCESSING`, `PROCESSED` (decoded as any string: more may come).
    * @example "PENDING"
    */
-  readonly complaint_state: string
+  readonly complaint_state?: "PENDING" | "PROCESSING" | "PROCESSED" | (string & {}) | undefined
   /**
    * 被诉商户号
    * @example "1900012181"
    */
-  readonly complainted_mchid: string
+  readonly complainted_mchid?: string | undefined
   /**
    * 投诉人联系方式
    * @example "sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB"
@@ -703,25 +703,25 @@ export interface ComplaintsV2ComplaintIdGetResponse {
   /** 投诉单关联服务单信息 */
   readonly service_order_info?: ReadonlyArray<ComplaintsV2ComplaintIdGetResponseServiceOrderInfo> | undefined
   /** 投诉单是否已全额退款 */
-  readonly complaint_full_refunded: boolean
+  readonly complaint_full_refunded?: boolean | undefined
   /** 是否有待回复的用户留言 */
-  readonly incoming_user_response: boolean
+  readonly incoming_user_response?: boolean | undefined
   /**
    * 问题描述
    * @example "不满意商家服务"
    */
-  readonly problem_description: string
+  readonly problem_description?: string | undefined
   /**
    * 用户投诉次数
    * @example 1
    */
-  readonly user_complaint_times: number
+  readonly user_complaint_times?: number | undefined
   /**
    * 问题类型
    * Documented values: `REFUND`, `SERVICE_NOT_WORK`, `OTHERS` (decoded as any string: more may come).
    * @example "REFUND"
    */
-  readonly problem_type?: string | undefined
+  readonly problem_type?: "REFUND" | "SERVICE_NOT_WORK" | "OTHERS" | (string & {}) | undefined
   /**
    * 申请退款金额
    * @example 10
@@ -731,7 +731,7 @@ export interface ComplaintsV2ComplaintIdGetResponse {
    * 用户标签列表
    * Documented values: `TRUSTED`, `HIGH_RISK` (decoded as any string: more may come).
    */
-  readonly user_tag_list?: ReadonlyArray<string> | undefined
+  readonly user_tag_list?: ReadonlyArray<"TRUSTED" | "HIGH_RISK" | (string & {})> | undefined
   /** 补充信息 */
   readonly additional_info?: ComplaintsV2ComplaintIdGetResponseAdditionalInfo | undefined
   /**
@@ -754,7 +754,7 @@ export interface ComplaintsV2ComplaintIdGetResponseComplaintMediaList {
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
    * @example "USER_COMPLAINT_IMAGE"
    */
-  readonly media_type: string
+  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
   /** 媒体文列表 */
   readonly media_url?: ReadonlyArray<string> | undefined
 }
@@ -764,17 +764,17 @@ export interface ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo {
    * 微信订单号
    * @example "4200000404201909069117582536"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户订单号
    * @example "20190906154617947762231"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 订单金额
    * @example 3
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface ComplaintsV2ComplaintIdGetResponseServiceOrderInfo {
@@ -801,7 +801,7 @@ export interface ComplaintsV2ComplaintIdGetResponseAdditionalInfo {
    * Documented values: `SHARE_POWER_TYPE` (decoded as any string: more may come).
    * @example "SHARE_POWER_TYPE"
    */
-  readonly type?: string | undefined
+  readonly type?: "SHARE_POWER_TYPE" | (string & {}) | undefined
   /** 充电宝投诉相关信息 */
   readonly share_power_info?: ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfo | undefined
 }
@@ -850,13 +850,13 @@ const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdGetPa
       complaint_id: Schema.NonEmptyString
     })
     const ComplaintsV2ComplaintIdGetResponseComplaintMediaList: Schema.Schema<ComplaintsV2ComplaintIdGetResponseComplaintMediaList> = Schema.Struct({
-      media_type: Schema.String,
+      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
       media_url: Schema.optional(Schema.Array(Schema.String))
     })
     const ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      out_trade_no: Schema.String,
-      amount: Schema.Number
+      transaction_id: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number)
     })
     const ComplaintsV2ComplaintIdGetResponseServiceOrderInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseServiceOrderInfo> = Schema.Struct({
       order_id: Schema.optional(Schema.String),
@@ -874,27 +874,27 @@ const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdGetPa
       is_returned_to_same_machine: Schema.optional(Schema.Boolean)
     })
     const ComplaintsV2ComplaintIdGetResponseAdditionalInfo: Schema.Schema<ComplaintsV2ComplaintIdGetResponseAdditionalInfo> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("SHARE_POWER_TYPE")),
       share_power_info: Schema.optional(ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfo)
     })
     const ComplaintsV2ComplaintIdGetResponse: Schema.Schema<ComplaintsV2ComplaintIdGetResponse> = Schema.Struct({
-      complaint_id: Schema.String,
-      complaint_time: Schema.String,
-      complaint_detail: Schema.String,
-      complaint_state: Schema.String,
-      complainted_mchid: Schema.String,
+      complaint_id: Schema.optional(Schema.String),
+      complaint_time: Schema.optional(Schema.String),
+      complaint_detail: Schema.optional(Schema.String),
+      complaint_state: Schema.optional(OpenEnum("PENDING", "PROCESSING", "PROCESSED")),
+      complainted_mchid: Schema.optional(Schema.String),
       payer_phone: Schema.optional(Schema.String),
       payer_openid: Schema.optional(Schema.String),
       complaint_media_list: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdGetResponseComplaintMediaList)),
       complaint_order_info: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdGetResponseComplaintOrderInfo)),
       service_order_info: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdGetResponseServiceOrderInfo)),
-      complaint_full_refunded: Schema.Boolean,
-      incoming_user_response: Schema.Boolean,
-      problem_description: Schema.String,
-      user_complaint_times: Schema.Number,
-      problem_type: Schema.optional(Schema.String),
+      complaint_full_refunded: Schema.optional(Schema.Boolean),
+      incoming_user_response: Schema.optional(Schema.Boolean),
+      problem_description: Schema.optional(Schema.String),
+      user_complaint_times: Schema.optional(Schema.Number),
+      problem_type: Schema.optional(OpenEnum("REFUND", "SERVICE_NOT_WORK", "OTHERS")),
       apply_refund_amount: Schema.optional(Schema.Number),
-      user_tag_list: Schema.optional(Schema.Array(Schema.String)),
+      user_tag_list: Schema.optional(Schema.Array(OpenEnum("TRUSTED", "HIGH_RISK"))),
       additional_info: Schema.optional(ComplaintsV2ComplaintIdGetResponseAdditionalInfo),
       in_platform_service: Schema.optional(Schema.Boolean),
       need_immediate_service: Schema.optional(Schema.Boolean),
@@ -1031,12 +1031,12 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponse {
   /** 投诉协商历史 */
   readonly data?: ReadonlyArray<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData> | undefined
   /** 分页大小 */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 分页开始位置
    * @example 50
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 投诉协商历史总条数
    * @example 1000
@@ -1051,23 +1051,23 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData {
    * 操作流水号
    * @example "300285320210322170000071077"
    */
-  readonly log_id: string
+  readonly log_id?: string | undefined
   /**
    * 操作人
    * @example "投诉人"
    */
-  readonly operator: string
+  readonly operator?: string | undefined
   /**
    * 操作时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly operate_time: string
+  readonly operate_time?: string | undefined
   /**
    * 操作类型
    * Documented values: `USER_CREATE_COMPLAINT`, `USER_CONTINUE_COMPLAINT`, `USER_RESPONSE`, `PLATFORM_RESPONSE`, `MERCHANT_RESPONSE`, `MERCHANT_CONFIRM_COMPLETE`, `USER_CREATE_COMPLAINT_SYSTEM_MESSAGE`, `COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE`, `USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE`, `USER_REVOKE_COMPLAINT`, `USER_COMFIRM_COMPLAINT`, `PLATFORM_HELP_APPLICATION`, `USER_APPLY_PLATFORM_HELP`, `MERCHANT_APPROVE_REFUND`, `MERCHANT_REFUSE_RERUND`, `USER_SUBMIT_SATISFACTION`, `SERVICE_ORDER_CANCEL`, `SERVICE_ORDER_COMPLETE`, `COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE`, `COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE`, `COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE`, `USER_APPLY_PLATFORM_SERVICE`, `USER_CANCEL_PLATFORM_SERVICE`, `PLATFORM_SERVICE_FINISHED`, `USER_CLICK_RESPONSE` (decoded as any string: more may come).
    * @example "USER_CREATE_COMPLAINT"
    */
-  readonly operate_type: string
+  readonly operate_type?: "USER_CREATE_COMPLAINT" | "USER_CONTINUE_COMPLAINT" | "USER_RESPONSE" | "PLATFORM_RESPONSE" | "MERCHANT_RESPONSE" | "MERCHANT_CONFIRM_COMPLETE" | "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE" | "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE" | "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE" | "USER_REVOKE_COMPLAINT" | "USER_COMFIRM_COMPLAINT" | "PLATFORM_HELP_APPLICATION" | "USER_APPLY_PLATFORM_HELP" | "MERCHANT_APPROVE_REFUND" | "MERCHANT_REFUSE_RERUND" | "USER_SUBMIT_SATISFACTION" | "SERVICE_ORDER_CANCEL" | "SERVICE_ORDER_COMPLETE" | "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE" | "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE" | "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE" | "USER_APPLY_PLATFORM_SERVICE" | "USER_CANCEL_PLATFORM_SERVICE" | "PLATFORM_SERVICE_FINISHED" | "USER_CLICK_RESPONSE" | (string & {}) | undefined
   /**
    * 操作内容
    * @example "已与用户电话沟通解决"
@@ -1096,7 +1096,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataCompla
    * Documented values: `USER_COMPLAINT_IMAGE`, `OPERATION_IMAGE` (decoded as any string: more may come).
    * @example "USER_COMPLAINT_IMAGE"
    */
-  readonly media_type?: string | undefined
+  readonly media_type?: "USER_COMPLAINT_IMAGE" | "OPERATION_IMAGE" | (string & {}) | undefined
   readonly media_url?: ReadonlyArray<string> | undefined
 }
 
@@ -1108,7 +1108,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `UNKNOWN`, `MANUAL`, `MACHINE` (decoded as any string: more may come).
    * @example "UNKNOWN"
    */
-  readonly sender_identity?: string | undefined
+  readonly sender_identity?: "UNKNOWN" | "MANUAL" | "MACHINE" | (string & {}) | undefined
   /**
    * 自定义透传信息
    * @example "example_custom_data"
@@ -1122,7 +1122,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `TEXT`, `IMAGE`, `LINK`, `FAQ_LIST`, `BUTTON`, `BUTTON_GROUP` (decoded as any string: more may come).
    * @example "TEXT"
    */
-  readonly type?: string | undefined
+  readonly type?: "TEXT" | "IMAGE" | "LINK" | "FAQ_LIST" | "BUTTON" | "BUTTON_GROUP" | (string & {}) | undefined
   /** 文本 */
   readonly text?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText | undefined
   /** 图片 */
@@ -1148,7 +1148,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `DEFAULT`, `SECONDARY` (decoded as any string: more may come).
    * @example "DEFAULT"
    */
-  readonly color?: string | undefined
+  readonly color?: "DEFAULT" | "SECONDARY" | (string & {}) | undefined
   /** 是否粗体 */
   readonly is_bold?: boolean | undefined
 }
@@ -1164,7 +1164,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `IMAGE_STYLE_TYPE_NARROW`, `IMAGE_STYLE_TYPE_WIDE` (decoded as any string: more may come).
    * @example "IMAGE_STYLE_TYPE_NARROW"
    */
-  readonly image_style_type?: string | undefined
+  readonly image_style_type?: "IMAGE_STYLE_TYPE_NARROW" | "IMAGE_STYLE_TYPE_WIDE" | (string & {}) | undefined
 }
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink {
@@ -1185,7 +1185,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    * @example "ACTION_TYPE_SEND_MESSAGE"
    */
-  readonly action_type?: string | undefined
+  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /**
    * 跳转链接
    * @example "example_jump_url"
@@ -1207,17 +1207,17 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 跳转小程序APPID
    * @example "example_appid"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 跳转小程序页面PATH
    * @example "example_path"
    */
-  readonly path: string
+  readonly path?: string | undefined
   /**
    * 跳转小程序页面名称
    * @example "example_text"
    */
-  readonly text: string
+  readonly text?: string | undefined
 }
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo {
@@ -1225,7 +1225,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 回复的消息内容
    * @example "example_content"
    */
-  readonly content: string
+  readonly content?: string | undefined
   /**
    * 自定义透传字段
    * @example "example_custom_data"
@@ -1269,7 +1269,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    * @example "ACTION_TYPE_SEND_MESSAGE"
    */
-  readonly action_type?: string | undefined
+  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /**
    * 跳转链接
    * @example "example_jump_url"
@@ -1291,17 +1291,17 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 跳转小程序APPID
    * @example "example_appid"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 跳转小程序页面PATH
    * @example "example_path"
    */
-  readonly path: string
+  readonly path?: string | undefined
   /**
    * 跳转小程序页面名称
    * @example "example_text"
    */
-  readonly text: string
+  readonly text?: string | undefined
 }
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo {
@@ -1309,7 +1309,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 回复的消息内容
    * @example "example_content"
    */
-  readonly content: string
+  readonly content?: string | undefined
   /**
    * 自定义透传字段
    * @example "example_custom_data"
@@ -1335,7 +1335,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    * @example "ACTION_TYPE_SEND_MESSAGE"
    */
-  readonly action_type?: string | undefined
+  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /**
    * 跳转链接
    * @example "example_jump_url"
@@ -1357,17 +1357,17 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 跳转小程序APPID
    * @example "example_appid"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 跳转小程序页面PATH
    * @example "example_path"
    */
-  readonly path: string
+  readonly path?: string | undefined
   /**
    * 跳转小程序页面名称
    * @example "example_text"
    */
-  readonly text: string
+  readonly text?: string | undefined
 }
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo {
@@ -1375,7 +1375,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 回复的消息内容
    * @example "example_content"
    */
-  readonly content: string
+  readonly content?: string | undefined
   /**
    * 自定义透传字段
    * @example "example_custom_data"
@@ -1401,7 +1401,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `LAYOUT_UNKNOWN`, `LAYOUT_HORIZONTAL`, `LAYOUT_VERTICAL` (decoded as any string: more may come).
    * @example "LAYOUT_HORIZONTAL"
    */
-  readonly button_layout?: string | undefined
+  readonly button_layout?: "LAYOUT_UNKNOWN" | "LAYOUT_HORIZONTAL" | "LAYOUT_VERTICAL" | (string & {}) | undefined
   /** 失效配置 */
   readonly invalid_info?: ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo | undefined
 }
@@ -1424,7 +1424,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * Documented values: `ACTION_TYPE_SEND_MESSAGE`, `ACTION_TYPE_JUMP_URL`, `ACTION_TYPE_JUMP_MINI_PROGRAM` (decoded as any string: more may come).
    * @example "ACTION_TYPE_SEND_MESSAGE"
    */
-  readonly action_type?: string | undefined
+  readonly action_type?: "ACTION_TYPE_SEND_MESSAGE" | "ACTION_TYPE_JUMP_URL" | "ACTION_TYPE_JUMP_MINI_PROGRAM" | (string & {}) | undefined
   /**
    * 跳转链接
    * @example "example_jump_url"
@@ -1446,17 +1446,17 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 跳转小程序APPID
    * @example "example_appid"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 跳转小程序页面PATH
    * @example "example_path"
    */
-  readonly path: string
+  readonly path?: string | undefined
   /**
    * 跳转小程序页面名称
    * @example "example_text"
    */
-  readonly text: string
+  readonly text?: string | undefined
 }
 
 export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo {
@@ -1464,7 +1464,7 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormal
    * 回复的消息内容
    * @example "example_content"
    */
-  readonly content: string
+  readonly content?: string | undefined
   /**
    * 自定义透传字段
    * @example "example_custom_data"
@@ -1525,29 +1525,29 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
       offset: Schema.optional(Schema.Int)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList> = Schema.Struct({
-      media_type: Schema.optional(Schema.String),
+      media_type: Schema.optional(OpenEnum("USER_COMPLAINT_IMAGE", "OPERATION_IMAGE")),
       media_url: Schema.optional(Schema.Array(Schema.String))
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText> = Schema.Struct({
       text: Schema.optional(Schema.String),
-      color: Schema.optional(Schema.String),
+      color: Schema.optional(OpenEnum("DEFAULT", "SECONDARY")),
       is_bold: Schema.optional(Schema.Boolean)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage> = Schema.Struct({
       media_id: Schema.optional(Schema.String),
-      image_style_type: Schema.optional(Schema.String)
+      image_style_type: Schema.optional(OpenEnum("IMAGE_STYLE_TYPE_NARROW", "IMAGE_STYLE_TYPE_WIDE"))
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.String,
-      text: Schema.String
+      appid: Schema.optional(Schema.String),
+      path: Schema.optional(Schema.String),
+      text: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
+      content: Schema.optional(Schema.String),
       custom_data: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.String),
+      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
       jump_url: Schema.optional(Schema.String),
       mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMiniProgramJumpInfo),
       message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkActionMessageInfo),
@@ -1563,16 +1563,16 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
       invalid_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLinkInvalidInfo)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.String,
-      text: Schema.String
+      appid: Schema.optional(Schema.String),
+      path: Schema.optional(Schema.String),
+      text: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
+      content: Schema.optional(Schema.String),
       custom_data: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.String),
+      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
       jump_url: Schema.optional(Schema.String),
       mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMiniProgramJumpInfo),
       message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqsActionMessageInfo),
@@ -1587,16 +1587,16 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
       faqs: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksFaqListFaqs))
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.String,
-      text: Schema.String
+      appid: Schema.optional(Schema.String),
+      path: Schema.optional(Schema.String),
+      text: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
+      content: Schema.optional(Schema.String),
       custom_data: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.String),
+      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
       jump_url: Schema.optional(Schema.String),
       mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMiniProgramJumpInfo),
       message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonActionMessageInfo),
@@ -1612,16 +1612,16 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
       invalid_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonInvalidInfo)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo> = Schema.Struct({
-      appid: Schema.String,
-      path: Schema.String,
-      text: Schema.String
+      appid: Schema.optional(Schema.String),
+      path: Schema.optional(Schema.String),
+      text: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo> = Schema.Struct({
-      content: Schema.String,
+      content: Schema.optional(Schema.String),
       custom_data: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsAction> = Schema.Struct({
-      action_type: Schema.optional(Schema.String),
+      action_type: Schema.optional(OpenEnum("ACTION_TYPE_SEND_MESSAGE", "ACTION_TYPE_JUMP_URL", "ACTION_TYPE_JUMP_MINI_PROGRAM")),
       jump_url: Schema.optional(Schema.String),
       mini_program_jump_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMiniProgramJumpInfo),
       message_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtonsActionMessageInfo),
@@ -1642,11 +1642,11 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroup> = Schema.Struct({
       buttons: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupButtons)),
-      button_layout: Schema.optional(Schema.String),
+      button_layout: Schema.optional(OpenEnum("LAYOUT_UNKNOWN", "LAYOUT_HORIZONTAL", "LAYOUT_VERTICAL")),
       invalid_info: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksButtonGroupInvalidInfo)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("TEXT", "IMAGE", "LINK", "FAQ_LIST", "BUTTON", "BUTTON_GROUP")),
       text: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksText),
       image: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksImage),
       link: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocksLink),
@@ -1656,7 +1656,7 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessage> = Schema.Struct({
       blocks: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataNormalMessageBlocks)),
-      sender_identity: Schema.optional(Schema.String),
+      sender_identity: Schema.optional(OpenEnum("UNKNOWN", "MANUAL", "MACHINE")),
       custom_data: Schema.optional(Schema.String)
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickMessage> = Schema.Struct({
@@ -1666,10 +1666,10 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData> = Schema.Struct({
       complaint_media_list: Schema.optional(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataComplaintMediaList),
-      log_id: Schema.String,
-      operator: Schema.String,
-      operate_time: Schema.String,
-      operate_type: Schema.String,
+      log_id: Schema.optional(Schema.String),
+      operator: Schema.optional(Schema.String),
+      operate_time: Schema.optional(Schema.String),
+      operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "USER_CONTINUE_COMPLAINT", "USER_RESPONSE", "PLATFORM_RESPONSE", "MERCHANT_RESPONSE", "MERCHANT_CONFIRM_COMPLETE", "USER_CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE", "USER_CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "USER_REVOKE_COMPLAINT", "USER_COMFIRM_COMPLAINT", "PLATFORM_HELP_APPLICATION", "USER_APPLY_PLATFORM_HELP", "MERCHANT_APPROVE_REFUND", "MERCHANT_REFUSE_RERUND", "USER_SUBMIT_SATISFACTION", "SERVICE_ORDER_CANCEL", "SERVICE_ORDER_COMPLETE", "COMPLAINT_PARTIAL_REFUNDED_SYSTEM_MESSAGE", "COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE", "COMPLAINT_ENTRUSTED_REFUND_SYSTEM_MESSAGE", "USER_APPLY_PLATFORM_SERVICE", "USER_CANCEL_PLATFORM_SERVICE", "PLATFORM_SERVICE_FINISHED", "USER_CLICK_RESPONSE")),
       operate_details: Schema.optional(Schema.String),
       image_list: Schema.optional(Schema.Array(Schema.String)),
       user_appy_platform_service_reason: Schema.optional(Schema.String),
@@ -1679,8 +1679,8 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
     })
     const ComplaintsV2ComplaintIdNegotiationHistorysGetResponse: Schema.Schema<ComplaintsV2ComplaintIdNegotiationHistorysGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(ComplaintsV2ComplaintIdNegotiationHistorysGetResponseData)),
-      limit: Schema.Number,
-      offset: Schema.Number,
+      limit: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
       total_count: Schema.optional(Schema.Number)
     })
     return {
@@ -2525,17 +2525,17 @@ export interface ComplaintsTransactionIdGetResponse {
    * 商户订单号
    * @example "20190906154617947762231"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 投诉时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly complaint_time: string
+  readonly complaint_time?: string | undefined
   /**
    * 投诉金额
    * @example 3
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 投诉人联系方式
    * @example "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg=="
@@ -2545,14 +2545,14 @@ export interface ComplaintsTransactionIdGetResponse {
    * 投诉描述
    * @example "反馈一个重复扣费的问题"
    */
-  readonly complaint_detail: string
+  readonly complaint_detail?: string | undefined
   /** 投诉单状态 */
   readonly complaint_state?: string | undefined
   /**
    * 微信支付订单号
    * @example "4200000404201909069117582536"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 冻结结束时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -2567,7 +2567,7 @@ export interface ComplaintsTransactionIdGetResponse {
    * 投诉单处理进展状态
    * @example "WAIT_MERCHANT_RESPONSE"
    */
-  readonly complaint_handle_state: string
+  readonly complaint_handle_state?: string | undefined
 }
 
 const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransactionIdGetParams, ComplaintsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2581,16 +2581,16 @@ const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransactionIdGetPa
       transaction_id: Schema.NonEmptyString
     })
     const ComplaintsTransactionIdGetResponse: Schema.Schema<ComplaintsTransactionIdGetResponse> = Schema.Struct({
-      out_trade_no: Schema.String,
-      complaint_time: Schema.String,
-      amount: Schema.Number,
+      out_trade_no: Schema.optional(Schema.String),
+      complaint_time: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       payer_phone: Schema.optional(Schema.String),
-      complaint_detail: Schema.String,
+      complaint_detail: Schema.optional(Schema.String),
       complaint_state: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
+      transaction_id: Schema.optional(Schema.String),
       frozen_end_time: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      complaint_handle_state: Schema.String
+      complaint_handle_state: Schema.optional(Schema.String)
     })
     return {
       params: ComplaintsTransactionIdGetParams,
@@ -2631,18 +2631,18 @@ export interface ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintN
    * 操作人
    * @example "投诉人"
    */
-  readonly operate_user: string
+  readonly operate_user?: string | undefined
   /**
    * 操作时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly operate_time: string
+  readonly operate_time?: string | undefined
   /**
    * 操作类型
    * Documented values: `USER_CREATE_COMPLAINT`, `CREATE_COMPLAINT_BY_PLATFORM`, `USER_CONTINUE_COMPLAINT`, `USER_REVOKE_COMPLAINT`, `USER_CONFIRM_COMPLAINT`, `SELLER_REFUND`, `MERCHANT_LAUNCH_CONFIRM_PROCESS`, `USER_RESPONSE`, `MERCHANT_RESPONSE`, `RESPONSE_BY_PLATFORM`, `CONTINUE_COMPLAINT_BY_PLATFORM`, `CREATE_COMPLAINT_SYSTEM_MESSAGE`, `COMPLAINT_TIMEOUT_SYSTEM_MESSAGE`, `SELLER_REFUND_SYSTEM_MESSAGE`, `CONTINUE_COMPLAINT_SYSTEM_MESSAGE`, `LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE` (decoded as any string: more may come).
    * @example "CREATE_COMPLAINT_BY_PLATFORM"
    */
-  readonly operate_type: string
+  readonly operate_type?: "USER_CREATE_COMPLAINT" | "CREATE_COMPLAINT_BY_PLATFORM" | "USER_CONTINUE_COMPLAINT" | "USER_REVOKE_COMPLAINT" | "USER_CONFIRM_COMPLAINT" | "SELLER_REFUND" | "MERCHANT_LAUNCH_CONFIRM_PROCESS" | "USER_RESPONSE" | "MERCHANT_RESPONSE" | "RESPONSE_BY_PLATFORM" | "CONTINUE_COMPLAINT_BY_PLATFORM" | "CREATE_COMPLAINT_SYSTEM_MESSAGE" | "COMPLAINT_TIMEOUT_SYSTEM_MESSAGE" | "SELLER_REFUND_SYSTEM_MESSAGE" | "CONTINUE_COMPLAINT_SYSTEM_MESSAGE" | "LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE" | (string & {}) | undefined
   /**
    * 操作内容
    * @example "投诉一个重复扣费问题"
@@ -2666,9 +2666,9 @@ const complaintsTransactionIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
       transaction_id: Schema.NonEmptyString
     })
     const ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory: Schema.Schema<ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintNegotiationHistory> = Schema.Struct({
-      operate_user: Schema.String,
-      operate_time: Schema.String,
-      operate_type: Schema.String,
+      operate_user: Schema.optional(Schema.String),
+      operate_time: Schema.optional(Schema.String),
+      operate_type: Schema.optional(OpenEnum("USER_CREATE_COMPLAINT", "CREATE_COMPLAINT_BY_PLATFORM", "USER_CONTINUE_COMPLAINT", "USER_REVOKE_COMPLAINT", "USER_CONFIRM_COMPLAINT", "SELLER_REFUND", "MERCHANT_LAUNCH_CONFIRM_PROCESS", "USER_RESPONSE", "MERCHANT_RESPONSE", "RESPONSE_BY_PLATFORM", "CONTINUE_COMPLAINT_BY_PLATFORM", "CREATE_COMPLAINT_SYSTEM_MESSAGE", "COMPLAINT_TIMEOUT_SYSTEM_MESSAGE", "SELLER_REFUND_SYSTEM_MESSAGE", "CONTINUE_COMPLAINT_SYSTEM_MESSAGE", "LAUNCH_CONFIRM_PROCESS_SYSTEM_MESSAGE")),
       operate_details: Schema.optional(Schema.String),
       image_list: Schema.optional(Schema.Array(Schema.Unknown))
     })
@@ -2770,7 +2770,7 @@ export interface ImagesUploadPostResponse {
    * 媒体文件标识ID
    * @example "BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp"
    */
-  readonly media_id: string
+  readonly media_id?: string | undefined
 }
 
 const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2790,7 +2790,7 @@ const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPost
       meta: ImagesUploadPostBodyMeta
     })
     const ImagesUploadPostResponse: Schema.Schema<ImagesUploadPostResponse> = Schema.Struct({
-      media_id: Schema.String
+      media_id: Schema.optional(Schema.String)
     })
     return {
       body: ImagesUploadPostBody,

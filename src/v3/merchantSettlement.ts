@@ -34,7 +34,7 @@ export interface MerchantSettleRuleApplicationsPostResponse {
    * 申请单编号
    * @example "20000011111"
    */
-  readonly application_id: string
+  readonly application_id?: string | undefined
   /**
    * 申请单处理信息
    * @example "正在处理中"
@@ -86,7 +86,7 @@ const merchantSettleRuleApplicationsPost: Endpoint.Endpoint<MerchantSettleRuleAp
       settle_rule_id: Schema.Int
     })
     const MerchantSettleRuleApplicationsPostResponse: Schema.Schema<MerchantSettleRuleApplicationsPostResponse> = Schema.Struct({
-      application_id: Schema.String,
+      application_id: Schema.optional(Schema.String),
       application_process_info: Schema.optional(Schema.String),
       application_state: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
@@ -128,7 +128,7 @@ export interface MerchantSettleRuleApplicationsApplicationIdGetResponse {
    * 申请单编号
    * @example "20000011111"
    */
-  readonly application_id: string
+  readonly application_id?: string | undefined
   /**
    * 申请单处理信息
    * @example "正在处理中"
@@ -177,7 +177,7 @@ const merchantSettleRuleApplicationsApplicationIdGet: Endpoint.Endpoint<Merchant
       application_id: Schema.NonEmptyString
     })
     const MerchantSettleRuleApplicationsApplicationIdGetResponse: Schema.Schema<MerchantSettleRuleApplicationsApplicationIdGetResponse> = Schema.Struct({
-      application_id: Schema.String,
+      application_id: Schema.optional(Schema.String),
       application_process_info: Schema.optional(Schema.String),
       application_state: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),

@@ -109,7 +109,7 @@ export interface StoresPostResponse {
    * 微信支付商户门店ID
    * @example 20488000
    */
-  readonly store_id: number
+  readonly store_id?: number | undefined
 }
 
 const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -149,7 +149,7 @@ const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, CommonEr
       store_recipient: Schema.optional(Schema.Array(StoresPostBodyStoreRecipient))
     })
     const StoresPostResponse: Schema.Schema<StoresPostResponse> = Schema.Struct({
-      store_id: Schema.Number
+      store_id: Schema.optional(Schema.Number)
     })
     return {
       body: StoresPostBody,
@@ -209,7 +209,7 @@ export interface StoresStoreIdGetResponseStoreBasics {
    * 门店名称
    * @example "麦当劳"
    */
-  readonly store_name: string
+  readonly store_name?: string | undefined
   /**
    * 分店名称
    * @example "海岸城店"
@@ -227,12 +227,12 @@ export interface StoresStoreIdGetResponseStoreAddress {
    * 门店省市编码
    * @example "440305"
    */
-  readonly address_code: string
+  readonly address_code?: string | undefined
   /**
    * 门店地址
    * @example "深南大道10000号腾讯大厦1楼"
    */
-  readonly address_detail: string
+  readonly address_detail?: string | undefined
   /**
    * 门店地址辅助描述
    * @example "地铁A口右侧100米"
@@ -268,7 +268,7 @@ export interface StoresStoreIdGetResponseStoreRecipient {
    * 门店收款商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 门店收款主体
    * @example "腾讯科技（深圳）有限公司"
@@ -307,13 +307,13 @@ const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, StoresStoreId
     const StoresStoreIdGetResponseStoreBasics: Schema.Schema<StoresStoreIdGetResponseStoreBasics> = Schema.Struct({
       store_reference_id: Schema.optional(Schema.String),
       brand_name: Schema.optional(Schema.String),
-      store_name: Schema.String,
+      store_name: Schema.optional(Schema.String),
       branch_name: Schema.optional(Schema.String),
       brand_id: Schema.optional(Schema.Number)
     })
     const StoresStoreIdGetResponseStoreAddress: Schema.Schema<StoresStoreIdGetResponseStoreAddress> = Schema.Struct({
-      address_code: Schema.String,
-      address_detail: Schema.String,
+      address_code: Schema.optional(Schema.String),
+      address_detail: Schema.optional(Schema.String),
       address_complements: Schema.optional(Schema.String),
       longitude: Schema.optional(Schema.String),
       latitude: Schema.optional(Schema.String)
@@ -323,7 +323,7 @@ const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, StoresStoreId
       business_hours: Schema.optional(Schema.String)
     })
     const StoresStoreIdGetResponseStoreRecipient: Schema.Schema<StoresStoreIdGetResponseStoreRecipient> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       company_name: Schema.optional(Schema.String)
     })
     const StoresStoreIdGetResponseStoreState: Schema.Schema<StoresStoreIdGetResponseStoreState> = Schema.Struct({

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/merchantfund/merchant/income-records ----
 
@@ -34,21 +35,21 @@ export interface MerchantIncomeRecordsGetResponse {
    * 查询数据总条数
    * @example 100
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 本次查询偏移量
    * @example 100
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 本次查询条数
    * @example 100
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /** 银行来账记录列表 */
   readonly data?: ReadonlyArray<MerchantIncomeRecordsGetResponseData> | undefined
   /** 分页链接 */
-  readonly links: MerchantIncomeRecordsGetResponseLinks
+  readonly links?: MerchantIncomeRecordsGetResponseLinks | undefined
 }
 
 export interface MerchantIncomeRecordsGetResponseData {
@@ -56,54 +57,54 @@ export interface MerchantIncomeRecordsGetResponseData {
    * 商户号
    * @example "2480253391"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 银行来账类型
    * Documented values: `OFFLINERECHARGE`, `ENTERPRISEDIRECTREVENUE` (decoded as any string: more may come).
    * @example "OFFLINERECHARGE"
    */
-  readonly income_record_type: string
+  readonly income_record_type?: "OFFLINERECHARGE" | "ENTERPRISEDIRECTREVENUE" | (string & {}) | undefined
   /**
    * 银行来账微信单号
    * @example "4200000811202011056138519459"
    */
-  readonly income_record_id: string
+  readonly income_record_id?: string | undefined
   /**
    * 银行来账金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 银行来账完成时间
    * @example "2017-12-08T00:08:00.00+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 付款方银行名称
    * @example "招商银行"
    */
-  readonly bank_name: string
+  readonly bank_name?: string | undefined
   /**
    * 付款方银行户名
    * @example "财付通支付科技有限公司"
    */
-  readonly bank_account_name: string
+  readonly bank_account_name?: string | undefined
   /**
    * 付款方银行卡号
    * @example "****6473"
    */
-  readonly bank_account_number: string
+  readonly bank_account_number?: string | undefined
   /**
    * 银行备注
    * @example "单号：202106010001"
    */
-  readonly recharge_remark: string
+  readonly recharge_remark?: string | undefined
 }
 
 export interface MerchantIncomeRecordsGetResponseLinks {
@@ -111,17 +112,17 @@ export interface MerchantIncomeRecordsGetResponseLinks {
    * 下一页链接
    * @example "/v3/merchantfund/merchant/income-records?offset=10&limit=5"
    */
-  readonly next: string
+  readonly next?: string | undefined
   /**
    * 上一页链接
    * @example "/v3/merchantfund/merchant/income-records?offset=0&limit=5"
    */
-  readonly prev: string
+  readonly prev?: string | undefined
   /**
    * 当前链接
    * @example "/v3/merchantfund/merchant/income-records?offset=5&limit=5"
    */
-  readonly self: string
+  readonly self?: string | undefined
 }
 
 const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGetQuery, MerchantIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -137,28 +138,28 @@ const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGetQuery,
       limit: Schema.Int
     })
     const MerchantIncomeRecordsGetResponseData: Schema.Schema<MerchantIncomeRecordsGetResponseData> = Schema.Struct({
-      mchid: Schema.String,
-      account_type: Schema.String,
-      income_record_type: Schema.String,
-      income_record_id: Schema.String,
-      amount: Schema.Number,
-      success_time: Schema.String,
-      bank_name: Schema.String,
-      bank_account_name: Schema.String,
-      bank_account_number: Schema.String,
-      recharge_remark: Schema.String
+      mchid: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      income_record_type: Schema.optional(OpenEnum("OFFLINERECHARGE", "ENTERPRISEDIRECTREVENUE")),
+      income_record_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      success_time: Schema.optional(Schema.String),
+      bank_name: Schema.optional(Schema.String),
+      bank_account_name: Schema.optional(Schema.String),
+      bank_account_number: Schema.optional(Schema.String),
+      recharge_remark: Schema.optional(Schema.String)
     })
     const MerchantIncomeRecordsGetResponseLinks: Schema.Schema<MerchantIncomeRecordsGetResponseLinks> = Schema.Struct({
-      next: Schema.String,
-      prev: Schema.String,
-      self: Schema.String
+      next: Schema.optional(Schema.String),
+      prev: Schema.optional(Schema.String),
+      self: Schema.optional(Schema.String)
     })
     const MerchantIncomeRecordsGetResponse: Schema.Schema<MerchantIncomeRecordsGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(MerchantIncomeRecordsGetResponseData)),
-      links: MerchantIncomeRecordsGetResponseLinks
+      links: Schema.optional(MerchantIncomeRecordsGetResponseLinks)
     })
     return {
       query: MerchantIncomeRecordsGetQuery,
@@ -227,21 +228,21 @@ export interface PartnerIncomeRecordsGetResponse {
    * 查询数据总条数
    * @example 20
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 本次查询偏移量
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 本次查询条数
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /** 银行来账记录列表 */
   readonly data?: ReadonlyArray<PartnerIncomeRecordsGetResponseData> | undefined
   /** 分页链接 */
-  readonly links: PartnerIncomeRecordsGetResponseLinks
+  readonly links?: PartnerIncomeRecordsGetResponseLinks | undefined
 }
 
 export interface PartnerIncomeRecordsGetResponseData {
@@ -249,54 +250,54 @@ export interface PartnerIncomeRecordsGetResponseData {
    * 特约商户号
    * @example "2480253391"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 账户类型
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 银行来账类型
    * Documented values: `OFFLINERECHARGE`, `ENTERPRISEDIRECTREVENUE` (decoded as any string: more may come).
    * @example "OFFLINERECHARGE"
    */
-  readonly income_record_type: string
+  readonly income_record_type?: "OFFLINERECHARGE" | "ENTERPRISEDIRECTREVENUE" | (string & {}) | undefined
   /**
    * 银行来账微信单号
    * @example "4200000811202011056138519459"
    */
-  readonly income_record_id: string
+  readonly income_record_id?: string | undefined
   /**
    * 银行来账金额
    * @example 2734921
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 银行来账完成时间
    * @example "2017-12-08T00:08:00.00+08:00"
    */
-  readonly success_time: string
+  readonly success_time?: string | undefined
   /**
    * 付款方银行名称
    * @example "招商银行"
    */
-  readonly bank_name: string
+  readonly bank_name?: string | undefined
   /**
    * 付款方银行户名
    * @example "北京三快科技有限公司"
    */
-  readonly bank_account_name: string
+  readonly bank_account_name?: string | undefined
   /**
    * 付款方银行卡号
    * @example "****6473"
    */
-  readonly bank_account_number: string
+  readonly bank_account_number?: string | undefined
   /**
    * 银行备注
    * @example "单号：202106010001"
    */
-  readonly recharge_remark: string
+  readonly recharge_remark?: string | undefined
 }
 
 export interface PartnerIncomeRecordsGetResponseLinks {
@@ -304,17 +305,17 @@ export interface PartnerIncomeRecordsGetResponseLinks {
    * 下一页链接
    * @example "/v3/merchantfund/partner/income-records?offset=10&limit=5"
    */
-  readonly next: string
+  readonly next?: string | undefined
   /**
    * 上一页链接
    * @example "/v3/merchantfund/partner/income-records?offset=0&limit=5"
    */
-  readonly prev: string
+  readonly prev?: string | undefined
   /**
    * 当前链接
    * @example "/v3/merchantfund/partner/income-records?offset=5&limit=5"
    */
-  readonly self: string
+  readonly self?: string | undefined
 }
 
 const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQuery, PartnerIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -331,28 +332,28 @@ const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQuery, P
       limit: Schema.Int
     })
     const PartnerIncomeRecordsGetResponseData: Schema.Schema<PartnerIncomeRecordsGetResponseData> = Schema.Struct({
-      sub_mchid: Schema.String,
-      account_type: Schema.String,
-      income_record_type: Schema.String,
-      income_record_id: Schema.String,
-      amount: Schema.Number,
-      success_time: Schema.String,
-      bank_name: Schema.String,
-      bank_account_name: Schema.String,
-      bank_account_number: Schema.String,
-      recharge_remark: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      income_record_type: Schema.optional(OpenEnum("OFFLINERECHARGE", "ENTERPRISEDIRECTREVENUE")),
+      income_record_id: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      success_time: Schema.optional(Schema.String),
+      bank_name: Schema.optional(Schema.String),
+      bank_account_name: Schema.optional(Schema.String),
+      bank_account_number: Schema.optional(Schema.String),
+      recharge_remark: Schema.optional(Schema.String)
     })
     const PartnerIncomeRecordsGetResponseLinks: Schema.Schema<PartnerIncomeRecordsGetResponseLinks> = Schema.Struct({
-      next: Schema.String,
-      prev: Schema.String,
-      self: Schema.String
+      next: Schema.optional(Schema.String),
+      prev: Schema.optional(Schema.String),
+      self: Schema.optional(Schema.String)
     })
     const PartnerIncomeRecordsGetResponse: Schema.Schema<PartnerIncomeRecordsGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
       data: Schema.optional(Schema.Array(PartnerIncomeRecordsGetResponseData)),
-      links: PartnerIncomeRecordsGetResponseLinks
+      links: Schema.optional(PartnerIncomeRecordsGetResponseLinks)
     })
     return {
       query: PartnerIncomeRecordsGetQuery,

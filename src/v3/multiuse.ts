@@ -19,7 +19,7 @@ export interface StocksStockIdRefundFlowGetResponse {
    * 下载链接
    * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const stocksStockIdRefundFlowGet: Endpoint.Endpoint<StocksStockIdRefundFlowGetParams, StocksStockIdRefundFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -33,7 +33,7 @@ const stocksStockIdRefundFlowGet: Endpoint.Endpoint<StocksStockIdRefundFlowGetPa
       stock_id: Schema.NonEmptyString
     })
     const StocksStockIdRefundFlowGetResponse: Schema.Schema<StocksStockIdRefundFlowGetResponse> = Schema.Struct({
-      url: Schema.String
+      url: Schema.optional(Schema.String)
     })
     return {
       params: StocksStockIdRefundFlowGetParams,
@@ -61,7 +61,7 @@ export interface StocksStockIdSendFlowGetResponse {
    * 下载链接
    * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const stocksStockIdSendFlowGet: Endpoint.Endpoint<StocksStockIdSendFlowGetParams, StocksStockIdSendFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -75,7 +75,7 @@ const stocksStockIdSendFlowGet: Endpoint.Endpoint<StocksStockIdSendFlowGetParams
       stock_id: Schema.NonEmptyString
     })
     const StocksStockIdSendFlowGetResponse: Schema.Schema<StocksStockIdSendFlowGetResponse> = Schema.Struct({
-      url: Schema.String
+      url: Schema.optional(Schema.String)
     })
     return {
       params: StocksStockIdSendFlowGetParams,
@@ -103,7 +103,7 @@ export interface StocksStockIdUseFlowGetResponse {
    * 下载链接
    * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
    */
-  readonly url: string
+  readonly url?: string | undefined
 }
 
 const stocksStockIdUseFlowGet: Endpoint.Endpoint<StocksStockIdUseFlowGetParams, StocksStockIdUseFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -117,7 +117,7 @@ const stocksStockIdUseFlowGet: Endpoint.Endpoint<StocksStockIdUseFlowGetParams, 
       stock_id: Schema.NonEmptyString
     })
     const StocksStockIdUseFlowGetResponse: Schema.Schema<StocksStockIdUseFlowGetResponse> = Schema.Struct({
-      url: Schema.String
+      url: Schema.optional(Schema.String)
     })
     return {
       params: StocksStockIdUseFlowGetParams,
@@ -183,7 +183,7 @@ export interface UsersOpenidCouponsPostResponse {
    * 消费金ID
    * @example "9867041"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
 }
 
 const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostRequest, UsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -207,7 +207,7 @@ const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostRequest, U
       card_type: Schema.Literal("ID_CARD")
     })
     const UsersOpenidCouponsPostResponse: Schema.Schema<UsersOpenidCouponsPostResponse> = Schema.Struct({
-      coupon_id: Schema.String
+      coupon_id: Schema.optional(Schema.String)
     })
     return {
       params: UsersOpenidCouponsPostParams,

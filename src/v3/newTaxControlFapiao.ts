@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/new-tax-control-fapiao/card-template ----
 
@@ -70,12 +70,12 @@ export interface CardTemplatePostResponse {
    * 插卡公众号AppID
    * @example "wxb1170446a4c0a5a2"
    */
-  readonly card_appid: string
+  readonly card_appid?: string | undefined
   /**
    * 卡券模板id
    * @example "p4gLgvn_cxVCQez17kaBJnZHPcXs"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
 }
 
 const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTemplatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -103,8 +103,8 @@ const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTemplatePost
       card_template_information: CardTemplatePostBodyCardTemplateInformation
     })
     const CardTemplatePostResponse: Schema.Schema<CardTemplatePostResponse> = Schema.Struct({
-      card_appid: Schema.String,
-      card_id: Schema.String
+      card_appid: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String)
     })
     return {
       body: CardTemplatePostBody,
@@ -1546,7 +1546,7 @@ export interface FapiaoApplicationsUploadFapiaoFilePostResponse {
    * 电子发票文件ID
    * @example "ASNFZ4mrze/+3LqYdlQyEA=="
    */
-  readonly fapiao_media_id: string
+  readonly fapiao_media_id?: string | undefined
 }
 
 const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApplicationsUploadFapiaoFilePostBody, FapiaoApplicationsUploadFapiaoFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1568,7 +1568,7 @@ const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApplicatio
       meta: FapiaoApplicationsUploadFapiaoFilePostBodyMeta
     })
     const FapiaoApplicationsUploadFapiaoFilePostResponse: Schema.Schema<FapiaoApplicationsUploadFapiaoFilePostResponse> = Schema.Struct({
-      fapiao_media_id: Schema.String
+      fapiao_media_id: Schema.optional(Schema.String)
     })
     return {
       body: FapiaoApplicationsUploadFapiaoFilePostBody,
@@ -1610,9 +1610,9 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponse {
    * 发票数量
    * @example 5
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 发票信息 */
-  readonly fapiao_information: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation>
+  readonly fapiao_information?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation> | undefined
 }
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
@@ -1620,13 +1620,13 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
    * 商户发票单号
    * @example "20200701123456"
    */
-  readonly fapiao_id: string
+  readonly fapiao_id?: string | undefined
   /**
    * 发票状态
    * Documented values: `ISSUE_ACCEPTED`, `ISSUED`, `REVERSE_ACCEPTED`, `REVERSED`, `ISSUE_FAILED`, `REVERSE_FAILED` (decoded as any string: more may come).
    * @example "ISSUED"
    */
-  readonly status: string
+  readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
   /** 蓝字发票信息 */
   readonly blue_fapiao?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao | undefined
   /** 红字发票信息 */
@@ -1637,25 +1637,25 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation {
    * 总价税合计
    * @example 382895
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 总税额
    * @example 44050
    */
-  readonly tax_amount: number
+  readonly tax_amount?: number | undefined
   /**
    * 总金额
    * @example 338845
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /** 销售方信息 */
-  readonly seller_information: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation
+  readonly seller_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation | undefined
   /** 购买方信息 */
-  readonly buyer_information: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation
+  readonly buyer_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation | undefined
   /** 附加信息 */
-  readonly extra_information: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation
+  readonly extra_information?: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation | undefined
   /** 发票行信息 */
-  readonly items: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems>
+  readonly items?: ReadonlyArray<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems> | undefined
   /**
    * 备注信息
    * @example "备注"
@@ -1678,27 +1678,27 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlue
    * 发票代码
    * @example "044001911211"
    */
-  readonly fapiao_code: string
+  readonly fapiao_code?: string | undefined
   /**
    * 发票号码
    * @example "12897794"
    */
-  readonly fapiao_number: string
+  readonly fapiao_number?: string | undefined
   /**
    * 校验码
    * @example "69001808340631374774"
    */
-  readonly check_code: string
+  readonly check_code?: string | undefined
   /**
    * 密码
    * @example "006>299-375/326>2+7/*0-+<351059<80<4*\/5>+<11631+*3030/5*37+"
    */
-  readonly password: string
+  readonly password?: string | undefined
   /**
    * 开票时间
    * @example "2020-07-01T12:00:00+08:00"
    */
-  readonly fapiao_time: string
+  readonly fapiao_time?: string | undefined
 }
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao {
@@ -1706,27 +1706,27 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedF
    * 发票代码
    * @example "044001911211"
    */
-  readonly fapiao_code: string
+  readonly fapiao_code?: string | undefined
   /**
    * 发票号码
    * @example "12897794"
    */
-  readonly fapiao_number: string
+  readonly fapiao_number?: string | undefined
   /**
    * 校验码
    * @example "69001808340631374774"
    */
-  readonly check_code: string
+  readonly check_code?: string | undefined
   /**
    * 密码
    * @example "006>299-375/326>2+7/*0-+<351059<80<4*\/5>+<11631+*3030/5*37+"
    */
-  readonly password: string
+  readonly password?: string | undefined
   /**
    * 开票时间
    * @example "2020-07-01T12:00:00+08:00"
    */
-  readonly fapiao_time: string
+  readonly fapiao_time?: string | undefined
 }
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation {
@@ -1734,12 +1734,12 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCard
    * 插卡公众号AppID
    * @example "wxab8acb865bb1637e"
    */
-  readonly card_appid: string
+  readonly card_appid?: string | undefined
   /**
    * 用户在插卡公众号下的OpenID
    * @example "plN5twRbHym_j-QcqCzstl0HmwEs"
    */
-  readonly card_openid: string
+  readonly card_openid?: string | undefined
   /**
    * 电子发票卡券模板ID
    * @example "p4gLgvlAYSEOpeXGFVJRFxgop6iY"
@@ -1755,7 +1755,7 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCard
    * Documented values: `INSERT_ACCEPTED`, `INSERTED`, `DISCARD_ACCEPTED`, `DISCARDED` (decoded as any string: more may come).
    * @example "INSERT_ACCEPTED"
    */
-  readonly card_status: string
+  readonly card_status?: "INSERT_ACCEPTED" | "INSERTED" | "DISCARD_ACCEPTED" | "DISCARDED" | (string & {}) | undefined
 }
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation {
@@ -1763,17 +1763,17 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSell
    * 名称
    * @example "深圳市南山区测试公司"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 纳税人识别号
    * @example "202003261233701778"
    */
-  readonly taxpayer_id: string
+  readonly taxpayer_id?: string | undefined
   /**
    * 地址
    * @example "深圳市南山区深南大道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
   /**
    * 电话
    * @example "075512345678"
@@ -1797,12 +1797,12 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuye
    * Documented values: `INDIVIDUAL`, `ORGANIZATION` (decoded as any string: more may come).
    * @example "ORGANIZATION"
    */
-  readonly type: string
+  readonly type?: "INDIVIDUAL" | "ORGANIZATION" | (string & {}) | undefined
   /**
    * 名称
    * @example "深圳市南山区测试企业"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 纳税人识别号
    * @example "202003261233701778"
@@ -1853,7 +1853,7 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuye
    * Documented values: `COMM_FAPIAO`, `VAT_FAPIAO` (decoded as any string: more may come).
    * @example "COMM_FAPIAO"
    */
-  readonly fapiao_bill_type?: string | undefined
+  readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | (string & {}) | undefined
   /**
    * 留言信息
    * @example "用户留言"
@@ -1876,7 +1876,7 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtr
    * 开票人
    * @example "王五"
    */
-  readonly drawer: string
+  readonly drawer?: string | undefined
 }
 
 export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems {
@@ -1884,12 +1884,12 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItem
    * 货物或应税劳务、服务编码
    * @example "3010101020203000000"
    */
-  readonly tax_code: string
+  readonly tax_code?: string | undefined
   /**
    * 货物或应税劳务、服务名称
    * @example "出租汽车客运服务"
    */
-  readonly goods_name: string
+  readonly goods_name?: string | undefined
   /**
    * 规格型号
    * @example "A4"
@@ -1904,40 +1904,40 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItem
    * 数量
    * @example 100000000
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 单价
    * @example 380442000000
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 单行金额
    * @example 380442
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 单行税额
    * @example 49458
    */
-  readonly tax_amount: number
+  readonly tax_amount?: number | undefined
   /**
    * 单行金额合计
    * @example 429900
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 税率
    * @example 1300
    */
-  readonly tax_rate: number
+  readonly tax_rate?: number | undefined
   /**
    * 税收优惠政策标识
    * Documented values: `NO_FAVORABLE`, `OUTSIDE_VAT`, `VAT_EXEMPT`, `NORMAL_ZERO_RATED`, `EXPORT_ZERO_RATED` (decoded as any string: more may come).
    * @example "NO_FAVORABLE"
    */
-  readonly tax_prefer_mark: string
+  readonly tax_prefer_mark?: "NO_FAVORABLE" | "OUTSIDE_VAT" | "VAT_EXEMPT" | "NORMAL_ZERO_RATED" | "EXPORT_ZERO_RATED" | (string & {}) | undefined
   /** 是否折扣行 */
-  readonly discount: boolean
+  readonly discount?: boolean | undefined
 }
 
 const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdGetRequest, FapiaoApplicationsFapiaoApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1955,37 +1955,37 @@ const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplicationsFa
       fapiao_id: Schema.optional(Schema.String)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao> = Schema.Struct({
-      fapiao_code: Schema.String,
-      fapiao_number: Schema.String,
-      check_code: Schema.String,
-      password: Schema.String,
-      fapiao_time: Schema.String
+      fapiao_code: Schema.optional(Schema.String),
+      fapiao_number: Schema.optional(Schema.String),
+      check_code: Schema.optional(Schema.String),
+      password: Schema.optional(Schema.String),
+      fapiao_time: Schema.optional(Schema.String)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao> = Schema.Struct({
-      fapiao_code: Schema.String,
-      fapiao_number: Schema.String,
-      check_code: Schema.String,
-      password: Schema.String,
-      fapiao_time: Schema.String
+      fapiao_code: Schema.optional(Schema.String),
+      fapiao_number: Schema.optional(Schema.String),
+      check_code: Schema.optional(Schema.String),
+      password: Schema.optional(Schema.String),
+      fapiao_time: Schema.optional(Schema.String)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation> = Schema.Struct({
-      card_appid: Schema.String,
-      card_openid: Schema.String,
+      card_appid: Schema.optional(Schema.String),
+      card_openid: Schema.optional(Schema.String),
       card_id: Schema.optional(Schema.String),
       card_code: Schema.optional(Schema.String),
-      card_status: Schema.String
+      card_status: Schema.optional(OpenEnum("INSERT_ACCEPTED", "INSERTED", "DISCARD_ACCEPTED", "DISCARDED"))
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation> = Schema.Struct({
-      name: Schema.String,
-      taxpayer_id: Schema.String,
-      address: Schema.String,
+      name: Schema.optional(Schema.String),
+      taxpayer_id: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String),
       telephone: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
       bank_account: Schema.optional(Schema.String)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation> = Schema.Struct({
-      type: Schema.String,
-      name: Schema.String,
+      type: Schema.optional(OpenEnum("INDIVIDUAL", "ORGANIZATION")),
+      name: Schema.optional(Schema.String),
       taxpayer_id: Schema.optional(Schema.String),
       address: Schema.optional(Schema.String),
       telephone: Schema.optional(Schema.String),
@@ -1995,48 +1995,48 @@ const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplicationsFa
       email: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(Schema.String),
+      fapiao_bill_type: Schema.optional(OpenEnum("COMM_FAPIAO", "VAT_FAPIAO")),
       user_apply_message: Schema.optional(Schema.String)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation> = Schema.Struct({
       payee: Schema.optional(Schema.String),
       reviewer: Schema.optional(Schema.String),
-      drawer: Schema.String
+      drawer: Schema.optional(Schema.String)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems> = Schema.Struct({
-      tax_code: Schema.String,
-      goods_name: Schema.String,
+      tax_code: Schema.optional(Schema.String),
+      goods_name: Schema.optional(Schema.String),
       specification: Schema.optional(Schema.String),
       unit: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number,
-      amount: Schema.Number,
-      tax_amount: Schema.Number,
-      total_amount: Schema.Number,
-      tax_rate: Schema.Number,
-      tax_prefer_mark: Schema.String,
-      discount: Schema.Boolean
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
+      amount: Schema.optional(Schema.Number),
+      tax_amount: Schema.optional(Schema.Number),
+      total_amount: Schema.optional(Schema.Number),
+      tax_rate: Schema.optional(Schema.Number),
+      tax_prefer_mark: Schema.optional(OpenEnum("NO_FAVORABLE", "OUTSIDE_VAT", "VAT_EXEMPT", "NORMAL_ZERO_RATED", "EXPORT_ZERO_RATED")),
+      discount: Schema.optional(Schema.Boolean)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation> = Schema.Struct({
-      fapiao_id: Schema.String,
-      status: Schema.String,
+      fapiao_id: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("ISSUE_ACCEPTED", "ISSUED", "REVERSE_ACCEPTED", "REVERSED", "ISSUE_FAILED", "REVERSE_FAILED")),
       blue_fapiao: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBlueFapiao),
       red_fapiao: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationRedFapiao),
       card_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationCardInformation),
-      total_amount: Schema.Number,
-      tax_amount: Schema.Number,
-      amount: Schema.Number,
-      seller_information: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation,
-      buyer_information: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation,
-      extra_information: FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation,
-      items: Schema.Array(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems),
+      total_amount: Schema.optional(Schema.Number),
+      tax_amount: Schema.optional(Schema.Number),
+      amount: Schema.optional(Schema.Number),
+      seller_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationSellerInformation),
+      buyer_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationBuyerInformation),
+      extra_information: Schema.optional(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationExtraInformation),
+      items: Schema.optional(Schema.Array(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItems)),
       remark: Schema.optional(Schema.String),
       fapiao_error_code: Schema.optional(Schema.String),
       fapiao_error_message: Schema.optional(Schema.String)
     })
     const FapiaoApplicationsFapiaoApplyIdGetResponse: Schema.Schema<FapiaoApplicationsFapiaoApplyIdGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      fapiao_information: Schema.Array(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation)
+      total_count: Schema.optional(Schema.Number),
+      fapiao_information: Schema.optional(Schema.Array(FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformation))
     })
     return {
       params: FapiaoApplicationsFapiaoApplyIdGetParams,
@@ -2170,7 +2170,7 @@ export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDown
    * Documented values: `ISSUE_ACCEPTED`, `ISSUED`, `REVERSE_ACCEPTED`, `REVERSED`, `ISSUE_FAILED`, `REVERSE_FAILED` (decoded as any string: more may come).
    * @example "ISSUE_ACCEPTED"
    */
-  readonly status?: string | undefined
+  readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
 }
 
 const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetRequest, FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2190,7 +2190,7 @@ const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<FapiaoApp
     const FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList: Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList> = Schema.Struct({
       fapiao_id: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String)
+      status: Schema.optional(OpenEnum("ISSUE_ACCEPTED", "ISSUED", "REVERSE_ACCEPTED", "REVERSED", "ISSUE_FAILED", "REVERSE_FAILED"))
     })
     const FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse: Schema.Schema<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse> = Schema.Struct({
       fapiao_download_info_list: Schema.optional(Schema.Array(FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDownloadInfoList))
@@ -2680,17 +2680,17 @@ export interface FapiaomerchantGetspinviteurlGetResponse {
    * 邀请开通二维码链接
    * @example "https://wxacurl.cn?xxx="
    */
-  readonly invite_url: string
+  readonly invite_url?: string | undefined
   /**
    * 开通小程序AppID
    * @example "wxb1170446a4c0a5a2"
    */
-  readonly miniprogram_appid: string
+  readonly miniprogram_appid?: string | undefined
   /**
    * 开通小程序跳转路径
    * @example "pages/xxxPage"
    */
-  readonly miniprogram_path: string
+  readonly miniprogram_path?: string | undefined
 }
 
 const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGetspinviteurlGetQuery, FapiaomerchantGetspinviteurlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2710,9 +2710,9 @@ const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGetspinvi
       sub_mchid: Schema.optional(Schema.String)
     })
     const FapiaomerchantGetspinviteurlGetResponse: Schema.Schema<FapiaomerchantGetspinviteurlGetResponse> = Schema.Struct({
-      invite_url: Schema.String,
-      miniprogram_appid: Schema.String,
-      miniprogram_path: Schema.String
+      invite_url: Schema.optional(Schema.String),
+      miniprogram_appid: Schema.optional(Schema.String),
+      miniprogram_path: Schema.optional(Schema.String)
     })
     return {
       query: FapiaomerchantGetspinviteurlGetQuery,
@@ -2767,17 +2767,17 @@ export interface FapiaomerchantListspinvitemchinfoGetResponse {
    * 总数
    * @example 50
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 本次查询的起始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 本次查询的最大数量
    * @example 1
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /** 相关链接 */
   readonly links?: FapiaomerchantListspinvitemchinfoGetResponseLinks | undefined
   /** 邀请的商户结果 */
@@ -2813,33 +2813,33 @@ export interface FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList
    * Documented values: `MCH_INVITE_SUCC`, `MCH_INVITE_FAILED` (decoded as any string: more may come).
    * @example "MCH_INVITE_SUCC"
    */
-  readonly mch_invite_status: string
+  readonly mch_invite_status?: "MCH_INVITE_SUCC" | "MCH_INVITE_FAILED" | (string & {}) | undefined
   /**
    * 商户名称
    * @example "示例（深圳）有限公司"
    */
-  readonly ep_name: string
+  readonly ep_name?: string | undefined
   /**
    * 商户税号
    * @example "9144050071126766XG"
    */
-  readonly tax_id: string
+  readonly tax_id?: string | undefined
   /**
    * 服务商邀请code
    * @example "code_20200101_123"
    */
-  readonly invite_code: string
+  readonly invite_code?: string | undefined
   /**
    * 商户操作时间
    * @example "2020-07-01T00:00:00+08:00"
    */
-  readonly operate_time: string
+  readonly operate_time?: string | undefined
   /**
    * 商户邀请失败错误码
    * Documented values: `UNKNOWN_TAX_INFO`, `INVALID_COMPANY_INFO`, `NOT_MEET_ACCESS_CONDITION`, `NOT_IN_PILOT_SCOPE`, `MISSING_TAX_AUTHORITY_CODE`, `MERCHANT_INFO_NOT_SET`, `UNKNOWN_ERROR` (decoded as any string: more may come).
    * @example "UNKNOWN_TAX_INFO"
    */
-  readonly invite_failed_code?: string | undefined
+  readonly invite_failed_code?: "UNKNOWN_TAX_INFO" | "INVALID_COMPANY_INFO" | "NOT_MEET_ACCESS_CONDITION" | "NOT_IN_PILOT_SCOPE" | "MISSING_TAX_AUTHORITY_CODE" | "MERCHANT_INFO_NOT_SET" | "UNKNOWN_ERROR" | (string & {}) | undefined
   /**
    * 商户邀请失败的原因
    * @example "示例失败原因"
@@ -2868,18 +2868,18 @@ const fapiaomerchantListspinvitemchinfoGet: Endpoint.Endpoint<FapiaomerchantList
     })
     const FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList: Schema.Schema<FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      mch_invite_status: Schema.String,
-      ep_name: Schema.String,
-      tax_id: Schema.String,
-      invite_code: Schema.String,
-      operate_time: Schema.String,
-      invite_failed_code: Schema.optional(Schema.String),
+      mch_invite_status: Schema.optional(OpenEnum("MCH_INVITE_SUCC", "MCH_INVITE_FAILED")),
+      ep_name: Schema.optional(Schema.String),
+      tax_id: Schema.optional(Schema.String),
+      invite_code: Schema.optional(Schema.String),
+      operate_time: Schema.optional(Schema.String),
+      invite_failed_code: Schema.optional(OpenEnum("UNKNOWN_TAX_INFO", "INVALID_COMPANY_INFO", "NOT_MEET_ACCESS_CONDITION", "NOT_IN_PILOT_SCOPE", "MISSING_TAX_AUTHORITY_CODE", "MERCHANT_INFO_NOT_SET", "UNKNOWN_ERROR")),
       invite_failed_reason: Schema.optional(Schema.String)
     })
     const FapiaomerchantListspinvitemchinfoGetResponse: Schema.Schema<FapiaomerchantListspinvitemchinfoGetResponse> = Schema.Struct({
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number,
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
       links: Schema.optional(FapiaomerchantListspinvitemchinfoGetResponseLinks),
       mch_invite_result_list: Schema.optional(Schema.Array(FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList))
     })
@@ -2925,9 +2925,9 @@ export interface MerchantBaseInformationGetQuery {
 
 export interface MerchantBaseInformationGetResponse {
   /** 销售方信息 */
-  readonly seller_information: MerchantBaseInformationGetResponseSellerInformation
+  readonly seller_information?: MerchantBaseInformationGetResponseSellerInformation | undefined
   /** 附加信息 */
-  readonly extra_information: MerchantBaseInformationGetResponseExtraInformation
+  readonly extra_information?: MerchantBaseInformationGetResponseExtraInformation | undefined
 }
 
 export interface MerchantBaseInformationGetResponseSellerInformation {
@@ -2935,17 +2935,17 @@ export interface MerchantBaseInformationGetResponseSellerInformation {
    * 名称
    * @example "深圳市南山区测试公司"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 纳税人识别号
    * @example "202003261233701778"
    */
-  readonly taxpayer_id: string
+  readonly taxpayer_id?: string | undefined
   /**
    * 地址
    * @example "深圳市南山区深南大道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
   /**
    * 电话
    * @example "075512345678"
@@ -2978,7 +2978,7 @@ export interface MerchantBaseInformationGetResponseExtraInformation {
    * 开票人
    * @example "王五"
    */
-  readonly drawer: string
+  readonly drawer?: string | undefined
 }
 
 const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformationGetQuery, MerchantBaseInformationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2992,9 +2992,9 @@ const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformationGetQu
       sub_mchid: Schema.String
     })
     const MerchantBaseInformationGetResponseSellerInformation: Schema.Schema<MerchantBaseInformationGetResponseSellerInformation> = Schema.Struct({
-      name: Schema.String,
-      taxpayer_id: Schema.String,
-      address: Schema.String,
+      name: Schema.optional(Schema.String),
+      taxpayer_id: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String),
       telephone: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
       bank_account: Schema.optional(Schema.String)
@@ -3002,11 +3002,11 @@ const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformationGetQu
     const MerchantBaseInformationGetResponseExtraInformation: Schema.Schema<MerchantBaseInformationGetResponseExtraInformation> = Schema.Struct({
       payee: Schema.optional(Schema.String),
       reviewer: Schema.optional(Schema.String),
-      drawer: Schema.String
+      drawer: Schema.optional(Schema.String)
     })
     const MerchantBaseInformationGetResponse: Schema.Schema<MerchantBaseInformationGetResponse> = Schema.Struct({
-      seller_information: MerchantBaseInformationGetResponseSellerInformation,
-      extra_information: MerchantBaseInformationGetResponseExtraInformation
+      seller_information: Schema.optional(MerchantBaseInformationGetResponseSellerInformation),
+      extra_information: Schema.optional(MerchantBaseInformationGetResponseExtraInformation)
     })
     return {
       query: MerchantBaseInformationGetQuery,
@@ -3034,7 +3034,7 @@ export interface MerchantDevelopmentConfigGetResponse {
    * 商户回调地址
    * @example "https://pay.weixin.qq.com/callback"
    */
-  readonly callback_url: string
+  readonly callback_url?: string | undefined
   /**
    * 全部账单展示开发票入口开关
    * @example false
@@ -3055,7 +3055,7 @@ const merchantDevelopmentConfigGet: Endpoint.Endpoint<void, MerchantDevelopmentC
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_19.shtml",
   schemas: () => {
     const MerchantDevelopmentConfigGetResponse: Schema.Schema<MerchantDevelopmentConfigGetResponse> = Schema.Struct({
-      callback_url: Schema.String,
+      callback_url: Schema.optional(Schema.String),
       show_fapiao_cell: Schema.optional(Schema.Boolean),
       support_vat_fapiao: Schema.optional(Schema.Boolean)
     })
@@ -3101,7 +3101,7 @@ export interface MerchantDevelopmentConfigPatchResponse {
    * 商户回调地址
    * @example "https://pay.weixin.qq.com/callback"
    */
-  readonly callback_url: string
+  readonly callback_url?: string | undefined
   /**
    * 全部账单展示开发票入口开关
    * @example false
@@ -3127,7 +3127,7 @@ const merchantDevelopmentConfigPatch: Endpoint.Endpoint<MerchantDevelopmentConfi
       support_vat_fapiao: Schema.optional(Schema.Boolean)
     })
     const MerchantDevelopmentConfigPatchResponse: Schema.Schema<MerchantDevelopmentConfigPatchResponse> = Schema.Struct({
-      callback_url: Schema.String,
+      callback_url: Schema.optional(Schema.String),
       show_fapiao_cell: Schema.optional(Schema.Boolean),
       support_vat_fapiao: Schema.optional(Schema.Boolean)
     })
@@ -3166,21 +3166,21 @@ export interface MerchantTaxCodesGetQuery {
 
 export interface MerchantTaxCodesGetResponse {
   /** 本次查询的起始位置 */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 本次查询的最大数量
    * @example 5
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /** 相关链接 */
   readonly links?: MerchantTaxCodesGetResponseLinks | undefined
   /** 本次查询到的数据 */
-  readonly data: ReadonlyArray<MerchantTaxCodesGetResponseData>
+  readonly data?: ReadonlyArray<MerchantTaxCodesGetResponseData> | undefined
   /**
    * 总记录数
    * @example 20
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
 }
 
 export interface MerchantTaxCodesGetResponseLinks {
@@ -3206,7 +3206,7 @@ export interface MerchantTaxCodesGetResponseData {
    * 由商户自定义的货物或应税劳务、服务名称
    * @example "example_goods_name"
    */
-  readonly goods_name: string
+  readonly goods_name?: string | undefined
   /**
    * 企业侧维护的货物或应税劳务、服务编码
    * @example 1
@@ -3221,17 +3221,17 @@ export interface MerchantTaxCodesGetResponseData {
    * 货物或应税劳务、服务编码
    * @example "3010101020203000000"
    */
-  readonly tax_code: string
+  readonly tax_code?: string | undefined
   /**
    * 税率
    * @example 1300
    */
-  readonly tax_rate: number
+  readonly tax_rate?: number | undefined
   /**
    * 税收优惠政策标识
    * @example "NO_FAVORABLE"
    */
-  readonly tax_prefer_mark: string
+  readonly tax_prefer_mark?: string | undefined
 }
 
 const merchantTaxCodesGet: Endpoint.Endpoint<MerchantTaxCodesGetQuery, MerchantTaxCodesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3252,19 +3252,19 @@ const merchantTaxCodesGet: Endpoint.Endpoint<MerchantTaxCodesGetQuery, MerchantT
       self: Schema.optional(Schema.String)
     })
     const MerchantTaxCodesGetResponseData: Schema.Schema<MerchantTaxCodesGetResponseData> = Schema.Struct({
-      goods_name: Schema.String,
+      goods_name: Schema.optional(Schema.String),
       goods_id: Schema.optional(Schema.Number),
       goods_category: Schema.optional(Schema.String),
-      tax_code: Schema.String,
-      tax_rate: Schema.Number,
-      tax_prefer_mark: Schema.String
+      tax_code: Schema.optional(Schema.String),
+      tax_rate: Schema.optional(Schema.Number),
+      tax_prefer_mark: Schema.optional(Schema.String)
     })
     const MerchantTaxCodesGetResponse: Schema.Schema<MerchantTaxCodesGetResponse> = Schema.Struct({
-      offset: Schema.Number,
-      limit: Schema.Number,
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
       links: Schema.optional(MerchantTaxCodesGetResponseLinks),
-      data: Schema.Array(MerchantTaxCodesGetResponseData),
-      total_count: Schema.Number
+      data: Schema.optional(Schema.Array(MerchantTaxCodesGetResponseData)),
+      total_count: Schema.optional(Schema.Number)
     })
     return {
       query: MerchantTaxCodesGetQuery,
@@ -3337,7 +3337,7 @@ export interface MerchantSubMchidCheckStatusGetResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** 第三方开票模式 */
   readonly third_mode?: MerchantSubMchidCheckStatusGetResponseThirdMode | undefined
   /** 数电发票模式 */
@@ -3350,7 +3350,7 @@ export interface MerchantSubMchidCheckStatusGetResponseThirdMode {
    * Documented values: `DISABLED`, `ENABLED` (decoded as any string: more may come).
    * @example "ENABLED"
    */
-  readonly status: string
+  readonly status?: "DISABLED" | "ENABLED" | (string & {}) | undefined
 }
 
 export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxMode {
@@ -3359,7 +3359,7 @@ export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxMode {
    * Documented values: `APPROVAL_PENDING`, `ACCESS_CONFIRMED_PENDING`, `ABILITY_CONFIRMED_PENDING`, `BILLING_PERSON_REGISTER_PENDING`, `BILLING_PERSON_CONFIRMED_PENDING`, `SECURITY_SETTING_PENDING`, `APPLY_FAILED`, `DISABLED`, `ENABLED`, `RESOURCE_EXPIRED` (decoded as any string: more may come).
    * @example "ENABLED"
    */
-  readonly status: string
+  readonly status?: "APPROVAL_PENDING" | "ACCESS_CONFIRMED_PENDING" | "ABILITY_CONFIRMED_PENDING" | "BILLING_PERSON_REGISTER_PENDING" | "BILLING_PERSON_CONFIRMED_PENDING" | "SECURITY_SETTING_PENDING" | "APPLY_FAILED" | "DISABLED" | "ENABLED" | "RESOURCE_EXPIRED" | (string & {}) | undefined
   /** 开票人信息 */
   readonly billing_person_info?: MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo | undefined
   /**
@@ -3400,13 +3400,13 @@ export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo
    * Documented values: `BASE_ABILITY`, `PASSENGER_TRANSPORT_ABILITY`, `REAL_ESTATE_ABILITY` (decoded as any string: more may come).
    * @example "BASE_ABILITY"
    */
-  readonly type: string
+  readonly type?: "BASE_ABILITY" | "PASSENGER_TRANSPORT_ABILITY" | "REAL_ESTATE_ABILITY" | (string & {}) | undefined
   /**
    * 能力授权状态
    * Documented values: `AUTHORIZED`, `AUTHORIZE_PENDING`, `DEAUTHORIZED`, `AUTHORIZE_FAILED` (decoded as any string: more may come).
    * @example "AUTHORIZED"
    */
-  readonly status: string
+  readonly status?: "AUTHORIZED" | "AUTHORIZE_PENDING" | "DEAUTHORIZED" | "AUTHORIZE_FAILED" | (string & {}) | undefined
   /**
    * 能力授权失败原因
    * @example "失败原因"
@@ -3424,19 +3424,19 @@ const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidCheckSta
       sub_mchid: Schema.NonEmptyString
     })
     const MerchantSubMchidCheckStatusGetResponseThirdMode: Schema.Schema<MerchantSubMchidCheckStatusGetResponseThirdMode> = Schema.Struct({
-      status: Schema.String
+      status: Schema.optional(OpenEnum("DISABLED", "ENABLED"))
     })
     const MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo: Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo> = Schema.Struct({
       id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String)
     })
     const MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo: Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo> = Schema.Struct({
-      type: Schema.String,
-      status: Schema.String,
+      type: Schema.optional(OpenEnum("BASE_ABILITY", "PASSENGER_TRANSPORT_ABILITY", "REAL_ESTATE_ABILITY")),
+      status: Schema.optional(OpenEnum("AUTHORIZED", "AUTHORIZE_PENDING", "DEAUTHORIZED", "AUTHORIZE_FAILED")),
       authorize_fail_reason: Schema.optional(Schema.String)
     })
     const MerchantSubMchidCheckStatusGetResponseDigitalTaxMode: Schema.Schema<MerchantSubMchidCheckStatusGetResponseDigitalTaxMode> = Schema.Struct({
-      status: Schema.String,
+      status: Schema.optional(OpenEnum("APPROVAL_PENDING", "ACCESS_CONFIRMED_PENDING", "ABILITY_CONFIRMED_PENDING", "BILLING_PERSON_REGISTER_PENDING", "BILLING_PERSON_CONFIRMED_PENDING", "SECURITY_SETTING_PENDING", "APPLY_FAILED", "DISABLED", "ENABLED", "RESOURCE_EXPIRED")),
       billing_person_info: Schema.optional(MerchantSubMchidCheckStatusGetResponseDigitalTaxModeBillingPersonInfo),
       access_time: Schema.optional(Schema.String),
       expired_time: Schema.optional(Schema.String),
@@ -3444,7 +3444,7 @@ const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidCheckSta
       ability_info: Schema.optional(Schema.Array(MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo))
     })
     const MerchantSubMchidCheckStatusGetResponse: Schema.Schema<MerchantSubMchidCheckStatusGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       third_mode: Schema.optional(MerchantSubMchidCheckStatusGetResponseThirdMode),
       digital_tax_mode: Schema.optional(MerchantSubMchidCheckStatusGetResponseDigitalTaxMode)
     })
@@ -3494,12 +3494,12 @@ export interface UserTitleGetResponse {
    * Documented values: `INDIVIDUAL`, `ORGANIZATION` (decoded as any string: more may come).
    * @example "ORGANIZATION"
    */
-  readonly type: string
+  readonly type?: "INDIVIDUAL" | "ORGANIZATION" | (string & {}) | undefined
   /**
    * 名称
    * @example "深圳市南山区测试企业"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 纳税人识别号
    * @example "202003261233701778"
@@ -3550,7 +3550,7 @@ export interface UserTitleGetResponse {
    * Documented values: `COMM_FAPIAO`, `VAT_FAPIAO` (decoded as any string: more may come).
    * @example "COMM_FAPIAO"
    */
-  readonly fapiao_bill_type?: string | undefined
+  readonly fapiao_bill_type?: "COMM_FAPIAO" | "VAT_FAPIAO" | (string & {}) | undefined
   /**
    * 留言信息
    * @example "用户留言"
@@ -3571,8 +3571,8 @@ const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResponse, C
       fapiao_apply_id: Schema.String
     })
     const UserTitleGetResponse: Schema.Schema<UserTitleGetResponse> = Schema.Struct({
-      type: Schema.String,
-      name: Schema.String,
+      type: Schema.optional(OpenEnum("INDIVIDUAL", "ORGANIZATION")),
+      name: Schema.optional(Schema.String),
       taxpayer_id: Schema.optional(Schema.String),
       address: Schema.optional(Schema.String),
       telephone: Schema.optional(Schema.String),
@@ -3582,7 +3582,7 @@ const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResponse, C
       email: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       out_trade_no: Schema.optional(Schema.String),
-      fapiao_bill_type: Schema.optional(Schema.String),
+      fapiao_bill_type: Schema.optional(OpenEnum("COMM_FAPIAO", "VAT_FAPIAO")),
       user_apply_message: Schema.optional(Schema.String)
     })
     return {

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/offlineface/authinfo ----
 
@@ -23,7 +24,7 @@ export interface AuthinfoPostBody {
 
 export interface AuthinfoPostResponse {
   /** 授权信息 */
-  readonly authinfo: string
+  readonly authinfo?: string | undefined
 }
 
 const authinfoPost: Endpoint.Endpoint<AuthinfoPostBody, AuthinfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -42,7 +43,7 @@ const authinfoPost: Endpoint.Endpoint<AuthinfoPostBody, AuthinfoPostResponse, Co
       organization_id: Schema.String
     })
     const AuthinfoPostResponse: Schema.Schema<AuthinfoPostResponse> = Schema.Struct({
-      authinfo: Schema.String
+      authinfo: Schema.optional(Schema.String)
     })
     return {
       body: AuthinfoPostBody,
@@ -110,7 +111,7 @@ export interface ContractsPresignPostBodyLimitBankCardIdentification {
 
 export interface ContractsPresignPostResponse {
   /** 会话ID */
-  readonly presign_token: string
+  readonly presign_token?: string | undefined
 }
 
 const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -151,7 +152,7 @@ const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, Contract
       contract_mode: Schema.optional(Schema.Literal("LIMIT_BANK_CARD", "PRIORITY_BANK_CARD", "LIMIT_NONE"))
     })
     const ContractsPresignPostResponse: Schema.Schema<ContractsPresignPostResponse> = Schema.Struct({
-      presign_token: Schema.String
+      presign_token: Schema.optional(Schema.String)
     })
     return {
       body: ContractsPresignPostBody,
@@ -188,17 +189,17 @@ export interface ContractsContractIdGetResponse {
    * 签约ID
    * @example "CI8CD208Z7e9906f89"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户号
    * @example "2480278041"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 机构ID
    * @example "OAABBCCDDeeff"
    */
-  readonly organization_id: string
+  readonly organization_id?: string | undefined
   /**
    * 用户ID
    * @example "FU40F305Z4e2bb7d"
@@ -213,12 +214,12 @@ export interface ContractsContractIdGetResponse {
    * 签约状态
    * Documented values: `NOT_CONTRACTED`, `TERMINATED`, `CONTRACTED` (decoded as any string: more may come).
    */
-  readonly contract_state: string
+  readonly contract_state?: "NOT_CONTRACTED" | "TERMINATED" | "CONTRACTED" | (string & {}) | undefined
   /**
    * 签约时间
    * @example "2018-06-08T10:34:56+08:00"
    */
-  readonly contract_signed_time: string
+  readonly contract_signed_time?: string | undefined
   /**
    * 解约时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -228,12 +229,12 @@ export interface ContractsContractIdGetResponse {
    * 签约模式
    * Documented values: `LIMIT_BANK_CARD`, `PRIORITY_BANK_CARD`, `LIMIT_NONE` (decoded as any string: more may come).
    */
-  readonly contract_mode: string
+  readonly contract_mode?: "LIMIT_BANK_CARD" | "PRIORITY_BANK_CARD" | "LIMIT_NONE" | (string & {}) | undefined
   /**
    * 签约卡来源
    * Documented values: `MERCHANT_LIMITED_BANK_CARD`, `USER_SELECT_FREE` (decoded as any string: more may come).
    */
-  readonly contract_bank_card_from: string
+  readonly contract_bank_card_from?: "MERCHANT_LIMITED_BANK_CARD" | "USER_SELECT_FREE" | (string & {}) | undefined
 }
 
 const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetRequest, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -250,16 +251,16 @@ const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetRequest, C
       appid: Schema.optional(Schema.String)
     })
     const ContractsContractIdGetResponse: Schema.Schema<ContractsContractIdGetResponse> = Schema.Struct({
-      contract_id: Schema.String,
-      mchid: Schema.String,
-      organization_id: Schema.String,
+      contract_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      organization_id: Schema.optional(Schema.String),
       use_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      contract_state: Schema.String,
-      contract_signed_time: Schema.String,
+      contract_state: Schema.optional(OpenEnum("NOT_CONTRACTED", "TERMINATED", "CONTRACTED")),
+      contract_signed_time: Schema.optional(Schema.String),
       contract_terminated_time: Schema.optional(Schema.String),
-      contract_mode: Schema.String,
-      contract_bank_card_from: Schema.String
+      contract_mode: Schema.optional(OpenEnum("LIMIT_BANK_CARD", "PRIORITY_BANK_CARD", "LIMIT_NONE")),
+      contract_bank_card_from: Schema.optional(OpenEnum("MERCHANT_LIMITED_BANK_CARD", "USER_SELECT_FREE"))
     })
     return {
       params: ContractsContractIdGetParams,
@@ -304,21 +305,21 @@ export interface FaceCollectionsGetQuery {
 
 export interface FaceCollectionsGetResponse {
   /** 重采列表 */
-  readonly face_collections: ReadonlyArray<FaceCollectionsGetResponseFaceCollections>
+  readonly face_collections?: ReadonlyArray<FaceCollectionsGetResponseFaceCollections> | undefined
 }
 
 export interface FaceCollectionsGetResponseFaceCollections {
   /** 重采ID */
-  readonly collection_id: string
+  readonly collection_id?: string | undefined
   /** 用户ID */
-  readonly use_id: string
+  readonly use_id?: string | undefined
   /** 机构ID */
-  readonly organization_id: string
+  readonly organization_id?: string | undefined
   /**
    * 重采状态
    * Documented values: `COLLECTION_REQUIRED`, `PHOTO_UPLOADED`, `COMPLETE` (decoded as any string: more may come).
    */
-  readonly collection_state: string
+  readonly collection_state?: "COLLECTION_REQUIRED" | "PHOTO_UPLOADED" | "COMPLETE" | (string & {}) | undefined
   /** 注册照上传时间 */
   readonly register_photo_upload_time?: string | undefined
   /** 支付用户确认时间 */
@@ -338,15 +339,15 @@ const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, FaceCollect
       limit: Schema.optional(Schema.Int)
     })
     const FaceCollectionsGetResponseFaceCollections: Schema.Schema<FaceCollectionsGetResponseFaceCollections> = Schema.Struct({
-      collection_id: Schema.String,
-      use_id: Schema.String,
-      organization_id: Schema.String,
-      collection_state: Schema.String,
+      collection_id: Schema.optional(Schema.String),
+      use_id: Schema.optional(Schema.String),
+      organization_id: Schema.optional(Schema.String),
+      collection_state: Schema.optional(OpenEnum("COLLECTION_REQUIRED", "PHOTO_UPLOADED", "COMPLETE")),
       register_photo_upload_time: Schema.optional(Schema.String),
       confirm_time: Schema.optional(Schema.String)
     })
     const FaceCollectionsGetResponse: Schema.Schema<FaceCollectionsGetResponse> = Schema.Struct({
-      face_collections: Schema.Array(FaceCollectionsGetResponseFaceCollections)
+      face_collections: Schema.optional(Schema.Array(FaceCollectionsGetResponseFaceCollections))
     })
     return {
       query: FaceCollectionsGetQuery,
@@ -378,16 +379,16 @@ export interface FaceCollectionsCollectionIdGetParams {
 
 export interface FaceCollectionsCollectionIdGetResponse {
   /** 重采ID */
-  readonly collection_id: string
+  readonly collection_id?: string | undefined
   /** 用户ID */
-  readonly use_id: string
+  readonly use_id?: string | undefined
   /** 机构ID */
-  readonly organization_id: string
+  readonly organization_id?: string | undefined
   /**
    * 重采状态
    * Documented values: `COLLECTION_REQUIRED`, `PHOTO_UPLOADED`, `COMPLETE` (decoded as any string: more may come).
    */
-  readonly collection_state: string
+  readonly collection_state?: "COLLECTION_REQUIRED" | "PHOTO_UPLOADED" | "COMPLETE" | (string & {}) | undefined
   /** 注册照上传时间 */
   readonly register_photo_upload_time?: string | undefined
   /** 支付用户确认时间 */
@@ -405,10 +406,10 @@ const faceCollectionsCollectionIdGet: Endpoint.Endpoint<FaceCollectionsCollectio
       collection_id: Schema.NonEmptyString
     })
     const FaceCollectionsCollectionIdGetResponse: Schema.Schema<FaceCollectionsCollectionIdGetResponse> = Schema.Struct({
-      collection_id: Schema.String,
-      use_id: Schema.String,
-      organization_id: Schema.String,
-      collection_state: Schema.String,
+      collection_id: Schema.optional(Schema.String),
+      use_id: Schema.optional(Schema.String),
+      organization_id: Schema.optional(Schema.String),
+      collection_state: Schema.optional(OpenEnum("COLLECTION_REQUIRED", "PHOTO_UPLOADED", "COMPLETE")),
       register_photo_upload_time: Schema.optional(Schema.String),
       confirm_time: Schema.optional(Schema.String)
     })
@@ -437,9 +438,9 @@ export interface RepaymentUrlPostBody {
 
 export interface RepaymentUrlPostResponse {
   /** 还款链接 */
-  readonly repayment_url: string
+  readonly repayment_url?: string | undefined
   /** 链接过期时间 */
-  readonly expire_at: string
+  readonly expire_at?: string | undefined
 }
 
 const repaymentUrlPost: Endpoint.Endpoint<RepaymentUrlPostBody, RepaymentUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -454,8 +455,8 @@ const repaymentUrlPost: Endpoint.Endpoint<RepaymentUrlPostBody, RepaymentUrlPost
       organization_id: Schema.String
     })
     const RepaymentUrlPostResponse: Schema.Schema<RepaymentUrlPostResponse> = Schema.Struct({
-      repayment_url: Schema.String,
-      expire_at: Schema.String
+      repayment_url: Schema.optional(Schema.String),
+      expire_at: Schema.optional(Schema.String)
     })
     return {
       body: RepaymentUrlPostBody,
@@ -523,13 +524,13 @@ export interface TransactionsPostBodyBusiness {
 
 export interface TransactionsPostResponse {
   /** 服务商公众号appid */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /** 服务商商户号 */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 子商户公众号appid */
   readonly sub_appid?: string | undefined
   /** 子商户商户号 */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** 支付用户信息 */
   readonly payer?: TransactionsPostResponsePayer | undefined
   /** 金额信息 */
@@ -544,7 +545,7 @@ export interface TransactionsPostResponse {
    * 交易类型
    * Documented values: `NATIVE`, `JSAPI`, `APP`, `MWEB`, `AUTH` (decoded as any string: more may come).
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "NATIVE" | "JSAPI" | "APP" | "MWEB" | "AUTH" | (string & {}) | undefined
   /** 交易状态 */
   readonly trade_state?: string | undefined
   /** 交易描述 */
@@ -576,12 +577,12 @@ export interface TransactionsPostResponsePayer {
 
 export interface TransactionsPostResponseAmount {
   /** 总金额 */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * Documented values: `CNY` (decoded as any string: more may come).
    */
-  readonly currency: string
+  readonly currency?: "CNY" | (string & {}) | undefined
 }
 
 export interface TransactionsPostResponseSceneInfo {
@@ -630,23 +631,23 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsPostResponseAmount: Schema.Schema<TransactionsPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.String
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(OpenEnum("CNY"))
     })
     const TransactionsPostResponseSceneInfo: Schema.Schema<TransactionsPostResponseSceneInfo> = Schema.Struct({
       device_ip: Schema.optional(Schema.String)
     })
     const TransactionsPostResponse: Schema.Schema<TransactionsPostResponse> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
+      sp_appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       payer: Schema.optional(TransactionsPostResponsePayer),
       amount: Schema.optional(TransactionsPostResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
       scene_info: Schema.optional(TransactionsPostResponseSceneInfo),
       bank_type: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB", "AUTH")),
       trade_state: Schema.optional(Schema.String),
       trade_state_description: Schema.optional(Schema.String),
       debt_state: Schema.optional(Schema.String),
@@ -700,13 +701,13 @@ export interface TransactionsOutTradeNoOutTradeNoGetRequest extends Transactions
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponse {
   /** 服务商公众号appid */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /** 服务商商户号 */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 子商户公众号appid */
   readonly sub_appid?: string | undefined
   /** 子商户商户号 */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** 支付用户信息 */
   readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 金额信息 */
@@ -721,9 +722,9 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易类型
    * Documented values: `NATIVE`, `JSAPI`, `APP`, `MWEB`, `AUTH` (decoded as any string: more may come).
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "NATIVE" | "JSAPI" | "APP" | "MWEB" | "AUTH" | (string & {}) | undefined
   /** 交易状态 */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /** 交易描述 */
   readonly trade_state_description?: string | undefined
   /** 欠款状态 */
@@ -753,12 +754,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
   /** 总金额 */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * Documented values: `CNY` (decoded as any string: more may come).
    */
-  readonly currency: string
+  readonly currency?: "CNY" | (string & {}) | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
@@ -786,24 +787,24 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.String
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(OpenEnum("CNY"))
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
       device_ip: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
+      sp_appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
       amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
       scene_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
       bank_type: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_type: Schema.optional(OpenEnum("NATIVE", "JSAPI", "APP", "MWEB", "AUTH")),
+      trade_state: Schema.optional(Schema.String),
       trade_state_description: Schema.optional(Schema.String),
       debt_state: Schema.optional(Schema.String),
       description: Schema.optional(Schema.String),

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/offlinefacemch/organizations ----
 
@@ -72,7 +73,7 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse {
    * 用户类型
    * Documented values: `STUDENT`, `STUFF` (decoded as any string: more may come).
    */
-  readonly user_type?: string | undefined
+  readonly user_type?: "STUDENT" | "STUFF" | (string & {}) | undefined
   /** 学生信息 */
   readonly student_info?: OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStudentInfo | undefined
   /** 职工信息 */
@@ -81,12 +82,12 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse {
    * 用户状态
    * Documented values: `NORMAL`, `DISABLED` (decoded as any string: more may come).
    */
-  readonly status?: string | undefined
+  readonly status?: "NORMAL" | "DISABLED" | (string & {}) | undefined
   /**
    * 签约状态
    * Documented values: `NOT_CONTRACTED`, `TERMINATED`, `CONTRACTED` (decoded as any string: more may come).
    */
-  readonly contract_state?: string | undefined
+  readonly contract_state?: "NOT_CONTRACTED" | "TERMINATED" | "CONTRACTED" | (string & {}) | undefined
   /** 人脸图片上传状态 */
   readonly face_image_ok?: boolean | undefined
   /** 签约ID */
@@ -125,11 +126,11 @@ const organizationsOrganizationIdUsersOutUserIdOutUserIdGet: Endpoint.Endpoint<O
       out_user_id: Schema.optional(Schema.String),
       organization_id: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
-      user_type: Schema.optional(Schema.String),
+      user_type: Schema.optional(OpenEnum("STUDENT", "STUFF")),
       student_info: Schema.optional(OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStudentInfo),
       staff_info: Schema.optional(OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseStaffInfo),
-      status: Schema.optional(Schema.String),
-      contract_state: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("NORMAL", "DISABLED")),
+      contract_state: Schema.optional(OpenEnum("NOT_CONTRACTED", "TERMINATED", "CONTRACTED")),
       face_image_ok: Schema.optional(Schema.Boolean),
       contract_id: Schema.optional(Schema.String)
     })

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/palmservice/authorization/openid/{openid} ----
 
@@ -40,7 +41,7 @@ export interface AuthorizationOpenidOpenidGetResponse {
    * 授权状态
    * Documented values: `AUTHORIZATION_STATE_NONE`, `AUTHORIZATION_STATE_ON`, `AUTHORIZATION_STATE_OFF` (decoded as any string: more may come).
    */
-  readonly state?: string | undefined
+  readonly state?: "AUTHORIZATION_STATE_NONE" | "AUTHORIZATION_STATE_ON" | "AUTHORIZATION_STATE_OFF" | (string & {}) | undefined
   /**
    * 授权时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -63,7 +64,7 @@ const authorizationOpenidOpenidGet: Endpoint.Endpoint<AuthorizationOpenidOpenidG
     const AuthorizationOpenidOpenidGetResponse: Schema.Schema<AuthorizationOpenidOpenidGetResponse> = Schema.Struct({
       openid: Schema.optional(Schema.String),
       organization_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("AUTHORIZATION_STATE_NONE", "AUTHORIZATION_STATE_ON", "AUTHORIZATION_STATE_OFF")),
       authorize_time: Schema.optional(Schema.String)
     })
     return {
@@ -105,7 +106,7 @@ export interface AuthorizationPreauthorizePostResponse {
    * 预授权token
    * @example "toaken_sdafkdshjfldsajfafgjdasg"
    */
-  readonly permission_token: string
+  readonly permission_token?: string | undefined
 }
 
 const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreauthorizePostBody, AuthorizationPreauthorizePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -120,7 +121,7 @@ const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreauthorize
       organization_id: Schema.optional(Schema.String)
     })
     const AuthorizationPreauthorizePostResponse: Schema.Schema<AuthorizationPreauthorizePostResponse> = Schema.Struct({
-      permission_token: Schema.String
+      permission_token: Schema.optional(Schema.String)
     })
     return {
       body: AuthorizationPreauthorizePostBody,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/papay/contracts/{contract_id}/fail-notify ----
 
@@ -156,12 +157,12 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    * 保单的扣费周期编号
    * @example 1
    */
-  readonly policy_period_id: number
+  readonly policy_period_id?: number | undefined
   /**
    * 当前扣费周期的状态
    * @example "NO_SCHEDULED"
    */
-  readonly policy_period_state: string
+  readonly policy_period_state?: string | undefined
   /**
    * 可扣费开始日期
    * @example "2019-11-22"
@@ -188,7 +189,7 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -201,7 +202,7 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -221,16 +222,16 @@ const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdG
       policy_period_id: Schema.Number
     })
     const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseDeductAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      policy_period_state: Schema.String,
+      policy_period_id: Schema.optional(Schema.Number),
+      policy_period_state: Schema.optional(Schema.String),
       deduct_start_date: Schema.optional(Schema.String),
       deduct_end_date: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponseScheduledAmount),
@@ -297,12 +298,12 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    * 保单的扣费周期编号
    * @example 1
    */
-  readonly policy_period_id: number
+  readonly policy_period_id?: number | undefined
   /**
    * 当前扣费周期的状态
    * @example "NO_SCHEDULED"
    */
-  readonly policy_period_state: string
+  readonly policy_period_state?: string | undefined
   /**
    * 可扣费开始日期
    * @example "2019-11-22"
@@ -329,7 +330,7 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -342,7 +343,7 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -370,16 +371,16 @@ const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdS
       scheduled_amount: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBodyScheduledAmount
     })
     const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseDeductAmount: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse: Schema.Schema<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      policy_period_state: Schema.String,
+      policy_period_id: Schema.optional(Schema.Number),
+      policy_period_state: Schema.optional(Schema.String),
       deduct_start_date: Schema.optional(Schema.String),
       deduct_end_date: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponseScheduledAmount),
@@ -469,9 +470,9 @@ export interface InsurancePayTransactionsApplyPostResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /** 扣费金额信息 */
-  readonly amount: InsurancePayTransactionsApplyPostResponseAmount
+  readonly amount?: InsurancePayTransactionsApplyPostResponseAmount | undefined
 }
 
 export interface InsurancePayTransactionsApplyPostResponseAmount {
@@ -479,7 +480,7 @@ export interface InsurancePayTransactionsApplyPostResponseAmount {
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -510,12 +511,12 @@ const insurancePayTransactionsApplyPost: Endpoint.Endpoint<InsurancePayTransacti
       attach: Schema.optional(Schema.String)
     })
     const InsurancePayTransactionsApplyPostResponseAmount: Schema.Schema<InsurancePayTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsurancePayTransactionsApplyPostResponse: Schema.Schema<InsurancePayTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.String,
-      amount: InsurancePayTransactionsApplyPostResponseAmount
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(InsurancePayTransactionsApplyPostResponseAmount)
     })
     return {
       body: InsurancePayTransactionsApplyPostBody,
@@ -632,27 +633,27 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 委托代扣模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 被保人姓名
    * @example "*明"
@@ -663,7 +664,7 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * Documented values: `SIGNED`, `TERMINATED`, `SIGN_FAILED`, `TO_BE_RENEWED`, `TERMINATE_PENDING` (decoded as any string: more may come).
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: "SIGNED" | "TERMINATED" | "SIGN_FAILED" | "TO_BE_RENEWED" | "TERMINATE_PENDING" | (string & {}) | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
@@ -680,7 +681,7 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 商户侧用户标识
    * @example "用户A"
@@ -704,12 +705,12 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
@@ -728,22 +729,22 @@ const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpo
       plan_id: Schema.Number
     })
     const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
+      contract_termination_mode: Schema.optional(OpenEnum("USER_TERMINATE", "MCH_API_TERMINATE", "WEPAY_WEB_TERMINATE", "CUSTOMER_SERVICE_TERMINATE", "SYSTEM_TERMINATE")),
+      contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      contract_id: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
       insured_display_name: Schema.optional(Schema.String),
-      contract_state: Schema.String,
+      contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED", "TERMINATE_PENDING")),
       contract_signed_time: Schema.optional(Schema.String),
       contract_expired_time: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       out_user_code: Schema.optional(Schema.String),
       revoke_terminate_contract_redirect_url: Schema.optional(Schema.String),
       revoke_terminate_contract_redirect_appid: Schema.optional(Schema.String)
@@ -807,27 +808,27 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 委托代扣模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 被保人姓名
    * @example "*明"
@@ -838,7 +839,7 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * Documented values: `SIGNED`, `TERMINATED`, `SIGN_FAILED`, `TO_BE_RENEWED`, `TERMINATE_PENDING` (decoded as any string: more may come).
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: "SIGNED" | "TERMINATED" | "SIGN_FAILED" | "TO_BE_RENEWED" | "TERMINATE_PENDING" | (string & {}) | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
@@ -855,7 +856,7 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 商户侧用户标识
    * @example "用户A"
@@ -869,12 +870,12 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
    * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
@@ -896,22 +897,22 @@ const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminateP
       contract_termination_remark: Schema.String
     })
     const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
+      contract_termination_mode: Schema.optional(OpenEnum("USER_TERMINATE", "MCH_API_TERMINATE", "WEPAY_WEB_TERMINATE", "CUSTOMER_SERVICE_TERMINATE", "SYSTEM_TERMINATE")),
+      contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      contract_id: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
       insured_display_name: Schema.optional(Schema.String),
-      contract_state: Schema.String,
+      contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED", "TERMINATE_PENDING")),
       contract_signed_time: Schema.optional(Schema.String),
       contract_expired_time: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       out_user_code: Schema.optional(Schema.String)
     })
     return {
@@ -1101,7 +1102,7 @@ export interface InsuranceSignContractsPreEntrustSignAppPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
 }
 
 const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignAppPostBody, InsuranceSignContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1153,7 +1154,7 @@ const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<InsuranceSi
       combined_deduct_period_count: Schema.optional(Schema.Number)
     })
     const InsuranceSignContractsPreEntrustSignAppPostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String)
     })
     return {
       body: InsuranceSignContractsPreEntrustSignAppPostBody,
@@ -1359,7 +1360,7 @@ export interface InsuranceSignContractsPreEntrustSignH5PostResponse {
    * 拉起微信支付客户端的URL
    * @example "https://www.xxx.com/xxxtemplate?session_id=wx12334"
    */
-  readonly redirect_url: string
+  readonly redirect_url?: string | undefined
 }
 
 const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignH5PostBody, InsuranceSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1424,7 +1425,7 @@ const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<InsuranceSig
       combined_deduct_period_count: Schema.optional(Schema.Number)
     })
     const InsuranceSignContractsPreEntrustSignH5PostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignH5PostResponse> = Schema.Struct({
-      redirect_url: Schema.String
+      redirect_url: Schema.optional(Schema.String)
     })
     return {
       body: InsuranceSignContractsPreEntrustSignH5PostBody,
@@ -1620,7 +1621,7 @@ export interface InsuranceSignContractsPreEntrustSignJsapiPostResponse {
    * 跳转签约并支付流程的URL
    * @example "https://www.xxx.com?pre_entrust_id=wx12334"
    */
-  readonly redirect_url: string
+  readonly redirect_url?: string | undefined
 }
 
 const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignJsapiPostBody, InsuranceSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1681,7 +1682,7 @@ const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<Insurance
       combined_deduct_period_count: Schema.optional(Schema.Number)
     })
     const InsuranceSignContractsPreEntrustSignJsapiPostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignJsapiPostResponse> = Schema.Struct({
-      redirect_url: Schema.String
+      redirect_url: Schema.optional(Schema.String)
     })
     return {
       body: InsuranceSignContractsPreEntrustSignJsapiPostBody,
@@ -1877,17 +1878,17 @@ export interface InsuranceSignContractsPreEntrustSignMiniProgramPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 跳转签约小程序的AppID
    * @example "wxbd687630cd02ce1d"
    */
-  readonly redirect_appid: string
+  readonly redirect_appid?: string | undefined
   /**
    * 跳转签约小程序的路径
    * @example "pages/PwdExemptContract/index"
    */
-  readonly redirect_path: string
+  readonly redirect_path?: string | undefined
 }
 
 const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignMiniProgramPostBody, InsuranceSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1948,9 +1949,9 @@ const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Ins
       combined_deduct_period_count: Schema.optional(Schema.Number)
     })
     const InsuranceSignContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<InsuranceSignContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      redirect_appid: Schema.String,
-      redirect_path: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      redirect_appid: Schema.optional(Schema.String),
+      redirect_path: Schema.optional(Schema.String)
     })
     return {
       body: InsuranceSignContractsPreEntrustSignMiniProgramPostBody,
@@ -2035,14 +2036,14 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModif
    * 保险扣费周期编号
    * @example 1
    */
-  readonly policy_period_id: number
+  readonly policy_period_id?: number | undefined
   /**
    * 预计扣费的日期
    * @example "2019-11-22"
    */
-  readonly estimated_deduct_date: string
+  readonly estimated_deduct_date?: string | undefined
   /** 预计扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount
+  readonly estimated_deduct_amount?: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount | undefined
 }
 
 export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount {
@@ -2050,7 +2051,7 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModif
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2084,13 +2085,13 @@ const insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost: Endp
       allow_cancel_scheduled: Schema.optional(Schema.Boolean)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount
+      policy_period_id: Schema.optional(Schema.Number),
+      estimated_deduct_date: Schema.optional(Schema.String),
+      estimated_deduct_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriodsEstimatedDeductAmount)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse> = Schema.Struct({
       policy_periods: Schema.optional(Schema.Array(InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponsePolicyPeriods)),
@@ -2152,12 +2153,12 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
    * 分页大小
    * @example 20
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 分页开始位置
    * @example 50
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 扣费周期总条数
    * @example 360
@@ -2170,19 +2171,19 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
    * 保单的扣费周期编号
    * @example 1
    */
-  readonly policy_period_id: number
+  readonly policy_period_id?: number | undefined
   /**
    * 扣费周期预计的扣费的日期
    * @example "2019-11-22"
    */
-  readonly estimated_deduct_date: string
+  readonly estimated_deduct_date?: string | undefined
   /** 扣费周期预计的扣费金额 */
-  readonly estimated_deduct_amount: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount
+  readonly estimated_deduct_amount?: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount | undefined
   /**
    * 扣费周期预约状态
    * @example "NO_SCHEDULED"
    */
-  readonly policy_period_state: string
+  readonly policy_period_state?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount | undefined
   /** 实际扣费金额 */
@@ -2199,7 +2200,7 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2212,7 +2213,7 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2225,7 +2226,7 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2249,30 +2250,30 @@ const insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet: E
       offset: Schema.optional(Schema.Number)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData> = Schema.Struct({
-      policy_period_id: Schema.Number,
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount,
-      policy_period_state: Schema.String,
+      policy_period_id: Schema.optional(Schema.Number),
+      estimated_deduct_date: Schema.optional(Schema.String),
+      estimated_deduct_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataEstimatedDeductAmount),
+      policy_period_state: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataScheduledAmount),
       deduct_amount: Schema.optional(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDataDeductAmount),
       deduct_date: Schema.optional(Schema.String)
     })
     const InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseData)),
-      limit: Schema.Number,
-      offset: Schema.Number,
+      limit: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
       total_count: Schema.optional(Schema.Number)
     })
     return {
@@ -2370,9 +2371,9 @@ export interface PayHarmonyTransactionsApplyPostResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /** 扣费金额信息 */
-  readonly amount: PayHarmonyTransactionsApplyPostResponseAmount
+  readonly amount?: PayHarmonyTransactionsApplyPostResponseAmount | undefined
 }
 
 export interface PayHarmonyTransactionsApplyPostResponseAmount {
@@ -2380,7 +2381,7 @@ export interface PayHarmonyTransactionsApplyPostResponseAmount {
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2411,12 +2412,12 @@ const payHarmonyTransactionsApplyPost: Endpoint.Endpoint<PayHarmonyTransactionsA
       mcc: Schema.optional(Schema.String)
     })
     const PayHarmonyTransactionsApplyPostResponseAmount: Schema.Schema<PayHarmonyTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PayHarmonyTransactionsApplyPostResponse: Schema.Schema<PayHarmonyTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.String,
-      amount: PayHarmonyTransactionsApplyPostResponseAmount
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(PayHarmonyTransactionsApplyPostResponseAmount)
     })
     return {
       body: PayHarmonyTransactionsApplyPostBody,
@@ -2456,7 +2457,7 @@ export interface PayPartnerSchedulesContractIdContractIdGetResponse {
    * 扣费预约的状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /**
    * 可扣费开始日期
    * @example "2019-11-22"
@@ -2483,7 +2484,7 @@ export interface PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmou
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2496,7 +2497,7 @@ export interface PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount 
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2518,15 +2519,15 @@ const payPartnerSchedulesContractIdContractIdGet: Endpoint.Endpoint<PayPartnerSc
       sub_mchid: Schema.String
     })
     const PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PayPartnerSchedulesContractIdContractIdGetResponse: Schema.Schema<PayPartnerSchedulesContractIdContractIdGetResponse> = Schema.Struct({
-      schedule_state: Schema.String,
+      schedule_state: Schema.optional(Schema.String),
       deduct_start_date: Schema.optional(Schema.String),
       deduct_end_date: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(PayPartnerSchedulesContractIdContractIdGetResponseScheduledAmount),
@@ -2601,7 +2602,7 @@ export interface PayPartnerSchedulesContractIdContractIdSchedulePostResponse {
    * 扣费预约的状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /**
    * 可扣费开始日期
    * @example "2019-11-22"
@@ -2628,7 +2629,7 @@ export interface PayPartnerSchedulesContractIdContractIdSchedulePostResponseSche
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2641,7 +2642,7 @@ export interface PayPartnerSchedulesContractIdContractIdSchedulePostResponseDedu
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2670,15 +2671,15 @@ const payPartnerSchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<Pay
       schedule_amount: PayPartnerSchedulesContractIdContractIdSchedulePostBodyScheduleAmount
     })
     const PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PayPartnerSchedulesContractIdContractIdSchedulePostResponseDeductAmount: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostResponseDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PayPartnerSchedulesContractIdContractIdSchedulePostResponse: Schema.Schema<PayPartnerSchedulesContractIdContractIdSchedulePostResponse> = Schema.Struct({
-      schedule_state: Schema.String,
+      schedule_state: Schema.optional(Schema.String),
       deduct_start_date: Schema.optional(Schema.String),
       deduct_end_date: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(PayPartnerSchedulesContractIdContractIdSchedulePostResponseScheduledAmount),
@@ -2772,9 +2773,9 @@ export interface PayPartnerTransactionsApplyPostResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /** 扣费金额信息 */
-  readonly amount: PayPartnerTransactionsApplyPostResponseAmount
+  readonly amount?: PayPartnerTransactionsApplyPostResponseAmount | undefined
 }
 
 export interface PayPartnerTransactionsApplyPostResponseAmount {
@@ -2782,7 +2783,7 @@ export interface PayPartnerTransactionsApplyPostResponseAmount {
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2814,12 +2815,12 @@ const payPartnerTransactionsApplyPost: Endpoint.Endpoint<PayPartnerTransactionsA
       attach: Schema.optional(Schema.String)
     })
     const PayPartnerTransactionsApplyPostResponseAmount: Schema.Schema<PayPartnerTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PayPartnerTransactionsApplyPostResponse: Schema.Schema<PayPartnerTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.String,
-      amount: PayPartnerTransactionsApplyPostResponseAmount
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(PayPartnerTransactionsApplyPostResponseAmount)
     })
     return {
       body: PayPartnerTransactionsApplyPostBody,
@@ -2848,7 +2849,7 @@ export interface PaySchedulesContractIdContractIdGetResponse {
    * 扣费预约的状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /**
    * 可扣费开始日期
    * @example "2019-11-22"
@@ -2875,7 +2876,7 @@ export interface PaySchedulesContractIdContractIdGetResponseScheduledAmount {
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2888,7 +2889,7 @@ export interface PaySchedulesContractIdContractIdGetResponseDeductAmount {
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -2907,15 +2908,15 @@ const paySchedulesContractIdContractIdGet: Endpoint.Endpoint<PaySchedulesContrac
       contract_id: Schema.NonEmptyString
     })
     const PaySchedulesContractIdContractIdGetResponseScheduledAmount: Schema.Schema<PaySchedulesContractIdContractIdGetResponseScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PaySchedulesContractIdContractIdGetResponseDeductAmount: Schema.Schema<PaySchedulesContractIdContractIdGetResponseDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PaySchedulesContractIdContractIdGetResponse: Schema.Schema<PaySchedulesContractIdContractIdGetResponse> = Schema.Struct({
-      schedule_state: Schema.String,
+      schedule_state: Schema.optional(Schema.String),
       deduct_start_date: Schema.optional(Schema.String),
       deduct_end_date: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(PaySchedulesContractIdContractIdGetResponseScheduledAmount),
@@ -2979,7 +2980,7 @@ export interface PaySchedulesContractIdContractIdSchedulePostResponse {
    * 扣费预约的状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /**
    * 可扣费开始日期
    * @example "2019-11-22"
@@ -3006,7 +3007,7 @@ export interface PaySchedulesContractIdContractIdSchedulePostResponseScheduledAm
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -3019,7 +3020,7 @@ export interface PaySchedulesContractIdContractIdSchedulePostResponseDeductAmoun
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -3046,15 +3047,15 @@ const paySchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PaySchedul
       schedule_amount: PaySchedulesContractIdContractIdSchedulePostBodyScheduleAmount
     })
     const PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PaySchedulesContractIdContractIdSchedulePostResponseDeductAmount: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostResponseDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PaySchedulesContractIdContractIdSchedulePostResponse: Schema.Schema<PaySchedulesContractIdContractIdSchedulePostResponse> = Schema.Struct({
-      schedule_state: Schema.String,
+      schedule_state: Schema.optional(Schema.String),
       deduct_start_date: Schema.optional(Schema.String),
       deduct_end_date: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(PaySchedulesContractIdContractIdSchedulePostResponseScheduledAmount),
@@ -3138,9 +3139,9 @@ export interface PayTransactionsApplyPostResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /** 扣费金额信息 */
-  readonly amount: PayTransactionsApplyPostResponseAmount
+  readonly amount?: PayTransactionsApplyPostResponseAmount | undefined
 }
 
 export interface PayTransactionsApplyPostResponseAmount {
@@ -3148,7 +3149,7 @@ export interface PayTransactionsApplyPostResponseAmount {
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -3178,12 +3179,12 @@ const payTransactionsApplyPost: Endpoint.Endpoint<PayTransactionsApplyPostBody, 
       attach: Schema.optional(Schema.String)
     })
     const PayTransactionsApplyPostResponseAmount: Schema.Schema<PayTransactionsApplyPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const PayTransactionsApplyPostResponse: Schema.Schema<PayTransactionsApplyPostResponse> = Schema.Struct({
-      out_trade_no: Schema.String,
-      amount: PayTransactionsApplyPostResponseAmount
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(PayTransactionsApplyPostResponseAmount)
     })
     return {
       body: PayTransactionsApplyPostBody,
@@ -3272,7 +3273,7 @@ export interface ScheduledDeductSignContractsPreEntrustSignAppPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 跳转签约小程序的username
    * @example "gh_xxxxxxxxxxxxx"
@@ -3312,7 +3313,7 @@ const scheduledDeductSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<Sched
       deduct_schedule: Schema.optional(ScheduledDeductSignContractsPreEntrustSignAppPostBodyDeductSchedule)
     })
     const ScheduledDeductSignContractsPreEntrustSignAppPostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
+      pre_entrustweb_id: Schema.optional(Schema.String),
       miniprogram_username: Schema.optional(Schema.String),
       miniprogram_path: Schema.optional(Schema.String)
     })
@@ -3414,7 +3415,7 @@ export interface ScheduledDeductSignContractsPreEntrustSignH5PostResponse {
    * 拉起微信支付客户端的URL
    * @example "https://www.xxx.com/xxxtemplate?session_id=wx12334"
    */
-  readonly redirect_url: string
+  readonly redirect_url?: string | undefined
 }
 
 const scheduledDeductSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignH5PostBody, ScheduledDeductSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3448,7 +3449,7 @@ const scheduledDeductSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<Schedu
       jump_control: Schema.optional(ScheduledDeductSignContractsPreEntrustSignH5PostBodyJumpControl)
     })
     const ScheduledDeductSignContractsPreEntrustSignH5PostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignH5PostResponse> = Schema.Struct({
-      redirect_url: Schema.String
+      redirect_url: Schema.optional(Schema.String)
     })
     return {
       body: ScheduledDeductSignContractsPreEntrustSignH5PostBody,
@@ -3534,7 +3535,7 @@ export interface ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse {
    * 跳转签约流程的URL
    * @example "https://www.xxx.com?pre_entrust_id=wx12334"
    */
-  readonly redirect_url: string
+  readonly redirect_url?: string | undefined
 }
 
 const scheduledDeductSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3564,7 +3565,7 @@ const scheduledDeductSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<Sch
       deduct_schedule: Schema.optional(ScheduledDeductSignContractsPreEntrustSignJsapiPostBodyDeductSchedule)
     })
     const ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse> = Schema.Struct({
-      redirect_url: Schema.String
+      redirect_url: Schema.optional(Schema.String)
     })
     return {
       body: ScheduledDeductSignContractsPreEntrustSignJsapiPostBody,
@@ -3650,17 +3651,17 @@ export interface ScheduledDeductSignContractsPreEntrustSignMiniProgramPostRespon
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 跳转签约小程序的AppID
    * @example "wxbd687630cd02ce1d"
    */
-  readonly redirect_appid: string
+  readonly redirect_appid?: string | undefined
   /**
    * 跳转签约小程序的路径
    * @example "pages/PwdExemptContract/index"
    */
-  readonly redirect_path: string
+  readonly redirect_path?: string | undefined
 }
 
 const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3690,9 +3691,9 @@ const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoi
       deduct_schedule: Schema.optional(ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBodyDeductSchedule)
     })
     const ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      redirect_appid: Schema.String,
-      redirect_path: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      redirect_appid: Schema.optional(Schema.String),
+      redirect_path: Schema.optional(Schema.String)
     })
     return {
       body: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody,
@@ -3797,7 +3798,7 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignAppPostRespons
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 跳转签约小程序的username
    * @example "gh_xxxxxxxxxxxxx"
@@ -3840,7 +3841,7 @@ const scheduledDeductSignPartnerContractsPreEntrustSignAppPost: Endpoint.Endpoin
       deduct_schedule: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBodyDeductSchedule)
     })
     const ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
+      pre_entrustweb_id: Schema.optional(Schema.String),
       miniprogram_username: Schema.optional(Schema.String),
       miniprogram_path: Schema.optional(Schema.String)
     })
@@ -3957,7 +3958,7 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse
    * 拉起微信支付客户端的URL
    * @example "https://www.xxx.com/xxxtemplate?session_id=wx12334"
    */
-  readonly redirect_url: string
+  readonly redirect_url?: string | undefined
 }
 
 const scheduledDeductSignPartnerContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody, ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3994,7 +3995,7 @@ const scheduledDeductSignPartnerContractsPreEntrustSignH5Post: Endpoint.Endpoint
       jump_control: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBodyJumpControl)
     })
     const ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse> = Schema.Struct({
-      redirect_url: Schema.String
+      redirect_url: Schema.optional(Schema.String)
     })
     return {
       body: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody,
@@ -4095,7 +4096,7 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostRespo
    * 跳转签约流程的URL
    * @example "https://www.xxx.com?pre_entrust_id=wx12334"
    */
-  readonly redirect_url: string
+  readonly redirect_url?: string | undefined
 }
 
 const scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4128,7 +4129,7 @@ const scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost: Endpoint.Endpo
       deduct_schedule: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBodyDeductSchedule)
     })
     const ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse> = Schema.Struct({
-      redirect_url: Schema.String
+      redirect_url: Schema.optional(Schema.String)
     })
     return {
       body: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody,
@@ -4229,17 +4230,17 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPos
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 跳转签约小程序的AppID
    * @example "wxbd687630cd02ce1d"
    */
-  readonly redirect_appid: string
+  readonly redirect_appid?: string | undefined
   /**
    * 跳转签约小程序的路径
    * @example "pages/PwdExemptContract/index"
    */
-  readonly redirect_path: string
+  readonly redirect_path?: string | undefined
 }
 
 const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4272,9 +4273,9 @@ const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: Endpoint
       deduct_schedule: Schema.optional(ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBodyDeductSchedule)
     })
     const ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse: Schema.Schema<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      redirect_appid: Schema.String,
-      redirect_path: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      redirect_appid: Schema.optional(Schema.String),
+      redirect_path: Schema.optional(Schema.String)
     })
     return {
       body: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody,
@@ -4309,38 +4310,38 @@ export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeG
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 委托代扣模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户账户展示名称
    * @example "微信代扣用户A"
    */
-  readonly contract_display_account: string
+  readonly contract_display_account?: string | undefined
   /**
    * 委托代扣协议状态
    * Documented values: `SIGNED`, `TERMINATED`, `SIGN_FAILED`, `TO_BE_RENEWED` (decoded as any string: more may come).
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: "SIGNED" | "TERMINATED" | "SIGN_FAILED" | "TO_BE_RENEWED" | (string & {}) | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
@@ -4355,7 +4356,7 @@ export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeG
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
   /**
@@ -4376,12 +4377,12 @@ export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeG
    * Documented values: `USER_TERMINATE`, `MCH_API_TERMINATE`, `WEPAY_WEB_TERMINATE`, `CUSTOMER_SERVICE_TERMINATE`, `SYSTEM_TERMINATE` (decoded as any string: more may come).
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: "USER_TERMINATE" | "MCH_API_TERMINATE" | "WEPAY_WEB_TERMINATE" | "CUSTOMER_SERVICE_TERMINATE" | "SYSTEM_TERMINATE" | (string & {}) | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
@@ -4400,21 +4401,21 @@ const signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoin
       plan_id: Schema.Number
     })
     const SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
+      contract_termination_mode: Schema.optional(OpenEnum("USER_TERMINATE", "MCH_API_TERMINATE", "WEPAY_WEB_TERMINATE", "CUSTOMER_SERVICE_TERMINATE", "SYSTEM_TERMINATE")),
+      contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      contract_id: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_state: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      contract_display_account: Schema.optional(Schema.String),
+      contract_state: Schema.optional(OpenEnum("SIGNED", "TERMINATED", "SIGN_FAILED", "TO_BE_RENEWED")),
       contract_signed_time: Schema.optional(Schema.String),
       contract_expired_time: Schema.optional(Schema.String),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
       out_user_code: Schema.optional(Schema.String),
       mask_wxid: Schema.optional(Schema.String)
@@ -4466,37 +4467,37 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 委托代扣模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户账户展示名称
    * @example "微信代扣用户A"
    */
-  readonly contract_display_account: string
+  readonly contract_display_account?: string | undefined
   /**
    * 委托代扣协议状态
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
@@ -4511,7 +4512,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
   /**
@@ -4528,12 +4529,12 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    * 协议解约方式
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: string | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
@@ -4546,14 +4547,14 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    * 预计扣费的日期
    * @example "2019-11-22"
    */
-  readonly estimated_deduct_date: string
+  readonly estimated_deduct_date?: string | undefined
   /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount
+  readonly estimated_deduct_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount | undefined
   /**
    * 扣费预约状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount | undefined
   /** 实际扣费金额 */
@@ -4570,7 +4571,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4583,7 +4584,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4596,7 +4597,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4616,41 +4617,41 @@ const signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpo
       plan_id: Schema.Number
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
+      contract_termination_mode: Schema.optional(Schema.String),
+      contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount,
-      schedule_state: Schema.String,
+      estimated_deduct_date: Schema.optional(Schema.String),
+      estimated_deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount),
+      schedule_state: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount),
       deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount),
       deduct_date: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      contract_id: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_state: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      contract_display_account: Schema.optional(Schema.String),
+      contract_state: Schema.optional(Schema.String),
       contract_signed_time: Schema.optional(Schema.String),
       contract_expired_time: Schema.optional(Schema.String),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
       out_user_code: Schema.optional(Schema.String),
       deduct_schedule: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule)
@@ -4720,37 +4721,37 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 委托代扣协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 委托代扣模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户账户展示名称
    * @example "微信代扣用户A"
    */
-  readonly contract_display_account: string
+  readonly contract_display_account?: string | undefined
   /**
    * 委托代扣协议状态
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
@@ -4765,7 +4766,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo | undefined
   /**
@@ -4782,12 +4783,12 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
    * 协议解约方式
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: string | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
@@ -4800,14 +4801,14 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
    * 预计扣费的日期
    * @example "2019-11-22"
    */
-  readonly estimated_deduct_date: string
+  readonly estimated_deduct_date?: string | undefined
   /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount
+  readonly estimated_deduct_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount | undefined
   /**
    * 扣费预约状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount | undefined
   /** 实际扣费金额 */
@@ -4824,7 +4825,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4837,7 +4838,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4850,7 +4851,7 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -4873,41 +4874,41 @@ const signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endp
       contract_termination_remark: Schema.String
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
+      contract_termination_mode: Schema.optional(Schema.String),
+      contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount,
-      schedule_state: Schema.String,
+      estimated_deduct_date: Schema.optional(Schema.String),
+      estimated_deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount),
+      schedule_state: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount),
       deduct_amount: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount),
       deduct_date: Schema.optional(Schema.String)
     })
     const SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      contract_id: Schema.String,
-      appid: Schema.String,
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_state: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      contract_display_account: Schema.optional(Schema.String),
+      contract_state: Schema.optional(Schema.String),
       contract_signed_time: Schema.optional(Schema.String),
       contract_expired_time: Schema.optional(Schema.String),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo),
       out_user_code: Schema.optional(Schema.String),
       deduct_schedule: Schema.optional(SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule)
@@ -5035,7 +5036,7 @@ export interface SignContractsPreEntrustSignPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 跳转签约小程序的username
    * @example "example_mini_program_username"
@@ -5083,7 +5084,7 @@ const signContractsPreEntrustSignPost: Endpoint.Endpoint<SignContractsPreEntrust
       device_info: SignContractsPreEntrustSignPostBodyDeviceInfo
     })
     const SignContractsPreEntrustSignPostResponse: Schema.Schema<SignContractsPreEntrustSignPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
+      pre_entrustweb_id: Schema.optional(Schema.String),
       mini_program_username: Schema.optional(Schema.String),
       mini_program_path: Schema.optional(Schema.String),
       redirect_url: Schema.optional(Schema.String)
@@ -5133,22 +5134,22 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 委托代扣协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 普通服务商商户号
    * @example "1900000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 普通服务商的AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户的AppID
    * @example "wxd678efh567hg6787"
@@ -5158,22 +5159,22 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 委托代扣模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户账户展示名称
    * @example "微信代扣用户A"
    */
-  readonly contract_display_account: string
+  readonly contract_display_account?: string | undefined
   /**
    * 委托代扣协议状态
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
@@ -5188,7 +5189,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly sp_openid: string
+  readonly sp_openid?: string | undefined
   /**
    * 子商户AppID对应的用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -5210,12 +5211,12 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 协议解约方式
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: string | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
@@ -5228,14 +5229,14 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 预计扣费的日期
    * @example "2019-11-22"
    */
-  readonly estimated_deduct_date: string
+  readonly estimated_deduct_date?: string | undefined
   /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount
+  readonly estimated_deduct_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount | undefined
   /**
    * 扣费预约状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount | undefined
   /** 实际扣费金额 */
@@ -5252,7 +5253,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -5265,7 +5266,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -5278,7 +5279,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -5301,43 +5302,43 @@ const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoin
       sub_mchid: Schema.String
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
+      contract_termination_mode: Schema.optional(Schema.String),
+      contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount,
-      schedule_state: Schema.String,
+      estimated_deduct_date: Schema.optional(Schema.String),
+      estimated_deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleEstimatedDeductAmount),
+      schedule_state: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleScheduledAmount),
       deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseDeductScheduleDeductAmount),
       deduct_date: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      contract_id: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      contract_id: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_state: Schema.String,
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      contract_display_account: Schema.optional(Schema.String),
+      contract_state: Schema.optional(Schema.String),
       contract_signed_time: Schema.optional(Schema.String),
       contract_expired_time: Schema.optional(Schema.String),
-      sp_openid: Schema.String,
+      sp_openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo),
       out_user_code: Schema.optional(Schema.String),
@@ -5417,22 +5418,22 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 委托代扣协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 普通服务商商户号
    * @example "1900000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 普通服务商的AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户的AppID
    * @example "wxd678efh567hg6787"
@@ -5442,22 +5443,22 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 委托代扣模板ID
    * @example 12535
    */
-  readonly plan_id: number
+  readonly plan_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户账户展示名称
    * @example "微信代扣用户A"
    */
-  readonly contract_display_account: string
+  readonly contract_display_account?: string | undefined
   /**
    * 委托代扣协议状态
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
@@ -5472,7 +5473,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly sp_openid: string
+  readonly sp_openid?: string | undefined
   /**
    * 子商户AppID对应的用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -5494,12 +5495,12 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 协议解约方式
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: string | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
    */
-  readonly contract_terminated_time: string
+  readonly contract_terminated_time?: string | undefined
   /**
    * 解约备注
    * @example "用户解约"
@@ -5512,14 +5513,14 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 预计扣费的日期
    * @example "2019-11-22"
    */
-  readonly estimated_deduct_date: string
+  readonly estimated_deduct_date?: string | undefined
   /** 预计的扣费金额 */
-  readonly estimated_deduct_amount: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount
+  readonly estimated_deduct_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount | undefined
   /**
    * 扣费预约状态
    * @example "NO_SCHEDULED"
    */
-  readonly schedule_state: string
+  readonly schedule_state?: string | undefined
   /** 已预约的扣费金额信息 */
   readonly scheduled_amount?: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount | undefined
   /** 实际扣费金额 */
@@ -5536,7 +5537,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -5549,7 +5550,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -5562,7 +5563,7 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
    * 金额
    * @example 1
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -5586,43 +5587,43 @@ const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePos
       contract_termination_remark: Schema.String
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
-      contract_terminated_time: Schema.String,
+      contract_termination_mode: Schema.optional(Schema.String),
+      contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductSchedule> = Schema.Struct({
-      estimated_deduct_date: Schema.String,
-      estimated_deduct_amount: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount,
-      schedule_state: Schema.String,
+      estimated_deduct_date: Schema.optional(Schema.String),
+      estimated_deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleEstimatedDeductAmount),
+      schedule_state: Schema.optional(Schema.String),
       scheduled_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleScheduledAmount),
       deduct_amount: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseDeductScheduleDeductAmount),
       deduct_date: Schema.optional(Schema.String)
     })
     const SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      contract_id: Schema.String,
-      sp_mchid: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      contract_id: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      plan_id: Schema.Number,
-      out_contract_code: Schema.String,
-      contract_display_account: Schema.String,
-      contract_state: Schema.String,
+      plan_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      contract_display_account: Schema.optional(Schema.String),
+      contract_state: Schema.optional(Schema.String),
       contract_signed_time: Schema.optional(Schema.String),
       contract_expired_time: Schema.optional(Schema.String),
-      sp_openid: Schema.String,
+      sp_openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponseContractTerminateInfo),
       out_user_code: Schema.optional(Schema.String),

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString } from "../schemas/common.js"
+import { BoundedString, OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/parking/reminders/application ----
 
@@ -447,7 +447,7 @@ export interface RemindersApplicationQueryGetResponseApplication {
    * Documented values: `AUDIT_STATUS_UNKNOWN`, `AUDIT_STATUS_PENDING`, `AUDIT_STATUS_WITHDRAWN`, `AUDIT_STATUS_APPROVED`, `AUDIT_STATUS_REJECTED` (decoded as any string: more may come).
    * @example "AUDIT_STATUS_UNKNOWN"
    */
-  readonly audit_status?: string | undefined
+  readonly audit_status?: "AUDIT_STATUS_UNKNOWN" | "AUDIT_STATUS_PENDING" | "AUDIT_STATUS_WITHDRAWN" | "AUDIT_STATUS_APPROVED" | "AUDIT_STATUS_REJECTED" | (string & {}) | undefined
   /**
    * 提交时间
    * @example 1719128975
@@ -488,7 +488,7 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLot {
    * Documented values: `PARKING_LOT_TYPE_UNKNOWN`, `PARKING_LOT_TYPE_BUSINESS_DISTRICT`, `PARKING_LOT_TYPE_OFFICE_BUILDING`, `PARKING_LOT_TYPE_TRANSPORTATION_HUB`, `PARKING_LOT_TYPE_RESIDENTIAL_AREA`, `PARKING_LOT_TYPE_PARK_AREA`, `PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY` (decoded as any string: more may come).
    * @example "PARKING_LOT_TYPE_UNKNOWN"
    */
-  readonly parking_lot_type?: string | undefined
+  readonly parking_lot_type?: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY" | (string & {}) | undefined
   /**
    * 客服联系电话
    * @example "0755-86013388"
@@ -530,25 +530,25 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `CHARGING_RULE_UNKNOWN`, `CHARGING_RULE_FIXED_INTERVAL`, `CHARGING_RULE_SEGMENT`, `CHARGING_RULE_PER_ENTRY` (decoded as any string: more may come).
    * @example "CHARGING_RULE_UNKNOWN"
    */
-  readonly rule_type?: string | undefined
+  readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | (string & {}) | undefined
   /**
    * 收费金额限制类型
    * Documented values: `FEE_LIMIT_UNKNOWN`, `FEE_LIMIT_AGGREGATE`, `FEE_LIMIT_SINGLE` (decoded as any string: more may come).
    * @example "FEE_LIMIT_UNKNOWN"
    */
-  readonly fee_limit_type?: string | undefined
+  readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | (string & {}) | undefined
   /**
    * 计费周期类型
    * Documented values: `DAILY_LIMIT_UNKNOWN`, `DAILY_LIMIT_ROLLING_24H`, `DAILY_LIMIT_CALENDAR_DAY` (decoded as any string: more may come).
    * @example "DAILY_LIMIT_UNKNOWN"
    */
-  readonly daily_limit_type?: string | undefined
+  readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | (string & {}) | undefined
   /**
    * 不满一小时取整方式
    * Documented values: `TIME_ROUND_UNKNOWN`, `TIME_ROUND_DOWN`, `TIME_ROUND_UP` (decoded as any string: more may come).
    * @example "TIME_ROUND_UNKNOWN"
    */
-  readonly time_rounding_type?: string | undefined
+  readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | (string & {}) | undefined
   /**
    * 入场免费时间
    * @example 1
@@ -567,19 +567,19 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `HOLIDAY_MODE_UNKNOWN`, `HOLIDAY_MODE_LEGAL_MODY`, `HOLIDAY_MODE_CALENDAR_MODY`, `HOLIDAY_MODE_FINANCIAL_MODY` (decoded as any string: more may come).
    * @example "HOLIDAY_MODE_UNKNOWN"
    */
-  readonly holiday_mode?: string | undefined
+  readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | (string & {}) | undefined
   /**
    * 累计限额模式
    * Documented values: `AGGREGATE_LIMIT_MODE_UNKNOWN`, `AGGREGATE_LIMIT_MODE_NORMAL`, `AGGREGATE_LIMIT_MODE_MIN` (decoded as any string: more may come).
    * @example "AGGREGATE_LIMIT_MODE_UNKNOWN"
    */
-  readonly aggregate_limit_mode?: string | undefined
+  readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | (string & {}) | undefined
   /**
    * 首次计费时间模式
    * Documented values: `FIRST_CHARGE_TIME_MODE_UNKNOWN`, `FIRST_CHARGE_TIME_MODE_ENTER`, `FIRST_CHARGE_TIME_MODE_AFTER_FREE` (decoded as any string: more may come).
    * @example "FIRST_CHARGE_TIME_MODE_UNKNOWN"
    */
-  readonly first_charge_time_mode?: string | undefined
+  readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | (string & {}) | undefined
 }
 
 export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule {
@@ -588,7 +588,7 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
    * @example "DAY_TYPE_UNKNOWN"
    */
-  readonly day_type?: string | undefined
+  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
   /**
    * 时段开始时间
    * @example "08:00"
@@ -604,13 +604,13 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
    * @example "VEHICLE_TYPE_UNKNOWN"
    */
-  readonly vehicle_type?: string | undefined
+  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
   /**
    * 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
    * @example "PLATE_TYPE_UNKNOWN"
    */
-  readonly plate_type?: string | undefined
+  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
   /**
    * 首段收费时长
    * @example 1
@@ -646,13 +646,13 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `FREE_PERIOD_CHARGING_UNKNOWN`, `FREE_PERIOD_CHARGING_ONCE_PER_ENTRY`, `FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS`, `FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY`, `FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION` (decoded as any string: more may come).
    * @example "FREE_PERIOD_CHARGING_UNKNOWN"
    */
-  readonly free_period_charging_mode?: string | undefined
+  readonly free_period_charging_mode?: "FREE_PERIOD_CHARGING_UNKNOWN" | "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY" | "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS" | "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY" | "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION" | (string & {}) | undefined
   /**
    * 免费时段计算方式
    * Documented values: `FREE_PERIOD_CAL_UNKNOWN`, `FREE_PERIOD_CAL_CONCURRENT_START`, `FREE_PERIOD_CAL_SEQUENTIAL_START` (decoded as any string: more may come).
    * @example "FREE_PERIOD_CAL_UNKNOWN"
    */
-  readonly free_period_calculation_mode?: string | undefined
+  readonly free_period_calculation_mode?: "FREE_PERIOD_CAL_UNKNOWN" | "FREE_PERIOD_CAL_CONCURRENT_START" | "FREE_PERIOD_CAL_SEQUENTIAL_START" | (string & {}) | undefined
   /**
    * 新能源是否免停
    * @example false
@@ -663,7 +663,7 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `FIRST_DURATION_MODE_UNKNOWN`, `FIRST_DURATION_MODE_ONLY_FIRST_DURATION`, `FIRST_DURATION_MODE_EVERY_FIRST_DURATION` (decoded as any string: more may come).
    * @example "FIRST_DURATION_MODE_UNKNOWN"
    */
-  readonly first_duration_mode?: string | undefined
+  readonly first_duration_mode?: "FIRST_DURATION_MODE_UNKNOWN" | "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" | "FIRST_DURATION_MODE_EVERY_FIRST_DURATION" | (string & {}) | undefined
 }
 
 export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule {
@@ -672,7 +672,7 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
    * @example "DAY_TYPE_UNKNOWN"
    */
-  readonly day_type?: string | undefined
+  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
   /**
    * 时段开始时间
    * @example "08:00"
@@ -688,19 +688,19 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
    * @example "VEHICLE_TYPE_UNKNOWN"
    */
-  readonly vehicle_type?: string | undefined
+  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
   /**
    * 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
    * @example "PLATE_TYPE_UNKNOWN"
    */
-  readonly plate_type?: string | undefined
+  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
   /**
    * 收费模式
    * Documented values: `UNKNOWN`, `INTERVAL`, `ONE_TIME` (decoded as any string: more may come).
    * @example "UNKNOWN"
    */
-  readonly charge_mode?: string | undefined
+  readonly charge_mode?: "UNKNOWN" | "INTERVAL" | "ONE_TIME" | (string & {}) | undefined
   /**
    * 停车时长起始
    * @example 1
@@ -744,7 +744,7 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
    * @example "DAY_TYPE_UNKNOWN"
    */
-  readonly day_type?: string | undefined
+  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
   /**
    * 时段开始时间
    * @example "08:00"
@@ -760,13 +760,13 @@ export interface RemindersApplicationQueryGetResponseApplicationParkingLotChargi
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
    * @example "VEHICLE_TYPE_UNKNOWN"
    */
-  readonly vehicle_type?: string | undefined
+  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
   /**
    * 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
    * @example "PLATE_TYPE_UNKNOWN"
    */
-  readonly plate_type?: string | undefined
+  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
   /**
    * 收费金额
    * @example 1
@@ -812,29 +812,29 @@ const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryG
       out_parking_lot_id: BoundedString(1, 64)
     })
     const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.String),
+      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
       start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(Schema.String),
-      plate_type: Schema.optional(Schema.String),
+      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
       first_duration: Schema.optional(Schema.Number),
       first_amount: Schema.optional(Schema.Number),
       interval_duration: Schema.optional(Schema.Number),
       interval_amount: Schema.optional(Schema.Number),
       interval_max_amount: Schema.optional(Schema.Number),
       max_fee_per_day: Schema.optional(Schema.Number),
-      free_period_charging_mode: Schema.optional(Schema.String),
-      free_period_calculation_mode: Schema.optional(Schema.String),
+      free_period_charging_mode: Schema.optional(OpenEnum("FREE_PERIOD_CHARGING_UNKNOWN", "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY", "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS", "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY", "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION")),
+      free_period_calculation_mode: Schema.optional(OpenEnum("FREE_PERIOD_CAL_UNKNOWN", "FREE_PERIOD_CAL_CONCURRENT_START", "FREE_PERIOD_CAL_SEQUENTIAL_START")),
       is_green_vehicle_free_parking: Schema.optional(Schema.Boolean),
-      first_duration_mode: Schema.optional(Schema.String)
+      first_duration_mode: Schema.optional(OpenEnum("FIRST_DURATION_MODE_UNKNOWN", "FIRST_DURATION_MODE_ONLY_FIRST_DURATION", "FIRST_DURATION_MODE_EVERY_FIRST_DURATION"))
     })
     const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.String),
+      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
       start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(Schema.String),
-      plate_type: Schema.optional(Schema.String),
-      charge_mode: Schema.optional(Schema.String),
+      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+      charge_mode: Schema.optional(OpenEnum("UNKNOWN", "INTERVAL", "ONE_TIME")),
       duration_from: Schema.optional(Schema.Number),
       duration_to: Schema.optional(Schema.Number),
       fixed_amount: Schema.optional(Schema.Number),
@@ -844,27 +844,27 @@ const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryG
       max_fee_per_day: Schema.optional(Schema.Number)
     })
     const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.String),
+      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
       start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(Schema.String),
-      plate_type: Schema.optional(Schema.String),
+      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
       amount: Schema.optional(Schema.Number),
       max_fee_per_day: Schema.optional(Schema.Number)
     })
     const RemindersApplicationQueryGetResponseApplicationParkingLotChargingRule: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLotChargingRule> = Schema.Struct({
-      rule_type: Schema.optional(Schema.String),
-      fee_limit_type: Schema.optional(Schema.String),
-      daily_limit_type: Schema.optional(Schema.String),
-      time_rounding_type: Schema.optional(Schema.String),
+      rule_type: Schema.optional(OpenEnum("CHARGING_RULE_UNKNOWN", "CHARGING_RULE_FIXED_INTERVAL", "CHARGING_RULE_SEGMENT", "CHARGING_RULE_PER_ENTRY")),
+      fee_limit_type: Schema.optional(OpenEnum("FEE_LIMIT_UNKNOWN", "FEE_LIMIT_AGGREGATE", "FEE_LIMIT_SINGLE")),
+      daily_limit_type: Schema.optional(OpenEnum("DAILY_LIMIT_UNKNOWN", "DAILY_LIMIT_ROLLING_24H", "DAILY_LIMIT_CALENDAR_DAY")),
+      time_rounding_type: Schema.optional(OpenEnum("TIME_ROUND_UNKNOWN", "TIME_ROUND_DOWN", "TIME_ROUND_UP")),
       free_entry_duration: Schema.optional(Schema.Number),
       free_exit_duration: Schema.optional(Schema.Number),
       fixed_interval_rule: Schema.optional(Schema.Array(RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleFixedIntervalRule)),
       duration_segment_rule: Schema.optional(Schema.Array(RemindersApplicationQueryGetResponseApplicationParkingLotChargingRuleDurationSegmentRule)),
       pre_entry_rule: Schema.optional(Schema.Array(RemindersApplicationQueryGetResponseApplicationParkingLotChargingRulePreEntryRule)),
-      holiday_mode: Schema.optional(Schema.String),
-      aggregate_limit_mode: Schema.optional(Schema.String),
-      first_charge_time_mode: Schema.optional(Schema.String)
+      holiday_mode: Schema.optional(OpenEnum("HOLIDAY_MODE_UNKNOWN", "HOLIDAY_MODE_LEGAL_MODY", "HOLIDAY_MODE_CALENDAR_MODY", "HOLIDAY_MODE_FINANCIAL_MODY")),
+      aggregate_limit_mode: Schema.optional(OpenEnum("AGGREGATE_LIMIT_MODE_UNKNOWN", "AGGREGATE_LIMIT_MODE_NORMAL", "AGGREGATE_LIMIT_MODE_MIN")),
+      first_charge_time_mode: Schema.optional(OpenEnum("FIRST_CHARGE_TIME_MODE_UNKNOWN", "FIRST_CHARGE_TIME_MODE_ENTER", "FIRST_CHARGE_TIME_MODE_AFTER_FREE"))
     })
     const RemindersApplicationQueryGetResponseApplicationParkingLot: Schema.Schema<RemindersApplicationQueryGetResponseApplicationParkingLot> = Schema.Struct({
       parking_lot_name: Schema.optional(Schema.String),
@@ -872,7 +872,7 @@ const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryG
       parking_lot_address: Schema.optional(Schema.String),
       longitude: Schema.optional(Schema.String),
       latitude: Schema.optional(Schema.String),
-      parking_lot_type: Schema.optional(Schema.String),
+      parking_lot_type: Schema.optional(OpenEnum("PARKING_LOT_TYPE_UNKNOWN", "PARKING_LOT_TYPE_BUSINESS_DISTRICT", "PARKING_LOT_TYPE_OFFICE_BUILDING", "PARKING_LOT_TYPE_TRANSPORTATION_HUB", "PARKING_LOT_TYPE_RESIDENTIAL_AREA", "PARKING_LOT_TYPE_PARK_AREA", "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY")),
       phone_number: Schema.optional(Schema.String),
       parking_sign_url: Schema.optional(Schema.String),
       notification_text_list: Schema.optional(Schema.Array(Schema.String)),
@@ -892,7 +892,7 @@ const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryG
     })
     const RemindersApplicationQueryGetResponseApplication: Schema.Schema<RemindersApplicationQueryGetResponseApplication> = Schema.Struct({
       parking_lot_audit_no: Schema.optional(Schema.String),
-      audit_status: Schema.optional(Schema.String),
+      audit_status: Schema.optional(OpenEnum("AUDIT_STATUS_UNKNOWN", "AUDIT_STATUS_PENDING", "AUDIT_STATUS_WITHDRAWN", "AUDIT_STATUS_APPROVED", "AUDIT_STATUS_REJECTED")),
       submit_time: Schema.optional(Schema.Number),
       parking_lot: Schema.optional(RemindersApplicationQueryGetResponseApplicationParkingLot),
       audit_comment: Schema.optional(RemindersApplicationQueryGetResponseApplicationAuditComment)
@@ -1067,7 +1067,7 @@ export interface RemindersApplicationsGetResponseApplicationList {
    * Documented values: `AUDIT_STATUS_UNKNOWN`, `AUDIT_STATUS_PENDING`, `AUDIT_STATUS_WITHDRAWN`, `AUDIT_STATUS_APPROVED`, `AUDIT_STATUS_REJECTED` (decoded as any string: more may come).
    * @example "AUDIT_STATUS_UNKNOWN"
    */
-  readonly audit_status?: string | undefined
+  readonly audit_status?: "AUDIT_STATUS_UNKNOWN" | "AUDIT_STATUS_PENDING" | "AUDIT_STATUS_WITHDRAWN" | "AUDIT_STATUS_APPROVED" | "AUDIT_STATUS_REJECTED" | (string & {}) | undefined
   /**
    * 提交时间
    * @example 1719128975
@@ -1108,7 +1108,7 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLot {
    * Documented values: `PARKING_LOT_TYPE_UNKNOWN`, `PARKING_LOT_TYPE_BUSINESS_DISTRICT`, `PARKING_LOT_TYPE_OFFICE_BUILDING`, `PARKING_LOT_TYPE_TRANSPORTATION_HUB`, `PARKING_LOT_TYPE_RESIDENTIAL_AREA`, `PARKING_LOT_TYPE_PARK_AREA`, `PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY` (decoded as any string: more may come).
    * @example "PARKING_LOT_TYPE_UNKNOWN"
    */
-  readonly parking_lot_type?: string | undefined
+  readonly parking_lot_type?: "PARKING_LOT_TYPE_UNKNOWN" | "PARKING_LOT_TYPE_BUSINESS_DISTRICT" | "PARKING_LOT_TYPE_OFFICE_BUILDING" | "PARKING_LOT_TYPE_TRANSPORTATION_HUB" | "PARKING_LOT_TYPE_RESIDENTIAL_AREA" | "PARKING_LOT_TYPE_PARK_AREA" | "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY" | (string & {}) | undefined
   /**
    * 客服联系电话
    * @example "0755-86013388"
@@ -1150,25 +1150,25 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `CHARGING_RULE_UNKNOWN`, `CHARGING_RULE_FIXED_INTERVAL`, `CHARGING_RULE_SEGMENT`, `CHARGING_RULE_PER_ENTRY` (decoded as any string: more may come).
    * @example "CHARGING_RULE_UNKNOWN"
    */
-  readonly rule_type?: string | undefined
+  readonly rule_type?: "CHARGING_RULE_UNKNOWN" | "CHARGING_RULE_FIXED_INTERVAL" | "CHARGING_RULE_SEGMENT" | "CHARGING_RULE_PER_ENTRY" | (string & {}) | undefined
   /**
    * 收费金额限制类型
    * Documented values: `FEE_LIMIT_UNKNOWN`, `FEE_LIMIT_AGGREGATE`, `FEE_LIMIT_SINGLE` (decoded as any string: more may come).
    * @example "FEE_LIMIT_UNKNOWN"
    */
-  readonly fee_limit_type?: string | undefined
+  readonly fee_limit_type?: "FEE_LIMIT_UNKNOWN" | "FEE_LIMIT_AGGREGATE" | "FEE_LIMIT_SINGLE" | (string & {}) | undefined
   /**
    * 计费周期类型
    * Documented values: `DAILY_LIMIT_UNKNOWN`, `DAILY_LIMIT_ROLLING_24H`, `DAILY_LIMIT_CALENDAR_DAY` (decoded as any string: more may come).
    * @example "DAILY_LIMIT_UNKNOWN"
    */
-  readonly daily_limit_type?: string | undefined
+  readonly daily_limit_type?: "DAILY_LIMIT_UNKNOWN" | "DAILY_LIMIT_ROLLING_24H" | "DAILY_LIMIT_CALENDAR_DAY" | (string & {}) | undefined
   /**
    * 不满一小时取整方式
    * Documented values: `TIME_ROUND_UNKNOWN`, `TIME_ROUND_DOWN`, `TIME_ROUND_UP` (decoded as any string: more may come).
    * @example "TIME_ROUND_UNKNOWN"
    */
-  readonly time_rounding_type?: string | undefined
+  readonly time_rounding_type?: "TIME_ROUND_UNKNOWN" | "TIME_ROUND_DOWN" | "TIME_ROUND_UP" | (string & {}) | undefined
   /**
    * 入场免费时间
    * @example 1
@@ -1187,19 +1187,19 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `HOLIDAY_MODE_UNKNOWN`, `HOLIDAY_MODE_LEGAL_MODY`, `HOLIDAY_MODE_CALENDAR_MODY`, `HOLIDAY_MODE_FINANCIAL_MODY` (decoded as any string: more may come).
    * @example "HOLIDAY_MODE_UNKNOWN"
    */
-  readonly holiday_mode?: string | undefined
+  readonly holiday_mode?: "HOLIDAY_MODE_UNKNOWN" | "HOLIDAY_MODE_LEGAL_MODY" | "HOLIDAY_MODE_CALENDAR_MODY" | "HOLIDAY_MODE_FINANCIAL_MODY" | (string & {}) | undefined
   /**
    * 累计限额模式
    * Documented values: `AGGREGATE_LIMIT_MODE_UNKNOWN`, `AGGREGATE_LIMIT_MODE_NORMAL`, `AGGREGATE_LIMIT_MODE_MIN` (decoded as any string: more may come).
    * @example "AGGREGATE_LIMIT_MODE_UNKNOWN"
    */
-  readonly aggregate_limit_mode?: string | undefined
+  readonly aggregate_limit_mode?: "AGGREGATE_LIMIT_MODE_UNKNOWN" | "AGGREGATE_LIMIT_MODE_NORMAL" | "AGGREGATE_LIMIT_MODE_MIN" | (string & {}) | undefined
   /**
    * 首次计费时间模式
    * Documented values: `FIRST_CHARGE_TIME_MODE_UNKNOWN`, `FIRST_CHARGE_TIME_MODE_ENTER`, `FIRST_CHARGE_TIME_MODE_AFTER_FREE` (decoded as any string: more may come).
    * @example "FIRST_CHARGE_TIME_MODE_UNKNOWN"
    */
-  readonly first_charge_time_mode?: string | undefined
+  readonly first_charge_time_mode?: "FIRST_CHARGE_TIME_MODE_UNKNOWN" | "FIRST_CHARGE_TIME_MODE_ENTER" | "FIRST_CHARGE_TIME_MODE_AFTER_FREE" | (string & {}) | undefined
 }
 
 export interface RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule {
@@ -1208,7 +1208,7 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
    * @example "DAY_TYPE_UNKNOWN"
    */
-  readonly day_type?: string | undefined
+  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
   /**
    * 时段开始时间
    * @example "08:00"
@@ -1224,13 +1224,13 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
    * @example "VEHICLE_TYPE_UNKNOWN"
    */
-  readonly vehicle_type?: string | undefined
+  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
   /**
    * 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
    * @example "PLATE_TYPE_UNKNOWN"
    */
-  readonly plate_type?: string | undefined
+  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
   /**
    * 首段收费时长
    * @example 1
@@ -1266,13 +1266,13 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `FREE_PERIOD_CHARGING_UNKNOWN`, `FREE_PERIOD_CHARGING_ONCE_PER_ENTRY`, `FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS`, `FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY`, `FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION` (decoded as any string: more may come).
    * @example "FREE_PERIOD_CHARGING_UNKNOWN"
    */
-  readonly free_period_charging_mode?: string | undefined
+  readonly free_period_charging_mode?: "FREE_PERIOD_CHARGING_UNKNOWN" | "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY" | "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS" | "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY" | "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION" | (string & {}) | undefined
   /**
    * 免费时段计算方式
    * Documented values: `FREE_PERIOD_CAL_UNKNOWN`, `FREE_PERIOD_CAL_CONCURRENT_START`, `FREE_PERIOD_CAL_SEQUENTIAL_START` (decoded as any string: more may come).
    * @example "FREE_PERIOD_CAL_UNKNOWN"
    */
-  readonly free_period_calculation_mode?: string | undefined
+  readonly free_period_calculation_mode?: "FREE_PERIOD_CAL_UNKNOWN" | "FREE_PERIOD_CAL_CONCURRENT_START" | "FREE_PERIOD_CAL_SEQUENTIAL_START" | (string & {}) | undefined
   /**
    * 新能源是否免停
    * @example false
@@ -1283,7 +1283,7 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `FIRST_DURATION_MODE_UNKNOWN`, `FIRST_DURATION_MODE_ONLY_FIRST_DURATION`, `FIRST_DURATION_MODE_EVERY_FIRST_DURATION` (decoded as any string: more may come).
    * @example "FIRST_DURATION_MODE_UNKNOWN"
    */
-  readonly first_duration_mode?: string | undefined
+  readonly first_duration_mode?: "FIRST_DURATION_MODE_UNKNOWN" | "FIRST_DURATION_MODE_ONLY_FIRST_DURATION" | "FIRST_DURATION_MODE_EVERY_FIRST_DURATION" | (string & {}) | undefined
 }
 
 export interface RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule {
@@ -1292,7 +1292,7 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
    * @example "DAY_TYPE_UNKNOWN"
    */
-  readonly day_type?: string | undefined
+  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
   /**
    * 时段开始时间
    * @example "08:00"
@@ -1308,19 +1308,19 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
    * @example "VEHICLE_TYPE_UNKNOWN"
    */
-  readonly vehicle_type?: string | undefined
+  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
   /**
    * 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
    * @example "PLATE_TYPE_UNKNOWN"
    */
-  readonly plate_type?: string | undefined
+  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
   /**
    * 收费模式
    * Documented values: `UNKNOWN`, `INTERVAL`, `ONE_TIME` (decoded as any string: more may come).
    * @example "UNKNOWN"
    */
-  readonly charge_mode?: string | undefined
+  readonly charge_mode?: "UNKNOWN" | "INTERVAL" | "ONE_TIME" | (string & {}) | undefined
   /**
    * 停车时长起始
    * @example 1
@@ -1364,7 +1364,7 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `DAY_TYPE_UNKNOWN`, `DAY_TYPE_WEEKDAY`, `DAY_TYPE_HOLIDAY`, `DAY_TYPE_ALL_DAY` (decoded as any string: more may come).
    * @example "DAY_TYPE_UNKNOWN"
    */
-  readonly day_type?: string | undefined
+  readonly day_type?: "DAY_TYPE_UNKNOWN" | "DAY_TYPE_WEEKDAY" | "DAY_TYPE_HOLIDAY" | "DAY_TYPE_ALL_DAY" | (string & {}) | undefined
   /**
    * 时段开始时间
    * @example "08:00"
@@ -1380,13 +1380,13 @@ export interface RemindersApplicationsGetResponseApplicationListParkingLotChargi
    * Documented values: `VEHICLE_TYPE_UNKNOWN`, `VEHICLE_TYPE_SMALL`, `VEHICLE_TYPE_LARGE`, `VEHICLE_TYPE_EXTRA_LARGE`, `VEHICLE_TYPE_ALL_TYPE` (decoded as any string: more may come).
    * @example "VEHICLE_TYPE_UNKNOWN"
    */
-  readonly vehicle_type?: string | undefined
+  readonly vehicle_type?: "VEHICLE_TYPE_UNKNOWN" | "VEHICLE_TYPE_SMALL" | "VEHICLE_TYPE_LARGE" | "VEHICLE_TYPE_EXTRA_LARGE" | "VEHICLE_TYPE_ALL_TYPE" | (string & {}) | undefined
   /**
    * 车牌类型
    * Documented values: `PLATE_TYPE_UNKNOWN`, `PLATE_TYPE_TEMPORARY`, `PLATE_TYPE_MONTHLY`, `PLATE_TYPE_FREE`, `PLATE_TYPE_PREPAID`, `PLATE_TYPE_OTHERS` (decoded as any string: more may come).
    * @example "PLATE_TYPE_UNKNOWN"
    */
-  readonly plate_type?: string | undefined
+  readonly plate_type?: "PLATE_TYPE_UNKNOWN" | "PLATE_TYPE_TEMPORARY" | "PLATE_TYPE_MONTHLY" | "PLATE_TYPE_FREE" | "PLATE_TYPE_PREPAID" | "PLATE_TYPE_OTHERS" | (string & {}) | undefined
   /**
    * 收费金额
    * @example 1
@@ -1433,29 +1433,29 @@ const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery,
       limit: Schema.optional(Schema.Int)
     })
     const RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.String),
+      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
       start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(Schema.String),
-      plate_type: Schema.optional(Schema.String),
+      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
       first_duration: Schema.optional(Schema.Number),
       first_amount: Schema.optional(Schema.Number),
       interval_duration: Schema.optional(Schema.Number),
       interval_amount: Schema.optional(Schema.Number),
       interval_max_amount: Schema.optional(Schema.Number),
       max_fee_per_day: Schema.optional(Schema.Number),
-      free_period_charging_mode: Schema.optional(Schema.String),
-      free_period_calculation_mode: Schema.optional(Schema.String),
+      free_period_charging_mode: Schema.optional(OpenEnum("FREE_PERIOD_CHARGING_UNKNOWN", "FREE_PERIOD_CHARGING_ONCE_PER_ENTRY", "FREE_PERIOD_CHARGING_ONCE_PER_24_HOURS", "FREE_PERIOD_CHARGING_ONCE_PER_CALENDAR_DAY", "FREE_PERIOD_CHARGING_CUMULATIVE_QUOTA_CALCULATION")),
+      free_period_calculation_mode: Schema.optional(OpenEnum("FREE_PERIOD_CAL_UNKNOWN", "FREE_PERIOD_CAL_CONCURRENT_START", "FREE_PERIOD_CAL_SEQUENTIAL_START")),
       is_green_vehicle_free_parking: Schema.optional(Schema.Boolean),
-      first_duration_mode: Schema.optional(Schema.String)
+      first_duration_mode: Schema.optional(OpenEnum("FIRST_DURATION_MODE_UNKNOWN", "FIRST_DURATION_MODE_ONLY_FIRST_DURATION", "FIRST_DURATION_MODE_EVERY_FIRST_DURATION"))
     })
     const RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.String),
+      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
       start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(Schema.String),
-      plate_type: Schema.optional(Schema.String),
-      charge_mode: Schema.optional(Schema.String),
+      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
+      charge_mode: Schema.optional(OpenEnum("UNKNOWN", "INTERVAL", "ONE_TIME")),
       duration_from: Schema.optional(Schema.Number),
       duration_to: Schema.optional(Schema.Number),
       fixed_amount: Schema.optional(Schema.Number),
@@ -1465,27 +1465,27 @@ const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery,
       max_fee_per_day: Schema.optional(Schema.Number)
     })
     const RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule> = Schema.Struct({
-      day_type: Schema.optional(Schema.String),
+      day_type: Schema.optional(OpenEnum("DAY_TYPE_UNKNOWN", "DAY_TYPE_WEEKDAY", "DAY_TYPE_HOLIDAY", "DAY_TYPE_ALL_DAY")),
       start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
-      vehicle_type: Schema.optional(Schema.String),
-      plate_type: Schema.optional(Schema.String),
+      vehicle_type: Schema.optional(OpenEnum("VEHICLE_TYPE_UNKNOWN", "VEHICLE_TYPE_SMALL", "VEHICLE_TYPE_LARGE", "VEHICLE_TYPE_EXTRA_LARGE", "VEHICLE_TYPE_ALL_TYPE")),
+      plate_type: Schema.optional(OpenEnum("PLATE_TYPE_UNKNOWN", "PLATE_TYPE_TEMPORARY", "PLATE_TYPE_MONTHLY", "PLATE_TYPE_FREE", "PLATE_TYPE_PREPAID", "PLATE_TYPE_OTHERS")),
       amount: Schema.optional(Schema.Number),
       max_fee_per_day: Schema.optional(Schema.Number)
     })
     const RemindersApplicationsGetResponseApplicationListParkingLotChargingRule: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLotChargingRule> = Schema.Struct({
-      rule_type: Schema.optional(Schema.String),
-      fee_limit_type: Schema.optional(Schema.String),
-      daily_limit_type: Schema.optional(Schema.String),
-      time_rounding_type: Schema.optional(Schema.String),
+      rule_type: Schema.optional(OpenEnum("CHARGING_RULE_UNKNOWN", "CHARGING_RULE_FIXED_INTERVAL", "CHARGING_RULE_SEGMENT", "CHARGING_RULE_PER_ENTRY")),
+      fee_limit_type: Schema.optional(OpenEnum("FEE_LIMIT_UNKNOWN", "FEE_LIMIT_AGGREGATE", "FEE_LIMIT_SINGLE")),
+      daily_limit_type: Schema.optional(OpenEnum("DAILY_LIMIT_UNKNOWN", "DAILY_LIMIT_ROLLING_24H", "DAILY_LIMIT_CALENDAR_DAY")),
+      time_rounding_type: Schema.optional(OpenEnum("TIME_ROUND_UNKNOWN", "TIME_ROUND_DOWN", "TIME_ROUND_UP")),
       free_entry_duration: Schema.optional(Schema.Number),
       free_exit_duration: Schema.optional(Schema.Number),
       fixed_interval_rule: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleFixedIntervalRule)),
       duration_segment_rule: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationListParkingLotChargingRuleDurationSegmentRule)),
       pre_entry_rule: Schema.optional(Schema.Array(RemindersApplicationsGetResponseApplicationListParkingLotChargingRulePreEntryRule)),
-      holiday_mode: Schema.optional(Schema.String),
-      aggregate_limit_mode: Schema.optional(Schema.String),
-      first_charge_time_mode: Schema.optional(Schema.String)
+      holiday_mode: Schema.optional(OpenEnum("HOLIDAY_MODE_UNKNOWN", "HOLIDAY_MODE_LEGAL_MODY", "HOLIDAY_MODE_CALENDAR_MODY", "HOLIDAY_MODE_FINANCIAL_MODY")),
+      aggregate_limit_mode: Schema.optional(OpenEnum("AGGREGATE_LIMIT_MODE_UNKNOWN", "AGGREGATE_LIMIT_MODE_NORMAL", "AGGREGATE_LIMIT_MODE_MIN")),
+      first_charge_time_mode: Schema.optional(OpenEnum("FIRST_CHARGE_TIME_MODE_UNKNOWN", "FIRST_CHARGE_TIME_MODE_ENTER", "FIRST_CHARGE_TIME_MODE_AFTER_FREE"))
     })
     const RemindersApplicationsGetResponseApplicationListParkingLot: Schema.Schema<RemindersApplicationsGetResponseApplicationListParkingLot> = Schema.Struct({
       parking_lot_name: Schema.optional(Schema.String),
@@ -1493,7 +1493,7 @@ const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery,
       parking_lot_address: Schema.optional(Schema.String),
       longitude: Schema.optional(Schema.String),
       latitude: Schema.optional(Schema.String),
-      parking_lot_type: Schema.optional(Schema.String),
+      parking_lot_type: Schema.optional(OpenEnum("PARKING_LOT_TYPE_UNKNOWN", "PARKING_LOT_TYPE_BUSINESS_DISTRICT", "PARKING_LOT_TYPE_OFFICE_BUILDING", "PARKING_LOT_TYPE_TRANSPORTATION_HUB", "PARKING_LOT_TYPE_RESIDENTIAL_AREA", "PARKING_LOT_TYPE_PARK_AREA", "PARKING_LOT_TYPE_OTHER_PUBLIC_FACILITY")),
       phone_number: Schema.optional(Schema.String),
       parking_sign_url: Schema.optional(Schema.String),
       notification_text_list: Schema.optional(Schema.Array(Schema.String)),
@@ -1513,7 +1513,7 @@ const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery,
     })
     const RemindersApplicationsGetResponseApplicationList: Schema.Schema<RemindersApplicationsGetResponseApplicationList> = Schema.Struct({
       parking_lot_audit_no: Schema.optional(Schema.String),
-      audit_status: Schema.optional(Schema.String),
+      audit_status: Schema.optional(OpenEnum("AUDIT_STATUS_UNKNOWN", "AUDIT_STATUS_PENDING", "AUDIT_STATUS_WITHDRAWN", "AUDIT_STATUS_APPROVED", "AUDIT_STATUS_REJECTED")),
       submit_time: Schema.optional(Schema.Number),
       parking_lot: Schema.optional(RemindersApplicationsGetResponseApplicationListParkingLot),
       audit_comment: Schema.optional(RemindersApplicationsGetResponseApplicationListAuditComment)
@@ -1919,13 +1919,13 @@ export interface RemindersParkingFeePostResponse {
    * Documented values: `PARKING_STATE_UNKNOWN`, `PARKING_STATE_ENTERED`, `PARKING_STATE_EXIT_GATE`, `PARKING_STATE_EXITED`, `PARKING_STATE_UNEXPECTED_CLOSE` (decoded as any string: more may come).
    * @example "PARKING_STATE_ENTERED"
    */
-  readonly parking_state?: string | undefined
+  readonly parking_state?: "PARKING_STATE_UNKNOWN" | "PARKING_STATE_ENTERED" | "PARKING_STATE_EXIT_GATE" | "PARKING_STATE_EXITED" | "PARKING_STATE_UNEXPECTED_CLOSE" | (string & {}) | undefined
   /**
    * 支付状态
    * Documented values: `PAY_STATUS_UNKNOWN`, `PAY_STATUS_UNPAID`, `PAY_STATUS_PAID` (decoded as any string: more may come).
    * @example "PAY_STATUS_UNPAID"
    */
-  readonly pay_state?: string | undefined
+  readonly pay_state?: "PAY_STATUS_UNKNOWN" | "PAY_STATUS_UNPAID" | "PAY_STATUS_PAID" | (string & {}) | undefined
   /**
    * 免费待出场时间
    * @example 600
@@ -1967,8 +1967,8 @@ const remindersParkingFeePost: Endpoint.Endpoint<RemindersParkingFeePostBody, Re
     const RemindersParkingFeePostResponse: Schema.Schema<RemindersParkingFeePostResponse> = Schema.Struct({
       total_amount: Schema.optional(Schema.Number),
       parking_timestamp: Schema.optional(Schema.Number),
-      parking_state: Schema.optional(Schema.String),
-      pay_state: Schema.optional(Schema.String),
+      parking_state: Schema.optional(OpenEnum("PARKING_STATE_UNKNOWN", "PARKING_STATE_ENTERED", "PARKING_STATE_EXIT_GATE", "PARKING_STATE_EXITED", "PARKING_STATE_UNEXPECTED_CLOSE")),
+      pay_state: Schema.optional(OpenEnum("PAY_STATUS_UNKNOWN", "PAY_STATUS_UNPAID", "PAY_STATUS_PAID")),
       allowed_exit_timestamp: Schema.optional(Schema.Number),
       next_raise_price: Schema.optional(Schema.Number),
       next_raise_timestamp: Schema.optional(Schema.Number),
@@ -2055,7 +2055,7 @@ export interface RemindersParkingLotGetResponse {
    * Documented values: `ENABLED_STATE_UNKNOWN`, `ENABLED_STATE_NOT_ENABLED`, `ENABLED_STATE_ENABLED`, `ENABLED_STATE_OFFLINE` (decoded as any string: more may come).
    * @example "ENABLED_STATE_UNKNOWN"
    */
-  readonly enabled_state?: string | undefined
+  readonly enabled_state?: "ENABLED_STATE_UNKNOWN" | "ENABLED_STATE_NOT_ENABLED" | "ENABLED_STATE_ENABLED" | "ENABLED_STATE_OFFLINE" | (string & {}) | undefined
   /**
    * 原因
    * @example "进场时延过高"
@@ -2082,7 +2082,7 @@ const remindersParkingLotGet: Endpoint.Endpoint<RemindersParkingLotGetQuery, Rem
       payment_mini_prog_path: Schema.optional(Schema.String),
       parking_order_mini_prog_appid: Schema.optional(Schema.String),
       parking_order_mini_prog_path: Schema.optional(Schema.String),
-      enabled_state: Schema.optional(Schema.String),
+      enabled_state: Schema.optional(OpenEnum("ENABLED_STATE_UNKNOWN", "ENABLED_STATE_NOT_ENABLED", "ENABLED_STATE_ENABLED", "ENABLED_STATE_OFFLINE")),
       reason: Schema.optional(Schema.String)
     })
     return {

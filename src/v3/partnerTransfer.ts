@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/partner-transfer/batches ----
 
@@ -104,17 +105,17 @@ export interface BatchesPostResponse {
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
 }
 
 const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -148,9 +149,9 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
       transfer_scene: Schema.optional(Schema.Literal("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
     })
     const BatchesPostResponse: Schema.Schema<BatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      create_time: Schema.String
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String)
     })
     return {
       body: BatchesPostBody,
@@ -203,22 +204,22 @@ export interface BatchesBatchIdBatchIdGetResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 特约商户appid
    * @example "wxf636efh567hg4356"
@@ -228,43 +229,43 @@ export interface BatchesBatchIdBatchIdGetResponse {
    * 批次状态
    * @example "ACCEPTED"
    */
-  readonly batch_status: string
+  readonly batch_status?: string | undefined
   /**
    * 批次类型
    * @example "API"
    */
-  readonly batch_type: string
+  readonly batch_type?: string | undefined
   /**
    * 特约商户授权类型
    * @example "INFORMATION_AUTHORIZATION_TYPE"
    */
-  readonly authorization_type: string
+  readonly authorization_type?: string | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE`, `PAYER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
    * @example "OVERDUE_CLOSE"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | "PAYER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -307,13 +308,13 @@ export interface BatchesBatchIdBatchIdGetResponse {
    * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
    * @example "COMMISSION"
    */
-  readonly transfer_purpose?: string | undefined
+  readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
   /**
    * 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
    * @example "ORDINARY_TRANSFER"
    */
-  readonly transfer_scene?: string | undefined
+  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
 }
 
 export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
@@ -321,17 +322,17 @@ export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
    * 微信支付明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
 }
 
 const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -351,24 +352,24 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       detail_status: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL"))
     })
     const BatchesBatchIdBatchIdGetResponseTransferDetailList: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_status: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String)
     })
     const BatchesBatchIdBatchIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      batch_status: Schema.String,
-      batch_type: Schema.String,
-      authorization_type: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
+      batch_status: Schema.optional(Schema.String),
+      batch_type: Schema.optional(Schema.String),
+      authorization_type: Schema.optional(Schema.String),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE", "PAYER_ACCOUNT_ABNORMAL")),
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       success_amount: Schema.optional(Schema.Number),
@@ -377,8 +378,8 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       fail_num: Schema.optional(Schema.Number),
       transfer_detail_list: Schema.optional(Schema.Array(BatchesBatchIdBatchIdGetResponseTransferDetailList)),
       sp_appid: Schema.optional(Schema.String),
-      transfer_purpose: Schema.optional(Schema.String),
-      transfer_scene: Schema.optional(Schema.String)
+      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
+      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
     })
     return {
       params: BatchesBatchIdBatchIdGetParams,
@@ -440,17 +441,17 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商户的appid
    * @example "wxf636efh567hg4356"
@@ -460,27 +461,27 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信支付明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
   /**
    * 转账金额
    * @example 200000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * @example "ACCOUNT_FROZEN"
@@ -490,22 +491,22 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
    * 收款用户openid
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
    */
-  readonly username: string
+  readonly username?: string | undefined
   /**
    * 转账发起时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly initiate_time: string
+  readonly initiate_time?: string | undefined
   /**
    * 明细更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 收款账户类型
    * @example "BANK_ACCOUNT"
@@ -535,20 +536,20 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
       detail_id: Schema.NonEmptyString
     })
     const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      detail_status: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      openid: Schema.String,
-      username: Schema.String,
-      initiate_time: Schema.String,
-      update_time: Schema.String,
+      openid: Schema.optional(Schema.String),
+      username: Schema.optional(Schema.String),
+      initiate_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
       account_type: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
       bank_card_number_tail: Schema.optional(Schema.String)
@@ -615,22 +616,22 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 特约商户appid
    * @example "wxf636efh567hg4356"
@@ -640,43 +641,43 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
    * 批次状态
    * @example "ACCEPTED"
    */
-  readonly batch_status: string
+  readonly batch_status?: string | undefined
   /**
    * 批次类型
    * @example "API"
    */
-  readonly batch_type: string
+  readonly batch_type?: string | undefined
   /**
    * 特约商户授权类型
    * @example "INFORMATION_AUTHORIZATION_TYPE"
    */
-  readonly authorization_type: string
+  readonly authorization_type?: string | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE`, `PAYER_ACCOUNT_ABNORMAL` (decoded as any string: more may come).
    * @example "OVERDUE_CLOSE"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | "PAYER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -708,7 +709,7 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
    */
   readonly fail_num?: number | undefined
   /** 转账明细单列表 */
-  readonly transfer_detail_list: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList>
+  readonly transfer_detail_list?: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> | undefined
   /**
    * 服务商的appid
    * @example "wxf636efh567hg4388"
@@ -719,13 +720,13 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
    * Documented values: `GOODSPAYMENT`, `COMMISSION`, `REFUND`, `REIMBURSEMENT`, `FREIGHT`, `OTHERS` (decoded as any string: more may come).
    * @example "COMMISSION"
    */
-  readonly transfer_purpose?: string | undefined
+  readonly transfer_purpose?: "GOODSPAYMENT" | "COMMISSION" | "REFUND" | "REIMBURSEMENT" | "FREIGHT" | "OTHERS" | (string & {}) | undefined
   /**
    * 转账场景
    * Documented values: `ORDINARY_TRANSFER`, `PAYROLL_CARD_TRANSFER` (decoded as any string: more may come).
    * @example "ORDINARY_TRANSFER"
    */
-  readonly transfer_scene?: string | undefined
+  readonly transfer_scene?: "ORDINARY_TRANSFER" | "PAYROLL_CARD_TRANSFER" | (string & {}) | undefined
 }
 
 export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
@@ -733,17 +734,17 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
    * 微信支付明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
 }
 
 const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -763,34 +764,34 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       detail_status: Schema.optional(Schema.Literal("ALL", "SUCCESS", "FAIL", "REFUND"))
     })
     const BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_status: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String)
     })
     const BatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      batch_status: Schema.String,
-      batch_type: Schema.String,
-      authorization_type: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
+      batch_status: Schema.optional(Schema.String),
+      batch_type: Schema.optional(Schema.String),
+      authorization_type: Schema.optional(Schema.String),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE", "PAYER_ACCOUNT_ABNORMAL")),
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       success_amount: Schema.optional(Schema.Number),
       success_num: Schema.optional(Schema.Number),
       fail_amount: Schema.optional(Schema.Number),
       fail_num: Schema.optional(Schema.Number),
-      transfer_detail_list: Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList),
+      transfer_detail_list: Schema.optional(Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList)),
       sp_appid: Schema.optional(Schema.String),
-      transfer_purpose: Schema.optional(Schema.String),
-      transfer_scene: Schema.optional(Schema.String)
+      transfer_purpose: Schema.optional(OpenEnum("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
+      transfer_scene: Schema.optional(OpenEnum("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
     })
     return {
       params: BatchesOutBatchNoOutBatchNoGetParams,
@@ -852,17 +853,17 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商户的appid
    * @example "wxf636efh567hg4356"
@@ -872,27 +873,27 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信支付明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
   /**
    * 转账金额
    * @example 200000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * @example "ACCOUNT_FROZEN"
@@ -902,22 +903,22 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
    * 收款用户openid
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
    */
-  readonly username: string
+  readonly username?: string | undefined
   /**
    * 转账发起时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly initiate_time: string
+  readonly initiate_time?: string | undefined
   /**
    * 明细更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 收款账户类型
    * @example "BANK_ACCOUNT"
@@ -947,20 +948,20 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
       out_detail_no: Schema.NonEmptyString
     })
     const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      detail_status: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      openid: Schema.String,
-      username: Schema.String,
-      initiate_time: Schema.String,
-      update_time: Schema.String,
+      openid: Schema.optional(Schema.String),
+      username: Schema.optional(Schema.String),
+      initiate_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
       account_type: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
       bank_card_number_tail: Schema.optional(Schema.String)

@@ -44,32 +44,32 @@ export interface ContractsEcommercePreEntrustSignMiniProgramPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 跳转签约的小程序AppID
    * @example "wxbd687630cd02ce1d"
    */
-  readonly sign_mp_appid: string
+  readonly sign_mp_appid?: string | undefined
   /**
    * 跳转签约的小程序路径
    * @example "pages/PwdExemptContract/index"
    */
-  readonly sign_mp_path: string
+  readonly sign_mp_path?: string | undefined
 }
 
 const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignMiniProgramPostBody, ContractsEcommercePreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -88,12 +88,12 @@ const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<Contrac
       openid: Schema.String
     })
     const ContractsEcommercePreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsEcommercePreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      sign_mp_appid: Schema.String,
-      sign_mp_path: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      sign_mp_appid: Schema.optional(Schema.String),
+      sign_mp_path: Schema.optional(Schema.String)
     })
     return {
       body: ContractsEcommercePreEntrustSignMiniProgramPostBody,
@@ -156,17 +156,17 @@ export interface ContractsEcommercePreEntrustSignPayRedirectSignPostResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const contractsEcommercePreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignPayRedirectSignPostBody, ContractsEcommercePreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -186,9 +186,9 @@ const contractsEcommercePreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<Con
       openid: Schema.String
     })
     const ContractsEcommercePreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsEcommercePreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String
+      mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       body: ContractsEcommercePreEntrustSignPayRedirectSignPostBody,
@@ -243,32 +243,32 @@ export interface ContractsNormalPreEntrustSignMiniProgramPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 跳转签约的小程序AppID
    * @example "wxbd687630cd02ce1d"
    */
-  readonly sign_mp_appid: string
+  readonly sign_mp_appid?: string | undefined
   /**
    * 跳转签约的小程序路径
    * @example "pages/PwdExemptContract/index"
    */
-  readonly sign_mp_path: string
+  readonly sign_mp_path?: string | undefined
 }
 
 const contractsNormalPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignMiniProgramPostBody, ContractsNormalPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -287,12 +287,12 @@ const contractsNormalPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsN
       openid: Schema.String
     })
     const ContractsNormalPreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsNormalPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      sign_mp_appid: Schema.String,
-      sign_mp_path: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      sign_mp_appid: Schema.optional(Schema.String),
+      sign_mp_path: Schema.optional(Schema.String)
     })
     return {
       body: ContractsNormalPreEntrustSignMiniProgramPostBody,
@@ -355,17 +355,17 @@ export interface ContractsNormalPreEntrustSignPayRedirectSignPostResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignPayRedirectSignPostBody, ContractsNormalPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -385,9 +385,9 @@ const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<Contra
       openid: Schema.String
     })
     const ContractsNormalPreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsNormalPreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String
+      mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       body: ContractsNormalPreEntrustSignPayRedirectSignPostBody,
@@ -457,32 +457,32 @@ export interface ContractsQsPreEntrustSignMiniProgramPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 跳转签约的小程序AppID
    * @example "wxbd687630cd02ce1d"
    */
-  readonly sign_mp_appid: string
+  readonly sign_mp_appid?: string | undefined
   /**
    * 跳转签约的小程序路径
    * @example "pages/PwdExemptContract/index"
    */
-  readonly sign_mp_path: string
+  readonly sign_mp_path?: string | undefined
 }
 
 const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsQsPreEntrustSignMiniProgramPostBody, ContractsQsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -504,12 +504,12 @@ const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsQsPre
       sub_openid: Schema.optional(Schema.String)
     })
     const ContractsQsPreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsQsPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      sign_mp_appid: Schema.String,
-      sign_mp_path: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      sign_mp_appid: Schema.optional(Schema.String),
+      sign_mp_path: Schema.optional(Schema.String)
     })
     return {
       body: ContractsQsPreEntrustSignMiniProgramPostBody,
@@ -587,17 +587,17 @@ export interface ContractsQsPreEntrustSignPayRedirectSignPostResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsQsPreEntrustSignPayRedirectSignPostBody, ContractsQsPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -620,9 +620,9 @@ const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsQ
       sub_openid: Schema.optional(Schema.String)
     })
     const ContractsQsPreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsQsPreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String
+      mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       body: ContractsQsPreEntrustSignPayRedirectSignPostBody,
@@ -657,22 +657,22 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetRes
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付协议ID
    * @example "123124412412423431"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * 商户AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 用户标识
    * @example "wxd678efh567hg6787"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxd678efh567hg6787"
@@ -687,12 +687,12 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetRes
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 用户账户展示名称
    * @example "微信代扣用户A"
@@ -702,12 +702,12 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetRes
    * 委托代扣协议状态
    * @example "SIGNED"
    */
-  readonly contract_state: string
+  readonly contract_state?: string | undefined
   /**
    * 协议签署时间
    * @example "2020-09-10T13:29:35+08:00"
    */
-  readonly contract_signed_time: string
+  readonly contract_signed_time?: string | undefined
   /** 协议解约信息 */
   readonly contract_terminate_info?: ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo | undefined
 }
@@ -717,7 +717,7 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetRes
    * 协议解约方式
    * @example "USER_TERMINATE"
    */
-  readonly contract_termination_mode: string
+  readonly contract_termination_mode?: string | undefined
   /**
    * 协议解约时间
    * @example "2020-10-10T13:29:35+08:00"
@@ -742,22 +742,22 @@ const contractsServiceIdServiceIdOutContractCodeOutContractCodeGet: Endpoint.End
       service_id: Schema.Number
     })
     const ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo> = Schema.Struct({
-      contract_termination_mode: Schema.String,
+      contract_termination_mode: Schema.optional(Schema.String),
       contract_terminated_time: Schema.optional(Schema.String),
       contract_termination_remark: Schema.optional(Schema.String)
     })
     const ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      contract_id: Schema.String,
-      appid: Schema.String,
-      openid: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      contract_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
       contract_display_account: Schema.optional(Schema.String),
-      contract_state: Schema.String,
-      contract_signed_time: Schema.String,
+      contract_state: Schema.optional(Schema.String),
+      contract_signed_time: Schema.optional(Schema.String),
       contract_terminate_info: Schema.optional(ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponseContractTerminateInfo)
     })
     return {
@@ -817,17 +817,17 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTermin
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostRequest, ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -845,9 +845,9 @@ const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost: En
       contract_termination_remark: Schema.String
     })
     const ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse: Schema.Schema<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String
+      mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       params: ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams,
@@ -918,37 +918,37 @@ export interface ContractsServiceProviderPreEntrustSignMiniProgramPostResponse {
    * 预签约ID
    * @example "5778aadY9nltAsZzXixCkFIGYnV2V"
    */
-  readonly pre_entrustweb_id: string
+  readonly pre_entrustweb_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
   /**
    * 跳转签约的小程序AppID
    * @example "wxbd687630cd02ce1d"
    */
-  readonly sign_mp_appid: string
+  readonly sign_mp_appid?: string | undefined
   /**
    * 跳转签约的小程序路径
    * @example "pages/PwdExemptContract/index"
    */
-  readonly sign_mp_path: string
+  readonly sign_mp_path?: string | undefined
 }
 
 const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignMiniProgramPostBody, ContractsServiceProviderPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -970,13 +970,13 @@ const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.Endpoint<C
       contract_display_account: Schema.String
     })
     const ContractsServiceProviderPreEntrustSignMiniProgramPostResponse: Schema.Schema<ContractsServiceProviderPreEntrustSignMiniProgramPostResponse> = Schema.Struct({
-      pre_entrustweb_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String,
-      sign_mp_appid: Schema.String,
-      sign_mp_path: Schema.String
+      pre_entrustweb_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String),
+      sign_mp_appid: Schema.optional(Schema.String),
+      sign_mp_path: Schema.optional(Schema.String)
     })
     return {
       body: ContractsServiceProviderPreEntrustSignMiniProgramPostBody,
@@ -1055,22 +1055,22 @@ export interface ContractsServiceProviderPreEntrustSignPayRedirectSignPostRespon
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 免密支付服务ID
    * @example 12535
    */
-  readonly service_id: number
+  readonly service_id?: number | undefined
   /**
    * 商户签约协议号
    * @example "wxwtdk20200910100000"
    */
-  readonly out_contract_code: string
+  readonly out_contract_code?: string | undefined
 }
 
 const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody, ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1093,10 +1093,10 @@ const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint.Endpoi
       prepay_id: Schema.String
     })
     const ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse: Schema.Schema<ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      service_id: Schema.Number,
-      out_contract_code: Schema.String
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.Number),
+      out_contract_code: Schema.optional(Schema.String)
     })
     return {
       body: ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody,

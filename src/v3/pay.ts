@@ -4,7 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { AccountError, AppidMchidNotMatch, BankError, InvalidTransactionid, MchNotExists, OpenidMismatch, OrderClosed, OrderNotExist, OutTradeNoUsed, RuleLimit, TradeError } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed] as const
 const mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExists, OrderNotExist, RuleLimit, TradeError] as const
@@ -69,7 +69,7 @@ export interface AcquiringBankTransactionsExposurePostBodyPayer {
 
 export interface AcquiringBankTransactionsExposurePostResponse {
   /** 是否建议曝光微信分付 */
-  readonly fqf_exposure: boolean
+  readonly fqf_exposure?: boolean | undefined
   /**
    * 曝光凭证
    * @example "Dfkdsf324+-LKFD="
@@ -98,7 +98,7 @@ const acquiringBankTransactionsExposurePost: Endpoint.Endpoint<AcquiringBankTran
       out_trade_no: Schema.String
     })
     const AcquiringBankTransactionsExposurePostResponse: Schema.Schema<AcquiringBankTransactionsExposurePostResponse> = Schema.Struct({
-      fqf_exposure: Schema.Boolean,
+      fqf_exposure: Schema.optional(Schema.Boolean),
       market_exposure_token: Schema.optional(Schema.String)
     })
     return {
@@ -142,7 +142,7 @@ export interface InstalExposurePostBody {
 
 export interface InstalExposurePostResponse {
   /** 是否建议曝光微信分付 */
-  readonly recommend_exposure: boolean
+  readonly recommend_exposure?: boolean | undefined
 }
 
 const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, InstalExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -159,7 +159,7 @@ const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, InstalExposu
       phone_number_hash: Schema.optional(Schema.String)
     })
     const InstalExposurePostResponse: Schema.Schema<InstalExposurePostResponse> = Schema.Struct({
-      recommend_exposure: Schema.Boolean
+      recommend_exposure: Schema.optional(Schema.Boolean)
     })
     return {
       body: InstalExposurePostBody,
@@ -222,7 +222,7 @@ export interface InstalPartnerExposurePostBodyUserId {
 
 export interface InstalPartnerExposurePostResponse {
   /** 是否建议曝光微信分付 */
-  readonly recommend_exposure: boolean
+  readonly recommend_exposure?: boolean | undefined
 }
 
 const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposurePostBody, InstalPartnerExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -245,7 +245,7 @@ const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposurePostBody
       user_id: Schema.optional(InstalPartnerExposurePostBodyUserId)
     })
     const InstalPartnerExposurePostResponse: Schema.Schema<InstalPartnerExposurePostResponse> = Schema.Struct({
-      recommend_exposure: Schema.Boolean
+      recommend_exposure: Schema.optional(Schema.Boolean)
     })
     return {
       body: InstalPartnerExposurePostBody,
@@ -484,7 +484,7 @@ export interface PartnerTransactionsAppPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
@@ -566,7 +566,7 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
       subsidy_info: Schema.optional(PartnerTransactionsAppPostBodySubsidyInfo)
     })
     const PartnerTransactionsAppPostResponse: Schema.Schema<PartnerTransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsAppPostBody,
@@ -792,7 +792,7 @@ export interface PartnerTransactionsAppWithContractPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransactionsAppWithContractPostBody, PartnerTransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -859,7 +859,7 @@ const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransacti
       contract_info: PartnerTransactionsAppWithContractPostBodyContractInfo
     })
     const PartnerTransactionsAppWithContractPostResponse: Schema.Schema<PartnerTransactionsAppWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsAppWithContractPostBody,
@@ -1040,7 +1040,7 @@ export interface PartnerTransactionsCodepayPostResponse {
    * 合作伙伴商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 特约商户应用AppID
    * @example "wxd678efh567hg6787"
@@ -1050,12 +1050,12 @@ export interface PartnerTransactionsCodepayPostResponse {
    * 特约商户商户号
    * @example "1230000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "1217752501201407033233368018"
@@ -1080,7 +1080,7 @@ export interface PartnerTransactionsCodepayPostResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付成功"
@@ -1117,7 +1117,7 @@ export interface PartnerTransactionsCodepayPostResponseAmount {
    * 订单金额
    * @example 100
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 100
@@ -1140,7 +1140,7 @@ export interface PartnerTransactionsCodepayPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -1160,7 +1160,7 @@ export interface PartnerTransactionsCodepayPostResponsePromotionDetail {
    * 优惠券面额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -1195,22 +1195,22 @@ export interface PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetai
    * 商品编码
    * @example "M1006"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
    * @example 100
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品优惠金额
    * @example 1
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品备注
    * @example "商品备注信息"
@@ -1277,24 +1277,24 @@ const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactionsCodep
       sub_openid: Schema.optional(Schema.String)
     })
     const PartnerTransactionsCodepayPostResponseAmount: Schema.Schema<PartnerTransactionsCodepayPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       payer_total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       payer_currency: Schema.optional(Schema.String)
     })
     const PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetail: Schema.Schema<PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      quantity: Schema.Number,
-      unit_price: Schema.Number,
-      discount_amount: Schema.Number,
+      goods_id: Schema.optional(Schema.String),
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
+      discount_amount: Schema.optional(Schema.Number),
       goods_remark: Schema.optional(Schema.String)
     })
     const PartnerTransactionsCodepayPostResponsePromotionDetail: Schema.Schema<PartnerTransactionsCodepayPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
@@ -1304,15 +1304,15 @@ const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactionsCodep
     })
     const PartnerTransactionsCodepayPostResponse: Schema.Schema<PartnerTransactionsCodepayPostResponse> = Schema.Struct({
       sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      out_trade_no: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       payer: Schema.optional(PartnerTransactionsCodepayPostResponsePayer),
@@ -1421,7 +1421,7 @@ export interface PartnerTransactionsExposurePostBodyPayer {
 
 export interface PartnerTransactionsExposurePostResponse {
   /** 是否建议曝光微信分付 */
-  readonly fqf_exposure: boolean
+  readonly fqf_exposure?: boolean | undefined
   /**
    * 曝光凭证
    * @example "Dfkdsf324+-LKFD="
@@ -1449,7 +1449,7 @@ const partnerTransactionsExposurePost: Endpoint.Endpoint<PartnerTransactionsExpo
       out_trade_no: Schema.String
     })
     const PartnerTransactionsExposurePostResponse: Schema.Schema<PartnerTransactionsExposurePostResponse> = Schema.Struct({
-      fqf_exposure: Schema.Boolean,
+      fqf_exposure: Schema.optional(Schema.Boolean),
       market_exposure_token: Schema.optional(Schema.String)
     })
     return {
@@ -1524,6 +1524,7 @@ export interface PartnerTransactionsH5PostBody {
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
   readonly detail?: PartnerTransactionsH5PostBodyDetail | undefined
+  /** 场景信息 */
   readonly scene_info: PartnerTransactionsH5PostBodySceneInfo
   /** 支付者 */
   readonly payer?: PartnerTransactionsH5PostBodyPayer | undefined
@@ -1596,8 +1597,43 @@ export interface PartnerTransactionsH5PostBodyDetailGoodsDetail {
 }
 
 export interface PartnerTransactionsH5PostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "14.23.150.211"
+   */
+  readonly payer_client_ip?: string | undefined
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: PartnerTransactionsH5PostBodySceneInfoStoreInfo | undefined
   /** H5场景信息 */
   readonly h5_info?: PartnerTransactionsH5PostBodySceneInfoH5Info | undefined
+}
+
+export interface PartnerTransactionsH5PostBodySceneInfoStoreInfo {
+  /**
+   * 门店编号
+   * @example "0001"
+   */
+  readonly id?: string | undefined
+  /**
+   * 门店名称
+   * @example "腾讯大厦分店"
+   */
+  readonly name: string
+  /**
+   * 地区编码
+   * @example "440305"
+   */
+  readonly area_code: string
+  /**
+   * 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号"
+   */
+  readonly address: string
 }
 
 export interface PartnerTransactionsH5PostBodySceneInfoH5Info {
@@ -1653,7 +1689,7 @@ export interface PartnerTransactionsH5PostResponse {
    * 支付跳转链接
    * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
    */
-  readonly h5_url: string
+  readonly h5_url?: string | undefined
 }
 
 const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody, PartnerTransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
@@ -1684,6 +1720,12 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       invoice_id: Schema.optional(Schema.String),
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsH5PostBodyDetailGoodsDetail))
     })
+    const PartnerTransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
+      id: Schema.optional(Schema.String),
+      name: Schema.String,
+      area_code: Schema.String,
+      address: Schema.String
+    })
     const PartnerTransactionsH5PostBodySceneInfoH5Info: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
       type: Schema.optional(Schema.String),
       app_name: Schema.optional(Schema.String),
@@ -1692,6 +1734,9 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       package_name: Schema.optional(Schema.String)
     })
     const PartnerTransactionsH5PostBodySceneInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfo> = Schema.Struct({
+      payer_client_ip: Schema.optional(Schema.String),
+      device_id: Schema.optional(Schema.String),
+      store_info: Schema.optional(PartnerTransactionsH5PostBodySceneInfoStoreInfo),
       h5_info: Schema.optional(PartnerTransactionsH5PostBodySceneInfoH5Info)
     })
     const PartnerTransactionsH5PostBodyPayerIdentity: Schema.Schema<PartnerTransactionsH5PostBodyPayerIdentity> = Schema.Struct({
@@ -1722,7 +1767,7 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       payer: Schema.optional(PartnerTransactionsH5PostBodyPayer)
     })
     const PartnerTransactionsH5PostResponse: Schema.Schema<PartnerTransactionsH5PostResponse> = Schema.Struct({
-      h5_url: Schema.String
+      h5_url: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsH5PostBody,
@@ -1766,12 +1811,12 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * 服务商公众号ID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 服务商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户公众号ID
    * @example "wxd678efh567hg6999"
@@ -1781,7 +1826,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** 结算信息 */
   readonly settle_info?: PartnerTransactionsIdTransactionIdGetResponseSettleInfo | undefined
   /**
@@ -1793,12 +1838,12 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -1818,7 +1863,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * 商品描述
    * @example "Image形象店-深圳腾大-QQ公仔"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 附加数据
    * @example "自定义数据"
@@ -1828,9 +1873,9 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
-  /** 用户支付金额 */
-  readonly amount: PartnerTransactionsIdTransactionIdGetResponseAmount
+  readonly out_trade_no?: string | undefined
+  /** 订单金额 */
+  readonly amount?: PartnerTransactionsIdTransactionIdGetResponseAmount | undefined
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -1840,7 +1885,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * 通知地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 订单优惠标记
    * @example "WXG"
@@ -1850,7 +1895,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * 指定支付方式
    * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
    */
-  readonly limit_pay?: ReadonlyArray<string> | undefined
+  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
@@ -1873,10 +1918,20 @@ export interface PartnerTransactionsIdTransactionIdGetResponseSettleInfo {
 
 export interface PartnerTransactionsIdTransactionIdGetResponseAmount {
   /**
+   * 总金额
+   * @example 100
+   */
+  readonly total?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
    * 用户支付金额
    * @example 100
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 用户支付币种
    * @example "CNY"
@@ -1904,7 +1959,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail 
    * 商户侧商品编码
    * @example "商品编码"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -1919,12 +1974,12 @@ export interface PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail 
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
    * @example 828800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
 }
 
 export interface PartnerTransactionsIdTransactionIdGetResponseSceneInfo {
@@ -1952,17 +2007,17 @@ export interface PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsIdTransactionIdGetResponsePayer {
@@ -1970,7 +2025,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponsePayer {
    * 用户服务标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly sp_openid: string
+  readonly sp_openid?: string | undefined
   /**
    * 用户子标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -1996,15 +2051,17 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       subsidy_amount: Schema.optional(Schema.Number)
     })
     const PartnerTransactionsIdTransactionIdGetResponseAmount: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      payer_total: Schema.Number,
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_total: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
     const PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number)
     })
     const PartnerTransactionsIdTransactionIdGetResponseDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Number),
@@ -2013,9 +2070,9 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
     })
     const PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo> = Schema.Struct({
       id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const PartnerTransactionsIdTransactionIdGetResponseSceneInfo: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseSceneInfo> = Schema.Struct({
       payer_client_ip: Schema.optional(Schema.String),
@@ -2023,29 +2080,29 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       store_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo)
     })
     const PartnerTransactionsIdTransactionIdGetResponsePayer: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
-      sp_openid: Schema.String,
+      sp_openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     const PartnerTransactionsIdTransactionIdGetResponse: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
+      sp_appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       settle_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSettleInfo),
       transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      description: Schema.String,
+      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: PartnerTransactionsIdTransactionIdGetResponseAmount,
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseAmount),
       time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(Schema.String)),
+      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseDetail),
       scene_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSceneInfo),
@@ -2069,7 +2126,7 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
         description: "Image形象店-深圳腾大-QQ公仔",
         attach: "自定义数据",
         out_trade_no: "1217752501201407033233368018",
-        amount: { payer_total: 100, payer_currency: "CNY" },
+        amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
         time_expire: "2018-06-08T10:34:56+08:00",
         notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
         goods_tag: "WXG",
@@ -2343,7 +2400,7 @@ export interface PartnerTransactionsJsapiPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPostBody, PartnerTransactionsJsapiPostResponse, CommonError | AccountError | AppidMchidNotMatch | BankError | InvalidTransactionid | MchNotExists | OpenidMismatch | OrderClosed | OrderNotExist | OutTradeNoUsed | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
@@ -2427,7 +2484,7 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       subsidy_info: Schema.optional(PartnerTransactionsJsapiPostBodySubsidyInfo)
     })
     const PartnerTransactionsJsapiPostResponse: Schema.Schema<PartnerTransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsJsapiPostBody,
@@ -2678,7 +2735,7 @@ export interface PartnerTransactionsJsapiWithContractPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<PartnerTransactionsJsapiWithContractPostBody, PartnerTransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2752,7 +2809,7 @@ const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<PartnerTransac
       contract_info: PartnerTransactionsJsapiWithContractPostBodyContractInfo
     })
     const PartnerTransactionsJsapiWithContractPostResponse: Schema.Schema<PartnerTransactionsJsapiWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsJsapiWithContractPostBody,
@@ -2937,7 +2994,7 @@ export interface PartnerTransactionsMiniprogramPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransactionsMiniprogramPostBody, PartnerTransactionsMiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2997,7 +3054,7 @@ const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransactionsM
       settle_info: Schema.optional(PartnerTransactionsMiniprogramPostBodySettleInfo)
     })
     const PartnerTransactionsMiniprogramPostResponse: Schema.Schema<PartnerTransactionsMiniprogramPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsMiniprogramPostBody,
@@ -3206,7 +3263,7 @@ export interface PartnerTransactionsNativePostResponse {
    * 二维码链接
    * @example "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNativePostBody, PartnerTransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
@@ -3276,7 +3333,7 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
       payer: Schema.optional(PartnerTransactionsNativePostBodyPayer)
     })
     const PartnerTransactionsNativePostResponse: Schema.Schema<PartnerTransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.String
+      code_url: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsNativePostBody,
@@ -3318,12 +3375,12 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * 服务商公众号ID
    * @example "wx8888888888888888"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 服务商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户公众号ID
    * @example "wxd678efh567hg6999"
@@ -3333,7 +3390,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /** 结算信息 */
   readonly settle_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo | undefined
   /**
@@ -3345,12 +3402,12 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -3370,7 +3427,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商品描述
    * @example "Image形象店-深圳腾大-QQ公仔"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 附加数据
    * @example "自定义数据"
@@ -3380,9 +3437,9 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
-  /** 用户支付金额 */
-  readonly amount: PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly out_trade_no?: string | undefined
+  /** 订单金额 */
+  readonly amount?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -3392,7 +3449,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * 通知地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 订单优惠标记
    * @example "WXG"
@@ -3402,7 +3459,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * 指定支付方式
    * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
    */
-  readonly limit_pay?: ReadonlyArray<string> | undefined
+  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
@@ -3427,10 +3484,20 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo {
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount {
   /**
+   * 总金额
+   * @example 100
+   */
+  readonly total?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
    * 用户支付金额
    * @example 100
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 用户支付币种
    * @example "CNY"
@@ -3458,7 +3525,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDe
    * 商户侧商品编码
    * @example "商品编码"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -3473,12 +3540,12 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDe
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
    * @example 828800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
 }
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
@@ -3506,17 +3573,17 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStor
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer {
@@ -3524,7 +3591,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer {
    * 用户服务标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly sp_openid: string
+  readonly sp_openid?: string | undefined
   /**
    * 用户子标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -3534,12 +3601,12 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer {
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo {
   /** 是否使用了商户贴息 */
-  readonly use_subsidy: boolean
+  readonly use_subsidy?: boolean | undefined
   /**
    * 用户实际选择分期期数
    * @example 3
    */
-  readonly selected_installment_number: number
+  readonly selected_installment_number?: number | undefined
 }
 
 const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoGetRequest, PartnerTransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
@@ -3560,15 +3627,17 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       subsidy_amount: Schema.optional(Schema.Number)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      payer_total: Schema.Number,
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_total: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Number),
@@ -3577,9 +3646,9 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo> = Schema.Struct({
       id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
       payer_client_ip: Schema.optional(Schema.String),
@@ -3587,33 +3656,33 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       store_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      sp_openid: Schema.String,
+      sp_openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo> = Schema.Struct({
-      use_subsidy: Schema.Boolean,
-      selected_installment_number: Schema.Number
+      use_subsidy: Schema.optional(Schema.Boolean),
+      selected_installment_number: Schema.optional(Schema.Number)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
+      sp_appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       settle_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo),
       transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      description: Schema.String,
+      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount,
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount),
       time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(Schema.String)),
+      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail),
       scene_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
@@ -3638,7 +3707,7 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
         description: "Image形象店-深圳腾大-QQ公仔",
         attach: "自定义数据",
         out_trade_no: "1217752501201407033233368018",
-        amount: { payer_total: 100, payer_currency: "CNY" },
+        amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
         time_expire: "2018-06-08T10:34:56+08:00",
         notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
         goods_tag: "WXG",
@@ -3769,7 +3838,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse {
    * 合作伙伴商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 特约商户应用AppID
    * @example "wxd678efh567hg6787"
@@ -3779,12 +3848,12 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse {
    * 特约商户商户号
    * @example "1230000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
 }
 
 const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoReversePostRequest, PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3805,10 +3874,10 @@ const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<Part
     })
     const PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse> = Schema.Struct({
       sp_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      out_trade_no: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String)
     })
     return {
       params: PartnerTransactionsOutTradeNoOutTradeNoReversePostParams,
@@ -4006,7 +4075,7 @@ export interface PartnerTransactionsScannedposPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransactionsScannedposPostBody, PartnerTransactionsScannedposPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4067,7 +4136,7 @@ const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransactionsSc
       settle_info: Schema.optional(PartnerTransactionsScannedposPostBodySettleInfo)
     })
     const PartnerTransactionsScannedposPostResponse: Schema.Schema<PartnerTransactionsScannedposPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: PartnerTransactionsScannedposPostBody,
@@ -4589,7 +4658,7 @@ export interface TransactionsAppWithContractPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppWithContractPostBody, TransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4654,7 +4723,7 @@ const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppWithCont
       contract_info: TransactionsAppWithContractPostBodyContractInfo
     })
     const TransactionsAppWithContractPostResponse: Schema.Schema<TransactionsAppWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: TransactionsAppWithContractPostBody,
@@ -4825,12 +4894,12 @@ export interface TransactionsCodepayPostResponse {
    * 直连商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "1217752501201407033233368018"
@@ -4855,7 +4924,7 @@ export interface TransactionsCodepayPostResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付成功"
@@ -4887,7 +4956,7 @@ export interface TransactionsCodepayPostResponseAmount {
    * 订单金额
    * @example 100
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 用户支付金额
    * @example 100
@@ -4910,7 +4979,7 @@ export interface TransactionsCodepayPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -4930,7 +4999,7 @@ export interface TransactionsCodepayPostResponsePromotionDetail {
    * 优惠券面额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -4965,22 +5034,22 @@ export interface TransactionsCodepayPostResponsePromotionDetailGoodsDetail {
    * 商品编码
    * @example "M1006"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
    * @example 100
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品优惠金额
    * @example 1
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 商品备注
    * @example "商品备注信息"
@@ -5044,24 +5113,24 @@ const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostBody, Tr
       openid: Schema.optional(Schema.String)
     })
     const TransactionsCodepayPostResponseAmount: Schema.Schema<TransactionsCodepayPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       payer_total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       payer_currency: Schema.optional(Schema.String)
     })
     const TransactionsCodepayPostResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsCodepayPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
-      quantity: Schema.Number,
-      unit_price: Schema.Number,
-      discount_amount: Schema.Number,
+      goods_id: Schema.optional(Schema.String),
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
+      discount_amount: Schema.optional(Schema.Number),
       goods_remark: Schema.optional(Schema.String)
     })
     const TransactionsCodepayPostResponsePromotionDetail: Schema.Schema<TransactionsCodepayPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
@@ -5071,13 +5140,13 @@ const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostBody, Tr
     })
     const TransactionsCodepayPostResponse: Schema.Schema<TransactionsCodepayPostResponse> = Schema.Struct({
       appid: Schema.optional(Schema.String),
-      mchid: Schema.String,
-      out_trade_no: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       payer: Schema.optional(TransactionsCodepayPostResponsePayer),
@@ -5166,7 +5235,7 @@ export interface TransactionsExposurePostBodyPayer {
 
 export interface TransactionsExposurePostResponse {
   /** 是否建议曝光微信分付 */
-  readonly fqf_exposure: boolean
+  readonly fqf_exposure?: boolean | undefined
   /**
    * 曝光凭证
    * @example "Dfkdsf324+-LKFD="
@@ -5191,7 +5260,7 @@ const transactionsExposurePost: Endpoint.Endpoint<TransactionsExposurePostBody, 
       out_trade_no: Schema.String
     })
     const TransactionsExposurePostResponse: Schema.Schema<TransactionsExposurePostResponse> = Schema.Struct({
-      fqf_exposure: Schema.Boolean,
+      fqf_exposure: Schema.optional(Schema.Boolean),
       market_exposure_token: Schema.optional(Schema.String)
     })
     return {
@@ -5254,6 +5323,7 @@ export interface TransactionsH5PostBody {
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
   readonly detail?: TransactionsH5PostBodyDetail | undefined
+  /** 场景信息 */
   readonly scene_info: TransactionsH5PostBodySceneInfo
   /** 支付者 */
   readonly payer?: TransactionsH5PostBodyPayer | undefined
@@ -5318,8 +5388,43 @@ export interface TransactionsH5PostBodyDetailGoodsDetail {
 }
 
 export interface TransactionsH5PostBodySceneInfo {
+  /**
+   * 用户终端IP
+   * @example "14.23.150.211"
+   */
+  readonly payer_client_ip?: string | undefined
+  /**
+   * 商户端设备号
+   * @example "013467007045764"
+   */
+  readonly device_id?: string | undefined
+  /** 商户门店信息 */
+  readonly store_info?: TransactionsH5PostBodySceneInfoStoreInfo | undefined
   /** H5场景信息 */
   readonly h5_info?: TransactionsH5PostBodySceneInfoH5Info | undefined
+}
+
+export interface TransactionsH5PostBodySceneInfoStoreInfo {
+  /**
+   * 门店编号
+   * @example "0001"
+   */
+  readonly id?: string | undefined
+  /**
+   * 门店名称
+   * @example "腾讯大厦分店"
+   */
+  readonly name: string
+  /**
+   * 地区编码
+   * @example "440305"
+   */
+  readonly area_code: string
+  /**
+   * 详细地址
+   * @example "广东省深圳市南山区科技中一道10000号"
+   */
+  readonly address: string
 }
 
 export interface TransactionsH5PostBodySceneInfoH5Info {
@@ -5410,6 +5515,12 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
       invoice_id: Schema.optional(Schema.String),
       goods_detail: Schema.optional(Schema.Array(TransactionsH5PostBodyDetailGoodsDetail))
     })
+    const TransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<TransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
+      id: Schema.optional(Schema.String),
+      name: Schema.String,
+      area_code: Schema.String,
+      address: Schema.String
+    })
     const TransactionsH5PostBodySceneInfoH5Info: Schema.Schema<TransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
       type: Schema.optional(Schema.String),
       app_name: Schema.optional(Schema.String),
@@ -5418,6 +5529,9 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
       package_name: Schema.optional(Schema.String)
     })
     const TransactionsH5PostBodySceneInfo: Schema.Schema<TransactionsH5PostBodySceneInfo> = Schema.Struct({
+      payer_client_ip: Schema.optional(Schema.String),
+      device_id: Schema.optional(Schema.String),
+      store_info: Schema.optional(TransactionsH5PostBodySceneInfoStoreInfo),
       h5_info: Schema.optional(TransactionsH5PostBodySceneInfoH5Info)
     })
     const TransactionsH5PostBodyPayerIdentity: Schema.Schema<TransactionsH5PostBodyPayerIdentity> = Schema.Struct({
@@ -5493,12 +5607,12 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -5518,17 +5632,17 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 直连商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商品描述
    * @example "Image形象店-深圳腾大-QQ公仔"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 附加数据
    * @example "自定义数据"
@@ -5538,9 +5652,9 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /** 订单金额 */
-  readonly amount: TransactionsIdTransactionIdGetResponseAmount
+  readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -5550,7 +5664,7 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 通知地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 订单优惠标记
    * @example "WXG"
@@ -5560,7 +5674,7 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 指定支付方式
    * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
    */
-  readonly limit_pay?: ReadonlyArray<string> | undefined
+  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
@@ -5574,7 +5688,7 @@ export interface TransactionsIdTransactionIdGetResponseAmount {
    * 总金额
    * @example 100
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -5602,7 +5716,7 @@ export interface TransactionsIdTransactionIdGetResponseDetailGoodsDetail {
    * 商户侧商品编码
    * @example "商品编码"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -5617,12 +5731,12 @@ export interface TransactionsIdTransactionIdGetResponseDetailGoodsDetail {
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
    * @example 828800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
 }
 
 export interface TransactionsIdTransactionIdGetResponseSceneInfo {
@@ -5650,17 +5764,17 @@ export interface TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo {
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
@@ -5676,15 +5790,15 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       mchid: Schema.String
     })
     const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponseDetailGoodsDetail: Schema.Schema<TransactionsIdTransactionIdGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number)
     })
     const TransactionsIdTransactionIdGetResponseDetail: Schema.Schema<TransactionsIdTransactionIdGetResponseDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Number),
@@ -5693,9 +5807,9 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
     })
     const TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo: Schema.Schema<TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo> = Schema.Struct({
       id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponseSceneInfo: Schema.Schema<TransactionsIdTransactionIdGetResponseSceneInfo> = Schema.Struct({
       payer_client_ip: Schema.optional(Schema.String),
@@ -5704,21 +5818,21 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
     })
     const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: TransactionsIdTransactionIdGetResponseAmount,
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
       time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(Schema.String)),
+      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(TransactionsIdTransactionIdGetResponseDetail),
       scene_info: Schema.optional(TransactionsIdTransactionIdGetResponseSceneInfo)
@@ -6307,7 +6421,7 @@ export interface TransactionsJsapiWithContractPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id: string
+  readonly prepay_id?: string | undefined
 }
 
 const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJsapiWithContractPostBody, TransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6378,7 +6492,7 @@ const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJsapiWith
       contract_info: TransactionsJsapiWithContractPostBodyContractInfo
     })
     const TransactionsJsapiWithContractPostResponse: Schema.Schema<TransactionsJsapiWithContractPostResponse> = Schema.Struct({
-      prepay_id: Schema.String
+      prepay_id: Schema.optional(Schema.String)
     })
     return {
       body: TransactionsJsapiWithContractPostBody,
@@ -6684,12 +6798,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易类型
    * Documented values: `JSAPI`, `NATIVE`, `APP`, `MICROPAY`, `MWEB`, `FACEPAY` (decoded as any string: more may come).
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -6709,17 +6823,17 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 直连商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商品描述
    * @example "Image形象店-深圳腾大-QQ公仔"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 附加数据
    * @example "自定义数据"
@@ -6729,9 +6843,9 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
-  /** 用户支付金额 */
-  readonly amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly out_trade_no?: string | undefined
+  /** 订单金额 */
+  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /**
    * 交易结束时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -6741,7 +6855,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 通知地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 订单优惠标记
    * @example "WXG"
@@ -6751,7 +6865,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 指定支付方式
    * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
    */
-  readonly limit_pay?: ReadonlyArray<string> | undefined
+  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
   /** 电子发票入口开放标识 */
   readonly support_fapiao?: boolean | undefined
   /** 优惠功能 */
@@ -6766,10 +6880,20 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
   /**
+   * 总金额
+   * @example 100
+   */
+  readonly total?: number | undefined
+  /**
+   * 货币类型
+   * @example "CNY"
+   */
+  readonly currency?: string | undefined
+  /**
    * 用户支付金额
    * @example 100
    */
-  readonly payer_total: number
+  readonly payer_total?: number | undefined
   /**
    * 用户支付币种
    * @example "CNY"
@@ -6797,7 +6921,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail {
    * 商户侧商品编码
    * @example "商品编码"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -6812,12 +6936,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail {
    * 商品数量
    * @example 1
    */
-  readonly quantity: number
+  readonly quantity?: number | undefined
   /**
    * 商品单价
    * @example 828800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
@@ -6845,17 +6969,17 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo {
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
@@ -6863,17 +6987,17 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo {
   /** 是否使用了商户贴息 */
-  readonly use_subsidy: boolean
+  readonly use_subsidy?: boolean | undefined
   /**
    * 用户实际选择分期期数
    * @example 3
    */
-  readonly selected_installment_number: number
+  readonly selected_installment_number?: number | undefined
 }
 
 const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
@@ -6889,15 +7013,17 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       mchid: Schema.String
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      payer_total: Schema.Number,
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_total: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Number,
-      unit_price: Schema.Number
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Number),
@@ -6906,9 +7032,9 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo> = Schema.Struct({
       id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
       payer_client_ip: Schema.optional(Schema.String),
@@ -6916,29 +7042,29 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       store_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.String
+      openid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo> = Schema.Struct({
-      use_subsidy: Schema.Boolean,
-      selected_installment_number: Schema.Number
+      use_subsidy: Schema.optional(Schema.Boolean),
+      selected_installment_number: Schema.optional(Schema.Number)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount,
+      out_trade_no: Schema.optional(Schema.String),
+      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
       time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(Schema.String)),
+      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseDetail),
       scene_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
@@ -6960,7 +7086,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
         description: "Image形象店-深圳腾大-QQ公仔",
         attach: "自定义数据",
         out_trade_no: "1217752501201407033233368018",
-        amount: { payer_total: 100, payer_currency: "CNY" },
+        amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
         time_expire: "2018-06-08T10:34:56+08:00",
         notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
         goods_tag: "WXG",
@@ -7072,12 +7198,12 @@ export interface TransactionsOutTradeNoOutTradeNoReversePostResponse {
    * 直连商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
 }
 
 const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoReversePostRequest, TransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7096,8 +7222,8 @@ const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<Transaction
     })
     const TransactionsOutTradeNoOutTradeNoReversePostResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoReversePostResponse> = Schema.Struct({
       appid: Schema.optional(Schema.String),
-      mchid: Schema.String,
-      out_trade_no: Schema.String
+      mchid: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String)
     })
     return {
       params: TransactionsOutTradeNoOutTradeNoReversePostParams,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/pay-devices/open-scenario-speaker/{device_sn} ----
 
@@ -19,23 +20,23 @@ export interface OpenScenarioSpeakerDeviceSnGetResponse {
    * 子商户
    * @example "1900000001"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 设备sn
    * @example "example_device_sn"
    */
-  readonly device_sn: string
+  readonly device_sn?: string | undefined
   /**
    * 绑定状态
    * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
    * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
    */
-  readonly bind_state: string
+  readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
   /**
    * 收款链接url
    * @example "URl:weixin://wxpay/s/An4baqw"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnGetParams, OpenScenarioSpeakerDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -48,10 +49,10 @@ const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeakerDevic
       device_sn: Schema.NonEmptyString
     })
     const OpenScenarioSpeakerDeviceSnGetResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnGetResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      device_sn: Schema.String,
-      bind_state: Schema.String,
-      code_url: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      device_sn: Schema.optional(Schema.String),
+      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
+      code_url: Schema.optional(Schema.String)
     })
     return {
       params: OpenScenarioSpeakerDeviceSnGetParams,
@@ -98,23 +99,23 @@ export interface OpenScenarioSpeakerDeviceSnBindPostResponse {
    * 子商户
    * @example "1900000001"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 设备sn
    * @example "example_device_sn"
    */
-  readonly device_sn: string
+  readonly device_sn?: string | undefined
   /**
    * 绑定状态
    * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
    * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
    */
-  readonly bind_state: string
+  readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
   /**
    * 收款链接url
    * @example "URl:weixin://wxpay/s/An4baqw"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnBindPostRequest, OpenScenarioSpeakerDeviceSnBindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -131,10 +132,10 @@ const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenarioSpeaker
       code_url: Schema.String
     })
     const OpenScenarioSpeakerDeviceSnBindPostResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnBindPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      device_sn: Schema.String,
-      bind_state: Schema.String,
-      code_url: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      device_sn: Schema.optional(Schema.String),
+      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
+      code_url: Schema.optional(Schema.String)
     })
     return {
       params: OpenScenarioSpeakerDeviceSnBindPostParams,
@@ -177,18 +178,18 @@ export interface OpenScenarioSpeakerDeviceSnPrebindPostResponse {
    * 设备sn
    * @example "example_device_sn"
    */
-  readonly device_sn: string
+  readonly device_sn?: string | undefined
   /**
    * 绑定状态
    * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
    * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
    */
-  readonly bind_state: string
+  readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
   /**
    * 收款链接url
    * @example "URl:weixin://wxpay/s/An4baqw"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const openScenarioSpeakerDeviceSnPrebindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnPrebindPostRequest, OpenScenarioSpeakerDeviceSnPrebindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -204,9 +205,9 @@ const openScenarioSpeakerDeviceSnPrebindPost: Endpoint.Endpoint<OpenScenarioSpea
       code_url: Schema.String
     })
     const OpenScenarioSpeakerDeviceSnPrebindPostResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnPrebindPostResponse> = Schema.Struct({
-      device_sn: Schema.String,
-      bind_state: Schema.String,
-      code_url: Schema.String
+      device_sn: Schema.optional(Schema.String),
+      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
+      code_url: Schema.optional(Schema.String)
     })
     return {
       params: OpenScenarioSpeakerDeviceSnPrebindPostParams,
@@ -237,23 +238,23 @@ export interface OpenScenarioSpeakerDeviceSnUnbindPostResponse {
    * 子商户
    * @example "1900000001"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 设备sn
    * @example "example_device_sn"
    */
-  readonly device_sn: string
+  readonly device_sn?: string | undefined
   /**
    * 绑定状态
    * Documented values: `OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND`, `OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED` (decoded as any string: more may come).
    * @example "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND"
    */
-  readonly bind_state: string
+  readonly bind_state?: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND" | "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED" | (string & {}) | undefined
   /**
    * 收款链接url
    * @example "URl:weixin://wxpay/s/An4baqw"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
 }
 
 const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnUnbindPostParams, OpenScenarioSpeakerDeviceSnUnbindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -266,10 +267,10 @@ const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenarioSpeak
       device_sn: Schema.NonEmptyString
     })
     const OpenScenarioSpeakerDeviceSnUnbindPostResponse: Schema.Schema<OpenScenarioSpeakerDeviceSnUnbindPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      device_sn: Schema.String,
-      bind_state: Schema.String,
-      code_url: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      device_sn: Schema.optional(Schema.String),
+      bind_state: Schema.optional(OpenEnum("OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND", "OPEN_SCENARIO_SPEAKER_BIND_STATE_BINDED")),
+      code_url: Schema.optional(Schema.String)
     })
     return {
       params: OpenScenarioSpeakerDeviceSnUnbindPostParams,
@@ -326,27 +327,27 @@ export interface OpenScenarioSpeakerorderTransactionIdReportPostResponse {
    * 子商户
    * @example "1900000001"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 收款链接url
    * @example "URl:weixin://wxpay/s/An4baqw"
    */
-  readonly code_url: string
+  readonly code_url?: string | undefined
   /**
    * 商户订单号
    * @example "example_out_trade_no"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 设备sn
    * @example "example_device_sn"
    */
-  readonly device_sn: string
+  readonly device_sn?: string | undefined
   /**
    * 微信支付订单号
    * @example "20190611222222222200000000012122"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
 }
 
 const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<OpenScenarioSpeakerorderTransactionIdReportPostRequest, OpenScenarioSpeakerorderTransactionIdReportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -365,11 +366,11 @@ const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<OpenSce
       device_sn: Schema.String
     })
     const OpenScenarioSpeakerorderTransactionIdReportPostResponse: Schema.Schema<OpenScenarioSpeakerorderTransactionIdReportPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      code_url: Schema.String,
-      out_trade_no: Schema.String,
-      device_sn: Schema.String,
-      transaction_id: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      code_url: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
+      device_sn: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String)
     })
     return {
       params: OpenScenarioSpeakerorderTransactionIdReportPostParams,
@@ -512,7 +513,7 @@ export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse {
    * 打印状态
    * Documented values: `PRINT_STATE_WAIT`, `PRINT_STATE_SUCCESS`, `PRINT_STATE_FAIL`, `PRINT_STATE_CACHED` (decoded as any string: more may come).
    */
-  readonly print_state?: string | undefined
+  readonly print_state?: "PRINT_STATE_WAIT" | "PRINT_STATE_SUCCESS" | "PRINT_STATE_FAIL" | "PRINT_STATE_CACHED" | (string & {}) | undefined
   /** 打印状态描述 */
   readonly print_state_description?: string | undefined
   /** 变量列表 */
@@ -565,7 +566,7 @@ const printersDeviceIdPrintOrdersPrintOrderNoGet: Endpoint.Endpoint<PrintersDevi
       print_order_no: Schema.optional(Schema.String),
       template_id: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
-      print_state: Schema.optional(Schema.String),
+      print_state: Schema.optional(OpenEnum("PRINT_STATE_WAIT", "PRINT_STATE_SUCCESS", "PRINT_STATE_FAIL", "PRINT_STATE_CACHED")),
       print_state_description: Schema.optional(Schema.String),
       variable_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseVariableList)),
       table_list: Schema.optional(Schema.Array(PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableList))

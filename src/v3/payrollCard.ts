@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/payroll-card/authentications ----
 
@@ -56,17 +57,17 @@ export interface AuthenticationsGetResponse {
    * 总记录条数
    * @example 9
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /**
    * 记录起始位置
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 本次返回条数
    * @example 10
    */
-  readonly limit: number
+  readonly limit?: number | undefined
 }
 
 export interface AuthenticationsGetResponseData {
@@ -74,54 +75,54 @@ export interface AuthenticationsGetResponseData {
    * 商户号
    * @example "1111111"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "111111"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 用户标识
    * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 核身渠道
    * Documented values: `FROM_MINI_APP`, `FROM_HARDWARE` (decoded as any string: more may come).
    * @example "FROM_HARDWARE"
    */
-  readonly authenticate_scene: string
+  readonly authenticate_scene?: "FROM_MINI_APP" | "FROM_HARDWARE" | (string & {}) | undefined
   /**
    * 核身渠道标识
    * @example "wdiooewl7587443649000"
    */
-  readonly authenticate_source: string
+  readonly authenticate_source?: string | undefined
   /**
    * 项目名称
    * @example "某项目"
    */
-  readonly project_name: string
+  readonly project_name?: string | undefined
   /**
    * 单位名称
    * @example "某单位名称"
    */
-  readonly employer_name: string
+  readonly employer_name?: string | undefined
   /**
    * 核身状态
    * Documented values: `AUTHENTICATE_PROCESSING`, `AUTHENTICATE_SUCCESS`, `AUTHENTICATE_FAILED` (decoded as any string: more may come).
    * @example "AUTHENTICATE_SUCCESS"
    */
-  readonly authenticate_state: string
+  readonly authenticate_state?: "AUTHENTICATE_PROCESSING" | "AUTHENTICATE_SUCCESS" | "AUTHENTICATE_FAILED" | (string & {}) | undefined
   /**
    * 核身时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly authenticate_time: string
+  readonly authenticate_time?: string | undefined
   /**
    * 商家核身单号
    * @example "mcdhehfgisdhfjghed39384564i83"
    */
-  readonly authenticate_number: string
+  readonly authenticate_number?: string | undefined
 }
 
 const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, AuthenticationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -142,22 +143,22 @@ const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, Authenticat
       limit: Schema.optional(Schema.Int)
     })
     const AuthenticationsGetResponseData: Schema.Schema<AuthenticationsGetResponseData> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      openid: Schema.String,
-      authenticate_scene: Schema.String,
-      authenticate_source: Schema.String,
-      project_name: Schema.String,
-      employer_name: Schema.String,
-      authenticate_state: Schema.String,
-      authenticate_time: Schema.String,
-      authenticate_number: Schema.String
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      authenticate_scene: Schema.optional(OpenEnum("FROM_MINI_APP", "FROM_HARDWARE")),
+      authenticate_source: Schema.optional(Schema.String),
+      project_name: Schema.optional(Schema.String),
+      employer_name: Schema.optional(Schema.String),
+      authenticate_state: Schema.optional(OpenEnum("AUTHENTICATE_PROCESSING", "AUTHENTICATE_SUCCESS", "AUTHENTICATE_FAILED")),
+      authenticate_time: Schema.optional(Schema.String),
+      authenticate_number: Schema.optional(Schema.String)
     })
     const AuthenticationsGetResponse: Schema.Schema<AuthenticationsGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(AuthenticationsGetResponseData)),
-      total_count: Schema.Number,
-      offset: Schema.Number,
-      limit: Schema.Number
+      total_count: Schema.optional(Schema.Number),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number)
     })
     return {
       query: AuthenticationsGetQuery,
@@ -236,32 +237,32 @@ export interface AuthenticationsPreOrderPostResponse {
    * 商家核身单号
    * @example "mcdhehfgisdhfjghed39384564i83"
    */
-  readonly authenticate_number: string
+  readonly authenticate_number?: string | undefined
   /**
    * 用户标识
    * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 商户号
    * @example "1111111"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1111111"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * token值
    * @example "abcdefghijklmn"
    */
-  readonly token: string
+  readonly token?: string | undefined
   /**
    * token有效时间
    * @example 300
    */
-  readonly expires_in: number
+  readonly expires_in?: number | undefined
 }
 
 const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPostBody, AuthenticationsPreOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -282,12 +283,12 @@ const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPost
       authenticate_type: Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT")
     })
     const AuthenticationsPreOrderPostResponse: Schema.Schema<AuthenticationsPreOrderPostResponse> = Schema.Struct({
-      authenticate_number: Schema.String,
-      openid: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      token: Schema.String,
-      expires_in: Schema.Number
+      authenticate_number: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      token: Schema.optional(Schema.String),
+      expires_in: Schema.optional(Schema.Number)
     })
     return {
       body: AuthenticationsPreOrderPostBody,
@@ -370,32 +371,32 @@ export interface AuthenticationsPreOrderWithAuthPostResponse {
    * 商家核身单号
    * @example "mcdhehfgisdhfjghed39384564i83"
    */
-  readonly authenticate_number: string
+  readonly authenticate_number?: string | undefined
   /**
    * 用户标识
    * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 商户号
    * @example "1111111"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1111111"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * token值
    * @example "abcdefghijklmn"
    */
-  readonly token: string
+  readonly token?: string | undefined
   /**
    * token有效时间
    * @example 300
    */
-  readonly expires_in: number
+  readonly expires_in?: number | undefined
 }
 
 const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreOrderWithAuthPostBody, AuthenticationsPreOrderWithAuthPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -420,12 +421,12 @@ const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreO
       authenticate_type: Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT")
     })
     const AuthenticationsPreOrderWithAuthPostResponse: Schema.Schema<AuthenticationsPreOrderWithAuthPostResponse> = Schema.Struct({
-      authenticate_number: Schema.String,
-      openid: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      token: Schema.String,
-      expires_in: Schema.Number
+      authenticate_number: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      token: Schema.optional(Schema.String),
+      expires_in: Schema.optional(Schema.Number)
     })
     return {
       body: AuthenticationsPreOrderWithAuthPostBody,
@@ -469,53 +470,53 @@ export interface AuthenticationsAuthenticateNumberGetResponse {
    * 商户号
    * @example "1111111"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "111111"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 用户标识
    * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 核身渠道
    * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
    */
-  readonly authenticate_scene: string
+  readonly authenticate_scene?: string | undefined
   /**
    * 核身渠道标识
    * @example "wdiooewl7587443649000"
    */
-  readonly authenticate_source: string
+  readonly authenticate_source?: string | undefined
   /**
    * 项目名称
    * @example "某项目"
    */
-  readonly project_name: string
+  readonly project_name?: string | undefined
   /**
    * 单位名称
    * @example "某单位名称"
    */
-  readonly employer_name: string
+  readonly employer_name?: string | undefined
   /**
    * 核身状态
    * Documented values: `AUTHENTICATE_PROCESSING`, `AUTHENTICATE_SUCCESS`, `AUTHENTICATE_FAILED` (decoded as any string: more may come).
    * @example "AUTHENTICATE_PROCESSING"
    */
-  readonly authenticate_state: string
+  readonly authenticate_state?: "AUTHENTICATE_PROCESSING" | "AUTHENTICATE_SUCCESS" | "AUTHENTICATE_FAILED" | (string & {}) | undefined
   /**
    * 核身时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly authenticate_time: string
+  readonly authenticate_time?: string | undefined
   /**
    * 商家核身单号
    * @example "mcdhehfgisdhfjghed39384564i83"
    */
-  readonly authenticate_number: string
+  readonly authenticate_number?: string | undefined
   /**
    * 核身失败原因
    * @example "人脸验证未通过"
@@ -537,16 +538,16 @@ const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<AuthenticationsAut
       sub_mchid: Schema.String
     })
     const AuthenticationsAuthenticateNumberGetResponse: Schema.Schema<AuthenticationsAuthenticateNumberGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      openid: Schema.String,
-      authenticate_scene: Schema.String,
-      authenticate_source: Schema.String,
-      project_name: Schema.String,
-      employer_name: Schema.String,
-      authenticate_state: Schema.String,
-      authenticate_time: Schema.String,
-      authenticate_number: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      openid: Schema.optional(Schema.String),
+      authenticate_scene: Schema.optional(Schema.String),
+      authenticate_source: Schema.optional(Schema.String),
+      project_name: Schema.optional(Schema.String),
+      employer_name: Schema.optional(Schema.String),
+      authenticate_state: Schema.optional(OpenEnum("AUTHENTICATE_PROCESSING", "AUTHENTICATE_SUCCESS", "AUTHENTICATE_FAILED")),
+      authenticate_time: Schema.optional(Schema.String),
+      authenticate_number: Schema.optional(Schema.String),
       authenticate_failed_reason: Schema.optional(Schema.String)
     })
     return {
@@ -607,23 +608,23 @@ export interface RelationsOpenidGetResponse {
    * 用户标识
    * @example "9x111111"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 商户号
    * @example "1111111"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1111111"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 授权状态
    * Documented values: `UNAUTHORIZED`, `AUTHORIZED`, `DEAUTHORIZED` (decoded as any string: more may come).
    * @example "UNAUTHORIZED"
    */
-  readonly authorize_state: string
+  readonly authorize_state?: "UNAUTHORIZED" | "AUTHORIZED" | "DEAUTHORIZED" | (string & {}) | undefined
   /**
    * 授权时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -652,10 +653,10 @@ const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, Relations
       sub_appid: Schema.optional(Schema.String)
     })
     const RelationsOpenidGetResponse: Schema.Schema<RelationsOpenidGetResponse> = Schema.Struct({
-      openid: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      authorize_state: Schema.String,
+      openid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      authorize_state: Schema.optional(OpenEnum("UNAUTHORIZED", "AUTHORIZED", "DEAUTHORIZED")),
       authorize_time: Schema.optional(Schema.String),
       deauthorize_time: Schema.optional(Schema.String)
     })
@@ -721,27 +722,27 @@ export interface TokensPostResponse {
    * 用户标识
    * @example "9x111111"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 服务商商户号
    * @example "1111111"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1111111"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 授权token
    * @example "abcdefghijklmn"
    */
-  readonly token: string
+  readonly token?: string | undefined
   /**
    * token有效时间
    * @example 1800
    */
-  readonly expires_in: number
+  readonly expires_in?: number | undefined
 }
 
 const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -762,11 +763,11 @@ const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonEr
       employment_type: Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT")
     })
     const TokensPostResponse: Schema.Schema<TokensPostResponse> = Schema.Struct({
-      openid: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      token: Schema.String,
-      expires_in: Schema.Number
+      openid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      token: Schema.optional(Schema.String),
+      expires_in: Schema.optional(Schema.Number)
     })
     return {
       body: TokensPostBody,
@@ -878,17 +879,17 @@ export interface TransferBatchesPostResponse {
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信支付批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
 }
 
 const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -921,9 +922,9 @@ const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBa
       employment_scene: Schema.String
     })
     const TransferBatchesPostResponse: Schema.Schema<TransferBatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      create_time: Schema.String
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String)
     })
     return {
       body: TransferBatchesPostBody,
@@ -1054,7 +1055,7 @@ export interface WesureTokenValidationsPostResponse {
    * 校验结果
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result?: string | undefined
   /**
    * 核身成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1089,7 +1090,7 @@ const wesureTokenValidationsPost: Endpoint.Endpoint<WesureTokenValidationsPostBo
       authenticate_type: Schema.optional(Schema.Literal("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
     })
     const WesureTokenValidationsPostResponse: Schema.Schema<WesureTokenValidationsPostResponse> = Schema.Struct({
-      result: Schema.String,
+      result: Schema.optional(Schema.String),
       authenticate_success_time: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String)

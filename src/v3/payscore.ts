@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/payscore/acquiringbank/permissions ----
 
@@ -50,7 +50,7 @@ export interface AcquiringbankPermissionsPostResponse {
    * 预授权token
    * @example "apply_permissions_token"
    */
-  readonly apply_permissions_token: string
+  readonly apply_permissions_token?: string | undefined
 }
 
 const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermissionsPostBody, AcquiringbankPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -70,7 +70,7 @@ const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermissionsPo
       notify_url: Schema.optional(Schema.String)
     })
     const AcquiringbankPermissionsPostResponse: Schema.Schema<AcquiringbankPermissionsPostResponse> = Schema.Struct({
-      apply_permissions_token: Schema.String
+      apply_permissions_token: Schema.optional(Schema.String)
     })
     return {
       body: AcquiringbankPermissionsPostBody,
@@ -117,17 +117,17 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRe
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -139,12 +139,12 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRe
    * 授权协议号
    * @example "1275342195190894594"
    */
-  readonly authorization_code: string
+  readonly authorization_code?: string | undefined
   /**
    * 授权状态
    * @example "UNAVAILABLE"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: string | undefined
   /**
    * 授权通知地址
    * @example "https://www.weixin.com"
@@ -164,7 +164,7 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRe
    * 子商户号
    * @example "1230000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6787"
@@ -193,17 +193,17 @@ const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.En
       sub_mchid: Schema.String
     })
     const AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse: Schema.Schema<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
-      authorization_code: Schema.String,
-      authorization_state: Schema.String,
+      authorization_code: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
       cancel_authorization_time: Schema.optional(Schema.String),
       authorization_success_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       channel_id: Schema.optional(Schema.String)
     })
@@ -323,22 +323,22 @@ export interface AcquiringbankServiceorderGetResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -348,17 +348,17 @@ export interface AcquiringbankServiceorderGetResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "MCH_COMPLETE"
@@ -369,7 +369,7 @@ export interface AcquiringbankServiceorderGetResponse {
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<AcquiringbankServiceorderGetResponsePostDiscounts> | undefined
   /** 订单风险金 */
-  readonly risk_fund: AcquiringbankServiceorderGetResponseRiskFund
+  readonly risk_fund?: AcquiringbankServiceorderGetResponseRiskFund | undefined
   /**
    * 总金额
    * @example 40000
@@ -380,7 +380,7 @@ export interface AcquiringbankServiceorderGetResponse {
   /** 收款信息 */
   readonly collection?: AcquiringbankServiceorderGetResponseCollection | undefined
   /** 服务时间段 */
-  readonly time_range: AcquiringbankServiceorderGetResponseTimeRange
+  readonly time_range?: AcquiringbankServiceorderGetResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: AcquiringbankServiceorderGetResponseLocation | undefined
   /**
@@ -392,7 +392,7 @@ export interface AcquiringbankServiceorderGetResponse {
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -407,12 +407,12 @@ export interface AcquiringbankServiceorderGetResponse {
    * 微信支付服务订单号
    * @example "0000300001201908301055157220022"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 渠道商商户号
    * @example "1230000109"
    */
-  readonly channel_id: string
+  readonly channel_id?: string | undefined
 }
 
 export interface AcquiringbankServiceorderGetResponsePostPayments {
@@ -420,7 +420,7 @@ export interface AcquiringbankServiceorderGetResponsePostPayments {
    * 付费名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费说明
    * @example "就餐人均100元"
@@ -443,12 +443,12 @@ export interface AcquiringbankServiceorderGetResponsePostDiscounts {
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠金额
    * @example 100
@@ -466,12 +466,12 @@ export interface AcquiringbankServiceorderGetResponseRiskFund {
    * 风险金名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -484,7 +484,7 @@ export interface AcquiringbankServiceorderGetResponseCollection {
    * 收款状态
    * @example "USER_PAID"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 总收款金额
    * @example 50000
@@ -539,7 +539,7 @@ export interface AcquiringbankServiceorderGetResponseCollectionDetailsPromotionD
    * 券ID
    * @example "123456"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品优惠-6"
@@ -559,7 +559,7 @@ export interface AcquiringbankServiceorderGetResponseCollectionDetailsPromotionD
    * 优惠券面额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 活动ID
    * @example "activity_id"
@@ -594,7 +594,7 @@ export interface AcquiringbankServiceorderGetResponseCollectionDetailsPromotionD
    * 商品编码
    * @example "M1006"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
@@ -622,7 +622,7 @@ export interface AcquiringbankServiceorderGetResponseTimeRange {
    * 服务开始时间
    * @example "20091225091010"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 服务开始时间备注
    * @example "开始租借时间"
@@ -667,35 +667,35 @@ const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServiceorderG
       query_id: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderGetResponsePostPayments: Schema.Schema<AcquiringbankServiceorderGetResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const AcquiringbankServiceorderGetResponsePostDiscounts: Schema.Schema<AcquiringbankServiceorderGetResponsePostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const AcquiringbankServiceorderGetResponseRiskFund: Schema.Schema<AcquiringbankServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       quantity: Schema.optional(Schema.Number),
       unit_price: Schema.optional(Schema.Number),
       discount_amount: Schema.optional(Schema.Number),
       goods_remark: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
@@ -712,14 +712,14 @@ const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServiceorderG
       promotion_detail: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponseCollectionDetailsPromotionDetail))
     })
     const AcquiringbankServiceorderGetResponseCollection: Schema.Schema<AcquiringbankServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.String,
+      state: Schema.optional(Schema.String),
       total_amount: Schema.optional(Schema.Number),
       paying_amount: Schema.optional(Schema.Number),
       paid_amount: Schema.optional(Schema.Number),
       details: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponseCollectionDetails))
     })
     const AcquiringbankServiceorderGetResponseTimeRange: Schema.Schema<AcquiringbankServiceorderGetResponseTimeRange> = Schema.Struct({
-      start_time: Schema.String,
+      start_time: Schema.optional(Schema.String),
       start_time_remark: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
       end_time_remark: Schema.optional(Schema.String)
@@ -729,29 +729,29 @@ const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServiceorderG
       end_location: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderGetResponse: Schema.Schema<AcquiringbankServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(AcquiringbankServiceorderGetResponsePostDiscounts)),
-      risk_fund: AcquiringbankServiceorderGetResponseRiskFund,
+      risk_fund: Schema.optional(AcquiringbankServiceorderGetResponseRiskFund),
       total_amount: Schema.optional(Schema.Number),
       need_collection: Schema.optional(Schema.Boolean),
       collection: Schema.optional(AcquiringbankServiceorderGetResponseCollection),
-      time_range: AcquiringbankServiceorderGetResponseTimeRange,
+      time_range: Schema.optional(AcquiringbankServiceorderGetResponseTimeRange),
       location: Schema.optional(AcquiringbankServiceorderGetResponseLocation),
       attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
-      order_id: Schema.String,
-      channel_id: Schema.String
+      order_id: Schema.optional(Schema.String),
+      channel_id: Schema.optional(Schema.String)
     })
     return {
       query: AcquiringbankServiceorderGetQuery,
@@ -1004,22 +1004,22 @@ export interface AcquiringbankServiceorderPostResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -1029,22 +1029,22 @@ export interface AcquiringbankServiceorderPostResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 渠道商商户号
    * @example "1230000109"
    */
-  readonly channel_id: string
+  readonly channel_id?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "MCH_COMPLETE"
@@ -1074,7 +1074,7 @@ export interface AcquiringbankServiceorderPostResponse {
    * 微信支付服务订单号
    * @example "0000300001201908301055157220022"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 跳转微信侧数据包
    * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
@@ -1087,7 +1087,7 @@ export interface AcquiringbankServiceorderPostResponsePostPayments {
    * 付费项目名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费说明
    * @example "就餐人均100元"
@@ -1110,12 +1110,12 @@ export interface AcquiringbankServiceorderPostResponsePostDiscounts {
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠数量
    * @example 2
@@ -1128,12 +1128,12 @@ export interface AcquiringbankServiceorderPostResponseRiskFund {
    * 风险金名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -1146,7 +1146,7 @@ export interface AcquiringbankServiceorderPostResponseTimeRange {
    * 服务开始时间
    * @example "20091225091010"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 服务开始时间备注
    * @example "开始租借时间"
@@ -1174,7 +1174,7 @@ export interface AcquiringbankServiceorderPostResponseLocation {
    * 预计服务结束地点
    * @example "嗨客时尚主题展餐厅"
    */
-  readonly end_location: string
+  readonly end_location?: string | undefined
 }
 
 const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServiceorderPostBody, AcquiringbankServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1230,41 +1230,41 @@ const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServiceorder
       attach: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderPostResponsePostPayments: Schema.Schema<AcquiringbankServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const AcquiringbankServiceorderPostResponsePostDiscounts: Schema.Schema<AcquiringbankServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       count: Schema.optional(Schema.Number)
     })
     const AcquiringbankServiceorderPostResponseRiskFund: Schema.Schema<AcquiringbankServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderPostResponseTimeRange: Schema.Schema<AcquiringbankServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.String,
+      start_time: Schema.optional(Schema.String),
       start_time_remark: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
       end_time_remark: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderPostResponseLocation: Schema.Schema<AcquiringbankServiceorderPostResponseLocation> = Schema.Struct({
       start_location: Schema.optional(Schema.String),
-      end_location: Schema.String
+      end_location: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderPostResponse: Schema.Schema<AcquiringbankServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      channel_id: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      channel_id: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(AcquiringbankServiceorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(AcquiringbankServiceorderPostResponsePostDiscounts)),
@@ -1273,7 +1273,7 @@ const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServiceorder
       location: Schema.optional(AcquiringbankServiceorderPostResponseLocation),
       attach: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
-      order_id: Schema.String,
+      order_id: Schema.optional(Schema.String),
       package: Schema.optional(Schema.String)
     })
     return {
@@ -1341,9 +1341,9 @@ export interface AcquiringbankServiceorderDeductionGetQuery {
 
 export interface AcquiringbankServiceorderDeductionGetResponse {
   /** 商品或支付单简要描述。 */
-  readonly description: string
+  readonly description?: string | undefined
   /** 商户扣款单号 */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
 }
 
 const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<AcquiringbankServiceorderDeductionGetQuery, AcquiringbankServiceorderDeductionGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1362,8 +1362,8 @@ const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<AcquiringbankServ
       out_order_no: Schema.optional(Schema.String)
     })
     const AcquiringbankServiceorderDeductionGetResponse: Schema.Schema<AcquiringbankServiceorderDeductionGetResponse> = Schema.Struct({
-      description: Schema.String,
-      out_trade_no: Schema.String
+      description: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String)
     })
     return {
       query: AcquiringbankServiceorderDeductionGetQuery,
@@ -2138,22 +2138,22 @@ export interface AcquiringbankServicepayondeliveryorderPostResponse {
    * 商户订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户公众号ID
    * @example "wxd678efh567hg6999"
@@ -2163,17 +2163,17 @@ export interface AcquiringbankServicepayondeliveryorderPostResponse {
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "MCH_COMPLETE"
@@ -2264,12 +2264,12 @@ export interface AcquiringbankServicepayondeliveryorderPostResponseRiskFund {
    * 风险名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -2320,9 +2320,9 @@ export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo 
    */
   readonly real_merchant_appid?: string | undefined
   /** 单详跳转链接 */
-  readonly jump_link: AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink
+  readonly jump_link?: AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink | undefined
   /** 商品列表 */
-  readonly goods: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods>
+  readonly goods?: ReadonlyArray<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods> | undefined
 }
 
 export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink {
@@ -2330,7 +2330,7 @@ export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJ
    * 跳转链接类型
    * @example "JUMP_LINK_MINI_PROGRAM"
    */
-  readonly jump_link_type: string
+  readonly jump_link_type?: string | undefined
   /**
    * 小程序跳转AppID
    * @example "wxd678efh567hg6787"
@@ -2348,22 +2348,22 @@ export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoG
    * 商品名称
    * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 商品图片链接
    * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
    */
-  readonly picture: string
+  readonly picture?: string | undefined
   /**
    * 商品单价金额
    * @example 550
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /** 商品品类ID */
   readonly category_id?: ReadonlyArray<string> | undefined
 }
@@ -2452,8 +2452,8 @@ const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<Acquiringban
       count: Schema.optional(Schema.Number)
     })
     const AcquiringbankServicepayondeliveryorderPostResponseRiskFund: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const AcquiringbankServicepayondeliveryorderPostResponseTimeRange: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseTimeRange> = Schema.Struct({
@@ -2467,31 +2467,31 @@ const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<Acquiringban
       end_location: Schema.optional(Schema.String)
     })
     const AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.String,
+      jump_link_type: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
       path: Schema.optional(Schema.String)
     })
     const AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods> = Schema.Struct({
-      name: Schema.String,
-      picture: Schema.String,
-      amount: Schema.Number,
-      count: Schema.Number,
+      name: Schema.optional(Schema.String),
+      picture: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
       category_id: Schema.optional(Schema.Array(Schema.String))
     })
     const AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponseShoppingInfo> = Schema.Struct({
       real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink,
-      goods: Schema.Array(AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods)
+      jump_link: Schema.optional(AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoJumpLink),
+      goods: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoGoods))
     })
     const AcquiringbankServicepayondeliveryorderPostResponse: Schema.Schema<AcquiringbankServicepayondeliveryorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(AcquiringbankServicepayondeliveryorderPostResponsePostDiscounts)),
@@ -2583,9 +2583,9 @@ export interface MerchantBillGetResponse {
    * 下载信息总数
    * @example 1
    */
-  readonly download_bill_count: number
+  readonly download_bill_count?: number | undefined
   /** 下载信息明细 */
-  readonly download_bill_list: ReadonlyArray<MerchantBillGetResponseDownloadBillList>
+  readonly download_bill_list?: ReadonlyArray<MerchantBillGetResponseDownloadBillList> | undefined
 }
 
 export interface MerchantBillGetResponseDownloadBillList {
@@ -2593,32 +2593,32 @@ export interface MerchantBillGetResponseDownloadBillList {
    * 账单文件序号
    * @example 1
    */
-  readonly bill_sequence: number
+  readonly bill_sequence?: number | undefined
   /**
    * 哈希类型
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type?: string | undefined
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
    */
-  readonly hash_value: string
+  readonly hash_value?: string | undefined
   /**
    * 下载地址
    * @example "https://api.mch.weixin.qq.com/v3/payscore/bill/downloadurl?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
   /**
    * 加密密钥
    * @example "a0YK7p+9XaKzE9N4qtFfG/9za1o+IcYDjksy6Rf3SCgadR+Cepc6mdfF9b2gTxNsJFMEdYXbqL0W1WQZ3UqSPQCguK6uLA=="
    */
-  readonly encrypt_key: string
+  readonly encrypt_key?: string | undefined
   /**
    * 随机字符串
    * @example "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"
    */
-  readonly nonce: string
+  readonly nonce?: string | undefined
 }
 
 const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2635,16 +2635,16 @@ const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBillGetRe
       service_id: Schema.String
     })
     const MerchantBillGetResponseDownloadBillList: Schema.Schema<MerchantBillGetResponseDownloadBillList> = Schema.Struct({
-      bill_sequence: Schema.Number,
-      hash_type: Schema.String,
-      hash_value: Schema.String,
-      download_url: Schema.String,
-      encrypt_key: Schema.String,
-      nonce: Schema.String
+      bill_sequence: Schema.optional(Schema.Number),
+      hash_type: Schema.optional(Schema.String),
+      hash_value: Schema.optional(Schema.String),
+      download_url: Schema.optional(Schema.String),
+      encrypt_key: Schema.optional(Schema.String),
+      nonce: Schema.optional(Schema.String)
     })
     const MerchantBillGetResponse: Schema.Schema<MerchantBillGetResponse> = Schema.Struct({
-      download_bill_count: Schema.Number,
-      download_bill_list: Schema.Array(MerchantBillGetResponseDownloadBillList)
+      download_bill_count: Schema.optional(Schema.Number),
+      download_bill_list: Schema.optional(Schema.Array(MerchantBillGetResponseDownloadBillList))
     })
     return {
       query: MerchantBillGetQuery,
@@ -2697,22 +2697,22 @@ export interface OverseaPartnerServiceorderGetResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -2722,30 +2722,30 @@ export interface OverseaPartnerServiceorderGetResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<OverseaPartnerServiceorderGetResponsePostPayments> | undefined
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<OverseaPartnerServiceorderGetResponsePostDiscounts> | undefined
   /** 订单风险金 */
-  readonly risk_fund: OverseaPartnerServiceorderGetResponseRiskFund
+  readonly risk_fund?: OverseaPartnerServiceorderGetResponseRiskFund | undefined
   /**
    * 总金额
    * @example 40000
@@ -2756,7 +2756,7 @@ export interface OverseaPartnerServiceorderGetResponse {
   /** 收款信息 */
   readonly collection?: OverseaPartnerServiceorderGetResponseCollection | undefined
   /** 服务时间段 */
-  readonly time_range: OverseaPartnerServiceorderGetResponseTimeRange
+  readonly time_range?: OverseaPartnerServiceorderGetResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: OverseaPartnerServiceorderGetResponseLocation | undefined
   /**
@@ -2768,7 +2768,7 @@ export interface OverseaPartnerServiceorderGetResponse {
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -2783,7 +2783,7 @@ export interface OverseaPartnerServiceorderGetResponse {
    * 微信支付服务订单号
    * @example "0000300001201908301055157220022"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 货币类型
    * @example "HKD"
@@ -2806,7 +2806,7 @@ export interface OverseaPartnerServiceorderGetResponsePostPayments {
    * 付费名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费金额
    * @example 40000
@@ -2829,12 +2829,12 @@ export interface OverseaPartnerServiceorderGetResponsePostDiscounts {
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠金额
    * @example 100
@@ -2852,12 +2852,12 @@ export interface OverseaPartnerServiceorderGetResponseRiskFund {
    * 风险金名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -2871,7 +2871,7 @@ export interface OverseaPartnerServiceorderGetResponseCollection {
    * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
    * @example "USER_PAID"
    */
-  readonly state: string
+  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
   /**
    * 总收款金额
    * @example 50000
@@ -2912,7 +2912,7 @@ export interface OverseaPartnerServiceorderGetResponseCollectionDetails {
    * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
    * @example "NEWTON"
    */
-  readonly paid_type?: string | undefined
+  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
   /**
    * 收款成功时间
    * @example "2019-11-11T16:24:05+08:00"
@@ -2932,7 +2932,7 @@ export interface OverseaPartnerServiceorderGetResponseCollectionDetailsPromotion
    * 券ID
    * @example "123456"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品优惠-6"
@@ -2943,18 +2943,18 @@ export interface OverseaPartnerServiceorderGetResponseCollectionDetailsPromotion
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "GLOBAL"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
    * @example "CASH"
    */
-  readonly type?: string | undefined
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 活动ID
    * @example "activity_id"
@@ -2989,7 +2989,7 @@ export interface OverseaPartnerServiceorderGetResponseCollectionDetailsPromotion
    * 商品编码
    * @example "M1006"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
@@ -3061,35 +3061,35 @@ const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServiceorde
       query_id: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderGetResponsePostPayments: Schema.Schema<OverseaPartnerServiceorderGetResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
       count: Schema.optional(Schema.Number)
     })
     const OverseaPartnerServiceorderGetResponsePostDiscounts: Schema.Schema<OverseaPartnerServiceorderGetResponsePostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const OverseaPartnerServiceorderGetResponseRiskFund: Schema.Schema<OverseaPartnerServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       quantity: Schema.optional(Schema.Number),
       unit_price: Schema.optional(Schema.Number),
       discount_amount: Schema.optional(Schema.Number),
       goods_remark: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+      amount: Schema.optional(Schema.Number),
       stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
@@ -3100,13 +3100,13 @@ const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServiceorde
     const OverseaPartnerServiceorderGetResponseCollectionDetails: Schema.Schema<OverseaPartnerServiceorderGetResponseCollectionDetails> = Schema.Struct({
       seq: Schema.optional(Schema.Number),
       amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(Schema.String),
+      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
       paid_time: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       promotion_detail: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponseCollectionDetailsPromotionDetail))
     })
     const OverseaPartnerServiceorderGetResponseCollection: Schema.Schema<OverseaPartnerServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
       total_amount: Schema.optional(Schema.Number),
       paying_amount: Schema.optional(Schema.Number),
       paid_amount: Schema.optional(Schema.Number),
@@ -3124,28 +3124,28 @@ const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServiceorde
       end_location: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderGetResponse: Schema.Schema<OverseaPartnerServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
       post_payments: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(OverseaPartnerServiceorderGetResponsePostDiscounts)),
-      risk_fund: OverseaPartnerServiceorderGetResponseRiskFund,
+      risk_fund: Schema.optional(OverseaPartnerServiceorderGetResponseRiskFund),
       total_amount: Schema.optional(Schema.Number),
       need_collection: Schema.optional(Schema.Boolean),
       collection: Schema.optional(OverseaPartnerServiceorderGetResponseCollection),
-      time_range: OverseaPartnerServiceorderGetResponseTimeRange,
+      time_range: Schema.optional(OverseaPartnerServiceorderGetResponseTimeRange),
       location: Schema.optional(OverseaPartnerServiceorderGetResponseLocation),
       attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
-      order_id: Schema.String,
+      order_id: Schema.optional(Schema.String),
       currency: Schema.optional(Schema.String),
       currency_price: Schema.optional(Schema.Number),
       currency_rate_info: Schema.optional(Schema.String)
@@ -3404,22 +3404,22 @@ export interface OverseaPartnerServiceorderPostResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -3429,7 +3429,7 @@ export interface OverseaPartnerServiceorderPostResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 货币类型
    * @example "HKD"
@@ -3439,19 +3439,19 @@ export interface OverseaPartnerServiceorderPostResponse {
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<OverseaPartnerServiceorderPostResponsePostPayments> | undefined
   /** 后付费商户优惠 */
@@ -3476,7 +3476,7 @@ export interface OverseaPartnerServiceorderPostResponse {
    * 微信支付服务订单号
    * @example "0000300001201908301055157220022"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 跳转微信侧数据包
    * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
@@ -3489,7 +3489,7 @@ export interface OverseaPartnerServiceorderPostResponsePostPayments {
    * 付费名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费金额
    * @example 40000
@@ -3512,12 +3512,12 @@ export interface OverseaPartnerServiceorderPostResponsePostDiscounts {
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠数量
    * @example 2
@@ -3530,12 +3530,12 @@ export interface OverseaPartnerServiceorderPostResponseRiskFund {
    * 风险金名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -3548,7 +3548,7 @@ export interface OverseaPartnerServiceorderPostResponseTimeRange {
    * 服务开始时间
    * @example "2019-11-11T16:24:05+08:00"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 服务结束时间
    * @example "2019-11-11T16:24:05+08:00"
@@ -3576,7 +3576,7 @@ export interface OverseaPartnerServiceorderPostResponseLocation {
    * 预计服务结束地点
    * @example "嗨客时尚主题展餐厅"
    */
-  readonly end_location: string
+  readonly end_location?: string | undefined
 }
 
 const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerServiceorderPostBody, OverseaPartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3632,42 +3632,42 @@ const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerServiceord
       attach: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderPostResponsePostPayments: Schema.Schema<OverseaPartnerServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
       count: Schema.optional(Schema.Number)
     })
     const OverseaPartnerServiceorderPostResponsePostDiscounts: Schema.Schema<OverseaPartnerServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       count: Schema.optional(Schema.Number)
     })
     const OverseaPartnerServiceorderPostResponseRiskFund: Schema.Schema<OverseaPartnerServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderPostResponseTimeRange: Schema.Schema<OverseaPartnerServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.String,
+      start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
       start_time_remark: Schema.optional(Schema.String),
       end_time_remark: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderPostResponseLocation: Schema.Schema<OverseaPartnerServiceorderPostResponseLocation> = Schema.Struct({
       start_location: Schema.optional(Schema.String),
-      end_location: Schema.String
+      end_location: Schema.optional(Schema.String)
     })
     const OverseaPartnerServiceorderPostResponse: Schema.Schema<OverseaPartnerServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       currency: Schema.optional(Schema.String),
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
       post_payments: Schema.optional(Schema.Array(OverseaPartnerServiceorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(OverseaPartnerServiceorderPostResponsePostDiscounts)),
       risk_fund: Schema.optional(OverseaPartnerServiceorderPostResponseRiskFund),
@@ -3675,7 +3675,7 @@ const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerServiceord
       location: Schema.optional(OverseaPartnerServiceorderPostResponseLocation),
       attach: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
-      order_id: Schema.String,
+      order_id: Schema.optional(Schema.String),
       package: Schema.optional(Schema.String)
     })
     return {
@@ -4077,7 +4077,7 @@ export interface PartnerPermissionsPostResponse {
    * 预授权token
    * @example "apply_permissions_token"
    */
-  readonly apply_permissions_token: string
+  readonly apply_permissions_token?: string | undefined
 }
 
 const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBody, PartnerPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4096,7 +4096,7 @@ const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBody, Part
       notify_url: Schema.optional(Schema.String)
     })
     const PartnerPermissionsPostResponse: Schema.Schema<PartnerPermissionsPostResponse> = Schema.Struct({
-      apply_permissions_token: Schema.String
+      apply_permissions_token: Schema.optional(Schema.String)
     })
     return {
       body: PartnerPermissionsPostBody,
@@ -4167,7 +4167,7 @@ export interface PartnerPermissionsApplyForScenePostResponse {
    * 授权场景, 与输入中一致
    * @example "TRANSACTION"
    */
-  readonly scene: string
+  readonly scene?: string | undefined
   /**
    * 微信支付交易中授权token
    * @example "transaction_permissions_token"
@@ -4197,7 +4197,7 @@ const partnerPermissionsApplyForScenePost: Endpoint.Endpoint<PartnerPermissionsA
       transaction_scene_info: Schema.optional(PartnerPermissionsApplyForScenePostBodyTransactionSceneInfo)
     })
     const PartnerPermissionsApplyForScenePostResponse: Schema.Schema<PartnerPermissionsApplyForScenePostResponse> = Schema.Struct({
-      scene: Schema.String,
+      scene: Schema.optional(Schema.String),
       transaction_permissions_token: Schema.optional(Schema.String)
     })
     return {
@@ -4295,17 +4295,17 @@ export interface PartnerPermissionsAssessUserRiskLevelPostResponse {
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -4320,7 +4320,7 @@ export interface PartnerPermissionsAssessUserRiskLevelPostResponse {
    * 授权状态
    * @example "UNAVAILABLE"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: string | undefined
   /**
    * 授权通知地址
    * @example "https://www.weixin.com"
@@ -4403,12 +4403,12 @@ const partnerPermissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PartnerPermis
       shopping_info: Schema.optional(PartnerPermissionsAssessUserRiskLevelPostBodyShoppingInfo)
     })
     const PartnerPermissionsAssessUserRiskLevelPostResponse: Schema.Schema<PartnerPermissionsAssessUserRiskLevelPostResponse> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.String,
+      authorization_state: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
       cancel_authorization_time: Schema.optional(Schema.String),
       authorization_success_time: Schema.optional(Schema.String),
@@ -4478,17 +4478,17 @@ export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -4498,12 +4498,12 @@ export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse
    * 授权协议号
    * @example "1275342195190894594"
    */
-  readonly authorization_code: string
+  readonly authorization_code?: string | undefined
   /**
    * 授权状态
    * @example "UNAVAILABLE"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: string | undefined
   /**
    * 授权通知地址
    * @example "https://www.weixin.com"
@@ -4523,7 +4523,7 @@ export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse
    * 子商户号
    * @example "1230000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6787"
@@ -4561,16 +4561,16 @@ const partnerPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint
       sub_mchid: Schema.String
     })
     const PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse: Schema.Schema<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      authorization_code: Schema.String,
-      authorization_state: Schema.String,
+      authorization_code: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
       cancel_authorization_time: Schema.optional(Schema.String),
       authorization_success_time: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       user_risk_level: Schema.optional(Schema.Number),
@@ -4696,17 +4696,17 @@ export interface PartnerPermissionsSearchGetResponse {
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -4721,7 +4721,7 @@ export interface PartnerPermissionsSearchGetResponse {
    * 授权状态
    * @example "UNAVAILABLE"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: string | undefined
   /**
    * 授权通知地址
    * @example "https://www.weixin.com"
@@ -4736,12 +4736,12 @@ export interface PartnerPermissionsSearchGetResponse {
    * 最近一次授权成功时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly authorization_success_time: string
+  readonly authorization_success_time?: string | undefined
   /**
    * 子商户号
    * @example "1230000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6787"
@@ -4780,16 +4780,16 @@ const partnerPermissionsSearchGet: Endpoint.Endpoint<PartnerPermissionsSearchGet
       sub_openid: Schema.optional(Schema.String)
     })
     const PartnerPermissionsSearchGetResponse: Schema.Schema<PartnerPermissionsSearchGetResponse> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.String,
+      authorization_state: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
       cancel_authorization_time: Schema.optional(Schema.String),
-      authorization_success_time: Schema.String,
-      sub_mchid: Schema.String,
+      authorization_success_time: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       user_risk_level: Schema.optional(Schema.Number),
@@ -4920,22 +4920,22 @@ export interface PartnerServiceAccountApplicationsPostResponse {
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000104"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6787"
@@ -4945,7 +4945,7 @@ export interface PartnerServiceAccountApplicationsPostResponse {
    * 申请单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_apply_no: string
+  readonly out_apply_no?: string | undefined
   /**
    * 绑定结果回调通知地址
    * @example "https://api.test.com"
@@ -4955,7 +4955,7 @@ export interface PartnerServiceAccountApplicationsPostResponse {
    * 受理状态
    * @example "APPROVED"
    */
-  readonly apply_state: string
+  readonly apply_state?: string | undefined
   /**
    * 拒绝原因
    * @example "账户异常，绑定失败"
@@ -4979,14 +4979,14 @@ const partnerServiceAccountApplicationsPost: Endpoint.Endpoint<PartnerServiceAcc
       result_notify_url: Schema.optional(Schema.String)
     })
     const PartnerServiceAccountApplicationsPostResponse: Schema.Schema<PartnerServiceAccountApplicationsPostResponse> = Schema.Struct({
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_apply_no: Schema.String,
+      out_apply_no: Schema.optional(Schema.String),
       result_notify_url: Schema.optional(Schema.String),
-      apply_state: Schema.String,
+      apply_state: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String)
     })
     return {
@@ -5023,22 +5023,22 @@ export interface PartnerServiceAccountApplicationsOutApplyNoGetResponse {
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000104"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6787"
@@ -5048,7 +5048,7 @@ export interface PartnerServiceAccountApplicationsOutApplyNoGetResponse {
    * 申请单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_apply_no: string
+  readonly out_apply_no?: string | undefined
   /**
    * 绑定结果回调通知地址
    * @example "https://api.test.com"
@@ -5058,7 +5058,7 @@ export interface PartnerServiceAccountApplicationsOutApplyNoGetResponse {
    * 受理状态
    * @example "APPROVED"
    */
-  readonly apply_state: string
+  readonly apply_state?: string | undefined
   /**
    * 拒绝原因
    * @example "账户异常，绑定失败"
@@ -5077,14 +5077,14 @@ const partnerServiceAccountApplicationsOutApplyNoGet: Endpoint.Endpoint<PartnerS
       out_apply_no: Schema.NonEmptyString
     })
     const PartnerServiceAccountApplicationsOutApplyNoGetResponse: Schema.Schema<PartnerServiceAccountApplicationsOutApplyNoGetResponse> = Schema.Struct({
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      sub_mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_apply_no: Schema.String,
+      out_apply_no: Schema.optional(Schema.String),
       result_notify_url: Schema.optional(Schema.String),
-      apply_state: Schema.String,
+      apply_state: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String)
     })
     return {
@@ -5133,22 +5133,22 @@ export interface PartnerServiceorderGetResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -5163,19 +5163,19 @@ export interface PartnerServiceorderGetResponse {
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PartnerServiceorderGetResponsePostPayments> | undefined
   /** 后付费商户优惠 */
@@ -5227,7 +5227,7 @@ export interface PartnerServiceorderGetResponsePostPayments {
    * 付费名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费说明
    * @example "就餐人均100元"
@@ -5250,12 +5250,12 @@ export interface PartnerServiceorderGetResponsePostDiscounts {
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠金额
    * @example 100
@@ -5273,12 +5273,12 @@ export interface PartnerServiceorderGetResponseRiskFund {
    * 风险金名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -5292,7 +5292,7 @@ export interface PartnerServiceorderGetResponseCollection {
    * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
    * @example "USER_PAID"
    */
-  readonly state: string
+  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
   /**
    * 总收款金额
    * @example 50000
@@ -5333,7 +5333,7 @@ export interface PartnerServiceorderGetResponseCollectionDetails {
    * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
    * @example "NEWTON"
    */
-  readonly paid_type?: string | undefined
+  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
   /**
    * 收款成功时间
    * @example "20091225091210"
@@ -5353,7 +5353,7 @@ export interface PartnerServiceorderGetResponseCollectionDetailsPromotionDetail 
    * 券ID
    * @example "123456"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品优惠-6"
@@ -5364,18 +5364,18 @@ export interface PartnerServiceorderGetResponseCollectionDetailsPromotionDetail 
    * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
    * @example "GLOBAL"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
    * @example "CASH"
    */
-  readonly type?: string | undefined
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 活动ID
    * @example "activity_id"
@@ -5410,7 +5410,7 @@ export interface PartnerServiceorderGetResponseCollectionDetailsPromotionDetailG
    * 商品编码
    * @example "M1006"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
@@ -5482,35 +5482,35 @@ const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQuery, Par
       query_id: Schema.optional(Schema.String)
     })
     const PartnerServiceorderGetResponsePostPayments: Schema.Schema<PartnerServiceorderGetResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const PartnerServiceorderGetResponsePostDiscounts: Schema.Schema<PartnerServiceorderGetResponsePostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const PartnerServiceorderGetResponseRiskFund: Schema.Schema<PartnerServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const PartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<PartnerServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       quantity: Schema.optional(Schema.Number),
       unit_price: Schema.optional(Schema.Number),
       discount_amount: Schema.optional(Schema.Number),
       goods_remark: Schema.optional(Schema.String)
     })
     const PartnerServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<PartnerServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      scope: Schema.optional(OpenEnum("SINGLE", "GLOBAL")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+      amount: Schema.optional(Schema.Number),
       stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
@@ -5521,13 +5521,13 @@ const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQuery, Par
     const PartnerServiceorderGetResponseCollectionDetails: Schema.Schema<PartnerServiceorderGetResponseCollectionDetails> = Schema.Struct({
       seq: Schema.optional(Schema.Number),
       amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(Schema.String),
+      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
       paid_time: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       promotion_detail: Schema.optional(Schema.Array(PartnerServiceorderGetResponseCollectionDetailsPromotionDetail))
     })
     const PartnerServiceorderGetResponseCollection: Schema.Schema<PartnerServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
       total_amount: Schema.optional(Schema.Number),
       paying_amount: Schema.optional(Schema.Number),
       paid_amount: Schema.optional(Schema.Number),
@@ -5545,15 +5545,15 @@ const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQuery, Par
       end_location: Schema.optional(Schema.String)
     })
     const PartnerServiceorderGetResponse: Schema.Schema<PartnerServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
       post_payments: Schema.optional(Schema.Array(PartnerServiceorderGetResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(PartnerServiceorderGetResponsePostDiscounts)),
       risk_fund: Schema.optional(PartnerServiceorderGetResponseRiskFund),
@@ -5834,22 +5834,22 @@ export interface PartnerServiceorderPostResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxd678efh567hg6999"
@@ -5859,24 +5859,24 @@ export interface PartnerServiceorderPostResponse {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<PartnerServiceorderPostResponsePostPayments> | undefined
   /** 商户优惠 */
@@ -5901,7 +5901,7 @@ export interface PartnerServiceorderPostResponse {
    * 微信支付服务订单号
    * @example "0000300001201908301055157220022"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 跳转微信侧数据包
    * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
@@ -5914,7 +5914,7 @@ export interface PartnerServiceorderPostResponsePostPayments {
    * 付费项目名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费说明
    * @example "就餐人均100元"
@@ -5937,12 +5937,12 @@ export interface PartnerServiceorderPostResponsePostDiscounts {
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 优惠金额
    * @example 100
@@ -5961,12 +5961,12 @@ export interface PartnerServiceorderPostResponseRiskFund {
    * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -5979,7 +5979,7 @@ export interface PartnerServiceorderPostResponseTimeRange {
    * 服务开始时间
    * @example "20091225091010"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 服务开始时间备注
    * @example "开始租借时间"
@@ -6007,7 +6007,7 @@ export interface PartnerServiceorderPostResponseLocation {
    * 预计服务结束地点
    * @example "嗨客时尚主题展餐厅"
    */
-  readonly end_location: string
+  readonly end_location?: string | undefined
 }
 
 const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostBody, PartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6068,42 +6068,42 @@ const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostBody, Pa
       device: Schema.optional(PartnerServiceorderPostBodyDevice)
     })
     const PartnerServiceorderPostResponsePostPayments: Schema.Schema<PartnerServiceorderPostResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const PartnerServiceorderPostResponsePostDiscounts: Schema.Schema<PartnerServiceorderPostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.String,
-      description: Schema.String,
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const PartnerServiceorderPostResponseRiskFund: Schema.Schema<PartnerServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const PartnerServiceorderPostResponseTimeRange: Schema.Schema<PartnerServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.String,
+      start_time: Schema.optional(Schema.String),
       start_time_remark: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
       end_time_remark: Schema.optional(Schema.String)
     })
     const PartnerServiceorderPostResponseLocation: Schema.Schema<PartnerServiceorderPostResponseLocation> = Schema.Struct({
       start_location: Schema.optional(Schema.String),
-      end_location: Schema.String
+      end_location: Schema.optional(Schema.String)
     })
     const PartnerServiceorderPostResponse: Schema.Schema<PartnerServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
       post_payments: Schema.optional(Schema.Array(PartnerServiceorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(PartnerServiceorderPostResponsePostDiscounts)),
       risk_fund: Schema.optional(PartnerServiceorderPostResponseRiskFund),
@@ -6111,7 +6111,7 @@ const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostBody, Pa
       location: Schema.optional(PartnerServiceorderPostResponseLocation),
       attach: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
-      order_id: Schema.String,
+      order_id: Schema.optional(Schema.String),
       package: Schema.optional(Schema.String)
     })
     return {
@@ -7366,22 +7366,22 @@ export interface PartnerServicepayondeliveryorderPostResponse {
    * 商户订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户公众号ID
    * @example "wxd678efh567hg6999"
@@ -7391,17 +7391,17 @@ export interface PartnerServicepayondeliveryorderPostResponse {
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "MCH_COMPLETE"
@@ -7492,12 +7492,12 @@ export interface PartnerServicepayondeliveryorderPostResponseRiskFund {
    * 风险名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -7548,9 +7548,9 @@ export interface PartnerServicepayondeliveryorderPostResponseShoppingInfo {
    */
   readonly real_merchant_appid?: string | undefined
   /** 单详跳转链接 */
-  readonly jump_link: PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink
+  readonly jump_link?: PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink | undefined
   /** 商品列表 */
-  readonly goods: ReadonlyArray<PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods>
+  readonly goods?: ReadonlyArray<PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods> | undefined
 }
 
 export interface PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink {
@@ -7558,7 +7558,7 @@ export interface PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLin
    * 跳转链接类型
    * @example "JUMP_LINK_MINI_PROGRAM"
    */
-  readonly jump_link_type: string
+  readonly jump_link_type?: string | undefined
   /**
    * 小程序跳转AppID
    * @example "wxd678efh567hg6787"
@@ -7576,22 +7576,22 @@ export interface PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods {
    * 商品名称
    * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 商品图片链接
    * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
    */
-  readonly picture: string
+  readonly picture?: string | undefined
   /**
    * 商品单价金额
    * @example 550
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /** 商品品类ID */
   readonly category_id?: ReadonlyArray<string> | undefined
 }
@@ -7680,8 +7680,8 @@ const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServicepayo
       count: Schema.optional(Schema.Number)
     })
     const PartnerServicepayondeliveryorderPostResponseRiskFund: Schema.Schema<PartnerServicepayondeliveryorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const PartnerServicepayondeliveryorderPostResponseTimeRange: Schema.Schema<PartnerServicepayondeliveryorderPostResponseTimeRange> = Schema.Struct({
@@ -7695,31 +7695,31 @@ const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServicepayo
       end_location: Schema.optional(Schema.String)
     })
     const PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink: Schema.Schema<PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.String,
+      jump_link_type: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
       path: Schema.optional(Schema.String)
     })
     const PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods: Schema.Schema<PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods> = Schema.Struct({
-      name: Schema.String,
-      picture: Schema.String,
-      amount: Schema.Number,
-      count: Schema.Number,
+      name: Schema.optional(Schema.String),
+      picture: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
       category_id: Schema.optional(Schema.Array(Schema.String))
     })
     const PartnerServicepayondeliveryorderPostResponseShoppingInfo: Schema.Schema<PartnerServicepayondeliveryorderPostResponseShoppingInfo> = Schema.Struct({
       real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink,
-      goods: Schema.Array(PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods)
+      jump_link: Schema.optional(PartnerServicepayondeliveryorderPostResponseShoppingInfoJumpLink),
+      goods: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods))
     })
     const PartnerServicepayondeliveryorderPostResponse: Schema.Schema<PartnerServicepayondeliveryorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(PartnerServicepayondeliveryorderPostResponsePostDiscounts)),
@@ -7822,22 +7822,22 @@ export interface PartnerServicequotasServiceIdServiceIdGetResponse {
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户商户号
    * @example "1230000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户的公众号ID
    * @example "wxd678efh567hg6787"
@@ -7847,9 +7847,9 @@ export interface PartnerServicequotasServiceIdServiceIdGetResponse {
    * 分层版本
    * @example 1
    */
-  readonly risk_level_version: number
+  readonly risk_level_version?: number | undefined
   /** 先享金额列表 */
-  readonly quotas: ReadonlyArray<PartnerServicequotasServiceIdServiceIdGetResponseQuotas>
+  readonly quotas?: ReadonlyArray<PartnerServicequotasServiceIdServiceIdGetResponseQuotas> | undefined
 }
 
 export interface PartnerServicequotasServiceIdServiceIdGetResponseQuotas {
@@ -7857,12 +7857,12 @@ export interface PartnerServicequotasServiceIdServiceIdGetResponseQuotas {
    * 用户分层
    * @example 1
    */
-  readonly risk_level: number
+  readonly risk_level?: number | undefined
   /**
    * 建议先享金额
    * @example 1000
    */
-  readonly suggested_quota: number
+  readonly suggested_quota?: number | undefined
 }
 
 const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<PartnerServicequotasServiceIdServiceIdGetRequest, PartnerServicequotasServiceIdServiceIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7882,17 +7882,17 @@ const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<PartnerServic
       risk_level_version: Schema.Number
     })
     const PartnerServicequotasServiceIdServiceIdGetResponseQuotas: Schema.Schema<PartnerServicequotasServiceIdServiceIdGetResponseQuotas> = Schema.Struct({
-      risk_level: Schema.Number,
-      suggested_quota: Schema.Number
+      risk_level: Schema.optional(Schema.Number),
+      suggested_quota: Schema.optional(Schema.Number)
     })
     const PartnerServicequotasServiceIdServiceIdGetResponse: Schema.Schema<PartnerServicequotasServiceIdServiceIdGetResponse> = Schema.Struct({
-      service_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      risk_level_version: Schema.Number,
-      quotas: Schema.Array(PartnerServicequotasServiceIdServiceIdGetResponseQuotas)
+      risk_level_version: Schema.optional(Schema.Number),
+      quotas: Schema.optional(Schema.Array(PartnerServicequotasServiceIdServiceIdGetResponseQuotas))
     })
     return {
       params: PartnerServicequotasServiceIdServiceIdGetParams,
@@ -7944,7 +7944,7 @@ export interface PayafterOrdersGetResponse {
    */
   readonly service_id?: string | undefined
   /** Documented values: `CREATED`, `USER_ACCEPTED`, `FINISHED`, `USER_PAID`, `REVOKED`, `EXPIRED` (decoded as any string: more may come). */
-  readonly state?: string | undefined
+  readonly state?: "CREATED" | "USER_ACCEPTED" | "FINISHED" | "USER_PAID" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 标识用户订单使用情况
    * Documented values: `1`, `2` (decoded as any number: more may come).
@@ -7988,7 +7988,7 @@ export interface PayafterOrdersGetResponse {
    * 支付方式
    * Documented values: `MchChannelPayType` (decoded as any string: more may come).
    */
-  readonly pay_type?: string | undefined
+  readonly pay_type?: "MchChannelPayType" | (string & {}) | undefined
 }
 
 export interface PayafterOrdersGetResponseFees {
@@ -8046,7 +8046,7 @@ const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, PayafterOrder
       mchid: Schema.optional(Schema.String),
       out_order_no: Schema.optional(Schema.String),
       service_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "USER_ACCEPTED", "FINISHED", "USER_PAID", "REVOKED", "EXPIRED")),
       finish_type: Schema.optional(Schema.Number),
       service_start_time: Schema.optional(Schema.String),
       service_end_time: Schema.optional(Schema.String),
@@ -8065,7 +8065,7 @@ const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, PayafterOrder
       attach: Schema.optional(Schema.String),
       finish_ticket: Schema.optional(Schema.String),
       finish_transaction_id: Schema.optional(Schema.String),
-      pay_type: Schema.optional(Schema.String)
+      pay_type: Schema.optional(OpenEnum("MchChannelPayType"))
     })
     return {
       query: PayafterOrdersGetQuery,
@@ -8287,27 +8287,27 @@ export interface PayafterOrdersOutOrderNoCancelPostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "2304203423948239423"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const payafterOrdersOutOrderNoCancelPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCancelPostRequest, PayafterOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8326,11 +8326,11 @@ const payafterOrdersOutOrderNoCancelPost: Endpoint.Endpoint<PayafterOrdersOutOrd
       reason: Schema.String
     })
     const PayafterOrdersOutOrderNoCancelPostResponse: Schema.Schema<PayafterOrdersOutOrderNoCancelPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: PayafterOrdersOutOrderNoCancelPostParams,
@@ -8422,27 +8422,27 @@ export interface PayafterOrdersOutOrderNoCompletePostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "2304203423948239423"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCompletePostRequest, PayafterOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8481,11 +8481,11 @@ const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrdersOutO
       profit_sharing: Schema.optional(Schema.Boolean)
     })
     const PayafterOrdersOutOrderNoCompletePostResponse: Schema.Schema<PayafterOrdersOutOrderNoCompletePostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: PayafterOrdersOutOrderNoCompletePostParams,
@@ -8543,22 +8543,22 @@ export interface PayafterOrdersOutOrderNoSyncPostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "2304203423948239423"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoSyncPostRequest, PayafterOrdersOutOrderNoSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8581,10 +8581,10 @@ const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersOutOrder
       detail: Schema.optional(PayafterOrdersOutOrderNoSyncPostBodyDetail)
     })
     const PayafterOrdersOutOrderNoSyncPostResponse: Schema.Schema<PayafterOrdersOutOrderNoSyncPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      order_id: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: PayafterOrdersOutOrderNoSyncPostParams,
@@ -8631,7 +8631,7 @@ export interface PermissionsPostResponse {
    * 预授权token
    * @example "apply_permissions_token"
    */
-  readonly apply_permissions_token: string
+  readonly apply_permissions_token?: string | undefined
 }
 
 const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, PermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8648,7 +8648,7 @@ const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, PermissionsPostRes
       notify_url: Schema.optional(Schema.String)
     })
     const PermissionsPostResponse: Schema.Schema<PermissionsPostResponse> = Schema.Struct({
-      apply_permissions_token: Schema.String
+      apply_permissions_token: Schema.optional(Schema.String)
     })
     return {
       body: PermissionsPostBody,
@@ -8721,17 +8721,17 @@ export interface PermissionsAssessUserRiskLevelPostResponse {
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -8746,7 +8746,7 @@ export interface PermissionsAssessUserRiskLevelPostResponse {
    * 授权状态
    * @example "UNAVAILABLE"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: string | undefined
   /**
    * 授权通知地址
    * @example "https://www.weixin.com"
@@ -8824,12 +8824,12 @@ const permissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PermissionsAssessUse
       shopping_info: Schema.optional(PermissionsAssessUserRiskLevelPostBodyShoppingInfo)
     })
     const PermissionsAssessUserRiskLevelPostResponse: Schema.Schema<PermissionsAssessUserRiskLevelPostResponse> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.String,
+      authorization_state: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
       cancel_authorization_time: Schema.optional(Schema.String),
       authorization_success_time: Schema.optional(Schema.String),
@@ -8893,17 +8893,17 @@ export interface PermissionsAuthorizationCodeAuthorizationCodeGetResponse {
    * 服务id
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 公众号id
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -8913,12 +8913,12 @@ export interface PermissionsAuthorizationCodeAuthorizationCodeGetResponse {
    * 授权协议号
    * @example "1275342195190894594"
    */
-  readonly authorization_code: string
+  readonly authorization_code?: string | undefined
   /**
    * 授权状态
    * Documented values: `UNAVAILABLE`, `AVAILABLE`, `UNBINDUSER` (decoded as any string: more may come).
    */
-  readonly authorization_state: string
+  readonly authorization_state?: "UNAVAILABLE" | "AVAILABLE" | "UNBINDUSER" | (string & {}) | undefined
   /**
    * 授权通知地址
    * @example "https://www.weixin.com"
@@ -8960,12 +8960,12 @@ const permissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<Permis
       service_id: Schema.String
     })
     const PermissionsAuthorizationCodeAuthorizationCodeGetResponse: Schema.Schema<PermissionsAuthorizationCodeAuthorizationCodeGetResponse> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      authorization_code: Schema.String,
-      authorization_state: Schema.String,
+      authorization_code: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE", "UNBINDUSER")),
       notify_url: Schema.optional(Schema.String),
       cancel_authorization_time: Schema.optional(Schema.String),
       authorization_success_time: Schema.optional(Schema.String),
@@ -9074,17 +9074,17 @@ export interface PermissionsOpenidOpenidGetResponse {
    * 服务id
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 公众号id
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -9099,7 +9099,7 @@ export interface PermissionsOpenidOpenidGetResponse {
    * 授权状态
    * Documented values: `UNAVAILABLE`, `AVAILABLE`, `UNBINDUSER` (decoded as any string: more may come).
    */
-  readonly authorization_state: string
+  readonly authorization_state?: "UNAVAILABLE" | "AVAILABLE" | "UNBINDUSER" | (string & {}) | undefined
   /**
    * 最近一次解除授权时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -9137,12 +9137,12 @@ const permissionsOpenidOpenidGet: Endpoint.Endpoint<PermissionsOpenidOpenidGetRe
       appid: Schema.String
     })
     const PermissionsOpenidOpenidGetResponse: Schema.Schema<PermissionsOpenidOpenidGetResponse> = Schema.Struct({
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       authorization_code: Schema.optional(Schema.String),
-      authorization_state: Schema.String,
+      authorization_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE", "UNBINDUSER")),
       cancel_authorization_time: Schema.optional(Schema.String),
       authorization_success_time: Schema.optional(Schema.String),
       user_risk_level: Schema.optional(Schema.Number),
@@ -9309,27 +9309,27 @@ export interface PlanPartnerPayscorePlansPostResponse {
    * 支付分计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxd678efh567hg6787"
@@ -9339,37 +9339,37 @@ export interface PlanPartnerPayscorePlansPostResponse {
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_no: string
+  readonly merchant_plan_no?: string | undefined
   /**
    * 支付分计划名称
    * @example "瑜伽课20节"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 支付分计划有效期(单位天)
    * @example 10
    */
-  readonly plan_duration: number
+  readonly plan_duration?: number | undefined
   /**
    * 支付分计划状态
    * @example "NORMAL"
    */
-  readonly plan_state: string
+  readonly plan_state?: string | undefined
   /**
    * 支付分计划原总金额(单位分)
    * @example 15000
    */
-  readonly total_original_price: number
+  readonly total_original_price?: number | undefined
   /**
    * 支付分计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 支付分计划实际扣费总金额(单位分)
    * @example 140000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<PlanPartnerPayscorePlansPostResponsePlanDetailList> | undefined
   /**
@@ -9389,17 +9389,17 @@ export interface PlanPartnerPayscorePlansPostResponsePlanDetailList {
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细名称
    * @example "第8节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细原支付金额(单位分)
    * @example 15000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享受九折优惠"
@@ -9409,7 +9409,7 @@ export interface PlanPartnerPayscorePlansPostResponsePlanDetailList {
    * 计划明细实际支付金额(单位分)
    * @example 14000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
 }
 
 const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscorePlansPostBody, PlanPartnerPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9439,26 +9439,26 @@ const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscorePlansPo
       merchant_plan_no: Schema.String
     })
     const PlanPartnerPayscorePlansPostResponsePlanDetailList: Schema.Schema<PlanPartnerPayscorePlansPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      plan_detail_name: Schema.String,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      plan_detail_name: Schema.optional(Schema.String),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number
+      actual_price: Schema.optional(Schema.Number)
     })
     const PlanPartnerPayscorePlansPostResponse: Schema.Schema<PlanPartnerPayscorePlansPostResponse> = Schema.Struct({
-      plan_id: Schema.String,
-      service_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
+      plan_id: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.String,
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      plan_state: Schema.String,
-      total_original_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      merchant_plan_no: Schema.optional(Schema.String),
+      plan_name: Schema.optional(Schema.String),
+      plan_duration: Schema.optional(Schema.Number),
+      plan_state: Schema.optional(Schema.String),
+      total_original_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       plan_detail_list: Schema.optional(Schema.Array(PlanPartnerPayscorePlansPostResponsePlanDetailList)),
       stop_mchid: Schema.optional(Schema.String),
       stop_time: Schema.optional(Schema.String)
@@ -9523,27 +9523,27 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse
    * 支付分计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxd678efh567hg6787"
@@ -9553,37 +9553,37 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_no: string
+  readonly merchant_plan_no?: string | undefined
   /**
    * 支付分计划名称
    * @example "瑜伽课20节"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 支付分计划有效期(单位天)
    * @example 10
    */
-  readonly plan_duration: number
+  readonly plan_duration?: number | undefined
   /**
    * 支付分计划状态
    * @example "NORMAL"
    */
-  readonly plan_state: string
+  readonly plan_state?: string | undefined
   /**
    * 支付分计划原总金额(单位分)
    * @example 15000
    */
-  readonly total_original_price: number
+  readonly total_original_price?: number | undefined
   /**
    * 支付分计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 支付分计划实际扣费总金额(单位分)
    * @example 140000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> | undefined
   /**
@@ -9603,17 +9603,17 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细名称
    * @example "第8节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细原支付金额(单位分)
    * @example 15000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享受九折优惠"
@@ -9623,7 +9623,7 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse
    * 计划明细实际支付金额(单位分)
    * @example 14000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
 }
 
 const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9640,26 +9640,26 @@ const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint
       sub_mchid: Schema.String
     })
     const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      plan_detail_name: Schema.String,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      plan_detail_name: Schema.optional(Schema.String),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number
+      actual_price: Schema.optional(Schema.Number)
     })
     const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse> = Schema.Struct({
-      plan_id: Schema.String,
-      service_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
+      plan_id: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.String,
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      plan_state: Schema.String,
-      total_original_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      merchant_plan_no: Schema.optional(Schema.String),
+      plan_name: Schema.optional(Schema.String),
+      plan_duration: Schema.optional(Schema.Number),
+      plan_state: Schema.optional(Schema.String),
+      total_original_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       plan_detail_list: Schema.optional(Schema.Array(PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList)),
       stop_mchid: Schema.optional(Schema.String),
       stop_time: Schema.optional(Schema.String)
@@ -9725,27 +9725,27 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRes
    * 支付分计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxd678efh567hg6787"
@@ -9755,37 +9755,37 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRes
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_no: string
+  readonly merchant_plan_no?: string | undefined
   /**
    * 支付分计划名称
    * @example "瑜伽课20节"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 支付分计划有效期(单位天)
    * @example 10
    */
-  readonly plan_duration: number
+  readonly plan_duration?: number | undefined
   /**
    * 支付分计划状态
    * @example "NORMAL"
    */
-  readonly plan_state: string
+  readonly plan_state?: string | undefined
   /**
    * 支付分计划原总金额(单位分)
    * @example 15000
    */
-  readonly total_original_price: number
+  readonly total_original_price?: number | undefined
   /**
    * 支付分计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 支付分计划实际扣费总金额(单位分)
    * @example 140000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> | undefined
   /**
@@ -9805,17 +9805,17 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRes
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细名称
    * @example "第8节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细原支付金额(单位分)
    * @example 15000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享受九折优惠"
@@ -9825,7 +9825,7 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRes
    * 计划明细实际支付金额(单位分)
    * @example 14000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
 }
 
 const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9842,26 +9842,26 @@ const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.End
       sub_mchid: Schema.String
     })
     const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      plan_detail_name: Schema.String,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      plan_detail_name: Schema.optional(Schema.String),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number
+      actual_price: Schema.optional(Schema.Number)
     })
     const PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse: Schema.Schema<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse> = Schema.Struct({
-      plan_id: Schema.String,
-      service_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
+      plan_id: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      merchant_plan_no: Schema.String,
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      plan_state: Schema.String,
-      total_original_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      merchant_plan_no: Schema.optional(Schema.String),
+      plan_name: Schema.optional(Schema.String),
+      plan_duration: Schema.optional(Schema.Number),
+      plan_state: Schema.optional(Schema.String),
+      total_original_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       plan_detail_list: Schema.optional(Schema.Array(PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList)),
       stop_mchid: Schema.optional(Schema.String),
       stop_time: Schema.optional(Schema.String)
@@ -9976,57 +9976,57 @@ export interface PlanPayscorePlansPostResponse {
    * 支付分计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_no: string
+  readonly merchant_plan_no?: string | undefined
   /**
    * 支付分计划名称
    * @example "瑜伽课20节"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 支付分计划有效期(单位天)
    * @example 10
    */
-  readonly plan_duration: number
+  readonly plan_duration?: number | undefined
   /**
    * 支付分计划状态
    * @example "NORMAL"
    */
-  readonly plan_state: string
+  readonly plan_state?: string | undefined
   /**
    * 支付分计划原总金额(单位分)
    * @example 15000
    */
-  readonly total_original_price: number
+  readonly total_original_price?: number | undefined
   /**
    * 支付分计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 支付分计划实际扣费总金额(单位分)
    * @example 140000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<PlanPayscorePlansPostResponsePlanDetailList> | undefined
   /**
@@ -10046,17 +10046,17 @@ export interface PlanPayscorePlansPostResponsePlanDetailList {
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细名称
    * @example "第8节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细原支付金额(单位分)
    * @example 15000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享受九折优惠"
@@ -10066,7 +10066,7 @@ export interface PlanPayscorePlansPostResponsePlanDetailList {
    * 计划明细实际支付金额(单位分)
    * @example 14000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
 }
 
 const planPayscorePlansPost: Endpoint.Endpoint<PlanPayscorePlansPostBody, PlanPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10094,24 +10094,24 @@ const planPayscorePlansPost: Endpoint.Endpoint<PlanPayscorePlansPostBody, PlanPa
       merchant_plan_no: Schema.String
     })
     const PlanPayscorePlansPostResponsePlanDetailList: Schema.Schema<PlanPayscorePlansPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      plan_detail_name: Schema.String,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      plan_detail_name: Schema.optional(Schema.String),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number
+      actual_price: Schema.optional(Schema.Number)
     })
     const PlanPayscorePlansPostResponse: Schema.Schema<PlanPayscorePlansPostResponse> = Schema.Struct({
-      plan_id: Schema.String,
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      merchant_plan_no: Schema.String,
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      plan_state: Schema.String,
-      total_original_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_id: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      merchant_plan_no: Schema.optional(Schema.String),
+      plan_name: Schema.optional(Schema.String),
+      plan_duration: Schema.optional(Schema.Number),
+      plan_state: Schema.optional(Schema.String),
+      total_original_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       plan_detail_list: Schema.optional(Schema.Array(PlanPayscorePlansPostResponsePlanDetailList)),
       stop_mchid: Schema.optional(Schema.String),
       stop_time: Schema.optional(Schema.String)
@@ -10163,57 +10163,57 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse {
    * 支付分计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_no: string
+  readonly merchant_plan_no?: string | undefined
   /**
    * 支付分计划名称
    * @example "瑜伽课20节"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 支付分计划有效期(单位天)
    * @example 10
    */
-  readonly plan_duration: number
+  readonly plan_duration?: number | undefined
   /**
    * 支付分计划状态
    * @example "NORMAL"
    */
-  readonly plan_state: string
+  readonly plan_state?: string | undefined
   /**
    * 支付分计划原总金额(单位分)
    * @example 15000
    */
-  readonly total_original_price: number
+  readonly total_original_price?: number | undefined
   /**
    * 支付分计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 支付分计划实际扣费总金额(单位分)
    * @example 140000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> | undefined
   /**
@@ -10233,17 +10233,17 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDet
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细名称
    * @example "第8节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细原支付金额(单位分)
    * @example 15000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享受九折优惠"
@@ -10253,7 +10253,7 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDet
    * 计划明细实际支付金额(单位分)
    * @example 14000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
 }
 
 const planPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10267,24 +10267,24 @@ const planPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPa
       merchant_plan_no: Schema.NonEmptyString
     })
     const PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      plan_detail_name: Schema.String,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      plan_detail_name: Schema.optional(Schema.String),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number
+      actual_price: Schema.optional(Schema.Number)
     })
     const PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse> = Schema.Struct({
-      plan_id: Schema.String,
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      merchant_plan_no: Schema.String,
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      plan_state: Schema.String,
-      total_original_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_id: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      merchant_plan_no: Schema.optional(Schema.String),
+      plan_name: Schema.optional(Schema.String),
+      plan_duration: Schema.optional(Schema.Number),
+      plan_state: Schema.optional(Schema.String),
+      total_original_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       plan_detail_list: Schema.optional(Schema.Array(PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDetailList)),
       stop_mchid: Schema.optional(Schema.String),
       stop_time: Schema.optional(Schema.String)
@@ -10336,57 +10336,57 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse {
    * 支付分计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户侧计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_no: string
+  readonly merchant_plan_no?: string | undefined
   /**
    * 支付分计划名称
    * @example "瑜伽课20节"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 支付分计划有效期(单位天)
    * @example 10
    */
-  readonly plan_duration: number
+  readonly plan_duration?: number | undefined
   /**
    * 支付分计划状态
    * @example "NORMAL"
    */
-  readonly plan_state: string
+  readonly plan_state?: string | undefined
   /**
    * 支付分计划原总金额(单位分)
    * @example 15000
    */
-  readonly total_original_price: number
+  readonly total_original_price?: number | undefined
   /**
    * 支付分计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 支付分计划实际扣费总金额(单位分)
    * @example 140000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 支付分计划明细列表 */
   readonly plan_detail_list?: ReadonlyArray<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> | undefined
   /**
@@ -10406,17 +10406,17 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePl
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细名称
    * @example "第8节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细原支付金额(单位分)
    * @example 15000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享受九折优惠"
@@ -10426,7 +10426,7 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePl
    * 计划明细实际支付金额(单位分)
    * @example 14000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
 }
 
 const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10440,24 +10440,24 @@ const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<P
       merchant_plan_no: Schema.NonEmptyString
     })
     const PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      plan_detail_name: Schema.String,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      plan_detail_name: Schema.optional(Schema.String),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number
+      actual_price: Schema.optional(Schema.Number)
     })
     const PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse: Schema.Schema<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse> = Schema.Struct({
-      plan_id: Schema.String,
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      merchant_plan_no: Schema.String,
-      plan_name: Schema.String,
-      plan_duration: Schema.Number,
-      plan_state: Schema.String,
-      total_original_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_id: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      merchant_plan_no: Schema.optional(Schema.String),
+      plan_name: Schema.optional(Schema.String),
+      plan_duration: Schema.optional(Schema.Number),
+      plan_state: Schema.optional(Schema.String),
+      total_original_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       plan_detail_list: Schema.optional(Schema.Array(PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePlanDetailList)),
       stop_mchid: Schema.optional(Schema.String),
       stop_time: Schema.optional(Schema.String)
@@ -10521,39 +10521,39 @@ export interface ServiceorderGetResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<ServiceorderGetResponsePostPayments> | undefined
   /** 商户优惠 */
@@ -10585,7 +10585,7 @@ export interface ServiceorderGetResponse {
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly notify_url: string
+  readonly notify_url?: string | undefined
   /**
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -10650,12 +10650,12 @@ export interface ServiceorderGetResponseRiskFund {
    * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -10669,7 +10669,7 @@ export interface ServiceorderGetResponseCollection {
    * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
    * @example "USER_PAID"
    */
-  readonly state: string
+  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
   /**
    * 总收款金额
    * @example 50000
@@ -10710,7 +10710,7 @@ export interface ServiceorderGetResponseCollectionDetails {
    * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
    * @example "NEWTON"
    */
-  readonly paid_type?: string | undefined
+  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
   /**
    * 收款成功时间
    * @example "20091225091210"
@@ -10730,7 +10730,7 @@ export interface ServiceorderGetResponseCollectionDetailsPromotionDetail {
    * 券ID
    * @example "123456"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品优惠-6"
@@ -10741,18 +10741,18 @@ export interface ServiceorderGetResponseCollectionDetailsPromotionDetail {
    * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
    * @example "GLOBAL"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
    * @example "CASH"
    */
-  readonly type?: string | undefined
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 活动ID
    * @example "activity_id"
@@ -10787,7 +10787,7 @@ export interface ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDet
    * 商品编码
    * @example "M1006"
    */
-  readonly goods_id: string
+  readonly goods_id?: string | undefined
   /**
    * 商品数量
    * @example 1
@@ -10872,23 +10872,23 @@ const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetRe
       count: Schema.optional(Schema.Number)
     })
     const ServiceorderGetResponseRiskFund: Schema.Schema<ServiceorderGetResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail: Schema.Schema<ServiceorderGetResponseCollectionDetailsPromotionDetailGoodsDetail> = Schema.Struct({
-      goods_id: Schema.String,
+      goods_id: Schema.optional(Schema.String),
       quantity: Schema.optional(Schema.Number),
       unit_price: Schema.optional(Schema.Number),
       discount_amount: Schema.optional(Schema.Number),
       goods_remark: Schema.optional(Schema.String)
     })
     const ServiceorderGetResponseCollectionDetailsPromotionDetail: Schema.Schema<ServiceorderGetResponseCollectionDetailsPromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      scope: Schema.optional(OpenEnum("SINGLE", "GLOBAL")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+      amount: Schema.optional(Schema.Number),
       stock_id: Schema.optional(Schema.String),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
@@ -10899,13 +10899,13 @@ const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetRe
     const ServiceorderGetResponseCollectionDetails: Schema.Schema<ServiceorderGetResponseCollectionDetails> = Schema.Struct({
       seq: Schema.optional(Schema.Number),
       amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(Schema.String),
+      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
       paid_time: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
       promotion_detail: Schema.optional(Schema.Array(ServiceorderGetResponseCollectionDetailsPromotionDetail))
     })
     const ServiceorderGetResponseCollection: Schema.Schema<ServiceorderGetResponseCollection> = Schema.Struct({
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
       total_amount: Schema.optional(Schema.Number),
       paying_amount: Schema.optional(Schema.Number),
       paid_amount: Schema.optional(Schema.Number),
@@ -10923,13 +10923,13 @@ const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetRe
       end_location: Schema.optional(Schema.String)
     })
     const ServiceorderGetResponse: Schema.Schema<ServiceorderGetResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
       post_payments: Schema.optional(Schema.Array(ServiceorderGetResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(ServiceorderGetResponsePostDiscounts)),
       risk_fund: Schema.optional(ServiceorderGetResponseRiskFund),
@@ -10939,7 +10939,7 @@ const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetRe
       time_range: Schema.optional(ServiceorderGetResponseTimeRange),
       location: Schema.optional(ServiceorderGetResponseLocation),
       attach: Schema.optional(Schema.String),
-      notify_url: Schema.String,
+      notify_url: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String)
     })
@@ -11190,39 +11190,39 @@ export interface ServiceorderPostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务信息
    * @example "某某酒店"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<ServiceorderPostResponsePostPayments> | undefined
   /** 后付费商户优惠 */
@@ -11247,12 +11247,12 @@ export interface ServiceorderPostResponse {
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 跳转微信侧小程序订单数据
    * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
    */
-  readonly package: string
+  readonly package?: string | undefined
 }
 
 export interface ServiceorderPostResponsePostPayments {
@@ -11307,12 +11307,12 @@ export interface ServiceorderPostResponseRiskFund {
    * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -11423,8 +11423,8 @@ const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, ServiceorderPost
       count: Schema.optional(Schema.Number)
     })
     const ServiceorderPostResponseRiskFund: Schema.Schema<ServiceorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const ServiceorderPostResponseTimeRange: Schema.Schema<ServiceorderPostResponseTimeRange> = Schema.Struct({
@@ -11438,13 +11438,13 @@ const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, ServiceorderPost
       end_location: Schema.optional(Schema.String)
     })
     const ServiceorderPostResponse: Schema.Schema<ServiceorderPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
       post_payments: Schema.optional(Schema.Array(ServiceorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(ServiceorderPostResponsePostDiscounts)),
       risk_fund: Schema.optional(ServiceorderPostResponseRiskFund),
@@ -11452,8 +11452,8 @@ const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, ServiceorderPost
       location: Schema.optional(ServiceorderPostResponseLocation),
       attach: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
-      order_id: Schema.String,
-      package: Schema.String
+      order_id: Schema.optional(Schema.String),
+      package: Schema.optional(Schema.String)
     })
     return {
       body: ServiceorderPostBody,
@@ -11630,50 +11630,50 @@ export interface ServiceorderDirectCompletePostResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<ServiceorderDirectCompletePostResponsePostPayments> | undefined
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<ServiceorderDirectCompletePostResponsePostDiscounts> | undefined
   /** 服务时间段 */
-  readonly time_range: ServiceorderDirectCompletePostResponseTimeRange
+  readonly time_range?: ServiceorderDirectCompletePostResponseTimeRange | undefined
   /** 服务位置 */
   readonly location?: ServiceorderDirectCompletePostResponseLocation | undefined
   /**
    * 服务信息
    * @example "某某酒店"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    */
-  readonly state_description: string
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /**
    * 商户数据包
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
@@ -11841,18 +11841,18 @@ const serviceorderDirectCompletePost: Endpoint.Endpoint<ServiceorderDirectComple
       end_location: Schema.optional(Schema.String)
     })
     const ServiceorderDirectCompletePostResponse: Schema.Schema<ServiceorderDirectCompletePostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      appid: Schema.String,
-      service_id: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(ServiceorderDirectCompletePostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(ServiceorderDirectCompletePostResponsePostDiscounts)),
-      time_range: ServiceorderDirectCompletePostResponseTimeRange,
+      time_range: Schema.optional(ServiceorderDirectCompletePostResponseTimeRange),
       location: Schema.optional(ServiceorderDirectCompletePostResponseLocation),
-      service_introduction: Schema.String,
-      mchid: Schema.String,
-      order_id: Schema.String,
-      state: Schema.String,
-      state_description: Schema.String,
+      service_introduction: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
       attach: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
       total_amount: Schema.optional(Schema.Number)
@@ -11927,27 +11927,27 @@ export interface ServiceorderOutOrderNoCancelPostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "2304203423948239423"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOutOrderNoCancelPostRequest, ServiceorderOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -11966,11 +11966,11 @@ const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOutOrderNo
       reason: Schema.String
     })
     const ServiceorderOutOrderNoCancelPostResponse: Schema.Schema<ServiceorderOutOrderNoCancelPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: ServiceorderOutOrderNoCancelPostParams,
@@ -12136,50 +12136,50 @@ export interface ServiceorderOutOrderNoCompletePostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务信息
    * @example "某某酒店"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "DOING"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /**
    * 商户收款总金额
    * @example 40000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /** 后付费项目 */
   readonly post_payments?: ReadonlyArray<ServiceorderOutOrderNoCompletePostResponsePostPayments> | undefined
   /** 后付费商户优惠 */
   readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoCompletePostResponsePostDiscounts> | undefined
   /** 服务风险金 */
-  readonly risk_fund: ServiceorderOutOrderNoCompletePostResponseRiskFund
+  readonly risk_fund?: ServiceorderOutOrderNoCompletePostResponseRiskFund | undefined
   /** 服务时间段 */
   readonly time_range?: ServiceorderOutOrderNoCompletePostResponseTimeRange | undefined
   /** 服务位置 */
@@ -12201,7 +12201,7 @@ export interface ServiceorderOutOrderNoCompletePostResponsePostPayments {
    * 付费名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费金额
    * @example 40000
@@ -12224,7 +12224,7 @@ export interface ServiceorderOutOrderNoCompletePostResponsePostDiscounts {
    * 优惠名称
    * @example "满20减1元"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 优惠说明
    * @example "不与其他优惠叠加"
@@ -12234,7 +12234,7 @@ export interface ServiceorderOutOrderNoCompletePostResponsePostDiscounts {
    * 优惠金额
    * @example 100
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠数量
    * @example 2
@@ -12248,12 +12248,12 @@ export interface ServiceorderOutOrderNoCompletePostResponseRiskFund {
    * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -12341,20 +12341,20 @@ const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderOutOrder
       device: Schema.optional(ServiceorderOutOrderNoCompletePostBodyDevice)
     })
     const ServiceorderOutOrderNoCompletePostResponsePostPayments: Schema.Schema<ServiceorderOutOrderNoCompletePostResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
       count: Schema.optional(Schema.Number)
     })
     const ServiceorderOutOrderNoCompletePostResponsePostDiscounts: Schema.Schema<ServiceorderOutOrderNoCompletePostResponsePostDiscounts> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       description: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       count: Schema.optional(Schema.Number)
     })
     const ServiceorderOutOrderNoCompletePostResponseRiskFund: Schema.Schema<ServiceorderOutOrderNoCompletePostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoCompletePostResponseTimeRange: Schema.Schema<ServiceorderOutOrderNoCompletePostResponseTimeRange> = Schema.Struct({
@@ -12367,17 +12367,17 @@ const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderOutOrder
       end_location: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoCompletePostResponse: Schema.Schema<ServiceorderOutOrderNoCompletePostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+      total_amount: Schema.optional(Schema.Number),
       post_payments: Schema.optional(Schema.Array(ServiceorderOutOrderNoCompletePostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoCompletePostResponsePostDiscounts)),
-      risk_fund: ServiceorderOutOrderNoCompletePostResponseRiskFund,
+      risk_fund: Schema.optional(ServiceorderOutOrderNoCompletePostResponseRiskFund),
       time_range: Schema.optional(ServiceorderOutOrderNoCompletePostResponseTimeRange),
       location: Schema.optional(ServiceorderOutOrderNoCompletePostResponseLocation),
       order_id: Schema.optional(Schema.String),
@@ -12525,41 +12525,41 @@ export interface ServiceorderOutOrderNoModifyPostResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * Documented values: `CREATED`, `DOING`, `DONE`, `REVOKED`, `EXPIRED` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: "CREATED" | "DOING" | "DONE" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 订单状态说明
    * Documented values: `USER_CONFIRM`, `MCH_COMPLETE` (decoded as any string: more may come).
    * @example "MCH_COMPLETE"
    */
-  readonly state_description?: string | undefined
+  readonly state_description?: "USER_CONFIRM" | "MCH_COMPLETE" | (string & {}) | undefined
   /** 后付费项目 */
-  readonly post_payments: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponsePostPayments>
+  readonly post_payments?: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponsePostPayments> | undefined
   /** 商户优惠 */
   readonly post_discounts?: ReadonlyArray<ServiceorderOutOrderNoModifyPostResponsePostDiscounts> | undefined
   /** 服务风险金 */
@@ -12602,7 +12602,7 @@ export interface ServiceorderOutOrderNoModifyPostResponsePostPayments {
    * 付费名称
    * @example "就餐费用"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 付费金额
    * @example 40000
@@ -12649,12 +12649,12 @@ export interface ServiceorderOutOrderNoModifyPostResponseRiskFund {
    * Documented values: `DEPOSIT`, `ADVANCE`, `CASH_DEPOSIT`, `ESTIMATE_ORDER_COST` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: "DEPOSIT" | "ADVANCE" | "CASH_DEPOSIT" | "ESTIMATE_ORDER_COST" | (string & {}) | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -12668,7 +12668,7 @@ export interface ServiceorderOutOrderNoModifyPostResponseCollection {
    * Documented values: `USER_PAYING`, `USER_PAID` (decoded as any string: more may come).
    * @example "USER_PAID"
    */
-  readonly state: string
+  readonly state?: "USER_PAYING" | "USER_PAID" | (string & {}) | undefined
   /**
    * 总收款金额
    * @example 50000
@@ -12709,7 +12709,7 @@ export interface ServiceorderOutOrderNoModifyPostResponseCollectionDetails {
    * Documented values: `NEWTON`, `MCH` (decoded as any string: more may come).
    * @example "NEWTON"
    */
-  readonly paid_type?: string | undefined
+  readonly paid_type?: "NEWTON" | "MCH" | (string & {}) | undefined
   /**
    * 收款成功时间
    * @example "20091225091210"
@@ -12795,7 +12795,7 @@ const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOutOrderNo
       device: Schema.optional(ServiceorderOutOrderNoModifyPostBodyDevice)
     })
     const ServiceorderOutOrderNoModifyPostResponsePostPayments: Schema.Schema<ServiceorderOutOrderNoModifyPostResponsePostPayments> = Schema.Struct({
-      name: Schema.String,
+      name: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
       count: Schema.optional(Schema.Number)
@@ -12807,19 +12807,19 @@ const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOutOrderNo
       count: Schema.optional(Schema.Number)
     })
     const ServiceorderOutOrderNoModifyPostResponseRiskFund: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(OpenEnum("DEPOSIT", "ADVANCE", "CASH_DEPOSIT", "ESTIMATE_ORDER_COST")),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoModifyPostResponseCollectionDetails: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseCollectionDetails> = Schema.Struct({
       seq: Schema.optional(Schema.Number),
       amount: Schema.optional(Schema.Number),
-      paid_type: Schema.optional(Schema.String),
+      paid_type: Schema.optional(OpenEnum("NEWTON", "MCH")),
       paid_time: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoModifyPostResponseCollection: Schema.Schema<ServiceorderOutOrderNoModifyPostResponseCollection> = Schema.Struct({
-      state: Schema.String,
+      state: Schema.optional(OpenEnum("USER_PAYING", "USER_PAID")),
       total_amount: Schema.optional(Schema.Number),
       paying_amount: Schema.optional(Schema.Number),
       paid_amount: Schema.optional(Schema.Number),
@@ -12837,14 +12837,14 @@ const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOutOrderNo
       end_location: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoModifyPostResponse: Schema.Schema<ServiceorderOutOrderNoModifyPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
-      state_description: Schema.optional(Schema.String),
-      post_payments: Schema.Array(ServiceorderOutOrderNoModifyPostResponsePostPayments),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "DOING", "DONE", "REVOKED", "EXPIRED")),
+      state_description: Schema.optional(OpenEnum("USER_CONFIRM", "MCH_COMPLETE")),
+      post_payments: Schema.optional(Schema.Array(ServiceorderOutOrderNoModifyPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoModifyPostResponsePostDiscounts)),
       risk_fund: Schema.optional(ServiceorderOutOrderNoModifyPostResponseRiskFund),
       total_amount: Schema.optional(Schema.Number),
@@ -12933,7 +12933,7 @@ export interface ServiceorderOutOrderNoPayPostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
@@ -12943,17 +12943,17 @@ export interface ServiceorderOutOrderNoPayPostResponse {
    * 商户服务订单号
    * @example "2304203423948239423"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrderNoPayPostRequest, ServiceorderOutOrderNoPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -12971,11 +12971,11 @@ const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrderNoPay
       service_id: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoPayPostResponse: Schema.Schema<ServiceorderOutOrderNoPayPostResponse> = Schema.Struct({
-      appid: Schema.String,
+      appid: Schema.optional(Schema.String),
       mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: ServiceorderOutOrderNoPayPostParams,
@@ -13271,32 +13271,32 @@ export interface ServiceorderOutOrderNoSyncPostResponse {
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务信息
    * @example "XX充电宝"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "MCH_COMPLETE"
@@ -13338,12 +13338,12 @@ export interface ServiceorderOutOrderNoSyncPostResponse {
    * 服务商公众号下的用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "0000300001201908301055157220022"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 export interface ServiceorderOutOrderNoSyncPostResponsePostPayments {
@@ -13392,12 +13392,12 @@ export interface ServiceorderOutOrderNoSyncPostResponseRiskFund {
    * 风险名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -13410,7 +13410,7 @@ export interface ServiceorderOutOrderNoSyncPostResponseCollection {
    * 收款状态
    * @example "USER_PAID"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 总收款金额
    * @example 50000
@@ -13525,8 +13525,8 @@ const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSy
       amount: Schema.optional(Schema.Number)
     })
     const ServiceorderOutOrderNoSyncPostResponseRiskFund: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoSyncPostResponseCollectionDetails: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseCollectionDetails> = Schema.Struct({
@@ -13536,7 +13536,7 @@ const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSy
       transaction_id: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoSyncPostResponseCollection: Schema.Schema<ServiceorderOutOrderNoSyncPostResponseCollection> = Schema.Struct({
-      state: Schema.String,
+      state: Schema.optional(Schema.String),
       total_amount: Schema.optional(Schema.Number),
       paying_amount: Schema.optional(Schema.Number),
       paid_amount: Schema.optional(Schema.Number),
@@ -13554,12 +13554,12 @@ const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSy
       end_location: Schema.optional(Schema.String)
     })
     const ServiceorderOutOrderNoSyncPostResponse: Schema.Schema<ServiceorderOutOrderNoSyncPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(ServiceorderOutOrderNoSyncPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(ServiceorderOutOrderNoSyncPostResponsePostDiscounts)),
@@ -13571,8 +13571,8 @@ const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSy
       location: Schema.optional(ServiceorderOutOrderNoSyncPostResponseLocation),
       attach: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
-      openid: Schema.String,
-      order_id: Schema.String
+      openid: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: ServiceorderOutOrderNoSyncPostParams,
@@ -13828,32 +13828,32 @@ export interface ServicepayondeliveryorderPostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务信息
    * @example "某某酒店"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "MCH_COMPLETE"
@@ -13883,12 +13883,12 @@ export interface ServicepayondeliveryorderPostResponse {
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
   /**
    * 跳转微信侧小程序订单数据
    * @example "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
    */
-  readonly package: string
+  readonly package?: string | undefined
   /** 先用后付购物详情 */
   readonly shopping_info?: ServicepayondeliveryorderPostResponseShoppingInfo | undefined
 }
@@ -13944,12 +13944,12 @@ export interface ServicepayondeliveryorderPostResponseRiskFund {
    * 风险名称
    * @example "DEPOSIT"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 风险说明
    * @example "就餐的预估费用"
@@ -14000,9 +14000,9 @@ export interface ServicepayondeliveryorderPostResponseShoppingInfo {
    */
   readonly real_merchant_appid?: string | undefined
   /** 单详跳转链接 */
-  readonly jump_link: ServicepayondeliveryorderPostResponseShoppingInfoJumpLink
+  readonly jump_link?: ServicepayondeliveryorderPostResponseShoppingInfoJumpLink | undefined
   /** 商品列表 */
-  readonly goods: ReadonlyArray<ServicepayondeliveryorderPostResponseShoppingInfoGoods>
+  readonly goods?: ReadonlyArray<ServicepayondeliveryorderPostResponseShoppingInfoGoods> | undefined
 }
 
 export interface ServicepayondeliveryorderPostResponseShoppingInfoJumpLink {
@@ -14010,7 +14010,7 @@ export interface ServicepayondeliveryorderPostResponseShoppingInfoJumpLink {
    * 跳转链接类型
    * @example "JUMP_LINK_MINI_PROGRAM"
    */
-  readonly jump_link_type: string
+  readonly jump_link_type?: string | undefined
   /**
    * 小程序跳转AppID
    * @example "wxd678efh567hg6787"
@@ -14028,22 +14028,22 @@ export interface ServicepayondeliveryorderPostResponseShoppingInfoGoods {
    * 商品名称
    * @example "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 商品图片链接
    * @example "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200"
    */
-  readonly picture: string
+  readonly picture?: string | undefined
   /**
    * 商品单价金额
    * @example 550
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 商品数量
    * @example 1
    */
-  readonly count: number
+  readonly count?: number | undefined
   /** 商品品类ID */
   readonly category_id?: ReadonlyArray<string> | undefined
 }
@@ -14129,8 +14129,8 @@ const servicepayondeliveryorderPost: Endpoint.Endpoint<Servicepayondeliveryorder
       count: Schema.optional(Schema.Number)
     })
     const ServicepayondeliveryorderPostResponseRiskFund: Schema.Schema<ServicepayondeliveryorderPostResponseRiskFund> = Schema.Struct({
-      name: Schema.String,
-      amount: Schema.Number,
+      name: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String)
     })
     const ServicepayondeliveryorderPostResponseTimeRange: Schema.Schema<ServicepayondeliveryorderPostResponseTimeRange> = Schema.Struct({
@@ -14144,29 +14144,29 @@ const servicepayondeliveryorderPost: Endpoint.Endpoint<Servicepayondeliveryorder
       end_location: Schema.optional(Schema.String)
     })
     const ServicepayondeliveryorderPostResponseShoppingInfoJumpLink: Schema.Schema<ServicepayondeliveryorderPostResponseShoppingInfoJumpLink> = Schema.Struct({
-      jump_link_type: Schema.String,
+      jump_link_type: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
       path: Schema.optional(Schema.String)
     })
     const ServicepayondeliveryorderPostResponseShoppingInfoGoods: Schema.Schema<ServicepayondeliveryorderPostResponseShoppingInfoGoods> = Schema.Struct({
-      name: Schema.String,
-      picture: Schema.String,
-      amount: Schema.Number,
-      count: Schema.Number,
+      name: Schema.optional(Schema.String),
+      picture: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
       category_id: Schema.optional(Schema.Array(Schema.String))
     })
     const ServicepayondeliveryorderPostResponseShoppingInfo: Schema.Schema<ServicepayondeliveryorderPostResponseShoppingInfo> = Schema.Struct({
       real_merchant_appid: Schema.optional(Schema.String),
-      jump_link: ServicepayondeliveryorderPostResponseShoppingInfoJumpLink,
-      goods: Schema.Array(ServicepayondeliveryorderPostResponseShoppingInfoGoods)
+      jump_link: Schema.optional(ServicepayondeliveryorderPostResponseShoppingInfoJumpLink),
+      goods: Schema.optional(Schema.Array(ServicepayondeliveryorderPostResponseShoppingInfoGoods))
     })
     const ServicepayondeliveryorderPostResponse: Schema.Schema<ServicepayondeliveryorderPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(ServicepayondeliveryorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(ServicepayondeliveryorderPostResponsePostDiscounts)),
@@ -14175,8 +14175,8 @@ const servicepayondeliveryorderPost: Endpoint.Endpoint<Servicepayondeliveryorder
       location: Schema.optional(ServicepayondeliveryorderPostResponseLocation),
       attach: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String),
-      order_id: Schema.String,
-      package: Schema.String,
+      order_id: Schema.optional(Schema.String),
+      package: Schema.optional(Schema.String),
       shopping_info: Schema.optional(ServicepayondeliveryorderPostResponseShoppingInfo)
     })
     return {
@@ -14336,22 +14336,22 @@ export interface SignPlanPartnerServiceorderPostResponse {
    * 商户订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户公众号ID
    * @example "wxd678efh567hg6999"
@@ -14361,17 +14361,17 @@ export interface SignPlanPartnerServiceorderPostResponse {
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务信息
    * @example "羽毛球课程基础训练"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "USER_CONFIRM"
@@ -14440,7 +14440,7 @@ export interface SignPlanPartnerServiceorderPostResponseRiskFund {
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface SignPlanPartnerServiceorderPostResponseTimeRange {
@@ -14448,7 +14448,7 @@ export interface SignPlanPartnerServiceorderPostResponseTimeRange {
    * 服务开始时间
    * @example "20091225091010"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 服务结束时间
    * @example "20091225121010"
@@ -14522,10 +14522,10 @@ const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerServiceo
       amount: Schema.optional(Schema.Number)
     })
     const SignPlanPartnerServiceorderPostResponseRiskFund: Schema.Schema<SignPlanPartnerServiceorderPostResponseRiskFund> = Schema.Struct({
-      amount: Schema.Number
+      amount: Schema.optional(Schema.Number)
     })
     const SignPlanPartnerServiceorderPostResponseTimeRange: Schema.Schema<SignPlanPartnerServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.String,
+      start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
       start_time_remark: Schema.optional(Schema.String),
       end_time_remark: Schema.optional(Schema.String)
@@ -14535,14 +14535,14 @@ const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerServiceo
       end_location: Schema.optional(Schema.String)
     })
     const SignPlanPartnerServiceorderPostResponse: Schema.Schema<SignPlanPartnerServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(SignPlanPartnerServiceorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(SignPlanPartnerServiceorderPostResponsePostDiscounts)),
@@ -14652,12 +14652,12 @@ export interface SignPlanPartnerUserSignPlansPostBodySignPlanDetail {
 
 export interface SignPlanPartnerUserSignPlansPostResponse {
   /** 用户的签约计划 */
-  readonly sign_plan: SignPlanPartnerUserSignPlansPostResponseSignPlan
+  readonly sign_plan?: SignPlanPartnerUserSignPlansPostResponseSignPlan | undefined
   /**
    * 跳转微信侧确认签约小程序的数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
    */
-  readonly package: string
+  readonly package?: string | undefined
 }
 
 export interface SignPlanPartnerUserSignPlansPostResponseSignPlan {
@@ -14665,7 +14665,7 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlan {
    * 计划签约ID
    * @example "01010033210001424338000019876258"
    */
-  readonly sign_plan_id: string
+  readonly sign_plan_id?: string | undefined
   /**
    * 签约计划用户服务商应用下的OpenID
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -14680,22 +14680,22 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlan {
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxd678efh567hg6787"
@@ -14705,27 +14705,27 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlan {
    * 商户侧签约计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_sign_plan_no: string
+  readonly merchant_sign_plan_no?: string | undefined
   /**
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly merchant_callback_url: string
+  readonly merchant_callback_url?: string | undefined
   /**
    * 签约所属计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 目前用户进行到的计划详情序号
    * @example 2
    */
-  readonly going_detail_no: number
+  readonly going_detail_no?: number | undefined
   /**
    * 计划签约状态
    * @example "UNSIGNED"
    */
-  readonly sign_state: string
+  readonly sign_state?: string | undefined
   /**
    * 签约计划取消时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -14745,27 +14745,27 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlan {
    * 签约计划的名称
    * @example "瑜伽晨练课10次"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 签约计划的过期时间
    * @example "2021-05-20T13:29:35.120+08:00"
    */
-  readonly plan_over_time: string
+  readonly plan_over_time?: string | undefined
   /**
    * 签约计划原总金额(单位分)
    * @example 150000
    */
-  readonly total_origin_price: number
+  readonly total_origin_price?: number | undefined
   /**
    * 签约计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 签约计划实际总金额（单位分）
    * @example 120000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList> | undefined
   /**
@@ -14780,12 +14780,12 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailLis
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细原支付金额（单位分）
    * @example 30000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享9折优惠"
@@ -14795,12 +14795,12 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailLis
    * 计划明细实际支付金额（单位分）
    * @example 27000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
   /**
    * 计划明细状态
    * @example "NOT_USED"
    */
-  readonly plan_detail_state: string
+  readonly plan_detail_state?: string | undefined
   /**
    * 计划明细对应的支付分服务单号
    * @example "0000300001201908301055157220022"
@@ -14810,12 +14810,12 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailLis
    * 商户侧计划明细使用订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_detail_no: string
+  readonly merchant_plan_detail_no?: string | undefined
   /**
    * 计划详情名称
    * @example "第一节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细对应订单实际支付金额（单位分）
    * @example 50000
@@ -14862,47 +14862,47 @@ const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartnerUserSig
       sign_plan_detail: Schema.Array(SignPlanPartnerUserSignPlansPostBodySignPlanDetail)
     })
     const SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList: Schema.Schema<SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_state: Schema.String,
+      actual_price: Schema.optional(Schema.Number),
+      plan_detail_state: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.String,
-      plan_detail_name: Schema.String,
+      merchant_plan_detail_no: Schema.optional(Schema.String),
+      plan_detail_name: Schema.optional(Schema.String),
       actual_pay_price: Schema.optional(Schema.Number),
       use_time: Schema.optional(Schema.String),
       complete_time: Schema.optional(Schema.String),
       cancel_time: Schema.optional(Schema.String)
     })
     const SignPlanPartnerUserSignPlansPostResponseSignPlan: Schema.Schema<SignPlanPartnerUserSignPlansPostResponseSignPlan> = Schema.Struct({
-      sign_plan_id: Schema.String,
+      sign_plan_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.String,
-      merchant_callback_url: Schema.String,
-      plan_id: Schema.String,
-      going_detail_no: Schema.Number,
-      sign_state: Schema.String,
+      merchant_sign_plan_no: Schema.optional(Schema.String),
+      merchant_callback_url: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      going_detail_no: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(Schema.String),
       cancel_sign_time: Schema.optional(Schema.String),
       cancel_sign_type: Schema.optional(Schema.String),
       cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.String,
-      plan_over_time: Schema.String,
-      total_origin_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_name: Schema.optional(Schema.String),
+      plan_over_time: Schema.optional(Schema.String),
+      total_origin_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       signed_detail_list: Schema.optional(Schema.Array(SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailList)),
       sign_time: Schema.optional(Schema.String)
     })
     const SignPlanPartnerUserSignPlansPostResponse: Schema.Schema<SignPlanPartnerUserSignPlansPostResponse> = Schema.Struct({
-      sign_plan: SignPlanPartnerUserSignPlansPostResponseSignPlan,
-      package: Schema.String
+      sign_plan: Schema.optional(SignPlanPartnerUserSignPlansPostResponseSignPlan),
+      package: Schema.optional(Schema.String)
     })
     return {
       body: SignPlanPartnerUserSignPlansPostBody,
@@ -14981,7 +14981,7 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划签约ID
    * @example "01010033210001424338000019876258"
    */
-  readonly sign_plan_id: string
+  readonly sign_plan_id?: string | undefined
   /**
    * 签约计划用户服务商应用下的OpenID
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -14996,22 +14996,22 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxd678efh567hg6787"
@@ -15021,27 +15021,27 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 商户侧签约计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_sign_plan_no: string
+  readonly merchant_sign_plan_no?: string | undefined
   /**
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly merchant_callback_url: string
+  readonly merchant_callback_url?: string | undefined
   /**
    * 签约所属计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 目前用户进行到的计划详情序号
    * @example 2
    */
-  readonly going_detail_no: number
+  readonly going_detail_no?: number | undefined
   /**
    * 计划签约状态
    * @example "UNSIGNED"
    */
-  readonly sign_state: string
+  readonly sign_state?: string | undefined
   /**
    * 签约计划取消时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -15061,27 +15061,27 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 签约计划的名称
    * @example "瑜伽晨练课10次"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 签约计划的过期时间
    * @example "2021-05-20T13:29:35.120+08:00"
    */
-  readonly plan_over_time: string
+  readonly plan_over_time?: string | undefined
   /**
    * 签约计划原总金额(单位分)
    * @example 150000
    */
-  readonly total_origin_price: number
+  readonly total_origin_price?: number | undefined
   /**
    * 签约计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 签约计划实际总金额（单位分）
    * @example 120000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> | undefined
   /**
@@ -15096,12 +15096,12 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细原支付金额（单位分）
    * @example 30000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享9折优惠"
@@ -15111,12 +15111,12 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划明细实际支付金额（单位分）
    * @example 27000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
   /**
    * 计划明细状态
    * @example "NOT_USED"
    */
-  readonly plan_detail_state: string
+  readonly plan_detail_state?: string | undefined
   /**
    * 计划明细对应的支付分服务单号
    * @example "0000300001201908301055157220022"
@@ -15126,12 +15126,12 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 商户侧计划明细使用订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_detail_no: string
+  readonly merchant_plan_detail_no?: string | undefined
   /**
    * 计划详情名称
    * @example "第一节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细对应订单实际支付金额（单位分）
    * @example 50000
@@ -15168,41 +15168,41 @@ const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpo
       sub_mchid: Schema.String
     })
     const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_state: Schema.String,
+      actual_price: Schema.optional(Schema.Number),
+      plan_detail_state: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.String,
-      plan_detail_name: Schema.String,
+      merchant_plan_detail_no: Schema.optional(Schema.String),
+      plan_detail_name: Schema.optional(Schema.String),
       actual_pay_price: Schema.optional(Schema.Number),
       use_time: Schema.optional(Schema.String),
       complete_time: Schema.optional(Schema.String),
       cancel_time: Schema.optional(Schema.String)
     })
     const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse> = Schema.Struct({
-      sign_plan_id: Schema.String,
+      sign_plan_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.String,
-      merchant_callback_url: Schema.String,
-      plan_id: Schema.String,
-      going_detail_no: Schema.Number,
-      sign_state: Schema.String,
+      merchant_sign_plan_no: Schema.optional(Schema.String),
+      merchant_callback_url: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      going_detail_no: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(Schema.String),
       cancel_sign_time: Schema.optional(Schema.String),
       cancel_sign_type: Schema.optional(Schema.String),
       cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.String,
-      plan_over_time: Schema.String,
-      total_origin_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_name: Schema.optional(Schema.String),
+      plan_over_time: Schema.optional(Schema.String),
+      total_origin_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       signed_detail_list: Schema.optional(Schema.Array(SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList)),
       sign_time: Schema.optional(Schema.String)
     })
@@ -15286,7 +15286,7 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划签约ID
    * @example "01010033210001424338000019876258"
    */
-  readonly sign_plan_id: string
+  readonly sign_plan_id?: string | undefined
   /**
    * 签约计划用户服务商应用下的OpenID
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -15301,22 +15301,22 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 服务商商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户AppID
    * @example "wxd678efh567hg6787"
@@ -15326,27 +15326,27 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 商户侧签约计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_sign_plan_no: string
+  readonly merchant_sign_plan_no?: string | undefined
   /**
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly merchant_callback_url: string
+  readonly merchant_callback_url?: string | undefined
   /**
    * 签约所属计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 目前用户进行到的计划详情序号
    * @example 2
    */
-  readonly going_detail_no: number
+  readonly going_detail_no?: number | undefined
   /**
    * 计划签约状态
    * @example "UNSIGNED"
    */
-  readonly sign_state: string
+  readonly sign_state?: string | undefined
   /**
    * 签约计划取消时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -15366,27 +15366,27 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 签约计划的名称
    * @example "瑜伽晨练课10次"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 签约计划的过期时间
    * @example "2021-05-20T13:29:35.120+08:00"
    */
-  readonly plan_over_time: string
+  readonly plan_over_time?: string | undefined
   /**
    * 签约计划原总金额(单位分)
    * @example 150000
    */
-  readonly total_origin_price: number
+  readonly total_origin_price?: number | undefined
   /**
    * 签约计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 签约计划实际总金额（单位分）
    * @example 120000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> | undefined
   /**
@@ -15401,12 +15401,12 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细原支付金额（单位分）
    * @example 30000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享9折优惠"
@@ -15416,12 +15416,12 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 计划明细实际支付金额（单位分）
    * @example 27000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
   /**
    * 计划明细状态
    * @example "NOT_USED"
    */
-  readonly plan_detail_state: string
+  readonly plan_detail_state?: string | undefined
   /**
    * 计划明细对应的支付分服务单号
    * @example "0000300001201908301055157220022"
@@ -15431,12 +15431,12 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
    * 商户侧计划明细使用订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_detail_no: string
+  readonly merchant_plan_detail_no?: string | undefined
   /**
    * 计划详情名称
    * @example "第一节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细对应订单实际支付金额（单位分）
    * @example 50000
@@ -15474,41 +15474,41 @@ const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: 
       stop_reason: Schema.String
     })
     const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_state: Schema.String,
+      actual_price: Schema.optional(Schema.Number),
+      plan_detail_state: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.String,
-      plan_detail_name: Schema.String,
+      merchant_plan_detail_no: Schema.optional(Schema.String),
+      plan_detail_name: Schema.optional(Schema.String),
       actual_pay_price: Schema.optional(Schema.Number),
       use_time: Schema.optional(Schema.String),
       complete_time: Schema.optional(Schema.String),
       cancel_time: Schema.optional(Schema.String)
     })
     const SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse: Schema.Schema<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse> = Schema.Struct({
-      sign_plan_id: Schema.String,
+      sign_plan_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      mchid: Schema.String,
-      sub_mchid: Schema.String,
-      appid: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      merchant_sign_plan_no: Schema.String,
-      merchant_callback_url: Schema.String,
-      plan_id: Schema.String,
-      going_detail_no: Schema.Number,
-      sign_state: Schema.String,
+      merchant_sign_plan_no: Schema.optional(Schema.String),
+      merchant_callback_url: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      going_detail_no: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(Schema.String),
       cancel_sign_time: Schema.optional(Schema.String),
       cancel_sign_type: Schema.optional(Schema.String),
       cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.String,
-      plan_over_time: Schema.String,
-      total_origin_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_name: Schema.optional(Schema.String),
+      plan_over_time: Schema.optional(Schema.String),
+      total_origin_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       signed_detail_list: Schema.optional(Schema.Array(SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList)),
       sign_time: Schema.optional(Schema.String)
     })
@@ -15656,32 +15656,32 @@ export interface SignPlanServiceorderPostResponse {
    * 商户订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 服务信息
    * @example "羽毛球课程基础训练"
    */
-  readonly service_introduction: string
+  readonly service_introduction?: string | undefined
   /**
    * 服务订单状态
    * @example "CREATED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 订单状态说明
    * @example "USER_CONFIRM"
@@ -15750,7 +15750,7 @@ export interface SignPlanServiceorderPostResponseRiskFund {
    * 风险金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface SignPlanServiceorderPostResponseTimeRange {
@@ -15758,7 +15758,7 @@ export interface SignPlanServiceorderPostResponseTimeRange {
    * 服务开始时间
    * @example "20091225091010"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 服务结束时间
    * @example "20091225121010"
@@ -15829,10 +15829,10 @@ const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPostBody, 
       amount: Schema.optional(Schema.Number)
     })
     const SignPlanServiceorderPostResponseRiskFund: Schema.Schema<SignPlanServiceorderPostResponseRiskFund> = Schema.Struct({
-      amount: Schema.Number
+      amount: Schema.optional(Schema.Number)
     })
     const SignPlanServiceorderPostResponseTimeRange: Schema.Schema<SignPlanServiceorderPostResponseTimeRange> = Schema.Struct({
-      start_time: Schema.String,
+      start_time: Schema.optional(Schema.String),
       end_time: Schema.optional(Schema.String),
       start_time_remark: Schema.optional(Schema.String),
       end_time_remark: Schema.optional(Schema.String)
@@ -15842,12 +15842,12 @@ const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPostBody, 
       end_location: Schema.optional(Schema.String)
     })
     const SignPlanServiceorderPostResponse: Schema.Schema<SignPlanServiceorderPostResponse> = Schema.Struct({
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      appid: Schema.String,
-      mchid: Schema.String,
-      service_introduction: Schema.String,
-      state: Schema.String,
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      service_introduction: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
       state_description: Schema.optional(Schema.String),
       post_payments: Schema.optional(Schema.Array(SignPlanServiceorderPostResponsePostPayments)),
       post_discounts: Schema.optional(Schema.Array(SignPlanServiceorderPostResponsePostDiscounts)),
@@ -15940,12 +15940,12 @@ export interface SignPlanUserSignPlansPostBodySignPlanDetail {
 
 export interface SignPlanUserSignPlansPostResponse {
   /** 用户的签约计划 */
-  readonly sign_plan: SignPlanUserSignPlansPostResponseSignPlan
+  readonly sign_plan?: SignPlanUserSignPlansPostResponseSignPlan | undefined
   /**
    * 跳转微信侧确认签约小程序的数据
    * @example "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
    */
-  readonly package: string
+  readonly package?: string | undefined
 }
 
 export interface SignPlanUserSignPlansPostResponseSignPlan {
@@ -15953,7 +15953,7 @@ export interface SignPlanUserSignPlansPostResponseSignPlan {
    * 计划签约ID
    * @example "01010033210001424338000019876258"
    */
-  readonly sign_plan_id: string
+  readonly sign_plan_id?: string | undefined
   /**
    * 签约计划用户应用下的OpenID
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -15963,42 +15963,42 @@ export interface SignPlanUserSignPlansPostResponseSignPlan {
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户侧签约计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_sign_plan_no: string
+  readonly merchant_sign_plan_no?: string | undefined
   /**
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly merchant_callback_url: string
+  readonly merchant_callback_url?: string | undefined
   /**
    * 签约所属计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 目前用户进行到的计划详情序号
    * @example 2
    */
-  readonly going_detail_no: number
+  readonly going_detail_no?: number | undefined
   /**
    * 计划签约状态
    * @example "UNSIGNED"
    */
-  readonly sign_state: string
+  readonly sign_state?: string | undefined
   /**
    * 签约计划取消时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -16018,27 +16018,27 @@ export interface SignPlanUserSignPlansPostResponseSignPlan {
    * 签约计划的名称
    * @example "瑜伽晨练课10次"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 签约计划的过期时间
    * @example "2021-05-20T13:29:35.120+08:00"
    */
-  readonly plan_over_time: string
+  readonly plan_over_time?: string | undefined
   /**
    * 签约计划原总金额(单位分)
    * @example 150000
    */
-  readonly total_origin_price: number
+  readonly total_origin_price?: number | undefined
   /**
    * 签约计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 签约计划实际总金额（单位分）
    * @example 120000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignPlanUserSignPlansPostResponseSignPlanSignedDetailList> | undefined
   /**
@@ -16053,12 +16053,12 @@ export interface SignPlanUserSignPlansPostResponseSignPlanSignedDetailList {
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细原支付金额（单位分）
    * @example 30000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享9折优惠"
@@ -16068,12 +16068,12 @@ export interface SignPlanUserSignPlansPostResponseSignPlanSignedDetailList {
    * 计划明细实际支付金额（单位分）
    * @example 27000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
   /**
    * 计划明细状态
    * @example "NOT_USED"
    */
-  readonly plan_detail_state: string
+  readonly plan_detail_state?: string | undefined
   /**
    * 计划明细对应的支付分服务单号
    * @example "0000300001201908301055157220022"
@@ -16083,12 +16083,12 @@ export interface SignPlanUserSignPlansPostResponseSignPlanSignedDetailList {
    * 商户侧计划明细使用订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_detail_no: string
+  readonly merchant_plan_detail_no?: string | undefined
   /**
    * 计划详情名称
    * @example "第一节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细对应订单实际支付金额（单位分）
    * @example 50000
@@ -16132,44 +16132,44 @@ const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansPostBody
       sign_plan_detail: Schema.Array(SignPlanUserSignPlansPostBodySignPlanDetail)
     })
     const SignPlanUserSignPlansPostResponseSignPlanSignedDetailList: Schema.Schema<SignPlanUserSignPlansPostResponseSignPlanSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_state: Schema.String,
+      actual_price: Schema.optional(Schema.Number),
+      plan_detail_state: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.String,
-      plan_detail_name: Schema.String,
+      merchant_plan_detail_no: Schema.optional(Schema.String),
+      plan_detail_name: Schema.optional(Schema.String),
       actual_pay_price: Schema.optional(Schema.Number),
       use_time: Schema.optional(Schema.String),
       complete_time: Schema.optional(Schema.String),
       cancel_time: Schema.optional(Schema.String)
     })
     const SignPlanUserSignPlansPostResponseSignPlan: Schema.Schema<SignPlanUserSignPlansPostResponseSignPlan> = Schema.Struct({
-      sign_plan_id: Schema.String,
+      sign_plan_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      merchant_sign_plan_no: Schema.String,
-      merchant_callback_url: Schema.String,
-      plan_id: Schema.String,
-      going_detail_no: Schema.Number,
-      sign_state: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      merchant_sign_plan_no: Schema.optional(Schema.String),
+      merchant_callback_url: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      going_detail_no: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(Schema.String),
       cancel_sign_time: Schema.optional(Schema.String),
       cancel_sign_type: Schema.optional(Schema.String),
       cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.String,
-      plan_over_time: Schema.String,
-      total_origin_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_name: Schema.optional(Schema.String),
+      plan_over_time: Schema.optional(Schema.String),
+      total_origin_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       signed_detail_list: Schema.optional(Schema.Array(SignPlanUserSignPlansPostResponseSignPlanSignedDetailList)),
       sign_time: Schema.optional(Schema.String)
     })
     const SignPlanUserSignPlansPostResponse: Schema.Schema<SignPlanUserSignPlansPostResponse> = Schema.Struct({
-      sign_plan: SignPlanUserSignPlansPostResponseSignPlan,
-      package: Schema.String
+      sign_plan: Schema.optional(SignPlanUserSignPlansPostResponseSignPlan),
+      package: Schema.optional(Schema.String)
     })
     return {
       body: SignPlanUserSignPlansPostBody,
@@ -16234,7 +16234,7 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
    * 计划签约ID
    * @example "01010033210001424338000019876258"
    */
-  readonly sign_plan_id: string
+  readonly sign_plan_id?: string | undefined
   /**
    * 签约计划用户应用下的OpenID
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -16244,42 +16244,42 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户侧签约计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_sign_plan_no: string
+  readonly merchant_sign_plan_no?: string | undefined
   /**
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly merchant_callback_url: string
+  readonly merchant_callback_url?: string | undefined
   /**
    * 签约所属计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 目前用户进行到的计划详情序号
    * @example 2
    */
-  readonly going_detail_no: number
+  readonly going_detail_no?: number | undefined
   /**
    * 计划签约状态
    * @example "UNSIGNED"
    */
-  readonly sign_state: string
+  readonly sign_state?: string | undefined
   /**
    * 签约计划取消时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -16299,27 +16299,27 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
    * 签约计划的名称
    * @example "瑜伽晨练课10次"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 签约计划的过期时间
    * @example "2021-05-20T13:29:35.120+08:00"
    */
-  readonly plan_over_time: string
+  readonly plan_over_time?: string | undefined
   /**
    * 签约计划原总金额(单位分)
    * @example 150000
    */
-  readonly total_origin_price: number
+  readonly total_origin_price?: number | undefined
   /**
    * 签约计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 签约计划实际总金额（单位分）
    * @example 120000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> | undefined
   /**
@@ -16334,12 +16334,12 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细原支付金额（单位分）
    * @example 30000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享9折优惠"
@@ -16349,12 +16349,12 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
    * 计划明细实际支付金额（单位分）
    * @example 27000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
   /**
    * 计划明细状态
    * @example "NOT_USED"
    */
-  readonly plan_detail_state: string
+  readonly plan_detail_state?: string | undefined
   /**
    * 计划明细对应的支付分服务单号
    * @example "0000300001201908301055157220022"
@@ -16364,12 +16364,12 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
    * 商户侧计划明细使用订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_detail_no: string
+  readonly merchant_plan_detail_no?: string | undefined
   /**
    * 计划详情名称
    * @example "第一节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细对应订单实际支付金额（单位分）
    * @example 50000
@@ -16403,38 +16403,38 @@ const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.End
       merchant_sign_plan_no: Schema.NonEmptyString
     })
     const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_state: Schema.String,
+      actual_price: Schema.optional(Schema.Number),
+      plan_detail_state: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.String,
-      plan_detail_name: Schema.String,
+      merchant_plan_detail_no: Schema.optional(Schema.String),
+      plan_detail_name: Schema.optional(Schema.String),
       actual_pay_price: Schema.optional(Schema.Number),
       use_time: Schema.optional(Schema.String),
       complete_time: Schema.optional(Schema.String),
       cancel_time: Schema.optional(Schema.String)
     })
     const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse> = Schema.Struct({
-      sign_plan_id: Schema.String,
+      sign_plan_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      merchant_sign_plan_no: Schema.String,
-      merchant_callback_url: Schema.String,
-      plan_id: Schema.String,
-      going_detail_no: Schema.Number,
-      sign_state: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      merchant_sign_plan_no: Schema.optional(Schema.String),
+      merchant_callback_url: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      going_detail_no: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(Schema.String),
       cancel_sign_time: Schema.optional(Schema.String),
       cancel_sign_type: Schema.optional(Schema.String),
       cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.String,
-      plan_over_time: Schema.String,
-      total_origin_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_name: Schema.optional(Schema.String),
+      plan_over_time: Schema.optional(Schema.String),
+      total_origin_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       signed_detail_list: Schema.optional(Schema.Array(SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponseSignedDetailList)),
       sign_time: Schema.optional(Schema.String)
     })
@@ -16509,7 +16509,7 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
    * 计划签约ID
    * @example "01010033210001424338000019876258"
    */
-  readonly sign_plan_id: string
+  readonly sign_plan_id?: string | undefined
   /**
    * 签约计划用户应用下的OpenID
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -16519,42 +16519,42 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
    * 计划所属服务
    * @example "2002000000000558128851361561536"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * AppID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户侧签约计划号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_sign_plan_no: string
+  readonly merchant_sign_plan_no?: string | undefined
   /**
    * 商户回调地址
    * @example "https://api.test.com"
    */
-  readonly merchant_callback_url: string
+  readonly merchant_callback_url?: string | undefined
   /**
    * 签约所属计划ID
    * @example "01000033210000324638000000376258"
    */
-  readonly plan_id: string
+  readonly plan_id?: string | undefined
   /**
    * 目前用户进行到的计划详情序号
    * @example 2
    */
-  readonly going_detail_no: number
+  readonly going_detail_no?: number | undefined
   /**
    * 计划签约状态
    * @example "UNSIGNED"
    */
-  readonly sign_state: string
+  readonly sign_state?: string | undefined
   /**
    * 签约计划取消时间
    * @example "2021-05-20T13:29:35.120+08:00"
@@ -16574,27 +16574,27 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
    * 签约计划的名称
    * @example "瑜伽晨练课10次"
    */
-  readonly plan_name: string
+  readonly plan_name?: string | undefined
   /**
    * 签约计划的过期时间
    * @example "2021-05-20T13:29:35.120+08:00"
    */
-  readonly plan_over_time: string
+  readonly plan_over_time?: string | undefined
   /**
    * 签约计划原总金额(单位分)
    * @example 150000
    */
-  readonly total_origin_price: number
+  readonly total_origin_price?: number | undefined
   /**
    * 签约计划扣费次数
    * @example 10
    */
-  readonly deduction_quantity: number
+  readonly deduction_quantity?: number | undefined
   /**
    * 签约计划实际总金额（单位分）
    * @example 120000
    */
-  readonly total_actual_price: number
+  readonly total_actual_price?: number | undefined
   /** 签约计划明细列表 */
   readonly signed_detail_list?: ReadonlyArray<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> | undefined
   /**
@@ -16609,12 +16609,12 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
    * 计划明细序号
    * @example 1
    */
-  readonly plan_detail_no: number
+  readonly plan_detail_no?: number | undefined
   /**
    * 计划明细原支付金额（单位分）
    * @example 30000
    */
-  readonly original_price: number
+  readonly original_price?: number | undefined
   /**
    * 计划明细优惠说明
    * @example "享9折优惠"
@@ -16624,12 +16624,12 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
    * 计划明细实际支付金额（单位分）
    * @example 27000
    */
-  readonly actual_price: number
+  readonly actual_price?: number | undefined
   /**
    * 计划明细状态
    * @example "NOT_USED"
    */
-  readonly plan_detail_state: string
+  readonly plan_detail_state?: string | undefined
   /**
    * 计划明细对应的支付分服务单号
    * @example "0000300001201908301055157220022"
@@ -16639,12 +16639,12 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
    * 商户侧计划明细使用订单号
    * @example "1234323JKHDFE1243252"
    */
-  readonly merchant_plan_detail_no: string
+  readonly merchant_plan_detail_no?: string | undefined
   /**
    * 计划详情名称
    * @example "第一节课"
    */
-  readonly plan_detail_name: string
+  readonly plan_detail_name?: string | undefined
   /**
    * 计划明细对应订单实际支付金额（单位分）
    * @example 50000
@@ -16681,38 +16681,38 @@ const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoin
       stop_reason: Schema.String
     })
     const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList> = Schema.Struct({
-      plan_detail_no: Schema.Number,
-      original_price: Schema.Number,
+      plan_detail_no: Schema.optional(Schema.Number),
+      original_price: Schema.optional(Schema.Number),
       plan_discount_description: Schema.optional(Schema.String),
-      actual_price: Schema.Number,
-      plan_detail_state: Schema.String,
+      actual_price: Schema.optional(Schema.Number),
+      plan_detail_state: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String),
-      merchant_plan_detail_no: Schema.String,
-      plan_detail_name: Schema.String,
+      merchant_plan_detail_no: Schema.optional(Schema.String),
+      plan_detail_name: Schema.optional(Schema.String),
       actual_pay_price: Schema.optional(Schema.Number),
       use_time: Schema.optional(Schema.String),
       complete_time: Schema.optional(Schema.String),
       cancel_time: Schema.optional(Schema.String)
     })
     const SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse: Schema.Schema<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse> = Schema.Struct({
-      sign_plan_id: Schema.String,
+      sign_plan_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      service_id: Schema.String,
-      mchid: Schema.String,
-      appid: Schema.String,
-      merchant_sign_plan_no: Schema.String,
-      merchant_callback_url: Schema.String,
-      plan_id: Schema.String,
-      going_detail_no: Schema.Number,
-      sign_state: Schema.String,
+      service_id: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      merchant_sign_plan_no: Schema.optional(Schema.String),
+      merchant_callback_url: Schema.optional(Schema.String),
+      plan_id: Schema.optional(Schema.String),
+      going_detail_no: Schema.optional(Schema.Number),
+      sign_state: Schema.optional(Schema.String),
       cancel_sign_time: Schema.optional(Schema.String),
       cancel_sign_type: Schema.optional(Schema.String),
       cancel_reason: Schema.optional(Schema.String),
-      plan_name: Schema.String,
-      plan_over_time: Schema.String,
-      total_origin_price: Schema.Number,
-      deduction_quantity: Schema.Number,
-      total_actual_price: Schema.Number,
+      plan_name: Schema.optional(Schema.String),
+      plan_over_time: Schema.optional(Schema.String),
+      total_origin_price: Schema.optional(Schema.Number),
+      deduction_quantity: Schema.optional(Schema.Number),
+      total_actual_price: Schema.optional(Schema.Number),
       signed_detail_list: Schema.optional(Schema.Array(SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponseSignedDetailList)),
       sign_time: Schema.optional(Schema.String)
     })
@@ -16794,7 +16794,7 @@ export interface SmartretailOrdersGetResponse {
    */
   readonly service_id?: string | undefined
   /** Documented values: `CREATED`, `USER_ACCEPTED`, `FINISHED`, `USER_PAID`, `REVOKED`, `EXPIRED` (decoded as any string: more may come). */
-  readonly state?: string | undefined
+  readonly state?: "CREATED" | "USER_ACCEPTED" | "FINISHED" | "USER_PAID" | "REVOKED" | "EXPIRED" | (string & {}) | undefined
   /**
    * 标识用户订单使用情况
    * Documented values: `1`, `2` (decoded as any number: more may come).
@@ -16838,7 +16838,7 @@ export interface SmartretailOrdersGetResponse {
    * 支付方式
    * Documented values: `MchChannelPayType` (decoded as any string: more may come).
    */
-  readonly pay_type?: string | undefined
+  readonly pay_type?: "MchChannelPayType" | (string & {}) | undefined
 }
 
 export interface SmartretailOrdersGetResponseFees {
@@ -16896,7 +16896,7 @@ const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, Smartre
       mchid: Schema.optional(Schema.String),
       out_order_no: Schema.optional(Schema.String),
       service_id: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("CREATED", "USER_ACCEPTED", "FINISHED", "USER_PAID", "REVOKED", "EXPIRED")),
       finish_type: Schema.optional(Schema.Number),
       service_start_time: Schema.optional(Schema.String),
       service_end_time: Schema.optional(Schema.String),
@@ -16915,7 +16915,7 @@ const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, Smartre
       attach: Schema.optional(Schema.String),
       finish_ticket: Schema.optional(Schema.String),
       finish_transaction_id: Schema.optional(Schema.String),
-      pay_type: Schema.optional(Schema.String)
+      pay_type: Schema.optional(OpenEnum("MchChannelPayType"))
     })
     return {
       query: SmartretailOrdersGetQuery,
@@ -17124,27 +17124,27 @@ export interface SmartretailOrdersOutOrderNoCancelPostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "2304203423948239423"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const smartretailOrdersOutOrderNoCancelPost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCancelPostRequest, SmartretailOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -17163,11 +17163,11 @@ const smartretailOrdersOutOrderNoCancelPost: Endpoint.Endpoint<SmartretailOrders
       reason: Schema.String
     })
     const SmartretailOrdersOutOrderNoCancelPostResponse: Schema.Schema<SmartretailOrdersOutOrderNoCancelPostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: SmartretailOrdersOutOrderNoCancelPostParams,
@@ -17259,27 +17259,27 @@ export interface SmartretailOrdersOutOrderNoCompletePostResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商户服务订单号
    * @example "2304203423948239423"
    */
-  readonly out_order_no: string
+  readonly out_order_no?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 微信支付服务订单号
    * @example "15646546545165651651"
    */
-  readonly order_id: string
+  readonly order_id?: string | undefined
 }
 
 const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCompletePostRequest, SmartretailOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -17318,11 +17318,11 @@ const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<SmartretailOrde
       profit_sharing: Schema.optional(Schema.Boolean)
     })
     const SmartretailOrdersOutOrderNoCompletePostResponse: Schema.Schema<SmartretailOrdersOutOrderNoCompletePostResponse> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      out_order_no: Schema.String,
-      service_id: Schema.String,
-      order_id: Schema.String
+      appid: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      out_order_no: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
+      order_id: Schema.optional(Schema.String)
     })
     return {
       params: SmartretailOrdersOutOrderNoCompletePostParams,
@@ -17356,12 +17356,12 @@ export interface UserServiceStateGetResponse {
    * 公众账号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务ID
    * @example "500001"
    */
-  readonly service_id: string
+  readonly service_id?: string | undefined
   /**
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -17371,7 +17371,7 @@ export interface UserServiceStateGetResponse {
    * 用户授权服务情况
    * Documented values: `UNAVAILABLE`, `AVAILABLE` (decoded as any string: more may come).
    */
-  readonly use_service_state: string
+  readonly use_service_state?: "UNAVAILABLE" | "AVAILABLE" | (string & {}) | undefined
 }
 
 const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, UserServiceStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -17387,10 +17387,10 @@ const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, UserServi
       openid: Schema.String
     })
     const UserServiceStateGetResponse: Schema.Schema<UserServiceStateGetResponse> = Schema.Struct({
-      appid: Schema.String,
-      service_id: Schema.String,
+      appid: Schema.optional(Schema.String),
+      service_id: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      use_service_state: Schema.String
+      use_service_state: Schema.optional(OpenEnum("UNAVAILABLE", "AVAILABLE"))
     })
     return {
       query: UserServiceStateGetQuery,

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply ----
 
@@ -44,14 +45,14 @@ export interface EcommerceBankTransferRechargesApplyPostResponse {
    * 微信支付充值单号
    * @example "172207846292553701"
    */
-  readonly recharge_id: string
+  readonly recharge_id?: string | undefined
   /**
    * 商户充值单号
    * @example "cz202407181234"
    */
-  readonly out_recharge_no: string
+  readonly out_recharge_no?: string | undefined
   /** 银行账户 */
-  readonly transfer_in_account: EcommerceBankTransferRechargesApplyPostResponseTransferInAccount
+  readonly transfer_in_account?: EcommerceBankTransferRechargesApplyPostResponseTransferInAccount | undefined
 }
 
 export interface EcommerceBankTransferRechargesApplyPostResponseTransferInAccount {
@@ -107,9 +108,9 @@ const ecommerceBankTransferRechargesApplyPost: Endpoint.Endpoint<EcommerceBankTr
       bank_account_no: Schema.optional(Schema.String)
     })
     const EcommerceBankTransferRechargesApplyPostResponse: Schema.Schema<EcommerceBankTransferRechargesApplyPostResponse> = Schema.Struct({
-      recharge_id: Schema.String,
-      out_recharge_no: Schema.String,
-      transfer_in_account: EcommerceBankTransferRechargesApplyPostResponseTransferInAccount
+      recharge_id: Schema.optional(Schema.String),
+      out_recharge_no: Schema.optional(Schema.String),
+      transfer_in_account: Schema.optional(EcommerceBankTransferRechargesApplyPostResponseTransferInAccount)
     })
     return {
       body: EcommerceBankTransferRechargesApplyPostBody,
@@ -145,42 +146,42 @@ export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResp
    * 充值商户号
    * @example "1900001121"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 微信支付充值单号
    * @example "172234484162395401"
    */
-  readonly recharge_id: string
+  readonly recharge_id?: string | undefined
   /**
    * 商户充值单号
    * @example "cz2020042013"
    */
-  readonly out_recharge_no: string
+  readonly out_recharge_no?: string | undefined
   /**
    * 充值入账账户
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 充值状态
    * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly recharge_state: string
+  readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
   /**
    * 充值场景
    * Documented values: `ECOMMERCE_BANK_TRANSFER` (decoded as any string: more may come).
    * @example "ECOMMERCE_BANK_TRANSFER"
    */
-  readonly recharge_scene: string
+  readonly recharge_scene?: "ECOMMERCE_BANK_TRANSFER" | (string & {}) | undefined
   /**
    * 充值状态描述
    * @example "超过时间限制，系统自动关闭充值单"
    */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
-  readonly recharge_amount: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount
+  readonly recharge_amount?: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
   /**
@@ -263,14 +264,14 @@ const ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endp
       bank_card_tail: Schema.optional(Schema.String)
     })
     const EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse: Schema.Schema<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      recharge_id: Schema.String,
-      out_recharge_no: Schema.String,
-      account_type: Schema.String,
-      recharge_state: Schema.String,
-      recharge_scene: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      recharge_id: Schema.optional(Schema.String),
+      out_recharge_no: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
+      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_BANK_TRANSFER")),
       recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount,
+      recharge_amount: Schema.optional(EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount),
       bank_transfer_info: Schema.optional(EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo),
       accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
@@ -349,12 +350,12 @@ export interface EcommerceInsuranceCompensationContractsPostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 是否开通成功
    * @example true
    */
-  readonly opened: boolean
+  readonly opened?: boolean | undefined
   /**
    * 成功时间
    * @example "2024-08-09T13:29:35.120+08:00"
@@ -381,8 +382,8 @@ const ecommerceInsuranceCompensationContractsPost: Endpoint.Endpoint<EcommerceIn
       agreement_list: Schema.Array(EcommerceInsuranceCompensationContractsPostBodyAgreementList)
     })
     const EcommerceInsuranceCompensationContractsPostResponse: Schema.Schema<EcommerceInsuranceCompensationContractsPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      opened: Schema.Boolean,
+      sub_mchid: Schema.optional(Schema.String),
+      opened: Schema.optional(Schema.Boolean),
       success_time: Schema.optional(Schema.String)
     })
     return {
@@ -413,12 +414,12 @@ export interface EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpe
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 是否开通成功
    * @example true
    */
-  readonly opened: boolean
+  readonly opened?: boolean | undefined
   /**
    * 成功时间
    * @example "2024-08-09T13:29:35.120+08:00"
@@ -437,8 +438,8 @@ const ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost: En
       sub_mchid: Schema.NonEmptyString
     })
     const EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse: Schema.Schema<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      opened: Schema.Boolean,
+      sub_mchid: Schema.optional(Schema.String),
+      opened: Schema.optional(Schema.Boolean),
       success_time: Schema.optional(Schema.String)
     })
     return {
@@ -519,14 +520,14 @@ export interface EcommerceMchTransferCompensateBillsPostResponse {
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferCompensateBillsPostResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -536,23 +537,23 @@ export interface EcommerceMchTransferCompensateBillsPostResponse {
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -576,7 +577,7 @@ export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailRe
    * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "TRANSACTION_USER"
    */
-  readonly type?: string | undefined
+  readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -586,13 +587,13 @@ export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailRe
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPostBody, EcommerceMchTransferCompensateBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -620,25 +621,25 @@ const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<EcommerceMchTra
       user_recv_perception: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferCompensateBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponseReceiverDetail> = Schema.Struct({
       receiver: Schema.optional(EcommerceMchTransferCompensateBillsPostResponseReceiverDetailReceiver)
     })
     const EcommerceMchTransferCompensateBillsPostResponse: Schema.Schema<EcommerceMchTransferCompensateBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      receiver_detail: EcommerceMchTransferCompensateBillsPostResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      receiver_detail: Schema.optional(EcommerceMchTransferCompensateBillsPostResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      transfer_remark: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       sponsor_mchid: Schema.optional(Schema.String)
     })
@@ -682,14 +683,14 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse {
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -704,18 +705,18 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse {
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -741,7 +742,7 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseRecei
    * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "TRANSACTION_USER"
    */
-  readonly type?: string | undefined
+  readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -751,13 +752,13 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseRecei
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo {
@@ -784,11 +785,11 @@ const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoint<Ecom
       bill_id: Schema.NonEmptyString
     })
     const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
@@ -799,14 +800,14 @@ const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoint<Ecom
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      receiver_detail: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      receiver_detail: Schema.optional(EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -852,14 +853,14 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetRespons
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -874,18 +875,18 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetRespons
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -911,7 +912,7 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetRespons
    * Documented values: `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "TRANSACTION_USER"
    */
-  readonly type?: string | undefined
+  readonly type?: "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -921,13 +922,13 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetRespons
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseCloseInfo {
@@ -954,11 +955,11 @@ const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.Endpoin
       out_bill_no: Schema.NonEmptyString
     })
     const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
@@ -969,14 +970,14 @@ const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.Endpoin
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      receiver_detail: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      receiver_detail: Schema.optional(EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -1022,23 +1023,23 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 撤销受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly cancel_accept_time: string
+  readonly cancel_accept_time?: string | undefined
 }
 
 const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams, EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1052,10 +1053,10 @@ const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: Endpoint.
       out_bill_no: Schema.NonEmptyString
     })
     const EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
-      out_bill_no: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      cancel_accept_time: Schema.String
+      out_bill_no: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      cancel_accept_time: Schema.optional(Schema.String)
     })
     return {
       params: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams,
@@ -1146,22 +1147,22 @@ export interface EcommerceMchTransferCompensateBillsPreTransferPostResponse {
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 跳转领取页面的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPreTransferPostBody, EcommerceMchTransferCompensateBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1191,10 +1192,10 @@ const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoint<Ecom
       notify_url: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferCompensateBillsPreTransferPostResponse: Schema.Schema<EcommerceMchTransferCompensateBillsPreTransferPostResponse> = Schema.Struct({
-      out_bill_no: Schema.String,
-      bill_id: Schema.String,
-      accept_time: Schema.String,
-      package_info: Schema.String
+      out_bill_no: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: EcommerceMchTransferCompensateBillsPreTransferPostBody,
@@ -1295,19 +1296,19 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostRespo
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -1317,23 +1318,23 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostRespo
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1362,7 +1363,7 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostRespo
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -1372,13 +1373,13 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostRespo
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody, EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1412,26 +1413,26 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoint.Endpo
       sub_appid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail> = Schema.Struct({
       receiver: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetailReceiver)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      transfer_remark: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       sponsor_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String)
@@ -1489,19 +1490,19 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -1516,18 +1517,18 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1558,7 +1559,7 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -1568,13 +1569,13 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseCloseInfo {
@@ -1604,11 +1605,11 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet: End
       sub_mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
@@ -1619,15 +1620,15 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet: End
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String),
@@ -1688,19 +1689,19 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNo
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -1715,18 +1716,18 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNo
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1757,7 +1758,7 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNo
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -1767,13 +1768,13 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNo
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo {
@@ -1803,11 +1804,11 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGe
       sub_mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
@@ -1818,15 +1819,15 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGe
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String),
@@ -1928,7 +1929,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
@@ -1940,12 +1941,12 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
    */
   readonly sub_appid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -1955,23 +1956,23 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -1995,7 +1996,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
    * Documented values: `MERCHANT` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | (string & {}) | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverMchInfo | undefined
   /** 赔付单信息 */
@@ -2015,7 +2016,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
 }
 
 const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody, EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2048,10 +2049,10 @@ const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: Endpoin
       mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String
+      transaction_id: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT")),
       mch_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverMchInfo),
       transaction_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo)
     })
@@ -2059,16 +2060,16 @@ const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: Endpoin
       receiver: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetailReceiver)
     })
     const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      transfer_remark: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       sponsor_mchid: Schema.optional(Schema.String)
     })
@@ -2115,7 +2116,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
@@ -2127,12 +2128,12 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
    */
   readonly sub_appid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -2142,23 +2143,23 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -2184,7 +2185,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
    * Documented values: `MERCHANT` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | (string & {}) | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo | undefined
   /** 赔付单信息 */
@@ -2204,7 +2205,7 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
 }
 
 export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseCloseInfo {
@@ -2233,10 +2234,10 @@ const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet:
       mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String
+      transaction_id: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT")),
       mch_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo),
       transaction_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
     })
@@ -2248,16 +2249,16 @@ const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet:
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      transfer_remark: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -2366,7 +2367,7 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostRes
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
@@ -2378,12 +2379,12 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostRes
    */
   readonly sub_appid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -2393,23 +2394,23 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostRes
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -2439,13 +2440,13 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostRes
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo {
@@ -2485,8 +2486,8 @@ const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpoint.End
       user_recv_perception: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiverUserInfo> = Schema.Struct({
       sp_openid: Schema.optional(Schema.String)
@@ -2499,16 +2500,16 @@ const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpoint.End
       receiver: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetailReceiver)
     })
     const EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsPostResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      transfer_remark: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       sponsor_mchid: Schema.optional(Schema.String)
     })
@@ -2565,19 +2566,19 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBill
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -2592,18 +2593,18 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBill
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -2635,13 +2636,13 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBill
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo {
@@ -2679,8 +2680,8 @@ const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNo
       sub_mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverUserInfo> = Schema.Struct({
       sp_openid: Schema.optional(Schema.String)
@@ -2697,15 +2698,15 @@ const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNo
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -2793,24 +2794,24 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostResponse {
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 赔付原因
    * @example "直播违规扣罚"
@@ -2820,18 +2821,18 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostResponse {
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -2855,7 +2856,7 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDeta
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -2865,13 +2866,13 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDeta
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPostBody, EcommerceMchTransferInsuranceClaimBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2897,26 +2898,26 @@ const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<EcommerceMc
       transfer_remark: Schema.String
     })
     const EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail> = Schema.Struct({
       receiver: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetailReceiver)
     })
     const EcommerceMchTransferInsuranceClaimBillsPostResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail,
-      out_bill_no: Schema.String,
-      amount: Schema.Number,
+      receiver_detail: Schema.optional(EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       sponsor_mchid: Schema.optional(Schema.String)
     })
@@ -2972,19 +2973,19 @@ export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse 
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -2999,18 +3000,18 @@ export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse 
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -3036,7 +3037,7 @@ export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseR
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -3046,13 +3047,13 @@ export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseR
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo {
@@ -3082,11 +3083,11 @@ const ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet: Endpoint.Endpoint<
       sub_mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
@@ -3097,15 +3098,15 @@ const ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet: Endpoint.Endpoint<
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -3164,19 +3165,19 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRes
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
   readonly sub_mchid?: string | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -3191,18 +3192,18 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRes
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -3228,7 +3229,7 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRes
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方订单信息 */
   readonly transaction_info?: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo | undefined
 }
@@ -3238,13 +3239,13 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRes
    * 交易订单号
    * @example "1217752501201407033233368018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 转账接收方订单类型
    * Documented values: `WXPAY`, `WXVALUE` (decoded as any string: more may come).
    * @example "WXPAY"
    */
-  readonly type?: string | undefined
+  readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
 export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseCloseInfo {
@@ -3274,11 +3275,11 @@ const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpoint.End
       sub_mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo> = Schema.Struct({
-      transaction_id: Schema.String,
-      type: Schema.optional(Schema.String)
+      transaction_id: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("WXPAY", "WXVALUE"))
     })
     const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       transaction_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverTransactionInfo)
     })
     const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
@@ -3289,15 +3290,15 @@ const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpoint.End
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      receiver_detail: Schema.optional(EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -3361,23 +3362,23 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancel
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 撤销受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly cancel_accept_time: string
+  readonly cancel_accept_time?: string | undefined
 }
 
 const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostRequest, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3395,10 +3396,10 @@ const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost: Endpo
     })
     const EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      cancel_accept_time: Schema.String
+      out_bill_no: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      cancel_accept_time: Schema.optional(Schema.String)
     })
     return {
       params: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams,
@@ -3481,22 +3482,22 @@ export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse 
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 跳转领取页面的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody, EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3524,10 +3525,10 @@ const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.Endpoint<
     })
     const EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse: Schema.Schema<EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      out_bill_no: Schema.String,
-      bill_id: Schema.String,
-      accept_time: Schema.String,
-      package_info: Schema.String
+      out_bill_no: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody,
@@ -3594,40 +3595,40 @@ export interface EcommerceMchTransferSubMchCompensationBillsPostResponse {
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 赔付接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -3651,7 +3652,7 @@ export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiver
    * Documented values: `MERCHANT` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | (string & {}) | undefined
   /** 赔付接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo | undefined
 }
@@ -3661,7 +3662,7 @@ export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiver
    * 商户号
    * @example "1900001108"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
 }
 
 const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferSubMchCompensationBillsPostBody, EcommerceMchTransferSubMchCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -3685,24 +3686,24 @@ const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<Ecommer
       sponsor_mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.String
+      mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT")),
       mch_info: Schema.optional(EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiverMchInfo)
     })
     const EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail> = Schema.Struct({
       receiver: Schema.optional(EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetailReceiver)
     })
     const EcommerceMchTransferSubMchCompensationBillsPostResponse: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      receiver_detail: EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail,
-      out_bill_no: Schema.String,
-      amount: Schema.Number,
-      transfer_remark: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      receiver_detail: Schema.optional(EcommerceMchTransferSubMchCompensationBillsPostResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       sponsor_mchid: Schema.optional(Schema.String)
     })
@@ -3752,40 +3753,40 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 赔付接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -3811,7 +3812,7 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse
    * Documented values: `MERCHANT` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | (string & {}) | undefined
   /** 赔付接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo | undefined
 }
@@ -3821,7 +3822,7 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse
    * 商户号
    * @example "1900001108"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
 }
 
 export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseCloseInfo {
@@ -3850,10 +3851,10 @@ const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.Endpoint
       sponsor_mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo> = Schema.Struct({
-      mchid: Schema.String
+      mchid: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT")),
       mch_info: Schema.optional(EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetailReceiverMchInfo)
     })
     const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail> = Schema.Struct({
@@ -3864,14 +3865,14 @@ const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.Endpoint
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      receiver_detail: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
-      amount: Schema.Number,
-      transfer_remark: Schema.String,
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      receiver_detail: Schema.optional(EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
+      amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -3968,7 +3969,7 @@ export interface EcommerceMchTransferTransferBillsPostResponse {
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
@@ -3984,14 +3985,14 @@ export interface EcommerceMchTransferTransferBillsPostResponse {
    * Documented values: `DEPOSIT_COMPENSATION`, `PLATFORM_AFTER_SALES_COMPENSATION`, `INSURANCE_CLAIM`, `DEPOSIT_AFTER_SALES_COMPENSATION` (decoded as any string: more may come).
    * @example "DEPOSIT_COMPENSATION"
    */
-  readonly business_type?: string | undefined
+  readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | (string & {}) | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferTransferBillsPostResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferTransferBillsPostResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -4001,7 +4002,7 @@ export interface EcommerceMchTransferTransferBillsPostResponse {
    * 赔付原因
    * @example "直播违规扣罚"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 收款方备注
    * @example "小店XXXX直播违规扣罚"
@@ -4011,18 +4012,18 @@ export interface EcommerceMchTransferTransferBillsPostResponse {
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -4046,7 +4047,7 @@ export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetailRece
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiverMchInfo | undefined
 }
@@ -4088,25 +4089,25 @@ const ecommerceMchTransferTransferBillsPost: Endpoint.Endpoint<EcommerceMchTrans
       mch_id: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       mch_info: Schema.optional(EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiverMchInfo)
     })
     const EcommerceMchTransferTransferBillsPostResponseReceiverDetail: Schema.Schema<EcommerceMchTransferTransferBillsPostResponseReceiverDetail> = Schema.Struct({
       receiver: Schema.optional(EcommerceMchTransferTransferBillsPostResponseReceiverDetailReceiver)
     })
     const EcommerceMchTransferTransferBillsPostResponse: Schema.Schema<EcommerceMchTransferTransferBillsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      business_type: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferTransferBillsPostResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
+      receiver_detail: Schema.optional(EcommerceMchTransferTransferBillsPostResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
-      transfer_remark: Schema.String,
+      transfer_remark: Schema.optional(Schema.String),
       receiver_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       sponsor_mchid: Schema.optional(Schema.String)
     })
@@ -4160,20 +4161,20 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponse {
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 业务类型
    * Documented values: `DEPOSIT_COMPENSATION`, `PLATFORM_AFTER_SALES_COMPENSATION`, `INSURANCE_CLAIM`, `DEPOSIT_AFTER_SALES_COMPENSATION` (decoded as any string: more may come).
    * @example "DEPOSIT_COMPENSATION"
    */
-  readonly business_type?: string | undefined
+  readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | (string & {}) | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -4193,18 +4194,18 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponse {
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -4230,7 +4231,7 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceive
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiverMchInfo | undefined
 }
@@ -4273,7 +4274,7 @@ const ecommerceMchTransferTransferBillsBillIdBillIdGet: Endpoint.Endpoint<Ecomme
       mch_id: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       mch_info: Schema.optional(EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetailReceiverMchInfo)
     })
     const EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail> = Schema.Struct({
@@ -4284,16 +4285,16 @@ const ecommerceMchTransferTransferBillsBillIdBillIdGet: Endpoint.Endpoint<Ecomme
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferTransferBillsBillIdBillIdGetResponse: Schema.Schema<EcommerceMchTransferTransferBillsBillIdBillIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      business_type: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
+      receiver_detail: Schema.optional(EcommerceMchTransferTransferBillsBillIdBillIdGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
       receiver_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferTransferBillsBillIdBillIdGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -4348,20 +4349,20 @@ export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse 
    * 服务商商户号
    * @example "1900001108"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 业务类型
    * Documented values: `DEPOSIT_COMPENSATION`, `PLATFORM_AFTER_SALES_COMPENSATION`, `INSURANCE_CLAIM`, `DEPOSIT_AFTER_SALES_COMPENSATION` (decoded as any string: more may come).
    * @example "DEPOSIT_COMPENSATION"
    */
-  readonly business_type?: string | undefined
+  readonly business_type?: "DEPOSIT_COMPENSATION" | "PLATFORM_AFTER_SALES_COMPENSATION" | "INSURANCE_CLAIM" | "DEPOSIT_AFTER_SALES_COMPENSATION" | (string & {}) | undefined
   /** 转账接收方信息 */
-  readonly receiver_detail: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail
+  readonly receiver_detail?: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail | undefined
   /**
    * 商户单号
    * @example "plfk2020042013"
    */
-  readonly out_bill_no: string
+  readonly out_bill_no?: string | undefined
   /**
    * 赔付金额
    * @example 10000
@@ -4381,18 +4382,18 @@ export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse 
    * 微信支付转账单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly bill_id: string
+  readonly bill_id?: string | undefined
   /**
    * 赔付状态
    * Documented values: `ACCEPTED`, `SUCCESS`, `CLOSED`, `WAIT_USER_CONFIRM`, `CANCELING`, `CANCELLED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "SUCCESS" | "CLOSED" | "WAIT_USER_CONFIRM" | "CANCELING" | "CANCELLED" | (string & {}) | undefined
   /**
    * 受理时间
    * @example "2015-05-20T13:29:35+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 成功时间
    * @example "2015-05-20T13:29:35+08:00"
@@ -4418,7 +4419,7 @@ export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseR
    * Documented values: `MERCHANT`, `TRANSACTION_USER` (decoded as any string: more may come).
    * @example "MERCHANT"
    */
-  readonly type?: string | undefined
+  readonly type?: "MERCHANT" | "TRANSACTION_USER" | (string & {}) | undefined
   /** 转账接收方商户信息 */
   readonly mch_info?: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverMchInfo | undefined
 }
@@ -4461,7 +4462,7 @@ const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<
       mch_id: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiver> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("MERCHANT", "TRANSACTION_USER")),
       mch_info: Schema.optional(EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetailReceiverMchInfo)
     })
     const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail> = Schema.Struct({
@@ -4472,16 +4473,16 @@ const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<
       close_reason: Schema.optional(Schema.String)
     })
     const EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse: Schema.Schema<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      business_type: Schema.optional(Schema.String),
-      receiver_detail: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail,
-      out_bill_no: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      business_type: Schema.optional(OpenEnum("DEPOSIT_COMPENSATION", "PLATFORM_AFTER_SALES_COMPENSATION", "INSURANCE_CLAIM", "DEPOSIT_AFTER_SALES_COMPENSATION")),
+      receiver_detail: Schema.optional(EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseReceiverDetail),
+      out_bill_no: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
       receiver_remark: Schema.optional(Schema.String),
-      bill_id: Schema.String,
-      state: Schema.String,
-      accept_time: Schema.String,
+      bill_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "SUCCESS", "CLOSED", "WAIT_USER_CONFIRM", "CANCELING", "CANCELLED")),
+      accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_info: Schema.optional(EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseCloseInfo),
       sponsor_mchid: Schema.optional(Schema.String)
@@ -4530,7 +4531,7 @@ export interface EcommerceRechargeEmployeesPostResponse {
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 员工OpenID
    * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
@@ -4540,7 +4541,7 @@ export interface EcommerceRechargeEmployeesPostResponse {
    * 员工状态
    * Documented values: `EFFECTIVE`, `DELETED` (decoded as any string: more may come).
    */
-  readonly state?: string | undefined
+  readonly state?: "EFFECTIVE" | "DELETED" | (string & {}) | undefined
   /**
    * 添加员工时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4565,9 +4566,9 @@ const ecommerceRechargeEmployeesPost: Endpoint.Endpoint<EcommerceRechargeEmploye
       sp_openid: Schema.String
     })
     const EcommerceRechargeEmployeesPostResponse: Schema.Schema<EcommerceRechargeEmployeesPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       sp_openid: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("EFFECTIVE", "DELETED")),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String)
     })
@@ -4605,7 +4606,7 @@ export interface EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees 
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 员工OpenID
    * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
@@ -4615,7 +4616,7 @@ export interface EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees 
    * 员工状态
    * Documented values: `EFFECTIVE`, `DELETED` (decoded as any string: more may come).
    */
-  readonly state?: string | undefined
+  readonly state?: "EFFECTIVE" | "DELETED" | (string & {}) | undefined
   /**
    * 添加员工时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4639,9 +4640,9 @@ const ecommerceRechargeEmployeesSubMchidSubMchidGet: Endpoint.Endpoint<Ecommerce
       sub_mchid: Schema.NonEmptyString
     })
     const EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees: Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees> = Schema.Struct({
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       sp_openid: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("EFFECTIVE", "DELETED")),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String)
     })
@@ -4686,7 +4687,7 @@ export interface EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDelet
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 员工OpenID
    * @example "oLTPCuCsfN3ABBz50VUZBNlHDbUU"
@@ -4696,7 +4697,7 @@ export interface EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDelet
    * 员工状态
    * Documented values: `EFFECTIVE`, `DELETED` (decoded as any string: more may come).
    */
-  readonly state?: string | undefined
+  readonly state?: "EFFECTIVE" | "DELETED" | (string & {}) | undefined
   /**
    * 添加员工时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -4721,9 +4722,9 @@ const ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost: Endp
       sp_openid: Schema.NonEmptyString
     })
     const EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse: Schema.Schema<EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       sp_openid: Schema.optional(Schema.String),
-      state: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("EFFECTIVE", "DELETED")),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String)
     })
@@ -4798,17 +4799,17 @@ export interface EcommerceRechargesApplyPostResponse {
    * 微信支付充值单号
    * @example "172207846292553701"
    */
-  readonly recharge_id: string
+  readonly recharge_id?: string | undefined
   /**
    * 商户充值单号
    * @example "cz202407181234"
    */
-  readonly out_recharge_no: string
+  readonly out_recharge_no?: string | undefined
   /**
    * 充值链接
    * @example "https://www.payapp.qq.com/plat/recharge.html"
    */
-  readonly recharge_url: string
+  readonly recharge_url?: string | undefined
 }
 
 const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesApplyPostBody, EcommerceRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -4833,9 +4834,9 @@ const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesApplyPost
       remark: Schema.optional(Schema.String)
     })
     const EcommerceRechargesApplyPostResponse: Schema.Schema<EcommerceRechargesApplyPostResponse> = Schema.Struct({
-      recharge_id: Schema.String,
-      out_recharge_no: Schema.String,
-      recharge_url: Schema.String
+      recharge_id: Schema.optional(Schema.String),
+      out_recharge_no: Schema.optional(Schema.String),
+      recharge_url: Schema.optional(Schema.String)
     })
     return {
       body: EcommerceRechargesApplyPostBody,
@@ -4876,53 +4877,53 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse {
    * 平台商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信支付充值单号
    * @example "172234484162395401"
    */
-  readonly recharge_id: string
+  readonly recharge_id?: string | undefined
   /**
    * 商户充值单号
    * @example "cz2020042013"
    */
-  readonly out_recharge_no: string
+  readonly out_recharge_no?: string | undefined
   /**
    * 充值渠道
    * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
    * @example "BANK_TRANSFER"
    */
-  readonly recharge_channel?: string | undefined
+  readonly recharge_channel?: "BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {}) | undefined
   /**
    * 充值入账账户
    * Documented values: `DEPOSIT`, `OPERATION` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly account_type: string
+  readonly account_type?: "DEPOSIT" | "OPERATION" | (string & {}) | undefined
   /**
    * 充值状态
    * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly recharge_state: string
+  readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
   /**
    * 充值场景
    * Documented values: `ECOMMERCE_DEPOSIT`, `ECOMMERCE_PAYMENT` (decoded as any string: more may come).
    * @example "ECOMMERCE_DEPOSIT"
    */
-  readonly recharge_scene: string
+  readonly recharge_scene?: "ECOMMERCE_DEPOSIT" | "ECOMMERCE_PAYMENT" | (string & {}) | undefined
   /**
    * 充值状态描述
    * @example "超过时间限制，系统自动关闭充值单"
    */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
-  readonly recharge_amount: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount
+  readonly recharge_amount?: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
   /** 扫码充值的付款信息 */
@@ -4948,7 +4949,7 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse {
    * 可用充值渠道列表
    * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
    */
-  readonly available_recharge_channels?: ReadonlyArray<string> | undefined
+  readonly available_recharge_channels?: ReadonlyArray<"BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {})> | undefined
 }
 
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount {
@@ -5013,7 +5014,7 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechar
    * Documented values: `ADMIN`, `STAFF` (decoded as any string: more may come).
    * @example "ADMIN"
    */
-  readonly employee_type?: string | undefined
+  readonly employee_type?: "ADMIN" | "STAFF" | (string & {}) | undefined
 }
 
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo {
@@ -5042,7 +5043,7 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBa
    * Documented values: `ONLINE_BANK_TYPE_CORPORATE`, `ONLINE_BANK_TYPE_PERSONAL` (decoded as any string: more may come).
    * @example "ONLINE_BANK_TYPE_CORPORATE"
    */
-  readonly online_bank_type?: string | undefined
+  readonly online_bank_type?: "ONLINE_BANK_TYPE_CORPORATE" | "ONLINE_BANK_TYPE_PERSONAL" | (string & {}) | undefined
   /**
    * 银行卡号后四位
    * @example "0722"
@@ -5083,35 +5084,35 @@ const ecommerceRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<Ecommer
     })
     const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo> = Schema.Struct({
       openid: Schema.optional(Schema.String),
-      employee_type: Schema.optional(Schema.String)
+      employee_type: Schema.optional(OpenEnum("ADMIN", "STAFF"))
     })
     const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo> = Schema.Struct({
       bill_no: Schema.optional(Schema.String),
       return_time: Schema.optional(Schema.String),
       return_reason: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
-      online_bank_type: Schema.optional(Schema.String),
+      online_bank_type: Schema.optional(OpenEnum("ONLINE_BANK_TYPE_CORPORATE", "ONLINE_BANK_TYPE_PERSONAL")),
       bank_card_tail: Schema.optional(Schema.String),
       bank_account_name: Schema.optional(Schema.String)
     })
     const EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      recharge_id: Schema.String,
-      out_recharge_no: Schema.String,
-      recharge_channel: Schema.optional(Schema.String),
-      account_type: Schema.String,
-      recharge_state: Schema.String,
-      recharge_scene: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      recharge_id: Schema.optional(Schema.String),
+      out_recharge_no: Schema.optional(Schema.String),
+      recharge_channel: Schema.optional(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")),
+      account_type: Schema.optional(OpenEnum("DEPOSIT", "OPERATION")),
+      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
+      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT")),
       recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount,
+      recharge_amount: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount),
       bank_transfer_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo),
       qr_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseQrRechargeInfo),
       online_bank_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBankRechargeInfo),
       accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_time: Schema.optional(Schema.String),
-      available_recharge_channels: Schema.optional(Schema.Array(Schema.String))
+      available_recharge_channels: Schema.optional(Schema.Array(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")))
     })
     return {
       params: EcommerceRechargesOutRechargeNoOutRechargeNoGetParams,
@@ -5183,53 +5184,53 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse {
    * 平台商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001121"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信支付充值单号
    * @example "172234484162395401"
    */
-  readonly recharge_id: string
+  readonly recharge_id?: string | undefined
   /**
    * 商户充值单号
    * @example "cz2020042013"
    */
-  readonly out_recharge_no: string
+  readonly out_recharge_no?: string | undefined
   /**
    * 充值渠道
    * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
    * @example "BANK_TRANSFER"
    */
-  readonly recharge_channel?: string | undefined
+  readonly recharge_channel?: "BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {}) | undefined
   /**
    * 充值入账账户
    * Documented values: `DEPOSIT`, `OPERATION` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly account_type: string
+  readonly account_type?: "DEPOSIT" | "OPERATION" | (string & {}) | undefined
   /**
    * 充值状态
    * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly recharge_state: string
+  readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
   /**
    * 充值场景
    * Documented values: `ECOMMERCE_DEPOSIT`, `ECOMMERCE_PAYMENT` (decoded as any string: more may come).
    * @example "ECOMMERCE_DEPOSIT"
    */
-  readonly recharge_scene: string
+  readonly recharge_scene?: "ECOMMERCE_DEPOSIT" | "ECOMMERCE_PAYMENT" | (string & {}) | undefined
   /**
    * 充值状态描述
    * @example "超过时间限制，系统自动关闭充值单"
    */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
-  readonly recharge_amount: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount
+  readonly recharge_amount?: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseBankTransferInfo | undefined
   /** 扫码充值的付款信息 */
@@ -5255,7 +5256,7 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse {
    * 可用充值渠道列表
    * Documented values: `BANK_TRANSFER`, `QR_RECHARGE`, `ONLINE_BANK` (decoded as any string: more may come).
    */
-  readonly available_recharge_channels?: ReadonlyArray<string> | undefined
+  readonly available_recharge_channels?: ReadonlyArray<"BANK_TRANSFER" | "QR_RECHARGE" | "ONLINE_BANK" | (string & {})> | undefined
 }
 
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount {
@@ -5320,7 +5321,7 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQr
    * Documented values: `ADMIN`, `STAFF` (decoded as any string: more may come).
    * @example "ADMIN"
    */
-  readonly employee_type?: string | undefined
+  readonly employee_type?: "ADMIN" | "STAFF" | (string & {}) | undefined
 }
 
 export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo {
@@ -5349,7 +5350,7 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOn
    * Documented values: `ONLINE_BANK_TYPE_CORPORATE`, `ONLINE_BANK_TYPE_PERSONAL` (decoded as any string: more may come).
    * @example "ONLINE_BANK_TYPE_CORPORATE"
    */
-  readonly online_bank_type?: string | undefined
+  readonly online_bank_type?: "ONLINE_BANK_TYPE_CORPORATE" | "ONLINE_BANK_TYPE_PERSONAL" | (string & {}) | undefined
   /**
    * 银行卡号后四位
    * @example "0722"
@@ -5390,35 +5391,35 @@ const ecommerceRechargesOutRechargeNoOutRechargeNoClosePost: Endpoint.Endpoint<E
     })
     const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo> = Schema.Struct({
       openid: Schema.optional(Schema.String),
-      employee_type: Schema.optional(Schema.String)
+      employee_type: Schema.optional(OpenEnum("ADMIN", "STAFF"))
     })
     const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo> = Schema.Struct({
       bill_no: Schema.optional(Schema.String),
       return_time: Schema.optional(Schema.String),
       return_reason: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
-      online_bank_type: Schema.optional(Schema.String),
+      online_bank_type: Schema.optional(OpenEnum("ONLINE_BANK_TYPE_CORPORATE", "ONLINE_BANK_TYPE_PERSONAL")),
       bank_card_tail: Schema.optional(Schema.String),
       bank_account_name: Schema.optional(Schema.String)
     })
     const EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse: Schema.Schema<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      recharge_id: Schema.String,
-      out_recharge_no: Schema.String,
-      recharge_channel: Schema.optional(Schema.String),
-      account_type: Schema.String,
-      recharge_state: Schema.String,
-      recharge_scene: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      recharge_id: Schema.optional(Schema.String),
+      out_recharge_no: Schema.optional(Schema.String),
+      recharge_channel: Schema.optional(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")),
+      account_type: Schema.optional(OpenEnum("DEPOSIT", "OPERATION")),
+      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
+      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_DEPOSIT", "ECOMMERCE_PAYMENT")),
       recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount,
+      recharge_amount: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseRechargeAmount),
       bank_transfer_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseBankTransferInfo),
       qr_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseQrRechargeInfo),
       online_bank_recharge_info: Schema.optional(EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOnlineBankRechargeInfo),
       accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       close_time: Schema.optional(Schema.String),
-      available_recharge_channels: Schema.optional(Schema.Array(Schema.String))
+      available_recharge_channels: Schema.optional(Schema.Array(OpenEnum("BANK_TRANSFER", "QR_RECHARGE", "ONLINE_BANK")))
     })
     return {
       params: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams,
@@ -5558,19 +5559,19 @@ export interface EcommerceSettlePrepaySettleOrdersPostBodySettleInfoListSettleDe
 
 export interface EcommerceSettlePrepaySettleOrdersPostResponse {
   /** 商户结算批次单号 */
-  readonly out_settle_batch_no: string
+  readonly out_settle_batch_no?: string | undefined
   /** 微信支付结算批次单号 */
-  readonly settle_batch_no: string
+  readonly settle_batch_no?: string | undefined
   /** 商品单个人收款方受理授权ID */
-  readonly individual_auth_id: string
+  readonly individual_auth_id?: string | undefined
   /** 收款方描述 */
-  readonly description: string
+  readonly description?: string | undefined
   /** 批次状态 */
-  readonly state: string
+  readonly state?: string | undefined
   /** 交易场景 */
-  readonly trade_scenario: string
+  readonly trade_scenario?: string | undefined
   /** 批次创建时间 */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 批次完成时间 */
   readonly finish_time?: string | undefined
 }
@@ -5609,13 +5610,13 @@ const ecommerceSettlePrepaySettleOrdersPost: Endpoint.Endpoint<EcommerceSettlePr
       receive_type_template_id: Schema.optional(Schema.Literal(1, 2))
     })
     const EcommerceSettlePrepaySettleOrdersPostResponse: Schema.Schema<EcommerceSettlePrepaySettleOrdersPostResponse> = Schema.Struct({
-      out_settle_batch_no: Schema.String,
-      settle_batch_no: Schema.String,
-      individual_auth_id: Schema.String,
-      description: Schema.String,
-      state: Schema.String,
-      trade_scenario: Schema.String,
-      create_time: Schema.String,
+      out_settle_batch_no: Schema.optional(Schema.String),
+      settle_batch_no: Schema.optional(Schema.String),
+      individual_auth_id: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
+      trade_scenario: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
       finish_time: Schema.optional(Schema.String)
     })
     return {
@@ -5647,22 +5648,22 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams {
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse {
   /** 商户结算批次单号 */
-  readonly out_settle_batch_no: string
+  readonly out_settle_batch_no?: string | undefined
   /** 微信支付结算批次单号 */
-  readonly settle_batch_no: string
+  readonly settle_batch_no?: string | undefined
   /** 商品单个人收款方受理授权ID */
-  readonly individual_auth_id: string
+  readonly individual_auth_id?: string | undefined
   /** 收款方描述 */
-  readonly description: string
+  readonly description?: string | undefined
   /** 批次状态 */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 交易场景
    * Documented values: `RECOMMERCE` (decoded as any string: more may come).
    */
-  readonly trade_scenario: string
+  readonly trade_scenario?: "RECOMMERCE" | (string & {}) | undefined
   /** 批次创建时间 */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 批次完成时间 */
   readonly finish_time?: string | undefined
 }
@@ -5678,13 +5679,13 @@ const ecommerceSettlePrepaySettleOrdersSettleBatchNoGet: Endpoint.Endpoint<Ecomm
       settle_batch_no: Schema.NonEmptyString
     })
     const EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse> = Schema.Struct({
-      out_settle_batch_no: Schema.String,
-      settle_batch_no: Schema.String,
-      individual_auth_id: Schema.String,
-      description: Schema.String,
-      state: Schema.String,
-      trade_scenario: Schema.String,
-      create_time: Schema.String,
+      out_settle_batch_no: Schema.optional(Schema.String),
+      settle_batch_no: Schema.optional(Schema.String),
+      individual_auth_id: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
+      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE")),
+      create_time: Schema.optional(Schema.String),
       finish_time: Schema.optional(Schema.String)
     })
     return {
@@ -5742,32 +5743,32 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSett
 
 export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse {
   /** 商户结算批次单号 */
-  readonly out_settle_batch_no: string
+  readonly out_settle_batch_no?: string | undefined
   /** 微信支付结算批次单号 */
-  readonly settle_batch_no: string
+  readonly settle_batch_no?: string | undefined
   /** 商品单个人收款方受理授权ID */
-  readonly individual_auth_id: string
+  readonly individual_auth_id?: string | undefined
   /** 收款方描述 */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 批次状态
    * Documented values: `ACCEPTED`, `RECEIVED`, `SUCCESS`, `DEDUCT_FEE_FAIL`, `ABNORMAL`, `ABNORMAL_SETTLE_SUCCESS` (decoded as any string: more may come).
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "RECEIVED" | "SUCCESS" | "DEDUCT_FEE_FAIL" | "ABNORMAL" | "ABNORMAL_SETTLE_SUCCESS" | (string & {}) | undefined
   /**
    * 交易场景
    * Documented values: `RECOMMERCE`, `INDIVIDUALTRADE` (decoded as any string: more may come).
    */
-  readonly trade_scenario: string
+  readonly trade_scenario?: "RECOMMERCE" | "INDIVIDUALTRADE" | (string & {}) | undefined
   /** 批次创建时间 */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 批次完成时间 */
   readonly finish_time?: string | undefined
   /**
    * 异常原因类型
    * Documented values: `AUTH_RELATIONSHIP_INVALID`, `USER_PAY_QUOTA_LIMIT` (decoded as any string: more may come).
    */
-  readonly abnormal_type?: string | undefined
+  readonly abnormal_type?: "AUTH_RELATIONSHIP_INVALID" | "USER_PAY_QUOTA_LIMIT" | (string & {}) | undefined
   /** 异常结算处理结果 */
   readonly abnormal_settle_result?: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult | undefined
 }
@@ -5777,19 +5778,19 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSett
    * 异常结算批次单处理方式
    * Documented values: `TRANSFER_TO_ORIGINAL_RECEIVE_USER` (decoded as any string: more may come).
    */
-  readonly abnormal_settle_type: string
+  readonly abnormal_settle_type?: "TRANSFER_TO_ORIGINAL_RECEIVE_USER" | (string & {}) | undefined
   /** 批次创建时间 */
-  readonly apply_success_time: string
+  readonly apply_success_time?: string | undefined
   /**
    * 微信支付异常资金付款单号
    * @example "2123685544886666"
    */
-  readonly abnormal_fund_receipt_id: string
+  readonly abnormal_fund_receipt_id?: string | undefined
   /**
    * 商户异常结算批次单号
    * @example "1236698745558870"
    */
-  readonly out_abnormal_settle_batch_no: string
+  readonly out_abnormal_settle_batch_no?: string | undefined
 }
 
 const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostRequest, EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -5808,21 +5809,21 @@ const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost: End
       description: Schema.optional(Schema.String)
     })
     const EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult> = Schema.Struct({
-      abnormal_settle_type: Schema.String,
-      apply_success_time: Schema.String,
-      abnormal_fund_receipt_id: Schema.String,
-      out_abnormal_settle_batch_no: Schema.String
+      abnormal_settle_type: Schema.optional(OpenEnum("TRANSFER_TO_ORIGINAL_RECEIVE_USER")),
+      apply_success_time: Schema.optional(Schema.String),
+      abnormal_fund_receipt_id: Schema.optional(Schema.String),
+      out_abnormal_settle_batch_no: Schema.optional(Schema.String)
     })
     const EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse: Schema.Schema<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse> = Schema.Struct({
-      out_settle_batch_no: Schema.String,
-      settle_batch_no: Schema.String,
-      individual_auth_id: Schema.String,
-      description: Schema.String,
-      state: Schema.String,
-      trade_scenario: Schema.String,
-      create_time: Schema.String,
+      out_settle_batch_no: Schema.optional(Schema.String),
+      settle_batch_no: Schema.optional(Schema.String),
+      individual_auth_id: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "RECEIVED", "SUCCESS", "DEDUCT_FEE_FAIL", "ABNORMAL", "ABNORMAL_SETTLE_SUCCESS")),
+      trade_scenario: Schema.optional(OpenEnum("RECOMMERCE", "INDIVIDUALTRADE")),
+      create_time: Schema.optional(Schema.String),
       finish_time: Schema.optional(Schema.String),
-      abnormal_type: Schema.optional(Schema.String),
+      abnormal_type: Schema.optional(OpenEnum("AUTH_RELATIONSHIP_INVALID", "USER_PAY_QUOTA_LIMIT")),
       abnormal_settle_result: Schema.optional(EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponseAbnormalSettleResult)
     })
     return {
@@ -5894,33 +5895,33 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawPostResponse {
    * 收付通平台商户号
    * @example "222212131"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 单据状态
    * Documented values: `CREATED`, `PROCESSING`, `FINISHED`, `ABNORMAL` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly status: string
+  readonly status?: "CREATED" | "PROCESSING" | "FINISHED" | "ABNORMAL" | (string & {}) | undefined
   /**
    * 微信支付提现单号
    * @example "12321937198237912739132791732912793127931279317929791239112123"
    */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "20190611222222222200000000012122"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 提现金额
    * @example 100
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 提现成功金额
    * @example 0
@@ -5937,9 +5938,9 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawPostResponse {
    */
   readonly refund_amount?: number | undefined
   /** 发起提现时间 */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 提现状态更新时间 */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 失败原因
    * @example "卡号错误"
@@ -5960,17 +5961,17 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawPostResponse {
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 入账银行账号后四位
    * @example "1178"
    */
-  readonly account_number: string
+  readonly account_number?: string | undefined
   /**
    * 入账银行
    * @example "招商银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 入账银行全称（含支行）
    * @example "中国工商银行股份有限公司深圳软件园支行"
@@ -5994,23 +5995,23 @@ const ecommerceWithdrawDayEndBalanceWithdrawPost: Endpoint.Endpoint<EcommerceWit
       reserve_amount: Schema.optional(Schema.Int)
     })
     const EcommerceWithdrawDayEndBalanceWithdrawPostResponse: Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      status: Schema.String,
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String,
-      total_amount: Schema.Number,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("CREATED", "PROCESSING", "FINISHED", "ABNORMAL")),
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      total_amount: Schema.optional(Schema.Number),
       success_amount: Schema.optional(Schema.Number),
       fail_amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      create_time: Schema.String,
-      update_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
       reason: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String),
       bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.String,
-      account_number: Schema.String,
-      account_bank: Schema.String,
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      account_number: Schema.optional(Schema.String),
+      account_bank: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String)
     })
     return {
@@ -6067,33 +6068,33 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoG
    * 收付通平台商户号
    * @example "222212131"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 单据状态
    * Documented values: `CREATED`, `PROCESSING`, `FINISHED`, `ABNORMAL` (decoded as any string: more may come).
    * @example "CREATED"
    */
-  readonly status: string
+  readonly status?: "CREATED" | "PROCESSING" | "FINISHED" | "ABNORMAL" | (string & {}) | undefined
   /**
    * 微信支付提现单号
    * @example "12321937198237912739132791732912793127931279317929791239112123"
    */
-  readonly withdraw_id: string
+  readonly withdraw_id?: string | undefined
   /**
    * 商户提现单号
    * @example "20190611222222222200000000012122"
    */
-  readonly out_request_no: string
+  readonly out_request_no?: string | undefined
   /**
    * 提现金额
    * @example 100
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 提现成功金额
    * @example 0
@@ -6110,9 +6111,9 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoG
    */
   readonly refund_amount?: number | undefined
   /** 发起提现时间 */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /** 提现状态更新时间 */
-  readonly update_time: string
+  readonly update_time?: string | undefined
   /**
    * 失败原因
    * @example "卡号错误"
@@ -6133,17 +6134,17 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoG
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "BASIC"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 入账银行账号后四位
    * @example "1178"
    */
-  readonly account_number: string
+  readonly account_number?: string | undefined
   /**
    * 入账银行
    * @example "招商银行"
    */
-  readonly account_bank: string
+  readonly account_bank?: string | undefined
   /**
    * 入账银行全称（含支行）
    * @example "中国工商银行股份有限公司深圳软件园支行"
@@ -6164,23 +6165,23 @@ const ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet: Endpoin
       sub_mchid: Schema.String
     })
     const EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse: Schema.Schema<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      status: Schema.String,
-      withdraw_id: Schema.String,
-      out_request_no: Schema.String,
-      total_amount: Schema.Number,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("CREATED", "PROCESSING", "FINISHED", "ABNORMAL")),
+      withdraw_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      total_amount: Schema.optional(Schema.Number),
       success_amount: Schema.optional(Schema.Number),
       fail_amount: Schema.optional(Schema.Number),
       refund_amount: Schema.optional(Schema.Number),
-      create_time: Schema.String,
-      update_time: Schema.String,
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String),
       reason: Schema.optional(Schema.String),
       remark: Schema.optional(Schema.String),
       bank_memo: Schema.optional(Schema.String),
-      account_type: Schema.String,
-      account_number: Schema.String,
-      account_bank: Schema.String,
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      account_number: Schema.optional(Schema.String),
+      account_bank: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String)
     })
     return {
@@ -6302,23 +6303,23 @@ export interface InsuranceMchTransferBatchesApplyPostResponse {
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次创建时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state?: string | undefined
+  readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
 const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesApplyPostBody, InsuranceMchTransferBatchesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6348,10 +6349,10 @@ const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMchTransf
       notify_url: Schema.String
     })
     const InsuranceMchTransferBatchesApplyPostResponse: Schema.Schema<InsuranceMchTransferBatchesApplyPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      create_time: Schema.String,
-      batch_state: Schema.optional(Schema.String)
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED"))
     })
     return {
       body: InsuranceMchTransferBatchesApplyPostBody,
@@ -6401,7 +6402,7 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetRequest extends Ins
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponse {
   /** 转账批次单 */
-  readonly transfer_batch: InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch
+  readonly transfer_batch?: InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly data?: ReadonlyArray<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
   /**
@@ -6421,22 +6422,22 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBat
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -6447,63 +6448,63 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBat
    * Documented values: `ACCEPTED`, `PROCESSING`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
   /**
    * 批次名称
    * @example "2023年2月深圳分部转账单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2023年2月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
    * @example "MERCHANT_REVOCATION"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 转账成功金额
    * @example 3900000
    */
-  readonly success_amount: number
+  readonly success_amount?: number | undefined
   /**
    * 转账成功笔数
    * @example 199
    */
-  readonly success_num: number
+  readonly success_num?: number | undefined
   /**
    * 转账失败金额
    * @example 100000
    */
-  readonly failed_amount: number
+  readonly failed_amount?: number | undefined
   /**
    * 转账失败笔数
    * @example 1
    */
-  readonly failed_num: number
+  readonly failed_num?: number | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
 }
 
 export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData {
@@ -6511,18 +6512,18 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData {
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
 }
 
 const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<InsuranceMchTransferBatchesBatchIdBatchIdGetRequest, InsuranceMchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6542,31 +6543,31 @@ const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<InsuranceM
       limit: Schema.optional(Schema.Number)
     })
     const InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      create_time: Schema.String,
-      success_amount: Schema.Number,
-      success_num: Schema.Number,
-      failed_amount: Schema.Number,
-      failed_num: Schema.Number,
-      transfer_scene_id: Schema.String
+      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED")),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
+      success_amount: Schema.optional(Schema.Number),
+      success_num: Schema.optional(Schema.Number),
+      failed_amount: Schema.optional(Schema.Number),
+      failed_num: Schema.optional(Schema.Number),
+      transfer_scene_id: Schema.optional(Schema.String)
     })
     const InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
     })
     const InsuranceMchTransferBatchesBatchIdBatchIdGetResponse: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      transfer_batch: InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch,
+      transfer_batch: Schema.optional(InsuranceMchTransferBatchesBatchIdBatchIdGetResponseTransferBatch),
       data: Schema.optional(Schema.Array(InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData)),
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number)
@@ -6641,32 +6642,32 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailI
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -6676,29 +6677,29 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailI
    * 转账发起时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 明细状态
    * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 20000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2023年2月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_REMARK_SET_FAIL`, `TRANSFER_SCENE_INVALID`, `TRANSFER_SCENE_UNAVAILABLE`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BANK_CARD_PARAM_ERROR`, `BANK_CARD_TYPE_NOT_SUPPORTED`, `RESERVATION_STATE_INVALID`, `EXCEEDED_ESTIMATED_AMOUNT`, `RESERVATION_INFO_NOT_MATCH`, `RESERVATION_SCENE_NOT_MATCH` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_REMARK_SET_FAIL" | "TRANSFER_SCENE_INVALID" | "TRANSFER_SCENE_UNAVAILABLE" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BANK_CARD_PARAM_ERROR" | "BANK_CARD_TYPE_NOT_SUPPORTED" | "RESERVATION_STATE_INVALID" | "EXCEEDED_ESTIMATED_AMOUNT" | "RESERVATION_INFO_NOT_MATCH" | "RESERVATION_SCENE_NOT_MATCH" | (string & {}) | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -6740,18 +6741,18 @@ const insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpo
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      detail_state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_REMARK_SET_FAIL", "TRANSFER_SCENE_INVALID", "TRANSFER_SCENE_UNAVAILABLE", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BANK_CARD_PARAM_ERROR", "BANK_CARD_TYPE_NOT_SUPPORTED", "RESERVATION_STATE_INVALID", "EXCEEDED_ESTIMATED_AMOUNT", "RESERVATION_INFO_NOT_MATCH", "RESERVATION_SCENE_NOT_MATCH")),
       openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
@@ -6817,33 +6818,33 @@ export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOu
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
   /**
    * 电子回单文件的hash方法
    * @example "SHA256"
@@ -6875,12 +6876,12 @@ const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOu
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      batch_id: Schema.String,
-      out_batch_no: Schema.String,
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      sub_mchid: Schema.String,
-      receipt_state: Schema.String,
+      batch_id: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
@@ -6936,23 +6937,23 @@ export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOu
    * 二级商户号
    * @example "1900102208"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
 const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -6969,10 +6970,10 @@ const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOu
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse: Schema.Schema<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      out_detail_no: Schema.String,
-      receipt_state: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED"))
     })
     return {
       params: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams,
@@ -7023,7 +7024,7 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetRequest exten
 
 export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse {
   /** 转账批次单 */
-  readonly transfer_batch: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch
+  readonly transfer_batch?: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly data?: ReadonlyArray<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData> | undefined
   /**
@@ -7043,22 +7044,22 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTrans
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -7069,63 +7070,63 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTrans
    * Documented values: `ACCEPTED`, `PROCESSING`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
   /**
    * 批次名称
    * @example "2023年2月深圳分部转账单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2023年2月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * Documented values: `MERCHANT_REVOCATION`, `OVERDUE_CLOSE` (decoded as any string: more may come).
    * @example "MERCHANT_REVOCATION"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "MERCHANT_REVOCATION" | "OVERDUE_CLOSE" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 转账成功金额
    * @example 3900000
    */
-  readonly success_amount: number
+  readonly success_amount?: number | undefined
   /**
    * 转账成功笔数
    * @example 199
    */
-  readonly success_num: number
+  readonly success_num?: number | undefined
   /**
    * 转账失败金额
    * @example 100000
    */
-  readonly failed_amount: number
+  readonly failed_amount?: number | undefined
   /**
    * 转账失败笔数
    * @example 1
    */
-  readonly failed_num: number
+  readonly failed_num?: number | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
 }
 
 export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData {
@@ -7133,18 +7134,18 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData 
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
 }
 
 const insuranceMchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetRequest, InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7164,31 +7165,31 @@ const insuranceMchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<Insu
       detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
     })
     const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
-      close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      create_time: Schema.String,
-      success_amount: Schema.Number,
-      success_num: Schema.Number,
-      failed_amount: Schema.Number,
-      failed_num: Schema.Number,
-      transfer_scene_id: Schema.String
+      batch_state: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "COMPLETED", "CLOSED")),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE")),
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
+      success_amount: Schema.optional(Schema.Number),
+      success_num: Schema.optional(Schema.Number),
+      failed_amount: Schema.optional(Schema.Number),
+      failed_num: Schema.optional(Schema.Number),
+      transfer_scene_id: Schema.optional(Schema.String)
     })
     const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
     })
     const InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      transfer_batch: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch,
+      transfer_batch: Schema.optional(InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch),
       data: Schema.optional(Schema.Array(InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData)),
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number)
@@ -7263,32 +7264,32 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetail
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -7298,29 +7299,29 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetail
    * 转账发起时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 明细状态
    * Documented values: `INIT`, `ALL`, `WAIT_PAY`, `SUCCESS`, `FAIL`, `BANK_REFUND` (decoded as any string: more may come).
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
   /**
    * 转账金额
    * @example 20000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2023年2月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAYROLL_CARD_ALREADY_LOGOUT`, `PAYROLL_CARD_ALREADY_FROZEN`, `PAYROLL_CARD_UNAUTHORIZED`, `PAYROLL_CARD_USER_NOT_OPEN`, `PAYROLL_CARD_NAME_CARD_NOT_MATCH`, `PAYROLL_CARD_ID_CARD_NOT_MATCH`, `PAYROLL_CARD_BANKCARD_UNBUNDLING`, `BANK_CARD_COLLECTIONS_ABOVE_QUOTA`, `BANK_CARD_ACCOUNT_ABNORMAL`, `BANK_CARD_STATUS_ABNORMAL`, `BANK_CARD_BANK_INFO_WRONG`, `BANK_CARD_CARD_INFO_WRONG`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_REMARK_SET_FAIL`, `TRANSFER_SCENE_INVALID`, `TRANSFER_SCENE_UNAVAILABLE`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM`, `BANK_CARD_PARAM_ERROR`, `BANK_CARD_TYPE_NOT_SUPPORTED`, `RESERVATION_STATE_INVALID`, `EXCEEDED_ESTIMATED_AMOUNT`, `RESERVATION_INFO_NOT_MATCH`, `RESERVATION_SCENE_NOT_MATCH` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_REMARK_SET_FAIL" | "TRANSFER_SCENE_INVALID" | "TRANSFER_SCENE_UNAVAILABLE" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | "BANK_CARD_PARAM_ERROR" | "BANK_CARD_TYPE_NOT_SUPPORTED" | "RESERVATION_STATE_INVALID" | "EXCEEDED_ESTIMATED_AMOUNT" | "RESERVATION_INFO_NOT_MATCH" | "RESERVATION_SCENE_NOT_MATCH" | (string & {}) | undefined
   /**
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -7362,18 +7363,18 @@ const insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetail
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      detail_state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      detail_state: Schema.optional(OpenEnum("INIT", "ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND")),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAYROLL_CARD_ALREADY_LOGOUT", "PAYROLL_CARD_ALREADY_FROZEN", "PAYROLL_CARD_UNAUTHORIZED", "PAYROLL_CARD_USER_NOT_OPEN", "PAYROLL_CARD_NAME_CARD_NOT_MATCH", "PAYROLL_CARD_ID_CARD_NOT_MATCH", "PAYROLL_CARD_BANKCARD_UNBUNDLING", "BANK_CARD_COLLECTIONS_ABOVE_QUOTA", "BANK_CARD_ACCOUNT_ABNORMAL", "BANK_CARD_STATUS_ABNORMAL", "BANK_CARD_BANK_INFO_WRONG", "BANK_CARD_CARD_INFO_WRONG", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_REMARK_SET_FAIL", "TRANSFER_SCENE_INVALID", "TRANSFER_SCENE_UNAVAILABLE", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM", "BANK_CARD_PARAM_ERROR", "BANK_CARD_TYPE_NOT_SUPPORTED", "RESERVATION_STATE_INVALID", "EXCEEDED_ESTIMATED_AMOUNT", "RESERVATION_INFO_NOT_MATCH", "RESERVATION_SCENE_NOT_MATCH")),
       openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
@@ -7434,23 +7435,23 @@ export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoG
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
   /**
    * 电子回单文件的hash方法
    * @example "SHA256"
@@ -7481,10 +7482,10 @@ const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoin
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      batch_id: Schema.String,
-      out_batch_no: Schema.String,
-      sub_mchid: Schema.String,
-      receipt_state: Schema.String,
+      batch_id: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED")),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
@@ -7533,18 +7534,18 @@ export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoA
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 电子回单状态
    * Documented values: `ACCEPTED`, `FINISHED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
 const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7560,9 +7561,9 @@ const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: E
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse: Schema.Schema<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      receipt_state: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(OpenEnum("ACCEPTED", "FINISHED"))
     })
     return {
       params: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams,
@@ -7683,33 +7684,33 @@ export interface InsuranceMchTransferReservationApplyPostResponse {
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 预约记录受理时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录状态
    * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
   /**
    * 跳转微信支付用户确认预约页的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<InsuranceMchTransferReservationApplyPostBody, InsuranceMchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7745,12 +7746,12 @@ const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<InsuranceMchTr
       scene_report_data: Schema.optional(InsuranceMchTransferReservationApplyPostBodySceneReportData)
     })
     const InsuranceMchTransferReservationApplyPostResponse: Schema.Schema<InsuranceMchTransferReservationApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_reservation_no: Schema.String,
-      reservation_id: Schema.String,
-      accept_time: Schema.String,
-      state: Schema.String,
-      package_info: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      reservation_id: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: InsuranceMchTransferReservationApplyPostBody,
@@ -7794,17 +7795,17 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户AppID
    * @example "wxf636efh567hg4356"
@@ -7814,17 +7815,17 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 预计最晚转账日期
    * @example "2019-11-22"
@@ -7844,7 +7845,7 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款银行类型
    * @example "ICBC_DEBIT"
@@ -7855,12 +7856,12 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
   /**
    * 预约记录受理的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录用户确认预约的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -7875,13 +7876,13 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 预约记录关闭的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 预约记录关闭的原因
    * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
    * @example "USER_OVERDUE_UNCONFIRMED"
    */
-  readonly close_reason: string
+  readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
 const insuranceMchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7897,24 +7898,24 @@ const insuranceMchTransferReservationOutReservationNoOutReservationNoGet: Endpoi
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("USER_OVERDUE_UNCONFIRMED", "CLOSE_CONFIRMED_VIA_MCH_API", "CLOSE_ACCEPTED_VIA_MCH_API", "TRANSFER_FINISHED", "OVERDUE_NOT_TRANSFER", "RESERVE_FAIL", "USER_CLOSE"))
     })
     const InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.String,
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
+      reservation_id: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
       estimated_date: Schema.optional(Schema.String),
       estimated_max_amount: Schema.optional(Schema.Number),
       exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      state: Schema.String,
-      accept_time: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
+      accept_time: Schema.optional(Schema.String),
       reserve_time: Schema.optional(Schema.String),
       close_info: Schema.optional(InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo)
     })
@@ -7974,17 +7975,17 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户AppID
    * @example "wxf636efh567hg4356"
@@ -7994,17 +7995,17 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 预计最晚转账日期
    * @example "2019-11-22"
@@ -8024,7 +8025,7 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款银行类型
    * @example "ICBC_DEBIT"
@@ -8035,12 +8036,12 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
   /**
    * 预约记录受理的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录用户确认预约的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -8055,13 +8056,13 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
    * 预约记录关闭的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 预约记录关闭的原因
    * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
    * @example "USER_OVERDUE_UNCONFIRMED"
    */
-  readonly close_reason: string
+  readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
 const insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8077,24 +8078,24 @@ const insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost: 
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("USER_OVERDUE_UNCONFIRMED", "CLOSE_CONFIRMED_VIA_MCH_API", "CLOSE_ACCEPTED_VIA_MCH_API", "TRANSFER_FINISHED", "OVERDUE_NOT_TRANSFER", "RESERVE_FAIL", "USER_CLOSE"))
     })
     const InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse: Schema.Schema<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.String,
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
+      reservation_id: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
       estimated_date: Schema.optional(Schema.String),
       estimated_max_amount: Schema.optional(Schema.Number),
       exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      state: Schema.String,
-      accept_time: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
+      accept_time: Schema.optional(Schema.String),
       reserve_time: Schema.optional(Schema.String),
       close_info: Schema.optional(InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo)
     })
@@ -8154,17 +8155,17 @@ export interface InsuranceMchTransferReservationReservationIdReservationIdGetRes
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户AppID
    * @example "wxf636efh567hg4356"
@@ -8174,17 +8175,17 @@ export interface InsuranceMchTransferReservationReservationIdReservationIdGetRes
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 预计最晚转账日期
    * @example "2019-11-22"
@@ -8204,7 +8205,7 @@ export interface InsuranceMchTransferReservationReservationIdReservationIdGetRes
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款银行类型
    * @example "ICBC_DEBIT"
@@ -8215,12 +8216,12 @@ export interface InsuranceMchTransferReservationReservationIdReservationIdGetRes
    * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
   /**
    * 预约记录受理的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录用户确认预约的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -8235,13 +8236,13 @@ export interface InsuranceMchTransferReservationReservationIdReservationIdGetRes
    * 预约记录关闭的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 预约记录关闭的原因
    * Documented values: `USER_OVERDUE_UNCONFIRMED`, `CLOSE_CONFIRMED_VIA_MCH_API`, `CLOSE_ACCEPTED_VIA_MCH_API`, `TRANSFER_FINISHED`, `OVERDUE_NOT_TRANSFER`, `RESERVE_FAIL`, `USER_CLOSE` (decoded as any string: more may come).
    * @example "USER_OVERDUE_UNCONFIRMED"
    */
-  readonly close_reason: string
+  readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
 const insuranceMchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<InsuranceMchTransferReservationReservationIdReservationIdGetRequest, InsuranceMchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8257,24 +8258,24 @@ const insuranceMchTransferReservationReservationIdReservationIdGet: Endpoint.End
       sub_mchid: Schema.String
     })
     const InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo: Schema.Schema<InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("USER_OVERDUE_UNCONFIRMED", "CLOSE_CONFIRMED_VIA_MCH_API", "CLOSE_ACCEPTED_VIA_MCH_API", "TRANSFER_FINISHED", "OVERDUE_NOT_TRANSFER", "RESERVE_FAIL", "USER_CLOSE"))
     })
     const InsuranceMchTransferReservationReservationIdReservationIdGetResponse: Schema.Schema<InsuranceMchTransferReservationReservationIdReservationIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.String,
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
+      reservation_id: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
       estimated_date: Schema.optional(Schema.String),
       estimated_max_amount: Schema.optional(Schema.Number),
       exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      state: Schema.String,
-      accept_time: Schema.String,
+      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
+      accept_time: Schema.optional(Schema.String),
       reserve_time: Schema.optional(Schema.String),
       close_info: Schema.optional(InsuranceMchTransferReservationReservationIdReservationIdGetResponseCloseInfo)
     })
@@ -8398,17 +8399,17 @@ export interface MchTransferBatchesApplyPostResponse {
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次创建时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 批次状态
    * @example "ACCEPTED"
@@ -8444,9 +8445,9 @@ const mchTransferBatchesApplyPost: Endpoint.Endpoint<MchTransferBatchesApplyPost
       notify_url: Schema.String
     })
     const MchTransferBatchesApplyPostResponse: Schema.Schema<MchTransferBatchesApplyPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      create_time: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
       batch_state: Schema.optional(Schema.String)
     })
     return {
@@ -8497,7 +8498,7 @@ export interface MchTransferBatchesBatchIdBatchIdGetRequest extends MchTransferB
 
 export interface MchTransferBatchesBatchIdBatchIdGetResponse {
   /** 转账批次单 */
-  readonly transfer_batch: MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch
+  readonly transfer_batch?: MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly data?: ReadonlyArray<MchTransferBatchesBatchIdBatchIdGetResponseData> | undefined
   /**
@@ -8517,22 +8518,22 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -8542,17 +8543,17 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
    * 批次状态
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: string | undefined
   /**
    * 批次名称
    * @example "2023年2月深圳分部转账单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2023年2月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * @example "MERCHANT_REVOCATION"
@@ -8562,42 +8563,42 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch {
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 转账成功金额
    * @example 3900000
    */
-  readonly success_amount: number
+  readonly success_amount?: number | undefined
   /**
    * 转账成功笔数
    * @example 199
    */
-  readonly success_num: number
+  readonly success_num?: number | undefined
   /**
    * 转账失败金额
    * @example 100000
    */
-  readonly failed_amount: number
+  readonly failed_amount?: number | undefined
   /**
    * 转账失败笔数
    * @example 1
    */
-  readonly failed_num: number
+  readonly failed_num?: number | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
 }
 
 export interface MchTransferBatchesBatchIdBatchIdGetResponseData {
@@ -8605,17 +8606,17 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponseData {
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: string | undefined
 }
 
 const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferBatchesBatchIdBatchIdGetRequest, MchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -8636,31 +8637,31 @@ const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferBatchesB
       limit: Schema.optional(Schema.Number)
     })
     const MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
+      batch_state: Schema.optional(Schema.String),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
       close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      create_time: Schema.String,
-      success_amount: Schema.Number,
-      success_num: Schema.Number,
-      failed_amount: Schema.Number,
-      failed_num: Schema.Number,
-      transfer_scene_id: Schema.String
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
+      success_amount: Schema.optional(Schema.Number),
+      success_num: Schema.optional(Schema.Number),
+      failed_amount: Schema.optional(Schema.Number),
+      failed_num: Schema.optional(Schema.Number),
+      transfer_scene_id: Schema.optional(Schema.String)
     })
     const MchTransferBatchesBatchIdBatchIdGetResponseData: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponseData> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(Schema.String)
     })
     const MchTransferBatchesBatchIdBatchIdGetResponse: Schema.Schema<MchTransferBatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      transfer_batch: MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch,
+      transfer_batch: Schema.optional(MchTransferBatchesBatchIdBatchIdGetResponseTransferBatch),
       data: Schema.optional(Schema.Array(MchTransferBatchesBatchIdBatchIdGetResponseData)),
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number)
@@ -8735,32 +8736,32 @@ export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRespo
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -8770,22 +8771,22 @@ export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRespo
    * 转账发起时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 明细状态
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: string | undefined
   /**
    * 转账金额
    * @example 20000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2023年2月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * @example "ACCOUNT_FROZEN"
@@ -8833,17 +8834,17 @@ const mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpo
       sub_mchid: Schema.String
     })
     const MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      detail_state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      create_time: Schema.optional(Schema.String),
+      detail_state: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
@@ -8910,32 +8911,32 @@ export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNo
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: string | undefined
   /**
    * 电子回单文件的hash方法
    * @example "SHA256"
@@ -8968,12 +8969,12 @@ const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNo
       sub_mchid: Schema.String
     })
     const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      batch_id: Schema.String,
-      out_batch_no: Schema.String,
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      sub_mchid: Schema.String,
-      receipt_state: Schema.String,
+      batch_id: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
@@ -9029,22 +9030,22 @@ export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNo
    * 二级商户号
    * @example "1900102208"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: string | undefined
 }
 
 const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9062,10 +9063,10 @@ const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNo
       sub_mchid: Schema.String
     })
     const MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse: Schema.Schema<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      out_detail_no: Schema.String,
-      receipt_state: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams,
@@ -9116,7 +9117,7 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoGetRequest extends MchTra
 
 export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponse {
   /** 转账批次单 */
-  readonly transfer_batch: MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch
+  readonly transfer_batch?: MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly data?: ReadonlyArray<MchTransferBatchesOutBatchNoOutBatchNoGetResponseData> | undefined
   /**
@@ -9136,22 +9137,22 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch 
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -9161,17 +9162,17 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch 
    * 批次状态
    * @example "ACCEPTED"
    */
-  readonly batch_state: string
+  readonly batch_state?: string | undefined
   /**
    * 批次名称
    * @example "2023年2月深圳分部转账单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2023年2月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * @example "MERCHANT_REVOCATION"
@@ -9181,42 +9182,42 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch 
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 转账成功金额
    * @example 3900000
    */
-  readonly success_amount: number
+  readonly success_amount?: number | undefined
   /**
    * 转账成功笔数
    * @example 199
    */
-  readonly success_num: number
+  readonly success_num?: number | undefined
   /**
    * 转账失败金额
    * @example 100000
    */
-  readonly failed_amount: number
+  readonly failed_amount?: number | undefined
   /**
    * 转账失败笔数
    * @example 1
    */
-  readonly failed_num: number
+  readonly failed_num?: number | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
 }
 
 export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseData {
@@ -9224,17 +9225,17 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseData {
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: string | undefined
 }
 
 const mchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBatchesOutBatchNoOutBatchNoGetRequest, MchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9255,31 +9256,31 @@ const mchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBa
       detail_state: Schema.optional(Schema.Literal("ALL", "WAIT_PAY", "SUCCESS", "FAIL", "BANK_REFUND"))
     })
     const MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      batch_state: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
+      batch_state: Schema.optional(Schema.String),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
       close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
-      create_time: Schema.String,
-      success_amount: Schema.Number,
-      success_num: Schema.Number,
-      failed_amount: Schema.Number,
-      failed_num: Schema.Number,
-      transfer_scene_id: Schema.String
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
+      create_time: Schema.optional(Schema.String),
+      success_amount: Schema.optional(Schema.Number),
+      success_num: Schema.optional(Schema.Number),
+      failed_amount: Schema.optional(Schema.Number),
+      failed_num: Schema.optional(Schema.Number),
+      transfer_scene_id: Schema.optional(Schema.String)
     })
     const MchTransferBatchesOutBatchNoOutBatchNoGetResponseData: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetResponseData> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_state: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_state: Schema.optional(Schema.String)
     })
     const MchTransferBatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      transfer_batch: MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch,
+      transfer_batch: Schema.optional(MchTransferBatchesOutBatchNoOutBatchNoGetResponseTransferBatch),
       data: Schema.optional(Schema.Array(MchTransferBatchesOutBatchNoOutBatchNoGetResponseData)),
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number)
@@ -9354,32 +9355,32 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDeta
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 商家转账明细单号
    * @example "132000011085109987515042023022300246521006"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 服务商应用ID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 二级商户应用ID
    * @example "wxf636efh567hg4356"
@@ -9389,22 +9390,22 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDeta
    * 转账发起时间
    * @example "2023-02-23T13:29:35+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 明细状态
    * @example "INIT"
    */
-  readonly detail_state: string
+  readonly detail_state?: string | undefined
   /**
    * 转账金额
    * @example 20000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2023年2月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * @example "ACCOUNT_FROZEN"
@@ -9452,17 +9453,17 @@ const mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: En
       sub_mchid: Schema.String
     })
     const MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      sp_appid: Schema.String,
-      sub_mchid: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      detail_state: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      create_time: Schema.optional(Schema.String),
+      detail_state: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
@@ -9524,22 +9525,22 @@ export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRespons
    * 商家转账批次单号
    * @example "131000011085109987515042023022300246500006"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: string | undefined
   /**
    * 电子回单文件的hash方法
    * @example "SHA256"
@@ -9571,10 +9572,10 @@ const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoin
       sub_mchid: Schema.String
     })
     const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      batch_id: Schema.String,
-      out_batch_no: Schema.String,
-      sub_mchid: Schema.String,
-      receipt_state: Schema.String,
+      batch_id: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
       download_url: Schema.optional(Schema.String)
@@ -9623,17 +9624,17 @@ export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostR
    * 二级商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "sjzz20230223"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
    */
-  readonly receipt_state: string
+  readonly receipt_state?: string | undefined
 }
 
 const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9650,9 +9651,9 @@ const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.E
       sub_mchid: Schema.String
     })
     const MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse: Schema.Schema<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_batch_no: Schema.String,
-      receipt_state: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      receipt_state: Schema.optional(Schema.String)
     })
     return {
       params: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams,
@@ -9773,33 +9774,33 @@ export interface MchTransferReservationApplyPostResponse {
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 预约记录受理时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录状态
    * Documented values: `ACCEPTED`, `CONFIRMED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "CONFIRMED" | "CLOSED" | (string & {}) | undefined
   /**
    * 跳转微信支付用户确认预约页的package信息
    * @example "affffddafdfafddffda=="
    */
-  readonly package_info: string
+  readonly package_info?: string | undefined
 }
 
 const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReservationApplyPostBody, MchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9836,12 +9837,12 @@ const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReservationA
       scene_report_data: Schema.optional(MchTransferReservationApplyPostBodySceneReportData)
     })
     const MchTransferReservationApplyPostResponse: Schema.Schema<MchTransferReservationApplyPostResponse> = Schema.Struct({
-      sub_mchid: Schema.String,
-      out_reservation_no: Schema.String,
-      reservation_id: Schema.String,
-      accept_time: Schema.String,
-      state: Schema.String,
-      package_info: Schema.String
+      sub_mchid: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      reservation_id: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "CONFIRMED", "CLOSED")),
+      package_info: Schema.optional(Schema.String)
     })
     return {
       body: MchTransferReservationApplyPostBody,
@@ -9885,17 +9886,17 @@ export interface MchTransferReservationOutReservationNoOutReservationNoGetRespon
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户AppID
    * @example "wxf636efh567hg4356"
@@ -9905,17 +9906,17 @@ export interface MchTransferReservationOutReservationNoOutReservationNoGetRespon
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 预计最晚转账日期
    * @example "2019-11-22"
@@ -9935,7 +9936,7 @@ export interface MchTransferReservationOutReservationNoOutReservationNoGetRespon
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款银行类型
    * @example "ICBC_DEBIT"
@@ -9945,12 +9946,12 @@ export interface MchTransferReservationOutReservationNoOutReservationNoGetRespon
    * 预约记录状态
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 预约记录受理的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录用户确认预约的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -9965,12 +9966,12 @@ export interface MchTransferReservationOutReservationNoOutReservationNoGetRespon
    * 预约记录关闭的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 预约记录关闭的原因
    * @example "USER_OVERDUE_UNCONFIRMED"
    */
-  readonly close_reason: string
+  readonly close_reason?: string | undefined
 }
 
 const mchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoGetRequest, MchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -9987,24 +9988,24 @@ const mchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoi
       sub_mchid: Schema.String
     })
     const MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(Schema.String)
     })
     const MchTransferReservationOutReservationNoOutReservationNoGetResponse: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.String,
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
+      reservation_id: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
       estimated_date: Schema.optional(Schema.String),
       estimated_max_amount: Schema.optional(Schema.Number),
       exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      state: Schema.String,
-      accept_time: Schema.String,
+      state: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
       reserve_time: Schema.optional(Schema.String),
       close_info: Schema.optional(MchTransferReservationOutReservationNoOutReservationNoGetResponseCloseInfo)
     })
@@ -10064,17 +10065,17 @@ export interface MchTransferReservationOutReservationNoOutReservationNoClosePost
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户AppID
    * @example "wxf636efh567hg4356"
@@ -10084,17 +10085,17 @@ export interface MchTransferReservationOutReservationNoOutReservationNoClosePost
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 预计最晚转账日期
    * @example "2019-11-22"
@@ -10114,7 +10115,7 @@ export interface MchTransferReservationOutReservationNoOutReservationNoClosePost
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款银行类型
    * @example "ICBC_DEBIT"
@@ -10124,12 +10125,12 @@ export interface MchTransferReservationOutReservationNoOutReservationNoClosePost
    * 预约记录状态
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 预约记录受理的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录用户确认预约的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -10144,12 +10145,12 @@ export interface MchTransferReservationOutReservationNoOutReservationNoClosePost
    * 预约记录关闭的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 预约记录关闭的原因
    * @example "USER_OVERDUE_UNCONFIRMED"
    */
-  readonly close_reason: string
+  readonly close_reason?: string | undefined
 }
 
 const mchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoClosePostRequest, MchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10166,24 +10167,24 @@ const mchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.
       sub_mchid: Schema.String
     })
     const MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(Schema.String)
     })
     const MchTransferReservationOutReservationNoOutReservationNoClosePostResponse: Schema.Schema<MchTransferReservationOutReservationNoOutReservationNoClosePostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.String,
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
+      reservation_id: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
       estimated_date: Schema.optional(Schema.String),
       estimated_max_amount: Schema.optional(Schema.Number),
       exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      state: Schema.String,
-      accept_time: Schema.String,
+      state: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
       reserve_time: Schema.optional(Schema.String),
       close_info: Schema.optional(MchTransferReservationOutReservationNoOutReservationNoClosePostResponseCloseInfo)
     })
@@ -10243,17 +10244,17 @@ export interface MchTransferReservationReservationIdReservationIdGetResponse {
    * 服务商商户号
    * @example "1900001109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 二级商户号
    * @example "1900001109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务商AppID
    * @example "wxf636efh567hg4356"
    */
-  readonly sp_appid: string
+  readonly sp_appid?: string | undefined
   /**
    * 二级商户AppID
    * @example "wxf636efh567hg4356"
@@ -10263,17 +10264,17 @@ export interface MchTransferReservationReservationIdReservationIdGetResponse {
    * 微信转账预约单号
    * @example "1330000071100999991182020050700019480001"
    */
-  readonly reservation_id: string
+  readonly reservation_id?: string | undefined
   /**
    * 商户预约单号
    * @example "plfk2020042013"
    */
-  readonly out_reservation_no: string
+  readonly out_reservation_no?: string | undefined
   /**
    * 转账场景ID
    * @example "1000"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 预计最晚转账日期
    * @example "2019-11-22"
@@ -10293,7 +10294,7 @@ export interface MchTransferReservationReservationIdReservationIdGetResponse {
    * 收款用户OpenID
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款银行类型
    * @example "ICBC_DEBIT"
@@ -10303,12 +10304,12 @@ export interface MchTransferReservationReservationIdReservationIdGetResponse {
    * 预约记录状态
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: string | undefined
   /**
    * 预约记录受理的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly accept_time: string
+  readonly accept_time?: string | undefined
   /**
    * 预约记录用户确认预约的时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -10323,12 +10324,12 @@ export interface MchTransferReservationReservationIdReservationIdGetResponseClos
    * 预约记录关闭的时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly close_time: string
+  readonly close_time?: string | undefined
   /**
    * 预约记录关闭的原因
    * @example "USER_OVERDUE_UNCONFIRMED"
    */
-  readonly close_reason: string
+  readonly close_reason?: string | undefined
 }
 
 const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<MchTransferReservationReservationIdReservationIdGetRequest, MchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -10345,24 +10346,24 @@ const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<Mch
       sub_mchid: Schema.String
     })
     const MchTransferReservationReservationIdReservationIdGetResponseCloseInfo: Schema.Schema<MchTransferReservationReservationIdReservationIdGetResponseCloseInfo> = Schema.Struct({
-      close_time: Schema.String,
-      close_reason: Schema.String
+      close_time: Schema.optional(Schema.String),
+      close_reason: Schema.optional(Schema.String)
     })
     const MchTransferReservationReservationIdReservationIdGetResponse: Schema.Schema<MchTransferReservationReservationIdReservationIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      sp_appid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      sp_appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      reservation_id: Schema.String,
-      out_reservation_no: Schema.String,
-      transfer_scene_id: Schema.String,
+      reservation_id: Schema.optional(Schema.String),
+      out_reservation_no: Schema.optional(Schema.String),
+      transfer_scene_id: Schema.optional(Schema.String),
       estimated_date: Schema.optional(Schema.String),
       estimated_max_amount: Schema.optional(Schema.Number),
       exact_amount: Schema.optional(Schema.Number),
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      state: Schema.String,
-      accept_time: Schema.String,
+      state: Schema.optional(Schema.String),
+      accept_time: Schema.optional(Schema.String),
       reserve_time: Schema.optional(Schema.String),
       close_info: Schema.optional(MchTransferReservationReservationIdReservationIdGetResponseCloseInfo)
     })

@@ -2,7 +2,13 @@
 
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
+import { NoStatementExist, NotEnough, ResourceNotExists } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { BoundedString, FieldRule, IsoDate, OpenEnum, PatternString } from "../schemas/common.js"
+
+const noStatementExistErrors = [...commonErrors, NoStatementExist] as const
+const notEnoughErrors = [...commonErrors, NotEnough] as const
+const resourceNotExistsErrors = [...commonErrors, ResourceNotExists] as const
 
 // ---- GET /v3/profitsharing/bills ----
 
@@ -32,7 +38,7 @@ export interface BillsGetResponse {
    * Documented values: `SHA1` (decoded as any string: more may come).
    * @example "SHA1"
    */
-  readonly hash_type: string
+  readonly hash_type: "SHA1" | (string & {})
   /**
    * 哈希值
    * @example "79bb0f45fc4c42234a918000b2668d689e2bde04"
@@ -40,26 +46,26 @@ export interface BillsGetResponse {
   readonly hash_value: string
 }
 
-const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, CommonError | NoStatementExist> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.bills.get",
   method: "GET",
   path: "/v3/profitsharing/bills",
   summary: "申请分账账单",
   schemas: () => {
     const BillsGetQuery: Schema.Schema<BillsGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      bill_date: Schema.String,
+      sub_mchid: Schema.optional(BoundedString(1, 12)),
+      bill_date: IsoDate,
       tar_type: Schema.optional(Schema.Literal("GZIP"))
     })
     const BillsGetResponse: Schema.Schema<BillsGetResponse> = Schema.Struct({
       download_url: Schema.String,
-      hash_type: Schema.String,
+      hash_type: OpenEnum("SHA1"),
       hash_value: Schema.String
     })
     return {
       query: BillsGetQuery,
       success: BillsGetResponse,
-      errors: commonErrors,
+      errors: noStatementExistErrors,
       example: {
         download_url: "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx",
         hash_type: "SHA1",
@@ -202,7 +208,7 @@ export interface OrdersPostResponse {
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    * @example "FINISHED"
    */
-  readonly state: string
+  readonly state: "PROCESSING" | "FINISHED" | (string & {})
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<OrdersPostResponseReceivers> | undefined
 }
@@ -223,7 +229,7 @@ export interface OrdersPostResponseReceivers {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
   /**
    * 分账接收方帐号
    * @example "1900000109"
@@ -234,31 +240,31 @@ export interface OrdersPostResponseReceivers {
    * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
   /**
    * 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "ACCOUNT_ABNORMAL"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
    */
-  readonly detail_id?: string | undefined
+  readonly detail_id: string
   /**
    * 分账创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
-const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders.post",
   method: "POST",
   path: "/v3/profitsharing/orders",
@@ -269,41 +275,41 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
       type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
       account: Schema.String,
       name: Schema.optional(Schema.String),
-      amount: Schema.Int,
+      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       description: Schema.String
     })
     const OrdersPostBody: Schema.Schema<OrdersPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      sub_appid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      receivers: Schema.optional(Schema.Array(OrdersPostBodyReceivers)),
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      appid: Schema.optional(BoundedString(1, 32)),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
+      transaction_id: BoundedString(1, 32),
+      out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+      receivers: Schema.optional(Schema.Array(OrdersPostBodyReceivers).pipe(Schema.maxItems(50))),
       unfreeze_unsplit: Schema.Boolean
     })
     const OrdersPostResponseReceivers: Schema.Schema<OrdersPostResponseReceivers> = Schema.Struct({
       amount: Schema.Number,
       description: Schema.String,
-      type: Schema.String,
+      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
       account: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      finish_time: Schema.String
+      result: OpenEnum("PENDING", "SUCCESS", "CLOSED"),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+      detail_id: Schema.String,
+      create_time: Schema.optional(Schema.String),
+      finish_time: Schema.optional(Schema.String)
     })
     const OrdersPostResponse: Schema.Schema<OrdersPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
       transaction_id: Schema.String,
       out_order_no: Schema.String,
       order_id: Schema.String,
-      state: Schema.String,
+      state: OpenEnum("PROCESSING", "FINISHED"),
       receivers: Schema.optional(Schema.Array(OrdersPostResponseReceivers))
     })
     return {
       body: OrdersPostBody,
       success: OrdersPostResponse,
-      errors: commonErrors,
+      errors: notEnoughErrors,
       example: {
         sub_mchid: "1900000109",
         transaction_id: "4208450740201411110007820472",
@@ -379,7 +385,7 @@ export interface OrdersUnfreezePostResponse {
    * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    * @example "FINISHED"
    */
-  readonly state: string
+  readonly state: "PROCESSING" | "FINISHED" | (string & {})
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<OrdersUnfreezePostResponseReceivers> | undefined
 }
@@ -400,7 +406,7 @@ export interface OrdersUnfreezePostResponseReceivers {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
   /**
    * 分账接收方帐号
    * @example "1900000109"
@@ -408,67 +414,68 @@ export interface OrdersUnfreezePostResponseReceivers {
   readonly account: string
   /**
    * 分账结果
+   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
   /**
    * 分账失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "ACCOUNT_ABNORMAL"
    */
-  readonly fail_reason: string
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
    */
-  readonly detail_id?: string | undefined
+  readonly detail_id: string
   /**
    * 分账创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
-const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, OrdersUnfreezePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, OrdersUnfreezePostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders.unfreeze.post",
   method: "POST",
   path: "/v3/profitsharing/orders/unfreeze",
   summary: "解冻剩余资金",
   schemas: () => {
     const OrdersUnfreezePostBody: Schema.Schema<OrdersUnfreezePostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String,
-      out_order_no: Schema.String,
-      description: Schema.String
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      transaction_id: BoundedString(1, 32),
+      out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+      description: BoundedString(1, 80)
     })
     const OrdersUnfreezePostResponseReceivers: Schema.Schema<OrdersUnfreezePostResponseReceivers> = Schema.Struct({
       amount: Schema.Number,
       description: Schema.String,
-      type: Schema.String,
+      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
       account: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.String,
-      detail_id: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      finish_time: Schema.String
+      result: OpenEnum("PENDING", "SUCCESS", "CLOSED"),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+      detail_id: Schema.String,
+      create_time: Schema.optional(Schema.String),
+      finish_time: Schema.optional(Schema.String)
     })
     const OrdersUnfreezePostResponse: Schema.Schema<OrdersUnfreezePostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
       transaction_id: Schema.String,
       out_order_no: Schema.String,
       order_id: Schema.String,
-      state: Schema.String,
+      state: OpenEnum("PROCESSING", "FINISHED"),
       receivers: Schema.optional(Schema.Array(OrdersUnfreezePostResponseReceivers))
     })
     return {
       body: OrdersUnfreezePostBody,
       success: OrdersUnfreezePostResponse,
-      errors: commonErrors,
+      errors: notEnoughErrors,
       example: {
         sub_mchid: "1900000109",
         transaction_id: "4208450740201411110007820472",
@@ -542,10 +549,10 @@ export interface OrdersOutOrderNoGetResponse {
   readonly order_id: string
   /**
    * 分账单状态
-   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
+   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    * @example "FINISHED"
    */
-  readonly state: string
+  readonly state: "PROCESSING" | "FINISHED" | (string & {})
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<OrdersOutOrderNoGetResponseReceivers> | undefined
 }
@@ -566,7 +573,7 @@ export interface OrdersOutOrderNoGetResponseReceivers {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
   /**
    * 分账接收方帐号
    * @example "1900000109"
@@ -574,69 +581,70 @@ export interface OrdersOutOrderNoGetResponseReceivers {
   readonly account: string
   /**
    * 分账结果
-   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
+   * Documented values: `PENDING`, `SUCCESS`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result: "PENDING" | "SUCCESS" | "CLOSED" | (string & {})
   /**
    * 分账失败原因
+   * Documented values: `ACCOUNT_ABNORMAL`, `NO_RELATION`, `RECEIVER_HIGH_RISK`, `RECEIVER_REAL_NAME_NOT_VERIFIED`, `NO_AUTH`, `RECEIVER_RECEIPT_LIMIT`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "ACCOUNT_ABNORMAL"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "NO_RELATION" | "RECEIVER_HIGH_RISK" | "RECEIVER_REAL_NAME_NOT_VERIFIED" | "NO_AUTH" | "RECEIVER_RECEIPT_LIMIT" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 分账明细单号
    * @example "36011111111111111111111"
    */
-  readonly detail_id?: string | undefined
+  readonly detail_id: string
   /**
    * 分账创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 分账完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
-const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, OrdersOutOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, OrdersOutOrderNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders._out_order_no_.get",
   method: "GET",
   path: "/v3/profitsharing/orders/{out_order_no}",
   summary: "查询分账结果",
   schemas: () => {
     const OrdersOutOrderNoGetParams: Schema.Schema<OrdersOutOrderNoGetParams> = Schema.Struct({
-      out_order_no: Schema.NonEmptyString
+      out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$")
     })
     const OrdersOutOrderNoGetQuery: Schema.Schema<OrdersOutOrderNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.String
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      transaction_id: BoundedString(1, 32)
     })
     const OrdersOutOrderNoGetResponseReceivers: Schema.Schema<OrdersOutOrderNoGetResponseReceivers> = Schema.Struct({
       amount: Schema.Number,
       description: Schema.String,
-      type: Schema.String,
+      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
       account: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
-      detail_id: Schema.optional(Schema.String),
-      create_time: Schema.String,
-      finish_time: Schema.String
+      result: OpenEnum("PENDING", "SUCCESS", "CLOSED"),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "NO_RELATION", "RECEIVER_HIGH_RISK", "RECEIVER_REAL_NAME_NOT_VERIFIED", "NO_AUTH", "RECEIVER_RECEIPT_LIMIT", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
+      detail_id: Schema.String,
+      create_time: Schema.optional(Schema.String),
+      finish_time: Schema.optional(Schema.String)
     })
     const OrdersOutOrderNoGetResponse: Schema.Schema<OrdersOutOrderNoGetResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
       transaction_id: Schema.String,
       out_order_no: Schema.String,
       order_id: Schema.String,
-      state: Schema.String,
+      state: OpenEnum("PROCESSING", "FINISHED"),
       receivers: Schema.optional(Schema.Array(OrdersOutOrderNoGetResponseReceivers))
     })
     return {
       params: OrdersOutOrderNoGetParams,
       query: OrdersOutOrderNoGetQuery,
       success: OrdersOutOrderNoGetResponse,
-      errors: commonErrors,
+      errors: resourceNotExistsErrors,
       example: {
         sub_mchid: "1900000109",
         transaction_id: "4208450740201411110007820472",
@@ -717,7 +725,7 @@ export interface ReceiversAddPostResponse {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
   /**
    * 分账接收方账号
    * @example "86693852"
@@ -733,7 +741,7 @@ export interface ReceiversAddPostResponse {
    * Documented values: `SERVICE_PROVIDER`, `STORE`, `STAFF`, `STORE_OWNER`, `PARTNER`, `HEADQUARTER`, `BRAND`, `DISTRIBUTOR`, `USER`, `SUPPLIER`, `CUSTOM` (decoded as any string: more may come).
    * @example "SERVICE_PROVIDER"
    */
-  readonly relation_type: string
+  readonly relation_type: "SERVICE_PROVIDER" | "STORE" | "STAFF" | "STORE_OWNER" | "PARTNER" | "HEADQUARTER" | "BRAND" | "DISTRIBUTOR" | "USER" | "SUPPLIER" | "CUSTOM" | (string & {})
   /**
    * 自定义的分账关系
    * @example "代理商"
@@ -749,21 +757,21 @@ const receiversAddPost: Endpoint.Endpoint<ReceiversAddPostBody, ReceiversAddPost
   summary: "添加分账接收方",
   schemas: () => {
     const ReceiversAddPostBody: Schema.Schema<ReceiversAddPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      appid: BoundedString(1, 32),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
       type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String,
-      name: Schema.optional(Schema.String),
+      account: BoundedString(1, 64),
+      name: Schema.optional(BoundedString(1, 1024)),
       relation_type: Schema.Literal("SERVICE_PROVIDER", "STORE", "STAFF", "STORE_OWNER", "PARTNER", "HEADQUARTER", "BRAND", "DISTRIBUTOR", "USER", "SUPPLIER", "CUSTOM"),
-      custom_relation: Schema.optional(Schema.String)
+      custom_relation: Schema.optional(BoundedString(1, 10))
     })
     const ReceiversAddPostResponse: Schema.Schema<ReceiversAddPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      type: Schema.String,
+      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
       account: Schema.String,
       name: Schema.optional(Schema.String),
-      relation_type: Schema.String,
+      relation_type: OpenEnum("SERVICE_PROVIDER", "STORE", "STAFF", "STORE_OWNER", "PARTNER", "HEADQUARTER", "BRAND", "DISTRIBUTOR", "USER", "SUPPLIER", "CUSTOM"),
       custom_relation: Schema.optional(Schema.String)
     })
     return {
@@ -823,7 +831,7 @@ export interface ReceiversDeletePostResponse {
    * Documented values: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID` (decoded as any string: more may come).
    * @example "MERCHANT_ID"
    */
-  readonly type: string
+  readonly type: "MERCHANT_ID" | "PERSONAL_OPENID" | "PERSONAL_SUB_OPENID" | (string & {})
   /**
    * 分账接收方账号
    * @example "1900000109"
@@ -839,14 +847,14 @@ const receiversDeletePost: Endpoint.Endpoint<ReceiversDeletePostBody, ReceiversD
   schemas: () => {
     const ReceiversDeletePostBody: Schema.Schema<ReceiversDeletePostBody> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
+      appid: BoundedString(1, 32),
       sub_appid: Schema.optional(Schema.String),
       type: Schema.Literal("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
-      account: Schema.String
+      account: BoundedString(1, 64)
     })
     const ReceiversDeletePostResponse: Schema.Schema<ReceiversDeletePostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      type: Schema.String,
+      type: OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID"),
       account: Schema.String
     })
     return {
@@ -941,13 +949,13 @@ export interface ReturnOrdersPostResponse {
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {})
   /**
    * 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `BALANCE_NOT_ENOUGH`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "TIME_OUT_CLOSED"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "BALANCE_NOT_ENOUGH" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -957,7 +965,7 @@ export interface ReturnOrdersPostResponse {
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
 const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -968,13 +976,15 @@ const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrdersPost
   schemas: () => {
     const ReturnOrdersPostBody: Schema.Schema<ReturnOrdersPostBody> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      order_id: Schema.optional(Schema.String),
-      out_order_no: Schema.optional(Schema.String),
-      out_return_no: Schema.String,
-      return_mchid: Schema.String,
-      amount: Schema.Int,
+      order_id: Schema.optional(BoundedString(1, 64)),
+      out_order_no: Schema.optional(BoundedString(1, 64)),
+      out_return_no: BoundedString(1, 64),
+      return_mchid: BoundedString(1, 32),
+      amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       description: Schema.String
-    })
+    }).pipe(
+      FieldRule("atLeastOne", ["order_id", "out_order_no"])
+    )
     const ReturnOrdersPostResponse: Schema.Schema<ReturnOrdersPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
       order_id: Schema.String,
@@ -984,10 +994,10 @@ const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrdersPost
       return_mchid: Schema.String,
       amount: Schema.Number,
       description: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
+      result: OpenEnum("PROCESSING", "SUCCESS", "FAILED"),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "BALANCE_NOT_ENOUGH", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
       create_time: Schema.String,
-      finish_time: Schema.String
+      finish_time: Schema.optional(Schema.String)
     })
     return {
       body: ReturnOrdersPostBody,
@@ -1083,13 +1093,13 @@ export interface ReturnOrdersOutReturnNoGetResponse {
    * Documented values: `PROCESSING`, `SUCCESS`, `FAILED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly result: string
+  readonly result: "PROCESSING" | "SUCCESS" | "FAILED" | (string & {})
   /**
    * 失败原因
    * Documented values: `ACCOUNT_ABNORMAL`, `BALANCE_NOT_ENOUGH`, `TIME_OUT_CLOSED`, `PAYER_ACCOUNT_ABNORMAL`, `INVALID_REQUEST` (decoded as any string: more may come).
    * @example "TIME_OUT_CLOSED"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_ABNORMAL" | "BALANCE_NOT_ENOUGH" | "TIME_OUT_CLOSED" | "PAYER_ACCOUNT_ABNORMAL" | "INVALID_REQUEST" | (string & {}) | undefined
   /**
    * 创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -1099,21 +1109,21 @@ export interface ReturnOrdersOutReturnNoGetResponse {
    * 完成时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly finish_time: string
+  readonly finish_time?: string | undefined
 }
 
-const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturnNoGetRequest, ReturnOrdersOutReturnNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturnNoGetRequest, ReturnOrdersOutReturnNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.returnOrders._out_return_no_.get",
   method: "GET",
   path: "/v3/profitsharing/return-orders/{out_return_no}",
   summary: "查询分账回退结果",
   schemas: () => {
     const ReturnOrdersOutReturnNoGetParams: Schema.Schema<ReturnOrdersOutReturnNoGetParams> = Schema.Struct({
-      out_return_no: Schema.NonEmptyString
+      out_return_no: BoundedString(1, 64)
     })
     const ReturnOrdersOutReturnNoGetQuery: Schema.Schema<ReturnOrdersOutReturnNoGetQuery> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
-      out_order_no: Schema.String
+      out_order_no: BoundedString(1, 64)
     })
     const ReturnOrdersOutReturnNoGetResponse: Schema.Schema<ReturnOrdersOutReturnNoGetResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
@@ -1124,16 +1134,16 @@ const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturnNoGetRe
       return_mchid: Schema.String,
       amount: Schema.Number,
       description: Schema.String,
-      result: Schema.String,
-      fail_reason: Schema.optional(Schema.String),
+      result: OpenEnum("PROCESSING", "SUCCESS", "FAILED"),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_ABNORMAL", "BALANCE_NOT_ENOUGH", "TIME_OUT_CLOSED", "PAYER_ACCOUNT_ABNORMAL", "INVALID_REQUEST")),
       create_time: Schema.String,
-      finish_time: Schema.String
+      finish_time: Schema.optional(Schema.String)
     })
     return {
       params: ReturnOrdersOutReturnNoGetParams,
       query: ReturnOrdersOutReturnNoGetQuery,
       success: ReturnOrdersOutReturnNoGetResponse,
-      errors: commonErrors,
+      errors: resourceNotExistsErrors,
       example: {
         sub_mchid: "1900000109",
         order_id: "3008450740201411110007820472",
@@ -1182,7 +1192,7 @@ const transactionsTransactionIdAmountsGet: Endpoint.Endpoint<TransactionsTransac
   summary: "查询剩余待分金额",
   schemas: () => {
     const TransactionsTransactionIdAmountsGetParams: Schema.Schema<TransactionsTransactionIdAmountsGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
+      transaction_id: BoundedString(1, 32)
     })
     const TransactionsTransactionIdAmountsGetResponse: Schema.Schema<TransactionsTransactionIdAmountsGetResponse> = Schema.Struct({
       transaction_id: Schema.String,

@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- POST /v3/qrcode/transactions ----
 
@@ -138,7 +138,7 @@ export interface TransactionsPostResponse {
    * 交易状态
    * Documented values: `SUCCESS`, `ACCEPTED`, `PAY_FAIL`, `REFUND` (decoded as any string: more may come).
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "ACCEPTED" | "PAY_FAIL" | "REFUND" | (string & {}) | undefined
   /** 交易状态描述 */
   readonly trade_state_description?: string | undefined
   /** 支付完成时间 */
@@ -149,7 +149,7 @@ export interface TransactionsPostResponse {
    * 用户还款状态
    * Documented values: `NOT_REPAY`, `REPAID`, `ALL_REFUND` (decoded as any string: more may come).
    */
-  readonly user_repay_state?: string | undefined
+  readonly user_repay_state?: "NOT_REPAY" | "REPAID" | "ALL_REFUND" | (string & {}) | undefined
   /** 还款微信支付订单号 */
   readonly repay_transaction_id?: string | undefined
   /** 垫资还款时间 */
@@ -162,7 +162,7 @@ export interface TransactionsPostResponse {
    * 交易场景
    * Documented values: `BUS`, `METRO` (decoded as any string: more may come).
    */
-  readonly trade_scene?: string | undefined
+  readonly trade_scene?: "BUS" | "METRO" | (string & {}) | undefined
   /** 公交场景信息 */
   readonly bus_info?: TransactionsPostResponseBusInfo | undefined
   /** 地铁场景信息 */
@@ -201,12 +201,12 @@ export interface TransactionsPostResponsePromotionDetail {
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /** 活动ID */
   readonly stock_id?: string | undefined
   /** 优惠券面额 */
@@ -271,8 +271,8 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
     const TransactionsPostResponsePromotionDetail: Schema.Schema<TransactionsPostResponsePromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
       stock_id: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       wechatpay_contribute: Schema.optional(Schema.Number),
@@ -289,16 +289,16 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
       create_time: Schema.optional(Schema.String),
       out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
       trade_state_description: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      user_repay_state: Schema.optional(Schema.String),
+      user_repay_state: Schema.optional(OpenEnum("NOT_REPAY", "REPAID", "ALL_REFUND")),
       repay_transaction_id: Schema.optional(Schema.String),
       repay_time: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       contract_id: Schema.optional(Schema.String),
-      trade_scene: Schema.optional(Schema.String),
+      trade_scene: Schema.optional(OpenEnum("BUS", "METRO")),
       bus_info: Schema.optional(TransactionsPostResponseBusInfo),
       metro_info: Schema.optional(TransactionsPostResponseMetroInfo),
       amount: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
@@ -355,7 +355,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易状态
    * Documented values: `SUCCESS`, `ACCEPTED`, `PAY_FAIL`, `REFUND` (decoded as any string: more may come).
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "ACCEPTED" | "PAY_FAIL" | "REFUND" | (string & {}) | undefined
   /** 交易状态描述 */
   readonly trade_state_description?: string | undefined
   /** 支付完成时间 */
@@ -366,7 +366,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 用户还款状态
    * Documented values: `NOT_REPAY`, `REPAID`, `ALL_REFUND` (decoded as any string: more may come).
    */
-  readonly user_repay_state?: string | undefined
+  readonly user_repay_state?: "NOT_REPAY" | "REPAID" | "ALL_REFUND" | (string & {}) | undefined
   /** 还款微信支付订单号 */
   readonly repay_transaction_id?: string | undefined
   /** 垫资还款时间 */
@@ -379,7 +379,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易场景
    * Documented values: `BUS`, `METRO` (decoded as any string: more may come).
    */
-  readonly trade_scene?: string | undefined
+  readonly trade_scene?: "BUS" | "METRO" | (string & {}) | undefined
   /** 公交场景信息 */
   readonly bus_info?: TransactionsOutTradeNoOutTradeNoGetResponseBusInfo | undefined
   /** 地铁场景信息 */
@@ -418,12 +418,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 优惠范围
    * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    */
-  readonly scope?: string | undefined
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
    */
-  readonly type?: string | undefined
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /** 活动ID */
   readonly stock_id?: string | undefined
   /** 优惠券面额 */
@@ -464,8 +464,8 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
     const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
       stock_id: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       wechatpay_contribute: Schema.optional(Schema.Number),
@@ -482,16 +482,16 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       create_time: Schema.optional(Schema.String),
       out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
       trade_state_description: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      user_repay_state: Schema.optional(Schema.String),
+      user_repay_state: Schema.optional(OpenEnum("NOT_REPAY", "REPAID", "ALL_REFUND")),
       repay_transaction_id: Schema.optional(Schema.String),
       repay_time: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       contract_id: Schema.optional(Schema.String),
-      trade_scene: Schema.optional(Schema.String),
+      trade_scene: Schema.optional(OpenEnum("BUS", "METRO")),
       bus_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseBusInfo),
       metro_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo),
       amount: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
@@ -545,7 +545,7 @@ export interface UserServicesContractIdContractIdGetResponse {
    */
   readonly contract_id?: string | undefined
   /** Documented values: `NORMAL`, `BLOCKED` (decoded as any string: more may come). */
-  readonly user_service_state?: string | undefined
+  readonly user_service_state?: "NORMAL" | "BLOCKED" | (string & {}) | undefined
   /** 原因 */
   readonly block_reason?: string | undefined
 }
@@ -566,7 +566,7 @@ const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServicesContrac
     })
     const UserServicesContractIdContractIdGetResponse: Schema.Schema<UserServicesContractIdContractIdGetResponse> = Schema.Struct({
       contract_id: Schema.optional(Schema.String),
-      user_service_state: Schema.optional(Schema.String),
+      user_service_state: Schema.optional(OpenEnum("NORMAL", "BLOCKED")),
       block_reason: Schema.optional(Schema.String)
     })
     return {

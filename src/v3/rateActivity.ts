@@ -66,7 +66,7 @@ export interface ApplicationsPostResponse {
    * 申请单编号
    * @example "20000000011111"
    */
-  readonly application_id: string
+  readonly application_id?: string | undefined
 }
 
 const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, ApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -97,7 +97,7 @@ const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, ApplicationsPost
       additional_information: Schema.optional(ApplicationsPostBodyAdditionalInformation)
     })
     const ApplicationsPostResponse: Schema.Schema<ApplicationsPostResponse> = Schema.Struct({
-      application_id: Schema.String
+      application_id: Schema.optional(Schema.String)
     })
     return {
       body: ApplicationsPostBody,
@@ -123,12 +123,12 @@ export interface ApplicationsIdApplicationIdGetResponse {
    * 申请单状态
    * @example "APPLICATION_STATE_PASSED"
    */
-  readonly application_state: string
+  readonly application_state?: string | undefined
   /**
    * 从业机构特约商户号
    * @example "1346578"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 驳回参数
    * @example "merchant_name"
@@ -157,8 +157,8 @@ const applicationsIdApplicationIdGet: Endpoint.Endpoint<ApplicationsIdApplicatio
       application_id: Schema.NonEmptyString
     })
     const ApplicationsIdApplicationIdGetResponse: Schema.Schema<ApplicationsIdApplicationIdGetResponse> = Schema.Struct({
-      application_state: Schema.String,
-      sub_mchid: Schema.String,
+      application_state: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       reject_parameter: Schema.optional(Schema.String),
       reject_reason: Schema.optional(Schema.String),
       pass_time: Schema.optional(Schema.String)
@@ -231,7 +231,7 @@ export interface ApplicationsIdApplicationIdPatchResponse {
    * 申请单编号
    * @example "20000000011111"
    */
-  readonly application_id: string
+  readonly application_id?: string | undefined
 }
 
 const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdApplicationIdPatchRequest, ApplicationsIdApplicationIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -261,7 +261,7 @@ const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdApplicat
       additional_information: Schema.optional(ApplicationsIdApplicationIdPatchBodyAdditionalInformation)
     })
     const ApplicationsIdApplicationIdPatchResponse: Schema.Schema<ApplicationsIdApplicationIdPatchResponse> = Schema.Struct({
-      application_id: Schema.String
+      application_id: Schema.optional(Schema.String)
     })
     return {
       params: ApplicationsIdApplicationIdPatchParams,

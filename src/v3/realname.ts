@@ -35,7 +35,7 @@ export interface VerifyGetResponse {
    * Documented values: `0`, `1` (decoded as any number: more may come).
    * @example 0
    */
-  readonly verify_result: number
+  readonly verify_result?: number | undefined
   /**
    * 错误信息
    * @example "realname verify succ"
@@ -58,7 +58,7 @@ const verifyGet: Endpoint.Endpoint<VerifyGetQuery, VerifyGetResponse, CommonErro
       wxp_trade_no: Schema.String
     })
     const VerifyGetResponse: Schema.Schema<VerifyGetResponse> = Schema.Struct({
-      verify_result: Schema.Number,
+      verify_result: Schema.optional(Schema.Number),
       err_message: Schema.optional(Schema.String)
     })
     return {

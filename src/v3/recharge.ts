@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/recharge/bank-transfer-recharges/apply ----
 
@@ -44,14 +45,14 @@ export interface BankTransferRechargesApplyPostResponse {
    * 微信支付充值单号
    * @example "172207846292553701"
    */
-  readonly recharge_id: string
+  readonly recharge_id?: string | undefined
   /**
    * 商户充值单号
    * @example "cz202407181234"
    */
-  readonly out_recharge_no: string
+  readonly out_recharge_no?: string | undefined
   /** 银行账户 */
-  readonly transfer_in_account: BankTransferRechargesApplyPostResponseTransferInAccount
+  readonly transfer_in_account?: BankTransferRechargesApplyPostResponseTransferInAccount | undefined
 }
 
 export interface BankTransferRechargesApplyPostResponseTransferInAccount {
@@ -107,9 +108,9 @@ const bankTransferRechargesApplyPost: Endpoint.Endpoint<BankTransferRechargesApp
       bank_account_no: Schema.optional(Schema.String)
     })
     const BankTransferRechargesApplyPostResponse: Schema.Schema<BankTransferRechargesApplyPostResponse> = Schema.Struct({
-      recharge_id: Schema.String,
-      out_recharge_no: Schema.String,
-      transfer_in_account: BankTransferRechargesApplyPostResponseTransferInAccount
+      recharge_id: Schema.optional(Schema.String),
+      out_recharge_no: Schema.optional(Schema.String),
+      transfer_in_account: Schema.optional(BankTransferRechargesApplyPostResponseTransferInAccount)
     })
     return {
       body: BankTransferRechargesApplyPostBody,
@@ -145,42 +146,42 @@ export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse {
    * 充值商户号
    * @example "1900001121"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 微信支付充值单号
    * @example "172234484162395401"
    */
-  readonly recharge_id: string
+  readonly recharge_id?: string | undefined
   /**
    * 商户充值单号
    * @example "cz2020042013"
    */
-  readonly out_recharge_no: string
+  readonly out_recharge_no?: string | undefined
   /**
    * 充值入账账户
    * Documented values: `BASIC`, `OPERATION`, `FEES` (decoded as any string: more may come).
    * @example "DEPOSIT"
    */
-  readonly account_type: string
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
   /**
    * 充值状态
    * Documented values: `SUCCESS`, `RECHARGING`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly recharge_state: string
+  readonly recharge_state?: "SUCCESS" | "RECHARGING" | "CLOSED" | (string & {}) | undefined
   /**
    * 充值场景
    * Documented values: `ECOMMERCE_BANK_TRANSFER` (decoded as any string: more may come).
    * @example "ECOMMERCE_BANK_TRANSFER"
    */
-  readonly recharge_scene: string
+  readonly recharge_scene?: "ECOMMERCE_BANK_TRANSFER" | (string & {}) | undefined
   /**
    * 充值状态描述
    * @example "超过时间限制，系统自动关闭充值单"
    */
   readonly recharge_state_desc?: string | undefined
   /** 充值金额 */
-  readonly recharge_amount: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount
+  readonly recharge_amount?: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount | undefined
   /** 转账充值的付款信息 */
   readonly bank_transfer_info?: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo | undefined
   /**
@@ -263,14 +264,14 @@ const bankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<Bank
       bank_card_tail: Schema.optional(Schema.String)
     })
     const BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse: Schema.Schema<BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      recharge_id: Schema.String,
-      out_recharge_no: Schema.String,
-      account_type: Schema.String,
-      recharge_state: Schema.String,
-      recharge_scene: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      recharge_id: Schema.optional(Schema.String),
+      out_recharge_no: Schema.optional(Schema.String),
+      account_type: Schema.optional(OpenEnum("BASIC", "OPERATION", "FEES")),
+      recharge_state: Schema.optional(OpenEnum("SUCCESS", "RECHARGING", "CLOSED")),
+      recharge_scene: Schema.optional(OpenEnum("ECOMMERCE_BANK_TRANSFER")),
       recharge_state_desc: Schema.optional(Schema.String),
-      recharge_amount: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount,
+      recharge_amount: Schema.optional(BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseRechargeAmount),
       bank_transfer_info: Schema.optional(BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankTransferInfo),
       accept_time: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),

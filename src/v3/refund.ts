@@ -4,6 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { MchNotExists, NotEnough, UserAccountAbnormal } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { BoundedString, FieldRule, OpenEnum, PatternString, UrlString } from "../schemas/common.js"
 
 const mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors = [...commonErrors, MchNotExists, NotEnough, UserAccountAbnormal] as const
 const mchNotExistsErrors = [...commonErrors, MchNotExists] as const
@@ -45,7 +46,7 @@ export interface DomesticRefundsPostBody {
    * 退款资金来源
    * @example "AVAILABLE"
    */
-  readonly funds_account?: string | undefined
+  readonly funds_account?: "AVAILABLE" | "UNSETTLED" | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsPostBodyAmount
   /** 退款商品 */
@@ -69,7 +70,7 @@ export interface DomesticRefundsPostBodyAmount {
    * 退款币种
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency: "CNY"
 }
 
 export interface DomesticRefundsPostBodyAmountFrom {
@@ -77,7 +78,7 @@ export interface DomesticRefundsPostBodyAmountFrom {
    * 出资账户类型
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account: "AVAILABLE" | "UNAVAILABLE"
   /**
    * 出资金额
    * @example 444
@@ -141,9 +142,10 @@ export interface DomesticRefundsPostResponse {
   readonly out_trade_no: string
   /**
    * 退款渠道
+   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel: string
+  readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {})
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -161,14 +163,16 @@ export interface DomesticRefundsPostResponse {
   readonly create_time: string
   /**
    * 退款状态
+   * Documented values: `SUCCESS`, `CLOSED`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
   /**
    * 资金账户
+   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: string | undefined
+  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsPostResponseAmount
   /** 优惠退款信息 */
@@ -228,14 +232,15 @@ export interface DomesticRefundsPostResponseAmount {
 export interface DomesticRefundsPostResponseAmountFrom {
   /**
    * 出资账户类型
+   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface DomesticRefundsPostResponsePromotionDetail {
@@ -243,27 +248,29 @@ export interface DomesticRefundsPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope: string
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type: string
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠退款金额
    * @example 100
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /** 商品列表 */
   readonly goods_detail?: ReadonlyArray<DomesticRefundsPostResponsePromotionDetailGoodsDetail> | undefined
 }
@@ -273,7 +280,7 @@ export interface DomesticRefundsPostResponsePromotionDetailGoodsDetail {
    * 商户侧商品编码
    * @example "1217752501201407033233368018"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -288,17 +295,17 @@ export interface DomesticRefundsPostResponsePromotionDetailGoodsDetail {
    * 商品单价
    * @example 528800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品退款金额
    * @example 528800
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /**
    * 商品退货数量
    * @example 1
    */
-  readonly refund_quantity: number
+  readonly refund_quantity?: number | undefined
 }
 
 const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRefundsPostResponse, CommonError | MchNotExists | NotEnough | UserAccountAbnormal> = /*#__PURE__*/ Endpoint.make({
@@ -309,17 +316,17 @@ const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRe
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_9.shtml",
   schemas: () => {
     const DomesticRefundsPostBodyAmountFrom: Schema.Schema<DomesticRefundsPostBodyAmountFrom> = Schema.Struct({
-      account: Schema.String,
+      account: Schema.Literal("AVAILABLE", "UNAVAILABLE"),
       amount: Schema.Int
     })
     const DomesticRefundsPostBodyAmount: Schema.Schema<DomesticRefundsPostBodyAmount> = Schema.Struct({
-      refund: Schema.Int,
+      refund: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       from: Schema.optional(Schema.Array(DomesticRefundsPostBodyAmountFrom)),
-      total: Schema.Int,
-      currency: Schema.String
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.Literal("CNY")
     })
     const DomesticRefundsPostBodyGoodsDetail: Schema.Schema<DomesticRefundsPostBodyGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-]+$"))),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
       unit_price: Schema.Int,
@@ -327,19 +334,21 @@ const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRe
       refund_quantity: Schema.Int
     })
     const DomesticRefundsPostBody: Schema.Schema<DomesticRefundsPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      transaction_id: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      out_refund_no: Schema.String,
-      reason: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      funds_account: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      transaction_id: Schema.optional(BoundedString(1, 32)),
+      out_trade_no: Schema.optional(BoundedString(1, 32)),
+      out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
+      reason: Schema.optional(BoundedString(1, 80)),
+      notify_url: Schema.optional(UrlString(1, 256, "https")),
+      funds_account: Schema.optional(Schema.Literal("AVAILABLE", "UNSETTLED")),
       amount: DomesticRefundsPostBodyAmount,
       goods_detail: Schema.optional(Schema.Array(DomesticRefundsPostBodyGoodsDetail))
-    })
+    }).pipe(
+      FieldRule("atLeastOne", ["transaction_id", "out_trade_no"])
+    )
     const DomesticRefundsPostResponseAmountFrom: Schema.Schema<DomesticRefundsPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.String,
-      amount: Schema.Number
+      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+      amount: Schema.optional(Schema.Number)
     })
     const DomesticRefundsPostResponseAmount: Schema.Schema<DomesticRefundsPostResponseAmount> = Schema.Struct({
       total: Schema.Number,
@@ -354,19 +363,19 @@ const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRe
       refund_fee: Schema.optional(Schema.Number)
     })
     const DomesticRefundsPostResponsePromotionDetailGoodsDetail: Schema.Schema<DomesticRefundsPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.Number,
-      refund_amount: Schema.Number,
-      refund_quantity: Schema.Number
+      unit_price: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
+      refund_quantity: Schema.optional(Schema.Number)
     })
     const DomesticRefundsPostResponsePromotionDetail: Schema.Schema<DomesticRefundsPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.String,
-      type: Schema.String,
-      amount: Schema.Number,
-      refund_amount: Schema.Number,
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
       goods_detail: Schema.optional(Schema.Array(DomesticRefundsPostResponsePromotionDetailGoodsDetail))
     })
     const DomesticRefundsPostResponse: Schema.Schema<DomesticRefundsPostResponse> = Schema.Struct({
@@ -374,12 +383,12 @@ const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRe
       out_refund_no: Schema.String,
       transaction_id: Schema.String,
       out_trade_no: Schema.String,
-      channel: Schema.String,
+      channel: OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"),
       user_received_account: Schema.String,
       success_time: Schema.optional(Schema.String),
       create_time: Schema.String,
-      status: Schema.String,
-      funds_account: Schema.optional(Schema.String),
+      status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
+      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC")),
       amount: DomesticRefundsPostResponseAmount,
       promotion_detail: Schema.optional(Schema.Array(DomesticRefundsPostResponsePromotionDetail))
     })
@@ -478,9 +487,10 @@ export interface DomesticRefundsOutRefundNoGetResponse {
   readonly out_trade_no: string
   /**
    * 退款渠道
+   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel: string
+  readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {})
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -498,14 +508,16 @@ export interface DomesticRefundsOutRefundNoGetResponse {
   readonly create_time: string
   /**
    * 退款状态
+   * Documented values: `SUCCESS`, `CLOSED`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
   /**
    * 资金账户
+   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: string | undefined
+  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsOutRefundNoGetResponseAmount
   /** 优惠退款信息 */
@@ -565,14 +577,15 @@ export interface DomesticRefundsOutRefundNoGetResponseAmount {
 export interface DomesticRefundsOutRefundNoGetResponseAmountFrom {
   /**
    * 出资账户类型
+   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface DomesticRefundsOutRefundNoGetResponsePromotionDetail {
@@ -580,27 +593,29 @@ export interface DomesticRefundsOutRefundNoGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope: string
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "DISCOUNT"
    */
-  readonly type: string
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠退款金额
    * @example 100
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /** 商品列表 */
   readonly goods_detail?: ReadonlyArray<DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail> | undefined
 }
@@ -610,7 +625,7 @@ export interface DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail
    * 商户侧商品编码
    * @example "1217752501201407033233368018"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -625,17 +640,17 @@ export interface DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail
    * 商品单价
    * @example 528800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品退款金额
    * @example 528800
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /**
    * 商品退货数量
    * @example 1
    */
-  readonly refund_quantity: number
+  readonly refund_quantity?: number | undefined
 }
 
 const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundNoGetRequest, DomesticRefundsOutRefundNoGetResponse, CommonError | MchNotExists> = /*#__PURE__*/ Endpoint.make({
@@ -646,14 +661,14 @@ const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundN
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_10.shtml",
   schemas: () => {
     const DomesticRefundsOutRefundNoGetParams: Schema.Schema<DomesticRefundsOutRefundNoGetParams> = Schema.Struct({
-      out_refund_no: Schema.NonEmptyString
+      out_refund_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$")
     })
     const DomesticRefundsOutRefundNoGetQuery: Schema.Schema<DomesticRefundsOutRefundNoGetQuery> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String)
+      sub_mchid: Schema.optional(BoundedString(1, 32))
     })
     const DomesticRefundsOutRefundNoGetResponseAmountFrom: Schema.Schema<DomesticRefundsOutRefundNoGetResponseAmountFrom> = Schema.Struct({
-      account: Schema.String,
-      amount: Schema.Number
+      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+      amount: Schema.optional(Schema.Number)
     })
     const DomesticRefundsOutRefundNoGetResponseAmount: Schema.Schema<DomesticRefundsOutRefundNoGetResponseAmount> = Schema.Struct({
       total: Schema.Number,
@@ -668,19 +683,19 @@ const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundN
       refund_fee: Schema.optional(Schema.Number)
     })
     const DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.Number,
-      refund_amount: Schema.Number,
-      refund_quantity: Schema.Number
+      unit_price: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
+      refund_quantity: Schema.optional(Schema.Number)
     })
     const DomesticRefundsOutRefundNoGetResponsePromotionDetail: Schema.Schema<DomesticRefundsOutRefundNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.String,
-      type: Schema.String,
-      amount: Schema.Number,
-      refund_amount: Schema.Number,
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
       goods_detail: Schema.optional(Schema.Array(DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail))
     })
     const DomesticRefundsOutRefundNoGetResponse: Schema.Schema<DomesticRefundsOutRefundNoGetResponse> = Schema.Struct({
@@ -688,12 +703,12 @@ const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundN
       out_refund_no: Schema.String,
       transaction_id: Schema.String,
       out_trade_no: Schema.String,
-      channel: Schema.String,
+      channel: OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"),
       user_received_account: Schema.String,
       success_time: Schema.optional(Schema.String),
       create_time: Schema.String,
-      status: Schema.String,
-      funds_account: Schema.optional(Schema.String),
+      status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
+      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC")),
       amount: DomesticRefundsOutRefundNoGetResponseAmount,
       promotion_detail: Schema.optional(Schema.Array(DomesticRefundsOutRefundNoGetResponsePromotionDetail))
     })
@@ -812,9 +827,10 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponse {
   readonly out_trade_no: string
   /**
    * 退款渠道
+   * Documented values: `ORIGINAL`, `BALANCE`, `OTHER_BALANCE`, `OTHER_BANKCARD` (decoded as any string: more may come).
    * @example "ORIGINAL"
    */
-  readonly channel: string
+  readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD" | (string & {})
   /**
    * 退款入账账户
    * @example "招商银行信用卡"
@@ -832,14 +848,16 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponse {
   readonly create_time: string
   /**
    * 退款状态
+   * Documented values: `SUCCESS`, `CLOSED`, `PROCESSING`, `ABNORMAL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status: string
+  readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
   /**
    * 资金账户
+   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: string | undefined
+  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount
   /** 优惠退款信息 */
@@ -899,14 +917,15 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount {
 export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom {
   /**
    * 出资账户类型
+   * Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come).
    * @example "AVAILABLE"
    */
-  readonly account: string
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
   /**
    * 出资金额
    * @example 444
    */
-  readonly amount: number
+  readonly amount?: number | undefined
 }
 
 export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail {
@@ -914,27 +933,29 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotion
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠范围
+   * Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come).
    * @example "GLOBAL"
    */
-  readonly scope: string
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
   /**
    * 优惠类型
+   * Documented values: `COUPON`, `DISCOUNT` (decoded as any string: more may come).
    * @example "COUPON"
    */
-  readonly type: string
+  readonly type?: "COUPON" | "DISCOUNT" | (string & {}) | undefined
   /**
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 优惠退款金额
    * @example 100
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /** 商品列表 */
   readonly goods_detail?: ReadonlyArray<DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> | undefined
 }
@@ -944,7 +965,7 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotion
    * 商户侧商品编码
    * @example "1217752501201407033233368018"
    */
-  readonly merchant_goods_id: string
+  readonly merchant_goods_id?: string | undefined
   /**
    * 微信侧商品编码
    * @example "1001"
@@ -959,17 +980,17 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotion
    * 商品单价
    * @example 528800
    */
-  readonly unit_price: number
+  readonly unit_price?: number | undefined
   /**
    * 商品退款金额
    * @example 528800
    */
-  readonly refund_amount: number
+  readonly refund_amount?: number | undefined
   /**
    * 商品退货数量
    * @example 1
    */
-  readonly refund_quantity: number
+  readonly refund_quantity?: number | undefined
 }
 
 const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<DomesticRefundsRefundIdApplyAbnormalRefundPostRequest, DomesticRefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -981,19 +1002,19 @@ const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<Domestic
   docs: "https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html",
   schemas: () => {
     const DomesticRefundsRefundIdApplyAbnormalRefundPostParams: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostParams> = Schema.Struct({
-      refund_id: Schema.NonEmptyString
+      refund_id: BoundedString(1, 32)
     })
     const DomesticRefundsRefundIdApplyAbnormalRefundPostBody: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostBody> = Schema.Struct({
-      sub_mchid: Schema.optional(Schema.String),
-      out_refund_no: Schema.String,
+      sub_mchid: Schema.optional(BoundedString(1, 32)),
+      out_refund_no: BoundedString(1, 64),
       type: Schema.Literal("USER_BANK_CARD", "MERCHANT_BANK_CARD"),
       bank_type: Schema.optional(Schema.Literal("CMB_DEBIT", "COMM_DEBIT", "ABC_DEBIT", "CCB_DEBIT", "ICBC_DEBIT", "BOC_DEBIT", "PAB_DEBIT", "SPDB_DEBIT", "CITIC_DEBIT", "CEB_DEBIT", "CMBC_DEBIT", "CIB_DEBIT", "GDB_DEBIT", "PSBC_DEBIT", "NBCB_DEBIT")),
-      bank_account: Schema.optional(Schema.String),
-      real_name: Schema.optional(Schema.String)
+      bank_account: Schema.optional(BoundedString(1, 1024)),
+      real_name: Schema.optional(BoundedString(1, 1024))
     })
     const DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmountFrom> = Schema.Struct({
-      account: Schema.String,
-      amount: Schema.Number
+      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+      amount: Schema.optional(Schema.Number)
     })
     const DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount> = Schema.Struct({
       total: Schema.Number,
@@ -1008,19 +1029,19 @@ const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<Domestic
       refund_fee: Schema.optional(Schema.Number)
     })
     const DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
+      merchant_goods_id: Schema.optional(Schema.String),
       wechatpay_goods_id: Schema.optional(Schema.String),
       goods_name: Schema.optional(Schema.String),
-      unit_price: Schema.Number,
-      refund_amount: Schema.Number,
-      refund_quantity: Schema.Number
+      unit_price: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
+      refund_quantity: Schema.optional(Schema.Number)
     })
     const DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
-      scope: Schema.String,
-      type: Schema.String,
-      amount: Schema.Number,
-      refund_amount: Schema.Number,
+      promotion_id: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("COUPON", "DISCOUNT")),
+      amount: Schema.optional(Schema.Number),
+      refund_amount: Schema.optional(Schema.Number),
       goods_detail: Schema.optional(Schema.Array(DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGoodsDetail))
     })
     const DomesticRefundsRefundIdApplyAbnormalRefundPostResponse: Schema.Schema<DomesticRefundsRefundIdApplyAbnormalRefundPostResponse> = Schema.Struct({
@@ -1028,12 +1049,12 @@ const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<Domestic
       out_refund_no: Schema.String,
       transaction_id: Schema.String,
       out_trade_no: Schema.String,
-      channel: Schema.String,
+      channel: OpenEnum("ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"),
       user_received_account: Schema.String,
       success_time: Schema.optional(Schema.String),
       create_time: Schema.String,
-      status: Schema.String,
-      funds_account: Schema.optional(Schema.String),
+      status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
+      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC")),
       amount: DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount,
       promotion_detail: Schema.optional(Schema.Array(DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail))
     })

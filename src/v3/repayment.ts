@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no} ----
 
@@ -20,22 +20,22 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    * 还款服务商APPID
    * @example "wxd678efh567hg6787"
    */
-  readonly combine_appid: string
+  readonly combine_appid?: string | undefined
   /**
    * 还款服务商商户号
    * @example "1900000109"
    */
-  readonly combine_mchid: string
+  readonly combine_mchid?: string | undefined
   /**
    * 还款单订单号
    * @example "P20150806125346"
    */
-  readonly combine_out_trade_no: string
+  readonly combine_out_trade_no?: string | undefined
   /**
    * 还款单微信支付订单号
    * @example "1217752501201407033233368018"
    */
-  readonly combine_transaction_id: string
+  readonly combine_transaction_id?: string | undefined
   /** 还款支付者信息 */
   readonly combine_payer_info?: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo | undefined
   /** 还款明细单信息列表 */
@@ -47,7 +47,7 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    * 用户服务商标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
 }
 
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders {
@@ -55,7 +55,7 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    * 还款单发起商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -65,7 +65,7 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    * 还款明细单订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 还款明细单微信支付订单号
    * @example "1009660380201506130728806387"
@@ -76,13 +76,13 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    * Documented values: `REPAYMENT` (decoded as any string: more may come).
    * @example "REPAYMENT"
    */
-  readonly trade_type?: string | undefined
+  readonly trade_type?: "REPAYMENT" | (string & {}) | undefined
   /**
    * 交易状态
    * Documented values: `SUCCESS`, `NOTPAY`, `CLOSED` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly trade_state?: string | undefined
+  readonly trade_state?: "SUCCESS" | "NOTPAY" | "CLOSED" | (string & {}) | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -107,7 +107,7 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    * 标价金额
    * @example 100
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 标价币种
    * @example "CNY"
@@ -117,7 +117,7 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
    * 现金支付金额
    * @example 10
    */
-  readonly payer_amount: number
+  readonly payer_amount?: number | undefined
   /**
    * 现金支付币种
    * @example "CNY"
@@ -135,31 +135,31 @@ const combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet: Endpoint.Endpoin
       combine_out_trade_no: Schema.NonEmptyString
     })
     const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo> = Schema.Struct({
-      openid: Schema.String
+      openid: Schema.optional(Schema.String)
     })
     const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount> = Schema.Struct({
-      total_amount: Schema.Number,
+      total_amount: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
-      payer_amount: Schema.Number,
+      payer_amount: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
     const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      trade_type: Schema.optional(Schema.String),
-      trade_state: Schema.optional(Schema.String),
+      trade_type: Schema.optional(OpenEnum("REPAYMENT")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "NOTPAY", "CLOSED")),
       bank_type: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       amount: Schema.optional(CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrdersAmount)
     })
     const CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse: Schema.Schema<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse> = Schema.Struct({
-      combine_appid: Schema.String,
-      combine_mchid: Schema.String,
-      combine_out_trade_no: Schema.String,
-      combine_transaction_id: Schema.String,
+      combine_appid: Schema.optional(Schema.String),
+      combine_mchid: Schema.optional(Schema.String),
+      combine_out_trade_no: Schema.optional(Schema.String),
+      combine_transaction_id: Schema.optional(Schema.String),
       combine_payer_info: Schema.optional(CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseCombinePayerInfo),
       sub_orders: Schema.optional(Schema.Array(CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponseSubOrders))
     })

@@ -26,7 +26,7 @@ export interface EchoPostBody {
 
 export interface EchoPostResponse {
   /** 回显信息 */
-  readonly echo_message: string
+  readonly echo_message?: string | undefined
   /** 平台证书或微信支付公钥加密测试字段 */
   readonly encrypted_echo_message?: string | undefined
 }
@@ -44,7 +44,7 @@ const echoPost: Endpoint.Endpoint<EchoPostBody, EchoPostResponse, CommonError> =
       encrypted_echo_message: Schema.optional(Schema.String)
     })
     const EchoPostResponse: Schema.Schema<EchoPostResponse> = Schema.Struct({
-      echo_message: Schema.String,
+      echo_message: Schema.optional(Schema.String),
       encrypted_echo_message: Schema.optional(Schema.String)
     })
     return {

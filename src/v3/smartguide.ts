@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { UrlString } from "../schemas/common.js"
 
 // ---- GET /v3/smartguide/guides ----
 
@@ -149,7 +150,7 @@ export interface GuidesPostResponse {
    * 服务人员ID
    * @example "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic"
    */
-  readonly guide_id: string
+  readonly guide_id?: string | undefined
 }
 
 const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -167,12 +168,12 @@ const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, CommonEr
       userid: Schema.String,
       name: Schema.String,
       mobile: Schema.String,
-      qr_code: Schema.String,
-      avatar: Schema.String,
+      qr_code: UrlString(1, 2048, "any"),
+      avatar: UrlString(1, 2048, "any"),
       group_qrcode: Schema.optional(Schema.String)
     })
     const GuidesPostResponse: Schema.Schema<GuidesPostResponse> = Schema.Struct({
-      guide_id: Schema.String
+      guide_id: Schema.optional(Schema.String)
     })
     return {
       body: GuidesPostBody,
@@ -232,8 +233,8 @@ const guidesGuideIdPatch: Endpoint.Endpoint<GuidesGuideIdPatchRequest, void, Com
       sub_mchid: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       mobile: Schema.optional(Schema.String),
-      qr_code: Schema.optional(Schema.String),
-      avatar: Schema.optional(Schema.String),
+      qr_code: Schema.optional(UrlString(1, 2048, "any")),
+      avatar: Schema.optional(UrlString(1, 2048, "any")),
       group_qrcode: Schema.optional(Schema.String)
     })
     return {

@@ -318,22 +318,22 @@ export interface CardsPostResponse {
    * 插入用户卡包的公众号AppID
    * @example "wxab8acb865bb1637e"
    */
-  readonly card_appid: string
+  readonly card_appid?: string | undefined
   /**
    * 用户在插卡公众号下的OpenID
    * @example "plN5twRbHym_j-QcqCzstl0HmwEs"
    */
-  readonly card_openid: string
+  readonly card_openid?: string | undefined
   /**
    * 出租车电子发票卡券模板ID
    * @example "p4gLgvlAYSEOpeXGFVJRFxgop6iY"
    */
-  readonly card_id: string
+  readonly card_id?: string | undefined
   /**
    * 出租车电子发票在卡包中的编码
    * @example "379550244162"
    */
-  readonly card_code: string
+  readonly card_code?: string | undefined
 }
 
 const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -407,10 +407,10 @@ const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError
       token: Schema.optional(Schema.String)
     })
     const CardsPostResponse: Schema.Schema<CardsPostResponse> = Schema.Struct({
-      card_appid: Schema.String,
-      card_openid: Schema.String,
-      card_id: Schema.String,
-      card_code: Schema.String
+      card_appid: Schema.optional(Schema.String),
+      card_openid: Schema.optional(Schema.String),
+      card_id: Schema.optional(Schema.String),
+      card_code: Schema.optional(Schema.String)
     })
     return {
       body: CardsPostBody,
@@ -463,7 +463,7 @@ export interface CardsUploadFilePostResponse {
    * 出租车电子发票文件ID
    * @example "ASNFZ4mrze/+3LqYdlQyEA=="
    */
-  readonly fapiao_media_id: string
+  readonly fapiao_media_id?: string | undefined
 }
 
 const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, CardsUploadFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -485,7 +485,7 @@ const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, CardsUploa
       meta: CardsUploadFilePostBodyMeta
     })
     const CardsUploadFilePostResponse: Schema.Schema<CardsUploadFilePostResponse> = Schema.Struct({
-      fapiao_media_id: Schema.String
+      fapiao_media_id: Schema.optional(Schema.String)
     })
     return {
       body: CardsUploadFilePostBody,
@@ -581,44 +581,44 @@ export interface DriverUpdateDriverPostResponse {
    * 司机姓名
    * @example "OpldWegML3fJ3/U5L6av0bU6G21UAD7US5TWiL5sVnQSz/wvsvQ=="
    */
-  readonly driver_name: string
+  readonly driver_name?: string | undefined
   /**
    * 司机身份证号码
    * @example "OpldWegML3fJ3/U5L6av0bU1wwPUXFMLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ=="
    */
-  readonly id_card_number: string
+  readonly id_card_number?: string | undefined
   /**
    * 公司名称
    * @example "深圳市未来有限公司"
    */
-  readonly company_name: string
+  readonly company_name?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 营运资格证号
    * @example "6298416"
    */
-  readonly driver_license: string
+  readonly driver_license?: string | undefined
   /**
    * 司机类别
    * @example "MAIN"
    */
-  readonly driver_category: string
+  readonly driver_category?: string | undefined
   /**
    * 岗位状态
    * @example "ON_DUTY"
    */
-  readonly driver_status: string
+  readonly driver_status?: string | undefined
   /** 司机头像 */
   readonly driver_photo?: DriverUpdateDriverPostResponseDriverPhoto | undefined
   /**
    * 行政区划ID
    * @example 510100
    */
-  readonly region_id: number
+  readonly region_id?: number | undefined
 }
 
 export interface DriverUpdateDriverPostResponseDriverPhoto {
@@ -694,15 +694,15 @@ const driverUpdateDriverPost: Endpoint.Endpoint<DriverUpdateDriverPostBody, Driv
       photo_icon: Schema.optional(Schema.String)
     })
     const DriverUpdateDriverPostResponse: Schema.Schema<DriverUpdateDriverPostResponse> = Schema.Struct({
-      driver_name: Schema.String,
-      id_card_number: Schema.String,
-      company_name: Schema.String,
-      mchid: Schema.String,
-      driver_license: Schema.String,
-      driver_category: Schema.String,
-      driver_status: Schema.String,
+      driver_name: Schema.optional(Schema.String),
+      id_card_number: Schema.optional(Schema.String),
+      company_name: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      driver_license: Schema.optional(Schema.String),
+      driver_category: Schema.optional(Schema.String),
+      driver_status: Schema.optional(Schema.String),
       driver_photo: Schema.optional(DriverUpdateDriverPostResponseDriverPhoto),
-      region_id: Schema.Number
+      region_id: Schema.optional(Schema.Number)
     })
     return {
       body: DriverUpdateDriverPostBody,
@@ -754,39 +754,39 @@ export interface DriversDriverLicenseGetResponse {
    * 司机姓名
    * @example "OpldWegML3fJ3/U5L6av0bU6GcIOaOhXf2UDYKD8aZByMIav4gGrxjcPPk/7rz7HJ1MOugpoI1KMG8nANKIGtyA75ZM7qM16j16CT0VUtmZMo2nV2/3x/058hpAOORYwkl2g/tOck3MgVwTj9ZTvq6s7wrWomyi+SY04APUv4dfFrUvfbktxSi9JI37tSIP5rXD0Lq35KCZLR0aIyVlBs/MqmAhdQ1klK+kKY2VvC2/DmIY0BmpV/o745eOjWwtlS0PzG7BQ3JYUqhtmz2SawsVeHk9sm1wwPUXFM1ssRN/t2DrNLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ=="
    */
-  readonly driver_name: string
+  readonly driver_name?: string | undefined
   /**
    * 公司名称
    * @example "深圳市未来有限公司"
    */
-  readonly company_name: string
+  readonly company_name?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
    */
-  readonly company_mchid: string
+  readonly company_mchid?: string | undefined
   /**
    * 营运资格证号
    * @example "6298416"
    */
-  readonly driver_license: string
+  readonly driver_license?: string | undefined
   /**
    * 司机类别
    * @example "MAIN"
    */
-  readonly driver_category: string
+  readonly driver_category?: string | undefined
   /** 司机照片 */
   readonly driver_photo?: DriversDriverLicenseGetResponseDriverPhoto | undefined
   /**
    * 行政区划代码
    * @example 510100
    */
-  readonly region_id: number
+  readonly region_id?: number | undefined
   /**
    * 司机状态
    * @example "ACTIVE"
    */
-  readonly driver_state: string
+  readonly driver_state?: string | undefined
 }
 
 export interface DriversDriverLicenseGetResponseDriverPhoto {
@@ -846,14 +846,14 @@ const driversDriverLicenseGet: Endpoint.Endpoint<DriversDriverLicenseGetRequest,
       photo_data: Schema.optional(Schema.String)
     })
     const DriversDriverLicenseGetResponse: Schema.Schema<DriversDriverLicenseGetResponse> = Schema.Struct({
-      driver_name: Schema.String,
-      company_name: Schema.String,
-      company_mchid: Schema.String,
-      driver_license: Schema.String,
-      driver_category: Schema.String,
+      driver_name: Schema.optional(Schema.String),
+      company_name: Schema.optional(Schema.String),
+      company_mchid: Schema.optional(Schema.String),
+      driver_license: Schema.optional(Schema.String),
+      driver_category: Schema.optional(Schema.String),
       driver_photo: Schema.optional(DriversDriverLicenseGetResponseDriverPhoto),
-      region_id: Schema.Number,
-      driver_state: Schema.String
+      region_id: Schema.optional(Schema.Number),
+      driver_state: Schema.optional(Schema.String)
     })
     return {
       params: DriversDriverLicenseGetParams,
@@ -905,32 +905,32 @@ export interface TaxiCompaniesCompanyMchidGetResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly company_mchid: string
+  readonly company_mchid?: string | undefined
   /**
    * 企业类型
    * @example "CORPORATION"
    */
-  readonly enterprise_type: string
+  readonly enterprise_type?: string | undefined
   /**
    * 公司名称
    * @example "深圳市未来有限公司"
    */
-  readonly company_name: string
+  readonly company_name?: string | undefined
   /**
    * 公司简称
    * @example "深圳未来"
    */
-  readonly short_name: string
+  readonly short_name?: string | undefined
   /**
    * 税号
    * @example "12345678901234567J"
    */
-  readonly tax_id: string
+  readonly tax_id?: string | undefined
   /**
    * 公司地址
    * @example "广东省深圳市南山区高新科技园科技中一路腾讯大厦"
    */
-  readonly address: string
+  readonly address?: string | undefined
   /**
    * 公司电话
    * @example "0755-86013388"
@@ -950,17 +950,17 @@ export interface TaxiCompaniesCompanyMchidGetResponse {
    * 企业法人姓名
    * @example "张三"
    */
-  readonly legal_person: string
+  readonly legal_person?: string | undefined
   /**
    * 开票渠道
    * @example "JIAOWEI"
    */
-  readonly invoice_mode: string
+  readonly invoice_mode?: string | undefined
   /**
    * 行政区划代码
    * @example 510100
    */
-  readonly region_id: number
+  readonly region_id?: number | undefined
 }
 
 const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompanyMchidGetRequest, TaxiCompaniesCompanyMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -977,18 +977,18 @@ const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompanyMchidG
       region_id: Schema.Int
     })
     const TaxiCompaniesCompanyMchidGetResponse: Schema.Schema<TaxiCompaniesCompanyMchidGetResponse> = Schema.Struct({
-      company_mchid: Schema.String,
-      enterprise_type: Schema.String,
-      company_name: Schema.String,
-      short_name: Schema.String,
-      tax_id: Schema.String,
-      address: Schema.String,
+      company_mchid: Schema.optional(Schema.String),
+      enterprise_type: Schema.optional(Schema.String),
+      company_name: Schema.optional(Schema.String),
+      short_name: Schema.optional(Schema.String),
+      tax_id: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String),
       phone: Schema.optional(Schema.String),
       bank_name: Schema.optional(Schema.String),
       bank_account: Schema.optional(Schema.String),
-      legal_person: Schema.String,
-      invoice_mode: Schema.String,
-      region_id: Schema.Number
+      legal_person: Schema.optional(Schema.String),
+      invoice_mode: Schema.optional(Schema.String),
+      region_id: Schema.optional(Schema.Number)
     })
     return {
       params: TaxiCompaniesCompanyMchidGetParams,
@@ -1078,7 +1078,7 @@ export interface TaxiCompanyCreateTaxiCompanyPostResponse {
    * 商户号
    * @example "1900000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 公司名称
    * @example "深圳市未来有限公司"
@@ -1107,7 +1107,7 @@ const taxiCompanyCreateTaxiCompanyPost: Endpoint.Endpoint<TaxiCompanyCreateTaxiC
       enterprise_type: Schema.String
     })
     const TaxiCompanyCreateTaxiCompanyPostResponse: Schema.Schema<TaxiCompanyCreateTaxiCompanyPostResponse> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       company_name: Schema.optional(Schema.String)
     })
     return {
@@ -1166,12 +1166,12 @@ export interface TaxiUpdateTaxiPostResponse {
    * 车牌号
    * @example "粤B12345"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 公司名称
    * @example "深圳市未来有限公司"
    */
-  readonly company_name: string
+  readonly company_name?: string | undefined
   /**
    * 商户号
    * @example "1900000109"
@@ -1181,7 +1181,7 @@ export interface TaxiUpdateTaxiPostResponse {
    * 主班司机资格证号
    * @example "6298416"
    */
-  readonly main_license: string
+  readonly main_license?: string | undefined
   /**
    * 副班司机资格证号
    * @example "6298416"
@@ -1191,7 +1191,7 @@ export interface TaxiUpdateTaxiPostResponse {
    * 行政区划ID
    * @example 510100
    */
-  readonly region_id: number
+  readonly region_id?: number | undefined
 }
 
 const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiUpdateTaxiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1212,12 +1212,12 @@ const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiUpdateTa
       taxi_state: Schema.optional(Schema.Literal("IN_OPERATION", "OUT_OPERATION"))
     })
     const TaxiUpdateTaxiPostResponse: Schema.Schema<TaxiUpdateTaxiPostResponse> = Schema.Struct({
-      plate_number: Schema.String,
-      company_name: Schema.String,
+      plate_number: Schema.optional(Schema.String),
+      company_name: Schema.optional(Schema.String),
       mchid: Schema.optional(Schema.String),
-      main_license: Schema.String,
+      main_license: Schema.optional(Schema.String),
       deputy_license: Schema.optional(Schema.String),
-      region_id: Schema.Number
+      region_id: Schema.optional(Schema.Number)
     })
     return {
       body: TaxiUpdateTaxiPostBody,
@@ -1261,39 +1261,39 @@ export interface TaxiesPlateNumberGetResponse {
    * 车牌号
    * @example "粤B12345"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 公司名称
    * @example "深圳市未来有限公司"
    */
-  readonly company_name: string
+  readonly company_name?: string | undefined
   /**
    * 公司商户号
    * @example "1900000109"
    */
-  readonly company_mchid: string
+  readonly company_mchid?: string | undefined
   /**
    * 主班司机资格证号
    * @example "6298416"
    */
-  readonly main_license: string
+  readonly main_license?: string | undefined
   /**
    * 副班司机资格证号
    * @example "6298416"
    */
-  readonly deputy_license: string
+  readonly deputy_license?: string | undefined
   /**
    * 行政区划代码
    * @example 510100
    */
-  readonly region_id: number
+  readonly region_id?: number | undefined
   /** 是否支持开票 */
-  readonly support_invoice: boolean
+  readonly support_invoice?: boolean | undefined
   /**
    * 出租车状态
    * @example "IN_OPERATION"
    */
-  readonly taxi_state: string
+  readonly taxi_state?: string | undefined
 }
 
 const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest, TaxiesPlateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1310,14 +1310,14 @@ const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest, Taxie
       region_id: Schema.Int
     })
     const TaxiesPlateNumberGetResponse: Schema.Schema<TaxiesPlateNumberGetResponse> = Schema.Struct({
-      plate_number: Schema.String,
-      company_name: Schema.String,
-      company_mchid: Schema.String,
-      main_license: Schema.String,
-      deputy_license: Schema.String,
-      region_id: Schema.Number,
-      support_invoice: Schema.Boolean,
-      taxi_state: Schema.String
+      plate_number: Schema.optional(Schema.String),
+      company_name: Schema.optional(Schema.String),
+      company_mchid: Schema.optional(Schema.String),
+      main_license: Schema.optional(Schema.String),
+      deputy_license: Schema.optional(Schema.String),
+      region_id: Schema.optional(Schema.Number),
+      support_invoice: Schema.optional(Schema.Boolean),
+      taxi_state: Schema.optional(Schema.String)
     })
     return {
       params: TaxiesPlateNumberGetParams,
@@ -1373,27 +1373,27 @@ export interface UserTaxiOrderFindByTokenGetResponse {
    * 车牌号
    * @example "川ADT9716"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 营运资格证号
    * @example "08512-2"
    */
-  readonly driver_license: string
+  readonly driver_license?: string | undefined
   /**
    * 上车时间
    * @example "2020-04-07T19:47:32+08:00"
    */
-  readonly up_time: string
+  readonly up_time?: string | undefined
   /**
    * 行政区划代码
    * @example 310100
    */
-  readonly region_id: number
+  readonly region_id?: number | undefined
   /**
    * 乘客行程单来源
    * @example "SOURCE_PAY"
    */
-  readonly source: string
+  readonly source?: string | undefined
   /**
    * 面对面付款时间
    * @example "2020-04-07T19:47:32+08:00"
@@ -1421,11 +1421,11 @@ const userTaxiOrderFindByTokenGet: Endpoint.Endpoint<UserTaxiOrderFindByTokenGet
       auth_mode: Schema.optional(Schema.String)
     })
     const UserTaxiOrderFindByTokenGetResponse: Schema.Schema<UserTaxiOrderFindByTokenGetResponse> = Schema.Struct({
-      plate_number: Schema.String,
-      driver_license: Schema.String,
-      up_time: Schema.String,
-      region_id: Schema.Number,
-      source: Schema.String,
+      plate_number: Schema.optional(Schema.String),
+      driver_license: Schema.optional(Schema.String),
+      up_time: Schema.optional(Schema.String),
+      region_id: Schema.optional(Schema.Number),
+      source: Schema.optional(Schema.String),
       pay_time: Schema.optional(Schema.String),
       pay_amount: Schema.optional(Schema.Number)
     })
@@ -1488,22 +1488,22 @@ export interface UserTaxiOrdersGetQuery {
 
 export interface UserTaxiOrdersGetResponse {
   /** 乘客行程单详情 */
-  readonly data: ReadonlyArray<UserTaxiOrdersGetResponseData>
+  readonly data?: ReadonlyArray<UserTaxiOrdersGetResponseData> | undefined
   /**
    * 请求资源起始位置
    * @example 10
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 最大资源条数
    * @example 5
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 资源总条数
    * @example 1234
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 相关链接 */
   readonly links?: UserTaxiOrdersGetResponseLinks | undefined
 }
@@ -1513,17 +1513,17 @@ export interface UserTaxiOrdersGetResponseData {
    * 车牌号
    * @example "川ADT9716"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 营运资格证号
    * @example "08512-2"
    */
-  readonly driver_license: string
+  readonly driver_license?: string | undefined
   /**
    * 上车时间
    * @example "2020-04-07T19:47:32+08:00"
    */
-  readonly up_time: string
+  readonly up_time?: string | undefined
 }
 
 export interface UserTaxiOrdersGetResponseLinks {
@@ -1561,9 +1561,9 @@ const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTaxiOrder
       region_id: Schema.Int
     })
     const UserTaxiOrdersGetResponseData: Schema.Schema<UserTaxiOrdersGetResponseData> = Schema.Struct({
-      plate_number: Schema.String,
-      driver_license: Schema.String,
-      up_time: Schema.String
+      plate_number: Schema.optional(Schema.String),
+      driver_license: Schema.optional(Schema.String),
+      up_time: Schema.optional(Schema.String)
     })
     const UserTaxiOrdersGetResponseLinks: Schema.Schema<UserTaxiOrdersGetResponseLinks> = Schema.Struct({
       next: Schema.optional(Schema.String),
@@ -1571,10 +1571,10 @@ const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTaxiOrder
       self: Schema.optional(Schema.String)
     })
     const UserTaxiOrdersGetResponse: Schema.Schema<UserTaxiOrdersGetResponse> = Schema.Struct({
-      data: Schema.Array(UserTaxiOrdersGetResponseData),
-      offset: Schema.Number,
-      limit: Schema.Number,
-      total_count: Schema.Number,
+      data: Schema.optional(Schema.Array(UserTaxiOrdersGetResponseData)),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
       links: Schema.optional(UserTaxiOrdersGetResponseLinks)
     })
     return {

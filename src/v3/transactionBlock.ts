@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid} ----
 
@@ -71,13 +72,13 @@ export interface TransactionBlockRecordsSubMchidSubMchidGetResponseData {
    * Documented values: `LESS_THAN_TWENTY`, `LESS_THAN_ONE_HUNDRED`, `LESS_THAN_ONE_THOUSAND`, `OVER_ONE_THOUSAND` (decoded as any string: more may come).
    * @example "LESS_THAN_TWENTY"
    */
-  readonly number_of_block?: string | undefined
+  readonly number_of_block?: "LESS_THAN_TWENTY" | "LESS_THAN_ONE_HUNDRED" | "LESS_THAN_ONE_THOUSAND" | "OVER_ONE_THOUSAND" | (string & {}) | undefined
   /**
    * 解除管控方式
    * Documented values: `SUBMIT_INFORMATION` (decoded as any string: more may come).
    * @example "SUBMIT_INFORMATION"
    */
-  readonly recover_way?: string | undefined
+  readonly recover_way?: "SUBMIT_INFORMATION" | (string & {}) | undefined
   /**
    * 商户提交资料内容
    * @example "{\"record_fields\":[]}"
@@ -102,8 +103,8 @@ const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<TransactionB
       block_record_id: Schema.optional(Schema.String),
       block_time: Schema.optional(Schema.String),
       block_reason: Schema.optional(Schema.String),
-      number_of_block: Schema.optional(Schema.String),
-      recover_way: Schema.optional(Schema.String),
+      number_of_block: Schema.optional(OpenEnum("LESS_THAN_TWENTY", "LESS_THAN_ONE_HUNDRED", "LESS_THAN_ONE_THOUSAND", "OVER_ONE_THOUSAND")),
+      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION")),
       requested_item_info: Schema.optional(Schema.String)
     })
     const TransactionBlockRecordsSubMchidSubMchidGetResponse: Schema.Schema<TransactionBlockRecordsSubMchidSubMchidGetResponse> = Schema.Struct({
@@ -178,13 +179,13 @@ export interface TransactionBlockRecordsBlockRecordIdGetResponse {
    * Documented values: `LESS_THAN_TWENTY`, `LESS_THAN_ONE_HUNDRED`, `LESS_THAN_ONE_THOUSAND`, `OVER_ONE_THOUSAND` (decoded as any string: more may come).
    * @example "LESS_THAN_TWENTY"
    */
-  readonly number_of_block?: string | undefined
+  readonly number_of_block?: "LESS_THAN_TWENTY" | "LESS_THAN_ONE_HUNDRED" | "LESS_THAN_ONE_THOUSAND" | "OVER_ONE_THOUSAND" | (string & {}) | undefined
   /**
    * 解除管控方式
    * Documented values: `SUBMIT_INFORMATION` (decoded as any string: more may come).
    * @example "SUBMIT_INFORMATION"
    */
-  readonly recover_way?: string | undefined
+  readonly recover_way?: "SUBMIT_INFORMATION" | (string & {}) | undefined
   /**
    * 商户提交资料内容
    * @example "{\"record_fields\":[]}"
@@ -208,8 +209,8 @@ const transactionBlockRecordsBlockRecordIdGet: Endpoint.Endpoint<TransactionBloc
       block_record_id: Schema.optional(Schema.String),
       block_time: Schema.optional(Schema.String),
       block_reason: Schema.optional(Schema.String),
-      number_of_block: Schema.optional(Schema.String),
-      recover_way: Schema.optional(Schema.String),
+      number_of_block: Schema.optional(OpenEnum("LESS_THAN_TWENTY", "LESS_THAN_ONE_HUNDRED", "LESS_THAN_ONE_THOUSAND", "OVER_ONE_THOUSAND")),
+      recover_way: Schema.optional(OpenEnum("SUBMIT_INFORMATION")),
       requested_item_info: Schema.optional(Schema.String)
     })
     return {
@@ -271,7 +272,7 @@ export interface TransactionBlockSubmissionsSubMchidSubMchidPostResponse {
    * Documented values: `EMPTY`, `PASS`, `REJECT` (decoded as any string: more may come).
    * @example "EMPTY"
    */
-  readonly review_result?: string | undefined
+  readonly review_result?: "EMPTY" | "PASS" | "REJECT" | (string & {}) | undefined
   /**
    * 审核时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -300,7 +301,7 @@ const transactionBlockSubmissionsSubMchidSubMchidPost: Endpoint.Endpoint<Transac
     const TransactionBlockSubmissionsSubMchidSubMchidPostResponse: Schema.Schema<TransactionBlockSubmissionsSubMchidSubMchidPostResponse> = Schema.Struct({
       block_submission_id: Schema.optional(Schema.String),
       submit_time: Schema.optional(Schema.String),
-      review_result: Schema.optional(Schema.String),
+      review_result: Schema.optional(OpenEnum("EMPTY", "PASS", "REJECT")),
       review_time: Schema.optional(Schema.String),
       review_reject_reason: Schema.optional(Schema.String)
     })
@@ -346,7 +347,7 @@ export interface TransactionBlockSubmissionsBlockSubmissionIdGetResponse {
    * Documented values: `EMPTY`, `PASS`, `REJECT` (decoded as any string: more may come).
    * @example "EMPTY"
    */
-  readonly review_result?: string | undefined
+  readonly review_result?: "EMPTY" | "PASS" | "REJECT" | (string & {}) | undefined
   /**
    * 审核时间
    * @example "2018-06-08T10:34:56+08:00"
@@ -371,7 +372,7 @@ const transactionBlockSubmissionsBlockSubmissionIdGet: Endpoint.Endpoint<Transac
     const TransactionBlockSubmissionsBlockSubmissionIdGetResponse: Schema.Schema<TransactionBlockSubmissionsBlockSubmissionIdGetResponse> = Schema.Struct({
       block_submission_id: Schema.optional(Schema.String),
       submit_time: Schema.optional(Schema.String),
-      review_result: Schema.optional(Schema.String),
+      review_result: Schema.optional(OpenEnum("EMPTY", "PASS", "REJECT")),
       review_time: Schema.optional(Schema.String),
       review_reject_reason: Schema.optional(Schema.String)
     })

@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- POST /v3/transfer/batches ----
 
@@ -89,23 +90,23 @@ export interface BatchesPostResponse {
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 批次状态
    * Documented values: `ACCEPTED`, `PROCESSING`, `FINISHED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly batch_status?: string | undefined
+  readonly batch_status?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
 const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -136,10 +137,10 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
       notify_url: Schema.optional(Schema.String)
     })
     const BatchesPostResponse: Schema.Schema<BatchesPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      create_time: Schema.String,
-      batch_status: Schema.optional(Schema.String)
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      batch_status: Schema.optional(OpenEnum("ACCEPTED", "PROCESSING", "FINISHED", "CLOSED"))
     })
     return {
       body: BatchesPostBody,
@@ -187,7 +188,7 @@ export interface BatchesBatchIdBatchIdGetRequest extends BatchesBatchIdBatchIdGe
 
 export interface BatchesBatchIdBatchIdGetResponse {
   /** 转账批次单 */
-  readonly transfer_batch: BatchesBatchIdBatchIdGetResponseTransferBatch
+  readonly transfer_batch?: BatchesBatchIdBatchIdGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly transfer_detail_list?: ReadonlyArray<BatchesBatchIdBatchIdGetResponseTransferDetailList> | undefined
 }
@@ -197,42 +198,42 @@ export interface BatchesBatchIdBatchIdGetResponseTransferBatch {
    * 商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 直连商户的appid
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 批次状态
    * @example "ACCEPTED"
    */
-  readonly batch_status: string
+  readonly batch_status?: string | undefined
   /**
    * 批次类型
    * @example "API"
    */
-  readonly batch_type: string
+  readonly batch_type?: string | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * @example "OVERDUE_CLOSE"
@@ -242,12 +243,12 @@ export interface BatchesBatchIdBatchIdGetResponseTransferBatch {
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -290,17 +291,17 @@ export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
    * 微信明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
 }
 
 const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -320,17 +321,17 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       detail_status: Schema.optional(Schema.String)
     })
     const BatchesBatchIdBatchIdGetResponseTransferBatch: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferBatch> = Schema.Struct({
-      mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      appid: Schema.String,
-      batch_status: Schema.String,
-      batch_type: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      batch_status: Schema.optional(Schema.String),
+      batch_type: Schema.optional(Schema.String),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
       close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       success_amount: Schema.optional(Schema.Number),
@@ -340,12 +341,12 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       transfer_scene_id: Schema.optional(Schema.String)
     })
     const BatchesBatchIdBatchIdGetResponseTransferDetailList: Schema.Schema<BatchesBatchIdBatchIdGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_status: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String)
     })
     const BatchesBatchIdBatchIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdGetResponse> = Schema.Struct({
-      transfer_batch: BatchesBatchIdBatchIdGetResponseTransferBatch,
+      transfer_batch: Schema.optional(BatchesBatchIdBatchIdGetResponseTransferBatch),
       transfer_detail_list: Schema.optional(Schema.Array(BatchesBatchIdBatchIdGetResponseTransferDetailList))
     })
     return {
@@ -406,47 +407,47 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
    * 商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 直连商户的appid
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
   /**
    * 转账金额
    * @example 200000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * @example "ACCOUNT_FROZEN"
@@ -456,22 +457,22 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
    * 用户在直连商户应用下的用户标示
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
    */
-  readonly user_name: string
+  readonly user_name?: string | undefined
   /**
    * 转账发起时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly initiate_time: string
+  readonly initiate_time?: string | undefined
   /**
    * 明细更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -486,20 +487,20 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
       detail_id: Schema.NonEmptyString
     })
     const BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse: Schema.Schema<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      appid: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      detail_status: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      openid: Schema.String,
-      user_name: Schema.String,
-      initiate_time: Schema.String,
-      update_time: Schema.String
+      openid: Schema.optional(Schema.String),
+      user_name: Schema.optional(Schema.String),
+      initiate_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
@@ -560,7 +561,7 @@ export interface BatchesOutBatchNoOutBatchNoGetRequest extends BatchesOutBatchNo
 
 export interface BatchesOutBatchNoOutBatchNoGetResponse {
   /** 转账批次单 */
-  readonly transfer_batch: BatchesOutBatchNoOutBatchNoGetResponseTransferBatch
+  readonly transfer_batch?: BatchesOutBatchNoOutBatchNoGetResponseTransferBatch | undefined
   /** 转账明细单列表 */
   readonly transfer_detail_list?: ReadonlyArray<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> | undefined
   /** 请求资源起始位置 */
@@ -577,42 +578,42 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferBatch {
    * 商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 直连商户的appid
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 批次状态
    * @example "ACCEPTED"
    */
-  readonly batch_status: string
+  readonly batch_status?: string | undefined
   /**
    * 批次类型
    * @example "API"
    */
-  readonly batch_type: string
+  readonly batch_type?: string | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_name: string
+  readonly batch_name?: string | undefined
   /**
    * 批次备注
    * @example "2019年1月深圳分部报销单"
    */
-  readonly batch_remark: string
+  readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
    * @example "OVERDUE_CLOSE"
@@ -622,12 +623,12 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferBatch {
    * 转账总金额
    * @example 4000000
    */
-  readonly total_amount: number
+  readonly total_amount?: number | undefined
   /**
    * 转账总笔数
    * @example 200
    */
-  readonly total_num: number
+  readonly total_num?: number | undefined
   /**
    * 批次创建时间
    * @example "2015-05-20T13:29:35.120+08:00"
@@ -670,17 +671,17 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
    * 微信明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
 }
 
 const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -700,17 +701,17 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       detail_status: Schema.optional(Schema.String)
     })
     const BatchesOutBatchNoOutBatchNoGetResponseTransferBatch: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferBatch> = Schema.Struct({
-      mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      appid: Schema.String,
-      batch_status: Schema.String,
-      batch_type: Schema.String,
-      batch_name: Schema.String,
-      batch_remark: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      batch_status: Schema.optional(Schema.String),
+      batch_type: Schema.optional(Schema.String),
+      batch_name: Schema.optional(Schema.String),
+      batch_remark: Schema.optional(Schema.String),
       close_reason: Schema.optional(Schema.String),
-      total_amount: Schema.Number,
-      total_num: Schema.Number,
+      total_amount: Schema.optional(Schema.Number),
+      total_num: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
       success_amount: Schema.optional(Schema.Number),
@@ -720,12 +721,12 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       transfer_scene_id: Schema.optional(Schema.String)
     })
     const BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList> = Schema.Struct({
-      detail_id: Schema.String,
-      out_detail_no: Schema.String,
-      detail_status: Schema.String
+      detail_id: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String)
     })
     const BatchesOutBatchNoOutBatchNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoGetResponse> = Schema.Struct({
-      transfer_batch: BatchesOutBatchNoOutBatchNoGetResponseTransferBatch,
+      transfer_batch: Schema.optional(BatchesOutBatchNoOutBatchNoGetResponseTransferBatch),
       transfer_detail_list: Schema.optional(Schema.Array(BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList)),
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number)
@@ -789,47 +790,47 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
    * 商户号
    * @example "1900001109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 微信批次单号
    * @example "1030000071100999991182020050700019480001"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 直连商户的appid
    * @example "wxf636efh567hg4356"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 商家明细单号
    * @example "x23zy545Bd5436"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 微信明细单号
    * @example "1040000071100999991182020050700019500100"
    */
-  readonly detail_id: string
+  readonly detail_id?: string | undefined
   /**
    * 明细状态
    * @example "SUCCESS"
    */
-  readonly detail_status: string
+  readonly detail_status?: string | undefined
   /**
    * 转账金额
    * @example 200000
    */
-  readonly transfer_amount: number
+  readonly transfer_amount?: number | undefined
   /**
    * 转账备注
    * @example "2020年4月报销"
    */
-  readonly transfer_remark: string
+  readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
    * @example "ACCOUNT_FROZEN"
@@ -839,22 +840,22 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
    * 用户在直连商户应用下的用户标示
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 收款用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
    */
-  readonly user_name: string
+  readonly user_name?: string | undefined
   /**
    * 转账发起时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly initiate_time: string
+  readonly initiate_time?: string | undefined
   /**
    * 明细更新时间
    * @example "2015-05-20T13:29:35.120+08:00"
    */
-  readonly update_time: string
+  readonly update_time?: string | undefined
 }
 
 const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -869,20 +870,20 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
       out_batch_no: Schema.NonEmptyString
     })
     const BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse: Schema.Schema<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
-      out_batch_no: Schema.String,
-      batch_id: Schema.String,
-      appid: Schema.String,
-      out_detail_no: Schema.String,
-      detail_id: Schema.String,
-      detail_status: Schema.String,
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
+      mchid: Schema.optional(Schema.String),
+      out_batch_no: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      appid: Schema.optional(Schema.String),
+      out_detail_no: Schema.optional(Schema.String),
+      detail_id: Schema.optional(Schema.String),
+      detail_status: Schema.optional(Schema.String),
+      transfer_amount: Schema.optional(Schema.Number),
+      transfer_remark: Schema.optional(Schema.String),
       fail_reason: Schema.optional(Schema.String),
-      openid: Schema.String,
-      user_name: Schema.String,
-      initiate_time: Schema.String,
-      update_time: Schema.String
+      openid: Schema.optional(Schema.String),
+      user_name: Schema.optional(Schema.String),
+      initiate_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     return {
       params: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
@@ -923,12 +924,12 @@ export interface BillReceiptPostResponse {
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 电子回单申请单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly signature_no: string
+  readonly signature_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -972,8 +973,8 @@ const billReceiptPost: Endpoint.Endpoint<BillReceiptPostBody, BillReceiptPostRes
       out_batch_no: Schema.String
     })
     const BillReceiptPostResponse: Schema.Schema<BillReceiptPostResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      signature_no: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      signature_no: Schema.optional(Schema.String),
       signature_status: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
@@ -1014,12 +1015,12 @@ export interface BillReceiptOutBatchNoGetResponse {
    * 商家批次单号
    * @example "plfk2020042013"
    */
-  readonly out_batch_no: string
+  readonly out_batch_no?: string | undefined
   /**
    * 电子回单申请单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly signature_no: string
+  readonly signature_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -1063,8 +1064,8 @@ const billReceiptOutBatchNoGet: Endpoint.Endpoint<BillReceiptOutBatchNoGetParams
       out_batch_no: Schema.NonEmptyString
     })
     const BillReceiptOutBatchNoGetResponse: Schema.Schema<BillReceiptOutBatchNoGetResponse> = Schema.Struct({
-      out_batch_no: Schema.String,
-      signature_no: Schema.String,
+      out_batch_no: Schema.optional(Schema.String),
+      signature_no: Schema.optional(Schema.String),
       signature_status: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),

@@ -29,7 +29,7 @@ export interface ElectronicReceiptsGetResponse {
    * 受理类型
    * @example "BATCH_TRANSFER"
    */
-  readonly accept_type: string
+  readonly accept_type?: string | undefined
   /**
    * 商家转账批次单号
    * @example "GD2021011610162610BBdkkIwcu3"
@@ -39,12 +39,12 @@ export interface ElectronicReceiptsGetResponse {
    * 商家转账明细单号
    * @example "mx0911231610162610v4CNkO4HAf"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 电子回单受理单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly signature_no: string
+  readonly signature_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -80,10 +80,10 @@ const electronicReceiptsGet: Endpoint.Endpoint<ElectronicReceiptsGetQuery, Elect
       out_detail_no: Schema.String
     })
     const ElectronicReceiptsGetResponse: Schema.Schema<ElectronicReceiptsGetResponse> = Schema.Struct({
-      accept_type: Schema.String,
+      accept_type: Schema.optional(Schema.String),
       out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.String,
-      signature_no: Schema.String,
+      out_detail_no: Schema.optional(Schema.String),
+      signature_no: Schema.optional(Schema.String),
       signature_status: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),
@@ -132,7 +132,7 @@ export interface ElectronicReceiptsPostResponse {
    * 受理类型
    * @example "BATCH_TRANSFER"
    */
-  readonly accept_type: string
+  readonly accept_type?: string | undefined
   /**
    * 商家转账批次单号
    * @example "GD2021011610162610BBdkkIwcu3"
@@ -142,12 +142,12 @@ export interface ElectronicReceiptsPostResponse {
    * 商家转账明细单号
    * @example "mx0911231610162610v4CNkO4HAf"
    */
-  readonly out_detail_no: string
+  readonly out_detail_no?: string | undefined
   /**
    * 电子回单受理单号
    * @example "1050000010509999485212020110200058820001"
    */
-  readonly signature_no: string
+  readonly signature_no?: string | undefined
   /**
    * 电子回单状态
    * @example "ACCEPTED"
@@ -183,10 +183,10 @@ const electronicReceiptsPost: Endpoint.Endpoint<ElectronicReceiptsPostBody, Elec
       out_detail_no: Schema.String
     })
     const ElectronicReceiptsPostResponse: Schema.Schema<ElectronicReceiptsPostResponse> = Schema.Struct({
-      accept_type: Schema.String,
+      accept_type: Schema.optional(Schema.String),
       out_batch_no: Schema.optional(Schema.String),
-      out_detail_no: Schema.String,
-      signature_no: Schema.String,
+      out_detail_no: Schema.optional(Schema.String),
+      signature_no: Schema.optional(Schema.String),
       signature_status: Schema.optional(Schema.String),
       hash_type: Schema.optional(Schema.String),
       hash_value: Schema.optional(Schema.String),

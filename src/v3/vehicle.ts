@@ -3,6 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
+import { OpenEnum } from "../schemas/common.js"
 
 // ---- GET /v3/vehicle/etc/contracts/{contract_id} ----
 
@@ -30,17 +31,17 @@ export interface EtcContractsContractIdGetResponse {
    * 发起签约的appid
    * @example "wxcbda96de0b165486"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "10000098"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 用户在发起签约APP的标识
    * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
    */
-  readonly sp_openid: string
+  readonly sp_openid?: string | undefined
   /**
    * 子商户appid
    * @example "wxcbda96de0b165489"
@@ -55,17 +56,17 @@ export interface EtcContractsContractIdGetResponse {
    * ETC扣费授权协议号
    * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * ETC绑定状态
    * @example "DELETED"
    */
-  readonly bind_state: string
+  readonly bind_state?: string | undefined
   /**
    * 绑定的车牌号
    * @example "浙ASB945"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 用户在发起签约子APP的标识
    * @example "onqOjjmM1tbd-3Rxise1-yUfa6ua"
@@ -87,14 +88,14 @@ const etcContractsContractIdGet: Endpoint.Endpoint<EtcContractsContractIdGetRequ
       sub_mchid: Schema.optional(Schema.String)
     })
     const EtcContractsContractIdGetResponse: Schema.Schema<EtcContractsContractIdGetResponse> = Schema.Struct({
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_openid: Schema.String,
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sp_openid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      contract_id: Schema.String,
-      bind_state: Schema.String,
-      plate_number: Schema.String,
+      contract_id: Schema.optional(Schema.String),
+      bind_state: Schema.optional(Schema.String),
+      plate_number: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     return {
@@ -187,7 +188,7 @@ export interface EtcPreopenPostResponse {
    * 预开通ID
    * @example "sdjf23kdsHJfdksj8djsK98HJio5hdI0"
    */
-  readonly preopen_id: string
+  readonly preopen_id?: string | undefined
 }
 
 const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -215,7 +216,7 @@ const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPostRespon
       bank_card_no: Schema.optional(Schema.String)
     })
     const EtcPreopenPostResponse: Schema.Schema<EtcPreopenPostResponse> = Schema.Struct({
-      preopen_id: Schema.String
+      preopen_id: Schema.optional(Schema.String)
     })
     return {
       body: EtcPreopenPostBody,
@@ -356,7 +357,7 @@ export interface EtcTransactionsHighwayPostResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
@@ -366,7 +367,7 @@ export interface EtcTransactionsHighwayPostResponse {
    * 商户appid
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 特约商户appid
    * @example "wxd678efh567hg6999"
@@ -376,12 +377,12 @@ export interface EtcTransactionsHighwayPostResponse {
    * 商户订单号
    * @example "121775250124070332"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -391,7 +392,7 @@ export interface EtcTransactionsHighwayPostResponse {
    * 交易类型
    * @example "PAP"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -406,7 +407,7 @@ export interface EtcTransactionsHighwayPostResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "请重新下单支付"
@@ -415,7 +416,7 @@ export interface EtcTransactionsHighwayPostResponse {
   /** 支付者 */
   readonly payer?: EtcTransactionsHighwayPostResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: EtcTransactionsHighwayPostResponseAmount
+  readonly amount?: EtcTransactionsHighwayPostResponseAmount | undefined
   /** 设备信息 */
   readonly device_info?: EtcTransactionsHighwayPostResponseDeviceInfo | undefined
   /** 优惠详情 */
@@ -440,7 +441,7 @@ export interface EtcTransactionsHighwayPostResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -476,7 +477,7 @@ export interface EtcTransactionsHighwayPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -501,7 +502,7 @@ export interface EtcTransactionsHighwayPostResponsePromotionDetail {
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信出资
    * @example 5
@@ -563,7 +564,7 @@ const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwayPostBo
       sub_openid: Schema.optional(Schema.String)
     })
     const EtcTransactionsHighwayPostResponseAmount: Schema.Schema<EtcTransactionsHighwayPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number)
@@ -573,31 +574,31 @@ const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwayPostBo
       device_ip: Schema.optional(Schema.String)
     })
     const EtcTransactionsHighwayPostResponsePromotionDetail: Schema.Schema<EtcTransactionsHighwayPostResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       wxpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number)
     })
     const EtcTransactionsHighwayPostResponse: Schema.Schema<EtcTransactionsHighwayPostResponse> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
+      trade_type: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       payer: Schema.optional(EtcTransactionsHighwayPostResponsePayer),
-      amount: EtcTransactionsHighwayPostResponseAmount,
+      amount: Schema.optional(EtcTransactionsHighwayPostResponseAmount),
       device_info: Schema.optional(EtcTransactionsHighwayPostResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(EtcTransactionsHighwayPostResponsePromotionDetail))
     })
@@ -665,7 +666,7 @@ export interface EtcTransactionsIdTransactionIdGetResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
@@ -675,7 +676,7 @@ export interface EtcTransactionsIdTransactionIdGetResponse {
    * 商户appid
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 特约商户appid
    * @example "wxd678efh567hg6999"
@@ -685,12 +686,12 @@ export interface EtcTransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "121775250124070332"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -700,7 +701,7 @@ export interface EtcTransactionsIdTransactionIdGetResponse {
    * 交易类型
    * @example "PAP"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -715,7 +716,7 @@ export interface EtcTransactionsIdTransactionIdGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "请重新下单支付"
@@ -724,7 +725,7 @@ export interface EtcTransactionsIdTransactionIdGetResponse {
   /** 支付者 */
   readonly payer?: EtcTransactionsIdTransactionIdGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: EtcTransactionsIdTransactionIdGetResponseAmount
+  readonly amount?: EtcTransactionsIdTransactionIdGetResponseAmount | undefined
   /** 设备信息 */
   readonly device_info?: EtcTransactionsIdTransactionIdGetResponseDeviceInfo | undefined
   /** 优惠详情 */
@@ -749,7 +750,7 @@ export interface EtcTransactionsIdTransactionIdGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -785,7 +786,7 @@ export interface EtcTransactionsIdTransactionIdGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -810,7 +811,7 @@ export interface EtcTransactionsIdTransactionIdGetResponsePromotionDetail {
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信出资
    * @example 5
@@ -846,7 +847,7 @@ const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransactionsIdTran
       sub_openid: Schema.optional(Schema.String)
     })
     const EtcTransactionsIdTransactionIdGetResponseAmount: Schema.Schema<EtcTransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number)
@@ -856,31 +857,31 @@ const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransactionsIdTran
       device_ip: Schema.optional(Schema.String)
     })
     const EtcTransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<EtcTransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       wxpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number)
     })
     const EtcTransactionsIdTransactionIdGetResponse: Schema.Schema<EtcTransactionsIdTransactionIdGetResponse> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
+      trade_type: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       payer: Schema.optional(EtcTransactionsIdTransactionIdGetResponsePayer),
-      amount: EtcTransactionsIdTransactionIdGetResponseAmount,
+      amount: Schema.optional(EtcTransactionsIdTransactionIdGetResponseAmount),
       device_info: Schema.optional(EtcTransactionsIdTransactionIdGetResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(EtcTransactionsIdTransactionIdGetResponsePromotionDetail))
     })
@@ -949,7 +950,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly mchid: string
+  readonly mchid?: string | undefined
   /**
    * 特约商户号
    * @example "1900000109"
@@ -959,7 +960,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户appid
    * @example "wxd678efh567hg6787"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 特约商户appid
    * @example "wxd678efh567hg6999"
@@ -969,12 +970,12 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "121775250124070332"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "25012014070332333018"
    */
-  readonly transaction_id: string
+  readonly transaction_id?: string | undefined
   /**
    * 商户数据
    * @example "自定义数据"
@@ -984,7 +985,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易类型
    * @example "PAP"
    */
-  readonly trade_type: string
+  readonly trade_type?: string | undefined
   /**
    * 付款银行
    * @example "CMC"
@@ -999,7 +1000,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "请重新下单支付"
@@ -1008,7 +1009,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponse {
   /** 支付者 */
   readonly payer?: EtcTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount: EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 设备信息 */
   readonly device_info?: EtcTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo | undefined
   /** 优惠详情 */
@@ -1033,7 +1034,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
@@ -1069,7 +1070,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly promotion_id: string
+  readonly promotion_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -1094,7 +1095,7 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信出资
    * @example 5
@@ -1130,7 +1131,7 @@ const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransactionsO
       sub_openid: Schema.optional(Schema.String)
     })
     const EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
+      total: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number)
@@ -1140,31 +1141,31 @@ const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransactionsO
       device_ip: Schema.optional(Schema.String)
     })
     const EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      promotion_id: Schema.String,
+      promotion_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       activity_id: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       wxpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number)
     })
     const EtcTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<EtcTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      mchid: Schema.String,
+      mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      appid: Schema.String,
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
-      transaction_id: Schema.String,
+      out_trade_no: Schema.optional(Schema.String),
+      transaction_id: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_type: Schema.String,
+      trade_type: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_desc: Schema.optional(Schema.String),
       payer: Schema.optional(EtcTransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      amount: EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount,
+      amount: Schema.optional(EtcTransactionsOutTradeNoOutTradeNoGetResponseAmount),
       device_info: Schema.optional(EtcTransactionsOutTradeNoOutTradeNoGetResponseDeviceInfo),
       promotion_detail: Schema.optional(Schema.Array(EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
@@ -1243,17 +1244,17 @@ export interface EtcUsersOpenidContractsGetResponse {
    * 发起签约的appid
    * @example "wxcbda96de0b165486"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 服务商商户号
    * @example "10000098"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 用户在发起签约APP的标识
    * @example "onqOjjmM1tad-3ROpncN-yUfa6ua"
    */
-  readonly sp_openid: string
+  readonly sp_openid?: string | undefined
   /**
    * 子商户appid
    * @example "wxcbda96de0b165489"
@@ -1268,17 +1269,17 @@ export interface EtcUsersOpenidContractsGetResponse {
    * ETC扣费授权协议号
    * @example "aAfixCs13LsdKPpfZfDkk2189ssXjfx"
    */
-  readonly contract_id: string
+  readonly contract_id?: string | undefined
   /**
    * ETC绑定状态
    * @example "DELETED"
    */
-  readonly bind_state: string
+  readonly bind_state?: string | undefined
   /**
    * 绑定的车牌号
    * @example "浙ASB945"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 用户在发起签约子APP的标识
    * @example "onqOjjmM1tbd-3Rxise1-yUfa6ua"
@@ -1302,14 +1303,14 @@ const etcUsersOpenidContractsGet: Endpoint.Endpoint<EtcUsersOpenidContractsGetRe
       plate_number: Schema.String
     })
     const EtcUsersOpenidContractsGetResponse: Schema.Schema<EtcUsersOpenidContractsGetResponse> = Schema.Struct({
-      appid: Schema.String,
-      sp_mchid: Schema.String,
-      sp_openid: Schema.String,
+      appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sp_openid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      contract_id: Schema.String,
-      bind_state: Schema.String,
-      plate_number: Schema.String,
+      contract_id: Schema.optional(Schema.String),
+      bind_state: Schema.optional(Schema.String),
+      plate_number: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     return {
@@ -1382,50 +1383,50 @@ export interface ParkingParkingsPostResponse {
    * 停车入场id
    * @example "5K8264ILTKCH16CQ250"
    */
-  readonly id: string
+  readonly id?: string | undefined
   /**
    * 商户入场id
    * @example "212434321"
    */
-  readonly out_parking_no: string
+  readonly out_parking_no?: string | undefined
   /**
    * 车牌号
    * @example "粤B888888"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 车牌颜色
    * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
    * @example "BLUE"
    */
-  readonly plate_color: string
+  readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
   /**
    * 入场时间
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 停车场名称
    * @example "欢乐海岸停车场"
    */
-  readonly parking_name: string
+  readonly parking_name?: string | undefined
   /**
    * 免费时长
    * @example 3600
    */
-  readonly free_duration: number
+  readonly free_duration?: number | undefined
   /**
    * 停车入场状态
    * Documented values: `NORMAL`, `BLOCKED` (decoded as any string: more may come).
    * @example "NORMAL"
    */
-  readonly state: string
+  readonly state?: "NORMAL" | "BLOCKED" | (string & {}) | undefined
   /**
    * 不可用状态描述
    * Documented values: `PAUSE`, `OVERDUE`, `OUT_SERVICE`, `EVALUATION_FAILED` (decoded as any string: more may come).
    * @example "PAUSE"
    */
-  readonly block_reason?: string | undefined
+  readonly block_reason?: "PAUSE" | "OVERDUE" | "OUT_SERVICE" | "EVALUATION_FAILED" | (string & {}) | undefined
 }
 
 const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, ParkingParkingsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1446,15 +1447,15 @@ const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, ParkingPar
       free_duration: Schema.Int
     })
     const ParkingParkingsPostResponse: Schema.Schema<ParkingParkingsPostResponse> = Schema.Struct({
-      id: Schema.String,
-      out_parking_no: Schema.String,
-      plate_number: Schema.String,
-      plate_color: Schema.String,
-      start_time: Schema.String,
-      parking_name: Schema.String,
-      free_duration: Schema.Number,
-      state: Schema.String,
-      block_reason: Schema.optional(Schema.String)
+      id: Schema.optional(Schema.String),
+      out_parking_no: Schema.optional(Schema.String),
+      plate_number: Schema.optional(Schema.String),
+      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
+      start_time: Schema.optional(Schema.String),
+      parking_name: Schema.optional(Schema.String),
+      free_duration: Schema.optional(Schema.Number),
+      state: Schema.optional(OpenEnum("NORMAL", "BLOCKED")),
+      block_reason: Schema.optional(OpenEnum("PAUSE", "OVERDUE", "OUT_SERVICE", "EVALUATION_FAILED"))
     })
     return {
       body: ParkingParkingsPostBody,
@@ -1510,13 +1511,13 @@ export interface ParkingServicesFindGetResponse {
    * 车牌号
    * @example "粤B888888"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 车牌颜色
    * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
    * @example "BLUE"
    */
-  readonly plate_color: string
+  readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
   /**
    * 车牌服务开通时间
    * @example "2017-08-26T10:43:39+08:00"
@@ -1526,13 +1527,13 @@ export interface ParkingServicesFindGetResponse {
    * 用户标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 车牌服务开通状态
    * Documented values: `NORMAL`, `PAUSE`, `OUT_SERVICE` (decoded as any string: more may come).
    * @example "PAUSE"
    */
-  readonly service_state: string
+  readonly service_state?: "NORMAL" | "PAUSE" | "OUT_SERVICE" | (string & {}) | undefined
 }
 
 const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQuery, ParkingServicesFindGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1550,11 +1551,11 @@ const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQuery, Par
       openid: Schema.String
     })
     const ParkingServicesFindGetResponse: Schema.Schema<ParkingServicesFindGetResponse> = Schema.Struct({
-      plate_number: Schema.String,
-      plate_color: Schema.String,
+      plate_number: Schema.optional(Schema.String),
+      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
       service_open_time: Schema.optional(Schema.String),
-      openid: Schema.String,
-      service_state: Schema.String
+      openid: Schema.optional(Schema.String),
+      service_state: Schema.optional(OpenEnum("NORMAL", "PAUSE", "OUT_SERVICE"))
     })
     return {
       query: ParkingServicesFindGetQuery,
@@ -1597,37 +1598,37 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 应用ID
    * @example "wxcbda96de0b165486"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxcbda96de0b165489"
    */
-  readonly sub_appid: string
+  readonly sub_appid?: string | undefined
   /**
    * 商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务描述
    * @example "停车场扣费"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 订单创建时间
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "1009660380201506130728806387"
@@ -1637,7 +1638,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易状态
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: string | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -1667,13 +1668,13 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易场景
    * @example "PARKING"
    */
-  readonly trade_scene: string
+  readonly trade_scene?: string | undefined
   /** 停车场景信息 */
   readonly parking_info?: TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo | undefined
   /** 支付者信息 */
-  readonly payer: TransactionsOutTradeNoOutTradeNoGetResponsePayer
+  readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额信息 */
-  readonly amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount
+  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 优惠信息 */
   readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
@@ -1683,43 +1684,43 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo {
    * 停车入场id
    * @example "5K8264ILTKCH16CQ250"
    */
-  readonly parking_id: string
+  readonly parking_id?: string | undefined
   /**
    * 车牌号
    * @example "粤B888888"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 车牌颜色
    * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
    * @example "BLUE"
    */
-  readonly plate_color: string
+  readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
   /**
    * 入场时间
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 出场时间
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
   /**
    * 停车场名称
    * @example "欢乐海岸停车场"
    */
-  readonly parking_name: string
+  readonly parking_name?: string | undefined
   /**
    * 计费时长
    * @example 3600
    */
-  readonly charging_duration: number
+  readonly charging_duration?: number | undefined
   /**
    * 停车场设备id
    * @example "12313"
    */
-  readonly device_id: string
+  readonly device_id?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
@@ -1727,7 +1728,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
    * 用户在appid下的标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 用户在sub_appid下的标识
    * @example "oUpF8uMuAJOM2pxb1Q"
@@ -1740,12 +1741,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: string | undefined
   /**
    * 用户实际支付金额
    * @example 100
@@ -1763,7 +1764,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -1788,7 +1789,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信出资
    * @example 1
@@ -1825,56 +1826,56 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       sub_mchid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo> = Schema.Struct({
-      parking_id: Schema.String,
-      plate_number: Schema.String,
-      plate_color: Schema.String,
-      start_time: Schema.String,
-      end_time: Schema.String,
-      parking_name: Schema.String,
-      charging_duration: Schema.Number,
-      device_id: Schema.String
+      parking_id: Schema.optional(Schema.String),
+      plate_number: Schema.optional(Schema.String),
+      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
+      start_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String),
+      parking_name: Schema.optional(Schema.String),
+      charging_duration: Schema.optional(Schema.Number),
+      device_id: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
       scope: Schema.optional(Schema.String),
       type: Schema.optional(Schema.String),
       stock_id: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number),
       currency: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
-      appid: Schema.String,
-      sub_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      description: Schema.String,
-      create_time: Schema.String,
-      out_trade_no: Schema.String,
+      appid: Schema.optional(Schema.String),
+      sub_appid: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(Schema.String),
       trade_state_description: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       user_repaid: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
-      trade_scene: Schema.String,
+      trade_scene: Schema.optional(Schema.String),
       parking_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseParkingInfo),
-      payer: TransactionsOutTradeNoOutTradeNoGetResponsePayer,
-      amount: TransactionsOutTradeNoOutTradeNoGetResponseAmount,
+      payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
+      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {
@@ -2049,7 +2050,7 @@ export interface TransactionsParkingPostResponse {
    * 应用ID
    * @example "wxcbda96de0b165486"
    */
-  readonly appid: string
+  readonly appid?: string | undefined
   /**
    * 子商户应用ID
    * @example "wxcbda96de0b165489"
@@ -2059,7 +2060,7 @@ export interface TransactionsParkingPostResponse {
    * 商户号
    * @example "1230000109"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
@@ -2069,17 +2070,17 @@ export interface TransactionsParkingPostResponse {
    * 服务描述
    * @example "停车场扣费"
    */
-  readonly description: string
+  readonly description?: string | undefined
   /**
    * 订单创建时间
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 商户订单号
    * @example "20150806125346"
    */
-  readonly out_trade_no: string
+  readonly out_trade_no?: string | undefined
   /**
    * 微信支付订单号
    * @example "1009660380201506130728806387"
@@ -2090,7 +2091,7 @@ export interface TransactionsParkingPostResponse {
    * Documented values: `SUCCESS`, `ACCEPTED`, `PAY_FAIL`, `REFUND` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly trade_state: string
+  readonly trade_state?: "SUCCESS" | "ACCEPTED" | "PAY_FAIL" | "REFUND" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -2111,7 +2112,7 @@ export interface TransactionsParkingPostResponse {
    * Documented values: `Y`, `N` (decoded as any string: more may come).
    * @example "Y"
    */
-  readonly user_repaid?: string | undefined
+  readonly user_repaid?: "Y" | "N" | (string & {}) | undefined
   /**
    * 附加数据
    * @example "深圳分店"
@@ -2122,13 +2123,13 @@ export interface TransactionsParkingPostResponse {
    * Documented values: `PARKING` (decoded as any string: more may come).
    * @example "PARKING"
    */
-  readonly trade_scene: string
+  readonly trade_scene?: "PARKING" | (string & {}) | undefined
   /** 停车场景信息 */
   readonly parking_info?: TransactionsParkingPostResponseParkingInfo | undefined
   /** 支付者信息 */
-  readonly payer: TransactionsParkingPostResponsePayer
+  readonly payer?: TransactionsParkingPostResponsePayer | undefined
   /** 订单金额信息 */
-  readonly amount: TransactionsParkingPostResponseAmount
+  readonly amount?: TransactionsParkingPostResponseAmount | undefined
   /** 优惠信息 */
   readonly promotion_detail?: ReadonlyArray<TransactionsParkingPostResponsePromotionDetail> | undefined
 }
@@ -2138,43 +2139,43 @@ export interface TransactionsParkingPostResponseParkingInfo {
    * 停车入场id
    * @example "5K8264ILTKCH16CQ250"
    */
-  readonly parking_id: string
+  readonly parking_id?: string | undefined
   /**
    * 车牌号
    * @example "粤B888888"
    */
-  readonly plate_number: string
+  readonly plate_number?: string | undefined
   /**
    * 车牌颜色
    * Documented values: `BLUE`, `GREEN`, `YELLOW`, `BLACK`, `WHITE`, `LIMEGREEN` (decoded as any string: more may come).
    * @example "BLUE"
    */
-  readonly plate_color: string
+  readonly plate_color?: "BLUE" | "GREEN" | "YELLOW" | "BLACK" | "WHITE" | "LIMEGREEN" | (string & {}) | undefined
   /**
    * 入场时间
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly start_time: string
+  readonly start_time?: string | undefined
   /**
    * 出场时间
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly end_time: string
+  readonly end_time?: string | undefined
   /**
    * 停车场名称
    * @example "欢乐海岸停车场"
    */
-  readonly parking_name: string
+  readonly parking_name?: string | undefined
   /**
    * 计费时长
    * @example 3600
    */
-  readonly charging_duration: number
+  readonly charging_duration?: number | undefined
   /**
    * 停车场设备id
    * @example "12313"
    */
-  readonly device_id: string
+  readonly device_id?: string | undefined
 }
 
 export interface TransactionsParkingPostResponsePayer {
@@ -2182,7 +2183,7 @@ export interface TransactionsParkingPostResponsePayer {
    * 用户在appid下的标识
    * @example "oUpF8uMuAJOM2pxb1Q"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /**
    * 用户在sub_appid下的标识
    * @example "oUpF8uMuAJOM2pxb1Q"
@@ -2195,13 +2196,13 @@ export interface TransactionsParkingPostResponseAmount {
    * 订单金额
    * @example 888
    */
-  readonly total: number
+  readonly total?: number | undefined
   /**
    * 货币类型
    * Documented values: `CNY` (decoded as any string: more may come).
    * @example "CNY"
    */
-  readonly currency: string
+  readonly currency?: "CNY" | (string & {}) | undefined
   /**
    * 用户实际支付金额
    * @example 100
@@ -2219,7 +2220,7 @@ export interface TransactionsParkingPostResponsePromotionDetail {
    * 券ID
    * @example "109519"
    */
-  readonly coupon_id: string
+  readonly coupon_id?: string | undefined
   /**
    * 优惠名称
    * @example "单品惠-6"
@@ -2230,13 +2231,13 @@ export interface TransactionsParkingPostResponsePromotionDetail {
    * Documented values: `SINGLE`, `GLOBAL` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly scope?: string | undefined
+  readonly scope?: "SINGLE" | "GLOBAL" | (string & {}) | undefined
   /**
    * 优惠类型
    * Documented values: `CASH`, `NOCASH` (decoded as any string: more may come).
    * @example "CASH"
    */
-  readonly type?: string | undefined
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
   /**
    * 活动ID
    * @example "931386"
@@ -2246,7 +2247,7 @@ export interface TransactionsParkingPostResponsePromotionDetail {
    * 优惠券面额
    * @example 5
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 微信出资
    * @example 1
@@ -2267,7 +2268,7 @@ export interface TransactionsParkingPostResponsePromotionDetail {
    * Documented values: `CNY` (decoded as any string: more may come).
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | (string & {}) | undefined
 }
 
 const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostBody, TransactionsParkingPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -2306,56 +2307,56 @@ const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostBody, Tr
       parking_info: Schema.optional(TransactionsParkingPostBodyParkingInfo)
     })
     const TransactionsParkingPostResponseParkingInfo: Schema.Schema<TransactionsParkingPostResponseParkingInfo> = Schema.Struct({
-      parking_id: Schema.String,
-      plate_number: Schema.String,
-      plate_color: Schema.String,
-      start_time: Schema.String,
-      end_time: Schema.String,
-      parking_name: Schema.String,
-      charging_duration: Schema.Number,
-      device_id: Schema.String
+      parking_id: Schema.optional(Schema.String),
+      plate_number: Schema.optional(Schema.String),
+      plate_color: Schema.optional(OpenEnum("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN")),
+      start_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String),
+      parking_name: Schema.optional(Schema.String),
+      charging_duration: Schema.optional(Schema.Number),
+      device_id: Schema.optional(Schema.String)
     })
     const TransactionsParkingPostResponsePayer: Schema.Schema<TransactionsParkingPostResponsePayer> = Schema.Struct({
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
     const TransactionsParkingPostResponseAmount: Schema.Schema<TransactionsParkingPostResponseAmount> = Schema.Struct({
-      total: Schema.Number,
-      currency: Schema.String,
+      total: Schema.optional(Schema.Number),
+      currency: Schema.optional(OpenEnum("CNY")),
       payer_total: Schema.optional(Schema.Number),
       discount_total: Schema.optional(Schema.Number)
     })
     const TransactionsParkingPostResponsePromotionDetail: Schema.Schema<TransactionsParkingPostResponsePromotionDetail> = Schema.Struct({
-      coupon_id: Schema.String,
+      coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
-      scope: Schema.optional(Schema.String),
-      type: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("SINGLE", "GLOBAL")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
       stock_id: Schema.optional(Schema.String),
-      amount: Schema.Number,
+      amount: Schema.optional(Schema.Number),
       wechatpay_contribute: Schema.optional(Schema.Number),
       merchant_contribute: Schema.optional(Schema.Number),
       other_contribute: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(OpenEnum("CNY"))
     })
     const TransactionsParkingPostResponse: Schema.Schema<TransactionsParkingPostResponse> = Schema.Struct({
-      appid: Schema.String,
+      appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      sp_mchid: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      description: Schema.String,
-      create_time: Schema.String,
-      out_trade_no: Schema.String,
+      description: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      out_trade_no: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
-      trade_state: Schema.String,
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "ACCEPTED", "PAY_FAIL", "REFUND")),
       trade_state_description: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
-      user_repaid: Schema.optional(Schema.String),
+      user_repaid: Schema.optional(OpenEnum("Y", "N")),
       attach: Schema.optional(Schema.String),
-      trade_scene: Schema.String,
+      trade_scene: Schema.optional(OpenEnum("PARKING")),
       parking_info: Schema.optional(TransactionsParkingPostResponseParkingInfo),
-      payer: TransactionsParkingPostResponsePayer,
-      amount: TransactionsParkingPostResponseAmount,
+      payer: Schema.optional(TransactionsParkingPostResponsePayer),
+      amount: Schema.optional(TransactionsParkingPostResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(TransactionsParkingPostResponsePromotionDetail))
     })
     return {

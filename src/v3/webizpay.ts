@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { Rfc3339 } from "../schemas/common.js"
+import { OpenEnum, Rfc3339 } from "../schemas/common.js"
 
 // ---- GET /v3/webizpay/avail-mch-ranges ----
 
@@ -20,9 +20,9 @@ export interface AvailMchRangesGetResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /** 可用商户范围列表 */
-  readonly range_list: ReadonlyArray<AvailMchRangesGetResponseRangeList>
+  readonly range_list?: ReadonlyArray<AvailMchRangesGetResponseRangeList> | undefined
 }
 
 export interface AvailMchRangesGetResponseRangeList {
@@ -36,7 +36,7 @@ export interface AvailMchRangesGetResponseRangeList {
    * Documented values: `ORGANIZATION_CODE`, `TRANSACTION_ID` (decoded as any string: more may come).
    * @example "ORGANIZATION_CODE"
    */
-  readonly identifier_type?: string | undefined
+  readonly identifier_type?: "ORGANIZATION_CODE" | "TRANSACTION_ID" | (string & {}) | undefined
 }
 
 const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailMchRangesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -50,11 +50,11 @@ const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailMchRange
     })
     const AvailMchRangesGetResponseRangeList: Schema.Schema<AvailMchRangesGetResponseRangeList> = Schema.Struct({
       range_id: Schema.optional(Schema.String),
-      identifier_type: Schema.optional(Schema.String)
+      identifier_type: Schema.optional(OpenEnum("ORGANIZATION_CODE", "TRANSACTION_ID"))
     })
     const AvailMchRangesGetResponse: Schema.Schema<AvailMchRangesGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      range_list: Schema.Array(AvailMchRangesGetResponseRangeList)
+      sp_mchid: Schema.optional(Schema.String),
+      range_list: Schema.optional(Schema.Array(AvailMchRangesGetResponseRangeList))
     })
     return {
       query: AvailMchRangesGetQuery,
@@ -93,7 +93,7 @@ export interface AvailMchRangesPostResponse {
    * 可用商户范围id
    * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
    */
-  readonly range_id: string
+  readonly range_id?: string | undefined
 }
 
 const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, AvailMchRangesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -107,7 +107,7 @@ const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, AvailMchRang
       identifier_type: Schema.Literal("ORGANIZATION_CODE", "TRANSACTION_ID")
     })
     const AvailMchRangesPostResponse: Schema.Schema<AvailMchRangesPostResponse> = Schema.Struct({
-      range_id: Schema.String
+      range_id: Schema.optional(Schema.String)
     })
     return {
       body: AvailMchRangesPostBody,
@@ -154,24 +154,24 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersGetResponse {
    * 分页开始位置
    * @example 0
    */
-  readonly offset: number
+  readonly offset?: number | undefined
   /**
    * 分页大小
    * @example 100
    */
-  readonly limit: number
+  readonly limit?: number | undefined
   /**
    * 实际返回数量
    * @example 100
    */
-  readonly count: number
+  readonly count?: number | undefined
   /**
    * 总数量
    * @example 1000
    */
-  readonly total_count: number
+  readonly total_count?: number | undefined
   /** 商户标识列表 */
-  readonly data: ReadonlyArray<string>
+  readonly data?: ReadonlyArray<string> | undefined
 }
 
 const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersGetRequest, AvailMchRangesRangeIdMerchantIdentifiersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -189,11 +189,11 @@ const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<AvailMchRan
       limit: Schema.Int
     })
     const AvailMchRangesRangeIdMerchantIdentifiersGetResponse: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersGetResponse> = Schema.Struct({
-      offset: Schema.Number,
-      limit: Schema.Number,
-      count: Schema.Number,
-      total_count: Schema.Number,
-      data: Schema.Array(Schema.String)
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
+      total_count: Schema.optional(Schema.Number),
+      data: Schema.optional(Schema.Array(Schema.String))
     })
     return {
       params: AvailMchRangesRangeIdMerchantIdentifiersGetParams,
@@ -242,7 +242,7 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersPostResponse {
    * 可用商户范围id
    * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
    */
-  readonly range_id: string
+  readonly range_id?: string | undefined
 }
 
 const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersPostRequest, AvailMchRangesRangeIdMerchantIdentifiersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -259,7 +259,7 @@ const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<AvailMchRa
       merchant_identifier: Schema.String
     })
     const AvailMchRangesRangeIdMerchantIdentifiersPostResponse: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersPostResponse> = Schema.Struct({
-      range_id: Schema.String
+      range_id: Schema.optional(Schema.String)
     })
     return {
       params: AvailMchRangesRangeIdMerchantIdentifiersPostParams,
@@ -302,7 +302,7 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelet
    * 可用商户范围id
    * @example "89f5123e-5ad4-4e0e-89b1-63ced0c798c5"
    */
-  readonly range_id: string
+  readonly range_id?: string | undefined
 }
 
 const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteRequest, AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -319,7 +319,7 @@ const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: Endpoint
       sp_mchid: Schema.String
     })
     const AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse: Schema.Schema<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse> = Schema.Struct({
-      range_id: Schema.String
+      range_id: Schema.optional(Schema.String)
     })
     return {
       params: AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams,
@@ -371,57 +371,57 @@ export interface BillProofPostResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户操作流水号
    * @example "operation12345678"
    */
-  readonly out_operation_id: string
+  readonly out_operation_id?: string | undefined
   /**
    * 微信支付操作流水号
    * @example "1030000071201xxxxx"
    */
-  readonly operation_id: string
+  readonly operation_id?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 起始日期
    * @example "2025-04-23"
    */
-  readonly start_date: string
+  readonly start_date?: string | undefined
   /**
    * 结束日期
    * @example "2025-04-23"
    */
-  readonly end_date: string
+  readonly end_date?: string | undefined
   /**
    * 商户主体名称
    * @example "某某科技有限公司"
    */
-  readonly entity_name: string
+  readonly entity_name?: string | undefined
   /**
    * 出资凭证申请单单号
    * @example "proof12345678"
    */
-  readonly proof_id: string
+  readonly proof_id?: string | undefined
   /**
    * 凭证下载地址
    * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
   /**
    * 凭证申请创建时间
    * @example "2023-06-08T10:34:56+08:00"
    */
-  readonly create_time: string
+  readonly create_time?: string | undefined
   /**
    * 凭证状态更新时间
    * @example "2023-06-08T10:34:56+08:00"
    */
-  readonly updated_time: string
+  readonly updated_time?: string | undefined
 }
 
 const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -439,17 +439,17 @@ const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostResponse,
       out_operation_id: Schema.String
     })
     const BillProofPostResponse: Schema.Schema<BillProofPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_operation_id: Schema.String,
-      operation_id: Schema.String,
-      sub_mchid: Schema.String,
-      start_date: Schema.String,
-      end_date: Schema.String,
-      entity_name: Schema.String,
-      proof_id: Schema.String,
-      download_url: Schema.String,
-      create_time: Schema.String,
-      updated_time: Schema.String
+      sp_mchid: Schema.optional(Schema.String),
+      out_operation_id: Schema.optional(Schema.String),
+      operation_id: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      start_date: Schema.optional(Schema.String),
+      end_date: Schema.optional(Schema.String),
+      entity_name: Schema.optional(Schema.String),
+      proof_id: Schema.optional(Schema.String),
+      download_url: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      updated_time: Schema.optional(Schema.String)
     })
     return {
       body: BillProofPostBody,
@@ -502,28 +502,28 @@ export interface BillTradeBillPostResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 账单日期
    * @example "2025-04-23"
    */
-  readonly date: string
+  readonly date?: string | undefined
   /**
    * 账单类型
    * Documented values: `QYZFALL` (decoded as any string: more may come).
    * @example "QYZFALL"
    */
-  readonly type: string
+  readonly type?: "QYZFALL" | (string & {}) | undefined
   /**
    * 账单下载地址
    * @example "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
    */
-  readonly download_url: string
+  readonly download_url?: string | undefined
 }
 
 const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTradeBillPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -539,11 +539,11 @@ const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTradeBillP
       type: Schema.Literal("QYZFALL")
     })
     const BillTradeBillPostResponse: Schema.Schema<BillTradeBillPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      date: Schema.String,
-      type: Schema.String,
-      download_url: Schema.String
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      date: Schema.optional(Schema.String),
+      type: Schema.optional(OpenEnum("QYZFALL")),
+      download_url: Schema.optional(Schema.String)
     })
     return {
       body: BillTradeBillPostBody,
@@ -596,75 +596,75 @@ export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 企业支付额度卡卡号
    * @example "1068019671702503425"
    */
-  readonly card_no: string
+  readonly card_no?: string | undefined
   /**
    * 商户卡号
    * @example "mch_card_123456"
    */
-  readonly out_card_no: string
+  readonly out_card_no?: string | undefined
   /**
    * 微信授权关系ID
    * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
    */
-  readonly employee_id: string
+  readonly employee_id?: string | undefined
   /**
    * 企业支付卡模板ID
    * @example "template_123"
    */
-  readonly card_template_id: string
+  readonly card_template_id?: string | undefined
   /**
    * 使用规则
    * Documented values: `SINGLE`, `MULTIPLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly card_rule: string
+  readonly card_rule?: "SINGLE" | "MULTIPLE" | (string & {}) | undefined
   /**
    * 退款规则
    * Documented values: `RETURN`, `NOT_RETURN` (decoded as any string: more may come).
    * @example "RETURN"
    */
-  readonly refund_rule: string
+  readonly refund_rule?: "RETURN" | "NOT_RETURN" | (string & {}) | undefined
   /**
    * 卡片总金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 卡片可用金额
    * @example 8000
    */
-  readonly remain_amount: number
+  readonly remain_amount?: number | undefined
   /**
    * 卡片有效期
    * @example "2023-12-31T23:59:59+08:00"
    */
-  readonly effective_end_time: string
+  readonly effective_end_time?: string | undefined
   /**
    * 卡片生效时间
    * @example "2023-01-01T23:59:59+08:00"
    */
-  readonly effective_begin_time: string
+  readonly effective_begin_time?: string | undefined
   /**
    * 卡片状态
    * Documented values: `ACTIVE`, `DISABLED` (decoded as any string: more may come).
    * @example "ACTIVE"
    */
-  readonly card_state: string
+  readonly card_state?: "ACTIVE" | "DISABLED" | (string & {}) | undefined
   /**
    * 卡片名称
    * @example "报销额度卡"
    */
-  readonly card_name: string
+  readonly card_name?: string | undefined
   /**
    * 失效原因
    * @example "有效期结束"
@@ -707,20 +707,20 @@ const employeesEmployeeIdOutQuotaCardsOutCardNoGet: Endpoint.Endpoint<EmployeesE
       sub_mchid: Schema.String
     })
     const EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse: Schema.Schema<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      card_no: Schema.String,
-      out_card_no: Schema.String,
-      employee_id: Schema.String,
-      card_template_id: Schema.String,
-      card_rule: Schema.String,
-      refund_rule: Schema.String,
-      amount: Schema.Number,
-      remain_amount: Schema.Number,
-      effective_end_time: Schema.String,
-      effective_begin_time: Schema.String,
-      card_state: Schema.String,
-      card_name: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      card_no: Schema.optional(Schema.String),
+      out_card_no: Schema.optional(Schema.String),
+      employee_id: Schema.optional(Schema.String),
+      card_template_id: Schema.optional(Schema.String),
+      card_rule: Schema.optional(OpenEnum("SINGLE", "MULTIPLE")),
+      refund_rule: Schema.optional(OpenEnum("RETURN", "NOT_RETURN")),
+      amount: Schema.optional(Schema.Number),
+      remain_amount: Schema.optional(Schema.Number),
+      effective_end_time: Schema.optional(Schema.String),
+      effective_begin_time: Schema.optional(Schema.String),
+      card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
+      card_name: Schema.optional(Schema.String),
       reason: Schema.optional(Schema.String),
       card_usage_time: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
@@ -823,37 +823,37 @@ export interface EmployeesEmployeeIdQuotaCardsPostResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户卡号
    * @example "mch_card_123456"
    */
-  readonly out_card_no: string
+  readonly out_card_no?: string | undefined
   /**
    * 微信授权关系ID
    * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
    */
-  readonly employee_id: string
+  readonly employee_id?: string | undefined
   /**
    * 企业支付额度卡卡号
    * @example "1068019671702503425"
    */
-  readonly card_no: string
+  readonly card_no?: string | undefined
   /**
    * 卡片生效时间
    * @example "2023-01-01T23:59:59+08:00"
    */
-  readonly effective_begin_time: string
+  readonly effective_begin_time?: string | undefined
   /**
    * 卡片有效期
    * @example "2023-12-31T23:59:59+08:00"
    */
-  readonly effective_end_time: string
+  readonly effective_end_time?: string | undefined
 }
 
 const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsPostRequest, EmployeesEmployeeIdQuotaCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -877,13 +877,13 @@ const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmployeeIdQu
       avail_mch_range_id: Schema.optional(Schema.String)
     })
     const EmployeesEmployeeIdQuotaCardsPostResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      out_card_no: Schema.String,
-      employee_id: Schema.String,
-      card_no: Schema.String,
-      effective_begin_time: Schema.String,
-      effective_end_time: Schema.String
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      out_card_no: Schema.optional(Schema.String),
+      employee_id: Schema.optional(Schema.String),
+      card_no: Schema.optional(Schema.String),
+      effective_begin_time: Schema.optional(Schema.String),
+      effective_end_time: Schema.optional(Schema.String)
     })
     return {
       params: EmployeesEmployeeIdQuotaCardsPostParams,
@@ -939,75 +939,75 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoGetResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 企业支付额度卡卡号
    * @example "1068019671702503425"
    */
-  readonly card_no: string
+  readonly card_no?: string | undefined
   /**
    * 商户卡号
    * @example "mch_card_123456"
    */
-  readonly out_card_no: string
+  readonly out_card_no?: string | undefined
   /**
    * 微信授权关系ID
    * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
    */
-  readonly employee_id: string
+  readonly employee_id?: string | undefined
   /**
    * 企业支付卡模板ID
    * @example "template_123"
    */
-  readonly card_template_id: string
+  readonly card_template_id?: string | undefined
   /**
    * 使用规则
    * Documented values: `SINGLE`, `MULTIPLE` (decoded as any string: more may come).
    * @example "SINGLE"
    */
-  readonly card_rule: string
+  readonly card_rule?: "SINGLE" | "MULTIPLE" | (string & {}) | undefined
   /**
    * 退款规则
    * Documented values: `RETURN`, `NOT_RETURN` (decoded as any string: more may come).
    * @example "RETURN"
    */
-  readonly refund_rule: string
+  readonly refund_rule?: "RETURN" | "NOT_RETURN" | (string & {}) | undefined
   /**
    * 卡片总金额
    * @example 10000
    */
-  readonly amount: number
+  readonly amount?: number | undefined
   /**
    * 卡片可用金额
    * @example 8000
    */
-  readonly remain_amount: number
+  readonly remain_amount?: number | undefined
   /**
    * 卡片有效期
    * @example "2023-12-31T23:59:59+08:00"
    */
-  readonly effective_end_time: string
+  readonly effective_end_time?: string | undefined
   /**
    * 卡片生效时间
    * @example "2023-01-01T23:59:59+08:00"
    */
-  readonly effective_begin_time: string
+  readonly effective_begin_time?: string | undefined
   /**
    * 卡片状态
    * Documented values: `ACTIVE`, `DISABLED` (decoded as any string: more may come).
    * @example "ACTIVE"
    */
-  readonly card_state: string
+  readonly card_state?: "ACTIVE" | "DISABLED" | (string & {}) | undefined
   /**
    * 卡片名称
    * @example "报销额度卡"
    */
-  readonly card_name: string
+  readonly card_name?: string | undefined
   /**
    * 失效原因
    * @example "有效期结束"
@@ -1050,20 +1050,20 @@ const employeesEmployeeIdQuotaCardsCardNoGet: Endpoint.Endpoint<EmployeesEmploye
       sub_mchid: Schema.String
     })
     const EmployeesEmployeeIdQuotaCardsCardNoGetResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      card_no: Schema.String,
-      out_card_no: Schema.String,
-      employee_id: Schema.String,
-      card_template_id: Schema.String,
-      card_rule: Schema.String,
-      refund_rule: Schema.String,
-      amount: Schema.Number,
-      remain_amount: Schema.Number,
-      effective_end_time: Schema.String,
-      effective_begin_time: Schema.String,
-      card_state: Schema.String,
-      card_name: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      card_no: Schema.optional(Schema.String),
+      out_card_no: Schema.optional(Schema.String),
+      employee_id: Schema.optional(Schema.String),
+      card_template_id: Schema.optional(Schema.String),
+      card_rule: Schema.optional(OpenEnum("SINGLE", "MULTIPLE")),
+      refund_rule: Schema.optional(OpenEnum("RETURN", "NOT_RETURN")),
+      amount: Schema.optional(Schema.Number),
+      remain_amount: Schema.optional(Schema.Number),
+      effective_end_time: Schema.optional(Schema.String),
+      effective_begin_time: Schema.optional(Schema.String),
+      card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
+      card_name: Schema.optional(Schema.String),
       reason: Schema.optional(Schema.String),
       card_usage_time: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
@@ -1141,28 +1141,28 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信授权关系ID
    * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
    */
-  readonly employee_id: string
+  readonly employee_id?: string | undefined
   /**
    * 企业支付额度卡卡号
    * @example "1068019671702503425"
    */
-  readonly card_no: string
+  readonly card_no?: string | undefined
   /**
    * 卡片状态
    * Documented values: `ACTIVE`, `DISABLED` (decoded as any string: more may come).
    * @example "DISABLED"
    */
-  readonly card_state: string
+  readonly card_state?: "ACTIVE" | "DISABLED" | (string & {}) | undefined
   /**
    * 卡片失效时间
    * @example "2023-06-08T10:34:56+08:00"
@@ -1186,11 +1186,11 @@ const employeesEmployeeIdQuotaCardsCardNoCancelPost: Endpoint.Endpoint<Employees
       reason: Schema.String
     })
     const EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      employee_id: Schema.String,
-      card_no: Schema.String,
-      card_state: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      employee_id: Schema.optional(Schema.String),
+      card_no: Schema.optional(Schema.String),
+      card_state: Schema.optional(OpenEnum("ACTIVE", "DISABLED")),
       card_disabled_time: Schema.optional(Schema.String)
     })
     return {
@@ -1251,38 +1251,38 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 微信授权关系ID
    * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
    */
-  readonly employee_id: string
+  readonly employee_id?: string | undefined
   /**
    * 企业支付额度卡卡号
    * @example "1068019671702503425"
    */
-  readonly card_no: string
+  readonly card_no?: string | undefined
   /**
    * 链接失效时间
    * @example "2023-06-08T10:34:56+08:00"
    */
-  readonly expire_time: string
+  readonly expire_time?: string | undefined
   /**
    * 跳转链接
    * @example "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay"
    */
-  readonly payment_url: string
+  readonly payment_url?: string | undefined
   /**
    * 拉起付款码页面的企业应用类型
    * Documented values: `H5`, `MINIPROGRAM` (decoded as any string: more may come).
    * @example "H5"
    */
-  readonly application_type?: string | undefined
+  readonly application_type?: "H5" | "MINIPROGRAM" | (string & {}) | undefined
   /**
    * 小程序查询参数
    * @example "token=123"
@@ -1311,13 +1311,13 @@ const employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet: Endpoint.Endpoint<Employ
       application_type: Schema.Literal("H5", "MINIPROGRAM")
     })
     const EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse: Schema.Schema<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      employee_id: Schema.String,
-      card_no: Schema.String,
-      expire_time: Schema.String,
-      payment_url: Schema.String,
-      application_type: Schema.optional(Schema.String),
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      employee_id: Schema.optional(Schema.String),
+      card_no: Schema.optional(Schema.String),
+      expire_time: Schema.optional(Schema.String),
+      payment_url: Schema.optional(Schema.String),
+      application_type: Schema.optional(OpenEnum("H5", "MINIPROGRAM")),
       mp_query: Schema.optional(Schema.String),
       mp_business_type: Schema.optional(Schema.String)
     })
@@ -1372,33 +1372,33 @@ export interface EmployeesEmployeeIdRevokePostResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户企业员工ID
    * @example "employee123"
    */
-  readonly user_id: string
+  readonly user_id?: string | undefined
   /**
    * 员工企业支付权限状态
    * Documented values: `REVOKED`, `AUTHORIZED` (decoded as any string: more may come).
    * @example "REVOKED"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: "REVOKED" | "AUTHORIZED" | (string & {}) | undefined
   /**
    * 员工企业支付失效时间
    * @example "2023-12-31T23:59:59+08:00"
    */
-  readonly authorization_revoked_time: string
+  readonly authorization_revoked_time?: string | undefined
   /**
    * 作废原因
    * @example "用户主动撤销"
    */
-  readonly reason: string
+  readonly reason?: string | undefined
 }
 
 const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeIdRevokePostRequest, EmployeesEmployeeIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1415,12 +1415,12 @@ const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeIdRevoke
       sub_mchid: Schema.String
     })
     const EmployeesEmployeeIdRevokePostResponse: Schema.Schema<EmployeesEmployeeIdRevokePostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      user_id: Schema.String,
-      authorization_state: Schema.String,
-      authorization_revoked_time: Schema.String,
-      reason: Schema.String
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      user_id: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(OpenEnum("REVOKED", "AUTHORIZED")),
+      authorization_revoked_time: Schema.optional(Schema.String),
+      reason: Schema.optional(Schema.String)
     })
     return {
       params: EmployeesEmployeeIdRevokePostParams,
@@ -1479,28 +1479,28 @@ export interface StoresEntityMatchesPostResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户主体匹配批次单号
    * @example "batch12345678"
    */
-  readonly out_batch_id: string
+  readonly out_batch_id?: string | undefined
   /**
    * 微信支付主体匹配批次单号
    * @example "1030000071201xxxxx"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次创建时间
    * @example "2023-06-08T10:34:56+08:00"
    */
-  readonly time: string
+  readonly time?: string | undefined
   /**
    * 批次状态
    * Documented values: `ACCEPTED`, `IN_PROGRESS`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "IN_PROGRESS" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
 const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostBody, StoresEntityMatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1520,11 +1520,11 @@ const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostBody, St
       match_details: Schema.optional(Schema.Array(StoresEntityMatchesPostBodyMatchDetails))
     })
     const StoresEntityMatchesPostResponse: Schema.Schema<StoresEntityMatchesPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_batch_id: Schema.String,
-      batch_id: Schema.String,
-      time: Schema.String,
-      state: Schema.String
+      sp_mchid: Schema.optional(Schema.String),
+      out_batch_id: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      time: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "IN_PROGRESS", "COMPLETED", "CLOSED"))
     })
     return {
       body: StoresEntityMatchesPostBody,
@@ -1567,23 +1567,23 @@ export interface StoresEntityMatchesBatchIdGetResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 商户主体匹配批次单号
    * @example "batch12345678"
    */
-  readonly out_batch_id: string
+  readonly out_batch_id?: string | undefined
   /**
    * 微信支付主体匹配批次单号
    * @example "1030000071201xxxxx"
    */
-  readonly batch_id: string
+  readonly batch_id?: string | undefined
   /**
    * 批次状态
    * Documented values: `ACCEPTED`, `IN_PROGRESS`, `COMPLETED`, `CLOSED` (decoded as any string: more may come).
    * @example "ACCEPTED"
    */
-  readonly state: string
+  readonly state?: "ACCEPTED" | "IN_PROGRESS" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
   /** 主体匹配明细列表 */
   readonly match_results?: ReadonlyArray<StoresEntityMatchesBatchIdGetResponseMatchResults> | undefined
 }
@@ -1593,17 +1593,17 @@ export interface StoresEntityMatchesBatchIdGetResponseMatchResults {
    * 门店统一社会信用代码
    * @example "91110000710926094P"
    */
-  readonly organization_code: string
+  readonly organization_code?: string | undefined
   /**
    * 门店名称
    * @example "微信小店"
    */
-  readonly store_name: string
+  readonly store_name?: string | undefined
   /**
    * 是否存在满足条件微信支付商户号
    * @example true
    */
-  readonly has_valid_mchid: boolean
+  readonly has_valid_mchid?: boolean | undefined
 }
 
 const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatchesBatchIdGetRequest, StoresEntityMatchesBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1619,15 +1619,15 @@ const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatchesBatchI
       sp_mchid: Schema.String
     })
     const StoresEntityMatchesBatchIdGetResponseMatchResults: Schema.Schema<StoresEntityMatchesBatchIdGetResponseMatchResults> = Schema.Struct({
-      organization_code: Schema.String,
-      store_name: Schema.String,
-      has_valid_mchid: Schema.Boolean
+      organization_code: Schema.optional(Schema.String),
+      store_name: Schema.optional(Schema.String),
+      has_valid_mchid: Schema.optional(Schema.Boolean)
     })
     const StoresEntityMatchesBatchIdGetResponse: Schema.Schema<StoresEntityMatchesBatchIdGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      out_batch_id: Schema.String,
-      batch_id: Schema.String,
-      state: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      out_batch_id: Schema.optional(Schema.String),
+      batch_id: Schema.optional(Schema.String),
+      state: Schema.optional(OpenEnum("ACCEPTED", "IN_PROGRESS", "COMPLETED", "CLOSED")),
       match_results: Schema.optional(Schema.Array(StoresEntityMatchesBatchIdGetResponseMatchResults))
     })
     return {
@@ -1683,17 +1683,17 @@ export interface UsersUserIdAuthorizationStateGetResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 企业员工ID
    * @example "123456"
    */
-  readonly user_id: string
+  readonly user_id?: string | undefined
   /** 微信授权关系列表 */
   readonly employee_list?: ReadonlyArray<UsersUserIdAuthorizationStateGetResponseEmployeeList> | undefined
 }
@@ -1703,23 +1703,23 @@ export interface UsersUserIdAuthorizationStateGetResponseEmployeeList {
    * 微信授权关系ID
    * @example "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c"
    */
-  readonly employee_id: string
+  readonly employee_id?: string | undefined
   /**
    * 授权状态
    * Documented values: `AUTHORIZED`, `REVOKED` (decoded as any string: more may come).
    * @example "AUTHORIZED"
    */
-  readonly authorization_state: string
+  readonly authorization_state?: "AUTHORIZED" | "REVOKED" | (string & {}) | undefined
   /**
    * 授权时间
    * @example "2023-06-08T10:34:56+08:00"
    */
-  readonly authorization_time: string
+  readonly authorization_time?: string | undefined
   /**
    * 解除授权时间
    * @example "2023-06-08T10:34:56+08:00"
    */
-  readonly authorization_revoked_time: string
+  readonly authorization_revoked_time?: string | undefined
 }
 
 const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuthorizationStateGetRequest, UsersUserIdAuthorizationStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -1736,15 +1736,15 @@ const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuthorizati
       sub_mchid: Schema.String
     })
     const UsersUserIdAuthorizationStateGetResponseEmployeeList: Schema.Schema<UsersUserIdAuthorizationStateGetResponseEmployeeList> = Schema.Struct({
-      employee_id: Schema.String,
-      authorization_state: Schema.String,
-      authorization_time: Schema.String,
-      authorization_revoked_time: Schema.String
+      employee_id: Schema.optional(Schema.String),
+      authorization_state: Schema.optional(OpenEnum("AUTHORIZED", "REVOKED")),
+      authorization_time: Schema.optional(Schema.String),
+      authorization_revoked_time: Schema.optional(Schema.String)
     })
     const UsersUserIdAuthorizationStateGetResponse: Schema.Schema<UsersUserIdAuthorizationStateGetResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      user_id: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      user_id: Schema.optional(Schema.String),
       employee_list: Schema.optional(Schema.Array(UsersUserIdAuthorizationStateGetResponseEmployeeList))
     })
     return {
@@ -1805,17 +1805,17 @@ export interface UsersUserIdAuthorizationUrlPostResponse {
    * 服务商商户号
    * @example "12341234"
    */
-  readonly sp_mchid: string
+  readonly sp_mchid?: string | undefined
   /**
    * 出资子商户号
    * @example "43214321"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 企业员工ID
    * @example "123456"
    */
-  readonly user_id: string
+  readonly user_id?: string | undefined
   /**
    * 跳转链接
    * @example "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay"
@@ -1831,7 +1831,7 @@ export interface UsersUserIdAuthorizationUrlPostResponse {
    * Documented values: `H5`, `MINIPROGRAM` (decoded as any string: more may come).
    * @example "H5"
    */
-  readonly application_type: string
+  readonly application_type?: "H5" | "MINIPROGRAM" | (string & {}) | undefined
   /**
    * 小程序查询参数
    * @example "token=123"
@@ -1859,12 +1859,12 @@ const usersUserIdAuthorizationUrlPost: Endpoint.Endpoint<UsersUserIdAuthorizatio
       application_type: Schema.Literal("H5", "MINIPROGRAM")
     })
     const UsersUserIdAuthorizationUrlPostResponse: Schema.Schema<UsersUserIdAuthorizationUrlPostResponse> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String,
-      user_id: Schema.String,
+      sp_mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      user_id: Schema.optional(Schema.String),
       authorization_url: Schema.optional(Schema.String),
       expire_time: Schema.optional(Schema.String),
-      application_type: Schema.String,
+      application_type: Schema.optional(OpenEnum("H5", "MINIPROGRAM")),
       mp_query: Schema.optional(Schema.String),
       mp_business_type: Schema.optional(Schema.String)
     })

@@ -57,6 +57,6 @@ export const jsapiOrder = (out_trade_no: string, total: number, notify_url: stri
 export const refundOf = (out_trade_no: string, out_refund_no: string, refundAmount: number, total: number, notify_url?: string) => ({
   out_trade_no,
   out_refund_no,
-  amount: { refund: refundAmount, total, currency: "CNY" },
+  amount: { refund: refundAmount, total, currency: "CNY" as const },
   ...(notify_url !== undefined ? { notify_url } : {})
 })

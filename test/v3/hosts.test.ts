@@ -58,7 +58,7 @@ describe("other hosts", () => {
       const toCustoms = server.clientLayer({ baseUrl: down, hkBaseUrl: server.url }).pipe(Layer.provide(NodeHttpClient.layerUndici))
       const query = { appid: "wxd678efh567hg6787", mchid: "1230000109", order_type: "out_trade_no", order_no: "T1", customs: "SHANGHAI_ZS" } as const
       const answer = yield* global.v3.customs.orders.get(query).pipe(Effect.provide(toCustoms))
-      expect(answer.mchid.length).toBeGreaterThan(0)
+      expect(answer.mchid).toMatch(/./)
       const [request] = (yield* server.requests).slice(-1)
       expect(request!.url.startsWith("/global/v3/customs/orders?")).toBe(true)
       // and with the Hong Kong access point down, there is no backup (baseUrl is up, and not used)
