@@ -1408,10 +1408,118 @@ const endpointReference = (operations: ReadonlyArray<Operation>, skipped: Readon
   ].join("\n")
 }
 
+// ---------------------------------------------------------------------------------------------
+// The official SDKs' facts (vendor/official-sdks/*/facts.json): the second source, after the pages
+
+interface SdkType {
+  readonly type: string
+  readonly enum?: ReadonlyArray<string | number>
+  readonly items?: SdkType
+  readonly fields?: ReadonlyArray<SdkField>
+}
+interface SdkField extends SdkType {
+  readonly name: string
+  readonly location?: string
+  readonly required: boolean | null
+}
+interface SdkOperation {
+  readonly method: string
+  readonly path: string
+  readonly request: ReadonlyArray<SdkField>
+  readonly response: ReadonlyArray<SdkField> | null
+}
+
+const SDK_LOCATIONS: Readonly<Record<string, LocationName>> = { path: "params", query: "query", header: "headers", body: "body" }
+const placeholderShape = (url: string) => url.replace(/\{[^}]*\}/g, "{}").replace(/\/$/, "")
+
+const tyOfSdk = (t: SdkType): Ty => {
+  const kind: Kind = t.type === "string" || t.type === "integer" || t.type === "number" || t.type === "boolean" || t.type === "array" || t.type === "object" ? t.type : "string"
+  return {
+    kind,
+    hasExample: false,
+    ...(t.enum !== undefined && t.enum.length > 0 ? { enum: [...t.enum] } : {}),
+    ...(t.items !== undefined ? { items: tyOfSdk(t.items) } : {}),
+    ...(t.fields !== undefined ? { fields: t.fields.map((f) => ({ name: f.name, required: false, ty: tyOfSdk(f) })) } : {})
+  }
+}
+
+const innermost = (ty: Ty): Ty => {
+  while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+  return ty
+}
+const innermostSdk = (t: SdkType): SdkType => {
+  while (t.type === "array" && t.items !== undefined) t = t.items
+  return t
+}
+
+/**
+ * What the official SDKs' generated models add to the catalogue, for the operations they cover
+ * (the overlay, from the pages, is applied after and wins):
+ * - a request field's optionality from wechatpay-go (a field without `omitempty` is required);
+ * - answer fields the catalogue leaves out (optional: decoding keeps what WeChat Pay sends);
+ * - documented values of answer fields where the catalogue has none.
+ */
+const fromOfficialSdks = (operations: ReadonlyArray<Operation>) => {
+  const counts = { requiredSet: 0, answerFields: 0, answerEnums: 0, operations: 0 }
+  const facts = ["wechatpay-go", "wechatpay-java"].flatMap((sdk) => {
+    const file = path.join(repoRoot, "vendor/official-sdks", sdk, "facts.json")
+    return fs.existsSync(file) ? [(JSON.parse(fs.readFileSync(file, "utf8")) as { operations: ReadonlyArray<SdkOperation> }).operations] : []
+  })
+  const byShape = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${placeholderShape(op.url)}`, op]))
+  const touched = new Set<Operation>()
+  const requestOptionality = (ours: ReadonlyArray<Field>, theirs: ReadonlyArray<SdkField>) => {
+    for (const t of theirs) {
+      const f = ours.find((o) => o.name === t.name)
+      if (f === undefined) continue
+      if (t.required !== null && t.required !== f.required) {
+        f.required = t.required
+        counts.requiredSet++
+      }
+      const inner = innermostSdk(t)
+      if (inner.fields !== undefined) requestOptionality(innermost(f.ty).fields ?? [], inner.fields)
+    }
+  }
+  const answer = (ours: Array<Field>, theirs: ReadonlyArray<SdkField>) => {
+    for (const t of theirs) {
+      const f = ours.find((o) => o.name === t.name)
+      if (f === undefined) {
+        ours.push({ name: t.name, required: false, ty: tyOfSdk(t) })
+        counts.answerFields++
+        continue
+      }
+      const ty = innermost(f.ty)
+      const inner = innermostSdk(t)
+      if (inner.enum !== undefined && inner.enum.length > 0 && ty.enum === undefined && ty.kind === inner.type) {
+        ty.enum = [...inner.enum]
+        counts.answerEnums++
+      }
+      if (inner.fields !== undefined && ty.kind === "object") answer(ty.fields ??= [], inner.fields)
+    }
+  }
+  for (const [i, list] of facts.entries()) {
+    for (const op of list) {
+      const ours = byShape.get(`${op.method} ${placeholderShape(op.path)}`)
+      if (ours === undefined || ours.overlay?.curated !== undefined) continue
+      touched.add(ours)
+      // optionality: wechatpay-go only (Java's models do not say), once per operation
+      if (i === 0) {
+        for (const [loc, l] of Object.entries(SDK_LOCATIONS)) {
+          if (loc === "path") continue
+          requestOptionality(ours.locations[l] ?? [], op.request.filter((f) => (f.location ?? "body") === loc))
+        }
+      }
+      if (op.response !== null && typeof ours.success === "object" && ours.success.kind === "object") answer(ours.success.fields ??= [], op.response)
+    }
+  }
+  counts.operations = touched.size
+  return counts
+}
+
 const main = async () => {
   const { operations, skipped } = collect()
   const codes = (await import(pathToFileURL(path.join(repoRoot, "src", "errors", "codes.ts")).href)) as Record<string, unknown>
   const codeClasses = new Set(Object.keys(codes).filter((k) => typeof codes[k] === "function"))
+  const official = fromOfficialSdks(operations)
   const missingCodes = checkOverlay(operations, skipped, codeClasses)
   await checkCurated(operations)
 
@@ -1477,6 +1585,10 @@ const main = async () => {
 
   console.log(`generated ${endpoints} endpoints in ${families.length} families and ${limits.count} documented rate limits; ${warnings.length} warnings; skipped ${skipped.length}:`)
   for (const s of skipped) console.log(`  ${s.key}: ${s.reason}`)
+  console.log(
+    `official SDKs (vendor/official-sdks): ${official.operations} operations; ${official.requiredSet} request fields' optionality, ` +
+      `${official.answerFields} answer fields and ${official.answerEnums} answer enums taken from them`
+  )
   if (missingCodes.length > 0) console.log(`overlay error classes src/errors/codes.ts does not declare (left out):\n${missingCodes.map((c) => `  ${c}`).join("\n")}`)
   for (const line of limits.notUnderstood) note("rate limit in a form not read", line)
   if (warnings.length > 0) {

@@ -157,7 +157,8 @@ export const combineTransactions: Readonly<Record<string, OperationOverlay>> = {
     // 应答 204. 业务错误码 (merchant edition docs/merchant/apis/combine-payment-identity/orders/close-order.html,
     // the table as far as it was read): 202 USER_PAYING, 400 APPID_MCHID_NOT_MATCH, 400 MCH_NOT_EXISTS,
     // 400 ORDER_CLOSED, 403 ACCOUNT_ERROR, 403 OUT_TRADE_NO_USED.
-    errors: ["UserPaying", "AppidMchidNotMatch", "MchNotExists", "OrderClosed", "AccountError", "OutTradeNoUsed"],
+    // (202 USER_PAYING is a 2xx: the close endpoint answers it as success, no error class)
+    errors: ["AppidMchidNotMatch", "MchNotExists", "OrderClosed", "AccountError", "OutTradeNoUsed"],
     fields: {
       combine_out_trade_no: { maxLength: 32 },
       combine_appid: { maxLength: 32 },

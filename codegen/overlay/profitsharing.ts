@@ -61,7 +61,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     // appid string(32) 选填, sub_appid string(32), transaction_id string(32), out_order_no string[1,64] 只能是数字、
     // 大小写字母_-|*@, receivers 最多可有50个分账接收方 (每次请求最多分给50个接收方); receivers.amount 单位为分, 只能为整数.
     // 错误码 (wechatpay-go api_orders.go CreateOrder): NOT_ENOUGH 403 分账金额不足, RATELIMIT_EXCEED 429.
-    errors: ["NotEnough", "RatelimitExceed"],
+    errors: ["NotEnough"],
     fields: {
       sub_mchid: { maxLength: 32 },
       appid: { maxLength: 32 },
@@ -82,7 +82,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     // string(32), transaction_id string(32); 应答参数 transaction_id, out_order_no, order_id, state 必填, receivers 选填;
     // state PROCESSING 处理中 / FINISHED 分账完成 (the catalogue gave state the receivers' result values and result the
     // fail reasons: corrected). 错误码 (wechatpay-go QueryOrder): RESOURCE_NOT_EXISTS 404 记录不存在, RATELIMIT_EXCEED 429.
-    errors: ["ResourceNotExists", "RatelimitExceed"],
+    errors: ["ResourceNotExists"],
     fields: {
       out_order_no: { maxLength: 64, pattern: OUT_ORDER_NO },
       sub_mchid: { maxLength: 32 },
@@ -102,7 +102,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     // 解冻剩余资金 (doc/v3/partner/4012466860, doc/v3/merchant/4012526374): sub_mchid string(32), transaction_id
     // string(32), out_order_no string(64) 只能是数字、大小写字母_-|*@, description string(80) 必填.
     // 错误码 (wechatpay-go UnfreezeOrder): NOT_ENOUGH 403 分账金额为0, RATELIMIT_EXCEED 429.
-    errors: ["NotEnough", "RatelimitExceed"],
+    errors: ["NotEnough"],
     fields: {
       sub_mchid: { maxLength: 32 },
       transaction_id: { maxLength: 32 },
@@ -119,7 +119,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     // 请求分账回退 (wiki apiv3 chapter8_1_3): order_id string[1,64] / out_order_no string[1,64] 二选一 (微信分账单号与
     // 商户分账单号二选一填写), out_return_no string[1,64], return_mchid string[1,32], amount int 单位为分.
     // 错误码 (wechatpay-go CreateReturnOrder): RATELIMIT_EXCEED 429 商户发起分账回退的频率过高.
-    errors: ["RatelimitExceed"],
+    errors: [],
     fields: {
       order_id: { maxLength: 64 },
       out_order_no: { maxLength: 64 },
@@ -141,7 +141,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     // 查询分账回退结果: the same numbers as 请求分账回退 (out_return_no, out_order_no string[1,64]); both required in
     // wechatpay-go's QueryReturnOrderRequest. 错误码 (wechatpay-go QueryReturnOrder): RESOURCE_NOT_EXISTS 404
     // 分账回退单不存在, RATELIMIT_EXCEED 429.
-    errors: ["ResourceNotExists", "RatelimitExceed"],
+    errors: ["ResourceNotExists"],
     fields: {
       out_return_no: { maxLength: 64 },
       out_order_no: { maxLength: 64 }
@@ -151,7 +151,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
   "GET /v3/profitsharing/transactions/{transaction_id}/amounts": {
     // 查询剩余待分金额: transaction_id string(32) (the family's 微信订单号 rows); 应答参数 transaction_id, unsplit_amount
     // (wechatpay-go QueryOrderAmountResponse, no `omitempty`). 错误码 (wechatpay-go QueryOrderAmount): RATELIMIT_EXCEED 429.
-    errors: ["RatelimitExceed"],
+    errors: [],
     fields: { transaction_id: { maxLength: 32 } },
     answer: { required: ["transaction_id", "unsplit_amount"] }
   },
@@ -161,7 +161,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     // string[1,32], type string[1,32], account string[1,64], name string[1,1024] (加密); custom_relation 本字段最多10个字
     // (wechatpay-go AddReceiverRequest). relation_type: the 11 values wechatpay-go's ReceiverRelationType lists (as generated).
     // 应答 account, type, relation_type (no `omitempty`). 错误码 (wechatpay-go AddReceiver): RATELIMIT_EXCEED 429.
-    errors: ["RatelimitExceed"],
+    errors: [],
     fields: {
       sub_mchid: { maxLength: 32 },
       appid: { maxLength: 32 },
@@ -176,7 +176,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4012529590",
     // 删除分账接收方 (doc/v3/merchant/4012529590): appid 必填 string(32), type 必填, account 必填 string(64).
     // 应答 account, type (wechatpay-go DeleteReceiverResponse). 错误码 (wechatpay-go DeleteReceiver): RATELIMIT_EXCEED 429.
-    errors: ["RatelimitExceed"],
+    errors: [],
     fields: {
       appid: { maxLength: 32 },
       account: { maxLength: 64 }
@@ -188,7 +188,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
     // 申请分账账单 (doc/v3/partner/4012715572, doc/v3/merchant/4012529628): sub_mchid 选填 string(12), bill_date 必填
     // string(10) 格式YYYY-MM-DD, tar_type GZIP. 应答 download_url, hash_type (SHA1), hash_value (wechatpay-go
     // SplitBillResponse). 错误码 (wechatpay-go SplitBill): NO_STATEMENT_EXIST 400 账单文件不存在, RATELIMIT_EXCEED 429.
-    errors: ["NoStatementExist", "RatelimitExceed"],
+    errors: ["NoStatementExist"],
     fields: {
       sub_mchid: { maxLength: 12 },
       bill_date: { format: "date" }
@@ -198,7 +198,7 @@ export const profitsharing: Readonly<Record<string, OperationOverlay>> = {
   "GET /v3/profitsharing/merchant-configs/{sub_mchid}": {
     // 查询最大分账比例: 应答 sub_mchid, max_ratio (万分比) (wechatpay-go QueryMerchantRatioResponse, no `omitempty`).
     // 错误码 (wechatpay-go QueryMerchantRatio): RATELIMIT_EXCEED 429 商户发起查询的频率过高.
-    errors: ["RatelimitExceed"],
+    errors: [],
     answer: { required: ["sub_mchid", "max_ratio"] }
   }
 }

@@ -5532,6 +5532,7 @@ export interface ProfitsharingOrdersPostResponseReceivers {
   readonly funds_abnormal_redirect_id?: string | undefined
   /** 平台接收异常资金商户号或运营主体列表 */
   readonly funds_abnormal_receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers> | undefined
+  readonly receiver_mchid?: string | undefined
 }
 
 export interface ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers {
@@ -5580,7 +5581,8 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
       abnormal_status: Schema.optional(OpenEnum("ABNORMAL_PENDING", "ABNORMAL_FINISHED", "ABNORMAL_CLOSED")),
       funds_abnormal_closed_reason: Schema.optional(OpenEnum("CLOSED_REASON_TIMEOUT", "CLOSED_REASON_RESTRICT_TRANSFER")),
       funds_abnormal_redirect_id: Schema.optional(Schema.String),
-      funds_abnormal_receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers))
+      funds_abnormal_receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers)),
+      receiver_mchid: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersPostResponse: Schema.Schema<ProfitsharingOrdersPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
@@ -7675,6 +7677,7 @@ export interface SubsidiesCreatePostResponse {
    * @example "2015-05-20T13:29:35.120+08:00"
    */
   readonly success_time?: string | undefined
+  readonly out_subsidy_no?: string | undefined
 }
 
 const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7699,7 +7702,8 @@ const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesC
       description: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
-      success_time: Schema.optional(Schema.String)
+      success_time: Schema.optional(Schema.String),
+      out_subsidy_no: Schema.optional(Schema.String)
     })
     return {
       body: SubsidiesCreatePostBody,
@@ -7817,6 +7821,14 @@ export interface SubsidiesReturnPostResponse {
    * @example "2015-05-20T13:29:35.120+08:00"
    */
   readonly success_time?: string | undefined
+  readonly subsidy_id?: string | undefined
+  readonly from?: ReadonlyArray<SubsidiesReturnPostResponseFrom> | undefined
+}
+
+export interface SubsidiesReturnPostResponseFrom {
+  /** Documented values: `AVAILABLE`, `UNAVAILABLE` (decoded as any string: more may come). */
+  readonly account?: "AVAILABLE" | "UNAVAILABLE" | (string & {}) | undefined
+  readonly amount?: number | undefined
 }
 
 const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -7840,6 +7852,10 @@ const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesR
       subsidy_id: Schema.optional(Schema.String),
       from: Schema.optional(Schema.Array(SubsidiesReturnPostBodyFrom))
     })
+    const SubsidiesReturnPostResponseFrom: Schema.Schema<SubsidiesReturnPostResponseFrom> = Schema.Struct({
+      account: Schema.optional(OpenEnum("AVAILABLE", "UNAVAILABLE")),
+      amount: Schema.optional(Schema.Number)
+    })
     const SubsidiesReturnPostResponse: Schema.Schema<SubsidiesReturnPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
       transaction_id: Schema.optional(Schema.String),
@@ -7849,7 +7865,9 @@ const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesR
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
       result: Schema.optional(OpenEnum("SUCCESS", "FAIL", "REFUND")),
-      success_time: Schema.optional(Schema.String)
+      success_time: Schema.optional(Schema.String),
+      subsidy_id: Schema.optional(Schema.String),
+      from: Schema.optional(Schema.Array(SubsidiesReturnPostResponseFrom))
     })
     return {
       body: SubsidiesReturnPostBody,

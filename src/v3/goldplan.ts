@@ -168,7 +168,7 @@ export interface MerchantsSetAdvertisingIndustryFilterPostBody {
    */
   readonly sub_mchid: string
   /** 同业过滤标签值 */
-  readonly advertising_industry_filters?: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL"> | undefined
+  readonly advertising_industry_filters: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL">
 }
 
 const merchantsSetAdvertisingIndustryFilterPost: Endpoint.Endpoint<MerchantsSetAdvertisingIndustryFilterPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -180,7 +180,7 @@ const merchantsSetAdvertisingIndustryFilterPost: Endpoint.Endpoint<MerchantsSetA
   schemas: () => {
     const MerchantsSetAdvertisingIndustryFilterPostBody: Schema.Schema<MerchantsSetAdvertisingIndustryFilterPostBody> = Schema.Struct({
       sub_mchid: Schema.String,
-      advertising_industry_filters: Schema.optional(Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL")))
+      advertising_industry_filters: Schema.Array(Schema.Literal("E_COMMERCE", "LOVE_MARRIAGE", "POTOGRAPHY", "EDUCATION", "FINANCE", "TOURISM", "SKINCARE", "FOOD", "SPORT", "JEWELRY_WATCH", "HEALTHCARE", "BUSSINESS", "PARENTING", "CATERING", "RETAIL", "SERVICES", "LAW", "ESTATE", "TRANSPORTATION", "ENERGY_SAVING", "SECURITY", "BUILDING_MATERIAL", "COMMUNICATION", "MERCHANDISE", "ASSOCIATION", "COMMUNITY", "ONLINE_AVR", "WE_MEDIA", "CAR", "SOFTWARE", "GAME", "CLOTHING", "INDUSTY", "AGRICULTURE", "PUBLISHING_MEDIA", "HOME_DIGITAL"))
     })
     return {
       body: MerchantsSetAdvertisingIndustryFilterPostBody,

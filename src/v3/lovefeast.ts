@@ -70,7 +70,7 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetQuery {
    * 最大资源条数
    * @example 20
    */
-  readonly limit?: number | undefined
+  readonly limit: number
 }
 
 /** The input of `v3.lovefeast.users._openid_.orders.brandId._brand_id_.get`: params, query fields together. */
@@ -155,7 +155,7 @@ const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBra
     })
     const UsersOpenidOrdersBrandIdBrandIdGetQuery: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetQuery> = Schema.Struct({
       offset: Schema.optional(Schema.Int),
-      limit: Schema.optional(Schema.Int)
+      limit: Schema.Int
     })
     const UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer> = Schema.Struct({
       openid: Schema.optional(Schema.String),

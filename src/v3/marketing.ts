@@ -328,9 +328,10 @@ export interface BankPackagesPackageIdTasksGetResponseData {
   readonly update_time?: string | undefined
   /**
    * 任务状态
+   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
    * @example "PROCESSING"
    */
-  readonly status?: string | undefined
+  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
   /**
    * 成功数
    * @example 1000
@@ -375,7 +376,7 @@ const bankPackagesPackageIdTasksGet: Endpoint.Endpoint<BankPackagesPackageIdTask
       filename: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String),
       update_time: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
       success_count: Schema.optional(Schema.Number),
       fail_count: Schema.optional(Schema.Number),
       success_user_count: Schema.optional(Schema.Number),
@@ -804,6 +805,13 @@ export interface BusifavorCouponsSendPostResponse {
    * @example "1002600620019090123143254435"
    */
   readonly out_request_no?: string | undefined
+  readonly send_coupon_result?: BusifavorCouponsSendPostResponseSendCouponResult | undefined
+}
+
+export interface BusifavorCouponsSendPostResponseSendCouponResult {
+  readonly stock_id?: string | undefined
+  readonly out_request_no?: string | undefined
+  readonly coupon_code?: string | undefined
 }
 
 const busifavorCouponsSendPost: Endpoint.Endpoint<BusifavorCouponsSendPostBody, BusifavorCouponsSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -820,10 +828,16 @@ const busifavorCouponsSendPost: Endpoint.Endpoint<BusifavorCouponsSendPostBody, 
       out_request_no: Schema.String,
       coupon_code: Schema.optional(Schema.String)
     })
+    const BusifavorCouponsSendPostResponseSendCouponResult: Schema.Schema<BusifavorCouponsSendPostResponseSendCouponResult> = Schema.Struct({
+      stock_id: Schema.optional(Schema.String),
+      out_request_no: Schema.optional(Schema.String),
+      coupon_code: Schema.optional(Schema.String)
+    })
     const BusifavorCouponsSendPostResponse: Schema.Schema<BusifavorCouponsSendPostResponse> = Schema.Struct({
       stock_id: Schema.optional(Schema.String),
       coupon_code: Schema.optional(Schema.String),
-      out_request_no: Schema.optional(Schema.String)
+      out_request_no: Schema.optional(Schema.String),
+      send_coupon_result: Schema.optional(BusifavorCouponsSendPostResponseSendCouponResult)
     })
     return {
       body: BusifavorCouponsSendPostBody,
@@ -1244,12 +1258,12 @@ export interface BusifavorStocksPostBodyCouponUseRuleFixedNormalCoupon {
    * 优惠金额
    * @example 5
    */
-  readonly discount_amount: number
+  readonly discount_amount?: number | undefined
   /**
    * 消费门槛
    * @example 100
    */
-  readonly transaction_minimum: number
+  readonly transaction_minimum?: number | undefined
 }
 
 export interface BusifavorStocksPostBodyCouponUseRuleDiscountCoupon {
@@ -1257,12 +1271,12 @@ export interface BusifavorStocksPostBodyCouponUseRuleDiscountCoupon {
    * 折扣比例
    * @example 88
    */
-  readonly discount_percent: number
+  readonly discount_percent?: number | undefined
   /**
    * 消费门槛
    * @example 100
    */
-  readonly transaction_minimum: number
+  readonly transaction_minimum?: number | undefined
 }
 
 export interface BusifavorStocksPostBodyCouponUseRuleExchangeCoupon {
@@ -1270,12 +1284,12 @@ export interface BusifavorStocksPostBodyCouponUseRuleExchangeCoupon {
    * 单品换购价
    * @example 100
    */
-  readonly exchange_price: number
+  readonly exchange_price?: number | undefined
   /**
    * 消费门槛
    * @example 100
    */
-  readonly transaction_minimum: number
+  readonly transaction_minimum?: number | undefined
 }
 
 export interface BusifavorStocksPostBodyStockSendRule {
@@ -1288,7 +1302,7 @@ export interface BusifavorStocksPostBodyStockSendRule {
    * 批次最大发放个数
    * @example 100
    */
-  readonly max_coupons: number
+  readonly max_coupons?: number | undefined
   /**
    * 用户最大可领个数
    * @example 5
@@ -1397,17 +1411,17 @@ export interface BusifavorStocksPostBodyDisplayPatternInfoFinderInfo {
    * 视频号ID
    * @example "sph6Rngt2T4RlUf"
    */
-  readonly finder_id: string
+  readonly finder_id?: string | undefined
   /**
    * 视频号视频ID
    * @example "sph6Rngt2T4RlUf"
    */
-  readonly finder_video_id: string
+  readonly finder_video_id?: string | undefined
   /**
    * 视频号封面图
    * @example "https://wxpaylogo.qpic.cn/xxx"
    */
-  readonly finder_video_cover_image_url: string
+  readonly finder_video_cover_image_url?: string | undefined
 }
 
 export interface BusifavorStocksPostBodyNotifyConfig {
@@ -1460,16 +1474,16 @@ const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorS
       available_second_after_receive: Schema.optional(Schema.Int)
     })
     const BusifavorStocksPostBodyCouponUseRuleFixedNormalCoupon: Schema.Schema<BusifavorStocksPostBodyCouponUseRuleFixedNormalCoupon> = Schema.Struct({
-      discount_amount: Schema.Int,
-      transaction_minimum: Schema.Int
+      discount_amount: Schema.optional(Schema.Int),
+      transaction_minimum: Schema.optional(Schema.Int)
     })
     const BusifavorStocksPostBodyCouponUseRuleDiscountCoupon: Schema.Schema<BusifavorStocksPostBodyCouponUseRuleDiscountCoupon> = Schema.Struct({
-      discount_percent: Schema.Int,
-      transaction_minimum: Schema.Int
+      discount_percent: Schema.optional(Schema.Int),
+      transaction_minimum: Schema.optional(Schema.Int)
     })
     const BusifavorStocksPostBodyCouponUseRuleExchangeCoupon: Schema.Schema<BusifavorStocksPostBodyCouponUseRuleExchangeCoupon> = Schema.Struct({
-      exchange_price: Schema.Int,
-      transaction_minimum: Schema.Int
+      exchange_price: Schema.optional(Schema.Int),
+      transaction_minimum: Schema.optional(Schema.Int)
     })
     const BusifavorStocksPostBodyCouponUseRule: Schema.Schema<BusifavorStocksPostBodyCouponUseRule> = Schema.Struct({
       coupon_available_time: BusifavorStocksPostBodyCouponUseRuleCouponAvailableTime,
@@ -1482,7 +1496,7 @@ const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorS
     })
     const BusifavorStocksPostBodyStockSendRule: Schema.Schema<BusifavorStocksPostBodyStockSendRule> = Schema.Struct({
       max_amount: Schema.optional(Schema.Number),
-      max_coupons: Schema.Int,
+      max_coupons: Schema.optional(Schema.Int),
       max_coupons_per_user: Schema.Int,
       max_amount_by_day: Schema.optional(Schema.Number),
       max_coupons_by_day: Schema.optional(Schema.Int),
@@ -1505,9 +1519,9 @@ const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorS
       code_display_mode: Schema.optional(Schema.Literal("NOT_SHOW", "BARCODE", "QRCODE"))
     })
     const BusifavorStocksPostBodyDisplayPatternInfoFinderInfo: Schema.Schema<BusifavorStocksPostBodyDisplayPatternInfoFinderInfo> = Schema.Struct({
-      finder_id: Schema.String,
-      finder_video_id: Schema.String,
-      finder_video_cover_image_url: Schema.String
+      finder_id: Schema.optional(Schema.String),
+      finder_video_id: Schema.optional(Schema.String),
+      finder_video_cover_image_url: Schema.optional(Schema.String)
     })
     const BusifavorStocksPostBodyDisplayPatternInfo: Schema.Schema<BusifavorStocksPostBodyDisplayPatternInfo> = Schema.Struct({
       description: Schema.optional(Schema.String),
@@ -2197,17 +2211,17 @@ export interface BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo {
    * 商家小程序appid
    * @example "wx234545656765876"
    */
-  readonly mini_programs_appid: string
+  readonly mini_programs_appid?: string | undefined
   /**
    * 商家小程序path
    * @example "/path/index/index"
    */
-  readonly mini_programs_path: string
+  readonly mini_programs_path?: string | undefined
   /**
    * 入口文案
    * @example "欢迎选购"
    */
-  readonly entrance_words: string
+  readonly entrance_words?: string | undefined
   /**
    * 引导文案
    * @example "获取更多优惠"
@@ -2250,17 +2264,17 @@ export interface BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo {
    * 视频号ID
    * @example "sph6Rngt2T4RlUf"
    */
-  readonly finder_id: string
+  readonly finder_id?: string | undefined
   /**
    * 视频号视频ID
    * @example "sph6Rngt2T4RlUf"
    */
-  readonly finder_video_id: string
+  readonly finder_video_id?: string | undefined
   /**
    * 视频号封面图
    * @example "https://wxpaylogo.qpic.cn/xxx"
    */
-  readonly finder_video_cover_image_url: string
+  readonly finder_video_cover_image_url?: string | undefined
 }
 
 export interface BusifavorStocksStockIdPatchBodyCouponUseRule {
@@ -2310,9 +2324,9 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
       stock_id: BoundedString(1, 20)
     })
     const BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyCustomEntranceMiniProgramsInfo> = Schema.Struct({
-      mini_programs_appid: BoundedString(1, 32),
-      mini_programs_path: BoundedString(1, 128),
-      entrance_words: BoundedString(1, 5),
+      mini_programs_appid: Schema.optional(BoundedString(1, 32)),
+      mini_programs_path: Schema.optional(BoundedString(1, 128)),
+      entrance_words: Schema.optional(BoundedString(1, 5)),
       guiding_words: Schema.optional(BoundedString(1, 6))
     })
     const BusifavorStocksStockIdPatchBodyCustomEntrance: Schema.Schema<BusifavorStocksStockIdPatchBodyCustomEntrance> = Schema.Struct({
@@ -2322,9 +2336,9 @@ const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatch
       code_display_mode: Schema.optional(Schema.Literal("NOT_SHOW", "BARCODE", "QRCODE"))
     })
     const BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyDisplayPatternInfoFinderInfo> = Schema.Struct({
-      finder_id: Schema.String,
-      finder_video_id: Schema.String,
-      finder_video_cover_image_url: Schema.String
+      finder_id: Schema.optional(Schema.String),
+      finder_video_id: Schema.optional(Schema.String),
+      finder_video_cover_image_url: Schema.optional(Schema.String)
     })
     const BusifavorStocksStockIdPatchBodyDisplayPatternInfo: Schema.Schema<BusifavorStocksStockIdPatchBodyDisplayPatternInfo> = Schema.Struct({
       description: Schema.optional(BoundedString(1, 1000)),
@@ -2510,8 +2524,11 @@ export interface BusifavorStocksStockIdCouponcodesGetResponse {
 export interface BusifavorStocksStockIdCouponcodesGetResponseData {
   /** 商户上传code */
   readonly code?: string | undefined
-  /** 商户上传code分配状态 */
-  readonly code_status?: string | undefined
+  /**
+   * 商户上传code分配状态
+   * Documented values: `AVAILABLE`, `DISPATCHED` (decoded as any string: more may come).
+   */
+  readonly code_status?: "AVAILABLE" | "DISPATCHED" | (string & {}) | undefined
   /** 上传时间 */
   readonly upload_time?: string | undefined
   /** 被分配时间 */
@@ -2542,7 +2559,7 @@ const busifavorStocksStockIdCouponcodesGet: Endpoint.Endpoint<BusifavorStocksSto
     })
     const BusifavorStocksStockIdCouponcodesGetResponseData: Schema.Schema<BusifavorStocksStockIdCouponcodesGetResponseData> = Schema.Struct({
       code: Schema.optional(Schema.String),
-      code_status: Schema.optional(Schema.String),
+      code_status: Schema.optional(OpenEnum("AVAILABLE", "DISPATCHED")),
       upload_time: Schema.optional(Schema.String),
       dispatched_time: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
@@ -2729,8 +2746,11 @@ export interface BusifavorStocksStockIdCouponcodesCouponCodeGetResponse {
 export interface BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCodeInformation {
   /** 商户上传code */
   readonly code?: string | undefined
-  /** 商户上传code分配状态 */
-  readonly code_status?: string | undefined
+  /**
+   * 商户上传code分配状态
+   * Documented values: `AVAILABLE`, `DISPATCHED` (decoded as any string: more may come).
+   */
+  readonly code_status?: "AVAILABLE" | "DISPATCHED" | (string & {}) | undefined
   /** 上传时间 */
   readonly upload_time?: string | undefined
   /** 被分配时间 */
@@ -2774,14 +2794,31 @@ export interface BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInf
   readonly transferable?: boolean | undefined
   /** 是否允许分享领券链接 */
   readonly shareable?: boolean | undefined
-  /** 券状态 */
-  readonly coupon_state?: string | undefined
+  /**
+   * 券状态
+   * Documented values: `SENDED`, `USED`, `EXPIRED`, `DELETED`, `DEACTIVATED` (decoded as any string: more may come).
+   */
+  readonly coupon_state?: "SENDED" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | (string & {}) | undefined
   /** 核销规则 */
   readonly coupon_use_rule?: BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationCouponUseRule | undefined
   /** 自定义入口 */
   readonly custom_entrance?: BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationCustomEntrance | undefined
   /** 样式信息 */
   readonly display_pattern_info?: BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationDisplayPatternInfo | undefined
+  readonly coupon_code?: string | undefined
+  readonly stock_id?: string | undefined
+  readonly available_start_time?: string | undefined
+  readonly expire_time?: string | undefined
+  readonly receive_time?: string | undefined
+  readonly send_request_no?: string | undefined
+  readonly use_request_no?: string | undefined
+  readonly use_time?: string | undefined
+  readonly associate_out_trade_no?: string | undefined
+  readonly return_request_no?: string | undefined
+  readonly return_time?: string | undefined
+  readonly deactivate_request_no?: string | undefined
+  readonly deactivate_time?: string | undefined
+  readonly deactivate_reason?: string | undefined
 }
 
 export interface BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationCouponUseRule {
@@ -3024,7 +3061,7 @@ const busifavorStocksStockIdCouponcodesCouponCodeGet: Endpoint.Endpoint<Busifavo
     })
     const BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCodeInformation: Schema.Schema<BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCodeInformation> = Schema.Struct({
       code: Schema.optional(Schema.String),
-      code_status: Schema.optional(Schema.String),
+      code_status: Schema.optional(OpenEnum("AVAILABLE", "DISPATCHED")),
       upload_time: Schema.optional(Schema.String),
       dispatched_time: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
@@ -3106,10 +3143,24 @@ const busifavorStocksStockIdCouponcodesCouponCodeGet: Endpoint.Endpoint<Busifavo
       stock_type: Schema.optional(OpenEnum("NORMAL", "DISCOUNT", "EXCHANGE")),
       transferable: Schema.optional(Schema.Boolean),
       shareable: Schema.optional(Schema.Boolean),
-      coupon_state: Schema.optional(Schema.String),
+      coupon_state: Schema.optional(OpenEnum("SENDED", "USED", "EXPIRED", "DELETED", "DEACTIVATED")),
       coupon_use_rule: Schema.optional(BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationCouponUseRule),
       custom_entrance: Schema.optional(BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationCustomEntrance),
-      display_pattern_info: Schema.optional(BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationDisplayPatternInfo)
+      display_pattern_info: Schema.optional(BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInformationDisplayPatternInfo),
+      coupon_code: Schema.optional(Schema.String),
+      stock_id: Schema.optional(Schema.String),
+      available_start_time: Schema.optional(Schema.String),
+      expire_time: Schema.optional(Schema.String),
+      receive_time: Schema.optional(Schema.String),
+      send_request_no: Schema.optional(Schema.String),
+      use_request_no: Schema.optional(Schema.String),
+      use_time: Schema.optional(Schema.String),
+      associate_out_trade_no: Schema.optional(Schema.String),
+      return_request_no: Schema.optional(Schema.String),
+      return_time: Schema.optional(Schema.String),
+      deactivate_request_no: Schema.optional(Schema.String),
+      deactivate_time: Schema.optional(Schema.String),
+      deactivate_reason: Schema.optional(Schema.String)
     })
     const BusifavorStocksStockIdCouponcodesCouponCodeGetResponse: Schema.Schema<BusifavorStocksStockIdCouponcodesCouponCodeGetResponse> = Schema.Struct({
       code_information: Schema.optional(BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCodeInformation),
@@ -3311,14 +3362,16 @@ export interface BusifavorSubsidyPayReceiptsGetResponsePayReceiptList {
   readonly description?: string | undefined
   /**
    * 补差付款单据状态
+   * Documented values: `PAY_RECEIPT_UNKNOWN`, `PAY_RECEIPT_ACCEPTED`, `PAY_RECEIPT_SUCCESS`, `PAY_RECEIPT_FAIL`, `PAY_RECEIPT_RETURNING`, `PAY_RECEIPT_PARTIAL_RETURN`, `PAY_RECEIPT_FULL_RETURN` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status?: string | undefined
+  readonly status?: "PAY_RECEIPT_UNKNOWN" | "PAY_RECEIPT_ACCEPTED" | "PAY_RECEIPT_SUCCESS" | "PAY_RECEIPT_FAIL" | "PAY_RECEIPT_RETURNING" | "PAY_RECEIPT_PARTIAL_RETURN" | "PAY_RECEIPT_FULL_RETURN" | (string & {}) | undefined
   /**
    * 补差付款失败原因
+   * Documented values: `PAY_RECEIPT_INSUFFICIENT_BALANCE`, `PAY_RECEIPT_NOT_INCOMESPLIT_ORDER`, `PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA`, `PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA`, `PAY_RECEIPT_OTHER` (decoded as any string: more may come).
    * @example "INSUFFICIENT_BALANCE"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "PAY_RECEIPT_INSUFFICIENT_BALANCE" | "PAY_RECEIPT_NOT_INCOMESPLIT_ORDER" | "PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA" | "PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA" | "PAY_RECEIPT_OTHER" | (string & {}) | undefined
   /**
    * 补差付款完成时间
    * @example "2021-01-20T10:29:35.120+08:00"
@@ -3357,8 +3410,8 @@ const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyPayRecei
       payee_merchant: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("PAY_RECEIPT_UNKNOWN", "PAY_RECEIPT_ACCEPTED", "PAY_RECEIPT_SUCCESS", "PAY_RECEIPT_FAIL", "PAY_RECEIPT_RETURNING", "PAY_RECEIPT_PARTIAL_RETURN", "PAY_RECEIPT_FULL_RETURN")),
+      fail_reason: Schema.optional(OpenEnum("PAY_RECEIPT_INSUFFICIENT_BALANCE", "PAY_RECEIPT_NOT_INCOMESPLIT_ORDER", "PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA", "PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA", "PAY_RECEIPT_OTHER")),
       success_time: Schema.optional(Schema.String),
       out_subsidy_no: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String)
@@ -3481,14 +3534,16 @@ export interface BusifavorSubsidyPayReceiptsPostResponse {
   readonly description?: string | undefined
   /**
    * 补差付款单据状态
+   * Documented values: `PAY_RECEIPT_UNKNOWN`, `PAY_RECEIPT_ACCEPTED`, `PAY_RECEIPT_SUCCESS`, `PAY_RECEIPT_FAIL`, `PAY_RECEIPT_RETURNING`, `PAY_RECEIPT_PARTIAL_RETURN`, `PAY_RECEIPT_FULL_RETURN` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status?: string | undefined
+  readonly status?: "PAY_RECEIPT_UNKNOWN" | "PAY_RECEIPT_ACCEPTED" | "PAY_RECEIPT_SUCCESS" | "PAY_RECEIPT_FAIL" | "PAY_RECEIPT_RETURNING" | "PAY_RECEIPT_PARTIAL_RETURN" | "PAY_RECEIPT_FULL_RETURN" | (string & {}) | undefined
   /**
    * 补差付款失败原因
+   * Documented values: `PAY_RECEIPT_INSUFFICIENT_BALANCE`, `PAY_RECEIPT_NOT_INCOMESPLIT_ORDER`, `PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA`, `PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA`, `PAY_RECEIPT_OTHER` (decoded as any string: more may come).
    * @example "INSUFFICIENT_BALANCE"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "PAY_RECEIPT_INSUFFICIENT_BALANCE" | "PAY_RECEIPT_NOT_INCOMESPLIT_ORDER" | "PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA" | "PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA" | "PAY_RECEIPT_OTHER" | (string & {}) | undefined
   /**
    * 补差付款完成时间
    * @example "2021-01-20T10:29:35+08:00"
@@ -3532,8 +3587,8 @@ const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayRece
       payee_merchant: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("PAY_RECEIPT_UNKNOWN", "PAY_RECEIPT_ACCEPTED", "PAY_RECEIPT_SUCCESS", "PAY_RECEIPT_FAIL", "PAY_RECEIPT_RETURNING", "PAY_RECEIPT_PARTIAL_RETURN", "PAY_RECEIPT_FULL_RETURN")),
+      fail_reason: Schema.optional(OpenEnum("PAY_RECEIPT_INSUFFICIENT_BALANCE", "PAY_RECEIPT_NOT_INCOMESPLIT_ORDER", "PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA", "PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA", "PAY_RECEIPT_OTHER")),
       success_time: Schema.optional(Schema.String),
       out_subsidy_no: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String)
@@ -3614,14 +3669,16 @@ export interface BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse {
   readonly description?: string | undefined
   /**
    * 补差付款单据状态
+   * Documented values: `PAY_RECEIPT_UNKNOWN`, `PAY_RECEIPT_ACCEPTED`, `PAY_RECEIPT_SUCCESS`, `PAY_RECEIPT_FAIL`, `PAY_RECEIPT_RETURNING`, `PAY_RECEIPT_PARTIAL_RETURN`, `PAY_RECEIPT_FULL_RETURN` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status?: string | undefined
+  readonly status?: "PAY_RECEIPT_UNKNOWN" | "PAY_RECEIPT_ACCEPTED" | "PAY_RECEIPT_SUCCESS" | "PAY_RECEIPT_FAIL" | "PAY_RECEIPT_RETURNING" | "PAY_RECEIPT_PARTIAL_RETURN" | "PAY_RECEIPT_FULL_RETURN" | (string & {}) | undefined
   /**
    * 补差付款失败原因
+   * Documented values: `PAY_RECEIPT_INSUFFICIENT_BALANCE`, `PAY_RECEIPT_NOT_INCOMESPLIT_ORDER`, `PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA`, `PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA`, `PAY_RECEIPT_OTHER` (decoded as any string: more may come).
    * @example "INSUFFICIENT_BALANCE"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "PAY_RECEIPT_INSUFFICIENT_BALANCE" | "PAY_RECEIPT_NOT_INCOMESPLIT_ORDER" | "PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA" | "PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA" | "PAY_RECEIPT_OTHER" | (string & {}) | undefined
   /**
    * 补差付款完成时间
    * @example "2021-01-20T10:29:35+08:00"
@@ -3658,8 +3715,8 @@ const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<Busifavo
       payee_merchant: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("PAY_RECEIPT_UNKNOWN", "PAY_RECEIPT_ACCEPTED", "PAY_RECEIPT_SUCCESS", "PAY_RECEIPT_FAIL", "PAY_RECEIPT_RETURNING", "PAY_RECEIPT_PARTIAL_RETURN", "PAY_RECEIPT_FULL_RETURN")),
+      fail_reason: Schema.optional(OpenEnum("PAY_RECEIPT_INSUFFICIENT_BALANCE", "PAY_RECEIPT_NOT_INCOMESPLIT_ORDER", "PAY_RECEIPT_EXCEED_SUBSIDY_AMOUNT_QUOTA", "PAY_RECEIPT_EXCEED_SUBSIDY_COUNT_QUOTA", "PAY_RECEIPT_OTHER")),
       success_time: Schema.optional(Schema.String),
       out_subsidy_no: Schema.optional(Schema.String),
       create_time: Schema.optional(Schema.String)
@@ -3785,14 +3842,16 @@ export interface BusifavorSubsidyReturnReceiptsPostResponse {
   readonly description?: string | undefined
   /**
    * 补差回退单据状态
+   * Documented values: `RETURN_RECEIPT_UNKNOWN`, `RETURN_RECEIPT_ACCEPTED`, `RETURN_RECEIPT_SUCCESS`, `RETURN_RECEIPT_FAIL` (decoded as any string: more may come).
    * @example "SUCCESS"
    */
-  readonly status?: string | undefined
+  readonly status?: "RETURN_RECEIPT_UNKNOWN" | "RETURN_RECEIPT_ACCEPTED" | "RETURN_RECEIPT_SUCCESS" | "RETURN_RECEIPT_FAIL" | (string & {}) | undefined
   /**
    * 补差回退失败原因
+   * Documented values: `RETURN_RECEIPT_INSUFFICIENT_BALANCE`, `RETURN_RECEIPT_OTHER` (decoded as any string: more may come).
    * @example "INSUFFICIENT_BALANCE"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "RETURN_RECEIPT_INSUFFICIENT_BALANCE" | "RETURN_RECEIPT_OTHER" | (string & {}) | undefined
   /**
    * 补差回退完成时间
    * @example "2021-01-20T10:29:35+08:00"
@@ -3843,8 +3902,8 @@ const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyRetu
       payee_merchant: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("RETURN_RECEIPT_UNKNOWN", "RETURN_RECEIPT_ACCEPTED", "RETURN_RECEIPT_SUCCESS", "RETURN_RECEIPT_FAIL")),
+      fail_reason: Schema.optional(OpenEnum("RETURN_RECEIPT_INSUFFICIENT_BALANCE", "RETURN_RECEIPT_OTHER")),
       return_done_time: Schema.optional(Schema.String),
       subsidy_receipt_id: Schema.optional(Schema.String),
       out_subsidy_return_no: Schema.optional(Schema.String),
@@ -3933,14 +3992,16 @@ export interface BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse
   readonly description?: string | undefined
   /**
    * 补差回退单据状态
+   * Documented values: `RETURN_RECEIPT_UNKNOWN`, `RETURN_RECEIPT_ACCEPTED`, `RETURN_RECEIPT_SUCCESS`, `RETURN_RECEIPT_FAIL` (decoded as any string: more may come).
    * @example "RETURN_RECEIPT_SUCCESS"
    */
-  readonly status?: string | undefined
+  readonly status?: "RETURN_RECEIPT_UNKNOWN" | "RETURN_RECEIPT_ACCEPTED" | "RETURN_RECEIPT_SUCCESS" | "RETURN_RECEIPT_FAIL" | (string & {}) | undefined
   /**
    * 补差回退失败原因
+   * Documented values: `RETURN_RECEIPT_INSUFFICIENT_BALANCE`, `RETURN_RECEIPT_OTHER` (decoded as any string: more may come).
    * @example "RETURN_RECEIPT_INSUFFICIENT_BALANCE"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "RETURN_RECEIPT_INSUFFICIENT_BALANCE" | "RETURN_RECEIPT_OTHER" | (string & {}) | undefined
   /**
    * 补差回退完成时间
    * @example "2021-06-15T19:35:11+08:00"
@@ -3983,8 +4044,8 @@ const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint
       payee_merchant: Schema.optional(Schema.String),
       amount: Schema.optional(Schema.Number),
       description: Schema.optional(Schema.String),
-      status: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      status: Schema.optional(OpenEnum("RETURN_RECEIPT_UNKNOWN", "RETURN_RECEIPT_ACCEPTED", "RETURN_RECEIPT_SUCCESS", "RETURN_RECEIPT_FAIL")),
+      fail_reason: Schema.optional(OpenEnum("RETURN_RECEIPT_INSUFFICIENT_BALANCE", "RETURN_RECEIPT_OTHER")),
       return_done_time: Schema.optional(Schema.String),
       subsidy_receipt_id: Schema.optional(Schema.String),
       out_subsidy_return_no: Schema.optional(Schema.String),
@@ -4128,6 +4189,12 @@ export interface BusifavorUsersOpenidCouponsGetResponseData {
   readonly receive_time?: string | undefined
   /** 券核销时间 */
   readonly use_time?: string | undefined
+  readonly associate_out_trade_no?: string | undefined
+  readonly return_request_no?: string | undefined
+  readonly return_time?: string | undefined
+  readonly deactivate_request_no?: string | undefined
+  readonly deactivate_time?: string | undefined
+  readonly deactivate_reason?: string | undefined
 }
 
 export interface BusifavorUsersOpenidCouponsGetResponseDataCouponUseRule {
@@ -4160,6 +4227,24 @@ export interface BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAv
   readonly available_end_time?: string | undefined
   /** 领取后N天内有效 */
   readonly available_day_after_receive?: number | undefined
+  readonly available_week?: BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeek | undefined
+  readonly irregulary_avaliable_time?: ReadonlyArray<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime> | undefined
+  readonly wait_days_after_receive?: number | undefined
+}
+
+export interface BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeek {
+  readonly week_day?: ReadonlyArray<number> | undefined
+  readonly available_day_time?: ReadonlyArray<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime> | undefined
+}
+
+export interface BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime {
+  readonly begin_time?: number | undefined
+  readonly end_time?: number | undefined
+}
+
+export interface BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime {
+  readonly begin_time?: string | undefined
+  readonly end_time?: string | undefined
 }
 
 export interface BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleAvailableWeek {
@@ -4293,10 +4378,25 @@ const busifavorUsersOpenidCouponsGet: Endpoint.Endpoint<BusifavorUsersOpenidCoup
       offset: Schema.optional(Schema.Number),
       limit: Schema.optional(Schema.Number)
     })
+    const BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime: Schema.Schema<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime> = Schema.Struct({
+      begin_time: Schema.optional(Schema.Number),
+      end_time: Schema.optional(Schema.Number)
+    })
+    const BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeek: Schema.Schema<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeek> = Schema.Struct({
+      week_day: Schema.optional(Schema.Array(Schema.Number)),
+      available_day_time: Schema.optional(Schema.Array(BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime))
+    })
+    const BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime: Schema.Schema<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime> = Schema.Struct({
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String)
+    })
     const BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTime: Schema.Schema<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTime> = Schema.Struct({
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
+      available_day_after_receive: Schema.optional(Schema.Number),
+      available_week: Schema.optional(BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeek),
+      irregulary_avaliable_time: Schema.optional(Schema.Array(BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime)),
+      wait_days_after_receive: Schema.optional(Schema.Number)
     })
     const BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleAvailableWeekAvailableDayTime: Schema.Schema<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleAvailableWeekAvailableDayTime> = Schema.Struct({
       begin_time: Schema.optional(Schema.Number),
@@ -4378,7 +4478,13 @@ const busifavorUsersOpenidCouponsGet: Endpoint.Endpoint<BusifavorUsersOpenidCoup
       available_start_time: Schema.optional(Schema.String),
       expire_time: Schema.optional(Schema.String),
       receive_time: Schema.optional(Schema.String),
-      use_time: Schema.optional(Schema.String)
+      use_time: Schema.optional(Schema.String),
+      associate_out_trade_no: Schema.optional(Schema.String),
+      return_request_no: Schema.optional(Schema.String),
+      return_time: Schema.optional(Schema.String),
+      deactivate_request_no: Schema.optional(Schema.String),
+      deactivate_time: Schema.optional(Schema.String),
+      deactivate_reason: Schema.optional(Schema.String)
     })
     const BusifavorUsersOpenidCouponsGetResponse: Schema.Schema<BusifavorUsersOpenidCouponsGetResponse> = Schema.Struct({
       total_count: Schema.optional(Schema.Number),
@@ -4482,6 +4588,12 @@ export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse {
   readonly receive_time?: string | undefined
   /** 券核销时间 */
   readonly use_time?: string | undefined
+  readonly associate_out_trade_no?: string | undefined
+  readonly return_request_no?: string | undefined
+  readonly return_time?: string | undefined
+  readonly deactivate_request_no?: string | undefined
+  readonly deactivate_time?: string | undefined
+  readonly deactivate_reason?: string | undefined
 }
 
 export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRule {
@@ -4514,6 +4626,24 @@ export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCoup
   readonly available_end_time?: string | undefined
   /** 领取后N天内有效 */
   readonly available_day_after_receive?: number | undefined
+  readonly available_week?: BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeek | undefined
+  readonly irregulary_avaliable_time?: ReadonlyArray<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime> | undefined
+  readonly wait_days_after_receive?: number | undefined
+}
+
+export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeek {
+  readonly week_day?: ReadonlyArray<number> | undefined
+  readonly available_day_time?: ReadonlyArray<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime> | undefined
+}
+
+export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime {
+  readonly begin_time?: number | undefined
+  readonly end_time?: number | undefined
+}
+
+export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime {
+  readonly begin_time?: string | undefined
+  readonly end_time?: string | undefined
 }
 
 export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleAvailableWeek {
@@ -4639,10 +4769,25 @@ const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<Bus
       appid: BoundedString(1, 32),
       openid: BoundedString(1, 128)
     })
+    const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime> = Schema.Struct({
+      begin_time: Schema.optional(Schema.Number),
+      end_time: Schema.optional(Schema.Number)
+    })
+    const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeek: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeek> = Schema.Struct({
+      week_day: Schema.optional(Schema.Array(Schema.Number)),
+      available_day_time: Schema.optional(Schema.Array(BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime))
+    })
+    const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime> = Schema.Struct({
+      begin_time: Schema.optional(Schema.String),
+      end_time: Schema.optional(Schema.String)
+    })
     const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTime: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTime> = Schema.Struct({
       available_begin_time: Schema.optional(Schema.String),
       available_end_time: Schema.optional(Schema.String),
-      available_day_after_receive: Schema.optional(Schema.Number)
+      available_day_after_receive: Schema.optional(Schema.Number),
+      available_week: Schema.optional(BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeAvailableWeek),
+      irregulary_avaliable_time: Schema.optional(Schema.Array(BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleCouponAvailableTimeIrregularyAvaliableTime)),
+      wait_days_after_receive: Schema.optional(Schema.Number)
     })
     const BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleAvailableWeekAvailableDayTime: Schema.Schema<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseCouponUseRuleAvailableWeekAvailableDayTime> = Schema.Struct({
       begin_time: Schema.optional(Schema.Number),
@@ -4724,7 +4869,13 @@ const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<Bus
       available_start_time: Schema.optional(Schema.String),
       expire_time: Schema.optional(Schema.String),
       receive_time: Schema.optional(Schema.String),
-      use_time: Schema.optional(Schema.String)
+      use_time: Schema.optional(Schema.String),
+      associate_out_trade_no: Schema.optional(Schema.String),
+      return_request_no: Schema.optional(Schema.String),
+      return_time: Schema.optional(Schema.String),
+      deactivate_request_no: Schema.optional(Schema.String),
+      deactivate_time: Schema.optional(Schema.String),
+      deactivate_reason: Schema.optional(Schema.String)
     })
     return {
       params: BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams,
@@ -4925,7 +5076,7 @@ export interface FavorCouponStocksPostBodyStockUseRule {
 
 export interface FavorCouponStocksPostBodyPatternInfo {
   /** 使用说明 */
-  readonly description?: string | undefined
+  readonly description: string
   /** 商户logo */
   readonly merchant_logo?: string | undefined
   /** 商户名称 */
@@ -4944,7 +5095,7 @@ export interface FavorCouponStocksPostBodyPatternInfo {
 
 export interface FavorCouponStocksPostBodyCouponUseRule {
   /** 券可核销时间 */
-  readonly coupon_available_time: FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTime
+  readonly coupon_available_time?: FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTime | undefined
   /** 固定面额满减券使用规则 */
   readonly fixed_normal_coupon?: FavorCouponStocksPostBodyCouponUseRuleFixedNormalCoupon | undefined
   /** 折扣券使用规则 */
@@ -4982,7 +5133,7 @@ export interface FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTimeFixAva
    * 当天开始时间
    * @example 3600
    */
-  readonly begin_time?: number | undefined
+  readonly begin_time: number
   /**
    * 当天结束时间
    * @example 86399
@@ -5018,9 +5169,9 @@ export interface FavorCouponStocksPostBodyCouponUseRuleLimitCard {
    * 银行卡名称
    * @example "精粹白金"
    */
-  readonly name?: string | undefined
+  readonly name: string
   /** 指定卡BIN */
-  readonly bin?: ReadonlyArray<string> | undefined
+  readonly bin: ReadonlyArray<string>
 }
 
 export interface FavorCouponStocksPostResponse {
@@ -5052,7 +5203,7 @@ const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorC
       prevent_api_abuse: Schema.Boolean
     })
     const FavorCouponStocksPostBodyPatternInfo: Schema.Schema<FavorCouponStocksPostBodyPatternInfo> = Schema.Struct({
-      description: Schema.optional(Schema.String),
+      description: Schema.String,
       merchant_logo: Schema.optional(Schema.String),
       merchant_name: Schema.optional(Schema.String),
       background_color: Schema.optional(Schema.Literal("Color010", "Color020", "Color030", "Color040", "Color050", "Color060", "Color070", "Color080", "Color090", "Color100")),
@@ -5063,7 +5214,7 @@ const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorC
     })
     const FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTimeFixAvailableTime: Schema.Schema<FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTimeFixAvailableTime> = Schema.Struct({
       available_week_day: Schema.optional(Schema.Array(Schema.Literal(0, 1, 2, 3, 4, 5, 6))),
-      begin_time: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(86400))),
+      begin_time: Schema.Int.pipe(Schema.greaterThanOrEqualTo(0), Schema.lessThanOrEqualTo(86400)),
       end_time: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(86399)))
     })
     const FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTime: Schema.Schema<FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTime> = Schema.Struct({
@@ -5087,11 +5238,11 @@ const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorC
       transaction_minimum: Schema.optional(Schema.Int)
     })
     const FavorCouponStocksPostBodyCouponUseRuleLimitCard: Schema.Schema<FavorCouponStocksPostBodyCouponUseRuleLimitCard> = Schema.Struct({
-      name: Schema.optional(Schema.String),
-      bin: Schema.optional(Schema.Array(BoundedString(6, 9)).pipe(Schema.maxItems(10)))
+      name: Schema.String,
+      bin: Schema.Array(BoundedString(6, 9)).pipe(Schema.maxItems(10))
     })
     const FavorCouponStocksPostBodyCouponUseRule: Schema.Schema<FavorCouponStocksPostBodyCouponUseRule> = Schema.Struct({
-      coupon_available_time: FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTime,
+      coupon_available_time: Schema.optional(FavorCouponStocksPostBodyCouponUseRuleCouponAvailableTime),
       fixed_normal_coupon: Schema.optional(FavorCouponStocksPostBodyCouponUseRuleFixedNormalCoupon),
       discount_coupon: Schema.optional(FavorCouponStocksPostBodyCouponUseRuleDiscountCoupon),
       exchange_coupon: Schema.optional(FavorCouponStocksPostBodyCouponUseRuleExchangeCoupon),
@@ -5295,6 +5446,7 @@ export interface FavorStocksGetResponseData {
   readonly available_region_list?: ReadonlyArray<FavorStocksGetResponseDataAvailableRegionList> | undefined
   /** 消费金可用行业 */
   readonly available_industry_list?: ReadonlyArray<string> | undefined
+  readonly card_id?: string | undefined
 }
 
 export interface FavorStocksGetResponseDataStockUseRule {
@@ -5310,6 +5462,17 @@ export interface FavorStocksGetResponseDataStockUseRule {
   readonly natural_person_limit?: boolean | undefined
   /** api发券防刷 */
   readonly prevent_api_abuse?: boolean | undefined
+  readonly fixed_normal_coupon?: FavorStocksGetResponseDataStockUseRuleFixedNormalCoupon | undefined
+  readonly coupon_type?: string | undefined
+  readonly goods_tag?: ReadonlyArray<string> | undefined
+  /** Documented values: `MICROAPP`, `APPPAY`, `PPAY`, `CARD`, `FACE`, `OTHER` (decoded as any string: more may come). */
+  readonly trade_type?: ReadonlyArray<"MICROAPP" | "APPPAY" | "PPAY" | "CARD" | "FACE" | "OTHER" | (string & {})> | undefined
+  readonly combine_use?: boolean | undefined
+}
+
+export interface FavorStocksGetResponseDataStockUseRuleFixedNormalCoupon {
+  readonly coupon_amount?: number | undefined
+  readonly transaction_minimum?: number | undefined
 }
 
 export interface FavorStocksGetResponseDataCutToMessage {
@@ -5347,13 +5510,22 @@ const favorStocksGet: Endpoint.Endpoint<FavorStocksGetQuery, FavorStocksGetRespo
       create_end_time: Schema.optional(Rfc3339),
       status: Schema.optional(Schema.Literal("unactivated", "audit", "running", "stoped", "paused"))
     })
+    const FavorStocksGetResponseDataStockUseRuleFixedNormalCoupon: Schema.Schema<FavorStocksGetResponseDataStockUseRuleFixedNormalCoupon> = Schema.Struct({
+      coupon_amount: Schema.optional(Schema.Number),
+      transaction_minimum: Schema.optional(Schema.Number)
+    })
     const FavorStocksGetResponseDataStockUseRule: Schema.Schema<FavorStocksGetResponseDataStockUseRule> = Schema.Struct({
       max_coupons: Schema.optional(Schema.Number),
       max_amount: Schema.optional(Schema.Number),
       max_amount_by_day: Schema.optional(Schema.Number),
       max_coupons_per_user: Schema.optional(Schema.Number),
       natural_person_limit: Schema.optional(Schema.Boolean),
-      prevent_api_abuse: Schema.optional(Schema.Boolean)
+      prevent_api_abuse: Schema.optional(Schema.Boolean),
+      fixed_normal_coupon: Schema.optional(FavorStocksGetResponseDataStockUseRuleFixedNormalCoupon),
+      coupon_type: Schema.optional(Schema.String),
+      goods_tag: Schema.optional(Schema.Array(Schema.String)),
+      trade_type: Schema.optional(Schema.Array(OpenEnum("MICROAPP", "APPPAY", "PPAY", "CARD", "FACE", "OTHER"))),
+      combine_use: Schema.optional(Schema.Boolean)
     })
     const FavorStocksGetResponseDataCutToMessage: Schema.Schema<FavorStocksGetResponseDataCutToMessage> = Schema.Struct({
       single_price_max: Schema.optional(Schema.Number),
@@ -5385,7 +5557,8 @@ const favorStocksGet: Endpoint.Endpoint<FavorStocksGetQuery, FavorStocksGetRespo
       distributed_coupons: Schema.optional(Schema.Number),
       business_type: Schema.optional(OpenEnum("MULTIUSE")),
       available_region_list: Schema.optional(Schema.Array(FavorStocksGetResponseDataAvailableRegionList)),
-      available_industry_list: Schema.optional(Schema.Array(Schema.String))
+      available_industry_list: Schema.optional(Schema.Array(Schema.String)),
+      card_id: Schema.optional(Schema.String)
     })
     const FavorStocksGetResponse: Schema.Schema<FavorStocksGetResponse> = Schema.Struct({
       total_count: Schema.optional(Schema.Number),
@@ -5520,6 +5693,7 @@ export interface FavorStocksStockIdGetResponse {
   readonly available_region_list?: ReadonlyArray<FavorStocksStockIdGetResponseAvailableRegionList> | undefined
   /** 消费金可用行业 */
   readonly available_industry_list?: ReadonlyArray<string> | undefined
+  readonly card_id?: string | undefined
 }
 
 export interface FavorStocksStockIdGetResponseStockUseRule {
@@ -5535,6 +5709,17 @@ export interface FavorStocksStockIdGetResponseStockUseRule {
   readonly natural_person_limit?: boolean | undefined
   /** api发券防刷 */
   readonly prevent_api_abuse?: boolean | undefined
+  readonly fixed_normal_coupon?: FavorStocksStockIdGetResponseStockUseRuleFixedNormalCoupon | undefined
+  readonly coupon_type?: string | undefined
+  readonly goods_tag?: ReadonlyArray<string> | undefined
+  /** Documented values: `MICROAPP`, `APPPAY`, `PPAY`, `CARD`, `FACE`, `OTHER` (decoded as any string: more may come). */
+  readonly trade_type?: ReadonlyArray<"MICROAPP" | "APPPAY" | "PPAY" | "CARD" | "FACE" | "OTHER" | (string & {})> | undefined
+  readonly combine_use?: boolean | undefined
+}
+
+export interface FavorStocksStockIdGetResponseStockUseRuleFixedNormalCoupon {
+  readonly coupon_amount?: number | undefined
+  readonly transaction_minimum?: number | undefined
 }
 
 export interface FavorStocksStockIdGetResponseCutToMessage {
@@ -5570,13 +5755,22 @@ const favorStocksStockIdGet: Endpoint.Endpoint<FavorStocksStockIdGetRequest, Fav
     const FavorStocksStockIdGetQuery: Schema.Schema<FavorStocksStockIdGetQuery> = Schema.Struct({
       stock_creator_mchid: Schema.String
     })
+    const FavorStocksStockIdGetResponseStockUseRuleFixedNormalCoupon: Schema.Schema<FavorStocksStockIdGetResponseStockUseRuleFixedNormalCoupon> = Schema.Struct({
+      coupon_amount: Schema.optional(Schema.Number),
+      transaction_minimum: Schema.optional(Schema.Number)
+    })
     const FavorStocksStockIdGetResponseStockUseRule: Schema.Schema<FavorStocksStockIdGetResponseStockUseRule> = Schema.Struct({
       max_coupons: Schema.optional(Schema.Number),
       max_amount: Schema.optional(Schema.Number),
       max_amount_by_day: Schema.optional(Schema.Number),
       max_coupons_per_user: Schema.optional(Schema.Number),
       natural_person_limit: Schema.optional(Schema.Boolean),
-      prevent_api_abuse: Schema.optional(Schema.Boolean)
+      prevent_api_abuse: Schema.optional(Schema.Boolean),
+      fixed_normal_coupon: Schema.optional(FavorStocksStockIdGetResponseStockUseRuleFixedNormalCoupon),
+      coupon_type: Schema.optional(Schema.String),
+      goods_tag: Schema.optional(Schema.Array(Schema.String)),
+      trade_type: Schema.optional(Schema.Array(OpenEnum("MICROAPP", "APPPAY", "PPAY", "CARD", "FACE", "OTHER"))),
+      combine_use: Schema.optional(Schema.Boolean)
     })
     const FavorStocksStockIdGetResponseCutToMessage: Schema.Schema<FavorStocksStockIdGetResponseCutToMessage> = Schema.Struct({
       single_price_max: Schema.optional(Schema.Number),
@@ -5608,7 +5802,8 @@ const favorStocksStockIdGet: Endpoint.Endpoint<FavorStocksStockIdGetRequest, Fav
       distributed_coupons: Schema.optional(Schema.Number),
       business_type: Schema.optional(OpenEnum("MULTIUSE")),
       available_region_list: Schema.optional(Schema.Array(FavorStocksStockIdGetResponseAvailableRegionList)),
-      available_industry_list: Schema.optional(Schema.Array(Schema.String))
+      available_industry_list: Schema.optional(Schema.Array(Schema.String)),
+      card_id: Schema.optional(Schema.String)
     })
     return {
       params: FavorStocksStockIdGetParams,
@@ -6411,6 +6606,7 @@ export interface FavorUsersOpenidCouponsGetResponseData {
    * Documented values: `MULTIUSE` (decoded as any string: more may come).
    */
   readonly business_type?: "MULTIUSE" | (string & {}) | undefined
+  readonly no_cash?: boolean | undefined
 }
 
 export interface FavorUsersOpenidCouponsGetResponseDataCutToMessage {
@@ -6522,7 +6718,8 @@ const favorUsersOpenidCouponsGet: Endpoint.Endpoint<FavorUsersOpenidCouponsGetRe
       normal_coupon_information: Schema.optional(FavorUsersOpenidCouponsGetResponseDataNormalCouponInformation),
       consume_information: Schema.optional(FavorUsersOpenidCouponsGetResponseDataConsumeInformation),
       available_balance: Schema.optional(Schema.Number),
-      business_type: Schema.optional(OpenEnum("MULTIUSE"))
+      business_type: Schema.optional(OpenEnum("MULTIUSE")),
+      no_cash: Schema.optional(Schema.Boolean)
     })
     const FavorUsersOpenidCouponsGetResponse: Schema.Schema<FavorUsersOpenidCouponsGetResponse> = Schema.Struct({
       total_count: Schema.optional(Schema.Number),
@@ -6729,6 +6926,7 @@ export interface FavorUsersOpenidCouponsCouponIdGetResponse {
    * Documented values: `MULTIUSE` (decoded as any string: more may come).
    */
   readonly business_type?: "MULTIUSE" | (string & {}) | undefined
+  readonly no_cash?: boolean | undefined
 }
 
 export interface FavorUsersOpenidCouponsCouponIdGetResponseCutToMessage {
@@ -6833,7 +7031,8 @@ const favorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<FavorUsersOpenidCoup
       normal_coupon_information: Schema.optional(FavorUsersOpenidCouponsCouponIdGetResponseNormalCouponInformation),
       consume_information: Schema.optional(FavorUsersOpenidCouponsCouponIdGetResponseConsumeInformation),
       available_balance: Schema.optional(Schema.Number),
-      business_type: Schema.optional(OpenEnum("MULTIUSE"))
+      business_type: Schema.optional(OpenEnum("MULTIUSE")),
+      no_cash: Schema.optional(Schema.Boolean)
     })
     return {
       params: FavorUsersOpenidCouponsCouponIdGetParams,
@@ -7021,23 +7220,23 @@ export interface GoodsSubsidyActivityActivityActivityIdApplyPostBody {
   /** 调用报名活动API的商户的商户号 */
   readonly caller_merchant_id: string
   /** 门店报名信息 */
-  readonly apply_infos: ReadonlyArray<GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos>
+  readonly apply_infos?: ReadonlyArray<GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos> | undefined
 }
 
 export interface GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos {
   /** 门店信息 */
-  readonly store_info?: GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo | undefined
+  readonly store_info: GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo
   /** 商品原价 */
-  readonly goods_original_price?: number | undefined
+  readonly goods_original_price: number
 }
 
 export interface GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo {
   /** 门店ID */
-  readonly store_id?: string | undefined
+  readonly store_id: string
   /** 门店补贴入账商户号 */
-  readonly accounting_merchant_id?: string | undefined
+  readonly accounting_merchant_id: string
   /** 门店商户号 */
-  readonly merchant_id?: string | undefined
+  readonly merchant_id: string
 }
 
 /** The input of `v3.marketing.goodsSubsidyActivity.activity._activity_id_.apply.post`: params, body fields together. */
@@ -7095,17 +7294,17 @@ const goodsSubsidyActivityActivityActivityIdApplyPost: Endpoint.Endpoint<GoodsSu
       activity_id: Schema.NonEmptyString
     })
     const GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo: Schema.Schema<GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo> = Schema.Struct({
-      store_id: Schema.optional(Schema.String),
-      accounting_merchant_id: Schema.optional(Schema.String),
-      merchant_id: Schema.optional(Schema.String)
+      store_id: Schema.String,
+      accounting_merchant_id: Schema.String,
+      merchant_id: Schema.String
     })
     const GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos: Schema.Schema<GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos> = Schema.Struct({
-      store_info: Schema.optional(GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo),
-      goods_original_price: Schema.optional(Schema.Number)
+      store_info: GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo,
+      goods_original_price: Schema.Number
     })
     const GoodsSubsidyActivityActivityActivityIdApplyPostBody: Schema.Schema<GoodsSubsidyActivityActivityActivityIdApplyPostBody> = Schema.Struct({
       caller_merchant_id: Schema.String,
-      apply_infos: Schema.Array(GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos)
+      apply_infos: Schema.optional(Schema.Array(GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos))
     })
     const GoodsSubsidyActivityActivityActivityIdApplyPostResponseFailedApplyInfosStoreInfo: Schema.Schema<GoodsSubsidyActivityActivityActivityIdApplyPostResponseFailedApplyInfosStoreInfo> = Schema.Struct({
       store_id: Schema.optional(Schema.String),
@@ -7146,20 +7345,20 @@ export interface GoodsSubsidyActivityQualificationLockPostBody {
   /** 订单信息 */
   readonly order_information: GoodsSubsidyActivityQualificationLockPostBodyOrderInformation
   /** 待锁定的加价购资格ID列表 */
-  readonly qualification_ids: ReadonlyArray<string>
+  readonly qualification_ids?: ReadonlyArray<string> | undefined
 }
 
 export interface GoodsSubsidyActivityQualificationLockPostBodyOrderInformation {
   /** 支付订单的微信用户OpenID */
-  readonly payer_openid?: string | undefined
+  readonly payer_openid: string
   /** 商户订单号 */
-  readonly out_trade_no?: string | undefined
+  readonly out_trade_no: string
   /** 订单总金额 */
-  readonly total_fee?: number | undefined
+  readonly total_fee: number
   /** 门店ID */
-  readonly store_id?: string | undefined
+  readonly store_id: string
   /** 门店商户号 */
-  readonly store_merchant_id?: string | undefined
+  readonly store_merchant_id: string
 }
 
 export interface GoodsSubsidyActivityQualificationLockPostResponse {
@@ -7179,15 +7378,15 @@ const goodsSubsidyActivityQualificationLockPost: Endpoint.Endpoint<GoodsSubsidyA
   docs: "https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html",
   schemas: () => {
     const GoodsSubsidyActivityQualificationLockPostBodyOrderInformation: Schema.Schema<GoodsSubsidyActivityQualificationLockPostBodyOrderInformation> = Schema.Struct({
-      payer_openid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      total_fee: Schema.optional(Schema.Number),
-      store_id: Schema.optional(Schema.String),
-      store_merchant_id: Schema.optional(Schema.String)
+      payer_openid: Schema.String,
+      out_trade_no: Schema.String,
+      total_fee: Schema.Number,
+      store_id: Schema.String,
+      store_merchant_id: Schema.String
     })
     const GoodsSubsidyActivityQualificationLockPostBody: Schema.Schema<GoodsSubsidyActivityQualificationLockPostBody> = Schema.Struct({
       order_information: GoodsSubsidyActivityQualificationLockPostBodyOrderInformation,
-      qualification_ids: Schema.Array(Schema.String)
+      qualification_ids: Schema.optional(Schema.Array(Schema.String))
     })
     const GoodsSubsidyActivityQualificationLockPostResponse: Schema.Schema<GoodsSubsidyActivityQualificationLockPostResponse> = Schema.Struct({
       return_message: Schema.optional(Schema.String),
@@ -7209,20 +7408,20 @@ export interface GoodsSubsidyActivityQualificationUnlockPostBody {
   /** 订单信息 */
   readonly order_information: GoodsSubsidyActivityQualificationUnlockPostBodyOrderInformation
   /** 待锁定的加价购资格ID列表 */
-  readonly qualification_ids: ReadonlyArray<string>
+  readonly qualification_ids?: ReadonlyArray<string> | undefined
 }
 
 export interface GoodsSubsidyActivityQualificationUnlockPostBodyOrderInformation {
   /** 支付订单的微信用户OpenID */
-  readonly payer_openid?: string | undefined
+  readonly payer_openid: string
   /** 商户订单号 */
-  readonly out_trade_no?: string | undefined
+  readonly out_trade_no: string
   /** 订单总金额 */
-  readonly total_fee?: number | undefined
+  readonly total_fee: number
   /** 门店ID */
-  readonly store_id?: string | undefined
+  readonly store_id: string
   /** 门店商户号 */
-  readonly store_merchant_id?: string | undefined
+  readonly store_merchant_id: string
 }
 
 export interface GoodsSubsidyActivityQualificationUnlockPostResponse {
@@ -7242,15 +7441,15 @@ const goodsSubsidyActivityQualificationUnlockPost: Endpoint.Endpoint<GoodsSubsid
   docs: "https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html",
   schemas: () => {
     const GoodsSubsidyActivityQualificationUnlockPostBodyOrderInformation: Schema.Schema<GoodsSubsidyActivityQualificationUnlockPostBodyOrderInformation> = Schema.Struct({
-      payer_openid: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
-      total_fee: Schema.optional(Schema.Number),
-      store_id: Schema.optional(Schema.String),
-      store_merchant_id: Schema.optional(Schema.String)
+      payer_openid: Schema.String,
+      out_trade_no: Schema.String,
+      total_fee: Schema.Number,
+      store_id: Schema.String,
+      store_merchant_id: Schema.String
     })
     const GoodsSubsidyActivityQualificationUnlockPostBody: Schema.Schema<GoodsSubsidyActivityQualificationUnlockPostBody> = Schema.Struct({
       order_information: GoodsSubsidyActivityQualificationUnlockPostBodyOrderInformation,
-      qualification_ids: Schema.Array(Schema.String)
+      qualification_ids: Schema.optional(Schema.Array(Schema.String))
     })
     const GoodsSubsidyActivityQualificationUnlockPostResponse: Schema.Schema<GoodsSubsidyActivityQualificationUnlockPostResponse> = Schema.Struct({
       return_message: Schema.optional(Schema.String),
@@ -38004,6 +38203,14 @@ export interface PaygiftactivityActivitiesGetResponseData {
   readonly activity_id?: string | undefined
   /** 活动奖品发放规则 */
   readonly award_send_rule?: PaygiftactivityActivitiesGetResponseDataAwardSendRule | undefined
+  /** Documented values: `FULL_SEND_ACT_TYPE`, `STEP_SEND_ACT_TYPE`, `SPECIFIC_SEND_ACT_TYPE` (decoded as any string: more may come). */
+  readonly activity_type?: "FULL_SEND_ACT_TYPE" | "STEP_SEND_ACT_TYPE" | "SPECIFIC_SEND_ACT_TYPE" | (string & {}) | undefined
+  /** Documented values: `ACT_STATUS_UNKNOWN`, `CREATE_ACT_STATUS`, `ONGOING_ACT_STATUS`, `TERMINATE_ACT_STATUS`, `STOP_ACT_STATUS`, `OVER_TIME_ACT_STATUS`, `CREATE_ACT_FAILED` (decoded as any string: more may come). */
+  readonly activity_status?: "ACT_STATUS_UNKNOWN" | "CREATE_ACT_STATUS" | "ONGOING_ACT_STATUS" | "TERMINATE_ACT_STATUS" | "STOP_ACT_STATUS" | "OVER_TIME_ACT_STATUS" | "CREATE_ACT_FAILED" | (string & {}) | undefined
+  readonly creator_merchant_id?: string | undefined
+  readonly belong_merchant_id?: string | undefined
+  readonly create_time?: string | undefined
+  readonly update_time?: string | undefined
 }
 
 export interface PaygiftactivityActivitiesGetResponseDataActivityBaseInfo {
@@ -38070,6 +38277,7 @@ export interface PaygiftactivityActivitiesGetResponseDataAdvancedSetting {
   readonly payment_mode?: PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode | undefined
   /** 订单优惠标记 */
   readonly goods_tags?: ReadonlyArray<string> | undefined
+  readonly payment_method_information?: PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMethodInformation | undefined
 }
 
 export interface PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode {
@@ -38089,6 +38297,12 @@ export interface PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentM
    */
   readonly payment_method?: "CFT" | "SPECIFIC_BANK_CARD" | (string & {}) | undefined
   /** 银行简称 */
+  readonly bank_abbreviation?: string | undefined
+}
+
+export interface PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMethodInformation {
+  /** Documented values: `CFT`, `SPECIFIC_BANK_CARD` (decoded as any string: more may come). */
+  readonly payment_method?: "CFT" | "SPECIFIC_BANK_CARD" | (string & {}) | undefined
   readonly bank_abbreviation?: string | undefined
 }
 
@@ -38192,11 +38406,16 @@ const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesG
       payment_scene_list: Schema.optional(Schema.Array(OpenEnum("APP_SCENE"))),
       payment_method_information: Schema.optional(PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentModePaymentMethodInformation)
     })
+    const PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMethodInformation: Schema.Schema<PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMethodInformation> = Schema.Struct({
+      payment_method: Schema.optional(OpenEnum("CFT", "SPECIFIC_BANK_CARD")),
+      bank_abbreviation: Schema.optional(Schema.String)
+    })
     const PaygiftactivityActivitiesGetResponseDataAdvancedSetting: Schema.Schema<PaygiftactivityActivitiesGetResponseDataAdvancedSetting> = Schema.Struct({
       delivery_user_category: Schema.optional(OpenEnum("BUSIFAVOR")),
       merchant_member_appid: Schema.optional(Schema.String),
       payment_mode: Schema.optional(PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode),
-      goods_tags: Schema.optional(Schema.Array(Schema.String))
+      goods_tags: Schema.optional(Schema.Array(Schema.String)),
+      payment_method_information: Schema.optional(PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMethodInformation)
     })
     const PaygiftactivityActivitiesGetResponseDataAwardSendRuleFullSendRuleAwardList: Schema.Schema<PaygiftactivityActivitiesGetResponseDataAwardSendRuleFullSendRuleAwardList> = Schema.Struct({
       stock_id: Schema.optional(Schema.String),
@@ -38223,7 +38442,13 @@ const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesG
       activity_base_info: Schema.optional(PaygiftactivityActivitiesGetResponseDataActivityBaseInfo),
       advanced_setting: Schema.optional(PaygiftactivityActivitiesGetResponseDataAdvancedSetting),
       activity_id: Schema.optional(Schema.String),
-      award_send_rule: Schema.optional(PaygiftactivityActivitiesGetResponseDataAwardSendRule)
+      award_send_rule: Schema.optional(PaygiftactivityActivitiesGetResponseDataAwardSendRule),
+      activity_type: Schema.optional(OpenEnum("FULL_SEND_ACT_TYPE", "STEP_SEND_ACT_TYPE", "SPECIFIC_SEND_ACT_TYPE")),
+      activity_status: Schema.optional(OpenEnum("ACT_STATUS_UNKNOWN", "CREATE_ACT_STATUS", "ONGOING_ACT_STATUS", "TERMINATE_ACT_STATUS", "STOP_ACT_STATUS", "OVER_TIME_ACT_STATUS", "CREATE_ACT_FAILED")),
+      creator_merchant_id: Schema.optional(Schema.String),
+      belong_merchant_id: Schema.optional(Schema.String),
+      create_time: Schema.optional(Schema.String),
+      update_time: Schema.optional(Schema.String)
     })
     const PaygiftactivityActivitiesGetResponse: Schema.Schema<PaygiftactivityActivitiesGetResponse> = Schema.Struct({
       offset: Schema.optional(Schema.Number),
@@ -38350,6 +38575,7 @@ export interface PaygiftactivityActivitiesActivityIdGetResponseAdvancedSetting {
   readonly payment_mode?: PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMode | undefined
   /** 订单优惠标记 */
   readonly goods_tags?: ReadonlyArray<string> | undefined
+  readonly payment_method_information?: PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMethodInformation | undefined
 }
 
 export interface PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMode {
@@ -38369,6 +38595,12 @@ export interface PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPa
    */
   readonly payment_method?: "CFT" | "SPECIFIC_BANK_CARD" | (string & {}) | undefined
   /** 银行简称 */
+  readonly bank_abbreviation?: string | undefined
+}
+
+export interface PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMethodInformation {
+  /** Documented values: `CFT`, `SPECIFIC_BANK_CARD` (decoded as any string: more may come). */
+  readonly payment_method?: "CFT" | "SPECIFIC_BANK_CARD" | (string & {}) | undefined
   readonly bank_abbreviation?: string | undefined
 }
 
@@ -38397,6 +38629,7 @@ export interface PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFull
   readonly send_content?: "SINGLE_COUPON" | "GIFT_PACKAGE" | (string & {}) | undefined
   /** 奖品基本信息列表 */
   readonly award_list?: ReadonlyArray<PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFullSendRuleAwardList> | undefined
+  readonly merchant_id_list?: ReadonlyArray<string> | undefined
 }
 
 export interface PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFullSendRuleAwardList {
@@ -38451,11 +38684,16 @@ const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityA
       payment_scene_list: Schema.optional(Schema.Array(OpenEnum("APP_SCENE"))),
       payment_method_information: Schema.optional(PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentModePaymentMethodInformation)
     })
+    const PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMethodInformation: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMethodInformation> = Schema.Struct({
+      payment_method: Schema.optional(OpenEnum("CFT", "SPECIFIC_BANK_CARD")),
+      bank_abbreviation: Schema.optional(Schema.String)
+    })
     const PaygiftactivityActivitiesActivityIdGetResponseAdvancedSetting: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponseAdvancedSetting> = Schema.Struct({
       delivery_user_category: Schema.optional(OpenEnum("BUSIFAVOR")),
       merchant_member_appid: Schema.optional(Schema.String),
       payment_mode: Schema.optional(PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMode),
-      goods_tags: Schema.optional(Schema.Array(Schema.String))
+      goods_tags: Schema.optional(Schema.Array(Schema.String)),
+      payment_method_information: Schema.optional(PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMethodInformation)
     })
     const PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFullSendRuleAwardList: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFullSendRuleAwardList> = Schema.Struct({
       stock_id: Schema.optional(Schema.String),
@@ -38467,7 +38705,8 @@ const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityA
       merchant_option: Schema.optional(OpenEnum("IN_SEVICE_COUPON_MERCHANT", "MANUAL_INPUT_MERCHANT")),
       transaction_amount_minimum: Schema.optional(Schema.Number),
       send_content: Schema.optional(OpenEnum("SINGLE_COUPON", "GIFT_PACKAGE")),
-      award_list: Schema.optional(Schema.Array(PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFullSendRuleAwardList))
+      award_list: Schema.optional(Schema.Array(PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFullSendRuleAwardList)),
+      merchant_id_list: Schema.optional(Schema.Array(Schema.String))
     })
     const PaygiftactivityActivitiesActivityIdGetResponseAwardSendRule: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponseAwardSendRule> = Schema.Struct({
       full_send_rule: Schema.optional(PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFullSendRule)
@@ -38691,9 +38930,9 @@ export interface PaygiftactivityActivitiesActivityIdMerchantsAddPostParams {
 
 export interface PaygiftactivityActivitiesActivityIdMerchantsAddPostBody {
   /** 发券商户号 */
-  readonly merchant_id_list?: ReadonlyArray<string> | undefined
+  readonly merchant_id_list: ReadonlyArray<string>
   /** 请求业务单据号 */
-  readonly add_request_no?: string | undefined
+  readonly add_request_no: string
 }
 
 /** The input of `v3.marketing.paygiftactivity.activities._activity_id_.merchants.add.post`: params, body fields together. */
@@ -38726,8 +38965,8 @@ const paygiftactivityActivitiesActivityIdMerchantsAddPost: Endpoint.Endpoint<Pay
       activity_id: Schema.NonEmptyString
     })
     const PaygiftactivityActivitiesActivityIdMerchantsAddPostBody: Schema.Schema<PaygiftactivityActivitiesActivityIdMerchantsAddPostBody> = Schema.Struct({
-      merchant_id_list: Schema.optional(Schema.Array(Schema.String)),
-      add_request_no: Schema.optional(Schema.String)
+      merchant_id_list: Schema.Array(Schema.String),
+      add_request_no: Schema.String
     })
     const PaygiftactivityActivitiesActivityIdMerchantsAddPostResponseInvalidMerchantIdList: Schema.Schema<PaygiftactivityActivitiesActivityIdMerchantsAddPostResponseInvalidMerchantIdList> = Schema.Struct({
       mchid: Schema.optional(Schema.String),
@@ -38756,12 +38995,12 @@ export interface PaygiftactivityActivitiesActivityIdMerchantsDeletePostParams {
 }
 
 export interface PaygiftactivityActivitiesActivityIdMerchantsDeletePostBody {
-  readonly merchant_id_list?: ReadonlyArray<string> | undefined
+  readonly merchant_id_list: ReadonlyArray<string>
   /**
    * 商户请求单号
    * @example "100002322019090134234sfdf"
    */
-  readonly delete_request_no?: string | undefined
+  readonly delete_request_no: string
 }
 
 /** The input of `v3.marketing.paygiftactivity.activities._activity_id_.merchants.delete.post`: params, body fields together. */
@@ -38791,8 +39030,8 @@ const paygiftactivityActivitiesActivityIdMerchantsDeletePost: Endpoint.Endpoint<
       activity_id: Schema.NonEmptyString
     })
     const PaygiftactivityActivitiesActivityIdMerchantsDeletePostBody: Schema.Schema<PaygiftactivityActivitiesActivityIdMerchantsDeletePostBody> = Schema.Struct({
-      merchant_id_list: Schema.optional(Schema.Array(Schema.String).pipe(Schema.minItems(1), Schema.maxItems(500))),
-      delete_request_no: Schema.optional(Schema.String)
+      merchant_id_list: Schema.Array(Schema.String).pipe(Schema.minItems(1), Schema.maxItems(500)),
+      delete_request_no: Schema.String
     })
     const PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse: Schema.Schema<PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse> = Schema.Struct({
       activity_id: Schema.optional(Schema.String),
@@ -38853,7 +39092,7 @@ export interface PaygiftactivityUniqueThresholdActivityPostBody {
   /** 活动高级设置 */
   readonly advanced_setting?: PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting | undefined
   /** 阶梯送发放规则 */
-  readonly award_send_rule?: PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRule | undefined
+  readonly award_send_rule: PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRule
 }
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfo {
@@ -38866,9 +39105,9 @@ export interface PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfo 
   /** 背景颜色 */
   readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | undefined
   /** 活动开始时间 */
-  readonly begin_time?: string | undefined
+  readonly begin_time: string
   /** 活动结束时间 */
-  readonly end_time?: string | undefined
+  readonly end_time: string
   /** 可用时间段 */
   readonly available_periods?: PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriods | undefined
   /** 商户请求单号 */
@@ -38890,16 +39129,16 @@ export interface PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoA
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriodsAvailableTime {
   /** 可用开始时间 */
-  readonly begin_time?: string | undefined
+  readonly begin_time: string
   /** 可用结束时间 */
-  readonly end_time?: string | undefined
+  readonly end_time: string
 }
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriodsAvailableDayTime {
   /** 每日可用开始时间 */
-  readonly begin_day_time?: string | undefined
+  readonly begin_day_time: string
   /** 每日可用结束时间 */
-  readonly end_day_time?: string | undefined
+  readonly end_day_time: string
 }
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting {
@@ -38931,7 +39170,7 @@ export interface PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPa
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMethodInformation {
   /** 支付方式 */
-  readonly payment_method?: "CFT" | "SPECIFIC_BANK_CARD" | undefined
+  readonly payment_method: "CFT" | "SPECIFIC_BANK_CARD"
   /** 银行简称 */
   readonly bank_abbreviation?: string | undefined
 }
@@ -38946,16 +39185,16 @@ export interface PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRule {
   /** 发放内容 */
   readonly send_content: "SINGLE_COUPON" | "GIFT_PACKAGE"
   /** 奖品基本信息列表 */
-  readonly award_list?: ReadonlyArray<PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRuleAwardList> | undefined
+  readonly award_list: ReadonlyArray<PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRuleAwardList>
   /** 发券商户号列表 */
   readonly merchant_id_list?: ReadonlyArray<string> | undefined
 }
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRuleAwardList {
   /** 代金券批次Id */
-  readonly stock_id?: string | undefined
+  readonly stock_id: string
   /** 奖品原始图（大图） */
-  readonly original_image_url?: string | undefined
+  readonly original_image_url: string
   /** 奖品缩略图（小图） */
   readonly thumbnail_url?: string | undefined
 }
@@ -38974,12 +39213,12 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
   summary: "创建全场满额送活动API",
   schemas: () => {
     const PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriodsAvailableTime: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriodsAvailableTime> = Schema.Struct({
-      begin_time: Schema.optional(Rfc3339),
-      end_time: Schema.optional(Rfc3339)
+      begin_time: Rfc3339,
+      end_time: Rfc3339
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriodsAvailableDayTime: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriodsAvailableDayTime> = Schema.Struct({
-      begin_day_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("[0-9]{6}")))),
-      end_day_time: Schema.optional(Schema.String.pipe(Schema.pattern(new RegExp("[0-9]{6}"))))
+      begin_day_time: Schema.String.pipe(Schema.pattern(new RegExp("[0-9]{6}"))),
+      end_day_time: Schema.String.pipe(Schema.pattern(new RegExp("[0-9]{6}")))
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriods: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriods> = Schema.Struct({
       available_time: Schema.optional(Schema.Array(PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriodsAvailableTime)),
@@ -38990,8 +39229,8 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
       activity_second_title: Schema.String,
       merchant_logo_url: Schema.String,
       background_color: Schema.optional(Schema.Literal("Color010", "Color020", "Color030", "Color040", "Color050", "Color060", "Color070", "Color080", "Color090", "Color100")),
-      begin_time: Schema.optional(Rfc3339),
-      end_time: Schema.optional(Rfc3339),
+      begin_time: Rfc3339,
+      end_time: Rfc3339,
       available_periods: Schema.optional(PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoAvailablePeriods),
       out_request_no: Schema.String.pipe(Schema.pattern(new RegExp("[a-zA-Z0-9\\|\\*_-]{1,128}"))),
       delivery_purpose: Schema.Literal("OFF_LINE_PAY", "JUMP_MINI_APP"),
@@ -39007,7 +39246,7 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
       payment_method_information: Schema.optional(PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentModePaymentMethodInformation)
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMethodInformation: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMethodInformation> = Schema.Struct({
-      payment_method: Schema.optional(Schema.Literal("CFT", "SPECIFIC_BANK_CARD")),
+      payment_method: Schema.Literal("CFT", "SPECIFIC_BANK_CARD"),
       bank_abbreviation: Schema.optional(Schema.String)
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting> = Schema.Struct({
@@ -39018,8 +39257,8 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
       payment_method_information: Schema.optional(PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMethodInformation)
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRuleAwardList: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRuleAwardList> = Schema.Struct({
-      stock_id: Schema.optional(Schema.String),
-      original_image_url: Schema.optional(Schema.String),
+      stock_id: Schema.String,
+      original_image_url: Schema.String,
       thumbnail_url: Schema.optional(Schema.String)
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRule: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRule> = Schema.Struct({
@@ -39027,13 +39266,13 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
       merchant_option: Schema.Literal("IN_SEVICE_COUPON_MERCHANT", "MANUAL_INPUT_MERCHANT"),
       transaction_amount_minimum: Schema.Int,
       send_content: Schema.Literal("SINGLE_COUPON", "GIFT_PACKAGE"),
-      award_list: Schema.optional(Schema.Array(PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRuleAwardList)),
+      award_list: Schema.Array(PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRuleAwardList),
       merchant_id_list: Schema.optional(Schema.Array(Schema.String))
     })
     const PaygiftactivityUniqueThresholdActivityPostBody: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBody> = Schema.Struct({
       activity_base_info: PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfo,
       advanced_setting: Schema.optional(PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting),
-      award_send_rule: Schema.optional(PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRule)
+      award_send_rule: PaygiftactivityUniqueThresholdActivityPostBodyAwardSendRule
     })
     const PaygiftactivityUniqueThresholdActivityPostResponse: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostResponse> = Schema.Struct({
       activity_id: Schema.optional(Schema.String),

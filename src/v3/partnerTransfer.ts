@@ -49,7 +49,7 @@ export interface BatchesPostBody {
    */
   readonly total_num: number
   /** 转账明细列表 */
-  readonly transfer_detail_list: ReadonlyArray<BatchesPostBodyTransferDetailList>
+  readonly transfer_detail_list?: ReadonlyArray<BatchesPostBodyTransferDetailList> | undefined
   /**
    * 服务商的appid
    * @example "wxf636efh567hg4388"
@@ -143,7 +143,7 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
       batch_remark: Schema.String,
       total_amount: Schema.Int,
       total_num: Schema.Int,
-      transfer_detail_list: Schema.Array(BatchesPostBodyTransferDetailList),
+      transfer_detail_list: Schema.optional(Schema.Array(BatchesPostBodyTransferDetailList)),
       sp_appid: Schema.optional(Schema.String),
       transfer_purpose: Schema.optional(Schema.Literal("GOODSPAYMENT", "COMMISSION", "REFUND", "REIMBURSEMENT", "FREIGHT", "OTHERS")),
       transfer_scene: Schema.optional(Schema.Literal("ORDINARY_TRANSFER", "PAYROLL_CARD_TRANSFER"))
@@ -237,9 +237,10 @@ export interface BatchesBatchIdBatchIdGetResponse {
   readonly batch_type?: string | undefined
   /**
    * 特约商户授权类型
+   * Documented values: `INFORMATION_AUTHORIZATION_TYPE`, `FUND_AUTHORIZATION_TYPE`, `INFORMATION_AND_FUND_AUTHORIZATION_TYPE` (decoded as any string: more may come).
    * @example "INFORMATION_AUTHORIZATION_TYPE"
    */
-  readonly authorization_type?: string | undefined
+  readonly authorization_type?: "INFORMATION_AUTHORIZATION_TYPE" | "FUND_AUTHORIZATION_TYPE" | "INFORMATION_AND_FUND_AUTHORIZATION_TYPE" | (string & {}) | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
@@ -364,7 +365,7 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       sub_appid: Schema.optional(Schema.String),
       batch_status: Schema.optional(Schema.String),
       batch_type: Schema.optional(Schema.String),
-      authorization_type: Schema.optional(Schema.String),
+      authorization_type: Schema.optional(OpenEnum("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE")),
       batch_name: Schema.optional(Schema.String),
       batch_remark: Schema.optional(Schema.String),
       close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE", "PAYER_ACCOUNT_ABNORMAL")),
@@ -484,9 +485,10 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
+   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAY_ROLL_CARD_ALREADY_LOGOUT`, `PAY_ROLL_CARD_ALREADY_FROZEN`, `PAY_ROLL_CARD_UNAUTHORIZED`, `PAY_ROLL_CARD_USER_NOT_OPEN` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAY_ROLL_CARD_ALREADY_LOGOUT" | "PAY_ROLL_CARD_ALREADY_FROZEN" | "PAY_ROLL_CARD_UNAUTHORIZED" | "PAY_ROLL_CARD_USER_NOT_OPEN" | (string & {}) | undefined
   /**
    * 收款用户openid
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -545,7 +547,7 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
       detail_status: Schema.optional(Schema.String),
       transfer_amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAY_ROLL_CARD_ALREADY_LOGOUT", "PAY_ROLL_CARD_ALREADY_FROZEN", "PAY_ROLL_CARD_UNAUTHORIZED", "PAY_ROLL_CARD_USER_NOT_OPEN")),
       openid: Schema.optional(Schema.String),
       username: Schema.optional(Schema.String),
       initiate_time: Schema.optional(Schema.String),
@@ -649,9 +651,10 @@ export interface BatchesOutBatchNoOutBatchNoGetResponse {
   readonly batch_type?: string | undefined
   /**
    * 特约商户授权类型
+   * Documented values: `INFORMATION_AUTHORIZATION_TYPE`, `FUND_AUTHORIZATION_TYPE`, `INFORMATION_AND_FUND_AUTHORIZATION_TYPE` (decoded as any string: more may come).
    * @example "INFORMATION_AUTHORIZATION_TYPE"
    */
-  readonly authorization_type?: string | undefined
+  readonly authorization_type?: "INFORMATION_AUTHORIZATION_TYPE" | "FUND_AUTHORIZATION_TYPE" | "INFORMATION_AND_FUND_AUTHORIZATION_TYPE" | (string & {}) | undefined
   /**
    * 批次名称
    * @example "2019年1月深圳分部报销单"
@@ -776,7 +779,7 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       sub_appid: Schema.optional(Schema.String),
       batch_status: Schema.optional(Schema.String),
       batch_type: Schema.optional(Schema.String),
-      authorization_type: Schema.optional(Schema.String),
+      authorization_type: Schema.optional(OpenEnum("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE")),
       batch_name: Schema.optional(Schema.String),
       batch_remark: Schema.optional(Schema.String),
       close_reason: Schema.optional(OpenEnum("MERCHANT_REVOCATION", "OVERDUE_CLOSE", "PAYER_ACCOUNT_ABNORMAL")),
@@ -896,9 +899,10 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
   readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
+   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `PAY_ROLL_CARD_ALREADY_LOGOUT`, `PAY_ROLL_CARD_ALREADY_FROZEN`, `PAY_ROLL_CARD_UNAUTHORIZED`, `PAY_ROLL_CARD_USER_NOT_OPEN` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAY_ROLL_CARD_ALREADY_LOGOUT" | "PAY_ROLL_CARD_ALREADY_FROZEN" | "PAY_ROLL_CARD_UNAUTHORIZED" | "PAY_ROLL_CARD_USER_NOT_OPEN" | (string & {}) | undefined
   /**
    * 收款用户openid
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -957,7 +961,7 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
       detail_status: Schema.optional(Schema.String),
       transfer_amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "PAY_ROLL_CARD_ALREADY_LOGOUT", "PAY_ROLL_CARD_ALREADY_FROZEN", "PAY_ROLL_CARD_UNAUTHORIZED", "PAY_ROLL_CARD_USER_NOT_OPEN")),
       openid: Schema.optional(Schema.String),
       username: Schema.optional(Schema.String),
       initiate_time: Schema.optional(Schema.String),

@@ -398,7 +398,7 @@ export interface PartnerTransactionsAppPostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -413,22 +413,22 @@ export interface PartnerTransactionsAppPostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsAppPostBodyPayer {
@@ -516,13 +516,13 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsAppPostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const PartnerTransactionsAppPostBodySceneInfo: Schema.Schema<PartnerTransactionsAppPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(PartnerTransactionsAppPostBodySceneInfoStoreInfo)
     })
@@ -1601,7 +1601,7 @@ export interface PartnerTransactionsH5PostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -1610,7 +1610,7 @@ export interface PartnerTransactionsH5PostBodySceneInfo {
   /** 商户门店信息 */
   readonly store_info?: PartnerTransactionsH5PostBodySceneInfoStoreInfo | undefined
   /** H5场景信息 */
-  readonly h5_info?: PartnerTransactionsH5PostBodySceneInfoH5Info | undefined
+  readonly h5_info: PartnerTransactionsH5PostBodySceneInfoH5Info
 }
 
 export interface PartnerTransactionsH5PostBodySceneInfoStoreInfo {
@@ -1618,22 +1618,22 @@ export interface PartnerTransactionsH5PostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsH5PostBodySceneInfoH5Info {
@@ -1641,7 +1641,7 @@ export interface PartnerTransactionsH5PostBodySceneInfoH5Info {
    * 场景类型
    * @example "iOSAndroidWap"
    */
-  readonly type?: string | undefined
+  readonly type: string
   /**
    * 应用名称
    * @example "王者荣耀"
@@ -1721,23 +1721,23 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsH5PostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const PartnerTransactionsH5PostBodySceneInfoH5Info: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.String,
       app_name: Schema.optional(Schema.String),
       app_url: Schema.optional(Schema.String),
       bundle_id: Schema.optional(Schema.String),
       package_name: Schema.optional(Schema.String)
     })
     const PartnerTransactionsH5PostBodySceneInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(PartnerTransactionsH5PostBodySceneInfoStoreInfo),
-      h5_info: Schema.optional(PartnerTransactionsH5PostBodySceneInfoH5Info)
+      h5_info: PartnerTransactionsH5PostBodySceneInfoH5Info
     })
     const PartnerTransactionsH5PostBodyPayerIdentity: Schema.Schema<PartnerTransactionsH5PostBodyPayerIdentity> = Schema.Struct({
       type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
@@ -1904,6 +1904,7 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
   readonly scene_info?: PartnerTransactionsIdTransactionIdGetResponseSceneInfo | undefined
   /** 支付者 */
   readonly payer?: PartnerTransactionsIdTransactionIdGetResponsePayer | undefined
+  readonly promotion_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
 
 export interface PartnerTransactionsIdTransactionIdGetResponseSettleInfo {
@@ -2033,6 +2034,30 @@ export interface PartnerTransactionsIdTransactionIdGetResponsePayer {
   readonly sub_openid?: string | undefined
 }
 
+export interface PartnerTransactionsIdTransactionIdGetResponsePromotionDetail {
+  readonly coupon_id?: string | undefined
+  readonly name?: string | undefined
+  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
+  readonly amount?: number | undefined
+  readonly stock_id?: string | undefined
+  readonly wechatpay_contribute?: number | undefined
+  readonly merchant_contribute?: number | undefined
+  readonly other_contribute?: number | undefined
+  readonly currency?: string | undefined
+  readonly goods_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> | undefined
+}
+
+export interface PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail {
+  readonly goods_id?: string | undefined
+  readonly quantity?: number | undefined
+  readonly unit_price?: number | undefined
+  readonly discount_amount?: number | undefined
+  readonly goods_remark?: string | undefined
+}
+
 const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactionsIdTransactionIdGetRequest, PartnerTransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.id._transaction_id_.get",
   method: "GET",
@@ -2083,6 +2108,26 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       sp_openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String)
     })
+    const PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
+      goods_id: Schema.optional(Schema.String),
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
+      discount_amount: Schema.optional(Schema.Number),
+      goods_remark: Schema.optional(Schema.String)
+    })
+    const PartnerTransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
+      coupon_id: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+      amount: Schema.optional(Schema.Number),
+      stock_id: Schema.optional(Schema.String),
+      wechatpay_contribute: Schema.optional(Schema.Number),
+      merchant_contribute: Schema.optional(Schema.Number),
+      other_contribute: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
+    })
     const PartnerTransactionsIdTransactionIdGetResponse: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponse> = Schema.Struct({
       sp_appid: Schema.optional(Schema.String),
       sp_mchid: Schema.optional(Schema.String),
@@ -2106,7 +2151,8 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseDetail),
       scene_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSceneInfo),
-      payer: Schema.optional(PartnerTransactionsIdTransactionIdGetResponsePayer)
+      payer: Schema.optional(PartnerTransactionsIdTransactionIdGetResponsePayer),
+      promotion_detail: Schema.optional(Schema.Array(PartnerTransactionsIdTransactionIdGetResponsePromotionDetail))
     })
     return {
       params: PartnerTransactionsIdTransactionIdGetParams,
@@ -2304,7 +2350,7 @@ export interface PartnerTransactionsJsapiPostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -2319,22 +2365,22 @@ export interface PartnerTransactionsJsapiPostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsJsapiPostBodyPayer {
@@ -2342,7 +2388,7 @@ export interface PartnerTransactionsJsapiPostBodyPayer {
    * 用户服务标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly sp_openid: string
+  readonly sp_openid?: string | undefined
   /**
    * 用户子标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -2432,13 +2478,13 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsJsapiPostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const PartnerTransactionsJsapiPostBodySceneInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(PartnerTransactionsJsapiPostBodySceneInfoStoreInfo)
     })
@@ -2448,7 +2494,7 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       name: Schema.String
     })
     const PartnerTransactionsJsapiPostBodyPayer: Schema.Schema<PartnerTransactionsJsapiPostBodyPayer> = Schema.Struct({
-      sp_openid: Schema.String,
+      sp_openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       identity: Schema.optional(PartnerTransactionsJsapiPostBodyPayerIdentity)
     })
@@ -3205,7 +3251,7 @@ export interface PartnerTransactionsNativePostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -3220,22 +3266,22 @@ export interface PartnerTransactionsNativePostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsNativePostBodyPayer {
@@ -3295,13 +3341,13 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsNativePostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const PartnerTransactionsNativePostBodySceneInfo: Schema.Schema<PartnerTransactionsNativePostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(PartnerTransactionsNativePostBodySceneInfoStoreInfo)
     })
@@ -3470,6 +3516,7 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
   readonly payer?: PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 使用的商户贴息信息(微信分付) */
   readonly installment_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo | undefined
+  readonly promotion_detail?: ReadonlyArray<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo {
@@ -3609,6 +3656,30 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentIn
   readonly selected_installment_number?: number | undefined
 }
 
+export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
+  readonly coupon_id?: string | undefined
+  readonly name?: string | undefined
+  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
+  readonly amount?: number | undefined
+  readonly stock_id?: string | undefined
+  readonly wechatpay_contribute?: number | undefined
+  readonly merchant_contribute?: number | undefined
+  readonly other_contribute?: number | undefined
+  readonly currency?: string | undefined
+  readonly goods_detail?: ReadonlyArray<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> | undefined
+}
+
+export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail {
+  readonly goods_id?: string | undefined
+  readonly quantity?: number | undefined
+  readonly unit_price?: number | undefined
+  readonly discount_amount?: number | undefined
+  readonly goods_remark?: string | undefined
+}
+
 const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoGetRequest, PartnerTransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -3663,6 +3734,26 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       use_subsidy: Schema.optional(Schema.Boolean),
       selected_installment_number: Schema.optional(Schema.Number)
     })
+    const PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
+      goods_id: Schema.optional(Schema.String),
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
+      discount_amount: Schema.optional(Schema.Number),
+      goods_remark: Schema.optional(Schema.String)
+    })
+    const PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
+      coupon_id: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+      amount: Schema.optional(Schema.Number),
+      stock_id: Schema.optional(Schema.String),
+      wechatpay_contribute: Schema.optional(Schema.Number),
+      merchant_contribute: Schema.optional(Schema.Number),
+      other_contribute: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
+    })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
       sp_appid: Schema.optional(Schema.String),
       sp_mchid: Schema.optional(Schema.String),
@@ -3687,7 +3778,8 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       detail: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail),
       scene_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
       payer: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      installment_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo)
+      installment_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo),
+      promotion_detail: Schema.optional(Schema.Array(PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {
       params: PartnerTransactionsOutTradeNoOutTradeNoGetParams,
@@ -4269,7 +4361,7 @@ export interface TransactionsAppPostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -4284,22 +4376,22 @@ export interface TransactionsAppPostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface TransactionsAppPostBodyPayer {
@@ -4391,13 +4483,13 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
       goods_detail: Schema.optional(Schema.Array(TransactionsAppPostBodyDetailGoodsDetail))
     })
     const TransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const TransactionsAppPostBodySceneInfo: Schema.Schema<TransactionsAppPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(TransactionsAppPostBodySceneInfoStoreInfo)
     })
@@ -5392,7 +5484,7 @@ export interface TransactionsH5PostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -5401,7 +5493,7 @@ export interface TransactionsH5PostBodySceneInfo {
   /** 商户门店信息 */
   readonly store_info?: TransactionsH5PostBodySceneInfoStoreInfo | undefined
   /** H5场景信息 */
-  readonly h5_info?: TransactionsH5PostBodySceneInfoH5Info | undefined
+  readonly h5_info: TransactionsH5PostBodySceneInfoH5Info
 }
 
 export interface TransactionsH5PostBodySceneInfoStoreInfo {
@@ -5409,22 +5501,22 @@ export interface TransactionsH5PostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface TransactionsH5PostBodySceneInfoH5Info {
@@ -5432,7 +5524,7 @@ export interface TransactionsH5PostBodySceneInfoH5Info {
    * 场景类型
    * @example "iOSAndroidWap"
    */
-  readonly type?: string | undefined
+  readonly type: string
   /**
    * 应用名称
    * @example "王者荣耀"
@@ -5516,23 +5608,23 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
       goods_detail: Schema.optional(Schema.Array(TransactionsH5PostBodyDetailGoodsDetail))
     })
     const TransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<TransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const TransactionsH5PostBodySceneInfoH5Info: Schema.Schema<TransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.optional(Schema.String),
+      type: Schema.String,
       app_name: Schema.optional(Schema.String),
       app_url: Schema.optional(Schema.String),
       bundle_id: Schema.optional(Schema.String),
       package_name: Schema.optional(Schema.String)
     })
     const TransactionsH5PostBodySceneInfo: Schema.Schema<TransactionsH5PostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(TransactionsH5PostBodySceneInfoStoreInfo),
-      h5_info: Schema.optional(TransactionsH5PostBodySceneInfoH5Info)
+      h5_info: TransactionsH5PostBodySceneInfoH5Info
     })
     const TransactionsH5PostBodyPayerIdentity: Schema.Schema<TransactionsH5PostBodyPayerIdentity> = Schema.Struct({
       type: Schema.Literal("IDCARD", "HONGKONG_MACAO", "HONGKONG_MACAO_RESIDENT", "TAIWAN_RESIDENT", "FOREIGN_RESIDENT", "OVERSEA_PASSPORT", "PHONE_NUMBER"),
@@ -5681,6 +5773,8 @@ export interface TransactionsIdTransactionIdGetResponse {
   readonly detail?: TransactionsIdTransactionIdGetResponseDetail | undefined
   /** 场景信息 */
   readonly scene_info?: TransactionsIdTransactionIdGetResponseSceneInfo | undefined
+  readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
+  readonly promotion_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
 }
 
 export interface TransactionsIdTransactionIdGetResponseAmount {
@@ -5694,6 +5788,8 @@ export interface TransactionsIdTransactionIdGetResponseAmount {
    * @example "CNY"
    */
   readonly currency?: string | undefined
+  readonly payer_currency?: string | undefined
+  readonly payer_total?: number | undefined
 }
 
 export interface TransactionsIdTransactionIdGetResponseDetail {
@@ -5777,6 +5873,34 @@ export interface TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo {
   readonly address?: string | undefined
 }
 
+export interface TransactionsIdTransactionIdGetResponsePayer {
+  readonly openid?: string | undefined
+}
+
+export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
+  readonly coupon_id?: string | undefined
+  readonly name?: string | undefined
+  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
+  readonly amount?: number | undefined
+  readonly stock_id?: string | undefined
+  readonly wechatpay_contribute?: number | undefined
+  readonly merchant_contribute?: number | undefined
+  readonly other_contribute?: number | undefined
+  readonly currency?: string | undefined
+  readonly goods_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> | undefined
+}
+
+export interface TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail {
+  readonly goods_id?: string | undefined
+  readonly quantity?: number | undefined
+  readonly unit_price?: number | undefined
+  readonly discount_amount?: number | undefined
+  readonly goods_remark?: string | undefined
+}
+
 const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.id._transaction_id_.get",
   method: "GET",
@@ -5791,7 +5915,9 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
     })
     const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
       total: Schema.optional(Schema.Number),
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String),
+      payer_total: Schema.optional(Schema.Number)
     })
     const TransactionsIdTransactionIdGetResponseDetailGoodsDetail: Schema.Schema<TransactionsIdTransactionIdGetResponseDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: Schema.optional(Schema.String),
@@ -5816,6 +5942,29 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo)
     })
+    const TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
+      openid: Schema.optional(Schema.String)
+    })
+    const TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
+      goods_id: Schema.optional(Schema.String),
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
+      discount_amount: Schema.optional(Schema.Number),
+      goods_remark: Schema.optional(Schema.String)
+    })
+    const TransactionsIdTransactionIdGetResponsePromotionDetail: Schema.Schema<TransactionsIdTransactionIdGetResponsePromotionDetail> = Schema.Struct({
+      coupon_id: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+      amount: Schema.optional(Schema.Number),
+      stock_id: Schema.optional(Schema.String),
+      wechatpay_contribute: Schema.optional(Schema.Number),
+      merchant_contribute: Schema.optional(Schema.Number),
+      other_contribute: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      goods_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetail))
+    })
     const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
@@ -5835,7 +5984,9 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(TransactionsIdTransactionIdGetResponseDetail),
-      scene_info: Schema.optional(TransactionsIdTransactionIdGetResponseSceneInfo)
+      scene_info: Schema.optional(TransactionsIdTransactionIdGetResponseSceneInfo),
+      payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
+      promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
     })
     return {
       params: TransactionsIdTransactionIdGetParams,
@@ -6006,7 +6157,7 @@ export interface TransactionsJsapiPostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -6021,22 +6172,22 @@ export interface TransactionsJsapiPostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface TransactionsJsapiPostBodyPayer {
@@ -6044,7 +6195,7 @@ export interface TransactionsJsapiPostBodyPayer {
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid: string
+  readonly openid?: string | undefined
   /** 实名支付(需单独申请权限) */
   readonly identity?: TransactionsJsapiPostBodyPayerIdentity | undefined
 }
@@ -6133,13 +6284,13 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
       goods_detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodyDetailGoodsDetail))
     })
     const TransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const TransactionsJsapiPostBodySceneInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(TransactionsJsapiPostBodySceneInfoStoreInfo)
     })
@@ -6149,7 +6300,7 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
       name: Schema.String
     })
     const TransactionsJsapiPostBodyPayer: Schema.Schema<TransactionsJsapiPostBodyPayer> = Schema.Struct({
-      openid: Schema.String,
+      openid: Schema.optional(Schema.String),
       identity: Schema.optional(TransactionsJsapiPostBodyPayerIdentity)
     })
     const TransactionsJsapiPostBodySettleInfo: Schema.Schema<TransactionsJsapiPostBodySettleInfo> = Schema.Struct({
@@ -6623,7 +6774,7 @@ export interface TransactionsNativePostBodySceneInfo {
    * 用户终端IP
    * @example "14.23.150.211"
    */
-  readonly payer_client_ip?: string | undefined
+  readonly payer_client_ip: string
   /**
    * 商户端设备号
    * @example "013467007045764"
@@ -6638,22 +6789,22 @@ export interface TransactionsNativePostBodySceneInfoStoreInfo {
    * 门店编号
    * @example "0001"
    */
-  readonly id?: string | undefined
+  readonly id: string
   /**
    * 门店名称
    * @example "腾讯大厦分店"
    */
-  readonly name: string
+  readonly name?: string | undefined
   /**
    * 地区编码
    * @example "440305"
    */
-  readonly area_code: string
+  readonly area_code?: string | undefined
   /**
    * 详细地址
    * @example "广东省深圳市南山区科技中一道10000号"
    */
-  readonly address: string
+  readonly address?: string | undefined
 }
 
 export interface TransactionsNativePostBodyPayer {
@@ -6717,13 +6868,13 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
       goods_detail: Schema.optional(Schema.Array(TransactionsNativePostBodyDetailGoodsDetail))
     })
     const TransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<TransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.String,
-      area_code: Schema.String,
-      address: Schema.String
+      id: Schema.String,
+      name: Schema.optional(Schema.String),
+      area_code: Schema.optional(Schema.String),
+      address: Schema.optional(Schema.String)
     })
     const TransactionsNativePostBodySceneInfo: Schema.Schema<TransactionsNativePostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
+      payer_client_ip: Schema.String,
       device_id: Schema.optional(Schema.String),
       store_info: Schema.optional(TransactionsNativePostBodySceneInfoStoreInfo)
     })
@@ -6876,6 +7027,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
   readonly payer?: TransactionsOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 使用的商户贴息信息(微信分付) */
   readonly installment_info?: TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo | undefined
+  readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
@@ -7000,6 +7152,30 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo {
   readonly selected_installment_number?: number | undefined
 }
 
+export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
+  readonly coupon_id?: string | undefined
+  readonly name?: string | undefined
+  /** Documented values: `GLOBAL`, `SINGLE` (decoded as any string: more may come). */
+  readonly scope?: "GLOBAL" | "SINGLE" | (string & {}) | undefined
+  /** Documented values: `CASH`, `NOCASH` (decoded as any string: more may come). */
+  readonly type?: "CASH" | "NOCASH" | (string & {}) | undefined
+  readonly amount?: number | undefined
+  readonly stock_id?: string | undefined
+  readonly wechatpay_contribute?: number | undefined
+  readonly merchant_contribute?: number | undefined
+  readonly other_contribute?: number | undefined
+  readonly currency?: string | undefined
+  readonly goods_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> | undefined
+}
+
+export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail {
+  readonly goods_id?: string | undefined
+  readonly quantity?: number | undefined
+  readonly unit_price?: number | undefined
+  readonly discount_amount?: number | undefined
+  readonly goods_remark?: string | undefined
+}
+
 const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -7048,6 +7224,26 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       use_subsidy: Schema.optional(Schema.Boolean),
       selected_installment_number: Schema.optional(Schema.Number)
     })
+    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail> = Schema.Struct({
+      goods_id: Schema.optional(Schema.String),
+      quantity: Schema.optional(Schema.Number),
+      unit_price: Schema.optional(Schema.Number),
+      discount_amount: Schema.optional(Schema.Number),
+      goods_remark: Schema.optional(Schema.String)
+    })
+    const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
+      coupon_id: Schema.optional(Schema.String),
+      name: Schema.optional(Schema.String),
+      scope: Schema.optional(OpenEnum("GLOBAL", "SINGLE")),
+      type: Schema.optional(OpenEnum("CASH", "NOCASH")),
+      amount: Schema.optional(Schema.Number),
+      stock_id: Schema.optional(Schema.String),
+      wechatpay_contribute: Schema.optional(Schema.Number),
+      merchant_contribute: Schema.optional(Schema.Number),
+      other_contribute: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      goods_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoodsDetail))
+    })
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
@@ -7069,7 +7265,8 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       detail: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseDetail),
       scene_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
       payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
-      installment_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo)
+      installment_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo),
+      promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {
       params: TransactionsOutTradeNoOutTradeNoGetParams,

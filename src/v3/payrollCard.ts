@@ -37,7 +37,7 @@ export interface AuthenticationsGetQuery {
    * 核身状态
    * @example "AUTHENTICATE_SUCCESS"
    */
-  readonly authenticate_state: string
+  readonly authenticate_state?: string | undefined
   /**
    * 本次查询偏移量
    * @example 0
@@ -123,6 +123,9 @@ export interface AuthenticationsGetResponseData {
    * @example "mcdhehfgisdhfjghed39384564i83"
    */
   readonly authenticate_number?: string | undefined
+  readonly authenticate_failed_reason?: string | undefined
+  /** Documented values: `NORMAL`, `SIGN_IN`, `INSURANCE`, `CONTRACT` (decoded as any string: more may come). */
+  readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | (string & {}) | undefined
 }
 
 const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, AuthenticationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -138,7 +141,7 @@ const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, Authenticat
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.String,
       authenticate_date: Schema.String,
-      authenticate_state: Schema.String,
+      authenticate_state: Schema.optional(Schema.String),
       offset: Schema.optional(Schema.Int),
       limit: Schema.optional(Schema.Int)
     })
@@ -152,7 +155,9 @@ const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, Authenticat
       employer_name: Schema.optional(Schema.String),
       authenticate_state: Schema.optional(OpenEnum("AUTHENTICATE_PROCESSING", "AUTHENTICATE_SUCCESS", "AUTHENTICATE_FAILED")),
       authenticate_time: Schema.optional(Schema.String),
-      authenticate_number: Schema.optional(Schema.String)
+      authenticate_number: Schema.optional(Schema.String),
+      authenticate_failed_reason: Schema.optional(Schema.String),
+      authenticate_type: Schema.optional(OpenEnum("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
     })
     const AuthenticationsGetResponse: Schema.Schema<AuthenticationsGetResponse> = Schema.Struct({
       data: Schema.optional(Schema.Array(AuthenticationsGetResponseData)),
@@ -229,7 +234,7 @@ export interface AuthenticationsPreOrderPostBody {
    * 核身类型
    * @example "SIGN_IN"
    */
-  readonly authenticate_type: "SIGN_IN" | "INSURANCE" | "CONTRACT"
+  readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | undefined
 }
 
 export interface AuthenticationsPreOrderPostResponse {
@@ -280,7 +285,7 @@ const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPost
       authenticate_number: Schema.String,
       project_name: Schema.String,
       employer_name: Schema.String,
-      authenticate_type: Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT")
+      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT"))
     })
     const AuthenticationsPreOrderPostResponse: Schema.Schema<AuthenticationsPreOrderPostResponse> = Schema.Struct({
       authenticate_number: Schema.optional(Schema.String),
@@ -363,7 +368,7 @@ export interface AuthenticationsPreOrderWithAuthPostBody {
    * 核身类型
    * @example "SIGN_IN"
    */
-  readonly authenticate_type: "SIGN_IN" | "INSURANCE" | "CONTRACT"
+  readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | undefined
 }
 
 export interface AuthenticationsPreOrderWithAuthPostResponse {
@@ -418,7 +423,7 @@ const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreO
       user_name: Schema.String,
       id_card_number: Schema.String,
       employment_type: Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"),
-      authenticate_type: Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT")
+      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT"))
     })
     const AuthenticationsPreOrderWithAuthPostResponse: Schema.Schema<AuthenticationsPreOrderWithAuthPostResponse> = Schema.Struct({
       authenticate_number: Schema.optional(Schema.String),
@@ -483,9 +488,10 @@ export interface AuthenticationsAuthenticateNumberGetResponse {
   readonly openid?: string | undefined
   /**
    * 核身渠道
+   * Documented values: `FROM_MINI_APP`, `FROM_HARDWARE` (decoded as any string: more may come).
    * @example "onqOjjmo8wmTOOtSKwXtGjg9Gb58"
    */
-  readonly authenticate_scene?: string | undefined
+  readonly authenticate_scene?: "FROM_MINI_APP" | "FROM_HARDWARE" | (string & {}) | undefined
   /**
    * 核身渠道标识
    * @example "wdiooewl7587443649000"
@@ -522,6 +528,8 @@ export interface AuthenticationsAuthenticateNumberGetResponse {
    * @example "人脸验证未通过"
    */
   readonly authenticate_failed_reason?: string | undefined
+  /** Documented values: `NORMAL`, `SIGN_IN`, `INSURANCE`, `CONTRACT` (decoded as any string: more may come). */
+  readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | (string & {}) | undefined
 }
 
 const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<AuthenticationsAuthenticateNumberGetRequest, AuthenticationsAuthenticateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -541,14 +549,15 @@ const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<AuthenticationsAut
       mchid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
       openid: Schema.optional(Schema.String),
-      authenticate_scene: Schema.optional(Schema.String),
+      authenticate_scene: Schema.optional(OpenEnum("FROM_MINI_APP", "FROM_HARDWARE")),
       authenticate_source: Schema.optional(Schema.String),
       project_name: Schema.optional(Schema.String),
       employer_name: Schema.optional(Schema.String),
       authenticate_state: Schema.optional(OpenEnum("AUTHENTICATE_PROCESSING", "AUTHENTICATE_SUCCESS", "AUTHENTICATE_FAILED")),
       authenticate_time: Schema.optional(Schema.String),
       authenticate_number: Schema.optional(Schema.String),
-      authenticate_failed_reason: Schema.optional(Schema.String)
+      authenticate_failed_reason: Schema.optional(Schema.String),
+      authenticate_type: Schema.optional(OpenEnum("NORMAL", "SIGN_IN", "INSURANCE", "CONTRACT"))
     })
     return {
       params: AuthenticationsAuthenticateNumberGetParams,
@@ -635,6 +644,10 @@ export interface RelationsOpenidGetResponse {
    * @example "2015-05-20T13:29:35.120+08:00"
    */
   readonly deauthorize_time?: string | undefined
+  /** Documented values: `UNDEFINED`, `UNREGISTERED`, `REGISTERED`, `CLOSED` (decoded as any string: more may come). */
+  readonly register_state?: "UNDEFINED" | "UNREGISTERED" | "REGISTERED" | "CLOSED" | (string & {}) | undefined
+  readonly register_time?: string | undefined
+  readonly close_time?: string | undefined
 }
 
 const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, RelationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -658,7 +671,10 @@ const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, Relations
       sub_mchid: Schema.optional(Schema.String),
       authorize_state: Schema.optional(OpenEnum("UNAUTHORIZED", "AUTHORIZED", "DEAUTHORIZED")),
       authorize_time: Schema.optional(Schema.String),
-      deauthorize_time: Schema.optional(Schema.String)
+      deauthorize_time: Schema.optional(Schema.String),
+      register_state: Schema.optional(OpenEnum("UNDEFINED", "UNREGISTERED", "REGISTERED", "CLOSED")),
+      register_time: Schema.optional(Schema.String),
+      close_time: Schema.optional(Schema.String)
     })
     return {
       params: RelationsOpenidGetParams,
@@ -714,7 +730,7 @@ export interface TokensPostBody {
    * 用工类型
    * @example "LONG_TERM_EMPLOYMENT"
    */
-  readonly employment_type: "LONG_TERM_EMPLOYMENT" | "SHORT_TERM_EMPLOYMENT" | "COOPERATION_EMPLOYMENT"
+  readonly employment_type?: "LONG_TERM_EMPLOYMENT" | "SHORT_TERM_EMPLOYMENT" | "COOPERATION_EMPLOYMENT" | undefined
 }
 
 export interface TokensPostResponse {
@@ -760,7 +776,7 @@ const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonEr
       sub_mchid: Schema.String,
       user_name: Schema.String,
       id_card_number: Schema.String,
-      employment_type: Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT")
+      employment_type: Schema.optional(Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"))
     })
     const TokensPostResponse: Schema.Schema<TokensPostResponse> = Schema.Struct({
       openid: Schema.optional(Schema.String),
@@ -838,12 +854,12 @@ export interface TransferBatchesPostBody {
    * 用工类型
    * @example "LONG_TERM_EMPLOYMENT"
    */
-  readonly employment_type: string
+  readonly employment_type?: string | undefined
   /**
    * 用工场景
    * @example "LOGISTICS"
    */
-  readonly employment_scene: string
+  readonly employment_scene?: string | undefined
 }
 
 export interface TransferBatchesPostBodyTransferDetailList {
@@ -918,8 +934,8 @@ const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBa
       total_num: Schema.Int,
       transfer_detail_list: Schema.Array(TransferBatchesPostBodyTransferDetailList),
       sp_appid: Schema.optional(Schema.String),
-      employment_type: Schema.String,
-      employment_scene: Schema.String
+      employment_type: Schema.optional(Schema.String),
+      employment_scene: Schema.optional(Schema.String)
     })
     const TransferBatchesPostResponse: Schema.Schema<TransferBatchesPostResponse> = Schema.Struct({
       out_batch_no: Schema.optional(Schema.String),

@@ -132,7 +132,7 @@ export interface OrdersPostBody {
    * 应用ID
    * @example "wx8888888888888888"
    */
-  readonly appid?: string | undefined
+  readonly appid: string
   /**
    * 子商户应用ID
    * @example "wx8888888888888889"
@@ -280,7 +280,7 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
     })
     const OrdersPostBody: Schema.Schema<OrdersPostBody> = Schema.Struct({
       sub_mchid: Schema.optional(BoundedString(1, 32)),
-      appid: Schema.optional(BoundedString(1, 32)),
+      appid: BoundedString(1, 32),
       sub_appid: Schema.optional(BoundedString(1, 32)),
       transaction_id: BoundedString(1, 32),
       out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),

@@ -27,7 +27,7 @@ export interface TransactionsPostBody {
    * 商户自定义字段，用于交易账单中对扣费服务的描述。
    * @example "地铁扣费"
    */
-  readonly description?: string | undefined
+  readonly description: string
   /**
    * 附加数据，在查询API和支付通知中原样返回
    * @example "深圳分店"
@@ -54,9 +54,9 @@ export interface TransactionsPostBody {
    * 接受扣款结果异步回调通知的URL
    * @example "https://pay.weixin.qq.com/wxpay.html"
    */
-  readonly notify_url?: string | undefined
+  readonly notify_url: string
   /** 订单金额信息 */
-  readonly amount?: TransactionsPostBodyAmount | undefined
+  readonly amount: TransactionsPostBodyAmount
   /** 公交场景信息 */
   readonly bus_info?: TransactionsPostBodyBusInfo | undefined
   /** 地铁场景信息 */
@@ -68,7 +68,7 @@ export interface TransactionsPostBodyAmount {
    * 订单总金额，单位为分
    * @example 600
    */
-  readonly total?: number | undefined
+  readonly total: number
   /**
    * 符合ISO 4217标准的三位字母代码，目前只支持人民币：CNY
    * @example "CNY"
@@ -81,7 +81,7 @@ export interface TransactionsPostBodyBusInfo {
    * 用户乘车时间（上车）
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly start_time?: string | undefined
+  readonly start_time: string
   /**
    * 乘车路线
    * @example "1路公车"
@@ -99,7 +99,7 @@ export interface TransactionsPostBodyMetroInfo {
    * 用户乘车时间（上车）
    * @example "2017-08-26T10:43:39+08:00"
    */
-  readonly start_time?: string | undefined
+  readonly start_time: string
   /**
    * 用户下车时间
    * @example "2017-08-26T10:43:39+08:00"
@@ -228,16 +228,16 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
   summary: "扣费受理",
   schemas: () => {
     const TransactionsPostBodyAmount: Schema.Schema<TransactionsPostBodyAmount> = Schema.Struct({
-      total: Schema.optional(Schema.Int),
+      total: Schema.Int,
       currency: Schema.optional(Schema.String)
     })
     const TransactionsPostBodyBusInfo: Schema.Schema<TransactionsPostBodyBusInfo> = Schema.Struct({
-      start_time: Schema.optional(Rfc3339),
+      start_time: Rfc3339,
       line_name: Schema.optional(Schema.String),
       plate_number: Schema.optional(Schema.String)
     })
     const TransactionsPostBodyMetroInfo: Schema.Schema<TransactionsPostBodyMetroInfo> = Schema.Struct({
-      start_time: Schema.optional(Rfc3339),
+      start_time: Rfc3339,
       end_time: Schema.optional(Rfc3339),
       start_station: Schema.optional(Schema.String),
       end_station: Schema.optional(Schema.String)
@@ -246,14 +246,14 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
       appid: Schema.String,
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
+      description: Schema.String,
       attach: Schema.optional(Schema.String),
       out_trade_no: Schema.String,
       trade_scene: Schema.Literal("BUS", "METRO"),
       goods_tag: Schema.optional(Schema.String),
       contract_id: Schema.String,
-      notify_url: Schema.optional(Schema.String),
-      amount: Schema.optional(TransactionsPostBodyAmount),
+      notify_url: Schema.String,
+      amount: TransactionsPostBodyAmount,
       bus_info: Schema.optional(TransactionsPostBodyBusInfo),
       metro_info: Schema.optional(TransactionsPostBodyMetroInfo)
     })
@@ -522,7 +522,7 @@ export interface UserServicesContractIdContractIdGetQuery {
    * 商户在微信申请公众号或移动应用成功后分配的账号ID
    * @example "wxcbda96de0b165486"
    */
-  readonly appid?: string | undefined
+  readonly appid: string
   /**
    * 子公众账号ID
    * @example "wxcbda96de0b165486"
@@ -546,8 +546,11 @@ export interface UserServicesContractIdContractIdGetResponse {
   readonly contract_id?: string | undefined
   /** Documented values: `NORMAL`, `BLOCKED` (decoded as any string: more may come). */
   readonly user_service_state?: "NORMAL" | "BLOCKED" | (string & {}) | undefined
-  /** 原因 */
-  readonly block_reason?: string | undefined
+  /**
+   * 原因
+   * Documented values: `DELETED`, `ACCOUNT_FROZEN`, `OVERDUE` (decoded as any string: more may come).
+   */
+  readonly block_reason?: "DELETED" | "ACCOUNT_FROZEN" | "OVERDUE" | (string & {}) | undefined
 }
 
 const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServicesContractIdContractIdGetRequest, UserServicesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
@@ -560,14 +563,14 @@ const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServicesContrac
       contract_id: Schema.NonEmptyString
     })
     const UserServicesContractIdContractIdGetQuery: Schema.Schema<UserServicesContractIdContractIdGetQuery> = Schema.Struct({
-      appid: Schema.optional(Schema.String),
+      appid: Schema.String,
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String)
     })
     const UserServicesContractIdContractIdGetResponse: Schema.Schema<UserServicesContractIdContractIdGetResponse> = Schema.Struct({
       contract_id: Schema.optional(Schema.String),
       user_service_state: Schema.optional(OpenEnum("NORMAL", "BLOCKED")),
-      block_reason: Schema.optional(Schema.String)
+      block_reason: Schema.optional(OpenEnum("DELETED", "ACCOUNT_FROZEN", "OVERDUE"))
     })
     return {
       params: UserServicesContractIdContractIdGetParams,

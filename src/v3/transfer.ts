@@ -44,7 +44,7 @@ export interface BatchesPostBody {
    * 转账场景ID
    * @example "1001"
    */
-  readonly transfer_scene_id: string
+  readonly transfer_scene_id?: string | undefined
   /**
    * 通知地址
    * @example "https://www.weixin.qq.com/wxpay/pay.php"
@@ -77,7 +77,7 @@ export interface BatchesPostBodyTransferDetailList {
    * 收款用户姓名
    * @example "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45"
    */
-  readonly user_name: string
+  readonly user_name?: string | undefined
   /**
    * 收款用户身份证
    * @example "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f"
@@ -122,7 +122,7 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
       transfer_amount: Schema.Int,
       transfer_remark: Schema.String,
       openid: Schema.String,
-      user_name: Schema.String,
+      user_name: Schema.optional(Schema.String),
       user_id_card: Schema.optional(Schema.String)
     })
     const BatchesPostBody: Schema.Schema<BatchesPostBody> = Schema.Struct({
@@ -133,7 +133,7 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
       total_amount: Schema.Int,
       total_num: Schema.Int,
       transfer_detail_list: Schema.Array(BatchesPostBodyTransferDetailList),
-      transfer_scene_id: Schema.String,
+      transfer_scene_id: Schema.optional(Schema.String),
       notify_url: Schema.optional(Schema.String)
     })
     const BatchesPostResponse: Schema.Schema<BatchesPostResponse> = Schema.Struct({
@@ -236,9 +236,10 @@ export interface BatchesBatchIdBatchIdGetResponseTransferBatch {
   readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
+   * Documented values: `OVERDUE_CLOSE`, `TRANSFER_SCENE_INVALID` (decoded as any string: more may come).
    * @example "OVERDUE_CLOSE"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "OVERDUE_CLOSE" | "TRANSFER_SCENE_INVALID" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
@@ -329,7 +330,7 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       batch_type: Schema.optional(Schema.String),
       batch_name: Schema.optional(Schema.String),
       batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("OVERDUE_CLOSE", "TRANSFER_SCENE_INVALID")),
       total_amount: Schema.optional(Schema.Number),
       total_num: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
@@ -450,9 +451,10 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
+   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_SCENE_UNAVAILABLE`, `TRANSFER_SCENE_INVALID`, `TRANSFER_REMARK_SET_FAIL`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_SCENE_UNAVAILABLE" | "TRANSFER_SCENE_INVALID" | "TRANSFER_REMARK_SET_FAIL" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | (string & {}) | undefined
   /**
    * 用户在直连商户应用下的用户标示
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -496,7 +498,7 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
       detail_status: Schema.optional(Schema.String),
       transfer_amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_SCENE_UNAVAILABLE", "TRANSFER_SCENE_INVALID", "TRANSFER_REMARK_SET_FAIL", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM")),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       initiate_time: Schema.optional(Schema.String),
@@ -616,9 +618,10 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferBatch {
   readonly batch_remark?: string | undefined
   /**
    * 批次关闭原因
+   * Documented values: `OVERDUE_CLOSE`, `TRANSFER_SCENE_INVALID` (decoded as any string: more may come).
    * @example "OVERDUE_CLOSE"
    */
-  readonly close_reason?: string | undefined
+  readonly close_reason?: "OVERDUE_CLOSE" | "TRANSFER_SCENE_INVALID" | (string & {}) | undefined
   /**
    * 转账总金额
    * @example 4000000
@@ -709,7 +712,7 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       batch_type: Schema.optional(Schema.String),
       batch_name: Schema.optional(Schema.String),
       batch_remark: Schema.optional(Schema.String),
-      close_reason: Schema.optional(Schema.String),
+      close_reason: Schema.optional(OpenEnum("OVERDUE_CLOSE", "TRANSFER_SCENE_INVALID")),
       total_amount: Schema.optional(Schema.Number),
       total_num: Schema.optional(Schema.Number),
       create_time: Schema.optional(Schema.String),
@@ -833,9 +836,10 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
   readonly transfer_remark?: string | undefined
   /**
    * 明细失败原因
+   * Documented values: `ACCOUNT_FROZEN`, `REAL_NAME_CHECK_FAIL`, `NAME_NOT_CORRECT`, `OPENID_INVALID`, `TRANSFER_QUOTA_EXCEED`, `DAY_RECEIVED_QUOTA_EXCEED`, `MONTH_RECEIVED_QUOTA_EXCEED`, `DAY_RECEIVED_COUNT_EXCEED`, `PRODUCT_AUTH_CHECK_FAIL`, `OVERDUE_CLOSE`, `ID_CARD_NOT_CORRECT`, `ACCOUNT_NOT_EXIST`, `TRANSFER_RISK`, `OTHER_FAIL_REASON_TYPE`, `REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED`, `RECEIVE_ACCOUNT_NOT_PERMMIT`, `PAYEE_ACCOUNT_ABNORMAL`, `PAYER_ACCOUNT_ABNORMAL`, `TRANSFER_SCENE_UNAVAILABLE`, `TRANSFER_SCENE_INVALID`, `TRANSFER_REMARK_SET_FAIL`, `RECEIVE_ACCOUNT_NOT_CONFIGURE`, `BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH`, `BLOCK_B2C_USERLIMITAMOUNT_MONTH`, `MERCHANT_REJECT`, `MERCHANT_NOT_CONFIRM` (decoded as any string: more may come).
    * @example "ACCOUNT_FROZEN"
    */
-  readonly fail_reason?: string | undefined
+  readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "RECEIVE_ACCOUNT_NOT_PERMMIT" | "PAYEE_ACCOUNT_ABNORMAL" | "PAYER_ACCOUNT_ABNORMAL" | "TRANSFER_SCENE_UNAVAILABLE" | "TRANSFER_SCENE_INVALID" | "TRANSFER_REMARK_SET_FAIL" | "RECEIVE_ACCOUNT_NOT_CONFIGURE" | "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH" | "BLOCK_B2C_USERLIMITAMOUNT_MONTH" | "MERCHANT_REJECT" | "MERCHANT_NOT_CONFIRM" | (string & {}) | undefined
   /**
    * 用户在直连商户应用下的用户标示
    * @example "o-MYE42l80oelYMDE34nYD456Xoy"
@@ -879,7 +883,7 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
       detail_status: Schema.optional(Schema.String),
       transfer_amount: Schema.optional(Schema.Number),
       transfer_remark: Schema.optional(Schema.String),
-      fail_reason: Schema.optional(Schema.String),
+      fail_reason: Schema.optional(OpenEnum("ACCOUNT_FROZEN", "REAL_NAME_CHECK_FAIL", "NAME_NOT_CORRECT", "OPENID_INVALID", "TRANSFER_QUOTA_EXCEED", "DAY_RECEIVED_QUOTA_EXCEED", "MONTH_RECEIVED_QUOTA_EXCEED", "DAY_RECEIVED_COUNT_EXCEED", "PRODUCT_AUTH_CHECK_FAIL", "OVERDUE_CLOSE", "ID_CARD_NOT_CORRECT", "ACCOUNT_NOT_EXIST", "TRANSFER_RISK", "OTHER_FAIL_REASON_TYPE", "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED", "RECEIVE_ACCOUNT_NOT_PERMMIT", "PAYEE_ACCOUNT_ABNORMAL", "PAYER_ACCOUNT_ABNORMAL", "TRANSFER_SCENE_UNAVAILABLE", "TRANSFER_SCENE_INVALID", "TRANSFER_REMARK_SET_FAIL", "RECEIVE_ACCOUNT_NOT_CONFIGURE", "BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH", "BLOCK_B2C_USERLIMITAMOUNT_MONTH", "MERCHANT_REJECT", "MERCHANT_NOT_CONFIRM")),
       openid: Schema.optional(Schema.String),
       user_name: Schema.optional(Schema.String),
       initiate_time: Schema.optional(Schema.String),

@@ -1340,7 +1340,7 @@ export interface ParkingParkingsPostBody {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 商户入场id
    * @example "1231243"
@@ -1437,7 +1437,7 @@ const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, ParkingPar
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_2.shtml",
   schemas: () => {
     const ParkingParkingsPostBody: Schema.Schema<ParkingParkingsPostBody> = Schema.Struct({
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       out_parking_no: Schema.String,
       plate_number: Schema.String,
       plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
@@ -1488,7 +1488,7 @@ export interface ParkingServicesFindGetQuery {
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 车牌号
    * @example "粤B888888"
@@ -1545,7 +1545,7 @@ const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQuery, Par
   schemas: () => {
     const ParkingServicesFindGetQuery: Schema.Schema<ParkingServicesFindGetQuery> = Schema.Struct({
       appid: Schema.String,
-      sub_mchid: Schema.String,
+      sub_mchid: Schema.optional(Schema.String),
       plate_number: Schema.String,
       plate_color: Schema.Literal("BLUE", "GREEN", "YELLOW", "BLACK", "WHITE", "LIMEGREEN"),
       openid: Schema.String
@@ -1942,12 +1942,12 @@ export interface TransactionsParkingPostBody {
    * 子商户应用ID
    * @example "wxcbda96de0b165486"
    */
-  readonly sub_appid: string
+  readonly sub_appid?: string | undefined
   /**
    * 子商户号
    * @example "1900000109"
    */
-  readonly sub_mchid: string
+  readonly sub_mchid?: string | undefined
   /**
    * 服务描述
    * @example "停车场扣费"
@@ -2294,8 +2294,8 @@ const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostBody, Tr
     })
     const TransactionsParkingPostBody: Schema.Schema<TransactionsParkingPostBody> = Schema.Struct({
       appid: Schema.String,
-      sub_appid: Schema.String,
-      sub_mchid: Schema.String,
+      sub_appid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
       description: Schema.String,
       attach: Schema.optional(Schema.String),
       out_trade_no: Schema.String,

@@ -44,7 +44,7 @@ describe("prepay", () => {
       expect(yield* t.jsapi.post({ ...base, out_trade_no: "p-jsapi" })).toEqual({ prepay_id: expect.stringMatching(/^wx/) })
       expect(yield* t.app.post({ ...noPayer, out_trade_no: "p-app" })).toEqual({ prepay_id: expect.stringMatching(/^wx/) })
       expect(yield* t.native.post({ ...noPayer, out_trade_no: "p-native" })).toEqual({ code_url: expect.stringMatching(/^weixin:\/\/wxpay\/bizpayurl\?pr=/) })
-      const h5 = yield* t.h5.post({ ...noPayer, out_trade_no: "p-h5", scene_info: { h5_info: { type: "Wap" } } })
+      const h5 = yield* t.h5.post({ ...noPayer, out_trade_no: "p-h5", scene_info: { payer_client_ip: "14.23.150.211", h5_info: { type: "Wap" } } })
       expect(h5.h5_url).toMatch(/^https:\/\/wx\.tenpay\.com\//)
       const { orders } = yield* sandbox.payments
       expect(orders.map((o) => [o.out_trade_no, o.trade_type, o.trade_state])).toEqual([
