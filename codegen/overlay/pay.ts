@@ -1,9 +1,167 @@
-import type { OperationOverlay } from "../overlay.js"
+import type { FieldOverlay, OperationOverlay } from "../overlay.js"
 
-/** 下单 (JSAPI/APP/H5/Native): the answer's one row is 必填 on each page. */
+/**
+ * 基础支付, merchant (直连商户) edition (/v3/pay/transactions): JSAPI / APP / H5 / Native 下单, 查询订单
+ * (by transaction_id and by out_trade_no), 关闭订单. From the official merchant pages
+ * (pay.weixin.qq.com/doc/v3/merchant/…: the same request rows as the partner edition, with appid / mchid
+ * for sp_appid / sp_mchid / sub_appid / sub_mchid) and wechatpay-go's services/payments models
+ * (jsapi / app / h5 / native PrepayRequest, Amount, Payer, SceneInfo, StoreInfo, H5Info, GoodsDetail;
+ * services/payments Transaction, TransactionAmount, TransactionPayer). codegen/overlay.ts already gives
+ * these operations their error classes.
+ */
+
+/** 商户订单号: 6-32 个字符, 只能是数字、大小写字母_-|* (the 下单 pages' out_trade_no row). */
+const OUT_TRADE_NO = "^[0-9A-Za-z_\\-|*]+$"
+
+/**
+ * The 下单 request rows the four merchant pages share: appid / mchid string(32); description string(127);
+ * out_trade_no string(32) 6-32 个字符 数字、大小写字母_-|*; time_expire rfc3339 (yyyy-MM-DDTHH:mm:ss+TIMEZONE;
+ * wechatpay-go: 订单失效时间，格式为rfc3339格式); attach string(128); notify_url string(255), 直接可访问的 https
+ * 地址, 不能携带参数 (wechatpay-go: 有效性 1. HTTPS 2. 不允许携带查询串); goods_tag string(32); amount.total
+ * integer 单位为分; amount.currency string(16) CNY (境内商户号仅支持人民币); detail.invoice_id string(32);
+ * detail.goods_detail: merchant_goods_id string(32) 由半角的大小写字母、数字、中划线、下划线中的一种或几种组成,
+ * wechatpay_goods_id string(32), goods_name string(256), quantity 用户购买的数量; scene_info.payer_client_ip
+ * string(45) IPv4/IPv6; scene_info.device_id string(32); scene_info.store_info: id string(32), name string(256),
+ * area_code string(32), address string(512).
+ *
+ * Withheld, because the project's own demo and tests send requests they would reject (to apply them,
+ * those requests change first): out_trade_no's minLength 6 (test/flow/rules.test.ts orders "q-2",
+ * "p-app", "p-h5"…), notify_url's https-url format (examples/demo.ts and the flow tests notify an
+ * http://127.0.0.1 server), amount.currency's enum ["CNY"] (the tests' order helpers type currency as
+ * string: a TypeScript error), amount.total's minimum 1 (rules.test.ts expects the sandbox's ParamError for
+ * a total of 0, not a RequestValidationError), and, for H5, scene_info.payer_client_ip 必填 (rules.test.ts sends
+ * scene_info with h5_info only).
+ */
+const PREPAY_FIELDS: Readonly<Record<string, FieldOverlay>> = {
+  appid: { maxLength: 32 },
+  mchid: { maxLength: 32 },
+  description: { maxLength: 127 },
+  out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO },
+  time_expire: { format: "rfc3339" },
+  attach: { maxLength: 128 },
+  notify_url: { maxLength: 255 },
+  goods_tag: { maxLength: 32 },
+  "amount.currency": { maxLength: 16 },
+  "detail.invoice_id": { maxLength: 32 },
+  "detail.goods_detail.merchant_goods_id": { maxLength: 32, pattern: "^[0-9A-Za-z_\\-]+$" },
+  "detail.goods_detail.wechatpay_goods_id": { maxLength: 32 },
+  "detail.goods_detail.goods_name": { maxLength: 256 },
+  "detail.goods_detail.quantity": { minimum: 1 },
+  "scene_info.payer_client_ip": { maxLength: 45, format: "ip" },
+  "scene_info.device_id": { maxLength: 32 },
+  "scene_info.store_info.id": { maxLength: 32 },
+  "scene_info.store_info.name": { maxLength: 256 },
+  "scene_info.store_info.area_code": { maxLength: 32 },
+  "scene_info.store_info.address": { maxLength: 512 }
+}
+
+/**
+ * scene_info's rows: payer_client_ip 必填 within scene_info; store_info.id 必填, name / area_code / address
+ * 选填 (wechatpay-go payments SceneInfo.PayerClientIp and StoreInfo.Id without omitempty, the other three
+ * with it). The catalogue has store_info the other way round.
+ */
+const SCENE_REQUIRED = {
+  add: ["scene_info.payer_client_ip", "scene_info.store_info.id"],
+  remove: ["scene_info.store_info.name", "scene_info.store_info.area_code", "scene_info.store_info.address"]
+} as const
+
+/**
+ * 查询订单 应答 (the same table by transaction_id and by out_trade_no): appid, mchid, out_trade_no,
+ * trade_state and trade_state_desc 必填; transaction_id (支付成功后才有), trade_type, bank_type, attach,
+ * success_time (支付成功时返回), payer, amount, scene_info, promotion_detail 选填. The catalogue copies the
+ * 下单 request into the answer: description, time_expire, notify_url, goods_tag, limit_pay, support_fapiao,
+ * detail and scene_info's payer_client_ip / store_info are neither on the page's 应答 table nor in
+ * wechatpay-go's payments Transaction (amount, appid, attach, bank_type, mchid, out_trade_no, payer,
+ * promotion_detail, success_time, trade_state, trade_state_desc, trade_type, transaction_id; the page
+ * adds scene_info.device_id).
+ */
+const QUERY_ANSWER_REMOVE = [
+  "description",
+  "time_expire",
+  "notify_url",
+  "goods_tag",
+  "limit_pay",
+  "support_fapiao",
+  "detail",
+  "scene_info.payer_client_ip",
+  "scene_info.store_info"
+] as const
+
+const QUERY_ANSWER = {
+  required: ["appid", "mchid", "out_trade_no", "trade_state", "trade_state_desc"],
+  remove: QUERY_ANSWER_REMOVE,
+  enums: {
+    // 交易类型: JSAPI 公众号支付 / NATIVE 扫码支付 / APP / MICROPAY 付款码支付 / MWEB H5支付 / FACEPAY 刷脸支付
+    trade_type: ["JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY"],
+    // 交易状态: SUCCESS 支付成功 / REFUND 转入退款 / NOTPAY 未支付 / CLOSED 已关闭 / REVOKED 已撤销（仅付款码支付会返回）/
+    // USERPAYING 用户支付中（仅付款码支付会返回）/ PAYERROR 支付失败（仅付款码支付会返回）
+    trade_state: ["SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"]
+  }
+} as const
+
 export const pay: Readonly<Record<string, OperationOverlay>> = {
-  "POST /v3/pay/transactions/jsapi": { page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525167", answer: { required: ["prepay_id"] } },
-  "POST /v3/pay/transactions/app": { page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525136", answer: { required: ["prepay_id"] } },
-  "POST /v3/pay/transactions/h5": { page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525153", answer: { required: ["h5_url"] } },
-  "POST /v3/pay/transactions/native": { page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525174", answer: { required: ["code_url"] } }
+  "POST /v3/pay/transactions/jsapi": {
+    page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525167",
+    // JSAPI下单: the rows of PREPAY_FIELDS; payer 必填 object, payer.openid 必填 string(128) 用户在商户appid下的
+    // 唯一标识. 应答: prepay_id 必填 string(64).
+    fields: { ...PREPAY_FIELDS, "payer.openid": { maxLength: 128 } },
+    required: SCENE_REQUIRED,
+    answer: { required: ["prepay_id"] }
+  },
+  "POST /v3/pay/transactions/app": {
+    page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525136",
+    // APP下单: the rows of PREPAY_FIELDS (appid is the 移动应用 appid). 应答: prepay_id 必填 string(64).
+    fields: PREPAY_FIELDS,
+    required: SCENE_REQUIRED,
+    answer: { required: ["prepay_id"] }
+  },
+  "POST /v3/pay/transactions/h5": {
+    page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525153",
+    // H5下单: the rows of PREPAY_FIELDS; scene_info 必填 object, scene_info.payer_client_ip 必填 string(45),
+    // scene_info.h5_info 必填 object: type 必填 string(32) 场景类型 iOS / Android / Wap, app_name 选填 string(64),
+    // app_url 选填 string(128), bundle_id 选填 string(128), package_name 选填 string(128) (wechatpay-go h5 SceneInfo:
+    // PayerClientIp and H5Info without omitempty; H5Info.Type likewise). payer_client_ip stays optional (withheld, see
+    // PREPAY_FIELDS). 应答: h5_url 必填 string(512).
+    fields: {
+      ...PREPAY_FIELDS,
+      "scene_info.h5_info.type": { maxLength: 32, enum: ["iOS", "Android", "Wap"] },
+      "scene_info.h5_info.app_name": { maxLength: 64 },
+      "scene_info.h5_info.app_url": { maxLength: 128 },
+      "scene_info.h5_info.bundle_id": { maxLength: 128 },
+      "scene_info.h5_info.package_name": { maxLength: 128 }
+    },
+    required: {
+      add: ["scene_info.store_info.id", "scene_info.h5_info", "scene_info.h5_info.type"],
+      remove: SCENE_REQUIRED.remove
+    },
+    answer: { required: ["h5_url"] }
+  },
+  "POST /v3/pay/transactions/native": {
+    page: "https://pay.weixin.qq.com/doc/v3/merchant/4012791877",
+    // Native下单 (the stored page: appid / mchid 必填 string(32), description 必填 string(127) 不能超过127个字符,
+    // out_trade_no 必填 string(32) 6-32个字符内 只能是数字、大小写字母_-|*, time_expire 选填 rfc3339): the rows of
+    // PREPAY_FIELDS. 应答: code_url 必填 string(64).
+    fields: PREPAY_FIELDS,
+    required: SCENE_REQUIRED,
+    answer: { required: ["code_url"] }
+  },
+  "GET /v3/pay/transactions/id/{transaction_id}": {
+    page: "https://pay.weixin.qq.com/doc/v3/merchant/4013070354",
+    // 微信支付订单号查询订单: path transaction_id 必填 string(32); query mchid 必填 string(32). 应答: QUERY_ANSWER
+    // (the catalogue's answer here has no payer / promotion_detail: nothing to add them to).
+    fields: { transaction_id: { maxLength: 32 }, mchid: { maxLength: 32 } },
+    answer: QUERY_ANSWER
+  },
+  "GET /v3/pay/transactions/out-trade-no/{out_trade_no}": {
+    page: "https://pay.weixin.qq.com/doc/v3/merchant/4013070356",
+    // 商户订单号查询订单: path out_trade_no 必填 string(32) 商户下单时传入的商户系统内部订单号 (the 下单 alphabet);
+    // query mchid 必填 string(32) 商户下单时传入的商户号. 应答: QUERY_ANSWER.
+    fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, mchid: { maxLength: 32 } },
+    answer: QUERY_ANSWER
+  },
+  "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close": {
+    page: "https://pay.weixin.qq.com/doc/v3/merchant/4013070360",
+    // 关闭订单: path out_trade_no 必填 string(32) (the 下单 alphabet); body mchid 必填 string(32). 应答: 204 No Content.
+    fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, mchid: { maxLength: 32 } }
+  }
 }

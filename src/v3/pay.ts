@@ -4,7 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { AccountError, AppidMchidNotMatch, BankError, InvalidTransactionid, MchNotExists, OpenidMismatch, OrderClosed, OrderNotExist, OutTradeNoUsed, RuleLimit, TradeError } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, IpAddress, OpenEnum, PatternString, Rfc3339 } from "../schemas/common.js"
 
 const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed] as const
 const mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExists, OrderNotExist, RuleLimit, TradeError] as const
@@ -4468,29 +4468,29 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
   schemas: () => {
     const TransactionsAppPostBodyAmount: Schema.Schema<TransactionsAppPostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const TransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<TransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const TransactionsAppPostBodyDetail: Schema.Schema<TransactionsAppPostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(TransactionsAppPostBodyDetailGoodsDetail))
     })
     const TransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const TransactionsAppPostBodySceneInfo: Schema.Schema<TransactionsAppPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(TransactionsAppPostBodySceneInfoStoreInfo)
     })
     const TransactionsAppPostBodyPayerIdentity: Schema.Schema<TransactionsAppPostBodyPayerIdentity> = Schema.Struct({
@@ -4516,15 +4516,15 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
       subsidy_detail: Schema.optional(Schema.Array(TransactionsAppPostBodySubsidyInfoSubsidyDetail))
     })
     const TransactionsAppPostBody: Schema.Schema<TransactionsAppPostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      appid: BoundedString(1, 32),
+      mchid: BoundedString(1, 32),
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsAppPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(TransactionsAppPostBodyDetail),
@@ -5524,7 +5524,7 @@ export interface TransactionsH5PostBodySceneInfoH5Info {
    * 场景类型
    * @example "iOSAndroidWap"
    */
-  readonly type: string
+  readonly type: "iOS" | "Android" | "Wap"
   /**
    * 应用名称
    * @example "王者荣耀"
@@ -5593,36 +5593,36 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
   schemas: () => {
     const TransactionsH5PostBodyAmount: Schema.Schema<TransactionsH5PostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const TransactionsH5PostBodyDetailGoodsDetail: Schema.Schema<TransactionsH5PostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const TransactionsH5PostBodyDetail: Schema.Schema<TransactionsH5PostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(TransactionsH5PostBodyDetailGoodsDetail))
     })
     const TransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<TransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const TransactionsH5PostBodySceneInfoH5Info: Schema.Schema<TransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.String,
-      app_name: Schema.optional(Schema.String),
-      app_url: Schema.optional(Schema.String),
-      bundle_id: Schema.optional(Schema.String),
-      package_name: Schema.optional(Schema.String)
+      type: Schema.Literal("iOS", "Android", "Wap"),
+      app_name: Schema.optional(BoundedString(1, 64)),
+      app_url: Schema.optional(BoundedString(1, 128)),
+      bundle_id: Schema.optional(BoundedString(1, 128)),
+      package_name: Schema.optional(BoundedString(1, 128))
     })
     const TransactionsH5PostBodySceneInfo: Schema.Schema<TransactionsH5PostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(TransactionsH5PostBodySceneInfoStoreInfo),
       h5_info: TransactionsH5PostBodySceneInfoH5Info
     })
@@ -5638,15 +5638,15 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
       profit_sharing: Schema.optional(Schema.Boolean)
     })
     const TransactionsH5PostBody: Schema.Schema<TransactionsH5PostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      appid: BoundedString(1, 32),
+      mchid: BoundedString(1, 32),
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsH5PostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(TransactionsH5PostBodyDetail),
@@ -5704,12 +5704,12 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    */
-  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
+  readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {})
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc?: string | undefined
+  readonly trade_state_desc: string
   /**
    * 付款银行
    * @example "CMC"
@@ -5724,17 +5724,12 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid?: string | undefined
+  readonly appid: string
   /**
    * 直连商户号
    * @example "1230000109"
    */
-  readonly mchid?: string | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
-  readonly description?: string | undefined
+  readonly mchid: string
   /**
    * 附加数据
    * @example "自定义数据"
@@ -5744,33 +5739,9 @@ export interface TransactionsIdTransactionIdGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no?: string | undefined
+  readonly out_trade_no: string
   /** 订单金额 */
   readonly amount?: TransactionsIdTransactionIdGetResponseAmount | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 指定支付方式
-   * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
-   */
-  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
-  /** 电子发票入口开放标识 */
-  readonly support_fapiao?: boolean | undefined
-  /** 优惠功能 */
-  readonly detail?: TransactionsIdTransactionIdGetResponseDetail | undefined
   /** 场景信息 */
   readonly scene_info?: TransactionsIdTransactionIdGetResponseSceneInfo | undefined
   readonly payer?: TransactionsIdTransactionIdGetResponsePayer | undefined
@@ -5792,85 +5763,12 @@ export interface TransactionsIdTransactionIdGetResponseAmount {
   readonly payer_total?: number | undefined
 }
 
-export interface TransactionsIdTransactionIdGetResponseDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsIdTransactionIdGetResponseDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponseDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price?: number | undefined
-}
-
 export interface TransactionsIdTransactionIdGetResponseSceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip?: string | undefined
   /**
    * 商户端设备号
    * @example "013467007045764"
    */
   readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
 }
 
 export interface TransactionsIdTransactionIdGetResponsePayer {
@@ -5908,10 +5806,10 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
   summary: "微信支付订单号查询",
   schemas: () => {
     const TransactionsIdTransactionIdGetParams: Schema.Schema<TransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
+      transaction_id: BoundedString(1, 32)
     })
     const TransactionsIdTransactionIdGetQuery: Schema.Schema<TransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      mchid: Schema.String
+      mchid: BoundedString(1, 32)
     })
     const TransactionsIdTransactionIdGetResponseAmount: Schema.Schema<TransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
       total: Schema.optional(Schema.Number),
@@ -5919,28 +5817,8 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       payer_currency: Schema.optional(Schema.String),
       payer_total: Schema.optional(Schema.Number)
     })
-    const TransactionsIdTransactionIdGetResponseDetailGoodsDetail: Schema.Schema<TransactionsIdTransactionIdGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number)
-    })
-    const TransactionsIdTransactionIdGetResponseDetail: Schema.Schema<TransactionsIdTransactionIdGetResponseDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponseDetailGoodsDetail))
-    })
-    const TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo: Schema.Schema<TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
     const TransactionsIdTransactionIdGetResponseSceneInfo: Schema.Schema<TransactionsIdTransactionIdGetResponseSceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(TransactionsIdTransactionIdGetResponseSceneInfoStoreInfo)
+      device_id: Schema.optional(Schema.String)
     })
     const TransactionsIdTransactionIdGetResponsePayer: Schema.Schema<TransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
       openid: Schema.optional(Schema.String)
@@ -5968,22 +5846,15 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
     const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
-      trade_state_desc: Schema.optional(Schema.String),
+      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"),
+      trade_state_desc: Schema.String,
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
+      appid: Schema.String,
+      mchid: Schema.String,
       attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
+      out_trade_no: Schema.String,
       amount: Schema.optional(TransactionsIdTransactionIdGetResponseAmount),
-      time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(TransactionsIdTransactionIdGetResponseDetail),
       scene_info: Schema.optional(TransactionsIdTransactionIdGetResponseSceneInfo),
       payer: Schema.optional(TransactionsIdTransactionIdGetResponsePayer),
       promotion_detail: Schema.optional(Schema.Array(TransactionsIdTransactionIdGetResponsePromotionDetail))
@@ -5995,41 +5866,16 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
       example: {
         transaction_id: "1217752501201407033233368018",
+        trade_state: "SUCCESS",
         trade_state_desc: "支付失败，请重新下单支付",
         bank_type: "CMC",
         success_time: "2018-06-08T10:34:56+08:00",
         appid: "wxd678efh567hg6787",
         mchid: "1230000109",
-        description: "Image形象店-深圳腾大-QQ公仔",
         attach: "自定义数据",
         out_trade_no: "1217752501201407033233368018",
         amount: { total: 100, currency: "CNY" },
-        time_expire: "2018-06-08T10:34:56+08:00",
-        notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        goods_tag: "WXG",
-        detail: {
-          cost_price: 608800,
-          invoice_id: "微信123",
-          goods_detail: [
-            {
-              merchant_goods_id: "商品编码",
-              wechatpay_goods_id: "1001",
-              goods_name: "iPhoneX 256G",
-              quantity: 1,
-              unit_price: 828800
-            }
-          ]
-        },
-        scene_info: {
-          payer_client_ip: "14.23.150.211",
-          device_id: "013467007045764",
-          store_info: {
-            id: "0001",
-            name: "腾讯大厦分店",
-            area_code: "440305",
-            address: "广东省深圳市南山区科技中一道10000号"
-          }
-        }
+        scene_info: { device_id: "013467007045764" }
       }
     }
   }
@@ -6269,29 +6115,29 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
   schemas: () => {
     const TransactionsJsapiPostBodyAmount: Schema.Schema<TransactionsJsapiPostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const TransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<TransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const TransactionsJsapiPostBodyDetail: Schema.Schema<TransactionsJsapiPostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodyDetailGoodsDetail))
     })
     const TransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const TransactionsJsapiPostBodySceneInfo: Schema.Schema<TransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(TransactionsJsapiPostBodySceneInfoStoreInfo)
     })
     const TransactionsJsapiPostBodyPayerIdentity: Schema.Schema<TransactionsJsapiPostBodyPayerIdentity> = Schema.Struct({
@@ -6300,7 +6146,7 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
       name: Schema.String
     })
     const TransactionsJsapiPostBodyPayer: Schema.Schema<TransactionsJsapiPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(Schema.String),
+      openid: Schema.optional(BoundedString(1, 128)),
       identity: Schema.optional(TransactionsJsapiPostBodyPayerIdentity)
     })
     const TransactionsJsapiPostBodySettleInfo: Schema.Schema<TransactionsJsapiPostBodySettleInfo> = Schema.Struct({
@@ -6318,15 +6164,15 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
       subsidy_detail: Schema.optional(Schema.Array(TransactionsJsapiPostBodySubsidyInfoSubsidyDetail))
     })
     const TransactionsJsapiPostBody: Schema.Schema<TransactionsJsapiPostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      appid: BoundedString(1, 32),
+      mchid: BoundedString(1, 32),
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsJsapiPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(TransactionsJsapiPostBodyDetail),
@@ -6853,29 +6699,29 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
   schemas: () => {
     const TransactionsNativePostBodyAmount: Schema.Schema<TransactionsNativePostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const TransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<TransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const TransactionsNativePostBodyDetail: Schema.Schema<TransactionsNativePostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(TransactionsNativePostBodyDetailGoodsDetail))
     })
     const TransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<TransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const TransactionsNativePostBodySceneInfo: Schema.Schema<TransactionsNativePostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(TransactionsNativePostBodySceneInfoStoreInfo)
     })
     const TransactionsNativePostBodyPayerIdentity: Schema.Schema<TransactionsNativePostBodyPayerIdentity> = Schema.Struct({
@@ -6890,15 +6736,15 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
       profit_sharing: Schema.optional(Schema.Boolean)
     })
     const TransactionsNativePostBody: Schema.Schema<TransactionsNativePostBody> = Schema.Struct({
-      appid: Schema.String,
-      mchid: Schema.String,
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      appid: BoundedString(1, 32),
+      mchid: BoundedString(1, 32),
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsNativePostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(TransactionsNativePostBodyDetail),
@@ -6954,12 +6800,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 交易状态
    * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
    */
-  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
+  readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {})
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
    */
-  readonly trade_state_desc?: string | undefined
+  readonly trade_state_desc: string
   /**
    * 付款银行
    * @example "CMC"
@@ -6974,17 +6820,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 公众号ID
    * @example "wxd678efh567hg6787"
    */
-  readonly appid?: string | undefined
+  readonly appid: string
   /**
    * 直连商户号
    * @example "1230000109"
    */
-  readonly mchid?: string | undefined
-  /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
-  readonly description?: string | undefined
+  readonly mchid: string
   /**
    * 附加数据
    * @example "自定义数据"
@@ -6994,33 +6835,9 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
    * 商户订单号
    * @example "1217752501201407033233368018"
    */
-  readonly out_trade_no?: string | undefined
+  readonly out_trade_no: string
   /** 订单金额 */
   readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 指定支付方式
-   * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
-   */
-  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
-  /** 电子发票入口开放标识 */
-  readonly support_fapiao?: boolean | undefined
-  /** 优惠功能 */
-  readonly detail?: TransactionsOutTradeNoOutTradeNoGetResponseDetail | undefined
   /** 场景信息 */
   readonly scene_info?: TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo | undefined
   /** 支付者 */
@@ -7053,85 +6870,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
   readonly payer_currency?: string | undefined
 }
 
-export interface TransactionsOutTradeNoOutTradeNoGetResponseDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail> | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price?: number | undefined
-}
-
 export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip?: string | undefined
   /**
    * 商户端设备号
    * @example "013467007045764"
    */
   readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo | undefined
-}
-
-export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePayer {
@@ -7183,10 +6927,10 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
   summary: "商户订单号查询",
   schemas: () => {
     const TransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
     })
     const TransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      mchid: Schema.String
+      mchid: BoundedString(1, 32)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
       total: Schema.optional(Schema.Number),
@@ -7194,28 +6938,8 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       payer_total: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
-    const TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number)
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail))
-    })
-    const TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
     const TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo)
+      device_id: Schema.optional(Schema.String)
     })
     const TransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
       openid: Schema.optional(Schema.String)
@@ -7247,22 +6971,15 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
-      trade_state_desc: Schema.optional(Schema.String),
+      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"),
+      trade_state_desc: Schema.String,
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      appid: Schema.optional(Schema.String),
-      mchid: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
+      appid: Schema.String,
+      mchid: Schema.String,
       attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.optional(Schema.String),
+      out_trade_no: Schema.String,
       amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseDetail),
       scene_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
       payer: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponsePayer),
       installment_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo),
@@ -7275,41 +6992,16 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
       example: {
         transaction_id: "1217752501201407033233368018",
+        trade_state: "SUCCESS",
         trade_state_desc: "支付失败，请重新下单支付",
         bank_type: "CMC",
         success_time: "2018-06-08T10:34:56+08:00",
         appid: "wxd678efh567hg6787",
         mchid: "1230000109",
-        description: "Image形象店-深圳腾大-QQ公仔",
         attach: "自定义数据",
         out_trade_no: "1217752501201407033233368018",
         amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
-        time_expire: "2018-06-08T10:34:56+08:00",
-        notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        goods_tag: "WXG",
-        detail: {
-          cost_price: 608800,
-          invoice_id: "微信123",
-          goods_detail: [
-            {
-              merchant_goods_id: "商品编码",
-              wechatpay_goods_id: "1001",
-              goods_name: "iPhoneX 256G",
-              quantity: 1,
-              unit_price: 828800
-            }
-          ]
-        },
-        scene_info: {
-          payer_client_ip: "14.23.150.211",
-          device_id: "013467007045764",
-          store_info: {
-            id: "0001",
-            name: "腾讯大厦分店",
-            area_code: "440305",
-            address: "广东省深圳市南山区科技中一道10000号"
-          }
-        },
+        scene_info: { device_id: "013467007045764" },
         payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
         installment_info: { use_subsidy: true, selected_installment_number: 3 }
       }
@@ -7345,10 +7037,10 @@ const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsO
   summary: "关单API",
   schemas: () => {
     const TransactionsOutTradeNoOutTradeNoClosePostParams: Schema.Schema<TransactionsOutTradeNoOutTradeNoClosePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
     })
     const TransactionsOutTradeNoOutTradeNoClosePostBody: Schema.Schema<TransactionsOutTradeNoOutTradeNoClosePostBody> = Schema.Struct({
-      mchid: Schema.String
+      mchid: BoundedString(1, 32)
     })
     return {
       params: TransactionsOutTradeNoOutTradeNoClosePostParams,
