@@ -25,6 +25,7 @@ import { parse } from "yaml"
 import { documentedLimits } from "../codegen/documentedLimits.js"
 import { type FieldOverlay, type FieldRule, overlay, type OperationOverlay } from "../codegen/overlay.js"
 import { PAYMENT_OPERATIONS } from "../src/sandbox/paymentOperations.js"
+import { type FactField, type FactLocation, type FactType, placeholderShape, readFacts } from "./official/facts.js"
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const outDir = path.join(repoRoot, "src", "v3")
@@ -201,6 +202,15 @@ const kindOf = (node: Obj, where: string): Kind | undefined => {
 const num = (u: unknown): number | undefined => (typeof u === "number" && Number.isFinite(u) ? u : undefined)
 const str = (u: unknown): string | undefined => (typeof u === "string" ? u : undefined)
 
+/** Adds `more` to `fields`: a field defined in both is required if either says so, its types merged. */
+const mergeFields = (fields: Array<Field>, more: ReadonlyArray<Field>, where: string) => {
+  for (const f of more) {
+    const i = fields.findIndex((g) => g.name === f.name)
+    if (i === -1) fields.push({ ...f })
+    else fields[i] = { name: f.name, required: fields[i]!.required || f.required, ty: mergeTy(fields[i]!.ty, f.ty, `${where}.${f.name}`) }
+  }
+}
+
 /**
  * One property defined by two `allOf` parts: objects merge field by field (recursively), arrays
  * by their items; scalars of one kind keep the first part's constraints and take what only the
@@ -209,11 +219,7 @@ const str = (u: unknown): string | undefined => (typeof u === "string" ? u : und
 const mergeTy = (a: Ty, b: Ty, where: string): Ty => {
   if (a.kind === "object" && b.kind === "object") {
     const fields: Array<Field> = (a.fields ?? []).map((f) => ({ ...f }))
-    for (const f of b.fields ?? []) {
-      const i = fields.findIndex((g) => g.name === f.name)
-      if (i === -1) fields.push({ ...f })
-      else fields[i] = { name: f.name, required: fields[i]!.required || f.required, ty: mergeTy(fields[i]!.ty, f.ty, `${where}.${f.name}`) }
-    }
+    mergeFields(fields, b.fields ?? [], where)
     const sensitive = [...new Set([...(a.sensitive ?? []), ...(b.sensitive ?? [])])]
     return { ...b, ...a, hasExample: a.hasExample || b.hasExample, fields, sensitive: sensitive.length > 0 ? sensitive : undefined }
   }
@@ -298,11 +304,7 @@ const toTy = (raw: unknown, file: string, where: string, depth = 0): Ty => {
         warn("allOf part that is not an object: ignored", where)
         continue
       }
-      for (const f of part.fields ?? []) {
-        const i = fields.findIndex((g) => g.name === f.name)
-        if (i === -1) fields.push({ ...f })
-        else fields[i] = { name: f.name, required: fields[i]!.required || f.required, ty: mergeTy(fields[i]!.ty, f.ty, `${where}.${f.name}`) }
-      }
+      mergeFields(fields, part.fields ?? [], where)
       sens.push(...(part.sensitive ?? []))
       base.description ??= part.description
     }
@@ -686,25 +688,32 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
 // The overlay: checked against the catalogue, then applied to the model
 
 /** The fields at a dotted path from `fields` (through arrays): the last one and its struct. */
-const findField = (fields: ReadonlyArray<Field>, dotted: string): Field | undefined => {
-  let current: ReadonlyArray<Field> | undefined = fields
-  let found: Field | undefined
-  for (const part of dotted.split(".")) {
-    found = current?.find((f) => f.name === part)
-    if (found === undefined) return undefined
-    let ty: Ty = found.ty
-    while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
-    current = ty.fields
-  }
-  return found
+/** The type an array holds (through nested arrays); the type itself otherwise. */
+const innermost = (ty: Ty): Ty => {
+  while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+  return ty
 }
+
+/** The field at a dotted path (through arrays) and the field list holding it. */
+const locate = (fields: Array<Field> | undefined, dotted: string): { readonly parent: Array<Field>; readonly field: Field } | undefined => {
+  const parts = dotted.split(".")
+  let current = fields
+  for (const [i, part] of parts.entries()) {
+    const field = current?.find((f) => f.name === part)
+    if (field === undefined || current === undefined) return undefined
+    if (i === parts.length - 1) return { parent: current, field }
+    current = innermost(field.ty).fields
+  }
+  return undefined
+}
+
+const findField = (fields: Array<Field>, dotted: string): Field | undefined => locate(fields, dotted)?.field
 
 const applyField = (f: Field, o: FieldOverlay) => {
   // array sizes are the array's; the rest is its items' (an array of strings: each string)
   if (o.minItems !== undefined) f.ty.minItems = o.minItems
   if (o.maxItems !== undefined) f.ty.maxItems = o.maxItems
-  let ty = f.ty
-  while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+  const ty = innermost(f.ty)
   if (o.enum !== undefined) ty.enum = [...o.enum]
   if (o.maxLength !== undefined) ty.maxLength = o.maxLength
   if (o.minLength !== undefined) ty.minLength = o.minLength
@@ -718,21 +727,6 @@ const applyField = (f: Field, o: FieldOverlay) => {
 const answerFields = (op: Operation): Array<Field> | undefined =>
   typeof op.success === "object" && op.success.kind === "object" ? op.success.fields : undefined
 
-/** The parent's field list and the field at a dotted path of an answer. */
-const findAnswerField = (fields: Array<Field> | undefined, dotted: string): { readonly parent: Array<Field>; readonly field: Field } | undefined => {
-  const parts = dotted.split(".")
-  let current = fields
-  for (const [i, part] of parts.entries()) {
-    const field = current?.find((f) => f.name === part)
-    if (field === undefined || current === undefined) return undefined
-    if (i === parts.length - 1) return { parent: current, field }
-    let ty: Ty = field.ty
-    while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
-    current = ty.fields
-  }
-  return undefined
-}
-
 /**
  * What an answer may omit: every field, unless an official source says the answer always carries
  * it (the overlay's `answer.required`, from the page's 应答参数 table). The catalogue's required
@@ -743,8 +737,7 @@ const settleAnswer = (op: Operation) => {
     for (const f of fields) {
       f.inExample = f.required
       f.required = false
-      let ty = f.ty
-      while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+      const ty = innermost(f.ty)
       if (ty.kind === "object") visit(ty.fields ?? [])
     }
   }
@@ -753,19 +746,16 @@ const settleAnswer = (op: Operation) => {
   visit(fields)
   const answer = op.overlay?.answer
   for (const p of answer?.remove ?? []) {
-    const found = findAnswerField(fields, p)
+    const found = locate(fields, p)
     if (found !== undefined) found.parent.splice(found.parent.indexOf(found.field), 1)
   }
   for (const p of answer?.required ?? []) {
-    const found = findAnswerField(fields, p)
+    const found = locate(fields, p)
     if (found !== undefined) found.field.required = found.field.inExample = true
   }
   for (const [p, values] of Object.entries(answer?.enums ?? {})) {
-    const found = findAnswerField(fields, p)
-    if (found === undefined) continue
-    let ty = found.field.ty
-    while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
-    ty.enum = [...values]
+    const found = locate(fields, p)
+    if (found !== undefined) innermost(found.field.ty).enum = [...values]
   }
 }
 
@@ -788,7 +778,7 @@ const checkOverlay = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArr
     if (o.upload !== undefined && op.upload === undefined) problems.push(`${key}: upload: not a multipart upload`)
     const answer = answerFields(op)
     for (const p of [...(o.answer?.required ?? []), ...(o.answer?.remove ?? []), ...Object.keys(o.answer?.enums ?? {})]) {
-      if (findAnswerField(answer, p) === undefined) problems.push(`${key}: answer: no answer field ${p}`)
+      if (locate(answer, p) === undefined) problems.push(`${key}: answer: no answer field ${p}`)
     }
     for (const r of o.rules ?? []) {
       for (const p of r.fields) if (findField(op.locations.body ?? [], p) === undefined) problems.push(`${key}: rules: no body field ${p}`)
@@ -800,11 +790,7 @@ const checkOverlay = (operations: ReadonlyArray<Operation>, skipped: ReadonlyArr
       const parent = r.fields[0]!.split(".").slice(0, -1).join(".")
       const leaves = r.fields.map((p) => p.split(".").pop()!)
       let holder: Array<FieldRule> = op.bodyRules
-      if (parent !== "") {
-        let ty = findField(op.locations.body ?? [], parent)!.ty
-        while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
-        holder = ty.rules ??= []
-      }
+      if (parent !== "") holder = innermost(findField(op.locations.body ?? [], parent)!.ty).rules ??= []
       holder.push({ rule: r.rule, fields: leaves })
       // alternatives cannot each be required: the rule says which must be there
       if (r.rule !== "together") for (const p of r.fields) findField(op.locations.body ?? [], p)!.required = false
@@ -909,8 +895,7 @@ class Family {
 const fieldDoc = (f: Field, mode: Mode, sensitive: boolean, indent: string): string => {
   const lines: Array<string> = []
   if (f.ty.description !== undefined && f.ty.description.trim() !== "") lines.push(f.ty.description.trim())
-  let ty = f.ty
-  while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
+  const ty = innermost(f.ty)
   if (mode === "response" && ty.enum !== undefined && ty.enum.length > 0) {
     lines.push(`Documented values: ${ty.enum.map((v) => `\`${String(v)}\``).join(", ")} (decoded as any ${ty.kind === "string" ? "string" : "number"}: more may come).`)
   }
@@ -1411,28 +1396,9 @@ const endpointReference = (operations: ReadonlyArray<Operation>, skipped: Readon
 // ---------------------------------------------------------------------------------------------
 // The official SDKs' facts (vendor/official-sdks/*/facts.json): the second source, after the pages
 
-interface SdkType {
-  readonly type: string
-  readonly enum?: ReadonlyArray<string | number>
-  readonly items?: SdkType
-  readonly fields?: ReadonlyArray<SdkField>
-}
-interface SdkField extends SdkType {
-  readonly name: string
-  readonly location?: string
-  readonly required: boolean | null
-}
-interface SdkOperation {
-  readonly method: string
-  readonly path: string
-  readonly request: ReadonlyArray<SdkField>
-  readonly response: ReadonlyArray<SdkField> | null
-}
+const SDK_LOCATIONS: Readonly<Record<FactLocation, LocationName>> = { path: "params", query: "query", header: "headers", body: "body" }
 
-const SDK_LOCATIONS: Readonly<Record<string, LocationName>> = { path: "params", query: "query", header: "headers", body: "body" }
-const placeholderShape = (url: string) => url.replace(/\{[^}]*\}/g, "{}").replace(/\/$/, "")
-
-const tyOfSdk = (t: SdkType): Ty => {
+const tyOfSdk = (t: FactType): Ty => {
   const kind: Kind = t.type === "string" || t.type === "integer" || t.type === "number" || t.type === "boolean" || t.type === "array" || t.type === "object" ? t.type : "string"
   return {
     kind,
@@ -1443,11 +1409,7 @@ const tyOfSdk = (t: SdkType): Ty => {
   }
 }
 
-const innermost = (ty: Ty): Ty => {
-  while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
-  return ty
-}
-const innermostSdk = (t: SdkType): SdkType => {
+const innermostSdk = (t: FactType): FactType => {
   while (t.type === "array" && t.items !== undefined) t = t.items
   return t
 }
@@ -1461,13 +1423,10 @@ const innermostSdk = (t: SdkType): SdkType => {
  */
 const fromOfficialSdks = (operations: ReadonlyArray<Operation>) => {
   const counts = { requiredSet: 0, answerFields: 0, answerEnums: 0, operations: 0 }
-  const facts = ["wechatpay-go", "wechatpay-java"].flatMap((sdk) => {
-    const file = path.join(repoRoot, "vendor/official-sdks", sdk, "facts.json")
-    return fs.existsSync(file) ? [(JSON.parse(fs.readFileSync(file, "utf8")) as { operations: ReadonlyArray<SdkOperation> }).operations] : []
-  })
+  const facts = readFacts(repoRoot).map((f) => f.operations)
   const byShape = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${placeholderShape(op.url)}`, op]))
   const touched = new Set<Operation>()
-  const requestOptionality = (ours: ReadonlyArray<Field>, theirs: ReadonlyArray<SdkField>) => {
+  const requestOptionality = (ours: ReadonlyArray<Field>, theirs: ReadonlyArray<FactField>) => {
     for (const t of theirs) {
       const f = ours.find((o) => o.name === t.name)
       if (f === undefined) continue
@@ -1479,7 +1438,7 @@ const fromOfficialSdks = (operations: ReadonlyArray<Operation>) => {
       if (inner.fields !== undefined) requestOptionality(innermost(f.ty).fields ?? [], inner.fields)
     }
   }
-  const answer = (ours: Array<Field>, theirs: ReadonlyArray<SdkField>) => {
+  const answer = (ours: Array<Field>, theirs: ReadonlyArray<FactField>) => {
     for (const t of theirs) {
       const f = ours.find((o) => o.name === t.name)
       if (f === undefined) {

@@ -1,4 +1,4 @@
-import type { OperationOverlay } from "../overlay.js"
+import type { FieldOverlay, OperationOverlay } from "../overlay.js"
 
 /**
  * 合单支付 (combine-transactions): 合单下单 JSAPI / APP / H5 / Native, 个人收款 下单-小程序, 合单查询订单,
@@ -10,6 +10,22 @@ import type { OperationOverlay } from "../overlay.js"
 
 /** 合单商户订单号 / 子单商户订单号: 只能是数字、大小写字母_-|* (current pages). */
 const ORDER_NO = "^[0-9A-Za-z_\\-|*]+$"
+
+/** What the four 合单下单 tables (JSAPI, APP, H5, Native) say alike; each entry adds what its own table says. */
+const PREPAY_FIELDS: Readonly<Record<string, FieldOverlay>> = {
+  combine_appid: { maxLength: 32 },
+  combine_mchid: { maxLength: 32 },
+  combine_out_trade_no: { minLength: 2, maxLength: 32, pattern: ORDER_NO },
+  "scene_info.payer_client_ip": { maxLength: 45, format: "ip" },
+  sub_orders: { minItems: 1, maxItems: 50 },
+  "sub_orders.mchid": { maxLength: 32 },
+  "sub_orders.attach": { maxLength: 128 },
+  "sub_orders.out_trade_no": { minLength: 2, maxLength: 32, pattern: ORDER_NO },
+  "sub_orders.sub_mchid": { maxLength: 32 },
+  "sub_orders.amount.total_amount": { minimum: 1 },
+  time_start: { format: "rfc3339" },
+  time_expire: { format: "rfc3339" }
+}
 
 /** 合单关闭订单's 商品单订单号: 只能是数字、大小写字母_-|*@ (doc/v3/partner/4015973150). */
 const CLOSE_ORDER_NO = "^[0-9A-Za-z_\\-|*@]+$"
@@ -26,23 +42,12 @@ export const combineTransactions: Readonly<Record<string, OperationOverlay>> = {
     // amount.total_amount 子单金额,单位为分; time_start / time_expire 按照rfc3339格式; notify_url string(255)
     // (合单下单-JSAPI, docs/partner/apis/combine-payment-identity/orders/jsapi-prepay.html) 不能携带参数, https.
     fields: {
-      combine_appid: { maxLength: 32 },
-      combine_mchid: { maxLength: 32 },
-      combine_out_trade_no: { minLength: 2, maxLength: 32, pattern: ORDER_NO },
+      ...PREPAY_FIELDS,
       "scene_info.device_id": { maxLength: 16 },
-      "scene_info.payer_client_ip": { maxLength: 45, format: "ip" },
-      sub_orders: { minItems: 1, maxItems: 50 },
-      "sub_orders.mchid": { maxLength: 32 },
-      "sub_orders.attach": { maxLength: 128 },
-      "sub_orders.out_trade_no": { minLength: 2, maxLength: 32, pattern: ORDER_NO },
-      "sub_orders.sub_mchid": { maxLength: 32 },
       "sub_orders.detail": { maxLength: 6000 },
       "sub_orders.description": { maxLength: 127 },
       "sub_orders.sub_appid": { maxLength: 32 },
       "sub_orders.goods_tag": { maxLength: 32 },
-      "sub_orders.amount.total_amount": { minimum: 1 },
-      time_start: { format: "rfc3339" },
-      time_expire: { format: "rfc3339" },
       notify_url: { maxLength: 255, format: "https-url" }
     }
   },
@@ -55,19 +60,8 @@ export const combineTransactions: Readonly<Record<string, OperationOverlay>> = {
     // string(45); 1-50笔子单; sub_orders.mchid string(32), attach string(128), out_trade_no string(32) _-|*, sub_mchid
     // string(32). Wiki chapter7_3_1 (电商平台 服务商): notify_url string[1,256] 不能携带参数; total_amount 单位为分.
     fields: {
-      combine_appid: { maxLength: 32 },
-      combine_mchid: { maxLength: 32 },
-      combine_out_trade_no: { minLength: 2, maxLength: 32, pattern: ORDER_NO },
+      ...PREPAY_FIELDS,
       "scene_info.device_id": { maxLength: 16 },
-      "scene_info.payer_client_ip": { maxLength: 45, format: "ip" },
-      sub_orders: { minItems: 1, maxItems: 50 },
-      "sub_orders.mchid": { maxLength: 32 },
-      "sub_orders.attach": { maxLength: 128 },
-      "sub_orders.out_trade_no": { minLength: 2, maxLength: 32, pattern: ORDER_NO },
-      "sub_orders.sub_mchid": { maxLength: 32 },
-      "sub_orders.amount.total_amount": { minimum: 1 },
-      time_start: { format: "rfc3339" },
-      time_expire: { format: "rfc3339" },
       prepay_id: { maxLength: 64 },
       notify_url: { maxLength: 256, format: "https-url" }
     }
@@ -80,22 +74,11 @@ export const combineTransactions: Readonly<Record<string, OperationOverlay>> = {
     // out_trade_no string(32) 最短2个 _-|*, sub_mchid string(32), description string(128), goods_tag string(32).
     // Wiki chapter5_1_2: h5_info.type 枚举值 iOS / Android / Wap.
     fields: {
-      combine_appid: { maxLength: 32 },
-      combine_mchid: { maxLength: 32 },
-      combine_out_trade_no: { minLength: 2, maxLength: 32, pattern: ORDER_NO },
+      ...PREPAY_FIELDS,
       "scene_info.device_id": { maxLength: 32 },
-      "scene_info.payer_client_ip": { maxLength: 45, format: "ip" },
       "scene_info.h5_info.type": { enum: ["iOS", "Android", "Wap"] },
-      sub_orders: { minItems: 1, maxItems: 50 },
-      "sub_orders.mchid": { maxLength: 32 },
-      "sub_orders.attach": { maxLength: 128 },
-      "sub_orders.out_trade_no": { minLength: 2, maxLength: 32, pattern: ORDER_NO },
-      "sub_orders.sub_mchid": { maxLength: 32 },
       "sub_orders.description": { maxLength: 128 },
       "sub_orders.goods_tag": { maxLength: 32 },
-      "sub_orders.amount.total_amount": { minimum: 1 },
-      time_start: { format: "rfc3339" },
-      time_expire: { format: "rfc3339" },
       notify_url: { format: "https-url" }
     }
   },
@@ -107,19 +90,8 @@ export const combineTransactions: Readonly<Record<string, OperationOverlay>> = {
     // device_id string(16), payer_client_ip string(45), sub_orders.mchid string(32), attach string(128),
     // out_trade_no string(32), sub_mchid string(32). Wiki chapter7_3_5: notify_url string[1,256].
     fields: {
-      combine_appid: { maxLength: 32 },
-      combine_mchid: { maxLength: 32 },
-      combine_out_trade_no: { minLength: 2, maxLength: 32, pattern: ORDER_NO },
+      ...PREPAY_FIELDS,
       "scene_info.device_id": { maxLength: 16 },
-      "scene_info.payer_client_ip": { maxLength: 45, format: "ip" },
-      sub_orders: { minItems: 1, maxItems: 50 },
-      "sub_orders.mchid": { maxLength: 32 },
-      "sub_orders.attach": { maxLength: 128 },
-      "sub_orders.out_trade_no": { minLength: 2, maxLength: 32, pattern: ORDER_NO },
-      "sub_orders.sub_mchid": { maxLength: 32 },
-      "sub_orders.amount.total_amount": { minimum: 1 },
-      time_start: { format: "rfc3339" },
-      time_expire: { format: "rfc3339" },
       notify_url: { maxLength: 256, format: "https-url" }
     }
   },

@@ -19,41 +19,12 @@ import { DocumentedValues } from "../../src/schemas/common.js"
 import { global } from "../../src/v3/globalHost.js"
 import { hk, v3 } from "../../src/v3/index.js"
 import { type Accepted, accepted } from "./accepted.js"
+import { type FactField, type FactLocation as Location, type FactOperation, type FactType, placeholderShape as shape, readFacts, type Sdk } from "./facts.js"
+
+/** A fact's kind, or an upload's file. */
+type Kind = FactType["type"] | "file"
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-const SDKS = ["wechatpay-go", "wechatpay-java"] as const
-type Sdk = (typeof SDKS)[number]
-
-// ---- the SDK facts (the format extract-go.ts writes) ----------------------------------------
-
-type Kind = "string" | "integer" | "number" | "boolean" | "object" | "array" | "file" | "unknown"
-interface FactType {
-  readonly type: Kind
-  readonly enum?: ReadonlyArray<string | number>
-  readonly items?: FactType
-  readonly fields?: ReadonlyArray<FactField>
-}
-interface FactField extends FactType {
-  readonly name: string
-  readonly location?: Location
-  readonly required: boolean | null
-}
-interface FactOperation {
-  readonly method: string
-  readonly path: string
-  readonly sdkMethod: string
-  readonly request: ReadonlyArray<FactField>
-  readonly response: ReadonlyArray<FactField> | null
-}
-interface Facts {
-  readonly sdk: Sdk
-  readonly repository: string
-  readonly commit: string
-  readonly license: string
-  readonly operations: ReadonlyArray<FactOperation>
-}
-
-type Location = "path" | "query" | "header" | "body"
 
 // ---- the surface, read from the schemas' AST ------------------------------------------------
 
@@ -147,8 +118,6 @@ const leaves = (node: unknown, out: Array<Endpoint.Endpoint<any, any, any>>): Ar
 /** The family of a path, as docs/endpoints.md groups them: `/v3/pay/…` → `pay`, `/hk/v3/…` → `hk`. */
 const familyOf = (p: string) => (p.startsWith("/v3/") ? p.split("/")[2]! : p.split("/")[1]!)
 
-/** `/v3/x/{a}/y/{b}` → `/v3/x/{}/y/{}`: the SDKs may name placeholders differently. */
-const shape = (p: string) => p.replace(/\{[^}]*\}/g, "{}").replace(/\/$/, "")
 
 const surface = (): ReadonlyMap<string, Ours> => {
   const out = new Map<string, Ours>()
@@ -295,12 +264,9 @@ const isAccepted = (d: Difference): Accepted | undefined =>
 const main = () => {
   const check = process.argv.includes("--check")
   const ours = surface()
-  const facts = SDKS.flatMap((sdk) => {
-    const file = path.join(repoRoot, "vendor/official-sdks", sdk, "facts.json")
-    return fs.existsSync(file) ? [JSON.parse(fs.readFileSync(file, "utf8")) as Facts] : []
-  })
+  const facts = readFacts(repoRoot)
   const differences: Array<Difference & { readonly reason?: string }> = []
-  const byFamily = new Map<string, { operations: Set<string>; agree: Set<string>; found: number; accepted: number; open: number }>()
+  const byFamily = new Map<string, { operations: Set<string>; disagree: Set<string>; found: number; accepted: number; open: number }>()
   const uncovered: Array<string> = []
   for (const f of facts) {
     // an SDK states some operations in several services (payments/jsapi, /app …): compared once
@@ -311,7 +277,7 @@ const main = () => {
       seen.add(key)
       const mine = ours.get(key)
       const family = mine?.family ?? "(not generated)"
-      const row = byFamily.get(family) ?? { operations: new Set(), agree: new Set(), found: 0, accepted: 0, open: 0 }
+      const row = byFamily.get(family) ?? { operations: new Set(), disagree: new Set(), found: 0, accepted: 0, open: 0 }
       byFamily.set(family, row)
       row.operations.add(key)
       const found: Array<Difference> = []
@@ -321,17 +287,18 @@ const main = () => {
         const a = isAccepted(d)
         differences.push(a === undefined ? d : { ...d, reason: a.reason })
         row.found++
-        if (a === undefined) row.open++
-        else row.accepted++
+        if (a === undefined) {
+          row.open++
+          // an operation agrees when neither SDK leaves a difference open
+          row.disagree.add(key)
+        } else row.accepted++
       }
-      if (found.every((d) => isAccepted(d) !== undefined)) row.agree.add(key)
     }
   }
-  for (const row of byFamily.values()) for (const k of row.operations) if (differences.some((d) => `${d.operation.split(" ")[0]} ${shape(d.operation.split(" ")[1]!)}` === k && d.reason === undefined)) row.agree.delete(k)
 
   const rows = [...byFamily.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const total = rows.reduce(
-    (t, [, r]) => ({ operations: t.operations + r.operations.size, agree: t.agree + r.agree.size, found: t.found + r.found, accepted: t.accepted + r.accepted, open: t.open + r.open }),
+    (t, [, r]) => ({ operations: t.operations + r.operations.size, agree: t.agree + r.operations.size - r.disagree.size, found: t.found + r.found, accepted: t.accepted + r.accepted, open: t.open + r.open }),
     { operations: 0, agree: 0, found: 0, accepted: 0, open: 0 }
   )
   const reasons = new Map<string, number>()
@@ -363,10 +330,10 @@ const main = () => {
     "",
     "| family | operations compared | agree (or accepted) | differences found | accepted | open |",
     "|---|---:|---:|---:|---:|---:|",
-    ...rows.map(([name, r]) => `| ${name} | ${r.operations.size} | ${r.agree.size} | ${r.found} | ${r.accepted} | ${r.open} |`),
+    ...rows.map(([name, r]) => `| ${name} | ${r.operations.size} | ${r.operations.size - r.disagree.size} | ${r.found} | ${r.accepted} | ${r.open} |`),
     `| **all** | **${total.operations}** | **${total.agree}** | **${total.found}** | **${total.accepted}** | **${total.open}** |`,
     "",
-    "(An operation both SDKs cover is counted once per SDK.)",
+    "(An operation both SDKs cover is counted once; its differences, once per SDK.)",
     "",
     "## Accepted, by reason",
     "",
