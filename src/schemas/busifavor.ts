@@ -1,6 +1,6 @@
 /** 商家券 / 消费卡 (busifavor) wire schemas. */
 import { Schema } from "effect"
-import { BoundedString, PatternString, Rfc3339 } from "./common.js"
+import { BoundedString, PatternString, Rfc3339, UrlString } from "./common.js"
 
 // ---- POST /v3/marketing/busifavor/coupons/{card_id}/send → 200 (发放消费卡) ----
 
@@ -47,11 +47,7 @@ export interface SetCallbacksBody {
 }
 export const SetCallbacksBody: Schema.Schema<SetCallbacksBody> = Schema.Struct({
   mchid: Schema.optional(BoundedString(1, 32)),
-  notify_url: BoundedString(1, 256).pipe(
-    Schema.filter((u) => /^https?:\/\/[^\s]+$/.test(u) || "must be an absolute http(s) URL", {
-      arbitrary: () => (fc) => fc.webUrl().filter((u) => u.length <= 256 && /^https?:\/\/[^\s]+$/.test(u))
-    })
-  )
+  notify_url: UrlString(1, 256, "any")
 })
 
 export interface SetCallbacksResponse {
