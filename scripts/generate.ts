@@ -42,6 +42,8 @@ const CHECK = argv.includes("--check")
 const LIMIT = argv.includes("--verbose") ? Infinity : 3
 const catalogueArg = argv.indexOf("--catalogue")
 if (catalogueArg !== -1 && argv[catalogueArg + 1] === undefined) throw new Error("--catalogue wants a directory")
+/** Operations the catalogue lacks, from the official SDKs, in the catalogue's own form. */
+const supplement = path.join(repoRoot, "codegen", "supplement")
 const catalogue = catalogueArg === -1 ? path.resolve(repoRoot, "vendor/wechatpay-openapi/docs") : path.resolve(argv[catalogueArg + 1]!)
 if (!fs.existsSync(path.join(catalogue, "v3"))) throw new Error(`no v3/ under the catalogue ${catalogue}`)
 
@@ -446,8 +448,14 @@ const collect = () => {
   const byFile = indexPaths()
   const operations: Array<Operation> = []
   const skipped: Array<Skipped> = []
-  for (const file of [...walk(path.join(catalogue, "v3")), ...walk(path.join(catalogue, "hk")), ...walk(path.join(catalogue, "global"))]) {
-    const rel = path.relative(catalogue, file).split(path.sep).join("/")
+  const files = [
+    ...[...walk(path.join(catalogue, "v3")), ...walk(path.join(catalogue, "hk")), ...walk(path.join(catalogue, "global"))].map((file) => ({ file, root: catalogue })),
+    // operations an official SDK has and the catalogue lacks, written in its form (each file cites its source)
+    ...walk(path.join(supplement, "v3")).map((file) => ({ file, root: supplement }))
+  ]
+  for (const { file, root } of files) {
+    const rel = path.relative(root, file).split(path.sep).join("/")
+    if (root === supplement && fs.existsSync(path.join(catalogue, rel))) throw new Error(`codegen/supplement/${rel}: the catalogue has this file; fix it in the overlay`)
     if (rel === "v3/webhooks.yaml") continue // the notification envelope, not an endpoint
     let url = "/" + rel.replace(/\.yaml$/, "")
     if (url.endsWith("/{empty}")) {
@@ -687,7 +695,6 @@ const operationOf = (key: string, method: Method, url: string, op: Obj, file: st
 // ---------------------------------------------------------------------------------------------
 // The overlay: checked against the catalogue, then applied to the model
 
-/** The fields at a dotted path from `fields` (through arrays): the last one and its struct. */
 /** The type an array holds (through nested arrays); the type itself otherwise. */
 const innermost = (ty: Ty): Ty => {
   while (ty.kind === "array" && ty.items !== undefined) ty = ty.items
@@ -1414,45 +1421,75 @@ const innermostSdk = (t: FactType): FactType => {
   return t
 }
 
+const SCALAR_KINDS: ReadonlySet<Kind> = new Set<Kind>(["string", "integer", "number", "boolean"])
+
 /**
- * What the official SDKs' generated models add to the catalogue, for the operations they cover
- * (the overlay, from the pages, is applied after and wins):
+ * Where the catalogue and an SDK give a field different scalar types, the SDK's wins (its models
+ * are generated from WeChat Pay's own specs): `number` where WeChat Pay sends integers (amounts in
+ * fen, `limit`/`offset`), a `string` where it sends a number. The string-only constraints go with
+ * the string type. Whether anything changed.
+ */
+const takeSdkKind = (ty: Ty, theirs: FactType): boolean => {
+  if (theirs.type === "unknown" || ty.kind === theirs.type || !SCALAR_KINDS.has(ty.kind) || !SCALAR_KINDS.has(theirs.type)) return false
+  if (ty.kind === "string") {
+    ty.minLength = ty.maxLength = ty.pattern = ty.format = undefined
+    ty.enum = undefined
+  }
+  ty.kind = theirs.type
+  return true
+}
+
+/** The SDK's documented values `ty` lacks, added (an SDK's values are ones WeChat Pay sends or accepts). */
+const addSdkValues = (ty: Ty, theirs: FactType): boolean => {
+  if (theirs.enum === undefined || theirs.enum.length === 0 || ty.kind !== theirs.type) return false
+  if (ty.enum === undefined) {
+    ty.enum = [...theirs.enum]
+    return true
+  }
+  const more = theirs.enum.filter((v) => !ty.enum!.includes(v))
+  ty.enum.push(...more)
+  return more.length > 0
+}
+
+/**
+ * What the official SDKs' generated models add to or settle in the catalogue, for the operations
+ * they cover (the overlay, from the pages, is applied after and wins):
  * - a request field's optionality from wechatpay-go (a field without `omitempty` is required);
- * - answer fields the catalogue leaves out (optional: decoding keeps what WeChat Pay sends);
- * - documented values of answer fields where the catalogue has none.
+ * - fields the catalogue leaves out, in requests and answers (optional: Java's models do not say,
+ *   and an answer decodes without them);
+ * - scalar types where the two disagree (`takeSdkKind`), and an answer field the catalogue types
+ *   as a scalar or leaves free-form (a mis-indented `properties`) where the SDK has an object or a list;
+ * - documented values: a request enum allows every value an SDK sends, an answer enum lists
+ *   every value an SDK documents (answer enums are open).
  */
 const fromOfficialSdks = (operations: ReadonlyArray<Operation>) => {
-  const counts = { requiredSet: 0, answerFields: 0, answerEnums: 0, operations: 0 }
+  const counts = { requiredSet: 0, fields: 0, types: 0, enums: 0, operations: 0 }
   const facts = readFacts(repoRoot).map((f) => f.operations)
   const byShape = new Map(operations.map((op) => [`${op.method.toUpperCase()} ${placeholderShape(op.url)}`, op]))
   const touched = new Set<Operation>()
-  const requestOptionality = (ours: ReadonlyArray<Field>, theirs: ReadonlyArray<FactField>) => {
+  const settle = (ours: Array<Field>, theirs: ReadonlyArray<FactField>, side: "request" | "answer", optionality: boolean) => {
     for (const t of theirs) {
       const f = ours.find((o) => o.name === t.name)
-      if (f === undefined) continue
-      if (t.required !== null && t.required !== f.required) {
+      if (f === undefined) {
+        ours.push({ name: t.name, required: side === "request" && optionality && t.required === true, ty: tyOfSdk(t) })
+        counts.fields++
+        continue
+      }
+      if (side === "request" && optionality && t.required !== null && t.required !== f.required) {
         f.required = t.required
         counts.requiredSet++
       }
       const inner = innermostSdk(t)
-      if (inner.fields !== undefined) requestOptionality(innermost(f.ty).fields ?? [], inner.fields)
-    }
-  }
-  const answer = (ours: Array<Field>, theirs: ReadonlyArray<FactField>) => {
-    for (const t of theirs) {
-      const f = ours.find((o) => o.name === t.name)
-      if (f === undefined) {
-        ours.push({ name: t.name, required: false, ty: tyOfSdk(t) })
-        counts.answerFields++
+      const loose = SCALAR_KINDS.has(f.ty.kind) || f.ty.kind === "record" || f.ty.kind === "unknown"
+      if (side === "answer" && loose && (t.type === "object" || t.type === "array") && (t.type !== "object" || t.fields !== undefined)) {
+        f.ty = { ...tyOfSdk(t), description: f.ty.description, hasExample: false }
+        counts.types++
         continue
       }
       const ty = innermost(f.ty)
-      const inner = innermostSdk(t)
-      if (inner.enum !== undefined && inner.enum.length > 0 && ty.enum === undefined && ty.kind === inner.type) {
-        ty.enum = [...inner.enum]
-        counts.answerEnums++
-      }
-      if (inner.fields !== undefined && ty.kind === "object") answer(ty.fields ??= [], inner.fields)
+      if (takeSdkKind(ty, inner)) counts.types++
+      if (addSdkValues(ty, inner)) counts.enums++
+      if (inner.fields !== undefined && ty.kind === "object") settle(ty.fields ??= [], inner.fields, side, optionality)
     }
   }
   for (const [i, list] of facts.entries()) {
@@ -1460,14 +1497,14 @@ const fromOfficialSdks = (operations: ReadonlyArray<Operation>) => {
       const ours = byShape.get(`${op.method} ${placeholderShape(op.path)}`)
       if (ours === undefined || ours.overlay?.curated !== undefined) continue
       touched.add(ours)
-      // optionality: wechatpay-go only (Java's models do not say), once per operation
-      if (i === 0) {
-        for (const [loc, l] of Object.entries(SDK_LOCATIONS)) {
-          if (loc === "path") continue
-          requestOptionality(ours.locations[l] ?? [], op.request.filter((f) => (f.location ?? "body") === loc))
-        }
+      for (const [loc, l] of Object.entries(SDK_LOCATIONS)) {
+        if (loc === "path") continue
+        const theirs = op.request.filter((f) => (f.location ?? "body") === loc)
+        if (theirs.length === 0) continue
+        // optionality: wechatpay-go only (Java's models do not say)
+        settle((ours.locations[l] ??= []), theirs, "request", i === 0)
       }
-      if (op.response !== null && typeof ours.success === "object" && ours.success.kind === "object") answer(ours.success.fields ??= [], op.response)
+      if (op.response !== null && typeof ours.success === "object" && ours.success.kind === "object") settle((ours.success.fields ??= []), op.response, "answer", false)
     }
   }
   counts.operations = touched.size
@@ -1546,7 +1583,7 @@ const main = async () => {
   for (const s of skipped) console.log(`  ${s.key}: ${s.reason}`)
   console.log(
     `official SDKs (vendor/official-sdks): ${official.operations} operations; ${official.requiredSet} request fields' optionality, ` +
-      `${official.answerFields} answer fields and ${official.answerEnums} answer enums taken from them`
+      `${official.fields} fields, ${official.types} types and ${official.enums} enums' documented values taken from them`
   )
   if (missingCodes.length > 0) console.log(`overlay error classes src/errors/codes.ts does not declare (left out):\n${missingCodes.map((c) => `  ${c}`).join("\n")}`)
   for (const line of limits.notUnderstood) note("rate limit in a form not read", line)

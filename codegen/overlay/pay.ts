@@ -94,9 +94,38 @@ const QUERY_ANSWER = {
     // 交易类型: JSAPI 公众号支付 / NATIVE 扫码支付 / APP / MICROPAY 付款码支付 / MWEB H5支付 / FACEPAY 刷脸支付
     trade_type: ["JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY"],
     // 交易状态: SUCCESS 支付成功 / REFUND 转入退款 / NOTPAY 未支付 / CLOSED 已关闭 / REVOKED 已撤销（仅付款码支付会返回）/
-    // USERPAYING 用户支付中（仅付款码支付会返回）/ PAYERROR 支付失败（仅付款码支付会返回）
-    trade_state: ["SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"]
+    // USERPAYING 用户支付中（仅付款码支付会返回）/ PAYERROR 支付失败（仅付款码支付会返回）; ACCEPT 已接收，等待扣款
+    // (wechatpay-java service/payments/model Transaction.TradeStateEnum)
+    trade_state: ["SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT"]
   }
+} as const
+
+
+/**
+ * The partner (服务商) 下单 rows: the merchant pages' rows (PREPAY_FIELDS) with the four ids for appid /
+ * mchid: sp_appid, sp_mchid, sub_appid (选填), sub_mchid, each string(32) (the partner JSAPI/APP/H5/Native pages
+ * cited in codegen/overlay.ts; wechatpay-go services/partnerpayments PrepayRequest), settle_info.profit_sharing
+ * boolean, and for JSAPI payer.sp_openid / payer.sub_openid string(128) 用户在服务商appid / 子商户appid下的唯一标识
+ * (二选一: wechatpay-go partnerpayments jsapi Payer, both omitempty).
+ */
+const PARTNER_PREPAY_FIELDS: Readonly<Record<string, FieldOverlay>> = {
+  ...Object.fromEntries(Object.entries(PREPAY_FIELDS).filter(([k]) => k !== "appid" && k !== "mchid")),
+  sp_appid: { maxLength: 32 },
+  sp_mchid: { maxLength: 32 },
+  sub_appid: { maxLength: 32 },
+  sub_mchid: { maxLength: 32 }
+}
+
+/**
+ * 查询订单 应答, partner edition: wechatpay-go services/partnerpayments Transaction (amount, sp_appid, sub_appid,
+ * sp_mchid, sub_mchid, attach, bank_type, out_trade_no, payer, promotion_detail, success_time, trade_state,
+ * trade_state_desc, trade_type, transaction_id) and wechatpay-java service/partnerpayments/model Transaction: the
+ * catalogue copies the 下单 request into this answer too (QUERY_ANSWER_REMOVE, and settle_info). scene_info stays
+ * (the 查询订单 table's scene_info.device_id).
+ */
+const PARTNER_QUERY_ANSWER = {
+  remove: [...QUERY_ANSWER_REMOVE, "settle_info"],
+  enums: QUERY_ANSWER.enums
 } as const
 
 export const pay: Readonly<Record<string, OperationOverlay>> = {
@@ -163,5 +192,58 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4013070360",
     // 关闭订单: path out_trade_no 必填 string(32) (the 下单 alphabet); body mchid 必填 string(32). 应答: 204 No Content.
     fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, mchid: { maxLength: 32 } }
+  },
+  "POST /v3/pay/partner/transactions/jsapi": {
+    page: "https://pay.weixin.qq.com/doc/v3/partner/4012523579",
+    // JSAPI下单 (partner): PARTNER_PREPAY_FIELDS; 应答 prepay_id 必填 string(64).
+    fields: { ...PARTNER_PREPAY_FIELDS, "payer.sp_openid": { maxLength: 128 }, "payer.sub_openid": { maxLength: 128 } },
+    rules: [{ rule: "atLeastOne", fields: ["payer.sp_openid", "payer.sub_openid"] }],
+    required: SCENE_REQUIRED,
+    answer: { required: ["prepay_id"] }
+  },
+  "POST /v3/pay/partner/transactions/app": {
+    page: "https://pay.weixin.qq.com/doc/v3/partner/4012523526",
+    // APP下单 (partner): PARTNER_PREPAY_FIELDS; 应答 prepay_id 必填 string(64).
+    fields: PARTNER_PREPAY_FIELDS,
+    required: SCENE_REQUIRED,
+    answer: { required: ["prepay_id"] }
+  },
+  "POST /v3/pay/partner/transactions/h5": {
+    page: "https://pay.weixin.qq.com/doc/v3/partner/4012523544",
+    // H5下单 (partner): PARTNER_PREPAY_FIELDS and the merchant page's h5_info rows; 应答 h5_url 必填 string(512).
+    fields: {
+      ...PARTNER_PREPAY_FIELDS,
+      "scene_info.h5_info.type": { maxLength: 32, enum: ["iOS", "Android", "Wap"] },
+      "scene_info.h5_info.app_name": { maxLength: 64 },
+      "scene_info.h5_info.app_url": { maxLength: 128 },
+      "scene_info.h5_info.bundle_id": { maxLength: 128 },
+      "scene_info.h5_info.package_name": { maxLength: 128 }
+    },
+    required: SCENE_REQUIRED,
+    answer: { required: ["h5_url"] }
+  },
+  "POST /v3/pay/partner/transactions/native": {
+    page: "https://pay.weixin.qq.com/doc/v3/partner/4012523551",
+    // Native下单 (partner): PARTNER_PREPAY_FIELDS; 应答 code_url 必填 string(64).
+    fields: PARTNER_PREPAY_FIELDS,
+    required: SCENE_REQUIRED,
+    answer: { required: ["code_url"] }
+  },
+  "GET /v3/pay/partner/transactions/id/{transaction_id}": {
+    page: "https://pay.weixin.qq.com/doc/v3/partner/4012738969",
+    // 微信支付订单号查询订单 (partner): path transaction_id string(32); query sp_mchid / sub_mchid string(32).
+    fields: { transaction_id: { maxLength: 32 }, sp_mchid: { maxLength: 32 }, sub_mchid: { maxLength: 32 } },
+    answer: PARTNER_QUERY_ANSWER
+  },
+  "GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}": {
+    // 商户订单号查询订单 (partner; the same table as by transaction_id): path out_trade_no string(32) of the 下单
+    // alphabet; query sp_mchid / sub_mchid string(32).
+    fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, sp_mchid: { maxLength: 32 }, sub_mchid: { maxLength: 32 } },
+    answer: PARTNER_QUERY_ANSWER
+  },
+  "POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close": {
+    page: "https://pay.weixin.qq.com/doc/v3/partner/4012759669",
+    // 关闭订单 (partner): path out_trade_no string(32) (the 下单 alphabet); body sp_mchid / sub_mchid string(32).
+    fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, sp_mchid: { maxLength: 32 }, sub_mchid: { maxLength: 32 } }
   }
 }

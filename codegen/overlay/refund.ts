@@ -42,8 +42,9 @@ const REFUND_ANSWER = {
     status: ["SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"],
     // 退款渠道: ORIGINAL 原路退款 / BALANCE 退回到余额 / OTHER_BALANCE / OTHER_BANKCARD (wechatpay-go Channel)
     channel: ["ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"],
-    // 资金账户: UNSETTLED / AVAILABLE / UNAVAILABLE / OPERATION / BASIC (wechatpay-go FundsAccount)
-    funds_account: ["UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC"],
+    // 资金账户: UNSETTLED / AVAILABLE / UNAVAILABLE / OPERATION / BASIC (wechatpay-go FundsAccount); ECNY_BASIC
+    // 数字人民币基本账户 (wechatpay-java service/refund/model FundsAccount)
+    funds_account: ["UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC"],
     // 出资账户类型: AVAILABLE / UNAVAILABLE (wechatpay-go Account)
     "amount.from.account": ["AVAILABLE", "UNAVAILABLE"],
     // 优惠范围: GLOBAL 全场代金券 / SINGLE 单品优惠 (wechatpay-go Scope); 优惠类型: COUPON / DISCOUNT (Type)

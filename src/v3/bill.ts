@@ -19,7 +19,7 @@ export interface FundflowbillGetQuery {
   /** 二级商户号 */
   readonly sub_mchid?: string | undefined
   /** 资金账户类型 */
-  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | undefined
+  readonly account_type?: "BASIC" | "OPERATION" | "FEES" | "ALL" | undefined
   /**
    * 压缩类型
    * @example "GZIP"
@@ -56,7 +56,7 @@ const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetRe
     const FundflowbillGetQuery: Schema.Schema<FundflowbillGetQuery> = Schema.Struct({
       bill_date: IsoDate,
       sub_mchid: Schema.optional(Schema.String),
-      account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES")),
+      account_type: Schema.optional(Schema.Literal("BASIC", "OPERATION", "FEES", "ALL")),
       tar_type: Schema.optional(Schema.Literal("GZIP"))
     })
     const FundflowbillGetResponse: Schema.Schema<FundflowbillGetResponse> = Schema.Struct({
@@ -98,7 +98,7 @@ export interface SubMerchantFundflowbillGetQuery {
   /** 加密算法 */
   readonly algorithm: "AEAD_AES_256_GCM" | "SM4_GCM"
   /** 资金账户类型 */
-  readonly account_type: "BASIC" | "OPERATION" | "FEES" | "DEPOSIT"
+  readonly account_type: "BASIC" | "OPERATION" | "FEES" | "DEPOSIT" | "ALL"
 }
 
 export interface SubMerchantFundflowbillGetResponse {
@@ -157,7 +157,7 @@ const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbillGetQu
       bill_date: IsoDate,
       tar_type: Schema.optional(Schema.Literal("GZIP")),
       algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM"),
-      account_type: Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT")
+      account_type: Schema.Literal("BASIC", "OPERATION", "FEES", "DEPOSIT", "ALL")
     })
     const SubMerchantFundflowbillGetResponseDownloadBillList: Schema.Schema<SubMerchantFundflowbillGetResponseDownloadBillList> = Schema.Struct({
       bill_sequence: Schema.optional(Schema.Number),

@@ -9127,6 +9127,7 @@ export interface ProfitsharingFinishOrderPostBody {
    * @example "分账完结"
    */
   readonly description: string
+  readonly notify_url?: string | undefined
 }
 
 export interface ProfitsharingFinishOrderPostResponse {
@@ -9163,7 +9164,8 @@ const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPo
       sub_mchid: Schema.String,
       transaction_id: Schema.String,
       out_order_no: Schema.String,
-      description: Schema.String
+      description: Schema.String,
+      notify_url: Schema.optional(Schema.String)
     })
     const ProfitsharingFinishOrderPostResponse: Schema.Schema<ProfitsharingFinishOrderPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
@@ -9390,6 +9392,7 @@ export interface ProfitsharingOrdersPostBody {
   readonly receivers: ReadonlyArray<ProfitsharingOrdersPostBodyReceivers>
   /** 是否分账完成 */
   readonly finish: boolean
+  readonly notify_url?: string | undefined
 }
 
 export interface ProfitsharingOrdersPostBodyReceivers {
@@ -9525,7 +9528,8 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
       transaction_id: Schema.String,
       out_order_no: Schema.String,
       receivers: Schema.Array(ProfitsharingOrdersPostBodyReceivers),
-      finish: Schema.Boolean
+      finish: Schema.Boolean,
+      notify_url: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersPostResponseReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceivers> = Schema.Struct({
       type: Schema.optional(OpenEnum("MERCHANT_ID", "PERSONAL_OPENID", "PERSONAL_SUB_OPENID")),

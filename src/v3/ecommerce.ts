@@ -2254,7 +2254,7 @@ export interface BillFundflowbillGetQuery {
    * 资金账户类型
    * @example "ALL"
    */
-  readonly account_type: "ALL"
+  readonly account_type: "ALL" | "BASIC" | "OPERATION" | "FEES"
   /**
    * 压缩类型
    * @example "GZIP"
@@ -2317,7 +2317,7 @@ const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, BillFundf
   schemas: () => {
     const BillFundflowbillGetQuery: Schema.Schema<BillFundflowbillGetQuery> = Schema.Struct({
       bill_date: Schema.String,
-      account_type: Schema.Literal("ALL"),
+      account_type: Schema.Literal("ALL", "BASIC", "OPERATION", "FEES"),
       tar_type: Schema.optional(Schema.Literal("GZIP")),
       algorithm: Schema.Literal("AEAD_AES_256_GCM", "SM4_GCM")
     })
@@ -5127,6 +5127,7 @@ export interface ProfitsharingFinishOrderPostBody {
    * @example "分账完结"
    */
   readonly description: string
+  readonly notify_url?: string | undefined
 }
 
 export interface ProfitsharingFinishOrderPostResponse {
@@ -5163,7 +5164,8 @@ const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPo
       sub_mchid: Schema.String,
       transaction_id: Schema.String,
       out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
-      description: Schema.String
+      description: Schema.String,
+      notify_url: Schema.optional(Schema.String)
     })
     const ProfitsharingFinishOrderPostResponse: Schema.Schema<ProfitsharingFinishOrderPostResponse> = Schema.Struct({
       sub_mchid: Schema.optional(Schema.String),
@@ -5413,6 +5415,7 @@ export interface ProfitsharingOrdersPostBody {
   readonly receivers: ReadonlyArray<ProfitsharingOrdersPostBodyReceivers>
   /** 是否分账完成 */
   readonly finish: boolean
+  readonly notify_url?: string | undefined
 }
 
 export interface ProfitsharingOrdersPostBodyReceivers {
@@ -5441,6 +5444,7 @@ export interface ProfitsharingOrdersPostBodyReceivers {
    * @example "hu89ohu89ohu89o"
    */
   readonly receiver_name?: string | undefined
+  readonly receiver_mchid?: string | undefined
 }
 
 export interface ProfitsharingOrdersPostResponse {
@@ -5466,9 +5470,9 @@ export interface ProfitsharingOrdersPostResponse {
   readonly order_id?: string | undefined
   /**
    * 分账单状态
-   * Documented values: `PROCESSING`, `FINISHED` (decoded as any string: more may come).
+   * Documented values: `PROCESSING`, `FINISHED`, `PENDING`, `SUCCESS`, `ADJUST`, `RETURNED`, `CLOSED` (decoded as any string: more may come).
    */
-  readonly status?: "PROCESSING" | "FINISHED" | (string & {}) | undefined
+  readonly status?: "PROCESSING" | "FINISHED" | "PENDING" | "SUCCESS" | "ADJUST" | "RETURNED" | "CLOSED" | (string & {}) | undefined
   /** 分账接收方列表 */
   readonly receivers?: ReadonlyArray<ProfitsharingOrdersPostResponseReceivers> | undefined
 }
@@ -5556,7 +5560,8 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
       receiver_account: Schema.String,
       amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       description: Schema.String,
-      receiver_name: Schema.optional(Schema.String)
+      receiver_name: Schema.optional(Schema.String),
+      receiver_mchid: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersPostBody: Schema.Schema<ProfitsharingOrdersPostBody> = Schema.Struct({
       appid: Schema.optional(Schema.String),
@@ -5564,7 +5569,8 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
       transaction_id: Schema.String,
       out_order_no: Schema.String.pipe(Schema.pattern(new RegExp("^[0-9A-Za-z_\\-|*@]+$"))),
       receivers: Schema.Array(ProfitsharingOrdersPostBodyReceivers).pipe(Schema.maxItems(50)),
-      finish: Schema.Boolean
+      finish: Schema.Boolean,
+      notify_url: Schema.optional(Schema.String)
     })
     const ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers: Schema.Schema<ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers> = Schema.Struct({
       mchid: Schema.optional(Schema.String)
@@ -5589,7 +5595,7 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
       transaction_id: Schema.optional(Schema.String),
       out_order_no: Schema.optional(Schema.String),
       order_id: Schema.optional(Schema.String),
-      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED")),
+      status: Schema.optional(OpenEnum("PROCESSING", "FINISHED", "PENDING", "SUCCESS", "ADJUST", "RETURNED", "CLOSED")),
       receivers: Schema.optional(Schema.Array(ProfitsharingOrdersPostResponseReceivers))
     })
     return {
@@ -6274,7 +6280,7 @@ const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsApplyPost
   schemas: () => {
     const RefundsApplyPostBodyAmountFrom: Schema.Schema<RefundsApplyPostBodyAmountFrom> = Schema.Struct({
       account: Schema.Literal("AVAILABLE", "UNAVAILABLE"),
-      amount: Schema.Number
+      amount: Schema.Int
     })
     const RefundsApplyPostBodyAmount: Schema.Schema<RefundsApplyPostBodyAmount> = Schema.Struct({
       refund: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),

@@ -97,14 +97,14 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetResponseData {
   /** 子商户应用ID */
   readonly sub_appid?: string | undefined
   /** 品牌ID */
-  readonly brand_id?: string | undefined
+  readonly brand_id?: number | undefined
   /**
    * 捐赠来源
    * Documented values: `MINIPROGRAM_PAY`, `ENTRUST_PAY` (decoded as any string: more may come).
    */
   readonly donate_source?: "MINIPROGRAM_PAY" | "ENTRUST_PAY" | (string & {}) | undefined
   /** 商户订单 */
-  readonly merchant_order?: string | undefined
+  readonly merchant_order?: UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder | undefined
   /** 捐赠机构名称 */
   readonly institution_name?: string | undefined
   /** 捐赠项目编号 */
@@ -119,6 +119,13 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetResponseData {
   readonly amount?: UsersOpenidOrdersBrandIdBrandIdGetResponseDataAmount | undefined
   /** 设备编号 */
   readonly device_id?: string | undefined
+}
+
+export interface UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder {
+  readonly out_trade_no?: string | undefined
+  readonly mchid?: string | undefined
+  readonly sub_mchid?: string | undefined
+  readonly store_id?: string | undefined
 }
 
 export interface UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer {
@@ -157,6 +164,12 @@ const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBra
       offset: Schema.optional(Schema.Int),
       limit: Schema.Int
     })
+    const UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder> = Schema.Struct({
+      out_trade_no: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      store_id: Schema.optional(Schema.String)
+    })
     const UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer: Schema.Schema<UsersOpenidOrdersBrandIdBrandIdGetResponseDataPayer> = Schema.Struct({
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
@@ -173,9 +186,9 @@ const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBra
       welfare_trade_id: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.Number),
       donate_source: Schema.optional(OpenEnum("MINIPROGRAM_PAY", "ENTRUST_PAY")),
-      merchant_order: Schema.optional(Schema.String),
+      merchant_order: Schema.optional(UsersOpenidOrdersBrandIdBrandIdGetResponseDataMerchantOrder),
       institution_name: Schema.optional(Schema.String),
       business_id: Schema.optional(Schema.String),
       business_name: Schema.optional(Schema.String),
@@ -224,14 +237,14 @@ export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse {
   /** 子商户应用ID */
   readonly sub_appid?: string | undefined
   /** 品牌ID */
-  readonly brand_id?: string | undefined
+  readonly brand_id?: number | undefined
   /**
    * 捐赠来源
    * Documented values: `MINIPROGRAM_PAY`, `ENTRUST_PAY` (decoded as any string: more may come).
    */
   readonly donate_source?: "MINIPROGRAM_PAY" | "ENTRUST_PAY" | (string & {}) | undefined
   /** 商户订单 */
-  readonly merchant_order?: string | undefined
+  readonly merchant_order?: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder | undefined
   /** 捐赠机构名称 */
   readonly institution_name?: string | undefined
   /** 捐赠项目编号 */
@@ -243,9 +256,16 @@ export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse {
   /** 支付者 */
   readonly payer?: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer | undefined
   /** 订单金额 */
-  readonly amount?: { readonly [key: string]: unknown } | undefined
+  readonly amount?: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount | undefined
   /** 设备编号 */
   readonly device_id?: string | undefined
+}
+
+export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder {
+  readonly out_trade_no?: string | undefined
+  readonly mchid?: string | undefined
+  readonly sub_mchid?: string | undefined
+  readonly store_id?: string | undefined
 }
 
 export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer {
@@ -259,6 +279,13 @@ export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer {
   readonly nickname?: string | undefined
 }
 
+export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount {
+  readonly total?: number | undefined
+  readonly payer_total?: number | undefined
+  readonly currency?: string | undefined
+  readonly payer_currency?: string | undefined
+}
+
 const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOpenidOrdersOutTradeNoOutTradeNoGetParams, UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.lovefeast.users._openid_.orders.outTradeNo._out_trade_no_.get",
   method: "GET",
@@ -269,25 +296,37 @@ const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOpenidOrd
       openid: Schema.NonEmptyString,
       out_trade_no: Schema.NonEmptyString
     })
+    const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder> = Schema.Struct({
+      out_trade_no: Schema.optional(Schema.String),
+      mchid: Schema.optional(Schema.String),
+      sub_mchid: Schema.optional(Schema.String),
+      store_id: Schema.optional(Schema.String)
+    })
     const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
       openid: Schema.optional(Schema.String),
       sub_openid: Schema.optional(Schema.String),
       avatar: Schema.optional(Schema.String),
       nickname: Schema.optional(Schema.String)
     })
+    const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String),
+      payer_currency: Schema.optional(Schema.String)
+    })
     const UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse: Schema.Schema<UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
       welfare_trade_id: Schema.optional(Schema.String),
       appid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
-      brand_id: Schema.optional(Schema.String),
+      brand_id: Schema.optional(Schema.Number),
       donate_source: Schema.optional(OpenEnum("MINIPROGRAM_PAY", "ENTRUST_PAY")),
-      merchant_order: Schema.optional(Schema.String),
+      merchant_order: Schema.optional(UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseMerchantOrder),
       institution_name: Schema.optional(Schema.String),
       business_id: Schema.optional(Schema.String),
       business_name: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
       payer: Schema.optional(UsersOpenidOrdersOutTradeNoOutTradeNoGetResponsePayer),
-      amount: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      amount: Schema.optional(UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount),
       device_id: Schema.optional(Schema.String)
     })
     return {

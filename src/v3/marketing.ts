@@ -1495,10 +1495,10 @@ const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorS
       mini_programs_path: Schema.optional(Schema.String)
     })
     const BusifavorStocksPostBodyStockSendRule: Schema.Schema<BusifavorStocksPostBodyStockSendRule> = Schema.Struct({
-      max_amount: Schema.optional(Schema.Number),
+      max_amount: Schema.optional(Schema.Int),
       max_coupons: Schema.optional(Schema.Int),
       max_coupons_per_user: Schema.Int,
-      max_amount_by_day: Schema.optional(Schema.Number),
+      max_amount_by_day: Schema.optional(Schema.Int),
       max_coupons_by_day: Schema.optional(Schema.Int),
       natural_person_limit: Schema.optional(Schema.Boolean),
       prevent_api_abuse: Schema.optional(Schema.Boolean),
@@ -2475,7 +2475,7 @@ export interface BusifavorStocksStockIdCouponcodesGetParams {
 
 export interface BusifavorStocksStockIdCouponcodesGetQuery {
   /** 券code状态 */
-  readonly status?: "SENDED" | "USED" | "EXPIRED" | "DELETED" | "DEACTIVATED" | undefined
+  readonly status?: "AVAILABLE" | "DISPATCHED" | undefined
   /**
    * 公众账号ID
    * @example "wx233544546545989"
@@ -2552,10 +2552,10 @@ const busifavorStocksStockIdCouponcodesGet: Endpoint.Endpoint<BusifavorStocksSto
       stock_id: Schema.NonEmptyString
     })
     const BusifavorStocksStockIdCouponcodesGetQuery: Schema.Schema<BusifavorStocksStockIdCouponcodesGetQuery> = Schema.Struct({
-      status: Schema.optional(Schema.Literal("SENDED", "USED", "EXPIRED", "DELETED", "DEACTIVATED")),
+      status: Schema.optional(Schema.Literal("AVAILABLE", "DISPATCHED")),
       appid: Schema.optional(Schema.String),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
+      offset: Schema.optional(Schema.Int),
+      limit: Schema.optional(Schema.Int)
     })
     const BusifavorStocksStockIdCouponcodesGetResponseData: Schema.Schema<BusifavorStocksStockIdCouponcodesGetResponseData> = Schema.Struct({
       code: Schema.optional(Schema.String),
@@ -4375,8 +4375,8 @@ const busifavorUsersOpenidCouponsGet: Endpoint.Endpoint<BusifavorUsersOpenidCoup
       creator_merchant: Schema.optional(Schema.String),
       belong_merchant: Schema.optional(Schema.String),
       sender_merchant: Schema.optional(Schema.String),
-      offset: Schema.optional(Schema.Number),
-      limit: Schema.optional(Schema.Number)
+      offset: Schema.optional(Schema.Int),
+      limit: Schema.optional(Schema.Int)
     })
     const BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime: Schema.Schema<BusifavorUsersOpenidCouponsGetResponseDataCouponUseRuleCouponAvailableTimeAvailableWeekAvailableDayTime> = Schema.Struct({
       begin_time: Schema.optional(Schema.Number),
@@ -5082,7 +5082,7 @@ export interface FavorCouponStocksPostBodyPatternInfo {
   /** 商户名称 */
   readonly merchant_name?: string | undefined
   /** 背景颜色 */
-  readonly background_color?: "Color010" | "Color020" | "Color030" | "Color040" | "Color050" | "Color060" | "Color070" | "Color080" | "Color090" | "Color100" | undefined
+  readonly background_color?: "COLOR010" | "COLOR020" | "COLOR030" | "COLOR040" | "COLOR050" | "COLOR060" | "COLOR070" | "COLOR080" | "COLOR081" | "COLOR082" | "COLOR090" | "COLOR100" | "COLOR101" | "COLOR102" | undefined
   /** 券详情图片 */
   readonly coupon_image?: string | undefined
   /** 卡包跳转目标 */
@@ -5206,7 +5206,7 @@ const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorC
       description: Schema.String,
       merchant_logo: Schema.optional(Schema.String),
       merchant_name: Schema.optional(Schema.String),
-      background_color: Schema.optional(Schema.Literal("Color010", "Color020", "Color030", "Color040", "Color050", "Color060", "Color070", "Color080", "Color090", "Color100")),
+      background_color: Schema.optional(Schema.Literal("COLOR010", "COLOR020", "COLOR030", "COLOR040", "COLOR050", "COLOR060", "COLOR070", "COLOR080", "COLOR081", "COLOR082", "COLOR090", "COLOR100", "COLOR101", "COLOR102")),
       coupon_image: Schema.optional(Schema.String),
       jump_target: Schema.optional(Schema.Literal("PAYMENT_CODE", "MINI_PROGRAM", "DEFAULT_PAGE")),
       mini_program_appid: Schema.optional(Schema.String),
@@ -5855,7 +5855,7 @@ export interface FavorStocksStockIdItemsGetQuery {
   /** 分页页码 */
   readonly offset: number
   /** 分页大小 */
-  readonly limit: string
+  readonly limit: number
 }
 
 /** The input of `v3.marketing.favor.stocks._stock_id_.items.get`: params, query fields together. */
@@ -5898,7 +5898,7 @@ const favorStocksStockIdItemsGet: Endpoint.Endpoint<FavorStocksStockIdItemsGetRe
     const FavorStocksStockIdItemsGetQuery: Schema.Schema<FavorStocksStockIdItemsGetQuery> = Schema.Struct({
       stock_creator_mchid: Schema.String,
       offset: Schema.Int,
-      limit: Schema.String
+      limit: Schema.Int
     })
     const FavorStocksStockIdItemsGetResponse: Schema.Schema<FavorStocksStockIdItemsGetResponse> = Schema.Struct({
       total_count: Schema.optional(Schema.Number),
@@ -5934,7 +5934,7 @@ export interface FavorStocksStockIdMerchantsGetQuery {
   /** 分页页码 */
   readonly offset: number
   /** 分页大小 */
-  readonly limit: string
+  readonly limit: number
   /** 创建批次的商户号 */
   readonly stock_creator_mchid: string
 }
@@ -5979,7 +5979,7 @@ const favorStocksStockIdMerchantsGet: Endpoint.Endpoint<FavorStocksStockIdMercha
     })
     const FavorStocksStockIdMerchantsGetQuery: Schema.Schema<FavorStocksStockIdMerchantsGetQuery> = Schema.Struct({
       offset: Schema.Int,
-      limit: Schema.String,
+      limit: Schema.Int,
       stock_creator_mchid: Schema.String
     })
     const FavorStocksStockIdMerchantsGetResponse: Schema.Schema<FavorStocksStockIdMerchantsGetResponse> = Schema.Struct({
@@ -6364,6 +6364,63 @@ const favorStocksStockIdStartPost: Endpoint.Endpoint<FavorStocksStockIdStartPost
       success: FavorStocksStockIdStartPostResponse,
       errors: commonErrors,
       example: { start_time: "2015-05-20T13:29:35.120+08:00", stock_id: "9865000" }
+    }
+  }
+})
+
+// ---- POST /v3/marketing/favor/stocks/{stock_id}/stop ----
+
+export interface FavorStocksStockIdStopPostParams {
+  /** 批次号 */
+  readonly stock_id: string
+}
+
+export interface FavorStocksStockIdStopPostBody {
+  /**
+   * 批次创建方商户号
+   * @example "8956000"
+   */
+  readonly stock_creator_mchid: string
+}
+
+/** The input of `v3.marketing.favor.stocks._stock_id_.stop.post`: params, body fields together. */
+export interface FavorStocksStockIdStopPostRequest extends FavorStocksStockIdStopPostParams, FavorStocksStockIdStopPostBody {}
+
+export interface FavorStocksStockIdStopPostResponse {
+  /**
+   * 终止时间
+   * @example "2015-05-20T13:29:35.120+08:00"
+   */
+  readonly stop_time?: string | undefined
+  /**
+   * 批次号
+   * @example "9865000"
+   */
+  readonly stock_id?: string | undefined
+}
+
+const favorStocksStockIdStopPost: Endpoint.Endpoint<FavorStocksStockIdStopPostRequest, FavorStocksStockIdStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+  name: "v3.marketing.favor.stocks._stock_id_.stop.post",
+  method: "POST",
+  path: "/v3/marketing/favor/stocks/{stock_id}/stop",
+  summary: "终止代金券批次API",
+  schemas: () => {
+    const FavorStocksStockIdStopPostParams: Schema.Schema<FavorStocksStockIdStopPostParams> = Schema.Struct({
+      stock_id: Schema.NonEmptyString
+    })
+    const FavorStocksStockIdStopPostBody: Schema.Schema<FavorStocksStockIdStopPostBody> = Schema.Struct({
+      stock_creator_mchid: Schema.String
+    })
+    const FavorStocksStockIdStopPostResponse: Schema.Schema<FavorStocksStockIdStopPostResponse> = Schema.Struct({
+      stop_time: Schema.optional(Schema.String),
+      stock_id: Schema.optional(Schema.String)
+    })
+    return {
+      params: FavorStocksStockIdStopPostParams,
+      body: FavorStocksStockIdStopPostBody,
+      success: FavorStocksStockIdStopPostResponse,
+      errors: commonErrors,
+      example: { stop_time: "2015-05-20T13:29:35.120+08:00", stock_id: "9865000" }
     }
   }
 })
@@ -7129,13 +7186,13 @@ export interface GoodsSubsidyActivityActivitiesGetResponseDataGoodsInformation {
 
 export interface GoodsSubsidyActivityActivitiesGetResponseDataRuleInformation {
   /** 购买单件商品，补贴给门店的金额 */
-  readonly store_subsidy?: string | undefined
+  readonly store_subsidy?: number | undefined
   /** 购买单件商品，补贴给服务商的佣金 */
-  readonly service_provider_subsidy?: string | undefined
+  readonly service_provider_subsidy?: number | undefined
   /** 活动门店补贴商品数上限 */
-  readonly store_subsidy_quota?: string | undefined
+  readonly store_subsidy_quota?: number | undefined
   /** 单用户享受加价购优惠次数上限 */
-  readonly user_subsidy_quota?: string | undefined
+  readonly user_subsidy_quota?: number | undefined
   /** 活动区域列表 */
   readonly areas?: ReadonlyArray<GoodsSubsidyActivityActivitiesGetResponseDataRuleInformationAreas> | undefined
 }
@@ -7158,8 +7215,8 @@ const goodsSubsidyActivityActivitiesGet: Endpoint.Endpoint<GoodsSubsidyActivityA
   schemas: () => {
     const GoodsSubsidyActivityActivitiesGetQuery: Schema.Schema<GoodsSubsidyActivityActivitiesGetQuery> = Schema.Struct({
       city_id: Schema.String,
-      offset: Schema.Number,
-      limit: Schema.Number
+      offset: Schema.Int,
+      limit: Schema.Int
     })
     const GoodsSubsidyActivityActivitiesGetResponseDataActivityInfo: Schema.Schema<GoodsSubsidyActivityActivitiesGetResponseDataActivityInfo> = Schema.Struct({
       activity_name: Schema.optional(Schema.String),
@@ -7180,10 +7237,10 @@ const goodsSubsidyActivityActivitiesGet: Endpoint.Endpoint<GoodsSubsidyActivityA
       district: Schema.optional(Schema.String)
     })
     const GoodsSubsidyActivityActivitiesGetResponseDataRuleInformation: Schema.Schema<GoodsSubsidyActivityActivitiesGetResponseDataRuleInformation> = Schema.Struct({
-      store_subsidy: Schema.optional(Schema.String),
-      service_provider_subsidy: Schema.optional(Schema.String),
-      store_subsidy_quota: Schema.optional(Schema.String),
-      user_subsidy_quota: Schema.optional(Schema.String),
+      store_subsidy: Schema.optional(Schema.Number),
+      service_provider_subsidy: Schema.optional(Schema.Number),
+      store_subsidy_quota: Schema.optional(Schema.Number),
+      user_subsidy_quota: Schema.optional(Schema.Number),
       areas: Schema.optional(Schema.Array(GoodsSubsidyActivityActivitiesGetResponseDataRuleInformationAreas))
     })
     const GoodsSubsidyActivityActivitiesGetResponseData: Schema.Schema<GoodsSubsidyActivityActivitiesGetResponseData> = Schema.Struct({
@@ -7300,7 +7357,7 @@ const goodsSubsidyActivityActivityActivityIdApplyPost: Endpoint.Endpoint<GoodsSu
     })
     const GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos: Schema.Schema<GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfos> = Schema.Struct({
       store_info: GoodsSubsidyActivityActivityActivityIdApplyPostBodyApplyInfosStoreInfo,
-      goods_original_price: Schema.Number
+      goods_original_price: Schema.Int
     })
     const GoodsSubsidyActivityActivityActivityIdApplyPostBody: Schema.Schema<GoodsSubsidyActivityActivityActivityIdApplyPostBody> = Schema.Struct({
       caller_merchant_id: Schema.String,
@@ -7380,7 +7437,7 @@ const goodsSubsidyActivityQualificationLockPost: Endpoint.Endpoint<GoodsSubsidyA
     const GoodsSubsidyActivityQualificationLockPostBodyOrderInformation: Schema.Schema<GoodsSubsidyActivityQualificationLockPostBodyOrderInformation> = Schema.Struct({
       payer_openid: Schema.String,
       out_trade_no: Schema.String,
-      total_fee: Schema.Number,
+      total_fee: Schema.Int,
       store_id: Schema.String,
       store_merchant_id: Schema.String
     })
@@ -7443,7 +7500,7 @@ const goodsSubsidyActivityQualificationUnlockPost: Endpoint.Endpoint<GoodsSubsid
     const GoodsSubsidyActivityQualificationUnlockPostBodyOrderInformation: Schema.Schema<GoodsSubsidyActivityQualificationUnlockPostBodyOrderInformation> = Schema.Struct({
       payer_openid: Schema.String,
       out_trade_no: Schema.String,
-      total_fee: Schema.Number,
+      total_fee: Schema.Int,
       store_id: Schema.String,
       store_merchant_id: Schema.String
     })
@@ -7728,8 +7785,8 @@ const goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet: Endpoint.E
       activity_id: Schema.NonEmptyString
     })
     const GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetQuery: Schema.Schema<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetQuery> = Schema.Struct({
-      offset: Schema.Number,
-      limit: Schema.Number
+      offset: Schema.Int,
+      limit: Schema.Int
     })
     const GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetResponseData: Schema.Schema<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetResponseData> = Schema.Struct({
       openid: Schema.optional(Schema.String)
@@ -7811,7 +7868,7 @@ const goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost: Endpoint.Endpoint<
     })
     const GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostBody: Schema.Schema<GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostBody> = Schema.Struct({
       out_request_no: Schema.String,
-      material_num: Schema.Number
+      material_num: Schema.Int
     })
     const GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponseMaterialList: Schema.Schema<GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponseMaterialList> = Schema.Struct({
       material_id: Schema.optional(Schema.String),
@@ -7907,8 +7964,8 @@ const goodsSubsidyActivityRetailStoreActBrandIdStoresGet: Endpoint.Endpoint<Good
       brand_id: Schema.NonEmptyString
     })
     const GoodsSubsidyActivityRetailStoreActBrandIdStoresGetQuery: Schema.Schema<GoodsSubsidyActivityRetailStoreActBrandIdStoresGetQuery> = Schema.Struct({
-      offset: Schema.Number,
-      limit: Schema.Number
+      offset: Schema.Int,
+      limit: Schema.Int
     })
     const GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponseData: Schema.Schema<GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponseData> = Schema.Struct({
       store_code: Schema.optional(Schema.String),
@@ -38178,7 +38235,7 @@ export interface PaygiftactivityActivitiesGetQuery {
   /** 活动名称 */
   readonly activity_name?: string | undefined
   /** 活动状态 */
-  readonly activity_status?: "CREATE_ACT_STATUS" | "ONGOING_ACT_STATUS" | "TERMINATE_ACT_STATUS" | "STOP_ACT_STATUS" | "OVER_TIME_ACT_STATUS" | "CREATE_ACT_FAILED" | undefined
+  readonly activity_status?: "CREATE_ACT_STATUS" | "ONGOING_ACT_STATUS" | "TERMINATE_ACT_STATUS" | "STOP_ACT_STATUS" | "OVER_TIME_ACT_STATUS" | "CREATE_ACT_FAILED" | "ACT_STATUS_UNKNOWN" | undefined
   /** 奖品类型 */
   readonly award_type?: "BUSIFAVOR" | undefined
 }
@@ -38268,9 +38325,9 @@ export interface PaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailab
 export interface PaygiftactivityActivitiesGetResponseDataAdvancedSetting {
   /**
    * 奖品类型
-   * Documented values: `BUSIFAVOR` (decoded as any string: more may come).
+   * Documented values: `DELIVERY_ALL_PERSON`, `DELIVERY_MEMBER_PERSON` (decoded as any string: more may come).
    */
-  readonly delivery_user_category?: "BUSIFAVOR" | (string & {}) | undefined
+  readonly delivery_user_category?: "DELIVERY_ALL_PERSON" | "DELIVERY_MEMBER_PERSON" | (string & {}) | undefined
   /** 商家会员appid */
   readonly merchant_member_appid?: string | undefined
   /** 支付模式 */
@@ -38283,9 +38340,9 @@ export interface PaygiftactivityActivitiesGetResponseDataAdvancedSetting {
 export interface PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode {
   /**
    * 支付场景列表
-   * Documented values: `APP_SCENE` (decoded as any string: more may come).
+   * Documented values: `APP_SCENE`, `SWING_CARD_SCENE`, `NO_SECRET_SCENE`, `MINIAPP_SCENE`, `FACE_PAY_SCENE`, `OTHER_SCENE` (decoded as any string: more may come).
    */
-  readonly payment_scene_list?: ReadonlyArray<"APP_SCENE" | (string & {})> | undefined
+  readonly payment_scene_list?: ReadonlyArray<"APP_SCENE" | "SWING_CARD_SCENE" | "NO_SECRET_SCENE" | "MINIAPP_SCENE" | "FACE_PAY_SCENE" | "OTHER_SCENE" | (string & {})> | undefined
   /** 支付方式信息 */
   readonly payment_method_information?: PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentModePaymentMethodInformation | undefined
 }
@@ -38370,7 +38427,7 @@ const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesG
       offset: Schema.Int,
       limit: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(100)),
       activity_name: Schema.optional(Schema.String),
-      activity_status: Schema.optional(Schema.Literal("CREATE_ACT_STATUS", "ONGOING_ACT_STATUS", "TERMINATE_ACT_STATUS", "STOP_ACT_STATUS", "OVER_TIME_ACT_STATUS", "CREATE_ACT_FAILED")),
+      activity_status: Schema.optional(Schema.Literal("CREATE_ACT_STATUS", "ONGOING_ACT_STATUS", "TERMINATE_ACT_STATUS", "STOP_ACT_STATUS", "OVER_TIME_ACT_STATUS", "CREATE_ACT_FAILED", "ACT_STATUS_UNKNOWN")),
       award_type: Schema.optional(Schema.Literal("BUSIFAVOR"))
     })
     const PaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriodsAvailableTime: Schema.Schema<PaygiftactivityActivitiesGetResponseDataActivityBaseInfoAvailablePeriodsAvailableTime> = Schema.Struct({
@@ -38403,7 +38460,7 @@ const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesG
       bank_abbreviation: Schema.optional(Schema.String)
     })
     const PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode: Schema.Schema<PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode> = Schema.Struct({
-      payment_scene_list: Schema.optional(Schema.Array(OpenEnum("APP_SCENE"))),
+      payment_scene_list: Schema.optional(Schema.Array(OpenEnum("APP_SCENE", "SWING_CARD_SCENE", "NO_SECRET_SCENE", "MINIAPP_SCENE", "FACE_PAY_SCENE", "OTHER_SCENE"))),
       payment_method_information: Schema.optional(PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentModePaymentMethodInformation)
     })
     const PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMethodInformation: Schema.Schema<PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMethodInformation> = Schema.Struct({
@@ -38411,7 +38468,7 @@ const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesG
       bank_abbreviation: Schema.optional(Schema.String)
     })
     const PaygiftactivityActivitiesGetResponseDataAdvancedSetting: Schema.Schema<PaygiftactivityActivitiesGetResponseDataAdvancedSetting> = Schema.Struct({
-      delivery_user_category: Schema.optional(OpenEnum("BUSIFAVOR")),
+      delivery_user_category: Schema.optional(OpenEnum("DELIVERY_ALL_PERSON", "DELIVERY_MEMBER_PERSON")),
       merchant_member_appid: Schema.optional(Schema.String),
       payment_mode: Schema.optional(PaygiftactivityActivitiesGetResponseDataAdvancedSettingPaymentMode),
       goods_tags: Schema.optional(Schema.Array(Schema.String)),
@@ -38482,9 +38539,9 @@ export interface PaygiftactivityActivitiesActivityIdGetResponse {
   readonly activity_type?: "FULL_SEND_ACT_TYPE" | "STEP_SEND_ACT_TYPE" | "SPECIFIC_SEND_ACT_TYPE" | (string & {}) | undefined
   /**
    * 活动状态
-   * Documented values: `CREATE_ACT_STATUS`, `ONGOING_ACT_STATUS`, `TERMINATE_ACT_STATUS`, `STOP_ACT_STATUS`, `OVER_TIME_ACT_STATUS`, `CREATE_ACT_FAILED` (decoded as any string: more may come).
+   * Documented values: `CREATE_ACT_STATUS`, `ONGOING_ACT_STATUS`, `TERMINATE_ACT_STATUS`, `STOP_ACT_STATUS`, `OVER_TIME_ACT_STATUS`, `CREATE_ACT_FAILED`, `ACT_STATUS_UNKNOWN` (decoded as any string: more may come).
    */
-  readonly activity_status?: "CREATE_ACT_STATUS" | "ONGOING_ACT_STATUS" | "TERMINATE_ACT_STATUS" | "STOP_ACT_STATUS" | "OVER_TIME_ACT_STATUS" | "CREATE_ACT_FAILED" | (string & {}) | undefined
+  readonly activity_status?: "CREATE_ACT_STATUS" | "ONGOING_ACT_STATUS" | "TERMINATE_ACT_STATUS" | "STOP_ACT_STATUS" | "OVER_TIME_ACT_STATUS" | "CREATE_ACT_FAILED" | "ACT_STATUS_UNKNOWN" | (string & {}) | undefined
   /** 创建商户号 */
   readonly creator_merchant_id?: string | undefined
   /** 所属商户号 */
@@ -38566,9 +38623,9 @@ export interface PaygiftactivityActivitiesActivityIdGetResponseActivityBaseInfoA
 export interface PaygiftactivityActivitiesActivityIdGetResponseAdvancedSetting {
   /**
    * 奖品类型
-   * Documented values: `BUSIFAVOR` (decoded as any string: more may come).
+   * Documented values: `DELIVERY_ALL_PERSON`, `DELIVERY_MEMBER_PERSON` (decoded as any string: more may come).
    */
-  readonly delivery_user_category?: "BUSIFAVOR" | (string & {}) | undefined
+  readonly delivery_user_category?: "DELIVERY_ALL_PERSON" | "DELIVERY_MEMBER_PERSON" | (string & {}) | undefined
   /** 商家会员appid */
   readonly merchant_member_appid?: string | undefined
   /** 支付模式 */
@@ -38581,9 +38638,9 @@ export interface PaygiftactivityActivitiesActivityIdGetResponseAdvancedSetting {
 export interface PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMode {
   /**
    * 支付场景列表
-   * Documented values: `APP_SCENE` (decoded as any string: more may come).
+   * Documented values: `APP_SCENE`, `SWING_CARD_SCENE`, `NO_SECRET_SCENE`, `MINIAPP_SCENE`, `FACE_PAY_SCENE`, `OTHER_SCENE` (decoded as any string: more may come).
    */
-  readonly payment_scene_list?: ReadonlyArray<"APP_SCENE" | (string & {})> | undefined
+  readonly payment_scene_list?: ReadonlyArray<"APP_SCENE" | "SWING_CARD_SCENE" | "NO_SECRET_SCENE" | "MINIAPP_SCENE" | "FACE_PAY_SCENE" | "OTHER_SCENE" | (string & {})> | undefined
   /** 支付方式信息 */
   readonly payment_method_information?: PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentModePaymentMethodInformation | undefined
 }
@@ -38681,7 +38738,7 @@ const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityA
       bank_abbreviation: Schema.optional(Schema.String)
     })
     const PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMode: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMode> = Schema.Struct({
-      payment_scene_list: Schema.optional(Schema.Array(OpenEnum("APP_SCENE"))),
+      payment_scene_list: Schema.optional(Schema.Array(OpenEnum("APP_SCENE", "SWING_CARD_SCENE", "NO_SECRET_SCENE", "MINIAPP_SCENE", "FACE_PAY_SCENE", "OTHER_SCENE"))),
       payment_method_information: Schema.optional(PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentModePaymentMethodInformation)
     })
     const PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMethodInformation: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMethodInformation> = Schema.Struct({
@@ -38689,7 +38746,7 @@ const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityA
       bank_abbreviation: Schema.optional(Schema.String)
     })
     const PaygiftactivityActivitiesActivityIdGetResponseAdvancedSetting: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponseAdvancedSetting> = Schema.Struct({
-      delivery_user_category: Schema.optional(OpenEnum("BUSIFAVOR")),
+      delivery_user_category: Schema.optional(OpenEnum("DELIVERY_ALL_PERSON", "DELIVERY_MEMBER_PERSON")),
       merchant_member_appid: Schema.optional(Schema.String),
       payment_mode: Schema.optional(PaygiftactivityActivitiesActivityIdGetResponseAdvancedSettingPaymentMode),
       goods_tags: Schema.optional(Schema.Array(Schema.String)),
@@ -38714,7 +38771,7 @@ const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityA
     const PaygiftactivityActivitiesActivityIdGetResponse: Schema.Schema<PaygiftactivityActivitiesActivityIdGetResponse> = Schema.Struct({
       activity_id: Schema.optional(Schema.String),
       activity_type: Schema.optional(OpenEnum("FULL_SEND_ACT_TYPE", "STEP_SEND_ACT_TYPE", "SPECIFIC_SEND_ACT_TYPE")),
-      activity_status: Schema.optional(OpenEnum("CREATE_ACT_STATUS", "ONGOING_ACT_STATUS", "TERMINATE_ACT_STATUS", "STOP_ACT_STATUS", "OVER_TIME_ACT_STATUS", "CREATE_ACT_FAILED")),
+      activity_status: Schema.optional(OpenEnum("CREATE_ACT_STATUS", "ONGOING_ACT_STATUS", "TERMINATE_ACT_STATUS", "STOP_ACT_STATUS", "OVER_TIME_ACT_STATUS", "CREATE_ACT_FAILED", "ACT_STATUS_UNKNOWN")),
       creator_merchant_id: Schema.optional(Schema.String),
       belong_merchant_id: Schema.optional(Schema.String),
       pause_time: Schema.optional(Schema.String),
@@ -39143,7 +39200,7 @@ export interface PaygiftactivityUniqueThresholdActivityPostBodyActivityBaseInfoA
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting {
   /** 奖品类型 */
-  readonly delivery_user_category?: "BUSIFAVOR" | undefined
+  readonly delivery_user_category?: "DELIVERY_ALL_PERSON" | "DELIVERY_MEMBER_PERSON" | undefined
   /** 商家会员appid */
   readonly merchant_member_appid?: string | undefined
   /** 支付模式 */
@@ -39156,7 +39213,7 @@ export interface PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting {
 
 export interface PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMode {
   /** 支付场景列表 */
-  readonly payment_scene_list?: ReadonlyArray<"APP_SCENE"> | undefined
+  readonly payment_scene_list?: ReadonlyArray<"APP_SCENE" | "SWING_CARD_SCENE" | "NO_SECRET_SCENE" | "MINIAPP_SCENE" | "FACE_PAY_SCENE" | "OTHER_SCENE"> | undefined
   /** 支付方式信息 */
   readonly payment_method_information?: PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentModePaymentMethodInformation | undefined
 }
@@ -39242,7 +39299,7 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
       bank_abbreviation: Schema.optional(Schema.String)
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMode: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMode> = Schema.Struct({
-      payment_scene_list: Schema.optional(Schema.Array(Schema.Literal("APP_SCENE"))),
+      payment_scene_list: Schema.optional(Schema.Array(Schema.Literal("APP_SCENE", "SWING_CARD_SCENE", "NO_SECRET_SCENE", "MINIAPP_SCENE", "FACE_PAY_SCENE", "OTHER_SCENE"))),
       payment_method_information: Schema.optional(PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentModePaymentMethodInformation)
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMethodInformation: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMethodInformation> = Schema.Struct({
@@ -39250,7 +39307,7 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
       bank_abbreviation: Schema.optional(Schema.String)
     })
     const PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting: Schema.Schema<PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSetting> = Schema.Struct({
-      delivery_user_category: Schema.optional(Schema.Literal("BUSIFAVOR")),
+      delivery_user_category: Schema.optional(Schema.Literal("DELIVERY_ALL_PERSON", "DELIVERY_MEMBER_PERSON")),
       merchant_member_appid: Schema.optional(Schema.String),
       payment_mode: Schema.optional(PaygiftactivityUniqueThresholdActivityPostBodyAdvancedSettingPaymentMode),
       goods_tags: Schema.optional(Schema.Array(Schema.String)),
@@ -40801,7 +40858,7 @@ const withdrawFavorUsersOpenidCouponsPost: Endpoint.Endpoint<WithdrawFavorUsersO
 })
 
 /**
- * `/v3/marketing/…`: 156 endpoints (4 hand-written).
+ * `/v3/marketing/…`: 157 endpoints (4 hand-written).
  *
  * Catalogue tags: 会员卡, 会员卡∙会员有礼, 会员卡∙基础功能, 会员卡∙服务项, 会员卡∙权益设置, 会员卡∙运营投放, 品牌小店营销, 经营工具∙电子小票, 营销工具∙周周惠, 营销工具∙收款有礼, 运营工具∙代金券, 运营工具∙商品券, 运营工具∙商品券∙批次组, 运营工具∙商家券, 运营工具∙委托营销, 运营工具∙支付有礼, 运营工具∙消费卡, 运营工具∙通用接口.
  */
@@ -41270,6 +41327,16 @@ export const marketing = {
            * `POST /v3/marketing/favor/stocks/{stock_id}/start`
            */
           post: favorStocksStockIdStartPost
+        },
+        stop: {
+          /**
+           * 终止代金券批次API
+           *
+           * 终止未激活的代金券批次（前置条件：商户开通了代金券产品权限，且批次未激活）。
+           *
+           * `POST /v3/marketing/favor/stocks/{stock_id}/stop`
+           */
+          post: favorStocksStockIdStopPost
         },
         useFlow: {
           /**

@@ -4,7 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { AccountError, AppidMchidNotMatch, BankError, InvalidTransactionid, MchNotExists, OpenidMismatch, OrderClosed, OrderNotExist, OutTradeNoUsed, RuleLimit, TradeError } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, IpAddress, OpenEnum, PatternString, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, FieldRule, IpAddress, OpenEnum, PatternString, Rfc3339 } from "../schemas/common.js"
 
 const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed] as const
 const mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExists, OrderNotExist, RuleLimit, TradeError] as const
@@ -484,7 +484,7 @@ export interface PartnerTransactionsAppPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id?: string | undefined
+  readonly prepay_id: string
 }
 
 const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
@@ -501,29 +501,29 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
     })
     const PartnerTransactionsAppPostBodyAmount: Schema.Schema<PartnerTransactionsAppPostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const PartnerTransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const PartnerTransactionsAppPostBodyDetail: Schema.Schema<PartnerTransactionsAppPostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsAppPostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsAppPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsAppPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const PartnerTransactionsAppPostBodySceneInfo: Schema.Schema<PartnerTransactionsAppPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(PartnerTransactionsAppPostBodySceneInfoStoreInfo)
     })
     const PartnerTransactionsAppPostBodyPayerIdentity: Schema.Schema<PartnerTransactionsAppPostBodyPayerIdentity> = Schema.Struct({
@@ -546,18 +546,18 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
       subsidy_detail: Schema.optional(Schema.Array(PartnerTransactionsAppPostBodySubsidyInfoSubsidyDetail))
     })
     const PartnerTransactionsAppPostBody: Schema.Schema<PartnerTransactionsAppPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sp_appid: BoundedString(1, 32),
+      sp_mchid: BoundedString(1, 32),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
+      sub_mchid: BoundedString(1, 32),
       settle_info: Schema.optional(PartnerTransactionsAppPostBodySettleInfo),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsAppPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(PartnerTransactionsAppPostBodyDetail),
@@ -566,7 +566,7 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
       subsidy_info: Schema.optional(PartnerTransactionsAppPostBodySubsidyInfo)
     })
     const PartnerTransactionsAppPostResponse: Schema.Schema<PartnerTransactionsAppPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
+      prepay_id: Schema.String
     })
     return {
       body: PartnerTransactionsAppPostBody,
@@ -1641,7 +1641,7 @@ export interface PartnerTransactionsH5PostBodySceneInfoH5Info {
    * 场景类型
    * @example "iOSAndroidWap"
    */
-  readonly type: string
+  readonly type: "iOS" | "Android" | "Wap"
   /**
    * 应用名称
    * @example "王者荣耀"
@@ -1689,7 +1689,7 @@ export interface PartnerTransactionsH5PostResponse {
    * 支付跳转链接
    * @example "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
    */
-  readonly h5_url?: string | undefined
+  readonly h5_url: string
 }
 
 const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody, PartnerTransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
@@ -1706,36 +1706,36 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
     })
     const PartnerTransactionsH5PostBodyAmount: Schema.Schema<PartnerTransactionsH5PostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const PartnerTransactionsH5PostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsH5PostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const PartnerTransactionsH5PostBodyDetail: Schema.Schema<PartnerTransactionsH5PostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsH5PostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsH5PostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const PartnerTransactionsH5PostBodySceneInfoH5Info: Schema.Schema<PartnerTransactionsH5PostBodySceneInfoH5Info> = Schema.Struct({
-      type: Schema.String,
-      app_name: Schema.optional(Schema.String),
-      app_url: Schema.optional(Schema.String),
-      bundle_id: Schema.optional(Schema.String),
-      package_name: Schema.optional(Schema.String)
+      type: Schema.Literal("iOS", "Android", "Wap"),
+      app_name: Schema.optional(BoundedString(1, 64)),
+      app_url: Schema.optional(BoundedString(1, 128)),
+      bundle_id: Schema.optional(BoundedString(1, 128)),
+      package_name: Schema.optional(BoundedString(1, 128))
     })
     const PartnerTransactionsH5PostBodySceneInfo: Schema.Schema<PartnerTransactionsH5PostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(PartnerTransactionsH5PostBodySceneInfoStoreInfo),
       h5_info: PartnerTransactionsH5PostBodySceneInfoH5Info
     })
@@ -1748,18 +1748,18 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       identity: Schema.optional(PartnerTransactionsH5PostBodyPayerIdentity)
     })
     const PartnerTransactionsH5PostBody: Schema.Schema<PartnerTransactionsH5PostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sp_appid: BoundedString(1, 32),
+      sp_mchid: BoundedString(1, 32),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
+      sub_mchid: BoundedString(1, 32),
       settle_info: Schema.optional(PartnerTransactionsH5PostBodySettleInfo),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsH5PostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(PartnerTransactionsH5PostBodyDetail),
@@ -1767,7 +1767,7 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       payer: Schema.optional(PartnerTransactionsH5PostBodyPayer)
     })
     const PartnerTransactionsH5PostResponse: Schema.Schema<PartnerTransactionsH5PostResponse> = Schema.Struct({
-      h5_url: Schema.optional(Schema.String)
+      h5_url: Schema.String
     })
     return {
       body: PartnerTransactionsH5PostBody,
@@ -1827,8 +1827,6 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    * @example "1900000109"
    */
   readonly sub_mchid?: string | undefined
-  /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsIdTransactionIdGetResponseSettleInfo | undefined
   /**
    * 微信支付订单号
    * @example "1217752501201407033233368018"
@@ -1841,9 +1839,9 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
    */
-  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -1860,11 +1858,6 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
    */
   readonly success_time?: string | undefined
   /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
-  readonly description?: string | undefined
-  /**
    * 附加数据
    * @example "自定义数据"
    */
@@ -1876,45 +1869,11 @@ export interface PartnerTransactionsIdTransactionIdGetResponse {
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
   readonly amount?: PartnerTransactionsIdTransactionIdGetResponseAmount | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 指定支付方式
-   * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
-   */
-  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
-  /** 电子发票入口开放标识 */
-  readonly support_fapiao?: boolean | undefined
-  /** 优惠功能 */
-  readonly detail?: PartnerTransactionsIdTransactionIdGetResponseDetail | undefined
   /** 场景信息 */
   readonly scene_info?: PartnerTransactionsIdTransactionIdGetResponseSceneInfo | undefined
   /** 支付者 */
   readonly payer?: PartnerTransactionsIdTransactionIdGetResponsePayer | undefined
   readonly promotion_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponsePromotionDetail> | undefined
-}
-
-export interface PartnerTransactionsIdTransactionIdGetResponseSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
 }
 
 export interface PartnerTransactionsIdTransactionIdGetResponseAmount {
@@ -1940,85 +1899,12 @@ export interface PartnerTransactionsIdTransactionIdGetResponseAmount {
   readonly payer_currency?: string | undefined
 }
 
-export interface PartnerTransactionsIdTransactionIdGetResponseDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price?: number | undefined
-}
-
 export interface PartnerTransactionsIdTransactionIdGetResponseSceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip?: string | undefined
   /**
    * 商户端设备号
    * @example "013467007045764"
    */
   readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo | undefined
-}
-
-export interface PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsIdTransactionIdGetResponsePayer {
@@ -2065,15 +1951,11 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
   summary: "微信支付订单号查询",
   schemas: () => {
     const PartnerTransactionsIdTransactionIdGetParams: Schema.Schema<PartnerTransactionsIdTransactionIdGetParams> = Schema.Struct({
-      transaction_id: Schema.NonEmptyString
+      transaction_id: BoundedString(1, 32)
     })
     const PartnerTransactionsIdTransactionIdGetQuery: Schema.Schema<PartnerTransactionsIdTransactionIdGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const PartnerTransactionsIdTransactionIdGetResponseSettleInfo: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Number)
+      sp_mchid: BoundedString(1, 32),
+      sub_mchid: BoundedString(1, 32)
     })
     const PartnerTransactionsIdTransactionIdGetResponseAmount: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseAmount> = Schema.Struct({
       total: Schema.optional(Schema.Number),
@@ -2081,28 +1963,8 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       payer_total: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
-    const PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number)
-    })
-    const PartnerTransactionsIdTransactionIdGetResponseDetail: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsIdTransactionIdGetResponseDetailGoodsDetail))
-    })
-    const PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
     const PartnerTransactionsIdTransactionIdGetResponseSceneInfo: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponseSceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSceneInfoStoreInfo)
+      device_id: Schema.optional(Schema.String)
     })
     const PartnerTransactionsIdTransactionIdGetResponsePayer: Schema.Schema<PartnerTransactionsIdTransactionIdGetResponsePayer> = Schema.Struct({
       sp_openid: Schema.optional(Schema.String),
@@ -2133,23 +1995,15 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      settle_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSettleInfo),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT")),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       out_trade_no: Schema.optional(Schema.String),
       amount: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseAmount),
-      time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseDetail),
       scene_info: Schema.optional(PartnerTransactionsIdTransactionIdGetResponseSceneInfo),
       payer: Schema.optional(PartnerTransactionsIdTransactionIdGetResponsePayer),
       promotion_detail: Schema.optional(Schema.Array(PartnerTransactionsIdTransactionIdGetResponsePromotionDetail))
@@ -2164,41 +2018,14 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
         sp_mchid: "1230000109",
         sub_appid: "wxd678efh567hg6999",
         sub_mchid: "1900000109",
-        settle_info: { subsidy_amount: 10 },
         transaction_id: "1217752501201407033233368018",
         trade_state_desc: "支付失败，请重新下单支付",
         bank_type: "CMC",
         success_time: "2018-06-08T10:34:56+08:00",
-        description: "Image形象店-深圳腾大-QQ公仔",
         attach: "自定义数据",
         out_trade_no: "1217752501201407033233368018",
         amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
-        time_expire: "2018-06-08T10:34:56+08:00",
-        notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        goods_tag: "WXG",
-        detail: {
-          cost_price: 608800,
-          invoice_id: "微信123",
-          goods_detail: [
-            {
-              merchant_goods_id: "商品编码",
-              wechatpay_goods_id: "1001",
-              goods_name: "iPhoneX 256G",
-              quantity: 1,
-              unit_price: 828800
-            }
-          ]
-        },
-        scene_info: {
-          payer_client_ip: "14.23.150.211",
-          device_id: "013467007045764",
-          store_info: {
-            id: "0001",
-            name: "腾讯大厦分店",
-            area_code: "440305",
-            address: "广东省深圳市南山区科技中一道10000号"
-          }
-        },
+        scene_info: { device_id: "013467007045764" },
         payer: {
           sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
           sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -2446,7 +2273,7 @@ export interface PartnerTransactionsJsapiPostResponse {
    * 预支付交易会话标识
    * @example "wx201410272009395522657a690389285100"
    */
-  readonly prepay_id?: string | undefined
+  readonly prepay_id: string
 }
 
 const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPostBody, PartnerTransactionsJsapiPostResponse, CommonError | AccountError | AppidMchidNotMatch | BankError | InvalidTransactionid | MchNotExists | OpenidMismatch | OrderClosed | OrderNotExist | OutTradeNoUsed | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
@@ -2463,29 +2290,29 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
     })
     const PartnerTransactionsJsapiPostBodyAmount: Schema.Schema<PartnerTransactionsJsapiPostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const PartnerTransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const PartnerTransactionsJsapiPostBodyDetail: Schema.Schema<PartnerTransactionsJsapiPostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsJsapiPostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsJsapiPostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const PartnerTransactionsJsapiPostBodySceneInfo: Schema.Schema<PartnerTransactionsJsapiPostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(PartnerTransactionsJsapiPostBodySceneInfoStoreInfo)
     })
     const PartnerTransactionsJsapiPostBodyPayerIdentity: Schema.Schema<PartnerTransactionsJsapiPostBodyPayerIdentity> = Schema.Struct({
@@ -2494,10 +2321,12 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       name: Schema.String
     })
     const PartnerTransactionsJsapiPostBodyPayer: Schema.Schema<PartnerTransactionsJsapiPostBodyPayer> = Schema.Struct({
-      sp_openid: Schema.optional(Schema.String),
-      sub_openid: Schema.optional(Schema.String),
+      sp_openid: Schema.optional(BoundedString(1, 128)),
+      sub_openid: Schema.optional(BoundedString(1, 128)),
       identity: Schema.optional(PartnerTransactionsJsapiPostBodyPayerIdentity)
-    })
+    }).pipe(
+      FieldRule("atLeastOne", ["sp_openid", "sub_openid"])
+    )
     const PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan: Schema.Schema<PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetailSubsidyPlan> = Schema.Struct({
       subsidy_installment_num: Schema.Literal(3, 6, 12),
       subsidy_percent: Schema.Literal(0, 100)
@@ -2510,18 +2339,18 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       subsidy_detail: Schema.optional(Schema.Array(PartnerTransactionsJsapiPostBodySubsidyInfoSubsidyDetail))
     })
     const PartnerTransactionsJsapiPostBody: Schema.Schema<PartnerTransactionsJsapiPostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sp_appid: BoundedString(1, 32),
+      sp_mchid: BoundedString(1, 32),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
+      sub_mchid: BoundedString(1, 32),
       settle_info: Schema.optional(PartnerTransactionsJsapiPostBodySettleInfo),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsJsapiPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(PartnerTransactionsJsapiPostBodyDetail),
@@ -2530,7 +2359,7 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       subsidy_info: Schema.optional(PartnerTransactionsJsapiPostBodySubsidyInfo)
     })
     const PartnerTransactionsJsapiPostResponse: Schema.Schema<PartnerTransactionsJsapiPostResponse> = Schema.Struct({
-      prepay_id: Schema.optional(Schema.String)
+      prepay_id: Schema.String
     })
     return {
       body: PartnerTransactionsJsapiPostBody,
@@ -3309,7 +3138,7 @@ export interface PartnerTransactionsNativePostResponse {
    * 二维码链接
    * @example "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00"
    */
-  readonly code_url?: string | undefined
+  readonly code_url: string
 }
 
 const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNativePostBody, PartnerTransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
@@ -3326,29 +3155,29 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
     })
     const PartnerTransactionsNativePostBodyAmount: Schema.Schema<PartnerTransactionsNativePostBodyAmount> = Schema.Struct({
       total: Schema.Int,
-      currency: Schema.optional(Schema.String)
+      currency: Schema.optional(BoundedString(1, 16))
     })
     const PartnerTransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.String,
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.Int,
+      merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
+      wechatpay_goods_id: Schema.optional(BoundedString(1, 32)),
+      goods_name: Schema.optional(BoundedString(1, 256)),
+      quantity: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
       unit_price: Schema.Int
     })
     const PartnerTransactionsNativePostBodyDetail: Schema.Schema<PartnerTransactionsNativePostBodyDetail> = Schema.Struct({
       cost_price: Schema.optional(Schema.Int),
-      invoice_id: Schema.optional(Schema.String),
+      invoice_id: Schema.optional(BoundedString(1, 32)),
       goods_detail: Schema.optional(Schema.Array(PartnerTransactionsNativePostBodyDetailGoodsDetail))
     })
     const PartnerTransactionsNativePostBodySceneInfoStoreInfo: Schema.Schema<PartnerTransactionsNativePostBodySceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.String,
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
+      id: BoundedString(1, 32),
+      name: Schema.optional(BoundedString(1, 256)),
+      area_code: Schema.optional(BoundedString(1, 32)),
+      address: Schema.optional(BoundedString(1, 512))
     })
     const PartnerTransactionsNativePostBodySceneInfo: Schema.Schema<PartnerTransactionsNativePostBodySceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.String,
-      device_id: Schema.optional(Schema.String),
+      payer_client_ip: IpAddress,
+      device_id: Schema.optional(BoundedString(1, 32)),
       store_info: Schema.optional(PartnerTransactionsNativePostBodySceneInfoStoreInfo)
     })
     const PartnerTransactionsNativePostBodyPayerIdentity: Schema.Schema<PartnerTransactionsNativePostBodyPayerIdentity> = Schema.Struct({
@@ -3360,18 +3189,18 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
       identity: Schema.optional(PartnerTransactionsNativePostBodyPayerIdentity)
     })
     const PartnerTransactionsNativePostBody: Schema.Schema<PartnerTransactionsNativePostBody> = Schema.Struct({
-      sp_appid: Schema.String,
-      sp_mchid: Schema.String,
-      sub_appid: Schema.optional(Schema.String),
-      sub_mchid: Schema.String,
+      sp_appid: BoundedString(1, 32),
+      sp_mchid: BoundedString(1, 32),
+      sub_appid: Schema.optional(BoundedString(1, 32)),
+      sub_mchid: BoundedString(1, 32),
       settle_info: Schema.optional(PartnerTransactionsNativePostBodySettleInfo),
-      description: Schema.String,
-      attach: Schema.optional(Schema.String),
-      out_trade_no: Schema.String,
+      description: BoundedString(1, 127),
+      attach: Schema.optional(BoundedString(1, 128)),
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsNativePostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: Schema.String,
-      goods_tag: Schema.optional(Schema.String),
+      notify_url: BoundedString(1, 255),
+      goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
       detail: Schema.optional(PartnerTransactionsNativePostBodyDetail),
@@ -3379,7 +3208,7 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
       payer: Schema.optional(PartnerTransactionsNativePostBodyPayer)
     })
     const PartnerTransactionsNativePostResponse: Schema.Schema<PartnerTransactionsNativePostResponse> = Schema.Struct({
-      code_url: Schema.optional(Schema.String)
+      code_url: Schema.String
     })
     return {
       body: PartnerTransactionsNativePostBody,
@@ -3437,8 +3266,6 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    * @example "1900000109"
    */
   readonly sub_mchid?: string | undefined
-  /** 结算信息 */
-  readonly settle_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo | undefined
   /**
    * 微信支付订单号
    * @example "1217752501201407033233368018"
@@ -3451,9 +3278,9 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
    */
-  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {}) | undefined
+  readonly trade_state?: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {}) | undefined
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -3470,11 +3297,6 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
    */
   readonly success_time?: string | undefined
   /**
-   * 商品描述
-   * @example "Image形象店-深圳腾大-QQ公仔"
-   */
-  readonly description?: string | undefined
-  /**
    * 附加数据
    * @example "自定义数据"
    */
@@ -3486,30 +3308,6 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
   readonly out_trade_no?: string | undefined
   /** 订单金额 */
   readonly amount?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
-  /**
-   * 交易结束时间
-   * @example "2018-06-08T10:34:56+08:00"
-   */
-  readonly time_expire?: string | undefined
-  /**
-   * 通知地址
-   * @example "https://www.weixin.qq.com/wxpay/pay.php"
-   */
-  readonly notify_url?: string | undefined
-  /**
-   * 订单优惠标记
-   * @example "WXG"
-   */
-  readonly goods_tag?: string | undefined
-  /**
-   * 指定支付方式
-   * Documented values: `no_balance`, `no_credit`, `no_debit`, `balance_only` (decoded as any string: more may come).
-   */
-  readonly limit_pay?: ReadonlyArray<"no_balance" | "no_credit" | "no_debit" | "balance_only" | (string & {})> | undefined
-  /** 电子发票入口开放标识 */
-  readonly support_fapiao?: boolean | undefined
-  /** 优惠功能 */
-  readonly detail?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail | undefined
   /** 场景信息 */
   readonly scene_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo | undefined
   /** 支付者 */
@@ -3517,16 +3315,6 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponse {
   /** 使用的商户贴息信息(微信分付) */
   readonly installment_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo | undefined
   readonly promotion_detail?: ReadonlyArray<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
-}
-
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo {
-  /** 是否指定分账 */
-  readonly profit_sharing?: boolean | undefined
-  /**
-   * 补差金额
-   * @example 10
-   */
-  readonly subsidy_amount?: number | undefined
 }
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount {
@@ -3552,85 +3340,12 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount {
   readonly payer_currency?: string | undefined
 }
 
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail {
-  /**
-   * 订单原价
-   * @example 608800
-   */
-  readonly cost_price?: number | undefined
-  /**
-   * 商品小票ID
-   * @example "微信123"
-   */
-  readonly invoice_id?: string | undefined
-  /** 单品列表 */
-  readonly goods_detail?: ReadonlyArray<PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail> | undefined
-}
-
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail {
-  /**
-   * 商户侧商品编码
-   * @example "商品编码"
-   */
-  readonly merchant_goods_id?: string | undefined
-  /**
-   * 微信侧商品编码
-   * @example "1001"
-   */
-  readonly wechatpay_goods_id?: string | undefined
-  /**
-   * 商品名称
-   * @example "iPhoneX 256G"
-   */
-  readonly goods_name?: string | undefined
-  /**
-   * 商品数量
-   * @example 1
-   */
-  readonly quantity?: number | undefined
-  /**
-   * 商品单价
-   * @example 828800
-   */
-  readonly unit_price?: number | undefined
-}
-
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
-  /**
-   * 用户终端IP
-   * @example "14.23.150.211"
-   */
-  readonly payer_client_ip?: string | undefined
   /**
    * 商户端设备号
    * @example "013467007045764"
    */
   readonly device_id?: string | undefined
-  /** 商户门店信息 */
-  readonly store_info?: PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo | undefined
-}
-
-export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo {
-  /**
-   * 门店编号
-   * @example "0001"
-   */
-  readonly id?: string | undefined
-  /**
-   * 门店名称
-   * @example "腾讯大厦分店"
-   */
-  readonly name?: string | undefined
-  /**
-   * 地区编码
-   * @example "440305"
-   */
-  readonly area_code?: string | undefined
-  /**
-   * 详细地址
-   * @example "广东省深圳市南山区科技中一道10000号"
-   */
-  readonly address?: string | undefined
 }
 
 export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer {
@@ -3687,15 +3402,11 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
   summary: "商户订单号查询",
   schemas: () => {
     const PartnerTransactionsOutTradeNoOutTradeNoGetParams: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetQuery: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetQuery> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo> = Schema.Struct({
-      profit_sharing: Schema.optional(Schema.Boolean),
-      subsidy_amount: Schema.optional(Schema.Number)
+      sp_mchid: BoundedString(1, 32),
+      sub_mchid: BoundedString(1, 32)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
       total: Schema.optional(Schema.Number),
@@ -3703,28 +3414,8 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       payer_total: Schema.optional(Schema.Number),
       payer_currency: Schema.optional(Schema.String)
     })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail> = Schema.Struct({
-      merchant_goods_id: Schema.optional(Schema.String),
-      wechatpay_goods_id: Schema.optional(Schema.String),
-      goods_name: Schema.optional(Schema.String),
-      quantity: Schema.optional(Schema.Number),
-      unit_price: Schema.optional(Schema.Number)
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail> = Schema.Struct({
-      cost_price: Schema.optional(Schema.Number),
-      invoice_id: Schema.optional(Schema.String),
-      goods_detail: Schema.optional(Schema.Array(PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetailGoodsDetail))
-    })
-    const PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo> = Schema.Struct({
-      id: Schema.optional(Schema.String),
-      name: Schema.optional(Schema.String),
-      area_code: Schema.optional(Schema.String),
-      address: Schema.optional(Schema.String)
-    })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo> = Schema.Struct({
-      payer_client_ip: Schema.optional(Schema.String),
-      device_id: Schema.optional(Schema.String),
-      store_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfoStoreInfo)
+      device_id: Schema.optional(Schema.String)
     })
     const PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer> = Schema.Struct({
       sp_openid: Schema.optional(Schema.String),
@@ -3759,23 +3450,15 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       sp_mchid: Schema.optional(Schema.String),
       sub_appid: Schema.optional(Schema.String),
       sub_mchid: Schema.optional(Schema.String),
-      settle_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSettleInfo),
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR")),
+      trade_state: Schema.optional(OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT")),
       trade_state_desc: Schema.optional(Schema.String),
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
-      description: Schema.optional(Schema.String),
       attach: Schema.optional(Schema.String),
       out_trade_no: Schema.optional(Schema.String),
       amount: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseAmount),
-      time_expire: Schema.optional(Schema.String),
-      notify_url: Schema.optional(Schema.String),
-      goods_tag: Schema.optional(Schema.String),
-      limit_pay: Schema.optional(Schema.Array(OpenEnum("no_balance", "no_credit", "no_debit", "balance_only"))),
-      support_fapiao: Schema.optional(Schema.Boolean),
-      detail: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseDetail),
       scene_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseSceneInfo),
       payer: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponsePayer),
       installment_info: Schema.optional(PartnerTransactionsOutTradeNoOutTradeNoGetResponseInstallmentInfo),
@@ -3791,41 +3474,14 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
         sp_mchid: "1230000109",
         sub_appid: "wxd678efh567hg6999",
         sub_mchid: "1900000109",
-        settle_info: { subsidy_amount: 10 },
         transaction_id: "1217752501201407033233368018",
         trade_state_desc: "支付失败，请重新下单支付",
         bank_type: "CMC",
         success_time: "2018-06-08T10:34:56+08:00",
-        description: "Image形象店-深圳腾大-QQ公仔",
         attach: "自定义数据",
         out_trade_no: "1217752501201407033233368018",
         amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
-        time_expire: "2018-06-08T10:34:56+08:00",
-        notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        goods_tag: "WXG",
-        detail: {
-          cost_price: 608800,
-          invoice_id: "微信123",
-          goods_detail: [
-            {
-              merchant_goods_id: "商品编码",
-              wechatpay_goods_id: "1001",
-              goods_name: "iPhoneX 256G",
-              quantity: 1,
-              unit_price: 828800
-            }
-          ]
-        },
-        scene_info: {
-          payer_client_ip: "14.23.150.211",
-          device_id: "013467007045764",
-          store_info: {
-            id: "0001",
-            name: "腾讯大厦分店",
-            area_code: "440305",
-            address: "广东省深圳市南山区科技中一道10000号"
-          }
-        },
+        scene_info: { device_id: "013467007045764" },
         payer: {
           sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
           sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
@@ -3869,11 +3525,11 @@ const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<Partne
   summary: "关单API",
   schemas: () => {
     const PartnerTransactionsOutTradeNoOutTradeNoClosePostParams: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoClosePostParams> = Schema.Struct({
-      out_trade_no: Schema.NonEmptyString
+      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$")
     })
     const PartnerTransactionsOutTradeNoOutTradeNoClosePostBody: Schema.Schema<PartnerTransactionsOutTradeNoOutTradeNoClosePostBody> = Schema.Struct({
-      sp_mchid: Schema.String,
-      sub_mchid: Schema.String
+      sp_mchid: BoundedString(1, 32),
+      sub_mchid: BoundedString(1, 32)
     })
     return {
       params: PartnerTransactionsOutTradeNoOutTradeNoClosePostParams,
@@ -5702,9 +5358,9 @@ export interface TransactionsIdTransactionIdGetResponse {
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
    */
-  readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {})
+  readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {})
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -5846,7 +5502,7 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
     const TransactionsIdTransactionIdGetResponse: Schema.Schema<TransactionsIdTransactionIdGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"),
+      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT"),
       trade_state_desc: Schema.String,
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),
@@ -6798,9 +6454,9 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
   readonly trade_type?: "JSAPI" | "NATIVE" | "APP" | "MICROPAY" | "MWEB" | "FACEPAY" | (string & {}) | undefined
   /**
    * 交易状态
-   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR` (decoded as any string: more may come).
+   * Documented values: `SUCCESS`, `REFUND`, `NOTPAY`, `CLOSED`, `REVOKED`, `USERPAYING`, `PAYERROR`, `ACCEPT` (decoded as any string: more may come).
    */
-  readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | (string & {})
+  readonly trade_state: "SUCCESS" | "REFUND" | "NOTPAY" | "CLOSED" | "REVOKED" | "USERPAYING" | "PAYERROR" | "ACCEPT" | (string & {})
   /**
    * 交易状态描述
    * @example "支付失败，请重新下单支付"
@@ -6971,7 +6627,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
     const TransactionsOutTradeNoOutTradeNoGetResponse: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponse> = Schema.Struct({
       transaction_id: Schema.optional(Schema.String),
       trade_type: Schema.optional(OpenEnum("JSAPI", "NATIVE", "APP", "MICROPAY", "MWEB", "FACEPAY")),
-      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"),
+      trade_state: OpenEnum("SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR", "ACCEPT"),
       trade_state_desc: Schema.String,
       bank_type: Schema.optional(Schema.String),
       success_time: Schema.optional(Schema.String),

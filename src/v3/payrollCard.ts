@@ -234,7 +234,7 @@ export interface AuthenticationsPreOrderPostBody {
    * 核身类型
    * @example "SIGN_IN"
    */
-  readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | undefined
+  readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | "NORMAL" | undefined
 }
 
 export interface AuthenticationsPreOrderPostResponse {
@@ -285,7 +285,7 @@ const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPost
       authenticate_number: Schema.String,
       project_name: Schema.String,
       employer_name: Schema.String,
-      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT"))
+      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT", "NORMAL"))
     })
     const AuthenticationsPreOrderPostResponse: Schema.Schema<AuthenticationsPreOrderPostResponse> = Schema.Struct({
       authenticate_number: Schema.optional(Schema.String),
@@ -368,7 +368,7 @@ export interface AuthenticationsPreOrderWithAuthPostBody {
    * 核身类型
    * @example "SIGN_IN"
    */
-  readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | undefined
+  readonly authenticate_type?: "SIGN_IN" | "INSURANCE" | "CONTRACT" | "NORMAL" | undefined
 }
 
 export interface AuthenticationsPreOrderWithAuthPostResponse {
@@ -423,7 +423,7 @@ const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreO
       user_name: Schema.String,
       id_card_number: Schema.String,
       employment_type: Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT"),
-      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT"))
+      authenticate_type: Schema.optional(Schema.Literal("SIGN_IN", "INSURANCE", "CONTRACT", "NORMAL"))
     })
     const AuthenticationsPreOrderWithAuthPostResponse: Schema.Schema<AuthenticationsPreOrderWithAuthPostResponse> = Schema.Struct({
       authenticate_number: Schema.optional(Schema.String),
@@ -817,7 +817,7 @@ export interface TransferBatchesPostBody {
    * 特约商户授权类型
    * @example "INFORMATION_AUTHORIZATION_TYPE"
    */
-  readonly authorization_type: string
+  readonly authorization_type: "INFORMATION_AUTHORIZATION_TYPE" | "FUND_AUTHORIZATION_TYPE" | "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"
   /**
    * 商家批次单号
    * @example "plfk2020042013"
@@ -854,12 +854,13 @@ export interface TransferBatchesPostBody {
    * 用工类型
    * @example "LONG_TERM_EMPLOYMENT"
    */
-  readonly employment_type?: string | undefined
+  readonly employment_type?: "LONG_TERM_EMPLOYMENT" | "SHORT_TERM_EMPLOYMENT" | "COOPERATION_EMPLOYMENT" | undefined
   /**
    * 用工场景
    * @example "LOGISTICS"
    */
-  readonly employment_scene?: string | undefined
+  readonly employment_scene?: "LOGISTICS" | "MANUFACTURING" | "HOTEL" | "CATERING" | "EVENT" | "RETAIL" | "OTHERS" | undefined
+  readonly business_type?: "UNDEFINE" | "PROMOTION" | undefined
 }
 
 export interface TransferBatchesPostBodyTransferDetailList {
@@ -926,7 +927,7 @@ const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBa
     const TransferBatchesPostBody: Schema.Schema<TransferBatchesPostBody> = Schema.Struct({
       sub_mchid: Schema.String,
       sub_appid: Schema.optional(Schema.String),
-      authorization_type: Schema.String,
+      authorization_type: Schema.Literal("INFORMATION_AUTHORIZATION_TYPE", "FUND_AUTHORIZATION_TYPE", "INFORMATION_AND_FUND_AUTHORIZATION_TYPE"),
       out_batch_no: Schema.String,
       batch_name: Schema.String,
       batch_remark: Schema.String,
@@ -934,8 +935,9 @@ const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBa
       total_num: Schema.Int,
       transfer_detail_list: Schema.Array(TransferBatchesPostBodyTransferDetailList),
       sp_appid: Schema.optional(Schema.String),
-      employment_type: Schema.optional(Schema.String),
-      employment_scene: Schema.optional(Schema.String)
+      employment_type: Schema.optional(Schema.Literal("LONG_TERM_EMPLOYMENT", "SHORT_TERM_EMPLOYMENT", "COOPERATION_EMPLOYMENT")),
+      employment_scene: Schema.optional(Schema.Literal("LOGISTICS", "MANUFACTURING", "HOTEL", "CATERING", "EVENT", "RETAIL", "OTHERS")),
+      business_type: Schema.optional(Schema.Literal("UNDEFINE", "PROMOTION"))
     })
     const TransferBatchesPostResponse: Schema.Schema<TransferBatchesPostResponse> = Schema.Struct({
       out_batch_no: Schema.optional(Schema.String),

@@ -152,6 +152,7 @@ export interface OrdersPostBody {
   readonly receivers?: ReadonlyArray<OrdersPostBodyReceivers> | undefined
   /** 是否解冻剩余未分资金 */
   readonly unfreeze_unsplit: boolean
+  readonly notify_url?: string | undefined
 }
 
 export interface OrdersPostBodyReceivers {
@@ -285,7 +286,8 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
       transaction_id: BoundedString(1, 32),
       out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
       receivers: Schema.optional(Schema.Array(OrdersPostBodyReceivers).pipe(Schema.maxItems(50))),
-      unfreeze_unsplit: Schema.Boolean
+      unfreeze_unsplit: Schema.Boolean,
+      notify_url: Schema.optional(Schema.String)
     })
     const OrdersPostResponseReceivers: Schema.Schema<OrdersPostResponseReceivers> = Schema.Struct({
       amount: Schema.Number,
@@ -357,6 +359,7 @@ export interface OrdersUnfreezePostBody {
    * @example "解冻全部剩余资金"
    */
   readonly description: string
+  readonly notify_url?: string | undefined
 }
 
 export interface OrdersUnfreezePostResponse {
@@ -451,7 +454,8 @@ const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, OrdersUnfree
       sub_mchid: Schema.optional(BoundedString(1, 32)),
       transaction_id: BoundedString(1, 32),
       out_order_no: PatternString(1, 64, new RegExp("^[0-9A-Za-z_\\-|*@]+$"), "^[0-9A-Za-z_\\-|*@]+$"),
-      description: BoundedString(1, 80)
+      description: BoundedString(1, 80),
+      notify_url: Schema.optional(Schema.String)
     })
     const OrdersUnfreezePostResponseReceivers: Schema.Schema<OrdersUnfreezePostResponseReceivers> = Schema.Struct({
       amount: Schema.Number,

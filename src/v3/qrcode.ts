@@ -168,7 +168,7 @@ export interface TransactionsPostResponse {
   /** 地铁场景信息 */
   readonly metro_info?: TransactionsPostResponseMetroInfo | undefined
   /** 订单金额信息 */
-  readonly amount?: { readonly [key: string]: unknown } | undefined
+  readonly amount?: TransactionsPostResponseAmount | undefined
   readonly promotion_detail?: ReadonlyArray<TransactionsPostResponsePromotionDetail> | undefined
 }
 
@@ -190,6 +190,12 @@ export interface TransactionsPostResponseMetroInfo {
   readonly start_station?: string | undefined
   /** 乘车终点站 */
   readonly end_station?: string | undefined
+}
+
+export interface TransactionsPostResponseAmount {
+  readonly total?: number | undefined
+  readonly payer_total?: number | undefined
+  readonly currency?: string | undefined
 }
 
 export interface TransactionsPostResponsePromotionDetail {
@@ -268,6 +274,11 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
       start_station: Schema.optional(Schema.String),
       end_station: Schema.optional(Schema.String)
     })
+    const TransactionsPostResponseAmount: Schema.Schema<TransactionsPostResponseAmount> = Schema.Struct({
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String)
+    })
     const TransactionsPostResponsePromotionDetail: Schema.Schema<TransactionsPostResponsePromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
@@ -301,7 +312,7 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
       trade_scene: Schema.optional(OpenEnum("BUS", "METRO")),
       bus_info: Schema.optional(TransactionsPostResponseBusInfo),
       metro_info: Schema.optional(TransactionsPostResponseMetroInfo),
-      amount: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      amount: Schema.optional(TransactionsPostResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(TransactionsPostResponsePromotionDetail))
     })
     return {
@@ -385,7 +396,7 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponse {
   /** 地铁场景信息 */
   readonly metro_info?: TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo | undefined
   /** 订单金额信息 */
-  readonly amount?: { readonly [key: string]: unknown } | undefined
+  readonly amount?: TransactionsOutTradeNoOutTradeNoGetResponseAmount | undefined
   readonly promotion_detail?: ReadonlyArray<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> | undefined
 }
 
@@ -407,6 +418,12 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo {
   readonly start_station?: string | undefined
   /** 乘车终点站 */
   readonly end_station?: string | undefined
+}
+
+export interface TransactionsOutTradeNoOutTradeNoGetResponseAmount {
+  readonly total?: number | undefined
+  readonly payer_total?: number | undefined
+  readonly currency?: string | undefined
 }
 
 export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
@@ -461,6 +478,11 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       start_station: Schema.optional(Schema.String),
       end_station: Schema.optional(Schema.String)
     })
+    const TransactionsOutTradeNoOutTradeNoGetResponseAmount: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponseAmount> = Schema.Struct({
+      total: Schema.optional(Schema.Number),
+      payer_total: Schema.optional(Schema.Number),
+      currency: Schema.optional(Schema.String)
+    })
     const TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail: Schema.Schema<TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail> = Schema.Struct({
       coupon_id: Schema.optional(Schema.String),
       name: Schema.optional(Schema.String),
@@ -494,7 +516,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       trade_scene: Schema.optional(OpenEnum("BUS", "METRO")),
       bus_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseBusInfo),
       metro_info: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseMetroInfo),
-      amount: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      amount: Schema.optional(TransactionsOutTradeNoOutTradeNoGetResponseAmount),
       promotion_detail: Schema.optional(Schema.Array(TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail))
     })
     return {

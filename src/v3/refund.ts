@@ -169,10 +169,10 @@ export interface DomesticRefundsPostResponse {
   readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
   /**
    * 资金账户
-   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC` (decoded as any string: more may come).
+   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | (string & {}) | undefined
+  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsPostResponseAmount
   /** 优惠退款信息 */
@@ -388,7 +388,7 @@ const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRe
       success_time: Schema.optional(Schema.String),
       create_time: Schema.String,
       status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
-      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC")),
+      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC")),
       amount: DomesticRefundsPostResponseAmount,
       promotion_detail: Schema.optional(Schema.Array(DomesticRefundsPostResponsePromotionDetail))
     })
@@ -514,10 +514,10 @@ export interface DomesticRefundsOutRefundNoGetResponse {
   readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
   /**
    * 资金账户
-   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC` (decoded as any string: more may come).
+   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | (string & {}) | undefined
+  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsOutRefundNoGetResponseAmount
   /** 优惠退款信息 */
@@ -708,7 +708,7 @@ const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundN
       success_time: Schema.optional(Schema.String),
       create_time: Schema.String,
       status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
-      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC")),
+      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC")),
       amount: DomesticRefundsOutRefundNoGetResponseAmount,
       promotion_detail: Schema.optional(Schema.Array(DomesticRefundsOutRefundNoGetResponsePromotionDetail))
     })
@@ -854,10 +854,10 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponse {
   readonly status: "SUCCESS" | "CLOSED" | "PROCESSING" | "ABNORMAL" | (string & {})
   /**
    * 资金账户
-   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC` (decoded as any string: more may come).
+   * Documented values: `UNSETTLED`, `AVAILABLE`, `UNAVAILABLE`, `OPERATION`, `BASIC`, `ECNY_BASIC` (decoded as any string: more may come).
    * @example "UNSETTLED"
    */
-  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | (string & {}) | undefined
+  readonly funds_account?: "UNSETTLED" | "AVAILABLE" | "UNAVAILABLE" | "OPERATION" | "BASIC" | "ECNY_BASIC" | (string & {}) | undefined
   /** 金额信息 */
   readonly amount: DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount
   /** 优惠退款信息 */
@@ -1054,7 +1054,7 @@ const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<Domestic
       success_time: Schema.optional(Schema.String),
       create_time: Schema.String,
       status: OpenEnum("SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"),
-      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC")),
+      funds_account: Schema.optional(OpenEnum("UNSETTLED", "AVAILABLE", "UNAVAILABLE", "OPERATION", "BASIC", "ECNY_BASIC")),
       amount: DomesticRefundsRefundIdApplyAbnormalRefundPostResponseAmount,
       promotion_detail: Schema.optional(Schema.Array(DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetail))
     })
