@@ -23,6 +23,7 @@
  * Family files under codegen/overlay/ hold the entries written from the official pages, one file
  * per family; they are merged with the entries here (a field given the same key twice fails).
  */
+import type { FieldRuleKind } from "../src/schemas/common.js"
 import * as familyFiles from "./overlay/index.js"
 
 /** The hand-written endpoint modules under src/api/ a curated leaf may come from. */
@@ -55,7 +56,7 @@ export interface FieldOverlay {
  * `together` (all or none).
  */
 export interface FieldRule {
-  readonly rule: "exactlyOne" | "atMostOne" | "atLeastOne" | "together"
+  readonly rule: FieldRuleKind
   readonly fields: ReadonlyArray<string>
 }
 

@@ -18,30 +18,26 @@ const OUT_TRADE_NO = "^[0-9A-Za-z_\\-|*]+$"
  * out_trade_no string(32) 6-32 个字符 数字、大小写字母_-|*; time_expire rfc3339 (yyyy-MM-DDTHH:mm:ss+TIMEZONE;
  * wechatpay-go: 订单失效时间，格式为rfc3339格式); attach string(128); notify_url string(255), 直接可访问的 https
  * 地址, 不能携带参数 (wechatpay-go: 有效性 1. HTTPS 2. 不允许携带查询串); goods_tag string(32); amount.total
- * integer 单位为分; amount.currency string(16) CNY (境内商户号仅支持人民币); detail.invoice_id string(32);
+ * integer 订单总金额 单位为分 (at least 1 分); amount.currency string(16) CNY (境内商户号仅支持人民币); detail.invoice_id string(32);
  * detail.goods_detail: merchant_goods_id string(32) 由半角的大小写字母、数字、中划线、下划线中的一种或几种组成,
  * wechatpay_goods_id string(32), goods_name string(256), quantity 用户购买的数量; scene_info.payer_client_ip
  * string(45) IPv4/IPv6; scene_info.device_id string(32); scene_info.store_info: id string(32), name string(256),
  * area_code string(32), address string(512).
  *
- * Withheld, because the project's own demo and tests send requests they would reject (to apply them,
- * those requests change first): out_trade_no's minLength 6 (test/flow/rules.test.ts orders "q-2",
- * "p-app", "p-h5"…), notify_url's https-url format (examples/demo.ts and the flow tests notify an
- * http://127.0.0.1 server), amount.currency's enum ["CNY"] (the tests' order helpers type currency as
- * string: a TypeScript error), amount.total's minimum 1 (rules.test.ts expects the sandbox's ParamError for
- * a total of 0, not a RequestValidationError), and, for H5, scene_info.payer_client_ip 必填 (rules.test.ts sends
- * scene_info with h5_info only).
+ * notify_url's https rule lets plain http through on a loopback host only (src/schemas/common.ts UrlString):
+ * the sandbox can call it back, WeChat Pay never could.
  */
 const PREPAY_FIELDS: Readonly<Record<string, FieldOverlay>> = {
   appid: { maxLength: 32 },
   mchid: { maxLength: 32 },
   description: { maxLength: 127 },
-  out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO },
+  out_trade_no: { minLength: 6, maxLength: 32, pattern: OUT_TRADE_NO },
   time_expire: { format: "rfc3339" },
   attach: { maxLength: 128 },
-  notify_url: { maxLength: 255 },
+  notify_url: { maxLength: 255, format: "https-url" },
   goods_tag: { maxLength: 32 },
-  "amount.currency": { maxLength: 16 },
+  "amount.total": { minimum: 1 },
+  "amount.currency": { maxLength: 16, enum: ["CNY"] },
   "detail.invoice_id": { maxLength: 32 },
   "detail.goods_detail.merchant_goods_id": { maxLength: 32, pattern: "^[0-9A-Za-z_\\-]+$" },
   "detail.goods_detail.wechatpay_goods_id": { maxLength: 32 },
@@ -134,7 +130,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     // JSAPI下单: the rows of PREPAY_FIELDS; payer 必填 object, payer.openid 必填 string(128) 用户在商户appid下的
     // 唯一标识. 应答: prepay_id 必填 string(64).
     fields: { ...PREPAY_FIELDS, "payer.openid": { maxLength: 128 } },
-    required: SCENE_REQUIRED,
+    // payer.openid 必填 on the page (wechatpay-go's jsapi Payer marks it omitempty)
+    required: { add: ["payer.openid", ...SCENE_REQUIRED.add], remove: SCENE_REQUIRED.remove },
     answer: { required: ["prepay_id"] }
   },
   "POST /v3/pay/transactions/app": {
@@ -149,8 +146,7 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     // H5下单: the rows of PREPAY_FIELDS; scene_info 必填 object, scene_info.payer_client_ip 必填 string(45),
     // scene_info.h5_info 必填 object: type 必填 string(32) 场景类型 iOS / Android / Wap, app_name 选填 string(64),
     // app_url 选填 string(128), bundle_id 选填 string(128), package_name 选填 string(128) (wechatpay-go h5 SceneInfo:
-    // PayerClientIp and H5Info without omitempty; H5Info.Type likewise). payer_client_ip stays optional (withheld, see
-    // PREPAY_FIELDS). 应答: h5_url 必填 string(512).
+    // PayerClientIp and H5Info without omitempty; H5Info.Type likewise). 应答: h5_url 必填 string(512).
     fields: {
       ...PREPAY_FIELDS,
       "scene_info.h5_info.type": { maxLength: 32, enum: ["iOS", "Android", "Wap"] },
@@ -160,7 +156,7 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
       "scene_info.h5_info.package_name": { maxLength: 128 }
     },
     required: {
-      add: ["scene_info.store_info.id", "scene_info.h5_info", "scene_info.h5_info.type"],
+      add: ["scene_info.payer_client_ip", "scene_info.store_info.id", "scene_info.h5_info", "scene_info.h5_info.type"],
       remove: SCENE_REQUIRED.remove
     },
     answer: { required: ["h5_url"] }
@@ -219,7 +215,10 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
       "scene_info.h5_info.bundle_id": { maxLength: 128 },
       "scene_info.h5_info.package_name": { maxLength: 128 }
     },
-    required: SCENE_REQUIRED,
+    required: {
+      add: ["scene_info.payer_client_ip", "scene_info.store_info.id", "scene_info.h5_info", "scene_info.h5_info.type"],
+      remove: SCENE_REQUIRED.remove
+    },
     answer: { required: ["h5_url"] }
   },
   "POST /v3/pay/partner/transactions/native": {

@@ -43,6 +43,13 @@ export const accepted: ReadonlyArray<Accepted> = [
       "payer holds identity alone) and 微信分付 贴息 (subsidy_info, settle_info.subsidy_amount). The SDKs' 下单 models predate them; optional"
   },
   {
+    sdk: "wechatpay-go",
+    operation: "POST /v3/pay/transactions/jsapi",
+    where: "request body.payer.openid",
+    kind: "optionality",
+    reason: "the JSAPI下单 page: payer.openid 必填 string(128) (codegen/overlay/pay.ts); wechatpay-go's jsapi Payer marks it omitempty. The page is the first source"
+  },
+  {
     operation: QUERY,
     where: "answer.installment_info",
     kind: "extra field",

@@ -10,9 +10,10 @@
  * A difference is open until an overlay entry fixes it (then it is gone from the comparison) or
  * `accepted.ts` gives it a reason.
  */
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { SchemaAST as AST } from "effect"
 import * as Endpoint from "../../src/api/Endpoint.js"
 import { DocumentedValues } from "../../src/schemas/common.js"
@@ -119,9 +120,9 @@ const leaves = (node: unknown, out: Array<Endpoint.Endpoint<any, any, any>>): Ar
 const familyOf = (p: string) => (p.startsWith("/v3/") ? p.split("/")[2]! : p.split("/")[1]!)
 
 
-const surface = (): ReadonlyMap<string, Ours> => {
+const surface = (roots: ReadonlyArray<unknown>): ReadonlyMap<string, Ours> => {
   const out = new Map<string, Ours>()
-  for (const e of [...new Set([...leaves(v3, []), ...leaves(hk, []), ...leaves(global, [])])]) {
+  for (const e of [...new Set(roots.flatMap((r) => leaves(r, [])))]) {
     const key = `${e.spec.method} ${shape(e.spec.path)}`
     if (out.has(key)) continue
     const schemas = e.spec.schemas()
@@ -136,6 +137,23 @@ const surface = (): ReadonlyMap<string, Ours> => {
     })
   }
   return out
+}
+
+/**
+ * The catalogue as it reads (`generate.ts --raw`: no overlay, no official SDKs, no supplement, its
+ * own answer `required` lists), generated into a scratch folder of src/ and read like the surface:
+ * what differed before the fixes, so the table can count what they fixed.
+ */
+const baseline = async (): Promise<ReadonlyMap<string, Ours>> => {
+  const dir = path.join(repoRoot, "src", ".fidelity-baseline")
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/generate.ts"), "--raw", "--out", dir], { encoding: "utf8" })
+  try {
+    if (run.status !== 0) throw new Error(`generate.ts --raw failed:\n${run.stderr}`)
+    const modules: Array<unknown> = await Promise.all(fs.readdirSync(dir).sort().map((f) => import(pathToFileURL(path.join(dir, f)).href)))
+    return surface(modules)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 // ---- comparing --------------------------------------------------------------------------------
@@ -261,12 +279,18 @@ const isAccepted = (d: Difference): Accepted | undefined =>
 
 // ---- main -------------------------------------------------------------------------------------
 
-const main = () => {
+const identity = (d: Difference) => `${d.sdk}|${d.kind}|${d.operation}|${d.where}`
+
+const main = async () => {
   const check = process.argv.includes("--check")
-  const ours = surface()
+  const ours = surface([v3, hk, global])
+  const before = await baseline()
   const facts = readFacts(repoRoot)
   const differences: Array<Difference & { readonly reason?: string }> = []
-  const byFamily = new Map<string, { operations: Set<string>; disagree: Set<string>; found: number; accepted: number; open: number }>()
+  const byFamily = new Map<
+    string,
+    { operations: Set<string>; disagree: Set<string>; catalogue: number; fixed: number; found: number; accepted: number; open: number }
+  >()
   const uncovered: Array<string> = []
   for (const f of facts) {
     // an SDK states some operations in several services (payments/jsapi, /app …): compared once
@@ -277,11 +301,17 @@ const main = () => {
       seen.add(key)
       const mine = ours.get(key)
       const family = mine?.family ?? "(not generated)"
-      const row = byFamily.get(family) ?? { operations: new Set(), disagree: new Set(), found: 0, accepted: 0, open: 0 }
+      const row = byFamily.get(family) ?? { operations: new Set(), disagree: new Set(), catalogue: 0, fixed: 0, found: 0, accepted: 0, open: 0 }
       byFamily.set(family, row)
       row.operations.add(key)
       const found: Array<Difference> = []
       compareOperation(f.sdk, op, mine, found)
+      // what the catalogue alone gave, and how much of it the generator's rules and the overlay fixed
+      const was: Array<Difference> = []
+      compareOperation(f.sdk, op, before.get(key), was)
+      const now = new Set(found.map(identity))
+      row.catalogue += was.length
+      row.fixed += was.filter((d) => !now.has(identity(d))).length
       if (mine === undefined) uncovered.push(`${f.sdk}: ${key}`)
       for (const d of found) {
         const a = isAccepted(d)
@@ -306,8 +336,16 @@ const main = () => {
 
   const rows = [...byFamily.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const total = rows.reduce(
-    (t, [, r]) => ({ operations: t.operations + r.operations.size, agree: t.agree + r.operations.size - r.disagree.size, found: t.found + r.found, accepted: t.accepted + r.accepted, open: t.open + r.open }),
-    { operations: 0, agree: 0, found: 0, accepted: 0, open: 0 }
+    (t, [, r]) => ({
+      operations: t.operations + r.operations.size,
+      agree: t.agree + r.operations.size - r.disagree.size,
+      catalogue: t.catalogue + r.catalogue,
+      fixed: t.fixed + r.fixed,
+      found: t.found + r.found,
+      accepted: t.accepted + r.accepted,
+      open: t.open + r.open
+    }),
+    { operations: 0, agree: 0, catalogue: 0, fixed: 0, found: 0, accepted: 0, open: 0 }
   )
   const reasons = new Map<string, number>()
   for (const d of differences) if (d.reason !== undefined) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1)
@@ -336,12 +374,18 @@ const main = () => {
     "",
     "## By family",
     "",
-    "| family | operations compared | agree (or accepted) | differences found | accepted | open |",
-    "|---|---:|---:|---:|---:|---:|",
-    ...rows.map(([name, r]) => `| ${name} | ${r.operations.size} | ${r.operations.size - r.disagree.size} | ${r.found} | ${r.accepted} | ${r.open} |`),
-    `| **all** | **${total.operations}** | **${total.agree}** | **${total.found}** | **${total.accepted}** | **${total.open}** |`,
+    "| family | operations compared | agree (or accepted) | in the catalogue | fixed | differences now | accepted | open |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map(([name, r]) =>
+      `| ${name} | ${r.operations.size} | ${r.operations.size - r.disagree.size} | ${r.catalogue} | ${r.fixed} | ${r.found} | ${r.accepted} | ${r.open} |`
+    ),
+    `| **all** | **${total.operations}** | **${total.agree}** | **${total.catalogue}** | **${total.fixed}** | **${total.found}** | **${total.accepted}** | **${total.open}** |`,
     "",
-    "(An operation both SDKs cover is counted once; its differences, once per SDK.)",
+    "(An operation both SDKs cover is counted once; its differences, once per SDK. *In the catalogue*: the",
+    "differences of the catalogue as it reads, generated with `scripts/generate.ts --raw` (no overlay, no",
+    "official SDKs, its own answer `required` lists); *fixed*: those the generator's rules, the SDKs' facts",
+    "and the overlay removed. A fix can also surface a difference the catalogue hid (a field it lacked",
+    "entirely), so *differences now* is not *in the catalogue* less *fixed*.)",
     "",
     "## Accepted, by reason",
     "",
@@ -368,8 +412,9 @@ const main = () => {
     }
   } else for (const [file, text] of outputs) fs.writeFileSync(file, text)
   process.stdout.write(
-    `${total.operations} operations compared; ${total.found} differences: ${total.accepted} accepted, ${total.open} open; ${uncovered.length} SDK operations not generated\n`
+    `${total.operations} operations compared; the catalogue alone: ${total.catalogue} differences, ${total.fixed} fixed; now ${total.found}: ` +
+      `${total.accepted} accepted, ${total.open} open; ${uncovered.length} SDK operations not generated\n`
   )
 }
 
-main()
+await main()

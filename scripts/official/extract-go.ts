@@ -16,39 +16,14 @@ import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import type { FactField, FactKind, FactLocation, FactOperation, FactType } from "./facts.js"
 
-type FieldType = "string" | "integer" | "number" | "boolean" | "object" | "array" | "unknown"
-type Location = "path" | "query" | "header" | "body"
+type FieldType = FactKind
+type Location = FactLocation
 type EnumValue = string | number
-
-interface TypeNode {
-  type: FieldType
-  format?: "date-time"
-  enum?: Array<EnumValue>
-  items?: TypeNode
-  fields?: Array<Field>
-}
-
-interface Field {
-  name: string
-  location?: Location
-  type: FieldType
-  required: boolean | null
-  format?: "date-time"
-  enum?: Array<EnumValue>
-  items?: TypeNode
-  fields?: Array<Field>
-}
-
-interface Operation {
-  method: string
-  path: string
-  sdkMethod: string
-  request: Array<Field>
-  response: Array<Field> | null
-  download?: true
-  errorCodes?: Array<string>
-}
+type TypeNode = FactType
+type Field = FactField
+type Operation = FactOperation
 
 interface GoField {
   goName: string
@@ -496,7 +471,7 @@ const buildOperation = (
     }
   }
 
-  let response: Array<Field> | null = null
+  let response: ReadonlyArray<Field> | null = null
   let download = false
   if (DOWNLOAD_TYPES.test(returns)) {
     download = true
@@ -506,16 +481,16 @@ const buildOperation = (
     response = node.fields ?? []
   }
 
+  const errorCodes = errorCodesOf([...method.doc, ...serviceDoc])
   const operation: Operation = {
     method: httpMethod,
     path: stripHost(pathLiteral),
     sdkMethod: `${pkg.dir}.${method.service}.${method.name}`,
     request,
-    response
+    response,
+    ...(download ? { download: true as const } : {}),
+    ...(errorCodes.length > 0 ? { errorCodes } : {})
   }
-  if (download) operation.download = true
-  const errorCodes = errorCodesOf([...method.doc, ...serviceDoc])
-  if (errorCodes.length > 0) operation.errorCodes = errorCodes
   return operation
 }
 

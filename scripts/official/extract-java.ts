@@ -19,39 +19,13 @@ import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import type { FactField, FactLocation, FactOperation, FactType } from "./facts.js"
 
-type FieldType = "string" | "integer" | "number" | "boolean" | "object" | "array" | "unknown"
-type Location = "path" | "query" | "header" | "body"
+type Location = FactLocation
 type EnumValue = string | number
-
-interface TypeNode {
-  type: FieldType
-  format?: "date-time"
-  enum?: Array<EnumValue>
-  items?: TypeNode
-  fields?: Array<Field>
-}
-
-interface Field {
-  name: string
-  location?: Location
-  type: FieldType
-  required: boolean | null
-  format?: "date-time"
-  enum?: Array<EnumValue>
-  items?: TypeNode
-  fields?: Array<Field>
-}
-
-interface Operation {
-  method: string
-  path: string
-  sdkMethod: string
-  request: Array<Field>
-  response: Array<Field> | null
-  download?: true
-  errorCodes?: Array<string>
-}
+type TypeNode = FactType
+type Field = FactField
+type Operation = FactOperation
 
 interface JavaField {
   javaName: string
@@ -534,7 +508,7 @@ const buildOperation = (
     request.push(toField(place?.wire ?? field.wireName, place?.location ?? "body", node))
   }
 
-  let response: Array<Field> | null = null
+  let response: ReadonlyArray<Field> | null = null
   const executed = /httpClient\.execute\(\s*httpRequest, (\w+\.class|null)\)/.exec(method.body)?.[1]
   if (executed === undefined) {
     warn(`${where}: no httpClient.execute(httpRequest, ...) (response not recorded)`)

@@ -13,6 +13,7 @@ export type FactKind = "string" | "integer" | "number" | "boolean" | "object" | 
 
 export interface FactType {
   readonly type: FactKind
+  readonly format?: "date-time"
   readonly enum?: ReadonlyArray<string | number>
   readonly items?: FactType
   readonly fields?: ReadonlyArray<FactField>
@@ -29,6 +30,10 @@ export interface FactOperation {
   readonly sdkMethod: string
   readonly request: ReadonlyArray<FactField>
   readonly response: ReadonlyArray<FactField> | null
+  /** The answer is a file's bytes (bill and media downloads). */
+  readonly download?: true
+  /** Error codes the SDK's doc comments list for the operation. */
+  readonly errorCodes?: ReadonlyArray<string>
 }
 export interface Facts {
   readonly sdk: Sdk

@@ -160,10 +160,13 @@ export const IpAddress = Schema.String.pipe(
   })
 )
 
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "localhost", "[::1]"])
+
 /**
  * A URL of `min..max` characters: `https` as notify URLs must be (no query string, which the pages
- * forbid, nor a fragment), or `any` http(s) URL.
+ * forbid, nor a fragment; plain http only on a loopback host, for the sandbox), or `any` http(s) URL.
  */
+
 export const UrlString = (min: number, max: number, scheme: "https" | "any") =>
   BoundedString(min, max).pipe(
     Schema.filter((s) => {
@@ -174,7 +177,8 @@ export const UrlString = (min: number, max: number, scheme: "https" | "any") =>
         return "must be a URL"
       }
       if (scheme === "https") {
-        if (url.protocol !== "https:") return "must be an https:// URL"
+        // http on a loopback host: only the sandbox can call it back, and WeChat Pay could never reach it anyway
+        if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname))) return "must be an https:// URL"
         if (url.search !== "" || url.hash !== "" || s.includes("?")) return "must not carry a query string"
         return true
       }
@@ -188,12 +192,15 @@ export const UrlString = (min: number, max: number, scheme: "https" | "any") =>
     })
   )
 
+/** The "one of" rules the pages' prose states (the overlay's `rules`, codegen/overlay.ts). */
+export type FieldRuleKind = "exactlyOne" | "atMostOne" | "atLeastOne" | "together"
+
 /**
  * A rule between fields of one object that a page's prose states ("transaction_id和out_trade_no
  *必须二选一"): `exactlyOne`, `atMostOne`, `atLeastOne` of them, or all or none (`together`).
  * Each field it blames is its own issue, so a `RequestValidationError` names them.
  */
-export const FieldRule = (rule: "exactlyOne" | "atMostOne" | "atLeastOne" | "together", fields: ReadonlyArray<string>) =>
+export const FieldRule = (rule: FieldRuleKind, fields: ReadonlyArray<string>) =>
 <S extends Schema.Schema.Any>(self: S) => {
   const list = fields.join(", ")
   const message = {

@@ -4,7 +4,7 @@ import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { AccountError, AppidMchidNotMatch, BankError, InvalidTransactionid, MchNotExists, OpenidMismatch, OrderClosed, OrderNotExist, OutTradeNoUsed, RuleLimit, TradeError } from "../errors/codes.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { BoundedString, FieldRule, IpAddress, OpenEnum, PatternString, Rfc3339 } from "../schemas/common.js"
+import { BoundedString, FieldRule, IpAddress, OpenEnum, PatternString, Rfc3339, UrlString } from "../schemas/common.js"
 
 const appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors = [...commonErrors, AppidMchidNotMatch, MchNotExists, OutTradeNoUsed] as const
 const mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors = [...commonErrors, MchNotExists, OrderNotExist, RuleLimit, TradeError] as const
@@ -347,7 +347,7 @@ export interface PartnerTransactionsAppPostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface PartnerTransactionsAppPostBodyDetail {
@@ -500,8 +500,8 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const PartnerTransactionsAppPostBodyAmount: Schema.Schema<PartnerTransactionsAppPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const PartnerTransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -553,10 +553,10 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
       settle_info: Schema.optional(PartnerTransactionsAppPostBodySettleInfo),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsAppPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
@@ -1550,7 +1550,7 @@ export interface PartnerTransactionsH5PostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface PartnerTransactionsH5PostBodyDetail {
@@ -1705,8 +1705,8 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const PartnerTransactionsH5PostBodyAmount: Schema.Schema<PartnerTransactionsH5PostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const PartnerTransactionsH5PostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsH5PostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -1755,10 +1755,10 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
       settle_info: Schema.optional(PartnerTransactionsH5PostBodySettleInfo),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsH5PostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
@@ -2126,7 +2126,7 @@ export interface PartnerTransactionsJsapiPostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface PartnerTransactionsJsapiPostBodyDetail {
@@ -2289,8 +2289,8 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const PartnerTransactionsJsapiPostBodyAmount: Schema.Schema<PartnerTransactionsJsapiPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const PartnerTransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -2346,10 +2346,10 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
       settle_info: Schema.optional(PartnerTransactionsJsapiPostBodySettleInfo),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsJsapiPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
@@ -3029,7 +3029,7 @@ export interface PartnerTransactionsNativePostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface PartnerTransactionsNativePostBodyDetail {
@@ -3154,8 +3154,8 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
       subsidy_amount: Schema.optional(Schema.Int)
     })
     const PartnerTransactionsNativePostBodyAmount: Schema.Schema<PartnerTransactionsNativePostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const PartnerTransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<PartnerTransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -3196,10 +3196,10 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
       settle_info: Schema.optional(PartnerTransactionsNativePostBodySettleInfo),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: PartnerTransactionsNativePostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
@@ -3966,7 +3966,7 @@ export interface TransactionsAppPostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface TransactionsAppPostBodyDetail {
@@ -4123,8 +4123,8 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_1.shtml",
   schemas: () => {
     const TransactionsAppPostBodyAmount: Schema.Schema<TransactionsAppPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const TransactionsAppPostBodyDetailGoodsDetail: Schema.Schema<TransactionsAppPostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -4176,10 +4176,10 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
       mchid: BoundedString(1, 32),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsAppPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
@@ -5089,7 +5089,7 @@ export interface TransactionsH5PostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface TransactionsH5PostBodyDetail {
@@ -5248,8 +5248,8 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml",
   schemas: () => {
     const TransactionsH5PostBodyAmount: Schema.Schema<TransactionsH5PostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const TransactionsH5PostBodyDetailGoodsDetail: Schema.Schema<TransactionsH5PostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -5298,10 +5298,10 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
       mchid: BoundedString(1, 32),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsH5PostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
@@ -5608,7 +5608,7 @@ export interface TransactionsJsapiPostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface TransactionsJsapiPostBodyDetail {
@@ -5697,7 +5697,7 @@ export interface TransactionsJsapiPostBodyPayer {
    * 用户标识
    * @example "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
    */
-  readonly openid?: string | undefined
+  readonly openid: string
   /** 实名支付(需单独申请权限) */
   readonly identity?: TransactionsJsapiPostBodyPayerIdentity | undefined
 }
@@ -5770,8 +5770,8 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_2.shtml",
   schemas: () => {
     const TransactionsJsapiPostBodyAmount: Schema.Schema<TransactionsJsapiPostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const TransactionsJsapiPostBodyDetailGoodsDetail: Schema.Schema<TransactionsJsapiPostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -5802,7 +5802,7 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
       name: Schema.String
     })
     const TransactionsJsapiPostBodyPayer: Schema.Schema<TransactionsJsapiPostBodyPayer> = Schema.Struct({
-      openid: Schema.optional(BoundedString(1, 128)),
+      openid: BoundedString(1, 128),
       identity: Schema.optional(TransactionsJsapiPostBodyPayerIdentity)
     })
     const TransactionsJsapiPostBodySettleInfo: Schema.Schema<TransactionsJsapiPostBodySettleInfo> = Schema.Struct({
@@ -5824,10 +5824,10 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
       mchid: BoundedString(1, 32),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsJsapiPostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),
@@ -6225,7 +6225,7 @@ export interface TransactionsNativePostBodyAmount {
    * 货币类型
    * @example "CNY"
    */
-  readonly currency?: string | undefined
+  readonly currency?: "CNY" | undefined
 }
 
 export interface TransactionsNativePostBodyDetail {
@@ -6354,8 +6354,8 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
   docs: "https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_3.shtml",
   schemas: () => {
     const TransactionsNativePostBodyAmount: Schema.Schema<TransactionsNativePostBodyAmount> = Schema.Struct({
-      total: Schema.Int,
-      currency: Schema.optional(BoundedString(1, 16))
+      total: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      currency: Schema.optional(Schema.Literal("CNY"))
     })
     const TransactionsNativePostBodyDetailGoodsDetail: Schema.Schema<TransactionsNativePostBodyDetailGoodsDetail> = Schema.Struct({
       merchant_goods_id: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-]+$"), "^[0-9A-Za-z_\\-]+$"),
@@ -6396,10 +6396,10 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
       mchid: BoundedString(1, 32),
       description: BoundedString(1, 127),
       attach: Schema.optional(BoundedString(1, 128)),
-      out_trade_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
+      out_trade_no: PatternString(6, 32, new RegExp("^[0-9A-Za-z_\\-|*]+$"), "^[0-9A-Za-z_\\-|*]+$"),
       amount: TransactionsNativePostBodyAmount,
       time_expire: Schema.optional(Rfc3339),
-      notify_url: BoundedString(1, 255),
+      notify_url: UrlString(1, 255, "https"),
       goods_tag: Schema.optional(BoundedString(1, 32)),
       limit_pay: Schema.optional(Schema.Array(Schema.Literal("no_balance", "no_credit", "no_debit", "balance_only"))),
       support_fapiao: Schema.optional(Schema.Boolean),

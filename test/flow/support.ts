@@ -49,7 +49,7 @@ export const jsapiOrder = (out_trade_no: string, total: number, notify_url: stri
   description: "Image形象店-深圳腾大-QQ公仔",
   out_trade_no,
   notify_url,
-  amount: { total, currency: "CNY" },
+  amount: { total, currency: "CNY" as const },
   payer: { openid: OPENID }
 })
 

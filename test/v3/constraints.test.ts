@@ -36,3 +36,62 @@ describe("request constraints from the official pages", () => {
       expect([...(e.fields ?? [])].sort()).toEqual(["amount.refund", "amount.total", "notify_url", "out_refund_no"])
     }).pipe(Effect.provide(Sandbox.layer())))
 })
+
+/** A JSAPI 下单 body the page accepts (codegen/overlay/pay.ts cites the page's rows). */
+const jsapiBody = {
+  appid: "wxd678efh567hg6787",
+  mchid: "1230000109",
+  description: "Image形象店-深圳腾大-QQ公仔",
+  out_trade_no: "1217752501201407033233368018",
+  notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
+  amount: { total: 100, currency: "CNY" as const },
+  payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
+}
+
+describe("JSAPI下单: the page's rows, before anything is signed", () => {
+  const refused = (body: typeof jsapiBody, fields: ReadonlyArray<string>) =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.Sandbox
+      const before = (yield* sandbox.requests).length
+      const e = yield* Effect.flip(v3.pay.transactions.jsapi.post(body))
+      expect(e._tag).toBe("RequestValidationError")
+      if (e._tag !== "RequestValidationError") return
+      expect([...(e.fields ?? [])].sort()).toEqual([...fields].sort())
+      expect((yield* sandbox.requests).length).toBe(before)
+    })
+
+  it.effect("a valid body is sent and answered with a prepay_id", () =>
+    Effect.gen(function*() {
+      expect(yield* v3.pay.transactions.jsapi.post(jsapiBody)).toEqual({ prepay_id: expect.stringMatching(/^wx/) })
+    }).pipe(Effect.provide(Sandbox.layer())))
+
+  it.effect("out_trade_no outside [0-9A-Za-z_|*-], longer than 32 or shorter than 6 is refused", () =>
+    Effect.gen(function*() {
+      yield* refused({ ...jsapiBody, out_trade_no: "a b" }, ["out_trade_no"])
+      yield* refused({ ...jsapiBody, out_trade_no: "x".repeat(60) }, ["out_trade_no"])
+      yield* refused({ ...jsapiBody, out_trade_no: "abc12" }, ["out_trade_no"])
+    }).pipe(Effect.provide(Sandbox.layer())))
+
+  it.effect("a description over 127 characters, a notify_url that is no https URL, a total below 1 are refused", () =>
+    Effect.gen(function*() {
+      yield* refused({ ...jsapiBody, description: "描".repeat(300) }, ["description"])
+      yield* refused({ ...jsapiBody, notify_url: "not a url" }, ["notify_url"])
+      yield* refused({ ...jsapiBody, notify_url: "http://www.weixin.qq.com/wxpay/pay.php" }, ["notify_url"])
+      yield* refused({ ...jsapiBody, notify_url: "https://www.weixin.qq.com/notify?order=1" }, ["notify_url"])
+      yield* refused({ ...jsapiBody, amount: { total: -5, currency: "CNY" } }, ["amount.total"])
+      yield* refused({ ...jsapiBody, amount: { total: 0, currency: "CNY" } }, ["amount.total"])
+    }).pipe(Effect.provide(Sandbox.layer())))
+
+  it.effect("all five at once: every failing field is named in one error", () =>
+    refused(
+      { ...jsapiBody, out_trade_no: "a b", description: "d".repeat(300), notify_url: "not a url", amount: { total: -5, currency: "CNY" } },
+      ["out_trade_no", "description", "notify_url", "amount.total"]
+    ).pipe(Effect.provide(Sandbox.layer())))
+
+  it.effect("an http notify_url on a loopback host passes: only the sandbox can reach it", () =>
+    Effect.gen(function*() {
+      expect(yield* v3.pay.transactions.jsapi.post({ ...jsapiBody, notify_url: "http://127.0.0.1:9/notify" })).toEqual({
+        prepay_id: expect.stringMatching(/^wx/)
+      })
+    }).pipe(Effect.provide(Sandbox.layer())))
+})

@@ -40,8 +40,8 @@ describe("file downloads", () => {
   it.effect("the bill behind a tradebill answer's token: the bytes its signed digest names", () =>
     Effect.gen(function*() {
       const sandbox = yield* Sandbox.Sandbox
-      yield* v3.pay.transactions.jsapi.post(jsapiOrder("dl-1", 100))
-      yield* sandbox.pay("dl-1")
+      yield* v3.pay.transactions.jsapi.post(jsapiOrder("order-dl-1", 100))
+      yield* sandbox.pay("order-dl-1")
       const answer = yield* v3.bill.tradebill.get({ bill_date: "1970-01-01" }) // the TestClock's day
       const token = new URL(answer.download_url).searchParams.get("token")!
       const bytes = yield* v3.billdownload.file.get({ token })
