@@ -1522,24 +1522,8 @@ const fromOfficialSdks = (operations: ReadonlyArray<Operation>) => {
   return counts
 }
 
-const main = async () => {
-  const { operations, skipped } = collect()
-  const codes = (await import(pathToFileURL(path.join(repoRoot, "src", "errors", "codes.ts")).href)) as Record<string, unknown>
-  const codeClasses = new Set(Object.keys(codes).filter((k) => typeof codes[k] === "function"))
-  if (RAW) {
-    // the baseline: only the family modules and their index, into outDir
-    const byModule = new Map<string, Array<Operation>>()
-    for (const op of operations) byModule.set(op.module, [...(byModule.get(op.module) ?? []), op])
-    fs.rmSync(outDir, { recursive: true, force: true })
-    fs.mkdirSync(outDir, { recursive: true })
-    for (const [name, ops] of byModule) fs.writeFileSync(path.join(outDir, `${name}.ts`), emitFamily(new Family(ops[0]!.family, codeClasses), ops))
-    console.log(`raw catalogue: ${operations.length} endpoints in ${outDir}`)
-    return
-  }
-  const official = fromOfficialSdks(operations)
-  const missingCodes = checkOverlay(operations, skipped, codeClasses)
-  await checkCurated(operations)
-
+/** The family modules (`<module>.ts`) and `index.ts`, by file name; and the v3 families' names. */
+const emitModules = (operations: ReadonlyArray<Operation>, codeClasses: ReadonlySet<string>) => {
   const byModule = new Map<string, Array<Operation>>()
   for (const op of operations) {
     const list = byModule.get(op.module) ?? []
@@ -1566,6 +1550,26 @@ const main = async () => {
       `/** The Hong Kong wallet's \`/hk/v3/…\` endpoints (api.mch, backed up by apihk.mch): \`hk.v3.transactions.jsapi.post\`. */\nexport { hk } from "./hk.js"`
     ].join("\n\n") + "\n"
   )
+  return { files, families }
+}
+
+const main = async () => {
+  const { operations, skipped } = collect()
+  const codes = (await import(pathToFileURL(path.join(repoRoot, "src", "errors", "codes.ts")).href)) as Record<string, unknown>
+  const codeClasses = new Set(Object.keys(codes).filter((k) => typeof codes[k] === "function"))
+  if (RAW) {
+    // the baseline: only the family modules and their index, into outDir
+    fs.rmSync(outDir, { recursive: true, force: true })
+    fs.mkdirSync(outDir, { recursive: true })
+    for (const [f, text] of emitModules(operations, codeClasses).files) fs.writeFileSync(path.join(outDir, f), text)
+    console.log(`raw catalogue: ${operations.length} endpoints in ${outDir}`)
+    return
+  }
+  const official = fromOfficialSdks(operations)
+  const missingCodes = checkOverlay(operations, skipped, codeClasses)
+  await checkCurated(operations)
+
+  const { files, families } = emitModules(operations, codeClasses)
 
   const reference = endpointReference(operations, skipped)
   const limits = documentedLimits(path.join(catalogue, "v3"))

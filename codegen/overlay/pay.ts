@@ -62,6 +62,25 @@ const SCENE_REQUIRED = {
 } as const
 
 /**
+ * The H5下单 rows beyond PREPAY_FIELDS (merchant and partner pages alike): scene_info.h5_info 必填 object:
+ * type 必填 string(32) 场景类型 iOS / Android / Wap, app_name 选填 string(64), app_url 选填 string(128),
+ * bundle_id 选填 string(128), package_name 选填 string(128); scene_info.payer_client_ip 必填 (wechatpay-go h5
+ * SceneInfo: PayerClientIp and H5Info without omitempty; H5Info.Type likewise).
+ */
+const H5_FIELDS: Readonly<Record<string, FieldOverlay>> = {
+  "scene_info.h5_info.type": { maxLength: 32, enum: ["iOS", "Android", "Wap"] },
+  "scene_info.h5_info.app_name": { maxLength: 64 },
+  "scene_info.h5_info.app_url": { maxLength: 128 },
+  "scene_info.h5_info.bundle_id": { maxLength: 128 },
+  "scene_info.h5_info.package_name": { maxLength: 128 }
+}
+
+const H5_REQUIRED = {
+  add: ["scene_info.payer_client_ip", "scene_info.store_info.id", "scene_info.h5_info", "scene_info.h5_info.type"],
+  remove: SCENE_REQUIRED.remove
+} as const
+
+/**
  * 查询订单 应答 (the same table by transaction_id and by out_trade_no): appid, mchid, out_trade_no,
  * trade_state and trade_state_desc 必填; transaction_id (支付成功后才有), trade_type, bank_type, attach,
  * success_time (支付成功时返回), payer, amount, scene_info, promotion_detail 选填. The catalogue copies the
@@ -143,22 +162,9 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
   },
   "POST /v3/pay/transactions/h5": {
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525153",
-    // H5下单: the rows of PREPAY_FIELDS; scene_info 必填 object, scene_info.payer_client_ip 必填 string(45),
-    // scene_info.h5_info 必填 object: type 必填 string(32) 场景类型 iOS / Android / Wap, app_name 选填 string(64),
-    // app_url 选填 string(128), bundle_id 选填 string(128), package_name 选填 string(128) (wechatpay-go h5 SceneInfo:
-    // PayerClientIp and H5Info without omitempty; H5Info.Type likewise). 应答: h5_url 必填 string(512).
-    fields: {
-      ...PREPAY_FIELDS,
-      "scene_info.h5_info.type": { maxLength: 32, enum: ["iOS", "Android", "Wap"] },
-      "scene_info.h5_info.app_name": { maxLength: 64 },
-      "scene_info.h5_info.app_url": { maxLength: 128 },
-      "scene_info.h5_info.bundle_id": { maxLength: 128 },
-      "scene_info.h5_info.package_name": { maxLength: 128 }
-    },
-    required: {
-      add: ["scene_info.payer_client_ip", "scene_info.store_info.id", "scene_info.h5_info", "scene_info.h5_info.type"],
-      remove: SCENE_REQUIRED.remove
-    },
+    // H5下单: the rows of PREPAY_FIELDS and H5_FIELDS; scene_info 必填 object. 应答: h5_url 必填 string(512).
+    fields: { ...PREPAY_FIELDS, ...H5_FIELDS },
+    required: H5_REQUIRED,
     answer: { required: ["h5_url"] }
   },
   "POST /v3/pay/transactions/native": {
@@ -206,19 +212,9 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
   },
   "POST /v3/pay/partner/transactions/h5": {
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012523544",
-    // H5下单 (partner): PARTNER_PREPAY_FIELDS and the merchant page's h5_info rows; 应答 h5_url 必填 string(512).
-    fields: {
-      ...PARTNER_PREPAY_FIELDS,
-      "scene_info.h5_info.type": { maxLength: 32, enum: ["iOS", "Android", "Wap"] },
-      "scene_info.h5_info.app_name": { maxLength: 64 },
-      "scene_info.h5_info.app_url": { maxLength: 128 },
-      "scene_info.h5_info.bundle_id": { maxLength: 128 },
-      "scene_info.h5_info.package_name": { maxLength: 128 }
-    },
-    required: {
-      add: ["scene_info.payer_client_ip", "scene_info.store_info.id", "scene_info.h5_info", "scene_info.h5_info.type"],
-      remove: SCENE_REQUIRED.remove
-    },
+    // H5下单 (partner): PARTNER_PREPAY_FIELDS and H5_FIELDS; 应答 h5_url 必填 string(512).
+    fields: { ...PARTNER_PREPAY_FIELDS, ...H5_FIELDS },
+    required: H5_REQUIRED,
     answer: { required: ["h5_url"] }
   },
   "POST /v3/pay/partner/transactions/native": {

@@ -292,6 +292,7 @@ const main = async () => {
     { operations: Set<string>; disagree: Set<string>; catalogue: number; fixed: number; found: number; accepted: number; open: number }
   >()
   const uncovered: Array<string> = []
+  const used = new Set<Accepted>()
   for (const f of facts) {
     // an SDK states some operations in several services (payments/jsapi, /app …): compared once
     const seen = new Set<string>()
@@ -315,6 +316,7 @@ const main = async () => {
       if (mine === undefined) uncovered.push(`${f.sdk}: ${key}`)
       for (const d of found) {
         const a = isAccepted(d)
+        if (a !== undefined) used.add(a)
         differences.push(a === undefined ? d : { ...d, reason: a.reason })
         row.found++
         if (a === undefined) {
@@ -327,7 +329,6 @@ const main = async () => {
   }
 
   // an accepted entry that matches nothing is stale: its reason would outlive what it explained
-  const used = new Set(differences.flatMap((d) => (d.reason === undefined ? [] : [isAccepted(d)!])))
   const stale = accepted.filter((a) => !used.has(a))
   if (stale.length > 0) {
     process.stderr.write(`accepted.ts entries that match no difference (remove them):\n${stale.map((a) => `  ${String(a.operation ?? "*")} ${String(a.where ?? "*")}: ${a.reason.slice(0, 60)}…`).join("\n")}\n`)

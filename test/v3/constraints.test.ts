@@ -8,31 +8,35 @@ import { Effect } from "effect"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { v3 } from "../../src/v3/index.js"
 
+/** Runs a call that must fail validation: nothing reaches the sandbox; the error, narrowed. */
+const refusedUnsent = <A, E extends { readonly _tag: string }, R>(call: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const sandbox = yield* Sandbox.Sandbox
+    const before = (yield* sandbox.requests).length
+    const e = yield* Effect.flip(call)
+    expect((yield* sandbox.requests).length).toBe(before)
+    expect(e._tag).toBe("RequestValidationError")
+    return e as Extract<E, { readonly _tag: "RequestValidationError" }>
+  })
+
 const refundBody = { out_refund_no: "R1", amount: { refund: 1, total: 1, currency: "CNY" as const } }
 
 describe("request constraints from the official pages", () => {
   it.effect("退款申请: transaction_id和out_trade_no二选一; neither is refused unsent, naming both", () =>
     Effect.gen(function*() {
-      const sandbox = yield* Sandbox.Sandbox
-      const before = (yield* sandbox.requests).length
-      const e = yield* Effect.flip(v3.refund.domestic.refunds.post(refundBody))
-      expect(e._tag).toBe("RequestValidationError")
-      if (e._tag !== "RequestValidationError") return
+      const e = yield* refusedUnsent(v3.refund.domestic.refunds.post(refundBody))
       expect(e.fields).toEqual(["transaction_id", "out_trade_no"])
       expect(e.message).toContain("at least one of transaction_id, out_trade_no must be given")
-      expect((yield* sandbox.requests).length).toBe(before)
     }).pipe(Effect.provide(Sandbox.layer())))
 
   it.effect("every failing field is named at once, across path, query and body", () =>
     Effect.gen(function*() {
-      const e = yield* Effect.flip(v3.refund.domestic.refunds.post({
+      const e = yield* refusedUnsent(v3.refund.domestic.refunds.post({
         out_trade_no: "T1",
         out_refund_no: "a b",
         notify_url: "http://example.com/notify",
         amount: { refund: 0, total: -5, currency: "CNY" }
       }))
-      expect(e._tag).toBe("RequestValidationError")
-      if (e._tag !== "RequestValidationError") return
       expect([...(e.fields ?? [])].sort()).toEqual(["amount.refund", "amount.total", "notify_url", "out_refund_no"])
     }).pipe(Effect.provide(Sandbox.layer())))
 })
@@ -50,15 +54,7 @@ const jsapiBody = {
 
 describe("JSAPI下单: the page's rows, before anything is signed", () => {
   const refused = (body: typeof jsapiBody, fields: ReadonlyArray<string>) =>
-    Effect.gen(function*() {
-      const sandbox = yield* Sandbox.Sandbox
-      const before = (yield* sandbox.requests).length
-      const e = yield* Effect.flip(v3.pay.transactions.jsapi.post(body))
-      expect(e._tag).toBe("RequestValidationError")
-      if (e._tag !== "RequestValidationError") return
-      expect([...(e.fields ?? [])].sort()).toEqual([...fields].sort())
-      expect((yield* sandbox.requests).length).toBe(before)
-    })
+    Effect.map(refusedUnsent(v3.pay.transactions.jsapi.post(body)), (e) => expect([...(e.fields ?? [])].sort()).toEqual([...fields].sort()))
 
   it.effect("a valid body is sent and answered with a prepay_id", () =>
     Effect.gen(function*() {
