@@ -42,6 +42,8 @@ export interface FieldOverlay {
   readonly pattern?: string
   readonly enum?: ReadonlyArray<string>
   readonly format?: StringFormat
+  /** Numbers the page types `int` (amounts in 分) where the catalogue says `number`. */
+  readonly integer?: true
   /** Numbers: inclusive bounds (`total` ≥ 1). */
   readonly minimum?: number
   readonly maximum?: number

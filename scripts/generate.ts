@@ -737,6 +737,7 @@ const applyField = (f: Field, o: FieldOverlay) => {
   if (o.minLength !== undefined) ty.minLength = o.minLength
   if (o.pattern !== undefined) ty.pattern = o.pattern
   if (o.format !== undefined) ty.format = o.format
+  if (o.integer === true && ty.kind === "number") ty.kind = "integer"
   if (o.minimum !== undefined) ty.minimum = o.minimum
   if (o.maximum !== undefined) ty.maximum = o.maximum
 }

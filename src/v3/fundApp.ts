@@ -3,7 +3,7 @@
 import { Schema } from "effect"
 import * as Endpoint from "../api/Endpoint.js"
 import { commonErrors, type CommonError } from "../errors/errors.js"
-import { OpenEnum } from "../schemas/common.js"
+import { BoundedString, OpenEnum, PatternString, UrlString } from "../schemas/common.js"
 
 // ---- POST /v3/fund-app/brand-redpacket/brand-merchant-batches ----
 
@@ -3799,20 +3799,20 @@ const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPo
   docs: "https://pay.weixin.qq.com/doc/v3/merchant/4012716434",
   schemas: () => {
     const MchTransferTransferBillsPostBodyTransferSceneReportInfos: Schema.Schema<MchTransferTransferBillsPostBodyTransferSceneReportInfos> = Schema.Struct({
-      info_type: Schema.String,
-      info_content: Schema.String
+      info_type: BoundedString(1, 15),
+      info_content: BoundedString(1, 32)
     })
     const MchTransferTransferBillsPostBodyUserRecvStyle: Schema.Schema<MchTransferTransferBillsPostBodyUserRecvStyle> = Schema.Struct({
       type: Schema.Literal("CONFIRM_PAGE", "RED_PACKET")
     })
     const MchTransferTransferBillsPostBody: Schema.Schema<MchTransferTransferBillsPostBody> = Schema.Struct({
-      appid: Schema.String,
-      out_bill_no: Schema.String,
-      openid: Schema.String,
+      appid: BoundedString(1, 32),
+      out_bill_no: PatternString(1, 32, new RegExp("^[0-9A-Za-z]+$"), "^[0-9A-Za-z]+$"),
+      openid: BoundedString(1, 64),
       user_name: Schema.optional(Schema.String),
-      transfer_amount: Schema.Number,
-      transfer_remark: Schema.String,
-      notify_url: Schema.optional(Schema.String),
+      transfer_amount: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      transfer_remark: BoundedString(1, 32),
+      notify_url: Schema.optional(UrlString(1, 256, "https")),
       user_recv_perception: Schema.optional(Schema.String),
       transfer_scene_id: Schema.Literal("1000", "1002", "1004", "1005", "1009", "1010", "1011", "1013"),
       transfer_scene_report_infos: Schema.Array(MchTransferTransferBillsPostBodyTransferSceneReportInfos),

@@ -91,3 +91,44 @@ describe("JSAPI下单: the page's rows, before anything is signed", () => {
       })
     }).pipe(Effect.provide(Sandbox.layer())))
 })
+
+describe("商家转账 发起转账: the page's rows, before anything is signed", () => {
+  const transferBody = {
+    appid: "wxf636efh567hg4356",
+    out_bill_no: "plfk2020042013",
+    openid: "o-MYE42l80oelYMDE34nYD456Xoy",
+    transfer_amount: 400,
+    transfer_remark: "2026年12月报销",
+    transfer_scene_id: "1000" as const,
+    transfer_scene_report_infos: [{ info_type: "活动名称", info_content: "注册会员有礼" }]
+  }
+  const refused = (body: typeof transferBody & { readonly notify_url?: string }, fields: ReadonlyArray<string>) =>
+    Effect.map(
+      refusedUnsent(v3.fundApp.mchTransfer.transferBills.post(body)),
+      (e) => expect([...(e.fields ?? [])].sort()).toEqual([...fields].sort())
+    )
+
+  it.effect("a valid body is sent and answered", () =>
+    Effect.gen(function*() {
+      const bill = yield* v3.fundApp.mchTransfer.transferBills.post(transferBody)
+      expect(typeof bill.state).toBe("string")
+    }).pipe(Effect.provide(Sandbox.layer())))
+
+  it.effect("out_bill_no beyond digits and letters, a fractional or zero amount, a 33-character remark are refused", () =>
+    Effect.gen(function*() {
+      yield* refused({ ...transferBody, out_bill_no: "plfk-2020" }, ["out_bill_no"])
+      yield* refused({ ...transferBody, transfer_amount: 1.5 }, ["transfer_amount"])
+      yield* refused({ ...transferBody, transfer_amount: 0 }, ["transfer_amount"])
+      yield* refused({ ...transferBody, transfer_remark: "备".repeat(33) }, ["transfer_remark"])
+    }).pipe(Effect.provide(Sandbox.layer())))
+
+  it.effect("report infos over their sizes and a notify_url with a query string are named together", () =>
+    refused(
+      {
+        ...transferBody,
+        transfer_scene_report_infos: [{ info_type: "类".repeat(16), info_content: "容".repeat(33) }],
+        notify_url: "https://www.weixin.qq.com/notify?bill=1"
+      },
+      ["transfer_scene_report_infos.0.info_type", "transfer_scene_report_infos.0.info_content", "notify_url"]
+    ).pipe(Effect.provide(Sandbox.layer())))
+})
