@@ -9,24 +9,18 @@ import * as crypto from "node:crypto"
 import { Duration, Effect, Fiber } from "effect"
 import { aeadEncrypt, randomNonce } from "../signing/crypto.js"
 import { beijingTime } from "./Platform.js"
-import type { ResponseSigner, SignatureTampering } from "./Protocol.js"
+import { type ResponseSigner, signatureTamperings } from "./Protocol.js"
 import type { SandboxState } from "./State.js"
 
-/**
- * How a callback is to be spoiled: a body changed after signing (`tampered-body`), a timestamp ten
- * minutes off, a `WECHATPAY/SIGNTEST/` probe signature, a signature over other bytes, a serial
- * the merchant does not know, or no `Wechatpay-*` headers at all.
- */
-export type CallbackTampering = "tampered-body" | SignatureTampering
+/** How a callback is to be spoiled: a body changed after signing, or any of the signature tamperings. */
+export const callbackTamperings = {
+  "tampered-body": "the body changed after signing",
+  ...signatureTamperings
+} as const
 
-export const callbackTamperings: ReadonlyArray<CallbackTampering> = [
-  "tampered-body",
-  "stale-timestamp",
-  "signature-probe",
-  "bad-signature",
-  "unknown-serial",
-  "missing-signature-headers"
-]
+export type CallbackTampering = keyof typeof callbackTamperings
+
+export const callbackTamperingKinds = Object.keys(callbackTamperings) as ReadonlyArray<CallbackTampering>
 
 export interface NotifyOptions {
   /** Where to POST. Default: the busifavor URL for `COUPON.SEND`, else `callbacks.notifyUrl`. */

@@ -16,8 +16,8 @@ import * as MembercardOpen from "../api/MembercardOpen.js"
 import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
 import { fileProblem, sha256Hex, type UploadSpec } from "../internal/upload.js"
-import { type CallbackTampering, callbackTamperings, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
-import { FaultRegistry, FaultSpec, isTampering } from "./Faults.js"
+import { type CallbackTampering, callbackTamperingKinds, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
+import { FaultRegistry, FaultSpec, planOf } from "./Faults.js"
 import { BILL_DOWNLOAD_PATH, type CompleteRefundOptions, type Order, type PayOptions, PaymentControlError, Payments, type Refund } from "./Payments.js"
 import { beijingTime, NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
 import {
@@ -577,26 +577,11 @@ export const make = (config: EmulatorConfig): Emulator => {
         return out
       }
 
-      if (fault?.type === "delay") yield* Effect.sleep(Duration.millis(fault.millis))
-      if (fault?.type === "drop" && fault.afterHandler !== true) return yield* drop(request)
-
-      let answer: { status: number; body: string; file?: AnsweredFile }
-      if (fault?.type === "status") {
-        answer = {
-          status: fault.status,
-          body: errorBody(new ApiFailure({
-            status: fault.status,
-            code: fault.code,
-            message: fault.message ?? "sandbox: injected fault",
-            ...(fault.detail !== undefined ? { detail: fault.detail } : {})
-          }))
-        }
-      } else if (fault?.type === "garbage-body") {
-        answer = { status: fault.status ?? 200, body: fault.body ?? "<html><body>502 Bad Gateway</body></html>" }
-      } else {
-        answer = yield* handle(request, body, receivedAt)
-      }
-      if (fault?.type === "drop") return yield* drop(request)
+      const plan = fault === undefined ? {} : planOf(fault)
+      if (plan.delayMillis !== undefined) yield* Effect.sleep(Duration.millis(plan.delayMillis))
+      if (plan.drop === "before") return yield* drop(request)
+      const answer: { status: number; body: string; file?: AnsweredFile } = plan.replace ?? (yield* handle(request, body, receivedAt))
+      if (plan.drop === "after") return yield* drop(request)
       if (answer.file !== undefined) {
         // a file, as WeChat Pay sends one: unsigned (a digest elsewhere, or nothing, proves it)
         entry.status = answer.status
@@ -606,7 +591,7 @@ export const make = (config: EmulatorConfig): Emulator => {
         answer.status,
         answer.body,
         yield* now,
-        fault !== undefined && isTampering(fault) ? fault.type : undefined,
+        plan.tampering,
         path,
         request.headers["wechatpay-serial"]
       )
@@ -723,8 +708,8 @@ export const make = (config: EmulatorConfig): Emulator => {
           if (v === undefined) return badControl("the body is not a JSON object")
           if (typeof v["event_type"] !== "string") return badControl("give {\"event_type\": \"…\", \"resource\"?, \"url\"?, \"id\"?, \"tampering\"?}")
           const tampering = v["tampering"]
-          if (tampering !== undefined && !callbackTamperings.includes(tampering as CallbackTampering)) {
-            return badControl(`tampering must be one of ${callbackTamperings.join(", ")}`)
+          if (tampering !== undefined && !callbackTamperingKinds.includes(tampering as CallbackTampering)) {
+            return badControl(`tampering must be one of ${callbackTamperingKinds.join(", ")}`)
           }
           const started = yield* start(v["event_type"], v["resource"], {
             url: typeof v["url"] === "string" ? v["url"] : undefined,

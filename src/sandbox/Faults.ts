@@ -1,14 +1,8 @@
 /**
- * Fault injection: the next matching request(s) get a spoiled answer. Each fault says whether
- * the request's business effect happens:
- *
- * | fault                        | answer                                        | business effect |
- * |------------------------------|-----------------------------------------------|-----------------|
- * | `status`                     | that status/code/message/detail, signed       | no (replaces the handler) |
- * | `garbage-body`               | a signed non-JSON body (status 200 default)    | no (replaces the handler) |
- * | `drop`                       | connection destroyed, no answer               | no; yes with `afterHandler: true` (the answer is lost after the change) |
- * | `delay`                      | the real answer, `millis` later               | yes |
- * | `bad-signature`, `missing-signature-headers`, `stale-timestamp`, `unknown-serial`, `signature-probe` | the real answer, its signature spoiled | yes |
+ * Fault injection: the next matching request(s) get a spoiled answer. The kinds are one registry
+ * (`faultKinds`): each entry is its schema, what the answer becomes and whether the request's
+ * business effect happens (both printed by `faultKindDocs`), and how it applies (`plan`), which the
+ * emulator carries out the same way for every kind.
  *
  * A fault is used up by the next matching request whatever it carries (it is the network or the
  * gateway misbehaving, before WeChat Pay checks the signature). In memory the emulator runs in the
@@ -16,24 +10,88 @@
  * socket the server finishes the request on its own.
  */
 import { Schema } from "effect"
-import type { SignatureTampering } from "./Protocol.js"
+import { ApiFailure, errorBody, type SignatureTampering, signatureTamperingKinds, signatureTamperings } from "./Protocol.js"
 
-export const Fault = Schema.Union(
-  Schema.Struct({
-    type: Schema.Literal("status"),
-    status: Schema.Int.pipe(Schema.between(100, 599)),
-    code: Schema.String,
-    message: Schema.optional(Schema.String),
-    detail: Schema.optional(Schema.Unknown)
-  }),
-  Schema.Struct({ type: Schema.Literal("delay"), millis: Schema.Int.pipe(Schema.nonNegative()) }),
-  Schema.Struct({ type: Schema.Literal("drop"), afterHandler: Schema.optional(Schema.Boolean) }),
-  Schema.Struct({ type: Schema.Literal("garbage-body"), status: Schema.optional(Schema.Int.pipe(Schema.between(200, 599))), body: Schema.optional(Schema.String) }),
-  Schema.Struct({
-    type: Schema.Literal("bad-signature", "missing-signature-headers", "stale-timestamp", "unknown-serial", "signature-probe")
-  })
-)
+/** What one fault does to one request; the emulator applies the parts in this order. */
+export interface FaultPlan {
+  /** Answer this long later. */
+  readonly delayMillis?: number
+  /** Destroy the connection without an answer: before the handler runs, or after it (the change happens, the answer is lost). */
+  readonly drop?: "before" | "after"
+  /** Answer this (signed) instead of running the handler. */
+  readonly replace?: { readonly status: number; readonly body: string }
+  /** Spoil the answer's signature this way. */
+  readonly tampering?: SignatureTampering
+}
+
+interface FaultKindDoc {
+  /** What the client gets. */
+  readonly answer: string
+  /** Whether the request's business effect happens. */
+  readonly effect: string
+}
+
+const faultKind = <const Types extends readonly [string, ...Array<string>], Fields extends Schema.Struct.Fields>(
+  types: Types,
+  fields: Fields,
+  doc: FaultKindDoc,
+  plan: (fault: Schema.Struct.Type<Fields> & { readonly type: Types[number] }) => FaultPlan
+) => ({ types, schema: Schema.Struct({ type: Schema.Literal(...types), ...fields }), doc, plan })
+
+const statusFault = faultKind(["status"], {
+  status: Schema.Int.pipe(Schema.between(100, 599)),
+  code: Schema.String,
+  message: Schema.optional(Schema.String),
+  detail: Schema.optional(Schema.Unknown)
+}, { answer: "that status/code/message/detail, signed", effect: "no" }, (f) => ({
+  replace: {
+    status: f.status,
+    body: errorBody(new ApiFailure({ status: f.status, code: f.code, message: f.message ?? "sandbox: injected fault", ...(f.detail !== undefined ? { detail: f.detail } : {}) }))
+  }
+}))
+
+const garbageFault = faultKind(["garbage-body"], {
+  status: Schema.optional(Schema.Int.pipe(Schema.between(200, 599))),
+  body: Schema.optional(Schema.String)
+}, { answer: "a signed non-JSON body (status 200 default)", effect: "no" }, (f) => ({
+  replace: { status: f.status ?? 200, body: f.body ?? "<html><body>502 Bad Gateway</body></html>" }
+}))
+
+const dropFault = faultKind(["drop"], { afterHandler: Schema.optional(Schema.Boolean) }, {
+  answer: "connection destroyed, no answer (afterHandler: true: after the change is made)",
+  effect: "no"
+}, (f) => ({ drop: f.afterHandler === true ? "after" : "before" }))
+
+const delayFault = faultKind(["delay"], { millis: Schema.Int.pipe(Schema.nonNegative()) }, {
+  answer: "the real answer, `millis` later",
+  effect: "yes"
+}, (f) => ({ delayMillis: f.millis }))
+
+const tamperingFault = faultKind(signatureTamperingKinds as readonly [SignatureTampering, ...Array<SignatureTampering>], {}, {
+  answer: "the real answer with",
+  effect: "yes"
+}, (f) => ({ tampering: f.type }))
+
+/** Every fault kind, once. */
+export const faultKinds = [statusFault, garbageFault, dropFault, delayFault, tamperingFault] as const
+
+export const Fault = Schema.Union(statusFault.schema, garbageFault.schema, dropFault.schema, delayFault.schema, tamperingFault.schema)
 export type Fault = typeof Fault.Type
+
+const kindOfType: ReadonlyMap<string, (typeof faultKinds)[number]> = new Map(faultKinds.flatMap((k) => k.types.map((t) => [t, k] as const)))
+
+/** How a (decoded) fault applies. */
+export const planOf = (fault: Fault): FaultPlan => (kindOfType.get(fault.type)!.plan as (f: Fault) => FaultPlan)(fault)
+
+/** One line per fault type: its name, what the answer becomes, whether the business effect happens. */
+export const faultKindDocs = (): ReadonlyArray<{ readonly type: string; readonly answer: string; readonly effect: string }> =>
+  faultKinds.flatMap((k) =>
+    k.types.map((type) => ({
+      type,
+      answer: k === tamperingFault ? `${k.doc.answer} ${signatureTamperings[type as SignatureTampering]}` : k.doc.answer,
+      effect: k.doc.effect
+    }))
+  )
 
 export const FaultSpec = Schema.Struct({
   /**
@@ -47,10 +105,6 @@ export const FaultSpec = Schema.Struct({
   times: Schema.optional(Schema.Union(Schema.Int.pipe(Schema.positive()), Schema.Literal("always")))
 })
 export type FaultSpec = typeof FaultSpec.Type
-
-export const isTampering = (fault: Fault): fault is Fault & { readonly type: SignatureTampering } =>
-  fault.type === "bad-signature" || fault.type === "missing-signature-headers" || fault.type === "stale-timestamp" ||
-  fault.type === "unknown-serial" || fault.type === "signature-probe"
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 

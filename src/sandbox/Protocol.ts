@@ -137,8 +137,24 @@ export type KeySource = PlatformKey | { readonly current: (nowMillis: number) =>
 const currentKey = (source: KeySource, nowSeconds: number) =>
   "current" in source ? source.current(nowSeconds * 1000) : { serial: source.publicKeyId, privateKey: source.privateKey }
 
+/**
+ * How an answer's (or a callback's) signature can be spoiled, one line each: the fault kinds, the
+ * callback tamperings and their docs are derived from this table.
+ */
+export const signatureTamperings = {
+  "bad-signature": "a real signature over other bytes",
+  "missing-signature-headers": "no Wechatpay-* headers",
+  "stale-timestamp": "a timestamp ten minutes off",
+  "unknown-serial": "a serial the merchant does not know",
+  "signature-probe": "a WECHATPAY/SIGNTEST/ probe signature"
+} as const
+
 /** How an answer's signature is to be spoiled (fault injection), if at all. */
-export type SignatureTampering = "bad-signature" | "missing-signature-headers" | "stale-timestamp" | "unknown-serial" | "signature-probe"
+export type SignatureTampering = keyof typeof signatureTamperings
+
+export const signatureTamperingKinds = Object.keys(signatureTamperings) as ReadonlyArray<SignatureTampering>
+
+export const isSignatureTampering = (u: unknown): u is SignatureTampering => typeof u === "string" && Object.hasOwn(signatureTamperings, u)
 
 interface CachedSignature {
   readonly timestamp: number

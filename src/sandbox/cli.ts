@@ -8,7 +8,12 @@ import { NodeRuntime } from "@effect/platform-node"
 import * as fs from "node:fs"
 import { parseArgs } from "node:util"
 import { Cause, Effect } from "effect"
+import { callbackTamperings } from "./Callbacks.js"
+import { faultKindDocs } from "./Faults.js"
 import * as Sandbox from "./Sandbox.js"
+
+const faultLines = faultKindDocs().map((k) => `  ${k.type.padEnd(26)} ${k.effect.padEnd(7)}${k.answer}`).join("\n")
+const tamperingLines = Object.entries(callbackTamperings).map(([kind, what]) => `  ${kind.padEnd(26)} ${what}`).join("\n")
 
 const USAGE = `usage: wechatpay-sandbox [options]
 
@@ -54,6 +59,13 @@ Controls (plain JSON, no signature; not part of WeChat Pay):
   POST /__sandbox/notify, GET /__sandbox/deliveries  send a signed callback; what was delivered
   GET  /__sandbox/certificates, POST /__sandbox/certificates/{rotate,start-signing,retire},
   POST /__sandbox/signing-key                        platform certificate rotation
+
+Faults (POST /__sandbox/faults {"fault": {"type", …}, "path"?, "method"?, "times"?}):
+  type                       effect answer (effect: whether the request's business effect happens)
+${faultLines}
+
+Callback tamperings (POST /__sandbox/notify {"event_type", "tampering"?, …}):
+${tamperingLines}
 
 Exit codes: 0 stopped by a signal, 1 could not start (busy port, bad key), 2 bad usage.`
 

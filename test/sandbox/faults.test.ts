@@ -3,10 +3,16 @@
  * business effect happened (see the table in `src/sandbox/Faults.ts`).
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { describe, expect, layer } from "@effect/vitest"
-import { Effect, Fiber, Layer, Option, TestClock } from "effect"
+import { describe, expect, it, layer } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Effect, Fiber, Layer, Option, Schema, TestClock } from "effect"
 import { DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
+import { callbackTamperings } from "../../src/sandbox/Callbacks.js"
+import { Fault, faultKindDocs, planOf } from "../../src/sandbox/Faults.js"
 import { Sandbox } from "../../src/sandbox/index.js"
+import { signatureTamperingKinds } from "../../src/sandbox/Protocol.js"
 import { docs, fresh, keyOptions, objectivesOf } from "./support.js"
 
 const ORDER = "233bcbf407e87789b8e471f251774f95"
@@ -152,5 +158,27 @@ describe("faults", () => {
         expect((yield* update).order_id).toBe("15646546545165651651")
         expect((yield* sandbox.requests).map((r) => r.status)).toEqual([undefined, undefined, 200])
       }))
+  })
+})
+
+describe("the fault registry", () => {
+  const readme = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../../README.md"), "utf8")
+
+  it("every fault type and callback tampering comes from one table and is named in the README", () => {
+    const types = faultKindDocs().map((k) => k.type)
+    expect(types).toEqual(["status", "garbage-body", "drop", "delay", ...signatureTamperingKinds])
+    expect(Object.keys(callbackTamperings)).toEqual(["tampered-body", ...signatureTamperingKinds])
+    for (const name of new Set([...types, ...Object.keys(callbackTamperings)])) expect([name, readme.includes(name)]).toEqual([name, true])
+  })
+
+  it("each kind's plan says how it applies", () => {
+    const decode = Schema.decodeUnknownSync(Fault)
+    expect(planOf(decode({ type: "delay", millis: 5 }))).toEqual({ delayMillis: 5 })
+    expect(planOf(decode({ type: "drop" }))).toEqual({ drop: "before" })
+    expect(planOf(decode({ type: "drop", afterHandler: true }))).toEqual({ drop: "after" })
+    expect(planOf(decode({ type: "garbage-body" }))).toEqual({ replace: { status: 200, body: "<html><body>502 Bad Gateway</body></html>" } })
+    expect(planOf(decode({ type: "status", status: 503, code: "SYSTEM_ERROR" })).replace?.status).toBe(503)
+    for (const t of signatureTamperingKinds) expect(planOf(decode({ type: t }))).toEqual({ tampering: t })
+    expect(() => decode({ type: "lost-in-space" })).toThrow()
   })
 })
