@@ -152,44 +152,46 @@ const eventFields = {
   summary: Schema.String
 }
 
+/** What WeChat Pay's envelope says of an event type: its `summary`, and its resource's `original_type` (also the AEAD associated data). */
+export interface EventTypeFacts {
+  readonly summary: string
+  readonly originalType: string
+}
+
+const facts = new Map<string, EventTypeFacts>()
+
 /**
- * Each event also gets `_tag` (its `event_type`, or `"Other"`): TypeScript cannot narrow a union
+ * An event type with its own schema, declared once: its name, resource and envelope facts. Each
+ * event also gets `_tag` (its `event_type`, or `"Other"`): TypeScript cannot narrow a union
  * whose fallback member has `event_type: string`, but it narrows `_tag` perfectly.
  */
-const event = <T extends string, R extends Schema.Schema.AnyNoContext>(type: T, resource: R) =>
-  Schema.Struct({ ...eventFields, event_type: Schema.Literal(type), resource }).pipe(Schema.attachPropertySignature("_tag", type))
+const event = <T extends string, R extends Schema.Schema.AnyNoContext>(type: T, resource: R, envelope: EventTypeFacts) => {
+  facts.set(type, envelope)
+  return Schema.Struct({ ...eventFields, event_type: Schema.Literal(type), resource }).pipe(Schema.attachPropertySignature("_tag", type))
+}
 
-export const DiscountCardUserAccepted = event("DISCOUNT_CARD.USER_ACCEPTED", DiscountCardResource)
-export const DiscountCardAgreementEnded = event("DISCOUNT_CARD.AGREEMENT_ENDED", DiscountCardResource)
-export const DiscountCardUserPaid = event("DISCOUNT_CARD.USER_PAID", DiscountCardResource)
-export const CouponSend = event("COUPON.SEND", CouponSendResource)
-export const MemberCardAcceptCard = event("MEMBERCARD.ACCEPT_CARD", MemberCardResource)
-export const MemberCardActivateCard = event("MEMBERCARD.ACTIVATE_CARD", MemberCardResource)
-export const MemberCardUsercardManage = event("MEMBERCARD.USERCARD_MANAGE", MemberCardResource)
-export const TransactionSuccess = event("TRANSACTION.SUCCESS", TransactionResource)
-export const RefundSuccess = event("REFUND.SUCCESS", RefundResource)
-export const RefundAbnormal = event("REFUND.ABNORMAL", RefundResource)
-export const RefundClosed = event("REFUND.CLOSED", RefundResource)
+export const DiscountCardUserAccepted = event("DISCOUNT_CARD.USER_ACCEPTED", DiscountCardResource, { summary: "先享卡用户领卡通知", originalType: "discount-card" })
+export const DiscountCardAgreementEnded = event("DISCOUNT_CARD.AGREEMENT_ENDED", DiscountCardResource, { summary: "先享卡守约状态变化通知", originalType: "discount-card" })
+export const DiscountCardUserPaid = event("DISCOUNT_CARD.USER_PAID", DiscountCardResource, { summary: "先享卡扣费状态通知", originalType: "discount-card" })
+export const CouponSend = event("COUPON.SEND", CouponSendResource, { summary: "商家券用户领券通知", originalType: "busifavor" })
+export const MemberCardAcceptCard = event("MEMBERCARD.ACCEPT_CARD", MemberCardResource, { summary: "会员卡领卡通知", originalType: "membercard" })
+export const MemberCardActivateCard = event("MEMBERCARD.ACTIVATE_CARD", MemberCardResource, { summary: "会员卡激活通知", originalType: "membercard" })
+export const MemberCardUsercardManage = event("MEMBERCARD.USERCARD_MANAGE", MemberCardResource, { summary: "会员卡信息变动通知", originalType: "membercard" })
+export const TransactionSuccess = event("TRANSACTION.SUCCESS", TransactionResource, { summary: "支付成功", originalType: "transaction" })
+export const RefundSuccess = event("REFUND.SUCCESS", RefundResource, { summary: "退款成功", originalType: "refund" })
+export const RefundAbnormal = event("REFUND.ABNORMAL", RefundResource, { summary: "退款异常", originalType: "refund" })
+export const RefundClosed = event("REFUND.CLOSED", RefundResource, { summary: "退款关闭", originalType: "refund" })
 
-export const knownEventTypes = [
-  "DISCOUNT_CARD.USER_ACCEPTED",
-  "DISCOUNT_CARD.AGREEMENT_ENDED",
-  "DISCOUNT_CARD.USER_PAID",
-  "COUPON.SEND",
-  "MEMBERCARD.ACCEPT_CARD",
-  "MEMBERCARD.ACTIVATE_CARD",
-  "MEMBERCARD.USERCARD_MANAGE",
-  "TRANSACTION.SUCCESS",
-  "REFUND.SUCCESS",
-  "REFUND.ABNORMAL",
-  "REFUND.CLOSED"
-] as const
-const known: ReadonlySet<string> = new Set(knownEventTypes)
+/** The event types with their own schema, in declaration order. */
+export const knownEventTypes: ReadonlyArray<string> = [...facts.keys()]
+
+/** The envelope facts of a known event type. */
+export const eventTypeFacts = (eventType: string): EventTypeFacts | undefined => facts.get(eventType)
 
 /** Any other event type (`_tag: "Other"`): the decrypted resource as parsed JSON. */
 export const OtherEvent = Schema.Struct({
   ...eventFields,
-  event_type: Schema.String.pipe(Schema.filter((t) => !known.has(t) || `${t} has its own schema`)),
+  event_type: Schema.String.pipe(Schema.filter((t) => !facts.has(t) || `${t} has its own schema`)),
   resource: Schema.Unknown
 }).pipe(Schema.attachPropertySignature("_tag", "Other"))
 

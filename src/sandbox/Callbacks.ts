@@ -7,6 +7,7 @@
  */
 import * as crypto from "node:crypto"
 import { Duration, Effect, Fiber } from "effect"
+import { eventTypeFacts, knownEventTypes } from "../notifications/events.js"
 import { aeadEncrypt, randomNonce } from "../signing/crypto.js"
 import { beijingTime } from "./Platform.js"
 import { type ResponseSigner, signatureTamperings } from "./Protocol.js"
@@ -69,25 +70,16 @@ export interface NotifierConfig {
   readonly maxRecorded: number
 }
 
-const families: ReadonlyArray<readonly [prefix: string, originalType: string]> = [
-  ["COUPON.", "busifavor"],
-  ["DISCOUNT_CARD.", "discount-card"],
-  ["MEMBERCARD.", "membercard"],
-  ["REFUND.", "refund"]
-]
-
-const summaries: Readonly<Record<string, string>> = {
-  "COUPON.SEND": "商家券用户领券通知",
-  "DISCOUNT_CARD.USER_ACCEPTED": "先享卡用户领卡通知",
-  "DISCOUNT_CARD.AGREEMENT_ENDED": "先享卡守约状态变化通知",
-  "DISCOUNT_CARD.USER_PAID": "先享卡扣费状态通知",
-  "MEMBERCARD.ACCEPT_CARD": "会员卡领卡通知",
-  "MEMBERCARD.ACTIVATE_CARD": "会员卡激活通知",
-  "MEMBERCARD.USERCARD_MANAGE": "会员卡信息变动通知",
-  "TRANSACTION.SUCCESS": "支付成功",
-  "REFUND.SUCCESS": "退款成功",
-  "REFUND.ABNORMAL": "退款异常",
-  "REFUND.CLOSED": "退款关闭"
+/**
+ * The envelope facts of an event type (src/notifications/events.ts declares them once); another
+ * type of a known family (`REFUND.SOMETHING_NEW`) borrows its family's original_type.
+ */
+const envelopeOf = (eventType: string): { readonly summary: string; readonly originalType: string } => {
+  const known = eventTypeFacts(eventType)
+  if (known !== undefined) return known
+  const family = eventType.split(".")[0] + "."
+  const sibling = knownEventTypes.find((t) => t.startsWith(family))
+  return { summary: "通知", originalType: sibling === undefined ? "transaction" : eventTypeFacts(sibling)!.originalType }
 }
 
 /** `EV-` and 19 digits, like the ids in WeChat Pay's examples. */
@@ -210,14 +202,14 @@ export class Notifier {
       const url = options.url ?? this.urlFor(eventType)
       if (url === undefined) return undefined
       const nowMillis = yield* this.config.now
-      const originalType = families.find(([p]) => eventType.startsWith(p))?.[1] ?? "transaction"
+      const { originalType, summary } = envelopeOf(eventType)
       const nonce = randomNonce().slice(0, 12)
       const envelope = {
         id: options.id ?? notificationId(),
         create_time: beijingTime(nowMillis),
         resource_type: "encrypt-resource",
         event_type: eventType,
-        summary: options.summary ?? summaries[eventType] ?? "通知",
+        summary: options.summary ?? summary,
         resource: {
           original_type: originalType,
           algorithm: "AEAD_AES_256_GCM",
