@@ -8,18 +8,15 @@ import type { HttpApp } from "@effect/platform"
 import type * as crypto from "node:crypto"
 import { Clock, Context, Duration, Effect, type Either, ParseResult, Schema, SchemaAST } from "effect"
 import { parseAuthorization } from "../signing/crypto.js"
-import * as Busifavor from "../api/Busifavor.js"
-import * as DiscountCard from "../api/DiscountCard.js"
 import type * as Endpoint from "../api/Endpoint.js"
 import { Accepted, Download, NoContent } from "../internal/interpret.js"
-import * as MembercardOpen from "../api/MembercardOpen.js"
-import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
+import { ParamError, ResourceNotExists } from "../errors/codes.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
 import { fileProblem, sha256Hex, type UploadSpec } from "../internal/upload.js"
 import { type CallbackTampering, callbackTamperingKinds, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
 import { FaultRegistry, FaultSpec, planOf } from "./Faults.js"
 import { BILL_DOWNLOAD_PATH, type CompleteRefundOptions, type Order, type PayOptions, PaymentControlError, Payments, type Refund } from "./Payments.js"
-import { beijingTime, NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
+import { NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
 import {
   ApiFailure,
   checkAuthorization,
@@ -29,7 +26,9 @@ import {
   type MerchantIdentity,
   type SignatureTampering
 } from "./Protocol.js"
-import { type Answer, type AnsweredFile, SeedData, Store, type TriggeredEvent } from "./State.js"
+import { busifavorCallbacks } from "./BusifavorCallbacks.js"
+import { type Answer, type AnsweredFile, type Rule, type StatefulFamily, type TriggeredEvent } from "./Rules.js"
+import { SeedData, Store } from "./State.js"
 
 /** One request as the sandbox received it. */
 export interface RecordedRequest {
@@ -234,9 +233,6 @@ const documented = (endpoint: Endpoint.Endpoint<any, any, any>): Answer => {
   return { status: 200, body: example ?? {} }
 }
 
-/** A business rule: the decoded input (all locations merged) → an answer or a WeChat Pay error. */
-export type Rule<Req> = (input: Req, nowMillis: number, origin: string | undefined) => Answer | ApiFailure
-
 /**
  * A route made from an endpoint's declaration: its method and URL template, each location decoded
  * with the very schemas the client validates with, then the rule.
@@ -409,9 +405,9 @@ export const make = (config: EmulatorConfig): Emulator => {
     Effect.forEach(events, (e) => notifier.emit(e.eventType, e.resource, { url: e.url }), { discard: true })
   let recorded: Array<RecordedRequest & { status: number | undefined; requestId: string | undefined }> = []
 
+  const families: ReadonlyArray<StatefulFamily> = [payments, store, busifavorCallbacks(config.merchant.mchid, notifier)]
   const reset = () => {
-    store.clear()
-    payments.clear()
+    for (const family of families) family.clear()
     if (config.initialSeed !== undefined) store.seed(config.initialSeed)
     faults.clear()
     notifier.clear()
@@ -419,27 +415,7 @@ export const make = (config: EmulatorConfig): Emulator => {
   }
   reset()
 
-  const rules = [
-    ...payments.rules().map((r) => ruled(r.endpoint, r.rule)),
-    ruled(DiscountCard.addUserRecords, (r) => store.addUserRecords(r)),
-    ruled(DiscountCard.updateOrder, (r) => store.updateOrder(r)),
-    ruled(Busifavor.sendConsumptionCard, (r, now) => store.sendConsumptionCard(r, now)),
-    ruled(MembercardOpen.prepareBonus, (r) => store.prepareBonus(r)),
-    ruled(Busifavor.setCallbacks, (r, nowMillis) => {
-      if (r.mchid !== undefined && r.mchid !== config.merchant.mchid) {
-        return ApiFailure.of(InvalidRequest, "商户号与请求商户不一致", { field: "mchid", value: r.mchid, issue: "not the calling merchant", location: "body" })
-      }
-      notifier.busifavorNotifyUrl = r.notify_url
-      return { status: 200, body: { update_time: beijingTime(nowMillis), notify_url: r.notify_url, mchid: config.merchant.mchid } }
-    }),
-    ruled(Busifavor.getCallbacks, ({ mchid }) => {
-      if (mchid !== config.merchant.mchid) {
-        return ApiFailure.of(InvalidRequest, "商户号与请求商户不一致", { field: "mchid", value: mchid, location: "query" })
-      }
-      if (notifier.busifavorNotifyUrl === undefined) return ApiFailure.of(ResourceNotExists, "未设置商家券事件通知地址")
-      return { status: 200, body: { notify_url: notifier.busifavorNotifyUrl, mchid } }
-    })
-  ]
+  const rules = families.flatMap((f) => f.rules()).map((r) => ruled(r.endpoint, r.rule))
   // one route per method and template shape: a declaration with a rule wins over its generated twin
   const withRule = new Set(rules.map((r) => r.key))
   const router = HttpRouter.empty.pipe(

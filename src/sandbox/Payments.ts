@@ -17,15 +17,14 @@ import * as crypto from "node:crypto"
 import * as zlib from "node:zlib"
 import { Data } from "effect"
 import { DEFAULT_BASE_URL } from "../api/WechatPayClient.js"
-import type * as Endpoint from "../api/Endpoint.js"
 import { InvalidRequest, MchNotExists, NoStatementExist, OrderNotExist, OutTradeNoUsed, ParamError, ResourceNotExists, TradeError } from "../errors/codes.js"
 import { bill } from "../v3/bill.js"
 import { pay } from "../v3/pay.js"
 import { refund } from "../v3/refund.js"
-import type { Rule } from "./Emulator.js"
 import { beijingTime } from "./Platform.js"
 import { ApiFailure } from "./Protocol.js"
-import { type Answer, canonical, type TriggeredEvent } from "./State.js"
+import { type Answer, ruleOf, type RuledEndpoint, type StatefulFamily, type TriggeredEvent } from "./Rules.js"
+import { canonical } from "./State.js"
 
 export type TradeType = "JSAPI" | "APP" | "MWEB" | "NATIVE"
 export type TradeState = "NOTPAY" | "SUCCESS" | "PAYERROR" | "CLOSED" | "REFUND"
@@ -136,7 +135,7 @@ const strip = <T extends { readonly request: string }>(x: T): Omit<T, "request">
 }
 
 
-export class Payments {
+export class Payments implements StatefulFamily {
   private orders = new Map<string, MutableOrder & { readonly request: string }>()
   private byTransaction = new Map<string, string>()
   private refunds = new Map<string, MutableRefund & { readonly request: string }>()
@@ -569,11 +568,3 @@ export class Payments {
     ]
   }
 }
-
-/** An endpoint and its rule, with the request type erased once they are known to match. */
-export interface RuledEndpoint {
-  readonly endpoint: Endpoint.Endpoint<any, any, any>
-  readonly rule: Rule<any>
-}
-
-const ruleOf = <Req>(endpoint: Endpoint.Endpoint<Req, any, any>, rule: Rule<Req>): RuledEndpoint => ({ endpoint, rule })

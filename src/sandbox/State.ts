@@ -3,6 +3,9 @@
  * with the business rules WeChat Pay applies to our four endpoints. Plain mutable maps owned by
  * one sandbox: JavaScript runs one handler at a time, so every check-then-apply is atomic.
  */
+import * as Busifavor from "../api/Busifavor.js"
+import * as DiscountCardApi from "../api/DiscountCard.js"
+import * as MembercardOpen from "../api/MembercardOpen.js"
 import { InvalidRequest, ParamError, ResourceNotExists } from "../errors/codes.js"
 import { Schema } from "effect"
 import type { ObjectiveCompletionRecord, OrderObjective, OrderReward, RewardUsageRecord } from "../schemas/discountCard.js"
@@ -11,6 +14,7 @@ import type { AddUserRecordsRequest, UpdateOrderRequest } from "../schemas/disco
 import type { SendConsumptionCardRequest } from "../schemas/busifavor.js"
 import type { PrepareBonusRequest } from "../schemas/membercardOpen.js"
 import { ApiFailure } from "./Protocol.js"
+import { type Answer, ruleOf, type RuledEndpoint, type StatefulFamily } from "./Rules.js"
 
 // ---- the entities (as `sandbox.state` and `GET /__sandbox/state` show them) ----
 
@@ -106,27 +110,6 @@ export const docsExamples: SeedData = {
   ]
 }
 
-// ---- answers ----
-
-/** A callback the change triggers (sent once the answer is out, when a notify URL is set). */
-export interface TriggeredEvent {
-  readonly eventType: string
-  readonly resource: unknown
-  /** Where it goes (an order's `notify_url`); default: the sandbox's notify URL for its family. */
-  readonly url?: string | undefined
-}
-
-/** A file a download answers: bytes WeChat Pay sends unsigned. */
-export interface AnsweredFile {
-  readonly bytes: Uint8Array
-  readonly contentType: string
-}
-
-export type Answer =
-  | { readonly status: 200; readonly body: unknown; readonly events?: ReadonlyArray<TriggeredEvent> }
-  | { readonly status: 200; readonly file: AnsweredFile; readonly events?: ReadonlyArray<TriggeredEvent> }
-  | { readonly status: 202 | 204; readonly events?: ReadonlyArray<TriggeredEvent> }
-
 const noContent: Answer = { status: 204 }
 
 /** Key-order-independent JSON: "the same content" for idempotency. */
@@ -175,7 +158,8 @@ const randomDigits = (n: number): string => {
   return s
 }
 
-export class Store {
+/** The card families (先享卡, 商家券 consumption cards, 会员卡): their entities and the rules of our curated endpoints. */
+export class Store implements StatefulFamily {
   private discountCards = new Map<string, DiscountCard>()
   private orders = new Map<string, DiscountCardOrder>()
   private consumptionCards = new Map<string, ConsumptionCard>()
@@ -185,6 +169,15 @@ export class Store {
   private cardCodes = new Set<string>()
 
   constructor(readonly mchid: string) {}
+
+  rules(): ReadonlyArray<RuledEndpoint> {
+    return [
+      ruleOf(DiscountCardApi.addUserRecords, (r) => this.addUserRecords(r)),
+      ruleOf(DiscountCardApi.updateOrder, (r) => this.updateOrder(r)),
+      ruleOf(Busifavor.sendConsumptionCard, (r, now) => this.sendConsumptionCard(r, now)),
+      ruleOf(MembercardOpen.prepareBonus, (r) => this.prepareBonus(r))
+    ]
+  }
 
   clear(): void {
     this.discountCards.clear()
