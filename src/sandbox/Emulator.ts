@@ -13,8 +13,8 @@ import { Accepted, Download, NoContent } from "../internal/interpret.js"
 import { ParamError, ResourceNotExists } from "../errors/codes.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
 import { fileProblem, sha256Hex, type UploadSpec } from "../internal/upload.js"
-import { type CallbackTampering, callbackTamperingKinds, defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
-import { FaultRegistry, FaultSpec, planOf } from "./Faults.js"
+import { defaultResource, type Delivery, Notifier, type NotifyOptions } from "./Callbacks.js"
+import { FaultRegistry, planOf } from "./Faults.js"
 import { BILL_DOWNLOAD_PATH, type CompleteRefundOptions, type Order, type PayOptions, PaymentControlError, Payments, type Refund } from "./Payments.js"
 import { NO_CERTIFICATES, type PlatformCertificate, type PlatformKeys } from "./Platform.js"
 import {
@@ -28,7 +28,8 @@ import {
 } from "./Protocol.js"
 import { busifavorCallbacks } from "./BusifavorCallbacks.js"
 import { type Answer, type AnsweredFile, type Rule, type StatefulFamily, type TriggeredEvent } from "./Rules.js"
-import { SeedData, Store } from "./State.js"
+import { type SeedData, Store } from "./State.js"
+import { CONTROL_PREFIX, controlApp } from "./Controls.js"
 
 /** One request as the sandbox received it. */
 export interface RecordedRequest {
@@ -89,7 +90,6 @@ export interface EmulatorConfig {
 /** The answer the in-memory client turns into a dropped connection (a socket is destroyed instead). */
 export const DROP_HEADER = "x-wechatpay-sandbox-drop"
 
-const CONTROL_PREFIX = "/__sandbox/"
 
 /** A `multipart/form-data` request as received: the `meta` text (what is signed), other text fields, the files. */
 interface ReceivedForm {
@@ -576,133 +576,6 @@ export const make = (config: EmulatorConfig): Emulator => {
       return out.response
     })
 
-  const decodeSeed = Schema.decodeUnknownEither(SeedData)
-  const decodeFaults = Schema.decodeUnknownEither(Schema.Union(FaultSpec, Schema.Array(FaultSpec)))
-
-  const readJson = (request: HttpServerRequest.HttpServerRequest) =>
-    Effect.map(Effect.either(request.text), (t) => {
-      if (t._tag === "Left") return { ok: false as const }
-      try {
-        return { ok: true as const, value: JSON.parse(t.right === "" ? "{}" : t.right) as unknown }
-      } catch {
-        return { ok: false as const }
-      }
-    })
-
-  /** A control's JSON object body (an empty body reads as `{}`); `undefined` for anything else, JSON `null` included. */
-  const readObject = (request: HttpServerRequest.HttpServerRequest) =>
-    Effect.map(readJson(request), (body) =>
-      body.ok && body.value !== null && typeof body.value === "object" && !Array.isArray(body.value) ? body.value as Record<string, unknown> : undefined)
-
-  const badControl = (message: string) => json(ParamError.status, { code: ParamError.code, message })
-
-  /** `/__sandbox/*`: plain JSON, unsigned and unauthenticated (it is not part of WeChat Pay). */
-  const control = (request: HttpServerRequest.HttpServerRequest) =>
-    Effect.gen(function*() {
-      const route = `${request.method} ${request.url.split("?")[0]!.slice(CONTROL_PREFIX.length - 1)}`
-      yield* emit(payments.advance(yield* now))
-      const paying = /^POST \/transactions\/([^/]+)\/pay$/.exec(route)
-      const completing = /^POST \/refunds\/([^/]+)\/complete$/.exec(route)
-      if (paying !== null || completing !== null) {
-        const v = yield* readObject(request)
-        if (v === undefined) return badControl("the body is not a JSON object")
-        const answered = (done: Either.Either<Order | Refund, PaymentControlError>) =>
-          done._tag === "Right" ? json(200, done.right) : json(409, { code: "INVALID_STATE", message: done.left.message })
-        if (paying !== null) {
-          const outcome = v["outcome"]
-          if (outcome !== undefined && outcome !== "SUCCESS" && outcome !== "PAYERROR") return badControl("outcome must be SUCCESS or PAYERROR")
-          const openid = typeof v["openid"] === "string" ? v["openid"] : undefined
-          return answered(yield* Effect.either(pay(decodeURIComponent(paying[1]!), { outcome, openid })))
-        }
-        const status = v["status"]
-        if (status !== undefined && status !== "SUCCESS" && status !== "ABNORMAL" && status !== "CLOSED") {
-          return badControl("status must be SUCCESS, ABNORMAL or CLOSED")
-        }
-        return answered(yield* Effect.either(completeRefund(decodeURIComponent(completing![1]!), { status })))
-      }
-      switch (route) {
-        case "GET /payments":
-          return json(200, payments.snapshot())
-        case "GET /state":
-          return json(200, store.snapshot())
-        case "GET /requests":
-          return json(200, recorded)
-        case "POST /seed": {
-          const body = yield* readJson(request)
-          if (!body.ok) return badControl("the body is not JSON")
-          const seed = decodeSeed(body.value)
-          if (seed._tag === "Left") return badControl(ParseResult.TreeFormatter.formatErrorSync(seed.left))
-          store.seed(seed.right)
-          return HttpServerResponse.empty({ status: 204 })
-        }
-        case "POST /faults": {
-          const body = yield* readJson(request)
-          if (!body.ok) return badControl("the body is not JSON")
-          const specs = decodeFaults(body.value)
-          if (specs._tag === "Left") return badControl(ParseResult.TreeFormatter.formatErrorSync(specs.left))
-          for (const s of Array.isArray(specs.right) ? specs.right : [specs.right]) faults.add(s as FaultSpec)
-          return HttpServerResponse.empty({ status: 204 })
-        }
-        case "DELETE /faults":
-          faults.clear()
-          return HttpServerResponse.empty({ status: 204 })
-        case "GET /certificates":
-          return json(200, { mode: config.platform.mode, signingWith: config.platform.signingWith, certificates: config.platform.all() })
-        case "POST /certificates/rotate": {
-          if (!config.platform.hasCertificates) return badControl("the sandbox runs in public-key mode (platform: \"publicKey\"): no certificates to rotate")
-          const v = yield* readObject(request)
-          if (v === undefined) return badControl("the body is not a JSON object")
-          const retireOld = v["retireOld"] === true
-          const signNow = v["signNow"] === true
-          return json(200, yield* rotateCertificates({ retireOld, signNow }))
-        }
-        case "POST /certificates/start-signing": {
-          const serial = (yield* readObject(request))?.["serial_no"]
-          if (typeof serial !== "string") return badControl("give {\"serial_no\": \"…\"}")
-          return (yield* startSigningWith(serial))
-            ? HttpServerResponse.empty({ status: 204 })
-            : json(404, { code: "NOT_FOUND", message: `no active certificate ${serial}` })
-        }
-        case "POST /certificates/retire": {
-          const serial = (yield* readObject(request))?.["serial_no"]
-          if (typeof serial !== "string") return badControl("give {\"serial_no\": \"…\"}")
-          return config.platform.retire(serial)
-            ? HttpServerResponse.empty({ status: 204 })
-            : json(404, { code: "NOT_FOUND", message: `no active certificate ${serial}` })
-        }
-        case "POST /signing-key": {
-          const use = (yield* readObject(request))?.["use"]
-          if (config.platform.mode !== "both") return badControl("only a sandbox in \"both\" mode can switch its signing key")
-          if (use !== "publicKey" && use !== "certificate") return badControl("give {\"use\": \"publicKey\" | \"certificate\"}")
-          config.platform.preferSigningWith(use)
-          return HttpServerResponse.empty({ status: 204 })
-        }
-        case "GET /deliveries":
-          return json(200, notifier.deliveries())
-        case "POST /notify": {
-          const v = yield* readObject(request)
-          if (v === undefined) return badControl("the body is not a JSON object")
-          if (typeof v["event_type"] !== "string") return badControl("give {\"event_type\": \"…\", \"resource\"?, \"url\"?, \"id\"?, \"tampering\"?}")
-          const tampering = v["tampering"]
-          if (tampering !== undefined && !callbackTamperingKinds.includes(tampering as CallbackTampering)) {
-            return badControl(`tampering must be one of ${callbackTamperingKinds.join(", ")}`)
-          }
-          const started = yield* start(v["event_type"], v["resource"], {
-            url: typeof v["url"] === "string" ? v["url"] : undefined,
-            id: typeof v["id"] === "string" ? v["id"] : undefined,
-            tampering: tampering as CallbackTampering | undefined
-          })
-          if (typeof started === "string") return badControl(started)
-          return json(202, { id: started.id })
-        }
-        case "POST /reset":
-          reset()
-          return HttpServerResponse.empty({ status: 204 })
-        default:
-          return json(404, { code: "NOT_FOUND", message: `no sandbox control route ${request.method} ${request.url}` })
-      }
-    })
-
   const pay = (outTradeNo: string, options: PayOptions = {}) =>
     Effect.flatMap(now, (at) => {
       const done = payments.pay(outTradeNo, options, at)
@@ -746,8 +619,23 @@ export const make = (config: EmulatorConfig): Emulator => {
       return started.delivery()
     })
 
+  const controls = controlApp({
+    payments,
+    store,
+    faults,
+    platform: config.platform,
+    notifier,
+    requests: () => recorded,
+    reset,
+    pay,
+    completeRefund,
+    rotateCertificates,
+    startSigningWith,
+    startNotify: (eventType, resource, options) => Effect.map(start(eventType, resource, options), (s) => (typeof s === "string" ? s : { id: s.id }))
+  }, Effect.flatMap(now, (at) => emit(payments.advance(at))))
+
   const app: HttpApp.Default = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    request.url.startsWith(CONTROL_PREFIX) ? control(request) : wechat(request))
+    request.url.startsWith(`${CONTROL_PREFIX}/`) ? controls : wechat(request))
 
   return {
     app,
