@@ -1,0 +1,67 @@
+/**
+ * What a bundler keeps: three user programs bundled with `esbuild --bundle --minify` (ESM, Node,
+ * everything bundled but Node's own modules), from the sources:
+ *   - core: a client (`WechatPay.layerNode`) and one hand-written `WechatPay.request`;
+ *   - one endpoint: the same, calling `v3.pay.transactions.jsapi.post` imported from its family;
+ *   - whole v3: the same, importing the `v3` tree.
+ * Reports each bundle's bytes and what the endpoint and the tree add over the core.
+ *
+ *   npm run bench:bundle              (target: one generated endpoint adds ≤ 10 KB)
+ */
+import { build } from "esbuild"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "src")
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wechatpay-bundle-"))
+
+const client = `
+import { Effect } from "effect"
+import { WechatPay } from ${JSON.stringify(path.join(src, "index.ts"))}
+const client = WechatPay.layerNode({ mchid: process.env.MCHID, serialNo: process.env.SERIAL, privateKey: process.env.KEY, platformPublicKey: process.env.PUB, platformPublicKeyId: process.env.PUB_ID, apiV3Key: process.env.V3 })
+const core = WechatPay.request({ method: "GET", path: "/v3/certificates" })
+`
+
+const programs: Record<string, string> = {
+  core: `${client}
+Effect.runPromise(Effect.provide(core, client)).then(console.log, console.error)
+`,
+  "one endpoint": `${client}
+import { pay } from ${JSON.stringify(path.join(src, "v3", "pay.ts"))}
+Effect.runPromise(Effect.provide(Effect.zip(core, pay.transactions.jsapi.post(JSON.parse(process.argv[2]))), client)).then(console.log, console.error)
+`,
+  "whole v3": `${client}
+import { v3 } from ${JSON.stringify(path.join(src, "v3", "index.ts"))}
+Effect.runPromise(Effect.provide(Effect.zip(core, v3.pay.transactions.jsapi.post(JSON.parse(process.argv[2]))), client)).then(console.log, console.error)
+`
+}
+
+const bytes = async (name: string, code: string): Promise<number> => {
+  const entry = path.join(dir, `${name.replace(/\s+/g, "-")}.ts`)
+  fs.writeFileSync(entry, code)
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    logLevel: "error",
+    // resolve `effect` and the platform packages from this repository
+    nodePaths: [path.join(src, "..", "node_modules")]
+  })
+  return out.outputFiles.reduce((n, f) => n + f.contents.byteLength, 0)
+}
+
+const sizes: Record<string, number> = {}
+for (const [name, code] of Object.entries(programs)) sizes[name] = await bytes(name, code)
+fs.rmSync(dir, { recursive: true, force: true })
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
+console.log(`core (client + one WechatPay.request)        ${kb(sizes["core"]!)}`)
+console.log(`one endpoint (v3.pay.transactions.jsapi.post) ${kb(sizes["one endpoint"]!)}  adds ${kb(sizes["one endpoint"]! - sizes["core"]!)} (target ≤ 10 KB)`)
+console.log(`whole v3 tree                                ${kb(sizes["whole v3"]!)}  adds ${kb(sizes["whole v3"]! - sizes["core"]!)}`)
+console.log("(esbuild --bundle --minify, ESM for Node 20, Node built-ins external)")
