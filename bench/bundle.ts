@@ -1,7 +1,8 @@
 /**
  * What a bundler keeps: three user programs bundled with `esbuild --bundle --minify` (ESM, Node,
  * everything bundled but Node's own modules), from the sources:
- *   - core: a client (`WechatPay.layerNode`) and one hand-written `WechatPay.request`;
+ *   - core: a client (`WechatPay.layerNode`) and the endpoint pipeline every endpoint shares, with a
+ *     one-field endpoint declared in the program itself (`Endpoint.make`);
  *   - one endpoint: the same, calling `v3.pay.transactions.jsapi.post` imported from its family;
  *   - whole v3: the same, importing the `v3` tree.
  * Reports each bundle's bytes and what the endpoint and the tree add over the core.
@@ -18,10 +19,15 @@ const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "sr
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wechatpay-bundle-"))
 
 const client = `
-import { Effect } from "effect"
-import { WechatPay } from ${JSON.stringify(path.join(src, "index.ts"))}
+import { Effect, Schema } from "effect"
+import { Endpoint, WechatPay } from ${JSON.stringify(path.join(src, "index.ts"))}
+import { commonErrors } from ${JSON.stringify(path.join(src, "errors", "index.ts"))}
 const client = WechatPay.layerNode({ mchid: process.env.MCHID, serialNo: process.env.SERIAL, privateKey: process.env.KEY, platformPublicKey: process.env.PUB, platformPublicKeyId: process.env.PUB_ID, apiV3Key: process.env.V3 })
-const core = WechatPay.request({ method: "GET", path: "/v3/certificates" })
+const own = Endpoint.make({
+  name: "own.get", method: "GET", path: "/v3/own/{id}",
+  schemas: () => ({ params: Schema.Struct({ id: Schema.String }), success: Schema.Struct({ id: Schema.String }), errors: commonErrors })
+})
+const core = own({ id: process.argv[3] })
 `
 
 const programs: Record<string, string> = {
@@ -61,7 +67,7 @@ for (const [name, code] of Object.entries(programs)) sizes[name] = await bytes(n
 fs.rmSync(dir, { recursive: true, force: true })
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
-console.log(`core (client + one WechatPay.request)        ${kb(sizes["core"]!)}`)
+console.log(`core (client + the endpoint pipeline)         ${kb(sizes["core"]!)}`)
 console.log(`one endpoint (v3.pay.transactions.jsapi.post) ${kb(sizes["one endpoint"]!)}  adds ${kb(sizes["one endpoint"]! - sizes["core"]!)} (target ≤ 10 KB)`)
 console.log(`whole v3 tree                                ${kb(sizes["whole v3"]!)}  adds ${kb(sizes["whole v3"]! - sizes["core"]!)}`)
 console.log("(esbuild --bundle --minify, ESM for Node 20, Node built-ins external)")
