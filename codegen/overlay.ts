@@ -1,16 +1,15 @@
 /**
- * What the catalogue (vendor/wechatpay-openapi) does not say, or says wrongly,
- * written by hand from the official docs. `scripts/generate.ts` reads it; every key and every
- * path here is checked against the catalogue on each run (a stale entry fails the generator).
+ * What the catalogue (vendor/wechatpay-openapi) does not say, or says wrongly, written by hand
+ * from the official docs: the types of an overlay entry, the entries shared by several families,
+ * and the list of files the generator reads (`overlaySources`). The generator
+ * (codegen/generator/overlay.ts) checks every file against the catalogue on each run: an unknown
+ * key, a field path or operation that matches nothing, or a code class src/errors/codes.ts does
+ * not declare fails the generation, naming the file, the operation and the field.
  *
  * Keys are operations: `"METHOD /v3/path"`, the path as in the catalogue (placeholders included).
  *
- *   curated   the chain leaf is this hand-written declaration from src/api/<module>.ts instead of a
- *             generated one (its method and path are checked against the operation). The other
- *             keys of a curated entry are not applied: they record corrections for the day the
- *             operation is generated again.
  *   errors    extra code classes of src/errors/codes.ts the endpoint's page documents, added to
- *             `commonErrors` (a name codes.ts does not declare yet is reported and left out)
+ *             `commonErrors`
  *   required  body fields (dotted paths, through arrays) to make required or optional
  *   upload    a multipart upload's accepted file types (extensions) and size limit in bytes, from its page
  *   fields    request fields (dotted paths from the flat input: path, query, header and body fields,
@@ -21,13 +20,11 @@
  *   page      the official page the entry's facts come from
  *
  * Family files under codegen/overlay/ hold the entries written from the official pages, one file
- * per family; they are merged with the entries here (a field given the same key twice fails).
+ * per family; entries for one operation in two files are merged (a value given twice fails).
+ * A curated operation (codegen/curated.ts) has no entry: its hand-written schemas hold its rows.
  */
 import type { FieldRuleKind } from "../src/schemas/common.js"
 import * as familyFiles from "./overlay/index.js"
-
-/** The hand-written endpoint modules under src/api/ a curated leaf may come from. */
-export type CuratedModule = "DiscountCard" | "Busifavor" | "MembercardOpen"
 
 /**
  * Formats a request string may be declared with: `https-url` (https://, no query string, as the
@@ -75,7 +72,6 @@ export interface AnswerOverlay {
 export interface OperationOverlay {
   /** The official page an entry's facts come from (pay.weixin.qq.com/doc/v3/…). */
   readonly page?: string
-  readonly curated?: { readonly module: CuratedModule; readonly export: string }
   readonly errors?: ReadonlyArray<string>
   readonly required?: { readonly add?: ReadonlyArray<string>; readonly remove?: ReadonlyArray<string> }
   readonly fields?: Readonly<Record<string, FieldOverlay>>
@@ -106,7 +102,7 @@ const BILL_ERRORS = ["NoStatementExist", "StatementCreating"]
 const seeded: Readonly<Record<string, OperationOverlay>> = {
   // ---- 先享卡 (discount-card) ---------------------------------------------------------------
   // The service went offline (the wiki pages, 2020); what follows is what those pages and
-  // docs/wechatpay-v3.md (§4.1, §4.2: it wins for the curated two) say.
+  // docs/wechatpay-v3.md (§4.1, §4.2) say; the two curated ones are in codegen/curated.ts.
   "POST /v3/discount-card/cards": {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_1.shtml (预受理领卡请求: out_card_code string[1,32]
     // of 数字、大小写字母_-|*, card_template_id string[1,64], appid string[10,32], notify_url string[1,255])
@@ -121,25 +117,6 @@ const seeded: Readonly<Record<string, OperationOverlay>> = {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_3.shtml (查询先享卡订单: out_card_code string[1,32])
     fields: { out_card_code: { minLength: 1, maxLength: 32, pattern: CARD_CODE } }
   },
-  "POST /v3/discount-card/cards/{out_card_code}/add-user-records": {
-    curated: { module: "DiscountCard", export: "addUserRecords" },
-    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_3_2.shtml (增加用户记录) and docs/wechatpay-v3.md §4.1;
-    // the catalogue gives the enums in descriptions only (README: "What it lacks")
-    fields: {
-      out_card_code: { minLength: 1, maxLength: 32, pattern: CARD_CODE },
-      card_template_id: { minLength: 1, maxLength: 64 },
-      "objective_completion_records.objective_completion_serial_no": { minLength: 1, maxLength: 32 },
-      "objective_completion_records.objective_id": { minLength: 1, maxLength: 32 },
-      "objective_completion_records.completion_type": { enum: ["INCREASE", "DECREASE"] },
-      "objective_completion_records.description": { minLength: 1, maxLength: 20 },
-      "objective_completion_records.remark": { minLength: 1, maxLength: 50 },
-      "reward_usage_records.reward_usage_serial_no": { minLength: 1, maxLength: 32 },
-      "reward_usage_records.reward_id": { minLength: 1, maxLength: 32 },
-      "reward_usage_records.usage_type": { enum: ["INCREASE", "DECREASE"] },
-      "reward_usage_records.description": { minLength: 1, maxLength: 20 },
-      "reward_usage_records.remark": { minLength: 1, maxLength: 50 }
-    }
-  },
   "GET /v3/discount-card/orders/{out_order_no}": {
     // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml (通过先享卡订单号查询订单;
     // out_order_no 1..64 as in docs/wechatpay-v3.md §4.2). ORDER_NOT_EXIST was here before this pass; its table was not re-read.
@@ -152,36 +129,8 @@ const seeded: Readonly<Record<string, OperationOverlay>> = {
     errors: ["OrderNotExist"],
     fields: { out_trade_no: { minLength: 1, maxLength: 32 } }
   },
-  "PATCH /v3/discount-card/orders/{out_order_no}": {
-    curated: { module: "DiscountCard", export: "updateOrder" },
-    // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_2.shtml (更新先享卡订单) and
-    // docs/wechatpay-v3.md §4.2: out_order_no 1..64, the types INCREASE | DECREASE (prose in the catalogue)
-    fields: {
-      out_order_no: { minLength: 1, maxLength: 64 },
-      "objectives.performance_type": { enum: ["INCREASE", "DECREASE"] },
-      "rewards.reward_type": { enum: ["INCREASE", "DECREASE"] }
-    }
-  },
 
   // ---- 商家券 / 消费卡 (busifavor) -------------------------------------------------------------
-  "POST /v3/marketing/busifavor/coupons/{card_id}/send": {
-    // the path is busifavor's, the product is 消费卡 (README: quirks)
-    curated: { module: "Busifavor", export: "sendConsumptionCard" },
-    // https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/coupons/chapter3_1.shtml (发放消费卡) as given in
-    // docs/wechatpay-v3.md §4.3 (it wins here)
-    fields: {
-      card_id: { minLength: 1, maxLength: 28 },
-      appid: { minLength: 1, maxLength: 18 },
-      openid: { minLength: 1, maxLength: 28 },
-      out_request_no: { minLength: 1, maxLength: 32 }
-    }
-  },
-  "POST /v3/marketing/busifavor/callbacks": {
-    curated: { module: "Busifavor", export: "setCallbacks" }
-  },
-  "GET /v3/marketing/busifavor/callbacks": {
-    curated: { module: "Busifavor", export: "getCallbacks" }
-  },
   "POST /v3/marketing/busifavor/stocks": {
     // https://pay.weixin.qq.com/docs/partner/products/merchant-exclusive-coupon/apilist.html (创建商家券:
     // string(21)/(15)/(20)/(15)/(128); 字数上限 = characters)
@@ -345,20 +294,6 @@ const seeded: Readonly<Record<string, OperationOverlay>> = {
   },
 
   // ---- 会员卡开放 (membercard-open) -----------------------------------------------------------
-  "POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare": {
-    curated: { module: "MembercardOpen", export: "prepareBonus" },
-    // optional for direct merchants (official doc); the catalogue marks it required.
-    // https://pay.weixin.qq.com/docs/partner/apis/membership-card/member-service/rights-expire-remind.html
-    // (支付结果页展示会员积分: string(32) each) and docs/wechatpay-v3.md §4.4 (1..32)
-    required: { remove: ["sub_mchid"] },
-    fields: {
-      card_id: { minLength: 1, maxLength: 32 },
-      code: { minLength: 1, maxLength: 32 },
-      out_trade_no: { minLength: 1, maxLength: 32 },
-      mchid: { minLength: 1, maxLength: 32 },
-      sub_mchid: { minLength: 1, maxLength: 32 }
-    }
-  },
   "GET /v3/marketing/membercard-open/cards/{card_id}": {
     // https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-card-base/get-member-card.html (查询会员卡模板信息)
     fields: { card_id: { maxLength: 32 } }
@@ -640,48 +575,15 @@ const seeded: Readonly<Record<string, OperationOverlay>> = {
   }
 }
 
-/**
- * Two entries for one operation (this file's and a family file's under codegen/overlay/): their
- * lists joined, their field entries merged; one field given a value by both is a mistake.
- */
-const mergeEntries = (key: string, a: OperationOverlay, b: OperationOverlay): OperationOverlay => {
-  const fields: Record<string, FieldOverlay> = { ...a.fields }
-  for (const [path, f] of Object.entries(b.fields ?? {})) {
-    const before = fields[path]
-    if (before !== undefined) {
-      for (const k of Object.keys(f)) if (k in before) throw new Error(`codegen/overlay: ${key} fields.${path}.${k} is given twice`)
-    }
-    fields[path] = { ...before, ...f }
-  }
-  const joined = <A>(x: ReadonlyArray<A> | undefined, y: ReadonlyArray<A> | undefined) =>
-    x === undefined && y === undefined ? undefined : [...new Set([...(x ?? []), ...(y ?? [])])]
-  const pick = <K extends keyof OperationOverlay>(k: K): OperationOverlay[K] => {
-    if (a[k] !== undefined && b[k] !== undefined) throw new Error(`codegen/overlay: ${key} ${k} is given twice`)
-    return a[k] ?? b[k]
-  }
-  const out: Record<string, unknown> = {
-    page: a.page ?? b.page,
-    curated: pick("curated"),
-    errors: joined(a.errors, b.errors),
-    required: a.required === undefined && b.required === undefined ? undefined : {
-      add: joined(a.required?.add, b.required?.add),
-      remove: joined(a.required?.remove, b.required?.remove)
-    },
-    fields: Object.keys(fields).length === 0 ? undefined : fields,
-    rules: joined(a.rules, b.rules),
-    answer: pick("answer"),
-    upload: pick("upload")
-  }
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k]
-  return out as OperationOverlay
+/** One file of overlay entries, named for the generator's messages. */
+export interface OverlaySource {
+  /** Its path from the repository root. */
+  readonly file: string
+  readonly entries: Readonly<Record<string, OperationOverlay>>
 }
 
-const families: ReadonlyArray<Readonly<Record<string, OperationOverlay>>> = Object.values(familyFiles)
-
-export const overlay: Readonly<Record<string, OperationOverlay>> = (() => {
-  const all: Record<string, OperationOverlay> = { ...seeded }
-  for (const family of families) {
-    for (const [key, entry] of Object.entries(family)) all[key] = all[key] === undefined ? entry : mergeEntries(key, all[key]!, entry)
-  }
-  return all
-})()
+/** Every overlay file the generator reads: this one, then each family file (its export is its file name). */
+export const overlaySources: ReadonlyArray<OverlaySource> = [
+  { file: "codegen/overlay.ts", entries: seeded },
+  ...Object.entries(familyFiles as Readonly<Record<string, Readonly<Record<string, OperationOverlay>>>>).map(([name, entries]) => ({ file: `codegen/overlay/${name}.ts`, entries }))
+]
