@@ -54,7 +54,23 @@ export type CuratedModule = keyof typeof CURATED
 
 export const CURATED_MODULES: ReadonlyArray<CuratedModule> = Object.keys(CURATED) as Array<CuratedModule>
 
+export interface CuratedLeafOf<M extends string = string> {
+  readonly module: M
+  readonly export: string
+}
+
+/** Operation key → hand-written leaf, from a table like `CURATED`; an operation listed twice is a mistake. */
+export const leavesOf = <M extends string>(table: Readonly<Record<M, CuratedModuleEntry>>): ReadonlyMap<string, CuratedLeafOf<M>> => {
+  const leaves = new Map<string, CuratedLeafOf<M>>()
+  for (const module of Object.keys(table) as Array<M>) {
+    for (const [name, key] of Object.entries(table[module].endpoints)) {
+      const before = leaves.get(key)
+      if (before !== undefined) throw new Error(`codegen/curated.ts: "${key}" is both ${before.module}.${before.export} and ${module}.${name}`)
+      leaves.set(key, { module, export: name })
+    }
+  }
+  return leaves
+}
+
 /** Operation key → its hand-written leaf. */
-export const curatedLeaves: ReadonlyMap<string, { readonly module: CuratedModule; readonly export: string }> = new Map(
-  CURATED_MODULES.flatMap((module) => Object.entries(CURATED[module].endpoints as Readonly<Record<string, string>>).map(([name, key]) => [key, { module, export: name }] as const))
-)
+export const curatedLeaves: ReadonlyMap<string, CuratedLeafOf<CuratedModule>> = leavesOf(CURATED)

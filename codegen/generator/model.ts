@@ -3,6 +3,7 @@
  * requests and answers, built from its schemas. It knows nothing of any output target: an
  * emitter decides what a `Ty` becomes in its language and library.
  */
+import type { CuratedLeafOf } from "../curated.js"
 import type { FieldRule, OperationOverlay } from "../overlay.js"
 import type { Catalogue } from "./catalogue.js"
 import { isObj, type Obj } from "./catalogue.js"
@@ -54,10 +55,7 @@ export const LOCATIONS: ReadonlyArray<LocationName> = ["params", "query", "heade
 export type Root = "v3" | "hk" | "global"
 
 /** A chain leaf that is a hand-written declaration (codegen/curated.ts), not a generated one. */
-export interface CuratedLeaf {
-  readonly module: string
-  readonly export: string
-}
+export type CuratedLeaf = CuratedLeafOf
 
 export interface Skipped {
   readonly key: string

@@ -151,7 +151,7 @@ const checkEntry = (raw: unknown, op: Operation, codeClasses: ReadonlySet<string
         // a key with no effect on this kind of field would be silently dropped by the emitters
         const kind = spec.on === "array" ? f.ty.kind : innermost(f.ty).kind
         const on: ReadonlyArray<Kind> = spec.on === "array" ? ["array"] : spec.on
-        if (!on.includes(kind)) problem(`${where}.${k}`, `applies to ${on.join(" or ")} fields; ${p} is ${kind === "array" || spec.on === "array" ? "" : "of "}${kind}`)
+        if (!on.includes(kind)) problem(`${where}.${k}`, `applies to ${on.join(" or ")} fields; ${p} is ${spec.on === "array" ? "" : "of "}${kind}`)
       }
     }
   }
