@@ -1,5 +1,5 @@
 /**
- * The overlay (codegen/overlay.ts and codegen/overlay/*.ts) against the model: checked strictly,
+ * The overlay (the family files codegen/overlay/*.ts, listed by codegen/overlay.ts) against the model: checked strictly,
  * file by file, then merged and applied. A check that fails names the file, the operation and
  * the key or field, so a stale or mistyped entry stops the generation instead of doing nothing.
  */
