@@ -24,7 +24,6 @@
  * merged (a value given twice fails).
  * A curated operation (codegen/curated.ts) has no entry: its hand-written schemas hold its rows.
  */
-import type { FieldRuleKind } from "../src/schemas/common.js"
 import * as familyFiles from "./overlay/index.js"
 
 /**
@@ -32,7 +31,8 @@ import * as familyFiles from "./overlay/index.js"
  * notify_url rows say), `url` (http or https), `rfc3339` (yyyy-MM-DDTHH:mm:ss+TIMEZONE), `date`
  * (yyyy-MM-DD), `ip` (IPv4 or IPv6).
  */
-export type StringFormat = "https-url" | "url" | "rfc3339" | "date" | "ip"
+export const STRING_FORMATS = ["https-url", "url", "rfc3339", "date", "ip"] as const
+export type StringFormat = (typeof STRING_FORMATS)[number]
 
 export interface FieldOverlay {
   readonly maxLength?: number
@@ -49,6 +49,10 @@ export interface FieldOverlay {
   readonly minItems?: number
   readonly maxItems?: number
 }
+
+/** The kinds of rule between fields (src/schemas/common.ts `FieldRule` takes the same: its emitter checks). */
+export const FIELD_RULE_KINDS = ["exactlyOne", "atMostOne", "atLeastOne", "together"] as const
+export type FieldRuleKind = (typeof FIELD_RULE_KINDS)[number]
 
 /**
  * A rule between body fields the page's prose states (dotted paths; the paths' parent objects

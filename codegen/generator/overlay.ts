@@ -3,7 +3,7 @@
  * file by file, then merged and applied. A check that fails names the file, the operation and
  * the key or field, so a stale or mistyped entry stops the generation instead of doing nothing.
  */
-import type { FieldOverlay, FieldRule, OperationOverlay, OverlaySource } from "../overlay.js"
+import { FIELD_RULE_KINDS, type FieldOverlay, type FieldRule, type OperationOverlay, type OverlaySource, STRING_FORMATS } from "../overlay.js"
 import { answerFields, type CuratedLeaf, type Field, findField, innermost, type Kind, locate, type Operation, requestFields, type Skipped } from "./model.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -17,9 +17,6 @@ const string: ValueCheck = (u) => (typeof u === "string" ? undefined : "a string
 const strings: ValueCheck = (u) => (Array.isArray(u) && u.every((x) => typeof x === "string") ? undefined : "a list of strings")
 const oneOf = (...values: ReadonlyArray<unknown>): ValueCheck => (u) => (values.includes(u) ? undefined : `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`)
 
-/** The string formats an emitter knows (`StringFormat`). */
-const FORMATS = ["https-url", "url", "rfc3339", "date", "ip"] as const
-const RULE_KINDS = ["exactlyOne", "atMostOne", "atLeastOne", "together"] as const
 
 /** Which kinds of field (the innermost type, through arrays) a key has an effect on. */
 const STRINGS: ReadonlyArray<Kind> = ["string"]
@@ -30,7 +27,7 @@ const FIELD_KEYS = {
   minLength: { value: number, on: STRINGS },
   pattern: { value: string, on: STRINGS },
   enum: { value: strings, on: STRINGS },
-  format: { value: oneOf(...FORMATS), on: STRINGS },
+  format: { value: oneOf(...STRING_FORMATS), on: STRINGS },
   integer: { value: oneOf(true), on: NUMBERS },
   minimum: { value: number, on: NUMBERS },
   maximum: { value: number, on: NUMBERS },
@@ -164,7 +161,7 @@ const checkEntry = (raw: unknown, op: Operation, codeClasses: ReadonlySet<string
         const rule = object(r, where, problem)
         if (rule === undefined) continue
         unknownKeys(rule, RULE_KEYS, where, problem)
-        const badRule = oneOf(...RULE_KINDS)(rule.rule)
+        const badRule = oneOf(...FIELD_RULE_KINDS)(rule.rule)
         if (badRule !== undefined) problem(`${where}.rule`, `not ${badRule}`)
         const bad = strings(rule.fields)
         if (bad !== undefined || (rule.fields as ReadonlyArray<string>).length < 2) {

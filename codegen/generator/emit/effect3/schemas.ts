@@ -3,9 +3,14 @@
  * each object of the model, named after where it sits (`PayTransactionsJsapiBodyAmount`).
  */
 import { CURATED_MODULES } from "../../../curated.js"
-import type { FieldRule } from "../../../overlay.js"
+import type { FieldRule, FieldRuleKind } from "../../../overlay.js"
+import type { FieldRuleKind as CommonFieldRuleKind } from "../../../../src/schemas/common.js"
 import { type Field, innermost, type Ty } from "../../model.js"
 import { jsdoc, key, pascal, RESERVED, usablePattern } from "../typescript.js"
+
+// compile-time: the overlay's rule kinds are the ones src/schemas/common.ts `FieldRule` checks
+const sameRuleKinds: [FieldRuleKind, CommonFieldRuleKind] extends [CommonFieldRuleKind, FieldRuleKind] ? true : false = true
+void sameRuleKinds
 
 export type Mode = "request" | "response"
 
