@@ -1,15 +1,20 @@
 /**
  * The overlay's family files: what each family's official pages say that the catalogue does not
  * (request constraints, answer tables, error codes), one file per family, each entry citing its
- * page. `codegen/overlay.ts` merges them with its own entries.
+ * page. `codegen/overlay.ts` lists them for the generator; the export's name is the file's.
  */
-export {}
-export { profitsharing } from "./profitsharing.js"
 export { bill } from "./bill.js"
-export { ecommerceProfitsharing } from "./ecommerceProfitsharing.js"
 export { combineTransactions } from "./combineTransactions.js"
-export { refund } from "./refund.js"
+export { discountCard } from "./discountCard.js"
+export { ecommerceProfitsharing } from "./ecommerceProfitsharing.js"
 export { ecommerceRefunds } from "./ecommerceRefunds.js"
-export { pay } from "./pay.js"
 export { marketing } from "./marketing.js"
+export { marketingBusifavor } from "./marketingBusifavor.js"
+export { marketingMembercardOpen } from "./marketingMembercardOpen.js"
 export { mchTransfer } from "./mchTransfer.js"
+export { merchant } from "./merchant.js"
+export { merchantService } from "./merchantService.js"
+export { newTaxControlFapiao } from "./newTaxControlFapiao.js"
+export { pay } from "./pay.js"
+export { profitsharing } from "./profitsharing.js"
+export { refund } from "./refund.js"

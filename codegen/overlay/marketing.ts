@@ -1,4 +1,5 @@
 import type { OperationOverlay } from "../overlay.js"
+import { IMAGE_TYPES, MB } from "./fileLimits.js"
 
 /**
  * 营销 (marketing): where the catalogue's enums are copied from a neighbour and the official SDKs'
@@ -34,5 +35,16 @@ export const marketing: Readonly<Record<string, OperationOverlay>> = {
   },
   "GET /v3/marketing/paygiftactivity/activities/{activity_id}": {
     answer: { enums: { "advanced_setting.delivery_user_category": DELIVERY_USER_CATEGORY } }
+  },
+  // 文件上传: the types and size limits each page gives its file
+  "POST /v3/marketing/favor/media/image-upload": {
+    required: { add: ["meta.filename"] },
+    fields: { "meta.filename": { minLength: 1, maxLength: 128 } },
+    // https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_0_1.shtml (图片上传(营销专用): JPG、BMP、PNG, 2M)
+    upload: { types: IMAGE_TYPES, maxBytes: 2 * MB }
+  },
+  "POST /v3/marketing/shopping-receipt/shoppingreceipts": {
+    // the catalogue's field doc (上传电子小票: PNG、JPG, 200KB)
+    upload: { types: ["png", "jpg"], maxBytes: 200 * 1024 }
   }
 }

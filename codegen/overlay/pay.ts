@@ -6,9 +6,19 @@ import type { FieldOverlay, OperationOverlay } from "../overlay.js"
  * (pay.weixin.qq.com/doc/v3/merchant/…: the same request rows as the partner edition, with appid / mchid
  * for sp_appid / sp_mchid / sub_appid / sub_mchid) and wechatpay-go's services/payments models
  * (jsapi / app / h5 / native PrepayRequest, Amount, Payer, SceneInfo, StoreInfo, H5Info, GoodsDetail;
- * services/payments Transaction, TransactionAmount, TransactionPayer). codegen/overlay.ts already gives
- * these operations their error classes.
+ * services/payments Transaction, TransactionAmount, TransactionPayer), and the error
+ * classes each page's 业务错误码 table documents.
  */
+
+// Error classes shared by several pages (their "业务错误码" tables in the current official docs,
+// pay.weixin.qq.com/doc/v3/...): only the codes beyond `commonErrors`, one list per table.
+
+/** 下单 (merchant JSAPI/APP/Native; the partner APP/H5/Native pages: the codes every verified 下单 table shares). */
+const PREPAY_ERRORS = ["AppidMchidNotMatch", "MchNotExists", "OutTradeNoUsed"]
+/** 查询订单 (by transaction_id or out_trade_no), merchant and partner. */
+const QUERY_ORDER_ERRORS = ["MchNotExists", "RuleLimit", "TradeError", "OrderNotExist"]
+/** 关闭订单, merchant and partner. */
+const CLOSE_ORDER_ERRORS = ["MchNotExists", "RuleLimit", "TradeError"]
 
 /** 商户订单号: 6-32 个字符, 只能是数字、大小写字母_-|* (the 下单 pages' out_trade_no row). */
 const OUT_TRADE_NO = "^[0-9A-Za-z_\\-|*]+$"
@@ -115,11 +125,10 @@ const QUERY_ANSWER = {
   }
 } as const
 
-
 /**
  * The partner (服务商) 下单 rows: the merchant pages' rows (PREPAY_FIELDS) with the four ids for appid /
  * mchid: sp_appid, sp_mchid, sub_appid (选填), sub_mchid, each string(32) (the partner JSAPI/APP/H5/Native pages
- * cited in codegen/overlay.ts; wechatpay-go services/partnerpayments PrepayRequest), settle_info.profit_sharing
+ * cited below; wechatpay-go services/partnerpayments PrepayRequest), settle_info.profit_sharing
  * boolean, and for JSAPI payer.sp_openid / payer.sub_openid string(128) 用户在服务商appid / 子商户appid下的唯一标识
  * (二选一: wechatpay-go partnerpayments jsapi Payer, both omitempty).
  */
@@ -145,6 +154,8 @@ const PARTNER_QUERY_ANSWER = {
 
 export const pay: Readonly<Record<string, OperationOverlay>> = {
   "POST /v3/pay/transactions/jsapi": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525167 (JSAPI下单)
+    errors: PREPAY_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525167",
     // JSAPI下单: the rows of PREPAY_FIELDS; payer 必填 object, payer.openid 必填 string(128) 用户在商户appid下的
     // 唯一标识. 应答: prepay_id 必填 string(64).
@@ -154,6 +165,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["prepay_id"] }
   },
   "POST /v3/pay/transactions/app": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525136 (APP下单)
+    errors: PREPAY_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525136",
     // APP下单: the rows of PREPAY_FIELDS (appid is the 移动应用 appid). 应答: prepay_id 必填 string(64).
     fields: PREPAY_FIELDS,
@@ -161,6 +174,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["prepay_id"] }
   },
   "POST /v3/pay/transactions/h5": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525153 (H5下单: also 403 RULE_LIMIT)
+    errors: [...PREPAY_ERRORS, "RuleLimit"],
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4012525153",
     // H5下单: the rows of PREPAY_FIELDS and H5_FIELDS; scene_info 必填 object. 应答: h5_url 必填 string(512).
     fields: { ...PREPAY_FIELDS, ...H5_FIELDS },
@@ -168,6 +183,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["h5_url"] }
   },
   "POST /v3/pay/transactions/native": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012525171 (Native下单)
+    errors: PREPAY_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4012791877",
     // Native下单 (the stored page: appid / mchid 必填 string(32), description 必填 string(127) 不能超过127个字符,
     // out_trade_no 必填 string(32) 6-32个字符内 只能是数字、大小写字母_-|*, time_expire 选填 rfc3339): the rows of
@@ -177,6 +194,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["code_url"] }
   },
   "GET /v3/pay/transactions/id/{transaction_id}": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4013070354 (微信支付订单号查询订单)
+    errors: QUERY_ORDER_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4013070354",
     // 微信支付订单号查询订单: path transaction_id 必填 string(32); query mchid 必填 string(32). 应答: QUERY_ANSWER
     // (the catalogue's answer here has no payer / promotion_detail: nothing to add them to).
@@ -184,6 +203,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: QUERY_ANSWER
   },
   "GET /v3/pay/transactions/out-trade-no/{out_trade_no}": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4013070356 (商户订单号查询订单)
+    errors: QUERY_ORDER_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4013070356",
     // 商户订单号查询订单: path out_trade_no 必填 string(32) 商户下单时传入的商户系统内部订单号 (the 下单 alphabet);
     // query mchid 必填 string(32) 商户下单时传入的商户号. 应答: QUERY_ANSWER.
@@ -191,11 +212,25 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: QUERY_ANSWER
   },
   "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close": {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4013070360 (关闭订单)
+    errors: CLOSE_ORDER_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/merchant/4013070360",
     // 关闭订单: path out_trade_no 必填 string(32) (the 下单 alphabet); body mchid 必填 string(32). 应答: 204 No Content.
     fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, mchid: { maxLength: 32 } }
   },
   "POST /v3/pay/partner/transactions/jsapi": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523579 (JSAPI下单: the longer partner table)
+    errors: [
+      ...PREPAY_ERRORS,
+      "OrderClosed",
+      "AccountError",
+      "RuleLimit",
+      "TradeError",
+      "OrderNotExist",
+      "BankError",
+      "InvalidTransactionid",
+      "OpenidMismatch"
+    ],
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012523579",
     // JSAPI下单 (partner): PARTNER_PREPAY_FIELDS; 应答 prepay_id 必填 string(64).
     fields: { ...PARTNER_PREPAY_FIELDS, "payer.sp_openid": { maxLength: 128 }, "payer.sub_openid": { maxLength: 128 } },
@@ -204,6 +239,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["prepay_id"] }
   },
   "POST /v3/pay/partner/transactions/app": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523526 (APP下单)
+    errors: PREPAY_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012523526",
     // APP下单 (partner): PARTNER_PREPAY_FIELDS; 应答 prepay_id 必填 string(64).
     fields: PARTNER_PREPAY_FIELDS,
@@ -211,6 +248,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["prepay_id"] }
   },
   "POST /v3/pay/partner/transactions/h5": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523544 (H5下单)
+    errors: PREPAY_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012523544",
     // H5下单 (partner): PARTNER_PREPAY_FIELDS and H5_FIELDS; 应答 h5_url 必填 string(512).
     fields: { ...PARTNER_PREPAY_FIELDS, ...H5_FIELDS },
@@ -218,6 +257,8 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["h5_url"] }
   },
   "POST /v3/pay/partner/transactions/native": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012523551 (Native下单)
+    errors: PREPAY_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012523551",
     // Native下单 (partner): PARTNER_PREPAY_FIELDS; 应答 code_url 必填 string(64).
     fields: PARTNER_PREPAY_FIELDS,
@@ -225,18 +266,24 @@ export const pay: Readonly<Record<string, OperationOverlay>> = {
     answer: { required: ["code_url"] }
   },
   "GET /v3/pay/partner/transactions/id/{transaction_id}": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012738969 (微信支付订单号查询订单)
+    errors: QUERY_ORDER_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012738969",
     // 微信支付订单号查询订单 (partner): path transaction_id string(32); query sp_mchid / sub_mchid string(32).
     fields: { transaction_id: { maxLength: 32 }, sp_mchid: { maxLength: 32 }, sub_mchid: { maxLength: 32 } },
     answer: PARTNER_QUERY_ANSWER
   },
   "GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}": {
+    // pay.weixin.qq.com/doc/v3/partner, 商户订单号查询订单 (the same table as by transaction_id)
+    errors: QUERY_ORDER_ERRORS,
     // 商户订单号查询订单 (partner; the same table as by transaction_id): path out_trade_no string(32) of the 下单
     // alphabet; query sp_mchid / sub_mchid string(32).
     fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, sp_mchid: { maxLength: 32 }, sub_mchid: { maxLength: 32 } },
     answer: PARTNER_QUERY_ANSWER
   },
   "POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close": {
+    // https://pay.weixin.qq.com/doc/v3/partner/4012759669 (关闭订单)
+    errors: CLOSE_ORDER_ERRORS,
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012759669",
     // 关闭订单 (partner): path out_trade_no string(32) (the 下单 alphabet); body sp_mchid / sub_mchid string(32).
     fields: { out_trade_no: { maxLength: 32, pattern: OUT_TRADE_NO }, sp_mchid: { maxLength: 32 }, sub_mchid: { maxLength: 32 } }

@@ -4,8 +4,8 @@ import type { OperationOverlay } from "../overlay.js"
  * 退款 (refund, /v3/refund/domestic): 退款申请, 查询单笔退款（通过商户退款单号）, 发起异常退款. From the
  * official pages (merchant and partner editions: the catalogue's operations serve both, `sub_mchid`
  * stays optional) and wechatpay-go's services/refunddomestic models (CreateRequest, AmountReq,
- * GoodsDetail, Refund, Amount and their enums). codegen/overlay.ts already gives these operations their
- * error classes (NOT_ENOUGH, USER_ACCOUNT_ABNORMAL, MCH_NOT_EXISTS); RESOURCE_NOT_EXISTS is common.
+ * GoodsDetail, Refund, Amount and their enums), and the error classes the pages document
+ * (NOT_ENOUGH, USER_ACCOUNT_ABNORMAL, MCH_NOT_EXISTS; RESOURCE_NOT_EXISTS is common).
  */
 
 /** 商户退款单号: 只能是数字、大小写字母_-|*@ (both editions and wechatpay-go CreateRequest.OutRefundNo). */
@@ -55,6 +55,8 @@ const REFUND_ANSWER = {
 
 export const refund: Readonly<Record<string, OperationOverlay>> = {
   "POST /v3/refund/domestic/refunds": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create.html (退款申请; MCH_NOT_EXISTS as 404)
+    errors: ["NotEnough", "UserAccountAbnormal", "MchNotExists"],
     page: "https://pay.weixin.qq.com/doc/v3/partner/4012886219",
     // 退款申请 (partner doc/v3/partner/4012886219; merchant pay.weixin.qq.com/docs/merchant/products/refund/apilist.html):
     // sub_mchid string(32) (partner only); transaction_id 选填 string(32), out_trade_no 选填 string(32):
@@ -83,6 +85,8 @@ export const refund: Readonly<Record<string, OperationOverlay>> = {
     answer: REFUND_ANSWER
   },
   "GET /v3/refund/domestic/refunds/{out_refund_no}": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/query-by-out-refund-no.html (MCH_NOT_EXISTS as 404)
+    errors: ["MchNotExists"],
     page: "https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter4_2_10.shtml",
     // 查询单笔退款（通过商户退款单号） (wiki chapter4_2_10: out_refund_no path string[1, 64] 只能是数字、大小写字母_-|*@;
     // 应答 refund_id / out_refund_no / transaction_id / out_trade_no / channel / user_received_account / create_time
@@ -94,6 +98,9 @@ export const refund: Readonly<Record<string, OperationOverlay>> = {
     answer: REFUND_ANSWER
   },
   "POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund": {
+    // https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html
+    // documents only common codes (RESOURCE_NOT_EXISTS for an unknown refund_id)
+    errors: [],
     page: "https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html",
     // 发起异常退款 (merchant page; partner https://pay.weixin.qq.com/doc/v3/partner/4017150905): refund_id path
     // string(32); sub_mchid string(32) (partner); out_refund_no 必填 string(64); type 必填 USER_BANK_CARD /

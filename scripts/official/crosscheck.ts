@@ -146,7 +146,7 @@ const surface = (roots: ReadonlyArray<unknown>): ReadonlyMap<string, Ours> => {
  */
 const baseline = async (): Promise<ReadonlyMap<string, Ours>> => {
   const dir = path.join(repoRoot, "src", ".fidelity-baseline")
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/generate.ts"), "--raw", "--out", dir], { encoding: "utf8" })
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "codegen/generator/main.ts"), "--raw", "--out", dir], { encoding: "utf8" })
   try {
     if (run.status !== 0) throw new Error(`generate.ts --raw failed:\n${run.stderr}`)
     const modules: Array<unknown> = await Promise.all(fs.readdirSync(dir).sort().map((f) => import(pathToFileURL(path.join(dir, f)).href)))

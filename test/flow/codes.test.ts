@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type * as Endpoint from "../../src/api/Endpoint.js"
 import { commonErrors } from "../../src/errors/errors.js"
 import * as Codes from "../../src/errors/codes.js"
-import { PAYMENT_OPERATIONS } from "../../src/sandbox/paymentOperations.js"
+import { PAYMENT_OPERATIONS } from "../../codegen/paymentOperations.js"
 import { Payments, type PaymentsConfig } from "../../src/sandbox/Payments.js"
 import { t, v3 } from "./support.js"
 

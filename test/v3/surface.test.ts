@@ -12,7 +12,7 @@ import { parse } from "yaml"
 import { Arbitrary, Effect, FastCheck, Schema } from "effect"
 import { Endpoint } from "../../src/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
-import { PAYMENT_OPERATIONS } from "../../src/sandbox/paymentOperations.js"
+import { PAYMENT_OPERATIONS } from "../../codegen/paymentOperations.js"
 import { global } from "../../src/v3/globalHost.js"
 import { hk, v3 } from "../../src/v3/index.js"
 

@@ -1,7 +1,8 @@
 /**
  * The operations whose sandbox answers come from the payment flow's state and rules
- * (`Payments.rules()`), by `"METHOD /path"`. A module of its own, without imports, so that the
- * generator (which marks them "stateful" in docs/endpoints.md) can read it before any code exists.
+ * (`Payments.rules()` in src/sandbox/Payments.ts), by `"METHOD /path"`. Generator input (it marks
+ * them "stateful" in docs/endpoints.md), read before any code exists; the surface and codes tests
+ * compare it with the rules the sandbox has.
  */
 export const PAYMENT_OPERATIONS: ReadonlyArray<string> = [
   "POST /v3/pay/transactions/jsapi",

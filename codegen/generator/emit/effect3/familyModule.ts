@@ -1,0 +1,189 @@
+/**
+ * One family module of src/v3 for Effect 3: per operation, named interfaces and one
+ * `Endpoint.make` whose schemas are built inside its thunk (nothing is built at import), then
+ * the family's chain tree (`discountCard.cards._out_card_code_.addUserRecords.post`), whose
+ * leaves are those endpoints or the curated hand-written ones.
+ */
+import { LOCATIONS, type LocationName, METHODS, type Operation } from "../../model.js"
+import { chainPrefix, IDENT, officialDoc, ROOT_HOSTS } from "../../operations.js"
+import { example } from "../examples.js"
+import { HEADER, jsdoc, key, literal, pascal } from "../typescript.js"
+import { EndpointEmitter, type Family } from "./schemas.js"
+
+const LOCATION_SUFFIX: Readonly<Record<LocationName, string>> = { params: "Params", query: "Query", headers: "Headers", body: "Body" }
+
+/** An upload's spec: its file field, and the types and size limit its page gives (from the overlay). */
+const uploadText = (op: Operation): string => {
+  const limits = op.overlay?.upload
+  const parts = [`file: ${JSON.stringify(op.upload!.file)}`]
+  if (limits?.types !== undefined) parts.push(`types: [${limits.types.map((t) => JSON.stringify(t)).join(", ")}]`)
+  if (limits?.maxBytes !== undefined) parts.push(`maxBytes: ${limits.maxBytes}`)
+  return `{ ${parts.join(", ")} }`
+}
+
+interface Leaf {
+  readonly op: Operation
+  /** The const (or `Module.export`) the chain leaf points at. */
+  readonly ref: string
+  readonly doc: ReadonlyArray<string>
+}
+
+const endpointDoc = (op: Operation, curated: string | undefined): ReadonlyArray<string> => {
+  const lines = [op.summary || op.key, ""]
+  if (op.description !== "") lines.push(op.description, "")
+  lines.push(`\`${op.key}\``)
+  if (curated !== undefined) lines.push("", `Hand-written: \`${curated}\`.`)
+  if (op.deprecated) lines.push("@deprecated The catalogue marks this operation deprecated.")
+  return lines
+}
+
+export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
+  const blocks: Array<string> = []
+  const leaves: Array<Leaf> = []
+  for (const op of ops) {
+    const chainName = `${chainPrefix(op)}${op.chain.map((c) => (IDENT.test(c) ? c : `[${JSON.stringify(c)}]`)).join(".")}`
+    const curated = op.curated
+    if (curated !== undefined) {
+      family.uses.curated.add(curated.module)
+      const ref = `${curated.module}.${curated.export}`
+      leaves.push({ op, ref, doc: endpointDoc(op, ref) })
+      continue
+    }
+    const prefix = pascal(op.chain.length === 1 ? `${family.name} ${op.chain[0]}` : op.chain.map((c) => c.replace(/^_|_$/g, "")).join(" ").replace(/([a-z0-9])([A-Z])/g, "$1 $2"))
+    const e = new EndpointEmitter(family, op.key)
+    const locs: Array<[LocationName, string]> = []
+    for (const l of LOCATIONS) {
+      const fields = op.locations[l]
+      if (fields === undefined) continue
+      const name = family.typeName(prefix + LOCATION_SUFFIX[l])
+      e.fields(fields, "request", name, new Set(l === "body" ? op.bodySensitive : []), `${op.key} ${l}`, l === "body" ? op.bodyRules : [])
+      locs.push([l, name])
+    }
+    let req = "void"
+    if (locs.length === 1) req = locs[0]![1]
+    else if (locs.length > 1) {
+      req = family.typeName(`${prefix}Request`)
+      e.out.interfaces.push(`/** The input of \`${chainName}\`: ${locs.map(([l]) => l).join(", ")} fields together. */\nexport interface ${req} extends ${locs.map(([, n]) => n).join(", ")} {}`)
+    }
+    let res: string
+    let success: string
+    let exampleText: string | undefined
+    if (op.success === "none") {
+      res = "void"
+      success = "Endpoint.NoContent"
+    } else if (op.success === "accepted") {
+      res = "void"
+      success = "Endpoint.Accepted"
+    } else if (op.success === "download") {
+      res = "Uint8Array"
+      success = "Endpoint.Download"
+    } else if (op.success === undefined) {
+      res = "unknown"
+      success = "Schema.Unknown"
+      family.uses.schema = true
+    } else {
+      res = e.typeText(op.success, "response", `${prefix}Response`)
+      success = e.schemaText(op.success, "response", `${prefix}Response`, `${op.key} response`)
+      exampleText = literal(example(op.success, undefined), "      ")
+    }
+    // errors: the common ones, and the page's (checked against src/errors/codes.ts with the overlay)
+    const extra = [...(op.overlay?.errors ?? [])].sort()
+    let errors = "commonErrors"
+    family.uses.commonErrors = true
+    family.uses.commonError = true
+    const errorType = ["CommonError", ...extra].join(" | ")
+    if (extra.length > 0) {
+      const setKey = extra.join(",")
+      let name = family.errorSets.get(setKey)
+      if (name === undefined) {
+        name = family.valueName(`${extra.map((c) => c.charAt(0).toLowerCase() + c.slice(1)).join("And")}Errors`)
+        family.errorSets.set(setKey, name)
+        for (const c of extra) family.uses.codes.add(c)
+      }
+      errors = name
+    }
+    family.uses.endpoint = true
+    const constName = family.valueName(prefix.charAt(0).toLowerCase() + prefix.slice(1))
+    const parts = [...locs.map(([l, n]) => `${l}: ${n}`), `success: ${success}`, `errors: ${errors}`]
+    if (exampleText !== undefined) parts.push(`example: ${exampleText}`)
+    const thunk = e.out.consts.length === 0 && exampleText === undefined
+      ? `() => ({ ${parts.join(", ")} })`
+      : `() => {\n${e.out.consts.join("\n")}\n    return {\n${parts.map((p) => `      ${p}`).join(",\n")}\n    }\n  }`
+    const docsUrl = officialDoc(op.description)
+    const spec = [
+      `  name: ${JSON.stringify(chainName)}`,
+      `  method: ${JSON.stringify(op.method.toUpperCase())}`,
+      `  path: ${JSON.stringify(op.url)}`,
+      ...(op.encrypt !== undefined ? [`  encrypt: [${op.encrypt.map((s) => JSON.stringify(s)).join(", ")}]`] : []),
+      ...(op.upload !== undefined ? [`  upload: ${uploadText(op)}`] : []),
+      ...(op.root !== "v3" ? [`  host: ${JSON.stringify(ROOT_HOSTS[op.root].host)}`] : []),
+      ...(op.summary !== "" ? [`  summary: ${JSON.stringify(op.summary)}`] : []),
+      ...(docsUrl !== undefined ? [`  docs: ${JSON.stringify(docsUrl)}`] : []),
+      `  schemas: ${thunk}`
+    ]
+    blocks.push(
+      [
+        `// ---- ${op.key} ----`,
+        ...e.out.interfaces,
+        `const ${constName}: Endpoint.Endpoint<${req}, ${res}, ${errorType}> = /*#__PURE__*/ Endpoint.make({\n${spec.join(",\n")}\n})`
+      ].join("\n\n")
+    )
+    leaves.push({ op, ref: constName, doc: endpointDoc(op, undefined) })
+  }
+
+  // the tree
+  interface Node {
+    readonly leaves: Map<string, Leaf>
+    readonly children: Map<string, Node>
+  }
+  const root: Node = { leaves: new Map(), children: new Map() }
+  // A URL that ends with a slash (`/v3/applyment4sub/applyment/`) sits at two chains: ours
+  // (`….applyment.post`) and the docs site's, which names the empty last segment (`….applyment._empty_.post`).
+  const placements = leaves.flatMap((leaf) =>
+    leaf.op.url.endsWith("/") ? [{ leaf, chain: leaf.op.chain }, { leaf, chain: [...leaf.op.chain.slice(0, -1), "_empty_", leaf.op.chain.at(-1)!] }] : [{ leaf, chain: leaf.op.chain }]
+  )
+  for (const { leaf, chain } of placements) {
+    let node = root
+    for (const c of chain.slice(0, -1)) {
+      if (node.leaves.has(c)) throw new Error(`${leaf.op.key}: chain key ${c} is both a method and a path segment`)
+      let next = node.children.get(c)
+      if (next === undefined) node.children.set(c, (next = { leaves: new Map(), children: new Map() }))
+      node = next
+    }
+    const m = chain[chain.length - 1]!
+    if (node.leaves.has(m) || node.children.has(m)) throw new Error(`${leaf.op.key}: chain ${chainPrefix(leaf.op)}${chain.join(".")} is taken (by ${node.leaves.get(m)?.op.key ?? "a path segment"})`)
+    node.leaves.set(m, leaf)
+  }
+  const tree = (node: Node, indent: string): string => {
+    const inner = indent + "  "
+    const items: Array<string> = []
+    for (const m of METHODS) {
+      const leaf = node.leaves.get(m)
+      if (leaf !== undefined) items.push(`${jsdoc(leaf.doc, inner)}${inner}${m}: ${leaf.ref}`)
+    }
+    for (const c of [...node.children.keys()].sort()) items.push(`${inner}${key(c)}: ${tree(node.children.get(c)!, inner)}`)
+    return `{\n${items.join(",\n")}\n${indent}}`
+  }
+  const tags = [...new Set(ops.flatMap((o) => o.tags))].sort()
+  const familyConst = family.valueName(family.name)
+  if (familyConst !== family.name) throw new Error(`family ${family.name}: its name is taken in its module`)
+  const curatedCount = ops.filter((o) => o.curated !== undefined).length
+  blocks.push(
+    jsdoc([
+      `\`${ops[0]!.root === "v3" ? `/v3/${ops[0]!.url.split("/")[2]}` : `/${ops[0]!.root}/v3`}/…\`: ${ops.length} endpoint${ops.length === 1 ? "" : "s"}${curatedCount > 0 ? ` (${curatedCount} hand-written)` : ""}.`,
+      ...(tags.length > 0 ? ["", `Catalogue tags: ${tags.join(", ")}.`] : [])
+    ], "") + `export const ${family.name} = ${tree(root, "")} as const`
+  )
+
+  const u = family.uses
+  const imports = [
+    ...(u.schema ? [`import { Schema } from "effect"`] : []),
+    ...(u.endpoint ? [`import * as Endpoint from "../api/Endpoint.js"`] : []),
+    ...[...u.curated].sort().map((m) => `import * as ${m} from "../api/${m}.js"`),
+    ...(u.codes.size > 0 ? [`import { ${[...u.codes].sort().join(", ")} } from "../errors/codes.js"`] : []),
+    ...(u.commonErrors ? [`import { commonErrors, type CommonError } from "../errors/errors.js"`] : []),
+    ...(u.common.size > 0 ? [`import { ${[...u.common].sort().join(", ")} } from "../schemas/common.js"`] : [])
+  ]
+  const errorSets = [...family.errorSets].map(([set, name]) => `const ${name} = [...commonErrors, ${set.split(",").join(", ")}] as const`)
+  return [HEADER, imports.join("\n"), ...(errorSets.length > 0 ? [errorSets.join("\n")] : []), ...blocks].join("\n\n") + "\n"
+}
