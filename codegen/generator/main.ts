@@ -69,7 +69,10 @@ const main = async () => {
     const { operations } = collectOperations(catalogue, undefined, NO_CORRECTIONS)
     fs.rmSync(outDir, { recursive: true, force: true })
     fs.mkdirSync(outDir, { recursive: true })
-    for (const [f, text] of emitModules(operations).files) fs.writeFileSync(path.join(outDir, f), text)
+    for (const [f, text] of emitModules(operations).files) {
+      fs.mkdirSync(path.dirname(path.join(outDir, f)), { recursive: true })
+      fs.writeFileSync(path.join(outDir, f), text)
+    }
     console.log(`raw catalogue: ${operations.length} endpoints in ${outDir}`)
     return
   }
@@ -117,6 +120,7 @@ const main = async () => {
   for (const f of onDisk) if (!files.has(f)) fs.rmSync(path.join(outDir, f))
   for (const [f, text] of files) {
     const target = path.join(outDir, f)
+    fs.mkdirSync(path.dirname(target), { recursive: true })
     if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== text) fs.writeFileSync(target, text)
   }
   for (const [target, text] of others) if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== text) fs.writeFileSync(target, text)

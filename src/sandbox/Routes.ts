@@ -10,6 +10,7 @@ import { ParamError } from "../errors/codes.js"
 import { Accepted, Download, NoContent } from "../internal/interpret.js"
 import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
 import { fileProblem, sha256Hex, type UploadSpec } from "../internal/upload.js"
+import { examples as generatedExamples } from "../v3/examples/index.js"
 import { ApiFailure } from "./Protocol.js"
 import type { Answer, AnsweredFile, Rule, TriggeredEvent } from "./Rules.js"
 
@@ -148,7 +149,7 @@ export const FILE_HEADER = "x-wechatpay-sandbox-file"
 
 /** The answer of an endpoint without a business rule: its documented example, or 204. */
 const documented = (endpoint: Endpoint.Endpoint<any, any, any>): Answer => {
-  const { example, success } = endpoint.spec.schemas()
+  const { example = generatedExamples[endpoint.spec.name], success } = endpoint.spec.schemas()
   if ((success as unknown) === Download) return { status: 200, file: sampleFile(endpoint.spec.path) }
   if ((success as unknown) === NoContent) return { status: 204 }
   if ((success as unknown) === Accepted) return { status: 202 }

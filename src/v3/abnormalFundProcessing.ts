@@ -101,7 +101,14 @@ export interface ReceiptsReceiptIdGetResponseInstructionCommander {
   readonly mchid?: string | undefined
 }
 
-const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams, ReceiptsReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询在途异常资金付款结果
+ *
+ * 资金交易异常未能及时完成时，可通过该接口快速查询在途异常资金付款流程状态，支持查看付款金额、入账账户、处理进度等信息。
+ *
+ * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}`
+ */
+export const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams, ReceiptsReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.abnormalFundProcessing.receipts._receipt_id_.get",
   method: "GET",
   path: "/v3/abnormal-fund-processing/receipts/{receipt_id}",
@@ -138,23 +145,7 @@ const receiptsReceiptIdGet: Endpoint.Endpoint<ReceiptsReceiptIdGetParams, Receip
     return {
       params: ReceiptsReceiptIdGetParams,
       success: ReceiptsReceiptIdGetResponse,
-      errors: commonErrors,
-      example: {
-        product_name: "C2C",
-        receipt_id: "0100011742874700562078230000",
-        transfer_amount: { total: 100, currency: "CNY" },
-        receipt_state: "RECEIPT_STATE_PENDING",
-        create_time: "2018-06-08T10:34:56+08:00",
-        last_update_time: "2018-06-08T10:34:56+08:00",
-        instruction: {
-          out_instruction_no: "1200002",
-          commander: { operator: "MERCHANT", mchid: "990055040" },
-          transfer_mode: "TRANSFER_TO_ORIGINAL_RECEIVE_USER",
-          success_time: "2018-06-08T10:34:56+08:00",
-          appid: ["wxf636efh567hg4356"],
-          notify_url: "https://weixin.qq.com"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -321,7 +312,14 @@ export interface ReceiptsReceiptIdTransferInstructionsPostResponseInstructionRec
   readonly mchid?: string | undefined
 }
 
-const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<ReceiptsReceiptIdTransferInstructionsPostRequest, ReceiptsReceiptIdTransferInstructionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起在途异常资金付款指令
+ *
+ * 商户有在途异常资金时，可以通过该接口发起在途异常资金付款，转付给符合条件的接收方
+ *
+ * `POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions`
+ */
+export const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<ReceiptsReceiptIdTransferInstructionsPostRequest, ReceiptsReceiptIdTransferInstructionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.abnormalFundProcessing.receipts._receipt_id_.transferInstructions.post",
   method: "POST",
   path: "/v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions",
@@ -377,28 +375,7 @@ const receiptsReceiptIdTransferInstructionsPost: Endpoint.Endpoint<ReceiptsRecei
       params: ReceiptsReceiptIdTransferInstructionsPostParams,
       body: ReceiptsReceiptIdTransferInstructionsPostBody,
       success: ReceiptsReceiptIdTransferInstructionsPostResponse,
-      errors: commonErrors,
-      example: {
-        product_name: "C2C",
-        receipt_id: "0100011742874700562078230000",
-        transfer_amount: { total: 100, currency: "CNY" },
-        receipt_state: "RECEIPT_STATE_PENDING",
-        create_time: "2018-06-08T10:34:56+08:00",
-        last_update_time: "2018-06-08T10:34:56+08:00",
-        instruction: {
-          out_instruction_no: "1200002",
-          commander: { operator: "MERCHANT", mchid: "990055040" },
-          transfer_mode: "TRANSFER_TO_ORIGINAL_RECEIVE_USER",
-          receiver: {
-            openid: "eoCuiA7RW33Tc3jtz_5CNLegC9kN0",
-            appid: "wxf636efh567hg4356",
-            mchid: "1900001108"
-          },
-          create_time: "2018-06-08T10:34:56+08:00",
-          success_time: "2018-06-08T10:34:56+08:00",
-          notify_url: "https://weixin.qq.com"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -497,7 +474,14 @@ export interface ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetRespons
   readonly mchid?: string | undefined
 }
 
-const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.Endpoint<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams, ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询在途异常资金付款指令执行结果
+ *
+ * 发起在途异常资金付款后，可通过该接口快速查询相关指令单的流程状态。注：接口限频100次/秒。
+ *
+ * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}`
+ */
+export const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.Endpoint<ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams, ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.abnormalFundProcessing.receipts._receipt_id_.transferInstructions._out_instruction_no_.get",
   method: "GET",
   path: "/v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}",
@@ -532,19 +516,7 @@ const receiptsReceiptIdTransferInstructionsOutInstructionNoGet: Endpoint.Endpoin
     return {
       params: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetParams,
       success: ReceiptsReceiptIdTransferInstructionsOutInstructionNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_instruction_no: "1200002",
-        commander: { operator: "MERCHANT", mchid: "990055040" },
-        transfer_mode: "TRANSFER_TO_ORIGINAL_RECEIVE_USER",
-        receiver: { account_type: "OTHERS", mchid: "1900001108" },
-        instruction_state: "INSTRUCTION_STATE_PENDING",
-        create_time: "2018-06-08T10:34:56+08:00",
-        success_time: "2018-06-08T10:34:56+08:00",
-        close_time: "2018-06-08T10:34:56+08:00",
-        notify_url: "https://weixin.qq.com",
-        instruction_instance_id: "01010100021769054237638333570000010001"
-      }
+      errors: commonErrors
     }
   }
 })

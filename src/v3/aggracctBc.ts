@@ -45,7 +45,14 @@ export interface WbChannelAccountBalanceGetResponse {
   readonly balance?: number | undefined
 }
 
-const wbChannelAccountBalanceGet: Endpoint.Endpoint<WbChannelAccountBalanceGetQuery, WbChannelAccountBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询渠道额度
+ *
+ * 接口限频：单查询渠道额度目标商户号100qps
+ *
+ * `GET /v3/aggracct-bc/wb-channel/account/balance`
+ */
+export const wbChannelAccountBalanceGet: Endpoint.Endpoint<WbChannelAccountBalanceGetQuery, WbChannelAccountBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.account.balance.get",
   method: "GET",
   path: "/v3/aggracct-bc/wb-channel/account/balance",
@@ -66,8 +73,7 @@ const wbChannelAccountBalanceGet: Endpoint.Endpoint<WbChannelAccountBalanceGetQu
     return {
       query: WbChannelAccountBalanceGetQuery,
       success: WbChannelAccountBalanceGetResponse,
-      errors: commonErrors,
-      example: { balance: 1 }
+      errors: commonErrors
     }
   }
 })
@@ -279,7 +285,14 @@ export interface WbChannelAccountMchArchivesGetResponseBeneficialOwner {
   readonly beneficial_owner_address?: string | undefined
 }
 
-const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountMchArchivesGetQuery, WbChannelAccountMchArchivesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户资料
+ *
+ * 查询最新商户资料 接口限频：单商户号10次/分钟
+ *
+ * `GET /v3/aggracct-bc/wb-channel/account/mch_archives`
+ */
+export const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountMchArchivesGetQuery, WbChannelAccountMchArchivesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.account.mch_archives.get",
   method: "GET",
   path: "/v3/aggracct-bc/wb-channel/account/mch_archives",
@@ -336,47 +349,7 @@ const wbChannelAccountMchArchivesGet: Endpoint.Endpoint<WbChannelAccountMchArchi
     return {
       query: WbChannelAccountMchArchivesGetQuery,
       success: WbChannelAccountMchArchivesGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900016681",
-        bal_account_no: "8609cb22e1774a50a930e414cc71eca06121bcd266335cda230d24a7886a8d9f",
-        merchant_type: "2",
-        merchant_id_type: "12",
-        merchant_name: "江西米高文化传媒有限测试公司",
-        merchant_id_no: "91360735MA35RDY220",
-        effective_date: "2025-10-01",
-        expire_date: "9999-12-31",
-        merchant_img_front_id: "25102811A94212141615335094943740",
-        register_address: "江西省赣州市石城县琴江镇东南路山河馨城7-401室",
-        business_scope: "食品销售（仅销售预包装食品）；保健食品（预包装）销售",
-        legal_representative: {
-          legal_representative_id_type: "01",
-          legal_representative_name: "张三",
-          legal_representative_id_no: "362137196601100023",
-          legal_representative_effective_date: "2000-10-01",
-          legal_representative_expire_date: "9999-12-31",
-          legal_representative_img_front_id: "25102811A94212141615335094943741",
-          legal_representative_img_back_id: "25102811A94212141615335094943742",
-          legal_representative_address: "江西省赣州市石城县琴江镇东南路山河馨城7-401室",
-          legal_representative_issue_authority: "江西省赣州市石城县公安局",
-          legal_representative_nation: "汉族"
-        },
-        beneficial_owner: [
-          {
-            beneficial_owner_no: "1",
-            beneficial_owner_id_type: "01",
-            beneficial_owner_name: "李四",
-            beneficial_owner_id_no: "362137196601100023",
-            beneficial_owner_effective_date: "2000-01-01",
-            beneficial_owner_expire_date: "9999-12-31",
-            beneficial_owner_img_front_id: "25102811A94212141615335094943741",
-            beneficial_owner_img_back_id: "25102811A94212141615335094943741",
-            beneficial_owner_address: "江西省赣州市石城县琴江镇东南路山河馨城7-401室"
-          }
-        ],
-        card_no: "example_card_no",
-        sgn_no: "example_sgn_no"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -427,7 +400,14 @@ export interface WbChannelAccountMchMediaGetResponse {
   readonly media_id?: string | undefined
 }
 
-const wbChannelAccountMchMediaGet: Endpoint.Endpoint<WbChannelAccountMchMediaGetQuery, WbChannelAccountMchMediaGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户影像件资料
+ *
+ * 查询商户影像件资料 接口限频：接口维度100次/分钟
+ *
+ * `GET /v3/aggracct-bc/wb-channel/account/mch_media`
+ */
+export const wbChannelAccountMchMediaGet: Endpoint.Endpoint<WbChannelAccountMchMediaGetQuery, WbChannelAccountMchMediaGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.account.mch_media.get",
   method: "GET",
   path: "/v3/aggracct-bc/wb-channel/account/mch_media",
@@ -450,8 +430,7 @@ const wbChannelAccountMchMediaGet: Endpoint.Endpoint<WbChannelAccountMchMediaGet
     return {
       query: WbChannelAccountMchMediaGetQuery,
       success: WbChannelAccountMchMediaGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -541,7 +520,14 @@ export interface WbChannelBankChannelAccountRenamePostResponse {
   readonly fail_msg?: string | undefined
 }
 
-const wbChannelBankChannelAccountRenamePost: Endpoint.Endpoint<WbChannelBankChannelAccountRenamePostBody, WbChannelBankChannelAccountRenamePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理渠道结算银行账户更名申请
+ *
+ * 针对微众台账发起渠道结算银行账户更名申请。
+ *
+ * `POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename`
+ */
+export const wbChannelBankChannelAccountRenamePost: Endpoint.Endpoint<WbChannelBankChannelAccountRenamePostBody, WbChannelBankChannelAccountRenamePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.bankChannelAccount.rename.post",
   method: "POST",
   path: "/v3/aggracct-bc/wb-channel/bank-channel-account/rename",
@@ -570,19 +556,7 @@ const wbChannelBankChannelAccountRenamePost: Endpoint.Endpoint<WbChannelBankChan
     return {
       body: WbChannelBankChannelAccountRenamePostBody,
       success: WbChannelBankChannelAccountRenamePostResponse,
-      errors: commonErrors,
-      example: {
-        change_scene: "SUBJECT_INFO_RENAME",
-        application_id: "11117742499090086455469010028373",
-        out_request_no: "htozr8denqegbt6tk6u10iymo7yww5pn",
-        mchid: "1900016681",
-        bal_account_no: "8609cb22e1774a50a930e414cc71eca06121bc",
-        new_account_name: "8609cb22e1774a50a930e414cc71eca06121bc",
-        application_state: "PROCESSING",
-        finish_time: "2015-05-20T13:29:35+08:00",
-        fail_code: "AUDIT_REJECT",
-        fail_msg: "身份证有效期核验不通过，请检查有效期填写是否正确"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -668,7 +642,14 @@ export interface WbChannelBankChannelAccountRenameApplicationIdGetResponse {
   readonly fail_msg?: string | undefined
 }
 
-const wbChannelBankChannelAccountRenameApplicationIdGet: Endpoint.Endpoint<WbChannelBankChannelAccountRenameApplicationIdGetRequest, WbChannelBankChannelAccountRenameApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询渠道结算银行账户更名申请
+ *
+ * 查询渠道结算银行账户更名申请。
+ *
+ * `GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}`
+ */
+export const wbChannelBankChannelAccountRenameApplicationIdGet: Endpoint.Endpoint<WbChannelBankChannelAccountRenameApplicationIdGetRequest, WbChannelBankChannelAccountRenameApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.bankChannelAccount.rename._application_id_.get",
   method: "GET",
   path: "/v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}",
@@ -698,19 +679,7 @@ const wbChannelBankChannelAccountRenameApplicationIdGet: Endpoint.Endpoint<WbCha
       params: WbChannelBankChannelAccountRenameApplicationIdGetParams,
       query: WbChannelBankChannelAccountRenameApplicationIdGetQuery,
       success: WbChannelBankChannelAccountRenameApplicationIdGetResponse,
-      errors: commonErrors,
-      example: {
-        change_scene: "SUBJECT_INFO_RENAME",
-        application_id: "11117742499090086455469010028373",
-        out_request_no: "htozr8denqegbt6tk6u10iymo7yww5pn",
-        mchid: "1900016681",
-        bal_account_no: "8609cb22e1774a50a930e414cc71eca06121bc",
-        new_account_name: "8609cb22e1774a50a930e414cc71eca06121bc",
-        application_state: "PROCESSING",
-        finish_time: "2015-05-20T13:29:35+08:00",
-        fail_code: "AUDIT_REJECT",
-        fail_msg: "身份证有效期核验不通过，请检查有效期填写是否正确"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -765,7 +734,14 @@ export interface WbChannelControlOrdersInfoUpdateResultNotifyPostResponse {
   readonly ret_msg?: string | undefined
 }
 
-const wbChannelControlOrdersInfoUpdateResultNotifyPost: Endpoint.Endpoint<WbChannelControlOrdersInfoUpdateResultNotifyPostBody, WbChannelControlOrdersInfoUpdateResultNotifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 资料更新请求审核结果回调通知
+ *
+ * 微信支付侧提交资料更新申请后，此接口接收微众更新请求审核结果回调通知。限频：200/分钟
+ *
+ * `POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify`
+ */
+export const wbChannelControlOrdersInfoUpdateResultNotifyPost: Endpoint.Endpoint<WbChannelControlOrdersInfoUpdateResultNotifyPostBody, WbChannelControlOrdersInfoUpdateResultNotifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders.info.update.result.notify.post",
   method: "POST",
   path: "/v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify",
@@ -787,8 +763,7 @@ const wbChannelControlOrdersInfoUpdateResultNotifyPost: Endpoint.Endpoint<WbChan
     return {
       body: WbChannelControlOrdersInfoUpdateResultNotifyPostBody,
       success: WbChannelControlOrdersInfoUpdateResultNotifyPostResponse,
-      errors: commonErrors,
-      example: { ret_msg: "SUCC" }
+      errors: commonErrors
     }
   }
 })
@@ -861,7 +836,14 @@ export interface WbChannelControlOrdersPunishPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelControlOrdersPunishPostBody, WbChannelControlOrdersPunishPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起微众台账管控
+ *
+ * 接口仅受理，管控成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
+ *
+ * `POST /v3/aggracct-bc/wb-channel/control-orders/punish`
+ */
+export const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelControlOrdersPunishPostBody, WbChannelControlOrdersPunishPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders.punish.post",
   method: "POST",
   path: "/v3/aggracct-bc/wb-channel/control-orders/punish",
@@ -887,11 +869,7 @@ const wbChannelControlOrdersPunishPost: Endpoint.Endpoint<WbChannelControlOrders
     return {
       body: WbChannelControlOrdersPunishPostBody,
       success: WbChannelControlOrdersPunishPostResponse,
-      errors: commonErrors,
-      example: {
-        wxpay_punish_no: "example_wxpay_punish_no",
-        out_request_no: "example_out_request_no"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -959,7 +937,14 @@ export interface WbChannelControlOrdersRecoverPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelControlOrdersRecoverPostBody, WbChannelControlOrdersRecoverPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除对微众台账的管控
+ *
+ * 接口仅受理，解管成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
+ *
+ * `POST /v3/aggracct-bc/wb-channel/control-orders/recover`
+ */
+export const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelControlOrdersRecoverPostBody, WbChannelControlOrdersRecoverPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders.recover.post",
   method: "POST",
   path: "/v3/aggracct-bc/wb-channel/control-orders/recover",
@@ -984,11 +969,7 @@ const wbChannelControlOrdersRecoverPost: Endpoint.Endpoint<WbChannelControlOrder
     return {
       body: WbChannelControlOrdersRecoverPostBody,
       success: WbChannelControlOrdersRecoverPostResponse,
-      errors: commonErrors,
-      example: {
-        wxpay_recover_no: "example_wxpay_recover_no",
-        out_request_no: "example_out_request_no"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1176,7 +1157,14 @@ export interface WbChannelControlOrdersOutRequestNoGetResponseRecoverOrder {
   readonly error_code?: string | undefined
 }
 
-const wbChannelControlOrdersOutRequestNoGet: Endpoint.Endpoint<WbChannelControlOrdersOutRequestNoGetRequest, WbChannelControlOrdersOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询控制单
+ *
+ * 根据外部单号查询管控单、解管单。管控单：未解管时支持长期查询，解管后支持1年查询。解管单：支持1年查询。限频：200/分钟
+ *
+ * `GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}`
+ */
+export const wbChannelControlOrdersOutRequestNoGet: Endpoint.Endpoint<WbChannelControlOrdersOutRequestNoGetRequest, WbChannelControlOrdersOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.controlOrders._out_request_no_.get",
   method: "GET",
   path: "/v3/aggracct-bc/wb-channel/control-orders/{out_request_no}",
@@ -1230,41 +1218,7 @@ const wbChannelControlOrdersOutRequestNoGet: Endpoint.Endpoint<WbChannelControlO
       params: WbChannelControlOrdersOutRequestNoGetParams,
       query: WbChannelControlOrdersOutRequestNoGetQuery,
       success: WbChannelControlOrdersOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        control_scene: "PUNISH",
-        punish_order: {
-          wxpay_punish_no: "example_wxpay_punish_no",
-          out_request_no: "example_out_request_no",
-          mchid: "example_mchid",
-          punish_scene: 1,
-          punish_rule_version: 1,
-          punish_reason: "example_punish_reason",
-          punish_start_time: "2015-05-20T13:29:35+08:00",
-          punish_end_time: "2015-05-20T13:29:35+08:00",
-          punish_accept_time: "2015-05-20T13:29:35+08:00",
-          punish_finish_time: "2015-05-20T13:29:35+08:00",
-          punish_state: "EXECUTING",
-          effect_state: "ACTIVE",
-          control_action: ["DISABLE_RECEIVE"],
-          error_message: "example_error_message",
-          error_code: "example_error_code"
-        },
-        recover_order: {
-          wxpay_recover_no: "example_wxpay_recover_no",
-          out_request_no: "example_out_request_no",
-          related_wxpay_punish_no: "example_related_wxpay_punish_no",
-          mchid: "example_mchid",
-          punish_scene: "example_punish_scene",
-          punish_rule_version: "example_punish_rule_version",
-          recover_accept_time: "2015-05-20T13:29:35+08:00",
-          recover_finish_time: "2015-05-20T13:29:35+08:00",
-          recover_state: "EXECUTING",
-          recover_reason: "example_recover_reason",
-          error_message: "example_error_message",
-          error_code: "example_error_code"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1380,7 +1334,14 @@ export interface WbChannelSpecialReductionPostResponse {
   readonly fail_reason?: "BALANCE_NOT_ENOUGH" | "RECEIPT_NOT_EXIST_CLOSED" | "TIME_OUT_CLOSED" | (string & {}) | undefined
 }
 
-const wbChannelSpecialReductionPost: Endpoint.Endpoint<WbChannelSpecialReductionPostBody, WbChannelSpecialReductionPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 特殊减额
+ *
+ * 接口限频：单特殊减额目标商户号100qps。接口幂等可重入时间：31天。余额不足处理：余额不足时，本接口会关单，关单成功后返回403-NOT_ENOUGH；因单据已关闭，重入接口时返回400-ALREADY_EXISTS
+ *
+ * `POST /v3/aggracct-bc/wb-channel/special-reduction`
+ */
+export const wbChannelSpecialReductionPost: Endpoint.Endpoint<WbChannelSpecialReductionPostBody, WbChannelSpecialReductionPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.specialReduction.post",
   method: "POST",
   path: "/v3/aggracct-bc/wb-channel/special-reduction",
@@ -1414,20 +1375,7 @@ const wbChannelSpecialReductionPost: Endpoint.Endpoint<WbChannelSpecialReduction
     return {
       body: WbChannelSpecialReductionPostBody,
       success: WbChannelSpecialReductionPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900016681",
-        bal_account_no: "8609cb22e1774a50a930e414cc71eca06121bc",
-        out_request_no: "htozr8denqegbt6tk6u10iymo7yww5pn",
-        reduction_type: "JUDICIAL_DEDUCTION",
-        amount: 1,
-        state: "SUCCESS",
-        reason: "司法案件号：202508080009",
-        quota_change_no: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
-        success_time: "2015-05-20T13:29:35+08:00",
-        fail_time: "2015-05-20T13:29:35+08:00",
-        fail_reason: "BALANCE_NOT_ENOUGH"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1534,7 +1482,14 @@ export interface WbChannelSpecialReductionOutRequestNoGetResponse {
   readonly fail_reason?: "BALANCE_NOT_ENOUGH" | "RECEIPT_NOT_EXIST_CLOSED" | "TIME_OUT_CLOSED" | (string & {}) | undefined
 }
 
-const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChannelSpecialReductionOutRequestNoGetRequest, WbChannelSpecialReductionOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询特殊减额结果
+ *
+ * 接口限频：单特殊减额目标商户号100qps
+ *
+ * `GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}`
+ */
+export const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChannelSpecialReductionOutRequestNoGetRequest, WbChannelSpecialReductionOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.aggracctBc.wbChannel.specialReduction._out_request_no_.get",
   method: "GET",
   path: "/v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}",
@@ -1568,20 +1523,7 @@ const wbChannelSpecialReductionOutRequestNoGet: Endpoint.Endpoint<WbChannelSpeci
       params: WbChannelSpecialReductionOutRequestNoGetParams,
       query: WbChannelSpecialReductionOutRequestNoGetQuery,
       success: WbChannelSpecialReductionOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900016681",
-        bal_account_no: "8609cb22e1774a50a930e414cc71eca06121bc",
-        out_request_no: "htozr8denqegbt6tk6u10iymo7yww5pn",
-        reduction_type: "JUDICIAL_DEDUCTION",
-        amount: 1,
-        state: "SUCCESS",
-        reason: "司法案件号：202508080009",
-        quota_change_no: "m6a6dx8iit7m932dx03ue2lw2ofo2r88",
-        success_time: "2015-05-20T13:29:35+08:00",
-        fail_time: "2015-05-20T13:29:35+08:00",
-        fail_reason: "BALANCE_NOT_ENOUGH"
-      }
+      errors: commonErrors
     }
   }
 })

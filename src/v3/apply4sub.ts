@@ -81,7 +81,14 @@ export interface SubMerchantsSubMchidApplicationApplicationNoGetResponse {
   readonly verify_finish_time?: string | undefined
 }
 
-const subMerchantsSubMchidApplicationApplicationNoGet: Endpoint.Endpoint<SubMerchantsSubMchidApplicationApplicationNoGetRequest, SubMerchantsSubMchidApplicationApplicationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询结算账户修改申请状态
+ *
+ * 服务商/电商平台（不包括支付机构、银行），可使用本接口，查询其进件且已签约特约商户/二级商户的结算账户的修改申请单信息和审核结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-application.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/modify-settlement/sub-merchants/get-application.html)
+ *
+ * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}`
+ */
+export const subMerchantsSubMchidApplicationApplicationNoGet: Endpoint.Endpoint<SubMerchantsSubMchidApplicationApplicationNoGetRequest, SubMerchantsSubMchidApplicationApplicationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4sub.sub_merchants._sub_mchid_.application._application_no_.get",
   method: "GET",
   path: "/v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}",
@@ -110,18 +117,7 @@ const subMerchantsSubMchidApplicationApplicationNoGet: Endpoint.Endpoint<SubMerc
       params: SubMerchantsSubMchidApplicationApplicationNoGetParams,
       query: SubMerchantsSubMchidApplicationApplicationNoGetQuery,
       success: SubMerchantsSubMchidApplicationApplicationNoGetResponse,
-      errors: commonErrors,
-      example: {
-        account_name: "张*",
-        account_type: "ACCOUNT_TYPE_BUSINESS",
-        account_bank: "工商银行",
-        bank_name: "施秉县农村信用合作联社城关信用社",
-        bank_branch_id: "402713354941",
-        account_number: "62*************78",
-        verify_result: "AUDIT_SUCCESS",
-        verify_fail_reason: "银行卡户名或卡号有误",
-        verify_finish_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -190,7 +186,14 @@ export interface SubMerchantsSubMchidModifySettlementPostResponse {
   readonly application_no?: string | undefined
 }
 
-const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerchantsSubMchidModifySettlementPostRequest, SubMerchantsSubMchidModifySettlementPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改结算帐号API
+ *
+ * 修改结算帐号API [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/modify-settlement.html)
+ *
+ * `POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement`
+ */
+export const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerchantsSubMchidModifySettlementPostRequest, SubMerchantsSubMchidModifySettlementPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4sub.sub_merchants._sub_mchid_.modifySettlement.post",
   method: "POST",
   path: "/v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement",
@@ -218,8 +221,7 @@ const subMerchantsSubMchidModifySettlementPost: Endpoint.Endpoint<SubMerchantsSu
       params: SubMerchantsSubMchidModifySettlementPostParams,
       body: SubMerchantsSubMchidModifySettlementPostBody,
       success: SubMerchantsSubMchidModifySettlementPostResponse,
-      errors: commonErrors,
-      example: { application_no: "102329389XXXX" }
+      errors: commonErrors
     }
   }
 })
@@ -274,7 +276,14 @@ export interface SubMerchantsSubMchidSettlementGetResponse {
   readonly verify_fail_reason?: string | undefined
 }
 
-const subMerchantsSubMchidSettlementGet: Endpoint.Endpoint<SubMerchantsSubMchidSettlementGetParams, SubMerchantsSubMchidSettlementGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询结算账户API
+ *
+ * 普通服务商（支付机构、银行不可用），可使用本接口查询其进件、已签约的特约商户-结算账户信息（敏感信息掩码）。 该接口可用于核实是否成功修改结算账户信息、及查询系统汇款验证结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-settlement.html)
+ *
+ * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement`
+ */
+export const subMerchantsSubMchidSettlementGet: Endpoint.Endpoint<SubMerchantsSubMchidSettlementGetParams, SubMerchantsSubMchidSettlementGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4sub.sub_merchants._sub_mchid_.settlement.get",
   method: "GET",
   path: "/v3/apply4sub/sub_merchants/{sub_mchid}/settlement",
@@ -296,16 +305,7 @@ const subMerchantsSubMchidSettlementGet: Endpoint.Endpoint<SubMerchantsSubMchidS
     return {
       params: SubMerchantsSubMchidSettlementGetParams,
       success: SubMerchantsSubMchidSettlementGetResponse,
-      errors: commonErrors,
-      example: {
-        account_type: "ACCOUNT_TYPE_BUSINESS",
-        account_bank: "工商银行",
-        bank_name: "施秉县农村信用合作联社城关信用社",
-        bank_branch_id: "402713354941",
-        account_number: "62*************78",
-        verify_result: "VERIFY_SUCCESS",
-        verify_fail_reason: "用户姓名/证件/手机不匹配，请核对后重试"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -38,7 +38,14 @@ export interface ApplymentGetResponse {
   readonly reject_reason?: string | undefined
 }
 
-const applymentGet: Endpoint.Endpoint<ApplymentGetQuery, ApplymentGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户开户意愿申请单审核结果API
+ *
+ * 当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_3.shtml)
+ *
+ * `GET /v3/apply4subject/applyment`
+ */
+export const applymentGet: Endpoint.Endpoint<ApplymentGetQuery, ApplymentGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment.get",
   method: "GET",
   path: "/v3/apply4subject/applyment",
@@ -58,13 +65,7 @@ const applymentGet: Endpoint.Endpoint<ApplymentGetQuery, ApplymentGetResponse, C
     return {
       query: ApplymentGetQuery,
       success: ApplymentGetResponse,
-      errors: commonErrors,
-      example: {
-        applyment_state: "APPLYMENT_STATE_FINISHED",
-        qrcode_data: "data:image/png;base64,cGFnZXMvYXBwbHkvYXBpdzQvd2VsY29tZS93ZWxjb21lP2FwcGx5bWVudF9pZD14eHg=",
-        reject_param: "merchant_name",
-        reject_reason: "公司名称与工商局登记不一致"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -284,7 +285,14 @@ export interface ApplymentPostResponse {
   readonly applyment_id?: number | undefined
 }
 
-const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交商户开户意愿申请单API
+ *
+ * 服务商可以通过该接口向微信支付提交商户的联系人信息、主体信息以及联系人信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_1.shtml)
+ *
+ * `POST /v3/apply4subject/applyment`
+ */
+export const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment.post",
   method: "POST",
   path: "/v3/apply4subject/applyment",
@@ -390,8 +398,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostRequest, ApplymentPostRespon
       query: ApplymentPostQuery,
       body: ApplymentPostBody,
       success: ApplymentPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: 20000000011111 }
+      errors: commonErrors
     }
   }
 })
@@ -412,7 +419,14 @@ export interface ApplymentMerchantsSubMchidStateGetResponse {
   readonly authorize_state?: "AUTHORIZE_STATE_UNAUTHORIZED" | "AUTHORIZE_STATE_AUTHORIZED" | (string & {}) | undefined
 }
 
-const applymentMerchantsSubMchidStateGet: Endpoint.Endpoint<ApplymentMerchantsSubMchidStateGetParams, ApplymentMerchantsSubMchidStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取商户开户意愿确认状态API
+ *
+ * 当服务商需要确认微信支付子商户号是否完成确认时，如果调用此接口提到”已授权“状态，则说明该商户号已完成开户意愿确认。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_4.shtml)
+ *
+ * `GET /v3/apply4subject/applyment/merchants/{sub_mchid}/state`
+ */
+export const applymentMerchantsSubMchidStateGet: Endpoint.Endpoint<ApplymentMerchantsSubMchidStateGetParams, ApplymentMerchantsSubMchidStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment.merchants._sub_mchid_.state.get",
   method: "GET",
   path: "/v3/apply4subject/applyment/merchants/{sub_mchid}/state",
@@ -428,8 +442,7 @@ const applymentMerchantsSubMchidStateGet: Endpoint.Endpoint<ApplymentMerchantsSu
     return {
       params: ApplymentMerchantsSubMchidStateGetParams,
       success: ApplymentMerchantsSubMchidStateGetResponse,
-      errors: commonErrors,
-      example: { authorize_state: "AUTHORIZE_STATE_UNAUTHORIZED" }
+      errors: commonErrors
     }
   }
 })
@@ -441,7 +454,14 @@ export interface ApplymentApplymentIdCancelPostParams {
   readonly applyment_id: string
 }
 
-const applymentApplymentIdCancelPost: Endpoint.Endpoint<ApplymentApplymentIdCancelPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销商户开户意愿申请单API
+ *
+ * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
+ *
+ * `POST /v3/apply4subject/applyment/{applyment_id}/cancel`
+ */
+export const applymentApplymentIdCancelPost: Endpoint.Endpoint<ApplymentApplymentIdCancelPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment._applyment_id_.cancel.post",
   method: "POST",
   path: "/v3/apply4subject/applyment/{applyment_id}/cancel",
@@ -466,7 +486,14 @@ export interface ApplymentBusinessCodeCancelPostParams {
   readonly business_code: string
 }
 
-const applymentBusinessCodeCancelPost: Endpoint.Endpoint<ApplymentBusinessCodeCancelPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销商户开户意愿申请单API
+ *
+ * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
+ *
+ * `POST /v3/apply4subject/applyment/{business_code}/cancel`
+ */
+export const applymentBusinessCodeCancelPost: Endpoint.Endpoint<ApplymentBusinessCodeCancelPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.apply4subject.applyment._business_code_.cancel.post",
   method: "POST",
   path: "/v3/apply4subject/applyment/{business_code}/cancel",

@@ -424,7 +424,14 @@ export interface ApplymentPostResponse {
   readonly applyment_id?: number | undefined
 }
 
-const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交申请单API
+ *
+ * 普通服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的特约商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml)
+ *
+ * `POST /v3/applyment4sub/applyment/`
+ */
+export const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.applyment4sub.applyment.post",
   method: "POST",
   path: "/v3/applyment4sub/applyment/",
@@ -636,8 +643,7 @@ const applymentPost: Endpoint.Endpoint<ApplymentPostBody, ApplymentPostResponse,
     return {
       body: ApplymentPostBody,
       success: ApplymentPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: 2000002124775691 }
+      errors: commonErrors
     }
   }
 })
@@ -703,7 +709,14 @@ export interface ApplymentApplymentIdApplymentIdGetResponseAuditDetail {
   readonly reject_reason?: string | undefined
 }
 
-const applymentApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentApplymentIdApplymentIdGetParams, ApplymentApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过申请单号查询申请状态
+ *
+ * 通过申请单号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
+ *
+ * `GET /v3/applyment4sub/applyment/applyment_id/{applyment_id}`
+ */
+export const applymentApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentApplymentIdApplymentIdGetParams, ApplymentApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.applyment4sub.applyment.applyment_id._applyment_id_.get",
   method: "GET",
   path: "/v3/applyment4sub/applyment/applyment_id/{applyment_id}",
@@ -730,22 +743,7 @@ const applymentApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentApplymentId
     return {
       params: ApplymentApplymentIdApplymentIdGetParams,
       success: ApplymentApplymentIdApplymentIdGetResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        applyment_id: 2000002124775691,
-        sub_mchid: "1234567890",
-        sign_url: "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        applyment_state: "APPLYMENT_STATE_FINISHED",
-        applyment_state_msg: "审核中",
-        audit_detail: [
-          {
-            field: "id_card_copy",
-            field_name: "身份证复印件",
-            reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -811,7 +809,14 @@ export interface ApplymentBusinessCodeBusinessCodeGetResponseAuditDetail {
   readonly reject_reason?: string | undefined
 }
 
-const applymentBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentBusinessCodeBusinessCodeGetParams, ApplymentBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过业务申请编号查询申请状态
+ *
+ * 通过业务申请编号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
+ *
+ * `GET /v3/applyment4sub/applyment/business_code/{business_code}`
+ */
+export const applymentBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentBusinessCodeBusinessCodeGetParams, ApplymentBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.applyment4sub.applyment.business_code._business_code_.get",
   method: "GET",
   path: "/v3/applyment4sub/applyment/business_code/{business_code}",
@@ -838,22 +843,7 @@ const applymentBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentBusinessC
     return {
       params: ApplymentBusinessCodeBusinessCodeGetParams,
       success: ApplymentBusinessCodeBusinessCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        applyment_id: 2000002124775691,
-        sub_mchid: "1234567890",
-        sign_url: "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        applyment_state: "APPLYMENT_STATE_FINISHED",
-        applyment_state_msg: "审核中",
-        audit_detail: [
-          {
-            field: "id_card_copy",
-            field_name: "身份证复印件",
-            reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })

@@ -57,7 +57,14 @@ export interface ReceiptDetailReceiptsGetResponse {
   readonly download_url?: string | undefined
 }
 
-const receiptDetailReceiptsGet: Endpoint.Endpoint<ReceiptDetailReceiptsGetQuery, ReceiptDetailReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询明细电子回单受理结果API
+ *
+ * 查询银行付款模式转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_9.shtml)
+ *
+ * `GET /v3/bank-batch-transfer/receipt/detail-receipts`
+ */
+export const receiptDetailReceiptsGet: Endpoint.Endpoint<ReceiptDetailReceiptsGetQuery, ReceiptDetailReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.detailReceipts.get",
   method: "GET",
   path: "/v3/bank-batch-transfer/receipt/detail-receipts",
@@ -80,16 +87,7 @@ const receiptDetailReceiptsGet: Endpoint.Endpoint<ReceiptDetailReceiptsGetQuery,
     return {
       query: ReceiptDetailReceiptsGetQuery,
       success: ReceiptDetailReceiptsGetResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "GD2021011610162610BBdkkIwcu3",
-        out_detail_no: "mx0911231610162610v4CNkO4HAf",
-        receipt_no: "1050000010509999485212020110200058820001",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -147,7 +145,14 @@ export interface ReceiptDetailReceiptsPostResponse {
   readonly download_url?: string | undefined
 }
 
-const receiptDetailReceiptsPost: Endpoint.Endpoint<ReceiptDetailReceiptsPostBody, ReceiptDetailReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理明细电子回单API
+ *
+ * 受理银行付款模式转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_8.shtml)
+ *
+ * `POST /v3/bank-batch-transfer/receipt/detail-receipts`
+ */
+export const receiptDetailReceiptsPost: Endpoint.Endpoint<ReceiptDetailReceiptsPostBody, ReceiptDetailReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.detailReceipts.post",
   method: "POST",
   path: "/v3/bank-batch-transfer/receipt/detail-receipts",
@@ -170,16 +175,7 @@ const receiptDetailReceiptsPost: Endpoint.Endpoint<ReceiptDetailReceiptsPostBody
     return {
       body: ReceiptDetailReceiptsPostBody,
       success: ReceiptDetailReceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "GD2021011610162610BBdkkIwcu3",
-        out_detail_no: "mx0911231610162610v4CNkO4HAf",
-        receipt_no: "1050000010509999485212020110200058820001",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -237,7 +233,14 @@ export interface ReceiptSummaryReceiptsGetResponse {
   readonly update_time?: string | undefined
 }
 
-const receiptSummaryReceiptsGet: Endpoint.Endpoint<ReceiptSummaryReceiptsGetQuery, ReceiptSummaryReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询汇总电子回单受理结果API
+ *
+ * 查询银行付款模式转账汇总电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_7.shtml)
+ *
+ * `GET /v3/bank-batch-transfer/receipt/summary-receipts`
+ */
+export const receiptSummaryReceiptsGet: Endpoint.Endpoint<ReceiptSummaryReceiptsGetQuery, ReceiptSummaryReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.summaryReceipts.get",
   method: "GET",
   path: "/v3/bank-batch-transfer/receipt/summary-receipts",
@@ -260,17 +263,7 @@ const receiptSummaryReceiptsGet: Endpoint.Endpoint<ReceiptSummaryReceiptsGetQuer
     return {
       query: ReceiptSummaryReceiptsGetQuery,
       success: ReceiptSummaryReceiptsGetResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        receipt_no: "1050000010509999485212020110200058820001",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-21T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -328,7 +321,14 @@ export interface ReceiptSummaryReceiptsPostResponse {
   readonly update_time?: string | undefined
 }
 
-const receiptSummaryReceiptsPost: Endpoint.Endpoint<ReceiptSummaryReceiptsPostBody, ReceiptSummaryReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理汇总电子回单API
+ *
+ * 银行付款模式转账汇总电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_6.shtml)
+ *
+ * `POST /v3/bank-batch-transfer/receipt/summary-receipts`
+ */
+export const receiptSummaryReceiptsPost: Endpoint.Endpoint<ReceiptSummaryReceiptsPostBody, ReceiptSummaryReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankBatchTransfer.receipt.summaryReceipts.post",
   method: "POST",
   path: "/v3/bank-batch-transfer/receipt/summary-receipts",
@@ -351,17 +351,7 @@ const receiptSummaryReceiptsPost: Endpoint.Endpoint<ReceiptSummaryReceiptsPostBo
     return {
       body: ReceiptSummaryReceiptsPostBody,
       success: ReceiptSummaryReceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        receipt_no: "1050000010509999485212020110200058820001",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-21T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

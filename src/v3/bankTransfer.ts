@@ -128,7 +128,14 @@ export interface BatchesPostResponse {
   readonly create_time?: string | undefined
 }
 
-const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起批量转账API
+ *
+ * 服务商可以通过该接口，批量向用户零钱或务工卡进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_1.shtml)
+ *
+ * `POST /v3/bank-transfer/batches`
+ */
+export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.post",
   method: "POST",
   path: "/v3/bank-transfer/batches",
@@ -168,12 +175,7 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
     return {
       body: BatchesPostBody,
       success: BatchesPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        batch_id: "1130000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -357,7 +359,14 @@ export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
 }
 
-const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付批次单号查询批次单API
+ *
+ * 微信支付批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_2.shtml)
+ *
+ * `GET /v3/bank-transfer/batches/batch-id/{batch_id}`
+ */
+export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.batchId._batch_id_.get",
   method: "GET",
   path: "/v3/bank-transfer/batches/batch-id/{batch_id}",
@@ -409,40 +418,7 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       params: BatchesBatchIdBatchIdGetParams,
       query: BatchesBatchIdBatchIdGetQuery,
       success: BatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors,
-      example: {
-        bank_sp_mchid: "1900001109",
-        platform_mchid: "1900001109",
-        specialized_payment_mchid: "1900001109",
-        sponsor_mchid: "1900001109",
-        user_authorized_mchid: "1900001109",
-        user_authorized_appid: "wxf636efh567hg4356",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1130000071100999991182020050700019480001",
-        transfer_scene: "ORDINARY_TRANSFER",
-        batch_name: "2019年1月深圳分部报销单",
-        batch_remark: "2019年1月深圳分部报销单",
-        attach_remark: "付款专用商户单号11111",
-        transfer_purpose: "COMMISSION",
-        batch_state: "ACCEPTED",
-        close_reason: "OVERDUE_CLOSE",
-        total_amount: 4000000,
-        total_count: 200,
-        create_time: "2015-05-20T13:29:35+08:00",
-        update_time: "2015-05-20T13:29:35+08:00",
-        success_amount: 3900000,
-        success_count: 199,
-        fail_amount: 100000,
-        fail_count: 1,
-        transfer_detail_list: [
-          {
-            detail_id: "1140000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "SUCCESS",
-            fail_reason: "ACCOUNT_FROZEN"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -579,7 +555,14 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly bank_card_number_tail?: string | undefined
 }
 
-const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付明细单号查询明细单API
+ *
+ * 微信支付明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_3.shtml)
+ *
+ * `GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+ */
+export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
   path: "/v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
@@ -617,31 +600,7 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
     return {
       params: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
       success: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors,
-      example: {
-        bank_sp_mchid: "1900001109",
-        platform_mchid: "1900001109",
-        specialized_payment_mchid: "1900001109",
-        sponsor_mchid: "1900001109",
-        user_authorized_mchid: "1900001109",
-        user_authorized_appid: "wxaffdakkk11112e3",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1130000071100999991182020050700019480001",
-        transfer_scene: "ORDINARY_TRANSFER",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "1140000071100999991182020050700019500100",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        username: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        transfer_amount: 200000,
-        transfer_remark: "2020年4月报销",
-        detail_state: "SUCCESS",
-        fail_reason: "ACCOUNT_FROZEN",
-        initiate_time: "2015-05-20T13:29:35+08:00",
-        update_time: "2015-05-20T13:29:35+08:00",
-        account_type: "WECHATPAY_ACCOUNT",
-        bank_name: "招商银行",
-        bank_card_number_tail: "1234"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -825,7 +784,14 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
   readonly fail_reason?: "ACCOUNT_FROZEN" | "REAL_NAME_CHECK_FAIL" | "NAME_NOT_CORRECT" | "OPENID_INVALID" | "TRANSFER_QUOTA_EXCEED" | "DAY_RECEIVED_QUOTA_EXCEED" | "MONTH_RECEIVED_QUOTA_EXCEED" | "DAY_RECEIVED_COUNT_EXCEED" | "PRODUCT_AUTH_CHECK_FAIL" | "OVERDUE_CLOSE" | "ID_CARD_NOT_CORRECT" | "ACCOUNT_NOT_EXIST" | "TRANSFER_RISK" | "PAYROLL_CARD_ALREADY_LOGOUT" | "PAYROLL_CARD_ALREADY_FROZEN" | "PAYROLL_CARD_UNAUTHORIZED" | "PAYROLL_CARD_USER_NOT_OPEN" | "PAYROLL_CARD_NAME_CARD_NOT_MATCH" | "PAYROLL_CARD_ID_CARD_NOT_MATCH" | "PAYROLL_CARD_BANKCARD_UNBUNDLING" | "BANK_CARD_COLLECTIONS_ABOVE_QUOTA" | "BANK_CARD_ACCOUNT_ABNORMAL" | "BANK_CARD_STATUS_ABNORMAL" | "BANK_CARD_BANK_INFO_WRONG" | "BANK_CARD_CARD_INFO_WRONG" | "OTHER_FAIL_REASON_TYPE" | "REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED" | "TRANSFER_REMARK_SET_FAIL" | (string & {}) | undefined
 }
 
-const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 银行批次单号查询批次单API
+ *
+ * 批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_4.shtml)
+ *
+ * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`
+ */
+export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
   path: "/v3/bank-transfer/batches/out-batch-no/{out_batch_no}",
@@ -877,40 +843,7 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       params: BatchesOutBatchNoOutBatchNoGetParams,
       query: BatchesOutBatchNoOutBatchNoGetQuery,
       success: BatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        bank_sp_mchid: "1900001109",
-        platform_mchid: "1900001109",
-        specialized_payment_mchid: "1900001109",
-        sponsor_mchid: "1900001109",
-        user_authorized_mchid: "1900001109",
-        user_authorized_appid: "wxf636efh567hg4356",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1130000071100999991182020050700019480001",
-        transfer_scene: "ORDINARY_TRANSFER",
-        batch_name: "2019年1月深圳分部报销单",
-        batch_remark: "2019年1月深圳分部报销单",
-        attach_remark: "付款专用商户单号11111",
-        transfer_purpose: "COMMISSION",
-        batch_state: "ACCEPTED",
-        close_reason: "OVERDUE_CLOSE",
-        total_amount: 4000000,
-        total_count: 200,
-        create_time: "2015-05-20T13:29:35+08:00",
-        update_time: "2015-05-20T13:29:35+08:00",
-        success_amount: 3900000,
-        success_count: 199,
-        fail_amount: 100000,
-        fail_count: 1,
-        transfer_detail_list: [
-          {
-            detail_id: "1140000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "SUCCESS",
-            fail_reason: "ACCOUNT_FROZEN"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1047,7 +980,14 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
   readonly bank_card_number_tail?: string | undefined
 }
 
-const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 银行明细单号查询明细单API
+ *
+ * 银行服务商明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_5.shtml)
+ *
+ * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+ */
+export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bankTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
   path: "/v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
@@ -1085,31 +1025,7 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
     return {
       params: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
       success: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        bank_sp_mchid: "1900001109",
-        platform_mchid: "1900001109",
-        specialized_payment_mchid: "1900001109",
-        sponsor_mchid: "1900001109",
-        user_authorized_mchid: "1900001109",
-        user_authorized_appid: "wxaffdakkk11112e3",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1130000071100999991182020050700019480001",
-        transfer_scene: "ORDINARY_TRANSFER",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "1140000071100999991182020050700019500100",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        username: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        transfer_amount: 200000,
-        transfer_remark: "2020年4月报销",
-        detail_state: "SUCCESS",
-        fail_reason: "ACCOUNT_FROZEN",
-        initiate_time: "2015-05-20T13:29:35+08:00",
-        update_time: "2015-05-20T13:29:35+08:00",
-        account_type: "WECHATPAY_ACCOUNT",
-        bank_name: "招商银行",
-        bank_card_number_tail: "1234"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -46,7 +46,14 @@ export interface FundflowbillGetResponse {
   readonly download_url: string
 }
 
-const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请资金账单API
+ *
+ * 微信支付按天提供微信支付账户的资金流水账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含该账户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_2.shtml)
+ *
+ * `GET /v3/bill/fundflowbill`
+ */
+export const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.fundflowbill.get",
   method: "GET",
   path: "/v3/bill/fundflowbill",
@@ -67,12 +74,7 @@ const fundflowbillGet: Endpoint.Endpoint<FundflowbillGetQuery, FundflowbillGetRe
     return {
       query: FundflowbillGetQuery,
       success: FundflowbillGetResponse,
-      errors: noStatementExistAndstatementCreatingErrors,
-      example: {
-        hash_type: "SHA1",
-        hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: noStatementExistAndstatementCreatingErrors
     }
   }
 })
@@ -145,7 +147,14 @@ export interface SubMerchantFundflowbillGetResponseDownloadBillList {
   readonly nonce?: string | undefined
 }
 
-const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbillGetQuery, SubMerchantFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请单个子商户资金账单API
+ *
+ * 微信支付按天提供微信支付账户的资金流水账单文件，服务商可以通过该接口获取子商户账单文件的下载地址。文件内包含子商户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-mch-fund-flow-bill/get-sub-mch-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_25.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_1_12.shtml)
+ *
+ * `GET /v3/bill/sub-merchant-fundflowbill`
+ */
+export const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbillGetQuery, SubMerchantFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.subMerchantFundflowbill.get",
   method: "GET",
   path: "/v3/bill/sub-merchant-fundflowbill",
@@ -174,20 +183,7 @@ const subMerchantFundflowbillGet: Endpoint.Endpoint<SubMerchantFundflowbillGetQu
     return {
       query: SubMerchantFundflowbillGetQuery,
       success: SubMerchantFundflowbillGetResponse,
-      errors: commonErrors,
-      example: {
-        download_bill_count: 1,
-        download_bill_list: [
-          {
-            bill_sequence: 1,
-            download_url: "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx",
-            encrypt_key: "a0YK7p+9XaKzE9N4qtFfG/9za1oqKlLXXJWBkWQZ3UqSPQCguK6uLA==",
-            hash_type: "SHA1",
-            hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
-            nonce: "a8607ef79034c49c"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -233,7 +229,14 @@ export interface TradebillGetResponse {
   readonly download_url: string
 }
 
-const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请交易账单API
+ *
+ * 微信支付按天提供交易账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含交易相关的金额、时间、营销等信息，供商户核对订单、退款、银行到账等情况。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_1.shtml)
+ *
+ * `GET /v3/bill/tradebill`
+ */
+export const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, CommonError | NoStatementExist | StatementCreating> = /*#__PURE__*/ Endpoint.make({
   name: "v3.bill.tradebill.get",
   method: "GET",
   path: "/v3/bill/tradebill",
@@ -254,12 +257,7 @@ const tradebillGet: Endpoint.Endpoint<TradebillGetQuery, TradebillGetResponse, C
     return {
       query: TradebillGetQuery,
       success: TradebillGetResponse,
-      errors: noStatementExistAndstatementCreatingErrors,
-      example: {
-        hash_type: "SHA1",
-        hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: noStatementExistAndstatementCreatingErrors
     }
   }
 })

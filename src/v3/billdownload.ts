@@ -11,7 +11,14 @@ export interface FileGetQuery {
   readonly tartype?: string | undefined
 }
 
-const fileGet: Endpoint.Endpoint<FileGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载账单API
+ *
+ * 下载账单API为通用接口，交易/资金账单都可以通过该接口获取到对应的账单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/bill/chapter3_3.shtml)
+ *
+ * `GET /v3/billdownload/file`
+ */
+export const fileGet: Endpoint.Endpoint<FileGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.billdownload.file.get",
   method: "GET",
   path: "/v3/billdownload/file",

@@ -215,7 +215,14 @@ export interface ApplymentsPostResponse {
   readonly business_code?: string | undefined
 }
 
-const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交入驻申请
+ *
+ * 服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的品牌商家。注意：本接口不支持进件境外个人小微商户
+ *
+ * `POST /v3/brand/applyments`
+ */
+export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.post",
   method: "POST",
   path: "/v3/brand/applyments",
@@ -285,8 +292,7 @@ const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostRespon
     return {
       body: ApplymentsPostBody,
       success: ApplymentsPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: "2000002124775691", business_code: "1900013511_10000" }
+      errors: commonErrors
     }
   }
 })
@@ -340,7 +346,14 @@ export interface ApplymentsApplymentIdApplymentIdGetResponse {
   readonly brand_id?: string | undefined
 }
 
-const applymentsApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdApplymentIdGetParams, ApplymentsApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据申请单ID查询申请状态
+ *
+ * 接口适用场景：当服务商提交申请单后，可以根据申请单ID调用此接口查询申请单的审核状态。
+ *
+ * `GET /v3/brand/applyments/applyment-id/{applyment_id}`
+ */
+export const applymentsApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdApplymentIdGetParams, ApplymentsApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.applymentId._applyment_id_.get",
   method: "GET",
   path: "/v3/brand/applyments/applyment-id/{applyment_id}",
@@ -361,16 +374,7 @@ const applymentsApplymentIdApplymentIdGet: Endpoint.Endpoint<ApplymentsApplyment
     return {
       params: ApplymentsApplymentIdApplymentIdGetParams,
       success: ApplymentsApplymentIdApplymentIdGetResponse,
-      errors: commonErrors,
-      example: {
-        applyment_id: "2000002124775691",
-        business_code: "1900013511_10000",
-        applyment_state: "APPLYMENT_STATE_WAITING_AUTH",
-        applyment_state_desc: "待授权确认",
-        authorization_confirmation_qr_code: "https://pay.weixin.qq.com/xdc/partnerapply4brandweb/get-auth-code?applyId=200000212476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        reject_reason: "具体驳回原因xxx",
-        brand_id: "123455667"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -424,7 +428,14 @@ export interface ApplymentsBusinessCodeBusinessCodeGetResponse {
   readonly brand_id?: string | undefined
 }
 
-const applymentsBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentsBusinessCodeBusinessCodeGetParams, ApplymentsBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据业务申请编号查询申请状态
+ *
+ * 接口适用场景：当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。
+ *
+ * `GET /v3/brand/applyments/business-code/{business_code}`
+ */
+export const applymentsBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentsBusinessCodeBusinessCodeGetParams, ApplymentsBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.businessCode._business_code_.get",
   method: "GET",
   path: "/v3/brand/applyments/business-code/{business_code}",
@@ -445,16 +456,7 @@ const applymentsBusinessCodeBusinessCodeGet: Endpoint.Endpoint<ApplymentsBusines
     return {
       params: ApplymentsBusinessCodeBusinessCodeGetParams,
       success: ApplymentsBusinessCodeBusinessCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        applyment_id: "2000002124775691",
-        business_code: "1900013511_10000",
-        applyment_state: "APPLYMENT_STATE_WAITING_AUTH",
-        applyment_state_desc: "待授权确认",
-        authorization_confirmation_qr_code: "https://pay.weixin.qq.com/xdc/partnerapply4brandweb/get-auth-code?applyId=200000212476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        reject_reason: "具体驳回原因xxx",
-        brand_id: "123455667"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -487,7 +489,14 @@ export interface ApplymentsCancelApplymentPostResponse {
   readonly business_code?: string | undefined
 }
 
-const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelApplymentPostBody, ApplymentsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销申请
+ *
+ * 平台服务商提交申请后需要进行撤销操作时，可调用该撤销申请接口，仅当申请状态为初始化、未提交、待主体意愿确认、审核中、已驳回时才允许撤销。
+ *
+ * `POST /v3/brand/applyments/cancel-applyment`
+ */
+export const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelApplymentPostBody, ApplymentsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.applyments.cancelApplyment.post",
   method: "POST",
   path: "/v3/brand/applyments/cancel-applyment",
@@ -504,8 +513,7 @@ const applymentsCancelApplymentPost: Endpoint.Endpoint<ApplymentsCancelApplyment
     return {
       body: ApplymentsCancelApplymentPostBody,
       success: ApplymentsCancelApplymentPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: "2000002124775691", business_code: "1900013511_10000" }
+      errors: commonErrors
     }
   }
 })
@@ -569,7 +577,14 @@ export interface CardCardConfigsGetResponse {
   readonly actual_publish_time?: string | undefined
 }
 
-const cardCardConfigsGet: Endpoint.Endpoint<CardCardConfigsGetQuery, CardCardConfigsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商家名片配置申请状态
+ *
+ * 接口适用场景：服务商提交配置商家名片配置申请后，可调用此接口查询申请状态。
+ *
+ * `GET /v3/brand/card/card-configs`
+ */
+export const cardCardConfigsGet: Endpoint.Endpoint<CardCardConfigsGetQuery, CardCardConfigsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.get",
   method: "GET",
   path: "/v3/brand/card/card-configs",
@@ -592,16 +607,7 @@ const cardCardConfigsGet: Endpoint.Endpoint<CardCardConfigsGetQuery, CardCardCon
     return {
       query: CardCardConfigsGetQuery,
       success: CardCardConfigsGetResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        applyment_id: "1111111111",
-        brand_id: "1004",
-        applyment_state: "AUDIT_REJECTED",
-        scheduled_publish_time: "2025-05-20T13:29:35+08:00",
-        reject_reason: "驳回原因xxx",
-        actual_publish_time: "2025-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -714,7 +720,14 @@ export interface CardCardConfigsPostResponse {
   readonly card_preview_url?: string | undefined
 }
 
-const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, CardCardConfigsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交商家名片配置申请
+ *
+ * 本接口面向服务商（不包括银行、支付机构、电商平台），用于提交商家名片配置申请，支持配置商家服务列表（用户可点击跳转至小程序或网页）和多渠道客服信息（包括自研客服、客服电话等），配置提交后返回名片预览二维码链接供商家验证跳转路径是否符合预期。
+ *
+ * `POST /v3/brand/card/card-configs`
+ */
+export const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, CardCardConfigsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.post",
   method: "POST",
   path: "/v3/brand/card/card-configs",
@@ -753,13 +766,7 @@ const cardCardConfigsPost: Endpoint.Endpoint<CardCardConfigsPostBody, CardCardCo
     return {
       body: CardCardConfigsPostBody,
       success: CardCardConfigsPostResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        brand_id: "1004",
-        applyment_id: "1111111111",
-        card_preview_url: "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -808,7 +815,14 @@ export interface CardCardConfigsCancelApplymentPostResponse {
   readonly applyment_state?: "STATE_UNKNOWN" | "DRAFTING" | "AUDITING" | "AUDIT_REJECTED" | "PENDING_PUBLISH" | "PUBLISHED" | "CANCELED" | (string & {}) | undefined
 }
 
-const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfigsCancelApplymentPostBody, CardCardConfigsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销商家名片配置申请
+ *
+ * 平台服务商可调用本接口撤销处于非发布状态的配置申请。
+ *
+ * `POST /v3/brand/card/card-configs/cancel-applyment`
+ */
+export const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfigsCancelApplymentPostBody, CardCardConfigsCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.cancelApplyment.post",
   method: "POST",
   path: "/v3/brand/card/card-configs/cancel-applyment",
@@ -828,13 +842,7 @@ const cardCardConfigsCancelApplymentPost: Endpoint.Endpoint<CardCardConfigsCance
     return {
       body: CardCardConfigsCancelApplymentPostBody,
       success: CardCardConfigsCancelApplymentPostResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        applyment_id: "1111111111",
-        brand_id: "1004",
-        applyment_state: "CANCELED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -887,7 +895,14 @@ export interface CardCardConfigsPreviewUrlGetResponse {
   readonly url_expired_time?: string | undefined
 }
 
-const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPreviewUrlGetQuery, CardCardConfigsPreviewUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取商家名片预览二维码
+ *
+ * 本接口用于在商家名片配置申请提交后、正式发布提交前，当预览二维码链接失效时，由平台服务商重新获取有效的预览链接，以便商家验证各跳转路径是否符合业务预期。
+ *
+ * `GET /v3/brand/card/card-configs/preview-url`
+ */
+export const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPreviewUrlGetQuery, CardCardConfigsPreviewUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.previewUrl.get",
   method: "GET",
   path: "/v3/brand/card/card-configs/preview-url",
@@ -908,14 +923,7 @@ const cardCardConfigsPreviewUrlGet: Endpoint.Endpoint<CardCardConfigsPreviewUrlG
     return {
       query: CardCardConfigsPreviewUrlGetQuery,
       success: CardCardConfigsPreviewUrlGetResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        applyment_id: "1111111111",
-        brand_id: "1004",
-        card_preview_url: "https://pay.weixin.qq.com/xdc/mchcardinfomgrweb/miniapp?link_id=12345",
-        url_expired_time: "2025-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -979,7 +987,14 @@ export interface CardCardConfigsPublishPostResponse {
   readonly scheduled_publish_time?: string | undefined
 }
 
-const cardCardConfigsPublishPost: Endpoint.Endpoint<CardCardConfigsPublishPostBody, CardCardConfigsPublishPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发布商家名片配置
+ *
+ * 商家在预览确认商家名片配置无误后，平台服务商可通过本接口正式提交发布申请。提交后将启动审核流程，审核通过后商家名片将在指定时间（立即或定时）正式发布生效。服务商可通过查询接口跟踪审核进度和结果。
+ *
+ * `POST /v3/brand/card/card-configs/publish`
+ */
+export const cardCardConfigsPublishPost: Endpoint.Endpoint<CardCardConfigsPublishPostBody, CardCardConfigsPublishPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardConfigs.publish.post",
   method: "POST",
   path: "/v3/brand/card/card-configs/publish",
@@ -1002,14 +1017,7 @@ const cardCardConfigsPublishPost: Endpoint.Endpoint<CardCardConfigsPublishPostBo
     return {
       body: CardCardConfigsPublishPostBody,
       success: CardCardConfigsPublishPostResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        applyment_id: "1111111111",
-        brand_id: "1004",
-        publish_type: "SCHEDULED_PUBLISH",
-        scheduled_publish_time: "2025-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1076,7 +1084,14 @@ export interface CardCardLinksGetResponseActiveLinkList {
   readonly service_id?: string | undefined
 }
 
-const cardCardLinksGet: Endpoint.Endpoint<CardCardLinksGetQuery, CardCardLinksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询已生效交易连接名片规则
+ *
+ * 服务商可调用该接口查询品牌下已生效的交易连接名片规则列表。
+ *
+ * `GET /v3/brand/card/card-links`
+ */
+export const cardCardLinksGet: Endpoint.Endpoint<CardCardLinksGetQuery, CardCardLinksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.get",
   method: "GET",
   path: "/v3/brand/card/card-links",
@@ -1104,18 +1119,7 @@ const cardCardLinksGet: Endpoint.Endpoint<CardCardLinksGetQuery, CardCardLinksGe
     return {
       query: CardCardLinksGetQuery,
       success: CardCardLinksGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "1004",
-        active_link_list: [
-          {
-            payment_scene: "MINI_PROGRAM",
-            appid_list: ["wxea9c30890f48d5ae"],
-            card_link_mchid: "111222333",
-            service_id: "00005000000000548218251086296300"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1189,7 +1193,14 @@ export interface CardCardLinksPostResponse {
   readonly service_id?: string | undefined
 }
 
-const cardCardLinksPost: Endpoint.Endpoint<CardCardLinksPostBody, CardCardLinksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加交易连接名片规则申请
+ *
+ * 本接口面向服务商（不包括银行、支付机构、电商平台），用于配置交易连接名片规则，配置完成后，用户在相应交易场景支付成功后，点击微信支付公众号向用户下发的支付凭证，将跳转商家名片。交易连接名片规则是判断“哪个支付凭证可跳转商家名片”的依据。
+ *
+ * `POST /v3/brand/card/card-links`
+ */
+export const cardCardLinksPost: Endpoint.Endpoint<CardCardLinksPostBody, CardCardLinksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.post",
   method: "POST",
   path: "/v3/brand/card/card-links",
@@ -1214,15 +1225,7 @@ const cardCardLinksPost: Endpoint.Endpoint<CardCardLinksPostBody, CardCardLinksP
     return {
       body: CardCardLinksPostBody,
       success: CardCardLinksPostResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        brand_id: "1004",
-        payment_scene: "MINI_PROGRAM",
-        appid: "wxea9c30890f48d5ae",
-        card_link_mchid: "111222333",
-        service_id: "00005000000000548218251086296300"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1293,7 +1296,14 @@ export interface CardCardLinksBusinessCodeBusinessCodeGetResponse {
   readonly reject_reason?: string | undefined
 }
 
-const cardCardLinksBusinessCodeBusinessCodeGet: Endpoint.Endpoint<CardCardLinksBusinessCodeBusinessCodeGetRequest, CardCardLinksBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据业务申请编号查询添加申请状态
+ *
+ * 接口适用场景：服务商申请添加交易连接名片规则后，可调用此接口查询申请状态。
+ *
+ * `GET /v3/brand/card/card-links/business-code/{business_code}`
+ */
+export const cardCardLinksBusinessCodeBusinessCodeGet: Endpoint.Endpoint<CardCardLinksBusinessCodeBusinessCodeGetRequest, CardCardLinksBusinessCodeBusinessCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.businessCode._business_code_.get",
   method: "GET",
   path: "/v3/brand/card/card-links/business-code/{business_code}",
@@ -1319,17 +1329,7 @@ const cardCardLinksBusinessCodeBusinessCodeGet: Endpoint.Endpoint<CardCardLinksB
       params: CardCardLinksBusinessCodeBusinessCodeGetParams,
       query: CardCardLinksBusinessCodeBusinessCodeGetQuery,
       success: CardCardLinksBusinessCodeBusinessCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        business_code: "1900013511_10000",
-        brand_id: "1004",
-        payment_scene: "MINI_PROGRAM",
-        appid: "wxea9c30890f48d5ae",
-        card_link_mchid: "111222333",
-        service_id: "00005000000000548218251086296300",
-        configuration_state: "AUDIT_REJECT",
-        reject_reason: "具体驳回原因xxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1357,7 +1357,14 @@ export interface CardCardLinksCancelApplymentPostResponse {
   readonly business_code?: string | undefined
 }
 
-const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCancelApplymentPostBody, CardCardLinksCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销交易连接名片配置申请
+ *
+ * 接口适用场景：当服务商配置交易连接名片后，可调用该接口撤销“已发起但未生效”状态的交易连接名片申请。
+ *
+ * `POST /v3/brand/card/card-links/cancel-applyment`
+ */
+export const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCancelApplymentPostBody, CardCardLinksCancelApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.cancelApplyment.post",
   method: "POST",
   path: "/v3/brand/card/card-links/cancel-applyment",
@@ -1373,8 +1380,7 @@ const cardCardLinksCancelApplymentPost: Endpoint.Endpoint<CardCardLinksCancelApp
     return {
       body: CardCardLinksCancelApplymentPostBody,
       success: CardCardLinksCancelApplymentPostResponse,
-      errors: commonErrors,
-      example: { business_code: "1900013511_10000" }
+      errors: commonErrors
     }
   }
 })
@@ -1438,7 +1444,14 @@ export interface CardCardLinksUnbindCardLinkPostResponse {
   readonly service_id?: string | undefined
 }
 
-const cardCardLinksUnbindCardLinkPost: Endpoint.Endpoint<CardCardLinksUnbindCardLinkPostBody, CardCardLinksUnbindCardLinkPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除已生效交易连接名片场景
+ *
+ * 接口适用场景：当服务商配置交易连接名片后，交易连接名片配置状态为“已生效”时，可调用该接口请求解除连接关系。
+ *
+ * `POST /v3/brand/card/card-links/unbind-card-link`
+ */
+export const cardCardLinksUnbindCardLinkPost: Endpoint.Endpoint<CardCardLinksUnbindCardLinkPostBody, CardCardLinksUnbindCardLinkPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.card.cardLinks.unbindCardLink.post",
   method: "POST",
   path: "/v3/brand/card/card-links/unbind-card-link",
@@ -1461,14 +1474,7 @@ const cardCardLinksUnbindCardLinkPost: Endpoint.Endpoint<CardCardLinksUnbindCard
     return {
       body: CardCardLinksUnbindCardLinkPostBody,
       success: CardCardLinksUnbindCardLinkPostResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "1004",
-        payment_scene: "MINI_PROGRAM",
-        appid: "wxea9c30890f48d5ae",
-        card_link_mchid: "111222333",
-        service_id: "00005000000000548218251086296300"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1579,7 +1585,14 @@ export interface MarketingShakeActivitiesActivitiesGetResponseDataProductCouponS
   readonly stock_id?: string | undefined
 }
 
-const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingShakeActivitiesActivitiesGetQuery, MarketingShakeActivitiesActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询摇优惠活动列表
+ *
+ * 通过此接口可查询指定某品牌的所有摇优惠活动列表
+ *
+ * `GET /v3/brand/marketing/shake-activities/activities`
+ */
+export const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingShakeActivitiesActivitiesGetQuery, MarketingShakeActivitiesActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.marketing.shakeActivities.activities.get",
   method: "GET",
   path: "/v3/brand/marketing/shake-activities/activities",
@@ -1623,31 +1636,7 @@ const marketingShakeActivitiesActivitiesGet: Endpoint.Endpoint<MarketingShakeAct
     return {
       query: MarketingShakeActivitiesActivitiesGetQuery,
       success: MarketingShakeActivitiesActivitiesGetResponse,
-      errors: commonErrors,
-      example: {
-        offset: 1,
-        limit: 1,
-        total_count: 1,
-        data: [
-          {
-            id: "example",
-            name: "example",
-            activity_state: "CREATED",
-            audit_state: "PENDING",
-            available_quota: 1,
-            total_quota: 1,
-            delivery_mode: "SMART",
-            time_range: {
-              start_time: "2015-05-20T13:29:35+08:00",
-              end_time: "2015-05-20T13:29:35+08:00"
-            },
-            product_coupon: {
-              product_coupon_id: "example_product_coupon_id",
-              stock_list: [{ stock_id: "example_stock_id" }]
-            }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1885,7 +1874,14 @@ export interface PartnerCardMemberCardsGetResponseDataUserInformationCustomField
   readonly values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuery, PartnerCardMemberCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询会员卡模板列表
+ *
+ * 通过此接口可查询指定某品牌的所有会员卡模板列表
+ *
+ * `GET /v3/brand/partner/card-member/cards`
+ */
+export const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuery, PartnerCardMemberCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards.get",
   method: "GET",
   path: "/v3/brand/partner/card-member/cards",
@@ -1962,45 +1958,7 @@ const partnerCardMemberCardsGet: Endpoint.Endpoint<PartnerCardMemberCardsGetQuer
     return {
       query: PartnerCardMemberCardsGetQuery,
       success: PartnerCardMemberCardsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 20,
-        offset: 1,
-        limit: 20,
-        data: [
-          {
-            card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-            brand_id: "1004",
-            appid: "wxea9c30890f48d5ae",
-            card_type: "PURCHASE",
-            card_title: "测试卡",
-            card_color: "#FFFF00",
-            card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-            code_mode: "SYSTEM_ALLOCATE",
-            code_type: "NONE_CODE",
-            code_jump_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/code/code" },
-            benefits: "会员折扣、专属价",
-            notify_url: "https://www.weixin.qq.com/wxpay/notify.php",
-            init_level: "白银会员",
-            service_phone: "010-8877xxxx",
-            legal_agreement: "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。",
-            valid_date_information: {
-              type: "FIX_TIME_RANGE",
-              available_begin_time: "2020-05-20T13:29:35.120+08:00",
-              available_end_time: "2030-05-20T13:29:35.120+08:00",
-              available_day_after_receive: 200
-            },
-            points_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/points/points" },
-            balance_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/balance/balance" },
-            purchase_information: {
-              price: 100,
-              jump_appid: "wxea9c30a90fs8d3fe",
-              jump_path: "/pages/purchase/purchase"
-            },
-            user_information: { custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }] }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2372,7 +2330,14 @@ export interface PartnerCardMemberCardsPostResponseUserInformationCustomFieldLis
   readonly values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCardsPostBody, PartnerCardMemberCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建会员卡模板
+ *
+ * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
+ *
+ * `POST /v3/brand/partner/card-member/cards`
+ */
+export const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCardsPostBody, PartnerCardMemberCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/cards",
@@ -2492,38 +2457,7 @@ const partnerCardMemberCardsPost: Endpoint.Endpoint<PartnerCardMemberCardsPostBo
     return {
       body: PartnerCardMemberCardsPostBody,
       success: PartnerCardMemberCardsPostResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        brand_id: "1004",
-        appid: "wxea9c30890f48d5ae",
-        card_type: "PURCHASE",
-        card_title: "测试卡",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        code_mode: "SYSTEM_ALLOCATE",
-        code_type: "NONE_CODE",
-        code_jump_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/code/code" },
-        benefits: "会员折扣、专属价",
-        notify_url: "https://www.weixin.qq.com/wxpay/notify.php",
-        init_level: "白银会员",
-        service_phone: "010-8877xxxx",
-        legal_agreement: "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        points_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/points/points" },
-        balance_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/balance/balance" },
-        purchase_information: {
-          price: 100,
-          jump_appid: "wxea9c30a90fs8d3fe",
-          jump_path: "/pages/purchase/purchase"
-        },
-        user_information: { custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }] }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2758,7 +2692,14 @@ export interface PartnerCardMemberCardsCardIdGetResponseUserInformationCustomFie
   readonly values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMemberCardsCardIdGetRequest, PartnerCardMemberCardsCardIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询会员卡模板信息
+ *
+ * 通过此接口可查询指定会员卡模板的所有信息
+ *
+ * `GET /v3/brand/partner/card-member/cards/{card_id}`
+ */
+export const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMemberCardsCardIdGetRequest, PartnerCardMemberCardsCardIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.get",
   method: "GET",
   path: "/v3/brand/partner/card-member/cards/{card_id}",
@@ -2833,41 +2774,7 @@ const partnerCardMemberCardsCardIdGet: Endpoint.Endpoint<PartnerCardMemberCardsC
       params: PartnerCardMemberCardsCardIdGetParams,
       query: PartnerCardMemberCardsCardIdGetQuery,
       success: PartnerCardMemberCardsCardIdGetResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        brand_id: "1004",
-        appid: "wxea9c30890f48d5ae",
-        card_type: "PURCHASE",
-        card_title: "测试卡",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        code_mode: "SYSTEM_ALLOCATE",
-        code_type: "NONE_CODE",
-        code_jump_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/code/code" },
-        benefits: "会员折扣、专属价",
-        notify_url: "https://www.weixin.qq.com/wxpay/notify.php",
-        init_level: "白银会员",
-        service_phone: "010-8877xxxx",
-        legal_agreement: "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        points_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/points/points" },
-        balance_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/balance/balance" },
-        purchase_information: {
-          price: 100,
-          jump_appid: "wxea9c30a90fs8d3fe",
-          jump_path: "/pages/purchase/purchase"
-        },
-        user_information: { custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }] },
-        state: "CARD_EFFECTIVE",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3254,7 +3161,14 @@ export interface PartnerCardMemberCardsCardIdPatchResponseUserInformationCustomF
   readonly values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberCardsCardIdPatch: Endpoint.Endpoint<PartnerCardMemberCardsCardIdPatchRequest, PartnerCardMemberCardsCardIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改会员卡模板信息
+ *
+ * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
+ *
+ * `PATCH /v3/brand/partner/card-member/cards/{card_id}`
+ */
+export const partnerCardMemberCardsCardIdPatch: Endpoint.Endpoint<PartnerCardMemberCardsCardIdPatchRequest, PartnerCardMemberCardsCardIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.patch",
   method: "PATCH",
   path: "/v3/brand/partner/card-member/cards/{card_id}",
@@ -3377,41 +3291,7 @@ const partnerCardMemberCardsCardIdPatch: Endpoint.Endpoint<PartnerCardMemberCard
       params: PartnerCardMemberCardsCardIdPatchParams,
       body: PartnerCardMemberCardsCardIdPatchBody,
       success: PartnerCardMemberCardsCardIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        brand_id: "1004",
-        appid: "wxea9c30890f48d5ae",
-        card_type: "PURCHASE",
-        card_title: "测试卡",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        code_mode: "SYSTEM_ALLOCATE",
-        code_type: "NONE_CODE",
-        code_jump_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/code/code" },
-        benefits: "会员折扣、专属价",
-        notify_url: "https://www.weixin.qq.com/wxpay/notify.php",
-        init_level: "白银会员",
-        service_phone: "010-8877xxxx",
-        legal_agreement: "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        points_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/points/points" },
-        balance_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/balance/balance" },
-        purchase_information: {
-          price: 100,
-          jump_appid: "wxea9c30a90fs8d3fe",
-          jump_path: "/pages/purchase/purchase"
-        },
-        user_information: { custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }] },
-        state: "CARD_EFFECTIVE",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3646,7 +3526,14 @@ export interface PartnerCardMemberCardsCardIdDeleteResponseUserInformationCustom
   readonly values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMemberCardsCardIdDeleteRequest, PartnerCardMemberCardsCardIdDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除会员卡模板
+ *
+ * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
+ *
+ * `DELETE /v3/brand/partner/card-member/cards/{card_id}`
+ */
+export const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMemberCardsCardIdDeleteRequest, PartnerCardMemberCardsCardIdDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.delete",
   method: "DELETE",
   path: "/v3/brand/partner/card-member/cards/{card_id}",
@@ -3721,41 +3608,7 @@ const partnerCardMemberCardsCardIdDelete: Endpoint.Endpoint<PartnerCardMemberCar
       params: PartnerCardMemberCardsCardIdDeleteParams,
       query: PartnerCardMemberCardsCardIdDeleteQuery,
       success: PartnerCardMemberCardsCardIdDeleteResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        brand_id: "1004",
-        appid: "wxea9c30890f48d5ae",
-        card_type: "PURCHASE",
-        card_title: "测试卡",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        code_mode: "SYSTEM_ALLOCATE",
-        code_type: "NONE_CODE",
-        code_jump_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/code/code" },
-        benefits: "会员折扣、专属价",
-        notify_url: "https://www.weixin.qq.com/wxpay/notify.php",
-        init_level: "白银会员",
-        service_phone: "010-8877xxxx",
-        legal_agreement: "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        points_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/points/points" },
-        balance_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/balance/balance" },
-        purchase_information: {
-          price: 100,
-          jump_appid: "wxea9c30a90fs8d3fe",
-          jump_path: "/pages/purchase/purchase"
-        },
-        user_information: { custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }] },
-        state: "CARD_EFFECTIVE",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4010,7 +3863,14 @@ export interface PartnerCardMemberCardsCardIdInvalidatePostResponseUserInformati
   readonly values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<PartnerCardMemberCardsCardIdInvalidatePostRequest, PartnerCardMemberCardsCardIdInvalidatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 作废会员卡模板
+ *
+ * 商家可调用此 API 作废会员卡模板。作废后，商家将无法通过任何渠道再投放该会员卡。
+ *
+ * `POST /v3/brand/partner/card-member/cards/{card_id}/invalidate`
+ */
+export const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<PartnerCardMemberCardsCardIdInvalidatePostRequest, PartnerCardMemberCardsCardIdInvalidatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.cards._card_id_.invalidate.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/cards/{card_id}/invalidate",
@@ -4091,43 +3951,7 @@ const partnerCardMemberCardsCardIdInvalidatePost: Endpoint.Endpoint<PartnerCardM
       params: PartnerCardMemberCardsCardIdInvalidatePostParams,
       body: PartnerCardMemberCardsCardIdInvalidatePostBody,
       success: PartnerCardMemberCardsCardIdInvalidatePostResponse,
-      errors: commonErrors,
-      example: {
-        out_request_no: "100002322019090134234sfdf",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        brand_id: "1004",
-        appid: "wxea9c30890f48d5ae",
-        card_type: "PURCHASE",
-        card_title: "测试卡",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        code_mode: "SYSTEM_ALLOCATE",
-        code_type: "NONE_CODE",
-        code_jump_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/code/code" },
-        benefits: "会员折扣、专属价",
-        notify_url: "https://www.weixin.qq.com/wxpay/notify.php",
-        init_level: "白银会员",
-        service_phone: "010-8877xxxx",
-        legal_agreement: "商家需在 48 小时内发货，若商品存在质量问题，用户可在 7 天内申请退货。",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        member_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/points/points" },
-        points_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/points/points" },
-        balance_information: { jump_appid: "wxea9c30a90fs8d3fe", jump_path: "/pages/balance/balance" },
-        purchase_information: {
-          price: 100,
-          jump_appid: "wxea9c30a90fs8d3fe",
-          jump_path: "/pages/purchase/purchase"
-        },
-        user_information: { custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }] },
-        state: "CARD_EFFECTIVE",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4272,7 +4096,14 @@ export interface PartnerCardMemberMembershipActivitiesGetResponseDataProductCoup
   readonly stock_id?: string | undefined
 }
 
-const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesGetQuery, PartnerCardMemberMembershipActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询品牌会员发券活动列表
+ *
+ * 查询符合条件的品牌会员发券活动列表 接口限频：按服务商商户号维度 5次/秒
+ *
+ * `GET /v3/brand/partner/card-member/membership-activities`
+ */
+export const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesGetQuery, PartnerCardMemberMembershipActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities.get",
   method: "GET",
   path: "/v3/brand/partner/card-member/membership-activities",
@@ -4315,31 +4146,7 @@ const partnerCardMemberMembershipActivitiesGet: Endpoint.Endpoint<PartnerCardMem
     return {
       query: PartnerCardMemberMembershipActivitiesGetQuery,
       success: PartnerCardMemberMembershipActivitiesGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            out_request_no: "100002322019090134234sfdf",
-            brand_id: "1004",
-            card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-            activity_channel: "MECHANT_APP_COMPONENT",
-            title: "入会享券",
-            sub_title: "5张满减券",
-            begin_time: "2020-01-20T13:29:35.120+08:00",
-            end_time: "2020-01-29T13:29:35.120+08:00",
-            apply_total: 1000,
-            apply_available: 1000,
-            product_coupon_stock_list: [{ product_coupon_id: "701138812971763025610907319729", stock_id: "98065001" }],
-            activity_id: "371067",
-            activity_state: "MEMBERSHIP_ACTIVITY_CREATED",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            modify_time: "2015-05-20T13:29:35.120+08:00"
-          }
-        ],
-        offset: 10,
-        limit: 5,
-        total_count: 1234
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4499,7 +4306,14 @@ export interface PartnerCardMemberMembershipActivitiesPostResponseProductCouponS
   readonly stock_id?: string | undefined
 }
 
-const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesPostBody, PartnerCardMemberMembershipActivitiesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建品牌会员发券活动
+ *
+ * 通过此接口可以创建一个品牌会员发券活动，创建成功将获得活动ID。该接口需要配合品牌会员组件使用，创建活动的中的券，将会在品牌会员组件调用时展示。
+ *
+ * `POST /v3/brand/partner/card-member/membership-activities`
+ */
+export const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesPostBody, PartnerCardMemberMembershipActivitiesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/membership-activities",
@@ -4545,24 +4359,7 @@ const partnerCardMemberMembershipActivitiesPost: Endpoint.Endpoint<PartnerCardMe
     return {
       body: PartnerCardMemberMembershipActivitiesPostBody,
       success: PartnerCardMemberMembershipActivitiesPostResponse,
-      errors: commonErrors,
-      example: {
-        out_request_no: "100002322019090134234sfdf",
-        brand_id: "1004",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        activity_channel: "MECHANT_APP_COMPONENT",
-        title: "入会享券",
-        sub_title: "5张满减券",
-        begin_time: "2020-01-20T13:29:35.120+08:00",
-        end_time: "2020-01-29T13:29:35.120+08:00",
-        apply_total: 1000,
-        apply_available: 1000,
-        product_coupon_stock_list: [{ product_coupon_id: "701138812971763025610907319729", stock_id: "98065001" }],
-        activity_id: "371067",
-        activity_state: "MEMBERSHIP_ACTIVITY_CREATED",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        modify_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4678,7 +4475,14 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdGetResponseProdu
   readonly stock_id?: string | undefined
 }
 
-const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdGetRequest, PartnerCardMemberMembershipActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询品牌会员发券活动
+ *
+ * 通过此接口可查询指定品牌会员发券活动的信息。接口限频：按服务商商户号维度 5次/秒
+ *
+ * `GET /v3/brand/partner/card-member/membership-activities/{activity_id}`
+ */
+export const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdGetRequest, PartnerCardMemberMembershipActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities._activity_id_.get",
   method: "GET",
   path: "/v3/brand/partner/card-member/membership-activities/{activity_id}",
@@ -4715,24 +4519,7 @@ const partnerCardMemberMembershipActivitiesActivityIdGet: Endpoint.Endpoint<Part
       params: PartnerCardMemberMembershipActivitiesActivityIdGetParams,
       query: PartnerCardMemberMembershipActivitiesActivityIdGetQuery,
       success: PartnerCardMemberMembershipActivitiesActivityIdGetResponse,
-      errors: commonErrors,
-      example: {
-        out_request_no: "100002322019090134234sfdf",
-        brand_id: "1004",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        activity_channel: "MECHANT_APP_COMPONENT",
-        title: "入会享券",
-        sub_title: "5张满减券",
-        begin_time: "2020-01-20T13:29:35.120+08:00",
-        end_time: "2020-01-29T13:29:35.120+08:00",
-        apply_total: 1000,
-        apply_available: 1000,
-        product_coupon_stock_list: [{ product_coupon_id: "701138812971763025610907319729", stock_id: "98065001" }],
-        activity_id: "371067",
-        activity_state: "MEMBERSHIP_ACTIVITY_CREATED",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        modify_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4868,7 +4655,14 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdPatchResponsePro
   readonly stock_id?: string | undefined
 }
 
-const partnerCardMemberMembershipActivitiesActivityIdPatch: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdPatchRequest, PartnerCardMemberMembershipActivitiesActivityIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改品牌会员发券活动信息
+ *
+ * 修改品牌会员发券活动信息，包括活动标题、活动时间、活动库存等。接口限频：按服务商商户号维度 5次/秒
+ *
+ * `PATCH /v3/brand/partner/card-member/membership-activities/{activity_id}`
+ */
+export const partnerCardMemberMembershipActivitiesActivityIdPatch: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdPatchRequest, PartnerCardMemberMembershipActivitiesActivityIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities._activity_id_.patch",
   method: "PATCH",
   path: "/v3/brand/partner/card-member/membership-activities/{activity_id}",
@@ -4909,24 +4703,7 @@ const partnerCardMemberMembershipActivitiesActivityIdPatch: Endpoint.Endpoint<Pa
       params: PartnerCardMemberMembershipActivitiesActivityIdPatchParams,
       body: PartnerCardMemberMembershipActivitiesActivityIdPatchBody,
       success: PartnerCardMemberMembershipActivitiesActivityIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        out_request_no: "100002322019090134234sfdf",
-        brand_id: "1004",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        activity_channel: "MECHANT_APP_COMPONENT",
-        title: "入会享券",
-        sub_title: "5张满减券",
-        begin_time: "2020-01-20T13:29:35.120+08:00",
-        end_time: "2020-01-29T13:29:35.120+08:00",
-        apply_total: 1000,
-        apply_available: 1000,
-        product_coupon_stock_list: [{ product_coupon_id: "701138812971763025610907319729", stock_id: "98065001" }],
-        activity_id: "371067",
-        activity_state: "MEMBERSHIP_ACTIVITY_CREATED",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        modify_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5042,7 +4819,14 @@ export interface PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRes
   readonly stock_id?: string | undefined
 }
 
-const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRequest, PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 终止品牌会员发券活动
+ *
+ * 终止指定的品牌会员发券活动，将不再在品牌会员组件中曝光，品牌会员组件不受影响，在正常调用的情况下仍会向用户展示。
+ *
+ * `POST /v3/brand/partner/card-member/membership-activities/{activity_id}/terminate`
+ */
+export const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpoint.Endpoint<PartnerCardMemberMembershipActivitiesActivityIdTerminatePostRequest, PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.membershipActivities._activity_id_.terminate.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/membership-activities/{activity_id}/terminate",
@@ -5079,24 +4863,7 @@ const partnerCardMemberMembershipActivitiesActivityIdTerminatePost: Endpoint.End
       params: PartnerCardMemberMembershipActivitiesActivityIdTerminatePostParams,
       body: PartnerCardMemberMembershipActivitiesActivityIdTerminatePostBody,
       success: PartnerCardMemberMembershipActivitiesActivityIdTerminatePostResponse,
-      errors: commonErrors,
-      example: {
-        out_request_no: "100002322019090134234sfdf",
-        brand_id: "1004",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        activity_channel: "MECHANT_APP_COMPONENT",
-        title: "入会享券",
-        sub_title: "5张满减券",
-        begin_time: "2020-01-20T13:29:35.120+08:00",
-        end_time: "2020-01-29T13:29:35.120+08:00",
-        apply_total: 1000,
-        apply_available: 1000,
-        product_coupon_stock_list: [{ product_coupon_id: "701138812971763025610907319729", stock_id: "98065001" }],
-        activity_id: "371067",
-        activity_state: "MEMBERSHIP_ACTIVITY_CREATED",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        modify_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5134,7 +4901,14 @@ export interface PartnerCardMemberPayViewTokensPostResponse {
   readonly expire_time?: string | undefined
 }
 
-const partnerCardMemberPayViewTokensPost: Endpoint.Endpoint<PartnerCardMemberPayViewTokensPostBody, PartnerCardMemberPayViewTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 品牌会员展示付款码组件预授权
+ *
+ * 生成用于商家小程序拉起展示付款码组件的凭证。该凭证有效期为 10 分钟，仅限单次使用，每次拉起组件前均需重新获取。接口限频：按服务商商户号维度 5次/秒
+ *
+ * `POST /v3/brand/partner/card-member/pay-view-tokens`
+ */
+export const partnerCardMemberPayViewTokensPost: Endpoint.Endpoint<PartnerCardMemberPayViewTokensPostBody, PartnerCardMemberPayViewTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.payViewTokens.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/pay-view-tokens",
@@ -5152,8 +4926,7 @@ const partnerCardMemberPayViewTokensPost: Endpoint.Endpoint<PartnerCardMemberPay
     return {
       body: PartnerCardMemberPayViewTokensPostBody,
       success: PartnerCardMemberPayViewTokensPostResponse,
-      errors: commonErrors,
-      example: { token: "d2df23f2f4fasf3gws", expire_time: "2030-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -5191,7 +4964,14 @@ export interface PartnerCardMemberPreAuthTokensPostResponse {
   readonly expire_time?: string | undefined
 }
 
-const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMemberPreAuthTokensPostBody, PartnerCardMemberPreAuthTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 入会组件预授权
+ *
+ * 生成用于商家小程序或 H5 拉起入会组件的品牌预授权凭证
+ *
+ * `POST /v3/brand/partner/card-member/pre-auth-tokens`
+ */
+export const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMemberPreAuthTokensPostBody, PartnerCardMemberPreAuthTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.preAuthTokens.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/pre-auth-tokens",
@@ -5209,8 +4989,7 @@ const partnerCardMemberPreAuthTokensPost: Endpoint.Endpoint<PartnerCardMemberPre
     return {
       body: PartnerCardMemberPreAuthTokensPostBody,
       success: PartnerCardMemberPreAuthTokensPostResponse,
-      errors: commonErrors,
-      example: { token: "d2df23f2f4fasf3gws", expire_time: "2030-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -5389,7 +5168,14 @@ export interface PartnerCardMemberUserCardsGetResponseDataUserInformationCustomF
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCardsGetQuery, PartnerCardMemberUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户在品牌下所有会员卡
+ *
+ * 查询用户在当前品牌下领取的会员卡列表
+ *
+ * `GET /v3/brand/partner/card-member/user-cards`
+ */
+export const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCardsGetQuery, PartnerCardMemberUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards.get",
   method: "GET",
   path: "/v3/brand/partner/card-member/user-cards",
@@ -5447,42 +5233,7 @@ const partnerCardMemberUserCardsGet: Endpoint.Endpoint<PartnerCardMemberUserCard
     return {
       query: PartnerCardMemberUserCardsGetQuery,
       success: PartnerCardMemberUserCardsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 20,
-        offset: 1,
-        limit: 20,
-        data: [
-          {
-            user_card_code: "478515832665",
-            card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-            openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-            card_color: "#FFFF00",
-            card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-            brand_id: "1004",
-            card_type: "PURCHASE",
-            phone_number: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==",
-            level: "钻石会员",
-            valid_date_information: {
-              type: "FIX_TIME_RANGE",
-              available_begin_time: "2020-05-20T13:29:35.120+08:00",
-              available_end_time: "2030-05-20T13:29:35.120+08:00",
-              available_day_after_receive: 200
-            },
-            pickup_time: "2020-05-20T13:29:35.120+08:00",
-            user_information: {
-              common_field_list: [{ value: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" }],
-              custom_field_list: [
-                { name: "喜欢的运动", user_chosen_values: ["vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="] }
-              ]
-            },
-            attach: "自定义数据说明",
-            user_card_state: "UNACTIVATED",
-            invalid_reason: "传入的自定义作废原因",
-            invalid_time: "2020-05-20T13:29:35.120+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5703,7 +5454,14 @@ export interface PartnerCardMemberUserCardsImportByOpenidPostResponseUserInforma
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<PartnerCardMemberUserCardsImportByOpenidPostBody, PartnerCardMemberUserCardsImportByOpenidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据openid导入用户会员卡
+ *
+ * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。
+ *
+ * `POST /v3/brand/partner/card-member/user-cards/import-by-openid`
+ */
+export const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<PartnerCardMemberUserCardsImportByOpenidPostBody, PartnerCardMemberUserCardsImportByOpenidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards.importByOpenid.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/user-cards/import-by-openid",
@@ -5777,35 +5535,7 @@ const partnerCardMemberUserCardsImportByOpenidPost: Endpoint.Endpoint<PartnerCar
     return {
       body: PartnerCardMemberUserCardsImportByOpenidPostBody,
       success: PartnerCardMemberUserCardsImportByOpenidPostResponse,
-      errors: commonErrors,
-      example: {
-        user_card_code: "478515832665",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        brand_id: "1004",
-        card_type: "PURCHASE",
-        phone_number: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==",
-        level: "钻石会员",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        pickup_time: "2020-05-20T13:29:35.120+08:00",
-        user_information: {
-          common_field_list: [{ value: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" }],
-          custom_field_list: [
-            { name: "喜欢的运动", user_chosen_values: ["vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="] }
-          ]
-        },
-        attach: "自定义数据说明",
-        user_card_state: "UNACTIVATED",
-        invalid_reason: "传入的自定义作废原因",
-        invalid_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6021,7 +5751,14 @@ export interface PartnerCardMemberUserCardsImportByPhonePostResponseUserInformat
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<PartnerCardMemberUserCardsImportByPhonePostBody, PartnerCardMemberUserCardsImportByPhonePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据手机号导入用户会员卡
+ *
+ * 对于经营会员生意的商家来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、App及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，若商家侧存在较多线下渠道注册的存量会员，则商家可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。注意：1、“导入”仅为后台操作，微信会员卡系统会在后台将用户的会员卡静默激活，但不会在用户卡包中自动出现该会员卡，建议商家侧后续在其他路径引导用户主动添加会员卡到卡包；2、用户手机号，需调用方按接口文档要求加密后再传入。
+ *
+ * `POST /v3/brand/partner/card-member/user-cards/import-by-phone`
+ */
+export const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<PartnerCardMemberUserCardsImportByPhonePostBody, PartnerCardMemberUserCardsImportByPhonePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards.importByPhone.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/user-cards/import-by-phone",
@@ -6094,35 +5831,7 @@ const partnerCardMemberUserCardsImportByPhonePost: Endpoint.Endpoint<PartnerCard
     return {
       body: PartnerCardMemberUserCardsImportByPhonePostBody,
       success: PartnerCardMemberUserCardsImportByPhonePostResponse,
-      errors: commonErrors,
-      example: {
-        user_card_code: "478515832665",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        brand_id: "1004",
-        card_type: "PURCHASE",
-        phone_number: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==",
-        level: "钻石会员",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        pickup_time: "2020-05-20T13:29:35.120+08:00",
-        user_information: {
-          common_field_list: [{ value: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" }],
-          custom_field_list: [
-            { name: "喜欢的运动", user_chosen_values: ["vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="] }
-          ]
-        },
-        attach: "自定义数据说明",
-        user_card_state: "UNACTIVATED",
-        invalid_reason: "传入的自定义作废原因",
-        invalid_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6288,7 +5997,14 @@ export interface PartnerCardMemberUserCardsUserCardCodeGetResponseUserInformatio
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeGetRequest, PartnerCardMemberUserCardsUserCardCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户会员卡信息
+ *
+ * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
+ *
+ * `GET /v3/brand/partner/card-member/user-cards/{user_card_code}`
+ */
+export const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeGetRequest, PartnerCardMemberUserCardsUserCardCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.get",
   method: "GET",
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}",
@@ -6342,35 +6058,7 @@ const partnerCardMemberUserCardsUserCardCodeGet: Endpoint.Endpoint<PartnerCardMe
       params: PartnerCardMemberUserCardsUserCardCodeGetParams,
       query: PartnerCardMemberUserCardsUserCardCodeGetQuery,
       success: PartnerCardMemberUserCardsUserCardCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        user_card_code: "478515832665",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        brand_id: "1004",
-        card_type: "PURCHASE",
-        phone_number: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==",
-        level: "钻石会员",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        pickup_time: "2020-05-20T13:29:35.120+08:00",
-        user_information: {
-          common_field_list: [{ value: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" }],
-          custom_field_list: [
-            { name: "喜欢的运动", user_chosen_values: ["vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="] }
-          ]
-        },
-        attach: "自定义数据说明",
-        user_card_state: "UNACTIVATED",
-        invalid_reason: "传入的自定义作废原因",
-        invalid_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6620,7 +6308,14 @@ export interface PartnerCardMemberUserCardsUserCardCodePatchResponseUserInformat
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodePatchRequest, PartnerCardMemberUserCardsUserCardCodePatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改用户会员卡信息
+ *
+ * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级等信息
+ *
+ * `PATCH /v3/brand/partner/card-member/user-cards/{user_card_code}`
+ */
+export const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodePatchRequest, PartnerCardMemberUserCardsUserCardCodePatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.patch",
   method: "PATCH",
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}",
@@ -6703,35 +6398,7 @@ const partnerCardMemberUserCardsUserCardCodePatch: Endpoint.Endpoint<PartnerCard
       query: PartnerCardMemberUserCardsUserCardCodePatchQuery,
       body: PartnerCardMemberUserCardsUserCardCodePatchBody,
       success: PartnerCardMemberUserCardsUserCardCodePatchResponse,
-      errors: commonErrors,
-      example: {
-        user_card_code: "478515832665",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        brand_id: "1004",
-        card_type: "PURCHASE",
-        phone_number: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==",
-        level: "钻石会员",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        pickup_time: "2020-05-20T13:29:35.120+08:00",
-        user_information: {
-          common_field_list: [{ value: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" }],
-          custom_field_list: [
-            { name: "喜欢的运动", user_chosen_values: ["vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="] }
-          ]
-        },
-        attach: "自定义数据说明",
-        user_card_state: "UNACTIVATED",
-        invalid_reason: "传入的自定义作废原因",
-        invalid_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6978,7 +6645,14 @@ export interface PartnerCardMemberUserCardsUserCardCodeConfirmPostResponseUserIn
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeConfirmPostRequest, PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步会员开通结果
+ *
+ * 所有会员卡新开卡，我们回调给商家，商家还需要再同步给我们才算开卡成功（但是导入不用）
+ *
+ * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm`
+ */
+export const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeConfirmPostRequest, PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.confirm.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}/confirm",
@@ -7062,35 +6736,7 @@ const partnerCardMemberUserCardsUserCardCodeConfirmPost: Endpoint.Endpoint<Partn
       query: PartnerCardMemberUserCardsUserCardCodeConfirmPostQuery,
       body: PartnerCardMemberUserCardsUserCardCodeConfirmPostBody,
       success: PartnerCardMemberUserCardsUserCardCodeConfirmPostResponse,
-      errors: commonErrors,
-      example: {
-        user_card_code: "478515832665",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        brand_id: "1004",
-        card_type: "PURCHASE",
-        phone_number: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==",
-        level: "钻石会员",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        pickup_time: "2020-05-20T13:29:35.120+08:00",
-        user_information: {
-          common_field_list: [{ value: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" }],
-          custom_field_list: [
-            { name: "喜欢的运动", user_chosen_values: ["vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="] }
-          ]
-        },
-        attach: "自定义数据说明",
-        user_card_state: "UNACTIVATED",
-        invalid_reason: "传入的自定义作废原因",
-        invalid_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7264,7 +6910,14 @@ export interface PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponseUse
   readonly user_chosen_values?: ReadonlyArray<string> | undefined
 }
 
-const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeInvalidatePostRequest, PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 作废用户会员卡
+ *
+ * 将用户的会员卡设置为失效状态。注意：1.设置卡券作废的操作不可逆，即无法将设置为作废的卡调回有效状态，商家须慎重调用该接口。2.商家调用作废接口前须与顾客事先告知并取得同意，否则因此带来的顾客投诉，微信将会按照《微信运营处罚规则》
+ *
+ * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate`
+ */
+export const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endpoint<PartnerCardMemberUserCardsUserCardCodeInvalidatePostRequest, PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userCards._user_card_code_.invalidate.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate",
@@ -7322,35 +6975,7 @@ const partnerCardMemberUserCardsUserCardCodeInvalidatePost: Endpoint.Endpoint<Pa
       query: PartnerCardMemberUserCardsUserCardCodeInvalidatePostQuery,
       body: PartnerCardMemberUserCardsUserCardCodeInvalidatePostBody,
       success: PartnerCardMemberUserCardsUserCardCodeInvalidatePostResponse,
-      errors: commonErrors,
-      example: {
-        user_card_code: "478515832665",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        card_color: "#FFFF00",
-        card_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        brand_id: "1004",
-        card_type: "PURCHASE",
-        phone_number: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==",
-        level: "钻石会员",
-        valid_date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        pickup_time: "2020-05-20T13:29:35.120+08:00",
-        user_information: {
-          common_field_list: [{ value: "vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY==" }],
-          custom_field_list: [
-            { name: "喜欢的运动", user_chosen_values: ["vvysDQeEaH3I+wRh14St0abIkvQyFgh/fbWY=="] }
-          ]
-        },
-        attach: "自定义数据说明",
-        user_card_state: "UNACTIVATED",
-        invalid_reason: "传入的自定义作废原因",
-        invalid_time: "2020-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7423,7 +7048,14 @@ export interface PartnerCardMemberUserFeedsPostResponse {
   readonly cell_message?: string | undefined
 }
 
-const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMemberUserFeedsPostBody, PartnerCardMemberUserFeedsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建用户动态信息
+ *
+ * 通过此接口同步非微信支付渠道的会员动态信息到微信支付商家名片会员
+ *
+ * `POST /v3/brand/partner/card-member/user-feeds`
+ */
+export const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMemberUserFeedsPostBody, PartnerCardMemberUserFeedsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userFeeds.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/user-feeds",
@@ -7448,15 +7080,7 @@ const partnerCardMemberUserFeedsPost: Endpoint.Endpoint<PartnerCardMemberUserFee
     return {
       body: PartnerCardMemberUserFeedsPostBody,
       success: PartnerCardMemberUserFeedsPostResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "1004",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        user_card_code: "478515832665",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        out_request_no: "100002322019090134234sfdf",
-        cell_message: "15_1200_1"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7560,7 +7184,14 @@ export interface PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse {
   readonly fail_reason?: string | undefined
 }
 
-const partnerCardMemberUserPointsExchangeCouponConfirmPost: Endpoint.Endpoint<PartnerCardMemberUserPointsExchangeCouponConfirmPostBody, PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步积分兑券结果
+ *
+ * 当用户触发积分兑券后，微信支付将通过用户积分兑券事件通知接口回调给商家。商家处理完成后，必须把积分兑券处理结果同步给微信支付侧。接口限频：按服务商商户号维度 5次/秒
+ *
+ * `POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm`
+ */
+export const partnerCardMemberUserPointsExchangeCouponConfirmPost: Endpoint.Endpoint<PartnerCardMemberUserPointsExchangeCouponConfirmPostBody, PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userPoints.exchangeCoupon.confirm.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/user-points/exchange-coupon/confirm",
@@ -7591,18 +7222,7 @@ const partnerCardMemberUserPointsExchangeCouponConfirmPost: Endpoint.Endpoint<Pa
     return {
       body: PartnerCardMemberUserPointsExchangeCouponConfirmPostBody,
       success: PartnerCardMemberUserPointsExchangeCouponConfirmPostResponse,
-      errors: commonErrors,
-      example: {
-        record_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        exchange_coupon_template_id: "0Flpo7FqTQ",
-        brand_id: "1004",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        user_card_code: "478515832665",
-        state: "POINT_EXCHANGE_COUPON_SUCCESS",
-        coupon_code: "123446565767",
-        fail_reason: "积分不足"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7675,7 +7295,14 @@ export interface PartnerCardMemberUserPointsSyncPostResponse {
   readonly point_balance?: number | undefined
 }
 
-const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardMemberUserPointsSyncPostBody, PartnerCardMemberUserPointsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步积分余额
+ *
+ * 通过此接口可同步指定用户的会员卡积分余额。接口限频：按服务商商户号维度 5次/秒
+ *
+ * `POST /v3/brand/partner/card-member/user-points/sync`
+ */
+export const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardMemberUserPointsSyncPostBody, PartnerCardMemberUserPointsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.cardMember.userPoints.sync.post",
   method: "POST",
   path: "/v3/brand/partner/card-member/user-points/sync",
@@ -7700,15 +7327,7 @@ const partnerCardMemberUserPointsSyncPost: Endpoint.Endpoint<PartnerCardMemberUs
     return {
       body: PartnerCardMemberUserPointsSyncPostBody,
       success: PartnerCardMemberUserPointsSyncPostResponse,
-      errors: commonErrors,
-      example: {
-        out_request_no: "100002322019090134234sfdf",
-        brand_id: "1004",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        user_card_code: "478515832665",
-        point_balance: 1000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7865,7 +7484,14 @@ export interface PartnerStoreBrandstoresGetResponseDataStoreRecipient {
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
-const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQuery, PartnerStoreBrandstoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 列表查询品牌门店信息
+ *
+ * 查询品牌门店列表。
+ *
+ * `GET /v3/brand/partner/store/brandstores`
+ */
+export const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQuery, PartnerStoreBrandstoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores.get",
   method: "GET",
   path: "/v3/brand/partner/store/brandstores",
@@ -7918,38 +7544,7 @@ const partnerStoreBrandstoresGet: Endpoint.Endpoint<PartnerStoreBrandstoresGetQu
     return {
       query: PartnerStoreBrandstoresGetQuery,
       success: PartnerStoreBrandstoresGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "1004",
-        data: [
-          {
-            brand_id: "123456789",
-            store_id: "20488000",
-            store_state: "OPEN",
-            audit_state: "SUCCESS",
-            review_reject_reason: "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确",
-            store_basics: { store_reference_id: "MDL001", branch_name: "海岸城店" },
-            store_address: {
-              address_code: "440305",
-              address_detail: "深南大道10000号腾讯大厦1楼",
-              address_complements: "地铁A口右侧100米",
-              longitude: "112.63484",
-              latitude: "37.75464"
-            },
-            store_business: {
-              service_phone: "0755-86013388",
-              business_hours: "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-            },
-            store_recipient: [
-              {
-                mchid: "1230000109",
-                company_name: "腾讯科技（深圳）有限公司",
-                recipient_state: "CONFIRMED"
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8135,7 +7730,14 @@ export interface PartnerStoreBrandstoresPostResponseStoreRecipient {
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
-const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPostBody, PartnerStoreBrandstoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建品牌门店
+ *
+ * 填入品牌门店资料，并创建门店。
+ *
+ * `POST /v3/brand/partner/store/brandstores`
+ */
+export const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPostBody, PartnerStoreBrandstoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores.post",
   method: "POST",
   path: "/v3/brand/partner/store/brandstores",
@@ -8196,33 +7798,7 @@ const partnerStoreBrandstoresPost: Endpoint.Endpoint<PartnerStoreBrandstoresPost
     return {
       body: PartnerStoreBrandstoresPostBody,
       success: PartnerStoreBrandstoresPostResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "123456789",
-        store_id: "20488000",
-        store_state: "OPEN",
-        audit_state: "SUCCESS",
-        review_reject_reason: "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确",
-        store_basics: { store_reference_id: "MDL001", branch_name: "海岸城店" },
-        store_address: {
-          address_code: "440305",
-          address_detail: "深南大道10000号腾讯大厦1楼",
-          address_complements: "地铁A口右侧100米",
-          longitude: "112.63484",
-          latitude: "37.75464"
-        },
-        store_business: {
-          service_phone: "0755-86013388",
-          business_hours: "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-        },
-        store_recipient: [
-          {
-            mchid: "1230000109",
-            company_name: "腾讯科技（深圳）有限公司",
-            recipient_state: "CONFIRMED"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8359,7 +7935,14 @@ export interface PartnerStoreBrandstoresStoreIdGetResponseStoreRecipient {
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
-const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdGetRequest, PartnerStoreBrandstoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询品牌门店
+ *
+ * 根据品牌门店ID，查询品牌门店。
+ *
+ * `GET /v3/brand/partner/store/brandstores/{store_id}`
+ */
+export const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdGetRequest, PartnerStoreBrandstoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.get",
   method: "GET",
   path: "/v3/brand/partner/store/brandstores/{store_id}",
@@ -8406,33 +7989,7 @@ const partnerStoreBrandstoresStoreIdGet: Endpoint.Endpoint<PartnerStoreBrandstor
       params: PartnerStoreBrandstoresStoreIdGetParams,
       query: PartnerStoreBrandstoresStoreIdGetQuery,
       success: PartnerStoreBrandstoresStoreIdGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "123456789",
-        store_id: "20488000",
-        store_state: "OPEN",
-        audit_state: "SUCCESS",
-        review_reject_reason: "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确",
-        store_basics: { store_reference_id: "MDL001", branch_name: "海岸城店" },
-        store_address: {
-          address_code: "440305",
-          address_detail: "深南大道10000号腾讯大厦1楼",
-          address_complements: "地铁A口右侧100米",
-          longitude: "112.63484",
-          latitude: "37.75464"
-        },
-        store_business: {
-          service_phone: "0755-86013388",
-          business_hours: "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-        },
-        store_recipient: [
-          {
-            mchid: "1230000109",
-            company_name: "腾讯科技（深圳）有限公司",
-            recipient_state: "CONFIRMED"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8629,7 +8186,14 @@ export interface PartnerStoreBrandstoresStoreIdPatchResponseStoreRecipient {
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
-const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdPatchRequest, PartnerStoreBrandstoresStoreIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新品牌门店
+ *
+ * 根据品牌门店ID，修改品牌门店资料。
+ *
+ * `PATCH /v3/brand/partner/store/brandstores/{store_id}`
+ */
+export const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdPatchRequest, PartnerStoreBrandstoresStoreIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.patch",
   method: "PATCH",
   path: "/v3/brand/partner/store/brandstores/{store_id}",
@@ -8694,33 +8258,7 @@ const partnerStoreBrandstoresStoreIdPatch: Endpoint.Endpoint<PartnerStoreBrandst
       params: PartnerStoreBrandstoresStoreIdPatchParams,
       body: PartnerStoreBrandstoresStoreIdPatchBody,
       success: PartnerStoreBrandstoresStoreIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "123456789",
-        store_id: "20488000",
-        store_state: "OPEN",
-        audit_state: "SUCCESS",
-        review_reject_reason: "通过核实，您提交的电话错误，请核实手机号码或座机号码是否正确",
-        store_basics: { store_reference_id: "MDL001", branch_name: "海岸城店" },
-        store_address: {
-          address_code: "440305",
-          address_detail: "深南大道10000号腾讯大厦1楼",
-          address_complements: "地铁A口右侧100米",
-          longitude: "112.63484",
-          latitude: "37.75464"
-        },
-        store_business: {
-          service_phone: "0755-86013388",
-          business_hours: "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-        },
-        store_recipient: [
-          {
-            mchid: "1230000109",
-            company_name: "腾讯科技（深圳）有限公司",
-            recipient_state: "CONFIRMED"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8746,7 +8284,14 @@ export interface PartnerStoreBrandstoresStoreIdDeleteBody {
 /** The input of `v3.brand.partner.store.brandstores._store_id_.delete`: params, body fields together. */
 export interface PartnerStoreBrandstoresStoreIdDeleteRequest extends PartnerStoreBrandstoresStoreIdDeleteParams, PartnerStoreBrandstoresStoreIdDeleteBody {}
 
-const partnerStoreBrandstoresStoreIdDelete: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdDeleteRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除品牌门店
+ *
+ * 根据品牌门店ID，删除品牌门店。
+ *
+ * `DELETE /v3/brand/partner/store/brandstores/{store_id}`
+ */
+export const partnerStoreBrandstoresStoreIdDelete: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdDeleteRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.delete",
   method: "DELETE",
   path: "/v3/brand/partner/store/brandstores/{store_id}",
@@ -8827,7 +8372,14 @@ export interface PartnerStoreBrandstoresStoreIdBindrecipientPostResponse {
   readonly recipient_state?: "CONFIRMED" | "ADMIN_REJECTED" | "CONFIRMING" | "TIMEOUT_REJECTED" | (string & {}) | undefined
 }
 
-const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdBindrecipientPostRequest, PartnerStoreBrandstoresStoreIdBindrecipientPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 绑定收款商户号
+ *
+ * 给品牌门店绑定收款商户号。绑定成功后，商户号可为门店收款。一个门店目前最多只能绑定三个收款商户号。
+ *
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient`
+ */
+export const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdBindrecipientPostRequest, PartnerStoreBrandstoresStoreIdBindrecipientPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.bindrecipient.post",
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/bindrecipient",
@@ -8852,14 +8404,7 @@ const partnerStoreBrandstoresStoreIdBindrecipientPost: Endpoint.Endpoint<Partner
       params: PartnerStoreBrandstoresStoreIdBindrecipientPostParams,
       body: PartnerStoreBrandstoresStoreIdBindrecipientPostBody,
       success: PartnerStoreBrandstoresStoreIdBindrecipientPostResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "123456789",
-        store_id: "20488000",
-        mchid: "1230000109",
-        company_name: "腾讯科技（深圳）有限公司",
-        recipient_state: "CONFIRMED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8904,7 +8449,14 @@ export interface PartnerStoreBrandstoresStoreIdClosePostResponse {
   readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
 }
 
-const partnerStoreBrandstoresStoreIdClosePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdClosePostRequest, PartnerStoreBrandstoresStoreIdClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 暂停门店营业
+ *
+ * 将门店状态从“营业中”变更为“停业中”，暂停营业后，门店相关信息将对用户隐藏。
+ *
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/close`
+ */
+export const partnerStoreBrandstoresStoreIdClosePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdClosePostRequest, PartnerStoreBrandstoresStoreIdClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.close.post",
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/close",
@@ -8925,8 +8477,7 @@ const partnerStoreBrandstoresStoreIdClosePost: Endpoint.Endpoint<PartnerStoreBra
       params: PartnerStoreBrandstoresStoreIdClosePostParams,
       body: PartnerStoreBrandstoresStoreIdClosePostBody,
       success: PartnerStoreBrandstoresStoreIdClosePostResponse,
-      errors: commonErrors,
-      example: { brand_id: "123456789", store_id: "20488000", store_state: "CLOSED" }
+      errors: commonErrors
     }
   }
 })
@@ -8971,7 +8522,14 @@ export interface PartnerStoreBrandstoresStoreIdResumePostResponse {
   readonly store_state?: "OPEN" | "CREATING" | "CLOSED" | (string & {}) | undefined
 }
 
-const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdResumePostRequest, PartnerStoreBrandstoresStoreIdResumePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 恢复门店营业
+ *
+ * 将门店状态从“停业中”变更为“营业中”，门店信息将重新对用户展示。
+ *
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/resume`
+ */
+export const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdResumePostRequest, PartnerStoreBrandstoresStoreIdResumePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.resume.post",
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/resume",
@@ -8992,8 +8550,7 @@ const partnerStoreBrandstoresStoreIdResumePost: Endpoint.Endpoint<PartnerStoreBr
       params: PartnerStoreBrandstoresStoreIdResumePostParams,
       body: PartnerStoreBrandstoresStoreIdResumePostBody,
       success: PartnerStoreBrandstoresStoreIdResumePostResponse,
-      errors: commonErrors,
-      example: { brand_id: "123456789", store_id: "20488000", store_state: "CLOSED" }
+      errors: commonErrors
     }
   }
 })
@@ -9032,7 +8589,14 @@ export interface PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse {
   readonly failed_reason?: string | undefined
 }
 
-const partnerStoreBrandstoresStoreIdUnbindrecipientPost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdUnbindrecipientPostRequest, PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解绑收款商户号
+ *
+ * 解绑品牌门店的收款商户号。解绑成功后，商户号不能再为门店收款。
+ *
+ * `POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient`
+ */
+export const partnerStoreBrandstoresStoreIdUnbindrecipientPost: Endpoint.Endpoint<PartnerStoreBrandstoresStoreIdUnbindrecipientPostRequest, PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.partner.store.brandstores._store_id_.unbindrecipient.post",
   method: "POST",
   path: "/v3/brand/partner/store/brandstores/{store_id}/unbindrecipient",
@@ -9052,8 +8616,7 @@ const partnerStoreBrandstoresStoreIdUnbindrecipientPost: Endpoint.Endpoint<Partn
       params: PartnerStoreBrandstoresStoreIdUnbindrecipientPostParams,
       body: PartnerStoreBrandstoresStoreIdUnbindrecipientPostBody,
       success: PartnerStoreBrandstoresStoreIdUnbindrecipientPostResponse,
-      errors: commonErrors,
-      example: { failed_reason: "example_failed_reason" }
+      errors: commonErrors
     }
   }
 })
@@ -9081,7 +8644,14 @@ export interface ProfitsharingBrandConfigsBrandMchidGetResponse {
   readonly max_ratio?: number | undefined
 }
 
-const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<ProfitsharingBrandConfigsBrandMchidGetParams, ProfitsharingBrandConfigsBrandMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询最大分账比例API
+ *
+ * 可调用此接口查询品牌商户设置的允许服务商分账的最大比例 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_10.shtml)
+ *
+ * `GET /v3/brand/profitsharing/brand-configs/{brand_mchid}`
+ */
+export const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<ProfitsharingBrandConfigsBrandMchidGetParams, ProfitsharingBrandConfigsBrandMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.brandConfigs._brand_mchid_.get",
   method: "GET",
   path: "/v3/brand/profitsharing/brand-configs/{brand_mchid}",
@@ -9098,8 +8668,7 @@ const profitsharingBrandConfigsBrandMchidGet: Endpoint.Endpoint<ProfitsharingBra
     return {
       params: ProfitsharingBrandConfigsBrandMchidGetParams,
       success: ProfitsharingBrandConfigsBrandMchidGetResponse,
-      errors: commonErrors,
-      example: { brand_mchid: "1900000109", max_ratio: 2000 }
+      errors: commonErrors
     }
   }
 })
@@ -9153,7 +8722,14 @@ export interface ProfitsharingFinishOrderPostResponse {
   readonly order_id?: string | undefined
 }
 
-const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 完结分账API
+ *
+ * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给分账方商户 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_5.shtml)
+ *
+ * `POST /v3/brand/profitsharing/finish-order`
+ */
+export const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.finishOrder.post",
   method: "POST",
   path: "/v3/brand/profitsharing/finish-order",
@@ -9176,13 +8752,7 @@ const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPo
     return {
       body: ProfitsharingFinishOrderPostBody,
       success: ProfitsharingFinishOrderPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9294,7 +8864,14 @@ export interface ProfitsharingOrdersGetResponseReceivers {
   readonly detail_id?: string | undefined
 }
 
-const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, ProfitsharingOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账结果API
+ *
+ * 发起分账请求后，可调用此接口查询分账结果。发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_2.shtml)
+ *
+ * `GET /v3/brand/profitsharing/orders`
+ */
+export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, ProfitsharingOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.orders.get",
   method: "GET",
   path: "/v3/brand/profitsharing/orders",
@@ -9329,28 +8906,7 @@ const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, Pro
     return {
       query: ProfitsharingOrdersGetQuery,
       success: ProfitsharingOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472",
-        status: "FINISHED",
-        receivers: [
-          {
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            amount: 10,
-            description: "分帐1900000110",
-            result: "SUCCESS",
-            finish_time: "2015-05-20T13:29:35.120+08:00",
-            fail_reason: "NO_RELATION",
-            detail_id: "36011111111111111111111"
-          }
-        ],
-        finish_amount: 100,
-        finish_description: "分账完结"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9505,7 +9061,14 @@ export interface ProfitsharingOrdersPostResponseReceivers {
   readonly detail_id?: string | undefined
 }
 
-const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, ProfitsharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求分账API
+ *
+ * 微信订单支付成功后，由服务商发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_1.shtml)
+ *
+ * `POST /v3/brand/profitsharing/orders`
+ */
+export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, ProfitsharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.orders.post",
   method: "POST",
   path: "/v3/brand/profitsharing/orders",
@@ -9553,27 +9116,7 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
     return {
       body: ProfitsharingOrdersPostBody,
       success: ProfitsharingOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        brand_mchid: "1900000108",
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "6754760740201411110007865434",
-        receivers: [
-          {
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            amount: 10,
-            description: "分帐1900000110",
-            result: "SUCCESS",
-            finish_time: "2015-05-20T13:29:35.120+08:00",
-            fail_reason: "NO_RELATION",
-            detail_id: "36011111111111111111111"
-          }
-        ],
-        status: "PROCESSING"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9601,7 +9144,14 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
   readonly unsplit_amount?: number | undefined
 }
 
-const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单剩余待分金额API
+ *
+ * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_9.shtml)
+ *
+ * `GET /v3/brand/profitsharing/orders/{transaction_id}/amounts`
+ */
+export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.orders._transaction_id_.amounts.get",
   method: "GET",
   path: "/v3/brand/profitsharing/orders/{transaction_id}/amounts",
@@ -9618,8 +9168,7 @@ const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profitsharin
     return {
       params: ProfitsharingOrdersTransactionIdAmountsGetParams,
       success: ProfitsharingOrdersTransactionIdAmountsGetResponse,
-      errors: commonErrors,
-      example: { transaction_id: "4208450740201411110007820472", unsplit_amount: 1000 }
+      errors: commonErrors
     }
   }
 })
@@ -9683,7 +9232,14 @@ export interface ProfitsharingReceiversAddPostResponse {
   readonly account?: string | undefined
 }
 
-const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加分账接收方API
+ *
+ * 服务商可通过此接口添加分账接收方，建立分账接收方列表。连锁加盟模式下，服务商添加的分账接收方统一在品牌主商户号维度进行管理。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_7.shtml)
+ *
+ * `POST /v3/brand/profitsharing/receivers/add`
+ */
+export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.receivers.add.post",
   method: "POST",
   path: "/v3/brand/profitsharing/receivers/add",
@@ -9707,8 +9263,7 @@ const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAdd
     return {
       body: ProfitsharingReceiversAddPostBody,
       success: ProfitsharingReceiversAddPostResponse,
-      errors: commonErrors,
-      example: { brand_mchid: "1900000108", type: "MERCHANT_ID", account: "1900000109" }
+      errors: commonErrors
     }
   }
 })
@@ -9762,7 +9317,14 @@ export interface ProfitsharingReceiversDeletePostResponse {
   readonly account?: string | undefined
 }
 
-const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除分账接收方API
+ *
+ * 服务商发起删除分账接收方请求。删除后，不再支持品牌主或门店分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_8.shtml)
+ *
+ * `POST /v3/brand/profitsharing/receivers/delete`
+ */
+export const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.receivers.delete.post",
   method: "POST",
   path: "/v3/brand/profitsharing/receivers/delete",
@@ -9784,8 +9346,7 @@ const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceivers
     return {
       body: ProfitsharingReceiversDeletePostBody,
       success: ProfitsharingReceiversDeletePostResponse,
-      errors: commonErrors,
-      example: { brand_mchid: "1900000108", type: "MERCHANT_ID", account: "1900000109" }
+      errors: commonErrors
     }
   }
 })
@@ -9867,7 +9428,14 @@ export interface ProfitsharingReturnordersGetResponse {
   readonly finish_time?: string | undefined
 }
 
-const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账回退结果API
+ *
+ * 商户需要核实回退结果，可调用此接口查询回退结果。如果分账回退接口返回状态为处理中，可调用此接口查询回退结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_4.shtml)
+ *
+ * `GET /v3/brand/profitsharing/returnorders`
+ */
+export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.returnorders.get",
   method: "GET",
   path: "/v3/brand/profitsharing/returnorders",
@@ -9895,19 +9463,7 @@ const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersG
     return {
       query: ProfitsharingReturnordersGetQuery,
       success: ProfitsharingReturnordersGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        order_id: "3008450740201411110007820472",
-        out_order_no: "P20150806125346",
-        out_return_no: "p86691234",
-        return_mchid: "86693852",
-        return_no: "3008450740201411110007820472",
-        amount: 10,
-        result: "SUCCESS",
-        fail_reason: "TIME_OUT_CLOSED",
-        finish_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10007,7 +9563,14 @@ export interface ProfitsharingReturnordersPostResponse {
   readonly finish_time?: string | undefined
 }
 
-const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求分账回退API
+ *
+ * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从商户类型的分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_3.shtml)
+ *
+ * `POST /v3/brand/profitsharing/returnorders`
+ */
+export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brand.profitsharing.returnorders.post",
   method: "POST",
   path: "/v3/brand/profitsharing/returnorders",
@@ -10038,19 +9601,7 @@ const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnorders
     return {
       body: ProfitsharingReturnordersPostBody,
       success: ProfitsharingReturnordersPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        order_id: "3008450740201411110007820472",
-        out_order_no: "P20150806125346",
-        out_return_no: "R20190516001",
-        return_mchid: "86693852",
-        amount: 10,
-        return_no: "3008450740201411110007820472",
-        result: "SUCCESS",
-        fail_reason: "TIME_OUT_CLOSED",
-        finish_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

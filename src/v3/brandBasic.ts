@@ -39,7 +39,14 @@ export interface PartnerBrandsBrandIdProductAuthoritiesGetResponse {
   readonly update_time?: string | undefined
 }
 
-const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<PartnerBrandsBrandIdProductAuthoritiesGetParams, PartnerBrandsBrandIdProductAuthoritiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获得品牌已授权且在生效中的产品权限信息
+ *
+ * 获得品牌已授权且在生效中的产品权限信息
+ *
+ * `GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities`
+ */
+export const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<PartnerBrandsBrandIdProductAuthoritiesGetParams, PartnerBrandsBrandIdProductAuthoritiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.brandBasic.partner.brands._brand_id_.productAuthorities.get",
   method: "GET",
   path: "/v3/brand-basic/partner/brands/{brand_id}/product-authorities",
@@ -57,12 +64,7 @@ const partnerBrandsBrandIdProductAuthoritiesGet: Endpoint.Endpoint<PartnerBrands
     return {
       params: PartnerBrandsBrandIdProductAuthoritiesGetParams,
       success: PartnerBrandsBrandIdProductAuthoritiesGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "123456789",
-        authorization_type: "AUTHORIZATION_TYPE_HOSTING",
-        update_time: "2025-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

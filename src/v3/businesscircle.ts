@@ -45,7 +45,14 @@ export interface ParkingsPostBody {
   readonly time: string
 }
 
-const parkingsPost: Endpoint.Endpoint<ParkingsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商圈会员停车状态同步
+ *
+ * 通过此API，商圈商户/服务商可将会员的停车状态同步给微信支付，以辅助判断用户到场，用户在商圈内门店消费可自动积商圈会员积分。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/parkings/update-parkings.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/parkings/update-parkings.html)
+ *
+ * `POST /v3/businesscircle/parkings`
+ */
+export const parkingsPost: Endpoint.Endpoint<ParkingsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.parkings.post",
   method: "POST",
   path: "/v3/businesscircle/parkings",
@@ -116,7 +123,14 @@ export interface PointsNotifyPostBody {
   readonly total_points?: number | undefined
 }
 
-const pointsNotifyPost: Endpoint.Endpoint<PointsNotifyPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商圈会员积分同步
+ *
+ * 通过积分通知回调API，商圈商户/服务商可针对微信支付前序推送给商圈系统的顾客商圈内交易通知，告知微信支付系统该笔交易的积分情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/notify-points.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/notify-points.html)
+ *
+ * `POST /v3/businesscircle/points/notify`
+ */
+export const pointsNotifyPost: Endpoint.Endpoint<PointsNotifyPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.points.notify.post",
   method: "POST",
   path: "/v3/businesscircle/points/notify",
@@ -191,7 +205,14 @@ export interface UserAuthorizationsOpenidGetResponse {
   readonly deauthorize_time?: string | undefined
 }
 
-const userAuthorizationsOpenidGet: Endpoint.Endpoint<UserAuthorizationsOpenidGetRequest, UserAuthorizationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商圈积分授权查询
+ *
+ * 通过积分授权查询API，商圈商户可自行查询用户积分功能开通情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/user-authorizations/query-user-authorization.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/user-authorizations/query-user-authorization.html)
+ *
+ * `GET /v3/businesscircle/user-authorizations/{openid}`
+ */
+export const userAuthorizationsOpenidGet: Endpoint.Endpoint<UserAuthorizationsOpenidGetRequest, UserAuthorizationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.userAuthorizations._openid_.get",
   method: "GET",
   path: "/v3/businesscircle/user-authorizations/{openid}",
@@ -215,13 +236,7 @@ const userAuthorizationsOpenidGet: Endpoint.Endpoint<UserAuthorizationsOpenidGet
       params: UserAuthorizationsOpenidGetParams,
       query: UserAuthorizationsOpenidGetQuery,
       success: UserAuthorizationsOpenidGetResponse,
-      errors: commonErrors,
-      example: {
-        openid: "oWmnN4xxxxxxxxxxe92NHIGf1xd8",
-        authorize_state: "UNAUTHORIZED",
-        authorize_time: "2020-05-20T13:29:35+08:00",
-        deauthorize_time: "2020-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -257,7 +272,14 @@ export interface UsersOpenidPointsCommitStatusGetQuery {
 /** The input of `v3.businesscircle.users._openid_.points.commit_status.get`: params, query fields together. */
 export interface UsersOpenidPointsCommitStatusGetRequest extends UsersOpenidPointsCommitStatusGetParams, UsersOpenidPointsCommitStatusGetQuery {}
 
-const usersOpenidPointsCommitStatusGet: Endpoint.Endpoint<UsersOpenidPointsCommitStatusGetRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商圈会员待积分状态查询
+ *
+ * 通过此API，商圈商户/服务商可以自行查询已授权“商圈会员积分服务”的会员用户当日在该商圈的待积分状态。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/get-points-commit-status.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/get-points-commit-status.html)
+ *
+ * `GET /v3/businesscircle/users/{openid}/points/commit_status`
+ */
+export const usersOpenidPointsCommitStatusGet: Endpoint.Endpoint<UsersOpenidPointsCommitStatusGetRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.businesscircle.users._openid_.points.commit_status.get",
   method: "GET",
   path: "/v3/businesscircle/users/{openid}/points/commit_status",

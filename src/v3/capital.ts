@@ -29,7 +29,14 @@ export interface CapitallhhAreasProvincesGetResponseData {
   readonly province_code?: number | undefined
 }
 
-const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhAreasProvincesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询省份列表API
+ *
+ * 通过本接口获取省份列表数据（不包含中国港澳台地区），可用于省份下的城市数据查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_4.shtml)
+ *
+ * `GET /v3/capital/capitallhh/areas/provinces`
+ */
+export const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhAreasProvincesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.areas.provinces.get",
   method: "GET",
   path: "/v3/capital/capitallhh/areas/provinces",
@@ -46,8 +53,7 @@ const capitallhhAreasProvincesGet: Endpoint.Endpoint<void, CapitallhhAreasProvin
     })
     return {
       success: CapitallhhAreasProvincesGetResponse,
-      errors: commonErrors,
-      example: { data: [{ province_name: "广东省", province_code: 22 }], total_count: 10 }
+      errors: commonErrors
     }
   }
 })
@@ -85,7 +91,14 @@ export interface CapitallhhAreasProvincesProvinceCodeCitiesGetResponseData {
   readonly city_code?: number | undefined
 }
 
-const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<CapitallhhAreasProvincesProvinceCodeCitiesGetParams, CapitallhhAreasProvincesProvinceCodeCitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询城市列表API
+ *
+ * 通过本接口根据省份编码获取省份下的城市列表信息，不包含中国港澳台地区城市信息，可用于支行数据过滤查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_5.shtml)
+ *
+ * `GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities`
+ */
+export const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<CapitallhhAreasProvincesProvinceCodeCitiesGetParams, CapitallhhAreasProvincesProvinceCodeCitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.areas.provinces._province_code_.cities.get",
   method: "GET",
   path: "/v3/capital/capitallhh/areas/provinces/{province_code}/cities",
@@ -106,8 +119,7 @@ const capitallhhAreasProvincesProvinceCodeCitiesGet: Endpoint.Endpoint<Capitallh
     return {
       params: CapitallhhAreasProvincesProvinceCodeCitiesGetParams,
       success: CapitallhhAreasProvincesProvinceCodeCitiesGetResponse,
-      errors: commonErrors,
-      example: { data: [{ city_name: "北京市", city_code: 10 }], total_count: 10 }
+      errors: commonErrors
     }
   }
 })
@@ -192,7 +204,14 @@ export interface CapitallhhBanksCorporateBankingGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const capitallhhBanksCorporateBankingGet: Endpoint.Endpoint<CapitallhhBanksCorporateBankingGetQuery, CapitallhhBanksCorporateBankingGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支持对公业务的银行列表API
+ *
+ * 通过本接口可以查询支持对公业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_3.shtml)
+ *
+ * `GET /v3/capital/capitallhh/banks/corporate-banking`
+ */
+export const capitallhhBanksCorporateBankingGet: Endpoint.Endpoint<CapitallhhBanksCorporateBankingGetQuery, CapitallhhBanksCorporateBankingGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks.corporateBanking.get",
   method: "GET",
   path: "/v3/capital/capitallhh/banks/corporate-banking",
@@ -225,26 +244,7 @@ const capitallhhBanksCorporateBankingGet: Endpoint.Endpoint<CapitallhhBanksCorpo
     return {
       query: CapitallhhBanksCorporateBankingGetQuery,
       success: CapitallhhBanksCorporateBankingGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 10,
-        count: 10,
-        data: [
-          {
-            bank_alias: "工商银行深圳前海微众银行",
-            bank_alias_code: "1000006247",
-            account_bank: "招商银行其他银行",
-            account_bank_code: 1001,
-            need_bank_branch: true
-          }
-        ],
-        offset: 0,
-        links: {
-          next: "/v3/capital/capitallhh/banks/corporate-banking?offset=10&limit=5",
-          prev: "/v3/capital/capitallhh/banks/corporate-banking?offset=0&limit=5",
-          self: "/v3/capital/capitallhh/banks/corporate-banking?offset=5&limit=5"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -329,7 +329,14 @@ export interface CapitallhhBanksPersonalBankingGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBanksPersonalBankingGetQuery, CapitallhhBanksPersonalBankingGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支持个人业务的银行列表API
+ *
+ * 通过本接口可以查询支持个人业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_2.shtml)
+ *
+ * `GET /v3/capital/capitallhh/banks/personal-banking`
+ */
+export const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBanksPersonalBankingGetQuery, CapitallhhBanksPersonalBankingGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks.personalBanking.get",
   method: "GET",
   path: "/v3/capital/capitallhh/banks/personal-banking",
@@ -362,26 +369,7 @@ const capitallhhBanksPersonalBankingGet: Endpoint.Endpoint<CapitallhhBanksPerson
     return {
       query: CapitallhhBanksPersonalBankingGetQuery,
       success: CapitallhhBanksPersonalBankingGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 10,
-        count: 10,
-        data: [
-          {
-            bank_alias: "工商银行深圳前海微众银行",
-            bank_alias_code: "1000006247",
-            account_bank: "招商银行其他银行",
-            account_bank_code: 1001,
-            need_bank_branch: true
-          }
-        ],
-        offset: 0,
-        links: {
-          next: "/v3/capital/capitallhh/banks/personal-banking?offset=10&limit=5",
-          prev: "/v3/capital/capitallhh/banks/personal-banking?offset=0&limit=5",
-          self: "/v3/capital/capitallhh/banks/personal-banking?offset=5&limit=5"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -431,7 +419,14 @@ export interface CapitallhhBanksSearchBanksByBankAccountGetResponseData {
   readonly need_bank_branch?: boolean | undefined
 }
 
-const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<CapitallhhBanksSearchBanksByBankAccountGetQuery, CapitallhhBanksSearchBanksByBankAccountGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取对私银行卡号开户银行API
+ *
+ * 查询对私银行卡号对应的开户银行信息（仅支持部分银行的对私银行卡） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_1.shtml)
+ *
+ * `GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`
+ */
+export const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<CapitallhhBanksSearchBanksByBankAccountGetQuery, CapitallhhBanksSearchBanksByBankAccountGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks.searchBanksByBankAccount.get",
   method: "GET",
   path: "/v3/capital/capitallhh/banks/search-banks-by-bank-account",
@@ -456,19 +451,7 @@ const capitallhhBanksSearchBanksByBankAccountGet: Endpoint.Endpoint<CapitallhhBa
     return {
       query: CapitallhhBanksSearchBanksByBankAccountGetQuery,
       success: CapitallhhBanksSearchBanksByBankAccountGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 10,
-        data: [
-          {
-            bank_alias: "工商银行深圳前海微众银行",
-            bank_alias_code: "1000006247",
-            account_bank: "招商银行其他银行",
-            account_bank_code: 1001,
-            need_bank_branch: true
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -574,7 +557,14 @@ export interface CapitallhhBanksBankAliasCodeBranchesGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<CapitallhhBanksBankAliasCodeBranchesGetRequest, CapitallhhBanksBankAliasCodeBranchesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支行列表API
+ *
+ * 本接口可以用于根据银行别名编码（仅支持需要填写支行的银行别名编码）和城市编码过滤查询支行列表数据 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_6.shtml)
+ *
+ * `GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches`
+ */
+export const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<CapitallhhBanksBankAliasCodeBranchesGetRequest, CapitallhhBanksBankAliasCodeBranchesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.capital.capitallhh.banks._bank_alias_code_.branches.get",
   method: "GET",
   path: "/v3/capital/capitallhh/banks/{bank_alias_code}/branches",
@@ -613,22 +603,7 @@ const capitallhhBanksBankAliasCodeBranchesGet: Endpoint.Endpoint<CapitallhhBanks
       params: CapitallhhBanksBankAliasCodeBranchesGetParams,
       query: CapitallhhBanksBankAliasCodeBranchesGetQuery,
       success: CapitallhhBanksBankAliasCodeBranchesGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 10,
-        count: 10,
-        data: [{ bank_branch_name: "中国工商银行上海市周浦支行", bank_branch_id: "102290072311" }],
-        offset: 0,
-        links: {
-          next: "/v3/capital/capitallhh/banks/1001/branches?offset=10&limit=5",
-          prev: "/v3/capital/capitallhh/banks/1001/branchesoffset=0&limit=5",
-          self: "/v3/capital/capitallhh/banks/1001/branches?offset=5&limit=5"
-        },
-        account_bank: "招商银行其他银行",
-        account_bank_code: 1001,
-        bank_alias: "工商银行深圳前海微众银行",
-        bank_alias_code: "1000006247"
-      }
+      errors: commonErrors
     }
   }
 })

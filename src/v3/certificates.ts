@@ -36,7 +36,14 @@ export interface CertificatesGetResponseDataEncryptCertificate {
   readonly ciphertext?: string | undefined
 }
 
-const certificatesGet: Endpoint.Endpoint<CertificatesGetQuery, CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取平台证书列表
+ *
+ * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。 [官方开发文档](https://wechatpay-api.gitbook.io/wechatpay-api-v3/jie-kou-wen-dang/ping-tai-zheng-shu) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_3.shtml)
+ *
+ * `GET /v3/certificates`
+ */
+export const certificatesGet: Endpoint.Endpoint<CertificatesGetQuery, CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.certificates.get",
   method: "GET",
   path: "/v3/certificates",
@@ -64,22 +71,7 @@ const certificatesGet: Endpoint.Endpoint<CertificatesGetQuery, CertificatesGetRe
     return {
       query: CertificatesGetQuery,
       success: CertificatesGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            serial_no: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-            effective_time: "2018-06-08T10:34:56+08:00",
-            expire_time: "2018-12-08T10:34:56+08:00",
-            encrypt_certificate: {
-              algorithm: "AEAD_AES_256_GCM",
-              nonce: "61f9c719728a",
-              associated_data: "certificate",
-              ciphertext: "sRvt..."
-            }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })

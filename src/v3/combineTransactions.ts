@@ -264,7 +264,14 @@ export interface AppPostResponseContractResult {
   readonly message?: string | undefined
 }
 
-const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 合单下单-APP支付API
+ *
+ * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556944) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758021) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760622) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707307)
+ *
+ * `POST /v3/combine-transactions/app`
+ */
+export const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.app.post",
   method: "POST",
   path: "/v3/combine-transactions/app",
@@ -353,11 +360,7 @@ const appPost: Endpoint.Endpoint<AppPostBody, AppPostResponse, CommonError> = /*
     return {
       body: AppPostBody,
       success: AppPostResponse,
-      errors: commonErrors,
-      example: {
-        prepay_id: "wx201410272009395522657a690389285100",
-        contract_result: { code: "INVALID_REQUEST", message: "当前签约协议号已经进行签约" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -551,7 +554,14 @@ export interface H5PostResponse {
   readonly h5_url?: string | undefined
 }
 
-const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 合单下单-H5支付API
+ *
+ * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_9.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556961) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758208) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760626) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545879) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707565)
+ *
+ * `POST /v3/combine-transactions/h5`
+ */
+export const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.h5.post",
   method: "POST",
   path: "/v3/combine-transactions/h5",
@@ -618,10 +628,7 @@ const h5Post: Endpoint.Endpoint<H5PostBody, H5PostResponse, CommonError> = /*#__
     return {
       body: H5PostBody,
       success: H5PostResponse,
-      errors: commonErrors,
-      example: {
-        h5_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -770,7 +777,14 @@ export interface IdCombineTransactionIdGetResponseSubOrdersAmount {
   readonly settlement_rate?: number | undefined
 }
 
-const idCombineTransactionIdGet: Endpoint.Endpoint<IdCombineTransactionIdGetParams, IdCombineTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 个人收款交易通过微信支付订单号查单
+ *
+ * 平台通过查询订单API查询订单状态，完成下一步的业务逻辑。需要调用查询接口的情况： - 当商户后台、网络、服务器等出现异常，商户系统最终未接收到支付通知。 - 调用支付接口后，返回系统错误或未知交易状态情况。 - 调用刷卡支付API，返回USERPAYING的状态。 - 调用关单或撤销接口API之前，需确认支付状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-wx-trade-no.html)
+ *
+ * `GET /v3/combine-transactions/id/{combine_transaction_id}`
+ */
+export const idCombineTransactionIdGet: Endpoint.Endpoint<IdCombineTransactionIdGetParams, IdCombineTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.id._combine_transaction_id_.get",
   method: "GET",
   path: "/v3/combine-transactions/id/{combine_transaction_id}",
@@ -819,37 +833,7 @@ const idCombineTransactionIdGet: Endpoint.Endpoint<IdCombineTransactionIdGetPara
     return {
       params: IdCombineTransactionIdGetParams,
       success: IdCombineTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        combine_appid: "wxd678efh567hg6787",
-        combine_mchid: "1230000109",
-        combine_out_trade_no: "P20150806125346",
-        combine_transaction_id: "1217752501201407033233368018",
-        combine_payer_info: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        scene_info: { device_id: "POS1:1" },
-        sub_orders: [
-          {
-            mchid: "1900000109",
-            individual_auth_id: "1900000109",
-            individual_name: "哈哈哈小店",
-            out_trade_no: "20150806125346",
-            transaction_id: "1009660380201506130728806387",
-            trade_type: "JSAPI",
-            trade_state: "SUCCESS",
-            bank_type: "CMC",
-            attach: "深圳分店",
-            success_time: "2015-05-20T13:29:35.120+08:00",
-            amount: {
-              total_amount: 10,
-              payer_amount: 10,
-              currency: "CNY",
-              payer_currency: "CNY",
-              settlement_rate: 650000000
-            }
-          }
-        ],
-        trade_scenario: "RECOMMERCE"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1050,7 +1034,14 @@ export interface JsapiPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 合单下单-JSAPI支付API
+ *
+ * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760633) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556926) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012757938) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760615) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545654) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707323)
+ *
+ * `POST /v3/combine-transactions/jsapi`
+ */
+export const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.jsapi.post",
   method: "POST",
   path: "/v3/combine-transactions/jsapi",
@@ -1123,8 +1114,7 @@ const jsapiPost: Endpoint.Endpoint<JsapiPostBody, JsapiPostResponse, CommonError
     return {
       body: JsapiPostBody,
       success: JsapiPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -1249,7 +1239,14 @@ export interface MiniprogramPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, MiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 个人收款交易下单-小程序
+ *
+ * 使用个人收款交易接口，可支持为个人收款方在微信支付服务后台生成与支付交易单，返回正确的预支付交易会话标识后按照交易场景调起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/mini-program-prepay.html)
+ *
+ * `POST /v3/combine-transactions/miniprogram`
+ */
+export const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, MiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.miniprogram.post",
   method: "POST",
   path: "/v3/combine-transactions/miniprogram",
@@ -1294,8 +1291,7 @@ const miniprogramPost: Endpoint.Endpoint<MiniprogramPostBody, MiniprogramPostRes
     return {
       body: MiniprogramPostBody,
       success: MiniprogramPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -1459,7 +1455,14 @@ export interface NativePostResponse {
   readonly code_url?: string | undefined
 }
 
-const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 合单下单-Native支付API
+ *
+ * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_10.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556982) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758240) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760629) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012708704)
+ *
+ * `POST /v3/combine-transactions/native`
+ */
+export const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.native.post",
   method: "POST",
   path: "/v3/combine-transactions/native",
@@ -1518,8 +1521,7 @@ const nativePost: Endpoint.Endpoint<NativePostBody, NativePostResponse, CommonEr
     return {
       body: NativePostBody,
       success: NativePostResponse,
-      errors: commonErrors,
-      example: { code_url: "weixin://pay.weixin.qq.com/bizpayurl/up?pr=NwY5Mz9&groupid=00" }
+      errors: commonErrors
     }
   }
 })
@@ -1761,7 +1763,14 @@ export interface OutTradeNoCombineOutTradeNoGetResponseInstallmentInfo {
   readonly selected_installment_number?: number | undefined
 }
 
-const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoGetParams, OutTradeNoCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 合单查询订单API
+ *
+ * 电商平台通过合单查询订单API查询订单状态，完成下一步的业务逻辑。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-out-trade-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/combine-payment/orders/query-order.html)
+ *
+ * `GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}`
+ */
+export const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoGetParams, OutTradeNoCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.outTradeNo._combine_out_trade_no_.get",
   method: "GET",
   path: "/v3/combine-transactions/out-trade-no/{combine_out_trade_no}",
@@ -1839,55 +1848,7 @@ const outTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<OutTradeNoCombineOutTrad
     return {
       params: OutTradeNoCombineOutTradeNoGetParams,
       success: OutTradeNoCombineOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        combine_appid: "wxd678efh567hg6787",
-        combine_mchid: "1900000109",
-        combine_out_trade_no: "P20150806125346",
-        combine_transaction_id: "1217752501201407033233368018",
-        scene_info: { device_id: "POS1:1" },
-        sub_orders: [
-          {
-            mchid: "1900000109",
-            individual_auth_id: "1900000109",
-            individual_name: "哈哈哈小店",
-            trade_type: "JSAPI",
-            trade_state: "SUCCESS",
-            bank_type: "CMC",
-            attach: "深圳分店",
-            success_time: "2015-05-20T13:29:35.120+08:00",
-            transaction_id: "1009660380201506130728806387",
-            out_trade_no: "20150806125346",
-            sub_mchid: "1900000109",
-            sub_appid: "wxd678efh567hg6999",
-            sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-            promotion_detail: [
-              {
-                currency: "CNY",
-                goods_detail: [
-                  {
-                    goods_id: "商品编码",
-                    quantity: 1,
-                    unit_price: 828800,
-                    discount_amount: 1,
-                    goods_remark: "商品备注信息"
-                  }
-                ]
-              }
-            ],
-            amount: {
-              total_amount: 100,
-              currency: "CNY",
-              payer_amount: 10,
-              payer_currency: "CNY",
-              settlement_rate: 650000000
-            }
-          }
-        ],
-        combine_payer_info: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        trade_scenario: "RECOMMERCE",
-        installment_info: { use_subsidy: true, selected_installment_number: 3 }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1940,7 +1901,14 @@ export interface OutTradeNoCombineOutTradeNoClosePostBodySubOrders {
 /** The input of `v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post`: params, body fields together. */
 export interface OutTradeNoCombineOutTradeNoClosePostRequest extends OutTradeNoCombineOutTradeNoClosePostParams, OutTradeNoCombineOutTradeNoClosePostBody {}
 
-const outTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError | AccountError | AppidMchidNotMatch | MchNotExists | OrderClosed | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 合单关闭订单API
+ *
+ * 合单支付订单只能使用此合单关单api完成关单。合单支付关单接口不支持关闭部分商品单， 关单的平台商户号、交易单订单号、商品单个数、商品单发起商户号、商品单订单号必须与下单时完全一致。
+ *
+ * `POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close`
+ */
+export const outTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<OutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError | AccountError | AppidMchidNotMatch | MchNotExists | OrderClosed | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post",
   method: "POST",
   path: "/v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close",

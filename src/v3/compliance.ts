@@ -23,7 +23,14 @@ export interface InactiveMerchantIdentityVerificationMerchantsPostResponse {
   readonly verification_id?: string | undefined
 }
 
-const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoint<InactiveMerchantIdentityVerificationMerchantsPostBody, InactiveMerchantIdentityVerificationMerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起不活跃商户身份核实
+ *
+ * 服务商可以通过该接口，代特约商户发起不活跃商户身份核实，并得到核实单单号。 此接口采用异步处理模式，即在接收到服务商请求后，优先受理请求再异步处理，最终的核实结果可以通过“查询不活跃商户身份核实结果”接口获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/create-inactive-merchant-identity-verification.html)
+ *
+ * `POST /v3/compliance/inactive-merchant-identity-verification/merchants`
+ */
+export const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoint<InactiveMerchantIdentityVerificationMerchantsPostBody, InactiveMerchantIdentityVerificationMerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.compliance.inactiveMerchantIdentityVerification.merchants.post",
   method: "POST",
   path: "/v3/compliance/inactive-merchant-identity-verification/merchants",
@@ -39,8 +46,7 @@ const inactiveMerchantIdentityVerificationMerchantsPost: Endpoint.Endpoint<Inact
     return {
       body: InactiveMerchantIdentityVerificationMerchantsPostBody,
       success: InactiveMerchantIdentityVerificationMerchantsPostResponse,
-      errors: commonErrors,
-      example: { verification_id: "28011678863778000000123124312" }
+      errors: commonErrors
     }
   }
 })
@@ -89,7 +95,14 @@ export interface InactiveMerchantIdentityVerificationMerchantsSubMchidVerificati
   readonly finish_time?: string | undefined
 }
 
-const inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet: Endpoint.Endpoint<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams, InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询不活跃商户身份核实结果
+ *
+ * 在代特约商户发起不活跃商户身份核实后，服务商可以通过该接口，查询特定特约商户下单笔核实单的核实结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/query-inactive-merchant-identity-verification.html)
+ *
+ * `GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}`
+ */
+export const inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet: Endpoint.Endpoint<InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams, InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.compliance.inactiveMerchantIdentityVerification.merchants._sub_mchid_.verifications._verification_id_.get",
   method: "GET",
   path: "/v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}",
@@ -111,13 +124,7 @@ const inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerifica
     return {
       params: InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetParams,
       success: InactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900009231",
-        verification_id: "28011678863778000000123124312",
-        state: "PROCESSING",
-        fail_reason: "MATERIALS_ABNORMAL"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -118,7 +118,14 @@ export interface PartnerContractsAppPresignPostResponse {
   readonly redirect_service?: string | undefined
 }
 
-const partnerContractsAppPresignPost: Endpoint.Endpoint<PartnerContractsAppPresignPostBody, PartnerContractsAppPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP预签约自动还款协议
+ *
+ * APP预签约
+ *
+ * `POST /v3/credit-repayment/partner/contracts/app-presign`
+ */
+export const partnerContractsAppPresignPost: Endpoint.Endpoint<PartnerContractsAppPresignPostBody, PartnerContractsAppPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts.appPresign.post",
   method: "POST",
   path: "/v3/credit-repayment/partner/contracts/app-presign",
@@ -157,11 +164,7 @@ const partnerContractsAppPresignPost: Endpoint.Endpoint<PartnerContractsAppPresi
     return {
       body: PartnerContractsAppPresignPostBody,
       success: PartnerContractsAppPresignPostResponse,
-      errors: commonErrors,
-      example: {
-        presign_token: "example_presign_token",
-        redirect_service: "example_redirect_service"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -284,7 +287,14 @@ export interface PartnerContractsH5PresignPostResponse {
   readonly redirect_url?: string | undefined
 }
 
-const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5PresignPostBody, PartnerContractsH5PresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5预签约自动还款协议
+ *
+ * 服务商调用本接口预先指定签约信息，进行预签约。在完成预签约后，服务商会得到对应的预签约码（presign_token）。服务商H5再携带预签约码参数拉起微信客户端的签约页面，让用户完成签约。签约完成后，将返回服务商H5。若用户同意本次流程，则微信支付会通过服务商指定的回调地址通知签约结果；若用户未同意或者流程执行失败，则不通知签约结果。在发起签约后，服务商签约协议号不能再重复使用，包括签约失败的协议、签约成功后解约的协议及签约成功生效中的协议。服务商可通过查询协议接口确认服务商签约协议号是否已经使用。注意：服务商获取到的预签约码有效期为10分钟。10分钟后，预签约码失效。此时，如果再携带预签约ID跳转到微信客户端进行签约，则将报错。
+ *
+ * `POST /v3/credit-repayment/partner/contracts/h5-presign`
+ */
+export const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5PresignPostBody, PartnerContractsH5PresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts.h5Presign.post",
   method: "POST",
   path: "/v3/credit-repayment/partner/contracts/h5-presign",
@@ -326,8 +336,7 @@ const partnerContractsH5PresignPost: Endpoint.Endpoint<PartnerContractsH5Presign
     return {
       body: PartnerContractsH5PresignPostBody,
       success: PartnerContractsH5PresignPostResponse,
-      errors: commonErrors,
-      example: { redirect_url: "https://payapp.weixin.qq.com/xxx?presign_token=wx12334" }
+      errors: commonErrors
     }
   }
 })
@@ -422,7 +431,14 @@ export interface PartnerContractsTerminatePostResponseContractInfo {
   readonly repayment_amount_limit?: number | undefined
 }
 
-const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminatePostBody, PartnerContractsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除自动还款协议
+ *
+ * 服务商可通过本接口使用服务商签约协议号来解除已经签订的自动还款协议
+ *
+ * `POST /v3/credit-repayment/partner/contracts/terminate`
+ */
+export const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminatePostBody, PartnerContractsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts.terminate.post",
   method: "POST",
   path: "/v3/credit-repayment/partner/contracts/terminate",
@@ -453,24 +469,7 @@ const partnerContractsTerminatePost: Endpoint.Endpoint<PartnerContractsTerminate
     return {
       body: PartnerContractsTerminatePostBody,
       success: PartnerContractsTerminatePostResponse,
-      errors: commonErrors,
-      example: {
-        contract_info: {
-          contract_id: "100005698",
-          plan_id: "123",
-          out_contract_code: "100001256",
-          display_name: "*明",
-          contract_state: "CONTRACT_STATE_INVALID",
-          contract_signed_time: "2021-11-20T13:29:35+08:00",
-          contract_terminated_time: "2021-11-20T13:29:35+08:00",
-          contract_terminated_mode: "TERMINATION_MODE_BY_USER",
-          contract_termination_remark: "example_contract_termination_remark",
-          repayment_day: 1,
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          appid: "wxd678efh567hg6787",
-          repayment_amount_limit: 10000
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -555,7 +554,14 @@ export interface PartnerContractsOutContractCodeGetResponse {
   readonly repayment_amount_limit?: number | undefined
 }
 
-const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContractsOutContractCodeGetParams, PartnerContractsOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询自动还款协议
+ *
+ * 使用服务商签约协议号查询自动还款协议详情
+ *
+ * `GET /v3/credit-repayment/partner/contracts/{out_contract_code}`
+ */
+export const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContractsOutContractCodeGetParams, PartnerContractsOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.contracts._out_contract_code_.get",
   method: "GET",
   path: "/v3/credit-repayment/partner/contracts/{out_contract_code}",
@@ -582,22 +588,7 @@ const partnerContractsOutContractCodeGet: Endpoint.Endpoint<PartnerContractsOutC
     return {
       params: PartnerContractsOutContractCodeGetParams,
       success: PartnerContractsOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        contract_id: "100005698",
-        plan_id: "123",
-        out_contract_code: "100001256",
-        display_name: "*明",
-        contract_state: "CONTRACT_STATE_INVALID",
-        contract_signed_time: "2021-11-20T13:29:35+08:00",
-        contract_terminated_time: "2021-11-20T13:29:35+08:00",
-        contract_terminated_mode: "TERMINATION_MODE_BY_USER",
-        contract_termination_remark: "example_contract_termination_remark",
-        repayment_day: 1,
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        appid: "wxd678efh567hg6787",
-        repayment_amount_limit: 10000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -706,7 +697,14 @@ export interface PartnerDeductOrdersPostResponse {
   readonly transaction_id?: string | undefined
 }
 
-const partnerDeductOrdersPost: Endpoint.Endpoint<PartnerDeductOrdersPostBody, PartnerDeductOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起还款
+ *
+ * 商户在发起还款之前，需要先调用预约还款接口；只有成功预约还款之后才能发起还款
+ *
+ * `POST /v3/credit-repayment/partner/deduct-orders`
+ */
+export const partnerDeductOrdersPost: Endpoint.Endpoint<PartnerDeductOrdersPostBody, PartnerDeductOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.deductOrders.post",
   method: "POST",
   path: "/v3/credit-repayment/partner/deduct-orders",
@@ -738,21 +736,7 @@ const partnerDeductOrdersPost: Endpoint.Endpoint<PartnerDeductOrdersPostBody, Pa
     return {
       body: PartnerDeductOrdersPostBody,
       success: PartnerDeductOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        out_trade_no: "1217752501201407033233368018",
-        out_record_id: "123456abcde",
-        appid: "wxcbda96de0b165486",
-        sub_appid: "wxcbda96de0b165489",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        contract_id: "20251105000000123456789",
-        order_state: "DEDUCT_ORDER_STATE_PENDING",
-        deduct_amount: "10000",
-        pay_success_amount: "10000",
-        description: "信贷还款",
-        attach: "备注",
-        transaction_id: "1009660380201506130728806387"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -831,7 +815,14 @@ export interface PartnerDeductOrdersOutTradeNoGetResponse {
   readonly transaction_id?: string | undefined
 }
 
-const partnerDeductOrdersOutTradeNoGet: Endpoint.Endpoint<PartnerDeductOrdersOutTradeNoGetParams, PartnerDeductOrdersOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询还款单
+ *
+ * 商户可调用该接口来获取还款单的详细信息
+ *
+ * `GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no}`
+ */
+export const partnerDeductOrdersOutTradeNoGet: Endpoint.Endpoint<PartnerDeductOrdersOutTradeNoGetParams, PartnerDeductOrdersOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.deductOrders._out_trade_no_.get",
   method: "GET",
   path: "/v3/credit-repayment/partner/deduct-orders/{out_trade_no}",
@@ -857,21 +848,7 @@ const partnerDeductOrdersOutTradeNoGet: Endpoint.Endpoint<PartnerDeductOrdersOut
     return {
       params: PartnerDeductOrdersOutTradeNoGetParams,
       success: PartnerDeductOrdersOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_trade_no: "1217752501201407033233368018",
-        out_record_id: "123456abcde",
-        appid: "wxcbda96de0b165486",
-        sub_appid: "wxcbda96de0b165489",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        contract_id: "20251105000000123456789",
-        order_state: "DEDUCT_ORDER_STATE_PENDING",
-        deduct_amount: "10000",
-        pay_success_amount: "10000",
-        description: "信贷还款",
-        attach: "备注",
-        transaction_id: "1009660380201506130728806387"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -979,7 +956,14 @@ export interface PartnerScheduleRecordsBatchCreatePostResponseScheduleRecords {
   readonly openid?: string | undefined
 }
 
-const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRecordsBatchCreatePostBody, PartnerScheduleRecordsBatchCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预约还款
+ *
+ * 商户在发起还款前，需要调用该接口进行预约还款
+ *
+ * `POST /v3/credit-repayment/partner/schedule-records/batch-create`
+ */
+export const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRecordsBatchCreatePostBody, PartnerScheduleRecordsBatchCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.scheduleRecords.batchCreate.post",
   method: "POST",
   path: "/v3/credit-repayment/partner/schedule-records/batch-create",
@@ -1015,21 +999,7 @@ const partnerScheduleRecordsBatchCreatePost: Endpoint.Endpoint<PartnerScheduleRe
     return {
       body: PartnerScheduleRecordsBatchCreatePostBody,
       success: PartnerScheduleRecordsBatchCreatePostResponse,
-      errors: commonErrors,
-      example: {
-        schedule_records: [
-          {
-            out_record_id: "1234567abcde",
-            appid: "wxd678efh567hg6787",
-            sub_appid: "wxcbda96de0b165489",
-            contract_id: "20251105000000123456789",
-            repayment_amount: "10000",
-            min_repayment_amount: "2000",
-            repayment_date: "2025-11-18",
-            openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1098,7 +1068,14 @@ export interface PartnerScheduleRecordsOutRecordIdGetResponse {
   readonly openid?: string | undefined
 }
 
-const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerScheduleRecordsOutRecordIdGetRequest, PartnerScheduleRecordsOutRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询预约还款记录
+ *
+ * 商户可调用该接口来查询之前发起的预约还款记录
+ *
+ * `GET /v3/credit-repayment/partner/schedule-records/{out_record_id}`
+ */
+export const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerScheduleRecordsOutRecordIdGetRequest, PartnerScheduleRecordsOutRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.creditRepayment.partner.scheduleRecords._out_record_id_.get",
   method: "GET",
   path: "/v3/credit-repayment/partner/schedule-records/{out_record_id}",
@@ -1124,17 +1101,7 @@ const partnerScheduleRecordsOutRecordIdGet: Endpoint.Endpoint<PartnerScheduleRec
       params: PartnerScheduleRecordsOutRecordIdGetParams,
       query: PartnerScheduleRecordsOutRecordIdGetQuery,
       success: PartnerScheduleRecordsOutRecordIdGetResponse,
-      errors: commonErrors,
-      example: {
-        out_record_id: "1234567abcde",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxcbda96de0b165489",
-        contract_id: "20251105000000123456789",
-        repayment_amount: "10000",
-        min_repayment_amount: "2000",
-        repayment_date: "2025-11-18",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-      }
+      errors: commonErrors
     }
   }
 })

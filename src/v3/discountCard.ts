@@ -42,7 +42,14 @@ export interface CardsPostResponse {
   readonly prepare_card_token?: string | undefined
 }
 
-const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预受理领卡请求API
+ *
+ * 商户在引导用户跳转先享卡领卡前，需要请求先享卡预受理领卡请求接口，再根据返回数据引导用户跳转领卡。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml)
+ *
+ * `POST /v3/discount-card/cards`
+ */
+export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.cards.post",
   method: "POST",
   path: "/v3/discount-card/cards",
@@ -61,8 +68,7 @@ const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError
     return {
       body: CardsPostBody,
       success: CardsPostResponse,
-      errors: commonErrors,
-      example: { prepare_card_token: "zyx53Nkey8o4bHpxTQvd8m7e92nG5mG2" }
+      errors: commonErrors
     }
   }
 })
@@ -330,7 +336,14 @@ export interface CardsOutCardCodeGetResponseRewardsRewardUsageRecords {
   readonly remark?: string | undefined
 }
 
-const cardsOutCardCodeGet: Endpoint.Endpoint<CardsOutCardCodeGetParams, CardsOutCardCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询先享卡订单API
+ *
+ * 商户可以通过商户领卡号查询指定的先享卡，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml)
+ *
+ * `GET /v3/discount-card/cards/{out_card_code}`
+ */
+export const cardsOutCardCodeGet: Endpoint.Endpoint<CardsOutCardCodeGetParams, CardsOutCardCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.cards._out_card_code_.get",
   method: "GET",
   path: "/v3/discount-card/cards/{out_card_code}",
@@ -407,73 +420,7 @@ const cardsOutCardCodeGet: Endpoint.Endpoint<CardsOutCardCodeGetParams, CardsOut
     return {
       params: CardsOutCardCodeGetParams,
       success: CardsOutCardCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "233bcbf407e87789b8e471f251774f95",
-        card_template_id: "87789b2f25177433bcbf407e8e471f95",
-        openid: "oUpF8uMuAJ2pxb1Q9zNjWeS6o",
-        out_card_code: "6e8369071cd942c0476613f9d1ce9ca3",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        time_range: {
-          begin_time: "2015-05-20T13:29:35.120+08:00",
-          end_time: "2015-05-20T13:29:35.120+08:00"
-        },
-        state: "ONGOING",
-        unfinished_reason: "DUE_TO_QUIT",
-        total_amount: 1000,
-        pay_information: {
-          pay_amount: 100,
-          pay_state: "2015-05-20T13:29:35.120+08:00",
-          transaction_id: "1009660380201506130728806387",
-          pay_time: "2015-05-20T13:29:35.120+08:00"
-        },
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        objectives: [
-          {
-            objective_id: "123456",
-            name: "一周购买三次商品",
-            count: 1,
-            unit: "次",
-            description: "特价商品",
-            objective_completion_records: [
-              {
-                objective_completion_serial_no: "578354545",
-                objective_id: "123456",
-                completion_time: "2015-05-20T13:29:35.120+08:00",
-                completion_type: "INCREASE",
-                description: "购买商品",
-                completion_count: 1,
-                remark: "特价商品"
-              }
-            ]
-          }
-        ],
-        rewards: [
-          {
-            reward_id: "123456",
-            name: "八折优惠",
-            count_type: "COUNT_LIMIT",
-            count: 1,
-            unit: "个",
-            amount: 100,
-            description: "特价商品优惠",
-            reward_usage_records: [
-              {
-                reward_usage_serial_no: "578354",
-                reward_id: "123456",
-                usage_time: "2015-05-20T13:29:35.120+08:00",
-                usage_type: "INCREASE",
-                description: "购买商品",
-                usage_count: 1,
-                amount: 100,
-                remark: "特价商品"
-              }
-            ]
-          }
-        ],
-        sharer_openid: "oUpF8uMuAJ2pxb1Q9zNjWUHsd"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -709,7 +656,15 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseRewards {
   readonly remark?: string | undefined
 }
 
-const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeNoGetParams, OrdersOutTradeNoOutTradeNoGetResponse, CommonError | OrderNotExist> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过先享卡订单号查询订单API
+ *
+ * 商户可以通过先享卡订单号或商户订单号查询用户目前的先享卡使用情况、订单状态，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml)
+ *
+ * `GET /v3/discount-card/orders/out-trade-no/{out_trade_no}`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeNoGetParams, OrdersOutTradeNoOutTradeNoGetResponse, CommonError | OrderNotExist> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.orders.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/discount-card/orders/out-trade-no/{out_trade_no}",
@@ -771,58 +726,7 @@ const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeN
     return {
       params: OrdersOutTradeNoOutTradeNoGetParams,
       success: OrdersOutTradeNoOutTradeNoGetResponse,
-      errors: orderNotExistErrors,
-      example: {
-        out_order_no: "233bcbf407e87789b8e471f251774f95",
-        discount_card_id: "87789b2f25177433bcbf407e8e471f95",
-        out_trade_no: "6e8369071cd942c0476613f9d1ce9ca3",
-        appid: "wxd678efh567hg6787",
-        service_id: "500001",
-        order_id: "15646546545165651651",
-        transaction_id: "1009660380201506130728806387",
-        openid: "oUpF8uMuAJ2pxb1Q9zNjWeS6o",
-        card_begin_time: "2015-05-20T13:29:35.120+08:00",
-        card_end_time: "2015-05-20T13:29:35.120+08:00",
-        card_name: "五一品牌活动",
-        objective_description: "购买商品3次",
-        reward_description: "每次减5元",
-        estimated_reward_amount: 1000,
-        online_instructions: "仅限商户APP使用",
-        offline_instructions: "仅限商户门店使用",
-        state: "CREATED",
-        total_amount: 1000,
-        deduction_amount: 1000,
-        settlement_amount: 1000,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        pay_time: "2015-05-20T13:29:35.120+08:00",
-        objectives: [
-          {
-            objective_serial_no: "578354545",
-            objective_id: 123456,
-            name: "一周购买三次商品",
-            unit: "个",
-            performance_description: "购买商品",
-            performance_type: "INCREASE",
-            count: 1,
-            performance_time: "2015-05-20T13:29:35.120+08:00",
-            remark: "特价商品"
-          }
-        ],
-        rewards: [
-          {
-            reward_serial_no: "578354",
-            reward_id: 123456,
-            name: "八折优惠",
-            unit: "个",
-            description: "购买商品",
-            reward_type: "INCREASE",
-            count: 1,
-            amount: 100,
-            reward_time: "2015-05-20T13:29:35.120+08:00",
-            remark: "特价商品"
-          }
-        ]
-      }
+      errors: orderNotExistErrors
     }
   }
 })
@@ -1058,7 +962,15 @@ export interface OrdersOutOrderNoGetResponseRewards {
   readonly remark?: string | undefined
 }
 
-const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetParams, OrdersOutOrderNoGetResponse, CommonError | OrderNotExist> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过先享卡订单号查询订单API
+ *
+ * 商户可以通过先享卡订单号或商户订单号查询用户目前的先享卡使用情况、订单状态，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/discount-card/chapter3_1.shtml)
+ *
+ * `GET /v3/discount-card/orders/{out_order_no}`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetParams, OrdersOutOrderNoGetResponse, CommonError | OrderNotExist> = /*#__PURE__*/ Endpoint.make({
   name: "v3.discountCard.orders._out_order_no_.get",
   method: "GET",
   path: "/v3/discount-card/orders/{out_order_no}",
@@ -1120,58 +1032,7 @@ const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetParams, OrdersOu
     return {
       params: OrdersOutOrderNoGetParams,
       success: OrdersOutOrderNoGetResponse,
-      errors: orderNotExistErrors,
-      example: {
-        out_order_no: "233bcbf407e87789b8e471f251774f95",
-        discount_card_id: "87789b2f25177433bcbf407e8e471f95",
-        out_trade_no: "6e8369071cd942c0476613f9d1ce9ca3",
-        appid: "wxd678efh567hg6787",
-        service_id: "500001",
-        order_id: "15646546545165651651",
-        transaction_id: "1009660380201506130728806387",
-        openid: "oUpF8uMuAJ2pxb1Q9zNjWeS6o",
-        card_begin_time: "2015-05-20T13:29:35.120+08:00",
-        card_end_time: "2015-05-20T13:29:35.120+08:00",
-        card_name: "五一品牌活动",
-        objective_description: "购买商品3次",
-        reward_description: "每次减5元",
-        estimated_reward_amount: 1000,
-        online_instructions: "仅限商户APP使用",
-        offline_instructions: "仅限商户门店使用",
-        state: "CREATED",
-        total_amount: 1000,
-        deduction_amount: 1000,
-        settlement_amount: 1000,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        pay_time: "2015-05-20T13:29:35.120+08:00",
-        objectives: [
-          {
-            objective_serial_no: "578354545",
-            objective_id: 123456,
-            name: "一周购买三次商品",
-            unit: "个",
-            performance_description: "购买商品",
-            performance_type: "INCREASE",
-            count: 1,
-            performance_time: "2015-05-20T13:29:35.120+08:00",
-            remark: "特价商品"
-          }
-        ],
-        rewards: [
-          {
-            reward_serial_no: "578354",
-            reward_id: 123456,
-            name: "八折优惠",
-            unit: "个",
-            description: "购买商品",
-            reward_type: "INCREASE",
-            count: 1,
-            amount: 100,
-            reward_time: "2015-05-20T13:29:35.120+08:00",
-            remark: "特价商品"
-          }
-        ]
-      }
+      errors: orderNotExistErrors
     }
   }
 })

@@ -42,7 +42,15 @@ export interface ChargeContractsPreopenPostResponse {
   readonly preopen_id?: string | undefined
 }
 
-const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreopenPostBody, ChargeContractsPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预开通服务API
+ *
+ * 商户通过该接口获取preopenid，跳转到签约小程序后，用preopenid进行签约开通，本接口用于开通自动扣费前上传必要的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_3.shtml)
+ *
+ * `POST /v3/ebike/charge/contracts/preopen`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreopenPostBody, ChargeContractsPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.contracts.preopen.post",
   method: "POST",
   path: "/v3/ebike/charge/contracts/preopen",
@@ -62,8 +70,7 @@ const chargeContractsPreopenPost: Endpoint.Endpoint<ChargeContractsPreopenPostBo
     return {
       body: ChargeContractsPreopenPostBody,
       success: ChargeContractsPreopenPostResponse,
-      errors: commonErrors,
-      example: { preopen_id: "sdjf23kdsHJfdksj8djsK98HJio5hdI0" }
+      errors: commonErrors
     }
   }
 })
@@ -117,7 +124,15 @@ export interface ChargeContractsContractIdGetResponse {
   readonly contract_state?: string | undefined
 }
 
-const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsContractIdGetRequest, ChargeContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过签约号查询用户状态API
+ *
+ * 通过调用该接口可查询用户的协议状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_2.shtml)
+ *
+ * `GET /v3/ebike/charge/contracts/{contract_id}`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsContractIdGetRequest, ChargeContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.contracts._contract_id_.get",
   method: "GET",
   path: "/v3/ebike/charge/contracts/{contract_id}",
@@ -141,14 +156,7 @@ const chargeContractsContractIdGet: Endpoint.Endpoint<ChargeContractsContractIdG
       params: ChargeContractsContractIdGetParams,
       query: ChargeContractsContractIdGetQuery,
       success: ChargeContractsContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "10000098",
-        openid: "onqOjjmM1tad-3ROpncN-yUfa6ua",
-        sub_mchid: "1900000109",
-        contract_id: "aAfixCs13LsdKPpfZfDkk2189ssXjfx",
-        contract_state: "DELETED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -217,7 +225,15 @@ export interface ChargeContractsContractIdConfirmPostResponse {
   readonly charging_token?: string | undefined
 }
 
-const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContractsContractIdConfirmPostRequest, ChargeContractsContractIdConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建用户当次充电代扣凭证API
+ *
+ * 商户通过该接口，得到用户当次充电的代扣凭证，使用该凭证进行扣款校验操作，该接口也会触发对用户发送的确认开始充电的通知。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_4.shtml)
+ *
+ * `POST /v3/ebike/charge/contracts/{contract_id}/confirm`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContractsContractIdConfirmPostRequest, ChargeContractsContractIdConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.contracts._contract_id_.confirm.post",
   method: "POST",
   path: "/v3/ebike/charge/contracts/{contract_id}/confirm",
@@ -246,8 +262,7 @@ const chargeContractsContractIdConfirmPost: Endpoint.Endpoint<ChargeContractsCon
       params: ChargeContractsContractIdConfirmPostParams,
       body: ChargeContractsContractIdConfirmPostBody,
       success: ChargeContractsContractIdConfirmPostResponse,
-      errors: commonErrors,
-      example: { charging_token: "sdjf23kdsHJfdksj8dj" }
+      errors: commonErrors
     }
   }
 })
@@ -385,7 +400,15 @@ export interface ChargeTransactionsPostResponse {
   readonly create_time?: string | undefined
 }
 
-const chargeTransactionsPost: Endpoint.Endpoint<ChargeTransactionsPostBody, ChargeTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 充电自行车代扣受理扣款API
+ *
+ * 通过调用该接口，为用户当次充电完成后发起代扣扣款，并同步返回受理结果。支付结果以回调通知为准，若返回超时，则主动查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_5.shtml)
+ *
+ * `POST /v3/ebike/charge/transactions`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const chargeTransactionsPost: Endpoint.Endpoint<ChargeTransactionsPostBody, ChargeTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.transactions.post",
   method: "POST",
   path: "/v3/ebike/charge/transactions",
@@ -430,8 +453,7 @@ const chargeTransactionsPost: Endpoint.Endpoint<ChargeTransactionsPostBody, Char
     return {
       body: ChargeTransactionsPostBody,
       success: ChargeTransactionsPostResponse,
-      errors: commonErrors,
-      example: { accept_state: "SUCCESS - 受理成功", create_time: "2017-08-26T10:43:39+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -630,7 +652,15 @@ export interface ChargeTransactionsIdTransactionIdGetResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const chargeTransactionsIdTransactionIdGet: Endpoint.Endpoint<ChargeTransactionsIdTransactionIdGetRequest, ChargeTransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单API
+ *
+ * 可通过“商户订单号”和“微信订单号”两种方式查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml)
+ *
+ * `GET /v3/ebike/charge/transactions/id/{transaction_id}`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const chargeTransactionsIdTransactionIdGet: Endpoint.Endpoint<ChargeTransactionsIdTransactionIdGetRequest, ChargeTransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/ebike/charge/transactions/id/{transaction_id}",
@@ -691,38 +721,7 @@ const chargeTransactionsIdTransactionIdGet: Endpoint.Endpoint<ChargeTransactions
       params: ChargeTransactionsIdTransactionIdGetParams,
       query: ChargeTransactionsIdTransactionIdGetQuery,
       success: ChargeTransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg678",
-        sub_appid: "wxd678efh567hg6999",
-        out_trade_no: "201407033233368018",
-        transaction_id: "25012014070332333018",
-        attach: "自定义数据",
-        trade_type: "PAP",
-        bank_type: "CMC",
-        success_time: "2017-08-26T10:43:39+08:00",
-        trade_state: "SUCCESS",
-        trade_state_des: "请重新下单支付",
-        contract_id: "121775250124070332",
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        amount: { total: 888, currency: "CNY", payer_total: 1, discount_total: 100 },
-        device_info: { device_id: "12343232", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            activity_id: "931386",
-            amount: 5,
-            wxpay_contribute: 1,
-            merchant_contribute: 1,
-            other_contribute: 5
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -921,7 +920,15 @@ export interface ChargeTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetai
   readonly other_contribute?: number | undefined
 }
 
-const chargeTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<ChargeTransactionsOutTradeNoOutTradeNoGetRequest, ChargeTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单API
+ *
+ * 可通过“商户订单号”和“微信订单号”两种方式查单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_6.shtml)
+ *
+ * `GET /v3/ebike/charge/transactions/out-trade-no/{out_trade_no}`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const chargeTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<ChargeTransactionsOutTradeNoOutTradeNoGetRequest, ChargeTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/ebike/charge/transactions/out-trade-no/{out_trade_no}",
@@ -982,38 +989,7 @@ const chargeTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<ChargeTransac
       params: ChargeTransactionsOutTradeNoOutTradeNoGetParams,
       query: ChargeTransactionsOutTradeNoOutTradeNoGetQuery,
       success: ChargeTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg678",
-        sub_appid: "wxd678efh567hg6999",
-        out_trade_no: "201407033233368018",
-        transaction_id: "25012014070332333018",
-        attach: "自定义数据",
-        trade_type: "PAP",
-        bank_type: "CMC",
-        success_time: "2017-08-26T10:43:39+08:00",
-        trade_state: "SUCCESS",
-        trade_state_des: "请重新下单支付",
-        contract_id: "121775250124070332",
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        amount: { total: 888, currency: "CNY", payer_total: 1, discount_total: 100 },
-        device_info: { device_id: "12343232", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            activity_id: "931386",
-            amount: 5,
-            wxpay_contribute: 1,
-            merchant_contribute: 1,
-            other_contribute: 5
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1072,7 +1048,15 @@ export interface ChargeUsersOpenidContractGetResponse {
   readonly contract_state?: string | undefined
 }
 
-const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidContractGetRequest, ChargeUsersOpenidContractGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过用户标识查询用户状态API
+ *
+ * 商户使用用户标识通过该接口查询用户的协议状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/vehicle/ebike/chapter3_1.shtml)
+ *
+ * `GET /v3/ebike/charge/users/{openid}/contract`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidContractGetRequest, ChargeUsersOpenidContractGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ebike.charge.users._openid_.contract.get",
   method: "GET",
   path: "/v3/ebike/charge/users/{openid}/contract",
@@ -1097,14 +1081,7 @@ const chargeUsersOpenidContractGet: Endpoint.Endpoint<ChargeUsersOpenidContractG
       params: ChargeUsersOpenidContractGetParams,
       query: ChargeUsersOpenidContractGetQuery,
       success: ChargeUsersOpenidContractGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "10000098",
-        openid: "onqOjjmM1tad-3ROpncN-yUfa6ua",
-        sub_mchid: "1900000109",
-        contract_id: "aAfixCs13LsdKPpfZfDkk2189ssXjfx",
-        contract_state: "DELETED"
-      }
+      errors: commonErrors
     }
   }
 })

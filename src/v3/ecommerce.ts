@@ -122,7 +122,14 @@ export interface AccountApplyCancelWithdrawPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const accountApplyCancelWithdrawPost: Endpoint.Endpoint<AccountApplyCancelWithdrawPostBody, AccountApplyCancelWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交注销提现申请
+ *
+ * 本接口用于商户号注销、商户号注销及提现。当平台二级商户需要注销商户号，或需要注销商户号并提现商户号可用余额的商户，由其所属的平台商户调用此接口发起申请。
+ *
+ * `POST /v3/ecommerce/account/apply-cancel-withdraw`
+ */
+export const accountApplyCancelWithdrawPost: Endpoint.Endpoint<AccountApplyCancelWithdrawPostBody, AccountApplyCancelWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.post",
   method: "POST",
   path: "/v3/ecommerce/account/apply-cancel-withdraw",
@@ -167,8 +174,7 @@ const accountApplyCancelWithdrawPost: Endpoint.Endpoint<AccountApplyCancelWithdr
     return {
       body: AccountApplyCancelWithdrawPostBody,
       success: AccountApplyCancelWithdrawPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: "20220101332222", out_request_no: "1234567" }
+      errors: commonErrors
     }
   }
 })
@@ -280,7 +286,14 @@ export interface AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponseConf
   readonly confirm_cancel_url?: string | undefined
 }
 
-const accountApplyCancelWithdrawApplymentIdApplymentIdGet: Endpoint.Endpoint<AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams, AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付注销提现申请单号查询申请单状态
+ *
+ * 微信支付申请单号查询注销申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
+ *
+ * `GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}`
+ */
+export const accountApplyCancelWithdrawApplymentIdApplymentIdGet: Endpoint.Endpoint<AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams, AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.applymentId._applyment_id_.get",
   method: "GET",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}",
@@ -318,29 +331,7 @@ const accountApplyCancelWithdrawApplymentIdApplymentIdGet: Endpoint.Endpoint<Acc
     return {
       params: AccountApplyCancelWithdrawApplymentIdApplymentIdGetParams,
       success: AccountApplyCancelWithdrawApplymentIdApplymentIdGetResponse,
-      errors: commonErrors,
-      example: {
-        applyment_id: "X202410241010125346",
-        out_request_no: "P202410241010125346",
-        cancel_state: "FUND_PROCESSING",
-        cancel_state_description: "资金处理中",
-        withdraw: "APPLY_WITHDRAW",
-        withdraw_state: "WITHDRAW_PROCESSING",
-        withdraw_state_description: "提现处理中",
-        account_withdraw_result: [
-          {
-            out_account_type: "BASIC_ACCOUNT",
-            pay_state: "PAY_PROCESSING",
-            state_description: "付款成功"
-          }
-        ],
-        modify_time: "2015-05-20T13:29:35+08:00",
-        sub_mchid: "1900000109",
-        account_info: [{ out_account_type: "BASIC_ACCOUNT", amount: 101 }],
-        confirm_cancel: {
-          confirm_cancel_url: "https://pay.weixin.qq.com/some_page?param_name=param_value"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -398,7 +389,14 @@ export interface AccountApplyCancelWithdrawConfirmPostResponse {
   readonly sub_mchid?: string | undefined
 }
 
-const accountApplyCancelWithdrawConfirmPost: Endpoint.Endpoint<AccountApplyCancelWithdrawConfirmPostBody, AccountApplyCancelWithdrawConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 平台代商户确认注销
+ *
+ * 电商平台发起申请后, 单据为待商户确认注销状态时，通过该接口代替商户执行确认操作
+ *
+ * `POST /v3/ecommerce/account/apply-cancel-withdraw/confirm`
+ */
+export const accountApplyCancelWithdrawConfirmPost: Endpoint.Endpoint<AccountApplyCancelWithdrawConfirmPostBody, AccountApplyCancelWithdrawConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.confirm.post",
   method: "POST",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/confirm",
@@ -420,12 +418,7 @@ const accountApplyCancelWithdrawConfirmPost: Endpoint.Endpoint<AccountApplyCance
     return {
       body: AccountApplyCancelWithdrawConfirmPostBody,
       success: AccountApplyCancelWithdrawConfirmPostResponse,
-      errors: commonErrors,
-      example: {
-        applyment_id: "X202410241010125346",
-        out_request_no: "P202410241010125346",
-        sub_mchid: "1900000109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -537,7 +530,14 @@ export interface AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponseCo
   readonly confirm_cancel_url?: string | undefined
 }
 
-const accountApplyCancelWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams, AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户注销提现申请单号查询申请单状态
+ *
+ * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
+ *
+ * `GET /v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}`
+ */
+export const accountApplyCancelWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams, AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}",
@@ -575,29 +575,7 @@ const accountApplyCancelWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<A
     return {
       params: AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetParams,
       success: AccountApplyCancelWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        applyment_id: "X202410241010125346",
-        out_request_no: "P202410241010125346",
-        cancel_state: "FUND_PROCESSING",
-        cancel_state_description: "资金处理中",
-        withdraw: "APPLY_WITHDRAW",
-        withdraw_state: "WITHDRAW_PROCESSING",
-        withdraw_state_description: "提现处理中",
-        account_withdraw_result: [
-          {
-            out_account_type: "BASIC_ACCOUNT",
-            pay_state: "PAY_PROCESSING",
-            state_description: "付款成功"
-          }
-        ],
-        modify_time: "2015-05-20T13:29:35+08:00",
-        sub_mchid: "1900000109",
-        account_info: [{ out_account_type: "BASIC_ACCOUNT", amount: 101 }],
-        confirm_cancel: {
-          confirm_cancel_url: "https://pay.weixin.qq.com/some_page?param_name=param_value"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -663,7 +641,14 @@ export interface AccountApplyCancelWithdrawValidateCancelSubMchidGetResponseBloc
   readonly description?: string | undefined
 }
 
-const accountApplyCancelWithdrawValidateCancelSubMchidGet: Endpoint.Endpoint<AccountApplyCancelWithdrawValidateCancelSubMchidGetParams, AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户注销资格校验
+ *
+ * 电商平台发起注销提现申请前，可通过该接口判断商户是否满足注销条件
+ *
+ * `GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}`
+ */
+export const accountApplyCancelWithdrawValidateCancelSubMchidGet: Endpoint.Endpoint<AccountApplyCancelWithdrawValidateCancelSubMchidGetParams, AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.applyCancelWithdraw.validateCancel._sub_mchid_.get",
   method: "GET",
   path: "/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}",
@@ -690,19 +675,7 @@ const accountApplyCancelWithdrawValidateCancelSubMchidGet: Endpoint.Endpoint<Acc
     return {
       params: AccountApplyCancelWithdrawValidateCancelSubMchidGetParams,
       success: AccountApplyCancelWithdrawValidateCancelSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "P202410241010125346",
-        merchant_state: "NORMAL",
-        validate_result: "ALLOW_CANCEL_WITHDRAW",
-        account_info: [{ out_account_type: "BASIC_ACCOUNT", amount: 101 }],
-        block_reasons: [
-          {
-            type: "CONSUMER_COMPLAINT_UNPROCESSED",
-            description: "该商户存在冻结资金或在途资金，请先处理资金再申请注销"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -759,7 +732,14 @@ export interface AccountCancelApplicationsPostResponse {
   readonly update_time?: string | undefined
 }
 
-const accountCancelApplicationsPost: Endpoint.Endpoint<AccountCancelApplicationsPostBody, AccountCancelApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交注销申请单
+ *
+ * 电商子商户需注销商户号时，由其所属电商平台服务商调用本接口发起注销申请。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/create-cancel-application.html)
+ *
+ * `POST /v3/ecommerce/account/cancel-applications`
+ */
+export const accountCancelApplicationsPost: Endpoint.Endpoint<AccountCancelApplicationsPostBody, AccountCancelApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.cancelApplications.post",
   method: "POST",
   path: "/v3/ecommerce/account/cancel-applications",
@@ -785,13 +765,7 @@ const accountCancelApplicationsPost: Endpoint.Endpoint<AccountCancelApplications
     return {
       body: AccountCancelApplicationsPostBody,
       success: AccountCancelApplicationsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_apply_no: "2019061122222222122",
-        sub_mchid: "1900000109",
-        reject_reason: "非电商服务商，无权调用此接口",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -820,7 +794,14 @@ export interface AccountCancelApplicationsMediaPostResponse {
   readonly media_id?: string | undefined
 }
 
-const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancelApplicationsMediaPostBody, AccountCancelApplicationsMediaPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 图片上传API
+ *
+ * 电商平台服务商调用注销申请接口时，需要先调用本接口上传相关的资料图片，获取图片ID后，再填写到注销申请请求中。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/media/upload-media.html)
+ *
+ * `POST /v3/ecommerce/account/cancel-applications/media`
+ */
+export const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancelApplicationsMediaPostBody, AccountCancelApplicationsMediaPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.cancelApplications.media.post",
   method: "POST",
   path: "/v3/ecommerce/account/cancel-applications/media",
@@ -842,10 +823,7 @@ const accountCancelApplicationsMediaPost: Endpoint.Endpoint<AccountCancelApplica
     return {
       body: AccountCancelApplicationsMediaPostBody,
       success: AccountCancelApplicationsMediaPostResponse,
-      errors: commonErrors,
-      example: {
-        media_id: "H1ihR9JUtVj-J7CJqBUY5ZOrG_Je75H-rKhTG7FUmg9sxNTbRN54dFiUHnhgrBQ6EKeHoGcHTJMHn5TAuLVjHUQDBInSWXcIHYXOeRa2OHA"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -888,7 +866,14 @@ export interface AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse {
   readonly update_time?: string | undefined
 }
 
-const accountCancelApplicationsOutApplyNoOutApplyNoGet: Endpoint.Endpoint<AccountCancelApplicationsOutApplyNoOutApplyNoGetParams, AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询注销单状态
+ *
+ * 电商平台服务商发起注销申请后，通过本接口查询注销状态、进展。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/get-cancel-application.html)
+ *
+ * `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}`
+ */
+export const accountCancelApplicationsOutApplyNoOutApplyNoGet: Endpoint.Endpoint<AccountCancelApplicationsOutApplyNoOutApplyNoGetParams, AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.account.cancelApplications.outApplyNo._out_apply_no_.get",
   method: "GET",
   path: "/v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}",
@@ -908,13 +893,7 @@ const accountCancelApplicationsOutApplyNoOutApplyNoGet: Endpoint.Endpoint<Accoun
     return {
       params: AccountCancelApplicationsOutApplyNoOutApplyNoGetParams,
       success: AccountCancelApplicationsOutApplyNoOutApplyNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_apply_no: "2019061122222222122",
-        sub_mchid: "1900000109",
-        reject_reason: "非电商服务商，无权调用此接口",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1207,7 +1186,14 @@ export interface ApplymentsPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 二级商户进件API
+ *
+ * 电商平台通过提交二级商户资料，完成二级商户入驻，入驻成为微信支付商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/submit-applyment.html)
+ *
+ * `POST /v3/ecommerce/applyments/`
+ */
+export const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.post",
   method: "POST",
   path: "/v3/ecommerce/applyments/",
@@ -1314,8 +1300,7 @@ const applymentsPost: Endpoint.Endpoint<ApplymentsPostBody, ApplymentsPostRespon
     return {
       body: ApplymentsPostBody,
       success: ApplymentsPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: 2000002124775691, out_request_no: "APPLYMENT_00000000001" }
+      errors: commonErrors
     }
   }
 })
@@ -1437,7 +1422,14 @@ export interface ApplymentsOutRequestNoOutRequestNoGetResponseAuditDetail {
   readonly reject_reason?: string | undefined
 }
 
-const applymentsOutRequestNoOutRequestNoGet: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoGetParams, ApplymentsOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过业务申请编号查询申请状态
+ *
+ * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-state-by-out-request-no.html)
+ *
+ * `GET /v3/ecommerce/applyments/out-request-no/{out_request_no}`
+ */
+export const applymentsOutRequestNoOutRequestNoGet: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoGetParams, ApplymentsOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/ecommerce/applyments/out-request-no/{out_request_no}",
@@ -1477,28 +1469,7 @@ const applymentsOutRequestNoOutRequestNoGet: Endpoint.Endpoint<ApplymentsOutRequ
     return {
       params: ApplymentsOutRequestNoOutRequestNoGetParams,
       success: ApplymentsOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        applyment_state: "FINISH",
-        applyment_state_desc: "审核中",
-        sign_url: "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        sub_mchid: "1542488631",
-        account_validation: {
-          account_no: "9nZYDEvBT4rDdICA3ZYXshYqeOSslSjSauAE+as7mAEDJly+DgRuVs74msmKUH8pl+3oA==",
-          pay_amount: 124,
-          destination_account_number: "7222223333322332",
-          destination_account_name: "财付通支付科技有限公司",
-          destination_account_bank: "招商银行威盛大厦支行",
-          city: "深圳",
-          remark: "入驻账户验证",
-          deadline: "2018-12-10 17:09:01"
-        },
-        audit_detail: [{ param_name: "id_card_copy", reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片" }],
-        legal_validation_url: "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        out_request_no: "APPLYMENT_00000000001",
-        applyment_id: 2000002124775691,
-        sign_state: "SIGNED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1526,7 +1497,14 @@ export interface ApplymentsOutRequestNoOutRequestNoRevokePostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoRevokePostParams, ApplymentsOutRequestNoOutRequestNoRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销申请单-使用业务申请编号
+ *
+ * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
+ *
+ * `POST /v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke`
+ */
+export const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<ApplymentsOutRequestNoOutRequestNoRevokePostParams, ApplymentsOutRequestNoOutRequestNoRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.outRequestNo._out_request_no_.revoke.post",
   method: "POST",
   path: "/v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke",
@@ -1542,8 +1520,7 @@ const applymentsOutRequestNoOutRequestNoRevokePost: Endpoint.Endpoint<Applyments
     return {
       params: ApplymentsOutRequestNoOutRequestNoRevokePostParams,
       success: ApplymentsOutRequestNoOutRequestNoRevokePostResponse,
-      errors: commonErrors,
-      example: { applyment_id: 2000002124775691, out_request_no: "APPLYMENT_00000000001" }
+      errors: commonErrors
     }
   }
 })
@@ -1829,7 +1806,14 @@ export interface ApplymentsSubmitAccountHostingApplymentPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsSubmitAccountHostingApplymentPostBody, ApplymentsSubmitAccountHostingApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交申请单
+ *
+ * 接口适用场景：电商平台，可使用该接口，帮助其二级商户进件成为微信支付商户。本接口不支持进件境外个人小微商户。
+ *
+ * `POST /v3/ecommerce/applyments/submit-account-hosting-applyment`
+ */
+export const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsSubmitAccountHostingApplymentPostBody, ApplymentsSubmitAccountHostingApplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.submitAccountHostingApplyment.post",
   method: "POST",
   path: "/v3/ecommerce/applyments/submit-account-hosting-applyment",
@@ -1939,8 +1923,7 @@ const applymentsSubmitAccountHostingApplymentPost: Endpoint.Endpoint<ApplymentsS
     return {
       body: ApplymentsSubmitAccountHostingApplymentPostBody,
       success: ApplymentsSubmitAccountHostingApplymentPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: 2000002124775691, out_request_no: "APPLYMENT_00000000001" }
+      errors: commonErrors
     }
   }
 })
@@ -1985,7 +1968,14 @@ export interface ApplymentsSubmitSignVerifyInfoPostResponse {
   readonly applyment_id?: number | undefined
 }
 
-const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSubmitSignVerifyInfoPostBody, ApplymentsSubmitSignVerifyInfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 平台代理签约核身
+ *
+ * 接口适用场景：账号托管类平台商户进件申请流程中，在申请单中声明“走平台代理签约和代理核身入驻模式”时，可使用该接口传入代理签约和代理核身的信息。
+ *
+ * `POST /v3/ecommerce/applyments/submit-sign-verify-info`
+ */
+export const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSubmitSignVerifyInfoPostBody, ApplymentsSubmitSignVerifyInfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments.submitSignVerifyInfo.post",
   method: "POST",
   path: "/v3/ecommerce/applyments/submit-sign-verify-info",
@@ -2007,8 +1997,7 @@ const applymentsSubmitSignVerifyInfoPost: Endpoint.Endpoint<ApplymentsSubmitSign
     return {
       body: ApplymentsSubmitSignVerifyInfoPostBody,
       success: ApplymentsSubmitSignVerifyInfoPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: 2000002124775691 }
+      errors: commonErrors
     }
   }
 })
@@ -2130,7 +2119,14 @@ export interface ApplymentsApplymentIdGetResponseAuditDetail {
   readonly reject_reason?: string | undefined
 }
 
-const applymentsApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdGetParams, ApplymentsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过申请单ID查询申请状态
+ *
+ * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-applyment-state.html)
+ *
+ * `GET /v3/ecommerce/applyments/{applyment_id}`
+ */
+export const applymentsApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdGetParams, ApplymentsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments._applyment_id_.get",
   method: "GET",
   path: "/v3/ecommerce/applyments/{applyment_id}",
@@ -2170,29 +2166,7 @@ const applymentsApplymentIdGet: Endpoint.Endpoint<ApplymentsApplymentIdGetParams
     return {
       params: ApplymentsApplymentIdGetParams,
       success: ApplymentsApplymentIdGetResponse,
-      errors: commonErrors,
-      example: {
-        applyment_state: "FINISH",
-        applyment_state_desc: "审核中",
-        sign_url: "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        sub_mchid: "1542488631",
-        account_validation: {
-          account_name: "example",
-          account_no: "9nZYDEvBT4rDdICA3ZYXshYqeOSslSjSauAE+as7mAEDJly+DgRuVs74msmKUH8pl+3oA==",
-          pay_amount: 124,
-          destination_account_number: "7222223333322332",
-          destination_account_name: "财付通支付科技有限公司",
-          destination_account_bank: "招商银行威盛大厦支行",
-          city: "深圳",
-          remark: "入驻账户验证",
-          deadline: "2018-12-10 17:09:01"
-        },
-        audit_detail: [{ param_name: "id_card_copy", reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片" }],
-        legal_validation_url: "https://pay.weixin.qq.com/public/apply4ec_sign/s?applymentId=2000002126198476&sign=b207b673049a32c858f3aabd7d27c7ec",
-        out_request_no: "APPLYMENT_00000000001",
-        applyment_id: 2000002124775691,
-        sign_state: "SIGNED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2220,7 +2194,14 @@ export interface ApplymentsApplymentIdRevokePostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplymentIdRevokePostParams, ApplymentsApplymentIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销申请单-使用申请单号
+ *
+ * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
+ *
+ * `POST /v3/ecommerce/applyments/{applyment_id}/revoke`
+ */
+export const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplymentIdRevokePostParams, ApplymentsApplymentIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.applyments._applyment_id_.revoke.post",
   method: "POST",
   path: "/v3/ecommerce/applyments/{applyment_id}/revoke",
@@ -2236,8 +2217,7 @@ const applymentsApplymentIdRevokePost: Endpoint.Endpoint<ApplymentsApplymentIdRe
     return {
       params: ApplymentsApplymentIdRevokePostParams,
       success: ApplymentsApplymentIdRevokePostResponse,
-      errors: commonErrors,
-      example: { applyment_id: 2000002124775691, out_request_no: "APPLYMENT_00000000001" }
+      errors: commonErrors
     }
   }
 })
@@ -2308,7 +2288,14 @@ export interface BillFundflowbillGetResponseDownloadBillList {
   readonly nonce?: string | undefined
 }
 
-const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, BillFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请二级商户资金账单API
+ *
+ * 微信支付按天提供微信支付账户的资金流水账单文件，电商平台可以通过该接口获取二级商户账单文件的下载地址。文件内包含电商平台二级商户资金操作相关的业务单号、收支金额、记账时间等信息，供电商平台进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-merchant-fund-flow-bill/get-sub-merchant-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_5.shtml)
+ *
+ * `GET /v3/ecommerce/bill/fundflowbill`
+ */
+export const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, BillFundflowbillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.bill.fundflowbill.get",
   method: "GET",
   path: "/v3/ecommerce/bill/fundflowbill",
@@ -2336,20 +2323,7 @@ const billFundflowbillGet: Endpoint.Endpoint<BillFundflowbillGetQuery, BillFundf
     return {
       query: BillFundflowbillGetQuery,
       success: BillFundflowbillGetResponse,
-      errors: commonErrors,
-      example: {
-        download_bill_count: 1,
-        download_bill_list: [
-          {
-            bill_sequence: 1,
-            hash_type: "SHA1",
-            hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
-            download_url: "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx",
-            encrypt_key: "YpkbxSne+mDwyXq//xYPmtr9euFQ==",
-            nonce: "a8607ef79034c49c"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2442,7 +2416,14 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
   readonly contract_termination_remark?: string | undefined
 }
 
-const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户协议号查询协议API
+ *
+ * 电商服务商可以通过该接口发起签约协议的查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_2.shtml)
+ *
+ * `GET /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+ */
+export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
@@ -2474,24 +2455,7 @@ const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoi
     return {
       params: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
       success: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        contract_id: "123124412412423431",
-        appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        contract_display_account: "微信代扣用户A",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35.120+08:00",
-        contract_expired_time: "2021-09-10T13:29:35.120+08:00",
-        contract_terminate_info: {
-          contract_termination_mode: "MCH_API_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35.120+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2540,7 +2504,14 @@ export interface CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCode
   readonly out_contract_code?: string | undefined
 }
 
-const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户协议号解约协议API
+ *
+ * 电商服务商可以通过该接口发起签约协议的解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_3.shtml)
+ *
+ * `POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+ */
+export const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
   path: "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
@@ -2563,12 +2534,7 @@ const combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePo
       params: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
       body: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
       success: CombinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2633,7 +2599,14 @@ export interface CombinePapayContractsPreEntrustSignPostResponse {
   readonly out_contract_code?: string | undefined
 }
 
-const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignPostBody, CombinePapayContractsPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP方式预签约API
+ *
+ * 电商服务商从外部App拉起微信客户端发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信客户端；用户完成签约授权后，再返回App。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_1.shtml)
+ *
+ * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign`
+ */
+export const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignPostBody, CombinePapayContractsPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.preEntrustSign.post",
   method: "POST",
   path: "/v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
@@ -2658,13 +2631,7 @@ const combinePapayContractsPreEntrustSignPost: Endpoint.Endpoint<CombinePapayCon
     return {
       body: CombinePapayContractsPreEntrustSignPostBody,
       success: CombinePapayContractsPreEntrustSignPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        mchid: "1900000109",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2722,7 +2689,14 @@ export interface CombinePapayContractsPreEntrustSignMiniProgramPostResponse {
   readonly out_contract_code?: string | undefined
 }
 
-const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignMiniProgramPostBody, CombinePapayContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序方式预签约API
+ *
+ * 电商服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml)
+ *
+ * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program`
+ */
+export const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<CombinePapayContractsPreEntrustSignMiniProgramPostBody, CombinePapayContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program",
@@ -2745,13 +2719,7 @@ const combinePapayContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Comb
     return {
       body: CombinePapayContractsPreEntrustSignMiniProgramPostBody,
       success: CombinePapayContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        mchid: "1900000109",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2961,7 +2929,14 @@ export interface CombinePapayTransactionsPostResponseCombinePayerInfo {
   readonly openid?: string | undefined
 }
 
-const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransactionsPostBody, CombinePapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商合单委托代扣支付API
+ *
+ * 商户可以通过该接口发起免密的合单支付 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_4.shtml)
+ *
+ * `POST /v3/ecommerce/combine-papay/transactions`
+ */
+export const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransactionsPostBody, CombinePapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.transactions.post",
   method: "POST",
   path: "/v3/ecommerce/combine-papay/transactions",
@@ -3027,28 +3002,7 @@ const combinePapayTransactionsPost: Endpoint.Endpoint<CombinePapayTransactionsPo
     return {
       body: CombinePapayTransactionsPostBody,
       success: CombinePapayTransactionsPostResponse,
-      errors: commonErrors,
-      example: {
-        combine_appid: "wxd678efh567hg6787",
-        combine_mchid: "1900000109",
-        combine_out_trade_no: "P20150806125346",
-        sub_orders: [
-          {
-            mchid: "1900000109",
-            trade_type: "PAP",
-            trade_state: "SUCCESS",
-            bank_type: "CMC",
-            attach: "深圳分店",
-            success_time: "2015-05-20T13:29:35.120+08:00",
-            transaction_id: "1009660380201506130728806387",
-            out_trade_no: "20150806125346",
-            sub_mchid: "1900000109",
-            sub_appid: "wxd678efh567hg6787",
-            amount: { total_amount: 100, currency: "CNY", payer_amount: 10, payer_currency: "CNY" }
-          }
-        ],
-        combine_payer_info: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3171,7 +3125,14 @@ export interface CombinePapayTransactionsCombineOutTradeNoGetResponseCombinePaye
   readonly openid?: string | undefined
 }
 
-const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<CombinePapayTransactionsCombineOutTradeNoGetParams, CombinePapayTransactionsCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商合单委托代扣查询订单API
+ *
+ * 商户可以通过该接口发起免密的合单查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_6.shtml)
+ *
+ * `GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}`
+ */
+export const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<CombinePapayTransactionsCombineOutTradeNoGetParams, CombinePapayTransactionsCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.transactions._combine_out_trade_no_.get",
   method: "GET",
   path: "/v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}",
@@ -3213,28 +3174,7 @@ const combinePapayTransactionsCombineOutTradeNoGet: Endpoint.Endpoint<CombinePap
     return {
       params: CombinePapayTransactionsCombineOutTradeNoGetParams,
       success: CombinePapayTransactionsCombineOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        combine_appid: "wxd678efh567hg6787",
-        combine_mchid: "1900000109",
-        combine_out_trade_no: "P20150806125346",
-        sub_orders: [
-          {
-            mchid: "1900000109",
-            trade_type: "PAP",
-            trade_state: "SUCCESS",
-            bank_type: "CMC",
-            attach: "深圳分店",
-            success_time: "2015-05-20T13:29:35.120+08:00",
-            transaction_id: "1009660380201506130728806387",
-            out_trade_no: "20150806125346",
-            sub_mchid: "1900000109",
-            sub_appid: "wxd678efh567hg6787",
-            amount: { total_amount: 100, currency: "CNY", payer_amount: 10, payer_currency: "CNY" }
-          }
-        ],
-        combine_payer_info: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3285,7 +3225,14 @@ export interface CombinePapayTransactionsCombineOutTradeNoReversePostBodySubOrde
 /** The input of `v3.ecommerce.combinePapay.transactions._combine_out_trade_no_.reverse.post`: params, body fields together. */
 export interface CombinePapayTransactionsCombineOutTradeNoReversePostRequest extends CombinePapayTransactionsCombineOutTradeNoReversePostParams, CombinePapayTransactionsCombineOutTradeNoReversePostBody {}
 
-const combinePapayTransactionsCombineOutTradeNoReversePost: Endpoint.Endpoint<CombinePapayTransactionsCombineOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商合单委托代扣撤销订单API
+ *
+ * 商户可以通过该接口发起免密的合单撤销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_5.shtml)
+ *
+ * `POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse`
+ */
+export const combinePapayTransactionsCombineOutTradeNoReversePost: Endpoint.Endpoint<CombinePapayTransactionsCombineOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.combinePapay.transactions._combine_out_trade_no_.reverse.post",
   method: "POST",
   path: "/v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse",
@@ -3355,7 +3302,14 @@ export interface FundBalanceSubMchidGetResponse {
   readonly pending_amount?: number | undefined
 }
 
-const fundBalanceSubMchidGet: Endpoint.Endpoint<FundBalanceSubMchidGetRequest, FundBalanceSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询二级商户账户实时余额API
+ *
+ * 服务商通过此接口可以查询特约商户账户余额信息。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-balance.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_19.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_1.shtml)
+ *
+ * `GET /v3/ecommerce/fund/balance/{sub_mchid}`
+ */
+export const fundBalanceSubMchidGet: Endpoint.Endpoint<FundBalanceSubMchidGetRequest, FundBalanceSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.balance._sub_mchid_.get",
   method: "GET",
   path: "/v3/ecommerce/fund/balance/{sub_mchid}",
@@ -3378,8 +3332,7 @@ const fundBalanceSubMchidGet: Endpoint.Endpoint<FundBalanceSubMchidGetRequest, F
       params: FundBalanceSubMchidGetParams,
       query: FundBalanceSubMchidGetQuery,
       success: FundBalanceSubMchidGetResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "1900000109", available_amount: 100, pending_amount: 100 }
+      errors: commonErrors
     }
   }
 })
@@ -3431,7 +3384,14 @@ export interface FundEnddaybalanceSubMchidGetResponse {
   readonly account_type?: "BASIC" | "DEPOSIT" | (string & {}) | undefined
 }
 
-const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSubMchidGetRequest, FundEnddaybalanceSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询二级商户账户日终余额API
+ *
+ * 电商服务商通过该接口可以查询二级商户指定日期当天24点的账户余额。 **注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-day-end-balance.html)
+ *
+ * `GET /v3/ecommerce/fund/enddaybalance/{sub_mchid}`
+ */
+export const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSubMchidGetRequest, FundEnddaybalanceSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.enddaybalance._sub_mchid_.get",
   method: "GET",
   path: "/v3/ecommerce/fund/enddaybalance/{sub_mchid}",
@@ -3455,13 +3415,7 @@ const fundEnddaybalanceSubMchidGet: Endpoint.Endpoint<FundEnddaybalanceSubMchidG
       params: FundEnddaybalanceSubMchidGetParams,
       query: FundEnddaybalanceSubMchidGetQuery,
       success: FundEnddaybalanceSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        available_amount: 100,
-        pending_amount: 100,
-        account_type: "BASIC"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3530,7 +3484,14 @@ export interface FundWithdrawPostResponse {
   readonly account_type?: "BASIC" | "OPERATION" | "FEES" | (string & {}) | undefined
 }
 
-const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 账户余额提现API
+ *
+ * 电商平台通过余额提现API帮助二级商户发起账户余额提现申请，完成账户余额提现。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_22.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_2.shtml)
+ *
+ * `POST /v3/ecommerce/fund/withdraw`
+ */
+export const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.withdraw.post",
   method: "POST",
   path: "/v3/ecommerce/fund/withdraw",
@@ -3555,13 +3516,7 @@ const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPost
     return {
       body: FundWithdrawPostBody,
       success: FundWithdrawPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        withdraw_id: "12321937198237912739132791732912793127931279317929791239112123",
-        out_request_no: "20190611222222222200000000012122",
-        account_type: "BASIC"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3658,7 +3613,14 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
   readonly bank_name?: string | undefined
 }
 
-const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOutRequestNoOutRequestNoGetRequest, FundWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户提现单号查询
+ *
+ * 电商平台通过查询提现状态API查询二级商户提现单的提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
+ *
+ * `GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}`
+ */
+export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOutRequestNoOutRequestNoGetRequest, FundWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.withdraw.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}",
@@ -3692,22 +3654,7 @@ const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOut
       params: FundWithdrawOutRequestNoOutRequestNoGetParams,
       query: FundWithdrawOutRequestNoOutRequestNoGetQuery,
       success: FundWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        sp_mchid: "1800000123",
-        status: "SUCCESS",
-        withdraw_id: "example",
-        out_request_no: "1217752501201407033233368018",
-        amount: 100,
-        reason: "卡号错误",
-        remark: "交易提现",
-        bank_memo: "微信提现",
-        account_type: "BASIC",
-        account_number: "1178",
-        account_bank: "招商银行",
-        bank_name: "中国工商银行股份有限公司深圳软件园支行"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3804,7 +3751,14 @@ export interface FundWithdrawWithdrawIdGetResponse {
   readonly bank_name?: string | undefined
 }
 
-const fundWithdrawWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdGetRequest, FundWithdrawWithdrawIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付提现单号查询
+ *
+ * 电商平台通过该接口查询其提现结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
+ *
+ * `GET /v3/ecommerce/fund/withdraw/{withdraw_id}`
+ */
+export const fundWithdrawWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdGetRequest, FundWithdrawWithdrawIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.fund.withdraw._withdraw_id_.get",
   method: "GET",
   path: "/v3/ecommerce/fund/withdraw/{withdraw_id}",
@@ -3838,22 +3792,7 @@ const fundWithdrawWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdGetRequ
       params: FundWithdrawWithdrawIdGetParams,
       query: FundWithdrawWithdrawIdGetQuery,
       success: FundWithdrawWithdrawIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        sp_mchid: "1800000123",
-        status: "SUCCESS",
-        withdraw_id: "example",
-        out_request_no: "1217752501201407033233368018",
-        amount: 100,
-        reason: "卡号错误",
-        remark: "交易提现",
-        bank_memo: "微信提现",
-        account_type: "BASIC",
-        account_number: "1178",
-        account_bank: "招商银行",
-        bank_name: "中国工商银行股份有限公司深圳软件园支行"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3923,7 +3862,14 @@ export interface IndividualContractsOutContractCodeOutContractCodeGetResponseRea
   readonly access_token_expire_time?: string | undefined
 }
 
-const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<IndividualContractsOutContractCodeOutContractCodeGetRequest, IndividualContractsOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据业务申请单号查签约信息
+ *
+ * 商户通过预签约接口生成预签约id，当用户通过微信SDK拉起微信支付客户端的签约页面并完成签约后，可以通过预签约id查询到对应的签约信息和用户openid
+ *
+ * `GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}`
+ */
+export const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<IndividualContractsOutContractCodeOutContractCodeGetRequest, IndividualContractsOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}",
@@ -3951,18 +3897,7 @@ const individualContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<In
       params: IndividualContractsOutContractCodeOutContractCodeGetParams,
       query: IndividualContractsOutContractCodeOutContractCodeGetQuery,
       success: IndividualContractsOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        individual_auth_id: "1900000109",
-        signed_time: "2018-06-08T10:34:56+08:00",
-        auth_state: "AUTHORIZED",
-        individual_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        real_name_auth_result: {
-          scope: "pay_realname",
-          access_token: "Ca5sECXTwzkWYXs_do9ZaEeueqVHOtF-nXr51yNll2O97zqk9niwJnmSWxhDJELqoDDVFws6LCBbSulnEAaxCg==",
-          access_token_expire_time: "2018-06-08T10:34:56+08:00"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4005,7 +3940,14 @@ export interface IndividualContractsPreEntrustSignWithRealNameIdentityAppPostRes
   readonly pre_entrustweb_id?: string | undefined
 }
 
-const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP场景预签约（需要实名验证）
+ *
+ * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
+ *
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app`
+ */
+export const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSignWithRealNameIdentity.app.post",
   method: "POST",
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
@@ -4025,10 +3967,7 @@ const individualContractsPreEntrustSignWithRealNameIdentityAppPost: Endpoint.End
     return {
       body: IndividualContractsPreEntrustSignWithRealNameIdentityAppPostBody,
       success: IndividualContractsPreEntrustSignWithRealNameIdentityAppPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4076,7 +4015,14 @@ export interface IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgra
   readonly pre_entrustweb_id?: string | undefined
 }
 
-const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序场景预签约（需要实名验证）
+ *
+ * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
+ *
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program`
+ */
+export const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody, IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSignWithRealNameIdentity.miniProgram.post",
   method: "POST",
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
@@ -4097,10 +4043,7 @@ const individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost: Endp
     return {
       body: IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostBody,
       success: IndividualContractsPreEntrustSignWithRealNameIdentityMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4128,7 +4071,14 @@ export interface IndividualContractsPreEntrustSignAppPostResponse {
   readonly pre_entrustweb_id?: string | undefined
 }
 
-const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignAppPostBody, IndividualContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP场景预签约
+ *
+ * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
+ *
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app`
+ */
+export const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignAppPostBody, IndividualContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSign.app.post",
   method: "POST",
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign/app",
@@ -4144,10 +4094,7 @@ const individualContractsPreEntrustSignAppPost: Endpoint.Endpoint<IndividualCont
     return {
       body: IndividualContractsPreEntrustSignAppPostBody,
       success: IndividualContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4180,7 +4127,14 @@ export interface IndividualContractsPreEntrustSignMiniProgramPostResponse {
   readonly pre_entrustweb_id?: string | undefined
 }
 
-const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignMiniProgramPostBody, IndividualContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序场景预签约
+ *
+ * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
+ *
+ * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program`
+ */
+export const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<IndividualContractsPreEntrustSignMiniProgramPostBody, IndividualContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program",
@@ -4197,10 +4151,7 @@ const individualContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Indivi
     return {
       body: IndividualContractsPreEntrustSignMiniProgramPostBody,
       success: IndividualContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "1121_9f3cec22a2d367737674d08d98e5e07b8388495fafedc0eba83c327e8ad720ed_12bfdd59b387c4bff8543de4719a886a"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4250,7 +4201,14 @@ export interface IndividualContractsOpenidGetResponse {
   readonly auth_state?: "AUTHORIZED" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
-const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContractsOpenidGetRequest, IndividualContractsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询个人收款方授权结果
+ *
+ * 查询个人收款方授权结果，以下情况需要调用：1. 个人卖家开通授权收款；2. 交易下单前，需要individual_auth_id [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-contracts.html)
+ *
+ * `GET /v3/ecommerce/individual-contracts/{openid}`
+ */
+export const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContractsOpenidGetRequest, IndividualContractsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.individualContracts._openid_.get",
   method: "GET",
   path: "/v3/ecommerce/individual-contracts/{openid}",
@@ -4273,12 +4231,7 @@ const individualContractsOpenidGet: Endpoint.Endpoint<IndividualContractsOpenidG
       params: IndividualContractsOpenidGetParams,
       query: IndividualContractsOpenidGetQuery,
       success: IndividualContractsOpenidGetResponse,
-      errors: commonErrors,
-      example: {
-        individual_auth_id: "1900000109",
-        operation_time: "2018-06-08T10:34:56+08:00",
-        auth_state: "AUTHORIZED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4341,7 +4294,14 @@ export interface MchTransferAuthorizationsPostResponse {
   readonly authorize_time?: string | undefined
 }
 
-const mchTransferAuthorizationsPost: Endpoint.Endpoint<MchTransferAuthorizationsPostBody, MchTransferAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请二级商户商家转账授权
+ *
+ * 申请二级商户商家转账授权。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/create-authorization.html)
+ *
+ * `POST /v3/ecommerce/mch-transfer/authorizations`
+ */
+export const mchTransferAuthorizationsPost: Endpoint.Endpoint<MchTransferAuthorizationsPostBody, MchTransferAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.authorizations.post",
   method: "POST",
   path: "/v3/ecommerce/mch-transfer/authorizations",
@@ -4367,13 +4327,7 @@ const mchTransferAuthorizationsPost: Endpoint.Endpoint<MchTransferAuthorizations
     return {
       body: MchTransferAuthorizationsPostBody,
       success: MchTransferAuthorizationsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        authorization_state: "AUTHORIZE_PROCESSING",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        authorize_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4406,7 +4360,14 @@ export interface MchTransferAuthorizationsSubMchidGetResponse {
   readonly authorize_time?: string | undefined
 }
 
-const mchTransferAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferAuthorizationsSubMchidGetParams, MchTransferAuthorizationsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询二级商户商家转账授权状态
+ *
+ * 查询二级商户商家转账授权状态。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/get-authorization.html)
+ *
+ * `GET /v3/ecommerce/mch-transfer/authorizations/{sub_mchid}`
+ */
+export const mchTransferAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferAuthorizationsSubMchidGetParams, MchTransferAuthorizationsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.authorizations._sub_mchid_.get",
   method: "GET",
   path: "/v3/ecommerce/mch-transfer/authorizations/{sub_mchid}",
@@ -4424,12 +4385,7 @@ const mchTransferAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferAuthori
     return {
       params: MchTransferAuthorizationsSubMchidGetParams,
       success: MchTransferAuthorizationsSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        authorization_state: "AUTHORIZE_PROCESSING",
-        authorize_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4522,7 +4478,14 @@ export interface MchTransferTransferBillsPostResponse {
   readonly package_info?: string | undefined
 }
 
-const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPostBody, MchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起转账
+ *
+ * 商户可通过此接口申请创建商家转账订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/transfer-to-user.html)
+ *
+ * `POST /v3/ecommerce/mch-transfer/transfer-bills`
+ */
+export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPostBody, MchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.post",
   method: "POST",
   path: "/v3/ecommerce/mch-transfer/transfer-bills",
@@ -4553,16 +4516,7 @@ const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPo
     return {
       body: MchTransferTransferBillsPostBody,
       success: MchTransferTransferBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        state: "ACCEPTED",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4661,7 +4615,14 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetRequest, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询转账单
+ *
+ * 根据商户单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-out-no.html)
+ *
+ * `GET /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
+ */
+export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetRequest, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}",
@@ -4694,23 +4655,7 @@ const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransf
       params: MchTransferTransferBillsOutBillNoOutBillNoGetParams,
       query: MchTransferTransferBillsOutBillNoOutBillNoGetQuery,
       success: MchTransferTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001109",
-        sub_mchid: "1900001121",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        transfer_scene_id: "10001",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4764,7 +4709,14 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销转账
+ *
+ * 商户通过转账接口发起转账后，在**用户确认收款**之前可以通过该接口撤销转账。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/cancel-transfer.html)
+ *
+ * `POST /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
+ */
+export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
   path: "/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel",
@@ -4788,14 +4740,7 @@ const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<Mc
       params: MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams,
       body: MchTransferTransferBillsOutBillNoOutBillNoCancelPostBody,
       success: MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        state: "CANCELING",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4894,7 +4839,14 @@ export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetRequest, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信转账单号查询转账单
+ *
+ * 根据微信转账单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-no.html)
+ *
+ * `GET /v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
+ */
+export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetRequest, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.mchTransfer.transferBills.transferBillNo._transfer_bill_no_.get",
   method: "GET",
   path: "/v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}",
@@ -4927,23 +4879,7 @@ const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint
       params: MchTransferTransferBillsTransferBillNoTransferBillNoGetParams,
       query: MchTransferTransferBillsTransferBillNoTransferBillNoGetQuery,
       success: MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001109",
-        sub_mchid: "1900001121",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        transfer_scene_id: "10001",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4992,7 +4928,14 @@ export interface ProfitsharingAfterSalesOrdersGetResponse {
   readonly finish_time?: string | undefined
 }
 
-const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersGetQuery, ProfitsharingAfterSalesOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询售后服务分账结果
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
+ *
+ * `GET /v3/ecommerce/profitsharing/after-sales-orders`
+ */
+export const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersGetQuery, ProfitsharingAfterSalesOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.afterSalesOrders.get",
   method: "GET",
   path: "/v3/ecommerce/profitsharing/after-sales-orders",
@@ -5014,15 +4957,7 @@ const profitsharingAfterSalesOrdersGet: Endpoint.Endpoint<ProfitsharingAfterSale
     return {
       query: ProfitsharingAfterSalesOrdersGetQuery,
       success: ProfitsharingAfterSalesOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "3008450740201411110007820472",
-        amount: 10,
-        result: "SUCCESS",
-        fail_reason: "NO_RELATION",
-        finish_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5071,7 +5006,14 @@ export interface ProfitsharingAfterSalesOrdersPostResponse {
   readonly amount?: number | undefined
 }
 
-const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersPostBody, ProfitsharingAfterSalesOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求售后服务分账
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
+ *
+ * `POST /v3/ecommerce/profitsharing/after-sales-orders`
+ */
+export const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingAfterSalesOrdersPostBody, ProfitsharingAfterSalesOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.afterSalesOrders.post",
   method: "POST",
   path: "/v3/ecommerce/profitsharing/after-sales-orders",
@@ -5094,12 +5036,7 @@ const profitsharingAfterSalesOrdersPost: Endpoint.Endpoint<ProfitsharingAfterSal
     return {
       body: ProfitsharingAfterSalesOrdersPostBody,
       success: ProfitsharingAfterSalesOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "3008450740201411110007820472",
-        amount: 10
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5153,7 +5090,14 @@ export interface ProfitsharingFinishOrderPostResponse {
   readonly order_id?: string | undefined
 }
 
-const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 完结分账API
+ *
+ * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给二级商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_5.shtml)
+ *
+ * `POST /v3/ecommerce/profitsharing/finish-order`
+ */
+export const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPostBody, ProfitsharingFinishOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.finishOrder.post",
   method: "POST",
   path: "/v3/ecommerce/profitsharing/finish-order",
@@ -5176,13 +5120,7 @@ const profitsharingFinishOrderPost: Endpoint.Endpoint<ProfitsharingFinishOrderPo
     return {
       body: ProfitsharingFinishOrderPostBody,
       success: ProfitsharingFinishOrderPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5317,7 +5255,14 @@ export interface ProfitsharingOrdersGetResponseFundsAbnormalReceivers {
   readonly mchid?: string | undefined
 }
 
-const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, ProfitsharingOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账结果API
+ *
+ * 发起分账请求后，可调用此接口查询分账结果 ;发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_2.shtml)
+ *
+ * `GET /v3/ecommerce/profitsharing/orders`
+ */
+export const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, ProfitsharingOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.orders.get",
   method: "GET",
   path: "/v3/ecommerce/profitsharing/orders",
@@ -5361,29 +5306,7 @@ const profitsharingOrdersGet: Endpoint.Endpoint<ProfitsharingOrdersGetQuery, Pro
     return {
       query: ProfitsharingOrdersGetQuery,
       success: ProfitsharingOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "6754760740201411110007865434",
-        receivers: [
-          {
-            receiver_mchid: "1900000109",
-            amount: 190,
-            description: "分给商户1900000109",
-            finish_time: "2015-05-20T13:29:35.120+08:00",
-            type: "MERCHANT_ID",
-            receiver_account: "1900000109",
-            detail_id: "36011111111111111111111"
-          }
-        ],
-        close_reason: "NO_AUTH",
-        funds_abnormal_redirect_id: "0100011742874700562078230000",
-        funds_abnormal_receivers: [{ mchid: "1900000001" }],
-        finish_amount: 100,
-        finish_description: "分账完结"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5547,7 +5470,14 @@ export interface ProfitsharingOrdersPostResponseReceiversFundsAbnormalReceivers 
   readonly mchid?: string | undefined
 }
 
-const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, ProfitsharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求分账API
+ *
+ * 微信订单支付成功后，由电商平台发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_1.shtml)
+ *
+ * `POST /v3/ecommerce/profitsharing/orders`
+ */
+export const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, ProfitsharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.orders.post",
   method: "POST",
   path: "/v3/ecommerce/profitsharing/orders",
@@ -5601,25 +5531,7 @@ const profitsharingOrdersPost: Endpoint.Endpoint<ProfitsharingOrdersPostBody, Pr
     return {
       body: ProfitsharingOrdersPostBody,
       success: ProfitsharingOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "6754760740201411110007865434",
-        receivers: [
-          {
-            amount: 190,
-            description: "分给商户1900000109",
-            finish_time: "2015-05-20T13:29:35.120+08:00",
-            type: "MERCHANT_ID",
-            receiver_account: "1900000109",
-            detail_id: "36011111111111111111111",
-            funds_abnormal_redirect_id: "0100011742874700562078230000",
-            funds_abnormal_receivers: [{ mchid: "1900000001" }]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5647,7 +5559,14 @@ export interface ProfitsharingOrdersTransactionIdAmountsGetResponse {
   readonly unsplit_amount?: number | undefined
 }
 
-const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单剩余待分金额API
+ *
+ * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_4_9.shtml)
+ *
+ * `GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts`
+ */
+export const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<ProfitsharingOrdersTransactionIdAmountsGetParams, ProfitsharingOrdersTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.orders._transaction_id_.amounts.get",
   method: "GET",
   path: "/v3/ecommerce/profitsharing/orders/{transaction_id}/amounts",
@@ -5664,8 +5583,7 @@ const profitsharingOrdersTransactionIdAmountsGet: Endpoint.Endpoint<Profitsharin
     return {
       params: ProfitsharingOrdersTransactionIdAmountsGetParams,
       success: ProfitsharingOrdersTransactionIdAmountsGetResponse,
-      errors: commonErrors,
-      example: { transaction_id: "4208450740201411110007820472", unsplit_amount: 1000 }
+      errors: commonErrors
     }
   }
 })
@@ -5720,7 +5638,14 @@ export interface ProfitsharingReceiversAddPostResponse {
   readonly account?: string | undefined
 }
 
-const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加分账接收方API
+ *
+ * 电商平台可通过此接口添加分账接收方，建立分账接收方列表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_7.shtml)
+ *
+ * `POST /v3/ecommerce/profitsharing/receivers/add`
+ */
+export const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAddPostBody, ProfitsharingReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.receivers.add.post",
   method: "POST",
   path: "/v3/ecommerce/profitsharing/receivers/add",
@@ -5743,8 +5668,7 @@ const profitsharingReceiversAddPost: Endpoint.Endpoint<ProfitsharingReceiversAdd
     return {
       body: ProfitsharingReceiversAddPostBody,
       success: ProfitsharingReceiversAddPostResponse,
-      errors: commonErrors,
-      example: { type: "MERCHANT_ID", account: "190001001" }
+      errors: commonErrors
     }
   }
 })
@@ -5783,7 +5707,14 @@ export interface ProfitsharingReceiversDeletePostResponse {
   readonly account?: string | undefined
 }
 
-const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除分账接收方API
+ *
+ * 电商平台发起删除分账接收方请求。删除后，不支持将电商平台下二级商户结算后的资金，分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_8.shtml)
+ *
+ * `POST /v3/ecommerce/profitsharing/receivers/delete`
+ */
+export const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceiversDeletePostBody, ProfitsharingReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.receivers.delete.post",
   method: "POST",
   path: "/v3/ecommerce/profitsharing/receivers/delete",
@@ -5802,8 +5733,7 @@ const profitsharingReceiversDeletePost: Endpoint.Endpoint<ProfitsharingReceivers
     return {
       body: ProfitsharingReceiversDeletePostBody,
       success: ProfitsharingReceiversDeletePostResponse,
-      errors: commonErrors,
-      example: { type: "MERCHANT_ID", account: "190001001" }
+      errors: commonErrors
     }
   }
 })
@@ -5876,7 +5806,14 @@ export interface ProfitsharingReturnordersGetResponse {
   readonly finish_time?: string | undefined
 }
 
-const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账回退结果API
+ *
+ * 商户需要核实回退结果，可调用此接口查询回退结果;如果分账回退接口返回状态为处理中，可调用此接口查询回退结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_4.shtml)
+ *
+ * `GET /v3/ecommerce/profitsharing/returnorders`
+ */
+export const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersGetQuery, ProfitsharingReturnordersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.returnorders.get",
   method: "GET",
   path: "/v3/ecommerce/profitsharing/returnorders",
@@ -5904,19 +5841,7 @@ const profitsharingReturnordersGet: Endpoint.Endpoint<ProfitsharingReturnordersG
     return {
       query: ProfitsharingReturnordersGetQuery,
       success: ProfitsharingReturnordersGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        order_id: "3008450740201411110007820472",
-        out_order_no: "P20150806125346",
-        out_return_no: "R20190516001",
-        return_mchid: "86693852",
-        amount: 10,
-        return_no: "3008450740201411110007820472",
-        result: "SUCCESS",
-        fail_reason: "TIME_OUT_CLOSED",
-        finish_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6015,7 +5940,14 @@ export interface ProfitsharingReturnordersPostResponse {
   readonly finish_time?: string | undefined
 }
 
-const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求分账回退API
+ *
+ * 订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_3.shtml)
+ *
+ * `POST /v3/ecommerce/profitsharing/returnorders`
+ */
+export const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnordersPostBody, ProfitsharingReturnordersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.profitsharing.returnorders.post",
   method: "POST",
   path: "/v3/ecommerce/profitsharing/returnorders",
@@ -6049,19 +5981,7 @@ const profitsharingReturnordersPost: Endpoint.Endpoint<ProfitsharingReturnorders
     return {
       body: ProfitsharingReturnordersPostBody,
       success: ProfitsharingReturnordersPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        order_id: "3008450740201411110007820472",
-        out_order_no: "P20150806125346",
-        out_return_no: "R20190516001",
-        return_mchid: "86693852",
-        amount: 10,
-        return_no: "3008450740201411110007820472",
-        result: "SUCCESS",
-        fail_reason: "TIME_OUT_CLOSED",
-        finish_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6271,7 +6191,14 @@ export interface RefundsApplyPostResponsePromotionDetail {
   readonly refund_amount?: number | undefined
 }
 
-const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 退款申请API
+ *
+ * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家帐号上。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/create-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-refund.html)
+ *
+ * `POST /v3/ecommerce/refunds/apply`
+ */
+export const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds.apply.post",
   method: "POST",
   path: "/v3/ecommerce/refunds/apply",
@@ -6337,30 +6264,7 @@ const refundsApplyPost: Endpoint.Endpoint<RefundsApplyPostBody, RefundsApplyPost
     return {
       body: RefundsApplyPostBody,
       success: RefundsApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        refund_id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        create_time: "2018-06-08T10:34:56+08:00",
-        amount: {
-          refund: 888,
-          from: [{ account: "AVAILABLE", amount: 444 }],
-          payer_refund: 888,
-          discount_refund: 888,
-          currency: "CNY",
-          advance: 888
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            refund_amount: 100
-          }
-        ],
-        refund_account: "REFUND_SOURCE_SUB_MERCHANT"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6531,7 +6435,14 @@ export interface RefundsIdRefundIdGetResponsePromotionDetail {
   readonly refund_amount?: number | undefined
 }
 
-const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过微信支付退款单号查询退款
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund.html)
+ *
+ * `GET /v3/ecommerce/refunds/id/{refund_id}`
+ */
+export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds.id._refund_id_.get",
   method: "GET",
   path: "/v3/ecommerce/refunds/id/{refund_id}",
@@ -6583,37 +6494,7 @@ const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, Refun
       params: RefundsIdRefundIdGetParams,
       query: RefundsIdRefundIdGetQuery,
       success: RefundsIdRefundIdGetResponse,
-      errors: commonErrors,
-      example: {
-        refund_id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        user_received_account: "招商银行信用卡",
-        success_time: "2018-06-08T10:34:56+08:00",
-        create_time: "2018-06-08T10:34:56+08:00",
-        status: "SUCCESS",
-        amount: {
-          refund: 888,
-          from: [{ account: "AVAILABLE", amount: 444 }],
-          payer_refund: 888,
-          discount_refund: 888,
-          currency: "CNY",
-          advance: 888
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            refund_amount: 100
-          }
-        ],
-        refund_account: "REFUND_SOURCE_SUB_MERCHANT",
-        funds_account: "UNSETTLED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6784,7 +6665,14 @@ export interface RefundsOutRefundNoOutRefundNoGetResponsePromotionDetail {
   readonly refund_amount?: number | undefined
 }
 
-const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户退款单号查询退款
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund-by-out-refund-no.html)
+ *
+ * `GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no}`
+ */
+export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds.outRefundNo._out_refund_no_.get",
   method: "GET",
   path: "/v3/ecommerce/refunds/out-refund-no/{out_refund_no}",
@@ -6836,37 +6724,7 @@ const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutR
       params: RefundsOutRefundNoOutRefundNoGetParams,
       query: RefundsOutRefundNoOutRefundNoGetQuery,
       success: RefundsOutRefundNoOutRefundNoGetResponse,
-      errors: commonErrors,
-      example: {
-        refund_id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        user_received_account: "招商银行信用卡",
-        success_time: "2018-06-08T10:34:56+08:00",
-        create_time: "2018-06-08T10:34:56+08:00",
-        status: "SUCCESS",
-        amount: {
-          refund: 888,
-          from: [{ account: "AVAILABLE", amount: 444 }],
-          payer_refund: 888,
-          discount_refund: 888,
-          currency: "CNY",
-          advance: 888
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            refund_amount: 100
-          }
-        ],
-        refund_account: "REFUND_SOURCE_SUB_MERCHANT",
-        funds_account: "UNSETTLED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7090,7 +6948,14 @@ export interface RefundsRefundIdApplyAbnormalRefundPostResponsePromotionDetailGo
   readonly refund_quantity?: number | undefined
 }
 
-const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRefundIdApplyAbnormalRefundPostRequest, RefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起异常退款
+ *
+ * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-abnormal-refund.html)
+ *
+ * `POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund`
+ */
+export const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRefundIdApplyAbnormalRefundPostRequest, RefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds._refund_id_.applyAbnormalRefund.post",
   method: "POST",
   path: "/v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund",
@@ -7157,47 +7022,7 @@ const refundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<RefundsRefundIdA
       params: RefundsRefundIdApplyAbnormalRefundPostParams,
       body: RefundsRefundIdApplyAbnormalRefundPostBody,
       success: RefundsRefundIdApplyAbnormalRefundPostResponse,
-      errors: commonErrors,
-      example: {
-        refund_id: "50000000382019052709732678859",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        user_received_account: "招商银行信用卡",
-        success_time: "2020-12-01T16:18:12+08:00",
-        create_time: "2020-12-01T16:18:12+08:00",
-        status: "SUCCESS",
-        funds_account: "UNSETTLED",
-        amount: {
-          refund: 100,
-          from: [{ account: "AVAILABLE", amount: 444 }],
-          payer_refund: 90,
-          discount_refund: 10,
-          currency: "CNY",
-          refund_fee: 100
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            scope: "GLOBAL",
-            type: "COUPON",
-            amount: 5,
-            refund_amount: 100,
-            goods_detail: [
-              {
-                merchant_goods_id: "1217752501201407033233368018",
-                wechatpay_goods_id: "1001",
-                goods_name: "iPhone6s 16G",
-                unit_price: 528800,
-                refund_amount: 528800,
-                refund_quantity: 1
-              }
-            ]
-          }
-        ],
-        refund_account: "REFUND_SOURCE_SUB_MERCHANT"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7271,7 +7096,14 @@ export interface RefundsRefundIdReturnAdvanceGetResponse {
   readonly success_time?: string | undefined
 }
 
-const refundsRefundIdReturnAdvanceGet: Endpoint.Endpoint<RefundsRefundIdReturnAdvanceGetRequest, RefundsRefundIdReturnAdvanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询垫付回补结果API
+ *
+ * 提交垫付退款回补后，通过调用该接口查询垫付回补结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-return-advance.html)
+ *
+ * `GET /v3/ecommerce/refunds/{refund_id}/return-advance`
+ */
+export const refundsRefundIdReturnAdvanceGet: Endpoint.Endpoint<RefundsRefundIdReturnAdvanceGetRequest, RefundsRefundIdReturnAdvanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds._refund_id_.returnAdvance.get",
   method: "GET",
   path: "/v3/ecommerce/refunds/{refund_id}/return-advance",
@@ -7299,18 +7131,7 @@ const refundsRefundIdReturnAdvanceGet: Endpoint.Endpoint<RefundsRefundIdReturnAd
       params: RefundsRefundIdReturnAdvanceGetParams,
       query: RefundsRefundIdReturnAdvanceGetQuery,
       success: RefundsRefundIdReturnAdvanceGetResponse,
-      errors: commonErrors,
-      example: {
-        refund_id: "50000000382019052709732678859",
-        advance_return_id: "1215562501201407033233368018",
-        return_amount: 888,
-        payer_mchid: "1900000109",
-        payer_account: "BASIC",
-        payee_mchid: "1900000108",
-        payee_account: "BASIC",
-        result: "SUCCESS",
-        success_time: "2018-06-08T10:34:56+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7384,7 +7205,14 @@ export interface RefundsRefundIdReturnAdvancePostResponse {
   readonly success_time?: string | undefined
 }
 
-const refundsRefundIdReturnAdvancePost: Endpoint.Endpoint<RefundsRefundIdReturnAdvancePostRequest, RefundsRefundIdReturnAdvancePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 垫付退款回补API
+ *
+ * 提交垫付退款后，发起退款方可通过该接口发起垫付退款资金回补，把退款垫付的资金从二级商户回补到电商平台账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-return-advance.html)
+ *
+ * `POST /v3/ecommerce/refunds/{refund_id}/return-advance`
+ */
+export const refundsRefundIdReturnAdvancePost: Endpoint.Endpoint<RefundsRefundIdReturnAdvancePostRequest, RefundsRefundIdReturnAdvancePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.refunds._refund_id_.returnAdvance.post",
   method: "POST",
   path: "/v3/ecommerce/refunds/{refund_id}/return-advance",
@@ -7412,18 +7240,7 @@ const refundsRefundIdReturnAdvancePost: Endpoint.Endpoint<RefundsRefundIdReturnA
       params: RefundsRefundIdReturnAdvancePostParams,
       body: RefundsRefundIdReturnAdvancePostBody,
       success: RefundsRefundIdReturnAdvancePostResponse,
-      errors: commonErrors,
-      example: {
-        refund_id: "50000000382019052709732678859",
-        advance_return_id: "1215562501201407033233368018",
-        return_amount: 888,
-        payer_mchid: "1900000109",
-        payer_account: "BASIC",
-        payee_mchid: "1900000108",
-        payee_account: "BASIC",
-        result: "SUCCESS",
-        success_time: "2018-06-08T10:34:56+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7491,7 +7308,14 @@ export interface SubjectSubMerchantsGetResponseData {
   readonly sign_time?: string | undefined
 }
 
-const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQuery, SubjectSubMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询指定主体子商户列表
+ *
+ * 接口适用场景：收付通（平台）服务商可通过本接口，查询其名下指定主体的子商户列表。1、通过organization_type与cert_number定位主体。2、仅返回属于指定主体、与当前服务商存在有效父子绑定关系且未注销的子商户。3、支持limit/offset分页查询。
+ *
+ * `GET /v3/ecommerce/subject-sub-merchants`
+ */
+export const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQuery, SubjectSubMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subjectSubMerchants.get",
   method: "GET",
   path: "/v3/ecommerce/subject-sub-merchants",
@@ -7518,19 +7342,7 @@ const subjectSubMerchantsGet: Endpoint.Endpoint<SubjectSubMerchantsGetQuery, Sub
     return {
       query: SubjectSubMerchantsGetQuery,
       success: SubjectSubMerchantsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            sub_mchid: "1900000109",
-            merchant_shortname: "腾讯科技有限公司",
-            sign_time: "2018-06-08T10:34:56+08:00"
-          }
-        ],
-        offset: 0,
-        limit: 20,
-        total_count: 100
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7579,7 +7391,14 @@ export interface SubsidiesCancelPostResponse {
   readonly description?: string | undefined
 }
 
-const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, SubsidiesCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 取消补差API
+ *
+ * 对带有补差标识的订单，如果不需要补差，可在发起发起分账前，可调用这个接口进行取消补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_3.shtml)
+ *
+ * `POST /v3/ecommerce/subsidies/cancel`
+ */
+export const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, SubsidiesCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subsidies.cancel.post",
   method: "POST",
   path: "/v3/ecommerce/subsidies/cancel",
@@ -7600,13 +7419,7 @@ const subsidiesCancelPost: Endpoint.Endpoint<SubsidiesCancelPostBody, SubsidiesC
     return {
       body: SubsidiesCancelPostBody,
       success: SubsidiesCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900013401",
-        transaction_id: "4208450740201411110007820472",
-        result: "SUCCESS",
-        description: "订单退款"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7686,7 +7499,14 @@ export interface SubsidiesCreatePostResponse {
   readonly out_subsidy_no?: string | undefined
 }
 
-const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求补差API
+ *
+ * 服务商下单的时候带上补差标识，微信订单支付成功并结算完成后，发起分账前，调用该口进行补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_1.shtml)
+ *
+ * `POST /v3/ecommerce/subsidies/create`
+ */
+export const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesCreatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subsidies.create.post",
   method: "POST",
   path: "/v3/ecommerce/subsidies/create",
@@ -7714,16 +7534,7 @@ const subsidiesCreatePost: Endpoint.Endpoint<SubsidiesCreatePostBody, SubsidiesC
     return {
       body: SubsidiesCreatePostBody,
       success: SubsidiesCreatePostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        subsidy_id: "3008450740201411110007820472",
-        description: "满减补差活动",
-        amount: 10,
-        result: "SUCCESS",
-        success_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7837,7 +7648,14 @@ export interface SubsidiesReturnPostResponseFrom {
   readonly amount?: number | undefined
 }
 
-const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求补差回退API
+ *
+ * 订单发送退款的时候，可以对补贴成功的补差单发起回退。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_2.shtml)
+ *
+ * `POST /v3/ecommerce/subsidies/return`
+ */
+export const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.ecommerce.subsidies.return.post",
   method: "POST",
   path: "/v3/ecommerce/subsidies/return",
@@ -7878,18 +7696,7 @@ const subsidiesReturnPost: Endpoint.Endpoint<SubsidiesReturnPostBody, SubsidiesR
     return {
       body: SubsidiesReturnPostBody,
       success: SubsidiesReturnPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        subsidy_refund_id: "3008450740201411110007820472",
-        refund_id: "3008450740201411110007820472",
-        out_order_no: "P20150806125346",
-        amount: 10,
-        description: "测试备注",
-        result: "SUCCESS",
-        success_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -87,7 +87,14 @@ export interface ContractsIdContractIdGetResponseContractInformation {
   readonly create_time?: string | undefined
 }
 
-const contractsIdContractIdGet: Endpoint.Endpoint<ContractsIdContractIdGetRequest, ContractsIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过协议号查询签约API
+ *
+ * 商户通过签约协议号可查询签约信息，如果对应签约状态为“已签约”，返回签约信息，如果对应签约状态为“已解约”，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_2.shtml)
+ *
+ * `GET /v3/edu-papay/contracts/id/{contract_id}`
+ */
+export const contractsIdContractIdGet: Endpoint.Endpoint<ContractsIdContractIdGetRequest, ContractsIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.contracts.id._contract_id_.get",
   method: "GET",
   path: "/v3/edu-papay/contracts/id/{contract_id}",
@@ -121,19 +128,7 @@ const contractsIdContractIdGet: Endpoint.Endpoint<ContractsIdContractIdGetReques
       params: ContractsIdContractIdGetParams,
       query: ContractsIdContractIdGetQuery,
       success: ContractsIdContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1230000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        openid: "oUpF8uMuAJOM2pxb1Q",
-        plan_id: "101164396123311331",
-        contract_information: {
-          contract_id: "wx998877665544wx",
-          contract_status: "ADD",
-          create_time: "2020-03-26T10:43:39+08:00"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -196,7 +191,14 @@ export interface ContractsPresignPostResponse {
   readonly presign_token?: string | undefined
 }
 
-const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预签约API
+ *
+ * 商户通过调用该接口可获取预签约号（“presign_token”），预签约号对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约号进行签约 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_1.shtml)
+ *
+ * `POST /v3/edu-papay/contracts/presign`
+ */
+export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.contracts.presign.post",
   method: "POST",
   path: "/v3/edu-papay/contracts/presign",
@@ -220,8 +222,7 @@ const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, Contract
     return {
       body: ContractsPresignPostBody,
       success: ContractsPresignPostResponse,
-      errors: commonErrors,
-      example: { presign_token: "0044de6c799739c2e8534b" }
+      errors: commonErrors
     }
   }
 })
@@ -236,7 +237,14 @@ export interface ContractsContractIdDeleteParams {
   readonly contract_id: string
 }
 
-const contractsContractIdDelete: Endpoint.Endpoint<ContractsContractIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解约API
+ *
+ * 商户通过调用该接口可主动解除与用户的签约关系，在商户查询时不会返回已解约的信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_4.shtml)
+ *
+ * `DELETE /v3/edu-papay/contracts/{contract_id}`
+ */
+export const contractsContractIdDelete: Endpoint.Endpoint<ContractsContractIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.contracts._contract_id_.delete",
   method: "DELETE",
   path: "/v3/edu-papay/contracts/{contract_id}",
@@ -339,7 +347,14 @@ export interface TransactionsPostBodyDeviceInformation {
   readonly device_ip: string
 }
 
-const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 教育通扣款受理API
+ *
+ * 扣款受理接口，支付结果以回调为准，或者超时以后主动查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_7.shtml)
+ *
+ * `POST /v3/edu-papay/transactions`
+ */
+export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.transactions.post",
   method: "POST",
   path: "/v3/edu-papay/transactions",
@@ -560,7 +575,14 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信订单号查单API
+ *
+ * 通过微信订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_8.shtml)
+ *
+ * `GET /v3/edu-papay/transactions/id/{transaction_id}`
+ */
+export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/edu-papay/transactions/id/{transaction_id}",
@@ -619,36 +641,7 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       params: TransactionsIdTransactionIdGetParams,
       query: TransactionsIdTransactionIdGetQuery,
       success: TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1230000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "201407033233368018",
-        transaction_id: "25012014070332333018",
-        attach: "自定义数据",
-        bank_type: "CMC",
-        success_time: "2020-03-26T10:43:39+08:00",
-        trade_state: "SUCCESS",
-        trade_state_description: "支付成功",
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJOM2pxb1Q" },
-        amount: { total: 888, payer_total: 888, discount_total: 100, currency: "CNY" },
-        device_information: { device_id: "12343232", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "GLOBALSINGLE",
-            type: "DISCOUNTCOUPON",
-            amount: 5,
-            stock_id: "931386",
-            wechatpay_contribute: 100,
-            merchant_contribute: 100,
-            other_contribute: 100
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -837,7 +830,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户订单号查单API
+ *
+ * 通过商户订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_9.shtml)
+ *
+ * `GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no}`
+ */
+export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/edu-papay/transactions/out-trade-no/{out_trade_no}",
@@ -896,36 +896,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1230000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "201407033233368018",
-        transaction_id: "25012014070332333018",
-        attach: "自定义数据",
-        bank_type: "CMC",
-        success_time: "2020-03-26T10:43:39+08:00",
-        trade_state: "SUCCESS",
-        trade_state_description: "支付成功",
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJOM2pxb1Q" },
-        amount: { total: 888, payer_total: 888, discount_total: 100, currency: "CNY" },
-        device_information: { device_id: "12343232", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "GLOBALSINGLE",
-            type: "DISCOUNTCOUPON",
-            amount: 5,
-            stock_id: "931386",
-            wechatpay_contribute: 100,
-            merchant_contribute: 100,
-            other_contribute: 100
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -961,7 +932,14 @@ export interface UserNotificationsContractIdSendPostBody {
 /** The input of `v3.eduPapay.userNotifications._contract_id_.send.post`: params, body fields together. */
 export interface UserNotificationsContractIdSendPostRequest extends UserNotificationsContractIdSendPostParams, UserNotificationsContractIdSendPostBody {}
 
-const userNotificationsContractIdSendPost: Endpoint.Endpoint<UserNotificationsContractIdSendPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发送扣款预通知API
+ *
+ * 给用户发送扣款预通知 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_6.shtml)
+ *
+ * `POST /v3/edu-papay/user-notifications/{contract_id}/send`
+ */
+export const userNotificationsContractIdSendPost: Endpoint.Endpoint<UserNotificationsContractIdSendPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.userNotifications._contract_id_.send.post",
   method: "POST",
   path: "/v3/edu-papay/user-notifications/{contract_id}/send",
@@ -1116,7 +1094,14 @@ export interface UserOpenidContractsGetResponseDataContractInformation {
   readonly create_time?: string | undefined
 }
 
-const userOpenidContractsGet: Endpoint.Endpoint<UserOpenidContractsGetRequest, UserOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过用户标识查询签约API
+ *
+ * 商户通过用户标识+签约模板号来查询用户签约信息，只返回用户在该签约模板下的有效签约（一个签约模板仅会存在一个有效签约）；若用户未与该签约模板签约，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_3.shtml)
+ *
+ * `GET /v3/edu-papay/user/{openid}/contracts`
+ */
+export const userOpenidContractsGet: Endpoint.Endpoint<UserOpenidContractsGetRequest, UserOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduPapay.user._openid_.contracts.get",
   method: "GET",
   path: "/v3/edu-papay/user/{openid}/contracts",
@@ -1161,27 +1146,7 @@ const userOpenidContractsGet: Endpoint.Endpoint<UserOpenidContractsGetRequest, U
       params: UserOpenidContractsGetParams,
       query: UserOpenidContractsGetQuery,
       success: UserOpenidContractsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            sp_mchid: "1230000109",
-            appid: "wx8888888888888888",
-            sub_mchid: "1900000109",
-            sub_appid: "wx8888888888888888",
-            openid: "oUpF8uMuAJOM2pxb1Q",
-            sub_openid: "oUpF8uMuAJOM2pxb1Q",
-            plan_id: "101164396123311331",
-            contract_information: {
-              contract_id: "wx998877665544wx",
-              contract_status: "ADD",
-              create_time: "2020-03-26T10:43:39+08:00"
-            }
-          }
-        ],
-        total_count: 30,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })

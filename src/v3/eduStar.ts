@@ -86,7 +86,14 @@ export interface OrdersGetResponseData {
   readonly order_id?: string | undefined
 }
 
-const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过QQ账号查询核销订单列表API
+ *
+ * 合作方通过调用该接口可获取核销订单信息。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
+ *
+ * `GET /v3/edu-star/orders`
+ */
+export const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.orders.get",
   method: "GET",
   path: "/v3/edu-star/orders",
@@ -118,22 +125,7 @@ const ordersGet: Endpoint.Endpoint<OrdersGetQuery, OrdersGetResponse, CommonErro
     return {
       query: OrdersGetQuery,
       success: OrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            appid: "wx998877665544wx",
-            wechat_openid: "oUpF8uMuAJOM2pxb1Q",
-            qq: "100000000000",
-            right_id: "qw3Da21QRCNt",
-            create_time: "2018-05-23T12:13:50+08:00",
-            order_state: "CONSUMED",
-            order_id: "cc1900ff00511f10c"
-          }
-        ],
-        total_count: 30,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -203,7 +195,14 @@ export interface OrdersPostResponse {
   readonly order_id?: string | undefined
 }
 
-const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建核销订单API
+ *
+ * 用户完成充值后，合作方必须调用该接口创建核销记录，并确保得到明确应答。 若调用失败，必须间隔一定时间后重试，否则会导致用户在集星光小程序中看到权益的使用状态与实际不符，进而引发用户投诉。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
+ *
+ * `POST /v3/edu-star/orders`
+ */
+export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.orders.post",
   method: "POST",
   path: "/v3/edu-star/orders",
@@ -229,16 +228,7 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
     return {
       body: OrdersPostBody,
       success: OrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wx998877665544wx",
-        wechat_openid: "oUpF8uMuAJOM2pxb1Q",
-        qq: "100000000000",
-        right_id: "qw3Da21QRCNt",
-        create_time: "2018-05-23T12:13:50+08:00",
-        order_state: "CONSUMED",
-        order_id: "cc1900ff00511f10c"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -289,7 +279,14 @@ export interface UsersOpenidWechatOpenidGetResponse {
   readonly register_time?: string | undefined
 }
 
-const usersOpenidWechatOpenidGet: Endpoint.Endpoint<UsersOpenidWechatOpenidGetRequest, UsersOpenidWechatOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过微信用户标识查询用户信息API
+ *
+ * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
+ *
+ * `GET /v3/edu-star/users/openid/{wechat_openid}`
+ */
+export const usersOpenidWechatOpenidGet: Endpoint.Endpoint<UsersOpenidWechatOpenidGetRequest, UsersOpenidWechatOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.users.openid._wechat_openid_.get",
   method: "GET",
   path: "/v3/edu-star/users/openid/{wechat_openid}",
@@ -313,14 +310,7 @@ const usersOpenidWechatOpenidGet: Endpoint.Endpoint<UsersOpenidWechatOpenidGetRe
       params: UsersOpenidWechatOpenidGetParams,
       query: UsersOpenidWechatOpenidGetQuery,
       success: UsersOpenidWechatOpenidGetResponse,
-      errors: commonErrors,
-      example: {
-        education_star_student: true,
-        appid: "wx998877665544wx",
-        wechat_openid: "oUpF8uMuAJOM2pxb1Q",
-        qq: "100000000000",
-        register_time: "2018-05-23T12:13:50+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -371,7 +361,14 @@ export interface UsersQqQqGetResponse {
   readonly register_time?: string | undefined
 }
 
-const usersQqQqGet: Endpoint.Endpoint<UsersQqQqGetRequest, UsersQqQqGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过QQ账号查询用户信息API
+ *
+ * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
+ *
+ * `GET /v3/edu-star/users/qq/{qq}`
+ */
+export const usersQqQqGet: Endpoint.Endpoint<UsersQqQqGetRequest, UsersQqQqGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduStar.users.qq._qq_.get",
   method: "GET",
   path: "/v3/edu-star/users/qq/{qq}",
@@ -395,14 +392,7 @@ const usersQqQqGet: Endpoint.Endpoint<UsersQqQqGetRequest, UsersQqQqGetResponse,
       params: UsersQqQqGetParams,
       query: UsersQqQqGetQuery,
       success: UsersQqQqGetResponse,
-      errors: commonErrors,
-      example: {
-        education_star_student: true,
-        appid: "wx998877665544wx",
-        wechat_openid: "oUpF8uMuAJOM2pxb1Q",
-        qq: "100000000000",
-        register_time: "2018-05-23T12:13:50+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

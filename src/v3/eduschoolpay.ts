@@ -99,7 +99,14 @@ export interface ContractsPresignPostResponse {
   readonly presign_token?: string | undefined
 }
 
-const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预签约API
+ *
+ * 商户调用该接口可获取预签约码（presign_token），预签约码对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约码进行签约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_1.shtml)
+ *
+ * `POST /v3/eduschoolpay/contracts/presign`
+ */
+export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.contracts.presign.post",
   method: "POST",
   path: "/v3/eduschoolpay/contracts/presign",
@@ -136,8 +143,7 @@ const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, Contract
     return {
       body: ContractsPresignPostBody,
       success: ContractsPresignPostResponse,
-      errors: commonErrors,
-      example: { presign_token: "0044de6c799739c2e8534b" }
+      errors: commonErrors
     }
   }
 })
@@ -195,7 +201,14 @@ export interface ContractsContractIdGetResponse {
   readonly out_contract_code?: string | undefined
 }
 
-const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetParams, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过协议号查询签约API
+ *
+ * 商户通过签约协议号可查询签约信息，当合约不存在时返回NOT_FOUND错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_2.shtml)
+ *
+ * `GET /v3/eduschoolpay/contracts/{contract_id}`
+ */
+export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetParams, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.contracts._contract_id_.get",
   method: "GET",
   path: "/v3/eduschoolpay/contracts/{contract_id}",
@@ -218,17 +231,7 @@ const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetParams, Co
     return {
       params: ContractsContractIdGetParams,
       success: ContractsContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        contract_id: "2045011120563805041758214605",
-        mchid: "1230000109",
-        appid: "wx8888888888888888",
-        openid: "oUpF8uMuAJOM2pxb1Q",
-        plan_id: "101164396123311331",
-        contract_status: "ADD",
-        create_time: "2017-08-26T09:43:39+08:00",
-        out_contract_code: "20190806125346"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -243,7 +246,14 @@ export interface ContractsContractIdTerminatePostParams {
   readonly contract_id: string
 }
 
-const contractsContractIdTerminatePost: Endpoint.Endpoint<ContractsContractIdTerminatePostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户主动解约API
+ *
+ * 商户通过调用该接口可主动解除与用户的签约关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_3.shtml)
+ *
+ * `POST /v3/eduschoolpay/contracts/{contract_id}/terminate`
+ */
+export const contractsContractIdTerminatePost: Endpoint.Endpoint<ContractsContractIdTerminatePostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.contracts._contract_id_.terminate.post",
   method: "POST",
   path: "/v3/eduschoolpay/contracts/{contract_id}/terminate",
@@ -546,7 +556,14 @@ export interface TransactionsPostResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 扣款API
+ *
+ * 使用签约协议号发起扣款，本接口支持两种模式，通过参数模式（payment_mode）进行选择。 同步扣款模式会立即返回扣款结果，异步扣款模式会立即返回受理结果，最终的扣款结果会通过回调的方式通知给商户 两种模式下，若出现超时或未回调时，商户均可调用商户订单号查单接口查询订单扣款结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_1.shtml)
+ *
+ * `POST /v3/eduschoolpay/transactions`
+ */
+export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.transactions.post",
   method: "POST",
   path: "/v3/eduschoolpay/transactions",
@@ -632,37 +649,7 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
     return {
       body: TransactionsPostBody,
       success: TransactionsPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "201407033233368018",
-        transaction_id: "25012014070332333018",
-        trade_type: "MICROPAY",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付成功",
-        bank_type: "ICBC_DEBIT",
-        attach: "自定义数据",
-        success_time: "2020-03-26T10:43:39+08:00",
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJOM2pxb1Q" },
-        amount: { total: 888, payer_total: 888, discount_total: 100, currency: "CNY" },
-        device_info: { device_id: "12343232", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "GLOBAL",
-            type: "DISCOUNT",
-            amount: 5,
-            stock_id: "931386",
-            wechatpay_contribute: 0,
-            merchant_contribute: 0,
-            other_contribute: 0
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -856,7 +843,14 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付订单号查单API
+ *
+ * 通过微信订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_2.shtml)
+ *
+ * `GET /v3/eduschoolpay/transactions/id/{transaction_id}`
+ */
+export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/eduschoolpay/transactions/id/{transaction_id}",
@@ -916,37 +910,7 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       params: TransactionsIdTransactionIdGetParams,
       query: TransactionsIdTransactionIdGetQuery,
       success: TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "201407033233368018",
-        transaction_id: "25012014070332333018",
-        trade_type: "AUTH",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付成功",
-        bank_type: "ICBC_DEBIT",
-        attach: "自定义数据",
-        success_time: "2020-03-26T10:43:39+08:00",
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJOM2pxb1Q" },
-        amount: { total: 888, payer_total: 888, discount_total: 100, currency: "CNY" },
-        device_info: { device_id: "12343232", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "GLOBALSINGLE",
-            type: "DISCOUNTCOUPON",
-            amount: 5,
-            stock_id: "931386",
-            wechatpay_contribute: 100,
-            merchant_contribute: 100,
-            other_contribute: 100
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1140,7 +1104,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户订单号查单API
+ *
+ * 通过商户订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_3.shtml)
+ *
+ * `GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}`
+ */
+export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}",
@@ -1200,37 +1171,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "201407033233368018",
-        transaction_id: "25012014070332333018",
-        trade_type: "AUTH",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付成功",
-        bank_type: "ICBC_DEBIT",
-        attach: "自定义数据",
-        success_time: "2020-03-26T10:43:39+08:00",
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJOM2pxb1Q" },
-        amount: { total: 888, payer_total: 888, discount_total: 100, currency: "CNY" },
-        device_info: { device_id: "12343232", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "GLOBALSINGLE",
-            type: "DISCOUNTCOUPON",
-            amount: 5,
-            stock_id: "931386",
-            wechatpay_contribute: 100,
-            merchant_contribute: 100,
-            other_contribute: 100
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1354,7 +1295,14 @@ export interface UsersOpenidContractsGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetRequest, UsersOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户签约列表API
+ *
+ * 商户使用本接口来查询用户签约信息，返回用户在该签约模板下的合约列表（包括处于「已解约」状态下的合约）；被用户主动删除的合约无法被查询到。结果中「已签约」合约排列于「已解约」合约之前。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_4.shtml)
+ *
+ * `GET /v3/eduschoolpay/users/{openid}/contracts`
+ */
+export const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetRequest, UsersOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.users._openid_.contracts.get",
   method: "GET",
   path: "/v3/eduschoolpay/users/{openid}/contracts",
@@ -1396,29 +1344,7 @@ const usersOpenidContractsGet: Endpoint.Endpoint<UsersOpenidContractsGetRequest,
       params: UsersOpenidContractsGetParams,
       query: UsersOpenidContractsGetQuery,
       success: UsersOpenidContractsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            contract_id: "2045011120563805041758214605",
-            mchid: "1230000109",
-            appid: "wx8888888888888888",
-            openid: "oUpF8uMuAJOM2pxb1Q",
-            plan_id: "101164396123311331",
-            contract_status: "ADD",
-            create_time: "2017-08-26T09:43:39+08:00",
-            out_contract_code: "20190806125346"
-          }
-        ],
-        offset: 10,
-        limit: 20,
-        total_count: 1234,
-        links: {
-          next: "/v3/eduschoolpay/users/{openid}/contracts?offset=5&limit=5",
-          prev: "/v3/eduschoolpay/users/{openid}/contracts?offset=5&limit=5",
-          self: "/v3/eduschoolpay/users/{openid}/contracts?offset=10&limit=5"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1461,7 +1387,14 @@ export interface UsersOpenidDebtStateGetResponse {
   readonly update_time?: string | undefined
 }
 
-const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetParams, UsersOpenidDebtStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户查询用户欠款状态API
+ *
+ * 商户通过调用该接口可主动查询微信用户的欠款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_4.shtml)
+ *
+ * `GET /v3/eduschoolpay/users/{openid}/debt-state`
+ */
+export const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetParams, UsersOpenidDebtStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.eduschoolpay.users._openid_.debtState.get",
   method: "GET",
   path: "/v3/eduschoolpay/users/{openid}/debt-state",
@@ -1481,14 +1414,7 @@ const usersOpenidDebtStateGet: Endpoint.Endpoint<UsersOpenidDebtStateGetParams, 
     return {
       params: UsersOpenidDebtStateGetParams,
       success: UsersOpenidDebtStateGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wx8888888888888888",
-        openid: "oUpF8uMuAJOM2pxb1Q",
-        state: "FORBIDDEN",
-        debt_count: 2,
-        update_time: "2017-08-26T09:43:39+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

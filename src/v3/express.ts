@@ -33,7 +33,14 @@ export interface UsersOpenidTransformPostResponse {
   readonly openid?: string | undefined
 }
 
-const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPostRequest, UsersOpenidTransformPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 用户openid转换API
+ *
+ * 将另一个应用的用户openid转换为指定appid应用下的用户openid [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml)
+ *
+ * `POST /v3/express/users/{openid}/transform`
+ */
+export const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPostRequest, UsersOpenidTransformPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.express.users._openid_.transform.post",
   method: "POST",
   path: "/v3/express/users/{openid}/transform",
@@ -53,8 +60,7 @@ const usersOpenidTransformPost: Endpoint.Endpoint<UsersOpenidTransformPostReques
       params: UsersOpenidTransformPostParams,
       body: UsersOpenidTransformPostBody,
       success: UsersOpenidTransformPostResponse,
-      errors: commonErrors,
-      example: { openid: "xac1234554567676" }
+      errors: commonErrors
     }
   }
 })

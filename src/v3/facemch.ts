@@ -65,7 +65,14 @@ export interface UsersFaceSidGetResponseRealNameInfo {
   readonly encrypted_credential_id?: string | undefined
 }
 
-const usersFaceSidGet: Endpoint.Endpoint<UsersFaceSidGetRequest, UsersFaceSidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户授权的实名信息
+ *
+ * 商户可以根据face_sid查询用户UnionId，调用该接口获取授权的实名信息商户需要先申请权限。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html)
+ *
+ * `GET /v3/facemch/users/{face_sid}`
+ */
+export const usersFaceSidGet: Endpoint.Endpoint<UsersFaceSidGetRequest, UsersFaceSidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.facemch.users._face_sid_.get",
   method: "GET",
   path: "/v3/facemch/users/{face_sid}",
@@ -97,8 +104,7 @@ const usersFaceSidGet: Endpoint.Endpoint<UsersFaceSidGetRequest, UsersFaceSidGet
       params: UsersFaceSidGetParams,
       query: UsersFaceSidGetQuery,
       success: UsersFaceSidGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })

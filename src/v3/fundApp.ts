@@ -109,7 +109,14 @@ export interface BrandRedpacketBrandMerchantBatchesPostResponse {
   readonly batch_state?: "WAIT_PAY" | "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
-const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesPostBody, BrandRedpacketBrandMerchantBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 品牌商户发放红包
+ *
+ * 普通直连商户可以通过该接口，向多个用户发放品牌红包，微信支付视任何不同“发起的普通直连商户商户号+商家品牌红包批次单号（out_batch_no）”的请求为一个全新的批次。在未查询到明确的品牌红包批次单处理结果之前，请勿修改商家品牌红包批次单号重新提交！如有发生，普通直连商户应当自行承担因此产生的所有损失和责任。
+ *
+ * `POST /v3/fund-app/brand-redpacket/brand-merchant-batches`
+ */
+export const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesPostBody, BrandRedpacketBrandMerchantBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantBatches.post",
   method: "POST",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-batches",
@@ -144,13 +151,7 @@ const brandRedpacketBrandMerchantBatchesPost: Endpoint.Endpoint<BrandRedpacketBr
     return {
       body: BrandRedpacketBrandMerchantBatchesPostBody,
       success: BrandRedpacketBrandMerchantBatchesPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        batch_no: "1210000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        batch_state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -291,7 +292,14 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoGetResponseDetailList 
   readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
 }
 
-const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesBatchNoGetRequest, BrandRedpacketBrandMerchantBatchesBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付批次单号查询批次单
+ *
+ * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单
+ *
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}`
+ */
+export const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesBatchNoGetRequest, BrandRedpacketBrandMerchantBatchesBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantBatches._batch_no_.get",
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}",
@@ -334,34 +342,7 @@ const brandRedpacketBrandMerchantBatchesBatchNoGet: Endpoint.Endpoint<BrandRedpa
       params: BrandRedpacketBrandMerchantBatchesBatchNoGetParams,
       query: BrandRedpacketBrandMerchantBatchesBatchNoGetQuery,
       success: BrandRedpacketBrandMerchantBatchesBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_mchid: "1900001109",
-        batch_no: "1210000071100999991182020050700019480001",
-        out_batch_no: "plfk2020042013",
-        brand_id: 1234,
-        template_id: "123400001",
-        brand_appid: "wxf636efh567hg4356",
-        batch_state: "ACCEPTED",
-        batch_name: "双十一营销用品牌红包",
-        batch_remark: "双十一营销用品牌红包",
-        close_reason: "MERCHANT_REVOCATION",
-        total_amount: 10000,
-        total_num: 10,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        success_amount: 10000,
-        success_num: 10,
-        fail_amount: 10000,
-        fail_num: 10,
-        detail_list: [
-          {
-            transfer_detail_no: "1220000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "DETAIL_SUCCESS"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -466,7 +447,14 @@ export interface BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResp
   readonly brand_appid?: string | undefined
 }
 
-const brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams, BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家明细单号查询明细单
+ *
+ * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
+ *
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}`
+ */
+export const brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams, BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantBatches._batch_no_.details._detail_no_.get",
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}",
@@ -497,25 +485,7 @@ const brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet: Endpoint.Endp
     return {
       params: BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetParams,
       success: BrandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_mchid: "1900001109",
-        out_batch_no: "plfk2020042013",
-        batch_no: "1210000071100999991182020050700019480001",
-        out_detail_no: "x23zy545Bd5436",
-        detail_no: "1220000071100999991182020050700019500100",
-        detail_state: "DETAIL_SUCCESS",
-        amount: 10000,
-        remark: "来自XX的红包",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        initiate_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        brand_id: 1234,
-        template_id: "123400001",
-        brand_appid: "wxf636efh567hg4356"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -656,7 +626,14 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponseDetai
   readonly detail_state?: "DETAIL_INIT" | "DETAIL_WAIT_PAY" | "DETAIL_PROCESSING" | "DETAIL_SUCCESS" | "DETAIL_FAIL" | (string & {}) | undefined
 }
 
-const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetRequest, BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家批次单号查询批次单
+ *
+ * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单。
+ *
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}`
+ */
+export const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetRequest, BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantOutBatches._out_batch_no_.get",
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}",
@@ -699,34 +676,7 @@ const brandRedpacketBrandMerchantOutBatchesOutBatchNoGet: Endpoint.Endpoint<Bran
       params: BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetParams,
       query: BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetQuery,
       success: BrandRedpacketBrandMerchantOutBatchesOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_mchid: "1900001109",
-        batch_no: "1210000071100999991182020050700019480001",
-        out_batch_no: "plfk2020042013",
-        brand_id: 1234,
-        template_id: "123400001",
-        brand_appid: "wxf636efh567hg4356",
-        batch_state: "ACCEPTED",
-        batch_name: "双十一营销用品牌红包",
-        batch_remark: "双十一营销用品牌红包",
-        close_reason: "MERCHANT_REVOCATION",
-        total_amount: 10000,
-        total_num: 10,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        success_amount: 10000,
-        success_num: 10,
-        fail_amount: 10000,
-        fail_num: 10,
-        detail_list: [
-          {
-            transfer_detail_no: "1220000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "DETAIL_SUCCESS"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -831,7 +781,14 @@ export interface BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDet
   readonly brand_appid?: string | undefined
 }
 
-const brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams, BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家明细单号查询明细单
+ *
+ * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
+ *
+ * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}`
+ */
+export const brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet: Endpoint.Endpoint<BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams, BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.brandRedpacket.brandMerchantOutBatches._out_batch_no_.outDetails._out_detail_no_.get",
   method: "GET",
   path: "/v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}",
@@ -862,25 +819,7 @@ const brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet: E
     return {
       params: BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetParams,
       success: BrandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_mchid: "1900001109",
-        out_batch_no: "plfk2020042013",
-        batch_no: "1210000071100999991182020050700019480001",
-        out_detail_no: "x23zy545Bd5436",
-        detail_no: "1220000071100999991182020050700019500100",
-        detail_state: "DETAIL_SUCCESS",
-        amount: 10000,
-        remark: "来自XX的红包",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        initiate_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        brand_id: 1234,
-        template_id: "123400001",
-        brand_appid: "wxf636efh567hg4356"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -908,7 +847,14 @@ export interface MchTransferElecsignOutBillNoPostResponse {
   readonly create_time?: string | undefined
 }
 
-const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElecsignOutBillNoPostBody, MchTransferElecsignOutBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号申请电子回单
+ *
+ * 商户可以 指定商户转账单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-out-no.html)
+ *
+ * `POST /v3/fund-app/mch-transfer/elecsign/out-bill-no`
+ */
+export const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElecsignOutBillNoPostBody, MchTransferElecsignOutBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.outBillNo.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/elecsign/out-bill-no",
@@ -925,8 +871,7 @@ const mchTransferElecsignOutBillNoPost: Endpoint.Endpoint<MchTransferElecsignOut
     return {
       body: MchTransferElecsignOutBillNoPostBody,
       success: MchTransferElecsignOutBillNoPostResponse,
-      errors: commonErrors,
-      example: { state: "GENERATING", create_time: "2015-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -981,7 +926,14 @@ export interface MchTransferElecsignOutBillNoOutBillNoGetResponse {
   readonly fail_reason?: string | undefined
 }
 
-const mchTransferElecsignOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferElecsignOutBillNoOutBillNoGetParams, MchTransferElecsignOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询电子回单
+ *
+ * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-out-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716436)
+ *
+ * `GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}`
+ */
+export const mchTransferElecsignOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferElecsignOutBillNoOutBillNoGetParams, MchTransferElecsignOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}",
@@ -1003,16 +955,7 @@ const mchTransferElecsignOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferEle
     return {
       params: MchTransferElecsignOutBillNoOutBillNoGetParams,
       success: MchTransferElecsignOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        state: "GENERATING",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/transferbilldownload/elecvoucherfile?source=elecsign&token=xxx",
-        fail_reason: "转账单据不存在"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1040,7 +983,14 @@ export interface MchTransferElecsignTransferBillNoPostResponse {
   readonly create_time?: string | undefined
 }
 
-const mchTransferElecsignTransferBillNoPost: Endpoint.Endpoint<MchTransferElecsignTransferBillNoPostBody, MchTransferElecsignTransferBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信单号申请电子回单
+ *
+ * 商户可以 指定微信转账单号通过该接口申请 **商家转账用户确认模式转账单据** 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-no.html)
+ *
+ * `POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no`
+ */
+export const mchTransferElecsignTransferBillNoPost: Endpoint.Endpoint<MchTransferElecsignTransferBillNoPostBody, MchTransferElecsignTransferBillNoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.transferBillNo.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/elecsign/transfer-bill-no",
@@ -1057,8 +1007,7 @@ const mchTransferElecsignTransferBillNoPost: Endpoint.Endpoint<MchTransferElecsi
     return {
       body: MchTransferElecsignTransferBillNoPostBody,
       success: MchTransferElecsignTransferBillNoPostResponse,
-      errors: commonErrors,
-      example: { state: "GENERATING", create_time: "2015-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -1113,7 +1062,14 @@ export interface MchTransferElecsignTransferBillNoTransferBillNoGetResponse {
   readonly fail_reason?: string | undefined
 }
 
-const mchTransferElecsignTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferElecsignTransferBillNoTransferBillNoGetParams, MchTransferElecsignTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信单号查询电子回单
+ *
+ * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716455)
+ *
+ * `GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}`
+ */
+export const mchTransferElecsignTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferElecsignTransferBillNoTransferBillNoGetParams, MchTransferElecsignTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.elecsign.transferBillNo._transfer_bill_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}",
@@ -1135,16 +1091,7 @@ const mchTransferElecsignTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchT
     return {
       params: MchTransferElecsignTransferBillNoTransferBillNoGetParams,
       success: MchTransferElecsignTransferBillNoTransferBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        state: "GENERATING",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/transferbilldownload/elecvoucherfile?source=elecsign&token=xxx",
-        fail_reason: "转账单据不存在"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1225,7 +1172,14 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRespons
   readonly download_url?: string | undefined
 }
 
-const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet: Endpoint.Endpoint<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRequest, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询预算出资的电子回单
+ *
+ * 查询预算出资的电子回单。 注：单个服务商商户的接口频率限制为50次/s
+ *
+ * `GET /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
+ */
+export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet: Endpoint.Endpoint<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetRequest, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts",
@@ -1253,19 +1207,7 @@ const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet: Endpoint.Endpoin
       params: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetParams,
       query: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetQuery,
       success: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGetResponse,
-      errors: commonErrors,
-      example: {
-        out_budget_no: "budget202506300102",
-        start_date: "2025-09-01",
-        end_date: "2025-09-30",
-        sponsor_mchid: "1900001109",
-        receiver_mchid: "1900102209",
-        receipt_state: "FINISHED",
-        accept_id: "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1361,7 +1303,14 @@ export interface MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRespon
   readonly download_url?: string | undefined
 }
 
-const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRequest, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请预算出资的电子回单
+ *
+ * 申请预算出资的电子回单。指定了收款商户号，表示获取按日及按收款方汇总的电子回单，否则表示获取仅按日汇总的电子回单。前置条件：只支持查询T-1的最近180天内的汇总电子回单。 注：单个服务商商户的接口频率限制为20次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
+ */
+export const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostRequest, MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.budget._out_budget_no_.electronicReceipts.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts",
@@ -1392,19 +1341,7 @@ const mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost: Endpoint.Endpoi
       params: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostParams,
       body: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostBody,
       success: MchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_budget_no: "budget202506300102",
-        start_date: "2025-09-01",
-        end_date: "2025-09-30",
-        sponsor_mchid: "1900001109",
-        receiver_mchid: "1900102209",
-        receipt_state: "FINISHED",
-        accept_id: "c2RmYWtqampqampsZmFza2xmanNhbGZqc2FrZmpzbGZqc2tsZmp",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1525,7 +1462,14 @@ export interface MchTransferPartnerCharityBudgetPostResponse {
   readonly closed_time?: string | undefined
 }
 
-const mchTransferPartnerCharityBudgetPost: Endpoint.Endpoint<MchTransferPartnerCharityBudgetPostBody, MchTransferPartnerCharityBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请公益捐赠预算
+ *
+ * 申请公益捐赠预算 注：单个商户的接口频率限制为50次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/charity-budget`
+ */
+export const mchTransferPartnerCharityBudgetPost: Endpoint.Endpoint<MchTransferPartnerCharityBudgetPostBody, MchTransferPartnerCharityBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityBudget.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/charity-budget",
@@ -1560,23 +1504,7 @@ const mchTransferPartnerCharityBudgetPost: Endpoint.Endpoint<MchTransferPartnerC
     return {
       body: MchTransferPartnerCharityBudgetPostBody,
       success: MchTransferPartnerCharityBudgetPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        out_budget_no: "budget202506300102",
-        budget_id: "1182020050700019480001",
-        amount: 20000000,
-        sponsor_mchid: "1900001109",
-        activity_name: "公益企业配捐活动",
-        activity_remark: "公益活动开始于9月1日，帮助困难儿童筹款活动",
-        state: "PENDING",
-        confirm_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        super_admin_wxid_mask: "ca***ye",
-        remain_amount: 0,
-        locked_time: "2015-05-20T13:29:35+08:00",
-        finished_time: "2015-05-20T13:29:35+08:00",
-        closed_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1678,7 +1606,14 @@ export interface MchTransferPartnerCharityBudgetOutBudgetNoGetResponse {
   readonly closed_time?: string | undefined
 }
 
-const mchTransferPartnerCharityBudgetOutBudgetNoGet: Endpoint.Endpoint<MchTransferPartnerCharityBudgetOutBudgetNoGetRequest, MchTransferPartnerCharityBudgetOutBudgetNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询公益捐赠预算详情
+ *
+ * 商户单号查询公益捐赠预算详情 注：单个商户的接口频率限制为50次/s
+ *
+ * `GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}`
+ */
+export const mchTransferPartnerCharityBudgetOutBudgetNoGet: Endpoint.Endpoint<MchTransferPartnerCharityBudgetOutBudgetNoGetRequest, MchTransferPartnerCharityBudgetOutBudgetNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}",
@@ -1711,23 +1646,7 @@ const mchTransferPartnerCharityBudgetOutBudgetNoGet: Endpoint.Endpoint<MchTransf
       params: MchTransferPartnerCharityBudgetOutBudgetNoGetParams,
       query: MchTransferPartnerCharityBudgetOutBudgetNoGetQuery,
       success: MchTransferPartnerCharityBudgetOutBudgetNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        out_budget_no: "budget202506300102",
-        budget_id: "1182020050700019480001",
-        amount: 20000000,
-        sponsor_mchid: "1900001109",
-        activity_name: "公益企业配捐活动",
-        activity_remark: "公益活动开始于9月1日，帮助困难儿童筹款活动",
-        state: "PENDING",
-        confirm_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        super_admin_wxid_mask: "ca***ye",
-        remain_amount: 0,
-        locked_time: "2015-05-20T13:29:35+08:00",
-        finished_time: "2015-05-20T13:29:35+08:00",
-        closed_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1819,7 +1738,14 @@ export interface MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse {
   readonly unlocked_amount?: number | undefined
 }
 
-const mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost: Endpoint.Endpoint<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostRequest, MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解锁公益捐赠预算
+ *
+ * 解锁公益捐赠预算 注：单个商户的接口频率限制为100次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock`
+ */
+export const mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost: Endpoint.Endpoint<MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostRequest, MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityBudget._out_budget_no_.unlock.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock",
@@ -1850,21 +1776,7 @@ const mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost: Endpoint.Endpoint<Mc
       params: MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostParams,
       body: MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostBody,
       success: MchTransferPartnerCharityBudgetOutBudgetNoUnlockPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        out_budget_no: "budget202506300102",
-        budget_id: "1182020050700019480001",
-        amount: 20000000,
-        sponsor_mchid: "1900001109",
-        activity_name: "公益企业配捐活动",
-        activity_remark: "公益活动开始于9月1日，帮助困难儿童筹款活动",
-        state: "FINISHED",
-        unlock_remark: "example",
-        locked_time: "2015-05-20T13:29:35+08:00",
-        finished_time: "2015-05-20T13:29:35+08:00",
-        unlocked_amount: 10000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1973,7 +1885,14 @@ export interface MchTransferPartnerCharityTransferBillsPostResponse {
   readonly success_time?: string | undefined
 }
 
-const mchTransferPartnerCharityTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerCharityTransferBillsPostBody, MchTransferPartnerCharityTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起公益捐赠
+ *
+ * 服务商商户可通过此接口发起公益捐赠 接口返回的HTTP状态码及错误码，仅代表本次请求的结果，不能代表订单状态。接口返回的HTTP状态码为200，且状态为ACCEPT时，可认为发起公益捐赠。接口返回的HTTP状态码不为200时，请商户务必不要立即更换商户订单单号重试。注：单个商户的接口频率限制为100次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills`
+ */
+export const mchTransferPartnerCharityTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerCharityTransferBillsPostBody, MchTransferPartnerCharityTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityTransferBills.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/charity-transfer-bills",
@@ -2007,19 +1926,7 @@ const mchTransferPartnerCharityTransferBillsPost: Endpoint.Endpoint<MchTransferP
     return {
       body: MchTransferPartnerCharityTransferBillsPostBody,
       success: MchTransferPartnerCharityTransferBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_budget_no: "budget202506300102",
-        budget_id: "1182020050700019480001",
-        out_transfer_no: "trans202506300102",
-        transfer_id: "4217752501201407033233368018",
-        amount: 20000000,
-        transfer_remark: "帮助受助群体爱心捐款",
-        receive_mchid: "1900001109",
-        state: "SUCCESS",
-        create_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2104,7 +2011,14 @@ export interface MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferN
   readonly success_time?: string | undefined
 }
 
-const mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet: Endpoint.Endpoint<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetRequest, MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询公益捐赠详情
+ *
+ * 根据商户单号查询公益捐赠单的详细信息。 注意 API只支持查询最近30天内的捐赠单，超过30天可以通过资金账单对账确认。转账单中涉及金额的字段单位为“分”。单个商户100QPS
+ *
+ * `GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}`
+ */
+export const mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet: Endpoint.Endpoint<MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetRequest, MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.charityTransferBills.outTransferNo._out_transfer_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}",
@@ -2133,19 +2047,7 @@ const mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet: Endpo
       params: MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetParams,
       query: MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetQuery,
       success: MchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_budget_no: "budget202506300102",
-        budget_id: "1182020050700019480001",
-        out_transfer_no: "trans202506300102",
-        transfer_id: "4217752501201407033233368018",
-        amount: 20000000,
-        transfer_remark: "帮助受助群体爱心捐款",
-        receive_mchid: "1900001109",
-        state: "SUCCESS",
-        create_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2210,7 +2112,14 @@ export interface MchTransferPartnerElectronicReceiptsPostResponse {
   readonly download_url?: string | undefined
 }
 
-const mchTransferPartnerElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPartnerElectronicReceiptsPostBody, MchTransferPartnerElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请单笔转账电子回单
+ *
+ * 商户可以 指定商户单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/electronic-receipts`
+ */
+export const mchTransferPartnerElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPartnerElectronicReceiptsPostBody, MchTransferPartnerElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.electronicReceipts.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/electronic-receipts",
@@ -2233,17 +2142,7 @@ const mchTransferPartnerElectronicReceiptsPost: Endpoint.Endpoint<MchTransferPar
     return {
       body: MchTransferPartnerElectronicReceiptsPostBody,
       success: MchTransferPartnerElectronicReceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        out_bill_no: "plfk2020042013",
-        state: "GENERATING",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        hash_type: "SM3",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2314,7 +2213,14 @@ export interface MchTransferPartnerElectronicReceiptsOutBillNoGetResponse {
   readonly download_url?: string | undefined
 }
 
-const mchTransferPartnerElectronicReceiptsOutBillNoGet: Endpoint.Endpoint<MchTransferPartnerElectronicReceiptsOutBillNoGetRequest, MchTransferPartnerElectronicReceiptsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询单笔转账电子回单
+ *
+ * 商户可以通过该接口查看回单申请进度。请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。
+ *
+ * `GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}`
+ */
+export const mchTransferPartnerElectronicReceiptsOutBillNoGet: Endpoint.Endpoint<MchTransferPartnerElectronicReceiptsOutBillNoGetRequest, MchTransferPartnerElectronicReceiptsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.electronicReceipts._out_bill_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}",
@@ -2340,17 +2246,7 @@ const mchTransferPartnerElectronicReceiptsOutBillNoGet: Endpoint.Endpoint<MchTra
       params: MchTransferPartnerElectronicReceiptsOutBillNoGetParams,
       query: MchTransferPartnerElectronicReceiptsOutBillNoGetQuery,
       success: MchTransferPartnerElectronicReceiptsOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        out_bill_no: "plfk2020042013",
-        state: "GENERATING",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        hash_type: "SM3",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=token"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2399,7 +2295,14 @@ export interface MchTransferPartnerSubMchAuthorizationsPostResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsPostBody, MchTransferPartnerSubMchAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请子商户商家转账授权
+ *
+ * 申请子商户商家转账授权 注：单个商户的接口频率限制为100次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations`
+ */
+export const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsPostBody, MchTransferPartnerSubMchAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.subMchAuthorizations.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/sub-mch-authorizations",
@@ -2419,14 +2322,7 @@ const mchTransferPartnerSubMchAuthorizationsPost: Endpoint.Endpoint<MchTransferP
     return {
       body: MchTransferPartnerSubMchAuthorizationsPostBody,
       success: MchTransferPartnerSubMchAuthorizationsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        out_apply_no: "apply2020042013",
-        state: "INVITED",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2496,7 +2392,14 @@ export interface MchTransferPartnerSubMchAuthorizationsSubMchidGetResponseApplyO
   readonly update_time?: string | undefined
 }
 
-const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsSubMchidGetParams, MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户商家转账授权状态
+ *
+ * 查询子商户商家转账授权状态 注：单个商户的接口频率限制为100次/s
+ *
+ * `GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}`
+ */
+export const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTransferPartnerSubMchAuthorizationsSubMchidGetParams, MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.subMchAuthorizations._sub_mchid_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}",
@@ -2522,20 +2425,7 @@ const mchTransferPartnerSubMchAuthorizationsSubMchidGet: Endpoint.Endpoint<MchTr
     return {
       params: MchTransferPartnerSubMchAuthorizationsSubMchidGetParams,
       success: MchTransferPartnerSubMchAuthorizationsSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        state: "AUTHORIZED",
-        apply_order: {
-          sub_mchid: "1900001121",
-          out_apply_no: "apply2020042013",
-          state: "INVITED",
-          accept_time: "2015-05-20T13:29:35.120+08:00",
-          update_time: "2015-05-20T13:29:35.120+08:00"
-        },
-        authorization_time: "2015-05-20T13:29:35.120+08:00",
-        cancel_authorization_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2638,7 +2528,14 @@ export interface MchTransferPartnerTransferBillsPostResponse {
   readonly package_info?: string | undefined
 }
 
-const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPostBody, MchTransferPartnerTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起转账
+ *
+ * 服务商商户可通过此接口申请创建转账单
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills`
+ */
+export const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPostBody, MchTransferPartnerTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills",
@@ -2672,14 +2569,7 @@ const mchTransferPartnerTransferBillsPost: Endpoint.Endpoint<MchTransferPartnerT
     return {
       body: MchTransferPartnerTransferBillsPostBody,
       success: MchTransferPartnerTransferBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2774,7 +2664,14 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询转账单
+ *
+ * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息
+ *
+ * `GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}`
+ */
+export const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoGetRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}",
@@ -2805,22 +2702,7 @@ const mchTransferPartnerTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<Mc
       params: MchTransferPartnerTransferBillsOutBillNoOutBillNoGetParams,
       query: MchTransferPartnerTransferBillsOutBillNoOutBillNoGetQuery,
       success: MchTransferPartnerTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2905,7 +2787,14 @@ export interface MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResp
   readonly update_time?: string | undefined
 }
 
-const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销转账
+ *
+ * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel`
+ */
+export const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostRequest, MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel",
@@ -2934,20 +2823,7 @@ const mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endp
       params: MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostParams,
       body: MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostBody,
       success: MchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        state: "CANCELING",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3070,7 +2946,14 @@ export interface MchTransferPartnerTransferBillsPreTransferWithAuthorizationPost
   readonly package_info?: string | undefined
 }
 
-const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody, MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起转账并完成自动收款授权
+ *
+ * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization`
+ */
+export const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody, MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.preTransferWithAuthorization.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization",
@@ -3110,14 +2993,7 @@ const mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost: Endpoint.
     return {
       body: MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostBody,
       success: MchTransferPartnerTransferBillsPreTransferWithAuthorizationPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3261,7 +3137,14 @@ export interface MchTransferPartnerTransferBillsTransferPostResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferPartnerTransferBillsTransferPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsTransferPostBody, MchTransferPartnerTransferBillsTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 转账（用户自动收款）
+ *
+ * 商户可调用该接口转账给自动收款授权对应的用户。
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer`
+ */
+export const mchTransferPartnerTransferBillsTransferPost: Endpoint.Endpoint<MchTransferPartnerTransferBillsTransferPostBody, MchTransferPartnerTransferBillsTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.transferBills.transfer.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/transfer-bills/transfer",
@@ -3303,22 +3186,7 @@ const mchTransferPartnerTransferBillsTransferPost: Endpoint.Endpoint<MchTransfer
     return {
       body: MchTransferPartnerTransferBillsTransferPostBody,
       success: MchTransferPartnerTransferBillsTransferPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001121",
-        mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3387,7 +3255,14 @@ export interface MchTransferPartnerUserConfirmAuthorizationsPostResponse {
   readonly package_info?: string | undefined
 }
 
-const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsPostBody, MchTransferPartnerUserConfirmAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请免确认收款授权
+ *
+ * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations`
+ */
+export const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsPostBody, MchTransferPartnerUserConfirmAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.userConfirmAuthorizations.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations",
@@ -3411,13 +3286,7 @@ const mchTransferPartnerUserConfirmAuthorizationsPost: Endpoint.Endpoint<MchTran
     return {
       body: MchTransferPartnerUserConfirmAuthorizationsPostBody,
       success: MchTransferPartnerUserConfirmAuthorizationsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_authorization_no: "plfk2020042013",
-        state: "WAIT_USER_CONFIRM",
-        create_time: "2015-05-20T13:29:35+08:00",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3503,7 +3372,14 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGe
   readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | (string & {}) | undefined
 }
 
-const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询自动收款授权
+ *
+ * 根据商户单号用户自动收款授权的详细信息。
+ *
+ * `GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}`
+ */
+export const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.userConfirmAuthorizations._out_authorization_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}",
@@ -3532,23 +3408,7 @@ const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet: Endpoint
     return {
       params: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetParams,
       success: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_authorization_no: "plfk2020042013",
-        appid: "wxf636efh567hg4356",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_display_name: "wx_123456",
-        authorization_id: "201202504101000123456789012",
-        state: "TAKING_EFFECT",
-        authorize_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "CLOSE_VIA_MCH_API"
-        },
-        transfer_scene_id: "1000",
-        user_recv_perception: "现金奖励",
-        create_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3634,7 +3494,14 @@ export interface MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoCl
   readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
 }
 
-const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除免确认收款授权
+ *
+ * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close`
+ */
+export const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams, MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.partner.userConfirmAuthorizations._out_authorization_no_.close.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close",
@@ -3663,23 +3530,7 @@ const mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost: En
     return {
       params: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostParams,
       success: MchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePostResponse,
-      errors: commonErrors,
-      example: {
-        out_authorization_no: "plfk2020042013",
-        appid: "wxf636efh567hg4356",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_display_name: "wx_123456",
-        authorization_id: "201202504101000123456789012",
-        state: "CLOSED",
-        authorize_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "CLOSE_VIA_MCH_API"
-        },
-        transfer_scene_id: "1000",
-        user_recv_perception: "现金奖励",
-        create_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3790,7 +3641,14 @@ export interface MchTransferTransferBillsPostResponse {
   readonly package_info?: string | undefined
 }
 
-const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPostBody, MchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起转账
+ *
+ * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716434) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/transfer-to-user.html)
+ *
+ * `POST /v3/fund-app/mch-transfer/transfer-bills`
+ */
+export const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPostBody, MchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/transfer-bills",
@@ -3829,15 +3687,7 @@ const mchTransferTransferBillsPost: Endpoint.Endpoint<MchTransferTransferBillsPo
     return {
       body: MchTransferTransferBillsPostBody,
       success: MchTransferTransferBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        state: "ACCEPTED",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3916,7 +3766,14 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoGetResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetParams, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询转账单
+ *
+ * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-out-no.html)
+ *
+ * `GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
+ */
+export const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoGetParams, MchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}",
@@ -3943,21 +3800,7 @@ const mchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<MchTransf
     return {
       params: MchTransferTransferBillsOutBillNoOutBillNoGetParams,
       success: MchTransferTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mch_id: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3996,7 +3839,14 @@ export interface MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销转账
+ *
+ * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/cancel-transfer.html)
+ *
+ * `POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
+ */
+export const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams, MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel",
@@ -4015,13 +3865,7 @@ const mchTransferTransferBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<Mc
     return {
       params: MchTransferTransferBillsOutBillNoOutBillNoCancelPostParams,
       success: MchTransferTransferBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        state: "CANCELING",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4155,7 +3999,14 @@ export interface MchTransferTransferBillsPreTransferWithAuthorizationPostRespons
   readonly out_authorization_no?: string | undefined
 }
 
-const mchTransferTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoint<MchTransferTransferBillsPreTransferWithAuthorizationPostBody, MchTransferTransferBillsPreTransferWithAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起转账并完成自动收款授权
+ *
+ * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
+ *
+ * `POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization`
+ */
+export const mchTransferTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoint<MchTransferTransferBillsPreTransferWithAuthorizationPostBody, MchTransferTransferBillsPreTransferWithAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.preTransferWithAuthorization.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization",
@@ -4197,16 +4048,7 @@ const mchTransferTransferBillsPreTransferWithAuthorizationPost: Endpoint.Endpoin
     return {
       body: MchTransferTransferBillsPreTransferWithAuthorizationPostBody,
       success: MchTransferTransferBillsPreTransferWithAuthorizationPostResponse,
-      errors: commonErrors,
-      example: {
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        state: "ACCEPTED",
-        package_info: "affffddafdfafddffda==",
-        user_display_name: "wx_123456",
-        out_authorization_no: "plfk2020042013"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4350,7 +4192,14 @@ export interface MchTransferTransferBillsTransferPostResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferBillsTransferPost: Endpoint.Endpoint<MchTransferTransferBillsTransferPostBody, MchTransferTransferBillsTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 用户授权后转账
+ *
+ * 商户可调用该接口转账给自动收款授权对应的用户。
+ *
+ * `POST /v3/fund-app/mch-transfer/transfer-bills/transfer`
+ */
+export const mchTransferTransferBillsTransferPost: Endpoint.Endpoint<MchTransferTransferBillsTransferPostBody, MchTransferTransferBillsTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.transfer.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/transfer-bills/transfer",
@@ -4392,21 +4241,7 @@ const mchTransferTransferBillsTransferPost: Endpoint.Endpoint<MchTransferTransfe
     return {
       body: MchTransferTransferBillsTransferPostBody,
       success: MchTransferTransferBillsTransferPostResponse,
-      errors: commonErrors,
-      example: {
-        mch_id: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4485,7 +4320,14 @@ export interface MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetParams, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信转账单号查询转账单
+ *
+ * 商家转账用户确认模式下，根据微信转账单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-no.html)
+ *
+ * `GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
+ */
+export const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint<MchTransferTransferBillsTransferBillNoTransferBillNoGetParams, MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferBills.transferBillNo._transfer_bill_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}",
@@ -4512,21 +4354,7 @@ const mchTransferTransferBillsTransferBillNoTransferBillNoGet: Endpoint.Endpoint
     return {
       params: MchTransferTransferBillsTransferBillNoTransferBillNoGetParams,
       success: MchTransferTransferBillsTransferBillNoTransferBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mch_id: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4665,7 +4493,14 @@ export interface MchTransferTransferToQqWalletBillsPostResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferToQqWalletBillsPost: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsPostBody, MchTransferTransferToQqWalletBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起转账到QQ钱包
+ *
+ * 当QQ用户参与商户提供的活动并且商户需要转账到QQ钱包时，商户需调用发起转账到QQ钱包接口发起申请转账。同时，支持商户指定回调的URL接收对应的通知信息。
+ *
+ * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills`
+ */
+export const mchTransferTransferToQqWalletBillsPost: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsPostBody, MchTransferTransferToQqWalletBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferToQqWalletBills.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills",
@@ -4706,22 +4541,7 @@ const mchTransferTransferToQqWalletBillsPost: Endpoint.Endpoint<MchTransferTrans
     return {
       body: MchTransferTransferToQqWalletBillsPostBody,
       success: MchTransferTransferToQqWalletBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "102022609",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_qq: "490379403",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4805,7 +4625,14 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoGetResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferToQqWalletBillsOutBillNoGet: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsOutBillNoGetParams, MchTransferTransferToQqWalletBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询转账到QQ钱包的结果
+ *
+ * 从转账单据创建成功后开始计算，如果24h内用户未完成入账，系统会自动关单并退款至商户资金。系统关单时间可能超过24小时，商户需通过查询转账到QQ钱包的结果接口核实转账单是否已成功关闭，若该笔转账单还未关闭，请勿换单发起转账，商户也可通过撤销转账到QQ钱包接口主动撤销该订单。
+ *
+ * `GET /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}`
+ */
+export const mchTransferTransferToQqWalletBillsOutBillNoGet: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsOutBillNoGetParams, MchTransferTransferToQqWalletBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferToQqWalletBills._out_bill_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}",
@@ -4832,22 +4659,7 @@ const mchTransferTransferToQqWalletBillsOutBillNoGet: Endpoint.Endpoint<MchTrans
     return {
       params: MchTransferTransferToQqWalletBillsOutBillNoGetParams,
       success: MchTransferTransferToQqWalletBillsOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "102022609",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_qq: "490379403",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4931,7 +4743,14 @@ export interface MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse {
   readonly update_time?: string | undefined
 }
 
-const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams, MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销转账到QQ钱包
+ *
+ * 商户通过转账接口发起付款后，在转账成功之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，最终以查询单据返回的状态为准。
+ *
+ * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel`
+ */
+export const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.Endpoint<MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams, MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.transferToQqWalletBills._out_bill_no_.cancel.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel",
@@ -4958,22 +4777,7 @@ const mchTransferTransferToQqWalletBillsOutBillNoCancelPost: Endpoint.Endpoint<M
     return {
       params: MchTransferTransferToQqWalletBillsOutBillNoCancelPostParams,
       success: MchTransferTransferToQqWalletBillsOutBillNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        transfer_bill_no: "1330000071100999991182020050700019480001",
-        appid: "102022609",
-        state: "ACCEPTED",
-        transfer_amount: 400000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "PAYEE_ACCOUNT_ABNORMAL",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_qq: "490379403",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5062,7 +4866,14 @@ export interface MchTransferUserConfirmAuthorizationPostResponse {
   readonly package_info?: string | undefined
 }
 
-const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationPostBody, MchTransferUserConfirmAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请免确认收款授权
+ *
+ * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/user-confirm-authorization`
+ */
+export const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationPostBody, MchTransferUserConfirmAuthorizationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.userConfirmAuthorization.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/user-confirm-authorization",
@@ -5092,13 +4903,7 @@ const mchTransferUserConfirmAuthorizationPost: Endpoint.Endpoint<MchTransferUser
     return {
       body: MchTransferUserConfirmAuthorizationPostBody,
       success: MchTransferUserConfirmAuthorizationPostResponse,
-      errors: commonErrors,
-      example: {
-        out_authorization_no: "plfk2020042013",
-        state: "WAIT_USER_CONFIRM",
-        create_time: "2015-05-20T13:29:35+08:00",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5190,7 +4995,14 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
   readonly close_reason?: "CLOSE_VIA_MCH_API" | "USER_CLOSE" | "USER_OVERDUE_UNCONFIRMED" | "TRANSFER_RISK" | "USER_ACCOUNT_ABNORMAL" | (string & {}) | undefined
 }
 
-const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetRequest, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户单号查询自动收款授权
+ *
+ * 根据商户单号用户自动收款授权的详细信息。
+ *
+ * `GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}`
+ */
+export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetRequest, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_.get",
   method: "GET",
   path: "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}",
@@ -5224,21 +5036,7 @@ const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet
       params: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetParams,
       query: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetQuery,
       success: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_authorization_no: "plfk2020042013",
-        appid: "wxf636efh567hg4356",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_display_name: "wx_123456",
-        authorization_id: "201202504101000123456789012",
-        state: "TAKING_EFFECT",
-        authorize_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "CLOSE_VIA_MCH_API"
-        },
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5323,7 +5121,14 @@ export interface MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthori
   readonly close_reason?: "CLOSE_VIA_MCH_API" | (string & {}) | undefined
 }
 
-const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除免确认收款授权
+ *
+ * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
+ *
+ * `POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close`
+ */
+export const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost: Endpoint.Endpoint<MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams, MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_.close.post",
   method: "POST",
   path: "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close",
@@ -5352,23 +5157,7 @@ const mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClo
     return {
       params: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostParams,
       success: MchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePostResponse,
-      errors: commonErrors,
-      example: {
-        out_authorization_no: "plfk2020042013",
-        appid: "wxf636efh567hg4356",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_display_name: "wx_123456",
-        authorization_id: "201202504101000123456789012",
-        state: "CLOSED",
-        authorize_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "CLOSE_VIA_MCH_API"
-        },
-        transfer_scene_id: "1000",
-        user_recv_perception: "金奖励",
-        create_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

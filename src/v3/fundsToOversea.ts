@@ -38,7 +38,14 @@ export interface BillDownloadUrlGetResponse {
   readonly download_url?: string | undefined
 }
 
-const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, BillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取购付汇账单文件下载链接API
+ *
+ * 服务商可以调用此接口获取购付汇账单文件下载链接。在有效期内请求下载链接可以下载出账日为指定日期的购付汇账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_4.shtml)
+ *
+ * `GET /v3/funds-to-oversea/bill-download-url`
+ */
+export const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, BillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.billDownloadUrl.get",
   method: "GET",
   path: "/v3/funds-to-oversea/bill-download-url",
@@ -57,12 +64,7 @@ const billDownloadUrlGet: Endpoint.Endpoint<BillDownloadUrlGetQuery, BillDownloa
     return {
       query: BillDownloadUrlGetQuery,
       success: BillDownloadUrlGetResponse,
-      errors: commonErrors,
-      example: {
-        hash_type: "SHA1",
-        hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
-        download_url: "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -267,7 +269,14 @@ export interface OrdersPostResponse {
   readonly charge_account_type?: string | undefined
 }
 
-const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请资金出境API
+ *
+ * 商户发起资金出境请求，需要传微信支付单号，商户出境单号，出境金额等信息成功，接口请求成功仅代表受理，如需知晓业务执行情况请通过查询接口获取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_2.shtml)
+ *
+ * `POST /v3/funds-to-oversea/orders`
+ */
+export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.orders.post",
   method: "POST",
   path: "/v3/funds-to-oversea/orders",
@@ -330,24 +339,7 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
     return {
       body: OrdersPostBody,
       success: OrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_id: "merchant123123",
-        sub_mchid: "1231231",
-        order_id: "42000000000_123123",
-        result: "ACCEPT",
-        fail_reason: "DEPARTURE_AMOUNT_NO_ENOUGH",
-        amount: 21,
-        foreign_amount: 20,
-        foreign_currency: "USD",
-        rate: 650000000,
-        exchange_rate_time: "2015-05-20T13:29:35+08:00",
-        estimate_exchange_rate_time: "2015-05-20T13:29:35+08:00",
-        departure_amount: 20,
-        fee: 1,
-        charge_mchid: "1231231",
-        charge_account_type: "BASIC"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -456,7 +448,14 @@ export interface OrdersOutOrderIdGetResponse {
   readonly charge_account_type?: string | undefined
 }
 
-const ordersOutOrderIdGet: Endpoint.Endpoint<OrdersOutOrderIdGetRequest, OrdersOutOrderIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询出境结果API
+ *
+ * 根据微信支付单号+商户出境单号，查询出境结果，出境失败会返回错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_3.shtml)
+ *
+ * `GET /v3/funds-to-oversea/orders/{out_order_id}`
+ */
+export const ordersOutOrderIdGet: Endpoint.Endpoint<OrdersOutOrderIdGetRequest, OrdersOutOrderIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.orders._out_order_id_.get",
   method: "GET",
   path: "/v3/funds-to-oversea/orders/{out_order_id}",
@@ -491,24 +490,7 @@ const ordersOutOrderIdGet: Endpoint.Endpoint<OrdersOutOrderIdGetRequest, OrdersO
       params: OrdersOutOrderIdGetParams,
       query: OrdersOutOrderIdGetQuery,
       success: OrdersOutOrderIdGetResponse,
-      errors: commonErrors,
-      example: {
-        out_order_id: "merchant123123",
-        sub_mchid: "1231231",
-        order_id: "42000000000_123123",
-        result: "ACCEPT",
-        fail_reason: "DEPARTURE_AMOUNT_NO_ENOUGH",
-        amount: 21,
-        foreign_amount: 20,
-        foreign_currency: "USD",
-        rate: 650000000,
-        exchange_rate_time: "2015-05-20T13:29:35+08:00",
-        estimate_exchange_rate_time: "2015-05-20T13:29:35+08:00",
-        departure_amount: 20,
-        fee: 1,
-        charge_mchid: "1231231",
-        charge_account_type: "BASIC"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -608,7 +590,14 @@ export interface ReturnReturnOrdersPostResponse {
   readonly fail_reason?: "RETURN_AMOUNT_NOT_ENOUGH" | (string & {}) | undefined
 }
 
-const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBody, ReturnReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请资金出境退回
+ *
+ * 商户可通过该接口发起资金出境退回申请，用于上报已跨境订单的退款信息。默认接口限频150/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735039)
+ *
+ * `POST /v3/funds-to-oversea/return/return-orders`
+ */
+export const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBody, ReturnReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.return.returnOrders.post",
   method: "POST",
   path: "/v3/funds-to-oversea/return/return-orders",
@@ -639,20 +628,7 @@ const returnReturnOrdersPost: Endpoint.Endpoint<ReturnReturnOrdersPostBody, Retu
     return {
       body: ReturnReturnOrdersPostBody,
       success: ReturnReturnOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        out_return_no: "R20250220103930",
-        sub_mchid: "1231231",
-        return_id: "2375897293812",
-        out_order_id: "merchant123123",
-        transaction_id: "420000000000000010",
-        supplement_info: "5017752501201407033233368018",
-        amount: 100,
-        state: "PROCESSING",
-        create_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        fail_reason: "RETURN_AMOUNT_NOT_ENOUGH"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -737,7 +713,14 @@ export interface ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse {
   readonly fail_reason?: string | undefined
 }
 
-const returnReturnOrdersOutReturnNoOutReturnNoGet: Endpoint.Endpoint<ReturnReturnOrdersOutReturnNoOutReturnNoGetRequest, ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询出境退回结果（通过商户出境退回单号）
+ *
+ * 通过商户出境退回单号查询出境退回处理结果。默认接口限频300/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735052)
+ *
+ * `GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}`
+ */
+export const returnReturnOrdersOutReturnNoOutReturnNoGet: Endpoint.Endpoint<ReturnReturnOrdersOutReturnNoOutReturnNoGetRequest, ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.return.returnOrders.outReturnNo._out_return_no_.get",
   method: "GET",
   path: "/v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}",
@@ -767,20 +750,7 @@ const returnReturnOrdersOutReturnNoOutReturnNoGet: Endpoint.Endpoint<ReturnRetur
       params: ReturnReturnOrdersOutReturnNoOutReturnNoGetParams,
       query: ReturnReturnOrdersOutReturnNoOutReturnNoGetQuery,
       success: ReturnReturnOrdersOutReturnNoOutReturnNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_return_no: "R20250220103930",
-        sub_mchid: "1231231",
-        return_id: "2375897293812",
-        out_order_id: "merchant123123",
-        transaction_id: "420000000000000010",
-        refund_id: "5017752501201407033233368018",
-        amount: 100,
-        state: "PROCESSING",
-        create_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        fail_reason: "RETURN_AMOUNT_NOT_ENOUGH"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -819,7 +789,14 @@ export interface TransactionsTransactionIdAvailableAbroadAmountsGetResponse {
   readonly available_abroad_amount?: number | undefined
 }
 
-const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoint<TransactionsTransactionIdAvailableAbroadAmountsGetRequest, TransactionsTransactionIdAvailableAbroadAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单剩余可出境余额API
+ *
+ * 电商收付通中，针对多次请求出境的场景，商家需要查询可出境金额之后再进行出境请求其中：订单剩余可出境金额=订单可出境金额-已累计出境金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_1.shtml)
+ *
+ * `GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts`
+ */
+export const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoint<TransactionsTransactionIdAvailableAbroadAmountsGetRequest, TransactionsTransactionIdAvailableAbroadAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.fundsToOversea.transactions._transaction_id_.available_abroad_amounts.get",
   method: "GET",
   path: "/v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts",
@@ -840,8 +817,7 @@ const transactionsTransactionIdAvailableAbroadAmountsGet: Endpoint.Endpoint<Tran
       params: TransactionsTransactionIdAvailableAbroadAmountsGetParams,
       query: TransactionsTransactionIdAvailableAbroadAmountsGetQuery,
       success: TransactionsTransactionIdAvailableAbroadAmountsGetResponse,
-      errors: commonErrors,
-      example: { transaction_id: "4208450740201411110007820472", available_abroad_amount: 21 }
+      errors: commonErrors
     }
   }
 })

@@ -54,7 +54,14 @@ export interface CertificatesGetResponseDataEncryptCertificate {
   readonly ciphertext?: string | undefined
 }
 
-const certificatesGet: Endpoint.Endpoint<void, CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取平台证书列表
+ *
+ * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。 [官方开发文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_8.shtml)
+ *
+ * `GET /v3/global/certificates`
+ */
+export const certificatesGet: Endpoint.Endpoint<void, CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.certificates.get",
   method: "GET",
   path: "/v3/global/certificates",
@@ -78,22 +85,7 @@ const certificatesGet: Endpoint.Endpoint<void, CertificatesGetResponse, CommonEr
     })
     return {
       success: CertificatesGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            serial_no: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-            effective_time: "2018-06-08T10:34:56+08:00",
-            expire_time: "2018-12-08T10:34:56+08:00",
-            encrypt_certificate: {
-              algorithm: "AEAD_AES_256_GCM",
-              nonce: "61f9c719728a",
-              associated_data: "certificate",
-              ciphertext: "sRvt..."
-            }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -249,7 +241,14 @@ export interface CustomsOrdersGetResponseData {
   readonly modify_time?: string | undefined
 }
 
-const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关查询API
+ *
+ * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_3.shtml)
+ *
+ * `GET /v3/global/customs/orders`
+ */
+export const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.orders.get",
   method: "GET",
   path: "/v3/global/customs/orders",
@@ -293,33 +292,7 @@ const customsOrdersGet: Endpoint.Endpoint<CustomsOrdersGetQuery, CustomsOrdersGe
     return {
       query: CustomsOrdersGetQuery,
       success: CustomsOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        transaction_id: "1000320306201511078440737890",
-        verify_department: "UNIONPAY",
-        verify_department_trade_id: "2018112288340107038204310100000",
-        offset: 0,
-        limit: 20,
-        total_count: 1,
-        data: [
-          {
-            sub_order_no: "20150806125346",
-            sub_order_id: "20150806125346",
-            mch_customs_no: "1234567",
-            customs: "SHANGHAI_ZS",
-            fee_type: "CNY",
-            order_fee: 888,
-            duty: 888,
-            transport_fee: 888,
-            product_fee: 888,
-            state: "PROCESSING",
-            explanation: "支付单已存在并且为非退单状态",
-            modify_time: "2015-09-01T10:00:00+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -439,7 +412,14 @@ export interface CustomsOrdersPostResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
-const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关API
+ *
+ * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_1.shtml)
+ *
+ * `POST /v3/global/customs/orders`
+ */
+export const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.orders.post",
   method: "POST",
   path: "/v3/global/customs/orders",
@@ -474,18 +454,7 @@ const customsOrdersPost: Endpoint.Endpoint<CustomsOrdersPostBody, CustomsOrdersP
     return {
       body: CustomsOrdersPostBody,
       success: CustomsOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        state: "PROCESSING",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        sub_order_no: "20150806125346",
-        sub_order_id: "20150806125346",
-        verify_department: "UNIONPAY",
-        verify_department_trade_id: "2018112288340107038204310100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -605,7 +574,14 @@ export interface CustomsOrdersPatchResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
-const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关信息修改API
+ *
+ * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_5.shtml)
+ *
+ * `PATCH /v3/global/customs/orders`
+ */
+export const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.orders.patch",
   method: "PATCH",
   path: "/v3/global/customs/orders",
@@ -640,19 +616,7 @@ const customsOrdersPatch: Endpoint.Endpoint<CustomsOrdersPatchBody, CustomsOrder
     return {
       body: CustomsOrdersPatchBody,
       success: CustomsOrdersPatchResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        state: "SUBMITTED",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        sub_order_no: "20150806125346",
-        sub_order_id: "20150806125346",
-        modify_time: "2015-09-01T10:00:00+08:00",
-        verify_department: "UNIONPAY",
-        verify_department_trade_id: "2018112288340107038204310100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -751,7 +715,14 @@ export interface CustomsRedeclarePostResponse {
   readonly explanation?: string | undefined
 }
 
-const customsRedeclarePost: Endpoint.Endpoint<CustomsRedeclarePostBody, CustomsRedeclarePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关重推API
+ *
+ * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_4.shtml)
+ *
+ * `POST /v3/global/customs/redeclare`
+ */
+export const customsRedeclarePost: Endpoint.Endpoint<CustomsRedeclarePostBody, CustomsRedeclarePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.redeclare.post",
   method: "POST",
   path: "/v3/global/customs/redeclare",
@@ -782,18 +753,7 @@ const customsRedeclarePost: Endpoint.Endpoint<CustomsRedeclarePostBody, CustomsR
     return {
       body: CustomsRedeclarePostBody,
       success: CustomsRedeclarePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        state: "PROCESSING",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        sub_order_no: "20150806125346",
-        sub_order_id: "20150806125346",
-        modify_time: "2015-09-01T10:00:00+08:00",
-        explanation: "支付单已存在并且为非退单状态"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -882,7 +842,14 @@ export interface CustomsVerifyCertificatePostResponse {
   readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
-const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertificatePostBody, CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 身份信息校验API
+ *
+ * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_2.shtml)
+ *
+ * `POST /v3/global/customs/verify-certificate`
+ */
+export const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertificatePostBody, CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.customs.verifyCertificate.post",
   method: "POST",
   path: "/v3/global/customs/verify-certificate",
@@ -912,14 +879,7 @@ const customsVerifyCertificatePost: Endpoint.Endpoint<CustomsVerifyCertificatePo
     return {
       body: CustomsVerifyCertificatePostBody,
       success: CustomsVerifyCertificatePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        certificate_check_result: "SAME"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -939,7 +899,14 @@ export interface MerchantServiceComplaintNotificationsGetResponse {
   readonly url?: string | undefined
 }
 
-const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, MerchantServiceComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉通知回调
+ *
+ * 商户通过调用此接口查询投诉通知的回调URL。
+ *
+ * `GET /v3/global/merchant-service/complaint-notifications`
+ */
+export const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, MerchantServiceComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.get",
   method: "GET",
   path: "/v3/global/merchant-service/complaint-notifications",
@@ -951,8 +918,7 @@ const merchantServiceComplaintNotificationsGet: Endpoint.Endpoint<void, Merchant
     })
     return {
       success: MerchantServiceComplaintNotificationsGetResponse,
-      errors: commonErrors,
-      example: { mchid: "1900012181", url: "https://www.xxx.com/notify" }
+      errors: commonErrors
     }
   }
 })
@@ -980,7 +946,14 @@ export interface MerchantServiceComplaintNotificationsPostResponse {
   readonly url?: string | undefined
 }
 
-const merchantServiceComplaintNotificationsPost: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPostBody, MerchantServiceComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建投诉通知回调
+ *
+ * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。
+ *
+ * `POST /v3/global/merchant-service/complaint-notifications`
+ */
+export const merchantServiceComplaintNotificationsPost: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPostBody, MerchantServiceComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.post",
   method: "POST",
   path: "/v3/global/merchant-service/complaint-notifications",
@@ -996,8 +969,7 @@ const merchantServiceComplaintNotificationsPost: Endpoint.Endpoint<MerchantServi
     return {
       body: MerchantServiceComplaintNotificationsPostBody,
       success: MerchantServiceComplaintNotificationsPostResponse,
-      errors: commonErrors,
-      example: { mchid: "1900012181", url: "https://www.xxx.com/notify" }
+      errors: commonErrors
     }
   }
 })
@@ -1025,7 +997,14 @@ export interface MerchantServiceComplaintNotificationsPutResponse {
   readonly url?: string | undefined
 }
 
-const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPutBody, MerchantServiceComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新投诉通知回调
+ *
+ * 商户通过调用此接口更新投诉通知的回调URL。
+ *
+ * `PUT /v3/global/merchant-service/complaint-notifications`
+ */
+export const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<MerchantServiceComplaintNotificationsPutBody, MerchantServiceComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.put",
   method: "PUT",
   path: "/v3/global/merchant-service/complaint-notifications",
@@ -1041,15 +1020,21 @@ const merchantServiceComplaintNotificationsPut: Endpoint.Endpoint<MerchantServic
     return {
       body: MerchantServiceComplaintNotificationsPutBody,
       success: MerchantServiceComplaintNotificationsPutResponse,
-      errors: commonErrors,
-      example: { mchid: "1900012181", url: "https://www.xxx.com/notify" }
+      errors: commonErrors
     }
   }
 })
 
 // ---- DELETE /v3/global/merchant-service/complaint-notifications ----
 
-const merchantServiceComplaintNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除投诉通知回调
+ *
+ * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。
+ *
+ * `DELETE /v3/global/merchant-service/complaint-notifications`
+ */
+export const merchantServiceComplaintNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaintNotifications.delete",
   method: "DELETE",
   path: "/v3/global/merchant-service/complaint-notifications",
@@ -1257,7 +1242,14 @@ export interface MerchantServiceComplaintsGetResponseDataServiceOrderInfo {
   readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
-const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsGetQuery, MerchantServiceComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉单列表
+ *
+ * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。
+ *
+ * `GET /v3/global/merchant-service/complaints`
+ */
+export const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsGetQuery, MerchantServiceComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints.get",
   method: "GET",
   path: "/v3/global/merchant-service/complaints",
@@ -1318,54 +1310,7 @@ const merchantServiceComplaintsGet: Endpoint.Endpoint<MerchantServiceComplaintsG
     return {
       query: MerchantServiceComplaintsGetQuery,
       success: MerchantServiceComplaintsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            complaint_id: "200201820200101080076610000",
-            complaint_time: "2015-05-20T13:29:35.120+08:00",
-            complaint_detail: "反馈一个重复扣费的问题",
-            complaint_state: "PENDING",
-            complainted_mchid: "1900012181",
-            payer_phone: "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==",
-            complaint_order_info: [
-              {
-                transaction_id: "4200000404201909069117582536",
-                out_trade_no: "20190906154617947762231",
-                settlement_amount: 1000,
-                settlement_refunded_amount: "0",
-                settlement_currency: "HKD",
-                payer_amount: 922,
-                payer_refunded_amount: 0,
-                payer_currency: "CNY",
-                trade_time: "2015-05-20T13:29:35.120+08:00"
-              }
-            ],
-            complaint_full_refunded: true,
-            priority: "PRIORITY",
-            incoming_user_response: true,
-            user_complaint_times: 1,
-            complaint_media_list: [
-              {
-                media_type: "USER_COMPLAINT_IMAGE",
-                media_url: ["https://api.mch.weixin.qq.com/v3/merchant-service/images/xxxxx"]
-              }
-            ],
-            problem_description: "不满意商家服务",
-            complaint_detail_trans: "不满意商家服务",
-            service_order_info: [
-              {
-                order_id: "15646546545165651651",
-                out_order_no: "1234323JKHDFE1243252",
-                state: "DOING"
-              }
-            ]
-          }
-        ],
-        limit: 5,
-        offset: 10,
-        total_count: 1000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1536,7 +1481,14 @@ export interface MerchantServiceComplaintsComplaintIdGetResponseServiceOrderInfo
   readonly state?: "DOING" | "REVOKED" | "WAITPAY" | "DONE" | (string & {}) | undefined
 }
 
-const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdGetRequest, MerchantServiceComplaintsComplaintIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉单详情
+ *
+ * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
+ *
+ * `GET /v3/global/merchant-service/complaints/{complaint_id}`
+ */
+export const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdGetRequest, MerchantServiceComplaintsComplaintIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.get",
   method: "GET",
   path: "/v3/global/merchant-service/complaints/{complaint_id}",
@@ -1591,47 +1543,7 @@ const merchantServiceComplaintsComplaintIdGet: Endpoint.Endpoint<MerchantService
       params: MerchantServiceComplaintsComplaintIdGetParams,
       query: MerchantServiceComplaintsComplaintIdGetQuery,
       success: MerchantServiceComplaintsComplaintIdGetResponse,
-      errors: commonErrors,
-      example: {
-        complaint_id: "200201820200101080076610000",
-        complaint_time: "2015-05-20T13:29:35.120+08:00",
-        complaint_detail: "反馈一个重复扣费的问题",
-        complaint_state: "PENDING",
-        complainted_mchid: "1900012181",
-        payer_phone: "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==",
-        complaint_order_info: [
-          {
-            transaction_id: "4200000404201909069117582536",
-            out_trade_no: "20190906154617947762231",
-            settlement_amount: 1000,
-            settlement_refunded_amount: "0",
-            settlement_currency: "HKD",
-            payer_amount: 922,
-            payer_refunded_amount: 0,
-            payer_currency: "CNY",
-            trade_time: "2015-05-20T13:29:35.120+08:00"
-          }
-        ],
-        complaint_full_refunded: true,
-        priority: "PRIORITY",
-        incoming_user_response: true,
-        user_complaint_times: 1,
-        complaint_media_list: [
-          {
-            media_type: "USER_COMPLAINT_IMAGE",
-            media_url: ["https://api.mch.weixin.qq.com/v3/merchant-service/images/xxxxx"]
-          }
-        ],
-        problem_description: "不满意商家服务",
-        complaint_detail_trans: "不满意商家服务",
-        service_order_info: [
-          {
-            order_id: "15646546545165651651",
-            out_order_no: "1234323JKHDFE1243252",
-            state: "DOING"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1657,7 +1569,14 @@ export interface MerchantServiceComplaintsComplaintIdCompletePostBody {
 /** The input of `v3.global.merchantService.complaints._complaint_id_.complete.post`: params, body fields together. */
 export interface MerchantServiceComplaintsComplaintIdCompletePostRequest extends MerchantServiceComplaintsComplaintIdCompletePostParams, MerchantServiceComplaintsComplaintIdCompletePostBody {}
 
-const merchantServiceComplaintsComplaintIdCompletePost: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 反馈处理完成
+ *
+ * 商户可通过调用此接口，反馈投诉单已处理完成。投诉单处理完成后系统将对用户下发满意度评价。请务必在真实处理完用户投诉后再调此接口，避免因投诉未妥善处理造成用户重复投诉。重复投诉率将是考核客诉处理质量的重要指标之一。
+ *
+ * `POST /v3/global/merchant-service/complaints/{complaint_id}/complete`
+ */
+export const merchantServiceComplaintsComplaintIdCompletePost: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.complete.post",
   method: "POST",
   path: "/v3/global/merchant-service/complaints/{complaint_id}/complete",
@@ -1768,7 +1687,14 @@ export interface MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRespo
   readonly media_url?: ReadonlyArray<string> | undefined
 }
 
-const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRequest, MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉协商历史
+ *
+ * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
+ *
+ * `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys`
+ */
+export const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdNegotiationHistorysGetRequest, MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.negotiationHistorys.get",
   method: "GET",
   path: "/v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys",
@@ -1806,26 +1732,7 @@ const merchantServiceComplaintsComplaintIdNegotiationHistorysGet: Endpoint.Endpo
       params: MerchantServiceComplaintsComplaintIdNegotiationHistorysGetParams,
       query: MerchantServiceComplaintsComplaintIdNegotiationHistorysGetQuery,
       success: MerchantServiceComplaintsComplaintIdNegotiationHistorysGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            log_id: "300285320210322170000071077",
-            operator: "投诉人",
-            operate_time: "2015-05-20T13:29:35.120+08:00",
-            operate_type: "USER_CREATE_COMPLAINT",
-            operate_details: "已与用户电话沟通解决",
-            image_list: ["https://qpic.cn/xxx"],
-            complaint_media_list: {
-              media_type: "USER_COMPLAINT_IMAGE",
-              media_url: ["https://api.mch.weixin.qq.com/v3/merchant-service/images/xxxxx"]
-            }
-          }
-        ],
-        limit: 1,
-        offset: 50,
-        total_count: 1000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1867,7 +1774,14 @@ export interface MerchantServiceComplaintsComplaintIdResponsePostBody {
 /** The input of `v3.global.merchantService.complaints._complaint_id_.response.post`: params, body fields together. */
 export interface MerchantServiceComplaintsComplaintIdResponsePostRequest extends MerchantServiceComplaintsComplaintIdResponsePostParams, MerchantServiceComplaintsComplaintIdResponsePostBody {}
 
-const merchantServiceComplaintsComplaintIdResponsePost: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdResponsePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交回复
+ *
+ * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。
+ *
+ * `POST /v3/global/merchant-service/complaints/{complaint_id}/response`
+ */
+export const merchantServiceComplaintsComplaintIdResponsePost: Endpoint.Endpoint<MerchantServiceComplaintsComplaintIdResponsePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.complaints._complaint_id_.response.post",
   method: "POST",
   path: "/v3/global/merchant-service/complaints/{complaint_id}/response",
@@ -1916,7 +1830,14 @@ export interface MerchantServiceImagesUploadPostResponse {
   readonly media_id?: string | undefined
 }
 
-const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUploadPostBody, MerchantServiceImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户上传反馈图片API
+ *
+ * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。
+ *
+ * `POST /v3/global/merchant-service/images/upload`
+ */
+export const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUploadPostBody, MerchantServiceImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.images.upload.post",
   method: "POST",
   path: "/v3/global/merchant-service/images/upload",
@@ -1937,8 +1858,7 @@ const merchantServiceImagesUploadPost: Endpoint.Endpoint<MerchantServiceImagesUp
     return {
       body: MerchantServiceImagesUploadPostBody,
       success: MerchantServiceImagesUploadPostResponse,
-      errors: commonErrors,
-      example: { media_id: "file752398_7983424" }
+      errors: commonErrors
     }
   }
 })
@@ -1964,7 +1884,14 @@ export interface MerchantServiceImagesMediaIdGetQuery {
 /** The input of `v3.global.merchantService.images._media_id_.get`: params, query fields together. */
 export interface MerchantServiceImagesMediaIdGetRequest extends MerchantServiceImagesMediaIdGetParams, MerchantServiceImagesMediaIdGetQuery {}
 
-const merchantServiceImagesMediaIdGet: Endpoint.Endpoint<MerchantServiceImagesMediaIdGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 图片下载API
+ *
+ * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。
+ *
+ * `GET /v3/global/merchant-service/images/{media_id}`
+ */
+export const merchantServiceImagesMediaIdGet: Endpoint.Endpoint<MerchantServiceImagesMediaIdGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantService.images._media_id_.get",
   method: "GET",
   path: "/v3/global/merchant-service/images/{media_id}",
@@ -2009,7 +1936,14 @@ export interface MerchantStorageFileUploadPostResponse {
   readonly file_id?: string | undefined
 }
 
-const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFileUploadPostBody, MerchantStorageFileUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传文件API
+ *
+ * 部分微信支付境外业务指定商户需要上传文件资料，可使用本API来提交资料，获取其他业务API所需的FileID值。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_11.shtml)
+ *
+ * `POST /v3/global/merchant-storage/file/upload`
+ */
+export const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFileUploadPostBody, MerchantStorageFileUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchantStorage.file.upload.post",
   method: "POST",
   path: "/v3/global/merchant-storage/file/upload",
@@ -2031,8 +1965,7 @@ const merchantStorageFileUploadPost: Endpoint.Endpoint<MerchantStorageFileUpload
     return {
       body: MerchantStorageFileUploadPostBody,
       success: MerchantStorageFileUploadPostResponse,
-      errors: commonErrors,
-      example: { file_id: "b6a17e2a-1dc4-4376-8630-e73d06490c0d" }
+      errors: commonErrors
     }
   }
 })
@@ -2156,7 +2089,14 @@ export interface MerchantH5PermissionApplicationsPostResponse {
   readonly notify_url?: string | undefined
 }
 
-const merchantH5PermissionApplicationsPost: Endpoint.Endpoint<MerchantH5PermissionApplicationsPostBody, MerchantH5PermissionApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建H5支付权限申请单
+ *
+ * 商户可以通过调用此接口为子商户申请H5支付权限。调用之前需要先签署批量提交协议。如果限额类型（transaction_limit_type）选择不限额度（NO_LIMIT），则在此申请单创建完成后，系统会未子商户自动创建解除限额申请单。发起解除限额申请时，需要确保商户已经获得了普通限额的支付权限。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_1.shtml)
+ *
+ * `POST /v3/global/merchant/h5/permission/applications`
+ */
+export const merchantH5PermissionApplicationsPost: Endpoint.Endpoint<MerchantH5PermissionApplicationsPostBody, MerchantH5PermissionApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.applications.post",
   method: "POST",
   path: "/v3/global/merchant/h5/permission/applications",
@@ -2195,23 +2135,7 @@ const merchantH5PermissionApplicationsPost: Endpoint.Endpoint<MerchantH5Permissi
     return {
       body: MerchantH5PermissionApplicationsPostBody,
       success: MerchantH5PermissionApplicationsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "2491935631",
-        domains: ["qq.com"],
-        business_description: "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”",
-        transaction_limit_type: "UN_LAUNCHED_WEBSITE_LIMIT",
-        company_register_cert: "6uqyGjvHzOhsLleGFQVRF",
-        website_business_page_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_homepage_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_state: "HAS_LAUNCHED",
-        website_url: "https://qq.com",
-        applyment_id: 100000,
-        audit_reject_detail: "商户证书不符合要求",
-        applyment_state: "PENDING",
-        applyment_type: "APPLY_FOR_PAYMENT_AUTHORITY",
-        notify_url: "https://pay.weixin.qq.com/wxpay/pay.action"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2294,7 +2218,14 @@ export interface MerchantH5PermissionApplicationsApplymentIdGetResponse {
   readonly notify_url?: string | undefined
 }
 
-const merchantH5PermissionApplicationsApplymentIdGet: Endpoint.Endpoint<MerchantH5PermissionApplicationsApplymentIdGetParams, MerchantH5PermissionApplicationsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询H5支付权限申请单详情
+ *
+ * 商户可以通过该接口查询已经创建的H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_2.shtml)
+ *
+ * `GET /v3/global/merchant/h5/permission/applications/{applyment_id}`
+ */
+export const merchantH5PermissionApplicationsApplymentIdGet: Endpoint.Endpoint<MerchantH5PermissionApplicationsApplymentIdGetParams, MerchantH5PermissionApplicationsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.applications._applyment_id_.get",
   method: "GET",
   path: "/v3/global/merchant/h5/permission/applications/{applyment_id}",
@@ -2323,23 +2254,7 @@ const merchantH5PermissionApplicationsApplymentIdGet: Endpoint.Endpoint<Merchant
     return {
       params: MerchantH5PermissionApplicationsApplymentIdGetParams,
       success: MerchantH5PermissionApplicationsApplymentIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "2491935631",
-        domains: ["qq.com"],
-        business_description: "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”",
-        transaction_limit_type: "UN_LAUNCHED_WEBSITE_LIMIT",
-        company_register_cert: "6uqyGjvHzOhsLleGFQVRF",
-        website_business_page_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_homepage_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_state: "HAS_LAUNCHED",
-        website_url: "https://qq.com",
-        applyment_id: 100000,
-        audit_reject_detail: "商户证书不符合要求",
-        applyment_state: "PENDING",
-        applyment_type: "APPLY_FOR_PAYMENT_AUTHORITY",
-        notify_url: "https://pay.weixin.qq.com/wxpay/pay.action"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2454,7 +2369,14 @@ export interface MerchantH5PermissionApplicationsApplymentIdPatchResponse {
   readonly notify_url?: string | undefined
 }
 
-const merchantH5PermissionApplicationsApplymentIdPatch: Endpoint.Endpoint<MerchantH5PermissionApplicationsApplymentIdPatchRequest, MerchantH5PermissionApplicationsApplymentIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改H5支付权限申请单
+ *
+ * 商户可以通过该接口修改已经被驳回H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_3.shtml)
+ *
+ * `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}`
+ */
+export const merchantH5PermissionApplicationsApplymentIdPatch: Endpoint.Endpoint<MerchantH5PermissionApplicationsApplymentIdPatchRequest, MerchantH5PermissionApplicationsApplymentIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.applications._applyment_id_.patch",
   method: "PATCH",
   path: "/v3/global/merchant/h5/permission/applications/{applyment_id}",
@@ -2493,23 +2415,7 @@ const merchantH5PermissionApplicationsApplymentIdPatch: Endpoint.Endpoint<Mercha
       params: MerchantH5PermissionApplicationsApplymentIdPatchParams,
       body: MerchantH5PermissionApplicationsApplymentIdPatchBody,
       success: MerchantH5PermissionApplicationsApplymentIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "2491935631",
-        domains: ["qq.com"],
-        business_description: "腾讯于1998年11月成立，是一家互联网公司，通过技术丰富互联网用户的生活，助力企业数字化升级。我们的使命是“用户为本 科技向善”",
-        transaction_limit_type: "UN_LAUNCHED_WEBSITE_LIMIT",
-        company_register_cert: "6uqyGjvHzOhsLleGFQVRF",
-        website_business_page_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_homepage_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_state: "HAS_LAUNCHED",
-        website_url: "https://qq.com",
-        applyment_id: 100000,
-        audit_reject_detail: "商户证书不符合要求",
-        applyment_state: "PENDING",
-        applyment_type: "APPLY_FOR_PAYMENT_AUTHORITY",
-        notify_url: "https://pay.weixin.qq.com/wxpay/pay.action"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2601,7 +2507,14 @@ export interface MerchantH5PermissionDomainApplicationsPostResponse {
   readonly out_applyment_id?: string | undefined
 }
 
-const merchantH5PermissionDomainApplicationsPost: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsPostBody, MerchantH5PermissionDomainApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建H5支付域名修改申请单
+ *
+ * 商户可以通过该接口为自身和子商户发起H5支付域名修改申请。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_4.shtml)
+ *
+ * `POST /v3/global/merchant/h5/permission/domain/applications`
+ */
+export const merchantH5PermissionDomainApplicationsPost: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsPostBody, MerchantH5PermissionDomainApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.domain.applications.post",
   method: "POST",
   path: "/v3/global/merchant/h5/permission/domain/applications",
@@ -2634,20 +2547,7 @@ const merchantH5PermissionDomainApplicationsPost: Endpoint.Endpoint<MerchantH5Pe
     return {
       body: MerchantH5PermissionDomainApplicationsPostBody,
       success: MerchantH5PermissionDomainApplicationsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "2491935631",
-        website_state: "HAS_LAUNCHED",
-        domains: ["qq.com"],
-        webiste_url: "https://qq.com",
-        website_business_page_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_homepage_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        applyment_id: 1000000,
-        audit_reject_detail: "经营网址首页截图内容违法",
-        applyment_state: "PENDING",
-        notify_url: "https://pay.weixin.qq.com/wxpay/pay.action",
-        out_applyment_id: "123456"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2713,7 +2613,14 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdGetResponse {
   readonly out_applyment_id?: string | undefined
 }
 
-const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdGetParams, MerchantH5PermissionDomainApplicationsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询H5支付域名修改申请单
+ *
+ * 商户可以通过该接口查询H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_5.shtml)
+ *
+ * `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
+ */
+export const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdGetParams, MerchantH5PermissionDomainApplicationsApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.domain.applications._applyment_id_.get",
   method: "GET",
   path: "/v3/global/merchant/h5/permission/domain/applications/{applyment_id}",
@@ -2739,20 +2646,7 @@ const merchantH5PermissionDomainApplicationsApplymentIdGet: Endpoint.Endpoint<Me
     return {
       params: MerchantH5PermissionDomainApplicationsApplymentIdGetParams,
       success: MerchantH5PermissionDomainApplicationsApplymentIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "2491935631",
-        website_state: "HAS_LAUNCHED",
-        domains: ["qq.com"],
-        webiste_url: "https://qq.com",
-        website_business_page_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_homepage_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        applyment_id: 1000000,
-        audit_reject_detail: "经营网址首页截图内容违法",
-        applyment_state: "PENDING",
-        notify_url: "https://pay.weixin.qq.com/wxpay/pay.action",
-        out_applyment_id: "123456"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2840,7 +2734,14 @@ export interface MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse 
   readonly out_applyment_id?: string | undefined
 }
 
-const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdPatchRequest, MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改H5支付域名修改申请单
+ *
+ * 商户可以通过该接口修改已被驳回的H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_6.shtml)
+ *
+ * `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
+ */
+export const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.Endpoint<MerchantH5PermissionDomainApplicationsApplymentIdPatchRequest, MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission.domain.applications._applyment_id_.patch",
   method: "PATCH",
   path: "/v3/global/merchant/h5/permission/domain/applications/{applyment_id}",
@@ -2874,20 +2775,7 @@ const merchantH5PermissionDomainApplicationsApplymentIdPatch: Endpoint.Endpoint<
       params: MerchantH5PermissionDomainApplicationsApplymentIdPatchParams,
       body: MerchantH5PermissionDomainApplicationsApplymentIdPatchBody,
       success: MerchantH5PermissionDomainApplicationsApplymentIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "2491935631",
-        website_state: "HAS_LAUNCHED",
-        domains: ["qq.com"],
-        webiste_url: "https://qq.com",
-        website_business_page_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        website_homepage_pics: ["6uqyGjvHzOhsLleGFQVRF"],
-        applyment_id: 1000000,
-        audit_reject_detail: "经营网址首页截图内容违法",
-        applyment_state: "PENDING",
-        notify_url: "https://pay.weixin.qq.com/wxpay/pay.action",
-        out_applyment_id: "123456"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2916,7 +2804,14 @@ export interface MerchantH5PermissionSubMchidGetResponse {
   readonly authorization_state?: "AUTHORITY_TO_TEST" | "FORMAL_AUTHORITY" | "AUTHORIZED" | "UNDER_PUNISHMENT" | "UNDER_PUNISHMENT" | "UNAUTHORIZED" | (string & {}) | undefined
 }
 
-const merchantH5PermissionSubMchidGet: Endpoint.Endpoint<MerchantH5PermissionSubMchidGetParams, MerchantH5PermissionSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户H5支付权限状态
+ *
+ * 商户可以通过该接口查询子商户的H5支付权限状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_7.shtml)
+ *
+ * `GET /v3/global/merchant/h5/permission/{sub_mchid}`
+ */
+export const merchantH5PermissionSubMchidGet: Endpoint.Endpoint<MerchantH5PermissionSubMchidGetParams, MerchantH5PermissionSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchant.h5.permission._sub_mchid_.get",
   method: "GET",
   path: "/v3/global/merchant/h5/permission/{sub_mchid}",
@@ -2933,8 +2828,7 @@ const merchantH5PermissionSubMchidGet: Endpoint.Endpoint<MerchantH5PermissionSub
     return {
       params: MerchantH5PermissionSubMchidGetParams,
       success: MerchantH5PermissionSubMchidGetResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "2491935631", authorization_state: "AUTHORITY_TO_TEST" }
+      errors: commonErrors
     }
   }
 })
@@ -3159,7 +3053,14 @@ export interface MerchantsPostResponse {
   readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
-const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 子商户进件（融合钱包）
+ *
+ * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。
+ *
+ * `POST /v3/global/merchants`
+ */
+export const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchants.post",
   method: "POST",
   path: "/v3/global/merchants",
@@ -3228,13 +3129,7 @@ const merchantsPost: Endpoint.Endpoint<MerchantsPostRequest, MerchantsPostRespon
       headers: MerchantsPostHeaders,
       body: MerchantsPostBody,
       success: MerchantsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        verification_status: "Under Review",
-        description: "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。",
-        h5_authorization_state: "APPROVED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3463,7 +3358,14 @@ export interface MerchantsSubMchidGetResponseSubMerchantStateApplicationRejectDe
   readonly reason?: string | undefined
 }
 
-const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest, MerchantsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户（融合钱包）
+ *
+ * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。
+ *
+ * `GET /v3/global/merchants/{sub_mchid}`
+ */
+export const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest, MerchantsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchants._sub_mchid_.get",
   method: "GET",
   path: "/v3/global/merchants/{sub_mchid}",
@@ -3534,38 +3436,7 @@ const merchantsSubMchidGet: Endpoint.Endpoint<MerchantsSubMchidGetRequest, Merch
       params: MerchantsSubMchidGetParams,
       query: MerchantsSubMchidGetQuery,
       success: MerchantsSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "20000100",
-        name: "Merchant name",
-        shortname: "Merchant shortname",
-        office_phone: "075586010000",
-        merchant_country_code: "344",
-        business_category: 101,
-        contact: { name: "Bob Zhang", phone: "+8613633334444", email: "test@test.com" },
-        merchant_type: "ENTERPRISE",
-        registration_certificate_number: "5555-8888",
-        registration_certificate_date: "2020-10-16",
-        settlement_bank_number: "555588889999",
-        business: {
-          business_type: "BOTH",
-          app_download: "https://download.qq.com",
-          website: "https://www.qq.com",
-          office_account: "wx8888888888888888",
-          mini_program: "wx8888888888888888",
-          store_address: "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong",
-          mcc: "4214"
-        },
-        director: { name: "Bob", number: "5555-8888" },
-        principal: { name: "Bob", number: "5555-8888" },
-        h5_payment: { audit_reject_detail: "商户证书不符合要求", h5_authorization_state: "APPROVED" },
-        sub_merchant_state: {
-          sub_merchant_status: "OPERATING",
-          application_status: "INCOMPLETE_APPLICATION",
-          application_reject_detail: { field: "name", reason: "Merchant name is invalid" }
-        },
-        attach: "555588889999"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3774,7 +3645,14 @@ export interface MerchantsSubMchidPatchResponse {
   readonly h5_authorization_state?: "APPROVED" | "UNAUTHORIZED" | "UNDER_REVIEW" | "REJECTED" | "UNDER_PUNISHMENT" | "APPLICATION_FAILED" | (string & {}) | undefined
 }
 
-const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchRequest, MerchantsSubMchidPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改子商户（融合钱包）
+ *
+ * 用于机构子商户创建成功后，接口提供子商户信息修改
+ *
+ * `PATCH /v3/global/merchants/{sub_mchid}`
+ */
+export const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchRequest, MerchantsSubMchidPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.merchants._sub_mchid_.patch",
   method: "PATCH",
   path: "/v3/global/merchants/{sub_mchid}",
@@ -3840,8 +3718,7 @@ const merchantsSubMchidPatch: Endpoint.Endpoint<MerchantsSubMchidPatchRequest, M
       params: MerchantsSubMchidPatchParams,
       body: MerchantsSubMchidPatchBody,
       success: MerchantsSubMchidPatchResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "1900000109", h5_authorization_state: "APPROVED" }
+      errors: commonErrors
     }
   }
 })
@@ -3877,7 +3754,14 @@ export interface MicropayTransactionsIdTransactionIdReversePostBody {
 /** The input of `v3.global.micropay.transactions.id._transaction_id_.reverse.post`: params, body fields together. */
 export interface MicropayTransactionsIdTransactionIdReversePostRequest extends MicropayTransactionsIdTransactionIdReversePostParams, MicropayTransactionsIdTransactionIdReversePostBody {}
 
-const micropayTransactionsIdTransactionIdReversePost: Endpoint.Endpoint<MicropayTransactionsIdTransactionIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销订单(微信支付订单号)
+ *
+ * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
+ *
+ * `POST /v3/global/micropay/transactions/id/{transaction_id}/reverse`
+ */
+export const micropayTransactionsIdTransactionIdReversePost: Endpoint.Endpoint<MicropayTransactionsIdTransactionIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.micropay.transactions.id._transaction_id_.reverse.post",
   method: "POST",
   path: "/v3/global/micropay/transactions/id/{transaction_id}/reverse",
@@ -3932,7 +3816,14 @@ export interface MicropayTransactionsOutTradeNoOutTradeNoReversePostBody {
 /** The input of `v3.global.micropay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface MicropayTransactionsOutTradeNoOutTradeNoReversePostRequest extends MicropayTransactionsOutTradeNoOutTradeNoReversePostParams, MicropayTransactionsOutTradeNoOutTradeNoReversePostBody {}
 
-const micropayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<MicropayTransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销订单(商户订单号)
+ *
+ * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
+ *
+ * `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse`
+ */
+export const micropayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<MicropayTransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.micropay.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
   path: "/v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse",
@@ -4357,7 +4248,14 @@ export interface MicropayTransactionsPayPostResponseDetailGoodsDetail {
   readonly price?: number | undefined
 }
 
-const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactionsPayPostBody, MicropayTransactionsPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交付款码支付
+ *
+ * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_1.shtml)
+ *
+ * `POST /v3/global/micropay/transactions/pay`
+ */
+export const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactionsPayPostBody, MicropayTransactionsPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.micropay.transactions.pay.post",
   method: "POST",
   path: "/v3/global/micropay/transactions/pay",
@@ -4471,50 +4369,7 @@ const micropayTransactionsPayPost: Endpoint.Endpoint<MicropayTransactionsPayPost
     return {
       body: MicropayTransactionsPayPostBody,
       success: MicropayTransactionsPayPostResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        sp_mchid: "1900000100",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        trade_type: "MICROPAY",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        bank_type: "CMC",
-        attach: "自定义数据",
-        success_time: "2018-06-08T10:34:56+08:00",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          currency: "CNY",
-          payer_total: 888,
-          "payer _currency": "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "CNY",
-            activity_id: "931386",
-            wechatpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [{ goods_id: "12345", goods_remark: "1001", quantity: 1, price: 528800 }]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4592,7 +4447,14 @@ export interface PapayContractsAppPreEntrustSignPostResponse {
   readonly session_id?: string | undefined
 }
 
-const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContractsAppPreEntrustSignPostBody, PapayContractsAppPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP签约API
+ *
+ * 用户在商户的APP中发起签约，跳转到微信客户端签约小程序完成签约，签约完成后重新打开商户APP。 移动应用（APP）接入开放平台SDK后，用户即可以在 APP 中跳转至微信某一小程序的指定页面，完成服务后再跳回至商户APP 。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml)
+ *
+ * `POST /v3/global/papay/contracts/app-pre-entrust-sign`
+ */
+export const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContractsAppPreEntrustSignPostBody, PapayContractsAppPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.appPreEntrustSign.post",
   method: "POST",
   path: "/v3/global/papay/contracts/app-pre-entrust-sign",
@@ -4619,8 +4481,7 @@ const papayContractsAppPreEntrustSignPost: Endpoint.Endpoint<PapayContractsAppPr
     return {
       body: PapayContractsAppPreEntrustSignPostBody,
       success: PapayContractsAppPreEntrustSignPostResponse,
-      errors: commonErrors,
-      example: { session_id: "201710180325670965" }
+      errors: commonErrors
     }
   }
 })
@@ -4703,7 +4564,14 @@ export interface PapayContractsH5PreEntrustSignPostResponse {
   readonly sign_url?: string | undefined
 }
 
-const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContractsH5PreEntrustSignPostBody, PapayContractsH5PreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5预签约API
+ *
+ * 该方式适用于手机、平板电脑等使用H5浏览器的设备场景使用微信签约扣款。商户在网站前端通过微信支付H5纯签约接口与用户签订委托扣款协议，再通过后台接口申请扣款来完成代扣交易。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml)
+ *
+ * `POST /v3/global/papay/contracts/h5-pre-entrust-sign`
+ */
+export const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContractsH5PreEntrustSignPostBody, PapayContractsH5PreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.h5PreEntrustSign.post",
   method: "POST",
   path: "/v3/global/papay/contracts/h5-pre-entrust-sign",
@@ -4731,10 +4599,7 @@ const papayContractsH5PreEntrustSignPost: Endpoint.Endpoint<PapayContractsH5PreE
     return {
       body: PapayContractsH5PreEntrustSignPostBody,
       success: PapayContractsH5PreEntrustSignPostResponse,
-      errors: commonErrors,
-      example: {
-        sign_url: "https://apihk.mch.weixin.qq.com/global/papay/contracts/login?os_session_id=2021120910391616228#wechat_redirect"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4812,7 +4677,14 @@ export interface PapayContractsJsapiPreEntrustSignPostResponse {
   readonly sign_url?: string | undefined
 }
 
-const papayContractsJsapiPreEntrustSignPost: Endpoint.Endpoint<PapayContractsJsapiPreEntrustSignPostBody, PapayContractsJsapiPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI预签约API
+ *
+ * 该方式适用于微信公众号内发起签约。用户在完成签约后可返回商户签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml)
+ *
+ * `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign`
+ */
+export const papayContractsJsapiPreEntrustSignPost: Endpoint.Endpoint<PapayContractsJsapiPreEntrustSignPostBody, PapayContractsJsapiPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.jsapiPreEntrustSign.post",
   method: "POST",
   path: "/v3/global/papay/contracts/jsapi-pre-entrust-sign",
@@ -4839,10 +4711,7 @@ const papayContractsJsapiPreEntrustSignPost: Endpoint.Endpoint<PapayContractsJsa
     return {
       body: PapayContractsJsapiPreEntrustSignPostBody,
       success: PapayContractsJsapiPreEntrustSignPostResponse,
-      errors: commonErrors,
-      example: {
-        sign_url: "https://apihk.mch.weixin.qq.com/global/papay/contracts/login?os_session_id=2021120910391616228#wechat_redirect"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4920,7 +4789,14 @@ export interface PapayContractsMiniprogramPreEntrustSignPostResponse {
   readonly session_id?: string | undefined
 }
 
-const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<PapayContractsMiniprogramPreEntrustSignPostBody, PapayContractsMiniprogramPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序签约API
+ *
+ * 商户后台通过请求此接口获取到签约会话id，然后再通过小程序签约接口唤起小程序委托代扣的签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml)
+ *
+ * `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign`
+ */
+export const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<PapayContractsMiniprogramPreEntrustSignPostBody, PapayContractsMiniprogramPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.miniprogramPreEntrustSign.post",
   method: "POST",
   path: "/v3/global/papay/contracts/miniprogram-pre-entrust-sign",
@@ -4947,8 +4823,7 @@ const papayContractsMiniprogramPreEntrustSignPost: Endpoint.Endpoint<PapayContra
     return {
       body: PapayContractsMiniprogramPreEntrustSignPostBody,
       success: PapayContractsMiniprogramPreEntrustSignPostResponse,
-      errors: commonErrors,
-      example: { session_id: "201710180325670965" }
+      errors: commonErrors
     }
   }
 })
@@ -5077,7 +4952,14 @@ export interface PapayContractsOutContractCodeOutContractCodeGetResponse {
   readonly openid?: string | undefined
 }
 
-const papayContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<PapayContractsOutContractCodeOutContractCodeGetRequest, PapayContractsOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户协议号查询签约API
+ *
+ * 查询签约关系接口提供单笔签约关系查询， 查询方式：plan_id + out_contract_no模式：传入模板ID和委托代扣协议号进行查询。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml)
+ *
+ * `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}`
+ */
+export const papayContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<PapayContractsOutContractCodeOutContractCodeGetRequest, PapayContractsOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/global/papay/contracts/out-contract-code/{out_contract_code}",
@@ -5116,25 +4998,7 @@ const papayContractsOutContractCodeOutContractCodeGet: Endpoint.Endpoint<PapayCo
       params: PapayContractsOutContractCodeOutContractCodeGetParams,
       query: PapayContractsOutContractCodeOutContractCodeGetQuery,
       success: PapayContractsOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        appid: "wxd678efh567hg6787",
-        sp_mchid: "3200000001",
-        sub_mchid: "1230000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wxcbda96de0b165484",
-        contract_id: "100005698",
-        plan_id: 123,
-        out_contract_code: "100001256",
-        user_display_name: "张三",
-        state: "SIGNED",
-        signed_time: "2021-11-20T13:29:35+08:00",
-        terminated_time: "2021-11-20T13:29:35+08:00",
-        termination_mode: "USER",
-        termination_note: "解约原因",
-        openid: "ouFhd5X9s9WteC3eWRjXV3lea123"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5207,7 +5071,14 @@ export interface PapayContractsWebPreEntrustSignPostResponse {
   readonly show_code_url?: string | undefined
 }
 
-const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContractsWebPreEntrustSignPostBody, PapayContractsWebPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * WEB预签约API
+ *
+ * 该方式适用于PC等使用浏览器的设备场景使用微信签约扣款。商户在网站后端通过微信支付WEB签约接口获取到签约链接，在网站前端将签约链接生成二维码，引导用户扫码识别该链接，用户访问该链接进入代扣签约页面；用户签约完成后留在微信。WEB 端等待签约回调通知，或者定时轮询查询用户签约状态，更新页面内容。
+ *
+ * `POST /v3/global/papay/contracts/web-pre-entrust-sign`
+ */
+export const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContractsWebPreEntrustSignPostBody, PapayContractsWebPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts.webPreEntrustSign.post",
   method: "POST",
   path: "/v3/global/papay/contracts/web-pre-entrust-sign",
@@ -5232,10 +5103,7 @@ const papayContractsWebPreEntrustSignPost: Endpoint.Endpoint<PapayContractsWebPr
     return {
       body: PapayContractsWebPreEntrustSignPostBody,
       success: PapayContractsWebPreEntrustSignPostResponse,
-      errors: commonErrors,
-      example: {
-        show_code_url: "https://osapp.pay.weixin.qq.com/global/papay/contracts/sessions/show_code?os_session_id=2025032811X0100X5371319501"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5369,7 +5237,14 @@ export interface PapayContractsContractIdGetResponse {
   readonly openid?: string | undefined
 }
 
-const papayContractsContractIdGet: Endpoint.Endpoint<PapayContractsContractIdGetRequest, PapayContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 代扣协议ID查询签约API
+ *
+ * 查询签约关系接口提供单笔签约关系查询， 查询方式：使用微信返回的委托代扣协议contract_id进行查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml)
+ *
+ * `GET /v3/global/papay/contracts/{contract_id}`
+ */
+export const papayContractsContractIdGet: Endpoint.Endpoint<PapayContractsContractIdGetRequest, PapayContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts._contract_id_.get",
   method: "GET",
   path: "/v3/global/papay/contracts/{contract_id}",
@@ -5409,25 +5284,7 @@ const papayContractsContractIdGet: Endpoint.Endpoint<PapayContractsContractIdGet
       params: PapayContractsContractIdGetParams,
       query: PapayContractsContractIdGetQuery,
       success: PapayContractsContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        appid: "wxd678efh567hg6787",
-        sp_mchid: "3200000001",
-        sub_mchid: "1230000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wxcbda96de0b165484",
-        contract_id: "100005698",
-        plan_id: 123,
-        out_contract_code: "100001256",
-        user_display_name: "张三",
-        state: "SIGNED",
-        signed_time: "2021-11-20T13:29:35+08:00",
-        terminated_time: "2021-11-20T13:29:35+08:00",
-        termination_mode: "USER",
-        termination_note: "解约原因",
-        openid: "ouFhd5X9s9WteC3eWRjXV3lea123"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5473,7 +5330,14 @@ export interface PapayContractsContractIdTerminatePostBody {
 /** The input of `v3.global.papay.contracts._contract_id_.terminate.post`: params, body fields together. */
 export interface PapayContractsContractIdTerminatePostRequest extends PapayContractsContractIdTerminatePostParams, PapayContractsContractIdTerminatePostBody {}
 
-const papayContractsContractIdTerminatePost: Endpoint.Endpoint<PapayContractsContractIdTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请解约API
+ *
+ * 商户与用户的签约关系有误或者商户主动要求与用户之前的签约协议时可调用此接口完成解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml)
+ *
+ * `POST /v3/global/papay/contracts/{contract_id}/terminate`
+ */
+export const papayContractsContractIdTerminatePost: Endpoint.Endpoint<PapayContractsContractIdTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.contracts._contract_id_.terminate.post",
   method: "POST",
   path: "/v3/global/papay/contracts/{contract_id}/terminate",
@@ -5812,7 +5676,14 @@ export interface PapayTransactionsPostResponsePromotionDetailGoodsDetail {
   readonly price?: number | undefined
 }
 
-const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 支付扣款API
+ *
+ * 可应用于定期扣款或需事后扣款以期提高效率的场景。例如：水电煤缴费、话费、充电宝租借等场景。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml)
+ *
+ * `POST /v3/global/papay/transactions`
+ */
+export const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayTransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions.post",
   method: "POST",
   path: "/v3/global/papay/transactions",
@@ -5900,58 +5771,7 @@ const papayTransactionsPost: Endpoint.Endpoint<PapayTransactionsPostBody, PapayT
     return {
       body: PapayTransactionsPostBody,
       success: PapayTransactionsPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sp_mchid: "1900000100",
-        sub_mchid: "1900000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        transaction_id: "4200000000002104083200000488",
-        attach: "自定义数据",
-        trade_type: "AUTH",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          payer_total: 888,
-          currency: "CNY",
-          payer_currency: "HKD",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "HKD",
-            activity_id: "931386",
-            wxpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [
-              {
-                goods_id: "12345",
-                goods_remark: "1001",
-                discount_amount: 100,
-                quantity: 1,
-                price: 528800
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6199,7 +6019,14 @@ export interface PapayTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail
   readonly price?: number | undefined
 }
 
-const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTransactionsOutTradeNoOutTradeNoGetRequest, PapayTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单(商户订单号)
+ *
+ * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
+ *
+ * `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`
+ */
+export const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTransactionsOutTradeNoOutTradeNoGetRequest, PapayTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/global/papay/transactions/out-trade-no/{out_trade_no}",
@@ -6271,58 +6098,7 @@ const papayTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PapayTransacti
       params: PapayTransactionsOutTradeNoOutTradeNoGetParams,
       query: PapayTransactionsOutTradeNoOutTradeNoGetQuery,
       success: PapayTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sp_mchid: "1900000100",
-        sub_mchid: "1900000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        transaction_id: "4200000000002104083200000488",
-        attach: "自定义数据",
-        trade_type: "APP",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          payer_total: 888,
-          currency: "CNY",
-          payer_currency: "HKD",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "HKD",
-            activity_id: "931386",
-            wxpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [
-              {
-                goods_id: "12345",
-                goods_remark: "1001",
-                discount_amount: 100,
-                quantity: 1,
-                price: 528800
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6348,7 +6124,14 @@ export interface PapayTransactionsOutTradeNoOutTradeNoReversePostQuery {
 /** The input of `v3.global.papay.transactions.outTradeNo._out_trade_no_.reverse.post`: params, query fields together. */
 export interface PapayTransactionsOutTradeNoOutTradeNoReversePostRequest extends PapayTransactionsOutTradeNoOutTradeNoReversePostParams, PapayTransactionsOutTradeNoOutTradeNoReversePostQuery {}
 
-const papayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<PapayTransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销订单(商户订单号)
+ *
+ * 商户可以通过该接口发起撤销订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml)
+ *
+ * `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse`
+ */
+export const papayTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<PapayTransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
   path: "/v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse",
@@ -6613,7 +6396,14 @@ export interface PapayTransactionsTransactionIdGetResponsePromotionDetailGoodsDe
   readonly price?: number | undefined
 }
 
-const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransactionsTransactionIdGetRequest, PapayTransactionsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单(微信支付订单号)
+ *
+ * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
+ *
+ * `GET /v3/global/papay/transactions/{transaction_id}`
+ */
+export const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransactionsTransactionIdGetRequest, PapayTransactionsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.papay.transactions._transaction_id_.get",
   method: "GET",
   path: "/v3/global/papay/transactions/{transaction_id}",
@@ -6685,58 +6475,7 @@ const papayTransactionsTransactionIdGet: Endpoint.Endpoint<PapayTransactionsTran
       params: PapayTransactionsTransactionIdGetParams,
       query: PapayTransactionsTransactionIdGetQuery,
       success: PapayTransactionsTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sp_mchid: "1900000100",
-        sub_mchid: "1900000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        transaction_id: "4200000000002104083200000488",
-        attach: "自定义数据",
-        trade_type: "APP",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          payer_total: 888,
-          currency: "CNY",
-          payer_currency: "HKD",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "HKD",
-            activity_id: "931386",
-            wxpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [
-              {
-                goods_id: "12345",
-                goods_remark: "1001",
-                discount_amount: 100,
-                quantity: 1,
-                price: 528800
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6764,7 +6503,14 @@ export interface ProfitSharingBillDownloadUrlGetResponse {
   readonly download_url?: string | undefined
 }
 
-const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBillDownloadUrlGetQuery, ProfitSharingBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取分账账单文件下载地址API
+ *
+ * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_9.shtml)
+ *
+ * `GET /v3/global/profit-sharing/bill-download-url`
+ */
+export const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBillDownloadUrlGetQuery, ProfitSharingBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.billDownloadUrl.get",
   method: "GET",
   path: "/v3/global/profit-sharing/bill-download-url",
@@ -6781,8 +6527,7 @@ const profitSharingBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingBillDownlo
     return {
       query: ProfitSharingBillDownloadUrlGetQuery,
       success: ProfitSharingBillDownloadUrlGetResponse,
-      errors: commonErrors,
-      example: { download_url: "https://apihk.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx" }
+      errors: commonErrors
     }
   }
 })
@@ -6951,7 +6696,14 @@ export interface ProfitSharingOrdersPostResponseReceivers {
   readonly rate?: number | undefined
 }
 
-const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostBody, ProfitSharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求分账API
+ *
+ * 微信订单支付成功后，商户发起分账请求，将结算后的资金分到分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_2.shtml)
+ *
+ * `POST /v3/global/profit-sharing/orders`
+ */
+export const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostBody, ProfitSharingOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.orders.post",
   method: "POST",
   path: "/v3/global/profit-sharing/orders",
@@ -7003,28 +6755,7 @@ const profitSharingOrdersPost: Endpoint.Endpoint<ProfitSharingOrdersPostBody, Pr
     return {
       body: ProfitSharingOrdersPostBody,
       success: ProfitSharingOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472",
-        state: "FINISHED",
-        receivers: [
-          {
-            currency: "CNY",
-            amount: 100,
-            description: "分给商户1900000110",
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            result: "SUCCESS",
-            fail_reason: "ACCOUNT_ABNORMAL",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            finish_time: "2015-05-20T13:29:35.120+08:00",
-            detail_id: "36011111111111111111111"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7146,7 +6877,14 @@ export interface ProfitSharingOrdersUnfreezePostResponseReceivers {
   readonly rate?: number | undefined
 }
 
-const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrdersUnfreezePostBody, ProfitSharingOrdersUnfreezePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解冻剩余资金API
+ *
+ * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给订单出资方账户（原订单资金结算账户）；调用分账接口后，需要解冻剩余资金时，可调用本接口将剩余的未分账金额全部解冻给订单出资方账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_3.shtml)
+ *
+ * `POST /v3/global/profit-sharing/orders/unfreeze`
+ */
+export const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrdersUnfreezePostBody, ProfitSharingOrdersUnfreezePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.orders.unfreeze.post",
   method: "POST",
   path: "/v3/global/profit-sharing/orders/unfreeze",
@@ -7186,28 +6924,7 @@ const profitSharingOrdersUnfreezePost: Endpoint.Endpoint<ProfitSharingOrdersUnfr
     return {
       body: ProfitSharingOrdersUnfreezePostBody,
       success: ProfitSharingOrdersUnfreezePostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472",
-        state: "FINISHED",
-        receivers: [
-          {
-            currency: "CNY",
-            amount: 100,
-            description: "分给商户1900000110",
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            result: "SUCCESS",
-            fail_reason: "ACCOUNT_ABNORMAL",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            finish_time: "2015-05-20T13:29:35.120+08:00",
-            detail_id: "36011111111111111111111"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7330,7 +7047,14 @@ export interface ProfitSharingOrdersOutOrderNoGetResponseReceivers {
   readonly rate?: number | undefined
 }
 
-const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOrdersOutOrderNoGetRequest, ProfitSharingOrdersOutOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账结果API
+ *
+ * 发起分账请求后，可调用此接口查询分账结果；发起解冻剩余资金的请求后，可调用此接口查询解冻剩余资金的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_4.shtml)
+ *
+ * `GET /v3/global/profit-sharing/orders/{out_order_no}`
+ */
+export const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOrdersOutOrderNoGetRequest, ProfitSharingOrdersOutOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.orders._out_order_no_.get",
   method: "GET",
   path: "/v3/global/profit-sharing/orders/{out_order_no}",
@@ -7372,28 +7096,7 @@ const profitSharingOrdersOutOrderNoGet: Endpoint.Endpoint<ProfitSharingOrdersOut
       params: ProfitSharingOrdersOutOrderNoGetParams,
       query: ProfitSharingOrdersOutOrderNoGetQuery,
       success: ProfitSharingOrdersOutOrderNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472",
-        state: "FINISHED",
-        receivers: [
-          {
-            currency: "CNY",
-            amount: 100,
-            description: "分给商户1900000110",
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            result: "SUCCESS",
-            fail_reason: "ACCOUNT_ABNORMAL",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            finish_time: "2015-05-20T13:29:35.120+08:00",
-            detail_id: "36011111111111111111111"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7542,7 +7245,14 @@ export interface ProfitSharingReceiversPostResponse {
   readonly partnership_file_id?: string | undefined
 }
 
-const profitSharingReceiversPost: Endpoint.Endpoint<ProfitSharingReceiversPostBody, ProfitSharingReceiversPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加分账接收方API
+ *
+ * 商户发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_6.shtml)
+ *
+ * `POST /v3/global/profit-sharing/receivers`
+ */
+export const profitSharingReceiversPost: Endpoint.Endpoint<ProfitSharingReceiversPostBody, ProfitSharingReceiversPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.receivers.post",
   method: "POST",
   path: "/v3/global/profit-sharing/receivers",
@@ -7584,21 +7294,7 @@ const profitSharingReceiversPost: Endpoint.Endpoint<ProfitSharingReceiversPostBo
     return {
       body: ProfitSharingReceiversPostBody,
       success: ProfitSharingReceiversPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        type: "MERCHANT_ID",
-        account: "86693852",
-        name: "hu89ohu89ohu89o",
-        relation_type: "SERVICE_PROVIDER",
-        custom_relation: "代理商",
-        scene: "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。",
-        major_service: "税务准备服务",
-        expected_ratio: 2000,
-        file_id: "de851a06-5a38-9d31-a102-275a17c477de",
-        application_file_id: "de851a06-5a38-9d31-a102-275a17c477de",
-        partnership_file_id: "de851a06-5a38-9d31-a102-275a17c477de"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7633,7 +7329,14 @@ export interface ProfitSharingReceiversDeleteBody {
   readonly account?: string | undefined
 }
 
-const profitSharingReceiversDelete: Endpoint.Endpoint<ProfitSharingReceiversDeleteBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除分账接收方API
+ *
+ * 商户发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金再分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_8.shtml)
+ *
+ * `DELETE /v3/global/profit-sharing/receivers`
+ */
+export const profitSharingReceiversDelete: Endpoint.Endpoint<ProfitSharingReceiversDeleteBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.receivers.delete",
   method: "DELETE",
   path: "/v3/global/profit-sharing/receivers",
@@ -7755,7 +7458,14 @@ export interface ProfitSharingReceiversAccountGetResponse {
   readonly fail_reason?: string | undefined
 }
 
-const profitSharingReceiversAccountGet: Endpoint.Endpoint<ProfitSharingReceiversAccountGetRequest, ProfitSharingReceiversAccountGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账接收方添加结果API
+ *
+ * 商户发起添加分账接收方请求后，可通过调用本API来查询分账接收方添加结果。只有当微信审核接收方材料通过，接收方关系状态扭转为EFFECTIVE后，才允许调用请求分账API接口来分给该接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_7.shtml)
+ *
+ * `GET /v3/global/profit-sharing/receivers/{account}`
+ */
+export const profitSharingReceiversAccountGet: Endpoint.Endpoint<ProfitSharingReceiversAccountGetRequest, ProfitSharingReceiversAccountGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.receivers._account_.get",
   method: "GET",
   path: "/v3/global/profit-sharing/receivers/{account}",
@@ -7790,19 +7500,7 @@ const profitSharingReceiversAccountGet: Endpoint.Endpoint<ProfitSharingReceivers
       params: ProfitSharingReceiversAccountGetParams,
       query: ProfitSharingReceiversAccountGetQuery,
       success: ProfitSharingReceiversAccountGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        type: "MERCHANT_ID",
-        account: "86693852",
-        name: "hu89ohu89ohu89o",
-        relation_type: "SERVICE_PROVIDER",
-        custom_relation: "代理商",
-        scene: "该分账接收方是境内税费服务提供方，帮助商户向境内海关代扣代缴税费。",
-        major_service: "税务准备服务",
-        expected_ratio: 2000,
-        file_id: "de851a06-5a38-9d31-a102-275a17c477de"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7830,7 +7528,14 @@ export interface ProfitSharingRefundsBillDownloadUrlGetResponse {
   readonly download_url?: string | undefined
 }
 
-const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingRefundsBillDownloadUrlGetQuery, ProfitSharingRefundsBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取分账退款账单下载链接API
+ *
+ * 微信支付按天提供分账退款文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账退款相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_14.shtml)
+ *
+ * `GET /v3/global/profit-sharing/refunds/bill-download-url`
+ */
+export const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingRefundsBillDownloadUrlGetQuery, ProfitSharingRefundsBillDownloadUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.refunds.billDownloadUrl.get",
   method: "GET",
   path: "/v3/global/profit-sharing/refunds/bill-download-url",
@@ -7847,8 +7552,7 @@ const profitSharingRefundsBillDownloadUrlGet: Endpoint.Endpoint<ProfitSharingRef
     return {
       query: ProfitSharingRefundsBillDownloadUrlGetQuery,
       success: ProfitSharingRefundsBillDownloadUrlGetResponse,
-      errors: commonErrors,
-      example: { download_url: "https://apihk.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx" }
+      errors: commonErrors
     }
   }
 })
@@ -7873,7 +7577,14 @@ export interface ProfitSharingRefundsRefundableBalanceGetResponse {
   readonly currency?: string | undefined
 }
 
-const profitSharingRefundsRefundableBalanceGet: Endpoint.Endpoint<void, ProfitSharingRefundsRefundableBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询可供垫付退款实时余额API
+ *
+ * 若商户想对一笔分账支付单的已经解冻出境部分发起退款，境外机构商可通过该接口获取当前【可垫付退款】额度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_13.shtml)
+ *
+ * `GET /v3/global/profit-sharing/refunds/refundable-balance`
+ */
+export const profitSharingRefundsRefundableBalanceGet: Endpoint.Endpoint<void, ProfitSharingRefundsRefundableBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.refunds.refundableBalance.get",
   method: "GET",
   path: "/v3/global/profit-sharing/refunds/refundable-balance",
@@ -7887,8 +7598,7 @@ const profitSharingRefundsRefundableBalanceGet: Endpoint.Endpoint<void, ProfitSh
     })
     return {
       success: ProfitSharingRefundsRefundableBalanceGetResponse,
-      errors: commonErrors,
-      example: { sponsor_mchid: "19000000001", balance: 1000, currency: "CNY" }
+      errors: commonErrors
     }
   }
 })
@@ -7913,7 +7623,14 @@ export interface ProfitSharingTransactionsMarkPostBody {
   readonly currency?: string | undefined
 }
 
-const profitSharingTransactionsMarkPost: Endpoint.Endpoint<ProfitSharingTransactionsMarkPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 分账标记API
+ *
+ * 商户在下单之前，调用该API来标记该笔商户订单后续会使用资金分账功能，在支付完成后该笔订单款项会被冻结在商户账户中，等待商户的分账指令或解冻剩余资金指令来执行资金的分发。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_1.shtml)
+ *
+ * `POST /v3/global/profit-sharing/transactions/mark`
+ */
+export const profitSharingTransactionsMarkPost: Endpoint.Endpoint<ProfitSharingTransactionsMarkPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.transactions.mark.post",
   method: "POST",
   path: "/v3/global/profit-sharing/transactions/mark",
@@ -7972,7 +7689,14 @@ export interface ProfitSharingTransactionsTransactionIdAmountsGetResponse {
   readonly currency?: string | undefined
 }
 
-const profitSharingTransactionsTransactionIdAmountsGet: Endpoint.Endpoint<ProfitSharingTransactionsTransactionIdAmountsGetRequest, ProfitSharingTransactionsTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询剩余待分金额API
+ *
+ * 可调用此接口查询微信支付订单的剩余未分账的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_5.shtml)
+ *
+ * `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts`
+ */
+export const profitSharingTransactionsTransactionIdAmountsGet: Endpoint.Endpoint<ProfitSharingTransactionsTransactionIdAmountsGetRequest, ProfitSharingTransactionsTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.transactions._transaction_id_.amounts.get",
   method: "GET",
   path: "/v3/global/profit-sharing/transactions/{transaction_id}/amounts",
@@ -7994,12 +7718,7 @@ const profitSharingTransactionsTransactionIdAmountsGet: Endpoint.Endpoint<Profit
       params: ProfitSharingTransactionsTransactionIdAmountsGetParams,
       query: ProfitSharingTransactionsTransactionIdAmountsGetQuery,
       success: ProfitSharingTransactionsTransactionIdAmountsGetResponse,
-      errors: commonErrors,
-      example: {
-        transaction_id: "4208450740201411110007820472",
-        unsplit_amount: 1000,
-        currency: "CNY"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8048,7 +7767,14 @@ export interface ProfitSharingTransactionsTransactionIdRefundableAmountsGetRespo
   readonly funds_refundable_amount?: number | undefined
 }
 
-const profitSharingTransactionsTransactionIdRefundableAmountsGet: Endpoint.Endpoint<ProfitSharingTransactionsTransactionIdRefundableAmountsGetRequest, ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单剩余可退款金额API
+ *
+ * 若商户对于一笔分账支付订单发起多次分账后，可通过该API查询该笔订单的剩余未分的可退款金额和可使用垫付资金退款的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_12.shtml)
+ *
+ * `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts`
+ */
+export const profitSharingTransactionsTransactionIdRefundableAmountsGet: Endpoint.Endpoint<ProfitSharingTransactionsTransactionIdRefundableAmountsGetRequest, ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.profitSharing.transactions._transaction_id_.refundableAmounts.get",
   method: "GET",
   path: "/v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts",
@@ -8071,13 +7797,7 @@ const profitSharingTransactionsTransactionIdRefundableAmountsGet: Endpoint.Endpo
       params: ProfitSharingTransactionsTransactionIdRefundableAmountsGetParams,
       query: ProfitSharingTransactionsTransactionIdRefundableAmountsGetQuery,
       success: ProfitSharingTransactionsTransactionIdRefundableAmountsGetResponse,
-      errors: commonErrors,
-      example: {
-        transaction_id: "4208450740201411110007820472",
-        refundable_amount: 1000,
-        currency: "CNY",
-        funds_refundable_amount: 1000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8105,7 +7825,14 @@ export interface RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse {
   readonly currency?: string | undefined
 }
 
-const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<RefundPartnerRechargeBalanceSubMchidSubMchidGetParams, RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家充值退款余额查询
+ *
+ * 机构可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
+ *
+ * `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}`
+ */
+export const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<RefundPartnerRechargeBalanceSubMchidSubMchidGetParams, RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refund.partner.rechargeBalance.subMchid._sub_mchid_.get",
   method: "GET",
   path: "/v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}",
@@ -8122,8 +7849,7 @@ const refundPartnerRechargeBalanceSubMchidSubMchidGet: Endpoint.Endpoint<RefundP
     return {
       params: RefundPartnerRechargeBalanceSubMchidSubMchidGetParams,
       success: RefundPartnerRechargeBalanceSubMchidSubMchidGetResponse,
-      errors: commonErrors,
-      example: { remaining_amount: 888, currency: "KHD" }
+      errors: commonErrors
     }
   }
 })
@@ -8143,7 +7869,14 @@ export interface RefundRechargeBalanceGetResponse {
   readonly currency?: string | undefined
 }
 
-const refundRechargeBalanceGet: Endpoint.Endpoint<void, RefundRechargeBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家充值退款余额查询
+ *
+ * 商户可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
+ *
+ * `GET /v3/global/refund/recharge-balance`
+ */
+export const refundRechargeBalanceGet: Endpoint.Endpoint<void, RefundRechargeBalanceGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refund.rechargeBalance.get",
   method: "GET",
   path: "/v3/global/refund/recharge-balance",
@@ -8156,8 +7889,7 @@ const refundRechargeBalanceGet: Endpoint.Endpoint<void, RefundRechargeBalanceGet
     })
     return {
       success: RefundRechargeBalanceGetResponse,
-      errors: commonErrors,
-      example: { remaining_amount: 888, currency: "KHD" }
+      errors: commonErrors
     }
   }
 })
@@ -8387,7 +8119,14 @@ export interface RefundsGetResponseDataRefundDetail {
   readonly currency?: string | undefined
 }
 
-const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询所有退款
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
+ *
+ * `GET /v3/global/refunds`
+ */
+export const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.get",
   method: "GET",
   path: "/v3/global/refunds",
@@ -8453,43 +8192,7 @@ const refundsGet: Endpoint.Endpoint<RefundsGetQuery, RefundsGetResponse, CommonE
     return {
       query: RefundsGetQuery,
       success: RefundsGetResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        sp_mchid: "1900000100",
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 888, currency: "CNY", payer_total: 888, payer_currency: "CNY" },
-        data: [
-          {
-            id: "1217752501201407033233368018",
-            out_refund_no: "1217752501201407033233368018",
-            channel: "ORIGINAL",
-            recv_account: "招商银行信用卡",
-            fund_source: "REFUND_SOURCE_UNSETTLED_FUNDS",
-            success_time: "2018-06-08T10:34:56+08:00",
-            create_time: "2018-06-08T10:34:56+08:00",
-            status: "SUCCESS",
-            amount: {
-              refund: 888,
-              currency: "CNY",
-              payer_refund: 888,
-              payer_currency: "CNY",
-              exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-            },
-            refund_detail: {
-              promotion_id: "109519",
-              type: "DISCOUNT",
-              amount: 5,
-              refund_amount: 5,
-              currency: "CNY"
-            }
-          }
-        ],
-        total_num: 0,
-        current_total_num: 10
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8667,7 +8370,14 @@ export interface RefundsPostResponseDetail {
   readonly currency?: string | undefined
 }
 
-const refundsPost: Endpoint.Endpoint<RefundsPostBody, RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请退款
+ *
+ * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。
+ *
+ * `POST /v3/global/refunds`
+ */
+export const refundsPost: Endpoint.Endpoint<RefundsPostBody, RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.post",
   method: "POST",
   path: "/v3/global/refunds",
@@ -8721,27 +8431,7 @@ const refundsPost: Endpoint.Endpoint<RefundsPostBody, RefundsPostResponse, Commo
     return {
       body: RefundsPostBody,
       success: RefundsPostResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        create_time: "2018-06-08T10:34:56+08:00",
-        amount: {
-          refund: 888,
-          currency: "CNY",
-          payer_refund: 888,
-          payer_currency: "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-        },
-        detail: {
-          promotion_id: "109519",
-          scope: "SINGLE",
-          type: "DISCOUNT",
-          amount: 5,
-          refund_amount: 5,
-          currency: "CNY"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8908,7 +8598,14 @@ export interface RefundsIdRefundIdGetResponseDetail {
   readonly currency?: string | undefined
 }
 
-const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询单笔退款(微信支付退款订单号)
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
+ *
+ * `GET /v3/global/refunds/id/{refund_id}`
+ */
+export const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.id._refund_id_.get",
   method: "GET",
   path: "/v3/global/refunds/id/{refund_id}",
@@ -8959,34 +8656,7 @@ const refundsIdRefundIdGet: Endpoint.Endpoint<RefundsIdRefundIdGetRequest, Refun
       params: RefundsIdRefundIdGetParams,
       query: RefundsIdRefundIdGetQuery,
       success: RefundsIdRefundIdGetResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        recv_account: "招商银行信用卡",
-        fund_source: "REFUND_SOURCE_UNSETTLED_FUNDS",
-        success_time: "2018-06-08T10:34:56+08:00",
-        create_time: "2018-06-08T10:34:56+08:00",
-        status: "SUCCESS",
-        amount: {
-          refund: 888,
-          currency: "CNY",
-          payer_refund: 888,
-          payer_currency: "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-        },
-        detail: {
-          promotion_id: "109519",
-          scope: "SINGLE",
-          type: "DISCOUNT",
-          amount: 5,
-          refund_amount: 5,
-          currency: "CNY"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9156,7 +8826,14 @@ export interface RefundsOutRefundNoOutRefundNoGetResponseDetail {
   readonly currency?: string | undefined
 }
 
-const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询单笔退款(商户退款订单号)
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
+ *
+ * `GET /v3/global/refunds/out-refund-no/{out_refund_no}`
+ */
+export const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutRefundNoGetRequest, RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.refunds.outRefundNo._out_refund_no_.get",
   method: "GET",
   path: "/v3/global/refunds/out-refund-no/{out_refund_no}",
@@ -9207,34 +8884,7 @@ const refundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<RefundsOutRefundNoOutR
       params: RefundsOutRefundNoOutRefundNoGetParams,
       query: RefundsOutRefundNoOutRefundNoGetQuery,
       success: RefundsOutRefundNoOutRefundNoGetResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        recv_account: "招商银行信用卡",
-        fund_source: "REFUND_SOURCE_UNSETTLED_FUNDS",
-        success_time: "2018-06-08T10:34:56+08:00",
-        create_time: "2018-06-08T10:34:56+08:00",
-        status: "SUCCESS",
-        amount: {
-          refund: 888,
-          currency: "CNY",
-          payer_refund: 888,
-          payer_currency: "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-        },
-        detail: {
-          promotion_id: "109519",
-          scope: "SINGLE",
-          type: "DISCOUNT",
-          amount: 5,
-          refund_amount: 5,
-          currency: "CNY"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9393,7 +9043,14 @@ export interface SettleSettlementsGetResponseDataSplitAmount {
   readonly refund?: number | undefined
 }
 
-const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询结算资金明细API
+ *
+ * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_10.shtml)
+ *
+ * `GET /v3/global/settle/settlements`
+ */
+export const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.settle.settlements.get",
   method: "GET",
   path: "/v3/global/settle/settlements",
@@ -9442,31 +9099,7 @@ const settleSettlementsGet: Endpoint.Endpoint<SettleSettlementsGetQuery, SettleS
     return {
       query: SettleSettlementsGetQuery,
       success: SettleSettlementsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            batch_id: "20091225003",
-            settlement_date: "20091225",
-            trade_start_date: "20091225",
-            trade_end_date: "20091225",
-            amount: {
-              settled: 123,
-              unsettle: 123,
-              currency: "HKD",
-              pay: 123,
-              refund: 123,
-              net: 5,
-              fee: 5
-            },
-            wallet_region: "CHINA_HONGKONG",
-            split_amount: { settled: 123, unsettle: 123, currency: "HKD", pay: 123, refund: 123 }
-          }
-        ],
-        total_count: 1234,
-        offset: 1,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9496,7 +9129,14 @@ export interface StatementsGetQuery {
   readonly sub_mchid?: string | undefined
 }
 
-const statementsGet: Endpoint.Endpoint<StatementsGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载对账单
+ *
+ * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。
+ *
+ * `GET /v3/global/statements`
+ */
+export const statementsGet: Endpoint.Endpoint<StatementsGetQuery, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.statements.get",
   method: "GET",
   path: "/v3/global/statements",
@@ -9731,7 +9371,14 @@ export interface TransactionsAppPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP支付下单
+ *
+ * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
+ *
+ * `POST /v3/global/transactions/app`
+ */
+export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.app.post",
   method: "POST",
   path: "/v3/global/transactions/app",
@@ -9799,8 +9446,7 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
     return {
       body: TransactionsAppPostBody,
       success: TransactionsAppPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -10057,7 +9703,14 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetai
   readonly price?: number | undefined
 }
 
-const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单(微信支付订单号)
+ *
+ * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
+ *
+ * `GET /v3/global/transactions/id/{transaction_id}`
+ */
+export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/global/transactions/id/{transaction_id}",
@@ -10131,58 +9784,7 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       params: TransactionsIdTransactionIdGetParams,
       query: TransactionsIdTransactionIdGetQuery,
       success: TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sp_mchid: "1900000100",
-        sub_mchid: "1900000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        id: "4200000000002104083200000488",
-        attach: "自定义数据",
-        trade_type: "APP",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          payer_total: 888,
-          currency: "CNY",
-          payer_currency: "HKD",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "HKD",
-            activity_id: "931386",
-            wxpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [
-              {
-                goods_id: "12345",
-                goods_remark: "1001",
-                discount_amount: 100,
-                quantity: 1,
-                price: 528800
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10218,7 +9820,14 @@ export interface TransactionsIdTransactionIdClosePostBody {
 /** The input of `v3.global.transactions.id._transaction_id_.close.post`: params, body fields together. */
 export interface TransactionsIdTransactionIdClosePostRequest extends TransactionsIdTransactionIdClosePostParams, TransactionsIdTransactionIdClosePostBody {}
 
-const transactionsIdTransactionIdClosePost: Endpoint.Endpoint<TransactionsIdTransactionIdClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭订单(微信支付订单号)
+ *
+ * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
+ *
+ * `POST /v3/global/transactions/id/{transaction_id}/close`
+ */
+export const transactionsIdTransactionIdClosePost: Endpoint.Endpoint<TransactionsIdTransactionIdClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.id._transaction_id_.close.post",
   method: "POST",
   path: "/v3/global/transactions/id/{transaction_id}/close",
@@ -10457,7 +10066,14 @@ export interface TransactionsJsapiPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI支付下单API
+ *
+ * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_3_1.shtml)
+ *
+ * `POST /v3/global/transactions/jsapi`
+ */
+export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.jsapi.post",
   method: "POST",
   path: "/v3/global/transactions/jsapi",
@@ -10525,8 +10141,7 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
     return {
       body: TransactionsJsapiPostBody,
       success: TransactionsJsapiPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -10746,7 +10361,14 @@ export interface TransactionsMwebPostResponse {
   readonly mweb_url?: string | undefined
 }
 
-const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5支付下单
+ *
+ * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
+ *
+ * `POST /v3/global/transactions/mweb`
+ */
+export const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.mweb.post",
   method: "POST",
   path: "/v3/global/transactions/mweb",
@@ -10814,10 +10436,7 @@ const transactionsMwebPost: Endpoint.Endpoint<TransactionsMwebPostBody, Transact
     return {
       body: TransactionsMwebPostBody,
       success: TransactionsMwebPostResponse,
-      errors: commonErrors,
-      example: {
-        mweb_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11037,7 +10656,14 @@ export interface TransactionsNativePostResponse {
   readonly code_url?: string | undefined
 }
 
-const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * Native支付下单API
+ *
+ * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_1.shtml)
+ *
+ * `POST /v3/global/transactions/native`
+ */
+export const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.native.post",
   method: "POST",
   path: "/v3/global/transactions/native",
@@ -11105,8 +10731,7 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
     return {
       body: TransactionsNativePostBody,
       success: TransactionsNativePostResponse,
-      errors: commonErrors,
-      example: { code_url: "weixin://wxpay/s/An4baqw" }
+      errors: commonErrors
     }
   }
 })
@@ -11363,7 +10988,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoods
   readonly price?: number | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单(商户订单号)
+ *
+ * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
+ *
+ * `GET /v3/global/transactions/out-trade-no/{out_trade_no}`
+ */
+export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/global/transactions/out-trade-no/{out_trade_no}",
@@ -11437,58 +11069,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sp_mchid: "1900000100",
-        sub_mchid: "1900000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        id: "4200000000002104083200000488",
-        attach: "自定义数据",
-        trade_type: "APP",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          payer_total: 888,
-          currency: "CNY",
-          payer_currency: "HKD",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "HKD",
-            activity_id: "931386",
-            wxpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [
-              {
-                goods_id: "12345",
-                goods_remark: "1001",
-                discount_amount: 100,
-                quantity: 1,
-                price: 528800
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11524,7 +11105,14 @@ export interface TransactionsOutTradeNoOutTradeNoClosePostBody {
 /** The input of `v3.global.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoClosePostRequest extends TransactionsOutTradeNoOutTradeNoClosePostParams, TransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭订单(商户订单号)
+ *
+ * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
+ *
+ * `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close`
+ */
+export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.global.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
   path: "/v3/global/transactions/out-trade-no/{out_trade_no}/close",

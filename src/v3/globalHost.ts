@@ -156,7 +156,14 @@ export interface V3CustomsOrdersGetResponseData {
   readonly modify_time?: string | undefined
 }
 
-const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关查询API
+ *
+ * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml)
+ *
+ * `GET /global/v3/customs/orders`
+ */
+export const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3CustomsOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.orders.get",
   method: "GET",
   path: "/global/v3/customs/orders",
@@ -201,33 +208,7 @@ const v3CustomsOrdersGet: Endpoint.Endpoint<V3CustomsOrdersGetQuery, V3CustomsOr
     return {
       query: V3CustomsOrdersGetQuery,
       success: V3CustomsOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        transaction_id: "1000320306201511078440737890",
-        verify_department: "UNIONPAY",
-        verify_department_trade_id: "2018112288340107038204310100000",
-        offset: 0,
-        limit: 20,
-        total_count: 1,
-        data: [
-          {
-            sub_order_no: "20150806125346",
-            sub_order_id: "20150806125346",
-            mch_customs_no: "1234567",
-            customs: "SHANGHAI_ZS",
-            fee_type: "CNY",
-            order_fee: 888,
-            duty: 888,
-            transport_fee: 888,
-            product_fee: 888,
-            state: "PROCESSING",
-            explanation: "支付单已存在并且为非退单状态",
-            modify_time: "2015-09-01T10:00:00+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -347,7 +328,14 @@ export interface V3CustomsOrdersPostResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
-const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关API
+ *
+ * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_1.shtml)
+ *
+ * `POST /global/v3/customs/orders`
+ */
+export const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3CustomsOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.orders.post",
   method: "POST",
   path: "/global/v3/customs/orders",
@@ -383,18 +371,7 @@ const v3CustomsOrdersPost: Endpoint.Endpoint<V3CustomsOrdersPostBody, V3CustomsO
     return {
       body: V3CustomsOrdersPostBody,
       success: V3CustomsOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        state: "PROCESSING",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        sub_order_no: "20150806125346",
-        sub_order_id: "20150806125346",
-        verify_department: "UNIONPAY",
-        verify_department_trade_id: "2018112288340107038204310100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -514,7 +491,14 @@ export interface V3CustomsOrdersPatchResponse {
   readonly verify_department_trade_id?: string | undefined
 }
 
-const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V3CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关信息修改API
+ *
+ * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_5.shtml)
+ *
+ * `PATCH /global/v3/customs/orders`
+ */
+export const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V3CustomsOrdersPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.orders.patch",
   method: "PATCH",
   path: "/global/v3/customs/orders",
@@ -550,19 +534,7 @@ const v3CustomsOrdersPatch: Endpoint.Endpoint<V3CustomsOrdersPatchBody, V3Custom
     return {
       body: V3CustomsOrdersPatchBody,
       success: V3CustomsOrdersPatchResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        state: "SUBMITTED",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        sub_order_no: "20150806125346",
-        sub_order_id: "20150806125346",
-        modify_time: "2015-09-01T10:00:00+08:00",
-        verify_department: "UNIONPAY",
-        verify_department_trade_id: "2018112288340107038204310100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -661,7 +633,14 @@ export interface V3CustomsRedeclarePostResponse {
   readonly explanation?: string | undefined
 }
 
-const v3CustomsRedeclarePost: Endpoint.Endpoint<V3CustomsRedeclarePostBody, V3CustomsRedeclarePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报关重推API
+ *
+ * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml)
+ *
+ * `POST /global/v3/customs/redeclare`
+ */
+export const v3CustomsRedeclarePost: Endpoint.Endpoint<V3CustomsRedeclarePostBody, V3CustomsRedeclarePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.redeclare.post",
   method: "POST",
   path: "/global/v3/customs/redeclare",
@@ -693,18 +672,7 @@ const v3CustomsRedeclarePost: Endpoint.Endpoint<V3CustomsRedeclarePostBody, V3Cu
     return {
       body: V3CustomsRedeclarePostBody,
       success: V3CustomsRedeclarePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        state: "PROCESSING",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        sub_order_no: "20150806125346",
-        sub_order_id: "20150806125346",
-        modify_time: "2015-09-01T10:00:00+08:00",
-        explanation: "支付单已存在并且为非退单状态"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -793,7 +761,14 @@ export interface V3CustomsVerifyCertificatePostResponse {
   readonly certificate_check_result?: "SAME" | "DIFFERENT" | (string & {}) | undefined
 }
 
-const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCertificatePostBody, V3CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 身份信息校验API
+ *
+ * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml)
+ *
+ * `POST /global/v3/customs/verify-certificate`
+ */
+export const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCertificatePostBody, V3CustomsVerifyCertificatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "global.v3.customs.verifyCertificate.post",
   method: "POST",
   path: "/global/v3/customs/verify-certificate",
@@ -824,14 +799,7 @@ const v3CustomsVerifyCertificatePost: Endpoint.Endpoint<V3CustomsVerifyCertifica
     return {
       body: V3CustomsVerifyCertificatePostBody,
       success: V3CustomsVerifyCertificatePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_trade_no: "20150806125346",
-        transaction_id: "1000320306201511078440737890",
-        certificate_check_result: "SAME"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -30,7 +30,14 @@ export interface MerchantsChangecustompagestatusPostResponse {
   readonly operation_type?: "OPEN" | "CLOSE" | (string & {}) | undefined
 }
 
-const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsChangecustompagestatusPostBody, MerchantsChangecustompagestatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家小票管理API
+ *
+ * 用于服务商/服务商使用此接口为特约商户开通或关闭商家小票功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_2.shtml)
+ *
+ * `POST /v3/goldplan/merchants/changecustompagestatus`
+ */
+export const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsChangecustompagestatusPostBody, MerchantsChangecustompagestatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.changecustompagestatus.post",
   method: "POST",
   path: "/v3/goldplan/merchants/changecustompagestatus",
@@ -48,8 +55,7 @@ const merchantsChangecustompagestatusPost: Endpoint.Endpoint<MerchantsChangecust
     return {
       body: MerchantsChangecustompagestatusPostBody,
       success: MerchantsChangecustompagestatusPostResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "1234567890", operation_type: "OPEN" }
+      errors: commonErrors
     }
   }
 })
@@ -76,7 +82,14 @@ export interface MerchantsChangegoldplanstatusPostResponse {
   readonly sub_mchid?: string | undefined
 }
 
-const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChangegoldplanstatusPostBody, MerchantsChangegoldplanstatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 点金计划管理API
+ *
+ * 用于服务商/服务商为特约商户开通或关闭点金计划。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_1.shtml)
+ *
+ * `POST /v3/goldplan/merchants/changegoldplanstatus`
+ */
+export const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChangegoldplanstatusPostBody, MerchantsChangegoldplanstatusPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.changegoldplanstatus.post",
   method: "POST",
   path: "/v3/goldplan/merchants/changegoldplanstatus",
@@ -94,8 +107,7 @@ const merchantsChangegoldplanstatusPost: Endpoint.Endpoint<MerchantsChangegoldpl
     return {
       body: MerchantsChangegoldplanstatusPostBody,
       success: MerchantsChangegoldplanstatusPostResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "1234567890" }
+      errors: commonErrors
     }
   }
 })
@@ -110,7 +122,14 @@ export interface MerchantsCloseAdvertisingShowPostBody {
   readonly sub_mchid: string
 }
 
-const merchantsCloseAdvertisingShowPost: Endpoint.Endpoint<MerchantsCloseAdvertisingShowPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭广告展示API
+ *
+ * 使用此接口为特约商户的点金计划页面关闭广告展示功能 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_5.shtml)
+ *
+ * `POST /v3/goldplan/merchants/close-advertising-show`
+ */
+export const merchantsCloseAdvertisingShowPost: Endpoint.Endpoint<MerchantsCloseAdvertisingShowPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.closeAdvertisingShow.post",
   method: "POST",
   path: "/v3/goldplan/merchants/close-advertising-show",
@@ -140,7 +159,14 @@ export interface MerchantsOpenAdvertisingShowPatchBody {
   readonly advertising_industry_filters?: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL"> | undefined
 }
 
-const merchantsOpenAdvertisingShowPatch: Endpoint.Endpoint<MerchantsOpenAdvertisingShowPatchBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 开通广告展示API
+ *
+ * 此接口为特约商户的点金计划页面开通广告展示功能，可同时配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_4.shtml)
+ *
+ * `PATCH /v3/goldplan/merchants/open-advertising-show`
+ */
+export const merchantsOpenAdvertisingShowPatch: Endpoint.Endpoint<MerchantsOpenAdvertisingShowPatchBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.openAdvertisingShow.patch",
   method: "PATCH",
   path: "/v3/goldplan/merchants/open-advertising-show",
@@ -171,7 +197,14 @@ export interface MerchantsSetAdvertisingIndustryFilterPostBody {
   readonly advertising_industry_filters: ReadonlyArray<"E_COMMERCE" | "LOVE_MARRIAGE" | "POTOGRAPHY" | "EDUCATION" | "FINANCE" | "TOURISM" | "SKINCARE" | "FOOD" | "SPORT" | "JEWELRY_WATCH" | "HEALTHCARE" | "BUSSINESS" | "PARENTING" | "CATERING" | "RETAIL" | "SERVICES" | "LAW" | "ESTATE" | "TRANSPORTATION" | "ENERGY_SAVING" | "SECURITY" | "BUILDING_MATERIAL" | "COMMUNICATION" | "MERCHANDISE" | "ASSOCIATION" | "COMMUNITY" | "ONLINE_AVR" | "WE_MEDIA" | "CAR" | "SOFTWARE" | "GAME" | "CLOTHING" | "INDUSTY" | "AGRICULTURE" | "PUBLISHING_MEDIA" | "HOME_DIGITAL">
 }
 
-const merchantsSetAdvertisingIndustryFilterPost: Endpoint.Endpoint<MerchantsSetAdvertisingIndustryFilterPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同业过滤标签管理API
+ *
+ * 服务商使用此接口为特约商户配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_3.shtml)
+ *
+ * `POST /v3/goldplan/merchants/set-advertising-industry-filter`
+ */
+export const merchantsSetAdvertisingIndustryFilterPost: Endpoint.Endpoint<MerchantsSetAdvertisingIndustryFilterPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.goldplan.merchants.setAdvertisingIndustryFilter.post",
   method: "POST",
   path: "/v3/goldplan/merchants/set-advertising-industry-filter",

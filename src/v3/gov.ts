@@ -33,7 +33,14 @@ export interface SubsidyAuditCupInvalidPostResponse {
   readonly sub_msg?: string | undefined
 }
 
-const subsidyAuditCupInvalidPost: Endpoint.Endpoint<SubsidyAuditCupInvalidPostBody, SubsidyAuditCupInvalidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询审核结果
+ *
+ * 查询审核结果
+ *
+ * `POST /v3/gov/subsidy/audit/cup/invalid`
+ */
+export const subsidyAuditCupInvalidPost: Endpoint.Endpoint<SubsidyAuditCupInvalidPostBody, SubsidyAuditCupInvalidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.invalid.post",
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/invalid",
@@ -53,8 +60,7 @@ const subsidyAuditCupInvalidPost: Endpoint.Endpoint<SubsidyAuditCupInvalidPostBo
     return {
       body: SubsidyAuditCupInvalidPostBody,
       success: SubsidyAuditCupInvalidPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", msg: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -105,7 +111,14 @@ export interface SubsidyAuditCupQueryPostResponse {
   readonly org_no?: string | undefined
 }
 
-const subsidyAuditCupQueryPost: Endpoint.Endpoint<SubsidyAuditCupQueryPostBody, SubsidyAuditCupQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询审核结果
+ *
+ * 查询审核结果
+ *
+ * `POST /v3/gov/subsidy/audit/cup/query`
+ */
+export const subsidyAuditCupQueryPost: Endpoint.Endpoint<SubsidyAuditCupQueryPostBody, SubsidyAuditCupQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/query",
@@ -134,8 +147,7 @@ const subsidyAuditCupQueryPost: Endpoint.Endpoint<SubsidyAuditCupQueryPostBody, 
     return {
       body: SubsidyAuditCupQueryPostBody,
       success: SubsidyAuditCupQueryPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", msg: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -172,7 +184,14 @@ export interface SubsidyAuditCupRefundSyncPostResponse {
   readonly sub_msg?: string | undefined
 }
 
-const subsidyAuditCupRefundSyncPost: Endpoint.Endpoint<SubsidyAuditCupRefundSyncPostBody, SubsidyAuditCupRefundSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步非银联支付交易退款信息
+ *
+ * 同步非银联支付交易退款信息
+ *
+ * `POST /v3/gov/subsidy/audit/cup/refund/sync`
+ */
+export const subsidyAuditCupRefundSyncPost: Endpoint.Endpoint<SubsidyAuditCupRefundSyncPostBody, SubsidyAuditCupRefundSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.refund.sync.post",
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/refund/sync",
@@ -194,8 +213,7 @@ const subsidyAuditCupRefundSyncPost: Endpoint.Endpoint<SubsidyAuditCupRefundSync
     return {
       body: SubsidyAuditCupRefundSyncPostBody,
       success: SubsidyAuditCupRefundSyncPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", msg: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -370,7 +388,14 @@ export interface SubsidyAuditCupUpdatePostResponse {
   readonly sub_msg?: string | undefined
 }
 
-const subsidyAuditCupUpdatePost: Endpoint.Endpoint<SubsidyAuditCupUpdatePostBody, SubsidyAuditCupUpdatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新审核数据
+ *
+ * 更新审核数据
+ *
+ * `POST /v3/gov/subsidy/audit/cup/update`
+ */
+export const subsidyAuditCupUpdatePost: Endpoint.Endpoint<SubsidyAuditCupUpdatePostBody, SubsidyAuditCupUpdatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.update.post",
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/update",
@@ -462,8 +487,7 @@ const subsidyAuditCupUpdatePost: Endpoint.Endpoint<SubsidyAuditCupUpdatePostBody
     return {
       body: SubsidyAuditCupUpdatePostBody,
       success: SubsidyAuditCupUpdatePostResponse,
-      errors: commonErrors,
-      example: { code: "000000", msg: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -638,7 +662,14 @@ export interface SubsidyAuditCupUploadPostResponse {
   readonly sub_msg?: string | undefined
 }
 
-const subsidyAuditCupUploadPost: Endpoint.Endpoint<SubsidyAuditCupUploadPostBody, SubsidyAuditCupUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传审核数据
+ *
+ * 上传审核数据
+ *
+ * `POST /v3/gov/subsidy/audit/cup/upload`
+ */
+export const subsidyAuditCupUploadPost: Endpoint.Endpoint<SubsidyAuditCupUploadPostBody, SubsidyAuditCupUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.audit.cup.upload.post",
   method: "POST",
   path: "/v3/gov/subsidy/audit/cup/upload",
@@ -730,8 +761,7 @@ const subsidyAuditCupUploadPost: Endpoint.Endpoint<SubsidyAuditCupUploadPostBody
     return {
       body: SubsidyAuditCupUploadPostBody,
       success: SubsidyAuditCupUploadPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", msg: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -775,7 +805,14 @@ export interface SubsidyCompaniesQueryPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryPostBody, SubsidyCompaniesQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业信息查询
+ *
+ * 企业信息查询
+ *
+ * `POST /v3/gov/subsidy/companies/query`
+ */
+export const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryPostBody, SubsidyCompaniesQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.companies.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/companies/query",
@@ -794,13 +831,7 @@ const subsidyCompaniesQueryPost: Endpoint.Endpoint<SubsidyCompaniesQueryPostBody
     return {
       body: SubsidyCompaniesQueryPostBody,
       success: SubsidyCompaniesQueryPostResponse,
-      errors: commonErrors,
-      example: {
-        company_name: "联想（北京）信息技术有限公司",
-        collect_state: "COLLECT_STATE_NOT_COLLECT",
-        code: "000000",
-        message: "成功"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -883,7 +914,14 @@ export interface SubsidyGoodsUploadPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBody, SubsidyGoodsUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商品信息上传
+ *
+ * 地方省平台维护了一个商品库，需要提前把商品信息上传进去。必须要对接，是导入商品库信息，不可以线下通过excel表格导入，只能调用接口处理。重复上传会返回"获取中央平台数据异常_数据重复"错误。
+ *
+ * `POST /v3/gov/subsidy/goods/upload`
+ */
+export const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBody, SubsidyGoodsUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.goods.upload.post",
   method: "POST",
   path: "/v3/gov/subsidy/goods/upload",
@@ -910,8 +948,7 @@ const subsidyGoodsUploadPost: Endpoint.Endpoint<SubsidyGoodsUploadPostBody, Subs
     return {
       body: SubsidyGoodsUploadPostBody,
       success: SubsidyGoodsUploadPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -1103,7 +1140,14 @@ export interface SubsidyNQualificationsSyncPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualificationsSyncPostBody, SubsidyNQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * N品类同步资格核销信息
+ *
+ * 给地方补贴用的，同步核销信息。用于核销N品类的资格，3.6的是核销8大品类的，核销的品类不同
+ *
+ * `POST /v3/gov/subsidy/n-qualifications/sync`
+ */
+export const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualificationsSyncPostBody, SubsidyNQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.nQualifications.sync.post",
   method: "POST",
   path: "/v3/gov/subsidy/n-qualifications/sync",
@@ -1154,8 +1198,7 @@ const subsidyNQualificationsSyncPost: Endpoint.Endpoint<SubsidyNQualificationsSy
     return {
       body: SubsidyNQualificationsSyncPostBody,
       success: SubsidyNQualificationsSyncPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -1214,7 +1257,14 @@ export interface SubsidyQualificationGetResponse {
   readonly state?: "UNCLAIMED" | "UNREDEEMED" | "REDEEMED" | (string & {}) | undefined
 }
 
-const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQuery, SubsidyQualificationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询补贴资格
+ *
+ * 根据品类id+实名信息查询用资格状态。可以是进入国补专区展示时查询，线下场景可以不查询，直接看用户在小程序上领没领券，领券了就直接付款。这个接口不会查省平台。
+ *
+ * `GET /v3/gov/subsidy/qualification`
+ */
+export const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQuery, SubsidyQualificationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualification.get",
   method: "GET",
   path: "/v3/gov/subsidy/qualification",
@@ -1237,8 +1287,7 @@ const subsidyQualificationGet: Endpoint.Endpoint<SubsidyQualificationGetQuery, S
     return {
       query: SubsidyQualificationGetQuery,
       success: SubsidyQualificationGetResponse,
-      errors: commonErrors,
-      example: { state: "UNREDEEMED" }
+      errors: commonErrors
     }
   }
 })
@@ -1296,7 +1345,14 @@ export interface SubsidyQualificationsPassthroughCancelPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughCancelPostBody, SubsidyQualificationsPassthroughCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 取消资格(透传模式)
+ *
+ * 取消资格
+ *
+ * `POST /v3/gov/subsidy/qualifications/passthrough/cancel`
+ */
+export const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughCancelPostBody, SubsidyQualificationsPassthroughCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.passthrough.cancel.post",
   method: "POST",
   path: "/v3/gov/subsidy/qualifications/passthrough/cancel",
@@ -1319,8 +1375,7 @@ const subsidyQualificationsPassthroughCancelPost: Endpoint.Endpoint<SubsidyQuali
     return {
       body: SubsidyQualificationsPassthroughCancelPostBody,
       success: SubsidyQualificationsPassthroughCancelPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -1377,7 +1432,14 @@ export interface SubsidyQualificationsPassthroughClaimPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughClaimPostBody, SubsidyQualificationsPassthroughClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 领取资格(透传模式)
+ *
+ * 领取资格
+ *
+ * `POST /v3/gov/subsidy/qualifications/passthrough/claim`
+ */
+export const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughClaimPostBody, SubsidyQualificationsPassthroughClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.passthrough.claim.post",
   method: "POST",
   path: "/v3/gov/subsidy/qualifications/passthrough/claim",
@@ -1401,8 +1463,7 @@ const subsidyQualificationsPassthroughClaimPost: Endpoint.Endpoint<SubsidyQualif
     return {
       body: SubsidyQualificationsPassthroughClaimPostBody,
       success: SubsidyQualificationsPassthroughClaimPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -1479,7 +1540,14 @@ export interface SubsidyQualificationsPassthroughQueryPostResponseQualificationL
   readonly claimed_region_name?: string | undefined
 }
 
-const subsidyQualificationsPassthroughQueryPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughQueryPostBody, SubsidyQualificationsPassthroughQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 批量查询用户资格(透传模式)
+ *
+ * 批量查询用户领取的所有品类的资格，同时兼容接口透传模式和小程序模式的资格。此接口可查询透传模式的资格领取情况，但对接方务必自己存储资格状态。
+ *
+ * `POST /v3/gov/subsidy/qualifications/passthrough/query`
+ */
+export const subsidyQualificationsPassthroughQueryPost: Endpoint.Endpoint<SubsidyQualificationsPassthroughQueryPostBody, SubsidyQualificationsPassthroughQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.passthrough.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/qualifications/passthrough/query",
@@ -1507,19 +1575,7 @@ const subsidyQualificationsPassthroughQueryPost: Endpoint.Endpoint<SubsidyQualif
     return {
       body: SubsidyQualificationsPassthroughQueryPostBody,
       success: SubsidyQualificationsPassthroughQueryPostResponse,
-      errors: commonErrors,
-      example: {
-        qualification_list: [
-          {
-            appliance_id: 1,
-            state: "UNCLAIMED",
-            unclaimed_reason: "NOT_SELLABLE_REASON_NOT_FOUND",
-            claim_mode: "CLAIM_MODE_MINI_PROGRAM",
-            claimed_platform_name: "支付宝",
-            claimed_region_name: "重庆"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1590,7 +1646,14 @@ export interface SubsidyQualificationsQueryPostResponseQualificationList {
   readonly claimed_region_name?: string | undefined
 }
 
-const subsidyQualificationsQueryPost: Endpoint.Endpoint<SubsidyQualificationsQueryPostBody, SubsidyQualificationsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 批量查询用户资格
+ *
+ * 直接把实名下的所有品类的资格状态都查出来。这个接口也会查询省平台（非强依赖），但是耗时也比较高
+ *
+ * `POST /v3/gov/subsidy/qualifications/query`
+ */
+export const subsidyQualificationsQueryPost: Endpoint.Endpoint<SubsidyQualificationsQueryPostBody, SubsidyQualificationsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/qualifications/query",
@@ -1617,18 +1680,7 @@ const subsidyQualificationsQueryPost: Endpoint.Endpoint<SubsidyQualificationsQue
     return {
       body: SubsidyQualificationsQueryPostBody,
       success: SubsidyQualificationsQueryPostResponse,
-      errors: commonErrors,
-      example: {
-        qualification_list: [
-          {
-            appliance_id: 1,
-            state: "UNCLAIMED",
-            unclaimed_reason: "NOT_SELLABLE_REASON_NOT_FOUND",
-            claimed_platform_name: "支付宝",
-            claimed_region_name: "重庆"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1841,7 +1893,14 @@ export interface SubsidyQualificationsSyncPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificationsSyncPostBody, SubsidyQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步资格核销信息
+ *
+ * 资格核销后，将收货地址、开票信息等信息同步给微信支付。可离线上传核销信息。
+ *
+ * `POST /v3/gov/subsidy/qualifications/sync`
+ */
+export const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificationsSyncPostBody, SubsidyQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.qualifications.sync.post",
   method: "POST",
   path: "/v3/gov/subsidy/qualifications/sync",
@@ -1895,8 +1954,7 @@ const subsidyQualificationsSyncPost: Endpoint.Endpoint<SubsidyQualificationsSync
     return {
       body: SubsidyQualificationsSyncPostBody,
       success: SubsidyQualificationsSyncPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -1976,7 +2034,14 @@ export interface SubsidySncodeLockPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody, SubsidySncodeLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * sn码锁定
+ *
+ * 用户支付成功后，在具体的3c商品出库时要调用此接口锁定sn。如果sn被使用过了，就要解锁。
+ *
+ * `POST /v3/gov/subsidy/sncode/lock`
+ */
+export const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody, SubsidySncodeLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.sncode.lock.post",
   method: "POST",
   path: "/v3/gov/subsidy/sncode/lock",
@@ -2003,8 +2068,7 @@ const subsidySncodeLockPost: Endpoint.Endpoint<SubsidySncodeLockPostBody, Subsid
     return {
       body: SubsidySncodeLockPostBody,
       success: SubsidySncodeLockPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -2046,7 +2110,14 @@ export interface SubsidySncodeQueryPostResponseGoodsSnList {
   readonly not_sellable_reason?: "NOT_SELLABLE_REASON_USED" | "NOT_SELLABLE_REASON_NOT_FOUND" | (string & {}) | undefined
 }
 
-const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBody, SubsidySncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询sn码状态
+ *
+ * 查询sn码是否被使用了，可以在支付后，3c商品出库前查询，当然不查询直接调用后面的sn锁定也可以。
+ *
+ * `POST /v3/gov/subsidy/sncode/query`
+ */
+export const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBody, SubsidySncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.sncode.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/sncode/query",
@@ -2067,16 +2138,7 @@ const subsidySncodeQueryPost: Endpoint.Endpoint<SubsidySncodeQueryPostBody, Subs
     return {
       body: SubsidySncodeQueryPostBody,
       success: SubsidySncodeQueryPostResponse,
-      errors: commonErrors,
-      example: {
-        goods_sn_list: [
-          {
-            sn_code: "fallervuh",
-            state: "SNCODE_STATE_UNKNOWN",
-            not_sellable_reason: "NOT_SELLABLE_REASON_NOT_FOUND"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2129,7 +2191,14 @@ export interface SubsidySncodeUnlockPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostBody, SubsidySncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * sn码解锁
+ *
+ * 将锁定的sn解锁，就可以再次锁定给不同的订单号，但是要控制好不会一个sn多次售卖。
+ *
+ * `POST /v3/gov/subsidy/sncode/unlock`
+ */
+export const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostBody, SubsidySncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.sncode.unlock.post",
   method: "POST",
   path: "/v3/gov/subsidy/sncode/unlock",
@@ -2150,8 +2219,7 @@ const subsidySncodeUnlockPost: Endpoint.Endpoint<SubsidySncodeUnlockPostBody, Su
     return {
       body: SubsidySncodeUnlockPostBody,
       success: SubsidySncodeUnlockPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -2199,7 +2267,14 @@ export interface SubsidyTransactionsQueryPostResponseShopOrderList {
   readonly cate_state?: "CATE_STATE_REDEEM" | "CATE_STATE_REFUND" | (string & {}) | undefined
 }
 
-const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactionsQueryPostBody, SubsidyTransactionsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 交易信息查询
+ *
+ * 交易信息查询
+ *
+ * `POST /v3/gov/subsidy/transactions/query`
+ */
+export const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactionsQueryPostBody, SubsidyTransactionsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.transactions.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/transactions/query",
@@ -2222,12 +2297,7 @@ const subsidyTransactionsQueryPost: Endpoint.Endpoint<SubsidyTransactionsQueryPo
     return {
       body: SubsidyTransactionsQueryPostBody,
       success: SubsidyTransactionsQueryPostResponse,
-      errors: commonErrors,
-      example: {
-        code: "000000",
-        message: "成功",
-        shop_order_list: [{ collect_state: "COLLECT_STATE_NOT_COLLECT" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2290,7 +2360,14 @@ export interface SubsidyTransactionsSummaryQueryDayPostResponse {
   readonly total_subsidy_count?: number | undefined
 }
 
-const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTransactionsSummaryQueryDayPostBody, SubsidyTransactionsSummaryQueryDayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询单日交易汇总
+ *
+ * 查询单日交易汇总
+ *
+ * `POST /v3/gov/subsidy/transactions/summary/query-day`
+ */
+export const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTransactionsSummaryQueryDayPostBody, SubsidyTransactionsSummaryQueryDayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.transactions.summary.queryDay.post",
   method: "POST",
   path: "/v3/gov/subsidy/transactions/summary/query-day",
@@ -2313,14 +2390,7 @@ const subsidyTransactionsSummaryQueryDayPost: Endpoint.Endpoint<SubsidyTransacti
     return {
       body: SubsidyTransactionsSummaryQueryDayPostBody,
       success: SubsidyTransactionsSummaryQueryDayPostResponse,
-      errors: commonErrors,
-      example: {
-        code: "000000",
-        message: "成功",
-        total_trade_count: 999,
-        total_trade_amount: 999,
-        total_subsidy_count: 999
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2453,7 +2523,14 @@ export interface SubsidyTransactionsSyncPostResponse {
   readonly message?: string | undefined
 }
 
-const subsidyTransactionsSyncPost: Endpoint.Endpoint<SubsidyTransactionsSyncPostBody, SubsidyTransactionsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 交易信息回传
+ *
+ * 同步支付成功后可得知的信息，必须在完成交易（支付成功后）后实时调用，和同步核销信息解耦，同步核销信息中的字段更全一些。
+ *
+ * `POST /v3/gov/subsidy/transactions/sync`
+ */
+export const subsidyTransactionsSyncPost: Endpoint.Endpoint<SubsidyTransactionsSyncPostBody, SubsidyTransactionsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.transactions.sync.post",
   method: "POST",
   path: "/v3/gov/subsidy/transactions/sync",
@@ -2491,8 +2568,7 @@ const subsidyTransactionsSyncPost: Endpoint.Endpoint<SubsidyTransactionsSyncPost
     return {
       body: SubsidyTransactionsSyncPostBody,
       success: SubsidyTransactionsSyncPostResponse,
-      errors: commonErrors,
-      example: { code: "000000", message: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -2530,7 +2606,14 @@ export interface SubsidyZhejiangAuthcodeCancelPostResponse {
   readonly resp_desc?: string | undefined
 }
 
-const subsidyZhejiangAuthcodeCancelPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCancelPostBody, SubsidyZhejiangAuthcodeCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 品类凭证码预核销撤销
+ *
+ * 品类凭证码预核销撤销
+ *
+ * `POST /v3/gov/subsidy/zhejiang/authcode/cancel`
+ */
+export const subsidyZhejiangAuthcodeCancelPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCancelPostBody, SubsidyZhejiangAuthcodeCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.cancel.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/cancel",
@@ -2551,8 +2634,7 @@ const subsidyZhejiangAuthcodeCancelPost: Endpoint.Endpoint<SubsidyZhejiangAuthco
     return {
       body: SubsidyZhejiangAuthcodeCancelPostBody,
       success: SubsidyZhejiangAuthcodeCancelPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -2623,7 +2705,14 @@ export interface SubsidyZhejiangAuthcodeCommitPostResponse {
   readonly resp_desc?: string | undefined
 }
 
-const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCommitPostBody, SubsidyZhejiangAuthcodeCommitPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 品类凭证码上报确认
+ *
+ * 品类凭证码上报确认
+ *
+ * `POST /v3/gov/subsidy/zhejiang/authcode/commit`
+ */
+export const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeCommitPostBody, SubsidyZhejiangAuthcodeCommitPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.commit.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/commit",
@@ -2659,8 +2748,7 @@ const subsidyZhejiangAuthcodeCommitPost: Endpoint.Endpoint<SubsidyZhejiangAuthco
     return {
       body: SubsidyZhejiangAuthcodeCommitPostBody,
       success: SubsidyZhejiangAuthcodeCommitPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -2727,7 +2815,14 @@ export interface SubsidyZhejiangAuthcodeIssuePostResponse {
   readonly auth_code?: string | undefined
 }
 
-const subsidyZhejiangAuthcodeIssuePost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeIssuePostBody, SubsidyZhejiangAuthcodeIssuePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请品类凭证码
+ *
+ * 申请品类凭证码
+ *
+ * `POST /v3/gov/subsidy/zhejiang/authcode/issue`
+ */
+export const subsidyZhejiangAuthcodeIssuePost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeIssuePostBody, SubsidyZhejiangAuthcodeIssuePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.issue.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/issue",
@@ -2753,12 +2848,7 @@ const subsidyZhejiangAuthcodeIssuePost: Endpoint.Endpoint<SubsidyZhejiangAuthcod
     return {
       body: SubsidyZhejiangAuthcodeIssuePostBody,
       success: SubsidyZhejiangAuthcodeIssuePostResponse,
-      errors: commonErrors,
-      example: {
-        resp_code: "000000",
-        resp_desc: "成功",
-        auth_code: "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2820,7 +2910,14 @@ export interface SubsidyZhejiangAuthcodeRefundPostResponse {
   readonly resp_desc?: string | undefined
 }
 
-const subsidyZhejiangAuthcodeRefundPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeRefundPostBody, SubsidyZhejiangAuthcodeRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 品类凭证码上报撤销
+ *
+ * 品类凭证码上报撤销
+ *
+ * `POST /v3/gov/subsidy/zhejiang/authcode/refund`
+ */
+export const subsidyZhejiangAuthcodeRefundPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeRefundPostBody, SubsidyZhejiangAuthcodeRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.refund.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/refund",
@@ -2853,8 +2950,7 @@ const subsidyZhejiangAuthcodeRefundPost: Endpoint.Endpoint<SubsidyZhejiangAuthco
     return {
       body: SubsidyZhejiangAuthcodeRefundPostBody,
       success: SubsidyZhejiangAuthcodeRefundPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -2915,7 +3011,14 @@ export interface SubsidyZhejiangAuthcodeTryPostResponse {
   readonly category_id?: string | undefined
 }
 
-const subsidyZhejiangAuthcodeTryPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeTryPostBody, SubsidyZhejiangAuthcodeTryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预核销品类凭证码
+ *
+ * 预核销品类凭证码
+ *
+ * `POST /v3/gov/subsidy/zhejiang/authcode/try`
+ */
+export const subsidyZhejiangAuthcodeTryPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeTryPostBody, SubsidyZhejiangAuthcodeTryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.authcode.try.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/authcode/try",
@@ -2946,16 +3049,7 @@ const subsidyZhejiangAuthcodeTryPost: Endpoint.Endpoint<SubsidyZhejiangAuthcodeT
     return {
       body: SubsidyZhejiangAuthcodeTryPostBody,
       success: SubsidyZhejiangAuthcodeTryPostResponse,
-      errors: commonErrors,
-      example: {
-        resp_code: "000000",
-        resp_desc: "成功",
-        cred_frozen_no: "example",
-        event_id: "example",
-        event_title: "example",
-        discount_mode: 1,
-        category_id: "example"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3074,7 +3168,14 @@ export interface SubsidyZhejiangGoodsQueryPostResponse {
   readonly msg_src_platform?: string | undefined
 }
 
-const subsidyZhejiangGoodsQueryPost: Endpoint.Endpoint<SubsidyZhejiangGoodsQueryPostBody, SubsidyZhejiangGoodsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商品信息查询
+ *
+ * 商品信息查询
+ *
+ * `POST /v3/gov/subsidy/zhejiang/goods/query`
+ */
+export const subsidyZhejiangGoodsQueryPost: Endpoint.Endpoint<SubsidyZhejiangGoodsQueryPostBody, SubsidyZhejiangGoodsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.goods.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/goods/query",
@@ -3134,22 +3235,7 @@ const subsidyZhejiangGoodsQueryPost: Endpoint.Endpoint<SubsidyZhejiangGoodsQuery
     return {
       body: SubsidyZhejiangGoodsQueryPostBody,
       success: SubsidyZhejiangGoodsQueryPostResponse,
-      errors: commonErrors,
-      example: {
-        resp_code: "000000",
-        resp_desc: "成功",
-        goods_bar_code: "example",
-        seq_id: "example",
-        province: "example",
-        code_type: "001",
-        goods_type: "example",
-        goods_name: "example",
-        logo_name: "example",
-        goods_model: "example",
-        basis_price: "example",
-        manufact_cert_code: "example",
-        manufact_price: "example"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3224,7 +3310,14 @@ export interface SubsidyZhejiangNQualificationsConfirmPostResponse {
   readonly resp_desc?: string | undefined
 }
 
-const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<SubsidyZhejiangNQualificationsConfirmPostBody, SubsidyZhejiangNQualificationsConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * n品类核销
+ *
+ * n品类核销
+ *
+ * `POST /v3/gov/subsidy/zhejiang/n-qualifications/confirm`
+ */
+export const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<SubsidyZhejiangNQualificationsConfirmPostBody, SubsidyZhejiangNQualificationsConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.nQualifications.confirm.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/n-qualifications/confirm",
@@ -3265,8 +3358,7 @@ const subsidyZhejiangNQualificationsConfirmPost: Endpoint.Endpoint<SubsidyZhejia
     return {
       body: SubsidyZhejiangNQualificationsConfirmPostBody,
       success: SubsidyZhejiangNQualificationsConfirmPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -3319,7 +3411,14 @@ export interface SubsidyZhejiangQualificationsAlterPostResponse {
   readonly auth_code?: string | undefined
 }
 
-const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsAlterPostBody, SubsidyZhejiangQualificationsAlterPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 变更资格
+ *
+ * 变更资格
+ *
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/alter`
+ */
+export const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsAlterPostBody, SubsidyZhejiangQualificationsAlterPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.alter.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/qualifications/alter",
@@ -3341,12 +3440,7 @@ const subsidyZhejiangQualificationsAlterPost: Endpoint.Endpoint<SubsidyZhejiangQ
     return {
       body: SubsidyZhejiangQualificationsAlterPostBody,
       success: SubsidyZhejiangQualificationsAlterPostResponse,
-      errors: commonErrors,
-      example: {
-        resp_code: "000000",
-        resp_desc: "成功",
-        auth_code: "0be5f8c9071ad939651948480316da8a2d610833bb63bf67c78fdee5edd5aea1"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3399,7 +3493,14 @@ export interface SubsidyZhejiangQualificationsClaimPostResponse {
   readonly resp_desc?: string | undefined
 }
 
-const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsClaimPostBody, SubsidyZhejiangQualificationsClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 领取资格
+ *
+ * 领取资格
+ *
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/claim`
+ */
+export const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsClaimPostBody, SubsidyZhejiangQualificationsClaimPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.claim.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/qualifications/claim",
@@ -3421,8 +3522,7 @@ const subsidyZhejiangQualificationsClaimPost: Endpoint.Endpoint<SubsidyZhejiangQ
     return {
       body: SubsidyZhejiangQualificationsClaimPostBody,
       success: SubsidyZhejiangQualificationsClaimPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -3481,7 +3581,14 @@ export interface SubsidyZhejiangQualificationsQueryPostResponseData {
   readonly status_code?: "00" | "01" | "02" | "03" | "04" | "05" | "06" | (string & {}) | undefined
 }
 
-const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsQueryPostBody, SubsidyZhejiangQualificationsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询补贴资格
+ *
+ * 查询补贴资格
+ *
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/query`
+ */
+export const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsQueryPostBody, SubsidyZhejiangQualificationsQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/qualifications/query",
@@ -3506,12 +3613,7 @@ const subsidyZhejiangQualificationsQueryPost: Endpoint.Endpoint<SubsidyZhejiangQ
     return {
       body: SubsidyZhejiangQualificationsQueryPostBody,
       success: SubsidyZhejiangQualificationsQueryPostResponse,
-      errors: commonErrors,
-      example: {
-        resp_code: "000000",
-        resp_desc: "操作成功",
-        data: [{ cate_code: "A01", status: "尚未领取资格", status_code: "00" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3632,7 +3734,14 @@ export interface SubsidyZhejiangQualificationsSyncPostResponse {
   readonly error_data?: ReadonlyArray<string> | undefined
 }
 
-const subsidyZhejiangQualificationsSyncPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsSyncPostBody, SubsidyZhejiangQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 核销资格
+ *
+ * 核销资格
+ *
+ * `POST /v3/gov/subsidy/zhejiang/qualifications/sync`
+ */
+export const subsidyZhejiangQualificationsSyncPost: Endpoint.Endpoint<SubsidyZhejiangQualificationsSyncPostBody, SubsidyZhejiangQualificationsSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.qualifications.sync.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/qualifications/sync",
@@ -3687,8 +3796,7 @@ const subsidyZhejiangQualificationsSyncPost: Endpoint.Endpoint<SubsidyZhejiangQu
     return {
       body: SubsidyZhejiangQualificationsSyncPostBody,
       success: SubsidyZhejiangQualificationsSyncPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -3761,7 +3869,14 @@ export interface SubsidyZhejiangSncodeLockPostResponse {
   readonly imei2?: string | undefined
 }
 
-const subsidyZhejiangSncodeLockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeLockPostBody, SubsidyZhejiangSncodeLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * sn码锁定
+ *
+ * sn码锁定
+ *
+ * `POST /v3/gov/subsidy/zhejiang/sncode/lock`
+ */
+export const subsidyZhejiangSncodeLockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeLockPostBody, SubsidyZhejiangSncodeLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.sncode.lock.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/sncode/lock",
@@ -3801,8 +3916,7 @@ const subsidyZhejiangSncodeLockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeLock
     return {
       body: SubsidyZhejiangSncodeLockPostBody,
       success: SubsidyZhejiangSncodeLockPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -3854,7 +3968,14 @@ export interface SubsidyZhejiangSncodeQueryPostResponse {
   readonly sell_state?: "U0022" | "U0023" | "U0024" | "U9999" | (string & {}) | undefined
 }
 
-const subsidyZhejiangSncodeQueryPost: Endpoint.Endpoint<SubsidyZhejiangSncodeQueryPostBody, SubsidyZhejiangSncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * sn码销售状态查询
+ *
+ * sn码销售状态查询
+ *
+ * `POST /v3/gov/subsidy/zhejiang/sncode/query`
+ */
+export const subsidyZhejiangSncodeQueryPost: Endpoint.Endpoint<SubsidyZhejiangSncodeQueryPostBody, SubsidyZhejiangSncodeQueryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.sncode.query.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/sncode/query",
@@ -3882,8 +4003,7 @@ const subsidyZhejiangSncodeQueryPost: Endpoint.Endpoint<SubsidyZhejiangSncodeQue
     return {
       body: SubsidyZhejiangSncodeQueryPostBody,
       success: SubsidyZhejiangSncodeQueryPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })
@@ -3954,7 +4074,14 @@ export interface SubsidyZhejiangSncodeUnlockPostResponse {
   readonly resp_desc?: string | undefined
 }
 
-const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeUnlockPostBody, SubsidyZhejiangSncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * sn码解锁
+ *
+ * sn码解锁
+ *
+ * `POST /v3/gov/subsidy/zhejiang/sncode/unlock`
+ */
+export const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeUnlockPostBody, SubsidyZhejiangSncodeUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.gov.subsidy.zhejiang.sncode.unlock.post",
   method: "POST",
   path: "/v3/gov/subsidy/zhejiang/sncode/unlock",
@@ -3993,8 +4120,7 @@ const subsidyZhejiangSncodeUnlockPost: Endpoint.Endpoint<SubsidyZhejiangSncodeUn
     return {
       body: SubsidyZhejiangSncodeUnlockPostBody,
       success: SubsidyZhejiangSncodeUnlockPostResponse,
-      errors: commonErrors,
-      example: { resp_code: "000000", resp_desc: "成功" }
+      errors: commonErrors
     }
   }
 })

@@ -77,7 +77,14 @@ export interface InsuranceOrdersPostResponse {
   readonly order_receive_state?: string | undefined
 }
 
-const insuranceOrdersPost: Endpoint.Endpoint<InsuranceOrdersPostBody, InsuranceOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建保险订单
+ *
+ * 商户可通过该接口创建保险订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html)
+ *
+ * `POST /v3/hire-power-bank/insurance-orders`
+ */
+export const insuranceOrdersPost: Endpoint.Endpoint<InsuranceOrdersPostBody, InsuranceOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.hirePowerBank.insuranceOrders.post",
   method: "POST",
   path: "/v3/hire-power-bank/insurance-orders",
@@ -104,18 +111,7 @@ const insuranceOrdersPost: Endpoint.Endpoint<InsuranceOrdersPostBody, InsuranceO
     return {
       body: InsuranceOrdersPostBody,
       success: InsuranceOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        order_id: "1234323JKHDFE1243252",
-        out_order_no: "6e8369071cd942c0476613f9d1ce9ca3",
-        openid: "2323dfsdf342342",
-        max_claim_count: 3,
-        claimed_count: 1,
-        order_receive_time: "2015-05-20T13:29:35.120+08:00",
-        order_begin_time: "2015-05-20T13:29:35.120+08:00",
-        order_end_time: "2015-05-20T13:29:35.120+08:00",
-        order_receive_state: "RECEIVING"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -178,7 +174,14 @@ export interface InsuranceOrdersOutOrderNoGetResponse {
   readonly order_receive_state?: string | undefined
 }
 
-const insuranceOrdersOutOrderNoGet: Endpoint.Endpoint<InsuranceOrdersOutOrderNoGetParams, InsuranceOrdersOutOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保险订单详情
+ *
+ * 商户通过该接口可根据商户订单号查询保险订单详情。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html)
+ *
+ * `GET /v3/hire-power-bank/insurance-orders/{out_order_no}`
+ */
+export const insuranceOrdersOutOrderNoGet: Endpoint.Endpoint<InsuranceOrdersOutOrderNoGetParams, InsuranceOrdersOutOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.hirePowerBank.insuranceOrders._out_order_no_.get",
   method: "GET",
   path: "/v3/hire-power-bank/insurance-orders/{out_order_no}",
@@ -202,18 +205,7 @@ const insuranceOrdersOutOrderNoGet: Endpoint.Endpoint<InsuranceOrdersOutOrderNoG
     return {
       params: InsuranceOrdersOutOrderNoGetParams,
       success: InsuranceOrdersOutOrderNoGetResponse,
-      errors: commonErrors,
-      example: {
-        order_id: "1234323JKHDFE1243252",
-        out_order_no: "6e8369071cd942c0476613f9d1ce9ca3",
-        openid: "2323dfsdf342342",
-        max_claim_count: 3,
-        claimed_count: 1,
-        order_receive_time: "2015-05-20T13:29:35.120+08:00",
-        order_begin_time: "2015-05-20T13:29:35.120+08:00",
-        order_end_time: "2015-05-20T13:29:35.120+08:00",
-        order_receive_state: "RECEIVING"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -236,7 +228,14 @@ export interface UserQualificationsOpenidGetResponse {
   readonly qualified_user?: boolean | undefined
 }
 
-const userQualificationsOpenidGet: Endpoint.Endpoint<UserQualificationsOpenidGetParams, UserQualificationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户保险订单领取资格
+ *
+ * 商户通过该接口查询用户保险订单领取资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html)
+ *
+ * `GET /v3/hire-power-bank/user-qualifications/{openid}`
+ */
+export const userQualificationsOpenidGet: Endpoint.Endpoint<UserQualificationsOpenidGetParams, UserQualificationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.hirePowerBank.userQualifications._openid_.get",
   method: "GET",
   path: "/v3/hire-power-bank/user-qualifications/{openid}",
@@ -252,8 +251,7 @@ const userQualificationsOpenidGet: Endpoint.Endpoint<UserQualificationsOpenidGet
     return {
       params: UserQualificationsOpenidGetParams,
       success: UserQualificationsOpenidGetResponse,
-      errors: commonErrors,
-      example: { qualified_user: true }
+      errors: commonErrors
     }
   }
 })

@@ -32,7 +32,14 @@ export interface V3CertificatesGetResponseDataEncryptCertificate {
   readonly ciphertext?: string | undefined
 }
 
-const v3CertificatesGet: Endpoint.Endpoint<void, V3CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取平台证书列表
+ *
+ * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_7.shtml)
+ *
+ * `GET /hk/v3/certificates`
+ */
+export const v3CertificatesGet: Endpoint.Endpoint<void, V3CertificatesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.certificates.get",
   method: "GET",
   path: "/hk/v3/certificates",
@@ -57,22 +64,7 @@ const v3CertificatesGet: Endpoint.Endpoint<void, V3CertificatesGetResponse, Comm
     })
     return {
       success: V3CertificatesGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            serial_no: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-            effective_time: "2018-06-08T10:34:56+08:00",
-            expire_time: "2018-12-08T10:34:56+08:00",
-            encrypt_certificate: {
-              algorithm: "AEAD_AES_256_GCM",
-              nonce: "61f9c719728a",
-              associated_data: "certificate",
-              ciphertext: "sRvt..."
-            }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -272,7 +264,14 @@ export interface V3MerchantsPostResponse {
   readonly description?: string | undefined
 }
 
-const v3MerchantsPost: Endpoint.Endpoint<V3MerchantsPostRequest, V3MerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 子商户进件（融合钱包）
+ *
+ * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml)
+ *
+ * `POST /hk/v3/merchants`
+ */
+export const v3MerchantsPost: Endpoint.Endpoint<V3MerchantsPostRequest, V3MerchantsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.merchants.post",
   method: "POST",
   path: "/hk/v3/merchants",
@@ -335,12 +334,7 @@ const v3MerchantsPost: Endpoint.Endpoint<V3MerchantsPostRequest, V3MerchantsPost
       headers: V3MerchantsPostHeaders,
       body: V3MerchantsPostBody,
       success: V3MerchantsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        verification_status: "Under Review",
-        description: "该子商户需要通过审核才可生效。请登录商户平台检查审核状态。"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -523,7 +517,14 @@ export interface V3MerchantsPutResponse {
   readonly sub_mchid?: string | undefined
 }
 
-const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改子商户（融合钱包）
+ *
+ * 用于机构子商户创建成功后，接口提供子商户信息修改 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml)
+ *
+ * `PUT /hk/v3/merchants`
+ */
+export const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.merchants.put",
   method: "PUT",
   path: "/hk/v3/merchants",
@@ -581,8 +582,7 @@ const v3MerchantsPut: Endpoint.Endpoint<V3MerchantsPutBody, V3MerchantsPutRespon
     return {
       body: V3MerchantsPutBody,
       success: V3MerchantsPutResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "1900000109" }
+      errors: commonErrors
     }
   }
 })
@@ -758,7 +758,14 @@ export interface V3MerchantsSubMchidGetResponsePrincipal {
   readonly number?: string | undefined
 }
 
-const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetRequest, V3MerchantsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户（融合钱包）
+ *
+ * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml)
+ *
+ * `GET /hk/v3/merchants/{sub_mchid}`
+ */
+export const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetRequest, V3MerchantsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.merchants._sub_mchid_.get",
   method: "GET",
   path: "/hk/v3/merchants/{sub_mchid}",
@@ -815,31 +822,7 @@ const v3MerchantsSubMchidGet: Endpoint.Endpoint<V3MerchantsSubMchidGetRequest, V
       params: V3MerchantsSubMchidGetParams,
       query: V3MerchantsSubMchidGetQuery,
       success: V3MerchantsSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "20000100",
-        name: "Merchant name",
-        shortname: "Merchant shortname",
-        office_phone: "075586010000",
-        merchant_country_code: "344",
-        business_category: 101,
-        contact: { name: "Bob Zhang", phone: "+8613633334444", email: "test@test.com" },
-        merchant_type: "ENTERPRISE",
-        registration_certificate_number: "5555-8888",
-        registration_certificate_date: "2020-10-16",
-        settlement_bank_number: "555588889999",
-        business: {
-          business_type: "BOTH",
-          app_download: "https://download.qq.com",
-          website: "https://www.qq.com",
-          office_account: "wx8888888888888888",
-          mini_program: "wx8888888888888888",
-          store_address: "10F World Finance Centre (South Office), 11 Canton Road, Tsim Sha Tsui, Hong Kong",
-          mcc: "4214"
-        },
-        director: { name: "Bob", number: "5555-8888" },
-        principal: { name: "Bob", number: "5555-8888" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1069,7 +1052,14 @@ export interface V3RefundsGetResponseDataRefundDetail {
   readonly currency?: string | undefined
 }
 
-const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询所有退款
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml)
+ *
+ * `GET /hk/v3/refunds`
+ */
+export const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.get",
   method: "GET",
   path: "/hk/v3/refunds",
@@ -1137,43 +1127,7 @@ const v3RefundsGet: Endpoint.Endpoint<V3RefundsGetQuery, V3RefundsGetResponse, C
     return {
       query: V3RefundsGetQuery,
       success: V3RefundsGetResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        sp_mchid: "1900000100",
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 888, currency: "CNY", payer_total: 888, payer_currency: "CNY" },
-        data: [
-          {
-            id: "1217752501201407033233368018",
-            out_refund_no: "1217752501201407033233368018",
-            channel: "ORIGINAL",
-            recv_account: "招商银行信用卡",
-            fund_source: "REFUND_SOURCE_UNSETTLED_FUNDS",
-            success_time: "2018-06-08T10:34:56+08:00",
-            create_time: "2018-06-08T10:34:56+08:00",
-            status: "SUCCESS",
-            amount: {
-              refund: 888,
-              currency: "CNY",
-              payer_refund: 888,
-              payer_currency: "CNY",
-              exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-            },
-            refund_detail: {
-              promotion_id: "109519",
-              type: "DISCOUNT",
-              amount: 5,
-              refund_amount: 5,
-              currency: "CNY"
-            }
-          }
-        ],
-        total_num: 0,
-        current_total_num: 10
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1351,7 +1305,14 @@ export interface V3RefundsPostResponseDetail {
   readonly currency?: string | undefined
 }
 
-const v3RefundsPost: Endpoint.Endpoint<V3RefundsPostBody, V3RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请退款
+ *
+ * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_2.shtml)
+ *
+ * `POST /hk/v3/refunds`
+ */
+export const v3RefundsPost: Endpoint.Endpoint<V3RefundsPostBody, V3RefundsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.post",
   method: "POST",
   path: "/hk/v3/refunds",
@@ -1407,27 +1368,7 @@ const v3RefundsPost: Endpoint.Endpoint<V3RefundsPostBody, V3RefundsPostResponse,
     return {
       body: V3RefundsPostBody,
       success: V3RefundsPostResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        create_time: "2018-06-08T10:34:56+08:00",
-        amount: {
-          refund: 888,
-          currency: "CNY",
-          payer_refund: 888,
-          payer_currency: "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-        },
-        detail: {
-          promotion_id: "109519",
-          scope: "SINGLE",
-          type: "DISCOUNT",
-          amount: 5,
-          refund_amount: 5,
-          currency: "CNY"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1594,7 +1535,14 @@ export interface V3RefundsIdRefundIdGetResponseDetail {
   readonly currency?: string | undefined
 }
 
-const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetRequest, V3RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询单笔退款(微信支付退款订单号)
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
+ *
+ * `GET /hk/v3/refunds/id/{refund_id}`
+ */
+export const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetRequest, V3RefundsIdRefundIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.id._refund_id_.get",
   method: "GET",
   path: "/hk/v3/refunds/id/{refund_id}",
@@ -1647,34 +1595,7 @@ const v3RefundsIdRefundIdGet: Endpoint.Endpoint<V3RefundsIdRefundIdGetRequest, V
       params: V3RefundsIdRefundIdGetParams,
       query: V3RefundsIdRefundIdGetQuery,
       success: V3RefundsIdRefundIdGetResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        recv_account: "招商银行信用卡",
-        fund_source: "REFUND_SOURCE_UNSETTLED_FUNDS",
-        success_time: "2018-06-08T10:34:56+08:00",
-        create_time: "2018-06-08T10:34:56+08:00",
-        status: "SUCCESS",
-        amount: {
-          refund: 888,
-          currency: "CNY",
-          payer_refund: 888,
-          payer_currency: "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-        },
-        detail: {
-          promotion_id: "109519",
-          scope: "SINGLE",
-          type: "DISCOUNT",
-          amount: 5,
-          refund_amount: 5,
-          currency: "CNY"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1844,7 +1765,14 @@ export interface V3RefundsOutRefundNoOutRefundNoGetResponseDetail {
   readonly currency?: string | undefined
 }
 
-const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutRefundNoOutRefundNoGetRequest, V3RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询单笔退款(商户退款订单号)
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
+ *
+ * `GET /hk/v3/refunds/out-refund-no/{out_refund_no}`
+ */
+export const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutRefundNoOutRefundNoGetRequest, V3RefundsOutRefundNoOutRefundNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.refunds.outRefundNo._out_refund_no_.get",
   method: "GET",
   path: "/hk/v3/refunds/out-refund-no/{out_refund_no}",
@@ -1897,34 +1825,7 @@ const v3RefundsOutRefundNoOutRefundNoGet: Endpoint.Endpoint<V3RefundsOutRefundNo
       params: V3RefundsOutRefundNoOutRefundNoGetParams,
       query: V3RefundsOutRefundNoOutRefundNoGetQuery,
       success: V3RefundsOutRefundNoOutRefundNoGetResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        recv_account: "招商银行信用卡",
-        fund_source: "REFUND_SOURCE_UNSETTLED_FUNDS",
-        success_time: "2018-06-08T10:34:56+08:00",
-        create_time: "2018-06-08T10:34:56+08:00",
-        status: "SUCCESS",
-        amount: {
-          refund: 888,
-          currency: "CNY",
-          payer_refund: 888,
-          payer_currency: "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 8000000 }
-        },
-        detail: {
-          promotion_id: "109519",
-          scope: "SINGLE",
-          type: "DISCOUNT",
-          amount: 5,
-          refund_amount: 5,
-          currency: "CNY"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2053,7 +1954,14 @@ export interface V3SettleSettlementsGetResponseDataAmount {
   readonly fee?: number | undefined
 }
 
-const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQuery, V3SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询结算资金明细API
+ *
+ * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml)
+ *
+ * `GET /hk/v3/settle/settlements`
+ */
+export const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQuery, V3SettleSettlementsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.settle.settlements.get",
   method: "GET",
   path: "/hk/v3/settle/settlements",
@@ -2095,30 +2003,7 @@ const v3SettleSettlementsGet: Endpoint.Endpoint<V3SettleSettlementsGetQuery, V3S
     return {
       query: V3SettleSettlementsGetQuery,
       success: V3SettleSettlementsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            batch_id: "20091225003",
-            settlement_date: "20091225",
-            trade_start_date: "20091225",
-            trade_end_date: "20091225",
-            amount: {
-              settled: 123,
-              unsettle: 123,
-              currency: "HKD",
-              pay: 123,
-              refund: 123,
-              net: 5,
-              fee: 5
-            },
-            wallet_region: "CHINA_HONGKONG"
-          }
-        ],
-        total_count: 1234,
-        offset: 1,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2149,7 +2034,14 @@ export interface V3StatementsGetHeaders {
 /** The input of `hk.v3.statements.get`: query, headers fields together. */
 export interface V3StatementsGetRequest extends V3StatementsGetQuery, V3StatementsGetHeaders {}
 
-const v3StatementsGet: Endpoint.Endpoint<V3StatementsGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载对账单
+ *
+ * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml)
+ *
+ * `GET /hk/v3/statements`
+ */
+export const v3StatementsGet: Endpoint.Endpoint<V3StatementsGetRequest, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.statements.get",
   method: "GET",
   path: "/hk/v3/statements",
@@ -2388,7 +2280,14 @@ export interface V3TransactionsAppPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody, V3TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP支付下单
+ *
+ * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml)
+ *
+ * `POST /hk/v3/transactions/app`
+ */
+export const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody, V3TransactionsAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.app.post",
   method: "POST",
   path: "/hk/v3/transactions/app",
@@ -2457,8 +2356,7 @@ const v3TransactionsAppPost: Endpoint.Endpoint<V3TransactionsAppPostBody, V3Tran
     return {
       body: V3TransactionsAppPostBody,
       success: V3TransactionsAppPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -2717,7 +2615,14 @@ export interface V3TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDet
   readonly price?: number | undefined
 }
 
-const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsIdTransactionIdGetRequest, V3TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单(微信支付订单号)
+ *
+ * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
+ *
+ * `GET /hk/v3/transactions/id/{transaction_id}`
+ */
+export const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsIdTransactionIdGetRequest, V3TransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/hk/v3/transactions/id/{transaction_id}",
@@ -2792,58 +2697,7 @@ const v3TransactionsIdTransactionIdGet: Endpoint.Endpoint<V3TransactionsIdTransa
       params: V3TransactionsIdTransactionIdGetParams,
       query: V3TransactionsIdTransactionIdGetQuery,
       success: V3TransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sp_mchid: "1900000100",
-        sub_mchid: "1900000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        id: "4200000000002104083200000488",
-        attach: "自定义数据",
-        trade_type: "APP",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          payer_total: 888,
-          currency: "CNY",
-          payer_currency: "HKD",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "HKD",
-            activity_id: "931386",
-            wxpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [
-              {
-                goods_id: "12345",
-                goods_remark: "1001",
-                discount_amount: 100,
-                quantity: 1,
-                price: 528800
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2879,7 +2733,14 @@ export interface V3TransactionsIdTransactionIdClosePostBody {
 /** The input of `hk.v3.transactions.id._transaction_id_.close.post`: params, body fields together. */
 export interface V3TransactionsIdTransactionIdClosePostRequest extends V3TransactionsIdTransactionIdClosePostParams, V3TransactionsIdTransactionIdClosePostBody {}
 
-const v3TransactionsIdTransactionIdClosePost: Endpoint.Endpoint<V3TransactionsIdTransactionIdClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭订单(微信支付订单号)
+ *
+ * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
+ *
+ * `POST /hk/v3/transactions/id/{transaction_id}/close`
+ */
+export const v3TransactionsIdTransactionIdClosePost: Endpoint.Endpoint<V3TransactionsIdTransactionIdClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.id._transaction_id_.close.post",
   method: "POST",
   path: "/hk/v3/transactions/id/{transaction_id}/close",
@@ -2935,7 +2796,14 @@ export interface V3TransactionsIdTransactionIdReversePostBody {
 /** The input of `hk.v3.transactions.id._transaction_id_.reverse.post`: params, body fields together. */
 export interface V3TransactionsIdTransactionIdReversePostRequest extends V3TransactionsIdTransactionIdReversePostParams, V3TransactionsIdTransactionIdReversePostBody {}
 
-const v3TransactionsIdTransactionIdReversePost: Endpoint.Endpoint<V3TransactionsIdTransactionIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销订单(微信支付订单号)
+ *
+ * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
+ *
+ * `POST /hk/v3/transactions/id/{transaction_id}/reverse`
+ */
+export const v3TransactionsIdTransactionIdReversePost: Endpoint.Endpoint<V3TransactionsIdTransactionIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.id._transaction_id_.reverse.post",
   method: "POST",
   path: "/hk/v3/transactions/id/{transaction_id}/reverse",
@@ -3175,7 +3043,14 @@ export interface V3TransactionsJsapiPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostBody, V3TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序/公众号支付下单
+ *
+ * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml)
+ *
+ * `POST /hk/v3/transactions/jsapi`
+ */
+export const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostBody, V3TransactionsJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.jsapi.post",
   method: "POST",
   path: "/hk/v3/transactions/jsapi",
@@ -3244,8 +3119,7 @@ const v3TransactionsJsapiPost: Endpoint.Endpoint<V3TransactionsJsapiPostBody, V3
     return {
       body: V3TransactionsJsapiPostBody,
       success: V3TransactionsJsapiPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -3653,7 +3527,14 @@ export interface V3TransactionsMicropayPostResponseDetailGoodsDetail {
   readonly price?: number | undefined
 }
 
-const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropayPostBody, V3TransactionsMicropayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交付款码支付
+ *
+ * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml)
+ *
+ * `POST /hk/v3/transactions/micropay`
+ */
+export const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropayPostBody, V3TransactionsMicropayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.micropay.post",
   method: "POST",
   path: "/hk/v3/transactions/micropay",
@@ -3768,50 +3649,7 @@ const v3TransactionsMicropayPost: Endpoint.Endpoint<V3TransactionsMicropayPostBo
     return {
       body: V3TransactionsMicropayPostBody,
       success: V3TransactionsMicropayPostResponse,
-      errors: commonErrors,
-      example: {
-        id: "1217752501201407033233368018",
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sub_mchid: "1900000109",
-        sp_mchid: "1900000100",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        trade_type: "MICROPAY",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        bank_type: "CMC",
-        attach: "自定义数据",
-        success_time: "2018-06-08T10:34:56+08:00",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          currency: "CNY",
-          payer_total: 888,
-          "payer _currency": "CNY",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "CNY",
-            activity_id: "931386",
-            wechatpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [{ goods_id: "12345", goods_remark: "1001", quantity: 1, price: 528800 }]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4031,7 +3869,14 @@ export interface V3TransactionsMwebPostResponse {
   readonly mweb_url?: string | undefined
 }
 
-const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBody, V3TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5支付下单
+ *
+ * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml)
+ *
+ * `POST /hk/v3/transactions/mweb`
+ */
+export const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBody, V3TransactionsMwebPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.mweb.post",
   method: "POST",
   path: "/hk/v3/transactions/mweb",
@@ -4100,10 +3945,7 @@ const v3TransactionsMwebPost: Endpoint.Endpoint<V3TransactionsMwebPostBody, V3Tr
     return {
       body: V3TransactionsMwebPostBody,
       success: V3TransactionsMwebPostResponse,
-      errors: commonErrors,
-      example: {
-        mweb_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4323,7 +4165,14 @@ export interface V3TransactionsNativePostResponse {
   readonly code_url?: string | undefined
 }
 
-const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePostBody, V3TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 扫码支付下单
+ *
+ * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml)
+ *
+ * `POST /hk/v3/transactions/native`
+ */
+export const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePostBody, V3TransactionsNativePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.native.post",
   method: "POST",
   path: "/hk/v3/transactions/native",
@@ -4392,8 +4241,7 @@ const v3TransactionsNativePost: Endpoint.Endpoint<V3TransactionsNativePostBody, 
     return {
       body: V3TransactionsNativePostBody,
       success: V3TransactionsNativePostResponse,
-      errors: commonErrors,
-      example: { code_url: "weixin://wxpay/s/An4baqw" }
+      errors: commonErrors
     }
   }
 })
@@ -4652,7 +4500,14 @@ export interface V3TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoo
   readonly price?: number | undefined
 }
 
-const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoGetRequest, V3TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单(商户订单号)
+ *
+ * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
+ *
+ * `GET /hk/v3/transactions/out-trade-no/{out_trade_no}`
+ */
+export const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoGetRequest, V3TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/hk/v3/transactions/out-trade-no/{out_trade_no}",
@@ -4727,58 +4582,7 @@ const v3TransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<V3TransactionsOut
       params: V3TransactionsOutTradeNoOutTradeNoGetParams,
       query: V3TransactionsOutTradeNoOutTradeNoGetQuery,
       success: V3TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        appid: "wx8888888888888888",
-        sp_mchid: "1900000100",
-        sub_mchid: "1900000109",
-        sp_appid: "wx8888888888888888",
-        sub_appid: "wx8888888888888888",
-        out_trade_no: "1217752501201407033233368018",
-        id: "4200000000002104083200000488",
-        attach: "自定义数据",
-        trade_type: "APP",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        payer: {
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: {
-          total: 888,
-          payer_total: 888,
-          currency: "CNY",
-          payer_currency: "HKD",
-          exchange_rate: { type: "SETTLEMENT_RATE", rate: 80000000 }
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            currency: "HKD",
-            activity_id: "931386",
-            wxpay_contribute_amount: 0,
-            merchant_contribute_amount: 0,
-            other_contribute_amount: 5,
-            goods_detail: [
-              {
-                goods_id: "12345",
-                goods_remark: "1001",
-                discount_amount: 100,
-                quantity: 1,
-                price: 528800
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4814,7 +4618,14 @@ export interface V3TransactionsOutTradeNoOutTradeNoClosePostBody {
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoClosePostRequest extends V3TransactionsOutTradeNoOutTradeNoClosePostParams, V3TransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-const v3TransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭订单(商户订单号)
+ *
+ * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
+ *
+ * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close`
+ */
+export const v3TransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
   path: "/hk/v3/transactions/out-trade-no/{out_trade_no}/close",
@@ -4870,7 +4681,14 @@ export interface V3TransactionsOutTradeNoOutTradeNoReversePostBody {
 /** The input of `hk.v3.transactions.outTradeNo._out_trade_no_.reverse.post`: params, body fields together. */
 export interface V3TransactionsOutTradeNoOutTradeNoReversePostRequest extends V3TransactionsOutTradeNoOutTradeNoReversePostParams, V3TransactionsOutTradeNoOutTradeNoReversePostBody {}
 
-const v3TransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销订单(商户订单号)
+ *
+ * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
+ *
+ * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse`
+ */
+export const v3TransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<V3TransactionsOutTradeNoOutTradeNoReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "hk.v3.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
   path: "/hk/v3/transactions/out-trade-no/{out_trade_no}/reverse",

@@ -42,7 +42,14 @@ export interface TokensPostResponse {
   readonly expires_time?: string | undefined
 }
 
-const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 出行券切卡组件预下单API
+ *
+ * 商户在拉起快捷切卡小程序前，需要先调用本接口预下单，下单成功后，通过返回的token拉起小程序，本接口的调用商户需要和拉起组件传入的调用商户是同一个。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_9_1.shtml)
+ *
+ * `POST /v3/industry-coupon/tokens`
+ */
+export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.industryCoupon.tokens.post",
   method: "POST",
   path: "/v3/industry-coupon/tokens",
@@ -64,11 +71,7 @@ const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonEr
     return {
       body: TokensPostBody,
       success: TokensPostResponse,
-      errors: commonErrors,
-      example: {
-        token: "16824f40-aec1-11e8-a69c-f7a44da04f19",
-        expires_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

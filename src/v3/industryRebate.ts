@@ -64,7 +64,14 @@ export interface RetailIndustryTransactionsPostBodyGoodsDetail {
   readonly price: number
 }
 
-const retailIndustryTransactionsPost: Endpoint.Endpoint<RetailIndustryTransactionsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 回传SN和商品编码
+ *
+ * 智慧经营4.0回传SN和商品编码
+ *
+ * `POST /v3/industry-rebate/retail-industry/transactions`
+ */
+export const retailIndustryTransactionsPost: Endpoint.Endpoint<RetailIndustryTransactionsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.industryRebate.retailIndustry.transactions.post",
   method: "POST",
   path: "/v3/industry-rebate/retail-industry/transactions",
@@ -124,7 +131,14 @@ export interface TransactionsTransactionIdPostBody {
 /** The input of `v3.industryRebate.transactions._transaction_id_.post`: params, body fields together. */
 export interface TransactionsTransactionIdPostRequest extends TransactionsTransactionIdPostParams, TransactionsTransactionIdPostBody {}
 
-const transactionsTransactionIdPost: Endpoint.Endpoint<TransactionsTransactionIdPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 支付码牌/点餐码牌交易回传
+ *
+ * 支付码牌/点餐码牌交易回传
+ *
+ * `POST /v3/industry-rebate/transactions/{transaction_id}`
+ */
+export const transactionsTransactionIdPost: Endpoint.Endpoint<TransactionsTransactionIdPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.industryRebate.transactions._transaction_id_.post",
   method: "POST",
   path: "/v3/industry-rebate/transactions/{transaction_id}",

@@ -84,7 +84,14 @@ export interface DeductAuthorizationsPostResponse {
   readonly user_auth_time?: string | undefined
 }
 
-const deductAuthorizationsPost: Endpoint.Endpoint<DeductAuthorizationsPostBody, DeductAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交保单授权信息
+ *
+ * 保险代扣预签约时，商户通过此接口预先请求用户授权，在签约完成后微信支付将授权信息转为待授权，用户在微信支付客户端内完成授权操作后，以允许微信支付平台获取并展示该笔保单的详细信息 。
+ *
+ * `POST /v3/inspolicymgr/deduct/authorizations`
+ */
+export const deductAuthorizationsPost: Endpoint.Endpoint<DeductAuthorizationsPostBody, DeductAuthorizationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.authorizations.post",
   method: "POST",
   path: "/v3/inspolicymgr/deduct/authorizations",
@@ -111,16 +118,7 @@ const deductAuthorizationsPost: Endpoint.Endpoint<DeductAuthorizationsPostBody, 
     return {
       body: DeductAuthorizationsPostBody,
       success: DeductAuthorizationsPostResponse,
-      errors: commonErrors,
-      example: {
-        out_insurance_no: "Auisihsiahishishi4hihsid123418id",
-        appid: "wxd678efh567hg6787",
-        plan_id: "12535",
-        out_contract_code: "wxwtdk20200910100000",
-        insurance_name: "微医保·百万医疗险",
-        auth_state: "AUTH_STATE_GRANTED",
-        user_auth_time: "2025-09-21T17:11:12+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -174,7 +172,14 @@ export interface DeductAuthorizationsOutInsuranceNoGetResponse {
   readonly user_auth_time?: string | undefined
 }
 
-const deductAuthorizationsOutInsuranceNoGet: Endpoint.Endpoint<DeductAuthorizationsOutInsuranceNoGetParams, DeductAuthorizationsOutInsuranceNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保单授权信息
+ *
+ * 商户通过商户保险编号查询该笔保单的授权信息。通过此接口，商户可以获知用户是否已完成授权、授权的具体时间，以及当前的授权状态等。
+ *
+ * `GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no}`
+ */
+export const deductAuthorizationsOutInsuranceNoGet: Endpoint.Endpoint<DeductAuthorizationsOutInsuranceNoGetParams, DeductAuthorizationsOutInsuranceNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.authorizations._out_insurance_no_.get",
   method: "GET",
   path: "/v3/inspolicymgr/deduct/authorizations/{out_insurance_no}",
@@ -195,16 +200,7 @@ const deductAuthorizationsOutInsuranceNoGet: Endpoint.Endpoint<DeductAuthorizati
     return {
       params: DeductAuthorizationsOutInsuranceNoGetParams,
       success: DeductAuthorizationsOutInsuranceNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_insurance_no: "Auisihsiahishishi4hihsid123418id",
-        appid: "wx7f3f0032b6e6f0cc",
-        plan_id: "12535",
-        out_contract_code: "wxwtdk20200910100000",
-        insurance_name: "微医保·百万医疗险",
-        auth_state: "AUTH_STATE_GRANTED",
-        user_auth_time: "2025-09-21T17:11:12+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -467,7 +463,14 @@ export interface DeductPoliciesPostResponse {
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
-const deductPoliciesPost: Endpoint.Endpoint<DeductPoliciesPostBody, DeductPoliciesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传保单
+ *
+ * 在用户完成授权后（商户可通过授权完成回调通知或主动调用查询授权信息接口确认授权状态），商户通过此接口将保单的详细信息同步至微信支付平台。
+ *
+ * `POST /v3/inspolicymgr/deduct/policies`
+ */
+export const deductPoliciesPost: Endpoint.Endpoint<DeductPoliciesPostBody, DeductPoliciesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.policies.post",
   method: "POST",
   path: "/v3/inspolicymgr/deduct/policies",
@@ -539,31 +542,7 @@ const deductPoliciesPost: Endpoint.Endpoint<DeductPoliciesPostBody, DeductPolici
     return {
       body: DeductPoliciesPostBody,
       success: DeductPoliciesPostResponse,
-      errors: commonErrors,
-      example: {
-        out_insurance_no: "Auisihsiahishishi4hihsid123418id",
-        insurance_name: "微医保·百万医疗险",
-        insured_name_list: ["tCk1JSUV2QUlCQURBTkJna3Foa2lHOXcwQ"],
-        insurance_company_code: "1001",
-        effective_time: "2025-09-21T17:11:12+08:00",
-        expired_time: "2025-09-21T17:11:12+08:00",
-        coverage_detail: "可保190种疾病，确诊一次性赔付",
-        support_renewal: true,
-        start_renewal_time: "2025-09-21T17:11:12+08:00",
-        end_renewal_time: "2025-09-21T17:11:12+08:00",
-        policy_type: "POLICY_TYPE_OTHER",
-        car_number: "粤B·AB123",
-        pet_name: "小狗",
-        address: "上海市浦东新区晨晖路1001号",
-        policy_state: "POLICY_STATE_ISSUING",
-        policy_code: "Coisihsiaxishishi4hihsid1ii411co",
-        plan_id: "12535",
-        out_contract_code: "wxwtdk20200910100000",
-        policy_periods: [1],
-        free_insurance: true,
-        first_period_amount: 8000,
-        subsequent_period_amount: 5000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -703,7 +682,14 @@ export interface DeductPoliciesOutInsuranceNoGetResponse {
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
-const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoGetParams, DeductPoliciesOutInsuranceNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保单
+ *
+ * 商户通过商户保险编号获取在微信支付侧同步的保单信息。信息对账：商户应定期通过此接口，核对微信支付平台记录的保单信息与商户系统内是否一致。
+ *
+ * `GET /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
+ */
+export const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoGetParams, DeductPoliciesOutInsuranceNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.policies._out_insurance_no_.get",
   method: "GET",
   path: "/v3/inspolicymgr/deduct/policies/{out_insurance_no}",
@@ -744,31 +730,7 @@ const deductPoliciesOutInsuranceNoGet: Endpoint.Endpoint<DeductPoliciesOutInsura
     return {
       params: DeductPoliciesOutInsuranceNoGetParams,
       success: DeductPoliciesOutInsuranceNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_insurance_no: "Auisihsiahishishi4hihsid123418id",
-        insurance_name: "微医保·百万医疗险",
-        insured_name_list: ["tCk1JSUV2QUlCQURBTkJna3Foa2lHOXcwQ"],
-        insurance_company_code: "1001",
-        effective_time: "2025-09-21T17:11:12+08:00",
-        expired_time: "2025-09-21T17:11:12+08:00",
-        coverage_detail: "可保190种疾病，确诊一次性赔付",
-        support_renewal: true,
-        start_renewal_time: "2025-09-21T17:11:12+08:00",
-        end_renewal_time: "2025-09-21T17:11:12+08:00",
-        policy_type: "POLICY_TYPE_OTHER",
-        car_number: "粤B·AB123",
-        pet_name: "小狗",
-        address: "上海市浦东新区晨晖路1001号",
-        policy_state: "POLICY_STATE_ISSUING",
-        policy_code: "Coisihsiaxishishi4hihsid1ii411co",
-        plan_id: "12535",
-        out_contract_code: "wxwtdk20200910100000",
-        policy_periods: [1],
-        free_insurance: true,
-        first_period_amount: 8000,
-        subsequent_period_amount: 5000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1012,7 +974,14 @@ export interface DeductPoliciesOutInsuranceNoPatchResponse {
   readonly coverage_term_type?: "COVERAGE_TERM_TYPE_FIXED_DATE" | "COVERAGE_TERM_TYPE_LIFETIME" | (string & {}) | undefined
 }
 
-const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoPatchRequest, DeductPoliciesOutInsuranceNoPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新保单信息
+ *
+ * 当保单信息变更，如出单成功、用户退保、保单失效等，商户需调用此接口实时同步更新保单信息。
+ *
+ * `PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
+ */
+export const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPoliciesOutInsuranceNoPatchRequest, DeductPoliciesOutInsuranceNoPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.inspolicymgr.deduct.policies._out_insurance_no_.patch",
   method: "PATCH",
   path: "/v3/inspolicymgr/deduct/policies/{out_insurance_no}",
@@ -1082,31 +1051,7 @@ const deductPoliciesOutInsuranceNoPatch: Endpoint.Endpoint<DeductPoliciesOutInsu
       params: DeductPoliciesOutInsuranceNoPatchParams,
       body: DeductPoliciesOutInsuranceNoPatchBody,
       success: DeductPoliciesOutInsuranceNoPatchResponse,
-      errors: commonErrors,
-      example: {
-        out_insurance_no: "Auisihsiahishishi4hihsid123418id",
-        insurance_name: "微医保·百万医疗险",
-        insured_name_list: ["tCk1JSUV2QUlCQURBTkJna3Foa2lHOXcwQ"],
-        insurance_company_code: "1001",
-        effective_time: "2025-09-21T17:11:12+08:00",
-        expired_time: "2025-09-21T17:11:12+08:00",
-        coverage_detail: "可保190种疾病，确诊一次性赔付",
-        support_renewal: true,
-        start_renewal_time: "2025-09-21T17:11:12+08:00",
-        end_renewal_time: "2025-09-21T17:11:12+08:00",
-        policy_type: "POLICY_TYPE_OTHER",
-        car_number: "粤B·AB123",
-        pet_name: "小狗",
-        address: "上海市浦东新区晨晖路1001号",
-        policy_state: "POLICY_STATE_ISSUING",
-        policy_code: "Coisihsiaxishishi4hihsid1ii411co",
-        plan_id: "12535",
-        out_contract_code: "wxwtdk20200910100000",
-        policy_periods: [1],
-        free_insurance: true,
-        first_period_amount: 8000,
-        subsequent_period_amount: 5000
-      }
+      errors: commonErrors
     }
   }
 })

@@ -43,7 +43,14 @@ export interface DeviceInspectionsDeviceSnGetResponse {
   readonly inspect_time?: string | undefined
 }
 
-const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDeviceSnGetParams, DeviceInspectionsDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取出厂检查结果
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html)
+ *
+ * `GET /v3/iotmanage/device-inspections/{device_sn}`
+ */
+export const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDeviceSnGetParams, DeviceInspectionsDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.iotmanage.deviceInspections._device_sn_.get",
   method: "GET",
   path: "/v3/iotmanage/device-inspections/{device_sn}",
@@ -69,18 +76,7 @@ const deviceInspectionsDeviceSnGet: Endpoint.Endpoint<DeviceInspectionsDeviceSnG
     return {
       params: DeviceInspectionsDeviceSnGetParams,
       success: DeviceInspectionsDeviceSnGetResponse,
-      errors: commonErrors,
-      example: {
-        device_sn: "example",
-        wired_mac: "example",
-        wireless_mac: "example",
-        bluetooth_mac: "example",
-        app_version: "example",
-        camera_sn: "example",
-        imei: "example",
-        result: "SUCCESS",
-        inspect_time: "2025-01-01T00:00:00+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -169,7 +165,14 @@ export interface DevicesGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 智能设备列表
+ *
+ * 商户可以通过该接口分页拉取到自己拥有的设备的列表。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html)
+ *
+ * `GET /v3/iotmanage/devices`
+ */
+export const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.iotmanage.devices.get",
   method: "GET",
   path: "/v3/iotmanage/devices",
@@ -213,8 +216,7 @@ const devicesGet: Endpoint.Endpoint<DevicesGetQuery, DevicesGetResponse, CommonE
     return {
       query: DevicesGetQuery,
       success: DevicesGetResponse,
-      errors: commonErrors,
-      example: { data: [{}], offset: 10, limit: 5, total_count: 1234, links: {} }
+      errors: commonErrors
     }
   }
 })

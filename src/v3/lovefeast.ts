@@ -22,7 +22,14 @@ export interface BrandsBrandIdGetResponse {
   readonly consume_count?: number | undefined
 }
 
-const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询爱心餐品牌信息
+ *
+ * 商户根据品牌ID查询爱心餐品牌的捐赠与供餐信息。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/lovefeast/brands/get-brand.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/lovefeast/brands/get-brand.html)
+ *
+ * `GET /v3/lovefeast/brands/{brand_id}`
+ */
+export const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.lovefeast.brands._brand_id_.get",
   method: "GET",
   path: "/v3/lovefeast/brands/{brand_id}",
@@ -39,8 +46,7 @@ const brandsBrandIdGet: Endpoint.Endpoint<BrandsBrandIdGetParams, BrandsBrandIdG
     return {
       params: BrandsBrandIdGetParams,
       success: BrandsBrandIdGetResponse,
-      errors: commonErrors,
-      example: { donate_count: 1, consume_count: 1 }
+      errors: commonErrors
     }
   }
 })
@@ -150,7 +156,14 @@ export interface UsersOpenidOrdersBrandIdBrandIdGetResponseDataAmount {
   readonly payer_currency?: string | undefined
 }
 
-const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBrandIdBrandIdGetRequest, UsersOpenidOrdersBrandIdBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户捐赠单列表
+ *
+ * 商户可根据品牌ID与用户标识查询捐赠单列表
+ *
+ * `GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}`
+ */
+export const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBrandIdBrandIdGetRequest, UsersOpenidOrdersBrandIdBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.lovefeast.users._openid_.orders.brandId._brand_id_.get",
   method: "GET",
   path: "/v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}",
@@ -208,8 +221,7 @@ const usersOpenidOrdersBrandIdBrandIdGet: Endpoint.Endpoint<UsersOpenidOrdersBra
       params: UsersOpenidOrdersBrandIdBrandIdGetParams,
       query: UsersOpenidOrdersBrandIdBrandIdGetQuery,
       success: UsersOpenidOrdersBrandIdBrandIdGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -286,7 +298,14 @@ export interface UsersOpenidOrdersOutTradeNoOutTradeNoGetResponseAmount {
   readonly payer_currency?: string | undefined
 }
 
-const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOpenidOrdersOutTradeNoOutTradeNoGetParams, UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户捐赠单详情
+ *
+ * 商户根据商户订单号与用户标识查询捐赠单详情
+ *
+ * `GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}`
+ */
+export const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOpenidOrdersOutTradeNoOutTradeNoGetParams, UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.lovefeast.users._openid_.orders.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}",
@@ -332,8 +351,7 @@ const usersOpenidOrdersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<UsersOpenidOrd
     return {
       params: UsersOpenidOrdersOutTradeNoOutTradeNoGetParams,
       success: UsersOpenidOrdersOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })

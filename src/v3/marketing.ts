@@ -56,7 +56,14 @@ export interface BankFavorUsersOpenidBankMultiActivityPostResponse {
   readonly coupon_id?: string | undefined
 }
 
-const bankFavorUsersOpenidBankMultiActivityPost: Endpoint.Endpoint<BankFavorUsersOpenidBankMultiActivityPostRequest, BankFavorUsersOpenidBankMultiActivityPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 给指定用户报名多笔立减活动
+ *
+ * 商户平台创建活动后，可以调用此接口给指定用户报名多笔立减活动。
+ *
+ * `POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity`
+ */
+export const bankFavorUsersOpenidBankMultiActivityPost: Endpoint.Endpoint<BankFavorUsersOpenidBankMultiActivityPostRequest, BankFavorUsersOpenidBankMultiActivityPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bankFavor.users._openid_.bankMultiActivity.post",
   method: "POST",
   path: "/v3/marketing/bank-favor/users/{openid}/bank-multi-activity",
@@ -79,8 +86,7 @@ const bankFavorUsersOpenidBankMultiActivityPost: Endpoint.Endpoint<BankFavorUser
       params: BankFavorUsersOpenidBankMultiActivityPostParams,
       body: BankFavorUsersOpenidBankMultiActivityPostBody,
       success: BankFavorUsersOpenidBankMultiActivityPostResponse,
-      errors: commonErrors,
-      example: { coupon_id: "98674556" }
+      errors: commonErrors
     }
   }
 })
@@ -187,7 +193,14 @@ export interface BankFavorUsersOpenidCouponsCouponIdGetResponseUseAmountList {
   readonly used_amounts?: ReadonlyArray<string> | undefined
 }
 
-const bankFavorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<BankFavorUsersOpenidCouponsCouponIdGetRequest, BankFavorUsersOpenidCouponsCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询绑定多笔立减活动的代金券详情
+ *
+ * 通过此接口可查询绑定多笔立减活动的代金券信息，包括代金券的基础信息、状态等。
+ *
+ * `GET /v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}`
+ */
+export const bankFavorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<BankFavorUsersOpenidCouponsCouponIdGetRequest, BankFavorUsersOpenidCouponsCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bankFavor.users._openid_.coupons._coupon_id_.get",
   method: "GET",
   path: "/v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}",
@@ -223,23 +236,7 @@ const bankFavorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<BankFavorUsersOp
       params: BankFavorUsersOpenidCouponsCouponIdGetParams,
       query: BankFavorUsersOpenidCouponsCouponIdGetQuery,
       success: BankFavorUsersOpenidCouponsCouponIdGetResponse,
-      errors: commonErrors,
-      example: {
-        stock_creator_mchid: "9800064",
-        stock_id: "9865888",
-        coupon_id: "98674556",
-        coupon_name: "微信支付代金券",
-        coupon_state: "COUPON_STATE_UNKNOW",
-        receive_time: "2015-05-20T13:29:35.120+08:00",
-        available_begin_time: "2015-05-20T13:29:35.120+08:00",
-        available_end_time: "2015-05-20T13:29:35.120+08:00",
-        activity_id: "186745560",
-        max_use_number: 5,
-        available_number: 3,
-        used_number: 2,
-        use_amount_list: { used_amounts: ["200"] },
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -354,7 +351,14 @@ export interface BankPackagesPackageIdTasksGetResponseData {
   readonly bank_type?: string | undefined
 }
 
-const bankPackagesPackageIdTasksGet: Endpoint.Endpoint<BankPackagesPackageIdTasksGetRequest, BankPackagesPackageIdTasksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询上传任务列表API
+ *
+ * 查询号码包中符合条件的上传任务 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter9_8_2.shtml)
+ *
+ * `GET /v3/marketing/bank/packages/{package_id}/tasks`
+ */
+export const bankPackagesPackageIdTasksGet: Endpoint.Endpoint<BankPackagesPackageIdTasksGetRequest, BankPackagesPackageIdTasksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bank.packages._package_id_.tasks.get",
   method: "GET",
   path: "/v3/marketing/bank/packages/{package_id}/tasks",
@@ -392,26 +396,7 @@ const bankPackagesPackageIdTasksGet: Endpoint.Endpoint<BankPackagesPackageIdTask
       params: BankPackagesPackageIdTasksGetParams,
       query: BankPackagesPackageIdTasksGetQuery,
       success: BankPackagesPackageIdTasksGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            task_id: "101",
-            package_id: "8473295",
-            filename: "active_user.csv",
-            create_time: "2020-05-20T13:29:35.120+08:00",
-            update_time: "2020-05-20T13:29:35.120+08:00",
-            status: "PROCESSING",
-            success_count: 1000,
-            fail_count: 20,
-            success_user_count: 1000,
-            bank_type: "ICBC_DEBIT"
-          }
-        ],
-        total_count: 20,
-        offset: 0,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -507,7 +492,14 @@ export interface BankPackagesPackageIdTasksPostResponse {
   readonly update_time?: string | undefined
 }
 
-const bankPackagesPackageIdTasksPost: Endpoint.Endpoint<BankPackagesPackageIdTasksPostRequest, BankPackagesPackageIdTasksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 导入定向用户协议号API
+ *
+ * 创建快捷交易协议号上传任务，每个上传任务中需要上传一个快捷交易协议号文件。微信收到快捷交易协议号文件后，会识别出其中的微信用户，保存到指定的号码包中。一个号码包可以包含多个上传任务，这些上传任务导入的用户会被合并去重，再追加写到号码包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml)
+ *
+ * `POST /v3/marketing/bank/packages/{package_id}/tasks`
+ */
+export const bankPackagesPackageIdTasksPost: Endpoint.Endpoint<BankPackagesPackageIdTasksPostRequest, BankPackagesPackageIdTasksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.bank.packages._package_id_.tasks.post",
   method: "POST",
   path: "/v3/marketing/bank/packages/{package_id}/tasks",
@@ -543,19 +535,7 @@ const bankPackagesPackageIdTasksPost: Endpoint.Endpoint<BankPackagesPackageIdTas
       params: BankPackagesPackageIdTasksPostParams,
       body: BankPackagesPackageIdTasksPostBody,
       success: BankPackagesPackageIdTasksPostResponse,
-      errors: commonErrors,
-      example: {
-        bank_type: "ICBC_DEBIT",
-        create_time: "2020-05-20T13:29:35+08:00",
-        fail_count: 20,
-        filename: "active_user.csv",
-        package_id: "8473295",
-        status: "PROCESSING",
-        success_count: 1000,
-        success_user_count: 1000,
-        task_id: "101",
-        update_time: "2020-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -578,7 +558,14 @@ export interface BusifavorCouponsAssociatePostResponse {
   readonly wechatpay_associate_time?: string | undefined
 }
 
-const busifavorCouponsAssociatePost: Endpoint.Endpoint<BusifavorCouponsAssociatePostBody, BusifavorCouponsAssociatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关联订单信息API
+ *
+ * 将有效态（未核销）的商家券与订单信息关联，用于后续参与摇奖&返佣激励等操作的统计。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_9.shtml)
+ *
+ * `POST /v3/marketing/busifavor/coupons/associate`
+ */
+export const busifavorCouponsAssociatePost: Endpoint.Endpoint<BusifavorCouponsAssociatePostBody, BusifavorCouponsAssociatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.associate.post",
   method: "POST",
   path: "/v3/marketing/busifavor/coupons/associate",
@@ -597,8 +584,7 @@ const busifavorCouponsAssociatePost: Endpoint.Endpoint<BusifavorCouponsAssociate
     return {
       body: BusifavorCouponsAssociatePostBody,
       success: BusifavorCouponsAssociatePostResponse,
-      errors: commonErrors,
-      example: { wechatpay_associate_time: "2025-01-01T00:00:00+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -636,7 +622,14 @@ export interface BusifavorCouponsDeactivatePostResponse {
   readonly wechatpay_deactivate_time?: string | undefined
 }
 
-const busifavorCouponsDeactivatePost: Endpoint.Endpoint<BusifavorCouponsDeactivatePostBody, BusifavorCouponsDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 使券失效API
+ *
+ * 商户可以通过该接口将可用券进行失效处理，券失效后无法再被核销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_14.shtml)
+ *
+ * `POST /v3/marketing/busifavor/coupons/deactivate`
+ */
+export const busifavorCouponsDeactivatePost: Endpoint.Endpoint<BusifavorCouponsDeactivatePostBody, BusifavorCouponsDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.deactivate.post",
   method: "POST",
   path: "/v3/marketing/busifavor/coupons/deactivate",
@@ -655,8 +648,7 @@ const busifavorCouponsDeactivatePost: Endpoint.Endpoint<BusifavorCouponsDeactiva
     return {
       body: BusifavorCouponsDeactivatePostBody,
       success: BusifavorCouponsDeactivatePostResponse,
-      errors: commonErrors,
-      example: { wechatpay_deactivate_time: "2020-05-20T13:29:35.08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -682,7 +674,14 @@ export interface BusifavorCouponsDisassociatePostResponse {
   readonly wechatpay_disassociate_time?: string | undefined
 }
 
-const busifavorCouponsDisassociatePost: Endpoint.Endpoint<BusifavorCouponsDisassociatePostBody, BusifavorCouponsDisassociatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 取消关联订单信息API
+ *
+ * 取消商家券与订单信息的关联关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_10.shtml)
+ *
+ * `POST /v3/marketing/busifavor/coupons/disassociate`
+ */
+export const busifavorCouponsDisassociatePost: Endpoint.Endpoint<BusifavorCouponsDisassociatePostBody, BusifavorCouponsDisassociatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.disassociate.post",
   method: "POST",
   path: "/v3/marketing/busifavor/coupons/disassociate",
@@ -701,8 +700,7 @@ const busifavorCouponsDisassociatePost: Endpoint.Endpoint<BusifavorCouponsDisass
     return {
       body: BusifavorCouponsDisassociatePostBody,
       success: BusifavorCouponsDisassociatePostResponse,
-      errors: commonErrors,
-      example: { wechatpay_disassociate_time: "2015-05-20T13:29:35+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -735,7 +733,14 @@ export interface BusifavorCouponsReturnPostResponse {
   readonly wechatpay_return_time?: string | undefined
 }
 
-const busifavorCouponsReturnPost: Endpoint.Endpoint<BusifavorCouponsReturnPostBody, BusifavorCouponsReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请退券API
+ *
+ * 商户可以通过该接口为已核销的券申请退券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_13.shtml)
+ *
+ * `POST /v3/marketing/busifavor/coupons/return`
+ */
+export const busifavorCouponsReturnPost: Endpoint.Endpoint<BusifavorCouponsReturnPostBody, BusifavorCouponsReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.return.post",
   method: "POST",
   path: "/v3/marketing/busifavor/coupons/return",
@@ -753,8 +758,7 @@ const busifavorCouponsReturnPost: Endpoint.Endpoint<BusifavorCouponsReturnPostBo
     return {
       body: BusifavorCouponsReturnPostBody,
       success: BusifavorCouponsReturnPostResponse,
-      errors: commonErrors,
-      example: { wechatpay_return_time: "2020-05-20T13:29:35+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -814,7 +818,14 @@ export interface BusifavorCouponsSendPostResponseSendCouponResult {
   readonly coupon_code?: string | undefined
 }
 
-const busifavorCouponsSendPost: Endpoint.Endpoint<BusifavorCouponsSendPostBody, BusifavorCouponsSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 向用户发券
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
+ *
+ * `POST /v3/marketing/busifavor/coupons/send`
+ */
+export const busifavorCouponsSendPost: Endpoint.Endpoint<BusifavorCouponsSendPostBody, BusifavorCouponsSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.send.post",
   method: "POST",
   path: "/v3/marketing/busifavor/coupons/send",
@@ -842,12 +853,7 @@ const busifavorCouponsSendPost: Endpoint.Endpoint<BusifavorCouponsSendPostBody, 
     return {
       body: BusifavorCouponsSendPostBody,
       success: BusifavorCouponsSendPostResponse,
-      errors: commonErrors,
-      example: {
-        stock_id: "100088",
-        coupon_code: "sxxe34343434",
-        out_request_no: "1002600620019090123143254435"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -920,7 +926,14 @@ export interface BusifavorCouponsUsePostResponse {
   readonly wechatpay_use_time?: string | undefined
 }
 
-const busifavorCouponsUsePost: Endpoint.Endpoint<BusifavorCouponsUsePostBody, BusifavorCouponsUsePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 核销用户券API
+ *
+ * 在用户满足优惠门槛后，商户可通过该接口核销用户微信卡包中具体某一张商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_3.shtml)
+ *
+ * `POST /v3/marketing/busifavor/coupons/use`
+ */
+export const busifavorCouponsUsePost: Endpoint.Endpoint<BusifavorCouponsUsePostBody, BusifavorCouponsUsePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.coupons.use.post",
   method: "POST",
   path: "/v3/marketing/busifavor/coupons/use",
@@ -946,12 +959,7 @@ const busifavorCouponsUsePost: Endpoint.Endpoint<BusifavorCouponsUsePostBody, Bu
     return {
       body: BusifavorCouponsUsePostBody,
       success: BusifavorCouponsUsePostResponse,
-      errors: commonErrors,
-      example: {
-        stock_id: "100088",
-        openid: "dsadas34345454545",
-        wechatpay_use_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -994,7 +1002,14 @@ export interface BusifavorProductCouponsPreSendPostResponse {
   readonly token?: string | undefined
 }
 
-const busifavorProductCouponsPreSendPost: Endpoint.Endpoint<BusifavorProductCouponsPreSendPostBody, BusifavorProductCouponsPreSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 向用户预发放商品券
+ *
+ * 商户通过本接口向用户预发放指定商品券批次，并使用返回的token在「小程序发券组件」中完成发券。支持发放两种商品券：单券模式：用户只能使用一次，使用后券失效。多次优惠模式：用户可以按顺序多次使用，每次核销成功后会发放下一次优惠机会，直到用完为止。
+ *
+ * `POST /v3/marketing/busifavor/product-coupons/pre-send`
+ */
+export const busifavorProductCouponsPreSendPost: Endpoint.Endpoint<BusifavorProductCouponsPreSendPostBody, BusifavorProductCouponsPreSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.productCoupons.preSend.post",
   method: "POST",
   path: "/v3/marketing/busifavor/product-coupons/pre-send",
@@ -1013,8 +1028,7 @@ const busifavorProductCouponsPreSendPost: Endpoint.Endpoint<BusifavorProductCoup
     return {
       body: BusifavorProductCouponsPreSendPostBody,
       success: BusifavorProductCouponsPreSendPostResponse,
-      errors: commonErrors,
-      example: { token: "ABBpZjCfAAABAAAAAACmTrRvExc7XKea-" }
+      errors: commonErrors
     }
   }
 })
@@ -1077,7 +1091,14 @@ export interface BusifavorProductCouponsSendPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const busifavorProductCouponsSendPost: Endpoint.Endpoint<BusifavorProductCouponsSendPostBody, BusifavorProductCouponsSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 向用户发放商品券
+ *
+ * 商户可通过该接口向指定用户发放关联了商品信息的商家券，未关联商品信息的商家券不支持通过该接口发放；支持指定券 code 发放或系统自动分配券 code。
+ *
+ * `POST /v3/marketing/busifavor/product-coupons/send`
+ */
+export const busifavorProductCouponsSendPost: Endpoint.Endpoint<BusifavorProductCouponsSendPostBody, BusifavorProductCouponsSendPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.productCoupons.send.post",
   method: "POST",
   path: "/v3/marketing/busifavor/product-coupons/send",
@@ -1100,12 +1121,7 @@ const busifavorProductCouponsSendPost: Endpoint.Endpoint<BusifavorProductCoupons
     return {
       body: BusifavorProductCouponsSendPostBody,
       success: BusifavorProductCouponsSendPostResponse,
-      errors: commonErrors,
-      example: {
-        stock_id: "1262260000000268",
-        coupon_code: "2312323",
-        out_request_no: "2335465"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1445,7 +1461,14 @@ export interface BusifavorStocksPostResponse {
   readonly create_time?: string | undefined
 }
 
-const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建商家券API
+ *
+ * 商户可以通过该接口创建商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_1.shtml)
+ *
+ * `POST /v3/marketing/busifavor/stocks`
+ */
+export const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks.post",
   method: "POST",
   path: "/v3/marketing/busifavor/stocks",
@@ -1556,8 +1579,7 @@ const busifavorStocksPost: Endpoint.Endpoint<BusifavorStocksPostBody, BusifavorS
     return {
       body: BusifavorStocksPostBody,
       success: BusifavorStocksPostResponse,
-      errors: commonErrors,
-      example: { stock_id: "98065001", create_time: "2015-05-20T13:29:35+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -1940,7 +1962,14 @@ export interface BusifavorStocksStockIdGetResponseSendCountInformation {
   readonly today_send_amount?: number | undefined
 }
 
-const busifavorStocksStockIdGet: Endpoint.Endpoint<BusifavorStocksStockIdGetParams, BusifavorStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商家券详情API
+ *
+ * 商户可通过该接口查询已创建的商家券批次详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_2.shtml)
+ *
+ * `GET /v3/marketing/busifavor/stocks/{stock_id}`
+ */
+export const busifavorStocksStockIdGet: Endpoint.Endpoint<BusifavorStocksStockIdGetParams, BusifavorStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.get",
   method: "GET",
   path: "/v3/marketing/busifavor/stocks/{stock_id}",
@@ -2062,78 +2091,7 @@ const busifavorStocksStockIdGet: Endpoint.Endpoint<BusifavorStocksStockIdGetPara
     return {
       params: BusifavorStocksStockIdGetParams,
       success: BusifavorStocksStockIdGetResponse,
-      errors: commonErrors,
-      example: {
-        stock_name: "8月1日活动券",
-        belong_merchant: "10000022",
-        comment: "活动使用",
-        goods_name: "xxx商品使用",
-        stock_type: "NORMAL",
-        coupon_use_rule: {
-          coupon_available_time: {
-            available_begin_time: "2015-05-20T13:29:35+08:00",
-            available_end_time: "2015-05-20T13:29:35+08:00",
-            available_day_after_receive: 3,
-            available_week: { week_day: [1], available_day_time: [{ begin_time: 3600, end_time: 86399 }] },
-            irregulary_avaliable_time: [
-              {
-                begin_time: "2015-05-20T13:29:35+08:00",
-                end_time: "2015-05-20T13:29:35+08:00"
-              }
-            ],
-            wait_days_after_receive: 7
-          },
-          fixed_normal_coupon: { discount_amount: 5, transaction_minimum: 100 },
-          discount_coupon: { discount_percent: 88, transaction_minimum: 100 },
-          exchange_coupon: { exchange_price: 100, transaction_minimum: 100 },
-          use_method: "OFF_LINE",
-          mini_programs_appid: "wx23232232323",
-          mini_programs_path: "/path/index/index"
-        },
-        stock_send_rule: {
-          max_amount: 100000,
-          max_coupons: 100,
-          max_coupons_per_user: 5,
-          max_amount_by_day: 1000,
-          max_coupons_by_day: 100
-        },
-        custom_entrance: {
-          mini_programs_info: {
-            mini_programs_appid: "wx234545656765876",
-            mini_programs_path: "/path/index/index",
-            entrance_words: "欢迎选购",
-            guiding_words: "获取更多优惠"
-          },
-          appid: "wx324345hgfhfghfg",
-          hall_id: "233455656",
-          store_id: "233554655",
-          code_display_mode: "BARCODE"
-        },
-        display_pattern_info: {
-          description: "深圳南山区门店可用",
-          merchant_logo_url: "https://qpic.cn/xxx",
-          merchant_name: "微信支付",
-          background_color: "Color020",
-          coupon_image_url: "https://qpic.cn/xxx",
-          finder_info: {
-            finder_id: "sph6Rngt2T4RlUf",
-            finder_video_id: "sph6Rngt2T4RlUf",
-            finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/xxx"
-          }
-        },
-        stock_state: "UNAUDIT",
-        coupon_code_mode: "WECHATPAY_MODE",
-        stock_id: "1212",
-        coupon_code_count: { total_count: 100, available_count: 50 },
-        notify_config: { notify_appid: "wx23232232323" },
-        send_count_information: {
-          total_send_num: 1,
-          total_send_amount: 34,
-          today_send_num: 1,
-          today_send_amount: 34
-        },
-        subsidy: false
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2313,7 +2271,14 @@ export interface BusifavorStocksStockIdPatchBodyNotifyConfig {
 /** The input of `v3.marketing.busifavor.stocks._stock_id_.patch`: params, body fields together. */
 export interface BusifavorStocksStockIdPatchRequest extends BusifavorStocksStockIdPatchParams, BusifavorStocksStockIdPatchBody {}
 
-const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改商家券基本信息API
+ *
+ * 商户可以通过该接口修改商家券基本信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml)
+ *
+ * `PATCH /v3/marketing/busifavor/stocks/{stock_id}`
+ */
+export const busifavorStocksStockIdPatch: Endpoint.Endpoint<BusifavorStocksStockIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/busifavor/stocks/{stock_id}",
@@ -2432,7 +2397,14 @@ export interface BusifavorStocksStockIdBudgetPatchResponse {
   readonly max_coupons_by_day?: number | undefined
 }
 
-const busifavorStocksStockIdBudgetPatch: Endpoint.Endpoint<BusifavorStocksStockIdBudgetPatchRequest, BusifavorStocksStockIdBudgetPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改批次预算API
+ *
+ * 商户可以通过该接口修改批次单天发放上限数量或者批次最大发放数量 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_11.shtml)
+ *
+ * `PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget`
+ */
+export const busifavorStocksStockIdBudgetPatch: Endpoint.Endpoint<BusifavorStocksStockIdBudgetPatchRequest, BusifavorStocksStockIdBudgetPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.budget.patch",
   method: "PATCH",
   path: "/v3/marketing/busifavor/stocks/{stock_id}/budget",
@@ -2457,8 +2429,7 @@ const busifavorStocksStockIdBudgetPatch: Endpoint.Endpoint<BusifavorStocksStockI
       params: BusifavorStocksStockIdBudgetPatchParams,
       body: BusifavorStocksStockIdBudgetPatchBody,
       success: BusifavorStocksStockIdBudgetPatchResponse,
-      errors: commonErrors,
-      example: { max_coupons: 300, max_coupons_by_day: 100 }
+      errors: commonErrors
     }
   }
 })
@@ -2541,7 +2512,14 @@ export interface BusifavorStocksStockIdCouponcodesGetResponseData {
   readonly coupon_code?: string | undefined
 }
 
-const busifavorStocksStockIdCouponcodesGet: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesGetRequest, BusifavorStocksStockIdCouponcodesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询预存code列表
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
+ *
+ * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
+ */
+export const busifavorStocksStockIdCouponcodesGet: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesGetRequest, BusifavorStocksStockIdCouponcodesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes.get",
   method: "GET",
   path: "/v3/marketing/busifavor/stocks/{stock_id}/couponcodes",
@@ -2577,8 +2555,7 @@ const busifavorStocksStockIdCouponcodesGet: Endpoint.Endpoint<BusifavorStocksSto
       params: BusifavorStocksStockIdCouponcodesGetParams,
       query: BusifavorStocksStockIdCouponcodesGetQuery,
       success: BusifavorStocksStockIdCouponcodesGetResponse,
-      errors: commonErrors,
-      example: { stock_id: "98065001", total_count: 10, limit: 8, offset: 1 }
+      errors: commonErrors
     }
   }
 })
@@ -2660,7 +2637,14 @@ export interface BusifavorStocksStockIdCouponcodesPostResponseFailCodes {
   readonly message?: string | undefined
 }
 
-const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesPostRequest, BusifavorStocksStockIdCouponcodesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传预存code API
+ *
+ * 商家券的Code码可由微信后台随机分配，同时支持商户自定义。如商家已有自己的优惠券系统，可直接使用自定义模式。即商家预先向微信支付上传券Code，当券在发放时，微信支付自动从已导入的Code中随机取值（不能指定），派发给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml)
+ *
+ * `POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
+ */
+export const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesPostRequest, BusifavorStocksStockIdCouponcodesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes.post",
   method: "POST",
   path: "/v3/marketing/busifavor/stocks/{stock_id}/couponcodes",
@@ -2694,18 +2678,7 @@ const busifavorStocksStockIdCouponcodesPost: Endpoint.Endpoint<BusifavorStocksSt
       params: BusifavorStocksStockIdCouponcodesPostParams,
       body: BusifavorStocksStockIdCouponcodesPostBody,
       success: BusifavorStocksStockIdCouponcodesPostResponse,
-      errors: commonErrors,
-      example: {
-        stock_id: "98065001",
-        total_count: 500,
-        success_count: 20,
-        success_codes: ["MMAA12345"],
-        success_time: "2015-05-20T13:29:35+08:00",
-        fail_count: 10,
-        fail_codes: [{ coupon_code: "ABCD23456", code: "LENGTH_LIMIT", message: "长度超过最大值32位" }],
-        exist_codes: ["ABCD2345"],
-        duplicate_codes: ["AACC2345"]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3045,7 +3018,14 @@ export interface BusifavorStocksStockIdCouponcodesCouponCodeGetResponseCouponInf
   readonly finder_video_cover_image_url?: string | undefined
 }
 
-const busifavorStocksStockIdCouponcodesCouponCodeGet: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesCouponCodeGetRequest, BusifavorStocksStockIdCouponcodesCouponCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询预存code详情
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
+ *
+ * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
+ */
+export const busifavorStocksStockIdCouponcodesCouponCodeGet: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesCouponCodeGetRequest, BusifavorStocksStockIdCouponcodesCouponCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes._coupon_code_.get",
   method: "GET",
   path: "/v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}",
@@ -3170,62 +3150,7 @@ const busifavorStocksStockIdCouponcodesCouponCodeGet: Endpoint.Endpoint<Busifavo
       params: BusifavorStocksStockIdCouponcodesCouponCodeGetParams,
       query: BusifavorStocksStockIdCouponcodesCouponCodeGetQuery,
       success: BusifavorStocksStockIdCouponcodesCouponCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        code_information: {},
-        coupon_information: {
-          stock_name: "8月1日活动券",
-          belong_merchant: "10000022",
-          comment: "活动使用",
-          goods_name: "xxx商品使用",
-          stock_type: "NORMAL",
-          coupon_use_rule: {
-            coupon_available_time: {
-              available_begin_time: "2015-05-20T13:29:35+08:00",
-              available_end_time: "2015-05-20T13:29:35+08:00",
-              available_day_after_receive: 3,
-              available_week: { week_day: [1], available_day_time: [{ begin_time: 3600, end_time: 86399 }] },
-              irregulary_avaliable_time: [
-                {
-                  begin_time: "2015-05-20T13:29:35+08:00",
-                  end_time: "2015-05-20T13:29:35+08:00"
-                }
-              ],
-              wait_days_after_receive: 7
-            },
-            fixed_normal_coupon: { discount_amount: 5, transaction_minimum: 100 },
-            discount_coupon: { discount_percent: 88, transaction_minimum: 100 },
-            exchange_coupon: { exchange_price: 100, transaction_minimum: 100 },
-            use_method: "OFF_LINE",
-            mini_programs_appid: "wx23232232323",
-            mini_programs_path: "/path/index/index"
-          },
-          custom_entrance: {
-            mini_programs_info: {
-              mini_programs_appid: "wx234545656765876",
-              mini_programs_path: "/path/index/index",
-              entrance_words: "欢迎选购",
-              guiding_words: "获取更多优惠"
-            },
-            appid: "wx324345hgfhfghfg",
-            hall_id: "233455656",
-            store_id: "233554655",
-            code_display_mode: "BARCODE"
-          },
-          display_pattern_info: {
-            description: "xxx门店可用",
-            merchant_logo_url: "https://qpic.cn/xxx",
-            merchant_name: "微信支付",
-            background_color: "Color020",
-            coupon_image_url: "https://qpic.cn/xxx",
-            finder_info: {
-              finder_id: "sph6Rngt2T4RlUf",
-              finder_video_id: "sph6Rngt2T4RlUf",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/xxx"
-            }
-          }
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3266,7 +3191,14 @@ export interface BusifavorStocksStockIdCouponcodesCouponCodeDeleteResponse {
   readonly delete_time?: string | undefined
 }
 
-const busifavorStocksStockIdCouponcodesCouponCodeDelete: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesCouponCodeDeleteRequest, BusifavorStocksStockIdCouponcodesCouponCodeDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除预存code
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
+ *
+ * `DELETE /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
+ */
+export const busifavorStocksStockIdCouponcodesCouponCodeDelete: Endpoint.Endpoint<BusifavorStocksStockIdCouponcodesCouponCodeDeleteRequest, BusifavorStocksStockIdCouponcodesCouponCodeDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.stocks._stock_id_.couponcodes._coupon_code_.delete",
   method: "DELETE",
   path: "/v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}",
@@ -3288,8 +3220,7 @@ const busifavorStocksStockIdCouponcodesCouponCodeDelete: Endpoint.Endpoint<Busif
       params: BusifavorStocksStockIdCouponcodesCouponCodeDeleteParams,
       query: BusifavorStocksStockIdCouponcodesCouponCodeDeleteQuery,
       success: BusifavorStocksStockIdCouponcodesCouponCodeDeleteResponse,
-      errors: commonErrors,
-      example: { stock_id: "101156451224" }
+      errors: commonErrors
     }
   }
 })
@@ -3389,7 +3320,14 @@ export interface BusifavorSubsidyPayReceiptsGetResponsePayReceiptList {
   readonly create_time?: string | undefined
 }
 
-const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsGetQuery, BusifavorSubsidyPayReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询营销补差付款单列表API
+ *
+ * 查询商家券营销补差付款单列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml)
+ *
+ * `GET /v3/marketing/busifavor/subsidy/pay-receipts`
+ */
+export const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsGetQuery, BusifavorSubsidyPayReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.payReceipts.get",
   method: "GET",
   path: "/v3/marketing/busifavor/subsidy/pay-receipts",
@@ -3422,26 +3360,7 @@ const busifavorSubsidyPayReceiptsGet: Endpoint.Endpoint<BusifavorSubsidyPayRecei
     return {
       query: BusifavorSubsidyPayReceiptsGetQuery,
       success: BusifavorSubsidyPayReceiptsGetResponse,
-      errors: commonErrors,
-      example: {
-        pay_receipt_list: [
-          {
-            subsidy_receipt_id: "1120200119165100000000000001",
-            stock_id: "128888000000001",
-            coupon_code: "ABCD12345678",
-            transaction_id: "4200000913202101152566792388",
-            payer_merchant: "1900000001",
-            payee_merchant: "1900000002",
-            amount: 100,
-            description: "20210115DESCRIPTION",
-            status: "SUCCESS",
-            fail_reason: "INSUFFICIENT_BALANCE",
-            success_time: "2021-01-20T10:29:35.120+08:00",
-            out_subsidy_no: "subsidy-abcd-12345678",
-            create_time: "2021-01-20T10:29:35+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3561,7 +3480,14 @@ export interface BusifavorSubsidyPayReceiptsPostResponse {
   readonly create_time?: string | undefined
 }
 
-const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsPostBody, BusifavorSubsidyPayReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 营销补差付款API
+ *
+ * 给核销了商家券的商户做营销资金补差 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml)
+ *
+ * `POST /v3/marketing/busifavor/subsidy/pay-receipts`
+ */
+export const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsPostBody, BusifavorSubsidyPayReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.payReceipts.post",
   method: "POST",
   path: "/v3/marketing/busifavor/subsidy/pay-receipts",
@@ -3596,22 +3522,7 @@ const busifavorSubsidyPayReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyPayRece
     return {
       body: BusifavorSubsidyPayReceiptsPostBody,
       success: BusifavorSubsidyPayReceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        subsidy_receipt_id: "1120200119165100000000000001",
-        stock_id: "128888000000001",
-        coupon_code: "ABCD12345678",
-        transaction_id: "4200000913202101152566792388",
-        payer_merchant: "1900000001",
-        payee_merchant: "1900000002",
-        amount: 100,
-        description: "20210115DESCRIPTION",
-        status: "SUCCESS",
-        fail_reason: "INSUFFICIENT_BALANCE",
-        success_time: "2021-01-20T10:29:35+08:00",
-        out_subsidy_no: "subsidy-abcd-12345678",
-        create_time: "2021-01-20T10:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3696,7 +3607,14 @@ export interface BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse {
   readonly create_time?: string | undefined
 }
 
-const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams, BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询营销补差付款单详情API
+ *
+ * 查询商家券营销补差付款单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml)
+ *
+ * `GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}`
+ */
+export const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams, BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.payReceipts._subsidy_receipt_id_.get",
   method: "GET",
   path: "/v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}",
@@ -3724,22 +3642,7 @@ const busifavorSubsidyPayReceiptsSubsidyReceiptIdGet: Endpoint.Endpoint<Busifavo
     return {
       params: BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetParams,
       success: BusifavorSubsidyPayReceiptsSubsidyReceiptIdGetResponse,
-      errors: commonErrors,
-      example: {
-        subsidy_receipt_id: "1120200119165100000000000001",
-        stock_id: "128888000000001",
-        coupon_code: "ABCD12345678",
-        transaction_id: "4200000913202101152566792388",
-        payer_merchant: "1900000001",
-        payee_merchant: "1900000002",
-        amount: 100,
-        description: "20210115DESCRIPTION",
-        status: "SUCCESS",
-        fail_reason: "INSUFFICIENT_BALANCE",
-        success_time: "2021-01-20T10:29:35+08:00",
-        out_subsidy_no: "subsidy-abcd-12345678",
-        create_time: "2021-01-20T10:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3874,7 +3777,14 @@ export interface BusifavorSubsidyReturnReceiptsPostResponse {
   readonly return_create_time?: string | undefined
 }
 
-const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyReturnReceiptsPostBody, BusifavorSubsidyReturnReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 营销补差回退API
+ *
+ * 商户通过该接口可回退补差款 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml)
+ *
+ * `POST /v3/marketing/busifavor/subsidy/return-receipts`
+ */
+export const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyReturnReceiptsPostBody, BusifavorSubsidyReturnReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.returnReceipts.post",
   method: "POST",
   path: "/v3/marketing/busifavor/subsidy/return-receipts",
@@ -3912,24 +3822,7 @@ const busifavorSubsidyReturnReceiptsPost: Endpoint.Endpoint<BusifavorSubsidyRetu
     return {
       body: BusifavorSubsidyReturnReceiptsPostBody,
       success: BusifavorSubsidyReturnReceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        subsidy_return_receipt_id: "2120200119165100000000000001",
-        stock_id: "128888000000001",
-        coupon_code: "ABCD12345678",
-        transaction_id: "4200000913202101152566792388",
-        refund_id: "50100506732021010105138718375",
-        payer_merchant: "1900000001",
-        payee_merchant: "1900000002",
-        amount: 100,
-        description: "20210115DESCRIPTION",
-        status: "SUCCESS",
-        fail_reason: "INSUFFICIENT_BALANCE",
-        return_done_time: "2021-01-20T10:29:35+08:00",
-        subsidy_receipt_id: "1120200119165100000000000001",
-        out_subsidy_return_no: "subsidy-abcd-12345678",
-        return_create_time: "2021-01-20T10:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4024,7 +3917,14 @@ export interface BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse
   readonly return_create_time?: string | undefined
 }
 
-const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams, BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商家券营销补差回退单详情
+ *
+ * 商户查询商家券营销补差回退单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml)
+ *
+ * `GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}`
+ */
+export const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint<BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams, BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.subsidy.returnReceipts._subsidy_return_receipt_id_.get",
   method: "GET",
   path: "/v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}",
@@ -4054,24 +3954,7 @@ const busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet: Endpoint.Endpoint
     return {
       params: BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetParams,
       success: BusifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGetResponse,
-      errors: commonErrors,
-      example: {
-        subsidy_return_receipt_id: "2120200119165100000000000001",
-        stock_id: "128888000000001",
-        coupon_code: "ABCD12345678",
-        transaction_id: "4200000913202101152566792388",
-        refund_id: "50100506732021010105138718375",
-        payer_merchant: "1900000001",
-        payee_merchant: "1900000002",
-        amount: 100,
-        description: "20210115DESCRIPTION",
-        status: "RETURN_RECEIPT_SUCCESS",
-        fail_reason: "RETURN_RECEIPT_INSUFFICIENT_BALANCE",
-        return_done_time: "2021-06-15T19:35:11+08:00",
-        subsidy_receipt_id: "1120200119165100000000000001",
-        out_subsidy_return_no: "subsidy-abcd-12345678",
-        return_create_time: "2021-06-15T19:35:11+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4358,7 +4241,14 @@ export interface BusifavorUsersOpenidCouponsGetResponseDataDisplayPatternInfoFin
   readonly finder_video_cover_image_url?: string | undefined
 }
 
-const busifavorUsersOpenidCouponsGet: Endpoint.Endpoint<BusifavorUsersOpenidCouponsGetRequest, BusifavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据过滤条件查询用户券API
+ *
+ * 服务商自定义筛选条件（如创建商户号、归属商户号、发放商户号等），查询指定微信用户卡包中满足对应条件的所有商家券信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_4.shtml)
+ *
+ * `GET /v3/marketing/busifavor/users/{openid}/coupons`
+ */
+export const busifavorUsersOpenidCouponsGet: Endpoint.Endpoint<BusifavorUsersOpenidCouponsGetRequest, BusifavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.users._openid_.coupons.get",
   method: "GET",
   path: "/v3/marketing/busifavor/users/{openid}/coupons",
@@ -4496,37 +4386,7 @@ const busifavorUsersOpenidCouponsGet: Endpoint.Endpoint<BusifavorUsersOpenidCoup
       params: BusifavorUsersOpenidCouponsGetParams,
       query: BusifavorUsersOpenidCouponsGetQuery,
       success: BusifavorUsersOpenidCouponsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 1,
-        offset: 1,
-        limit: 1,
-        data: [
-          {
-            stock_name: "example",
-            belong_merchant: "example",
-            goods_name: "example",
-            stock_type: "NORMAL",
-            coupon_use_rule: {
-              coupon_available_time: {},
-              available_week: { available_day_time: [{ begin_time: 3600, end_time: 86399 }] },
-              use_method: "OFF_LINE"
-            },
-            display_pattern_info: {
-              finder_info: {
-                finder_id: "sph6Rngt2T4RlUf",
-                finder_video_id: "sph6Rngt2T4RlUf",
-                finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/xxx"
-              }
-            },
-            coupon_state: "SENDED",
-            send_request_no: "example",
-            available_start_time: "2025-01-01T00:00:00+08:00",
-            expire_time: "2025-01-01T00:00:00+08:00",
-            receive_time: "2025-01-01T00:00:00+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4757,7 +4617,14 @@ export interface BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponseDisp
   readonly finder_video_cover_image_url?: string | undefined
 }
 
-const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams, BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户单张券详情API
+ *
+ * 服务商可通过该接口查询微信用户卡包中某一张商家券的详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/busifavor/chapter3_5.shtml)
+ *
+ * `GET /v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}`
+ */
+export const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams, BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.busifavor.users._openid_.coupons._coupon_code_.appids._appid_.get",
   method: "GET",
   path: "/v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}",
@@ -4880,30 +4747,7 @@ const busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet: Endpoint.Endpoint<Bus
     return {
       params: BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetParams,
       success: BusifavorUsersOpenidCouponsCouponCodeAppidsAppidGetResponse,
-      errors: commonErrors,
-      example: {
-        stock_name: "example",
-        belong_merchant: "example",
-        goods_name: "example",
-        stock_type: "NORMAL",
-        coupon_use_rule: {
-          coupon_available_time: {},
-          available_week: { available_day_time: [{ begin_time: 3600, end_time: 86399 }] },
-          use_method: "OFF_LINE"
-        },
-        display_pattern_info: {
-          finder_info: {
-            finder_id: "sph6Rngt2T4RlUf",
-            finder_video_id: "sph6Rngt2T4RlUf",
-            finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/xxx"
-          }
-        },
-        coupon_state: "SENDED",
-        send_request_no: "example",
-        available_start_time: "2025-01-01T00:00:00+08:00",
-        expire_time: "2025-01-01T00:00:00+08:00",
-        receive_time: "2025-01-01T00:00:00+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4931,7 +4775,14 @@ export interface FavorCallbacksGetResponse {
   readonly notify_url?: string | undefined
 }
 
-const favorCallbacksGet: Endpoint.Endpoint<FavorCallbacksGetQuery, FavorCallbacksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取已设置的消息通知地址API
+ *
+ * 用于查询已经设置的接收营销事件通知的URL。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
+ *
+ * `GET /v3/marketing/favor/callbacks`
+ */
+export const favorCallbacksGet: Endpoint.Endpoint<FavorCallbacksGetQuery, FavorCallbacksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.callbacks.get",
   method: "GET",
   path: "/v3/marketing/favor/callbacks",
@@ -4948,8 +4799,7 @@ const favorCallbacksGet: Endpoint.Endpoint<FavorCallbacksGetQuery, FavorCallback
     return {
       query: FavorCallbacksGetQuery,
       success: FavorCallbacksGetResponse,
-      errors: commonErrors,
-      example: { mchid: "9856888", notify_url: "api.weixin.qq.com" }
+      errors: commonErrors
     }
   }
 })
@@ -4987,7 +4837,14 @@ export interface FavorCallbacksPostResponse {
   readonly notify_url?: string | undefined
 }
 
-const favorCallbacksPost: Endpoint.Endpoint<FavorCallbacksPostBody, FavorCallbacksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置消息通知地址API
+ *
+ * 用于设置接收营销事件通知的URL，可接收营销相关的事件通知，包括核销、发放、退款等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
+ *
+ * `POST /v3/marketing/favor/callbacks`
+ */
+export const favorCallbacksPost: Endpoint.Endpoint<FavorCallbacksPostBody, FavorCallbacksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.callbacks.post",
   method: "POST",
   path: "/v3/marketing/favor/callbacks",
@@ -5006,8 +4863,7 @@ const favorCallbacksPost: Endpoint.Endpoint<FavorCallbacksPostBody, FavorCallbac
     return {
       body: FavorCallbacksPostBody,
       success: FavorCallbacksPostResponse,
-      errors: commonErrors,
-      example: { update_time: "2015-05-20T13:29:35.120+08:00", notify_url: "api.weixin.qq.com" }
+      errors: commonErrors
     }
   }
 })
@@ -5187,7 +5043,14 @@ export interface FavorCouponStocksPostResponse {
   readonly create_time?: string | undefined
 }
 
-const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorCouponStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建代金券批次API
+ *
+ * 通过调用此接口可创建代金券批次，包括预充值&免充值类型。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_1.shtml)
+ *
+ * `POST /v3/marketing/favor/coupon-stocks`
+ */
+export const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorCouponStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.couponStocks.post",
   method: "POST",
   path: "/v3/marketing/favor/coupon-stocks",
@@ -5276,8 +5139,7 @@ const favorCouponStocksPost: Endpoint.Endpoint<FavorCouponStocksPostBody, FavorC
     return {
       body: FavorCouponStocksPostBody,
       success: FavorCouponStocksPostResponse,
-      errors: commonErrors,
-      example: { stock_id: "98065001", create_time: "2015-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -5306,7 +5168,14 @@ export interface FavorMediaImageUploadPostResponse {
   readonly media_url?: string | undefined
 }
 
-const favorMediaImageUploadPost: Endpoint.Endpoint<FavorMediaImageUploadPostBody, FavorMediaImageUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * （营销）图片上传API
+ *
+ * 通过本接口上传图片后可获得图片url地址。图片url可在微信支付营销相关的API使用，包括商家券、代金券、支付有礼等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_1.shtml)
+ *
+ * `POST /v3/marketing/favor/media/image-upload`
+ */
+export const favorMediaImageUploadPost: Endpoint.Endpoint<FavorMediaImageUploadPostBody, FavorMediaImageUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.media.imageUpload.post",
   method: "POST",
   path: "/v3/marketing/favor/media/image-upload",
@@ -5328,8 +5197,7 @@ const favorMediaImageUploadPost: Endpoint.Endpoint<FavorMediaImageUploadPostBody
     return {
       body: FavorMediaImageUploadPostBody,
       success: FavorMediaImageUploadPostResponse,
-      errors: commonErrors,
-      example: { media_url: "https://qpic.cn/xxx" }
+      errors: commonErrors
     }
   }
 })
@@ -5495,7 +5363,14 @@ export interface FavorStocksGetResponseDataAvailableRegionList {
   readonly country?: string | undefined
 }
 
-const favorStocksGet: Endpoint.Endpoint<FavorStocksGetQuery, FavorStocksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 条件查询批次列表API
+ *
+ * 通过此接口可查询多个批次的信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_4.shtml)
+ *
+ * `GET /v3/marketing/favor/stocks`
+ */
+export const favorStocksGet: Endpoint.Endpoint<FavorStocksGetQuery, FavorStocksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks",
@@ -5569,42 +5444,7 @@ const favorStocksGet: Endpoint.Endpoint<FavorStocksGetQuery, FavorStocksGetRespo
     return {
       query: FavorStocksGetQuery,
       success: FavorStocksGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 10,
-        limit: 8,
-        offset: 1,
-        data: [
-          {
-            stock_name: "微信支付代金券批次",
-            available_begin_time: "2015-05-20T13:29:35.120+08:00",
-            available_end_time: "2015-05-20T13:29:35.120+08:00",
-            stock_use_rule: {
-              max_coupons: 1,
-              max_amount: 1,
-              max_coupons_per_user: 1,
-              natural_person_limit: true,
-              prevent_api_abuse: true
-            },
-            no_cash: true,
-            stock_type: "NORMAL",
-            description: "微信支付营销",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            start_time: "2015-05-20T13:29:35.120+08:00",
-            stop_time: "2015-05-20T13:29:35.120+08:00",
-            available_region_list: [
-              {
-                type: "PROVINCE",
-                province: "广东省",
-                city: "深圳市",
-                district: "南山区",
-                country: "中国大陆"
-              }
-            ],
-            available_industry_list: ["餐饮"]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5742,7 +5582,14 @@ export interface FavorStocksStockIdGetResponseAvailableRegionList {
   readonly country?: string | undefined
 }
 
-const favorStocksStockIdGet: Endpoint.Endpoint<FavorStocksStockIdGetRequest, FavorStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询批次详情API
+ *
+ * 通过此接口可查询批次信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_5.shtml)
+ *
+ * `GET /v3/marketing/favor/stocks/{stock_id}`
+ */
+export const favorStocksStockIdGet: Endpoint.Endpoint<FavorStocksStockIdGetRequest, FavorStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks/{stock_id}",
@@ -5809,35 +5656,7 @@ const favorStocksStockIdGet: Endpoint.Endpoint<FavorStocksStockIdGetRequest, Fav
       params: FavorStocksStockIdGetParams,
       query: FavorStocksStockIdGetQuery,
       success: FavorStocksStockIdGetResponse,
-      errors: commonErrors,
-      example: {
-        stock_name: "微信支付代金券批次",
-        available_begin_time: "2015-05-20T13:29:35.120+08:00",
-        available_end_time: "2015-05-20T13:29:35.120+08:00",
-        stock_use_rule: {
-          max_coupons: 1,
-          max_amount: 1,
-          max_coupons_per_user: 1,
-          natural_person_limit: true,
-          prevent_api_abuse: true
-        },
-        no_cash: true,
-        stock_type: "NORMAL",
-        description: "微信支付营销",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        start_time: "2015-05-20T13:29:35.120+08:00",
-        stop_time: "2015-05-20T13:29:35.120+08:00",
-        available_region_list: [
-          {
-            type: "PROVINCE",
-            province: "广东省",
-            city: "深圳市",
-            district: "南山区",
-            country: "中国大陆"
-          }
-        ],
-        available_industry_list: ["餐饮"]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5885,7 +5704,14 @@ export interface FavorStocksStockIdItemsGetResponse {
   readonly stock_id?: string | undefined
 }
 
-const favorStocksStockIdItemsGet: Endpoint.Endpoint<FavorStocksStockIdItemsGetRequest, FavorStocksStockIdItemsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询代金券可用单品API
+ *
+ * 通过此接口可查询批次的可用商品编码，判断券是否可用于某些商品，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_8.shtml)
+ *
+ * `GET /v3/marketing/favor/stocks/{stock_id}/items`
+ */
+export const favorStocksStockIdItemsGet: Endpoint.Endpoint<FavorStocksStockIdItemsGetRequest, FavorStocksStockIdItemsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.items.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks/{stock_id}/items",
@@ -5911,14 +5737,7 @@ const favorStocksStockIdItemsGet: Endpoint.Endpoint<FavorStocksStockIdItemsGetRe
       params: FavorStocksStockIdItemsGetParams,
       query: FavorStocksStockIdItemsGetQuery,
       success: FavorStocksStockIdItemsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 20,
-        data: ["1232001"],
-        offset: 10,
-        limit: 10,
-        stock_id: "9865000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5967,7 +5786,14 @@ export interface FavorStocksStockIdMerchantsGetResponse {
   readonly stock_id?: string | undefined
 }
 
-const favorStocksStockIdMerchantsGet: Endpoint.Endpoint<FavorStocksStockIdMerchantsGetRequest, FavorStocksStockIdMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询代金券可用商户API
+ *
+ * 通过调用此接口可查询批次的可用商户号，判断券是否在某商户号可用，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_7.shtml)
+ *
+ * `GET /v3/marketing/favor/stocks/{stock_id}/merchants`
+ */
+export const favorStocksStockIdMerchantsGet: Endpoint.Endpoint<FavorStocksStockIdMerchantsGetRequest, FavorStocksStockIdMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.merchants.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks/{stock_id}/merchants",
@@ -5993,14 +5819,7 @@ const favorStocksStockIdMerchantsGet: Endpoint.Endpoint<FavorStocksStockIdMercha
       params: FavorStocksStockIdMerchantsGetParams,
       query: FavorStocksStockIdMerchantsGetQuery,
       success: FavorStocksStockIdMerchantsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 200,
-        data: ["1232001"],
-        offset: 10,
-        limit: 10,
-        stock_id: "9865000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6043,7 +5862,14 @@ export interface FavorStocksStockIdModifyGoodsIdPostResponse {
   readonly stock_id?: string | undefined
 }
 
-const favorStocksStockIdModifyGoodsIdPost: Endpoint.Endpoint<FavorStocksStockIdModifyGoodsIdPostRequest, FavorStocksStockIdModifyGoodsIdPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改可用单品编码
+ *
+ * 可通过该接口修改增删商品编码，至少需要保留一个商品编码。
+ *
+ * `POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`
+ */
+export const favorStocksStockIdModifyGoodsIdPost: Endpoint.Endpoint<FavorStocksStockIdModifyGoodsIdPostRequest, FavorStocksStockIdModifyGoodsIdPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.modifyGoodsId.post",
   method: "POST",
   path: "/v3/marketing/favor/stocks/{stock_id}/modify-goods-id",
@@ -6065,8 +5891,7 @@ const favorStocksStockIdModifyGoodsIdPost: Endpoint.Endpoint<FavorStocksStockIdM
       params: FavorStocksStockIdModifyGoodsIdPostParams,
       body: FavorStocksStockIdModifyGoodsIdPostBody,
       success: FavorStocksStockIdModifyGoodsIdPostResponse,
-      errors: commonErrors,
-      example: { pause_time: "2015-05-20T13:29:35+08:00", stock_id: "9865000" }
+      errors: commonErrors
     }
   }
 })
@@ -6102,7 +5927,14 @@ export interface FavorStocksStockIdPausePostResponse {
   readonly stock_id?: string | undefined
 }
 
-const favorStocksStockIdPausePost: Endpoint.Endpoint<FavorStocksStockIdPausePostRequest, FavorStocksStockIdPausePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 暂停代金券批次API
+ *
+ * 通过此接口可暂停指定代金券批次。暂停后，该代金券批次暂停发放，用户无法通过任何渠道再领取该批次的券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_13.shtml)
+ *
+ * `POST /v3/marketing/favor/stocks/{stock_id}/pause`
+ */
+export const favorStocksStockIdPausePost: Endpoint.Endpoint<FavorStocksStockIdPausePostRequest, FavorStocksStockIdPausePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.pause.post",
   method: "POST",
   path: "/v3/marketing/favor/stocks/{stock_id}/pause",
@@ -6123,8 +5955,7 @@ const favorStocksStockIdPausePost: Endpoint.Endpoint<FavorStocksStockIdPausePost
       params: FavorStocksStockIdPausePostParams,
       body: FavorStocksStockIdPausePostBody,
       success: FavorStocksStockIdPausePostResponse,
-      errors: commonErrors,
-      example: { pause_time: "2015-05-20T13:29:35.120+08:00", stock_id: "9865000" }
+      errors: commonErrors
     }
   }
 })
@@ -6154,7 +5985,14 @@ export interface FavorStocksStockIdRefundFlowGetResponse {
   readonly hash_type?: string | undefined
 }
 
-const favorStocksStockIdRefundFlowGet: Endpoint.Endpoint<FavorStocksStockIdRefundFlowGetParams, FavorStocksStockIdRefundFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载批次退款明细API
+ *
+ * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_11.shtml)
+ *
+ * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`
+ */
+export const favorStocksStockIdRefundFlowGet: Endpoint.Endpoint<FavorStocksStockIdRefundFlowGetParams, FavorStocksStockIdRefundFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.refundFlow.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks/{stock_id}/refund-flow",
@@ -6172,12 +6010,7 @@ const favorStocksStockIdRefundFlowGet: Endpoint.Endpoint<FavorStocksStockIdRefun
     return {
       params: FavorStocksStockIdRefundFlowGetParams,
       success: FavorStocksStockIdRefundFlowGetResponse,
-      errors: commonErrors,
-      example: {
-        url: "download://example.csv",
-        hash_value: "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f",
-        hash_type: "SHA1"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6221,7 +6054,14 @@ export interface FavorStocksStockIdRefundFlowByDayGetResponse {
   readonly stock_refundflow_count?: string | undefined
 }
 
-const favorStocksStockIdRefundFlowByDayGet: Endpoint.Endpoint<FavorStocksStockIdRefundFlowByDayGetRequest, FavorStocksStockIdRefundFlowByDayGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取批次退款明细下载链接
+ *
+ * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
+ *
+ * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day`
+ */
+export const favorStocksStockIdRefundFlowByDayGet: Endpoint.Endpoint<FavorStocksStockIdRefundFlowByDayGetRequest, FavorStocksStockIdRefundFlowByDayGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.refundFlowByDay.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day",
@@ -6242,12 +6082,7 @@ const favorStocksStockIdRefundFlowByDayGet: Endpoint.Endpoint<FavorStocksStockId
       params: FavorStocksStockIdRefundFlowByDayGetParams,
       query: FavorStocksStockIdRefundFlowByDayGetQuery,
       success: FavorStocksStockIdRefundFlowByDayGetResponse,
-      errors: commonErrors,
-      example: {
-        url: "https://download-service.wechatpay.cn/mkt/storage/bill/download?bill_params=ABAn6jAYAAABAA32ad52c3a1CSjwrN5j6Vx_8UMI5i",
-        stock_refundflow_hash: "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f",
-        stock_refundflow_count: "2030"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6283,7 +6118,14 @@ export interface FavorStocksStockIdRestartPostResponse {
   readonly stock_id?: string | undefined
 }
 
-const favorStocksStockIdRestartPost: Endpoint.Endpoint<FavorStocksStockIdRestartPostRequest, FavorStocksStockIdRestartPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 重启代金券批次API
+ *
+ * 通过此接口可重启指定代金券批次。重启后，该代金券批次可以再次发放。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_14.shtml)
+ *
+ * `POST /v3/marketing/favor/stocks/{stock_id}/restart`
+ */
+export const favorStocksStockIdRestartPost: Endpoint.Endpoint<FavorStocksStockIdRestartPostRequest, FavorStocksStockIdRestartPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.restart.post",
   method: "POST",
   path: "/v3/marketing/favor/stocks/{stock_id}/restart",
@@ -6304,8 +6146,7 @@ const favorStocksStockIdRestartPost: Endpoint.Endpoint<FavorStocksStockIdRestart
       params: FavorStocksStockIdRestartPostParams,
       body: FavorStocksStockIdRestartPostBody,
       success: FavorStocksStockIdRestartPostResponse,
-      errors: commonErrors,
-      example: { restart_time: "2015-05-20T13:29:35.120+08:00", stock_id: "9865000" }
+      errors: commonErrors
     }
   }
 })
@@ -6341,7 +6182,14 @@ export interface FavorStocksStockIdStartPostResponse {
   readonly stock_id?: string | undefined
 }
 
-const favorStocksStockIdStartPost: Endpoint.Endpoint<FavorStocksStockIdStartPostRequest, FavorStocksStockIdStartPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 激活代金券批次API
+ *
+ * 制券成功后，通过调用此接口激活批次，如果是预充值代金券，激活时会从商户账户余额中锁定本批次的营销资金。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_3.shtml)
+ *
+ * `POST /v3/marketing/favor/stocks/{stock_id}/start`
+ */
+export const favorStocksStockIdStartPost: Endpoint.Endpoint<FavorStocksStockIdStartPostRequest, FavorStocksStockIdStartPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.start.post",
   method: "POST",
   path: "/v3/marketing/favor/stocks/{stock_id}/start",
@@ -6362,8 +6210,7 @@ const favorStocksStockIdStartPost: Endpoint.Endpoint<FavorStocksStockIdStartPost
       params: FavorStocksStockIdStartPostParams,
       body: FavorStocksStockIdStartPostBody,
       success: FavorStocksStockIdStartPostResponse,
-      errors: commonErrors,
-      example: { start_time: "2015-05-20T13:29:35.120+08:00", stock_id: "9865000" }
+      errors: commonErrors
     }
   }
 })
@@ -6399,7 +6246,14 @@ export interface FavorStocksStockIdStopPostResponse {
   readonly stock_id?: string | undefined
 }
 
-const favorStocksStockIdStopPost: Endpoint.Endpoint<FavorStocksStockIdStopPostRequest, FavorStocksStockIdStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 终止代金券批次API
+ *
+ * 终止未激活的代金券批次（前置条件：商户开通了代金券产品权限，且批次未激活）。
+ *
+ * `POST /v3/marketing/favor/stocks/{stock_id}/stop`
+ */
+export const favorStocksStockIdStopPost: Endpoint.Endpoint<FavorStocksStockIdStopPostRequest, FavorStocksStockIdStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.stop.post",
   method: "POST",
   path: "/v3/marketing/favor/stocks/{stock_id}/stop",
@@ -6419,8 +6273,7 @@ const favorStocksStockIdStopPost: Endpoint.Endpoint<FavorStocksStockIdStopPostRe
       params: FavorStocksStockIdStopPostParams,
       body: FavorStocksStockIdStopPostBody,
       success: FavorStocksStockIdStopPostResponse,
-      errors: commonErrors,
-      example: { stop_time: "2015-05-20T13:29:35.120+08:00", stock_id: "9865000" }
+      errors: commonErrors
     }
   }
 })
@@ -6450,7 +6303,14 @@ export interface FavorStocksStockIdUseFlowGetResponse {
   readonly hash_type?: string | undefined
 }
 
-const favorStocksStockIdUseFlowGet: Endpoint.Endpoint<FavorStocksStockIdUseFlowGetParams, FavorStocksStockIdUseFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载批次核销明细API
+ *
+ * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_10.shtml)
+ *
+ * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow`
+ */
+export const favorStocksStockIdUseFlowGet: Endpoint.Endpoint<FavorStocksStockIdUseFlowGetParams, FavorStocksStockIdUseFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.useFlow.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks/{stock_id}/use-flow",
@@ -6468,12 +6328,7 @@ const favorStocksStockIdUseFlowGet: Endpoint.Endpoint<FavorStocksStockIdUseFlowG
     return {
       params: FavorStocksStockIdUseFlowGetParams,
       success: FavorStocksStockIdUseFlowGetResponse,
-      errors: commonErrors,
-      example: {
-        url: "download://example.csv",
-        hash_value: "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f",
-        hash_type: "SHA1"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6517,7 +6372,14 @@ export interface FavorStocksStockIdUseFlowByDayGetResponse {
   readonly stock_useflow_count?: string | undefined
 }
 
-const favorStocksStockIdUseFlowByDayGet: Endpoint.Endpoint<FavorStocksStockIdUseFlowByDayGetRequest, FavorStocksStockIdUseFlowByDayGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取批次核销明细下载链接
+ *
+ * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
+ *
+ * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow-by-day`
+ */
+export const favorStocksStockIdUseFlowByDayGet: Endpoint.Endpoint<FavorStocksStockIdUseFlowByDayGetRequest, FavorStocksStockIdUseFlowByDayGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.stocks._stock_id_.useFlowByDay.get",
   method: "GET",
   path: "/v3/marketing/favor/stocks/{stock_id}/use-flow-by-day",
@@ -6538,12 +6400,7 @@ const favorStocksStockIdUseFlowByDayGet: Endpoint.Endpoint<FavorStocksStockIdUse
       params: FavorStocksStockIdUseFlowByDayGetParams,
       query: FavorStocksStockIdUseFlowByDayGetQuery,
       success: FavorStocksStockIdUseFlowByDayGetResponse,
-      errors: commonErrors,
-      example: {
-        url: "https://download-service.wechatpay.cn/mkt/storage/bill/download?bill_params=ABAn6jAYAAABAA32ad52c3a1CSjwrN5j6Vx_8UMI5i",
-        stock_useflow_hash: "8ae0eb442c408d2e90d669d6f4ad6b7e6e049d6f",
-        stock_useflow_count: "2030"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6716,7 +6573,14 @@ export interface FavorUsersOpenidCouponsGetResponseDataConsumeInformationGoodsDe
   readonly discount_amount?: number | undefined
 }
 
-const favorUsersOpenidCouponsGet: Endpoint.Endpoint<FavorUsersOpenidCouponsGetRequest, FavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据商户号查用户的券
+ *
+ * 可通过该接口查询用户在某商户号可用的全部券，可用于商户的小程序/H5中，用户"我的代金券"或"提交订单页"展示优惠信息。无法查询到微信支付立减金。本接口查不到用户的微信支付立减金（又称“全平台通用券”），即在所有商户都可以使用的券，例如：摇摇乐红包 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_9.shtml)
+ *
+ * `GET /v3/marketing/favor/users/{openid}/coupons`
+ */
+export const favorUsersOpenidCouponsGet: Endpoint.Endpoint<FavorUsersOpenidCouponsGetRequest, FavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.users._openid_.coupons.get",
   method: "GET",
   path: "/v3/marketing/favor/users/{openid}/coupons",
@@ -6788,28 +6652,7 @@ const favorUsersOpenidCouponsGet: Endpoint.Endpoint<FavorUsersOpenidCouponsGetRe
       params: FavorUsersOpenidCouponsGetParams,
       query: FavorUsersOpenidCouponsGetQuery,
       success: FavorUsersOpenidCouponsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 1,
-        offset: 1,
-        limit: 1,
-        data: [
-          {
-            coupon_name: "微信支付代金券",
-            description: "微信支付营销",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            start_time: "2015-05-20T13:29:35.120+08:00",
-            stop_time: "2015-05-20T13:29:35.120+08:00",
-            available_begin_time: "2015-05-20T13:29:35.120+08:00",
-            available_end_time: "2015-05-20T13:29:35.120+08:00",
-            consume_information: {
-              consume_time: "2015-05-20T13:29:35.120+08:00",
-              goods_detail: [{ goods_id: "12345", quantity: 1, price: 528800, discount_amount: 100 }]
-            },
-            available_balance: 10000
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6865,7 +6708,14 @@ export interface FavorUsersOpenidCouponsPostResponse {
   readonly coupon_id?: string | undefined
 }
 
-const favorUsersOpenidCouponsPost: Endpoint.Endpoint<FavorUsersOpenidCouponsPostRequest, FavorUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发放代金券API
+ *
+ * 商户平台/API完成制券后，可使用发放代金券接口发券。通过调用此接口可发放指定批次给指定用户，发券场景可以是小程序、H5、APP等。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_2.shtml)
+ *
+ * `POST /v3/marketing/favor/users/{openid}/coupons`
+ */
+export const favorUsersOpenidCouponsPost: Endpoint.Endpoint<FavorUsersOpenidCouponsPostRequest, FavorUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.users._openid_.coupons.post",
   method: "POST",
   path: "/v3/marketing/favor/users/{openid}/coupons",
@@ -6890,8 +6740,7 @@ const favorUsersOpenidCouponsPost: Endpoint.Endpoint<FavorUsersOpenidCouponsPost
       params: FavorUsersOpenidCouponsPostParams,
       body: FavorUsersOpenidCouponsPostBody,
       success: FavorUsersOpenidCouponsPostResponse,
-      errors: commonErrors,
-      example: { coupon_id: "9867041" }
+      errors: commonErrors
     }
   }
 })
@@ -7036,7 +6885,14 @@ export interface FavorUsersOpenidCouponsCouponIdGetResponseConsumeInformationGoo
   readonly discount_amount?: number | undefined
 }
 
-const favorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<FavorUsersOpenidCouponsCouponIdGetRequest, FavorUsersOpenidCouponsCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询代金券详情API
+ *
+ * 通过此接口可查询代金券信息，包括代金券的基础信息、状态。如代金券已核销，会包括代金券核销的订单信息（订单号、单品信息等）。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_6.shtml)
+ *
+ * `GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`
+ */
+export const favorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<FavorUsersOpenidCouponsCouponIdGetRequest, FavorUsersOpenidCouponsCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.favor.users._openid_.coupons._coupon_id_.get",
   method: "GET",
   path: "/v3/marketing/favor/users/{openid}/coupons/{coupon_id}",
@@ -7095,21 +6951,7 @@ const favorUsersOpenidCouponsCouponIdGet: Endpoint.Endpoint<FavorUsersOpenidCoup
       params: FavorUsersOpenidCouponsCouponIdGetParams,
       query: FavorUsersOpenidCouponsCouponIdGetQuery,
       success: FavorUsersOpenidCouponsCouponIdGetResponse,
-      errors: commonErrors,
-      example: {
-        coupon_name: "微信支付代金券",
-        description: "微信支付营销",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        start_time: "2015-05-20T13:29:35.120+08:00",
-        stop_time: "2015-05-20T13:29:35.120+08:00",
-        available_begin_time: "2015-05-20T13:29:35.120+08:00",
-        available_end_time: "2015-05-20T13:29:35.120+08:00",
-        consume_information: {
-          consume_time: "2015-05-20T13:29:35.120+08:00",
-          goods_detail: [{ goods_id: "12345", quantity: 1, price: 528800, discount_amount: 100 }]
-        },
-        available_balance: 10000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7206,7 +7048,14 @@ export interface GoodsSubsidyActivityActivitiesGetResponseDataRuleInformationAre
   readonly district?: string | undefined
 }
 
-const goodsSubsidyActivityActivitiesGet: Endpoint.Endpoint<GoodsSubsidyActivityActivitiesGetQuery, GoodsSubsidyActivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 按区域查询品牌加价购活动
+ *
+ * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
+ *
+ * `GET /v3/marketing/goods-subsidy-activity/activities`
+ */
+export const goodsSubsidyActivityActivitiesGet: Endpoint.Endpoint<GoodsSubsidyActivityActivitiesGetQuery, GoodsSubsidyActivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.activities.get",
   method: "GET",
   path: "/v3/marketing/goods-subsidy-activity/activities",
@@ -7260,8 +7109,7 @@ const goodsSubsidyActivityActivitiesGet: Endpoint.Endpoint<GoodsSubsidyActivityA
     return {
       query: GoodsSubsidyActivityActivitiesGetQuery,
       success: GoodsSubsidyActivityActivitiesGetResponse,
-      errors: commonErrors,
-      example: { total_count: 1000, offset: 0, limit: 10 }
+      errors: commonErrors
     }
   }
 })
@@ -7340,7 +7188,14 @@ export interface GoodsSubsidyActivityActivityActivityIdApplyPostResponseSucceedA
   readonly merchant_id?: string | undefined
 }
 
-const goodsSubsidyActivityActivityActivityIdApplyPost: Endpoint.Endpoint<GoodsSubsidyActivityActivityActivityIdApplyPostRequest, GoodsSubsidyActivityActivityActivityIdApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 门店报名品牌加价购活动
+ *
+ * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
+ *
+ * `POST /v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply`
+ */
+export const goodsSubsidyActivityActivityActivityIdApplyPost: Endpoint.Endpoint<GoodsSubsidyActivityActivityActivityIdApplyPostRequest, GoodsSubsidyActivityActivityActivityIdApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.activity._activity_id_.apply.post",
   method: "POST",
   path: "/v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply",
@@ -7390,8 +7245,7 @@ const goodsSubsidyActivityActivityActivityIdApplyPost: Endpoint.Endpoint<GoodsSu
       params: GoodsSubsidyActivityActivityActivityIdApplyPostParams,
       body: GoodsSubsidyActivityActivityActivityIdApplyPostBody,
       success: GoodsSubsidyActivityActivityActivityIdApplyPostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -7427,7 +7281,14 @@ export interface GoodsSubsidyActivityQualificationLockPostResponse {
   readonly succeed_qualification_ids?: ReadonlyArray<string> | undefined
 }
 
-const goodsSubsidyActivityQualificationLockPost: Endpoint.Endpoint<GoodsSubsidyActivityQualificationLockPostBody, GoodsSubsidyActivityQualificationLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 锁定品牌加价购活动资格
+ *
+ * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
+ *
+ * `POST /v3/marketing/goods-subsidy-activity/qualification/lock`
+ */
+export const goodsSubsidyActivityQualificationLockPost: Endpoint.Endpoint<GoodsSubsidyActivityQualificationLockPostBody, GoodsSubsidyActivityQualificationLockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.qualification.lock.post",
   method: "POST",
   path: "/v3/marketing/goods-subsidy-activity/qualification/lock",
@@ -7453,8 +7314,7 @@ const goodsSubsidyActivityQualificationLockPost: Endpoint.Endpoint<GoodsSubsidyA
     return {
       body: GoodsSubsidyActivityQualificationLockPostBody,
       success: GoodsSubsidyActivityQualificationLockPostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -7490,7 +7350,14 @@ export interface GoodsSubsidyActivityQualificationUnlockPostResponse {
   readonly succeed_qualification_ids?: ReadonlyArray<string> | undefined
 }
 
-const goodsSubsidyActivityQualificationUnlockPost: Endpoint.Endpoint<GoodsSubsidyActivityQualificationUnlockPostBody, GoodsSubsidyActivityQualificationUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解锁品牌加价购活动资格
+ *
+ * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
+ *
+ * `POST /v3/marketing/goods-subsidy-activity/qualification/unlock`
+ */
+export const goodsSubsidyActivityQualificationUnlockPost: Endpoint.Endpoint<GoodsSubsidyActivityQualificationUnlockPostBody, GoodsSubsidyActivityQualificationUnlockPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.qualification.unlock.post",
   method: "POST",
   path: "/v3/marketing/goods-subsidy-activity/qualification/unlock",
@@ -7516,8 +7383,7 @@ const goodsSubsidyActivityQualificationUnlockPost: Endpoint.Endpoint<GoodsSubsid
     return {
       body: GoodsSubsidyActivityQualificationUnlockPostBody,
       success: GoodsSubsidyActivityQualificationUnlockPostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -7581,7 +7447,14 @@ export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutRe
   readonly openid?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加零售小店活动业务代理
+ *
+ * 该接口为服务商或商户给零售小店活动添加业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-stores/add-representative.html)
+ *
+ * `PUT /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
+ */
+export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representative.put",
   method: "PUT",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative",
@@ -7611,12 +7484,7 @@ const goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut: Endpoint.En
       params: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutParams,
       body: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutBody,
       success: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativePutResponse,
-      errors: commonErrors,
-      example: {
-        activity_id: "3118550000000004",
-        failed_representative_info_list: [{ openid: "oK7fFt8zzEZ909XH-LE2#" }],
-        add_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7680,7 +7548,14 @@ export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelet
   readonly openid?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除零售小店活动业务代理
+ *
+ * 该接口为服务商或商户给零售小店活动删除业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-representative.html)
+ *
+ * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
+ */
+export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representative.delete",
   method: "DELETE",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative",
@@ -7710,12 +7585,7 @@ const goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete: Endpoint
       params: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteParams,
       body: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteBody,
       success: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativeDeleteResponse,
-      errors: commonErrors,
-      example: {
-        activity_id: "3118550000000004",
-        failed_representative_info_list: [{ openid: "oK7fFt8zzEZ909XH-LE2#" }],
-        delete_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7774,7 +7644,14 @@ export interface GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetR
   readonly openid?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询零售小店活动业务代理
+ *
+ * 该接口为服务商或商户给零售小店活动查询业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-representative.html)
+ *
+ * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives`
+ */
+export const goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetRequest, GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._activity_id_.representatives.get",
   method: "GET",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives",
@@ -7801,13 +7678,7 @@ const goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet: Endpoint.E
       params: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetParams,
       query: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetQuery,
       success: GoodsSubsidyActivityRetailStoreActActivityIdRepresentativesGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 1000,
-        data: [{ openid: "oK7fFt8zzEZ909XH-LE2#" }],
-        offset: 0,
-        limit: 10
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7856,7 +7727,14 @@ export interface GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponseM
   readonly material_url?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostRequest, GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 生成小店活动物料码
+ *
+ * 该接口为服务商或商户给零售小店活动申请物料码专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/create-materials.html)
+ *
+ * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials`
+ */
+export const goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostRequest, GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.materials.post",
   method: "POST",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials",
@@ -7881,15 +7759,7 @@ const goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost: Endpoint.Endpoint<
       params: GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostParams,
       body: GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostBody,
       success: GoodsSubsidyActivityRetailStoreActBrandIdMaterialsPostResponse,
-      errors: commonErrors,
-      example: {
-        material_list: [
-          {
-            material_id: "1001_123456",
-            material_url: "https://action.weixin.qq.com/fmcg/details?brand_id=1001&material_id=1001_123456"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7953,7 +7823,14 @@ export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponseData 
   readonly store_name?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActBrandIdStoresGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresGetRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询小店活动门店列表
+ *
+ * 该接口为服务商或商户给零售小店活动查询门店列表专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-store.html)
+ *
+ * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
+ */
+export const goodsSubsidyActivityRetailStoreActBrandIdStoresGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresGetRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.get",
   method: "GET",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores",
@@ -7981,13 +7858,7 @@ const goodsSubsidyActivityRetailStoreActBrandIdStoresGet: Endpoint.Endpoint<Good
       params: GoodsSubsidyActivityRetailStoreActBrandIdStoresGetParams,
       query: GoodsSubsidyActivityRetailStoreActBrandIdStoresGetQuery,
       success: GoodsSubsidyActivityRetailStoreActBrandIdStoresGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 1000,
-        data: [{ store_code: "abc_001", store_name: "幸福小店" }],
-        offset: 0,
-        limit: 10
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8056,7 +7927,14 @@ export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresPostResponseFail
   readonly store_name?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActBrandIdStoresPost: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresPostRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加小店活动门店
+ *
+ * 该接口为服务商或商户给零售小店活动添加门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/add-stores.html)
+ *
+ * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
+ */
+export const goodsSubsidyActivityRetailStoreActBrandIdStoresPost: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresPostRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.post",
   method: "POST",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores",
@@ -8087,11 +7965,7 @@ const goodsSubsidyActivityRetailStoreActBrandIdStoresPost: Endpoint.Endpoint<Goo
       params: GoodsSubsidyActivityRetailStoreActBrandIdStoresPostParams,
       body: GoodsSubsidyActivityRetailStoreActBrandIdStoresPostBody,
       success: GoodsSubsidyActivityRetailStoreActBrandIdStoresPostResponse,
-      errors: commonErrors,
-      example: {
-        add_time: "2015-05-20T13:29:35+08:00",
-        failed_stores: [{ store_code: "abc_001", store_name: "幸福小店" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8160,7 +8034,14 @@ export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteResponseFa
   readonly store_name?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActBrandIdStoresDelete: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除小店活动门店
+ *
+ * 该接口为服务商或商户给零售小店活动删除门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-stores.html)
+ *
+ * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
+ */
+export const goodsSubsidyActivityRetailStoreActBrandIdStoresDelete: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteRequest, GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores.delete",
   method: "DELETE",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores",
@@ -8191,11 +8072,7 @@ const goodsSubsidyActivityRetailStoreActBrandIdStoresDelete: Endpoint.Endpoint<G
       params: GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteParams,
       body: GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteBody,
       success: GoodsSubsidyActivityRetailStoreActBrandIdStoresDeleteResponse,
-      errors: commonErrors,
-      example: {
-        delete_time: "2015-05-20T13:29:35+08:00",
-        failed_stores: [{ store_code: "abc_001", store_name: "幸福小店" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8228,7 +8105,14 @@ export interface GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResp
   readonly store_name?: string | undefined
 }
 
-const goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetParams, GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询小店活动门店详情
+ *
+ * 该接口为服务商或商户给零售小店活动查询门店详情专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/get-store.html)
+ *
+ * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}`
+ */
+export const goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet: Endpoint.Endpoint<GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetParams, GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.goodsSubsidyActivity.retailStoreAct._brand_id_.stores._store_code_.get",
   method: "GET",
   path: "/v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}",
@@ -8246,8 +8130,7 @@ const goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet: Endpoint.Endp
     return {
       params: GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetParams,
       success: GoodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGetResponse,
-      errors: commonErrors,
-      example: { store_code: "abc_001", store_name: "幸福小店" }
+      errors: commonErrors
     }
   }
 })
@@ -8534,7 +8417,14 @@ export interface MembercardActivityActivitiesGetResponseDataMiniprogramActivityS
   readonly button_text?: string | undefined
 }
 
-const membercardActivityActivitiesGet: Endpoint.Endpoint<MembercardActivityActivitiesGetQuery, MembercardActivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询活动列表API
+ *
+ * 查询符合条件的多个活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-list.html)
+ *
+ * `GET /v3/marketing/membercard-activity/activities`
+ */
+export const membercardActivityActivitiesGet: Endpoint.Endpoint<MembercardActivityActivitiesGetQuery, MembercardActivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities.get",
   method: "GET",
   path: "/v3/marketing/membercard-activity/activities",
@@ -8632,67 +8522,7 @@ const membercardActivityActivitiesGet: Endpoint.Endpoint<MembercardActivityActiv
     return {
       query: MembercardActivityActivitiesGetQuery,
       success: MembercardActivityActivitiesGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            activity_id: "371067",
-            activity_status: "ONGOING",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            update_time: "2015-05-20T13:29:35.120+08:00",
-            card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-            activity_name: "良品铺子回馈活动",
-            activity_type: "NON_MEMBER_AFTERPAY",
-            begin_time: "2020-01-20T13:29:35.120+08:00",
-            end_time: "2020-01-29T13:29:35.120+08:00",
-            award_send_period: {
-              award_send_time: [
-                {
-                  begin_time: "2020-01-21T00:00:00.000+08:00",
-                  end_time: "2020-01-27T00:00:00.000+08:00"
-                }
-              ],
-              award_send_day_time: [
-                {
-                  begin_day_time: { hours: 9, minutes: 34, seconds: 6 },
-                  end_day_time: { hours: 9, minutes: 34, seconds: 6 }
-                }
-              ]
-            },
-            stock_list: [{ stock_creator_mchid: "10000022", stock_id: "98065001" }],
-            out_request_no: "100002322019090134234sfdf",
-            pay_activity_setting: {
-              logo_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-              activity_second_title: "湖南麻辣美食券",
-              mchid_list: ["10000022"],
-              activate_setting: {
-                activate_type: "AUTO_ACTIVATE",
-                activate_url: "https://w.url.cn/s/Ahz3p2C",
-                activate_miniprogram: {
-                  activate_appid: "wxea9c30a90fs8d3fe",
-                  activate_path: "pages/activate/activate"
-                }
-              },
-              payment_setting: {
-                payment_mode: { payment_scene_list: [{}] },
-                limit_bank: "CFT",
-                goods_tags: [{}]
-              }
-            },
-            miniprogram_activity_setting: {
-              outer_str: ["领取渠道1"],
-              award_jump_deploy: {
-                mini_program_appid: "wxc0b84a53ed8e8d29",
-                mini_program_path: "mall/pages/List",
-                button_text: "点击"
-              }
-            }
-          }
-        ],
-        offset: 10,
-        limit: 5,
-        total_count: 1234
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9137,7 +8967,14 @@ export interface MembercardActivityActivitiesPostResponseMiniprogramActivitySett
   readonly button_text?: string | undefined
 }
 
-const membercardActivityActivitiesPost: Endpoint.Endpoint<MembercardActivityActivitiesPostBody, MembercardActivityActivitiesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建活动API
+ *
+ * 创建会员活动，可以创建支付后开卡有礼&老会员有礼、以及小程序开卡有礼&老会员有礼，共四种类型的活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/create-activity.html)
+ *
+ * `POST /v3/marketing/membercard-activity/activities`
+ */
+export const membercardActivityActivitiesPost: Endpoint.Endpoint<MembercardActivityActivitiesPostBody, MembercardActivityActivitiesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities.post",
   method: "POST",
   path: "/v3/marketing/membercard-activity/activities",
@@ -9293,60 +9130,7 @@ const membercardActivityActivitiesPost: Endpoint.Endpoint<MembercardActivityActi
     return {
       body: MembercardActivityActivitiesPostBody,
       success: MembercardActivityActivitiesPostResponse,
-      errors: commonErrors,
-      example: {
-        activity_id: "371067",
-        activity_status: "ONGOING",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        activity_name: "良品铺子回馈活动",
-        activity_type: "NON_MEMBER_AFTERPAY",
-        begin_time: "2020-01-20T13:29:35.120+08:00",
-        end_time: "2020-01-29T13:29:35.120+08:00",
-        award_send_period: {
-          award_send_time: [
-            {
-              begin_time: "2020-01-21T00:00:00.000+08:00",
-              end_time: "2020-01-27T00:00:00.000+08:00"
-            }
-          ],
-          award_send_day_time: [
-            {
-              begin_day_time: { hours: 9, minutes: 34, seconds: 6 },
-              end_day_time: { hours: 9, minutes: 34, seconds: 6 }
-            }
-          ]
-        },
-        stock_list: [{ stock_creator_mchid: "10000022", stock_id: "98065001" }],
-        out_request_no: "100002322019090134234sfdf",
-        pay_activity_setting: {
-          logo_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-          activity_second_title: "湖南麻辣美食券",
-          mchid_list: ["10000022"],
-          activate_setting: {
-            activate_type: "AUTO_ACTIVATE",
-            activate_url: "https://w.url.cn/s/Ahz3p2C",
-            activate_miniprogram: {
-              activate_appid: "wxea9c30a90fs8d3fe",
-              activate_path: "pages/activate/activate"
-            }
-          },
-          payment_setting: {
-            payment_mode: { payment_scene_list: [{}] },
-            limit_bank: "CFT",
-            goods_tags: [{}]
-          }
-        },
-        miniprogram_activity_setting: {
-          outer_str: ["领取渠道1"],
-          award_jump_deploy: {
-            mini_program_appid: "wxc0b84a53ed8e8d29",
-            mini_program_path: "mall/pages/List",
-            button_text: "点击"
-          }
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9596,7 +9380,14 @@ export interface MembercardActivityActivitiesActivityIdGetResponseMiniprogramAct
   readonly button_text?: string | undefined
 }
 
-const membercardActivityActivitiesActivityIdGet: Endpoint.Endpoint<MembercardActivityActivitiesActivityIdGetParams, MembercardActivityActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询活动详情API
+ *
+ * 查出活动id对应的活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-detail.html)
+ *
+ * `GET /v3/marketing/membercard-activity/activities/{activity_id}`
+ */
+export const membercardActivityActivitiesActivityIdGet: Endpoint.Endpoint<MembercardActivityActivitiesActivityIdGetParams, MembercardActivityActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities._activity_id_.get",
   method: "GET",
   path: "/v3/marketing/membercard-activity/activities/{activity_id}",
@@ -9684,60 +9475,7 @@ const membercardActivityActivitiesActivityIdGet: Endpoint.Endpoint<MembercardAct
     return {
       params: MembercardActivityActivitiesActivityIdGetParams,
       success: MembercardActivityActivitiesActivityIdGetResponse,
-      errors: commonErrors,
-      example: {
-        activity_id: "371067",
-        activity_status: "ONGOING",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        activity_name: "良品铺子回馈活动",
-        activity_type: "NON_MEMBER_AFTERPAY",
-        begin_time: "2020-01-20T13:29:35.120+08:00",
-        end_time: "2020-01-29T13:29:35.120+08:00",
-        award_send_period: {
-          award_send_time: [
-            {
-              begin_time: "2020-01-21T00:00:00.000+08:00",
-              end_time: "2020-01-27T00:00:00.000+08:00"
-            }
-          ],
-          award_send_day_time: [
-            {
-              begin_day_time: { hours: 9, minutes: 34, seconds: 6 },
-              end_day_time: { hours: 9, minutes: 34, seconds: 6 }
-            }
-          ]
-        },
-        stock_list: [{ stock_creator_mchid: "10000022", stock_id: "98065001" }],
-        out_request_no: "100002322019090134234sfdf",
-        pay_activity_setting: {
-          logo_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-          activity_second_title: "湖南麻辣美食券",
-          mchid_list: [{}],
-          activate_setting: {
-            activate_type: "AUTO_ACTIVATE",
-            activate_url: "https://w.url.cn/s/Ahz3p2C",
-            activate_miniprogram: {
-              activate_appid: "wxea9c30a90fs8d3fe",
-              activate_path: "pages/activate/activate"
-            }
-          },
-          payment_setting: {
-            payment_mode: { payment_scene_list: [{}] },
-            limit_bank: "CFT",
-            goods_tags: [{}]
-          }
-        },
-        miniprogram_activity_setting: {
-          outer_str: ["领取渠道1"],
-          award_jump_deploy: {
-            mini_program_appid: "wxc0b84a53ed8e8d29",
-            mini_program_path: "mall/pages/List",
-            button_text: "点击"
-          }
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9765,7 +9503,14 @@ export interface MembercardActivityActivitiesActivityIdTerminatePostResponse {
   readonly terminate_time?: string | undefined
 }
 
-const membercardActivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<MembercardActivityActivitiesActivityIdTerminatePostParams, MembercardActivityActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 终止活动API
+ *
+ * 将活动终止，不会再被曝光 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/terminating-activity.html)
+ *
+ * `POST /v3/marketing/membercard-activity/activities/{activity_id}/terminate`
+ */
+export const membercardActivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<MembercardActivityActivitiesActivityIdTerminatePostParams, MembercardActivityActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardActivity.activities._activity_id_.terminate.post",
   method: "POST",
   path: "/v3/marketing/membercard-activity/activities/{activity_id}/terminate",
@@ -9782,8 +9527,7 @@ const membercardActivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<Mem
     return {
       params: MembercardActivityActivitiesActivityIdTerminatePostParams,
       success: MembercardActivityActivitiesActivityIdTerminatePostResponse,
-      errors: commonErrors,
-      example: { activity_id: "371067", terminate_time: "2015-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -9848,7 +9592,14 @@ export interface MembercardOpenActivateInformationsActivateTicketGetResponseUser
   readonly value_list?: ReadonlyArray<string> | undefined
 }
 
-const membercardOpenActivateInformationsActivateTicketGet: Endpoint.Endpoint<MembercardOpenActivateInformationsActivateTicketGetParams, MembercardOpenActivateInformationsActivateTicketGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取用户信息（跳转型激活）API
+ *
+ * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于其中的activate_ticket，商家可调用当前api，获取用户的开卡信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_5.shtml)
+ *
+ * `GET /v3/marketing/membercard-open/activate-informations/{activate_ticket}`
+ */
+export const membercardOpenActivateInformationsActivateTicketGet: Endpoint.Endpoint<MembercardOpenActivateInformationsActivateTicketGetParams, MembercardOpenActivateInformationsActivateTicketGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.activateInformations._activate_ticket_.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/activate-informations/{activate_ticket}",
@@ -9879,15 +9630,7 @@ const membercardOpenActivateInformationsActivateTicketGet: Endpoint.Endpoint<Mem
     return {
       params: MembercardOpenActivateInformationsActivateTicketGetParams,
       success: MembercardOpenActivateInformationsActivateTicketGetResponse,
-      errors: commonErrors,
-      example: {
-        nickname: "周星星",
-        head_image_url: "https://xxx.jpg",
-        user_information: {
-          common_field_list: [{ value: "深圳" }],
-          custom_field_list: [{ name: "喜欢的运动", value: "篮球", value_list: ["篮球"] }]
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9907,7 +9650,14 @@ export interface MembercardOpenCallbackGetResponse {
   readonly mchid?: string | undefined
 }
 
-const membercardOpenCallbackGet: Endpoint.Endpoint<void, MembercardOpenCallbackGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询回调地址API
+ *
+ * 通过此接口可查询以前设置的回调地址 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_2.shtml)
+ *
+ * `GET /v3/marketing/membercard-open/callback`
+ */
+export const membercardOpenCallbackGet: Endpoint.Endpoint<void, MembercardOpenCallbackGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.callback.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/callback",
@@ -9920,8 +9670,7 @@ const membercardOpenCallbackGet: Endpoint.Endpoint<void, MembercardOpenCallbackG
     })
     return {
       success: MembercardOpenCallbackGetResponse,
-      errors: commonErrors,
-      example: { notify_url: "https://shangjia.com", mchid: "99999105" }
+      errors: commonErrors
     }
   }
 })
@@ -9949,7 +9698,14 @@ export interface MembercardOpenCallbackPatchResponse {
   readonly mchid?: string | undefined
 }
 
-const membercardOpenCallbackPatch: Endpoint.Endpoint<MembercardOpenCallbackPatchBody, MembercardOpenCallbackPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置回调地址API
+ *
+ * 通过此接口商户可设置回调地址，用于接收会员业务的相关信息营销事件推送：点击开通产品权限。由会员卡创建方登录Pay平台，操作开通。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_1.shtml)
+ *
+ * `PATCH /v3/marketing/membercard-open/callback`
+ */
+export const membercardOpenCallbackPatch: Endpoint.Endpoint<MembercardOpenCallbackPatchBody, MembercardOpenCallbackPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.callback.patch",
   method: "PATCH",
   path: "/v3/marketing/membercard-open/callback",
@@ -9966,8 +9722,7 @@ const membercardOpenCallbackPatch: Endpoint.Endpoint<MembercardOpenCallbackPatch
     return {
       body: MembercardOpenCallbackPatchBody,
       success: MembercardOpenCallbackPatchResponse,
-      errors: commonErrors,
-      example: { notify_url: "https://shangjia.com", mchid: "99999105" }
+      errors: commonErrors
     }
   }
 })
@@ -10203,7 +9958,14 @@ export interface MembercardOpenCardsGetResponseDataAdditionalStatement {
   readonly path?: string | undefined
 }
 
-const membercardOpenCardsGet: Endpoint.Endpoint<MembercardOpenCardsGetQuery, MembercardOpenCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询会员卡模板列表API
+ *
+ * 通过此接口可查询指定某品牌的所有会员卡模板列表
+ *
+ * `GET /v3/marketing/membercard-open/cards`
+ */
+export const membercardOpenCardsGet: Endpoint.Endpoint<MembercardOpenCardsGetQuery, MembercardOpenCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/cards",
@@ -10279,53 +10041,7 @@ const membercardOpenCardsGet: Endpoint.Endpoint<MembercardOpenCardsGetQuery, Mem
     return {
       query: MembercardOpenCardsGetQuery,
       success: MembercardOpenCardsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 1,
-        limit: 1,
-        offset: 1,
-        data: [
-          {
-            card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-            create_time: "2020-05-20T13:29:35.120+08:00",
-            update_time: "2020-05-20T13:29:35.120+08:00",
-            remain_quantity: 1004,
-            brand: { brand_id: "1004", display_name: "微信支付" },
-            appid: "wxea9c30890f48d5ae",
-            logo_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-            title: "微信支付测试卡",
-            background_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-            description: "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有",
-            service_phone: "010-8877xxxx",
-            code_type: "BAR_CODE",
-            total_quantity: 5000000,
-            date_information: {
-              type: "FIX_TIME_RANGE",
-              available_begin_time: "2020-05-20T13:29:35.120+08:00",
-              available_end_time: "2030-05-20T13:29:35.120+08:00",
-              available_day_after_receive: 200
-            },
-            code_mode: "SYSTEM_ALLOCATE",
-            init_level: "白银会员",
-            out_request_no: "100002322019090134234sfdf",
-            balance_information: {
-              balance_appid: "wxea9c30890f48d5ae",
-              balance_path: "pages/balance/balance",
-              balance_url: "https://xxx.com"
-            },
-            user_information_form: {
-              common_field_list: ["USER_FORM_FLAG_MOBILE"],
-              custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }]
-            },
-            additional_statement: {
-              title: "xxx会员卡使用须知",
-              url: "https://xxx.111.com",
-              appid: "wxea9c30890f48d5ae",
-              path: "pages/statement/statement"
-            }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10699,7 +10415,14 @@ export interface MembercardOpenCardsPostResponseAdditionalStatement {
   readonly path?: string | undefined
 }
 
-const membercardOpenCardsPost: Endpoint.Endpoint<MembercardOpenCardsPostBody, MembercardOpenCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建会员卡模板API
+ *
+ * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
+ *
+ * `POST /v3/marketing/membercard-open/cards`
+ */
+export const membercardOpenCardsPost: Endpoint.Endpoint<MembercardOpenCardsPostBody, MembercardOpenCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards",
@@ -10815,46 +10538,7 @@ const membercardOpenCardsPost: Endpoint.Endpoint<MembercardOpenCardsPostBody, Me
     return {
       body: MembercardOpenCardsPostBody,
       success: MembercardOpenCardsPostResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-20T13:29:35.120+08:00",
-        remain_quantity: 1004,
-        brand: { brand_id: "1004", display_name: "微信支付" },
-        appid: "wxea9c30890f48d5ae",
-        logo_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        title: "微信支付测试卡",
-        background_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        description: "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有",
-        service_phone: "010-8877xxxx",
-        code_type: "BAR_CODE",
-        total_quantity: 5000000,
-        date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        code_mode: "SYSTEM_ALLOCATE",
-        init_level: "白银会员",
-        out_request_no: "100002322019090134234sfdf",
-        balance_information: {
-          balance_appid: "wxea9c30890f48d5ae",
-          balance_path: "pages/balance/balance",
-          balance_url: "https://xxx.com"
-        },
-        user_information_form: {
-          common_field_list: ["USER_FORM_FLAG_MOBILE"],
-          custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }]
-        },
-        additional_statement: {
-          title: "xxx会员卡使用须知",
-          url: "https://xxx.111.com",
-          appid: "wxea9c30890f48d5ae",
-          path: "pages/statement/statement"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11067,7 +10751,14 @@ export interface MembercardOpenCardsCardIdGetResponseAdditionalStatement {
   readonly path?: string | undefined
 }
 
-const membercardOpenCardsCardIdGet: Endpoint.Endpoint<MembercardOpenCardsCardIdGetParams, MembercardOpenCardsCardIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询会员卡模板信息API
+ *
+ * 通过此接口可查询指定会员卡模板的所有信息
+ *
+ * `GET /v3/marketing/membercard-open/cards/{card_id}`
+ */
+export const membercardOpenCardsCardIdGet: Endpoint.Endpoint<MembercardOpenCardsCardIdGetParams, MembercardOpenCardsCardIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/cards/{card_id}",
@@ -11134,46 +10825,7 @@ const membercardOpenCardsCardIdGet: Endpoint.Endpoint<MembercardOpenCardsCardIdG
     return {
       params: MembercardOpenCardsCardIdGetParams,
       success: MembercardOpenCardsCardIdGetResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-20T13:29:35.120+08:00",
-        remain_quantity: 1004,
-        brand: { brand_id: "1004", display_name: "微信支付" },
-        appid: "wxea9c30890f48d5ae",
-        logo_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        title: "微信支付测试卡",
-        background_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        description: "使用本会员卡表示你同意xxx公司的协议，最终解释权归xxx公司所有",
-        service_phone: "010-8877xxxx",
-        code_type: "BAR_CODE",
-        total_quantity: 5000000,
-        date_information: {
-          type: "FIX_TIME_RANGE",
-          available_begin_time: "2020-05-20T13:29:35.120+08:00",
-          available_end_time: "2030-05-20T13:29:35.120+08:00",
-          available_day_after_receive: 200
-        },
-        code_mode: "SYSTEM_ALLOCATE",
-        init_level: "白银会员",
-        out_request_no: "100002322019090134234sfdf",
-        balance_information: {
-          balance_appid: "wxea9c30890f48d5ae",
-          balance_path: "pages/balance/balance",
-          balance_url: "https://xxx.com"
-        },
-        user_information_form: {
-          common_field_list: ["USER_FORM_FLAG_MOBILE"],
-          custom_field_list: [{ name: "喜欢的运动", values: ["篮球"] }]
-        },
-        additional_statement: {
-          title: "xxx会员卡使用须知",
-          url: "https://xxx.111.com",
-          appid: "wxea9c30890f48d5ae",
-          path: "pages/statement/statement"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11348,7 +11000,14 @@ export interface MembercardOpenCardsCardIdPatchBodyAdditionalStatement {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdPatchRequest extends MembercardOpenCardsCardIdPatchParams, MembercardOpenCardsCardIdPatchBody {}
 
-const membercardOpenCardsCardIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改会员卡模板信息API
+ *
+ * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
+ *
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}`
+ */
+export const membercardOpenCardsCardIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/membercard-open/cards/{card_id}",
@@ -11423,7 +11082,14 @@ export interface MembercardOpenCardsCardIdDeleteParams {
   readonly card_id: string
 }
 
-const membercardOpenCardsCardIdDelete: Endpoint.Endpoint<MembercardOpenCardsCardIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除会员卡模板API
+ *
+ * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
+ *
+ * `DELETE /v3/marketing/membercard-open/cards/{card_id}`
+ */
+export const membercardOpenCardsCardIdDelete: Endpoint.Endpoint<MembercardOpenCardsCardIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.delete",
   method: "DELETE",
   path: "/v3/marketing/membercard-open/cards/{card_id}",
@@ -11476,7 +11142,14 @@ export interface MembercardOpenCardsCardIdCodesDepositPostResponseData {
   readonly result?: "SUCCESS" | "DUPLICATE" | "FAIL" | (string & {}) | undefined
 }
 
-const membercardOpenCardsCardIdCodesDepositPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesDepositPostRequest, MembercardOpenCardsCardIdCodesDepositPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 导入会员Code API
+ *
+ * 如果会员卡的code分配类型是“预存code”模式，商户可向特定会员卡card_id导入code，导入后自动将会员卡库存数量更新成code数量。用户领取会员卡时，将从这些code里随机分配。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_7.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/deposit`
+ */
+export const membercardOpenCardsCardIdCodesDepositPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesDepositPostRequest, MembercardOpenCardsCardIdCodesDepositPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes.deposit.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/deposit",
@@ -11500,8 +11173,7 @@ const membercardOpenCardsCardIdCodesDepositPost: Endpoint.Endpoint<MembercardOpe
       params: MembercardOpenCardsCardIdCodesDepositPostParams,
       body: MembercardOpenCardsCardIdCodesDepositPostBody,
       success: MembercardOpenCardsCardIdCodesDepositPostResponse,
-      errors: commonErrors,
-      example: { data: [{ code: "478515832665" }] }
+      errors: commonErrors
     }
   }
 })
@@ -11616,7 +11288,14 @@ export interface MembercardOpenCardsCardIdCodesCodeGetResponseUserInformationCus
   readonly value_list?: ReadonlyArray<string> | undefined
 }
 
-const membercardOpenCardsCardIdCodesCodeGet: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeGetParams, MembercardOpenCardsCardIdCodesCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户会员卡信息API
+ *
+ * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
+ *
+ * `GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
+ */
+export const membercardOpenCardsCardIdCodesCodeGet: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeGetParams, MembercardOpenCardsCardIdCodesCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/{code}",
@@ -11656,23 +11335,7 @@ const membercardOpenCardsCardIdCodesCodeGet: Endpoint.Endpoint<MembercardOpenCar
     return {
       params: MembercardOpenCardsCardIdCodesCodeGetParams,
       success: MembercardOpenCardsCardIdCodesCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        code: "478515832665",
-        openid: "obLatjnx9gnqzS4myYGmLZ7LgLBA",
-        membership_number: "316510891298",
-        level: "钻石会员",
-        nickname: "周星星",
-        head_image_url: "http://wx.qlogo.cn/xxx",
-        background_picture_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/0",
-        balance: 888,
-        user_information: {
-          common_field_list: [{ value: "深圳" }],
-          custom_field_list: [{ name: "喜欢的运动", value: "篮球", value_list: ["篮球"] }]
-        },
-        bonus_value: 600
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11753,7 +11416,14 @@ export interface MembercardOpenCardsCardIdCodesCodePatchBodyBalanceInformation {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodePatchRequest extends MembercardOpenCardsCardIdCodesCodePatchParams, MembercardOpenCardsCardIdCodesCodePatchBody {}
 
-const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodePatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改用户会员卡信息API
+ *
+ * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级、储值余额
+ *
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
+ */
+export const membercardOpenCardsCardIdCodesCodePatch: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodePatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.patch",
   method: "PATCH",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/{code}",
@@ -11813,7 +11483,14 @@ export interface MembercardOpenCardsCardIdCodesCodeActivatePostBody {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.activate.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeActivatePostRequest extends MembercardOpenCardsCardIdCodesCodeActivatePostParams, MembercardOpenCardsCardIdCodesCodeActivatePostBody {}
 
-const membercardOpenCardsCardIdCodesCodeActivatePost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeActivatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 激活会员卡（跳转型激活）API
+ *
+ * 如果商家选择跳转激活的投放方式，用户跳转至商家页商家H5网页/小程序后，商家可调用激活会员卡接口激活会员。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_10.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate`
+ */
+export const membercardOpenCardsCardIdCodesCodeActivatePost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeActivatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.activate.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate",
@@ -11877,7 +11554,14 @@ export interface MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.bonus.commit.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeBonusCommitPostRequest extends MembercardOpenCardsCardIdCodesCodeBonusCommitPostParams, MembercardOpenCardsCardIdCodesCodeBonusCommitPostBody {}
 
-const membercardOpenCardsCardIdCodesCodeBonusCommitPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeBonusCommitPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置支付后展示的积分到账API
+ *
+ * 商户调此接口，若已设置支付后展示积分，且该笔订单对应的积分已到账，则可以入参积分对应的交易商户号+商户订单号将该笔支付后展示的积分状态设置为“已到账” [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter10_2.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit`
+ */
+export const membercardOpenCardsCardIdCodesCodeBonusCommitPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeBonusCommitPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.bonus.commit.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit",
@@ -11989,7 +11673,14 @@ export interface MembercardOpenCardsCardIdCodesCodeRightsPatchBodyGuide {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.rights.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeRightsPatchRequest extends MembercardOpenCardsCardIdCodesCodeRightsPatchParams, MembercardOpenCardsCardIdCodesCodeRightsPatchBody {}
 
-const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeRightsPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置会员权益API
+ *
+ * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
+ *
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights`
+ */
+export const membercardOpenCardsCardIdCodesCodeRightsPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeRightsPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.rights.patch",
   method: "PATCH",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights",
@@ -12136,7 +11827,14 @@ export interface MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBodyS
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.setServiceModuleData.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostRequest extends MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostParams, MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostBody {}
 
-const membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置会员服务项用户信息
+ *
+ * 可根据用户当前的服务状态和信息，调用该接口更新当前用户的会员服务信息：包括展示在会员卡面上的服务信息和服务消息触达
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data`
+ */
+export const membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeSetServiceModuleDataPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.setServiceModuleData.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data",
@@ -12215,7 +11913,14 @@ export interface MembercardOpenCardsCardIdCodesCodeUnavailablePostBody {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.codes._code_.unavailable.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdCodesCodeUnavailablePostRequest extends MembercardOpenCardsCardIdCodesCodeUnavailablePostParams, MembercardOpenCardsCardIdCodesCodeUnavailablePostBody {}
 
-const membercardOpenCardsCardIdCodesCodeUnavailablePost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeUnavailablePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 作废用户会员卡API
+ *
+ * 将用户的会员卡设置为失效状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_12.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable`
+ */
+export const membercardOpenCardsCardIdCodesCodeUnavailablePost: Endpoint.Endpoint<MembercardOpenCardsCardIdCodesCodeUnavailablePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.codes._code_.unavailable.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable",
@@ -12267,7 +11972,14 @@ export interface MembercardOpenCardsCardIdDecryptCodeGetResponse {
   readonly code?: string | undefined
 }
 
-const membercardOpenCardsCardIdDecryptCodeGet: Endpoint.Endpoint<MembercardOpenCardsCardIdDecryptCodeGetRequest, MembercardOpenCardsCardIdDecryptCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 加密code解码（跳转型激活）API
+ *
+ * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于加密的encrypt_code，商家可调用此api解码接口，获取真实code。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_4.shtml)
+ *
+ * `GET /v3/marketing/membercard-open/cards/{card_id}/decrypt-code`
+ */
+export const membercardOpenCardsCardIdDecryptCodeGet: Endpoint.Endpoint<MembercardOpenCardsCardIdDecryptCodeGetRequest, MembercardOpenCardsCardIdDecryptCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.decryptCode.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/cards/{card_id}/decrypt-code",
@@ -12287,8 +11999,7 @@ const membercardOpenCardsCardIdDecryptCodeGet: Endpoint.Endpoint<MembercardOpenC
       params: MembercardOpenCardsCardIdDecryptCodeGetParams,
       query: MembercardOpenCardsCardIdDecryptCodeGetQuery,
       success: MembercardOpenCardsCardIdDecryptCodeGetResponse,
-      errors: commonErrors,
-      example: { code: "751234212312" }
+      errors: commonErrors
     }
   }
 })
@@ -12344,7 +12055,14 @@ export interface MembercardOpenCardsCardIdPermissionTokensPostResponse {
   readonly permission_token?: string | undefined
 }
 
-const membercardOpenCardsCardIdPermissionTokensPost: Endpoint.Endpoint<MembercardOpenCardsCardIdPermissionTokensPostRequest, MembercardOpenCardsCardIdPermissionTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户预授权
+ *
+ * 生成商户预授权投放会员卡的凭证 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_7.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/permission-tokens`
+ */
+export const membercardOpenCardsCardIdPermissionTokensPost: Endpoint.Endpoint<MembercardOpenCardsCardIdPermissionTokensPostRequest, MembercardOpenCardsCardIdPermissionTokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/permission-tokens",
@@ -12369,10 +12087,7 @@ const membercardOpenCardsCardIdPermissionTokensPost: Endpoint.Endpoint<Membercar
       params: MembercardOpenCardsCardIdPermissionTokensPostParams,
       body: MembercardOpenCardsCardIdPermissionTokensPostBody,
       success: MembercardOpenCardsCardIdPermissionTokensPostResponse,
-      errors: commonErrors,
-      example: {
-        permission_token: "EhhEF0Jt0uDLPK6Cr70KCrJmkTtfPPE222gUFsdP87CF4RqzpIdnNpDsbOD1kpsNuioecawJqEUfANcDhLrSA3xadU4pD6IJ7tpLEheA3kS1b6"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -12416,7 +12131,14 @@ export interface MembercardOpenCardsCardIdPhoneMembercardImportPostResponse {
   readonly code?: string | undefined
 }
 
-const membercardOpenCardsCardIdPhoneMembercardImportPost: Endpoint.Endpoint<MembercardOpenCardsCardIdPhoneMembercardImportPostRequest, MembercardOpenCardsCardIdPhoneMembercardImportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据手机号导入用户会员卡API
+ *
+ * 商户可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import`
+ */
+export const membercardOpenCardsCardIdPhoneMembercardImportPost: Endpoint.Endpoint<MembercardOpenCardsCardIdPhoneMembercardImportPostRequest, MembercardOpenCardsCardIdPhoneMembercardImportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.phoneMembercard.import.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import",
@@ -12438,8 +12160,7 @@ const membercardOpenCardsCardIdPhoneMembercardImportPost: Endpoint.Endpoint<Memb
       params: MembercardOpenCardsCardIdPhoneMembercardImportPostParams,
       body: MembercardOpenCardsCardIdPhoneMembercardImportPostBody,
       success: MembercardOpenCardsCardIdPhoneMembercardImportPostResponse,
-      errors: commonErrors,
-      example: { code: "478515832665" }
+      errors: commonErrors
     }
   }
 })
@@ -12490,7 +12211,14 @@ export interface MembercardOpenCardsCardIdQrcodePostResponse {
   readonly url?: string | undefined
 }
 
-const membercardOpenCardsCardIdQrcodePost: Endpoint.Endpoint<MembercardOpenCardsCardIdQrcodePostRequest, MembercardOpenCardsCardIdQrcodePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建会员卡二维码API
+ *
+ * 商户创建会员卡后，可以调用此api创建二维码，用于投放会员卡，用户可扫码开通会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_3.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/qrcode`
+ */
+export const membercardOpenCardsCardIdQrcodePost: Endpoint.Endpoint<MembercardOpenCardsCardIdQrcodePostRequest, MembercardOpenCardsCardIdQrcodePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.qrcode.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/qrcode",
@@ -12514,8 +12242,7 @@ const membercardOpenCardsCardIdQrcodePost: Endpoint.Endpoint<MembercardOpenCards
       params: MembercardOpenCardsCardIdQrcodePostParams,
       body: MembercardOpenCardsCardIdQrcodePostBody,
       success: MembercardOpenCardsCardIdQrcodePostResponse,
-      errors: commonErrors,
-      example: { url: "https://w.url.cn/s/Ahz3p2C" }
+      errors: commonErrors
     }
   }
 })
@@ -12682,7 +12409,14 @@ export interface MembercardOpenCardsCardIdRightsPatchBodyGuide {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.rights.patch`: params, body fields together. */
 export interface MembercardOpenCardsCardIdRightsPatchRequest extends MembercardOpenCardsCardIdRightsPatchParams, MembercardOpenCardsCardIdRightsPatchBody {}
 
-const membercardOpenCardsCardIdRightsPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdRightsPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置会员卡模板权益项API
+ *
+ * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
+ *
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/rights`
+ */
+export const membercardOpenCardsCardIdRightsPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdRightsPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.rights.patch",
   method: "PATCH",
   path: "/v3/marketing/membercard-open/cards/{card_id}/rights",
@@ -12805,7 +12539,14 @@ export interface MembercardOpenCardsCardIdServiceModulesPostResponseJumpMiniprog
   readonly path?: string | undefined
 }
 
-const membercardOpenCardsCardIdServiceModulesPost: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesPostRequest, MembercardOpenCardsCardIdServiceModulesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加会员卡服务项
+ *
+ * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/service-modules`
+ */
+export const membercardOpenCardsCardIdServiceModulesPost: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesPostRequest, MembercardOpenCardsCardIdServiceModulesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.serviceModules.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/service-modules",
@@ -12835,12 +12576,7 @@ const membercardOpenCardsCardIdServiceModulesPost: Endpoint.Endpoint<MembercardO
       params: MembercardOpenCardsCardIdServiceModulesPostParams,
       body: MembercardOpenCardsCardIdServiceModulesPostBody,
       success: MembercardOpenCardsCardIdServiceModulesPostResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        service_module_id: "666",
-        jump_miniprogram: { appid: "wx37178d097a6851d8", path: "pages/index/index" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -12909,7 +12645,14 @@ export interface MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchResp
   readonly path?: string | undefined
 }
 
-const membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchRequest, MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改会员卡服务项
+ *
+ * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
+ *
+ * `PATCH /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
+ */
+export const membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchRequest, MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.serviceModules._service_module_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}",
@@ -12939,12 +12682,7 @@ const membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch: Endpoint.Endp
       params: MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchParams,
       body: MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchBody,
       success: MembercardOpenCardsCardIdServiceModulesServiceModuleIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0",
-        service_module_id: "666",
-        jump_miniprogram: { appid: "wx37178d097a6851d8", path: "pages/index/index" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -12964,7 +12702,14 @@ export interface MembercardOpenCardsCardIdServiceModulesServiceModuleIdDeletePar
   readonly service_module_id: string
 }
 
-const membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesServiceModuleIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 移除会员卡服务项
+ *
+ * 将已添加的会员服务项进行移除，移除后用户的会员卡详情页不会再展示已移除的服务项
+ *
+ * `DELETE /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
+ */
+export const membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete: Endpoint.Endpoint<MembercardOpenCardsCardIdServiceModulesServiceModuleIdDeleteParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.serviceModules._service_module_id_.delete",
   method: "DELETE",
   path: "/v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}",
@@ -13008,7 +12753,14 @@ export interface MembercardOpenCardsCardIdUpgradePostBody {
 /** The input of `v3.marketing.membercardOpen.cards._card_id_.upgrade.post`: params, body fields together. */
 export interface MembercardOpenCardsCardIdUpgradePostRequest extends MembercardOpenCardsCardIdUpgradePostParams, MembercardOpenCardsCardIdUpgradePostBody {}
 
-const membercardOpenCardsCardIdUpgradePost: Endpoint.Endpoint<MembercardOpenCardsCardIdUpgradePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 老会员卡模板升级API
+ *
+ * 商户可调用此api将微信公众平台创建微信会员卡升级为微信支付新版会员卡，将老会员卡card_id绑定品牌id，完成会员卡升级后可以使用新版特性，包括会员权益、会员服务、会员有礼等功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_6.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/upgrade`
+ */
+export const membercardOpenCardsCardIdUpgradePost: Endpoint.Endpoint<MembercardOpenCardsCardIdUpgradePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.upgrade.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/upgrade",
@@ -13070,7 +12822,14 @@ export interface MembercardOpenCardsCardIdUsersImportPostResponse {
   readonly code?: string | undefined
 }
 
-const membercardOpenCardsCardIdUsersImportPost: Endpoint.Endpoint<MembercardOpenCardsCardIdUsersImportPostRequest, MembercardOpenCardsCardIdUsersImportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据openid导入用户会员卡API
+ *
+ * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_13.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/cards/{card_id}/users/import`
+ */
+export const membercardOpenCardsCardIdUsersImportPost: Endpoint.Endpoint<MembercardOpenCardsCardIdUsersImportPostRequest, MembercardOpenCardsCardIdUsersImportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.cards._card_id_.users.import.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/cards/{card_id}/users/import",
@@ -13092,8 +12851,7 @@ const membercardOpenCardsCardIdUsersImportPost: Endpoint.Endpoint<MembercardOpen
       params: MembercardOpenCardsCardIdUsersImportPostParams,
       body: MembercardOpenCardsCardIdUsersImportPostBody,
       success: MembercardOpenCardsCardIdUsersImportPostResponse,
-      errors: commonErrors,
-      example: { code: "478515832665" }
+      errors: commonErrors
     }
   }
 })
@@ -13139,7 +12897,14 @@ export interface MembercardOpenPhonenumberMemberImportPostBodyMemberInformation 
   readonly registration_time: string
 }
 
-const membercardOpenPhonenumberMemberImportPost: Endpoint.Endpoint<MembercardOpenPhonenumberMemberImportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 导入加密手机号提醒会员领卡API
+ *
+ * 如商户有存量注册会员未领取会员卡，可导入最近一年在品牌内有微信支付交易的活跃会员手机号（需加密后才能导入），导入后微信将通过卡包提醒用户将会员卡领取到卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml)
+ *
+ * `POST /v3/marketing/membercard-open/phonenumber-member/import`
+ */
+export const membercardOpenPhonenumberMemberImportPost: Endpoint.Endpoint<MembercardOpenPhonenumberMemberImportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.phonenumberMember.import.post",
   method: "POST",
   path: "/v3/marketing/membercard-open/phonenumber-member/import",
@@ -13224,7 +12989,14 @@ export interface MembercardOpenPhonenumberMemberSearchGetResponseUserCardInforma
   readonly card_id?: string | undefined
 }
 
-const membercardOpenPhonenumberMemberSearchGet: Endpoint.Endpoint<MembercardOpenPhonenumberMemberSearchGetQuery, MembercardOpenPhonenumberMemberSearchGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过加密手机号查询会员领卡状态API
+ *
+ * 商户可查询导入成功的加密手机号是否已被用户领取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml)
+ *
+ * `GET /v3/marketing/membercard-open/phonenumber-member/search`
+ */
+export const membercardOpenPhonenumberMemberSearchGet: Endpoint.Endpoint<MembercardOpenPhonenumberMemberSearchGetQuery, MembercardOpenPhonenumberMemberSearchGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.phonenumberMember.search.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/phonenumber-member/search",
@@ -13251,18 +13023,7 @@ const membercardOpenPhonenumberMemberSearchGet: Endpoint.Endpoint<MembercardOpen
     return {
       query: MembercardOpenPhonenumberMemberSearchGetQuery,
       success: MembercardOpenPhonenumberMemberSearchGetResponse,
-      errors: commonErrors,
-      example: {
-        receive_status: "UNSHOWED",
-        user_card_information: {
-          code: "478515832665",
-          openid: "oHdb05U3pYMGsKSVAHN8AhIGhJaA",
-          unionid: "oHdb05U3p11ahKSVAHN8AhIGhJaA",
-          receive_time: "2015-05-20T13:29:35.120+08:00",
-          card_appid: "wx0c44f7dee34b04d1",
-          card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -13319,7 +13080,14 @@ export interface MembercardOpenUserCardsGetResponseData {
   readonly code?: string | undefined
 }
 
-const membercardOpenUserCardsGet: Endpoint.Endpoint<MembercardOpenUserCardsGetQuery, MembercardOpenUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户在品牌下所有会员卡API
+ *
+ * 通过此接口可查询用户在当前品牌下领取的所有会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_5.shtml)
+ *
+ * `GET /v3/marketing/membercard-open/user/cards`
+ */
+export const membercardOpenUserCardsGet: Endpoint.Endpoint<MembercardOpenUserCardsGetQuery, MembercardOpenUserCardsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.membercardOpen.user.cards.get",
   method: "GET",
   path: "/v3/marketing/membercard-open/user/cards",
@@ -13345,13 +13113,7 @@ const membercardOpenUserCardsGet: Endpoint.Endpoint<MembercardOpenUserCardsGetQu
     return {
       query: MembercardOpenUserCardsGetQuery,
       success: MembercardOpenUserCardsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [{ card_id: "pbLatjvWOibDc5-TBnbUk1pD12o0", code: "478515832665" }],
-        total_count: 20,
-        offset: 1,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -13491,7 +13253,14 @@ export interface PartnerDeliveryPlanDeliveryPlansPostResponsePlan {
   readonly daily_limit?: number | undefined
 }
 
-const partnerDeliveryPlanDeliveryPlansPost: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPostBody, PartnerDeliveryPlanDeliveryPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建投放计划
+ *
+ * 创建投放计划
+ *
+ * `POST /v3/marketing/partner/delivery-plan/delivery-plans`
+ */
+export const partnerDeliveryPlanDeliveryPlansPost: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPostBody, PartnerDeliveryPlanDeliveryPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans.post",
   method: "POST",
   path: "/v3/marketing/partner/delivery-plan/delivery-plans",
@@ -13533,23 +13302,7 @@ const partnerDeliveryPlanDeliveryPlansPost: Endpoint.Endpoint<PartnerDeliveryPla
     return {
       body: PartnerDeliveryPlanDeliveryPlansPostBody,
       success: PartnerDeliveryPlanDeliveryPlansPostResponse,
-      errors: commonErrors,
-      example: {
-        plan: {
-          plan_id: "12000",
-          plan_name: "冬季饮料投放",
-          plan_state: "PLAN_CREATED",
-          delivery_start_time: "2025-01-01T00:00:00+08:00",
-          delivery_end_time: "2025-01-01T00:00:00+08:00",
-          stock_id: "701246876221757924829194755312",
-          product_coupon_id: "701146876221757924829193824428",
-          recommend_word: "天天有惊喜",
-          brand_id: "40016",
-          total_count: 11000,
-          user_limit: 5,
-          daily_limit: 100
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -13669,7 +13422,14 @@ export interface PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetResponse
   readonly daily_limit?: number | undefined
 }
 
-const partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetRequest, PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 分页查询投放计划列表
+ *
+ * 分页查询投放计划列表
+ *
+ * `GET /v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans`
+ */
+export const partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetRequest, PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans._brand_id_.deliveryPlans.get",
   method: "GET",
   path: "/v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans",
@@ -13707,26 +13467,7 @@ const partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet: Endpoint.Endpoint
       params: PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetParams,
       query: PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetQuery,
       success: PartnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 1234,
-        plan_list: [
-          {
-            plan_id: "12000",
-            plan_name: "冬季饮料投放",
-            plan_state: "PLAN_CREATED",
-            delivery_start_time: "2025-01-01T00:00:00+08:00",
-            delivery_end_time: "2025-01-01T00:00:00+08:00",
-            stock_id: "701246876221757924829194755312",
-            product_coupon_id: "701146876221757924829193824428",
-            recommend_word: "天天有惊喜",
-            brand_id: "40016",
-            total_count: 11000,
-            user_limit: 5,
-            daily_limit: 100
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -13853,7 +13594,14 @@ export interface PartnerDeliveryPlanDeliveryPlansPlanIdPatchResponsePlan {
   readonly daily_limit?: number | undefined
 }
 
-const partnerDeliveryPlanDeliveryPlansPlanIdPatch: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPlanIdPatchRequest, PartnerDeliveryPlanDeliveryPlansPlanIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新投放计划
+ *
+ * 更新投放计划
+ *
+ * `PATCH /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}`
+ */
+export const partnerDeliveryPlanDeliveryPlansPlanIdPatch: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPlanIdPatchRequest, PartnerDeliveryPlanDeliveryPlansPlanIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans._plan_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}",
@@ -13895,23 +13643,7 @@ const partnerDeliveryPlanDeliveryPlansPlanIdPatch: Endpoint.Endpoint<PartnerDeli
       params: PartnerDeliveryPlanDeliveryPlansPlanIdPatchParams,
       body: PartnerDeliveryPlanDeliveryPlansPlanIdPatchBody,
       success: PartnerDeliveryPlanDeliveryPlansPlanIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        plan: {
-          plan_id: "12000",
-          plan_name: "冬季饮料投放",
-          plan_state: "PLAN_CREATED",
-          delivery_start_time: "2025-01-01T00:00:00+08:00",
-          delivery_end_time: "2025-01-01T00:00:00+08:00",
-          stock_id: "701246876221757924829194755312",
-          product_coupon_id: "701146876221757924829193824428",
-          recommend_word: "天天有惊喜",
-          brand_id: "40016",
-          total_count: 11000,
-          user_limit: 5,
-          daily_limit: 100
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -13926,7 +13658,14 @@ export interface PartnerDeliveryPlanDeliveryPlansPlanIdTerminatePostParams {
   readonly plan_id: string
 }
 
-const partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPlanIdTerminatePostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 终止投放计划
+ *
+ * 终止投放计划
+ *
+ * `POST /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate`
+ */
+export const partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost: Endpoint.Endpoint<PartnerDeliveryPlanDeliveryPlansPlanIdTerminatePostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan.deliveryPlans._plan_id_.terminate.post",
   method: "POST",
   path: "/v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate",
@@ -13972,7 +13711,14 @@ export interface PartnerDeliveryPlanSpMchidNotifyUrlPostResponse {
   readonly notify_url?: string | undefined
 }
 
-const partnerDeliveryPlanSpMchidNotifyUrlPost: Endpoint.Endpoint<PartnerDeliveryPlanSpMchidNotifyUrlPostRequest, PartnerDeliveryPlanSpMchidNotifyUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置投放计划回调地址
+ *
+ * 投放计划创建后，如果设置了回调地址，当投放计划的状态 `plan_state` 或者审批状态 `audit_state` 发生变更时，会回调给品牌方。
+ *
+ * `POST /v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url`
+ */
+export const partnerDeliveryPlanSpMchidNotifyUrlPost: Endpoint.Endpoint<PartnerDeliveryPlanSpMchidNotifyUrlPostRequest, PartnerDeliveryPlanSpMchidNotifyUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.deliveryPlan._sp_mchid_.notifyUrl.post",
   method: "POST",
   path: "/v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url",
@@ -13991,8 +13737,7 @@ const partnerDeliveryPlanSpMchidNotifyUrlPost: Endpoint.Endpoint<PartnerDelivery
       params: PartnerDeliveryPlanSpMchidNotifyUrlPostParams,
       body: PartnerDeliveryPlanSpMchidNotifyUrlPostBody,
       success: PartnerDeliveryPlanSpMchidNotifyUrlPostResponse,
-      errors: commonErrors,
-      example: { notify_url: "https://pay.weixin.qq.com" }
+      errors: commonErrors
     }
   }
 })
@@ -14110,7 +13855,14 @@ export interface PartnerProductCouponImageGenerationTasksPostResponse {
   readonly brand_id?: string | undefined
 }
 
-const partnerProductCouponImageGenerationTasksPost: Endpoint.Endpoint<PartnerProductCouponImageGenerationTasksPostBody, PartnerProductCouponImageGenerationTasksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交图片生成任务
+ *
+ * 根据类型生成图片，结果将通过回调的方式告知，或通过主动查询接口获取生成结果。频率限制：500/s
+ *
+ * `POST /v3/marketing/partner/product-coupon/image-generation-tasks`
+ */
+export const partnerProductCouponImageGenerationTasksPost: Endpoint.Endpoint<PartnerProductCouponImageGenerationTasksPostBody, PartnerProductCouponImageGenerationTasksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.imageGenerationTasks.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/image-generation-tasks",
@@ -14154,8 +13906,7 @@ const partnerProductCouponImageGenerationTasksPost: Endpoint.Endpoint<PartnerPro
     return {
       body: PartnerProductCouponImageGenerationTasksPostBody,
       success: PartnerProductCouponImageGenerationTasksPostResponse,
-      errors: commonErrors,
-      example: { task_id: "image_generation_task_1", brand_id: "120344" }
+      errors: commonErrors
     }
   }
 })
@@ -14231,7 +13982,14 @@ export interface PartnerProductCouponImageGenerationTasksTaskIdGetResponseCutOut
   readonly image_url?: string | undefined
 }
 
-const partnerProductCouponImageGenerationTasksTaskIdGet: Endpoint.Endpoint<PartnerProductCouponImageGenerationTasksTaskIdGetRequest, PartnerProductCouponImageGenerationTasksTaskIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询图片生成任务执行结果
+ *
+ * 查询图片生成任务执行结果。频率限制：500/s
+ *
+ * `GET /v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}`
+ */
+export const partnerProductCouponImageGenerationTasksTaskIdGet: Endpoint.Endpoint<PartnerProductCouponImageGenerationTasksTaskIdGetRequest, PartnerProductCouponImageGenerationTasksTaskIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.imageGenerationTasks._task_id_.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}",
@@ -14262,15 +14020,7 @@ const partnerProductCouponImageGenerationTasksTaskIdGet: Endpoint.Endpoint<Partn
       params: PartnerProductCouponImageGenerationTasksTaskIdGetParams,
       query: PartnerProductCouponImageGenerationTasksTaskIdGetQuery,
       success: PartnerProductCouponImageGenerationTasksTaskIdGetResponse,
-      errors: commonErrors,
-      example: {
-        brand_id: "120344",
-        task_id: "image_generation_task_1",
-        image_generation_type: "COMBINE_IMAGE",
-        task_state: "PROCESSING",
-        combine_image_result: { image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg" },
-        cut_out_result: { image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/example.jpg" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -14299,7 +14049,14 @@ export interface PartnerProductCouponMediaUploadImagePostResponse {
   readonly media_url?: string | undefined
 }
 
-const partnerProductCouponMediaUploadImagePost: Endpoint.Endpoint<PartnerProductCouponMediaUploadImagePostBody, PartnerProductCouponMediaUploadImagePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 图片上传
+ *
+ * 商品券接口调用过程中需要传入各种图片URL，请使用本接口上传图片到微信支付，并使用接口返回的URL。
+ *
+ * `POST /v3/marketing/partner/product-coupon/media/upload-image`
+ */
+export const partnerProductCouponMediaUploadImagePost: Endpoint.Endpoint<PartnerProductCouponMediaUploadImagePostBody, PartnerProductCouponMediaUploadImagePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.media.uploadImage.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/media/upload-image",
@@ -14320,8 +14077,7 @@ const partnerProductCouponMediaUploadImagePost: Endpoint.Endpoint<PartnerProduct
     return {
       body: PartnerProductCouponMediaUploadImagePostBody,
       success: PartnerProductCouponMediaUploadImagePostResponse,
-      errors: commonErrors,
-      example: { media_url: "https://qpic.cn/xxx" }
+      errors: commonErrors
     }
   }
 })
@@ -14341,7 +14097,14 @@ export interface PartnerProductCouponNotifyConfigsGetResponse {
   readonly update_time?: string | undefined
 }
 
-const partnerProductCouponNotifyConfigsGet: Endpoint.Endpoint<void, PartnerProductCouponNotifyConfigsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取商品券事件通知地址
+ *
+ * 服务商可以通过本接口查询商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。前置条件：服务商已经配置商品券事件通知地址
+ *
+ * `GET /v3/marketing/partner/product-coupon/notify-configs`
+ */
+export const partnerProductCouponNotifyConfigsGet: Endpoint.Endpoint<void, PartnerProductCouponNotifyConfigsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.notifyConfigs.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/notify-configs",
@@ -14353,11 +14116,7 @@ const partnerProductCouponNotifyConfigsGet: Endpoint.Endpoint<void, PartnerProdu
     })
     return {
       success: PartnerProductCouponNotifyConfigsGetResponse,
-      errors: commonErrors,
-      example: {
-        notify_url: "https://pay.weixin.qq.com",
-        update_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -14385,7 +14144,14 @@ export interface PartnerProductCouponNotifyConfigsPostResponse {
   readonly update_time?: string | undefined
 }
 
-const partnerProductCouponNotifyConfigsPost: Endpoint.Endpoint<PartnerProductCouponNotifyConfigsPostBody, PartnerProductCouponNotifyConfigsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 设置商品券事件通知地址
+ *
+ * 服务商可以通过本接口设置商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。
+ *
+ * `POST /v3/marketing/partner/product-coupon/notify-configs`
+ */
+export const partnerProductCouponNotifyConfigsPost: Endpoint.Endpoint<PartnerProductCouponNotifyConfigsPostBody, PartnerProductCouponNotifyConfigsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.notifyConfigs.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/notify-configs",
@@ -14401,11 +14167,7 @@ const partnerProductCouponNotifyConfigsPost: Endpoint.Endpoint<PartnerProductCou
     return {
       body: PartnerProductCouponNotifyConfigsPostBody,
       success: PartnerProductCouponNotifyConfigsPostResponse,
-      errors: commonErrors,
-      example: {
-        notify_url: "https://pay.weixin.qq.com",
-        update_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -15611,7 +15373,14 @@ export interface PartnerProductCouponProductCouponsPostResponseStockSentCountInf
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsPostBody, PartnerProductCouponProductCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建商品券
+ *
+ * 品牌方可以通过该接口创建商品券和批次。微信支付创建成功后，会返回此次创建的商品券以及批次。品牌方可在【经营平台】上配置【活动】对商品券进行投放。频率限制：接口级限制1000/min
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons`
+ */
+export const partnerProductCouponProductCouponsPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsPostBody, PartnerProductCouponProductCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons",
@@ -15998,121 +15767,7 @@ const partnerProductCouponProductCouponsPost: Endpoint.Endpoint<PartnerProductCo
     return {
       body: PartnerProductCouponProductCouponsPostBody,
       success: PartnerProductCouponProductCouponsPostResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        state: "AUDITING",
-        brand_id: "120344",
-        scope: "ALL",
-        type: "NORMAL",
-        usage_mode: "SINGLE",
-        single_usage_info: {
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 }
-        },
-        sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-        display_info: {
-          name: "全场满100立打8折",
-          image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-          original_price: 10000,
-          combo_package_list: [
-            {
-              name: "咖啡2选1",
-              pick_count: 3,
-              choice_list: [
-                {
-                  name: "美式",
-                  price: 10000,
-                  count: 2,
-                  image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                  mini_program_appid: "wx4fd12345678",
-                  mini_program_path: "/pages/index/index"
-                }
-              ]
-            }
-          ]
-        },
-        out_product_no: "Product_1234567890",
-        stock: {
-          product_coupon_id: "1000000013",
-          stock_id: "1000000013001",
-          coupon_code_mode: "WECHATPAY",
-          stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-          single_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              available_days: 30,
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 },
-            exchange_coupon: { threshold: 10000, exchange_price: 20 }
-          },
-          sequential_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-            discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-            exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-          },
-          usage_rule_display_info: {
-            coupon_usage_method_list: ["OFFLINE"],
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product",
-            app_path: "https://weixin.qq.com/jump-to-app",
-            usage_description: "工作日可用",
-            coupon_available_store_info: {
-              description: "所有门店可用，可使用小程序查看门店列表",
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product"
-            },
-            app_jump_type: "H5",
-            passcode_link: "passcode_link.example"
-          },
-          coupon_display_info: {
-            code_display_mode: "QRCODE",
-            background_color: "Color020",
-            entrance_mini_program: {
-              appid: "wx234545656765876",
-              path: "/path/index/index",
-              entrance_wording: "欢迎选购",
-              guidance_wording: "获取更多优惠"
-            },
-            entrance_official_account: { appid: "wx1234567890" },
-            entrance_finder: {
-              finder_id: "gh_12345678",
-              finder_video_id: "UDFsdf24df34dD456Hdf34",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-            }
-          },
-          notify_config: { notify_appid: "wx23232232323" },
-          store_scope: "NONE",
-          sent_count_info: { total_count: 0, today_count: 0 },
-          state: "AUDITING",
-          deactivate_time: "2025-08-31T23:59:59+08:00",
-          brand_id: "120344"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -16326,7 +15981,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdGetResponseDis
   readonly mini_program_path?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdGetRequest, PartnerProductCouponProductCouponsProductCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商品券
+ *
+ * 品牌方可以通过该接口查询商品券的详细信息，但不包括商品券的批次信息。
+ *
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdGetRequest, PartnerProductCouponProductCouponsProductCouponIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}",
@@ -16396,45 +16058,7 @@ const partnerProductCouponProductCouponsProductCouponIdGet: Endpoint.Endpoint<Pa
       params: PartnerProductCouponProductCouponsProductCouponIdGetParams,
       query: PartnerProductCouponProductCouponsProductCouponIdGetQuery,
       success: PartnerProductCouponProductCouponsProductCouponIdGetResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        state: "AUDITING",
-        brand_id: "120344",
-        scope: "ALL",
-        type: "NORMAL",
-        usage_mode: "SINGLE",
-        single_usage_info: {
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 }
-        },
-        sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-        display_info: {
-          name: "全场满100立打8折",
-          image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-          original_price: 10000,
-          combo_package_list: [
-            {
-              name: "咖啡2选1",
-              pick_count: 3,
-              choice_list: [
-                {
-                  name: "美式",
-                  price: 10000,
-                  count: 2,
-                  image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                  mini_program_appid: "wx4fd12345678",
-                  mini_program_path: "/pages/index/index"
-                }
-              ]
-            }
-          ]
-        },
-        out_product_no: "Product_1234567890",
-        deactivate_time: "2025-08-31T23:59:59+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -16730,7 +16354,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdPatchResponseD
   readonly mini_program_path?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改商品券
+ *
+ * 品牌方可以通过该接口修改商品券信息。注：修改只会对新发的券生效，历史已经发放给用户的券不会改变。
+ *
+ * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}",
@@ -16823,45 +16454,7 @@ const partnerProductCouponProductCouponsProductCouponIdPatch: Endpoint.Endpoint<
       params: PartnerProductCouponProductCouponsProductCouponIdPatchParams,
       body: PartnerProductCouponProductCouponsProductCouponIdPatchBody,
       success: PartnerProductCouponProductCouponsProductCouponIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        state: "AUDITING",
-        brand_id: "120344",
-        scope: "ALL",
-        type: "NORMAL",
-        usage_mode: "SINGLE",
-        single_usage_info: {
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 }
-        },
-        sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-        display_info: {
-          name: "全场满100立打8折",
-          image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-          original_price: 10000,
-          combo_package_list: [
-            {
-              name: "咖啡2选1",
-              pick_count: 3,
-              choice_list: [
-                {
-                  name: "美式",
-                  price: 10000,
-                  count: 2,
-                  image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                  mini_program_appid: "wx4fd12345678",
-                  mini_program_path: "/pages/index/index"
-                }
-              ]
-            }
-          ]
-        },
-        out_product_no: "Product_1234567890",
-        deactivate_time: "2025-08-31T23:59:59+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -17085,7 +16678,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdDeactivatePost
   readonly mini_program_path?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdDeactivatePostRequest, PartnerProductCouponProductCouponsProductCouponIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 失效商品券
+ *
+ * 品牌方可以通过该接口使某个商品券失效。注意：失效商品券会失效商品券所有批次。失效商品券会同步终止该商品券所有投放渠道和活动，不会有新的用户领券事件，但历史已经通过该商品券对应的批次发放的用户商品券仍然有效。
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdDeactivatePostRequest, PartnerProductCouponProductCouponsProductCouponIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.deactivate.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate",
@@ -17157,45 +16757,7 @@ const partnerProductCouponProductCouponsProductCouponIdDeactivatePost: Endpoint.
       params: PartnerProductCouponProductCouponsProductCouponIdDeactivatePostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdDeactivatePostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdDeactivatePostResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        state: "AUDITING",
-        brand_id: "120344",
-        scope: "ALL",
-        type: "NORMAL",
-        usage_mode: "SINGLE",
-        single_usage_info: {
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 }
-        },
-        sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-        display_info: {
-          name: "全场满100立打8折",
-          image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-          detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-          original_price: 10000,
-          combo_package_list: [
-            {
-              name: "咖啡2选1",
-              pick_count: 3,
-              choice_list: [
-                {
-                  name: "美式",
-                  price: 10000,
-                  count: 2,
-                  image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                  mini_program_appid: "wx4fd12345678",
-                  mini_program_path: "/pages/index/index"
-                }
-              ]
-            }
-          ]
-        },
-        out_product_no: "Product_1234567890",
-        deactivate_time: "2025-08-31T23:59:59+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -17896,7 +17458,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesPo
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStockBundlesPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加商品券批次组
+ *
+ * 服务商可以通过该接口为已有的「多次优惠」商品券添加更多批次组，每个批次组创建时会批量创建多个商品券批次。同一个商品券的多个批次组可以实现品牌方多样化的投放需求。前置条件：已创建商品券且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStockBundlesPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles",
@@ -18125,74 +17694,7 @@ const partnerProductCouponProductCouponsProductCouponIdStockBundlesPost: Endpoin
       params: PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStockBundlesPostResponse,
-      errors: commonErrors,
-      example: {
-        stock_bundle_id: "1000000013001",
-        stock_list: [
-          {
-            product_coupon_id: "1000000013",
-            stock_id: "1000000013001",
-            coupon_code_mode: "WECHATPAY",
-            coupon_code_count_info: { total_count: 10000, available_count: 999 },
-            stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-            progressive_bundle_usage_rule: {
-              coupon_available_period: {
-                available_begin_time: "2025-08-01T00:00:00+08:00",
-                available_end_time: "2025-08-31T23:59:59+08:00",
-                available_days: 30,
-                wait_days_after_receive: 1,
-                weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                irregular_available_period_list: [
-                  {
-                    begin_time: "2025-08-01T00:00:00+08:00",
-                    end_time: "2025-08-31T23:59:59+08:00"
-                  }
-                ]
-              },
-              normal_coupon: { threshold: 10000, discount_amount: 1 },
-              discount_coupon: { threshold: 10000, percent_off: 20 },
-              exchange_coupon: { threshold: 10000, exchange_price: 20 }
-            },
-            stock_bundle_info: { stock_bundle_id: "712315129419284901", stock_bundle_index: 0 },
-            usage_rule_display_info: {
-              coupon_usage_method_list: ["OFFLINE"],
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product",
-              app_path: "https://weixin.qq.com/jump-to-app",
-              usage_description: "工作日可用",
-              coupon_available_store_info: {
-                description: "所有门店可用，可使用小程序查看门店列表",
-                mini_program_appid: "wx1234567890",
-                mini_program_path: "/pages/index/product"
-              },
-              app_jump_type: "H5",
-              passcode_link: "passcode_link.example"
-            },
-            coupon_display_info: {
-              code_display_mode: "QRCODE",
-              background_color: "Color020",
-              entrance_mini_program: {
-                appid: "wx234545656765876",
-                path: "/path/index/index",
-                entrance_wording: "欢迎选购",
-                guidance_wording: "获取更多优惠"
-              },
-              entrance_official_account: { appid: "wx1234567890" },
-              entrance_finder: {
-                finder_id: "gh_12345678",
-                finder_video_id: "UDFsdf24df34dD456Hdf34",
-                finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-              }
-            },
-            notify_config: { notify_appid: "wx23232232323" },
-            store_scope: "NONE",
-            sent_count_info: { total_count: 0, today_count: 0 },
-            state: "AUDITING",
-            deactivate_time: "2025-08-31T23:59:59+08:00",
-            brand_id: "120344"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -18754,7 +18256,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesSt
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改商品券批次组
+ *
+ * 服务商可以通过该接口同步修改商品券批次组内所有批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
+ *
+ * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}",
@@ -18934,74 +18443,7 @@ const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleId
       params: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        stock_bundle_id: "1000000013001",
-        stock_list: [
-          {
-            product_coupon_id: "1000000013",
-            stock_id: "1000000013001",
-            coupon_code_mode: "WECHATPAY",
-            coupon_code_count_info: { total_count: 10000, available_count: 999 },
-            stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-            progressive_bundle_usage_rule: {
-              coupon_available_period: {
-                available_begin_time: "2025-08-01T00:00:00+08:00",
-                available_end_time: "2025-08-31T23:59:59+08:00",
-                available_days: 30,
-                wait_days_after_receive: 1,
-                weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                irregular_available_period_list: [
-                  {
-                    begin_time: "2025-08-01T00:00:00+08:00",
-                    end_time: "2025-08-31T23:59:59+08:00"
-                  }
-                ]
-              },
-              normal_coupon: { threshold: 10000, discount_amount: 1 },
-              discount_coupon: { threshold: 10000, percent_off: 20 },
-              exchange_coupon: { threshold: 10000, exchange_price: 20 }
-            },
-            stock_bundle_info: { stock_bundle_id: "712315129419284901", stock_bundle_index: 0 },
-            usage_rule_display_info: {
-              coupon_usage_method_list: ["OFFLINE"],
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product",
-              app_path: "https://weixin.qq.com/jump-to-app",
-              usage_description: "工作日可用",
-              coupon_available_store_info: {
-                description: "所有门店可用，可使用小程序查看门店列表",
-                mini_program_appid: "wx1234567890",
-                mini_program_path: "/pages/index/product"
-              },
-              app_jump_type: "H5",
-              passcode_link: "passcode_link.example"
-            },
-            coupon_display_info: {
-              code_display_mode: "QRCODE",
-              background_color: "Color020",
-              entrance_mini_program: {
-                appid: "wx234545656765876",
-                path: "/path/index/index",
-                entrance_wording: "欢迎选购",
-                guidance_wording: "获取更多优惠"
-              },
-              entrance_official_account: { appid: "wx1234567890" },
-              entrance_finder: {
-                finder_id: "gh_12345678",
-                finder_video_id: "UDFsdf24df34dD456Hdf34",
-                finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-              }
-            },
-            notify_config: { notify_appid: "wx23232232323" },
-            store_scope: "NONE",
-            sent_count_info: { total_count: 0, today_count: 0 },
-            state: "AUDITING",
-            deactivate_time: "2025-08-31T23:59:59+08:00",
-            brand_id: "120344"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -19074,7 +18516,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesSt
   readonly message?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 批次组批量关联门店
+ *
+ * 服务商可以通过该接口将品牌的门店列表批量与商品券批次组内所有批次关联
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.associateStores.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores",
@@ -19108,12 +18557,7 @@ const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleId
       params: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPostResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        success_store_list: [{ store_id: "100000001" }],
-        failed_store_list: [{ store_id: "100000001", code: "example", message: "example" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -19186,7 +18630,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesSt
   readonly message?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 批次组批量取消关联门店
+ *
+ * 服务商可以通过该接口取消品牌的门店列表与商品券批次组内所有批次的关联关系
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.disassociateStores.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores",
@@ -19220,12 +18671,7 @@ const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleId
       params: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPostResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        success_store_list: [{ store_id: "100000001" }],
-        failed_store_list: [{ store_id: "100000001", code: "example", message: "example" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -19665,7 +19111,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStockBundlesSt
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改商品券批次组发放预算
+ *
+ * 服务商可以通过本接口批量修改商品券批次组内所有批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostRequest, PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stockBundles._stock_bundle_id_.updateBudget.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget",
@@ -19806,74 +19259,7 @@ const partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleId
       params: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPostResponse,
-      errors: commonErrors,
-      example: {
-        stock_bundle_id: "1000000013001",
-        stock_list: [
-          {
-            product_coupon_id: "1000000013",
-            stock_id: "1000000013001",
-            coupon_code_mode: "WECHATPAY",
-            coupon_code_count_info: { total_count: 10000, available_count: 999 },
-            stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-            progressive_bundle_usage_rule: {
-              coupon_available_period: {
-                available_begin_time: "2025-08-01T00:00:00+08:00",
-                available_end_time: "2025-08-31T23:59:59+08:00",
-                available_days: 30,
-                wait_days_after_receive: 1,
-                weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                irregular_available_period_list: [
-                  {
-                    begin_time: "2025-08-01T00:00:00+08:00",
-                    end_time: "2025-08-31T23:59:59+08:00"
-                  }
-                ]
-              },
-              normal_coupon: { threshold: 10000, discount_amount: 1 },
-              discount_coupon: { threshold: 10000, percent_off: 20 },
-              exchange_coupon: { threshold: 10000, exchange_price: 20 }
-            },
-            stock_bundle_info: { stock_bundle_id: "712315129419284901", stock_bundle_index: 0 },
-            usage_rule_display_info: {
-              coupon_usage_method_list: ["OFFLINE"],
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product",
-              app_path: "https://weixin.qq.com/jump-to-app",
-              usage_description: "工作日可用",
-              coupon_available_store_info: {
-                description: "所有门店可用，可使用小程序查看门店列表",
-                mini_program_appid: "wx1234567890",
-                mini_program_path: "/pages/index/product"
-              },
-              app_jump_type: "H5",
-              passcode_link: "passcode_link.example"
-            },
-            coupon_display_info: {
-              code_display_mode: "QRCODE",
-              background_color: "Color020",
-              entrance_mini_program: {
-                appid: "wx234545656765876",
-                path: "/path/index/index",
-                entrance_wording: "欢迎选购",
-                guidance_wording: "获取更多优惠"
-              },
-              entrance_official_account: { appid: "wx1234567890" },
-              entrance_finder: {
-                finder_id: "gh_12345678",
-                finder_video_id: "UDFsdf24df34dD456Hdf34",
-                finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-              }
-            },
-            notify_config: { notify_appid: "wx23232232323" },
-            store_scope: "NONE",
-            sent_count_info: { total_count: 0, today_count: 0 },
-            state: "AUDITING",
-            deactivate_time: "2025-08-31T23:59:59+08:00",
-            brand_id: "120344"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -20392,7 +19778,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksGetRespo
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商品券批次列表
+ *
+ * 品牌方可以通过该接口分页查询某个商品券的批次列表。
+ *
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks",
@@ -20564,91 +19957,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksGet: Endpoint.Endpo
       params: PartnerProductCouponProductCouponsProductCouponIdStocksGetParams,
       query: PartnerProductCouponProductCouponsProductCouponIdStocksGetQuery,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        next_page_token: "MTIzNDUK",
-        stock_list: [
-          {
-            product_coupon_id: "1000000013",
-            stock_id: "1000000013001",
-            coupon_code_mode: "WECHATPAY",
-            coupon_code_count_info: { total_count: 10000, available_count: 999 },
-            stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-            single_usage_rule: {
-              coupon_available_period: {
-                available_begin_time: "2025-08-01T00:00:00+08:00",
-                available_end_time: "2025-08-31T23:59:59+08:00",
-                available_days: 30,
-                wait_days_after_receive: 1,
-                weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                irregular_available_period_list: [
-                  {
-                    begin_time: "2025-08-01T00:00:00+08:00",
-                    end_time: "2025-08-31T23:59:59+08:00"
-                  }
-                ]
-              },
-              normal_coupon: { threshold: 10000, discount_amount: 1 },
-              discount_coupon: { threshold: 10000, percent_off: 20 },
-              exchange_coupon: { threshold: 10000, exchange_price: 20 }
-            },
-            sequential_usage_rule: {
-              coupon_available_period: {
-                available_begin_time: "2025-08-01T00:00:00+08:00",
-                available_end_time: "2025-08-31T23:59:59+08:00",
-                wait_days_after_receive: 1,
-                weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                irregular_available_period_list: [
-                  {
-                    begin_time: "2025-08-01T00:00:00+08:00",
-                    end_time: "2025-08-31T23:59:59+08:00"
-                  }
-                ]
-              },
-              normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-              discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-              exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-            },
-            usage_rule_display_info: {
-              coupon_usage_method_list: ["OFFLINE"],
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product",
-              app_path: "https://weixin.qq.com/jump-to-app",
-              usage_description: "工作日可用",
-              coupon_available_store_info: {
-                description: "所有门店可用，可使用小程序查看门店列表",
-                mini_program_appid: "wx1234567890",
-                mini_program_path: "/pages/index/product"
-              },
-              app_jump_type: "H5",
-              passcode_link: "passcode_link.example"
-            },
-            coupon_display_info: {
-              code_display_mode: "QRCODE",
-              background_color: "Color020",
-              entrance_mini_program: {
-                appid: "wx234545656765876",
-                path: "/path/index/index",
-                entrance_wording: "欢迎选购",
-                guidance_wording: "获取更多优惠"
-              },
-              entrance_official_account: { appid: "wx1234567890" },
-              entrance_finder: {
-                finder_id: "gh_12345678",
-                finder_video_id: "UDFsdf24df34dD456Hdf34",
-                finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-              }
-            },
-            notify_config: { notify_appid: "wx23232232323" },
-            store_scope: "NONE",
-            sent_count_info: { total_count: 0, today_count: 0 },
-            state: "AUDITING",
-            deactivate_time: "2025-08-31T23:59:59+08:00",
-            brand_id: "120344"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -21531,7 +20840,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksPostResp
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加商品券批次
+ *
+ * 品牌方可以通过该接口为已有的商品券添加更多批次，多个批次可以实现品牌方多样化的投放需求。
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks",
@@ -21827,82 +21143,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksPost: Endpoint.Endp
       params: PartnerProductCouponProductCouponsProductCouponIdStocksPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStocksPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksPostResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        stock_id: "1000000013001",
-        coupon_code_mode: "WECHATPAY",
-        coupon_code_count_info: { total_count: 10000, available_count: 999 },
-        stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-        single_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            available_days: 30,
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 },
-          exchange_coupon: { threshold: 10000, exchange_price: 20 }
-        },
-        sequential_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-          discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-          exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-        },
-        usage_rule_display_info: {
-          coupon_usage_method_list: ["OFFLINE"],
-          mini_program_appid: "wx1234567890",
-          mini_program_path: "/pages/index/product",
-          usage_description: "工作日可用",
-          coupon_available_store_info: {
-            description: "所有门店可用，可使用小程序查看门店列表",
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product"
-          }
-        },
-        coupon_display_info: {
-          code_display_mode: "QRCODE",
-          background_color: "Color020",
-          entrance_mini_program: {
-            appid: "wx234545656765876",
-            path: "/path/index/index",
-            entrance_wording: "欢迎选购",
-            guidance_wording: "获取更多优惠"
-          },
-          entrance_official_account: { appid: "wx1234567890" },
-          entrance_finder: {
-            finder_id: "gh_12345678",
-            finder_video_id: "UDFsdf24df34dD456Hdf34",
-            finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-          }
-        },
-        notify_config: { notify_appid: "wx23232232323" },
-        store_scope: "NONE",
-        sent_count_info: { total_count: 0, today_count: 0 },
-        state: "AUDITING",
-        deactivate_time: "2025-08-31T23:59:59+08:00",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -22399,7 +21640,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdG
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商品券指定批次
+ *
+ * 品牌方可以通过该接口查询某个商品券批次的详情。
+ *
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}",
@@ -22564,85 +21812,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet: Endpoin
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetParams,
       query: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetQuery,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdGetResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        stock_id: "1000000013001",
-        coupon_code_mode: "WECHATPAY",
-        coupon_code_count_info: { total_count: 10000, available_count: 999 },
-        stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-        single_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            available_days: 30,
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 },
-          exchange_coupon: { threshold: 10000, exchange_price: 20 }
-        },
-        sequential_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-          discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-          exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-        },
-        usage_rule_display_info: {
-          coupon_usage_method_list: ["OFFLINE"],
-          mini_program_appid: "wx1234567890",
-          mini_program_path: "/pages/index/product",
-          app_path: "https://weixin.qq.com/jump-to-app",
-          usage_description: "工作日可用",
-          coupon_available_store_info: {
-            description: "所有门店可用，可使用小程序查看门店列表",
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product"
-          },
-          app_jump_type: "H5",
-          passcode_link: "passcode_link.example"
-        },
-        coupon_display_info: {
-          code_display_mode: "QRCODE",
-          background_color: "Color020",
-          entrance_mini_program: {
-            appid: "wx234545656765876",
-            path: "/path/index/index",
-            entrance_wording: "欢迎选购",
-            guidance_wording: "获取更多优惠"
-          },
-          entrance_official_account: { appid: "wx1234567890" },
-          entrance_finder: {
-            finder_id: "gh_12345678",
-            finder_video_id: "UDFsdf24df34dD456Hdf34",
-            finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-          }
-        },
-        notify_config: { notify_appid: "wx23232232323" },
-        store_scope: "NONE",
-        sent_count_info: { total_count: 0, today_count: 0 },
-        state: "AUDITING",
-        deactivate_time: "2025-08-31T23:59:59+08:00",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -23291,7 +22461,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdP
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改商品券指定批次
+ *
+ * 品牌方可以通过该接口修改商品券批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
+ *
+ * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}",
@@ -23501,85 +22678,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch: Endpo
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        stock_id: "1000000013001",
-        coupon_code_mode: "WECHATPAY",
-        coupon_code_count_info: { total_count: 10000, available_count: 999 },
-        stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-        single_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            available_days: 30,
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 },
-          exchange_coupon: { threshold: 10000, exchange_price: 20 }
-        },
-        sequential_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-          discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-          exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-        },
-        usage_rule_display_info: {
-          coupon_usage_method_list: ["OFFLINE"],
-          mini_program_appid: "wx1234567890",
-          mini_program_path: "/pages/index/product",
-          app_path: "https://weixin.qq.com/jump-to-app",
-          usage_description: "工作日可用",
-          coupon_available_store_info: {
-            description: "所有门店可用，可使用小程序查看门店列表",
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product"
-          },
-          app_jump_type: "H5",
-          passcode_link: "passcode_link.example"
-        },
-        coupon_display_info: {
-          code_display_mode: "QRCODE",
-          background_color: "Color020",
-          entrance_mini_program: {
-            appid: "wx234545656765876",
-            path: "/path/index/index",
-            entrance_wording: "欢迎选购",
-            guidance_wording: "获取更多优惠"
-          },
-          entrance_official_account: { appid: "wx1234567890" },
-          entrance_finder: {
-            finder_id: "gh_12345678",
-            finder_video_id: "UDFsdf24df34dD456Hdf34",
-            finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-          }
-        },
-        notify_config: { notify_appid: "wx23232232323" },
-        store_scope: "NONE",
-        sent_count_info: { total_count: 0, today_count: 0 },
-        state: "AUDITING",
-        deactivate_time: "2025-08-31T23:59:59+08:00",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -23652,7 +22751,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdA
   readonly message?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 批次关联门店
+ *
+ * 品牌方可以通过该接口将品牌的门店列表与商品券批次关联 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.associateStores.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores",
@@ -23686,12 +22792,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateSto
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPostResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        success_store_list: [{ store_id: "100000001" }],
-        failed_store_list: [{ store_id: "100000001", code: "example", message: "example" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -23755,7 +22856,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdA
   readonly store_id?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询批次关联门店列表
+ *
+ * 品牌方可以通过该接口分页查询商品券批次所关联的门店列表 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
+ *
+ * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.associatedStores.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores",
@@ -23782,12 +22890,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedSt
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetParams,
       query: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetQuery,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        next_page_token: "MTIzNDUK",
-        store_list: [{ store_id: "100000001" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -24294,7 +23397,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdD
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 失效商品券批次
+ *
+ * 品牌方可以通过该接口使已经创建的某个商品券批次失效。注意：调用本接口只会失效单个批次，商品券本身以及其他商品券批次不受影响。失效商品券批次后，该批次不会有新的用户领券事件，但历史已经通过该批次发放的用户商品券仍然有效。
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.deactivate.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate",
@@ -24461,85 +23571,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePo
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePostResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        stock_id: "1000000013001",
-        coupon_code_mode: "WECHATPAY",
-        coupon_code_count_info: { total_count: 10000, available_count: 999 },
-        stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-        single_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            available_days: 30,
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 },
-          exchange_coupon: { threshold: 10000, exchange_price: 20 }
-        },
-        sequential_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-          discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-          exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-        },
-        usage_rule_display_info: {
-          coupon_usage_method_list: ["OFFLINE"],
-          mini_program_appid: "wx1234567890",
-          mini_program_path: "/pages/index/product",
-          app_path: "https://weixin.qq.com/jump-to-app",
-          usage_description: "工作日可用",
-          coupon_available_store_info: {
-            description: "所有门店可用，可使用小程序查看门店列表",
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product"
-          },
-          app_jump_type: "H5",
-          passcode_link: "passcode_link.example"
-        },
-        coupon_display_info: {
-          code_display_mode: "QRCODE",
-          background_color: "Color020",
-          entrance_mini_program: {
-            appid: "wx234545656765876",
-            path: "/path/index/index",
-            entrance_wording: "欢迎选购",
-            guidance_wording: "获取更多优惠"
-          },
-          entrance_official_account: { appid: "wx1234567890" },
-          entrance_finder: {
-            finder_id: "gh_12345678",
-            finder_video_id: "UDFsdf24df34dD456Hdf34",
-            finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-          }
-        },
-        notify_config: { notify_appid: "wx23232232323" },
-        store_scope: "NONE",
-        sent_count_info: { total_count: 0, today_count: 0 },
-        state: "AUDITING",
-        deactivate_time: "2025-08-31T23:59:59+08:00",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -24612,7 +23644,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdD
   readonly message?: string | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 批次取消关联门店
+ *
+ * 品牌方可以通过该接口取消品牌的门店列表与商品券批次的关联关系 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.disassociateStores.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores",
@@ -24646,12 +23685,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociate
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPostResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        success_store_list: [{ store_id: "100000001" }],
-        failed_store_list: [{ store_id: "100000001", code: "example", message: "example" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -25178,7 +24212,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdU
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改商品券批次发放预算
+ *
+ * 品牌方可以通过本接口修改商品券批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.updateBudget.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget",
@@ -25349,85 +24390,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudget
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPostResponse,
-      errors: commonErrors,
-      example: {
-        product_coupon_id: "1000000013",
-        stock_id: "1000000013001",
-        coupon_code_mode: "WECHATPAY",
-        coupon_code_count_info: { total_count: 10000, available_count: 999 },
-        stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-        single_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            available_days: 30,
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon: { threshold: 10000, discount_amount: 1 },
-          discount_coupon: { threshold: 10000, percent_off: 20 },
-          exchange_coupon: { threshold: 10000, exchange_price: 20 }
-        },
-        sequential_usage_rule: {
-          coupon_available_period: {
-            available_begin_time: "2025-08-01T00:00:00+08:00",
-            available_end_time: "2025-08-31T23:59:59+08:00",
-            wait_days_after_receive: 1,
-            weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-            irregular_available_period_list: [
-              {
-                begin_time: "2025-08-01T00:00:00+08:00",
-                end_time: "2025-08-31T23:59:59+08:00"
-              }
-            ]
-          },
-          normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-          discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-          exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-        },
-        usage_rule_display_info: {
-          coupon_usage_method_list: ["OFFLINE"],
-          mini_program_appid: "wx1234567890",
-          mini_program_path: "/pages/index/product",
-          app_path: "https://weixin.qq.com/jump-to-app",
-          usage_description: "工作日可用",
-          coupon_available_store_info: {
-            description: "所有门店可用，可使用小程序查看门店列表",
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product"
-          },
-          app_jump_type: "H5",
-          passcode_link: "passcode_link.example"
-        },
-        coupon_display_info: {
-          code_display_mode: "QRCODE",
-          background_color: "Color020",
-          entrance_mini_program: {
-            appid: "wx234545656765876",
-            path: "/path/index/index",
-            entrance_wording: "欢迎选购",
-            guidance_wording: "获取更多优惠"
-          },
-          entrance_official_account: { appid: "wx1234567890" },
-          entrance_finder: {
-            finder_id: "gh_12345678",
-            finder_video_id: "UDFsdf24df34dD456Hdf34",
-            finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-          }
-        },
-        notify_config: { notify_appid: "wx23232232323" },
-        store_scope: "NONE",
-        sent_count_info: { total_count: 0, today_count: 0 },
-        state: "AUDITING",
-        deactivate_time: "2025-08-31T23:59:59+08:00",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -25481,7 +24444,14 @@ export interface PartnerProductCouponProductCouponsProductCouponIdStocksStockIdU
   readonly duplicate_code_list?: ReadonlyArray<string> | undefined
 }
 
-const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预上传券Code
+ *
+ * 品牌方可以通过该接口为商品券批次预上传券Code 前置条件：已创建商品券批次，商品券批次的 coupon_code_mode 配置为 UPLOAD
+ *
+ * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes`
+ */
+export const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost: Endpoint.Endpoint<PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostRequest, PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.productCoupons._product_coupon_id_.stocks._stock_id_.uploadCouponCodes.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes",
@@ -25507,8 +24477,7 @@ const partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCoupon
       params: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostParams,
       body: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostBody,
       success: PartnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPostResponse,
-      errors: commonErrors,
-      example: { total_count: 100 }
+      errors: commonErrors
     }
   }
 })
@@ -26305,7 +25274,14 @@ export interface PartnerProductCouponUsersOpenidCouponBundlesPostResponseUserPro
   readonly member_card_id?: string | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponBundlesPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponBundlesPostRequest, PartnerProductCouponUsersOpenidCouponBundlesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 向用户发放商品券批次组
+ *
+ * 服务商可以通过本接口向用户发放指定商品券批次组，能否发放受限于商品券组内批次的发放限额：. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles`
+ */
+export const partnerProductCouponUsersOpenidCouponBundlesPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponBundlesPostRequest, PartnerProductCouponUsersOpenidCouponBundlesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.couponBundles.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles",
@@ -26552,148 +25528,7 @@ const partnerProductCouponUsersOpenidCouponBundlesPost: Endpoint.Endpoint<Partne
       params: PartnerProductCouponUsersOpenidCouponBundlesPostParams,
       body: PartnerProductCouponUsersOpenidCouponBundlesPostBody,
       success: PartnerProductCouponUsersOpenidCouponBundlesPostResponse,
-      errors: commonErrors,
-      example: {
-        user_coupon_bundle_id: "7123912547109241212489",
-        user_product_coupon_list: [
-          {
-            coupon_code: "123446565767",
-            coupon_state: "USED",
-            valid_begin_time: "2025-07-24T00:00+08:00",
-            valid_end_time: "2025-07-24T00:00+08:00",
-            receive_time: "2025-07-24T00:00+08:00",
-            send_request_no: "MCHSEND202003101234",
-            send_channel: "API",
-            confirm_request_no: "MCHCONFIRM202003101234",
-            confirm_time: "2025-07-24T00:00+08:00",
-            deactivate_request_no: "1002600620019090123143254436",
-            deactivate_time: "2025-07-24T00:00+08:00",
-            deactivate_reason: "商品已下线",
-            progressive_bundle_usage_detail: {
-              use_request_no: "34657_20250101_123456",
-              use_time: "2025-07-24T00:00+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00"
-            },
-            user_product_coupon_bundle_info: {
-              user_coupon_bundle_id: "7123912547109241212489",
-              user_coupon_bundle_index: 0,
-              total_count: 10,
-              used_count: 3
-            },
-            product_coupon: {
-              product_coupon_id: "1000000013",
-              state: "AUDITING",
-              brand_id: "120344",
-              scope: "ALL",
-              type: "NORMAL",
-              usage_mode: "SINGLE",
-              single_usage_info: {
-                normal_coupon: { threshold: 10000, discount_amount: 1 },
-                discount_coupon: { threshold: 10000, percent_off: 20 }
-              },
-              progressive_bundle_usage_info: { count: 15, interval_days: 0 },
-              display_info: {
-                name: "全场满100立打8折",
-                image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-                original_price: 10000,
-                combo_package_list: [
-                  {
-                    name: "咖啡2选1",
-                    pick_count: 3,
-                    choice_list: [
-                      {
-                        name: "美式",
-                        price: 10000,
-                        count: 2,
-                        image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                        mini_program_appid: "wx4fd12345678",
-                        mini_program_path: "/pages/index/index"
-                      }
-                    ]
-                  }
-                ]
-              },
-              out_product_no: "Product_1234567890",
-              deactivate_time: "2025-08-31T23:59:59+08:00"
-            },
-            stock: {
-              product_coupon_id: "1000000013",
-              stock_id: "1000000013001",
-              coupon_code_mode: "WECHATPAY",
-              coupon_code_count_info: { total_count: 10000, available_count: 999 },
-              stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-              progressive_bundle_usage_rule: {
-                coupon_available_period: {
-                  available_begin_time: "2025-08-01T00:00:00+08:00",
-                  available_end_time: "2025-08-31T23:59:59+08:00",
-                  available_days: 30,
-                  wait_days_after_receive: 1,
-                  weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                  irregular_available_period_list: [
-                    {
-                      begin_time: "2025-08-01T00:00:00+08:00",
-                      end_time: "2025-08-31T23:59:59+08:00"
-                    }
-                  ]
-                },
-                normal_coupon: { threshold: 10000, discount_amount: 1 },
-                discount_coupon: { threshold: 10000, percent_off: 20 },
-                exchange_coupon: { threshold: 10000, exchange_price: 20 }
-              },
-              stock_bundle_info: { stock_bundle_id: "712315129419284901", stock_bundle_index: 0 },
-              usage_rule_display_info: {
-                coupon_usage_method_list: ["OFFLINE"],
-                mini_program_appid: "wx1234567890",
-                mini_program_path: "/pages/index/product",
-                app_path: "https://weixin.qq.com/jump-to-app",
-                usage_description: "工作日可用",
-                coupon_available_store_info: {
-                  description: "所有门店可用，可使用小程序查看门店列表",
-                  mini_program_appid: "wx1234567890",
-                  mini_program_path: "/pages/index/product"
-                },
-                app_jump_type: "H5",
-                passcode_link: "passcode_link.example"
-              },
-              coupon_display_info: {
-                code_display_mode: "QRCODE",
-                background_color: "Color020",
-                entrance_mini_program: {
-                  appid: "wx234545656765876",
-                  path: "/path/index/index",
-                  entrance_wording: "欢迎选购",
-                  guidance_wording: "获取更多优惠"
-                },
-                entrance_official_account: { appid: "wx1234567890" },
-                entrance_finder: {
-                  finder_id: "gh_12345678",
-                  finder_video_id: "UDFsdf24df34dD456Hdf34",
-                  finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-                }
-              },
-              notify_config: { notify_appid: "wx23232232323" },
-              store_scope: "NONE",
-              sent_count_info: { total_count: 0, today_count: 0 },
-              state: "AUDITING",
-              deactivate_time: "2025-08-31T23:59:59+08:00",
-              brand_id: "120344"
-            },
-            attach: "example_attach",
-            channel_custom_info: "example_channel_custom_info",
-            coupon_tag_info: { coupon_tag_list: ["MEMBER"] },
-            brand_id: "120344"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -27481,7 +26316,14 @@ export interface PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdD
   readonly member_card_id?: string | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostRequest, PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 失效用户商品券组
+ *
+ * 服务商可以通过本接口将用户商品券组内的所有商品券同步失效。前置条件：已经给用户发券成功，且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate`
+ */
+export const partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostRequest, PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.couponBundles._user_coupon_bundle_id_.deactivate.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate",
@@ -27721,148 +26563,7 @@ const partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePo
       params: PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostParams,
       body: PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostBody,
       success: PartnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePostResponse,
-      errors: commonErrors,
-      example: {
-        user_coupon_bundle_id: "123446565767",
-        user_product_coupon_list: [
-          {
-            coupon_code: "123446565767",
-            coupon_state: "USED",
-            valid_begin_time: "2025-07-24T00:00+08:00",
-            valid_end_time: "2025-07-24T00:00+08:00",
-            receive_time: "2025-07-24T00:00+08:00",
-            send_request_no: "MCHSEND202003101234",
-            send_channel: "API",
-            confirm_request_no: "MCHCONFIRM202003101234",
-            confirm_time: "2025-07-24T00:00+08:00",
-            deactivate_request_no: "1002600620019090123143254436",
-            deactivate_time: "2025-07-24T00:00+08:00",
-            deactivate_reason: "商品已下线",
-            progressive_bundle_usage_detail: {
-              use_request_no: "34657_20250101_123456",
-              use_time: "2025-07-24T00:00+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00"
-            },
-            user_product_coupon_bundle_info: {
-              user_coupon_bundle_id: "7123912547109241212489",
-              user_coupon_bundle_index: 0,
-              total_count: 10,
-              used_count: 3
-            },
-            product_coupon: {
-              product_coupon_id: "1000000013",
-              state: "AUDITING",
-              brand_id: "120344",
-              scope: "ALL",
-              type: "NORMAL",
-              usage_mode: "SINGLE",
-              single_usage_info: {
-                normal_coupon: { threshold: 10000, discount_amount: 1 },
-                discount_coupon: { threshold: 10000, percent_off: 20 }
-              },
-              progressive_bundle_usage_info: { count: 15, interval_days: 0 },
-              display_info: {
-                name: "全场满100立打8折",
-                image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-                original_price: 10000,
-                combo_package_list: [
-                  {
-                    name: "咖啡2选1",
-                    pick_count: 3,
-                    choice_list: [
-                      {
-                        name: "美式",
-                        price: 10000,
-                        count: 2,
-                        image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                        mini_program_appid: "wx4fd12345678",
-                        mini_program_path: "/pages/index/index"
-                      }
-                    ]
-                  }
-                ]
-              },
-              out_product_no: "Product_1234567890",
-              deactivate_time: "2025-08-31T23:59:59+08:00"
-            },
-            stock: {
-              product_coupon_id: "1000000013",
-              stock_id: "1000000013001",
-              coupon_code_mode: "WECHATPAY",
-              coupon_code_count_info: { total_count: 10000, available_count: 999 },
-              stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-              progressive_bundle_usage_rule: {
-                coupon_available_period: {
-                  available_begin_time: "2025-08-01T00:00:00+08:00",
-                  available_end_time: "2025-08-31T23:59:59+08:00",
-                  available_days: 30,
-                  wait_days_after_receive: 1,
-                  weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                  irregular_available_period_list: [
-                    {
-                      begin_time: "2025-08-01T00:00:00+08:00",
-                      end_time: "2025-08-31T23:59:59+08:00"
-                    }
-                  ]
-                },
-                normal_coupon: { threshold: 10000, discount_amount: 1 },
-                discount_coupon: { threshold: 10000, percent_off: 20 },
-                exchange_coupon: { threshold: 10000, exchange_price: 20 }
-              },
-              stock_bundle_info: { stock_bundle_id: "712315129419284901", stock_bundle_index: 0 },
-              usage_rule_display_info: {
-                coupon_usage_method_list: ["OFFLINE"],
-                mini_program_appid: "wx1234567890",
-                mini_program_path: "/pages/index/product",
-                app_path: "https://weixin.qq.com/jump-to-app",
-                usage_description: "工作日可用",
-                coupon_available_store_info: {
-                  description: "所有门店可用，可使用小程序查看门店列表",
-                  mini_program_appid: "wx1234567890",
-                  mini_program_path: "/pages/index/product"
-                },
-                app_jump_type: "H5",
-                passcode_link: "passcode_link.example"
-              },
-              coupon_display_info: {
-                code_display_mode: "QRCODE",
-                background_color: "Color020",
-                entrance_mini_program: {
-                  appid: "wx234545656765876",
-                  path: "/path/index/index",
-                  entrance_wording: "欢迎选购",
-                  guidance_wording: "获取更多优惠"
-                },
-                entrance_official_account: { appid: "wx1234567890" },
-                entrance_finder: {
-                  finder_id: "gh_12345678",
-                  finder_video_id: "UDFsdf24df34dD456Hdf34",
-                  finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-                }
-              },
-              notify_config: { notify_appid: "wx23232232323" },
-              store_scope: "NONE",
-              sent_count_info: { total_count: 0, today_count: 0 },
-              state: "AUDITING",
-              deactivate_time: "2025-08-31T23:59:59+08:00",
-              brand_id: "120344"
-            },
-            attach: "example_attach",
-            channel_custom_info: "example_channel_custom_info",
-            coupon_tag_info: { coupon_tag_list: ["MEMBER"] },
-            brand_id: "120344"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -28814,7 +27515,14 @@ export interface PartnerProductCouponUsersOpenidCouponsGetResponseUserCouponList
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponsGet: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsGetRequest, PartnerProductCouponUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 指定券状态查询用户商品券列表
+ *
+ * 品牌方可以通过本接口查询已经发放给用户的特定状态的商品券。前置条件：已经给用户发券成功
+ *
+ * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons`
+ */
+export const partnerProductCouponUsersOpenidCouponsGet: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsGetRequest, PartnerProductCouponUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupons",
@@ -29101,182 +27809,7 @@ const partnerProductCouponUsersOpenidCouponsGet: Endpoint.Endpoint<PartnerProduc
       params: PartnerProductCouponUsersOpenidCouponsGetParams,
       query: PartnerProductCouponUsersOpenidCouponsGetQuery,
       success: PartnerProductCouponUsersOpenidCouponsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        next_page_token: "MTIzNDUK",
-        user_coupon_list: [
-          {
-            coupon_code: "123446565767",
-            coupon_state: "USED",
-            valid_begin_time: "2025-07-24T00:00+08:00",
-            valid_end_time: "2025-07-24T00:00+08:00",
-            receive_time: "2025-07-24T00:00+08:00",
-            send_request_no: "MCHSEND202003101234",
-            send_channel: "API",
-            confirm_request_no: "MCHCONFIRM202003101234",
-            confirm_time: "2025-07-24T00:00+08:00",
-            deactivate_request_no: "1002600620019090123143254436",
-            deactivate_time: "2025-07-24T00:00+08:00",
-            deactivate_reason: "商品已下线",
-            single_usage_detail: {
-              use_request_no: "34657_20250101_123456",
-              use_time: "2025-07-24T00:00+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00"
-            },
-            sequential_usage_detail: {
-              total_count: 10,
-              used_count: 3,
-              detail_item_list: [
-                {
-                  detail_state: "USED",
-                  valid_begin_time: "2025-07-20T14:29:35+08:00",
-                  valid_end_time: "2025-07-20T14:29:35+08:00",
-                  use_request_no: "MCHUSE202003101234",
-                  use_time: "2025-07-20T14:29:35+08:00",
-                  associated_order_info: {
-                    transaction_id: "4200000000123456789123456789",
-                    out_trade_no: "trade_no_20250724123456",
-                    mchid: "1234567890",
-                    sub_mchid: "1234567890"
-                  },
-                  return_request_no: "MCHRETURN202003101234",
-                  return_time: "2025-07-20T14:29:35+08:00",
-                  delete_time: "2025-07-20T14:29:35+08:00"
-                }
-              ]
-            },
-            product_coupon: {
-              product_coupon_id: "1000000013",
-              state: "AUDITING",
-              brand_id: "120344",
-              scope: "ALL",
-              type: "NORMAL",
-              usage_mode: "SINGLE",
-              single_usage_info: {
-                normal_coupon: { threshold: 10000, discount_amount: 1 },
-                discount_coupon: { threshold: 10000, percent_off: 20 }
-              },
-              sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-              display_info: {
-                name: "全场满100立打8折",
-                image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-                original_price: 10000,
-                combo_package_list: [
-                  {
-                    name: "咖啡2选1",
-                    pick_count: 3,
-                    choice_list: [
-                      {
-                        name: "美式",
-                        price: 10000,
-                        count: 2,
-                        image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                        mini_program_appid: "wx4fd12345678",
-                        mini_program_path: "/pages/index/index"
-                      }
-                    ]
-                  }
-                ]
-              },
-              out_product_no: "Product_1234567890",
-              deactivate_time: "2025-08-31T23:59:59+08:00"
-            },
-            stock: {
-              product_coupon_id: "1000000013",
-              stock_id: "1000000013001",
-              coupon_code_mode: "WECHATPAY",
-              coupon_code_count_info: { total_count: 10000, available_count: 999 },
-              stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-              single_usage_rule: {
-                coupon_available_period: {
-                  available_begin_time: "2025-08-01T00:00:00+08:00",
-                  available_end_time: "2025-08-31T23:59:59+08:00",
-                  available_days: 30,
-                  wait_days_after_receive: 1,
-                  weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                  irregular_available_period_list: [
-                    {
-                      begin_time: "2025-08-01T00:00:00+08:00",
-                      end_time: "2025-08-31T23:59:59+08:00"
-                    }
-                  ],
-                  available_seconds: 3600
-                },
-                normal_coupon: { threshold: 10000, discount_amount: 1 },
-                discount_coupon: { threshold: 10000, percent_off: 20 },
-                exchange_coupon: { threshold: 10000, exchange_price: 20 }
-              },
-              sequential_usage_rule: {
-                coupon_available_period: {
-                  available_begin_time: "2025-08-01T00:00:00+08:00",
-                  available_end_time: "2025-08-31T23:59:59+08:00",
-                  wait_days_after_receive: 1,
-                  weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-                  irregular_available_period_list: [
-                    {
-                      begin_time: "2025-08-01T00:00:00+08:00",
-                      end_time: "2025-08-31T23:59:59+08:00"
-                    }
-                  ],
-                  available_seconds: 3600
-                },
-                normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-                discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-                exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-              },
-              usage_rule_display_info: {
-                coupon_usage_method_list: ["OFFLINE"],
-                mini_program_appid: "wx1234567890",
-                mini_program_path: "/pages/index/product",
-                app_path: "https://weixin.qq.com/jump-to-app",
-                usage_description: "工作日可用",
-                coupon_available_store_info: {
-                  description: "所有门店可用，可使用小程序查看门店列表",
-                  mini_program_appid: "wx1234567890",
-                  mini_program_path: "/pages/index/product"
-                },
-                app_jump_type: "H5",
-                passcode_link: "passcode_link.example"
-              },
-              coupon_display_info: {
-                code_display_mode: "QRCODE",
-                background_color: "Color020",
-                entrance_mini_program: {
-                  appid: "wx234545656765876",
-                  path: "/path/index/index",
-                  entrance_wording: "欢迎选购",
-                  guidance_wording: "获取更多优惠"
-                },
-                entrance_official_account: { appid: "wx1234567890" },
-                entrance_finder: {
-                  finder_id: "gh_12345678",
-                  finder_video_id: "UDFsdf24df34dD456Hdf34",
-                  finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-                }
-              },
-              notify_config: { notify_appid: "wx23232232323" },
-              store_scope: "NONE",
-              sent_count_info: { total_count: 0, today_count: 0 },
-              state: "AUDITING",
-              deactivate_time: "2025-08-31T23:59:59+08:00",
-              brand_id: "120344"
-            },
-            attach: "example_attach",
-            channel_custom_info: "example_channel_custom_info",
-            brand_id: "120344"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -30230,7 +28763,14 @@ export interface PartnerProductCouponUsersOpenidCouponsPostResponseStockSentCoun
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponsPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsPostRequest, PartnerProductCouponUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 向用户发放商品券
+ *
+ * 品牌方可以通过本接口向用户发放指定商品券批次，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算 2. 商品券批次每日预算（如果有）3. 商品券批次每人限领（如果有）前置条件：已创建商品券批次，商品券批次处于 SENDING 状态
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons`
+ */
+export const partnerProductCouponUsersOpenidCouponsPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsPostRequest, PartnerProductCouponUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupons",
@@ -30520,176 +29060,7 @@ const partnerProductCouponUsersOpenidCouponsPost: Endpoint.Endpoint<PartnerProdu
       params: PartnerProductCouponUsersOpenidCouponsPostParams,
       body: PartnerProductCouponUsersOpenidCouponsPostBody,
       success: PartnerProductCouponUsersOpenidCouponsPostResponse,
-      errors: commonErrors,
-      example: {
-        coupon_code: "123446565767",
-        coupon_state: "USED",
-        valid_begin_time: "2025-07-24T00:00+08:00",
-        valid_end_time: "2025-07-24T00:00+08:00",
-        receive_time: "2025-07-24T00:00+08:00",
-        send_request_no: "MCHSEND202003101234",
-        send_channel: "API",
-        confirm_request_no: "MCHCONFIRM202003101234",
-        confirm_time: "2025-07-24T00:00+08:00",
-        deactivate_request_no: "1002600620019090123143254436",
-        deactivate_time: "2025-07-24T00:00+08:00",
-        deactivate_reason: "商品已下线",
-        single_usage_detail: {
-          use_request_no: "34657_20250101_123456",
-          use_time: "2025-07-24T00:00+08:00",
-          associated_order_info: {
-            transaction_id: "4200000000123456789123456789",
-            out_trade_no: "trade_no_20250724123456",
-            mchid: "1234567890",
-            sub_mchid: "1234567890"
-          },
-          return_request_no: "MCHRETURN202003101234",
-          return_time: "2025-07-20T14:29:35+08:00"
-        },
-        sequential_usage_detail: {
-          total_count: 10,
-          used_count: 3,
-          detail_item_list: [
-            {
-              detail_state: "USED",
-              valid_begin_time: "2025-07-20T14:29:35+08:00",
-              valid_end_time: "2025-07-20T14:29:35+08:00",
-              use_request_no: "MCHUSE202003101234",
-              use_time: "2025-07-20T14:29:35+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00",
-              delete_time: "2025-07-20T14:29:35+08:00"
-            }
-          ]
-        },
-        product_coupon: {
-          product_coupon_id: "1000000013",
-          state: "AUDITING",
-          brand_id: "120344",
-          scope: "ALL",
-          type: "NORMAL",
-          usage_mode: "SINGLE",
-          single_usage_info: {
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 }
-          },
-          sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-          display_info: {
-            name: "全场满100立打8折",
-            image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-            original_price: 10000,
-            combo_package_list: [
-              {
-                name: "咖啡2选1",
-                pick_count: 3,
-                choice_list: [
-                  {
-                    name: "美式",
-                    price: 10000,
-                    count: 2,
-                    image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                    mini_program_appid: "wx4fd12345678",
-                    mini_program_path: "/pages/index/index"
-                  }
-                ]
-              }
-            ]
-          },
-          out_product_no: "Product_1234567890",
-          deactivate_time: "2025-08-31T23:59:59+08:00"
-        },
-        stock: {
-          product_coupon_id: "1000000013",
-          stock_id: "1000000013001",
-          coupon_code_mode: "WECHATPAY",
-          coupon_code_count_info: { total_count: 10000, available_count: 999 },
-          stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-          single_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              available_days: 30,
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ],
-              available_seconds: 3600
-            },
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 },
-            exchange_coupon: { threshold: 10000, exchange_price: 20 }
-          },
-          sequential_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ],
-              available_seconds: 3600
-            },
-            normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-            discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-            exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-          },
-          usage_rule_display_info: {
-            coupon_usage_method_list: ["OFFLINE"],
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product",
-            app_path: "https://weixin.qq.com/jump-to-app",
-            usage_description: "工作日可用",
-            coupon_available_store_info: {
-              description: "所有门店可用，可使用小程序查看门店列表",
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product"
-            },
-            app_jump_type: "H5",
-            passcode_link: "passcode_link.example"
-          },
-          coupon_display_info: {
-            code_display_mode: "QRCODE",
-            background_color: "Color020",
-            entrance_mini_program: {
-              appid: "wx234545656765876",
-              path: "/path/index/index",
-              entrance_wording: "欢迎选购",
-              guidance_wording: "获取更多优惠"
-            },
-            entrance_official_account: { appid: "wx1234567890" },
-            entrance_finder: {
-              finder_id: "gh_12345678",
-              finder_video_id: "UDFsdf24df34dD456Hdf34",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-            }
-          },
-          notify_config: { notify_appid: "wx23232232323" },
-          store_scope: "NONE",
-          sent_count_info: { total_count: 0, today_count: 0 },
-          state: "AUDITING",
-          deactivate_time: "2025-08-31T23:59:59+08:00",
-          brand_id: "120344"
-        },
-        attach: "example_attach",
-        channel_custom_info: "example_channel_custom_info",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -31609,7 +29980,14 @@ export interface PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponseStoc
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponsCouponCodeGet: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeGetRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户商品券详情
+ *
+ * 品牌方可以通过本接口查询已经发放给用户的商品券详情 前置条件：已经给用户发券成功
+ *
+ * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}`
+ */
+export const partnerProductCouponUsersOpenidCouponsCouponCodeGet: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeGetRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.get",
   method: "GET",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}",
@@ -31887,174 +30265,7 @@ const partnerProductCouponUsersOpenidCouponsCouponCodeGet: Endpoint.Endpoint<Par
       params: PartnerProductCouponUsersOpenidCouponsCouponCodeGetParams,
       query: PartnerProductCouponUsersOpenidCouponsCouponCodeGetQuery,
       success: PartnerProductCouponUsersOpenidCouponsCouponCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        coupon_code: "123446565767",
-        coupon_state: "USED",
-        valid_begin_time: "2025-07-24T00:00+08:00",
-        valid_end_time: "2025-07-24T00:00+08:00",
-        receive_time: "2025-07-24T00:00+08:00",
-        send_request_no: "MCHSEND202003101234",
-        send_channel: "API",
-        confirm_request_no: "MCHCONFIRM202003101234",
-        confirm_time: "2025-07-24T00:00+08:00",
-        deactivate_request_no: "1002600620019090123143254436",
-        deactivate_time: "2025-07-24T00:00+08:00",
-        deactivate_reason: "商品已下线",
-        single_usage_detail: {
-          use_request_no: "34657_20250101_123456",
-          use_time: "2025-07-24T00:00+08:00",
-          associated_order_info: {
-            transaction_id: "4200000000123456789123456789",
-            out_trade_no: "trade_no_20250724123456",
-            mchid: "1234567890",
-            sub_mchid: "1234567890"
-          },
-          return_request_no: "MCHRETURN202003101234",
-          return_time: "2025-07-20T14:29:35+08:00"
-        },
-        sequential_usage_detail: {
-          total_count: 10,
-          used_count: 3,
-          detail_item_list: [
-            {
-              detail_state: "USED",
-              valid_begin_time: "2025-07-20T14:29:35+08:00",
-              valid_end_time: "2025-07-20T14:29:35+08:00",
-              use_request_no: "MCHUSE202003101234",
-              use_time: "2025-07-20T14:29:35+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00",
-              delete_time: "2025-07-20T14:29:35+08:00"
-            }
-          ]
-        },
-        product_coupon: {
-          product_coupon_id: "1000000013",
-          state: "AUDITING",
-          brand_id: "120344",
-          scope: "ALL",
-          type: "NORMAL",
-          usage_mode: "SINGLE",
-          single_usage_info: {
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 }
-          },
-          sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-          display_info: {
-            name: "全场满100立打8折",
-            image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-            original_price: 10000,
-            combo_package_list: [
-              {
-                name: "咖啡2选1",
-                pick_count: 3,
-                choice_list: [
-                  {
-                    name: "美式",
-                    price: 10000,
-                    count: 2,
-                    image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                    mini_program_appid: "wx4fd12345678",
-                    mini_program_path: "/pages/index/index"
-                  }
-                ]
-              }
-            ]
-          },
-          out_product_no: "Product_1234567890",
-          deactivate_time: "2025-08-31T23:59:59+08:00"
-        },
-        stock: {
-          product_coupon_id: "1000000013",
-          stock_id: "1000000013001",
-          coupon_code_mode: "WECHATPAY",
-          coupon_code_count_info: { total_count: 10000, available_count: 999 },
-          stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-          single_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              available_days: 30,
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 },
-            exchange_coupon: { threshold: 10000, exchange_price: 20 }
-          },
-          sequential_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-            discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-            exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-          },
-          usage_rule_display_info: {
-            coupon_usage_method_list: ["OFFLINE"],
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product",
-            app_path: "https://weixin.qq.com/jump-to-app",
-            usage_description: "工作日可用",
-            coupon_available_store_info: {
-              description: "所有门店可用，可使用小程序查看门店列表",
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product"
-            },
-            app_jump_type: "H5",
-            passcode_link: "passcode_link.example"
-          },
-          coupon_display_info: {
-            code_display_mode: "QRCODE",
-            background_color: "Color020",
-            entrance_mini_program: {
-              appid: "wx234545656765876",
-              path: "/path/index/index",
-              entrance_wording: "欢迎选购",
-              guidance_wording: "获取更多优惠"
-            },
-            entrance_official_account: { appid: "wx1234567890" },
-            entrance_finder: {
-              finder_id: "gh_12345678",
-              finder_video_id: "UDFsdf24df34dD456Hdf34",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-            }
-          },
-          notify_config: { notify_appid: "wx23232232323" },
-          store_scope: "NONE",
-          sent_count_info: { total_count: 0, today_count: 0 },
-          state: "AUDITING",
-          deactivate_time: "2025-08-31T23:59:59+08:00",
-          brand_id: "120344"
-        },
-        attach: "example_attach",
-        channel_custom_info: "example_channel_custom_info",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -33009,7 +31220,14 @@ export interface PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResp
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 确认发放用户商品券
+ *
+ * 给用户发券后，微信支付会给品牌发送「商品券发放通知」，此时品牌应调用本接口确认发放成功。注：商品券有多个发券渠道，可以由微信支付提供的营销渠道（摇一摇有优惠、商家名片等）发券，品牌方也可以调用商品券本身的发券API主动发券，不论由何渠道发放，微信支付均会发送该通知给品牌方，品牌方均需调用本接口确认发放成功。
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm`
+ */
+export const partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.confirm.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm",
@@ -33296,181 +31514,7 @@ const partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost: Endpoint.Endp
       params: PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostParams,
       body: PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostBody,
       success: PartnerProductCouponUsersOpenidCouponsCouponCodeConfirmPostResponse,
-      errors: commonErrors,
-      example: {
-        coupon_code: "123446565767",
-        coupon_state: "USED",
-        valid_begin_time: "2025-07-24T00:00+08:00",
-        valid_end_time: "2025-07-24T00:00+08:00",
-        receive_time: "2025-07-24T00:00+08:00",
-        send_request_no: "MCHSEND202003101234",
-        send_channel: "API",
-        confirm_request_no: "MCHCONFIRM202003101234",
-        confirm_time: "2025-07-24T00:00+08:00",
-        deactivate_request_no: "1002600620019090123143254436",
-        deactivate_time: "2025-07-24T00:00+08:00",
-        deactivate_reason: "商品已下线",
-        single_usage_detail: {
-          use_request_no: "34657_20250101_123456",
-          use_time: "2025-07-24T00:00+08:00",
-          associated_order_info: {
-            transaction_id: "4200000000123456789123456789",
-            out_trade_no: "trade_no_20250724123456",
-            mchid: "1234567890",
-            sub_mchid: "1234567890"
-          },
-          associated_pay_score_order_info: {
-            order_id: "4200000000123456789123456789",
-            out_trade_no: "trade_no_20250724123456",
-            mchid: "1234567890",
-            sub_mchid: "1234567890"
-          },
-          saved_amount: 0,
-          return_request_no: "MCHRETURN202003101234",
-          return_time: "2025-07-20T14:29:35+08:00"
-        },
-        progressive_bundle_usage_detail: {
-          total_count: 10,
-          used_count: 3,
-          detail_item_list: [
-            {
-              detail_state: "USED",
-              valid_begin_time: "2025-07-20T14:29:35+08:00",
-              valid_end_time: "2025-07-20T14:29:35+08:00",
-              use_request_no: "MCHUSE202003101234",
-              use_time: "2025-07-20T14:29:35+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00",
-              delete_time: "2025-07-20T14:29:35+08:00"
-            }
-          ]
-        },
-        product_coupon: {
-          product_coupon_id: "1000000013",
-          state: "AUDITING",
-          brand_id: "120344",
-          scope: "ALL",
-          type: "NORMAL",
-          usage_mode: "SINGLE",
-          single_usage_info: {
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 }
-          },
-          sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-          display_info: {
-            name: "全场满100立打8折",
-            image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-            original_price: 10000,
-            combo_package_list: [
-              {
-                name: "咖啡2选1",
-                pick_count: 3,
-                choice_list: [
-                  {
-                    name: "美式",
-                    price: 10000,
-                    count: 2,
-                    image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                    mini_program_appid: "wx4fd12345678",
-                    mini_program_path: "/pages/index/index"
-                  }
-                ]
-              }
-            ]
-          },
-          out_product_no: "Product_1234567890",
-          deactivate_time: "2025-08-31T23:59:59+08:00"
-        },
-        stock: {
-          product_coupon_id: "1000000013",
-          stock_id: "1000000013001",
-          coupon_code_mode: "WECHATPAY",
-          coupon_code_count_info: { total_count: 10000, available_count: 999 },
-          stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-          single_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              available_days: 30,
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 },
-            exchange_coupon: { threshold: 10000, exchange_price: 20 }
-          },
-          sequential_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-            discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-            exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-          },
-          usage_rule_display_info: {
-            coupon_usage_method_list: ["OFFLINE"],
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product",
-            app_path: "https://weixin.qq.com/jump-to-app",
-            usage_description: "工作日可用",
-            coupon_available_store_info: {
-              description: "所有门店可用，可使用小程序查看门店列表",
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product"
-            },
-            app_jump_type: "H5",
-            passcode_link: "passcode_link.example"
-          },
-          coupon_display_info: {
-            code_display_mode: "QRCODE",
-            background_color: "Color020",
-            entrance_mini_program: {
-              appid: "wx234545656765876",
-              path: "/path/index/index",
-              entrance_wording: "欢迎选购",
-              guidance_wording: "获取更多优惠"
-            },
-            entrance_official_account: { appid: "wx1234567890" },
-            entrance_finder: {
-              finder_id: "gh_12345678",
-              finder_video_id: "UDFsdf24df34dD456Hdf34",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-            }
-          },
-          notify_config: { notify_appid: "wx23232232323" },
-          store_scope: "NONE",
-          sent_count_info: { total_count: 0, today_count: 0 },
-          state: "AUDITING",
-          deactivate_time: "2025-08-31T23:59:59+08:00",
-          brand_id: "120344"
-        },
-        attach: "example_attach",
-        channel_custom_info: "example_channel_custom_info",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -34400,7 +32444,14 @@ export interface PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostR
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 失效用户商品券
+ *
+ * 品牌方可以通过本接口将用户的商品券失效 前置条件：已经给用户发券成功
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate`
+ */
+export const partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.deactivate.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate",
@@ -34680,174 +32731,7 @@ const partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost: Endpoint.E
       params: PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostParams,
       body: PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostBody,
       success: PartnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePostResponse,
-      errors: commonErrors,
-      example: {
-        coupon_code: "123446565767",
-        coupon_state: "USED",
-        valid_begin_time: "2025-07-24T00:00+08:00",
-        valid_end_time: "2025-07-24T00:00+08:00",
-        receive_time: "2025-07-24T00:00+08:00",
-        send_request_no: "MCHSEND202003101234",
-        send_channel: "API",
-        confirm_request_no: "MCHCONFIRM202003101234",
-        confirm_time: "2025-07-24T00:00+08:00",
-        deactivate_request_no: "1002600620019090123143254436",
-        deactivate_time: "2025-07-24T00:00+08:00",
-        deactivate_reason: "商品已下线",
-        single_usage_detail: {
-          use_request_no: "34657_20250101_123456",
-          use_time: "2025-07-24T00:00+08:00",
-          associated_order_info: {
-            transaction_id: "4200000000123456789123456789",
-            out_trade_no: "trade_no_20250724123456",
-            mchid: "1234567890",
-            sub_mchid: "1234567890"
-          },
-          return_request_no: "MCHRETURN202003101234",
-          return_time: "2025-07-20T14:29:35+08:00"
-        },
-        sequential_usage_detail: {
-          total_count: 10,
-          used_count: 3,
-          detail_item_list: [
-            {
-              detail_state: "USED",
-              valid_begin_time: "2025-07-20T14:29:35+08:00",
-              valid_end_time: "2025-07-20T14:29:35+08:00",
-              use_request_no: "MCHUSE202003101234",
-              use_time: "2025-07-20T14:29:35+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00",
-              delete_time: "2025-07-20T14:29:35+08:00"
-            }
-          ]
-        },
-        product_coupon: {
-          product_coupon_id: "1000000013",
-          state: "AUDITING",
-          brand_id: "120344",
-          scope: "ALL",
-          type: "NORMAL",
-          usage_mode: "SINGLE",
-          single_usage_info: {
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 }
-          },
-          sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-          display_info: {
-            name: "全场满100立打8折",
-            image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-            original_price: 10000,
-            combo_package_list: [
-              {
-                name: "咖啡2选1",
-                pick_count: 3,
-                choice_list: [
-                  {
-                    name: "美式",
-                    price: 10000,
-                    count: 2,
-                    image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                    mini_program_appid: "wx4fd12345678",
-                    mini_program_path: "/pages/index/index"
-                  }
-                ]
-              }
-            ]
-          },
-          out_product_no: "Product_1234567890",
-          deactivate_time: "2025-08-31T23:59:59+08:00"
-        },
-        stock: {
-          product_coupon_id: "1000000013",
-          stock_id: "1000000013001",
-          coupon_code_mode: "WECHATPAY",
-          coupon_code_count_info: { total_count: 10000, available_count: 999 },
-          stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-          single_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              available_days: 30,
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 },
-            exchange_coupon: { threshold: 10000, exchange_price: 20 }
-          },
-          sequential_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-            discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-            exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-          },
-          usage_rule_display_info: {
-            coupon_usage_method_list: ["OFFLINE"],
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product",
-            app_path: "https://weixin.qq.com/jump-to-app",
-            usage_description: "工作日可用",
-            coupon_available_store_info: {
-              description: "所有门店可用，可使用小程序查看门店列表",
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product"
-            },
-            app_jump_type: "H5",
-            passcode_link: "passcode_link.example"
-          },
-          coupon_display_info: {
-            code_display_mode: "QRCODE",
-            background_color: "Color020",
-            entrance_mini_program: {
-              appid: "wx234545656765876",
-              path: "/path/index/index",
-              entrance_wording: "欢迎选购",
-              guidance_wording: "获取更多优惠"
-            },
-            entrance_official_account: { appid: "wx1234567890" },
-            entrance_finder: {
-              finder_id: "gh_12345678",
-              finder_video_id: "UDFsdf24df34dD456Hdf34",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-            }
-          },
-          notify_config: { notify_appid: "wx23232232323" },
-          store_scope: "NONE",
-          sent_count_info: { total_count: 0, today_count: 0 },
-          state: "AUDITING",
-          deactivate_time: "2025-08-31T23:59:59+08:00",
-          brand_id: "120344"
-        },
-        attach: "example_attach",
-        channel_custom_info: "example_channel_custom_info",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -35777,7 +33661,14 @@ export interface PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostRespo
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 退券
+ *
+ * 品牌方可以通过本接口将已经核销用户的商品券退回给用户。前置条件：已经给用户发券成功，且用户商品券当前已核销
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return`
+ */
+export const partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.return.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return",
@@ -36057,174 +33948,7 @@ const partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost: Endpoint.Endpo
       params: PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostParams,
       body: PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostBody,
       success: PartnerProductCouponUsersOpenidCouponsCouponCodeReturnPostResponse,
-      errors: commonErrors,
-      example: {
-        coupon_code: "123446565767",
-        coupon_state: "USED",
-        valid_begin_time: "2025-07-24T00:00+08:00",
-        valid_end_time: "2025-07-24T00:00+08:00",
-        receive_time: "2025-07-24T00:00+08:00",
-        send_request_no: "MCHSEND202003101234",
-        send_channel: "API",
-        confirm_request_no: "MCHCONFIRM202003101234",
-        confirm_time: "2025-07-24T00:00+08:00",
-        deactivate_request_no: "1002600620019090123143254436",
-        deactivate_time: "2025-07-24T00:00+08:00",
-        deactivate_reason: "商品已下线",
-        single_usage_detail: {
-          use_request_no: "34657_20250101_123456",
-          use_time: "2025-07-24T00:00+08:00",
-          associated_order_info: {
-            transaction_id: "4200000000123456789123456789",
-            out_trade_no: "trade_no_20250724123456",
-            mchid: "1234567890",
-            sub_mchid: "1234567890"
-          },
-          return_request_no: "MCHRETURN202003101234",
-          return_time: "2025-07-20T14:29:35+08:00"
-        },
-        sequential_usage_detail: {
-          total_count: 10,
-          used_count: 3,
-          detail_item_list: [
-            {
-              detail_state: "USED",
-              valid_begin_time: "2025-07-20T14:29:35+08:00",
-              valid_end_time: "2025-07-20T14:29:35+08:00",
-              use_request_no: "MCHUSE202003101234",
-              use_time: "2025-07-20T14:29:35+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00",
-              delete_time: "2025-07-20T14:29:35+08:00"
-            }
-          ]
-        },
-        product_coupon: {
-          product_coupon_id: "1000000013",
-          state: "AUDITING",
-          brand_id: "120344",
-          scope: "ALL",
-          type: "NORMAL",
-          usage_mode: "SINGLE",
-          single_usage_info: {
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 }
-          },
-          sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-          display_info: {
-            name: "全场满100立打8折",
-            image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-            original_price: 10000,
-            combo_package_list: [
-              {
-                name: "咖啡2选1",
-                pick_count: 3,
-                choice_list: [
-                  {
-                    name: "美式",
-                    price: 10000,
-                    count: 2,
-                    image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                    mini_program_appid: "wx4fd12345678",
-                    mini_program_path: "/pages/index/index"
-                  }
-                ]
-              }
-            ]
-          },
-          out_product_no: "Product_1234567890",
-          deactivate_time: "2025-08-31T23:59:59+08:00"
-        },
-        stock: {
-          product_coupon_id: "1000000013",
-          stock_id: "1000000013001",
-          coupon_code_mode: "WECHATPAY",
-          coupon_code_count_info: { total_count: 10000, available_count: 999 },
-          stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-          single_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              available_days: 30,
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 },
-            exchange_coupon: { threshold: 10000, exchange_price: 20 }
-          },
-          sequential_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-            discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-            exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-          },
-          usage_rule_display_info: {
-            coupon_usage_method_list: ["OFFLINE"],
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product",
-            app_path: "https://weixin.qq.com/jump-to-app",
-            usage_description: "工作日可用",
-            coupon_available_store_info: {
-              description: "所有门店可用，可使用小程序查看门店列表",
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product"
-            },
-            app_jump_type: "H5",
-            passcode_link: "passcode_link.example"
-          },
-          coupon_display_info: {
-            code_display_mode: "QRCODE",
-            background_color: "Color020",
-            entrance_mini_program: {
-              appid: "wx234545656765876",
-              path: "/path/index/index",
-              entrance_wording: "欢迎选购",
-              guidance_wording: "获取更多优惠"
-            },
-            entrance_official_account: { appid: "wx1234567890" },
-            entrance_finder: {
-              finder_id: "gh_12345678",
-              finder_video_id: "UDFsdf24df34dD456Hdf34",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-            }
-          },
-          notify_config: { notify_appid: "wx23232232323" },
-          store_scope: "NONE",
-          sent_count_info: { total_count: 0, today_count: 0 },
-          state: "AUDITING",
-          deactivate_time: "2025-08-31T23:59:59+08:00",
-          brand_id: "120344"
-        },
-        attach: "example_attach",
-        channel_custom_info: "example_channel_custom_info",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -37201,7 +34925,14 @@ export interface PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostResponse
   readonly today_count?: number | undefined
 }
 
-const partnerProductCouponUsersOpenidCouponsCouponCodeUsePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 核销用户商品券
+ *
+ * 品牌方可以通过本接口核销已经发放给用户的商品券 前置条件：已经给用户发券成功，且用户商品券当前可用
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use`
+ */
+export const partnerProductCouponUsersOpenidCouponsCouponCodeUsePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostRequest, PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.coupons._coupon_code_.use.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use",
@@ -37498,174 +35229,7 @@ const partnerProductCouponUsersOpenidCouponsCouponCodeUsePost: Endpoint.Endpoint
       params: PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostParams,
       body: PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostBody,
       success: PartnerProductCouponUsersOpenidCouponsCouponCodeUsePostResponse,
-      errors: commonErrors,
-      example: {
-        coupon_code: "123446565767",
-        coupon_state: "USED",
-        valid_begin_time: "2025-07-24T00:00+08:00",
-        valid_end_time: "2025-07-24T00:00+08:00",
-        receive_time: "2025-07-24T00:00+08:00",
-        send_request_no: "MCHSEND202003101234",
-        send_channel: "API",
-        confirm_request_no: "MCHCONFIRM202003101234",
-        confirm_time: "2025-07-24T00:00+08:00",
-        deactivate_request_no: "1002600620019090123143254436",
-        deactivate_time: "2025-07-24T00:00+08:00",
-        deactivate_reason: "商品已下线",
-        single_usage_detail: {
-          use_request_no: "34657_20250101_123456",
-          use_time: "2025-07-24T00:00+08:00",
-          associated_order_info: {
-            transaction_id: "4200000000123456789123456789",
-            out_trade_no: "trade_no_20250724123456",
-            mchid: "1234567890",
-            sub_mchid: "1234567890"
-          },
-          return_request_no: "MCHRETURN202003101234",
-          return_time: "2025-07-20T14:29:35+08:00"
-        },
-        sequential_usage_detail: {
-          total_count: 10,
-          used_count: 3,
-          detail_item_list: [
-            {
-              detail_state: "USED",
-              valid_begin_time: "2025-07-20T14:29:35+08:00",
-              valid_end_time: "2025-07-20T14:29:35+08:00",
-              use_request_no: "MCHUSE202003101234",
-              use_time: "2025-07-20T14:29:35+08:00",
-              associated_order_info: {
-                transaction_id: "4200000000123456789123456789",
-                out_trade_no: "trade_no_20250724123456",
-                mchid: "1234567890",
-                sub_mchid: "1234567890"
-              },
-              return_request_no: "MCHRETURN202003101234",
-              return_time: "2025-07-20T14:29:35+08:00",
-              delete_time: "2025-07-20T14:29:35+08:00"
-            }
-          ]
-        },
-        product_coupon: {
-          product_coupon_id: "1000000013",
-          state: "AUDITING",
-          brand_id: "120344",
-          scope: "ALL",
-          type: "NORMAL",
-          usage_mode: "SINGLE",
-          single_usage_info: {
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 }
-          },
-          sequential_usage_info: { type: "INCREMENTAL", count: 15, available_days: 365, interval_days: 0 },
-          display_info: {
-            name: "全场满100立打8折",
-            image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            background_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-            detail_image_url_list: ["https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"],
-            original_price: 10000,
-            combo_package_list: [
-              {
-                name: "咖啡2选1",
-                pick_count: 3,
-                choice_list: [
-                  {
-                    name: "美式",
-                    price: 10000,
-                    count: 2,
-                    image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx",
-                    mini_program_appid: "wx4fd12345678",
-                    mini_program_path: "/pages/index/index"
-                  }
-                ]
-              }
-            ]
-          },
-          out_product_no: "Product_1234567890",
-          deactivate_time: "2025-08-31T23:59:59+08:00"
-        },
-        stock: {
-          product_coupon_id: "1000000013",
-          stock_id: "1000000013001",
-          coupon_code_mode: "WECHATPAY",
-          coupon_code_count_info: { total_count: 10000, available_count: 999 },
-          stock_send_rule: { max_count: 100000, max_count_per_day: 100000000, max_count_per_user: 5 },
-          single_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              available_days: 30,
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon: { threshold: 10000, discount_amount: 1 },
-            discount_coupon: { threshold: 10000, percent_off: 20 },
-            exchange_coupon: { threshold: 10000, exchange_price: 20 }
-          },
-          sequential_usage_rule: {
-            coupon_available_period: {
-              available_begin_time: "2025-08-01T00:00:00+08:00",
-              available_end_time: "2025-08-31T23:59:59+08:00",
-              wait_days_after_receive: 1,
-              weekly_available_period: { day_period_list: [{ begin_time: 60, end_time: 86399 }] },
-              irregular_available_period_list: [
-                {
-                  begin_time: "2025-08-01T00:00:00+08:00",
-                  end_time: "2025-08-31T23:59:59+08:00"
-                }
-              ]
-            },
-            normal_coupon_list: [{ threshold: 10000, discount_amount: 1 }],
-            discount_coupon_list: [{ threshold: 10000, percent_off: 20 }],
-            exchange_coupon_list: [{ threshold: 10000, exchange_price: 20 }]
-          },
-          usage_rule_display_info: {
-            coupon_usage_method_list: ["OFFLINE"],
-            mini_program_appid: "wx1234567890",
-            mini_program_path: "/pages/index/product",
-            app_path: "https://weixin.qq.com/jump-to-app",
-            usage_description: "工作日可用",
-            coupon_available_store_info: {
-              description: "所有门店可用，可使用小程序查看门店列表",
-              mini_program_appid: "wx1234567890",
-              mini_program_path: "/pages/index/product"
-            },
-            app_jump_type: "H5",
-            passcode_link: "passcode_link.example"
-          },
-          coupon_display_info: {
-            code_display_mode: "QRCODE",
-            background_color: "Color020",
-            entrance_mini_program: {
-              appid: "wx234545656765876",
-              path: "/path/index/index",
-              entrance_wording: "欢迎选购",
-              guidance_wording: "获取更多优惠"
-            },
-            entrance_official_account: { appid: "wx1234567890" },
-            entrance_finder: {
-              finder_id: "gh_12345678",
-              finder_video_id: "UDFsdf24df34dD456Hdf34",
-              finder_video_cover_image_url: "https://wxpaylogo.qpic.cn/wxpaylogo/xxxxx/xxx"
-            }
-          },
-          notify_config: { notify_appid: "wx23232232323" },
-          store_scope: "NONE",
-          sent_count_info: { total_count: 0, today_count: 0 },
-          state: "AUDITING",
-          deactivate_time: "2025-08-31T23:59:59+08:00",
-          brand_id: "120344"
-        },
-        attach: "example_attach",
-        channel_custom_info: "example_channel_custom_info",
-        brand_id: "120344"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -37729,7 +35293,14 @@ export interface PartnerProductCouponUsersOpenidPreSendCouponPostResponse {
   readonly token?: string | undefined
 }
 
-const partnerProductCouponUsersOpenidPreSendCouponPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidPreSendCouponPostRequest, PartnerProductCouponUsersOpenidPreSendCouponPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 向用户预发放商品券
+ *
+ * 品牌方可以通过本接口向用户预发放指定商品券批次，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon`
+ */
+export const partnerProductCouponUsersOpenidPreSendCouponPost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidPreSendCouponPostRequest, PartnerProductCouponUsersOpenidPreSendCouponPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.preSendCoupon.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon",
@@ -37754,8 +35325,7 @@ const partnerProductCouponUsersOpenidPreSendCouponPost: Endpoint.Endpoint<Partne
       params: PartnerProductCouponUsersOpenidPreSendCouponPostParams,
       body: PartnerProductCouponUsersOpenidPreSendCouponPostBody,
       success: PartnerProductCouponUsersOpenidPreSendCouponPostResponse,
-      errors: commonErrors,
-      example: { token: "ABBpZjCfAAABAAAAAACmTrRvExc7XKea-" }
+      errors: commonErrors
     }
   }
 })
@@ -37814,7 +35384,14 @@ export interface PartnerProductCouponUsersOpenidPreSendCouponBundlePostResponse 
   readonly token?: string | undefined
 }
 
-const partnerProductCouponUsersOpenidPreSendCouponBundlePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidPreSendCouponBundlePostRequest, PartnerProductCouponUsersOpenidPreSendCouponBundlePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 向用户预发放商品券批次组
+ *
+ * 服务商可以通过本接口向用户预发放指定商品券批次组，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券组内批次的发放限额：，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
+ *
+ * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle`
+ */
+export const partnerProductCouponUsersOpenidPreSendCouponBundlePost: Endpoint.Endpoint<PartnerProductCouponUsersOpenidPreSendCouponBundlePostRequest, PartnerProductCouponUsersOpenidPreSendCouponBundlePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partner.productCoupon.users._openid_.preSendCouponBundle.post",
   method: "POST",
   path: "/v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle",
@@ -37838,8 +35415,7 @@ const partnerProductCouponUsersOpenidPreSendCouponBundlePost: Endpoint.Endpoint<
       params: PartnerProductCouponUsersOpenidPreSendCouponBundlePostParams,
       body: PartnerProductCouponUsersOpenidPreSendCouponBundlePostBody,
       success: PartnerProductCouponUsersOpenidPreSendCouponBundlePostResponse,
-      errors: commonErrors,
-      example: { token: "ABBpZjCfAAABAAAAAACmTrRvExc7XKea-" }
+      errors: commonErrors
     }
   }
 })
@@ -37935,7 +35511,14 @@ export interface PartnershipsGetResponseDataAuthorizedData {
   readonly stock_id?: string | undefined
 }
 
-const partnershipsGet: Endpoint.Endpoint<PartnershipsGetQuery, PartnershipsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询合作关系列表API
+ *
+ * 该接口主要为商户提供合作关系列表的查询能力。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_5_3.shtml)
+ *
+ * `GET /v3/marketing/partnerships`
+ */
+export const partnershipsGet: Endpoint.Endpoint<PartnershipsGetQuery, PartnershipsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partnerships.get",
   method: "GET",
   path: "/v3/marketing/partnerships",
@@ -37974,22 +35557,7 @@ const partnershipsGet: Endpoint.Endpoint<PartnershipsGetQuery, PartnershipsGetRe
     return {
       query: PartnershipsGetQuery,
       success: PartnershipsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            partner: { type: "APPID", appid: "wx4e1916a585d1f4e9", merchant_id: "2480029552" },
-            authorized_data: { business_type: "FAVOR_STOCK", stock_id: "2433405" },
-            build_time: "2015-05-20T13:29:35.120+08:00",
-            terminate_time: "2015-05-20T13:29:35.120+08:00",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            update_time: "2015-05-20T13:29:35.120+08:00"
-          }
-        ],
-        limit: 5,
-        offset: 10,
-        total_count: 1234
-      }
+      errors: commonErrors
     }
   }
 })
@@ -38079,7 +35647,14 @@ export interface PartnershipsBuildPostResponseAuthorizedData {
   readonly stock_id?: string | undefined
 }
 
-const partnershipsBuildPost: Endpoint.Endpoint<PartnershipsBuildPostRequest, PartnershipsBuildPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 建立合作关系API
+ *
+ * 该接口主要为商户提供营销资源的授权能力，可授权给其他商户或小程序，方便商户间的互利合作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_1.shtml)
+ *
+ * `POST /v3/marketing/partnerships/build`
+ */
+export const partnershipsBuildPost: Endpoint.Endpoint<PartnershipsBuildPostRequest, PartnershipsBuildPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partnerships.build.post",
   method: "POST",
   path: "/v3/marketing/partnerships/build",
@@ -38123,15 +35698,7 @@ const partnershipsBuildPost: Endpoint.Endpoint<PartnershipsBuildPostRequest, Par
       headers: PartnershipsBuildPostHeaders,
       body: PartnershipsBuildPostBody,
       success: PartnershipsBuildPostResponse,
-      errors: commonErrors,
-      example: {
-        partner: { type: "APPID" },
-        authorized_data: { business_type: "FAVOR_STOCK" },
-        state: "ESTABLISHED",
-        build_time: "2025-01-01T00:00:00+08:00",
-        create_time: "2025-01-01T00:00:00+08:00",
-        update_time: "2025-01-01T00:00:00+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -38189,7 +35756,14 @@ export interface PartnershipsTerminatePostResponse {
   readonly terminate_time?: string | undefined
 }
 
-const partnershipsTerminatePost: Endpoint.Endpoint<PartnershipsTerminatePostRequest, PartnershipsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 终止合作关系API
+ *
+ * 该接口主要为商户提供营销资源的终止授权能力，便于商户管理运营现存的合作关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml)
+ *
+ * `POST /v3/marketing/partnerships/terminate`
+ */
+export const partnershipsTerminatePost: Endpoint.Endpoint<PartnershipsTerminatePostRequest, PartnershipsTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.partnerships.terminate.post",
   method: "POST",
   path: "/v3/marketing/partnerships/terminate",
@@ -38219,8 +35793,7 @@ const partnershipsTerminatePost: Endpoint.Endpoint<PartnershipsTerminatePostRequ
       headers: PartnershipsTerminatePostHeaders,
       body: PartnershipsTerminatePostBody,
       success: PartnershipsTerminatePostResponse,
-      errors: commonErrors,
-      example: { terminate_time: "2015-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -38416,7 +35989,14 @@ export interface PaygiftactivityActivitiesGetResponseDataAwardSendRuleStepSendRu
   readonly merchant_option?: "IN_SEVICE_COUPON_MERCHANT" | "MANUAL_INPUT_MERCHANT" | (string & {}) | undefined
 }
 
-const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesGetQuery, PaygiftactivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取支付有礼活动列表API
+ *
+ * 商户根据一定过滤条件，查询已创建的支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_9.shtml)
+ *
+ * `GET /v3/marketing/paygiftactivity/activities`
+ */
+export const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesGetQuery, PaygiftactivityActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities.get",
   method: "GET",
   path: "/v3/marketing/paygiftactivity/activities",
@@ -38516,8 +36096,7 @@ const paygiftactivityActivitiesGet: Endpoint.Endpoint<PaygiftactivityActivitiesG
     return {
       query: PaygiftactivityActivitiesGetQuery,
       success: PaygiftactivityActivitiesGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -38698,7 +36277,14 @@ export interface PaygiftactivityActivitiesActivityIdGetResponseAwardSendRuleFull
   readonly thumbnail_url?: string | undefined
 }
 
-const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdGetParams, PaygiftactivityActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询活动详情接口API
+ *
+ * 商户创建活动后，可以通过该接口查询支付有礼的活动详情，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_4.shtml)
+ *
+ * `GET /v3/marketing/paygiftactivity/activities/{activity_id}`
+ */
+export const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdGetParams, PaygiftactivityActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.get",
   method: "GET",
   path: "/v3/marketing/paygiftactivity/activities/{activity_id}",
@@ -38785,18 +36371,7 @@ const paygiftactivityActivitiesActivityIdGet: Endpoint.Endpoint<PaygiftactivityA
     return {
       params: PaygiftactivityActivitiesActivityIdGetParams,
       success: PaygiftactivityActivitiesActivityIdGetResponse,
-      errors: commonErrors,
-      example: {
-        pause_time: "2018-06-08T10:34:56+08:00",
-        recovery_time: "2018-12-08T10:34:56+08:00",
-        activity_base_info: {
-          activity_name: "example",
-          activity_second_title: "example",
-          merchant_logo_url: "example",
-          out_request_no: "example",
-          delivery_purpose: "OFF_LINE_PAY"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -38852,7 +36427,14 @@ export interface PaygiftactivityActivitiesActivityIdGoodsGetResponseData {
   readonly update_time?: string | undefined
 }
 
-const paygiftactivityActivitiesActivityIdGoodsGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdGoodsGetRequest, PaygiftactivityActivitiesActivityIdGoodsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询活动指定商品列表API
+ *
+ * 商户创建活动后，可以通过该接口查询支付有礼的活动指定商品，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_6.shtml)
+ *
+ * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/goods`
+ */
+export const paygiftactivityActivitiesActivityIdGoodsGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdGoodsGetRequest, PaygiftactivityActivitiesActivityIdGoodsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.goods.get",
   method: "GET",
   path: "/v3/marketing/paygiftactivity/activities/{activity_id}/goods",
@@ -38882,8 +36464,7 @@ const paygiftactivityActivitiesActivityIdGoodsGet: Endpoint.Endpoint<Paygiftacti
       params: PaygiftactivityActivitiesActivityIdGoodsGetParams,
       query: PaygiftactivityActivitiesActivityIdGoodsGetQuery,
       success: PaygiftactivityActivitiesActivityIdGoodsGetResponse,
-      errors: commonErrors,
-      example: { offset: 1, limit: 20 }
+      errors: commonErrors
     }
   }
 })
@@ -38941,7 +36522,14 @@ export interface PaygiftactivityActivitiesActivityIdMerchantsGetResponseData {
   readonly update_time?: string | undefined
 }
 
-const paygiftactivityActivitiesActivityIdMerchantsGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsGetRequest, PaygiftactivityActivitiesActivityIdMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询活动发券商户号API
+ *
+ * 商户创建活动后，可以通过该接口查询支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_5.shtml)
+ *
+ * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/merchants`
+ */
+export const paygiftactivityActivitiesActivityIdMerchantsGet: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsGetRequest, PaygiftactivityActivitiesActivityIdMerchantsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.merchants.get",
   method: "GET",
   path: "/v3/marketing/paygiftactivity/activities/{activity_id}/merchants",
@@ -38972,8 +36560,7 @@ const paygiftactivityActivitiesActivityIdMerchantsGet: Endpoint.Endpoint<Paygift
       params: PaygiftactivityActivitiesActivityIdMerchantsGetParams,
       query: PaygiftactivityActivitiesActivityIdMerchantsGetQuery,
       success: PaygiftactivityActivitiesActivityIdMerchantsGetResponse,
-      errors: commonErrors,
-      example: { offset: 0, limit: 20 }
+      errors: commonErrors
     }
   }
 })
@@ -39011,7 +36598,14 @@ export interface PaygiftactivityActivitiesActivityIdMerchantsAddPostResponseInva
   readonly invalid_reason?: string | undefined
 }
 
-const paygiftactivityActivitiesActivityIdMerchantsAddPost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsAddPostRequest, PaygiftactivityActivitiesActivityIdMerchantsAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 新增活动发券商户号API
+ *
+ * 商户创建活动后，可以通过该接口增加支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_8.shtml)
+ *
+ * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add`
+ */
+export const paygiftactivityActivitiesActivityIdMerchantsAddPost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsAddPostRequest, PaygiftactivityActivitiesActivityIdMerchantsAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.merchants.add.post",
   method: "POST",
   path: "/v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add",
@@ -39038,8 +36632,7 @@ const paygiftactivityActivitiesActivityIdMerchantsAddPost: Endpoint.Endpoint<Pay
       params: PaygiftactivityActivitiesActivityIdMerchantsAddPostParams,
       body: PaygiftactivityActivitiesActivityIdMerchantsAddPostBody,
       success: PaygiftactivityActivitiesActivityIdMerchantsAddPostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -39076,7 +36669,14 @@ export interface PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse 
   readonly delete_time?: string | undefined
 }
 
-const paygiftactivityActivitiesActivityIdMerchantsDeletePost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsDeletePostRequest, PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除活动发券商户号API
+ *
+ * 商户创建活动后，可以通过该接口删除支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_10.shtml)
+ *
+ * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete`
+ */
+export const paygiftactivityActivitiesActivityIdMerchantsDeletePost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdMerchantsDeletePostRequest, PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.merchants.delete.post",
   method: "POST",
   path: "/v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete",
@@ -39098,8 +36698,7 @@ const paygiftactivityActivitiesActivityIdMerchantsDeletePost: Endpoint.Endpoint<
       params: PaygiftactivityActivitiesActivityIdMerchantsDeletePostParams,
       body: PaygiftactivityActivitiesActivityIdMerchantsDeletePostBody,
       success: PaygiftactivityActivitiesActivityIdMerchantsDeletePostResponse,
-      errors: commonErrors,
-      example: { activity_id: "126002309", delete_time: "2015-05-20T13:29:35.120+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -39118,7 +36717,14 @@ export interface PaygiftactivityActivitiesActivityIdTerminatePostResponse {
   readonly terminate_time?: string | undefined
 }
 
-const paygiftactivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdTerminatePostParams, PaygiftactivityActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 终止活动API
+ *
+ * 商户可通过该接口停止支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_7.shtml)
+ *
+ * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/terminate`
+ */
+export const paygiftactivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<PaygiftactivityActivitiesActivityIdTerminatePostParams, PaygiftactivityActivitiesActivityIdTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.activities._activity_id_.terminate.post",
   method: "POST",
   path: "/v3/marketing/paygiftactivity/activities/{activity_id}/terminate",
@@ -39135,8 +36741,7 @@ const paygiftactivityActivitiesActivityIdTerminatePost: Endpoint.Endpoint<Paygif
     return {
       params: PaygiftactivityActivitiesActivityIdTerminatePostParams,
       success: PaygiftactivityActivitiesActivityIdTerminatePostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -39263,7 +36868,14 @@ export interface PaygiftactivityUniqueThresholdActivityPostResponse {
   readonly create_time?: string | undefined
 }
 
-const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<PaygiftactivityUniqueThresholdActivityPostBody, PaygiftactivityUniqueThresholdActivityPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建全场满额送活动API
+ *
+ * 商户可以创建满额送活动，用户支付后送全场券，提升交易额。
+ *
+ * `POST /v3/marketing/paygiftactivity/unique-threshold-activity`
+ */
+export const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<PaygiftactivityUniqueThresholdActivityPostBody, PaygiftactivityUniqueThresholdActivityPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.paygiftactivity.uniqueThresholdActivity.post",
   method: "POST",
   path: "/v3/marketing/paygiftactivity/unique-threshold-activity",
@@ -39338,8 +36950,7 @@ const paygiftactivityUniqueThresholdActivityPost: Endpoint.Endpoint<Paygiftactiv
     return {
       body: PaygiftactivityUniqueThresholdActivityPostBody,
       success: PaygiftactivityUniqueThresholdActivityPostResponse,
-      errors: commonErrors,
-      example: { activity_id: "example", create_time: "2025-01-01T00:00:00+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -39474,7 +37085,14 @@ export interface ShoppingReceiptCustomentrancesPostResponseJumpLink {
   readonly mini_programs_path?: string | undefined
 }
 
-const shoppingReceiptCustomentrancesPost: Endpoint.Endpoint<ShoppingReceiptCustomentrancesPostBody, ShoppingReceiptCustomentrancesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建自定义入口
+ *
+ * 接口介绍：该接口为电子小票自定义入口创建接口，商家可以通过该接口为品牌创建自定义入口展示内容。
+ *
+ * `POST /v3/marketing/shopping-receipt/customentrances`
+ */
+export const shoppingReceiptCustomentrancesPost: Endpoint.Endpoint<ShoppingReceiptCustomentrancesPostBody, ShoppingReceiptCustomentrancesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.customentrances.post",
   method: "POST",
   path: "/v3/marketing/shopping-receipt/customentrances",
@@ -39515,23 +37133,7 @@ const shoppingReceiptCustomentrancesPost: Endpoint.Endpoint<ShoppingReceiptCusto
     return {
       body: ShoppingReceiptCustomentrancesPostBody,
       success: ShoppingReceiptCustomentrancesPostResponse,
-      errors: commonErrors,
-      example: {
-        custom_entrance_type: "MERCHANT_ACTIVITY",
-        subtitle: "双十一8折活动",
-        goods_thumbnail_url: "https://qpic.cn/xxx",
-        custom_entrance_state: "ONLINE",
-        start_time: "2015-05-20T13:29:35+08:00",
-        end_time: "2019-12-31T13:29:35.120+08:00",
-        brand_id: "1014",
-        create_time: "2015-05-20T13:29:35+08:00",
-        modify_time: "2015-05-20T13:29:35+08:00",
-        out_request_no: "100002322019090134234sfdf",
-        jump_link: {
-          mini_programs_appid: "wxea9c30a90fs8d3fe",
-          mini_programs_path: "/pages/bonus/bonus"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -39616,7 +37218,14 @@ export interface ShoppingReceiptCustomentrancesBrandIdGetResponseJumpLink {
   readonly mini_programs_path?: string | undefined
 }
 
-const shoppingReceiptCustomentrancesBrandIdGet: Endpoint.Endpoint<ShoppingReceiptCustomentrancesBrandIdGetParams, ShoppingReceiptCustomentrancesBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询自定义入口
+ *
+ * 该接口为电子小票自定义入口查询接口，商家可以通过该接口查询品牌的自定义入口展示内容。
+ *
+ * `GET /v3/marketing/shopping-receipt/customentrances/{brand_id}`
+ */
+export const shoppingReceiptCustomentrancesBrandIdGet: Endpoint.Endpoint<ShoppingReceiptCustomentrancesBrandIdGetParams, ShoppingReceiptCustomentrancesBrandIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.customentrances._brand_id_.get",
   method: "GET",
   path: "/v3/marketing/shopping-receipt/customentrances/{brand_id}",
@@ -39645,23 +37254,7 @@ const shoppingReceiptCustomentrancesBrandIdGet: Endpoint.Endpoint<ShoppingReceip
     return {
       params: ShoppingReceiptCustomentrancesBrandIdGetParams,
       success: ShoppingReceiptCustomentrancesBrandIdGetResponse,
-      errors: commonErrors,
-      example: {
-        custom_entrance_type: "MERCHANT_ACTIVITY",
-        subtitle: "双十一8折活动",
-        goods_thumbnail_url: "https://qpic.cn/xxx",
-        custom_entrance_state: "ONLINE",
-        start_time: "2015-05-20T13:29:35+08:00",
-        end_time: "2019-12-31T13:29:35.120+08:00",
-        brand_id: "1014",
-        create_time: "2015-05-20T13:29:35+08:00",
-        modify_time: "2015-05-20T13:29:35+08:00",
-        out_request_no: "100002322019090134234sfdf",
-        jump_link: {
-          mini_programs_appid: "wxea9c30a90fs8d3fe",
-          mini_programs_path: "/pages/bonus/bonus"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -39802,7 +37395,14 @@ export interface ShoppingReceiptCustomentrancesBrandIdPatchResponseJumpLink {
   readonly mini_programs_path?: string | undefined
 }
 
-const shoppingReceiptCustomentrancesBrandIdPatch: Endpoint.Endpoint<ShoppingReceiptCustomentrancesBrandIdPatchRequest, ShoppingReceiptCustomentrancesBrandIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新自定义入口
+ *
+ * 该接口为电子小票自定义入口更新接口，商家可以通过该接口为品牌更新自定义入口展示内容。
+ *
+ * `PATCH /v3/marketing/shopping-receipt/customentrances/{brand_id}`
+ */
+export const shoppingReceiptCustomentrancesBrandIdPatch: Endpoint.Endpoint<ShoppingReceiptCustomentrancesBrandIdPatchRequest, ShoppingReceiptCustomentrancesBrandIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.customentrances._brand_id_.patch",
   method: "PATCH",
   path: "/v3/marketing/shopping-receipt/customentrances/{brand_id}",
@@ -39846,23 +37446,7 @@ const shoppingReceiptCustomentrancesBrandIdPatch: Endpoint.Endpoint<ShoppingRece
       params: ShoppingReceiptCustomentrancesBrandIdPatchParams,
       body: ShoppingReceiptCustomentrancesBrandIdPatchBody,
       success: ShoppingReceiptCustomentrancesBrandIdPatchResponse,
-      errors: commonErrors,
-      example: {
-        custom_entrance_type: "MERCHANT_ACTIVITY",
-        subtitle: "双十一8折活动",
-        goods_thumbnail_url: "https://qpic.cn/xxx",
-        custom_entrance_state: "ONLINE",
-        start_time: "2015-05-20T13:29:35+08:00",
-        end_time: "2019-12-31T13:29:35.120+08:00",
-        brand_id: "1014",
-        create_time: "2015-05-20T13:29:35+08:00",
-        modify_time: "2015-05-20T13:29:35+08:00",
-        out_request_no: "100002322019090134234sfdf",
-        jump_link: {
-          mini_programs_appid: "wxea9c30a90fs8d3fe",
-          mini_programs_path: "/pages/bonus/bonus"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -39975,7 +37559,14 @@ export interface ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponseMerc
   readonly merchant_path?: string | undefined
 }
 
-const shoppingReceiptMerchantshoppingreceiptjumpinfosPost: Endpoint.Endpoint<ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBody, ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传商家电子小票跳转信息
+ *
+ * 接口介绍：可通过该接口给对应的微信支付订单上传商家电子小票跳转信息。上传成功后，用户可以在账单详情页看到对应的跳转入口。
+ *
+ * `POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos`
+ */
+export const shoppingReceiptMerchantshoppingreceiptjumpinfosPost: Endpoint.Endpoint<ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBody, ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.merchantshoppingreceiptjumpinfos.post",
   method: "POST",
   path: "/v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos",
@@ -40014,23 +37605,7 @@ const shoppingReceiptMerchantshoppingreceiptjumpinfosPost: Endpoint.Endpoint<Sho
     return {
       body: ShoppingReceiptMerchantshoppingreceiptjumpinfosPostBody,
       success: ShoppingReceiptMerchantshoppingreceiptjumpinfosPostResponse,
-      errors: commonErrors,
-      example: {
-        merchant_jump_info: {
-          transaction_id: "4200000008202209139188072801",
-          transaction_mchid: "1230000109",
-          transaction_sub_mchid: "1230000109",
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          merchant_upload_time: "2021-05-20T13:29:35.120+08:00",
-          jump_info: {
-            merchant_appid: "example_merchant_appid",
-            merchant_path: "example_merchant_path"
-          },
-          create_time: "2015-05-20T13:29:35+08:00",
-          modify_time: "2015-05-20T13:29:35+08:00",
-          brand_id: 1142
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -40150,7 +37725,14 @@ export interface ShoppingReceiptShoppingreceiptsPostResponseReceiptMerchantConta
   readonly consultation_phone_number?: string | undefined
 }
 
-const shoppingReceiptShoppingreceiptsPost: Endpoint.Endpoint<ShoppingReceiptShoppingreceiptsPostBody, ShoppingReceiptShoppingreceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传电子小票
+ *
+ * 商户将支付成功回传的参数填入指定字段，可以给指定微信支付订单上传电子小票。 上传成功后，用户可以在账单详情页看到商户上传的电子小票。
+ *
+ * `POST /v3/marketing/shopping-receipt/shoppingreceipts`
+ */
+export const shoppingReceiptShoppingreceiptsPost: Endpoint.Endpoint<ShoppingReceiptShoppingreceiptsPostBody, ShoppingReceiptShoppingreceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.shoppingReceipt.shoppingreceipts.post",
   method: "POST",
   path: "/v3/marketing/shopping-receipt/shoppingreceipts",
@@ -40199,26 +37781,7 @@ const shoppingReceiptShoppingreceiptsPost: Endpoint.Endpoint<ShoppingReceiptShop
     return {
       body: ShoppingReceiptShoppingreceiptsPostBody,
       success: ShoppingReceiptShoppingreceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        receipt: {
-          receipt_id: "121630001",
-          state: "WAIT_REVIEW",
-          transaction_id: "1217752501201407033233368018",
-          transaction_mchid: "1230000109",
-          transaction_sub_mchid: "1230000109",
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          brand_id: 1142,
-          sha256: "2969f98ef4763da62670d3aee5d456b56a8f3447c0178da21445206aa400a464",
-          image_type: "PNG",
-          create_time: "2015-05-20T13:29:35+08:00",
-          modify_time: "2015-05-20T13:29:35+08:00",
-          merchant_contact_information: {
-            consultation_phone_number: "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg=="
-          },
-          upload_time: "2021-05-20T13:29:35.120+08:00"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -40356,7 +37919,14 @@ export interface WeeklyDiscountActivitiesGetResponseData {
   readonly activity_logo?: string | undefined
 }
 
-const weeklyDiscountActivitiesGet: Endpoint.Endpoint<WeeklyDiscountActivitiesGetQuery, WeeklyDiscountActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询周周惠活动列表API
+ *
+ * 查询周周惠活动列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_3.shtml)
+ *
+ * `GET /v3/marketing/weekly-discount/activities`
+ */
+export const weeklyDiscountActivitiesGet: Endpoint.Endpoint<WeeklyDiscountActivitiesGetQuery, WeeklyDiscountActivitiesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.weeklyDiscount.activities.get",
   method: "GET",
   path: "/v3/marketing/weekly-discount/activities",
@@ -40397,31 +37967,7 @@ const weeklyDiscountActivitiesGet: Endpoint.Endpoint<WeeklyDiscountActivitiesGet
     return {
       query: WeeklyDiscountActivitiesGetQuery,
       success: WeeklyDiscountActivitiesGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            activity_id: "111111",
-            activity_name: "xxx周周惠活动",
-            activity_scene: "SCAN_CODE_TO_ORDER",
-            activity_area_code: [{}],
-            activity_limit_pay: "CCB_DEBIT",
-            activity_transaction_minimum_amount: 100,
-            activity_coupon_amount: 10,
-            activity_available_week: [{}],
-            activity_max_amount: 100000,
-            activity_max_amount_per_day: 100000,
-            activity_available_begin_time: "2018-06-08T10:34:56+08:00",
-            activity_available_end_time: "2018-08-08T10:34:56+08:00",
-            activity_state: "APPLYING",
-            activity_remark: "周周惠，每周日，周一独享",
-            activity_logo: "https://xxx.xxx.xxx.jpg"
-          }
-        ],
-        offset: 10,
-        limit: 5,
-        total_count: 1234
-      }
+      errors: commonErrors
     }
   }
 })
@@ -40514,7 +38060,14 @@ export interface WeeklyDiscountActivitiesActivityIdGetResponse {
   readonly activity_logo?: string | undefined
 }
 
-const weeklyDiscountActivitiesActivityIdGet: Endpoint.Endpoint<WeeklyDiscountActivitiesActivityIdGetParams, WeeklyDiscountActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询周周惠活动详情API
+ *
+ * 查询周周惠活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_2.shtml)
+ *
+ * `GET /v3/marketing/weekly-discount/activities/{activity_id}`
+ */
+export const weeklyDiscountActivitiesActivityIdGet: Endpoint.Endpoint<WeeklyDiscountActivitiesActivityIdGetParams, WeeklyDiscountActivitiesActivityIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.weeklyDiscount.activities._activity_id_.get",
   method: "GET",
   path: "/v3/marketing/weekly-discount/activities/{activity_id}",
@@ -40544,24 +38097,7 @@ const weeklyDiscountActivitiesActivityIdGet: Endpoint.Endpoint<WeeklyDiscountAct
     return {
       params: WeeklyDiscountActivitiesActivityIdGetParams,
       success: WeeklyDiscountActivitiesActivityIdGetResponse,
-      errors: commonErrors,
-      example: {
-        activity_id: "111111",
-        activity_name: "xxx周周惠活动",
-        activity_scene: "SCAN_CODE_TO_ORDER",
-        activity_area_code: [{}],
-        activity_limit_pay: "CCB_DEBIT",
-        activity_transaction_minimum_amount: 100,
-        activity_coupon_amount: 10,
-        activity_available_week: [{}],
-        activity_max_amount: 100000,
-        activity_max_amount_per_day: 100000,
-        activity_available_begin_time: "2018-06-08T10:34:56+08:00",
-        activity_available_end_time: "2018-08-08T10:34:56+08:00",
-        activity_state: "APPLYING",
-        activity_remark: "周周惠，每周日，周一独享",
-        activity_logo: "https://xxx.xxx.xxx.jpg"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -40605,7 +38141,14 @@ export interface WeeklyDiscountActivitiesActivityIdApplyPostResponse {
   readonly success_time?: string | undefined
 }
 
-const weeklyDiscountActivitiesActivityIdApplyPost: Endpoint.Endpoint<WeeklyDiscountActivitiesActivityIdApplyPostRequest, WeeklyDiscountActivitiesActivityIdApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报名周周惠活动API
+ *
+ * 报名周周惠活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_1.shtml)
+ *
+ * `POST /v3/marketing/weekly-discount/activities/{activity_id}/apply`
+ */
+export const weeklyDiscountActivitiesActivityIdApplyPost: Endpoint.Endpoint<WeeklyDiscountActivitiesActivityIdApplyPostRequest, WeeklyDiscountActivitiesActivityIdApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.weeklyDiscount.activities._activity_id_.apply.post",
   method: "POST",
   path: "/v3/marketing/weekly-discount/activities/{activity_id}/apply",
@@ -40627,8 +38170,7 @@ const weeklyDiscountActivitiesActivityIdApplyPost: Endpoint.Endpoint<WeeklyDisco
       params: WeeklyDiscountActivitiesActivityIdApplyPostParams,
       body: WeeklyDiscountActivitiesActivityIdApplyPostBody,
       success: WeeklyDiscountActivitiesActivityIdApplyPostResponse,
-      errors: commonErrors,
-      example: { activity_id: 10001, success_time: "2018-06-08T10:34:56+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -40722,7 +38264,14 @@ export interface WithdrawFavorUsersOpenidCouponsGetResponseData {
   readonly coupon_state?: string | undefined
 }
 
-const withdrawFavorUsersOpenidCouponsGet: Endpoint.Endpoint<WithdrawFavorUsersOpenidCouponsGetRequest, WithdrawFavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询批次下用户银行提现免费券列表API
+ *
+ * 查询批次下用户银行提现免费券列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_2.shtml)
+ *
+ * `GET /v3/marketing/withdraw-favor/users/{openid}/coupons`
+ */
+export const withdrawFavorUsersOpenidCouponsGet: Endpoint.Endpoint<WithdrawFavorUsersOpenidCouponsGetRequest, WithdrawFavorUsersOpenidCouponsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.withdrawFavor.users._openid_.coupons.get",
   method: "GET",
   path: "/v3/marketing/withdraw-favor/users/{openid}/coupons",
@@ -40756,21 +38305,7 @@ const withdrawFavorUsersOpenidCouponsGet: Endpoint.Endpoint<WithdrawFavorUsersOp
       params: WithdrawFavorUsersOpenidCouponsGetParams,
       query: WithdrawFavorUsersOpenidCouponsGetQuery,
       success: WithdrawFavorUsersOpenidCouponsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            send_time: "2021-05-20T13:29:35.120+08:00",
-            send_quota: 1000,
-            coupon_id: "C688134DB8D27165DCD630B319A870679F29B3720EF89F4F8EAE01429641F8C2-17-1505164059",
-            use_quota: 500,
-            coupon_state: "VALID"
-          }
-        ],
-        offset: 1,
-        limit: 10,
-        total_count: 100
-      }
+      errors: commonErrors
     }
   }
 })
@@ -40824,7 +38359,14 @@ export interface WithdrawFavorUsersOpenidCouponsPostResponse {
   readonly expire_time?: string | undefined
 }
 
-const withdrawFavorUsersOpenidCouponsPost: Endpoint.Endpoint<WithdrawFavorUsersOpenidCouponsPostRequest, WithdrawFavorUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 为用户发银行提现免费券API
+ *
+ * 为用户发银行提现免费券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_1.shtml)
+ *
+ * `POST /v3/marketing/withdraw-favor/users/{openid}/coupons`
+ */
+export const withdrawFavorUsersOpenidCouponsPost: Endpoint.Endpoint<WithdrawFavorUsersOpenidCouponsPostRequest, WithdrawFavorUsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.marketing.withdrawFavor.users._openid_.coupons.post",
   method: "POST",
   path: "/v3/marketing/withdraw-favor/users/{openid}/coupons",
@@ -40848,11 +38390,7 @@ const withdrawFavorUsersOpenidCouponsPost: Endpoint.Endpoint<WithdrawFavorUsersO
       params: WithdrawFavorUsersOpenidCouponsPostParams,
       body: WithdrawFavorUsersOpenidCouponsPostBody,
       success: WithdrawFavorUsersOpenidCouponsPostResponse,
-      errors: commonErrors,
-      example: {
-        coupon_id: "C688134DB8D27165DCD630B319A870679F29B3720EF89F4F8EAE01429641F8C2-17-1505164059",
-        expire_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

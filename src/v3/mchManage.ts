@@ -150,7 +150,14 @@ export interface MchManageRecordsSubMchidSubMchidGetResponseData {
   readonly requested_item_info?: string | undefined
 }
 
-const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRecordsSubMchidSubMchidGetRequest, MchManageRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 分页查询子商户名下的商户管理记录
+ *
+ * 通过该接口可用于分页查询子商户名下的商户管理记录
+ *
+ * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`
+ */
+export const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRecordsSubMchidSubMchidGetRequest, MchManageRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.mchManageRecords.subMchid._sub_mchid_.get",
   method: "GET",
   path: "/v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}",
@@ -194,32 +201,7 @@ const mchManageRecordsSubMchidSubMchidGet: Endpoint.Endpoint<MchManageRecordsSub
       params: MchManageRecordsSubMchidSubMchidGetParams,
       query: MchManageRecordsSubMchidSubMchidGetQuery,
       success: MchManageRecordsSubMchidSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        offset: 10,
-        limit: 5,
-        total_count: 1234,
-        data: [
-          {
-            sub_mchid: "123000110",
-            manage_record_id: "M1210999900435123451697535102441",
-            manage_record_type: "FUNCTIONAL_LIMIT_RECORD",
-            manage_time: "2018-06-08T10:34:56+08:00",
-            manage_reason: "涉嫌信用卡套现",
-            limit_ability: "关闭支付权限，关闭提现权限",
-            recover_way: "SUBMIT_INFORMATION",
-            forbid_submit_reason: "应平台管理要求，此单据不支持申诉",
-            submit_start_time: "2018-06-08T10:34:56+08:00",
-            submit_end_time: "2018-06-08T10:34:56+08:00",
-            manage_record_state: "PENDING",
-            recover_time: "2018-06-08T10:34:56+08:00",
-            recover_reason: "MERCHANT_SUBMIT_RECOVER",
-            reject_reason: "身份证信息遮挡，请上传清晰的身份证图片",
-            approve_time: "2018-06-08T10:34:56+08:00",
-            requested_item_info: "{\"record_fields\":[]}"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -334,7 +316,14 @@ export interface MchManageRecordsManageRecordIdGetResponse {
   readonly requested_item_info?: string | undefined
 }
 
-const mchManageRecordsManageRecordIdGet: Endpoint.Endpoint<MchManageRecordsManageRecordIdGetRequest, MchManageRecordsManageRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户下指定商户管理记录
+ *
+ * 通过该接口可查询子商户下指定的商户管理记录
+ *
+ * `GET /v3/mch-manage/mch-manage-records/{manage_record_id}`
+ */
+export const mchManageRecordsManageRecordIdGet: Endpoint.Endpoint<MchManageRecordsManageRecordIdGetRequest, MchManageRecordsManageRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.mchManageRecords._manage_record_id_.get",
   method: "GET",
   path: "/v3/mch-manage/mch-manage-records/{manage_record_id}",
@@ -369,25 +358,7 @@ const mchManageRecordsManageRecordIdGet: Endpoint.Endpoint<MchManageRecordsManag
       params: MchManageRecordsManageRecordIdGetParams,
       query: MchManageRecordsManageRecordIdGetQuery,
       success: MchManageRecordsManageRecordIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "123000110",
-        manage_record_id: "M1210999900435123451697535102441",
-        manage_record_type: "FUNCTIONAL_LIMIT_RECORD",
-        manage_time: "2018-06-08T10:34:56+08:00",
-        manage_reason: "涉嫌信用卡套现",
-        limit_ability: "关闭支付权限，关闭提现权限",
-        recover_way: "SUBMIT_INFORMATION",
-        forbid_submit_reason: "应平台管理要求，此单据不支持申诉",
-        submit_start_time: "2018-06-08T10:34:56+08:00",
-        submit_end_time: "2018-06-08T10:34:56+08:00",
-        manage_record_state: "PENDING",
-        recover_time: "2018-06-08T10:34:56+08:00",
-        recover_reason: "MERCHANT_SUBMIT_RECOVER",
-        reject_reason: "身份证信息遮挡，请上传清晰的身份证图片",
-        approve_time: "2018-06-08T10:34:56+08:00",
-        requested_item_info: "{\"record_fields\":[]}"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -426,7 +397,14 @@ export interface MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse 
   readonly manage_submission_id?: string | undefined
 }
 
-const mchManageRecordsManageRecordIdMchManageSubmissionsPost: Endpoint.Endpoint<MchManageRecordsManageRecordIdMchManageSubmissionsPostRequest, MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 对指定商户管理记录提交资料
+ *
+ * 通过调用该接口可用于提交指定商户的管理记录要求的资料
+ *
+ * `POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions`
+ */
+export const mchManageRecordsManageRecordIdMchManageSubmissionsPost: Endpoint.Endpoint<MchManageRecordsManageRecordIdMchManageSubmissionsPostRequest, MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.mchManageRecords._manage_record_id_.mchManageSubmissions.post",
   method: "POST",
   path: "/v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions",
@@ -446,8 +424,7 @@ const mchManageRecordsManageRecordIdMchManageSubmissionsPost: Endpoint.Endpoint<
       params: MchManageRecordsManageRecordIdMchManageSubmissionsPostParams,
       body: MchManageRecordsManageRecordIdMchManageSubmissionsPostBody,
       success: MchManageRecordsManageRecordIdMchManageSubmissionsPostResponse,
-      errors: commonErrors,
-      example: { manage_submission_id: "S0120190217140201012345672111223" }
+      errors: commonErrors
     }
   }
 })
@@ -503,7 +480,14 @@ export interface SubmissionFilesSubMchidSubMchidUploadPostResponse {
   readonly file_id?: string | undefined
 }
 
-const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<SubmissionFilesSubMchidSubMchidUploadPostRequest, SubmissionFilesSubMchidSubMchidUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传商户提交资料文件
+ *
+ * 商户在提交资料时，可通过本接口上传所需的文件
+ *
+ * `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`
+ */
+export const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<SubmissionFilesSubMchidSubMchidUploadPostRequest, SubmissionFilesSubMchidSubMchidUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post",
   method: "POST",
   path: "/v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload",
@@ -530,8 +514,7 @@ const submissionFilesSubMchidSubMchidUploadPost: Endpoint.Endpoint<SubmissionFil
       params: SubmissionFilesSubMchidSubMchidUploadPostParams,
       body: SubmissionFilesSubMchidSubMchidUploadPostBody,
       success: SubmissionFilesSubMchidSubMchidUploadPostResponse,
-      errors: commonErrors,
-      example: { file_id: "V1_E1W7MchDBewmOMGmKSMCgh5" }
+      errors: commonErrors
     }
   }
 })

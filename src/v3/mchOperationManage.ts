@@ -76,7 +76,14 @@ export interface EnhancedDueDiligenceDueDiligenceIdGetResponse {
   readonly submission_data?: string | undefined
 }
 
-const enhancedDueDiligenceDueDiligenceIdGet: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdGetRequest, EnhancedDueDiligenceDueDiligenceIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户强化尽调单信息
+ *
+ * 查询子商户强化尽调单信息
+ *
+ * `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}`
+ */
+export const enhancedDueDiligenceDueDiligenceIdGet: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdGetRequest, EnhancedDueDiligenceDueDiligenceIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.get",
   method: "GET",
   path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}",
@@ -105,17 +112,7 @@ const enhancedDueDiligenceDueDiligenceIdGet: Endpoint.Endpoint<EnhancedDueDilige
       params: EnhancedDueDiligenceDueDiligenceIdGetParams,
       query: EnhancedDueDiligenceDueDiligenceIdGetQuery,
       success: EnhancedDueDiligenceDueDiligenceIdGetResponse,
-      errors: commonErrors,
-      example: {
-        due_diligence_id: "123000110_2_2190381dakdajois1283i12jo",
-        sub_mchid: "123000110",
-        due_diligence_state: "DUE_DILIGENCE_STATE_COLLECTING",
-        deadline_time: "2015-05-20T13:29:35+08:00",
-        terminal_time: "2015-05-20T13:29:35+08:00",
-        submit_time: "2015-05-20T13:29:35+08:00",
-        reject_time: "2015-05-20T13:29:35+08:00",
-        complete_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -164,7 +161,14 @@ export interface EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse {
   readonly submission_data?: string | undefined
 }
 
-const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdSubmitPostRequest, EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交尽调资料
+ *
+ * 提交尽调资料
+ *
+ * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit`
+ */
+export const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdSubmitPostRequest, EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.submit.post",
   method: "POST",
   path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit",
@@ -187,11 +191,7 @@ const enhancedDueDiligenceDueDiligenceIdSubmitPost: Endpoint.Endpoint<EnhancedDu
       params: EnhancedDueDiligenceDueDiligenceIdSubmitPostParams,
       body: EnhancedDueDiligenceDueDiligenceIdSubmitPostBody,
       success: EnhancedDueDiligenceDueDiligenceIdSubmitPostResponse,
-      errors: commonErrors,
-      example: {
-        due_diligence_state: "DUE_DILIGENCE_STATE_COLLECTING",
-        submit_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -247,7 +247,14 @@ export interface EnhancedDueDiligenceDueDiligenceIdUploadPostResponse {
   readonly file_id?: string | undefined
 }
 
-const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdUploadPostRequest, EnhancedDueDiligenceDueDiligenceIdUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传尽调资料文件
+ *
+ * 上传尽调资料文件
+ *
+ * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`
+ */
+export const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<EnhancedDueDiligenceDueDiligenceIdUploadPostRequest, EnhancedDueDiligenceDueDiligenceIdUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.enhancedDueDiligence._due_diligence_id_.upload.post",
   method: "POST",
   path: "/v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload",
@@ -274,8 +281,7 @@ const enhancedDueDiligenceDueDiligenceIdUploadPost: Endpoint.Endpoint<EnhancedDu
       params: EnhancedDueDiligenceDueDiligenceIdUploadPostParams,
       body: EnhancedDueDiligenceDueDiligenceIdUploadPostBody,
       success: EnhancedDueDiligenceDueDiligenceIdUploadPostResponse,
-      errors: commonErrors,
-      example: { file_id: "V1_E1W7MchDBewmOMGmKSMCgh5" }
+      errors: commonErrors
     }
   }
 })
@@ -376,7 +382,14 @@ export interface MerchantLimitationsSubMchidSubMchidGetResponseRecoverySpecifica
   readonly other_relate_limitations?: string | undefined
 }
 
-const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantLimitationsSubMchidSubMchidGetParams, MerchantLimitationsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户管控情况
+ *
+ * 服务商查询子商户的管控情况。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/limited-functions-and-reasons/mch-limitations/query-sub-mch-limitation.html)
+ *
+ * `GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}`
+ */
+export const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantLimitationsSubMchidSubMchidGetParams, MerchantLimitationsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchOperationManage.merchantLimitations.subMchid._sub_mchid_.get",
   method: "GET",
   path: "/v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}",
@@ -409,26 +422,7 @@ const merchantLimitationsSubMchidSubMchidGet: Endpoint.Endpoint<MerchantLimitati
     return {
       params: MerchantLimitationsSubMchidSubMchidGetParams,
       success: MerchantLimitationsSubMchidSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "123000110",
-        recovery_specifications: [
-          {
-            limitation_case_id: "A20250819155047774441874",
-            limitation_reason: "入驻后180天无账户动账",
-            limitation_reason_describe: "当前商户号入驻后长时间无账户动账，请重新确认开户意愿并核实身份",
-            recover_way: "MODIFY_SUBJECT_INFORMATION",
-            recover_way_param: "100200300112233",
-            recover_help_url: "https://kf.qq.com",
-            limitation_action_type: "LIMIT_ACTION_TYPE_IMMEDIATE_CONTROL",
-            limitation_start_date: "2025-06-08T10:34:56+08:00",
-            limitation_date: "2025-06-08T10:34:56+08:00",
-            limitation_reason_type: "LICENSE_ABNORMAL",
-            other_relate_limitations: "关闭相册扫码支付,关闭长按识别支付"
-          }
-        ],
-        other_limited_functions: "关闭相册扫码支付,关闭长按识别支付"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -144,7 +144,14 @@ export interface RiskWithdrawlApplyPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const riskWithdrawlApplyPost: Endpoint.Endpoint<RiskWithdrawlApplyPostBody, RiskWithdrawlApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交已注销商户号可用余额提现申请单API
+ *
+ * 针对被微信支付平台不收不付管控的电商子商户，如子商户账户内还有可用余额，且无法解脱（例如.营业执照注销吊销），则服务商可为子商户申请走注销提现的流程，将可用余额进行提现操作。在商户号注销后，电商平台可发起提现申请, 审批通过后, 将会按照指定的收款方式返回给商户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/withdrawal-apply/withdrawal-apply/submit-apply.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_9.shtml)
+ *
+ * `POST /v3/mch_operate/risk/withdrawl-apply`
+ */
+export const riskWithdrawlApplyPost: Endpoint.Endpoint<RiskWithdrawlApplyPostBody, RiskWithdrawlApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mch_operate.risk.withdrawlApply.post",
   method: "POST",
   path: "/v3/mch_operate/risk/withdrawl-apply",
@@ -198,8 +205,7 @@ const riskWithdrawlApplyPost: Endpoint.Endpoint<RiskWithdrawlApplyPostBody, Risk
     return {
       body: RiskWithdrawlApplyPostBody,
       success: RiskWithdrawlApplyPostResponse,
-      errors: commonErrors,
-      example: { applyment_id: "20220101332222", out_request_no: "1234567" }
+      errors: commonErrors
     }
   }
 })
@@ -247,7 +253,14 @@ export interface RiskWithdrawlApplyApplymentIdApplymentIdGetResponseWithdrawlApp
   readonly modify_time?: string | undefined
 }
 
-const riskWithdrawlApplyApplymentIdApplymentIdGet: Endpoint.Endpoint<RiskWithdrawlApplyApplymentIdApplymentIdGetParams, RiskWithdrawlApplyApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付提现申请单号查询提现申请单状态API
+ *
+ * 微信支付提现申请单号查询提现申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_8.shtml)
+ *
+ * `GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}`
+ */
+export const riskWithdrawlApplyApplymentIdApplymentIdGet: Endpoint.Endpoint<RiskWithdrawlApplyApplymentIdApplymentIdGetParams, RiskWithdrawlApplyApplymentIdApplymentIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mch_operate.risk.withdrawlApply.applymentId._applyment_id_.get",
   method: "GET",
   path: "/v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}",
@@ -270,16 +283,7 @@ const riskWithdrawlApplyApplymentIdApplymentIdGet: Endpoint.Endpoint<RiskWithdra
     return {
       params: RiskWithdrawlApplyApplymentIdApplymentIdGetParams,
       success: RiskWithdrawlApplyApplymentIdApplymentIdGetResponse,
-      errors: commonErrors,
-      example: {
-        withdrawl_apply: {
-          applyment_id: "20220101332222",
-          out_request_no: "1234567",
-          state: "SUBMITTED",
-          fail_reason: "银行卡信息有误",
-          modify_time: "2015-05-20T13:29:35+08:00"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -327,7 +331,14 @@ export interface RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponseWithdrawlA
   readonly modify_time?: string | undefined
 }
 
-const riskWithdrawlApplyOutRequestNoOutRequestNoGet: Endpoint.Endpoint<RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams, RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户提现申请单号查询提现申请单状态
+ *
+ * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_7.shtml)
+ *
+ * `GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}`
+ */
+export const riskWithdrawlApplyOutRequestNoOutRequestNoGet: Endpoint.Endpoint<RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams, RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mch_operate.risk.withdrawlApply.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}",
@@ -350,16 +361,7 @@ const riskWithdrawlApplyOutRequestNoOutRequestNoGet: Endpoint.Endpoint<RiskWithd
     return {
       params: RiskWithdrawlApplyOutRequestNoOutRequestNoGetParams,
       success: RiskWithdrawlApplyOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        withdrawl_apply: {
-          applyment_id: "20220101332222",
-          out_request_no: "1234567",
-          state: "SUBMITTED",
-          fail_reason: "银行卡信息有误",
-          modify_time: "2015-05-20T13:29:35+08:00"
-        }
-      }
+      errors: commonErrors
     }
   }
 })

@@ -69,7 +69,14 @@ export interface MchcontactalterapplymentPostResponse {
   readonly apply_id?: string | undefined
 }
 
-const mchcontactalterapplymentPost: Endpoint.Endpoint<MchcontactalterapplymentPostBody, MchcontactalterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交超管变更申请单
+ *
+ * 服务商使用该接口提交商家超级管理员变更申请，帮助商家修改超级管理员资料。
+ *
+ * `POST /v3/mchalterapply/mchcontactalterapplyment`
+ */
+export const mchcontactalterapplymentPost: Endpoint.Endpoint<MchcontactalterapplymentPostBody, MchcontactalterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment.post",
   method: "POST",
   path: "/v3/mchalterapply/mchcontactalterapplyment",
@@ -98,8 +105,7 @@ const mchcontactalterapplymentPost: Endpoint.Endpoint<MchcontactalterapplymentPo
     return {
       body: MchcontactalterapplymentPostBody,
       success: MchcontactalterapplymentPostResponse,
-      errors: commonErrors,
-      example: { apply_id: "20220617143306000013906025001" }
+      errors: commonErrors
     }
   }
 })
@@ -163,7 +169,14 @@ export interface MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequ
   readonly reject_reason?: string | undefined
 }
 
-const mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams, MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询超管变更申请单状态-使用业务单号和商户号
+ *
+ * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
+ *
+ * `GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
+ */
+export const mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams, MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment.merchant._merchant_code_.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}",
@@ -189,20 +202,7 @@ const mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: E
     return {
       params: MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams,
       success: MchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        apply_id: "20220617143306000013906025001",
-        out_request_no: "1900013511_10000",
-        merchant_code: "1900006491",
-        state: "APPLYMENT_STATE_EDITTING",
-        audit_reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。",
-        audit_reject_detail: [
-          {
-            param_name: "ubo_info_list.card_number_0",
-            reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -261,7 +261,14 @@ export interface MchcontactalterapplymentApplyIdGetResponseAuditRejectDetail {
   readonly reject_reason?: string | undefined
 }
 
-const mchcontactalterapplymentApplyIdGet: Endpoint.Endpoint<MchcontactalterapplymentApplyIdGetParams, MchcontactalterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询超管变更申请单状态-使用申请单号
+ *
+ * 使用申请单号查询超级管理员修改申请单的状态
+ *
+ * `GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id}`
+ */
+export const mchcontactalterapplymentApplyIdGet: Endpoint.Endpoint<MchcontactalterapplymentApplyIdGetParams, MchcontactalterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment._apply_id_.get",
   method: "GET",
   path: "/v3/mchalterapply/mchcontactalterapplyment/{apply_id}",
@@ -285,20 +292,7 @@ const mchcontactalterapplymentApplyIdGet: Endpoint.Endpoint<Mchcontactalterapply
     return {
       params: MchcontactalterapplymentApplyIdGetParams,
       success: MchcontactalterapplymentApplyIdGetResponse,
-      errors: commonErrors,
-      example: {
-        apply_id: "20220617143306000013906025001",
-        out_request_no: "1900013511_10000",
-        merchant_code: "1900006491",
-        state: "APPLYMENT_STATE_EDITTING",
-        audit_reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。",
-        audit_reject_detail: [
-          {
-            param_name: "ubo_info_list.card_number_0",
-            reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -327,7 +321,14 @@ export interface MchcontactalterapplymentApplyIdRevokePostResponse {
   readonly state?: "APPLYMENT_STATE_AUDITING" | "APPLYMENT_STATE_REJECTED" | "APPLYMENT_STATE_MODIFING" | "APPLYMENT_STATE_FINISHED" | "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
-const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchcontactalterapplymentApplyIdRevokePostParams, MchcontactalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销超管变更申请单
+ *
+ * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
+ *
+ * `POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke`
+ */
+export const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchcontactalterapplymentApplyIdRevokePostParams, MchcontactalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchcontactalterapplyment._apply_id_.revoke.post",
   method: "POST",
   path: "/v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke",
@@ -343,8 +344,7 @@ const mchcontactalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchcontactalt
     return {
       params: MchcontactalterapplymentApplyIdRevokePostParams,
       success: MchcontactalterapplymentApplyIdRevokePostResponse,
-      errors: commonErrors,
-      example: { apply_id: "20220617143306000013906025001", state: "APPLYMENT_STATE_CANCELED" }
+      errors: commonErrors
     }
   }
 })
@@ -598,7 +598,14 @@ export interface MchsubjectalterapplymentPostResponse {
   readonly apply_id?: string | undefined
 }
 
-const mchsubjectalterapplymentPost: Endpoint.Endpoint<MchsubjectalterapplymentPostBody, MchsubjectalterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交资料变更申请单
+ *
+ * 服务商使用该接口提交商家主体资料变更申请，帮助商家修改主体资料。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090649)
+ *
+ * `POST /v3/mchalterapply/mchsubjectalterapplyment`
+ */
+export const mchsubjectalterapplymentPost: Endpoint.Endpoint<MchsubjectalterapplymentPostBody, MchsubjectalterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment.post",
   method: "POST",
   path: "/v3/mchalterapply/mchsubjectalterapplyment",
@@ -678,8 +685,7 @@ const mchsubjectalterapplymentPost: Endpoint.Endpoint<MchsubjectalterapplymentPo
     return {
       body: MchsubjectalterapplymentPostBody,
       success: MchsubjectalterapplymentPostResponse,
-      errors: commonErrors,
-      example: { apply_id: "20220617143306000013906025001" }
+      errors: commonErrors
     }
   }
 })
@@ -743,7 +749,14 @@ export interface MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequ
   readonly reject_reason?: string | undefined
 }
 
-const mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams, MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询申请单状态-使用业务单号
+ *
+ * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
+ *
+ * `GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
+ */
+export const mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams, MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment.merchant._merchant_code_.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}",
@@ -769,20 +782,7 @@ const mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet: E
     return {
       params: MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetParams,
       success: MchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        merchant_code: "1900006491",
-        apply_id: "20220617143306000013906025001",
-        out_request_no: "1900013511_10000",
-        state: "APPLYMENT_STATE_EDITTING",
-        audit_reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。",
-        audit_reject_detail: [
-          {
-            param_name: "ubo_info_list.card_number_0",
-            reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -841,7 +841,14 @@ export interface MchsubjectalterapplymentApplyIdGetResponseAuditRejectDetail {
   readonly reject_reason?: string | undefined
 }
 
-const mchsubjectalterapplymentApplyIdGet: Endpoint.Endpoint<MchsubjectalterapplymentApplyIdGetParams, MchsubjectalterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询资料变更申请单状态-使用申请单号
+ *
+ * 使用申请单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090655)
+ *
+ * `GET /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}`
+ */
+export const mchsubjectalterapplymentApplyIdGet: Endpoint.Endpoint<MchsubjectalterapplymentApplyIdGetParams, MchsubjectalterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment._apply_id_.get",
   method: "GET",
   path: "/v3/mchalterapply/mchsubjectalterapplyment/{apply_id}",
@@ -866,20 +873,7 @@ const mchsubjectalterapplymentApplyIdGet: Endpoint.Endpoint<Mchsubjectalterapply
     return {
       params: MchsubjectalterapplymentApplyIdGetParams,
       success: MchsubjectalterapplymentApplyIdGetResponse,
-      errors: commonErrors,
-      example: {
-        merchant_code: "1900006491",
-        apply_id: "20220617143306000013906025001",
-        out_request_no: "1900013511_10000",
-        state: "APPLYMENT_STATE_EDITTING",
-        audit_reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。",
-        audit_reject_detail: [
-          {
-            param_name: "ubo_info_list.card_number_0",
-            reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -903,7 +897,14 @@ export interface MchsubjectalterapplymentApplyIdRevokePostResponse {
   readonly result?: "SUCCESS" | "FAIL" | (string & {}) | undefined
 }
 
-const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchsubjectalterapplymentApplyIdRevokePostParams, MchsubjectalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销资料变更申请单
+ *
+ * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090672)
+ *
+ * `POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke`
+ */
+export const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<MchsubjectalterapplymentApplyIdRevokePostParams, MchsubjectalterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.mchsubjectalterapplyment._apply_id_.revoke.post",
   method: "POST",
   path: "/v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke",
@@ -919,8 +920,7 @@ const mchsubjectalterapplymentApplyIdRevokePost: Endpoint.Endpoint<Mchsubjectalt
     return {
       params: MchsubjectalterapplymentApplyIdRevokePostParams,
       success: MchsubjectalterapplymentApplyIdRevokePostResponse,
-      errors: commonErrors,
-      example: { result: "SUCCESS" }
+      errors: commonErrors
     }
   }
 })
@@ -953,7 +953,14 @@ export interface MerchantnamealterapplymentPostResponse {
   readonly apply_id?: string | undefined
 }
 
-const merchantnamealterapplymentPost: Endpoint.Endpoint<MerchantnamealterapplymentPostBody, MerchantnamealterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交商户简称变更申请单
+ *
+ * 服务商使用该接口提交商家的商户简称变更申请，帮助商家修改商户简称。
+ *
+ * `POST /v3/mchalterapply/merchantnamealterapplyment`
+ */
+export const merchantnamealterapplymentPost: Endpoint.Endpoint<MerchantnamealterapplymentPostBody, MerchantnamealterapplymentPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment.post",
   method: "POST",
   path: "/v3/mchalterapply/merchantnamealterapplyment",
@@ -970,8 +977,7 @@ const merchantnamealterapplymentPost: Endpoint.Endpoint<Merchantnamealterapplyme
     return {
       body: MerchantnamealterapplymentPostBody,
       success: MerchantnamealterapplymentPostResponse,
-      errors: commonErrors,
-      example: { apply_id: "20220617143306000013906025001" }
+      errors: commonErrors
     }
   }
 })
@@ -1020,7 +1026,14 @@ export interface MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutReques
   readonly audit_reject_reason?: string | undefined
 }
 
-const merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams, MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户简称申请单状态-使用业务单号和商户号
+ *
+ * 使用业务单号查询申请单状态
+ *
+ * `GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}`
+ */
+export const merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet: Endpoint.Endpoint<MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams, MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment.merchant._sub_mchid_.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}",
@@ -1040,14 +1053,7 @@ const merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet: End
     return {
       params: MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetParams,
       success: MerchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        apply_id: "20220617143306000013906025001",
-        out_request_no: "1900013511_10000",
-        sub_mchid: "1900006491",
-        state: "APPLYMENT_STATE_EDITTING",
-        audit_reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1091,7 +1097,14 @@ export interface MerchantnamealterapplymentApplyIdGetResponse {
   readonly audit_reject_reason?: string | undefined
 }
 
-const merchantnamealterapplymentApplyIdGet: Endpoint.Endpoint<MerchantnamealterapplymentApplyIdGetParams, MerchantnamealterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户简称变更申请单状态-使用申请单号
+ *
+ * 使用申请单号查询商户简称修改申请单的状态
+ *
+ * `GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id}`
+ */
+export const merchantnamealterapplymentApplyIdGet: Endpoint.Endpoint<MerchantnamealterapplymentApplyIdGetParams, MerchantnamealterapplymentApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment._apply_id_.get",
   method: "GET",
   path: "/v3/mchalterapply/merchantnamealterapplyment/{apply_id}",
@@ -1110,14 +1123,7 @@ const merchantnamealterapplymentApplyIdGet: Endpoint.Endpoint<Merchantnamealtera
     return {
       params: MerchantnamealterapplymentApplyIdGetParams,
       success: MerchantnamealterapplymentApplyIdGetResponse,
-      errors: commonErrors,
-      example: {
-        apply_id: "20220617143306000013906025001",
-        out_request_no: "1900013511_10000",
-        merchant_code: "1900006491",
-        state: "APPLYMENT_STATE_EDITTING",
-        audit_reject_reason: "身份证背面识别失败，请上传更清晰的身份证图片。"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1146,7 +1152,14 @@ export interface MerchantnamealterapplymentApplyIdRevokePostResponse {
   readonly state?: "APPLYMENT_STATE_CANCELED" | (string & {}) | undefined
 }
 
-const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<MerchantnamealterapplymentApplyIdRevokePostParams, MerchantnamealterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销商户简称变更申请单
+ *
+ * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
+ *
+ * `POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke`
+ */
+export const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<MerchantnamealterapplymentApplyIdRevokePostParams, MerchantnamealterapplymentApplyIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.mchalterapply.merchantnamealterapplyment._apply_id_.revoke.post",
   method: "POST",
   path: "/v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke",
@@ -1162,8 +1175,7 @@ const merchantnamealterapplymentApplyIdRevokePost: Endpoint.Endpoint<Merchantnam
     return {
       params: MerchantnamealterapplymentApplyIdRevokePostParams,
       success: MerchantnamealterapplymentApplyIdRevokePostResponse,
-      errors: commonErrors,
-      example: { apply_id: "20220617143306000013906025001", state: "APPLYMENT_STATE_CANCELED" }
+      errors: commonErrors
     }
   }
 })

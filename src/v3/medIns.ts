@@ -428,7 +428,14 @@ export interface OrdersPostResponseCashReduceDetail {
   readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
 
-const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 医保自费混合收款下单
+ *
+ * 商户调用该接口向微信医保后台下单
+ *
+ * `POST /v3/med-ins/orders`
+ */
+export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.orders.post",
   method: "POST",
   path: "/v3/med-ins/orders",
@@ -541,45 +548,7 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
     return {
       body: OrdersPostBody,
       success: OrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        mix_trade_no: "1217752501201407033233368318",
-        mix_pay_status: "MIX_PAY_SUCCESS",
-        self_pay_status: "SELF_PAY_SUCCESS",
-        med_ins_pay_status: "MED_INS_PAY_SUCCESS",
-        paid_time: "2018-06-08T10:34:56+08:00",
-        passthrough_response_content: "{}",
-        mix_pay_type: "CASH_AND_INSURANCE",
-        order_type: "REG_PAY",
-        appid: "wx8888888888888888",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        out_trade_no: "202204022005169952975171534816",
-        serial_no: "1217752501201",
-        pay_order_id: "ORD530100202204022006350000021",
-        pay_auth_no: "AUTH530100202204022006310000034",
-        geo_location: "102.682296,25.054260",
-        city_id: "530100",
-        med_inst_name: "北大医院",
-        med_inst_no: "1217752501201407033233368318",
-        med_ins_order_create_time: "2018-06-08T10:34:56+08:00",
-        total_fee: 202000,
-        med_ins_gov_fee: 100000,
-        med_ins_self_fee: 45000,
-        med_ins_other_fee: 5000,
-        med_ins_cash_fee: 50000,
-        wechat_pay_cash_fee: 42000,
-        cash_add_detail: [{ cash_add_fee: 2000, cash_add_type: "FREIGHT" }],
-        cash_reduce_detail: [{ cash_reduce_fee: 10000, cash_reduce_type: "DEFAULT_REDUCE_TYPE" }],
-        callback_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        prepay_id: "wx201410272009395522657a690389285100",
-        passthrough_request_content: "{}",
-        extends: "{}",
-        attach: "{}",
-        channel_no: "AAGN9uhZc5EGyRdairKW7Qnu"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -821,7 +790,14 @@ export interface OrdersMixTradeNoMixTradeNoGetResponseCashReduceDetail {
   readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
 
-const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMixTradeNoGetRequest, OrdersMixTradeNoMixTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 使用医保自费混合订单号查看下单结果
+ *
+ * 商户使用混合下单订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。
+ *
+ * `GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no}`
+ */
+export const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMixTradeNoGetRequest, OrdersMixTradeNoMixTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.orders.mixTradeNo._mix_trade_no_.get",
   method: "GET",
   path: "/v3/med-ins/orders/mix-trade-no/{mix_trade_no}",
@@ -886,45 +862,7 @@ const ordersMixTradeNoMixTradeNoGet: Endpoint.Endpoint<OrdersMixTradeNoMixTradeN
       params: OrdersMixTradeNoMixTradeNoGetParams,
       query: OrdersMixTradeNoMixTradeNoGetQuery,
       success: OrdersMixTradeNoMixTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mix_trade_no: "1217752501201407033233368318",
-        mix_pay_status: "MIX_PAY_SUCCESS",
-        self_pay_status: "SELF_PAY_SUCCESS",
-        med_ins_pay_status: "MED_INS_PAY_SUCCESS",
-        paid_time: "2018-06-08T10:34:56+08:00",
-        passthrough_response_content: "{}",
-        mix_pay_type: "CASH_AND_INSURANCE",
-        order_type: "REG_PAY",
-        appid: "wx8888888888888888",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        out_trade_no: "202204022005169952975171534816",
-        serial_no: "1217752501201",
-        pay_order_id: "ORD530100202204022006350000021",
-        pay_auth_no: "AUTH530100202204022006310000034",
-        geo_location: "102.682296,25.054260",
-        city_id: "530100",
-        med_inst_name: "北大医院",
-        med_inst_no: "1217752501201407033233368318",
-        med_ins_order_create_time: "2018-06-08T10:34:56+08:00",
-        total_fee: 202000,
-        med_ins_gov_fee: 100000,
-        med_ins_self_fee: 45000,
-        med_ins_other_fee: 5000,
-        med_ins_cash_fee: 50000,
-        wechat_pay_cash_fee: 42000,
-        cash_add_detail: [{ cash_add_fee: 2000, cash_add_type: "FREIGHT" }],
-        cash_reduce_detail: [{ cash_reduce_fee: 10000, cash_reduce_type: "DEFAULT_REDUCE_TYPE" }],
-        callback_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        prepay_id: "wx201410272009395522657a690389285100",
-        passthrough_request_content: "{}",
-        extends: "{}",
-        attach: "{}",
-        channel_no: "AAGN9uhZc5EGyRdairKW7Qnu"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1166,7 +1104,14 @@ export interface OrdersOutTradeNoOutTradeNoGetResponseCashReduceDetail {
   readonly cash_reduce_type?: "DEFAULT_REDUCE_TYPE" | "HOSPITAL_REDUCE" | "PHARMACY_DISCOUNT" | "DISCOUNT" | "PRE_PAYMENT" | "DEPOSIT_DEDUCTION" | (string & {}) | undefined
 }
 
-const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeNoGetRequest, OrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 使用商户订单号查看下单结果
+ *
+ * 商户使用商户订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。当下单没有返回信息时，可以通过此接口查询下单结果，如果查询返回订单不存在，则可以重试下单。
+ *
+ * `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}`
+ */
+export const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeNoGetRequest, OrdersOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.orders.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/med-ins/orders/out-trade-no/{out_trade_no}",
@@ -1231,45 +1176,7 @@ const ordersOutTradeNoOutTradeNoGet: Endpoint.Endpoint<OrdersOutTradeNoOutTradeN
       params: OrdersOutTradeNoOutTradeNoGetParams,
       query: OrdersOutTradeNoOutTradeNoGetQuery,
       success: OrdersOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mix_trade_no: "1217752501201407033233368318",
-        mix_pay_status: "MIX_PAY_SUCCESS",
-        self_pay_status: "SELF_PAY_SUCCESS",
-        med_ins_pay_status: "MED_INS_PAY_SUCCESS",
-        paid_time: "2018-06-08T10:34:56+08:00",
-        passthrough_response_content: "{}",
-        mix_pay_type: "CASH_AND_INSURANCE",
-        order_type: "REG_PAY",
-        appid: "wx8888888888888888",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        out_trade_no: "202204022005169952975171534816",
-        serial_no: "1217752501201",
-        pay_order_id: "ORD530100202204022006350000021",
-        pay_auth_no: "AUTH530100202204022006310000034",
-        geo_location: "102.682296,25.054260",
-        city_id: "530100",
-        med_inst_name: "北大医院",
-        med_inst_no: "1217752501201407033233368318",
-        med_ins_order_create_time: "2018-06-08T10:34:56+08:00",
-        total_fee: 202000,
-        med_ins_gov_fee: 100000,
-        med_ins_self_fee: 45000,
-        med_ins_other_fee: 5000,
-        med_ins_cash_fee: 50000,
-        wechat_pay_cash_fee: 42000,
-        cash_add_detail: [{ cash_add_fee: 2000, cash_add_type: "FREIGHT" }],
-        cash_reduce_detail: [{ cash_reduce_fee: 10000, cash_reduce_type: "DEFAULT_REDUCE_TYPE" }],
-        callback_url: "https://www.weixin.qq.com/wxpay/pay.php",
-        prepay_id: "wx201410272009395522657a690389285100",
-        passthrough_request_content: "{}",
-        extends: "{}",
-        attach: "{}",
-        channel_no: "AAGN9uhZc5EGyRdairKW7Qnu"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1325,7 +1232,14 @@ export interface RefundsNotifyPostBody {
 /** The input of `v3.medIns.refunds.notify.post`: query, body fields together. */
 export interface RefundsNotifyPostRequest extends RefundsNotifyPostQuery, RefundsNotifyPostBody {}
 
-const refundsNotifyPost: Endpoint.Endpoint<RefundsNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 医保退款通知
+ *
+ * 从业机构调用该接口向微信医保后台通知医保订单的退款成功结果
+ *
+ * `POST /v3/med-ins/refunds/notify`
+ */
+export const refundsNotifyPost: Endpoint.Endpoint<RefundsNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.medIns.refunds.notify.post",
   method: "POST",
   path: "/v3/med-ins/refunds/notify",

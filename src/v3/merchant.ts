@@ -25,7 +25,14 @@ export interface FundBalanceAccountTypeGetResponse {
   readonly pending_amount?: number | undefined
 }
 
-const fundBalanceAccountTypeGet: Endpoint.Endpoint<FundBalanceAccountTypeGetParams, FundBalanceAccountTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询账户实时余额API
+ *
+ * 商户通过此接口可以查询本商户号的账号余额情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_20.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-balance.html)
+ *
+ * `GET /v3/merchant/fund/balance/{account_type}`
+ */
+export const fundBalanceAccountTypeGet: Endpoint.Endpoint<FundBalanceAccountTypeGetParams, FundBalanceAccountTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.balance._account_type_.get",
   method: "GET",
   path: "/v3/merchant/fund/balance/{account_type}",
@@ -42,8 +49,7 @@ const fundBalanceAccountTypeGet: Endpoint.Endpoint<FundBalanceAccountTypeGetPara
     return {
       params: FundBalanceAccountTypeGetParams,
       success: FundBalanceAccountTypeGetResponse,
-      errors: commonErrors,
-      example: { available_amount: 100, pending_amount: 100 }
+      errors: commonErrors
     }
   }
 })
@@ -79,7 +85,14 @@ export interface FundDayendbalanceAccountTypeGetResponse {
   readonly pending_amount?: number | undefined
 }
 
-const fundDayendbalanceAccountTypeGet: Endpoint.Endpoint<FundDayendbalanceAccountTypeGetRequest, FundDayendbalanceAccountTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询账户日终余额API
+ *
+ * 通过此接口可以查询本商户号指定日期当天24点的账户余额。**注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_21.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-day-end-balance.html)
+ *
+ * `GET /v3/merchant/fund/dayendbalance/{account_type}`
+ */
+export const fundDayendbalanceAccountTypeGet: Endpoint.Endpoint<FundDayendbalanceAccountTypeGetRequest, FundDayendbalanceAccountTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.dayendbalance._account_type_.get",
   method: "GET",
   path: "/v3/merchant/fund/dayendbalance/{account_type}",
@@ -100,8 +113,7 @@ const fundDayendbalanceAccountTypeGet: Endpoint.Endpoint<FundDayendbalanceAccoun
       params: FundDayendbalanceAccountTypeGetParams,
       query: FundDayendbalanceAccountTypeGetQuery,
       success: FundDayendbalanceAccountTypeGetResponse,
-      errors: commonErrors,
-      example: { available_amount: 100, pending_amount: 100 }
+      errors: commonErrors
     }
   }
 })
@@ -148,7 +160,14 @@ export interface FundWithdrawPostResponse {
   readonly out_request_no?: string | undefined
 }
 
-const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商平台提现API
+ *
+ * 收付通平台通过该接口可将其平台的收入进行预约提现。该预约提现申请提交后，系统将在次日发起提现，预计当日到账。具体到账时间以实际银行处理为准。
+ *
+ * `POST /v3/merchant/fund/withdraw`
+ */
+export const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.post",
   method: "POST",
   path: "/v3/merchant/fund/withdraw",
@@ -169,11 +188,7 @@ const fundWithdrawPost: Endpoint.Endpoint<FundWithdrawPostBody, FundWithdrawPost
     return {
       body: FundWithdrawPostBody,
       success: FundWithdrawPostResponse,
-      errors: commonErrors,
-      example: {
-        withdraw_id: "12321937198237912739132791732912793127931279317929791239112123",
-        out_request_no: "20190611222222222200000000012122"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -220,7 +235,14 @@ export interface FundWithdrawBillTypeBillTypeGetResponse {
   readonly download_url?: string | undefined
 }
 
-const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBillTypeBillTypeGetRequest, FundWithdrawBillTypeBillTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 按日下载提现异常文件API
+ *
+ * 电商服务商按日查询并下载提现状态为异常的提现单，提现异常包括提现失败和银行退票。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_24.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_4.shtml)
+ *
+ * `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`
+ */
+export const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBillTypeBillTypeGetRequest, FundWithdrawBillTypeBillTypeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.billType._bill_type_.get",
   method: "GET",
   path: "/v3/merchant/fund/withdraw/bill-type/{bill_type}",
@@ -243,12 +265,7 @@ const fundWithdrawBillTypeBillTypeGet: Endpoint.Endpoint<FundWithdrawBillTypeBil
       params: FundWithdrawBillTypeBillTypeGetParams,
       query: FundWithdrawBillTypeBillTypeGetQuery,
       success: FundWithdrawBillTypeBillTypeGetResponse,
-      errors: commonErrors,
-      example: {
-        hash_type: "SHA1",
-        hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -323,7 +340,14 @@ export interface FundWithdrawOutRequestNoOutRequestNoGetResponse {
   readonly solution?: string | undefined
 }
 
-const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOutRequestNoOutRequestNoGetParams, FundWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商平台(商户提现单号查询)提现状态API
+ *
+ * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
+ *
+ * `GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no}`
+ */
+export const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOutRequestNoOutRequestNoGetParams, FundWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/merchant/fund/withdraw/out-request-no/{out_request_no}",
@@ -349,20 +373,7 @@ const fundWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<FundWithdrawOut
     return {
       params: FundWithdrawOutRequestNoOutRequestNoGetParams,
       success: FundWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        status: "CREATE_SUCCESS",
-        withdraw_id: "12321937198237912739132791732912793127931279317929791239112123",
-        out_request_no: "20190611222222222200000000012122",
-        amount: 1,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        reason: "卡号错误",
-        remark: "交易提现",
-        bank_memo: "微信提现",
-        account_type: "BASIC",
-        solution: "请修改结算银行卡信息"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -437,7 +448,14 @@ export interface FundWithdrawWithdrawIdWithdrawIdGetResponse {
   readonly solution?: string | undefined
 }
 
-const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdWithdrawIdGetParams, FundWithdrawWithdrawIdWithdrawIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商平台(微信支付提现单号)查询提现状态API
+ *
+ * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
+ *
+ * `GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}`
+ */
+export const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdrawIdWithdrawIdGetParams, FundWithdrawWithdrawIdWithdrawIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.fund.withdraw.withdrawId._withdraw_id_.get",
   method: "GET",
   path: "/v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}",
@@ -463,20 +481,7 @@ const fundWithdrawWithdrawIdWithdrawIdGet: Endpoint.Endpoint<FundWithdrawWithdra
     return {
       params: FundWithdrawWithdrawIdWithdrawIdGetParams,
       success: FundWithdrawWithdrawIdWithdrawIdGetResponse,
-      errors: commonErrors,
-      example: {
-        status: "CREATE_SUCCESS",
-        withdraw_id: "12321937198237912739132791732912793127931279317929791239112123",
-        out_request_no: "20190611222222222200000000012122",
-        amount: 1,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        reason: "卡号错误",
-        remark: "交易提现",
-        bank_memo: "微信提现",
-        account_type: "BASIC",
-        solution: "请修改结算银行卡信息"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -505,7 +510,14 @@ export interface MediaUploadPostResponse {
   readonly media_id?: string | undefined
 }
 
-const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 文件上传
+ *
+ * 部分微信支付业务指定商户需要使用文件上传 API来上报文件（如图片）信息，从而获得必传参数的值：图片MediaID，或PDF文件MediaID。媒体图片只支持JPG、BMP、PNG格式，文件大小不能超过5M。PDF文件大小不能超过7.5M。
+ *
+ * `POST /v3/merchant/media/upload`
+ */
+export const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.media.upload.post",
   method: "POST",
   path: "/v3/merchant/media/upload",
@@ -526,10 +538,7 @@ const mediaUploadPost: Endpoint.Endpoint<MediaUploadPostBody, MediaUploadPostRes
     return {
       body: MediaUploadPostBody,
       success: MediaUploadPostResponse,
-      errors: commonErrors,
-      example: {
-        media_id: "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -558,7 +567,14 @@ export interface MediaVideoUploadPostResponse {
   readonly media_id?: string | undefined
 }
 
-const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, MediaVideoUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 视频上传API
+ *
+ * 部分微信支付业务指定商户需要使用图片上传 部分微信支付业务指定商户需要使用视频上传 API来上报视频信息，从而获得必传参数的值：视频MediaID 。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_2.shtml)
+ *
+ * `POST /v3/merchant/media/video_upload`
+ */
+export const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, MediaVideoUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchant.media.video_upload.post",
   method: "POST",
   path: "/v3/merchant/media/video_upload",
@@ -580,10 +596,7 @@ const mediaVideoUploadPost: Endpoint.Endpoint<MediaVideoUploadPostBody, MediaVid
     return {
       body: MediaVideoUploadPostBody,
       success: MediaVideoUploadPostResponse,
-      errors: commonErrors,
-      example: {
-        media_id: "6uqyGjGrCf2GtyXP8bxrbuH9-aAoTjH-rKeSl3Lf4_So6kdkQu4w8BYVP3bzLtvR38lxt4PjtCDXsQpzqge_hQEovHzOhsLleGFQVRF-U_0"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -85,7 +85,14 @@ export interface EcTradeRiskQueryRiskTradesPostResponseRiskTradeList {
   readonly risk_discove_time?: string | undefined
 }
 
-const ecTradeRiskQueryRiskTradesPost: Endpoint.Endpoint<EcTradeRiskQueryRiskTradesPostBody, EcTradeRiskQueryRiskTradesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询风险订单
+ *
+ * 商户可调用该接口，查询风险订单，从而进行之后的风险管控&生态建设。
+ *
+ * `POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades`
+ */
+export const ecTradeRiskQueryRiskTradesPost: Endpoint.Endpoint<EcTradeRiskQueryRiskTradesPostBody, EcTradeRiskQueryRiskTradesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.ecTradeRisk.queryRiskTrades.post",
   method: "POST",
   path: "/v3/merchant-risk-manage/ec-trade-risk/query-risk-trades",
@@ -114,19 +121,7 @@ const ecTradeRiskQueryRiskTradesPost: Endpoint.Endpoint<EcTradeRiskQueryRiskTrad
     return {
       body: EcTradeRiskQueryRiskTradesPostBody,
       success: EcTradeRiskQueryRiskTradesPostResponse,
-      errors: commonErrors,
-      example: {
-        total_num: 10,
-        risk_trade_list: [
-          {
-            mchid: "1900009231",
-            out_trade_no: "20150806125346",
-            risk_type: 1,
-            risk_level: 1,
-            risk_discove_time: "2020-12-01T16:18:12+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -188,7 +183,14 @@ export interface EcTradeRiskRecvDisposeResultPostResponse {
   readonly rsp_msg?: string | undefined
 }
 
-const ecTradeRiskRecvDisposeResultPost: Endpoint.Endpoint<EcTradeRiskRecvDisposeResultPostBody, EcTradeRiskRecvDisposeResultPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 回传处置结果
+ *
+ * 商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。
+ *
+ * `POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result`
+ */
+export const ecTradeRiskRecvDisposeResultPost: Endpoint.Endpoint<EcTradeRiskRecvDisposeResultPostBody, EcTradeRiskRecvDisposeResultPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.ecTradeRisk.recvDisposeResult.post",
   method: "POST",
   path: "/v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result",
@@ -212,8 +214,7 @@ const ecTradeRiskRecvDisposeResultPost: Endpoint.Endpoint<EcTradeRiskRecvDispose
     return {
       body: EcTradeRiskRecvDisposeResultPostBody,
       success: EcTradeRiskRecvDisposeResultPostResponse,
-      errors: commonErrors,
-      example: { rsp_msg: "ok" }
+      errors: commonErrors
     }
   }
 })
@@ -546,7 +547,14 @@ export interface ReportTradeUnionInformationPostResponse {
   readonly out_trade_no?: string | undefined
 }
 
-const reportTradeUnionInformationPost: Endpoint.Endpoint<ReportTradeUnionInformationPostBody, ReportTradeUnionInformationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上报订单关联信息
+ *
+ * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单下单完成后，上报订单关联信息，以便后续在支付环节进行风险管控 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/report-trade-risk-information.html)
+ *
+ * `POST /v3/merchant-risk-manage/report-trade-union-information`
+ */
+export const reportTradeUnionInformationPost: Endpoint.Endpoint<ReportTradeUnionInformationPostBody, ReportTradeUnionInformationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.reportTradeUnionInformation.post",
   method: "POST",
   path: "/v3/merchant-risk-manage/report-trade-union-information",
@@ -634,14 +642,7 @@ const reportTradeUnionInformationPost: Endpoint.Endpoint<ReportTradeUnionInforma
     return {
       body: ReportTradeUnionInformationPostBody,
       success: ReportTradeUnionInformationPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900000109",
-        acquiring_bank_id: "1356485",
-        channel_id: "1900000108",
-        sub_mchid: "1900009231",
-        out_trade_no: "1217752501201407033233368018"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -706,7 +707,14 @@ export interface TradeRiskInformationGetResponse {
   readonly punish_description?: string | undefined
 }
 
-const tradeRiskInformationGet: Endpoint.Endpoint<TradeRiskInformationGetQuery, TradeRiskInformationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询风险信息
+ *
+ * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单支付完成后，进行订单风险查询，从而进行后置风险管控&生态建设。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/query-trade-risk-information.html)
+ *
+ * `GET /v3/merchant-risk-manage/trade-risk-information`
+ */
+export const tradeRiskInformationGet: Endpoint.Endpoint<TradeRiskInformationGetQuery, TradeRiskInformationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.tradeRiskInformation.get",
   method: "GET",
   path: "/v3/merchant-risk-manage/trade-risk-information",
@@ -730,13 +738,7 @@ const tradeRiskInformationGet: Endpoint.Endpoint<TradeRiskInformationGetQuery, T
     return {
       query: TradeRiskInformationGetQuery,
       success: TradeRiskInformationGetResponse,
-      errors: commonErrors,
-      example: {
-        risk_score: 1,
-        risk_type: "OTHER_RISK",
-        punish_type: "OTHER_PUNISH",
-        punish_description: "延长商户账期7天"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -841,7 +843,14 @@ export interface TradeRiskResultPostResponse {
   readonly punish_description?: string | undefined
 }
 
-const tradeRiskResultPost: Endpoint.Endpoint<TradeRiskResultPostBody, TradeRiskResultPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 处置结果回传
+ *
+ * 从业机构/服务商/渠道商/商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk-result/create-trade-risk-result.html)
+ *
+ * `POST /v3/merchant-risk-manage/trade-risk-result`
+ */
+export const tradeRiskResultPost: Endpoint.Endpoint<TradeRiskResultPostBody, TradeRiskResultPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.tradeRiskResult.post",
   method: "POST",
   path: "/v3/merchant-risk-manage/trade-risk-result",
@@ -873,18 +882,7 @@ const tradeRiskResultPost: Endpoint.Endpoint<TradeRiskResultPostBody, TradeRiskR
     return {
       body: TradeRiskResultPostBody,
       success: TradeRiskResultPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900000109",
-        acquiring_bank_id: "1356485",
-        channel_id: "1900000108",
-        sub_mchid: "1900009231",
-        out_trade_no: "1217752501201407033233368018",
-        risk_type: "OTHER_RISK",
-        punish_type: "OTHER_PUNISH",
-        additional_punish_type: "SUSPEND_SETTLEMENT_NDAYS:10",
-        punish_description: "延长商户账期7天"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -899,7 +897,14 @@ export interface ViolationNotificationsGetResponse {
   readonly notify_url?: string | undefined
 }
 
-const violationNotificationsGet: Endpoint.Endpoint<void, ViolationNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户违规通知回调地址API
+ *
+ * 调用该接口查询商户违规通知回调地址，如果已设置回调地址，说明已开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_2.shtml)
+ *
+ * `GET /v3/merchant-risk-manage/violation-notifications`
+ */
+export const violationNotificationsGet: Endpoint.Endpoint<void, ViolationNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.get",
   method: "GET",
   path: "/v3/merchant-risk-manage/violation-notifications",
@@ -911,8 +916,7 @@ const violationNotificationsGet: Endpoint.Endpoint<void, ViolationNotificationsG
     })
     return {
       success: ViolationNotificationsGetResponse,
-      errors: commonErrors,
-      example: { notify_url: "https://www.weixin.qq.com/wxpay/pay.php" }
+      errors: commonErrors
     }
   }
 })
@@ -935,7 +939,14 @@ export interface ViolationNotificationsPostResponse {
   readonly notify_url?: string | undefined
 }
 
-const violationNotificationsPost: Endpoint.Endpoint<ViolationNotificationsPostBody, ViolationNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建商户违规通知回调地址API
+ *
+ * 调用该接口设置商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_1.shtml)
+ *
+ * `POST /v3/merchant-risk-manage/violation-notifications`
+ */
+export const violationNotificationsPost: Endpoint.Endpoint<ViolationNotificationsPostBody, ViolationNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.post",
   method: "POST",
   path: "/v3/merchant-risk-manage/violation-notifications",
@@ -951,8 +962,7 @@ const violationNotificationsPost: Endpoint.Endpoint<ViolationNotificationsPostBo
     return {
       body: ViolationNotificationsPostBody,
       success: ViolationNotificationsPostResponse,
-      errors: commonErrors,
-      example: { notify_url: "https://www.weixin.qq.com/wxpay/pay.php" }
+      errors: commonErrors
     }
   }
 })
@@ -975,7 +985,14 @@ export interface ViolationNotificationsPutResponse {
   readonly notify_url?: string | undefined
 }
 
-const violationNotificationsPut: Endpoint.Endpoint<ViolationNotificationsPutBody, ViolationNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改商户违规通知回调地址API
+ *
+ * 调用该接口修改商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_3.shtml)
+ *
+ * `PUT /v3/merchant-risk-manage/violation-notifications`
+ */
+export const violationNotificationsPut: Endpoint.Endpoint<ViolationNotificationsPutBody, ViolationNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.put",
   method: "PUT",
   path: "/v3/merchant-risk-manage/violation-notifications",
@@ -991,15 +1008,21 @@ const violationNotificationsPut: Endpoint.Endpoint<ViolationNotificationsPutBody
     return {
       body: ViolationNotificationsPutBody,
       success: ViolationNotificationsPutResponse,
-      errors: commonErrors,
-      example: { notify_url: "https://www.weixin.qq.com/wxpay/pay.php" }
+      errors: commonErrors
     }
   }
 })
 
 // ---- DELETE /v3/merchant-risk-manage/violation-notifications ----
 
-const violationNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除商户违规通知回调地址API
+ *
+ * 调用该接口删除商户违规通知回调地址，关闭违规通知，当子商户被处罚或拦截时，微信支付不会再通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_4.shtml)
+ *
+ * `DELETE /v3/merchant-risk-manage/violation-notifications`
+ */
+export const violationNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantRiskManage.violationNotifications.delete",
   method: "DELETE",
   path: "/v3/merchant-risk-manage/violation-notifications",

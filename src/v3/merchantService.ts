@@ -20,7 +20,14 @@ export interface ComplaintNotificationsGetResponse {
   readonly url?: string | undefined
 }
 
-const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉通知回调API
+ *
+ * 商户通过调用此接口查询投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/query-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_3.shtml)
+ *
+ * `GET /v3/merchant-service/complaint-notifications`
+ */
+export const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotificationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.get",
   method: "GET",
   path: "/v3/merchant-service/complaint-notifications",
@@ -33,8 +40,7 @@ const complaintNotificationsGet: Endpoint.Endpoint<void, ComplaintNotificationsG
     })
     return {
       success: ComplaintNotificationsGetResponse,
-      errors: commonErrors,
-      example: { mchid: "1900012181", url: "https://www.xxx.com/notify" }
+      errors: commonErrors
     }
   }
 })
@@ -62,7 +68,14 @@ export interface ComplaintNotificationsPostResponse {
   readonly url?: string | undefined
 }
 
-const complaintNotificationsPost: Endpoint.Endpoint<ComplaintNotificationsPostBody, ComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建投诉通知回调API
+ *
+ * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/create-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_2.shtml)
+ *
+ * `POST /v3/merchant-service/complaint-notifications`
+ */
+export const complaintNotificationsPost: Endpoint.Endpoint<ComplaintNotificationsPostBody, ComplaintNotificationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.post",
   method: "POST",
   path: "/v3/merchant-service/complaint-notifications",
@@ -79,8 +92,7 @@ const complaintNotificationsPost: Endpoint.Endpoint<ComplaintNotificationsPostBo
     return {
       body: ComplaintNotificationsPostBody,
       success: ComplaintNotificationsPostResponse,
-      errors: commonErrors,
-      example: { mchid: "1900012181", url: "https://www.xxx.com/notify" }
+      errors: commonErrors
     }
   }
 })
@@ -108,7 +120,14 @@ export interface ComplaintNotificationsPutResponse {
   readonly url?: string | undefined
 }
 
-const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotificationsPutBody, ComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新投诉通知回调API
+ *
+ * 商户通过调用此接口更新投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/update-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_4.shtml)
+ *
+ * `PUT /v3/merchant-service/complaint-notifications`
+ */
+export const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotificationsPutBody, ComplaintNotificationsPutResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.put",
   method: "PUT",
   path: "/v3/merchant-service/complaint-notifications",
@@ -125,15 +144,21 @@ const complaintNotificationsPut: Endpoint.Endpoint<ComplaintNotificationsPutBody
     return {
       body: ComplaintNotificationsPutBody,
       success: ComplaintNotificationsPutResponse,
-      errors: commonErrors,
-      example: { mchid: "1900012181", url: "https://www.xxx.com/notify" }
+      errors: commonErrors
     }
   }
 })
 
 // ---- DELETE /v3/merchant-service/complaint-notifications ----
 
-const complaintNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除投诉通知回调API
+ *
+ * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/delete-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_5.shtml)
+ *
+ * `DELETE /v3/merchant-service/complaint-notifications`
+ */
+export const complaintNotificationsDelete: Endpoint.Endpoint<void, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintNotifications.delete",
   method: "DELETE",
   path: "/v3/merchant-service/complaint-notifications",
@@ -234,7 +259,15 @@ export interface ComplaintsGetResponseData {
   readonly sub_mchid?: string | undefined
 }
 
-const complaintsGet: Endpoint.Endpoint<ComplaintsGetQuery, ComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉信息API
+ *
+ * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，并在返回结果分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定子商户号对应子商户的投诉信息，若不指定，则查询所有子商户投诉信。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_1.shtml)
+ *
+ * `GET /v3/merchant-service/complaints`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const complaintsGet: Endpoint.Endpoint<ComplaintsGetQuery, ComplaintsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaints.get",
   method: "GET",
   path: "/v3/merchant-service/complaints",
@@ -268,23 +301,7 @@ const complaintsGet: Endpoint.Endpoint<ComplaintsGetQuery, ComplaintsGetResponse
     return {
       query: ComplaintsGetQuery,
       success: ComplaintsGetResponse,
-      errors: commonErrors,
-      example: {
-        offset: 10,
-        limit: 5,
-        total_count: 1000,
-        data: [
-          {
-            out_trade_no: "20190906154617947762231",
-            complaint_time: "2015-05-20T13:29:35.120+08:00",
-            amount: 3,
-            payer_phone: "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==",
-            complaint_detail: "反馈一个重复扣费的问题",
-            complaint_state: "PAYER_COMPLAINTED",
-            transaction_id: "4200000404201909069117582536"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -515,7 +532,14 @@ export interface ComplaintsV2GetResponseDataAdditionalInfoSharePowerInfoReturnAd
   readonly latitude?: string | undefined
 }
 
-const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, ComplaintsV2GetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉单列表API
+ *
+ * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/list-complaints-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_11.shtml)
+ *
+ * `GET /v3/merchant-service/complaints-v2`
+ */
+export const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, ComplaintsV2GetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2.get",
   method: "GET",
   path: "/v3/merchant-service/complaints-v2",
@@ -588,63 +612,7 @@ const complaintsV2Get: Endpoint.Endpoint<ComplaintsV2GetQuery, ComplaintsV2GetRe
     return {
       query: ComplaintsV2GetQuery,
       success: ComplaintsV2GetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            complaint_id: "200201820200101080076610000",
-            complaint_time: "2015-05-20T13:29:35.120+08:00",
-            complaint_detail: "反馈一个重复扣费的问题",
-            complaint_state: "PENDING",
-            complainted_mchid: "1900012181",
-            payer_phone: "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==",
-            complaint_order_info: [
-              {
-                transaction_id: "4200000404201909069117582536",
-                out_trade_no: "20190906154617947762231",
-                amount: 3
-              }
-            ],
-            service_order_info: [
-              {
-                order_id: "15646546545165651651",
-                out_order_no: "1234323JKHDFE1243252",
-                state: "DOING"
-              }
-            ],
-            complaint_media_list: [
-              {
-                media_type: "USER_COMPLAINT_IMAGE",
-                media_url: ["https://api.mch.weixin.qq.com/v3/merchant-service/images/xxxxx"]
-              }
-            ],
-            complaint_full_refunded: true,
-            incoming_user_response: true,
-            problem_description: "不满意商家服务",
-            user_complaint_times: 1,
-            problem_type: "REFUND",
-            apply_refund_amount: 10,
-            user_tag_list: ["TRUSTED"],
-            additional_info: {
-              type: "SHARE_POWER_TYPE",
-              share_power_info: {
-                return_time: "2015-05-20T13:29:35+08:00",
-                return_address_info: {
-                  return_address: "广东省深圳市南山区海天二路南山区后海腾讯滨海大厦(海天二路西)",
-                  longitude: "113.93535488533665",
-                  latitude: "22.52305518747831"
-                },
-                is_returned_to_same_machine: false
-              }
-            },
-            in_platform_service: true,
-            need_immediate_service: true
-          }
-        ],
-        limit: 5,
-        offset: 10,
-        total_count: 1000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -839,7 +807,14 @@ export interface ComplaintsV2ComplaintIdGetResponseAdditionalInfoSharePowerInfoR
   readonly latitude?: string | undefined
 }
 
-const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdGetParams, ComplaintsV2ComplaintIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉单详情API
+ *
+ * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
+ *
+ * `GET /v3/merchant-service/complaints-v2/{complaint_id}`
+ */
+export const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdGetParams, ComplaintsV2ComplaintIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.get",
   method: "GET",
   path: "/v3/merchant-service/complaints-v2/{complaint_id}",
@@ -903,57 +878,7 @@ const complaintsV2ComplaintIdGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdGetPa
     return {
       params: ComplaintsV2ComplaintIdGetParams,
       success: ComplaintsV2ComplaintIdGetResponse,
-      errors: commonErrors,
-      example: {
-        complaint_id: "200201820200101080076610000",
-        complaint_time: "2015-05-20T13:29:35.120+08:00",
-        complaint_detail: "反馈一个重复扣费的问题",
-        complaint_state: "PENDING",
-        complainted_mchid: "1900012181",
-        payer_phone: "sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB",
-        payer_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        complaint_media_list: [
-          {
-            media_type: "USER_COMPLAINT_IMAGE",
-            media_url: ["https://api.mch.weixin.qq.com/v3/merchant-service/images/xxxxx"]
-          }
-        ],
-        complaint_order_info: [
-          {
-            transaction_id: "4200000404201909069117582536",
-            out_trade_no: "20190906154617947762231",
-            amount: 3
-          }
-        ],
-        service_order_info: [
-          {
-            order_id: "15646546545165651651",
-            out_order_no: "1234323JKHDFE1243252",
-            state: "DOING"
-          }
-        ],
-        complaint_full_refunded: true,
-        incoming_user_response: true,
-        problem_description: "不满意商家服务",
-        user_complaint_times: 1,
-        problem_type: "REFUND",
-        apply_refund_amount: 10,
-        user_tag_list: ["TRUSTED"],
-        additional_info: {
-          type: "SHARE_POWER_TYPE",
-          share_power_info: {
-            return_time: "2015-05-20T13:29:35+08:00",
-            return_address_info: {
-              return_address: "广东省深圳市南山区海天二路南山区后海腾讯滨海大厦(海天二路西)",
-              longitude: "113.93535488533665",
-              latitude: "22.52305518747831"
-            },
-            is_returned_to_same_machine: false
-          }
-        },
-        in_platform_service: true,
-        need_immediate_service: true
-      }
+      errors: commonErrors
     }
   }
 })
@@ -979,7 +904,14 @@ export interface ComplaintsV2ComplaintIdCompletePostBody {
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.complete.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdCompletePostRequest extends ComplaintsV2ComplaintIdCompletePostParams, ComplaintsV2ComplaintIdCompletePostBody {}
 
-const complaintsV2ComplaintIdCompletePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 反馈处理完成API
+ *
+ * 商户可通过调用此接口，反馈投诉单已处理完成。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/complete-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_15.shtml)
+ *
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/complete`
+ */
+export const complaintsV2ComplaintIdCompletePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.complete.post",
   method: "POST",
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/complete",
@@ -1510,7 +1442,14 @@ export interface ComplaintsV2ComplaintIdNegotiationHistorysGetResponseDataClickM
   readonly clicked_log_id?: string | undefined
 }
 
-const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdNegotiationHistorysGetRequest, ComplaintsV2ComplaintIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉协商历史API
+ *
+ * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
+ *
+ * `GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys`
+ */
+export const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<ComplaintsV2ComplaintIdNegotiationHistorysGetRequest, ComplaintsV2ComplaintIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.negotiationHistorys.get",
   method: "GET",
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys",
@@ -1687,98 +1626,7 @@ const complaintsV2ComplaintIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
       params: ComplaintsV2ComplaintIdNegotiationHistorysGetParams,
       query: ComplaintsV2ComplaintIdNegotiationHistorysGetQuery,
       success: ComplaintsV2ComplaintIdNegotiationHistorysGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            complaint_media_list: {
-              media_type: "USER_COMPLAINT_IMAGE",
-              media_url: ["https://api.mch.weixin.qq.com/v3/merchant-service/images/xxxxx"]
-            },
-            log_id: "300285320210322170000071077",
-            operator: "投诉人",
-            operate_time: "2015-05-20T13:29:35.120+08:00",
-            operate_type: "USER_CREATE_COMPLAINT",
-            operate_details: "已与用户电话沟通解决",
-            image_list: ["https://qpic.cn/xxx"],
-            user_appy_platform_service_reason: "商家响应不及时",
-            user_appy_platform_service_reason_description: "一周前就提交咨询了，到现在商家还没理我",
-            normal_message: {
-              blocks: [
-                {
-                  type: "TEXT",
-                  text: { text: "example_text", color: "DEFAULT" },
-                  image: { media_id: "example_media_id", image_style_type: "IMAGE_STYLE_TYPE_NARROW" },
-                  link: {
-                    text: "example_text",
-                    action: {
-                      action_type: "ACTION_TYPE_SEND_MESSAGE",
-                      jump_url: "example_jump_url",
-                      mini_program_jump_info: { appid: "example_appid", path: "example_path", text: "example_text" },
-                      message_info: { content: "example_content", custom_data: "example_custom_data" },
-                      action_id: "example_action_id"
-                    },
-                    invalid_info: { expired_time: "2015-05-20T13:29:35+08:00" }
-                  },
-                  faq_list: {
-                    faqs: [
-                      {
-                        faq_id: "example_faq_id",
-                        faq_title: "example_faq_title",
-                        action: {
-                          action_type: "ACTION_TYPE_SEND_MESSAGE",
-                          jump_url: "example_jump_url",
-                          mini_program_jump_info: { appid: "example_appid", path: "example_path", text: "example_text" },
-                          message_info: { content: "example_content", custom_data: "example_custom_data" },
-                          action_id: "example_action_id"
-                        }
-                      }
-                    ]
-                  },
-                  button: {
-                    text: "example_text",
-                    action: {
-                      action_type: "ACTION_TYPE_SEND_MESSAGE",
-                      jump_url: "example_jump_url",
-                      mini_program_jump_info: { appid: "example_appid", path: "example_path", text: "example_text" },
-                      message_info: { content: "example_content", custom_data: "example_custom_data" },
-                      action_id: "example_action_id"
-                    },
-                    invalid_info: { expired_time: "2015-05-20T13:29:35+08:00" }
-                  },
-                  button_group: {
-                    buttons: [
-                      {
-                        text: "example_text",
-                        action: {
-                          action_type: "ACTION_TYPE_SEND_MESSAGE",
-                          jump_url: "example_jump_url",
-                          mini_program_jump_info: { appid: "example_appid", path: "example_path", text: "example_text" },
-                          message_info: { content: "example_content", custom_data: "example_custom_data" },
-                          action_id: "example_action_id"
-                        },
-                        invalid_info: { expired_time: "2015-05-20T13:29:35+08:00" }
-                      }
-                    ],
-                    button_layout: "LAYOUT_HORIZONTAL",
-                    invalid_info: { expired_time: "2015-05-20T13:29:35+08:00" }
-                  }
-                }
-              ],
-              sender_identity: "UNKNOWN",
-              custom_data: "example_custom_data"
-            },
-            click_message: {
-              message_content: {},
-              action_id: "example_action_id",
-              clicked_log_id: "example_clicked_log_id"
-            }
-          }
-        ],
-        limit: 1,
-        offset: 50,
-        total_count: 1000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1840,7 +1688,14 @@ export interface ComplaintsV2ComplaintIdResponsePostBodyMiniProgramJumpInfo {
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.response.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdResponsePostRequest extends ComplaintsV2ComplaintIdResponsePostParams, ComplaintsV2ComplaintIdResponsePostBody {}
 
-const complaintsV2ComplaintIdResponsePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdResponsePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交回复API
+ *
+ * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/response-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_14.shtml)
+ *
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response`
+ */
+export const complaintsV2ComplaintIdResponsePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdResponsePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.response.post",
   method: "POST",
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/response",
@@ -2291,7 +2146,14 @@ export interface ComplaintsV2ComplaintIdResponseImmediateServicePostResponse {
   readonly log_id?: string | undefined
 }
 
-const complaintsV2ComplaintIdResponseImmediateServicePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdResponseImmediateServicePostRequest, ComplaintsV2ComplaintIdResponseImmediateServicePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 回复需要即时服务的投诉单
+ *
+ * 商户可通过调用此接口，针对需要即时服务的投诉单（need_immediate_service为true）提交内容回复用户。此接口支持使用新版消息格式（NormalMessage），可发送富文本、图片、按钮组等多种消息类型。
+ *
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service`
+ */
+export const complaintsV2ComplaintIdResponseImmediateServicePost: Endpoint.Endpoint<ComplaintsV2ComplaintIdResponseImmediateServicePostRequest, ComplaintsV2ComplaintIdResponseImmediateServicePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.responseImmediateService.post",
   method: "POST",
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service",
@@ -2443,8 +2305,7 @@ const complaintsV2ComplaintIdResponseImmediateServicePost: Endpoint.Endpoint<Com
       params: ComplaintsV2ComplaintIdResponseImmediateServicePostParams,
       body: ComplaintsV2ComplaintIdResponseImmediateServicePostBody,
       success: ComplaintsV2ComplaintIdResponseImmediateServicePostResponse,
-      errors: commonErrors,
-      example: { log_id: "300285320210322170000071077" }
+      errors: commonErrors
     }
   }
 })
@@ -2484,7 +2345,14 @@ export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostBody {
 /** The input of `v3.merchantService.complaintsV2._complaint_id_.updateRefundProgress.post`: params, body fields together. */
 export interface ComplaintsV2ComplaintIdUpdateRefundProgressPostRequest extends ComplaintsV2ComplaintIdUpdateRefundProgressPostParams, ComplaintsV2ComplaintIdUpdateRefundProgressPostBody {}
 
-const complaintsV2ComplaintIdUpdateRefundProgressPost: Endpoint.Endpoint<ComplaintsV2ComplaintIdUpdateRefundProgressPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新退款审批结果API
+ *
+ * 商户可通过调用此接口，更新“申请退款”单据的退款审批结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/update-refund-progress.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter10_2_19.shtml)
+ *
+ * `POST /v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress`
+ */
+export const complaintsV2ComplaintIdUpdateRefundProgressPost: Endpoint.Endpoint<ComplaintsV2ComplaintIdUpdateRefundProgressPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaintsV2._complaint_id_.updateRefundProgress.post",
   method: "POST",
   path: "/v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress",
@@ -2570,7 +2438,15 @@ export interface ComplaintsTransactionIdGetResponse {
   readonly complaint_handle_state?: string | undefined
 }
 
-const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransactionIdGetParams, ComplaintsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉详情API
+ *
+ * 商户可通过调用此接口，查询指定投诉的用户投诉详情，包含投诉内容、投诉订单、投诉人联系方式等信息，方便商户获取投诉详情处理投诉。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_8.shtml)
+ *
+ * `GET /v3/merchant-service/complaints/{transaction_id}`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransactionIdGetParams, ComplaintsTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaints._transaction_id_.get",
   method: "GET",
   path: "/v3/merchant-service/complaints/{transaction_id}",
@@ -2595,18 +2471,7 @@ const complaintsTransactionIdGet: Endpoint.Endpoint<ComplaintsTransactionIdGetPa
     return {
       params: ComplaintsTransactionIdGetParams,
       success: ComplaintsTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        out_trade_no: "20190906154617947762231",
-        complaint_time: "2015-05-20T13:29:35.120+08:00",
-        amount: 3,
-        payer_phone: "Qe41VhP/sGdNeTHMQGlxCWiUyHu6XNO9GCYln2Luv4HhwJzZBfcL12sB+PgZcS5NhePBog30NgJ1xRaK+gbGDKwpg==",
-        complaint_detail: "反馈一个重复扣费的问题",
-        transaction_id: "4200000404201909069117582536",
-        frozen_end_time: "2015-05-20T13:29:35.120+08:00",
-        sub_mchid: "1900012181",
-        complaint_handle_state: "WAIT_MERCHANT_RESPONSE"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2655,7 +2520,15 @@ export interface ComplaintsTransactionIdNegotiationHistorysGetResponseComplaintN
   readonly image_list?: ReadonlyArray<unknown> | undefined
 }
 
-const complaintsTransactionIdNegotiationHistorysGet: Endpoint.Endpoint<ComplaintsTransactionIdNegotiationHistorysGetParams, ComplaintsTransactionIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询投诉协商历史API
+ *
+ * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，方便商户根据处理历史来制定后续处理方案。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_7.shtml)
+ *
+ * `GET /v3/merchant-service/complaints/{transaction_id}/negotiation-historys`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const complaintsTransactionIdNegotiationHistorysGet: Endpoint.Endpoint<ComplaintsTransactionIdNegotiationHistorysGetParams, ComplaintsTransactionIdNegotiationHistorysGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.complaints._transaction_id_.negotiationHistorys.get",
   method: "GET",
   path: "/v3/merchant-service/complaints/{transaction_id}/negotiation-historys",
@@ -2678,18 +2551,7 @@ const complaintsTransactionIdNegotiationHistorysGet: Endpoint.Endpoint<Complaint
     return {
       params: ComplaintsTransactionIdNegotiationHistorysGetParams,
       success: ComplaintsTransactionIdNegotiationHistorysGetResponse,
-      errors: commonErrors,
-      example: {
-        complaint_negotiation_history: [
-          {
-            operate_user: "投诉人",
-            operate_time: "2015-05-20T13:29:35.120+08:00",
-            operate_type: "CREATE_COMPLAINT_BY_PLATFORM",
-            operate_details: "投诉一个重复扣费问题",
-            image_list: [{}]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2726,7 +2588,15 @@ export interface FeedbacksPostBody {
   readonly launch_confirm_process?: boolean | undefined
 }
 
-const feedbacksPost: Endpoint.Endpoint<FeedbacksPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户反馈API
+ *
+ * 商户上传反馈处理结果的接口。 包括商户反馈类型、商户反馈内容以及图片凭证。 其中上传图片凭证需首先调用“商户上传反馈图片”接口，得到图片id，再将id填入请求。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_6.shtml)
+ *
+ * `POST /v3/merchant-service/feedbacks`
+ * @deprecated The catalogue marks this operation deprecated.
+ */
+export const feedbacksPost: Endpoint.Endpoint<FeedbacksPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.feedbacks.post",
   method: "POST",
   path: "/v3/merchant-service/feedbacks",
@@ -2773,7 +2643,14 @@ export interface ImagesUploadPostResponse {
   readonly media_id?: string | undefined
 }
 
-const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户上传反馈图片API
+ *
+ * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/create-images.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter5_1.shtml)
+ *
+ * `POST /v3/merchant-service/images/upload`
+ */
+export const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.images.upload.post",
   method: "POST",
   path: "/v3/merchant-service/images/upload",
@@ -2795,8 +2672,7 @@ const imagesUploadPost: Endpoint.Endpoint<ImagesUploadPostBody, ImagesUploadPost
     return {
       body: ImagesUploadPostBody,
       success: ImagesUploadPostResponse,
-      errors: commonErrors,
-      example: { media_id: "BB04A5DEEFEA18D4F2554C1EDD3B610B.bmp" }
+      errors: commonErrors
     }
   }
 })
@@ -2811,7 +2687,14 @@ export interface ImagesMediaIdGetParams {
   readonly media_id: string
 }
 
-const imagesMediaIdGet: Endpoint.Endpoint<ImagesMediaIdGetParams, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 图片下载API
+ *
+ * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/query-images.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/images/query-images.html)
+ *
+ * `GET /v3/merchant-service/images/{media_id}`
+ */
+export const imagesMediaIdGet: Endpoint.Endpoint<ImagesMediaIdGetParams, Uint8Array, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantService.images._media_id_.get",
   method: "GET",
   path: "/v3/merchant-service/images/{media_id}",

@@ -72,7 +72,14 @@ export interface MerchantSettleRuleApplicationsPostResponse {
   readonly settle_rule_id?: number | undefined
 }
 
-const merchantSettleRuleApplicationsPost: Endpoint.Endpoint<MerchantSettleRuleApplicationsPostBody, MerchantSettleRuleApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请修改特约商户结算规则API
+ *
+ * 从业机构可调用该接口帮助特约商户进行结算规则ID的修改。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_1.shtml)
+ *
+ * `POST /v3/merchant-settlement/merchant-settle-rule-applications`
+ */
+export const merchantSettleRuleApplicationsPost: Endpoint.Endpoint<MerchantSettleRuleApplicationsPostBody, MerchantSettleRuleApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantSettlement.merchantSettleRuleApplications.post",
   method: "POST",
   path: "/v3/merchant-settlement/merchant-settle-rule-applications",
@@ -98,17 +105,7 @@ const merchantSettleRuleApplicationsPost: Endpoint.Endpoint<MerchantSettleRuleAp
     return {
       body: MerchantSettleRuleApplicationsPostBody,
       success: MerchantSettleRuleApplicationsPostResponse,
-      errors: commonErrors,
-      example: {
-        application_id: "20000011111",
-        application_process_info: "正在处理中",
-        application_state: "PROCESSING",
-        update_time: "2015-05-20T13:29:35+08:00",
-        acquiring_bank_id: "1356485",
-        channel_id: "20001111",
-        sub_mchid: "1346578",
-        settle_rule_id: 760
-      }
+      errors: commonErrors
     }
   }
 })
@@ -166,7 +163,14 @@ export interface MerchantSettleRuleApplicationsApplicationIdGetResponse {
   readonly settle_rule_id?: number | undefined
 }
 
-const merchantSettleRuleApplicationsApplicationIdGet: Endpoint.Endpoint<MerchantSettleRuleApplicationsApplicationIdGetParams, MerchantSettleRuleApplicationsApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据申请单ID查询结果API
+ *
+ * 从业机构可调用该接口查询特约商户结算规则ID修改的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_2.shtml)
+ *
+ * `GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id}`
+ */
+export const merchantSettleRuleApplicationsApplicationIdGet: Endpoint.Endpoint<MerchantSettleRuleApplicationsApplicationIdGetParams, MerchantSettleRuleApplicationsApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantSettlement.merchantSettleRuleApplications._application_id_.get",
   method: "GET",
   path: "/v3/merchant-settlement/merchant-settle-rule-applications/{application_id}",
@@ -189,17 +193,7 @@ const merchantSettleRuleApplicationsApplicationIdGet: Endpoint.Endpoint<Merchant
     return {
       params: MerchantSettleRuleApplicationsApplicationIdGetParams,
       success: MerchantSettleRuleApplicationsApplicationIdGetResponse,
-      errors: commonErrors,
-      example: {
-        application_id: "20000011111",
-        application_process_info: "正在处理中",
-        application_state: "PROCESSING",
-        update_time: "2015-05-20T13:29:35+08:00",
-        acquiring_bank_id: "1356485",
-        channel_id: "20001111",
-        sub_mchid: "1346578",
-        settle_rule_id: 760
-      }
+      errors: commonErrors
     }
   }
 })

@@ -112,7 +112,14 @@ export interface StoresPostResponse {
   readonly store_id?: number | undefined
 }
 
-const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建门店API
+ *
+ * 连锁品牌方案，是微信支付为「连锁经营品牌商家」定制的行业解决方案。方案基于“品牌-门店”的商业关系，向连锁经营品牌商家提供进件、交易场景配置、流量开放、资金管理、数据管理、营销管理等场景的专项解决方案。服务商/品牌方在门店在创建时，需要经过门店方授权确认，确认后方可建立“品牌-门店”关系。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948546) [官方文档](https://kf.qq.com/faq/2009096ZF7Jf200909UVbY73.html)
+ *
+ * `POST /v3/merchant-store/stores`
+ */
+export const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores.post",
   method: "POST",
   path: "/v3/merchant-store/stores",
@@ -154,8 +161,7 @@ const storesPost: Endpoint.Endpoint<StoresPostBody, StoresPostResponse, CommonEr
     return {
       body: StoresPostBody,
       success: StoresPostResponse,
-      errors: commonErrors,
-      example: { store_id: 20488000 }
+      errors: commonErrors
     }
   }
 })
@@ -291,7 +297,14 @@ export interface StoresStoreIdGetResponseStoreState {
   readonly store_state_value?: string | undefined
 }
 
-const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, StoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询门店API
+ *
+ * 查询品牌门店 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948577)
+ *
+ * `GET /v3/merchant-store/stores/{store_id}`
+ */
+export const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, StoresStoreIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.get",
   method: "GET",
   path: "/v3/merchant-store/stores/{store_id}",
@@ -342,32 +355,7 @@ const storesStoreIdGet: Endpoint.Endpoint<StoresStoreIdGetRequest, StoresStoreId
       params: StoresStoreIdGetParams,
       query: StoresStoreIdGetQuery,
       success: StoresStoreIdGetResponse,
-      errors: commonErrors,
-      example: {
-        store_basics: {
-          store_reference_id: "MDL001",
-          brand_name: "麦当劳",
-          store_name: "麦当劳",
-          branch_name: "海岸城店",
-          brand_id: 1001
-        },
-        store_address: {
-          address_code: "440305",
-          address_detail: "深南大道10000号腾讯大厦1楼",
-          address_complements: "地铁A口右侧100米",
-          longitude: "112.63484",
-          latitude: "37.75464"
-        },
-        store_business: {
-          service_phone: "0755-86013388",
-          business_hours: "周一至周五 09:00-20:00|周六至周日 10:00-22:00"
-        },
-        store_recipient: [{ mchid: "1230000109", company_name: "腾讯科技（深圳）有限公司" }],
-        store_state: {
-          store_state_message: "地址核实失败",
-          address_failed_reason: "感谢亲的反馈，通过核实您提交的电话错误，请核实手机号码或座机号码是否正确"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -468,7 +456,14 @@ export interface StoresStoreIdPatchBodyStoreBusiness {
 /** The input of `v3.merchantStore.stores._store_id_.patch`: params, body fields together. */
 export interface StoresStoreIdPatchRequest extends StoresStoreIdPatchParams, StoresStoreIdPatchBody {}
 
-const storesStoreIdPatch: Endpoint.Endpoint<StoresStoreIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改门店API
+ *
+ * 更新品牌门店信息 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948551)
+ *
+ * `PATCH /v3/merchant-store/stores/{store_id}`
+ */
+export const storesStoreIdPatch: Endpoint.Endpoint<StoresStoreIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.patch",
   method: "PATCH",
   path: "/v3/merchant-store/stores/{store_id}",
@@ -564,7 +559,14 @@ export interface StoresStoreIdRecipientsBindPostResponseFailedStoreRecipient {
   readonly failed_reason?: string | undefined
 }
 
-const storesStoreIdRecipientsBindPost: Endpoint.Endpoint<StoresStoreIdRecipientsBindPostRequest, StoresStoreIdRecipientsBindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 绑定门店收款信息
+ *
+ * 该API接口可用于给一个特定的门店添加收款商户号。添加绑定成功后，商户号可为门店收款。一个门店目前最多只能添加绑定三个收款商户号，且添加绑定收款主体必须与品牌主主体或已有收款商户主体保持一致。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948579)
+ *
+ * `POST /v3/merchant-store/stores/{store_id}/recipients/bind`
+ */
+export const storesStoreIdRecipientsBindPost: Endpoint.Endpoint<StoresStoreIdRecipientsBindPostRequest, StoresStoreIdRecipientsBindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.recipients.bind.post",
   method: "POST",
   path: "/v3/merchant-store/stores/{store_id}/recipients/bind",
@@ -593,10 +595,7 @@ const storesStoreIdRecipientsBindPost: Endpoint.Endpoint<StoresStoreIdRecipients
       params: StoresStoreIdRecipientsBindPostParams,
       body: StoresStoreIdRecipientsBindPostBody,
       success: StoresStoreIdRecipientsBindPostResponse,
-      errors: commonErrors,
-      example: {
-        failed_store_recipient: [{ mchid: "1230000109", failed_reason: "收款商户号与收款主体不一致" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -654,7 +653,14 @@ export interface StoresStoreIdRecipientsUnbindPostResponseFailedStoreRecipient {
   readonly failed_reason?: string | undefined
 }
 
-const storesStoreIdRecipientsUnbindPost: Endpoint.Endpoint<StoresStoreIdRecipientsUnbindPostRequest, StoresStoreIdRecipientsUnbindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除门店收款信息绑定
+ *
+ * 该API接口可用于给一个特定的门店解除收款商户号。解除成功后，商户号不能再为门店收款。目前只支持解除此前收款方拒绝的收款商户号。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948580)
+ *
+ * `POST /v3/merchant-store/stores/{store_id}/recipients/unbind`
+ */
+export const storesStoreIdRecipientsUnbindPost: Endpoint.Endpoint<StoresStoreIdRecipientsUnbindPostRequest, StoresStoreIdRecipientsUnbindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantStore.stores._store_id_.recipients.unbind.post",
   method: "POST",
   path: "/v3/merchant-store/stores/{store_id}/recipients/unbind",
@@ -683,10 +689,7 @@ const storesStoreIdRecipientsUnbindPost: Endpoint.Endpoint<StoresStoreIdRecipien
       params: StoresStoreIdRecipientsUnbindPostParams,
       body: StoresStoreIdRecipientsUnbindPostBody,
       success: StoresStoreIdRecipientsUnbindPostResponse,
-      errors: commonErrors,
-      example: {
-        failed_store_recipient: [{ mchid: "1230000109", failed_reason: "收款商户号与收款主体不一致" }]
-      }
+      errors: commonErrors
     }
   }
 })

@@ -125,7 +125,14 @@ export interface MerchantIncomeRecordsGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGetQuery, MerchantIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务商银行来账查询
+ *
+ * 服务商通过本接口查询指定日期内本商户银行来账记录列表。列表内包含本商户银行来账相关的业务单号、金额、完成时间等信息，用于查询和核对。
+ *
+ * `GET /v3/merchantfund/merchant/income-records`
+ */
+export const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGetQuery, MerchantIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantfund.merchant.incomeRecords.get",
   method: "GET",
   path: "/v3/merchantfund/merchant/income-records",
@@ -164,31 +171,7 @@ const merchantIncomeRecordsGet: Endpoint.Endpoint<MerchantIncomeRecordsGetQuery,
     return {
       query: MerchantIncomeRecordsGetQuery,
       success: MerchantIncomeRecordsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 100,
-        offset: 100,
-        limit: 100,
-        data: [
-          {
-            mchid: "2480253391",
-            account_type: "BASIC",
-            income_record_type: "OFFLINERECHARGE",
-            income_record_id: "4200000811202011056138519459",
-            amount: 100,
-            success_time: "2017-12-08T00:08:00.00+08:00",
-            bank_name: "招商银行",
-            bank_account_name: "财付通支付科技有限公司",
-            bank_account_number: "****6473",
-            recharge_remark: "单号：202106010001"
-          }
-        ],
-        links: {
-          next: "/v3/merchantfund/merchant/income-records?offset=10&limit=5",
-          prev: "/v3/merchantfund/merchant/income-records?offset=0&limit=5",
-          self: "/v3/merchantfund/merchant/income-records?offset=5&limit=5"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -318,7 +301,14 @@ export interface PartnerIncomeRecordsGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQuery, PartnerIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 特约商户银行来账查询
+ *
+ * 服务商通过本接口查询指定日期内特约商户银行来账记录列表，列表内包含特约商户银行来账相关的业务单号、金额、完成时间等信息，供服务商进行查询和核对。
+ *
+ * `GET /v3/merchantfund/partner/income-records`
+ */
+export const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQuery, PartnerIncomeRecordsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.merchantfund.partner.incomeRecords.get",
   method: "GET",
   path: "/v3/merchantfund/partner/income-records",
@@ -358,31 +348,7 @@ const partnerIncomeRecordsGet: Endpoint.Endpoint<PartnerIncomeRecordsGetQuery, P
     return {
       query: PartnerIncomeRecordsGetQuery,
       success: PartnerIncomeRecordsGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 20,
-        offset: 0,
-        limit: 20,
-        data: [
-          {
-            sub_mchid: "2480253391",
-            account_type: "BASIC",
-            income_record_type: "OFFLINERECHARGE",
-            income_record_id: "4200000811202011056138519459",
-            amount: 2734921,
-            success_time: "2017-12-08T00:08:00.00+08:00",
-            bank_name: "招商银行",
-            bank_account_name: "北京三快科技有限公司",
-            bank_account_number: "****6473",
-            recharge_remark: "单号：202106010001"
-          }
-        ],
-        links: {
-          next: "/v3/merchantfund/partner/income-records?offset=10&limit=5",
-          prev: "/v3/merchantfund/partner/income-records?offset=0&limit=5",
-          self: "/v3/merchantfund/partner/income-records?offset=5&limit=5"
-        }
-      }
+      errors: commonErrors
     }
   }
 })

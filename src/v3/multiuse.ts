@@ -22,7 +22,14 @@ export interface StocksStockIdRefundFlowGetResponse {
   readonly url?: string | undefined
 }
 
-const stocksStockIdRefundFlowGet: Endpoint.Endpoint<StocksStockIdRefundFlowGetParams, StocksStockIdRefundFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载批次退款明细
+ *
+ * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/refund-flow.html)
+ *
+ * `GET /v3/multiuse/stocks/{stock_id}/refund-flow`
+ */
+export const stocksStockIdRefundFlowGet: Endpoint.Endpoint<StocksStockIdRefundFlowGetParams, StocksStockIdRefundFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.stocks._stock_id_.refundFlow.get",
   method: "GET",
   path: "/v3/multiuse/stocks/{stock_id}/refund-flow",
@@ -38,10 +45,7 @@ const stocksStockIdRefundFlowGet: Endpoint.Endpoint<StocksStockIdRefundFlowGetPa
     return {
       params: StocksStockIdRefundFlowGetParams,
       success: StocksStockIdRefundFlowGetResponse,
-      errors: commonErrors,
-      example: {
-        url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -64,7 +68,14 @@ export interface StocksStockIdSendFlowGetResponse {
   readonly url?: string | undefined
 }
 
-const stocksStockIdSendFlowGet: Endpoint.Endpoint<StocksStockIdSendFlowGetParams, StocksStockIdSendFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载批次发放明细
+ *
+ * 可获取到某批次的退款明细数据，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/send-flow.html)
+ *
+ * `GET /v3/multiuse/stocks/{stock_id}/send-flow`
+ */
+export const stocksStockIdSendFlowGet: Endpoint.Endpoint<StocksStockIdSendFlowGetParams, StocksStockIdSendFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.stocks._stock_id_.sendFlow.get",
   method: "GET",
   path: "/v3/multiuse/stocks/{stock_id}/send-flow",
@@ -80,10 +91,7 @@ const stocksStockIdSendFlowGet: Endpoint.Endpoint<StocksStockIdSendFlowGetParams
     return {
       params: StocksStockIdSendFlowGetParams,
       success: StocksStockIdSendFlowGetResponse,
-      errors: commonErrors,
-      example: {
-        url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -106,7 +114,14 @@ export interface StocksStockIdUseFlowGetResponse {
   readonly url?: string | undefined
 }
 
-const stocksStockIdUseFlowGet: Endpoint.Endpoint<StocksStockIdUseFlowGetParams, StocksStockIdUseFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下载核销明细
+ *
+ * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/use-flow.html)
+ *
+ * `GET /v3/multiuse/stocks/{stock_id}/use-flow`
+ */
+export const stocksStockIdUseFlowGet: Endpoint.Endpoint<StocksStockIdUseFlowGetParams, StocksStockIdUseFlowGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.stocks._stock_id_.useFlow.get",
   method: "GET",
   path: "/v3/multiuse/stocks/{stock_id}/use-flow",
@@ -122,10 +137,7 @@ const stocksStockIdUseFlowGet: Endpoint.Endpoint<StocksStockIdUseFlowGetParams, 
     return {
       params: StocksStockIdUseFlowGetParams,
       success: StocksStockIdUseFlowGetResponse,
-      errors: commonErrors,
-      example: {
-        url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=ja7q-s1yy1ZbROASakz0Jx4BjW3qdnympjfcB4v4yLftXXXXXXXXXXXX"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -186,7 +198,14 @@ export interface UsersOpenidCouponsPostResponse {
   readonly coupon_id?: string | undefined
 }
 
-const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostRequest, UsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发放指定批次的消费金
+ *
+ * 商户平台/API完成制券/消费金后，可使用发放代金券接口发券/消费金。通过调用此接口可发放指定批次给指定用户。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/multiuse-coupon/send-multiuse-coupon.html)
+ *
+ * `POST /v3/multiuse/users/{openid}/coupons`
+ */
+export const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostRequest, UsersOpenidCouponsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.multiuse.users._openid_.coupons.post",
   method: "POST",
   path: "/v3/multiuse/users/{openid}/coupons",
@@ -213,8 +232,7 @@ const usersOpenidCouponsPost: Endpoint.Endpoint<UsersOpenidCouponsPostRequest, U
       params: UsersOpenidCouponsPostParams,
       body: UsersOpenidCouponsPostBody,
       success: UsersOpenidCouponsPostResponse,
-      errors: commonErrors,
-      example: { coupon_id: "9867041" }
+      errors: commonErrors
     }
   }
 })

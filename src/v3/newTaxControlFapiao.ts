@@ -78,7 +78,14 @@ export interface CardTemplatePostResponse {
   readonly card_id?: string | undefined
 }
 
-const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTemplatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建电子发票卡券模板
+ *
+ * 为商户创建电子发票的卡券模板，该卡券模板在开具的电子发票插入微信用户卡包时使用。调用该接口将覆盖商户之前配置的电子发票卡券模板。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_4.shtml)
+ *
+ * `POST /v3/new-tax-control-fapiao/card-template`
+ */
+export const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTemplatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.cardTemplate.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/card-template",
@@ -109,8 +116,7 @@ const cardTemplatePost: Endpoint.Endpoint<CardTemplatePostBody, CardTemplatePost
     return {
       body: CardTemplatePostBody,
       success: CardTemplatePostResponse,
-      errors: commonErrors,
-      example: { card_appid: "wxb1170446a4c0a5a2", card_id: "p4gLgvn_cxVCQez17kaBJnZHPcXs" }
+      errors: commonErrors
     }
   }
 })
@@ -264,7 +270,14 @@ export interface FapiaoApplicationsPostBodyFapiaoInformationItems {
   readonly discount: boolean
 }
 
-const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 开具电子发票
+ *
+ * 商户完成收款后，调用本接口开具电子发票并插入微信用户的卡包。若是非微信支付场景，需要先通过【获取抬头填写链接】接口获取抬头填写链接，并等待用户完成填写才能调用本接口；若是微信支付场景，则无需额外获取抬头填写链接。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_8.shtml)
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications`
+ */
+export const fapiaoApplicationsPost: Endpoint.Endpoint<FapiaoApplicationsPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications",
@@ -520,7 +533,14 @@ export interface FapiaoApplicationsIssueGeneralPostBodyFapiaoInformationTransact
   readonly amount: number
 }
 
-const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplicationsIssueGeneralPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 开具通用行业电子发票
+ *
+ * 商户完成收款后，调用本接口开具通用行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general`
+ */
+export const fapiaoApplicationsIssueGeneralPost: Endpoint.Endpoint<FapiaoApplicationsIssueGeneralPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issueGeneral.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-general",
@@ -829,7 +849,14 @@ export interface FapiaoApplicationsIssuePassengerTransportPostBodyFapiaoInformat
   readonly amount: number
 }
 
-const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApplicationsIssuePassengerTransportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 开具旅客运输行业电子发票
+ *
+ * 商户完成收款后，调用本接口开具旅客运输行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport`
+ */
+export const fapiaoApplicationsIssuePassengerTransportPost: Endpoint.Endpoint<FapiaoApplicationsIssuePassengerTransportPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issuePassengerTransport.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport",
@@ -1127,7 +1154,14 @@ export interface FapiaoApplicationsIssueRefinedOilPostBodyFapiaoInformationTrans
   readonly amount: number
 }
 
-const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoApplicationsIssueRefinedOilPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 开具成品油行业电子发票
+ *
+ * 商户完成收款后，调用本接口开具成品油行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。  注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil`
+ */
+export const fapiaoApplicationsIssueRefinedOilPost: Endpoint.Endpoint<FapiaoApplicationsIssueRefinedOilPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.issueRefinedOil.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil",
@@ -1439,7 +1473,14 @@ export interface FapiaoApplicationsRealEstateLeasingPostBodyFapiaoInformationTra
   readonly amount: number
 }
 
-const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoApplicationsRealEstateLeasingPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 开具不动产租赁行业电子发票
+ *
+ * 商户完成收款后，调用本接口开具不动产租赁行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing`
+ */
+export const fapiaoApplicationsRealEstateLeasingPost: Endpoint.Endpoint<FapiaoApplicationsRealEstateLeasingPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.realEstateLeasing.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing",
@@ -1549,7 +1590,14 @@ export interface FapiaoApplicationsUploadFapiaoFilePostResponse {
   readonly fapiao_media_id?: string | undefined
 }
 
-const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApplicationsUploadFapiaoFilePostBody, FapiaoApplicationsUploadFapiaoFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传电子发票文件
+ *
+ * 调用【将电子发票插入微信用户卡包】接口之前，需要先调用本接口上传电子发票文件，获取文件ID。上传的发票文件会在三天后过期，因此上传后请尽快调用【将电子发票插入微信用户卡包】接口执行插入微信用户卡包的操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_10.shtml)
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`
+ */
+export const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApplicationsUploadFapiaoFilePostBody, FapiaoApplicationsUploadFapiaoFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications.uploadFapiaoFile.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file",
@@ -1573,8 +1621,7 @@ const fapiaoApplicationsUploadFapiaoFilePost: Endpoint.Endpoint<FapiaoApplicatio
     return {
       body: FapiaoApplicationsUploadFapiaoFilePostBody,
       success: FapiaoApplicationsUploadFapiaoFilePostResponse,
-      errors: commonErrors,
-      example: { fapiao_media_id: "ASNFZ4mrze/+3LqYdlQyEA==" }
+      errors: commonErrors
     }
   }
 })
@@ -1940,7 +1987,14 @@ export interface FapiaoApplicationsFapiaoApplyIdGetResponseFapiaoInformationItem
   readonly discount?: boolean | undefined
 }
 
-const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdGetRequest, FapiaoApplicationsFapiaoApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询电子发票
+ *
+ * 商户调用【开具电子发票】接口或【冲红电子发票】接口或【将电子发票插入微信用户卡包】接口成功后，应调用本接口查询电子发票开具/冲红/插卡结果，并获取已开具/冲红/插卡的电子发票信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_9.shtml)
+ *
+ * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}`
+ */
+export const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdGetRequest, FapiaoApplicationsFapiaoApplyIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}",
@@ -2042,83 +2096,7 @@ const fapiaoApplicationsFapiaoApplyIdGet: Endpoint.Endpoint<FapiaoApplicationsFa
       params: FapiaoApplicationsFapiaoApplyIdGetParams,
       query: FapiaoApplicationsFapiaoApplyIdGetQuery,
       success: FapiaoApplicationsFapiaoApplyIdGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 5,
-        fapiao_information: [
-          {
-            fapiao_id: "20200701123456",
-            status: "ISSUED",
-            blue_fapiao: {
-              fapiao_code: "044001911211",
-              fapiao_number: "12897794",
-              check_code: "69001808340631374774",
-              password: "006>299-375/326>2+7/*0-+<351059<80<4*/5>+<11631+*3030/5*37+",
-              fapiao_time: "2020-07-01T12:00:00+08:00"
-            },
-            red_fapiao: {
-              fapiao_code: "044001911211",
-              fapiao_number: "12897794",
-              check_code: "69001808340631374774",
-              password: "006>299-375/326>2+7/*0-+<351059<80<4*/5>+<11631+*3030/5*37+",
-              fapiao_time: "2020-07-01T12:00:00+08:00"
-            },
-            card_information: {
-              card_appid: "wxab8acb865bb1637e",
-              card_openid: "plN5twRbHym_j-QcqCzstl0HmwEs",
-              card_id: "p4gLgvlAYSEOpeXGFVJRFxgop6iY",
-              card_code: "379550244162",
-              card_status: "INSERT_ACCEPTED"
-            },
-            total_amount: 382895,
-            tax_amount: 44050,
-            amount: 338845,
-            seller_information: {
-              name: "深圳市南山区测试公司",
-              taxpayer_id: "202003261233701778",
-              address: "深圳市南山区深南大道10000号",
-              telephone: "075512345678",
-              bank_name: "测试银行",
-              bank_account: "62001234567890"
-            },
-            buyer_information: {
-              type: "ORGANIZATION",
-              name: "深圳市南山区测试企业",
-              taxpayer_id: "202003261233701778",
-              address: "深圳市南山区深南大道10000号",
-              telephone: "075512345678",
-              bank_name: "测试银行",
-              bank_account: "62001234567890",
-              phone: "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6zB",
-              email: "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6za",
-              amount: 1000,
-              out_trade_no: "order_20200701_123456",
-              fapiao_bill_type: "COMM_FAPIAO",
-              user_apply_message: "用户留言"
-            },
-            extra_information: { payee: "张三", reviewer: "李四", drawer: "王五" },
-            items: [
-              {
-                tax_code: "3010101020203000000",
-                goods_name: "出租汽车客运服务",
-                specification: "A4",
-                unit: "次",
-                quantity: 100000000,
-                unit_price: 380442000000,
-                amount: 380442,
-                tax_amount: 49458,
-                total_amount: 429900,
-                tax_rate: 1300,
-                tax_prefer_mark: "NO_FAVORABLE",
-                discount: true
-              }
-            ],
-            remark: "备注",
-            fapiao_error_code: "BIZ_ERROR",
-            fapiao_error_message: "开票失败。授信额度不足，请联系主管税务机关或者登录电子税务局提额/申报。"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2173,7 +2151,14 @@ export interface FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponseFapiaoDown
   readonly status?: "ISSUE_ACCEPTED" | "ISSUED" | "REVERSE_ACCEPTED" | "REVERSED" | "ISSUE_FAILED" | "REVERSE_FAILED" | (string & {}) | undefined
 }
 
-const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetRequest, FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取发票下载信息
+ *
+ * 商户在开具发票成功后，调用本接口获取电子发票的下载地址。仅在微信支付侧开具的电子发票才允许下载发票文件。 注意：开票状态为ISSUED的发票才能获取到发票文件下载链接。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/fapiao/fapiao-applications/get-fapiao-file-download-info.html)
+ *
+ * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files`
+ */
+export const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetRequest, FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.fapiaoFiles.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files",
@@ -2199,16 +2184,7 @@ const fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet: Endpoint.Endpoint<FapiaoApp
       params: FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetParams,
       query: FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetQuery,
       success: FapiaoApplicationsFapiaoApplyIdFapiaoFilesGetResponse,
-      errors: commonErrors,
-      example: {
-        fapiao_download_info_list: [
-          {
-            fapiao_id: "20200701123456",
-            download_url: "https://pay.wechatpay.cn/invoicing/fapiao/fapiao-file",
-            status: "ISSUE_ACCEPTED"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2481,7 +2457,14 @@ export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostBodyFapiaoCardInf
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.insertCards.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest extends FapiaoApplicationsFapiaoApplyIdInsertCardsPostParams, FapiaoApplicationsFapiaoApplyIdInsertCardsPostBody {}
 
-const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 将电子发票插入微信用户卡包
+ *
+ * 商户自行开具电子发票后，可调用本接口将电子发票插入微信用户的卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_11.shtml)
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards`
+ */
+export const fapiaoApplicationsFapiaoApplyIdInsertCardsPost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdInsertCardsPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.insertCards.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards",
@@ -2610,7 +2593,14 @@ export interface FapiaoApplicationsFapiaoApplyIdReversePostBodyFapiaoInformation
 /** The input of `v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.reverse.post`: params, body fields together. */
 export interface FapiaoApplicationsFapiaoApplyIdReversePostRequest extends FapiaoApplicationsFapiaoApplyIdReversePostParams, FapiaoApplicationsFapiaoApplyIdReversePostBody {}
 
-const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 冲红电子发票
+ *
+ * 商户对已开具的电子发票进行冲红（开具红票），并将其从微信用户的卡包中删除。仅在微信支付侧开具的电子发票才允许发起冲红。注意：本接口成功返回仅代表冲红请求已被受理，当冲红完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取冲红结果及红票信息。
+ *
+ * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse`
+ */
+export const fapiaoApplicationsFapiaoApplyIdReversePost: Endpoint.Endpoint<FapiaoApplicationsFapiaoApplyIdReversePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaoApplications._fapiao_apply_id_.reverse.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse",
@@ -2693,7 +2683,14 @@ export interface FapiaomerchantGetspinviteurlGetResponse {
   readonly miniprogram_path?: string | undefined
 }
 
-const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGetspinviteurlGetQuery, FapiaomerchantGetspinviteurlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取邀请商户开通服务商电子发票能力
+ *
+ * 服务商通过填写发票模式，发票开通能力等信息，获取邀请商户开通服务商电子发票能力的链接，展示给商户，进行授权开通服务商电子发票能力。
+ *
+ * `GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl`
+ */
+export const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGetspinviteurlGetQuery, FapiaomerchantGetspinviteurlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaomerchant.getspinviteurl.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl",
@@ -2717,12 +2714,7 @@ const fapiaomerchantGetspinviteurlGet: Endpoint.Endpoint<FapiaomerchantGetspinvi
     return {
       query: FapiaomerchantGetspinviteurlGetQuery,
       success: FapiaomerchantGetspinviteurlGetResponse,
-      errors: commonErrors,
-      example: {
-        invite_url: "https://wxacurl.cn?xxx=",
-        miniprogram_appid: "wxb1170446a4c0a5a2",
-        miniprogram_path: "pages/xxxPage"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2847,7 +2839,14 @@ export interface FapiaomerchantListspinvitemchinfoGetResponseMchInviteResultList
   readonly invite_failed_reason?: string | undefined
 }
 
-const fapiaomerchantListspinvitemchinfoGet: Endpoint.Endpoint<FapiaomerchantListspinvitemchinfoGetQuery, FapiaomerchantListspinvitemchinfoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取邀请开通的商户信息
+ *
+ * 通过时间范围，邀请的code等参数查询服务商邀请的商户信息，支持分页查询。
+ *
+ * `GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo`
+ */
+export const fapiaomerchantListspinvitemchinfoGet: Endpoint.Endpoint<FapiaomerchantListspinvitemchinfoGetQuery, FapiaomerchantListspinvitemchinfoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.fapiaomerchant.listspinvitemchinfo.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo",
@@ -2886,29 +2885,7 @@ const fapiaomerchantListspinvitemchinfoGet: Endpoint.Endpoint<FapiaomerchantList
     return {
       query: FapiaomerchantListspinvitemchinfoGetQuery,
       success: FapiaomerchantListspinvitemchinfoGetResponse,
-      errors: commonErrors,
-      example: {
-        total_count: 50,
-        offset: 10,
-        limit: 1,
-        links: {
-          next: "/v3/new-tax-control-fapiao/xxx?offset=2&limit=5",
-          prev: "/v3/new-tax-control-fapiao/xxx?offset=0&limit=5",
-          self: "/v3/new-tax-control-fapiao/xxx?offset=1&limit=5"
-        },
-        mch_invite_result_list: [
-          {
-            sub_mchid: "1900000109",
-            mch_invite_status: "MCH_INVITE_SUCC",
-            ep_name: "示例（深圳）有限公司",
-            tax_id: "9144050071126766XG",
-            invite_code: "code_20200101_123",
-            operate_time: "2020-07-01T00:00:00+08:00",
-            invite_failed_code: "UNKNOWN_TAX_INFO",
-            invite_failed_reason: "示例失败原因"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2981,7 +2958,14 @@ export interface MerchantBaseInformationGetResponseExtraInformation {
   readonly drawer?: string | undefined
 }
 
-const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformationGetQuery, MerchantBaseInformationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取商户开票基础信息
+ *
+ * 查询商户在微信支付商户平台中配置的电子发票开票基础信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_3.shtml)
+ *
+ * `GET /v3/new-tax-control-fapiao/merchant/base-information`
+ */
+export const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformationGetQuery, MerchantBaseInformationGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.baseInformation.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/merchant/base-information",
@@ -3011,18 +2995,7 @@ const merchantBaseInformationGet: Endpoint.Endpoint<MerchantBaseInformationGetQu
     return {
       query: MerchantBaseInformationGetQuery,
       success: MerchantBaseInformationGetResponse,
-      errors: commonErrors,
-      example: {
-        seller_information: {
-          name: "深圳市南山区测试公司",
-          taxpayer_id: "202003261233701778",
-          address: "深圳市南山区深南大道10000号",
-          telephone: "075512345678",
-          bank_name: "测试银行",
-          bank_account: "62001234567890"
-        },
-        extra_information: { payee: "张三", reviewer: "李四", drawer: "王五" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3047,7 +3020,14 @@ export interface MerchantDevelopmentConfigGetResponse {
   readonly support_vat_fapiao?: boolean | undefined
 }
 
-const merchantDevelopmentConfigGet: Endpoint.Endpoint<void, MerchantDevelopmentConfigGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户配置的开发选项
+ *
+ * 查询商户配置的开发选项 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_19.shtml)
+ *
+ * `GET /v3/new-tax-control-fapiao/merchant/development-config`
+ */
+export const merchantDevelopmentConfigGet: Endpoint.Endpoint<void, MerchantDevelopmentConfigGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.developmentConfig.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/merchant/development-config",
@@ -3061,12 +3041,7 @@ const merchantDevelopmentConfigGet: Endpoint.Endpoint<void, MerchantDevelopmentC
     })
     return {
       success: MerchantDevelopmentConfigGetResponse,
-      errors: commonErrors,
-      example: {
-        callback_url: "https://pay.weixin.qq.com/callback",
-        show_fapiao_cell: false,
-        support_vat_fapiao: false
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3114,7 +3089,14 @@ export interface MerchantDevelopmentConfigPatchResponse {
   readonly support_vat_fapiao?: boolean | undefined
 }
 
-const merchantDevelopmentConfigPatch: Endpoint.Endpoint<MerchantDevelopmentConfigPatchBody, MerchantDevelopmentConfigPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 配置开发选项
+ *
+ * 配置开发选项（例如回调地址、全部账单展示开发票入口开关），该配置对其绑定的同主体商户号也生效。
+ *
+ * `PATCH /v3/new-tax-control-fapiao/merchant/development-config`
+ */
+export const merchantDevelopmentConfigPatch: Endpoint.Endpoint<MerchantDevelopmentConfigPatchBody, MerchantDevelopmentConfigPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.developmentConfig.patch",
   method: "PATCH",
   path: "/v3/new-tax-control-fapiao/merchant/development-config",
@@ -3134,12 +3116,7 @@ const merchantDevelopmentConfigPatch: Endpoint.Endpoint<MerchantDevelopmentConfi
     return {
       body: MerchantDevelopmentConfigPatchBody,
       success: MerchantDevelopmentConfigPatchResponse,
-      errors: commonErrors,
-      example: {
-        callback_url: "https://pay.weixin.qq.com/callback",
-        show_fapiao_cell: false,
-        support_vat_fapiao: false
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3234,7 +3211,14 @@ export interface MerchantTaxCodesGetResponseData {
   readonly tax_prefer_mark?: string | undefined
 }
 
-const merchantTaxCodesGet: Endpoint.Endpoint<MerchantTaxCodesGetQuery, MerchantTaxCodesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取商品和服务税收分类对照表
+ *
+ * 查询商户在微信支付商户平台中配置的电子发票税收分类编码对照表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_2.shtml)
+ *
+ * `GET /v3/new-tax-control-fapiao/merchant/tax-codes`
+ */
+export const merchantTaxCodesGet: Endpoint.Endpoint<MerchantTaxCodesGetQuery, MerchantTaxCodesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant.taxCodes.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/merchant/tax-codes",
@@ -3269,27 +3253,7 @@ const merchantTaxCodesGet: Endpoint.Endpoint<MerchantTaxCodesGetQuery, MerchantT
     return {
       query: MerchantTaxCodesGetQuery,
       success: MerchantTaxCodesGetResponse,
-      errors: commonErrors,
-      example: {
-        offset: 1,
-        limit: 5,
-        links: {
-          next: "/v3/new-tax-control-fapiao/xxx?offset=2&limit=5",
-          prev: "/v3/new-tax-control-fapiao/xxx?offset=0&limit=5",
-          self: "/v3/new-tax-control-fapiao/xxx?offset=1&limit=5"
-        },
-        data: [
-          {
-            goods_name: "example_goods_name",
-            goods_id: 1,
-            goods_category: "出租汽车客运服务",
-            tax_code: "3010101020203000000",
-            tax_rate: 1300,
-            tax_prefer_mark: "NO_FAVORABLE"
-          }
-        ],
-        total_count: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3304,7 +3268,14 @@ export interface MerchantSubMchidCheckPostParams {
   readonly sub_mchid: string
 }
 
-const merchantSubMchidCheckPost: Endpoint.Endpoint<MerchantSubMchidCheckPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 检查子商户开票功能状态
+ *
+ * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_1.shtml)
+ *
+ * `POST /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check`
+ */
+export const merchantSubMchidCheckPost: Endpoint.Endpoint<MerchantSubMchidCheckPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant._sub_mchid_.check.post",
   method: "POST",
   path: "/v3/new-tax-control-fapiao/merchant/{sub_mchid}/check",
@@ -3414,7 +3385,14 @@ export interface MerchantSubMchidCheckStatusGetResponseDigitalTaxModeAbilityInfo
   readonly authorize_fail_reason?: string | undefined
 }
 
-const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidCheckStatusGetParams, MerchantSubMchidCheckStatusGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 检查子商户开票功能状态
+ *
+ * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。
+ *
+ * `GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status`
+ */
+export const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidCheckStatusGetParams, MerchantSubMchidCheckStatusGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.merchant._sub_mchid_.checkStatus.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status",
@@ -3451,19 +3429,7 @@ const merchantSubMchidCheckStatusGet: Endpoint.Endpoint<MerchantSubMchidCheckSta
     return {
       params: MerchantSubMchidCheckStatusGetParams,
       success: MerchantSubMchidCheckStatusGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        third_mode: { status: "ENABLED" },
-        digital_tax_mode: {
-          status: "ENABLED",
-          billing_person_info: { id: "187776276864872", name: "张伟" },
-          access_time: "2020-07-01T00:00:00+08:00",
-          expired_time: "2020-07-02T00:00:00+08:00",
-          access_fail_reason: "失败原因",
-          ability_info: [{ type: "BASE_ABILITY", status: "AUTHORIZED", authorize_fail_reason: "失败原因" }]
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3558,7 +3524,14 @@ export interface UserTitleGetResponse {
   readonly user_apply_message?: string | undefined
 }
 
-const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取用户填写的抬头
+ *
+ * 商户调用本接口，检查用户是否已完成抬头填写，并获取用户填写的抬头信息。在微信支付场景下，若该笔订单在下单时指定在支付凭证上展示开票入口，则也可以调用本接口查询用户填写的抬头。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_6.shtml)
+ *
+ * `GET /v3/new-tax-control-fapiao/user-title`
+ */
+export const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.userTitle.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/user-title",
@@ -3588,22 +3561,7 @@ const userTitleGet: Endpoint.Endpoint<UserTitleGetQuery, UserTitleGetResponse, C
     return {
       query: UserTitleGetQuery,
       success: UserTitleGetResponse,
-      errors: commonErrors,
-      example: {
-        type: "ORGANIZATION",
-        name: "深圳市南山区测试企业",
-        taxpayer_id: "202003261233701778",
-        address: "深圳市南山区深南大道10000号",
-        telephone: "075512345678",
-        bank_name: "测试银行",
-        bank_account: "62001234567890",
-        phone: "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6za",
-        email: "pVd1HJ6zyvPedzGaV+X3qtmrq9bb9tPttdY+aQ6za",
-        amount: 1000,
-        out_trade_no: "order_20200701_123456",
-        fapiao_bill_type: "COMM_FAPIAO",
-        user_apply_message: "用户留言"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3679,7 +3637,14 @@ export interface UserTitleTitleUrlGetResponse {
   readonly miniprogram_user_name?: string | undefined
 }
 
-const userTitleTitleUrlGet: Endpoint.Endpoint<UserTitleTitleUrlGetQuery, UserTitleTitleUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取抬头填写链接
+ *
+ * 非微信支付场景中，商户需先调用本接口获取抬头填写链接，供用户填写发票抬头。当用户提交抬头信息后，微信支付会根据商户配置的回调地址进行回调通知。 注意：获取到的抬头填写链接有30分钟的有效期，若在用户填写发票抬头之前链接过期，商户需要重新获取（此时无需更换发票申请单号） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_5.shtml)
+ *
+ * `GET /v3/new-tax-control-fapiao/user-title/title-url`
+ */
+export const userTitleTitleUrlGet: Endpoint.Endpoint<UserTitleTitleUrlGetQuery, UserTitleTitleUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.newTaxControlFapiao.userTitle.titleUrl.get",
   method: "GET",
   path: "/v3/new-tax-control-fapiao/user-title/title-url",
@@ -3708,13 +3673,7 @@ const userTitleTitleUrlGet: Endpoint.Endpoint<UserTitleTitleUrlGetQuery, UserTit
     return {
       query: UserTitleTitleUrlGetQuery,
       success: UserTitleTitleUrlGetResponse,
-      errors: commonErrors,
-      example: {
-        title_url: "https://payapp.weixin.qq.com",
-        miniprogram_appid: "wxb1170446a4c0a5a2",
-        miniprogram_path: "pages/xxxPage",
-        miniprogram_user_name: "gh_86a091e50ad4@app"
-      }
+      errors: commonErrors
     }
   }
 })

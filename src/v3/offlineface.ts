@@ -27,7 +27,14 @@ export interface AuthinfoPostResponse {
   readonly authinfo?: string | undefined
 }
 
-const authinfoPost: Endpoint.Endpoint<AuthinfoPostBody, AuthinfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取authinfo接口
+ *
+ * 建议authinfo每1小时内获取一次，否则当设备断网且恰好authinfo过期，则会导致设备不可用。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
+ *
+ * `POST /v3/offlineface/authinfo`
+ */
+export const authinfoPost: Endpoint.Endpoint<AuthinfoPostBody, AuthinfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.authinfo.post",
   method: "POST",
   path: "/v3/offlineface/authinfo",
@@ -48,8 +55,7 @@ const authinfoPost: Endpoint.Endpoint<AuthinfoPostBody, AuthinfoPostResponse, Co
     return {
       body: AuthinfoPostBody,
       success: AuthinfoPostResponse,
-      errors: commonErrors,
-      example: { authinfo: "example" }
+      errors: commonErrors
     }
   }
 })
@@ -114,7 +120,14 @@ export interface ContractsPresignPostResponse {
   readonly presign_token?: string | undefined
 }
 
-const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预签约接口
+ *
+ * 一键绑卡不是支持所有银行卡，上线前请先测试是否支持该银行卡。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
+ *
+ * `POST /v3/offlineface/contracts/presign`
+ */
+export const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, ContractsPresignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.contracts.presign.post",
   method: "POST",
   path: "/v3/offlineface/contracts/presign",
@@ -157,8 +170,7 @@ const contractsPresignPost: Endpoint.Endpoint<ContractsPresignPostBody, Contract
     return {
       body: ContractsPresignPostBody,
       success: ContractsPresignPostResponse,
-      errors: commonErrors,
-      example: { presign_token: "example" }
+      errors: commonErrors
     }
   }
 })
@@ -237,7 +249,14 @@ export interface ContractsContractIdGetResponse {
   readonly contract_bank_card_from?: "MERCHANT_LIMITED_BANK_CARD" | "USER_SELECT_FREE" | (string & {}) | undefined
 }
 
-const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetRequest, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 签约查询接口
+ *
+ * 根据签约id查询签约信息。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
+ *
+ * `GET /v3/offlineface/contracts/{contract_id}`
+ */
+export const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetRequest, ContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.contracts._contract_id_.get",
   method: "GET",
   path: "/v3/offlineface/contracts/{contract_id}",
@@ -266,19 +285,7 @@ const contractsContractIdGet: Endpoint.Endpoint<ContractsContractIdGetRequest, C
       params: ContractsContractIdGetParams,
       query: ContractsContractIdGetQuery,
       success: ContractsContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        contract_id: "CI8CD208Z7e9906f89",
-        mchid: "2480278041",
-        organization_id: "OAABBCCDDeeff",
-        use_id: "FU40F305Z4e2bb7d",
-        openid: "AFDSJfhdf8744",
-        contract_state: "NOT_CONTRACTED",
-        contract_signed_time: "2018-06-08T10:34:56+08:00",
-        contract_terminated_time: "2018-06-08T10:34:56+08:00",
-        contract_mode: "LIMIT_BANK_CARD",
-        contract_bank_card_from: "MERCHANT_LIMITED_BANK_CARD"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -326,7 +333,14 @@ export interface FaceCollectionsGetResponseFaceCollections {
   readonly confirm_time?: string | undefined
 }
 
-const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, FaceCollectionsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询重采用户列表
+ *
+ * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
+ *
+ * `GET /v3/offlineface/face-collections`
+ */
+export const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, FaceCollectionsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.faceCollections.get",
   method: "GET",
   path: "/v3/offlineface/face-collections",
@@ -352,17 +366,7 @@ const faceCollectionsGet: Endpoint.Endpoint<FaceCollectionsGetQuery, FaceCollect
     return {
       query: FaceCollectionsGetQuery,
       success: FaceCollectionsGetResponse,
-      errors: commonErrors,
-      example: {
-        face_collections: [
-          {
-            collection_id: "example",
-            use_id: "example",
-            organization_id: "example",
-            collection_state: "COLLECTION_REQUIRED"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -395,7 +399,14 @@ export interface FaceCollectionsCollectionIdGetResponse {
   readonly confirm_time?: string | undefined
 }
 
-const faceCollectionsCollectionIdGet: Endpoint.Endpoint<FaceCollectionsCollectionIdGetParams, FaceCollectionsCollectionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询重采请求详情
+ *
+ * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
+ *
+ * `GET /v3/offlineface/face-collections/{collection_id}`
+ */
+export const faceCollectionsCollectionIdGet: Endpoint.Endpoint<FaceCollectionsCollectionIdGetParams, FaceCollectionsCollectionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.faceCollections._collection_id_.get",
   method: "GET",
   path: "/v3/offlineface/face-collections/{collection_id}",
@@ -416,13 +427,7 @@ const faceCollectionsCollectionIdGet: Endpoint.Endpoint<FaceCollectionsCollectio
     return {
       params: FaceCollectionsCollectionIdGetParams,
       success: FaceCollectionsCollectionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        collection_id: "example",
-        use_id: "example",
-        organization_id: "example",
-        collection_state: "COLLECTION_REQUIRED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -443,7 +448,14 @@ export interface RepaymentUrlPostResponse {
   readonly expire_at?: string | undefined
 }
 
-const repaymentUrlPost: Endpoint.Endpoint<RepaymentUrlPostBody, RepaymentUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取还款链接接口
+ *
+ * 服务商后台获取垫资的还款链接、线下向用户核实后，人工转发给还款的微信号；然后通过后台接口进行解约，让用户使用其他微信号重新签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6)
+ *
+ * `POST /v3/offlineface/repayment-url`
+ */
+export const repaymentUrlPost: Endpoint.Endpoint<RepaymentUrlPostBody, RepaymentUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.repaymentUrl.post",
   method: "POST",
   path: "/v3/offlineface/repayment-url",
@@ -461,8 +473,7 @@ const repaymentUrlPost: Endpoint.Endpoint<RepaymentUrlPostBody, RepaymentUrlPost
     return {
       body: RepaymentUrlPostBody,
       success: RepaymentUrlPostResponse,
-      errors: commonErrors,
-      example: { repayment_url: "example", expire_at: "2025-01-01T00:00:00+08:00" }
+      errors: commonErrors
     }
   }
 })
@@ -590,7 +601,14 @@ export interface TransactionsPostResponseSceneInfo {
   readonly device_ip?: string | undefined
 }
 
-const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请扣款接口
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
+ *
+ * `POST /v3/offlineface/transactions`
+ */
+export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.transactions.post",
   method: "POST",
   path: "/v3/offlineface/transactions",
@@ -662,8 +680,7 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
     return {
       body: TransactionsPostBody,
       success: TransactionsPostResponse,
-      errors: commonErrors,
-      example: { sp_appid: "example", sp_mchid: "example", sub_mchid: "example" }
+      errors: commonErrors
     }
   }
 })
@@ -767,7 +784,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponseSceneInfo {
   readonly device_ip?: string | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查单接口
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
+ *
+ * `GET /v3/offlineface/transactions/out-trade-no/{out_trade_no}`
+ */
+export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlineface.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/offlineface/transactions/out-trade-no/{out_trade_no}",
@@ -819,13 +843,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_appid: "example",
-        sp_mchid: "example",
-        sub_mchid: "example",
-        trade_state: "example"
-      }
+      errors: commonErrors
     }
   }
 })

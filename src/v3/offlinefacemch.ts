@@ -27,7 +27,14 @@ export interface OrganizationsGetResponse {
   readonly organization_name?: string | undefined
 }
 
-const organizationsGet: Endpoint.Endpoint<OrganizationsGetQuery, OrganizationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询机构信息接口
+ *
+ * 根据机构ID或者机构名称，查询入驻的机构信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
+ *
+ * `GET /v3/offlinefacemch/organizations`
+ */
+export const organizationsGet: Endpoint.Endpoint<OrganizationsGetQuery, OrganizationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations.get",
   method: "GET",
   path: "/v3/offlinefacemch/organizations",
@@ -45,8 +52,7 @@ const organizationsGet: Endpoint.Endpoint<OrganizationsGetQuery, OrganizationsGe
     return {
       query: OrganizationsGetQuery,
       success: OrganizationsGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -104,7 +110,14 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponseSt
   readonly occupation?: string | undefined
 }
 
-const organizationsOrganizationIdUsersOutUserIdOutUserIdGet: Endpoint.Endpoint<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams, OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 刷脸用户信息查询接口
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
+ *
+ * `GET /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
+ */
+export const organizationsOrganizationIdUsersOutUserIdOutUserIdGet: Endpoint.Endpoint<OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams, OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations._organization_id_.users.outUserId._out_user_id_.get",
   method: "GET",
   path: "/v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}",
@@ -137,8 +150,7 @@ const organizationsOrganizationIdUsersOutUserIdOutUserIdGet: Endpoint.Endpoint<O
     return {
       params: OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetParams,
       success: OrganizationsOrganizationIdUsersOutUserIdOutUserIdGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -180,7 +192,14 @@ export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBodyStaf
 /** The input of `v3.offlinefacemch.organizations._organization_id_.users.outUserId._out_user_id_.patch`: params, body fields together. */
 export interface OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchRequest extends OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchParams, OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchBody {}
 
-const organizationsOrganizationIdUsersOutUserIdOutUserIdPatch: Endpoint.Endpoint<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 刷脸用户信息修改接口
+ *
+ * 若修改了学生姓名、班级、手机号时，需调用接口同步给微信侧，否则可能导致小助手上记录欠款的学生姓名、班级与实际不符合以及学生刷脸验证手机号时无法通过。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
+ *
+ * `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
+ */
+export const organizationsOrganizationIdUsersOutUserIdOutUserIdPatch: Endpoint.Endpoint<OrganizationsOrganizationIdUsersOutUserIdOutUserIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations._organization_id_.users.outUserId._out_user_id_.patch",
   method: "PATCH",
   path: "/v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}",
@@ -224,7 +243,14 @@ export interface OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPo
   readonly user_id: string
 }
 
-const organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost: Endpoint.Endpoint<OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除刷脸用户签约关系接口
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
+ *
+ * `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`
+ */
+export const organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost: Endpoint.Endpoint<OrganizationsOrganizationIdUsersUserIdUserIdTerminateContractPostParams, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.organizations._organization_id_.users.userId._user_id_.terminateContract.post",
   method: "POST",
   path: "/v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract",
@@ -267,7 +293,14 @@ export interface TokensPostResponse {
   readonly token?: string | undefined
 }
 
-const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取凭证授权接口
+ *
+ * 指定银行卡签约，用户签约时携带的token请使用预签约接口获取，该接口不支持指定卡签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
+ *
+ * `POST /v3/offlinefacemch/tokens`
+ */
+export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.offlinefacemch.tokens.post",
   method: "POST",
   path: "/v3/offlinefacemch/tokens",
@@ -288,8 +321,7 @@ const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonEr
     return {
       body: TokensPostBody,
       success: TokensPostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })

@@ -49,7 +49,14 @@ export interface AuthorizationOpenidOpenidGetResponse {
   readonly authorize_time?: string | undefined
 }
 
-const authorizationOpenidOpenidGet: Endpoint.Endpoint<AuthorizationOpenidOpenidGetRequest, AuthorizationOpenidOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询刷掌授权
+ *
+ * 商户通过该接口查询用户授权状态
+ *
+ * `GET /v3/palmservice/authorization/openid/{openid}`
+ */
+export const authorizationOpenidOpenidGet: Endpoint.Endpoint<AuthorizationOpenidOpenidGetRequest, AuthorizationOpenidOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.palmservice.authorization.openid._openid_.get",
   method: "GET",
   path: "/v3/palmservice/authorization/openid/{openid}",
@@ -71,12 +78,7 @@ const authorizationOpenidOpenidGet: Endpoint.Endpoint<AuthorizationOpenidOpenidG
       params: AuthorizationOpenidOpenidGetParams,
       query: AuthorizationOpenidOpenidGetQuery,
       success: AuthorizationOpenidOpenidGetResponse,
-      errors: commonErrors,
-      example: {
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        organization_id: "1004",
-        authorize_time: "2018-06-08T10:34:56+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -109,7 +111,14 @@ export interface AuthorizationPreauthorizePostResponse {
   readonly permission_token?: string | undefined
 }
 
-const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreauthorizePostBody, AuthorizationPreauthorizePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务关联预授权
+ *
+ * 模式一：在刷掌原生小程序完成开通刷掌服务后，继续授权商家刷掌服务，跳转到商家侧，触发商家调用预授权；模式二：商家主动发起授权，先调用预授权接口，再跳转刷掌小程序
+ *
+ * `POST /v3/palmservice/authorization/preauthorize`
+ */
+export const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreauthorizePostBody, AuthorizationPreauthorizePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.palmservice.authorization.preauthorize.post",
   method: "POST",
   path: "/v3/palmservice/authorization/preauthorize",
@@ -126,8 +135,7 @@ const authorizationPreauthorizePost: Endpoint.Endpoint<AuthorizationPreauthorize
     return {
       body: AuthorizationPreauthorizePostBody,
       success: AuthorizationPreauthorizePostResponse,
-      errors: commonErrors,
-      example: { permission_token: "toaken_sdafkdshjfldsajfafgjdasg" }
+      errors: commonErrors
     }
   }
 })

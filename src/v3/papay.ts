@@ -31,7 +31,14 @@ export interface ContractsContractIdFailNotifyPostBody {
 /** The input of `v3.papay.contracts._contract_id_.failNotify.post`: params, body fields together. */
 export interface ContractsContractIdFailNotifyPostRequest extends ContractsContractIdFailNotifyPostParams, ContractsContractIdFailNotifyPostBody {}
 
-const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContractIdFailNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 重试扣费通知API
+ *
+ * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml)
+ *
+ * `POST /v3/papay/contracts/{contract_id}/fail-notify`
+ */
+export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContractIdFailNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.contracts._contract_id_.failNotify.post",
   method: "POST",
   path: "/v3/papay/contracts/{contract_id}/fail-notify",
@@ -107,7 +114,14 @@ export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
 /** The input of `v3.papay.contracts._contract_id_.notify.post`: params, body fields together. */
 export interface ContractsContractIdNotifyPostRequest extends ContractsContractIdNotifyPostParams, ContractsContractIdNotifyPostBody {}
 
-const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractIdNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 直连商户预扣费通知API
+ *
+ * 如：若需要在3号扣费，则需要在1号将通知下发给用户，2号为用户的扣费等待期，用户可以选择等待扣费或关闭扣费服务，3号商户可正常发起扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html)
+ *
+ * `POST /v3/papay/contracts/{contract_id}/notify`
+ */
+export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractIdNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.contracts._contract_id_.notify.post",
   method: "POST",
   path: "/v3/papay/contracts/{contract_id}/notify",
@@ -210,7 +224,14 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
   readonly currency?: string | undefined
 }
 
-const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet: Endpoint.Endpoint<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户查询保险自动续费预约API
+ *
+ * 商户调用「预约保险自动续费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html)
+ *
+ * `GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}`
+ */
+export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet: Endpoint.Endpoint<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insurancePay.policyPeriods.contractId._contract_id_.policyPeriodId._policy_period_id_.get",
   method: "GET",
   path: "/v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}",
@@ -241,16 +262,7 @@ const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdG
     return {
       params: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetParams,
       success: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGetResponse,
-      errors: commonErrors,
-      example: {
-        policy_period_id: 1,
-        policy_period_state: "NO_SCHEDULED",
-        deduct_start_date: "2019-11-22",
-        deduct_end_date: "2019-11-22",
-        scheduled_amount: { total: 1, currency: "CNY" },
-        deduct_amount: { total: 1, currency: "CNY" },
-        deduct_date: "2019-11-22"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -351,7 +363,14 @@ export interface InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPoli
   readonly currency?: string | undefined
 }
 
-const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost: Endpoint.Endpoint<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostRequest, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户预约保险自动续费API
+ *
+ * 保险行业商户再进行委托代扣费前，需要提前在微信支付系统中预约保险自动续费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html)
+ *
+ * `POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule`
+ */
+export const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost: Endpoint.Endpoint<InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostRequest, InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insurancePay.policyPeriods.contractId._contract_id_.policyPeriodId._policy_period_id_.schedule.post",
   method: "POST",
   path: "/v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule",
@@ -391,16 +410,7 @@ const insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdS
       params: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostParams,
       body: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostBody,
       success: InsurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePostResponse,
-      errors: commonErrors,
-      example: {
-        policy_period_id: 1,
-        policy_period_state: "NO_SCHEDULED",
-        deduct_start_date: "2019-11-22",
-        deduct_end_date: "2019-11-22",
-        scheduled_amount: { total: 1, currency: "CNY" },
-        deduct_amount: { total: 1, currency: "CNY" },
-        deduct_date: "2019-11-22"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -488,7 +498,14 @@ export interface InsurancePayTransactionsApplyPostResponseAmount {
   readonly currency?: string | undefined
 }
 
-const insurancePayTransactionsApplyPost: Endpoint.Endpoint<InsurancePayTransactionsApplyPostBody, InsurancePayTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户受理保险自动续费扣款API
+ *
+ * 商户调用「预约保险自动续费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html)
+ *
+ * `POST /v3/papay/insurance-pay/transactions/apply`
+ */
+export const insurancePayTransactionsApplyPost: Endpoint.Endpoint<InsurancePayTransactionsApplyPostBody, InsurancePayTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insurancePay.transactions.apply.post",
   method: "POST",
   path: "/v3/papay/insurance-pay/transactions/apply",
@@ -521,11 +538,7 @@ const insurancePayTransactionsApplyPost: Endpoint.Endpoint<InsurancePayTransacti
     return {
       body: InsurancePayTransactionsApplyPostBody,
       success: InsurancePayTransactionsApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 1, currency: "CNY" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -580,7 +593,14 @@ export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost
 /** The input of `v3.papay.insuranceSign.contracts.planId._plan_id_.contractId._contract_id_.renew.post`: params, body fields together. */
 export interface InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostRequest extends InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostParams, InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostBody {}
 
-const insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户受理续期自动续费协议
+ *
+ * 商户可通过本接口续期保险自动续费协议。前置条件：用户签约成功，当协议到期后且预签约中参数是否自动续保（can_auto_insure）或是否自动重新投保（can_auto_reinsure）为true。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/apply-renew-contract.html)
+ *
+ * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew`
+ */
+export const insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.planId._plan_id_.contractId._contract_id_.renew.post",
   method: "POST",
   path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew",
@@ -718,7 +738,14 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
   readonly contract_termination_remark?: string | undefined
 }
 
-const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户查询保险自动续费协议
+ *
+ * 商户可通过本接口查询已经签订的保险自动续费协议。 前置条件：用户签约成功，商户已经成功获取过保险保险自动续费协议。
+ *
+ * `GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+ */
+export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
@@ -752,27 +779,7 @@ const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpo
     return {
       params: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
       success: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        contract_id: "123124412412423431",
-        appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        insured_display_name: "*明",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_expired_time: "2021-09-10T13:29:35+08:00",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        out_user_code: "用户A",
-        revoke_terminate_contract_redirect_url: "pages/PwdExemptContract/index",
-        revoke_terminate_contract_redirect_appid: "wxbd687630cd02ce1d"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -883,7 +890,14 @@ export interface InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCod
   readonly contract_termination_remark?: string | undefined
 }
 
-const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户通过商户协议号解除保险自动续费协议
+ *
+ * 通过商户协议号解约协议, 商户可以通过该接口发起签约协议的解约。 前置条件 对应的签约协议是已生效状态的签约协议。
+ *
+ * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+ */
+export const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
   path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
@@ -919,25 +933,7 @@ const insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminateP
       params: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
       body: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
       success: InsuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        contract_id: "123124412412423431",
-        appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        insured_display_name: "*明",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_expired_time: "2021-09-10T13:29:35+08:00",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        out_user_code: "用户A"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1105,7 +1101,14 @@ export interface InsuranceSignContractsPreEntrustSignAppPostResponse {
   readonly pre_entrustweb_id?: string | undefined
 }
 
-const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignAppPostBody, InsuranceSignContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户App预签约API
+ *
+ * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html)
+ *
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app`
+ */
+export const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignAppPostBody, InsuranceSignContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.app.post",
   method: "POST",
   path: "/v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
@@ -1159,8 +1162,7 @@ const insuranceSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<InsuranceSi
     return {
       body: InsuranceSignContractsPreEntrustSignAppPostBody,
       success: InsuranceSignContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors,
-      example: { pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V" }
+      errors: commonErrors
     }
   }
 })
@@ -1363,7 +1365,14 @@ export interface InsuranceSignContractsPreEntrustSignH5PostResponse {
   readonly redirect_url?: string | undefined
 }
 
-const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignH5PostBody, InsuranceSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户H5预签约API
+ *
+ * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html)
+ *
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5`
+ */
+export const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignH5PostBody, InsuranceSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.h5.post",
   method: "POST",
   path: "/v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
@@ -1430,8 +1439,7 @@ const insuranceSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<InsuranceSig
     return {
       body: InsuranceSignContractsPreEntrustSignH5PostBody,
       success: InsuranceSignContractsPreEntrustSignH5PostResponse,
-      errors: commonErrors,
-      example: { redirect_url: "https://www.xxx.com/xxxtemplate?session_id=wx12334" }
+      errors: commonErrors
     }
   }
 })
@@ -1624,7 +1632,14 @@ export interface InsuranceSignContractsPreEntrustSignJsapiPostResponse {
   readonly redirect_url?: string | undefined
 }
 
-const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignJsapiPostBody, InsuranceSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户JSAPI预签约API
+ *
+ * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html)
+ *
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi`
+ */
+export const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignJsapiPostBody, InsuranceSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.jsapi.post",
   method: "POST",
   path: "/v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
@@ -1687,8 +1702,7 @@ const insuranceSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<Insurance
     return {
       body: InsuranceSignContractsPreEntrustSignJsapiPostBody,
       success: InsuranceSignContractsPreEntrustSignJsapiPostResponse,
-      errors: commonErrors,
-      example: { redirect_url: "https://www.xxx.com?pre_entrust_id=wx12334" }
+      errors: commonErrors
     }
   }
 })
@@ -1891,7 +1905,14 @@ export interface InsuranceSignContractsPreEntrustSignMiniProgramPostResponse {
   readonly redirect_path?: string | undefined
 }
 
-const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignMiniProgramPostBody, InsuranceSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户小程序预签约API
+ *
+ * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html)
+ *
+ * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program`
+ */
+export const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<InsuranceSignContractsPreEntrustSignMiniProgramPostBody, InsuranceSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
@@ -1956,12 +1977,7 @@ const insuranceSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<Ins
     return {
       body: InsuranceSignContractsPreEntrustSignMiniProgramPostBody,
       success: InsuranceSignContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        redirect_appid: "wxbd687630cd02ce1d",
-        redirect_path: "pages/PwdExemptContract/index"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2059,7 +2075,14 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModif
   readonly currency?: string | undefined
 }
 
-const insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost: Endpoint.Endpoint<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostRequest, InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户修改保险扣费周期列表
+ *
+ * 商户可通过本接口修改已经签订的保险自动续费协议对应的扣费周期列表。注意：当前仅支持减小状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期的预计扣费金额，暂不支持增加预计扣费金额 或 修改扣费周内的其他信息（包括总期数、每一期的扣费周期编号、预计扣费日期等）。即除了状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期传入新的预计扣费金额以外（注意一次请求内不允许有多个新的扣费金额），其余传入的扣费周期信息均需和签约时传入的保持一致。请求本接口前，请先通过查询保险扣费周期列表API确认计划修改金额的协议下所有扣费周期的最新状态。若请求本接口未获得明确结果时，也可通过查询保险扣费周期列表API确认修改的最终结果。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012987596)
+ *
+ * `POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify`
+ */
+export const insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost: Endpoint.Endpoint<InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostRequest, InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.policyPeriods.planId._plan_id_.contractId._contract_id_.modify.post",
   method: "POST",
   path: "/v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify",
@@ -2101,16 +2124,7 @@ const insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost: Endp
       params: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostParams,
       body: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostBody,
       success: InsuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPostResponse,
-      errors: commonErrors,
-      example: {
-        policy_periods: [
-          {
-            policy_period_id: 1,
-            estimated_deduct_date: "2019-11-22",
-            estimated_deduct_amount: { total: 1, currency: "CNY" }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2234,7 +2248,14 @@ export interface InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContrac
   readonly currency?: string | undefined
 }
 
-const insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest, InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保险商户查询保险扣费周期列表API
+ *
+ * 商户可通过本接口查询已经签订的保险自动续费协议对应的扣费周期列表。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/query-policy-periods-by-code.html)
+ *
+ * `GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+ */
+export const insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest, InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.insuranceSign.policy_periods.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
@@ -2280,23 +2301,7 @@ const insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet: E
       params: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
       query: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery,
       success: InsuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            policy_period_id: 1,
-            estimated_deduct_date: "2019-11-22",
-            estimated_deduct_amount: { total: 1, currency: "CNY" },
-            policy_period_state: "NO_SCHEDULED",
-            scheduled_amount: { total: 1, currency: "CNY" },
-            deduct_amount: { total: 1, currency: "CNY" },
-            deduct_date: "2019-11-22"
-          }
-        ],
-        limit: 20,
-        offset: 50,
-        total_count: 360
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2389,7 +2394,14 @@ export interface PayHarmonyTransactionsApplyPostResponseAmount {
   readonly currency?: string | undefined
 }
 
-const payHarmonyTransactionsApplyPost: Endpoint.Endpoint<PayHarmonyTransactionsApplyPostBody, PayHarmonyTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 代扣受理扣款
+ *
+ * 商户调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。本接口只返回受理结果，若受理成功，后续扣费结果将通过「委托代扣支付结果通知API」通知，商户也可调用「查询订单」接口获取订单状态。
+ *
+ * `POST /v3/papay/pay/harmony/transactions/apply`
+ */
+export const payHarmonyTransactionsApplyPost: Endpoint.Endpoint<PayHarmonyTransactionsApplyPostBody, PayHarmonyTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.harmony.transactions.apply.post",
   method: "POST",
   path: "/v3/papay/pay/harmony/transactions/apply",
@@ -2422,11 +2434,7 @@ const payHarmonyTransactionsApplyPost: Endpoint.Endpoint<PayHarmonyTransactionsA
     return {
       body: PayHarmonyTransactionsApplyPostBody,
       success: PayHarmonyTransactionsApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 1, currency: "CNY" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2505,7 +2513,14 @@ export interface PayPartnerSchedulesContractIdContractIdGetResponseDeductAmount 
   readonly currency?: string | undefined
 }
 
-const payPartnerSchedulesContractIdContractIdGet: Endpoint.Endpoint<PayPartnerSchedulesContractIdContractIdGetRequest, PayPartnerSchedulesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询扣费预约API
+ *
+ * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html)
+ *
+ * `GET /v3/papay/pay/partner/schedules/contract-id/{contract_id}`
+ */
+export const payPartnerSchedulesContractIdContractIdGet: Endpoint.Endpoint<PayPartnerSchedulesContractIdContractIdGetRequest, PayPartnerSchedulesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.partner.schedules.contractId._contract_id_.get",
   method: "GET",
   path: "/v3/papay/pay/partner/schedules/contract-id/{contract_id}",
@@ -2538,15 +2553,7 @@ const payPartnerSchedulesContractIdContractIdGet: Endpoint.Endpoint<PayPartnerSc
       params: PayPartnerSchedulesContractIdContractIdGetParams,
       query: PayPartnerSchedulesContractIdContractIdGetQuery,
       success: PayPartnerSchedulesContractIdContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        schedule_state: "NO_SCHEDULED",
-        deduct_start_date: "2019-11-22",
-        deduct_end_date: "2019-11-22",
-        scheduled_amount: { total: 1, currency: "CNY" },
-        deduct_amount: { total: 1, currency: "CNY" },
-        deduct_date: "2019-11-22"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2650,7 +2657,14 @@ export interface PayPartnerSchedulesContractIdContractIdSchedulePostResponseDedu
   readonly currency?: string | undefined
 }
 
-const payPartnerSchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PayPartnerSchedulesContractIdContractIdSchedulePostRequest, PayPartnerSchedulesContractIdContractIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预约扣费API
+ *
+ * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html)
+ *
+ * `POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule`
+ */
+export const payPartnerSchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PayPartnerSchedulesContractIdContractIdSchedulePostRequest, PayPartnerSchedulesContractIdContractIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.partner.schedules.contractId._contract_id_.schedule.post",
   method: "POST",
   path: "/v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule",
@@ -2690,15 +2704,7 @@ const payPartnerSchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<Pay
       params: PayPartnerSchedulesContractIdContractIdSchedulePostParams,
       body: PayPartnerSchedulesContractIdContractIdSchedulePostBody,
       success: PayPartnerSchedulesContractIdContractIdSchedulePostResponse,
-      errors: commonErrors,
-      example: {
-        schedule_state: "NO_SCHEDULED",
-        deduct_start_date: "2019-11-22",
-        deduct_end_date: "2019-11-22",
-        scheduled_amount: { total: 1, currency: "CNY" },
-        deduct_amount: { total: 1, currency: "CNY" },
-        deduct_date: "2019-11-22"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2791,7 +2797,14 @@ export interface PayPartnerTransactionsApplyPostResponseAmount {
   readonly currency?: string | undefined
 }
 
-const payPartnerTransactionsApplyPost: Endpoint.Endpoint<PayPartnerTransactionsApplyPostBody, PayPartnerTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理扣款API
+ *
+ * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html)
+ *
+ * `POST /v3/papay/pay/partner/transactions/apply`
+ */
+export const payPartnerTransactionsApplyPost: Endpoint.Endpoint<PayPartnerTransactionsApplyPostBody, PayPartnerTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.partner.transactions.apply.post",
   method: "POST",
   path: "/v3/papay/pay/partner/transactions/apply",
@@ -2825,11 +2838,7 @@ const payPartnerTransactionsApplyPost: Endpoint.Endpoint<PayPartnerTransactionsA
     return {
       body: PayPartnerTransactionsApplyPostBody,
       success: PayPartnerTransactionsApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 1, currency: "CNY" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2897,7 +2906,14 @@ export interface PaySchedulesContractIdContractIdGetResponseDeductAmount {
   readonly currency?: string | undefined
 }
 
-const paySchedulesContractIdContractIdGet: Endpoint.Endpoint<PaySchedulesContractIdContractIdGetParams, PaySchedulesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询扣费预约API
+ *
+ * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html)
+ *
+ * `GET /v3/papay/pay/schedules/contract-id/{contract_id}`
+ */
+export const paySchedulesContractIdContractIdGet: Endpoint.Endpoint<PaySchedulesContractIdContractIdGetParams, PaySchedulesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.schedules.contractId._contract_id_.get",
   method: "GET",
   path: "/v3/papay/pay/schedules/contract-id/{contract_id}",
@@ -2926,15 +2942,7 @@ const paySchedulesContractIdContractIdGet: Endpoint.Endpoint<PaySchedulesContrac
     return {
       params: PaySchedulesContractIdContractIdGetParams,
       success: PaySchedulesContractIdContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        schedule_state: "NO_SCHEDULED",
-        deduct_start_date: "2019-11-22",
-        deduct_end_date: "2019-11-22",
-        scheduled_amount: { total: 1, currency: "CNY" },
-        deduct_amount: { total: 1, currency: "CNY" },
-        deduct_date: "2019-11-22"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3028,7 +3036,14 @@ export interface PaySchedulesContractIdContractIdSchedulePostResponseDeductAmoun
   readonly currency?: string | undefined
 }
 
-const paySchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PaySchedulesContractIdContractIdSchedulePostRequest, PaySchedulesContractIdContractIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预约扣费API
+ *
+ * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html)
+ *
+ * `POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule`
+ */
+export const paySchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PaySchedulesContractIdContractIdSchedulePostRequest, PaySchedulesContractIdContractIdSchedulePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.schedules.contractId._contract_id_.schedule.post",
   method: "POST",
   path: "/v3/papay/pay/schedules/contract-id/{contract_id}/schedule",
@@ -3066,15 +3081,7 @@ const paySchedulesContractIdContractIdSchedulePost: Endpoint.Endpoint<PaySchedul
       params: PaySchedulesContractIdContractIdSchedulePostParams,
       body: PaySchedulesContractIdContractIdSchedulePostBody,
       success: PaySchedulesContractIdContractIdSchedulePostResponse,
-      errors: commonErrors,
-      example: {
-        schedule_state: "NO_SCHEDULED",
-        deduct_start_date: "2019-11-22",
-        deduct_end_date: "2019-11-22",
-        scheduled_amount: { total: 1, currency: "CNY" },
-        deduct_amount: { total: 1, currency: "CNY" },
-        deduct_date: "2019-11-22"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3157,7 +3164,14 @@ export interface PayTransactionsApplyPostResponseAmount {
   readonly currency?: string | undefined
 }
 
-const payTransactionsApplyPost: Endpoint.Endpoint<PayTransactionsApplyPostBody, PayTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理扣款API
+ *
+ * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html)
+ *
+ * `POST /v3/papay/pay/transactions/apply`
+ */
+export const payTransactionsApplyPost: Endpoint.Endpoint<PayTransactionsApplyPostBody, PayTransactionsApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.pay.transactions.apply.post",
   method: "POST",
   path: "/v3/papay/pay/transactions/apply",
@@ -3189,11 +3203,7 @@ const payTransactionsApplyPost: Endpoint.Endpoint<PayTransactionsApplyPostBody, 
     return {
       body: PayTransactionsApplyPostBody,
       success: PayTransactionsApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 1, currency: "CNY" }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3286,7 +3296,14 @@ export interface ScheduledDeductSignContractsPreEntrustSignAppPostResponse {
   readonly miniprogram_path?: string | undefined
 }
 
-const scheduledDeductSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignAppPostBody, ScheduledDeductSignContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * App场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app`
+ */
+export const scheduledDeductSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignAppPostBody, ScheduledDeductSignContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.app.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
@@ -3320,12 +3337,7 @@ const scheduledDeductSignContractsPreEntrustSignAppPost: Endpoint.Endpoint<Sched
     return {
       body: ScheduledDeductSignContractsPreEntrustSignAppPostBody,
       success: ScheduledDeductSignContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        miniprogram_username: "gh_xxxxxxxxxxxxx",
-        miniprogram_path: "pages/index/index?sign_scene=app&domain_type=cn&pre_entrustweb_id=xxxxxxxxxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3418,7 +3430,14 @@ export interface ScheduledDeductSignContractsPreEntrustSignH5PostResponse {
   readonly redirect_url?: string | undefined
 }
 
-const scheduledDeductSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignH5PostBody, ScheduledDeductSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5`
+ */
+export const scheduledDeductSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignH5PostBody, ScheduledDeductSignContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.h5.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5",
@@ -3454,8 +3473,7 @@ const scheduledDeductSignContractsPreEntrustSignH5Post: Endpoint.Endpoint<Schedu
     return {
       body: ScheduledDeductSignContractsPreEntrustSignH5PostBody,
       success: ScheduledDeductSignContractsPreEntrustSignH5PostResponse,
-      errors: commonErrors,
-      example: { redirect_url: "https://www.xxx.com/xxxtemplate?session_id=wx12334" }
+      errors: commonErrors
     }
   }
 })
@@ -3538,7 +3556,14 @@ export interface ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse {
   readonly redirect_url?: string | undefined
 }
 
-const scheduledDeductSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi`
+ */
+export const scheduledDeductSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.jsapi.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi",
@@ -3570,8 +3595,7 @@ const scheduledDeductSignContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<Sch
     return {
       body: ScheduledDeductSignContractsPreEntrustSignJsapiPostBody,
       success: ScheduledDeductSignContractsPreEntrustSignJsapiPostResponse,
-      errors: commonErrors,
-      example: { redirect_url: "https://www.xxx.com?pre_entrust_id=wx12334" }
+      errors: commonErrors
     }
   }
 })
@@ -3664,7 +3688,14 @@ export interface ScheduledDeductSignContractsPreEntrustSignMiniProgramPostRespon
   readonly redirect_path?: string | undefined
 }
 
-const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program`
+ */
+export const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
@@ -3698,12 +3729,7 @@ const scheduledDeductSignContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoi
     return {
       body: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostBody,
       success: ScheduledDeductSignContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        redirect_appid: "wxbd687630cd02ce1d",
-        redirect_path: "pages/PwdExemptContract/index"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3811,7 +3837,14 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignAppPostRespons
   readonly miniprogram_path?: string | undefined
 }
 
-const scheduledDeductSignPartnerContractsPreEntrustSignAppPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * App场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app`
+ */
+export const scheduledDeductSignPartnerContractsPreEntrustSignAppPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.app.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
@@ -3848,12 +3881,7 @@ const scheduledDeductSignPartnerContractsPreEntrustSignAppPost: Endpoint.Endpoin
     return {
       body: ScheduledDeductSignPartnerContractsPreEntrustSignAppPostBody,
       success: ScheduledDeductSignPartnerContractsPreEntrustSignAppPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        miniprogram_username: "gh_xxxxxxxxxxxxx",
-        miniprogram_path: "pages/index/index?sign_scene=app&domain_type=cn&pre_entrustweb_id=xxxxxxxxxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3961,7 +3989,14 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse
   readonly redirect_url?: string | undefined
 }
 
-const scheduledDeductSignPartnerContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody, ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5`
+ */
+export const scheduledDeductSignPartnerContractsPreEntrustSignH5Post: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody, ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.h5.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5",
@@ -4000,8 +4035,7 @@ const scheduledDeductSignPartnerContractsPreEntrustSignH5Post: Endpoint.Endpoint
     return {
       body: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostBody,
       success: ScheduledDeductSignPartnerContractsPreEntrustSignH5PostResponse,
-      errors: commonErrors,
-      example: { redirect_url: "https://www.xxx.com/xxxtemplate?session_id=wx12334" }
+      errors: commonErrors
     }
   }
 })
@@ -4099,7 +4133,14 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostRespo
   readonly redirect_url?: string | undefined
 }
 
-const scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi`
+ */
+export const scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.jsapi.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi",
@@ -4134,8 +4175,7 @@ const scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost: Endpoint.Endpo
     return {
       body: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostBody,
       success: ScheduledDeductSignPartnerContractsPreEntrustSignJsapiPostResponse,
-      errors: commonErrors,
-      example: { redirect_url: "https://www.xxx.com?pre_entrust_id=wx12334" }
+      errors: commonErrors
     }
   }
 })
@@ -4243,7 +4283,14 @@ export interface ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPos
   readonly redirect_path?: string | undefined
 }
 
-const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序场景预约扣费类型签约的预签约API
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html)
+ *
+ * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program`
+ */
+export const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody, ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.scheduledDeductSign.partner.contracts.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program",
@@ -4280,12 +4327,7 @@ const scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost: Endpoint
     return {
       body: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostBody,
       success: ScheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        redirect_appid: "wxbd687630cd02ce1d",
-        redirect_path: "pages/PwdExemptContract/index"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4390,7 +4432,14 @@ export interface SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeG
   readonly contract_termination_remark?: string | undefined
 }
 
-const signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户协议号查询委托代扣签约协议
+ *
+ * 直连商户可通过本接口查询已经签订的委托代扣签约协议。前置条件：用户签约成功，商户已经成功获取过委托代扣签约协议。
+ *
+ * `GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+ */
+export const signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.harmonyPlanId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}",
@@ -4423,26 +4472,7 @@ const signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoin
     return {
       params: SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
       success: SignContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        contract_id: "123124412412423431",
-        appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        contract_display_account: "微信代扣用户A",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_expired_time: "2021-09-10T13:29:35+08:00",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        out_user_code: "用户A",
-        mask_wxid: "example_mask_wxid"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4605,7 +4635,14 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRespo
   readonly currency?: string | undefined
 }
 
-const signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户协议号查询委托代扣签约协议API
+ *
+ * 直连商户可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-get-contract-by-code.html)
+ *
+ * `GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+ */
+export const signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
@@ -4659,33 +4696,7 @@ const signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpo
     return {
       params: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
       success: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        contract_id: "123124412412423431",
-        appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        contract_display_account: "微信代扣用户A",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_expired_time: "2021-09-10T13:29:35+08:00",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        out_user_code: "用户A",
-        deduct_schedule: {
-          estimated_deduct_date: "2019-11-22",
-          estimated_deduct_amount: { total: 1, currency: "CNY" },
-          schedule_state: "NO_SCHEDULED",
-          scheduled_amount: { total: 1, currency: "CNY" },
-          deduct_amount: { total: 1, currency: "CNY" },
-          deduct_date: "2019-11-22"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4859,7 +4870,14 @@ export interface SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminat
   readonly currency?: string | undefined
 }
 
-const signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户协议号解除委托代扣签约协议API
+ *
+ * 直连商户可通过本接口解约委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-terminate-contract-by-code.html)
+ *
+ * `POST /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+ */
+export const signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
   path: "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
@@ -4917,33 +4935,7 @@ const signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endp
       params: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
       body: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
       success: SignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        contract_id: "123124412412423431",
-        appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        contract_display_account: "微信代扣用户A",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_expired_time: "2021-09-10T13:29:35+08:00",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        out_user_code: "用户A",
-        deduct_schedule: {
-          estimated_deduct_date: "2019-11-22",
-          estimated_deduct_amount: { total: 1, currency: "CNY" },
-          schedule_state: "NO_SCHEDULED",
-          scheduled_amount: { total: 1, currency: "CNY" },
-          deduct_amount: { total: 1, currency: "CNY" },
-          deduct_date: "2019-11-22"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5054,7 +5046,14 @@ export interface SignContractsPreEntrustSignPostResponse {
   readonly redirect_url?: string | undefined
 }
 
-const signContractsPreEntrustSignPost: Endpoint.Endpoint<SignContractsPreEntrustSignPostBody, SignContractsPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 代扣预签约
+ *
+ * 商户可调用本接口预先指定签约信息，生成预签约跳转参数，然后跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012978414)
+ *
+ * `POST /v3/papay/sign/contracts/pre-entrust-sign`
+ */
+export const signContractsPreEntrustSignPost: Endpoint.Endpoint<SignContractsPreEntrustSignPostBody, SignContractsPreEntrustSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.contracts.preEntrustSign.post",
   method: "POST",
   path: "/v3/papay/sign/contracts/pre-entrust-sign",
@@ -5092,13 +5091,7 @@ const signContractsPreEntrustSignPost: Endpoint.Endpoint<SignContractsPreEntrust
     return {
       body: SignContractsPreEntrustSignPostBody,
       success: SignContractsPreEntrustSignPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        mini_program_username: "example_mini_program_username",
-        mini_program_path: "example_mini_program_path",
-        redirect_url: "example_redirect_url"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5287,7 +5280,14 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeG
   readonly currency?: string | undefined
 }
 
-const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户协议号查询委托代扣签约协议API
+ *
+ * 普通服务商可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html)
+ *
+ * `GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+ */
+export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetRequest, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
@@ -5348,36 +5348,7 @@ const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet: Endpoin
       params: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetParams,
       query: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetQuery,
       success: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        contract_id: "123124412412423431",
-        sp_mchid: "1900000109",
-        sp_appid: "wxd678efh567hg6787",
-        sub_mchid: "1900000109",
-        sub_appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        contract_display_account: "微信代扣用户A",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_expired_time: "2021-09-10T13:29:35+08:00",
-        sp_openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        sub_openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        out_user_code: "用户A",
-        deduct_schedule: {
-          estimated_deduct_date: "2019-11-22",
-          estimated_deduct_amount: { total: 1, currency: "CNY" },
-          schedule_state: "NO_SCHEDULED",
-          scheduled_amount: { total: 1, currency: "CNY" },
-          deduct_amount: { total: 1, currency: "CNY" },
-          deduct_date: "2019-11-22"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5571,7 +5542,14 @@ export interface SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeT
   readonly currency?: string | undefined
 }
 
-const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户协议号解除委托代扣签约协议API
+ *
+ * 商户可通过本接口解约委托代扣签约协议。前置条件 对应的委托代扣签约协议是已生效状态的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-terminate-contract-by-code.html)
+ *
+ * `POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+ */
+export const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostRequest, SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.papay.sign.partner.contracts.planId._plan_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
   path: "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
@@ -5633,36 +5611,7 @@ const signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePos
       params: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostParams,
       body: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostBody,
       success: SignPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors,
-      example: {
-        contract_id: "123124412412423431",
-        sp_mchid: "1900000109",
-        sp_appid: "wxd678efh567hg6787",
-        sub_mchid: "1900000109",
-        sub_appid: "wxd678efh567hg6787",
-        plan_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        contract_display_account: "微信代扣用户A",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_expired_time: "2021-09-10T13:29:35+08:00",
-        sp_openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        sub_openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        },
-        out_user_code: "用户A",
-        deduct_schedule: {
-          estimated_deduct_date: "2019-11-22",
-          estimated_deduct_amount: { total: 1, currency: "CNY" },
-          schedule_state: "NO_SCHEDULED",
-          scheduled_amount: { total: 1, currency: "CNY" },
-          deduct_amount: { total: 1, currency: "CNY" },
-          deduct_date: "2019-11-22"
-        }
-      }
+      errors: commonErrors
     }
   }
 })

@@ -320,7 +320,14 @@ export interface RemindersApplicationPostResponse {
   readonly parking_lot_audit_no?: string | undefined
 }
 
-const remindersApplicationPost: Endpoint.Endpoint<RemindersApplicationPostBody, RemindersApplicationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 提交停车场进件申请
+ *
+ * 对商户提供提交停车场进件申请接口
+ *
+ * `POST /v3/parking/reminders/application`
+ */
+export const remindersApplicationPost: Endpoint.Endpoint<RemindersApplicationPostBody, RemindersApplicationPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.application.post",
   method: "POST",
   path: "/v3/parking/reminders/application",
@@ -406,8 +413,7 @@ const remindersApplicationPost: Endpoint.Endpoint<RemindersApplicationPostBody, 
     return {
       body: RemindersApplicationPostBody,
       success: RemindersApplicationPostResponse,
-      errors: commonErrors,
-      example: { parking_lot_audit_no: "PLA202604230001" }
+      errors: commonErrors
     }
   }
 })
@@ -801,7 +807,14 @@ export interface RemindersApplicationQueryGetResponseApplicationAuditCommentFiel
   readonly comment?: string | undefined
 }
 
-const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryGetQuery, RemindersApplicationQueryGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询停车场进件申请单
+ *
+ * 对商户提供查询停车场进件申请单接口
+ *
+ * `GET /v3/parking/reminders/application/query`
+ */
+export const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryGetQuery, RemindersApplicationQueryGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.application.query.get",
   method: "GET",
   path: "/v3/parking/reminders/application/query",
@@ -904,92 +917,7 @@ const remindersApplicationQueryGet: Endpoint.Endpoint<RemindersApplicationQueryG
     return {
       query: RemindersApplicationQueryGetQuery,
       success: RemindersApplicationQueryGetResponse,
-      errors: commonErrors,
-      example: {
-        application: {
-          parking_lot_audit_no: "PLA202604230001",
-          audit_status: "AUDIT_STATUS_UNKNOWN",
-          submit_time: 1719128975,
-          parking_lot: {
-            parking_lot_name: "腾讯大厦停车场",
-            out_parking_lot_id: "lot_sz_tencent_001",
-            parking_lot_address: "广东省深圳市南山区科技中一道10000号",
-            longitude: "113.934528",
-            latitude: "22.540503",
-            parking_lot_type: "PARKING_LOT_TYPE_UNKNOWN",
-            phone_number: "0755-86013388",
-            parking_sign_url: "https://example.com/parking_sign.jpg",
-            notification_text_list: ["example_notification_text_list"],
-            payment_mini_prog_appid: "wx1234567890abcdef",
-            payment_path: "/pages/pay/index?park_uuid=xxx",
-            parking_order_mini_prog_appid: "wx1234567890abcdef",
-            parking_order_path: "/pages/order/index",
-            charging_rule: {
-              rule_type: "CHARGING_RULE_UNKNOWN",
-              fee_limit_type: "FEE_LIMIT_UNKNOWN",
-              daily_limit_type: "DAILY_LIMIT_UNKNOWN",
-              time_rounding_type: "TIME_ROUND_UNKNOWN",
-              free_entry_duration: 1,
-              free_exit_duration: 1,
-              fixed_interval_rule: [
-                {
-                  day_type: "DAY_TYPE_UNKNOWN",
-                  start_time: "08:00",
-                  end_time: "22:00",
-                  vehicle_type: "VEHICLE_TYPE_UNKNOWN",
-                  plate_type: "PLATE_TYPE_UNKNOWN",
-                  first_duration: 1,
-                  first_amount: 1,
-                  interval_duration: 1,
-                  interval_amount: 1,
-                  interval_max_amount: 1,
-                  max_fee_per_day: 1,
-                  free_period_charging_mode: "FREE_PERIOD_CHARGING_UNKNOWN",
-                  free_period_calculation_mode: "FREE_PERIOD_CAL_UNKNOWN",
-                  is_green_vehicle_free_parking: false,
-                  first_duration_mode: "FIRST_DURATION_MODE_UNKNOWN"
-                }
-              ],
-              duration_segment_rule: [
-                {
-                  day_type: "DAY_TYPE_UNKNOWN",
-                  start_time: "08:00",
-                  end_time: "22:00",
-                  vehicle_type: "VEHICLE_TYPE_UNKNOWN",
-                  plate_type: "PLATE_TYPE_UNKNOWN",
-                  charge_mode: "UNKNOWN",
-                  duration_from: 1,
-                  duration_to: 1,
-                  fixed_amount: 1,
-                  interval_min: 1,
-                  interval_amount: 1,
-                  interval_max_amount: 1,
-                  max_fee_per_day: 1
-                }
-              ],
-              pre_entry_rule: [
-                {
-                  day_type: "DAY_TYPE_UNKNOWN",
-                  start_time: "08:00",
-                  end_time: "22:00",
-                  vehicle_type: "VEHICLE_TYPE_UNKNOWN",
-                  plate_type: "PLATE_TYPE_UNKNOWN",
-                  amount: 1,
-                  max_fee_per_day: 1
-                }
-              ],
-              holiday_mode: "HOLIDAY_MODE_UNKNOWN",
-              aggregate_limit_mode: "AGGREGATE_LIMIT_MODE_UNKNOWN",
-              first_charge_time_mode: "FIRST_CHARGE_TIME_MODE_UNKNOWN"
-            }
-          },
-          audit_comment: {
-            fields: [{ field: "parking_lot_name", comment: "停车场名称不符合规范" }],
-            recommendation: "请补充完整收费告示牌图片"
-          }
-        },
-        wx_parking_lot_id: "21232735744117624001123604298240"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1009,7 +937,14 @@ export interface RemindersApplicationWithdrawPostBody {
   readonly out_parking_lot_id: string
 }
 
-const remindersApplicationWithdrawPost: Endpoint.Endpoint<RemindersApplicationWithdrawPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤回停车场进件申请
+ *
+ * 对商户提供撤回停车场进件申请接口
+ *
+ * `POST /v3/parking/reminders/application/withdraw`
+ */
+export const remindersApplicationWithdrawPost: Endpoint.Endpoint<RemindersApplicationWithdrawPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.application.withdraw.post",
   method: "POST",
   path: "/v3/parking/reminders/application/withdraw",
@@ -1421,7 +1356,14 @@ export interface RemindersApplicationsGetResponseApplicationListAuditCommentFiel
   readonly comment?: string | undefined
 }
 
-const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery, RemindersApplicationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询停车场进件申请单列表
+ *
+ * 对商户提供查询停车场进件申请单列表接口
+ *
+ * `GET /v3/parking/reminders/applications`
+ */
+export const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery, RemindersApplicationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.applications.get",
   method: "GET",
   path: "/v3/parking/reminders/applications",
@@ -1525,94 +1467,7 @@ const remindersApplicationsGet: Endpoint.Endpoint<RemindersApplicationsGetQuery,
     return {
       query: RemindersApplicationsGetQuery,
       success: RemindersApplicationsGetResponse,
-      errors: commonErrors,
-      example: {
-        application_list: [
-          {
-            parking_lot_audit_no: "PLA202604230001",
-            audit_status: "AUDIT_STATUS_UNKNOWN",
-            submit_time: 1719128975,
-            parking_lot: {
-              parking_lot_name: "腾讯大厦停车场",
-              out_parking_lot_id: "lot_sz_tencent_001",
-              parking_lot_address: "广东省深圳市南山区科技中一道10000号",
-              longitude: "113.934528",
-              latitude: "22.540503",
-              parking_lot_type: "PARKING_LOT_TYPE_UNKNOWN",
-              phone_number: "0755-86013388",
-              parking_sign_url: "https://example.com/parking_sign.jpg",
-              notification_text_list: ["example_notification_text_list"],
-              payment_mini_prog_appid: "wx1234567890abcdef",
-              payment_path: "/pages/pay/index?park_uuid=xxx",
-              parking_order_mini_prog_appid: "wx1234567890abcdef",
-              parking_order_path: "/pages/order/index",
-              charging_rule: {
-                rule_type: "CHARGING_RULE_UNKNOWN",
-                fee_limit_type: "FEE_LIMIT_UNKNOWN",
-                daily_limit_type: "DAILY_LIMIT_UNKNOWN",
-                time_rounding_type: "TIME_ROUND_UNKNOWN",
-                free_entry_duration: 1,
-                free_exit_duration: 1,
-                fixed_interval_rule: [
-                  {
-                    day_type: "DAY_TYPE_UNKNOWN",
-                    start_time: "08:00",
-                    end_time: "22:00",
-                    vehicle_type: "VEHICLE_TYPE_UNKNOWN",
-                    plate_type: "PLATE_TYPE_UNKNOWN",
-                    first_duration: 1,
-                    first_amount: 1,
-                    interval_duration: 1,
-                    interval_amount: 1,
-                    interval_max_amount: 1,
-                    max_fee_per_day: 1,
-                    free_period_charging_mode: "FREE_PERIOD_CHARGING_UNKNOWN",
-                    free_period_calculation_mode: "FREE_PERIOD_CAL_UNKNOWN",
-                    is_green_vehicle_free_parking: false,
-                    first_duration_mode: "FIRST_DURATION_MODE_UNKNOWN"
-                  }
-                ],
-                duration_segment_rule: [
-                  {
-                    day_type: "DAY_TYPE_UNKNOWN",
-                    start_time: "08:00",
-                    end_time: "22:00",
-                    vehicle_type: "VEHICLE_TYPE_UNKNOWN",
-                    plate_type: "PLATE_TYPE_UNKNOWN",
-                    charge_mode: "UNKNOWN",
-                    duration_from: 1,
-                    duration_to: 1,
-                    fixed_amount: 1,
-                    interval_min: 1,
-                    interval_amount: 1,
-                    interval_max_amount: 1,
-                    max_fee_per_day: 1
-                  }
-                ],
-                pre_entry_rule: [
-                  {
-                    day_type: "DAY_TYPE_UNKNOWN",
-                    start_time: "08:00",
-                    end_time: "22:00",
-                    vehicle_type: "VEHICLE_TYPE_UNKNOWN",
-                    plate_type: "PLATE_TYPE_UNKNOWN",
-                    amount: 1,
-                    max_fee_per_day: 1
-                  }
-                ],
-                holiday_mode: "HOLIDAY_MODE_UNKNOWN",
-                aggregate_limit_mode: "AGGREGATE_LIMIT_MODE_UNKNOWN",
-                first_charge_time_mode: "FIRST_CHARGE_TIME_MODE_UNKNOWN"
-              }
-            },
-            audit_comment: {
-              fields: [{ field: "parking_lot_name", comment: "停车场名称不符合规范" }],
-              recommendation: "请补充完整收费告示牌图片"
-            }
-          }
-        ],
-        wx_parking_lot_id: "21232735744117624001123604298240"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1677,7 +1532,14 @@ export interface RemindersEntryPostResponse {
   readonly serial_number?: string | undefined
 }
 
-const remindersEntryPost: Endpoint.Endpoint<RemindersEntryPostBody, RemindersEntryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步车辆入场通知
+ *
+ * 对商户提供同步车辆入场通知接口
+ *
+ * `POST /v3/parking/reminders/entry`
+ */
+export const remindersEntryPost: Endpoint.Endpoint<RemindersEntryPostBody, RemindersEntryPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.entry.post",
   method: "POST",
   path: "/v3/parking/reminders/entry",
@@ -1701,8 +1563,7 @@ const remindersEntryPost: Endpoint.Endpoint<RemindersEntryPostBody, RemindersEnt
     return {
       body: RemindersEntryPostBody,
       success: RemindersEntryPostResponse,
-      errors: commonErrors,
-      example: { serial_number: "WX202604230001" }
+      errors: commonErrors
     }
   }
 })
@@ -1787,7 +1648,14 @@ export interface RemindersExitPostBody {
   readonly wx_trade_no?: string | undefined
 }
 
-const remindersExitPost: Endpoint.Endpoint<RemindersExitPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步车辆离场通知
+ *
+ * 对商户提供同步车辆离场通知接口
+ *
+ * `POST /v3/parking/reminders/exit`
+ */
+export const remindersExitPost: Endpoint.Endpoint<RemindersExitPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.exit.post",
   method: "POST",
   path: "/v3/parking/reminders/exit",
@@ -1858,7 +1726,14 @@ export interface RemindersExtPaymentPostBodyFeeItems {
   readonly amount: number
 }
 
-const remindersExtPaymentPost: Endpoint.Endpoint<RemindersExtPaymentPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步非临停扩展支付
+ *
+ * 对商户提供非临停扩展支付数据同步接口（仅落库，不参与临停停车单）。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
+ *
+ * `POST /v3/parking/reminders/ext-payment`
+ */
+export const remindersExtPaymentPost: Endpoint.Endpoint<RemindersExtPaymentPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.extPayment.post",
   method: "POST",
   path: "/v3/parking/reminders/ext-payment",
@@ -1953,7 +1828,14 @@ export interface RemindersParkingFeePostResponse {
   readonly paid_amount?: number | undefined
 }
 
-const remindersParkingFeePost: Endpoint.Endpoint<RemindersParkingFeePostBody, RemindersParkingFeePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询停车费用
+ *
+ * 对商户提供查询停车费用接口
+ *
+ * `POST /v3/parking/reminders/parking-fee`
+ */
+export const remindersParkingFeePost: Endpoint.Endpoint<RemindersParkingFeePostBody, RemindersParkingFeePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.parkingFee.post",
   method: "POST",
   path: "/v3/parking/reminders/parking-fee",
@@ -1978,18 +1860,7 @@ const remindersParkingFeePost: Endpoint.Endpoint<RemindersParkingFeePostBody, Re
     return {
       body: RemindersParkingFeePostBody,
       success: RemindersParkingFeePostResponse,
-      errors: commonErrors,
-      example: {
-        total_amount: 1500,
-        parking_timestamp: 3600,
-        parking_state: "PARKING_STATE_ENTERED",
-        pay_state: "PAY_STATUS_UNPAID",
-        allowed_exit_timestamp: 600,
-        next_raise_price: 200,
-        next_raise_timestamp: 1720082400,
-        payable_amount: 1500,
-        paid_amount: 0
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2063,7 +1934,14 @@ export interface RemindersParkingLotGetResponse {
   readonly reason?: string | undefined
 }
 
-const remindersParkingLotGet: Endpoint.Endpoint<RemindersParkingLotGetQuery, RemindersParkingLotGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询停车场信息
+ *
+ * 对商户提供查询停车场信息接口，返回停车场基础信息、启用状态及未启用/下线原因。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
+ *
+ * `GET /v3/parking/reminders/parking-lot`
+ */
+export const remindersParkingLotGet: Endpoint.Endpoint<RemindersParkingLotGetQuery, RemindersParkingLotGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.parkingLot.get",
   method: "GET",
   path: "/v3/parking/reminders/parking-lot",
@@ -2088,19 +1966,7 @@ const remindersParkingLotGet: Endpoint.Endpoint<RemindersParkingLotGetQuery, Rem
     return {
       query: RemindersParkingLotGetQuery,
       success: RemindersParkingLotGetResponse,
-      errors: commonErrors,
-      example: {
-        wx_parking_lot_id: "21232735744117624001123604298240",
-        out_parking_lot_id: "lot_sz_tencent_001",
-        parking_lot_name: "腾讯大厦停车场",
-        parking_lot_address: "广东省深圳市南山区科技中一道10000号",
-        payment_mini_prog_appid: "wx1234567890abcdef",
-        payment_mini_prog_path: "/pages/pay/index",
-        parking_order_mini_prog_appid: "wx1234567890abcdef",
-        parking_order_mini_prog_path: "/pages/order/index",
-        enabled_state: "ENABLED_STATE_UNKNOWN",
-        reason: "进场时延过高"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2180,7 +2046,14 @@ export interface RemindersPaymentPostBody {
   readonly wx_trade_no?: string | undefined
 }
 
-const remindersPaymentPost: Endpoint.Endpoint<RemindersPaymentPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步支付结果通知
+ *
+ * 对商户提供同步支付结果通知接口
+ *
+ * `POST /v3/parking/reminders/payment`
+ */
+export const remindersPaymentPost: Endpoint.Endpoint<RemindersPaymentPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.parking.reminders.payment.post",
   method: "POST",
   path: "/v3/parking/reminders/payment",

@@ -40,7 +40,14 @@ export interface ContractsContractIdFailNotifyPostBody {
 /** The input of `v3.partnerPapay.contracts._contract_id_.failNotify.post`: params, body fields together. */
 export interface ContractsContractIdFailNotifyPostRequest extends ContractsContractIdFailNotifyPostParams, ContractsContractIdFailNotifyPostBody {}
 
-const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContractIdFailNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务商商户重试扣费通知API
+ *
+ * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml)
+ *
+ * `POST /v3/partner-papay/contracts/{contract_id}/fail-notify`
+ */
+export const contractsContractIdFailNotifyPost: Endpoint.Endpoint<ContractsContractIdFailNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerPapay.contracts._contract_id_.failNotify.post",
   method: "POST",
   path: "/v3/partner-papay/contracts/{contract_id}/fail-notify",
@@ -131,7 +138,14 @@ export interface ContractsContractIdNotifyPostBodyEstimatedAmount {
 /** The input of `v3.partnerPapay.contracts._contract_id_.notify.post`: params, body fields together. */
 export interface ContractsContractIdNotifyPostRequest extends ContractsContractIdNotifyPostParams, ContractsContractIdNotifyPostBody {}
 
-const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractIdNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务商商户预扣费通知API
+ *
+ * 商户进行委托代扣扣费前需要在可通知时间段内调用「预扣费通知」的接口为用户发送扣费提醒，并设定预计扣费金额，经过扣费等待期后，在可扣费期内可发起扣费，扣款金额不能高于预计扣费金额，扣费失败可主动发起重试扣费（重试次数由其他规则限制），直到扣费成功，或者可扣费期结束。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html)
+ *
+ * `POST /v3/partner-papay/contracts/{contract_id}/notify`
+ */
+export const contractsContractIdNotifyPost: Endpoint.Endpoint<ContractsContractIdNotifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerPapay.contracts._contract_id_.notify.post",
   method: "POST",
   path: "/v3/partner-papay/contracts/{contract_id}/notify",

@@ -118,7 +118,14 @@ export interface BatchesPostResponse {
   readonly create_time?: string | undefined
 }
 
-const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起批量转账API
+ *
+ * 服务商可以通过该接口，批量向用户零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_1.shtml)
+ *
+ * `POST /v3/partner-transfer/batches`
+ */
+export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.post",
   method: "POST",
   path: "/v3/partner-transfer/batches",
@@ -156,12 +163,7 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
     return {
       body: BatchesPostBody,
       success: BatchesPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -336,7 +338,14 @@ export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
   readonly detail_status?: string | undefined
 }
 
-const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付批次单号查询批次单API
+ *
+ * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_7.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_2.shtml)
+ *
+ * `GET /v3/partner-transfer/batches/batch-id/{batch_id}`
+ */
+export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.batchId._batch_id_.get",
   method: "GET",
   path: "/v3/partner-transfer/batches/batch-id/{batch_id}",
@@ -386,38 +395,7 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       params: BatchesBatchIdBatchIdGetParams,
       query: BatchesBatchIdBatchIdGetQuery,
       success: BatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900000109",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        sub_appid: "wxf636efh567hg4356",
-        batch_status: "ACCEPTED",
-        batch_type: "API",
-        authorization_type: "INFORMATION_AUTHORIZATION_TYPE",
-        batch_name: "2019年1月深圳分部报销单",
-        batch_remark: "2019年1月深圳分部报销单",
-        close_reason: "OVERDUE_CLOSE",
-        total_amount: 4000000,
-        total_num: 200,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        success_amount: 3900000,
-        success_num: 199,
-        fail_amount: 100000,
-        fail_num: 1,
-        transfer_detail_list: [
-          {
-            detail_id: "1040000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_status: "SUCCESS"
-          }
-        ],
-        sp_appid: "wxf636efh567hg4388",
-        transfer_purpose: "COMMISSION",
-        transfer_scene: "ORDINARY_TRANSFER"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -526,7 +504,14 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly bank_card_number_tail?: string | undefined
 }
 
-const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付明细单号查询明细单API
+ *
+ * 服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_8.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_3.shtml)
+ *
+ * `GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+ */
+export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
   path: "/v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
@@ -559,26 +544,7 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
     return {
       params: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
       success: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "1040000071100999991182020050700019500100",
-        detail_status: "SUCCESS",
-        transfer_amount: 200000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        username: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        initiate_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        account_type: "BANK_ACCOUNT",
-        bank_name: "招商银行",
-        bank_card_number_tail: "1234"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -750,7 +716,14 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
   readonly detail_status?: string | undefined
 }
 
-const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家批次单号查询批次单API
+ *
+ * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_9.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_4.shtml)
+ *
+ * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}`
+ */
+export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
   path: "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}",
@@ -800,38 +773,7 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       params: BatchesOutBatchNoOutBatchNoGetParams,
       query: BatchesOutBatchNoOutBatchNoGetQuery,
       success: BatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900000109",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        sub_appid: "wxf636efh567hg4356",
-        batch_status: "ACCEPTED",
-        batch_type: "API",
-        authorization_type: "INFORMATION_AUTHORIZATION_TYPE",
-        batch_name: "2019年1月深圳分部报销单",
-        batch_remark: "2019年1月深圳分部报销单",
-        close_reason: "OVERDUE_CLOSE",
-        total_amount: 4000000,
-        total_num: 200,
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        success_amount: 3900000,
-        success_num: 199,
-        fail_amount: 100000,
-        fail_num: 1,
-        transfer_detail_list: [
-          {
-            detail_id: "1040000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_status: "SUCCESS"
-          }
-        ],
-        sp_appid: "wxf636efh567hg4388",
-        transfer_purpose: "COMMISSION",
-        transfer_scene: "ORDINARY_TRANSFER"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -940,7 +882,14 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
   readonly bank_card_number_tail?: string | undefined
 }
 
-const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家明细单号查询明细单API
+ *
+ * 商户明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_10.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_5.shtml)
+ *
+ * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+ */
+export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.partnerTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
   path: "/v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
@@ -973,26 +922,7 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
     return {
       params: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
       success: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "1040000071100999991182020050700019500100",
-        detail_status: "SUCCESS",
-        transfer_amount: 200000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        username: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        initiate_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00",
-        account_type: "BANK_ACCOUNT",
-        bank_name: "招商银行",
-        bank_card_number_tail: "1234"
-      }
+      errors: commonErrors
     }
   }
 })

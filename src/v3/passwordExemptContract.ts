@@ -72,7 +72,14 @@ export interface ContractsEcommercePreEntrustSignMiniProgramPostResponse {
   readonly sign_mp_path?: string | undefined
 }
 
-const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignMiniProgramPostBody, ContractsEcommercePreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商收付通模式小程序场景预签约API
+ *
+ * 电商收付通服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program`
+ */
+export const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignMiniProgramPostBody, ContractsEcommercePreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.ecommerce.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program",
@@ -98,15 +105,7 @@ const contractsEcommercePreEntrustSignMiniProgramPost: Endpoint.Endpoint<Contrac
     return {
       body: ContractsEcommercePreEntrustSignMiniProgramPostBody,
       success: ContractsEcommercePreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        sign_mp_appid: "wxbd687630cd02ce1d",
-        sign_mp_path: "pages/PwdExemptContract/index"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -169,7 +168,14 @@ export interface ContractsEcommercePreEntrustSignPayRedirectSignPostResponse {
   readonly out_contract_code?: string | undefined
 }
 
-const contractsEcommercePreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignPayRedirectSignPostBody, ContractsEcommercePreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 电商收付通模式支付后场景预签约API
+ *
+ * 电商收付通服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign`
+ */
+export const contractsEcommercePreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsEcommercePreEntrustSignPayRedirectSignPostBody, ContractsEcommercePreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.ecommerce.preEntrustSign.payRedirectSign.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign",
@@ -193,12 +199,7 @@ const contractsEcommercePreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<Con
     return {
       body: ContractsEcommercePreEntrustSignPayRedirectSignPostBody,
       success: ContractsEcommercePreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -271,7 +272,14 @@ export interface ContractsNormalPreEntrustSignMiniProgramPostResponse {
   readonly sign_mp_path?: string | undefined
 }
 
-const contractsNormalPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignMiniProgramPostBody, ContractsNormalPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 直连商户模式小程序场景预签约API
+ *
+ * 直连商户从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program`
+ */
+export const contractsNormalPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignMiniProgramPostBody, ContractsNormalPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.normal.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program",
@@ -297,15 +305,7 @@ const contractsNormalPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsN
     return {
       body: ContractsNormalPreEntrustSignMiniProgramPostBody,
       success: ContractsNormalPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        sign_mp_appid: "wxbd687630cd02ce1d",
-        sign_mp_path: "pages/PwdExemptContract/index"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -368,7 +368,14 @@ export interface ContractsNormalPreEntrustSignPayRedirectSignPostResponse {
   readonly out_contract_code?: string | undefined
 }
 
-const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignPayRedirectSignPostBody, ContractsNormalPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 直连商户模式支付后场景预签约API
+ *
+ * 直连商户下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign`
+ */
+export const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsNormalPreEntrustSignPayRedirectSignPostBody, ContractsNormalPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.normal.preEntrustSign.payRedirectSign.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign",
@@ -392,12 +399,7 @@ const contractsNormalPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<Contra
     return {
       body: ContractsNormalPreEntrustSignPayRedirectSignPostBody,
       success: ContractsNormalPreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -485,7 +487,14 @@ export interface ContractsQsPreEntrustSignMiniProgramPostResponse {
   readonly sign_mp_path?: string | undefined
 }
 
-const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsQsPreEntrustSignMiniProgramPostBody, ContractsQsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 清算机构模式小程序场景预签约API
+ *
+ * 从业机构服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program`
+ */
+export const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsQsPreEntrustSignMiniProgramPostBody, ContractsQsPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.qs.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program",
@@ -514,15 +523,7 @@ const contractsQsPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsQsPre
     return {
       body: ContractsQsPreEntrustSignMiniProgramPostBody,
       success: ContractsQsPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        sign_mp_appid: "wxbd687630cd02ce1d",
-        sign_mp_path: "pages/PwdExemptContract/index"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -600,7 +601,14 @@ export interface ContractsQsPreEntrustSignPayRedirectSignPostResponse {
   readonly out_contract_code?: string | undefined
 }
 
-const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsQsPreEntrustSignPayRedirectSignPostBody, ContractsQsPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 清算机构模式支付后场景预签约API
+ *
+ * 从业机构服务商下单成功并获取`prepay_id`后，在把`prepay_id`返回给商户系统前，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign`
+ */
+export const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsQsPreEntrustSignPayRedirectSignPostBody, ContractsQsPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.qs.preEntrustSign.payRedirectSign.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign",
@@ -627,12 +635,7 @@ const contractsQsPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsQ
     return {
       body: ContractsQsPreEntrustSignPayRedirectSignPostBody,
       success: ContractsQsPreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -730,7 +733,14 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetRes
   readonly contract_termination_remark?: string | undefined
 }
 
-const contractsServiceIdServiceIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams, ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户通过商户协议号查询协议API
+ *
+ * 通过商户协议号查询协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的查询。 前置条件：商户已经成功获取过免密支付的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/get-by-code.html)
+ *
+ * `GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}`
+ */
+export const contractsServiceIdServiceIdOutContractCodeOutContractCodeGet: Endpoint.Endpoint<ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams, ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceId._service_id_.outContractCode._out_contract_code_.get",
   method: "GET",
   path: "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}",
@@ -763,25 +773,7 @@ const contractsServiceIdServiceIdOutContractCodeOutContractCodeGet: Endpoint.End
     return {
       params: ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetParams,
       success: ContractsServiceIdServiceIdOutContractCodeOutContractCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        contract_id: "123124412412423431",
-        appid: "wxd678efh567hg6787",
-        openid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6787",
-        sub_openid: "wxd678efh567hg6787",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        contract_display_account: "微信代扣用户A",
-        contract_state: "SIGNED",
-        contract_signed_time: "2020-09-10T13:29:35+08:00",
-        contract_terminate_info: {
-          contract_termination_mode: "USER_TERMINATE",
-          contract_terminated_time: "2020-10-10T13:29:35+08:00",
-          contract_termination_remark: "用户解约"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -830,7 +822,14 @@ export interface ContractsServiceIdServiceIdOutContractCodeOutContractCodeTermin
   readonly out_contract_code?: string | undefined
 }
 
-const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostRequest, ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户通过商户协议号解约协议API
+ *
+ * 通过商户协议号解约协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的解约。 前置条件：对应的签约协议是已生效状态的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate`
+ */
+export const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost: Endpoint.Endpoint<ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostRequest, ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceId._service_id_.outContractCode._out_contract_code_.terminate.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate",
@@ -853,12 +852,7 @@ const contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost: En
       params: ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostParams,
       body: ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostBody,
       success: ContractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -951,7 +945,14 @@ export interface ContractsServiceProviderPreEntrustSignMiniProgramPostResponse {
   readonly sign_mp_path?: string | undefined
 }
 
-const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignMiniProgramPostBody, ContractsServiceProviderPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务商模式小程序场景预签约API
+ *
+ * 服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program`
+ */
+export const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignMiniProgramPostBody, ContractsServiceProviderPreEntrustSignMiniProgramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceProvider.preEntrustSign.miniProgram.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program",
@@ -981,16 +982,7 @@ const contractsServiceProviderPreEntrustSignMiniProgramPost: Endpoint.Endpoint<C
     return {
       body: ContractsServiceProviderPreEntrustSignMiniProgramPostBody,
       success: ContractsServiceProviderPreEntrustSignMiniProgramPostResponse,
-      errors: commonErrors,
-      example: {
-        pre_entrustweb_id: "5778aadY9nltAsZzXixCkFIGYnV2V",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000",
-        sign_mp_appid: "wxbd687630cd02ce1d",
-        sign_mp_path: "pages/PwdExemptContract/index"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1073,7 +1065,14 @@ export interface ContractsServiceProviderPreEntrustSignPayRedirectSignPostRespon
   readonly out_contract_code?: string | undefined
 }
 
-const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody, ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务商模式支付后场景预签约API
+ *
+ * 服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html)
+ *
+ * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign`
+ */
+export const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint.Endpoint<ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody, ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.passwordExemptContract.contracts.serviceProvider.preEntrustSign.payRedirectSign.post",
   method: "POST",
   path: "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign",
@@ -1101,13 +1100,7 @@ const contractsServiceProviderPreEntrustSignPayRedirectSignPost: Endpoint.Endpoi
     return {
       body: ContractsServiceProviderPreEntrustSignPayRedirectSignPostBody,
       success: ContractsServiceProviderPreEntrustSignPayRedirectSignPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        service_id: 12535,
-        out_contract_code: "wxwtdk20200910100000"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -77,7 +77,14 @@ export interface AcquiringBankTransactionsExposurePostResponse {
   readonly market_exposure_token?: string | undefined
 }
 
-const acquiringBankTransactionsExposurePost: Endpoint.Endpoint<AcquiringBankTransactionsExposurePostBody, AcquiringBankTransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信分付-支付方式前置服务
+ *
+ * 从业机构查询微信分付曝光建议
+ *
+ * `POST /v3/pay/acquiring-bank/transactions/exposure`
+ */
+export const acquiringBankTransactionsExposurePost: Endpoint.Endpoint<AcquiringBankTransactionsExposurePostBody, AcquiringBankTransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.acquiringBank.transactions.exposure.post",
   method: "POST",
   path: "/v3/pay/acquiring-bank/transactions/exposure",
@@ -104,8 +111,7 @@ const acquiringBankTransactionsExposurePost: Endpoint.Endpoint<AcquiringBankTran
     return {
       body: AcquiringBankTransactionsExposurePostBody,
       success: AcquiringBankTransactionsExposurePostResponse,
-      errors: commonErrors,
-      example: { fqf_exposure: true, market_exposure_token: "Dfkdsf324+-LKFD=" }
+      errors: commonErrors
     }
   }
 })
@@ -145,7 +151,14 @@ export interface InstalExposurePostResponse {
   readonly recommend_exposure?: boolean | undefined
 }
 
-const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, InstalExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户贴息-获取微信分付曝光建议
+ *
+ * 获取微信分付曝光建议
+ *
+ * `POST /v3/pay/instal/exposure`
+ */
+export const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, InstalExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.instal.exposure.post",
   method: "POST",
   path: "/v3/pay/instal/exposure",
@@ -164,8 +177,7 @@ const instalExposurePost: Endpoint.Endpoint<InstalExposurePostBody, InstalExposu
     return {
       body: InstalExposurePostBody,
       success: InstalExposurePostResponse,
-      errors: commonErrors,
-      example: { recommend_exposure: true }
+      errors: commonErrors
     }
   }
 })
@@ -225,7 +237,14 @@ export interface InstalPartnerExposurePostResponse {
   readonly recommend_exposure?: boolean | undefined
 }
 
-const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposurePostBody, InstalPartnerExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户贴息-获取微信分付曝光建议
+ *
+ * 获取微信分付曝光建议
+ *
+ * `POST /v3/pay/instal/partner/exposure`
+ */
+export const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposurePostBody, InstalPartnerExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.instal.partner.exposure.post",
   method: "POST",
   path: "/v3/pay/instal/partner/exposure",
@@ -250,8 +269,7 @@ const instalPartnerExposurePost: Endpoint.Endpoint<InstalPartnerExposurePostBody
     return {
       body: InstalPartnerExposurePostBody,
       success: InstalPartnerExposurePostResponse,
-      errors: commonErrors,
-      example: { recommend_exposure: true }
+      errors: commonErrors
     }
   }
 })
@@ -487,7 +505,14 @@ export interface PartnerTransactionsAppPostResponse {
   readonly prepay_id: string
 }
 
-const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP下单API
+ *
+ * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523526)
+ *
+ * `POST /v3/pay/partner/transactions/app`
+ */
+export const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBody, PartnerTransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.app.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/app",
@@ -571,8 +596,7 @@ const partnerTransactionsAppPost: Endpoint.Endpoint<PartnerTransactionsAppPostBo
     return {
       body: PartnerTransactionsAppPostBody,
       success: PartnerTransactionsAppPostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
     }
   }
 })
@@ -795,7 +819,14 @@ export interface PartnerTransactionsAppWithContractPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransactionsAppWithContractPostBody, PartnerTransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP下单并签约
+ *
+ * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
+ *
+ * `POST /v3/pay/partner/transactions/app-with-contract`
+ */
+export const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransactionsAppWithContractPostBody, PartnerTransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.appWithContract.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/app-with-contract",
@@ -864,8 +895,7 @@ const partnerTransactionsAppWithContractPost: Endpoint.Endpoint<PartnerTransacti
     return {
       body: PartnerTransactionsAppWithContractPostBody,
       success: PartnerTransactionsAppWithContractPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -1218,7 +1248,14 @@ export interface PartnerTransactionsCodepayPostResponsePromotionDetailGoodsDetai
   readonly goods_remark?: string | undefined
 }
 
-const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactionsCodepayPostBody, PartnerTransactionsCodepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 付款码支付
+ *
+ * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html)
+ *
+ * `POST /v3/pay/partner/transactions/codepay`
+ */
+export const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactionsCodepayPostBody, PartnerTransactionsCodepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.codepay.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/codepay",
@@ -1322,49 +1359,7 @@ const partnerTransactionsCodepayPost: Endpoint.Endpoint<PartnerTransactionsCodep
     return {
       body: PartnerTransactionsCodepayPostBody,
       success: PartnerTransactionsCodepayPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_appid: "wxd678efh567hg6787",
-        sp_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6787",
-        sub_mchid: "1230000109",
-        out_trade_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        trade_type: "MICROPAY",
-        bank_type: "CCB_DEBIT",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付成功",
-        attach: "自定义数据说明",
-        payer: {
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        amount: { total: 100, payer_total: 100, currency: "CNY", payer_currency: "CNY" },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "GLOBAL",
-            type: "CASH",
-            amount: 100,
-            stock_id: "931386",
-            wechatpay_contribute: 0,
-            merchant_contribute: 0,
-            other_contribute: 0,
-            currency: "CNY",
-            goods_detail: [
-              {
-                goods_id: "M1006",
-                quantity: 1,
-                unit_price: 100,
-                discount_amount: 1,
-                goods_remark: "商品备注信息"
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1429,7 +1424,14 @@ export interface PartnerTransactionsExposurePostResponse {
   readonly market_exposure_token?: string | undefined
 }
 
-const partnerTransactionsExposurePost: Endpoint.Endpoint<PartnerTransactionsExposurePostBody, PartnerTransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信分付-支付方式前置服务
+ *
+ * 服务商查询微信分付曝光建议
+ *
+ * `POST /v3/pay/partner/transactions/exposure`
+ */
+export const partnerTransactionsExposurePost: Endpoint.Endpoint<PartnerTransactionsExposurePostBody, PartnerTransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.exposure.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/exposure",
@@ -1455,8 +1457,7 @@ const partnerTransactionsExposurePost: Endpoint.Endpoint<PartnerTransactionsExpo
     return {
       body: PartnerTransactionsExposurePostBody,
       success: PartnerTransactionsExposurePostResponse,
-      errors: commonErrors,
-      example: { fqf_exposure: true, market_exposure_token: "Dfkdsf324+-LKFD=" }
+      errors: commonErrors
     }
   }
 })
@@ -1692,7 +1693,14 @@ export interface PartnerTransactionsH5PostResponse {
   readonly h5_url: string
 }
 
-const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody, PartnerTransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5下单API
+ *
+ * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523544)
+ *
+ * `POST /v3/pay/partner/transactions/h5`
+ */
+export const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody, PartnerTransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.h5.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/h5",
@@ -1772,10 +1780,7 @@ const partnerTransactionsH5Post: Endpoint.Endpoint<PartnerTransactionsH5PostBody
     return {
       body: PartnerTransactionsH5PostBody,
       success: PartnerTransactionsH5PostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
-      example: {
-        h5_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-      }
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
     }
   }
 })
@@ -1944,7 +1949,14 @@ export interface PartnerTransactionsIdTransactionIdGetResponsePromotionDetailGoo
   readonly goods_remark?: string | undefined
 }
 
-const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactionsIdTransactionIdGetRequest, PartnerTransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付订单号查询
+ *
+ * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
+ *
+ * `GET /v3/pay/partner/transactions/id/{transaction_id}`
+ */
+export const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactionsIdTransactionIdGetRequest, PartnerTransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/pay/partner/transactions/id/{transaction_id}",
@@ -2012,25 +2024,7 @@ const partnerTransactionsIdTransactionIdGet: Endpoint.Endpoint<PartnerTransactio
       params: PartnerTransactionsIdTransactionIdGetParams,
       query: PartnerTransactionsIdTransactionIdGetQuery,
       success: PartnerTransactionsIdTransactionIdGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
-      example: {
-        sp_appid: "wx8888888888888888",
-        sp_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        transaction_id: "1217752501201407033233368018",
-        trade_state_desc: "支付失败，请重新下单支付",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        attach: "自定义数据",
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
-        scene_info: { device_id: "013467007045764" },
-        payer: {
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        }
-      }
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
     }
   }
 })
@@ -2276,7 +2270,14 @@ export interface PartnerTransactionsJsapiPostResponse {
   readonly prepay_id: string
 }
 
-const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPostBody, PartnerTransactionsJsapiPostResponse, CommonError | AccountError | AppidMchidNotMatch | BankError | InvalidTransactionid | MchNotExists | OpenidMismatch | OrderClosed | OrderNotExist | OutTradeNoUsed | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI下单API
+ *
+ * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523579) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523593)
+ *
+ * `POST /v3/pay/partner/transactions/jsapi`
+ */
+export const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPostBody, PartnerTransactionsJsapiPostResponse, CommonError | AccountError | AppidMchidNotMatch | BankError | InvalidTransactionid | MchNotExists | OpenidMismatch | OrderClosed | OrderNotExist | OutTradeNoUsed | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.jsapi.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/jsapi",
@@ -2364,8 +2365,7 @@ const partnerTransactionsJsapiPost: Endpoint.Endpoint<PartnerTransactionsJsapiPo
     return {
       body: PartnerTransactionsJsapiPostBody,
       success: PartnerTransactionsJsapiPostResponse,
-      errors: accountErrorAndappidMchidNotMatchAndbankErrorAndinvalidTransactionidAndmchNotExistsAndopenidMismatchAndorderClosedAndorderNotExistAndoutTradeNoUsedAndruleLimitAndtradeErrorErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: accountErrorAndappidMchidNotMatchAndbankErrorAndinvalidTransactionidAndmchNotExistsAndopenidMismatchAndorderClosedAndorderNotExistAndoutTradeNoUsedAndruleLimitAndtradeErrorErrors
     }
   }
 })
@@ -2613,7 +2613,14 @@ export interface PartnerTransactionsJsapiWithContractPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<PartnerTransactionsJsapiWithContractPostBody, PartnerTransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI下单并授权/签约
+ *
+ * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
+ *
+ * `POST /v3/pay/partner/transactions/jsapi-with-contract`
+ */
+export const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<PartnerTransactionsJsapiWithContractPostBody, PartnerTransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.jsapiWithContract.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/jsapi-with-contract",
@@ -2689,8 +2696,7 @@ const partnerTransactionsJsapiWithContractPost: Endpoint.Endpoint<PartnerTransac
     return {
       body: PartnerTransactionsJsapiWithContractPostBody,
       success: PartnerTransactionsJsapiWithContractPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -2872,7 +2878,14 @@ export interface PartnerTransactionsMiniprogramPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransactionsMiniprogramPostBody, PartnerTransactionsMiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小程序支付下单
+ *
+ * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。
+ *
+ * `POST /v3/pay/partner/transactions/miniprogram`
+ */
+export const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransactionsMiniprogramPostBody, PartnerTransactionsMiniprogramPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.miniprogram.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/miniprogram",
@@ -2934,8 +2947,7 @@ const partnerTransactionsMiniprogramPost: Endpoint.Endpoint<PartnerTransactionsM
     return {
       body: PartnerTransactionsMiniprogramPostBody,
       success: PartnerTransactionsMiniprogramPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -3141,7 +3153,14 @@ export interface PartnerTransactionsNativePostResponse {
   readonly code_url: string
 }
 
-const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNativePostBody, PartnerTransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+/**
+ * Native下单API
+ *
+ * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523551)
+ *
+ * `POST /v3/pay/partner/transactions/native`
+ */
+export const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNativePostBody, PartnerTransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.native.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/native",
@@ -3213,8 +3232,7 @@ const partnerTransactionsNativePost: Endpoint.Endpoint<PartnerTransactionsNative
     return {
       body: PartnerTransactionsNativePostBody,
       success: PartnerTransactionsNativePostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
-      example: { code_url: "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00" }
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
     }
   }
 })
@@ -3395,7 +3413,14 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoGetResponsePromotionDeta
   readonly goods_remark?: string | undefined
 }
 
-const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoGetRequest, PartnerTransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户订单号查询
+ *
+ * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
+ *
+ * `GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}`
+ */
+export const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoGetRequest, PartnerTransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}",
@@ -3468,26 +3493,7 @@ const partnerTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<PartnerTrans
       params: PartnerTransactionsOutTradeNoOutTradeNoGetParams,
       query: PartnerTransactionsOutTradeNoOutTradeNoGetQuery,
       success: PartnerTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
-      example: {
-        sp_appid: "wx8888888888888888",
-        sp_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        transaction_id: "1217752501201407033233368018",
-        trade_state_desc: "支付失败，请重新下单支付",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        attach: "自定义数据",
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
-        scene_info: { device_id: "013467007045764" },
-        payer: {
-          sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
-        },
-        installment_info: { use_subsidy: true, selected_installment_number: 3 }
-      }
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
     }
   }
 })
@@ -3518,7 +3524,14 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostBody {
 /** The input of `v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest extends PartnerTransactionsOutTradeNoOutTradeNoClosePostParams, PartnerTransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关单API
+ *
+ * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
+ *
+ * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close`
+ */
+export const partnerTransactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close",
@@ -3604,7 +3617,14 @@ export interface PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse {
   readonly out_trade_no?: string | undefined
 }
 
-const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoReversePostRequest, PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销
+ *
+ * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html)
+ *
+ * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse`
+ */
+export const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<PartnerTransactionsOutTradeNoOutTradeNoReversePostRequest, PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse",
@@ -3631,14 +3651,7 @@ const partnerTransactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<Part
       params: PartnerTransactionsOutTradeNoOutTradeNoReversePostParams,
       body: PartnerTransactionsOutTradeNoOutTradeNoReversePostBody,
       success: PartnerTransactionsOutTradeNoOutTradeNoReversePostResponse,
-      errors: commonErrors,
-      example: {
-        sp_appid: "wxd678efh567hg6787",
-        sp_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6787",
-        sub_mchid: "1230000109",
-        out_trade_no: "1217752501201407033233368018"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3826,7 +3839,14 @@ export interface PartnerTransactionsScannedposPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransactionsScannedposPostBody, PartnerTransactionsScannedposPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 扫码支付下单
+ *
+ * 合作伙伴系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-scannedpos-payment/partner-ap-iv3/parner-scanned-pos-prepay.html)
+ *
+ * `POST /v3/pay/partner/transactions/scannedpos`
+ */
+export const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransactionsScannedposPostBody, PartnerTransactionsScannedposPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.partner.transactions.scannedpos.post",
   method: "POST",
   path: "/v3/pay/partner/transactions/scannedpos",
@@ -3889,8 +3909,7 @@ const partnerTransactionsScannedposPost: Endpoint.Endpoint<PartnerTransactionsSc
     return {
       body: PartnerTransactionsScannedposPostBody,
       success: PartnerTransactionsScannedposPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -4114,7 +4133,14 @@ export interface TransactionsAppPostResponse {
   readonly prepay_id: string
 }
 
-const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP下单API
+ *
+ * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525136)
+ *
+ * `POST /v3/pay/transactions/app`
+ */
+export const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, TransactionsAppPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.app.post",
   method: "POST",
   path: "/v3/pay/transactions/app",
@@ -4195,8 +4221,7 @@ const transactionsAppPost: Endpoint.Endpoint<TransactionsAppPostBody, Transactio
     return {
       body: TransactionsAppPostBody,
       success: TransactionsAppPostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
     }
   }
 })
@@ -4409,7 +4434,14 @@ export interface TransactionsAppWithContractPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppWithContractPostBody, TransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * APP下单并签约
+ *
+ * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
+ *
+ * `POST /v3/pay/transactions/app-with-contract`
+ */
+export const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppWithContractPostBody, TransactionsAppWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.appWithContract.post",
   method: "POST",
   path: "/v3/pay/transactions/app-with-contract",
@@ -4476,8 +4508,7 @@ const transactionsAppWithContractPost: Endpoint.Endpoint<TransactionsAppWithCont
     return {
       body: TransactionsAppWithContractPostBody,
       success: TransactionsAppWithContractPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -4805,7 +4836,14 @@ export interface TransactionsCodepayPostResponsePromotionDetailGoodsDetail {
   readonly goods_remark?: string | undefined
 }
 
-const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostBody, TransactionsCodepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 付款码支付
+ *
+ * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html)
+ *
+ * `POST /v3/pay/transactions/codepay`
+ */
+export const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostBody, TransactionsCodepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.codepay.post",
   method: "POST",
   path: "/v3/pay/transactions/codepay",
@@ -4904,44 +4942,7 @@ const transactionsCodepayPost: Endpoint.Endpoint<TransactionsCodepayPostBody, Tr
     return {
       body: TransactionsCodepayPostBody,
       success: TransactionsCodepayPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_trade_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        trade_type: "MICROPAY",
-        bank_type: "CCB_DEBIT",
-        success_time: "2018-06-08T10:34:56+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付成功",
-        attach: "自定义数据说明",
-        payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        amount: { total: 100, payer_total: 100, currency: "CNY", payer_currency: "CNY" },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "GLOBAL",
-            type: "CASH",
-            amount: 100,
-            stock_id: "931386",
-            wechatpay_contribute: 0,
-            merchant_contribute: 0,
-            other_contribute: 0,
-            currency: "CNY",
-            goods_detail: [
-              {
-                goods_id: "M1006",
-                quantity: 1,
-                unit_price: 100,
-                discount_amount: 1,
-                goods_remark: "商品备注信息"
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4991,7 +4992,14 @@ export interface TransactionsExposurePostResponse {
   readonly market_exposure_token?: string | undefined
 }
 
-const transactionsExposurePost: Endpoint.Endpoint<TransactionsExposurePostBody, TransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信分付-支付方式前置服务
+ *
+ * 普通商户查询微信分付曝光建议
+ *
+ * `POST /v3/pay/transactions/exposure`
+ */
+export const transactionsExposurePost: Endpoint.Endpoint<TransactionsExposurePostBody, TransactionsExposurePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.exposure.post",
   method: "POST",
   path: "/v3/pay/transactions/exposure",
@@ -5014,8 +5022,7 @@ const transactionsExposurePost: Endpoint.Endpoint<TransactionsExposurePostBody, 
     return {
       body: TransactionsExposurePostBody,
       success: TransactionsExposurePostResponse,
-      errors: commonErrors,
-      example: { fqf_exposure: true, market_exposure_token: "Dfkdsf324+-LKFD=" }
+      errors: commonErrors
     }
   }
 })
@@ -5239,7 +5246,14 @@ export interface TransactionsH5PostResponse {
   readonly h5_url: string
 }
 
-const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, TransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed | RuleLimit> = /*#__PURE__*/ Endpoint.make({
+/**
+ * H5下单API
+ *
+ * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525153)
+ *
+ * `POST /v3/pay/transactions/h5`
+ */
+export const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, TransactionsH5PostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed | RuleLimit> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.h5.post",
   method: "POST",
   path: "/v3/pay/transactions/h5",
@@ -5316,10 +5330,7 @@ const transactionsH5Post: Endpoint.Endpoint<TransactionsH5PostBody, Transactions
     return {
       body: TransactionsH5PostBody,
       success: TransactionsH5PostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors,
-      example: {
-        h5_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-      }
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedAndruleLimitErrors
     }
   }
 })
@@ -5455,7 +5466,14 @@ export interface TransactionsIdTransactionIdGetResponsePromotionDetailGoodsDetai
   readonly goods_remark?: string | undefined
 }
 
-const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付订单号查询
+ *
+ * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
+ *
+ * `GET /v3/pay/transactions/id/{transaction_id}`
+ */
+export const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactionIdGetRequest, TransactionsIdTransactionIdGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/pay/transactions/id/{transaction_id}",
@@ -5519,20 +5537,7 @@ const transactionsIdTransactionIdGet: Endpoint.Endpoint<TransactionsIdTransactio
       params: TransactionsIdTransactionIdGetParams,
       query: TransactionsIdTransactionIdGetQuery,
       success: TransactionsIdTransactionIdGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
-      example: {
-        transaction_id: "1217752501201407033233368018",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        attach: "自定义数据",
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 100, currency: "CNY" },
-        scene_info: { device_id: "013467007045764" }
-      }
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
     }
   }
 })
@@ -5761,7 +5766,14 @@ export interface TransactionsJsapiPostResponse {
   readonly prepay_id: string
 }
 
-const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI下单API
+ *
+ * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525167) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525182)
+ *
+ * `POST /v3/pay/transactions/jsapi`
+ */
+export const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, TransactionsJsapiPostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.jsapi.post",
   method: "POST",
   path: "/v3/pay/transactions/jsapi",
@@ -5843,8 +5855,7 @@ const transactionsJsapiPost: Endpoint.Endpoint<TransactionsJsapiPostBody, Transa
     return {
       body: TransactionsJsapiPostBody,
       success: TransactionsJsapiPostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
     }
   }
 })
@@ -6077,7 +6088,14 @@ export interface TransactionsJsapiWithContractPostResponse {
   readonly prepay_id?: string | undefined
 }
 
-const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJsapiWithContractPostBody, TransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * JSAPI下单并授权/签约
+ *
+ * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
+ *
+ * `POST /v3/pay/transactions/jsapi-with-contract`
+ */
+export const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJsapiWithContractPostBody, TransactionsJsapiWithContractPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.jsapiWithContract.post",
   method: "POST",
   path: "/v3/pay/transactions/jsapi-with-contract",
@@ -6150,8 +6168,7 @@ const transactionsJsapiWithContractPost: Endpoint.Endpoint<TransactionsJsapiWith
     return {
       body: TransactionsJsapiWithContractPostBody,
       success: TransactionsJsapiWithContractPostResponse,
-      errors: commonErrors,
-      example: { prepay_id: "wx201410272009395522657a690389285100" }
+      errors: commonErrors
     }
   }
 })
@@ -6345,7 +6362,14 @@ export interface TransactionsNativePostResponse {
   readonly code_url: string
 }
 
-const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
+/**
+ * Native下单API
+ *
+ * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525171)
+ *
+ * `POST /v3/pay/transactions/native`
+ */
+export const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, TransactionsNativePostResponse, CommonError | AppidMchidNotMatch | MchNotExists | OutTradeNoUsed> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.native.post",
   method: "POST",
   path: "/v3/pay/transactions/native",
@@ -6414,8 +6438,7 @@ const transactionsNativePost: Endpoint.Endpoint<TransactionsNativePostBody, Tran
     return {
       body: TransactionsNativePostBody,
       success: TransactionsNativePostResponse,
-      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors,
-      example: { code_url: "weixin://wxpay/bizpayurl/up?pr=NwY5Mz9&groupid=00" }
+      errors: appidMchidNotMatchAndmchNotExistsAndoutTradeNoUsedErrors
     }
   }
 })
@@ -6576,7 +6599,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetailGoods
   readonly goods_remark?: string | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户订单号查询
+ *
+ * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
+ *
+ * `GET /v3/pay/transactions/out-trade-no/{out_trade_no}`
+ */
+export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError | MchNotExists | OrderNotExist | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}",
@@ -6645,22 +6675,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors,
-      example: {
-        transaction_id: "1217752501201407033233368018",
-        trade_state: "SUCCESS",
-        trade_state_desc: "支付失败，请重新下单支付",
-        bank_type: "CMC",
-        success_time: "2018-06-08T10:34:56+08:00",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        attach: "自定义数据",
-        out_trade_no: "1217752501201407033233368018",
-        amount: { total: 100, currency: "CNY", payer_total: 100, payer_currency: "CNY" },
-        scene_info: { device_id: "013467007045764" },
-        payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        installment_info: { use_subsidy: true, selected_installment_number: 3 }
-      }
+      errors: mchNotExistsAndorderNotExistAndruleLimitAndtradeErrorErrors
     }
   }
 })
@@ -6686,7 +6701,14 @@ export interface TransactionsOutTradeNoOutTradeNoClosePostBody {
 /** The input of `v3.pay.transactions.outTradeNo._out_trade_no_.close.post`: params, body fields together. */
 export interface TransactionsOutTradeNoOutTradeNoClosePostRequest extends TransactionsOutTradeNoOutTradeNoClosePostParams, TransactionsOutTradeNoOutTradeNoClosePostBody {}
 
-const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关单API
+ *
+ * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
+ *
+ * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close`
+ */
+export const transactionsOutTradeNoOutTradeNoClosePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoClosePostRequest, void, CommonError | MchNotExists | RuleLimit | TradeError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.close.post",
   method: "POST",
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}/close",
@@ -6751,7 +6773,14 @@ export interface TransactionsOutTradeNoOutTradeNoReversePostResponse {
   readonly out_trade_no?: string | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoReversePostRequest, TransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销
+ *
+ * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html)
+ *
+ * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse`
+ */
+export const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoReversePostRequest, TransactionsOutTradeNoOutTradeNoReversePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.pay.transactions.outTradeNo._out_trade_no_.reverse.post",
   method: "POST",
   path: "/v3/pay/transactions/out-trade-no/{out_trade_no}/reverse",
@@ -6774,12 +6803,7 @@ const transactionsOutTradeNoOutTradeNoReversePost: Endpoint.Endpoint<Transaction
       params: TransactionsOutTradeNoOutTradeNoReversePostParams,
       body: TransactionsOutTradeNoOutTradeNoReversePostBody,
       success: TransactionsOutTradeNoOutTradeNoReversePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_trade_no: "1217752501201407033233368018"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -39,7 +39,14 @@ export interface OpenScenarioSpeakerDeviceSnGetResponse {
   readonly code_url?: string | undefined
 }
 
-const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnGetParams, OpenScenarioSpeakerDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询音箱绑定信息
+ *
+ * 通过该接口查询设备和收款码链接、收款商户号的绑定关系
+ *
+ * `GET /v3/pay-devices/open-scenario-speaker/{device_sn}`
+ */
+export const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnGetParams, OpenScenarioSpeakerDeviceSnGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.get",
   method: "GET",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}",
@@ -57,13 +64,7 @@ const openScenarioSpeakerDeviceSnGet: Endpoint.Endpoint<OpenScenarioSpeakerDevic
     return {
       params: OpenScenarioSpeakerDeviceSnGetParams,
       success: OpenScenarioSpeakerDeviceSnGetResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000001",
-        device_sn: "example_device_sn",
-        bind_state: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND",
-        code_url: "URl:weixin://wxpay/s/An4baqw"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -118,7 +119,14 @@ export interface OpenScenarioSpeakerDeviceSnBindPostResponse {
   readonly code_url?: string | undefined
 }
 
-const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnBindPostRequest, OpenScenarioSpeakerDeviceSnBindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 绑定音箱设备码牌
+ *
+ * 通过该接口登记以下信息：服务商商户号、设备sn、码牌上的url链接、收款商户号
+ *
+ * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind`
+ */
+export const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnBindPostRequest, OpenScenarioSpeakerDeviceSnBindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.bind.post",
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}/bind",
@@ -141,13 +149,7 @@ const openScenarioSpeakerDeviceSnBindPost: Endpoint.Endpoint<OpenScenarioSpeaker
       params: OpenScenarioSpeakerDeviceSnBindPostParams,
       body: OpenScenarioSpeakerDeviceSnBindPostBody,
       success: OpenScenarioSpeakerDeviceSnBindPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000001",
-        device_sn: "example_device_sn",
-        bind_state: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND",
-        code_url: "URl:weixin://wxpay/s/An4baqw"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -192,7 +194,14 @@ export interface OpenScenarioSpeakerDeviceSnPrebindPostResponse {
   readonly code_url?: string | undefined
 }
 
-const openScenarioSpeakerDeviceSnPrebindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnPrebindPostRequest, OpenScenarioSpeakerDeviceSnPrebindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 出厂预绑定音箱和码牌
+ *
+ * 通过该接口登记以下信息：设备sn、码牌上的url链接
+ *
+ * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind`
+ */
+export const openScenarioSpeakerDeviceSnPrebindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnPrebindPostRequest, OpenScenarioSpeakerDeviceSnPrebindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.prebind.post",
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}/prebind",
@@ -213,12 +222,7 @@ const openScenarioSpeakerDeviceSnPrebindPost: Endpoint.Endpoint<OpenScenarioSpea
       params: OpenScenarioSpeakerDeviceSnPrebindPostParams,
       body: OpenScenarioSpeakerDeviceSnPrebindPostBody,
       success: OpenScenarioSpeakerDeviceSnPrebindPostResponse,
-      errors: commonErrors,
-      example: {
-        device_sn: "example_device_sn",
-        bind_state: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND",
-        code_url: "URl:weixin://wxpay/s/An4baqw"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -257,7 +261,14 @@ export interface OpenScenarioSpeakerDeviceSnUnbindPostResponse {
   readonly code_url?: string | undefined
 }
 
-const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnUnbindPostParams, OpenScenarioSpeakerDeviceSnUnbindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解绑音箱设备码牌
+ *
+ * 通过该接口解除音箱和收款链接之间的绑定关系，解绑后则解除设备与收款链接、收款商户号之间的绑定关系
+ *
+ * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/unbind`
+ */
+export const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenarioSpeakerDeviceSnUnbindPostParams, OpenScenarioSpeakerDeviceSnUnbindPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeaker._device_sn_.unbind.post",
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speaker/{device_sn}/unbind",
@@ -275,13 +286,7 @@ const openScenarioSpeakerDeviceSnUnbindPost: Endpoint.Endpoint<OpenScenarioSpeak
     return {
       params: OpenScenarioSpeakerDeviceSnUnbindPostParams,
       success: OpenScenarioSpeakerDeviceSnUnbindPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000001",
-        device_sn: "example_device_sn",
-        bind_state: "OPEN_SCENARIO_SPEAKER_BIND_STATE_UNBOND",
-        code_url: "URl:weixin://wxpay/s/An4baqw"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -350,7 +355,14 @@ export interface OpenScenarioSpeakerorderTransactionIdReportPostResponse {
   readonly transaction_id?: string | undefined
 }
 
-const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<OpenScenarioSpeakerorderTransactionIdReportPostRequest, OpenScenarioSpeakerorderTransactionIdReportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 码牌支付结果上报
+ *
+ * 上报信息：商户订单号、设备sn、收款商户号
+ *
+ * `POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report`
+ */
+export const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<OpenScenarioSpeakerorderTransactionIdReportPostRequest, OpenScenarioSpeakerorderTransactionIdReportPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.openScenarioSpeakerorder._transaction_id_.report.post",
   method: "POST",
   path: "/v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report",
@@ -376,14 +388,7 @@ const openScenarioSpeakerorderTransactionIdReportPost: Endpoint.Endpoint<OpenSce
       params: OpenScenarioSpeakerorderTransactionIdReportPostParams,
       body: OpenScenarioSpeakerorderTransactionIdReportPostBody,
       success: OpenScenarioSpeakerorderTransactionIdReportPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000001",
-        code_url: "URl:weixin://wxpay/s/An4baqw",
-        out_trade_no: "example_out_trade_no",
-        device_sn: "example_device_sn",
-        transaction_id: "20190611222222222200000000012122"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -442,7 +447,14 @@ export interface PrintersDeviceIdPrintOrdersPostBodyTableListRowList {
 /** The input of `v3.payDevices.printers._device_id_.printOrders.post`: params, body fields together. */
 export interface PrintersDeviceIdPrintOrdersPostRequest extends PrintersDeviceIdPrintOrdersPostParams, PrintersDeviceIdPrintOrdersPostBody {}
 
-const printersDeviceIdPrintOrdersPost: Endpoint.Endpoint<PrintersDeviceIdPrintOrdersPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 小票机打印
+ *
+ * 服务商控制小票机进行打印。
+ *
+ * `POST /v3/pay-devices/printers/{device_id}/print-orders`
+ */
+export const printersDeviceIdPrintOrdersPost: Endpoint.Endpoint<PrintersDeviceIdPrintOrdersPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.printers._device_id_.printOrders.post",
   method: "POST",
   path: "/v3/pay-devices/printers/{device_id}/print-orders",
@@ -541,7 +553,14 @@ export interface PrintersDeviceIdPrintOrdersPrintOrderNoGetResponseTableListRowL
   readonly cell_list?: ReadonlyArray<string> | undefined
 }
 
-const printersDeviceIdPrintOrdersPrintOrderNoGet: Endpoint.Endpoint<PrintersDeviceIdPrintOrdersPrintOrderNoGetParams, PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单
+ *
+ * 服务商查询设备下的打印订单详情
+ *
+ * `GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}`
+ */
+export const printersDeviceIdPrintOrdersPrintOrderNoGet: Endpoint.Endpoint<PrintersDeviceIdPrintOrdersPrintOrderNoGetParams, PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payDevices.printers._device_id_.printOrders._print_order_no_.get",
   method: "GET",
   path: "/v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}",
@@ -574,12 +593,7 @@ const printersDeviceIdPrintOrdersPrintOrderNoGet: Endpoint.Endpoint<PrintersDevi
     return {
       params: PrintersDeviceIdPrintOrdersPrintOrderNoGetParams,
       success: PrintersDeviceIdPrintOrdersPrintOrderNoGetResponse,
-      errors: commonErrors,
-      example: {
-        print_order_no: "wx8888888888888888",
-        template_id: "pt_02583429616371386640209536",
-        notify_url: "https://payapp.weixin.qq.com/callback"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -128,7 +128,14 @@ export interface AuthenticationsGetResponseData {
   readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | (string & {}) | undefined
 }
 
-const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, AuthenticationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询核身记录API
+ *
+ * 查询指定用户指定日期微工卡核身记录，查询结果仅展示核身成功的记录 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_5.shtml)
+ *
+ * `GET /v3/payroll-card/authentications`
+ */
+export const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, AuthenticationsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications.get",
   method: "GET",
   path: "/v3/payroll-card/authentications",
@@ -168,26 +175,7 @@ const authenticationsGet: Endpoint.Endpoint<AuthenticationsGetQuery, Authenticat
     return {
       query: AuthenticationsGetQuery,
       success: AuthenticationsGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            mchid: "1111111",
-            sub_mchid: "111111",
-            openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
-            authenticate_scene: "FROM_HARDWARE",
-            authenticate_source: "wdiooewl7587443649000",
-            project_name: "某项目",
-            employer_name: "某单位名称",
-            authenticate_state: "AUTHENTICATE_SUCCESS",
-            authenticate_time: "2015-05-20T13:29:35+08:00",
-            authenticate_number: "mcdhehfgisdhfjghed39384564i83"
-          }
-        ],
-        total_count: 9,
-        offset: 0,
-        limit: 10
-      }
+      errors: commonErrors
     }
   }
 })
@@ -270,7 +258,14 @@ export interface AuthenticationsPreOrderPostResponse {
   readonly expires_in?: number | undefined
 }
 
-const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPostBody, AuthenticationsPreOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微工卡核身预下单API
+ *
+ * 服务商在拉起微工卡前端服务给用户做微工卡核身前，需要先调用本接口预下单，下单成功后才能进行核身 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_3.shtml)
+ *
+ * `POST /v3/payroll-card/authentications/pre-order`
+ */
+export const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPostBody, AuthenticationsPreOrderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications.preOrder.post",
   method: "POST",
   path: "/v3/payroll-card/authentications/pre-order",
@@ -298,15 +293,7 @@ const authenticationsPreOrderPost: Endpoint.Endpoint<AuthenticationsPreOrderPost
     return {
       body: AuthenticationsPreOrderPostBody,
       success: AuthenticationsPreOrderPostResponse,
-      errors: commonErrors,
-      example: {
-        authenticate_number: "mcdhehfgisdhfjghed39384564i83",
-        openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
-        mchid: "1111111",
-        sub_mchid: "1111111",
-        token: "abcdefghijklmn",
-        expires_in: 300
-      }
+      errors: commonErrors
     }
   }
 })
@@ -404,7 +391,14 @@ export interface AuthenticationsPreOrderWithAuthPostResponse {
   readonly expires_in?: number | undefined
 }
 
-const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreOrderWithAuthPostBody, AuthenticationsPreOrderWithAuthPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微工卡核身预下单（流程中完成授权）
+ *
+ * 本接口适用于用户需同步完成服务开通、授权及身份核验的场景。在拉起微工卡前端服务为用户核身前，需调用本接口预下单，下单成功后才能进行核身。如此时用户未开通微工卡服务或未完成对商户的授权，则先完成开通、授权，同步完成身份核验，并提供可信的核验结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_29.shtml)
+ *
+ * `POST /v3/payroll-card/authentications/pre-order-with-auth`
+ */
+export const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreOrderWithAuthPostBody, AuthenticationsPreOrderWithAuthPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications.preOrderWithAuth.post",
   method: "POST",
   path: "/v3/payroll-card/authentications/pre-order-with-auth",
@@ -436,15 +430,7 @@ const authenticationsPreOrderWithAuthPost: Endpoint.Endpoint<AuthenticationsPreO
     return {
       body: AuthenticationsPreOrderWithAuthPostBody,
       success: AuthenticationsPreOrderWithAuthPostResponse,
-      errors: commonErrors,
-      example: {
-        authenticate_number: "mcdhehfgisdhfjghed39384564i83",
-        openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
-        mchid: "1111111",
-        sub_mchid: "1111111",
-        token: "abcdefghijklmn",
-        expires_in: 300
-      }
+      errors: commonErrors
     }
   }
 })
@@ -532,7 +518,14 @@ export interface AuthenticationsAuthenticateNumberGetResponse {
   readonly authenticate_type?: "NORMAL" | "SIGN_IN" | "INSURANCE" | "CONTRACT" | (string & {}) | undefined
 }
 
-const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<AuthenticationsAuthenticateNumberGetRequest, AuthenticationsAuthenticateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取核身结果API
+ *
+ * 按商户拉起核身时预下单的单号获取该次微工卡核身的结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_4.shtml)
+ *
+ * `GET /v3/payroll-card/authentications/{authenticate_number}`
+ */
+export const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<AuthenticationsAuthenticateNumberGetRequest, AuthenticationsAuthenticateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.authentications._authenticate_number_.get",
   method: "GET",
   path: "/v3/payroll-card/authentications/{authenticate_number}",
@@ -563,20 +556,7 @@ const authenticationsAuthenticateNumberGet: Endpoint.Endpoint<AuthenticationsAut
       params: AuthenticationsAuthenticateNumberGetParams,
       query: AuthenticationsAuthenticateNumberGetQuery,
       success: AuthenticationsAuthenticateNumberGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1111111",
-        sub_mchid: "111111",
-        openid: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
-        authenticate_scene: "onqOjjmo8wmTOOtSKwXtGjg9Gb58",
-        authenticate_source: "wdiooewl7587443649000",
-        project_name: "某项目",
-        employer_name: "某单位名称",
-        authenticate_state: "AUTHENTICATE_PROCESSING",
-        authenticate_time: "2015-05-20T13:29:35+08:00",
-        authenticate_number: "mcdhehfgisdhfjghed39384564i83",
-        authenticate_failed_reason: "人脸验证未通过"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -650,7 +630,14 @@ export interface RelationsOpenidGetResponse {
   readonly close_time?: string | undefined
 }
 
-const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, RelationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询微工卡授权关系API
+ *
+ * 查询商户和微信支付用户的微工卡授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_2.shtml)
+ *
+ * `GET /v3/payroll-card/relations/{openid}`
+ */
+export const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, RelationsOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.relations._openid_.get",
   method: "GET",
   path: "/v3/payroll-card/relations/{openid}",
@@ -680,15 +667,7 @@ const relationsOpenidGet: Endpoint.Endpoint<RelationsOpenidGetRequest, Relations
       params: RelationsOpenidGetParams,
       query: RelationsOpenidGetQuery,
       success: RelationsOpenidGetResponse,
-      errors: commonErrors,
-      example: {
-        openid: "9x111111",
-        mchid: "1111111",
-        sub_mchid: "1111111",
-        authorize_state: "UNAUTHORIZED",
-        authorize_time: "2015-05-20T13:29:35.120+08:00",
-        deauthorize_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -761,7 +740,14 @@ export interface TokensPostResponse {
   readonly expires_in?: number | undefined
 }
 
-const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 生成授权token API
+ *
+ * 生成授权token信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_1.shtml)
+ *
+ * `POST /v3/payroll-card/tokens`
+ */
+export const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.tokens.post",
   method: "POST",
   path: "/v3/payroll-card/tokens",
@@ -788,14 +774,7 @@ const tokensPost: Endpoint.Endpoint<TokensPostBody, TokensPostResponse, CommonEr
     return {
       body: TokensPostBody,
       success: TokensPostResponse,
-      errors: commonErrors,
-      example: {
-        openid: "9x111111",
-        mchid: "1111111",
-        sub_mchid: "1111111",
-        token: "abcdefghijklmn",
-        expires_in: 1800
-      }
+      errors: commonErrors
     }
   }
 })
@@ -909,7 +888,14 @@ export interface TransferBatchesPostResponse {
   readonly create_time?: string | undefined
 }
 
-const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起批量转账API
+ *
+ * 服务商可以通过该接口，批量向用户选择的收款账户转账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml)
+ *
+ * `POST /v3/payroll-card/transfer-batches`
+ */
+export const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.transferBatches.post",
   method: "POST",
   path: "/v3/payroll-card/transfer-batches",
@@ -947,12 +933,7 @@ const transferBatchesPost: Endpoint.Endpoint<TransferBatchesPostBody, TransferBa
     return {
       body: TransferBatchesPostBody,
       success: TransferBatchesPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1007,7 +988,14 @@ export interface WesureInsurancePostBody {
   readonly insurance_company_name: string
 }
 
-const wesureInsurancePost: Endpoint.Endpoint<WesureInsurancePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 生成投保结果API
+ *
+ * 生成投保结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml)
+ *
+ * `POST /v3/payroll-card/wesure/insurance`
+ */
+export const wesureInsurancePost: Endpoint.Endpoint<WesureInsurancePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.wesure.insurance.post",
   method: "POST",
   path: "/v3/payroll-card/wesure/insurance",
@@ -1091,7 +1079,14 @@ export interface WesureTokenValidationsPostResponse {
   readonly fail_reason?: string | undefined
 }
 
-const wesureTokenValidationsPost: Endpoint.Endpoint<WesureTokenValidationsPostBody, WesureTokenValidationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 校验核身结果API
+ *
+ * 校验按商户拉起核身时预下单的token值对应的微工卡核身结果是否成功 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml)
+ *
+ * `POST /v3/payroll-card/wesure/token-validations`
+ */
+export const wesureTokenValidationsPost: Endpoint.Endpoint<WesureTokenValidationsPostBody, WesureTokenValidationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payrollCard.wesure.tokenValidations.post",
   method: "POST",
   path: "/v3/payroll-card/wesure/token-validations",
@@ -1116,13 +1111,7 @@ const wesureTokenValidationsPost: Endpoint.Endpoint<WesureTokenValidationsPostBo
     return {
       body: WesureTokenValidationsPostBody,
       success: WesureTokenValidationsPostResponse,
-      errors: commonErrors,
-      example: {
-        result: "SUCCESS",
-        authenticate_success_time: "2015-05-20T13:29:35+08:00",
-        openid: "11111111",
-        fail_reason: "SP_MCH_NO_PERMISSION"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -53,7 +53,14 @@ export interface AcquiringbankPermissionsPostResponse {
   readonly apply_permissions_token?: string | undefined
 }
 
-const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermissionsPostBody, AcquiringbankPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构预授权
+ *
+ * 从业机构预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/apply-acquiring-bank-permissions.html)
+ *
+ * `POST /v3/payscore/acquiringbank/permissions`
+ */
+export const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermissionsPostBody, AcquiringbankPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.permissions.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/permissions",
@@ -75,8 +82,7 @@ const acquiringbankPermissionsPost: Endpoint.Endpoint<AcquiringbankPermissionsPo
     return {
       body: AcquiringbankPermissionsPostBody,
       success: AcquiringbankPermissionsPostResponse,
-      errors: commonErrors,
-      example: { apply_permissions_token: "apply_permissions_token" }
+      errors: commonErrors
     }
   }
 })
@@ -177,7 +183,14 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRe
   readonly channel_id?: string | undefined
 }
 
-const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRequest, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构查询与用户授权记录（授权协议号）
+ *
+ * 从业机构通过调用该接口，使用authorization_code查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/get-acquiring-bank-permissions-by-code.html)
+ *
+ * `GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}`
+ */
+export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetRequest, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.get",
   method: "GET",
   path: "/v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}",
@@ -211,21 +224,7 @@ const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.En
       params: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetParams,
       query: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetQuery,
       success: AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        authorization_code: "1275342195190894594",
-        authorization_state: "UNAVAILABLE",
-        notify_url: "https://www.weixin.com",
-        cancel_authorization_time: "2015-05-20T13:29:35.120+08:00",
-        authorization_success_time: "2015-05-20T13:29:35.120+08:00",
-        sub_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6787",
-        channel_id: "1230000109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -266,7 +265,14 @@ export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTermi
 /** The input of `v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
 
-const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构解除用户授权关系（授权协议号）
+ *
+ * 从业机构通过调用该接口，使用authorization_code解除用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/terminate-acquiring-bank-permissions-by-code.html)
+ *
+ * `POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate`
+ */
+export const acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<AcquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.permissions.authorizationCode._authorization_code_.terminate.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate",
@@ -653,7 +659,14 @@ export interface AcquiringbankServiceorderGetResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServiceorderGetQuery, AcquiringbankServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构查询微信支付分订单
+ *
+ * 当商户创建支付分订单成功后，可以通过该接口查询订单状态
+ *
+ * `GET /v3/payscore/acquiringbank/serviceorder`
+ */
+export const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServiceorderGetQuery, AcquiringbankServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder.get",
   method: "GET",
   path: "/v3/payscore/acquiringbank/serviceorder",
@@ -756,73 +769,7 @@ const acquiringbankServiceorderGet: Endpoint.Endpoint<AcquiringbankServiceorderG
     return {
       query: AcquiringbankServiceorderGetQuery,
       success: AcquiringbankServiceorderGetResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", description: "就餐人均100元", amount: 40000, count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        total_amount: 40000,
-        collection: {
-          state: "USER_PAID",
-          total_amount: 50000,
-          paying_amount: 40000,
-          paid_amount: 10000,
-          details: [
-            {
-              seq: 1,
-              amount: 10000,
-              paid_type: "NEWTON",
-              paid_time: "20091225091210",
-              transaction_id: "15646546545165651651",
-              promotion_detail: [
-                {
-                  coupon_id: "123456",
-                  name: "单品优惠-6",
-                  scope: "GLOBAL",
-                  type: "CASH",
-                  amount: 100,
-                  stock_id: "activity_id",
-                  wechatpay_contribute: 100,
-                  merchant_contribute: 100,
-                  other_contribute: 100,
-                  currency: "CNY",
-                  goods_detail: [
-                    {
-                      goods_id: "M1006",
-                      quantity: 1,
-                      unit_price: 1,
-                      discount_amount: 100,
-                      goods_remark: "商品备注信息"
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        },
-        time_range: {
-          start_time: "20091225091010",
-          start_time_remark: "开始租借时间",
-          end_time: "20091225121010",
-          end_time_remark: "租借结束时间"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        order_id: "0000300001201908301055157220022",
-        channel_id: "1230000109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1177,7 +1124,14 @@ export interface AcquiringbankServiceorderPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServiceorderPostBody, AcquiringbankServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构创建微信支付分订单
+ *
+ * 当用户申请使用服务时，从业机构可通过此接口为子商户申请创建微信支付分订单，创单成功后，订单状态state为DOING进行中。
+ *
+ * `POST /v3/payscore/acquiringbank/serviceorder`
+ */
+export const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServiceorderPostBody, AcquiringbankServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder",
@@ -1279,33 +1233,7 @@ const acquiringbankServiceorderPost: Endpoint.Endpoint<AcquiringbankServiceorder
     return {
       body: AcquiringbankServiceorderPostBody,
       success: AcquiringbankServiceorderPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        channel_id: "1230000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", description: "就餐人均100元", amount: 40000, count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "20091225091010",
-          start_time_remark: "开始租借时间",
-          end_time: "20091225121010",
-          end_time_remark: "租借结束时间"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022",
-        package: "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1346,7 +1274,14 @@ export interface AcquiringbankServiceorderDeductionGetResponse {
   readonly out_trade_no?: string | undefined
 }
 
-const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<AcquiringbankServiceorderDeductionGetQuery, AcquiringbankServiceorderDeductionGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构查询微信支付分扣款信息
+ *
+ * 前置条件：服务订单状态为“已完成”或者“进行中”且商户已经完成登记扣款信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/get-acquiring-bank-deduct-info.html)
+ *
+ * `GET /v3/payscore/acquiringbank/serviceorder/deduction`
+ */
+export const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<AcquiringbankServiceorderDeductionGetQuery, AcquiringbankServiceorderDeductionGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder.deduction.get",
   method: "GET",
   path: "/v3/payscore/acquiringbank/serviceorder/deduction",
@@ -1368,8 +1303,7 @@ const acquiringbankServiceorderDeductionGet: Endpoint.Endpoint<AcquiringbankServ
     return {
       query: AcquiringbankServiceorderDeductionGetQuery,
       success: AcquiringbankServiceorderDeductionGetResponse,
-      errors: commonErrors,
-      example: { description: "example", out_trade_no: "example" }
+      errors: commonErrors
     }
   }
 })
@@ -1410,7 +1344,14 @@ export interface AcquiringbankServiceorderOutOrderNoCancelPostBody {
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoCancelPostRequest extends AcquiringbankServiceorderOutOrderNoCancelPostParams, AcquiringbankServiceorderOutOrderNoCancelPostBody {}
 
-const acquiringbankServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构取消微信支付分订单
+ *
+ * 前置条件：服务订单状态为“已创建”或“进行中” [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/cancel-acquiring-bank-service-order.html)
+ *
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel`
+ */
+export const acquiringbankServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.cancel.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel",
@@ -1573,7 +1514,14 @@ export interface AcquiringbankServiceorderOutOrderNoCompletePostBodyLocation {
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoCompletePostRequest extends AcquiringbankServiceorderOutOrderNoCompletePostParams, AcquiringbankServiceorderOutOrderNoCompletePostBody {}
 
-const acquiringbankServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构完结微信支付分订单
+ *
+ * 前置条件：服务订单状态为“进行中”且订单状态说明需为"用户确认(USER_CONFIRM)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/complete-acquiring-bank-service-order.html)
+ *
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete`
+ */
+export const acquiringbankServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.complete.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete",
@@ -1718,7 +1666,14 @@ export interface AcquiringbankServiceorderOutOrderNoModifyPostBodyPostDiscounts 
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.modify.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoModifyPostRequest extends AcquiringbankServiceorderOutOrderNoModifyPostParams, AcquiringbankServiceorderOutOrderNoModifyPostBody {}
 
-const acquiringbankServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoModifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构修改微信支付分订单金额
+ *
+ * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/modify-acquiring-bank-service-order.html)
+ *
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify`
+ */
+export const acquiringbankServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoModifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.modify.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify",
@@ -1809,7 +1764,14 @@ export interface AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostRespon
   readonly description?: string | undefined
 }
 
-const acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostRequest, AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构登记微信支付分扣款信息
+ *
+ * 支付分订单完结成功后，调用本接口登记商户扣款单号，登记后调用清算机构(银联/网联)委托代扣接口进行扣款。
+ *
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo`
+ */
+export const acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostRequest, AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.registerdeductinfo.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo",
@@ -1833,8 +1795,7 @@ const acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost: Endpoint.Endpoi
       params: AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostParams,
       body: AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostBody,
       success: AcquiringbankServiceorderOutOrderNoRegisterdeductinfoPostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -1885,7 +1846,14 @@ export interface AcquiringbankServiceorderOutOrderNoSyncPostBodyDetail {
 /** The input of `v3.payscore.acquiringbank.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface AcquiringbankServiceorderOutOrderNoSyncPostRequest extends AcquiringbankServiceorderOutOrderNoSyncPostParams, AcquiringbankServiceorderOutOrderNoSyncPostBody {}
 
-const acquiringbankServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构同步微信支付分订单信息
+ *
+ * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/sync-acquiring-bank-service-order.html)
+ *
+ * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync`
+ */
+export const acquiringbankServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<AcquiringbankServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.serviceorder._out_order_no_.sync.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync",
@@ -2368,7 +2336,14 @@ export interface AcquiringbankServicepayondeliveryorderPostResponseShoppingInfoG
   readonly category_id?: ReadonlyArray<string> | undefined
 }
 
-const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<AcquiringbankServicepayondeliveryorderPostBody, AcquiringbankServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 从业机构创建先用后付订单
+ *
+ * 创建微信支付分先用后付订单
+ *
+ * `POST /v3/payscore/acquiringbank/servicepayondeliveryorder`
+ */
+export const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<AcquiringbankServicepayondeliveryorderPostBody, AcquiringbankServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.acquiringbank.servicepayondeliveryorder.post",
   method: "POST",
   path: "/v3/payscore/acquiringbank/servicepayondeliveryorder",
@@ -2507,48 +2482,7 @@ const acquiringbankServicepayondeliveryorderPost: Endpoint.Endpoint<Acquiringban
     return {
       body: AcquiringbankServicepayondeliveryorderPostBody,
       success: AcquiringbankServicepayondeliveryorderPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022",
-        package: "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we",
-        shopping_info: {
-          real_merchant_appid: "wxd678efh567hg6787",
-          jump_link: {
-            jump_link_type: "JUMP_LINK_MINI_PROGRAM",
-            appid: "wxd678efh567hg6787",
-            path: "/page/order/orderid=PO213412451223"
-          },
-          goods: [
-            {
-              name: "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪",
-              picture: "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200",
-              amount: 550,
-              count: 1
-            }
-          ]
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2621,7 +2555,14 @@ export interface MerchantBillGetResponseDownloadBillList {
   readonly nonce?: string | undefined
 }
 
-const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户申请获取对账单API
+ *
+ * 商户可以调用此接口获取对账单文件的下载链接，并在有效期内请求下载链接可以下载对账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_1_29.shtml)
+ *
+ * `GET /v3/payscore/merchant-bill`
+ */
+export const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBillGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.merchantBill.get",
   method: "GET",
   path: "/v3/payscore/merchant-bill",
@@ -2649,20 +2590,7 @@ const merchantBillGet: Endpoint.Endpoint<MerchantBillGetQuery, MerchantBillGetRe
     return {
       query: MerchantBillGetQuery,
       success: MerchantBillGetResponse,
-      errors: commonErrors,
-      example: {
-        download_bill_count: 1,
-        download_bill_list: [
-          {
-            bill_sequence: 1,
-            hash_type: "SHA1",
-            hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04",
-            download_url: "https://api.mch.weixin.qq.com/v3/payscore/bill/downloadurl?token=xxx",
-            encrypt_key: "a0YK7p+9XaKzE9N4qtFfG/9za1o+IcYDjksy6Rf3SCgadR+Cepc6mdfF9b2gTxNsJFMEdYXbqL0W1WQZ3UqSPQCguK6uLA==",
-            nonce: "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3048,7 +2976,14 @@ export interface OverseaPartnerServiceorderGetResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServiceorderGetQuery, OverseaPartnerServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支付分订单
+ *
+ * 用于查询单笔微信支付分订单详细信息 前置条件：商户已创建支付分服务订单
+ *
+ * `GET /v3/payscore/oversea/partner/serviceorder`
+ */
+export const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServiceorderGetQuery, OverseaPartnerServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder.get",
   method: "GET",
   path: "/v3/payscore/oversea/partner/serviceorder",
@@ -3153,76 +3088,7 @@ const overseaPartnerServiceorderGet: Endpoint.Endpoint<OverseaPartnerServiceorde
     return {
       query: OverseaPartnerServiceorderGetQuery,
       success: OverseaPartnerServiceorderGetResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        total_amount: 40000,
-        collection: {
-          state: "USER_PAID",
-          total_amount: 50000,
-          paying_amount: 40000,
-          paid_amount: 10000,
-          bank_type: "example_bank_type",
-          details: [
-            {
-              seq: 1,
-              amount: 10000,
-              paid_type: "NEWTON",
-              paid_time: "2019-11-11T16:24:05+08:00",
-              transaction_id: "15646546545165651651",
-              promotion_detail: [
-                {
-                  coupon_id: "123456",
-                  name: "单品优惠-6",
-                  scope: "GLOBAL",
-                  type: "CASH",
-                  amount: 100,
-                  stock_id: "activity_id",
-                  wechatpay_contribute: 100,
-                  merchant_contribute: 100,
-                  other_contribute: 100,
-                  currency: "CNY",
-                  goods_detail: [
-                    {
-                      goods_id: "M1006",
-                      quantity: 1,
-                      unit_price: 1,
-                      discount_amount: 100,
-                      goods_remark: "商品备注信息"
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        },
-        time_range: {
-          start_time: "20091225091010",
-          start_time_remark: "开始租借时间",
-          end_time: "20091225121010",
-          end_time_remark: "租借结束时间"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        order_id: "0000300001201908301055157220022",
-        currency: "HKD",
-        currency_price: 90000000,
-        currency_rate_info: "1HKD=0.90CNY"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3579,7 +3445,14 @@ export interface OverseaPartnerServiceorderPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerServiceorderPostBody, OverseaPartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建支付分订单
+ *
+ * 用户申请使用服务时，从业机构可通过此接口申请创建微信支付分订单。
+ *
+ * `POST /v3/payscore/oversea/partner/serviceorder`
+ */
+export const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerServiceorderPostBody, OverseaPartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder.post",
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder",
@@ -3681,33 +3554,7 @@ const overseaPartnerServiceorderPost: Endpoint.Endpoint<OverseaPartnerServiceord
     return {
       body: OverseaPartnerServiceorderPostBody,
       success: OverseaPartnerServiceorderPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        currency: "HKD",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "2019-11-11T16:24:05+08:00",
-          end_time: "2019-11-11T16:24:05+08:00",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022",
-        package: "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3743,7 +3590,14 @@ export interface OverseaPartnerServiceorderOutOrderNoCancelPostBody {
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoCancelPostRequest extends OverseaPartnerServiceorderOutOrderNoCancelPostParams, OverseaPartnerServiceorderOutOrderNoCancelPostBody {}
 
-const overseaPartnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 取消支付分订单
+ *
+ * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。
+ *
+ * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel`
+ */
+export const overseaPartnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder._out_order_no_.cancel.post",
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel",
@@ -3904,7 +3758,14 @@ export interface OverseaPartnerServiceorderOutOrderNoCompletePostBodyLocation {
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoCompletePostRequest extends OverseaPartnerServiceorderOutOrderNoCompletePostParams, OverseaPartnerServiceorderOutOrderNoCompletePostBody {}
 
-const overseaPartnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 完结支付分订单
+ *
+ * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。
+ *
+ * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete`
+ */
+export const overseaPartnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder._out_order_no_.complete.post",
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete",
@@ -4008,7 +3869,14 @@ export interface OverseaPartnerServiceorderOutOrderNoSyncPostBodyDetail {
 /** The input of `v3.payscore.oversea.partner.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface OverseaPartnerServiceorderOutOrderNoSyncPostRequest extends OverseaPartnerServiceorderOutOrderNoSyncPostParams, OverseaPartnerServiceorderOutOrderNoSyncPostBody {}
 
-const overseaPartnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步支付分订单信息
+ *
+ * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而在微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。
+ *
+ * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync`
+ */
+export const overseaPartnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<OverseaPartnerServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.oversea.partner.serviceorder._out_order_no_.sync.post",
   method: "POST",
   path: "/v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync",
@@ -4080,7 +3948,14 @@ export interface PartnerPermissionsPostResponse {
   readonly apply_permissions_token?: string | undefined
 }
 
-const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBody, PartnerPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户预授权API
+ *
+ * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_18.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/apply-partner-permissions.html)
+ *
+ * `POST /v3/payscore/partner/permissions`
+ */
+export const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBody, PartnerPermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.post",
   method: "POST",
   path: "/v3/payscore/partner/permissions",
@@ -4101,8 +3976,7 @@ const partnerPermissionsPost: Endpoint.Endpoint<PartnerPermissionsPostBody, Part
     return {
       body: PartnerPermissionsPostBody,
       success: PartnerPermissionsPostResponse,
-      errors: commonErrors,
-      example: { apply_permissions_token: "apply_permissions_token" }
+      errors: commonErrors
     }
   }
 })
@@ -4175,7 +4049,14 @@ export interface PartnerPermissionsApplyForScenePostResponse {
   readonly transaction_permissions_token?: string | undefined
 }
 
-const partnerPermissionsApplyForScenePost: Endpoint.Endpoint<PartnerPermissionsApplyForScenePostBody, PartnerPermissionsApplyForScenePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务商场景中预授权
+ *
+ * 服务商场景中预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/scene-apply-partner-permissions.html)
+ *
+ * `POST /v3/payscore/partner/permissions/apply-for-scene`
+ */
+export const partnerPermissionsApplyForScenePost: Endpoint.Endpoint<PartnerPermissionsApplyForScenePostBody, PartnerPermissionsApplyForScenePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.applyForScene.post",
   method: "POST",
   path: "/v3/payscore/partner/permissions/apply-for-scene",
@@ -4203,11 +4084,7 @@ const partnerPermissionsApplyForScenePost: Endpoint.Endpoint<PartnerPermissionsA
     return {
       body: PartnerPermissionsApplyForScenePostBody,
       success: PartnerPermissionsApplyForScenePostResponse,
-      errors: commonErrors,
-      example: {
-        scene: "TRANSACTION",
-        transaction_permissions_token: "transaction_permissions_token"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4373,7 +4250,14 @@ export interface PartnerPermissionsAssessUserRiskLevelPostResponse {
   readonly risk_level_version?: number | undefined
 }
 
-const partnerPermissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PartnerPermissionsAssessUserRiskLevelPostRequest, PartnerPermissionsAssessUserRiskLevelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务商评估用户分层
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/assess-partner-user-risk-level.html)
+ *
+ * `POST /v3/payscore/partner/permissions/assess-user-risk-level`
+ */
+export const partnerPermissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PartnerPermissionsAssessUserRiskLevelPostRequest, PartnerPermissionsAssessUserRiskLevelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.assessUserRiskLevel.post",
   method: "POST",
   path: "/v3/payscore/partner/permissions/assess-user-risk-level",
@@ -4424,25 +4308,7 @@ const partnerPermissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PartnerPermis
       query: PartnerPermissionsAssessUserRiskLevelPostQuery,
       body: PartnerPermissionsAssessUserRiskLevelPostBody,
       success: PartnerPermissionsAssessUserRiskLevelPostResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        authorization_code: "1275342195190894594",
-        authorization_state: "UNAVAILABLE",
-        notify_url: "https://www.weixin.com",
-        cancel_authorization_time: "2015-05-20T13:29:35+08:00",
-        authorization_success_time: "2015-05-20T13:29:35+08:00",
-        sub_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6787",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        user_label: "A",
-        channel_id: "1230000109",
-        user_risk_level: 1,
-        risk_level_version: 1
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4546,7 +4412,14 @@ export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse
   readonly risk_level_version?: number | undefined
 }
 
-const partnerPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetRequest, PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询与用户授权记录（授权协议号）API
+ *
+ * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_19.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-code.html)
+ *
+ * `GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}`
+ */
+export const partnerPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<PartnerPermissionsAuthorizationCodeAuthorizationCodeGetRequest, PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.authorizationCode._authorization_code_.get",
   method: "GET",
   path: "/v3/payscore/partner/permissions/authorization-code/{authorization_code}",
@@ -4580,23 +4453,7 @@ const partnerPermissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint
       params: PartnerPermissionsAuthorizationCodeAuthorizationCodeGetParams,
       query: PartnerPermissionsAuthorizationCodeAuthorizationCodeGetQuery,
       success: PartnerPermissionsAuthorizationCodeAuthorizationCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        authorization_code: "1275342195190894594",
-        authorization_state: "UNAVAILABLE",
-        notify_url: "https://www.weixin.com",
-        cancel_authorization_time: "2015-05-20T13:29:35.120+08:00",
-        authorization_success_time: "2015-05-20T13:29:35.120+08:00",
-        sub_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6787",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        user_risk_level: 1,
-        risk_level_version: 1
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4632,7 +4489,14 @@ export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePo
 /** The input of `v3.payscore.partner.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
 
-const partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除用户授权关系（授权协议号）API
+ *
+ * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_20.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-code.html)
+ *
+ * `POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate`
+ */
+export const partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<PartnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.authorizationCode._authorization_code_.terminate.post",
   method: "POST",
   path: "/v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate",
@@ -4764,7 +4628,14 @@ export interface PartnerPermissionsSearchGetResponse {
   readonly risk_level_version?: number | undefined
 }
 
-const partnerPermissionsSearchGet: Endpoint.Endpoint<PartnerPermissionsSearchGetQuery, PartnerPermissionsSearchGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询与用户授权记录（openid）API
+ *
+ * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_21.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-open-id.html)
+ *
+ * `GET /v3/payscore/partner/permissions/search`
+ */
+export const partnerPermissionsSearchGet: Endpoint.Endpoint<PartnerPermissionsSearchGetQuery, PartnerPermissionsSearchGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.search.get",
   method: "GET",
   path: "/v3/payscore/partner/permissions/search",
@@ -4798,23 +4669,7 @@ const partnerPermissionsSearchGet: Endpoint.Endpoint<PartnerPermissionsSearchGet
     return {
       query: PartnerPermissionsSearchGetQuery,
       success: PartnerPermissionsSearchGetResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        authorization_code: "1275342195190894594",
-        authorization_state: "UNAVAILABLE",
-        notify_url: "https://www.weixin.com",
-        cancel_authorization_time: "2015-05-20T13:29:35.120+08:00",
-        authorization_success_time: "2015-05-20T13:29:35.120+08:00",
-        sub_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6787",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        user_risk_level: 1,
-        risk_level_version: 1
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4856,7 +4711,14 @@ export interface PartnerPermissionsTerminatePostBody {
   readonly reason: string
 }
 
-const partnerPermissionsTerminatePost: Endpoint.Endpoint<PartnerPermissionsTerminatePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除用户授权关系（openid）API
+ *
+ * 通过openid，服务商帮子商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_22.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-open-id.html)
+ *
+ * `POST /v3/payscore/partner/permissions/terminate`
+ */
+export const partnerPermissionsTerminatePost: Endpoint.Endpoint<PartnerPermissionsTerminatePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.permissions.terminate.post",
   method: "POST",
   path: "/v3/payscore/partner/permissions/terminate",
@@ -4963,7 +4825,14 @@ export interface PartnerServiceAccountApplicationsPostResponse {
   readonly reject_reason?: string | undefined
 }
 
-const partnerServiceAccountApplicationsPost: Endpoint.Endpoint<PartnerServiceAccountApplicationsPostBody, PartnerServiceAccountApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 收付通子商户申请绑定支付分服务
+ *
+ * 已接入收付通的商户，在已完成支付分权限开通及服务入驻后，可通过该能力为关联的子商户完成与支付分服务的绑定 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_13.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/create-service-account-application.html)
+ *
+ * `POST /v3/payscore/partner/service-account-applications`
+ */
+export const partnerServiceAccountApplicationsPost: Endpoint.Endpoint<PartnerServiceAccountApplicationsPostBody, PartnerServiceAccountApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceAccountApplications.post",
   method: "POST",
   path: "/v3/payscore/partner/service-account-applications",
@@ -4992,18 +4861,7 @@ const partnerServiceAccountApplicationsPost: Endpoint.Endpoint<PartnerServiceAcc
     return {
       body: PartnerServiceAccountApplicationsPostBody,
       success: PartnerServiceAccountApplicationsPostResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000104",
-        appid: "wxd678efh567hg6787",
-        sub_mchid: "1900000109",
-        sub_appid: "wxd678efh567hg6787",
-        out_apply_no: "1234323JKHDFE1243252",
-        result_notify_url: "https://api.test.com",
-        apply_state: "APPROVED",
-        reject_reason: "账户异常，绑定失败"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5066,7 +4924,14 @@ export interface PartnerServiceAccountApplicationsOutApplyNoGetResponse {
   readonly reject_reason?: string | undefined
 }
 
-const partnerServiceAccountApplicationsOutApplyNoGet: Endpoint.Endpoint<PartnerServiceAccountApplicationsOutApplyNoGetParams, PartnerServiceAccountApplicationsOutApplyNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询收付通子商户服务绑定结果
+ *
+ * 收付通服务商查询子商户的支付分服务绑定结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_14.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/get-service-account-application.html)
+ *
+ * `GET /v3/payscore/partner/service-account-applications/{out_apply_no}`
+ */
+export const partnerServiceAccountApplicationsOutApplyNoGet: Endpoint.Endpoint<PartnerServiceAccountApplicationsOutApplyNoGetParams, PartnerServiceAccountApplicationsOutApplyNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceAccountApplications._out_apply_no_.get",
   method: "GET",
   path: "/v3/payscore/partner/service-account-applications/{out_apply_no}",
@@ -5090,18 +4955,7 @@ const partnerServiceAccountApplicationsOutApplyNoGet: Endpoint.Endpoint<PartnerS
     return {
       params: PartnerServiceAccountApplicationsOutApplyNoGetParams,
       success: PartnerServiceAccountApplicationsOutApplyNoGetResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000104",
-        appid: "wxd678efh567hg6787",
-        sub_mchid: "1900000109",
-        sub_appid: "wxd678efh567hg6787",
-        out_apply_no: "1234323JKHDFE1243252",
-        result_notify_url: "https://api.test.com",
-        apply_state: "APPROVED",
-        reject_reason: "账户异常，绑定失败"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5469,7 +5323,14 @@ export interface PartnerServiceorderGetResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQuery, PartnerServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支付分订单
+ *
+ * 用于查询单笔微信支付分订单详细信息。
+ *
+ * `GET /v3/payscore/partner/serviceorder`
+ */
+export const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQuery, PartnerServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder.get",
   method: "GET",
   path: "/v3/payscore/partner/serviceorder",
@@ -5571,73 +5432,7 @@ const partnerServiceorderGet: Endpoint.Endpoint<PartnerServiceorderGetQuery, Par
     return {
       query: PartnerServiceorderGetQuery,
       success: PartnerServiceorderGetResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", description: "就餐人均100元", amount: 40000, count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        total_amount: 40000,
-        collection: {
-          state: "USER_PAID",
-          total_amount: 50000,
-          paying_amount: 40000,
-          paid_amount: 10000,
-          details: [
-            {
-              seq: 1,
-              amount: 10000,
-              paid_type: "NEWTON",
-              paid_time: "20091225091210",
-              transaction_id: "15646546545165651651",
-              promotion_detail: [
-                {
-                  coupon_id: "123456",
-                  name: "单品优惠-6",
-                  scope: "GLOBAL",
-                  type: "CASH",
-                  amount: 100,
-                  stock_id: "activity_id",
-                  wechatpay_contribute: 100,
-                  merchant_contribute: 100,
-                  other_contribute: 100,
-                  currency: "CNY",
-                  goods_detail: [
-                    {
-                      goods_id: "M1006",
-                      quantity: 1,
-                      unit_price: 1,
-                      discount_amount: 100,
-                      goods_remark: "商品备注信息"
-                    }
-                  ]
-                }
-              ]
-            }
-          ],
-          bank_type: "example_bank_type"
-        },
-        time_range: {
-          start_time: "20091225091010",
-          start_time_remark: "开始租借时间",
-          end_time: "20091225121010",
-          end_time_remark: "租借结束时间"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        order_id: "0000300001201908301055157220022"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6010,7 +5805,14 @@ export interface PartnerServiceorderPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostBody, PartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建支付分订单
+ *
+ * 当用户申请使用服务时，商户可通过此接口申请创建微信支付分订单，创单成功后，订单状态state为CREATED已创建。注意：该接口支持原参重入，相同参数重复调用可以返回成功。
+ *
+ * `POST /v3/payscore/partner/serviceorder`
+ */
+export const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostBody, PartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder",
@@ -6117,32 +5919,7 @@ const partnerServiceorderPost: Endpoint.Endpoint<PartnerServiceorderPostBody, Pa
     return {
       body: PartnerServiceorderPostBody,
       success: PartnerServiceorderPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", description: "就餐人均100元", amount: 40000, count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "20091225091010",
-          start_time_remark: "开始租借时间",
-          end_time: "20091225121010",
-          end_time_remark: "租借结束时间"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022",
-        package: "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6299,7 +6076,14 @@ export interface PartnerServiceorderDirectCompletePostBodyLocation {
   readonly end_location?: string | undefined
 }
 
-const partnerServiceorderDirectCompletePost: Endpoint.Endpoint<PartnerServiceorderDirectCompletePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创单结单合并API
+ *
+ * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_8.shtml)
+ *
+ * `POST /v3/payscore/partner/serviceorder/direct-complete`
+ */
+export const partnerServiceorderDirectCompletePost: Endpoint.Endpoint<PartnerServiceorderDirectCompletePostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder.directComplete.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/direct-complete",
@@ -6385,7 +6169,14 @@ export interface PartnerServiceorderOutOrderNoCancelPostBody {
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.cancel.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoCancelPostRequest extends PartnerServiceorderOutOrderNoCancelPostParams, PartnerServiceorderOutOrderNoCancelPostBody {}
 
-const partnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 取消支付分订单API
+ *
+ * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/cancel-partner-service-order.html)
+ *
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/cancel`
+ */
+export const partnerServiceorderOutOrderNoCancelPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoCancelPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.cancel.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/cancel",
@@ -6562,7 +6353,14 @@ export interface PartnerServiceorderOutOrderNoCompletePostBodyDevice {
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.complete.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoCompletePostRequest extends PartnerServiceorderOutOrderNoCompletePostParams, PartnerServiceorderOutOrderNoCompletePostBody {}
 
-const partnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 完结支付分订单API
+ *
+ * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692408) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138598) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/complete-partner-service-order.html)
+ *
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/complete`
+ */
+export const partnerServiceorderOutOrderNoCompletePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoCompletePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.complete.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/complete",
@@ -6727,7 +6525,14 @@ export interface PartnerServiceorderOutOrderNoModifyPostBodyDevice {
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.modify.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoModifyPostRequest extends PartnerServiceorderOutOrderNoModifyPostParams, PartnerServiceorderOutOrderNoModifyPostBody {}
 
-const partnerServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoModifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改订单金额API
+ *
+ * 完结订单总金额与实际金额不符时，且当服务订单收款状态处于“待支付（USER_PAYING）”时，商户可通过该接口修改订单金额。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692360) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138819) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/modify-partner-service-order.html)
+ *
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/modify`
+ */
+export const partnerServiceorderOutOrderNoModifyPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoModifyPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.modify.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/modify",
@@ -6798,7 +6603,14 @@ export interface PartnerServiceorderOutOrderNoPayPostBody {
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.pay.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoPayPostRequest extends PartnerServiceorderOutOrderNoPayPostParams, PartnerServiceorderOutOrderNoPayPostBody {}
 
-const partnerServiceorderOutOrderNoPayPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoPayPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户发起催收扣款API
+ *
+ * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/collect-partner-service-order.html)
+ *
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/pay`
+ */
+export const partnerServiceorderOutOrderNoPayPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoPayPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.pay.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/pay",
@@ -6904,7 +6716,14 @@ export interface PartnerServiceorderOutOrderNoSendPendingmessagePostBodyPostDisc
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sendPendingmessage.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSendPendingmessagePostRequest extends PartnerServiceorderOutOrderNoSendPendingmessagePostParams, PartnerServiceorderOutOrderNoSendPendingmessagePostBody {}
 
-const partnerServiceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSendPendingmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下发服务费用待处理消息
+ *
+ * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-pending-message.html)
+ *
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage`
+ */
+export const partnerServiceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSendPendingmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.sendPendingmessage.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage",
@@ -7026,7 +6845,14 @@ export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDisc
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sendPrepaidmessage.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSendPrepaidmessagePostRequest extends PartnerServiceorderOutOrderNoSendPrepaidmessagePostParams, PartnerServiceorderOutOrderNoSendPrepaidmessagePostBody {}
 
-const partnerServiceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSendPrepaidmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下发服务预扣费消息
+ *
+ * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-prepaid-message.html)
+ *
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage`
+ */
+export const partnerServiceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSendPrepaidmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.sendPrepaidmessage.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage",
@@ -7116,7 +6942,14 @@ export interface PartnerServiceorderOutOrderNoSyncPostBodyDetail {
 /** The input of `v3.payscore.partner.serviceorder._out_order_no_.sync.post`: params, body fields together. */
 export interface PartnerServiceorderOutOrderNoSyncPostRequest extends PartnerServiceorderOutOrderNoSyncPostParams, PartnerServiceorderOutOrderNoSyncPostBody {}
 
-const partnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步订单信息API
+ *
+ * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_7.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/sync-partner-service-order.html)
+ *
+ * `POST /v3/payscore/partner/serviceorder/{out_order_no}/sync`
+ */
+export const partnerServiceorderOutOrderNoSyncPost: Endpoint.Endpoint<PartnerServiceorderOutOrderNoSyncPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.serviceorder._out_order_no_.sync.post",
   method: "POST",
   path: "/v3/payscore/partner/serviceorder/{out_order_no}/sync",
@@ -7596,7 +7429,14 @@ export interface PartnerServicepayondeliveryorderPostResponseShoppingInfoGoods {
   readonly category_id?: ReadonlyArray<string> | undefined
 }
 
-const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServicepayondeliveryorderPostBody, PartnerServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建先用后付订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/create-partner-pay-on-delivery-service-order.html)
+ *
+ * `POST /v3/payscore/partner/servicepayondeliveryorder`
+ */
+export const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServicepayondeliveryorderPostBody, PartnerServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.servicepayondeliveryorder.post",
   method: "POST",
   path: "/v3/payscore/partner/servicepayondeliveryorder",
@@ -7735,48 +7575,7 @@ const partnerServicepayondeliveryorderPost: Endpoint.Endpoint<PartnerServicepayo
     return {
       body: PartnerServicepayondeliveryorderPostBody,
       success: PartnerServicepayondeliveryorderPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022",
-        package: "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we",
-        shopping_info: {
-          real_merchant_appid: "wxd678efh567hg6787",
-          jump_link: {
-            jump_link_type: "JUMP_LINK_MINI_PROGRAM",
-            appid: "wxd678efh567hg6787",
-            path: "/page/order/orderid=PO213412451223"
-          },
-          goods: [
-            {
-              name: "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪",
-              picture: "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200",
-              amount: 550,
-              count: 1
-            }
-          ]
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7865,7 +7664,14 @@ export interface PartnerServicequotasServiceIdServiceIdGetResponseQuotas {
   readonly suggested_quota?: number | undefined
 }
 
-const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<PartnerServicequotasServiceIdServiceIdGetRequest, PartnerServicequotasServiceIdServiceIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户分层对应建议先享金额
+ *
+ * 查询用户分层对应建议先享金额API。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/service-quota/get-partner-user-risk-level-quota.html)
+ *
+ * `GET /v3/payscore/partner/servicequotas/service-id/{service_id}`
+ */
+export const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<PartnerServicequotasServiceIdServiceIdGetRequest, PartnerServicequotasServiceIdServiceIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.partner.servicequotas.serviceId._service_id_.get",
   method: "GET",
   path: "/v3/payscore/partner/servicequotas/service-id/{service_id}",
@@ -7898,16 +7704,7 @@ const partnerServicequotasServiceIdServiceIdGet: Endpoint.Endpoint<PartnerServic
       params: PartnerServicequotasServiceIdServiceIdGetParams,
       query: PartnerServicequotasServiceIdServiceIdGetQuery,
       success: PartnerServicequotasServiceIdServiceIdGetResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        mchid: "1230000109",
-        sub_mchid: "1230000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6787",
-        risk_level_version: 1,
-        quotas: [{ risk_level: 1, suggested_quota: 1000 }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8017,7 +7814,14 @@ export interface PayafterOrdersGetResponseDiscounts {
   readonly discount_desc?: string | undefined
 }
 
-const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, PayafterOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询先享后付订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4)
+ *
+ * `GET /v3/payscore/payafter-orders`
+ */
+export const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, PayafterOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders.get",
   method: "GET",
   path: "/v3/payscore/payafter-orders",
@@ -8070,13 +7874,7 @@ const payafterOrdersGet: Endpoint.Endpoint<PayafterOrdersGetQuery, PayafterOrder
     return {
       query: PayafterOrdersGetQuery,
       success: PayafterOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "500001",
-        discounts: [{ discount_name: "满20减1元", discount_desc: "不与其他优惠叠加" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8190,7 +7988,14 @@ export interface PayafterOrdersPostResponse {
   readonly package?: string | undefined
 }
 
-const payafterOrdersPost: Endpoint.Endpoint<PayafterOrdersPostBody, PayafterOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建先享后付订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_1&index=3)
+ *
+ * `POST /v3/payscore/payafter-orders`
+ */
+export const payafterOrdersPost: Endpoint.Endpoint<PayafterOrdersPostBody, PayafterOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders.post",
   method: "POST",
   path: "/v3/payscore/payafter-orders",
@@ -8243,13 +8048,7 @@ const payafterOrdersPost: Endpoint.Endpoint<PayafterOrdersPostBody, PayafterOrde
     return {
       body: PayafterOrdersPostBody,
       success: PayafterOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "500001",
-        miniprogram_businesstype: "wxpayScoreUse"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8310,7 +8109,14 @@ export interface PayafterOrdersOutOrderNoCancelPostResponse {
   readonly order_id?: string | undefined
 }
 
-const payafterOrdersOutOrderNoCancelPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCancelPostRequest, PayafterOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销先享后付订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5)
+ *
+ * `POST /v3/payscore/payafter-orders/{out_order_no}/cancel`
+ */
+export const payafterOrdersOutOrderNoCancelPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCancelPostRequest, PayafterOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders._out_order_no_.cancel.post",
   method: "POST",
   path: "/v3/payscore/payafter-orders/{out_order_no}/cancel",
@@ -8336,14 +8142,7 @@ const payafterOrdersOutOrderNoCancelPost: Endpoint.Endpoint<PayafterOrdersOutOrd
       params: PayafterOrdersOutOrderNoCancelPostParams,
       body: PayafterOrdersOutOrderNoCancelPostBody,
       success: PayafterOrdersOutOrderNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "2304203423948239423",
-        service_id: "500001",
-        order_id: "15646546545165651651"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8445,7 +8244,14 @@ export interface PayafterOrdersOutOrderNoCompletePostResponse {
   readonly order_id?: string | undefined
 }
 
-const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCompletePostRequest, PayafterOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 完结先享后付订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6)
+ *
+ * `POST /v3/payscore/payafter-orders/{out_order_no}/complete`
+ */
+export const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrdersOutOrderNoCompletePostRequest, PayafterOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders._out_order_no_.complete.post",
   method: "POST",
   path: "/v3/payscore/payafter-orders/{out_order_no}/complete",
@@ -8491,14 +8297,7 @@ const payafterOrdersOutOrderNoCompletePost: Endpoint.Endpoint<PayafterOrdersOutO
       params: PayafterOrdersOutOrderNoCompletePostParams,
       body: PayafterOrdersOutOrderNoCompletePostBody,
       success: PayafterOrdersOutOrderNoCompletePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "2304203423948239423",
-        service_id: "500001",
-        order_id: "15646546545165651651"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8561,7 +8360,14 @@ export interface PayafterOrdersOutOrderNoSyncPostResponse {
   readonly order_id?: string | undefined
 }
 
-const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoSyncPostRequest, PayafterOrdersOutOrderNoSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 支付分订单同步
+ *
+ * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符，例如用户通过线下付款的方式已经完成了支付，而微信支付侧还没有支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 **注意：** 本接口只适用于智慧零售、先享后付、免押租借、免押速住的免押订单。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1)
+ *
+ * `POST /v3/payscore/payafter-orders/{out_order_no}/sync`
+ */
+export const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersOutOrderNoSyncPostRequest, PayafterOrdersOutOrderNoSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.payafterOrders._out_order_no_.sync.post",
   method: "POST",
   path: "/v3/payscore/payafter-orders/{out_order_no}/sync",
@@ -8590,13 +8396,7 @@ const payafterOrdersOutOrderNoSyncPost: Endpoint.Endpoint<PayafterOrdersOutOrder
       params: PayafterOrdersOutOrderNoSyncPostParams,
       body: PayafterOrdersOutOrderNoSyncPostBody,
       success: PayafterOrdersOutOrderNoSyncPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "2304203423948239423",
-        order_id: "15646546545165651651"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8634,7 +8434,14 @@ export interface PermissionsPostResponse {
   readonly apply_permissions_token?: string | undefined
 }
 
-const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, PermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户预授权API
+ *
+ * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/apply-permissions.html)
+ *
+ * `POST /v3/payscore/permissions`
+ */
+export const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, PermissionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.post",
   method: "POST",
   path: "/v3/payscore/permissions",
@@ -8653,8 +8460,7 @@ const permissionsPost: Endpoint.Endpoint<PermissionsPostBody, PermissionsPostRes
     return {
       body: PermissionsPostBody,
       success: PermissionsPostResponse,
-      errors: commonErrors,
-      example: { apply_permissions_token: "apply_permissions_token" }
+      errors: commonErrors
     }
   }
 })
@@ -8799,7 +8605,14 @@ export interface PermissionsAssessUserRiskLevelPostResponse {
   readonly risk_level_version?: number | undefined
 }
 
-const permissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PermissionsAssessUserRiskLevelPostBody, PermissionsAssessUserRiskLevelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户评估用户分层
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/assess-user-risk-level.html)
+ *
+ * `POST /v3/payscore/permissions/assess-user-risk-level`
+ */
+export const permissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PermissionsAssessUserRiskLevelPostBody, PermissionsAssessUserRiskLevelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.assessUserRiskLevel.post",
   method: "POST",
   path: "/v3/payscore/permissions/assess-user-risk-level",
@@ -8844,25 +8657,7 @@ const permissionsAssessUserRiskLevelPost: Endpoint.Endpoint<PermissionsAssessUse
     return {
       body: PermissionsAssessUserRiskLevelPostBody,
       success: PermissionsAssessUserRiskLevelPostResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        authorization_code: "1275342195190894594",
-        authorization_state: "UNAVAILABLE",
-        notify_url: "https://www.weixin.com",
-        cancel_authorization_time: "2015-05-20T13:29:35+08:00",
-        authorization_success_time: "2015-05-20T13:29:35+08:00",
-        sub_mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6787",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        user_label: "A",
-        channel_id: "1230000109",
-        user_risk_level: 1,
-        risk_level_version: 1
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8946,7 +8741,14 @@ export interface PermissionsAuthorizationCodeAuthorizationCodeGetResponse {
   readonly risk_level_version?: number | undefined
 }
 
-const permissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<PermissionsAuthorizationCodeAuthorizationCodeGetRequest, PermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询与用户授权记录（授权协议号）API
+ *
+ * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-authorization-code.html)
+ *
+ * `GET /v3/payscore/permissions/authorization-code/{authorization_code}`
+ */
+export const permissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<PermissionsAuthorizationCodeAuthorizationCodeGetRequest, PermissionsAuthorizationCodeAuthorizationCodeGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.authorizationCode._authorization_code_.get",
   method: "GET",
   path: "/v3/payscore/permissions/authorization-code/{authorization_code}",
@@ -8976,20 +8778,7 @@ const permissionsAuthorizationCodeAuthorizationCodeGet: Endpoint.Endpoint<Permis
       params: PermissionsAuthorizationCodeAuthorizationCodeGetParams,
       query: PermissionsAuthorizationCodeAuthorizationCodeGetQuery,
       success: PermissionsAuthorizationCodeAuthorizationCodeGetResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        authorization_code: "1275342195190894594",
-        authorization_state: "UNAVAILABLE",
-        notify_url: "https://www.weixin.com",
-        cancel_authorization_time: "2015-05-20T13:29:35.120+08:00",
-        authorization_success_time: "2015-05-20T13:29:35.120+08:00",
-        user_risk_level: 1,
-        risk_level_version: 1
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9020,7 +8809,14 @@ export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody 
 /** The input of `v3.payscore.permissions.authorizationCode._authorization_code_.terminate.post`: params, body fields together. */
 export interface PermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest extends PermissionsAuthorizationCodeAuthorizationCodeTerminatePostParams, PermissionsAuthorizationCodeAuthorizationCodeTerminatePostBody {}
 
-const permissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<PermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除用户授权关系（授权协议号）API
+ *
+ * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-code.html)
+ *
+ * `POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate`
+ */
+export const permissionsAuthorizationCodeAuthorizationCodeTerminatePost: Endpoint.Endpoint<PermissionsAuthorizationCodeAuthorizationCodeTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.authorizationCode._authorization_code_.terminate.post",
   method: "POST",
   path: "/v3/payscore/permissions/authorization-code/{authorization_code}/terminate",
@@ -9122,7 +8918,14 @@ export interface PermissionsOpenidOpenidGetResponse {
   readonly risk_level_version?: number | undefined
 }
 
-const permissionsOpenidOpenidGet: Endpoint.Endpoint<PermissionsOpenidOpenidGetRequest, PermissionsOpenidOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询与用户授权记录（openid）API
+ *
+ * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-open-id.html)
+ *
+ * `GET /v3/payscore/permissions/openid/{openid}`
+ */
+export const permissionsOpenidOpenidGet: Endpoint.Endpoint<PermissionsOpenidOpenidGetRequest, PermissionsOpenidOpenidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.openid._openid_.get",
   method: "GET",
   path: "/v3/payscore/permissions/openid/{openid}",
@@ -9152,19 +8955,7 @@ const permissionsOpenidOpenidGet: Endpoint.Endpoint<PermissionsOpenidOpenidGetRe
       params: PermissionsOpenidOpenidGetParams,
       query: PermissionsOpenidOpenidGetQuery,
       success: PermissionsOpenidOpenidGetResponse,
-      errors: commonErrors,
-      example: {
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        authorization_code: "1275342195190894594",
-        authorization_state: "UNAVAILABLE",
-        cancel_authorization_time: "2015-05-20T13:29:35.120+08:00",
-        authorization_success_time: "2015-05-20T13:29:35.120+08:00",
-        user_risk_level: 1,
-        risk_level_version: 1
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9200,7 +8991,14 @@ export interface PermissionsOpenidOpenidTerminatePostBody {
 /** The input of `v3.payscore.permissions.openid._openid_.terminate.post`: params, body fields together. */
 export interface PermissionsOpenidOpenidTerminatePostRequest extends PermissionsOpenidOpenidTerminatePostParams, PermissionsOpenidOpenidTerminatePostBody {}
 
-const permissionsOpenidOpenidTerminatePost: Endpoint.Endpoint<PermissionsOpenidOpenidTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解除用户授权关系（openid）API
+ *
+ * 通过openid， 商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-open-id.html)
+ *
+ * `POST /v3/payscore/permissions/openid/{openid}/terminate`
+ */
+export const permissionsOpenidOpenidTerminatePost: Endpoint.Endpoint<PermissionsOpenidOpenidTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.permissions.openid._openid_.terminate.post",
   method: "POST",
   path: "/v3/payscore/permissions/openid/{openid}/terminate",
@@ -9412,7 +9210,14 @@ export interface PlanPartnerPayscorePlansPostResponsePlanDetailList {
   readonly actual_price?: number | undefined
 }
 
-const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscorePlansPostBody, PlanPartnerPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建支付分计划
+ *
+ * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/create-partner-pay-score-plan.html)
+ *
+ * `POST /v3/payscore/plan/partner/payscore-plans`
+ */
+export const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscorePlansPostBody, PlanPartnerPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.partner.payscorePlans.post",
   method: "POST",
   path: "/v3/payscore/plan/partner/payscore-plans",
@@ -9466,33 +9271,7 @@ const planPartnerPayscorePlansPost: Endpoint.Endpoint<PlanPartnerPayscorePlansPo
     return {
       body: PlanPartnerPayscorePlansPostBody,
       success: PlanPartnerPayscorePlansPostResponse,
-      errors: commonErrors,
-      example: {
-        plan_id: "01000033210000324638000000376258",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6787",
-        merchant_plan_no: "1234323JKHDFE1243252",
-        plan_name: "瑜伽课20节",
-        plan_duration: 10,
-        plan_state: "NORMAL",
-        total_original_price: 15000,
-        deduction_quantity: 10,
-        total_actual_price: 140000,
-        plan_detail_list: [
-          {
-            plan_detail_no: 1,
-            plan_detail_name: "第8节课",
-            original_price: 15000,
-            plan_discount_description: "享受九折优惠",
-            actual_price: 14000
-          }
-        ],
-        stop_mchid: "1900000109",
-        stop_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9626,7 +9405,14 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse
   readonly actual_price?: number | undefined
 }
 
-const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支付分计划
+ *
+ * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/query-partner-pay-score-plan.html)
+ *
+ * `GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}`
+ */
+export const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.get",
   method: "GET",
   path: "/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}",
@@ -9668,33 +9454,7 @@ const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint
       params: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetParams,
       query: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetQuery,
       success: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse,
-      errors: commonErrors,
-      example: {
-        plan_id: "01000033210000324638000000376258",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6787",
-        merchant_plan_no: "1234323JKHDFE1243252",
-        plan_name: "瑜伽课20节",
-        plan_duration: 10,
-        plan_state: "NORMAL",
-        total_original_price: 15000,
-        deduction_quantity: 10,
-        total_actual_price: 140000,
-        plan_detail_list: [
-          {
-            plan_detail_no: 1,
-            plan_detail_name: "第8节课",
-            original_price: 15000,
-            plan_discount_description: "享受九折优惠",
-            actual_price: 14000
-          }
-        ],
-        stop_mchid: "1900000109",
-        stop_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9828,7 +9588,14 @@ export interface PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRes
   readonly actual_price?: number | undefined
 }
 
-const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 停止支付分计划
+ *
+ * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/stop-partner-pay-score-plan.html)
+ *
+ * `POST /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
+ */
+export const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostRequest, PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.partner.payscorePlans.merchantPlanNo._merchant_plan_no_.stop.post",
   method: "POST",
   path: "/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop",
@@ -9870,33 +9637,7 @@ const planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.End
       params: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams,
       body: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostBody,
       success: PlanPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse,
-      errors: commonErrors,
-      example: {
-        plan_id: "01000033210000324638000000376258",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6787",
-        merchant_plan_no: "1234323JKHDFE1243252",
-        plan_name: "瑜伽课20节",
-        plan_duration: 10,
-        plan_state: "NORMAL",
-        total_original_price: 15000,
-        deduction_quantity: 10,
-        total_actual_price: 140000,
-        plan_detail_list: [
-          {
-            plan_detail_no: 1,
-            plan_detail_name: "第8节课",
-            original_price: 15000,
-            plan_discount_description: "享受九折优惠",
-            actual_price: 14000
-          }
-        ],
-        stop_mchid: "1900000109",
-        stop_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10069,7 +9810,14 @@ export interface PlanPayscorePlansPostResponsePlanDetailList {
   readonly actual_price?: number | undefined
 }
 
-const planPayscorePlansPost: Endpoint.Endpoint<PlanPayscorePlansPostBody, PlanPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建支付分计划
+ *
+ * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/create-pay-score-plan.html)
+ *
+ * `POST /v3/payscore/plan/payscore-plans`
+ */
+export const planPayscorePlansPost: Endpoint.Endpoint<PlanPayscorePlansPostBody, PlanPayscorePlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.payscorePlans.post",
   method: "POST",
   path: "/v3/payscore/plan/payscore-plans",
@@ -10119,31 +9867,7 @@ const planPayscorePlansPost: Endpoint.Endpoint<PlanPayscorePlansPostBody, PlanPa
     return {
       body: PlanPayscorePlansPostBody,
       success: PlanPayscorePlansPostResponse,
-      errors: commonErrors,
-      example: {
-        plan_id: "01000033210000324638000000376258",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        merchant_plan_no: "1234323JKHDFE1243252",
-        plan_name: "瑜伽课20节",
-        plan_duration: 10,
-        plan_state: "NORMAL",
-        total_original_price: 15000,
-        deduction_quantity: 10,
-        total_actual_price: 140000,
-        plan_detail_list: [
-          {
-            plan_detail_no: 1,
-            plan_detail_name: "第8节课",
-            original_price: 15000,
-            plan_discount_description: "享受九折优惠",
-            actual_price: 14000
-          }
-        ],
-        stop_mchid: "1900000109",
-        stop_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10256,7 +9980,14 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponsePlanDet
   readonly actual_price?: number | undefined
 }
 
-const planPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支付分计划
+ *
+ * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/query-pay-score-plan.html)
+ *
+ * `GET /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}`
+ */
+export const planPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.payscorePlans.merchantPlanNo._merchant_plan_no_.get",
   method: "GET",
   path: "/v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}",
@@ -10292,31 +10023,7 @@ const planPayscorePlansMerchantPlanNoMerchantPlanNoGet: Endpoint.Endpoint<PlanPa
     return {
       params: PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetParams,
       success: PlanPayscorePlansMerchantPlanNoMerchantPlanNoGetResponse,
-      errors: commonErrors,
-      example: {
-        plan_id: "01000033210000324638000000376258",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        merchant_plan_no: "1234323JKHDFE1243252",
-        plan_name: "瑜伽课20节",
-        plan_duration: 10,
-        plan_state: "NORMAL",
-        total_original_price: 15000,
-        deduction_quantity: 10,
-        total_actual_price: 140000,
-        plan_detail_list: [
-          {
-            plan_detail_no: 1,
-            plan_detail_name: "第8节课",
-            original_price: 15000,
-            plan_discount_description: "享受九折优惠",
-            actual_price: 14000
-          }
-        ],
-        stop_mchid: "1900000109",
-        stop_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10429,7 +10136,14 @@ export interface PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponsePl
   readonly actual_price?: number | undefined
 }
 
-const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 停止支付分计划
+ *
+ * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/stop-pay-score-plan.html)
+ *
+ * `POST /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
+ */
+export const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams, PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.plan.payscorePlans.merchantPlanNo._merchant_plan_no_.stop.post",
   method: "POST",
   path: "/v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop",
@@ -10465,31 +10179,7 @@ const planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost: Endpoint.Endpoint<P
     return {
       params: PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostParams,
       success: PlanPayscorePlansMerchantPlanNoMerchantPlanNoStopPostResponse,
-      errors: commonErrors,
-      example: {
-        plan_id: "01000033210000324638000000376258",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        merchant_plan_no: "1234323JKHDFE1243252",
-        plan_name: "瑜伽课20节",
-        plan_duration: 10,
-        plan_state: "NORMAL",
-        total_original_price: 15000,
-        deduction_quantity: 10,
-        total_actual_price: 140000,
-        plan_detail_list: [
-          {
-            plan_detail_no: 1,
-            plan_detail_name: "第8节课",
-            original_price: 15000,
-            plan_discount_description: "享受九折优惠",
-            actual_price: 14000
-          }
-        ],
-        stop_mchid: "1900000109",
-        stop_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10846,7 +10536,14 @@ export interface ServiceorderGetResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询支付分订单API
+ *
+ * 用于查询单笔微信支付分订单详细信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/get-service-order.html)
+ *
+ * `GET /v3/payscore/serviceorder`
+ */
+export const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder.get",
   method: "GET",
   path: "/v3/payscore/serviceorder",
@@ -10946,71 +10643,7 @@ const serviceorderGet: Endpoint.Endpoint<ServiceorderGetQuery, ServiceorderGetRe
     return {
       query: ServiceorderGetQuery,
       success: ServiceorderGetResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        total_amount: 40000,
-        need_collection: true,
-        collection: {
-          state: "USER_PAID",
-          total_amount: 50000,
-          paying_amount: 40000,
-          paid_amount: 10000,
-          details: [
-            {
-              seq: 1,
-              amount: 10000,
-              paid_type: "NEWTON",
-              paid_time: "20091225091210",
-              transaction_id: "15646546545165651651",
-              promotion_detail: [
-                {
-                  coupon_id: "123456",
-                  name: "单品优惠-6",
-                  scope: "GLOBAL",
-                  type: "CASH",
-                  amount: 100,
-                  stock_id: "activity_id",
-                  wechatpay_contribute: 100,
-                  merchant_contribute: 100,
-                  other_contribute: 100,
-                  currency: "CNY",
-                  goods_detail: [
-                    {
-                      goods_id: "M1006",
-                      quantity: 1,
-                      unit_price: 1,
-                      discount_amount: 100,
-                      goods_remark: "商品备注信息"
-                    }
-                  ]
-                }
-              ]
-            }
-          ],
-          bank_type: "example_bank_type"
-        },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        order_id: "0000300001201908301055157220022"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11356,7 +10989,14 @@ export interface ServiceorderPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, ServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建支付分订单API
+ *
+ * 用户申请使用服务时，商户可通过此接口申请创建微信支付分订单。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587900) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647418) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-service-order.html)
+ *
+ * `POST /v3/payscore/serviceorder`
+ */
+export const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, ServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder.post",
   method: "POST",
   path: "/v3/payscore/serviceorder",
@@ -11458,30 +11098,7 @@ const serviceorderPost: Endpoint.Endpoint<ServiceorderPostBody, ServiceorderPost
     return {
       body: ServiceorderPostBody,
       success: ServiceorderPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        service_introduction: "某某酒店",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "15646546545165651651",
-        package: "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11773,7 +11390,14 @@ export interface ServiceorderDirectCompletePostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const serviceorderDirectCompletePost: Endpoint.Endpoint<ServiceorderDirectCompletePostBody, ServiceorderDirectCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创单结单合并API
+ *
+ * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml)
+ *
+ * `POST /v3/payscore/serviceorder/direct-complete`
+ */
+export const serviceorderDirectCompletePost: Endpoint.Endpoint<ServiceorderDirectCompletePostBody, ServiceorderDirectCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder.directComplete.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/direct-complete",
@@ -11860,36 +11484,7 @@ const serviceorderDirectCompletePost: Endpoint.Endpoint<ServiceorderDirectComple
     return {
       body: ServiceorderDirectCompletePostBody,
       success: ServiceorderDirectCompletePostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        appid: "wxd678efh567hg6787",
-        service_id: "500001",
-        post_payments: [
-          {
-            name: "就餐费用, 服务费",
-            amount: 40000,
-            description: "就餐人均100元，服务费：100/小时",
-            count: 4
-          }
-        ],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        time_range: {
-          start_time: "20091225091010",
-          start_time_remark: "开始租借时间",
-          end_time: "20091225121010",
-          end_time_remark: "租借结束时间"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        service_introduction: "某某酒店",
-        mchid: "1230000109",
-        order_id: "15646546545165651651",
-        state: "CREATED",
-        state_description: "USER_CONFIRM",
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        total_amount: 50000
-      }
+      errors: commonErrors
     }
   }
 })
@@ -11950,7 +11545,14 @@ export interface ServiceorderOutOrderNoCancelPostResponse {
   readonly order_id?: string | undefined
 }
 
-const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOutOrderNoCancelPostRequest, ServiceorderOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 取消支付分订单API
+ *
+ * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。前置条件：服务订单状态为已创单或进行中 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/cancel-service-order.html)
+ *
+ * `POST /v3/payscore/serviceorder/{out_order_no}/cancel`
+ */
+export const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOutOrderNoCancelPostRequest, ServiceorderOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.cancel.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/{out_order_no}/cancel",
@@ -11976,14 +11578,7 @@ const serviceorderOutOrderNoCancelPost: Endpoint.Endpoint<ServiceorderOutOrderNo
       params: ServiceorderOutOrderNoCancelPostParams,
       body: ServiceorderOutOrderNoCancelPostBody,
       success: ServiceorderOutOrderNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "2304203423948239423",
-        service_id: "500001",
-        order_id: "15646546545165651651"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -12292,7 +11887,14 @@ export interface ServiceorderOutOrderNoCompletePostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderOutOrderNoCompletePostRequest, ServiceorderOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 完结支付分订单API
+ *
+ * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。**前置条件：** 服务订单状态为“进行中”且订单状态说明需为[USER_CONFIRM:用户确认] [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587955) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647421) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/complete-service-order.html)
+ *
+ * `POST /v3/payscore/serviceorder/{out_order_no}/complete`
+ */
+export const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderOutOrderNoCompletePostRequest, ServiceorderOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.complete.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/{out_order_no}/complete",
@@ -12387,29 +11989,7 @@ const serviceorderOutOrderNoCompletePost: Endpoint.Endpoint<ServiceorderOutOrder
       params: ServiceorderOutOrderNoCompletePostParams,
       body: ServiceorderOutOrderNoCompletePostBody,
       success: ServiceorderOutOrderNoCompletePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        service_introduction: "某某酒店",
-        state: "DOING",
-        state_description: "MCH_COMPLETE",
-        total_amount: 40000,
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { end_location: "嗨客时尚主题展餐厅" },
-        order_id: "15646546545165651651",
-        need_collection: true
-      }
+      errors: commonErrors
     }
   }
 })
@@ -12758,7 +12338,14 @@ export interface ServiceorderOutOrderNoModifyPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOutOrderNoModifyPostRequest, ServiceorderOutOrderNoModifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改订单金额API
+ *
+ * 完结订单总金额与实际金额不符时，可通过该接口修改订单金额。**前置条件：** 服务订单支付状态为待支付 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587957) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/modify-service-order.html)
+ *
+ * `POST /v3/payscore/serviceorder/{out_order_no}/modify`
+ */
+export const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOutOrderNoModifyPostRequest, ServiceorderOutOrderNoModifyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.modify.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/{out_order_no}/modify",
@@ -12860,47 +12447,7 @@ const serviceorderOutOrderNoModifyPost: Endpoint.Endpoint<ServiceorderOutOrderNo
       params: ServiceorderOutOrderNoModifyPostParams,
       body: ServiceorderOutOrderNoModifyPostBody,
       success: ServiceorderOutOrderNoModifyPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        total_amount: 40000,
-        need_collection: true,
-        collection: {
-          state: "USER_PAID",
-          total_amount: 50000,
-          paying_amount: 40000,
-          paid_amount: 10000,
-          details: [
-            {
-              seq: 1,
-              amount: 10000,
-              paid_type: "NEWTON",
-              paid_time: "20091225091210",
-              transaction_id: "15646546545165651651"
-            }
-          ],
-          bank_type: "example_bank_type"
-        },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -12956,7 +12503,14 @@ export interface ServiceorderOutOrderNoPayPostResponse {
   readonly order_id?: string | undefined
 }
 
-const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrderNoPayPostRequest, ServiceorderOutOrderNoPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户发起催收扣款API
+ *
+ * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。**前置条件：**服务订单支付状态处于“待支付”状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/collect-service-order.html)
+ *
+ * `POST /v3/payscore/serviceorder/{out_order_no}/pay`
+ */
+export const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrderNoPayPostRequest, ServiceorderOutOrderNoPayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.pay.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/{out_order_no}/pay",
@@ -12981,14 +12535,7 @@ const serviceorderOutOrderNoPayPost: Endpoint.Endpoint<ServiceorderOutOrderNoPay
       params: ServiceorderOutOrderNoPayPostParams,
       body: ServiceorderOutOrderNoPayPostBody,
       success: ServiceorderOutOrderNoPayPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "2304203423948239423",
-        service_id: "500001",
-        order_id: "15646546545165651651"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -13071,7 +12618,14 @@ export interface ServiceorderOutOrderNoSendPendingmessagePostBodyPostDiscounts {
 /** The input of `v3.payscore.serviceorder._out_order_no_.sendPendingmessage.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoSendPendingmessagePostRequest extends ServiceorderOutOrderNoSendPendingmessagePostParams, ServiceorderOutOrderNoSendPendingmessagePostBody {}
 
-const serviceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpoint<ServiceorderOutOrderNoSendPendingmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下发服务费用待处理消息
+ *
+ * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-pending-message.html)
+ *
+ * `POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage`
+ */
+export const serviceorderOutOrderNoSendPendingmessagePost: Endpoint.Endpoint<ServiceorderOutOrderNoSendPendingmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.sendPendingmessage.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/{out_order_no}/send-pendingmessage",
@@ -13187,7 +12741,14 @@ export interface ServiceorderOutOrderNoSendPrepaidmessagePostBodyPostDiscounts {
 /** The input of `v3.payscore.serviceorder._out_order_no_.sendPrepaidmessage.post`: params, body fields together. */
 export interface ServiceorderOutOrderNoSendPrepaidmessagePostRequest extends ServiceorderOutOrderNoSendPrepaidmessagePostParams, ServiceorderOutOrderNoSendPrepaidmessagePostBody {}
 
-const serviceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<ServiceorderOutOrderNoSendPrepaidmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 下发服务预扣费消息
+ *
+ * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-prepaid-message.html)
+ *
+ * `POST /v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage`
+ */
+export const serviceorderOutOrderNoSendPrepaidmessagePost: Endpoint.Endpoint<ServiceorderOutOrderNoSendPrepaidmessagePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.sendPrepaidmessage.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage",
@@ -13494,7 +13055,14 @@ export interface ServiceorderOutOrderNoSyncPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSyncPostRequest, ServiceorderOutOrderNoSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 同步服务订单信息API
+ *
+ * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。**前置条件：**同步商户渠道收款成功信息时，即场景类型=“Order_Paid”，订单的状态需为[FINISHED:商户完结订单] [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/sync-service-order.html)
+ *
+ * `POST /v3/payscore/serviceorder/{out_order_no}/sync`
+ */
+export const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSyncPostRequest, ServiceorderOutOrderNoSyncPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.serviceorder._out_order_no_.sync.post",
   method: "POST",
   path: "/v3/payscore/serviceorder/{out_order_no}/sync",
@@ -13578,47 +13146,7 @@ const serviceorderOutOrderNoSyncPost: Endpoint.Endpoint<ServiceorderOutOrderNoSy
       params: ServiceorderOutOrderNoSyncPostParams,
       body: ServiceorderOutOrderNoSyncPostBody,
       success: ServiceorderOutOrderNoSyncPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        service_introduction: "XX充电宝",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        total_amount: 40000,
-        need_collection: true,
-        collection: {
-          state: "USER_PAID",
-          total_amount: 50000,
-          paying_amount: 40000,
-          paid_amount: 10000,
-          details: [
-            {
-              amount: 10000,
-              paid_type: "NEWTON",
-              paid_time: "20091225091210",
-              transaction_id: "15646546545165651651"
-            }
-          ],
-          bank_type: "example_bank_type"
-        },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        order_id: "0000300001201908301055157220022"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -14048,7 +13576,14 @@ export interface ServicepayondeliveryorderPostResponseShoppingInfoGoods {
   readonly category_id?: ReadonlyArray<string> | undefined
 }
 
-const servicepayondeliveryorderPost: Endpoint.Endpoint<ServicepayondeliveryorderPostBody, ServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建先用后付订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-pay-on-delivery-service-order.html)
+ *
+ * `POST /v3/payscore/servicepayondeliveryorder`
+ */
+export const servicepayondeliveryorderPost: Endpoint.Endpoint<ServicepayondeliveryorderPostBody, ServicepayondeliveryorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.servicepayondeliveryorder.post",
   method: "POST",
   path: "/v3/payscore/servicepayondeliveryorder",
@@ -14182,46 +13717,7 @@ const servicepayondeliveryorderPost: Endpoint.Endpoint<Servicepayondeliveryorder
     return {
       body: ServicepayondeliveryorderPostBody,
       success: ServicepayondeliveryorderPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        service_introduction: "某某酒店",
-        state: "CREATED",
-        state_description: "MCH_COMPLETE",
-        post_payments: [{ name: "就餐费用", amount: 40000, description: "就餐人均100元", count: 4 }],
-        post_discounts: [{ name: "满20减1元", description: "不与其他优惠叠加", amount: 100, count: 2 }],
-        risk_fund: { name: "DEPOSIT", amount: 10000, description: "就餐的预估费用" },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "15646546545165651651",
-        package: "DJIOSQPYWDxsjdldeuwhdodwxasd_dDiodnwjh9we",
-        shopping_info: {
-          real_merchant_appid: "wxd678efh567hg6787",
-          jump_link: {
-            jump_link_type: "JUMP_LINK_MINI_PROGRAM",
-            appid: "wxd678efh567hg6787",
-            path: "/page/order/orderid=PO213412451223"
-          },
-          goods: [
-            {
-              name: "森海塞尔 MOMENTUM 4 无线耳机大馒头4 头戴式蓝牙音乐耳机自适应降噪",
-              picture: "http://mmbiz.qpic.cn/mmbiz_png/ldTw9dg46zkjOrzyTkbQAvQkysliaiblZhdthZWewgQMyqLZwStaNEsJrYmjwh2MlK7G4wibAFOEuISQKplSnxMWA/640?wx_fmt=png&wxfrom=200",
-              amount: 550,
-              count: 1
-            }
-          ]
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -14479,7 +13975,14 @@ export interface SignPlanPartnerServiceorderPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerServiceorderPostBody, SignPlanPartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建用户的签约计划详情对应的服务订单
+ *
+ * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-service-order/create-partner-service-order.html)
+ *
+ * `POST /v3/payscore/sign-plan/partner/serviceorder`
+ */
+export const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerServiceorderPostBody, SignPlanPartnerServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.serviceorder.post",
   method: "POST",
   path: "/v3/payscore/sign-plan/partner/serviceorder",
@@ -14556,31 +14059,7 @@ const signPlanPartnerServiceorderPost: Endpoint.Endpoint<SignPlanPartnerServiceo
     return {
       body: SignPlanPartnerServiceorderPostBody,
       success: SignPlanPartnerServiceorderPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        sub_appid: "wxd678efh567hg6999",
-        sub_mchid: "1900000109",
-        service_introduction: "羽毛球课程基础训练",
-        state: "CREATED",
-        state_description: "USER_CONFIRM",
-        post_payments: [{ name: "瑜伽课程20节", amount: 40000, description: "第6节课" }],
-        post_discounts: [{ name: "享9折优惠", amount: 100 }],
-        risk_fund: { amount: 10000 },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -14838,7 +14317,14 @@ export interface SignPlanPartnerUserSignPlansPostResponseSignPlanSignedDetailLis
   readonly cancel_time?: string | undefined
 }
 
-const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansPostBody, SignPlanPartnerUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建用户的签约计划
+ *
+ * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html)
+ *
+ * `POST /v3/payscore/sign-plan/partner/user-sign-plans`
+ */
+export const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansPostBody, SignPlanPartnerUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.userSignPlans.post",
   method: "POST",
   path: "/v3/payscore/sign-plan/partner/user-sign-plans",
@@ -14907,50 +14393,7 @@ const signPlanPartnerUserSignPlansPost: Endpoint.Endpoint<SignPlanPartnerUserSig
     return {
       body: SignPlanPartnerUserSignPlansPostBody,
       success: SignPlanPartnerUserSignPlansPostResponse,
-      errors: commonErrors,
-      example: {
-        sign_plan: {
-          sign_plan_id: "01010033210001424338000019876258",
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          service_id: "2002000000000558128851361561536",
-          mchid: "1900000109",
-          sub_mchid: "1900000109",
-          appid: "wxd678efh567hg6787",
-          sub_appid: "wxd678efh567hg6787",
-          merchant_sign_plan_no: "1234323JKHDFE1243252",
-          merchant_callback_url: "https://api.test.com",
-          plan_id: "01000033210000324638000000376258",
-          going_detail_no: 2,
-          sign_state: "UNSIGNED",
-          cancel_sign_time: "2021-05-20T13:29:35.120+08:00",
-          cancel_sign_type: "NOT_CANCEL",
-          cancel_reason: "用户放弃课程",
-          plan_name: "瑜伽晨练课10次",
-          plan_over_time: "2021-05-20T13:29:35.120+08:00",
-          total_origin_price: 150000,
-          deduction_quantity: 10,
-          total_actual_price: 120000,
-          signed_detail_list: [
-            {
-              plan_detail_no: 1,
-              original_price: 30000,
-              plan_discount_description: "享9折优惠",
-              actual_price: 27000,
-              plan_detail_state: "NOT_USED",
-              order_id: "0000300001201908301055157220022",
-              merchant_plan_detail_no: "1234323JKHDFE1243252",
-              plan_detail_name: "第一节课",
-              actual_pay_price: 50000,
-              use_time: "2021-05-20T13:29:35.120+08:00",
-              complete_time: "2021-05-20T13:29:35.120+08:00",
-              cancel_time: "2021-05-20T13:29:35.120+08:00"
-            }
-          ],
-          sign_time: "2021-05-20T13:29:35.120+08:00"
-        },
-        package: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -15154,7 +14597,14 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
   readonly cancel_time?: string | undefined
 }
 
-const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.Endpoint<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRequest, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户的签约计划
+ *
+ * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/query-partner-user-sign-plan.html)
+ *
+ * `GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
+ */
+export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.Endpoint<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRequest, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.get",
   method: "GET",
   path: "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}",
@@ -15210,47 +14660,7 @@ const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpo
       params: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams,
       query: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetQuery,
       success: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sign_plan_id: "01010033210001424338000019876258",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6787",
-        merchant_sign_plan_no: "1234323JKHDFE1243252",
-        merchant_callback_url: "https://api.test.com",
-        plan_id: "01000033210000324638000000376258",
-        going_detail_no: 2,
-        sign_state: "UNSIGNED",
-        cancel_sign_time: "2021-05-20T13:29:35.120+08:00",
-        cancel_sign_type: "NOT_CANCEL",
-        cancel_reason: "用户放弃课程",
-        plan_name: "瑜伽晨练课10次",
-        plan_over_time: "2021-05-20T13:29:35.120+08:00",
-        total_origin_price: 150000,
-        deduction_quantity: 10,
-        total_actual_price: 120000,
-        signed_detail_list: [
-          {
-            plan_detail_no: 1,
-            original_price: 30000,
-            plan_discount_description: "享9折优惠",
-            actual_price: 27000,
-            plan_detail_state: "NOT_USED",
-            order_id: "0000300001201908301055157220022",
-            merchant_plan_detail_no: "1234323JKHDFE1243252",
-            plan_detail_name: "第一节课",
-            actual_pay_price: 50000,
-            use_time: "2021-05-20T13:29:35.120+08:00",
-            complete_time: "2021-05-20T13:29:35.120+08:00",
-            cancel_time: "2021-05-20T13:29:35.120+08:00"
-          }
-        ],
-        sign_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -15459,7 +14869,14 @@ export interface SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanN
   readonly cancel_time?: string | undefined
 }
 
-const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 取消用户的签约计划
+ *
+ * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/stop-partner-user-sign-plan.html)
+ *
+ * `POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
+ */
+export const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoint.Endpoint<SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest, SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.partner.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post",
   method: "POST",
   path: "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop",
@@ -15516,47 +14933,7 @@ const signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: 
       params: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams,
       body: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody,
       success: SignPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse,
-      errors: commonErrors,
-      example: {
-        sign_plan_id: "01010033210001424338000019876258",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6787",
-        merchant_sign_plan_no: "1234323JKHDFE1243252",
-        merchant_callback_url: "https://api.test.com",
-        plan_id: "01000033210000324638000000376258",
-        going_detail_no: 2,
-        sign_state: "UNSIGNED",
-        cancel_sign_time: "2021-05-20T13:29:35.120+08:00",
-        cancel_sign_type: "NOT_CANCEL",
-        cancel_reason: "用户放弃课程",
-        plan_name: "瑜伽晨练课10次",
-        plan_over_time: "2021-05-20T13:29:35.120+08:00",
-        total_origin_price: 150000,
-        deduction_quantity: 10,
-        total_actual_price: 120000,
-        signed_detail_list: [
-          {
-            plan_detail_no: 1,
-            original_price: 30000,
-            plan_discount_description: "享9折优惠",
-            actual_price: 27000,
-            plan_detail_state: "NOT_USED",
-            order_id: "0000300001201908301055157220022",
-            merchant_plan_detail_no: "1234323JKHDFE1243252",
-            plan_detail_name: "第一节课",
-            actual_pay_price: 50000,
-            use_time: "2021-05-20T13:29:35.120+08:00",
-            complete_time: "2021-05-20T13:29:35.120+08:00",
-            cancel_time: "2021-05-20T13:29:35.120+08:00"
-          }
-        ],
-        sign_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -15789,7 +15166,14 @@ export interface SignPlanServiceorderPostResponseLocation {
   readonly end_location?: string | undefined
 }
 
-const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPostBody, SignPlanServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建用户的签约计划详情对应的服务订单
+ *
+ * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/service-order/create-service-order.html)
+ *
+ * `POST /v3/payscore/sign-plan/serviceorder`
+ */
+export const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPostBody, SignPlanServiceorderPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.serviceorder.post",
   method: "POST",
   path: "/v3/payscore/sign-plan/serviceorder",
@@ -15861,29 +15245,7 @@ const signPlanServiceorderPost: Endpoint.Endpoint<SignPlanServiceorderPostBody, 
     return {
       body: SignPlanServiceorderPostBody,
       success: SignPlanServiceorderPostResponse,
-      errors: commonErrors,
-      example: {
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "2002000000000558128851361561536",
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        service_introduction: "羽毛球课程基础训练",
-        state: "CREATED",
-        state_description: "USER_CONFIRM",
-        post_payments: [{ name: "瑜伽课程20节", amount: 40000, description: "第6节课" }],
-        post_discounts: [{ name: "享9折优惠", amount: 100 }],
-        risk_fund: { amount: 10000 },
-        time_range: {
-          start_time: "20091225091010",
-          end_time: "20091225121010",
-          start_time_remark: "备注1",
-          end_time_remark: "备注2"
-        },
-        location: { start_location: "嗨客时尚主题展餐厅", end_location: "嗨客时尚主题展餐厅" },
-        attach: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald",
-        notify_url: "https://api.test.com",
-        order_id: "0000300001201908301055157220022"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -16111,7 +15473,14 @@ export interface SignPlanUserSignPlansPostResponseSignPlanSignedDetailList {
   readonly cancel_time?: string | undefined
 }
 
-const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansPostBody, SignPlanUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建用户的签约计划
+ *
+ * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html)
+ *
+ * `POST /v3/payscore/sign-plan/user-sign-plans`
+ */
+export const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansPostBody, SignPlanUserSignPlansPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.userSignPlans.post",
   method: "POST",
   path: "/v3/payscore/sign-plan/user-sign-plans",
@@ -16174,47 +15543,7 @@ const signPlanUserSignPlansPost: Endpoint.Endpoint<SignPlanUserSignPlansPostBody
     return {
       body: SignPlanUserSignPlansPostBody,
       success: SignPlanUserSignPlansPostResponse,
-      errors: commonErrors,
-      example: {
-        sign_plan: {
-          sign_plan_id: "01010033210001424338000019876258",
-          openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-          service_id: "2002000000000558128851361561536",
-          mchid: "1900000109",
-          appid: "wxd678efh567hg6787",
-          merchant_sign_plan_no: "1234323JKHDFE1243252",
-          merchant_callback_url: "https://api.test.com",
-          plan_id: "01000033210000324638000000376258",
-          going_detail_no: 2,
-          sign_state: "UNSIGNED",
-          cancel_sign_time: "2021-05-20T13:29:35.120+08:00",
-          cancel_sign_type: "NOT_CANCEL",
-          cancel_reason: "用户放弃课程",
-          plan_name: "瑜伽晨练课10次",
-          plan_over_time: "2021-05-20T13:29:35.120+08:00",
-          total_origin_price: 150000,
-          deduction_quantity: 10,
-          total_actual_price: 120000,
-          signed_detail_list: [
-            {
-              plan_detail_no: 1,
-              original_price: 30000,
-              plan_discount_description: "享9折优惠",
-              actual_price: 27000,
-              plan_detail_state: "NOT_USED",
-              order_id: "0000300001201908301055157220022",
-              merchant_plan_detail_no: "1234323JKHDFE1243252",
-              plan_detail_name: "第一节课",
-              actual_pay_price: 50000,
-              use_time: "2021-05-20T13:29:35.120+08:00",
-              complete_time: "2021-05-20T13:29:35.120+08:00",
-              cancel_time: "2021-05-20T13:29:35.120+08:00"
-            }
-          ],
-          sign_time: "2021-05-20T13:29:35.120+08:00"
-        },
-        package: "Easdfowealsdkjfnlaksjdlfkwqoi&wl3l2sald"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -16392,7 +15721,14 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetRes
   readonly cancel_time?: string | undefined
 }
 
-const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.Endpoint<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户的签约计划
+ *
+ * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/query-user-sign-plan.html)
+ *
+ * `GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
+ */
+export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.Endpoint<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.get",
   method: "GET",
   path: "/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}",
@@ -16441,44 +15777,7 @@ const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet: Endpoint.End
     return {
       params: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetParams,
       success: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sign_plan_id: "01010033210001424338000019876258",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        merchant_sign_plan_no: "1234323JKHDFE1243252",
-        merchant_callback_url: "https://api.test.com",
-        plan_id: "01000033210000324638000000376258",
-        going_detail_no: 2,
-        sign_state: "UNSIGNED",
-        cancel_sign_time: "2021-05-20T13:29:35.120+08:00",
-        cancel_sign_type: "NOT_CANCEL",
-        cancel_reason: "用户放弃课程",
-        plan_name: "瑜伽晨练课10次",
-        plan_over_time: "2021-05-20T13:29:35.120+08:00",
-        total_origin_price: 150000,
-        deduction_quantity: 10,
-        total_actual_price: 120000,
-        signed_detail_list: [
-          {
-            plan_detail_no: 1,
-            original_price: 30000,
-            plan_discount_description: "享9折优惠",
-            actual_price: 27000,
-            plan_detail_state: "NOT_USED",
-            order_id: "0000300001201908301055157220022",
-            merchant_plan_detail_no: "1234323JKHDFE1243252",
-            plan_detail_name: "第一节课",
-            actual_pay_price: 50000,
-            use_time: "2021-05-20T13:29:35.120+08:00",
-            complete_time: "2021-05-20T13:29:35.120+08:00",
-            cancel_time: "2021-05-20T13:29:35.120+08:00"
-          }
-        ],
-        sign_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -16667,7 +15966,14 @@ export interface SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPo
   readonly cancel_time?: string | undefined
 }
 
-const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoint.Endpoint<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 直连商户取消用户的签约计划
+ *
+ * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/stop-user-sign-plan.html)
+ *
+ * `POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
+ */
+export const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoint.Endpoint<SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostRequest, SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.signPlan.userSignPlans.merchantSignPlanNo._merchant_sign_plan_no_.stop.post",
   method: "POST",
   path: "/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop",
@@ -16720,44 +16026,7 @@ const signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost: Endpoin
       params: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostParams,
       body: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostBody,
       success: SignPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPostResponse,
-      errors: commonErrors,
-      example: {
-        sign_plan_id: "01010033210001424338000019876258",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        service_id: "2002000000000558128851361561536",
-        mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        merchant_sign_plan_no: "1234323JKHDFE1243252",
-        merchant_callback_url: "https://api.test.com",
-        plan_id: "01000033210000324638000000376258",
-        going_detail_no: 2,
-        sign_state: "UNSIGNED",
-        cancel_sign_time: "2021-05-20T13:29:35.120+08:00",
-        cancel_sign_type: "NOT_CANCEL",
-        cancel_reason: "用户放弃课程",
-        plan_name: "瑜伽晨练课10次",
-        plan_over_time: "2021-05-20T13:29:35.120+08:00",
-        total_origin_price: 150000,
-        deduction_quantity: 10,
-        total_actual_price: 120000,
-        signed_detail_list: [
-          {
-            plan_detail_no: 1,
-            original_price: 30000,
-            plan_discount_description: "享9折优惠",
-            actual_price: 27000,
-            plan_detail_state: "NOT_USED",
-            order_id: "0000300001201908301055157220022",
-            merchant_plan_detail_no: "1234323JKHDFE1243252",
-            plan_detail_name: "第一节课",
-            actual_pay_price: 50000,
-            use_time: "2021-05-20T13:29:35.120+08:00",
-            complete_time: "2021-05-20T13:29:35.120+08:00",
-            cancel_time: "2021-05-20T13:29:35.120+08:00"
-          }
-        ],
-        sign_time: "2021-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -16867,7 +16136,14 @@ export interface SmartretailOrdersGetResponseDiscounts {
   readonly discount_desc?: string | undefined
 }
 
-const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, SmartretailOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询智慧零售订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4)
+ *
+ * `GET /v3/payscore/smartretail-orders`
+ */
+export const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, SmartretailOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders.get",
   method: "GET",
   path: "/v3/payscore/smartretail-orders",
@@ -16920,13 +16196,7 @@ const smartretailOrdersGet: Endpoint.Endpoint<SmartretailOrdersGetQuery, Smartre
     return {
       query: SmartretailOrdersGetQuery,
       success: SmartretailOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "500001",
-        discounts: [{ discount_name: "满20减1元", discount_desc: "不与其他优惠叠加" }]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -17032,7 +16302,14 @@ export interface SmartretailOrdersPostResponse {
   readonly package?: string | undefined
 }
 
-const smartretailOrdersPost: Endpoint.Endpoint<SmartretailOrdersPostBody, SmartretailOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建智慧零售订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_1&index=3)
+ *
+ * `POST /v3/payscore/smartretail-orders`
+ */
+export const smartretailOrdersPost: Endpoint.Endpoint<SmartretailOrdersPostBody, SmartretailOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders.post",
   method: "POST",
   path: "/v3/payscore/smartretail-orders",
@@ -17080,13 +16357,7 @@ const smartretailOrdersPost: Endpoint.Endpoint<SmartretailOrdersPostBody, Smartr
     return {
       body: SmartretailOrdersPostBody,
       success: SmartretailOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        out_order_no: "1234323JKHDFE1243252",
-        service_id: "500001",
-        miniprogram_businesstype: "wxpayScoreUse"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -17147,7 +16418,14 @@ export interface SmartretailOrdersOutOrderNoCancelPostResponse {
   readonly order_id?: string | undefined
 }
 
-const smartretailOrdersOutOrderNoCancelPost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCancelPostRequest, SmartretailOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 撤销智慧零售订单
+ *
+ * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5)
+ *
+ * `POST /v3/payscore/smartretail-orders/{out_order_no}/cancel`
+ */
+export const smartretailOrdersOutOrderNoCancelPost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCancelPostRequest, SmartretailOrdersOutOrderNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders._out_order_no_.cancel.post",
   method: "POST",
   path: "/v3/payscore/smartretail-orders/{out_order_no}/cancel",
@@ -17173,14 +16451,7 @@ const smartretailOrdersOutOrderNoCancelPost: Endpoint.Endpoint<SmartretailOrders
       params: SmartretailOrdersOutOrderNoCancelPostParams,
       body: SmartretailOrdersOutOrderNoCancelPostBody,
       success: SmartretailOrdersOutOrderNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "2304203423948239423",
-        service_id: "500001",
-        order_id: "15646546545165651651"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -17282,7 +16553,14 @@ export interface SmartretailOrdersOutOrderNoCompletePostResponse {
   readonly order_id?: string | undefined
 }
 
-const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCompletePostRequest, SmartretailOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 完结智慧零售订单
+ *
+ * 前置条件：用户确认订单成功后。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6)
+ *
+ * `POST /v3/payscore/smartretail-orders/{out_order_no}/complete`
+ */
+export const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<SmartretailOrdersOutOrderNoCompletePostRequest, SmartretailOrdersOutOrderNoCompletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.smartretailOrders._out_order_no_.complete.post",
   method: "POST",
   path: "/v3/payscore/smartretail-orders/{out_order_no}/complete",
@@ -17328,14 +16606,7 @@ const smartretailOrdersOutOrderNoCompletePost: Endpoint.Endpoint<SmartretailOrde
       params: SmartretailOrdersOutOrderNoCompletePostParams,
       body: SmartretailOrdersOutOrderNoCompletePostBody,
       success: SmartretailOrdersOutOrderNoCompletePostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        mchid: "1230000109",
-        out_order_no: "2304203423948239423",
-        service_id: "500001",
-        order_id: "15646546545165651651"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -17374,7 +16645,14 @@ export interface UserServiceStateGetResponse {
   readonly use_service_state?: "UNAVAILABLE" | "AVAILABLE" | (string & {}) | undefined
 }
 
-const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, UserServiceStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户授权状态API
+ *
+ * 用户申请使用服务时，商户可通过此接口查询用户是否“已授权”本服务。在“已授权”状态下的服务，用户才可以申请使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml)
+ *
+ * `GET /v3/payscore/user-service-state`
+ */
+export const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, UserServiceStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.userServiceState.get",
   method: "GET",
   path: "/v3/payscore/user-service-state",
@@ -17395,13 +16673,7 @@ const userServiceStateGet: Endpoint.Endpoint<UserServiceStateGetQuery, UserServi
     return {
       query: UserServiceStateGetQuery,
       success: UserServiceStateGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxd678efh567hg6787",
-        service_id: "500001",
-        openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
-        use_service_state: "UNAVAILABLE"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -17425,7 +16697,14 @@ export interface UsersOpenidPermissionsServiceIdTerminatePostBody {
 /** The input of `v3.payscore.users._openid_.permissions._service_id_.terminate.post`: params, body fields together. */
 export interface UsersOpenidPermissionsServiceIdTerminatePostRequest extends UsersOpenidPermissionsServiceIdTerminatePostParams, UsersOpenidPermissionsServiceIdTerminatePostBody {}
 
-const usersOpenidPermissionsServiceIdTerminatePost: Endpoint.Endpoint<UsersOpenidPermissionsServiceIdTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户解除用户授权关系API
+ *
+ * 商户通过调用该接口，可主动与用户解除此前授权关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml)
+ *
+ * `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`
+ */
+export const usersOpenidPermissionsServiceIdTerminatePost: Endpoint.Endpoint<UsersOpenidPermissionsServiceIdTerminatePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.payscore.users._openid_.permissions._service_id_.terminate.post",
   method: "POST",
   path: "/v3/payscore/users/{openid}/permissions/{service_id}/terminate",

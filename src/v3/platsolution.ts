@@ -83,7 +83,14 @@ export interface EcommerceBankTransferRechargesApplyPostResponseTransferInAccoun
   readonly bank_account_no?: string | undefined
 }
 
-const ecommerceBankTransferRechargesApplyPost: Endpoint.Endpoint<EcommerceBankTransferRechargesApplyPostBody, EcommerceBankTransferRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请银行转账充值
+ *
+ * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
+ *
+ * `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply`
+ */
+export const ecommerceBankTransferRechargesApplyPost: Endpoint.Endpoint<EcommerceBankTransferRechargesApplyPostBody, EcommerceBankTransferRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.bankTransferRecharges.apply.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/bank-transfer-recharges/apply",
@@ -115,18 +122,7 @@ const ecommerceBankTransferRechargesApplyPost: Endpoint.Endpoint<EcommerceBankTr
     return {
       body: EcommerceBankTransferRechargesApplyPostBody,
       success: EcommerceBankTransferRechargesApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        recharge_id: "172207846292553701",
-        out_recharge_no: "cz202407181234",
-        transfer_in_account: {
-          bank_name: "财付通-备付金账户",
-          bank_address_code: "440300",
-          bank_code: "991584000049",
-          bank_account_name: "某某某有限公司",
-          bank_account_no: "686000172489957748585801"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -242,7 +238,14 @@ export interface EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResp
   readonly bank_card_tail?: string | undefined
 }
 
-const ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams, EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询银行转账充值结果
+ *
+ * 提交充值申请后，可调用该接口查询充值状态。银行充值到账存在延迟：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
+ *
+ * `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
+ */
+export const ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams, EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.bankTransferRecharges.outRechargeNo._out_recharge_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}",
@@ -280,27 +283,7 @@ const ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endp
     return {
       params: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetParams,
       success: EcommerceBankTransferRechargesOutRechargeNoOutRechargeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001121",
-        recharge_id: "172234484162395401",
-        out_recharge_no: "cz2020042013",
-        account_type: "DEPOSIT",
-        recharge_state: "SUCCESS",
-        recharge_scene: "ECOMMERCE_BANK_TRANSFER",
-        recharge_state_desc: "超过时间限制，系统自动关闭充值单",
-        recharge_amount: { amount: 500000, currency: "CNY" },
-        bank_transfer_info: {
-          memo: "转账充值附言",
-          return_time: "2015-05-20T13:29:35+08:00",
-          return_reason: "银行转账充值金额与申请充值金额不一致",
-          bank_name: "中国银行",
-          bank_card_tail: "0722"
-        },
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -363,7 +346,14 @@ export interface EcommerceInsuranceCompensationContractsPostResponse {
   readonly success_time?: string | undefined
 }
 
-const ecommerceInsuranceCompensationContractsPost: Endpoint.Endpoint<EcommerceInsuranceCompensationContractsPostBody, EcommerceInsuranceCompensationContractsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 开通保险理赔功能
+ *
+ * 平台服务商可通过该接口为保险公司开通保险理赔功能。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/open-insurance-compensation.html)
+ *
+ * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts`
+ */
+export const ecommerceInsuranceCompensationContractsPost: Endpoint.Endpoint<EcommerceInsuranceCompensationContractsPostBody, EcommerceInsuranceCompensationContractsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.insuranceCompensationContracts.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/insurance-compensation-contracts",
@@ -389,12 +379,7 @@ const ecommerceInsuranceCompensationContractsPost: Endpoint.Endpoint<EcommerceIn
     return {
       body: EcommerceInsuranceCompensationContractsPostBody,
       success: EcommerceInsuranceCompensationContractsPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        opened: true,
-        success_time: "2024-08-09T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -427,7 +412,14 @@ export interface EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpe
   readonly success_time?: string | undefined
 }
 
-const ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost: Endpoint.Endpoint<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams, EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保险理赔功能开通状态
+ *
+ * 提交开通保险理赔功能请求后，通过调用该接口查询开通结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/check-insurance-compensation-opened.html)
+ *
+ * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened`
+ */
+export const ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost: Endpoint.Endpoint<EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams, EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.insuranceCompensationContracts.subMchid._sub_mchid_.checkOpened.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened",
@@ -445,12 +437,7 @@ const ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost: En
     return {
       params: EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostParams,
       success: EcommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        opened: true,
-        success_time: "2024-08-09T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -596,7 +583,14 @@ export interface EcommerceMchTransferCompensateBillsPostResponseReceiverDetailRe
   readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
-const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPostBody, EcommerceMchTransferCompensateBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求赔付
+ *
+ * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504175)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills`
+ */
+export const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPostBody, EcommerceMchTransferCompensateBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills",
@@ -646,24 +640,7 @@ const ecommerceMchTransferCompensateBillsPost: Endpoint.Endpoint<EcommerceMchTra
     return {
       body: EcommerceMchTransferCompensateBillsPostBody,
       success: EcommerceMchTransferCompensateBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        receiver_detail: {
-          receiver: {
-            type: "TRANSACTION_USER",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -774,7 +751,14 @@ export interface EcommerceMchTransferCompensateBillsBillIdBillIdGetResponseClose
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsBillIdBillIdGetParams, EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询赔付结果（按微信支付赔付单号）
+ *
+ * 微信支付单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504179)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}`
+ */
+export const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsBillIdBillIdGetParams, EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.billId._bill_id_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}",
@@ -815,25 +799,7 @@ const ecommerceMchTransferCompensateBillsBillIdBillIdGet: Endpoint.Endpoint<Ecom
     return {
       params: EcommerceMchTransferCompensateBillsBillIdBillIdGetParams,
       success: EcommerceMchTransferCompensateBillsBillIdBillIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        receiver_detail: {
-          receiver: {
-            type: "TRANSACTION_USER",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -944,7 +910,14 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetRespons
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询赔付结果（按商户赔付单号）
+ *
+ * 商户单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504178)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}`
+ */
+export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams, EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}",
@@ -985,25 +958,7 @@ const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet: Endpoint.Endpoin
     return {
       params: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetParams,
       success: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        receiver_detail: {
-          receiver: {
-            type: "TRANSACTION_USER",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1042,7 +997,14 @@ export interface EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost
   readonly cancel_accept_time?: string | undefined
 }
 
-const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams, EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求撤销赔付
+ *
+ * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504177)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel`
+ */
+export const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams, EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel",
@@ -1061,13 +1023,7 @@ const ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost: Endpoint.
     return {
       params: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostParams,
       success: EcommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        out_bill_no: "plfk2020042013",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        cancel_accept_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1165,7 +1121,14 @@ export interface EcommerceMchTransferCompensateBillsPreTransferPostResponse {
   readonly package_info?: string | undefined
 }
 
-const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPreTransferPostBody, EcommerceMchTransferCompensateBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求赔付预下单
+ *
+ * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504176)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer`
+ */
+export const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferCompensateBillsPreTransferPostBody, EcommerceMchTransferCompensateBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.compensateBills.preTransfer.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer",
@@ -1200,13 +1163,7 @@ const ecommerceMchTransferCompensateBillsPreTransferPost: Endpoint.Endpoint<Ecom
     return {
       body: EcommerceMchTransferCompensateBillsPreTransferPostBody,
       success: EcommerceMchTransferCompensateBillsPreTransferPostResponse,
-      errors: commonErrors,
-      example: {
-        out_bill_no: "plfk2020042013",
-        bill_id: "1330000071100999991182020050700019480001",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1382,7 +1339,14 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsPostRespo
   readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
-const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody, EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求保证金售后赔付
+ *
+ * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504194)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills`
+ */
+export const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody, EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills",
@@ -1440,26 +1404,7 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsPost: Endpoint.Endpo
     return {
       body: EcommerceMchTransferDepositAfterSalesCompensationBillsPostBody,
       success: EcommerceMchTransferDepositAfterSalesCompensationBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        sponsor_mchid: "1900001109",
-        sub_appid: "wx8888888888888888"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1591,7 +1536,14 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBil
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetRequest, EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保证金售后赔付结果（按微信支付赔付单号）
+ *
+ * 微信支付单号查询保证金售后赔付结果。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504196)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}`
+ */
+export const ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetRequest, EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.billId._bill_id_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}",
@@ -1638,27 +1590,7 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet: End
       params: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetParams,
       query: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetQuery,
       success: EcommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109",
-        sub_appid: "wx8888888888888888"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1790,7 +1722,14 @@ export interface EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNo
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保证金售后赔付结果（按商户赔付单号）
+ *
+ * 商户单号查保证金售后赔付结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504195)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}`
+ */
+export const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositAfterSalesCompensationBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}",
@@ -1837,27 +1776,7 @@ const ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGe
       params: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetParams,
       query: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetQuery,
       success: EcommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109",
-        sub_appid: "wx8888888888888888"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2019,7 +1938,14 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPo
   readonly transaction_id?: string | undefined
 }
 
-const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody, EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起保证金赔付保司保费
+ *
+ * 商户可调用该接口从保证金账户赔付保司保费。注：接口频率限制为100次/s
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills`
+ */
+export const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody, EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositInsurancePremiumsCompensationBills.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills",
@@ -2076,27 +2002,7 @@ const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost: Endpoin
     return {
       body: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostBody,
       success: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            mch_info: { mchid: "1900001108" },
-            transaction_info: { transaction_id: "1217752501201407033233368018" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2221,7 +2127,14 @@ export interface EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOu
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams, EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保证金赔付保司保费结果（按商户赔付单号）
+ *
+ * 查询保证金赔付保司保费结果。注：接口频率限制为100次/s
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}`
+ */
+export const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams, EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositInsurancePremiumsCompensationBills._out_bill_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}",
@@ -2266,28 +2179,7 @@ const ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet:
     return {
       params: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetParams,
       success: EcommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            mch_info: { mchid: "1900001108" },
-            transaction_info: { transaction_id: "1217752501201407033233368018" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2457,7 +2349,14 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsPostRes
   readonly sp_openid?: string | undefined
 }
 
-const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositShippingCostCompensationBillsPostBody, EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起保证金赔付用户运费
+ *
+ * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504202)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills`
+ */
+export const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferDepositShippingCostCompensationBillsPostBody, EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositShippingCostCompensationBills.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills",
@@ -2516,26 +2415,7 @@ const ecommerceMchTransferDepositShippingCostCompensationBillsPost: Endpoint.End
     return {
       body: EcommerceMchTransferDepositShippingCostCompensationBillsPostBody,
       success: EcommerceMchTransferDepositShippingCostCompensationBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        receiver_detail: {
-          receiver: {
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" },
-            user_info: { sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2666,7 +2546,14 @@ export interface EcommerceMchTransferDepositShippingCostCompensationBillsOutBill
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保证金售后赔付运费结果（按商户赔付单号）
+ *
+ * 商户单号查保证金赔付用户运费结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504203)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}`
+ */
+export const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.depositShippingCostCompensationBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}",
@@ -2715,26 +2602,7 @@ const ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNo
       params: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetParams,
       query: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetQuery,
       success: EcommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        receiver_detail: {
-          receiver: {
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" },
-            user_info: { sp_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2875,7 +2743,14 @@ export interface EcommerceMchTransferInsuranceClaimBillsPostResponseReceiverDeta
   readonly type?: "WXPAY" | "WXVALUE" | (string & {}) | undefined
 }
 
-const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPostBody, EcommerceMchTransferInsuranceClaimBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求保险理赔
+ *
+ * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504184)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills`
+ */
+export const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPostBody, EcommerceMchTransferInsuranceClaimBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills",
@@ -2924,25 +2799,7 @@ const ecommerceMchTransferInsuranceClaimBillsPost: Endpoint.Endpoint<EcommerceMc
     return {
       body: EcommerceMchTransferInsuranceClaimBillsPostBody,
       success: EcommerceMchTransferInsuranceClaimBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900001109",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3069,7 +2926,14 @@ export interface EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponseC
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetRequest, EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保险理赔结果（按微信支付赔付单号）
+ *
+ * 微信支付单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504188)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}`
+ */
+export const ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetRequest, EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.billId._bill_id_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}",
@@ -3115,26 +2979,7 @@ const ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet: Endpoint.Endpoint<
       params: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetParams,
       query: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetQuery,
       success: EcommerceMchTransferInsuranceClaimBillsBillIdBillIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900001109",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { accept_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3261,7 +3106,14 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRes
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保险理赔结果（按商户赔付单号）
+ *
+ * 商户单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504187)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}`
+ */
+export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}",
@@ -3307,26 +3159,7 @@ const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet: Endpoint.End
       params: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetParams,
       query: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetQuery,
       success: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900001109",
-        receiver_detail: {
-          receiver: {
-            type: "MERCHANT",
-            transaction_info: { transaction_id: "1217752501201407033233368018", type: "WXPAY" }
-          }
-        },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { accept_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3381,7 +3214,14 @@ export interface EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancel
   readonly cancel_accept_time?: string | undefined
 }
 
-const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostRequest, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求撤销保险理赔
+ *
+ * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504186)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel`
+ */
+export const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostRequest, EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.outBillNo._out_bill_no_.cancel.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel",
@@ -3405,14 +3245,7 @@ const ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost: Endpo
       params: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostParams,
       body: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostBody,
       success: EcommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        cancel_accept_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3500,7 +3333,14 @@ export interface EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse 
   readonly package_info?: string | undefined
 }
 
-const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody, EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求保险理赔预下单
+ *
+ * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504185)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer`
+ */
+export const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.Endpoint<EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody, EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.insuranceClaimBills.preTransfer.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer",
@@ -3533,14 +3373,7 @@ const ecommerceMchTransferInsuranceClaimBillsPreTransferPost: Endpoint.Endpoint<
     return {
       body: EcommerceMchTransferInsuranceClaimBillsPreTransferPostBody,
       success: EcommerceMchTransferInsuranceClaimBillsPreTransferPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        out_bill_no: "plfk2020042013",
-        bill_id: "1330000071100999991182020050700019480001",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3665,7 +3498,14 @@ export interface EcommerceMchTransferSubMchCompensationBillsPostResponseReceiver
   readonly mchid?: string | undefined
 }
 
-const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferSubMchCompensationBillsPostBody, EcommerceMchTransferSubMchCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求赔付
+ *
+ * 商户可调用该接口从运营账户赔付给二级商户。
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills`
+ */
+export const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<EcommerceMchTransferSubMchCompensationBillsPostBody, EcommerceMchTransferSubMchCompensationBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.subMchCompensationBills.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills",
@@ -3710,19 +3550,7 @@ const ecommerceMchTransferSubMchCompensationBillsPost: Endpoint.Endpoint<Ecommer
     return {
       body: EcommerceMchTransferSubMchCompensationBillsPostBody,
       success: EcommerceMchTransferSubMchCompensationBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        receiver_detail: { receiver: { type: "MERCHANT", mch_info: { mchid: "1900001108" } } },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -3838,7 +3666,14 @@ export interface EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetRequest, EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询赔付结果（按商户赔付单号）
+ *
+ * 查询赔付商家的结果。注：接口频率限制为100次/s
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}`
+ */
+export const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferSubMchCompensationBillsOutBillNoGetRequest, EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.subMchCompensationBills._out_bill_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}",
@@ -3881,20 +3716,7 @@ const ecommerceMchTransferSubMchCompensationBillsOutBillNoGet: Endpoint.Endpoint
       params: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetParams,
       query: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetQuery,
       success: EcommerceMchTransferSubMchCompensationBillsOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        receiver_detail: { receiver: { type: "MERCHANT", mch_info: { mchid: "1900001108" } } },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4060,7 +3882,14 @@ export interface EcommerceMchTransferTransferBillsPostResponseReceiverDetailRece
   readonly mch_id?: string | undefined
 }
 
-const ecommerceMchTransferTransferBillsPost: Endpoint.Endpoint<EcommerceMchTransferTransferBillsPostBody, EcommerceMchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 保证金赔付
+ *
+ * 商户可调用该接口付款给商户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504198)
+ *
+ * `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills`
+ */
+export const ecommerceMchTransferTransferBillsPost: Endpoint.Endpoint<EcommerceMchTransferTransferBillsPostBody, EcommerceMchTransferTransferBillsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.transferBills.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills",
@@ -4114,23 +3943,7 @@ const ecommerceMchTransferTransferBillsPost: Endpoint.Endpoint<EcommerceMchTrans
     return {
       body: EcommerceMchTransferTransferBillsPostBody,
       success: EcommerceMchTransferTransferBillsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        sub_mchid: "1900000109",
-        sub_appid: "wx8888888888888888",
-        business_type: "DEPOSIT_COMPENSATION",
-        receiver_detail: { receiver: { type: "MERCHANT", mch_info: { mch_id: "1900001108" } } },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        receiver_remark: "小店XXXX直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4257,7 +4070,14 @@ export interface EcommerceMchTransferTransferBillsBillIdBillIdGetResponseCloseIn
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferTransferBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferTransferBillsBillIdBillIdGetRequest, EcommerceMchTransferTransferBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保证金赔付结果（按微信支付赔付单号）
+ *
+ * 微信支付单号查询商户付款记录。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504200)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}`
+ */
+export const ecommerceMchTransferTransferBillsBillIdBillIdGet: Endpoint.Endpoint<EcommerceMchTransferTransferBillsBillIdBillIdGetRequest, EcommerceMchTransferTransferBillsBillIdBillIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.transferBills.billId._bill_id_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}",
@@ -4303,22 +4123,7 @@ const ecommerceMchTransferTransferBillsBillIdBillIdGet: Endpoint.Endpoint<Ecomme
       params: EcommerceMchTransferTransferBillsBillIdBillIdGetParams,
       query: EcommerceMchTransferTransferBillsBillIdBillIdGetQuery,
       success: EcommerceMchTransferTransferBillsBillIdBillIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        business_type: "DEPOSIT_COMPENSATION",
-        receiver_detail: { receiver: { type: "MERCHANT", mch_info: { mch_id: "1900001108" } } },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        receiver_remark: "小店XXXX直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4445,7 +4250,14 @@ export interface EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponseC
   readonly close_reason?: string | undefined
 }
 
-const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询保证金赔付结果（按商户赔付单号）
+ *
+ * 商户单号查询商家商户付款记录。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504199)
+ *
+ * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
+ */
+export const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetRequest, EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.mchTransfer.transferBills.outBillNo._out_bill_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}",
@@ -4491,22 +4303,7 @@ const ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet: Endpoint.Endpoint<
       params: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetParams,
       query: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetQuery,
       success: EcommerceMchTransferTransferBillsOutBillNoOutBillNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001108",
-        business_type: "DEPOSIT_COMPENSATION",
-        receiver_detail: { receiver: { type: "MERCHANT", mch_info: { mch_id: "1900001108" } } },
-        out_bill_no: "plfk2020042013",
-        amount: 10000,
-        transfer_remark: "直播违规扣罚",
-        receiver_remark: "小店XXXX直播违规扣罚",
-        bill_id: "1330000071100999991182020050700019480001",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_info: { close_time: "2015-05-20T13:29:35+08:00", close_reason: "NOT_ENOUGH" },
-        sponsor_mchid: "1900001109"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4554,7 +4351,14 @@ export interface EcommerceRechargeEmployeesPostResponse {
   readonly update_time?: string | undefined
 }
 
-const ecommerceRechargeEmployeesPost: Endpoint.Endpoint<EcommerceRechargeEmployeesPostBody, EcommerceRechargeEmployeesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加二级商户可扫码充值员工
+ *
+ * 收付通平台需通过调用此接口添加二级子商户的可扫码充值员工，添加成功后的用户即可进行微信支付扫码充值。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521743)
+ *
+ * `POST /v3/platsolution/ecommerce/recharge-employees`
+ */
+export const ecommerceRechargeEmployeesPost: Endpoint.Endpoint<EcommerceRechargeEmployeesPostBody, EcommerceRechargeEmployeesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.rechargeEmployees.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/recharge-employees",
@@ -4575,13 +4379,7 @@ const ecommerceRechargeEmployeesPost: Endpoint.Endpoint<EcommerceRechargeEmploye
     return {
       body: EcommerceRechargeEmployeesPostBody,
       success: EcommerceRechargeEmployeesPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        sp_openid: "oLTPCuCsfN3ABBz50VUZBNlHDbUU",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4629,7 +4427,14 @@ export interface EcommerceRechargeEmployeesSubMchidSubMchidGetResponseEmployees 
   readonly update_time?: string | undefined
 }
 
-const ecommerceRechargeEmployeesSubMchidSubMchidGet: Endpoint.Endpoint<EcommerceRechargeEmployeesSubMchidSubMchidGetParams, EcommerceRechargeEmployeesSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询二级商户可扫码充值员工列表
+ *
+ * 收付通平台可以调用此接口查询二级子商户的最新的可扫码充值员工列表。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521757)
+ *
+ * `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}`
+ */
+export const ecommerceRechargeEmployeesSubMchidSubMchidGet: Endpoint.Endpoint<EcommerceRechargeEmployeesSubMchidSubMchidGetParams, EcommerceRechargeEmployeesSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.rechargeEmployees.subMchid._sub_mchid_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}",
@@ -4652,17 +4457,7 @@ const ecommerceRechargeEmployeesSubMchidSubMchidGet: Endpoint.Endpoint<Ecommerce
     return {
       params: EcommerceRechargeEmployeesSubMchidSubMchidGetParams,
       success: EcommerceRechargeEmployeesSubMchidSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        employees: [
-          {
-            sub_mchid: "1900000109",
-            sp_openid: "oLTPCuCsfN3ABBz50VUZBNlHDbUU",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            update_time: "2015-05-20T13:29:35.120+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4710,7 +4505,14 @@ export interface EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDelet
   readonly update_time?: string | undefined
 }
 
-const ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost: Endpoint.Endpoint<EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams, EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除二级商户可扫码充值员工
+ *
+ * 收付通平台可以调用此接口删除二级子商户的可扫码充值员工。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521753)
+ *
+ * `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete`
+ */
+export const ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost: Endpoint.Endpoint<EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams, EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.rechargeEmployees.subMchid._sub_mchid_.spOpenid._sp_openid_.delete.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete",
@@ -4731,13 +4533,7 @@ const ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost: Endp
     return {
       params: EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostParams,
       success: EcommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        sp_openid: "oLTPCuCsfN3ABBz50VUZBNlHDbUU",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -4812,7 +4608,14 @@ export interface EcommerceRechargesApplyPostResponse {
   readonly recharge_url?: string | undefined
 }
 
-const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesApplyPostBody, EcommerceRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请二级商户充值
+ *
+ * 商户系统须通过调用此接口获取充值链接，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/apply.html)
+ *
+ * `POST /v3/platsolution/ecommerce/recharges/apply`
+ */
+export const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesApplyPostBody, EcommerceRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.recharges.apply.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/recharges/apply",
@@ -4841,12 +4644,7 @@ const ecommerceRechargesApplyPost: Endpoint.Endpoint<EcommerceRechargesApplyPost
     return {
       body: EcommerceRechargesApplyPostBody,
       success: EcommerceRechargesApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        recharge_id: "172207846292553701",
-        out_recharge_no: "cz202407181234",
-        recharge_url: "https://www.payapp.qq.com/plat/recharge.html"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5056,7 +4854,14 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoGetResponseOnlineBa
   readonly bank_account_name?: string | undefined
 }
 
-const ecommerceRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<EcommerceRechargesOutRechargeNoOutRechargeNoGetRequest, EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询二级商户充值结果
+ *
+ * 提交充值申请后，可调用该接口查询充值状态。充值到账存在延迟： 1、扫码充值：3分钟内到账 2、银行转账：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/get-by-out-no.html)
+ *
+ * `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}`
+ */
+export const ecommerceRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<EcommerceRechargesOutRechargeNoOutRechargeNoGetRequest, EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}",
@@ -5118,42 +4923,7 @@ const ecommerceRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<Ecommer
       params: EcommerceRechargesOutRechargeNoOutRechargeNoGetParams,
       query: EcommerceRechargesOutRechargeNoOutRechargeNoGetQuery,
       success: EcommerceRechargesOutRechargeNoOutRechargeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001121",
-        recharge_id: "172234484162395401",
-        out_recharge_no: "cz2020042013",
-        recharge_channel: "BANK_TRANSFER",
-        account_type: "DEPOSIT",
-        recharge_state: "SUCCESS",
-        recharge_scene: "ECOMMERCE_DEPOSIT",
-        recharge_state_desc: "超过时间限制，系统自动关闭充值单",
-        recharge_amount: { amount: 500000, currency: "CNY" },
-        bank_transfer_info: {
-          bill_no: "110240620400046628001252733345",
-          memo: "转账充值附言",
-          return_time: "2015-05-20T13:29:35+08:00",
-          return_reason: "银行转账充值金额与申请充值金额不一致",
-          bank_name: "中国银行",
-          bank_card_tail: "0722",
-          bank_account_name: "某某某有限公司"
-        },
-        qr_recharge_info: { openid: "owYiu0WOJdGCYxoHrPabGhI39uT4", employee_type: "ADMIN" },
-        online_bank_recharge_info: {
-          bill_no: "110240620400046628001252733345",
-          return_time: "2015-05-20T13:29:35+08:00",
-          return_reason: "银行转账充值金额与申请充值金额不一致",
-          bank_name: "中国银行",
-          online_bank_type: "ONLINE_BANK_TYPE_CORPORATE",
-          bank_card_tail: "0722",
-          bank_account_name: "某某某有限公司"
-        },
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_time: "2015-05-20T13:29:35+08:00",
-        available_recharge_channels: ["BANK_TRANSFER"]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5363,7 +5133,14 @@ export interface EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponseOn
   readonly bank_account_name?: string | undefined
 }
 
-const ecommerceRechargesOutRechargeNoOutRechargeNoClosePost: Endpoint.Endpoint<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostRequest, EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭二级商户充值
+ *
+ * 以下情况可调用关单接口：1、商家操作超出规定时间限制，为防止重复处理。2、系统主动终止服务不再接受新的请求 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/close.html)
+ *
+ * `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close`
+ */
+export const ecommerceRechargesOutRechargeNoOutRechargeNoClosePost: Endpoint.Endpoint<EcommerceRechargesOutRechargeNoOutRechargeNoClosePostRequest, EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close",
@@ -5425,42 +5202,7 @@ const ecommerceRechargesOutRechargeNoOutRechargeNoClosePost: Endpoint.Endpoint<E
       params: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostParams,
       query: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostQuery,
       success: EcommerceRechargesOutRechargeNoOutRechargeNoClosePostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001121",
-        recharge_id: "172234484162395401",
-        out_recharge_no: "cz2020042013",
-        recharge_channel: "BANK_TRANSFER",
-        account_type: "DEPOSIT",
-        recharge_state: "SUCCESS",
-        recharge_scene: "ECOMMERCE_DEPOSIT",
-        recharge_state_desc: "超过时间限制，系统自动关闭充值单",
-        recharge_amount: { amount: 500000, currency: "CNY" },
-        bank_transfer_info: {
-          bill_no: "110240620400046628001252733345",
-          memo: "转账充值附言",
-          return_time: "2015-05-20T13:29:35+08:00",
-          return_reason: "银行转账充值金额与申请充值金额不一致",
-          bank_name: "中国银行",
-          bank_card_tail: "0722",
-          bank_account_name: "某某某有限公司"
-        },
-        qr_recharge_info: { openid: "owYiu0WOJdGCYxoHrPabGhI39uT4", employee_type: "ADMIN" },
-        online_bank_recharge_info: {
-          bill_no: "110240620400046628001252733345",
-          return_time: "2015-05-20T13:29:35+08:00",
-          return_reason: "银行转账充值金额与申请充值金额不一致",
-          bank_name: "中国银行",
-          online_bank_type: "ONLINE_BANK_TYPE_CORPORATE",
-          bank_card_tail: "0722",
-          bank_account_name: "某某某有限公司"
-        },
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_time: "2015-05-20T13:29:35+08:00",
-        available_recharge_channels: ["BANK_TRANSFER"]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5576,7 +5318,14 @@ export interface EcommerceSettlePrepaySettleOrdersPostResponse {
   readonly finish_time?: string | undefined
 }
 
-const ecommerceSettlePrepaySettleOrdersPost: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersPostBody, EcommerceSettlePrepaySettleOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 个人收款-申请批量结算
+ *
+ * 申请个人收款批量结算 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/apply-prepay-settle-orders.html)
+ *
+ * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders`
+ */
+export const ecommerceSettlePrepaySettleOrdersPost: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersPostBody, EcommerceSettlePrepaySettleOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.settle.prepaySettleOrders.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders",
@@ -5622,16 +5371,7 @@ const ecommerceSettlePrepaySettleOrdersPost: Endpoint.Endpoint<EcommerceSettlePr
     return {
       body: EcommerceSettlePrepaySettleOrdersPostBody,
       success: EcommerceSettlePrepaySettleOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        out_settle_batch_no: "example",
-        settle_batch_no: "example",
-        individual_auth_id: "example",
-        description: "example",
-        state: "example",
-        trade_scenario: "example",
-        create_time: "2025-01-01T00:00:00+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5668,7 +5408,14 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse {
   readonly finish_time?: string | undefined
 }
 
-const ecommerceSettlePrepaySettleOrdersSettleBatchNoGet: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams, EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 个人收款-查询批量结算信息
+ *
+ * 查询个人收款批量结算信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/get-prepay-settle-orders.html)
+ *
+ * `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}`
+ */
+export const ecommerceSettlePrepaySettleOrdersSettleBatchNoGet: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams, EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.settle.prepaySettleOrders._settle_batch_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}",
@@ -5691,16 +5438,7 @@ const ecommerceSettlePrepaySettleOrdersSettleBatchNoGet: Endpoint.Endpoint<Ecomm
     return {
       params: EcommerceSettlePrepaySettleOrdersSettleBatchNoGetParams,
       success: EcommerceSettlePrepaySettleOrdersSettleBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_settle_batch_no: "example",
-        settle_batch_no: "example",
-        individual_auth_id: "example",
-        description: "example",
-        state: "example",
-        trade_scenario: "RECOMMERCE",
-        create_time: "2025-01-01T00:00:00+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5793,7 +5531,14 @@ export interface EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSett
   readonly out_abnormal_settle_batch_no?: string | undefined
 }
 
-const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostRequest, EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 个人收款-申请异常结算批次单处理
+ *
+ * 申请异常结算批次单处理
+ *
+ * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle`
+ */
+export const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost: Endpoint.Endpoint<EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostRequest, EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.settle.prepaySettleOrders._settle_batch_no_.applyAbnormalSettle.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle",
@@ -5830,22 +5575,7 @@ const ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost: End
       params: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostParams,
       body: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostBody,
       success: EcommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePostResponse,
-      errors: commonErrors,
-      example: {
-        out_settle_batch_no: "example",
-        settle_batch_no: "example",
-        individual_auth_id: "example",
-        description: "example",
-        state: "ACCEPTED",
-        trade_scenario: "RECOMMERCE",
-        create_time: "2025-01-01T00:00:00+08:00",
-        abnormal_settle_result: {
-          abnormal_settle_type: "TRANSFER_TO_ORIGINAL_RECEIVE_USER",
-          apply_success_time: "2025-01-01T00:00:00+08:00",
-          abnormal_fund_receipt_id: "2123685544886666",
-          out_abnormal_settle_batch_no: "1236698745558870"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -5979,7 +5709,14 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawPostResponse {
   readonly bank_name?: string | undefined
 }
 
-const ecommerceWithdrawDayEndBalanceWithdrawPost: Endpoint.Endpoint<EcommerceWithdrawDayEndBalanceWithdrawPostBody, EcommerceWithdrawDayEndBalanceWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 二级商户按日终余额预约提现
+ *
+ * 二级商户按日终余额预约提现API帮助二级商户发起基本户提现。提现金额按前一天日终余额计算，当前余额少于前一天日终余额时退化为按当前余额计算（请求参数需额外设置该选项）。预计当日到账，具体以实际银行处理为准。
+ *
+ * `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw`
+ */
+export const ecommerceWithdrawDayEndBalanceWithdrawPost: Endpoint.Endpoint<EcommerceWithdrawDayEndBalanceWithdrawPostBody, EcommerceWithdrawDayEndBalanceWithdrawPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.withdraw.dayEndBalanceWithdraw.post",
   method: "POST",
   path: "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw",
@@ -6017,27 +5754,7 @@ const ecommerceWithdrawDayEndBalanceWithdrawPost: Endpoint.Endpoint<EcommerceWit
     return {
       body: EcommerceWithdrawDayEndBalanceWithdrawPostBody,
       success: EcommerceWithdrawDayEndBalanceWithdrawPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "222212131",
-        sub_mchid: "1900000109",
-        status: "CREATED",
-        withdraw_id: "12321937198237912739132791732912793127931279317929791239112123",
-        out_request_no: "20190611222222222200000000012122",
-        total_amount: 100,
-        success_amount: 0,
-        fail_amount: 0,
-        refund_amount: 0,
-        create_time: "2025-01-01T00:00:00+08:00",
-        update_time: "2025-01-01T00:00:00+08:00",
-        reason: "卡号错误",
-        remark: "交易提现",
-        bank_memo: "微信支付提现",
-        account_type: "BASIC",
-        account_number: "1178",
-        account_bank: "招商银行",
-        bank_name: "中国工商银行股份有限公司深圳软件园支行"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6152,7 +5869,14 @@ export interface EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoG
   readonly bank_name?: string | undefined
 }
 
-const ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetRequest, EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询二级商户按日终余额预约提现状态
+ *
+ * 查询二级商户按日终余额预约提现状态。可查询90日内发起的预约提现单据，发起时间以微信支付预约提现单创建时间为准。
+ *
+ * `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}`
+ */
+export const ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet: Endpoint.Endpoint<EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetRequest, EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.ecommerce.withdraw.dayEndBalanceWithdraw.outRequestNo._out_request_no_.get",
   method: "GET",
   path: "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}",
@@ -6188,27 +5912,7 @@ const ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet: Endpoin
       params: EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetParams,
       query: EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetQuery,
       success: EcommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "222212131",
-        sub_mchid: "1900000109",
-        status: "CREATED",
-        withdraw_id: "12321937198237912739132791732912793127931279317929791239112123",
-        out_request_no: "20190611222222222200000000012122",
-        total_amount: 100,
-        success_amount: 0,
-        fail_amount: 0,
-        refund_amount: 0,
-        create_time: "2025-01-01T00:00:00+08:00",
-        update_time: "2025-01-01T00:00:00+08:00",
-        reason: "卡号错误",
-        remark: "交易提现",
-        bank_memo: "微信支付提现",
-        account_type: "BASIC",
-        account_number: "1178",
-        account_bank: "招商银行",
-        bank_name: "中国工商银行股份有限公司深圳软件园支行"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6322,7 +6026,14 @@ export interface InsuranceMchTransferBatchesApplyPostResponse {
   readonly batch_state?: "ACCEPTED" | "PROCESSING" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
-const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesApplyPostBody, InsuranceMchTransferBatchesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理商家转账
+ *
+ * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。注意：受理成功将返回批次单号，此时并不代表转账成功，请通过查单接口查询单据的付款状态。接口支持幂等，幂等标识为out_batch_no，幂等有效性为5年。
+ *
+ * `POST /v3/platsolution/insurance/mch-transfer/batches/apply`
+ */
+export const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesApplyPostBody, InsuranceMchTransferBatchesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.apply.post",
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/batches/apply",
@@ -6357,13 +6068,7 @@ const insuranceMchTransferBatchesApplyPost: Endpoint.Endpoint<InsuranceMchTransf
     return {
       body: InsuranceMchTransferBatchesApplyPostBody,
       success: InsuranceMchTransferBatchesApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "sjzz20230223",
-        batch_id: "131000011085109987515042023022300246500006",
-        create_time: "2023-02-23T13:29:35+08:00",
-        batch_state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6526,7 +6231,14 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdGetResponseData {
   readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
 }
 
-const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<InsuranceMchTransferBatchesBatchIdBatchIdGetRequest, InsuranceMchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付转账批次单号查询批次单
+ *
+ * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}`
+ */
+export const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<InsuranceMchTransferBatchesBatchIdBatchIdGetRequest, InsuranceMchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}",
@@ -6576,37 +6288,7 @@ const insuranceMchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<InsuranceM
       params: InsuranceMchTransferBatchesBatchIdBatchIdGetParams,
       query: InsuranceMchTransferBatchesBatchIdBatchIdGetQuery,
       success: InsuranceMchTransferBatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors,
-      example: {
-        transfer_batch: {
-          out_batch_no: "sjzz20230223",
-          batch_id: "131000011085109987515042023022300246500006",
-          sp_appid: "wxf636efh567hg4356",
-          sub_mchid: "1900000109",
-          sub_appid: "wxf636efh567hg4356",
-          batch_state: "ACCEPTED",
-          batch_name: "2023年2月深圳分部转账单",
-          batch_remark: "2023年2月深圳分部报销单",
-          close_reason: "MERCHANT_REVOCATION",
-          total_amount: 4000000,
-          total_num: 200,
-          create_time: "2023-02-23T13:29:35+08:00",
-          success_amount: 3900000,
-          success_num: 199,
-          failed_amount: 100000,
-          failed_num: 1,
-          transfer_scene_id: "1000"
-        },
-        data: [
-          {
-            detail_id: "132000011085109987515042023022300246521006",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "INIT"
-          }
-        ],
-        offset: 0,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6727,7 +6409,14 @@ export interface InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailI
   readonly bank_refund_time?: string | undefined
 }
 
-const insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest, InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付转账明细单号查询明细单
+ *
+ * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+ */
+export const insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest, InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
@@ -6763,26 +6452,7 @@ const insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpo
       params: InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
       query: InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery,
       success: InsuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "sjzz20230223",
-        batch_id: "131000011085109987515042023022300246500006",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "132000011085109987515042023022300246521006",
-        sp_appid: "wxf636efh567hg4356",
-        sub_mchid: "1900000109",
-        sub_appid: "wxf636efh567hg4356",
-        create_time: "2023-02-23T13:29:35+08:00",
-        detail_state: "INIT",
-        transfer_amount: 20000,
-        transfer_remark: "2023年2月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        transfer_finish_time: "2023-02-23T13:29:35+08:00",
-        bank_refund_time: "2023-02-23T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6862,7 +6532,14 @@ export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOu
   readonly download_url?: string | undefined
 }
 
-const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商家转账明细电子回单
+ *
+ * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账明细单
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
+ */
+export const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}",
@@ -6890,18 +6567,7 @@ const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOu
       params: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams,
       query: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery,
       success: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        batch_id: "131000011085109987515042023022300246500006",
-        out_batch_no: "sjzz20230223",
-        detail_id: "132000011085109987515042023022300246521006",
-        out_detail_no: "x23zy545Bd5436",
-        sub_mchid: "1900000109",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -6956,7 +6622,14 @@ export interface InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOu
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
-const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请商家转账明细电子回单
+ *
+ * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。前置条件：1、发起转账时传入了收款用户姓名，支持申请电子回单；2、支持受理最近2年内的转账明细单；
+ *
+ * `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
+ */
+export const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post",
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply",
@@ -6979,13 +6652,7 @@ const insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOu
       params: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams,
       body: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody,
       success: InsuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900102208",
-        out_batch_no: "sjzz20230223",
-        out_detail_no: "x23zy545Bd5436",
-        receipt_state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7148,7 +6815,14 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponseData 
   readonly detail_state?: "INIT" | "ALL" | "WAIT_PAY" | "SUCCESS" | "FAIL" | "BANK_REFUND" | (string & {}) | undefined
 }
 
-const insuranceMchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetRequest, InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户转账批次单号查询批次单
+ *
+ * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}`
+ */
+export const insuranceMchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetRequest, InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}",
@@ -7198,37 +6872,7 @@ const insuranceMchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<Insu
       params: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetParams,
       query: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetQuery,
       success: InsuranceMchTransferBatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        transfer_batch: {
-          out_batch_no: "sjzz20230223",
-          batch_id: "131000011085109987515042023022300246500006",
-          sp_appid: "wxf636efh567hg4356",
-          sub_mchid: "1900000109",
-          sub_appid: "wxf636efh567hg4356",
-          batch_state: "ACCEPTED",
-          batch_name: "2023年2月深圳分部转账单",
-          batch_remark: "2023年2月深圳分部报销单",
-          close_reason: "MERCHANT_REVOCATION",
-          total_amount: 4000000,
-          total_num: 200,
-          create_time: "2023-02-23T13:29:35+08:00",
-          success_amount: 3900000,
-          success_num: 199,
-          failed_amount: 100000,
-          failed_num: 1,
-          transfer_scene_id: "1000"
-        },
-        data: [
-          {
-            detail_id: "132000011085109987515042023022300246521006",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "INIT"
-          }
-        ],
-        offset: 0,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7349,7 +6993,14 @@ export interface InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetail
   readonly bank_refund_time?: string | undefined
 }
 
-const insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest, InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户明细单号查询明细单
+ *
+ * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+ */
+export const insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest, InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
@@ -7385,26 +7036,7 @@ const insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetail
       params: InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
       query: InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery,
       success: InsuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "sjzz20230223",
-        batch_id: "131000011085109987515042023022300246500006",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "132000011085109987515042023022300246521006",
-        sp_appid: "wxf636efh567hg4356",
-        sub_mchid: "1900000109",
-        sub_appid: "wxf636efh567hg4356",
-        create_time: "2023-02-23T13:29:35+08:00",
-        detail_state: "INIT",
-        transfer_amount: 20000,
-        transfer_remark: "2023年2月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        transfer_finish_time: "2023-02-23T13:29:35+08:00",
-        bank_refund_time: "2023-02-23T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7469,7 +7101,14 @@ export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoG
   readonly download_url?: string | undefined
 }
 
-const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商家转账批次电子回单
+ *
+ * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账批次单
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
+ */
+export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoint<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}",
@@ -7494,16 +7133,7 @@ const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoin
       params: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams,
       query: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery,
       success: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        batch_id: "131000011085109987515042023022300246500006",
-        out_batch_no: "sjzz20230223",
-        sub_mchid: "1900000109",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7548,7 +7178,14 @@ export interface InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoA
   readonly receipt_state?: "ACCEPTED" | "FINISHED" | (string & {}) | undefined
 }
 
-const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请商家转账批次电子回单
+ *
+ * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。
+ *
+ * `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
+ */
+export const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post",
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply",
@@ -7569,12 +7206,7 @@ const insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: E
       params: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams,
       body: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody,
       success: InsuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        out_batch_no: "sjzz20230223",
-        receipt_state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7713,7 +7345,14 @@ export interface InsuranceMchTransferReservationApplyPostResponse {
   readonly package_info?: string | undefined
 }
 
-const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<InsuranceMchTransferReservationApplyPostBody, InsuranceMchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理单次预约商家转账
+ *
+ * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。注意：预创建的预约记录在24小时内有效，如用户没有及时确认，微信支付系统将自动关闭该预约记录。接口支持幂等，幂等标识为out_reservation_no，幂等有效性为5年。
+ *
+ * `POST /v3/platsolution/insurance/mch-transfer/reservation/apply`
+ */
+export const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<InsuranceMchTransferReservationApplyPostBody, InsuranceMchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.apply.post",
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/reservation/apply",
@@ -7756,15 +7395,7 @@ const insuranceMchTransferReservationApplyPost: Endpoint.Endpoint<InsuranceMchTr
     return {
       body: InsuranceMchTransferReservationApplyPostBody,
       success: InsuranceMchTransferReservationApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        out_reservation_no: "plfk2020042013",
-        reservation_id: "1330000071100999991182020050700019480001",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        state: "ACCEPTED",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -7885,7 +7516,14 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
   readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
-const insuranceMchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户预约单号查询预约商家转账记录
+ *
+ * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
+ */
+export const insuranceMchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoGetRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}",
@@ -7923,28 +7561,7 @@ const insuranceMchTransferReservationOutReservationNoOutReservationNoGet: Endpoi
       params: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetParams,
       query: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetQuery,
       success: InsuranceMchTransferReservationOutReservationNoOutReservationNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001109",
-        sp_appid: "wxf636efh567hg4356",
-        sub_appid: "wxf636efh567hg4356",
-        reservation_id: "1330000071100999991182020050700019480001",
-        out_reservation_no: "plfk2020042013",
-        transfer_scene_id: "1000",
-        estimated_date: "2019-11-22",
-        estimated_max_amount: 400000,
-        exact_amount: 100000,
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        reserve_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "USER_OVERDUE_UNCONFIRMED"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8065,7 +7682,14 @@ export interface InsuranceMchTransferReservationOutReservationNoOutReservationNo
   readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
-const insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭预约商家转账记录
+ *
+ * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
+ *
+ * `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
+ */
+export const insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostRequest, InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post",
   method: "POST",
   path: "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close",
@@ -8103,28 +7727,7 @@ const insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost: 
       params: InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostParams,
       query: InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostQuery,
       success: InsuranceMchTransferReservationOutReservationNoOutReservationNoClosePostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001109",
-        sp_appid: "wxf636efh567hg4356",
-        sub_appid: "wxf636efh567hg4356",
-        reservation_id: "1330000071100999991182020050700019480001",
-        out_reservation_no: "plfk2020042013",
-        transfer_scene_id: "1000",
-        estimated_date: "2019-11-22",
-        estimated_max_amount: 400000,
-        exact_amount: 100000,
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        reserve_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "USER_OVERDUE_UNCONFIRMED"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8245,7 +7848,14 @@ export interface InsuranceMchTransferReservationReservationIdReservationIdGetRes
   readonly close_reason?: "USER_OVERDUE_UNCONFIRMED" | "CLOSE_CONFIRMED_VIA_MCH_API" | "CLOSE_ACCEPTED_VIA_MCH_API" | "TRANSFER_FINISHED" | "OVERDUE_NOT_TRANSFER" | "RESERVE_FAIL" | "USER_CLOSE" | (string & {}) | undefined
 }
 
-const insuranceMchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<InsuranceMchTransferReservationReservationIdReservationIdGetRequest, InsuranceMchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付预约单号查询预约商家转账记录
+ *
+ * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
+ *
+ * `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}`
+ */
+export const insuranceMchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<InsuranceMchTransferReservationReservationIdReservationIdGetRequest, InsuranceMchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.insurance.mchTransfer.reservation.reservationId._reservation_id_.get",
   method: "GET",
   path: "/v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}",
@@ -8283,28 +7893,7 @@ const insuranceMchTransferReservationReservationIdReservationIdGet: Endpoint.End
       params: InsuranceMchTransferReservationReservationIdReservationIdGetParams,
       query: InsuranceMchTransferReservationReservationIdReservationIdGetQuery,
       success: InsuranceMchTransferReservationReservationIdReservationIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001109",
-        sp_appid: "wxf636efh567hg4356",
-        sub_appid: "wxf636efh567hg4356",
-        reservation_id: "1330000071100999991182020050700019480001",
-        out_reservation_no: "plfk2020042013",
-        transfer_scene_id: "1000",
-        estimated_date: "2019-11-22",
-        estimated_max_amount: 400000,
-        exact_amount: 100000,
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        reserve_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "USER_OVERDUE_UNCONFIRMED"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8417,7 +8006,14 @@ export interface MchTransferBatchesApplyPostResponse {
   readonly batch_state?: string | undefined
 }
 
-const mchTransferBatchesApplyPost: Endpoint.Endpoint<MchTransferBatchesApplyPostBody, MchTransferBatchesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理商家转账
+ *
+ * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html)
+ *
+ * `POST /v3/platsolution/mch-transfer/batches/apply`
+ */
+export const mchTransferBatchesApplyPost: Endpoint.Endpoint<MchTransferBatchesApplyPostBody, MchTransferBatchesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.apply.post",
   method: "POST",
   path: "/v3/platsolution/mch-transfer/batches/apply",
@@ -8453,13 +8049,7 @@ const mchTransferBatchesApplyPost: Endpoint.Endpoint<MchTransferBatchesApplyPost
     return {
       body: MchTransferBatchesApplyPostBody,
       success: MchTransferBatchesApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "sjzz20230223",
-        batch_id: "131000011085109987515042023022300246500006",
-        create_time: "2023-02-23T13:29:35+08:00",
-        batch_state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8619,7 +8209,14 @@ export interface MchTransferBatchesBatchIdBatchIdGetResponseData {
   readonly detail_state?: string | undefined
 }
 
-const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferBatchesBatchIdBatchIdGetRequest, MchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付转账批次单号查询批次单
+ *
+ * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}`
+ */
+export const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferBatchesBatchIdBatchIdGetRequest, MchTransferBatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.batchId._batch_id_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/batches/batch-id/{batch_id}",
@@ -8670,37 +8267,7 @@ const mchTransferBatchesBatchIdBatchIdGet: Endpoint.Endpoint<MchTransferBatchesB
       params: MchTransferBatchesBatchIdBatchIdGetParams,
       query: MchTransferBatchesBatchIdBatchIdGetQuery,
       success: MchTransferBatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors,
-      example: {
-        transfer_batch: {
-          out_batch_no: "sjzz20230223",
-          batch_id: "131000011085109987515042023022300246500006",
-          sp_appid: "wxf636efh567hg4356",
-          sub_mchid: "1900000109",
-          sub_appid: "wxf636efh567hg4356",
-          batch_state: "ACCEPTED",
-          batch_name: "2023年2月深圳分部转账单",
-          batch_remark: "2023年2月深圳分部报销单",
-          close_reason: "MERCHANT_REVOCATION",
-          total_amount: 4000000,
-          total_num: 200,
-          create_time: "2023-02-23T13:29:35+08:00",
-          success_amount: 3900000,
-          success_num: 199,
-          failed_amount: 100000,
-          failed_num: 1,
-          transfer_scene_id: "1000"
-        },
-        data: [
-          {
-            detail_id: "132000011085109987515042023022300246521006",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "INIT"
-          }
-        ],
-        offset: 0,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8819,7 +8386,14 @@ export interface MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRespo
   readonly bank_refund_time?: string | undefined
 }
 
-const mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest, MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付转账明细单号查询明细单
+ *
+ * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+ */
+export const mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetRequest, MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
@@ -8856,26 +8430,7 @@ const mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpo
       params: MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
       query: MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetQuery,
       success: MchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "sjzz20230223",
-        batch_id: "131000011085109987515042023022300246500006",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "132000011085109987515042023022300246521006",
-        sp_appid: "wxf636efh567hg4356",
-        sub_mchid: "1900000109",
-        sub_appid: "wxf636efh567hg4356",
-        create_time: "2023-02-23T13:29:35+08:00",
-        detail_state: "INIT",
-        transfer_amount: 20000,
-        transfer_remark: "2023年2月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        transfer_finish_time: "2023-02-23T13:29:35+08:00",
-        bank_refund_time: "2023-02-23T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -8954,7 +8509,14 @@ export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNo
   readonly download_url?: string | undefined
 }
 
-const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet: Endpoint.Endpoint<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商家转账明细电子回单
+ *
+ * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
+ */
+export const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet: Endpoint.Endpoint<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetRequest, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}",
@@ -8983,18 +8545,7 @@ const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNo
       params: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetParams,
       query: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetQuery,
       success: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        batch_id: "131000011085109987515042023022300246500006",
-        out_batch_no: "sjzz20230223",
-        detail_id: "132000011085109987515042023022300246521006",
-        out_detail_no: "x23zy545Bd5436",
-        sub_mchid: "1900000109",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9048,7 +8599,14 @@ export interface MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNo
   readonly receipt_state?: string | undefined
 }
 
-const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请商家转账明细电子回单
+ *
+ * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html)
+ *
+ * `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
+ */
+export const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost: Endpoint.Endpoint<MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostRequest, MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.detailReceipts.outBatchNo._out_batch_no_.outDetailNo._out_detail_no_.apply.post",
   method: "POST",
   path: "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply",
@@ -9072,13 +8630,7 @@ const mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNo
       params: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostParams,
       body: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostBody,
       success: MchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900102208",
-        out_batch_no: "sjzz20230223",
-        out_detail_no: "x23zy545Bd5436",
-        receipt_state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9238,7 +8790,14 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoGetResponseData {
   readonly detail_state?: string | undefined
 }
 
-const mchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBatchesOutBatchNoOutBatchNoGetRequest, MchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户转账批次单号查询批次单
+ *
+ * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}`
+ */
+export const mchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBatchesOutBatchNoOutBatchNoGetRequest, MchTransferBatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}",
@@ -9289,37 +8848,7 @@ const mchTransferBatchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBa
       params: MchTransferBatchesOutBatchNoOutBatchNoGetParams,
       query: MchTransferBatchesOutBatchNoOutBatchNoGetQuery,
       success: MchTransferBatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        transfer_batch: {
-          out_batch_no: "sjzz20230223",
-          batch_id: "131000011085109987515042023022300246500006",
-          sp_appid: "wxf636efh567hg4356",
-          sub_mchid: "1900000109",
-          sub_appid: "wxf636efh567hg4356",
-          batch_state: "ACCEPTED",
-          batch_name: "2023年2月深圳分部转账单",
-          batch_remark: "2023年2月深圳分部报销单",
-          close_reason: "MERCHANT_REVOCATION",
-          total_amount: 4000000,
-          total_num: 200,
-          create_time: "2023-02-23T13:29:35+08:00",
-          success_amount: 3900000,
-          success_num: 199,
-          failed_amount: 100000,
-          failed_num: 1,
-          transfer_scene_id: "1000"
-        },
-        data: [
-          {
-            detail_id: "132000011085109987515042023022300246521006",
-            out_detail_no: "x23zy545Bd5436",
-            detail_state: "INIT"
-          }
-        ],
-        offset: 0,
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9438,7 +8967,14 @@ export interface MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDeta
   readonly bank_refund_time?: string | undefined
 }
 
-const mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest, MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户明细单号查询明细单
+ *
+ * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+ */
+export const mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetRequest, MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
@@ -9475,26 +9011,7 @@ const mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: En
       params: MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
       query: MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetQuery,
       success: MchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "sjzz20230223",
-        batch_id: "131000011085109987515042023022300246500006",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "132000011085109987515042023022300246521006",
-        sp_appid: "wxf636efh567hg4356",
-        sub_mchid: "1900000109",
-        sub_appid: "wxf636efh567hg4356",
-        create_time: "2023-02-23T13:29:35+08:00",
-        detail_state: "INIT",
-        transfer_amount: 20000,
-        transfer_remark: "2023年2月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        transfer_finish_time: "2023-02-23T13:29:35+08:00",
-        bank_refund_time: "2023-02-23T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9558,7 +9075,14 @@ export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRespons
   readonly download_url?: string | undefined
 }
 
-const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商家转账批次电子回单
+ *
+ * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
+ */
+export const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoint<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetRequest, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}",
@@ -9584,16 +9108,7 @@ const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet: Endpoint.Endpoin
       params: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetParams,
       query: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetQuery,
       success: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        batch_id: "131000011085109987515042023022300246500006",
-        out_batch_no: "sjzz20230223",
-        sub_mchid: "1900000109",
-        receipt_state: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=toekn"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9637,7 +9152,14 @@ export interface MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostR
   readonly receipt_state?: string | undefined
 }
 
-const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请商家转账批次电子回单
+ *
+ * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html)
+ *
+ * `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
+ */
+export const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.Endpoint<MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostRequest, MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.batches.summaryReceipts.outBatchNo._out_batch_no_.apply.post",
   method: "POST",
   path: "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply",
@@ -9659,12 +9181,7 @@ const mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost: Endpoint.E
       params: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostParams,
       body: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostBody,
       success: MchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        out_batch_no: "sjzz20230223",
-        receipt_state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9803,7 +9320,14 @@ export interface MchTransferReservationApplyPostResponse {
   readonly package_info?: string | undefined
 }
 
-const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReservationApplyPostBody, MchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 受理单次预约商家转账
+ *
+ * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html)
+ *
+ * `POST /v3/platsolution/mch-transfer/reservation/apply`
+ */
+export const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReservationApplyPostBody, MchTransferReservationApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.apply.post",
   method: "POST",
   path: "/v3/platsolution/mch-transfer/reservation/apply",
@@ -9847,15 +9371,7 @@ const mchTransferReservationApplyPost: Endpoint.Endpoint<MchTransferReservationA
     return {
       body: MchTransferReservationApplyPostBody,
       success: MchTransferReservationApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900001109",
-        out_reservation_no: "plfk2020042013",
-        reservation_id: "1330000071100999991182020050700019480001",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        state: "ACCEPTED",
-        package_info: "affffddafdfafddffda=="
-      }
+      errors: commonErrors
     }
   }
 })
@@ -9974,7 +9490,14 @@ export interface MchTransferReservationOutReservationNoOutReservationNoGetRespon
   readonly close_reason?: string | undefined
 }
 
-const mchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoGetRequest, MchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户预约单号查询预约商家转账记录
+ *
+ * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
+ */
+export const mchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoGetRequest, MchTransferReservationOutReservationNoOutReservationNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}",
@@ -10013,28 +9536,7 @@ const mchTransferReservationOutReservationNoOutReservationNoGet: Endpoint.Endpoi
       params: MchTransferReservationOutReservationNoOutReservationNoGetParams,
       query: MchTransferReservationOutReservationNoOutReservationNoGetQuery,
       success: MchTransferReservationOutReservationNoOutReservationNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001109",
-        sp_appid: "wxf636efh567hg4356",
-        sub_appid: "wxf636efh567hg4356",
-        reservation_id: "1330000071100999991182020050700019480001",
-        out_reservation_no: "plfk2020042013",
-        transfer_scene_id: "1000",
-        estimated_date: "2019-11-22",
-        estimated_max_amount: 400000,
-        exact_amount: 100000,
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        reserve_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "USER_OVERDUE_UNCONFIRMED"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10153,7 +9655,14 @@ export interface MchTransferReservationOutReservationNoOutReservationNoClosePost
   readonly close_reason?: string | undefined
 }
 
-const mchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoClosePostRequest, MchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 关闭预约商家转账记录
+ *
+ * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html)
+ *
+ * `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
+ */
+export const mchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.Endpoint<MchTransferReservationOutReservationNoOutReservationNoClosePostRequest, MchTransferReservationOutReservationNoOutReservationNoClosePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.outReservationNo._out_reservation_no_.close.post",
   method: "POST",
   path: "/v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close",
@@ -10192,28 +9701,7 @@ const mchTransferReservationOutReservationNoOutReservationNoClosePost: Endpoint.
       params: MchTransferReservationOutReservationNoOutReservationNoClosePostParams,
       query: MchTransferReservationOutReservationNoOutReservationNoClosePostQuery,
       success: MchTransferReservationOutReservationNoOutReservationNoClosePostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001109",
-        sp_appid: "wxf636efh567hg4356",
-        sub_appid: "wxf636efh567hg4356",
-        reservation_id: "1330000071100999991182020050700019480001",
-        out_reservation_no: "plfk2020042013",
-        transfer_scene_id: "1000",
-        estimated_date: "2019-11-22",
-        estimated_max_amount: 400000,
-        exact_amount: 100000,
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        reserve_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "USER_OVERDUE_UNCONFIRMED"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -10332,7 +9820,14 @@ export interface MchTransferReservationReservationIdReservationIdGetResponseClos
   readonly close_reason?: string | undefined
 }
 
-const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<MchTransferReservationReservationIdReservationIdGetRequest, MchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信支付预约单号查询预约商家转账记录
+ *
+ * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html)
+ *
+ * `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}`
+ */
+export const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<MchTransferReservationReservationIdReservationIdGetRequest, MchTransferReservationReservationIdReservationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.platsolution.mchTransfer.reservation.reservationId._reservation_id_.get",
   method: "GET",
   path: "/v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}",
@@ -10371,28 +9866,7 @@ const mchTransferReservationReservationIdReservationIdGet: Endpoint.Endpoint<Mch
       params: MchTransferReservationReservationIdReservationIdGetParams,
       query: MchTransferReservationReservationIdReservationIdGetQuery,
       success: MchTransferReservationReservationIdReservationIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "1900001109",
-        sub_mchid: "1900001109",
-        sp_appid: "wxf636efh567hg4356",
-        sub_appid: "wxf636efh567hg4356",
-        reservation_id: "1330000071100999991182020050700019480001",
-        out_reservation_no: "plfk2020042013",
-        transfer_scene_id: "1000",
-        estimated_date: "2019-11-22",
-        estimated_max_amount: 400000,
-        exact_amount: 100000,
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        bank_type: "ICBC_DEBIT",
-        state: "ACCEPTED",
-        accept_time: "2015-05-20T13:29:35.120+08:00",
-        reserve_time: "2015-05-20T13:29:35.120+08:00",
-        close_info: {
-          close_time: "2015-05-20T13:29:35.120+08:00",
-          close_reason: "USER_OVERDUE_UNCONFIRMED"
-        }
-      }
+      errors: commonErrors
     }
   }
 })

@@ -46,7 +46,14 @@ export interface BillsGetResponse {
   readonly hash_value: string
 }
 
-const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, CommonError | NoStatementExist> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请分账账单
+ *
+ * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。
+ *
+ * `GET /v3/profitsharing/bills`
+ */
+export const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, CommonError | NoStatementExist> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.bills.get",
   method: "GET",
   path: "/v3/profitsharing/bills",
@@ -65,12 +72,7 @@ const billsGet: Endpoint.Endpoint<BillsGetQuery, BillsGetResponse, CommonError |
     return {
       query: BillsGetQuery,
       success: BillsGetResponse,
-      errors: noStatementExistErrors,
-      example: {
-        download_url: "https://api.mch.weixin.qq.com/v3/bill/downloadurl?token=xxx",
-        hash_type: "SHA1",
-        hash_value: "79bb0f45fc4c42234a918000b2668d689e2bde04"
-      }
+      errors: noStatementExistErrors
     }
   }
 })
@@ -98,7 +100,14 @@ export interface MerchantConfigsSubMchidGetResponse {
   readonly max_ratio: number
 }
 
-const merchantConfigsSubMchidGet: Endpoint.Endpoint<MerchantConfigsSubMchidGetParams, MerchantConfigsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询最大分账比例
+ *
+ * 可调用此接口查询特约商户设置的允许服务商分账的最大比例
+ *
+ * `GET /v3/profitsharing/merchant-configs/{sub_mchid}`
+ */
+export const merchantConfigsSubMchidGet: Endpoint.Endpoint<MerchantConfigsSubMchidGetParams, MerchantConfigsSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.merchantConfigs._sub_mchid_.get",
   method: "GET",
   path: "/v3/profitsharing/merchant-configs/{sub_mchid}",
@@ -114,8 +123,7 @@ const merchantConfigsSubMchidGet: Endpoint.Endpoint<MerchantConfigsSubMchidGetPa
     return {
       params: MerchantConfigsSubMchidGetParams,
       success: MerchantConfigsSubMchidGetResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "1900000109", max_ratio: 2000 }
+      errors: commonErrors
     }
   }
 })
@@ -265,7 +273,14 @@ export interface OrdersPostResponseReceivers {
   readonly finish_time?: string | undefined
 }
 
-const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求分账
+ *
+ * 微信订单支付成功后，服务商代特约商户发起分账请求，将结算后的资金分到分账接收方
+ *
+ * `POST /v3/profitsharing/orders`
+ */
+export const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders.post",
   method: "POST",
   path: "/v3/profitsharing/orders",
@@ -311,27 +326,7 @@ const ordersPost: Endpoint.Endpoint<OrdersPostBody, OrdersPostResponse, CommonEr
     return {
       body: OrdersPostBody,
       success: OrdersPostResponse,
-      errors: notEnoughErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472",
-        state: "FINISHED",
-        receivers: [
-          {
-            amount: 100,
-            description: "分给商户1900000110",
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            result: "SUCCESS",
-            fail_reason: "ACCOUNT_ABNORMAL",
-            detail_id: "36011111111111111111111",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            finish_time: "2015-05-20T13:29:35.120+08:00"
-          }
-        ]
-      }
+      errors: notEnoughErrors
     }
   }
 })
@@ -444,7 +439,14 @@ export interface OrdersUnfreezePostResponseReceivers {
   readonly finish_time?: string | undefined
 }
 
-const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, OrdersUnfreezePostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 解冻剩余资金
+ *
+ * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给特约商户
+ *
+ * `POST /v3/profitsharing/orders/unfreeze`
+ */
+export const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, OrdersUnfreezePostResponse, CommonError | NotEnough> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders.unfreeze.post",
   method: "POST",
   path: "/v3/profitsharing/orders/unfreeze",
@@ -479,27 +481,7 @@ const ordersUnfreezePost: Endpoint.Endpoint<OrdersUnfreezePostBody, OrdersUnfree
     return {
       body: OrdersUnfreezePostBody,
       success: OrdersUnfreezePostResponse,
-      errors: notEnoughErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472",
-        state: "FINISHED",
-        receivers: [
-          {
-            amount: 100,
-            description: "分给商户1900000110",
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            result: "SUCCESS",
-            fail_reason: "ACCOUNT_ABNORMAL",
-            detail_id: "36011111111111111111111",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            finish_time: "2015-05-20T13:29:35.120+08:00"
-          }
-        ]
-      }
+      errors: notEnoughErrors
     }
   }
 })
@@ -612,7 +594,14 @@ export interface OrdersOutOrderNoGetResponseReceivers {
   readonly finish_time?: string | undefined
 }
 
-const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, OrdersOutOrderNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账结果
+ *
+ * 发起分账请求后，可调用此接口查询分账结果
+ *
+ * `GET /v3/profitsharing/orders/{out_order_no}`
+ */
+export const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, OrdersOutOrderNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.orders._out_order_no_.get",
   method: "GET",
   path: "/v3/profitsharing/orders/{out_order_no}",
@@ -648,27 +637,7 @@ const ordersOutOrderNoGet: Endpoint.Endpoint<OrdersOutOrderNoGetRequest, OrdersO
       params: OrdersOutOrderNoGetParams,
       query: OrdersOutOrderNoGetQuery,
       success: OrdersOutOrderNoGetResponse,
-      errors: resourceNotExistsErrors,
-      example: {
-        sub_mchid: "1900000109",
-        transaction_id: "4208450740201411110007820472",
-        out_order_no: "P20150806125346",
-        order_id: "3008450740201411110007820472",
-        state: "FINISHED",
-        receivers: [
-          {
-            amount: 100,
-            description: "分给商户1900000110",
-            type: "MERCHANT_ID",
-            account: "1900000109",
-            result: "SUCCESS",
-            fail_reason: "ACCOUNT_ABNORMAL",
-            detail_id: "36011111111111111111111",
-            create_time: "2015-05-20T13:29:35.120+08:00",
-            finish_time: "2015-05-20T13:29:35.120+08:00"
-          }
-        ]
-      }
+      errors: resourceNotExistsErrors
     }
   }
 })
@@ -753,7 +722,14 @@ export interface ReceiversAddPostResponse {
   readonly custom_relation?: string | undefined
 }
 
-const receiversAddPost: Endpoint.Endpoint<ReceiversAddPostBody, ReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加分账接收方
+ *
+ * 服务商发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分到该分账接收方
+ *
+ * `POST /v3/profitsharing/receivers/add`
+ */
+export const receiversAddPost: Endpoint.Endpoint<ReceiversAddPostBody, ReceiversAddPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.receivers.add.post",
   method: "POST",
   path: "/v3/profitsharing/receivers/add",
@@ -781,15 +757,7 @@ const receiversAddPost: Endpoint.Endpoint<ReceiversAddPostBody, ReceiversAddPost
     return {
       body: ReceiversAddPostBody,
       success: ReceiversAddPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        type: "MERCHANT_ID",
-        account: "86693852",
-        name: "hu89ohu89ohu89o",
-        relation_type: "SERVICE_PROVIDER",
-        custom_relation: "代理商"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -843,7 +811,14 @@ export interface ReceiversDeletePostResponse {
   readonly account: string
 }
 
-const receiversDeletePost: Endpoint.Endpoint<ReceiversDeletePostBody, ReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除分账接收方
+ *
+ * 服务商发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金，分到该分账接收方
+ *
+ * `POST /v3/profitsharing/receivers/delete`
+ */
+export const receiversDeletePost: Endpoint.Endpoint<ReceiversDeletePostBody, ReceiversDeletePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.receivers.delete.post",
   method: "POST",
   path: "/v3/profitsharing/receivers/delete",
@@ -864,8 +839,7 @@ const receiversDeletePost: Endpoint.Endpoint<ReceiversDeletePostBody, ReceiversD
     return {
       body: ReceiversDeletePostBody,
       success: ReceiversDeletePostResponse,
-      errors: commonErrors,
-      example: { sub_mchid: "1900000109", type: "MERCHANT_ID", account: "1900000109" }
+      errors: commonErrors
     }
   }
 })
@@ -972,7 +946,14 @@ export interface ReturnOrdersPostResponse {
   readonly finish_time?: string | undefined
 }
 
-const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 请求分账回退
+ *
+ * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款
+ *
+ * `POST /v3/profitsharing/return-orders`
+ */
+export const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrdersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.returnOrders.post",
   method: "POST",
   path: "/v3/profitsharing/return-orders",
@@ -1006,21 +987,7 @@ const returnOrdersPost: Endpoint.Endpoint<ReturnOrdersPostBody, ReturnOrdersPost
     return {
       body: ReturnOrdersPostBody,
       success: ReturnOrdersPostResponse,
-      errors: commonErrors,
-      example: {
-        sub_mchid: "1900000109",
-        order_id: "3008450740201411110007820472",
-        out_order_no: "P20150806125346",
-        out_return_no: "R20190516001",
-        return_id: "3008450740201411110007820472",
-        return_mchid: "86693852",
-        amount: 10,
-        description: "用户退款",
-        result: "SUCCESS",
-        fail_reason: "TIME_OUT_CLOSED",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        finish_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1116,7 +1083,14 @@ export interface ReturnOrdersOutReturnNoGetResponse {
   readonly finish_time?: string | undefined
 }
 
-const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturnNoGetRequest, ReturnOrdersOutReturnNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询分账回退结果
+ *
+ * 商户需要核实回退结果，可调用此接口查询回退结果
+ *
+ * `GET /v3/profitsharing/return-orders/{out_return_no}`
+ */
+export const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturnNoGetRequest, ReturnOrdersOutReturnNoGetResponse, CommonError | ResourceNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.returnOrders._out_return_no_.get",
   method: "GET",
   path: "/v3/profitsharing/return-orders/{out_return_no}",
@@ -1147,21 +1121,7 @@ const returnOrdersOutReturnNoGet: Endpoint.Endpoint<ReturnOrdersOutReturnNoGetRe
       params: ReturnOrdersOutReturnNoGetParams,
       query: ReturnOrdersOutReturnNoGetQuery,
       success: ReturnOrdersOutReturnNoGetResponse,
-      errors: resourceNotExistsErrors,
-      example: {
-        sub_mchid: "1900000109",
-        order_id: "3008450740201411110007820472",
-        out_order_no: "P20150806125346",
-        out_return_no: "R20190516001",
-        return_id: "3008450740201411110007820472",
-        return_mchid: "86693852",
-        amount: 10,
-        description: "用户退款",
-        result: "SUCCESS",
-        fail_reason: "TIME_OUT_CLOSED",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        finish_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: resourceNotExistsErrors
     }
   }
 })
@@ -1189,7 +1149,14 @@ export interface TransactionsTransactionIdAmountsGetResponse {
   readonly unsplit_amount: number
 }
 
-const transactionsTransactionIdAmountsGet: Endpoint.Endpoint<TransactionsTransactionIdAmountsGetParams, TransactionsTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询剩余待分金额
+ *
+ * 可调用此接口查询订单剩余待分金额
+ *
+ * `GET /v3/profitsharing/transactions/{transaction_id}/amounts`
+ */
+export const transactionsTransactionIdAmountsGet: Endpoint.Endpoint<TransactionsTransactionIdAmountsGetParams, TransactionsTransactionIdAmountsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.profitsharing.transactions._transaction_id_.amounts.get",
   method: "GET",
   path: "/v3/profitsharing/transactions/{transaction_id}/amounts",
@@ -1205,8 +1172,7 @@ const transactionsTransactionIdAmountsGet: Endpoint.Endpoint<TransactionsTransac
     return {
       params: TransactionsTransactionIdAmountsGetParams,
       success: TransactionsTransactionIdAmountsGetResponse,
-      errors: commonErrors,
-      example: { transaction_id: "4208450740201411110007820472", unsplit_amount: 1000 }
+      errors: commonErrors
     }
   }
 })

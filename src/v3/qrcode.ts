@@ -227,7 +227,14 @@ export interface TransactionsPostResponsePromotionDetail {
   readonly currency?: string | undefined
 }
 
-const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 扣费受理
+ *
+ * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。
+ *
+ * `POST /v3/qrcode/transactions`
+ */
+export const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.qrcode.transactions.post",
   method: "POST",
   path: "/v3/qrcode/transactions",
@@ -318,8 +325,7 @@ const transactionsPost: Endpoint.Endpoint<TransactionsPostBody, TransactionsPost
     return {
       body: TransactionsPostBody,
       success: TransactionsPostResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -455,7 +461,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
   readonly currency?: string | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单
+ *
+ * 商户通过商户订单号，来查询订单信息
+ *
+ * `GET /v3/qrcode/transactions/out-trade-no/{out_trade_no}`
+ */
+export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.qrcode.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/qrcode/transactions/out-trade-no/{out_trade_no}",
@@ -523,8 +536,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {}
+      errors: commonErrors
     }
   }
 })
@@ -575,7 +587,14 @@ export interface UserServicesContractIdContractIdGetResponse {
   readonly block_reason?: "DELETED" | "ACCOUNT_FROZEN" | "OVERDUE" | (string & {}) | undefined
 }
 
-const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServicesContractIdContractIdGetRequest, UserServicesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询用户服务可用信息
+ *
+ * 在商户生成乘车码前，商户请求查询用户服务可用信息接口，查询 用户服务可用信息，通过用户服务可用信息中的服务可用状态，来判断是否可以正常使用公共出行代扣服务
+ *
+ * `GET /v3/qrcode/user-services/contract-id/{contract_id}`
+ */
+export const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServicesContractIdContractIdGetRequest, UserServicesContractIdContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.qrcode.userServices.contractId._contract_id_.get",
   method: "GET",
   path: "/v3/qrcode/user-services/contract-id/{contract_id}",
@@ -598,8 +617,7 @@ const userServicesContractIdContractIdGet: Endpoint.Endpoint<UserServicesContrac
       params: UserServicesContractIdContractIdGetParams,
       query: UserServicesContractIdContractIdGetQuery,
       success: UserServicesContractIdContractIdGetResponse,
-      errors: commonErrors,
-      example: { contract_id: "Wx15463511252015071056489715" }
+      errors: commonErrors
     }
   }
 })

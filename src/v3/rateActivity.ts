@@ -69,7 +69,14 @@ export interface ApplicationsPostResponse {
   readonly application_id?: string | undefined
 }
 
-const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, ApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 报名费率优惠活动API
+ *
+ * 从业机构可调用该接口帮助已完成开户意愿确认的特约商户报名微信支付优惠费率活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_1.shtml)
+ *
+ * `POST /v3/rate-activity/applications`
+ */
+export const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, ApplicationsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.rateActivity.applications.post",
   method: "POST",
   path: "/v3/rate-activity/applications",
@@ -102,8 +109,7 @@ const applicationsPost: Endpoint.Endpoint<ApplicationsPostBody, ApplicationsPost
     return {
       body: ApplicationsPostBody,
       success: ApplicationsPostResponse,
-      errors: commonErrors,
-      example: { application_id: "20000000011111" }
+      errors: commonErrors
     }
   }
 })
@@ -146,7 +152,14 @@ export interface ApplicationsIdApplicationIdGetResponse {
   readonly pass_time?: string | undefined
 }
 
-const applicationsIdApplicationIdGet: Endpoint.Endpoint<ApplicationsIdApplicationIdGetParams, ApplicationsIdApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据申请单ID查询申请单结果API
+ *
+ * 从业机构可调用该接口查询优惠费率活动的报名结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_2.shtml)
+ *
+ * `GET /v3/rate-activity/applications/id/{application_id}`
+ */
+export const applicationsIdApplicationIdGet: Endpoint.Endpoint<ApplicationsIdApplicationIdGetParams, ApplicationsIdApplicationIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.rateActivity.applications.id._application_id_.get",
   method: "GET",
   path: "/v3/rate-activity/applications/id/{application_id}",
@@ -166,14 +179,7 @@ const applicationsIdApplicationIdGet: Endpoint.Endpoint<ApplicationsIdApplicatio
     return {
       params: ApplicationsIdApplicationIdGetParams,
       success: ApplicationsIdApplicationIdGetResponse,
-      errors: commonErrors,
-      example: {
-        application_state: "APPLICATION_STATE_PASSED",
-        sub_mchid: "1346578",
-        reject_parameter: "merchant_name",
-        reject_reason: "公司名称与工商局登记不一致",
-        pass_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -234,7 +240,14 @@ export interface ApplicationsIdApplicationIdPatchResponse {
   readonly application_id?: string | undefined
 }
 
-const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdApplicationIdPatchRequest, ApplicationsIdApplicationIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 修改单据信息API
+ *
+ * 该接口只适用于修改已经审核失败的单据。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_3.shtml)
+ *
+ * `PATCH /v3/rate-activity/applications/id/{application_id}`
+ */
+export const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdApplicationIdPatchRequest, ApplicationsIdApplicationIdPatchResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.rateActivity.applications.id._application_id_.patch",
   method: "PATCH",
   path: "/v3/rate-activity/applications/id/{application_id}",
@@ -267,8 +280,7 @@ const applicationsIdApplicationIdPatch: Endpoint.Endpoint<ApplicationsIdApplicat
       params: ApplicationsIdApplicationIdPatchParams,
       body: ApplicationsIdApplicationIdPatchBody,
       success: ApplicationsIdApplicationIdPatchResponse,
-      errors: commonErrors,
-      example: { application_id: "20000000011111" }
+      errors: commonErrors
     }
   }
 })

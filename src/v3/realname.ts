@@ -43,7 +43,14 @@ export interface VerifyGetResponse {
   readonly err_message?: string | undefined
 }
 
-const verifyGet: Endpoint.Endpoint<VerifyGetQuery, VerifyGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 实名信息校验
+ *
+ * 电商订单实名校验。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735179)
+ *
+ * `GET /v3/realname/verify`
+ */
+export const verifyGet: Endpoint.Endpoint<VerifyGetQuery, VerifyGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.realname.verify.get",
   method: "GET",
   path: "/v3/realname/verify",
@@ -64,8 +71,7 @@ const verifyGet: Endpoint.Endpoint<VerifyGetQuery, VerifyGetResponse, CommonErro
     return {
       query: VerifyGetQuery,
       success: VerifyGetResponse,
-      errors: commonErrors,
-      example: { verify_result: 0, err_message: "realname verify succ" }
+      errors: commonErrors
     }
   }
 })

@@ -83,7 +83,14 @@ export interface BankTransferRechargesApplyPostResponseTransferInAccount {
   readonly bank_account_no?: string | undefined
 }
 
-const bankTransferRechargesApplyPost: Endpoint.Endpoint<BankTransferRechargesApplyPostBody, BankTransferRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请银行转账充值
+ *
+ * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
+ *
+ * `POST /v3/recharge/bank-transfer-recharges/apply`
+ */
+export const bankTransferRechargesApplyPost: Endpoint.Endpoint<BankTransferRechargesApplyPostBody, BankTransferRechargesApplyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.recharge.bankTransferRecharges.apply.post",
   method: "POST",
   path: "/v3/recharge/bank-transfer-recharges/apply",
@@ -115,18 +122,7 @@ const bankTransferRechargesApplyPost: Endpoint.Endpoint<BankTransferRechargesApp
     return {
       body: BankTransferRechargesApplyPostBody,
       success: BankTransferRechargesApplyPostResponse,
-      errors: commonErrors,
-      example: {
-        recharge_id: "172207846292553701",
-        out_recharge_no: "cz202407181234",
-        transfer_in_account: {
-          bank_name: "财付通-备付金账户",
-          bank_address_code: "440300",
-          bank_code: "991584000049",
-          bank_account_name: "某某某有限公司",
-          bank_account_no: "686000172489957748585801"
-        }
-      }
+      errors: commonErrors
     }
   }
 })
@@ -242,7 +238,14 @@ export interface BankTransferRechargesOutRechargeNoOutRechargeNoGetResponseBankT
   readonly bank_card_tail?: string | undefined
 }
 
-const bankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<BankTransferRechargesOutRechargeNoOutRechargeNoGetParams, BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询银行转账充值结果
+ *
+ * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
+ *
+ * `GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
+ */
+export const bankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<BankTransferRechargesOutRechargeNoOutRechargeNoGetParams, BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.recharge.bankTransferRecharges.outRechargeNo._out_recharge_no_.get",
   method: "GET",
   path: "/v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}",
@@ -280,27 +283,7 @@ const bankTransferRechargesOutRechargeNoOutRechargeNoGet: Endpoint.Endpoint<Bank
     return {
       params: BankTransferRechargesOutRechargeNoOutRechargeNoGetParams,
       success: BankTransferRechargesOutRechargeNoOutRechargeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001121",
-        recharge_id: "172234484162395401",
-        out_recharge_no: "cz2020042013",
-        account_type: "DEPOSIT",
-        recharge_state: "SUCCESS",
-        recharge_scene: "ECOMMERCE_BANK_TRANSFER",
-        recharge_state_desc: "超过时间限制，系统自动关闭充值单",
-        recharge_amount: { amount: 500000, currency: "CNY" },
-        bank_transfer_info: {
-          memo: "转账充值附言",
-          return_time: "2015-05-20T13:29:35+08:00",
-          return_reason: "银行转账充值金额与申请充值金额不一致",
-          bank_name: "中国银行",
-          bank_card_tail: "0722"
-        },
-        accept_time: "2015-05-20T13:29:35+08:00",
-        success_time: "2015-05-20T13:29:35+08:00",
-        close_time: "2015-05-20T13:29:35+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

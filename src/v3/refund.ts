@@ -308,7 +308,14 @@ export interface DomesticRefundsPostResponsePromotionDetailGoodsDetail {
   readonly refund_quantity?: number | undefined
 }
 
-const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRefundsPostResponse, CommonError | MchNotExists | NotEnough | UserAccountAbnormal> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请退款API
+ *
+ * 当交易发生之后一年内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付金额退还给买家，微信支付将在收到退款请求并且验证成功之后，将支付款按原路退还至买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_9.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html)
+ *
+ * `POST /v3/refund/domestic/refunds`
+ */
+export const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRefundsPostResponse, CommonError | MchNotExists | NotEnough | UserAccountAbnormal> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds.post",
   method: "POST",
   path: "/v3/refund/domestic/refunds",
@@ -395,50 +402,7 @@ const domesticRefundsPost: Endpoint.Endpoint<DomesticRefundsPostBody, DomesticRe
     return {
       body: DomesticRefundsPostBody,
       success: DomesticRefundsPostResponse,
-      errors: mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors,
-      example: {
-        refund_id: "50000000382019052709732678859",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        user_received_account: "招商银行信用卡",
-        success_time: "2020-12-01T16:18:12+08:00",
-        create_time: "2020-12-01T16:18:12+08:00",
-        status: "SUCCESS",
-        funds_account: "UNSETTLED",
-        amount: {
-          total: 100,
-          refund: 100,
-          from: [{ account: "AVAILABLE", amount: 444 }],
-          payer_total: 90,
-          payer_refund: 90,
-          settlement_refund: 100,
-          settlement_total: 100,
-          discount_refund: 10,
-          currency: "CNY",
-          refund_fee: 100
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            refund_amount: 100,
-            goods_detail: [
-              {
-                merchant_goods_id: "1217752501201407033233368018",
-                wechatpay_goods_id: "1001",
-                goods_name: "iPhone6s 16G",
-                unit_price: 528800,
-                refund_amount: 528800,
-                refund_quantity: 1
-              }
-            ]
-          }
-        ]
-      }
+      errors: mchNotExistsAndnotEnoughAnduserAccountAbnormalErrors
     }
   }
 })
@@ -653,7 +617,14 @@ export interface DomesticRefundsOutRefundNoGetResponsePromotionDetailGoodsDetail
   readonly refund_quantity?: number | undefined
 }
 
-const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundNoGetRequest, DomesticRefundsOutRefundNoGetResponse, CommonError | MchNotExists> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询单笔退款API
+ *
+ * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，建议在提交退款申请后1分钟发起查询退款状态，一般来说零钱支付的退款5分钟内到账，银行卡支付的退款1-3个工作日到账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_10.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/query-by-out-refund-no.html)
+ *
+ * `GET /v3/refund/domestic/refunds/{out_refund_no}`
+ */
+export const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundNoGetRequest, DomesticRefundsOutRefundNoGetResponse, CommonError | MchNotExists> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds._out_refund_no_.get",
   method: "GET",
   path: "/v3/refund/domestic/refunds/{out_refund_no}",
@@ -716,50 +687,7 @@ const domesticRefundsOutRefundNoGet: Endpoint.Endpoint<DomesticRefundsOutRefundN
       params: DomesticRefundsOutRefundNoGetParams,
       query: DomesticRefundsOutRefundNoGetQuery,
       success: DomesticRefundsOutRefundNoGetResponse,
-      errors: mchNotExistsErrors,
-      example: {
-        refund_id: "50000000382019052709732678859",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        user_received_account: "招商银行信用卡",
-        success_time: "2020-12-01T16:18:12+08:00",
-        create_time: "2020-12-01T16:18:12+08:00",
-        status: "SUCCESS",
-        funds_account: "UNSETTLED",
-        amount: {
-          total: 100,
-          refund: 100,
-          from: [{ account: "AVAILABLE", amount: 444 }],
-          payer_total: 90,
-          payer_refund: 90,
-          settlement_refund: 100,
-          settlement_total: 100,
-          discount_refund: 10,
-          currency: "CNY",
-          refund_fee: 100
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            amount: 5,
-            refund_amount: 100,
-            goods_detail: [
-              {
-                merchant_goods_id: "1217752501201407033233368018",
-                wechatpay_goods_id: "1001",
-                goods_name: "iPhone6s 16G",
-                unit_price: 528800,
-                refund_amount: 528800,
-                refund_quantity: 1
-              }
-            ]
-          }
-        ]
-      }
+      errors: mchNotExistsErrors
     }
   }
 })
@@ -993,7 +921,14 @@ export interface DomesticRefundsRefundIdApplyAbnormalRefundPostResponsePromotion
   readonly refund_quantity?: number | undefined
 }
 
-const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<DomesticRefundsRefundIdApplyAbnormalRefundPostRequest, DomesticRefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起异常退款
+ *
+ * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create-abnormal-refund.html)
+ *
+ * `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund`
+ */
+export const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<DomesticRefundsRefundIdApplyAbnormalRefundPostRequest, DomesticRefundsRefundIdApplyAbnormalRefundPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.refund.domestic.refunds._refund_id_.applyAbnormalRefund.post",
   method: "POST",
   path: "/v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund",
@@ -1062,50 +997,7 @@ const domesticRefundsRefundIdApplyAbnormalRefundPost: Endpoint.Endpoint<Domestic
       params: DomesticRefundsRefundIdApplyAbnormalRefundPostParams,
       body: DomesticRefundsRefundIdApplyAbnormalRefundPostBody,
       success: DomesticRefundsRefundIdApplyAbnormalRefundPostResponse,
-      errors: commonErrors,
-      example: {
-        refund_id: "50000000382019052709732678859",
-        out_refund_no: "1217752501201407033233368018",
-        transaction_id: "1217752501201407033233368018",
-        out_trade_no: "1217752501201407033233368018",
-        channel: "ORIGINAL",
-        user_received_account: "招商银行信用卡",
-        success_time: "2020-12-01T16:18:12+08:00",
-        create_time: "2020-12-01T16:18:12+08:00",
-        status: "SUCCESS",
-        funds_account: "UNSETTLED",
-        amount: {
-          total: 100,
-          refund: 100,
-          from: [{ account: "AVAILABLE", amount: 444 }],
-          payer_total: 90,
-          payer_refund: 90,
-          settlement_refund: 100,
-          settlement_total: 100,
-          discount_refund: 10,
-          currency: "CNY",
-          refund_fee: 100
-        },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            scope: "GLOBAL",
-            type: "COUPON",
-            amount: 5,
-            refund_amount: 100,
-            goods_detail: [
-              {
-                merchant_goods_id: "1217752501201407033233368018",
-                wechatpay_goods_id: "1001",
-                goods_name: "iPhone6s 16G",
-                unit_price: 528800,
-                refund_amount: 528800,
-                refund_quantity: 1
-              }
-            ]
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })

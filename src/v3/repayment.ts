@@ -125,7 +125,14 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetRespons
   readonly payer_currency?: string | undefined
 }
 
-const combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams, CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 还款单查询
+ *
+ * 商户通过还款单查询订单API查询订单状态，完成下一步的业务逻辑。
+ *
+ * `GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}`
+ */
+export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet: Endpoint.Endpoint<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams, CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.repayment.combineTransactions.partner.outTradeNo._combine_out_trade_no_.get",
   method: "GET",
   path: "/v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}",
@@ -166,28 +173,7 @@ const combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet: Endpoint.Endpoin
     return {
       params: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetParams,
       success: CombineTransactionsPartnerOutTradeNoCombineOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        combine_appid: "wxd678efh567hg6787",
-        combine_mchid: "1900000109",
-        combine_out_trade_no: "P20150806125346",
-        combine_transaction_id: "1217752501201407033233368018",
-        combine_payer_info: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        sub_orders: [
-          {
-            mchid: "1900000109",
-            sub_mchid: "1900000109",
-            out_trade_no: "20150806125346",
-            transaction_id: "1009660380201506130728806387",
-            trade_type: "REPAYMENT",
-            trade_state: "SUCCESS",
-            bank_type: "CMC",
-            attach: "深圳分店",
-            success_time: "2015-05-20T13:29:35.120+08:00",
-            amount: { total_amount: 100, currency: "CNY", payer_amount: 10, payer_currency: "CNY" }
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -228,7 +214,14 @@ export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostB
 /** The input of `v3.repayment.combineTransactions.partner.outTradeNo._combine_out_trade_no_.close.post`: params, body fields together. */
 export interface CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostRequest extends CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostParams, CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostBody {}
 
-const combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户关单
+ *
+ * 还款单支付订单只能使用此还款单关单api完成关单。还款单支付关单接口不支持关闭部分还款单， 关单的还款单订单号、还款单发起商户号、还款明细单个数、还款明细单订单号、子商户号必须与下单时完全一致。
+ *
+ * `POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close`
+ */
+export const combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost: Endpoint.Endpoint<CombineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.repayment.combineTransactions.partner.outTradeNo._combine_out_trade_no_.close.post",
   method: "POST",
   path: "/v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close",
@@ -441,7 +434,14 @@ export interface CombineTransactionsPartnerPrepayPostResponse {
   readonly h5_url?: string | undefined
 }
 
-const combineTransactionsPartnerPrepayPost: Endpoint.Endpoint<CombineTransactionsPartnerPrepayPostBody, CombineTransactionsPartnerPrepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 还款下单
+ *
+ * 还款下单，只能使用还款对应的查单、关单接口
+ *
+ * `POST /v3/repayment/combine-transactions/partner/prepay`
+ */
+export const combineTransactionsPartnerPrepayPost: Endpoint.Endpoint<CombineTransactionsPartnerPrepayPostBody, CombineTransactionsPartnerPrepayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.repayment.combineTransactions.partner.prepay.post",
   method: "POST",
   path: "/v3/repayment/combine-transactions/partner/prepay",
@@ -512,11 +512,7 @@ const combineTransactionsPartnerPrepayPost: Endpoint.Endpoint<CombineTransaction
     return {
       body: CombineTransactionsPartnerPrepayPostBody,
       success: CombineTransactionsPartnerPrepayPostResponse,
-      errors: commonErrors,
-      example: {
-        prepay_id: "wx201410272009395522657a690389285100",
-        h5_url: "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx2016121516420242444321ca0631331346&package=1405458241"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -31,7 +31,14 @@ export interface EchoPostResponse {
   readonly encrypted_echo_message?: string | undefined
 }
 
-const echoPost: Endpoint.Endpoint<EchoPostBody, EchoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商户签名验签／加解密测试
+ *
+ * 为商户提供签名、验签、加密、解密的测试能力。商户可以选择用平台证书签名，加密，也可以选择微信支付公钥签名，加密。
+ *
+ * `POST /v3/security/echo`
+ */
+export const echoPost: Endpoint.Endpoint<EchoPostBody, EchoPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.security.echo.post",
   method: "POST",
   path: "/v3/security/echo",
@@ -50,8 +57,7 @@ const echoPost: Endpoint.Endpoint<EchoPostBody, EchoPostResponse, CommonError> =
     return {
       body: EchoPostBody,
       success: EchoPostResponse,
-      errors: commonErrors,
-      example: { echo_message: "example" }
+      errors: commonErrors
     }
   }
 })

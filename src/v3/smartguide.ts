@@ -68,7 +68,14 @@ export interface GuidesGetResponseData {
   readonly work_id?: string | undefined
 }
 
-const guidesGet: Endpoint.Endpoint<GuidesGetQuery, GuidesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务人员查询API
+ *
+ * 用于服务商/商户开发者查询已注册的服务人员ID等信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_3.shtml)
+ *
+ * `GET /v3/smartguide/guides`
+ */
+export const guidesGet: Endpoint.Endpoint<GuidesGetQuery, GuidesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides.get",
   method: "GET",
   path: "/v3/smartguide/guides",
@@ -102,19 +109,7 @@ const guidesGet: Endpoint.Endpoint<GuidesGetQuery, GuidesGetResponse, CommonErro
     return {
       query: GuidesGetQuery,
       success: GuidesGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            guide_id: "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic",
-            store_id: 12345678,
-            name: "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg==",
-            mobile: "pVd1HJ6v/69bDnuC4EL5Kz4jBHLiCa8MRtelw/wDa4SzfeespQO/0kjiwfqdfg==",
-            userid: "robert",
-            work_id: "robert"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -153,7 +148,14 @@ export interface GuidesPostResponse {
   readonly guide_id?: string | undefined
 }
 
-const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务人员注册API
+ *
+ * 用于服务商/商户开发者为商户注册服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_1.shtml)
+ *
+ * `POST /v3/smartguide/guides`
+ */
+export const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides.post",
   method: "POST",
   path: "/v3/smartguide/guides",
@@ -178,8 +180,7 @@ const guidesPost: Endpoint.Endpoint<GuidesPostBody, GuidesPostResponse, CommonEr
     return {
       body: GuidesPostBody,
       success: GuidesPostResponse,
-      errors: commonErrors,
-      example: { guide_id: "LLA3WJ6DSZUfiaZDS79FH5Wm5m4X69TBic" }
+      errors: commonErrors
     }
   }
 })
@@ -218,7 +219,14 @@ export interface GuidesGuideIdPatchBody {
 /** The input of `v3.smartguide.guides._guide_id_.patch`: params, body fields together. */
 export interface GuidesGuideIdPatchRequest extends GuidesGuideIdPatchParams, GuidesGuideIdPatchBody {}
 
-const guidesGuideIdPatch: Endpoint.Endpoint<GuidesGuideIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务人员信息更新API
+ *
+ * 用于服务商/用于服务商/商户开发者为商户更新门店服务人员的姓名、头像等信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_4.shtml)
+ *
+ * `PATCH /v3/smartguide/guides/{guide_id}`
+ */
+export const guidesGuideIdPatch: Endpoint.Endpoint<GuidesGuideIdPatchRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides._guide_id_.patch",
   method: "PATCH",
   path: "/v3/smartguide/guides/{guide_id}",
@@ -269,7 +277,14 @@ export interface GuidesGuideIdAssignPostBody {
 /** The input of `v3.smartguide.guides._guide_id_.assign.post`: params, body fields together. */
 export interface GuidesGuideIdAssignPostRequest extends GuidesGuideIdAssignPostParams, GuidesGuideIdAssignPostBody {}
 
-const guidesGuideIdAssignPost: Endpoint.Endpoint<GuidesGuideIdAssignPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 服务人员分配API
+ *
+ * 用于服务商/商户开发者在顾客下单后为顾客分配服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_2.shtml)
+ *
+ * `POST /v3/smartguide/guides/{guide_id}/assign`
+ */
+export const guidesGuideIdAssignPost: Endpoint.Endpoint<GuidesGuideIdAssignPostRequest, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.smartguide.guides._guide_id_.assign.post",
   method: "POST",
   path: "/v3/smartguide/guides/{guide_id}/assign",

@@ -34,7 +34,14 @@ export interface AttendancePunchPostBody {
   readonly region_id: number
 }
 
-const attendancePunchPost: Endpoint.Endpoint<AttendancePunchPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 签到签退API
+ *
+ * 签到签退数据主要用于控制微信支付凭证是否包含开发票入口、是否创建用户行程单 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/attendance/punch-attendance.html)
+ *
+ * `POST /v3/taxi-invoice/attendance/punch`
+ */
+export const attendancePunchPost: Endpoint.Endpoint<AttendancePunchPostBody, void, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.attendance.punch.post",
   method: "POST",
   path: "/v3/taxi-invoice/attendance/punch",
@@ -336,7 +343,14 @@ export interface CardsPostResponse {
   readonly card_code?: string | undefined
 }
 
-const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 将出租车电子发票插入微信用户卡包API
+ *
+ * 服务商开具出租车电子发票后，调用本接口将发票插入微信用户的卡包。调用本接口需要发票文件ID，可调用【上传出租车电子发票文件】来获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/create-taxi-invoice-card.html)
+ *
+ * `POST /v3/taxi-invoice/cards`
+ */
+export const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.cards.post",
   method: "POST",
   path: "/v3/taxi-invoice/cards",
@@ -415,13 +429,7 @@ const cardsPost: Endpoint.Endpoint<CardsPostBody, CardsPostResponse, CommonError
     return {
       body: CardsPostBody,
       success: CardsPostResponse,
-      errors: commonErrors,
-      example: {
-        card_appid: "wxab8acb865bb1637e",
-        card_openid: "plN5twRbHym_j-QcqCzstl0HmwEs",
-        card_id: "p4gLgvlAYSEOpeXGFVJRFxgop6iY",
-        card_code: "379550244162"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -466,7 +474,14 @@ export interface CardsUploadFilePostResponse {
   readonly fapiao_media_id?: string | undefined
 }
 
-const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, CardsUploadFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 上传出租车电子发票文件
+ *
+ * 服务商调用插卡接口前，需调用本接口上传出租车电子发票文件来获取文件ID。文件ID有效期为3天，有效期内未成功调用插卡接口需重新调用本接口上传发票文件。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/upload-taxi-invoice-card-file.html)
+ *
+ * `POST /v3/taxi-invoice/cards/upload-file`
+ */
+export const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, CardsUploadFilePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.cards.uploadFile.post",
   method: "POST",
   path: "/v3/taxi-invoice/cards/upload-file",
@@ -490,8 +505,7 @@ const cardsUploadFilePost: Endpoint.Endpoint<CardsUploadFilePostBody, CardsUploa
     return {
       body: CardsUploadFilePostBody,
       success: CardsUploadFilePostResponse,
-      errors: commonErrors,
-      example: { fapiao_media_id: "ASNFZ4mrze/+3LqYdlQyEA==" }
+      errors: commonErrors
     }
   }
 })
@@ -654,7 +668,14 @@ export interface DriverUpdateDriverPostResponseDriverPhotoPhotoDigest {
   readonly hash_value?: string | undefined
 }
 
-const driverUpdateDriverPost: Endpoint.Endpoint<DriverUpdateDriverPostBody, DriverUpdateDriverPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新司机信息API
+ *
+ * 新增、更新司机信息，司机需有实名认证的微信号，否则新增、更新失败，司机所在的公司必须已经成为服务商的特约商户，否则新增、更新失败。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/update-driver.html)
+ *
+ * `POST /v3/taxi-invoice/driver/update-driver`
+ */
+export const driverUpdateDriverPost: Endpoint.Endpoint<DriverUpdateDriverPostBody, DriverUpdateDriverPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.driver.updateDriver.post",
   method: "POST",
   path: "/v3/taxi-invoice/driver/update-driver",
@@ -707,23 +728,7 @@ const driverUpdateDriverPost: Endpoint.Endpoint<DriverUpdateDriverPostBody, Driv
     return {
       body: DriverUpdateDriverPostBody,
       success: DriverUpdateDriverPostResponse,
-      errors: commonErrors,
-      example: {
-        driver_name: "OpldWegML3fJ3/U5L6av0bU6G21UAD7US5TWiL5sVnQSz/wvsvQ==",
-        id_card_number: "OpldWegML3fJ3/U5L6av0bU1wwPUXFMLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ==",
-        company_name: "深圳市未来有限公司",
-        mchid: "1900000109",
-        driver_license: "6298416",
-        driver_category: "MAIN",
-        driver_status: "ON_DUTY",
-        driver_photo: {
-          photo_type: "PHOTO_URL",
-          photo_digest: { hash_type: "MD5", hash_value: "e10adc3949ba59abbe56e057f20f883e" },
-          photo_url: "http://www.abc.com/driver.icon",
-          photo_icon: "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
-        },
-        region_id: 510100
-      }
+      errors: commonErrors
     }
   }
 })
@@ -822,7 +827,14 @@ export interface DriversDriverLicenseGetResponseDriverPhotoPhotoDigest {
   readonly hash_value?: string | undefined
 }
 
-const driversDriverLicenseGet: Endpoint.Endpoint<DriversDriverLicenseGetRequest, DriversDriverLicenseGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取司机信息API
+ *
+ * 获取司机信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/query-driver.html)
+ *
+ * `GET /v3/taxi-invoice/drivers/{driver_license}`
+ */
+export const driversDriverLicenseGet: Endpoint.Endpoint<DriversDriverLicenseGetRequest, DriversDriverLicenseGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.drivers._driver_license_.get",
   method: "GET",
   path: "/v3/taxi-invoice/drivers/{driver_license}",
@@ -859,22 +871,7 @@ const driversDriverLicenseGet: Endpoint.Endpoint<DriversDriverLicenseGetRequest,
       params: DriversDriverLicenseGetParams,
       query: DriversDriverLicenseGetQuery,
       success: DriversDriverLicenseGetResponse,
-      errors: commonErrors,
-      example: {
-        driver_name: "OpldWegML3fJ3/U5L6av0bU6GcIOaOhXf2UDYKD8aZByMIav4gGrxjcPPk/7rz7HJ1MOugpoI1KMG8nANKIGtyA75ZM7qM16j16CT0VUtmZMo2nV2/3x/058hpAOORYwkl2g/tOck3MgVwTj9ZTvq6s7wrWomyi+SY04APUv4dfFrUvfbktxSi9JI37tSIP5rXD0Lq35KCZLR0aIyVlBs/MqmAhdQ1klK+kKY2VvC2/DmIY0BmpV/o745eOjWwtlS0PzG7BQ3JYUqhtmz2SawsVeHk9sm1wwPUXFM1ssRN/t2DrNLxVUb77DCnz421UAD7US5TWiL5sVnQSz/wvsvQ==",
-        company_name: "深圳市未来有限公司",
-        company_mchid: "1900000109",
-        driver_license: "6298416",
-        driver_category: "MAIN",
-        driver_photo: {
-          photo_type: "PHOTO_URL",
-          photo_digest: { hash_type: "MD5", hash_value: "e10adc3949ba59abbe56e057f20f883e" },
-          photo_url: "http://www.abc.com/driver.icon",
-          photo_data: "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgK35n9X3+1+hzKK+t7fZ/U9Bg8P2L2ixmBdpTaRjtivPdOt28P3THTp5rXkjCNwRnoRjB/GiisYHRPc7WHV7jWvC32m42+ctyqZQYBx3I9a6GZisqMOCZXP4+STRRXMzqiZPmv8A3jRRRUFH/9k="
-        },
-        region_id: 510100,
-        driver_state: "ACTIVE"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -963,7 +960,14 @@ export interface TaxiCompaniesCompanyMchidGetResponse {
   readonly region_id?: number | undefined
 }
 
-const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompanyMchidGetRequest, TaxiCompaniesCompanyMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取出租车公司商户信息API
+ *
+ * 获取出租车公司商户信息 [官方文档](hhttps://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/query-taxi-company.html)
+ *
+ * `GET /v3/taxi-invoice/taxi-companies/{company_mchid}`
+ */
+export const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompanyMchidGetRequest, TaxiCompaniesCompanyMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxiCompanies._company_mchid_.get",
   method: "GET",
   path: "/v3/taxi-invoice/taxi-companies/{company_mchid}",
@@ -994,21 +998,7 @@ const taxiCompaniesCompanyMchidGet: Endpoint.Endpoint<TaxiCompaniesCompanyMchidG
       params: TaxiCompaniesCompanyMchidGetParams,
       query: TaxiCompaniesCompanyMchidGetQuery,
       success: TaxiCompaniesCompanyMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        company_mchid: "1900000109",
-        enterprise_type: "CORPORATION",
-        company_name: "深圳市未来有限公司",
-        short_name: "深圳未来",
-        tax_id: "12345678901234567J",
-        address: "广东省深圳市南山区高新科技园科技中一路腾讯大厦",
-        phone: "0755-86013388",
-        bank_name: "中国工商银行南山支行",
-        bank_account: "12345678901234",
-        legal_person: "张三",
-        invoice_mode: "JIAOWEI",
-        region_id: 510100
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1086,7 +1076,14 @@ export interface TaxiCompanyCreateTaxiCompanyPostResponse {
   readonly company_name?: string | undefined
 }
 
-const taxiCompanyCreateTaxiCompanyPost: Endpoint.Endpoint<TaxiCompanyCreateTaxiCompanyPostBody, TaxiCompanyCreateTaxiCompanyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 新增出租车公司API
+ *
+ * 新增出租车公司，主要用于服务商绑定特约商户，为出租车公司开通电子发票功能，提交开票信息等 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/create-taxi-company.html)
+ *
+ * `POST /v3/taxi-invoice/taxi-company/create-taxi-company`
+ */
+export const taxiCompanyCreateTaxiCompanyPost: Endpoint.Endpoint<TaxiCompanyCreateTaxiCompanyPostBody, TaxiCompanyCreateTaxiCompanyPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxiCompany.createTaxiCompany.post",
   method: "POST",
   path: "/v3/taxi-invoice/taxi-company/create-taxi-company",
@@ -1113,8 +1110,7 @@ const taxiCompanyCreateTaxiCompanyPost: Endpoint.Endpoint<TaxiCompanyCreateTaxiC
     return {
       body: TaxiCompanyCreateTaxiCompanyPostBody,
       success: TaxiCompanyCreateTaxiCompanyPostResponse,
-      errors: commonErrors,
-      example: { mchid: "1900000109", company_name: "深圳市未来有限公司" }
+      errors: commonErrors
     }
   }
 })
@@ -1194,7 +1190,14 @@ export interface TaxiUpdateTaxiPostResponse {
   readonly region_id?: number | undefined
 }
 
-const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiUpdateTaxiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 更新出租车信息API
+ *
+ * 商户可通过调用该接口新增、更新出租车信息，出租车所在的公司必须已经成为服务商的特约商户，否则新增失败 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/update-taxi.html)
+ *
+ * `POST /v3/taxi-invoice/taxi/update-taxi`
+ */
+export const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiUpdateTaxiPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxi.updateTaxi.post",
   method: "POST",
   path: "/v3/taxi-invoice/taxi/update-taxi",
@@ -1222,15 +1225,7 @@ const taxiUpdateTaxiPost: Endpoint.Endpoint<TaxiUpdateTaxiPostBody, TaxiUpdateTa
     return {
       body: TaxiUpdateTaxiPostBody,
       success: TaxiUpdateTaxiPostResponse,
-      errors: commonErrors,
-      example: {
-        plate_number: "粤B12345",
-        company_name: "深圳市未来有限公司",
-        mchid: "1900000109",
-        main_license: "6298416",
-        deputy_license: "6298416",
-        region_id: 510100
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1296,7 +1291,14 @@ export interface TaxiesPlateNumberGetResponse {
   readonly taxi_state?: string | undefined
 }
 
-const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest, TaxiesPlateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取出租车信息API
+ *
+ * 获取出租车信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/query-taxi.html)
+ *
+ * `GET /v3/taxi-invoice/taxies/{plate_number}`
+ */
+export const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest, TaxiesPlateNumberGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.taxies._plate_number_.get",
   method: "GET",
   path: "/v3/taxi-invoice/taxies/{plate_number}",
@@ -1323,17 +1325,7 @@ const taxiesPlateNumberGet: Endpoint.Endpoint<TaxiesPlateNumberGetRequest, Taxie
       params: TaxiesPlateNumberGetParams,
       query: TaxiesPlateNumberGetQuery,
       success: TaxiesPlateNumberGetResponse,
-      errors: commonErrors,
-      example: {
-        plate_number: "粤B12345",
-        company_name: "深圳市未来有限公司",
-        company_mchid: "1900000109",
-        main_license: "6298416",
-        deputy_license: "6298416",
-        region_id: 510100,
-        support_invoice: true,
-        taxi_state: "IN_OPERATION"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1406,7 +1398,14 @@ export interface UserTaxiOrderFindByTokenGetResponse {
   readonly pay_amount?: number | undefined
 }
 
-const userTaxiOrderFindByTokenGet: Endpoint.Endpoint<UserTaxiOrderFindByTokenGetQuery, UserTaxiOrderFindByTokenGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 根据凭证查询乘客行程单API
+ *
+ * 服务商可以凭“凭证”查询对应的“乘客行程单”。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/user-taxi-order/query-user-taxi-order-by-token.html)
+ *
+ * `GET /v3/taxi-invoice/user-taxi-order/find-by-token`
+ */
+export const userTaxiOrderFindByTokenGet: Endpoint.Endpoint<UserTaxiOrderFindByTokenGetQuery, UserTaxiOrderFindByTokenGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.userTaxiOrder.findByToken.get",
   method: "GET",
   path: "/v3/taxi-invoice/user-taxi-order/find-by-token",
@@ -1432,16 +1431,7 @@ const userTaxiOrderFindByTokenGet: Endpoint.Endpoint<UserTaxiOrderFindByTokenGet
     return {
       query: UserTaxiOrderFindByTokenGetQuery,
       success: UserTaxiOrderFindByTokenGetResponse,
-      errors: commonErrors,
-      example: {
-        plate_number: "川ADT9716",
-        driver_license: "08512-2",
-        up_time: "2020-04-07T19:47:32+08:00",
-        region_id: 310100,
-        source: "SOURCE_PAY",
-        pay_time: "2020-04-07T19:47:32+08:00",
-        pay_amount: 5450
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1544,7 +1534,14 @@ export interface UserTaxiOrdersGetResponseLinks {
   readonly self?: string | undefined
 }
 
-const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTaxiOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 获取乘客行程单列表API
+ *
+ * 服务商可以凭“用户openid”查询该乘客对应的“出租车行程单”，微信支付返回该“openid”下最多最近半年内的“出租车行程单” [官方文档](https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html)
+ *
+ * `GET /v3/taxi-invoice/user-taxi-orders`
+ */
+export const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTaxiOrdersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.taxiInvoice.userTaxiOrders.get",
   method: "GET",
   path: "/v3/taxi-invoice/user-taxi-orders",
@@ -1580,24 +1577,7 @@ const userTaxiOrdersGet: Endpoint.Endpoint<UserTaxiOrdersGetQuery, UserTaxiOrder
     return {
       query: UserTaxiOrdersGetQuery,
       success: UserTaxiOrdersGetResponse,
-      errors: commonErrors,
-      example: {
-        data: [
-          {
-            plate_number: "川ADT9716",
-            driver_license: "08512-2",
-            up_time: "2020-04-07T19:47:32+08:00"
-          }
-        ],
-        offset: 10,
-        limit: 5,
-        total_count: 1234,
-        links: {
-          next: "/v3/bankpoint/exchangerecords?offset=10&limit=5",
-          prev: "/v3/bankpoint/exchangerecords?offset=20&limit=5",
-          self: "/v3/bankpoint/exchangerecords?offset=15&limit=5"
-        }
-      }
+      errors: commonErrors
     }
   }
 })

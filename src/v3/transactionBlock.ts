@@ -86,7 +86,14 @@ export interface TransactionBlockRecordsSubMchidSubMchidGetResponseData {
   readonly requested_item_info?: string | undefined
 }
 
-const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<TransactionBlockRecordsSubMchidSubMchidGetRequest, TransactionBlockRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 分页查询子商户名下的交易拦截记录
+ *
+ * 通过该接口可用于分页查询子商户名下的交易拦截记录
+ *
+ * `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}`
+ */
+export const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<TransactionBlockRecordsSubMchidSubMchidGetRequest, TransactionBlockRecordsSubMchidSubMchidGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockRecords.subMchid._sub_mchid_.get",
   method: "GET",
   path: "/v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}",
@@ -117,22 +124,7 @@ const transactionBlockRecordsSubMchidSubMchidGet: Endpoint.Endpoint<TransactionB
       params: TransactionBlockRecordsSubMchidSubMchidGetParams,
       query: TransactionBlockRecordsSubMchidSubMchidGetQuery,
       success: TransactionBlockRecordsSubMchidSubMchidGetResponse,
-      errors: commonErrors,
-      example: {
-        offset: 10,
-        limit: 5,
-        total_count: 1234,
-        data: [
-          {
-            block_record_id: "123400",
-            block_time: "2018-06-08T10:34:56+08:00",
-            block_reason: "涉嫌信用卡套现",
-            number_of_block: "LESS_THAN_TWENTY",
-            recover_way: "SUBMIT_INFORMATION",
-            requested_item_info: "{\"record_fields\":[]}"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -193,7 +185,14 @@ export interface TransactionBlockRecordsBlockRecordIdGetResponse {
   readonly requested_item_info?: string | undefined
 }
 
-const transactionBlockRecordsBlockRecordIdGet: Endpoint.Endpoint<TransactionBlockRecordsBlockRecordIdGetRequest, TransactionBlockRecordsBlockRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询子商户交易拦截记录详情
+ *
+ * 通过该接口可用于查询子商户交易拦截记录详情
+ *
+ * `GET /v3/transaction-block/transaction-block-records/{block_record_id}`
+ */
+export const transactionBlockRecordsBlockRecordIdGet: Endpoint.Endpoint<TransactionBlockRecordsBlockRecordIdGetRequest, TransactionBlockRecordsBlockRecordIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockRecords._block_record_id_.get",
   method: "GET",
   path: "/v3/transaction-block/transaction-block-records/{block_record_id}",
@@ -217,15 +216,7 @@ const transactionBlockRecordsBlockRecordIdGet: Endpoint.Endpoint<TransactionBloc
       params: TransactionBlockRecordsBlockRecordIdGetParams,
       query: TransactionBlockRecordsBlockRecordIdGetQuery,
       success: TransactionBlockRecordsBlockRecordIdGetResponse,
-      errors: commonErrors,
-      example: {
-        block_record_id: "123400",
-        block_time: "2018-06-08T10:34:56+08:00",
-        block_reason: "涉嫌信用卡套现",
-        number_of_block: "LESS_THAN_TWENTY",
-        recover_way: "SUBMIT_INFORMATION",
-        requested_item_info: "{\"record_fields\":[]}"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -285,7 +276,14 @@ export interface TransactionBlockSubmissionsSubMchidSubMchidPostResponse {
   readonly review_reject_reason?: string | undefined
 }
 
-const transactionBlockSubmissionsSubMchidSubMchidPost: Endpoint.Endpoint<TransactionBlockSubmissionsSubMchidSubMchidPostRequest, TransactionBlockSubmissionsSubMchidSubMchidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起交易拦截申诉
+ *
+ * 通过该接口可发起交易拦截申诉
+ *
+ * `POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}`
+ */
+export const transactionBlockSubmissionsSubMchidSubMchidPost: Endpoint.Endpoint<TransactionBlockSubmissionsSubMchidSubMchidPostRequest, TransactionBlockSubmissionsSubMchidSubMchidPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockSubmissions.subMchid._sub_mchid_.post",
   method: "POST",
   path: "/v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}",
@@ -309,14 +307,7 @@ const transactionBlockSubmissionsSubMchidSubMchidPost: Endpoint.Endpoint<Transac
       params: TransactionBlockSubmissionsSubMchidSubMchidPostParams,
       body: TransactionBlockSubmissionsSubMchidSubMchidPostBody,
       success: TransactionBlockSubmissionsSubMchidSubMchidPostResponse,
-      errors: commonErrors,
-      example: {
-        block_submission_id: "B021234566799876aacsecd",
-        submit_time: "2018-06-08T10:34:56+08:00",
-        review_result: "EMPTY",
-        review_time: "2018-06-08T10:34:56+08:00",
-        review_reject_reason: "身份证图片有遮挡，请上传清晰的身份证图片"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -360,7 +351,14 @@ export interface TransactionBlockSubmissionsBlockSubmissionIdGetResponse {
   readonly review_reject_reason?: string | undefined
 }
 
-const transactionBlockSubmissionsBlockSubmissionIdGet: Endpoint.Endpoint<TransactionBlockSubmissionsBlockSubmissionIdGetParams, TransactionBlockSubmissionsBlockSubmissionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询交易拦截申诉详情
+ *
+ * 通过该接口可查询交易拦截申诉详情信息
+ *
+ * `GET /v3/transaction-block/transaction-block-submissions/{block_submission_id}`
+ */
+export const transactionBlockSubmissionsBlockSubmissionIdGet: Endpoint.Endpoint<TransactionBlockSubmissionsBlockSubmissionIdGetParams, TransactionBlockSubmissionsBlockSubmissionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transactionBlock.transactionBlockSubmissions._block_submission_id_.get",
   method: "GET",
   path: "/v3/transaction-block/transaction-block-submissions/{block_submission_id}",
@@ -379,14 +377,7 @@ const transactionBlockSubmissionsBlockSubmissionIdGet: Endpoint.Endpoint<Transac
     return {
       params: TransactionBlockSubmissionsBlockSubmissionIdGetParams,
       success: TransactionBlockSubmissionsBlockSubmissionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        block_submission_id: "B021234566799876aacsecd",
-        submit_time: "2018-06-08T10:34:56+08:00",
-        review_result: "EMPTY",
-        review_time: "2018-06-08T10:34:56+08:00",
-        review_reject_reason: "身份证图片有遮挡，请上传清晰的身份证图片"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -109,7 +109,14 @@ export interface BatchesPostResponse {
   readonly batch_status?: "ACCEPTED" | "PROCESSING" | "FINISHED" | "CLOSED" | (string & {}) | undefined
 }
 
-const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起批量转账API
+ *
+ * 商户可以通过该接口同时向多个用户微信零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_1.shtml)
+ *
+ * `POST /v3/transfer/batches`
+ */
+export const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.post",
   method: "POST",
   path: "/v3/transfer/batches",
@@ -145,13 +152,7 @@ const batchesPost: Endpoint.Endpoint<BatchesPostBody, BatchesPostResponse, Commo
     return {
       body: BatchesPostBody,
       success: BatchesPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        create_time: "2015-05-20T13:29:35.120+08:00",
-        batch_status: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -305,7 +306,14 @@ export interface BatchesBatchIdBatchIdGetResponseTransferDetailList {
   readonly detail_status?: string | undefined
 }
 
-const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信批次单号查询批次单API
+ *
+ * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_2.shtml)
+ *
+ * `GET /v3/transfer/batches/batch-id/{batch_id}`
+ */
+export const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetRequest, BatchesBatchIdBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.batchId._batch_id_.get",
   method: "GET",
   path: "/v3/transfer/batches/batch-id/{batch_id}",
@@ -354,36 +362,7 @@ const batchesBatchIdBatchIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdGetReques
       params: BatchesBatchIdBatchIdGetParams,
       query: BatchesBatchIdBatchIdGetQuery,
       success: BatchesBatchIdBatchIdGetResponse,
-      errors: commonErrors,
-      example: {
-        transfer_batch: {
-          mchid: "1900001109",
-          out_batch_no: "plfk2020042013",
-          batch_id: "1030000071100999991182020050700019480001",
-          appid: "wxf636efh567hg4356",
-          batch_status: "ACCEPTED",
-          batch_type: "API",
-          batch_name: "2019年1月深圳分部报销单",
-          batch_remark: "2019年1月深圳分部报销单",
-          close_reason: "OVERDUE_CLOSE",
-          total_amount: 4000000,
-          total_num: 200,
-          create_time: "2015-05-20T13:29:35.120+08:00",
-          update_time: "2015-05-20T13:29:35.120+08:00",
-          success_amount: 3900000,
-          success_num: 199,
-          fail_amount: 100000,
-          fail_num: 1,
-          transfer_scene_id: "1000"
-        },
-        transfer_detail_list: [
-          {
-            detail_id: "1040000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_status: "SUCCESS"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -477,7 +456,14 @@ export interface BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse {
   readonly update_time?: string | undefined
 }
 
-const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 微信明细单号查询明细单API
+ *
+ * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_3.shtml)
+ *
+ * `GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+ */
+export const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams, BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.batchId._batch_id_.details.detailId._detail_id_.get",
   method: "GET",
   path: "/v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}",
@@ -507,23 +493,7 @@ const batchesBatchIdBatchIdDetailsDetailIdDetailIdGet: Endpoint.Endpoint<Batches
     return {
       params: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetParams,
       success: BatchesBatchIdBatchIdDetailsDetailIdDetailIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001109",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "1040000071100999991182020050700019500100",
-        detail_status: "SUCCESS",
-        transfer_amount: 200000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        initiate_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -687,7 +657,14 @@ export interface BatchesOutBatchNoOutBatchNoGetResponseTransferDetailList {
   readonly detail_status?: string | undefined
 }
 
-const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家批次单号查询批次单API
+ *
+ * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_4.shtml)
+ *
+ * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}`
+ */
+export const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoGetRequest, BatchesOutBatchNoOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.outBatchNo._out_batch_no_.get",
   method: "GET",
   path: "/v3/transfer/batches/out-batch-no/{out_batch_no}",
@@ -738,37 +715,7 @@ const batchesOutBatchNoOutBatchNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatc
       params: BatchesOutBatchNoOutBatchNoGetParams,
       query: BatchesOutBatchNoOutBatchNoGetQuery,
       success: BatchesOutBatchNoOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        transfer_batch: {
-          mchid: "1900001109",
-          out_batch_no: "plfk2020042013",
-          batch_id: "1030000071100999991182020050700019480001",
-          appid: "wxf636efh567hg4356",
-          batch_status: "ACCEPTED",
-          batch_type: "API",
-          batch_name: "2019年1月深圳分部报销单",
-          batch_remark: "2019年1月深圳分部报销单",
-          close_reason: "OVERDUE_CLOSE",
-          total_amount: 4000000,
-          total_num: 200,
-          create_time: "2015-05-20T13:29:35.120+08:00",
-          update_time: "2015-05-20T13:29:35.120+08:00",
-          success_amount: 3900000,
-          success_num: 199,
-          fail_amount: 100000,
-          fail_num: 1,
-          transfer_scene_id: "1000"
-        },
-        transfer_detail_list: [
-          {
-            detail_id: "1040000071100999991182020050700019500100",
-            out_detail_no: "x23zy545Bd5436",
-            detail_status: "SUCCESS"
-          }
-        ],
-        limit: 20
-      }
+      errors: commonErrors
     }
   }
 })
@@ -862,7 +809,14 @@ export interface BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResp
   readonly update_time?: string | undefined
 }
 
-const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 商家明细单号查询明细单API
+ *
+ * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_5.shtml)
+ *
+ * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+ */
+export const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endpoint<BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams, BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.batches.outBatchNo._out_batch_no_.details.outDetailNo._out_detail_no_.get",
   method: "GET",
   path: "/v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}",
@@ -892,23 +846,7 @@ const batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet: Endpoint.Endp
     return {
       params: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetParams,
       success: BatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1900001109",
-        out_batch_no: "plfk2020042013",
-        batch_id: "1030000071100999991182020050700019480001",
-        appid: "wxf636efh567hg4356",
-        out_detail_no: "x23zy545Bd5436",
-        detail_id: "1040000071100999991182020050700019500100",
-        detail_status: "SUCCESS",
-        transfer_amount: 200000,
-        transfer_remark: "2020年4月报销",
-        fail_reason: "ACCOUNT_FROZEN",
-        openid: "o-MYE42l80oelYMDE34nYD456Xoy",
-        user_name: "757b340b45ebef5467rter35gf464344v3542sdf4t6re4tb4f54ty45t4yyry45",
-        initiate_time: "2015-05-20T13:29:35.120+08:00",
-        update_time: "2015-05-20T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -966,7 +904,14 @@ export interface BillReceiptPostResponse {
   readonly update_time?: string | undefined
 }
 
-const billReceiptPost: Endpoint.Endpoint<BillReceiptPostBody, BillReceiptPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 转账电子回单申请受理API
+ *
+ * 转账电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_11.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_1.shtml)
+ *
+ * `POST /v3/transfer/bill-receipt`
+ */
+export const billReceiptPost: Endpoint.Endpoint<BillReceiptPostBody, BillReceiptPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.billReceipt.post",
   method: "POST",
   path: "/v3/transfer/bill-receipt",
@@ -989,17 +934,7 @@ const billReceiptPost: Endpoint.Endpoint<BillReceiptPostBody, BillReceiptPostRes
     return {
       body: BillReceiptPostBody,
       success: BillReceiptPostResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        signature_no: "1050000010509999485212020110200058820001",
-        signature_status: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-21T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1057,7 +992,14 @@ export interface BillReceiptOutBatchNoGetResponse {
   readonly update_time?: string | undefined
 }
 
-const billReceiptOutBatchNoGet: Endpoint.Endpoint<BillReceiptOutBatchNoGetParams, BillReceiptOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询转账电子回单API
+ *
+ * 查询转账电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_12.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_2.shtml)
+ *
+ * `GET /v3/transfer/bill-receipt/{out_batch_no}`
+ */
+export const billReceiptOutBatchNoGet: Endpoint.Endpoint<BillReceiptOutBatchNoGetParams, BillReceiptOutBatchNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transfer.billReceipt._out_batch_no_.get",
   method: "GET",
   path: "/v3/transfer/bill-receipt/{out_batch_no}",
@@ -1080,17 +1022,7 @@ const billReceiptOutBatchNoGet: Endpoint.Endpoint<BillReceiptOutBatchNoGetParams
     return {
       params: BillReceiptOutBatchNoGetParams,
       success: BillReceiptOutBatchNoGetResponse,
-      errors: commonErrors,
-      example: {
-        out_batch_no: "plfk2020042013",
-        signature_no: "1050000010509999485212020110200058820001",
-        signature_status: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx",
-        create_time: "2020-05-20T13:29:35.120+08:00",
-        update_time: "2020-05-21T13:29:35.120+08:00"
-      }
+      errors: commonErrors
     }
   }
 })

@@ -67,7 +67,14 @@ export interface ElectronicReceiptsGetResponse {
   readonly download_url?: string | undefined
 }
 
-const electronicReceiptsGet: Endpoint.Endpoint<ElectronicReceiptsGetQuery, ElectronicReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询转账明细电子回单受理结果API
+ *
+ * 查询转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_14.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_5.shtml)
+ *
+ * `GET /v3/transfer-detail/electronic-receipts`
+ */
+export const electronicReceiptsGet: Endpoint.Endpoint<ElectronicReceiptsGetQuery, ElectronicReceiptsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transferDetail.electronicReceipts.get",
   method: "GET",
   path: "/v3/transfer-detail/electronic-receipts",
@@ -92,17 +99,7 @@ const electronicReceiptsGet: Endpoint.Endpoint<ElectronicReceiptsGetQuery, Elect
     return {
       query: ElectronicReceiptsGetQuery,
       success: ElectronicReceiptsGetResponse,
-      errors: commonErrors,
-      example: {
-        accept_type: "BATCH_TRANSFER",
-        out_batch_no: "GD2021011610162610BBdkkIwcu3",
-        out_detail_no: "mx0911231610162610v4CNkO4HAf",
-        signature_no: "1050000010509999485212020110200058820001",
-        signature_status: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -170,7 +167,14 @@ export interface ElectronicReceiptsPostResponse {
   readonly download_url?: string | undefined
 }
 
-const electronicReceiptsPost: Endpoint.Endpoint<ElectronicReceiptsPostBody, ElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 转账明细电子回单受理API
+ *
+ * 受理转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_13.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_4.shtml)
+ *
+ * `POST /v3/transfer-detail/electronic-receipts`
+ */
+export const electronicReceiptsPost: Endpoint.Endpoint<ElectronicReceiptsPostBody, ElectronicReceiptsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.transferDetail.electronicReceipts.post",
   method: "POST",
   path: "/v3/transfer-detail/electronic-receipts",
@@ -195,17 +199,7 @@ const electronicReceiptsPost: Endpoint.Endpoint<ElectronicReceiptsPostBody, Elec
     return {
       body: ElectronicReceiptsPostBody,
       success: ElectronicReceiptsPostResponse,
-      errors: commonErrors,
-      example: {
-        accept_type: "BATCH_TRANSFER",
-        out_batch_no: "GD2021011610162610BBdkkIwcu3",
-        out_detail_no: "mx0911231610162610v4CNkO4HAf",
-        signature_no: "1050000010509999485212020110200058820001",
-        signature_status: "ACCEPTED",
-        hash_type: "SHA256",
-        hash_value: "DE731F35146A0BEFADE5DB9D1E468D96C01CA8898119C674FEE9F11F4DBE5529",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: commonErrors
     }
   }
 })

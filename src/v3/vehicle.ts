@@ -74,7 +74,14 @@ export interface EtcContractsContractIdGetResponse {
   readonly sub_openid?: string | undefined
 }
 
-const etcContractsContractIdGet: Endpoint.Endpoint<EtcContractsContractIdGetRequest, EtcContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 通过商户ETC绑定号查询签约状态
+ *
+ * 通过商户etc绑定号查询签约状态。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/etc-authorization/contracts/get-by.html)
+ *
+ * `GET /v3/vehicle/etc/contracts/{contract_id}`
+ */
+export const etcContractsContractIdGet: Endpoint.Endpoint<EtcContractsContractIdGetRequest, EtcContractsContractIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.contracts._contract_id_.get",
   method: "GET",
   path: "/v3/vehicle/etc/contracts/{contract_id}",
@@ -102,18 +109,7 @@ const etcContractsContractIdGet: Endpoint.Endpoint<EtcContractsContractIdGetRequ
       params: EtcContractsContractIdGetParams,
       query: EtcContractsContractIdGetQuery,
       success: EtcContractsContractIdGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxcbda96de0b165486",
-        sp_mchid: "10000098",
-        sp_openid: "onqOjjmM1tad-3ROpncN-yUfa6ua",
-        sub_appid: "wxcbda96de0b165489",
-        sub_mchid: "1900000109",
-        contract_id: "aAfixCs13LsdKPpfZfDkk2189ssXjfx",
-        bind_state: "DELETED",
-        plate_number: "浙ASB945",
-        sub_openid: "onqOjjmM1tbd-3Rxise1-yUfa6ua"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -191,7 +187,14 @@ export interface EtcPreopenPostResponse {
   readonly preopen_id?: string | undefined
 }
 
-const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 预开通用户ETC指定卡扣费API
+ *
+ * 该接口用于在开通ETC自动扣费前上传一些必要的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_1.shtml)
+ *
+ * `POST /v3/vehicle/etc/preopen`
+ */
+export const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.preopen.post",
   method: "POST",
   path: "/v3/vehicle/etc/preopen",
@@ -221,8 +224,7 @@ const etcPreopenPost: Endpoint.Endpoint<EtcPreopenPostBody, EtcPreopenPostRespon
     return {
       body: EtcPreopenPostBody,
       success: EtcPreopenPostResponse,
-      errors: commonErrors,
-      example: { preopen_id: "sdjf23kdsHJfdksj8djsK98HJio5hdI0" }
+      errors: commonErrors
     }
   }
 })
@@ -520,7 +522,14 @@ export interface EtcTransactionsHighwayPostResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwayPostBody, EtcTransactionsHighwayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 高速场景商户扣款API
+ *
+ * ETC高速场景订单扣款下单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_3.shtml)
+ *
+ * `POST /v3/vehicle/etc/transactions/highway`
+ */
+export const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwayPostBody, EtcTransactionsHighwayPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.transactions.highway.post",
   method: "POST",
   path: "/v3/vehicle/etc/transactions/highway",
@@ -605,37 +614,7 @@ const etcTransactionsHighwayPost: Endpoint.Endpoint<EtcTransactionsHighwayPostBo
     return {
       body: EtcTransactionsHighwayPostBody,
       success: EtcTransactionsHighwayPostResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6999",
-        out_trade_no: "121775250124070332",
-        transaction_id: "25012014070332333018",
-        attach: "自定义数据",
-        trade_type: "PAP",
-        bank_type: "CMC",
-        success_time: "2017-08-26T10:43:39+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "请重新下单支付",
-        payer: { sp_openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        amount: { total: 888, currency: "CNY", payer_total: 888, discount_total: 100 },
-        device_info: { device_id: "POS1:1", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            activity_id: "931386",
-            amount: 5,
-            wxpay_contribute: 5,
-            merchant_contribute: 5,
-            other_contribute: 5
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -829,7 +808,14 @@ export interface EtcTransactionsIdTransactionIdGetResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransactionsIdTransactionIdGetRequest, EtcTransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单API
+ *
+ * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
+ *
+ * `GET /v3/vehicle/etc/transactions/id/{transaction_id}`
+ */
+export const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransactionsIdTransactionIdGetRequest, EtcTransactionsIdTransactionIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.transactions.id._transaction_id_.get",
   method: "GET",
   path: "/v3/vehicle/etc/transactions/id/{transaction_id}",
@@ -889,37 +875,7 @@ const etcTransactionsIdTransactionIdGet: Endpoint.Endpoint<EtcTransactionsIdTran
       params: EtcTransactionsIdTransactionIdGetParams,
       query: EtcTransactionsIdTransactionIdGetQuery,
       success: EtcTransactionsIdTransactionIdGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6999",
-        out_trade_no: "121775250124070332",
-        transaction_id: "25012014070332333018",
-        attach: "自定义数据",
-        trade_type: "PAP",
-        bank_type: "CMC",
-        success_time: "2017-08-26T10:43:39+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "请重新下单支付",
-        payer: { sp_openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        amount: { total: 888, currency: "CNY", payer_total: 888, discount_total: 100 },
-        device_info: { device_id: "POS1:1", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            activity_id: "931386",
-            amount: 5,
-            wxpay_contribute: 5,
-            merchant_contribute: 5,
-            other_contribute: 5
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1113,7 +1069,14 @@ export interface EtcTransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
   readonly other_contribute?: number | undefined
 }
 
-const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransactionsOutTradeNoOutTradeNoGetRequest, EtcTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单API
+ *
+ * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
+ *
+ * `GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}`
+ */
+export const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransactionsOutTradeNoOutTradeNoGetRequest, EtcTransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}",
@@ -1173,37 +1136,7 @@ const etcTransactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<EtcTransactionsO
       params: EtcTransactionsOutTradeNoOutTradeNoGetParams,
       query: EtcTransactionsOutTradeNoOutTradeNoGetQuery,
       success: EtcTransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        mchid: "1230000109",
-        sub_mchid: "1900000109",
-        appid: "wxd678efh567hg6787",
-        sub_appid: "wxd678efh567hg6999",
-        out_trade_no: "121775250124070332",
-        transaction_id: "25012014070332333018",
-        attach: "自定义数据",
-        trade_type: "PAP",
-        bank_type: "CMC",
-        success_time: "2017-08-26T10:43:39+08:00",
-        trade_state: "SUCCESS",
-        trade_state_desc: "请重新下单支付",
-        payer: { sp_openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" },
-        amount: { total: 888, currency: "CNY", payer_total: 888, discount_total: 100 },
-        device_info: { device_id: "POS1:1", device_ip: "123.12.12.123" },
-        promotion_detail: [
-          {
-            promotion_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "DISCOUNT",
-            activity_id: "931386",
-            amount: 5,
-            wxpay_contribute: 5,
-            merchant_contribute: 5,
-            other_contribute: 5
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1287,7 +1220,14 @@ export interface EtcUsersOpenidContractsGetResponse {
   readonly sub_openid?: string | undefined
 }
 
-const etcUsersOpenidContractsGet: Endpoint.Endpoint<EtcUsersOpenidContractsGetRequest, EtcUsersOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询ETC签约状态API
+ *
+ * 通过用户标识、ETC扣费授权协议号查询ETC绑定信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_5.shtml)
+ *
+ * `GET /v3/vehicle/etc/users/{openid}/contracts`
+ */
+export const etcUsersOpenidContractsGet: Endpoint.Endpoint<EtcUsersOpenidContractsGetRequest, EtcUsersOpenidContractsGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.etc.users._openid_.contracts.get",
   method: "GET",
   path: "/v3/vehicle/etc/users/{openid}/contracts",
@@ -1317,18 +1257,7 @@ const etcUsersOpenidContractsGet: Endpoint.Endpoint<EtcUsersOpenidContractsGetRe
       params: EtcUsersOpenidContractsGetParams,
       query: EtcUsersOpenidContractsGetQuery,
       success: EtcUsersOpenidContractsGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxcbda96de0b165486",
-        sp_mchid: "10000098",
-        sp_openid: "onqOjjmM1tad-3ROpncN-yUfa6ua",
-        sub_appid: "wxcbda96de0b165489",
-        sub_mchid: "1900000109",
-        contract_id: "aAfixCs13LsdKPpfZfDkk2189ssXjfx",
-        bind_state: "DELETED",
-        plate_number: "浙ASB945",
-        sub_openid: "onqOjjmM1tbd-3Rxise1-yUfa6ua"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1429,7 +1358,14 @@ export interface ParkingParkingsPostResponse {
   readonly block_reason?: "PAUSE" | "OVERDUE" | "OUT_SERVICE" | "EVALUATION_FAILED" | (string & {}) | undefined
 }
 
-const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, ParkingParkingsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建停车入场API
+ *
+ * 车辆入场以后，商户调用该接口，创建停车入场信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_2.shtml)
+ *
+ * `POST /v3/vehicle/parking/parkings`
+ */
+export const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, ParkingParkingsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.parking.parkings.post",
   method: "POST",
   path: "/v3/vehicle/parking/parkings",
@@ -1460,18 +1396,7 @@ const parkingParkingsPost: Endpoint.Endpoint<ParkingParkingsPostBody, ParkingPar
     return {
       body: ParkingParkingsPostBody,
       success: ParkingParkingsPostResponse,
-      errors: commonErrors,
-      example: {
-        id: "5K8264ILTKCH16CQ250",
-        out_parking_no: "212434321",
-        plate_number: "粤B888888",
-        plate_color: "BLUE",
-        start_time: "2017-08-26T10:43:39+08:00",
-        parking_name: "欢乐海岸停车场",
-        free_duration: 3600,
-        state: "NORMAL",
-        block_reason: "PAUSE"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1536,7 +1461,14 @@ export interface ParkingServicesFindGetResponse {
   readonly service_state?: "NORMAL" | "PAUSE" | "OUT_SERVICE" | (string & {}) | undefined
 }
 
-const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQuery, ParkingServicesFindGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询车牌服务开通信息API
+ *
+ * 该接口仅支持停车场景，商户首先请求查询车牌服务开通信息接口，确认该车牌，是否被该用户开通车主服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_1.shtml)
+ *
+ * `GET /v3/vehicle/parking/services/find`
+ */
+export const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQuery, ParkingServicesFindGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.parking.services.find.get",
   method: "GET",
   path: "/v3/vehicle/parking/services/find",
@@ -1560,14 +1492,7 @@ const parkingServicesFindGet: Endpoint.Endpoint<ParkingServicesFindGetQuery, Par
     return {
       query: ParkingServicesFindGetQuery,
       success: ParkingServicesFindGetResponse,
-      errors: commonErrors,
-      example: {
-        plate_number: "粤B888888",
-        plate_color: "BLUE",
-        service_open_time: "2017-08-26T10:43:39+08:00",
-        openid: "oUpF8uMuAJOM2pxb1Q",
-        service_state: "PAUSE"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1812,7 +1737,14 @@ export interface TransactionsOutTradeNoOutTradeNoGetResponsePromotionDetail {
   readonly currency?: string | undefined
 }
 
-const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询订单API
+ *
+ * 商户通过商户订单号，来查询订单信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_4.shtml)
+ *
+ * `GET /v3/vehicle/transactions/out-trade-no/{out_trade_no}`
+ */
+export const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTradeNoOutTradeNoGetRequest, TransactionsOutTradeNoOutTradeNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.transactions.outTradeNo._out_trade_no_.get",
   method: "GET",
   path: "/v3/vehicle/transactions/out-trade-no/{out_trade_no}",
@@ -1882,50 +1814,7 @@ const transactionsOutTradeNoOutTradeNoGet: Endpoint.Endpoint<TransactionsOutTrad
       params: TransactionsOutTradeNoOutTradeNoGetParams,
       query: TransactionsOutTradeNoOutTradeNoGetQuery,
       success: TransactionsOutTradeNoOutTradeNoGetResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxcbda96de0b165486",
-        sub_appid: "wxcbda96de0b165489",
-        sp_mchid: "1230000109",
-        sub_mchid: "1900000109",
-        description: "停车场扣费",
-        create_time: "2017-08-26T10:43:39+08:00",
-        out_trade_no: "20150806125346",
-        transaction_id: "1009660380201506130728806387",
-        trade_state: "SUCCESS",
-        trade_state_description: "支付失败，请重新下单支付",
-        success_time: "2017-08-26T10:43:39+08:00",
-        bank_type: "CMC",
-        user_repaid: "Y",
-        attach: "深圳分店",
-        trade_scene: "PARKING",
-        parking_info: {
-          parking_id: "5K8264ILTKCH16CQ250",
-          plate_number: "粤B888888",
-          plate_color: "BLUE",
-          start_time: "2017-08-26T10:43:39+08:00",
-          end_time: "2017-08-26T10:43:39+08:00",
-          parking_name: "欢乐海岸停车场",
-          charging_duration: 3600,
-          device_id: "12313"
-        },
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJOM2pxb1Q" },
-        amount: { total: 888, currency: "CNY", payer_total: 100, discount_total: 100 },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "CASH",
-            stock_id: "931386",
-            amount: 5,
-            wechatpay_contribute: 1,
-            merchant_contribute: 1,
-            other_contribute: 1,
-            currency: "CNY"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -2271,7 +2160,14 @@ export interface TransactionsParkingPostResponsePromotionDetail {
   readonly currency?: "CNY" | (string & {}) | undefined
 }
 
-const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostBody, TransactionsParkingPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 扣费受理API
+ *
+ * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012534352) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012534427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_3.shtml)
+ *
+ * `POST /v3/vehicle/transactions/parking`
+ */
+export const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostBody, TransactionsParkingPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.vehicle.transactions.parking.post",
   method: "POST",
   path: "/v3/vehicle/transactions/parking",
@@ -2362,50 +2258,7 @@ const transactionsParkingPost: Endpoint.Endpoint<TransactionsParkingPostBody, Tr
     return {
       body: TransactionsParkingPostBody,
       success: TransactionsParkingPostResponse,
-      errors: commonErrors,
-      example: {
-        appid: "wxcbda96de0b165486",
-        sub_appid: "wxcbda96de0b165489",
-        sp_mchid: "1230000109",
-        sub_mchid: "1900000109",
-        description: "停车场扣费",
-        create_time: "2017-08-26T10:43:39+08:00",
-        out_trade_no: "20150806125346",
-        transaction_id: "1009660380201506130728806387",
-        trade_state: "SUCCESS",
-        trade_state_description: "支付失败，请重新下单支付",
-        success_time: "2017-08-26T10:43:39+08:00",
-        bank_type: "CMC",
-        user_repaid: "Y",
-        attach: "深圳分店",
-        trade_scene: "PARKING",
-        parking_info: {
-          parking_id: "5K8264ILTKCH16CQ250",
-          plate_number: "粤B888888",
-          plate_color: "BLUE",
-          start_time: "2017-08-26T10:43:39+08:00",
-          end_time: "2017-08-26T10:43:39+08:00",
-          parking_name: "欢乐海岸停车场",
-          charging_duration: 3600,
-          device_id: "12313"
-        },
-        payer: { openid: "oUpF8uMuAJOM2pxb1Q", sub_openid: "oUpF8uMuAJOM2pxb1Q" },
-        amount: { total: 888, currency: "CNY", payer_total: 100, discount_total: 100 },
-        promotion_detail: [
-          {
-            coupon_id: "109519",
-            name: "单品惠-6",
-            scope: "SINGLE",
-            type: "CASH",
-            stock_id: "931386",
-            amount: 5,
-            wechatpay_contribute: 1,
-            merchant_contribute: 1,
-            other_contribute: 1,
-            currency: "CNY"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })

@@ -39,7 +39,14 @@ export interface AvailMchRangesGetResponseRangeList {
   readonly identifier_type?: "ORGANIZATION_CODE" | "TRANSACTION_ID" | (string & {}) | undefined
 }
 
-const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailMchRangesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询可用商户范围列表
+ *
+ * 查询可用商户范围列表。该接口允许服务商查询已创建的所有可用商户范围ID列表。通过此接口可以获取服务商下所有的可用商户范围，便于后续的范围管理和额度卡配置。
+ *
+ * `GET /v3/webizpay/avail-mch-ranges`
+ */
+export const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailMchRangesGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges.get",
   method: "GET",
   path: "/v3/webizpay/avail-mch-ranges",
@@ -59,16 +66,7 @@ const availMchRangesGet: Endpoint.Endpoint<AvailMchRangesGetQuery, AvailMchRange
     return {
       query: AvailMchRangesGetQuery,
       success: AvailMchRangesGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        range_list: [
-          {
-            range_id: "89f5123e-5ad4-4e0e-89b1-63ced0c798c5",
-            identifier_type: "ORGANIZATION_CODE"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -96,7 +94,14 @@ export interface AvailMchRangesPostResponse {
   readonly range_id?: string | undefined
 }
 
-const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, AvailMchRangesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 创建可用商户范围
+ *
+ * 创建可用商户范围。该接口允许服务商创建新的可用商户范围，用于限制额度卡的可用商户范围。服务商可以根据业务需要创建基于统一社会信用代码或微信支付订单号的商户范围，便于管理不同场景下的额度卡使用限制。
+ *
+ * `POST /v3/webizpay/avail-mch-ranges`
+ */
+export const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, AvailMchRangesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges.post",
   method: "POST",
   path: "/v3/webizpay/avail-mch-ranges",
@@ -112,8 +117,7 @@ const availMchRangesPost: Endpoint.Endpoint<AvailMchRangesPostBody, AvailMchRang
     return {
       body: AvailMchRangesPostBody,
       success: AvailMchRangesPostResponse,
-      errors: commonErrors,
-      example: { range_id: "89f5123e-5ad4-4e0e-89b1-63ced0c798c5" }
+      errors: commonErrors
     }
   }
 })
@@ -174,7 +178,14 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersGetResponse {
   readonly data?: ReadonlyArray<string> | undefined
 }
 
-const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersGetRequest, AvailMchRangesRangeIdMerchantIdentifiersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询商户标识列表
+ *
+ * 查询商户标识列表。该接口允许服务商查询指定可用商户范围内的所有商户标识。支持分页查询，便于管理大量的商户数据，了解范围内包含的具体商户信息。
+ *
+ * `GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
+ */
+export const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersGetRequest, AvailMchRangesRangeIdMerchantIdentifiersGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.get",
   method: "GET",
   path: "/v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers",
@@ -199,14 +210,7 @@ const availMchRangesRangeIdMerchantIdentifiersGet: Endpoint.Endpoint<AvailMchRan
       params: AvailMchRangesRangeIdMerchantIdentifiersGetParams,
       query: AvailMchRangesRangeIdMerchantIdentifiersGetQuery,
       success: AvailMchRangesRangeIdMerchantIdentifiersGetResponse,
-      errors: commonErrors,
-      example: {
-        offset: 0,
-        limit: 100,
-        count: 100,
-        total_count: 1000,
-        data: ["91110000710926094P"]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -245,7 +249,14 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersPostResponse {
   readonly range_id?: string | undefined
 }
 
-const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersPostRequest, AvailMchRangesRangeIdMerchantIdentifiersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 添加商户标识
+ *
+ * 添加商户标识。该接口允许服务商向已存在的可用商户范围中添加商户标识。根据商户标识类型，可以添加统一社会信用代码或微信支付订单号，用于精确控制额度卡的可用范围。
+ *
+ * `POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
+ */
+export const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersPostRequest, AvailMchRangesRangeIdMerchantIdentifiersPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges._range_id_.merchantIdentifiers.post",
   method: "POST",
   path: "/v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers",
@@ -265,8 +276,7 @@ const availMchRangesRangeIdMerchantIdentifiersPost: Endpoint.Endpoint<AvailMchRa
       params: AvailMchRangesRangeIdMerchantIdentifiersPostParams,
       body: AvailMchRangesRangeIdMerchantIdentifiersPostBody,
       success: AvailMchRangesRangeIdMerchantIdentifiersPostResponse,
-      errors: commonErrors,
-      example: { range_id: "89f5123e-5ad4-4e0e-89b1-63ced0c798c5" }
+      errors: commonErrors
     }
   }
 })
@@ -305,7 +315,14 @@ export interface AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelet
   readonly range_id?: string | undefined
 }
 
-const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteRequest, AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 删除商户标识
+ *
+ * 删除商户标识。该接口允许服务商从已存在的可用商户范围中删除商户标识。当某个商户标识不再需要被包含在范围内时，可以通过此接口进行移除操作。
+ *
+ * `DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}`
+ */
+export const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: Endpoint.Endpoint<AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteRequest, AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.availMchRanges._range_id_.merchantIdentifiers._merchant_identifier_.delete",
   method: "DELETE",
   path: "/v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}",
@@ -325,8 +342,7 @@ const availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete: Endpoint
       params: AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteParams,
       body: AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteBody,
       success: AvailMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDeleteResponse,
-      errors: commonErrors,
-      example: { range_id: "89f5123e-5ad4-4e0e-89b1-63ced0c798c5" }
+      errors: commonErrors
     }
   }
 })
@@ -424,7 +440,14 @@ export interface BillProofPostResponse {
   readonly updated_time?: string | undefined
 }
 
-const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请企业商户企业支付出资凭证
+ *
+ * 申请企业商户企业支付出资凭证。该接口允许服务商为指定出资子商户申请特定日期范围内的企业支付出资凭证，便于企业财务记账和报销管理。出资凭证包含企业支付交易的详细信息，可用于财务核对和税务申报。
+ *
+ * `POST /v3/webizpay/bill/proof`
+ */
+export const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.bill.proof.post",
   method: "POST",
   path: "/v3/webizpay/bill/proof",
@@ -454,20 +477,7 @@ const billProofPost: Endpoint.Endpoint<BillProofPostBody, BillProofPostResponse,
     return {
       body: BillProofPostBody,
       success: BillProofPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        out_operation_id: "operation12345678",
-        operation_id: "1030000071201xxxxx",
-        sub_mchid: "43214321",
-        start_date: "2025-04-23",
-        end_date: "2025-04-23",
-        entity_name: "某某科技有限公司",
-        proof_id: "proof12345678",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx",
-        create_time: "2023-06-08T10:34:56+08:00",
-        updated_time: "2023-06-08T10:34:56+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -526,7 +536,14 @@ export interface BillTradeBillPostResponse {
   readonly download_url?: string | undefined
 }
 
-const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTradeBillPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 申请企业商户企业支付业务账单
+ *
+ * 申请企业商户企业支付业务账单。该接口允许服务商为指定出资子商户申请特定日期的企业支付业务账单，仅支持申请三个月内的账单数据。业务账单包含交易明细，可用于企业对账和财务分析。
+ *
+ * `POST /v3/webizpay/bill/trade-bill`
+ */
+export const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTradeBillPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.bill.tradeBill.post",
   method: "POST",
   path: "/v3/webizpay/bill/trade-bill",
@@ -548,14 +565,7 @@ const billTradeBillPost: Endpoint.Endpoint<BillTradeBillPostBody, BillTradeBillP
     return {
       body: BillTradeBillPostBody,
       success: BillTradeBillPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        date: "2025-04-23",
-        type: "QYZFALL",
-        download_url: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=xxx"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -692,7 +702,14 @@ export interface EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse {
   readonly card_remark?: string | undefined
 }
 
-const employeesEmployeeIdOutQuotaCardsOutCardNoGet: Endpoint.Endpoint<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetRequest, EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 使用商户卡号查询企业支付额度卡
+ *
+ * 企业商户查询企业支付额度卡。该接口允许服务商使用商户卡号查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
+ *
+ * `GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}`
+ */
+export const employeesEmployeeIdOutQuotaCardsOutCardNoGet: Endpoint.Endpoint<EmployeesEmployeeIdOutQuotaCardsOutCardNoGetRequest, EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.outQuotaCards._out_card_no_.get",
   method: "GET",
   path: "/v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}",
@@ -731,28 +748,7 @@ const employeesEmployeeIdOutQuotaCardsOutCardNoGet: Endpoint.Endpoint<EmployeesE
       params: EmployeesEmployeeIdOutQuotaCardsOutCardNoGetParams,
       query: EmployeesEmployeeIdOutQuotaCardsOutCardNoGetQuery,
       success: EmployeesEmployeeIdOutQuotaCardsOutCardNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        card_no: "1068019671702503425",
-        out_card_no: "mch_card_123456",
-        employee_id: "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c",
-        card_template_id: "template_123",
-        card_rule: "SINGLE",
-        refund_rule: "RETURN",
-        amount: 10000,
-        remain_amount: 8000,
-        effective_end_time: "2023-12-31T23:59:59+08:00",
-        effective_begin_time: "2023-01-01T23:59:59+08:00",
-        card_state: "ACTIVE",
-        card_name: "报销额度卡",
-        reason: "有效期结束",
-        card_usage_time: "2023-12-31T23:59:59+08:00",
-        transaction_id: "4200000123202306081234567890",
-        card_disabled_time: "2023-12-31T23:59:59+08:00",
-        card_remark: "2023年1月差旅报销"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -856,7 +852,14 @@ export interface EmployeesEmployeeIdQuotaCardsPostResponse {
   readonly effective_end_time?: string | undefined
 }
 
-const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsPostRequest, EmployeesEmployeeIdQuotaCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业商户为员工下发企业支付额度卡
+ *
+ * 企业商户为员工下发企业支付额度卡。该接口允许服务商为已授权的员工下发企业支付额度卡，设置卡片名称、额度、备注等信息，员工可使用该额度卡进行企业支付。企业可根据不同业务场景（如差旅报销、日常办公等）为员工发放不同类型的额度卡，便于费用管理和控制。
+ *
+ * `POST /v3/webizpay/employees/{employee_id}/quota-cards`
+ */
+export const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsPostRequest, EmployeesEmployeeIdQuotaCardsPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards.post",
   method: "POST",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards",
@@ -889,16 +892,7 @@ const employeesEmployeeIdQuotaCardsPost: Endpoint.Endpoint<EmployeesEmployeeIdQu
       params: EmployeesEmployeeIdQuotaCardsPostParams,
       body: EmployeesEmployeeIdQuotaCardsPostBody,
       success: EmployeesEmployeeIdQuotaCardsPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        out_card_no: "mch_card_123456",
-        employee_id: "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c",
-        card_no: "1068019671702503425",
-        effective_begin_time: "2023-01-01T23:59:59+08:00",
-        effective_end_time: "2023-12-31T23:59:59+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1035,7 +1029,14 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoGetResponse {
   readonly card_remark?: string | undefined
 }
 
-const employeesEmployeeIdQuotaCardsCardNoGet: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoGetRequest, EmployeesEmployeeIdQuotaCardsCardNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业商户查询企业支付额度卡
+ *
+ * 企业商户查询企业支付额度卡。该接口允许服务商查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
+ *
+ * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}`
+ */
+export const employeesEmployeeIdQuotaCardsCardNoGet: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoGetRequest, EmployeesEmployeeIdQuotaCardsCardNoGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards._card_no_.get",
   method: "GET",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards/{card_no}",
@@ -1074,28 +1075,7 @@ const employeesEmployeeIdQuotaCardsCardNoGet: Endpoint.Endpoint<EmployeesEmploye
       params: EmployeesEmployeeIdQuotaCardsCardNoGetParams,
       query: EmployeesEmployeeIdQuotaCardsCardNoGetQuery,
       success: EmployeesEmployeeIdQuotaCardsCardNoGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        card_no: "1068019671702503425",
-        out_card_no: "mch_card_123456",
-        employee_id: "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c",
-        card_template_id: "template_123",
-        card_rule: "SINGLE",
-        refund_rule: "RETURN",
-        amount: 10000,
-        remain_amount: 8000,
-        effective_end_time: "2023-12-31T23:59:59+08:00",
-        effective_begin_time: "2023-01-01T23:59:59+08:00",
-        card_state: "ACTIVE",
-        card_name: "报销额度卡",
-        reason: "有效期结束",
-        card_usage_time: "2023-12-31T23:59:59+08:00",
-        transaction_id: "4200000123202306081234567890",
-        card_disabled_time: "2023-12-31T23:59:59+08:00",
-        card_remark: "2023年1月差旅报销"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1170,7 +1150,14 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse {
   readonly card_disabled_time?: string | undefined
 }
 
-const employeesEmployeeIdQuotaCardsCardNoCancelPost: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoCancelPostRequest, EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业商户作废员工企业支付额度卡
+ *
+ * 企业商户作废员工企业支付额度卡。该接口允许服务商作废已下发给员工的企业支付额度卡，作废后该额度卡将无法继续使用，可指定作废原因。当额度卡使用错误、发放错误或需要提前回收额度时，企业可通过此接口作废额度卡。
+ *
+ * `POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel`
+ */
+export const employeesEmployeeIdQuotaCardsCardNoCancelPost: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoCancelPostRequest, EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards._card_no_.cancel.post",
   method: "POST",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel",
@@ -1197,15 +1184,7 @@ const employeesEmployeeIdQuotaCardsCardNoCancelPost: Endpoint.Endpoint<Employees
       params: EmployeesEmployeeIdQuotaCardsCardNoCancelPostParams,
       body: EmployeesEmployeeIdQuotaCardsCardNoCancelPostBody,
       success: EmployeesEmployeeIdQuotaCardsCardNoCancelPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        employee_id: "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c",
-        card_no: "1068019671702503425",
-        card_state: "DISABLED",
-        card_disabled_time: "2023-06-08T10:34:56+08:00"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1295,7 +1274,14 @@ export interface EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse {
   readonly mp_business_type?: string | undefined
 }
 
-const employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetRequest, EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业商户获取指定额度卡支付链接
+ *
+ * 企业商户获取指定额度卡支付链接。该接口允许服务商获取指定额度卡的支付链接，员工可通过该链接使用额度卡进行支付，链接有效期较短，请在有效期内使用。企业可通过此接口为员工生成便捷的支付入口，简化支付流程。
+ *
+ * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url`
+ */
+export const employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet: Endpoint.Endpoint<EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetRequest, EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.quotaCards._card_no_.paymentUrl.get",
   method: "GET",
   path: "/v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url",
@@ -1325,18 +1311,7 @@ const employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet: Endpoint.Endpoint<Employ
       params: EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetParams,
       query: EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetQuery,
       success: EmployeesEmployeeIdQuotaCardsCardNoPaymentUrlGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        employee_id: "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c",
-        card_no: "1068019671702503425",
-        expire_time: "2023-06-08T10:34:56+08:00",
-        payment_url: "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay",
-        application_type: "H5",
-        mp_query: "token=123",
-        mp_business_type: "liteAppWebizPayRegister"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1401,7 +1376,14 @@ export interface EmployeesEmployeeIdRevokePostResponse {
   readonly reason?: string | undefined
 }
 
-const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeIdRevokePostRequest, EmployeesEmployeeIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业商户发起解除员工企业支付授权
+ *
+ * 企业商户发起解除员工企业支付授权。该接口允许服务商解除指定出资子商户下特定员工的企业支付授权关系，解除授权后员工将无法继续使用企业支付功能，已发放的额度卡将自动失效。企业可通过此接口管理离职员工或需要取消授权的员工。
+ *
+ * `POST /v3/webizpay/employees/{employee_id}/revoke`
+ */
+export const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeIdRevokePostRequest, EmployeesEmployeeIdRevokePostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.employees._employee_id_.revoke.post",
   method: "POST",
   path: "/v3/webizpay/employees/{employee_id}/revoke",
@@ -1426,15 +1408,7 @@ const employeesEmployeeIdRevokePost: Endpoint.Endpoint<EmployeesEmployeeIdRevoke
       params: EmployeesEmployeeIdRevokePostParams,
       body: EmployeesEmployeeIdRevokePostBody,
       success: EmployeesEmployeeIdRevokePostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        user_id: "employee123",
-        authorization_state: "REVOKED",
-        authorization_revoked_time: "2023-12-31T23:59:59+08:00",
-        reason: "用户主动撤销"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1503,7 +1477,14 @@ export interface StoresEntityMatchesPostResponse {
   readonly state?: "ACCEPTED" | "IN_PROGRESS" | "COMPLETED" | "CLOSED" | (string & {}) | undefined
 }
 
-const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostBody, StoresEntityMatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 发起门店主体匹配
+ *
+ * 发起门店主体匹配。该接口允许服务商批量查询门店主体是否已在微信支付开通相关支付产品，匹配结果可用于后续企业支付业务的开展。企业可通过此接口确认合作门店的支付能力，提前了解是否可以使用企业支付功能进行消费。
+ *
+ * `POST /v3/webizpay/stores/entity-matches`
+ */
+export const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostBody, StoresEntityMatchesPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.stores.entityMatches.post",
   method: "POST",
   path: "/v3/webizpay/stores/entity-matches",
@@ -1529,14 +1510,7 @@ const storesEntityMatchesPost: Endpoint.Endpoint<StoresEntityMatchesPostBody, St
     return {
       body: StoresEntityMatchesPostBody,
       success: StoresEntityMatchesPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        out_batch_id: "batch12345678",
-        batch_id: "1030000071201xxxxx",
-        time: "2023-06-08T10:34:56+08:00",
-        state: "ACCEPTED"
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1606,7 +1580,14 @@ export interface StoresEntityMatchesBatchIdGetResponseMatchResults {
   readonly has_valid_mchid?: boolean | undefined
 }
 
-const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatchesBatchIdGetRequest, StoresEntityMatchesBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 查询门店主体匹配结果
+ *
+ * 查询门店主体匹配结果。该接口允许服务商查询之前发起的门店主体匹配批次结果，包括各门店统一社会信用代码是否存在满足条件的微信支付商户号。通过此接口可获取匹配结果详情，确认哪些门店可以使用企业支付功能。
+ *
+ * `GET /v3/webizpay/stores/entity-matches/{batch_id}`
+ */
+export const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatchesBatchIdGetRequest, StoresEntityMatchesBatchIdGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.stores.entityMatches._batch_id_.get",
   method: "GET",
   path: "/v3/webizpay/stores/entity-matches/{batch_id}",
@@ -1634,20 +1615,7 @@ const storesEntityMatchesBatchIdGet: Endpoint.Endpoint<StoresEntityMatchesBatchI
       params: StoresEntityMatchesBatchIdGetParams,
       query: StoresEntityMatchesBatchIdGetQuery,
       success: StoresEntityMatchesBatchIdGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        out_batch_id: "batch12345678",
-        batch_id: "1030000071201xxxxx",
-        state: "ACCEPTED",
-        match_results: [
-          {
-            organization_code: "91110000710926094P",
-            store_name: "微信小店",
-            has_valid_mchid: true
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1722,7 +1690,14 @@ export interface UsersUserIdAuthorizationStateGetResponseEmployeeList {
   readonly authorization_revoked_time?: string | undefined
 }
 
-const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuthorizationStateGetRequest, UsersUserIdAuthorizationStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业商户查询企业员工开通授权状态
+ *
+ * 企业商户查询企业员工开通授权状态。该接口允许服务商查询指定出资子商户下特定员工的企业支付授权状态，包括授权状态、授权时间和解除授权时间等信息。服务商可通过此接口确认员工是否已开通企业支付功能，是后续发放额度卡的前提条件。
+ *
+ * `GET /v3/webizpay/users/{user_id}/authorization-state`
+ */
+export const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuthorizationStateGetRequest, UsersUserIdAuthorizationStateGetResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.users._user_id_.authorizationState.get",
   method: "GET",
   path: "/v3/webizpay/users/{user_id}/authorization-state",
@@ -1751,20 +1726,7 @@ const usersUserIdAuthorizationStateGet: Endpoint.Endpoint<UsersUserIdAuthorizati
       params: UsersUserIdAuthorizationStateGetParams,
       query: UsersUserIdAuthorizationStateGetQuery,
       success: UsersUserIdAuthorizationStateGetResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        user_id: "123456",
-        employee_list: [
-          {
-            employee_id: "WeBizPay_a968402a-73bb-43e2-9e1a-8371b0ca3d7c",
-            authorization_state: "AUTHORIZED",
-            authorization_time: "2023-06-08T10:34:56+08:00",
-            authorization_revoked_time: "2023-06-08T10:34:56+08:00"
-          }
-        ]
-      }
+      errors: commonErrors
     }
   }
 })
@@ -1844,7 +1806,14 @@ export interface UsersUserIdAuthorizationUrlPostResponse {
   readonly mp_business_type?: string | undefined
 }
 
-const usersUserIdAuthorizationUrlPost: Endpoint.Endpoint<UsersUserIdAuthorizationUrlPostRequest, UsersUserIdAuthorizationUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
+/**
+ * 企业商户发起员工开通企业支付授权
+ *
+ * 企业商户发起员工开通企业支付授权。该接口允许服务商为指定出资子商户下的员工发起企业支付授权申请，系统将生成一个授权链接，员工可通过该链接完成授权操作。授权成功后，企业可为该员工下发企业支付额度卡，员工可使用额度卡进行支付。
+ *
+ * `POST /v3/webizpay/users/{user_id}/authorization-url`
+ */
+export const usersUserIdAuthorizationUrlPost: Endpoint.Endpoint<UsersUserIdAuthorizationUrlPostRequest, UsersUserIdAuthorizationUrlPostResponse, CommonError> = /*#__PURE__*/ Endpoint.make({
   name: "v3.webizpay.users._user_id_.authorizationUrl.post",
   method: "POST",
   path: "/v3/webizpay/users/{user_id}/authorization-url",
@@ -1872,17 +1841,7 @@ const usersUserIdAuthorizationUrlPost: Endpoint.Endpoint<UsersUserIdAuthorizatio
       params: UsersUserIdAuthorizationUrlPostParams,
       body: UsersUserIdAuthorizationUrlPostBody,
       success: UsersUserIdAuthorizationUrlPostResponse,
-      errors: commonErrors,
-      example: {
-        sp_mchid: "12341234",
-        sub_mchid: "43214321",
-        user_id: "123456",
-        authorization_url: "weixin://dl/liteapp?url=https%3A%2F%2Fliteapp.wxpapp.weixin.qq.com%2Fq%2FgjoM7g%3Ftoken%3D123%23wechat_pay",
-        expire_time: "2023-06-08T10:34:56+08:00",
-        application_type: "H5",
-        mp_query: "token=123",
-        mp_business_type: "liteAppWebizPayRegister"
-      }
+      errors: commonErrors
     }
   }
 })

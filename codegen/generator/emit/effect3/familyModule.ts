@@ -37,9 +37,16 @@ const endpointDoc = (op: Operation, curated: string | undefined): ReadonlyArray<
   return lines
 }
 
-export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): string => {
+/** A family module's text, and its answers' examples by endpoint name (for the sandbox's module). */
+export interface FamilyOutput {
+  readonly module: string
+  readonly examples: ReadonlyArray<readonly [name: string, literal: string]>
+}
+
+export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): FamilyOutput => {
   const blocks: Array<string> = []
   const leaves: Array<Leaf> = []
+  const examples: Array<readonly [string, string]> = []
   for (const op of ops) {
     const chainName = `${chainPrefix(op)}${op.chain.map((c) => (IDENT.test(c) ? c : `[${JSON.stringify(c)}]`)).join(".")}`
     const curated = op.curated
@@ -84,7 +91,7 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): strin
     } else {
       res = e.typeText(op.success, "response", `${prefix}Response`)
       success = e.schemaText(op.success, "response", `${prefix}Response`, `${op.key} response`)
-      exampleText = literal(example(op.success, undefined), "      ")
+      exampleText = literal(example(op.success, undefined), "  ")
     }
     // errors: the common ones, and the page's (checked against src/errors/codes.ts with the overlay)
     const extra = [...(op.overlay?.errors ?? [])].sort()
@@ -105,8 +112,9 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): strin
     family.uses.endpoint = true
     const constName = family.valueName(prefix.charAt(0).toLowerCase() + prefix.slice(1))
     const parts = [...locs.map(([l, n]) => `${l}: ${n}`), `success: ${success}`, `errors: ${errors}`]
-    if (exampleText !== undefined) parts.push(`example: ${exampleText}`)
-    const thunk = e.out.consts.length === 0 && exampleText === undefined
+    // the example goes to src/v3/examples/ (only the sandbox and the docs read it)
+    if (exampleText !== undefined) examples.push([chainName, exampleText])
+    const thunk = e.out.consts.length === 0
       ? `() => ({ ${parts.join(", ")} })`
       : `() => {\n${e.out.consts.join("\n")}\n    return {\n${parts.map((p) => `      ${p}`).join(",\n")}\n    }\n  }`
     const docsUrl = officialDoc(op.description)
@@ -125,7 +133,7 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): strin
       [
         `// ---- ${op.key} ----`,
         ...e.out.interfaces,
-        `const ${constName}: Endpoint.Endpoint<${req}, ${res}, ${errorType}> = /*#__PURE__*/ Endpoint.make({\n${spec.join(",\n")}\n})`
+        `${jsdoc(endpointDoc(op, undefined), "")}export const ${constName}: Endpoint.Endpoint<${req}, ${res}, ${errorType}> = /*#__PURE__*/ Endpoint.make({\n${spec.join(",\n")}\n})`
       ].join("\n\n")
     )
     leaves.push({ op, ref: constName, doc: endpointDoc(op, undefined) })
@@ -185,5 +193,5 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): strin
     ...(u.common.size > 0 ? [`import { ${[...u.common].sort().join(", ")} } from "../schemas/common.js"`] : [])
   ]
   const errorSets = [...family.errorSets].map(([set, name]) => `const ${name} = [...commonErrors, ${set.split(",").join(", ")}] as const`)
-  return [HEADER, imports.join("\n"), ...(errorSets.length > 0 ? [errorSets.join("\n")] : []), ...blocks].join("\n\n") + "\n"
+  return { module: [HEADER, imports.join("\n"), ...(errorSets.length > 0 ? [errorSets.join("\n")] : []), ...blocks].join("\n\n") + "\n", examples }
 }

@@ -1,6 +1,7 @@
 /**
- * The Effect 3 surface: every family module (`<module>.ts`) and `index.ts` (`v3` with every v3
- * family; `hk`), by file name under src/v3.
+ * The Effect 3 surface: every family module (`<module>.ts`), `index.ts` (`v3` with every v3
+ * family; `hk`), and the answers' examples (`examples/<module>.ts`, `examples/index.ts`), which
+ * only the sandbox loads: a client never carries them. By file name under src/v3.
  */
 import { METHODS, type Operation } from "../../model.js"
 import { IDENT } from "../../operations.js"
@@ -18,16 +19,42 @@ export const emitModules = (operations: ReadonlyArray<Operation>) => {
   }
   const files = new Map<string, string>()
   const modules = [...byModule.keys()].sort()
+  const withExamples: Array<string> = []
   for (const name of modules) {
     const ops = byModule.get(name)!.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : METHODS.indexOf(a.method) - METHODS.indexOf(b.method)))
     const family = ops[0]!.family
     if (!IDENT.test(family) || RESERVED.has(family)) throw new Error(`family ${family} is not a usable identifier`)
-    files.set(`${name}.ts`, emitFamily(new Family(family), ops))
+    const out = emitFamily(new Family(family), ops)
+    files.set(`${name}.ts`, out.module)
+    if (out.examples.length > 0) {
+      files.set(`examples/${name}.ts`, examplesModule(family, out.examples))
+      withExamples.push(name)
+    }
   }
   const families = modules.filter((m) => byModule.get(m)![0]!.root === "v3")
   files.set("index.ts", v3Index(families))
+  files.set("examples/index.ts", examplesIndex(withExamples))
   return { files, families }
 }
+
+const examplesModule = (family: string, examples: ReadonlyArray<readonly [string, string]>): string =>
+  [
+    HEADER,
+    `/** The documented answers of ${family}'s endpoints, by endpoint name: what the sandbox answers for an endpoint it has no business rules for. */
+export const examples: Readonly<Record<string, unknown>> = {
+${examples.map(([name, text]) => `  ${JSON.stringify(name)}: ${text}`).join(",\n")}
+}`
+  ].join("\n\n") + "\n"
+
+const examplesIndex = (modules: ReadonlyArray<string>): string =>
+  [
+    HEADER,
+    modules.map((m, i) => `import { examples as e${i} } from "./${m}.js"`).join("\n"),
+    `/** Every generated endpoint's documented answer, by endpoint name (\`v3.pay.transactions.jsapi.post\`). */
+export const examples: Readonly<Record<string, unknown>> = {
+${modules.map((_, i) => `  ...e${i}`).join(",\n")}
+}`
+  ].join("\n\n") + "\n"
 
 const v3Index = (families: ReadonlyArray<string>): string =>
   [
