@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Errors from "../../src/errors/index.js"
 import * as Codes from "../../src/errors/codes.js"
-import { isRetryable } from "../../src/internal/Retry.js"
+import { isRetryable } from "../../src/core/Retry.js"
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src")
 const pkg = JSON.parse(fs.readFileSync(path.join(src, "../package.json"), "utf8")) as { exports: Record<string, unknown> }
