@@ -14,8 +14,7 @@ import { isRetryable } from "../../src/core/Retry.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { keyOptions } from "../sandbox/support.js"
 import { noRedis, redisUrl } from "../support/redis.js"
-
-const MCHID = "1900000001"
+import { MCHID } from "../support/constants.js"
 
 /** One call to any path: "sent" when the sandbox answered it (whatever it said), or the limiter's refusal. */
 const call = (path = "/v3/fleet/probe") =>
