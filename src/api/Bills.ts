@@ -17,9 +17,9 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { Effect, type Either, ParseResult, Schema, Stream } from "effect"
 import { BillFileError, BillHashMismatch, BillParseError, UnexpectedResponse } from "../errors/errors.js"
-import type { DownloadError } from "../internal/Download.js"
+import type { DownloadError } from "../core/download.js"
 import { capBytes } from "../internal/Transport.js"
-import { WechatPayClient } from "./WechatPayClient.js"
+import { WechatPayClient } from "../core/WechatPayClient.js"
 
 /** What a bill endpoint answers (signed, so its digest can be trusted). */
 export interface BillAnswer {

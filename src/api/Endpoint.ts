@@ -15,20 +15,11 @@ import { Effect, type Schema, Schema as SchemaModule } from "effect"
 import type { ApiError, ApiErrorClass } from "../errors/ApiError.js"
 import type { PipelineError } from "../errors/errors.js"
 import { Accepted as AcceptedSchema, Download as DownloadSchema, NoContent as NoContentSchema } from "../internal/interpret.js"
-import {
-  checkDeclaration,
-  checkInput,
-  dispatch,
-  type HttpMethod,
-  type Locations,
-  prepare,
-  type Prepared
-} from "../internal/pipeline.js"
-import type { UploadSpec } from "../internal/upload.js"
-import type { WechatPayClient } from "./WechatPayClient.js"
+import { checkDeclaration, checkInput, dispatch, prepare, type Prepared } from "../internal/pipeline.js"
+import type { HttpMethod, Locations, UploadSpec } from "../core/declaration.js"
+import type { WechatPayClient } from "../core/WechatPayClient.js"
 
-export type { HttpMethod, Location, Locations } from "../internal/pipeline.js"
-export type { UploadSpec } from "../internal/upload.js"
+export type { HttpMethod, Location, Locations, UploadSpec } from "../core/declaration.js"
 
 /** `success: NoContent` declares an endpoint that answers 204 with no body. */
 export const NoContent: Schema.Schema<void> = NoContentSchema

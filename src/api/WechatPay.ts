@@ -15,18 +15,20 @@ import * as Download from "../internal/Download.js"
 import { encryptFields } from "../internal/encrypt.js"
 import { AnyAnswer, errorInterpreter } from "../internal/interpret.js"
 import * as NodeTransport from "../internal/NodeTransport.js"
-import { dispatch, type HttpMethod, prepare } from "../internal/pipeline.js"
-import { defaultSchedule, isRetryable, withoutRetry, withRetry, type DefaultRetryOptions } from "../internal/Retry.js"
+import { dispatch, prepare } from "../internal/pipeline.js"
 import { fromHttpClient, type Transport } from "../internal/Transport.js"
 import * as ApiV3Key from "../signing/ApiV3Key.js"
 import * as Certificates from "../signing/Certificates.js"
 import * as Signer from "../signing/Signer.js"
 import * as Verifier from "../signing/Verifier.js"
-import { type ClientSettings, RequestLimiter, WechatPayClient } from "./WechatPayClient.js"
+import type { HttpMethod } from "../core/declaration.js"
+import { defaultSchedule, isRetryable, withoutRetry, withRetry, type DefaultRetryOptions } from "../core/Retry.js"
+import type { NodeTransportOptions } from "../core/transportOptions.js"
+import { type ClientSettings, RequestLimiter, WechatPayClient } from "../core/WechatPayClient.js"
 
 export { defaultSchedule, isRetryable, withoutRetry, withRetry }
 export type { DefaultRetryOptions }
-export type { NodeTransportOptions } from "../internal/NodeTransport.js"
+export type { NodeTransportOptions } from "../core/transportOptions.js"
 
 export interface PlatformOptions {
   /** WeChat Pay public key mode (every merchant since 2024-10): `PUB_KEY_ID_…` and its PEM. */
@@ -140,7 +142,7 @@ export const layer = (options: Options): Layer.Layer<Services, LayerError, HttpC
  * The whole client over the lean Node transport (keep-alive `node:http`/`node:https` agents):
  * nothing else to provide. Its sockets close when the layer is released.
  */
-export const layerNode = (options: Options & NodeTransport.NodeTransportOptions): Layer.Layer<Services, LayerError> =>
+export const layerNode = (options: Options & NodeTransportOptions): Layer.Layer<Services, LayerError> =>
   layerWith(
     options,
     Effect.map(

@@ -9,12 +9,13 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import * as http from "node:http"
 import * as https from "node:https"
 import { Chunk, Clock, Effect, type Scope, Stream } from "effect"
-import { type CommonError, commonErrors, TransportError, UnexpectedResponse, type UnknownApiError } from "../errors/errors.js"
+import type { Downloader } from "../core/download.js"
+import { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from "../core/WechatPayClient.js"
+import { type CommonError, commonErrors, TransportError, UnexpectedResponse } from "../errors/errors.js"
 import { authorizationHeader, requestMessage } from "../signing/crypto.js"
 import { Nonce } from "../signing/Nonce.js"
 import type { SignerService } from "../signing/Signer.js"
 import { errorInterpreter } from "./interpret.js"
-import { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL } from "../api/WechatPayClient.js"
 import { capBytes, errorCode, headersFromRaw, type OutgoingHttp, safeOrigin, transportErrorFrom } from "./Transport.js"
 
 /** The status and headers of an answer, and its body still to be read. */
@@ -28,18 +29,6 @@ export interface StreamingHttp {
 /** Opens a request and hands over its body as a stream; the request is closed with the scope. */
 export interface StreamingTransport {
   readonly open: (request: OutgoingHttp) => Effect.Effect<StreamingHttp, TransportError, Scope.Scope>
-}
-
-export type DownloadError = TransportError | UnexpectedResponse | CommonError | UnknownApiError
-
-export interface DownloadOptions {
-  /** The body may not exceed this many bytes. */
-  readonly maxBytes: number
-}
-
-/** Signed GETs of absolute URLs (or of a path on the base URL) whose bodies are streamed, unverified. */
-export interface Downloader {
-  readonly get: (url: string, options: DownloadOptions) => Stream.Stream<Uint8Array, DownloadError>
 }
 
 /** How much of a non-200 answer is read to tell which WeChat Pay error it is. */

@@ -11,21 +11,12 @@
 import * as http from "node:http"
 import * as https from "node:https"
 import { Effect } from "effect"
+import type { NodeTransportOptions } from "../core/transportOptions.js"
 import { TransportError, UnexpectedResponse } from "../errors/errors.js"
 import * as Deadlines from "./Deadlines.js"
 import { errorCode, headersFromRaw, type IncomingHttp, type InFlight, type OutgoingHttp, type TimedTransport, transportErrorFrom, type TransportTimeout } from "./Transport.js"
 
-export interface NodeTransportOptions {
-  /** Concurrent sockets per host. Default 64; requests beyond it queue in the agent. */
-  readonly maxSockets?: number | undefined
-  /** Idle keep-alive sockets kept per host. Default 16. */
-  readonly maxFreeSockets?: number | undefined
-  /** TCP keep-alive probe delay on open sockets. Default 1000 ms. */
-  readonly keepAliveMsecs?: number | undefined
-  /** Your own agents (e.g. with a proxy or extra CA); they are then yours to close. */
-  readonly httpAgent?: http.Agent | undefined
-  readonly httpsAgent?: https.Agent | undefined
-}
+export type { NodeTransportOptions } from "../core/transportOptions.js"
 
 export interface NodeTransport extends TimedTransport {
   /** Closes the sockets of the agents this transport created (not the ones given to it). */

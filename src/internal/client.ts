@@ -24,8 +24,8 @@ import {
   type OutgoingRequest,
   type RequestLimiterService,
   type WechatPayClientService
-} from "../api/WechatPayClient.js"
-import { currentRetrySchedule, defaultSchedule, isRetryable } from "./Retry.js"
+} from "../core/WechatPayClient.js"
+import { currentRetrySchedule, defaultSchedule, isRetryable } from "../core/Retry.js"
 import { isTraced } from "./tracing.js"
 import { type IncomingHttp, type InFlight, isTimed, type Transport } from "./Transport.js"
 

@@ -6,28 +6,16 @@
 import { Chunk, Effect, Schema, SchemaAST, Stream } from "effect"
 import type { ApiError, ApiErrorClass } from "../errors/ApiError.js"
 import { type PipelineError, RequestValidationError } from "../errors/errors.js"
-import { type IncomingResponse, WechatPayClient } from "../api/WechatPayClient.js"
+import type { HttpMethod, Location, Locations, UploadSpec } from "../core/declaration.js"
+import { type IncomingResponse, WechatPayClient } from "../core/WechatPayClient.js"
 import { encryptFields } from "./encrypt.js"
 import { Download, errorInterpreter, type InputCheck, inputCheck, successInterpreter } from "./interpret.js"
 import { withSpanWhenTraced } from "./tracing.js"
-import { fileProblem, formData, partFilename, type UploadSpec, withDigest } from "./upload.js"
+import { fileProblem, formData, partFilename, withDigest } from "./upload.js"
 import { buildQuery, type PathTemplate, pathTemplate, serializeBody } from "./url.js"
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+export type { HttpMethod, Location, Locations } from "../core/declaration.js"
 
-/** Where each input field goes: a schema per location. */
-export interface Locations {
-  /** Path parameters: the fields filling the `{name}` placeholders of the URL template. */
-  readonly params?: Schema.Schema<any, any, never> | undefined
-  /** Fields sent in the query string. */
-  readonly query?: Schema.Schema<any, any, never> | undefined
-  /** Fields sent as HTTP headers (by their wire names, e.g. `Idempotency-Key`). */
-  readonly headers?: Schema.Schema<any, any, never> | undefined
-  /** The JSON body; without it nothing is sent as a body. */
-  readonly body?: Schema.Schema<any, any, never> | undefined
-}
-
-export type Location = keyof Locations
 export const LOCATIONS: ReadonlyArray<Location> = ["params", "query", "headers", "body"]
 
 /** How WeChat Pay names each location in `detail.location`. */

@@ -4,16 +4,9 @@
  * and the sandbox share these checks, so a file the client refuses is one the emulator refuses too.
  */
 import * as crypto from "node:crypto"
+import type { UploadSpec } from "../core/declaration.js"
 
-/** How an upload endpoint takes its file. */
-export interface UploadSpec {
-  /** The form field that carries the file's bytes (`file`, `submission_file`, …). */
-  readonly file: string
-  /** File types the page accepts, by extension (lower case, no dot), when it limits them. */
-  readonly types?: ReadonlyArray<string> | undefined
-  /** The page's size limit in bytes, when it gives one. */
-  readonly maxBytes?: number | undefined
-}
+export type { UploadSpec } from "../core/declaration.js"
 
 /** The file's name as `meta` gives it: `filename` on most pages, `file_name` on some. */
 export const filenameOf = (meta: unknown): string | undefined => {

@@ -4,16 +4,15 @@
  * the sandbox's credentials (APIv3 key included). A real `Busifavor.sendConsumptionCard` triggers
  * `COUPON.SEND`; spoiled and replayed callbacks never reach `onEvent`.
  */
-import { FetchHttpClient, HttpRouter, HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import { FetchHttpClient, HttpRouter } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import * as http from "node:http"
-import { Context, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { Busifavor, WechatPay } from "../../src/api/index.js"
 import type { WechatPayClient } from "../../src/api/WechatPayClient.js"
 import { Notifications } from "../../src/notifications/index.js"
 type NotificationEvent = Notifications.NotificationEvent
 import { Sandbox } from "../../src/sandbox/index.js"
+import { serveOnLoopback } from "../support/notifyServer.js"
 import { beijingTime, certificateDownloads, docs, sandboxOptions } from "./support.js"
 
 const quick = { retryDelays: ["20 millis", "20 millis"] } as const
@@ -30,10 +29,7 @@ const setup = (options: Sandbox.ServerOptions, onEvent: (event: NotificationEven
     const app = HttpRouter.empty.pipe(
       HttpRouter.post("/wechatpay/notify", Notifications.handler((event) => Effect.zipRight(onEvent(event), Effect.sync(() => void received.push(event)))))
     )
-    const server = yield* Layer.build(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" }))
-    yield* HttpServer.serveEffect(app).pipe(Effect.provide(client), Effect.provide(server))
-    const address = Context.get(server, HttpServer.HttpServer).address as HttpServer.TcpAddress
-    const notifyUrl = `http://127.0.0.1:${address.port}/wechatpay/notify`
+    const notifyUrl = `${yield* serveOnLoopback(app).pipe(Effect.provide(client))}/wechatpay/notify`
     const run = <A, E>(effect: Effect.Effect<A, E, WechatPayClient>) => Effect.provide(effect, client)
     return { sandbox, notifyUrl, received, run }
   })

@@ -1,13 +1,12 @@
 /** Shared by the certificate-mode and callback tests: keys generated once per file, and small helpers. */
-import * as crypto from "node:crypto"
 import { Effect } from "effect"
 import type { Sandbox } from "../../src/sandbox/index.js"
 import { keyOptions } from "../sandbox/support.js"
+import { generateKeyPair } from "../support/keys.js"
 
 export { beijingTime, docs, keyOptions } from "../sandbox/support.js"
 
-const pem = () =>
-  crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString()
+const pem = () => generateKeyPair().pkcs8Pem
 
 /** Keys for the sandbox's first platform certificates (start and two rotations), so no test waits for key generation. */
 export const certificateKeys = [pem(), pem(), pem()]

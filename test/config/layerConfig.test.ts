@@ -7,7 +7,8 @@ import * as crypto from "node:crypto"
 import { Config, ConfigProvider, Effect, Layer, Schedule } from "effect"
 import * as WechatPay from "../../src/api/WechatPay.js"
 import { checkAuthorization } from "../support/independent.js"
-import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
+import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID } from "../support/constants.js"
+import { testKeys } from "../support/keys.js"
 import { memoryHttp, type Sent } from "../support/memoryClient.js"
 
 const keys = testKeys()

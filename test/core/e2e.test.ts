@@ -9,11 +9,12 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, type Layer, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
-import { VERSION } from "../../src/api/version.js"
+import { VERSION } from "../../src/core/version.js"
 import { clientLayer, serverAndClient } from "../support/client.js"
 import { IndependentServer, type Received } from "../support/independentServer.js"
 import { generateKeyPair, testKeys } from "../support/keys.js"
 import * as samples from "../support/samples.js"
+import { MCHID } from "../support/constants.js"
 
 const keys = testKeys()
 
@@ -105,10 +106,10 @@ for (const [name, http] of transports) {
           method: "GET",
           path: "/v3/discount-card/orders/{out_order_no}",
           params: { out_order_no: "A 1/2" },
-          query: { mchid: "1900000001", note: "a&b=c" },
+          query: { mchid: MCHID, note: "a&b=c" },
           success: Schema.Struct({ echo: Schema.String })
         }))
-        const path = "/v3/discount-card/orders/A%201%2F2?mchid=1900000001&note=a%26b%3Dc"
+        const path = `/v3/discount-card/orders/A%201%2F2?mchid=${MCHID}&note=a%26b%3Dc`
         expect(result).toEqual({ echo: path })
         expectWellFormed(server.received[0]!, "GET", path, undefined)
         expect(server.received[0]!.headers).not.toHaveProperty("content-type")

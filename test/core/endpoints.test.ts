@@ -22,6 +22,7 @@ import { checkDeclaration, fieldNames, LOCATIONS } from "../../src/internal/pipe
 import { clientLayer } from "../support/client.js"
 import { testKeys } from "../support/keys.js"
 import { memoryHttp, type Sent } from "../support/memoryClient.js"
+import { MCHID } from "../support/constants.js"
 
 const keys = testKeys()
 
@@ -142,10 +143,10 @@ describe("Endpoint.make", () => {
       expect(built).toBe(0)
       const http = memoryHttp(orderNotExist)
       const layer = clientLayer(keys, "https://wechat.invalid", http.layer)
-      yield* Effect.exit(lookup({ out_order_no: "o/1", mchid: "1900000001" }).pipe(Effect.provide(layer)))
-      yield* Effect.exit(lookup({ out_order_no: "o-2", mchid: "1900000001" }).pipe(Effect.provide(layer)))
+      yield* Effect.exit(lookup({ out_order_no: "o/1", mchid: MCHID }).pipe(Effect.provide(layer)))
+      yield* Effect.exit(lookup({ out_order_no: "o-2", mchid: MCHID }).pipe(Effect.provide(layer)))
       expect(built).toBe(1)
-      expect(http.sent.map((s) => s.url)).toEqual(["/v3/test/orders/o%2F1?mchid=1900000001", "/v3/test/orders/o-2?mchid=1900000001"])
+      expect(http.sent.map((s) => s.url)).toEqual([`/v3/test/orders/o%2F1?mchid=${MCHID}`, `/v3/test/orders/o-2?mchid=${MCHID}`])
     }))
 
   it.effect("a declaration whose placeholders and path fields differ, or with a field in two places, is a defect naming it", () =>

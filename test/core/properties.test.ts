@@ -8,17 +8,14 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
-import { Busifavor, DiscountCard, Endpoint, MembercardOpen, WechatPay } from "../../src/api/index.js"
+import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/api/index.js"
 import * as A from "../support/arbitraries.js"
 import { serverAndClient } from "../support/client.js"
 import { property } from "../support/property.js"
 import { IndependentServer, type Received } from "../support/independentServer.js"
 import { testKeys } from "../support/keys.js"
 import * as samples from "../support/samples.js"
-const AddUserRecordsRequest = Endpoint.inputSchema(DiscountCard.addUserRecords)
-const UpdateOrderRequest = Endpoint.inputSchema(DiscountCard.updateOrder)
-const SendConsumptionCardRequest = Endpoint.inputSchema(Busifavor.sendConsumptionCard)
-const PrepareBonusRequest = Endpoint.inputSchema(MembercardOpen.prepareBonus)
+import { AddUserRecordsRequest, PrepareBonusRequest, SendConsumptionCardRequest, UpdateOrderRequest } from "../support/inputSchemas.js"
 
 const keys = testKeys()
 const RUNS = { numRuns: 40 }

@@ -4,20 +4,19 @@
  * `@effect/sql-sqlite-node`). Each "instance" is a store of its own over its own connection, as
  * separate processes would have.
  */
-import { HttpRouter, HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import { HttpRouter } from "@effect/platform"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Context, Duration, Effect, Layer, type Scope } from "effect"
+import { Duration, Effect, Layer, type Scope } from "effect"
 import type { Redis } from "ioredis"
 import { Notifications } from "../../src/notifications/index.js"
 import * as RedisDedupStore from "../../src/notifications/RedisDedupStore.js"
 import * as SqlDedupStore from "../../src/notifications/SqlDedupStore.js"
-import { callbackFor } from "../support/callbacks.js"
+import { callbackFor, couponSend } from "../support/callbacks.js"
+import { serveOnLoopback } from "../support/notifyServer.js"
 import { clientLayer } from "../support/client.js"
 import { testKeys } from "../support/keys.js"
 import { memoryHttp } from "../support/memoryClient.js"
@@ -157,23 +156,18 @@ describe("SQL de-dup store: retention", () => {
 
 const keys = testKeys()
 const callback = callbackFor(keys)
-const coupon = { event_type: "EVENT_TYPE_BUSICOUPON_SEND", coupon_code: "1", stock_id: "2", send_time: "2026-11-22T13:29:35+08:00", openid: "o", send_channel: "BUSICOUPON_SEND_CHANNEL_API", send_merchant: "1900000001" }
 
-/** One "instance": an HTTP server on loopback mounting `Notifications.handler` with a Redis store layer. */
-const server = (handled: Array<string>, name: string, storeLayer: Layer.Layer<Notifications.DedupStore>) =>
+/** One "instance": an HTTP server on loopback mounting `Notifications.handler(onEvent)` over `storeLayer`; answers its notify URL. */
+const instance = <E>(onEvent: (event: Notifications.NotificationEvent) => Effect.Effect<void, E>, storeLayer: Layer.Layer<Notifications.DedupStore>) =>
   Effect.gen(function*() {
-    const app = HttpRouter.empty.pipe(
-      HttpRouter.post("/notify", Notifications.handler((event) => Effect.sleep("30 millis").pipe(Effect.andThen(() => void handled.push(`${name}:${event.id}`)))))
-    )
-    const context = yield* Layer.build(
-      HttpServer.serve(app).pipe(
-        Layer.provideMerge(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })),
-        Layer.provide(Layer.merge(clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer), storeLayer))
-      )
-    )
-    const { port } = Context.get(context, HttpServer.HttpServer).address as HttpServer.TcpAddress
-    return `http://127.0.0.1:${port}/notify`
+    const app = HttpRouter.empty.pipe(HttpRouter.post("/notify", Notifications.handler(onEvent)))
+    const context = yield* Layer.build(Layer.merge(clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer), storeLayer))
+    return `${yield* serveOnLoopback(app).pipe(Effect.provide(context))}/notify`
   })
+
+/** An instance whose `onEvent` takes 30 ms and records `name:id`. */
+const server = (handled: Array<string>, name: string, storeLayer: Layer.Layer<Notifications.DedupStore>) =>
+  instance((event) => Effect.sleep("30 millis").pipe(Effect.andThen(() => void handled.push(`${name}:${event.id}`))), storeLayer)
 
 const post = (url: string, c: { headers: Record<string, string>; body: string }) =>
   Effect.promise(() => fetch(url, { method: "POST", headers: c.headers, body: c.body }).then((r) => r.status))
@@ -183,18 +177,11 @@ describe("the handler and the store's lease", () => {
     Effect.gen(function*() {
       const handled: Array<string> = []
       let slow = true
-      const app = HttpRouter.empty.pipe(
-        HttpRouter.post("/notify", Notifications.handler((event) => (slow ? Effect.sleep("5 seconds") : Effect.sync(() => void handled.push(event.id)))))
+      const url = yield* instance(
+        (event) => (slow ? Effect.sleep("5 seconds") : Effect.sync(() => void handled.push(event.id))),
+        Layer.succeed(Notifications.DedupStore, Notifications.memoryDedupStore({ lease: "200 millis" }))
       )
-      const context = yield* Layer.build(
-        HttpServer.serve(app).pipe(
-          Layer.provideMerge(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" })),
-          Layer.provide(Layer.merge(clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer), Layer.succeed(Notifications.DedupStore, Notifications.memoryDedupStore({ lease: "200 millis" }))))
-        )
-      )
-      const { port } = Context.get(context, HttpServer.HttpServer).address as HttpServer.TcpAddress
-      const url = `http://127.0.0.1:${port}/notify`
-      const c = callback("COUPON.SEND", coupon, { id: "fleet-slow" })
+      const c = callback("COUPON.SEND", couponSend, { id: "fleet-slow" })
       const started = Date.now()
       expect(yield* post(url, c)).toBe(500)
       expect(Date.now() - started).toBeLessThan(2_000)
@@ -211,7 +198,7 @@ describe.skipIf(noRedis("the handler over a shared Redis store"))("two servers s
       const prefix = `http-${process.pid}:`
       const store = RedisDedupStore.layer({ host: "127.0.0.1", port: Number(new URL(redisUrl).port), db: 1, prefix })
       const [u1, u2] = yield* Effect.all([server(handled, "a", store), server(handled, "b", store)])
-      const c = callback("COUPON.SEND", coupon, { id: "fleet-1" })
+      const c = callback("COUPON.SEND", couponSend, { id: "fleet-1" })
       const statuses = yield* Effect.all([post(u1!, c), post(u2!, c)], { concurrency: 2 })
       expect(statuses.sort()).toEqual([204, 503])
       expect(yield* post(u2!, c)).toBe(204)
@@ -224,7 +211,7 @@ describe.skipIf(noRedis("the handler over a shared Redis store"))("two servers s
       const handled: Array<string> = []
       const down = RedisDedupStore.layer({ host: "127.0.0.1", port: 9, maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true })
       const [u] = yield* Effect.all([server(handled, "down", down)])
-      expect(yield* post(u!, callback("COUPON.SEND", coupon, { id: "fleet-2" }))).toBe(503)
+      expect(yield* post(u!, callback("COUPON.SEND", couponSend, { id: "fleet-2" }))).toBe(503)
       expect(handled).toEqual([])
     }))
 })

@@ -10,12 +10,11 @@ import { type Duration, Effect, Either, Layer } from "effect"
 import * as WechatPay from "../../src/api/WechatPay.js"
 import type { RequestLimiter } from "../../src/api/WechatPayClient.js"
 import * as RateLimit from "../../src/fleet/RateLimit.js"
-import { isRetryable } from "../../src/internal/Retry.js"
+import { isRetryable } from "../../src/core/Retry.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { keyOptions } from "../sandbox/support.js"
 import { noRedis, redisUrl } from "../support/redis.js"
-
-const MCHID = "1900000001"
+import { MCHID } from "../support/constants.js"
 
 /** One call to any path: "sent" when the sandbox answered it (whatever it said), or the limiter's refusal. */
 const call = (path = "/v3/fleet/probe") =>

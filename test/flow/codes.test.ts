@@ -9,6 +9,7 @@ import * as Codes from "../../src/errors/codes.js"
 import { PAYMENT_OPERATIONS } from "../../codegen/paymentOperations.js"
 import { Payments, type PaymentsConfig } from "../../src/sandbox/Payments.js"
 import { t, v3 } from "./support.js"
+import { MCHID } from "../support/constants.js"
 
 type Code = keyof typeof Codes
 const PREPAY: ReadonlyArray<Code> = ["AppidMchidNotMatch", "MchNotExists", "OutTradeNoUsed"]
@@ -41,7 +42,7 @@ describe("documented codes", () => {
 
 describe("the stateful payment operations", () => {
   it("are exactly the endpoints Payments rules (the list the generator and the surface test read)", () => {
-    const ruled = new Payments({ mchid: "1230000109", refundDelayMillis: 60_000 } satisfies PaymentsConfig).rules().map((r) => `${r.endpoint.spec.method} ${r.endpoint.spec.path}`)
+    const ruled = new Payments({ mchid: MCHID, refundDelayMillis: 60_000 } satisfies PaymentsConfig).rules().map((r) => `${r.endpoint.spec.method} ${r.endpoint.spec.path}`)
     expect([...ruled].sort()).toEqual([...PAYMENT_OPERATIONS].sort())
   })
 })

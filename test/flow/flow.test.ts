@@ -8,7 +8,9 @@ import { Bills } from "../../src/api/index.js"
 import { Notifications } from "../../src/notifications/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { keyOptions } from "../sandbox/support.js"
-import { jsapiOrder, receiver, refundOf, t, v3 } from "./support.js"
+import { receiver } from "../support/callbacks.js"
+import { MCHID } from "../support/constants.js"
+import { jsapiOrder, refundOf, t, v3 } from "./support.js"
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
 
@@ -62,7 +64,7 @@ describe("the flow, in memory", () => {
       const { received, url } = yield* receiver()
       const sandbox = yield* Sandbox.Sandbox
       const resource = {
-        mchid: "1230000109",
+        mchid: MCHID,
         out_trade_no: "x".repeat(300),
         transaction_id: "4200000000000000000000000000",
         out_refund_no: "r1",

@@ -8,17 +8,17 @@
  *   - a forged callback is refused (401) and never handled; a replayed one is handled once;
  *   - each day's trade and fund-flow bills total exactly that day's records.
  */
-import { HttpRouter, HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import { HttpRouter } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import * as crypto from "node:crypto"
-import * as http from "node:http"
-import { Context, Effect, FastCheck as fc, Layer, Redacted, Runtime } from "effect"
+import { Effect, FastCheck as fc, Redacted, Runtime } from "effect"
 import { Bills, type WechatPay } from "../../src/api/index.js"
 import { Notifications } from "../../src/notifications/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { keyOptions } from "../sandbox/support.js"
-import { jsapiOrder, MCHID, refundOf, t, v3 } from "./support.js"
+import { MCHID } from "../support/constants.js"
+import { serveOnLoopback } from "../support/notifyServer.js"
+import { jsapiOrder, refundOf, t, v3 } from "./support.js"
 
 const tamperings = ["tampered-body", "stale-timestamp", "signature-probe", "bad-signature", "unknown-serial", "missing-signature-headers"] as const
 
@@ -86,9 +86,7 @@ describe("the flow's properties", () => {
       const app = HttpRouter.empty.pipe(
         HttpRouter.post("/notify", Notifications.handler((event) => Effect.sync(() => void handled.set(event.id, (handled.get(event.id) ?? 0) + 1))))
       )
-      const server = yield* Layer.build(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" }))
-      yield* HttpServer.serveEffect(app).pipe(Effect.provide(server))
-      const notifyUrl = `http://127.0.0.1:${(Context.get(server, HttpServer.HttpServer).address as HttpServer.TcpAddress).port}/notify`
+      const notifyUrl = `${yield* serveOnLoopback(app)}/notify`
       const runtime = yield* Effect.runtime<Sandbox.Sandbox | WechatPay.Services>()
       const apiV3Key = Redacted.value(sandbox.apiV3Key)
 

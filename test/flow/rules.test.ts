@@ -7,7 +7,8 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { keyOptions } from "../sandbox/support.js"
-import { jsapiOrder, MCHID, refundOf, t, v3 } from "./support.js"
+import { MCHID } from "../support/constants.js"
+import { jsapiOrder, refundOf, t, v3 } from "./support.js"
 
 const at = Date.parse("2024-06-01T12:00:00+08:00")
 

@@ -7,13 +7,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, HashMap, Logger, Redacted, Ref } from "effect"
 import { Notifications } from "../../src/notifications/index.js"
-import { callbackFor } from "../support/callbacks.js"
-import { API_V3_KEY, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
+import { callbackFor, memberCard } from "../support/callbacks.js"
+import { API_V3_KEY, PUBLIC_KEY_ID } from "../support/constants.js"
+import { testKeys } from "../support/keys.js"
 import { exchange, floodChunked, headOf, type NotifyServer, sleep, startNotifyServer } from "../support/notifyServer.js"
 
 const keys = testKeys()
 const callback = callbackFor(keys)
-const memberCard = { event_type: "NEW_ACTIVATE", card_id: "pbLatjk4T4Hx-QgHgIw6M1nM5Ls", code: "18711", event_time: "2026-11-22T10:00:00+08:00", openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
 const MiB = 1024 * 1024
 /** A refused connection is dropped once its answer is out: the server reads what one or two socket reads bring (64 KiB each), never the flood. */
 const READ_BOUND = 128 * 1024

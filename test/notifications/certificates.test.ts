@@ -17,7 +17,8 @@ import { selfSignedCertificate } from "../../src/sandbox/selfSignedCertificate.j
 import * as Certificates from "../../src/signing/Certificates.js"
 import { aeadEncrypt } from "../../src/signing/crypto.js"
 import { options } from "../support/client.js"
-import { API_V3_KEY, generateKeyPair, testKeys } from "../support/keys.js"
+import { API_V3_KEY } from "../support/constants.js"
+import { generateKeyPair, testKeys } from "../support/keys.js"
 import { type Answer, memoryHttp, type Sent } from "../support/memoryClient.js"
 
 const keys = testKeys()

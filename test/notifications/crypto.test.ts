@@ -7,7 +7,8 @@ import * as WechatPay from "../../src/api/WechatPay.js"
 import { aeadDecrypt, aeadEncrypt, OAEP_MAX_BYTES, oaepDecrypt, oaepEncrypt } from "../../src/signing/crypto.js"
 import * as Signing from "../../src/signing/Signing.js"
 import { clientLayer } from "../support/client.js"
-import { PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
+import { PUBLIC_KEY_ID } from "../support/constants.js"
+import { testKeys } from "../support/keys.js"
 import { memoryHttp } from "../support/memoryClient.js"
 
 const keys = testKeys()

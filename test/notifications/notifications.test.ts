@@ -9,16 +9,15 @@ import * as http from "node:http"
 import { Effect, Layer, Redacted, Ref } from "effect"
 import { Notifications } from "../../src/notifications/index.js"
 import { clientLayer } from "../support/client.js"
-import { API_V3_KEY, PUBLIC_KEY_ID, testKeys } from "../support/keys.js"
-import { callbackFor } from "../support/callbacks.js"
+import { API_V3_KEY, PUBLIC_KEY_ID } from "../support/constants.js"
+import { testKeys } from "../support/keys.js"
+import { callbackFor, couponSend, memberCard } from "../support/callbacks.js"
 import { memoryHttp } from "../support/memoryClient.js"
 
 const keys = testKeys()
 const callback = callbackFor(keys)
 const client = clientLayer(keys, "http://127.0.0.1:9", memoryHttp().layer)
 
-const memberCard = { event_type: "NEW_ACTIVATE", card_id: "pbLatjk4T4Hx-QgHgIw6M1nM5Ls", code: "18711", event_time: "2026-11-22T10:00:00+08:00", openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
-const couponSend = { event_type: "EVENT_TYPE_BUSICOUPON_SEND", coupon_code: "123446565767", stock_id: "1002323", send_time: "2026-11-22T13:29:35+08:00", openid: "2323dfsdf342342", send_channel: "BUSICOUPON_SEND_CHANNEL_API", send_merchant: "1900000001" }
 
 describe("Notifications.parse", () => {
   it.live("decodes each family into its typed event", () =>

@@ -14,6 +14,7 @@ import { DiscountCard, WechatPay } from "../../src/api/index.js"
 import type { WechatPayClient } from "../../src/api/WechatPayClient.js"
 import { merchant, platform } from "../sandbox/support.js"
 import { docs, outcomeOf, sharedOptions } from "./support.js"
+import { MCHID } from "../support/constants.js"
 
 const unhandled: Array<unknown> = []
 const onUnhandled = (e: unknown) => unhandled.push(e)
@@ -90,7 +91,7 @@ const withLength = (headers: ReadonlyArray<readonly [string, string]>, body: Buf
 ]
 
 const options = (url: string): WechatPay.Options => ({
-  mchid: "1230000109",
+  mchid: MCHID,
   merchantSerialNumber: sharedOptions.merchantSerialNumber,
   merchantPrivateKey: Redacted.make(merchant.privateKey),
   platform: { publicKeyId: sharedOptions.platformPublicKeyId, publicKey: platform.publicKey },

@@ -12,10 +12,11 @@ import { memoryHttp } from "../support/memoryClient.js"
 import { property } from "../support/property.js"
 import { docs, outcomeOf, sharedOptions } from "./support.js"
 import { merchant, platform } from "../sandbox/support.js"
+import { MCHID } from "../support/constants.js"
 
 const http = memoryHttp(() => ({ status: 404, body: "{\"code\":\"RESOURCE_NOT_EXISTS\",\"message\":\"none\"}" }))
 const client = WechatPay.layer({
-  mchid: "1230000109",
+  mchid: MCHID,
   merchantSerialNumber: sharedOptions.merchantSerialNumber,
   merchantPrivateKey: Redacted.make(merchant.privateKey),
   platform: { publicKeyId: sharedOptions.platformPublicKeyId, publicKey: platform.publicKey },

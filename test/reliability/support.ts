@@ -4,15 +4,16 @@
  */
 import { Cause, Context, DefaultServices, Effect, Exit, HashMap, Logger, LogLevel, Option, Tracer } from "effect"
 import { keyOptions } from "../sandbox/support.js"
+import { API_V3_KEY, MERCHANT_SERIAL, PUBLIC_KEY_ID } from "../support/constants.js"
 
 export { docs, keyOptions } from "../sandbox/support.js"
 
 /** Fixed ids, so two sandboxes built from these options accept and sign for the same client. */
 export const sharedOptions = {
   ...keyOptions,
-  merchantSerialNumber: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
-  platformPublicKeyId: "PUB_KEY_ID_0114232134912410000000000000000000",
-  apiV3Key: "0123456789abcdef0123456789abcdef"
+  merchantSerialNumber: MERCHANT_SERIAL,
+  platformPublicKeyId: PUBLIC_KEY_ID,
+  apiV3Key: API_V3_KEY
 } as const
 
 /** Every tagged error the pipeline may produce for our endpoints. */

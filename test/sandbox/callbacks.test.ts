@@ -6,39 +6,13 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import * as crypto from "node:crypto"
-import * as http from "node:http"
 import { Effect, Redacted } from "effect"
 import { WechatPay } from "../../src/api/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { aeadDecrypt } from "../../src/signing/crypto.js"
+import { type Received, receiver } from "../support/callbacks.js"
+import { OTHER_MCHID } from "../support/constants.js"
 import { keyOptions, platform } from "./support.js"
-
-interface Received {
-  readonly headers: http.IncomingHttpHeaders
-  readonly body: string
-}
-
-/** A receiver answering `status` (a function of the attempt number), closed with the scope. */
-const receiver = (status: (n: number) => number = () => 204) =>
-  Effect.acquireRelease(
-    Effect.async<{ url: string; received: Array<Received>; server: http.Server }>((resume) => {
-      const received: Array<Received> = []
-      const server = http.createServer((req, res) => {
-        let body = ""
-        req.on("data", (c) => (body += c))
-        req.on("end", () => {
-          received.push({ headers: req.headers, body })
-          res.statusCode = status(received.length)
-          res.end()
-        })
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const port = (server.address() as { port: number }).port
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}/notify`, received, server }))
-      })
-    }),
-    ({ server }) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
-  )
 
 const control = (sandbox: Sandbox.SandboxService, method: string, path: string, body?: unknown) =>
   Effect.gen(function*() {
@@ -110,7 +84,7 @@ describe("sandbox callbacks", () => {
       const set = (body: unknown) => WechatPay.request({ method: "POST", path: "/v3/marketing/busifavor/callbacks", body })
       expect(yield* Effect.flip(set({ mchid: sandbox.mchid }))).toMatchObject({ status: 400, code: "PARAM_ERROR" })
       expect(yield* Effect.flip(set({ notify_url: "not a url" }))).toMatchObject({ status: 400, code: "PARAM_ERROR" })
-      expect(yield* Effect.flip(set({ mchid: "1900000001", notify_url: "https://example.com/n" }))).toMatchObject({ status: 400, code: "INVALID_REQUEST" })
+      expect(yield* Effect.flip(set({ mchid: OTHER_MCHID, notify_url: "https://example.com/n" }))).toMatchObject({ status: 400, code: "INVALID_REQUEST" })
       expect(yield* set({ notify_url: "https://example.com/n" })).toMatchObject({ mchid: sandbox.mchid, notify_url: "https://example.com/n" })
       expect(yield* get).toEqual({ mchid: sandbox.mchid, notify_url: "https://example.com/n" })
       // reset forgets the URL

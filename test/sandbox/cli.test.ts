@@ -13,6 +13,8 @@ import { Effect, Layer, Redacted } from "effect"
 import { DiscountCard, WechatPay } from "../../src/api/index.js"
 import { selfSignedCertificate } from "../../src/sandbox/selfSignedCertificate.js"
 import { docs, merchant } from "./support.js"
+import { OTHER_MCHID } from "../support/constants.js"
+import { generateKeyPair } from "../support/keys.js"
 
 interface Started {
   readonly child: ChildProcess
@@ -93,17 +95,17 @@ describe("wechatpay-sandbox CLI", () => {
       const certificate = path.join(dir, "apiclient_cert.pem")
       fs.writeFileSync(certificate, selfSignedCertificate({
         serialHex: "3775B6A45ACD588826D15E583A95F5DD12345678",
-        commonName: "1900000001",
+        commonName: OTHER_MCHID,
         notBefore: new Date(Date.now() - 86_400_000),
         notAfter: new Date(Date.now() + 86_400_000),
         privateKey: crypto.createPrivateKey(merchant.privateKey)
       }))
-      const { child, line } = yield* start(["--port", "0", "--mchid", "1900000001", "--merchant-certificate", certificate])
-      expect(line).toMatchObject({ mchid: "1900000001", merchantSerialNumber: "3775B6A45ACD588826D15E583A95F5DD12345678", merchantPrivateKey: null })
+      const { child, line } = yield* start(["--port", "0", "--mchid", OTHER_MCHID, "--merchant-certificate", certificate])
+      expect(line).toMatchObject({ mchid: OTHER_MCHID, merchantSerialNumber: "3775B6A45ACD588826D15E583A95F5DD12345678", merchantPrivateKey: null })
       const updated = yield* updateThrough(line, merchant.privateKey)
       expect(updated.out_order_no).toBe(docs.updateOrder.out_order_no)
       // Another key under the same serial is refused.
-      const other = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString()
+      const other = generateKeyPair().pkcs8Pem
       expect((yield* Effect.flip(updateThrough(line, other)))._tag).toBe("SignError")
       expect((yield* stop(child)).code).toBe(0)
     }), 20_000)

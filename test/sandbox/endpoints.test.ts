@@ -13,6 +13,7 @@ import { Busifavor, DiscountCard, MembercardOpen, WechatPay } from "../../src/ap
 import { Sandbox } from "../../src/sandbox/index.js"
 import { authorizationHeader, requestMessage } from "../../src/signing/crypto.js"
 import { docs, keyOptions, merchant } from "./support.js"
+import { MCHID, SUB_MCHID } from "../support/constants.js"
 
 const allFour = Effect.gen(function*() {
   const sandbox = yield* Sandbox.Sandbox
@@ -42,7 +43,7 @@ const allFour = Effect.gen(function*() {
     }
   ])
   expect(state.memberCards["478515832665"]!.codes["478515832665"]!.bonus_prepared).toEqual([
-    { out_trade_no: "1217752501201407033233368018", mchid: "1230000109", sub_mchid: "1900000109", bonus_value: 30 }
+    { out_trade_no: "1217752501201407033233368018", mchid: MCHID, sub_mchid: SUB_MCHID, bonus_value: 30 }
   ])
 
   const requests = yield* sandbox.requests
@@ -60,8 +61,8 @@ const allFour = Effect.gen(function*() {
   }
   expect(JSON.parse(requests[3]!.body)).toEqual({
     out_trade_no: "1217752501201407033233368018",
-    mchid: "1230000109",
-    sub_mchid: "1900000109",
+    mchid: MCHID,
+    sub_mchid: SUB_MCHID,
     bonus_value: 30
   })
 })
@@ -92,7 +93,7 @@ describe("in memory", () => {
         yield* sandbox.seed({ memberCards: [{ card_id: "pMyCard", codes: [{ code: "C-1" }] }] })
         yield* MembercardOpen.prepareBonus({ card_id: "pMyCard", code: "C-1", out_trade_no: "T1", mchid: sandbox.mchid, bonus_value: 5 })
         const state = yield* sandbox.state
-        expect(state.memberCards["pMyCard"]!.codes["C-1"]!.bonus_prepared).toEqual([{ out_trade_no: "T1", mchid: "1230000109", bonus_value: 5 }])
+        expect(state.memberCards["pMyCard"]!.codes["C-1"]!.bonus_prepared).toEqual([{ out_trade_no: "T1", mchid: MCHID, bonus_value: 5 }])
       }))
   })
 
@@ -122,7 +123,7 @@ describe("over loopback", () => {
         const server = yield* Sandbox.make(keyOptions)
         expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
         expect(server.platformPublicKeyId).toMatch(/^PUB_KEY_ID_\d+$/)
-        expect(server.mchid).toBe("1230000109")
+        expect(server.mchid).toBe(MCHID)
         const updated = yield* DiscountCard.updateOrder(docs.updateOrder).pipe(
           Effect.provide(server.clientLayer().pipe(Layer.provide(NodeHttpClient.layerUndici)))
         )

@@ -7,6 +7,7 @@ import { Effect, Schema } from "effect"
 import { eventTypeFacts, knownEventTypes, NotificationEvent } from "../../src/notifications/events.js"
 import { defaultResource } from "../../src/sandbox/Callbacks.js"
 import { Sandbox } from "../../src/sandbox/index.js"
+import { MCHID } from "../support/constants.js"
 
 const decodeEvent = Schema.decodeUnknownSync(NotificationEvent)
 const envelope = (eventType: string, resource: unknown) => ({
@@ -36,7 +37,7 @@ describe("notification event types, declared once", () => {
       const state = yield* sandbox.state
       const withoutDefault: Array<string> = []
       for (const t of knownEventTypes) {
-        const resource = defaultResource(t, state, "1230000109", Date.UTC(2026, 11, 7))
+        const resource = defaultResource(t, state, MCHID, Date.UTC(2026, 11, 7))
         if (resource === undefined) withoutDefault.push(t)
         else expect([t, decodeEvent(envelope(t, resource))._tag]).toEqual([t, t])
       }

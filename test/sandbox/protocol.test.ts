@@ -9,6 +9,7 @@ import * as http from "node:http"
 import { Effect, Layer } from "effect"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { docs, keyOptions, merchant, platform } from "./support.js"
+import { OTHER_MCHID, OTHER_SERIAL } from "../support/constants.js"
 
 interface Raw {
   readonly status: number
@@ -115,8 +116,8 @@ describe("a client without our signing code", () => {
           ["a body changed after signing", good(), { body: body.replace("购买商品", "购买商品!") }, "signature"],
           ["the query dropped from the signed URL", good(), { url: `${path}?trace=1` }, "signature"],
           ["another method signed", { ...good(), method: "POST" }, {}, "signature"],
-          ["the wrong mchid", { ...good(), mchid: "1900000001" }, {}, "mchid"],
-          ["the wrong serial", { ...good(), serial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" }, {}, "serial_no"],
+          ["the wrong mchid", { ...good(), mchid: OTHER_MCHID }, {}, "mchid"],
+          ["the wrong serial", { ...good(), serial: OTHER_SERIAL }, {}, "serial_no"],
           ["the wrong scheme", { ...good(), scheme: "WECHATPAY2-SHA256-RSA4096" }, {}, "schema"]
         ]
         for (const [name, parts, options, field] of cases) {

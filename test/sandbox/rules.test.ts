@@ -8,6 +8,7 @@ import { Effect, TestClock } from "effect"
 import { Busifavor, DiscountCard, MembercardOpen, WechatPay, WechatPayClient } from "../../src/api/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { docs, keyOptions } from "./support.js"
+import { APPID, MCHID, OTHER_MCHID } from "../support/constants.js"
 
 /** Fresh state, and the failure of `effect` with the state before and after it. */
 const refused = <E extends { readonly _tag: string }>(effect: Effect.Effect<unknown, E, Sandbox.Sandbox | WechatPayClient.WechatPayClient>) =>
@@ -45,7 +46,7 @@ describe("business rules", () => {
         expect([template._tag, template.detail.field]).toEqual(["InvalidRequest", "card_template_id"])
         const appid = yield* refused(Busifavor.sendConsumptionCard({ ...docs.sendConsumptionCard, appid: "wxother" }))
         expect([appid._tag, appid.detail.field]).toEqual(["InvalidRequest", "appid"])
-        const mchid = yield* refused(MembercardOpen.prepareBonus({ ...docs.prepareBonus, mchid: "1900000001" }))
+        const mchid = yield* refused(MembercardOpen.prepareBonus({ ...docs.prepareBonus, mchid: OTHER_MCHID }))
         expect([mchid._tag, mchid.message]).toEqual(["InvalidRequest", "商户号无效"])
       }))
 
@@ -146,12 +147,12 @@ describe("business rules", () => {
         expect([two._tag, two.detail.field]).toEqual(["ParamError", "/objective_completion_records"])
         const zero = yield* raw("POST", "/v3/marketing/membercard-open/cards/478515832665/codes/478515832665/bonus/prepare", {
           out_trade_no: "T1",
-          mchid: "1230000109",
+          mchid: MCHID,
           bonus_value: 0
         })
         expect([zero._tag, zero.detail.field, zero.detail.value]).toEqual(["ParamError", "/bonus_value", 0])
         const longCode = yield* raw("POST", `/v3/marketing/busifavor/coupons/${"x".repeat(29)}/send`, {
-          appid: "wxd678efh567hg6787",
+          appid: APPID,
           openid: "o1",
           out_request_no: "R1",
           send_time: "2019-09-01T12:00:00+08:00"

@@ -1,14 +1,13 @@
 /** Keys for the sandbox tests: real 2048-bit RSA pairs, generated once per test file (module). */
-import * as crypto from "node:crypto"
 import { Effect, TestClock } from "effect"
 import { Sandbox } from "../../src/sandbox/index.js"
+import { APPID, MCHID, SUB_MCHID } from "../support/constants.js"
+import { generateKeyPair } from "../support/keys.js"
 
+/** A key pair as PEM text: PKCS#8 private, SPKI public. */
 const pair = () => {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
-  return {
-    privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString()
-  }
+  const { pkcs8Pem, publicPem } = generateKeyPair()
+  return { privateKey: pkcs8Pem, publicKey: publicPem }
 }
 
 export const merchant = pair()
@@ -69,7 +68,7 @@ export const docs = {
   },
   sendConsumptionCard: {
     card_id: "pIJMr5MMiIkO_93VtPyIiEk2DZ4w",
-    appid: "wxd678efh567hg6787",
+    appid: APPID,
     openid: "oUpF8uMuAJ2pxb1Q9zNjWeS6o",
     out_request_no: "1002600620019090123143254436",
     send_time: "2019-09-01T12:00:00+08:00"
@@ -78,8 +77,8 @@ export const docs = {
     card_id: "478515832665",
     code: "478515832665",
     out_trade_no: "1217752501201407033233368018",
-    mchid: "1230000109",
-    sub_mchid: "1900000109",
+    mchid: MCHID,
+    sub_mchid: SUB_MCHID,
     bonus_value: 30
   }
 }

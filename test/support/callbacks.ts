@@ -1,7 +1,16 @@
-/** Callbacks as WeChat Pay posts them, signed with the test platform key. */
+/** Callbacks as WeChat Pay posts them, signed with the test platform key, and a merchant's receiver that records them. */
 import * as crypto from "node:crypto"
+import * as http from "node:http"
+import { Effect } from "effect"
 import { aeadEncrypt, SIGNATURE_PROBE_PREFIX } from "../../src/signing/crypto.js"
-import { API_V3_KEY, PUBLIC_KEY_ID, type TestKeys } from "./keys.js"
+import { API_V3_KEY, MCHID, OPENID, PUBLIC_KEY_ID } from "./constants.js"
+import { type TestKeys } from "./keys.js"
+
+/** A member card's resource (`MEMBERCARD.ACCEPT_CARD`), as the docs show one. */
+export const memberCard = { event_type: "NEW_ACTIVATE", card_id: "pbLatjk4T4Hx-QgHgIw6M1nM5Ls", code: "18711", event_time: "2026-11-22T10:00:00+08:00", openid: OPENID }
+
+/** A sent coupon's resource (`COUPON.SEND`), as the docs show one. */
+export const couponSend = { event_type: "EVENT_TYPE_BUSICOUPON_SEND", coupon_code: "123446565767", stock_id: "1002323", send_time: "2026-11-22T13:29:35+08:00", openid: "2323dfsdf342342", send_channel: "BUSICOUPON_SEND_CHANNEL_API", send_merchant: MCHID }
 
 export interface CallbackOptions {
   readonly id?: string
@@ -54,3 +63,34 @@ export const callbackFor = (keys: TestKeys) => (eventType: string, resource: unk
   }
 }
 
+
+/** A callback as a receiver got it. */
+export interface Received {
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * A merchant's notify URL on plain node:http (no Notifications module: what arrives, as it
+ * arrives), answering `status` (a function of the attempt number); closed with the scope.
+ */
+export const receiver = (status: (n: number) => number = () => 204) =>
+  Effect.acquireRelease(
+    Effect.async<{ readonly url: string; readonly received: Array<Received>; readonly server: http.Server }>((resume) => {
+      const received: Array<Received> = []
+      const server = http.createServer((req, res) => {
+        let body = ""
+        req.on("data", (c) => (body += c))
+        req.on("end", () => {
+          received.push({ headers: req.headers as Record<string, string>, body })
+          res.statusCode = status(received.length)
+          res.end()
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const port = (server.address() as { port: number }).port
+        resume(Effect.succeed({ url: `http://127.0.0.1:${port}/notify`, received, server }))
+      })
+    }),
+    ({ server }) => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+  )

@@ -3,7 +3,8 @@ import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { Effect, Layer, Redacted, Schedule } from "effect"
 import * as WechatPay from "../../src/api/WechatPay.js"
 import * as Server from "./independentServer.js"
-import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, type TestKeys } from "./keys.js"
+import { API_V3_KEY, MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID } from "./constants.js"
+import { type TestKeys } from "./keys.js"
 
 export const options = (keys: TestKeys, baseUrl: string, overrides: Partial<WechatPay.Options> = {}): WechatPay.Options => ({
   mchid: MCHID,

@@ -8,7 +8,8 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { Context, Effect, Layer } from "effect"
 import { type AuthCheck, checkAuthorization, type SignedHeaders, signAnswer, signedHeaderRecord } from "./independent.js"
-import { MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID, type TestKeys } from "./keys.js"
+import { MCHID, MERCHANT_SERIAL, PUBLIC_KEY_ID } from "./constants.js"
+import { type TestKeys } from "./keys.js"
 
 export interface Received {
   readonly method: string

@@ -37,9 +37,3 @@ let cached: TestKeys | undefined
 
 /** Both key pairs, generated on first use in this module instance (i.e. once per test file). */
 export const testKeys = (): TestKeys => (cached ??= { merchant: generateKeyPair(), platform: generateKeyPair() })
-
-export const MCHID = "1900000001"
-export const MERCHANT_SERIAL = "3775B6A45ACD588826D15E583A95F5DD4C1DF0A1"
-export const PUBLIC_KEY_ID = "PUB_KEY_ID_0119000000012024101100000000000001"
-/** A 32-byte APIv3 key used only in tests. */
-export const API_V3_KEY = "Xq7vK2mP9wR4tY6uZ8aB3cD5eF1gH0jL"

@@ -1,14 +1,17 @@
 /**
  * A merchant's notify URL on a real socket (Node's `http.Server` with `Notifications.nodeServerOptions`
  * under `NodeHttpServer`), and a raw TCP client that can do what an attacker does: flood a body,
- * trickle headers or bytes, lie about lengths. Shared by the attack tests and the bench.
+ * trickle headers or bytes, lie about lengths. Shared by the attack tests and the bench. And
+ * `serveOnLoopback`: any app (a router mounting `Notifications.handler`) on a loopback port.
  */
+import { type HttpApp, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer, Redacted, type Scope } from "effect"
+import { Context, Effect, Layer, Redacted, type Scope } from "effect"
 import * as http from "node:http"
 import * as net from "node:net"
 import { Notifications } from "../../src/notifications/index.js"
-import { API_V3_KEY, PUBLIC_KEY_ID, type TestKeys } from "./keys.js"
+import { API_V3_KEY, PUBLIC_KEY_ID } from "./constants.js"
+import { type TestKeys } from "./keys.js"
 
 export interface NotifyServer {
   readonly port: number
@@ -47,6 +50,19 @@ export const startNotifyServer = <E>(
         return typeof entry === "number" ? entry : entry?.bytesRead
       }
     }
+  })
+
+/**
+ * Serves `app` on 127.0.0.1 (a free port) until the scope closes; answers its origin, e.g.
+ * `http://127.0.0.1:54321`. What the app needs (a Verifier and the APIv3 key for
+ * `Notifications.handler`) is provided to the effect this returns.
+ */
+export const serveOnLoopback = <E, R>(app: HttpApp.Default<E, R>) =>
+  Effect.gen(function*() {
+    const server = yield* Layer.build(NodeHttpServer.layer(() => http.createServer(), { port: 0, host: "127.0.0.1" }))
+    yield* HttpServer.serveEffect(app).pipe(Effect.provide(server))
+    const address = Context.get(server, HttpServer.HttpServer).address as HttpServer.TcpAddress
+    return `http://127.0.0.1:${address.port}`
   })
 
 export interface Exchange {

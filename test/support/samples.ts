@@ -2,6 +2,7 @@
 import type { SendConsumptionCardRequest } from "../../src/schemas/busifavor.js"
 import type { AddUserRecordsRequest, UpdateOrderRequest } from "../../src/schemas/discountCard.js"
 import type { PrepareBonusRequest } from "../../src/schemas/membercardOpen.js"
+import { MCHID } from "./constants.js"
 
 export const addUserRecords: AddUserRecordsRequest = {
   out_card_code: "0001234567890",
@@ -61,6 +62,6 @@ export const prepareBonus: PrepareBonusRequest = {
   card_id: "pbLatjvWBAiRs6MLi4Z7B9Tfaq0E",
   code: "8827379492",
   out_trade_no: "1217752501201407033233368018",
-  mchid: "1230000109",
+  mchid: MCHID,
   bonus_value: 100
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
+import { APPID, MCHID } from "../support/constants.js"
 
 const run = (args: ReadonlyArray<string>) =>
   promisify(execFile)(process.execPath, ["--import", "tsx", "src/cli/wechatpay.ts", ...args], { env: { ...process.env, WECHATPAY_MCHID: "" } })
@@ -29,7 +30,7 @@ describe("wechatpay CLI", () => {
     expect(stdout).toContain("hk.v3.transactions.jsapi.post\tPOST /hk/v3/transactions/jsapi")
     const customs = await run(["--list", "global.v3.customs"])
     expect(customs.stdout.trim().split("\n").length).toBe(5)
-    const input = JSON.stringify({ appid: "wxd678efh567hg6787", mchid: "1230000109", order_type: "out_trade_no", order_no: "T1", customs: "SHANGHAI_ZS" })
+    const input = JSON.stringify({ appid: APPID, mchid: MCHID, order_type: "out_trade_no", order_no: "T1", customs: "SHANGHAI_ZS" })
     const called = await run(["--sandbox", "global.v3.customs.orders.get", input])
     expect(JSON.parse(called.stdout)).toMatchObject({ data: expect.any(Array) })
   }, 60_000)

@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { v3 } from "../../src/v3/index.js"
+import { APPID, MCHID, OPENID } from "../support/constants.js"
 
 /** Runs a call that must fail validation: nothing reaches the sandbox; the error, narrowed. */
 const refusedUnsent = <A, E extends { readonly _tag: string }, R>(call: Effect.Effect<A, E, R>) =>
@@ -43,13 +44,13 @@ describe("request constraints from the official pages", () => {
 
 /** A JSAPI 下单 body the page accepts (codegen/overlay/pay.ts cites the page's rows). */
 const jsapiBody = {
-  appid: "wxd678efh567hg6787",
-  mchid: "1230000109",
+  appid: APPID,
+  mchid: MCHID,
   description: "Image形象店-深圳腾大-QQ公仔",
   out_trade_no: "1217752501201407033233368018",
   notify_url: "https://www.weixin.qq.com/wxpay/pay.php",
   amount: { total: 100, currency: "CNY" as const },
-  payer: { openid: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" }
+  payer: { openid: OPENID }
 }
 
 describe("JSAPI下单: the page's rows, before anything is signed", () => {

@@ -11,6 +11,7 @@ import { Endpoint } from "../../src/index.js"
 import { Sandbox } from "../../src/sandbox/index.js"
 import { global } from "../../src/v3/globalHost.js"
 import { hk, v3 } from "../../src/v3/index.js"
+import { APPID, MCHID, SUB_MCHID } from "../support/constants.js"
 
 /** A loopback URL nothing listens on. */
 const closedPort = Effect.promise(() =>
@@ -42,12 +43,12 @@ describe("other hosts", () => {
       const server = yield* Sandbox.make()
       const down = yield* closedPort
       const client = server.clientLayer({ baseUrl: down, hkBaseUrl: server.url }).pipe(Layer.provide(NodeHttpClient.layerUndici))
-      const answer = yield* hk.v3.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: "T1", mchid: "1230000109", sub_mchid: "1900000109", sp_mchid: "1230000109" }).pipe(Effect.provide(client))
+      const answer = yield* hk.v3.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: "T1", mchid: MCHID, sub_mchid: SUB_MCHID, sp_mchid: MCHID }).pipe(Effect.provide(client))
       expect(answer).toBeDefined()
       const [request] = (yield* server.requests).slice(-1)
-      expect(request!.url).toBe("/hk/v3/transactions/out-trade-no/T1?mchid=1230000109&sub_mchid=1900000109&sp_mchid=1230000109")
+      expect(request!.url).toBe(`/hk/v3/transactions/out-trade-no/T1?mchid=${MCHID}&sub_mchid=${SUB_MCHID}&sp_mchid=${MCHID}`)
       // a main-host endpoint does not go to the Hong Kong access point
-      const e = yield* Effect.flip(v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: "T1", mchid: "1230000109" }).pipe(Effect.provide(client)))
+      const e = yield* Effect.flip(v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: "T1", mchid: MCHID }).pipe(Effect.provide(client)))
       expect(e._tag).toBe("TransportError")
     }))
 
@@ -56,7 +57,7 @@ describe("other hosts", () => {
       const server = yield* Sandbox.make()
       const down = yield* closedPort
       const toCustoms = server.clientLayer({ baseUrl: down, hkBaseUrl: server.url }).pipe(Layer.provide(NodeHttpClient.layerUndici))
-      const query = { appid: "wxd678efh567hg6787", mchid: "1230000109", order_type: "out_trade_no", order_no: "T1", customs: "SHANGHAI_ZS" } as const
+      const query = { appid: APPID, mchid: MCHID, order_type: "out_trade_no", order_no: "T1", customs: "SHANGHAI_ZS" } as const
       const answer = yield* global.v3.customs.orders.get(query).pipe(Effect.provide(toCustoms))
       expect(answer.mchid).toMatch(/./)
       const [request] = (yield* server.requests).slice(-1)
