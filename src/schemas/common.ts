@@ -192,7 +192,7 @@ export const UrlString = (min: number, max: number, scheme: "https" | "any") =>
     })
   )
 
-/** The "one of" rules the pages' prose states (the overlay's `rules`, codegen/overlay.ts). */
+/** The "one of" rules the pages' prose states (the overlay's `rules`, codegen/overlay/<family>.ts). */
 export type FieldRuleKind = "exactlyOne" | "atMostOne" | "atLeastOne" | "together"
 
 /**

@@ -535,6 +535,8 @@ export const abnormalFundProcessing = {
        * 资金交易异常未能及时完成时，可通过该接口快速查询在途异常资金付款流程状态，支持查看付款金额、入账账户、处理进度等信息。
        *
        * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}`
+       *
+       * Alone: `import { receiptsReceiptIdGet } from "effect-wechatpay/v3/abnormalFundProcessing"`.
        */
       get: receiptsReceiptIdGet,
       transferInstructions: {
@@ -544,6 +546,8 @@ export const abnormalFundProcessing = {
          * 商户有在途异常资金时，可以通过该接口发起在途异常资金付款，转付给符合条件的接收方
          *
          * `POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions`
+         *
+         * Alone: `import { receiptsReceiptIdTransferInstructionsPost } from "effect-wechatpay/v3/abnormalFundProcessing"`.
          */
         post: receiptsReceiptIdTransferInstructionsPost,
         _out_instruction_no_: {
@@ -553,6 +557,8 @@ export const abnormalFundProcessing = {
            * 发起在途异常资金付款后，可通过该接口快速查询相关指令单的流程状态。注：接口限频100次/秒。
            *
            * `GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}`
+           *
+           * Alone: `import { receiptsReceiptIdTransferInstructionsOutInstructionNoGet } from "effect-wechatpay/v3/abnormalFundProcessing"`.
            */
           get: receiptsReceiptIdTransferInstructionsOutInstructionNoGet
         }

@@ -1543,6 +1543,8 @@ export const aggracctBc = {
          * 接口限频：单查询渠道额度目标商户号100qps
          *
          * `GET /v3/aggracct-bc/wb-channel/account/balance`
+         *
+         * Alone: `import { wbChannelAccountBalanceGet } from "effect-wechatpay/v3/aggracctBc"`.
          */
         get: wbChannelAccountBalanceGet
       },
@@ -1553,6 +1555,8 @@ export const aggracctBc = {
          * 查询最新商户资料 接口限频：单商户号10次/分钟
          *
          * `GET /v3/aggracct-bc/wb-channel/account/mch_archives`
+         *
+         * Alone: `import { wbChannelAccountMchArchivesGet } from "effect-wechatpay/v3/aggracctBc"`.
          */
         get: wbChannelAccountMchArchivesGet
       },
@@ -1563,6 +1567,8 @@ export const aggracctBc = {
          * 查询商户影像件资料 接口限频：接口维度100次/分钟
          *
          * `GET /v3/aggracct-bc/wb-channel/account/mch_media`
+         *
+         * Alone: `import { wbChannelAccountMchMediaGet } from "effect-wechatpay/v3/aggracctBc"`.
          */
         get: wbChannelAccountMchMediaGet
       }
@@ -1575,6 +1581,8 @@ export const aggracctBc = {
          * 针对微众台账发起渠道结算银行账户更名申请。
          *
          * `POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename`
+         *
+         * Alone: `import { wbChannelBankChannelAccountRenamePost } from "effect-wechatpay/v3/aggracctBc"`.
          */
         post: wbChannelBankChannelAccountRenamePost,
         _application_id_: {
@@ -1584,6 +1592,8 @@ export const aggracctBc = {
            * 查询渠道结算银行账户更名申请。
            *
            * `GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}`
+           *
+           * Alone: `import { wbChannelBankChannelAccountRenameApplicationIdGet } from "effect-wechatpay/v3/aggracctBc"`.
            */
           get: wbChannelBankChannelAccountRenameApplicationIdGet
         }
@@ -1597,6 +1607,8 @@ export const aggracctBc = {
          * 根据外部单号查询管控单、解管单。管控单：未解管时支持长期查询，解管后支持1年查询。解管单：支持1年查询。限频：200/分钟
          *
          * `GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}`
+         *
+         * Alone: `import { wbChannelControlOrdersOutRequestNoGet } from "effect-wechatpay/v3/aggracctBc"`.
          */
         get: wbChannelControlOrdersOutRequestNoGet
       },
@@ -1610,6 +1622,8 @@ export const aggracctBc = {
                * 微信支付侧提交资料更新申请后，此接口接收微众更新请求审核结果回调通知。限频：200/分钟
                *
                * `POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify`
+               *
+               * Alone: `import { wbChannelControlOrdersInfoUpdateResultNotifyPost } from "effect-wechatpay/v3/aggracctBc"`.
                */
               post: wbChannelControlOrdersInfoUpdateResultNotifyPost
             }
@@ -1623,6 +1637,8 @@ export const aggracctBc = {
          * 接口仅受理，管控成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
          *
          * `POST /v3/aggracct-bc/wb-channel/control-orders/punish`
+         *
+         * Alone: `import { wbChannelControlOrdersPunishPost } from "effect-wechatpay/v3/aggracctBc"`.
          */
         post: wbChannelControlOrdersPunishPost
       },
@@ -1633,6 +1649,8 @@ export const aggracctBc = {
          * 接口仅受理，解管成功或失败后，可以通知发起方（需发起方提供通知地址）。接口支持重入，重入有效期1年。限频：200/分钟
          *
          * `POST /v3/aggracct-bc/wb-channel/control-orders/recover`
+         *
+         * Alone: `import { wbChannelControlOrdersRecoverPost } from "effect-wechatpay/v3/aggracctBc"`.
          */
         post: wbChannelControlOrdersRecoverPost
       }
@@ -1644,6 +1662,8 @@ export const aggracctBc = {
        * 接口限频：单特殊减额目标商户号100qps。接口幂等可重入时间：31天。余额不足处理：余额不足时，本接口会关单，关单成功后返回403-NOT_ENOUGH；因单据已关闭，重入接口时返回400-ALREADY_EXISTS
        *
        * `POST /v3/aggracct-bc/wb-channel/special-reduction`
+       *
+       * Alone: `import { wbChannelSpecialReductionPost } from "effect-wechatpay/v3/aggracctBc"`.
        */
       post: wbChannelSpecialReductionPost,
       _out_request_no_: {
@@ -1653,6 +1673,8 @@ export const aggracctBc = {
          * 接口限频：单特殊减额目标商户号100qps
          *
          * `GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}`
+         *
+         * Alone: `import { wbChannelSpecialReductionOutRequestNoGet } from "effect-wechatpay/v3/aggracctBc"`.
          */
         get: wbChannelSpecialReductionOutRequestNoGet
       }

@@ -326,6 +326,8 @@ export const apply4sub = {
            * 服务商/电商平台（不包括支付机构、银行），可使用本接口，查询其进件且已签约特约商户/二级商户的结算账户的修改申请单信息和审核结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-application.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/modify-settlement/sub-merchants/get-application.html)
            *
            * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/application/{application_no}`
+           *
+           * Alone: `import { subMerchantsSubMchidApplicationApplicationNoGet } from "effect-wechatpay/v3/apply4sub"`.
            */
           get: subMerchantsSubMchidApplicationApplicationNoGet
         }
@@ -337,6 +339,8 @@ export const apply4sub = {
          * 修改结算帐号API [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/modify-settlement.html)
          *
          * `POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement`
+         *
+         * Alone: `import { subMerchantsSubMchidModifySettlementPost } from "effect-wechatpay/v3/apply4sub"`.
          */
         post: subMerchantsSubMchidModifySettlementPost
       },
@@ -347,6 +351,8 @@ export const apply4sub = {
          * 普通服务商（支付机构、银行不可用），可使用本接口查询其进件、已签约的特约商户-结算账户信息（敏感信息掩码）。 该接口可用于核实是否成功修改结算账户信息、及查询系统汇款验证结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/get-settlement.html)
          *
          * `GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement`
+         *
+         * Alone: `import { subMerchantsSubMchidSettlementGet } from "effect-wechatpay/v3/apply4sub"`.
          */
         get: subMerchantsSubMchidSettlementGet
       }

@@ -524,6 +524,8 @@ export const apply4subject = {
      * 当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_3.shtml)
      *
      * `GET /v3/apply4subject/applyment`
+     *
+     * Alone: `import { applymentGet } from "effect-wechatpay/v3/apply4subject"`.
      */
     get: applymentGet,
     /**
@@ -532,6 +534,8 @@ export const apply4subject = {
      * 服务商可以通过该接口向微信支付提交商户的联系人信息、主体信息以及联系人信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_1_1.shtml)
      *
      * `POST /v3/apply4subject/applyment`
+     *
+     * Alone: `import { applymentPost } from "effect-wechatpay/v3/apply4subject"`.
      */
     post: applymentPost,
     _applyment_id_: {
@@ -542,6 +546,8 @@ export const apply4subject = {
          * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
          *
          * `POST /v3/apply4subject/applyment/{applyment_id}/cancel`
+         *
+         * Alone: `import { applymentApplymentIdCancelPost } from "effect-wechatpay/v3/apply4subject"`.
          */
         post: applymentApplymentIdCancelPost
       }
@@ -554,6 +560,8 @@ export const apply4subject = {
          * 服务商提交申请单后需要修改信息时，或者申请单审核结果为”已驳回“时服务商要修改申请材料时，均需要先调用撤销申请单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_2.shtml)
          *
          * `POST /v3/apply4subject/applyment/{business_code}/cancel`
+         *
+         * Alone: `import { applymentBusinessCodeCancelPost } from "effect-wechatpay/v3/apply4subject"`.
          */
         post: applymentBusinessCodeCancelPost
       }
@@ -567,6 +575,8 @@ export const apply4subject = {
            * 当服务商需要确认微信支付子商户号是否完成确认时，如果调用此接口提到”已授权“状态，则说明该商户号已完成开户意愿确认。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/applysubject/chapter5_4.shtml)
            *
            * `GET /v3/apply4subject/applyment/merchants/{sub_mchid}/state`
+           *
+           * Alone: `import { applymentMerchantsSubMchidStateGet } from "effect-wechatpay/v3/apply4subject"`.
            */
           get: applymentMerchantsSubMchidStateGet
         }

@@ -861,6 +861,8 @@ export const applyment4sub = {
      * 普通服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的特约商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml)
      *
      * `POST /v3/applyment4sub/applyment/`
+     *
+     * Alone: `import { applymentPost } from "effect-wechatpay/v3/applyment4sub"`.
      */
     post: applymentPost,
     _empty_: {
@@ -870,6 +872,8 @@ export const applyment4sub = {
        * 普通服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的特约商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter11_1_1.shtml)
        *
        * `POST /v3/applyment4sub/applyment/`
+       *
+       * Alone: `import { applymentPost } from "effect-wechatpay/v3/applyment4sub"`.
        */
       post: applymentPost
     },
@@ -881,6 +885,8 @@ export const applyment4sub = {
          * 通过申请单号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
          *
          * `GET /v3/applyment4sub/applyment/applyment_id/{applyment_id}`
+         *
+         * Alone: `import { applymentApplymentIdApplymentIdGet } from "effect-wechatpay/v3/applyment4sub"`.
          */
         get: applymentApplymentIdApplymentIdGet
       }
@@ -893,6 +899,8 @@ export const applyment4sub = {
          * 通过业务申请编号查询申请状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/applyment4sub/chapter3_2.shtml)
          *
          * `GET /v3/applyment4sub/applyment/business_code/{business_code}`
+         *
+         * Alone: `import { applymentBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/applyment4sub"`.
          */
         get: applymentBusinessCodeBusinessCodeGet
       }

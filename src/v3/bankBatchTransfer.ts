@@ -370,6 +370,8 @@ export const bankBatchTransfer = {
        * 查询银行付款模式转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_9.shtml)
        *
        * `GET /v3/bank-batch-transfer/receipt/detail-receipts`
+       *
+       * Alone: `import { receiptDetailReceiptsGet } from "effect-wechatpay/v3/bankBatchTransfer"`.
        */
       get: receiptDetailReceiptsGet,
       /**
@@ -378,6 +380,8 @@ export const bankBatchTransfer = {
        * 受理银行付款模式转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_8.shtml)
        *
        * `POST /v3/bank-batch-transfer/receipt/detail-receipts`
+       *
+       * Alone: `import { receiptDetailReceiptsPost } from "effect-wechatpay/v3/bankBatchTransfer"`.
        */
       post: receiptDetailReceiptsPost
     },
@@ -388,6 +392,8 @@ export const bankBatchTransfer = {
        * 查询银行付款模式转账汇总电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_7.shtml)
        *
        * `GET /v3/bank-batch-transfer/receipt/summary-receipts`
+       *
+       * Alone: `import { receiptSummaryReceiptsGet } from "effect-wechatpay/v3/bankBatchTransfer"`.
        */
       get: receiptSummaryReceiptsGet,
       /**
@@ -396,6 +402,8 @@ export const bankBatchTransfer = {
        * 银行付款模式转账汇总电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_6.shtml)
        *
        * `POST /v3/bank-batch-transfer/receipt/summary-receipts`
+       *
+       * Alone: `import { receiptSummaryReceiptsPost } from "effect-wechatpay/v3/bankBatchTransfer"`.
        */
       post: receiptSummaryReceiptsPost
     }

@@ -1043,6 +1043,8 @@ export const bankTransfer = {
      * 服务商可以通过该接口，批量向用户零钱或务工卡进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_1.shtml)
      *
      * `POST /v3/bank-transfer/batches`
+     *
+     * Alone: `import { batchesPost } from "effect-wechatpay/v3/bankTransfer"`.
      */
     post: batchesPost,
     batchId: {
@@ -1053,6 +1055,8 @@ export const bankTransfer = {
          * 微信支付批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_2.shtml)
          *
          * `GET /v3/bank-transfer/batches/batch-id/{batch_id}`
+         *
+         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/bankTransfer"`.
          */
         get: batchesBatchIdBatchIdGet,
         details: {
@@ -1064,6 +1068,8 @@ export const bankTransfer = {
                * 微信支付明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_3.shtml)
                *
                * `GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+               *
+               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/bankTransfer"`.
                */
               get: batchesBatchIdBatchIdDetailsDetailIdDetailIdGet
             }
@@ -1079,6 +1085,8 @@ export const bankTransfer = {
          * 批次单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_4.shtml)
          *
          * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`
+         *
+         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/bankTransfer"`.
          */
         get: batchesOutBatchNoOutBatchNoGet,
         details: {
@@ -1090,6 +1098,8 @@ export const bankTransfer = {
                * 银行服务商明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_2_5.shtml)
                *
                * `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+               *
+               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/bankTransfer"`.
                */
               get: batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
             }

@@ -275,6 +275,8 @@ export const bill = {
      * 微信支付按天提供微信支付账户的资金流水账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含该账户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/fund-bill/get-fund-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_2.shtml)
      *
      * `GET /v3/bill/fundflowbill`
+     *
+     * Alone: `import { fundflowbillGet } from "effect-wechatpay/v3/bill"`.
      */
     get: fundflowbillGet
   },
@@ -285,6 +287,8 @@ export const bill = {
      * 微信支付按天提供微信支付账户的资金流水账单文件，服务商可以通过该接口获取子商户账单文件的下载地址。文件内包含子商户资金操作相关的业务单号、收支金额、记账时间等信息，供商户进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-mch-fund-flow-bill/get-sub-mch-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_25.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_1_12.shtml)
      *
      * `GET /v3/bill/sub-merchant-fundflowbill`
+     *
+     * Alone: `import { subMerchantFundflowbillGet } from "effect-wechatpay/v3/bill"`.
      */
     get: subMerchantFundflowbillGet
   },
@@ -295,6 +299,8 @@ export const bill = {
      * 微信支付按天提供交易账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含交易相关的金额、时间、营销等信息，供商户核对订单、退款、银行到账等情况。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/trade-bill/get-trade-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_1.shtml)
      *
      * `GET /v3/bill/tradebill`
+     *
+     * Alone: `import { tradebillGet } from "effect-wechatpay/v3/bill"`.
      */
     get: tradebillGet
   }

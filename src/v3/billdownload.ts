@@ -50,6 +50,8 @@ export const billdownload = {
      * 下载账单API为通用接口，交易/资金账单都可以通过该接口获取到对应的账单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/bill/chapter3_3.shtml)
      *
      * `GET /v3/billdownload/file`
+     *
+     * Alone: `import { fileGet } from "effect-wechatpay/v3/billdownload"`.
      */
     get: fileGet
   }

@@ -9619,6 +9619,8 @@ export const brand = {
      * 服务商（银行、支付机构、电商平台不可用）使用该接口提交商家资料，帮助商家入驻成为微信支付的品牌商家。注意：本接口不支持进件境外个人小微商户
      *
      * `POST /v3/brand/applyments`
+     *
+     * Alone: `import { applymentsPost } from "effect-wechatpay/v3/brand"`.
      */
     post: applymentsPost,
     applymentId: {
@@ -9629,6 +9631,8 @@ export const brand = {
          * 接口适用场景：当服务商提交申请单后，可以根据申请单ID调用此接口查询申请单的审核状态。
          *
          * `GET /v3/brand/applyments/applyment-id/{applyment_id}`
+         *
+         * Alone: `import { applymentsApplymentIdApplymentIdGet } from "effect-wechatpay/v3/brand"`.
          */
         get: applymentsApplymentIdApplymentIdGet
       }
@@ -9641,6 +9645,8 @@ export const brand = {
          * 接口适用场景：当服务商提交申请单后，需要定期调用此接口查询申请单的审核状态。
          *
          * `GET /v3/brand/applyments/business-code/{business_code}`
+         *
+         * Alone: `import { applymentsBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/brand"`.
          */
         get: applymentsBusinessCodeBusinessCodeGet
       }
@@ -9652,6 +9658,8 @@ export const brand = {
        * 平台服务商提交申请后需要进行撤销操作时，可调用该撤销申请接口，仅当申请状态为初始化、未提交、待主体意愿确认、审核中、已驳回时才允许撤销。
        *
        * `POST /v3/brand/applyments/cancel-applyment`
+       *
+       * Alone: `import { applymentsCancelApplymentPost } from "effect-wechatpay/v3/brand"`.
        */
       post: applymentsCancelApplymentPost
     }
@@ -9664,6 +9672,8 @@ export const brand = {
        * 接口适用场景：服务商提交配置商家名片配置申请后，可调用此接口查询申请状态。
        *
        * `GET /v3/brand/card/card-configs`
+       *
+       * Alone: `import { cardCardConfigsGet } from "effect-wechatpay/v3/brand"`.
        */
       get: cardCardConfigsGet,
       /**
@@ -9672,6 +9682,8 @@ export const brand = {
        * 本接口面向服务商（不包括银行、支付机构、电商平台），用于提交商家名片配置申请，支持配置商家服务列表（用户可点击跳转至小程序或网页）和多渠道客服信息（包括自研客服、客服电话等），配置提交后返回名片预览二维码链接供商家验证跳转路径是否符合预期。
        *
        * `POST /v3/brand/card/card-configs`
+       *
+       * Alone: `import { cardCardConfigsPost } from "effect-wechatpay/v3/brand"`.
        */
       post: cardCardConfigsPost,
       cancelApplyment: {
@@ -9681,6 +9693,8 @@ export const brand = {
          * 平台服务商可调用本接口撤销处于非发布状态的配置申请。
          *
          * `POST /v3/brand/card/card-configs/cancel-applyment`
+         *
+         * Alone: `import { cardCardConfigsCancelApplymentPost } from "effect-wechatpay/v3/brand"`.
          */
         post: cardCardConfigsCancelApplymentPost
       },
@@ -9691,6 +9705,8 @@ export const brand = {
          * 本接口用于在商家名片配置申请提交后、正式发布提交前，当预览二维码链接失效时，由平台服务商重新获取有效的预览链接，以便商家验证各跳转路径是否符合业务预期。
          *
          * `GET /v3/brand/card/card-configs/preview-url`
+         *
+         * Alone: `import { cardCardConfigsPreviewUrlGet } from "effect-wechatpay/v3/brand"`.
          */
         get: cardCardConfigsPreviewUrlGet
       },
@@ -9701,6 +9717,8 @@ export const brand = {
          * 商家在预览确认商家名片配置无误后，平台服务商可通过本接口正式提交发布申请。提交后将启动审核流程，审核通过后商家名片将在指定时间（立即或定时）正式发布生效。服务商可通过查询接口跟踪审核进度和结果。
          *
          * `POST /v3/brand/card/card-configs/publish`
+         *
+         * Alone: `import { cardCardConfigsPublishPost } from "effect-wechatpay/v3/brand"`.
          */
         post: cardCardConfigsPublishPost
       }
@@ -9712,6 +9730,8 @@ export const brand = {
        * 服务商可调用该接口查询品牌下已生效的交易连接名片规则列表。
        *
        * `GET /v3/brand/card/card-links`
+       *
+       * Alone: `import { cardCardLinksGet } from "effect-wechatpay/v3/brand"`.
        */
       get: cardCardLinksGet,
       /**
@@ -9720,6 +9740,8 @@ export const brand = {
        * 本接口面向服务商（不包括银行、支付机构、电商平台），用于配置交易连接名片规则，配置完成后，用户在相应交易场景支付成功后，点击微信支付公众号向用户下发的支付凭证，将跳转商家名片。交易连接名片规则是判断“哪个支付凭证可跳转商家名片”的依据。
        *
        * `POST /v3/brand/card/card-links`
+       *
+       * Alone: `import { cardCardLinksPost } from "effect-wechatpay/v3/brand"`.
        */
       post: cardCardLinksPost,
       businessCode: {
@@ -9730,6 +9752,8 @@ export const brand = {
            * 接口适用场景：服务商申请添加交易连接名片规则后，可调用此接口查询申请状态。
            *
            * `GET /v3/brand/card/card-links/business-code/{business_code}`
+           *
+           * Alone: `import { cardCardLinksBusinessCodeBusinessCodeGet } from "effect-wechatpay/v3/brand"`.
            */
           get: cardCardLinksBusinessCodeBusinessCodeGet
         }
@@ -9741,6 +9765,8 @@ export const brand = {
          * 接口适用场景：当服务商配置交易连接名片后，可调用该接口撤销“已发起但未生效”状态的交易连接名片申请。
          *
          * `POST /v3/brand/card/card-links/cancel-applyment`
+         *
+         * Alone: `import { cardCardLinksCancelApplymentPost } from "effect-wechatpay/v3/brand"`.
          */
         post: cardCardLinksCancelApplymentPost
       },
@@ -9751,6 +9777,8 @@ export const brand = {
          * 接口适用场景：当服务商配置交易连接名片后，交易连接名片配置状态为“已生效”时，可调用该接口请求解除连接关系。
          *
          * `POST /v3/brand/card/card-links/unbind-card-link`
+         *
+         * Alone: `import { cardCardLinksUnbindCardLinkPost } from "effect-wechatpay/v3/brand"`.
          */
         post: cardCardLinksUnbindCardLinkPost
       }
@@ -9765,6 +9793,8 @@ export const brand = {
          * 通过此接口可查询指定某品牌的所有摇优惠活动列表
          *
          * `GET /v3/brand/marketing/shake-activities/activities`
+         *
+         * Alone: `import { marketingShakeActivitiesActivitiesGet } from "effect-wechatpay/v3/brand"`.
          */
         get: marketingShakeActivitiesActivitiesGet
       }
@@ -9779,6 +9809,8 @@ export const brand = {
          * 通过此接口可查询指定某品牌的所有会员卡模板列表
          *
          * `GET /v3/brand/partner/card-member/cards`
+         *
+         * Alone: `import { partnerCardMemberCardsGet } from "effect-wechatpay/v3/brand"`.
          */
         get: partnerCardMemberCardsGet,
         /**
@@ -9787,6 +9819,8 @@ export const brand = {
          * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
          *
          * `POST /v3/brand/partner/card-member/cards`
+         *
+         * Alone: `import { partnerCardMemberCardsPost } from "effect-wechatpay/v3/brand"`.
          */
         post: partnerCardMemberCardsPost,
         _card_id_: {
@@ -9796,6 +9830,8 @@ export const brand = {
            * 通过此接口可查询指定会员卡模板的所有信息
            *
            * `GET /v3/brand/partner/card-member/cards/{card_id}`
+           *
+           * Alone: `import { partnerCardMemberCardsCardIdGet } from "effect-wechatpay/v3/brand"`.
            */
           get: partnerCardMemberCardsCardIdGet,
           /**
@@ -9804,6 +9840,8 @@ export const brand = {
            * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
            *
            * `PATCH /v3/brand/partner/card-member/cards/{card_id}`
+           *
+           * Alone: `import { partnerCardMemberCardsCardIdPatch } from "effect-wechatpay/v3/brand"`.
            */
           patch: partnerCardMemberCardsCardIdPatch,
           /**
@@ -9812,6 +9850,8 @@ export const brand = {
            * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
            *
            * `DELETE /v3/brand/partner/card-member/cards/{card_id}`
+           *
+           * Alone: `import { partnerCardMemberCardsCardIdDelete } from "effect-wechatpay/v3/brand"`.
            */
           delete: partnerCardMemberCardsCardIdDelete,
           invalidate: {
@@ -9821,6 +9861,8 @@ export const brand = {
              * 商家可调用此 API 作废会员卡模板。作废后，商家将无法通过任何渠道再投放该会员卡。
              *
              * `POST /v3/brand/partner/card-member/cards/{card_id}/invalidate`
+             *
+             * Alone: `import { partnerCardMemberCardsCardIdInvalidatePost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerCardMemberCardsCardIdInvalidatePost
           }
@@ -9833,6 +9875,8 @@ export const brand = {
          * 查询符合条件的品牌会员发券活动列表 接口限频：按服务商商户号维度 5次/秒
          *
          * `GET /v3/brand/partner/card-member/membership-activities`
+         *
+         * Alone: `import { partnerCardMemberMembershipActivitiesGet } from "effect-wechatpay/v3/brand"`.
          */
         get: partnerCardMemberMembershipActivitiesGet,
         /**
@@ -9841,6 +9885,8 @@ export const brand = {
          * 通过此接口可以创建一个品牌会员发券活动，创建成功将获得活动ID。该接口需要配合品牌会员组件使用，创建活动的中的券，将会在品牌会员组件调用时展示。
          *
          * `POST /v3/brand/partner/card-member/membership-activities`
+         *
+         * Alone: `import { partnerCardMemberMembershipActivitiesPost } from "effect-wechatpay/v3/brand"`.
          */
         post: partnerCardMemberMembershipActivitiesPost,
         _activity_id_: {
@@ -9850,6 +9896,8 @@ export const brand = {
            * 通过此接口可查询指定品牌会员发券活动的信息。接口限频：按服务商商户号维度 5次/秒
            *
            * `GET /v3/brand/partner/card-member/membership-activities/{activity_id}`
+           *
+           * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdGet } from "effect-wechatpay/v3/brand"`.
            */
           get: partnerCardMemberMembershipActivitiesActivityIdGet,
           /**
@@ -9858,6 +9906,8 @@ export const brand = {
            * 修改品牌会员发券活动信息，包括活动标题、活动时间、活动库存等。接口限频：按服务商商户号维度 5次/秒
            *
            * `PATCH /v3/brand/partner/card-member/membership-activities/{activity_id}`
+           *
+           * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdPatch } from "effect-wechatpay/v3/brand"`.
            */
           patch: partnerCardMemberMembershipActivitiesActivityIdPatch,
           terminate: {
@@ -9867,6 +9917,8 @@ export const brand = {
              * 终止指定的品牌会员发券活动，将不再在品牌会员组件中曝光，品牌会员组件不受影响，在正常调用的情况下仍会向用户展示。
              *
              * `POST /v3/brand/partner/card-member/membership-activities/{activity_id}/terminate`
+             *
+             * Alone: `import { partnerCardMemberMembershipActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerCardMemberMembershipActivitiesActivityIdTerminatePost
           }
@@ -9879,6 +9931,8 @@ export const brand = {
          * 生成用于商家小程序拉起展示付款码组件的凭证。该凭证有效期为 10 分钟，仅限单次使用，每次拉起组件前均需重新获取。接口限频：按服务商商户号维度 5次/秒
          *
          * `POST /v3/brand/partner/card-member/pay-view-tokens`
+         *
+         * Alone: `import { partnerCardMemberPayViewTokensPost } from "effect-wechatpay/v3/brand"`.
          */
         post: partnerCardMemberPayViewTokensPost
       },
@@ -9889,6 +9943,8 @@ export const brand = {
          * 生成用于商家小程序或 H5 拉起入会组件的品牌预授权凭证
          *
          * `POST /v3/brand/partner/card-member/pre-auth-tokens`
+         *
+         * Alone: `import { partnerCardMemberPreAuthTokensPost } from "effect-wechatpay/v3/brand"`.
          */
         post: partnerCardMemberPreAuthTokensPost
       },
@@ -9899,6 +9955,8 @@ export const brand = {
          * 查询用户在当前品牌下领取的会员卡列表
          *
          * `GET /v3/brand/partner/card-member/user-cards`
+         *
+         * Alone: `import { partnerCardMemberUserCardsGet } from "effect-wechatpay/v3/brand"`.
          */
         get: partnerCardMemberUserCardsGet,
         _user_card_code_: {
@@ -9908,6 +9966,8 @@ export const brand = {
            * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
            *
            * `GET /v3/brand/partner/card-member/user-cards/{user_card_code}`
+           *
+           * Alone: `import { partnerCardMemberUserCardsUserCardCodeGet } from "effect-wechatpay/v3/brand"`.
            */
           get: partnerCardMemberUserCardsUserCardCodeGet,
           /**
@@ -9916,6 +9976,8 @@ export const brand = {
            * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级等信息
            *
            * `PATCH /v3/brand/partner/card-member/user-cards/{user_card_code}`
+           *
+           * Alone: `import { partnerCardMemberUserCardsUserCardCodePatch } from "effect-wechatpay/v3/brand"`.
            */
           patch: partnerCardMemberUserCardsUserCardCodePatch,
           confirm: {
@@ -9925,6 +9987,8 @@ export const brand = {
              * 所有会员卡新开卡，我们回调给商家，商家还需要再同步给我们才算开卡成功（但是导入不用）
              *
              * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm`
+             *
+             * Alone: `import { partnerCardMemberUserCardsUserCardCodeConfirmPost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerCardMemberUserCardsUserCardCodeConfirmPost
           },
@@ -9935,6 +9999,8 @@ export const brand = {
              * 将用户的会员卡设置为失效状态。注意：1.设置卡券作废的操作不可逆，即无法将设置为作废的卡调回有效状态，商家须慎重调用该接口。2.商家调用作废接口前须与顾客事先告知并取得同意，否则因此带来的顾客投诉，微信将会按照《微信运营处罚规则》
              *
              * `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate`
+             *
+             * Alone: `import { partnerCardMemberUserCardsUserCardCodeInvalidatePost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerCardMemberUserCardsUserCardCodeInvalidatePost
           }
@@ -9946,6 +10012,8 @@ export const brand = {
            * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。
            *
            * `POST /v3/brand/partner/card-member/user-cards/import-by-openid`
+           *
+           * Alone: `import { partnerCardMemberUserCardsImportByOpenidPost } from "effect-wechatpay/v3/brand"`.
            */
           post: partnerCardMemberUserCardsImportByOpenidPost
         },
@@ -9956,6 +10024,8 @@ export const brand = {
            * 对于经营会员生意的商家来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、App及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，若商家侧存在较多线下渠道注册的存量会员，则商家可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。注意：1、“导入”仅为后台操作，微信会员卡系统会在后台将用户的会员卡静默激活，但不会在用户卡包中自动出现该会员卡，建议商家侧后续在其他路径引导用户主动添加会员卡到卡包；2、用户手机号，需调用方按接口文档要求加密后再传入。
            *
            * `POST /v3/brand/partner/card-member/user-cards/import-by-phone`
+           *
+           * Alone: `import { partnerCardMemberUserCardsImportByPhonePost } from "effect-wechatpay/v3/brand"`.
            */
           post: partnerCardMemberUserCardsImportByPhonePost
         }
@@ -9967,6 +10037,8 @@ export const brand = {
          * 通过此接口同步非微信支付渠道的会员动态信息到微信支付商家名片会员
          *
          * `POST /v3/brand/partner/card-member/user-feeds`
+         *
+         * Alone: `import { partnerCardMemberUserFeedsPost } from "effect-wechatpay/v3/brand"`.
          */
         post: partnerCardMemberUserFeedsPost
       },
@@ -9979,6 +10051,8 @@ export const brand = {
              * 当用户触发积分兑券后，微信支付将通过用户积分兑券事件通知接口回调给商家。商家处理完成后，必须把积分兑券处理结果同步给微信支付侧。接口限频：按服务商商户号维度 5次/秒
              *
              * `POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm`
+             *
+             * Alone: `import { partnerCardMemberUserPointsExchangeCouponConfirmPost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerCardMemberUserPointsExchangeCouponConfirmPost
           }
@@ -9990,6 +10064,8 @@ export const brand = {
            * 通过此接口可同步指定用户的会员卡积分余额。接口限频：按服务商商户号维度 5次/秒
            *
            * `POST /v3/brand/partner/card-member/user-points/sync`
+           *
+           * Alone: `import { partnerCardMemberUserPointsSyncPost } from "effect-wechatpay/v3/brand"`.
            */
           post: partnerCardMemberUserPointsSyncPost
         }
@@ -10003,6 +10079,8 @@ export const brand = {
          * 查询品牌门店列表。
          *
          * `GET /v3/brand/partner/store/brandstores`
+         *
+         * Alone: `import { partnerStoreBrandstoresGet } from "effect-wechatpay/v3/brand"`.
          */
         get: partnerStoreBrandstoresGet,
         /**
@@ -10011,6 +10089,8 @@ export const brand = {
          * 填入品牌门店资料，并创建门店。
          *
          * `POST /v3/brand/partner/store/brandstores`
+         *
+         * Alone: `import { partnerStoreBrandstoresPost } from "effect-wechatpay/v3/brand"`.
          */
         post: partnerStoreBrandstoresPost,
         _store_id_: {
@@ -10020,6 +10100,8 @@ export const brand = {
            * 根据品牌门店ID，查询品牌门店。
            *
            * `GET /v3/brand/partner/store/brandstores/{store_id}`
+           *
+           * Alone: `import { partnerStoreBrandstoresStoreIdGet } from "effect-wechatpay/v3/brand"`.
            */
           get: partnerStoreBrandstoresStoreIdGet,
           /**
@@ -10028,6 +10110,8 @@ export const brand = {
            * 根据品牌门店ID，修改品牌门店资料。
            *
            * `PATCH /v3/brand/partner/store/brandstores/{store_id}`
+           *
+           * Alone: `import { partnerStoreBrandstoresStoreIdPatch } from "effect-wechatpay/v3/brand"`.
            */
           patch: partnerStoreBrandstoresStoreIdPatch,
           /**
@@ -10036,6 +10120,8 @@ export const brand = {
            * 根据品牌门店ID，删除品牌门店。
            *
            * `DELETE /v3/brand/partner/store/brandstores/{store_id}`
+           *
+           * Alone: `import { partnerStoreBrandstoresStoreIdDelete } from "effect-wechatpay/v3/brand"`.
            */
           delete: partnerStoreBrandstoresStoreIdDelete,
           bindrecipient: {
@@ -10045,6 +10131,8 @@ export const brand = {
              * 给品牌门店绑定收款商户号。绑定成功后，商户号可为门店收款。一个门店目前最多只能绑定三个收款商户号。
              *
              * `POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient`
+             *
+             * Alone: `import { partnerStoreBrandstoresStoreIdBindrecipientPost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerStoreBrandstoresStoreIdBindrecipientPost
           },
@@ -10055,6 +10143,8 @@ export const brand = {
              * 将门店状态从“营业中”变更为“停业中”，暂停营业后，门店相关信息将对用户隐藏。
              *
              * `POST /v3/brand/partner/store/brandstores/{store_id}/close`
+             *
+             * Alone: `import { partnerStoreBrandstoresStoreIdClosePost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerStoreBrandstoresStoreIdClosePost
           },
@@ -10065,6 +10155,8 @@ export const brand = {
              * 将门店状态从“停业中”变更为“营业中”，门店信息将重新对用户展示。
              *
              * `POST /v3/brand/partner/store/brandstores/{store_id}/resume`
+             *
+             * Alone: `import { partnerStoreBrandstoresStoreIdResumePost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerStoreBrandstoresStoreIdResumePost
           },
@@ -10075,6 +10167,8 @@ export const brand = {
              * 解绑品牌门店的收款商户号。解绑成功后，商户号不能再为门店收款。
              *
              * `POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient`
+             *
+             * Alone: `import { partnerStoreBrandstoresStoreIdUnbindrecipientPost } from "effect-wechatpay/v3/brand"`.
              */
             post: partnerStoreBrandstoresStoreIdUnbindrecipientPost
           }
@@ -10091,6 +10185,8 @@ export const brand = {
          * 可调用此接口查询品牌商户设置的允许服务商分账的最大比例 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_10.shtml)
          *
          * `GET /v3/brand/profitsharing/brand-configs/{brand_mchid}`
+         *
+         * Alone: `import { profitsharingBrandConfigsBrandMchidGet } from "effect-wechatpay/v3/brand"`.
          */
         get: profitsharingBrandConfigsBrandMchidGet
       }
@@ -10102,6 +10198,8 @@ export const brand = {
        * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给分账方商户 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_5.shtml)
        *
        * `POST /v3/brand/profitsharing/finish-order`
+       *
+       * Alone: `import { profitsharingFinishOrderPost } from "effect-wechatpay/v3/brand"`.
        */
       post: profitsharingFinishOrderPost
     },
@@ -10112,6 +10210,8 @@ export const brand = {
        * 发起分账请求后，可调用此接口查询分账结果。发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_2.shtml)
        *
        * `GET /v3/brand/profitsharing/orders`
+       *
+       * Alone: `import { profitsharingOrdersGet } from "effect-wechatpay/v3/brand"`.
        */
       get: profitsharingOrdersGet,
       /**
@@ -10120,6 +10220,8 @@ export const brand = {
        * 微信订单支付成功后，由服务商发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_1.shtml)
        *
        * `POST /v3/brand/profitsharing/orders`
+       *
+       * Alone: `import { profitsharingOrdersPost } from "effect-wechatpay/v3/brand"`.
        */
       post: profitsharingOrdersPost,
       _transaction_id_: {
@@ -10130,6 +10232,8 @@ export const brand = {
            * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_7_9.shtml)
            *
            * `GET /v3/brand/profitsharing/orders/{transaction_id}/amounts`
+           *
+           * Alone: `import { profitsharingOrdersTransactionIdAmountsGet } from "effect-wechatpay/v3/brand"`.
            */
           get: profitsharingOrdersTransactionIdAmountsGet
         }
@@ -10143,6 +10247,8 @@ export const brand = {
          * 服务商可通过此接口添加分账接收方，建立分账接收方列表。连锁加盟模式下，服务商添加的分账接收方统一在品牌主商户号维度进行管理。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_7.shtml)
          *
          * `POST /v3/brand/profitsharing/receivers/add`
+         *
+         * Alone: `import { profitsharingReceiversAddPost } from "effect-wechatpay/v3/brand"`.
          */
         post: profitsharingReceiversAddPost
       },
@@ -10153,6 +10259,8 @@ export const brand = {
          * 服务商发起删除分账接收方请求。删除后，不再支持品牌主或门店分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_8.shtml)
          *
          * `POST /v3/brand/profitsharing/receivers/delete`
+         *
+         * Alone: `import { profitsharingReceiversDeletePost } from "effect-wechatpay/v3/brand"`.
          */
         post: profitsharingReceiversDeletePost
       }
@@ -10164,6 +10272,8 @@ export const brand = {
        * 商户需要核实回退结果，可调用此接口查询回退结果。如果分账回退接口返回状态为处理中，可调用此接口查询回退结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_4.shtml)
        *
        * `GET /v3/brand/profitsharing/returnorders`
+       *
+       * Alone: `import { profitsharingReturnordersGet } from "effect-wechatpay/v3/brand"`.
        */
       get: profitsharingReturnordersGet,
       /**
@@ -10172,6 +10282,8 @@ export const brand = {
        * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从商户类型的分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/brand/chapter3_3.shtml)
        *
        * `POST /v3/brand/profitsharing/returnorders`
+       *
+       * Alone: `import { profitsharingReturnordersPost } from "effect-wechatpay/v3/brand"`.
        */
       post: profitsharingReturnordersPost
     }

@@ -85,6 +85,8 @@ export const brandBasic = {
            * 获得品牌已授权且在生效中的产品权限信息
            *
            * `GET /v3/brand-basic/partner/brands/{brand_id}/product-authorities`
+           *
+           * Alone: `import { partnerBrandsBrandIdProductAuthoritiesGet } from "effect-wechatpay/v3/brandBasic"`.
            */
           get: partnerBrandsBrandIdProductAuthoritiesGet
         }

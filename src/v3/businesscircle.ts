@@ -316,6 +316,8 @@ export const businesscircle = {
      * 通过此API，商圈商户/服务商可将会员的停车状态同步给微信支付，以辅助判断用户到场，用户在商圈内门店消费可自动积商圈会员积分。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/parkings/update-parkings.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/parkings/update-parkings.html)
      *
      * `POST /v3/businesscircle/parkings`
+     *
+     * Alone: `import { parkingsPost } from "effect-wechatpay/v3/businesscircle"`.
      */
     post: parkingsPost
   },
@@ -327,6 +329,8 @@ export const businesscircle = {
        * 通过积分通知回调API，商圈商户/服务商可针对微信支付前序推送给商圈系统的顾客商圈内交易通知，告知微信支付系统该笔交易的积分情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/notify-points.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/notify-points.html)
        *
        * `POST /v3/businesscircle/points/notify`
+       *
+       * Alone: `import { pointsNotifyPost } from "effect-wechatpay/v3/businesscircle"`.
        */
       post: pointsNotifyPost
     }
@@ -339,6 +343,8 @@ export const businesscircle = {
        * 通过积分授权查询API，商圈商户可自行查询用户积分功能开通情况 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/user-authorizations/query-user-authorization.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/user-authorizations/query-user-authorization.html)
        *
        * `GET /v3/businesscircle/user-authorizations/{openid}`
+       *
+       * Alone: `import { userAuthorizationsOpenidGet } from "effect-wechatpay/v3/businesscircle"`.
        */
       get: userAuthorizationsOpenidGet
     }
@@ -353,6 +359,8 @@ export const businesscircle = {
            * 通过此API，商圈商户/服务商可以自行查询已授权“商圈会员积分服务”的会员用户当日在该商圈的待积分状态。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/smart-business-circle/points/get-points-commit-status.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/smart-business-circle/points/get-points-commit-status.html)
            *
            * `GET /v3/businesscircle/users/{openid}/points/commit_status`
+           *
+           * Alone: `import { usersOpenidPointsCommitStatusGet } from "effect-wechatpay/v3/businesscircle"`.
            */
           get: usersOpenidPointsCommitStatusGet
         }

@@ -623,6 +623,8 @@ export const capital = {
          * 通过本接口获取省份列表数据（不包含中国港澳台地区），可用于省份下的城市数据查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_4.shtml)
          *
          * `GET /v3/capital/capitallhh/areas/provinces`
+         *
+         * Alone: `import { capitallhhAreasProvincesGet } from "effect-wechatpay/v3/capital"`.
          */
         get: capitallhhAreasProvincesGet,
         _province_code_: {
@@ -633,6 +635,8 @@ export const capital = {
              * 通过本接口根据省份编码获取省份下的城市列表信息，不包含中国港澳台地区城市信息，可用于支行数据过滤查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_5.shtml)
              *
              * `GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities`
+             *
+             * Alone: `import { capitallhhAreasProvincesProvinceCodeCitiesGet } from "effect-wechatpay/v3/capital"`.
              */
             get: capitallhhAreasProvincesProvinceCodeCitiesGet
           }
@@ -648,6 +652,8 @@ export const capital = {
            * 本接口可以用于根据银行别名编码（仅支持需要填写支行的银行别名编码）和城市编码过滤查询支行列表数据 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_6.shtml)
            *
            * `GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches`
+           *
+           * Alone: `import { capitallhhBanksBankAliasCodeBranchesGet } from "effect-wechatpay/v3/capital"`.
            */
           get: capitallhhBanksBankAliasCodeBranchesGet
         }
@@ -659,6 +665,8 @@ export const capital = {
          * 通过本接口可以查询支持对公业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_3.shtml)
          *
          * `GET /v3/capital/capitallhh/banks/corporate-banking`
+         *
+         * Alone: `import { capitallhhBanksCorporateBankingGet } from "effect-wechatpay/v3/capital"`.
          */
         get: capitallhhBanksCorporateBankingGet
       },
@@ -669,6 +677,8 @@ export const capital = {
          * 通过本接口可以查询支持个人业务的银行列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_2.shtml)
          *
          * `GET /v3/capital/capitallhh/banks/personal-banking`
+         *
+         * Alone: `import { capitallhhBanksPersonalBankingGet } from "effect-wechatpay/v3/capital"`.
          */
         get: capitallhhBanksPersonalBankingGet
       },
@@ -679,6 +689,8 @@ export const capital = {
          * 查询对私银行卡号对应的开户银行信息（仅支持部分银行的对私银行卡） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter11_2_1.shtml)
          *
          * `GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`
+         *
+         * Alone: `import { capitallhhBanksSearchBanksByBankAccountGet } from "effect-wechatpay/v3/capital"`.
          */
         get: capitallhhBanksSearchBanksByBankAccountGet
       }

@@ -262,6 +262,8 @@ export const catering = {
        * 当点餐订单状态发生变化时，都上传全量的订单明细。1、用户在扫码点餐小程序/h5页面中下单时，上报用户的下单信息，此时status为CREATE_DEAL;2、确定支付成功后上报用户的支付信息，此时status为PAY_SUCCESS[渠道商模式](https://pay.weixin.qq.com/wiki/doc/apiv3/catering_sl.php?chapter=26_3&index=1) [服务商模式](https://pay.weixin.qq.com/wiki/doc/apiv3/catering.php?chapter=26_1)
        *
        * `POST /v3/catering/orders/sync-status`
+       *
+       * Alone: `import { ordersSyncStatusPost } from "effect-wechatpay/v3/catering"`.
        */
       post: ordersSyncStatusPost
     }

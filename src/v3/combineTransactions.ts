@@ -1950,6 +1950,8 @@ export const combineTransactions = {
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556944) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758021) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760622) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707307)
      *
      * `POST /v3/combine-transactions/app`
+     *
+     * Alone: `import { appPost } from "effect-wechatpay/v3/combineTransactions"`.
      */
     post: appPost
   },
@@ -1960,6 +1962,8 @@ export const combineTransactions = {
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_9.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556961) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758208) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760626) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545879) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707565)
      *
      * `POST /v3/combine-transactions/h5`
+     *
+     * Alone: `import { h5Post } from "effect-wechatpay/v3/combineTransactions"`.
      */
     post: h5Post
   },
@@ -1971,6 +1975,8 @@ export const combineTransactions = {
        * 平台通过查询订单API查询订单状态，完成下一步的业务逻辑。需要调用查询接口的情况： - 当商户后台、网络、服务器等出现异常，商户系统最终未接收到支付通知。 - 调用支付接口后，返回系统错误或未知交易状态情况。 - 调用刷卡支付API，返回USERPAYING的状态。 - 调用关单或撤销接口API之前，需确认支付状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-wx-trade-no.html)
        *
        * `GET /v3/combine-transactions/id/{combine_transaction_id}`
+       *
+       * Alone: `import { idCombineTransactionIdGet } from "effect-wechatpay/v3/combineTransactions"`.
        */
       get: idCombineTransactionIdGet
     }
@@ -1982,6 +1988,8 @@ export const combineTransactions = {
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760633) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556926) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012757938) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760615) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545654) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012707323)
      *
      * `POST /v3/combine-transactions/jsapi`
+     *
+     * Alone: `import { jsapiPost } from "effect-wechatpay/v3/combineTransactions"`.
      */
     post: jsapiPost
   },
@@ -1992,6 +2000,8 @@ export const combineTransactions = {
      * 使用个人收款交易接口，可支持为个人收款方在微信支付服务后台生成与支付交易单，返回正确的预支付交易会话标识后按照交易场景调起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/mini-program-prepay.html)
      *
      * `POST /v3/combine-transactions/miniprogram`
+     *
+     * Alone: `import { miniprogramPost } from "effect-wechatpay/v3/combineTransactions"`.
      */
     post: miniprogramPost
   },
@@ -2002,6 +2012,8 @@ export const combineTransactions = {
      * 使用合单支付接口，用户只输入一次密码，即可完成多个订单的支付。目前最多一次可支持50笔订单进行合单支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_10.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012556982) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012758240) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012760629) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012545465) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012708704)
      *
      * `POST /v3/combine-transactions/native`
+     *
+     * Alone: `import { nativePost } from "effect-wechatpay/v3/combineTransactions"`.
      */
     post: nativePost
   },
@@ -2013,6 +2025,8 @@ export const combineTransactions = {
        * 电商平台通过合单查询订单API查询订单状态，完成下一步的业务逻辑。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-by-out-trade-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/combine-payment/orders/query-order.html)
        *
        * `GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}`
+       *
+       * Alone: `import { outTradeNoCombineOutTradeNoGet } from "effect-wechatpay/v3/combineTransactions"`.
        */
       get: outTradeNoCombineOutTradeNoGet,
       close: {
@@ -2022,6 +2036,8 @@ export const combineTransactions = {
          * 合单支付订单只能使用此合单关单api完成关单。合单支付关单接口不支持关闭部分商品单， 关单的平台商户号、交易单订单号、商品单个数、商品单发起商户号、商品单订单号必须与下单时完全一致。
          *
          * `POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close`
+         *
+         * Alone: `import { outTradeNoCombineOutTradeNoClosePost } from "effect-wechatpay/v3/combineTransactions"`.
          */
         post: outTradeNoCombineOutTradeNoClosePost
       }

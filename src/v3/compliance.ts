@@ -143,6 +143,8 @@ export const compliance = {
        * 服务商可以通过该接口，代特约商户发起不活跃商户身份核实，并得到核实单单号。 此接口采用异步处理模式，即在接收到服务商请求后，优先受理请求再异步处理，最终的核实结果可以通过“查询不活跃商户身份核实结果”接口获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/create-inactive-merchant-identity-verification.html)
        *
        * `POST /v3/compliance/inactive-merchant-identity-verification/merchants`
+       *
+       * Alone: `import { inactiveMerchantIdentityVerificationMerchantsPost } from "effect-wechatpay/v3/compliance"`.
        */
       post: inactiveMerchantIdentityVerificationMerchantsPost,
       _sub_mchid_: {
@@ -154,6 +156,8 @@ export const compliance = {
              * 在代特约商户发起不活跃商户身份核实后，服务商可以通过该接口，查询特定特约商户下单笔核实单的核实结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/inactive-merchant-identity-verification/inactive-mch-identity-verification/query-inactive-merchant-identity-verification.html)
              *
              * `GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}`
+             *
+             * Alone: `import { inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet } from "effect-wechatpay/v3/compliance"`.
              */
             get: inactiveMerchantIdentityVerificationMerchantsSubMchidVerificationsVerificationIdGet
           }

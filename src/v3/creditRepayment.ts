@@ -1121,6 +1121,8 @@ export const creditRepayment = {
          * 使用服务商签约协议号查询自动还款协议详情
          *
          * `GET /v3/credit-repayment/partner/contracts/{out_contract_code}`
+         *
+         * Alone: `import { partnerContractsOutContractCodeGet } from "effect-wechatpay/v3/creditRepayment"`.
          */
         get: partnerContractsOutContractCodeGet
       },
@@ -1131,6 +1133,8 @@ export const creditRepayment = {
          * APP预签约
          *
          * `POST /v3/credit-repayment/partner/contracts/app-presign`
+         *
+         * Alone: `import { partnerContractsAppPresignPost } from "effect-wechatpay/v3/creditRepayment"`.
          */
         post: partnerContractsAppPresignPost
       },
@@ -1141,6 +1145,8 @@ export const creditRepayment = {
          * 服务商调用本接口预先指定签约信息，进行预签约。在完成预签约后，服务商会得到对应的预签约码（presign_token）。服务商H5再携带预签约码参数拉起微信客户端的签约页面，让用户完成签约。签约完成后，将返回服务商H5。若用户同意本次流程，则微信支付会通过服务商指定的回调地址通知签约结果；若用户未同意或者流程执行失败，则不通知签约结果。在发起签约后，服务商签约协议号不能再重复使用，包括签约失败的协议、签约成功后解约的协议及签约成功生效中的协议。服务商可通过查询协议接口确认服务商签约协议号是否已经使用。注意：服务商获取到的预签约码有效期为10分钟。10分钟后，预签约码失效。此时，如果再携带预签约ID跳转到微信客户端进行签约，则将报错。
          *
          * `POST /v3/credit-repayment/partner/contracts/h5-presign`
+         *
+         * Alone: `import { partnerContractsH5PresignPost } from "effect-wechatpay/v3/creditRepayment"`.
          */
         post: partnerContractsH5PresignPost
       },
@@ -1151,6 +1157,8 @@ export const creditRepayment = {
          * 服务商可通过本接口使用服务商签约协议号来解除已经签订的自动还款协议
          *
          * `POST /v3/credit-repayment/partner/contracts/terminate`
+         *
+         * Alone: `import { partnerContractsTerminatePost } from "effect-wechatpay/v3/creditRepayment"`.
          */
         post: partnerContractsTerminatePost
       }
@@ -1162,6 +1170,8 @@ export const creditRepayment = {
        * 商户在发起还款之前，需要先调用预约还款接口；只有成功预约还款之后才能发起还款
        *
        * `POST /v3/credit-repayment/partner/deduct-orders`
+       *
+       * Alone: `import { partnerDeductOrdersPost } from "effect-wechatpay/v3/creditRepayment"`.
        */
       post: partnerDeductOrdersPost,
       _out_trade_no_: {
@@ -1171,6 +1181,8 @@ export const creditRepayment = {
          * 商户可调用该接口来获取还款单的详细信息
          *
          * `GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no}`
+         *
+         * Alone: `import { partnerDeductOrdersOutTradeNoGet } from "effect-wechatpay/v3/creditRepayment"`.
          */
         get: partnerDeductOrdersOutTradeNoGet
       }
@@ -1183,6 +1195,8 @@ export const creditRepayment = {
          * 商户可调用该接口来查询之前发起的预约还款记录
          *
          * `GET /v3/credit-repayment/partner/schedule-records/{out_record_id}`
+         *
+         * Alone: `import { partnerScheduleRecordsOutRecordIdGet } from "effect-wechatpay/v3/creditRepayment"`.
          */
         get: partnerScheduleRecordsOutRecordIdGet
       },
@@ -1193,6 +1207,8 @@ export const creditRepayment = {
          * 商户在发起还款前，需要调用该接口进行预约还款
          *
          * `POST /v3/credit-repayment/partner/schedule-records/batch-create`
+         *
+         * Alone: `import { partnerScheduleRecordsBatchCreatePost } from "effect-wechatpay/v3/creditRepayment"`.
          */
         post: partnerScheduleRecordsBatchCreatePost
       }

@@ -1050,6 +1050,8 @@ export const discountCard = {
      * 商户在引导用户跳转先享卡领卡前，需要请求先享卡预受理领卡请求接口，再根据返回数据引导用户跳转领卡。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_1.shtml)
      *
      * `POST /v3/discount-card/cards`
+     *
+     * Alone: `import { cardsPost } from "effect-wechatpay/v3/discountCard"`.
      */
     post: cardsPost,
     _out_card_code_: {
@@ -1059,6 +1061,8 @@ export const discountCard = {
        * 商户可以通过商户领卡号查询指定的先享卡，可用于对账或者界面展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/discount-card/chapter3_3.shtml)
        *
        * `GET /v3/discount-card/cards/{out_card_code}`
+       *
+       * Alone: `import { cardsOutCardCodeGet } from "effect-wechatpay/v3/discountCard"`.
        */
       get: cardsOutCardCodeGet,
       addUserRecords: {
@@ -1084,6 +1088,8 @@ export const discountCard = {
        *
        * `GET /v3/discount-card/orders/{out_order_no}`
        * @deprecated The catalogue marks this operation deprecated.
+       *
+       * Alone: `import { ordersOutOrderNoGet } from "effect-wechatpay/v3/discountCard"`.
        */
       get: ordersOutOrderNoGet,
       /**
@@ -1107,6 +1113,8 @@ export const discountCard = {
          *
          * `GET /v3/discount-card/orders/out-trade-no/{out_trade_no}`
          * @deprecated The catalogue marks this operation deprecated.
+         *
+         * Alone: `import { ordersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/discountCard"`.
          */
         get: ordersOutTradeNoOutTradeNoGet
       }

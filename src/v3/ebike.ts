@@ -1102,6 +1102,8 @@ export const ebike = {
          *
          * `GET /v3/ebike/charge/contracts/{contract_id}`
          * @deprecated The catalogue marks this operation deprecated.
+         *
+         * Alone: `import { chargeContractsContractIdGet } from "effect-wechatpay/v3/ebike"`.
          */
         get: chargeContractsContractIdGet,
         confirm: {
@@ -1112,6 +1114,8 @@ export const ebike = {
            *
            * `POST /v3/ebike/charge/contracts/{contract_id}/confirm`
            * @deprecated The catalogue marks this operation deprecated.
+           *
+           * Alone: `import { chargeContractsContractIdConfirmPost } from "effect-wechatpay/v3/ebike"`.
            */
           post: chargeContractsContractIdConfirmPost
         }
@@ -1124,6 +1128,8 @@ export const ebike = {
          *
          * `POST /v3/ebike/charge/contracts/preopen`
          * @deprecated The catalogue marks this operation deprecated.
+         *
+         * Alone: `import { chargeContractsPreopenPost } from "effect-wechatpay/v3/ebike"`.
          */
         post: chargeContractsPreopenPost
       }
@@ -1136,6 +1142,8 @@ export const ebike = {
        *
        * `POST /v3/ebike/charge/transactions`
        * @deprecated The catalogue marks this operation deprecated.
+       *
+       * Alone: `import { chargeTransactionsPost } from "effect-wechatpay/v3/ebike"`.
        */
       post: chargeTransactionsPost,
       id: {
@@ -1147,6 +1155,8 @@ export const ebike = {
            *
            * `GET /v3/ebike/charge/transactions/id/{transaction_id}`
            * @deprecated The catalogue marks this operation deprecated.
+           *
+           * Alone: `import { chargeTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/ebike"`.
            */
           get: chargeTransactionsIdTransactionIdGet
         }
@@ -1160,6 +1170,8 @@ export const ebike = {
            *
            * `GET /v3/ebike/charge/transactions/out-trade-no/{out_trade_no}`
            * @deprecated The catalogue marks this operation deprecated.
+           *
+           * Alone: `import { chargeTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/ebike"`.
            */
           get: chargeTransactionsOutTradeNoOutTradeNoGet
         }
@@ -1175,6 +1187,8 @@ export const ebike = {
            *
            * `GET /v3/ebike/charge/users/{openid}/contract`
            * @deprecated The catalogue marks this operation deprecated.
+           *
+           * Alone: `import { chargeUsersOpenidContractGet } from "effect-wechatpay/v3/ebike"`.
            */
           get: chargeUsersOpenidContractGet
         }

@@ -7715,6 +7715,8 @@ export const ecommerce = {
        * 本接口用于商户号注销、商户号注销及提现。当平台二级商户需要注销商户号，或需要注销商户号并提现商户号可用余额的商户，由其所属的平台商户调用此接口发起申请。
        *
        * `POST /v3/ecommerce/account/apply-cancel-withdraw`
+       *
+       * Alone: `import { accountApplyCancelWithdrawPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: accountApplyCancelWithdrawPost,
       applymentId: {
@@ -7725,6 +7727,8 @@ export const ecommerce = {
            * 微信支付申请单号查询注销申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
            *
            * `GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}`
+           *
+           * Alone: `import { accountApplyCancelWithdrawApplymentIdApplymentIdGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: accountApplyCancelWithdrawApplymentIdApplymentIdGet
         }
@@ -7736,6 +7740,8 @@ export const ecommerce = {
          * 电商平台发起申请后, 单据为待商户确认注销状态时，通过该接口代替商户执行确认操作
          *
          * `POST /v3/ecommerce/account/apply-cancel-withdraw/confirm`
+         *
+         * Alone: `import { accountApplyCancelWithdrawConfirmPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: accountApplyCancelWithdrawConfirmPost
       },
@@ -7747,6 +7753,8 @@ export const ecommerce = {
            * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度
            *
            * `GET /v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}`
+           *
+           * Alone: `import { accountApplyCancelWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: accountApplyCancelWithdrawOutRequestNoOutRequestNoGet
         }
@@ -7759,6 +7767,8 @@ export const ecommerce = {
            * 电商平台发起注销提现申请前，可通过该接口判断商户是否满足注销条件
            *
            * `GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}`
+           *
+           * Alone: `import { accountApplyCancelWithdrawValidateCancelSubMchidGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: accountApplyCancelWithdrawValidateCancelSubMchidGet
         }
@@ -7771,6 +7781,8 @@ export const ecommerce = {
        * 电商子商户需注销商户号时，由其所属电商平台服务商调用本接口发起注销申请。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/create-cancel-application.html)
        *
        * `POST /v3/ecommerce/account/cancel-applications`
+       *
+       * Alone: `import { accountCancelApplicationsPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: accountCancelApplicationsPost,
       media: {
@@ -7780,6 +7792,8 @@ export const ecommerce = {
          * 电商平台服务商调用注销申请接口时，需要先调用本接口上传相关的资料图片，获取图片ID后，再填写到注销申请请求中。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/media/upload-media.html)
          *
          * `POST /v3/ecommerce/account/cancel-applications/media`
+         *
+         * Alone: `import { accountCancelApplicationsMediaPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: accountCancelApplicationsMediaPost
       },
@@ -7791,6 +7805,8 @@ export const ecommerce = {
            * 电商平台服务商发起注销申请后，通过本接口查询注销状态、进展。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-cancel/cancel-applications/get-cancel-application.html)
            *
            * `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}`
+           *
+           * Alone: `import { accountCancelApplicationsOutApplyNoOutApplyNoGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: accountCancelApplicationsOutApplyNoOutApplyNoGet
         }
@@ -7804,6 +7820,8 @@ export const ecommerce = {
      * 电商平台通过提交二级商户资料，完成二级商户入驻，入驻成为微信支付商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/submit-applyment.html)
      *
      * `POST /v3/ecommerce/applyments/`
+     *
+     * Alone: `import { applymentsPost } from "effect-wechatpay/v3/ecommerce"`.
      */
     post: applymentsPost,
     _applyment_id_: {
@@ -7813,6 +7831,8 @@ export const ecommerce = {
        * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-applyment-state.html)
        *
        * `GET /v3/ecommerce/applyments/{applyment_id}`
+       *
+       * Alone: `import { applymentsApplymentIdGet } from "effect-wechatpay/v3/ecommerce"`.
        */
       get: applymentsApplymentIdGet,
       revoke: {
@@ -7822,6 +7842,8 @@ export const ecommerce = {
          * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
          *
          * `POST /v3/ecommerce/applyments/{applyment_id}/revoke`
+         *
+         * Alone: `import { applymentsApplymentIdRevokePost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: applymentsApplymentIdRevokePost
       }
@@ -7833,6 +7855,8 @@ export const ecommerce = {
        * 电商平台通过提交二级商户资料，完成二级商户入驻，入驻成为微信支付商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_1_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/submit-applyment.html)
        *
        * `POST /v3/ecommerce/applyments/`
+       *
+       * Alone: `import { applymentsPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: applymentsPost
     },
@@ -7844,6 +7868,8 @@ export const ecommerce = {
          * 电商平台通过查询申请状态API查询二级商户入驻申请结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/applyments/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-merchant-application/applyment/get-state-by-out-request-no.html)
          *
          * `GET /v3/ecommerce/applyments/out-request-no/{out_request_no}`
+         *
+         * Alone: `import { applymentsOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: applymentsOutRequestNoOutRequestNoGet,
         revoke: {
@@ -7853,6 +7879,8 @@ export const ecommerce = {
            * 平台服务商提交申请单后需要进行撤销操作时，可调用该撤销申请单接口，仅当申请单状态为资料校验中、待账户验证、审核中、已驳回、待签约、已冻结时才允许撤销。
            *
            * `POST /v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke`
+           *
+           * Alone: `import { applymentsOutRequestNoOutRequestNoRevokePost } from "effect-wechatpay/v3/ecommerce"`.
            */
           post: applymentsOutRequestNoOutRequestNoRevokePost
         }
@@ -7865,6 +7893,8 @@ export const ecommerce = {
        * 接口适用场景：电商平台，可使用该接口，帮助其二级商户进件成为微信支付商户。本接口不支持进件境外个人小微商户。
        *
        * `POST /v3/ecommerce/applyments/submit-account-hosting-applyment`
+       *
+       * Alone: `import { applymentsSubmitAccountHostingApplymentPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: applymentsSubmitAccountHostingApplymentPost
     },
@@ -7875,6 +7905,8 @@ export const ecommerce = {
        * 接口适用场景：账号托管类平台商户进件申请流程中，在申请单中声明“走平台代理签约和代理核身入驻模式”时，可使用该接口传入代理签约和代理核身的信息。
        *
        * `POST /v3/ecommerce/applyments/submit-sign-verify-info`
+       *
+       * Alone: `import { applymentsSubmitSignVerifyInfoPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: applymentsSubmitSignVerifyInfoPost
     }
@@ -7887,6 +7919,8 @@ export const ecommerce = {
        * 微信支付按天提供微信支付账户的资金流水账单文件，电商平台可以通过该接口获取二级商户账单文件的下载地址。文件内包含电商平台二级商户资金操作相关的业务单号、收支金额、记账时间等信息，供电商平台进行核对。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/bill-download/sub-merchant-fund-flow-bill/get-sub-merchant-fund-flow-bill.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_9_5.shtml)
        *
        * `GET /v3/ecommerce/bill/fundflowbill`
+       *
+       * Alone: `import { billFundflowbillGet } from "effect-wechatpay/v3/ecommerce"`.
        */
       get: billFundflowbillGet
     }
@@ -7903,6 +7937,8 @@ export const ecommerce = {
                * 电商服务商可以通过该接口发起签约协议的查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_2.shtml)
                *
                * `GET /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+               *
+               * Alone: `import { combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/ecommerce"`.
                */
               get: combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
               terminate: {
@@ -7912,6 +7948,8 @@ export const ecommerce = {
                  * 电商服务商可以通过该接口发起签约协议的解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_3.shtml)
                  *
                  * `POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+                 *
+                 * Alone: `import { combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/ecommerce"`.
                  */
                 post: combinePapayContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
               }
@@ -7926,6 +7964,8 @@ export const ecommerce = {
          * 电商服务商从外部App拉起微信客户端发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信客户端；用户完成签约授权后，再返回App。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_1.shtml)
          *
          * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign`
+         *
+         * Alone: `import { combinePapayContractsPreEntrustSignPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: combinePapayContractsPreEntrustSignPost,
         miniProgram: {
@@ -7935,6 +7975,8 @@ export const ecommerce = {
            * 电商服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取pre_entrustweb_id，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_8.shtml)
            *
            * `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program`
+           *
+           * Alone: `import { combinePapayContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/ecommerce"`.
            */
           post: combinePapayContractsPreEntrustSignMiniProgramPost
         }
@@ -7947,6 +7989,8 @@ export const ecommerce = {
        * 商户可以通过该接口发起免密的合单支付 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_4.shtml)
        *
        * `POST /v3/ecommerce/combine-papay/transactions`
+       *
+       * Alone: `import { combinePapayTransactionsPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: combinePapayTransactionsPost,
       _combine_out_trade_no_: {
@@ -7956,6 +8000,8 @@ export const ecommerce = {
          * 商户可以通过该接口发起免密的合单查询 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_6.shtml)
          *
          * `GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}`
+         *
+         * Alone: `import { combinePapayTransactionsCombineOutTradeNoGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: combinePapayTransactionsCombineOutTradeNoGet,
         reverse: {
@@ -7965,6 +8011,8 @@ export const ecommerce = {
            * 商户可以通过该接口发起免密的合单撤销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter5_5_5.shtml)
            *
            * `POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse`
+           *
+           * Alone: `import { combinePapayTransactionsCombineOutTradeNoReversePost } from "effect-wechatpay/v3/ecommerce"`.
            */
           post: combinePapayTransactionsCombineOutTradeNoReversePost
         }
@@ -7980,6 +8028,8 @@ export const ecommerce = {
          * 服务商通过此接口可以查询特约商户账户余额信息。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-balance.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_19.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_1.shtml)
          *
          * `GET /v3/ecommerce/fund/balance/{sub_mchid}`
+         *
+         * Alone: `import { fundBalanceSubMchidGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: fundBalanceSubMchidGet
       }
@@ -7992,6 +8042,8 @@ export const ecommerce = {
          * 电商服务商通过该接口可以查询二级商户指定日期当天24点的账户余额。 **注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-e-commerce-day-end-balance.html)
          *
          * `GET /v3/ecommerce/fund/enddaybalance/{sub_mchid}`
+         *
+         * Alone: `import { fundEnddaybalanceSubMchidGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: fundEnddaybalanceSubMchidGet
       }
@@ -8003,6 +8055,8 @@ export const ecommerce = {
        * 电商平台通过余额提现API帮助二级商户发起账户余额提现申请，完成账户余额提现。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_22.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_2.shtml)
        *
        * `POST /v3/ecommerce/fund/withdraw`
+       *
+       * Alone: `import { fundWithdrawPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: fundWithdrawPost,
       _withdraw_id_: {
@@ -8012,6 +8066,8 @@ export const ecommerce = {
          * 电商平台通过该接口查询其提现结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
          *
          * `GET /v3/ecommerce/fund/withdraw/{withdraw_id}`
+         *
+         * Alone: `import { fundWithdrawWithdrawIdGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: fundWithdrawWithdrawIdGet
       },
@@ -8023,6 +8079,8 @@ export const ecommerce = {
            * 电商平台通过查询提现状态API查询二级商户提现单的提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_23.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_3.shtml)
            *
            * `GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}`
+           *
+           * Alone: `import { fundWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: fundWithdrawOutRequestNoOutRequestNoGet
         }
@@ -8037,6 +8095,8 @@ export const ecommerce = {
        * 查询个人收款方授权结果，以下情况需要调用：1. 个人卖家开通授权收款；2. 交易下单前，需要individual_auth_id [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-contracts.html)
        *
        * `GET /v3/ecommerce/individual-contracts/{openid}`
+       *
+       * Alone: `import { individualContractsOpenidGet } from "effect-wechatpay/v3/ecommerce"`.
        */
       get: individualContractsOpenidGet
     },
@@ -8048,6 +8108,8 @@ export const ecommerce = {
          * 商户通过预签约接口生成预签约id，当用户通过微信SDK拉起微信支付客户端的签约页面并完成签约后，可以通过预签约id查询到对应的签约信息和用户openid
          *
          * `GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}`
+         *
+         * Alone: `import { individualContractsOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: individualContractsOutContractCodeOutContractCodeGet
       }
@@ -8060,6 +8122,8 @@ export const ecommerce = {
          * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
          *
          * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app`
+         *
+         * Alone: `import { individualContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: individualContractsPreEntrustSignAppPost
       },
@@ -8070,6 +8134,8 @@ export const ecommerce = {
          * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。
          *
          * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program`
+         *
+         * Alone: `import { individualContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: individualContractsPreEntrustSignMiniProgramPost
       }
@@ -8082,6 +8148,8 @@ export const ecommerce = {
          * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
          *
          * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app`
+         *
+         * Alone: `import { individualContractsPreEntrustSignWithRealNameIdentityAppPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: individualContractsPreEntrustSignWithRealNameIdentityAppPost
       },
@@ -8092,6 +8160,8 @@ export const ecommerce = {
          * 商户可调用本接口预先指定签约，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。通过本接口预签约时，商户需具备实名验证产品权限，要求用户在签约时完成实名验证授权，仅当用户的微信支付实名信息与商户预留一致时才能完成签约。
          *
          * `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program`
+         *
+         * Alone: `import { individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: individualContractsPreEntrustSignWithRealNameIdentityMiniProgramPost
       }
@@ -8105,6 +8175,8 @@ export const ecommerce = {
        * 申请二级商户商家转账授权。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/create-authorization.html)
        *
        * `POST /v3/ecommerce/mch-transfer/authorizations`
+       *
+       * Alone: `import { mchTransferAuthorizationsPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: mchTransferAuthorizationsPost,
       _sub_mchid_: {
@@ -8114,6 +8186,8 @@ export const ecommerce = {
          * 查询二级商户商家转账授权状态。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/authorization/get-authorization.html)
          *
          * `GET /v3/ecommerce/mch-transfer/authorizations/{sub_mchid}`
+         *
+         * Alone: `import { mchTransferAuthorizationsSubMchidGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: mchTransferAuthorizationsSubMchidGet
       }
@@ -8125,6 +8199,8 @@ export const ecommerce = {
        * 商户可通过此接口申请创建商家转账订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/transfer-to-user.html)
        *
        * `POST /v3/ecommerce/mch-transfer/transfer-bills`
+       *
+       * Alone: `import { mchTransferTransferBillsPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: mchTransferTransferBillsPost,
       outBillNo: {
@@ -8135,6 +8211,8 @@ export const ecommerce = {
            * 根据商户单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-out-no.html)
            *
            * `GET /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
+           *
+           * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: mchTransferTransferBillsOutBillNoOutBillNoGet,
           cancel: {
@@ -8144,6 +8222,8 @@ export const ecommerce = {
              * 商户通过转账接口发起转账后，在**用户确认收款**之前可以通过该接口撤销转账。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/cancel-transfer.html)
              *
              * `POST /v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
+             *
+             * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/ecommerce"`.
              */
             post: mchTransferTransferBillsOutBillNoOutBillNoCancelPost
           }
@@ -8157,6 +8237,8 @@ export const ecommerce = {
            * 根据微信转账单号查询商家转账订单的详细信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-bill/get-transfer-bill-by-no.html)
            *
            * `GET /v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
+           *
+           * Alone: `import { mchTransferTransferBillsTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: mchTransferTransferBillsTransferBillNoTransferBillNoGet
         }
@@ -8171,6 +8253,8 @@ export const ecommerce = {
        * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
        *
        * `GET /v3/ecommerce/profitsharing/after-sales-orders`
+       *
+       * Alone: `import { profitsharingAfterSalesOrdersGet } from "effect-wechatpay/v3/ecommerce"`.
        */
       get: profitsharingAfterSalesOrdersGet,
       /**
@@ -8179,6 +8263,8 @@ export const ecommerce = {
        * [官方文档](https://pay.weixin.qq.com/docs/partner/products/ecommerce/introduction.html)
        *
        * `POST /v3/ecommerce/profitsharing/after-sales-orders`
+       *
+       * Alone: `import { profitsharingAfterSalesOrdersPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: profitsharingAfterSalesOrdersPost
     },
@@ -8189,6 +8275,8 @@ export const ecommerce = {
        * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给二级商户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_5.shtml)
        *
        * `POST /v3/ecommerce/profitsharing/finish-order`
+       *
+       * Alone: `import { profitsharingFinishOrderPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: profitsharingFinishOrderPost
     },
@@ -8199,6 +8287,8 @@ export const ecommerce = {
        * 发起分账请求后，可调用此接口查询分账结果 ;发起分账完结请求后，可调用此接口查询分账完结的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_2.shtml)
        *
        * `GET /v3/ecommerce/profitsharing/orders`
+       *
+       * Alone: `import { profitsharingOrdersGet } from "effect-wechatpay/v3/ecommerce"`.
        */
       get: profitsharingOrdersGet,
       /**
@@ -8207,6 +8297,8 @@ export const ecommerce = {
        * 微信订单支付成功后，由电商平台发起分账请求，将结算后的资金分给分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_1.shtml)
        *
        * `POST /v3/ecommerce/profitsharing/orders`
+       *
+       * Alone: `import { profitsharingOrdersPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: profitsharingOrdersPost,
       _transaction_id_: {
@@ -8217,6 +8309,8 @@ export const ecommerce = {
            * 可调用此接口查询订单剩余待分金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_4_9.shtml)
            *
            * `GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts`
+           *
+           * Alone: `import { profitsharingOrdersTransactionIdAmountsGet } from "effect-wechatpay/v3/ecommerce"`.
            */
           get: profitsharingOrdersTransactionIdAmountsGet
         }
@@ -8230,6 +8324,8 @@ export const ecommerce = {
          * 电商平台可通过此接口添加分账接收方，建立分账接收方列表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_7.shtml)
          *
          * `POST /v3/ecommerce/profitsharing/receivers/add`
+         *
+         * Alone: `import { profitsharingReceiversAddPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: profitsharingReceiversAddPost
       },
@@ -8240,6 +8336,8 @@ export const ecommerce = {
          * 电商平台发起删除分账接收方请求。删除后，不支持将电商平台下二级商户结算后的资金，分到该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_8.shtml)
          *
          * `POST /v3/ecommerce/profitsharing/receivers/delete`
+         *
+         * Alone: `import { profitsharingReceiversDeletePost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: profitsharingReceiversDeletePost
       }
@@ -8251,6 +8349,8 @@ export const ecommerce = {
        * 商户需要核实回退结果，可调用此接口查询回退结果;如果分账回退接口返回状态为处理中，可调用此接口查询回退结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_4.shtml)
        *
        * `GET /v3/ecommerce/profitsharing/returnorders`
+       *
+       * Alone: `import { profitsharingReturnordersGet } from "effect-wechatpay/v3/ecommerce"`.
        */
       get: profitsharingReturnordersGet,
       /**
@@ -8259,6 +8359,8 @@ export const ecommerce = {
        * 订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/profitsharing/chapter3_3.shtml)
        *
        * `POST /v3/ecommerce/profitsharing/returnorders`
+       *
+       * Alone: `import { profitsharingReturnordersPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: profitsharingReturnordersPost
     }
@@ -8272,6 +8374,8 @@ export const ecommerce = {
          * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-abnormal-refund.html)
          *
          * `POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund`
+         *
+         * Alone: `import { refundsRefundIdApplyAbnormalRefundPost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: refundsRefundIdApplyAbnormalRefundPost
       },
@@ -8282,6 +8386,8 @@ export const ecommerce = {
          * 提交垫付退款回补后，通过调用该接口查询垫付回补结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-return-advance.html)
          *
          * `GET /v3/ecommerce/refunds/{refund_id}/return-advance`
+         *
+         * Alone: `import { refundsRefundIdReturnAdvanceGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: refundsRefundIdReturnAdvanceGet,
         /**
@@ -8290,6 +8396,8 @@ export const ecommerce = {
          * 提交垫付退款后，发起退款方可通过该接口发起垫付退款资金回补，把退款垫付的资金从二级商户回补到电商平台账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_6_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-return-advance.html)
          *
          * `POST /v3/ecommerce/refunds/{refund_id}/return-advance`
+         *
+         * Alone: `import { refundsRefundIdReturnAdvancePost } from "effect-wechatpay/v3/ecommerce"`.
          */
         post: refundsRefundIdReturnAdvancePost
       }
@@ -8301,6 +8409,8 @@ export const ecommerce = {
        * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家帐号上。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/create-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/create-refund.html)
        *
        * `POST /v3/ecommerce/refunds/apply`
+       *
+       * Alone: `import { refundsApplyPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: refundsApplyPost
     },
@@ -8312,6 +8422,8 @@ export const ecommerce = {
          * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund.html)
          *
          * `GET /v3/ecommerce/refunds/id/{refund_id}`
+         *
+         * Alone: `import { refundsIdRefundIdGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: refundsIdRefundIdGet
       }
@@ -8324,6 +8436,8 @@ export const ecommerce = {
          * 提交退款申请后，通过调用该接口查询退款状态。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/query-refund-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/refunds/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-refund/refunds/query-refund-by-out-refund-no.html)
          *
          * `GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no}`
+         *
+         * Alone: `import { refundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/ecommerce"`.
          */
         get: refundsOutRefundNoOutRefundNoGet
       }
@@ -8336,6 +8450,8 @@ export const ecommerce = {
      * 接口适用场景：收付通（平台）服务商可通过本接口，查询其名下指定主体的子商户列表。1、通过organization_type与cert_number定位主体。2、仅返回属于指定主体、与当前服务商存在有效父子绑定关系且未注销的子商户。3、支持limit/offset分页查询。
      *
      * `GET /v3/ecommerce/subject-sub-merchants`
+     *
+     * Alone: `import { subjectSubMerchantsGet } from "effect-wechatpay/v3/ecommerce"`.
      */
     get: subjectSubMerchantsGet
   },
@@ -8347,6 +8463,8 @@ export const ecommerce = {
        * 对带有补差标识的订单，如果不需要补差，可在发起发起分账前，可调用这个接口进行取消补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_3.shtml)
        *
        * `POST /v3/ecommerce/subsidies/cancel`
+       *
+       * Alone: `import { subsidiesCancelPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: subsidiesCancelPost
     },
@@ -8357,6 +8475,8 @@ export const ecommerce = {
        * 服务商下单的时候带上补差标识，微信订单支付成功并结算完成后，发起分账前，调用该口进行补差。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_1.shtml)
        *
        * `POST /v3/ecommerce/subsidies/create`
+       *
+       * Alone: `import { subsidiesCreatePost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: subsidiesCreatePost
     },
@@ -8367,6 +8487,8 @@ export const ecommerce = {
        * 订单发送退款的时候，可以对补贴成功的补差单发起回退。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/subsidies/chapter3_2.shtml)
        *
        * `POST /v3/ecommerce/subsidies/return`
+       *
+       * Alone: `import { subsidiesReturnPost } from "effect-wechatpay/v3/ecommerce"`.
        */
       post: subsidiesReturnPost
     }

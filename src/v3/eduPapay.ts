@@ -1165,6 +1165,8 @@ export const eduPapay = {
        * 商户通过调用该接口可主动解除与用户的签约关系，在商户查询时不会返回已解约的信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_4.shtml)
        *
        * `DELETE /v3/edu-papay/contracts/{contract_id}`
+       *
+       * Alone: `import { contractsContractIdDelete } from "effect-wechatpay/v3/eduPapay"`.
        */
       delete: contractsContractIdDelete
     },
@@ -1176,6 +1178,8 @@ export const eduPapay = {
          * 商户通过签约协议号可查询签约信息，如果对应签约状态为“已签约”，返回签约信息，如果对应签约状态为“已解约”，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_2.shtml)
          *
          * `GET /v3/edu-papay/contracts/id/{contract_id}`
+         *
+         * Alone: `import { contractsIdContractIdGet } from "effect-wechatpay/v3/eduPapay"`.
          */
         get: contractsIdContractIdGet
       }
@@ -1187,6 +1191,8 @@ export const eduPapay = {
        * 商户通过调用该接口可获取预签约号（“presign_token”），预签约号对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约号进行签约 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_1.shtml)
        *
        * `POST /v3/edu-papay/contracts/presign`
+       *
+       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/eduPapay"`.
        */
       post: contractsPresignPost
     }
@@ -1198,6 +1204,8 @@ export const eduPapay = {
      * 扣款受理接口，支付结果以回调为准，或者超时以后主动查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_7.shtml)
      *
      * `POST /v3/edu-papay/transactions`
+     *
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/eduPapay"`.
      */
     post: transactionsPost,
     id: {
@@ -1208,6 +1216,8 @@ export const eduPapay = {
          * 通过微信订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_8.shtml)
          *
          * `GET /v3/edu-papay/transactions/id/{transaction_id}`
+         *
+         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/eduPapay"`.
          */
         get: transactionsIdTransactionIdGet
       }
@@ -1220,6 +1230,8 @@ export const eduPapay = {
          * 通过商户订单号查单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_9.shtml)
          *
          * `GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/eduPapay"`.
          */
         get: transactionsOutTradeNoOutTradeNoGet
       }
@@ -1234,6 +1246,8 @@ export const eduPapay = {
          * 商户通过用户标识+签约模板号来查询用户签约信息，只返回用户在该签约模板下的有效签约（一个签约模板仅会存在一个有效签约）；若用户未与该签约模板签约，返回明确错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_3.shtml)
          *
          * `GET /v3/edu-papay/user/{openid}/contracts`
+         *
+         * Alone: `import { userOpenidContractsGet } from "effect-wechatpay/v3/eduPapay"`.
          */
         get: userOpenidContractsGet
       }
@@ -1248,6 +1262,8 @@ export const eduPapay = {
          * 给用户发送扣款预通知 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter5_2_6.shtml)
          *
          * `POST /v3/edu-papay/user-notifications/{contract_id}/send`
+         *
+         * Alone: `import { userNotificationsContractIdSendPost } from "effect-wechatpay/v3/eduPapay"`.
          */
         post: userNotificationsContractIdSendPost
       }

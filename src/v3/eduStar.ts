@@ -410,6 +410,8 @@ export const eduStar = {
      * 合作方通过调用该接口可获取核销订单信息。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
      *
      * `GET /v3/edu-star/orders`
+     *
+     * Alone: `import { ordersGet } from "effect-wechatpay/v3/eduStar"`.
      */
     get: ordersGet,
     /**
@@ -418,6 +420,8 @@ export const eduStar = {
      * 用户完成充值后，合作方必须调用该接口创建核销记录，并确保得到明确应答。 若调用失败，必须间隔一定时间后重试，否则会导致用户在集星光小程序中看到权益的使用状态与实际不符，进而引发用户投诉。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
      *
      * `POST /v3/edu-star/orders`
+     *
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/eduStar"`.
      */
     post: ordersPost
   },
@@ -430,6 +434,8 @@ export const eduStar = {
          * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
          *
          * `GET /v3/edu-star/users/openid/{wechat_openid}`
+         *
+         * Alone: `import { usersOpenidWechatOpenidGet } from "effect-wechatpay/v3/eduStar"`.
          */
         get: usersOpenidWechatOpenidGet
       }
@@ -442,6 +448,8 @@ export const eduStar = {
          * 该接口用于获取微信支付集星光用户信息。合作方可根据该用户信息判断该用户是否为学生身份。 [官方流程图](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/assets/img/common/edu/edu-star/chapter2_3.png)
          *
          * `GET /v3/edu-star/users/qq/{qq}`
+         *
+         * Alone: `import { usersQqQqGet } from "effect-wechatpay/v3/eduStar"`.
          */
         get: usersQqQqGet
       }

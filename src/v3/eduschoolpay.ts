@@ -1433,6 +1433,8 @@ export const eduschoolpay = {
        * 商户通过签约协议号可查询签约信息，当合约不存在时返回NOT_FOUND错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_2.shtml)
        *
        * `GET /v3/eduschoolpay/contracts/{contract_id}`
+       *
+       * Alone: `import { contractsContractIdGet } from "effect-wechatpay/v3/eduschoolpay"`.
        */
       get: contractsContractIdGet,
       terminate: {
@@ -1442,6 +1444,8 @@ export const eduschoolpay = {
          * 商户通过调用该接口可主动解除与用户的签约关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_3.shtml)
          *
          * `POST /v3/eduschoolpay/contracts/{contract_id}/terminate`
+         *
+         * Alone: `import { contractsContractIdTerminatePost } from "effect-wechatpay/v3/eduschoolpay"`.
          */
         post: contractsContractIdTerminatePost
       }
@@ -1453,6 +1457,8 @@ export const eduschoolpay = {
        * 商户调用该接口可获取预签约码（presign_token），预签约码对应用户一次的签约信息，之后用户可以从商户小程序跳转到微信签约小程序时使用该预签约码进行签约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_1.shtml)
        *
        * `POST /v3/eduschoolpay/contracts/presign`
+       *
+       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/eduschoolpay"`.
        */
       post: contractsPresignPost
     }
@@ -1464,6 +1470,8 @@ export const eduschoolpay = {
      * 使用签约协议号发起扣款，本接口支持两种模式，通过参数模式（payment_mode）进行选择。 同步扣款模式会立即返回扣款结果，异步扣款模式会立即返回受理结果，最终的扣款结果会通过回调的方式通知给商户 两种模式下，若出现超时或未回调时，商户均可调用商户订单号查单接口查询订单扣款结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_1.shtml)
      *
      * `POST /v3/eduschoolpay/transactions`
+     *
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/eduschoolpay"`.
      */
     post: transactionsPost,
     id: {
@@ -1474,6 +1482,8 @@ export const eduschoolpay = {
          * 通过微信订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_2.shtml)
          *
          * `GET /v3/eduschoolpay/transactions/id/{transaction_id}`
+         *
+         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/eduschoolpay"`.
          */
         get: transactionsIdTransactionIdGet
       }
@@ -1486,6 +1496,8 @@ export const eduschoolpay = {
          * 通过商户订单号查询微信支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_3.shtml)
          *
          * `GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/eduschoolpay"`.
          */
         get: transactionsOutTradeNoOutTradeNoGet
       }
@@ -1500,6 +1512,8 @@ export const eduschoolpay = {
          * 商户使用本接口来查询用户签约信息，返回用户在该签约模板下的合约列表（包括处于「已解约」状态下的合约）；被用户主动删除的合约无法被查询到。结果中「已签约」合约排列于「已解约」合约之前。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter3_4.shtml)
          *
          * `GET /v3/eduschoolpay/users/{openid}/contracts`
+         *
+         * Alone: `import { usersOpenidContractsGet } from "effect-wechatpay/v3/eduschoolpay"`.
          */
         get: usersOpenidContractsGet
       },
@@ -1510,6 +1524,8 @@ export const eduschoolpay = {
          * 商户通过调用该接口可主动查询微信用户的欠款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/edu/eduschoolpay/chapter4_4.shtml)
          *
          * `GET /v3/eduschoolpay/users/{openid}/debt-state`
+         *
+         * Alone: `import { usersOpenidDebtStateGet } from "effect-wechatpay/v3/eduschoolpay"`.
          */
         get: usersOpenidDebtStateGet
       }

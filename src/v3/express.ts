@@ -80,6 +80,8 @@ export const express = {
          * 将另一个应用的用户openid转换为指定appid应用下的用户openid [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_9_1.shtml)
          *
          * `POST /v3/express/users/{openid}/transform`
+         *
+         * Alone: `import { usersOpenidTransformPost } from "effect-wechatpay/v3/express"`.
          */
         post: usersOpenidTransformPost
       }

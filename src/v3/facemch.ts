@@ -123,6 +123,8 @@ export const facemch = {
        * 商户可以根据face_sid查询用户UnionId，调用该接口获取授权的实名信息商户需要先申请权限。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/android/sid.html)
        *
        * `GET /v3/facemch/users/{face_sid}`
+       *
+       * Alone: `import { usersFaceSidGet } from "effect-wechatpay/v3/facemch"`.
        */
       get: usersFaceSidGet
     }

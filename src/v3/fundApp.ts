@@ -5176,6 +5176,8 @@ export const fundApp = {
        * 普通直连商户可以通过该接口，向多个用户发放品牌红包，微信支付视任何不同“发起的普通直连商户商户号+商家品牌红包批次单号（out_batch_no）”的请求为一个全新的批次。在未查询到明确的品牌红包批次单处理结果之前，请勿修改商家品牌红包批次单号重新提交！如有发生，普通直连商户应当自行承担因此产生的所有损失和责任。
        *
        * `POST /v3/fund-app/brand-redpacket/brand-merchant-batches`
+       *
+       * Alone: `import { brandRedpacketBrandMerchantBatchesPost } from "effect-wechatpay/v3/fundApp"`.
        */
       post: brandRedpacketBrandMerchantBatchesPost,
       _batch_no_: {
@@ -5185,6 +5187,8 @@ export const fundApp = {
          * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单
          *
          * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}`
+         *
+         * Alone: `import { brandRedpacketBrandMerchantBatchesBatchNoGet } from "effect-wechatpay/v3/fundApp"`.
          */
         get: brandRedpacketBrandMerchantBatchesBatchNoGet,
         details: {
@@ -5195,6 +5199,8 @@ export const fundApp = {
              * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
              *
              * `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}`
+             *
+             * Alone: `import { brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet } from "effect-wechatpay/v3/fundApp"`.
              */
             get: brandRedpacketBrandMerchantBatchesBatchNoDetailsDetailNoGet
           }
@@ -5209,6 +5215,8 @@ export const fundApp = {
          * 普通直连商户可以通过该接口查询品牌红包批次单以及指定状态的品牌红包明细单。
          *
          * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}`
+         *
+         * Alone: `import { brandRedpacketBrandMerchantOutBatchesOutBatchNoGet } from "effect-wechatpay/v3/fundApp"`.
          */
         get: brandRedpacketBrandMerchantOutBatchesOutBatchNoGet,
         outDetails: {
@@ -5219,6 +5227,8 @@ export const fundApp = {
              * 普通直连商户可以通过该接口查询单笔品牌红包明细单。建议商户发放品牌红包后，间隔1分钟以上再调用该接口查单，避免查询失败
              *
              * `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}`
+             *
+             * Alone: `import { brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet } from "effect-wechatpay/v3/fundApp"`.
              */
             get: brandRedpacketBrandMerchantOutBatchesOutBatchNoOutDetailsOutDetailNoGet
           }
@@ -5235,6 +5245,8 @@ export const fundApp = {
          * 商户可以 指定商户转账单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-out-no.html)
          *
          * `POST /v3/fund-app/mch-transfer/elecsign/out-bill-no`
+         *
+         * Alone: `import { mchTransferElecsignOutBillNoPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferElecsignOutBillNoPost,
         _out_bill_no_: {
@@ -5244,6 +5256,8 @@ export const fundApp = {
            * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-out-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716436)
            *
            * `GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}`
+           *
+           * Alone: `import { mchTransferElecsignOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferElecsignOutBillNoOutBillNoGet
         }
@@ -5255,6 +5269,8 @@ export const fundApp = {
          * 商户可以 指定微信转账单号通过该接口申请 **商家转账用户确认模式转账单据** 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/accept-elecsign-by-no.html)
          *
          * `POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no`
+         *
+         * Alone: `import { mchTransferElecsignTransferBillNoPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferElecsignTransferBillNoPost,
         _transfer_bill_no_: {
@@ -5264,6 +5280,8 @@ export const fundApp = {
            * 商户可以通过该接口查看回单申请进度；请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/elecsign/query-elecsign-by-no.html) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716455)
            *
            * `GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}`
+           *
+           * Alone: `import { mchTransferElecsignTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferElecsignTransferBillNoTransferBillNoGet
         }
@@ -5279,6 +5297,8 @@ export const fundApp = {
              * 查询预算出资的电子回单。 注：单个服务商商户的接口频率限制为50次/s
              *
              * `GET /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
+             *
+             * Alone: `import { mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet } from "effect-wechatpay/v3/fundApp"`.
              */
             get: mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsGet,
             /**
@@ -5287,6 +5307,8 @@ export const fundApp = {
              * 申请预算出资的电子回单。指定了收款商户号，表示获取按日及按收款方汇总的电子回单，否则表示获取仅按日汇总的电子回单。前置条件：只支持查询T-1的最近180天内的汇总电子回单。 注：单个服务商商户的接口频率限制为20次/s
              *
              * `POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`
+             *
+             * Alone: `import { mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost } from "effect-wechatpay/v3/fundApp"`.
              */
             post: mchTransferPartnerBudgetOutBudgetNoElectronicReceiptsPost
           }
@@ -5299,6 +5321,8 @@ export const fundApp = {
          * 申请公益捐赠预算 注：单个商户的接口频率限制为50次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/charity-budget`
+         *
+         * Alone: `import { mchTransferPartnerCharityBudgetPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferPartnerCharityBudgetPost,
         _out_budget_no_: {
@@ -5308,6 +5332,8 @@ export const fundApp = {
            * 商户单号查询公益捐赠预算详情 注：单个商户的接口频率限制为50次/s
            *
            * `GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}`
+           *
+           * Alone: `import { mchTransferPartnerCharityBudgetOutBudgetNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferPartnerCharityBudgetOutBudgetNoGet,
           unlock: {
@@ -5317,6 +5343,8 @@ export const fundApp = {
              * 解锁公益捐赠预算 注：单个商户的接口频率限制为100次/s
              *
              * `POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock`
+             *
+             * Alone: `import { mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost } from "effect-wechatpay/v3/fundApp"`.
              */
             post: mchTransferPartnerCharityBudgetOutBudgetNoUnlockPost
           }
@@ -5329,6 +5357,8 @@ export const fundApp = {
          * 服务商商户可通过此接口发起公益捐赠 接口返回的HTTP状态码及错误码，仅代表本次请求的结果，不能代表订单状态。接口返回的HTTP状态码为200，且状态为ACCEPT时，可认为发起公益捐赠。接口返回的HTTP状态码不为200时，请商户务必不要立即更换商户订单单号重试。注：单个商户的接口频率限制为100次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills`
+         *
+         * Alone: `import { mchTransferPartnerCharityTransferBillsPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferPartnerCharityTransferBillsPost,
         outTransferNo: {
@@ -5339,6 +5369,8 @@ export const fundApp = {
              * 根据商户单号查询公益捐赠单的详细信息。 注意 API只支持查询最近30天内的捐赠单，超过30天可以通过资金账单对账确认。转账单中涉及金额的字段单位为“分”。单个商户100QPS
              *
              * `GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}`
+             *
+             * Alone: `import { mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet } from "effect-wechatpay/v3/fundApp"`.
              */
             get: mchTransferPartnerCharityTransferBillsOutTransferNoOutTransferNoGet
           }
@@ -5351,6 +5383,8 @@ export const fundApp = {
          * 商户可以 指定商户单号通过该接口申请 商家转账用户确认模式转账单据 对应的电子回单。微信支付会在校验满足回单申请条件后受理回单的申请，商户后续可以通过电子回单查询接口查询回单处理进度。
          *
          * `POST /v3/fund-app/mch-transfer/partner/electronic-receipts`
+         *
+         * Alone: `import { mchTransferPartnerElectronicReceiptsPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferPartnerElectronicReceiptsPost,
         _out_bill_no_: {
@@ -5360,6 +5394,8 @@ export const fundApp = {
            * 商户可以通过该接口查看回单申请进度。请务必对比下载的回单文件的摘要值与查询接口返回的摘要值的一致性，确保得到的回单文件的真实性和完整性。下载地址的有效期为10分钟，超过10分钟后需要重新通过该接口获取下载地址（不需要重新申请）。
            *
            * `GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}`
+           *
+           * Alone: `import { mchTransferPartnerElectronicReceiptsOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferPartnerElectronicReceiptsOutBillNoGet
         }
@@ -5371,6 +5407,8 @@ export const fundApp = {
          * 申请子商户商家转账授权 注：单个商户的接口频率限制为100次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations`
+         *
+         * Alone: `import { mchTransferPartnerSubMchAuthorizationsPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferPartnerSubMchAuthorizationsPost,
         _sub_mchid_: {
@@ -5380,6 +5418,8 @@ export const fundApp = {
            * 查询子商户商家转账授权状态 注：单个商户的接口频率限制为100次/s
            *
            * `GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}`
+           *
+           * Alone: `import { mchTransferPartnerSubMchAuthorizationsSubMchidGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferPartnerSubMchAuthorizationsSubMchidGet
         }
@@ -5391,6 +5431,8 @@ export const fundApp = {
          * 服务商商户可通过此接口申请创建转账单
          *
          * `POST /v3/fund-app/mch-transfer/partner/transfer-bills`
+         *
+         * Alone: `import { mchTransferPartnerTransferBillsPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferPartnerTransferBillsPost,
         outBillNo: {
@@ -5401,6 +5443,8 @@ export const fundApp = {
              * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息
              *
              * `GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}`
+             *
+             * Alone: `import { mchTransferPartnerTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
              */
             get: mchTransferPartnerTransferBillsOutBillNoOutBillNoGet,
             cancel: {
@@ -5410,6 +5454,8 @@ export const fundApp = {
                * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。
                *
                * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel`
+               *
+               * Alone: `import { mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`.
                */
               post: mchTransferPartnerTransferBillsOutBillNoOutBillNoCancelPost
             }
@@ -5422,6 +5468,8 @@ export const fundApp = {
            * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
            *
            * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization`
+           *
+           * Alone: `import { mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost } from "effect-wechatpay/v3/fundApp"`.
            */
           post: mchTransferPartnerTransferBillsPreTransferWithAuthorizationPost
         },
@@ -5432,6 +5480,8 @@ export const fundApp = {
            * 商户可调用该接口转账给自动收款授权对应的用户。
            *
            * `POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer`
+           *
+           * Alone: `import { mchTransferPartnerTransferBillsTransferPost } from "effect-wechatpay/v3/fundApp"`.
            */
           post: mchTransferPartnerTransferBillsTransferPost
         }
@@ -5443,6 +5493,8 @@ export const fundApp = {
          * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
          *
          * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations`
+         *
+         * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferPartnerUserConfirmAuthorizationsPost,
         _out_authorization_no_: {
@@ -5452,6 +5504,8 @@ export const fundApp = {
            * 根据商户单号用户自动收款授权的详细信息。
            *
            * `GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}`
+           *
+           * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoGet,
           close: {
@@ -5461,6 +5515,8 @@ export const fundApp = {
              * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
              *
              * `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close`
+             *
+             * Alone: `import { mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost } from "effect-wechatpay/v3/fundApp"`.
              */
             post: mchTransferPartnerUserConfirmAuthorizationsOutAuthorizationNoClosePost
           }
@@ -5474,6 +5530,8 @@ export const fundApp = {
        * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716434) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/transfer-to-user.html)
        *
        * `POST /v3/fund-app/mch-transfer/transfer-bills`
+       *
+       * Alone: `import { mchTransferTransferBillsPost } from "effect-wechatpay/v3/fundApp"`.
        */
       post: mchTransferTransferBillsPost,
       outBillNo: {
@@ -5484,6 +5542,8 @@ export const fundApp = {
            * 商家转账用户确认模式下，根据商户单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-out-no.html)
            *
            * `GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
+           *
+           * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferTransferBillsOutBillNoOutBillNoGet,
           cancel: {
@@ -5493,6 +5553,8 @@ export const fundApp = {
              * 商户通过转账接口发起付款后，在用户确认收款之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/cancel-transfer.html)
              *
              * `POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`
+             *
+             * Alone: `import { mchTransferTransferBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`.
              */
             post: mchTransferTransferBillsOutBillNoOutBillNoCancelPost
           }
@@ -5505,6 +5567,8 @@ export const fundApp = {
          * 商家转账用户确认模式下，用户申请收款时，商户可通过此接口申请创建转账单。若传入自动收款授权信息，在用户确认收款的过程中会同时引导用户确认自动收款授权。
          *
          * `POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization`
+         *
+         * Alone: `import { mchTransferTransferBillsPreTransferWithAuthorizationPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferTransferBillsPreTransferWithAuthorizationPost
       },
@@ -5515,6 +5579,8 @@ export const fundApp = {
          * 商户可调用该接口转账给自动收款授权对应的用户。
          *
          * `POST /v3/fund-app/mch-transfer/transfer-bills/transfer`
+         *
+         * Alone: `import { mchTransferTransferBillsTransferPost } from "effect-wechatpay/v3/fundApp"`.
          */
         post: mchTransferTransferBillsTransferPost
       },
@@ -5526,6 +5592,8 @@ export const fundApp = {
            * 商家转账用户确认模式下，根据微信转账单号查询转账单的详细信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-trans/transfer-bill/get-transfer-bill-by-no.html)
            *
            * `GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`
+           *
+           * Alone: `import { mchTransferTransferBillsTransferBillNoTransferBillNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferTransferBillsTransferBillNoTransferBillNoGet
         }
@@ -5538,6 +5606,8 @@ export const fundApp = {
        * 当QQ用户参与商户提供的活动并且商户需要转账到QQ钱包时，商户需调用发起转账到QQ钱包接口发起申请转账。同时，支持商户指定回调的URL接收对应的通知信息。
        *
        * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills`
+       *
+       * Alone: `import { mchTransferTransferToQqWalletBillsPost } from "effect-wechatpay/v3/fundApp"`.
        */
       post: mchTransferTransferToQqWalletBillsPost,
       _out_bill_no_: {
@@ -5547,6 +5617,8 @@ export const fundApp = {
          * 从转账单据创建成功后开始计算，如果24h内用户未完成入账，系统会自动关单并退款至商户资金。系统关单时间可能超过24小时，商户需通过查询转账到QQ钱包的结果接口核实转账单是否已成功关闭，若该笔转账单还未关闭，请勿换单发起转账，商户也可通过撤销转账到QQ钱包接口主动撤销该订单。
          *
          * `GET /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}`
+         *
+         * Alone: `import { mchTransferTransferToQqWalletBillsOutBillNoGet } from "effect-wechatpay/v3/fundApp"`.
          */
         get: mchTransferTransferToQqWalletBillsOutBillNoGet,
         cancel: {
@@ -5556,6 +5628,8 @@ export const fundApp = {
            * 商户通过转账接口发起付款后，在转账成功之前可以通过该接口撤销付款。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，最终以查询单据返回的状态为准。
            *
            * `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel`
+           *
+           * Alone: `import { mchTransferTransferToQqWalletBillsOutBillNoCancelPost } from "effect-wechatpay/v3/fundApp"`.
            */
           post: mchTransferTransferToQqWalletBillsOutBillNoCancelPost
         }
@@ -5568,6 +5642,8 @@ export const fundApp = {
        * 商户调用该接口申请免确认收款授权，用户需在24小时内完成授权，过期未完成需更换单号重新操作。注：单个商户的接口频率限制为50次/s
        *
        * `POST /v3/fund-app/mch-transfer/user-confirm-authorization`
+       *
+       * Alone: `import { mchTransferUserConfirmAuthorizationPost } from "effect-wechatpay/v3/fundApp"`.
        */
       post: mchTransferUserConfirmAuthorizationPost,
       outAuthorizationNo: {
@@ -5578,6 +5654,8 @@ export const fundApp = {
            * 根据商户单号用户自动收款授权的详细信息。
            *
            * `GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}`
+           *
+           * Alone: `import { mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet } from "effect-wechatpay/v3/fundApp"`.
            */
           get: mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoGet,
           close: {
@@ -5587,6 +5665,8 @@ export const fundApp = {
              * 根据商户单号解除免确认收款授权。注：单个商户的接口频率限制为50次/s
              *
              * `POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close`
+             *
+             * Alone: `import { mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost } from "effect-wechatpay/v3/fundApp"`.
              */
             post: mchTransferUserConfirmAuthorizationOutAuthorizationNoOutAuthorizationNoClosePost
           }

@@ -835,6 +835,8 @@ export const fundsToOversea = {
      * 服务商可以调用此接口获取购付汇账单文件下载链接。在有效期内请求下载链接可以下载出账日为指定日期的购付汇账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_4.shtml)
      *
      * `GET /v3/funds-to-oversea/bill-download-url`
+     *
+     * Alone: `import { billDownloadUrlGet } from "effect-wechatpay/v3/fundsToOversea"`.
      */
     get: billDownloadUrlGet
   },
@@ -845,6 +847,8 @@ export const fundsToOversea = {
      * 商户发起资金出境请求，需要传微信支付单号，商户出境单号，出境金额等信息成功，接口请求成功仅代表受理，如需知晓业务执行情况请通过查询接口获取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_2.shtml)
      *
      * `POST /v3/funds-to-oversea/orders`
+     *
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/fundsToOversea"`.
      */
     post: ordersPost,
     _out_order_id_: {
@@ -854,6 +858,8 @@ export const fundsToOversea = {
        * 根据微信支付单号+商户出境单号，查询出境结果，出境失败会返回错误码 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_3.shtml)
        *
        * `GET /v3/funds-to-oversea/orders/{out_order_id}`
+       *
+       * Alone: `import { ordersOutOrderIdGet } from "effect-wechatpay/v3/fundsToOversea"`.
        */
       get: ordersOutOrderIdGet
     }
@@ -866,6 +872,8 @@ export const fundsToOversea = {
        * 商户可通过该接口发起资金出境退回申请，用于上报已跨境订单的退款信息。默认接口限频150/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735039)
        *
        * `POST /v3/funds-to-oversea/return/return-orders`
+       *
+       * Alone: `import { returnReturnOrdersPost } from "effect-wechatpay/v3/fundsToOversea"`.
        */
       post: returnReturnOrdersPost,
       outReturnNo: {
@@ -876,6 +884,8 @@ export const fundsToOversea = {
            * 通过商户出境退回单号查询出境退回处理结果。默认接口限频300/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735052)
            *
            * `GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}`
+           *
+           * Alone: `import { returnReturnOrdersOutReturnNoOutReturnNoGet } from "effect-wechatpay/v3/fundsToOversea"`.
            */
           get: returnReturnOrdersOutReturnNoOutReturnNoGet
         }
@@ -891,6 +901,8 @@ export const fundsToOversea = {
          * 电商收付通中，针对多次请求出境的场景，商家需要查询可出境金额之后再进行出境请求其中：订单剩余可出境金额=订单可出境金额-已累计出境金额 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_10_1.shtml)
          *
          * `GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts`
+         *
+         * Alone: `import { transactionsTransactionIdAvailableAbroadAmountsGet } from "effect-wechatpay/v3/fundsToOversea"`.
          */
         get: transactionsTransactionIdAvailableAbroadAmountsGet
       }

@@ -11149,6 +11149,8 @@ export const global = {
      * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。 [官方开发文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_8.shtml)
      *
      * `GET /v3/global/certificates`
+     *
+     * Alone: `import { certificatesGet } from "effect-wechatpay/v3/global"`.
      */
     get: certificatesGet
   },
@@ -11160,6 +11162,8 @@ export const global = {
        * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_3.shtml)
        *
        * `GET /v3/global/customs/orders`
+       *
+       * Alone: `import { customsOrdersGet } from "effect-wechatpay/v3/global"`.
        */
       get: customsOrdersGet,
       /**
@@ -11168,6 +11172,8 @@ export const global = {
        * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_1.shtml)
        *
        * `POST /v3/global/customs/orders`
+       *
+       * Alone: `import { customsOrdersPost } from "effect-wechatpay/v3/global"`.
        */
       post: customsOrdersPost,
       /**
@@ -11176,6 +11182,8 @@ export const global = {
        * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_5.shtml)
        *
        * `PATCH /v3/global/customs/orders`
+       *
+       * Alone: `import { customsOrdersPatch } from "effect-wechatpay/v3/global"`.
        */
       patch: customsOrdersPatch
     },
@@ -11186,6 +11194,8 @@ export const global = {
        * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_4.shtml)
        *
        * `POST /v3/global/customs/redeclare`
+       *
+       * Alone: `import { customsRedeclarePost } from "effect-wechatpay/v3/global"`.
        */
       post: customsRedeclarePost
     },
@@ -11196,6 +11206,8 @@ export const global = {
        * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_3_2.shtml)
        *
        * `POST /v3/global/customs/verify-certificate`
+       *
+       * Alone: `import { customsVerifyCertificatePost } from "effect-wechatpay/v3/global"`.
        */
       post: customsVerifyCertificatePost
     }
@@ -11210,6 +11222,8 @@ export const global = {
            * 商户可以通过该接口查询子商户的H5支付权限状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_7.shtml)
            *
            * `GET /v3/global/merchant/h5/permission/{sub_mchid}`
+           *
+           * Alone: `import { merchantH5PermissionSubMchidGet } from "effect-wechatpay/v3/global"`.
            */
           get: merchantH5PermissionSubMchidGet
         },
@@ -11220,6 +11234,8 @@ export const global = {
            * 商户可以通过调用此接口为子商户申请H5支付权限。调用之前需要先签署批量提交协议。如果限额类型（transaction_limit_type）选择不限额度（NO_LIMIT），则在此申请单创建完成后，系统会未子商户自动创建解除限额申请单。发起解除限额申请时，需要确保商户已经获得了普通限额的支付权限。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_1.shtml)
            *
            * `POST /v3/global/merchant/h5/permission/applications`
+           *
+           * Alone: `import { merchantH5PermissionApplicationsPost } from "effect-wechatpay/v3/global"`.
            */
           post: merchantH5PermissionApplicationsPost,
           _applyment_id_: {
@@ -11229,6 +11245,8 @@ export const global = {
              * 商户可以通过该接口查询已经创建的H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_2.shtml)
              *
              * `GET /v3/global/merchant/h5/permission/applications/{applyment_id}`
+             *
+             * Alone: `import { merchantH5PermissionApplicationsApplymentIdGet } from "effect-wechatpay/v3/global"`.
              */
             get: merchantH5PermissionApplicationsApplymentIdGet,
             /**
@@ -11237,6 +11255,8 @@ export const global = {
              * 商户可以通过该接口修改已经被驳回H5支付申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_3.shtml)
              *
              * `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}`
+             *
+             * Alone: `import { merchantH5PermissionApplicationsApplymentIdPatch } from "effect-wechatpay/v3/global"`.
              */
             patch: merchantH5PermissionApplicationsApplymentIdPatch
           }
@@ -11249,6 +11269,8 @@ export const global = {
              * 商户可以通过该接口为自身和子商户发起H5支付域名修改申请。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_4.shtml)
              *
              * `POST /v3/global/merchant/h5/permission/domain/applications`
+             *
+             * Alone: `import { merchantH5PermissionDomainApplicationsPost } from "effect-wechatpay/v3/global"`.
              */
             post: merchantH5PermissionDomainApplicationsPost,
             _applyment_id_: {
@@ -11258,6 +11280,8 @@ export const global = {
                * 商户可以通过该接口查询H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_5.shtml)
                *
                * `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
+               *
+               * Alone: `import { merchantH5PermissionDomainApplicationsApplymentIdGet } from "effect-wechatpay/v3/global"`.
                */
               get: merchantH5PermissionDomainApplicationsApplymentIdGet,
               /**
@@ -11266,6 +11290,8 @@ export const global = {
                * 商户可以通过该接口修改已被驳回的H5支付域名修改申请单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_4_6.shtml)
                *
                * `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`
+               *
+               * Alone: `import { merchantH5PermissionDomainApplicationsApplymentIdPatch } from "effect-wechatpay/v3/global"`.
                */
               patch: merchantH5PermissionDomainApplicationsApplymentIdPatch
             }
@@ -11282,6 +11308,8 @@ export const global = {
        * 商户通过调用此接口查询投诉通知的回调URL。
        *
        * `GET /v3/global/merchant-service/complaint-notifications`
+       *
+       * Alone: `import { merchantServiceComplaintNotificationsGet } from "effect-wechatpay/v3/global"`.
        */
       get: merchantServiceComplaintNotificationsGet,
       /**
@@ -11290,6 +11318,8 @@ export const global = {
        * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。
        *
        * `POST /v3/global/merchant-service/complaint-notifications`
+       *
+       * Alone: `import { merchantServiceComplaintNotificationsPost } from "effect-wechatpay/v3/global"`.
        */
       post: merchantServiceComplaintNotificationsPost,
       /**
@@ -11298,6 +11328,8 @@ export const global = {
        * 商户通过调用此接口更新投诉通知的回调URL。
        *
        * `PUT /v3/global/merchant-service/complaint-notifications`
+       *
+       * Alone: `import { merchantServiceComplaintNotificationsPut } from "effect-wechatpay/v3/global"`.
        */
       put: merchantServiceComplaintNotificationsPut,
       /**
@@ -11306,6 +11338,8 @@ export const global = {
        * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。
        *
        * `DELETE /v3/global/merchant-service/complaint-notifications`
+       *
+       * Alone: `import { merchantServiceComplaintNotificationsDelete } from "effect-wechatpay/v3/global"`.
        */
       delete: merchantServiceComplaintNotificationsDelete
     },
@@ -11316,6 +11350,8 @@ export const global = {
        * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。
        *
        * `GET /v3/global/merchant-service/complaints`
+       *
+       * Alone: `import { merchantServiceComplaintsGet } from "effect-wechatpay/v3/global"`.
        */
       get: merchantServiceComplaintsGet,
       _complaint_id_: {
@@ -11325,6 +11361,8 @@ export const global = {
          * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
          *
          * `GET /v3/global/merchant-service/complaints/{complaint_id}`
+         *
+         * Alone: `import { merchantServiceComplaintsComplaintIdGet } from "effect-wechatpay/v3/global"`.
          */
         get: merchantServiceComplaintsComplaintIdGet,
         complete: {
@@ -11334,6 +11372,8 @@ export const global = {
            * 商户可通过调用此接口，反馈投诉单已处理完成。投诉单处理完成后系统将对用户下发满意度评价。请务必在真实处理完用户投诉后再调此接口，避免因投诉未妥善处理造成用户重复投诉。重复投诉率将是考核客诉处理质量的重要指标之一。
            *
            * `POST /v3/global/merchant-service/complaints/{complaint_id}/complete`
+           *
+           * Alone: `import { merchantServiceComplaintsComplaintIdCompletePost } from "effect-wechatpay/v3/global"`.
            */
           post: merchantServiceComplaintsComplaintIdCompletePost
         },
@@ -11344,6 +11384,8 @@ export const global = {
            * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
            *
            * `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys`
+           *
+           * Alone: `import { merchantServiceComplaintsComplaintIdNegotiationHistorysGet } from "effect-wechatpay/v3/global"`.
            */
           get: merchantServiceComplaintsComplaintIdNegotiationHistorysGet
         },
@@ -11354,6 +11396,8 @@ export const global = {
            * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。
            *
            * `POST /v3/global/merchant-service/complaints/{complaint_id}/response`
+           *
+           * Alone: `import { merchantServiceComplaintsComplaintIdResponsePost } from "effect-wechatpay/v3/global"`.
            */
           post: merchantServiceComplaintsComplaintIdResponsePost
         }
@@ -11367,6 +11411,8 @@ export const global = {
          * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。
          *
          * `GET /v3/global/merchant-service/images/{media_id}`
+         *
+         * Alone: `import { merchantServiceImagesMediaIdGet } from "effect-wechatpay/v3/global"`.
          */
         get: merchantServiceImagesMediaIdGet
       },
@@ -11377,6 +11423,8 @@ export const global = {
          * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。
          *
          * `POST /v3/global/merchant-service/images/upload`
+         *
+         * Alone: `import { merchantServiceImagesUploadPost } from "effect-wechatpay/v3/global"`.
          */
         post: merchantServiceImagesUploadPost
       }
@@ -11391,6 +11439,8 @@ export const global = {
          * 部分微信支付境外业务指定商户需要上传文件资料，可使用本API来提交资料，获取其他业务API所需的FileID值。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_11.shtml)
          *
          * `POST /v3/global/merchant-storage/file/upload`
+         *
+         * Alone: `import { merchantStorageFileUploadPost } from "effect-wechatpay/v3/global"`.
          */
         post: merchantStorageFileUploadPost
       }
@@ -11403,6 +11453,8 @@ export const global = {
      * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。
      *
      * `POST /v3/global/merchants`
+     *
+     * Alone: `import { merchantsPost } from "effect-wechatpay/v3/global"`.
      */
     post: merchantsPost,
     _sub_mchid_: {
@@ -11412,6 +11464,8 @@ export const global = {
        * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。
        *
        * `GET /v3/global/merchants/{sub_mchid}`
+       *
+       * Alone: `import { merchantsSubMchidGet } from "effect-wechatpay/v3/global"`.
        */
       get: merchantsSubMchidGet,
       /**
@@ -11420,6 +11474,8 @@ export const global = {
        * 用于机构子商户创建成功后，接口提供子商户信息修改
        *
        * `PATCH /v3/global/merchants/{sub_mchid}`
+       *
+       * Alone: `import { merchantsSubMchidPatch } from "effect-wechatpay/v3/global"`.
        */
       patch: merchantsSubMchidPatch
     }
@@ -11435,6 +11491,8 @@ export const global = {
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
              *
              * `POST /v3/global/micropay/transactions/id/{transaction_id}/reverse`
+             *
+             * Alone: `import { micropayTransactionsIdTransactionIdReversePost } from "effect-wechatpay/v3/global"`.
              */
             post: micropayTransactionsIdTransactionIdReversePost
           }
@@ -11449,6 +11507,8 @@ export const global = {
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_7.shtml)
              *
              * `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse`
+             *
+             * Alone: `import { micropayTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/global"`.
              */
             post: micropayTransactionsOutTradeNoOutTradeNoReversePost
           }
@@ -11461,6 +11521,8 @@ export const global = {
          * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_1.shtml)
          *
          * `POST /v3/global/micropay/transactions/pay`
+         *
+         * Alone: `import { micropayTransactionsPayPost } from "effect-wechatpay/v3/global"`.
          */
         post: micropayTransactionsPayPost
       }
@@ -11475,6 +11537,8 @@ export const global = {
          * 查询签约关系接口提供单笔签约关系查询， 查询方式：使用微信返回的委托代扣协议contract_id进行查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml)
          *
          * `GET /v3/global/papay/contracts/{contract_id}`
+         *
+         * Alone: `import { papayContractsContractIdGet } from "effect-wechatpay/v3/global"`.
          */
         get: papayContractsContractIdGet,
         terminate: {
@@ -11484,6 +11548,8 @@ export const global = {
            * 商户与用户的签约关系有误或者商户主动要求与用户之前的签约协议时可调用此接口完成解约。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml)
            *
            * `POST /v3/global/papay/contracts/{contract_id}/terminate`
+           *
+           * Alone: `import { papayContractsContractIdTerminatePost } from "effect-wechatpay/v3/global"`.
            */
           post: papayContractsContractIdTerminatePost
         }
@@ -11495,6 +11561,8 @@ export const global = {
          * 用户在商户的APP中发起签约，跳转到微信客户端签约小程序完成签约，签约完成后重新打开商户APP。 移动应用（APP）接入开放平台SDK后，用户即可以在 APP 中跳转至微信某一小程序的指定页面，完成服务后再跳回至商户APP 。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml)
          *
          * `POST /v3/global/papay/contracts/app-pre-entrust-sign`
+         *
+         * Alone: `import { papayContractsAppPreEntrustSignPost } from "effect-wechatpay/v3/global"`.
          */
         post: papayContractsAppPreEntrustSignPost
       },
@@ -11505,6 +11573,8 @@ export const global = {
          * 该方式适用于手机、平板电脑等使用H5浏览器的设备场景使用微信签约扣款。商户在网站前端通过微信支付H5纯签约接口与用户签订委托扣款协议，再通过后台接口申请扣款来完成代扣交易。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml)
          *
          * `POST /v3/global/papay/contracts/h5-pre-entrust-sign`
+         *
+         * Alone: `import { papayContractsH5PreEntrustSignPost } from "effect-wechatpay/v3/global"`.
          */
         post: papayContractsH5PreEntrustSignPost
       },
@@ -11515,6 +11585,8 @@ export const global = {
          * 该方式适用于微信公众号内发起签约。用户在完成签约后可返回商户签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml)
          *
          * `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign`
+         *
+         * Alone: `import { papayContractsJsapiPreEntrustSignPost } from "effect-wechatpay/v3/global"`.
          */
         post: papayContractsJsapiPreEntrustSignPost
       },
@@ -11525,6 +11597,8 @@ export const global = {
          * 商户后台通过请求此接口获取到签约会话id，然后再通过小程序签约接口唤起小程序委托代扣的签约页面。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml)
          *
          * `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign`
+         *
+         * Alone: `import { papayContractsMiniprogramPreEntrustSignPost } from "effect-wechatpay/v3/global"`.
          */
         post: papayContractsMiniprogramPreEntrustSignPost
       },
@@ -11536,6 +11610,8 @@ export const global = {
            * 查询签约关系接口提供单笔签约关系查询， 查询方式：plan_id + out_contract_no模式：传入模板ID和委托代扣协议号进行查询。[官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml)
            *
            * `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}`
+           *
+           * Alone: `import { papayContractsOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/global"`.
            */
           get: papayContractsOutContractCodeOutContractCodeGet
         }
@@ -11547,6 +11623,8 @@ export const global = {
          * 该方式适用于PC等使用浏览器的设备场景使用微信签约扣款。商户在网站后端通过微信支付WEB签约接口获取到签约链接，在网站前端将签约链接生成二维码，引导用户扫码识别该链接，用户访问该链接进入代扣签约页面；用户签约完成后留在微信。WEB 端等待签约回调通知，或者定时轮询查询用户签约状态，更新页面内容。
          *
          * `POST /v3/global/papay/contracts/web-pre-entrust-sign`
+         *
+         * Alone: `import { papayContractsWebPreEntrustSignPost } from "effect-wechatpay/v3/global"`.
          */
         post: papayContractsWebPreEntrustSignPost
       }
@@ -11558,6 +11636,8 @@ export const global = {
        * 可应用于定期扣款或需事后扣款以期提高效率的场景。例如：水电煤缴费、话费、充电宝租借等场景。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml)
        *
        * `POST /v3/global/papay/transactions`
+       *
+       * Alone: `import { papayTransactionsPost } from "effect-wechatpay/v3/global"`.
        */
       post: papayTransactionsPost,
       _transaction_id_: {
@@ -11567,6 +11647,8 @@ export const global = {
          * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
          *
          * `GET /v3/global/papay/transactions/{transaction_id}`
+         *
+         * Alone: `import { papayTransactionsTransactionIdGet } from "effect-wechatpay/v3/global"`.
          */
         get: papayTransactionsTransactionIdGet
       },
@@ -11578,6 +11660,8 @@ export const global = {
            * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml)
            *
            * `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`
+           *
+           * Alone: `import { papayTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/global"`.
            */
           get: papayTransactionsOutTradeNoOutTradeNoGet,
           reverse: {
@@ -11587,6 +11671,8 @@ export const global = {
              * 商户可以通过该接口发起撤销订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml)
              *
              * `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse`
+             *
+             * Alone: `import { papayTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/global"`.
              */
             post: papayTransactionsOutTradeNoOutTradeNoReversePost
           }
@@ -11602,6 +11688,8 @@ export const global = {
        * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_9.shtml)
        *
        * `GET /v3/global/profit-sharing/bill-download-url`
+       *
+       * Alone: `import { profitSharingBillDownloadUrlGet } from "effect-wechatpay/v3/global"`.
        */
       get: profitSharingBillDownloadUrlGet
     },
@@ -11612,6 +11700,8 @@ export const global = {
        * 微信订单支付成功后，商户发起分账请求，将结算后的资金分到分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_2.shtml)
        *
        * `POST /v3/global/profit-sharing/orders`
+       *
+       * Alone: `import { profitSharingOrdersPost } from "effect-wechatpay/v3/global"`.
        */
       post: profitSharingOrdersPost,
       _out_order_no_: {
@@ -11621,6 +11711,8 @@ export const global = {
          * 发起分账请求后，可调用此接口查询分账结果；发起解冻剩余资金的请求后，可调用此接口查询解冻剩余资金的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_4.shtml)
          *
          * `GET /v3/global/profit-sharing/orders/{out_order_no}`
+         *
+         * Alone: `import { profitSharingOrdersOutOrderNoGet } from "effect-wechatpay/v3/global"`.
          */
         get: profitSharingOrdersOutOrderNoGet
       },
@@ -11631,6 +11723,8 @@ export const global = {
          * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给订单出资方账户（原订单资金结算账户）；调用分账接口后，需要解冻剩余资金时，可调用本接口将剩余的未分账金额全部解冻给订单出资方账户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_3.shtml)
          *
          * `POST /v3/global/profit-sharing/orders/unfreeze`
+         *
+         * Alone: `import { profitSharingOrdersUnfreezePost } from "effect-wechatpay/v3/global"`.
          */
         post: profitSharingOrdersUnfreezePost
       }
@@ -11642,6 +11736,8 @@ export const global = {
        * 商户发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_6.shtml)
        *
        * `POST /v3/global/profit-sharing/receivers`
+       *
+       * Alone: `import { profitSharingReceiversPost } from "effect-wechatpay/v3/global"`.
        */
       post: profitSharingReceiversPost,
       /**
@@ -11650,6 +11746,8 @@ export const global = {
        * 商户发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金再分给该分账接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_8.shtml)
        *
        * `DELETE /v3/global/profit-sharing/receivers`
+       *
+       * Alone: `import { profitSharingReceiversDelete } from "effect-wechatpay/v3/global"`.
        */
       delete: profitSharingReceiversDelete,
       _account_: {
@@ -11659,6 +11757,8 @@ export const global = {
          * 商户发起添加分账接收方请求后，可通过调用本API来查询分账接收方添加结果。只有当微信审核接收方材料通过，接收方关系状态扭转为EFFECTIVE后，才允许调用请求分账API接口来分给该接收方。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_7.shtml)
          *
          * `GET /v3/global/profit-sharing/receivers/{account}`
+         *
+         * Alone: `import { profitSharingReceiversAccountGet } from "effect-wechatpay/v3/global"`.
          */
         get: profitSharingReceiversAccountGet
       }
@@ -11671,6 +11771,8 @@ export const global = {
          * 微信支付按天提供分账退款文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账退款相关的金额、时间等信息，供商户核对到账等情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_14.shtml)
          *
          * `GET /v3/global/profit-sharing/refunds/bill-download-url`
+         *
+         * Alone: `import { profitSharingRefundsBillDownloadUrlGet } from "effect-wechatpay/v3/global"`.
          */
         get: profitSharingRefundsBillDownloadUrlGet
       },
@@ -11681,6 +11783,8 @@ export const global = {
          * 若商户想对一笔分账支付单的已经解冻出境部分发起退款，境外机构商可通过该接口获取当前【可垫付退款】额度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_13.shtml)
          *
          * `GET /v3/global/profit-sharing/refunds/refundable-balance`
+         *
+         * Alone: `import { profitSharingRefundsRefundableBalanceGet } from "effect-wechatpay/v3/global"`.
          */
         get: profitSharingRefundsRefundableBalanceGet
       }
@@ -11694,6 +11798,8 @@ export const global = {
            * 可调用此接口查询微信支付订单的剩余未分账的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_5.shtml)
            *
            * `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts`
+           *
+           * Alone: `import { profitSharingTransactionsTransactionIdAmountsGet } from "effect-wechatpay/v3/global"`.
            */
           get: profitSharingTransactionsTransactionIdAmountsGet
         },
@@ -11704,6 +11810,8 @@ export const global = {
            * 若商户对于一笔分账支付订单发起多次分账后，可通过该API查询该笔订单的剩余未分的可退款金额和可使用垫付资金退款的金额。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_12.shtml)
            *
            * `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts`
+           *
+           * Alone: `import { profitSharingTransactionsTransactionIdRefundableAmountsGet } from "effect-wechatpay/v3/global"`.
            */
           get: profitSharingTransactionsTransactionIdRefundableAmountsGet
         }
@@ -11715,6 +11823,8 @@ export const global = {
          * 商户在下单之前，调用该API来标记该笔商户订单后续会使用资金分账功能，在支付完成后该笔订单款项会被冻结在商户账户中，等待商户的分账指令或解冻剩余资金指令来执行资金的分发。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter4_1_1.shtml)
          *
          * `POST /v3/global/profit-sharing/transactions/mark`
+         *
+         * Alone: `import { profitSharingTransactionsMarkPost } from "effect-wechatpay/v3/global"`.
          */
         post: profitSharingTransactionsMarkPost
       }
@@ -11731,6 +11841,8 @@ export const global = {
              * 机构可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
              *
              * `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}`
+             *
+             * Alone: `import { refundPartnerRechargeBalanceSubMchidSubMchidGet } from "effect-wechatpay/v3/global"`.
              */
             get: refundPartnerRechargeBalanceSubMchidSubMchidGet
           }
@@ -11744,6 +11856,8 @@ export const global = {
        * 商户可通过调用此接口查询自身的充值退款外币账户实时余额和对应外币币种。[官方文档](https://pay.weixin.qq.com/doc/global/v3/zh/4013068934)
        *
        * `GET /v3/global/refund/recharge-balance`
+       *
+       * Alone: `import { refundRechargeBalanceGet } from "effect-wechatpay/v3/global"`.
        */
       get: refundRechargeBalanceGet
     }
@@ -11755,6 +11869,8 @@ export const global = {
      * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
      *
      * `GET /v3/global/refunds`
+     *
+     * Alone: `import { refundsGet } from "effect-wechatpay/v3/global"`.
      */
     get: refundsGet,
     /**
@@ -11763,6 +11879,8 @@ export const global = {
      * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。
      *
      * `POST /v3/global/refunds`
+     *
+     * Alone: `import { refundsPost } from "effect-wechatpay/v3/global"`.
      */
     post: refundsPost,
     id: {
@@ -11773,6 +11891,8 @@ export const global = {
          * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
          *
          * `GET /v3/global/refunds/id/{refund_id}`
+         *
+         * Alone: `import { refundsIdRefundIdGet } from "effect-wechatpay/v3/global"`.
          */
         get: refundsIdRefundIdGet
       }
@@ -11785,6 +11905,8 @@ export const global = {
          * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。
          *
          * `GET /v3/global/refunds/out-refund-no/{out_refund_no}`
+         *
+         * Alone: `import { refundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/global"`.
          */
         get: refundsOutRefundNoOutRefundNoGet
       }
@@ -11798,6 +11920,8 @@ export const global = {
        * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_10.shtml)
        *
        * `GET /v3/global/settle/settlements`
+       *
+       * Alone: `import { settleSettlementsGet } from "effect-wechatpay/v3/global"`.
        */
       get: settleSettlementsGet
     }
@@ -11809,6 +11933,8 @@ export const global = {
      * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。
      *
      * `GET /v3/global/statements`
+     *
+     * Alone: `import { statementsGet } from "effect-wechatpay/v3/global"`.
      */
     get: statementsGet
   },
@@ -11820,6 +11946,8 @@ export const global = {
        * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
        *
        * `POST /v3/global/transactions/app`
+       *
+       * Alone: `import { transactionsAppPost } from "effect-wechatpay/v3/global"`.
        */
       post: transactionsAppPost
     },
@@ -11831,6 +11959,8 @@ export const global = {
          * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
          *
          * `GET /v3/global/transactions/id/{transaction_id}`
+         *
+         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/global"`.
          */
         get: transactionsIdTransactionIdGet,
         close: {
@@ -11840,6 +11970,8 @@ export const global = {
            * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
            *
            * `POST /v3/global/transactions/id/{transaction_id}/close`
+           *
+           * Alone: `import { transactionsIdTransactionIdClosePost } from "effect-wechatpay/v3/global"`.
            */
           post: transactionsIdTransactionIdClosePost
         }
@@ -11852,6 +11984,8 @@ export const global = {
        * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_3_1.shtml)
        *
        * `POST /v3/global/transactions/jsapi`
+       *
+       * Alone: `import { transactionsJsapiPost } from "effect-wechatpay/v3/global"`.
        */
       post: transactionsJsapiPost
     },
@@ -11862,6 +11996,8 @@ export const global = {
        * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_4_1.shtml)
        *
        * `POST /v3/global/transactions/mweb`
+       *
+       * Alone: `import { transactionsMwebPost } from "effect-wechatpay/v3/global"`.
        */
       post: transactionsMwebPost
     },
@@ -11872,6 +12008,8 @@ export const global = {
        * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_1.shtml)
        *
        * `POST /v3/global/transactions/native`
+       *
+       * Alone: `import { transactionsNativePost } from "effect-wechatpay/v3/global"`.
        */
       post: transactionsNativePost
     },
@@ -11883,6 +12021,8 @@ export const global = {
          * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_2.shtml)
          *
          * `GET /v3/global/transactions/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/global"`.
          */
         get: transactionsOutTradeNoOutTradeNoGet,
         close: {
@@ -11892,6 +12032,8 @@ export const global = {
            * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_2_7.shtml)
            *
            * `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close`
+           *
+           * Alone: `import { transactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/global"`.
            */
           post: transactionsOutTradeNoOutTradeNoClosePost
         }

@@ -819,6 +819,8 @@ export const global = {
          * 商户通过订单号查询提交的订单附加信息及订单报关状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_3.shtml)
          *
          * `GET /global/v3/customs/orders`
+         *
+         * Alone: `import { v3CustomsOrdersGet } from "effect-wechatpay/v3/globalHost"`.
          */
         get: v3CustomsOrdersGet,
         /**
@@ -827,6 +829,8 @@ export const global = {
          * 该接口用于商户提交海关需要的订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_1.shtml)
          *
          * `POST /global/v3/customs/orders`
+         *
+         * Alone: `import { v3CustomsOrdersPost } from "effect-wechatpay/v3/globalHost"`.
          */
         post: v3CustomsOrdersPost,
         /**
@@ -835,6 +839,8 @@ export const global = {
          * 该接口用于商户修改订单附加信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_5.shtml)
          *
          * `PATCH /global/v3/customs/orders`
+         *
+         * Alone: `import { v3CustomsOrdersPatch } from "effect-wechatpay/v3/globalHost"`.
          */
         patch: v3CustomsOrdersPatch
       },
@@ -845,6 +851,8 @@ export const global = {
          * 如果订单附加信息已请求报送海关，但电子口岸丢单，则可以使用报关重推接口重新向海关推送（订单附加信息的state必须为SUCCESS或者EXCEPT）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_4.shtml)
          *
          * `POST /global/v3/customs/redeclare`
+         *
+         * Alone: `import { v3CustomsRedeclarePost } from "effect-wechatpay/v3/globalHost"`.
          */
         post: v3CustomsRedeclarePost
       },
@@ -855,6 +863,8 @@ export const global = {
          * 该接口用于商户上传用户身份信息，微信支付会重新校验返回订购人和支付人身份信息校验结果，用于商户纠正报关订单里的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/declarecustom_ch/chapter3_2.shtml)
          *
          * `POST /global/v3/customs/verify-certificate`
+         *
+         * Alone: `import { v3CustomsVerifyCertificatePost } from "effect-wechatpay/v3/globalHost"`.
          */
         post: v3CustomsVerifyCertificatePost
       }

@@ -237,6 +237,8 @@ export const goldplan = {
        * 用于服务商/服务商使用此接口为特约商户开通或关闭商家小票功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_2.shtml)
        *
        * `POST /v3/goldplan/merchants/changecustompagestatus`
+       *
+       * Alone: `import { merchantsChangecustompagestatusPost } from "effect-wechatpay/v3/goldplan"`.
        */
       post: merchantsChangecustompagestatusPost
     },
@@ -247,6 +249,8 @@ export const goldplan = {
        * 用于服务商/服务商为特约商户开通或关闭点金计划。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_1.shtml)
        *
        * `POST /v3/goldplan/merchants/changegoldplanstatus`
+       *
+       * Alone: `import { merchantsChangegoldplanstatusPost } from "effect-wechatpay/v3/goldplan"`.
        */
       post: merchantsChangegoldplanstatusPost
     },
@@ -257,6 +261,8 @@ export const goldplan = {
        * 使用此接口为特约商户的点金计划页面关闭广告展示功能 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_5.shtml)
        *
        * `POST /v3/goldplan/merchants/close-advertising-show`
+       *
+       * Alone: `import { merchantsCloseAdvertisingShowPost } from "effect-wechatpay/v3/goldplan"`.
        */
       post: merchantsCloseAdvertisingShowPost
     },
@@ -267,6 +273,8 @@ export const goldplan = {
        * 此接口为特约商户的点金计划页面开通广告展示功能，可同时配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_5_4.shtml)
        *
        * `PATCH /v3/goldplan/merchants/open-advertising-show`
+       *
+       * Alone: `import { merchantsOpenAdvertisingShowPatch } from "effect-wechatpay/v3/goldplan"`.
        */
       patch: merchantsOpenAdvertisingShowPatch
     },
@@ -277,6 +285,8 @@ export const goldplan = {
        * 服务商使用此接口为特约商户配置同业过滤标签，防止特约商户支付后出现同行业的广告内容。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/goldplan/chapter3_3.shtml)
        *
        * `POST /v3/goldplan/merchants/set-advertising-industry-filter`
+       *
+       * Alone: `import { merchantsSetAdvertisingIndustryFilterPost } from "effect-wechatpay/v3/goldplan"`.
        */
       post: merchantsSetAdvertisingIndustryFilterPost
     }

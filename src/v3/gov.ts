@@ -4141,6 +4141,8 @@ export const gov = {
            * 查询审核结果
            *
            * `POST /v3/gov/subsidy/audit/cup/invalid`
+           *
+           * Alone: `import { subsidyAuditCupInvalidPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyAuditCupInvalidPost
         },
@@ -4151,6 +4153,8 @@ export const gov = {
            * 查询审核结果
            *
            * `POST /v3/gov/subsidy/audit/cup/query`
+           *
+           * Alone: `import { subsidyAuditCupQueryPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyAuditCupQueryPost
         },
@@ -4162,6 +4166,8 @@ export const gov = {
              * 同步非银联支付交易退款信息
              *
              * `POST /v3/gov/subsidy/audit/cup/refund/sync`
+             *
+             * Alone: `import { subsidyAuditCupRefundSyncPost } from "effect-wechatpay/v3/gov"`.
              */
             post: subsidyAuditCupRefundSyncPost
           }
@@ -4173,6 +4179,8 @@ export const gov = {
            * 更新审核数据
            *
            * `POST /v3/gov/subsidy/audit/cup/update`
+           *
+           * Alone: `import { subsidyAuditCupUpdatePost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyAuditCupUpdatePost
         },
@@ -4183,6 +4191,8 @@ export const gov = {
            * 上传审核数据
            *
            * `POST /v3/gov/subsidy/audit/cup/upload`
+           *
+           * Alone: `import { subsidyAuditCupUploadPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyAuditCupUploadPost
         }
@@ -4196,6 +4206,8 @@ export const gov = {
          * 企业信息查询
          *
          * `POST /v3/gov/subsidy/companies/query`
+         *
+         * Alone: `import { subsidyCompaniesQueryPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidyCompaniesQueryPost
       }
@@ -4208,6 +4220,8 @@ export const gov = {
          * 地方省平台维护了一个商品库，需要提前把商品信息上传进去。必须要对接，是导入商品库信息，不可以线下通过excel表格导入，只能调用接口处理。重复上传会返回"获取中央平台数据异常_数据重复"错误。
          *
          * `POST /v3/gov/subsidy/goods/upload`
+         *
+         * Alone: `import { subsidyGoodsUploadPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidyGoodsUploadPost
       }
@@ -4220,6 +4234,8 @@ export const gov = {
          * 给地方补贴用的，同步核销信息。用于核销N品类的资格，3.6的是核销8大品类的，核销的品类不同
          *
          * `POST /v3/gov/subsidy/n-qualifications/sync`
+         *
+         * Alone: `import { subsidyNQualificationsSyncPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidyNQualificationsSyncPost
       }
@@ -4231,6 +4247,8 @@ export const gov = {
        * 根据品类id+实名信息查询用资格状态。可以是进入国补专区展示时查询，线下场景可以不查询，直接看用户在小程序上领没领券，领券了就直接付款。这个接口不会查省平台。
        *
        * `GET /v3/gov/subsidy/qualification`
+       *
+       * Alone: `import { subsidyQualificationGet } from "effect-wechatpay/v3/gov"`.
        */
       get: subsidyQualificationGet
     },
@@ -4243,6 +4261,8 @@ export const gov = {
            * 取消资格
            *
            * `POST /v3/gov/subsidy/qualifications/passthrough/cancel`
+           *
+           * Alone: `import { subsidyQualificationsPassthroughCancelPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyQualificationsPassthroughCancelPost
         },
@@ -4253,6 +4273,8 @@ export const gov = {
            * 领取资格
            *
            * `POST /v3/gov/subsidy/qualifications/passthrough/claim`
+           *
+           * Alone: `import { subsidyQualificationsPassthroughClaimPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyQualificationsPassthroughClaimPost
         },
@@ -4263,6 +4285,8 @@ export const gov = {
            * 批量查询用户领取的所有品类的资格，同时兼容接口透传模式和小程序模式的资格。此接口可查询透传模式的资格领取情况，但对接方务必自己存储资格状态。
            *
            * `POST /v3/gov/subsidy/qualifications/passthrough/query`
+           *
+           * Alone: `import { subsidyQualificationsPassthroughQueryPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyQualificationsPassthroughQueryPost
         }
@@ -4274,6 +4298,8 @@ export const gov = {
          * 直接把实名下的所有品类的资格状态都查出来。这个接口也会查询省平台（非强依赖），但是耗时也比较高
          *
          * `POST /v3/gov/subsidy/qualifications/query`
+         *
+         * Alone: `import { subsidyQualificationsQueryPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidyQualificationsQueryPost
       },
@@ -4284,6 +4310,8 @@ export const gov = {
          * 资格核销后，将收货地址、开票信息等信息同步给微信支付。可离线上传核销信息。
          *
          * `POST /v3/gov/subsidy/qualifications/sync`
+         *
+         * Alone: `import { subsidyQualificationsSyncPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidyQualificationsSyncPost
       }
@@ -4296,6 +4324,8 @@ export const gov = {
          * 用户支付成功后，在具体的3c商品出库时要调用此接口锁定sn。如果sn被使用过了，就要解锁。
          *
          * `POST /v3/gov/subsidy/sncode/lock`
+         *
+         * Alone: `import { subsidySncodeLockPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidySncodeLockPost
       },
@@ -4306,6 +4336,8 @@ export const gov = {
          * 查询sn码是否被使用了，可以在支付后，3c商品出库前查询，当然不查询直接调用后面的sn锁定也可以。
          *
          * `POST /v3/gov/subsidy/sncode/query`
+         *
+         * Alone: `import { subsidySncodeQueryPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidySncodeQueryPost
       },
@@ -4316,6 +4348,8 @@ export const gov = {
          * 将锁定的sn解锁，就可以再次锁定给不同的订单号，但是要控制好不会一个sn多次售卖。
          *
          * `POST /v3/gov/subsidy/sncode/unlock`
+         *
+         * Alone: `import { subsidySncodeUnlockPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidySncodeUnlockPost
       }
@@ -4328,6 +4362,8 @@ export const gov = {
          * 交易信息查询
          *
          * `POST /v3/gov/subsidy/transactions/query`
+         *
+         * Alone: `import { subsidyTransactionsQueryPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidyTransactionsQueryPost
       },
@@ -4339,6 +4375,8 @@ export const gov = {
            * 查询单日交易汇总
            *
            * `POST /v3/gov/subsidy/transactions/summary/query-day`
+           *
+           * Alone: `import { subsidyTransactionsSummaryQueryDayPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyTransactionsSummaryQueryDayPost
         }
@@ -4350,6 +4388,8 @@ export const gov = {
          * 同步支付成功后可得知的信息，必须在完成交易（支付成功后）后实时调用，和同步核销信息解耦，同步核销信息中的字段更全一些。
          *
          * `POST /v3/gov/subsidy/transactions/sync`
+         *
+         * Alone: `import { subsidyTransactionsSyncPost } from "effect-wechatpay/v3/gov"`.
          */
         post: subsidyTransactionsSyncPost
       }
@@ -4363,6 +4403,8 @@ export const gov = {
            * 品类凭证码预核销撤销
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/cancel`
+           *
+           * Alone: `import { subsidyZhejiangAuthcodeCancelPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangAuthcodeCancelPost
         },
@@ -4373,6 +4415,8 @@ export const gov = {
            * 品类凭证码上报确认
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/commit`
+           *
+           * Alone: `import { subsidyZhejiangAuthcodeCommitPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangAuthcodeCommitPost
         },
@@ -4383,6 +4427,8 @@ export const gov = {
            * 申请品类凭证码
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/issue`
+           *
+           * Alone: `import { subsidyZhejiangAuthcodeIssuePost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangAuthcodeIssuePost
         },
@@ -4393,6 +4439,8 @@ export const gov = {
            * 品类凭证码上报撤销
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/refund`
+           *
+           * Alone: `import { subsidyZhejiangAuthcodeRefundPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangAuthcodeRefundPost
         },
@@ -4403,6 +4451,8 @@ export const gov = {
            * 预核销品类凭证码
            *
            * `POST /v3/gov/subsidy/zhejiang/authcode/try`
+           *
+           * Alone: `import { subsidyZhejiangAuthcodeTryPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangAuthcodeTryPost
         }
@@ -4415,6 +4465,8 @@ export const gov = {
            * 商品信息查询
            *
            * `POST /v3/gov/subsidy/zhejiang/goods/query`
+           *
+           * Alone: `import { subsidyZhejiangGoodsQueryPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangGoodsQueryPost
         }
@@ -4427,6 +4479,8 @@ export const gov = {
            * n品类核销
            *
            * `POST /v3/gov/subsidy/zhejiang/n-qualifications/confirm`
+           *
+           * Alone: `import { subsidyZhejiangNQualificationsConfirmPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangNQualificationsConfirmPost
         }
@@ -4439,6 +4493,8 @@ export const gov = {
            * 变更资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/alter`
+           *
+           * Alone: `import { subsidyZhejiangQualificationsAlterPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangQualificationsAlterPost
         },
@@ -4449,6 +4505,8 @@ export const gov = {
            * 领取资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/claim`
+           *
+           * Alone: `import { subsidyZhejiangQualificationsClaimPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangQualificationsClaimPost
         },
@@ -4459,6 +4517,8 @@ export const gov = {
            * 查询补贴资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/query`
+           *
+           * Alone: `import { subsidyZhejiangQualificationsQueryPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangQualificationsQueryPost
         },
@@ -4469,6 +4529,8 @@ export const gov = {
            * 核销资格
            *
            * `POST /v3/gov/subsidy/zhejiang/qualifications/sync`
+           *
+           * Alone: `import { subsidyZhejiangQualificationsSyncPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangQualificationsSyncPost
         }
@@ -4481,6 +4543,8 @@ export const gov = {
            * sn码锁定
            *
            * `POST /v3/gov/subsidy/zhejiang/sncode/lock`
+           *
+           * Alone: `import { subsidyZhejiangSncodeLockPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangSncodeLockPost
         },
@@ -4491,6 +4555,8 @@ export const gov = {
            * sn码销售状态查询
            *
            * `POST /v3/gov/subsidy/zhejiang/sncode/query`
+           *
+           * Alone: `import { subsidyZhejiangSncodeQueryPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangSncodeQueryPost
         },
@@ -4501,6 +4567,8 @@ export const gov = {
            * sn码解锁
            *
            * `POST /v3/gov/subsidy/zhejiang/sncode/unlock`
+           *
+           * Alone: `import { subsidyZhejiangSncodeUnlockPost } from "effect-wechatpay/v3/gov"`.
            */
           post: subsidyZhejiangSncodeUnlockPost
         }

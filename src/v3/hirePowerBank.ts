@@ -269,6 +269,8 @@ export const hirePowerBank = {
      * 商户可通过该接口创建保险订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/create-insurance-order.html)
      *
      * `POST /v3/hire-power-bank/insurance-orders`
+     *
+     * Alone: `import { insuranceOrdersPost } from "effect-wechatpay/v3/hirePowerBank"`.
      */
     post: insuranceOrdersPost,
     _out_order_no_: {
@@ -278,6 +280,8 @@ export const hirePowerBank = {
        * 商户通过该接口可根据商户订单号查询保险订单详情。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-by-out-trade-no.html)
        *
        * `GET /v3/hire-power-bank/insurance-orders/{out_order_no}`
+       *
+       * Alone: `import { insuranceOrdersOutOrderNoGet } from "effect-wechatpay/v3/hirePowerBank"`.
        */
       get: insuranceOrdersOutOrderNoGet
     }
@@ -290,6 +294,8 @@ export const hirePowerBank = {
        * 商户通过该接口查询用户保险订单领取资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/hire-power-bank-insurance/insurance-orders/get-qualification-by-open-id.html)
        *
        * `GET /v3/hire-power-bank/user-qualifications/{openid}`
+       *
+       * Alone: `import { userQualificationsOpenidGet } from "effect-wechatpay/v3/hirePowerBank"`.
        */
       get: userQualificationsOpenidGet
     }

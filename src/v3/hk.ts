@@ -4727,6 +4727,8 @@ export const hk = {
        * 获取商户当前可用的平台证书列表。微信支付提供该接口，帮助商户后台系统实现平台证书的平滑更换。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_7.shtml)
        *
        * `GET /hk/v3/certificates`
+       *
+       * Alone: `import { v3CertificatesGet } from "effect-wechatpay/v3/hk"`.
        */
       get: v3CertificatesGet
     },
@@ -4737,6 +4739,8 @@ export const hk = {
        * 机构提交子商户资料，微信支付系统会为每个子商户创建子商户号。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_1.shtml)
        *
        * `POST /hk/v3/merchants`
+       *
+       * Alone: `import { v3MerchantsPost } from "effect-wechatpay/v3/hk"`.
        */
       post: v3MerchantsPost,
       /**
@@ -4745,6 +4749,8 @@ export const hk = {
        * 用于机构子商户创建成功后，接口提供子商户信息修改 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_3.shtml)
        *
        * `PUT /hk/v3/merchants`
+       *
+       * Alone: `import { v3MerchantsPut } from "effect-wechatpay/v3/hk"`.
        */
       put: v3MerchantsPut,
       _sub_mchid_: {
@@ -4754,6 +4760,8 @@ export const hk = {
          * 用于机构查询子商户创建是否成功，接口只提供单个子商户信息查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/Onborading_Sub_Merchant/chapter3_2.shtml)
          *
          * `GET /hk/v3/merchants/{sub_mchid}`
+         *
+         * Alone: `import { v3MerchantsSubMchidGet } from "effect-wechatpay/v3/hk"`.
          */
         get: v3MerchantsSubMchidGet
       }
@@ -4765,6 +4773,8 @@ export const hk = {
        * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_4.shtml)
        *
        * `GET /hk/v3/refunds`
+       *
+       * Alone: `import { v3RefundsGet } from "effect-wechatpay/v3/hk"`.
        */
       get: v3RefundsGet,
       /**
@@ -4773,6 +4783,8 @@ export const hk = {
        * 当交易发生之后一段时间内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付款退还给买家，微信支付将在收到退款请求并且验证成功之后，按照退款规则将支付款按原路退到买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_2.shtml)
        *
        * `POST /hk/v3/refunds`
+       *
+       * Alone: `import { v3RefundsPost } from "effect-wechatpay/v3/hk"`.
        */
       post: v3RefundsPost,
       id: {
@@ -4783,6 +4795,8 @@ export const hk = {
            * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
            *
            * `GET /hk/v3/refunds/id/{refund_id}`
+           *
+           * Alone: `import { v3RefundsIdRefundIdGet } from "effect-wechatpay/v3/hk"`.
            */
           get: v3RefundsIdRefundIdGet
         }
@@ -4795,6 +4809,8 @@ export const hk = {
            * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，用零钱支付的退款20分钟内到账，银行卡支付的退款3个工作日后重新查询退款状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_3.shtml)
            *
            * `GET /hk/v3/refunds/out-refund-no/{out_refund_no}`
+           *
+           * Alone: `import { v3RefundsOutRefundNoOutRefundNoGet } from "effect-wechatpay/v3/hk"`.
            */
           get: v3RefundsOutRefundNoOutRefundNoGet
         }
@@ -4808,6 +4824,8 @@ export const hk = {
          * 商户在交易完结之后，可按结算日期查询已结算资金明细（sette_state为SETTLED），也可以查询未结算资金明细（sette_state为UNSETTLE）。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_10.shtml)
          *
          * `GET /hk/v3/settle/settlements`
+         *
+         * Alone: `import { v3SettleSettlementsGet } from "effect-wechatpay/v3/hk"`.
          */
         get: v3SettleSettlementsGet
       }
@@ -4819,6 +4837,8 @@ export const hk = {
        * 商户可以通过该接口下载历史交易清单。比如掉单、系统错误等导致商户侧和微信侧数据不一致，通过对账单核对后可校正支付状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_5.shtml)
        *
        * `GET /hk/v3/statements`
+       *
+       * Alone: `import { v3StatementsGet } from "effect-wechatpay/v3/hk"`.
        */
       get: v3StatementsGet
     },
@@ -4830,6 +4850,8 @@ export const hk = {
          * 通过本接口提交微信支付APP支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/In-AppPay/chapter6_3.shtml)
          *
          * `POST /hk/v3/transactions/app`
+         *
+         * Alone: `import { v3TransactionsAppPost } from "effect-wechatpay/v3/hk"`.
          */
         post: v3TransactionsAppPost
       },
@@ -4841,6 +4863,8 @@ export const hk = {
            * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
            *
            * `GET /hk/v3/transactions/id/{transaction_id}`
+           *
+           * Alone: `import { v3TransactionsIdTransactionIdGet } from "effect-wechatpay/v3/hk"`.
            */
           get: v3TransactionsIdTransactionIdGet,
           close: {
@@ -4850,6 +4874,8 @@ export const hk = {
              * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
              *
              * `POST /hk/v3/transactions/id/{transaction_id}/close`
+             *
+             * Alone: `import { v3TransactionsIdTransactionIdClosePost } from "effect-wechatpay/v3/hk"`.
              */
             post: v3TransactionsIdTransactionIdClosePost
           },
@@ -4860,6 +4886,8 @@ export const hk = {
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
              *
              * `POST /hk/v3/transactions/id/{transaction_id}/reverse`
+             *
+             * Alone: `import { v3TransactionsIdTransactionIdReversePost } from "effect-wechatpay/v3/hk"`.
              */
             post: v3TransactionsIdTransactionIdReversePost
           }
@@ -4872,6 +4900,8 @@ export const hk = {
          * 通过本接口提交微信支付小程序/公众号支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/MiniProgramPay/chapter7_3.shtml)
          *
          * `POST /hk/v3/transactions/jsapi`
+         *
+         * Alone: `import { v3TransactionsJsapiPost } from "effect-wechatpay/v3/hk"`.
          */
         post: v3TransactionsJsapiPost
       },
@@ -4882,6 +4912,8 @@ export const hk = {
          * 通过本接口提交微信支付付款码支付订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_3.shtml)
          *
          * `POST /hk/v3/transactions/micropay`
+         *
+         * Alone: `import { v3TransactionsMicropayPost } from "effect-wechatpay/v3/hk"`.
          */
         post: v3TransactionsMicropayPost
       },
@@ -4892,6 +4924,8 @@ export const hk = {
          * 通过本接口提交微信支付H5支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/H5Payment/chapter3_3.shtml)
          *
          * `POST /hk/v3/transactions/mweb`
+         *
+         * Alone: `import { v3TransactionsMwebPost } from "effect-wechatpay/v3/hk"`.
          */
         post: v3TransactionsMwebPost
       },
@@ -4902,6 +4936,8 @@ export const hk = {
          * 通过本接口提交微信支付扫码支付订单 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter4_3.shtml)
          *
          * `POST /hk/v3/transactions/native`
+         *
+         * Alone: `import { v3TransactionsNativePost } from "effect-wechatpay/v3/hk"`.
          */
         post: v3TransactionsNativePost
       },
@@ -4913,6 +4949,8 @@ export const hk = {
            * 该接口提供所有微信支付订单的查询，商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter8_1.shtml)
            *
            * `GET /hk/v3/transactions/out-trade-no/{out_trade_no}`
+           *
+           * Alone: `import { v3TransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/hk"`.
            */
           get: v3TransactionsOutTradeNoOutTradeNoGet,
           close: {
@@ -4922,6 +4960,8 @@ export const hk = {
              * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/NativePay/chapter8_6.shtml)
              *
              * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close`
+             *
+             * Alone: `import { v3TransactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/hk"`.
              */
             post: v3TransactionsOutTradeNoOutTradeNoClosePost
           },
@@ -4932,6 +4972,8 @@ export const hk = {
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/fusion_wallet_ch/QuickPay/chapter3_4.shtml)
              *
              * `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse`
+             *
+             * Alone: `import { v3TransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/hk"`.
              */
             post: v3TransactionsOutTradeNoOutTradeNoReversePost
           }

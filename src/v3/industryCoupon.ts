@@ -89,6 +89,8 @@ export const industryCoupon = {
      * 商户在拉起快捷切卡小程序前，需要先调用本接口预下单，下单成功后，通过返回的token拉起小程序，本接口的调用商户需要和拉起组件传入的调用商户是同一个。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_9_1.shtml)
      *
      * `POST /v3/industry-coupon/tokens`
+     *
+     * Alone: `import { tokensPost } from "effect-wechatpay/v3/industryCoupon"`.
      */
     post: tokensPost
   }

@@ -175,6 +175,8 @@ export const industryRebate = {
        * 智慧经营4.0回传SN和商品编码
        *
        * `POST /v3/industry-rebate/retail-industry/transactions`
+       *
+       * Alone: `import { retailIndustryTransactionsPost } from "effect-wechatpay/v3/industryRebate"`.
        */
       post: retailIndustryTransactionsPost
     }
@@ -187,6 +189,8 @@ export const industryRebate = {
        * 支付码牌/点餐码牌交易回传
        *
        * `POST /v3/industry-rebate/transactions/{transaction_id}`
+       *
+       * Alone: `import { transactionsTransactionIdPost } from "effect-wechatpay/v3/industryRebate"`.
        */
       post: transactionsTransactionIdPost
     }

@@ -1070,6 +1070,8 @@ export const inspolicymgr = {
        * 保险代扣预签约时，商户通过此接口预先请求用户授权，在签约完成后微信支付将授权信息转为待授权，用户在微信支付客户端内完成授权操作后，以允许微信支付平台获取并展示该笔保单的详细信息 。
        *
        * `POST /v3/inspolicymgr/deduct/authorizations`
+       *
+       * Alone: `import { deductAuthorizationsPost } from "effect-wechatpay/v3/inspolicymgr"`.
        */
       post: deductAuthorizationsPost,
       _out_insurance_no_: {
@@ -1079,6 +1081,8 @@ export const inspolicymgr = {
          * 商户通过商户保险编号查询该笔保单的授权信息。通过此接口，商户可以获知用户是否已完成授权、授权的具体时间，以及当前的授权状态等。
          *
          * `GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no}`
+         *
+         * Alone: `import { deductAuthorizationsOutInsuranceNoGet } from "effect-wechatpay/v3/inspolicymgr"`.
          */
         get: deductAuthorizationsOutInsuranceNoGet
       }
@@ -1090,6 +1094,8 @@ export const inspolicymgr = {
        * 在用户完成授权后（商户可通过授权完成回调通知或主动调用查询授权信息接口确认授权状态），商户通过此接口将保单的详细信息同步至微信支付平台。
        *
        * `POST /v3/inspolicymgr/deduct/policies`
+       *
+       * Alone: `import { deductPoliciesPost } from "effect-wechatpay/v3/inspolicymgr"`.
        */
       post: deductPoliciesPost,
       _out_insurance_no_: {
@@ -1099,6 +1105,8 @@ export const inspolicymgr = {
          * 商户通过商户保险编号获取在微信支付侧同步的保单信息。信息对账：商户应定期通过此接口，核对微信支付平台记录的保单信息与商户系统内是否一致。
          *
          * `GET /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
+         *
+         * Alone: `import { deductPoliciesOutInsuranceNoGet } from "effect-wechatpay/v3/inspolicymgr"`.
          */
         get: deductPoliciesOutInsuranceNoGet,
         /**
@@ -1107,6 +1115,8 @@ export const inspolicymgr = {
          * 当保单信息变更，如出单成功、用户退保、保单失效等，商户需调用此接口实时同步更新保单信息。
          *
          * `PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no}`
+         *
+         * Alone: `import { deductPoliciesOutInsuranceNoPatch } from "effect-wechatpay/v3/inspolicymgr"`.
          */
         patch: deductPoliciesOutInsuranceNoPatch
       }

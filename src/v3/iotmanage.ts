@@ -235,6 +235,8 @@ export const iotmanage = {
        * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/tool/factory-check-data-api.html)
        *
        * `GET /v3/iotmanage/device-inspections/{device_sn}`
+       *
+       * Alone: `import { deviceInspectionsDeviceSnGet } from "effect-wechatpay/v3/iotmanage"`.
        */
       get: deviceInspectionsDeviceSnGet
     }
@@ -246,6 +248,8 @@ export const iotmanage = {
      * 商户可以通过该接口分页拉取到自己拥有的设备的列表。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/point/iotmanage-devices.html)
      *
      * `GET /v3/iotmanage/devices`
+     *
+     * Alone: `import { devicesGet } from "effect-wechatpay/v3/iotmanage"`.
      */
     get: devicesGet
   }

@@ -370,6 +370,8 @@ export const lovefeast = {
        * 商户根据品牌ID查询爱心餐品牌的捐赠与供餐信息。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/lovefeast/brands/get-brand.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/lovefeast/brands/get-brand.html)
        *
        * `GET /v3/lovefeast/brands/{brand_id}`
+       *
+       * Alone: `import { brandsBrandIdGet } from "effect-wechatpay/v3/lovefeast"`.
        */
       get: brandsBrandIdGet
     }
@@ -385,6 +387,8 @@ export const lovefeast = {
              * 商户可根据品牌ID与用户标识查询捐赠单列表
              *
              * `GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}`
+             *
+             * Alone: `import { usersOpenidOrdersBrandIdBrandIdGet } from "effect-wechatpay/v3/lovefeast"`.
              */
             get: usersOpenidOrdersBrandIdBrandIdGet
           }
@@ -397,6 +401,8 @@ export const lovefeast = {
              * 商户根据商户订单号与用户标识查询捐赠单详情
              *
              * `GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}`
+             *
+             * Alone: `import { usersOpenidOrdersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/lovefeast"`.
              */
             get: usersOpenidOrdersOutTradeNoOutTradeNoGet
           }

@@ -38411,6 +38411,8 @@ export const marketing = {
            * 查询号码包中符合条件的上传任务 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter9_8_2.shtml)
            *
            * `GET /v3/marketing/bank/packages/{package_id}/tasks`
+           *
+           * Alone: `import { bankPackagesPackageIdTasksGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: bankPackagesPackageIdTasksGet,
           /**
@@ -38419,6 +38421,8 @@ export const marketing = {
            * 创建快捷交易协议号上传任务，每个上传任务中需要上传一个快捷交易协议号文件。微信收到快捷交易协议号文件后，会识别出其中的微信用户，保存到指定的号码包中。一个号码包可以包含多个上传任务，这些上传任务导入的用户会被合并去重，再追加写到号码包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_8_1.shtml)
            *
            * `POST /v3/marketing/bank/packages/{package_id}/tasks`
+           *
+           * Alone: `import { bankPackagesPackageIdTasksPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: bankPackagesPackageIdTasksPost
         }
@@ -38435,6 +38439,8 @@ export const marketing = {
            * 商户平台创建活动后，可以调用此接口给指定用户报名多笔立减活动。
            *
            * `POST /v3/marketing/bank-favor/users/{openid}/bank-multi-activity`
+           *
+           * Alone: `import { bankFavorUsersOpenidBankMultiActivityPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: bankFavorUsersOpenidBankMultiActivityPost
         },
@@ -38446,6 +38452,8 @@ export const marketing = {
              * 通过此接口可查询绑定多笔立减活动的代金券信息，包括代金券的基础信息、状态等。
              *
              * `GET /v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}`
+             *
+             * Alone: `import { bankFavorUsersOpenidCouponsCouponIdGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: bankFavorUsersOpenidCouponsCouponIdGet
           }
@@ -38498,6 +38506,8 @@ export const marketing = {
          * 将有效态（未核销）的商家券与订单信息关联，用于后续参与摇奖&返佣激励等操作的统计。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_9.shtml)
          *
          * `POST /v3/marketing/busifavor/coupons/associate`
+         *
+         * Alone: `import { busifavorCouponsAssociatePost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorCouponsAssociatePost
       },
@@ -38508,6 +38518,8 @@ export const marketing = {
          * 商户可以通过该接口将可用券进行失效处理，券失效后无法再被核销 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_14.shtml)
          *
          * `POST /v3/marketing/busifavor/coupons/deactivate`
+         *
+         * Alone: `import { busifavorCouponsDeactivatePost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorCouponsDeactivatePost
       },
@@ -38518,6 +38530,8 @@ export const marketing = {
          * 取消商家券与订单信息的关联关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_10.shtml)
          *
          * `POST /v3/marketing/busifavor/coupons/disassociate`
+         *
+         * Alone: `import { busifavorCouponsDisassociatePost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorCouponsDisassociatePost
       },
@@ -38528,6 +38542,8 @@ export const marketing = {
          * 商户可以通过该接口为已核销的券申请退券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_13.shtml)
          *
          * `POST /v3/marketing/busifavor/coupons/return`
+         *
+         * Alone: `import { busifavorCouponsReturnPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorCouponsReturnPost
       },
@@ -38538,6 +38554,8 @@ export const marketing = {
          * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
          *
          * `POST /v3/marketing/busifavor/coupons/send`
+         *
+         * Alone: `import { busifavorCouponsSendPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorCouponsSendPost
       },
@@ -38548,6 +38566,8 @@ export const marketing = {
          * 在用户满足优惠门槛后，商户可通过该接口核销用户微信卡包中具体某一张商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_3.shtml)
          *
          * `POST /v3/marketing/busifavor/coupons/use`
+         *
+         * Alone: `import { busifavorCouponsUsePost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorCouponsUsePost
       }
@@ -38560,6 +38580,8 @@ export const marketing = {
          * 商户通过本接口向用户预发放指定商品券批次，并使用返回的token在「小程序发券组件」中完成发券。支持发放两种商品券：单券模式：用户只能使用一次，使用后券失效。多次优惠模式：用户可以按顺序多次使用，每次核销成功后会发放下一次优惠机会，直到用完为止。
          *
          * `POST /v3/marketing/busifavor/product-coupons/pre-send`
+         *
+         * Alone: `import { busifavorProductCouponsPreSendPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorProductCouponsPreSendPost
       },
@@ -38570,6 +38592,8 @@ export const marketing = {
          * 商户可通过该接口向指定用户发放关联了商品信息的商家券，未关联商品信息的商家券不支持通过该接口发放；支持指定券 code 发放或系统自动分配券 code。
          *
          * `POST /v3/marketing/busifavor/product-coupons/send`
+         *
+         * Alone: `import { busifavorProductCouponsSendPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorProductCouponsSendPost
       }
@@ -38581,6 +38605,8 @@ export const marketing = {
        * 商户可以通过该接口创建商家券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_1.shtml)
        *
        * `POST /v3/marketing/busifavor/stocks`
+       *
+       * Alone: `import { busifavorStocksPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: busifavorStocksPost,
       _stock_id_: {
@@ -38590,6 +38616,8 @@ export const marketing = {
          * 商户可通过该接口查询已创建的商家券批次详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_2.shtml)
          *
          * `GET /v3/marketing/busifavor/stocks/{stock_id}`
+         *
+         * Alone: `import { busifavorStocksStockIdGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: busifavorStocksStockIdGet,
         /**
@@ -38598,6 +38626,8 @@ export const marketing = {
          * 商户可以通过该接口修改商家券基本信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_12.shtml)
          *
          * `PATCH /v3/marketing/busifavor/stocks/{stock_id}`
+         *
+         * Alone: `import { busifavorStocksStockIdPatch } from "effect-wechatpay/v3/marketing"`.
          */
         patch: busifavorStocksStockIdPatch,
         budget: {
@@ -38607,6 +38637,8 @@ export const marketing = {
            * 商户可以通过该接口修改批次单天发放上限数量或者批次最大发放数量 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_11.shtml)
            *
            * `PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget`
+           *
+           * Alone: `import { busifavorStocksStockIdBudgetPatch } from "effect-wechatpay/v3/marketing"`.
            */
           patch: busifavorStocksStockIdBudgetPatch
         },
@@ -38617,6 +38649,8 @@ export const marketing = {
            * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
            *
            * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
+           *
+           * Alone: `import { busifavorStocksStockIdCouponcodesGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: busifavorStocksStockIdCouponcodesGet,
           /**
@@ -38625,6 +38659,8 @@ export const marketing = {
            * 商家券的Code码可由微信后台随机分配，同时支持商户自定义。如商家已有自己的优惠券系统，可直接使用自定义模式。即商家预先向微信支付上传券Code，当券在发放时，微信支付自动从已导入的Code中随机取值（不能指定），派发给用户。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_6.shtml)
            *
            * `POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`
+           *
+           * Alone: `import { busifavorStocksStockIdCouponcodesPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: busifavorStocksStockIdCouponcodesPost,
           _coupon_code_: {
@@ -38634,6 +38670,8 @@ export const marketing = {
              * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
              *
              * `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
+             *
+             * Alone: `import { busifavorStocksStockIdCouponcodesCouponCodeGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: busifavorStocksStockIdCouponcodesCouponCodeGet,
             /**
@@ -38642,6 +38680,8 @@ export const marketing = {
              * [官方文档](https://pay.weixin.qq.com/docs/merchant/products/merchant-exclusive-coupon/introduction.html)
              *
              * `DELETE /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`
+             *
+             * Alone: `import { busifavorStocksStockIdCouponcodesCouponCodeDelete } from "effect-wechatpay/v3/marketing"`.
              */
             delete: busifavorStocksStockIdCouponcodesCouponCodeDelete
           }
@@ -38656,6 +38696,8 @@ export const marketing = {
          * 查询商家券营销补差付款单列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_19.shtml)
          *
          * `GET /v3/marketing/busifavor/subsidy/pay-receipts`
+         *
+         * Alone: `import { busifavorSubsidyPayReceiptsGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: busifavorSubsidyPayReceiptsGet,
         /**
@@ -38664,6 +38706,8 @@ export const marketing = {
          * 给核销了商家券的商户做营销资金补差 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_16.shtml)
          *
          * `POST /v3/marketing/busifavor/subsidy/pay-receipts`
+         *
+         * Alone: `import { busifavorSubsidyPayReceiptsPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorSubsidyPayReceiptsPost,
         _subsidy_receipt_id_: {
@@ -38673,6 +38717,8 @@ export const marketing = {
            * 查询商家券营销补差付款单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_18.shtml)
            *
            * `GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}`
+           *
+           * Alone: `import { busifavorSubsidyPayReceiptsSubsidyReceiptIdGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: busifavorSubsidyPayReceiptsSubsidyReceiptIdGet
         }
@@ -38684,6 +38730,8 @@ export const marketing = {
          * 商户通过该接口可回退补差款 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_17.shtml)
          *
          * `POST /v3/marketing/busifavor/subsidy/return-receipts`
+         *
+         * Alone: `import { busifavorSubsidyReturnReceiptsPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: busifavorSubsidyReturnReceiptsPost,
         _subsidy_return_receipt_id_: {
@@ -38693,6 +38741,8 @@ export const marketing = {
            * 商户查询商家券营销补差回退单详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_21.shtml)
            *
            * `GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}`
+           *
+           * Alone: `import { busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: busifavorSubsidyReturnReceiptsSubsidyReturnReceiptIdGet
         }
@@ -38707,6 +38757,8 @@ export const marketing = {
            * 服务商自定义筛选条件（如创建商户号、归属商户号、发放商户号等），查询指定微信用户卡包中满足对应条件的所有商家券信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_4.shtml)
            *
            * `GET /v3/marketing/busifavor/users/{openid}/coupons`
+           *
+           * Alone: `import { busifavorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: busifavorUsersOpenidCouponsGet,
           _coupon_code_: {
@@ -38718,6 +38770,8 @@ export const marketing = {
                  * 服务商可通过该接口查询微信用户卡包中某一张商家券的详情信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/busifavor/chapter3_5.shtml)
                  *
                  * `GET /v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}`
+                 *
+                 * Alone: `import { busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet } from "effect-wechatpay/v3/marketing"`.
                  */
                 get: busifavorUsersOpenidCouponsCouponCodeAppidsAppidGet
               }
@@ -38735,6 +38789,8 @@ export const marketing = {
        * 用于查询已经设置的接收营销事件通知的URL。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
        *
        * `GET /v3/marketing/favor/callbacks`
+       *
+       * Alone: `import { favorCallbacksGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: favorCallbacksGet,
       /**
@@ -38743,6 +38799,8 @@ export const marketing = {
        * 用于设置接收营销事件通知的URL，可接收营销相关的事件通知，包括核销、发放、退款等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_12.shtml)
        *
        * `POST /v3/marketing/favor/callbacks`
+       *
+       * Alone: `import { favorCallbacksPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: favorCallbacksPost
     },
@@ -38753,6 +38811,8 @@ export const marketing = {
        * 通过调用此接口可创建代金券批次，包括预充值&免充值类型。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_1.shtml)
        *
        * `POST /v3/marketing/favor/coupon-stocks`
+       *
+       * Alone: `import { favorCouponStocksPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: favorCouponStocksPost
     },
@@ -38764,6 +38824,8 @@ export const marketing = {
          * 通过本接口上传图片后可获得图片url地址。图片url可在微信支付营销相关的API使用，包括商家券、代金券、支付有礼等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_1.shtml)
          *
          * `POST /v3/marketing/favor/media/image-upload`
+         *
+         * Alone: `import { favorMediaImageUploadPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: favorMediaImageUploadPost
       }
@@ -38775,6 +38837,8 @@ export const marketing = {
        * 通过此接口可查询多个批次的信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/list-stocks.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_4.shtml)
        *
        * `GET /v3/marketing/favor/stocks`
+       *
+       * Alone: `import { favorStocksGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: favorStocksGet,
       _stock_id_: {
@@ -38784,6 +38848,8 @@ export const marketing = {
          * 通过此接口可查询批次信息，包括批次的配置信息以及批次概况数据。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/stock/query-stock.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_5.shtml)
          *
          * `GET /v3/marketing/favor/stocks/{stock_id}`
+         *
+         * Alone: `import { favorStocksStockIdGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: favorStocksStockIdGet,
         items: {
@@ -38793,6 +38859,8 @@ export const marketing = {
            * 通过此接口可查询批次的可用商品编码，判断券是否可用于某些商品，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_8.shtml)
            *
            * `GET /v3/marketing/favor/stocks/{stock_id}/items`
+           *
+           * Alone: `import { favorStocksStockIdItemsGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: favorStocksStockIdItemsGet
         },
@@ -38803,6 +38871,8 @@ export const marketing = {
            * 通过调用此接口可查询批次的可用商户号，判断券是否在某商户号可用，来决定是否展示。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_7.shtml)
            *
            * `GET /v3/marketing/favor/stocks/{stock_id}/merchants`
+           *
+           * Alone: `import { favorStocksStockIdMerchantsGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: favorStocksStockIdMerchantsGet
         },
@@ -38813,6 +38883,8 @@ export const marketing = {
            * 可通过该接口修改增删商品编码，至少需要保留一个商品编码。
            *
            * `POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`
+           *
+           * Alone: `import { favorStocksStockIdModifyGoodsIdPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: favorStocksStockIdModifyGoodsIdPost
         },
@@ -38823,6 +38895,8 @@ export const marketing = {
            * 通过此接口可暂停指定代金券批次。暂停后，该代金券批次暂停发放，用户无法通过任何渠道再领取该批次的券。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_13.shtml)
            *
            * `POST /v3/marketing/favor/stocks/{stock_id}/pause`
+           *
+           * Alone: `import { favorStocksStockIdPausePost } from "effect-wechatpay/v3/marketing"`.
            */
           post: favorStocksStockIdPausePost
         },
@@ -38833,6 +38907,8 @@ export const marketing = {
            * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_11.shtml)
            *
            * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`
+           *
+           * Alone: `import { favorStocksStockIdRefundFlowGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: favorStocksStockIdRefundFlowGet
         },
@@ -38843,6 +38919,8 @@ export const marketing = {
            * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
            *
            * `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day`
+           *
+           * Alone: `import { favorStocksStockIdRefundFlowByDayGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: favorStocksStockIdRefundFlowByDayGet
         },
@@ -38853,6 +38931,8 @@ export const marketing = {
            * 通过此接口可重启指定代金券批次。重启后，该代金券批次可以再次发放。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_14.shtml)
            *
            * `POST /v3/marketing/favor/stocks/{stock_id}/restart`
+           *
+           * Alone: `import { favorStocksStockIdRestartPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: favorStocksStockIdRestartPost
         },
@@ -38863,6 +38943,8 @@ export const marketing = {
            * 制券成功后，通过调用此接口激活批次，如果是预充值代金券，激活时会从商户账户余额中锁定本批次的营销资金。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_3.shtml)
            *
            * `POST /v3/marketing/favor/stocks/{stock_id}/start`
+           *
+           * Alone: `import { favorStocksStockIdStartPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: favorStocksStockIdStartPost
         },
@@ -38873,6 +38955,8 @@ export const marketing = {
            * 终止未激活的代金券批次（前置条件：商户开通了代金券产品权限，且批次未激活）。
            *
            * `POST /v3/marketing/favor/stocks/{stock_id}/stop`
+           *
+           * Alone: `import { favorStocksStockIdStopPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: favorStocksStockIdStopPost
         },
@@ -38883,6 +38967,8 @@ export const marketing = {
            * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_10.shtml)
            *
            * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow`
+           *
+           * Alone: `import { favorStocksStockIdUseFlowGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: favorStocksStockIdUseFlowGet
         },
@@ -38893,6 +38979,8 @@ export const marketing = {
            * 注意：1. 核销账单明细新增合单相关字段:【是否合单订单】【微信支付合单单号】【合单优惠 总金额】【合单订单总金额】；2. 账单明细设备号字段格式采用base64，消除历史乱码问题；3. 账单文件下载链接响应不包含微信接口响应的签名值，因此需要跳过验签的流程；
            *
            * `GET /v3/marketing/favor/stocks/{stock_id}/use-flow-by-day`
+           *
+           * Alone: `import { favorStocksStockIdUseFlowByDayGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: favorStocksStockIdUseFlowByDayGet
         }
@@ -38907,6 +38995,8 @@ export const marketing = {
            * 可通过该接口查询用户在某商户号可用的全部券，可用于商户的小程序/H5中，用户"我的代金券"或"提交订单页"展示优惠信息。无法查询到微信支付立减金。本接口查不到用户的微信支付立减金（又称“全平台通用券”），即在所有商户都可以使用的券，例如：摇摇乐红包 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_9.shtml)
            *
            * `GET /v3/marketing/favor/users/{openid}/coupons`
+           *
+           * Alone: `import { favorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: favorUsersOpenidCouponsGet,
           /**
@@ -38915,6 +39005,8 @@ export const marketing = {
            * 商户平台/API完成制券后，可使用发放代金券接口发券。通过调用此接口可发放指定批次给指定用户，发券场景可以是小程序、H5、APP等。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/list-coupons-by-filter.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_2.shtml)
            *
            * `POST /v3/marketing/favor/users/{openid}/coupons`
+           *
+           * Alone: `import { favorUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: favorUsersOpenidCouponsPost,
           _coupon_id_: {
@@ -38924,6 +39016,8 @@ export const marketing = {
              * 通过此接口可查询代金券信息，包括代金券的基础信息、状态。如代金券已核销，会包括代金券核销的订单信息（订单号、单品信息等）。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/cash-coupons/coupon/query-coupon.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/convention/chapter3_6.shtml)
              *
              * `GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`
+             *
+             * Alone: `import { favorUsersOpenidCouponsCouponIdGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: favorUsersOpenidCouponsCouponIdGet
           }
@@ -38939,6 +39033,8 @@ export const marketing = {
        * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
        *
        * `GET /v3/marketing/goods-subsidy-activity/activities`
+       *
+       * Alone: `import { goodsSubsidyActivityActivitiesGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: goodsSubsidyActivityActivitiesGet
     },
@@ -38951,6 +39047,8 @@ export const marketing = {
            * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
            *
            * `POST /v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply`
+           *
+           * Alone: `import { goodsSubsidyActivityActivityActivityIdApplyPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: goodsSubsidyActivityActivityActivityIdApplyPost
         }
@@ -38964,6 +39062,8 @@ export const marketing = {
          * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
          *
          * `POST /v3/marketing/goods-subsidy-activity/qualification/lock`
+         *
+         * Alone: `import { goodsSubsidyActivityQualificationLockPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: goodsSubsidyActivityQualificationLockPost
       },
@@ -38974,6 +39074,8 @@ export const marketing = {
          * 指定服务商可通过该接口报名加价购活动、查询某个区域内的加价购活动列表、锁定加价活动购资格以及解锁加价购活动资格。[官方文档](https://pay.weixin.qq.com/docs/merchant/products/retail-store/introduction.html)
          *
          * `POST /v3/marketing/goods-subsidy-activity/qualification/unlock`
+         *
+         * Alone: `import { goodsSubsidyActivityQualificationUnlockPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: goodsSubsidyActivityQualificationUnlockPost
       }
@@ -38987,6 +39089,8 @@ export const marketing = {
            * 该接口为服务商或商户给零售小店活动添加业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-stores/add-representative.html)
            *
            * `PUT /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
+           *
+           * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut } from "effect-wechatpay/v3/marketing"`.
            */
           put: goodsSubsidyActivityRetailStoreActActivityIdRepresentativePut,
           /**
@@ -38995,6 +39099,8 @@ export const marketing = {
            * 该接口为服务商或商户给零售小店活动删除业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-representative.html)
            *
            * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`
+           *
+           * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete } from "effect-wechatpay/v3/marketing"`.
            */
           delete: goodsSubsidyActivityRetailStoreActActivityIdRepresentativeDelete
         },
@@ -39005,6 +39111,8 @@ export const marketing = {
            * 该接口为服务商或商户给零售小店活动查询业务代理的专用接口。 使用对象：活动创建方商户号、活动归属品牌的品牌主商户号或品牌经营商户号。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-representative.html)
            *
            * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives`
+           *
+           * Alone: `import { goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: goodsSubsidyActivityRetailStoreActActivityIdRepresentativesGet
         }
@@ -39017,6 +39125,8 @@ export const marketing = {
            * 该接口为服务商或商户给零售小店活动申请物料码专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/create-materials.html)
            *
            * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials`
+           *
+           * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: goodsSubsidyActivityRetailStoreActBrandIdMaterialsPost
         },
@@ -39027,6 +39137,8 @@ export const marketing = {
            * 该接口为服务商或商户给零售小店活动查询门店列表专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/list-store.html)
            *
            * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
+           *
+           * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: goodsSubsidyActivityRetailStoreActBrandIdStoresGet,
           /**
@@ -39035,6 +39147,8 @@ export const marketing = {
            * 该接口为服务商或商户给零售小店活动添加门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/add-stores.html)
            *
            * `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
+           *
+           * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: goodsSubsidyActivityRetailStoreActBrandIdStoresPost,
           /**
@@ -39043,6 +39157,8 @@ export const marketing = {
            * 该接口为服务商或商户给零售小店活动删除门店专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/delete-stores.html)
            *
            * `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`
+           *
+           * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresDelete } from "effect-wechatpay/v3/marketing"`.
            */
           delete: goodsSubsidyActivityRetailStoreActBrandIdStoresDelete,
           _store_code_: {
@@ -39052,6 +39168,8 @@ export const marketing = {
              * 该接口为服务商或商户给零售小店活动查询门店详情专用接口。 使用对象：品牌的品牌主商户号或品牌服务商。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/retail-store/retail-store-act/get-store.html)
              *
              * `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}`
+             *
+             * Alone: `import { goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: goodsSubsidyActivityRetailStoreActBrandIdStoresStoreCodeGet
           }
@@ -39067,6 +39185,8 @@ export const marketing = {
        * 查询符合条件的多个活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-list.html)
        *
        * `GET /v3/marketing/membercard-activity/activities`
+       *
+       * Alone: `import { membercardActivityActivitiesGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: membercardActivityActivitiesGet,
       /**
@@ -39075,6 +39195,8 @@ export const marketing = {
        * 创建会员活动，可以创建支付后开卡有礼&老会员有礼、以及小程序开卡有礼&老会员有礼，共四种类型的活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/create-activity.html)
        *
        * `POST /v3/marketing/membercard-activity/activities`
+       *
+       * Alone: `import { membercardActivityActivitiesPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: membercardActivityActivitiesPost,
       _activity_id_: {
@@ -39084,6 +39206,8 @@ export const marketing = {
          * 查出活动id对应的活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/query-activity-detail.html)
          *
          * `GET /v3/marketing/membercard-activity/activities/{activity_id}`
+         *
+         * Alone: `import { membercardActivityActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: membercardActivityActivitiesActivityIdGet,
         terminate: {
@@ -39093,6 +39217,8 @@ export const marketing = {
            * 将活动终止，不会再被曝光 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter8_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/membership-card/member-gift/terminating-activity.html)
            *
            * `POST /v3/marketing/membercard-activity/activities/{activity_id}/terminate`
+           *
+           * Alone: `import { membercardActivityActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/marketing"`.
            */
           post: membercardActivityActivitiesActivityIdTerminatePost
         }
@@ -39108,6 +39234,8 @@ export const marketing = {
          * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于其中的activate_ticket，商家可调用当前api，获取用户的开卡信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_5.shtml)
          *
          * `GET /v3/marketing/membercard-open/activate-informations/{activate_ticket}`
+         *
+         * Alone: `import { membercardOpenActivateInformationsActivateTicketGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: membercardOpenActivateInformationsActivateTicketGet
       }
@@ -39119,6 +39247,8 @@ export const marketing = {
        * 通过此接口可查询以前设置的回调地址 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_2.shtml)
        *
        * `GET /v3/marketing/membercard-open/callback`
+       *
+       * Alone: `import { membercardOpenCallbackGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: membercardOpenCallbackGet,
       /**
@@ -39127,6 +39257,8 @@ export const marketing = {
        * 通过此接口商户可设置回调地址，用于接收会员业务的相关信息营销事件推送：点击开通产品权限。由会员卡创建方登录Pay平台，操作开通。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter6_1.shtml)
        *
        * `PATCH /v3/marketing/membercard-open/callback`
+       *
+       * Alone: `import { membercardOpenCallbackPatch } from "effect-wechatpay/v3/marketing"`.
        */
       patch: membercardOpenCallbackPatch
     },
@@ -39137,6 +39269,8 @@ export const marketing = {
        * 通过此接口可查询指定某品牌的所有会员卡模板列表
        *
        * `GET /v3/marketing/membercard-open/cards`
+       *
+       * Alone: `import { membercardOpenCardsGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: membercardOpenCardsGet,
       /**
@@ -39145,6 +39279,8 @@ export const marketing = {
        * 通过此接口可以创建一张会员卡模板，创建成功将获得会员卡模板card_id
        *
        * `POST /v3/marketing/membercard-open/cards`
+       *
+       * Alone: `import { membercardOpenCardsPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: membercardOpenCardsPost,
       _card_id_: {
@@ -39154,6 +39290,8 @@ export const marketing = {
          * 通过此接口可查询指定会员卡模板的所有信息
          *
          * `GET /v3/marketing/membercard-open/cards/{card_id}`
+         *
+         * Alone: `import { membercardOpenCardsCardIdGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: membercardOpenCardsCardIdGet,
         /**
@@ -39162,6 +39300,8 @@ export const marketing = {
          * 通过此接口可更新会员卡的信息，包括基本信息、储值信息、开卡信息、补充说明
          *
          * `PATCH /v3/marketing/membercard-open/cards/{card_id}`
+         *
+         * Alone: `import { membercardOpenCardsCardIdPatch } from "effect-wechatpay/v3/marketing"`.
          */
         patch: membercardOpenCardsCardIdPatch,
         /**
@@ -39170,6 +39310,8 @@ export const marketing = {
          * 商户可调用此api删除会员卡。删除后，商家将无法通过任何渠道再投放该会员卡。
          *
          * `DELETE /v3/marketing/membercard-open/cards/{card_id}`
+         *
+         * Alone: `import { membercardOpenCardsCardIdDelete } from "effect-wechatpay/v3/marketing"`.
          */
         delete: membercardOpenCardsCardIdDelete,
         codes: {
@@ -39180,6 +39322,8 @@ export const marketing = {
              * 通过此接口可查询指定用户会员卡的信息，如会员积分、储值余额、开卡信息等
              *
              * `GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
+             *
+             * Alone: `import { membercardOpenCardsCardIdCodesCodeGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: membercardOpenCardsCardIdCodesCodeGet,
             /**
@@ -39188,6 +39332,8 @@ export const marketing = {
              * 通过此接口可更新指定用户的会员卡背景图、会员卡号、等级、储值余额
              *
              * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`
+             *
+             * Alone: `import { membercardOpenCardsCardIdCodesCodePatch } from "effect-wechatpay/v3/marketing"`.
              */
             patch: membercardOpenCardsCardIdCodesCodePatch,
             activate: {
@@ -39197,6 +39343,8 @@ export const marketing = {
                * 如果商家选择跳转激活的投放方式，用户跳转至商家页商家H5网页/小程序后，商家可调用激活会员卡接口激活会员。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_10.shtml)
                *
                * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate`
+               *
+               * Alone: `import { membercardOpenCardsCardIdCodesCodeActivatePost } from "effect-wechatpay/v3/marketing"`.
                */
               post: membercardOpenCardsCardIdCodesCodeActivatePost
             },
@@ -39208,6 +39356,8 @@ export const marketing = {
                  * 商户调此接口，若已设置支付后展示积分，且该笔订单对应的积分已到账，则可以入参积分对应的交易商户号+商户订单号将该笔支付后展示的积分状态设置为“已到账” [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter10_2.shtml)
                  *
                  * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit`
+                 *
+                 * Alone: `import { membercardOpenCardsCardIdCodesCodeBonusCommitPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: membercardOpenCardsCardIdCodesCodeBonusCommitPost
               },
@@ -39231,6 +39381,8 @@ export const marketing = {
                * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
                *
                * `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights`
+               *
+               * Alone: `import { membercardOpenCardsCardIdCodesCodeRightsPatch } from "effect-wechatpay/v3/marketing"`.
                */
               patch: membercardOpenCardsCardIdCodesCodeRightsPatch
             },
@@ -39241,6 +39393,8 @@ export const marketing = {
                * 可根据用户当前的服务状态和信息，调用该接口更新当前用户的会员服务信息：包括展示在会员卡面上的服务信息和服务消息触达
                *
                * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data`
+               *
+               * Alone: `import { membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost } from "effect-wechatpay/v3/marketing"`.
                */
               post: membercardOpenCardsCardIdCodesCodeSetServiceModuleDataPost
             },
@@ -39251,6 +39405,8 @@ export const marketing = {
                * 将用户的会员卡设置为失效状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_12.shtml)
                *
                * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable`
+               *
+               * Alone: `import { membercardOpenCardsCardIdCodesCodeUnavailablePost } from "effect-wechatpay/v3/marketing"`.
                */
               post: membercardOpenCardsCardIdCodesCodeUnavailablePost
             }
@@ -39262,6 +39418,8 @@ export const marketing = {
              * 如果会员卡的code分配类型是“预存code”模式，商户可向特定会员卡card_id导入code，导入后自动将会员卡库存数量更新成code数量。用户领取会员卡时，将从这些code里随机分配。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_7.shtml)
              *
              * `POST /v3/marketing/membercard-open/cards/{card_id}/codes/deposit`
+             *
+             * Alone: `import { membercardOpenCardsCardIdCodesDepositPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: membercardOpenCardsCardIdCodesDepositPost
           }
@@ -39273,6 +39431,8 @@ export const marketing = {
            * 如果商家选择跳转激活的投放方式，用户点击开卡跳转至商家H5网页/小程序时，会员组件会在跳转链接activate_url后拼接若干个参数，包括：用户的openid、加密的会员code(encrypt_code)、激活ticket(activate_ticket)。对于加密的encrypt_code，商家可调用此api解码接口，获取真实code。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_4.shtml)
            *
            * `GET /v3/marketing/membercard-open/cards/{card_id}/decrypt-code`
+           *
+           * Alone: `import { membercardOpenCardsCardIdDecryptCodeGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: membercardOpenCardsCardIdDecryptCodeGet
         },
@@ -39283,6 +39443,8 @@ export const marketing = {
            * 生成商户预授权投放会员卡的凭证 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_7.shtml)
            *
            * `POST /v3/marketing/membercard-open/cards/{card_id}/permission-tokens`
+           *
+           * Alone: `import { membercardOpenCardsCardIdPermissionTokensPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: membercardOpenCardsCardIdPermissionTokensPost
         },
@@ -39294,6 +39456,8 @@ export const marketing = {
              * 商户可通过加密后的用户手机号，将存量会员通过接口导入至微信侧后台。
              *
              * `POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import`
+             *
+             * Alone: `import { membercardOpenCardsCardIdPhoneMembercardImportPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: membercardOpenCardsCardIdPhoneMembercardImportPost
           }
@@ -39305,6 +39469,8 @@ export const marketing = {
            * 商户创建会员卡后，可以调用此api创建二维码，用于投放会员卡，用户可扫码开通会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_3.shtml)
            *
            * `POST /v3/marketing/membercard-open/cards/{card_id}/qrcode`
+           *
+           * Alone: `import { membercardOpenCardsCardIdQrcodePost } from "effect-wechatpay/v3/marketing"`.
            */
           post: membercardOpenCardsCardIdQrcodePost
         },
@@ -39315,6 +39481,8 @@ export const marketing = {
            * 通过此接口商家可设置是否在用户的会员卡详情页展示积分、优惠、发票等权益及服务模块
            *
            * `PATCH /v3/marketing/membercard-open/cards/{card_id}/rights`
+           *
+           * Alone: `import { membercardOpenCardsCardIdRightsPatch } from "effect-wechatpay/v3/marketing"`.
            */
           patch: membercardOpenCardsCardIdRightsPatch
         },
@@ -39325,6 +39493,8 @@ export const marketing = {
            * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
            *
            * `POST /v3/marketing/membercard-open/cards/{card_id}/service-modules`
+           *
+           * Alone: `import { membercardOpenCardsCardIdServiceModulesPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: membercardOpenCardsCardIdServiceModulesPost,
           _service_module_id_: {
@@ -39334,6 +39504,8 @@ export const marketing = {
              * 在会员卡模板上添加并展示某个会员服务项，指定添加服务项id后会在会员卡上展示对应的会员服务
              *
              * `PATCH /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
+             *
+             * Alone: `import { membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch } from "effect-wechatpay/v3/marketing"`.
              */
             patch: membercardOpenCardsCardIdServiceModulesServiceModuleIdPatch,
             /**
@@ -39342,6 +39514,8 @@ export const marketing = {
              * 将已添加的会员服务项进行移除，移除后用户的会员卡详情页不会再展示已移除的服务项
              *
              * `DELETE /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`
+             *
+             * Alone: `import { membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete } from "effect-wechatpay/v3/marketing"`.
              */
             delete: membercardOpenCardsCardIdServiceModulesServiceModuleIdDelete
           }
@@ -39353,6 +39527,8 @@ export const marketing = {
            * 商户可调用此api将微信公众平台创建微信会员卡升级为微信支付新版会员卡，将老会员卡card_id绑定品牌id，完成会员卡升级后可以使用新版特性，包括会员权益、会员服务、会员有礼等功能。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_6.shtml)
            *
            * `POST /v3/marketing/membercard-open/cards/{card_id}/upgrade`
+           *
+           * Alone: `import { membercardOpenCardsCardIdUpgradePost } from "effect-wechatpay/v3/marketing"`.
            */
           post: membercardOpenCardsCardIdUpgradePost
         },
@@ -39364,6 +39540,8 @@ export const marketing = {
              * 对于经营会员生意的商户来说，存量会员的注册渠道广泛，包括但不限于线下渠道、微信渠道、APP及其他线上渠道。因而，在微信生态下经营会员时常遇到两类问题：（1）存量会员的身份难统一识别；（2）在应用「开卡有礼」活动能力时，容易对存量（但未同步身份至微信侧的）老会员重复补贴。因而，针对大部分存量会员在微信内的商户，商户可通过用户在微信公众号/小程序内的openid，将存量会员通过接口导入至微信侧后台。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_13.shtml)
              *
              * `POST /v3/marketing/membercard-open/cards/{card_id}/users/import`
+             *
+             * Alone: `import { membercardOpenCardsCardIdUsersImportPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: membercardOpenCardsCardIdUsersImportPost
           }
@@ -39378,6 +39556,8 @@ export const marketing = {
          * 如商户有存量注册会员未领取会员卡，可导入最近一年在品牌内有微信支付交易的活跃会员手机号（需加密后才能导入），导入后微信将通过卡包提醒用户将会员卡领取到卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_1.shtml)
          *
          * `POST /v3/marketing/membercard-open/phonenumber-member/import`
+         *
+         * Alone: `import { membercardOpenPhonenumberMemberImportPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: membercardOpenPhonenumberMemberImportPost
       },
@@ -39388,6 +39568,8 @@ export const marketing = {
          * 商户可查询导入成功的加密手机号是否已被用户领取。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter4_2.shtml)
          *
          * `GET /v3/marketing/membercard-open/phonenumber-member/search`
+         *
+         * Alone: `import { membercardOpenPhonenumberMemberSearchGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: membercardOpenPhonenumberMemberSearchGet
       }
@@ -39400,6 +39582,8 @@ export const marketing = {
          * 通过此接口可查询用户在当前品牌下领取的所有会员卡 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_5.shtml)
          *
          * `GET /v3/marketing/membercard-open/user/cards`
+         *
+         * Alone: `import { membercardOpenUserCardsGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: membercardOpenUserCardsGet
       }
@@ -39415,6 +39599,8 @@ export const marketing = {
            * 投放计划创建后，如果设置了回调地址，当投放计划的状态 `plan_state` 或者审批状态 `audit_state` 发生变更时，会回调给品牌方。
            *
            * `POST /v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url`
+           *
+           * Alone: `import { partnerDeliveryPlanSpMchidNotifyUrlPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: partnerDeliveryPlanSpMchidNotifyUrlPost
         }
@@ -39426,6 +39612,8 @@ export const marketing = {
          * 创建投放计划
          *
          * `POST /v3/marketing/partner/delivery-plan/delivery-plans`
+         *
+         * Alone: `import { partnerDeliveryPlanDeliveryPlansPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: partnerDeliveryPlanDeliveryPlansPost,
         _brand_id_: {
@@ -39436,6 +39624,8 @@ export const marketing = {
              * 分页查询投放计划列表
              *
              * `GET /v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans`
+             *
+             * Alone: `import { partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: partnerDeliveryPlanDeliveryPlansBrandIdDeliveryPlansGet
           }
@@ -39447,6 +39637,8 @@ export const marketing = {
            * 更新投放计划
            *
            * `PATCH /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}`
+           *
+           * Alone: `import { partnerDeliveryPlanDeliveryPlansPlanIdPatch } from "effect-wechatpay/v3/marketing"`.
            */
           patch: partnerDeliveryPlanDeliveryPlansPlanIdPatch,
           terminate: {
@@ -39456,6 +39648,8 @@ export const marketing = {
              * 终止投放计划
              *
              * `POST /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate`
+             *
+             * Alone: `import { partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerDeliveryPlanDeliveryPlansPlanIdTerminatePost
           }
@@ -39470,6 +39664,8 @@ export const marketing = {
          * 根据类型生成图片，结果将通过回调的方式告知，或通过主动查询接口获取生成结果。频率限制：500/s
          *
          * `POST /v3/marketing/partner/product-coupon/image-generation-tasks`
+         *
+         * Alone: `import { partnerProductCouponImageGenerationTasksPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: partnerProductCouponImageGenerationTasksPost,
         _task_id_: {
@@ -39479,6 +39675,8 @@ export const marketing = {
            * 查询图片生成任务执行结果。频率限制：500/s
            *
            * `GET /v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}`
+           *
+           * Alone: `import { partnerProductCouponImageGenerationTasksTaskIdGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: partnerProductCouponImageGenerationTasksTaskIdGet
         }
@@ -39491,6 +39689,8 @@ export const marketing = {
            * 商品券接口调用过程中需要传入各种图片URL，请使用本接口上传图片到微信支付，并使用接口返回的URL。
            *
            * `POST /v3/marketing/partner/product-coupon/media/upload-image`
+           *
+           * Alone: `import { partnerProductCouponMediaUploadImagePost } from "effect-wechatpay/v3/marketing"`.
            */
           post: partnerProductCouponMediaUploadImagePost
         }
@@ -39502,6 +39702,8 @@ export const marketing = {
          * 服务商可以通过本接口查询商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。前置条件：服务商已经配置商品券事件通知地址
          *
          * `GET /v3/marketing/partner/product-coupon/notify-configs`
+         *
+         * Alone: `import { partnerProductCouponNotifyConfigsGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: partnerProductCouponNotifyConfigsGet,
         /**
@@ -39510,6 +39712,8 @@ export const marketing = {
          * 服务商可以通过本接口设置商品券相关事件的回调地址，该地址配置为服务商维度配置，该服务商下的所有商品券相关事件均会通知到该地址。
          *
          * `POST /v3/marketing/partner/product-coupon/notify-configs`
+         *
+         * Alone: `import { partnerProductCouponNotifyConfigsPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: partnerProductCouponNotifyConfigsPost
       },
@@ -39520,6 +39724,8 @@ export const marketing = {
          * 品牌方可以通过该接口创建商品券和批次。微信支付创建成功后，会返回此次创建的商品券以及批次。品牌方可在【经营平台】上配置【活动】对商品券进行投放。频率限制：接口级限制1000/min
          *
          * `POST /v3/marketing/partner/product-coupon/product-coupons`
+         *
+         * Alone: `import { partnerProductCouponProductCouponsPost } from "effect-wechatpay/v3/marketing"`.
          */
         post: partnerProductCouponProductCouponsPost,
         _product_coupon_id_: {
@@ -39529,6 +39735,8 @@ export const marketing = {
            * 品牌方可以通过该接口查询商品券的详细信息，但不包括商品券的批次信息。
            *
            * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
+           *
+           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: partnerProductCouponProductCouponsProductCouponIdGet,
           /**
@@ -39537,6 +39745,8 @@ export const marketing = {
            * 品牌方可以通过该接口修改商品券信息。注：修改只会对新发的券生效，历史已经发放给用户的券不会改变。
            *
            * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`
+           *
+           * Alone: `import { partnerProductCouponProductCouponsProductCouponIdPatch } from "effect-wechatpay/v3/marketing"`.
            */
           patch: partnerProductCouponProductCouponsProductCouponIdPatch,
           deactivate: {
@@ -39546,6 +39756,8 @@ export const marketing = {
              * 品牌方可以通过该接口使某个商品券失效。注意：失效商品券会失效商品券所有批次。失效商品券会同步终止该商品券所有投放渠道和活动，不会有新的用户领券事件，但历史已经通过该商品券对应的批次发放的用户商品券仍然有效。
              *
              * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate`
+             *
+             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdDeactivatePost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerProductCouponProductCouponsProductCouponIdDeactivatePost
           },
@@ -39556,6 +39768,8 @@ export const marketing = {
              * 服务商可以通过该接口为已有的「多次优惠」商品券添加更多批次组，每个批次组创建时会批量创建多个商品券批次。同一个商品券的多个批次组可以实现品牌方多样化的投放需求。前置条件：已创建商品券且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
              *
              * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles`
+             *
+             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerProductCouponProductCouponsProductCouponIdStockBundlesPost,
             _stock_bundle_id_: {
@@ -39565,6 +39779,8 @@ export const marketing = {
                * 服务商可以通过该接口同步修改商品券批次组内所有批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
                *
                * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}`
+               *
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch } from "effect-wechatpay/v3/marketing"`.
                */
               patch: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdPatch,
               associateStores: {
@@ -39574,6 +39790,8 @@ export const marketing = {
                  * 服务商可以通过该接口将品牌的门店列表批量与商品券批次组内所有批次关联
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdAssociateStoresPost
               },
@@ -39584,6 +39802,8 @@ export const marketing = {
                  * 服务商可以通过该接口取消品牌的门店列表与商品券批次组内所有批次的关联关系
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdDisassociateStoresPost
               },
@@ -39594,6 +39814,8 @@ export const marketing = {
                  * 服务商可以通过本接口批量修改商品券批次组内所有批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStockBundlesStockBundleIdUpdateBudgetPost
               }
@@ -39606,6 +39828,8 @@ export const marketing = {
              * 品牌方可以通过该接口分页查询某个商品券的批次列表。
              *
              * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
+             *
+             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: partnerProductCouponProductCouponsProductCouponIdStocksGet,
             /**
@@ -39614,6 +39838,8 @@ export const marketing = {
              * 品牌方可以通过该接口为已有的商品券添加更多批次，多个批次可以实现品牌方多样化的投放需求。
              *
              * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`
+             *
+             * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerProductCouponProductCouponsProductCouponIdStocksPost,
             _stock_id_: {
@@ -39623,6 +39849,8 @@ export const marketing = {
                * 品牌方可以通过该接口查询某个商品券批次的详情。
                *
                * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
+               *
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet } from "effect-wechatpay/v3/marketing"`.
                */
               get: partnerProductCouponProductCouponsProductCouponIdStocksStockIdGet,
               /**
@@ -39631,6 +39859,8 @@ export const marketing = {
                * 品牌方可以通过该接口修改商品券批次的基本信息，包括展示信息、通知配置。展示信息修改不会影响已经发放的用户商品券。
                *
                * `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`
+               *
+               * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch } from "effect-wechatpay/v3/marketing"`.
                */
               patch: partnerProductCouponProductCouponsProductCouponIdStocksStockIdPatch,
               associateStores: {
@@ -39640,6 +39870,8 @@ export const marketing = {
                  * 品牌方可以通过该接口将品牌的门店列表与商品券批次关联 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociateStoresPost
               },
@@ -39650,6 +39882,8 @@ export const marketing = {
                  * 品牌方可以通过该接口分页查询商品券批次所关联的门店列表 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
                  *
                  * `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet } from "effect-wechatpay/v3/marketing"`.
                  */
                 get: partnerProductCouponProductCouponsProductCouponIdStocksStockIdAssociatedStoresGet
               },
@@ -39660,6 +39894,8 @@ export const marketing = {
                  * 品牌方可以通过该接口使已经创建的某个商品券批次失效。注意：调用本接口只会失效单个批次，商品券本身以及其他商品券批次不受影响。失效商品券批次后，该批次不会有新的用户领券事件，但历史已经通过该批次发放的用户商品券仍然有效。
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdDeactivatePost
               },
@@ -39670,6 +39906,8 @@ export const marketing = {
                  * 品牌方可以通过该接口取消品牌的门店列表与商品券批次的关联关系 前置条件：已创建商品券批次且批次的 store_scope 为 SPECIFIC
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdDisassociateStoresPost
               },
@@ -39680,6 +39918,8 @@ export const marketing = {
                  * 品牌方可以通过本接口修改商品券批次的投放预算。注：本接口每次调用只能调整一个维度的投放预算，如果你需要调整多个维度的预算，请多次调用本接口。
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdUpdateBudgetPost
               },
@@ -39690,6 +39930,8 @@ export const marketing = {
                  * 品牌方可以通过该接口为商品券批次预上传券Code 前置条件：已创建商品券批次，商品券批次的 coupon_code_mode 配置为 UPLOAD
                  *
                  * `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes`
+                 *
+                 * Alone: `import { partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponProductCouponsProductCouponIdStocksStockIdUploadCouponCodesPost
               }
@@ -39706,6 +39948,8 @@ export const marketing = {
              * 服务商可以通过本接口向用户发放指定商品券批次组，能否发放受限于商品券组内批次的发放限额：. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
              *
              * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles`
+             *
+             * Alone: `import { partnerProductCouponUsersOpenidCouponBundlesPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerProductCouponUsersOpenidCouponBundlesPost,
             _user_coupon_bundle_id_: {
@@ -39716,6 +39960,8 @@ export const marketing = {
                  * 服务商可以通过本接口将用户商品券组内的所有商品券同步失效。前置条件：已经给用户发券成功，且商品券的 usage_mode 为 PROGRESSIVE_BUNDLE
                  *
                  * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate`
+                 *
+                 * Alone: `import { partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponUsersOpenidCouponBundlesUserCouponBundleIdDeactivatePost
               }
@@ -39728,6 +39974,8 @@ export const marketing = {
              * 品牌方可以通过本接口查询已经发放给用户的特定状态的商品券。前置条件：已经给用户发券成功
              *
              * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons`
+             *
+             * Alone: `import { partnerProductCouponUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing"`.
              */
             get: partnerProductCouponUsersOpenidCouponsGet,
             /**
@@ -39736,6 +39984,8 @@ export const marketing = {
              * 品牌方可以通过本接口向用户发放指定商品券批次，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算 2. 商品券批次每日预算（如果有）3. 商品券批次每人限领（如果有）前置条件：已创建商品券批次，商品券批次处于 SENDING 状态
              *
              * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons`
+             *
+             * Alone: `import { partnerProductCouponUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerProductCouponUsersOpenidCouponsPost,
             _coupon_code_: {
@@ -39745,6 +39995,8 @@ export const marketing = {
                * 品牌方可以通过本接口查询已经发放给用户的商品券详情 前置条件：已经给用户发券成功
                *
                * `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}`
+               *
+               * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeGet } from "effect-wechatpay/v3/marketing"`.
                */
               get: partnerProductCouponUsersOpenidCouponsCouponCodeGet,
               confirm: {
@@ -39754,6 +40006,8 @@ export const marketing = {
                  * 给用户发券后，微信支付会给品牌发送「商品券发放通知」，此时品牌应调用本接口确认发放成功。注：商品券有多个发券渠道，可以由微信支付提供的营销渠道（摇一摇有优惠、商家名片等）发券，品牌方也可以调用商品券本身的发券API主动发券，不论由何渠道发放，微信支付均会发送该通知给品牌方，品牌方均需调用本接口确认发放成功。
                  *
                  * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm`
+                 *
+                 * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponUsersOpenidCouponsCouponCodeConfirmPost
               },
@@ -39764,6 +40018,8 @@ export const marketing = {
                  * 品牌方可以通过本接口将用户的商品券失效 前置条件：已经给用户发券成功
                  *
                  * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate`
+                 *
+                 * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponUsersOpenidCouponsCouponCodeDeactivatePost
               },
@@ -39774,6 +40030,8 @@ export const marketing = {
                  * 品牌方可以通过本接口将已经核销用户的商品券退回给用户。前置条件：已经给用户发券成功，且用户商品券当前已核销
                  *
                  * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return`
+                 *
+                 * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponUsersOpenidCouponsCouponCodeReturnPost
               },
@@ -39784,6 +40042,8 @@ export const marketing = {
                  * 品牌方可以通过本接口核销已经发放给用户的商品券 前置条件：已经给用户发券成功，且用户商品券当前可用
                  *
                  * `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use`
+                 *
+                 * Alone: `import { partnerProductCouponUsersOpenidCouponsCouponCodeUsePost } from "effect-wechatpay/v3/marketing"`.
                  */
                 post: partnerProductCouponUsersOpenidCouponsCouponCodeUsePost
               }
@@ -39796,6 +40056,8 @@ export const marketing = {
              * 品牌方可以通过本接口向用户预发放指定商品券批次，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
              *
              * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon`
+             *
+             * Alone: `import { partnerProductCouponUsersOpenidPreSendCouponPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerProductCouponUsersOpenidPreSendCouponPost
           },
@@ -39806,6 +40068,8 @@ export const marketing = {
              * 服务商可以通过本接口向用户预发放指定商品券批次组，并使用返回的token在领券组件中完成发券，当用户已领取过时使用相同参数获取的token拉起的领券组件会返回已领取状态，能否发放受限于商品券组内批次的发放限额：，能否发放受限于商品券批次的发放限额：1. 商品券批次总预算; 2. 商品券批次每日预算（如果有）; 3. 商品券批次每人限领（如果有）
              *
              * `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle`
+             *
+             * Alone: `import { partnerProductCouponUsersOpenidPreSendCouponBundlePost } from "effect-wechatpay/v3/marketing"`.
              */
             post: partnerProductCouponUsersOpenidPreSendCouponBundlePost
           }
@@ -39820,6 +40084,8 @@ export const marketing = {
      * 该接口主要为商户提供合作关系列表的查询能力。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_5_3.shtml)
      *
      * `GET /v3/marketing/partnerships`
+     *
+     * Alone: `import { partnershipsGet } from "effect-wechatpay/v3/marketing"`.
      */
     get: partnershipsGet,
     build: {
@@ -39829,6 +40095,8 @@ export const marketing = {
        * 该接口主要为商户提供营销资源的授权能力，可授权给其他商户或小程序，方便商户间的互利合作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_1.shtml)
        *
        * `POST /v3/marketing/partnerships/build`
+       *
+       * Alone: `import { partnershipsBuildPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: partnershipsBuildPost
     },
@@ -39839,6 +40107,8 @@ export const marketing = {
        * 该接口主要为商户提供营销资源的终止授权能力，便于商户管理运营现存的合作关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/partnerships/chapter3_2.shtml)
        *
        * `POST /v3/marketing/partnerships/terminate`
+       *
+       * Alone: `import { partnershipsTerminatePost } from "effect-wechatpay/v3/marketing"`.
        */
       post: partnershipsTerminatePost
     }
@@ -39851,6 +40121,8 @@ export const marketing = {
        * 商户根据一定过滤条件，查询已创建的支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_9.shtml)
        *
        * `GET /v3/marketing/paygiftactivity/activities`
+       *
+       * Alone: `import { paygiftactivityActivitiesGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: paygiftactivityActivitiesGet,
       _activity_id_: {
@@ -39860,6 +40132,8 @@ export const marketing = {
          * 商户创建活动后，可以通过该接口查询支付有礼的活动详情，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_4.shtml)
          *
          * `GET /v3/marketing/paygiftactivity/activities/{activity_id}`
+         *
+         * Alone: `import { paygiftactivityActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: paygiftactivityActivitiesActivityIdGet,
         goods: {
@@ -39869,6 +40143,8 @@ export const marketing = {
            * 商户创建活动后，可以通过该接口查询支付有礼的活动指定商品，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_6.shtml)
            *
            * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/goods`
+           *
+           * Alone: `import { paygiftactivityActivitiesActivityIdGoodsGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: paygiftactivityActivitiesActivityIdGoodsGet
         },
@@ -39879,6 +40155,8 @@ export const marketing = {
            * 商户创建活动后，可以通过该接口查询支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_5.shtml)
            *
            * `GET /v3/marketing/paygiftactivity/activities/{activity_id}/merchants`
+           *
+           * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: paygiftactivityActivitiesActivityIdMerchantsGet,
           add: {
@@ -39888,6 +40166,8 @@ export const marketing = {
              * 商户创建活动后，可以通过该接口增加支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_8.shtml)
              *
              * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add`
+             *
+             * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsAddPost } from "effect-wechatpay/v3/marketing"`.
              */
             post: paygiftactivityActivitiesActivityIdMerchantsAddPost
           },
@@ -39898,6 +40178,8 @@ export const marketing = {
              * 商户创建活动后，可以通过该接口删除支付有礼的发券商户号，用于管理活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_10.shtml)
              *
              * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete`
+             *
+             * Alone: `import { paygiftactivityActivitiesActivityIdMerchantsDeletePost } from "effect-wechatpay/v3/marketing"`.
              */
             post: paygiftactivityActivitiesActivityIdMerchantsDeletePost
           }
@@ -39909,6 +40191,8 @@ export const marketing = {
            * 商户可通过该接口停止支付有礼活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/paygiftactivity/chapter3_7.shtml)
            *
            * `POST /v3/marketing/paygiftactivity/activities/{activity_id}/terminate`
+           *
+           * Alone: `import { paygiftactivityActivitiesActivityIdTerminatePost } from "effect-wechatpay/v3/marketing"`.
            */
           post: paygiftactivityActivitiesActivityIdTerminatePost
         }
@@ -39921,6 +40205,8 @@ export const marketing = {
        * 商户可以创建满额送活动，用户支付后送全场券，提升交易额。
        *
        * `POST /v3/marketing/paygiftactivity/unique-threshold-activity`
+       *
+       * Alone: `import { paygiftactivityUniqueThresholdActivityPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: paygiftactivityUniqueThresholdActivityPost
     }
@@ -39933,6 +40219,8 @@ export const marketing = {
        * 接口介绍：该接口为电子小票自定义入口创建接口，商家可以通过该接口为品牌创建自定义入口展示内容。
        *
        * `POST /v3/marketing/shopping-receipt/customentrances`
+       *
+       * Alone: `import { shoppingReceiptCustomentrancesPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: shoppingReceiptCustomentrancesPost,
       _brand_id_: {
@@ -39942,6 +40230,8 @@ export const marketing = {
          * 该接口为电子小票自定义入口查询接口，商家可以通过该接口查询品牌的自定义入口展示内容。
          *
          * `GET /v3/marketing/shopping-receipt/customentrances/{brand_id}`
+         *
+         * Alone: `import { shoppingReceiptCustomentrancesBrandIdGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: shoppingReceiptCustomentrancesBrandIdGet,
         /**
@@ -39950,6 +40240,8 @@ export const marketing = {
          * 该接口为电子小票自定义入口更新接口，商家可以通过该接口为品牌更新自定义入口展示内容。
          *
          * `PATCH /v3/marketing/shopping-receipt/customentrances/{brand_id}`
+         *
+         * Alone: `import { shoppingReceiptCustomentrancesBrandIdPatch } from "effect-wechatpay/v3/marketing"`.
          */
         patch: shoppingReceiptCustomentrancesBrandIdPatch
       }
@@ -39961,6 +40253,8 @@ export const marketing = {
        * 接口介绍：可通过该接口给对应的微信支付订单上传商家电子小票跳转信息。上传成功后，用户可以在账单详情页看到对应的跳转入口。
        *
        * `POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos`
+       *
+       * Alone: `import { shoppingReceiptMerchantshoppingreceiptjumpinfosPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: shoppingReceiptMerchantshoppingreceiptjumpinfosPost
     },
@@ -39971,6 +40265,8 @@ export const marketing = {
        * 商户将支付成功回传的参数填入指定字段，可以给指定微信支付订单上传电子小票。 上传成功后，用户可以在账单详情页看到商户上传的电子小票。
        *
        * `POST /v3/marketing/shopping-receipt/shoppingreceipts`
+       *
+       * Alone: `import { shoppingReceiptShoppingreceiptsPost } from "effect-wechatpay/v3/marketing"`.
        */
       post: shoppingReceiptShoppingreceiptsPost
     }
@@ -39983,6 +40279,8 @@ export const marketing = {
        * 查询周周惠活动列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_3.shtml)
        *
        * `GET /v3/marketing/weekly-discount/activities`
+       *
+       * Alone: `import { weeklyDiscountActivitiesGet } from "effect-wechatpay/v3/marketing"`.
        */
       get: weeklyDiscountActivitiesGet,
       _activity_id_: {
@@ -39992,6 +40290,8 @@ export const marketing = {
          * 查询周周惠活动详情 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_2.shtml)
          *
          * `GET /v3/marketing/weekly-discount/activities/{activity_id}`
+         *
+         * Alone: `import { weeklyDiscountActivitiesActivityIdGet } from "effect-wechatpay/v3/marketing"`.
          */
         get: weeklyDiscountActivitiesActivityIdGet,
         apply: {
@@ -40001,6 +40301,8 @@ export const marketing = {
            * 报名周周惠活动 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_1_1.shtml)
            *
            * `POST /v3/marketing/weekly-discount/activities/{activity_id}/apply`
+           *
+           * Alone: `import { weeklyDiscountActivitiesActivityIdApplyPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: weeklyDiscountActivitiesActivityIdApplyPost
         }
@@ -40017,6 +40319,8 @@ export const marketing = {
            * 查询批次下用户银行提现免费券列表 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_2.shtml)
            *
            * `GET /v3/marketing/withdraw-favor/users/{openid}/coupons`
+           *
+           * Alone: `import { withdrawFavorUsersOpenidCouponsGet } from "effect-wechatpay/v3/marketing"`.
            */
           get: withdrawFavorUsersOpenidCouponsGet,
           /**
@@ -40025,6 +40329,8 @@ export const marketing = {
            * 为用户发银行提现免费券 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_2_1.shtml)
            *
            * `POST /v3/marketing/withdraw-favor/users/{openid}/coupons`
+           *
+           * Alone: `import { withdrawFavorUsersOpenidCouponsPost } from "effect-wechatpay/v3/marketing"`.
            */
           post: withdrawFavorUsersOpenidCouponsPost
         }

@@ -533,6 +533,8 @@ export const mchManage = {
        * 通过该接口可查询子商户下指定的商户管理记录
        *
        * `GET /v3/mch-manage/mch-manage-records/{manage_record_id}`
+       *
+       * Alone: `import { mchManageRecordsManageRecordIdGet } from "effect-wechatpay/v3/mchManage"`.
        */
       get: mchManageRecordsManageRecordIdGet,
       mchManageSubmissions: {
@@ -542,6 +544,8 @@ export const mchManage = {
          * 通过调用该接口可用于提交指定商户的管理记录要求的资料
          *
          * `POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions`
+         *
+         * Alone: `import { mchManageRecordsManageRecordIdMchManageSubmissionsPost } from "effect-wechatpay/v3/mchManage"`.
          */
         post: mchManageRecordsManageRecordIdMchManageSubmissionsPost
       }
@@ -554,6 +558,8 @@ export const mchManage = {
          * 通过该接口可用于分页查询子商户名下的商户管理记录
          *
          * `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`
+         *
+         * Alone: `import { mchManageRecordsSubMchidSubMchidGet } from "effect-wechatpay/v3/mchManage"`.
          */
         get: mchManageRecordsSubMchidSubMchidGet
       }
@@ -569,6 +575,8 @@ export const mchManage = {
            * 商户在提交资料时，可通过本接口上传所需的文件
            *
            * `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`
+           *
+           * Alone: `import { submissionFilesSubMchidSubMchidUploadPost } from "effect-wechatpay/v3/mchManage"`.
            */
           post: submissionFilesSubMchidSubMchidUploadPost
         }

@@ -441,6 +441,8 @@ export const mchOperationManage = {
        * 查询子商户强化尽调单信息
        *
        * `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}`
+       *
+       * Alone: `import { enhancedDueDiligenceDueDiligenceIdGet } from "effect-wechatpay/v3/mchOperationManage"`.
        */
       get: enhancedDueDiligenceDueDiligenceIdGet,
       submit: {
@@ -450,6 +452,8 @@ export const mchOperationManage = {
          * 提交尽调资料
          *
          * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit`
+         *
+         * Alone: `import { enhancedDueDiligenceDueDiligenceIdSubmitPost } from "effect-wechatpay/v3/mchOperationManage"`.
          */
         post: enhancedDueDiligenceDueDiligenceIdSubmitPost
       },
@@ -460,6 +464,8 @@ export const mchOperationManage = {
          * 上传尽调资料文件
          *
          * `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`
+         *
+         * Alone: `import { enhancedDueDiligenceDueDiligenceIdUploadPost } from "effect-wechatpay/v3/mchOperationManage"`.
          */
         post: enhancedDueDiligenceDueDiligenceIdUploadPost
       }
@@ -474,6 +480,8 @@ export const mchOperationManage = {
          * 服务商查询子商户的管控情况。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/limited-functions-and-reasons/mch-limitations/query-sub-mch-limitation.html)
          *
          * `GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}`
+         *
+         * Alone: `import { merchantLimitationsSubMchidSubMchidGet } from "effect-wechatpay/v3/mchOperationManage"`.
          */
         get: merchantLimitationsSubMchidSubMchidGet
       }

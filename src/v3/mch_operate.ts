@@ -380,6 +380,8 @@ export const mch_operate = {
        * 针对被微信支付平台不收不付管控的电商子商户，如子商户账户内还有可用余额，且无法解脱（例如.营业执照注销吊销），则服务商可为子商户申请走注销提现的流程，将可用余额进行提现操作。在商户号注销后，电商平台可发起提现申请, 审批通过后, 将会按照指定的收款方式返回给商户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/withdrawal-apply/withdrawal-apply/submit-apply.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_9.shtml)
        *
        * `POST /v3/mch_operate/risk/withdrawl-apply`
+       *
+       * Alone: `import { riskWithdrawlApplyPost } from "effect-wechatpay/v3/mch_operate"`.
        */
       post: riskWithdrawlApplyPost,
       applymentId: {
@@ -390,6 +392,8 @@ export const mch_operate = {
            * 微信支付提现申请单号查询提现申请单状态,电商平台发起申请后, 电商平台调用此接口查询审批和出款进度 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_8.shtml)
            *
            * `GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}`
+           *
+           * Alone: `import { riskWithdrawlApplyApplymentIdApplymentIdGet } from "effect-wechatpay/v3/mch_operate"`.
            */
           get: riskWithdrawlApplyApplymentIdApplymentIdGet
         }
@@ -402,6 +406,8 @@ export const mch_operate = {
            * 电商平台发起申请后, 电商平台调用此接口查询审批和出款进度。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter7_8_7.shtml)
            *
            * `GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}`
+           *
+           * Alone: `import { riskWithdrawlApplyOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mch_operate"`.
            */
           get: riskWithdrawlApplyOutRequestNoOutRequestNoGet
         }

@@ -1193,6 +1193,8 @@ export const mchalterapply = {
      * 服务商使用该接口提交商家超级管理员变更申请，帮助商家修改超级管理员资料。
      *
      * `POST /v3/mchalterapply/mchcontactalterapplyment`
+     *
+     * Alone: `import { mchcontactalterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`.
      */
     post: mchcontactalterapplymentPost,
     _apply_id_: {
@@ -1202,6 +1204,8 @@ export const mchalterapply = {
        * 使用申请单号查询超级管理员修改申请单的状态
        *
        * `GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id}`
+       *
+       * Alone: `import { mchcontactalterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`.
        */
       get: mchcontactalterapplymentApplyIdGet,
       revoke: {
@@ -1211,6 +1215,8 @@ export const mchalterapply = {
          * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
          *
          * `POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke`
+         *
+         * Alone: `import { mchcontactalterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`.
          */
         post: mchcontactalterapplymentApplyIdRevokePost
       }
@@ -1225,6 +1231,8 @@ export const mchalterapply = {
              * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
              *
              * `GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
+             *
+             * Alone: `import { mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`.
              */
             get: mchcontactalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet
           }
@@ -1239,6 +1247,8 @@ export const mchalterapply = {
      * 服务商使用该接口提交商家主体资料变更申请，帮助商家修改主体资料。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090649)
      *
      * `POST /v3/mchalterapply/mchsubjectalterapplyment`
+     *
+     * Alone: `import { mchsubjectalterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`.
      */
     post: mchsubjectalterapplymentPost,
     _apply_id_: {
@@ -1248,6 +1258,8 @@ export const mchalterapply = {
        * 使用申请单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090655)
        *
        * `GET /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}`
+       *
+       * Alone: `import { mchsubjectalterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`.
        */
       get: mchsubjectalterapplymentApplyIdGet,
       revoke: {
@@ -1257,6 +1269,8 @@ export const mchalterapply = {
          * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090672)
          *
          * `POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke`
+         *
+         * Alone: `import { mchsubjectalterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`.
          */
         post: mchsubjectalterapplymentApplyIdRevokePost
       }
@@ -1271,6 +1285,8 @@ export const mchalterapply = {
              * 使用业务单号查询申请单状态 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4014090667)
              *
              * `GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`
+             *
+             * Alone: `import { mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`.
              */
             get: mchsubjectalterapplymentMerchantMerchantCodeOutRequestNoOutRequestNoGet
           }
@@ -1285,6 +1301,8 @@ export const mchalterapply = {
      * 服务商使用该接口提交商家的商户简称变更申请，帮助商家修改商户简称。
      *
      * `POST /v3/mchalterapply/merchantnamealterapplyment`
+     *
+     * Alone: `import { merchantnamealterapplymentPost } from "effect-wechatpay/v3/mchalterapply"`.
      */
     post: merchantnamealterapplymentPost,
     _apply_id_: {
@@ -1294,6 +1312,8 @@ export const mchalterapply = {
        * 使用申请单号查询商户简称修改申请单的状态
        *
        * `GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id}`
+       *
+       * Alone: `import { merchantnamealterapplymentApplyIdGet } from "effect-wechatpay/v3/mchalterapply"`.
        */
       get: merchantnamealterapplymentApplyIdGet,
       revoke: {
@@ -1303,6 +1323,8 @@ export const mchalterapply = {
          * 当申请单状态为编辑中/审核中/已驳回时，才支持撤销
          *
          * `POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke`
+         *
+         * Alone: `import { merchantnamealterapplymentApplyIdRevokePost } from "effect-wechatpay/v3/mchalterapply"`.
          */
         post: merchantnamealterapplymentApplyIdRevokePost
       }
@@ -1317,6 +1339,8 @@ export const mchalterapply = {
              * 使用业务单号查询申请单状态
              *
              * `GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}`
+             *
+             * Alone: `import { merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/mchalterapply"`.
              */
             get: merchantnamealterapplymentMerchantSubMchidOutRequestNoOutRequestNoGet
           }

@@ -1279,6 +1279,8 @@ export const medIns = {
      * 商户调用该接口向微信医保后台下单
      *
      * `POST /v3/med-ins/orders`
+     *
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/medIns"`.
      */
     post: ordersPost,
     mixTradeNo: {
@@ -1289,6 +1291,8 @@ export const medIns = {
          * 商户使用混合下单订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。
          *
          * `GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no}`
+         *
+         * Alone: `import { ordersMixTradeNoMixTradeNoGet } from "effect-wechatpay/v3/medIns"`.
          */
         get: ordersMixTradeNoMixTradeNoGet
       }
@@ -1301,6 +1305,8 @@ export const medIns = {
          * 商户使用商户订单号，通过该接口主动查询订单状态，完成下一步的业务逻辑。当下单没有返回信息时，可以通过此接口查询下单结果，如果查询返回订单不存在，则可以重试下单。
          *
          * `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { ordersOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/medIns"`.
          */
         get: ordersOutTradeNoOutTradeNoGet
       }
@@ -1314,6 +1320,8 @@ export const medIns = {
        * 从业机构调用该接口向微信医保后台通知医保订单的退款成功结果
        *
        * `POST /v3/med-ins/refunds/notify`
+       *
+       * Alone: `import { refundsNotifyPost } from "effect-wechatpay/v3/medIns"`.
        */
       post: refundsNotifyPost
     }

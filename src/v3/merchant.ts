@@ -616,6 +616,8 @@ export const merchant = {
          * 商户通过此接口可以查询本商户号的账号余额情况。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_20.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-balance.html)
          *
          * `GET /v3/merchant/fund/balance/{account_type}`
+         *
+         * Alone: `import { fundBalanceAccountTypeGet } from "effect-wechatpay/v3/merchant"`.
          */
         get: fundBalanceAccountTypeGet
       }
@@ -628,6 +630,8 @@ export const merchant = {
          * 通过此接口可以查询本商户号指定日期当天24点的账户余额。**注意：**• 可查询90天内的日终余额。• 当日日终余额在次日生成，建议商户在上午 10 点以后查询。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_21.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/amount/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/ecommerce-balance/accounts/query-day-end-balance.html)
          *
          * `GET /v3/merchant/fund/dayendbalance/{account_type}`
+         *
+         * Alone: `import { fundDayendbalanceAccountTypeGet } from "effect-wechatpay/v3/merchant"`.
          */
         get: fundDayendbalanceAccountTypeGet
       }
@@ -639,6 +643,8 @@ export const merchant = {
        * 收付通平台通过该接口可将其平台的收入进行预约提现。该预约提现申请提交后，系统将在次日发起提现，预计当日到账。具体到账时间以实际银行处理为准。
        *
        * `POST /v3/merchant/fund/withdraw`
+       *
+       * Alone: `import { fundWithdrawPost } from "effect-wechatpay/v3/merchant"`.
        */
       post: fundWithdrawPost,
       billType: {
@@ -649,6 +655,8 @@ export const merchant = {
            * 电商服务商按日查询并下载提现状态为异常的提现单，提现异常包括提现失败和银行退票。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_24.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_4.shtml)
            *
            * `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`
+           *
+           * Alone: `import { fundWithdrawBillTypeBillTypeGet } from "effect-wechatpay/v3/merchant"`.
            */
           get: fundWithdrawBillTypeBillTypeGet
         }
@@ -661,6 +669,8 @@ export const merchant = {
            * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
            *
            * `GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no}`
+           *
+           * Alone: `import { fundWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/merchant"`.
            */
           get: fundWithdrawOutRequestNoOutRequestNoGet
         }
@@ -673,6 +683,8 @@ export const merchant = {
            * 电商平台通过该接口查询其提现结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/ecommerce/fund/chapter3_6.shtml)
            *
            * `GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}`
+           *
+           * Alone: `import { fundWithdrawWithdrawIdWithdrawIdGet } from "effect-wechatpay/v3/merchant"`.
            */
           get: fundWithdrawWithdrawIdWithdrawIdGet
         }
@@ -687,6 +699,8 @@ export const merchant = {
        * 部分微信支付业务指定商户需要使用文件上传 API来上报文件（如图片）信息，从而获得必传参数的值：图片MediaID，或PDF文件MediaID。媒体图片只支持JPG、BMP、PNG格式，文件大小不能超过5M。PDF文件大小不能超过7.5M。
        *
        * `POST /v3/merchant/media/upload`
+       *
+       * Alone: `import { mediaUploadPost } from "effect-wechatpay/v3/merchant"`.
        */
       post: mediaUploadPost
     },
@@ -697,6 +711,8 @@ export const merchant = {
        * 部分微信支付业务指定商户需要使用图片上传 部分微信支付业务指定商户需要使用视频上传 API来上报视频信息，从而获得必传参数的值：视频MediaID 。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/chapter3_2.shtml)
        *
        * `POST /v3/merchant/media/video_upload`
+       *
+       * Alone: `import { mediaVideoUploadPost } from "effect-wechatpay/v3/merchant"`.
        */
       post: mediaVideoUploadPost
     }

@@ -1045,6 +1045,8 @@ export const merchantRiskManage = {
        * 商户可调用该接口，查询风险订单，从而进行之后的风险管控&生态建设。
        *
        * `POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades`
+       *
+       * Alone: `import { ecTradeRiskQueryRiskTradesPost } from "effect-wechatpay/v3/merchantRiskManage"`.
        */
       post: ecTradeRiskQueryRiskTradesPost
     },
@@ -1055,6 +1057,8 @@ export const merchantRiskManage = {
        * 商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。
        *
        * `POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result`
+       *
+       * Alone: `import { ecTradeRiskRecvDisposeResultPost } from "effect-wechatpay/v3/merchantRiskManage"`.
        */
       post: ecTradeRiskRecvDisposeResultPost
     }
@@ -1066,6 +1070,8 @@ export const merchantRiskManage = {
      * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单下单完成后，上报订单关联信息，以便后续在支付环节进行风险管控 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/report-trade-risk-information.html)
      *
      * `POST /v3/merchant-risk-manage/report-trade-union-information`
+     *
+     * Alone: `import { reportTradeUnionInformationPost } from "effect-wechatpay/v3/merchantRiskManage"`.
      */
     post: reportTradeUnionInformationPost
   },
@@ -1076,6 +1082,8 @@ export const merchantRiskManage = {
      * 从业机构/服务商/渠道商/商户可调用该接口，在商户订单支付完成后，进行订单风险查询，从而进行后置风险管控&生态建设。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk/query-trade-risk-information.html)
      *
      * `GET /v3/merchant-risk-manage/trade-risk-information`
+     *
+     * Alone: `import { tradeRiskInformationGet } from "effect-wechatpay/v3/merchantRiskManage"`.
      */
     get: tradeRiskInformationGet
   },
@@ -1086,6 +1094,8 @@ export const merchantRiskManage = {
      * 从业机构/服务商/渠道商/商户查询订单风险后，调用该接口回传对风险订单/风险商户的调查、处置信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/risk-manage/trade-risk-result/create-trade-risk-result.html)
      *
      * `POST /v3/merchant-risk-manage/trade-risk-result`
+     *
+     * Alone: `import { tradeRiskResultPost } from "effect-wechatpay/v3/merchantRiskManage"`.
      */
     post: tradeRiskResultPost
   },
@@ -1096,6 +1106,8 @@ export const merchantRiskManage = {
      * 调用该接口查询商户违规通知回调地址，如果已设置回调地址，说明已开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_2.shtml)
      *
      * `GET /v3/merchant-risk-manage/violation-notifications`
+     *
+     * Alone: `import { violationNotificationsGet } from "effect-wechatpay/v3/merchantRiskManage"`.
      */
     get: violationNotificationsGet,
     /**
@@ -1104,6 +1116,8 @@ export const merchantRiskManage = {
      * 调用该接口设置商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_1.shtml)
      *
      * `POST /v3/merchant-risk-manage/violation-notifications`
+     *
+     * Alone: `import { violationNotificationsPost } from "effect-wechatpay/v3/merchantRiskManage"`.
      */
     post: violationNotificationsPost,
     /**
@@ -1112,6 +1126,8 @@ export const merchantRiskManage = {
      * 调用该接口修改商户违规通知回调地址，开启违规通知，当子商户被处罚或拦截时，微信支付会通过回调地址通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_3.shtml)
      *
      * `PUT /v3/merchant-risk-manage/violation-notifications`
+     *
+     * Alone: `import { violationNotificationsPut } from "effect-wechatpay/v3/merchantRiskManage"`.
      */
     put: violationNotificationsPut,
     /**
@@ -1120,6 +1136,8 @@ export const merchantRiskManage = {
      * 调用该接口删除商户违规通知回调地址，关闭违规通知，当子商户被处罚或拦截时，微信支付不会再通知从业机构/服务商/渠道商。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_3_4.shtml)
      *
      * `DELETE /v3/merchant-risk-manage/violation-notifications`
+     *
+     * Alone: `import { violationNotificationsDelete } from "effect-wechatpay/v3/merchantRiskManage"`.
      */
     delete: violationNotificationsDelete
   }

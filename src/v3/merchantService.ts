@@ -2725,6 +2725,8 @@ export const merchantService = {
      * 商户通过调用此接口查询投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/query-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_3.shtml)
      *
      * `GET /v3/merchant-service/complaint-notifications`
+     *
+     * Alone: `import { complaintNotificationsGet } from "effect-wechatpay/v3/merchantService"`.
      */
     get: complaintNotificationsGet,
     /**
@@ -2733,6 +2735,8 @@ export const merchantService = {
      * 商户通过调用此接口创建投诉通知回调URL，当用户产生新投诉且投诉状态已变更时，微信支付会通过回 调URL通知商户。对于服务商、渠道商，会收到所有子商户的投诉信息推送。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/create-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_2.shtml)
      *
      * `POST /v3/merchant-service/complaint-notifications`
+     *
+     * Alone: `import { complaintNotificationsPost } from "effect-wechatpay/v3/merchantService"`.
      */
     post: complaintNotificationsPost,
     /**
@@ -2741,6 +2745,8 @@ export const merchantService = {
      * 商户通过调用此接口更新投诉通知的回调URL。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/update-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_4.shtml)
      *
      * `PUT /v3/merchant-service/complaint-notifications`
+     *
+     * Alone: `import { complaintNotificationsPut } from "effect-wechatpay/v3/merchantService"`.
      */
     put: complaintNotificationsPut,
     /**
@@ -2749,6 +2755,8 @@ export const merchantService = {
      * 当商户不再需要推送通知时，可通过调用此接口删除投诉通知的回调URL，取消通知回调。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaint-notifications/delete-complaint-notifications.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter3_5.shtml)
      *
      * `DELETE /v3/merchant-service/complaint-notifications`
+     *
+     * Alone: `import { complaintNotificationsDelete } from "effect-wechatpay/v3/merchantService"`.
      */
     delete: complaintNotificationsDelete
   },
@@ -2760,6 +2768,8 @@ export const merchantService = {
      *
      * `GET /v3/merchant-service/complaints`
      * @deprecated The catalogue marks this operation deprecated.
+     *
+     * Alone: `import { complaintsGet } from "effect-wechatpay/v3/merchantService"`.
      */
     get: complaintsGet,
     _transaction_id_: {
@@ -2770,6 +2780,8 @@ export const merchantService = {
        *
        * `GET /v3/merchant-service/complaints/{transaction_id}`
        * @deprecated The catalogue marks this operation deprecated.
+       *
+       * Alone: `import { complaintsTransactionIdGet } from "effect-wechatpay/v3/merchantService"`.
        */
       get: complaintsTransactionIdGet,
       negotiationHistorys: {
@@ -2780,6 +2792,8 @@ export const merchantService = {
          *
          * `GET /v3/merchant-service/complaints/{transaction_id}/negotiation-historys`
          * @deprecated The catalogue marks this operation deprecated.
+         *
+         * Alone: `import { complaintsTransactionIdNegotiationHistorysGet } from "effect-wechatpay/v3/merchantService"`.
          */
         get: complaintsTransactionIdNegotiationHistorysGet
       }
@@ -2792,6 +2806,8 @@ export const merchantService = {
      * 商户可通过调用此接口，查询指定时间段的所有用户投诉信息，以分页输出查询结果。对于服务商、渠道商，可通过调用此接口，查询指定特约商户号下的投诉信息，若不指定，则查询的是名下所有特约商户投诉信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/list-complaints-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_11.shtml)
      *
      * `GET /v3/merchant-service/complaints-v2`
+     *
+     * Alone: `import { complaintsV2Get } from "effect-wechatpay/v3/merchantService"`.
      */
     get: complaintsV2Get,
     _complaint_id_: {
@@ -2801,6 +2817,8 @@ export const merchantService = {
        * 商户可通过调用此接口，查询指定投诉单的用户投诉详情，包含投诉内容、投诉关联订单、投诉人联系方式等信息，方便商户处理投诉。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_13.shtml)
        *
        * `GET /v3/merchant-service/complaints-v2/{complaint_id}`
+       *
+       * Alone: `import { complaintsV2ComplaintIdGet } from "effect-wechatpay/v3/merchantService"`.
        */
       get: complaintsV2ComplaintIdGet,
       complete: {
@@ -2810,6 +2828,8 @@ export const merchantService = {
          * 商户可通过调用此接口，反馈投诉单已处理完成。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/complete-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_15.shtml)
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/complete`
+         *
+         * Alone: `import { complaintsV2ComplaintIdCompletePost } from "effect-wechatpay/v3/merchantService"`.
          */
         post: complaintsV2ComplaintIdCompletePost
       },
@@ -2820,6 +2840,8 @@ export const merchantService = {
          * 商户可通过调用此接口，查询指定投诉的用户商户协商历史，以分页输出查询结果，方便商户根据处理历史来制定后续处理方案。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/query-negotiation-history-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_12.shtml)
          *
          * `GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys`
+         *
+         * Alone: `import { complaintsV2ComplaintIdNegotiationHistorysGet } from "effect-wechatpay/v3/merchantService"`.
          */
         get: complaintsV2ComplaintIdNegotiationHistorysGet
       },
@@ -2830,6 +2852,8 @@ export const merchantService = {
          * 商户可通过调用此接口，提交回复内容。其中上传图片凭证需首先调用商户上传反馈图片接口，得到图片id，再将id填入请求。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/response-complaint-v2.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter10_2_14.shtml)
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response`
+         *
+         * Alone: `import { complaintsV2ComplaintIdResponsePost } from "effect-wechatpay/v3/merchantService"`.
          */
         post: complaintsV2ComplaintIdResponsePost
       },
@@ -2840,6 +2864,8 @@ export const merchantService = {
          * 商户可通过调用此接口，针对需要即时服务的投诉单（need_immediate_service为true）提交内容回复用户。此接口支持使用新版消息格式（NormalMessage），可发送富文本、图片、按钮组等多种消息类型。
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service`
+         *
+         * Alone: `import { complaintsV2ComplaintIdResponseImmediateServicePost } from "effect-wechatpay/v3/merchantService"`.
          */
         post: complaintsV2ComplaintIdResponseImmediateServicePost
       },
@@ -2850,6 +2876,8 @@ export const merchantService = {
          * 商户可通过调用此接口，更新“申请退款”单据的退款审批结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/complaints/update-refund-progress.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter10_2_19.shtml)
          *
          * `POST /v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress`
+         *
+         * Alone: `import { complaintsV2ComplaintIdUpdateRefundProgressPost } from "effect-wechatpay/v3/merchantService"`.
          */
         post: complaintsV2ComplaintIdUpdateRefundProgressPost
       }
@@ -2863,6 +2891,8 @@ export const merchantService = {
      *
      * `POST /v3/merchant-service/feedbacks`
      * @deprecated The catalogue marks this operation deprecated.
+     *
+     * Alone: `import { feedbacksPost } from "effect-wechatpay/v3/merchantService"`.
      */
     post: feedbacksPost
   },
@@ -2874,6 +2904,8 @@ export const merchantService = {
        * 下载图片API为通用接口，消费者投诉相关图片都可以通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/query-images.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/images/query-images.html)
        *
        * `GET /v3/merchant-service/images/{media_id}`
+       *
+       * Alone: `import { imagesMediaIdGet } from "effect-wechatpay/v3/merchantService"`.
        */
       get: imagesMediaIdGet
     },
@@ -2884,6 +2916,8 @@ export const merchantService = {
        * 商户上传反馈图片的接口。 将媒体图片进行二进制转换，得到的媒体图片二进制内容，在请求body中上传此二进制内容。 媒体图片只支持jpg、png、bmp格式，文件大小不能超过2M。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/consumer-complaint/images/create-images.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/tool/merchant-service/chapter5_1.shtml)
        *
        * `POST /v3/merchant-service/images/upload`
+       *
+       * Alone: `import { imagesUploadPost } from "effect-wechatpay/v3/merchantService"`.
        */
       post: imagesUploadPost
     }

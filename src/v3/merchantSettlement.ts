@@ -211,6 +211,8 @@ export const merchantSettlement = {
      * 从业机构可调用该接口帮助特约商户进行结算规则ID的修改。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_1.shtml)
      *
      * `POST /v3/merchant-settlement/merchant-settle-rule-applications`
+     *
+     * Alone: `import { merchantSettleRuleApplicationsPost } from "effect-wechatpay/v3/merchantSettlement"`.
      */
     post: merchantSettleRuleApplicationsPost,
     _application_id_: {
@@ -220,6 +222,8 @@ export const merchantSettlement = {
        * 从业机构可调用该接口查询特约商户结算规则ID修改的结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter3_1_2.shtml)
        *
        * `GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id}`
+       *
+       * Alone: `import { merchantSettleRuleApplicationsApplicationIdGet } from "effect-wechatpay/v3/merchantSettlement"`.
        */
       get: merchantSettleRuleApplicationsApplicationIdGet
     }

@@ -707,6 +707,8 @@ export const merchantStore = {
      * 连锁品牌方案，是微信支付为「连锁经营品牌商家」定制的行业解决方案。方案基于“品牌-门店”的商业关系，向连锁经营品牌商家提供进件、交易场景配置、流量开放、资金管理、数据管理、营销管理等场景的专项解决方案。服务商/品牌方在门店在创建时，需要经过门店方授权确认，确认后方可建立“品牌-门店”关系。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948546) [官方文档](https://kf.qq.com/faq/2009096ZF7Jf200909UVbY73.html)
      *
      * `POST /v3/merchant-store/stores`
+     *
+     * Alone: `import { storesPost } from "effect-wechatpay/v3/merchantStore"`.
      */
     post: storesPost,
     _store_id_: {
@@ -716,6 +718,8 @@ export const merchantStore = {
        * 查询品牌门店 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948577)
        *
        * `GET /v3/merchant-store/stores/{store_id}`
+       *
+       * Alone: `import { storesStoreIdGet } from "effect-wechatpay/v3/merchantStore"`.
        */
       get: storesStoreIdGet,
       /**
@@ -724,6 +728,8 @@ export const merchantStore = {
        * 更新品牌门店信息 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948551)
        *
        * `PATCH /v3/merchant-store/stores/{store_id}`
+       *
+       * Alone: `import { storesStoreIdPatch } from "effect-wechatpay/v3/merchantStore"`.
        */
       patch: storesStoreIdPatch,
       recipients: {
@@ -734,6 +740,8 @@ export const merchantStore = {
            * 该API接口可用于给一个特定的门店添加收款商户号。添加绑定成功后，商户号可为门店收款。一个门店目前最多只能添加绑定三个收款商户号，且添加绑定收款主体必须与品牌主主体或已有收款商户主体保持一致。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948579)
            *
            * `POST /v3/merchant-store/stores/{store_id}/recipients/bind`
+           *
+           * Alone: `import { storesStoreIdRecipientsBindPost } from "effect-wechatpay/v3/merchantStore"`.
            */
           post: storesStoreIdRecipientsBindPost
         },
@@ -744,6 +752,8 @@ export const merchantStore = {
            * 该API接口可用于给一个特定的门店解除收款商户号。解除成功后，商户号不能再为门店收款。目前只支持解除此前收款方拒绝的收款商户号。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013948580)
            *
            * `POST /v3/merchant-store/stores/{store_id}/recipients/unbind`
+           *
+           * Alone: `import { storesStoreIdRecipientsUnbindPost } from "effect-wechatpay/v3/merchantStore"`.
            */
           post: storesStoreIdRecipientsUnbindPost
         }

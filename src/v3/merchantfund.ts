@@ -367,6 +367,8 @@ export const merchantfund = {
        * 服务商通过本接口查询指定日期内本商户银行来账记录列表。列表内包含本商户银行来账相关的业务单号、金额、完成时间等信息，用于查询和核对。
        *
        * `GET /v3/merchantfund/merchant/income-records`
+       *
+       * Alone: `import { merchantIncomeRecordsGet } from "effect-wechatpay/v3/merchantfund"`.
        */
       get: merchantIncomeRecordsGet
     }
@@ -379,6 +381,8 @@ export const merchantfund = {
        * 服务商通过本接口查询指定日期内特约商户银行来账记录列表，列表内包含特约商户银行来账相关的业务单号、金额、完成时间等信息，供服务商进行查询和核对。
        *
        * `GET /v3/merchantfund/partner/income-records`
+       *
+       * Alone: `import { partnerIncomeRecordsGet } from "effect-wechatpay/v3/merchantfund"`.
        */
       get: partnerIncomeRecordsGet
     }

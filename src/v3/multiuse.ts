@@ -252,6 +252,8 @@ export const multiuse = {
          * 可获取到某批次的退款明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/refund-flow.html)
          *
          * `GET /v3/multiuse/stocks/{stock_id}/refund-flow`
+         *
+         * Alone: `import { stocksStockIdRefundFlowGet } from "effect-wechatpay/v3/multiuse"`.
          */
         get: stocksStockIdRefundFlowGet
       },
@@ -262,6 +264,8 @@ export const multiuse = {
          * 可获取到某批次的退款明细数据，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/send-flow.html)
          *
          * `GET /v3/multiuse/stocks/{stock_id}/send-flow`
+         *
+         * Alone: `import { stocksStockIdSendFlowGet } from "effect-wechatpay/v3/multiuse"`.
          */
         get: stocksStockIdSendFlowGet
       },
@@ -272,6 +276,8 @@ export const multiuse = {
          * 可获取到某批次的核销明细数据，包括订单号、单品信息、银行流水号等，用于对账/数据分析。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/stock/use-flow.html)
          *
          * `GET /v3/multiuse/stocks/{stock_id}/use-flow`
+         *
+         * Alone: `import { stocksStockIdUseFlowGet } from "effect-wechatpay/v3/multiuse"`.
          */
         get: stocksStockIdUseFlowGet
       }
@@ -286,6 +292,8 @@ export const multiuse = {
          * 商户平台/API完成制券/消费金后，可使用发放代金券接口发券/消费金。通过调用此接口可发放指定批次给指定用户。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/multiuse-coupon/multiuse-coupon/send-multiuse-coupon.html)
          *
          * `POST /v3/multiuse/users/{openid}/coupons`
+         *
+         * Alone: `import { usersOpenidCouponsPost } from "effect-wechatpay/v3/multiuse"`.
          */
         post: usersOpenidCouponsPost
       }

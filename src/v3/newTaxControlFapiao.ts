@@ -3691,6 +3691,8 @@ export const newTaxControlFapiao = {
      * 为商户创建电子发票的卡券模板，该卡券模板在开具的电子发票插入微信用户卡包时使用。调用该接口将覆盖商户之前配置的电子发票卡券模板。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_4.shtml)
      *
      * `POST /v3/new-tax-control-fapiao/card-template`
+     *
+     * Alone: `import { cardTemplatePost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
      */
     post: cardTemplatePost
   },
@@ -3701,6 +3703,8 @@ export const newTaxControlFapiao = {
      * 商户完成收款后，调用本接口开具电子发票并插入微信用户的卡包。若是非微信支付场景，需要先通过【获取抬头填写链接】接口获取抬头填写链接，并等待用户完成填写才能调用本接口；若是微信支付场景，则无需额外获取抬头填写链接。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_8.shtml)
      *
      * `POST /v3/new-tax-control-fapiao/fapiao-applications`
+     *
+     * Alone: `import { fapiaoApplicationsPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
      */
     post: fapiaoApplicationsPost,
     _fapiao_apply_id_: {
@@ -3710,6 +3714,8 @@ export const newTaxControlFapiao = {
        * 商户调用【开具电子发票】接口或【冲红电子发票】接口或【将电子发票插入微信用户卡包】接口成功后，应调用本接口查询电子发票开具/冲红/插卡结果，并获取已开具/冲红/插卡的电子发票信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_9.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}`
+       *
+       * Alone: `import { fapiaoApplicationsFapiaoApplyIdGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       get: fapiaoApplicationsFapiaoApplyIdGet,
       fapiaoFiles: {
@@ -3719,6 +3725,8 @@ export const newTaxControlFapiao = {
          * 商户在开具发票成功后，调用本接口获取电子发票的下载地址。仅在微信支付侧开具的电子发票才允许下载发票文件。 注意：开票状态为ISSUED的发票才能获取到发票文件下载链接。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/fapiao/fapiao-applications/get-fapiao-file-download-info.html)
          *
          * `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files`
+         *
+         * Alone: `import { fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
          */
         get: fapiaoApplicationsFapiaoApplyIdFapiaoFilesGet
       },
@@ -3729,6 +3737,8 @@ export const newTaxControlFapiao = {
          * 商户自行开具电子发票后，可调用本接口将电子发票插入微信用户的卡包。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_11.shtml)
          *
          * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards`
+         *
+         * Alone: `import { fapiaoApplicationsFapiaoApplyIdInsertCardsPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
          */
         post: fapiaoApplicationsFapiaoApplyIdInsertCardsPost
       },
@@ -3739,6 +3749,8 @@ export const newTaxControlFapiao = {
          * 商户对已开具的电子发票进行冲红（开具红票），并将其从微信用户的卡包中删除。仅在微信支付侧开具的电子发票才允许发起冲红。注意：本接口成功返回仅代表冲红请求已被受理，当冲红完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取冲红结果及红票信息。
          *
          * `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse`
+         *
+         * Alone: `import { fapiaoApplicationsFapiaoApplyIdReversePost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
          */
         post: fapiaoApplicationsFapiaoApplyIdReversePost
       }
@@ -3750,6 +3762,8 @@ export const newTaxControlFapiao = {
        * 商户完成收款后，调用本接口开具通用行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general`
+       *
+       * Alone: `import { fapiaoApplicationsIssueGeneralPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       post: fapiaoApplicationsIssueGeneralPost
     },
@@ -3760,6 +3774,8 @@ export const newTaxControlFapiao = {
        * 商户完成收款后，调用本接口开具旅客运输行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport`
+       *
+       * Alone: `import { fapiaoApplicationsIssuePassengerTransportPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       post: fapiaoApplicationsIssuePassengerTransportPost
     },
@@ -3770,6 +3786,8 @@ export const newTaxControlFapiao = {
        * 商户完成收款后，调用本接口开具成品油行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。  注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。蓝字发票开具失败时，可以通过更换fapiao_information.fapiao_id，重新填写发票信息进行重试。每个申请单可至多重试4次。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil`
+       *
+       * Alone: `import { fapiaoApplicationsIssueRefinedOilPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       post: fapiaoApplicationsIssueRefinedOilPost
     },
@@ -3780,6 +3798,8 @@ export const newTaxControlFapiao = {
        * 商户完成收款后，调用本接口开具不动产租赁行业电子发票并插入微信用户的卡包。请求的交易信息必须真实存在。 注意：本接口成功返回仅代表开票请求已被受理，当开票完成时，微信支付会根据商户配置的回调地址进行回调通知，商户也可以通过【查询电子发票】接口获取开票结果及开票信息。
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing`
+       *
+       * Alone: `import { fapiaoApplicationsRealEstateLeasingPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       post: fapiaoApplicationsRealEstateLeasingPost
     },
@@ -3790,6 +3810,8 @@ export const newTaxControlFapiao = {
        * 调用【将电子发票插入微信用户卡包】接口之前，需要先调用本接口上传电子发票文件，获取文件ID。上传的发票文件会在三天后过期，因此上传后请尽快调用【将电子发票插入微信用户卡包】接口执行插入微信用户卡包的操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_10.shtml)
        *
        * `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`
+       *
+       * Alone: `import { fapiaoApplicationsUploadFapiaoFilePost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       post: fapiaoApplicationsUploadFapiaoFilePost
     }
@@ -3802,6 +3824,8 @@ export const newTaxControlFapiao = {
        * 服务商通过填写发票模式，发票开通能力等信息，获取邀请商户开通服务商电子发票能力的链接，展示给商户，进行授权开通服务商电子发票能力。
        *
        * `GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl`
+       *
+       * Alone: `import { fapiaomerchantGetspinviteurlGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       get: fapiaomerchantGetspinviteurlGet
     },
@@ -3812,6 +3836,8 @@ export const newTaxControlFapiao = {
        * 通过时间范围，邀请的code等参数查询服务商邀请的商户信息，支持分页查询。
        *
        * `GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo`
+       *
+       * Alone: `import { fapiaomerchantListspinvitemchinfoGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       get: fapiaomerchantListspinvitemchinfoGet
     }
@@ -3825,6 +3851,8 @@ export const newTaxControlFapiao = {
          * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_1.shtml)
          *
          * `POST /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check`
+         *
+         * Alone: `import { merchantSubMchidCheckPost } from "effect-wechatpay/v3/newTaxControlFapiao"`.
          */
         post: merchantSubMchidCheckPost
       },
@@ -3835,6 +3863,8 @@ export const newTaxControlFapiao = {
          * 服务商检查子商户的电子发票功能状态是否正常，若商户已经开通API开票功能并已对服务商授权，则返回成功。
          *
          * `GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status`
+         *
+         * Alone: `import { merchantSubMchidCheckStatusGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
          */
         get: merchantSubMchidCheckStatusGet
       }
@@ -3846,6 +3876,8 @@ export const newTaxControlFapiao = {
        * 查询商户在微信支付商户平台中配置的电子发票开票基础信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_3.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/merchant/base-information`
+       *
+       * Alone: `import { merchantBaseInformationGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       get: merchantBaseInformationGet
     },
@@ -3856,6 +3888,8 @@ export const newTaxControlFapiao = {
        * 查询商户配置的开发选项 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/Offline/apis/chapter4_8_19.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/merchant/development-config`
+       *
+       * Alone: `import { merchantDevelopmentConfigGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       get: merchantDevelopmentConfigGet,
       /**
@@ -3864,6 +3898,8 @@ export const newTaxControlFapiao = {
        * 配置开发选项（例如回调地址、全部账单展示开发票入口开关），该配置对其绑定的同主体商户号也生效。
        *
        * `PATCH /v3/new-tax-control-fapiao/merchant/development-config`
+       *
+       * Alone: `import { merchantDevelopmentConfigPatch } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       patch: merchantDevelopmentConfigPatch
     },
@@ -3874,6 +3910,8 @@ export const newTaxControlFapiao = {
        * 查询商户在微信支付商户平台中配置的电子发票税收分类编码对照表。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_2.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/merchant/tax-codes`
+       *
+       * Alone: `import { merchantTaxCodesGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       get: merchantTaxCodesGet
     }
@@ -3885,6 +3923,8 @@ export const newTaxControlFapiao = {
      * 商户调用本接口，检查用户是否已完成抬头填写，并获取用户填写的抬头信息。在微信支付场景下，若该笔订单在下单时指定在支付凭证上展示开票入口，则也可以调用本接口查询用户填写的抬头。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_6.shtml)
      *
      * `GET /v3/new-tax-control-fapiao/user-title`
+     *
+     * Alone: `import { userTitleGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
      */
     get: userTitleGet,
     titleUrl: {
@@ -3894,6 +3934,8 @@ export const newTaxControlFapiao = {
        * 非微信支付场景中，商户需先调用本接口获取抬头填写链接，供用户填写发票抬头。当用户提交抬头信息后，微信支付会根据商户配置的回调地址进行回调通知。 注意：获取到的抬头填写链接有30分钟的有效期，若在用户填写发票抬头之前链接过期，商户需要重新获取（此时无需更换发票申请单号） [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/new-tax-control-fapiao/chapter3_5.shtml)
        *
        * `GET /v3/new-tax-control-fapiao/user-title/title-url`
+       *
+       * Alone: `import { userTitleTitleUrlGet } from "effect-wechatpay/v3/newTaxControlFapiao"`.
        */
       get: userTitleTitleUrlGet
     }

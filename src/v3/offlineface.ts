@@ -861,6 +861,8 @@ export const offlineface = {
      * 建议authinfo每1小时内获取一次，否则当设备断网且恰好authinfo过期，则会导致设备不可用。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
      *
      * `POST /v3/offlineface/authinfo`
+     *
+     * Alone: `import { authinfoPost } from "effect-wechatpay/v3/offlineface"`.
      */
     post: authinfoPost
   },
@@ -872,6 +874,8 @@ export const offlineface = {
        * 根据签约id查询签约信息。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
        *
        * `GET /v3/offlineface/contracts/{contract_id}`
+       *
+       * Alone: `import { contractsContractIdGet } from "effect-wechatpay/v3/offlineface"`.
        */
       get: contractsContractIdGet
     },
@@ -882,6 +886,8 @@ export const offlineface = {
        * 一键绑卡不是支持所有银行卡，上线前请先测试是否支持该银行卡。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
        *
        * `POST /v3/offlineface/contracts/presign`
+       *
+       * Alone: `import { contractsPresignPost } from "effect-wechatpay/v3/offlineface"`.
        */
       post: contractsPresignPost
     }
@@ -893,6 +899,8 @@ export const offlineface = {
      * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
      *
      * `GET /v3/offlineface/face-collections`
+     *
+     * Alone: `import { faceCollectionsGet } from "effect-wechatpay/v3/offlineface"`.
      */
     get: faceCollectionsGet,
     _collection_id_: {
@@ -902,6 +910,8 @@ export const offlineface = {
        * 离线刷脸业务中，偶尔会出现前期采集头像质量不高，导致算法升级后，旧的头像无法生成有效的人脸特征，影响用户使用刷脸服务。因此，需要对用户的头像进行重采。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
        *
        * `GET /v3/offlineface/face-collections/{collection_id}`
+       *
+       * Alone: `import { faceCollectionsCollectionIdGet } from "effect-wechatpay/v3/offlineface"`.
        */
       get: faceCollectionsCollectionIdGet
     }
@@ -913,6 +923,8 @@ export const offlineface = {
      * 服务商后台获取垫资的还款链接、线下向用户核实后，人工转发给还款的微信号；然后通过后台接口进行解约，让用户使用其他微信号重新签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html#_1-3-%E8%A7%A3%E7%BA%A6)
      *
      * `POST /v3/offlineface/repayment-url`
+     *
+     * Alone: `import { repaymentUrlPost } from "effect-wechatpay/v3/offlineface"`.
      */
     post: repaymentUrlPost
   },
@@ -923,6 +935,8 @@ export const offlineface = {
      * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
      *
      * `POST /v3/offlineface/transactions`
+     *
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/offlineface"`.
      */
     post: transactionsPost,
     outTradeNo: {
@@ -933,6 +947,8 @@ export const offlineface = {
          * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
          *
          * `GET /v3/offlineface/transactions/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/offlineface"`.
          */
         get: transactionsOutTradeNoOutTradeNoGet
       }

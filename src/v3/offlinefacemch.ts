@@ -339,6 +339,8 @@ export const offlinefacemch = {
      * 根据机构ID或者机构名称，查询入驻的机构信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
      *
      * `GET /v3/offlinefacemch/organizations`
+     *
+     * Alone: `import { organizationsGet } from "effect-wechatpay/v3/offlinefacemch"`.
      */
     get: organizationsGet,
     _organization_id_: {
@@ -351,6 +353,8 @@ export const offlinefacemch = {
              * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/k12-development-guidelines.html)
              *
              * `GET /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
+             *
+             * Alone: `import { organizationsOrganizationIdUsersOutUserIdOutUserIdGet } from "effect-wechatpay/v3/offlinefacemch"`.
              */
             get: organizationsOrganizationIdUsersOutUserIdOutUserIdGet,
             /**
@@ -359,6 +363,8 @@ export const offlinefacemch = {
              * 若修改了学生姓名、班级、手机号时，需调用接口同步给微信侧，否则可能导致小助手上记录欠款的学生姓名、班级与实际不符合以及学生刷脸验证手机号时无法通过。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
              *
              * `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`
+             *
+             * Alone: `import { organizationsOrganizationIdUsersOutUserIdOutUserIdPatch } from "effect-wechatpay/v3/offlinefacemch"`.
              */
             patch: organizationsOrganizationIdUsersOutUserIdOutUserIdPatch
           }
@@ -372,6 +378,8 @@ export const offlinefacemch = {
                * [官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
                *
                * `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`
+               *
+               * Alone: `import { organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost } from "effect-wechatpay/v3/offlinefacemch"`.
                */
               post: organizationsOrganizationIdUsersUserIdUserIdTerminateContractPost
             }
@@ -387,6 +395,8 @@ export const offlinefacemch = {
      * 指定银行卡签约，用户签约时携带的token请使用预签约接口获取，该接口不支持指定卡签约。[官方文档](https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html)
      *
      * `POST /v3/offlinefacemch/tokens`
+     *
+     * Alone: `import { tokensPost } from "effect-wechatpay/v3/offlinefacemch"`.
      */
     post: tokensPost
   }

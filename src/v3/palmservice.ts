@@ -155,6 +155,8 @@ export const palmservice = {
          * 商户通过该接口查询用户授权状态
          *
          * `GET /v3/palmservice/authorization/openid/{openid}`
+         *
+         * Alone: `import { authorizationOpenidOpenidGet } from "effect-wechatpay/v3/palmservice"`.
          */
         get: authorizationOpenidOpenidGet
       }
@@ -166,6 +168,8 @@ export const palmservice = {
        * 模式一：在刷掌原生小程序完成开通刷掌服务后，继续授权商家刷掌服务，跳转到商家侧，触发商家调用预授权；模式二：商家主动发起授权，先调用预授权接口，再跳转刷掌小程序
        *
        * `POST /v3/palmservice/authorization/preauthorize`
+       *
+       * Alone: `import { authorizationPreauthorizePost } from "effect-wechatpay/v3/palmservice"`.
        */
       post: authorizationPreauthorizePost
     }

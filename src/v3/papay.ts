@@ -5631,6 +5631,8 @@ export const papay = {
          * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。[官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml)
          *
          * `POST /v3/papay/contracts/{contract_id}/fail-notify`
+         *
+         * Alone: `import { contractsContractIdFailNotifyPost } from "effect-wechatpay/v3/papay"`.
          */
         post: contractsContractIdFailNotifyPost
       },
@@ -5641,6 +5643,8 @@ export const papay = {
          * 如：若需要在3号扣费，则需要在1号将通知下发给用户，2号为用户的扣费等待期，用户可以选择等待扣费或关闭扣费服务，3号商户可正常发起扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html)
          *
          * `POST /v3/papay/contracts/{contract_id}/notify`
+         *
+         * Alone: `import { contractsContractIdNotifyPost } from "effect-wechatpay/v3/papay"`.
          */
         post: contractsContractIdNotifyPost
       }
@@ -5658,6 +5662,8 @@ export const papay = {
                * 商户调用「预约保险自动续费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html)
                *
                * `GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}`
+               *
+               * Alone: `import { insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet } from "effect-wechatpay/v3/papay"`.
                */
               get: insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdGet,
               schedule: {
@@ -5667,6 +5673,8 @@ export const papay = {
                  * 保险行业商户再进行委托代扣费前，需要提前在微信支付系统中预约保险自动续费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html)
                  *
                  * `POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule`
+                 *
+                 * Alone: `import { insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost } from "effect-wechatpay/v3/papay"`.
                  */
                 post: insurancePayPolicyPeriodsContractIdContractIdPolicyPeriodIdPolicyPeriodIdSchedulePost
               }
@@ -5683,6 +5691,8 @@ export const papay = {
          * 商户调用「预约保险自动续费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html)
          *
          * `POST /v3/papay/insurance-pay/transactions/apply`
+         *
+         * Alone: `import { insurancePayTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
          */
         post: insurancePayTransactionsApplyPost
       }
@@ -5701,6 +5711,8 @@ export const papay = {
                  * 商户可通过本接口续期保险自动续费协议。前置条件：用户签约成功，当协议到期后且预签约中参数是否自动续保（can_auto_insure）或是否自动重新投保（can_auto_reinsure）为true。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/apply-renew-contract.html)
                  *
                  * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew`
+                 *
+                 * Alone: `import { insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost } from "effect-wechatpay/v3/papay"`.
                  */
                 post: insuranceSignContractsPlanIdPlanIdContractIdContractIdRenewPost
               }
@@ -5714,6 +5726,8 @@ export const papay = {
                * 商户可通过本接口查询已经签订的保险自动续费协议。 前置条件：用户签约成功，商户已经成功获取过保险保险自动续费协议。
                *
                * `GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+               *
+               * Alone: `import { insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
                */
               get: insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
               terminate: {
@@ -5723,6 +5737,8 @@ export const papay = {
                  * 通过商户协议号解约协议, 商户可以通过该接口发起签约协议的解约。 前置条件 对应的签约协议是已生效状态的签约协议。
                  *
                  * `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+                 *
+                 * Alone: `import { insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`.
                  */
                 post: insuranceSignContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
               }
@@ -5738,6 +5754,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app`
+           *
+           * Alone: `import { insuranceSignContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`.
            */
           post: insuranceSignContractsPreEntrustSignAppPost
         },
@@ -5748,6 +5766,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5`
+           *
+           * Alone: `import { insuranceSignContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`.
            */
           post: insuranceSignContractsPreEntrustSignH5Post
         },
@@ -5758,6 +5778,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi`
+           *
+           * Alone: `import { insuranceSignContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`.
            */
           post: insuranceSignContractsPreEntrustSignJsapiPost
         },
@@ -5768,6 +5790,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约及交易信息（交易信息可选填），生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html)
            *
            * `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program`
+           *
+           * Alone: `import { insuranceSignContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`.
            */
           post: insuranceSignContractsPreEntrustSignMiniProgramPost
         }
@@ -5785,6 +5809,8 @@ export const papay = {
                  * 商户可通过本接口修改已经签订的保险自动续费协议对应的扣费周期列表。注意：当前仅支持减小状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期的预计扣费金额，暂不支持增加预计扣费金额 或 修改扣费周内的其他信息（包括总期数、每一期的扣费周期编号、预计扣费日期等）。即除了状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期传入新的预计扣费金额以外（注意一次请求内不允许有多个新的扣费金额），其余传入的扣费周期信息均需和签约时传入的保持一致。请求本接口前，请先通过查询保险扣费周期列表API确认计划修改金额的协议下所有扣费周期的最新状态。若请求本接口未获得明确结果时，也可通过查询保险扣费周期列表API确认修改的最终结果。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012987596)
                  *
                  * `POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify`
+                 *
+                 * Alone: `import { insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost } from "effect-wechatpay/v3/papay"`.
                  */
                 post: insuranceSignPolicyPeriodsPlanIdPlanIdContractIdContractIdModifyPost
               }
@@ -5804,6 +5830,8 @@ export const papay = {
                * 商户可通过本接口查询已经签订的保险自动续费协议对应的扣费周期列表。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/query-policy-periods-by-code.html)
                *
                * `GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+               *
+               * Alone: `import { insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
                */
               get: insuranceSignPolicyPeriodsPlanIdPlanIdOutContractCodeOutContractCodeGet
             }
@@ -5822,6 +5850,8 @@ export const papay = {
            * 商户调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。本接口只返回受理结果，若受理成功，后续扣费结果将通过「委托代扣支付结果通知API」通知，商户也可调用「查询订单」接口获取订单状态。
            *
            * `POST /v3/papay/pay/harmony/transactions/apply`
+           *
+           * Alone: `import { payHarmonyTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
            */
           post: payHarmonyTransactionsApplyPost
         }
@@ -5837,6 +5867,8 @@ export const papay = {
              * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html)
              *
              * `GET /v3/papay/pay/partner/schedules/contract-id/{contract_id}`
+             *
+             * Alone: `import { payPartnerSchedulesContractIdContractIdGet } from "effect-wechatpay/v3/papay"`.
              */
             get: payPartnerSchedulesContractIdContractIdGet,
             schedule: {
@@ -5846,6 +5878,8 @@ export const papay = {
                * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html)
                *
                * `POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule`
+               *
+               * Alone: `import { payPartnerSchedulesContractIdContractIdSchedulePost } from "effect-wechatpay/v3/papay"`.
                */
               post: payPartnerSchedulesContractIdContractIdSchedulePost
             }
@@ -5860,6 +5894,8 @@ export const papay = {
            * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html)
            *
            * `POST /v3/papay/pay/partner/transactions/apply`
+           *
+           * Alone: `import { payPartnerTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
            */
           post: payPartnerTransactionsApplyPost
         }
@@ -5874,6 +5910,8 @@ export const papay = {
            * 商户调用「预约扣费」接口，因系统原因未能明确预约结果时，可使用本接口查询预结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html)
            *
            * `GET /v3/papay/pay/schedules/contract-id/{contract_id}`
+           *
+           * Alone: `import { paySchedulesContractIdContractIdGet } from "effect-wechatpay/v3/papay"`.
            */
           get: paySchedulesContractIdContractIdGet,
           schedule: {
@@ -5883,6 +5921,8 @@ export const papay = {
              * 商户在进行委托代扣费前，需要提前在微信支付系统中预约扣费，预约成功后方可在约定时间内扣费。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html)
              *
              * `POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule`
+             *
+             * Alone: `import { paySchedulesContractIdContractIdSchedulePost } from "effect-wechatpay/v3/papay"`.
              */
             post: paySchedulesContractIdContractIdSchedulePost
           }
@@ -5897,6 +5937,8 @@ export const papay = {
          * 商户调用「预约扣费」接口预约成功后，可调用本接口发起委托代扣扣款。系统受理扣款请求后，异步进行扣款，并通过商户指定的回调地址通知扣费结果。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html)
          *
          * `POST /v3/papay/pay/transactions/apply`
+         *
+         * Alone: `import { payTransactionsApplyPost } from "effect-wechatpay/v3/papay"`.
          */
         post: payTransactionsApplyPost
       }
@@ -5912,6 +5954,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app`
+           *
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`.
            */
           post: scheduledDeductSignContractsPreEntrustSignAppPost
         },
@@ -5922,6 +5966,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5`
+           *
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`.
            */
           post: scheduledDeductSignContractsPreEntrustSignH5Post
         },
@@ -5932,6 +5978,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi`
+           *
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`.
            */
           post: scheduledDeductSignContractsPreEntrustSignJsapiPost
         },
@@ -5942,6 +5990,8 @@ export const papay = {
            * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html)
            *
            * `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program`
+           *
+           * Alone: `import { scheduledDeductSignContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`.
            */
           post: scheduledDeductSignContractsPreEntrustSignMiniProgramPost
         }
@@ -5957,6 +6007,8 @@ export const papay = {
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过微信SDK拉起微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app`
+             *
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignAppPost } from "effect-wechatpay/v3/papay"`.
              */
             post: scheduledDeductSignPartnerContractsPreEntrustSignAppPost
           },
@@ -5967,6 +6019,8 @@ export const papay = {
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在原浏览器中请求该URL，将跳转至用户微信支付客户端的签约页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5`
+             *
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignH5Post } from "effect-wechatpay/v3/papay"`.
              */
             post: scheduledDeductSignPartnerContractsPreEntrustSignH5Post
           },
@@ -5977,6 +6031,8 @@ export const papay = {
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的跳转URL，引导用户在微信内访问跳转签约流程的URL跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi`
+             *
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost } from "effect-wechatpay/v3/papay"`.
              */
             post: scheduledDeductSignPartnerContractsPreEntrustSignJsapiPost
           },
@@ -5987,6 +6043,8 @@ export const papay = {
              * 商户可调用本接口预先指定签约信息，生成预签约会话及对应的预签约ID，再携带预签约ID（pre_entrustweb_id）参数，通过小程序跳转参数调用navigateToMiniProgram跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html)
              *
              * `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program`
+             *
+             * Alone: `import { scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/papay"`.
              */
             post: scheduledDeductSignPartnerContractsPreEntrustSignMiniProgramPost
           }
@@ -6006,6 +6064,8 @@ export const papay = {
                * 直连商户可通过本接口查询已经签订的委托代扣签约协议。前置条件：用户签约成功，商户已经成功获取过委托代扣签约协议。
                *
                * `GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+               *
+               * Alone: `import { signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
                */
               get: signContractsHarmonyPlanIdPlanIdOutContractCodeOutContractCodeGet
             }
@@ -6022,6 +6082,8 @@ export const papay = {
                * 直连商户可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-get-contract-by-code.html)
                *
                * `GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+               *
+               * Alone: `import { signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
                */
               get: signContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
               terminate: {
@@ -6031,6 +6093,8 @@ export const papay = {
                  * 直连商户可通过本接口解约委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-terminate-contract-by-code.html)
                  *
                  * `POST /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+                 *
+                 * Alone: `import { signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`.
                  */
                 post: signContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
               }
@@ -6045,6 +6109,8 @@ export const papay = {
          * 商户可调用本接口预先指定签约信息，生成预签约跳转参数，然后跳转至微信支付的页面。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012978414)
          *
          * `POST /v3/papay/sign/contracts/pre-entrust-sign`
+         *
+         * Alone: `import { signContractsPreEntrustSignPost } from "effect-wechatpay/v3/papay"`.
          */
         post: signContractsPreEntrustSignPost
       }
@@ -6061,6 +6127,8 @@ export const papay = {
                  * 普通服务商可通过本接口查询已经签订的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html)
                  *
                  * `GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`
+                 *
+                 * Alone: `import { signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/papay"`.
                  */
                 get: signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeGet,
                 terminate: {
@@ -6070,6 +6138,8 @@ export const papay = {
                    * 商户可通过本接口解约委托代扣签约协议。前置条件 对应的委托代扣签约协议是已生效状态的委托代扣签约协议。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-terminate-contract-by-code.html)
                    *
                    * `POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`
+                   *
+                   * Alone: `import { signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/papay"`.
                    */
                   post: signPartnerContractsPlanIdPlanIdOutContractCodeOutContractCodeTerminatePost
                 }

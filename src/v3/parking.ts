@@ -2097,6 +2097,8 @@ export const parking = {
        * 对商户提供提交停车场进件申请接口
        *
        * `POST /v3/parking/reminders/application`
+       *
+       * Alone: `import { remindersApplicationPost } from "effect-wechatpay/v3/parking"`.
        */
       post: remindersApplicationPost,
       query: {
@@ -2106,6 +2108,8 @@ export const parking = {
          * 对商户提供查询停车场进件申请单接口
          *
          * `GET /v3/parking/reminders/application/query`
+         *
+         * Alone: `import { remindersApplicationQueryGet } from "effect-wechatpay/v3/parking"`.
          */
         get: remindersApplicationQueryGet
       },
@@ -2116,6 +2120,8 @@ export const parking = {
          * 对商户提供撤回停车场进件申请接口
          *
          * `POST /v3/parking/reminders/application/withdraw`
+         *
+         * Alone: `import { remindersApplicationWithdrawPost } from "effect-wechatpay/v3/parking"`.
          */
         post: remindersApplicationWithdrawPost
       }
@@ -2127,6 +2133,8 @@ export const parking = {
        * 对商户提供查询停车场进件申请单列表接口
        *
        * `GET /v3/parking/reminders/applications`
+       *
+       * Alone: `import { remindersApplicationsGet } from "effect-wechatpay/v3/parking"`.
        */
       get: remindersApplicationsGet
     },
@@ -2137,6 +2145,8 @@ export const parking = {
        * 对商户提供同步车辆入场通知接口
        *
        * `POST /v3/parking/reminders/entry`
+       *
+       * Alone: `import { remindersEntryPost } from "effect-wechatpay/v3/parking"`.
        */
       post: remindersEntryPost
     },
@@ -2147,6 +2157,8 @@ export const parking = {
        * 对商户提供同步车辆离场通知接口
        *
        * `POST /v3/parking/reminders/exit`
+       *
+       * Alone: `import { remindersExitPost } from "effect-wechatpay/v3/parking"`.
        */
       post: remindersExitPost
     },
@@ -2157,6 +2169,8 @@ export const parking = {
        * 对商户提供非临停扩展支付数据同步接口（仅落库，不参与临停停车单）。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
        *
        * `POST /v3/parking/reminders/ext-payment`
+       *
+       * Alone: `import { remindersExtPaymentPost } from "effect-wechatpay/v3/parking"`.
        */
       post: remindersExtPaymentPost
     },
@@ -2167,6 +2181,8 @@ export const parking = {
        * 对商户提供查询停车费用接口
        *
        * `POST /v3/parking/reminders/parking-fee`
+       *
+       * Alone: `import { remindersParkingFeePost } from "effect-wechatpay/v3/parking"`.
        */
       post: remindersParkingFeePost
     },
@@ -2177,6 +2193,8 @@ export const parking = {
        * 对商户提供查询停车场信息接口，返回停车场基础信息、启用状态及未启用/下线原因。适用对象与普通服务商一致，支持普通商户、普通服务商、平台商户（电商模式），与既有停车提醒 API 相同。
        *
        * `GET /v3/parking/reminders/parking-lot`
+       *
+       * Alone: `import { remindersParkingLotGet } from "effect-wechatpay/v3/parking"`.
        */
       get: remindersParkingLotGet
     },
@@ -2187,6 +2205,8 @@ export const parking = {
        * 对商户提供同步支付结果通知接口
        *
        * `POST /v3/parking/reminders/payment`
+       *
+       * Alone: `import { remindersPaymentPost } from "effect-wechatpay/v3/parking"`.
        */
       post: remindersPaymentPost
     }

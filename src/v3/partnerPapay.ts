@@ -195,6 +195,8 @@ export const partnerPapay = {
          * 若在可扣费期内扣费失败，商户在可通知时间段可以选择性调用「重试扣费通知」接口，提醒用户补足余额待下次扣费。 [官方文档](https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml)
          *
          * `POST /v3/partner-papay/contracts/{contract_id}/fail-notify`
+         *
+         * Alone: `import { contractsContractIdFailNotifyPost } from "effect-wechatpay/v3/partnerPapay"`.
          */
         post: contractsContractIdFailNotifyPost
       },
@@ -205,6 +207,8 @@ export const partnerPapay = {
          * 商户进行委托代扣扣费前需要在可通知时间段内调用「预扣费通知」的接口为用户发送扣费提醒，并设定预计扣费金额，经过扣费等待期后，在可扣费期内可发起扣费，扣款金额不能高于预计扣费金额，扣费失败可主动发起重试扣费（重试次数由其他规则限制），直到扣费成功，或者可扣费期结束。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html)
          *
          * `POST /v3/partner-papay/contracts/{contract_id}/notify`
+         *
+         * Alone: `import { contractsContractIdNotifyPost } from "effect-wechatpay/v3/partnerPapay"`.
          */
         post: contractsContractIdNotifyPost
       }

@@ -940,6 +940,8 @@ export const partnerTransfer = {
      * 服务商可以通过该接口，批量向用户零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_1.shtml)
      *
      * `POST /v3/partner-transfer/batches`
+     *
+     * Alone: `import { batchesPost } from "effect-wechatpay/v3/partnerTransfer"`.
      */
     post: batchesPost,
     batchId: {
@@ -950,6 +952,8 @@ export const partnerTransfer = {
          * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_7.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_2.shtml)
          *
          * `GET /v3/partner-transfer/batches/batch-id/{batch_id}`
+         *
+         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/partnerTransfer"`.
          */
         get: batchesBatchIdBatchIdGet,
         details: {
@@ -961,6 +965,8 @@ export const partnerTransfer = {
                * 服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_8.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_3.shtml)
                *
                * `GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+               *
+               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/partnerTransfer"`.
                */
               get: batchesBatchIdBatchIdDetailsDetailIdDetailIdGet
             }
@@ -976,6 +982,8 @@ export const partnerTransfer = {
          * 服务商可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_9.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_4.shtml)
          *
          * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}`
+         *
+         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/partnerTransfer"`.
          */
         get: batchesOutBatchNoOutBatchNoGet,
         details: {
@@ -987,6 +995,8 @@ export const partnerTransfer = {
                * 商户明细单号查单接口。转账处理后延迟一段时间（异步进行转账），服务商可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_10.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter3_5.shtml)
                *
                * `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+               *
+               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/partnerTransfer"`.
                */
               get: batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
             }

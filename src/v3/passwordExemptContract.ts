@@ -1121,6 +1121,8 @@ export const passwordExemptContract = {
            * 电商收付通服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program`
+           *
+           * Alone: `import { contractsEcommercePreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsEcommercePreEntrustSignMiniProgramPost
         },
@@ -1131,6 +1133,8 @@ export const passwordExemptContract = {
            * 电商收付通服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign`
+           *
+           * Alone: `import { contractsEcommercePreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsEcommercePreEntrustSignPayRedirectSignPost
         }
@@ -1145,6 +1149,8 @@ export const passwordExemptContract = {
            * 直连商户从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program`
+           *
+           * Alone: `import { contractsNormalPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsNormalPreEntrustSignMiniProgramPost
         },
@@ -1155,6 +1161,8 @@ export const passwordExemptContract = {
            * 直连商户下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign`
+           *
+           * Alone: `import { contractsNormalPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsNormalPreEntrustSignPayRedirectSignPost
         }
@@ -1169,6 +1177,8 @@ export const passwordExemptContract = {
            * 从业机构服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program`
+           *
+           * Alone: `import { contractsQsPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsQsPreEntrustSignMiniProgramPost
         },
@@ -1179,6 +1189,8 @@ export const passwordExemptContract = {
            * 从业机构服务商下单成功并获取`prepay_id`后，在把`prepay_id`返回给商户系统前，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign`
+           *
+           * Alone: `import { contractsQsPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsQsPreEntrustSignPayRedirectSignPost
         }
@@ -1194,6 +1206,8 @@ export const passwordExemptContract = {
              * 通过商户协议号查询协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的查询。 前置条件：商户已经成功获取过免密支付的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/get-by-code.html)
              *
              * `GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}`
+             *
+             * Alone: `import { contractsServiceIdServiceIdOutContractCodeOutContractCodeGet } from "effect-wechatpay/v3/passwordExemptContract"`.
              */
             get: contractsServiceIdServiceIdOutContractCodeOutContractCodeGet,
             terminate: {
@@ -1203,6 +1217,8 @@ export const passwordExemptContract = {
                * 通过商户协议号解约协议。 直连商户、普通服务商、从业机构服务商、电商收付通服务商均可以通过该接口发起签约协议的解约。 前置条件：对应的签约协议是已生效状态的签约协议。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html)
                *
                * `POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate`
+               *
+               * Alone: `import { contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost } from "effect-wechatpay/v3/passwordExemptContract"`.
                */
               post: contractsServiceIdServiceIdOutContractCodeOutContractCodeTerminatePost
             }
@@ -1219,6 +1235,8 @@ export const passwordExemptContract = {
            * 服务商从商户小程序拉起微信签约小程序发起签约前，需先后台调用预签约接口完成预签约，获取预签约ID，再拉起微信签约小程序；用户完成签约授权后，再返回商户小程序。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知; 商户获取的签约会话有效期为2小时。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program`
+           *
+           * Alone: `import { contractsServiceProviderPreEntrustSignMiniProgramPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsServiceProviderPreEntrustSignMiniProgramPost
         },
@@ -1229,6 +1247,8 @@ export const passwordExemptContract = {
            * 服务商下单成功并获取`prepay_id`后，需先调用该预签约接口完成预签约。预签约成功后，若用户支付成功、且操作未超时（预签约会话在2小时的有效期内）、且无其他特殊原因，将提示用户可以开通免密支付签约；预签约失败时，将不会提示用户开通免密支付。 注意 用户在微信的页面中完成免密支付签约后，微信会同时将签约信息通过异步通知的方式通知给商户后台。 如果用户放弃签约或签约失败则不通知。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html)
            *
            * `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign`
+           *
+           * Alone: `import { contractsServiceProviderPreEntrustSignPayRedirectSignPost } from "effect-wechatpay/v3/passwordExemptContract"`.
            */
           post: contractsServiceProviderPreEntrustSignPayRedirectSignPost
         }

@@ -6823,6 +6823,8 @@ export const pay = {
          * 从业机构查询微信分付曝光建议
          *
          * `POST /v3/pay/acquiring-bank/transactions/exposure`
+         *
+         * Alone: `import { acquiringBankTransactionsExposurePost } from "effect-wechatpay/v3/pay"`.
          */
         post: acquiringBankTransactionsExposurePost
       }
@@ -6836,6 +6838,8 @@ export const pay = {
        * 获取微信分付曝光建议
        *
        * `POST /v3/pay/instal/exposure`
+       *
+       * Alone: `import { instalExposurePost } from "effect-wechatpay/v3/pay"`.
        */
       post: instalExposurePost
     },
@@ -6847,6 +6851,8 @@ export const pay = {
          * 获取微信分付曝光建议
          *
          * `POST /v3/pay/instal/partner/exposure`
+         *
+         * Alone: `import { instalPartnerExposurePost } from "effect-wechatpay/v3/pay"`.
          */
         post: instalPartnerExposurePost
       }
@@ -6861,6 +6867,8 @@ export const pay = {
          * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523526)
          *
          * `POST /v3/pay/partner/transactions/app`
+         *
+         * Alone: `import { partnerTransactionsAppPost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsAppPost
       },
@@ -6871,6 +6879,8 @@ export const pay = {
          * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
          *
          * `POST /v3/pay/partner/transactions/app-with-contract`
+         *
+         * Alone: `import { partnerTransactionsAppWithContractPost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsAppWithContractPost
       },
@@ -6881,6 +6891,8 @@ export const pay = {
          * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html)
          *
          * `POST /v3/pay/partner/transactions/codepay`
+         *
+         * Alone: `import { partnerTransactionsCodepayPost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsCodepayPost
       },
@@ -6891,6 +6903,8 @@ export const pay = {
          * 服务商查询微信分付曝光建议
          *
          * `POST /v3/pay/partner/transactions/exposure`
+         *
+         * Alone: `import { partnerTransactionsExposurePost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsExposurePost
       },
@@ -6901,6 +6915,8 @@ export const pay = {
          * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523544)
          *
          * `POST /v3/pay/partner/transactions/h5`
+         *
+         * Alone: `import { partnerTransactionsH5Post } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsH5Post
       },
@@ -6912,6 +6928,8 @@ export const pay = {
            * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
            *
            * `GET /v3/pay/partner/transactions/id/{transaction_id}`
+           *
+           * Alone: `import { partnerTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/pay"`.
            */
           get: partnerTransactionsIdTransactionIdGet
         }
@@ -6923,6 +6941,8 @@ export const pay = {
          * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523579) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523593)
          *
          * `POST /v3/pay/partner/transactions/jsapi`
+         *
+         * Alone: `import { partnerTransactionsJsapiPost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsJsapiPost
       },
@@ -6933,6 +6953,8 @@ export const pay = {
          * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
          *
          * `POST /v3/pay/partner/transactions/jsapi-with-contract`
+         *
+         * Alone: `import { partnerTransactionsJsapiWithContractPost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsJsapiWithContractPost
       },
@@ -6943,6 +6965,8 @@ export const pay = {
          * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。
          *
          * `POST /v3/pay/partner/transactions/miniprogram`
+         *
+         * Alone: `import { partnerTransactionsMiniprogramPost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsMiniprogramPost
       },
@@ -6953,6 +6977,8 @@ export const pay = {
          * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012523551)
          *
          * `POST /v3/pay/partner/transactions/native`
+         *
+         * Alone: `import { partnerTransactionsNativePost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsNativePost
       },
@@ -6964,6 +6990,8 @@ export const pay = {
            * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
            *
            * `GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}`
+           *
+           * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/pay"`.
            */
           get: partnerTransactionsOutTradeNoOutTradeNoGet,
           close: {
@@ -6973,6 +7001,8 @@ export const pay = {
              * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
              *
              * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close`
+             *
+             * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/pay"`.
              */
             post: partnerTransactionsOutTradeNoOutTradeNoClosePost
           },
@@ -6983,6 +7013,8 @@ export const pay = {
              * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html)
              *
              * `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse`
+             *
+             * Alone: `import { partnerTransactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/pay"`.
              */
             post: partnerTransactionsOutTradeNoOutTradeNoReversePost
           }
@@ -6995,6 +7027,8 @@ export const pay = {
          * 合作伙伴系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-scannedpos-payment/partner-ap-iv3/parner-scanned-pos-prepay.html)
          *
          * `POST /v3/pay/partner/transactions/scannedpos`
+         *
+         * Alone: `import { partnerTransactionsScannedposPost } from "effect-wechatpay/v3/pay"`.
          */
         post: partnerTransactionsScannedposPost
       }
@@ -7008,6 +7042,8 @@ export const pay = {
        * 商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再在APP里面调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525136)
        *
        * `POST /v3/pay/transactions/app`
+       *
+       * Alone: `import { transactionsAppPost } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsAppPost
     },
@@ -7018,6 +7054,8 @@ export const pay = {
        * 调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按APP方式调起支付。后续调起支付会引导用户签约。
        *
        * `POST /v3/pay/transactions/app-with-contract`
+       *
+       * Alone: `import { transactionsAppWithContractPost } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsAppWithContractPost
     },
@@ -7028,6 +7066,8 @@ export const pay = {
        * 收银员使用扫码设备读取微信用户付款码以后，二维码或条码信息会传送至商户收银台，由商户收银台或者商户后台调用该接口发起支付。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html)
        *
        * `POST /v3/pay/transactions/codepay`
+       *
+       * Alone: `import { transactionsCodepayPost } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsCodepayPost
     },
@@ -7038,6 +7078,8 @@ export const pay = {
        * 普通商户查询微信分付曝光建议
        *
        * `POST /v3/pay/transactions/exposure`
+       *
+       * Alone: `import { transactionsExposurePost } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsExposurePost
     },
@@ -7048,6 +7090,8 @@ export const pay = {
        * H5支付是指商户在微信客户端外的移动端网页展示商品或服务，用户在前述页面确认使用微信支付时，商户发起本服务呼起微信客户端进行支付。主要用于触屏版的手机浏览器请求微信支付的场景，可以方便的从外部浏览器唤起微信支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525153)
        *
        * `POST /v3/pay/transactions/h5`
+       *
+       * Alone: `import { transactionsH5Post } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsH5Post
     },
@@ -7059,6 +7103,8 @@ export const pay = {
          * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
          *
          * `GET /v3/pay/transactions/id/{transaction_id}`
+         *
+         * Alone: `import { transactionsIdTransactionIdGet } from "effect-wechatpay/v3/pay"`.
          */
         get: transactionsIdTransactionIdGet
       }
@@ -7070,6 +7116,8 @@ export const pay = {
        * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525167) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525182)
        *
        * `POST /v3/pay/transactions/jsapi`
+       *
+       * Alone: `import { transactionsJsapiPost } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsJsapiPost
     },
@@ -7080,6 +7128,8 @@ export const pay = {
        * 商户系统先通过预签约生成token或者用户免密签约后，再调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按JSAPI方式调起支付。
        *
        * `POST /v3/pay/transactions/jsapi-with-contract`
+       *
+       * Alone: `import { transactionsJsapiWithContractPost } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsJsapiWithContractPost
     },
@@ -7090,6 +7140,8 @@ export const pay = {
        * 除付款码支付场景以外，商户系统先调用该接口在微信支付服务后台生成预支付交易单，返回正确的预支付交易会话标识后再按Native、JSAPI、APP等不同场景生成交易串调起支付。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012525171)
        *
        * `POST /v3/pay/transactions/native`
+       *
+       * Alone: `import { transactionsNativePost } from "effect-wechatpay/v3/pay"`.
        */
       post: transactionsNativePost
     },
@@ -7101,6 +7153,8 @@ export const pay = {
          * 商户可以通过查询订单接口主动查询订单状态，完成下一步的业务逻辑。查询订单状态可通过微信支付订单号或商户订单号两种方式查询
          *
          * `GET /v3/pay/transactions/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/pay"`.
          */
         get: transactionsOutTradeNoOutTradeNoGet,
         close: {
@@ -7110,6 +7164,8 @@ export const pay = {
            * 以下情况需要调用关单接口：商户订单支付失败需要生成新单号重新发起支付，要对原订单号调用关单，避免重复支付；系统下单后，用户支付超时，系统退出不再受理，避免用户继续，请调用关单接口。
            *
            * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close`
+           *
+           * Alone: `import { transactionsOutTradeNoOutTradeNoClosePost } from "effect-wechatpay/v3/pay"`.
            */
           post: transactionsOutTradeNoOutTradeNoClosePost
         },
@@ -7120,6 +7176,8 @@ export const pay = {
            * 支付交易返回失败或支付系统超时，调用该接口撤销交易。如果此订单用户支付失败，微信支付系统会将此订单关闭；如果用户支付成功，微信支付系统会将此订单资金退还给用户。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html)
            *
            * `POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse`
+           *
+           * Alone: `import { transactionsOutTradeNoOutTradeNoReversePost } from "effect-wechatpay/v3/pay"`.
            */
           post: transactionsOutTradeNoOutTradeNoReversePost
         }

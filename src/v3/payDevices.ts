@@ -612,6 +612,8 @@ export const payDevices = {
        * 通过该接口查询设备和收款码链接、收款商户号的绑定关系
        *
        * `GET /v3/pay-devices/open-scenario-speaker/{device_sn}`
+       *
+       * Alone: `import { openScenarioSpeakerDeviceSnGet } from "effect-wechatpay/v3/payDevices"`.
        */
       get: openScenarioSpeakerDeviceSnGet,
       bind: {
@@ -621,6 +623,8 @@ export const payDevices = {
          * 通过该接口登记以下信息：服务商商户号、设备sn、码牌上的url链接、收款商户号
          *
          * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind`
+         *
+         * Alone: `import { openScenarioSpeakerDeviceSnBindPost } from "effect-wechatpay/v3/payDevices"`.
          */
         post: openScenarioSpeakerDeviceSnBindPost
       },
@@ -631,6 +635,8 @@ export const payDevices = {
          * 通过该接口登记以下信息：设备sn、码牌上的url链接
          *
          * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind`
+         *
+         * Alone: `import { openScenarioSpeakerDeviceSnPrebindPost } from "effect-wechatpay/v3/payDevices"`.
          */
         post: openScenarioSpeakerDeviceSnPrebindPost
       },
@@ -641,6 +647,8 @@ export const payDevices = {
          * 通过该接口解除音箱和收款链接之间的绑定关系，解绑后则解除设备与收款链接、收款商户号之间的绑定关系
          *
          * `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/unbind`
+         *
+         * Alone: `import { openScenarioSpeakerDeviceSnUnbindPost } from "effect-wechatpay/v3/payDevices"`.
          */
         post: openScenarioSpeakerDeviceSnUnbindPost
       }
@@ -655,6 +663,8 @@ export const payDevices = {
          * 上报信息：商户订单号、设备sn、收款商户号
          *
          * `POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report`
+         *
+         * Alone: `import { openScenarioSpeakerorderTransactionIdReportPost } from "effect-wechatpay/v3/payDevices"`.
          */
         post: openScenarioSpeakerorderTransactionIdReportPost
       }
@@ -669,6 +679,8 @@ export const payDevices = {
          * 服务商控制小票机进行打印。
          *
          * `POST /v3/pay-devices/printers/{device_id}/print-orders`
+         *
+         * Alone: `import { printersDeviceIdPrintOrdersPost } from "effect-wechatpay/v3/payDevices"`.
          */
         post: printersDeviceIdPrintOrdersPost,
         _print_order_no_: {
@@ -678,6 +690,8 @@ export const payDevices = {
            * 服务商查询设备下的打印订单详情
            *
            * `GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}`
+           *
+           * Alone: `import { printersDeviceIdPrintOrdersPrintOrderNoGet } from "effect-wechatpay/v3/payDevices"`.
            */
           get: printersDeviceIdPrintOrdersPrintOrderNoGet
         }

@@ -1129,6 +1129,8 @@ export const payrollCard = {
      * 查询指定用户指定日期微工卡核身记录，查询结果仅展示核身成功的记录 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_5.shtml)
      *
      * `GET /v3/payroll-card/authentications`
+     *
+     * Alone: `import { authenticationsGet } from "effect-wechatpay/v3/payrollCard"`.
      */
     get: authenticationsGet,
     _authenticate_number_: {
@@ -1138,6 +1140,8 @@ export const payrollCard = {
        * 按商户拉起核身时预下单的单号获取该次微工卡核身的结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_4.shtml)
        *
        * `GET /v3/payroll-card/authentications/{authenticate_number}`
+       *
+       * Alone: `import { authenticationsAuthenticateNumberGet } from "effect-wechatpay/v3/payrollCard"`.
        */
       get: authenticationsAuthenticateNumberGet
     },
@@ -1148,6 +1152,8 @@ export const payrollCard = {
        * 服务商在拉起微工卡前端服务给用户做微工卡核身前，需要先调用本接口预下单，下单成功后才能进行核身 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_3.shtml)
        *
        * `POST /v3/payroll-card/authentications/pre-order`
+       *
+       * Alone: `import { authenticationsPreOrderPost } from "effect-wechatpay/v3/payrollCard"`.
        */
       post: authenticationsPreOrderPost
     },
@@ -1158,6 +1164,8 @@ export const payrollCard = {
        * 本接口适用于用户需同步完成服务开通、授权及身份核验的场景。在拉起微工卡前端服务为用户核身前，需调用本接口预下单，下单成功后才能进行核身。如此时用户未开通微工卡服务或未完成对商户的授权，则先完成开通、授权，同步完成身份核验，并提供可信的核验结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_29.shtml)
        *
        * `POST /v3/payroll-card/authentications/pre-order-with-auth`
+       *
+       * Alone: `import { authenticationsPreOrderWithAuthPost } from "effect-wechatpay/v3/payrollCard"`.
        */
       post: authenticationsPreOrderWithAuthPost
     }
@@ -1170,6 +1178,8 @@ export const payrollCard = {
        * 查询商户和微信支付用户的微工卡授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_2.shtml)
        *
        * `GET /v3/payroll-card/relations/{openid}`
+       *
+       * Alone: `import { relationsOpenidGet } from "effect-wechatpay/v3/payrollCard"`.
        */
       get: relationsOpenidGet
     }
@@ -1181,6 +1191,8 @@ export const payrollCard = {
      * 生成授权token信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_1.shtml)
      *
      * `POST /v3/payroll-card/tokens`
+     *
+     * Alone: `import { tokensPost } from "effect-wechatpay/v3/payrollCard"`.
      */
     post: tokensPost
   },
@@ -1191,6 +1203,8 @@ export const payrollCard = {
      * 服务商可以通过该接口，批量向用户选择的收款账户转账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_6.shtml)
      *
      * `POST /v3/payroll-card/transfer-batches`
+     *
+     * Alone: `import { transferBatchesPost } from "effect-wechatpay/v3/payrollCard"`.
      */
     post: transferBatchesPost
   },
@@ -1202,6 +1216,8 @@ export const payrollCard = {
        * 生成投保结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_32.shtml)
        *
        * `POST /v3/payroll-card/wesure/insurance`
+       *
+       * Alone: `import { wesureInsurancePost } from "effect-wechatpay/v3/payrollCard"`.
        */
       post: wesureInsurancePost
     },
@@ -1212,6 +1228,8 @@ export const payrollCard = {
        * 校验按商户拉起核身时预下单的token值对应的微工卡核身结果是否成功 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_31.shtml)
        *
        * `POST /v3/payroll-card/wesure/token-validations`
+       *
+       * Alone: `import { wesureTokenValidationsPost } from "effect-wechatpay/v3/payrollCard"`.
        */
       post: wesureTokenValidationsPost
     }

@@ -16742,6 +16742,8 @@ export const payscore = {
        * 从业机构预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/apply-acquiring-bank-permissions.html)
        *
        * `POST /v3/payscore/acquiringbank/permissions`
+       *
+       * Alone: `import { acquiringbankPermissionsPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: acquiringbankPermissionsPost,
       authorizationCode: {
@@ -16752,6 +16754,8 @@ export const payscore = {
            * 从业机构通过调用该接口，使用authorization_code查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/get-acquiring-bank-permissions-by-code.html)
            *
            * `GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}`
+           *
+           * Alone: `import { acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore"`.
            */
           get: acquiringbankPermissionsAuthorizationCodeAuthorizationCodeGet,
           terminate: {
@@ -16761,6 +16765,8 @@ export const payscore = {
              * 从业机构通过调用该接口，使用authorization_code解除用户授权关系 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-auth/terminate-acquiring-bank-permissions-by-code.html)
              *
              * `POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate`
+             *
+             * Alone: `import { acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore"`.
              */
             post: acquiringbankPermissionsAuthorizationCodeAuthorizationCodeTerminatePost
           }
@@ -16774,6 +16780,8 @@ export const payscore = {
        * 当商户创建支付分订单成功后，可以通过该接口查询订单状态
        *
        * `GET /v3/payscore/acquiringbank/serviceorder`
+       *
+       * Alone: `import { acquiringbankServiceorderGet } from "effect-wechatpay/v3/payscore"`.
        */
       get: acquiringbankServiceorderGet,
       /**
@@ -16782,6 +16790,8 @@ export const payscore = {
        * 当用户申请使用服务时，从业机构可通过此接口为子商户申请创建微信支付分订单，创单成功后，订单状态state为DOING进行中。
        *
        * `POST /v3/payscore/acquiringbank/serviceorder`
+       *
+       * Alone: `import { acquiringbankServiceorderPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: acquiringbankServiceorderPost,
       _out_order_no_: {
@@ -16792,6 +16802,8 @@ export const payscore = {
            * 前置条件：服务订单状态为“已创建”或“进行中” [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/cancel-acquiring-bank-service-order.html)
            *
            * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel`
+           *
+           * Alone: `import { acquiringbankServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: acquiringbankServiceorderOutOrderNoCancelPost
         },
@@ -16802,6 +16814,8 @@ export const payscore = {
            * 前置条件：服务订单状态为“进行中”且订单状态说明需为"用户确认(USER_CONFIRM)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/complete-acquiring-bank-service-order.html)
            *
            * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete`
+           *
+           * Alone: `import { acquiringbankServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore"`.
            */
           post: acquiringbankServiceorderOutOrderNoCompletePost
         },
@@ -16812,6 +16826,8 @@ export const payscore = {
            * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/modify-acquiring-bank-service-order.html)
            *
            * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify`
+           *
+           * Alone: `import { acquiringbankServiceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: acquiringbankServiceorderOutOrderNoModifyPost
         },
@@ -16822,6 +16838,8 @@ export const payscore = {
            * 支付分订单完结成功后，调用本接口登记商户扣款单号，登记后调用清算机构(银联/网联)委托代扣接口进行扣款。
            *
            * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo`
+           *
+           * Alone: `import { acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: acquiringbankServiceorderOutOrderNoRegisterdeductinfoPost
         },
@@ -16832,6 +16850,8 @@ export const payscore = {
            * 前置条件：服务订单状态为“进行中”且订单状态说明需为"商户完结(MCH_COMPLETE)" [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/sync-acquiring-bank-service-order.html)
            *
            * `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync`
+           *
+           * Alone: `import { acquiringbankServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: acquiringbankServiceorderOutOrderNoSyncPost
         }
@@ -16843,6 +16863,8 @@ export const payscore = {
          * 前置条件：服务订单状态为“已完成”或者“进行中”且商户已经完成登记扣款信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-institution-weixin-pay-score/acquiring-bank-service-order/get-acquiring-bank-deduct-info.html)
          *
          * `GET /v3/payscore/acquiringbank/serviceorder/deduction`
+         *
+         * Alone: `import { acquiringbankServiceorderDeductionGet } from "effect-wechatpay/v3/payscore"`.
          */
         get: acquiringbankServiceorderDeductionGet
       }
@@ -16854,6 +16876,8 @@ export const payscore = {
        * 创建微信支付分先用后付订单
        *
        * `POST /v3/payscore/acquiringbank/servicepayondeliveryorder`
+       *
+       * Alone: `import { acquiringbankServicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: acquiringbankServicepayondeliveryorderPost
     }
@@ -16865,6 +16889,8 @@ export const payscore = {
      * 商户可以调用此接口获取对账单文件的下载链接，并在有效期内请求下载链接可以下载对账单文件。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_1_29.shtml)
      *
      * `GET /v3/payscore/merchant-bill`
+     *
+     * Alone: `import { merchantBillGet } from "effect-wechatpay/v3/payscore"`.
      */
     get: merchantBillGet
   },
@@ -16877,6 +16903,8 @@ export const payscore = {
          * 用于查询单笔微信支付分订单详细信息 前置条件：商户已创建支付分服务订单
          *
          * `GET /v3/payscore/oversea/partner/serviceorder`
+         *
+         * Alone: `import { overseaPartnerServiceorderGet } from "effect-wechatpay/v3/payscore"`.
          */
         get: overseaPartnerServiceorderGet,
         /**
@@ -16885,6 +16913,8 @@ export const payscore = {
          * 用户申请使用服务时，从业机构可通过此接口申请创建微信支付分订单。
          *
          * `POST /v3/payscore/oversea/partner/serviceorder`
+         *
+         * Alone: `import { overseaPartnerServiceorderPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: overseaPartnerServiceorderPost,
         _out_order_no_: {
@@ -16895,6 +16925,8 @@ export const payscore = {
              * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。
              *
              * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel`
+             *
+             * Alone: `import { overseaPartnerServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore"`.
              */
             post: overseaPartnerServiceorderOutOrderNoCancelPost
           },
@@ -16905,6 +16937,8 @@ export const payscore = {
              * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。
              *
              * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete`
+             *
+             * Alone: `import { overseaPartnerServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore"`.
              */
             post: overseaPartnerServiceorderOutOrderNoCompletePost
           },
@@ -16915,6 +16949,8 @@ export const payscore = {
              * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而在微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。
              *
              * `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync`
+             *
+             * Alone: `import { overseaPartnerServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore"`.
              */
             post: overseaPartnerServiceorderOutOrderNoSyncPost
           }
@@ -16930,6 +16966,8 @@ export const payscore = {
        * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_18.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/apply-partner-permissions.html)
        *
        * `POST /v3/payscore/partner/permissions`
+       *
+       * Alone: `import { partnerPermissionsPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: partnerPermissionsPost,
       applyForScene: {
@@ -16939,6 +16977,8 @@ export const payscore = {
          * 服务商场景中预授权 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/scene-apply-partner-permissions.html)
          *
          * `POST /v3/payscore/partner/permissions/apply-for-scene`
+         *
+         * Alone: `import { partnerPermissionsApplyForScenePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: partnerPermissionsApplyForScenePost
       },
@@ -16949,6 +16989,8 @@ export const payscore = {
          * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/assess-partner-user-risk-level.html)
          *
          * `POST /v3/payscore/partner/permissions/assess-user-risk-level`
+         *
+         * Alone: `import { partnerPermissionsAssessUserRiskLevelPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: partnerPermissionsAssessUserRiskLevelPost
       },
@@ -16960,6 +17002,8 @@ export const payscore = {
            * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_19.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-code.html)
            *
            * `GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}`
+           *
+           * Alone: `import { partnerPermissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore"`.
            */
           get: partnerPermissionsAuthorizationCodeAuthorizationCodeGet,
           terminate: {
@@ -16969,6 +17013,8 @@ export const payscore = {
              * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_20.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-code.html)
              *
              * `POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate`
+             *
+             * Alone: `import { partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore"`.
              */
             post: partnerPermissionsAuthorizationCodeAuthorizationCodeTerminatePost
           }
@@ -16981,6 +17027,8 @@ export const payscore = {
          * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_21.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/get-partner-permissions-by-open-id.html)
          *
          * `GET /v3/payscore/partner/permissions/search`
+         *
+         * Alone: `import { partnerPermissionsSearchGet } from "effect-wechatpay/v3/payscore"`.
          */
         get: partnerPermissionsSearchGet
       },
@@ -16991,6 +17039,8 @@ export const payscore = {
          * 通过openid，服务商帮子商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_22.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-auth/terminate-partner-permissions-by-open-id.html)
          *
          * `POST /v3/payscore/partner/permissions/terminate`
+         *
+         * Alone: `import { partnerPermissionsTerminatePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: partnerPermissionsTerminatePost
       }
@@ -17002,6 +17052,8 @@ export const payscore = {
        * 已接入收付通的商户，在已完成支付分权限开通及服务入驻后，可通过该能力为关联的子商户完成与支付分服务的绑定 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_13.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/create-service-account-application.html)
        *
        * `POST /v3/payscore/partner/service-account-applications`
+       *
+       * Alone: `import { partnerServiceAccountApplicationsPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: partnerServiceAccountApplicationsPost,
       _out_apply_no_: {
@@ -17011,6 +17063,8 @@ export const payscore = {
          * 收付通服务商查询子商户的支付分服务绑定结果 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_14.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-account/get-service-account-application.html)
          *
          * `GET /v3/payscore/partner/service-account-applications/{out_apply_no}`
+         *
+         * Alone: `import { partnerServiceAccountApplicationsOutApplyNoGet } from "effect-wechatpay/v3/payscore"`.
          */
         get: partnerServiceAccountApplicationsOutApplyNoGet
       }
@@ -17022,6 +17076,8 @@ export const payscore = {
        * 用于查询单笔微信支付分订单详细信息。
        *
        * `GET /v3/payscore/partner/serviceorder`
+       *
+       * Alone: `import { partnerServiceorderGet } from "effect-wechatpay/v3/payscore"`.
        */
       get: partnerServiceorderGet,
       /**
@@ -17030,6 +17086,8 @@ export const payscore = {
        * 当用户申请使用服务时，商户可通过此接口申请创建微信支付分订单，创单成功后，订单状态state为CREATED已创建。注意：该接口支持原参重入，相同参数重复调用可以返回成功。
        *
        * `POST /v3/payscore/partner/serviceorder`
+       *
+       * Alone: `import { partnerServiceorderPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: partnerServiceorderPost,
       _out_order_no_: {
@@ -17040,6 +17098,8 @@ export const payscore = {
            * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/cancel-partner-service-order.html)
            *
            * `POST /v3/payscore/partner/serviceorder/{out_order_no}/cancel`
+           *
+           * Alone: `import { partnerServiceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: partnerServiceorderOutOrderNoCancelPost
         },
@@ -17050,6 +17110,8 @@ export const payscore = {
            * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692408) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138598) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/complete-partner-service-order.html)
            *
            * `POST /v3/payscore/partner/serviceorder/{out_order_no}/complete`
+           *
+           * Alone: `import { partnerServiceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore"`.
            */
           post: partnerServiceorderOutOrderNoCompletePost
         },
@@ -17060,6 +17122,8 @@ export const payscore = {
            * 完结订单总金额与实际金额不符时，且当服务订单收款状态处于“待支付（USER_PAYING）”时，商户可通过该接口修改订单金额。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012692360) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013138819) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/modify-partner-service-order.html)
            *
            * `POST /v3/payscore/partner/serviceorder/{out_order_no}/modify`
+           *
+           * Alone: `import { partnerServiceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: partnerServiceorderOutOrderNoModifyPost
         },
@@ -17070,6 +17134,8 @@ export const payscore = {
            * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/collect-partner-service-order.html)
            *
            * `POST /v3/payscore/partner/serviceorder/{out_order_no}/pay`
+           *
+           * Alone: `import { partnerServiceorderOutOrderNoPayPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: partnerServiceorderOutOrderNoPayPost
         },
@@ -17080,6 +17146,8 @@ export const payscore = {
            * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-pending-message.html)
            *
            * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage`
+           *
+           * Alone: `import { partnerServiceorderOutOrderNoSendPendingmessagePost } from "effect-wechatpay/v3/payscore"`.
            */
           post: partnerServiceorderOutOrderNoSendPendingmessagePost
         },
@@ -17090,6 +17158,8 @@ export const payscore = {
            * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息; [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/send-partner-order-prepaid-message.html)
            *
            * `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage`
+           *
+           * Alone: `import { partnerServiceorderOutOrderNoSendPrepaidmessagePost } from "effect-wechatpay/v3/payscore"`.
            */
           post: partnerServiceorderOutOrderNoSendPrepaidmessagePost
         },
@@ -17100,6 +17170,8 @@ export const payscore = {
            * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。例如，用户通过线下付款的方式已经完成支付，而微信支付侧并未支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_7.shtml) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/sync-partner-service-order.html)
            *
            * `POST /v3/payscore/partner/serviceorder/{out_order_no}/sync`
+           *
+           * Alone: `import { partnerServiceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore"`.
            */
           post: partnerServiceorderOutOrderNoSyncPost
         }
@@ -17111,6 +17183,8 @@ export const payscore = {
          * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter6_2_8.shtml)
          *
          * `POST /v3/payscore/partner/serviceorder/direct-complete`
+         *
+         * Alone: `import { partnerServiceorderDirectCompletePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: partnerServiceorderDirectCompletePost
       }
@@ -17122,6 +17196,8 @@ export const payscore = {
        * [官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/create-partner-pay-on-delivery-service-order.html)
        *
        * `POST /v3/payscore/partner/servicepayondeliveryorder`
+       *
+       * Alone: `import { partnerServicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: partnerServicepayondeliveryorderPost
     },
@@ -17134,6 +17210,8 @@ export const payscore = {
            * 查询用户分层对应建议先享金额API。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/service-quota/get-partner-user-risk-level-quota.html)
            *
            * `GET /v3/payscore/partner/servicequotas/service-id/{service_id}`
+           *
+           * Alone: `import { partnerServicequotasServiceIdServiceIdGet } from "effect-wechatpay/v3/payscore"`.
            */
           get: partnerServicequotasServiceIdServiceIdGet
         }
@@ -17147,6 +17225,8 @@ export const payscore = {
      * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_2&index=4)
      *
      * `GET /v3/payscore/payafter-orders`
+     *
+     * Alone: `import { payafterOrdersGet } from "effect-wechatpay/v3/payscore"`.
      */
     get: payafterOrdersGet,
     /**
@@ -17155,6 +17235,8 @@ export const payscore = {
      * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_1&index=3)
      *
      * `POST /v3/payscore/payafter-orders`
+     *
+     * Alone: `import { payafterOrdersPost } from "effect-wechatpay/v3/payscore"`.
      */
     post: payafterOrdersPost,
     _out_order_no_: {
@@ -17165,6 +17247,8 @@ export const payscore = {
          * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_3&index=5)
          *
          * `POST /v3/payscore/payafter-orders/{out_order_no}/cancel`
+         *
+         * Alone: `import { payafterOrdersOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: payafterOrdersOutOrderNoCancelPost
       },
@@ -17175,6 +17259,8 @@ export const payscore = {
          * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=17_4&index=6)
          *
          * `POST /v3/payscore/payafter-orders/{out_order_no}/complete`
+         *
+         * Alone: `import { payafterOrdersOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: payafterOrdersOutOrderNoCompletePost
       },
@@ -17185,6 +17271,8 @@ export const payscore = {
          * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符，例如用户通过线下付款的方式已经完成了支付，而微信支付侧还没有支付成功，此时可能导致用户重复支付。因此商户需要通过订单同步接口将订单状态同步给微信支付，修改订单在微信支付系统中的状态。 **注意：** 本接口只适用于智慧零售、先享后付、免押租借、免押速住的免押订单。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=24_1&index=1)
          *
          * `POST /v3/payscore/payafter-orders/{out_order_no}/sync`
+         *
+         * Alone: `import { payafterOrdersOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: payafterOrdersOutOrderNoSyncPost
       }
@@ -17197,6 +17285,8 @@ export const payscore = {
      * 商户预授权 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/apply-permissions.html)
      *
      * `POST /v3/payscore/permissions`
+     *
+     * Alone: `import { permissionsPost } from "effect-wechatpay/v3/payscore"`.
      */
     post: permissionsPost,
     assessUserRiskLevel: {
@@ -17206,6 +17296,8 @@ export const payscore = {
        * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/assess-user-risk-level.html)
        *
        * `POST /v3/payscore/permissions/assess-user-risk-level`
+       *
+       * Alone: `import { permissionsAssessUserRiskLevelPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: permissionsAssessUserRiskLevelPost
     },
@@ -17217,6 +17309,8 @@ export const payscore = {
          * 通过authorization_code，商户查询与用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-authorization-code.html)
          *
          * `GET /v3/payscore/permissions/authorization-code/{authorization_code}`
+         *
+         * Alone: `import { permissionsAuthorizationCodeAuthorizationCodeGet } from "effect-wechatpay/v3/payscore"`.
          */
         get: permissionsAuthorizationCodeAuthorizationCodeGet,
         terminate: {
@@ -17226,6 +17320,8 @@ export const payscore = {
            * 通过authorization_code，商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-code.html)
            *
            * `POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate`
+           *
+           * Alone: `import { permissionsAuthorizationCodeAuthorizationCodeTerminatePost } from "effect-wechatpay/v3/payscore"`.
            */
           post: permissionsAuthorizationCodeAuthorizationCodeTerminatePost
         }
@@ -17239,6 +17335,8 @@ export const payscore = {
          * 通过openid查询用户授权信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/get-permissions-by-open-id.html)
          *
          * `GET /v3/payscore/permissions/openid/{openid}`
+         *
+         * Alone: `import { permissionsOpenidOpenidGet } from "effect-wechatpay/v3/payscore"`.
          */
         get: permissionsOpenidOpenidGet,
         terminate: {
@@ -17248,6 +17346,8 @@ export const payscore = {
            * 通过openid， 商户解除用户授权关系 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-auth/terminate-permissions-by-open-id.html)
            *
            * `POST /v3/payscore/permissions/openid/{openid}/terminate`
+           *
+           * Alone: `import { permissionsOpenidOpenidTerminatePost } from "effect-wechatpay/v3/payscore"`.
            */
           post: permissionsOpenidOpenidTerminatePost
         }
@@ -17263,6 +17363,8 @@ export const payscore = {
          * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/create-partner-pay-score-plan.html)
          *
          * `POST /v3/payscore/plan/partner/payscore-plans`
+         *
+         * Alone: `import { planPartnerPayscorePlansPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: planPartnerPayscorePlansPost,
         merchantPlanNo: {
@@ -17273,6 +17375,8 @@ export const payscore = {
              * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/query-partner-pay-score-plan.html)
              *
              * `GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}`
+             *
+             * Alone: `import { planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet } from "effect-wechatpay/v3/payscore"`.
              */
             get: planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoGet,
             stop: {
@@ -17282,6 +17386,8 @@ export const payscore = {
                * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-pay-score-plan/stop-partner-pay-score-plan.html)
                *
                * `POST /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
+               *
+               * Alone: `import { planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost } from "effect-wechatpay/v3/payscore"`.
                */
               post: planPartnerPayscorePlansMerchantPlanNoMerchantPlanNoStopPost
             }
@@ -17296,6 +17402,8 @@ export const payscore = {
        * 商户可以基于有按计划确认权限的服务，通过此接口创建支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/create-pay-score-plan.html)
        *
        * `POST /v3/payscore/plan/payscore-plans`
+       *
+       * Alone: `import { planPayscorePlansPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: planPayscorePlansPost,
       merchantPlanNo: {
@@ -17306,6 +17414,8 @@ export const payscore = {
            * 商户通过此接口查询支付分计划，商户只能查询自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/query-pay-score-plan.html)
            *
            * `GET /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}`
+           *
+           * Alone: `import { planPayscorePlansMerchantPlanNoMerchantPlanNoGet } from "effect-wechatpay/v3/payscore"`.
            */
           get: planPayscorePlansMerchantPlanNoMerchantPlanNoGet,
           stop: {
@@ -17315,6 +17425,8 @@ export const payscore = {
              * 商户通过此接口停止正在生效中的支付分计划，商户只能停止自己创建的支付分计划。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/pay-score-plan/stop-pay-score-plan.html)
              *
              * `POST /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`
+             *
+             * Alone: `import { planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost } from "effect-wechatpay/v3/payscore"`.
              */
             post: planPayscorePlansMerchantPlanNoMerchantPlanNoStopPost
           }
@@ -17329,6 +17441,8 @@ export const payscore = {
      * 用于查询单笔微信支付分订单详细信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_2.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/get-service-order.html)
      *
      * `GET /v3/payscore/serviceorder`
+     *
+     * Alone: `import { serviceorderGet } from "effect-wechatpay/v3/payscore"`.
      */
     get: serviceorderGet,
     /**
@@ -17337,6 +17451,8 @@ export const payscore = {
      * 用户申请使用服务时，商户可通过此接口申请创建微信支付分订单。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587900) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647418) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_1.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-service-order.html)
      *
      * `POST /v3/payscore/serviceorder`
+     *
+     * Alone: `import { serviceorderPost } from "effect-wechatpay/v3/payscore"`.
      */
     post: serviceorderPost,
     _out_order_no_: {
@@ -17347,6 +17463,8 @@ export const payscore = {
          * 微信支付分订单创建之后，由于某些原因导致订单不能正常支付时，可使用此接口取消订单。前置条件：服务订单状态为已创单或进行中 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_3.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/cancel-service-order.html)
          *
          * `POST /v3/payscore/serviceorder/{out_order_no}/cancel`
+         *
+         * Alone: `import { serviceorderOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: serviceorderOutOrderNoCancelPost
       },
@@ -17357,6 +17475,8 @@ export const payscore = {
          * 完结微信支付分订单。用户使用服务完成后，商户可通过此接口完结订单。**前置条件：** 服务订单状态为“进行中”且订单状态说明需为[USER_CONFIRM:用户确认] [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587955) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647421) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_5.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/complete-service-order.html)
          *
          * `POST /v3/payscore/serviceorder/{out_order_no}/complete`
+         *
+         * Alone: `import { serviceorderOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: serviceorderOutOrderNoCompletePost
       },
@@ -17367,6 +17487,8 @@ export const payscore = {
          * 完结订单总金额与实际金额不符时，可通过该接口修改订单金额。**前置条件：** 服务订单支付状态为待支付 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012587957) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012647427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_4.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/modify-service-order.html)
          *
          * `POST /v3/payscore/serviceorder/{out_order_no}/modify`
+         *
+         * Alone: `import { serviceorderOutOrderNoModifyPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: serviceorderOutOrderNoModifyPost
       },
@@ -17377,6 +17499,8 @@ export const payscore = {
          * 当微信支付分订单支付状态处于“待支付”时，商户可使用该接口向用户发起收款。**前置条件：**服务订单支付状态处于“待支付”状态 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/collect-service-order.html)
          *
          * `POST /v3/payscore/serviceorder/{out_order_no}/pay`
+         *
+         * Alone: `import { serviceorderOutOrderNoPayPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: serviceorderOutOrderNoPayPost
       },
@@ -17387,6 +17511,8 @@ export const payscore = {
          * 商户系统请求支付分系统，下发服务费用待处理消息; 一笔服务订单仅可以发送一次服务费用待处理消息; [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-pending-message.html)
          *
          * `POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage`
+         *
+         * Alone: `import { serviceorderOutOrderNoSendPendingmessagePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: serviceorderOutOrderNoSendPendingmessagePost
       },
@@ -17397,6 +17523,8 @@ export const payscore = {
          * 商户系统请求支付分系统，下发服务预扣费消息; 一笔服务订单仅可以发送一次下发服务预扣费消息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/send-order-prepaid-message.html)
          *
          * `POST /v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage`
+         *
+         * Alone: `import { serviceorderOutOrderNoSendPrepaidmessagePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: serviceorderOutOrderNoSendPrepaidmessagePost
       },
@@ -17407,6 +17535,8 @@ export const payscore = {
          * 由于收款商户进行的某些“线下操作”会导致微信支付侧的订单状态与实际情况不符。**前置条件：**同步商户渠道收款成功信息时，即场景类型=“Order_Paid”，订单的状态需为[FINISHED:商户完结订单] [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_6.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/sync-service-order.html)
          *
          * `POST /v3/payscore/serviceorder/{out_order_no}/sync`
+         *
+         * Alone: `import { serviceorderOutOrderNoSyncPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: serviceorderOutOrderNoSyncPost
       }
@@ -17418,6 +17548,8 @@ export const payscore = {
        * 该接口适用于无需微信支付分做订单风控判断的业务场景，在服务完成后，通过该接口对用户进行免密代扣。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_9.shtml)
        *
        * `POST /v3/payscore/serviceorder/direct-complete`
+       *
+       * Alone: `import { serviceorderDirectCompletePost } from "effect-wechatpay/v3/payscore"`.
        */
       post: serviceorderDirectCompletePost
     }
@@ -17429,6 +17561,8 @@ export const payscore = {
      * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/service-order/create-pay-on-delivery-service-order.html)
      *
      * `POST /v3/payscore/servicepayondeliveryorder`
+     *
+     * Alone: `import { servicepayondeliveryorderPost } from "effect-wechatpay/v3/payscore"`.
      */
     post: servicepayondeliveryorderPost
   },
@@ -17441,6 +17575,8 @@ export const payscore = {
          * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-service-order/create-partner-service-order.html)
          *
          * `POST /v3/payscore/sign-plan/partner/serviceorder`
+         *
+         * Alone: `import { signPlanPartnerServiceorderPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: signPlanPartnerServiceorderPost
       },
@@ -17451,6 +17587,8 @@ export const payscore = {
          * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/create-partner-user-sign-plan.html)
          *
          * `POST /v3/payscore/sign-plan/partner/user-sign-plans`
+         *
+         * Alone: `import { signPlanPartnerUserSignPlansPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: signPlanPartnerUserSignPlansPost,
         merchantSignPlanNo: {
@@ -17461,6 +17599,8 @@ export const payscore = {
              * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/query-partner-user-sign-plan.html)
              *
              * `GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
+             *
+             * Alone: `import { signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet } from "effect-wechatpay/v3/payscore"`.
              */
             get: signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet,
             stop: {
@@ -17470,6 +17610,8 @@ export const payscore = {
                * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/partner-payscore-plan/partner-user-sign-plan/stop-partner-user-sign-plan.html)
                *
                * `POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
+               *
+               * Alone: `import { signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost } from "effect-wechatpay/v3/payscore"`.
                */
               post: signPlanPartnerUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost
             }
@@ -17484,6 +17626,8 @@ export const payscore = {
        * 根据用户签约的计划和对应要服务的计划详情序号，创建服务订单。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/service-order/create-service-order.html)
        *
        * `POST /v3/payscore/sign-plan/serviceorder`
+       *
+       * Alone: `import { signPlanServiceorderPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: signPlanServiceorderPost
     },
@@ -17494,6 +17638,8 @@ export const payscore = {
        * 商户通过此接口基于商户已创建且正常进行中的支付分计划，创建用户的签约计划以供用户签约。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/create-user-sign-plan.html)
        *
        * `POST /v3/payscore/sign-plan/user-sign-plans`
+       *
+       * Alone: `import { signPlanUserSignPlansPost } from "effect-wechatpay/v3/payscore"`.
        */
       post: signPlanUserSignPlansPost,
       merchantSignPlanNo: {
@@ -17504,6 +17650,8 @@ export const payscore = {
            * 用于商户查询用户的签约计划，必须是该签约计划的创建方商户才能查询。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/query-user-sign-plan.html)
            *
            * `GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`
+           *
+           * Alone: `import { signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet } from "effect-wechatpay/v3/payscore"`.
            */
           get: signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoGet,
           stop: {
@@ -17513,6 +17661,8 @@ export const payscore = {
              * 用于商户停止用户的签约计划，必须是该签约计划的创建方商户才能取消。[官方文档](https://pay.weixin.qq.com/docs/merchant/apis/payscore-plan/user-sign-plan/stop-user-sign-plan.html)
              *
              * `POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`
+             *
+             * Alone: `import { signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost } from "effect-wechatpay/v3/payscore"`.
              */
             post: signPlanUserSignPlansMerchantSignPlanNoMerchantSignPlanNoStopPost
           }
@@ -17527,6 +17677,8 @@ export const payscore = {
      * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_2&index=4)
      *
      * `GET /v3/payscore/smartretail-orders`
+     *
+     * Alone: `import { smartretailOrdersGet } from "effect-wechatpay/v3/payscore"`.
      */
     get: smartretailOrdersGet,
     /**
@@ -17535,6 +17687,8 @@ export const payscore = {
      * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_1&index=3)
      *
      * `POST /v3/payscore/smartretail-orders`
+     *
+     * Alone: `import { smartretailOrdersPost } from "effect-wechatpay/v3/payscore"`.
      */
     post: smartretailOrdersPost,
     _out_order_no_: {
@@ -17545,6 +17699,8 @@ export const payscore = {
          * [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_3&index=5)
          *
          * `POST /v3/payscore/smartretail-orders/{out_order_no}/cancel`
+         *
+         * Alone: `import { smartretailOrdersOutOrderNoCancelPost } from "effect-wechatpay/v3/payscore"`.
          */
         post: smartretailOrdersOutOrderNoCancelPost
       },
@@ -17555,6 +17711,8 @@ export const payscore = {
          * 前置条件：用户确认订单成功后。[官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/payscore.php?chapter=14_4&index=6)
          *
          * `POST /v3/payscore/smartretail-orders/{out_order_no}/complete`
+         *
+         * Alone: `import { smartretailOrdersOutOrderNoCompletePost } from "effect-wechatpay/v3/payscore"`.
          */
         post: smartretailOrdersOutOrderNoCompletePost
       }
@@ -17567,6 +17725,8 @@ export const payscore = {
      * 用户申请使用服务时，商户可通过此接口查询用户是否“已授权”本服务。在“已授权”状态下的服务，用户才可以申请使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter3_8.shtml)
      *
      * `GET /v3/payscore/user-service-state`
+     *
+     * Alone: `import { userServiceStateGet } from "effect-wechatpay/v3/payscore"`.
      */
     get: userServiceStateGet
   },
@@ -17581,6 +17741,8 @@ export const payscore = {
              * 商户通过调用该接口，可主动与用户解除此前授权关系。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/payscore/chapter9_1.shtml)
              *
              * `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`
+             *
+             * Alone: `import { usersOpenidPermissionsServiceIdTerminatePost } from "effect-wechatpay/v3/payscore"`.
              */
             post: usersOpenidPermissionsServiceIdTerminatePost
           }

@@ -9886,6 +9886,8 @@ export const platsolution = {
          * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
          *
          * `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply`
+         *
+         * Alone: `import { ecommerceBankTransferRechargesApplyPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceBankTransferRechargesApplyPost
       },
@@ -9897,6 +9899,8 @@ export const platsolution = {
            * 提交充值申请后，可调用该接口查询充值状态。银行充值到账存在延迟：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
            *
            * `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
+           *
+           * Alone: `import { ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: ecommerceBankTransferRechargesOutRechargeNoOutRechargeNoGet
         }
@@ -9909,6 +9913,8 @@ export const platsolution = {
        * 平台服务商可通过该接口为保险公司开通保险理赔功能。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/open-insurance-compensation.html)
        *
        * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts`
+       *
+       * Alone: `import { ecommerceInsuranceCompensationContractsPost } from "effect-wechatpay/v3/platsolution"`.
        */
       post: ecommerceInsuranceCompensationContractsPost,
       subMchid: {
@@ -9920,6 +9926,8 @@ export const platsolution = {
              * 提交开通保险理赔功能请求后，通过调用该接口查询开通结果。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/plat-compensation/plat-compensation/check-insurance-compensation-opened.html)
              *
              * `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened`
+             *
+             * Alone: `import { ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost } from "effect-wechatpay/v3/platsolution"`.
              */
             post: ecommerceInsuranceCompensationContractsSubMchidSubMchidCheckOpenedPost
           }
@@ -9934,6 +9942,8 @@ export const platsolution = {
          * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504175)
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills`
+         *
+         * Alone: `import { ecommerceMchTransferCompensateBillsPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceMchTransferCompensateBillsPost,
         billId: {
@@ -9944,6 +9954,8 @@ export const platsolution = {
              * 微信支付单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504179)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}`
+             *
+             * Alone: `import { ecommerceMchTransferCompensateBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferCompensateBillsBillIdBillIdGet
           }
@@ -9956,6 +9968,8 @@ export const platsolution = {
              * 商户单号查询赔付记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504178)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}`
+             *
+             * Alone: `import { ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferCompensateBillsOutBillNoOutBillNoGet,
             cancel: {
@@ -9965,6 +9979,8 @@ export const platsolution = {
                * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504177)
                *
                * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel`
+               *
+               * Alone: `import { ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/platsolution"`.
                */
               post: ecommerceMchTransferCompensateBillsOutBillNoOutBillNoCancelPost
             }
@@ -9977,6 +9993,8 @@ export const platsolution = {
            * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504176)
            *
            * `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer`
+           *
+           * Alone: `import { ecommerceMchTransferCompensateBillsPreTransferPost } from "effect-wechatpay/v3/platsolution"`.
            */
           post: ecommerceMchTransferCompensateBillsPreTransferPost
         }
@@ -9988,6 +10006,8 @@ export const platsolution = {
          * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504194)
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills`
+         *
+         * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceMchTransferDepositAfterSalesCompensationBillsPost,
         billId: {
@@ -9998,6 +10018,8 @@ export const platsolution = {
              * 微信支付单号查询保证金售后赔付结果。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504196)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}`
+             *
+             * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferDepositAfterSalesCompensationBillsBillIdBillIdGet
           }
@@ -10010,6 +10032,8 @@ export const platsolution = {
              * 商户单号查保证金售后赔付结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504195)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}`
+             *
+             * Alone: `import { ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferDepositAfterSalesCompensationBillsOutBillNoOutBillNoGet
           }
@@ -10022,6 +10046,8 @@ export const platsolution = {
          * 商户可调用该接口从保证金账户赔付保司保费。注：接口频率限制为100次/s
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills`
+         *
+         * Alone: `import { ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceMchTransferDepositInsurancePremiumsCompensationBillsPost,
         _out_bill_no_: {
@@ -10031,6 +10057,8 @@ export const platsolution = {
            * 查询保证金赔付保司保费结果。注：接口频率限制为100次/s
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}`
+           *
+           * Alone: `import { ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: ecommerceMchTransferDepositInsurancePremiumsCompensationBillsOutBillNoGet
         }
@@ -10042,6 +10070,8 @@ export const platsolution = {
          * 商户可调用该接口从保证金账户赔付给用户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504202)
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills`
+         *
+         * Alone: `import { ecommerceMchTransferDepositShippingCostCompensationBillsPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceMchTransferDepositShippingCostCompensationBillsPost,
         outBillNo: {
@@ -10052,6 +10082,8 @@ export const platsolution = {
              * 商户单号查保证金赔付用户运费结果。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504203)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}`
+             *
+             * Alone: `import { ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferDepositShippingCostCompensationBillsOutBillNoOutBillNoGet
           }
@@ -10064,6 +10096,8 @@ export const platsolution = {
          * 商户可调用该接口赔付给用户。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504184)
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills`
+         *
+         * Alone: `import { ecommerceMchTransferInsuranceClaimBillsPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceMchTransferInsuranceClaimBillsPost,
         billId: {
@@ -10074,6 +10108,8 @@ export const platsolution = {
              * 微信支付单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504188)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}`
+             *
+             * Alone: `import { ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferInsuranceClaimBillsBillIdBillIdGet
           }
@@ -10086,6 +10122,8 @@ export const platsolution = {
              * 商户单号查询保险理赔记录。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504187)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}`
+             *
+             * Alone: `import { ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoGet,
             cancel: {
@@ -10095,6 +10133,8 @@ export const platsolution = {
                * 商户可通过该接口撤销赔付，在用户确认收款之前可以通过该接口撤销赔付。该接口返回成功仅表示撤销请求已受理，系统会异步处理退款等操作，以最终查询单据返回状态为准。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504186)
                *
                * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel`
+               *
+               * Alone: `import { ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost } from "effect-wechatpay/v3/platsolution"`.
                */
               post: ecommerceMchTransferInsuranceClaimBillsOutBillNoOutBillNoCancelPost
             }
@@ -10107,6 +10147,8 @@ export const platsolution = {
            * 商户可调用该接口进行赔付预下单，并锁定商户资金。若赔付订单状态已经为终态（成功或关闭），接口将返回错误码。在预下单成功后，商户需携带接口返回的跳转参数，引导用户至微信内进行确认，用户确认后执行赔付。若预下单后超过24小时没有赔付成功，系统将自动关闭订单。订单赔付成功或者关闭时，系统将通过接口指定的商户回调地址通知赔付结果。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504185)
            *
            * `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer`
+           *
+           * Alone: `import { ecommerceMchTransferInsuranceClaimBillsPreTransferPost } from "effect-wechatpay/v3/platsolution"`.
            */
           post: ecommerceMchTransferInsuranceClaimBillsPreTransferPost
         }
@@ -10118,6 +10160,8 @@ export const platsolution = {
          * 商户可调用该接口从运营账户赔付给二级商户。
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills`
+         *
+         * Alone: `import { ecommerceMchTransferSubMchCompensationBillsPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceMchTransferSubMchCompensationBillsPost,
         _out_bill_no_: {
@@ -10127,6 +10171,8 @@ export const platsolution = {
            * 查询赔付商家的结果。注：接口频率限制为100次/s
            *
            * `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}`
+           *
+           * Alone: `import { ecommerceMchTransferSubMchCompensationBillsOutBillNoGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: ecommerceMchTransferSubMchCompensationBillsOutBillNoGet
         }
@@ -10138,6 +10184,8 @@ export const platsolution = {
          * 商户可调用该接口付款给商户。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504198)
          *
          * `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills`
+         *
+         * Alone: `import { ecommerceMchTransferTransferBillsPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceMchTransferTransferBillsPost,
         billId: {
@@ -10148,6 +10196,8 @@ export const platsolution = {
              * 微信支付单号查询商户付款记录。 注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504200)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}`
+             *
+             * Alone: `import { ecommerceMchTransferTransferBillsBillIdBillIdGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferTransferBillsBillIdBillIdGet
           }
@@ -10160,6 +10210,8 @@ export const platsolution = {
              * 商户单号查询商家商户付款记录。注：接口频率限制为100次/s [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013504199)
              *
              * `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`
+             *
+             * Alone: `import { ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceMchTransferTransferBillsOutBillNoOutBillNoGet
           }
@@ -10173,6 +10225,8 @@ export const platsolution = {
        * 收付通平台需通过调用此接口添加二级子商户的可扫码充值员工，添加成功后的用户即可进行微信支付扫码充值。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521743)
        *
        * `POST /v3/platsolution/ecommerce/recharge-employees`
+       *
+       * Alone: `import { ecommerceRechargeEmployeesPost } from "effect-wechatpay/v3/platsolution"`.
        */
       post: ecommerceRechargeEmployeesPost,
       subMchid: {
@@ -10183,6 +10237,8 @@ export const platsolution = {
            * 收付通平台可以调用此接口查询二级子商户的最新的可扫码充值员工列表。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521757)
            *
            * `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}`
+           *
+           * Alone: `import { ecommerceRechargeEmployeesSubMchidSubMchidGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: ecommerceRechargeEmployeesSubMchidSubMchidGet,
           spOpenid: {
@@ -10194,6 +10250,8 @@ export const platsolution = {
                  * 收付通平台可以调用此接口删除二级子商户的可扫码充值员工。 [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013521753)
                  *
                  * `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete`
+                 *
+                 * Alone: `import { ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost } from "effect-wechatpay/v3/platsolution"`.
                  */
                 post: ecommerceRechargeEmployeesSubMchidSubMchidSpOpenidSpOpenidDeletePost
               }
@@ -10210,6 +10268,8 @@ export const platsolution = {
          * 商户系统须通过调用此接口获取充值链接，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/apply.html)
          *
          * `POST /v3/platsolution/ecommerce/recharges/apply`
+         *
+         * Alone: `import { ecommerceRechargesApplyPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceRechargesApplyPost
       },
@@ -10221,6 +10281,8 @@ export const platsolution = {
            * 提交充值申请后，可调用该接口查询充值状态。充值到账存在延迟： 1、扫码充值：3分钟内到账 2、银行转账：一般可在10分钟内到账。受央行大额系统工作时间限制，周一至周四17:15-20:30，周五17:15-24:00，节假日全天会延迟到账 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/get-by-out-no.html)
            *
            * `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}`
+           *
+           * Alone: `import { ecommerceRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: ecommerceRechargesOutRechargeNoOutRechargeNoGet,
           close: {
@@ -10230,6 +10292,8 @@ export const platsolution = {
              * 以下情况可调用关单接口：1、商家操作超出规定时间限制，为防止重复处理。2、系统主动终止服务不再接受新的请求 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/close.html)
              *
              * `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close`
+             *
+             * Alone: `import { ecommerceRechargesOutRechargeNoOutRechargeNoClosePost } from "effect-wechatpay/v3/platsolution"`.
              */
             post: ecommerceRechargesOutRechargeNoOutRechargeNoClosePost
           }
@@ -10244,6 +10308,8 @@ export const platsolution = {
          * 申请个人收款批量结算 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/apply-prepay-settle-orders.html)
          *
          * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders`
+         *
+         * Alone: `import { ecommerceSettlePrepaySettleOrdersPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceSettlePrepaySettleOrdersPost,
         _settle_batch_no_: {
@@ -10253,6 +10319,8 @@ export const platsolution = {
            * 查询个人收款批量结算信息 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/personal-collections/get-prepay-settle-orders.html)
            *
            * `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}`
+           *
+           * Alone: `import { ecommerceSettlePrepaySettleOrdersSettleBatchNoGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: ecommerceSettlePrepaySettleOrdersSettleBatchNoGet,
           applyAbnormalSettle: {
@@ -10262,6 +10330,8 @@ export const platsolution = {
              * 申请异常结算批次单处理
              *
              * `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle`
+             *
+             * Alone: `import { ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost } from "effect-wechatpay/v3/platsolution"`.
              */
             post: ecommerceSettlePrepaySettleOrdersSettleBatchNoApplyAbnormalSettlePost
           }
@@ -10276,6 +10346,8 @@ export const platsolution = {
          * 二级商户按日终余额预约提现API帮助二级商户发起基本户提现。提现金额按前一天日终余额计算，当前余额少于前一天日终余额时退化为按当前余额计算（请求参数需额外设置该选项）。预计当日到账，具体以实际银行处理为准。
          *
          * `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw`
+         *
+         * Alone: `import { ecommerceWithdrawDayEndBalanceWithdrawPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: ecommerceWithdrawDayEndBalanceWithdrawPost,
         outRequestNo: {
@@ -10286,6 +10358,8 @@ export const platsolution = {
              * 查询二级商户按日终余额预约提现状态。可查询90日内发起的预约提现单据，发起时间以微信支付预约提现单创建时间为准。
              *
              * `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}`
+             *
+             * Alone: `import { ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: ecommerceWithdrawDayEndBalanceWithdrawOutRequestNoOutRequestNoGet
           }
@@ -10303,6 +10377,8 @@ export const platsolution = {
            * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。注意：受理成功将返回批次单号，此时并不代表转账成功，请通过查单接口查询单据的付款状态。接口支持幂等，幂等标识为out_batch_no，幂等有效性为5年。
            *
            * `POST /v3/platsolution/insurance/mch-transfer/batches/apply`
+           *
+           * Alone: `import { insuranceMchTransferBatchesApplyPost } from "effect-wechatpay/v3/platsolution"`.
            */
           post: insuranceMchTransferBatchesApplyPost
         },
@@ -10314,6 +10390,8 @@ export const platsolution = {
              * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
              *
              * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}`
+             *
+             * Alone: `import { insuranceMchTransferBatchesBatchIdBatchIdGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: insuranceMchTransferBatchesBatchIdBatchIdGet,
             details: {
@@ -10325,6 +10403,8 @@ export const platsolution = {
                    * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
                    *
                    * `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+                   *
+                   * Alone: `import { insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/platsolution"`.
                    */
                   get: insuranceMchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet
                 }
@@ -10343,6 +10423,8 @@ export const platsolution = {
                    * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账明细单
                    *
                    * `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
+                   *
+                   * Alone: `import { insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution"`.
                    */
                   get: insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet,
                   apply: {
@@ -10352,6 +10434,8 @@ export const platsolution = {
                      * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。前置条件：1、发起转账时传入了收款用户姓名，支持申请电子回单；2、支持受理最近2年内的转账明细单；
                      *
                      * `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
+                     *
+                     * Alone: `import { insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost } from "effect-wechatpay/v3/platsolution"`.
                      */
                     post: insuranceMchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost
                   }
@@ -10368,6 +10452,8 @@ export const platsolution = {
              * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。
              *
              * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}`
+             *
+             * Alone: `import { insuranceMchTransferBatchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: insuranceMchTransferBatchesOutBatchNoOutBatchNoGet,
             details: {
@@ -10379,6 +10465,8 @@ export const platsolution = {
                    * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。
                    *
                    * `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+                   *
+                   * Alone: `import { insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution"`.
                    */
                   get: insuranceMchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
                 }
@@ -10395,6 +10483,8 @@ export const platsolution = {
                * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。前置条件：只支持查询最近2年内的转账批次单
                *
                * `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
+               *
+               * Alone: `import { insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution"`.
                */
               get: insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet,
               apply: {
@@ -10404,6 +10494,8 @@ export const platsolution = {
                  * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。
                  *
                  * `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
+                 *
+                 * Alone: `import { insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost } from "effect-wechatpay/v3/platsolution"`.
                  */
                 post: insuranceMchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost
               }
@@ -10419,6 +10511,8 @@ export const platsolution = {
            * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。注意：预创建的预约记录在24小时内有效，如用户没有及时确认，微信支付系统将自动关闭该预约记录。接口支持幂等，幂等标识为out_reservation_no，幂等有效性为5年。
            *
            * `POST /v3/platsolution/insurance/mch-transfer/reservation/apply`
+           *
+           * Alone: `import { insuranceMchTransferReservationApplyPost } from "effect-wechatpay/v3/platsolution"`.
            */
           post: insuranceMchTransferReservationApplyPost
         },
@@ -10430,6 +10524,8 @@ export const platsolution = {
              * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
              *
              * `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
+             *
+             * Alone: `import { insuranceMchTransferReservationOutReservationNoOutReservationNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: insuranceMchTransferReservationOutReservationNoOutReservationNoGet,
             close: {
@@ -10439,6 +10535,8 @@ export const platsolution = {
                * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
                *
                * `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
+               *
+               * Alone: `import { insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost } from "effect-wechatpay/v3/platsolution"`.
                */
               post: insuranceMchTransferReservationOutReservationNoOutReservationNoClosePost
             }
@@ -10452,6 +10550,8 @@ export const platsolution = {
              * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。前置条件：通过申请预约商家转账接口成功创建预约商家转账记录
              *
              * `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}`
+             *
+             * Alone: `import { insuranceMchTransferReservationReservationIdReservationIdGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: insuranceMchTransferReservationReservationIdReservationIdGet
           }
@@ -10468,6 +10568,8 @@ export const platsolution = {
          * 发起商家转账接口。商户可以通过该接口同时向多个已经确认预约的用户进行转账操作。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-apply.html)
          *
          * `POST /v3/platsolution/mch-transfer/batches/apply`
+         *
+         * Alone: `import { mchTransferBatchesApplyPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: mchTransferBatchesApplyPost
       },
@@ -10479,6 +10581,8 @@ export const platsolution = {
            * 微信商家转账批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-id.html)
            *
            * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}`
+           *
+           * Alone: `import { mchTransferBatchesBatchIdBatchIdGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: mchTransferBatchesBatchIdBatchIdGet,
           details: {
@@ -10490,6 +10594,8 @@ export const platsolution = {
                  * 微信商家转账明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/get-transfer-detail-by-no.html)
                  *
                  * `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+                 *
+                 * Alone: `import { mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/platsolution"`.
                  */
                 get: mchTransferBatchesBatchIdBatchIdDetailsDetailIdDetailIdGet
               }
@@ -10508,6 +10614,8 @@ export const platsolution = {
                  * 查询商家转账明细电子回单接口，商户通过该接口可以查询商家转账明细电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-query-by-detail-out-no.html)
                  *
                  * `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`
+                 *
+                 * Alone: `import { mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution"`.
                  */
                 get: mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoGet,
                 apply: {
@@ -10517,6 +10625,8 @@ export const platsolution = {
                    * 商家转账明细电子回单申请受理接口，商户通过该接口可以申请受理商家转账明细电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipt-apply-by-detail-out-no.html)
                    *
                    * `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`
+                   *
+                   * Alone: `import { mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost } from "effect-wechatpay/v3/platsolution"`.
                    */
                   post: mchTransferBatchesDetailReceiptsOutBatchNoOutBatchNoOutDetailNoOutDetailNoApplyPost
                 }
@@ -10533,6 +10643,8 @@ export const platsolution = {
            * 商家批次单号查单接口。商户可以通过该接口查询转账批次单以及指定状态的转账明细单。返回消息中包含微信批次单号、批次状态、批次类型、转账总金额、转账总笔数、成功金额、失败金额等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-by-out-code.html)
            *
            * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}`
+           *
+           * Alone: `import { mchTransferBatchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: mchTransferBatchesOutBatchNoOutBatchNoGet,
           details: {
@@ -10544,6 +10656,8 @@ export const platsolution = {
                  * 商户明细单号查单接口。商户可以通过该接口查询单笔转账明细单。返回消息中包含微信明细单号、明细状态、转账金额、失败原因、收款用户姓名、收款用户OpenID等信息。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-batch/transfer-batch-get-detail-by-out-no.html)
                  *
                  * `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+                 *
+                 * Alone: `import { mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/platsolution"`.
                  */
                 get: mchTransferBatchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
               }
@@ -10560,6 +10674,8 @@ export const platsolution = {
              * 查询商家转账批次汇总电子回单接口，商户通过该接口可以查询商家转账批次汇总电子回单受理进度信息，当电子回单文件生成结束后，将返回电子回单文件的hash值、电子回单文件的下载地址等。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-query-by-batch-out-no.html)
              *
              * `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`
+             *
+             * Alone: `import { mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/platsolution"`.
              */
             get: mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoGet,
             apply: {
@@ -10569,6 +10685,8 @@ export const platsolution = {
                * 商家转账批次汇总电子回单申请受理接口，商户通过该接口可以申请受理商家转账批次汇总电子回单。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/receipts/receipts-apply-by-batch-out-no.html)
                *
                * `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`
+               *
+               * Alone: `import { mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost } from "effect-wechatpay/v3/platsolution"`.
                */
               post: mchTransferBatchesSummaryReceiptsOutBatchNoOutBatchNoApplyPost
             }
@@ -10584,6 +10702,8 @@ export const platsolution = {
          * 商户可调用接口预先指定转账的单次计划，预创建预约记录并获取微信预约记录单号和跳转信息（package_info），再携带该（package_info）参数，通过微信SDK拉起微信支付客户端的用户确认页面。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-apply.html)
          *
          * `POST /v3/platsolution/mch-transfer/reservation/apply`
+         *
+         * Alone: `import { mchTransferReservationApplyPost } from "effect-wechatpay/v3/platsolution"`.
          */
         post: mchTransferReservationApplyPost
       },
@@ -10595,6 +10715,8 @@ export const platsolution = {
            * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-out-no.html)
            *
            * `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`
+           *
+           * Alone: `import { mchTransferReservationOutReservationNoOutReservationNoGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: mchTransferReservationOutReservationNoOutReservationNoGet,
           close: {
@@ -10604,6 +10726,8 @@ export const platsolution = {
              * 商户可通过接口关闭已经受理或者已经确认的预约商家转账记录。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-close.html)
              *
              * `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`
+             *
+             * Alone: `import { mchTransferReservationOutReservationNoOutReservationNoClosePost } from "effect-wechatpay/v3/platsolution"`.
              */
             post: mchTransferReservationOutReservationNoOutReservationNoClosePost
           }
@@ -10617,6 +10741,8 @@ export const platsolution = {
            * 商户可通过接口查询预约商家转账记录详情。预计最晚转账日期、预计最大转账金额等预约相关信息，仅在预约记录状态为已预约或已关闭且关闭原因不为用户超时未确认、商户通过API主动关闭已受理的记录、预约失败后关闭时返回。API提供的查询时限为3个月，创建时间超过3个月的预约记录不支持查询。[官方文档](https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-transfer/transfer-reservation/transfer-reservation-get-by-id.html)
            *
            * `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}`
+           *
+           * Alone: `import { mchTransferReservationReservationIdReservationIdGet } from "effect-wechatpay/v3/platsolution"`.
            */
           get: mchTransferReservationReservationIdReservationIdGet
         }

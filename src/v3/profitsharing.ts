@@ -1190,6 +1190,8 @@ export const profitsharing = {
      * 微信支付按天提供分账账单文件，商户可以通过该接口获取账单文件的下载地址。文件内包含分账相关的金额、时间等信息，供商户核对到账等情况。
      *
      * `GET /v3/profitsharing/bills`
+     *
+     * Alone: `import { billsGet } from "effect-wechatpay/v3/profitsharing"`.
      */
     get: billsGet
   },
@@ -1201,6 +1203,8 @@ export const profitsharing = {
        * 可调用此接口查询特约商户设置的允许服务商分账的最大比例
        *
        * `GET /v3/profitsharing/merchant-configs/{sub_mchid}`
+       *
+       * Alone: `import { merchantConfigsSubMchidGet } from "effect-wechatpay/v3/profitsharing"`.
        */
       get: merchantConfigsSubMchidGet
     }
@@ -1212,6 +1216,8 @@ export const profitsharing = {
      * 微信订单支付成功后，服务商代特约商户发起分账请求，将结算后的资金分到分账接收方
      *
      * `POST /v3/profitsharing/orders`
+     *
+     * Alone: `import { ordersPost } from "effect-wechatpay/v3/profitsharing"`.
      */
     post: ordersPost,
     _out_order_no_: {
@@ -1221,6 +1227,8 @@ export const profitsharing = {
        * 发起分账请求后，可调用此接口查询分账结果
        *
        * `GET /v3/profitsharing/orders/{out_order_no}`
+       *
+       * Alone: `import { ordersOutOrderNoGet } from "effect-wechatpay/v3/profitsharing"`.
        */
       get: ordersOutOrderNoGet
     },
@@ -1231,6 +1239,8 @@ export const profitsharing = {
        * 不需要进行分账的订单，可直接调用本接口将订单的金额全部解冻给特约商户
        *
        * `POST /v3/profitsharing/orders/unfreeze`
+       *
+       * Alone: `import { ordersUnfreezePost } from "effect-wechatpay/v3/profitsharing"`.
        */
       post: ordersUnfreezePost
     }
@@ -1243,6 +1253,8 @@ export const profitsharing = {
        * 服务商发起添加分账接收方请求，建立分账接收方列表。后续可通过发起分账请求，将分账方商户结算后的资金，分到该分账接收方
        *
        * `POST /v3/profitsharing/receivers/add`
+       *
+       * Alone: `import { receiversAddPost } from "effect-wechatpay/v3/profitsharing"`.
        */
       post: receiversAddPost
     },
@@ -1253,6 +1265,8 @@ export const profitsharing = {
        * 服务商发起删除分账接收方请求。删除后，不支持将分账方商户结算后的资金，分到该分账接收方
        *
        * `POST /v3/profitsharing/receivers/delete`
+       *
+       * Alone: `import { receiversDeletePost } from "effect-wechatpay/v3/profitsharing"`.
        */
       post: receiversDeletePost
     }
@@ -1264,6 +1278,8 @@ export const profitsharing = {
      * 如果订单已经分账，在退款时，可以先调此接口，将已分账的资金从分账接收方的账户回退给分账方，再发起退款
      *
      * `POST /v3/profitsharing/return-orders`
+     *
+     * Alone: `import { returnOrdersPost } from "effect-wechatpay/v3/profitsharing"`.
      */
     post: returnOrdersPost,
     _out_return_no_: {
@@ -1273,6 +1289,8 @@ export const profitsharing = {
        * 商户需要核实回退结果，可调用此接口查询回退结果
        *
        * `GET /v3/profitsharing/return-orders/{out_return_no}`
+       *
+       * Alone: `import { returnOrdersOutReturnNoGet } from "effect-wechatpay/v3/profitsharing"`.
        */
       get: returnOrdersOutReturnNoGet
     }
@@ -1286,6 +1304,8 @@ export const profitsharing = {
          * 可调用此接口查询订单剩余待分金额
          *
          * `GET /v3/profitsharing/transactions/{transaction_id}/amounts`
+         *
+         * Alone: `import { transactionsTransactionIdAmountsGet } from "effect-wechatpay/v3/profitsharing"`.
          */
         get: transactionsTransactionIdAmountsGet
       }

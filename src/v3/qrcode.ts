@@ -635,6 +635,8 @@ export const qrcode = {
      * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。
      *
      * `POST /v3/qrcode/transactions`
+     *
+     * Alone: `import { transactionsPost } from "effect-wechatpay/v3/qrcode"`.
      */
     post: transactionsPost,
     outTradeNo: {
@@ -645,6 +647,8 @@ export const qrcode = {
          * 商户通过商户订单号，来查询订单信息
          *
          * `GET /v3/qrcode/transactions/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/qrcode"`.
          */
         get: transactionsOutTradeNoOutTradeNoGet
       }
@@ -659,6 +663,8 @@ export const qrcode = {
          * 在商户生成乘车码前，商户请求查询用户服务可用信息接口，查询 用户服务可用信息，通过用户服务可用信息中的服务可用状态，来判断是否可以正常使用公共出行代扣服务
          *
          * `GET /v3/qrcode/user-services/contract-id/{contract_id}`
+         *
+         * Alone: `import { userServicesContractIdContractIdGet } from "effect-wechatpay/v3/qrcode"`.
          */
         get: userServicesContractIdContractIdGet
       }

@@ -298,6 +298,8 @@ export const rateActivity = {
      * 从业机构可调用该接口帮助已完成开户意愿确认的特约商户报名微信支付优惠费率活动。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_1.shtml)
      *
      * `POST /v3/rate-activity/applications`
+     *
+     * Alone: `import { applicationsPost } from "effect-wechatpay/v3/rateActivity"`.
      */
     post: applicationsPost,
     id: {
@@ -308,6 +310,8 @@ export const rateActivity = {
          * 从业机构可调用该接口查询优惠费率活动的报名结果。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_2.shtml)
          *
          * `GET /v3/rate-activity/applications/id/{application_id}`
+         *
+         * Alone: `import { applicationsIdApplicationIdGet } from "effect-wechatpay/v3/rateActivity"`.
          */
         get: applicationsIdApplicationIdGet,
         /**
@@ -316,6 +320,8 @@ export const rateActivity = {
          * 该接口只适用于修改已经审核失败的单据。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/rateactivity/chapter3_3.shtml)
          *
          * `PATCH /v3/rate-activity/applications/id/{application_id}`
+         *
+         * Alone: `import { applicationsIdApplicationIdPatch } from "effect-wechatpay/v3/rateActivity"`.
          */
         patch: applicationsIdApplicationIdPatch
       }

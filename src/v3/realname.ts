@@ -89,6 +89,8 @@ export const realname = {
      * 电商订单实名校验。[官方文档](https://pay.weixin.qq.com/doc/v3/partner/4013735179)
      *
      * `GET /v3/realname/verify`
+     *
+     * Alone: `import { verifyGet } from "effect-wechatpay/v3/realname"`.
      */
     get: verifyGet
   }

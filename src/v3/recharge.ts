@@ -302,6 +302,8 @@ export const recharge = {
        * 商户系统须通过调用此接口获取银行转账账号，随后发起充值流程 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-apply.html)
        *
        * `POST /v3/recharge/bank-transfer-recharges/apply`
+       *
+       * Alone: `import { bankTransferRechargesApplyPost } from "effect-wechatpay/v3/recharge"`.
        */
       post: bankTransferRechargesApplyPost
     },
@@ -313,6 +315,8 @@ export const recharge = {
          * [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/mch-recharge/bank-recharge/bank-transfer-recharge-get-by-out-no.html)
          *
          * `GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`
+         *
+         * Alone: `import { bankTransferRechargesOutRechargeNoOutRechargeNoGet } from "effect-wechatpay/v3/recharge"`.
          */
         get: bankTransferRechargesOutRechargeNoOutRechargeNoGet
       }

@@ -1016,6 +1016,8 @@ export const refund = {
        * 当交易发生之后一年内，由于买家或者卖家的原因需要退款时，卖家可以通过退款接口将支付金额退还给买家，微信支付将在收到退款请求并且验证成功之后，将支付款按原路退还至买家账号上。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_9.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html)
        *
        * `POST /v3/refund/domestic/refunds`
+       *
+       * Alone: `import { domesticRefundsPost } from "effect-wechatpay/v3/refund"`.
        */
       post: domesticRefundsPost,
       _out_refund_no_: {
@@ -1025,6 +1027,8 @@ export const refund = {
          * 提交退款申请后，通过调用该接口查询退款状态。退款有一定延时，建议在提交退款申请后1分钟发起查询退款状态，一般来说零钱支付的退款5分钟内到账，银行卡支付的退款1-3个工作日到账。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_10.shtml) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/query-by-out-refund-no.html) [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/query-by-out-refund-no.html)
          *
          * `GET /v3/refund/domestic/refunds/{out_refund_no}`
+         *
+         * Alone: `import { domesticRefundsOutRefundNoGet } from "effect-wechatpay/v3/refund"`.
          */
         get: domesticRefundsOutRefundNoGet
       },
@@ -1036,6 +1040,8 @@ export const refund = {
            * 提交退款申请后，查询退款确认状态为退款异常，可调用此接口发起异常退款处理。支持退款至用户、退款至交易商户银行账户两种处理方式。 [官方文档](https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html) [官方文档](https://pay.weixin.qq.com/docs/partner/apis/refund/refunds/create-abnormal-refund.html)
            *
            * `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund`
+           *
+           * Alone: `import { domesticRefundsRefundIdApplyAbnormalRefundPost } from "effect-wechatpay/v3/refund"`.
            */
           post: domesticRefundsRefundIdApplyAbnormalRefundPost
         }

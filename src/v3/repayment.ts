@@ -533,6 +533,8 @@ export const repayment = {
            * 商户通过还款单查询订单API查询订单状态，完成下一步的业务逻辑。
            *
            * `GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}`
+           *
+           * Alone: `import { combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet } from "effect-wechatpay/v3/repayment"`.
            */
           get: combineTransactionsPartnerOutTradeNoCombineOutTradeNoGet,
           close: {
@@ -542,6 +544,8 @@ export const repayment = {
              * 还款单支付订单只能使用此还款单关单api完成关单。还款单支付关单接口不支持关闭部分还款单， 关单的还款单订单号、还款单发起商户号、还款明细单个数、还款明细单订单号、子商户号必须与下单时完全一致。
              *
              * `POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close`
+             *
+             * Alone: `import { combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost } from "effect-wechatpay/v3/repayment"`.
              */
             post: combineTransactionsPartnerOutTradeNoCombineOutTradeNoClosePost
           }
@@ -554,6 +558,8 @@ export const repayment = {
          * 还款下单，只能使用还款对应的查单、关单接口
          *
          * `POST /v3/repayment/combine-transactions/partner/prepay`
+         *
+         * Alone: `import { combineTransactionsPartnerPrepayPost } from "effect-wechatpay/v3/repayment"`.
          */
         post: combineTransactionsPartnerPrepayPost
       }

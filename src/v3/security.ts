@@ -75,6 +75,8 @@ export const security = {
      * 为商户提供签名、验签、加密、解密的测试能力。商户可以选择用平台证书签名，加密，也可以选择微信支付公钥签名，加密。
      *
      * `POST /v3/security/echo`
+     *
+     * Alone: `import { echoPost } from "effect-wechatpay/v3/security"`.
      */
     post: echoPost
   }

@@ -320,6 +320,8 @@ export const smartguide = {
      * 用于服务商/商户开发者查询已注册的服务人员ID等信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_3.shtml)
      *
      * `GET /v3/smartguide/guides`
+     *
+     * Alone: `import { guidesGet } from "effect-wechatpay/v3/smartguide"`.
      */
     get: guidesGet,
     /**
@@ -328,6 +330,8 @@ export const smartguide = {
      * 用于服务商/商户开发者为商户注册服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_1.shtml)
      *
      * `POST /v3/smartguide/guides`
+     *
+     * Alone: `import { guidesPost } from "effect-wechatpay/v3/smartguide"`.
      */
     post: guidesPost,
     _guide_id_: {
@@ -337,6 +341,8 @@ export const smartguide = {
        * 用于服务商/用于服务商/商户开发者为商户更新门店服务人员的姓名、头像等信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_4.shtml)
        *
        * `PATCH /v3/smartguide/guides/{guide_id}`
+       *
+       * Alone: `import { guidesGuideIdPatch } from "effect-wechatpay/v3/smartguide"`.
        */
       patch: guidesGuideIdPatch,
       assign: {
@@ -346,6 +352,8 @@ export const smartguide = {
          * 用于服务商/商户开发者在顾客下单后为顾客分配服务人员使用。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/smartguide/chapter3_2.shtml)
          *
          * `POST /v3/smartguide/guides/{guide_id}/assign`
+         *
+         * Alone: `import { guidesGuideIdAssignPost } from "effect-wechatpay/v3/smartguide"`.
          */
         post: guidesGuideIdAssignPost
       }

@@ -1596,6 +1596,8 @@ export const taxiInvoice = {
        * 签到签退数据主要用于控制微信支付凭证是否包含开发票入口、是否创建用户行程单 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/attendance/punch-attendance.html)
        *
        * `POST /v3/taxi-invoice/attendance/punch`
+       *
+       * Alone: `import { attendancePunchPost } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       post: attendancePunchPost
     }
@@ -1607,6 +1609,8 @@ export const taxiInvoice = {
      * 服务商开具出租车电子发票后，调用本接口将发票插入微信用户的卡包。调用本接口需要发票文件ID，可调用【上传出租车电子发票文件】来获取。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/create-taxi-invoice-card.html)
      *
      * `POST /v3/taxi-invoice/cards`
+     *
+     * Alone: `import { cardsPost } from "effect-wechatpay/v3/taxiInvoice"`.
      */
     post: cardsPost,
     uploadFile: {
@@ -1616,6 +1620,8 @@ export const taxiInvoice = {
        * 服务商调用插卡接口前，需调用本接口上传出租车电子发票文件来获取文件ID。文件ID有效期为3天，有效期内未成功调用插卡接口需重新调用本接口上传发票文件。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-invoice-card/upload-taxi-invoice-card-file.html)
        *
        * `POST /v3/taxi-invoice/cards/upload-file`
+       *
+       * Alone: `import { cardsUploadFilePost } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       post: cardsUploadFilePost
     }
@@ -1628,6 +1634,8 @@ export const taxiInvoice = {
        * 新增、更新司机信息，司机需有实名认证的微信号，否则新增、更新失败，司机所在的公司必须已经成为服务商的特约商户，否则新增、更新失败。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/update-driver.html)
        *
        * `POST /v3/taxi-invoice/driver/update-driver`
+       *
+       * Alone: `import { driverUpdateDriverPost } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       post: driverUpdateDriverPost
     }
@@ -1640,6 +1648,8 @@ export const taxiInvoice = {
        * 获取司机信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/driver/query-driver.html)
        *
        * `GET /v3/taxi-invoice/drivers/{driver_license}`
+       *
+       * Alone: `import { driversDriverLicenseGet } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       get: driversDriverLicenseGet
     }
@@ -1652,6 +1662,8 @@ export const taxiInvoice = {
        * 商户可通过调用该接口新增、更新出租车信息，出租车所在的公司必须已经成为服务商的特约商户，否则新增失败 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/update-taxi.html)
        *
        * `POST /v3/taxi-invoice/taxi/update-taxi`
+       *
+       * Alone: `import { taxiUpdateTaxiPost } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       post: taxiUpdateTaxiPost
     }
@@ -1664,6 +1676,8 @@ export const taxiInvoice = {
        * 获取出租车公司商户信息 [官方文档](hhttps://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/query-taxi-company.html)
        *
        * `GET /v3/taxi-invoice/taxi-companies/{company_mchid}`
+       *
+       * Alone: `import { taxiCompaniesCompanyMchidGet } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       get: taxiCompaniesCompanyMchidGet
     }
@@ -1676,6 +1690,8 @@ export const taxiInvoice = {
        * 新增出租车公司，主要用于服务商绑定特约商户，为出租车公司开通电子发票功能，提交开票信息等 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi-company/create-taxi-company.html)
        *
        * `POST /v3/taxi-invoice/taxi-company/create-taxi-company`
+       *
+       * Alone: `import { taxiCompanyCreateTaxiCompanyPost } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       post: taxiCompanyCreateTaxiCompanyPost
     }
@@ -1688,6 +1704,8 @@ export const taxiInvoice = {
        * 获取出租车信息 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/taxi/query-taxi.html)
        *
        * `GET /v3/taxi-invoice/taxies/{plate_number}`
+       *
+       * Alone: `import { taxiesPlateNumberGet } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       get: taxiesPlateNumberGet
     }
@@ -1700,6 +1718,8 @@ export const taxiInvoice = {
        * 服务商可以凭“凭证”查询对应的“乘客行程单”。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/taxi-fapiao/user-taxi-order/query-user-taxi-order-by-token.html)
        *
        * `GET /v3/taxi-invoice/user-taxi-order/find-by-token`
+       *
+       * Alone: `import { userTaxiOrderFindByTokenGet } from "effect-wechatpay/v3/taxiInvoice"`.
        */
       get: userTaxiOrderFindByTokenGet
     }
@@ -1711,6 +1731,8 @@ export const taxiInvoice = {
      * 服务商可以凭“用户openid”查询该乘客对应的“出租车行程单”，微信支付返回该“openid”下最多最近半年内的“出租车行程单” [官方文档](https://pay.weixin.qq.com/docs/partner/products/taxi-fapiao/introduction.html)
      *
      * `GET /v3/taxi-invoice/user-taxi-orders`
+     *
+     * Alone: `import { userTaxiOrdersGet } from "effect-wechatpay/v3/taxiInvoice"`.
      */
     get: userTaxiOrdersGet
   }

@@ -396,6 +396,8 @@ export const transactionBlock = {
        * 通过该接口可用于查询子商户交易拦截记录详情
        *
        * `GET /v3/transaction-block/transaction-block-records/{block_record_id}`
+       *
+       * Alone: `import { transactionBlockRecordsBlockRecordIdGet } from "effect-wechatpay/v3/transactionBlock"`.
        */
       get: transactionBlockRecordsBlockRecordIdGet
     },
@@ -407,6 +409,8 @@ export const transactionBlock = {
          * 通过该接口可用于分页查询子商户名下的交易拦截记录
          *
          * `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}`
+         *
+         * Alone: `import { transactionBlockRecordsSubMchidSubMchidGet } from "effect-wechatpay/v3/transactionBlock"`.
          */
         get: transactionBlockRecordsSubMchidSubMchidGet
       }
@@ -420,6 +424,8 @@ export const transactionBlock = {
        * 通过该接口可查询交易拦截申诉详情信息
        *
        * `GET /v3/transaction-block/transaction-block-submissions/{block_submission_id}`
+       *
+       * Alone: `import { transactionBlockSubmissionsBlockSubmissionIdGet } from "effect-wechatpay/v3/transactionBlock"`.
        */
       get: transactionBlockSubmissionsBlockSubmissionIdGet
     },
@@ -431,6 +437,8 @@ export const transactionBlock = {
          * 通过该接口可发起交易拦截申诉
          *
          * `POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}`
+         *
+         * Alone: `import { transactionBlockSubmissionsSubMchidSubMchidPost } from "effect-wechatpay/v3/transactionBlock"`.
          */
         post: transactionBlockSubmissionsSubMchidSubMchidPost
       }

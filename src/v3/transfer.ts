@@ -1040,6 +1040,8 @@ export const transfer = {
      * 商户可以通过该接口同时向多个用户微信零钱进行转账操作。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_1.shtml)
      *
      * `POST /v3/transfer/batches`
+     *
+     * Alone: `import { batchesPost } from "effect-wechatpay/v3/transfer"`.
      */
     post: batchesPost,
     batchId: {
@@ -1050,6 +1052,8 @@ export const transfer = {
          * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_2.shtml)
          *
          * `GET /v3/transfer/batches/batch-id/{batch_id}`
+         *
+         * Alone: `import { batchesBatchIdBatchIdGet } from "effect-wechatpay/v3/transfer"`.
          */
         get: batchesBatchIdBatchIdGet,
         details: {
@@ -1061,6 +1065,8 @@ export const transfer = {
                * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_3.shtml)
                *
                * `GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`
+               *
+               * Alone: `import { batchesBatchIdBatchIdDetailsDetailIdDetailIdGet } from "effect-wechatpay/v3/transfer"`.
                */
               get: batchesBatchIdBatchIdDetailsDetailIdDetailIdGet
             }
@@ -1076,6 +1082,8 @@ export const transfer = {
          * 商户可以通过该接口查询转账批次单以及指定状态的转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_4.shtml)
          *
          * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}`
+         *
+         * Alone: `import { batchesOutBatchNoOutBatchNoGet } from "effect-wechatpay/v3/transfer"`.
          */
         get: batchesOutBatchNoOutBatchNoGet,
         details: {
@@ -1087,6 +1095,8 @@ export const transfer = {
                * 商户可以通过该接口查询单笔转账明细单。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer/chapter3_5.shtml)
                *
                * `GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`
+               *
+               * Alone: `import { batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet } from "effect-wechatpay/v3/transfer"`.
                */
               get: batchesOutBatchNoOutBatchNoDetailsOutDetailNoOutDetailNoGet
             }
@@ -1102,6 +1112,8 @@ export const transfer = {
      * 转账电子回单申请受理接口，商户通过该接口可以申请受理电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_11.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_1.shtml)
      *
      * `POST /v3/transfer/bill-receipt`
+     *
+     * Alone: `import { billReceiptPost } from "effect-wechatpay/v3/transfer"`.
      */
     post: billReceiptPost,
     _out_batch_no_: {
@@ -1111,6 +1123,8 @@ export const transfer = {
        * 查询转账电子回单接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_12.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_2.shtml)
        *
        * `GET /v3/transfer/bill-receipt/{out_batch_no}`
+       *
+       * Alone: `import { billReceiptOutBatchNoGet } from "effect-wechatpay/v3/transfer"`.
        */
       get: billReceiptOutBatchNoGet
     }

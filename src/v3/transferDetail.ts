@@ -217,6 +217,8 @@ export const transferDetail = {
      * 查询转账明细电子回单受理结果接口，商户通过该接口可以查询电子回单受理进度信息，包括电子回单据信息，电子回单文件的hash值，电子回单文件的下载地址等。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_14.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_5.shtml)
      *
      * `GET /v3/transfer-detail/electronic-receipts`
+     *
+     * Alone: `import { electronicReceiptsGet } from "effect-wechatpay/v3/transferDetail"`.
      */
     get: electronicReceiptsGet,
     /**
@@ -225,6 +227,8 @@ export const transferDetail = {
      * 受理转账明细电子回单接口，商户通过该接口可以申请受理转账明细单电子回单服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_13.shtml) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transfer_partner/chapter4_4.shtml)
      *
      * `POST /v3/transfer-detail/electronic-receipts`
+     *
+     * Alone: `import { electronicReceiptsPost } from "effect-wechatpay/v3/transferDetail"`.
      */
     post: electronicReceiptsPost
   }

@@ -93,6 +93,8 @@ export const transferdownload = {
      * 下载电子回单API为通用接口，商家转账等业务电子回单均可通过该接口进行下载。[官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716436) [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012716455)
      *
      * `GET /v3/transferdownload/elecvoucherfile`
+     *
+     * Alone: `import { elecvoucherfileGet } from "effect-wechatpay/v3/transferdownload"`.
      */
     get: elecvoucherfileGet
   },
@@ -103,6 +105,8 @@ export const transferdownload = {
      * 下载电子回单API为通用接口，商家转账等业务电子回单均可通过该接口进行下载。[下载电子回单](https://pay.weixin.qq.com/docs/partner/apis/bank-mode-batch-transfer-accounts/download-electron-receipt.html) [下载电子回单](https://pay.weixin.qq.com/docs/partner/apis/batch-transfer-accounts-money/transfer/download-electron-receipt.html) [下载电子回单](https://pay.weixin.qq.com/docs/merchant/apis/batch-transfer-to-balance/download-receipt.html) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_1_15.shtml)
      *
      * `GET /v3/transferdownload/signfile`
+     *
+     * Alone: `import { signfileGet } from "effect-wechatpay/v3/transferdownload"`.
      */
     get: signfileGet
   }

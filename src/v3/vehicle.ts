@@ -2278,6 +2278,8 @@ export const vehicle = {
          * 通过商户etc绑定号查询签约状态。 [官方文档](https://pay.weixin.qq.com/docs/partner/apis/etc-authorization/contracts/get-by.html)
          *
          * `GET /v3/vehicle/etc/contracts/{contract_id}`
+         *
+         * Alone: `import { etcContractsContractIdGet } from "effect-wechatpay/v3/vehicle"`.
          */
         get: etcContractsContractIdGet
       }
@@ -2289,6 +2291,8 @@ export const vehicle = {
        * 该接口用于在开通ETC自动扣费前上传一些必要的信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_1.shtml)
        *
        * `POST /v3/vehicle/etc/preopen`
+       *
+       * Alone: `import { etcPreopenPost } from "effect-wechatpay/v3/vehicle"`.
        */
       post: etcPreopenPost
     },
@@ -2300,6 +2304,8 @@ export const vehicle = {
          * ETC高速场景订单扣款下单 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_3.shtml)
          *
          * `POST /v3/vehicle/etc/transactions/highway`
+         *
+         * Alone: `import { etcTransactionsHighwayPost } from "effect-wechatpay/v3/vehicle"`.
          */
         post: etcTransactionsHighwayPost
       },
@@ -2311,6 +2317,8 @@ export const vehicle = {
            * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
            *
            * `GET /v3/vehicle/etc/transactions/id/{transaction_id}`
+           *
+           * Alone: `import { etcTransactionsIdTransactionIdGet } from "effect-wechatpay/v3/vehicle"`.
            */
           get: etcTransactionsIdTransactionIdGet
         }
@@ -2323,6 +2331,8 @@ export const vehicle = {
            * 可通过“微信订单号”和“商户订单号”两种方式查单，两种方式查单，返回结果相同。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_8.shtml)
            *
            * `GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}`
+           *
+           * Alone: `import { etcTransactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/vehicle"`.
            */
           get: etcTransactionsOutTradeNoOutTradeNoGet
         }
@@ -2337,6 +2347,8 @@ export const vehicle = {
            * 通过用户标识、ETC扣费授权协议号查询ETC绑定信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/Offline/apis/chapter4_4_5.shtml)
            *
            * `GET /v3/vehicle/etc/users/{openid}/contracts`
+           *
+           * Alone: `import { etcUsersOpenidContractsGet } from "effect-wechatpay/v3/vehicle"`.
            */
           get: etcUsersOpenidContractsGet
         }
@@ -2351,6 +2363,8 @@ export const vehicle = {
        * 车辆入场以后，商户调用该接口，创建停车入场信息。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_2.shtml)
        *
        * `POST /v3/vehicle/parking/parkings`
+       *
+       * Alone: `import { parkingParkingsPost } from "effect-wechatpay/v3/vehicle"`.
        */
       post: parkingParkingsPost
     },
@@ -2362,6 +2376,8 @@ export const vehicle = {
          * 该接口仅支持停车场景，商户首先请求查询车牌服务开通信息接口，确认该车牌，是否被该用户开通车主服务。 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_1.shtml)
          *
          * `GET /v3/vehicle/parking/services/find`
+         *
+         * Alone: `import { parkingServicesFindGet } from "effect-wechatpay/v3/vehicle"`.
          */
         get: parkingServicesFindGet
       }
@@ -2376,6 +2392,8 @@ export const vehicle = {
          * 商户通过商户订单号，来查询订单信息 [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_4.shtml)
          *
          * `GET /v3/vehicle/transactions/out-trade-no/{out_trade_no}`
+         *
+         * Alone: `import { transactionsOutTradeNoOutTradeNoGet } from "effect-wechatpay/v3/vehicle"`.
          */
         get: transactionsOutTradeNoOutTradeNoGet
       }
@@ -2387,6 +2405,8 @@ export const vehicle = {
        * 商户请求扣费受理接口，会完成订单受理。微信支付进行异步扣款，支付完成后，会将订单支付结果发送给商户。 [官方文档](https://pay.weixin.qq.com/doc/v3/merchant/4012534352) [官方文档](https://pay.weixin.qq.com/doc/v3/partner/4012534427) [官方文档](https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter8_8_3.shtml)
        *
        * `POST /v3/vehicle/transactions/parking`
+       *
+       * Alone: `import { transactionsParkingPost } from "effect-wechatpay/v3/vehicle"`.
        */
       post: transactionsParkingPost
     }

@@ -1859,6 +1859,8 @@ export const webizpay = {
      * 查询可用商户范围列表。该接口允许服务商查询已创建的所有可用商户范围ID列表。通过此接口可以获取服务商下所有的可用商户范围，便于后续的范围管理和额度卡配置。
      *
      * `GET /v3/webizpay/avail-mch-ranges`
+     *
+     * Alone: `import { availMchRangesGet } from "effect-wechatpay/v3/webizpay"`.
      */
     get: availMchRangesGet,
     /**
@@ -1867,6 +1869,8 @@ export const webizpay = {
      * 创建可用商户范围。该接口允许服务商创建新的可用商户范围，用于限制额度卡的可用商户范围。服务商可以根据业务需要创建基于统一社会信用代码或微信支付订单号的商户范围，便于管理不同场景下的额度卡使用限制。
      *
      * `POST /v3/webizpay/avail-mch-ranges`
+     *
+     * Alone: `import { availMchRangesPost } from "effect-wechatpay/v3/webizpay"`.
      */
     post: availMchRangesPost,
     _range_id_: {
@@ -1877,6 +1881,8 @@ export const webizpay = {
          * 查询商户标识列表。该接口允许服务商查询指定可用商户范围内的所有商户标识。支持分页查询，便于管理大量的商户数据，了解范围内包含的具体商户信息。
          *
          * `GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
+         *
+         * Alone: `import { availMchRangesRangeIdMerchantIdentifiersGet } from "effect-wechatpay/v3/webizpay"`.
          */
         get: availMchRangesRangeIdMerchantIdentifiersGet,
         /**
@@ -1885,6 +1891,8 @@ export const webizpay = {
          * 添加商户标识。该接口允许服务商向已存在的可用商户范围中添加商户标识。根据商户标识类型，可以添加统一社会信用代码或微信支付订单号，用于精确控制额度卡的可用范围。
          *
          * `POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`
+         *
+         * Alone: `import { availMchRangesRangeIdMerchantIdentifiersPost } from "effect-wechatpay/v3/webizpay"`.
          */
         post: availMchRangesRangeIdMerchantIdentifiersPost,
         _merchant_identifier_: {
@@ -1894,6 +1902,8 @@ export const webizpay = {
            * 删除商户标识。该接口允许服务商从已存在的可用商户范围中删除商户标识。当某个商户标识不再需要被包含在范围内时，可以通过此接口进行移除操作。
            *
            * `DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}`
+           *
+           * Alone: `import { availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete } from "effect-wechatpay/v3/webizpay"`.
            */
           delete: availMchRangesRangeIdMerchantIdentifiersMerchantIdentifierDelete
         }
@@ -1908,6 +1918,8 @@ export const webizpay = {
        * 申请企业商户企业支付出资凭证。该接口允许服务商为指定出资子商户申请特定日期范围内的企业支付出资凭证，便于企业财务记账和报销管理。出资凭证包含企业支付交易的详细信息，可用于财务核对和税务申报。
        *
        * `POST /v3/webizpay/bill/proof`
+       *
+       * Alone: `import { billProofPost } from "effect-wechatpay/v3/webizpay"`.
        */
       post: billProofPost
     },
@@ -1918,6 +1930,8 @@ export const webizpay = {
        * 申请企业商户企业支付业务账单。该接口允许服务商为指定出资子商户申请特定日期的企业支付业务账单，仅支持申请三个月内的账单数据。业务账单包含交易明细，可用于企业对账和财务分析。
        *
        * `POST /v3/webizpay/bill/trade-bill`
+       *
+       * Alone: `import { billTradeBillPost } from "effect-wechatpay/v3/webizpay"`.
        */
       post: billTradeBillPost
     }
@@ -1932,6 +1946,8 @@ export const webizpay = {
            * 企业商户查询企业支付额度卡。该接口允许服务商使用商户卡号查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
            *
            * `GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}`
+           *
+           * Alone: `import { employeesEmployeeIdOutQuotaCardsOutCardNoGet } from "effect-wechatpay/v3/webizpay"`.
            */
           get: employeesEmployeeIdOutQuotaCardsOutCardNoGet
         }
@@ -1943,6 +1959,8 @@ export const webizpay = {
          * 企业商户为员工下发企业支付额度卡。该接口允许服务商为已授权的员工下发企业支付额度卡，设置卡片名称、额度、备注等信息，员工可使用该额度卡进行企业支付。企业可根据不同业务场景（如差旅报销、日常办公等）为员工发放不同类型的额度卡，便于费用管理和控制。
          *
          * `POST /v3/webizpay/employees/{employee_id}/quota-cards`
+         *
+         * Alone: `import { employeesEmployeeIdQuotaCardsPost } from "effect-wechatpay/v3/webizpay"`.
          */
         post: employeesEmployeeIdQuotaCardsPost,
         _card_no_: {
@@ -1952,6 +1970,8 @@ export const webizpay = {
            * 企业商户查询企业支付额度卡。该接口允许服务商查询指定员工的企业支付额度卡详情，包括卡片金额、可用金额、有效期、使用记录等信息。企业可通过此接口了解额度卡的使用情况，进行费用追踪和报销管理。
            *
            * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}`
+           *
+           * Alone: `import { employeesEmployeeIdQuotaCardsCardNoGet } from "effect-wechatpay/v3/webizpay"`.
            */
           get: employeesEmployeeIdQuotaCardsCardNoGet,
           cancel: {
@@ -1961,6 +1981,8 @@ export const webizpay = {
              * 企业商户作废员工企业支付额度卡。该接口允许服务商作废已下发给员工的企业支付额度卡，作废后该额度卡将无法继续使用，可指定作废原因。当额度卡使用错误、发放错误或需要提前回收额度时，企业可通过此接口作废额度卡。
              *
              * `POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel`
+             *
+             * Alone: `import { employeesEmployeeIdQuotaCardsCardNoCancelPost } from "effect-wechatpay/v3/webizpay"`.
              */
             post: employeesEmployeeIdQuotaCardsCardNoCancelPost
           },
@@ -1971,6 +1993,8 @@ export const webizpay = {
              * 企业商户获取指定额度卡支付链接。该接口允许服务商获取指定额度卡的支付链接，员工可通过该链接使用额度卡进行支付，链接有效期较短，请在有效期内使用。企业可通过此接口为员工生成便捷的支付入口，简化支付流程。
              *
              * `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url`
+             *
+             * Alone: `import { employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet } from "effect-wechatpay/v3/webizpay"`.
              */
             get: employeesEmployeeIdQuotaCardsCardNoPaymentUrlGet
           }
@@ -1983,6 +2007,8 @@ export const webizpay = {
          * 企业商户发起解除员工企业支付授权。该接口允许服务商解除指定出资子商户下特定员工的企业支付授权关系，解除授权后员工将无法继续使用企业支付功能，已发放的额度卡将自动失效。企业可通过此接口管理离职员工或需要取消授权的员工。
          *
          * `POST /v3/webizpay/employees/{employee_id}/revoke`
+         *
+         * Alone: `import { employeesEmployeeIdRevokePost } from "effect-wechatpay/v3/webizpay"`.
          */
         post: employeesEmployeeIdRevokePost
       }
@@ -1996,6 +2022,8 @@ export const webizpay = {
        * 发起门店主体匹配。该接口允许服务商批量查询门店主体是否已在微信支付开通相关支付产品，匹配结果可用于后续企业支付业务的开展。企业可通过此接口确认合作门店的支付能力，提前了解是否可以使用企业支付功能进行消费。
        *
        * `POST /v3/webizpay/stores/entity-matches`
+       *
+       * Alone: `import { storesEntityMatchesPost } from "effect-wechatpay/v3/webizpay"`.
        */
       post: storesEntityMatchesPost,
       _batch_id_: {
@@ -2005,6 +2033,8 @@ export const webizpay = {
          * 查询门店主体匹配结果。该接口允许服务商查询之前发起的门店主体匹配批次结果，包括各门店统一社会信用代码是否存在满足条件的微信支付商户号。通过此接口可获取匹配结果详情，确认哪些门店可以使用企业支付功能。
          *
          * `GET /v3/webizpay/stores/entity-matches/{batch_id}`
+         *
+         * Alone: `import { storesEntityMatchesBatchIdGet } from "effect-wechatpay/v3/webizpay"`.
          */
         get: storesEntityMatchesBatchIdGet
       }
@@ -2019,6 +2049,8 @@ export const webizpay = {
          * 企业商户查询企业员工开通授权状态。该接口允许服务商查询指定出资子商户下特定员工的企业支付授权状态，包括授权状态、授权时间和解除授权时间等信息。服务商可通过此接口确认员工是否已开通企业支付功能，是后续发放额度卡的前提条件。
          *
          * `GET /v3/webizpay/users/{user_id}/authorization-state`
+         *
+         * Alone: `import { usersUserIdAuthorizationStateGet } from "effect-wechatpay/v3/webizpay"`.
          */
         get: usersUserIdAuthorizationStateGet
       },
@@ -2029,6 +2061,8 @@ export const webizpay = {
          * 企业商户发起员工开通企业支付授权。该接口允许服务商为指定出资子商户下的员工发起企业支付授权申请，系统将生成一个授权链接，员工可通过该链接完成授权操作。授权成功后，企业可为该员工下发企业支付额度卡，员工可使用额度卡进行支付。
          *
          * `POST /v3/webizpay/users/{user_id}/authorization-url`
+         *
+         * Alone: `import { usersUserIdAuthorizationUrlPost } from "effect-wechatpay/v3/webizpay"`.
          */
         post: usersUserIdAuthorizationUrlPost
       }

@@ -1,5 +1,5 @@
 /**
- * The payment flow's endpoints carry their documented codes (codegen/overlay.ts, from the official
+ * The payment flow's endpoints carry their documented codes (codegen/overlay/<family>.ts, from the official
  * pages' 错误码 tables) on top of the common ones: each is a typed class in the error channel.
  */
 import { describe, expect, it } from "@effect/vitest"

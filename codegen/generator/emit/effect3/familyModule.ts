@@ -136,7 +136,7 @@ export const emitFamily = (family: Family, ops: ReadonlyArray<Operation>): Famil
         `${jsdoc(endpointDoc(op, undefined), "")}export const ${constName}: Endpoint.Endpoint<${req}, ${res}, ${errorType}> = /*#__PURE__*/ Endpoint.make({\n${spec.join(",\n")}\n})`
       ].join("\n\n")
     )
-    leaves.push({ op, ref: constName, doc: endpointDoc(op, undefined) })
+    leaves.push({ op, ref: constName, doc: [...endpointDoc(op, undefined), "", `Alone: \`import { ${constName} } from "effect-wechatpay/v3/${op.module}"\`.`] })
   }
 
   // the tree
