@@ -16,7 +16,6 @@ import { TransportError, UnexpectedResponse } from "../errors/errors.js"
 import * as Deadlines from "./Deadlines.js"
 import { errorCode, headersFromRaw, type IncomingHttp, type InFlight, type OutgoingHttp, type TimedTransport, transportErrorFrom, type TransportTimeout } from "./Transport.js"
 
-export type { NodeTransportOptions } from "../core/transportOptions.js"
 
 export interface NodeTransport extends TimedTransport {
   /** Closes the sockets of the agents this transport created (not the ones given to it). */

@@ -14,7 +14,6 @@ import { withSpanWhenTraced } from "./tracing.js"
 import { fileProblem, formData, partFilename, withDigest } from "./upload.js"
 import { buildQuery, type PathTemplate, pathTemplate, serializeBody } from "./url.js"
 
-export type { HttpMethod, Location, Locations } from "../core/declaration.js"
 
 export const LOCATIONS: ReadonlyArray<Location> = ["params", "query", "headers", "body"]
 

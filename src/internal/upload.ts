@@ -6,7 +6,6 @@
 import * as crypto from "node:crypto"
 import type { UploadSpec } from "../core/declaration.js"
 
-export type { UploadSpec } from "../core/declaration.js"
 
 /** The file's name as `meta` gives it: `filename` on most pages, `file_name` on some. */
 export const filenameOf = (meta: unknown): string | undefined => {

@@ -183,7 +183,7 @@ export const RefundAbnormal = event("REFUND.ABNORMAL", RefundResource, { summary
 export const RefundClosed = event("REFUND.CLOSED", RefundResource, { summary: "退款关闭", originalType: "refund" })
 
 /** The event types with their own schema, in declaration order. */
-export const knownEventTypes: ReadonlyArray<string> = [...facts.keys()]
+export const knownEventTypes = [...facts.keys()] as ReadonlyArray<Exclude<NotificationEvent["_tag"], "Other">>
 
 /** The envelope facts of a known event type. */
 export const eventTypeFacts = (eventType: string): EventTypeFacts | undefined => facts.get(eventType)

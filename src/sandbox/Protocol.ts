@@ -154,8 +154,6 @@ export type SignatureTampering = keyof typeof signatureTamperings
 
 export const signatureTamperingKinds = Object.keys(signatureTamperings) as ReadonlyArray<SignatureTampering>
 
-export const isSignatureTampering = (u: unknown): u is SignatureTampering => typeof u === "string" && Object.hasOwn(signatureTamperings, u)
-
 interface CachedSignature {
   readonly timestamp: number
   readonly nonce: string

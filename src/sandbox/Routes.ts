@@ -8,8 +8,9 @@ import { Context, Effect, type Either, ParseResult, Schema, SchemaAST } from "ef
 import type * as Endpoint from "../api/Endpoint.js"
 import { ParamError } from "../errors/codes.js"
 import { Accepted, Download, NoContent } from "../internal/interpret.js"
-import { type Location, LOCATIONS, wireLocation } from "../internal/pipeline.js"
-import { fileProblem, sha256Hex, type UploadSpec } from "../internal/upload.js"
+import type { Location, UploadSpec } from "../core/declaration.js"
+import { LOCATIONS, wireLocation } from "../internal/pipeline.js"
+import { fileProblem, sha256Hex } from "../internal/upload.js"
 import { examples as generatedExamples } from "../v3/examples/index.js"
 import { ApiFailure } from "./Protocol.js"
 import type { Answer, AnsweredFile, Rule, TriggeredEvent } from "./Rules.js"
@@ -268,7 +269,11 @@ export const documentedRoutes = (endpoints: ReadonlyArray<Endpoint.Endpoint<any,
   return (router: HttpRouter.HttpRouter<ApiFailure, Call>) => {
     let out = router
     for (const group of groups.values()) {
-      const handlers = group.map((e) => handlerOf(e, () => documented(e)))
+      const handlers = group.map((e) => {
+        // built on the first request, not on every one: the example and the success schema do not change
+        let answer: Answer | undefined
+        return handlerOf(e, () => (answer ??= documented(e)))
+      })
       const handler = handlers.slice(1).reduce((first, next) => Effect.catchTag(first, "ApiFailure", () => next), handlers[0]!)
       out = HttpRouter.route(group[0]!.spec.method)(routePath(group[0]!.spec.path), handler)(out)
     }
